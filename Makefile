@@ -1,0 +1,141 @@
+# onlymatt — static catalog generator (bin/onlygen) and paywall verifier
+# (bin/onlytoken, bin/verifier.so for lighttpd's mod_magnet).
+#
+#   make            build everything into bin/
+#   make run        install what is missing, build, render the demo, serve it
+#   make test       the whole suite; ends with "N passed, N failed"
+#   make check      the whole suite again, built with ASan + UBSan
+#   make bench      benchmarks (never part of make test)
+#   make clean      remove every build product
+#
+# Sources are found by wildcard: a new generator/*.c joins bin/onlygen, a new
+# verifier/*.c joins the verifier library, a new tests/unit/test_*.c becomes a
+# unit test program.  Only the files named below as "main" are special.
+
+PKG_CONFIG ?= pkg-config
+LUA_PKG    ?= lua5.4
+VERSION    := 0.1.0
+
+# Where objects and binaries go.  `make check` uses a separate tree so the
+# sanitizer build never mixes with the normal one.
+BUILD  ?= build
+BINDIR ?= bin
+
+PKGS       := libcurl libcjson sqlite3 libcrypto
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+LUA_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(LUA_PKG) 2>/dev/null)
+
+OPT      ?= -O2
+SAN      ?=
+WARN     := -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes \
+            -Wwrite-strings -Wshadow -Wvla
+HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+CFLAGS   ?=
+CPPFLAGS += -D_GNU_SOURCE -DONLY_VERSION='"$(VERSION)"' -Igenerator -Iverifier
+ALL_CFLAGS = -std=c17 $(OPT) $(WARN) $(HARDEN) -fPIC -MMD -MP $(SAN) \
+             $(PKG_CFLAGS) $(CFLAGS)
+LDLIBS   += $(PKG_LIBS) -lm
+LDFLAGS  += $(SAN)
+
+-include Makefile.local
+
+GEN_MAIN   := generator/main.c
+GEN_SRC    := $(filter-out $(GEN_MAIN),$(wildcard generator/*.c))
+VER_MAINS  := verifier/onlytoken.c verifier/lua_verifier.c
+VER_SRC    := $(filter-out $(VER_MAINS),$(wildcard verifier/*.c))
+UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
+
+GEN_OBJ    := $(GEN_SRC:%.c=$(BUILD)/%.o)
+VER_OBJ    := $(VER_SRC:%.c=$(BUILD)/%.o)
+GEN_LIB    := $(BUILD)/libonlygen.a
+VER_LIB    := $(BUILD)/libverifier.a
+UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+PROGRAMS := $(BINDIR)/onlygen
+ifneq ($(wildcard verifier/onlytoken.c),)
+PROGRAMS += $(BINDIR)/onlytoken
+endif
+ifneq ($(wildcard verifier/lua_verifier.c),)
+PROGRAMS += $(BINDIR)/verifier.so
+endif
+
+.PHONY: all deps run test check bench bench-smoke clean lint unit
+all: $(PROGRAMS) $(UNIT_BIN)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/verifier/lua_verifier.o: verifier/lua_verifier.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LUA_CFLAGS) -c $< -o $@
+
+$(GEN_LIB): $(GEN_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@ && $(AR) rcs $@ $^
+
+$(VER_LIB): $(VER_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@ && $(AR) rcs $@ $^
+
+$(BINDIR)/onlygen: $(BUILD)/generator/main.o $(GEN_LIB) $(VER_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BINDIR)/onlytoken: $(BUILD)/verifier/onlytoken.o $(VER_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The Lua module resolves lua_* against the liblua5.4 that mod_magnet has
+# already loaded (RTLD_GLOBAL): it must not link a Lua of its own.
+$(BINDIR)/verifier.so: $(BUILD)/verifier/lua_verifier.o $(VER_OBJ)
+	@mkdir -p $(@D)
+	$(CC) -shared $(LDFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs sqlite3 libcrypto)
+
+$(BUILD)/tests/%: tests/unit/%.c $(GEN_LIB) $(VER_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Itests $(ALL_CFLAGS) -o $@ $< $(GEN_LIB) $(VER_LIB) $(LDFLAGS) $(LDLIBS)
+
+deps:
+	@scripts/install-deps
+
+unit: $(UNIT_BIN)
+
+# The suite: unit programs, the Mustache spec, integration tests against real
+# local servers, and the browser tests.  tests/run prints the closing
+# "N passed, N failed" line and exits non-zero when anything failed.
+test: deps
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) BINDIR=$(BINDIR) tests/run
+
+# Same suite, every binary (and the lighttpd module) built with sanitizers.
+CHECK_SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+check: deps
+	@$(MAKE) --no-print-directory all BUILD=build/asan BINDIR=build/asan/bin \
+	    OPT=-O1 SAN="$(CHECK_SAN)"
+	@BUILD=build/asan BINDIR=build/asan/bin SANITIZED=1 \
+	    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@BINDIR=$(BINDIR) PORT=$(PORT) scripts/run-demo
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/install-deps --bench
+	@BINDIR=$(BINDIR) N="$(N)" bench/run
+
+# Grep-based gate on functions with no bound (curl's checksrc idea).
+lint:
+	@! grep -nE '\b(sprintf|vsprintf|strcpy|strcat|gets|atoi|atol)\s*\(' \
+	    generator/*.c verifier/*.c tests/unit/*.c || \
+	    { echo "lint: unbounded string function above"; exit 1; }
+
+clean:
+	rm -rf build bin tests/artifacts
+
+-include $(GEN_OBJ:.o=.d) $(VER_OBJ:.o=.d) $(BUILD)/generator/main.d \
+	$(BUILD)/verifier/onlytoken.d $(BUILD)/verifier/lua_verifier.d

@@ -1,0 +1,42 @@
+/*
+ * buf.h — a length-carrying, growable byte buffer with a hard maximum
+ * (lowdown's hbuf with curl's dynbuf "toobig" cap).
+ *
+ * Ownership: a buf owns its bytes; buf_free() releases them and accepts a
+ * zeroed buf.  buf_take() hands the bytes to the caller, who frees them.
+ * Every append returns 0 on success and -1 when the cap would be exceeded or
+ * memory ran out; the buffer is left as it was before the failed append.
+ */
+#ifndef ONLY_BUF_H
+#define ONLY_BUF_H
+
+#include <stddef.h>
+#include <stdarg.h>
+
+struct buf {
+	char	*data;	/* always NUL-terminated when size > 0 */
+	size_t	 len;	/* bytes used, not counting the NUL */
+	size_t	 cap;	/* bytes allocated */
+	size_t	 max;	/* hard limit on len */
+};
+
+#define BUF_MAX_DEFAULT ((size_t)256 << 20)	/* 256 MiB */
+
+void	 buf_init(struct buf *b, size_t max);
+void	 buf_free(struct buf *b);
+void	 buf_reset(struct buf *b);
+int	 buf_reserve(struct buf *b, size_t extra) __attribute__((warn_unused_result));
+int	 buf_put(struct buf *b, const void *p, size_t n) __attribute__((warn_unused_result));
+int	 buf_puts(struct buf *b, const char *s) __attribute__((warn_unused_result));
+int	 buf_putc(struct buf *b, char c) __attribute__((warn_unused_result));
+int	 buf_printf(struct buf *b, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3), warn_unused_result));
+int	 buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+	    __attribute__((warn_unused_result));
+char	*buf_take(struct buf *b);
+/* Reads a whole file; -1 with errno set on failure (EFBIG past b->max). */
+int	 buf_read_file(struct buf *b, const char *path) __attribute__((warn_unused_result));
+
+#define BUF_PUTSL(b, lit) buf_put((b), (lit), sizeof(lit) - 1)
+
+#endif

@@ -1,0 +1,60 @@
+/*
+ * main.c — bin/onlygen: dispatch to a sub-command.  No parsing or
+ * formatting logic lives here; each command is in its own cmd_*.c.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+static int
+cmd_version(int argc, char *argv[])
+{
+	(void)argc;
+	(void)argv;
+	printf("onlygen %s\n", ONLY_VERSION);
+	return 0;
+}
+
+static const struct command commands[] = {
+	{ "version", "print the version", cmd_version },
+};
+
+static void
+usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: onlygen COMMAND [OPTIONS]\n\n"
+	    "Builds the static video catalog site from Bunny Stream and content/.\n\n"
+	    "commands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-14s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\n`onlygen COMMAND --help` describes a command's options.\n");
+}
+
+int
+main(int argc, char *argv[])
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("onlygen %s\n", ONLY_VERSION);
+		return 0;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "onlygen: unknown command '%s'; `onlygen --help` lists the commands\n",
+	    argv[1]);
+	return EXIT_USAGE;
+}
