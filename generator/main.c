@@ -17,6 +17,7 @@ cmd_version(int argc, char *argv[])
 }
 
 static const struct command commands[] = {
+	{ "build", "pull the catalog and render the site", cmd_build },
 	{ "version", "print the version", cmd_version },
 };
 
