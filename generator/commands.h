@@ -18,4 +18,6 @@ struct command {
 };
 
 
+int	cmd_mustache(int argc, char *argv[]);
+
 #endif

@@ -17,6 +17,7 @@ cmd_version(int argc, char *argv[])
 }
 
 static const struct command commands[] = {
+	{ "mustache", "render a Mustache template over JSON data (for theme authors)", cmd_mustache },
 	{ "version", "print the version", cmd_version },
 };
 
