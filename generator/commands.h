@@ -20,4 +20,6 @@ struct command {
 /* onlygen build: pull, then render the site (cmd_build.c) */
 int	cmd_build(int argc, char *argv[]);
 
+int	cmd_mustache(int argc, char *argv[]);
+
 #endif
