@@ -12,7 +12,14 @@
 
 #include "buf.h"
 #include "commands.h"
+#include "catalog_db.h"
 #include "model.h"
+#if __has_include("pull.h")
+#include "pull.h"
+#define HAVE_PULL 1
+#else
+#define HAVE_PULL 0
+#endif
 #include "site.h"
 
 #define KEYS_MAX_BYTES	65536
@@ -130,10 +137,22 @@ cmd_build(int argc, char *argv[])
 	so.now = time(NULL);
 
 	snprintf(db, sizeof(db), "%s/catalog.db", so.state_dir);
-	if (!offline && catalog_pull_for_build(db, content, so.quiet, err, sizeof(err)) == -1) {
-		fprintf(stderr, "onlygen build: pull failed: %s\n(the site was not touched; "
-		    "--offline builds from the last pulled catalog)\n", err);
+	if (!offline) {
+#if HAVE_PULL
+		struct pull_opts po;
+
+		pull_opts_init(&po);
+		po.state_dir = so.state_dir;
+		po.quiet = so.quiet;
+		if (catalog_pull(&po, NULL) != 0) {
+			fprintf(stderr, "onlygen build: the pull failed; the site was not touched "
+			    "(--offline builds from the last pulled catalog)\n");
+			return 1;
+		}
+#else
+		fprintf(stderr, "onlygen build: this onlygen has no pull; use --offline\n");
 		return 1;
+#endif
 	}
 	memset(&m, 0, sizeof(m));
 	if (model_load(&m, db, content, so.quiet, err, sizeof(err)) == -1) {
@@ -163,7 +182,7 @@ cmd_build(int argc, char *argv[])
 		fprintf(stderr, "onlygen build: %s\n(the published site was left as it was)\n", err);
 		goto out;
 	}
-	if (catalog_mark_built_for_build(db, m.digest, err, sizeof(err)) == -1)
+	if (catalog_mark_built(db, m.digest, err, sizeof(err)) == -1)
 		fprintf(stderr, "onlygen build: warning: %s\n", err);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (!so.quiet)

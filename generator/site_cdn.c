@@ -32,12 +32,19 @@ int
 site_cdn_url(const struct site_ctx *c, const struct video *v, const char *file,
     struct buf *out)
 {
-	size_t mark = out->len;
+	size_t mark = out->len, seg;
+	const char *p;
 
-	if (cdn_origin(out, v->cdn_host) == -1 ||
-	    buf_printf(out, "/%s/", v->guid) == -1 ||
-	    esc_url(out, file, strlen(file)) == -1)
+	if (cdn_origin(out, v->cdn_host) == -1 || buf_printf(out, "/%s", v->guid) == -1)
 		return -1;
+	/* each path segment percent-encoded on its own: "captions/en.vtt" */
+	for (p = file; ; p += seg + 1) {
+		seg = strcspn(p, "/");
+		if (buf_putc(out, '/') == -1 || esc_url(out, p, seg) == -1)
+			return -1;
+		if (p[seg] == '\0')
+			break;
+	}
 #if HAVE_BUNNY_SIGN
 	if (c->sign_expires > 0 && c->o->token_key != NULL) {
 		struct bunny_sign_req req;
