@@ -246,7 +246,6 @@ site_index(struct site_ctx *c, char *err, size_t errlen)
 		g = h64_str(g, m->categories[i].colour);
 		g = h64_str(g, m->categories[i].icon);
 		g = h64_str(g, m->categories[i].description);
-		g = h64_int(g, (int64_t)(c->cat_off[i + 1] - c->cat_off[i]));
 	}
 	for (i = 0; i < m->ntags; i++) {
 		g = h64_str(g, m->tags[i].slug);
@@ -457,7 +456,7 @@ site_page_key(const struct site_ctx *c, const struct page *p)
 
 		from = off[p->idx] + (p->no - 1) * ps;
 		to = from + ps < off[p->idx + 1] ? from + ps : off[p->idx + 1];
-		h = h64_int(h, (int64_t)site_list_pages(c, p));
+		h = h64_int(h, (int64_t)(off[p->idx + 1] - off[p->idx]));	/* "N videos" */
 		return mix_cards(c, h, vid, from, to);
 	}
 	case PK_SERIES:
@@ -475,6 +474,7 @@ site_page_key(const struct site_ctx *c, const struct page *p)
 		for (i = 0; i < m->ncategories; i++) {
 			from = c->cat_off[i];
 			to = c->cat_off[i + 1];
+			h = h64_int(h, (int64_t)(to - from));	/* "See all, N videos" */
 			if (to - from > HOME_ROW_MAX)
 				to = from + HOME_ROW_MAX;
 			h = mix_cards(c, h, c->cat_vid, from, to);

@@ -29,7 +29,7 @@ build_mkcatalog() {
 	[ "${SANITIZED:-0}" = 1 ] && san="-fsanitize=address,undefined -fno-omit-frame-pointer"
 	# shellcheck disable=SC2046
 	cc -std=c17 -D_GNU_SOURCE -Igenerator -Iverifier $san $(pkg-config --cflags libcjson sqlite3) \
-	    -o "$MKCATALOG" tests/integration/mkcatalog.c "$BUILD/libonlygen.a" "$BUILD/libverifier.a" \
+	    -o "$MKCATALOG" tests/site/mkcatalog.c "$BUILD/libonlygen.a" "$BUILD/libverifier.a" \
 	    $(pkg-config --libs libcurl libcjson sqlite3 libcrypto) -lm -lpthread
 }
 # mkcatalog STATE_DIR PAGE.json...
@@ -52,10 +52,10 @@ server.document-root = "$dir"
 server.bind = "127.0.0.1"
 server.port = $PORT
 server.errorlog = "$TMP/lighttpd-error.log"
-server.modules = ( "mod_setenv" )
+server.modules = ( "mod_access", "mod_setenv" )
 index-file.names = ( "index.html" )
 mimetype.assign = ( ".html" => "text/html; charset=utf-8", ".css" => "text/css", ".js" => "text/javascript", ".json" => "application/json", ".xml" => "application/xml", ".txt" => "text/plain", ".svg" => "image/svg+xml" )
-server.error-handler-404 = "/404.html"
+server.errorfile-prefix = "$dir/"
 include "$ROOT/conf/site-cache.conf"
 CONF
 	lighttpd -D -f "$conf" >"$TMP/lighttpd.out" 2>&1 &
