@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hash64.h"
@@ -35,6 +36,15 @@ struct render_job {
 	pthread_mutex_t		 lock;	/* guards err */
 	char			 err[1024];
 };
+
+static double
+now_secs(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 static const struct tmpl *
 template_of(const struct site_ctx *c, int kind)
@@ -289,6 +299,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	char path[4096];
 	size_t i;
 	int outfd = -1, lockfd = -1, rc = -1, pass;
+	double t0 = now_secs(), t1 = t0, t2 = t0;
 	struct stat sb;
 	static const struct { const char *name; size_t off; } tpls[] = {
 		{ "home", offsetof(struct site_ctx, t_home) },
@@ -370,11 +381,13 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	if (site_staging_open(outfd, err, errlen) == -1)
 		goto out;
 
+	t1 = now_secs();
 	if (render_all(&c, &old, outfd, err, errlen) == -1) {
 		site_staging_remove(outfd);
 		goto out;
 	}
 
+	t2 = now_secs();
 	/* The verifier's table first: a page never offers a video it denies. */
 	snprintf(path, sizeof(path), "%s/access.db", o->state_dir);
 	fresh.access_sum = access_rows_sum(m);
@@ -421,6 +434,9 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	if (manifest_save(&fresh, path, err, errlen) == -1)
 		goto out;
 	site_staging_remove(outfd);
+	st->secs_prepare = t1 - t0;
+	st->secs_render = t2 - t1;
+	st->secs_publish = now_secs() - t2;
 	rc = 0;
 out:
 	if (outfd != -1)

@@ -40,7 +40,13 @@ site_cdn_url(const struct site_ctx *c, const struct video *v, const char *file,
 	/* each path segment percent-encoded on its own: "captions/en.vtt" */
 	for (p = file; ; p += seg + 1) {
 		seg = strcspn(p, "/");
-		if (buf_putc(out, '/') == -1 || esc_url(out, p, seg) == -1)
+		if (buf_putc(out, '/') == -1)
+			return -1;
+		/* a "." or ".." segment from the API must not climb out of /{guid}/ */
+		if ((seg == 1 && p[0] == '.') || (seg == 2 && p[0] == '.' && p[1] == '.')) {
+			if (buf_puts(out, seg == 1 ? "%2E" : "%2E%2E") == -1)
+				return -1;
+		} else if (esc_url(out, p, seg) == -1)
 			return -1;
 		if (p[seg] == '\0')
 			break;
