@@ -143,6 +143,10 @@ render_worker(void *arg)
 				job_fail(j, p->path, err);
 				break;
 			}
+			if (!exists && site_mkparents(j->outfd, p->path) == -1) {
+				job_fail(j, p->path, "cannot create its directory");
+				break;
+			}
 			p->state = exists ? PS_CHANGED : PS_NEW;
 		}
 	}
@@ -265,6 +269,10 @@ ctx_free(struct site_ctx *c)
 	related_free(&c->rel);
 	free(c->vcard);
 	free(c->vfull);
+	if (c->vtext != NULL)
+		for (i = 0; i < c->m->nvideos; i++)
+			free(c->vtext[i].block);
+	free(c->vtext);
 	free(c->cat_off);
 	free(c->cat_vid);
 	free(c->tag_off);
@@ -363,7 +371,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 				    "the next build recomputes \"more like this\"\n", path);
 		}
 	}
-	if (site_enumerate(&c, err, errlen) == -1)
+	if (site_card_texts(&c, err, errlen) == -1 || site_enumerate(&c, err, errlen) == -1)
 		goto out;
 	if ((c.shared = site_shared_data(&c)) == NULL) {
 		snprintf(err, errlen, "out of memory");
