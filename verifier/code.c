@@ -52,14 +52,14 @@ code_normalise(const char *in, size_t n, const char *prefix, char out[CODE_BUFSZ
 	}
 	if (k == 0)
 		return CODE_EMPTY;
-	if (k == 8)
-		d = s;			/* prefix left out */
-	else if (k == plen + 8 && memcmp(s, prefix, plen) == 0)
+	if (k >= plen && memcmp(s, prefix, plen) == 0) {
+		if (k != plen + 8)
+			return CODE_BAD_DIGITS;
 		d = s + plen;
-	else if (k > 8 && k <= CODE_PREFIX_MAX + 8)
-		return CODE_BAD_PREFIX;
+	} else if (k == 8)
+		d = s;			/* prefix left out */
 	else
-		return CODE_BAD_DIGITS;
+		return k > 8 ? CODE_BAD_PREFIX : CODE_BAD_DIGITS;
 	for (i = 0; i < 8; i++)
 		if (!is_hex(d[i]))
 			return CODE_BAD_DIGITS;
