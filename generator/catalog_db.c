@@ -125,6 +125,10 @@ catalog_open(sqlite3 **dbp, const char *path, int writable, char *err, size_t er
 		return -1;
 	}
 	sqlite3_busy_timeout(db, 5000);
+	/* Whole-catalog reads (model_load) and writes: a large cache and mmap
+	 * instead of a pread per page.  Failing to set them is harmless. */
+	sqlite3_exec(db, "PRAGMA mmap_size = 268435456", NULL, NULL, NULL);
+	sqlite3_exec(db, "PRAGMA cache_size = -65536", NULL, NULL, NULL);
 	if (writable) {
 		if (sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK ||
 		    sqlite3_exec(db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL) != SQLITE_OK ||

@@ -323,6 +323,22 @@ def test_from(tmp):
     check(snapshot(state) == before, "invalid data: catalog unchanged")
 
 
+def test_from_natural_order(tmp):
+    """videos-page-2.json comes before videos-page-10.json (the demo's naming)."""
+    d = os.path.join(tmp, "natural")
+    os.makedirs(d)
+    with open(HOSTILE, encoding="utf-8") as f:
+        base = json.load(f)[0]
+    for p in range(1, 12):
+        item = dict(base, guid="%08d-aaaa-4bbb-8ccc-000000000000" % p)
+        with open(os.path.join(d, "videos-page-%d.json" % p), "w") as f:
+            json.dump({"totalItems": 11, "currentPage": p, "itemsPerPage": 1, "items": [item]}, f)
+    state = os.path.join(tmp, "naturalstate")
+    r = subprocess.run([ONLYGEN, "pull", "--state", state, "--from", d], capture_output=True, text=True)
+    check(r.returncode == 0 and "11 videos" in r.stdout, "--from reads pages in natural order (1..11)",
+          r.stdout + r.stderr)
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="catalog_pull-")
     fake = Fake()
@@ -331,6 +347,7 @@ def main():
         test_faults(fake, state, tmp)
         test_big(fake, tmp)
         test_from(tmp)
+        test_from_natural_order(tmp)
     finally:
         fake.stop()
         shutil.rmtree(tmp, ignore_errors=True)
