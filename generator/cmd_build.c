@@ -14,12 +14,7 @@
 #include "commands.h"
 #include "catalog_db.h"
 #include "model.h"
-#if __has_include("pull.h")
 #include "pull.h"
-#define HAVE_PULL 1
-#else
-#define HAVE_PULL 0
-#endif
 #include "site.h"
 
 #define KEYS_MAX_BYTES	65536
@@ -139,7 +134,6 @@ cmd_build(int argc, char *argv[])
 
 	snprintf(db, sizeof(db), "%s/catalog.db", so.state_dir);
 	if (!offline) {
-#if HAVE_PULL
 		struct pull_opts po;
 
 		pull_opts_init(&po);
@@ -150,10 +144,6 @@ cmd_build(int argc, char *argv[])
 			    "(--offline builds from the last pulled catalog)\n");
 			return 1;
 		}
-#else
-		fprintf(stderr, "onlygen build: this onlygen has no pull; use --offline\n");
-		return 1;
-#endif
 	}
 	memset(&m, 0, sizeof(m));
 	clock_gettime(CLOCK_MONOTONIC, &tl);

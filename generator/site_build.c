@@ -340,7 +340,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 		    "another build is running on this state directory");
 		goto out;
 	}
-	if (o->token_key != NULL && o->token_key[0] != '\0' && site_cdn_signing_available())
+	if (o->token_key != NULL && o->token_key[0] != '\0')
 		c.sign_expires = ((int64_t)o->now / SIGN_WINDOW + 2) * SIGN_WINDOW;
 
 	if (theme_load(&c.th, o->default_theme, o->user_theme, o->hlsjs_path, err, errlen) == -1)

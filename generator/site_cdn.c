@@ -15,18 +15,7 @@
 #include "site_int.h"
 #include "site_url.h"
 
-#if __has_include("bunny_sign.h")
 #include "bunny_sign.h"
-#define HAVE_BUNNY_SIGN 1
-#else
-#define HAVE_BUNNY_SIGN 0
-#endif
-
-int
-site_cdn_signing_available(void)
-{
-	return HAVE_BUNNY_SIGN;
-}
 
 int
 site_cdn_url(const struct site_ctx *c, const struct video *v, const char *file,
@@ -51,7 +40,6 @@ site_cdn_url(const struct site_ctx *c, const struct video *v, const char *file,
 		if (p[seg] == '\0')
 			break;
 	}
-#if HAVE_BUNNY_SIGN
 	if (c->sign_expires > 0 && c->o->token_key != NULL) {
 		struct bunny_sign_req req;
 		char url[BUNNY_URL_MAX], signed_url[BUNNY_URL_MAX], tp[64];
@@ -75,9 +63,5 @@ site_cdn_url(const struct site_ctx *c, const struct video *v, const char *file,
 		out->data[mark] = '\0';
 		return buf_put(out, signed_url, (size_t)len);
 	}
-#else
-	(void)c;
-	(void)mark;
-#endif
 	return 0;
 }

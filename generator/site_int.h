@@ -113,8 +113,6 @@ cJSON	*site_page_data(const struct site_ctx *c, const struct page *p);
 int	site_list_url(const struct site_ctx *c, struct buf *out, int kind, size_t idx, int no);
 
 /* site_cdn.c: CDN URLs for a video's files (thumbnails, previews). */
-/* 1 when this build can sign CDN URLs (the verifier's signer is linked). */
-int	site_cdn_signing_available(void);
 int	site_cdn_url(const struct site_ctx *c, const struct video *v, const char *file,
 	    struct buf *out);
 
