@@ -306,7 +306,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	struct manifest old, fresh;
 	char path[4096];
 	size_t i;
-	int outfd = -1, lockfd = -1, rc = -1, pass;
+	int outfd = -1, lockfd = -1, rc = -1, pass, dirty = 0;
 	double t0 = now_secs(), t1 = t0, t2 = t0;
 	struct stat sb;
 	static const struct { const char *name; size_t off; } tpls[] = {
@@ -419,7 +419,10 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 				goto out;
 	for (i = 0; i < c.npages; i++) {
 		struct page *p = &c.pages[i];
+		const struct mf_entry *e = manifest_find(&old, p->path);
 
+		if (e == NULL || e->key != p->key || e->sum != p->sum)
+			dirty = 1;
 		if (manifest_put(&fresh, p->path, p->key, p->sum) == -1) {
 			snprintf(err, errlen, "out of memory");
 			goto out;
@@ -437,9 +440,11 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 			if (site_remove(outfd, old.e[i].path, err, errlen) == -1)
 				goto out;
 			st->removed++;
+			dirty = 1;
 		}
 	snprintf(path, sizeof(path), "%s/site-manifest", o->state_dir);
-	if (manifest_save(&fresh, path, err, errlen) == -1)
+	if ((dirty || fresh.access_sum != old.access_sum) &&
+	    manifest_save(&fresh, path, err, errlen) == -1)
 		goto out;
 	site_staging_remove(outfd);
 	st->secs_prepare = t1 - t0;

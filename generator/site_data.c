@@ -6,6 +6,7 @@
  * built in C with esc_json (safe inside <script>).  URLs placed here are
  * built from validated guids/slugs, or pass through esc_url.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,23 +116,61 @@ card_text(const struct site_ctx *c, size_t i, struct card_text *t, struct buf *b
 	return 0;
 }
 
-int
-site_card_texts(struct site_ctx *c, char *err, size_t errlen)
+struct text_job {
+	struct site_ctx	*c;
+	size_t		 from, to;
+	int		 failed;
+};
+
+static void *
+text_worker(void *arg)
 {
+	struct text_job *j = arg;
 	struct buf b;
 	size_t i;
 
-	c->vtext = calloc(c->m->nvideos ? c->m->nvideos : 1, sizeof(*c->vtext));
-	if (c->vtext == NULL)
-		goto oom;
 	buf_init(&b, 1 << 20);
-	for (i = 0; i < c->m->nvideos; i++)
-		if (card_text(c, i, &c->vtext[i], &b) == -1) {
-			buf_free(&b);
-			goto oom;
+	for (i = j->from; i < j->to; i++)
+		if (card_text(j->c, i, &j->c->vtext[i], &b) == -1) {
+			j->failed = 1;
+			break;
 		}
 	buf_free(&b);
-	return 0;
+	return NULL;
+}
+
+int
+site_card_texts(struct site_ctx *c, char *err, size_t errlen)
+{
+	struct text_job jobs[16];
+	pthread_t tid[16];
+	size_t n = c->m->nvideos, k, nj = c->o->jobs < 1 ? 1 : (size_t)c->o->jobs;
+	int started[16] = { 0 }, failed = 0;
+
+	if (nj > 16)
+		nj = 16;
+	c->vtext = calloc(n ? n : 1, sizeof(*c->vtext));
+	if (c->vtext == NULL)
+		goto oom;
+	for (k = 0; k < nj; k++) {
+		jobs[k].c = c;
+		jobs[k].from = n * k / nj;
+		jobs[k].to = n * (k + 1) / nj;
+		jobs[k].failed = 0;
+		if (k > 0)
+			started[k] = pthread_create(&tid[k], NULL, text_worker, &jobs[k]) == 0;
+	}
+	text_worker(&jobs[0]);
+	for (k = 1; k < nj; k++) {
+		if (started[k])
+			pthread_join(tid[k], NULL);
+		else
+			text_worker(&jobs[k]);
+	}
+	for (k = 0; k < nj; k++)
+		failed |= jobs[k].failed;
+	if (!failed)
+		return 0;
 oom:
 	snprintf(err, errlen, "out of memory (or an over-long title) formatting cards");
 	return -1;

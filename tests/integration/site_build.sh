@@ -113,6 +113,13 @@ check "the error names the template ($last)" bash -c "echo \"\$1\" | grep -q 'pa
 check "failed build leaves every published file as it was" [ "$before" = "$(snapshot)" ]
 check "failed build leaves every byte as it was" [ "$sum_before" = "$(cd "$OUT" && find . -type f -print0 | sort -z | xargs -0 sha256sum)" ]
 
+# --- a failing pull leaves the site untouched ---------------------------------
+before=$(snapshot)
+err=$(env -u BUNNY_API_KEY -u BUNNY_LIBRARY_ID BUNNY_API_BASE=http://127.0.0.1:9 \
+    "$GEN" build --state "$STATE" --content "$CONTENT" --out "$OUT" 2>&1); rc=$?
+check "a build whose pull fails exits 1 ($(echo "$err" | tail -1))" [ "$rc" -eq 1 ]
+check "a failed pull leaves every published file as it was" [ "$before" = "$(snapshot)" ]
+
 # --- a user theme overrides one file ----------------------------------------
 mkdir -p "$TMP/mytheme/partials"
 printf '<span class="badge my-badge">{{access_label}}</span>' >"$TMP/mytheme/partials/badge.mustache"
