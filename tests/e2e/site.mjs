@@ -47,6 +47,8 @@ try {
   page.on('dialog', d => { dialogs.push(d.message()); d.dismiss().catch(() => {}); });
   page.on('pageerror', e => errors.push(String(e)));
   page.on('request', r => requests.push(r.url()));
+  const cspViolations = [];
+  page.on('console', m => { if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text()); });
   // The CDN is not reachable in tests: answer thumbnails with nothing.
   await page.route(/b-cdn\.net/, r => r.fulfill({ status: 204, body: '' }));
 
@@ -147,6 +149,7 @@ try {
 
   ok(dialogs.length === 0, 'no dialog was ever opened (no script injection ran)', dialogs.join(' | '));
   ok(errors.length === 0, 'no JavaScript errors', errors.join(' | '));
+  ok(cspViolations.length === 0, 'nothing blocked by the production Content-Security-Policy', cspViolations.join(' | '));
 
   // --- JavaScript off -------------------------------------------------------------
   const ctx2dir = mkdtempSync(join(tmpdir(), 'chromium-nojs-'));

@@ -19,7 +19,11 @@ server.modules = ( "mod_access", "mod_setenv" )
 index-file.names = ( "index.html" )
 mimetype.assign = ( ".html" => "text/html; charset=utf-8", ".css" => "text/css", ".js" => "text/javascript", ".json" => "application/json", ".xml" => "application/xml", ".txt" => "text/plain" )
 server.errorfile-prefix = "$dir/site/"
-include "$ROOT/conf/site-cache.conf"
+# the production Content-Security-Policy (conf/lighttpd.conf): the theme must work under it
+setenv.set-response-header = ( "Content-Security-Policy" => "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https://vz-test-1.b-cdn.net; media-src 'self' blob: https://vz-test-1.b-cdn.net; connect-src 'self' https://vz-test-1.b-cdn.net; worker-src 'self' blob:; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'" )
+\$HTTP["url"] =~ "/\." {
+	url.access-deny = ( "" )
+}
 CONF
 rm -rf "$TMP"
 echo "$port"
