@@ -99,28 +99,45 @@ struct site_ctx {
 	size_t			 npages;
 };
 
-/* site_pages.c */
+/*
+ * site_pages.c.  site_index() validates guids, slugs and hosts, builds the
+ * category/tag/series indices, the hero and the per-video hashes (0, or -1
+ * with err).  site_enumerate() lists every file of the site in publishing
+ * order (0 or -1).  site_page_key() hashes exactly what page p shows.
+ * site_list_pages() is the number of pages of a category/tag list (>= 1).
+ */
 int	site_index(struct site_ctx *c, char *err, size_t errlen);
 int	site_enumerate(struct site_ctx *c, char *err, size_t errlen);
 uint64_t site_page_key(const struct site_ctx *c, const struct page *p);
 size_t	site_list_pages(const struct site_ctx *c, const struct page *p);
 
-/* site_data.c: the data a template page is rendered from. */
+/*
+ * site_data.c.  site_card_texts() formats every video's card strings into
+ * c->vtext on c->o->jobs threads (0, or -1 with err).  site_shared_data()
+ * is the read-only site/nav/urls/assets object every page references;
+ * site_page_data() the data of one template page (the caller frees it with
+ * cJSON_Delete; the shared part is referenced, not copied).  Both NULL when
+ * out of memory.
+ */
 int	site_card_texts(struct site_ctx *c, char *err, size_t errlen);
 cJSON	*site_shared_data(const struct site_ctx *c);
 cJSON	*site_page_data(const struct site_ctx *c, const struct page *p);
-/* The URL (root-relative) of a page of the list kind/idx. */
+/* Appends the root-relative URL of page no of list kind/idx; 0 or -1. */
 int	site_list_url(const struct site_ctx *c, struct buf *out, int kind, size_t idx, int no);
 
-/* site_cdn.c: CDN URLs for a video's files (thumbnails, previews). */
+/* site_cdn.c: appends the CDN URL of file under /{guid}/ (signed when the
+ * build has a token key); 0, or -1 when out is full or signing fails. */
 int	site_cdn_url(const struct site_ctx *c, const struct video *v, const char *file,
 	    struct buf *out);
 
-/* site_meta.c: files built in C with the escaper of their context. */
+/* site_meta.c: files built in C with the escaper of their context;
+ * site_render_meta() appends sitemap/feed/robots/search index p, and
+ * site_jsonld() a watch page's VideoObject; 0 or -1 (out full). */
 int	site_render_meta(const struct site_ctx *c, const struct page *p, struct buf *out);
 int	site_jsonld(const struct site_ctx *c, const struct video *v, struct buf *out);
 
-/* access_db.c */
+/* access_db.c: access_rows_sum() hashes the rows access.db would hold;
+ * access_db_write() writes them (temporary + rename); 0 or -1 with err. */
 uint64_t access_rows_sum(const struct model *m);
 int	access_db_write(const struct model *m, const char *path, char *err, size_t errlen);
 
