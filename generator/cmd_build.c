@@ -3,6 +3,7 @@
  * the model, render the site (site_build), record what was built.
  */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +62,35 @@ keys_lookup(const char *file, const char *name, char *err, size_t errlen)
 	if (val == NULL)
 		err[0] = '\0';
 	return val;
+}
+
+/* 1 when state (existing or not) lies inside out. */
+static int
+state_inside_out(const char *state, const char *out)
+{
+	char s[PATH_MAX], o[PATH_MAX];
+	size_t n;
+
+	if (realpath(out, o) == NULL)
+		return 0;	/* no served directory yet: created fresh */
+	if (realpath(state, s) == NULL) {
+		/* not created yet: judge by its parent */
+		char parent[PATH_MAX], *slash;
+
+		if ((size_t)snprintf(parent, sizeof(parent), "%s", state) >= sizeof(parent))
+			return 0;
+		slash = strrchr(parent, '/');
+		if (slash == NULL)
+			snprintf(parent, sizeof(parent), ".");
+		else if (slash == parent)
+			parent[1] = '\0';
+		else
+			*slash = '\0';
+		if (realpath(parent, s) == NULL)
+			return 0;
+	}
+	n = strlen(o);
+	return strncmp(s, o, n) == 0 && (s[n] == '/' || s[n] == '\0');
 }
 
 int
@@ -127,6 +157,12 @@ cmd_build(int argc, char *argv[])
 		build_usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (state_inside_out(so.state_dir, so.out_dir)) {
+		fprintf(stderr, "onlygen build: the state directory %s is inside the served "
+		    "directory %s: access.db and the manifest must not be served\n",
+		    so.state_dir, so.out_dir);
+		return EXIT_USAGE;
+	}
 	if ((env = getenv("HLSJS_PATH")) != NULL && env[0] != '\0')
 		so.hlsjs_path = env;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -153,8 +189,17 @@ cmd_build(int argc, char *argv[])
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	t_load = (double)(t1.tv_sec - tl.tv_sec) + (double)(t1.tv_nsec - tl.tv_nsec) / 1e9;
-	if (theme == NULL)
+	if (theme == NULL) {
+		/* site.json names a theme under themes/; paths only on the command line */
 		theme = m.site.theme;
+		if (theme != NULL && theme[0] != '\0' &&
+		    (strspn(theme, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
+		    strlen(theme))) {
+			fprintf(stderr, "onlygen build: site.json \"theme\": '%s' is not a theme name "
+			    "([A-Za-z0-9_-]); use --theme PATH for a theme elsewhere\n", theme);
+			goto out;
+		}
+	}
 	if (theme != NULL && theme[0] != '\0' && strcmp(theme, "default") != 0) {
 		if (strchr(theme, '/') != NULL)
 			snprintf(user_theme, sizeof(user_theme), "%s", theme);

@@ -120,6 +120,12 @@ err=$(env -u BUNNY_API_KEY -u BUNNY_LIBRARY_ID BUNNY_API_BASE=http://127.0.0.1:9
 check "a build whose pull fails exits 1 ($(echo "$err" | tail -1))" [ "$rc" -eq 1 ]
 check "a failed pull leaves every published file as it was" [ "$before" = "$(snapshot)" ]
 
+# --- usage errors ------------------------------------------------------------------
+"$GEN" build --offline --state "$OUT/var" --content "$CONTENT" --out "$OUT" >/dev/null 2>&1
+check "a state directory inside the served one is refused (exit 2)" [ $? -eq 2 ]
+"$GEN" build --offline --bogus >/dev/null 2>&1
+check "an unknown option is a usage error (exit 2)" [ $? -eq 2 ]
+
 # --- a user theme overrides one file ----------------------------------------
 mkdir -p "$TMP/mytheme/partials"
 printf '<span class="badge my-badge">{{access_label}}</span>' >"$TMP/mytheme/partials/badge.mustache"
