@@ -15,6 +15,7 @@
   var guid = watch ? watch.getAttribute('data-guid') : null;
   var locked = watch ? watch.getAttribute('data-access') !== 'public' : false;
   var hls = null, hlsLoading = null, started = false, refreshing = false;
+  var wantPlay = false;	/* the viewer's intent, kept across a URL refresh */
   var KEY = 'om:progress';
 
   function say(el, text, kind) {
@@ -195,13 +196,13 @@
   function refresh() {
     if (refreshing) return;
     refreshing = true;
-    var pos = video.currentTime, wasPlaying = !video.paused;
+    var pos = video.currentTime, wasPlaying = wantPlay;
     say(msg, 'Reconnecting\u2026', null);
     getUrl().then(function (url) {
       refreshing = false;
       say(msg, '', null);
       if (hls) { hls.loadSource(url); hls.startLoad(pos); }
-      else { video.src = url; }
+      else { video.src = pos > 0 ? url + '#t=' + pos.toFixed(2) : url; }	/* a media fragment: start there */
       seekWhenReady(pos);
       if (wasPlaying) video.play().catch(function () {});
     }, function (err) { refreshing = false; playError(err); });
@@ -224,10 +225,12 @@
       var mediaRecovered = false, netRetries = 0;
       hls = new Hls({ capLevelToPlayerSize: true, startPosition: pos > 0 ? pos : -1 });
       hls.on(Hls.Events.ERROR, function (ev, data) {
-        if (!data.fatal) return;
         var code = data.response && data.response.code;
+        /* The signed URL expired: hls.js does not retry a 4xx and may not
+         * even call it fatal, so refresh on the first one. */
+        if (data.type === Hls.ErrorTypes.NETWORK_ERROR && (code === 403 || code === 401)) { refresh(); return; }
+        if (!data.fatal) return;
         if (data.type === Hls.ErrorTypes.NETWORK_ERROR) {
-          if (code === 403 || code === 401) { refresh(); return; }
           if (netRetries++ < 5) {
             say(msg, 'Connection lost, retrying\u2026', null);
             setTimeout(function () { hls.startLoad(video.currentTime); }, 1000 * netRetries);
@@ -253,6 +256,7 @@
   function startPlayback(from) {
     if (!video || started) return;
     started = true;
+    wantPlay = true;
     var play = $('play');
     if (play) play.disabled = true;
     var resume = $('resume');
@@ -282,6 +286,9 @@
       $('restart').addEventListener('click', function () { startPlayback(0); });
     }
     if (play) play.addEventListener('click', function () { startPlayback(); });
+    video.addEventListener('play', function () { wantPlay = true; });
+    /* a pause caused by a failing stream is not the viewer's */
+    video.addEventListener('pause', function () { if (!refreshing && !video.error && !video.ended) wantPlay = false; });
     video.addEventListener('play', function () { if (!started) { video.pause(); startPlayback(); } });
     setInterval(save, 5000);
     window.addEventListener('pagehide', save);
