@@ -442,22 +442,31 @@ data_series(const struct site_ctx *c, cJSON *d, const struct page *p, struct buf
 {
 	const struct model *m = c->m;
 	const struct series *s = &m->series[p->idx];
-	size_t i, from = c->ser_off[p->idx], to = c->ser_off[p->idx + 1];
+	size_t ps = (size_t)c->page_size, i, from, to, all;
 	cJSON *seasons, *season = NULL, *eps = NULL, *o;
 	int cur = -1;
-	struct buf u;
+	struct buf u, t;
 
+	all = c->ser_off[p->idx + 1] - c->ser_off[p->idx];
+	from = c->ser_off[p->idx] + (p->no - 1) * ps;
+	to = from + ps < c->ser_off[p->idx + 1] ? from + ps : c->ser_off[p->idx + 1];
 	buf_init(&u, 4096);
-	if (site_list_url(c, &u, PK_SERIES, p->idx, 1) == -1 ||
-	    page_meta(c, d, s->title[0] ? s->title : s->slug, u.data, s->description,
-	    NULL, b) == -1) {
+	buf_init(&t, 1 << 16);
+	if (site_list_url(c, &u, PK_SERIES, p->idx, (int)p->no) == -1 ||
+	    (p->no > 1 ? buf_printf(&t, "%s (page %u)", s->title[0] ? s->title : s->slug, p->no) :
+	    buf_puts(&t, s->title[0] ? s->title : s->slug)) == -1 ||
+	    page_meta(c, d, t.data, u.data, s->description, NULL, b) == -1) {
 		buf_free(&u);
+		buf_free(&t);
 		return -1;
 	}
 	buf_free(&u);
+	buf_free(&t);
+	if (pager(c, d, p, b) == -1)
+		return -1;
 	if (put_str(d, "name", s->title[0] ? s->title : s->slug) == -1 ||
 	    put_str(d, "description", s->description) == -1 ||
-	    put_num(d, "count", (double)(to - from)) == -1 ||
+	    put_num(d, "count", (double)all) == -1 ||
 	    (seasons = cJSON_AddArrayToObject(d, "seasons")) == NULL)
 		return -1;
 	for (i = from; i < to; i++) {

@@ -272,6 +272,8 @@ site_list_pages(const struct site_ctx *c, const struct page *p)
 		n = c->cat_off[p->idx + 1] - c->cat_off[p->idx];
 	else if (p->kind == PK_TAG)
 		n = c->tag_off[p->idx + 1] - c->tag_off[p->idx];
+	else if (p->kind == PK_SERIES)
+		n = c->ser_off[p->idx + 1] - c->ser_off[p->idx];
 	else
 		return 1;
 	return n == 0 ? 1 : (n + (size_t)c->page_size - 1) / (size_t)c->page_size;
@@ -368,10 +370,16 @@ site_enumerate(struct site_ctx *c, char *err, size_t errlen)
 		}
 	}
 	for (i = 0; i < m->nseries; i++) {
-		buf_reset(&u);
-		if (site_list_url(c, &u, PK_SERIES, i, 1) == -1 ||
-		    add_page(c, &cap, PK_SERIES, i, 1, u.data, NULL) == -1)
-			goto oom;
+		memset(&tmp, 0, sizeof(tmp));
+		tmp.kind = PK_SERIES;
+		tmp.idx = (uint32_t)i;
+		n = site_list_pages(c, &tmp);
+		for (no = 1; no <= n; no++) {
+			buf_reset(&u);
+			if (site_list_url(c, &u, PK_SERIES, i, (int)no) == -1 ||
+			    add_page(c, &cap, PK_SERIES, i, no, u.data, NULL) == -1)
+				goto oom;
+		}
 	}
 	for (i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
 		buf_reset(&u);
@@ -460,8 +468,9 @@ site_page_key(const struct site_ctx *c, const struct page *p)
 		return mix_cards(c, h, vid, from, to);
 	}
 	case PK_SERIES:
-		from = c->ser_off[p->idx];
-		to = c->ser_off[p->idx + 1];
+		from = c->ser_off[p->idx] + (p->no - 1) * ps;
+		to = from + ps < c->ser_off[p->idx + 1] ? from + ps : c->ser_off[p->idx + 1];
+		h = h64_int(h, (int64_t)(c->ser_off[p->idx + 1] - c->ser_off[p->idx]));
 		h = mix_cards(c, h, c->ser_vid, from, to);
 		for (i = from; i < to; i++) {
 			h = h64_int(h, m->videos[c->ser_vid[i]].season);

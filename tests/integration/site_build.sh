@@ -160,12 +160,13 @@ check "without a key, thumbnails are plain URLs again" bash -c "! grep -q 'token
 # --- url_style "html" ---------------------------------------------------------
 python3 - "$CONTENT/site.json" <<'PY'
 import json, sys
-d = json.load(open(sys.argv[1])); d["url_style"] = "html"; json.dump(d, open(sys.argv[1], "w"))
+d = json.load(open(sys.argv[1])); d["url_style"] = "html"; d["page_size"] = 2; json.dump(d, open(sys.argv[1], "w"))
 PY
 out=$(build 2>&1)
 check "url_style html writes /v/<guid>.html" [ -f "$OUT/v/$VIP_GUID.html" ]
 check "url_style html removes the directory pages" [ ! -e "$OUT/v/$VIP_GUID/index.html" ]
 check "url_style html links end in .html" grep -qF "href=\"/v/$VIP_GUID.html\"" "$OUT/index.html"
 check "url_style html: links resolve" python3 tests/site/linkcheck.py "$OUT"
+check "a long series is paginated (3 episodes, 2 a page)" bash -c "[ -f '$OUT/s/tokyo-nights/page/2.html' ] && grep -q 'href=\"/s/tokyo-nights/page/2.html\"' '$OUT/s/tokyo-nights.html'"
 
 exit $((FAILS > 0))
