@@ -7,48 +7,9 @@
 #include <string.h>
 
 #include "escape.h"
+#include "utf8.h"
 
 #define REPLACEMENT "\xef\xbf\xbd"
-
-/*
- * Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid.
- * Rejects overlong forms, surrogates and code points above U+10FFFF.
- * *cp receives the code point.
- */
-static size_t
-utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	uint32_t c;
-	size_t len, i;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		c = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		c = s[0] & 0x07;
-	} else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
 
 /*
  * A context: what each ASCII byte becomes (NULL: itself), and what a valid
@@ -72,7 +33,7 @@ escape_with(struct buf *out, const char *str, size_t n, const char *const ascii[
 				continue;
 			}
 			len = 1;
-		} else if ((len = utf8_seq(s + i, n - i, &cp)) == 0) {
+		} else if ((len = utf8_decode(s + i, n - i, &cp)) == 0) {
 			rep = REPLACEMENT;
 			len = 1;
 		} else if (nonascii == NULL || (rep = nonascii(cp)) == NULL) {
