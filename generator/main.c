@@ -18,6 +18,9 @@ cmd_version(int argc, char *argv[])
 
 static const struct command commands[] = {
 	{ "version", "print the version", cmd_version },
+	{ "pull", "pull the Bunny Stream library into var/catalog.db", cmd_pull },
+	{ "status", "show the catalog: counts, unpublished videos, digest", cmd_status },
+	{ "import-legacy", "write content/ from the old system's curator database", cmd_import_legacy },
 };
 
 static void
