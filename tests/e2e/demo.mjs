@@ -19,14 +19,16 @@ const ARTIFACTS = process.env.ARTIFACTS || path.join(ROOT, 'tests/artifacts');
 const SHOTS = path.join(ARTIFACTS, 'demo');
 mkdirSync(SHOTS, { recursive: true });
 
-// What the tests look for on the pages (themes/default).
+// What the tests look for on the pages (themes/default: watch.mustache, watch.js).
 const SEL = {
   card: 'a[href*="/v/"]',
   codeInput: 'input[name="code"]',
-  live: '[aria-live], [role="alert"]',
-  playButton: 'button[aria-label="Play"], button.play',
-  logout: /forget this device|log ?out|sign out/i,
-  wrongCode: /wrong|invalid|not valid|incorrect|unknown|not recogni[sz]ed/i,
+  codeMsg: '#code-msg',
+  playerMsg: '#player-msg',
+  playButton: '#play',
+  logout: '#forget',
+  wrongCode: /not right/i,                      // watch.js reasons.invalid
+  notEntitled: /does not unlock this video/i,   // watch.js reasons.not_entitled
 };
 const CATEGORIES = ['RAW', 'ART', 'VIP', 'DUO', 'SOLO'];
 const HOSTILE = '<script>alert("xss")</script>';
@@ -45,12 +47,18 @@ function videoState(page) {
   })).catch((e) => ({ missing: e.message }));
 }
 
-// Press play the way a viewer would: the page's play button if it shows one,
-// else the video element (its native controls call play()).
+// Press play the way a viewer would, unless the page is already starting
+// playback (after a code is accepted it does so itself, with the Play
+// button disabled meanwhile): the page's Play button, else the element's own
+// controls (which call play()).
 async function pressPlay(page) {
-  const btn = page.locator(SEL.playButton).first();
-  if (await btn.isVisible().catch(() => false)) await btn.click();
-  else await page.$eval('video', (v) => { v.muted = true; return v.play().catch(() => {}); });
+  if (!(await page.$eval('video', (v) => v.paused))) return;
+  const btn = page.locator(SEL.playButton);
+  if (await btn.count()) {
+    if (await btn.isDisabled()) return;
+    if (await btn.isVisible()) { await btn.click(); return; }
+  }
+  await page.$eval('video', (v) => v.play().catch(() => {}));
 }
 
 async function plays(page, what) {
@@ -69,15 +77,17 @@ async function submitCode(page, code) {
   await input.press('Enter');
 }
 
-// The text of the live/alert regions once one of them matches re (or '' on timeout).
+// The text of the code form's and the player's messages once one of them
+// matches re (as they are on timeout).
 async function waitForMessage(page, re) {
+  const sels = [SEL.codeMsg, SEL.playerMsg];
   try {
-    await page.waitForFunction(({ sel, src, flags }) => {
-      const r = new RegExp(src, flags);
-      return [...document.querySelectorAll(sel)].some((e) => r.test(e.textContent));
-    }, { sel: SEL.live, src: re.source, flags: re.flags }, { timeout: 10000 });
-  } catch { /* reported by the caller */ }
-  return page.$$eval(SEL.live, (els) => els.map((e) => e.textContent.trim()).filter(Boolean).join(' | '));
+    await page.waitForFunction(({ list, src, flags }) => list.some((sel) => {
+      const e = document.querySelector(sel);
+      return e && new RegExp(src, flags).test(e.textContent);
+    }), { list: sels, src: re.source, flags: re.flags }, { timeout: 10000 });
+  } catch { /* the caller checks the text */ }
+  return page.$$eval(sels.join(','), (els) => els.map((e) => e.textContent.trim()).filter(Boolean).join(' | '));
 }
 
 async function cdnStatus(url) {
@@ -143,7 +153,9 @@ try {
   await page.goto(vipUrl);
   check(await codeFormVisible(page), 'a vip video without a code shows the code form');
   const locked = await videoState(page);
-  check(locked.readyState === 0 && locked.currentTime === 0, 'and has no media loaded', locked);
+  const playHidden = !(await page.locator(SEL.playButton).isVisible());
+  check(playHidden && locked.readyState === 0 && locked.currentTime === 0,
+    'and no play button, no media loaded', { playHidden, ...locked });
   const bare = await cdnStatus(`${stack.cdn}/${codes.VIP_VIDEO}/playlist.m3u8`);
   check(bare === 403, 'the CDN refuses its playlist without a token (403)', bare);
   const forged = await cdnStatus(`${stack.cdn}/bcdn_token=HS256-${'A'.repeat(43)}` +
@@ -162,7 +174,7 @@ try {
   await submitCode(page, codes.VIP_CODE);
   await page.locator(SEL.codeInput).first().waitFor({ state: 'hidden', timeout: 10000 }).catch(() => {});
   check(!(await codeFormVisible(page)), 'the VIP code unlocks the vip video',
-    await waitForMessage(page, /./));
+    await page.$eval(SEL.codeMsg, (e) => e.textContent).catch(() => ''));
   await plays(page, 'the unlocked vip video plays');
   await shot(page, '4-vip-unlocked.png');
   const vipCookies = await context.cookies();
@@ -174,14 +186,19 @@ try {
   check(await codeFormVisible(page), 'a new viewer sees the PPV video locked');
   await submitCode(page, codes.PPV_CODE);
   await page.locator(SEL.codeInput).first().waitFor({ state: 'hidden', timeout: 10000 }).catch(() => {});
-  check(!(await codeFormVisible(page)), 'the PPV code unlocks its video', await waitForMessage(page, /./));
+  check(!(await codeFormVisible(page)), 'the PPV code unlocks its video',
+    await page.$eval(SEL.codeMsg, (e) => e.textContent).catch(() => ''));
   await plays(page, 'the PPV video plays');
   await shot(page, '5-ppv-unlocked.png');
   await page.goto(watchUrl(stack, ppvOther));
   const other = await videoState(page);
-  check(await codeFormVisible(page) && other.readyState === 0, 'the PPV code does not unlock another ppv video',
-    other);
-  await shot(page, '5-other-ppv-locked.png');
+  check(await codeFormVisible(page) && other.readyState === 0, 'another ppv video stays locked', other);
+  await submitCode(page, codes.PPV_CODE);
+  const refusal = await waitForMessage(page, SEL.notEntitled);
+  const refused = await videoState(page);
+  check(SEL.notEntitled.test(refusal) && await codeFormVisible(page) && refused.readyState === 0,
+    'the PPV code entered there does not unlock it', { refusal, ...refused });
+  await shot(page, '5-other-ppv-refused.png');
   await page.goto(vipUrl);
   check(await codeFormVisible(page), 'nor a vip video');
 
@@ -190,7 +207,7 @@ try {
   await context.addCookies(vipCookies);
   await page.goto(vipUrl);
   check(!(await codeFormVisible(page)), 'the VIP viewer is unlocked again on return');
-  const logout = page.locator('button, a').filter({ hasText: SEL.logout }).first();
+  const logout = page.locator(SEL.logout);
   if (check(await logout.isVisible().catch(() => false), 'an unlocked page offers logout')) {
     await logout.click();
     await page.locator(SEL.codeInput).first().waitFor({ state: 'visible', timeout: 10000 }).catch(() => {});
