@@ -29,6 +29,7 @@ const SEL = {
   logout: '#forget',
   wrongCode: /not right/i,                      // watch.js reasons.invalid
   notEntitled: /does not unlock this video/i,   // watch.js reasons.not_entitled
+  needsCode: /needs an access code/i,           // watch.js playError on 401/403
 };
 const CATEGORIES = ['RAW', 'ART', 'VIP', 'DUO', 'SOLO'];
 const HOSTILE = '<script>alert("xss")</script>';
@@ -152,10 +153,22 @@ try {
   const vipUrl = watchUrl(stack, codes.VIP_VIDEO);
   await page.goto(vipUrl);
   check(await codeFormVisible(page), 'a vip video without a code shows the code form');
+  // Try to play it as a viewer would: the page's Play button when it shows
+  // one (the verifier then refuses a play URL), else the native controls.
+  const playBtn = page.locator(SEL.playButton);
+  let refusedMsg = '';
+  if (await playBtn.isVisible() && await playBtn.isEnabled()) {
+    console.log('# the locked page shows a Play button: trying it');
+    await playBtn.click();
+    refusedMsg = await waitForMessage(page, SEL.needsCode);
+  } else {
+    await page.$eval('video', (v) => v.play().catch(() => {}));
+    refusedMsg = '(no Play button shown)';
+  }
   const locked = await videoState(page);
-  const playHidden = !(await page.locator(SEL.playButton).isVisible());
-  check(playHidden && locked.readyState === 0 && locked.currentTime === 0,
-    'and no play button, no media loaded', { playHidden, ...locked });
+  check(locked.readyState === 0 && locked.currentTime === 0 && !locked.src &&
+    (refusedMsg === '(no Play button shown)' || SEL.needsCode.test(refusedMsg)),
+  'and pressing play loads nothing', { refusedMsg, ...locked });
   const bare = await cdnStatus(`${stack.cdn}/${codes.VIP_VIDEO}/playlist.m3u8`);
   check(bare === 403, 'the CDN refuses its playlist without a token (403)', bare);
   const forged = await cdnStatus(`${stack.cdn}/bcdn_token=HS256-${'A'.repeat(43)}` +
