@@ -16,6 +16,10 @@ signing_data is every other parameter (token and expires excluded) sorted by
 key, joined as k=v with '&', values raw (percent-decoded once).  With
 token_ignore_params=true only that and token_path are signed.
 
+An IP-bound token ("HS256-1-") is checked against the client's address.
+Country and speed-limit parameters are signed but not enforced.  Legacy
+SHA256 and Basic (MD5) tokens are refused: the verifier issues HS256 only.
+
 A missing, malformed, wrong or expired token, or a path outside token_path,
 gets 403, like the real zone: token auth covers every file, thumbnails and
 previews included, unless --open-images is given.  Every response (403 and
