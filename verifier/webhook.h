@@ -1,0 +1,73 @@
+/*
+ * webhook.h — Bunny Stream webhooks (POST /api/hooks/bunny): signature
+ * check, strict body parse, and the rebuild record the watcher reacts to.
+ *
+ * Pure C over caller-owned memory; no allocation except in the record
+ * writer's temporary path.  Nothing here runs a build: a valid call only
+ * records which video changed to which status (see scripts/rebuild-watcher).
+ *
+ * The signature (bunny.md §2): headers X-BunnyStream-Signature-Version "v1",
+ * X-BunnyStream-Signature-Algorithm "hmac-sha256", X-BunnyStream-Signature =
+ * 64 hex digits of HMAC-SHA256(key = the library's read-only API key, message
+ * = the exact raw body bytes).  The body is not trusted until that matches.
+ */
+#ifndef ONLY_WEBHOOK_H
+#define ONLY_WEBHOOK_H
+
+#include <stddef.h>
+
+/* The documented body is ~90 bytes; 4 KiB leaves room for extra fields. */
+#define WEBHOOK_MAX_BODY	4096
+/* The keys-file value; a Bunny API key is a 36-char UUID-like string. */
+#define WEBHOOK_MAX_KEY		256
+
+enum webhook_status {
+	WEBHOOK_OK = 0,
+	WEBHOOK_NO_KEY,		/* no BUNNY_WEBHOOK_KEY configured: refuse all */
+	WEBHOOK_BAD_VERSION,	/* signature version header missing or not v1 */
+	WEBHOOK_BAD_ALGORITHM,	/* algorithm header missing or not hmac-sha256 */
+	WEBHOOK_BAD_SIGNATURE,	/* missing, malformed or wrong signature */
+	WEBHOOK_TOO_LARGE,	/* body longer than WEBHOOK_MAX_BODY */
+};
+
+struct webhook_event {
+	long long	library_id;	/* VideoLibraryId, >= 0 */
+	char		guid[37];	/* VideoGuid, lowercase UUID, NUL-terminated */
+	int		status;		/* Status, 0..255 (0 Queued … 10 …) */
+};
+
+/*
+ * Checks a webhook's signature headers and the HMAC of body (len bytes).
+ * Any header pointer may be NULL (header absent).  key/keylen is the
+ * library's read-only API key; keylen 0 refuses everything.
+ * The MAC is compared in constant time (decoded bytes, fixed 32-byte length).
+ * Returns WEBHOOK_OK only for an authentic body.
+ */
+enum webhook_status webhook_verify(const char *key, size_t keylen,
+	    const char *version, const char *algorithm, const char *signature,
+	    const void *body, size_t len);
+
+/* A short, non-secret description of a status, for logs and 401 bodies. */
+const char	*webhook_status_str(enum webhook_status st);
+
+/*
+ * Parses a verified body strictly: one flat JSON object; VideoLibraryId (a
+ * non-negative integer), VideoGuid (a UUID string) and Status (an integer
+ * 0..255) are required and appear once each; other members are allowed only
+ * with scalar values and are ignored.  No nesting, no trailing bytes.
+ * Returns 0 and fills ev, or -1 with a message in err.
+ */
+int	webhook_parse(const char *body, size_t len, struct webhook_event *ev,
+	    char *err, size_t errlen);
+
+/*
+ * Records that a rebuild is wanted: writes one JSON line
+ * {"VideoLibraryId":…,"VideoGuid":"…","Status":…,"ReceivedAt":now}
+ * to a temporary file beside path and renames it over path, so a reader sees
+ * the old record or the new one, never a partial one.
+ * Returns 0, or -1 with a message in err.
+ */
+int	webhook_record(const char *path, const struct webhook_event *ev,
+	    long long now, char *err, size_t errlen);
+
+#endif
