@@ -17,6 +17,9 @@ struct command {
 	int		(*run)(int argc, char *argv[]);
 };
 
+int	cmd_pull(int argc, char *argv[]);
+int	cmd_status(int argc, char *argv[]);
+int	cmd_import_legacy(int argc, char *argv[]);
 
 int	cmd_mustache(int argc, char *argv[]);
 
