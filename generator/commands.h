@@ -21,6 +21,7 @@ int	cmd_pull(int argc, char *argv[]);
 int	cmd_status(int argc, char *argv[]);
 int	cmd_import_legacy(int argc, char *argv[]);
 
+int	cmd_deploy(int argc, char *argv[]);
 int	cmd_mustache(int argc, char *argv[]);
 
 #endif

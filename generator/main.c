@@ -17,6 +17,7 @@ cmd_version(int argc, char *argv[])
 }
 
 static const struct command commands[] = {
+	{ "deploy", "upload the site to Bunny Storage and purge the CDN (--dry-run: plan only)", cmd_deploy },
 	{ "mustache", "render a Mustache template over JSON data (for theme authors)", cmd_mustache },
 	{ "version", "print the version", cmd_version },
 	{ "pull", "pull the Bunny Stream library into var/catalog.db", cmd_pull },
