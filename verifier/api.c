@@ -14,6 +14,7 @@
 #include "httpin.h"
 #include "legacy_token.h"
 #include "token_store.h"
+#include "webhook.h"
 
 #define JSON "application/json"
 
@@ -32,6 +33,8 @@ static const char *const metric_names[M__COUNT] = {
 	"only_rate_limited_total",
 	"only_unavailable_total",
 	"only_errors_total",
+	"only_webhook_total{result=\"ok\"}",
+	"only_webhook_total{result=\"refused\"}",
 };
 
 static void
@@ -76,6 +79,8 @@ verifier_open(struct verifier *v, const struct verifier_config *c,
 	join(tp, sizeof(tp), c->var, c->tokens, "tokens.db");
 	join(ap, sizeof(ap), c->var, c->access, "access.db");
 	join(v->keys_path, sizeof(v->keys_path), c->var, c->keys, "verifier.keys");
+	join(v->rebuild_path, sizeof(v->rebuild_path), c->var, c->rebuild,
+	    "rebuild-request");
 	if (rodb_init(&v->tokens, tp, TSTORE_LOOKUP_SQL, TSTORE_VERSION) != 0 ||
 	    rodb_init(&v->access, ap, ACCESS_LOOKUP_SQL, ACCESS_VERSION) != 0) {
 		snprintf(err, errlen, "verifier: path too long");
@@ -510,6 +515,66 @@ metrics(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 	o->body_len = len < sizeof(o->body) ? len : sizeof(o->body) - 1;
 }
 
+/*
+ * POST /api/hooks/bunny: a Bunny Stream webhook.  The signature headers and
+ * the HMAC of the raw body are checked first (webhook.c, constant time);
+ * only an authentic body is parsed; a valid call records the wanted rebuild
+ * (temp file + rename) and answers at once.  No build runs in lighttpd.
+ */
+static void
+hook_bunny(struct verifier *v, const struct api_req *rq, struct api_resp *o)
+{
+	struct webhook_event ev;
+	enum webhook_status st;
+	char err[256];
+
+	if (strcmp(rq->method, "POST") != 0) {
+		method_not_allowed(o, "POST");
+		return;
+	}
+	if (!keys_ready(v, rq->now)) {
+		unavailable(v, o);
+		return;
+	}
+	if (rq->body_len > WEBHOOK_MAX_BODY) {
+		v->m[M_HOOK_REFUSED]++;
+		error(o, 413, "too_large", "The webhook body is too large.");
+		return;
+	}
+	st = webhook_verify(v->keys.webhook, v->keys.webhook_len,
+	    rq->sig_version, rq->sig_algorithm, rq->signature,
+	    rq->body != NULL ? rq->body : "", rq->body_len);
+	if (st == WEBHOOK_NO_KEY) {
+		v->m[M_HOOK_REFUSED]++;
+		error(o, 503, "unavailable", "Webhooks are not configured "
+		    "(BUNNY_WEBHOOK_KEY in the keys file).");
+		return;
+	}
+	if (st != WEBHOOK_OK) {
+		v->m[M_HOOK_REFUSED]++;
+		error(o, 401, "unauthorized", st == WEBHOOK_BAD_SIGNATURE ?
+		    "Bad webhook signature." : "Unsupported webhook signature "
+		    "version or algorithm.");
+		return;
+	}
+	if (webhook_parse(rq->body != NULL ? rq->body : "", rq->body_len, &ev,
+	    err, sizeof(err)) != 0) {
+		v->m[M_HOOK_REFUSED]++;
+		error(o, 400, "bad_request", "The webhook body is not "
+		    "{VideoLibraryId, VideoGuid, Status}.");
+		return;
+	}
+	if (webhook_record(v->rebuild_path, &ev, (long long)rq->now, err,
+	    sizeof(err)) != 0) {
+		v->m[M_ERRORS]++;
+		unavailable(v, o);	/* Bunny retries a failed delivery */
+		return;
+	}
+	v->m[M_HOOK_OK]++;
+	body(o, 200, "{\"ok\":true,\"video\":\"%s\",\"status\":%d}\n",
+	    ev.guid, ev.status);
+}
+
 #define ROUTE(lit) (n == sizeof(lit) - 1 && memcmp(p, lit, sizeof(lit) - 1) == 0)
 
 void
@@ -541,6 +606,8 @@ api_handle(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 		healthz(v, rq, o);
 	else if (ROUTE("/api/metrics"))
 		metrics(v, rq, o);
+	else if (ROUTE("/api/hooks/bunny"))
+		hook_bunny(v, rq, o);
 	else
 		error(o, 404, "not_found", "No such endpoint.");
 }
