@@ -151,6 +151,28 @@ int	deploy_plan_build(const struct dlist *local, const struct dlist *rfiles,
 void	deploy_plan_free(struct dplan *plan);
 const char *deploy_phase_name(enum dphase ph);
 
+/* Purge budget (bunny.md §5, per account): exact URLs 120 burst and 5/s,
+ * prefix URLs (ending in '/') 20 burst and 0.5/s.  We stay under both so a
+ * concurrent deploy or the dashboard still has room. */
+#define DEPLOY_PURGE_URLS_MAX	100	/* exact URLs per deploy, else whole zone */
+#define DEPLOY_PURGE_PREFIX_MAX	15	/* directory URLs per deploy, else whole zone */
+
+struct buf;
+/* Appends s percent-encoded (RFC 3986 unreserved kept; '/' kept when
+ * keep_slash).  0, or -1 when the buffer's cap is reached. */
+int	deploy_put_enc(struct buf *b, const char *s, int keep_slash);
+
+/*
+ * The URLs to purge for changed or deleted paths under the public base URL
+ * base: each file's URL, and for each "…/index.html" also its directory URL
+ * "…/" (a prefix purge: the page is served there too).  Exact URLs get
+ * size 0 in urls, prefix URLs size 1.  Returns 0 with urls filled, 1 when
+ * the whole pull zone should be purged instead (the site root's index.html,
+ * more than the budgets above), -1 out of memory.
+ */
+int	deploy_purge_targets(const char *base, const struct dlist *paths,
+	    struct dlist *urls);
+
 /*
  * A token bucket for Bunny's purge rate limits (§5: exact URLs 120 burst and
  * 5/s).  deploy_bucket_take returns how many seconds to wait before one

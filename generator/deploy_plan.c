@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "buf.h"
 #include "deploy.h"
 
 int
@@ -221,4 +222,81 @@ deploy_bucket_take(struct dbucket *b, double now)
 	/* In debt: the caller sleeps until the bucket is back at zero. */
 	wait = -b->tokens / b->rate;
 	return wait;
+}
+
+int
+deploy_put_enc(struct buf *b, const char *s, int keep_slash)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	unsigned char c;
+
+	for (; *s; s++) {
+		c = (unsigned char)*s;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		    c == '.' || c == '~' || (keep_slash && c == '/')) {
+			if (buf_putc(b, (char)c) != 0)
+				return -1;
+		} else if (buf_putc(b, '%') != 0 ||
+		    buf_putc(b, hex[c >> 4]) != 0 ||
+		    buf_putc(b, hex[c & 15]) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Appends base (without a trailing '/') + '/' + enc(path, n bytes). */
+static int
+url_of(struct buf *b, const char *base, const char *path, size_t n)
+{
+	size_t bl = strlen(base);
+	char *p;
+	int rc;
+
+	buf_reset(b);
+	if (buf_put(b, base, bl && base[bl - 1] == '/' ? bl - 1 : bl) != 0 ||
+	    buf_putc(b, '/') != 0 || (p = strndup(path, n)) == NULL)
+		return -1;
+	rc = deploy_put_enc(b, p, 1);
+	free(p);
+	return rc;
+}
+
+int
+deploy_purge_targets(const char *base, const struct dlist *paths,
+    struct dlist *urls)
+{
+	struct buf b;
+	size_t i, n, exact = 0, prefix = 0;
+	const char *p;
+	int rc = -1;
+
+	buf_init(&b, DEPLOY_MAX_PATH * 3 + 2048);
+	for (i = 0; i < paths->n; i++) {
+		p = paths->v[i].path;
+		n = strlen(p);
+		if (strcmp(p, "index.html") == 0) {
+			rc = 1;		/* the root's directory URL is "/": everything */
+			goto out;
+		}
+		if (url_of(&b, base, p, n) != 0 || dlist_add(urls, b.data, 0, NULL) != 0)
+			goto out;
+		exact++;
+		if (n > 11 && strcmp(p + n - 11, "/index.html") == 0) {
+			if (url_of(&b, base, p, n - 10) != 0 ||
+			    dlist_add(urls, b.data, 1, NULL) != 0)
+				goto out;
+			prefix++;
+		}
+		if (exact > DEPLOY_PURGE_URLS_MAX || prefix > DEPLOY_PURGE_PREFIX_MAX) {
+			rc = 1;
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	if (rc != 0)
+		dlist_free(urls);
+	buf_free(&b);
+	return rc;
 }

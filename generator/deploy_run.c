@@ -26,28 +26,6 @@ deploy_result_free(struct deploy_result *r)
 	dlist_free(&r->purge);
 }
 
-/* Appends s percent-encoded; '/' kept when keep_slash. */
-static int
-put_enc(struct buf *b, const char *s, int keep_slash)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	unsigned char c;
-
-	for (; *s; s++) {
-		c = (unsigned char)*s;
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-		    c == '.' || c == '~' || (keep_slash && c == '/')) {
-			if (buf_putc(b, (char)c) != 0)
-				return -1;
-		} else if (buf_putc(b, '%') != 0 ||
-		    buf_putc(b, hex[c >> 4]) != 0 ||
-		    buf_putc(b, hex[c & 15]) != 0)
-			return -1;
-	}
-	return 0;
-}
-
 /* endpoint/zone/path[/]: the URL of a file or (dir=1) a directory. */
 static char *
 storage_url(const struct deploy_conf *c, const char *path, int dir)
@@ -56,8 +34,8 @@ storage_url(const struct deploy_conf *c, const char *path, int dir)
 
 	buf_init(&b, DEPLOY_MAX_PATH * 3 + 1024);
 	if (buf_puts(&b, c->endpoint) != 0 || buf_putc(&b, '/') != 0 ||
-	    put_enc(&b, c->zone, 0) != 0 || buf_putc(&b, '/') != 0 ||
-	    put_enc(&b, path, 1) != 0 ||
+	    deploy_put_enc(&b, c->zone, 0) != 0 || buf_putc(&b, '/') != 0 ||
+	    deploy_put_enc(&b, path, 1) != 0 ||
 	    (dir && *path && buf_putc(&b, '/') != 0)) {
 		buf_free(&b);
 		return NULL;
@@ -460,6 +438,7 @@ deploy_execute(const struct deploy_conf *c, const char *root,
 	}
 	http_client_free(up);
 	http_client_free(del);
+	dlist_sort(&res->done);		/* merged into the manifest by lookup */
 	return rc;
 }
 
@@ -477,95 +456,99 @@ nap(double secs)
 		;
 }
 
+/* One purge request; 0 or -1 with a message on stderr. */
+static int
+purge_one(struct http_client *hc, const struct curl_slist *h, const char *url)
+{
+	struct http_req r;
+	int rc = 0;
+
+	memset(&r, 0, sizeof(r));
+	r.method = "POST";
+	r.url = url;
+	r.headers = h;
+	http_run(hc, &r, 1, NULL);
+	if (!r.ok) {
+		if (r.status == 401 || r.status == 403)
+			fprintf(stderr, "deploy: purge: HTTP %ld: the API refused the "
+			    "key; check BUNNY_ACCOUNT_KEY (the account API key, not "
+			    "a zone password)\n", r.status);
+		else
+			fprintf(stderr, "deploy: purge: %s\n", r.err);
+		rc = -1;
+	}
+	buf_free(&r.resp);
+	return rc;
+}
+
 int
 deploy_purge(const struct deploy_conf *c, const struct deploy_result *res,
     FILE *out)
 {
-	struct http_client *hc;
-	struct curl_slist *h = NULL;
-	struct http_req r;
-	struct dbucket bucket;
+	struct http_client *hc = NULL;
+	struct curl_slist *h = NULL, *t;
+	struct dlist urls = { 0 };
+	struct dbucket exact, prefix;
 	struct buf url;
 	size_t i;
-	int rc = 0, per_url;
+	int rc = 0, per_url = 0;
+	double now;
 
 	if (res->purge.n == 0 && !res->purge_all)
 		return 0;
-	per_url = c->pullzone_url != NULL && *c->pullzone_url &&
-	    !res->purge_all && res->purge.n <= DEPLOY_PURGE_URLS_MAX;
-	if (c->account_key == NULL || !*c->account_key ||
-	    (!per_url && (c->pullzone_id == NULL || !*c->pullzone_id))) {
+	if (c->pullzone_url != NULL && !res->purge_all) {
+		per_url = deploy_purge_targets(c->pullzone_url, &res->purge, &urls);
+		if (per_url < 0) {
+			fprintf(stderr, "deploy: purge: out of memory\n");
+			return -1;
+		}
+		per_url = per_url == 0;
+	}
+	if (c->account_key == NULL || (!per_url && c->pullzone_id == NULL)) {
 		fprintf(out, "purge: skipped (set BUNNY_ACCOUNT_KEY and "
 		    "BUNNY_PULLZONE_ID to purge the CDN cache after a deploy)\n");
+		dlist_free(&urls);
 		return 1;
 	}
+	buf_init(&url, DEPLOY_MAX_PATH * 9 + 2048);
 	if ((h = auth_headers(c->account_key)) == NULL ||
-	    (hc = client(c, 1, 64 << 10, NULL)) == NULL) {
-		curl_slist_free_all(h);
+	    (t = curl_slist_append(h, "Content-Length: 0")) == NULL ||
+	    (h = t, hc = client(c, 1, 64 << 10, NULL)) == NULL) {
 		fprintf(stderr, "deploy: purge: cannot set up curl\n");
-		return -1;
+		rc = -1;
+		goto out;
 	}
-	{
-		struct curl_slist *t = curl_slist_append(h, "Content-Length: 0");
-
-		if (t != NULL)
-			h = t;
-	}
-	buf_init(&url, DEPLOY_MAX_PATH * 6 + 1024);
-	/* Exact-URL purges: 120 burst and 5/s per account; stay under both
-	 * so a concurrent deploy or the dashboard still has room. */
-	deploy_bucket_init(&bucket, 100, 4, (double)http_now_ms() / 1000);
-	for (i = 0; i < (per_url ? res->purge.n : 1) && rc == 0; i++) {
-		buf_reset(&url);
-		if (per_url) {
-			struct buf target;
-			const char *base = c->pullzone_url;
-			size_t bl = strlen(base);
-
-			buf_init(&target, DEPLOY_MAX_PATH * 3 + 1024);
-			if (buf_put(&target, base, bl && base[bl - 1] == '/' ?
-			    bl - 1 : bl) != 0 || buf_putc(&target, '/') != 0 ||
-			    put_enc(&target, res->purge.v[i].path, 1) != 0 ||
-			    buf_printf(&url, "%s/purge?url=", c->core) != 0 ||
-			    put_enc(&url, target.data, 0) != 0 ||
-			    BUF_PUTSL(&url, "&async=false") != 0)
-				rc = -1;
-			buf_free(&target);
-			nap(deploy_bucket_take(&bucket,
-			    (double)http_now_ms() / 1000));
-		} else if (buf_printf(&url, "%s/pullzone/", c->core) != 0 ||
-		    put_enc(&url, c->pullzone_id, 0) != 0 ||
+	now = (double)http_now_ms() / 1000;
+	deploy_bucket_init(&exact, 100, 4, now);
+	deploy_bucket_init(&prefix, 15, 0.4, now);
+	if (!per_url) {
+		if (buf_printf(&url, "%s/pullzone/", c->core) != 0 ||
+		    deploy_put_enc(&url, c->pullzone_id, 0) != 0 ||
 		    BUF_PUTSL(&url, "/purgeCache") != 0)
 			rc = -1;
-		if (rc != 0) {
-			fprintf(stderr, "deploy: purge: out of memory\n");
+		else
+			rc = purge_one(hc, h, url.data);
+		if (rc == 0)
+			fprintf(out, "purged: the whole pull zone %s\n", c->pullzone_id);
+		goto out;
+	}
+	for (i = 0; i < urls.n && rc == 0; i++) {
+		buf_reset(&url);
+		if (buf_printf(&url, "%s/purge?url=", c->core) != 0 ||
+		    deploy_put_enc(&url, urls.v[i].path, 0) != 0 ||
+		    BUF_PUTSL(&url, "&async=false") != 0) {
+			fprintf(stderr, "deploy: purge: URL too long\n");
+			rc = -1;
 			break;
 		}
-		memset(&r, 0, sizeof(r));
-		r.method = "POST";
-		r.url = url.data;
-		r.headers = h;
-		http_run(hc, &r, 1, NULL);
-		if (!r.ok) {
-			if (r.status == 401 || r.status == 403)
-				fprintf(stderr, "deploy: purge: HTTP %ld: the API "
-				    "refused the key; check BUNNY_ACCOUNT_KEY (the "
-				    "account API key, not a zone password)\n",
-				    r.status);
-			else
-				fprintf(stderr, "deploy: purge: %s\n", r.err);
-			rc = -1;
-		}
-		buf_free(&r.resp);
+		nap(deploy_bucket_take(urls.v[i].size ? &prefix : &exact,
+		    (double)http_now_ms() / 1000));
+		rc = purge_one(hc, h, url.data);
 	}
-	if (rc == 0) {
-		if (per_url)
-			fprintf(out, "purged: %zu URL%s\n", res->purge.n,
-			    res->purge.n == 1 ? "" : "s");
-		else
-			fprintf(out, "purged: the whole pull zone %s\n",
-			    c->pullzone_id);
-	}
+	if (rc == 0)
+		fprintf(out, "purged: %zu URL%s\n", urls.n, urls.n == 1 ? "" : "s");
+out:
+	dlist_free(&urls);
 	buf_free(&url);
 	http_client_free(hc);
 	curl_slist_free_all(h);

@@ -33,7 +33,7 @@ struct deploy_result {
 	uint64_t	 bytes;
 	unsigned	 retries;
 	int		 stopped;	/* a phase failed: later phases not run */
-	struct dlist	 done;		/* uploaded: path, size, checksum sent */
+	struct dlist	 done;		/* uploaded: path, size, checksum sent; sorted */
 	struct dlist	 purge;		/* changed or deleted file paths */
 	int		 purge_all;	/* a directory went: purge everything */
 };
@@ -58,13 +58,12 @@ int	deploy_execute(const struct deploy_conf *c, const char *root,
 	    const struct dplan *plan, struct deploy_result *res);
 
 /*
- * Purges the pull zone's cache for res: per URL (paced by a token bucket
- * under Bunny's 5/s) when pullzone_url is set and there are at most
- * DEPLOY_PURGE_URLS_MAX paths and no directory went, else the whole pull
- * zone.  Writes what it did to out.  Returns 0, -1 on failure (message on
- * stderr), 1 when not configured (nothing done).
+ * Purges the pull zone's cache for res: per URL when pullzone_url is set and
+ * deploy_purge_targets() allows it (each kind paced by its own token bucket
+ * under Bunny's limits), else the whole pull zone.  Writes what it did to
+ * out.  Returns 0, -1 on failure (message on stderr), 1 when not configured
+ * (nothing done).
  */
-#define DEPLOY_PURGE_URLS_MAX	100
 int	deploy_purge(const struct deploy_conf *c, const struct deploy_result *res,
 	    FILE *out);
 

@@ -118,6 +118,12 @@ def converged(fake, site, what):
             d = os.path.dirname(d)
     ok(set(st["dirs"]) == closure, what + ": no stray remote directories",
        "remote dirs %s, needed %s" % (st["dirs"], sorted(closure)))
+    # The manifest (cwd is the work directory) records exactly that tree.
+    man = json.load(open(os.path.join("var", "deploy-zone1.json")))
+    got = {p: e["sha256"] for p, e in man["files"].items()}
+    ok(got == want, what + ": the manifest records exactly the published files",
+       "missing: %s\nextra: %s" % (sorted(set(want) - set(got)),
+                                   sorted(set(got) - set(want))))
 
 
 def main():
@@ -242,14 +248,25 @@ def tests(tmp, fake):
        "a deleted directory purges the whole pull zone", out)
 
     # per-URL purges when only files changed
-    write(site, "index.html", "<a href=/v/c/>c!</a>")
+    write(site, "v/c/index.html", "video c, edited")
+    write(site, "sitemap.xml", "<urlset><url/></urlset>")
     write(site, "poster b.jpg", "p")
     fake.reset_log()
     rc, out, err = run(env2, "--site", site)
     st = fake.state()
-    ok(rc == 0 and "purged: 1 URL" in out, "a changed page is purged by URL", out + err)
-    ok([p["url"] for p in st["purges"]] == ["https://cdn.example.com/index.html"],
-       "only the changed file's URL is purged (new files need none)", st["purges"])
+    ok(rc == 0 and "purged: 3 URLs" in out, "changed files are purged by URL",
+       out + str([e["path"] for e in st["log"] if e["method"] == "PUT"]))
+    ok(sorted(p["url"] for p in st["purges"]) == [
+        "https://cdn.example.com/sitemap.xml", "https://cdn.example.com/v/c/",
+        "https://cdn.example.com/v/c/index.html"],
+       "the changed files' URLs, and a page's directory URL; new files need none",
+       st["purges"])
+    write(site, "index.html", "<a href=/v/c/>c!</a>")
+    fake.reset_log()
+    rc, out, err = run(env2, "--site", site)
+    st = fake.state()
+    ok(rc == 0 and st["purges"] == [{"zone": "7"}],
+       "the home page (served at /) purges the whole pull zone", st["purges"])
     fake.reset_log()
     os.remove(os.path.join(site, "poster b.jpg"))
     rc, out, err = run(env2, "--site", site)

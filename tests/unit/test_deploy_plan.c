@@ -294,6 +294,46 @@ walk(void)
 }
 
 static void
+purge_targets(void)
+{
+	struct dlist paths = { 0 }, urls = { 0 };
+	char name[64];
+	int i;
+
+	dlist_add(&paths, "a b.html", 0, NULL);
+	dlist_add(&paths, "v/x/index.html", 0, NULL);
+	dlist_add(&paths, "assets/app.css", 0, NULL);
+	CHECK(deploy_purge_targets("https://cdn.example.com/", &paths, &urls) == 0,
+	    "purge targets for three files");
+	CHECK(urls.n == 4 && strcmp(urls.v[0].path, "https://cdn.example.com/a%20b.html")
+	    == 0 && urls.v[0].size == 0, "a file URL, percent-encoded, exact");
+	CHECK(urls.n == 4 && strcmp(urls.v[1].path,
+	    "https://cdn.example.com/v/x/index.html") == 0 &&
+	    strcmp(urls.v[2].path, "https://cdn.example.com/v/x/") == 0 &&
+	    urls.v[2].size == 1, "a page also purges its directory URL (prefix)");
+	dlist_free(&urls);
+	dlist_add(&paths, "index.html", 0, NULL);
+	CHECK(deploy_purge_targets("https://cdn.example.com", &paths, &urls) == 1 &&
+	    urls.n == 0, "the root page means the whole pull zone");
+	dlist_free(&paths);
+	for (i = 0; i <= DEPLOY_PURGE_PREFIX_MAX; i++) {
+		snprintf(name, sizeof(name), "v/%d/index.html", i);
+		dlist_add(&paths, name, 0, NULL);
+	}
+	CHECK(deploy_purge_targets("https://c", &paths, &urls) == 1,
+	    "more directory purges than the prefix budget: whole zone");
+	dlist_free(&paths);
+	for (i = 0; i <= DEPLOY_PURGE_URLS_MAX; i++) {
+		snprintf(name, sizeof(name), "p%d.html", i);
+		dlist_add(&paths, name, 0, NULL);
+	}
+	CHECK(deploy_purge_targets("https://c", &paths, &urls) == 1,
+	    "more URLs than the exact budget: whole zone");
+	dlist_free(&paths);
+	dlist_free(&urls);
+}
+
+static void
 bucket(void)
 {
 	struct dbucket b;
@@ -322,6 +362,7 @@ main(void)
 	manifest();
 	plan();
 	walk();
+	purge_targets();
 	bucket();
 	return check_report();
 }
