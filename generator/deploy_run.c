@@ -3,11 +3,14 @@
  * Storage and the core API, on top of http.c.  See deploy_run.h.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "deploy_run.h"
@@ -270,6 +273,43 @@ job_free(struct job *j, struct http_req *r)
 	buf_free(&r->resp);
 }
 
+/*
+ * Reads a regular file into b without following a symbolic link in its
+ * last component: a file swapped for a link since the walk is refused
+ * (ELOOP), so nothing outside the site can be read.  -1 with errno set.
+ */
+static int
+read_regular(const char *path, struct buf *b)
+{
+	char chunk[65536];
+	struct stat st;
+	ssize_t n;
+	int fd, saved;
+
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return -1;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (buf_put(b, chunk, (size_t)n) != 0) {
+			n = -1;
+			break;
+		}
+	}
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return n < 0 ? -1 : 0;
+}
+
 /* Prepares the request for action a; -1 with a message on stderr. */
 static int
 job_init(const struct deploy_conf *c, const char *root, const struct daction *a,
@@ -291,7 +331,7 @@ job_init(const struct deploy_conf *c, const char *root, const struct daction *a,
 		return 0;
 	}
 	snprintf(path, sizeof(path), "%s/%s", root, a->path);
-	if (buf_read_file(&j->body, path) != 0) {
+	if (read_regular(path, &j->body) != 0) {
 		fprintf(stderr, "deploy: %s: cannot read: %s\n", path,
 		    strerror(errno));
 		return -1;
