@@ -327,6 +327,18 @@ def tests(tmp, fake):
         ok(rc == 0, "%s: the re-run exits 0" % name, out + err)
         converged(fake, site, "%s: the re-run converges to the exact local tree" % name)
 
+    # --- progress on a terminal (script(1) gives the run a pty) ------------
+    write(site, "assets/tty.css", "tty")
+    write(site, "tty.html", "tty")
+    cmd = " ".join("'%s'" % a for a in [GEN, "deploy", "--site", site, "--no-purge"])
+    p = subprocess.run(["script", "-qec", cmd, "/dev/null"], env=env,
+                       capture_output=True, text=True, timeout=60)
+    ok(p.returncode == 0 and "\033[Kassets 1/1" in p.stdout and
+       "\033[Knew pages 1/1" in p.stdout,
+       "on a terminal, a progress line per phase", repr(p.stdout[-400:]))
+    rc, out, err = run(env, "--site", site)
+    ok("\033[" not in out + err, "no progress escapes when not on a terminal")
+
     # --- a file changed behind our back (other size) is re-uploaded ---------
     req = urllib.request.Request(fake.base + "/zone1/index.html",
                                  data=b"tampered!!", method="PUT",
