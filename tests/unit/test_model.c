@@ -231,6 +231,42 @@ test_errors(const char *dir, const char *db)
 	model_free(&m);
 }
 
+/* Warnings go to stderr: capture them in a file and look for want. */
+static void
+test_warnings(const char *dir, const char *db)
+{
+	struct model m;
+	char err[512], log[700], text[4096];
+	FILE *f;
+	size_t n;
+	int saved;
+
+	fixture_write(dir, "videos/warn.json",
+	    "{ \"videos\": { \"11111111-2222-4333-8444-555555555555\": {},\n"
+	    "  \"" TOM "\": { \"colour\": \"red\" } } }");
+	snprintf(log, sizeof(log), "%s/stderr.txt", dir);
+	fflush(stderr);
+	saved = dup(2);
+	if ((f = freopen(log, "w", stderr)) == NULL)
+		exit(1);
+	CHECK(model_load(&m, db, dir, 0, err, sizeof(err)) == 0, "warnings are not errors (%s)", err);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	model_free(&m);
+	if ((f = fopen(log, "r")) == NULL)
+		exit(1);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	text[n] = '\0';
+	fclose(f);
+	CHECK(strstr(text, "warn.json: video 11111111-2222-4333-8444-555555555555 is not in the "
+	    "catalog") != NULL, "unknown GUID: a warning naming the file");
+	CHECK(strstr(text, "warn.json: video " TOM ": unknown field \"colour\"") != NULL,
+	    "unknown field: a warning naming the file");
+	snprintf(log, sizeof(log), "%s/videos/warn.json", dir);
+	unlink(log);
+}
+
 int
 main(void)
 {
@@ -249,6 +285,7 @@ main(void)
 	fixture_write(dir, "videos/" CAFE ".json", cafe_json);
 	fixture_write(dir, "videos/group.json", group_json);
 	test_merge(dir, db);
+	test_warnings(dir, db);
 	test_errors(dir, db);
 	return check_report();
 }
