@@ -57,9 +57,13 @@ load_keys(struct verifier *v, time_t now)
 	}
 	hmac_key_init(&v->secret, v->keys.secret, v->keys.secret_len);
 	hmac_key_init(&v->bunny, v->keys.bunny, v->keys.bunny_len);
+	v->webhook_ok = v->keys.webhook_len > 0;
+	if (v->webhook_ok)
+		hmac_key_init(&v->webhook, v->keys.webhook, v->keys.webhook_len);
 	/* Only the derived contexts and the flags are kept. */
 	memset(v->keys.secret, 0, sizeof(v->keys.secret));
 	memset(v->keys.bunny, 0, sizeof(v->keys.bunny));
+	memset(v->keys.webhook, 0, sizeof(v->keys.webhook));
 	v->keys_err[0] = '\0';
 	v->keys_ok = 1;
 }
@@ -105,6 +109,7 @@ verifier_close(struct verifier *v)
 	rl_free(&v->rl);
 	hmac_key_wipe(&v->secret);
 	hmac_key_wipe(&v->bunny);
+	hmac_key_wipe(&v->webhook);
 	keys_wipe(&v->keys);
 }
 
@@ -541,7 +546,7 @@ hook_bunny(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 		error(o, 413, "too_large", "The webhook body is too large.");
 		return;
 	}
-	st = webhook_verify(v->keys.webhook, v->keys.webhook_len,
+	st = webhook_verify(v->webhook_ok ? &v->webhook : NULL,
 	    rq->sig_version, rq->sig_algorithm, rq->signature,
 	    rq->body != NULL ? rq->body : "", rq->body_len);
 	if (st == WEBHOOK_NO_KEY) {

@@ -60,6 +60,8 @@ struct verifier {
 	time_t			 keys_checked;
 	struct hmac_key		 secret;
 	struct hmac_key		 bunny;
+	struct hmac_key		 webhook;	/* BUNNY_WEBHOOK_KEY */
+	int			 webhook_ok;	/* 0: the key is not set */
 	struct rodb		 tokens;
 	struct rodb		 access;
 	struct ratelimit	 rl;

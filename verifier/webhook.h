@@ -2,8 +2,8 @@
  * webhook.h — Bunny Stream webhooks (POST /api/hooks/bunny): signature
  * check, strict body parse, and the rebuild record the watcher reacts to.
  *
- * Pure C over caller-owned memory; no allocation except in the record
- * writer's temporary path.  Nothing here runs a build: a valid call only
+ * Pure C over caller-owned memory.  The key is a pre-keyed HMAC context
+ * (hmac.h), so the verifier never keeps the key text after loading it.  Nothing here runs a build: a valid call only
  * records which video changed to which status (see scripts/rebuild-watcher).
  *
  * The signature (bunny.md §2): headers X-BunnyStream-Signature-Version "v1",
@@ -16,10 +16,10 @@
 
 #include <stddef.h>
 
+#include "hmac.h"
+
 /* The documented body is ~90 bytes; 4 KiB leaves room for extra fields. */
 #define WEBHOOK_MAX_BODY	4096
-/* The keys-file value; a Bunny API key is a 36-char UUID-like string. */
-#define WEBHOOK_MAX_KEY		256
 
 enum webhook_status {
 	WEBHOOK_OK = 0,
@@ -38,12 +38,12 @@ struct webhook_event {
 
 /*
  * Checks a webhook's signature headers and the HMAC of body (len bytes).
- * Any header pointer may be NULL (header absent).  key/keylen is the
- * library's read-only API key; keylen 0 refuses everything.
- * The MAC is compared in constant time (decoded bytes, fixed 32-byte length).
- * Returns WEBHOOK_OK only for an authentic body.
+ * Any header pointer may be NULL (header absent).  key is the library's
+ * read-only API key prepared with hmac_key_init(); NULL (no key configured)
+ * refuses everything.  The MAC is compared in constant time (decoded bytes,
+ * fixed 32-byte length).  Returns WEBHOOK_OK only for an authentic body.
  */
-enum webhook_status webhook_verify(const char *key, size_t keylen,
+enum webhook_status webhook_verify(const struct hmac_key *key,
 	    const char *version, const char *algorithm, const char *signature,
 	    const void *body, size_t len);
 
