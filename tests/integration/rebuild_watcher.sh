@@ -68,6 +68,27 @@ if command -v flock >/dev/null 2>&1; then
 	"$watcher" --once >/dev/null
 fi
 
+# A request that arrives while the build runs is built right after it.
+: >"$tmp/calls"
+cat >"$tmp/onlygen-during" <<'STUB'
+#!/bin/sh
+echo "$1" >>"$STUB_CALLS"
+if [ "$1" = build ] && [ ! -f "$STUB_CALLS.once" ]; then
+	: >"$STUB_CALLS.once"
+	printf '{"VideoGuid":"during","Status":3}\n' >"$REBUILD_REQUEST.tmp" &&
+	    mv -f "$REBUILD_REQUEST.tmp" "$REBUILD_REQUEST"
+fi
+exit 0
+STUB
+chmod +x "$tmp/onlygen-during"
+record 6 5000
+ONLYGEN="$tmp/onlygen-during" REBUILD_REQUEST="$req" "$watcher" --once >/dev/null; rc=$?
+is "$rc:$(calls)" "0:build deploy build deploy" "a request arriving during a build gets its own build right after"
+like "$(cat "$tmp/var/rebuild.log")" "building again" "and the log says so"
+: >"$tmp/calls"
+"$watcher" --once >/dev/null
+is "$(calls)" "" "after which nothing is pending"
+
 # --watch: a new record is picked up and built once.
 : >"$tmp/calls"
 "$watcher" --watch >"$tmp/watch.out" 2>&1 &
