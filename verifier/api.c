@@ -569,6 +569,12 @@ hook_bunny(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 		    "{VideoLibraryId, VideoGuid, Status}.");
 		return;
 	}
+	if (!webhook_status_rebuilds(ev.status)) {
+		v->m[M_HOOK_OK]++;
+		body(o, 200, "{\"ok\":true,\"video\":\"%s\",\"status\":%d,"
+		    "\"rebuild\":false}\n", ev.guid, ev.status);
+		return;
+	}
 	if (webhook_record(v->rebuild_path, &ev, (long long)rq->now, err,
 	    sizeof(err)) != 0) {
 		v->m[M_ERRORS]++;
@@ -576,8 +582,8 @@ hook_bunny(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 		return;
 	}
 	v->m[M_HOOK_OK]++;
-	body(o, 200, "{\"ok\":true,\"video\":\"%s\",\"status\":%d}\n",
-	    ev.guid, ev.status);
+	body(o, 200, "{\"ok\":true,\"video\":\"%s\",\"status\":%d,"
+	    "\"rebuild\":true}\n", ev.guid, ev.status);
 }
 
 #define ROUTE(lit) (n == sizeof(lit) - 1 && memcmp(p, lit, sizeof(lit) - 1) == 0)

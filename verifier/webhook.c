@@ -312,6 +312,17 @@ webhook_parse(const char *body, size_t len, struct webhook_event *ev,
 }
 
 int
+webhook_status_rebuilds(int status)
+{
+	switch (status) {
+	case 0: case 1: case 2: case 6: case 7: case 8:
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+int
 webhook_record(const char *path, const struct webhook_event *ev,
     long long now, char *err, size_t errlen)
 {

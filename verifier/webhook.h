@@ -61,6 +61,16 @@ int	webhook_parse(const char *body, size_t len, struct webhook_event *ev,
 	    char *err, size_t errlen);
 
 /*
+ * 1 when a video in this Status can change the published site, so a rebuild
+ * is worth recording: 3 Finished, 4 Resolution finished (the first one makes
+ * it playable), 5 Failed, 9 Captions generated, 10 Title or description
+ * generated, and any status added after these.  0 for the steps on the way
+ * (0 Queued, 1 Processing, 2 Encoding, 6-8 presigned upload), which would
+ * only cause rebuilds that change nothing.
+ */
+int	webhook_status_rebuilds(int status);
+
+/*
  * Records that a rebuild is wanted: writes one JSON line
  * {"VideoLibraryId":…,"VideoGuid":"…","Status":…,"ReceivedAt":now}
  * to a temporary file beside path and renames it over path, so a reader sees

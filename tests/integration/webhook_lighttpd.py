@@ -82,6 +82,13 @@ def run(srv, var, vectors):
         want = json.loads(body)
         check(st == 200, f"vector {v['name']}: signed webhook → 200 ({st})", b)
         check(h.get("cache-control") == "no-store", f"vector {v['name']}: answer not cached")
+        if want["Status"] in (0, 1, 2, 6, 7, 8):
+            before = record(var)
+            check(b'"rebuild":false' in b,
+                  f"vector {v['name']}: status {want['Status']} is a step on the way: no rebuild", b)
+            check(record(var) == before, f"vector {v['name']}: the record is unchanged")
+            continue
+        check(b'"rebuild":true' in b, f"vector {v['name']}: a rebuild is recorded", b)
         rec = record(var)
         try:
             got = json.loads(rec or "")

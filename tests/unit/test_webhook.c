@@ -192,6 +192,21 @@ bodies(void)
 }
 
 static void
+statuses(void)
+{
+	static const int rebuild[] = { 3, 4, 5, 9, 10, 11, 255 };
+	static const int skip[] = { 0, 1, 2, 6, 7, 8 };
+	size_t i;
+
+	for (i = 0; i < sizeof(rebuild) / sizeof(rebuild[0]); i++)
+		CHECK(webhook_status_rebuilds(rebuild[i]), "status %d asks for a rebuild",
+		    rebuild[i]);
+	for (i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
+		CHECK(!webhook_status_rebuilds(skip[i]), "status %d (a step on the "
+		    "way) does not", skip[i]);
+}
+
+static void
 record(void)
 {
 	char dir[] = "/tmp/test_webhook.XXXXXX", path[512], got[512], err[256];
@@ -233,6 +248,7 @@ main(void)
 	vectors();
 	headers();
 	bodies();
+	statuses();
 	record();
 	return check_report();
 }
