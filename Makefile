@@ -3,6 +3,7 @@
 #
 #   make            build everything into bin/
 #   make run        install what is missing, build, render the demo, serve it
+#                   (PORT=8080 for the site, CDN_PORT=8081 for the CDN stand-in)
 #   make test       the whole suite; ends with "N passed, N failed"
 #   make check      the whole suite again, built with ASan + UBSan
 #   make bench      benchmarks (never part of make test)
@@ -121,7 +122,7 @@ check: deps
 
 run: deps
 	@$(MAKE) --no-print-directory all
-	@BINDIR=$(BINDIR) PORT=$(PORT) scripts/run-demo
+	@BINDIR=$(BINDIR) PORT=$(PORT) CDN_PORT=$(CDN_PORT) scripts/run-demo
 
 bench: deps
 	@$(MAKE) --no-print-directory all

@@ -30,6 +30,7 @@ if v == nil then
     redeem_per_min = tonumber(os.getenv("ONLY_REDEEM_PER_MIN") or ""),
     redeem_burst = tonumber(os.getenv("ONLY_REDEEM_BURST") or ""),
     rl_slots = tonumber(os.getenv("ONLY_RL_SLOTS") or ""),
+    rebuild = os.getenv("ONLY_REBUILD_REQUEST"),
   }
   if nv == nil then return fail(why) end
   v = nv
@@ -57,9 +58,18 @@ if method == "POST" then
   ctype = r.req_header["Content-Type"]
 end
 
+local path = attr["uri.path"]
+local sigver, sigalg, sig
+if path == "/api/hooks/bunny" then
+  local rh = r.req_header
+  sigver = rh["X-BunnyStream-Signature-Version"]
+  sigalg = rh["X-BunnyStream-Signature-Algorithm"]
+  sig = rh["X-BunnyStream-Signature"]
+end
+
 local status, out, ct, cookie, location, retry, allow =
-  v:handle(method, attr["uri.path"], r.req_header["Cookie"],
-           attr["request.remote-addr"], ctype, body)
+  v:handle(method, path, r.req_header["Cookie"],
+           attr["request.remote-addr"], ctype, body, sigver, sigalg, sig)
 
 local h = r.resp_header
 h["Content-Type"] = ct

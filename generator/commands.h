@@ -23,6 +23,7 @@ int	cmd_import_legacy(int argc, char *argv[]);
 /* onlygen build: pull, then render the site (cmd_build.c) */
 int	cmd_build(int argc, char *argv[]);
 
+int	cmd_deploy(int argc, char *argv[]);
 int	cmd_mustache(int argc, char *argv[]);
 
 #endif

@@ -19,6 +19,7 @@ cmd_version(int argc, char *argv[])
 static const struct command commands[] = {
 	{ "pull", "pull the Bunny Stream library into var/catalog.db", cmd_pull },
 	{ "build", "pull the catalog and render the site", cmd_build },
+	{ "deploy", "upload the site to Bunny Storage and purge the CDN (--dry-run: plan only)", cmd_deploy },
 	{ "status", "show the catalog: counts, unpublished videos, digest", cmd_status },
 	{ "import-legacy", "write content/ from the old system's curator database", cmd_import_legacy },
 	{ "mustache", "render a Mustache template over JSON data (for theme authors)", cmd_mustache },

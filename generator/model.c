@@ -524,31 +524,42 @@ load_chapters(sqlite3 *db, struct model *m, const struct guid_index *ix)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Warns about content entries whose GUID the catalog does not know. */
+/*
+ * Warns about content entries whose GUID the catalog does not know: one
+ * pass over the catalog's GUIDs, merged with the sorted entries.
+ */
 static int
 check_unknown_guids(sqlite3 *db, const struct content *c, int quiet)
 {
 	sqlite3_stmt *st = NULL;
-	size_t i;
-	int rc;
+	size_t i = 0;
+	int rc, cmp;
 
 	if (quiet || c->nentries == 0)
 		return 0;
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM videos WHERE guid = ?", -1, &st, NULL)
+	if (sqlite3_prepare_v2(db, "SELECT guid FROM videos ORDER BY guid", -1, &st, NULL)
 	    != SQLITE_OK)
 		return -1;
-	for (i = 0; i < c->nentries; i++) {
-		sqlite3_reset(st);
-		sqlite3_bind_text(st, 1, c->entries[i].guid, -1, SQLITE_STATIC);
-		if ((rc = sqlite3_step(st)) == SQLITE_DONE)
-			fprintf(stderr, "onlygen: warning: %s: video %s is not in the catalog "
-			    "(deleted from Bunny, or a typo?); entry ignored\n",
-			    c->entries[i].file, c->entries[i].guid);
-		else if (rc != SQLITE_ROW)
+	for (;;) {
+		const char *g = NULL;
+
+		if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			g = (const char *)sqlite3_column_text(st, 0);
+		else if (rc != SQLITE_DONE)
+			break;
+		while (i < c->nentries && (g == NULL ||
+		    (cmp = strcmp(c->entries[i].guid, g)) <= 0)) {
+			if (g == NULL || cmp < 0)
+				fprintf(stderr, "onlygen: warning: %s: video %s is not in the "
+				    "catalog (deleted from Bunny, or a typo?); entry ignored\n",
+				    c->entries[i].file, c->entries[i].guid);
+			i++;
+		}
+		if (g == NULL)
 			break;
 	}
 	sqlite3_finalize(st);
-	return i == c->nentries ? 0 : -1;
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* Fills v from the current row of the videos query and the entry. */

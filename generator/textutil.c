@@ -13,29 +13,35 @@ text_utf8_dup(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	char *out, *q;
-	size_t i = 0, len;
+	size_t i, len, outlen = 0;
 	uint32_t cp;
+	int pass;
 
-	/* Worst case: every byte becomes the 3-byte U+FFFD. */
-	if (n > (SIZE_MAX - 1) / 3)
-		return NULL;
-	if ((out = malloc(n * 3 + 1)) == NULL)
-		return NULL;
-	q = out;
-	while (i < n) {
-		if (p[i] == 0) {
-			i++;
-			continue;
+	/* Pass 0 measures, pass 1 copies: the result is allocated exactly. */
+	for (pass = 0, out = q = NULL; pass < 2; pass++) {
+		for (i = 0; i < n;) {
+			if (p[i] == 0) {
+				i++;
+				continue;
+			}
+			if ((len = utf8_decode(p + i, n - i, &cp)) == 0) {
+				if (pass)
+					memcpy(q, "\xef\xbf\xbd", 3), q += 3;
+				else if ((outlen += 3) < 3)
+					return NULL;
+				i++;
+				continue;
+			}
+			if (pass)
+				memcpy(q, p + i, len), q += len;
+			else
+				outlen += len;
+			i += len;
 		}
-		if ((len = utf8_decode(p + i, n - i, &cp)) == 0) {
-			memcpy(q, "\xef\xbf\xbd", 3);
-			q += 3;
-			i++;
-			continue;
+		if (!pass) {
+			if (outlen == SIZE_MAX || (out = q = malloc(outlen + 1)) == NULL)
+				return NULL;
 		}
-		memcpy(q, p + i, len);
-		q += len;
-		i += len;
 	}
 	*q = '\0';
 	return out;

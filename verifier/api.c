@@ -14,6 +14,7 @@
 #include "httpin.h"
 #include "legacy_token.h"
 #include "token_store.h"
+#include "webhook.h"
 
 #define JSON "application/json"
 
@@ -32,6 +33,8 @@ static const char *const metric_names[M__COUNT] = {
 	"only_rate_limited_total",
 	"only_unavailable_total",
 	"only_errors_total",
+	"only_webhook_total{result=\"ok\"}",
+	"only_webhook_total{result=\"refused\"}",
 };
 
 static void
@@ -54,9 +57,13 @@ load_keys(struct verifier *v, time_t now)
 	}
 	hmac_key_init(&v->secret, v->keys.secret, v->keys.secret_len);
 	hmac_key_init(&v->bunny, v->keys.bunny, v->keys.bunny_len);
+	v->webhook_ok = v->keys.webhook_len > 0;
+	if (v->webhook_ok)
+		hmac_key_init(&v->webhook, v->keys.webhook, v->keys.webhook_len);
 	/* Only the derived contexts and the flags are kept. */
 	memset(v->keys.secret, 0, sizeof(v->keys.secret));
 	memset(v->keys.bunny, 0, sizeof(v->keys.bunny));
+	memset(v->keys.webhook, 0, sizeof(v->keys.webhook));
 	v->keys_err[0] = '\0';
 	v->keys_ok = 1;
 }
@@ -76,6 +83,8 @@ verifier_open(struct verifier *v, const struct verifier_config *c,
 	join(tp, sizeof(tp), c->var, c->tokens, "tokens.db");
 	join(ap, sizeof(ap), c->var, c->access, "access.db");
 	join(v->keys_path, sizeof(v->keys_path), c->var, c->keys, "verifier.keys");
+	join(v->rebuild_path, sizeof(v->rebuild_path), c->var, c->rebuild,
+	    "rebuild-request");
 	if (rodb_init(&v->tokens, tp, TSTORE_LOOKUP_SQL, TSTORE_VERSION) != 0 ||
 	    rodb_init(&v->access, ap, ACCESS_LOOKUP_SQL, ACCESS_VERSION) != 0) {
 		snprintf(err, errlen, "verifier: path too long");
@@ -100,6 +109,7 @@ verifier_close(struct verifier *v)
 	rl_free(&v->rl);
 	hmac_key_wipe(&v->secret);
 	hmac_key_wipe(&v->bunny);
+	hmac_key_wipe(&v->webhook);
 	keys_wipe(&v->keys);
 }
 
@@ -510,6 +520,72 @@ metrics(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 	o->body_len = len < sizeof(o->body) ? len : sizeof(o->body) - 1;
 }
 
+/*
+ * POST /api/hooks/bunny: a Bunny Stream webhook.  The signature headers and
+ * the HMAC of the raw body are checked first (webhook.c, constant time);
+ * only an authentic body is parsed; a valid call records the wanted rebuild
+ * (temp file + rename) and answers at once.  No build runs in lighttpd.
+ */
+static void
+hook_bunny(struct verifier *v, const struct api_req *rq, struct api_resp *o)
+{
+	struct webhook_event ev;
+	enum webhook_status st;
+	char err[256];
+
+	if (strcmp(rq->method, "POST") != 0) {
+		method_not_allowed(o, "POST");
+		return;
+	}
+	if (!keys_ready(v, rq->now)) {
+		unavailable(v, o);
+		return;
+	}
+	if (rq->body_len > WEBHOOK_MAX_BODY) {
+		v->m[M_HOOK_REFUSED]++;
+		error(o, 413, "too_large", "The webhook body is too large.");
+		return;
+	}
+	st = webhook_verify(v->webhook_ok ? &v->webhook : NULL,
+	    rq->sig_version, rq->sig_algorithm, rq->signature,
+	    rq->body != NULL ? rq->body : "", rq->body_len);
+	if (st == WEBHOOK_NO_KEY) {
+		v->m[M_HOOK_REFUSED]++;
+		error(o, 503, "unavailable", "Webhooks are not configured "
+		    "(BUNNY_WEBHOOK_KEY in the keys file).");
+		return;
+	}
+	if (st != WEBHOOK_OK) {
+		v->m[M_HOOK_REFUSED]++;
+		error(o, 401, "unauthorized", st == WEBHOOK_BAD_SIGNATURE ?
+		    "Bad webhook signature." : "Unsupported webhook signature "
+		    "version or algorithm.");
+		return;
+	}
+	if (webhook_parse(rq->body != NULL ? rq->body : "", rq->body_len, &ev,
+	    err, sizeof(err)) != 0) {
+		v->m[M_HOOK_REFUSED]++;
+		error(o, 400, "bad_request", "The webhook body is not "
+		    "{VideoLibraryId, VideoGuid, Status}.");
+		return;
+	}
+	if (!webhook_status_rebuilds(ev.status)) {
+		v->m[M_HOOK_OK]++;
+		body(o, 200, "{\"ok\":true,\"video\":\"%s\",\"status\":%d,"
+		    "\"rebuild\":false}\n", ev.guid, ev.status);
+		return;
+	}
+	if (webhook_record(v->rebuild_path, &ev, (long long)rq->now, err,
+	    sizeof(err)) != 0) {
+		v->m[M_ERRORS]++;
+		unavailable(v, o);	/* Bunny retries a failed delivery */
+		return;
+	}
+	v->m[M_HOOK_OK]++;
+	body(o, 200, "{\"ok\":true,\"video\":\"%s\",\"status\":%d,"
+	    "\"rebuild\":true}\n", ev.guid, ev.status);
+}
+
 #define ROUTE(lit) (n == sizeof(lit) - 1 && memcmp(p, lit, sizeof(lit) - 1) == 0)
 
 void
@@ -541,6 +617,8 @@ api_handle(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 		healthz(v, rq, o);
 	else if (ROUTE("/api/metrics"))
 		metrics(v, rq, o);
+	else if (ROUTE("/api/hooks/bunny"))
+		hook_bunny(v, rq, o);
 	else
 		error(o, 404, "not_found", "No such endpoint.");
 }

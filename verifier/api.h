@@ -8,6 +8,8 @@
  *   POST /api/logout       200, clears the cookie
  *   GET  /api/healthz      200 | 503
  *   GET  /api/metrics      Prometheus text
+ *   POST /api/hooks/bunny  Bunny Stream webhook: 200 | 401 | 400 | 413
+ *                          (records var/rebuild-request; see webhook.h)
  * Errors are {"error":"<reason>","message":"<text>"}; see docs/verifier.md.
  *
  * A struct verifier owns its stores, keys and rate-limit table; it is opened
@@ -37,6 +39,7 @@ struct verifier_config {
 	const char	*tokens;	/* NULL: <var>/tokens.db */
 	const char	*access;	/* NULL: <var>/access.db */
 	const char	*keys;		/* NULL: <var>/verifier.keys */
+	const char	*rebuild;	/* NULL: <var>/rebuild-request */
 	long		 play_margin;	/* s added to the video length; default 3600 */
 	double		 redeem_per_min;/* default 10 */
 	double		 redeem_burst;	/* default 5 */
@@ -46,16 +49,19 @@ struct verifier_config {
 enum { M_REDEEM_OK, M_REDEEM_INVALID, M_REDEEM_EXPIRED, M_REDEEM_REVOKED,
 	M_REDEEM_BAD_REQUEST, M_PLAY_GRANTED, M_PLAY_UNAUTHORIZED, M_PLAY_EXPIRED,
 	M_PLAY_REVOKED, M_PLAY_NOT_ENTITLED, M_PLAY_NOT_FOUND, M_RATE_LIMITED,
-	M_UNAVAILABLE, M_ERRORS, M__COUNT };
+	M_UNAVAILABLE, M_ERRORS, M_HOOK_OK, M_HOOK_REFUSED, M__COUNT };
 
 struct verifier {
 	char			 keys_path[PATH_MAX];
+	char			 rebuild_path[PATH_MAX];
 	struct keys		 keys;
 	int			 keys_ok;
 	char			 keys_err[256];
 	time_t			 keys_checked;
 	struct hmac_key		 secret;
 	struct hmac_key		 bunny;
+	struct hmac_key		 webhook;	/* BUNNY_WEBHOOK_KEY */
+	int			 webhook_ok;	/* 0: the key is not set */
 	struct rodb		 tokens;
 	struct rodb		 access;
 	struct ratelimit	 rl;
@@ -73,6 +79,9 @@ struct api_req {
 	const char	*ctype;		/* Content-Type or NULL */
 	const char	*body;		/* POST body or NULL */
 	size_t		 body_len;
+	/* X-BunnyStream-Signature-Version, -Algorithm and -Signature headers
+	 * (POST /api/hooks/bunny only); NULL when absent. */
+	const char	*sig_version, *sig_algorithm, *signature;
 	time_t		 now;		/* wall clock, seconds */
 	double		 mono;		/* monotonic clock, seconds */
 };

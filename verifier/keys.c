@@ -110,6 +110,9 @@ keys_load(const char *path, struct keys *k, char *err, size_t errlen)
 		} else if (strcmp(line, "BUNNY_TOKEN_KEY") == 0) {
 			memcpy(k->bunny, v, vn + 1);
 			k->bunny_len = vn;
+		} else if (strcmp(line, "BUNNY_WEBHOOK_KEY") == 0) {
+			memcpy(k->webhook, v, vn + 1);
+			k->webhook_len = vn;
 		} else if (strcmp(line, "CODE_PREFIX") == 0) {
 			if (!code_prefix_ok(v)) {
 				snprintf(err, errlen, "%s:%zu: CODE_PREFIX must be 1 to 8 "

@@ -4,7 +4,7 @@
  *   # comment
  *   SECRET_KEY=...          HMAC key of codes and long tokens
  *   BUNNY_TOKEN_KEY=...     the pull zone's URL token authentication key
- *   BUNNY_WEBHOOK_KEY=...   (read, not used by the verifier)
+ *   BUNNY_WEBHOOK_KEY=...   the library's read-only API key: webhook signatures
  *   CODE_PREFIX=OM43        short-code prefix
  *   COOKIE_SECURE=1         0 for plain-http local use
  *   DEMO=1                  allow the demo's well-known keys
@@ -35,6 +35,8 @@ struct keys {
 	size_t	secret_len;
 	char	bunny[KEY_MAX + 1];
 	size_t	bunny_len;
+	char	webhook[KEY_MAX + 1];	/* "" when not set: webhooks refused */
+	size_t	webhook_len;
 	char	prefix[CODE_PREFIX_MAX + 1];
 	int	cookie_secure;		/* default 1 */
 	int	demo;			/* default 0 */

@@ -5,7 +5,10 @@
  *   local v = m.new{ var = "/abs/var", play_margin = 3600,
  *                    redeem_per_min = 10, redeem_burst = 5, rl_slots = 4096 }
  *   local status, body, ctype, set_cookie, location, retry_after, allow =
- *       v:handle(method, path, cookie, ip, content_type, body)
+ *       v:handle(method, path, cookie, ip, content_type, body
+ *                [, sig_version, sig_algorithm, signature])
+ *   (the last three: the X-BunnyStream-Signature-* headers, for
+ *   POST /api/hooks/bunny; nil otherwise)
  *   v:health_detail()  -- "" or why /api/healthz fails (for the error log)
  *
  * The verifier (stores, prepared statements, keys, rate-limit table,
@@ -78,6 +81,7 @@ lv_new(lua_State *L)
 	c.tokens = opt_str(L, "tokens");
 	c.access = opt_str(L, "access");
 	c.keys = opt_str(L, "keys");
+	c.rebuild = opt_str(L, "rebuild");
 	c.play_margin = (long)opt_num(L, "play_margin");
 	c.redeem_per_min = opt_num(L, "redeem_per_min");
 	c.redeem_burst = opt_num(L, "redeem_burst");
@@ -105,7 +109,7 @@ arg_str(lua_State *L, int i, size_t *n)
 	return luaL_checklstring(L, i, n);
 }
 
-/* v:handle(method, path, cookie, ip, ctype, body) */
+/* v:handle(method, path, cookie, ip, ctype, body[, sigver, sigalg, sig]) */
 static int
 lv_handle(lua_State *L)
 {
@@ -115,8 +119,9 @@ lv_handle(lua_State *L)
 	struct timespec ts;
 	size_t n;
 
-	if (lua_gettop(L) < 3 || lua_gettop(L) > 7)
-		return luaL_error(L, "v:handle(method, path, cookie, ip, ctype, body): "
+	if (lua_gettop(L) < 3 || lua_gettop(L) > 10)
+		return luaL_error(L, "v:handle(method, path, cookie, ip, ctype, body"
+		    "[, sig_version, sig_algorithm, signature]): "
 		    "incorrect number of arguments");
 	if (!u->open)
 		return luaL_error(L, "v:handle: verifier is closed");
@@ -127,6 +132,9 @@ lv_handle(lua_State *L)
 	rq.ip = arg_str(L, 5, &n);
 	rq.ctype = arg_str(L, 6, &n);
 	rq.body = arg_str(L, 7, &rq.body_len);
+	rq.sig_version = arg_str(L, 8, &n);
+	rq.sig_algorithm = arg_str(L, 9, &n);
+	rq.signature = arg_str(L, 10, &n);
 	rq.now = time(NULL);
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	rq.mono = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;

@@ -40,7 +40,7 @@ struct ctx {
 };
 
 static void
-usage(void)
+usage(FILE *f)
 {
 	fputs("usage: onlytoken mint --level vip|ppv|public [--video GUID] [--days N]\n"
 	    "                      [--count N] [--note TEXT] [--json|--csv]\n"
@@ -52,7 +52,7 @@ usage(void)
 	    "       onlytoken sign URL [--expires UNIX|--hours N] [--token-path PATH]\n"
 	    "                      [--directory] [--ip ADDR] [--key-file FILE]\n"
 	    "options everywhere: --db PATH (var/tokens.db), --keys PATH (var/verifier.keys)\n",
-	    stderr);
+	    f);
 }
 
 static int
@@ -122,7 +122,7 @@ common_opt(struct ctx *c, int ch)
 	switch (ch) {
 	case 'D': c->db = optarg; return 0;
 	case 'K': c->keys_path = optarg; return 0;
-	default: usage(); return EXIT_USAGE;
+	default: usage(stderr); return EXIT_USAGE;
 	}
 }
 
@@ -325,7 +325,7 @@ cmd_list(struct ctx *c, int argc, char *argv[])
 		}
 	}
 	if (optind != argc || (f.level && !tstore_level_ok(f.level))) {
-		usage();
+		usage(stderr);
 		return EXIT_USAGE;
 	}
 	if ((db = tstore_open_rw(c->db, err, sizeof(err))) == NULL) {
@@ -357,7 +357,7 @@ cmd_revoke(struct ctx *c, int argc, char *argv[])
 		if ((r = common_opt(c, ch)) != 0)
 			return r;
 	if (optind + 1 != argc) {
-		usage();
+		usage(stderr);
 		return EXIT_USAGE;
 	}
 	if (load_keys(c) != 0)
@@ -411,7 +411,7 @@ cmd_check(struct ctx *c, int argc, char *argv[])
 		}
 	}
 	if (optind + 1 != argc) {
-		usage();
+		usage(stderr);
 		return EXIT_USAGE;
 	}
 	in = argv[optind];
@@ -578,7 +578,7 @@ cmd_import(struct ctx *c, int argc, char *argv[])
 			return r;
 	}
 	if (optind + 1 != argc) {
-		usage();
+		usage(stderr);
 		return EXIT_USAGE;
 	}
 	if (load_keys(c) != 0)
@@ -647,7 +647,7 @@ cmd_sign(struct ctx *c, int argc, char *argv[])
 		}
 	}
 	if (optind + 1 != argc || (hours && rq.expires >= 0)) {
-		usage();
+		usage(stderr);
 		return EXIT_USAGE;
 	}
 	if (rq.expires < 0)
@@ -687,7 +687,7 @@ main(int argc, char *argv[])
 	c.db = "var/tokens.db";
 	c.keys_path = "var/verifier.keys";
 	if (argc < 2) {
-		usage();
+		usage(stderr);
 		return EXIT_USAGE;
 	}
 	cmd = argv[1];
@@ -706,11 +706,14 @@ main(int argc, char *argv[])
 	else if (strcmp(cmd, "sign") == 0)
 		ret = cmd_sign(&c, argc, argv);
 	else if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
-		usage();
+		usage(stdout);
+		ret = 0;
+	} else if (strcmp(cmd, "--version") == 0) {
+		printf("onlytoken %s\n", ONLY_VERSION);
 		ret = 0;
 	} else {
 		fprintf(stderr, "onlytoken: unknown command '%s'\n", cmd);
-		usage();
+		usage(stderr);
 		ret = EXIT_USAGE;
 	}
 	hmac_key_wipe(&c.secret);

@@ -14,6 +14,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import urllib.error
 import urllib.request
 
 ROOT = os.environ.get("ROOT", os.getcwd())
@@ -132,6 +133,16 @@ def test_success(fake, tmp):
     check(rows(state, "PRAGMA user_version") == [(1,)], "schema version 1")
     log = fake.stats()["requests"]
     check(all(x["gzip"] for x in log), "compressed responses accepted (Accept-Encoding)")
+    # The fake's Get Video answers a VideoModel and checks the key like the rest.
+    url = "%s/library/%s/videos/00000008-aaaa-4bbb-8ccc-000000000008" % (fake.base, LIB)
+    one = json.load(urllib.request.urlopen(urllib.request.Request(url, headers={"AccessKey": KEY})))
+    check(one.get("title") == "With captions & chapters", "fake API: Get Video", one)
+    try:
+        urllib.request.urlopen(url)
+        code = 200
+    except urllib.error.HTTPError as e:
+        code = e.code
+    check(code == 401, "fake API: 401 without AccessKey")
 
     st = subprocess.run([ONLYGEN, "status", "--state", state], capture_output=True, text=True)
     check(st.returncode == 0 and "Transcoding" in st.stdout and "Still transcoding" in st.stdout
@@ -250,6 +261,22 @@ def test_faults(fake, state, tmp):
     check(rc == 1 and "catalog was not changed" in err, "API unreachable: exit 1", err)
 
 
+def test_tty(fake, tmp):
+    """On a terminal: one progress line rewritten in place (script(1) gives a pty)."""
+    if shutil.which("script") is None:
+        check(False, "script(1) is needed for the terminal test")
+        return
+    fake.control(reset=True, items=HOSTILE)
+    state = os.path.join(tmp, "tty")
+    cmd = "%s pull --per-page 2 --state %s" % (ONLYGEN, state)
+    e = dict(os.environ, BUNNY_API_KEY=KEY, BUNNY_LIBRARY_ID=LIB, BUNNY_API_BASE=fake.base)
+    r = subprocess.run(["script", "-qec", cmd, "/dev/null"], env=e, capture_output=True,
+                       timeout=120)
+    check(r.returncode == 0 and b"\rpull: pages 5/5, videos 8, retries 0" in r.stdout and
+          b"\npull: 5/5 pages" not in r.stdout,
+          "terminal: a progress line with pages, videos, retries", repr(r.stdout[-300:]))
+
+
 def test_big(fake, tmp):
     gen = os.path.join(tmp, "gen")
     subprocess.run([sys.executable, os.path.join(SHARED, "tools", "gen_catalog.py"), "10000", gen],
@@ -345,6 +372,7 @@ def main():
     try:
         state = test_success(fake, tmp)
         test_faults(fake, state, tmp)
+        test_tty(fake, tmp)
         test_big(fake, tmp)
         test_from(tmp)
         test_from_natural_order(tmp)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bin/onlygen mustache from the outside: output, partials, exit codes and
+# The command lines from the outside: onlygen mustache output, partials, exit codes and
 # error messages with FILE:LINE:COL.
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
@@ -31,3 +31,10 @@ like "$err" "open.mustache:2:1: section 'videos' is never closed" "unclosed sect
 err=$("$gen" mustache /nonexistent.mustache "$tmp/data.json" 2>&1); rc=$?
 is "$rc" 1 "missing template exits 1"
 like "$err" "/nonexistent.mustache: cannot read" "missing template is named"
+
+# Every binary answers --help and --version (exit 0) and refuses no command (exit 2).
+for b in onlygen onlytoken; do
+	"$BINDIR/$b" --version | grep -q "^$b [0-9]"; is "$?" 0 "$b --version"
+	"$BINDIR/$b" --help | grep -q "usage: $b"; is "$?" 0 "$b --help on stdout"
+	"$BINDIR/$b" >/dev/null 2>&1; is "$?" 2 "$b without a command is a usage error"
+done

@@ -1,0 +1,320 @@
+/*
+ * cmd_deploy.c — `onlygen deploy [--dry-run]`: upload what changed in the
+ * site directory to a Bunny Storage zone, delete what went, purge the CDN.
+ *
+ * Configuration comes from the environment (secrets never on the command
+ * line, where `ps` shows them): BUNNY_STORAGE_ZONE, BUNNY_STORAGE_KEY,
+ * BUNNY_STORAGE_REGION, BUNNY_STORAGE_BASE; for the purge BUNNY_ACCOUNT_KEY,
+ * BUNNY_PULLZONE_ID, BUNNY_PULLZONE_URL, BUNNY_API_BASE_CORE.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "deploy.h"
+#include "deploy_run.h"
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: onlygen deploy [--dry-run] [--site DIR] [--manifest FILE]\n"
+	    "                      [--jobs N] [--timeout SECONDS] [--attempts N] [--no-purge]\n\n"
+	    "Uploads new and changed files of the site directory to a Bunny Storage zone\n"
+	    "(assets first, then pages), deletes remote files that no longer exist\n"
+	    "locally, then purges the pull zone's cache for what changed.  Dotfiles,\n"
+	    "var/, keys and databases are never uploaded.\n\n"
+	    "  --dry-run         print the plan; change nothing\n"
+	    "  --site DIR        the directory to publish (default: site)\n"
+	    "  --manifest FILE   record of the last deploy (default: var/deploy-ZONE.json)\n"
+	    "  --jobs N          uploads in flight, 1..%d (default %d)\n"
+	    "  --timeout S       seconds per request (default 60)\n"
+	    "  --attempts N      tries per request (default 5)\n"
+	    "  --no-purge        do not purge the CDN cache\n\n"
+	    "environment:\n"
+	    "  BUNNY_STORAGE_ZONE    storage zone name (required)\n"
+	    "  BUNNY_STORAGE_KEY     the zone's password, FTP & API Access (required)\n"
+	    "  BUNNY_STORAGE_REGION  de (default), uk, ny, la, sg, se, br, jh, syd\n"
+	    "  BUNNY_STORAGE_BASE    endpoint URL override (tests)\n"
+	    "  BUNNY_ACCOUNT_KEY     account API key, for the purge\n"
+	    "  BUNNY_PULLZONE_ID     pull zone id, for a whole-zone purge\n"
+	    "  BUNNY_PULLZONE_URL    public base URL, for per-URL purges\n"
+	    "  BUNNY_API_BASE_CORE   core API URL override (default https://api.bunny.net)\n",
+	    DEPLOY_JOBS_MAX, DEPLOY_JOBS_DEFAULT);
+}
+
+static const char *
+env(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && *v ? v : NULL;
+}
+
+static void
+warn_cb(void *arg, const char *msg)
+{
+	(void)arg;
+	fprintf(stderr, "deploy: %s\n", msg);
+}
+
+/* Parses a decimal integer in [lo, hi]; -1 when it is not one. */
+static long
+number(const char *s, long lo, long hi)
+{
+	char *end;
+	long v;
+
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || v < lo || v > hi)
+		return -1;
+	return v;
+}
+
+static void
+print_plan(const struct dplan *p, FILE *f)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		const struct daction *a = &p->v[i];
+
+		fprintf(f, "%-8s %-13s %s%s", a->op == DOP_UPLOAD ? "upload" :
+		    "delete", deploy_phase_name(a->phase), a->path,
+		    a->op == DOP_DELETE_DIR ? "/" : "");
+		if (a->op == DOP_UPLOAD)
+			fprintf(f, " (%llu bytes%s)", (unsigned long long)a->size,
+			    a->is_new ? ", new" : "");
+		fputc('\n', f);
+	}
+}
+
+/* The manifest after a run: unchanged local files plus what was uploaded
+ * (with the checksum actually sent); planned but failed uploads are left
+ * out so the next run re-checks them. */
+static int
+merge_manifest(const struct dlist *local, const struct dplan *p,
+    const struct deploy_result *res, struct dlist *out)
+{
+	const struct dfile *d;
+	char *planned;
+	size_t i;
+	int rc = -1;
+
+	if ((planned = calloc(local->n ? local->n : 1, 1)) == NULL)
+		return -1;
+	for (i = 0; i < p->n; i++)
+		if (p->v[i].op == DOP_UPLOAD &&
+		    (d = dlist_find(local, p->v[i].path)) != NULL)
+			planned[d - local->v] = 1;
+	for (i = 0; i < local->n; i++) {
+		const struct dfile *l = &local->v[i];
+
+		if ((d = dlist_find(&res->done, l->path)) != NULL) {
+			if (dlist_add(out, d->path, d->size, d->sha256) != 0)
+				goto out;
+		} else if (!planned[i] &&
+		    dlist_add(out, l->path, l->size, l->sha256) != 0)
+			goto out;
+	}
+	dlist_sort(out);
+	rc = 0;
+out:
+	free(planned);
+	return rc;
+}
+
+int
+cmd_deploy(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "site", required_argument, NULL, 's' },
+		{ "manifest", required_argument, NULL, 'm' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "attempts", required_argument, NULL, 'a' },
+		{ "no-purge", no_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct deploy_conf c = { 0 };
+	struct dlist local = { 0 }, rfiles = { 0 }, rdirs = { 0 },
+	    manifest = { 0 }, next = { 0 };
+	struct dplan plan = { 0 };
+	struct deploy_result res = { 0 };
+	const char *site = "site", *manifest_path = NULL, *region;
+	char endpoint[512], mpath[1024], err[1024];
+	int ch, dry = 0, purge = 1, rc = 1, r;
+	long v;
+
+	c.jobs = DEPLOY_JOBS_DEFAULT;
+	c.timeout_ms = 60000;
+	c.attempts = 5;
+	c.backoff_ms = 500;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "ns:m:j:t:a:Ph", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'n': dry = 1; break;
+		case 's': site = optarg; break;
+		case 'm': manifest_path = optarg; break;
+		case 'P': purge = 0; break;
+		case 'j':
+			if ((v = number(optarg, 1, DEPLOY_JOBS_MAX)) < 0) {
+				fprintf(stderr, "onlygen deploy: --jobs takes 1..%d\n",
+				    DEPLOY_JOBS_MAX);
+				return EXIT_USAGE;
+			}
+			c.jobs = (int)v;
+			break;
+		case 't':
+			if ((v = number(optarg, 1, 3600)) < 0) {
+				fprintf(stderr, "onlygen deploy: --timeout takes "
+				    "1..3600 seconds\n");
+				return EXIT_USAGE;
+			}
+			c.timeout_ms = v * 1000;
+			break;
+		case 'a':
+			if ((v = number(optarg, 1, 20)) < 0) {
+				fprintf(stderr, "onlygen deploy: --attempts takes 1..20\n");
+				return EXIT_USAGE;
+			}
+			c.attempts = (int)v;
+			break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "onlygen deploy: unexpected argument '%s'\n",
+		    argv[optind]);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	c.zone = env("BUNNY_STORAGE_ZONE");
+	c.key = env("BUNNY_STORAGE_KEY");
+	if (c.zone == NULL || c.key == NULL) {
+		fprintf(stderr, "onlygen deploy: set BUNNY_STORAGE_ZONE and "
+		    "BUNNY_STORAGE_KEY (the storage zone's name and password, "
+		    "under FTP & API Access)\n");
+		return EXIT_USAGE;
+	}
+	if (strchr(c.zone, '/') != NULL) {
+		fprintf(stderr, "onlygen deploy: BUNNY_STORAGE_ZONE is a zone "
+		    "name, not a path\n");
+		return EXIT_USAGE;
+	}
+	if ((c.endpoint = env("BUNNY_STORAGE_BASE")) == NULL) {
+		region = env("BUNNY_STORAGE_REGION");
+		if (region == NULL || strcasecmp(region, "de") == 0 ||
+		    strcasecmp(region, "falkenstein") == 0)
+			snprintf(endpoint, sizeof(endpoint),
+			    "https://storage.bunnycdn.com");
+		else if (strspn(region, "abcdefghijklmnopqrstuvwxyz") ==
+		    strlen(region) && strlen(region) <= 8)
+			snprintf(endpoint, sizeof(endpoint),
+			    "https://%s.storage.bunnycdn.com", region);
+		else {
+			fprintf(stderr, "onlygen deploy: BUNNY_STORAGE_REGION "
+			    "'%s' is not a region code (de, uk, ny, la, sg, se, "
+			    "br, jh, syd)\n", region);
+			return EXIT_USAGE;
+		}
+		c.endpoint = endpoint;
+	} else {
+		snprintf(endpoint, sizeof(endpoint), "%s", c.endpoint);
+		while (*endpoint && endpoint[strlen(endpoint) - 1] == '/')
+			endpoint[strlen(endpoint) - 1] = '\0';
+		c.endpoint = endpoint;
+	}
+	c.core = env("BUNNY_API_BASE_CORE");
+	if (c.core == NULL)
+		c.core = "https://api.bunny.net";
+	c.account_key = env("BUNNY_ACCOUNT_KEY");
+	c.pullzone_id = env("BUNNY_PULLZONE_ID");
+	c.pullzone_url = env("BUNNY_PULLZONE_URL");
+	c.progress = isatty(STDERR_FILENO);
+	if (manifest_path == NULL) {
+		snprintf(mpath, sizeof(mpath), "var/deploy-%s.json", c.zone);
+		manifest_path = mpath;
+	}
+
+	if (deploy_walk(site, &local, warn_cb, NULL, err, sizeof(err)) != 0) {
+		fprintf(stderr, "onlygen deploy: %s\n", err);
+		goto out;
+	}
+	if (local.n == 0) {
+		fprintf(stderr, "onlygen deploy: %s holds no file to publish; "
+		    "refusing to empty the zone (run `onlygen build` first)\n", site);
+		goto out;
+	}
+	if (deploy_manifest_load(manifest_path, c.endpoint, c.zone, &manifest,
+	    err, sizeof(err)) != 0) {
+		fprintf(stderr, "onlygen deploy: %s\n", err);
+		goto out;
+	}
+	if ((r = deploy_list_zone(&c, &rfiles, &rdirs, err, sizeof(err))) != 0) {
+		fprintf(stderr, "onlygen deploy: %s; nothing was changed, run it "
+		    "again when the zone answers\n", err);
+		goto out;
+	}
+	if (deploy_plan_build(&local, &rfiles, &rdirs, &manifest, &plan) != 0) {
+		fprintf(stderr, "onlygen deploy: out of memory\n");
+		goto out;
+	}
+	if (dry) {
+		print_plan(&plan, stdout);
+		printf("dry run: would upload %zu (%llu bytes), delete %zu; "
+		    "%zu unchanged\n", plan.uploads,
+		    (unsigned long long)plan.upload_bytes, plan.deletes,
+		    plan.unchanged);
+		rc = 0;
+		goto out;
+	}
+	/* Before anything moves, forget what is about to change: if this run
+	 * dies half-way, the next one re-checks those paths instead of
+	 * trusting a stale entry. */
+	{
+		struct deploy_result none = { 0 };
+
+		if (manifest_path == mpath)
+			(void)mkdir("var", 0755);	/* exists: fine */
+		if (merge_manifest(&local, &plan, &none, &next) != 0 ||
+		    deploy_manifest_save(manifest_path, c.endpoint, c.zone,
+		    &next, err, sizeof(err)) != 0) {
+			fprintf(stderr, "onlygen deploy: %s\n", err);
+			goto out;
+		}
+		dlist_free(&next);
+	}
+	r = deploy_execute(&c, site, &plan, &res);
+	if (merge_manifest(&local, &plan, &res, &next) != 0 ||
+	    deploy_manifest_save(manifest_path, c.endpoint, c.zone, &next, err,
+	    sizeof(err)) != 0)
+		fprintf(stderr, "onlygen deploy: %s (the next run re-checks every "
+		    "file)\n", err);
+	printf("deploy: uploaded %zu (%llu bytes), unchanged %zu, deleted %zu, "
+	    "failed %zu, retries %u\n", res.uploaded,
+	    (unsigned long long)res.bytes, plan.unchanged, res.deleted,
+	    res.failed, res.retries);
+	rc = r == 0 ? 0 : 1;
+	if (purge && deploy_purge(&c, &res, stdout) < 0)
+		rc = 1;
+	if (r != 0)
+		fprintf(stderr, "onlygen deploy: not everything was published; "
+		    "run it again to converge\n");
+out:
+	deploy_result_free(&res);
+	deploy_plan_free(&plan);
+	dlist_free(&local);
+	dlist_free(&rfiles);
+	dlist_free(&rdirs);
+	dlist_free(&manifest);
+	dlist_free(&next);
+	return rc;
+}

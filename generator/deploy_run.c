@@ -1,0 +1,596 @@
+/*
+ * deploy_run.c — listing, uploads, deletions and purges against Bunny
+ * Storage and the core API, on top of http.c.  See deploy_run.h.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "deploy_run.h"
+#include "http.h"
+
+/* Uploads are read into memory a batch at a time. */
+#define BATCH_FILES	64
+#define BATCH_BYTES	((size_t)64 << 20)
+
+void
+deploy_result_free(struct deploy_result *r)
+{
+	if (r == NULL)
+		return;
+	dlist_free(&r->done);
+	dlist_free(&r->purge);
+}
+
+/* endpoint/zone/path[/]: the URL of a file or (dir=1) a directory. */
+static char *
+storage_url(const struct deploy_conf *c, const char *path, int dir)
+{
+	struct buf b;
+
+	buf_init(&b, DEPLOY_MAX_PATH * 3 + 1024);
+	if (buf_puts(&b, c->endpoint) != 0 || buf_putc(&b, '/') != 0 ||
+	    deploy_put_enc(&b, c->zone, 0) != 0 || buf_putc(&b, '/') != 0 ||
+	    deploy_put_enc(&b, path, 1) != 0 ||
+	    (dir && *path && buf_putc(&b, '/') != 0)) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_take(&b);
+}
+
+static struct curl_slist *
+auth_headers(const char *key)
+{
+	struct curl_slist *h = NULL, *t;
+	struct buf b;
+
+	buf_init(&b, 4096);
+	if (buf_printf(&b, "AccessKey: %s", key) != 0 ||
+	    (t = curl_slist_append(h, b.data)) == NULL) {
+		buf_free(&b);
+		return NULL;
+	}
+	h = t;
+	/* Keep the key out of freed memory. */
+	memset(b.data, 0, b.len);
+	buf_free(&b);
+	if ((t = curl_slist_append(h, "Accept: application/json")) == NULL) {
+		curl_slist_free_all(h);
+		return NULL;
+	}
+	return t;
+}
+
+struct progress;
+static void on_progress(const struct http_req *, int, long, void *);
+
+/* A client for c's timeouts and retries; pg (may be NULL) gets progress. */
+static struct http_client *
+client(const struct deploy_conf *c, int concurrency, size_t max_body,
+    struct progress *pg)
+{
+	struct http_opts o;
+
+	http_opts_init(&o);
+	if (pg != NULL) {
+		o.on_progress = on_progress;
+		o.arg = pg;
+	}
+	o.concurrency = concurrency;
+	o.timeout_ms = c->timeout_ms;
+	if (o.stall_ms > c->timeout_ms)
+		o.stall_ms = c->timeout_ms;
+	o.max_attempts = c->attempts;
+	o.backoff_ms = c->backoff_ms;
+	o.max_body = max_body;
+	return http_client_new(&o);
+}
+
+static void
+report_fail(const struct http_req *r, const char *what)
+{
+	if (r->status == 401)
+		fprintf(stderr, "deploy: %s: HTTP 401: the storage zone refused "
+		    "the key; check BUNNY_STORAGE_KEY (the zone's password, "
+		    "under FTP & API Access) and BUNNY_STORAGE_REGION\n", what);
+	else
+		fprintf(stderr, "deploy: %s\n", r->err[0] ? r->err :
+		    "not attempted (an earlier request was refused)");
+}
+
+int
+deploy_list_zone(const struct deploy_conf *c, struct dlist *files,
+    struct dlist *dirs, char *err, size_t errlen)
+{
+	struct http_client *hc;
+	struct http_req *reqs = NULL;
+	struct curl_slist *h;
+	struct dlist level = { 0 }, next = { 0 }, tmp;
+	size_t i, depth = 0;
+	int rc = -1;
+	enum http_result hr;
+
+	if ((h = auth_headers(c->key)) == NULL ||
+	    (hc = client(c, DEPLOY_LIST_JOBS, DEPLOY_MAX_LISTING, NULL)) == NULL) {
+		curl_slist_free_all(h);
+		snprintf(err, errlen, "cannot set up curl");
+		return -1;
+	}
+	if (dlist_add(&level, "", 0, NULL) != 0)
+		goto oom;
+	while (level.n > 0) {
+		if (++depth > DEPLOY_MAX_DEPTH) {
+			snprintf(err, errlen, "the zone is nested deeper than %d "
+			    "directories", DEPLOY_MAX_DEPTH);
+			goto out;
+		}
+		if ((reqs = calloc(level.n, sizeof(*reqs))) == NULL)
+			goto oom;
+		for (i = 0; i < level.n; i++) {
+			reqs[i].headers = h;
+			if ((reqs[i].url = storage_url(c, level.v[i].path, 1)) == NULL)
+				goto oom;
+		}
+		hr = http_run(hc, reqs, level.n, NULL);
+		for (i = 0; i < level.n; i++) {
+			struct http_req *r = &reqs[i];
+			size_t before = dirs->n;
+
+			if (r->ok) {
+				if (deploy_listing_parse(r->resp.data ? r->resp.data :
+				    "[]", r->resp.len, level.v[i].path, files, dirs,
+				    err, errlen) != 0)
+					goto out;
+				for (; before < dirs->n; before++)
+					if (dlist_add(&next, dirs->v[before].path,
+					    0, NULL) != 0)
+						goto oom;
+			} else if (r->status == 404 && level.v[i].path[0] == '\0') {
+				continue;	/* an empty zone */
+			} else {
+				report_fail(r, "listing the zone");
+				snprintf(err, errlen, "cannot list /%s in zone %s",
+				    level.v[i].path, c->zone);
+				rc = hr == HTTP_UNAUTHORIZED ? 2 : -1;
+				goto out;
+			}
+		}
+		for (i = 0; i < level.n; i++) {
+			free((char *)(uintptr_t)reqs[i].url);
+			buf_free(&reqs[i].resp);
+		}
+		free(reqs);
+		reqs = NULL;
+		dlist_free(&level);
+		tmp = level;
+		level = next;
+		next = tmp;
+	}
+	dlist_sort(files);
+	dlist_sort(dirs);
+	rc = 0;
+	goto out;
+oom:
+	snprintf(err, errlen, "out of memory (or more than %d files) while "
+	    "listing the zone", DEPLOY_MAX_FILES);
+out:
+	if (reqs != NULL) {
+		for (i = 0; i < level.n; i++) {
+			free((char *)(uintptr_t)reqs[i].url);
+			buf_free(&reqs[i].resp);
+		}
+		free(reqs);
+	}
+	dlist_free(&level);
+	dlist_free(&next);
+	http_client_free(hc);
+	curl_slist_free_all(h);
+	return rc;
+}
+
+static const char *
+content_type(const char *path)
+{
+	static const struct { const char *ext, *type; } t[] = {
+		{ ".html", "text/html; charset=utf-8" },
+		{ ".htm", "text/html; charset=utf-8" },
+		{ ".css", "text/css; charset=utf-8" },
+		{ ".js", "text/javascript; charset=utf-8" },
+		{ ".mjs", "text/javascript; charset=utf-8" },
+		{ ".json", "application/json" },
+		{ ".webmanifest", "application/manifest+json" },
+		{ ".xml", "application/xml" },
+		{ ".txt", "text/plain; charset=utf-8" },
+		{ ".svg", "image/svg+xml" },
+		{ ".png", "image/png" },
+		{ ".jpg", "image/jpeg" },
+		{ ".jpeg", "image/jpeg" },
+		{ ".webp", "image/webp" },
+		{ ".avif", "image/avif" },
+		{ ".gif", "image/gif" },
+		{ ".ico", "image/x-icon" },
+		{ ".woff2", "font/woff2" },
+		{ ".woff", "font/woff" },
+		{ ".vtt", "text/vtt" },
+		{ ".m3u8", "application/vnd.apple.mpegurl" },
+	};
+	size_t i, n = strlen(path), m;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		m = strlen(t[i].ext);
+		if (n > m && strcasecmp(path + n - m, t[i].ext) == 0)
+			return t[i].type;
+	}
+	return "application/octet-stream";
+}
+
+struct progress {
+	const struct deploy_conf	*c;
+	const char			*phase;
+	size_t				 done, total;
+};
+
+static void
+on_progress(const struct http_req *r, int retrying, long delay_ms, void *arg)
+{
+	struct progress *p = arg;
+
+	if (!retrying)
+		p->done++;
+	if (!p->c->progress)
+		return;
+	if (retrying)
+		fprintf(stderr, "\r\033[K%s: retrying in %ld ms: %s\n", p->phase,
+		    delay_ms, r->err);
+	fprintf(stderr, "\r\033[K%s %zu/%zu", p->phase, p->done, p->total);
+	if (p->done == p->total)
+		fprintf(stderr, "\r\033[K");
+	fflush(stderr);
+}
+
+/* One request's private data: headers and the file's bytes. */
+struct job {
+	const struct daction	*a;
+	struct curl_slist	*h;
+	struct buf		 body;
+	char			 sha[65];
+};
+
+static void
+job_free(struct job *j, struct http_req *r)
+{
+	curl_slist_free_all(j->h);
+	buf_free(&j->body);
+	free((char *)(uintptr_t)r->url);
+	buf_free(&r->resp);
+}
+
+/*
+ * Reads a regular file into b without following a symbolic link in its
+ * last component: a file swapped for a link since the walk is refused
+ * (ELOOP), so nothing outside the site can be read.  -1 with errno set.
+ */
+static int
+read_regular(const char *path, struct buf *b)
+{
+	char chunk[65536];
+	struct stat st;
+	ssize_t n;
+	int fd, saved;
+
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return -1;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (buf_put(b, chunk, (size_t)n) != 0) {
+			n = -1;
+			break;
+		}
+	}
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return n < 0 ? -1 : 0;
+}
+
+/* Prepares the request for action a; -1 with a message on stderr. */
+static int
+job_init(const struct deploy_conf *c, const char *root, const struct daction *a,
+    struct job *j, struct http_req *r)
+{
+	char line[128], path[DEPLOY_MAX_PATH * 2];
+	struct curl_slist *t;
+
+	j->a = a;
+	buf_init(&j->body, (size_t)DEPLOY_MAX_FILE);
+	if ((j->h = auth_headers(c->key)) == NULL ||
+	    (r->url = storage_url(c, a->path, a->op == DOP_DELETE_DIR)) == NULL) {
+		fprintf(stderr, "deploy: out of memory\n");
+		return -1;
+	}
+	r->headers = j->h;
+	if (a->op != DOP_UPLOAD) {
+		r->method = "DELETE";
+		return 0;
+	}
+	snprintf(path, sizeof(path), "%s/%s", root, a->path);
+	if (read_regular(path, &j->body) != 0) {
+		fprintf(stderr, "deploy: %s: cannot read: %s\n", path,
+		    strerror(errno));
+		return -1;
+	}
+	/* The bytes sent, not the bytes planned: the file may have changed
+	 * since the walk, and the manifest must record what the zone holds. */
+	deploy_sha256_hex(j->body.data, j->body.len, j->sha);
+	snprintf(line, sizeof(line), "Checksum: %s", j->sha);
+	if ((t = curl_slist_append(j->h, line)) == NULL)
+		return -1;
+	j->h = t;
+	snprintf(line, sizeof(line), "Content-Type: %s", content_type(a->path));
+	if ((t = curl_slist_append(j->h, line)) == NULL ||
+	    (t = curl_slist_append(t, "Expect:")) == NULL)
+		return -1;
+	j->h = t;
+	r->headers = j->h;
+	r->method = "PUT";
+	r->body = j->body.data ? j->body.data : "";
+	r->body_len = j->body.len;
+	return 0;
+}
+
+/* Records the outcome of one finished request in res. */
+static int
+account(struct deploy_result *res, const struct job *j, const struct http_req *r)
+{
+	const struct daction *a = j->a;
+
+	if (a->op == DOP_UPLOAD) {
+		if (!r->ok) {
+			res->failed++;
+			report_fail(r, a->path);
+			return 0;
+		}
+		res->uploaded++;
+		res->bytes += j->body.len;
+		if (dlist_add(&res->done, a->path, j->body.len, j->sha) != 0 ||
+		    (!a->is_new && dlist_add(&res->purge, a->path, 0, NULL) != 0))
+			return -1;
+		return 0;
+	}
+	/* Already gone is as good as deleted: a re-run after a lost answer. */
+	if (!r->ok && r->status != 404) {
+		res->failed++;
+		report_fail(r, a->path);
+		return 0;
+	}
+	if (a->phase == PHASE_DELETIONS)
+		res->deleted++;
+	if (a->op == DOP_DELETE_DIR)
+		res->purge_all = 1;
+	return dlist_add(&res->purge, a->path, 0, NULL);
+}
+
+/* Runs the actions v[0..n) (one phase) in batches.  0 ok, 1 failures,
+ * 2 unauthorized, -1 out of memory. */
+static int
+run_phase(const struct deploy_conf *c, const char *root, struct http_client *hc,
+    const struct daction *v, size_t n, struct deploy_result *res,
+    struct progress *pg)
+{
+	struct http_req reqs[BATCH_FILES];
+	struct job jobs[BATCH_FILES];
+	size_t i = 0, k, m, bytes;
+	unsigned retries;
+	enum http_result hr;
+	int rc = 0;
+
+	while (i < n) {
+		memset(reqs, 0, sizeof(reqs));
+		memset(jobs, 0, sizeof(jobs));
+		for (m = 0, bytes = 0; i + m < n && m < BATCH_FILES &&
+		    bytes < BATCH_BYTES; m++) {
+			bytes += (size_t)v[i + m].size;
+			if (job_init(c, root, &v[i + m], &jobs[m], &reqs[m]) != 0) {
+				for (k = 0; k <= m; k++)
+					job_free(&jobs[k], &reqs[k]);
+				res->failed++;
+				return 1;
+			}
+			reqs[m].user = &jobs[m];
+		}
+		hr = http_run(hc, reqs, m, &retries);
+		res->retries += retries;
+		for (k = 0; k < m; k++) {
+			if (reqs[k].attempts == 0)
+				pg->done++;	/* never started: still counted */
+			if (account(res, &jobs[k], &reqs[k]) != 0)
+				rc = -1;
+			job_free(&jobs[k], &reqs[k]);
+		}
+		if (rc < 0)
+			return -1;
+		if (hr == HTTP_UNAUTHORIZED)
+			return 2;
+		if (hr != HTTP_OK)
+			rc = 1;
+		i += m;
+	}
+	return rc;
+}
+
+int
+deploy_execute(const struct deploy_conf *c, const char *root,
+    const struct dplan *plan, struct deploy_result *res)
+{
+	struct http_client *up = NULL, *del = NULL;
+	struct progress pg = { c, NULL, 0, 0 };
+	size_t i = 0, j;
+	int rc = 0, r;
+
+	memset(res, 0, sizeof(*res));
+	while (i < plan->n && rc == 0) {
+		enum dphase ph = plan->v[i].phase;
+		int is_del = ph == PHASE_DELETIONS || ph == PHASE_CONFLICTS;
+		struct http_client **hc = is_del ? &del : &up;
+
+		for (j = i; j < plan->n && plan->v[j].phase == ph; j++)
+			;
+		if (*hc == NULL && (*hc = client(c, is_del ?
+		    (c->jobs < DEPLOY_DELETE_JOBS ? c->jobs : DEPLOY_DELETE_JOBS) :
+		    c->jobs, 64 << 10, &pg)) == NULL) {
+			fprintf(stderr, "deploy: cannot set up curl\n");
+			rc = 1;
+			break;
+		}
+		pg.phase = deploy_phase_name(ph);
+		pg.done = 0;
+		pg.total = j - i;
+		r = run_phase(c, root, *hc, &plan->v[i], j - i, res, &pg);
+		if (r != 0) {
+			rc = r < 0 ? 1 : r;
+			if (j < plan->n) {
+				res->stopped = 1;
+				fprintf(stderr, "deploy: %s failed: stopped before "
+				    "%s so no page links to a missing file; run "
+				    "`onlygen deploy` again to finish\n",
+				    deploy_phase_name(ph),
+				    deploy_phase_name(plan->v[j].phase));
+			}
+		}
+		i = j;
+	}
+	http_client_free(up);
+	http_client_free(del);
+	dlist_sort(&res->done);		/* merged into the manifest by lookup */
+	return rc;
+}
+
+/* Sleeps for secs seconds (fractions allowed). */
+static void
+nap(double secs)
+{
+	struct timespec ts;
+
+	if (secs <= 0)
+		return;
+	ts.tv_sec = (time_t)secs;
+	ts.tv_nsec = (long)((secs - (double)ts.tv_sec) * 1e9);
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/* One purge request; 0 or -1 with a message on stderr. */
+static int
+purge_one(struct http_client *hc, const struct curl_slist *h, const char *url)
+{
+	struct http_req r;
+	int rc = 0;
+
+	memset(&r, 0, sizeof(r));
+	r.method = "POST";
+	r.url = url;
+	r.headers = h;
+	http_run(hc, &r, 1, NULL);
+	if (!r.ok) {
+		if (r.status == 401 || r.status == 403)
+			fprintf(stderr, "deploy: purge: HTTP %ld: the API refused the "
+			    "key; check BUNNY_ACCOUNT_KEY (the account API key, not "
+			    "a zone password)\n", r.status);
+		else
+			fprintf(stderr, "deploy: purge: %s\n", r.err);
+		rc = -1;
+	}
+	buf_free(&r.resp);
+	return rc;
+}
+
+int
+deploy_purge(const struct deploy_conf *c, const struct deploy_result *res,
+    FILE *out)
+{
+	struct http_client *hc = NULL;
+	struct curl_slist *h = NULL, *t;
+	struct dlist urls = { 0 };
+	struct dbucket exact, prefix;
+	struct buf url;
+	size_t i;
+	int rc = 0, per_url = 0;
+	double now;
+
+	if (res->purge.n == 0 && !res->purge_all)
+		return 0;
+	if (c->pullzone_url != NULL && !res->purge_all) {
+		per_url = deploy_purge_targets(c->pullzone_url, &res->purge, &urls);
+		if (per_url < 0) {
+			fprintf(stderr, "deploy: purge: out of memory\n");
+			return -1;
+		}
+		per_url = per_url == 0;
+	}
+	if (c->account_key == NULL || (!per_url && c->pullzone_id == NULL)) {
+		fprintf(out, "purge: skipped (set BUNNY_ACCOUNT_KEY and "
+		    "BUNNY_PULLZONE_ID to purge the CDN cache after a deploy)\n");
+		dlist_free(&urls);
+		return 1;
+	}
+	buf_init(&url, DEPLOY_MAX_PATH * 9 + 2048);
+	if ((h = auth_headers(c->account_key)) == NULL ||
+	    (t = curl_slist_append(h, "Content-Length: 0")) == NULL ||
+	    (h = t, hc = client(c, 1, 64 << 10, NULL)) == NULL) {
+		fprintf(stderr, "deploy: purge: cannot set up curl\n");
+		rc = -1;
+		goto out;
+	}
+	now = (double)http_now_ms() / 1000;
+	deploy_bucket_init(&exact, 100, 4, now);
+	deploy_bucket_init(&prefix, 15, 0.4, now);
+	if (!per_url) {
+		if (buf_printf(&url, "%s/pullzone/", c->core) != 0 ||
+		    deploy_put_enc(&url, c->pullzone_id, 0) != 0 ||
+		    BUF_PUTSL(&url, "/purgeCache") != 0)
+			rc = -1;
+		else
+			rc = purge_one(hc, h, url.data);
+		if (rc == 0)
+			fprintf(out, "purged: the whole pull zone %s\n", c->pullzone_id);
+		goto out;
+	}
+	for (i = 0; i < urls.n && rc == 0; i++) {
+		buf_reset(&url);
+		if (buf_printf(&url, "%s/purge?url=", c->core) != 0 ||
+		    deploy_put_enc(&url, urls.v[i].path, 0) != 0 ||
+		    BUF_PUTSL(&url, "&async=false") != 0) {
+			fprintf(stderr, "deploy: purge: URL too long\n");
+			rc = -1;
+			break;
+		}
+		nap(deploy_bucket_take(urls.v[i].size ? &prefix : &exact,
+		    (double)http_now_ms() / 1000));
+		rc = purge_one(hc, h, url.data);
+	}
+	if (rc == 0)
+		fprintf(out, "purged: %zu URL%s\n", urls.n, urls.n == 1 ? "" : "s");
+out:
+	dlist_free(&urls);
+	buf_free(&url);
+	http_client_free(hc);
+	curl_slist_free_all(h);
+	return rc;
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The shipped examples stay consistent with the code: the systemd path unit
+# watches the record the verifier writes and starts the watcher's --once
+# mode; the CI workflow has the triggers and steps docs/deploy.md promises;
+# every file docs/deploy.md names exists.
+set -u
+. "$(dirname "$0")/../lib/tap.sh"
+cd "$ROOT" || exit 1
+path=examples/systemd/onlymatt-rebuild.path
+svc=examples/systemd/onlymatt-rebuild.service
+ci=examples/ci/github-actions-publish.yml
+
+grep -q '^PathChanged=.*/var/rebuild-request$' "$path"; is "$?" 0 "path unit watches var/rebuild-request"
+grep -q '"rebuild-request"' verifier/api.c; is "$?" 0 "which is the verifier's default record name"
+grep -q '^Unit=onlymatt-rebuild.service$' "$path"; is "$?" 0 "path unit starts the service"
+grep -q '^ExecStart=.*/scripts/rebuild-watcher --once$' "$svc"; is "$?" 0 "service runs rebuild-watcher --once"
+grep -q '^Type=oneshot$' "$svc"; is "$?" 0 "service is oneshot (one build per start)"
+grep -q '^Restart=on-failure$' "$svc"; is "$?" 0 "a failed build is retried"
+grep -q -- '--once' examples/cron/onlymatt-rebuild.crontab && grep -q -- '--watch' examples/cron/onlymatt-rebuild.crontab
+is "$?" 0 "the no-systemd alternatives use --once (cron) and --watch (supervisor)"
+
+grep -q '^  schedule:' "$ci"; is "$?" 0 "CI: scheduled"
+grep -q '^  repository_dispatch:' "$ci"; is "$?" 0 "CI: repository dispatch"
+grep -q '"content/\*\*"' "$ci"; is "$?" 0 "CI: pushes touching content/"
+grep -q 'bin/onlygen pull --check' "$ci"; is "$?" 0 "CI: pull --check decides"
+grep -q 'var/catalog.db' "$ci"; is "$?" 0 "CI: caches var/catalog.db"
+grep -q 'bin/onlygen deploy$' "$ci"; is "$?" 0 "CI: deploys"
+bad=$(grep -nE '(KEY|ZONE|ID|URL|REGION|HOSTNAME): [^$ ]' "$ci" | grep -v 'secrets\.' || true)
+is "$bad" "" "CI: every Bunny value comes from the secret store"
+grep -q "\"3\") \|3) echo \"changed=true\"" "$ci"; is "$?" 0 "CI: exit 3 of pull --check means changed"
+
+missing=""
+for f in $(grep -oE '`(examples|scripts|verifier|generator|tests)/[A-Za-z0-9_./-]+`' docs/deploy.md | tr -d '`' | sort -u); do
+	[ -e "$f" ] || missing="$missing $f"
+done
+is "$missing" "" "every file docs/deploy.md names exists"
+"$BINDIR/onlygen" --help | grep -q '^  deploy '; is "$?" 0 "onlygen --help lists deploy"
+"$BINDIR/onlygen" deploy --help | grep -q 'BUNNY_STORAGE_KEY'; is "$?" 0 "deploy --help documents its environment"

@@ -1,0 +1,388 @@
+#!/usr/bin/env python3
+"""deploy_storage.py — `onlygen deploy` against the fake Bunny Storage zone
+(tests/fakes/bunny_storage.py, a real HTTP server on 127.0.0.1): the plan
+and its order, checksums, exclusions (var/, keys, dotfiles, symlinks), the
+manifest, bounded concurrency, purges, and convergence to the exact local
+tree after every injected fault (5xx, 429, timeouts, dropped connections).
+"""
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.environ.get("ROOT", os.getcwd())
+BINDIR = os.environ.get("BINDIR", "bin")
+GEN = os.path.join(ROOT, BINDIR, "onlygen") if not os.path.isabs(BINDIR) \
+    else os.path.join(BINDIR, "onlygen")
+FAKE = os.path.join(ROOT, "tests", "fakes", "bunny_storage.py")
+failures = 0
+
+
+def ok(cond, what, detail=""):
+    global failures
+    if cond:
+        print("ok - " + what)
+    else:
+        failures += 1
+        print("not ok - " + what)
+        if detail:
+            for line in str(detail).splitlines()[:40]:
+                print("    " + line)
+
+
+class Fake:
+    def __init__(self, tmp):
+        self.portfile = os.path.join(tmp, "port")
+        self.proc = subprocess.Popen(
+            [sys.executable, FAKE, "--zone", "zone1", "--key", "zone-pass",
+             "--account-key", "acct-key", "--pullzone-id", "7",
+             "--require-checksum", "--port-file", self.portfile])
+        for _ in range(200):
+            if os.path.exists(self.portfile):
+                break
+            time.sleep(0.05)
+        self.port = int(open(self.portfile).read())
+        self.base = "http://127.0.0.1:%d" % self.port
+
+    def call(self, path, data=None):
+        req = urllib.request.Request(self.base + path, data=data,
+                                     method="POST" if data is not None else "GET")
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return json.loads(r.read() or b"null")
+
+    def state(self):
+        return self.call("/_fake/state")
+
+    def faults(self, rules):
+        self.call("/_fake/faults", json.dumps(rules).encode())
+
+    def reset_log(self):
+        self.call("/_fake/reset-log", b"")
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        self.proc.wait(timeout=10)
+
+
+def write(root, rel, data):
+    p = os.path.join(root, rel)
+    os.makedirs(os.path.dirname(p), exist_ok=True)
+    with open(p, "wb") as f:
+        f.write(data if isinstance(data, bytes) else data.encode())
+
+
+def expected_tree(root):
+    """What must be in the zone: every regular file, minus the exclusions."""
+    out = {}
+    for d, dirs, files in os.walk(root):
+        rel_d = os.path.relpath(d, root)
+        dirs[:] = [x for x in dirs if not x.startswith(".") and
+                   not (rel_d == "." and x == "var") and
+                   not os.path.islink(os.path.join(d, x))]
+        for f in files:
+            p = os.path.join(d, f)
+            if f.startswith(".") or os.path.islink(p) or \
+                    f.endswith((".keys", ".db", ".pem", ".key", "~")):
+                continue
+            rel = os.path.normpath(os.path.join(rel_d, f))
+            out[rel] = hashlib.sha256(open(p, "rb").read()).hexdigest().upper()
+    return out
+
+
+def run(env, *args):
+    p = subprocess.run([GEN, "deploy", *args], env=env, capture_output=True,
+                       text=True, timeout=60)
+    return p.returncode, p.stdout, p.stderr
+
+
+def converged(fake, site, what):
+    st = fake.state()
+    want = expected_tree(site)
+    ok(st["files"] == want, what,
+       "missing: %s\nextra: %s\ndiffer: %s" % (
+           sorted(set(want) - set(st["files"])),
+           sorted(set(st["files"]) - set(want)),
+           sorted(k for k in want if k in st["files"] and st["files"][k] != want[k])))
+    # No empty remote directory left behind either.
+    dirs_needed = {os.path.dirname(p) for p in want} - {""}
+    closure = set()
+    for d in dirs_needed:
+        while d:
+            closure.add(d)
+            d = os.path.dirname(d)
+    ok(set(st["dirs"]) == closure, what + ": no stray remote directories",
+       "remote dirs %s, needed %s" % (st["dirs"], sorted(closure)))
+    # The manifest (cwd is the work directory) records exactly that tree.
+    man = json.load(open(os.path.join("var", "deploy-zone1.json")))
+    got = {p: e["sha256"] for p, e in man["files"].items()}
+    ok(got == want, what + ": the manifest records exactly the published files",
+       "missing: %s\nextra: %s" % (sorted(set(want) - set(got)),
+                                   sorted(set(got) - set(want))))
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="deploy_storage.")
+    fake = Fake(tmp)
+    try:
+        tests(tmp, fake)
+    finally:
+        fake.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 1 if failures else 0
+
+
+def tests(tmp, fake):
+    site = os.path.join(tmp, "site")
+    work = os.path.join(tmp, "work")
+    os.makedirs(work)
+    env = dict(os.environ)
+    for k in list(env):
+        if k.startswith("BUNNY_"):
+            del env[k]
+    env.update(BUNNY_STORAGE_ZONE="zone1", BUNNY_STORAGE_KEY="zone-pass",
+               BUNNY_STORAGE_BASE=fake.base,
+               BUNNY_API_BASE_CORE=fake.base + "/core",
+               BUNNY_ACCOUNT_KEY="acct-key", BUNNY_PULLZONE_ID="7")
+    os.chdir(work)   # the manifest goes to work/var/
+
+    # A site with assets, pages, and things that must never leave the box.
+    write(site, "index.html", "<a href=/v/a/>a</a>")
+    write(site, "v/a/index.html", "video a")
+    write(site, "v/b/index.html", "video b")
+    write(site, "assets/app.0123abcd.css", "body{}")
+    write(site, "assets/hls.0badc0de.js", "x" * 200000)
+    write(site, "assets/img/poster a.jpg", b"\xff\xd8" + os.urandom(3000))
+    write(site, "sitemap.xml", "<urlset/>")
+    write(site, "var/access.db", "SQLite format 3")
+    write(site, "var/verifier.keys", "SECRET_KEY=x")
+    write(site, "verifier.keys", "SECRET_KEY=x")
+    write(site, "catalog.db", "SQLite")
+    write(site, ".env", "BUNNY_STORAGE_KEY=zone-pass")
+    write(site, ".git/config", "[core]")
+    write(site, "assets/.DS_Store", "junk")
+    write(site, "index.html~", "backup")
+    write(tmp, "outside/secret.txt", "outside the site")
+    os.symlink(os.path.join(tmp, "outside/secret.txt"),
+               os.path.join(site, "linked.txt"))
+    os.symlink(os.path.join(tmp, "outside"), os.path.join(site, "linkdir"))
+
+    # --- dry run: the plan only ------------------------------------------
+    rc, out, err = run(env, "--site", site, "--dry-run")
+    st = fake.state()
+    ok(rc == 0, "dry run exits 0", err)
+    ok("would upload 7" in out and "delete 0" in out, "dry run prints the plan summary", out)
+    ok("upload   assets        assets/app.0123abcd.css" in out,
+       "dry run lists an asset upload", out)
+    ok(not any(e["method"] in ("PUT", "DELETE") for e in st["log"]),
+       "dry run changes nothing in the zone")
+    ok(not os.path.exists(os.path.join(work, "var")), "dry run writes no manifest")
+
+    # --- first deploy ----------------------------------------------------
+    fake.reset_log()
+    rc, out, err = run(env, "--site", site, "--jobs", "3")
+    ok(rc == 0, "first deploy exits 0", err)
+    ok("uploaded 7" in out and "deleted 0" in out, "summary counts uploads", out)
+    converged(fake, site, "first deploy: zone equals the local tree")
+    st = fake.state()
+    puts = [e for e in st["log"] if e["method"] == "PUT"]
+    paths = [e["path"] for e in puts]
+    bad = [p for p in paths if "var/" in p or ".keys" in p or "/." in p or
+           p.endswith((".db", "~")) or "linked" in p or "linkdir" in p or "secret" in p]
+    ok(not bad, "never uploads var/, keys, databases, dotfiles, backups or symlinks", bad)
+    ok("skipped var: var/ holds state and keys" in err and
+       "skipped .env: dotfile" in err and "symbolic link" in err,
+       "each exclusion is reported", err)
+    want = expected_tree(site)
+    ok(all(e["checksum"] == want[e["path"].split("/", 2)[2]] for e in puts),
+       "every PUT carries the uppercase SHA-256 Checksum of its body")
+    ok(any(e["path"].endswith("index.html") and
+           e["content_type"].startswith("text/html") for e in puts),
+       "pages are sent as text/html")
+    last_asset = max(i for i, e in enumerate(puts) if "/assets/" in e["path"])
+    first_page = min(i for i, e in enumerate(puts) if e["path"].endswith(".html"))
+    ok(last_asset < first_page, "every asset is uploaded before the first page",
+       paths)
+    ok(st["peak"]["put"] <= 3, "uploads stay within --jobs 3 (peak %d)" % st["peak"]["put"])
+    ok(st["peak"]["list"] <= 5, "listings stay within Bunny's 5 (peak %d)" % st["peak"]["list"])
+    ok(st["purges"] == [], "nothing to purge after a first deploy (only new files)")
+    man = json.load(open(os.path.join(work, "var", "deploy-zone1.json")))
+    ok(set(man["files"]) == set(want), "manifest records every published file")
+
+    # --- nothing changed ---------------------------------------------------
+    fake.reset_log()
+    rc, out, err = run(env, "--site", site)
+    st = fake.state()
+    ok(rc == 0 and "uploaded 0" in out and "unchanged 7" in out,
+       "a re-run with no change uploads nothing", out + err)
+    ok(not any(e["method"] in ("PUT", "DELETE") for e in st["log"]),
+       "no PUT or DELETE when nothing changed")
+
+    # --- changes: new page, changed page, deleted page, deleted dir --------
+    write(site, "v/c/index.html", "video c")
+    write(site, "index.html", "<a href=/v/c/>c</a>")
+    write(site, "assets/app.4567cdef.css", "body{color:red}")
+    os.remove(os.path.join(site, "assets/app.0123abcd.css"))
+    shutil.rmtree(os.path.join(site, "v/b"))
+    fake.reset_log()
+    env2 = dict(env, BUNNY_PULLZONE_URL="https://cdn.example.com/")
+    rc, out, err = run(env2, "--site", site)
+    ok(rc == 0, "deploy of changes exits 0", err)
+    ok("uploaded 3" in out and "deleted 2" in out, "summary: 3 uploaded, 2 deleted", out)
+    converged(fake, site, "after changes: zone equals the local tree")
+    st = fake.state()
+    seq = [(e["method"], e["path"].split("/", 2)[2]) for e in st["log"]
+           if e["method"] in ("PUT", "DELETE")]
+    ok(seq[0] == ("PUT", "assets/app.4567cdef.css") and
+       seq[1] == ("PUT", "v/c/index.html") and seq[2] == ("PUT", "index.html") and
+       {s[0] for s in seq[3:]} == {"DELETE"},
+       "order: asset, new page, changed page, then deletions", seq)
+    ok(("DELETE", "v/b/") in seq and not any(p.startswith("v/b/index") for _, p in seq),
+       "a directory gone locally is deleted in one recursive DELETE", seq)
+    ok(st["purges"] == [{"zone": "7"}] and "purged: the whole pull zone 7" in out,
+       "a deleted directory purges the whole pull zone", out)
+
+    # per-URL purges when only files changed
+    write(site, "v/c/index.html", "video c, edited")
+    write(site, "sitemap.xml", "<urlset><url/></urlset>")
+    write(site, "poster b.jpg", "p")
+    fake.reset_log()
+    rc, out, err = run(env2, "--site", site)
+    st = fake.state()
+    ok(rc == 0 and "purged: 3 URLs" in out, "changed files are purged by URL",
+       out + str([e["path"] for e in st["log"] if e["method"] == "PUT"]))
+    ok(sorted(p["url"] for p in st["purges"]) == [
+        "https://cdn.example.com/sitemap.xml", "https://cdn.example.com/v/c/",
+        "https://cdn.example.com/v/c/index.html"],
+       "the changed files' URLs, and a page's directory URL; new files need none",
+       st["purges"])
+    write(site, "index.html", "<a href=/v/c/>c!</a>")
+    fake.reset_log()
+    rc, out, err = run(env2, "--site", site)
+    st = fake.state()
+    ok(rc == 0 and st["purges"] == [{"zone": "7"}],
+       "the home page (served at /) purges the whole pull zone", st["purges"])
+    fake.reset_log()
+    os.remove(os.path.join(site, "poster b.jpg"))
+    rc, out, err = run(env2, "--site", site)
+    st = fake.state()
+    ok([p["url"] for p in st["purges"]] == ["https://cdn.example.com/poster%20b.jpg"],
+       "a deleted file's URL is purged, percent-encoded", st["purges"])
+
+    # --- faults: each run fails, a re-run converges -------------------------
+    quick = ["--site", site, "--attempts", "2", "--timeout", "2"]
+    cases = [
+        ("503 on every try of an asset PUT", "assets/", [
+            {"method": "PUT", "path": "/assets/hls.", "times": 2, "status": 503}], True),
+        ("429 with Retry-After, then success", "assets/", [
+            {"method": "PUT", "path": "/assets/", "times": 1, "status": 429,
+             "retry_after": 1}], False),
+        ("timeout after the upload was stored", "index.html", [
+            {"method": "PUT", "path": "index.html", "times": 2, "timeout": 4,
+             "apply": True}], True),
+        ("connection dropped without an answer", "index.html", [
+            {"method": "PUT", "path": "/zone1/index.html", "times": 6, "reset": True}], True),
+        ("500 on a DELETE", "", [
+            {"method": "DELETE", "path": "app.0004", "times": 2, "status": 500}], True),
+        ("502 on the listing", "", [
+            {"method": "GET", "path": "/zone1/", "times": 2, "status": 502}], True),
+    ]
+    n = 0
+    for name, _, rules, must_fail in cases:
+        n += 1
+        # Change something of every kind so every phase has work.
+        write(site, "assets/app.%04d.css" % n, "a%d" % n)
+        write(site, "assets/hls.0badc0de.js", "y" * (1000 + n))
+        write(site, "v/new%d/index.html" % n, "new %d" % n)
+        write(site, "index.html", "home %d" % n)
+        if n > 1:
+            os.remove(os.path.join(site, "assets/app.%04d.css" % (n - 1)))
+        if n > 1:
+            shutil.rmtree(os.path.join(site, "v/new%d" % (n - 1)))
+        fake.reset_log()
+        fake.faults(rules)
+        rc, out, err = run(env, *quick)
+        st = fake.state()
+        if must_fail:
+            ok(rc == 1, "%s: the run exits 1" % name, out + err)
+            ok("run it again" in err or "again" in err,
+               "%s: the message says to re-run" % name, err)
+        else:
+            ok(rc == 0 and "retries 1" in out, "%s: retried within the run" % name,
+               out + err)
+        if name.startswith("503"):
+            pages = [e for e in st["log"] if e["method"] == "PUT" and
+                     e["path"].endswith(".html")]
+            ok(pages == [] and not any(e["method"] == "DELETE" for e in st["log"]),
+               "%s: no page uploaded and nothing deleted after an asset failed" % name)
+        fired = sum(r["times"] for r in rules) - st["faults_left"]
+        ok(fired >= min(2, rules[0]["times"]), "%s: the fault fired (%d times)" % (name, fired))
+        fake.reset_log()   # also drops faults left over
+        rc, out, err = run(env, *quick)
+        ok(rc == 0, "%s: the re-run exits 0" % name, out + err)
+        converged(fake, site, "%s: the re-run converges to the exact local tree" % name)
+
+    # --- progress on a terminal (script(1) gives the run a pty) ------------
+    write(site, "assets/tty.css", "tty")
+    write(site, "tty.html", "tty")
+    cmd = " ".join("'%s'" % a for a in [GEN, "deploy", "--site", site, "--no-purge"])
+    p = subprocess.run(["script", "-qec", cmd, "/dev/null"], env=env,
+                       capture_output=True, text=True, timeout=60)
+    ok(p.returncode == 0 and "\033[Kassets 1/1" in p.stdout and
+       "\033[Knew pages 1/1" in p.stdout,
+       "on a terminal, a progress line per phase", repr(p.stdout[-400:]))
+    rc, out, err = run(env, "--site", site)
+    ok("\033[" not in out + err, "no progress escapes when not on a terminal")
+
+    # --- a file changed behind our back (other size) is re-uploaded ---------
+    req = urllib.request.Request(fake.base + "/zone1/index.html",
+                                 data=b"tampered!!", method="PUT",
+                                 headers={"AccessKey": "zone-pass",
+                                          "Checksum": hashlib.sha256(b"tampered!!").hexdigest().upper()})
+    urllib.request.urlopen(req, timeout=10).read()
+    rc, out, err = run(env, "--site", site)
+    ok(rc == 0 and "uploaded 1" in out, "a remote file of another size is re-uploaded", out)
+    converged(fake, site, "after tampering: zone equals the local tree")
+
+    # --- a lost manifest: every file is re-checked, and converges ----------
+    os.remove(os.path.join(work, "var", "deploy-zone1.json"))
+    rc, out, err = run(env, "--site", site)
+    ok(rc == 0, "without a manifest the deploy still succeeds", err)
+    converged(fake, site, "without a manifest: zone equals the local tree")
+
+    # --- errors ------------------------------------------------------------
+    rc, out, err = run(dict(env, BUNNY_STORAGE_KEY="wrong"), "--site", site)
+    ok(rc == 1 and "BUNNY_STORAGE_KEY" in err and "wrong" not in err,
+       "a refused key exits 1, names the variable, never prints the key", err)
+    rc, out, err = run({k: v for k, v in env.items() if k != "BUNNY_STORAGE_KEY"},
+                       "--site", site)
+    ok(rc == 2 and "BUNNY_STORAGE_KEY" in err, "a missing key is a usage error (2)", err)
+    rc, out, err = run(env, "--bogus")
+    ok(rc == 2, "an unknown option is a usage error (2)")
+    rc, out, err = run(env, "--jobs", "500")
+    ok(rc == 2, "--jobs beyond Bunny's limit is refused (2)")
+    empty = os.path.join(tmp, "empty")
+    os.makedirs(empty)
+    rc, out, err = run(env, "--site", empty)
+    ok(rc == 1 and "refusing to empty the zone" in err and fake.state()["files"],
+       "an empty site directory never empties the zone", err)
+    rc, out, err = run(env, "--site", os.path.join(tmp, "nope"))
+    ok(rc == 1 and "onlygen build" in err, "a missing site directory says to build first", err)
+    write(site, "index.html", "purge fails")
+    rc, out, err = run(dict(env, BUNNY_ACCOUNT_KEY="bad"), "--site", site)
+    ok(rc == 1 and "BUNNY_ACCOUNT_KEY" in err, "a refused purge key exits 1 and says which key", err)
+    rc, out, err = run({k: v for k, v in env.items() if k != "BUNNY_ACCOUNT_KEY"},
+                       "--site", site)
+    write(site, "index.html", "purge skipped")
+    rc, out, err = run({k: v for k, v in env.items() if k != "BUNNY_ACCOUNT_KEY"},
+                       "--site", site)
+    ok(rc == 0 and "purge: skipped" in out, "without an account key the purge is skipped, said so", out)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

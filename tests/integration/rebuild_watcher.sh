@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# scripts/rebuild-watcher: a burst of webhook records gives one build, an
+# already handled record gives none, a failed build is logged and retried,
+# --watch picks up a new record; the outcome is logged.  `onlygen` is a stub
+# that records its calls (the real build and deploy are tested elsewhere).
+set -u
+. "$(dirname "$0")/../lib/tap.sh"
+tmp=$(mktemp -d); pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
+watcher="$ROOT/scripts/rebuild-watcher"
+
+cat >"$tmp/onlygen" <<'STUB'
+#!/bin/sh
+echo "$1" >>"$STUB_CALLS"
+if [ "$1" = deploy ]; then
+	[ -f "$STUB_FAIL" ] && { echo "deploy: HTTP 503 from the zone" >&2; exit 1; }
+	echo "deploy: uploaded 3 (1200 bytes), unchanged 10, deleted 0, failed 0, retries 0"
+fi
+exit 0
+STUB
+chmod +x "$tmp/onlygen"
+export ONLY_ROOT="$tmp" ONLYGEN="$tmp/onlygen" STUB_CALLS="$tmp/calls" STUB_FAIL="$tmp/fail"
+export REBUILD_DEBOUNCE=0.3 REBUILD_POLL=0.1 REBUILD_RETRY=0.2
+mkdir -p "$tmp/var"
+req="$tmp/var/rebuild-request"
+record() {	# like webhook_record: temp file + rename
+	printf '{"VideoLibraryId":133,"VideoGuid":"%s","Status":%s,"ReceivedAt":%s}\n' \
+	    "657bb740-a71b-4529-a012-528021c31a92" "$1" "$2" >"$req.tmp" && mv -f "$req.tmp" "$req"
+}
+calls() { [ -f "$tmp/calls" ] && tr '\n' ' ' <"$tmp/calls" | sed 's/ $//'; }
+
+out=$("$watcher" --once); rc=$?
+is "$rc" 0 "no record: exits 0"
+is "$(calls)" "" "no record: nothing built"
+
+for i in 1 2 3 4 5; do record "$i" "100$i"; done
+out=$("$watcher" --once); rc=$?
+is "$rc" 0 "a burst of 5 records: exits 0"
+is "$(calls)" "build deploy" "a burst of 5 records gives one build, then one deploy"
+like "$(cat "$tmp/var/rebuild.log")" '"Status":5' "the log names the last request"
+like "$(cat "$tmp/var/rebuild.log")" "ok in " "the log records success"
+like "$(cat "$tmp/var/rebuild.log")" "uploaded 3 (1200 bytes)" "the log carries the deploy summary"
+
+: >"$tmp/calls"
+"$watcher" --once >/dev/null
+is "$(calls)" "" "an already handled record builds nothing"
+
+record 3 2000
+touch "$tmp/fail"
+"$watcher" --once >/dev/null; rc=$?
+is "$rc" 1 "a failed deploy exits 1"
+like "$(cat "$tmp/var/rebuild.log")" "FAILED" "the failure is logged"
+like "$(cat "$tmp/var/rebuild.log")" "HTTP 503 from the zone" "with the command's own message"
+rm -f "$tmp/fail"
+: >"$tmp/calls"
+"$watcher" --once >/dev/null; rc=$?
+is "$rc:$(calls)" "0:build deploy" "the failed request stays pending and the next run builds it"
+
+# A build already running: a second watcher does not start another one.
+if command -v flock >/dev/null 2>&1; then
+	: >"$tmp/calls"
+	record 4 3000
+	exec 8>"$req.lock"; flock 8
+	out=$("$watcher" --once); rc=$?
+	exec 8>&-
+	is "$rc:$(calls)" "0:" "while another build holds the lock, --once builds nothing"
+	like "$out" "a build is running" "and says why"
+	"$watcher" --once >/dev/null
+fi
+
+# A request that arrives while the build runs is built right after it.
+: >"$tmp/calls"
+cat >"$tmp/onlygen-during" <<'STUB'
+#!/bin/sh
+echo "$1" >>"$STUB_CALLS"
+if [ "$1" = build ] && [ ! -f "$STUB_CALLS.once" ]; then
+	: >"$STUB_CALLS.once"
+	printf '{"VideoGuid":"during","Status":3}\n' >"$REBUILD_REQUEST.tmp" &&
+	    mv -f "$REBUILD_REQUEST.tmp" "$REBUILD_REQUEST"
+fi
+exit 0
+STUB
+chmod +x "$tmp/onlygen-during"
+record 6 5000
+ONLYGEN="$tmp/onlygen-during" REBUILD_REQUEST="$req" "$watcher" --once >/dev/null; rc=$?
+is "$rc:$(calls)" "0:build deploy build deploy" "a request arriving during a build gets its own build right after"
+like "$(cat "$tmp/var/rebuild.log")" "building again" "and the log says so"
+: >"$tmp/calls"
+"$watcher" --once >/dev/null
+is "$(calls)" "" "after which nothing is pending"
+
+# --watch: a new record is picked up and built once.
+: >"$tmp/calls"
+"$watcher" --watch >"$tmp/watch.out" 2>&1 &
+pids+=($!)
+record 9 4000
+for _ in $(seq 1 200); do
+	grep -q "ok in" <(tail -n 1 "$tmp/var/rebuild.log") && [ "$(calls)" = "build deploy" ] && break
+	sleep 0.1
+done
+is "$(calls)" "build deploy" "--watch builds a new record"
+kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null
+like "$(cat "$tmp/watch.out")" "watching" "--watch says what it watches"
+
+"$watcher" >/dev/null 2>&1; is "$?" 2 "no mode is a usage error (2)"
+"$watcher" --help | grep -q -- "--once"; is "$?" 0 "--help documents the modes"

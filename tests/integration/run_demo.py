@@ -1,0 +1,178 @@
+#!/usr/bin/env python3
+"""Tests of scripts/run-demo (what `make run` runs) beyond the browser test:
+
+- demo mode, twice in one state directory: keys created once with mode 0600
+  (DEMO=1, COOKIE_SECURE=0), the printout names the URL and both codes, the
+  second run reuses the codes and rewrites no page; --stop frees both ports
+  and leaves no process of the stack behind;
+- a busy port is refused with a message naming PORT=N (exit 1);
+- real-library mode against the fake Bunny Stream API (tests/fakes/bunny_api.py):
+  BUNNY_TOKEN_KEY lands in the keys file without DEMO=1, access.db points at
+  BUNNY_CDN_HOSTNAME, no CDN stand-in starts, and the CSP allows the real CDN.
+Servers bind 127.0.0.1 on free ports; state lives in temp directories.
+"""
+
+import os
+import re
+import shutil
+import socket
+import stat
+import subprocess
+import sys
+import tempfile
+import urllib.request
+
+ROOT = os.environ.get("ROOT") or os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+RUN_DEMO = os.path.join(ROOT, "scripts", "run-demo")
+failures = 0
+
+
+def check(cond, what, detail=""):
+    global failures
+    print(("ok - " if cond else "not ok - ") + what)
+    if not cond:
+        failures += 1
+        if detail:
+            for line in str(detail).splitlines():
+                print("    " + line)
+    return cond
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def answers(port):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def run(args, env, timeout=300):
+    return subprocess.run([RUN_DEMO] + args, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def stack_groups(state_dir):
+    """The process groups run-demo recorded for the stack in state_dir."""
+    try:
+        with open(os.path.join(state_dir, "var", "run", "demo.pids"), encoding="ascii") as f:
+            return {int(x) for x in f.read().split() if x.isdigit()}
+    except OSError:
+        return set()
+
+
+def alive_in(groups):
+    """Processes (pid, args) still running in any of these process groups."""
+    out = subprocess.run(["ps", "-eo", "pid=,pgid=,args="], capture_output=True, text=True).stdout
+    alive = []
+    for ln in out.splitlines():
+        parts = ln.split(None, 2)
+        if len(parts) >= 2 and int(parts[1]) in groups:
+            alive.append(ln.strip())
+    return alive
+
+
+def base_env(port, cdn_port):
+    env = dict(os.environ, PORT=str(port), CDN_PORT=str(cdn_port))
+    for k in ("BUNNY_API_KEY", "BUNNY_LIBRARY_ID", "BUNNY_CDN_HOSTNAME", "BUNNY_TOKEN_KEY", "BUNNY_API_BASE"):
+        env.pop(k, None)
+    return env
+
+
+def test_demo_mode():
+    d = tempfile.mkdtemp(prefix="run-demo-test-")
+    groups = set()
+    port, cdn_port = free_port(), free_port()
+    env = base_env(port, cdn_port)
+    try:
+        r = run(["--background", "--dir", d], env)
+        check(r.returncode == 0, "demo mode starts in the background", r.stdout + r.stderr)
+        keys = os.path.join(d, "var", "verifier.keys")
+        mode = stat.S_IMODE(os.stat(keys).st_mode) if os.path.exists(keys) else None
+        check(mode == 0o600, "var/verifier.keys is created with mode 0600", oct(mode or 0))
+        text = open(keys, encoding="utf-8").read() if mode else ""
+        check(re.search(r"^SECRET_KEY=[0-9a-f]{64}$", text, re.M) and
+              re.search(r"^BUNNY_TOKEN_KEY=[0-9a-f]{48}$", text, re.M) and
+              re.search(r"^DEMO=1$", text, re.M) and re.search(r"^COOKIE_SECURE=0$", text, re.M),
+              "the keys file holds random keys, DEMO=1 and COOKIE_SECURE=0")
+        codes = re.findall(r"(VIP|PPV) code: ([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})", r.stdout)
+        check("http://127.0.0.1:%d/" % port in r.stdout and len(codes) == 2,
+              "it prints the URL and the two codes", r.stdout)
+        check(answers(port) and answers(cdn_port), "the site and the CDN stand-in answer")
+        with urllib.request.urlopen("http://127.0.0.1:%d/" % port, timeout=10) as resp:
+            check(resp.status == 200, "the home page is served")
+
+        groups = stack_groups(d)
+        check(len(groups) == 2 and len(alive_in(groups)) >= 2,
+              "two process groups are recorded and running (CDN, lighttpd)", alive_in(groups))
+        r = run(["--stop", "--dir", d], env)
+        check(r.returncode == 0 and not answers(port) and not answers(cdn_port),
+              "--stop frees both ports", r.stderr)
+        check(not alive_in(groups), "--stop leaves no process behind", alive_in(groups))
+
+        r2 = run(["--background", "--dir", d], env)
+        codes2 = re.findall(r"(VIP|PPV) code: ([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})", r2.stdout)
+        check(r2.returncode == 0 and codes2 == codes, "a second run reuses the codes", r2.stdout + r2.stderr)
+        check(re.search(r"onlygen build: .* 0 written", r2.stdout + r2.stderr) is not None,
+              "and rewrites no page of the site", r2.stdout + r2.stderr)
+
+        groups |= stack_groups(d)
+        busy_env, busy_dir = base_env(port, free_port()), tempfile.mkdtemp(prefix="run-demo-busy-")
+        try:
+            r3 = run(["--background", "--dir", busy_dir], busy_env)
+            check(r3.returncode == 1 and "PORT=N" in r3.stderr and "in use" in r3.stderr,
+                  "a busy port is refused with a message naming PORT=N", r3.stderr)
+        finally:
+            run(["--stop", "--dir", busy_dir], busy_env)
+            shutil.rmtree(busy_dir, ignore_errors=True)
+    finally:
+        run(["--stop", "--dir", d], env)
+        shutil.rmtree(d, ignore_errors=True)
+    check(not alive_in(groups), "nothing of the demo stack is left running", alive_in(groups))
+
+
+def test_real_mode():
+    d = tempfile.mkdtemp(prefix="run-demo-real-")
+    api = subprocess.Popen([sys.executable, os.path.join(ROOT, "tests", "fakes", "bunny_api.py"),
+                            "--library", "301742", "--key", "api-key-test",
+                            "--catalog", os.path.join(ROOT, "demo", "catalog")],
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    port, cdn_port = free_port(), free_port()
+    env = base_env(port, cdn_port)
+    env.update(BUNNY_API_KEY="api-key-test", BUNNY_LIBRARY_ID="301742",
+               BUNNY_CDN_HOSTNAME="vz-test-1.b-cdn.net", BUNNY_TOKEN_KEY="zone-token-key")
+    try:
+        line = api.stdout.readline()
+        env["BUNNY_API_BASE"] = "http://127.0.0.1:%s" % line.split()[1]
+        r = run(["--background", "--dir", d], env)
+        check(r.returncode == 0 and "Bunny library 301742" in r.stdout,
+              "with BUNNY_API_KEY and BUNNY_LIBRARY_ID it pulls the library", r.stdout + r.stderr)
+        text = open(os.path.join(d, "var", "verifier.keys"), encoding="utf-8").read() \
+            if r.returncode == 0 else ""
+        check("BUNNY_TOKEN_KEY=zone-token-key\n" in text and "DEMO=1" not in text,
+              "the keys file takes BUNNY_TOKEN_KEY and no DEMO=1")
+        hosts = subprocess.run(["sqlite3", "-readonly", os.path.join(d, "var", "access.db"),
+                                "SELECT DISTINCT cdn_host FROM videos;"], capture_output=True, text=True).stdout
+        check(hosts.split() == ["vz-test-1.b-cdn.net"], "access.db points at BUNNY_CDN_HOSTNAME", hosts)
+        check(not answers(cdn_port), "no CDN stand-in is started")
+        try:
+            with urllib.request.urlopen("http://127.0.0.1:%d/" % port, timeout=10) as resp:
+                csp = resp.headers.get("Content-Security-Policy", "")
+        except OSError as e:
+            csp = str(e)
+        check("media-src 'self' blob: https://vz-test-1.b-cdn.net" in csp,
+              "the CSP allows media from https://BUNNY_CDN_HOSTNAME", csp)
+    finally:
+        run(["--stop", "--dir", d], env)
+        api.terminate()
+        api.wait()
+        shutil.rmtree(d, ignore_errors=True)
+
+
+test_demo_mode()
+test_real_mode()
+sys.exit(1 if failures else 0)
