@@ -131,7 +131,7 @@ bench: deps
 # Grep-based gate on functions with no bound (curl's checksrc idea).
 lint:
 	@! grep -nE '\b(sprintf|vsprintf|strcpy|strcat|gets|atoi|atol)\s*\(' \
-	    generator/*.c verifier/*.c tests/unit/*.c || \
+	    $(wildcard generator/*.c verifier/*.c tests/unit/*.c) || \
 	    { echo "lint: unbounded string function above"; exit 1; }
 
 clean:

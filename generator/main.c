@@ -17,6 +17,8 @@ cmd_version(int argc, char *argv[])
 }
 
 static const struct command commands[] = {
+	{ "build", "pull the catalog and render the site", cmd_build },
+	{ "mustache", "render a Mustache template over JSON data (for theme authors)", cmd_mustache },
 	{ "version", "print the version", cmd_version },
 };
 

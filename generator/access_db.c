@@ -1,0 +1,109 @@
+/*
+ * access_db.c — var/access.db, the table the verifier trusts
+ * (docs/architecture.md): every published video's guid, access level, CDN
+ * host and length.  Written to a temporary file and renamed into place, so
+ * the verifier sees the old or the new table, never a partial one.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "hash64.h"
+#include "site_int.h"
+
+static const char schema_sql[] =
+	"PRAGMA user_version = 1;"
+	"CREATE TABLE videos ("
+	"  guid     TEXT PRIMARY KEY NOT NULL,"
+	"  access   TEXT NOT NULL CHECK (access IN ('public', 'vip', 'ppv')),"
+	"  cdn_host TEXT NOT NULL,"
+	"  length   INTEGER NOT NULL DEFAULT 0"
+	") WITHOUT ROWID;";
+static const char insert_sql[] =
+	"INSERT INTO videos (guid, access, cdn_host, length) VALUES (?1, ?2, ?3, ?4)";
+
+uint64_t
+access_rows_sum(const struct model *m)
+{
+	uint64_t h = h64_int(0x6163636573730001ULL, (int64_t)m->nvideos);
+	size_t i;
+
+	for (i = 0; i < m->nvideos; i++) {
+		h = h64_str(h, m->videos[i].guid);
+		h = h64_int(h, m->videos[i].access);
+		h = h64_str(h, m->videos[i].cdn_host);
+		h = h64_int(h, m->videos[i].length);
+	}
+	return h;
+}
+
+int
+access_db_write(const struct model *m, const char *path, char *err, size_t errlen)
+{
+	char tmp[4096];
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int rc;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
+		snprintf(err, errlen, "%s: path too long", path);
+		return -1;
+	}
+	unlink(tmp);
+	if (sqlite3_open_v2(tmp, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+		goto sqlerr;
+	if (sqlite3_exec(db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;",
+	    NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(db, schema_sql, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, insert_sql, -1, &st, NULL) != SQLITE_OK)
+		goto sqlerr;
+	for (i = 0; i < m->nvideos; i++) {
+		const struct video *v = &m->videos[i];
+
+		sqlite3_bind_text(st, 1, v->guid, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, access_level_name(v->access), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, v->cdn_host, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, v->length);
+		if ((rc = sqlite3_step(st)) != SQLITE_DONE)
+			goto sqlerr;
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto sqlerr;
+	if (sqlite3_close(db) != SQLITE_OK) {
+		db = NULL;
+		snprintf(err, errlen, "%s: cannot close", tmp);
+		unlink(tmp);
+		return -1;
+	}
+	db = NULL;
+	/* the table must reach the disk before it replaces the old one */
+	{
+		FILE *f = fopen(tmp, "r+");
+
+		if (f != NULL) {
+			fflush(f);
+			fsync(fileno(f));
+			fclose(f);
+		}
+	}
+	if (rename(tmp, path) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+sqlerr:
+	snprintf(err, errlen, "%s: %s", tmp, db ? sqlite3_errmsg(db) : "cannot open");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	unlink(tmp);
+	return -1;
+}

@@ -1,0 +1,480 @@
+/*
+ * catalog_db.c — SQLite edge of the catalog: schema and migrations, the
+ * all-or-nothing pull write, the digest, and the build marker.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <openssl/evp.h>
+
+#include "catalog_db.h"
+
+/*
+ * Forward migrations: migrations[i] takes the schema from version i to
+ * i + 1.  Never edit a released step; append a new one.
+ */
+static const char *const migrations[] = {
+	/* 0 -> 1 */
+	"CREATE TABLE meta ("
+	"  key   TEXT PRIMARY KEY NOT NULL,"
+	"  value TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE collections ("
+	"  guid TEXT PRIMARY KEY NOT NULL,"
+	"  name TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE videos ("
+	"  guid        TEXT PRIMARY KEY NOT NULL,"
+	"  title       TEXT NOT NULL,"
+	"  description TEXT NOT NULL,"
+	"  length      INTEGER NOT NULL,"
+	"  width       INTEGER NOT NULL,"
+	"  height      INTEGER NOT NULL,"
+	"  uploaded    INTEGER NOT NULL,"
+	"  views       INTEGER NOT NULL,"
+	"  thumbnail   TEXT NOT NULL,"
+	"  collection  TEXT NOT NULL,"
+	"  status      INTEGER NOT NULL,"
+	"  meta_tags   TEXT NOT NULL,"
+	"  cdn_host    TEXT NOT NULL,"
+	"  hash        BLOB NOT NULL) WITHOUT ROWID;"
+	/* The renderer reads published videos newest first. */
+	"CREATE INDEX videos_published ON videos (status, uploaded DESC, guid);"
+	"CREATE TABLE captions ("
+	"  guid    TEXT NOT NULL,"
+	"  idx     INTEGER NOT NULL,"
+	"  srclang TEXT NOT NULL,"
+	"  label   TEXT NOT NULL,"
+	"  PRIMARY KEY (guid, idx)) WITHOUT ROWID;"
+	"CREATE TABLE chapters ("
+	"  guid    TEXT NOT NULL,"
+	"  idx     INTEGER NOT NULL,"
+	"  title   TEXT NOT NULL,"
+	"  start_s INTEGER NOT NULL,"
+	"  end_s   INTEGER NOT NULL,"
+	"  PRIMARY KEY (guid, idx)) WITHOUT ROWID;",
+};
+
+#define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
+
+_Static_assert(NMIGRATIONS == CATALOG_SCHEMA_VERSION,
+    "one migration per schema version");
+
+static int
+db_fail(sqlite3 *db, const char *what, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "%s: %s", what, db != NULL ? sqlite3_errmsg(db) : "out of memory");
+	return -1;
+}
+
+static int
+migrate(sqlite3 *db, const char *path, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int version, rc;
+	size_t i;
+
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return db_fail(db, path, err, errlen);
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW)
+		goto fail;
+	version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (version > CATALOG_SCHEMA_VERSION) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		snprintf(err, errlen, "%s: schema version %d is newer than this onlygen "
+		    "understands (%d); upgrade onlygen or pull into a new --state directory",
+		    path, version, CATALOG_SCHEMA_VERSION);
+		return -1;
+	}
+	for (i = (size_t)version; i < NMIGRATIONS; i++) {
+		if (sqlite3_exec(db, migrations[i], NULL, NULL, NULL) != SQLITE_OK)
+			goto fail;
+	}
+	if (version < CATALOG_SCHEMA_VERSION) {
+		/* PRAGMA cannot bind; the value is a compile-time constant. */
+		char sql[64];
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", CATALOG_SCHEMA_VERSION);
+		if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+			goto fail;
+	}
+	if ((rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK)
+		goto fail;
+	return 0;
+fail:
+	db_fail(db, path, err, errlen);
+	sqlite3_finalize(st);
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+int
+catalog_open(sqlite3 **dbp, const char *path, int writable, char *err, size_t errlen)
+{
+	sqlite3 *db = NULL;
+	int flags = writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
+
+	*dbp = NULL;
+	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
+		db_fail(db, path, err, errlen);
+		sqlite3_close(db);
+		return -1;
+	}
+	sqlite3_busy_timeout(db, 5000);
+	if (writable) {
+		if (sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK ||
+		    sqlite3_exec(db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL) != SQLITE_OK ||
+		    migrate(db, path, err, errlen) != 0) {
+			if (err[0] == '\0')
+				db_fail(db, path, err, errlen);
+			sqlite3_close(db);
+			return -1;
+		}
+	}
+	*dbp = db;
+	return 0;
+}
+
+int
+catalog_meta_get(const char *path, const char *key, char *out, size_t outlen,
+    int *exists, char *err, size_t errlen)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	struct stat sb;
+	int rc;
+
+	out[0] = '\0';
+	*exists = 0;
+	if (stat(path, &sb) != 0) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	*exists = 1;
+	if (catalog_open(&db, path, 0, err, errlen) != 0)
+		return -1;
+	rc = sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		/* A database without our schema yet: no value. */
+		db_fail(db, path, err, errlen);
+		sqlite3_close(db);
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		snprintf(out, outlen, "%s", (const char *)sqlite3_column_text(st, 0));
+	else if (rc != SQLITE_DONE) {
+		db_fail(db, path, err, errlen);
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return 0;
+}
+
+/* Feeds a length-prefixed field into the hash, so fields cannot run together. */
+static void
+hash_str(EVP_MD_CTX *ctx, const char *s)
+{
+	uint64_t n = strlen(s);
+	unsigned char len[8];
+	int i;
+
+	for (i = 0; i < 8; i++)
+		len[i] = (unsigned char)(n >> (56 - 8 * i));
+	EVP_DigestUpdate(ctx, len, sizeof(len));
+	EVP_DigestUpdate(ctx, s, n);
+}
+
+static void
+hash_int(EVP_MD_CTX *ctx, int64_t v)
+{
+	char s[24];
+
+	snprintf(s, sizeof(s), "%lld", (long long)v);
+	hash_str(ctx, s);
+}
+
+static void
+video_hash(EVP_MD_CTX *ctx, const struct bunny_video *v, unsigned char out[32])
+{
+	size_t i;
+
+	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+	hash_str(ctx, v->guid);
+	hash_str(ctx, v->title);
+	hash_str(ctx, v->description);
+	hash_int(ctx, v->length);
+	hash_int(ctx, v->width);
+	hash_int(ctx, v->height);
+	hash_int(ctx, v->uploaded);
+	hash_int(ctx, v->views);
+	hash_str(ctx, v->thumbnail);
+	hash_str(ctx, v->collection);
+	hash_int(ctx, v->status);
+	hash_str(ctx, v->meta_tags);
+	hash_int(ctx, (int64_t)v->ncaptions);
+	for (i = 0; i < v->ncaptions; i++) {
+		hash_str(ctx, v->captions[i].srclang);
+		hash_str(ctx, v->captions[i].label);
+	}
+	hash_int(ctx, (int64_t)v->nchapters);
+	for (i = 0; i < v->nchapters; i++) {
+		hash_str(ctx, v->chapters[i].title);
+		hash_int(ctx, v->chapters[i].start);
+		hash_int(ctx, v->chapters[i].end);
+	}
+	EVP_DigestFinal_ex(ctx, out, NULL);
+}
+
+static void
+hex(const unsigned char *b, size_t n, char *out)
+{
+	static const char xd[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = xd[b[i] >> 4];
+		out[2 * i + 1] = xd[b[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+void
+catalog_digest(const struct bunny_video *videos, size_t n,
+    unsigned char (*hashes)[32], char digest[65])
+{
+	EVP_MD_CTX *one = EVP_MD_CTX_new(), *all = EVP_MD_CTX_new();
+	unsigned char h[32], d[32];
+	size_t i;
+
+	if (one == NULL || all == NULL)
+		abort();	/* OpenSSL context allocation: out of memory */
+	EVP_DigestInit_ex(all, EVP_sha256(), NULL);
+	EVP_DigestUpdate(all, "onlygen-catalog-v1", 18);
+	for (i = 0; i < n; i++) {
+		video_hash(one, &videos[i], h);
+		if (hashes != NULL)
+			memcpy(hashes[i], h, 32);
+		if (videos[i].status == BUNNY_STATUS_FINISHED)
+			EVP_DigestUpdate(all, h, sizeof(h));
+	}
+	EVP_DigestFinal_ex(all, d, NULL);
+	hex(d, sizeof(d), digest);
+	EVP_MD_CTX_free(one);
+	EVP_MD_CTX_free(all);
+}
+
+static int
+set_meta(sqlite3 *db, sqlite3_stmt *st, const char *key, const char *value)
+{
+	(void)db;
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	return sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+}
+
+/* Compares the old (guid, hash) rows with the new set; fills counts. */
+static int
+count_changes(sqlite3 *db, const struct bunny_video *videos, unsigned char (*hashes)[32],
+    size_t n, struct catalog_counts *c)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i = 0, seen = 0;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, "SELECT guid, hash FROM videos ORDER BY guid", -1,
+	    &st, NULL) != SQLITE_OK)
+		return -1;
+	/* Both lists are in guid order: a merge walk. */
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *g = (const char *)sqlite3_column_text(st, 0);
+		const void *h = sqlite3_column_blob(st, 1);
+		int bytes = sqlite3_column_bytes(st, 1);
+		int cmp = 1;
+
+		while (i < n && (cmp = strcmp(videos[i].guid, g)) < 0) {
+			c->added++;
+			i++;
+		}
+		if (i < n && cmp == 0) {
+			if (bytes == 32 && memcmp(h, hashes[i], 32) == 0)
+				c->unchanged++;
+			else
+				c->updated++;
+			i++;
+			seen++;
+		} else
+			c->removed++;
+	}
+	c->added += n - i;
+	sqlite3_finalize(st);
+	(void)seen;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+catalog_write(const char *path, const struct bunny_video *videos, size_t n,
+    const struct bunny_collection *cols, size_t ncols, const char *cdn_host,
+    struct catalog_counts *counts, char digest[65], char *err, size_t errlen)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *vst = NULL, *cst = NULL, *hst = NULL, *kst = NULL, *mst = NULL;
+	unsigned char (*hashes)[32] = NULL;
+	char num[32];
+	size_t i, j;
+
+	memset(counts, 0, sizeof(*counts));
+	err[0] = '\0';
+	if (n > 0 && (hashes = calloc(n, sizeof(*hashes))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	catalog_digest(videos, n, hashes, digest);
+	for (i = 0; i < n; i++)
+		if (videos[i].status == BUNNY_STATUS_FINISHED)
+			counts->published++;
+	counts->total = n;
+	if (catalog_open(&db, path, 1, err, errlen) != 0)
+		goto out_err;
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	if (count_changes(db, videos, hashes, n, counts) != 0 ||
+	    sqlite3_exec(db, "DELETE FROM videos; DELETE FROM captions; "
+	    "DELETE FROM chapters; DELETE FROM collections;", NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	if (sqlite3_prepare_v2(db, "INSERT INTO videos (guid, title, description, length, "
+	    "width, height, uploaded, views, thumbnail, collection, status, meta_tags, "
+	    "cdn_host, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &vst, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "INSERT INTO captions (guid, idx, srclang, label) "
+	    "VALUES (?,?,?,?)", -1, &cst, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "INSERT INTO chapters (guid, idx, title, start_s, end_s) "
+	    "VALUES (?,?,?,?,?)", -1, &hst, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "INSERT INTO collections (guid, name) VALUES (?,?)",
+	    -1, &kst, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?,?)",
+	    -1, &mst, NULL) != SQLITE_OK)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		const struct bunny_video *v = &videos[i];
+
+		sqlite3_reset(vst);
+		sqlite3_bind_text(vst, 1, v->guid, -1, SQLITE_STATIC);
+		sqlite3_bind_text(vst, 2, v->title, -1, SQLITE_STATIC);
+		sqlite3_bind_text(vst, 3, v->description, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(vst, 4, v->length);
+		sqlite3_bind_int64(vst, 5, v->width);
+		sqlite3_bind_int64(vst, 6, v->height);
+		sqlite3_bind_int64(vst, 7, v->uploaded);
+		sqlite3_bind_int64(vst, 8, v->views);
+		sqlite3_bind_text(vst, 9, v->thumbnail, -1, SQLITE_STATIC);
+		sqlite3_bind_text(vst, 10, v->collection, -1, SQLITE_STATIC);
+		sqlite3_bind_int(vst, 11, v->status);
+		sqlite3_bind_text(vst, 12, v->meta_tags, -1, SQLITE_STATIC);
+		sqlite3_bind_text(vst, 13, cdn_host, -1, SQLITE_STATIC);
+		sqlite3_bind_blob(vst, 14, hashes[i], 32, SQLITE_STATIC);
+		if (sqlite3_step(vst) != SQLITE_DONE)
+			goto fail;
+		for (j = 0; j < v->ncaptions; j++) {
+			sqlite3_reset(cst);
+			sqlite3_bind_text(cst, 1, v->guid, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(cst, 2, (int64_t)j);
+			sqlite3_bind_text(cst, 3, v->captions[j].srclang, -1, SQLITE_STATIC);
+			sqlite3_bind_text(cst, 4, v->captions[j].label, -1, SQLITE_STATIC);
+			if (sqlite3_step(cst) != SQLITE_DONE)
+				goto fail;
+		}
+		for (j = 0; j < v->nchapters; j++) {
+			sqlite3_reset(hst);
+			sqlite3_bind_text(hst, 1, v->guid, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(hst, 2, (int64_t)j);
+			sqlite3_bind_text(hst, 3, v->chapters[j].title, -1, SQLITE_STATIC);
+			sqlite3_bind_int(hst, 4, v->chapters[j].start);
+			sqlite3_bind_int(hst, 5, v->chapters[j].end);
+			if (sqlite3_step(hst) != SQLITE_DONE)
+				goto fail;
+		}
+	}
+	for (i = 0; i < ncols; i++) {
+		sqlite3_reset(kst);
+		sqlite3_bind_text(kst, 1, cols[i].guid, -1, SQLITE_STATIC);
+		sqlite3_bind_text(kst, 2, cols[i].name, -1, SQLITE_STATIC);
+		if (sqlite3_step(kst) != SQLITE_DONE)
+			goto fail;
+	}
+	snprintf(num, sizeof(num), "%zu", n);
+	if (set_meta(db, mst, "digest", digest) || set_meta(db, mst, "video_count", num))
+		goto fail;
+	snprintf(num, sizeof(num), "%lld", (long long)time(NULL));
+	if (set_meta(db, mst, "pulled_at", num))
+		goto fail;
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_finalize(vst);
+	sqlite3_finalize(cst);
+	sqlite3_finalize(hst);
+	sqlite3_finalize(kst);
+	sqlite3_finalize(mst);
+	free(hashes);
+	if (sqlite3_close(db) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: closing the database failed", path);
+		return -1;
+	}
+	return 0;
+fail:
+	db_fail(db, path, err, errlen);
+	sqlite3_finalize(vst);
+	sqlite3_finalize(cst);
+	sqlite3_finalize(hst);
+	sqlite3_finalize(kst);
+	sqlite3_finalize(mst);
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(db);
+out_err:
+	free(hashes);
+	return -1;
+}
+
+int
+catalog_mark_built(const char *catalog_db, const char *digest, char *err, size_t errlen)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	size_t i;
+
+	for (i = 0; i < 64; i++)
+		if (!((digest[i] >= '0' && digest[i] <= '9') || (digest[i] >= 'a' && digest[i] <= 'f')))
+			break;
+	if (i != 64 || digest[64] != '\0') {
+		snprintf(err, errlen, "catalog_mark_built: the digest is not 64 hex digits");
+		return -1;
+	}
+	err[0] = '\0';
+	if (catalog_open(&db, catalog_db, 1, err, errlen) != 0)
+		return -1;
+	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO meta (key, value) "
+	    "VALUES ('built_digest', ?)", -1, &st, NULL) != SQLITE_OK) {
+		db_fail(db, catalog_db, err, errlen);
+		sqlite3_close(db);
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		db_fail(db, catalog_db, err, errlen);
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return 0;
+}

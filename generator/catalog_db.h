@@ -1,0 +1,66 @@
+/*
+ * catalog_db.h — var/catalog.db: the SQLite catalog of the Bunny Stream
+ * library.  Schema version with forward migrations, WAL mode, one
+ * all-or-nothing transaction per pull, and the catalog digest.
+ *
+ * SQL text is constant; every value is bound.  Failures leave the file as
+ * it was (the write is one transaction; nothing is opened for writing
+ * before the new catalog is complete and valid).
+ */
+#ifndef ONLY_CATALOG_DB_H
+#define ONLY_CATALOG_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sqlite3.h>
+
+#include "video_parse.h"
+
+#define CATALOG_SCHEMA_VERSION	1
+
+struct catalog_counts {
+	size_t	added, updated, removed, unchanged;
+	size_t	total;		/* videos in the new catalog, any status */
+	size_t	published;	/* of which status Finished */
+};
+
+/*
+ * Opens (creating and migrating when writable) the catalog at path.
+ * Read-only opens fail when the file does not exist.  0 or -1 with err.
+ */
+int	catalog_open(sqlite3 **db, const char *path, int writable, char *err, size_t errlen);
+
+/*
+ * Reads the meta value key into out ("" when absent).  A missing database
+ * file is not an error: *exists is set to 0 and out to "".  0 or -1.
+ */
+int	catalog_meta_get(const char *path, const char *key, char *out, size_t outlen,
+	    int *exists, char *err, size_t errlen);
+
+/*
+ * The catalog digest: hex SHA-256 over the published videos (status
+ * Finished) in GUID order, each contributing every stored field.  videos
+ * must be sorted by guid.  Also fills hashes[i] (32 bytes each) with each
+ * video's own hash when hashes is not NULL.
+ */
+void	catalog_digest(const struct bunny_video *videos, size_t n,
+	    unsigned char (*hashes)[32], char digest[65]);
+
+/*
+ * Replaces the catalog with videos (sorted by guid, unique) and
+ * collections in one transaction, recording the digest, the video count
+ * and cdn_host (may be "") for every video.  counts are relative to the
+ * previous catalog.  0 or -1 with err (and the file as it was).
+ */
+int	catalog_write(const char *path, const struct bunny_video *videos, size_t n,
+	    const struct bunny_collection *cols, size_t ncols, const char *cdn_host,
+	    struct catalog_counts *counts, char digest[65], char *err, size_t errlen);
+
+/*
+ * Records digest as the one the last successful build used; `pull
+ * --check` compares the newly pulled digest with it.  0 or -1 with err.
+ */
+int	catalog_mark_built(const char *catalog_db, const char *digest, char *err,
+	    size_t errlen);
+
+#endif

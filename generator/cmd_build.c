@@ -1,0 +1,202 @@
+/*
+ * cmd_build.c — `onlygen build`: pull the catalog (unless --offline), load
+ * the model, render the site (site_build), record what was built.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "commands.h"
+#include "catalog_db.h"
+#include "model.h"
+#if __has_include("pull.h")
+#include "pull.h"
+#define HAVE_PULL 1
+#else
+#define HAVE_PULL 0
+#endif
+#include "site.h"
+
+#define KEYS_MAX_BYTES	65536
+
+static void
+build_usage(FILE *f)
+{
+	fprintf(f, "usage: onlygen build [--offline] [--out DIR] [--content DIR] [--state DIR]\n"
+	    "                     [--theme NAME|PATH] [--keys FILE] [--jobs N] [--quiet]\n\n"
+	    "Pulls the catalog (unless --offline) and renders the site into DIR (default site/),\n"
+	    "rewriting only files whose bytes change, each atomically.  Writes STATE/access.db\n"
+	    "(default var/) for the verifier.  With BUNNY_TOKEN_KEY (environment or --keys file)\n"
+	    "thumbnail and preview URLs are signed.\n");
+}
+
+/* Finds NAME=VALUE in a keys file; returns a malloc'd value or NULL. */
+static char *
+keys_lookup(const char *file, const char *name, char *err, size_t errlen)
+{
+	struct buf b;
+	char *line, *nl, *val = NULL;
+	size_t n = strlen(name);
+
+	buf_init(&b, KEYS_MAX_BYTES);
+	if (buf_read_file(&b, file) == -1) {
+		snprintf(err, errlen, "%s: %s", file, strerror(errno));
+		buf_free(&b);
+		return NULL;
+	}
+	for (line = b.data; line != NULL && *line != '\0'; line = nl ? nl + 1 : NULL) {
+		nl = strchr(line, '\n');
+		if (nl != NULL)
+			*nl = '\0';
+		if (strncmp(line, name, n) == 0 && line[n] == '=') {
+			size_t vl = strcspn(line + n + 1, "\r");
+
+			val = strndup(line + n + 1, vl);
+			break;
+		}
+		if (nl == NULL)
+			break;
+	}
+	buf_free(&b);
+	if (val == NULL)
+		err[0] = '\0';
+	return val;
+}
+
+int
+cmd_build(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		{ "offline", no_argument, NULL, 'o' },
+		{ "out", required_argument, NULL, 'O' },
+		{ "content", required_argument, NULL, 'c' },
+		{ "state", required_argument, NULL, 's' },
+		{ "theme", required_argument, NULL, 't' },
+		{ "keys", required_argument, NULL, 'k' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct site_opts so;
+	struct site_stats st;
+	struct model m;
+	struct timespec t0, t1;
+	const char *content = "content", *theme = NULL, *keys = NULL, *env;
+	char err[1024], db[4096], user_theme[4096], *token_key = NULL, *end;
+	int ch, offline = 0, rc = 1;
+	long jobs;
+
+	memset(&so, 0, sizeof(so));
+	so.out_dir = "site";
+	so.state_dir = "var";
+	so.default_theme = "themes/default";
+	so.hlsjs_path = "node_modules/hls.js/dist/hls.min.js";
+	jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	so.jobs = jobs < 1 ? 1 : (jobs > 16 ? 16 : (int)jobs);
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'o': offline = 1; break;
+		case 'O': so.out_dir = optarg; break;
+		case 'c': content = optarg; break;
+		case 's': so.state_dir = optarg; break;
+		case 't': theme = optarg; break;
+		case 'k': keys = optarg; break;
+		case 'q': so.quiet = 1; break;
+		case 'j':
+			errno = 0;
+			jobs = strtol(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || jobs < 1 || jobs > 64) {
+				fprintf(stderr, "onlygen build: --jobs wants 1..64, not '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			so.jobs = (int)jobs;
+			break;
+		case 'h':
+			build_usage(stdout);
+			return 0;
+		default:
+			build_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "onlygen build: unexpected argument '%s'\n", argv[optind]);
+		build_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if ((env = getenv("HLSJS_PATH")) != NULL && env[0] != '\0')
+		so.hlsjs_path = env;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	so.now = time(NULL);
+
+	snprintf(db, sizeof(db), "%s/catalog.db", so.state_dir);
+	if (!offline) {
+#if HAVE_PULL
+		struct pull_opts po;
+
+		pull_opts_init(&po);
+		po.state_dir = so.state_dir;
+		po.quiet = so.quiet;
+		if (catalog_pull(&po, NULL) != 0) {
+			fprintf(stderr, "onlygen build: the pull failed; the site was not touched "
+			    "(--offline builds from the last pulled catalog)\n");
+			return 1;
+		}
+#else
+		fprintf(stderr, "onlygen build: this onlygen has no pull; use --offline\n");
+		return 1;
+#endif
+	}
+	memset(&m, 0, sizeof(m));
+	if (model_load(&m, db, content, so.quiet, err, sizeof(err)) == -1) {
+		fprintf(stderr, "onlygen build: %s\n", err);
+		return 1;
+	}
+	if (theme == NULL)
+		theme = m.site.theme;
+	if (theme != NULL && theme[0] != '\0' && strcmp(theme, "default") != 0) {
+		if (strchr(theme, '/') != NULL)
+			snprintf(user_theme, sizeof(user_theme), "%s", theme);
+		else
+			snprintf(user_theme, sizeof(user_theme), "themes/%s", theme);
+		so.user_theme = user_theme;
+	}
+	if ((env = getenv("BUNNY_TOKEN_KEY")) != NULL && env[0] != '\0')
+		token_key = strdup(env);
+	else if (keys != NULL) {
+		token_key = keys_lookup(keys, "BUNNY_TOKEN_KEY", err, sizeof(err));
+		if (token_key == NULL && err[0] != '\0') {
+			fprintf(stderr, "onlygen build: %s\n", err);
+			goto out;
+		}
+	}
+	so.token_key = token_key;
+	if (site_build(&m, &so, &st, err, sizeof(err)) == -1) {
+		fprintf(stderr, "onlygen build: %s\n(the published site was left as it was)\n", err);
+		goto out;
+	}
+	if (catalog_mark_built(db, m.digest, err, sizeof(err)) == -1)
+		fprintf(stderr, "onlygen build: warning: %s\n", err);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (!so.quiet)
+		printf("onlygen build: %zu files in %s: %zu written, %zu unchanged "
+		    "(%zu rendered), %zu removed; access.db %s; %.2f s\n",
+		    st.pages, so.out_dir, st.written, st.unchanged, st.rendered, st.removed,
+		    st.access_written ? "written" : "unchanged",
+		    (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	rc = 0;
+out:
+	if (token_key != NULL) {
+		explicit_bzero(token_key, strlen(token_key));
+		free(token_key);
+	}
+	model_free(&m);
+	return rc;
+}

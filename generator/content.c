@@ -1,0 +1,743 @@
+/*
+ * content.c — load and validate content/site.json and content/videos/.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cjson/cJSON.h>
+
+#include "content.h"
+#include "jsonfile.h"
+#include "textutil.h"
+
+#define CONTENT_MAX_FILES	100000
+
+/* Where we are, for messages. */
+struct ctx {
+	struct content	*c;
+	const char	*file;
+	int		 quiet;
+	char		*err;
+	size_t		 errlen;
+};
+
+static void
+warn(const struct ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+warn(const struct ctx *x, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (x->quiet)
+		return;
+	fprintf(stderr, "onlygen: warning: %s: ", x->file);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int
+error(const struct ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int
+error(const struct ctx *x, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	n = snprintf(x->err, x->errlen, "%s: ", x->file);
+	if (n < 0 || (size_t)n >= x->errlen)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(x->err + n, x->errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int
+oom(const struct ctx *x)
+{
+	return error(x, "out of memory");
+}
+
+static char *
+dupstr(const char *s)
+{
+	return text_utf8_dup(s, strlen(s));
+}
+
+/* A string member: *out is a copy, or a copy of def when absent; -1 on a wrong type. */
+static int
+opt_str(const struct ctx *x, const cJSON *obj, const char *name, const char *def,
+    char **out, const char *where)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, name);
+
+	if (it != NULL && !cJSON_IsString(it))
+		return error(x, "%s\"%s\" must be a string", where, name);
+	if ((*out = dupstr(it != NULL ? it->valuestring : def)) == NULL)
+		return oom(x);
+	return 0;
+}
+
+static int
+opt_int(const struct ctx *x, const cJSON *obj, const char *name, int min, int max,
+    int *out, const char *where)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, name);
+
+	if (it == NULL)
+		return 0;
+	if (!cJSON_IsNumber(it) || it->valuedouble != (double)(int)it->valuedouble ||
+	    it->valuedouble < min || it->valuedouble > max)
+		return error(x, "%s\"%s\" must be an integer from %d to %d", where, name,
+		    min, max);
+	*out = (int)it->valuedouble;
+	return 0;
+}
+
+static int
+opt_bool(const struct ctx *x, const cJSON *obj, const char *name, int *out,
+    const char *where)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, name);
+
+	if (it == NULL)
+		return 0;
+	if (!cJSON_IsBool(it))
+		return error(x, "%s\"%s\" must be true or false", where, name);
+	*out = cJSON_IsTrue(it);
+	return 0;
+}
+
+/* Warns about members of obj not in the NULL-terminated list known. */
+static void
+check_fields(const struct ctx *x, const cJSON *obj, const char *const *known,
+    const char *where)
+{
+	const cJSON *it;
+	size_t i;
+
+	cJSON_ArrayForEach(it, obj) {
+		for (i = 0; known[i] != NULL; i++)
+			if (strcmp(it->string, known[i]) == 0)
+				break;
+		if (known[i] == NULL)
+			warn(x, "%sunknown field \"%s\" ignored", where, it->string);
+	}
+}
+
+static const struct {
+	const char *slug, *name, *colour, *icon, *description;
+} default_categories[] = {
+	{ "raw", "RAW", "#e50914", "◉", "Raw and authentic" },
+	{ "art", "ART", "#8e44ad", "✦", "Artistic" },
+	{ "vip", "VIP", "#d4af37", "★", "Premium exclusives" },
+	{ "duo", "DUO", "#e67e22", "⚭", "With a partner" },
+	{ "solo", "SOLO", "#3498db", "●", "Solo" },
+};
+
+static int
+category_cmp(const void *a, const void *b)
+{
+	const struct category *x = a, *y = b;
+
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	return strcmp(x->slug, y->slug);
+}
+
+static int
+load_categories(struct ctx *x, const cJSON *arr)
+{
+	static const char *const known[] = { "slug", "name", "colour", "color", "icon",
+	    "order", "description", NULL };
+	struct content *c = x->c;
+	const cJSON *it;
+	size_t i, j, n;
+
+	if (arr == NULL) {
+		n = sizeof(default_categories) / sizeof(default_categories[0]);
+		if ((c->categories = calloc(n, sizeof(*c->categories))) == NULL)
+			return oom(x);
+		for (i = 0; i < n; i++, c->ncategories++) {
+			struct category *k = &c->categories[i];
+			k->order = (int)i + 1;
+			if ((k->slug = dupstr(default_categories[i].slug)) == NULL ||
+			    (k->name = dupstr(default_categories[i].name)) == NULL ||
+			    (k->colour = dupstr(default_categories[i].colour)) == NULL ||
+			    (k->icon = dupstr(default_categories[i].icon)) == NULL ||
+			    (k->description = dupstr(default_categories[i].description)) == NULL)
+				return oom(x);
+		}
+		return 0;
+	}
+	if (!cJSON_IsArray(arr))
+		return error(x, "\"categories\" must be an array of objects");
+	n = (size_t)cJSON_GetArraySize(arr);
+	if (n > CONTENT_MAX_CATEGORIES)
+		return error(x, "more than %d categories", CONTENT_MAX_CATEGORIES);
+	if (n > 0 && (c->categories = calloc(n, sizeof(*c->categories))) == NULL)
+		return oom(x);
+	i = 0;
+	cJSON_ArrayForEach(it, arr) {
+		struct category *k = &c->categories[i];
+		const cJSON *col;
+		char where[64], slug[SLUG_MAX + 1];
+
+		snprintf(where, sizeof(where), "category %zu: ", i + 1);
+		if (!cJSON_IsObject(it))
+			return error(x, "%smust be an object", where);
+		c->ncategories++;
+		k->order = (int)i + 1;
+		col = cJSON_GetObjectItemCaseSensitive(it, "colour");
+		if (col == NULL)
+			col = cJSON_GetObjectItemCaseSensitive(it, "color");
+		if (col != NULL && !cJSON_IsString(col))
+			return error(x, "%s\"colour\" must be a string", where);
+		if (opt_str(x, it, "name", "", &k->name, where) ||
+		    opt_str(x, it, "slug", "", &k->slug, where) ||
+		    opt_str(x, it, "icon", "", &k->icon, where) ||
+		    opt_str(x, it, "description", "", &k->description, where) ||
+		    opt_int(x, it, "order", -1000000, 1000000, &k->order, where))
+			return -1;
+		if ((k->colour = dupstr(col != NULL ? col->valuestring : "")) == NULL)
+			return oom(x);
+		if (k->name[0] == '\0' && k->slug[0] == '\0')
+			return error(x, "%sneeds a \"name\" or a \"slug\"", where);
+		if (k->slug[0] == '\0') {
+			if (text_slugify(k->name, slug, sizeof(slug)) == 0)
+				snprintf(slug, sizeof(slug), "category-%zu", i + 1);
+			free(k->slug);
+			if ((k->slug = dupstr(slug)) == NULL)
+				return oom(x);
+		} else if (!text_is_slug(k->slug))
+			return error(x, "%s\"slug\" \"%s\" must be lower-case ASCII letters, "
+			    "digits and single '-'", where, k->slug);
+		if (k->name[0] == '\0') {
+			free(k->name);
+			if ((k->name = dupstr(k->slug)) == NULL)
+				return oom(x);
+		}
+		check_fields(x, it, known, where);
+		i++;
+	}
+	if (c->ncategories > 1)
+		qsort(c->categories, c->ncategories, sizeof(*c->categories), category_cmp);
+	for (i = 0; i < c->ncategories; i++)
+		for (j = i + 1; j < c->ncategories; j++)
+			if (strcmp(c->categories[i].slug, c->categories[j].slug) == 0)
+				return error(x, "two categories have the slug \"%s\"",
+				    c->categories[i].slug);
+	return 0;
+}
+
+static int
+load_series(struct ctx *x, const cJSON *obj)
+{
+	static const char *const known[] = { "title", "description", NULL };
+	struct content *c = x->c;
+	const cJSON *it;
+	size_t n;
+
+	if (obj == NULL)
+		return 0;
+	if (!cJSON_IsObject(obj))
+		return error(x, "\"series\" must be an object {\"<slug>\": {\"title\": ...}}");
+	n = (size_t)cJSON_GetArraySize(obj);
+	if (n > 0 && (c->series = calloc(n, sizeof(*c->series))) == NULL)
+		return oom(x);
+	cJSON_ArrayForEach(it, obj) {
+		struct content_series *s = &c->series[c->nseries];
+		char where[SLUG_MAX + 32];
+
+		snprintf(where, sizeof(where), "series \"%.*s\": ", SLUG_MAX, it->string);
+		if (!text_is_slug(it->string))
+			return error(x, "%sthe key must be a slug (lower-case ASCII letters, "
+			    "digits and single '-')", where);
+		if (!cJSON_IsObject(it))
+			return error(x, "%smust be an object", where);
+		c->nseries++;
+		if ((s->slug = dupstr(it->string)) == NULL)
+			return oom(x);
+		if (opt_str(x, it, "title", it->string, &s->title, where) ||
+		    opt_str(x, it, "description", "", &s->description, where))
+			return -1;
+		check_fields(x, it, known, where);
+	}
+	return 0;
+}
+
+static int
+load_tags(struct ctx *x, const cJSON *obj)
+{
+	static const char *const known[] = { "name", NULL };
+	struct content *c = x->c;
+	const cJSON *it;
+	size_t n;
+
+	if (obj == NULL)
+		return 0;
+	if (!cJSON_IsObject(obj))
+		return error(x, "\"tags\" must be an object {\"<slug>\": {\"name\": ...}}");
+	n = (size_t)cJSON_GetArraySize(obj);
+	if (n > 0 && (c->tags = calloc(n, sizeof(*c->tags))) == NULL)
+		return oom(x);
+	cJSON_ArrayForEach(it, obj) {
+		struct content_tag *t = &c->tags[c->ntags];
+		char where[SLUG_MAX + 32];
+
+		snprintf(where, sizeof(where), "tag \"%.*s\": ", SLUG_MAX, it->string);
+		if (!text_is_slug(it->string))
+			return error(x, "%sthe key must be a slug (lower-case ASCII letters, "
+			    "digits and single '-')", where);
+		if (!cJSON_IsObject(it))
+			return error(x, "%smust be an object", where);
+		c->ntags++;
+		if ((t->slug = dupstr(it->string)) == NULL)
+			return oom(x);
+		if (opt_str(x, it, "name", it->string, &t->name, where))
+			return -1;
+		check_fields(x, it, known, where);
+	}
+	return 0;
+}
+
+static int
+load_site(struct ctx *x, const char *path)
+{
+	static const char *const known[] = { "title", "description", "base_url",
+	    "language", "author", "cdn_host", "theme", "url_style", "page_size",
+	    "defaults", "categories", "series", "tags", NULL };
+	static const char *const known_defaults[] = { "access", NULL };
+	struct site_config *s = &x->c->site;
+	const cJSON *it, *defaults;
+	const char *env;
+	char *style = NULL;
+	cJSON *root;
+	size_t n;
+	int rc = -1;
+
+	x->file = path;
+	if ((root = json_load_file(path, x->err, x->errlen)) == NULL)
+		return -1;
+	if (!cJSON_IsObject(root)) {
+		error(x, "must hold a JSON object (see docs/architecture.md, content/)");
+		goto out;
+	}
+	s->page_size = 48;
+	s->default_access = ACCESS_VIP;
+	if (opt_str(x, root, "title", "", &s->title, "") ||
+	    opt_str(x, root, "description", "", &s->description, "") ||
+	    opt_str(x, root, "base_url", "", &s->base_url, "") ||
+	    opt_str(x, root, "language", "en", &s->language, "") ||
+	    opt_str(x, root, "author", "", &s->author, "") ||
+	    opt_str(x, root, "cdn_host", "", &s->cdn_host, "") ||
+	    opt_str(x, root, "theme", "default", &s->theme, "") ||
+	    opt_str(x, root, "url_style", "directory", &style, "") ||
+	    opt_int(x, root, "page_size", 1, 10000, &s->page_size, ""))
+		goto out;
+	if (strcmp(style, "html") == 0)
+		s->html_urls = 1;
+	else if (strcmp(style, "directory") != 0) {
+		error(x, "\"url_style\" must be \"directory\" or \"html\", not \"%s\"", style);
+		goto out;
+	}
+	/* base_url has no trailing slash (the renderer appends paths). */
+	n = strlen(s->base_url);
+	while (n > 0 && s->base_url[n - 1] == '/')
+		s->base_url[--n] = '\0';
+	if ((env = getenv("BUNNY_CDN_HOSTNAME")) != NULL && env[0] != '\0') {
+		free(s->cdn_host);
+		if ((s->cdn_host = dupstr(env)) == NULL) {
+			oom(x);
+			goto out;
+		}
+	}
+	defaults = cJSON_GetObjectItemCaseSensitive(root, "defaults");
+	if (defaults != NULL) {
+		if (!cJSON_IsObject(defaults)) {
+			error(x, "\"defaults\" must be an object");
+			goto out;
+		}
+		it = cJSON_GetObjectItemCaseSensitive(defaults, "access");
+		if (it != NULL && (!cJSON_IsString(it) ||
+		    access_level_parse(it->valuestring, &s->default_access) != 0)) {
+			error(x, "defaults: \"access\" must be \"public\", \"vip\" or \"ppv\"");
+			goto out;
+		}
+		check_fields(x, defaults, known_defaults, "defaults: ");
+	}
+	if (load_categories(x, cJSON_GetObjectItemCaseSensitive(root, "categories")) ||
+	    load_series(x, cJSON_GetObjectItemCaseSensitive(root, "series")) ||
+	    load_tags(x, cJSON_GetObjectItemCaseSensitive(root, "tags")))
+		goto out;
+	check_fields(x, root, known, "");
+	rc = 0;
+out:
+	free(style);
+	cJSON_Delete(root);
+	return rc;
+}
+
+long
+content_find_category(const struct content *c, const char *ref)
+{
+	size_t i;
+
+	for (i = 0; i < c->ncategories; i++)
+		if (text_casecmp(c->categories[i].slug, ref) == 0 ||
+		    text_casecmp(c->categories[i].name, ref) == 0)
+			return (long)i;
+	return -1;
+}
+
+static int
+string_list(struct ctx *x, const cJSON *arr, const char *name, const char *where)
+{
+	const cJSON *it;
+
+	if (!cJSON_IsArray(arr))
+		return error(x, "%s\"%s\" must be an array of strings", where, name);
+	if (cJSON_GetArraySize(arr) > CONTENT_MAX_REFS)
+		return error(x, "%smore than %d %s", where, CONTENT_MAX_REFS, name);
+	cJSON_ArrayForEach(it, arr)
+		if (!cJSON_IsString(it))
+			return error(x, "%s\"%s\" must be an array of strings", where, name);
+	return 0;
+}
+
+static int
+load_entry(struct ctx *x, const char *guid, const cJSON *obj, struct content_entry *e)
+{
+	static const char *const known[] = { "categories", "tags", "series", "access",
+	    "featured", "hidden", "title", "description", NULL };
+	static const char *const known_series[] = { "slug", "season", "episode", NULL };
+	const cJSON *it, *r;
+	char where[64];
+	size_t n;
+
+	snprintf(where, sizeof(where), "video %s: ", guid);
+	memcpy(e->guid, guid, sizeof(e->guid));
+	e->file = x->file;
+	if (!cJSON_IsObject(obj))
+		return error(x, "%smust be an object", where);
+	if ((it = cJSON_GetObjectItemCaseSensitive(obj, "categories")) != NULL) {
+		if (string_list(x, it, "categories", where))
+			return -1;
+		e->has_categories = 1;
+		n = (size_t)cJSON_GetArraySize(it);
+		if (n > 0 && (e->categories = calloc(n, sizeof(*e->categories))) == NULL)
+			return oom(x);
+		cJSON_ArrayForEach(r, it) {
+			long k = content_find_category(x->c, r->valuestring);
+			size_t j;
+
+			if (k < 0)
+				return error(x, "%sunknown category \"%s\" (site.json's "
+				    "categories are matched by slug or name)", where, r->valuestring);
+			for (j = 0; j < e->ncategories; j++)
+				if (e->categories[j] == (size_t)k)
+					break;
+			if (j == e->ncategories)
+				e->categories[e->ncategories++] = (size_t)k;
+		}
+	}
+	if ((it = cJSON_GetObjectItemCaseSensitive(obj, "tags")) != NULL) {
+		if (string_list(x, it, "tags", where))
+			return -1;
+		e->has_tags = 1;
+		n = (size_t)cJSON_GetArraySize(it);
+		if (n > 0 && (e->tags = calloc(n, sizeof(*e->tags))) == NULL)
+			return oom(x);
+		cJSON_ArrayForEach(r, it)
+			if ((e->tags[e->ntags++] = dupstr(r->valuestring)) == NULL)
+				return oom(x);
+	}
+	if ((it = cJSON_GetObjectItemCaseSensitive(obj, "series")) != NULL && !cJSON_IsNull(it)) {
+		const cJSON *slug;
+
+		if (cJSON_IsString(it))
+			slug = it;
+		else if (cJSON_IsObject(it)) {
+			slug = cJSON_GetObjectItemCaseSensitive(it, "slug");
+			e->season = 1;
+			if (opt_int(x, it, "season", 0, 100000, &e->season, where) ||
+			    opt_int(x, it, "episode", 0, 1000000, &e->episode, where))
+				return -1;
+			check_fields(x, it, known_series, where);
+		} else
+			return error(x, "%s\"series\" must be {\"slug\": ..., \"season\": N, "
+			    "\"episode\": N}", where);
+		if (!cJSON_IsString(slug) || !text_is_slug(slug->valuestring))
+			return error(x, "%sthe series \"slug\" must be a slug (lower-case "
+			    "ASCII letters, digits and single '-')", where);
+		if ((e->series = dupstr(slug->valuestring)) == NULL)
+			return oom(x);
+	}
+	if ((it = cJSON_GetObjectItemCaseSensitive(obj, "access")) != NULL) {
+		if (!cJSON_IsString(it) || access_level_parse(it->valuestring, &e->access) != 0)
+			return error(x, "%s\"access\" must be \"public\", \"vip\" or \"ppv\"", where);
+		e->has_access = 1;
+	}
+	if (opt_bool(x, obj, "featured", &e->featured, where) ||
+	    opt_bool(x, obj, "hidden", &e->hidden, where))
+		return -1;
+	if ((it = cJSON_GetObjectItemCaseSensitive(obj, "title")) != NULL &&
+	    opt_str(x, obj, "title", "", &e->title, where))
+		return -1;
+	if ((it = cJSON_GetObjectItemCaseSensitive(obj, "description")) != NULL &&
+	    opt_str(x, obj, "description", "", &e->description, where))
+		return -1;
+	check_fields(x, obj, known, where);
+	return 0;
+}
+
+static void
+entry_free(struct content_entry *e)
+{
+	size_t i;
+
+	free(e->categories);
+	for (i = 0; i < e->ntags; i++)
+		free(e->tags[i]);
+	free(e->tags);
+	free(e->series);
+	free(e->title);
+	free(e->description);
+}
+
+static int
+add_entry(struct ctx *x, const char *guid_text, const cJSON *obj)
+{
+	struct content *c = x->c;
+	struct content_entry *e;
+	char guid[GUID_LEN + 1];
+
+	if (!text_guid_norm(guid_text, guid)) {
+		warn(x, "\"%.40s\" is not a video GUID; entry ignored", guid_text);
+		return 0;
+	}
+	/* Capacity is 16, then doubles whenever the count reaches a power of two. */
+	if (c->nentries == 0 || (c->nentries >= 16 && (c->nentries & (c->nentries - 1)) == 0)) {
+		size_t cap = c->nentries == 0 ? 16 : c->nentries * 2;
+
+		if ((e = realloc(c->entries, cap * sizeof(*e))) == NULL)
+			return oom(x);
+		c->entries = e;
+	}
+	e = &c->entries[c->nentries];
+	memset(e, 0, sizeof(*e));
+	c->nentries++;
+	return load_entry(x, guid, obj, e);
+}
+
+static int
+load_entry_file(struct ctx *x, const char *path, const char *name)
+{
+	const cJSON *videos, *it;
+	cJSON *root;
+	size_t len = strlen(name);
+	char stem[64];
+	int rc = -1;
+
+	x->file = path;
+	if ((root = json_load_file(path, x->err, x->errlen)) == NULL)
+		return -1;
+	if (!cJSON_IsObject(root)) {
+		error(x, "must hold a JSON object");
+		goto out;
+	}
+	videos = cJSON_GetObjectItemCaseSensitive(root, "videos");
+	if (videos != NULL) {
+		if (!cJSON_IsObject(videos)) {
+			error(x, "\"videos\" must be an object {\"<guid>\": {...}}");
+			goto out;
+		}
+		cJSON_ArrayForEach(it, root)
+			if (strcmp(it->string, "videos") != 0)
+				warn(x, "unknown field \"%s\" ignored (a group file holds only "
+				    "\"videos\")", it->string);
+		cJSON_ArrayForEach(it, videos)
+			if (add_entry(x, it->string, it) != 0)
+				goto out;
+	} else {
+		snprintf(stem, sizeof(stem), "%.*s", (int)(len - 5 < 63 ? len - 5 : 63), name);
+		if (!text_guid_norm(stem, stem)) {
+			warn(x, "neither <guid>.json nor a {\"videos\": {...}} group; ignored");
+			rc = 0;
+			goto out;
+		}
+		if (add_entry(x, stem, root) != 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	cJSON_Delete(root);
+	return rc;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct content_entry *)a)->guid,
+	    ((const struct content_entry *)b)->guid);
+}
+
+static int
+load_entries(struct ctx *x, const char *dir)
+{
+	struct content *c = x->c;
+	struct dirent *de;
+	char *path = NULL, **names = NULL, **t;
+	size_t n = 0, cap = 0, i;
+	DIR *d;
+	int rc = -1;
+
+	if (asprintf(&path, "%s/videos", dir) < 0)
+		return error(x, "out of memory");
+	if ((d = opendir(path)) == NULL) {
+		rc = errno == ENOENT ? 0 : -1;
+		if (rc != 0)
+			snprintf(x->err, x->errlen, "%s: %s", path, strerror(errno));
+		free(path);
+		return rc;
+	}
+	while ((de = readdir(d)) != NULL) {
+		size_t len = strlen(de->d_name);
+		if (de->d_name[0] == '.' || len < 6 || strcmp(de->d_name + len - 5, ".json") != 0)
+			continue;
+		if (n == CONTENT_MAX_FILES) {
+			snprintf(x->err, x->errlen, "%s: more than %d files", path, CONTENT_MAX_FILES);
+			goto out;
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			if ((t = realloc(names, cap * sizeof(*names))) == NULL)
+				goto oom;
+			names = t;
+		}
+		if ((names[n] = strdup(de->d_name)) == NULL)
+			goto oom;
+		n++;
+	}
+	if (n > 1)
+		qsort(names, n, sizeof(*names), name_cmp);
+	if (n > 0 && (c->files = calloc(n, sizeof(*c->files))) == NULL)
+		goto oom;
+	for (i = 0; i < n; i++) {
+		if (asprintf(&c->files[i], "%s/%s", path, names[i]) < 0) {
+			c->files[i] = NULL;
+			goto oom;
+		}
+		c->nfiles++;
+		if (load_entry_file(x, c->files[i], names[i]) != 0)
+			goto out;
+	}
+	if (c->nentries > 1)
+		qsort(c->entries, c->nentries, sizeof(*c->entries), entry_cmp);
+	for (i = 1; i < c->nentries; i++)
+		if (strcmp(c->entries[i - 1].guid, c->entries[i].guid) == 0) {
+			x->file = c->entries[i].file;
+			error(x, "video %s has another entry in %s; keep one", c->entries[i].guid,
+			    c->entries[i - 1].file);
+			goto out;
+		}
+	rc = 0;
+	goto out;
+oom:
+	snprintf(x->err, x->errlen, "out of memory");
+out:
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(path);
+	closedir(d);
+	return rc;
+}
+
+int
+content_load(struct content *c, const char *dir, int quiet, char *err, size_t errlen)
+{
+	struct ctx x = { c, dir, quiet, err, errlen };
+	char *path = NULL;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	if (asprintf(&path, "%s/site.json", dir) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	rc = load_site(&x, path);
+	free(path);
+	if (rc == 0)
+		rc = load_entries(&x, dir);
+	if (rc != 0)
+		content_free(c);
+	return rc;
+}
+
+const struct content_entry *
+content_find(const struct content *c, const char *guid)
+{
+	struct content_entry key;
+
+	if (c->nentries == 0)
+		return NULL;
+	memcpy(key.guid, guid, sizeof(key.guid));
+	key.guid[GUID_LEN] = '\0';
+	return bsearch(&key, c->entries, c->nentries, sizeof(*c->entries), entry_cmp);
+}
+
+void
+content_free(struct content *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	free(c->site.title);
+	free(c->site.description);
+	free(c->site.base_url);
+	free(c->site.language);
+	free(c->site.cdn_host);
+	free(c->site.theme);
+	free(c->site.author);
+	for (i = 0; i < c->ncategories; i++) {
+		free(c->categories[i].slug);
+		free(c->categories[i].name);
+		free(c->categories[i].colour);
+		free(c->categories[i].icon);
+		free(c->categories[i].description);
+	}
+	free(c->categories);
+	for (i = 0; i < c->nseries; i++) {
+		free(c->series[i].slug);
+		free(c->series[i].title);
+		free(c->series[i].description);
+	}
+	free(c->series);
+	for (i = 0; i < c->ntags; i++) {
+		free(c->tags[i].slug);
+		free(c->tags[i].name);
+	}
+	free(c->tags);
+	for (i = 0; i < c->nentries; i++)
+		entry_free(&c->entries[i]);
+	free(c->entries);
+	for (i = 0; i < c->nfiles; i++)
+		free(c->files[i]);
+	free(c->files);
+	memset(c, 0, sizeof(*c));
+}

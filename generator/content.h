@@ -1,0 +1,78 @@
+/*
+ * content.h — the creator's editorial data in content/: site.json and the
+ * per-video entries in content/videos/ (*.json), loaded and validated.
+ *
+ * Validation: a JSON syntax error is "FILE:LINE:COL: ..."; a wrong type,
+ * an unknown category, a bad access level or a GUID with two entries is an
+ * error naming the file; an unknown field is a warning naming the file.
+ *
+ * Ownership: content_load() allocates everything reachable from the
+ * struct; content_free() releases it and accepts a zeroed struct.  The
+ * site, categories, series and tags arrays are moved into a struct model
+ * by model_load() (see content_take_site()).
+ */
+#ifndef ONLY_CONTENT_H
+#define ONLY_CONTENT_H
+
+#include <stddef.h>
+
+#include "model.h"
+
+#define CONTENT_MAX_CATEGORIES	256
+#define CONTENT_MAX_REFS	256	/* categories or tags per entry */
+
+struct content_entry {
+	char		 guid[GUID_LEN + 1];
+	const char	*file;		/* the file that holds it (owned by content) */
+	size_t		*categories;	/* indices into content.categories */
+	size_t		 ncategories;
+	int		 has_categories;	/* the entry names its categories */
+	char		**tags;		/* raw references (slug or name) */
+	size_t		 ntags;
+	int		 has_tags;
+	char		*series;	/* slug, or NULL */
+	int		 season, episode;
+	int		 has_access;
+	enum access_level access;
+	int		 featured, hidden;
+	char		*title;		/* override, or NULL */
+	char		*description;	/* override, or NULL */
+};
+
+struct content_series {
+	char	*slug, *title, *description;
+};
+
+struct content_tag {
+	char	*slug, *name;
+};
+
+struct content {
+	struct site_config	 site;
+	struct category		*categories;	/* sorted by order, then slug */
+	size_t			 ncategories;
+	struct content_series	*series;	/* from site.json, any order */
+	size_t			 nseries;
+	struct content_tag	*tags;		/* from site.json */
+	size_t			 ntags;
+	struct content_entry	*entries;	/* sorted by guid, unique */
+	size_t			 nentries;
+	char			**files;	/* names of the entry files */
+	size_t			 nfiles;
+};
+
+/*
+ * Loads dir/site.json and the .json files of dir/videos/ (in name order).  Warnings go
+ * to stderr unless quiet.  BUNNY_CDN_HOSTNAME, when set and not empty,
+ * overrides site.cdn_host.  Returns 0, or -1 with err (c is then zeroed).
+ */
+int	content_load(struct content *c, const char *dir, int quiet, char *err, size_t errlen);
+void	content_free(struct content *c);
+
+/* The entry for guid (lower case), or NULL. */
+const struct content_entry *content_find(const struct content *c, const char *guid);
+
+/* Index of the category whose slug or name is ref (ASCII case-insensitive), or -1. */
+long	content_find_category(const struct content *c, const char *ref);
+
+#endif

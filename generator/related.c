@@ -1,0 +1,183 @@
+/*
+ * related.c — "more like this" lists.  See related.h for the algorithm.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "related.h"
+
+#define CHUNK	256	/* videos a worker claims at a time */
+
+struct rel_job {
+	const struct model	*m;
+	struct related		*r;
+	const size_t		*off;	/* ntags + 1 offsets into members */
+	const uint32_t		*members;	/* per tag, video indices ascending */
+	atomic_size_t		 next;
+	atomic_int		 failed;
+};
+
+/* Keeps best[0..*nbest) sorted by score descending, index ascending. */
+static void
+consider(uint32_t *best, uint8_t *bscore, size_t *nbest, uint32_t idx, uint8_t sc)
+{
+	size_t k;
+
+	if (*nbest == RELATED_MAX) {
+		k = RELATED_MAX - 1;
+		if (bscore[k] > sc || (bscore[k] == sc && best[k] < idx))
+			return;
+	} else
+		k = (*nbest)++;
+	while (k > 0 && (bscore[k - 1] < sc || (bscore[k - 1] == sc && best[k - 1] > idx))) {
+		best[k] = best[k - 1];
+		bscore[k] = bscore[k - 1];
+		k--;
+	}
+	best[k] = idx;
+	bscore[k] = sc;
+}
+
+static void *
+rel_worker(void *arg)
+{
+	struct rel_job *j = arg;
+	const struct model *m = j->m;
+	size_t n = m->nvideos, start, end, i, t, p, ntouched, nbest;
+	uint8_t *score, bscore[RELATED_MAX];
+	uint32_t *touched, best[RELATED_MAX], u;
+
+	score = calloc(n ? n : 1, 1);
+	touched = malloc((n ? n : 1) * sizeof(*touched));
+	if (score == NULL || touched == NULL) {
+		free(score);
+		free(touched);
+		j->failed = 1;
+		return NULL;
+	}
+	for (;;) {
+		start = atomic_fetch_add(&j->next, CHUNK);
+		if (start >= n)
+			break;
+		end = start + CHUNK < n ? start + CHUNK : n;
+		for (i = start; i < end; i++) {
+			const struct video *v = &m->videos[i];
+
+			ntouched = 0;
+			for (t = 0; t < v->ntags; t++) {
+				size_t tag = v->tags[t];
+
+				for (p = j->off[tag]; p < j->off[tag + 1]; p++) {
+					u = j->members[p];
+					if (u == i)
+						continue;
+					if (score[u] == 0)
+						touched[ntouched++] = u;
+					if (score[u] < UINT8_MAX)
+						score[u]++;
+				}
+			}
+			nbest = 0;
+			for (p = 0; p < ntouched; p++) {
+				u = touched[p];
+				consider(best, bscore, &nbest, u, score[u]);
+				score[u] = 0;
+			}
+			memcpy(j->r->ids + i * RELATED_MAX, best, nbest * sizeof(*best));
+			j->r->count[i] = (uint8_t)nbest;
+		}
+	}
+	free(score);
+	free(touched);
+	return NULL;
+}
+
+int
+related_compute(struct related *r, const struct model *m, int jobs,
+    char *err, size_t errlen)
+{
+	struct rel_job j;
+	size_t *off = NULL, *fill = NULL, i, t, total = 0;
+	uint32_t *members = NULL;
+	pthread_t tid[64];
+	int k, started = 0, rc = -1;
+
+	memset(r, 0, sizeof(*r));
+	if (m->nvideos > UINT32_MAX - 1) {
+		snprintf(err, errlen, "related: too many videos (%zu)", m->nvideos);
+		return -1;
+	}
+	r->n = m->nvideos;
+	r->ids = malloc((m->nvideos ? m->nvideos : 1) * RELATED_MAX * sizeof(*r->ids));
+	r->count = calloc(m->nvideos ? m->nvideos : 1, 1);
+	off = calloc(m->ntags + 1, sizeof(*off));
+	fill = calloc(m->ntags + 1, sizeof(*fill));
+	if (r->ids == NULL || r->count == NULL || off == NULL || fill == NULL)
+		goto oom;
+	/* Tag -> videos index (CSR); video indices ascend = newest first. */
+	for (i = 0; i < m->nvideos; i++)
+		for (t = 0; t < m->videos[i].ntags; t++) {
+			if (m->videos[i].tags[t] >= m->ntags) {
+				snprintf(err, errlen, "related: video %s has tag index %zu of %zu",
+				    m->videos[i].guid, m->videos[i].tags[t], m->ntags);
+				goto out;
+			}
+			off[m->videos[i].tags[t] + 1]++;
+			total++;
+		}
+	for (t = 0; t < m->ntags; t++)
+		off[t + 1] += off[t];
+	members = malloc((total ? total : 1) * sizeof(*members));
+	if (members == NULL)
+		goto oom;
+	for (i = 0; i < m->nvideos; i++)
+		for (t = 0; t < m->videos[i].ntags; t++) {
+			size_t tag = m->videos[i].tags[t];
+
+			members[off[tag] + fill[tag]++] = (uint32_t)i;
+		}
+
+	j.m = m;
+	j.r = r;
+	j.off = off;
+	j.members = members;
+	atomic_init(&j.next, 0);
+	atomic_init(&j.failed, 0);
+	if (jobs < 1)
+		jobs = 1;
+	if (jobs > 64)
+		jobs = 64;
+	for (k = 1; k < jobs; k++) {
+		if (pthread_create(&tid[k], NULL, rel_worker, &j) != 0)
+			break;
+		started++;
+	}
+	rel_worker(&j);
+	for (k = 1; k <= started; k++)
+		pthread_join(tid[k], NULL);
+	if (j.failed)
+		goto oom;
+	rc = 0;
+	goto out;
+oom:
+	snprintf(err, errlen, "related: out of memory");
+out:
+	free(off);
+	free(fill);
+	free(members);
+	if (rc == -1)
+		related_free(r);
+	return rc;
+}
+
+void
+related_free(struct related *r)
+{
+	free(r->ids);
+	free(r->count);
+	memset(r, 0, sizeof(*r));
+}

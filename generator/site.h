@@ -1,0 +1,48 @@
+/*
+ * site.h — the site half of the generator: from a loaded model and a theme
+ * to a published static site (see docs/site.md).
+ *
+ * Ownership: site_build() reads the model and options and owns everything
+ * it allocates; nothing it returns needs freeing.
+ */
+#ifndef ONLY_SITE_H
+#define ONLY_SITE_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "model.h"
+
+struct site_opts {
+	const char	*out_dir;	/* the served directory, e.g. "site" */
+	const char	*state_dir;	/* manifest and access.db live here, e.g. "var" */
+	const char	*default_theme;	/* e.g. "themes/default" */
+	const char	*user_theme;	/* overrides by relative path, or NULL */
+	const char	*hlsjs_path;	/* node_modules/hls.js/dist/hls.min.js */
+	const char	*token_key;	/* pull-zone token key (signs thumbnails), or NULL */
+	time_t		 now;		/* build time (thumbnail token expiry window) */
+	int		 jobs;		/* render threads, >= 1 */
+	int		 quiet;
+};
+
+struct site_stats {
+	size_t	pages;		/* files the site consists of */
+	size_t	rendered;	/* files whose bytes were produced this build */
+	size_t	written;	/* files published (new or changed) */
+	size_t	unchanged;
+	size_t	removed;	/* stale files deleted */
+	int	access_written;	/* var/access.db rewritten */
+};
+
+/*
+ * Renders the model into opts->out_dir, writing only changed files, each
+ * through a temporary name and a rename, removing stale files last, then
+ * records the manifest under opts->state_dir; also writes
+ * state_dir/access.db (temp + rename) when its content changed.
+ * Returns 0, or -1 with a message in err; on an error before publishing
+ * the served directory is untouched.
+ */
+int	site_build(const struct model *m, const struct site_opts *opts,
+	    struct site_stats *st, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,417 @@
+/*
+ * site_build.c — orchestration of a site build: load the theme, index the
+ * model, list the files, render the changed ones in parallel into the
+ * staging directory, write access.db, publish (renames: new files first,
+ * then changed ones, in page order: assets, watch pages, lists, home and
+ * the rest), remove stale files last, record the manifest.  See site.h and
+ * docs/site.md.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hash64.h"
+#include "site_int.h"
+#include "site_write.h"
+
+#define SIGN_WINDOW	((int64_t)30 * 86400)	/* thumbnail tokens change monthly */
+#define RENDER_CHUNK	16
+#define MAX_JOBS	64
+
+struct render_job {
+	struct site_ctx		*c;
+	const struct manifest	*old;
+	int			 outfd;
+	atomic_size_t		 next;
+	atomic_int		 failed;
+	pthread_mutex_t		 lock;	/* guards err */
+	char			 err[1024];
+};
+
+static const struct tmpl *
+template_of(const struct site_ctx *c, int kind)
+{
+	switch (kind) {
+	case PK_WATCH:		return c->t_watch;
+	case PK_CATEGORY:
+	case PK_TAG:		return c->t_list;
+	case PK_SERIES:		return c->t_series;
+	case PK_HOME:		return c->t_home;
+	case PK_CODE:		return c->t_code;
+	case PK_SEARCH:		return c->t_search;
+	case PK_404:		return c->t_404;
+	default:		return NULL;
+	}
+}
+
+static void
+job_fail(struct render_job *j, const char *path, const char *msg)
+{
+	pthread_mutex_lock(&j->lock);
+	if (!j->failed)
+		snprintf(j->err, sizeof(j->err), "%s: %s", path, msg);
+	j->failed = 1;
+	pthread_mutex_unlock(&j->lock);
+}
+
+/* Renders page p into out.  0 or -1 with err. */
+static int
+render_page(const struct site_ctx *c, const struct page *p, struct buf *out,
+    char *err, size_t errlen)
+{
+	const struct tmpl *t;
+	cJSON *data;
+	int rc;
+
+	if (p->kind == PK_ASSET)
+		return buf_put(out, c->th.assets[p->idx].data, c->th.assets[p->idx].len) == -1 ?
+		    (snprintf(err, errlen, "out of memory"), -1) : 0;
+	if ((t = template_of(c, p->kind)) == NULL) {
+		if (site_render_meta(c, p, out) == -1) {
+			snprintf(err, errlen, "too large or out of memory");
+			return -1;
+		}
+		return 0;
+	}
+	if ((data = site_page_data(c, p)) == NULL) {
+		snprintf(err, errlen, "out of memory building the page data");
+		return -1;
+	}
+	rc = tmpl_render(t, data, out, err, errlen);
+	cJSON_Delete(data);
+	return rc;
+}
+
+static void *
+render_worker(void *arg)
+{
+	struct render_job *j = arg;
+	struct site_ctx *c = j->c;
+	struct buf out;
+	char err[512];
+	size_t start, end, i;
+
+	buf_init(&out, PAGE_MAX_BYTES);
+	while (!j->failed) {
+		start = atomic_fetch_add(&j->next, RENDER_CHUNK);
+		if (start >= c->npages)
+			break;
+		end = start + RENDER_CHUNK < c->npages ? start + RENDER_CHUNK : c->npages;
+		for (i = start; i < end && !j->failed; i++) {
+			struct page *p = &c->pages[i];
+			const struct mf_entry *e = manifest_find(j->old, p->path);
+			int exists = site_exists(j->outfd, p->path);
+
+			p->key = site_page_key(c, p);
+			if (e != NULL && exists && e->sum != 0 && e->key == p->key) {
+				p->sum = e->sum;
+				p->state = PS_UNCHANGED;
+				continue;
+			}
+			buf_reset(&out);
+			if (render_page(c, p, &out, err, sizeof(err)) == -1) {
+				job_fail(j, p->path, err);
+				break;
+			}
+			p->rendered = 1;
+			p->sum = h64(0, out.data ? out.data : "", out.len);
+			if (exists && ((e != NULL && e->sum != 0) ? e->sum == p->sum :
+			    site_same_bytes(j->outfd, p->path, out.data ? out.data : "", out.len))) {
+				p->state = PS_UNCHANGED;
+				continue;
+			}
+			if (site_stage(j->outfd, i, out.data ? out.data : "", out.len,
+			    err, sizeof(err)) == -1) {
+				job_fail(j, p->path, err);
+				break;
+			}
+			p->state = exists ? PS_CHANGED : PS_NEW;
+		}
+	}
+	buf_free(&out);
+	return NULL;
+}
+
+static int
+render_all(struct site_ctx *c, const struct manifest *old, int outfd, char *err, size_t errlen)
+{
+	struct render_job j;
+	pthread_t tid[MAX_JOBS];
+	int k, jobs = c->o->jobs, started = 0;
+
+	memset(&j, 0, sizeof(j));
+	j.c = c;
+	j.old = old;
+	j.outfd = outfd;
+	atomic_init(&j.next, 0);
+	atomic_init(&j.failed, 0);
+	pthread_mutex_init(&j.lock, NULL);
+	if (jobs < 1)
+		jobs = 1;
+	if (jobs > MAX_JOBS)
+		jobs = MAX_JOBS;
+	for (k = 1; k < jobs; k++) {
+		if (pthread_create(&tid[k], NULL, render_worker, &j) != 0)
+			break;
+		started++;
+	}
+	render_worker(&j);
+	for (k = 1; k <= started; k++)
+		pthread_join(tid[k], NULL);
+	pthread_mutex_destroy(&j.lock);
+	if (j.failed) {
+		snprintf(err, errlen, "%s", j.err);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A killed build that had started publishing left its path list in the
+ * staging directory: some published files may be its, not what the old
+ * manifest says.  Then trust no checksum (compare bytes instead) and add
+ * its paths, so files it published that this build does not make are
+ * removed as stale.  Returns 1 when recovering, 0 when not, -1 on OOM.
+ */
+static int
+recover_killed(const char *out_dir, struct manifest *old)
+{
+	struct buf b, p;
+	char *line, *nl;
+	size_t i;
+
+	buf_init(&p, 8192);
+	if (buf_printf(&p, "%s/%s", out_dir, SITE_STAGING_PATHS) == -1) {
+		buf_free(&p);
+		return -1;
+	}
+	buf_init(&b, (size_t)1 << 30);
+	if (buf_read_file(&b, p.data) == -1) {
+		buf_free(&p);
+		buf_free(&b);
+		return 0;	/* no publish had started: the manifest holds */
+	}
+	buf_free(&p);
+	for (i = 0; i < old->n; i++)
+		old->e[i].key = old->e[i].sum = 0;
+	for (line = b.data; line != NULL && *line != '\0'; line = nl + 1) {
+		if ((nl = strchr(line, '\n')) == NULL)
+			break;
+		*nl = '\0';
+		if (site_path_ok(line) && manifest_find(old, line) == NULL &&
+		    manifest_put(old, line, 0, 0) == -1) {
+			buf_free(&b);
+			return -1;
+		}
+	}
+	buf_free(&b);
+	return 1;
+}
+
+static int
+write_paths_journal(const struct site_ctx *c, int outfd, char *err, size_t errlen)
+{
+	struct buf b;
+	size_t i;
+	int fd, rc = 0;
+
+	buf_init(&b, (size_t)1 << 30);
+	for (i = 0; i < c->npages && rc == 0; i++)
+		if (c->pages[i].state != PS_UNCHANGED)
+			rc = buf_printf(&b, "%s\n", c->pages[i].path);
+	if (rc == -1) {
+		snprintf(err, errlen, "out of memory");
+		buf_free(&b);
+		return -1;
+	}
+	fd = openat(outfd, SITE_STAGING_PATHS, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd == -1 || (b.len > 0 && write(fd, b.data, b.len) != (ssize_t)b.len) ||
+	    close(fd) == -1) {
+		snprintf(err, errlen, "%s: %s", SITE_STAGING_PATHS, strerror(errno));
+		buf_free(&b);
+		return -1;
+	}
+	buf_free(&b);
+	return 0;
+}
+
+static void
+ctx_free(struct site_ctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->npages; i++)
+		free(c->pages[i].path);
+	free(c->pages);
+	cJSON_Delete(c->shared);
+	related_free(&c->rel);
+	free(c->vcard);
+	free(c->vfull);
+	free(c->cat_off);
+	free(c->cat_vid);
+	free(c->tag_off);
+	free(c->tag_vid);
+	free(c->ser_off);
+	free(c->ser_vid);
+	free(c->ser_pos);
+	theme_free(&c->th);
+}
+
+static int
+open_out(const char *dir, char *err, size_t errlen)
+{
+	int fd;
+
+	if (mkdir(dir, 0755) == -1 && errno != EEXIST) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1)
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+	return fd;
+}
+
+int
+site_build(const struct model *m, const struct site_opts *o, struct site_stats *st,
+    char *err, size_t errlen)
+{
+	struct site_ctx c;
+	struct manifest old, fresh;
+	char path[4096];
+	size_t i;
+	int outfd = -1, lockfd = -1, rc = -1, pass;
+	struct stat sb;
+	static const struct { const char *name; size_t off; } tpls[] = {
+		{ "home", offsetof(struct site_ctx, t_home) },
+		{ "list", offsetof(struct site_ctx, t_list) },
+		{ "series", offsetof(struct site_ctx, t_series) },
+		{ "watch", offsetof(struct site_ctx, t_watch) },
+		{ "code", offsetof(struct site_ctx, t_code) },
+		{ "search", offsetof(struct site_ctx, t_search) },
+		{ "404", offsetof(struct site_ctx, t_404) },
+	};
+
+	memset(&c, 0, sizeof(c));
+	memset(&old, 0, sizeof(old));
+	memset(&fresh, 0, sizeof(fresh));
+	memset(st, 0, sizeof(*st));
+	c.m = m;
+	c.o = o;
+	c.html = m->site.html_urls;
+	c.page_size = m->site.page_size > 0 ? m->site.page_size : 48;
+	c.hero = -1;
+
+	if (mkdir(o->state_dir, 0755) == -1 && errno != EEXIST) {
+		snprintf(err, errlen, "%s: %s", o->state_dir, strerror(errno));
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/site.lock", o->state_dir);
+	lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (lockfd == -1 || flock(lockfd, LOCK_EX | LOCK_NB) == -1) {
+		snprintf(err, errlen, "%s: %s", path, lockfd == -1 ? strerror(errno) :
+		    "another build is running on this state directory");
+		goto out;
+	}
+	if (o->token_key != NULL && o->token_key[0] != '\0' && site_cdn_signing_available())
+		c.sign_expires = ((int64_t)o->now / SIGN_WINDOW + 2) * SIGN_WINDOW;
+
+	if (theme_load(&c.th, o->default_theme, o->user_theme, o->hlsjs_path, err, errlen) == -1)
+		goto out;
+	for (i = 0; i < sizeof(tpls) / sizeof(tpls[0]); i++) {
+		const struct tmpl *t = theme_template(&c.th, tpls[i].name, err, errlen);
+
+		if (t == NULL)
+			goto out;
+		*(const struct tmpl **)((char *)&c + tpls[i].off) = t;
+	}
+	if (site_index(&c, err, errlen) == -1 ||
+	    related_compute(&c.rel, m, o->jobs, err, errlen) == -1 ||
+	    site_enumerate(&c, err, errlen) == -1)
+		goto out;
+	if ((c.shared = site_shared_data(&c)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	snprintf(path, sizeof(path), "%s/site-manifest", o->state_dir);
+	if (manifest_load(&old, path, err, errlen) == -1)
+		goto out;
+	if ((outfd = open_out(o->out_dir, err, errlen)) == -1)
+		goto out;
+	if (recover_killed(o->out_dir, &old) == -1) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	if (site_staging_open(outfd, err, errlen) == -1)
+		goto out;
+
+	if (render_all(&c, &old, outfd, err, errlen) == -1) {
+		site_staging_remove(outfd);
+		goto out;
+	}
+
+	/* The verifier's table first: a page never offers a video it denies. */
+	snprintf(path, sizeof(path), "%s/access.db", o->state_dir);
+	fresh.access_sum = access_rows_sum(m);
+	if (fresh.access_sum != old.access_sum || stat(path, &sb) == -1) {
+		if (access_db_write(m, path, err, errlen) == -1) {
+			site_staging_remove(outfd);
+			goto out;
+		}
+		st->access_written = 1;
+	}
+
+	/* Publish: new files (nothing links to them yet), then changed ones. */
+	if (write_paths_journal(&c, outfd, err, errlen) == -1) {
+		site_staging_remove(outfd);
+		goto out;
+	}
+	for (pass = PS_NEW; pass <= PS_CHANGED; pass++)
+		for (i = 0; i < c.npages; i++)
+			if (c.pages[i].state == pass &&
+			    site_publish(outfd, i, c.pages[i].path, err, errlen) == -1)
+				goto out;
+	for (i = 0; i < c.npages; i++) {
+		struct page *p = &c.pages[i];
+
+		if (manifest_put(&fresh, p->path, p->key, p->sum) == -1) {
+			snprintf(err, errlen, "out of memory");
+			goto out;
+		}
+		st->pages++;
+		st->rendered += p->rendered;
+		if (p->state == PS_UNCHANGED)
+			st->unchanged++;
+		else
+			st->written++;
+	}
+	/* Stale files last: every page linking to them is already replaced. */
+	for (i = 0; i < old.n; i++)
+		if (manifest_find(&fresh, old.e[i].path) == NULL) {
+			if (site_remove(outfd, old.e[i].path, err, errlen) == -1)
+				goto out;
+			st->removed++;
+		}
+	snprintf(path, sizeof(path), "%s/site-manifest", o->state_dir);
+	if (manifest_save(&fresh, path, err, errlen) == -1)
+		goto out;
+	site_staging_remove(outfd);
+	rc = 0;
+out:
+	if (outfd != -1)
+		close(outfd);
+	if (lockfd != -1)
+		close(lockfd);
+	manifest_free(&old);
+	manifest_free(&fresh);
+	ctx_free(&c);
+	return rc;
+}

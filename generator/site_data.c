@@ -1,0 +1,570 @@
+/*
+ * site_data.c — the cJSON data each template page is rendered from.
+ *
+ * Values are raw catalog strings: the template's {{x}} escapes them for
+ * HTML text and attributes.  The only value rendered raw ({{{jsonld}}}) is
+ * built in C with esc_json (safe inside <script>).  URLs placed here are
+ * built from validated guids/slugs, or pass through esc_url.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "escape.h"
+#include "site_int.h"
+#include "site_url.h"
+
+#define PAGER_WINDOW	3	/* page links either side of the current one */
+
+static const char *const access_labels[] = { "Free", "VIP", "Pay-per-view" };
+static const char *const access_icons[] = { "\xe2\x96\xb6", "\xe2\x98\x85", "\xe2\x97\x86" };
+
+static int
+put_str(cJSON *o, const char *k, const char *v)
+{
+	return cJSON_AddStringToObject(o, k, v) == NULL ? -1 : 0;
+}
+
+static int
+put_num(cJSON *o, const char *k, double v)
+{
+	return cJSON_AddNumberToObject(o, k, v) == NULL ? -1 : 0;
+}
+
+static int
+put_bool(cJSON *o, const char *k, int v)
+{
+	return cJSON_AddBoolToObject(o, k, v) == NULL ? -1 : 0;
+}
+
+/* Adds k = what fn appended to a scratch buffer. */
+#define PUT_FMT(o, k, b, expr) \
+	(buf_reset(b), (expr) == -1 ? -1 : put_str((o), (k), (b)->data ? (b)->data : ""))
+
+static int
+colour_ok(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n != 4 && n != 7 && n != 9)
+		return 0;
+	if (s[0] != '#')
+		return 0;
+	for (i = 1; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') ||
+		    (s[i] >= 'A' && s[i] <= 'F')))
+			return 0;
+	return 1;
+}
+
+static enum access_level
+level(const struct video *v)
+{
+	return v->access <= ACCESS_PPV ? v->access : ACCESS_VIP;
+}
+
+/* A card: everything the card partial shows about video i. */
+static cJSON *
+card(const struct site_ctx *c, size_t i, int eager, struct buf *b)
+{
+	const struct video *v = &c->m->videos[i];
+	enum access_level a = level(v);
+	cJSON *o = cJSON_CreateObject();
+
+	if (o == NULL ||
+	    put_str(o, "guid", v->guid) == -1 ||
+	    put_str(o, "title", v->title) == -1 ||
+	    PUT_FMT(o, "url", b, url_video(b, c->html, v->guid)) == -1 ||
+	    PUT_FMT(o, "thumb", b, site_cdn_url(c, v, v->thumbnail[0] ? v->thumbnail :
+	    "thumbnail.jpg", b)) == -1 ||
+	    PUT_FMT(o, "preview", b, site_cdn_url(c, v, "preview.webp", b)) == -1 ||
+	    PUT_FMT(o, "duration", b, fmt_duration(b, v->length)) == -1 ||
+	    PUT_FMT(o, "duration_words", b, fmt_duration_words(b, v->length)) == -1 ||
+	    PUT_FMT(o, "date", b, fmt_date(b, v->uploaded)) == -1 ||
+	    put_str(o, "access", access_level_name(a)) == -1 ||
+	    put_str(o, "access_label", access_labels[a]) == -1 ||
+	    put_str(o, "access_icon", access_icons[a]) == -1 ||
+	    put_bool(o, "locked", a != ACCESS_PUBLIC) == -1 ||
+	    put_num(o, "length", (double)v->length) == -1 ||
+	    (eager && put_bool(o, "eager", 1) == -1))
+		goto fail;
+	buf_reset(b);
+	if (buf_printf(b, "%s, ", v->title) == -1 || fmt_duration_words(b, v->length) == -1 ||
+	    buf_puts(b, a == ACCESS_PUBLIC ? ", free" : ", locked, ") == -1 ||
+	    (a != ACCESS_PUBLIC && buf_puts(b, access_labels[a]) == -1) ||
+	    put_str(o, "label", b->data) == -1)
+		goto fail;
+	if (v->series >= 0) {
+		buf_reset(b);
+		if (buf_printf(b, "S%d \xc2\xb7 E%d", v->season, v->episode) == -1 ||
+		    put_str(o, "episode_label", b->data) == -1)
+			goto fail;
+	}
+	return o;
+fail:
+	cJSON_Delete(o);
+	return NULL;
+}
+
+static int
+add_cards(const struct site_ctx *c, cJSON *arr, const size_t *list, size_t from, size_t to,
+    int eager, struct buf *b)
+{
+	size_t i;
+	cJSON *o;
+
+	for (i = from; i < to; i++) {
+		if ((o = card(c, list[i], eager, b)) == NULL)
+			return -1;
+		cJSON_AddItemToArray(arr, o);
+	}
+	return 0;
+}
+
+static int
+absolute(const struct site_ctx *c, struct buf *b, const char *rel)
+{
+	return buf_printf(b, "%s%s", c->m->site.base_url, rel);
+}
+
+cJSON *
+site_shared_data(const struct site_ctx *c)
+{
+	const struct model *m = c->m;
+	cJSON *root = cJSON_CreateObject(), *site, *nav, *urls, *assets, *o;
+	struct buf b;
+	size_t i;
+
+	buf_init(&b, 1 << 20);
+	if (root == NULL)
+		return NULL;
+	site = cJSON_AddObjectToObject(root, "site");
+	nav = cJSON_AddArrayToObject(root, "nav");
+	urls = cJSON_AddObjectToObject(root, "urls");
+	assets = cJSON_AddObjectToObject(root, "assets");
+	if (site == NULL || nav == NULL || urls == NULL || assets == NULL ||
+	    put_str(site, "title", m->site.title) == -1 ||
+	    put_str(site, "description", m->site.description) == -1 ||
+	    put_str(site, "language", m->site.language[0] ? m->site.language : "en") == -1 ||
+	    put_str(site, "base_url", m->site.base_url) == -1 ||
+	    put_str(site, "author", m->site.author) == -1 ||
+	    PUT_FMT(urls, "home", &b, url_named(&b, c->html, "")) == -1 ||
+	    PUT_FMT(urls, "search", &b, url_named(&b, c->html, "search")) == -1 ||
+	    PUT_FMT(urls, "code", &b, url_named(&b, c->html, "code")) == -1 ||
+	    put_str(urls, "feed", "/feed.xml") == -1 ||
+	    put_str(urls, "search_index", "/search.json") == -1 ||
+	    PUT_FMT(urls, "video_prefix", &b, buf_puts(&b, "/v/")) == -1 ||
+	    put_str(urls, "video_suffix", c->html ? ".html" : "/") == -1)
+		goto fail;
+	for (i = 0; i < m->ncategories; i++) {
+		if ((o = cJSON_CreateObject()) == NULL)
+			goto fail;
+		cJSON_AddItemToArray(nav, o);
+		if (put_str(o, "name", m->categories[i].name) == -1 ||
+		    put_str(o, "slug", m->categories[i].slug) == -1 ||
+		    put_str(o, "icon", m->categories[i].icon) == -1 ||
+		    (colour_ok(m->categories[i].colour) &&
+		    put_str(o, "colour", m->categories[i].colour) == -1) ||
+		    PUT_FMT(o, "url", &b, site_list_url(c, &b, PK_CATEGORY, i, 1)) == -1)
+			goto fail;
+	}
+	for (i = 0; i < c->th.nassets; i++)
+		if (put_str(assets, c->th.assets[i].key, c->th.assets[i].url) == -1)
+			goto fail;
+	buf_free(&b);
+	return root;
+fail:
+	buf_free(&b);
+	cJSON_Delete(root);
+	return NULL;
+}
+
+/* The "page" object: document title, canonical URL, description, image. */
+static int
+page_meta(const struct site_ctx *c, cJSON *d, const char *title, const char *rel_url,
+    const char *description, const char *image, struct buf *b)
+{
+	cJSON *p = cJSON_AddObjectToObject(d, "page");
+	const struct model *m = c->m;
+
+	if (p == NULL)
+		return -1;
+	buf_reset(b);
+	if (title != NULL && title[0] != '\0' && strcmp(title, m->site.title) != 0) {
+		if (buf_printf(b, "%s \xc2\xb7 %s", title, m->site.title) == -1)
+			return -1;
+	} else if (buf_puts(b, m->site.title) == -1)
+		return -1;
+	if (put_str(p, "title", b->data) == -1 ||
+	    put_str(p, "heading", title ? title : m->site.title) == -1 ||
+	    (rel_url != NULL && PUT_FMT(p, "canonical", b, absolute(c, b, rel_url)) == -1) ||
+	    put_str(p, "description", description && description[0] ? description :
+	    m->site.description) == -1 ||
+	    (image != NULL && put_str(p, "image", image) == -1))
+		return -1;
+	return 0;
+}
+
+static int
+pager(const struct site_ctx *c, cJSON *d, const struct page *p, struct buf *b)
+{
+	size_t n = site_list_pages(c, p), k, lo, hi;
+	cJSON *pg, *pages, *o;
+
+	if (n <= 1)
+		return 0;
+	if ((pg = cJSON_AddObjectToObject(d, "pager")) == NULL ||
+	    (pages = cJSON_AddArrayToObject(pg, "pages")) == NULL ||
+	    put_num(pg, "at", p->no) == -1 || put_num(pg, "total", (double)n) == -1)
+		return -1;
+	if (p->no > 1 && PUT_FMT(pg, "prev", b, site_list_url(c, b, p->kind, p->idx,
+	    (int)p->no - 1)) == -1)
+		return -1;
+	if (p->no < n && PUT_FMT(pg, "next", b, site_list_url(c, b, p->kind, p->idx,
+	    (int)p->no + 1)) == -1)
+		return -1;
+	lo = p->no > PAGER_WINDOW ? p->no - PAGER_WINDOW : 1;
+	hi = p->no + PAGER_WINDOW < n ? p->no + PAGER_WINDOW : n;
+	for (k = 1; k <= n; k++) {
+		if (k != 1 && k != n && (k < lo || k > hi)) {
+			if (k == lo - 1 || k == hi + 1) {
+				if ((o = cJSON_CreateObject()) == NULL)
+					return -1;
+				cJSON_AddItemToArray(pages, o);
+				if (put_bool(o, "gap", 1) == -1)
+					return -1;
+			}
+			continue;
+		}
+		if ((o = cJSON_CreateObject()) == NULL)
+			return -1;
+		cJSON_AddItemToArray(pages, o);
+		if (put_num(o, "n", (double)k) == -1 ||
+		    PUT_FMT(o, "url", b, site_list_url(c, b, p->kind, p->idx, (int)k)) == -1 ||
+		    (k == p->no && put_bool(o, "here", 1) == -1))
+			return -1;
+	}
+	return 0;
+}
+
+static int
+data_home(const struct site_ctx *c, cJSON *d, struct buf *b)
+{
+	const struct model *m = c->m;
+	cJSON *rows, *row, *cards, *hero;
+	size_t i, from, to, nrow = 0;
+
+	if (page_meta(c, d, NULL, "/", NULL, NULL, b) == -1)
+		return -1;
+	if (c->hero >= 0) {
+		const struct video *v = &m->videos[c->hero];
+
+		if ((hero = card(c, (size_t)c->hero, 1, b)) == NULL)
+			return -1;
+		cJSON_AddItemToObject(d, "hero", hero);
+		if (put_str(hero, "description", v->description) == -1 ||
+		    put_str(hero, "cta", level(v) == ACCESS_PUBLIC ? "Play" : "Unlock") == -1)
+			return -1;
+	}
+	if ((rows = cJSON_AddArrayToObject(d, "rows")) == NULL)
+		return -1;
+	for (i = 0; i < m->ncategories; i++) {
+		from = c->cat_off[i];
+		to = c->cat_off[i + 1];
+		if (to == from)
+			continue;
+		if ((row = cJSON_CreateObject()) == NULL)
+			return -1;
+		cJSON_AddItemToArray(rows, row);
+		buf_reset(b);
+		if (buf_printf(b, "row-%s", m->categories[i].slug) == -1 ||
+		    put_str(row, "id", b->data) == -1 ||
+		    put_str(row, "title", m->categories[i].name) == -1 ||
+		    put_str(row, "icon", m->categories[i].icon) == -1 ||
+		    put_num(row, "count", (double)(to - from)) == -1 ||
+		    PUT_FMT(row, "url", b, site_list_url(c, b, PK_CATEGORY, i, 1)) == -1 ||
+		    (cards = cJSON_AddArrayToObject(row, "cards")) == NULL ||
+		    add_cards(c, cards, c->cat_vid, from,
+		    to - from > HOME_ROW_MAX ? from + HOME_ROW_MAX : to, nrow == 0, b) == -1)
+			return -1;
+		nrow++;
+	}
+	return 0;
+}
+
+static int
+data_list(const struct site_ctx *c, cJSON *d, const struct page *p, struct buf *b)
+{
+	const struct model *m = c->m;
+	const size_t *off = p->kind == PK_CATEGORY ? c->cat_off : c->tag_off;
+	const size_t *vid = p->kind == PK_CATEGORY ? c->cat_vid : c->tag_vid;
+	size_t ps = (size_t)c->page_size, from, to, n;
+	const char *name, *desc = "";
+	cJSON *cards;
+	struct buf t, u;
+
+	from = off[p->idx] + (p->no - 1) * ps;
+	to = from + ps < off[p->idx + 1] ? from + ps : off[p->idx + 1];
+	n = off[p->idx + 1] - off[p->idx];
+	if (p->kind == PK_CATEGORY) {
+		name = m->categories[p->idx].name;
+		desc = m->categories[p->idx].description;
+	} else
+		name = m->tags[p->idx].name[0] ? m->tags[p->idx].name : m->tags[p->idx].slug;
+	buf_init(&t, 1 << 16);
+	buf_init(&u, 4096);
+	if ((p->no > 1 ? buf_printf(&t, "%s (page %u)", name, p->no) : buf_puts(&t, name)) == -1 ||
+	    site_list_url(c, &u, p->kind, p->idx, (int)p->no) == -1 ||
+	    page_meta(c, d, t.data, u.data, desc, NULL, b) == -1) {
+		buf_free(&t);
+		buf_free(&u);
+		return -1;
+	}
+	buf_free(&t);
+	buf_free(&u);
+	if (put_str(d, "name", name) == -1 ||
+	    put_str(d, "kind", p->kind == PK_CATEGORY ? "Category" : "Tag") == -1 ||
+	    put_str(d, "description", desc) == -1 ||
+	    put_num(d, "count", (double)n) == -1 ||
+	    (p->kind == PK_CATEGORY && colour_ok(m->categories[p->idx].colour) &&
+	    put_str(d, "colour", m->categories[p->idx].colour) == -1) ||
+	    (cards = cJSON_AddArrayToObject(d, "cards")) == NULL ||
+	    add_cards(c, cards, vid, from, to, 0, b) == -1 ||
+	    pager(c, d, p, b) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+data_series(const struct site_ctx *c, cJSON *d, const struct page *p, struct buf *b)
+{
+	const struct model *m = c->m;
+	const struct series *s = &m->series[p->idx];
+	size_t i, from = c->ser_off[p->idx], to = c->ser_off[p->idx + 1];
+	cJSON *seasons, *season = NULL, *eps = NULL, *o;
+	int cur = -1;
+	struct buf u;
+
+	buf_init(&u, 4096);
+	if (site_list_url(c, &u, PK_SERIES, p->idx, 1) == -1 ||
+	    page_meta(c, d, s->title[0] ? s->title : s->slug, u.data, s->description,
+	    NULL, b) == -1) {
+		buf_free(&u);
+		return -1;
+	}
+	buf_free(&u);
+	if (put_str(d, "name", s->title[0] ? s->title : s->slug) == -1 ||
+	    put_str(d, "description", s->description) == -1 ||
+	    put_num(d, "count", (double)(to - from)) == -1 ||
+	    (seasons = cJSON_AddArrayToObject(d, "seasons")) == NULL)
+		return -1;
+	for (i = from; i < to; i++) {
+		const struct video *v = &m->videos[c->ser_vid[i]];
+
+		if (season == NULL || v->season != cur) {
+			cur = v->season;
+			if ((season = cJSON_CreateObject()) == NULL)
+				return -1;
+			cJSON_AddItemToArray(seasons, season);
+			buf_reset(b);
+			if (buf_printf(b, "Season %d", cur) == -1 ||
+			    put_str(season, "label", b->data) == -1 ||
+			    put_num(season, "season", cur) == -1 ||
+			    (eps = cJSON_AddArrayToObject(season, "cards")) == NULL)
+				return -1;
+		}
+		if ((o = card(c, c->ser_vid[i], 0, b)) == NULL)
+			return -1;
+		cJSON_AddItemToArray(eps, o);
+	}
+	return 0;
+}
+
+static int
+named_links(const struct site_ctx *c, cJSON *arr, int kind, const size_t *idx, size_t n,
+    struct buf *b)
+{
+	const struct model *m = c->m;
+	cJSON *o;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const char *name = kind == PK_CATEGORY ? m->categories[idx[i]].name :
+		    (m->tags[idx[i]].name[0] ? m->tags[idx[i]].name : m->tags[idx[i]].slug);
+
+		if ((o = cJSON_CreateObject()) == NULL)
+			return -1;
+		cJSON_AddItemToArray(arr, o);
+		if (put_str(o, "name", name) == -1 ||
+		    PUT_FMT(o, "url", b, site_list_url(c, b, kind, idx[i], 1)) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+data_watch(const struct site_ctx *c, cJSON *d, const struct page *p, struct buf *b)
+{
+	const struct model *m = c->m;
+	const struct video *v = &m->videos[p->idx];
+	enum access_level a = level(v);
+	cJSON *vo, *arr, *o, *rel;
+	const uint32_t *r;
+	size_t i, n;
+	struct buf u, img;
+
+	buf_init(&u, 4096);
+	buf_init(&img, 16384);
+	if (url_video(&u, c->html, v->guid) == -1 ||
+	    site_cdn_url(c, v, v->thumbnail[0] ? v->thumbnail : "thumbnail.jpg", &img) == -1 ||
+	    page_meta(c, d, v->title, u.data, v->description[0] ? v->description : v->title,
+	    img.data, b) == -1) {
+		buf_free(&u);
+		buf_free(&img);
+		return -1;
+	}
+	buf_free(&u);
+	buf_free(&img);
+	if ((vo = card(c, p->idx, 1, b)) == NULL)
+		return -1;
+	cJSON_AddItemToObject(d, "video", vo);
+	if (put_str(vo, "description", v->description) == -1 ||
+	    PUT_FMT(vo, "duration_iso", b, fmt_duration_iso(b, v->length)) == -1 ||
+	    PUT_FMT(vo, "datetime", b, fmt_datetime(b, v->uploaded)) == -1 ||
+	    PUT_FMT(vo, "play_api", b, buf_printf(b, "/api/play/%s", v->guid)) == -1 ||
+	    put_num(vo, "width", (double)(v->width > 0 ? v->width : 1280)) == -1 ||
+	    put_num(vo, "height", (double)(v->height > 0 ? v->height : 720)) == -1 ||
+	    (a == ACCESS_VIP && put_bool(vo, "vip", 1) == -1) ||
+	    (v->ncategories > 0 && put_bool(vo, "has_categories", 1) == -1) ||
+	    (v->ntags > 0 && put_bool(vo, "has_tags", 1) == -1) ||
+	    (v->nchapters > 0 && put_bool(vo, "has_chapters", 1) == -1) ||
+	    (a == ACCESS_PPV && put_bool(vo, "ppv", 1) == -1) ||
+	    (arr = cJSON_AddArrayToObject(vo, "categories")) == NULL ||
+	    named_links(c, arr, PK_CATEGORY, v->categories, v->ncategories, b) == -1 ||
+	    (arr = cJSON_AddArrayToObject(vo, "tags")) == NULL ||
+	    named_links(c, arr, PK_TAG, v->tags, v->ntags, b) == -1 ||
+	    (arr = cJSON_AddArrayToObject(vo, "captions")) == NULL)
+		return -1;
+	for (i = 0; i < v->ncaptions; i++) {
+		char file[128];
+
+		size_t ln = strlen(v->captions[i].srclang);
+
+		/* a language tag: [A-Za-z0-9-], as Bunny names the .vtt files */
+		if (ln == 0 || ln > 35 || strspn(v->captions[i].srclang,
+		    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != ln)
+			continue;
+		snprintf(file, sizeof(file), "captions/%.100s.vtt", v->captions[i].srclang);
+		if ((o = cJSON_CreateObject()) == NULL)
+			return -1;
+		cJSON_AddItemToArray(arr, o);
+		if (put_str(o, "srclang", v->captions[i].srclang) == -1 ||
+		    put_str(o, "label", v->captions[i].label[0] ? v->captions[i].label :
+		    v->captions[i].srclang) == -1 ||
+		    PUT_FMT(o, "src", b, site_cdn_url(c, v, file, b)) == -1 ||
+		    (i == 0 && put_bool(o, "first", 1) == -1))
+			return -1;
+	}
+	if (v->nchapters > 0) {
+		if ((arr = cJSON_AddArrayToObject(vo, "chapters")) == NULL)
+			return -1;
+		for (i = 0; i < v->nchapters; i++) {
+			if ((o = cJSON_CreateObject()) == NULL)
+				return -1;
+			cJSON_AddItemToArray(arr, o);
+			if (put_str(o, "title", v->chapters[i].title) == -1 ||
+			    put_num(o, "start", v->chapters[i].start) == -1 ||
+			    PUT_FMT(o, "time", b, fmt_duration(b, v->chapters[i].start)) == -1)
+				return -1;
+		}
+	}
+	if (v->series >= 0) {
+		const struct series *s = &m->series[v->series];
+		size_t pos = c->ser_pos[p->idx];
+
+		if ((o = cJSON_AddObjectToObject(d, "series")) == NULL ||
+		    put_str(o, "title", s->title[0] ? s->title : s->slug) == -1 ||
+		    PUT_FMT(o, "url", b, site_list_url(c, b, PK_SERIES, (size_t)v->series, 1)) == -1 ||
+		    put_num(o, "season", v->season) == -1 ||
+		    put_num(o, "episode", v->episode) == -1)
+			return -1;
+		if (pos > c->ser_off[v->series]) {
+			if ((rel = card(c, c->ser_vid[pos - 1], 0, b)) == NULL)
+				return -1;
+			cJSON_AddItemToObject(o, "prev", rel);
+		}
+		if (pos + 1 < c->ser_off[v->series + 1]) {
+			if ((rel = card(c, c->ser_vid[pos + 1], 0, b)) == NULL)
+				return -1;
+			cJSON_AddItemToObject(o, "next", rel);
+		}
+	}
+	r = related_of(&c->rel, p->idx, &n);
+	if (n > 0) {
+		if ((o = cJSON_AddObjectToObject(d, "more")) == NULL ||
+		    (arr = cJSON_AddArrayToObject(o, "cards")) == NULL)
+			return -1;
+		for (i = 0; i < n; i++) {
+			if ((o = card(c, r[i], 0, b)) == NULL)
+				return -1;
+			cJSON_AddItemToArray(arr, o);
+		}
+	}
+	buf_reset(b);
+	if (site_jsonld(c, v, b) == -1 || put_str(d, "jsonld", b->data) == -1)
+		return -1;
+	return 0;
+}
+
+cJSON *
+site_page_data(const struct site_ctx *c, const struct page *p)
+{
+	cJSON *d = cJSON_CreateObject(), *it;
+	struct buf b;
+	int rc = 0;
+
+	if (d == NULL)
+		return NULL;
+	buf_init(&b, 1 << 20);
+	for (it = c->shared->child; it != NULL; it = it->next)
+		if (!cJSON_AddItemReferenceToObject(d, it->string, it)) {
+			rc = -1;
+			break;
+		}
+	if (rc == 0) {
+		switch (p->kind) {
+		case PK_HOME:
+			rc = data_home(c, d, &b);
+			break;
+		case PK_CATEGORY:
+		case PK_TAG:
+			rc = data_list(c, d, p, &b);
+			break;
+		case PK_SERIES:
+			rc = data_series(c, d, p, &b);
+			break;
+		case PK_WATCH:
+			rc = data_watch(c, d, p, &b);
+			break;
+		case PK_CODE:
+			rc = page_meta(c, d, "Enter your code", c->html ? "/code.html" : "/code/",
+			    NULL, NULL, &b);
+			break;
+		case PK_SEARCH:
+			rc = page_meta(c, d, "Search", c->html ? "/search.html" : "/search/",
+			    NULL, NULL, &b);
+			break;
+		case PK_404:
+			rc = page_meta(c, d, "Not found", NULL, NULL, NULL, &b);
+			break;
+		default:
+			rc = -1;
+		}
+	}
+	buf_free(&b);
+	if (rc == -1) {
+		cJSON_Delete(d);
+		return NULL;
+	}
+	return d;
+}

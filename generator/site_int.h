@@ -1,0 +1,115 @@
+/*
+ * site_int.h — what the site_*.c files share: the build context (model,
+ * options, theme, indices, per-video hashes) and the list of files the
+ * site consists of.  Internal to the site half of the generator.
+ *
+ * Ownership: site_build.c creates and frees the context; every other
+ * function only reads it (several threads render from it at once).
+ */
+#ifndef ONLY_SITE_INT_H
+#define ONLY_SITE_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "buf.h"
+#include "model.h"
+#include "related.h"
+#include "site.h"
+#include "site_theme.h"
+
+#define HOME_ROW_MAX	24	/* cards per home-page row */
+#define FEED_MAX	50	/* entries in feed.xml */
+#define SITEMAP_MAX	50000	/* URLs per sitemap file (sitemaps.org limit) */
+#define PAGE_MAX_BYTES	((size_t)64 << 20)	/* one rendered file */
+
+enum page_kind {
+	PK_ASSET,	/* idx: asset */
+	PK_WATCH,	/* idx: video */
+	PK_CATEGORY,	/* idx: category, no: page number from 1 */
+	PK_TAG,		/* idx: tag, no: page number */
+	PK_SERIES,	/* idx: series */
+	PK_HOME,
+	PK_CODE,
+	PK_SEARCH,
+	PK_404,
+	PK_SEARCH_INDEX,
+	PK_FEED,
+	PK_SITEMAP,	/* no: 0 the sitemap (or index), n >= 1: part n */
+	PK_ROBOTS
+};
+
+/* Where a file stands after rendering. */
+enum page_state {
+	PS_UNCHANGED = 0,
+	PS_NEW,		/* staged; no such file was published before */
+	PS_CHANGED	/* staged; replaces a published file */
+};
+
+struct page {
+	char		*path;	/* under the output directory */
+	uint64_t	 key;	/* hash of the inputs */
+	uint64_t	 sum;	/* hash of the bytes */
+	uint32_t	 idx;
+	uint32_t	 no;
+	uint8_t		 kind;	/* enum page_kind */
+	uint8_t		 state;	/* enum page_state */
+	uint8_t		 rendered;
+};
+
+struct site_ctx {
+	const struct model	*m;
+	const struct site_opts	*o;
+	int			 html;		/* url_style "html" */
+	int			 page_size;
+	struct theme		 th;
+	const struct tmpl	*t_home, *t_list, *t_series, *t_watch, *t_code,
+				*t_search, *t_404;
+	struct related		 rel;
+	uint64_t		*vcard;		/* per video: what a card shows */
+	uint64_t		*vfull;		/* per video: everything shown */
+	uint64_t		 gkey;		/* theme + site configuration */
+	uint64_t		 allkey;	/* every video's vfull */
+	/* category / tag / series -> video indices (CSR, newest first;
+	 * series in season/episode order) */
+	size_t			*cat_off, *cat_vid;
+	size_t			*tag_off, *tag_vid;
+	size_t			*ser_off, *ser_vid;
+	size_t			*ser_pos;	/* per video: position in its series list */
+	long			 hero;		/* video index or -1 */
+	size_t			 sitemap_parts;	/* 0: one sitemap.xml */
+	int64_t			 sign_expires;	/* thumbnail token expiry, 0 unsigned */
+	cJSON			*shared;	/* site/nav/urls/assets, read-only */
+	struct page		*pages;
+	size_t			 npages;
+};
+
+/* site_pages.c */
+int	site_index(struct site_ctx *c, char *err, size_t errlen);
+int	site_enumerate(struct site_ctx *c, char *err, size_t errlen);
+uint64_t site_page_key(const struct site_ctx *c, const struct page *p);
+size_t	site_list_pages(const struct site_ctx *c, const struct page *p);
+
+/* site_data.c: the data a template page is rendered from. */
+cJSON	*site_shared_data(const struct site_ctx *c);
+cJSON	*site_page_data(const struct site_ctx *c, const struct page *p);
+/* The URL (root-relative) of a page of the list kind/idx. */
+int	site_list_url(const struct site_ctx *c, struct buf *out, int kind, size_t idx, int no);
+
+/* site_cdn.c: CDN URLs for a video's files (thumbnails, previews). */
+/* 1 when this build can sign CDN URLs (the verifier's signer is linked). */
+int	site_cdn_signing_available(void);
+int	site_cdn_url(const struct site_ctx *c, const struct video *v, const char *file,
+	    struct buf *out);
+
+/* site_meta.c: files built in C with the escaper of their context. */
+int	site_render_meta(const struct site_ctx *c, const struct page *p, struct buf *out);
+int	site_jsonld(const struct site_ctx *c, const struct video *v, struct buf *out);
+
+/* access_db.c */
+uint64_t access_rows_sum(const struct model *m);
+int	access_db_write(const struct model *m, const char *path, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,164 @@
+/*
+ * site_url.c — URL, path and text-format helpers of the site.  See
+ * site_url.h.
+ */
+#include <string.h>
+#include <time.h>
+
+#include "site_url.h"
+
+int
+site_guid_ok(const char *s)
+{
+	size_t i;
+
+	if (strlen(s) != 36)
+		return 0;
+	for (i = 0; i < 36; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return 0;
+		} else if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	}
+	return 1;
+}
+
+int
+site_slug_ok(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n == 0 || n > 96 || s[0] == '-')
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return 0;
+	return 1;
+}
+
+int
+url_video(struct buf *out, int html, const char *guid)
+{
+	return buf_printf(out, html ? "/v/%s.html" : "/v/%s/", guid);
+}
+
+int
+url_list(struct buf *out, int html, char kind, const char *slug, int page)
+{
+	if (page <= 1)
+		return buf_printf(out, html ? "/%c/%s.html" : "/%c/%s/", kind, slug);
+	return buf_printf(out, html ? "/%c/%s/page/%d.html" : "/%c/%s/page/%d/",
+	    kind, slug, page);
+}
+
+int
+url_named(struct buf *out, int html, const char *name)
+{
+	if (name[0] == '\0')
+		return buf_putc(out, '/');
+	return buf_printf(out, html ? "/%s.html" : "/%s/", name);
+}
+
+int
+url_to_path(struct buf *out, const char *url)
+{
+	size_t n = strlen(url);
+
+	if (n == 0 || url[0] != '/')
+		return -1;
+	if (buf_put(out, url + 1, n - 1) == -1)
+		return -1;
+	if (url[n - 1] == '/')
+		return BUF_PUTSL(out, "index.html");
+	return 0;
+}
+
+static int
+host_is_loopback(const char *host)
+{
+	static const char *const names[] = { "127.0.0.1", "localhost", "[::1]" };
+	size_t i, n;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		n = strlen(names[i]);
+		if (strncmp(host, names[i], n) == 0 &&
+		    (host[n] == '\0' || host[n] == ':'))
+			return 1;
+	}
+	return 0;
+}
+
+int
+cdn_origin(struct buf *out, const char *host)
+{
+	return buf_printf(out, "%s://%s", host_is_loopback(host) ? "http" : "https", host);
+}
+
+int
+fmt_duration(struct buf *out, int64_t secs)
+{
+	if (secs < 0)
+		secs = 0;
+	if (secs >= 3600)
+		return buf_printf(out, "%lld:%02lld:%02lld", (long long)(secs / 3600),
+		    (long long)(secs / 60 % 60), (long long)(secs % 60));
+	return buf_printf(out, "%lld:%02lld", (long long)(secs / 60), (long long)(secs % 60));
+}
+
+int
+fmt_duration_words(struct buf *out, int64_t secs)
+{
+	long long h, m;
+
+	if (secs < 0)
+		secs = 0;
+	if (secs < 60)
+		return buf_printf(out, "%lld second%s", (long long)secs, secs == 1 ? "" : "s");
+	h = secs / 3600;
+	m = secs / 60 % 60;
+	if (h > 0 && m > 0)
+		return buf_printf(out, "%lld hour%s %lld minute%s", h, h == 1 ? "" : "s",
+		    m, m == 1 ? "" : "s");
+	if (h > 0)
+		return buf_printf(out, "%lld hour%s", h, h == 1 ? "" : "s");
+	return buf_printf(out, "%lld minute%s", m, m == 1 ? "" : "s");
+}
+
+int
+fmt_duration_iso(struct buf *out, int64_t secs)
+{
+	if (secs < 0)
+		secs = 0;
+	if (BUF_PUTSL(out, "PT") == -1)
+		return -1;
+	if (secs >= 3600 && buf_printf(out, "%lldH", (long long)(secs / 3600)) == -1)
+		return -1;
+	if (secs >= 60 && buf_printf(out, "%lldM", (long long)(secs / 60 % 60)) == -1)
+		return -1;
+	return buf_printf(out, "%lldS", (long long)(secs % 60));
+}
+
+static int
+fmt_time(struct buf *out, int64_t t, const char *fmt)
+{
+	char s[64];
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL || strftime(s, sizeof(s), fmt, &tm) == 0)
+		return buf_puts(out, "1970-01-01");
+	return buf_puts(out, s);
+}
+
+int
+fmt_date(struct buf *out, int64_t t)
+{
+	return fmt_time(out, t, "%Y-%m-%d");
+}
+
+int
+fmt_datetime(struct buf *out, int64_t t)
+{
+	return fmt_time(out, t, "%Y-%m-%dT%H:%M:%SZ");
+}

@@ -1,0 +1,386 @@
+/*
+ * site_write.c — atomic per-file publishing and the site manifest.  See
+ * site_write.h.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "hash64.h"
+#include "site_write.h"
+
+#define MANIFEST_MAGIC	"onlygen-site-manifest 1"
+#define MANIFEST_MAX	((size_t)1 << 30)	/* 1 GiB: ~10M pages */
+
+static int
+mf_grow_slots(struct manifest *mf)
+{
+	size_t nslot = mf->nslot ? mf->nslot * 2 : 1024, i, h;
+	size_t *slot = calloc(nslot, sizeof(*slot));
+
+	if (slot == NULL)
+		return -1;
+	for (i = 0; i < mf->n; i++) {
+		h = (size_t)h64_str(0, mf->e[i].path) & (nslot - 1);
+		while (slot[h] != 0)
+			h = (h + 1) & (nslot - 1);
+		slot[h] = i + 1;
+	}
+	free(mf->slot);
+	mf->slot = slot;
+	mf->nslot = nslot;
+	return 0;
+}
+
+static size_t *
+mf_slot(const struct manifest *mf, const char *path)
+{
+	size_t h;
+
+	if (mf->nslot == 0)
+		return NULL;
+	h = (size_t)h64_str(0, path) & (mf->nslot - 1);
+	while (mf->slot[h] != 0 && strcmp(mf->e[mf->slot[h] - 1].path, path) != 0)
+		h = (h + 1) & (mf->nslot - 1);
+	return &mf->slot[h];
+}
+
+const struct mf_entry *
+manifest_find(const struct manifest *mf, const char *path)
+{
+	size_t *s = mf_slot(mf, path);
+
+	return (s == NULL || *s == 0) ? NULL : &mf->e[*s - 1];
+}
+
+int
+manifest_put(struct manifest *mf, const char *path, uint64_t key, uint64_t sum)
+{
+	size_t *s;
+	struct mf_entry *e;
+
+	if ((mf->n + 1) * 2 > mf->nslot && mf_grow_slots(mf) == -1)
+		return -1;
+	s = mf_slot(mf, path);
+	if (*s != 0) {
+		mf->e[*s - 1].key = key;
+		mf->e[*s - 1].sum = sum;
+		return 0;
+	}
+	if (mf->n == mf->cap) {
+		size_t cap = mf->cap ? mf->cap * 2 : 1024;
+
+		e = realloc(mf->e, cap * sizeof(*e));
+		if (e == NULL)
+			return -1;
+		mf->e = e;
+		mf->cap = cap;
+	}
+	e = &mf->e[mf->n];
+	if ((e->path = strdup(path)) == NULL)
+		return -1;
+	e->key = key;
+	e->sum = sum;
+	*s = ++mf->n;
+	return 0;
+}
+
+void
+manifest_free(struct manifest *mf)
+{
+	size_t i;
+
+	for (i = 0; i < mf->n; i++)
+		free(mf->e[i].path);
+	free(mf->e);
+	free(mf->slot);
+	memset(mf, 0, sizeof(*mf));
+}
+
+int
+manifest_load(struct manifest *mf, const char *file, char *err, size_t errlen)
+{
+	struct buf b;
+	char *line, *nl, *end, path[SITE_PATH_MAX];
+	unsigned long long key, sum;
+	size_t lineno = 1;
+
+	memset(mf, 0, sizeof(*mf));
+	buf_init(&b, MANIFEST_MAX);
+	if (buf_read_file(&b, file) == -1) {
+		buf_free(&b);
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, errlen, "%s: %s", file, strerror(errno));
+		return -1;
+	}
+	if (b.len == 0)
+		goto bad;
+	line = b.data;
+	end = b.data + b.len;
+	nl = memchr(line, '\n', (size_t)(end - line));
+	if (nl == NULL)
+		goto bad;
+	*nl = '\0';
+	if (sscanf(line, MANIFEST_MAGIC " %llx", &key) != 1)
+		goto bad;
+	mf->access_sum = key;
+	for (line = nl + 1; line < end; line = nl + 1) {
+		lineno++;
+		nl = memchr(line, '\n', (size_t)(end - line));
+		if (nl == NULL)
+			goto bad;
+		*nl = '\0';
+		if (nl - line > 34 + SITE_PATH_MAX ||
+		    sscanf(line, "%16llx %16llx %511s", &key, &sum, path) != 3 ||
+		    !site_path_ok(path))
+			goto bad;
+		if (manifest_put(mf, path, key, sum) == -1) {
+			snprintf(err, errlen, "%s: out of memory", file);
+			buf_free(&b);
+			manifest_free(mf);
+			return -1;
+		}
+	}
+	buf_free(&b);
+	return 0;
+bad:
+	/* A damaged manifest only costs a full comparison: start empty. */
+	fprintf(stderr, "onlygen: %s:%zu: unreadable manifest line; comparing every file\n",
+	    file, lineno);
+	buf_free(&b);
+	manifest_free(mf);
+	return 0;
+}
+
+static int
+write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+	ssize_t w;
+
+	while (len > 0) {
+		w = write(fd, p, len);
+		if (w == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int
+manifest_save(const struct manifest *mf, const char *file, char *err, size_t errlen)
+{
+	struct buf b;
+	char tmp[4096];
+	size_t i;
+	int fd;
+
+	buf_init(&b, MANIFEST_MAX);
+	if (buf_printf(&b, MANIFEST_MAGIC " %016" PRIx64 "\n", mf->access_sum) == -1)
+		goto oom;
+	for (i = 0; i < mf->n; i++)
+		if (buf_printf(&b, "%016" PRIx64 " %016" PRIx64 " %s\n",
+		    mf->e[i].key, mf->e[i].sum, mf->e[i].path) == -1)
+			goto oom;
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", file) >= sizeof(tmp)) {
+		snprintf(err, errlen, "%s: path too long", file);
+		buf_free(&b);
+		return -1;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd == -1 || write_all(fd, b.data, b.len) == -1 || close(fd) == -1 ||
+	    rename(tmp, file) == -1) {
+		snprintf(err, errlen, "%s: %s", file, strerror(errno));
+		if (fd != -1)
+			unlink(tmp);
+		buf_free(&b);
+		return -1;
+	}
+	buf_free(&b);
+	return 0;
+oom:
+	snprintf(err, errlen, "%s: out of memory", file);
+	buf_free(&b);
+	return -1;
+}
+
+int
+site_path_ok(const char *path)
+{
+	size_t i, n = strlen(path);
+	int seg_start = 1;
+
+	if (n == 0 || n >= SITE_PATH_MAX)
+		return 0;
+	for (i = 0; i < n; i++) {
+		char c = path[i];
+
+		if (seg_start && (c == '.' || c == '/'))
+			return 0;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' || c == '/'))
+			return 0;
+		seg_start = (c == '/');
+	}
+	return !seg_start;
+}
+
+static int
+mkparents(int dirfd, const char *path)
+{
+	char p[SITE_PATH_MAX];
+	char *s;
+
+	if (strlen(path) >= sizeof(p))
+		return -1;
+	memcpy(p, path, strlen(path) + 1);
+	for (s = strchr(p, '/'); s != NULL; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		if (mkdirat(dirfd, p, 0755) == -1 && errno != EEXIST)
+			return -1;
+		*s = '/';
+	}
+	return 0;
+}
+
+void
+site_staging_remove(int dirfd)
+{
+	DIR *d;
+	struct dirent *de;
+	int fd;
+
+	fd = openat(dirfd, SITE_STAGING, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd == -1)
+		return;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.')
+			unlinkat(fd, de->d_name, 0);
+	closedir(d);
+	unlinkat(dirfd, SITE_STAGING, AT_REMOVEDIR);
+}
+
+int
+site_staging_open(int dirfd, char *err, size_t errlen)
+{
+	site_staging_remove(dirfd);
+	if (mkdirat(dirfd, SITE_STAGING, 0700) == -1) {
+		snprintf(err, errlen, "creating %s: %s", SITE_STAGING, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+site_stage(int dirfd, size_t id, const void *data, size_t len, char *err, size_t errlen)
+{
+	char tmp[64];
+	int fd;
+
+	snprintf(tmp, sizeof(tmp), SITE_STAGING "/%zu", id);
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd == -1) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	if (write_all(fd, data, len) == -1 || close(fd) == -1) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+site_publish(int dirfd, size_t id, const char *path, char *err, size_t errlen)
+{
+	char tmp[64];
+
+	snprintf(tmp, sizeof(tmp), SITE_STAGING "/%zu", id);
+	if (!site_path_ok(path)) {
+		snprintf(err, errlen, "refusing to publish unsafe path '%s'", path);
+		return -1;
+	}
+	if (renameat(dirfd, tmp, dirfd, path) == -1) {
+		if (errno != ENOENT || mkparents(dirfd, path) == -1 ||
+		    renameat(dirfd, tmp, dirfd, path) == -1) {
+			snprintf(err, errlen, "publishing %s: %s", path, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+site_remove(int dirfd, const char *path, char *err, size_t errlen)
+{
+	char p[SITE_PATH_MAX];
+	char *s;
+
+	if (!site_path_ok(path)) {
+		snprintf(err, errlen, "refusing to remove unsafe path '%s'", path);
+		return -1;
+	}
+	if (unlinkat(dirfd, path, 0) == -1 && errno != ENOENT) {
+		snprintf(err, errlen, "removing %s: %s", path, strerror(errno));
+		return -1;
+	}
+	memcpy(p, path, strlen(path) + 1);
+	while ((s = strrchr(p, '/')) != NULL) {
+		*s = '\0';
+		if (unlinkat(dirfd, p, AT_REMOVEDIR) == -1)
+			break;	/* not empty (or already gone): stop */
+	}
+	return 0;
+}
+
+int
+site_same_bytes(int dirfd, const char *path, const void *data, size_t len)
+{
+	char chunk[65536];
+	const char *p = data;
+	struct stat sb;
+	ssize_t r;
+	size_t off = 0;
+	int fd, same = 0;
+
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd == -1)
+		return 0;
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && (size_t)sb.st_size == len) {
+		same = 1;
+		while (off < len) {
+			r = read(fd, chunk, sizeof(chunk));
+			if (r <= 0 || (size_t)r > len - off || memcmp(chunk, p + off, (size_t)r) != 0) {
+				same = 0;
+				break;
+			}
+			off += (size_t)r;
+		}
+	}
+	close(fd);
+	return same;
+}
+
+int
+site_exists(int dirfd, const char *path)
+{
+	struct stat sb;
+
+	return fstatat(dirfd, path, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(sb.st_mode);
+}

@@ -1,0 +1,73 @@
+/*
+ * site_write.h — publishing files into the served directory atomically and
+ * incrementally, and the manifest that remembers what was published.
+ *
+ * Scheme (docs/site.md): each changed file is first written in full into
+ * the staging directory OUT/.onlygen-staging/ (same file system, never
+ * linked from any page); once every file of the build is rendered, the
+ * staged files are renamed into place (rename(2) is atomic: a reader sees
+ * the old or the new file, never a mix), new files before changed ones,
+ * and stale files are removed last.  Before the first rename the list of
+ * paths being published is written to the staging directory, so the next
+ * build knows whether a killed build had started publishing.
+ *
+ * The manifest (state_dir/site-manifest) maps each published path to a
+ * key (a hash of everything the page was rendered from) and a checksum of
+ * its bytes.  Ownership: manifest_free() releases a manifest and accepts a
+ * zeroed one; entries' paths are owned by the manifest.
+ */
+#ifndef ONLY_SITE_WRITE_H
+#define ONLY_SITE_WRITE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SITE_STAGING	".onlygen-staging"
+#define SITE_STAGING_PATHS	".onlygen-staging/paths"
+#define SITE_PATH_MAX	512	/* bytes of one path under the output directory */
+
+struct mf_entry {
+	char		*path;	/* relative to the output directory */
+	uint64_t	 key;	/* hash of the page's inputs */
+	uint64_t	 sum;	/* hash of the page's bytes */
+};
+
+struct manifest {
+	struct mf_entry	*e;
+	size_t		 n, cap;
+	size_t		*slot;	/* open-addressing table of index + 1 */
+	size_t		 nslot;
+	uint64_t	 access_sum;	/* checksum of access.db's rows */
+};
+
+/* Loads file; a missing file gives an empty manifest.  0 or -1 with err. */
+int	manifest_load(struct manifest *mf, const char *file, char *err, size_t errlen);
+/* The entry for path, or NULL. */
+const struct mf_entry *manifest_find(const struct manifest *mf, const char *path);
+/* Adds (or replaces) path.  0, or -1 when out of memory. */
+int	manifest_put(struct manifest *mf, const char *path, uint64_t key, uint64_t sum);
+/* Writes the manifest to file through a temporary and a rename. */
+int	manifest_save(const struct manifest *mf, const char *file, char *err, size_t errlen);
+void	manifest_free(struct manifest *mf);
+
+/* 1 when path is a safe relative path: no "..", no leading '/', no empty or
+ * dot-leading segments, [A-Za-z0-9._/-] only, < SITE_PATH_MAX bytes. */
+int	site_path_ok(const char *path);
+
+/* Creates the staging directory under dirfd, emptying a stale one. */
+int	site_staging_open(int dirfd, char *err, size_t errlen);
+/* Removes the staging directory and what is left in it. */
+void	site_staging_remove(int dirfd);
+/* Writes len bytes to staged file number id.  0, or -1 with err. */
+int	site_stage(int dirfd, size_t id, const void *data, size_t len,
+	    char *err, size_t errlen);
+/* Renames staged file id to path, creating parent directories.  0 or -1. */
+int	site_publish(int dirfd, size_t id, const char *path, char *err, size_t errlen);
+/* Removes path, then its parent directories while they are empty.  0 or -1. */
+int	site_remove(int dirfd, const char *path, char *err, size_t errlen);
+/* 1 when path exists under dirfd with exactly these bytes, else 0. */
+int	site_same_bytes(int dirfd, const char *path, const void *data, size_t len);
+/* 1 when path exists under dirfd. */
+int	site_exists(int dirfd, const char *path);
+
+#endif

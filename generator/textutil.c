@@ -1,0 +1,223 @@
+/*
+ * textutil.c — UTF-8 repair, slugs and GUID checks for catalog strings.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "textutil.h"
+
+/*
+ * Decodes one UTF-8 sequence at s (n bytes left).  Returns its length and
+ * the code point in *cp, or 0 when the sequence is invalid.
+ */
+static size_t
+utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	uint32_t c;
+	size_t len, i;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2;
+		c = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3;
+		c = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		c = s[0] & 0x07;
+	} else
+		return 0;
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
+	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+char *
+text_utf8_dup(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char *out, *q;
+	size_t i = 0, len;
+	uint32_t cp;
+
+	/* Worst case: every byte becomes the 3-byte U+FFFD. */
+	if (n > (SIZE_MAX - 1) / 3)
+		return NULL;
+	if ((out = malloc(n * 3 + 1)) == NULL)
+		return NULL;
+	q = out;
+	while (i < n) {
+		if (p[i] == 0) {
+			i++;
+			continue;
+		}
+		if ((len = utf8_decode(p + i, n - i, &cp)) == 0) {
+			memcpy(q, "\xef\xbf\xbd", 3);
+			q += 3;
+			i++;
+			continue;
+		}
+		memcpy(q, p + i, len);
+		q += len;
+		i += len;
+	}
+	*q = '\0';
+	return out;
+}
+
+/*
+ * ASCII transliterations of U+00C0..U+00FF and U+0100..U+017F.  A letter
+ * stands for itself; 'A' is "ae", 'T' "th", 'S' "ss", 'I' "ij", 'O' "oe";
+ * ' ' is a separator (× and ÷).
+ */
+static const char latin1[] =
+    "aaaaaaAceeeeiiiidnooooo ouuuuyTS"
+    "aaaaaaAceeeeiiiidnooooo ouuuuyTy";
+static const char latin_ext_a[] =
+    "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiIIjjkkk"
+    "llllllllllnnnnnnnnnooooooOOrrrrrrsssssssstttttt"
+    "uuuuuuuuuuuuwwyyyzzzzzzs";
+
+static const char *
+translit(uint32_t cp)
+{
+	static const char *const multi[] = { "ae", "th", "ss", "ij", "oe" };
+	char c;
+
+	if (cp >= 0xc0 && cp <= 0xff)
+		c = latin1[cp - 0xc0];
+	else if (cp >= 0x100 && cp <= 0x17f)
+		c = latin_ext_a[cp - 0x100];
+	else
+		return NULL;
+	switch (c) {
+	case 'A': return multi[0];
+	case 'T': return multi[1];
+	case 'S': return multi[2];
+	case 'I': return multi[3];
+	case 'O': return multi[4];
+	case ' ': return NULL;
+	default: break;
+	}
+	/* Point into the table: a one-letter string needs its own storage. */
+	{
+		static const char letters[] = "a\0b\0c\0d\0e\0f\0g\0h\0i\0j\0k\0l\0m\0"
+		    "n\0o\0p\0q\0r\0s\0t\0u\0v\0w\0x\0y\0z";
+		return letters + 2 * (c - 'a');
+	}
+}
+
+size_t
+text_slugify(const char *s, char *out, size_t outlen)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0, len, o = 0, max;
+	int sep = 0;
+	uint32_t cp;
+	const char *t;
+
+	max = outlen - 1 < SLUG_MAX ? outlen - 1 : SLUG_MAX;
+	while (i < n && o < max) {
+		if ((len = utf8_decode(p + i, n - i, &cp)) == 0) {
+			len = 1;
+			cp = 0xfffd;
+		}
+		i += len;
+		if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9'))
+			t = NULL;
+		else if (cp >= 'A' && cp <= 'Z')
+			cp += 'a' - 'A', t = NULL;
+		else if (cp == '\'' || cp == 0x2019 || (cp >= 0x300 && cp <= 0x36f))
+			continue;	/* apostrophes, combining marks: dropped */
+		else if ((t = translit(cp)) == NULL) {
+			sep = 1;
+			continue;
+		}
+		if (sep && o > 0 && o + 1 < max)
+			out[o++] = '-';
+		sep = 0;
+		if (t == NULL)
+			out[o++] = (char)cp;
+		else
+			while (*t != '\0' && o < max)
+				out[o++] = *t++;
+	}
+	while (o > 0 && out[o - 1] == '-')
+		o--;
+	out[o] = '\0';
+	return o;
+}
+
+int
+text_is_slug(const char *s)
+{
+	size_t i;
+
+	if (s[0] == '\0' || s[0] == '-')
+		return 0;
+	for (i = 0; s[i] != '\0'; i++) {
+		if (i >= SLUG_MAX)
+			return 0;
+		if (s[i] == '-') {
+			if (s[i + 1] == '-' || s[i + 1] == '\0')
+				return 0;
+		} else if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9')))
+			return 0;
+	}
+	return 1;
+}
+
+int
+text_guid_norm(const char *s, char out[37])
+{
+	size_t i;
+
+	for (i = 0; i < 36; i++) {
+		char c = s[i];
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (c != '-')
+				return 0;
+			out[i] = c;
+			continue;
+		}
+		if (c >= 'A' && c <= 'F')
+			c += 'a' - 'A';
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+			return 0;
+		out[i] = c;
+	}
+	if (s[36] != '\0')
+		return 0;
+	out[36] = '\0';
+	return 1;
+}
+
+int
+text_casecmp(const char *a, const char *b)
+{
+	unsigned char ca, cb;
+
+	do {
+		ca = (unsigned char)*a++;
+		cb = (unsigned char)*b++;
+		if (ca >= 'A' && ca <= 'Z')
+			ca += 'a' - 'A';
+		if (cb >= 'A' && cb <= 'Z')
+			cb += 'a' - 'A';
+	} while (ca == cb && ca != '\0');
+	return (int)ca - (int)cb;
+}

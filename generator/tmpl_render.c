@@ -1,0 +1,329 @@
+/*
+ * tmpl_render.c — executes a compiled Mustache tree over cJSON data.
+ *
+ * Read-only over the compiled set: several threads may render at once.
+ * State per call: the context stack (innermost last), the stack of parent
+ * calls whose blocks override (outermost first: the first definition
+ * wins), and the indentation of standalone partials and blocks, which is
+ * put before every line of template text (never inside interpolated data).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "escape.h"
+#include "tmpl_int.h"
+
+struct render {
+	struct buf		*out;
+	const cJSON		*ctx[TMPL_MAX_RENDER_DEPTH];
+	size_t			 nctx;
+	const struct node	*parents[TMPL_MAX_RENDER_DEPTH];
+	size_t			 nparents;
+	char			 indent[4096];
+	size_t			 nindent;
+	int			 at_line_start;	/* the next output begins a line */
+	size_t			 depth;
+	char			*err;
+	size_t			 errlen;
+};
+
+static int render_nodes(struct render *, const struct node *, size_t);
+
+static int
+oom(struct render *r)
+{
+	snprintf(r->err, r->errlen, "output too large or out of memory (%zu bytes written)",
+	    r->out->len);
+	return -1;
+}
+
+/* Emits the pending indentation before the first byte of a line. */
+static int
+begin_output(struct render *r)
+{
+	if (r->at_line_start) {
+		r->at_line_start = 0;
+		if (r->nindent > 0 && buf_put(r->out, r->indent, r->nindent) != 0)
+			return oom(r);
+	}
+	return 0;
+}
+
+/* Template text: indentation after every newline. */
+static int
+emit_text(struct render *r, const char *s, size_t n)
+{
+	const char *end = s + n, *nl;
+	size_t k;
+
+	while (s < end) {
+		if (begin_output(r) != 0)
+			return -1;
+		nl = memchr(s, '\n', (size_t)(end - s));
+		k = nl ? (size_t)(nl - s) + 1 : (size_t)(end - s);
+		if (buf_put(r->out, s, k) != 0)
+			return oom(r);
+		if (nl != NULL)
+			r->at_line_start = 1;
+		s += k;
+	}
+	return 0;
+}
+
+static const cJSON *
+lookup_in(const cJSON *obj, const struct name_part *p)
+{
+	const cJSON *it;
+
+	if (obj == NULL || !cJSON_IsObject(obj))
+		return NULL;
+	/* cJSON's own lookup wants a NUL-terminated key; compare slices. */
+	for (it = obj->child; it != NULL; it = it->next)
+		if (it->string != NULL && strncmp(it->string, p->s, p->n) == 0 &&
+		    it->string[p->n] == '\0')
+			return it;
+	return NULL;
+}
+
+/*
+ * Resolves a (dotted) name: the first part against the context stack from
+ * the innermost outward, the rest inside what was found.
+ */
+static const cJSON *
+resolve(const struct render *r, const struct node *nd)
+{
+	const cJSON *v = NULL;
+	size_t i;
+
+	if (nd->path == NULL)
+		return r->nctx ? r->ctx[r->nctx - 1] : NULL;
+	for (i = r->nctx; i-- > 0;)
+		if ((v = lookup_in(r->ctx[i], &nd->path[0])) != NULL)
+			break;
+	for (i = 1; v != NULL && i < nd->npath; i++)
+		v = lookup_in(v, &nd->path[i]);
+	return v;
+}
+
+/* false, null, missing, "", [] are false; everything else is true. */
+static int
+truthy(const cJSON *v)
+{
+	if (v == NULL || cJSON_IsFalse(v) || cJSON_IsNull(v) || cJSON_IsInvalid(v))
+		return 0;
+	if (cJSON_IsString(v))
+		return v->valuestring != NULL && v->valuestring[0] != '\0';
+	if (cJSON_IsArray(v))
+		return v->child != NULL;
+	return 1;
+}
+
+static int
+emit_value(struct render *r, const cJSON *v, int escape)
+{
+	char num[64];
+	const char *s = NULL;
+	size_t n;
+	int rc;
+
+	if (v == NULL || cJSON_IsNull(v))
+		return 0;
+	if (cJSON_IsString(v))
+		s = v->valuestring ? v->valuestring : "";
+	else if (cJSON_IsNumber(v)) {
+		double d = v->valuedouble;
+		if (isfinite(d) && d == floor(d) && fabs(d) < 9007199254740992.0)
+			snprintf(num, sizeof(num), "%.0f", d);
+		else {
+			/* the shortest form that reads back as the same double */
+			snprintf(num, sizeof(num), "%.15g", d);
+			if (strtod(num, NULL) != d)
+				snprintf(num, sizeof(num), "%.17g", d);
+		}
+		s = num;
+	} else if (cJSON_IsTrue(v))
+		s = "true";
+	else if (cJSON_IsFalse(v))
+		s = "false";
+	else
+		return 0;	/* objects and arrays print nothing */
+	n = strlen(s);
+	if (n == 0)
+		return 0;
+	if (begin_output(r) != 0)
+		return -1;
+	rc = escape ? esc_html(r->out, s, n) : buf_put(r->out, s, n);
+	return rc == 0 ? 0 : oom(r);
+}
+
+static int
+push_ctx(struct render *r, const cJSON *v)
+{
+	if (r->nctx >= TMPL_MAX_RENDER_DEPTH) {
+		snprintf(r->err, r->errlen, "data nested too deeply for the template "
+		    "(the limit is %d levels)", TMPL_MAX_RENDER_DEPTH);
+		return -1;
+	}
+	r->ctx[r->nctx++] = v;
+	return 0;
+}
+
+static int
+section(struct render *r, const struct node *nd)
+{
+	const cJSON *v = resolve(r, nd), *it;
+	int rc = 0;
+
+	if (nd->type == N_INVERTED)
+		return truthy(v) ? 0 : render_nodes(r, nd->kids, nd->nkids);
+	if (!truthy(v))
+		return 0;
+	if (cJSON_IsArray(v)) {
+		for (it = v->child; it != NULL && rc == 0; it = it->next) {
+			if (push_ctx(r, it) != 0)
+				return -1;
+			rc = render_nodes(r, nd->kids, nd->nkids);
+			r->nctx--;
+		}
+		return rc;
+	}
+	if (push_ctx(r, v) != 0)
+		return -1;
+	rc = render_nodes(r, nd->kids, nd->nkids);
+	r->nctx--;
+	return rc;
+}
+
+/* Renders nodes with extra indentation for their lines. */
+static int
+indented(struct render *r, const char *ind, size_t nind, const struct node *kids, size_t nkids)
+{
+	size_t saved = r->nindent;
+	int rc;
+
+	if (nind > sizeof(r->indent) - r->nindent) {
+		snprintf(r->err, r->errlen, "indentation deeper than %zu bytes", sizeof(r->indent));
+		return -1;
+	}
+	if (nind > 0)
+		memcpy(r->indent + r->nindent, ind, nind);
+	r->nindent += nind;
+	rc = render_nodes(r, kids, nkids);
+	r->nindent = saved;
+	return rc;
+}
+
+/* The content for block nd: the outermost parent call's override, else its own. */
+static int
+block(struct render *r, const struct node *nd)
+{
+	const struct node *use = nd;
+	size_t i, k, before = r->out->len;
+
+	for (i = 0; i < r->nparents && use == nd; i++)
+		for (k = 0; k < r->parents[i]->nkids; k++) {
+			const struct node *b = &r->parents[i]->kids[k];
+			if (b->n == nd->n && memcmp(b->s, nd->s, nd->n) == 0) {
+				use = b;
+				break;
+			}
+		}
+	if (indented(r, nd->indent, nd->nindent, use->kids, use->nkids) != 0)
+		return -1;
+	/* Open and close on one standalone line: the line keeps its newline
+	 * unless what was put there already ends one. */
+	if (nd->neol > 0 && r->out->len > before && r->out->data[r->out->len - 1] != '\n')
+		return emit_text(r, nd->eol, nd->neol);
+	return 0;
+}
+
+static int
+include(struct render *r, const struct node *nd)
+{
+	const struct tmpl *t = nd->target;
+	int rc;
+
+	if (t == NULL)
+		return 0;	/* a missing partial renders as nothing */
+	if (nd->type == N_PARENT) {
+		if (r->nparents >= TMPL_MAX_RENDER_DEPTH)
+			goto deep;
+		r->parents[r->nparents++] = nd;
+	}
+	rc = indented(r, nd->indent, nd->nindent, t->root.kids, t->root.nkids);
+	if (nd->type == N_PARENT)
+		r->nparents--;
+	return rc;
+deep:
+	snprintf(r->err, r->errlen, "partials nested deeper than %d levels "
+	    "(a partial that includes itself without end?)", TMPL_MAX_RENDER_DEPTH);
+	return -1;
+}
+
+static int
+render_nodes(struct render *r, const struct node *nodes, size_t n)
+{
+	const struct node *nd;
+	size_t i;
+	int rc = 0;
+
+	if (++r->depth > TMPL_MAX_RENDER_DEPTH) {
+		snprintf(r->err, r->errlen, "templates nested deeper than %d levels "
+		    "(a partial that includes itself without end?)", TMPL_MAX_RENDER_DEPTH);
+		return -1;
+	}
+	for (i = 0; i < n && rc == 0; i++) {
+		nd = &nodes[i];
+		switch (nd->type) {
+		case N_TEXT:
+			rc = emit_text(r, nd->s, nd->n);
+			break;
+		case N_VAR:
+		case N_RAW:
+			rc = emit_value(r, resolve(r, nd), nd->type == N_VAR);
+			break;
+		case N_SECTION:
+		case N_INVERTED:
+			rc = section(r, nd);
+			break;
+		case N_BLOCK:
+			rc = block(r, nd);
+			break;
+		case N_PARTIAL:
+		case N_PARENT:
+			rc = include(r, nd);
+			break;
+		}
+	}
+	r->depth--;
+	return rc;
+}
+
+int
+tmpl_render(const struct tmpl *t, const cJSON *data, struct buf *out, char *err, size_t errlen)
+{
+	struct render *r;
+	int rc;
+
+	/* The state is a few KiB: keep it off small thread stacks. */
+	if ((r = calloc(1, sizeof(*r))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	err[0] = '\0';
+	r->out = out;
+	r->err = err;
+	r->errlen = errlen;
+	r->at_line_start = 1;
+	r->ctx[r->nctx++] = data;
+	rc = render_nodes(r, t->root.kids, t->root.nkids);
+	if (rc != 0 && err[0] != '\0' && strncmp(err, t->path, strlen(t->path)) != 0) {
+		char msg[512];
+		snprintf(msg, sizeof(msg), "%s: %s", t->path, err);
+		snprintf(err, errlen, "%s", msg);
+	}
+	free(r);
+	return rc;
+}

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# site_build.sh — `onlygen build` on the small fixture catalog
+# (tests/fixtures/site: hostile titles, series, categories, tags):
+# golden outputs, well-formed HTML, valid XML, links, access.db, then the
+# incremental guarantees (a second build writes nothing; a title change
+# rewrites exactly the files that show that title; a removed video's page
+# goes), a user theme override, url_style "html", and a failing build that
+# leaves the published site untouched.
+. "$(dirname "$0")/../site/site_lib.sh"
+
+GEN="$BINDIR/onlygen"
+GOLDEN="$FIXTURE/golden"
+STATE="$TMP/state" OUT="$TMP/site" CONTENT="$TMP/content"
+cp -r "$FIXTURE/content" "$CONTENT"
+HOSTILE_GUID=bdd640fb-0667-4ad1-9c80-317fa3b1799d	# public, title </script><img ...>
+VIP_GUID=23b8c1e9-3924-46de-beb1-3b9046685257
+
+build() { "$GEN" build --offline --state "$STATE" --content "$CONTENT" --out "$OUT" "$@"; }
+# inode and path of every file: a rename-published file gets a new inode
+snapshot() { (cd "$OUT" && find . -type f -printf '%i %P\n' | sort -k2); }
+field() { grep -o "[0-9]* $1" | cut -d' ' -f1; }
+
+mkcatalog "$STATE" "$FIXTURE/catalog/videos-page-1.json" || { notok "catalog.db from the fixture"; exit 1; }
+
+# --- first build -----------------------------------------------------------
+out=$(build 2>&1); rc=$?
+echo "# $out"
+check "first build exits 0" [ "$rc" -eq 0 ]
+check "first build writes every file" [ "$(echo "$out" | field written)" = "$(echo "$out" | sed -n 's/^onlygen build: \([0-9]*\) files.*/\1/p')" ]
+
+# golden files (UPDATE_GOLDEN=1 refreshes them after a deliberate change)
+golden_files="index.html v/$HOSTILE_GUID/index.html v/$VIP_GUID/index.html c/raw/index.html
+c/raw/page/2/index.html s/tokyo-nights/index.html sitemap.xml feed.xml robots.txt search.json 404.html"
+for f in $golden_files; do
+	g="$GOLDEN/$(echo "$f" | tr / _)"
+	if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then mkdir -p "$GOLDEN"; cp "$OUT/$f" "$g"; fi
+	if diff -u "$g" "$OUT/$f" >"$TMP/diff" 2>&1; then ok "golden $f"
+	else notok "golden $f (UPDATE_GOLDEN=1 after a deliberate change)"; head -40 "$TMP/diff"; fi
+done
+
+mapfile -t pages < <(find "$OUT" -name '*.html' -not -path '*/.*')
+check "HTML well-formed (${#pages[@]} pages)" python3 tests/site/htmlcheck.py "${pages[@]}"
+check "sitemap.xml and feed.xml are valid XML" xmllint --noout "$OUT/sitemap.xml" "$OUT/feed.xml"
+check "search.json is valid JSON" python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$OUT/search.json"
+check "every internal link and asset resolves" python3 tests/site/linkcheck.py "$OUT"
+check "no staging directory left" [ ! -e "$OUT/.onlygen-staging" ]
+check "hls.js copied as a hashed asset" bash -c "ls '$OUT'/assets/hls.*.js >/dev/null && cmp -s '$OUT'/assets/hls.*.js node_modules/hls.js/dist/hls.min.js"
+check "hls.js referenced only from watch pages" bash -c "! grep -l 'assets/hls\.' -r '$OUT' --include=*.html | grep -v '/v/'"
+check "home page does not load watch.js or hls.js" bash -c "! grep -E 'watch\.[0-9a-f]+\.js|hls\.[0-9a-f]+\.js' '$OUT/index.html'"
+check "hostile title never appears unescaped in HTML" bash -c "! grep -rF '<img src=x onerror' '$OUT' --include=*.html"
+check "hostile title escaped inside JSON-LD" grep -qF '\u003c/script\u003e\u003cimg src=x' "$OUT/v/$HOSTILE_GUID/index.html"
+check "hostile title escaped in the feed" grep -qF '&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;' "$OUT/feed.xml"
+check "paid video carries paywall markup" grep -qF '"isAccessibleForFree":false,"hasPart"' "$OUT/v/$VIP_GUID/index.html"
+check "vip watch page has the code form" grep -q 'id="code-form"' "$OUT/v/$VIP_GUID/index.html"
+check "public watch page has no code form" bash -c "! grep -q 'id=\"code-form\"' '$OUT/v/$HOSTILE_GUID/index.html'"
+check "invalid category colour is dropped" bash -c "! grep -rq 'background:url' '$OUT'"
+
+# access.db: the verifier's table
+rows=$(sqlite3 "$STATE/access.db" "SELECT count(*) FROM videos; SELECT access FROM videos WHERE guid='$VIP_GUID'; SELECT cdn_host FROM videos LIMIT 1; PRAGMA user_version;" | tr '\n' ' ')
+check "access.db lists every video with its level and host ($rows)" [ "$rows" = "14 vip vz-test-1.b-cdn.net 1 " ]
+
+# --- second build: nothing changes ------------------------------------------
+before=$(snapshot)
+out=$(build 2>&1)
+echo "# $out"
+check "rebuild renders nothing" [ "$(echo "$out" | field rendered)" = 0 ]
+check "rebuild writes nothing" [ "$(echo "$out" | field written)" = 0 ]
+check "rebuild leaves every file in place" [ "$before" = "$(snapshot)" ]
+check "rebuild leaves access.db alone" bash -c "echo '$out' | grep -q 'access.db unchanged'"
+
+# --- one title changes --------------------------------------------------------
+MARK="Renamed-Marker-7731"
+python3 - "$CONTENT/videos/all.json" "$VIP_GUID" "$MARK" <<'PY'
+import json, sys
+p, g, t = sys.argv[1:]
+d = json.load(open(p)); d["videos"][g]["title"] = t; json.dump(d, open(p, "w"))
+PY
+before=$(snapshot)
+out=$(build 2>&1)
+echo "# $out"
+after=$(snapshot)
+changed=$(join -1 2 -2 2 <(echo "$before") <(echo "$after") | awk '$2 != $3 {print $1}' | sort)
+showing=$(cd "$OUT" && grep -rlF "$MARK" . | sed 's|^\./||' | sort)
+check "title change rewrites exactly the files that show the title ($(echo "$changed" | wc -l) files)" [ "$changed" = "$showing" ]
+check "title change renders only those files" [ "$(echo "$out" | field rendered)" = "$(echo "$showing" | wc -l)" ]
+check "title change does not rewrite unrelated watch pages" [ "$(echo "$showing" | grep -c '^v/')" -lt 14 ]
+
+# --- a video disappears -------------------------------------------------------
+python3 - "$FIXTURE/catalog/videos-page-1.json" "$TMP/page.json" "$HOSTILE_GUID" <<'PY'
+import json, sys
+src, dst, g = sys.argv[1:]
+d = json.load(open(src)); d["items"] = [i for i in d["items"] if i["guid"] != g]; d["totalItems"] = len(d["items"])
+json.dump(d, open(dst, "w"))
+PY
+mkcatalog "$STATE" "$TMP/page.json"
+out=$(build 2>&1)
+echo "# $out"
+check "removed video's page is gone" [ ! -e "$OUT/v/$HOSTILE_GUID" ]
+check "removal counted" [ "$(echo "$out" | field removed)" -ge 1 ]
+check "nothing links to the removed video" bash -c "! grep -rqF '$HOSTILE_GUID' '$OUT'"
+check "links still resolve after the removal" python3 tests/site/linkcheck.py "$OUT"
+check "access.db drops the removed video" [ "$(sqlite3 "$STATE/access.db" "SELECT count(*) FROM videos WHERE guid='$HOSTILE_GUID'")" = 0 ]
+
+# --- a failing build leaves the site untouched -------------------------------
+mkdir -p "$TMP/broken/partials"
+printf '{{#unclosed}}\n' >"$TMP/broken/partials/card.mustache"
+before=$(snapshot)
+sum_before=$(cd "$OUT" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
+err=$(build --theme "$TMP/broken" 2>&1); rc=$?
+check "broken theme fails the build with exit 1" [ "$rc" -eq 1 ]
+last=$(echo "$err" | grep -v warning | head -1)
+check "the error names the template ($last)" bash -c "echo \"\$1\" | grep -q 'partials/card'" _ "$last"
+check "failed build leaves every published file as it was" [ "$before" = "$(snapshot)" ]
+check "failed build leaves every byte as it was" [ "$sum_before" = "$(cd "$OUT" && find . -type f -print0 | sort -z | xargs -0 sha256sum)" ]
+
+# --- a user theme overrides one file ----------------------------------------
+mkdir -p "$TMP/mytheme/partials"
+printf '<span class="badge my-badge">{{access_label}}</span>' >"$TMP/mytheme/partials/badge.mustache"
+out=$(build --theme "$TMP/mytheme" 2>&1)
+check "user theme overrides a partial" grep -q 'class="badge my-badge"' "$OUT/index.html"
+check "user theme keeps the default theme's other files" grep -q 'class="card-title"' "$OUT/index.html"
+out=$(build 2>&1)
+check "back to the default theme" bash -c "! grep -q 'my-badge' '$OUT/index.html'"
+
+# --- url_style "html" ---------------------------------------------------------
+python3 - "$CONTENT/site.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); d["url_style"] = "html"; json.dump(d, open(sys.argv[1], "w"))
+PY
+out=$(build 2>&1)
+check "url_style html writes /v/<guid>.html" [ -f "$OUT/v/$VIP_GUID.html" ]
+check "url_style html removes the directory pages" [ ! -e "$OUT/v/$VIP_GUID/index.html" ]
+check "url_style html links end in .html" grep -qF "href=\"/v/$VIP_GUID.html\"" "$OUT/index.html"
+check "url_style html: links resolve" python3 tests/site/linkcheck.py "$OUT"
+
+exit $((FAILS > 0))

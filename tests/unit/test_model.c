@@ -1,0 +1,254 @@
+/*
+ * test_model.c — model_load(): catalog.db (written by catalog_write from
+ * the shared sample page) merged with a content/ directory.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "catalog_fixture.h"
+#include "model.h"
+
+#define TOM	"3f6c2a1e-9b8d-4c7e-a5f4-1d2e3c4b5a69"
+#define CAFE	"9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
+#define ROUGH	"5b2f1c3d-7e8a-4b9c-8d0e-1f2a3b4c5d6e"
+#define SHORT	"d9d9ab1f-fc9f-4488-9c26-4ffc653c0024"
+#define LIVE	"eb1c4f77-0cda-46be-b47d-1118ad7c2ffe"
+
+static const char site_json[] =
+    "{ \"title\": \"Matt <Only>\", \"base_url\": \"https://example.com/\",\n"
+    "  \"language\": \"fr\", \"cdn_host\": \"vz-test-1.b-cdn.net\",\n"
+    "  \"url_style\": \"html\", \"page_size\": 24,\n"
+    "  \"defaults\": { \"access\": \"vip\" },\n"
+    "  \"categories\": [\n"
+    "    { \"slug\": \"solo\", \"name\": \"SOLO\", \"order\": 5 },\n"
+    "    { \"slug\": \"raw\", \"name\": \"RAW\", \"colour\": \"#e50914\", \"order\": 1 },\n"
+    "    { \"slug\": \"art\", \"name\": \"ART\", \"order\": 2, \"icon\": \"✦\" } ],\n"
+    "  \"series\": { \"tokyo-nights\": { \"title\": \"Tokyo Nights\" } },\n"
+    "  \"tags\": { \"tokyo\": { \"name\": \"Tōkyō\" } } }\n";
+
+static const char cafe_json[] =
+    "{ \"categories\": [\"ART\", \"raw\"], \"tags\": [\"Night Life\", \"tokyo\", \"東京\"],\n"
+    "  \"series\": { \"slug\": \"tokyo-nights\", \"season\": 1, \"episode\": 2 },\n"
+    "  \"access\": \"public\", \"featured\": true, \"title\": \"Override <b>\" }\n";
+
+static const char group_json[] =
+    "{ \"videos\": {\n"
+    "  \"" SHORT "\": { \"hidden\": true },\n"
+    "  \"" LIVE "\": { \"access\": \"ppv\", \"tags\": [], \"series\": \"q-and-a\" } } }\n";
+
+static void
+make_catalog(const char *db)
+{
+	struct bunny_video v[8];
+	struct bunny_collection cols[2] = {
+		{ "c7d1a9e2-4b3f-4e8a-9d6c-2f1e0b9a8c7d", (char *)"art" },
+		{ "a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d", (char *)"Lives" },
+	};
+	struct catalog_counts counts;
+	char digest[65], err[512];
+	size_t n, i;
+
+	n = fixture_sample_videos(v, 8);
+	if (catalog_write(db, v, n, cols, 2, "", &counts, digest, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s\n", err);
+		exit(1);
+	}
+	for (i = 0; i < n; i++)
+		bunny_video_free(&v[i]);
+}
+
+static const struct video *
+find(const struct model *m, const char *guid)
+{
+	size_t i;
+
+	for (i = 0; i < m->nvideos; i++)
+		if (strcmp(m->videos[i].guid, guid) == 0)
+			return &m->videos[i];
+	return NULL;
+}
+
+static void
+test_merge(const char *dir, const char *db)
+{
+	struct model m;
+	const struct video *v;
+	char err[512], digest[65];
+	int exists;
+
+	CHECK(model_load(&m, db, dir, 1, err, sizeof(err)) == 0, "model_load succeeds (%s)", err);
+	CHECK_STR(m.site.title, "Matt <Only>", "site title kept raw");
+	CHECK_STR(m.site.base_url, "https://example.com", "base_url without trailing slash");
+	CHECK_STR(m.site.language, "fr", "language");
+	CHECK_STR(m.site.theme, "default", "theme defaults to default");
+	CHECK(m.site.html_urls == 1 && m.site.page_size == 24, "url_style html, page_size 24");
+	CHECK(m.site.default_access == ACCESS_VIP, "default access vip");
+	CHECK(m.ncategories == 3, "three categories");
+	CHECK_STR(m.categories[0].slug, "raw", "categories sorted by order: raw first");
+	CHECK_STR(m.categories[1].slug, "art", "then art");
+	CHECK_STR(m.categories[2].slug, "solo", "then solo");
+	CHECK_STR(m.categories[0].colour, "#e50914", "colour");
+	CHECK_STR(m.categories[2].icon, "", "absent icon is \"\"");
+	CHECK(m.nvideos == 3, "4 Finished videos, one hidden: 3 published (got %zu)", m.nvideos);
+	CHECK(find(&m, ROUGH) == NULL, "status 3 (Transcoding) is not published");
+	CHECK(find(&m, SHORT) == NULL, "hidden video is not published");
+	CHECK(m.nvideos == 3 && strcmp(m.videos[0].guid, TOM) == 0 &&
+	    strcmp(m.videos[1].guid, CAFE) == 0 && strcmp(m.videos[2].guid, LIVE) == 0,
+	    "newest first");
+	CHECK(catalog_meta_get(db, "digest", digest, sizeof(digest), &exists, err,
+	    sizeof(err)) == 0 && strcmp(digest, m.digest) == 0, "digest from the catalog");
+	CHECK(strlen(m.digest) == 64, "digest is 64 hex digits");
+
+	if ((v = find(&m, TOM)) != NULL) {
+		CHECK_STR(v->title, "Tom & Jerry's <Best> \"Chase\" Scenes", "title raw");
+		CHECK(v->access == ACCESS_VIP, "no entry: default access");
+		CHECK(v->ncategories == 1 && v->categories[0] == 1,
+		    "no entry: category from the collection name (art)");
+		CHECK(v->ntags == 3, "no entry: tags from metaTags keywords (%zu)", v->ntags);
+		if (v->ntags == 3) {
+			CHECK_STR(m.tags[v->tags[0]].slug, "cartoon", "keyword tag cartoon");
+			CHECK_STR(m.tags[v->tags[2]].slug, "comedy", "keyword tag comedy");
+		}
+		CHECK(v->ncaptions == 2, "two captions");
+		if (v->ncaptions == 2) {
+			CHECK_STR(v->captions[0].srclang, "en", "caption order kept");
+			CHECK_STR(v->captions[1].label, "Deutsch", "caption label");
+		}
+		CHECK(v->nchapters == 3 && v->chapters[1].start == 95 && v->chapters[1].end == 410,
+		    "chapters");
+		CHECK(v->length == 754 && v->width == 1920 && v->height == 1080 &&
+		    v->views == 15342, "numbers");
+		CHECK(v->uploaded == 1762194161, "dateUploaded as UTC seconds (%lld)",
+		    (long long)v->uploaded);
+		CHECK_STR(v->cdn_host, "vz-test-1.b-cdn.net", "cdn host from site.json");
+		CHECK_STR(v->thumbnail, "thumbnail.jpg", "thumbnail");
+		CHECK(v->series == -1 && !v->featured, "no series, not featured");
+	} else
+		CHECK(0, "video " TOM " published");
+
+	if ((v = find(&m, CAFE)) != NULL) {
+		CHECK_STR(v->title, "Override <b>", "title override");
+		CHECK(strstr(v->description, "Tōkyō") != NULL, "description from Bunny");
+		CHECK(v->access == ACCESS_PUBLIC && v->featured, "access and featured from entry");
+		CHECK(v->ncategories == 2 && v->categories[0] == 1 && v->categories[1] == 0,
+		    "categories by name and slug, case-insensitive, in entry order");
+		CHECK(v->ntags == 3, "three tags");
+		CHECK(v->series >= 0 && strcmp(m.series[v->series].title, "Tokyo Nights") == 0 &&
+		    v->season == 1 && v->episode == 2, "series, season, episode");
+		CHECK_STR(v->thumbnail, "thumbnail_2.jpg", "thumbnail file name");
+	} else
+		CHECK(0, "video " CAFE " published");
+
+	if ((v = find(&m, LIVE)) != NULL) {
+		CHECK(v->access == ACCESS_PPV, "group file entry: ppv");
+		CHECK(v->ntags == 0, "an empty tags list overrides metaTags");
+		CHECK(v->ncategories == 0, "collection named like no category: none");
+		CHECK(v->series >= 0 && strcmp(m.series[v->series].slug, "q-and-a") == 0 &&
+		    strcmp(m.series[v->series].title, "q and a") == 0,
+		    "series not in site.json: title from the slug");
+	} else
+		CHECK(0, "video " LIVE " published");
+
+	/* Tags: sorted by slug, names from site.json, the text, or the slug. */
+	CHECK(m.ntags == 6, "6 distinct tags (%zu)", m.ntags);
+	if (m.ntags == 6) {
+		CHECK_STR(m.tags[0].slug, "cartoon", "tags sorted: cartoon");
+		CHECK_STR(m.tags[3].slug, "night-life", "free-text tag slugified");
+		CHECK_STR(m.tags[3].name, "Night Life", "free-text tag keeps its text as name");
+		CHECK(strncmp(m.tags[4].slug, "tag-", 4) == 0, "non-ASCII tag gets a hash slug");
+		CHECK_STR(m.tags[4].name, "東京", "non-ASCII tag keeps its name");
+		CHECK_STR(m.tags[5].slug, "tokyo", "slug reference");
+		CHECK_STR(m.tags[5].name, "Tōkyō", "site.json tag name");
+	}
+	model_free(&m);
+	model_free(&m);	/* accepts a zeroed model */
+
+	setenv("BUNNY_CDN_HOSTNAME", "127.0.0.1:9999", 1);
+	CHECK(model_load(&m, db, dir, 1, err, sizeof(err)) == 0 &&
+	    strcmp(m.site.cdn_host, "127.0.0.1:9999") == 0 && m.nvideos > 0 &&
+	    strcmp(m.videos[0].cdn_host, "127.0.0.1:9999") == 0,
+	    "BUNNY_CDN_HOSTNAME overrides cdn_host");
+	unsetenv("BUNNY_CDN_HOSTNAME");
+	model_free(&m);
+}
+
+/* Writes content/videos/bad.json with text and expects model_load to fail with want. */
+static void
+expect_error(const char *dir, const char *db, const char *text, const char *want,
+    const char *what)
+{
+	struct model m;
+	char err[512], path[1024];
+
+	fixture_write(dir, "videos/bad.json", text);
+	CHECK(model_load(&m, db, dir, 1, err, sizeof(err)) == -1 && strstr(err, want) != NULL &&
+	    strstr(err, "bad.json") != NULL, "%s (%s)", what, err);
+	CHECK(m.nvideos == 0 && m.videos == NULL, "nothing loaded after an error");
+	snprintf(path, sizeof(path), "%s/videos/bad.json", dir);
+	unlink(path);
+}
+
+static void
+test_errors(const char *dir, const char *db)
+{
+	struct model m;
+	char err[512];
+
+	expect_error(dir, db, "{ \"videos\": { \"" TOM "\": { \"categories\": [\"nope\"] } } }",
+	    "unknown category \"nope\"", "unknown category is an error");
+	expect_error(dir, db, "{ \"videos\": { \"" TOM "\": { \"access\": \"free\" } } }",
+	    "\"access\" must be", "bad access level is an error");
+	expect_error(dir, db, "{ \"videos\": { \"" TOM "\": { \"tags\": \"a,b\" } } }",
+	    "must be an array of strings", "wrong type is an error");
+	expect_error(dir, db, "{ \"videos\": { \"" TOM "\": { \"featured\": 1 } } }",
+	    "true or false", "featured must be a boolean");
+	expect_error(dir, db, "{ \"videos\": {\n  \"" TOM "\": { \"tags\": [\"a\",] } } }",
+	    "bad.json:2:", "syntax error gives FILE:LINE:COL");
+	expect_error(dir, db, "{ \"videos\": { \"" CAFE "\": {} } }",
+	    "another entry", "two entries for one GUID is an error");
+
+	CHECK(model_load(&m, "/nonexistent/catalog.db", dir, 1, err, sizeof(err)) == -1 &&
+	    strstr(err, "onlygen pull") != NULL, "no catalog: says to pull (%s)", err);
+	fixture_write(dir, "site.json", "{ \"title\": 5 }");
+	CHECK(model_load(&m, db, dir, 1, err, sizeof(err)) == -1 &&
+	    strstr(err, "site.json: \"title\" must be a string") != NULL,
+	    "site.json wrong type (%s)", err);
+	fixture_write(dir, "site.json", "{ \"categories\": [ { \"slug\": \"Bad Slug\" } ] }");
+	CHECK(model_load(&m, db, dir, 1, err, sizeof(err)) == -1 &&
+	    strstr(err, "must be lower-case") != NULL, "bad category slug (%s)", err);
+	fixture_write(dir, "site.json", "{ \"defaults\": { \"access\": \"all\" } }");
+	CHECK(model_load(&m, db, dir, 1, err, sizeof(err)) == -1 &&
+	    strstr(err, "defaults") != NULL, "bad default access (%s)", err);
+
+	/* Defaults when site.json names no categories and no access. */
+	fixture_write(dir, "site.json", "{ \"title\": \"t\", \"surprise\": 1 }");
+	CHECK(model_load(&m, db, dir, 1, err, sizeof(err)) == 0 && m.ncategories == 5 &&
+	    strcmp(m.categories[0].name, "RAW") == 0 && strcmp(m.categories[4].slug, "solo") == 0 &&
+	    m.site.default_access == ACCESS_VIP && m.site.page_size == 48,
+	    "default categories RAW..SOLO, access vip, page size 48 (%s)", err);
+	model_free(&m);
+}
+
+int
+main(void)
+{
+	char dir[512], db[600];
+
+	CHECK(access_level_parse("ppv", &(enum access_level){ 0 }) == 0 &&
+	    access_level_parse("VIP", &(enum access_level){ 0 }) == -1 &&
+	    access_level_parse(NULL, &(enum access_level){ 0 }) == -1, "access_level_parse");
+	CHECK_STR(access_level_name(ACCESS_PPV), "ppv", "access_level_name");
+
+	fixture_tmpdir(dir, sizeof(dir), "test_model");
+	snprintf(db, sizeof(db), "%s/catalog.db", dir);
+	make_catalog(db);
+	fixture_write(dir, "site.json", site_json);
+	fixture_mkdir(dir, "videos");
+	fixture_write(dir, "videos/" CAFE ".json", cafe_json);
+	fixture_write(dir, "videos/group.json", group_json);
+	test_merge(dir, db);
+	test_errors(dir, db);
+	return check_report();
+}

@@ -1,0 +1,111 @@
+/* site.js: progressive enhancement for browse pages.  Everything works
+ * without it: rows scroll natively, cards are plain links. */
+(function () {
+  'use strict';
+  var reduce = window.matchMedia('(prefers-reduced-motion: reduce)');
+  var finePointer = window.matchMedia('(hover: hover) and (pointer: fine)');
+
+  /* Row arrows: page by most of the visible width; disabled at the ends. */
+  function setupRow(row) {
+    var track = row.querySelector('.row-track');
+    var arrows = row.querySelector('.row-arrows');
+    if (!track || !arrows) return;
+    var prev = arrows.querySelector('[data-dir="-1"]');
+    var next = arrows.querySelector('[data-dir="1"]');
+    function update() {
+      var max = track.scrollWidth - track.clientWidth - 2;
+      prev.setAttribute('aria-disabled', track.scrollLeft <= 2 ? 'true' : 'false');
+      next.setAttribute('aria-disabled', track.scrollLeft >= max ? 'true' : 'false');
+    }
+    arrows.addEventListener('click', function (e) {
+      var b = e.target.closest('button[data-dir]');
+      if (!b || b.getAttribute('aria-disabled') === 'true') return;
+      var dir = Number(b.getAttribute('data-dir'));
+      track.scrollBy({ left: dir * track.clientWidth * 0.85, behavior: reduce.matches ? 'auto' : 'smooth' });
+    });
+    track.addEventListener('scroll', update, { passive: true });
+    window.addEventListener('resize', update);
+    arrows.hidden = false;
+    update();
+    /* Left/Right move between cards of a row. */
+    track.addEventListener('keydown', function (e) {
+      if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+      var li = e.target.closest('li');
+      if (!li) return;
+      var to = e.key === 'ArrowLeft' ? li.previousElementSibling : li.nextElementSibling;
+      var link = to && to.querySelector('a');
+      if (link) { e.preventDefault(); link.focus(); }
+    });
+  }
+
+  /* Delayed hover/focus preview (Bunny preview.webp): fine pointers only,
+   * never under reduced motion, never preloaded. */
+  function setupPreview(root) {
+    var timer = null;
+    function start(link) {
+      if (reduce.matches || !finePointer.matches) return;
+      var img = link.querySelector('.thumb img');
+      var src = link.getAttribute('data-preview');
+      if (!img || !src) return;
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        if (!img.dataset.still) img.dataset.still = img.src;
+        img.onerror = function () { stop(link); };
+        img.src = src;
+      }, 400);
+    }
+    function stop(link) {
+      clearTimeout(timer);
+      var img = link.querySelector('.thumb img');
+      if (img && img.dataset.still) { img.onerror = null; img.src = img.dataset.still; delete img.dataset.still; }
+    }
+    root.addEventListener('pointerover', function (e) { var a = e.target.closest('.card-link'); if (a && !a.contains(e.relatedTarget)) start(a); });
+    root.addEventListener('pointerout', function (e) { var a = e.target.closest('.card-link'); if (a && !a.contains(e.relatedTarget)) stop(a); });
+    root.addEventListener('focusin', function (e) { var a = e.target.closest('.card-link'); if (a) start(a); });
+    root.addEventListener('focusout', function (e) { var a = e.target.closest('.card-link'); if (a) stop(a); });
+  }
+
+  /* Resume positions saved by watch.js: progress bars and "Continue watching". */
+  function progress() {
+    try { return JSON.parse(localStorage.getItem('om:progress') || '{}') || {}; } catch (e) { return {}; }
+  }
+  function showProgress() {
+    var p = progress();
+    document.querySelectorAll('.card[data-guid]').forEach(function (card) {
+      var e = p[card.getAttribute('data-guid')];
+      var bar = card.querySelector('.progress');
+      if (!e || !bar || !(e.d > 0)) return;
+      bar.firstElementChild.style.width = Math.min(100, Math.round(100 * e.t / e.d)) + '%';
+      bar.hidden = false;
+    });
+    var row = document.getElementById('continue');
+    if (!row) return;
+    var list = Object.keys(p).map(function (g) { p[g].g = g; return p[g]; })
+      .filter(function (e) { return e.url && e.d > 0 && e.t > 10 && e.t < 0.95 * e.d; })
+      .sort(function (a, b) { return (b.at || 0) - (a.at || 0); }).slice(0, 24);
+    if (!list.length) return;
+    var track = row.querySelector('.row-track');
+    list.forEach(function (e) {
+      var li = document.createElement('li'); li.className = 'card';
+      var a = document.createElement('a'); a.className = 'card-link';
+      if (/^\/[a-z0-9\/.-]*$/.test(e.url)) a.href = e.url;
+      var th = document.createElement('span'); th.className = 'thumb';
+      var img = document.createElement('img'); img.alt = ''; img.width = 320; img.height = 180; img.loading = 'lazy';
+      if (/^https?:\/\//.test(e.thumb || '')) img.src = e.thumb;
+      var bar = document.createElement('span'); bar.className = 'progress';
+      var fill = document.createElement('span'); fill.style.width = Math.round(100 * e.t / e.d) + '%';
+      bar.appendChild(fill); th.appendChild(img); th.appendChild(bar);
+      var t = document.createElement('span'); t.className = 'card-title'; t.textContent = e.title || '';
+      a.appendChild(th); a.appendChild(t); li.appendChild(a); track.appendChild(li);
+    });
+    row.hidden = false;
+  }
+
+  function init() {
+    document.querySelectorAll('[data-row]').forEach(setupRow);
+    setupPreview(document);
+    showProgress();
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
+  else init();
+})();

@@ -1,0 +1,331 @@
+/* watch.js: code entry and playback on watch pages (and the code page).
+ * The verifier is same-origin under /api/; its cookie is HttpOnly, so this
+ * script never sees it and never decides a video's level: it only asks
+ * /api/play/<guid> for a signed URL and plays what it gets.
+ * hls.js is loaded only when playback starts on a browser without native
+ * HLS. */
+(function () {
+  'use strict';
+  var $ = function (id) { return document.getElementById(id); };
+  var watch = $('watch');
+  var video = $('video');
+  var msg = $('player-msg');
+  var form = $('code-form');
+  var codeMsg = $('code-msg');
+  var guid = watch ? watch.getAttribute('data-guid') : null;
+  var locked = watch ? watch.getAttribute('data-access') !== 'public' : false;
+  var hls = null, hlsLoading = null, started = false, refreshing = false;
+  var KEY = 'om:progress';
+
+  function say(el, text, kind) {
+    if (!el) return;
+    el.textContent = text || '';
+    el.classList.remove('err', 'ok');
+    if (kind) el.classList.add(kind);
+  }
+
+  /* ---- resume positions (localStorage) ---- */
+  function loadAll() { try { return JSON.parse(localStorage.getItem(KEY) || '{}') || {}; } catch (e) { return {}; } }
+  function saved() { var e = loadAll()[guid]; return e && typeof e.t === 'number' ? e.t : 0; }
+  function save() {
+    if (!video || !guid || !started || !(video.duration > 0)) return;
+    var all = loadAll();
+    all[guid] = { t: Math.floor(video.currentTime), d: Math.floor(video.duration), at: Date.now(),
+      title: watch.getAttribute('data-title'), thumb: watch.getAttribute('data-thumb'), url: watch.getAttribute('data-url') };
+    var keys = Object.keys(all);
+    if (keys.length > 200) {
+      keys.sort(function (a, b) { return (all[a].at || 0) - (all[b].at || 0); });
+      keys.slice(0, keys.length - 200).forEach(function (k) { delete all[k]; });
+    }
+    try { localStorage.setItem(KEY, JSON.stringify(all)); } catch (e) { /* quota: ignore */ }
+  }
+
+  /* ---- the verifier ---- */
+  function api(method, url, body) {
+    var init = { method: method, credentials: 'same-origin', headers: { 'Accept': 'application/json' } };
+    if (body) { init.headers['Content-Type'] = 'application/json'; init.body = JSON.stringify(body); }
+    return fetch(url, init).then(function (r) {
+      return r.text().then(function (t) {
+        var j = null;
+        try { j = t ? JSON.parse(t) : null; } catch (e) { j = null; }
+        return { status: r.status, json: j || {}, retry: r.headers.get('Retry-After') };
+      });
+    });
+  }
+
+  var countdown = null;
+  function rateLimited(el, retry, button) {
+    var left = parseInt(retry, 10);
+    if (!(left > 0)) left = 60;
+    clearInterval(countdown);
+    if (button) button.disabled = true;
+    function tick() {
+      if (left <= 0) {
+        clearInterval(countdown);
+        if (button) button.disabled = false;
+        say(el, 'You can try again now.', null);
+        return;
+      }
+      say(el, 'Too many attempts. Try again in ' + left + ' s.', 'err');
+      left--;
+    }
+    tick();
+    countdown = setInterval(tick, 1000);
+  }
+
+  var reasons = {
+    expired: 'This code has expired.',
+    revoked: 'This code is no longer valid.',
+    not_entitled: 'Your code does not unlock this video.',
+    invalid: 'That code is not right. Check it and try again.'
+  };
+
+  function normalise(code) { return code.toUpperCase().replace(/[\s\u2010-\u2015]+/g, function (m) { return /\s/.test(m) ? '' : '-'; }); }
+
+  function fmtDate(s) {
+    var d = new Date(typeof s === 'number' ? s * 1000 : s);
+    return isNaN(d) ? '' : d.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+  }
+
+  function showUnlocked(s) {
+    var box = $('unlocked');
+    if (!box) return;
+    var level = s.level === 'ppv' ? 'Pay-per-view' : (s.level === 'vip' ? 'VIP' : String(s.level || ''));
+    $('unlocked-text').textContent = 'Unlocked \u00b7 ' + level + (s.expires_at ? ' \u00b7 until ' + fmtDate(s.expires_at) : '');
+    box.hidden = false;
+  }
+
+  function unlockedUI(s) {
+    showUnlocked(s);
+    var u = $('unlock');
+    if (u && watch) u.hidden = true;
+    var play = $('play');
+    if (play) play.hidden = false;
+  }
+
+  if (form) {
+    form.addEventListener('submit', function (e) {
+      e.preventDefault();
+      var input = $('code');
+      var button = form.querySelector('button[type=submit]');
+      var code = normalise(input.value.trim());
+      if (!code) { say(codeMsg, 'Enter the code you received.', 'err'); return; }
+      button.disabled = true;
+      say(codeMsg, 'Checking\u2026', null);
+      api('POST', '/api/redeem', { code: code }).then(function (r) {
+        button.disabled = false;
+        if (r.status === 200) {
+          say(codeMsg, 'Code accepted.', 'ok');
+          unlockedUI(r.json);
+          if (watch) startPlayback();
+          return;
+        }
+        if (r.status === 429) { rateLimited(codeMsg, r.retry, button); return; }
+        if (r.status >= 500) { say(codeMsg, 'The server had a problem. Try again in a moment.', 'err'); return; }
+        say(codeMsg, reasons[r.json.error] || reasons.invalid, 'err');
+      }, function () {
+        button.disabled = false;
+        say(codeMsg, 'Network error: check your connection and try again.', 'err');
+      });
+    });
+  }
+
+  var forget = $('forget');
+  if (forget) {
+    forget.addEventListener('click', function () {
+      api('POST', '/api/logout').then(function () { location.reload(); }, function () {
+        say(codeMsg, 'Network error: check your connection and try again.', 'err');
+      });
+    });
+  }
+
+  /* ---- playback ---- */
+  function loadHls() {
+    if (window.Hls) return Promise.resolve(window.Hls);
+    if (hlsLoading) return hlsLoading;
+    hlsLoading = new Promise(function (resolve, reject) {
+      var s = document.createElement('script');
+      s.src = watch.getAttribute('data-hls');
+      s.onload = function () { window.Hls ? resolve(window.Hls) : reject(new Error('hls.js')); };
+      s.onerror = function () { hlsLoading = null; reject(new Error('hls.js')); };
+      document.head.appendChild(s);
+    });
+    return hlsLoading;
+  }
+
+  function getUrl() {
+    return api('GET', watch.getAttribute('data-play')).then(function (r) {
+      if (r.status === 200 && typeof r.json.url === 'string' && /^https?:\/\//.test(r.json.url)) return r.json.url;
+      var err = new Error('play');
+      err.status = r.status; err.reason = r.json.error; err.retry = r.retry;
+      throw err;
+    });
+  }
+
+  function playError(err) {
+    started = false;
+    if (err.status === 401 || err.status === 403) {
+      say(msg, err.reason && reasons[err.reason] ? reasons[err.reason] : 'This video needs an access code.', 'err');
+      var u = $('unlock');
+      if (u) { u.hidden = false; var c = $('code'); if (c) c.focus(); }
+    } else if (err.status === 404) {
+      say(msg, 'This video is not available any more.', 'err');
+    } else if (err.status === 429) {
+      rateLimited(msg, err.retry, $('play'));
+    } else if (err.status) {
+      say(msg, 'The server had a problem. Try again in a moment.', 'err');
+    } else {
+      say(msg, 'Network error: check your connection and try again.', 'err');
+    }
+    var play = $('play');
+    if (play && err.status !== 429) play.disabled = false;
+  }
+
+  function seekWhenReady(pos) {
+    if (!(pos > 0)) return;
+    if (video.readyState >= 1) { video.currentTime = pos; return; }
+    video.addEventListener('loadedmetadata', function once() {
+      video.removeEventListener('loadedmetadata', once);
+      video.currentTime = pos;
+    });
+  }
+
+  /* A 403 from the CDN mid-play: the signed URL expired.  Fetch a fresh
+   * one and resume at the same position. */
+  function refresh() {
+    if (refreshing) return;
+    refreshing = true;
+    var pos = video.currentTime, wasPlaying = !video.paused;
+    say(msg, 'Reconnecting\u2026', null);
+    getUrl().then(function (url) {
+      refreshing = false;
+      say(msg, '', null);
+      if (hls) { hls.loadSource(url); hls.startLoad(pos); }
+      else { video.src = url; }
+      seekWhenReady(pos);
+      if (wasPlaying) video.play().catch(function () {});
+    }, function (err) { refreshing = false; playError(err); });
+  }
+
+  function attach(url, pos) {
+    if (video.canPlayType('application/vnd.apple.mpegurl')) {
+      video.src = url;
+      seekWhenReady(pos);
+      video.addEventListener('error', function () { if (started) refresh(); });
+      return Promise.resolve();
+    }
+    say(msg, 'Loading player\u2026', null);
+    return loadHls().then(function (Hls) {
+      if (!Hls.isSupported()) {
+        say(msg, 'This browser cannot play this video. Try a current Chrome, Firefox, Edge or Safari.', 'err');
+        return;
+      }
+      say(msg, '', null);
+      var mediaRecovered = false, netRetries = 0;
+      hls = new Hls({ capLevelToPlayerSize: true, startPosition: pos > 0 ? pos : -1 });
+      hls.on(Hls.Events.ERROR, function (ev, data) {
+        if (!data.fatal) return;
+        var code = data.response && data.response.code;
+        if (data.type === Hls.ErrorTypes.NETWORK_ERROR) {
+          if (code === 403 || code === 401) { refresh(); return; }
+          if (netRetries++ < 5) {
+            say(msg, 'Connection lost, retrying\u2026', null);
+            setTimeout(function () { hls.startLoad(video.currentTime); }, 1000 * netRetries);
+            return;
+          }
+          say(msg, 'Network error: check your connection and reload the page.', 'err');
+        } else if (data.type === Hls.ErrorTypes.MEDIA_ERROR && !mediaRecovered) {
+          mediaRecovered = true;
+          say(msg, 'Recovering playback\u2026', null);
+          hls.recoverMediaError();
+        } else {
+          say(msg, 'Playback failed. Reload the page to try again.', 'err');
+          hls.destroy();
+          hls = null;
+        }
+      });
+      hls.on(Hls.Events.FRAG_LOADED, function () { if (netRetries) { netRetries = 0; say(msg, '', null); } });
+      hls.loadSource(url);
+      hls.attachMedia(video);
+    });
+  }
+
+  function startPlayback(from) {
+    if (!video || started) return;
+    started = true;
+    var play = $('play');
+    if (play) play.disabled = true;
+    var resume = $('resume');
+    if (resume) resume.hidden = true;
+    say(msg, 'Starting\u2026', null);
+    var pos = typeof from === 'number' ? from : saved();
+    getUrl().then(function (url) {
+      say(msg, '', null);
+      return attach(url, pos).then(function () {
+        if (play) play.hidden = true;
+        video.preload = 'auto';
+        video.play().catch(function () {});
+      });
+    }).catch(playError);
+  }
+
+  if (watch && video) {
+    var play = $('play');
+    var pos = saved();
+    var resume = $('resume');
+    if (pos > 10 && resume && !(locked && play && play.hidden)) {
+      var m = Math.floor(pos / 60), s = Math.floor(pos % 60);
+      $('resume-at').textContent = 'Resume ' + m + ':' + (s < 10 ? '0' : '') + s;
+      resume.hidden = false;
+      if (play) play.hidden = true;
+      $('resume-at').addEventListener('click', function () { startPlayback(pos); });
+      $('restart').addEventListener('click', function () { startPlayback(0); });
+    }
+    if (play) play.addEventListener('click', function () { startPlayback(); });
+    video.addEventListener('play', function () { if (!started) { video.pause(); startPlayback(); } });
+    setInterval(save, 5000);
+    window.addEventListener('pagehide', save);
+    document.querySelectorAll('.chapter[data-start]').forEach(function (b) {
+      b.addEventListener('click', function () {
+        var t = Number(b.getAttribute('data-start'));
+        if (started) { video.currentTime = t; video.play().catch(function () {}); } else startPlayback(t);
+      });
+    });
+    /* Player shortcuts (not while typing in a field). */
+    document.addEventListener('keydown', function (e) {
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      var t = e.target;
+      if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT|BUTTON|A)$/.test(t.tagName)) && t !== video) return;
+      if (!started) return;
+      switch (e.key) {
+      case ' ': case 'k': case 'K': video.paused ? video.play().catch(function () {}) : video.pause(); break;
+      case 'ArrowLeft': video.currentTime = Math.max(0, video.currentTime - 10); break;
+      case 'ArrowRight': video.currentTime = video.currentTime + 10; break;
+      case 'ArrowUp': video.volume = Math.min(1, video.volume + 0.1); break;
+      case 'ArrowDown': video.volume = Math.max(0, video.volume - 0.1); break;
+      case 'm': case 'M': video.muted = !video.muted; break;
+      case 'f': case 'F':
+        if (document.fullscreenElement) document.exitFullscreen(); else if ($('player').requestFullscreen) $('player').requestFullscreen();
+        break;
+      case 'c': case 'C':
+        var tr = video.textTracks;
+        if (tr && tr.length) tr[0].mode = tr[0].mode === 'showing' ? 'hidden' : 'showing';
+        break;
+      default: return;
+      }
+      e.preventDefault();
+    });
+  }
+
+  /* Already unlocked on this device?  Only changes what is offered; the
+   * verifier decides at /api/play. */
+  if ($('unlocked')) {
+    api('GET', '/api/session').then(function (r) {
+      if (r.status !== 200 || !r.json.level) return;
+      var s = r.json;
+      var access = watch ? watch.getAttribute('data-access') : null;
+      if (!watch || (access === 'vip' && s.level === 'vip') || (access === 'ppv' && s.video === guid)) unlockedUI(s);
+      else showUnlocked(s);
+    }, function () { /* offline: keep the form */ });
+  }
+})();
