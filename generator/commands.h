@@ -21,5 +21,8 @@ struct command {
 int	cmd_build(int argc, char *argv[]);
 
 int	cmd_mustache(int argc, char *argv[]);
+int	cmd_pull(int argc, char *argv[]);
+int	cmd_status(int argc, char *argv[]);
+int	cmd_import_legacy(int argc, char *argv[]);
 
 #endif
