@@ -1,0 +1,75 @@
+-- conf/api.lua — mod_magnet script for every /api/ request.
+--
+-- Loads bin/verifier.so once per lighttpd process (ONLY_MODULE, absolute
+-- path, no search path), keeps the verifier in _G (which survives between
+-- requests; chunk locals do not), reads a POST body, and hands everything to
+-- v:handle().  All decisions are made in C (verifier/api.c).
+
+local r = lighty.r
+local v = _G.onlymatt_verifier
+
+local function fail(msg)
+  print("onlymatt verifier: " .. msg)
+  r.resp_header["Content-Type"] = "application/json"
+  r.resp_header["Cache-Control"] = "no-store"
+  r.resp_body.set('{"error":"unavailable","message":"The service is not available right now; please try again in a minute."}\n')
+  return 503
+end
+
+if v == nil then
+  local path = os.getenv("ONLY_MODULE")
+  if path == nil or path:sub(1, 1) ~= "/" then
+    return fail("ONLY_MODULE must be the absolute path of bin/verifier.so")
+  end
+  local open, err = package.loadlib(path, "luaopen_verifier")
+  if open == nil then return fail(tostring(err)) end
+  local m = open()
+  local nv, why = m.new{
+    var = os.getenv("ONLY_VAR"),
+    play_margin = tonumber(os.getenv("ONLY_PLAY_MARGIN") or ""),
+    redeem_per_min = tonumber(os.getenv("ONLY_REDEEM_PER_MIN") or ""),
+    redeem_burst = tonumber(os.getenv("ONLY_REDEEM_BURST") or ""),
+    rl_slots = tonumber(os.getenv("ONLY_RL_SLOTS") or ""),
+  }
+  if nv == nil then return fail(why) end
+  v = nv
+  _G.onlymatt_verifier = v
+  local detail = v:health_detail()
+  if detail ~= "" then print("onlymatt verifier: not ready: " .. detail) end
+end
+
+local attr = r.req_attr
+local method = attr["request.method"]
+local body, ctype
+if method == "POST" then
+  local rb = r.req_body
+  local ready = rb.collect
+  if ready == false then return 0 end      -- lighttpd reads the body, runs us again
+  if ready == nil then return fail("request body owned by another module") end
+  local len = rb.len
+  if len ~= nil and len > 0 then
+    local raw = rb.get
+    -- lighttpd 1.4.69 may return the request head before the body: keep
+    -- the last len bytes (fixed in 1.4.72).
+    if raw ~= nil and #raw > len then raw = raw:sub(-len) end
+    body = raw
+  end
+  ctype = r.req_header["Content-Type"]
+end
+
+local status, out, ct, cookie, location, retry, allow =
+  v:handle(method, attr["uri.path"], r.req_header["Cookie"],
+           attr["request.remote-addr"], ctype, body)
+
+local h = r.resp_header
+h["Content-Type"] = ct
+h["Cache-Control"] = "no-store"
+if cookie then h["Set-Cookie"] = cookie end
+if location then h["Location"] = location end
+if retry then h["Retry-After"] = tostring(retry) end
+if allow then h["Allow"] = allow end
+if status == 503 and attr["uri.path"] == "/api/healthz" then
+  print("onlymatt verifier: unhealthy: " .. v:health_detail())
+end
+r.resp_body.set(out)
+return status

@@ -1,0 +1,37 @@
+/*
+ * access_table.c — look a video up in var/access.db.  See access_table.h.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "access_table.h"
+#include "token_store.h"
+
+int
+access_lookup(sqlite3_stmt *st, const char *guid, struct access_row *row)
+{
+	const unsigned char *a, *h;
+	int rc, ret = 0;
+
+	if (sqlite3_bind_text(st, 1, guid, -1, SQLITE_STATIC) != SQLITE_OK)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		a = sqlite3_column_text(st, 0);
+		h = sqlite3_column_text(st, 1);
+		ret = -1;
+		if (a != NULL && h != NULL && tstore_level_ok((const char *)a) &&
+		    strlen((const char *)h) <= CDN_HOST_MAX) {
+			snprintf(row->access, sizeof(row->access), "%s", a);
+			snprintf(row->cdn_host, sizeof(row->cdn_host), "%s", h);
+			row->length = sqlite3_column_int64(st, 2);
+			if (row->length < 0)
+				row->length = 0;
+			ret = 1;
+		}
+	} else if (rc != SQLITE_DONE)
+		ret = -1;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return ret;
+}

@@ -1,0 +1,546 @@
+/*
+ * api.c — request handling for the /api/ endpoints: routing, the access rule, responses.
+ * See api.h for the endpoints and docs/verifier.md for the statuses.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "access_table.h"
+#include "api.h"
+#include "bunny_sign.h"
+#include "code.h"
+#include "httpin.h"
+#include "legacy_token.h"
+#include "token_store.h"
+
+#define JSON "application/json"
+
+static const char *const metric_names[M__COUNT] = {
+	"only_redeem_total{result=\"ok\"}",
+	"only_redeem_total{result=\"invalid_code\"}",
+	"only_redeem_total{result=\"expired\"}",
+	"only_redeem_total{result=\"revoked\"}",
+	"only_redeem_total{result=\"bad_request\"}",
+	"only_play_total{result=\"granted\"}",
+	"only_play_total{result=\"denied\",reason=\"unauthorized\"}",
+	"only_play_total{result=\"denied\",reason=\"expired\"}",
+	"only_play_total{result=\"denied\",reason=\"revoked\"}",
+	"only_play_total{result=\"denied\",reason=\"not_entitled\"}",
+	"only_play_total{result=\"denied\",reason=\"not_found\"}",
+	"only_rate_limited_total",
+	"only_unavailable_total",
+	"only_errors_total",
+};
+
+static void
+join(char *out, size_t cap, const char *dir, const char *given, const char *name)
+{
+	if (given != NULL)
+		snprintf(out, cap, "%s", given);
+	else
+		snprintf(out, cap, "%s/%s", dir, name);
+}
+
+static void
+load_keys(struct verifier *v, time_t now)
+{
+	v->keys_checked = now;
+	if (keys_load(v->keys_path, &v->keys, v->keys_err, sizeof(v->keys_err)) != 0 ||
+	    keys_check_serve(&v->keys, v->keys_err, sizeof(v->keys_err)) != 0) {
+		keys_wipe(&v->keys);
+		return;
+	}
+	hmac_key_init(&v->secret, v->keys.secret, v->keys.secret_len);
+	hmac_key_init(&v->bunny, v->keys.bunny, v->keys.bunny_len);
+	/* Only the derived contexts and the flags are kept. */
+	memset(v->keys.secret, 0, sizeof(v->keys.secret));
+	memset(v->keys.bunny, 0, sizeof(v->keys.bunny));
+	v->keys_err[0] = '\0';
+	v->keys_ok = 1;
+}
+
+int
+verifier_open(struct verifier *v, const struct verifier_config *c,
+    char *err, size_t errlen)
+{
+	char tp[PATH_MAX], ap[PATH_MAX];
+
+	memset(v, 0, sizeof(*v));
+	if (c->var == NULL && (c->tokens == NULL || c->access == NULL || c->keys == NULL)) {
+		snprintf(err, errlen, "verifier: set var (the directory of tokens.db, "
+		    "access.db and verifier.keys)");
+		return -1;
+	}
+	join(tp, sizeof(tp), c->var, c->tokens, "tokens.db");
+	join(ap, sizeof(ap), c->var, c->access, "access.db");
+	join(v->keys_path, sizeof(v->keys_path), c->var, c->keys, "verifier.keys");
+	if (rodb_init(&v->tokens, tp, TSTORE_LOOKUP_SQL, TSTORE_VERSION) != 0 ||
+	    rodb_init(&v->access, ap, ACCESS_LOOKUP_SQL, ACCESS_VERSION) != 0) {
+		snprintf(err, errlen, "verifier: path too long");
+		return -1;
+	}
+	v->play_margin = c->play_margin > 0 ? c->play_margin : 3600;
+	if (rl_init(&v->rl, c->rl_slots ? c->rl_slots : 4096,
+	    c->redeem_per_min > 0 ? c->redeem_per_min : 10,
+	    c->redeem_burst >= 1 ? c->redeem_burst : 5) != 0) {
+		snprintf(err, errlen, "verifier: bad rate limit settings or no memory");
+		return -1;
+	}
+	load_keys(v, time(NULL));
+	return 0;
+}
+
+void
+verifier_close(struct verifier *v)
+{
+	rodb_close(&v->tokens);
+	rodb_close(&v->access);
+	rl_free(&v->rl);
+	hmac_key_wipe(&v->secret);
+	hmac_key_wipe(&v->bunny);
+	keys_wipe(&v->keys);
+}
+
+static void
+body(struct api_resp *o, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void
+body(struct api_resp *o, int status, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	o->status = status;
+	o->ctype = JSON;
+	va_start(ap, fmt);
+	n = vsnprintf(o->body, sizeof(o->body), fmt, ap);
+	va_end(ap);
+	o->body_len = n < 0 ? 0 : (size_t)n >= sizeof(o->body) ?
+	    sizeof(o->body) - 1 : (size_t)n;
+}
+
+/* reason and message are constant ASCII without quotes or backslashes. */
+static void
+error(struct api_resp *o, int status, const char *reason, const char *message)
+{
+	body(o, status, "{\"error\":\"%s\",\"message\":\"%s\"}\n", reason, message);
+}
+
+static void
+unavailable(struct verifier *v, struct api_resp *o)
+{
+	v->m[M_UNAVAILABLE]++;
+	error(o, 503, "unavailable", "The service is not available right now; "
+	    "please try again in a minute.");
+}
+
+static int
+keys_ready(struct verifier *v, time_t now)
+{
+	if (!v->keys_ok && now != v->keys_checked)
+		load_keys(v, now);
+	return v->keys_ok;
+}
+
+static void
+method_not_allowed(struct api_resp *o, const char *allow)
+{
+	o->allow = allow;
+	error(o, 405, "method_not_allowed", "This method is not allowed here.");
+}
+
+/* Outcome of checking the cookie's token against the store. */
+enum grant { G_OK, G_UNAUTHORIZED, G_EXPIRED, G_REVOKED, G_ERROR };
+
+static enum grant
+check_cookie(struct verifier *v, const struct api_req *rq, struct token_rec *rec,
+    int64_t *token_exp)
+{
+	const char *val;
+	size_t vlen;
+	struct ltoken lt;
+	char code[CODE_BUFSZ];
+	unsigned char hash[HMAC_LEN];
+	sqlite3_stmt *st;
+	int r;
+
+	if (rq->cookie == NULL || rq->cookie_len > 8192 ||
+	    !cookie_get(rq->cookie, rq->cookie_len, "access_token", &val, &vlen))
+		return G_UNAUTHORIZED;
+	if (ltoken_verify(&v->secret, val, vlen, &lt) != LTOKEN_OK)
+		return G_UNAUTHORIZED;
+	if (lt.exp <= (int64_t)rq->now)
+		return G_EXPIRED;
+	if (code_normalise(lt.code, strlen(lt.code), v->keys.prefix, code) != CODE_OK)
+		return G_UNAUTHORIZED;
+	if ((st = rodb_stmt(&v->tokens, rq->now)) == NULL)
+		return G_ERROR;
+	tstore_code_hash(&v->secret, code, hash);
+	if ((r = tstore_lookup(st, hash, rec)) < 0)
+		return G_ERROR;
+	if (r == 0)
+		return G_UNAUTHORIZED;
+	if (rec->revoked_at != 0)
+		return G_REVOKED;
+	if (rec->expires_at <= (int64_t)rq->now)
+		return G_EXPIRED;
+	*token_exp = lt.exp;
+	return G_OK;
+}
+
+static void
+set_cookie(struct verifier *v, struct api_resp *o, const char *value, long max_age)
+{
+	snprintf(o->set_cookie, sizeof(o->set_cookie), "access_token=%s; HttpOnly;%s "
+	    "SameSite=Lax; Path=/; Max-Age=%ld", value,
+	    v->keys.cookie_secure ? " Secure;" : "", max_age);
+}
+
+/* A same-origin path: "/" then no "/" or "\\", only safe URL bytes. */
+static int
+next_ok(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > API_NEXT_MAX || s[0] != '/')
+		return 0;
+	if (n > 1 && (s[1] == '/' || s[1] == '\\'))
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || strchr("/-._~%?=&#+,:@!$'()*;", c)))
+			return 0;
+	}
+	return 1;
+}
+
+static void
+redeem(struct verifier *v, const struct api_req *rq, struct api_resp *o)
+{
+	char in[CODE_INPUT_MAX + 2], next[API_NEXT_MAX + 2], code[CODE_BUFSZ];
+	char tok[LTOKEN_BUFSZ];
+	unsigned char hash[HMAC_LEN];
+	struct token_rec rec;
+	sqlite3_stmt *st;
+	long n, nn = -1;
+	int64_t exp;
+	int json, r;
+
+	if (strcmp(rq->method, "POST") != 0) {
+		method_not_allowed(o, "POST");
+		return;
+	}
+	if (!keys_ready(v, rq->now)) {
+		unavailable(v, o);
+		return;
+	}
+	if (!rl_take(&v->rl, rq->ip ? rq->ip : "", rq->mono, &o->retry_after)) {
+		v->m[M_RATE_LIMITED]++;
+		error(o, 429, "rate_limited", "Too many attempts from your address; "
+		    "wait and try again.");
+		return;
+	}
+	o->retry_after = 0;
+	if (rq->body_len > API_BODY_MAX) {
+		v->m[M_REDEEM_BAD_REQUEST]++;
+		error(o, 413, "too_large", "The request body is too large.");
+		return;
+	}
+	json = (rq->ctype != NULL && strncasecmp(rq->ctype, "application/json", 16) == 0) ||
+	    (rq->body_len > 0 && rq->body[0] == '{');
+	if (json) {
+		n = json_get(rq->body ? rq->body : "", rq->body_len, "code", in, sizeof(in));
+		if (n >= 0)
+			nn = json_get(rq->body, rq->body_len, "next", next, sizeof(next));
+	} else {
+		n = form_get(rq->body ? rq->body : "", rq->body_len, "code", in, sizeof(in));
+		if (n >= 0)
+			nn = form_get(rq->body, rq->body_len, "next", next, sizeof(next));
+	}
+	if (n == -1 || (n == -2 && rq->body_len == 0)) {
+		v->m[M_REDEEM_BAD_REQUEST]++;
+		error(o, 400, "bad_request", "Send the code as the form field \"code\" "
+		    "or as JSON {\"code\": \"...\"}.");
+		return;
+	}
+	/* Malformed or over-long input is just an invalid code. */
+	if (n < 0 || code_normalise(in, (size_t)n, v->keys.prefix, code) != CODE_OK)
+		goto invalid;
+	if ((st = rodb_stmt(&v->tokens, rq->now)) == NULL) {
+		unavailable(v, o);
+		return;
+	}
+	tstore_code_hash(&v->secret, code, hash);
+	if ((r = tstore_lookup(st, hash, &rec)) < 0) {
+		unavailable(v, o);
+		return;
+	}
+	if (r == 0)
+		goto invalid;
+	if (rec.revoked_at != 0) {
+		v->m[M_REDEEM_REVOKED]++;
+		error(o, 403, "revoked", "This code has been revoked.");
+		return;
+	}
+	if (rec.expires_at <= (int64_t)rq->now) {
+		v->m[M_REDEEM_EXPIRED]++;
+		error(o, 403, "expired", "This code has expired.");
+		return;
+	}
+	exp = (int64_t)rq->now + API_COOKIE_MAX_AGE;
+	if (rec.expires_at < exp)
+		exp = rec.expires_at;
+	if (ltoken_make(&v->secret, code, exp, tok, sizeof(tok)) < 0) {
+		v->m[M_ERRORS]++;
+		error(o, 500, "internal", "Could not make a token.");
+		return;
+	}
+	set_cookie(v, o, tok, (long)(exp - (int64_t)rq->now));
+	v->m[M_REDEEM_OK]++;
+	if (rec.video[0] != '\0')
+		body(o, 200, "{\"ok\":true,\"level\":\"%s\",\"video\":\"%s\","
+		    "\"expires_at\":%" PRId64 "}\n", rec.level, rec.video, rec.expires_at);
+	else
+		body(o, 200, "{\"ok\":true,\"level\":\"%s\",\"video\":null,"
+		    "\"expires_at\":%" PRId64 "}\n", rec.level, rec.expires_at);
+	if (!json && nn > 0 && next_ok(next, (size_t)nn)) {
+		memcpy(o->location, next, (size_t)nn + 1);	/* nn <= API_NEXT_MAX */
+		o->status = 303;
+	}
+	return;
+invalid:
+	v->m[M_REDEEM_INVALID]++;
+	error(o, 401, "invalid_code", "This code is not valid. Check it and try again.");
+}
+
+/* Copies the GUID after /api/play/, lower-cased; 0 when malformed. */
+static int
+parse_guid(const char *s, size_t n, char out[GUID_LEN + 1])
+{
+	size_t i;
+
+	if (n != GUID_LEN)
+		return 0;
+	for (i = 0; i < n; i++)
+		out[i] = (char)(s[i] >= 'A' && s[i] <= 'F' ? s[i] - 'A' + 'a' : s[i]);
+	out[n] = '\0';
+	return tstore_guid_ok(out, n);
+}
+
+static void
+play(struct verifier *v, const struct api_req *rq, const char *gs, size_t gn,
+    struct api_resp *o)
+{
+	char guid[GUID_LEN + 1], url[512], signed_url[1024], tpath[GUID_LEN + 12];
+	struct access_row row;
+	struct token_rec rec;
+	struct bunny_sign_req sr;
+	sqlite3_stmt *st;
+	int64_t token_exp, expires;
+	int r, base;
+
+	if (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0) {
+		method_not_allowed(o, "GET, HEAD");
+		return;
+	}
+	if (!parse_guid(gs, gn, guid)) {
+		v->m[M_PLAY_NOT_FOUND]++;
+		error(o, 404, "not_found", "No such video.");
+		return;
+	}
+	if (!keys_ready(v, rq->now) || (st = rodb_stmt(&v->access, rq->now)) == NULL) {
+		unavailable(v, o);
+		return;
+	}
+	if ((r = access_lookup(st, guid, &row)) < 0) {
+		unavailable(v, o);
+		return;
+	}
+	if (r == 0) {
+		v->m[M_PLAY_NOT_FOUND]++;
+		error(o, 404, "not_found", "No such video.");
+		return;
+	}
+	if (strcmp(row.access, "public") != 0) {
+		switch (check_cookie(v, rq, &rec, &token_exp)) {
+		case G_OK:
+			break;
+		case G_UNAUTHORIZED:
+			v->m[M_PLAY_UNAUTHORIZED]++;
+			error(o, 401, "unauthorized", "Enter an access code to watch this video.");
+			return;
+		case G_EXPIRED:
+			v->m[M_PLAY_EXPIRED]++;
+			error(o, 403, "expired", "Your access has expired.");
+			return;
+		case G_REVOKED:
+			v->m[M_PLAY_REVOKED]++;
+			error(o, 403, "revoked", "Your access code has been revoked.");
+			return;
+		case G_ERROR:
+			unavailable(v, o);
+			return;
+		}
+		if (strcmp(rec.level, "vip") != 0 && !(strcmp(rec.level, "ppv") == 0 &&
+		    strcmp(rec.video, guid) == 0)) {
+			v->m[M_PLAY_NOT_ENTITLED]++;
+			error(o, 403, "not_entitled", "Your code does not unlock this video.");
+			return;
+		}
+	}
+	if ((base = bunny_cdn_base(row.cdn_host, url, sizeof(url))) < 0) {
+		v->m[M_ERRORS]++;
+		error(o, 500, "internal", "The video's CDN host is not valid.");
+		return;
+	}
+	snprintf(url + base, sizeof(url) - (size_t)base, "/%s/playlist.m3u8", guid);
+	snprintf(tpath, sizeof(tpath), "/%s/", guid);
+	expires = (int64_t)rq->now + row.length + v->play_margin;
+	memset(&sr, 0, sizeof(sr));
+	sr.url = url;
+	sr.hkey = &v->bunny;
+	sr.expires = expires;
+	sr.token_path = tpath;
+	sr.directory = 1;
+	if (bunny_sign_url(&sr, signed_url, sizeof(signed_url)) < 0) {
+		v->m[M_ERRORS]++;
+		error(o, 500, "internal", "Could not sign the video URL.");
+		return;
+	}
+	v->m[M_PLAY_GRANTED]++;
+	body(o, 200, "{\"url\":\"%s\",\"expires_at\":%" PRId64 "}\n", signed_url, expires);
+}
+
+static void
+session(struct verifier *v, const struct api_req *rq, struct api_resp *o)
+{
+	struct token_rec rec;
+	int64_t token_exp;
+
+	if (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0) {
+		method_not_allowed(o, "GET, HEAD");
+		return;
+	}
+	if (!keys_ready(v, rq->now)) {
+		unavailable(v, o);
+		return;
+	}
+	switch (check_cookie(v, rq, &rec, &token_exp)) {
+	case G_OK:
+		break;
+	case G_EXPIRED:
+		error(o, 401, "expired", "Your access has expired.");
+		return;
+	case G_REVOKED:
+		error(o, 401, "revoked", "Your access code has been revoked.");
+		return;
+	case G_ERROR:
+		unavailable(v, o);
+		return;
+	default:
+		error(o, 401, "unauthorized", "No access code entered.");
+		return;
+	}
+	if (rec.video[0] != '\0')
+		body(o, 200, "{\"level\":\"%s\",\"video\":\"%s\",\"expires_at\":%" PRId64
+		    ",\"token_expires_at\":%" PRId64 "}\n", rec.level, rec.video,
+		    rec.expires_at, token_exp);
+	else
+		body(o, 200, "{\"level\":\"%s\",\"video\":null,\"expires_at\":%" PRId64
+		    ",\"token_expires_at\":%" PRId64 "}\n", rec.level, rec.expires_at,
+		    token_exp);
+}
+
+void
+api_health_detail(struct verifier *v, time_t now, char *out, size_t cap)
+{
+	int k = keys_ready(v, now);
+	int t = rodb_stmt(&v->tokens, now) != NULL;
+	int a = rodb_stmt(&v->access, now) != NULL;
+
+	snprintf(out, cap, "%s%s%s%s%s", k ? "" : v->keys_err, k ? "" : "; ",
+	    t ? "" : v->tokens.err, t ? "" : "; ", a ? "" : v->access.err);
+}
+
+static void
+healthz(struct verifier *v, const struct api_req *rq, struct api_resp *o)
+{
+	int k, t, a;
+
+	if (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0) {
+		method_not_allowed(o, "GET, HEAD");
+		return;
+	}
+	k = keys_ready(v, rq->now);
+	t = rodb_stmt(&v->tokens, rq->now) != NULL;
+	a = rodb_stmt(&v->access, rq->now) != NULL;
+	body(o, k && t && a ? 200 : 503, "{\"ok\":%s,\"keys\":%s,\"tokens\":%s,"
+	    "\"access\":%s}\n", k && t && a ? "true" : "false", k ? "true" : "false",
+	    t ? "true" : "false", a ? "true" : "false");
+}
+
+static void
+metrics(struct verifier *v, const struct api_req *rq, struct api_resp *o)
+{
+	size_t i, len = 0;
+	int n;
+
+	if (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0) {
+		method_not_allowed(o, "GET, HEAD");
+		return;
+	}
+	o->status = 200;
+	o->ctype = "text/plain; version=0.0.4";
+	n = snprintf(o->body, sizeof(o->body),
+	    "# TYPE only_redeem_total counter\n# TYPE only_play_total counter\n"
+	    "# TYPE only_rate_limited_total counter\n"
+	    "# TYPE only_unavailable_total counter\n# TYPE only_errors_total counter\n");
+	len = n > 0 ? (size_t)n : 0;
+	for (i = 0; i < M__COUNT && len < sizeof(o->body); i++) {
+		n = snprintf(o->body + len, sizeof(o->body) - len, "%s %" PRIu64 "\n",
+		    metric_names[i], v->m[i]);
+		if (n < 0)
+			break;
+		len += (size_t)n;
+	}
+	o->body_len = len < sizeof(o->body) ? len : sizeof(o->body) - 1;
+}
+
+#define ROUTE(lit) (n == sizeof(lit) - 1 && memcmp(p, lit, sizeof(lit) - 1) == 0)
+
+void
+api_handle(struct verifier *v, const struct api_req *rq, struct api_resp *o)
+{
+	const char *p = rq->path;
+	size_t n = rq->path_len;
+
+	memset(o, 0, sizeof(*o));
+	if (p == NULL || rq->method == NULL) {
+		v->m[M_ERRORS]++;
+		error(o, 400, "bad_request", "Malformed request.");
+		return;
+	}
+	if (ROUTE("/api/redeem"))
+		redeem(v, rq, o);
+	else if (n > 10 && memcmp(p, "/api/play/", 10) == 0)
+		play(v, rq, p + 10, n - 10, o);
+	else if (ROUTE("/api/session"))
+		session(v, rq, o);
+	else if (ROUTE("/api/logout")) {
+		if (strcmp(rq->method, "POST") != 0) {
+			method_not_allowed(o, "POST");
+			return;
+		}
+		set_cookie(v, o, "", 0);
+		body(o, 200, "{\"ok\":true}\n");
+	} else if (ROUTE("/api/healthz"))
+		healthz(v, rq, o);
+	else if (ROUTE("/api/metrics"))
+		metrics(v, rq, o);
+	else
+		error(o, 404, "not_found", "No such endpoint.");
+}

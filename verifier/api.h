@@ -1,0 +1,106 @@
+/*
+ * api.h — the verifier's HTTP API as plain C: one request in, one response
+ * out.  lua_verifier.c only moves values between mod_magnet and this.
+ *
+ *   POST /api/redeem       form `code` (+ `next`) or JSON {"code", "next"}
+ *   GET  /api/play/<guid>  200 {"url","expires_at"} | 401 | 403 | 404
+ *   GET  /api/session      200 {"level","video","expires_at"} | 401
+ *   POST /api/logout       200, clears the cookie
+ *   GET  /api/healthz      200 | 503
+ *   GET  /api/metrics      Prometheus text
+ * Errors are {"error":"<reason>","message":"<text>"}; see docs/verifier.md.
+ *
+ * A struct verifier owns its stores, keys and rate-limit table; it is opened
+ * once per lighttpd process and closed by verifier_close().  Nothing here
+ * blocks: the stores are read-only with busy timeout 0.
+ */
+#ifndef ONLY_API_H
+#define ONLY_API_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "hmac.h"
+#include "keys.h"
+#include "ratelimit.h"
+#include "rodb.h"
+
+#define API_BODY_MAX		4096	/* request bodies beyond this: 413 */
+#define API_COOKIE_MAX_AGE	(30 * 86400)
+#define API_RESP_MAX		3072
+#define API_NEXT_MAX		512
+
+struct verifier_config {
+	const char	*var;		/* dir of tokens.db, access.db, verifier.keys */
+	const char	*tokens;	/* NULL: <var>/tokens.db */
+	const char	*access;	/* NULL: <var>/access.db */
+	const char	*keys;		/* NULL: <var>/verifier.keys */
+	long		 play_margin;	/* s added to the video length; default 3600 */
+	double		 redeem_per_min;/* default 10 */
+	double		 redeem_burst;	/* default 5 */
+	size_t		 rl_slots;	/* default 4096 */
+};
+
+enum { M_REDEEM_OK, M_REDEEM_INVALID, M_REDEEM_EXPIRED, M_REDEEM_REVOKED,
+	M_REDEEM_BAD_REQUEST, M_PLAY_GRANTED, M_PLAY_UNAUTHORIZED, M_PLAY_EXPIRED,
+	M_PLAY_REVOKED, M_PLAY_NOT_ENTITLED, M_PLAY_NOT_FOUND, M_RATE_LIMITED,
+	M_UNAVAILABLE, M_ERRORS, M__COUNT };
+
+struct verifier {
+	char			 keys_path[PATH_MAX];
+	struct keys		 keys;
+	int			 keys_ok;
+	char			 keys_err[256];
+	time_t			 keys_checked;
+	struct hmac_key		 secret;
+	struct hmac_key		 bunny;
+	struct rodb		 tokens;
+	struct rodb		 access;
+	struct ratelimit	 rl;
+	long			 play_margin;
+	uint64_t		 m[M__COUNT];
+};
+
+struct api_req {
+	const char	*method;
+	const char	*path;		/* decoded, normalised by lighttpd */
+	size_t		 path_len;
+	const char	*cookie;	/* Cookie header or NULL */
+	size_t		 cookie_len;
+	const char	*ip;		/* client address text */
+	const char	*ctype;		/* Content-Type or NULL */
+	const char	*body;		/* POST body or NULL */
+	size_t		 body_len;
+	time_t		 now;		/* wall clock, seconds */
+	double		 mono;		/* monotonic clock, seconds */
+};
+
+struct api_resp {
+	int		 status;
+	const char	*ctype;
+	char		 body[API_RESP_MAX];
+	size_t		 body_len;
+	char		 set_cookie[512];
+	char		 location[API_NEXT_MAX + 1];
+	unsigned	 retry_after;	/* 0: none */
+	const char	*allow;		/* for 405 */
+};
+
+/*
+ * Opens v with cfg: loads the keys (failure is kept, not fatal: the API then
+ * answers 503 and retries once a second), allocates the rate-limit table.
+ * Returns 0, or -1 with a message in err on bad configuration or no memory.
+ */
+int	verifier_open(struct verifier *v, const struct verifier_config *cfg,
+	    char *err, size_t errlen);
+void	verifier_close(struct verifier *v);
+
+/* Handles rq into *out.  Never fails: errors become JSON error responses. */
+void	api_handle(struct verifier *v, const struct api_req *rq, struct api_resp *out);
+
+/* Why the service is not healthy ("" when it is), for the error log. */
+void	api_health_detail(struct verifier *v, time_t now, char *out, size_t cap);
+
+#endif

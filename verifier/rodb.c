@@ -1,0 +1,110 @@
+/*
+ * rodb.c — read-only SQLite with reopen-on-replace.  See rodb.h.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "rodb.h"
+
+int
+rodb_init(struct rodb *r, const char *path, const char *sql, int version)
+{
+	memset(r, 0, sizeof(*r));
+	r->sql = sql;
+	r->version = version;
+	if (snprintf(r->path, sizeof(r->path), "%s", path) >= (int)sizeof(r->path))
+		return -1;
+	snprintf(r->err, sizeof(r->err), "not opened yet");
+	return 0;
+}
+
+void
+rodb_close(struct rodb *r)
+{
+	sqlite3_finalize(r->stmt);
+	r->stmt = NULL;
+	sqlite3_close_v2(r->db);
+	r->db = NULL;
+}
+
+static int
+user_version(sqlite3 *db, int *v)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+static int
+open_now(struct rodb *r, const struct stat *st)
+{
+	int v = -1;
+
+	rodb_close(r);
+	if (sqlite3_open_v2(r->path, &r->db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		snprintf(r->err, sizeof(r->err), "%.150s: %.100s", r->path,
+		    r->db ? sqlite3_errmsg(r->db) : "cannot open");
+		goto fail;
+	}
+	sqlite3_busy_timeout(r->db, 0);
+	if (user_version(r->db, &v) != 0 || v != r->version) {
+		snprintf(r->err, sizeof(r->err), "%.150s: schema version %d, want %d "
+		    "(rebuild it)", r->path, v, r->version);
+		goto fail;
+	}
+	if (sqlite3_prepare_v3(r->db, r->sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &r->stmt, NULL) != SQLITE_OK) {
+		snprintf(r->err, sizeof(r->err), "%.150s: %.100s", r->path,
+		    sqlite3_errmsg(r->db));
+		goto fail;
+	}
+	r->dev = st->st_dev;
+	r->ino = st->st_ino;
+	r->mtime = st->st_mtim;
+	r->size = st->st_size;
+	r->err[0] = '\0';
+	return 0;
+fail:
+	rodb_close(r);
+	return -1;
+}
+
+sqlite3_stmt *
+rodb_stmt(struct rodb *r, time_t now)
+{
+	struct stat st;
+
+	if (r->stmt == NULL || now != r->checked) {
+		r->checked = now;
+		if (stat(r->path, &st) != 0) {
+			/* Gone: keep serving from the open handle if there is one. */
+			if (r->stmt == NULL)
+				snprintf(r->err, sizeof(r->err), "%.200s: missing", r->path);
+		} else if (r->stmt == NULL || st.st_ino != r->ino ||
+		    st.st_dev != r->dev || st.st_size != r->size ||
+		    st.st_mtim.tv_sec != r->mtime.tv_sec ||
+		    st.st_mtim.tv_nsec != r->mtime.tv_nsec) {
+			(void)open_now(r, &st);
+		}
+	}
+	if (r->stmt == NULL)
+		return NULL;
+	sqlite3_reset(r->stmt);
+	sqlite3_clear_bindings(r->stmt);
+	return r->stmt;
+}
+
+int
+rodb_ok(const struct rodb *r)
+{
+	return r->stmt != NULL;
+}
