@@ -54,8 +54,8 @@ run_verifier() {
 
 	# The verifier's state: keys, the table a build writes, a code store.
 	umask 077
-	printf 'SECRET_KEY=bench-secret-key-0123456789abcdef0123456789abcdef\nBUNNY_TOKEN_KEY=bench-token-key-0123456789abcdef\nCOOKIE_SECURE=0\n' \
-		>"$d/var/verifier.keys"
+	printf 'SECRET_KEY=%s\nBUNNY_TOKEN_KEY=%s\nCOOKIE_SECURE=0\n' \
+		"$(openssl rand -hex 32)" "$(openssl rand -hex 32)" >"$d/var/verifier.keys"
 	umask 022
 	sqlite3 "$d/var/access.db" <<-EOF
 		PRAGMA user_version = 1;
@@ -69,8 +69,11 @@ run_verifier() {
 		--level vip --days 30 --note bench | head -n 1) || { log "onlytoken mint failed"; return 1; }
 
 	port=$(free_port)
-	ONLY_REDEEM_RATE=${ONLY_REDEEM_RATE:-1000000000} ONLY_REDEEM_BURST=${ONLY_REDEEM_BURST:-1000000000} \
+	# The redeem rate limit raised for the run (conf/lighttpd.conf's
+	# ONLY_REDEEM_PER_MIN / ONLY_REDEEM_BURST, read by conf/api.lua).
+	BINDIR="$BINDIR" ONLY_REDEEM_PER_MIN=1000000000 ONLY_REDEEM_BURST=1000000000 \
 		"$ROOT/scripts/serve" --site "$d/site" --var "$d/var" --port "$port" --logdir "$d/log" \
+		--module "$BINDIR/verifier.so" \
 		--pidfile "$d/lighttpd.pid" --daemon >"$d/serve.log" 2>&1 || {
 		log "scripts/serve failed:"; cat "$d/serve.log" >&2; return 1; }
 	pid=$(cat "$d/lighttpd.pid")
