@@ -61,7 +61,7 @@ ifneq ($(wildcard verifier/lua_verifier.c),)
 PROGRAMS += $(BINDIR)/verifier.so
 endif
 
-.PHONY: all deps run test check bench bench-smoke clean lint unit
+.PHONY: all deps run test check bench clean lint unit fuzz
 all: $(PROGRAMS) $(UNIT_BIN)
 
 $(BUILD)/%.o: %.c
@@ -127,6 +127,22 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/install-deps --bench
 	@BINDIR=$(BINDIR) N="$(N)" bench/run
+
+# Coverage-guided fuzzing of the parsers (clang's libFuzzer), FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+fuzz:
+	@mkdir -p build/fuzz
+	@for f in $(FUZZ_SRC); do \
+	    n=$$(basename $$f .c); \
+	    $(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) -Itests \
+	        $(PKG_CFLAGS) -o build/fuzz/$$n $$f $(GEN_SRC) $(VER_SRC) $(PKG_LIBS) -lm || exit 1; \
+	    mkdir -p build/fuzz/corpus-$$n; \
+	    build/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/corpus-$$n \
+	        -artifact_prefix=build/fuzz/ tests/fuzz/seeds >build/fuzz/$$n.log 2>&1 || \
+	        { tail -n 40 build/fuzz/$$n.log; exit 1; }; \
+	    echo "$$n: $$(grep '^Done' build/fuzz/$$n.log)"; \
+	done
 
 # Grep-based gate on functions with no bound (curl's checksrc idea).
 lint:

@@ -215,7 +215,14 @@ bunny_listing_free(struct bunny_listing *l)
 	l->vstate.total = l->cstate.total = -1;
 }
 
-/* Reads the files matching pattern as pages 1..N of kind. */
+static int
+path_cmp(const void *a, const void *b)
+{
+	/* Natural order: videos-page-2.json before videos-page-10.json. */
+	return strverscmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Reads the files matching pattern, in natural name order, as pages 1..N of kind. */
 static int
 read_pages(struct bunny_listing *l, int kind, const char *pattern, int optional,
     char *err, size_t errlen)
@@ -239,6 +246,8 @@ read_pages(struct bunny_listing *l, int kind, const char *pattern, int optional,
 		snprintf(err, errlen, "%s: cannot list the files", pattern);
 		return -1;
 	}
+	if (g.gl_pathc > 1)
+		qsort(g.gl_pathv, g.gl_pathc, sizeof(*g.gl_pathv), path_cmp);
 	for (i = 0; i < g.gl_pathc; i++) {
 		struct buf b;
 

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "commands.h"
 #include "pull.h"
@@ -56,14 +55,10 @@ cmd_pull(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct pull_opts o;
-	const char *host;
 	long v;
 	int ch;
 
 	pull_opts_init(&o);
-	if ((host = getenv("BUNNY_CDN_HOSTNAME")) != NULL)
-		o.cdn_host = host;
-	o.progress = isatty(STDERR_FILENO);
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "s:f:caqH:j:p:t:n:h", longopts, NULL)) != -1) {
 		switch (ch) {

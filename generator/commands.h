@@ -17,12 +17,12 @@ struct command {
 	int		(*run)(int argc, char *argv[]);
 };
 
+int	cmd_pull(int argc, char *argv[]);
+int	cmd_status(int argc, char *argv[]);
+int	cmd_import_legacy(int argc, char *argv[]);
 /* onlygen build: pull, then render the site (cmd_build.c) */
 int	cmd_build(int argc, char *argv[]);
 
 int	cmd_mustache(int argc, char *argv[]);
-int	cmd_pull(int argc, char *argv[]);
-int	cmd_status(int argc, char *argv[]);
-int	cmd_import_legacy(int argc, char *argv[]);
 
 #endif

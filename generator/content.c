@@ -159,6 +159,7 @@ load_categories(struct ctx *x, const cJSON *arr)
 	    "order", "description", NULL };
 	struct content *c = x->c;
 	const cJSON *it;
+	char slug[SLUG_MAX + 1];
 	size_t i, j, n;
 
 	if (arr == NULL) {
@@ -188,7 +189,7 @@ load_categories(struct ctx *x, const cJSON *arr)
 	cJSON_ArrayForEach(it, arr) {
 		struct category *k = &c->categories[i];
 		const cJSON *col;
-		char where[64], slug[SLUG_MAX + 1];
+		char where[64];
 
 		snprintf(where, sizeof(where), "category %zu: ", i + 1);
 		if (!cJSON_IsObject(it))
@@ -210,22 +211,37 @@ load_categories(struct ctx *x, const cJSON *arr)
 			return oom(x);
 		if (k->name[0] == '\0' && k->slug[0] == '\0')
 			return error(x, "%sneeds a \"name\" or a \"slug\"", where);
-		if (k->slug[0] == '\0') {
-			if (text_slugify(k->name, slug, sizeof(slug)) == 0)
-				snprintf(slug, sizeof(slug), "category-%zu", i + 1);
-			free(k->slug);
-			if ((k->slug = dupstr(slug)) == NULL)
-				return oom(x);
-		} else if (!text_is_slug(k->slug))
+		if (k->slug[0] != '\0' && !text_is_slug(k->slug))
 			return error(x, "%s\"slug\" \"%s\" must be lower-case ASCII letters, "
 			    "digits and single '-'", where, k->slug);
+		check_fields(x, it, known, where);
+		i++;
+	}
+	/* Categories without a slug get one from their name, after the explicit
+	 * ones are known: "-2", "-3", ... in file order when it is taken. */
+	for (i = 0; i < c->ncategories; i++) {
+		struct category *k = &c->categories[i];
+		char base[SLUG_MAX + 1];
+		size_t n2 = 2;
+
+		if (k->slug[0] != '\0')
+			continue;
+		if (text_slugify(k->name, base, sizeof(base)) == 0)
+			snprintf(base, sizeof(base), "category-%zu", i + 1);
+		snprintf(slug, sizeof(slug), "%s", base);
+		for (j = 0; j < c->ncategories; j++)
+			if (strcmp(c->categories[j].slug, slug) == 0) {
+				snprintf(slug, sizeof(slug), "%.*s-%zu", SLUG_MAX - 8, base, n2++);
+				j = (size_t)-1;	/* check the new candidate from the start */
+			}
+		free(k->slug);
+		if ((k->slug = dupstr(slug)) == NULL)
+			return oom(x);
 		if (k->name[0] == '\0') {
 			free(k->name);
 			if ((k->name = dupstr(k->slug)) == NULL)
 				return oom(x);
 		}
-		check_fields(x, it, known, where);
-		i++;
 	}
 	if (c->ncategories > 1)
 		qsort(c->categories, c->ncategories, sizeof(*c->categories), category_cmp);

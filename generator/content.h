@@ -7,9 +7,9 @@
  * error naming the file; an unknown field is a warning naming the file.
  *
  * Ownership: content_load() allocates everything reachable from the
- * struct; content_free() releases it and accepts a zeroed struct.  The
- * site, categories, series and tags arrays are moved into a struct model
- * by model_load() (see content_take_site()).
+ * struct; content_free() releases it and accepts a zeroed struct.
+ * model_load() moves the site config and the categories into the struct
+ * model it returns; series and tags are copied as videos use them.
  */
 #ifndef ONLY_CONTENT_H
 #define ONLY_CONTENT_H

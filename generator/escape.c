@@ -7,75 +7,42 @@
 #include <string.h>
 
 #include "escape.h"
+#include "utf8.h"
 
 #define REPLACEMENT "\xef\xbf\xbd"
 
 /*
- * Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid.
- * Rejects overlong forms, surrogates and code points above U+10FFFF.
- * *cp receives the code point.
+ * A context: what each ASCII byte becomes (NULL: itself), and what a valid
+ * non-ASCII code point becomes (NULL function or result: itself).
  */
-static size_t
-utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	uint32_t c;
-	size_t len, i;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		c = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		c = s[0] & 0x07;
-	} else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
-/* What one context does with a code point: NULL keeps it as it is. */
-typedef const char *(*esc_fn)(uint32_t cp, char tmp[16]);
+typedef const char *(*esc_fn)(uint32_t cp);
 
 static int
-escape_with(struct buf *out, const char *str, size_t n, esc_fn fn)
+escape_with(struct buf *out, const char *str, size_t n, const char *const ascii[128],
+    esc_fn nonascii)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0, run = 0, len;
 	uint32_t cp;
-	char tmp[16];
 	const char *rep;
 
 	while (i < n) {
-		len = utf8_seq(s + i, n - i, &cp);
-		if (len == 0) {
+		if (s[i] < 0x80) {
+			if ((rep = ascii[s[i]]) == NULL) {
+				i++;
+				continue;
+			}
+			len = 1;
+		} else if ((len = utf8_decode(s + i, n - i, &cp)) == 0) {
 			rep = REPLACEMENT;
 			len = 1;
-		} else
-			rep = fn(cp, tmp);
-		if (rep == NULL) {
+		} else if (nonascii == NULL || (rep = nonascii(cp)) == NULL) {
 			i += len;
 			continue;
 		}
 		if (i > run && buf_put(out, s + run, i - run) != 0)
 			return -1;
-		if (buf_puts(out, rep) != 0)
+		if (rep[0] != '\0' && buf_puts(out, rep) != 0)
 			return -1;
 		i += len;
 		run = i;
@@ -85,77 +52,62 @@ escape_with(struct buf *out, const char *str, size_t n, esc_fn fn)
 	return 0;
 }
 
+static const char *const html_ascii[128] = {
+	['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
+};
+
+/* XML 1.0 forbids C0 controls but tab, LF and CR: they are dropped. */
+static const char *const xml_ascii[128] = {
+	[0x00] = "", [0x01] = "", [0x02] = "", [0x03] = "", [0x04] = "", [0x05] = "",
+	[0x06] = "", [0x07] = "", [0x08] = "", [0x0b] = "", [0x0c] = "", [0x0e] = "",
+	[0x0f] = "", [0x10] = "", [0x11] = "", [0x12] = "", [0x13] = "", [0x14] = "",
+	[0x15] = "", [0x16] = "", [0x17] = "", [0x18] = "", [0x19] = "", [0x1a] = "",
+	[0x1b] = "", [0x1c] = "", [0x1d] = "", [0x1e] = "", [0x1f] = "",
+	['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
+};
+
 static const char *
-html_map(uint32_t cp, char tmp[16])
+xml_nonascii(uint32_t cp)
 {
-	(void)tmp;
-	switch (cp) {
-	case '&': return "&amp;";
-	case '<': return "&lt;";
-	case '>': return "&gt;";
-	case '"': return "&quot;";
-	case '\'': return "&#39;";
-	default: return NULL;
-	}
+	return (cp == 0xfffe || cp == 0xffff) ? "" : NULL;
 }
 
-static const char *
-xml_map(uint32_t cp, char tmp[16])
-{
-	if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
-	    cp == 0xfffe || cp == 0xffff)
-		return "";
-	return html_map(cp, tmp);
-}
+/* Safe inside <script>: no </script>, <!--, or JavaScript line terminators. */
+static const char *const json_ascii[128] = {
+	[0x00] = "\\u0000", [0x01] = "\\u0001", [0x02] = "\\u0002", [0x03] = "\\u0003",
+	[0x04] = "\\u0004", [0x05] = "\\u0005", [0x06] = "\\u0006", [0x07] = "\\u0007",
+	[0x08] = "\\b", [0x09] = "\\t", [0x0a] = "\\n", [0x0b] = "\\u000b",
+	[0x0c] = "\\f", [0x0d] = "\\r", [0x0e] = "\\u000e", [0x0f] = "\\u000f",
+	[0x10] = "\\u0010", [0x11] = "\\u0011", [0x12] = "\\u0012", [0x13] = "\\u0013",
+	[0x14] = "\\u0014", [0x15] = "\\u0015", [0x16] = "\\u0016", [0x17] = "\\u0017",
+	[0x18] = "\\u0018", [0x19] = "\\u0019", [0x1a] = "\\u001a", [0x1b] = "\\u001b",
+	[0x1c] = "\\u001c", [0x1d] = "\\u001d", [0x1e] = "\\u001e", [0x1f] = "\\u001f",
+	['"'] = "\\\"", ['\\'] = "\\\\", ['<'] = "\\u003c", ['>'] = "\\u003e",
+	['&'] = "\\u0026", ['\''] = "\\u0027", [0x7f] = "\\u007f",
+};
 
 static const char *
-json_map(uint32_t cp, char tmp[16])
+json_nonascii(uint32_t cp)
 {
-	static const char hex[] = "0123456789abcdef";
-
-	switch (cp) {
-	case '"': return "\\\"";
-	case '\\': return "\\\\";
-	case '\n': return "\\n";
-	case '\r': return "\\r";
-	case '\t': return "\\t";
-	case '<': return "\\u003c";	/* no </script> or <!-- inside a script */
-	case '>': return "\\u003e";
-	case '&': return "\\u0026";
-	case '\'': return "\\u0027";
-	case 0x2028: return "\\u2028";	/* line terminators in JavaScript */
-	case 0x2029: return "\\u2029";
-	default:
-		break;
-	}
-	if (cp >= 0x20 && cp != 0x7f)
-		return NULL;
-	tmp[0] = '\\';
-	tmp[1] = 'u';
-	tmp[2] = '0';
-	tmp[3] = '0';
-	tmp[4] = hex[(cp >> 4) & 0xf];
-	tmp[5] = hex[cp & 0xf];
-	tmp[6] = '\0';
-	return tmp;
+	return cp == 0x2028 ? "\\u2028" : cp == 0x2029 ? "\\u2029" : NULL;
 }
 
 int
 esc_html(struct buf *out, const char *s, size_t n)
 {
-	return escape_with(out, s, n, html_map);
+	return escape_with(out, s, n, html_ascii, NULL);
 }
 
 int
 esc_xml(struct buf *out, const char *s, size_t n)
 {
-	return escape_with(out, s, n, xml_map);
+	return escape_with(out, s, n, xml_ascii, xml_nonascii);
 }
 
 int
 esc_json(struct buf *out, const char *s, size_t n)
 {
-	return escape_with(out, s, n, json_map);
+	return escape_with(out, s, n, json_ascii, json_nonascii);
 }
 
 int

@@ -286,8 +286,8 @@ http_run(struct http_client *c, struct http_req *reqs, size_t n, unsigned *retri
 		long long wake = -1;
 
 		now = http_now_ms();
-		/* Start in order: `next` skips the prefix that has been started. */
-		while (next < n && reqs[next].state != ST_WAIT)
+		/* Start in order: `next` skips the prefix that is done for good. */
+		while (next < n && reqs[next].state == ST_DONE)
 			next++;
 		for (i = next; i < n && active < c->o.concurrency; i++) {
 			struct http_req *r = &reqs[i];

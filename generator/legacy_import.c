@@ -334,6 +334,10 @@ import_videos(sqlite3 *db, const char *content_dir, int force, const struct idma
 		else
 			fprintf(stderr, "onlygen import-legacy: warning: video %s: access level "
 			    "\"%.20s\" unknown; the site default applies\n", guid, col_text(vs, 2));
+		if (cJSON_GetArraySize(e) == 0) {	/* no editorial data: no file */
+			cJSON_Delete(e);
+			continue;
+		}
 		if (asprintf(&path, "%s/videos/%s.json", content_dir, guid) < 0) {
 			cJSON_Delete(e);
 			goto oom;

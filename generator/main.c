@@ -17,12 +17,12 @@ cmd_version(int argc, char *argv[])
 }
 
 static const struct command commands[] = {
-	{ "build", "pull the catalog and render the site", cmd_build },
-	{ "mustache", "render a Mustache template over JSON data (for theme authors)", cmd_mustache },
-	{ "version", "print the version", cmd_version },
 	{ "pull", "pull the Bunny Stream library into var/catalog.db", cmd_pull },
+	{ "build", "pull the catalog and render the site", cmd_build },
 	{ "status", "show the catalog: counts, unpublished videos, digest", cmd_status },
 	{ "import-legacy", "write content/ from the old system's curator database", cmd_import_legacy },
+	{ "mustache", "render a Mustache template over JSON data (for theme authors)", cmd_mustache },
+	{ "version", "print the version", cmd_version },
 };
 
 static void

@@ -115,6 +115,7 @@ struct loader {
 	const struct content	*c;
 	struct intern		 tagmap, sermap;
 	size_t			 tagcap, sercap;
+	unsigned char		*tagkind;	/* TAG_NAME_*: where each tag's name came from */
 	char			*err;
 	size_t			 errlen;
 };
@@ -133,8 +134,36 @@ name_from_slug(const char *slug)
 }
 
 /*
+ * The identity of a free-text tag: ASCII letters lower-cased, each run of
+ * spaces, '-' and '_' one '-', other bytes kept ("Night Life" and
+ * "night-life" are one tag; "C++" and "C#" are two).
+ */
+static void
+tag_key(const char *text, char *out, size_t outlen)
+{
+	size_t o = 0;
+	int sep = 0;
+
+	for (; *text != '\0' && o + 2 < outlen; text++) {
+		char ch = *text;
+		if (ch == ' ' || ch == '-' || ch == '_' || ch == '\t') {
+			sep = o > 0;
+			continue;
+		}
+		if (sep)
+			out[o++] = '-';
+		sep = 0;
+		out[o++] = ch >= 'A' && ch <= 'Z' ? (char)(ch + 'a' - 'A') : ch;
+	}
+	out[o] = '\0';
+}
+
+enum { TAG_NAME_SLUG = 0, TAG_NAME_TEXT, TAG_NAME_SITE };
+
+/*
  * Resolves a tag reference (a slug, a site.json tag name, or free text) to
- * an index into m->tags, adding the tag when new.  -2 for an empty
+ * an index into m->tags, adding the tag when new.  Until assign_tag_slugs()
+ * runs, m->tags[i].slug holds the tag's identity key.  -2 for an empty
  * reference, -1 when memory ran out.
  */
 static long
@@ -142,8 +171,8 @@ tag_ref(struct loader *l, const char *ref)
 {
 	struct model *m = l->m;
 	const struct content *c = l->c;
-	char slug[SLUG_MAX + 1], *name = NULL;
-	const char *site_name = NULL;
+	char text[SLUG_MAX * 4 + 1], key[SLUG_MAX * 4 + 1], *name = NULL;
+	int kind = TAG_NAME_SLUG;
 	size_t i, n;
 	long k;
 
@@ -152,59 +181,68 @@ tag_ref(struct loader *l, const char *ref)
 	n = strlen(ref);
 	while (n > 0 && (ref[n - 1] == ' ' || ref[n - 1] == '\t'))
 		n--;
-	if (n == 0)
-		return -2;
 	if (n > SLUG_MAX * 4)
 		n = SLUG_MAX * 4;
-	{
-		char text[SLUG_MAX * 4 + 1];
-
-		memcpy(text, ref, n);
-		text[n] = '\0';
-		if (text_is_slug(text))
-			snprintf(slug, sizeof(slug), "%.*s", SLUG_MAX, text);
+	memcpy(text, ref, n);
+	text[n] = '\0';
+	if (text_is_slug(text))
+		snprintf(key, sizeof(key), "%s", text);
+	else {
+		for (i = 0; i < c->ntags; i++)
+			if (text_casecmp(c->tags[i].name, text) == 0)
+				break;
+		if (i < c->ntags)
+			snprintf(key, sizeof(key), "%s", c->tags[i].slug);
 		else {
-			for (i = 0; i < c->ntags; i++)
-				if (text_casecmp(c->tags[i].name, text) == 0)
-					break;
-			if (i < c->ntags)
-				snprintf(slug, sizeof(slug), "%.*s", SLUG_MAX, c->tags[i].slug);
-			else {
-				if (text_slugify(text, slug, sizeof(slug)) == 0)
-					snprintf(slug, sizeof(slug), "tag-%08x", fnv1a(text));
-				if ((name = text_utf8_dup(text, n)) == NULL)
-					return -1;
-			}
+			tag_key(text, key, sizeof(key));
+			kind = TAG_NAME_TEXT;
 		}
 	}
-	if ((k = intern_get(&l->tagmap, slug)) >= 0) {
-		free(name);
-		return k;
-	}
+	if (key[0] == '\0')
+		return -2;
 	for (i = 0; i < c->ntags; i++)
-		if (strcmp(c->tags[i].slug, slug) == 0) {
-			site_name = c->tags[i].name;
+		if (strcmp(c->tags[i].slug, key) == 0) {
+			kind = TAG_NAME_SITE;
 			break;
 		}
-	if (site_name != NULL) {
-		free(name);
-		name = strdup(site_name);
-	} else if (name == NULL)
-		name = name_from_slug(slug);
+	if ((k = intern_get(&l->tagmap, key)) >= 0) {
+		/* A nicer or smaller name for the same tag: the choice is stable. */
+		if (kind == TAG_NAME_TEXT && l->tagkind[k] != TAG_NAME_SITE &&
+		    (l->tagkind[k] == TAG_NAME_SLUG || strcmp(text, m->tags[k].name) < 0)) {
+			if ((name = text_utf8_dup(text, n)) == NULL)
+				return -1;
+			free(m->tags[k].name);
+			m->tags[k].name = name;
+			l->tagkind[k] = TAG_NAME_TEXT;
+		}
+		return k;
+	}
+	if (kind == TAG_NAME_SITE)
+		name = strdup(c->tags[i].name);
+	else if (kind == TAG_NAME_TEXT)
+		name = text_utf8_dup(text, n);
+	else
+		name = name_from_slug(key);
 	if (name == NULL)
 		return -1;
 	if (m->ntags == l->tagcap) {
 		size_t cap = l->tagcap ? l->tagcap * 2 : 64;
 		struct tag *t = realloc(m->tags, cap * sizeof(*t));
+		unsigned char *kk;
 		if (t == NULL) {
 			free(name);
 			return -1;
 		}
 		m->tags = t;
+		if ((kk = realloc(l->tagkind, cap)) == NULL) {
+			free(name);
+			return -1;
+		}
+		l->tagkind = kk;
 		l->tagcap = cap;
 	}
 	m->tags[m->ntags].name = name;
-	if ((m->tags[m->ntags].slug = strdup(slug)) == NULL) {
+	if ((m->tags[m->ntags].slug = strdup(key)) == NULL) {
 		free(name);
 		return -1;
 	}
@@ -213,7 +251,65 @@ tag_ref(struct loader *l, const char *ref)
 		free(m->tags[m->ntags].slug);
 		return -1;
 	}
+	l->tagkind[m->ntags] = (unsigned char)kind;
 	return (long)m->ntags++;
+}
+
+static int
+key_index_cmp(const void *a, const void *b, void *arg)
+{
+	const struct tag *t = arg;
+
+	return strcmp(t[*(const size_t *)a].slug, t[*(const size_t *)b].slug);
+}
+
+/*
+ * Replaces each tag's identity key by its slug.  Keys that are slugs keep
+ * themselves; the others, in key order, get their slugified form, or
+ * "tag-<hash>" when nothing ASCII is left, and "-2", "-3", ... when that
+ * slug is taken.  The result depends only on the set of tags.
+ */
+static int
+assign_tag_slugs(struct loader *l)
+{
+	struct model *m = l->m;
+	struct intern taken = { 0 };
+	size_t *order = NULL, i, j, k;
+	char base[SLUG_MAX + 1], slug[SLUG_MAX + 16], *s;
+	int rc = -1;
+
+	if (m->ntags == 0)
+		return 0;
+	if ((order = calloc(m->ntags, sizeof(*order))) == NULL)
+		return -1;
+	for (i = j = 0; i < m->ntags; i++)
+		if (text_is_slug(m->tags[i].slug)) {
+			if (intern_put(&taken, m->tags[i].slug, i) != 0)
+				goto out;
+		} else
+			order[j++] = i;
+	if (j > 1)
+		qsort_r(order, j, sizeof(*order), key_index_cmp, m->tags);
+	for (i = 0; i < j; i++) {
+		struct tag *t = &m->tags[order[i]];
+
+		if (text_slugify(t->slug, base, sizeof(base)) == 0)
+			snprintf(base, sizeof(base), "tag-%08x", fnv1a(t->slug));
+		snprintf(slug, sizeof(slug), "%s", base);
+		for (k = 2; intern_get(&taken, slug) >= 0; k++)
+			snprintf(slug, sizeof(slug), "%.*s-%zu", SLUG_MAX - 8, base, k);
+		if ((s = strdup(slug)) == NULL)
+			goto out;
+		free(t->slug);
+		t->slug = s;
+		if (intern_put(&taken, t->slug, order[i]) != 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	intern_free(&taken);
+	free(order);
+	return rc;
 }
 
 static int
@@ -428,31 +524,42 @@ load_chapters(sqlite3 *db, struct model *m, const struct guid_index *ix)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Warns about content entries whose GUID the catalog does not know. */
+/*
+ * Warns about content entries whose GUID the catalog does not know: one
+ * pass over the catalog's GUIDs, merged with the sorted entries.
+ */
 static int
 check_unknown_guids(sqlite3 *db, const struct content *c, int quiet)
 {
 	sqlite3_stmt *st = NULL;
-	size_t i;
-	int rc;
+	size_t i = 0;
+	int rc, cmp;
 
 	if (quiet || c->nentries == 0)
 		return 0;
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM videos WHERE guid = ?", -1, &st, NULL)
+	if (sqlite3_prepare_v2(db, "SELECT guid FROM videos ORDER BY guid", -1, &st, NULL)
 	    != SQLITE_OK)
 		return -1;
-	for (i = 0; i < c->nentries; i++) {
-		sqlite3_reset(st);
-		sqlite3_bind_text(st, 1, c->entries[i].guid, -1, SQLITE_STATIC);
-		if ((rc = sqlite3_step(st)) == SQLITE_DONE)
-			fprintf(stderr, "onlygen: warning: %s: video %s is not in the catalog "
-			    "(deleted from Bunny, or a typo?); entry ignored\n",
-			    c->entries[i].file, c->entries[i].guid);
-		else if (rc != SQLITE_ROW)
+	for (;;) {
+		const char *g = NULL;
+
+		if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			g = (const char *)sqlite3_column_text(st, 0);
+		else if (rc != SQLITE_DONE)
+			break;
+		while (i < c->nentries && (g == NULL ||
+		    (cmp = strcmp(c->entries[i].guid, g)) <= 0)) {
+			if (g == NULL || cmp < 0)
+				fprintf(stderr, "onlygen: warning: %s: video %s is not in the "
+				    "catalog (deleted from Bunny, or a typo?); entry ignored\n",
+				    c->entries[i].file, c->entries[i].guid);
+			i++;
+		}
+		if (g == NULL)
 			break;
 	}
 	sqlite3_finalize(st);
-	return i == c->nentries ? 0 : -1;
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* Fills v from the current row of the videos query and the entry. */
@@ -690,7 +797,9 @@ model_load(struct model *m, const char *catalog_db, const char *content_dir,
 		qsort(ix, m->nvideos, sizeof(*ix), guid_index_cmp);
 	if (load_captions(db, m, ix) != 0 || load_chapters(db, m, ix) != 0)
 		goto fail_db;
-	/* Tags and series sorted by slug; video indices follow. */
+	/* Tags get their slugs, then tags and series are sorted by slug. */
+	if (assign_tag_slugs(&l) != 0)
+		goto oom;
 	if ((tmap = sort_by_slug(m->tags, m->ntags, sizeof(*m->tags))) == NULL ||
 	    (smap = sort_by_slug(m->series, m->nseries, sizeof(*m->series))) == NULL)
 		goto oom;
@@ -709,6 +818,7 @@ model_load(struct model *m, const char *catalog_db, const char *content_dir,
 	free(cols);
 	intern_free(&l.tagmap);
 	intern_free(&l.sermap);
+	free(l.tagkind);
 	sqlite3_close(db);
 	take_site(m, &c);
 	content_free(&c);
@@ -725,6 +835,7 @@ fail:
 	free(cols);
 	intern_free(&l.tagmap);
 	intern_free(&l.sermap);
+	free(l.tagkind);
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 fail_content:

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "bunny_api.h"
 #include "catalog_db.h"
@@ -21,7 +22,8 @@ pull_opts_init(struct pull_opts *o)
 	o->api_base = (s = getenv("BUNNY_API_BASE")) != NULL && s[0] != '\0' ? s : BUNNY_API_DEFAULT;
 	o->library_id = getenv("BUNNY_LIBRARY_ID");
 	o->api_key = getenv("BUNNY_API_KEY");
-	o->cdn_host = "";
+	o->cdn_host = (s = getenv("BUNNY_CDN_HOSTNAME")) != NULL ? s : "";
+	o->progress = isatty(STDERR_FILENO);
 	o->per_page = 100;
 	o->concurrency = 4;
 	o->timeout_ms = 60000;

@@ -33,7 +33,10 @@ struct pull_opts {
 	int		 progress;	/* 1: a progress line (a terminal), 0: log lines */
 };
 
-/* Defaults, and the BUNNY_* environment variables. */
+/*
+ * Defaults, the BUNNY_* environment variables (BUNNY_CDN_HOSTNAME into
+ * cdn_host) and progress = whether stderr is a terminal.
+ */
 void	pull_opts_init(struct pull_opts *o);
 
 /*

@@ -2,12 +2,15 @@
  * related.c — "more like this" lists.  See related.h for the algorithm.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash64.h"
 #include "related.h"
 
 #define CHUNK	256	/* videos a worker claims at a time */
@@ -180,4 +183,120 @@ related_free(struct related *r)
 	free(r->ids);
 	free(r->count);
 	memset(r, 0, sizeof(*r));
+}
+
+#define CACHE_MAGIC	0x6f6e6c7972656c31ULL	/* "onlyrel1" */
+
+uint64_t
+related_inputs_key(const struct model *m)
+{
+	uint64_t h = h64_int(CACHE_MAGIC, (int64_t)m->nvideos);
+	size_t i, t;
+
+	h = h64_int(h, RELATED_MAX);
+	for (i = 0; i < m->nvideos; i++) {
+		h = h64(h, m->videos[i].guid, GUID_LEN);
+		h = h64_int(h, (int64_t)m->videos[i].ntags);
+		for (t = 0; t < m->videos[i].ntags; t++)
+			h = h64_int(h, (int64_t)m->videos[i].tags[t]);
+	}
+	return h;
+}
+
+static int
+read_exact(int fd, void *p, size_t n)
+{
+	char *s = p;
+	ssize_t r;
+
+	while (n > 0) {
+		r = read(fd, s, n);
+		if (r <= 0) {
+			if (r == -1 && errno == EINTR)
+				continue;
+			return -1;
+		}
+		s += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+static int
+write_exact(int fd, const void *p, size_t n)
+{
+	const char *s = p;
+	ssize_t w;
+
+	while (n > 0) {
+		w = write(fd, s, n);
+		if (w <= 0) {
+			if (w == -1 && errno == EINTR)
+				continue;
+			return -1;
+		}
+		s += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int
+related_cache_load(struct related *r, const char *file, uint64_t key, size_t n)
+{
+	uint64_t hdr[3];
+	size_t i;
+	int fd;
+
+	memset(r, 0, sizeof(*r));
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	if (read_exact(fd, hdr, sizeof(hdr)) == -1 || hdr[0] != CACHE_MAGIC ||
+	    hdr[1] != key || hdr[2] != n) {
+		close(fd);
+		return 0;
+	}
+	r->n = n;
+	r->ids = malloc((n ? n : 1) * RELATED_MAX * sizeof(*r->ids));
+	r->count = malloc(n ? n : 1);
+	if (r->ids == NULL || r->count == NULL) {
+		close(fd);
+		related_free(r);
+		return -1;
+	}
+	if (read_exact(fd, r->count, n) == -1 ||
+	    read_exact(fd, r->ids, n * RELATED_MAX * sizeof(*r->ids)) == -1) {
+		close(fd);
+		related_free(r);
+		return 0;
+	}
+	close(fd);
+	/* a damaged file must not index outside the model */
+	for (i = 0; i < n * RELATED_MAX; i++)
+		if (r->count[i / RELATED_MAX] > RELATED_MAX ||
+		    (i % RELATED_MAX < r->count[i / RELATED_MAX] && r->ids[i] >= n)) {
+			related_free(r);
+			return 0;
+		}
+	return 1;
+}
+
+int
+related_cache_save(const struct related *r, const char *file, uint64_t key)
+{
+	char tmp[4096];
+	uint64_t hdr[3] = { CACHE_MAGIC, key, r->n };
+	int fd;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", file) >= sizeof(tmp))
+		return -1;
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) == -1)
+		return -1;
+	if (write_exact(fd, hdr, sizeof(hdr)) == -1 || write_exact(fd, r->count, r->n) == -1 ||
+	    write_exact(fd, r->ids, r->n * RELATED_MAX * sizeof(*r->ids)) == -1 ||
+	    close(fd) == -1 || rename(tmp, file) == -1) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
 }

@@ -32,6 +32,18 @@ int	related_compute(struct related *r, const struct model *m, int jobs,
 	    char *err, size_t errlen);
 void	related_free(struct related *r);
 
+/* The hash of what the lists depend on: each video's position and tags. */
+uint64_t related_inputs_key(const struct model *m);
+/*
+ * The lists only change when some video's tags or position change, so the
+ * build keeps them in a cache file keyed by related_inputs_key().
+ * related_cache_load() returns 1 when file held lists for key (r filled),
+ * 0 when it did not (missing, stale or damaged), -1 when out of memory.
+ * related_cache_save() writes through a temporary and a rename; 0 or -1.
+ */
+int	related_cache_load(struct related *r, const char *file, uint64_t key, size_t n);
+int	related_cache_save(const struct related *r, const char *file, uint64_t key);
+
 /* The related videos of video i: *n entries. */
 static inline const uint32_t *
 related_of(const struct related *r, size_t i, size_t *n)

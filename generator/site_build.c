@@ -333,9 +333,26 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 			goto out;
 		*(const struct tmpl **)((char *)&c + tpls[i].off) = t;
 	}
-	if (site_index(&c, err, errlen) == -1 ||
-	    related_compute(&c.rel, m, o->jobs, err, errlen) == -1 ||
-	    site_enumerate(&c, err, errlen) == -1)
+	if (site_index(&c, err, errlen) == -1)
+		goto out;
+	{
+		uint64_t rkey = related_inputs_key(m);
+		int got;
+
+		snprintf(path, sizeof(path), "%s/related.cache", o->state_dir);
+		if ((got = related_cache_load(&c.rel, path, rkey, m->nvideos)) == -1) {
+			snprintf(err, errlen, "out of memory");
+			goto out;
+		}
+		if (got == 0) {
+			if (related_compute(&c.rel, m, o->jobs, err, errlen) == -1)
+				goto out;
+			if (related_cache_save(&c.rel, path, rkey) == -1 && !o->quiet)
+				fprintf(stderr, "onlygen: warning: %s: cannot write the cache; "
+				    "the next build recomputes \"more like this\"\n", path);
+		}
+	}
+	if (site_enumerate(&c, err, errlen) == -1)
 		goto out;
 	if ((c.shared = site_shared_data(&c)) == NULL) {
 		snprintf(err, errlen, "out of memory");

@@ -77,7 +77,6 @@ card(const struct site_ctx *c, size_t i, int eager, struct buf *b)
 	    PUT_FMT(o, "url", b, url_video(b, c->html, v->guid)) == -1 ||
 	    PUT_FMT(o, "thumb", b, site_cdn_url(c, v, v->thumbnail[0] ? v->thumbnail :
 	    "thumbnail.jpg", b)) == -1 ||
-	    PUT_FMT(o, "preview", b, site_cdn_url(c, v, "preview.webp", b)) == -1 ||
 	    PUT_FMT(o, "duration", b, fmt_duration(b, v->length)) == -1 ||
 	    PUT_FMT(o, "duration_words", b, fmt_duration_words(b, v->length)) == -1 ||
 	    PUT_FMT(o, "date", b, fmt_date(b, v->uploaded)) == -1 ||

@@ -6,74 +6,42 @@
 #include <string.h>
 
 #include "textutil.h"
-
-/*
- * Decodes one UTF-8 sequence at s (n bytes left).  Returns its length and
- * the code point in *cp, or 0 when the sequence is invalid.
- */
-static size_t
-utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	uint32_t c;
-	size_t len, i;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		c = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		c = s[0] & 0x07;
-	} else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
+#include "utf8.h"
 
 char *
 text_utf8_dup(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	char *out, *q;
-	size_t i = 0, len;
+	size_t i, len, outlen = 0;
 	uint32_t cp;
+	int pass;
 
-	/* Worst case: every byte becomes the 3-byte U+FFFD. */
-	if (n > (SIZE_MAX - 1) / 3)
-		return NULL;
-	if ((out = malloc(n * 3 + 1)) == NULL)
-		return NULL;
-	q = out;
-	while (i < n) {
-		if (p[i] == 0) {
-			i++;
-			continue;
+	/* Pass 0 measures, pass 1 copies: the result is allocated exactly. */
+	for (pass = 0, out = q = NULL; pass < 2; pass++) {
+		for (i = 0; i < n;) {
+			if (p[i] == 0) {
+				i++;
+				continue;
+			}
+			if ((len = utf8_decode(p + i, n - i, &cp)) == 0) {
+				if (pass)
+					memcpy(q, "\xef\xbf\xbd", 3), q += 3;
+				else if ((outlen += 3) < 3)
+					return NULL;
+				i++;
+				continue;
+			}
+			if (pass)
+				memcpy(q, p + i, len), q += len;
+			else
+				outlen += len;
+			i += len;
 		}
-		if ((len = utf8_decode(p + i, n - i, &cp)) == 0) {
-			memcpy(q, "\xef\xbf\xbd", 3);
-			q += 3;
-			i++;
-			continue;
+		if (!pass) {
+			if (outlen == SIZE_MAX || (out = q = malloc(outlen + 1)) == NULL)
+				return NULL;
 		}
-		memcpy(q, p + i, len);
-		q += len;
-		i += len;
 	}
 	*q = '\0';
 	return out;

@@ -81,8 +81,8 @@ lookup_in(const cJSON *obj, const struct name_part *p)
 		return NULL;
 	/* cJSON's own lookup wants a NUL-terminated key; compare slices. */
 	for (it = obj->child; it != NULL; it = it->next)
-		if (it->string != NULL && strncmp(it->string, p->s, p->n) == 0 &&
-		    it->string[p->n] == '\0')
+		if (it->string != NULL && strnlen(it->string, p->n + 1) == p->n &&
+		    memcmp(it->string, p->s, p->n) == 0)
 			return it;
 	return NULL;
 }

@@ -263,8 +263,8 @@ redeem(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 	}
 	if (n == -1 || (n == -2 && rq->body_len == 0)) {
 		v->m[M_REDEEM_BAD_REQUEST]++;
-		error(o, 400, "bad_request", "Send the code as the form field \"code\" "
-		    "or as JSON {\"code\": \"...\"}.");
+		error(o, 400, "bad_request", "Send the code as the form field 'code' "
+		    "or as the JSON member 'code'.");
 		return;
 	}
 	/* Malformed or over-long input is just an invalid code. */

@@ -79,7 +79,10 @@ tstore_lookup(sqlite3_stmt *st, const unsigned char hash[HMAC_LEN],
 		rec->created_at = sqlite3_column_int64(st, 3);
 		rec->revoked_at = sqlite3_column_type(st, 4) == SQLITE_NULL ? 0 :
 		    sqlite3_column_int64(st, 4);
-		found = 1;
+		/* Values go into JSON answers: a row that breaks the schema's
+		 * promises (edited by hand) is an error, not an answer. */
+		found = tstore_level_ok(rec->level) && (rec->video[0] == '\0' ||
+		    tstore_guid_ok(rec->video, strlen(rec->video))) ? 1 : -1;
 	} else if (rc != SQLITE_DONE)
 		found = -1;
 	sqlite3_reset(st);

@@ -19,12 +19,14 @@ Faults, injected on demand through POST /_control (JSON) or --fault JSON
   stall      send the headers and half the body, then stall "seconds"
   truncate   announce the full Content-Length, send half, close
   malformed  send broken JSON
+  short      leave the last item out of the page (contradicts totalItems)
   empty      answer an empty library (totalItems 0)
   change     after serving this page, upload a new video at the top; with
              "drop": true also delete the oldest (totalItems unchanged)
 POST /_control also takes {"reset": true}, {"key": K}, {"catalog": DIR},
 {"items": FILE}, {"faults": [...]}.  GET /_stats returns the request log
-({"requests": [{"path", "page", "status", "t", "port"}], "max_inflight"}).
+({"requests": [{"path", "page", "status", "t", "port", "gzip"}],
+"max_inflight"}).
 
 Usage: bunny_api.py --library ID --key KEY [--catalog DIR | --items FILE]
        [--gzip] [--max-per-page N] [--fault JSON]...
@@ -131,8 +133,19 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, fmt, *args):
         pass
 
+    def done_inflight(self):
+        """Ends this request's in-flight interval, before its answer is sent:
+        the server's interval lies inside the client's, so max_inflight never
+        overstates the client's concurrency."""
+        st = self.server.state
+        if getattr(self, "inflight", False):
+            self.inflight = False
+            with st.lock:
+                st.inflight -= 1
+
     def send_body(self, status, body, ctype="application/json", extra=None):
         st = self.server.state
+        self.done_inflight()
         if st.gzip_ok and "gzip" in self.headers.get("Accept-Encoding", "") and status == 200:
             body = gzip.compress(body, 1)
             extra = dict(extra or {}, **{"Content-Encoding": "gzip"})
@@ -148,7 +161,8 @@ class Handler(BaseHTTPRequestHandler):
         st = self.server.state
         with st.lock:
             st.log.append({"path": path, "page": page, "status": status,
-                           "t": time.time(), "port": self.client_address[1]})
+                           "t": time.time(), "port": self.client_address[1],
+                           "gzip": "gzip" in self.headers.get("Accept-Encoding", "")})
 
     def do_POST(self):
         st = self.server.state
@@ -179,11 +193,11 @@ class Handler(BaseHTTPRequestHandler):
         with st.lock:
             st.inflight += 1
             st.max_inflight = max(st.max_inflight, st.inflight)
+        self.inflight = True
         try:
             self.api(u)
         finally:
-            with st.lock:
-                st.inflight -= 1
+            self.done_inflight()
 
     def api(self, u):
         st = self.server.state
@@ -220,7 +234,10 @@ class Handler(BaseHTTPRequestHandler):
             if fault is not None and fault["kind"] == "empty":
                 items = []
             total = len(items)
-            body = envelope(total, page, per, items[(page - 1) * per: page * per])
+            chunk = items[(page - 1) * per: page * per]
+            if fault is not None and fault["kind"] == "short":
+                chunk = chunk[:-1]
+            body = envelope(total, page, per, chunk)
             if fault is not None and fault["kind"] == "change":
                 st.upload_new(fault.get("drop", False))
         kind = fault["kind"] if fault else None
@@ -235,6 +252,7 @@ class Handler(BaseHTTPRequestHandler):
             body = body[: len(body) // 2] + b'\n  ,,, {"oops" ]'
         if kind in ("stall", "truncate"):
             self.record(u.path, page, 200)
+            self.done_inflight()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
@@ -249,6 +267,15 @@ class Handler(BaseHTTPRequestHandler):
             return
         self.record(u.path, page, 200)
         self.send_body(200, body)
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # A client that gives up (timeout, abort after a failure) is normal here.
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
 
 
 def main():
@@ -267,8 +294,7 @@ def main():
     if a.items:
         st.load_items(a.items)
     st.faults = [json.loads(f) for f in a.fault]
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    srv.daemon_threads = True
+    srv = Server(("127.0.0.1", 0), Handler)
     srv.state = st
     srv.stopping = False
     print("PORT %d" % srv.server_address[1], flush=True)

@@ -231,6 +231,95 @@ test_errors(const char *dir, const char *db)
 	model_free(&m);
 }
 
+/* Warnings go to stderr: capture them in a file and look for want. */
+static void
+test_warnings(const char *dir, const char *db)
+{
+	struct model m;
+	char err[512], log[700], text[4096];
+	FILE *f;
+	size_t n;
+	int saved;
+
+	fixture_write(dir, "videos/warn.json",
+	    "{ \"videos\": { \"11111111-2222-4333-8444-555555555555\": {},\n"
+	    "  \"" TOM "\": { \"colour\": \"red\" } } }");
+	snprintf(log, sizeof(log), "%s/stderr.txt", dir);
+	fflush(stderr);
+	saved = dup(2);
+	if ((f = freopen(log, "w", stderr)) == NULL)
+		exit(1);
+	CHECK(model_load(&m, db, dir, 0, err, sizeof(err)) == 0, "warnings are not errors (%s)", err);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	model_free(&m);
+	if ((f = fopen(log, "r")) == NULL)
+		exit(1);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	text[n] = '\0';
+	fclose(f);
+	CHECK(strstr(text, "warn.json: video 11111111-2222-4333-8444-555555555555 is not in the "
+	    "catalog") != NULL, "unknown GUID: a warning naming the file");
+	CHECK(strstr(text, "warn.json: video " TOM ": unknown field \"colour\"") != NULL,
+	    "unknown field: a warning naming the file");
+	snprintf(log, sizeof(log), "%s/videos/warn.json", dir);
+	unlink(log);
+}
+
+static long
+tag_index(const struct model *m, const char *slug)
+{
+	size_t i;
+
+	for (i = 0; i < m->ntags; i++)
+		if (strcmp(m->tags[i].slug, slug) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* Slug derivation and collisions: deterministic, "-2" suffixes, no merging of distinct names. */
+static void
+test_slugs(const char *db)
+{
+	struct model m;
+	char dir[512], err[512];
+	const struct video *v;
+	long k;
+
+	fixture_tmpdir(dir, sizeof(dir), "test_model_slugs");
+	fixture_write(dir, "site.json",
+	    "{ \"categories\": [ { \"name\": \"Ünï Cat\" }, { \"name\": \"uni-cat\" },\n"
+	    "    { \"slug\": \"uni-cat\", \"name\": \"Explicit\" }, { \"name\": \"東京\" } ] }");
+	fixture_mkdir(dir, "videos");
+	fixture_write(dir, "videos/" CAFE ".json",
+	    "{ \"tags\": [\"C++\", \"C#\", \"c++\", \"Café\", \"cafe\", \"night-life\",\n"
+	    "  \"Night  Life\", \"東京\", \"日本\", \" \"] }");
+	CHECK(model_load(&m, db, dir, 1, err, sizeof(err)) == 0, "slug fixture loads (%s)", err);
+	CHECK(m.ncategories == 4 && strcmp(m.categories[0].slug, "uni-cat-2") == 0 &&
+	    strcmp(m.categories[1].slug, "uni-cat-3") == 0 &&
+	    strcmp(m.categories[2].slug, "uni-cat") == 0 &&
+	    strcmp(m.categories[3].slug, "category-4") == 0,
+	    "derived category slugs avoid explicit ones, then each other (-2, -3); non-ASCII: category-N");
+	v = find(&m, CAFE);
+	CHECK(v != NULL && v->ntags == 7, "9 references, 7 distinct tags (%zu)", v ? v->ntags : 0);
+	CHECK((k = tag_index(&m, "c")) >= 0 && strcmp(m.tags[k].name, "C#") == 0,
+	    "C# sorts first and gets \"c\"");
+	CHECK((k = tag_index(&m, "c-2")) >= 0 && strcmp(m.tags[k].name, "C++") == 0,
+	    "C++ is another tag: \"c-2\"");
+	CHECK((k = tag_index(&m, "cafe")) >= 0 && strcmp(m.tags[k].name, "cafe") == 0,
+	    "the slug reference keeps its slug");
+	CHECK((k = tag_index(&m, "cafe-2")) >= 0 && strcmp(m.tags[k].name, "Café") == 0,
+	    "Café collides: cafe-2");
+	CHECK((k = tag_index(&m, "night-life")) >= 0 && strcmp(m.tags[k].name, "Night  Life") == 0,
+	    "\"Night  Life\" is the tag night-life, and names it");
+	model_free(&m);
+	/* The same data gives the same slugs. */
+	CHECK(model_load(&m, db, dir, 1, err, sizeof(err)) == 0 && tag_index(&m, "c-2") >= 0 &&
+	    tag_index(&m, "cafe-2") >= 0, "stable across loads");
+	model_free(&m);
+}
+
 int
 main(void)
 {
@@ -249,6 +338,8 @@ main(void)
 	fixture_write(dir, "videos/" CAFE ".json", cafe_json);
 	fixture_write(dir, "videos/group.json", group_json);
 	test_merge(dir, db);
+	test_warnings(dir, db);
 	test_errors(dir, db);
+	test_slugs(db);
 	return check_report();
 }

@@ -74,6 +74,26 @@ test_errors(void)
 	check_error("é{{#x}}", "page.mustache:1:2:", "columns count characters, not bytes");
 }
 
+/* Found by fuzzing: a tag name holding a NUL byte read past a shorter key. */
+static void
+test_nul_in_name(void)
+{
+	static const char tpl[] = "[{{a\0b}}]";
+	struct tmpl_set *set = tmpl_set_new(NULL, NULL);
+	cJSON *data = cJSON_Parse("{\"a\":\"x\"}");
+	const struct tmpl *t;
+	struct buf out;
+	char err[256];
+
+	buf_init(&out, 0);
+	t = tmpl_compile(set, "nul", tpl, sizeof(tpl) - 1, err, sizeof(err));
+	CHECK(t != NULL && tmpl_render(t, data, &out, err, sizeof(err)) == 0 &&
+	    strcmp(out.data, "[]") == 0, "a name with a NUL byte matches no key");
+	buf_free(&out);
+	cJSON_Delete(data);
+	tmpl_set_free(set);
+}
+
 static void
 test_depth(void)
 {
@@ -248,6 +268,7 @@ main(void)
 {
 	test_errors();
 	test_depth();
+	test_nul_in_name();
 	test_partial_recursion();
 	test_escaping();
 	test_escape_contexts();

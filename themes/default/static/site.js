@@ -45,8 +45,10 @@
     function start(link) {
       if (reduce.matches || !finePointer.matches) return;
       var img = link.querySelector('.thumb img');
-      var src = link.getAttribute('data-preview');
-      if (!img || !src) return;
+      /* preview.webp sits beside the thumbnail; a signed thumbnail's
+       * token covers the whole /{guid}/ directory, so keep the query. */
+      var src = img && (img.dataset.still || img.src).replace(/\/[^\/?]+(\?|$)/, '/preview.webp$1');
+      if (!img || !src || !/^https?:\/\//.test(src)) return;
       clearTimeout(timer);
       timer = setTimeout(function () {
         if (!img.dataset.still) img.dataset.still = img.src;
@@ -73,10 +75,12 @@
     var p = progress();
     document.querySelectorAll('.card[data-guid]').forEach(function (card) {
       var e = p[card.getAttribute('data-guid')];
-      var bar = card.querySelector('.progress');
-      if (!e || !bar || !(e.d > 0)) return;
-      bar.firstElementChild.style.width = Math.min(100, Math.round(100 * e.t / e.d)) + '%';
-      bar.hidden = false;
+      var thumb = card.querySelector('.thumb');
+      if (!e || !thumb || !(e.d > 0) || thumb.querySelector('.progress')) return;
+      var bar = document.createElement('span'); bar.className = 'progress';
+      var fill = document.createElement('span');
+      fill.style.width = Math.min(100, Math.round(100 * e.t / e.d)) + '%';
+      bar.appendChild(fill); thumb.appendChild(bar);
     });
     var row = document.getElementById('continue');
     if (!row) return;

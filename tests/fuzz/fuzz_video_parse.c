@@ -1,0 +1,63 @@
+/*
+ * fuzz_video_parse.c — fuzz target for the Bunny API parsing: JSON text
+ * through json_parse_text (the strict scanner), then page_parse and
+ * video_parse on every item, as the pull does.  libFuzzer entry point;
+ * build with -DFUZZ_STANDALONE for a main() that replays files
+ * (kcgi's afl-template idea):
+ *
+ *   clang -fsanitize=fuzzer,address -Igenerator tests/fuzz/fuzz_video_parse.c \
+ *       build/libonlygen.a -lcjson -lcurl -lsqlite3 -lcrypto -lm
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "jsonfile.h"
+#include "video_parse.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct bunny_page p;
+	struct bunny_video v;
+	const cJSON *it;
+	cJSON *root;
+	char err[512];
+
+	if ((root = json_parse_text("fuzz", (const char *)data, size, err, sizeof(err))) == NULL)
+		return 0;
+	if (page_parse(root, &p, err, sizeof(err)) == 0) {
+		cJSON_ArrayForEach(it, p.items)
+			if (video_parse(it, &v, err, sizeof(err)) == 0)
+				bunny_video_free(&v);
+	} else if (video_parse(root, &v, err, sizeof(err)) == 0)
+		bunny_video_free(&v);
+	cJSON_Delete(root);
+	return 0;
+}
+
+#ifdef FUZZ_STANDALONE
+int
+main(int argc, char *argv[])
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		FILE *f = fopen(argv[i], "rb");
+		static uint8_t buf[1 << 22];
+		size_t n;
+
+		if (f == NULL) {
+			perror(argv[i]);
+			return 1;
+		}
+		n = fread(buf, 1, sizeof(buf), f);
+		fclose(f);
+		LLVMFuzzerTestOneInput(buf, n);
+	}
+	return 0;
+}
+#endif

@@ -1,0 +1,213 @@
+/*
+ * test_api.c — verifier/api.c without lighttpd: every endpoint and status
+ * through api_handle() on fixture stores, then verifier_close().  Under
+ * `make check` this runs with LeakSanitizer on, which the lighttpd-based
+ * integration test cannot (lighttpd leaks at exit by design), so a leak in
+ * the request path or in open/close shows up here.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "api.h"
+#include "check.h"
+#include "code.h"
+#include "legacy_token.h"
+#include "token_store.h"
+
+#define SECRET	"unit-secret-0123456789"
+#define VIP_V	"11111111-2222-3333-4444-555555555555"
+#define PPV_V	"3f6c2a1e-9b8d-4c7e-a5f4-1d2e3c4b5a69"
+#define PUB_V	"aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
+
+static char dir[] = "/tmp/onlyapiXXXXXX";
+static time_t T0;
+
+static void
+fixture(void)
+{
+	char p[256], err[256];
+	struct hmac_key k;
+	struct token_rec r;
+	sqlite3 *db;
+	FILE *f;
+	static const struct { const char *code, *level, *video; long dexp; int revoked; } codes[] = {
+		{ "OM43-0000-0001", "vip", "", 86400, 0 },
+		{ "OM43-0000-0002", "ppv", PPV_V, 86400, 0 },
+		{ "OM43-0000-0003", "vip", "", 0, 0 },		/* expires now */
+		{ "OM43-0000-0004", "vip", "", 86400, 1 },	/* revoked */
+	};
+	size_t i;
+
+	snprintf(p, sizeof(p), "%s/verifier.keys", dir);
+	f = fopen(p, "w");
+	fprintf(f, "SECRET_KEY=" SECRET "\nBUNNY_TOKEN_KEY=unit-bunny-0123456789\n");
+	fclose(f);
+	chmod(p, 0600);
+	snprintf(p, sizeof(p), "%s/access.db", dir);
+	sqlite3_open(p, &db);
+	sqlite3_exec(db, "PRAGMA user_version = 1; CREATE TABLE videos (guid TEXT PRIMARY KEY "
+	    "NOT NULL, access TEXT NOT NULL, cdn_host TEXT NOT NULL, length INTEGER NOT NULL "
+	    "DEFAULT 0) WITHOUT ROWID; INSERT INTO videos VALUES "
+	    "('" VIP_V "', 'vip', '127.0.0.1:9', 60), ('" PPV_V "', 'ppv', 'cdn.example', 0), "
+	    "('" PUB_V "', 'public', 'cdn.example', 0), "
+	    "('99999999-9999-9999-9999-999999999999', 'vip', 'bad host!', 0)", NULL, NULL, NULL);
+	sqlite3_close(db);
+	snprintf(p, sizeof(p), "%s/tokens.db", dir);
+	db = tstore_open_rw(p, err, sizeof(err));
+	hmac_key_init(&k, SECRET, strlen(SECRET));
+	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+		memset(&r, 0, sizeof(r));
+		tstore_code_hash(&k, codes[i].code, r.hash);
+		snprintf(r.level, sizeof(r.level), "%s", codes[i].level);
+		snprintf(r.video, sizeof(r.video), "%s", codes[i].video);
+		r.created_at = T0 - 10;
+		r.expires_at = T0 + codes[i].dexp;
+		r.revoked_at = codes[i].revoked ? T0 - 1 : 0;
+		tstore_insert(db, &r, err, sizeof(err));
+	}
+	tstore_close_rw(db);
+}
+
+static int
+call(struct verifier *v, const char *method, const char *path, const char *cookie,
+    const char *ip, const char *ctype, const char *body, struct api_resp *o)
+{
+	struct api_req rq;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.method = method;
+	rq.path = path;
+	rq.path_len = strlen(path);
+	rq.cookie = cookie;
+	rq.cookie_len = cookie ? strlen(cookie) : 0;
+	rq.ip = ip;
+	rq.ctype = ctype;
+	rq.body = body;
+	rq.body_len = body ? strlen(body) : 0;
+	rq.now = T0;
+	rq.mono = 1000;
+	api_handle(v, &rq, o);
+	return o->status;
+}
+
+static const char *
+cookie_for(const char *code, int64_t exp, char *buf, size_t cap)
+{
+	struct hmac_key k;
+	char tok[LTOKEN_BUFSZ];
+
+	hmac_key_init(&k, SECRET, strlen(SECRET));
+	ltoken_make(&k, code, exp, tok, sizeof(tok));
+	snprintf(buf, cap, "a=b; access_token=%s", tok);
+	return buf;
+}
+
+int
+main(void)
+{
+	struct verifier_config c;
+	struct verifier v;
+	struct api_resp o;
+	char err[256], ck[600], p[256];
+	int i, s;
+
+	T0 = time(NULL);
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	fixture();
+	memset(&c, 0, sizeof(c));
+	c.var = dir;
+	c.rl_slots = 16;
+	CHECK(verifier_open(&v, &c, err, sizeof(err)) == 0, "verifier_open");
+
+	CHECK(call(&v, "GET", "/api/healthz", NULL, NULL, NULL, NULL, &o) == 200, "healthz 200");
+	CHECK(call(&v, "POST", "/api/redeem", NULL, "192.0.2.1", NULL, "code=om43 0000 0001", &o)
+	    == 200 && strncmp(o.set_cookie, "access_token=", 13) == 0 &&
+	    strstr(o.set_cookie, "Secure") && strstr(o.set_cookie, "Max-Age=86400"),
+	    "redeem vip: 200, Secure cookie, Max-Age = time left (%s)", o.set_cookie);
+	CHECK(call(&v, "POST", "/api/redeem", NULL, "192.0.2.2", "application/json",
+	    "{\"code\":\"OM43-0000-0002\"}", &o) == 200 && strstr(o.body, PPV_V), "redeem ppv JSON");
+	CHECK(call(&v, "POST", "/api/redeem", NULL, "192.0.2.3", NULL,
+	    "code=OM43-0000-0001&next=/v/x/", &o) == 303 && strcmp(o.location, "/v/x/") == 0,
+	    "redeem form with next: 303");
+	CHECK(call(&v, "POST", "/api/redeem", NULL, "192.0.2.4", NULL, "code=OM43-0000-0003", &o)
+	    == 403 && strstr(o.body, "expired"), "redeem expired: 403");
+	CHECK(call(&v, "POST", "/api/redeem", NULL, "192.0.2.4", NULL, "code=OM43-0000-0004", &o)
+	    == 403 && strstr(o.body, "revoked"), "redeem revoked: 403");
+	CHECK(call(&v, "POST", "/api/redeem", NULL, "192.0.2.4", NULL, "code=OM43-0000-0009", &o)
+	    == 401, "redeem unknown: 401");
+	CHECK(call(&v, "POST", "/api/redeem", NULL, "192.0.2.4", NULL, "x=1", &o) == 400,
+	    "redeem without code: 400");
+	CHECK(call(&v, "POST", "/api/redeem", NULL, "192.0.2.4", NULL, "code=1", &o) == 401,
+	    "redeem: 5th attempt still allowed");
+	CHECK(call(&v, "POST", "/api/redeem", NULL, "192.0.2.4", NULL, "code=1", &o) == 429 &&
+	    o.retry_after >= 1, "redeem: 6th attempt 429 with Retry-After");
+	for (i = 0, s = 0; i < 200; i++) {	/* a flood through a 16-slot table */
+		snprintf(p, sizeof(p), "198.51.%d.%d", i / 256, i % 256);
+		s += call(&v, "POST", "/api/redeem", NULL, p, NULL, "code=1", &o) == 401;
+	}
+	CHECK(s == 200, "200 addresses through a 16-slot table: none limited");
+	CHECK(call(&v, "GET", "/api/redeem", NULL, NULL, NULL, NULL, &o) == 405 &&
+	    strcmp(o.allow, "POST") == 0, "GET redeem: 405");
+
+	CHECK(call(&v, "GET", "/api/play/" PUB_V, NULL, NULL, NULL, NULL, &o) == 200 &&
+	    strstr(o.body, "\"url\":\"https://cdn.example/bcdn_token=HS256-"), "public play: 200");
+	CHECK(call(&v, "GET", "/api/play/" VIP_V, NULL, NULL, NULL, NULL, &o) == 401,
+	    "vip play without cookie: 401");
+	cookie_for("OM43-0000-0001", T0 + 100, ck, sizeof(ck));
+	CHECK(call(&v, "GET", "/api/play/" VIP_V, ck, NULL, NULL, NULL, &o) == 200 &&
+	    strstr(o.body, "\"url\":\"http://127.0.0.1:9/bcdn_token=HS256-"),
+	    "vip play: 200, loopback CDN over http");
+	cookie_for("OM43-0000-0001", T0, ck, sizeof(ck));
+	CHECK(call(&v, "GET", "/api/play/" VIP_V, ck, NULL, NULL, NULL, &o) == 403 &&
+	    strstr(o.body, "expired"), "token at its expiry second: 403 expired");
+	cookie_for("OM43-0000-0002", T0 + 100, ck, sizeof(ck));
+	CHECK(call(&v, "GET", "/api/play/" PPV_V, ck, NULL, NULL, NULL, &o) == 200, "ppv on its video");
+	CHECK(call(&v, "GET", "/api/play/" VIP_V, ck, NULL, NULL, NULL, &o) == 403 &&
+	    strstr(o.body, "not_entitled"), "ppv on another video: 403");
+	cookie_for("OM43-0000-0004", T0 + 100, ck, sizeof(ck));
+	CHECK(call(&v, "GET", "/api/play/" VIP_V, ck, NULL, NULL, NULL, &o) == 403 &&
+	    strstr(o.body, "revoked"), "revoked code's token: 403");
+	cookie_for("OM43-0000-0003", T0 + 100, ck, sizeof(ck));
+	CHECK(call(&v, "GET", "/api/play/" VIP_V, ck, NULL, NULL, NULL, &o) == 403 &&
+	    strstr(o.body, "expired"), "expired code's token: 403");
+	CHECK(call(&v, "GET", "/api/play/12345678-1234-1234-1234-123456789abc", ck, NULL, NULL,
+	    NULL, &o) == 404, "unknown video: 404");
+	CHECK(call(&v, "GET", "/api/play/../x", ck, NULL, NULL, NULL, &o) == 404, "malformed GUID: 404");
+	CHECK(call(&v, "GET", "/api/play/99999999-9999-9999-9999-999999999999", NULL, NULL, NULL,
+	    NULL, &o) == 401, "vip video with a bad host, no cookie: 401 first");
+	CHECK(call(&v, "DELETE", "/api/play/" VIP_V, ck, NULL, NULL, NULL, &o) == 405, "DELETE play: 405");
+
+	cookie_for("OM43-0000-0002", T0 + 100, ck, sizeof(ck));
+	CHECK(call(&v, "GET", "/api/session", ck, NULL, NULL, NULL, &o) == 200 &&
+	    strstr(o.body, "\"level\":\"ppv\""), "session 200");
+	CHECK(call(&v, "GET", "/api/session", NULL, NULL, NULL, NULL, &o) == 401, "session 401");
+	CHECK(call(&v, "POST", "/api/logout", NULL, NULL, NULL, NULL, &o) == 200 &&
+	    strstr(o.set_cookie, "Max-Age=0"), "logout clears the cookie");
+	CHECK(call(&v, "GET", "/api/metrics", NULL, NULL, NULL, NULL, &o) == 200 &&
+	    strstr(o.body, "only_rate_limited_total 1\n"), "metrics count the 429");
+	CHECK(call(&v, "GET", "/api/other", NULL, NULL, NULL, NULL, &o) == 404, "unknown endpoint 404");
+	verifier_close(&v);
+
+	/* Missing keys: 503 everywhere, no crash, no leak. */
+	snprintf(p, sizeof(p), "%s/verifier.keys", dir);
+	unlink(p);
+	CHECK(verifier_open(&v, &c, err, sizeof(err)) == 0, "opens without keys");
+	CHECK(call(&v, "GET", "/api/healthz", NULL, NULL, NULL, NULL, &o) == 503, "healthz 503");
+	CHECK(call(&v, "GET", "/api/play/" PUB_V, NULL, NULL, NULL, NULL, &o) == 503, "play 503");
+	CHECK(call(&v, "POST", "/api/redeem", NULL, "192.0.2.9", NULL, "code=1", &o) == 503,
+	    "redeem 503");
+	api_health_detail(&v, T0, err, sizeof(err));
+	CHECK(strstr(err, "verifier.keys") != NULL, "health detail names the keys file: %s", err);
+	verifier_close(&v);
+
+	snprintf(p, sizeof(p), "rm -rf '%s'", dir);
+	if (system(p) != 0)
+		printf("# could not remove %s\n", dir);
+	return check_report();
+}

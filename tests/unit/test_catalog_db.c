@@ -1,0 +1,162 @@
+/*
+ * test_catalog_db.c — catalog_write counts and digest, catalog_mark_built,
+ * schema version checks, and the listing's page consistency checks.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sqlite3.h>
+
+#include "check.h"
+#include "bunny_api.h"
+#include "catalog_fixture.h"
+
+static void
+test_write(const char *dir)
+{
+	struct bunny_video v[8];
+	struct catalog_counts c;
+	char db[600], digest[65], d2[65], d3[65], built[80], err[512], *old;
+	size_t n, i;
+	int exists;
+
+	snprintf(db, sizeof(db), "%s/catalog.db", dir);
+	n = fixture_sample_videos(v, 8);
+	CHECK(catalog_write(db, v, n, NULL, 0, "", &c, digest, err, sizeof(err)) == 0,
+	    "first write (%s)", err);
+	CHECK(c.added == 5 && c.updated == 0 && c.removed == 0 && c.unchanged == 0 &&
+	    c.total == 5 && c.published == 4, "first write: 5 added, 4 published");
+	CHECK(catalog_meta_get(db, "digest", d2, sizeof(d2), &exists, err, sizeof(err)) == 0 &&
+	    exists && strcmp(d2, digest) == 0, "digest stored in meta");
+	catalog_digest(v, n, NULL, d3);
+	CHECK(strcmp(d3, digest) == 0, "catalog_digest is a pure function of the videos");
+
+	/* A change to an unpublished video does not change the published digest. */
+	old = v[1].title;	/* 5b2f... is status 3 and sorts second */
+	CHECK(v[1].status == 3, "fixture: second video is Transcoding");
+	v[1].title = (char *)"changed";
+	catalog_digest(v, n, NULL, d3);
+	CHECK(strcmp(d3, digest) == 0, "unpublished changes leave the digest alone");
+	CHECK(catalog_write(db, v, n, NULL, 0, "", &c, d2, err, sizeof(err)) == 0 &&
+	    c.updated == 1 && c.unchanged == 4, "but count as updated");
+	v[1].title = old;
+
+	/* Remove the first video, change another's views. */
+	v[3].views++;
+	CHECK(catalog_write(db, v + 1, n - 1, NULL, 0, "", &c, d2, err, sizeof(err)) == 0 &&
+	    c.added == 0 && c.removed == 1 && c.updated == 2 && c.unchanged == 2,
+	    "removed 1, updated 2, unchanged 2 (%zu %zu %zu %zu)", c.added, c.removed,
+	    c.updated, c.unchanged);
+	CHECK(strcmp(d2, digest) != 0, "digest changes with published data");
+	v[3].views--;
+	CHECK(catalog_write(db, v, n, NULL, 0, "", &c, d2, err, sizeof(err)) == 0 &&
+	    c.added == 1 && strcmp(d2, digest) == 0, "back to the first data: first digest");
+
+	CHECK(catalog_mark_built(db, digest, err, sizeof(err)) == 0 &&
+	    catalog_meta_get(db, "built_digest", built, sizeof(built), &exists, err,
+	    sizeof(err)) == 0 && strcmp(built, digest) == 0, "catalog_mark_built records the digest");
+	CHECK(catalog_mark_built(db, "xyz", err, sizeof(err)) == -1 && strstr(err, "64 hex") != NULL,
+	    "catalog_mark_built refuses a non-digest");
+	for (i = 0; i < n; i++)
+		bunny_video_free(&v[i]);
+}
+
+static void
+test_schema(const char *dir)
+{
+	char db[600], err[512];
+	sqlite3 *h;
+
+	snprintf(db, sizeof(db), "%s/future.db", dir);
+	CHECK(sqlite3_open(db, &h) == SQLITE_OK &&
+	    sqlite3_exec(h, "PRAGMA user_version = 99", NULL, NULL, NULL) == SQLITE_OK,
+	    "a database from a future onlygen");
+	sqlite3_close(h);
+	err[0] = '\0';
+	CHECK(catalog_open(&h, db, 1, err, sizeof(err)) == -1 && strstr(err, "newer") != NULL,
+	    "refused with advice (%s)", err);
+	snprintf(db, sizeof(db), "%s/new.db", dir);
+	CHECK(catalog_open(&h, db, 1, err, sizeof(err)) == 0, "a new database is created");
+	{
+		sqlite3_stmt *st;
+		int v = -1;
+		if (sqlite3_prepare_v2(h, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+		    sqlite3_step(st) == SQLITE_ROW)
+			v = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+		CHECK(v == CATALOG_SCHEMA_VERSION, "at the current schema version");
+	}
+	sqlite3_close(h);
+	CHECK(catalog_open(&h, db, 1, err, sizeof(err)) == 0, "reopening migrates nothing twice");
+	sqlite3_close(h);
+}
+
+static void
+add(struct bunny_listing *l, size_t page, const char *text, int want_ok, const char *want,
+    const char *what)
+{
+	char err[512];
+	int rc;
+
+	err[0] = '\0';
+	rc = bunny_add_page(l, 'v', page, "p", text, strlen(text), err, sizeof(err));
+	if (want_ok)
+		CHECK(rc == 0, "%s (%s)", what, err);
+	else
+		CHECK(rc == -1 && strstr(err, want) != NULL, "%s: %s", what, err);
+}
+
+#define V(n) "{\"guid\":\"00000000-0000-4000-8000-00000000000" #n "\"}"
+
+static void
+test_listing(void)
+{
+	struct bunny_listing l;
+	char err[512];
+
+	memset(&l, 0, sizeof(l));
+	add(&l, 1, "{\"totalItems\":5,\"currentPage\":1,\"itemsPerPage\":2,\"items\":[" V(1) "," V(2) "]}",
+	    1, "", "page 1 of 3");
+	add(&l, 3, "{\"totalItems\":5,\"currentPage\":3,\"itemsPerPage\":2,\"items\":[" V(5) "]}",
+	    1, "", "last page, out of order");
+	CHECK(bunny_listing_finish(&l, err, sizeof(err)) == -1 && strstr(err, "2 of 3") != NULL,
+	    "a missing page is an error (%s)", err);
+	add(&l, 2, "{\"totalItems\":6,\"currentPage\":2,\"itemsPerPage\":2,\"items\":[" V(3) "," V(4) "]}",
+	    0, "totalItems changed from 5 to 6", "totalItems changing");
+	add(&l, 2, "{\"totalItems\":5,\"currentPage\":3,\"itemsPerPage\":2,\"items\":[]}",
+	    0, "currentPage is 3", "wrong currentPage");
+	add(&l, 2, "{\"totalItems\":5,\"currentPage\":2,\"itemsPerPage\":2,\"items\":[" V(3) "]}",
+	    0, "1 items where totalItems 5", "short page");
+	add(&l, 4, "{\"totalItems\":5,\"currentPage\":4,\"itemsPerPage\":2,\"items\":[]}",
+	    0, "past the last page", "page past the end");
+	add(&l, 2, "{\"totalItems\":5,\"currentPage\":2,\"itemsPerPage\":2,\"items\":[" V(3) "," V(1) "]}",
+	    1, "", "page 2 (repeats a video)");
+	CHECK(bunny_listing_finish(&l, err, sizeof(err)) == -1 && strstr(err, "appears twice") != NULL,
+	    "a repeated GUID is an error (%s)", err);
+	add(&l, 2, "{\"totalItems\":5,\"currentPage\":2,\"itemsPerPage\":2,\"items\":[" V(3) ",",
+	    0, "invalid JSON from the API: p:1:", "truncated JSON with line:col");
+	bunny_listing_free(&l);
+
+	memset(&l, 0, sizeof(l));
+	add(&l, 1, "{\"totalItems\":0,\"currentPage\":1,\"itemsPerPage\":100,\"items\":[]}", 1, "",
+	    "empty library");
+	CHECK(bunny_listing_finish(&l, err, sizeof(err)) == 0 && l.nvideos == 0,
+	    "an empty library is a complete listing");
+	bunny_listing_free(&l);
+	memset(&l, 0, sizeof(l));
+	add(&l, 2, "{\"totalItems\":5,\"currentPage\":2,\"itemsPerPage\":2,\"items\":[]}",
+	    0, "page 1 must come first", "page 1 first");
+	bunny_listing_free(&l);
+}
+
+int
+main(void)
+{
+	char dir[512];
+
+	fixture_tmpdir(dir, sizeof(dir), "test_catalog_db");
+	test_write(dir);
+	test_schema(dir);
+	test_listing();
+	return check_report();
+}
