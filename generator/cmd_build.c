@@ -14,12 +14,7 @@
 #include "commands.h"
 #include "catalog_db.h"
 #include "model.h"
-#if __has_include("pull.h")
 #include "pull.h"
-#define HAVE_PULL 1
-#else
-#define HAVE_PULL 0
-#endif
 #include "site.h"
 
 #define KEYS_MAX_BYTES	65536
@@ -86,7 +81,8 @@ cmd_build(int argc, char *argv[])
 	struct site_opts so;
 	struct site_stats st;
 	struct model m;
-	struct timespec t0, t1;
+	struct timespec t0, t1, tl;
+	double t_load;
 	const char *content = "content", *theme = NULL, *keys = NULL, *env;
 	char err[1024], db[4096], user_theme[4096], *token_key = NULL, *end;
 	int ch, offline = 0, rc = 1;
@@ -138,7 +134,6 @@ cmd_build(int argc, char *argv[])
 
 	snprintf(db, sizeof(db), "%s/catalog.db", so.state_dir);
 	if (!offline) {
-#if HAVE_PULL
 		struct pull_opts po;
 
 		pull_opts_init(&po);
@@ -149,16 +144,15 @@ cmd_build(int argc, char *argv[])
 			    "(--offline builds from the last pulled catalog)\n");
 			return 1;
 		}
-#else
-		fprintf(stderr, "onlygen build: this onlygen has no pull; use --offline\n");
-		return 1;
-#endif
 	}
 	memset(&m, 0, sizeof(m));
+	clock_gettime(CLOCK_MONOTONIC, &tl);
 	if (model_load(&m, db, content, so.quiet, err, sizeof(err)) == -1) {
 		fprintf(stderr, "onlygen build: %s\n", err);
 		return 1;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	t_load = (double)(t1.tv_sec - tl.tv_sec) + (double)(t1.tv_nsec - tl.tv_nsec) / 1e9;
 	if (theme == NULL)
 		theme = m.site.theme;
 	if (theme != NULL && theme[0] != '\0' && strcmp(theme, "default") != 0) {
@@ -187,10 +181,12 @@ cmd_build(int argc, char *argv[])
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (!so.quiet)
 		printf("onlygen build: %zu files in %s: %zu written, %zu unchanged "
-		    "(%zu rendered), %zu removed; access.db %s; %.2f s\n",
+		    "(%zu rendered), %zu removed; access.db %s; %.2f s "
+		    "(load %.2f, prepare %.2f, render %.2f, publish %.2f)\n",
 		    st.pages, so.out_dir, st.written, st.unchanged, st.rendered, st.removed,
 		    st.access_written ? "written" : "unchanged",
-		    (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+		    (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+		    t_load, st.secs_prepare, st.secs_render, st.secs_publish);
 	rc = 0;
 out:
 	if (token_key != NULL) {

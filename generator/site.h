@@ -32,6 +32,9 @@ struct site_stats {
 	size_t	unchanged;
 	size_t	removed;	/* stale files deleted */
 	int	access_written;	/* var/access.db rewritten */
+	double	secs_prepare;	/* theme, indices, "more like this" */
+	double	secs_render;	/* rendering and staging */
+	double	secs_publish;	/* access.db, renames, removals, manifest */
 };
 
 /*

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hash64.h"
@@ -35,6 +36,15 @@ struct render_job {
 	pthread_mutex_t		 lock;	/* guards err */
 	char			 err[1024];
 };
+
+static double
+now_secs(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 static const struct tmpl *
 template_of(const struct site_ctx *c, int kind)
@@ -131,6 +141,10 @@ render_worker(void *arg)
 			if (site_stage(j->outfd, i, out.data ? out.data : "", out.len,
 			    err, sizeof(err)) == -1) {
 				job_fail(j, p->path, err);
+				break;
+			}
+			if (!exists && site_mkparents(j->outfd, p->path) == -1) {
+				job_fail(j, p->path, "cannot create its directory");
 				break;
 			}
 			p->state = exists ? PS_CHANGED : PS_NEW;
@@ -255,6 +269,10 @@ ctx_free(struct site_ctx *c)
 	related_free(&c->rel);
 	free(c->vcard);
 	free(c->vfull);
+	if (c->vtext != NULL)
+		for (i = 0; i < c->m->nvideos; i++)
+			free(c->vtext[i].block);
+	free(c->vtext);
 	free(c->cat_off);
 	free(c->cat_vid);
 	free(c->tag_off);
@@ -289,6 +307,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	char path[4096];
 	size_t i;
 	int outfd = -1, lockfd = -1, rc = -1, pass;
+	double t0 = now_secs(), t1 = t0, t2 = t0;
 	struct stat sb;
 	static const struct { const char *name; size_t off; } tpls[] = {
 		{ "home", offsetof(struct site_ctx, t_home) },
@@ -321,7 +340,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 		    "another build is running on this state directory");
 		goto out;
 	}
-	if (o->token_key != NULL && o->token_key[0] != '\0' && site_cdn_signing_available())
+	if (o->token_key != NULL && o->token_key[0] != '\0')
 		c.sign_expires = ((int64_t)o->now / SIGN_WINDOW + 2) * SIGN_WINDOW;
 
 	if (theme_load(&c.th, o->default_theme, o->user_theme, o->hlsjs_path, err, errlen) == -1)
@@ -352,7 +371,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 				    "the next build recomputes \"more like this\"\n", path);
 		}
 	}
-	if (site_enumerate(&c, err, errlen) == -1)
+	if (site_card_texts(&c, err, errlen) == -1 || site_enumerate(&c, err, errlen) == -1)
 		goto out;
 	if ((c.shared = site_shared_data(&c)) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -370,11 +389,13 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	if (site_staging_open(outfd, err, errlen) == -1)
 		goto out;
 
+	t1 = now_secs();
 	if (render_all(&c, &old, outfd, err, errlen) == -1) {
 		site_staging_remove(outfd);
 		goto out;
 	}
 
+	t2 = now_secs();
 	/* The verifier's table first: a page never offers a video it denies. */
 	snprintf(path, sizeof(path), "%s/access.db", o->state_dir);
 	fresh.access_sum = access_rows_sum(m);
@@ -421,6 +442,9 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	if (manifest_save(&fresh, path, err, errlen) == -1)
 		goto out;
 	site_staging_remove(outfd);
+	st->secs_prepare = t1 - t0;
+	st->secs_render = t2 - t1;
+	st->secs_publish = now_secs() - t2;
 	rc = 0;
 out:
 	if (outfd != -1)

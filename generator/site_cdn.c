@@ -15,18 +15,7 @@
 #include "site_int.h"
 #include "site_url.h"
 
-#if __has_include("bunny_sign.h")
 #include "bunny_sign.h"
-#define HAVE_BUNNY_SIGN 1
-#else
-#define HAVE_BUNNY_SIGN 0
-#endif
-
-int
-site_cdn_signing_available(void)
-{
-	return HAVE_BUNNY_SIGN;
-}
 
 int
 site_cdn_url(const struct site_ctx *c, const struct video *v, const char *file,
@@ -40,12 +29,17 @@ site_cdn_url(const struct site_ctx *c, const struct video *v, const char *file,
 	/* each path segment percent-encoded on its own: "captions/en.vtt" */
 	for (p = file; ; p += seg + 1) {
 		seg = strcspn(p, "/");
-		if (buf_putc(out, '/') == -1 || esc_url(out, p, seg) == -1)
+		if (buf_putc(out, '/') == -1)
+			return -1;
+		/* a "." or ".." segment from the API must not climb out of /{guid}/ */
+		if ((seg == 1 && p[0] == '.') || (seg == 2 && p[0] == '.' && p[1] == '.')) {
+			if (buf_puts(out, seg == 1 ? "%2E" : "%2E%2E") == -1)
+				return -1;
+		} else if (esc_url(out, p, seg) == -1)
 			return -1;
 		if (p[seg] == '\0')
 			break;
 	}
-#if HAVE_BUNNY_SIGN
 	if (c->sign_expires > 0 && c->o->token_key != NULL) {
 		struct bunny_sign_req req;
 		char url[BUNNY_URL_MAX], signed_url[BUNNY_URL_MAX], tp[64];
@@ -69,9 +63,5 @@ site_cdn_url(const struct site_ctx *c, const struct video *v, const char *file,
 		out->data[mark] = '\0';
 		return buf_put(out, signed_url, (size_t)len);
 	}
-#else
-	(void)c;
-	(void)mark;
-#endif
 	return 0;
 }

@@ -63,46 +63,110 @@ level(const struct video *v)
 	return v->access <= ACCESS_PPV ? v->access : ACCESS_VIP;
 }
 
+/* Formats the card strings of video i into t (one malloc'd block). */
+static int
+card_text(const struct site_ctx *c, size_t i, struct card_text *t, struct buf *b)
+{
+	const struct video *v = &c->m->videos[i];
+	enum access_level a = level(v);
+	size_t off[7], k = 0, n;
+	char *s;
+
+	buf_reset(b);
+	off[k++] = b->len;
+	if (url_video(b, c->html, v->guid) == -1 || buf_putc(b, '\0') == -1)
+		return -1;
+	off[k++] = b->len;
+	if (site_cdn_url(c, v, v->thumbnail[0] ? v->thumbnail : "thumbnail.jpg", b) == -1 ||
+	    buf_putc(b, '\0') == -1)
+		return -1;
+	off[k++] = b->len;
+	if (fmt_duration(b, v->length) == -1 || buf_putc(b, '\0') == -1)
+		return -1;
+	off[k++] = b->len;
+	if (fmt_duration_words(b, v->length) == -1 || buf_putc(b, '\0') == -1)
+		return -1;
+	off[k++] = b->len;
+	if (fmt_date(b, v->uploaded) == -1 || buf_putc(b, '\0') == -1)
+		return -1;
+	off[k++] = b->len;
+	if (buf_puts(b, v->title) == -1 || BUF_PUTSL(b, ", ") == -1 ||
+	    fmt_duration_words(b, v->length) == -1 ||
+	    buf_puts(b, a == ACCESS_PUBLIC ? ", free" : ", locked, ") == -1 ||
+	    (a != ACCESS_PUBLIC && buf_puts(b, access_labels[a]) == -1) || buf_putc(b, '\0') == -1)
+		return -1;
+	off[k++] = b->len;
+	if (v->series >= 0 && buf_printf(b, "S%d \xc2\xb7 E%d", v->season, v->episode) == -1)
+		return -1;
+	if (buf_putc(b, '\0') == -1)
+		return -1;
+	n = b->len;
+	if ((s = malloc(n)) == NULL)
+		return -1;
+	memcpy(s, b->data, n);
+	t->block = s;
+	t->url = s + off[0];
+	t->thumb = s + off[1];
+	t->duration = s + off[2];
+	t->words = s + off[3];
+	t->date = s + off[4];
+	t->label = s + off[5];
+	t->episode = s[off[6]] ? s + off[6] : NULL;
+	return 0;
+}
+
+int
+site_card_texts(struct site_ctx *c, char *err, size_t errlen)
+{
+	struct buf b;
+	size_t i;
+
+	c->vtext = calloc(c->m->nvideos ? c->m->nvideos : 1, sizeof(*c->vtext));
+	if (c->vtext == NULL)
+		goto oom;
+	buf_init(&b, 1 << 20);
+	for (i = 0; i < c->m->nvideos; i++)
+		if (card_text(c, i, &c->vtext[i], &b) == -1) {
+			buf_free(&b);
+			goto oom;
+		}
+	buf_free(&b);
+	return 0;
+oom:
+	snprintf(err, errlen, "out of memory (or an over-long title) formatting cards");
+	return -1;
+}
+
 /* A card: everything the card partial shows about video i. */
 static cJSON *
 card(const struct site_ctx *c, size_t i, int eager, struct buf *b)
 {
 	const struct video *v = &c->m->videos[i];
+	const struct card_text *t = &c->vtext[i];
 	enum access_level a = level(v);
 	cJSON *o = cJSON_CreateObject();
 
+	(void)b;
 	if (o == NULL ||
 	    put_str(o, "guid", v->guid) == -1 ||
 	    put_str(o, "title", v->title) == -1 ||
-	    PUT_FMT(o, "url", b, url_video(b, c->html, v->guid)) == -1 ||
-	    PUT_FMT(o, "thumb", b, site_cdn_url(c, v, v->thumbnail[0] ? v->thumbnail :
-	    "thumbnail.jpg", b)) == -1 ||
-	    PUT_FMT(o, "duration", b, fmt_duration(b, v->length)) == -1 ||
-	    PUT_FMT(o, "duration_words", b, fmt_duration_words(b, v->length)) == -1 ||
-	    PUT_FMT(o, "date", b, fmt_date(b, v->uploaded)) == -1 ||
+	    put_str(o, "url", t->url) == -1 ||
+	    put_str(o, "thumb", t->thumb) == -1 ||
+	    put_str(o, "duration", t->duration) == -1 ||
+	    put_str(o, "duration_words", t->words) == -1 ||
+	    put_str(o, "date", t->date) == -1 ||
+	    put_str(o, "label", t->label) == -1 ||
 	    put_str(o, "access", access_level_name(a)) == -1 ||
 	    put_str(o, "access_label", access_labels[a]) == -1 ||
 	    put_str(o, "access_icon", access_icons[a]) == -1 ||
 	    put_bool(o, "locked", a != ACCESS_PUBLIC) == -1 ||
 	    put_num(o, "length", (double)v->length) == -1 ||
-	    (eager && put_bool(o, "eager", 1) == -1))
-		goto fail;
-	buf_reset(b);
-	if (buf_printf(b, "%s, ", v->title) == -1 || fmt_duration_words(b, v->length) == -1 ||
-	    buf_puts(b, a == ACCESS_PUBLIC ? ", free" : ", locked, ") == -1 ||
-	    (a != ACCESS_PUBLIC && buf_puts(b, access_labels[a]) == -1) ||
-	    put_str(o, "label", b->data) == -1)
-		goto fail;
-	if (v->series >= 0) {
-		buf_reset(b);
-		if (buf_printf(b, "S%d \xc2\xb7 E%d", v->season, v->episode) == -1 ||
-		    put_str(o, "episode_label", b->data) == -1)
-			goto fail;
+	    (eager && put_bool(o, "eager", 1) == -1) ||
+	    (t->episode != NULL && put_str(o, "episode_label", t->episode) == -1)) {
+		cJSON_Delete(o);
+		return NULL;
 	}
 	return o;
-fail:
-	cJSON_Delete(o);
-	return NULL;
 }
 
 static int

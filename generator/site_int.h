@@ -59,6 +59,18 @@ struct page {
 	uint8_t		 rendered;
 };
 
+/* The strings of a video's card, formatted once per build (not per page). */
+struct card_text {
+	char	*url;		/* /v/<guid>/ */
+	char	*thumb;		/* CDN thumbnail URL (signed when keyed) */
+	char	*duration;	/* 12:34 */
+	char	*words;		/* 12 minutes */
+	char	*date;		/* 2025-11-03 */
+	char	*label;		/* accessible name */
+	char	*episode;	/* "S1 · E2" or NULL */
+	char	*block;		/* owns the strings above */
+};
+
 struct site_ctx {
 	const struct model	*m;
 	const struct site_opts	*o;
@@ -70,6 +82,7 @@ struct site_ctx {
 	struct related		 rel;
 	uint64_t		*vcard;		/* per video: what a card shows */
 	uint64_t		*vfull;		/* per video: everything shown */
+	struct card_text	*vtext;		/* per video: a card's strings, made once */
 	uint64_t		 gkey;		/* theme + site configuration */
 	uint64_t		 allkey;	/* every video's vfull */
 	/* category / tag / series -> video indices (CSR, newest first;
@@ -93,14 +106,13 @@ uint64_t site_page_key(const struct site_ctx *c, const struct page *p);
 size_t	site_list_pages(const struct site_ctx *c, const struct page *p);
 
 /* site_data.c: the data a template page is rendered from. */
+int	site_card_texts(struct site_ctx *c, char *err, size_t errlen);
 cJSON	*site_shared_data(const struct site_ctx *c);
 cJSON	*site_page_data(const struct site_ctx *c, const struct page *p);
 /* The URL (root-relative) of a page of the list kind/idx. */
 int	site_list_url(const struct site_ctx *c, struct buf *out, int kind, size_t idx, int no);
 
 /* site_cdn.c: CDN URLs for a video's files (thumbnails, previews). */
-/* 1 when this build can sign CDN URLs (the verifier's signer is linked). */
-int	site_cdn_signing_available(void);
 int	site_cdn_url(const struct site_ctx *c, const struct video *v, const char *file,
 	    struct buf *out);
 

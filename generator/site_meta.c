@@ -30,16 +30,12 @@ page_abs_url(const struct site_ctx *c, const struct page *p, struct buf *out)
 }
 
 static int
-sitemap_video(const struct site_ctx *c, const struct video *v, struct buf *o)
+sitemap_video(const struct site_ctx *c, size_t i, struct buf *o)
 {
-	struct buf t;
-	int rc;
+	const struct video *v = &c->m->videos[i];
 
-	buf_init(&t, 16384);
-	rc = site_cdn_url(c, v, v->thumbnail[0] ? v->thumbnail : "thumbnail.jpg", &t);
-	if (rc == 0)
-		rc = (BUF_PUTSL(o, "<video:video><video:thumbnail_loc>") == -1 ||
-		    X(o, t.data) == -1 ||
+	return (BUF_PUTSL(o, "<video:video><video:thumbnail_loc>") == -1 ||
+		    X(o, c->vtext[i].thumb) == -1 ||
 		    BUF_PUTSL(o, "</video:thumbnail_loc><video:title>") == -1 ||
 		    X(o, v->title) == -1 ||
 		    BUF_PUTSL(o, "</video:title><video:description>") == -1 ||
@@ -53,8 +49,6 @@ sitemap_video(const struct site_ctx *c, const struct video *v, struct buf *o)
 		    buf_printf(o, "</video:publication_date><video:requires_subscription>%s"
 		    "</video:requires_subscription></video:video>",
 		    v->access == ACCESS_PUBLIC ? "no" : "yes") == -1) ? -1 : 0;
-	buf_free(&t);
-	return rc;
 }
 
 static int
@@ -100,7 +94,7 @@ sitemap(const struct site_ctx *c, const struct page *p, struct buf *o)
 			const struct video *v = &c->m->videos[q->idx];
 
 			if (BUF_PUTSL(o, "<lastmod>") == -1 || fmt_datetime(o, v->uploaded) == -1 ||
-			    BUF_PUTSL(o, "</lastmod>") == -1 || sitemap_video(c, v, o) == -1)
+			    BUF_PUTSL(o, "</lastmod>") == -1 || sitemap_video(c, q->idx, o) == -1)
 				return -1;
 		}
 		if (BUF_PUTSL(o, "</url>\n") == -1)
@@ -206,19 +200,7 @@ search_index(const struct site_ctx *c, struct buf *o)
 		    buf_printf(o, "\",%lld,%d,%lld,\"", (long long)v->length, (int)v->access,
 		    (long long)v->uploaded) == -1)
 			return -1;
-		{
-			struct buf t;
-			int rc;
-
-			buf_init(&t, 16384);
-			rc = site_cdn_url(c, v, v->thumbnail[0] ? v->thumbnail : "thumbnail.jpg", &t);
-			if (rc == 0)
-				rc = J(o, t.data);
-			buf_free(&t);
-			if (rc == -1)
-				return -1;
-		}
-		if (BUF_PUTSL(o, "\"]") == -1)
+		if (J(o, c->vtext[i].thumb) == -1 || BUF_PUTSL(o, "\"]") == -1)
 			return -1;
 	}
 	return BUF_PUTSL(o, "\n]}\n");

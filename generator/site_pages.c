@@ -480,9 +480,33 @@ site_page_key(const struct site_ctx *c, const struct page *p)
 			h = mix_cards(c, h, c->cat_vid, from, to);
 		}
 		return h;
-	case PK_SEARCH_INDEX:
+	case PK_SITEMAP: {
+		/* a part depends only on the pages it lists (same walk as site_meta.c) */
+		size_t k = 0, first, last;
+
+		if (c->sitemap_parts > 0 && p->no == 0)
+			return h64_int(h, (int64_t)c->sitemap_parts);
+		first = p->no == 0 ? 0 : (p->no - 1) * (size_t)SITEMAP_MAX;
+		last = p->no == 0 ? (size_t)-1 : first + SITEMAP_MAX;
+		for (i = 0; i < c->npages; i++) {
+			const struct page *q = &c->pages[i];
+
+			if (q->kind == PK_ASSET || q->kind >= PK_404)
+				continue;
+			if (k++ < first || k > last)
+				continue;
+			h = q->kind == PK_WATCH ? h64_int(h, (int64_t)c->vfull[q->idx]) :
+			    h64_str(h, q->path);
+		}
+		return h;
+	}
 	case PK_FEED:
-	case PK_SITEMAP:
+		/* the newest FEED_MAX videos */
+		n = m->nvideos < FEED_MAX ? m->nvideos : FEED_MAX;
+		for (i = 0; i < n; i++)
+			h = h64_int(h, (int64_t)c->vfull[i]);
+		return h;
+	case PK_SEARCH_INDEX:
 		return h64_int(h, (int64_t)c->allkey);
 	default:	/* code, search, 404, robots: site settings only */
 		return h;

@@ -237,8 +237,8 @@ site_path_ok(const char *path)
 	return !seg_start;
 }
 
-static int
-mkparents(int dirfd, const char *path)
+int
+site_mkparents(int dirfd, const char *path)
 {
 	char p[SITE_PATH_MAX];
 	char *s;
@@ -269,9 +269,29 @@ site_staging_remove(int dirfd)
 		close(fd);
 		return;
 	}
-	while ((de = readdir(d)) != NULL)
-		if (de->d_name[0] != '.')
-			unlinkat(fd, de->d_name, 0);
+	/* one level of shard directories holding the staged files */
+	while ((de = readdir(d)) != NULL) {
+		DIR *sd;
+		struct dirent *se;
+		int sfd;
+
+		if (de->d_name[0] == '.')
+			continue;
+		if (unlinkat(fd, de->d_name, 0) == 0)
+			continue;
+		sfd = openat(fd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		if (sfd == -1)
+			continue;
+		if ((sd = fdopendir(sfd)) == NULL) {
+			close(sfd);
+			continue;
+		}
+		while ((se = readdir(sd)) != NULL)
+			if (se->d_name[0] != '.')
+				unlinkat(sfd, se->d_name, 0);
+		closedir(sd);
+		unlinkat(fd, de->d_name, AT_REMOVEDIR);
+	}
 	closedir(d);
 	unlinkat(dirfd, SITE_STAGING, AT_REMOVEDIR);
 }
@@ -287,14 +307,36 @@ site_staging_open(int dirfd, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Staged file id lives in shard id / STAGE_SHARD: directories stay small,
+ * which keeps name lookups cheap at 100k files.
+ */
+#define STAGE_SHARD	1024
+
+static void
+stage_name(char *tmp, size_t len, size_t id)
+{
+	snprintf(tmp, len, SITE_STAGING "/%zu/%zu", id / STAGE_SHARD, id);
+}
+
 int
 site_stage(int dirfd, size_t id, const void *data, size_t len, char *err, size_t errlen)
 {
 	char tmp[64];
 	int fd;
 
-	snprintf(tmp, sizeof(tmp), SITE_STAGING "/%zu", id);
+	stage_name(tmp, sizeof(tmp), id);
 	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd == -1 && errno == ENOENT) {
+		char shard[64];
+
+		snprintf(shard, sizeof(shard), SITE_STAGING "/%zu", id / STAGE_SHARD);
+		if (mkdirat(dirfd, shard, 0700) == -1 && errno != EEXIST) {
+			snprintf(err, errlen, "%s: %s", shard, strerror(errno));
+			return -1;
+		}
+		fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	}
 	if (fd == -1) {
 		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
 		return -1;
@@ -311,13 +353,13 @@ site_publish(int dirfd, size_t id, const char *path, char *err, size_t errlen)
 {
 	char tmp[64];
 
-	snprintf(tmp, sizeof(tmp), SITE_STAGING "/%zu", id);
+	stage_name(tmp, sizeof(tmp), id);
 	if (!site_path_ok(path)) {
 		snprintf(err, errlen, "refusing to publish unsafe path '%s'", path);
 		return -1;
 	}
 	if (renameat(dirfd, tmp, dirfd, path) == -1) {
-		if (errno != ENOENT || mkparents(dirfd, path) == -1 ||
+		if (errno != ENOENT || site_mkparents(dirfd, path) == -1 ||
 		    renameat(dirfd, tmp, dirfd, path) == -1) {
 			snprintf(err, errlen, "publishing %s: %s", path, strerror(errno));
 			return -1;

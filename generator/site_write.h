@@ -61,6 +61,9 @@ void	site_staging_remove(int dirfd);
 /* Writes len bytes to staged file number id.  0, or -1 with err. */
 int	site_stage(int dirfd, size_t id, const void *data, size_t len,
 	    char *err, size_t errlen);
+/* Creates the parent directories of path under dirfd (so publishing is a
+ * bare rename); an empty directory is never served as a page.  0 or -1. */
+int	site_mkparents(int dirfd, const char *path);
 /* Renames staged file id to path, creating parent directories.  0 or -1. */
 int	site_publish(int dirfd, size_t id, const char *path, char *err, size_t errlen);
 /* Removes path, then its parent directories while they are empty.  0 or -1. */

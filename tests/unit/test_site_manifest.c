@@ -1,0 +1,93 @@
+/*
+ * test_site_manifest.c — the site manifest (round trip, replace, many
+ * entries, damaged file) and the publisher's staging, publish, same-bytes
+ * and remove operations on a real directory.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "site_write.h"
+
+int
+main(void)
+{
+	struct manifest mf, back;
+	const struct mf_entry *e;
+	char dir[] = "/tmp/test_site_manifest.XXXXXX", file[256], path[64], err[512];
+	size_t i;
+	int dfd, ok;
+	FILE *f;
+
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	snprintf(file, sizeof(file), "%s/site-manifest", dir);
+	CHECK(manifest_load(&mf, file, err, sizeof(err)) == 0 && mf.n == 0, "missing manifest is empty");
+	for (i = 0; i < 5000; i++) {
+		snprintf(path, sizeof(path), "v/%zu/index.html", i);
+		if (manifest_put(&mf, path, i * 3, i * 7 + 1) != 0)
+			break;
+	}
+	CHECK(mf.n == 5000, "5000 entries added");
+	CHECK(manifest_put(&mf, "v/7/index.html", 1, 2) == 0 && mf.n == 5000, "put replaces");
+	mf.access_sum = 0xabcdef;
+	CHECK(manifest_save(&mf, file, err, sizeof(err)) == 0, "saved");
+	CHECK(manifest_load(&back, file, err, sizeof(err)) == 0 && back.n == 5000 &&
+	    back.access_sum == 0xabcdef, "loaded back");
+	ok = 1;
+	for (i = 0; i < 5000 && ok; i++) {
+		snprintf(path, sizeof(path), "v/%zu/index.html", i);
+		e = manifest_find(&back, path);
+		ok = e != NULL && (i == 7 ? (e->key == 1 && e->sum == 2) :
+		    (e->key == i * 3 && e->sum == i * 7 + 1));
+	}
+	CHECK(ok, "every entry round-trips");
+	CHECK(manifest_find(&back, "nope.html") == NULL, "unknown path not found");
+	manifest_free(&back);
+	manifest_free(&mf);
+
+	/* a damaged manifest (a path escaping the site) is ignored, not trusted */
+	f = fopen(file, "w");
+	fputs("onlygen-site-manifest 1 0000000000000000\n0000000000000001 0000000000000002 ../../etc/passwd\n", f);
+	fclose(f);
+	CHECK(manifest_load(&back, file, err, sizeof(err)) == 0 && back.n == 0,
+	    "a manifest naming an unsafe path is dropped");
+	manifest_free(&back);
+
+	/* staging and publishing */
+	dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	CHECK(site_staging_open(dfd, err, sizeof(err)) == 0, "staging created");
+	CHECK(site_stage(dfd, 0, "<p>one</p>", 10, err, sizeof(err)) == 0, "staged");
+	CHECK(!site_exists(dfd, "a/b/index.html"), "not visible before publishing");
+	CHECK(site_publish(dfd, 0, "a/b/index.html", err, sizeof(err)) == 0, "published into new dirs");
+	CHECK(site_same_bytes(dfd, "a/b/index.html", "<p>one</p>", 10), "published bytes");
+	CHECK(!site_same_bytes(dfd, "a/b/index.html", "<p>two</p>", 10), "different bytes noticed");
+	CHECK(!site_same_bytes(dfd, "a/b/index.html", "<p>one</p>!", 11), "different length noticed");
+	CHECK(site_stage(dfd, 1, "x", 1, err, sizeof(err)) == 0 &&
+	    site_publish(dfd, 1, "../escape.html", err, sizeof(err)) == -1, "unsafe publish refused");
+	CHECK(site_remove(dfd, "a/b/index.html", err, sizeof(err)) == 0 && !site_exists(dfd, "a/b/index.html"),
+	    "removed");
+	{
+		struct stat sb;
+		char p[300];
+
+		snprintf(p, sizeof(p), "%s/a", dir);
+		CHECK(stat(p, &sb) == -1, "empty parent directories removed");
+	}
+	site_staging_remove(dfd);
+	{
+		struct stat sb;
+		char p[300];
+
+		snprintf(p, sizeof(p), "%s/" SITE_STAGING, dir);
+		CHECK(stat(p, &sb) == -1, "staging removed with its leftovers");
+	}
+	close(dfd);
+	unlink(file);
+	rmdir(dir);
+	return check_report();
+}

@@ -1,0 +1,113 @@
+/*
+ * test_site_url.c — the URL/path scheme of the site, the CDN scheme rule,
+ * the text formats, and the path safety of the publisher (table-driven).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "check.h"
+#include "site_url.h"
+#include "site_write.h"
+
+int
+main(void)
+{
+	struct buf b;
+	size_t i;
+	static const char *g = "3f6c2a1e-9b8d-4c7e-a5f4-1d2e3c4b5a69";
+	static const struct { const char *url, *path; } paths[] = {
+		{ "/", "index.html" },
+		{ "/v/x/", "v/x/index.html" },
+		{ "/v/x.html", "v/x.html" },
+		{ "/c/raw/page/2/", "c/raw/page/2/index.html" },
+	};
+	static const struct { const char *host, *origin; } hosts[] = {
+		{ "vz-abc-1.b-cdn.net", "https://vz-abc-1.b-cdn.net" },
+		{ "127.0.0.1:8081", "http://127.0.0.1:8081" },
+		{ "localhost", "http://localhost" },
+		{ "[::1]:9000", "http://[::1]:9000" },
+		{ "localhost.evil.com", "https://localhost.evil.com" },
+		{ "127.0.0.10", "https://127.0.0.10" },
+	};
+	static const struct { long long s; const char *clock, *words, *iso; } durs[] = {
+		{ 0, "0:00", "0 seconds", "PT0S" },
+		{ 1, "0:01", "1 second", "PT1S" },
+		{ 754, "12:34", "12 minutes", "PT12M34S" },
+		{ 3723, "1:02:03", "1 hour 2 minutes", "PT1H2M3S" },
+		{ 7200, "2:00:00", "2 hours", "PT2H0M0S" },
+		{ -5, "0:00", "0 seconds", "PT0S" },
+	};
+	static const struct { const char *p; int ok; } safe[] = {
+		{ "index.html", 1 }, { "v/abc/index.html", 1 }, { "assets/site.0123.css", 1 },
+		{ "", 0 }, { "/etc/passwd", 0 }, { "../x", 0 }, { "v/../../x", 0 }, { "v//x", 0 },
+		{ ".onlygen-staging/1", 0 }, { "v/.hidden", 0 }, { "a b", 0 }, { "v/x/", 0 },
+		{ "a\\b", 0 },
+	};
+
+	buf_init(&b, 4096);
+	CHECK(site_guid_ok(g), "lowercase UUID accepted");
+	CHECK(!site_guid_ok("3F6C2A1E-9B8D-4C7E-A5F4-1D2E3C4B5A69"), "uppercase UUID refused");
+	CHECK(!site_guid_ok("3f6c2a1e-9b8d-4c7e-a5f4-1d2e3c4b5a6"), "short UUID refused");
+	CHECK(!site_guid_ok("../../../../etc/passwd/aaaaaaaaaaaaaaa"), "path as UUID refused");
+	CHECK(site_slug_ok("tokyo-nights-2") && !site_slug_ok("Tokyo") && !site_slug_ok("-x") &&
+	    !site_slug_ok("a/b") && !site_slug_ok(""), "slugs: [a-z0-9-] only");
+
+	buf_reset(&b);
+	CHECK(url_video(&b, 0, g) == 0, "video url");
+	CHECK_STR(b.data, "/v/3f6c2a1e-9b8d-4c7e-a5f4-1d2e3c4b5a69/", "directory video URL");
+	buf_reset(&b);
+	(void)url_video(&b, 1, g);
+	CHECK_STR(b.data, "/v/3f6c2a1e-9b8d-4c7e-a5f4-1d2e3c4b5a69.html", "html video URL");
+	buf_reset(&b);
+	(void)url_list(&b, 0, 'c', "raw", 1);
+	CHECK_STR(b.data, "/c/raw/", "category page 1");
+	buf_reset(&b);
+	(void)url_list(&b, 0, 't', "night", 3);
+	CHECK_STR(b.data, "/t/night/page/3/", "tag page 3");
+	buf_reset(&b);
+	(void)url_list(&b, 1, 's', "tokyo", 2);
+	CHECK_STR(b.data, "/s/tokyo/page/2.html", "html series page 2");
+	buf_reset(&b);
+	(void)url_named(&b, 1, "search");
+	CHECK_STR(b.data, "/search.html", "html named page");
+	buf_reset(&b);
+	(void)url_named(&b, 0, "");
+	CHECK_STR(b.data, "/", "home");
+
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		buf_reset(&b);
+		CHECK(url_to_path(&b, paths[i].url) == 0, "url_to_path %s", paths[i].url);
+		CHECK_STR(b.data, paths[i].path, "file of %s", paths[i].url);
+	}
+	buf_reset(&b);
+	CHECK(url_to_path(&b, "relative") == -1, "relative URL has no file");
+
+	for (i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++) {
+		buf_reset(&b);
+		(void)cdn_origin(&b, hosts[i].host);
+		CHECK_STR(b.data, hosts[i].origin, "CDN origin of %s", hosts[i].host);
+	}
+	for (i = 0; i < sizeof(durs) / sizeof(durs[0]); i++) {
+		buf_reset(&b);
+		(void)fmt_duration(&b, durs[i].s);
+		CHECK_STR(b.data, durs[i].clock, "duration %lld", durs[i].s);
+		buf_reset(&b);
+		(void)fmt_duration_words(&b, durs[i].s);
+		CHECK_STR(b.data, durs[i].words, "duration in words %lld", durs[i].s);
+		buf_reset(&b);
+		(void)fmt_duration_iso(&b, durs[i].s);
+		CHECK_STR(b.data, durs[i].iso, "ISO duration %lld", durs[i].s);
+	}
+	buf_reset(&b);
+	(void)fmt_datetime(&b, 1762194161);
+	CHECK_STR(b.data, "2025-11-03T18:22:41Z", "datetime is UTC ISO 8601");
+	buf_reset(&b);
+	(void)fmt_date(&b, 1762194161);
+	CHECK_STR(b.data, "2025-11-03", "date");
+
+	for (i = 0; i < sizeof(safe) / sizeof(safe[0]); i++)
+		CHECK(site_path_ok(safe[i].p) == safe[i].ok, "path '%s' %s", safe[i].p,
+		    safe[i].ok ? "accepted" : "refused");
+	buf_free(&b);
+	return check_report();
+}
