@@ -22,14 +22,27 @@ proc_rss_kb() {	# PID
 }
 
 # wrk_scenario NAME PID URL [DURATION]: one wrk run with bench/wrk.lua (the
-# WRK_* variables set by the caller); appends a row to $VRESULTS.
+# WRK_* variables set by the caller); appends a row to $VRESULTS.  With
+# BENCH_PERF=1, lighttpd is profiled during the run (perf's own cost is then
+# in the CPU figures: use it to see where time goes, not for the table).
 wrk_scenario() {
 	local name=$1 pid=$2 url=$3 secs=${4:-$WRK_SECS} t0 t1 out line
 	local hz
 	hz=$(getconf CLK_TCK)
+	local perf=""
+	if [ "${BENCH_PERF:-0}" = 1 ]; then
+		perf record -q -F 999 -g -p "$pid" -o "$WORK/verifier/perf-${name//[ ,]/-}.data" \
+			>/dev/null 2>&1 &
+		perf=$!
+		sleep 0.5
+	fi
 	t0=$(proc_cpu_ticks "$pid")
 	out=$(taskset -c "$WRK_CPU" wrk -t1 -c64 -d"${secs}s" --timeout 5s -s "$ROOT/bench/wrk.lua" "$url")
 	t1=$(proc_cpu_ticks "$pid")
+	if [ -n "$perf" ]; then
+		kill -INT "$perf" 2>/dev/null || true
+		wait "$perf" 2>/dev/null || true
+	fi
 	printf '%s\n' "$out" >"$WORK/verifier/wrk-${name// /-}.log"
 	line=$(printf '%s\n' "$out" | grep '^wrk-result ') || { log "wrk gave no result for $name"; return 1; }
 	awk -v name="$name" -v d="$((t1 - t0))" -v hz="$hz" -v l="$line" 'BEGIN {
