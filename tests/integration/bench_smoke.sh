@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# bench_smoke.sh — the smoke version of `make bench` (issue 7), so the bench
+# scripts do not rot: bench/run with N=200 and BENCH_SMOKE=1 (our side only,
+# 1-second wrk runs, nothing appended to docs/benchmarks.md), then checks that
+# every part ran and produced the expected page set.  No timing is asserted.
+set -u
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+BINDIR=${BINDIR:-bin}
+SHARED=${SHARED:-$(cd "$ROOT/../shared" && pwd)}
+export SHARED
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+N=200
+
+ok() { echo "ok - $*"; }
+notok() { echo "not ok - $*"; }
+check() {	# DESCRIPTION CONDITION...
+	local what=$1
+	shift
+	if "$@"; then ok "$what"; else notok "$what"; fi
+}
+
+before=$(cksum docs/benchmarks.md 2>/dev/null || echo none)
+rc=0
+N=$N BENCH_SMOKE=1 BENCH_DIR="$tmp/work" BENCH_REPORT= BINDIR="$BINDIR" SHARED="$SHARED" \
+	timeout 300 bench/run >"$tmp/out.txt" 2>"$tmp/err.txt" || rc=$?
+if [ "$rc" -eq 0 ]; then
+	ok "bench/run N=$N BENCH_SMOKE=1 exits 0"
+else
+	notok "bench/run N=$N BENCH_SMOKE=1 exits 0 (got $rc)"
+	sed 's/^/    /' "$tmp/err.txt" | tail -n 40
+fi
+R="$tmp/work/results.tsv"
+
+# Every generator phase ran and succeeded.
+for phase in pull-api pull-from build rebuild-same pull-title rebuild-title pull-add rebuild-add; do
+	st=$(awk -F '\t' -v p="$phase" '$1 == 200 && $2 == "ours" && $3 == p {print $4}' "$R" 2>/dev/null)
+	check "ours $phase ran (status: ${st:-missing})" test "$st" = ok
+done
+
+# The page set: one watch page per video, one page per category, tag and
+# series (page_size > N: no pagination), home, sitemap, search index.
+data="$tmp/work/$N/data"
+want_tags=$(python3 -c 'import json,sys; e=json.load(open(sys.argv[1])); print(len({t for v in e["videos"].values() for t in v["tags"]}))' "$data/editorial.json")
+want_series=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["series"]))' "$data/editorial.json")
+counts=$(awk -F '\t' '$1 == 200 && $2 == "ours" {print $3}' "$tmp/work/counts.tsv" 2>/dev/null)
+kind() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]]["files"])' "$counts" "$1" 2>/dev/null; }
+check "ours: $N watch pages (got $(kind watch))" test "$(kind watch)" = "$N"
+check "ours: 5 category pages (got $(kind category))" test "$(kind category)" = 5
+check "ours: $want_tags tag pages (got $(kind tag))" test "$(kind tag)" = "$want_tags"
+check "ours: $want_series series pages (got $(kind series))" test "$(kind series)" = "$want_series"
+check "ours: a home page, a sitemap, a search index" \
+	test "$(kind home) $(kind sitemap) $(kind search)" = "1 1 1"
+check "ours: no paginated list pages with page_size > N (got $(kind paged))" test "$(kind paged)" = 0
+
+# The incremental runs changed what they should have.
+site="$tmp/work/$N/ours/site"
+edited=$(cat "$tmp/work/$N/logs/ours-title-pages" 2>/dev/null || echo 0)
+check "the edited title reached the site ($edited pages show it)" test "$edited" -ge 2
+check "the added video has a watch page" \
+	test -e "$site/v/00000000-0000-4000-8000-00000000add1/index.html" -o \
+	-e "$site/v/00000000-0000-4000-8000-00000000add1.html"
+
+# The verifier scenarios: each ran; statuses are the expected ones.
+V="$tmp/work/verifier.tsv"
+vrow() { awk -F '\t' -v s="$1" '$1 == s' "$V" 2>/dev/null; }
+for s in static "play vip" "play public" "redeem" "play vip, long run"; do
+	row=$(vrow "$s")
+	reqs=$(printf '%s' "$row" | cut -f6)
+	bad=$(printf '%s' "$row" | cut -f7)
+	check "verifier '$s': requests served, none rejected (${reqs:-0} requests, ${bad:-?} >= 400)" \
+		test "${reqs:-0}" -gt 0 -a "${bad:-x}" = 0
+done
+row=$(vrow "play tampered")
+reqs=$(printf '%s' "$row" | cut -f6)
+bad=$(printf '%s' "$row" | cut -f7)
+check "verifier 'play tampered': every request rejected (${bad:-?} of ${reqs:-0})" \
+	test "${reqs:-0}" -gt 0 -a "${bad:-x}" = "${reqs:-y}"
+check "the RSS line of the long run was written" grep -q 'kB before' "$tmp/work/verifier-rss.txt"
+
+# The report.
+check "the report has the generator table for N=$N" grep -q "^| $N | ours | full build" "$tmp/out.txt"
+check "the report has the page-set table" grep -q "^| $N | ours (onlygen) | $N | 5 |" "$tmp/out.txt"
+check "the report has the verifier table" grep -q '^| play vip |' "$tmp/out.txt"
+check "the smoke run appended nothing to docs/benchmarks.md" \
+	test "$(cksum docs/benchmarks.md 2>/dev/null || echo none)" = "$before"
+exit 0
