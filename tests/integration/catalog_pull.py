@@ -366,6 +366,36 @@ def test_from_natural_order(tmp):
           r.stdout + r.stderr)
 
 
+def test_shrink_source(fake, tmp):
+    """The shrink guard compares pulls of one library, and counts published videos too."""
+    state = os.path.join(tmp, "demo-to-real")
+    r = subprocess.run([ONLYGEN, "pull", "--quiet", "--state", state, "--from",
+                        os.path.join(ROOT, "demo", "catalog")], capture_output=True, text=True)
+    check(r.returncode == 0, "demo catalog pulled", r.stderr)
+    fake.control(reset=True, items=HOSTILE)
+    rc, out, err = pull(fake, state)
+    check(rc == 0 and "8 videos" in out and "different source" in err,
+          "demo catalog (26) -> a real library of 8: no shrink refusal, a note instead", out + err)
+    check(meta(state, "source") == "api %s library %s" % (fake.base, LIB), "source recorded",
+          meta(state, "source"))
+    # Same library, every video "processing": the site would be unpublished.
+    with open(HOSTILE, encoding="utf-8") as f:
+        items = json.load(f)
+    for v in items:
+        v["status"] = 2
+    busy = os.path.join(tmp, "all-processing.json")
+    with open(busy, "w", encoding="utf-8") as f:
+        json.dump(items, f)
+    fake.control(reset=True, items=busy)
+    before = snapshot(state)
+    rc, out, err = pull(fake, state)
+    check(rc == 1 and "published (Finished) videos would drop from 7 to 0" in err,
+          "published videos halved: refused", out + err)
+    check(snapshot(state) == before, "published videos halved: catalog byte-for-byte unchanged")
+    rc, out, err = pull(fake, state, "--allow-shrink")
+    check(rc == 0 and "8 videos (0 published)" in out, "--allow-shrink accepts it", out + err)
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="catalog_pull-")
     fake = Fake()
@@ -376,6 +406,7 @@ def main():
         test_big(fake, tmp)
         test_from(tmp)
         test_from_natural_order(tmp)
+        test_shrink_source(fake, tmp)
     finally:
         fake.stop()
         shutil.rmtree(tmp, ignore_errors=True)
