@@ -460,6 +460,7 @@ bunny_fetch(const struct bunny_source *src, struct bunny_listing *l, char *err, 
 	o.on_progress = on_progress;
 	o.arg = &f;
 	o.fail_fast = 1;
+	o.auth_hint = "check BUNNY_API_KEY (the library's API key, under Stream > API)";
 	if ((c = http_client_new(&o)) == NULL) {
 		snprintf(err, errlen, "cannot set up libcurl");
 		goto out;

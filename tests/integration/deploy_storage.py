@@ -359,6 +359,11 @@ def tests(tmp, fake):
     rc, out, err = run(dict(env, BUNNY_STORAGE_KEY="wrong"), "--site", site)
     ok(rc == 1 and "BUNNY_STORAGE_KEY" in err and "wrong" not in err,
        "a refused key exits 1, names the variable, never prints the key", err)
+    fake.faults([{"method": "GET", "status": 403, "times": 1}])
+    rc, out, err = run(env, "--site", site)
+    ok(rc == 1 and "BUNNY_STORAGE_KEY" in err and "BUNNY_API_KEY" not in err,
+       "a 403 from the zone names BUNNY_STORAGE_KEY, not the Stream key", err)
+    fake.reset_log()
     rc, out, err = run({k: v for k, v in env.items() if k != "BUNNY_STORAGE_KEY"},
                        "--site", site)
     ok(rc == 2 and "BUNNY_STORAGE_KEY" in err, "a missing key is a usage error (2)", err)
