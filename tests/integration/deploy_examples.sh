@@ -28,6 +28,13 @@ grep -q 'bin/onlygen deploy$' "$ci"; is "$?" 0 "CI: deploys"
 bad=$(grep -nE '(KEY|ZONE|ID|URL|REGION|HOSTNAME): [^$ ]' "$ci" | grep -v 'secrets\.' || true)
 is "$bad" "" "CI: every Bunny value comes from the secret store"
 grep -q "\"3\") \|3) echo \"changed=true\"" "$ci"; is "$?" 0 "CI: exit 3 of pull --check means changed"
+# The build records built_digest in var/catalog.db: a cache saved after a
+# failed build or deploy makes the next `pull --check` say "unchanged", and
+# the site is never published.
+save_if=$(awk '/name: Save var\//{f=1} f && /^ *uses:/{exit} f && /^ *if:/{g=1} g' "$ci" | tr -s ' \n' ' ')
+grep -q '^ *id: build$' "$ci" && grep -q '^ *id: deploy$' "$ci" &&
+	case "$save_if" in *"steps.build.outcome != 'failure'"*"steps.deploy.outcome != 'failure'"*) true ;; *) false ;; esac
+is "$?" 0 "CI: var/ is not cached after a failed build or deploy ($save_if)"
 
 missing=""
 for f in $(grep -oE '`(examples|scripts|verifier|generator|tests)/[A-Za-z0-9_./-]+`' docs/deploy.md | tr -d '`' | sort -u); do
