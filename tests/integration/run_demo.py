@@ -6,6 +6,7 @@
   second run reuses the codes and rewrites no page; --stop frees both ports
   and leaves no process of the stack behind;
 - a busy port is refused with a message naming PORT=N (exit 1);
+- the foreground mode on a pty: Ctrl-C stops both servers, exit 0;
 - real-library mode against the fake Bunny Stream API (tests/fakes/bunny_api.py):
   BUNNY_TOKEN_KEY lands in the keys file without DEMO=1, access.db points at
   BUNNY_CDN_HOSTNAME, no CDN stand-in starts, and the CSP allows the real CDN.
@@ -173,6 +174,52 @@ def test_real_mode():
         shutil.rmtree(d, ignore_errors=True)
 
 
+def test_ctrl_c():
+    """The foreground mode on a terminal: Ctrl-C stops both servers, nothing left behind."""
+    import pty
+    import select
+    import time
+    d = tempfile.mkdtemp(prefix="run-demo-ctrlc-")
+    port, cdn_port = free_port(), free_port()
+    env = base_env(port, cdn_port)
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(RUN_DEMO, [RUN_DEMO, "--dir", d], env)
+    out, groups, status = b"", set(), None
+    try:
+        deadline = time.time() + 120
+        while b"Stop with Ctrl-C" not in out and time.time() < deadline:
+            r, _, _ = select.select([fd], [], [], 1)
+            if r:
+                try:
+                    out += os.read(fd, 4096)
+                except OSError:
+                    break
+        groups = stack_groups(d)
+        check(b"Stop with Ctrl-C" in out and answers(port) and answers(cdn_port),
+              "foreground: both servers answer", out.decode(errors="replace")[-800:])
+        os.write(fd, b"\x03")  # the terminal's Ctrl-C: SIGINT to the foreground group
+        deadline = time.time() + 30
+        while status is None and time.time() < deadline:
+            wpid, st = os.waitpid(pid, os.WNOHANG)
+            if wpid == pid:
+                status = st
+            else:
+                time.sleep(0.1)
+        check(status is not None and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0,
+              "Ctrl-C: run-demo exits 0", status)
+        check(groups and not alive_in(groups) and not answers(port) and not answers(cdn_port),
+              "Ctrl-C: no process of the stack is left and both ports are free", alive_in(groups))
+    finally:
+        if status is None:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+        os.close(fd)
+        run(["--stop", "--dir", d], env)
+        shutil.rmtree(d, ignore_errors=True)
+
+
 test_demo_mode()
+test_ctrl_c()
 test_real_mode()
 sys.exit(1 if failures else 0)
