@@ -6,6 +6,9 @@
   second run reuses the codes and rewrites no page; --stop frees both ports
   and leaves no process of the stack behind;
 - a busy port is refused with a message naming PORT=N (exit 1);
+- the way from the demo to a real library in one directory: the demo's keys
+  (DEMO=1) or a keys file whose BUNNY_TOKEN_KEY differs from the environment's
+  are refused with what to do; then a smaller library replaces the demo's;
 - the foreground mode on a pty: Ctrl-C stops both servers, exit 0;
 - real-library mode against the fake Bunny Stream API (tests/fakes/bunny_api.py):
   BUNNY_TOKEN_KEY lands in the keys file without DEMO=1, access.db points at
@@ -219,7 +222,55 @@ def test_ctrl_c():
         shutil.rmtree(d, ignore_errors=True)
 
 
+def test_demo_then_real():
+    """README's way from the demo to a real library, in one state directory:
+    demo keys are refused with instructions, and after following them a
+    small real library (8 videos after the demo's 26) is pulled and served."""
+    d = tempfile.mkdtemp(prefix="run-demo-switch-")
+    port, cdn_port = free_port(), free_port()
+    env = base_env(port, cdn_port)
+    api = subprocess.Popen([sys.executable, os.path.join(ROOT, "tests", "fakes", "bunny_api.py"),
+                            "--library", "301742", "--key", "api-key-test", "--items",
+                            os.path.join(ROOT, "tests", "fixtures", "bunny", "hostile-videos.json")],
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        r = run(["--background", "--dir", d], env)
+        check(r.returncode == 0, "switch: the demo runs first", r.stdout + r.stderr)
+        run(["--stop", "--dir", d], env)
+        real = dict(env, BUNNY_API_KEY="api-key-test", BUNNY_LIBRARY_ID="301742",
+                    BUNNY_CDN_HOSTNAME="vz-test-1.b-cdn.net", BUNNY_TOKEN_KEY="zone-token-key-42",
+                    BUNNY_API_BASE="http://127.0.0.1:%s" % api.stdout.readline().split()[1])
+        r = run(["--background", "--dir", d], real)
+        check(r.returncode == 1 and "DEMO=1" in r.stderr and "var/verifier.keys" in r.stderr
+              and "zone-token-key-42" not in r.stdout + r.stderr,
+              "switch: the demo's keys file is refused with what to do (and no key printed)",
+              r.stdout + r.stderr)
+        check(not answers(port), "switch: nothing is served with the demo's keys")
+        os.remove(os.path.join(d, "var", "verifier.keys"))
+        os.remove(os.path.join(d, "var", "demo-codes"))
+        r = run(["--background", "--dir", d], real)
+        check(r.returncode == 0 and "8 videos" in r.stdout + r.stderr,
+              "switch: after the README's steps, a library of 8 videos replaces the demo's 26",
+              r.stdout + r.stderr)
+        run(["--stop", "--dir", d], real)
+        kf = os.path.join(d, "var", "verifier.keys")
+        with open(kf, encoding="ascii") as f:
+            text = f.read()
+        with open(kf, "w", encoding="ascii") as f:
+            f.write(text.replace("BUNNY_TOKEN_KEY=zone-token-key-42", "BUNNY_TOKEN_KEY=another-zone-key-0000"))
+        r = run(["--background", "--dir", d], real)
+        check(r.returncode == 1 and "BUNNY_TOKEN_KEY" in r.stderr
+              and "zone-token-key-42" not in r.stdout + r.stderr and "another-zone-key" not in r.stderr,
+              "switch: a BUNNY_TOKEN_KEY that differs from the keys file's is refused", r.stderr)
+    finally:
+        run(["--stop", "--dir", d], env)
+        api.terminate()
+        api.wait()
+        shutil.rmtree(d, ignore_errors=True)
+
+
 test_demo_mode()
 test_ctrl_c()
 test_real_mode()
+test_demo_then_real()
 sys.exit(1 if failures else 0)
