@@ -35,6 +35,13 @@ save_if=$(awk '/name: Save var\//{f=1} f && /^ *uses:/{exit} f && /^ *if:/{g=1} 
 grep -q '^ *id: build$' "$ci" && grep -q '^ *id: deploy$' "$ci" &&
 	case "$save_if" in *"steps.build.outcome != 'failure'"*"steps.deploy.outcome != 'failure'"*) true ;; *) false ;; esac
 is "$?" 0 "CI: var/ is not cached after a failed build or deploy ($save_if)"
+# Thumbnail and preview URLs are signed at build with the pull zone's
+# token key, and the signatures expire (30 to 60 days): the build needs the
+# key, and a quiet library still needs a rebuild before they run out.
+grep -q 'BUNNY_TOKEN_KEY: ${{ secrets.BUNNY_TOKEN_KEY }}' "$ci"; is "$?" 0 "CI: the build has BUNNY_TOKEN_KEY (signed thumbnail URLs)"
+weekly=$(grep -oE 'cron: "[^"]+" *# *weekly' "$ci" | sed 's/cron: "\([^"]*\)".*/\1/')
+[ -n "$weekly" ] && grep -qF "github.event.schedule }}\" = \"$weekly\"" "$ci"
+is "$?" 0 "CI: a weekly scheduled run rebuilds even without a change ('$weekly'), renewing the signatures"
 
 missing=""
 for f in $(grep -oE '`(examples|scripts|verifier|generator|tests)/[A-Za-z0-9_./-]+`' docs/deploy.md | tr -d '`' | sort -u); do
