@@ -396,6 +396,34 @@ def test_shrink_source(fake, tmp):
     check(rc == 0 and "8 videos (0 published)" in out, "--allow-shrink accepts it", out + err)
 
 
+def test_status_terminal_safe(tmp):
+    """`onlygen status` prints titles from Bunny: no terminal control bytes get through,
+    and a cut title stays valid UTF-8."""
+    d = os.path.join(tmp, "ctl")
+    os.makedirs(d)
+    with open(HOSTILE, encoding="utf-8") as f:
+        base = json.load(f)[0]
+    evil = dict(base, guid="0badc0de-aaaa-4bbb-8ccc-000000000001", status=2,
+                title="Clear!\u001b[2J\u001b]0;pwned\u0007\u009b31m \u2028" + "\u00e9" * 80)
+    with open(os.path.join(d, "videos-0001.json"), "w", encoding="utf-8") as f:
+        json.dump({"totalItems": 1, "currentPage": 1, "itemsPerPage": 1, "items": [evil]}, f)
+    state = os.path.join(tmp, "ctlstate")
+    r = subprocess.run([ONLYGEN, "pull", "-q", "--state", state, "--from", d], capture_output=True)
+    st = subprocess.run([ONLYGEN, "status", "--state", state], capture_output=True)
+    line = [ln for ln in st.stdout.split(b"\n") if b"0badc0de" in ln]
+    check(r.returncode == 0 and st.returncode == 0 and len(line) == 1 and b"Clear" in line[0],
+          "status lists the unpublished video", st.stdout + st.stderr)
+    bad = [c for c in (line[0] if line else b"") if c < 0x20 or c == 0x7f]
+    check(line and not bad and b"\xc2\x9b" not in line[0],
+          "status: no control characters from a title reach the terminal", line)
+    try:
+        (line[0] if line else b"\xff").decode("utf-8")
+        valid = True
+    except UnicodeDecodeError:
+        valid = False
+    check(valid, "status: a cut title is still valid UTF-8", line)
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="catalog_pull-")
     fake = Fake()
@@ -407,6 +435,7 @@ def main():
         test_from(tmp)
         test_from_natural_order(tmp)
         test_shrink_source(fake, tmp)
+        test_status_terminal_safe(tmp)
     finally:
         fake.stop()
         shutil.rmtree(tmp, ignore_errors=True)
