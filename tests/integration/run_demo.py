@@ -104,6 +104,16 @@ def test_demo_mode():
               re.search(r"^DEMO=1$", text, re.M) and re.search(r"^COOKIE_SECURE=0$", text, re.M),
               "the keys file holds random keys, DEMO=1 and COOKIE_SECURE=0")
         codes = re.findall(r"(VIP|PPV) code: ([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})", r.stdout)
+        # The printed command must act on this stack's stores (var/ under --dir).
+        m = re.search(r"More codes: (.*)$", r.stdout, re.M)
+        minted = subprocess.run(["sh", "-c", m.group(1)], cwd=ROOT, env=env, capture_output=True,
+                                text=True) if m else None
+        new = re.findall(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", minted.stdout) if minted else []
+        listed = subprocess.run([os.path.join(ROOT, "bin", "onlytoken"), "list", "--db",
+                                 os.path.join(d, "var", "tokens.db")], capture_output=True,
+                                text=True).stdout if new else ""
+        check(new and new[0] in listed, "the printed 'More codes' command mints into the running "
+              "stack's store, run from anywhere", (m and m.group(1), minted and minted.stderr))
         check("http://127.0.0.1:%d/" % port in r.stdout and len(codes) == 2,
               "it prints the URL and the two codes", r.stdout)
         check(answers(port) and answers(cdn_port), "the site and the CDN stand-in answer")
