@@ -367,6 +367,15 @@ def tests(tmp, fake):
     rc, out, err = run({k: v for k, v in env.items() if k != "BUNNY_STORAGE_KEY"},
                        "--site", site)
     ok(rc == 2 and "BUNNY_STORAGE_KEY" in err, "a missing key is a usage error (2)", err)
+    rc, out, err = run({k: v for k, v in env.items() if k != "BUNNY_STORAGE_BASE"}
+                       | {"BUNNY_STORAGE_REGION": "mars"}, "--site", site, "--attempts", "1")
+    ok(rc == 2 and "BUNNY_STORAGE_REGION" in err and "syd" in err,
+       "an unknown region is a usage error naming the regions (no DNS retries)", err)
+    for var, val in (("BUNNY_STORAGE_KEY", "zone-pass\r\nX-Injected: 1"),
+                     ("BUNNY_ACCOUNT_KEY", "acct key with spaces")):
+        rc, out, err = run(dict(env, **{var: val}), "--site", site)
+        ok(rc == 2 and var in err and val not in err and "X-Injected" not in err,
+           "%s with a space or control byte is a usage error, not a header" % var, err)
     rc, out, err = run(env, "--bogus")
     ok(rc == 2, "an unknown option is a usage error (2)")
     rc, out, err = run(env, "--jobs", "500")
