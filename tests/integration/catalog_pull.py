@@ -348,6 +348,11 @@ def test_from(tmp):
     r = subprocess.run([ONLYGEN, "pull", "--state", state, "--from", d], capture_output=True, text=True)
     check(r.returncode == 1 and "\"length\" is not a number" in r.stderr, "wrong type refused", r.stderr)
     check(snapshot(state) == before, "invalid data: catalog unchanged")
+    with open(os.path.join(d, "videos-0001.json"), "w") as f:
+        f.write('{"totalItems": 1,, }')
+    r = subprocess.run([ONLYGEN, "pull", "--state", state, "--from", d], capture_output=True, text=True)
+    check(r.returncode == 1 and "videos-0001.json:1:" in r.stderr and "from the API" not in r.stderr,
+          "--from: invalid JSON names the file and line, not the API", r.stderr)
 
 
 def test_from_natural_order(tmp):
