@@ -25,6 +25,8 @@ grep -q '"content/\*\*"' "$ci"; is "$?" 0 "CI: pushes touching content/"
 grep -q 'bin/onlygen pull --check' "$ci"; is "$?" 0 "CI: pull --check decides"
 grep -q 'var/catalog.db' "$ci"; is "$?" 0 "CI: caches var/catalog.db"
 grep -q 'bin/onlygen deploy$' "$ci"; is "$?" 0 "CI: deploys"
+grep -q 'run: scripts/install-deps --build$' "$ci"; is "$?" 0 "CI: installs the build dependencies only (no browser, no lighttpd)"
+out=$(scripts/install-deps --build 2>&1); is "$?:$out" "0:" "install-deps --build: nothing to do on a machine that has everything"
 bad=$(grep -nE '(KEY|ZONE|ID|URL|REGION|HOSTNAME): [^$ ]' "$ci" | grep -v 'secrets\.' || true)
 is "$bad" "" "CI: every Bunny value comes from the secret store"
 grep -q "\"3\") \|3) echo \"changed=true\"" "$ci"; is "$?" 0 "CI: exit 3 of pull --check means changed"
