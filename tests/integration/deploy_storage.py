@@ -359,6 +359,9 @@ def tests(tmp, fake):
     rc, out, err = run(dict(env, BUNNY_STORAGE_KEY="wrong"), "--site", site)
     ok(rc == 1 and "BUNNY_STORAGE_KEY" in err and "wrong" not in err,
        "a refused key exits 1, names the variable, never prints the key", err)
+    rc, out, err = run(dict(env, BUNNY_STORAGE_ZONE="zone-typo"), "--site", site)
+    ok(rc == 1 and "BUNNY_STORAGE_ZONE" in err,
+       "a zone the key does not open: the message names BUNNY_STORAGE_ZONE too", err)
     fake.faults([{"method": "GET", "status": 403, "times": 1}])
     rc, out, err = run(env, "--site", site)
     ok(rc == 1 and "BUNNY_STORAGE_KEY" in err and "BUNNY_API_KEY" not in err,
