@@ -280,7 +280,22 @@ def test_demo_then_real():
         shutil.rmtree(d, ignore_errors=True)
 
 
+def test_same_ports():
+    """make run PORT=8081 (the CDN stand-in's default port): refused up front, or
+    the stand-in would answer for the site and run-demo would report success."""
+    d = tempfile.mkdtemp(prefix="run-demo-ports-")
+    p = free_port()
+    env = base_env(p, p)
+    try:
+        r = run(["--background", "--dir", d], env)
+        check(r.returncode == 2 and "CDN_PORT" in r.stderr and not answers(p),
+              "PORT equal to CDN_PORT is a usage error naming CDN_PORT", r.stdout + r.stderr)
+    finally:
+        run(["--stop", "--dir", d], env)
+        shutil.rmtree(d, ignore_errors=True)
+
 test_demo_mode()
+test_same_ports()
 test_ctrl_c()
 test_real_mode()
 test_demo_then_real()
