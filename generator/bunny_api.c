@@ -60,7 +60,8 @@ bunny_add_page(struct bunny_listing *l, int kind, size_t page, const char *name,
 	int rc = -1;
 
 	if ((root = json_parse_text(name, text, len, msg, sizeof(msg))) == NULL) {
-		snprintf(err, errlen, "invalid JSON from the API: %s", msg);
+		snprintf(err, errlen, "invalid JSON%s: %s", l->from_files ? "" : " from the API",
+		    msg);
 		return -1;
 	}
 	if (page_parse(root, &p, msg, sizeof(msg)) != 0) {
@@ -278,6 +279,7 @@ bunny_read_dir(const char *dir, struct bunny_listing *l, char *err, size_t errle
 
 	memset(l, 0, sizeof(*l));
 	l->vstate.total = l->cstate.total = -1;
+	l->from_files = 1;
 	if (asprintf(&pattern, "%s/videos-*.json", dir) < 0)
 		goto oom;
 	rc = read_pages(l, 'v', pattern, 0, err, errlen);
@@ -460,6 +462,7 @@ bunny_fetch(const struct bunny_source *src, struct bunny_listing *l, char *err, 
 	o.on_progress = on_progress;
 	o.arg = &f;
 	o.fail_fast = 1;
+	o.auth_hint = "check BUNNY_API_KEY (the library's API key, under Stream > API)";
 	if ((c = http_client_new(&o)) == NULL) {
 		snprintf(err, errlen, "cannot set up libcurl");
 		goto out;

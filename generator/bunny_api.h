@@ -49,6 +49,7 @@ struct bunny_listing {
 	size_t			 ncols, capcols;
 	struct bunny_list_state	 vstate, cstate;
 	unsigned		 retries;
+	int			 from_files;	/* pages read by bunny_read_dir, not fetched */
 };
 
 enum bunny_result {

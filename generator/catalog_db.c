@@ -328,6 +328,16 @@ catalog_write(const char *path, const struct bunny_video *videos, size_t n,
     const struct bunny_collection *cols, size_t ncols, const char *cdn_host,
     struct catalog_counts *counts, char digest[65], char *err, size_t errlen)
 {
+	return catalog_write_from(path, NULL, videos, n, cols, ncols, cdn_host,
+	    counts, digest, err, errlen);
+}
+
+int
+catalog_write_from(const char *path, const char *source,
+    const struct bunny_video *videos, size_t n,
+    const struct bunny_collection *cols, size_t ncols, const char *cdn_host,
+    struct catalog_counts *counts, char digest[65], char *err, size_t errlen)
+{
 	sqlite3 *db = NULL;
 	sqlite3_stmt *vst = NULL, *cst = NULL, *hst = NULL, *kst = NULL, *mst = NULL;
 	unsigned char (*hashes)[32] = NULL;
@@ -417,6 +427,10 @@ catalog_write(const char *path, const struct bunny_video *videos, size_t n,
 		goto fail;
 	snprintf(num, sizeof(num), "%lld", (long long)time(NULL));
 	if (set_meta(mst, "pulled_at", num))
+		goto fail;
+	snprintf(num, sizeof(num), "%zu", counts->published);
+	if (set_meta(mst, "published_count", num) ||
+	    (source != NULL && set_meta(mst, "source", source)))
 		goto fail;
 	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;

@@ -57,6 +57,17 @@ int	catalog_write(const char *path, const struct bunny_video *videos, size_t n,
 	    struct catalog_counts *counts, char digest[65], char *err, size_t errlen);
 
 /*
+ * catalog_write() that also records source (may be NULL: left as it was),
+ * the identity of what was pulled ("api <base> library <id>" or "dir
+ * <path>"), so that the shrink guard compares only pulls of one library.
+ * Both also record published_count, the number of Finished videos.
+ */
+int	catalog_write_from(const char *path, const char *source,
+	    const struct bunny_video *videos, size_t n,
+	    const struct bunny_collection *cols, size_t ncols, const char *cdn_host,
+	    struct catalog_counts *counts, char digest[65], char *err, size_t errlen);
+
+/*
  * Records digest as the one the last successful build used; `pull
  * --check` compares the newly pulled digest with it.  0 or -1 with err.
  */

@@ -128,6 +128,30 @@ out:
 	return rc;
 }
 
+/* 1 when s is printable ASCII without spaces (fit for a header value). */
+static int
+header_safe(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x21 || (unsigned char)*s > 0x7e)
+			return 0;
+	return 1;
+}
+
+/* 1 for the storage regions of bunny.md §5 other than de (the default host). */
+static int
+known_region(const char *r)
+{
+	static const char *const regions[] = { "uk", "ny", "la", "sg", "se", "br",
+	    "jh", "syd" };
+	size_t i;
+
+	for (i = 0; i < sizeof(regions) / sizeof(regions[0]); i++)
+		if (strcasecmp(r, regions[i]) == 0)
+			return 1;
+	return 0;
+}
+
 int
 cmd_deploy(int argc, char *argv[])
 {
@@ -209,20 +233,30 @@ cmd_deploy(int argc, char *argv[])
 		    "name, not a path\n");
 		return EXIT_USAGE;
 	}
+	/* Keys travel in a header: a space or control byte (a pasted line
+	 * break) would end it and start another. */
+	if (!header_safe(c.key) || (env("BUNNY_ACCOUNT_KEY") != NULL &&
+	    !header_safe(env("BUNNY_ACCOUNT_KEY")))) {
+		fprintf(stderr, "onlygen deploy: %s holds a space or control "
+		    "character; copy the key again\n", !header_safe(c.key) ?
+		    "BUNNY_STORAGE_KEY" : "BUNNY_ACCOUNT_KEY");
+		return EXIT_USAGE;
+	}
 	if ((c.endpoint = env("BUNNY_STORAGE_BASE")) == NULL) {
 		region = env("BUNNY_STORAGE_REGION");
 		if (region == NULL || strcasecmp(region, "de") == 0 ||
 		    strcasecmp(region, "falkenstein") == 0)
 			snprintf(endpoint, sizeof(endpoint),
 			    "https://storage.bunnycdn.com");
-		else if (strspn(region, "abcdefghijklmnopqrstuvwxyz") ==
-		    strlen(region) && strlen(region) <= 8)
+		else if (known_region(region))
 			snprintf(endpoint, sizeof(endpoint),
 			    "https://%s.storage.bunnycdn.com", region);
 		else {
+			/* A typo would only show as a DNS failure after the retries. */
 			fprintf(stderr, "onlygen deploy: BUNNY_STORAGE_REGION "
-			    "'%s' is not a region code (de, uk, ny, la, sg, se, "
-			    "br, jh, syd)\n", region);
+			    "'%.40s' is not one of Bunny's regions (de, uk, ny, la, "
+			    "sg, se, br, jh, syd: the zone's primary region); for "
+			    "another endpoint set BUNNY_STORAGE_BASE\n", region);
 			return EXIT_USAGE;
 		}
 		c.endpoint = endpoint;

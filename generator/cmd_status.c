@@ -12,6 +12,7 @@
 #include "catalog_db.h"
 #include "commands.h"
 #include "pull.h"
+#include "utf8.h"
 
 /* VideoModelStatus names (bunny.md §1; not the webhook enum). */
 static const char *
@@ -22,6 +23,33 @@ status_name(int s)
 	    "JitPlaylistsCreated" };
 
 	return s >= 0 && s < (int)(sizeof(names) / sizeof(names[0])) ? names[s] : "Unknown";
+}
+
+/*
+ * Prints at most max characters of a catalog string for a terminal: C0 and
+ * C1 controls, DEL, the line/paragraph separators and invalid bytes become
+ * U+FFFD, so a title from Bunny cannot move the cursor, retitle the window
+ * or break the line; never cuts a character in half.
+ */
+static void
+put_terminal(FILE *f, const char *s, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t left = strlen(s), len, n;
+	uint32_t cp;
+
+	for (n = 0; left > 0 && n < max; n++) {
+		len = utf8_decode(p, left, &cp);
+		if (len == 0 || cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) ||
+		    cp == 0x2028 || cp == 0x2029)
+			fputs("\xef\xbf\xbd", f);
+		else
+			fwrite(p, 1, len, f);
+		if (len == 0)
+			len = 1;
+		p += len;
+		left -= len;
+	}
 }
 
 static int
@@ -79,9 +107,16 @@ report(sqlite3 *db, const char *path)
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		printf("not published (waiting for Bunny to finish, or failed):\n");
-	for (; rc == SQLITE_ROW; rc = sqlite3_step(st))
-		printf("  %s  %-12s  %.60s\n", (const char *)sqlite3_column_text(st, 0),
-		    status_name(sqlite3_column_int(st, 1)), (const char *)sqlite3_column_text(st, 2));
+	for (; rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+		const char *guid = (const char *)sqlite3_column_text(st, 0);
+		const char *title = (const char *)sqlite3_column_text(st, 2);
+
+		printf("  ");
+		put_terminal(stdout, guid != NULL ? guid : "", 36);
+		printf("  %-12s  ", status_name(sqlite3_column_int(st, 1)));
+		put_terminal(stdout, title != NULL ? title : "", 60);
+		putchar('\n');
+	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return -1;

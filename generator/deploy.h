@@ -56,7 +56,8 @@ const struct dfile *dlist_find(const struct dlist *l, const char *path);
 
 /*
  * Why a local name is never uploaded, or NULL when it may be: dotfiles and
- * dot-directories, var/, keys, databases, private keys, editor backups.
+ * dot-directories, var/, keys, databases, private keys, editor backups,
+ * and var/'s other files (demo-codes, *.log, rebuild-request*).
  * name is one path component; top is 1 for a component of the site root.
  */
 const char *deploy_excluded(const char *name, int is_dir, int top);

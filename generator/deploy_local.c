@@ -115,6 +115,14 @@ deploy_excluded(const char *name, int is_dir, int top)
 	for (i = 0; i < sizeof(secret_suffix) / sizeof(secret_suffix[0]); i++)
 		if (has_suffix(name, secret_suffix[i]))
 			return "keys, certificates and databases are never uploaded";
+	/* The rest of what var/ holds, should it be passed as --site: access
+	 * codes, server logs (viewers' addresses), webhook records. */
+	if (strcmp(name, "demo-codes") == 0)
+		return "access codes are never uploaded";
+	if (has_suffix(name, ".log"))
+		return "logs are never uploaded";
+	if (strncmp(name, "rebuild-request", 15) == 0)
+		return "webhook records are never uploaded";
 	return NULL;
 }
 

@@ -91,6 +91,9 @@ client(const struct deploy_conf *c, int concurrency, size_t max_body,
 	o.max_attempts = c->attempts;
 	o.backoff_ms = c->backoff_ms;
 	o.max_body = max_body;
+	/* The purge prints its own message (BUNNY_ACCOUNT_KEY): see purge_one. */
+	o.auth_hint = "check BUNNY_STORAGE_ZONE, BUNNY_STORAGE_KEY (the zone's password, "
+	    "under FTP & API Access) and BUNNY_STORAGE_REGION";
 	return http_client_new(&o);
 }
 
@@ -99,8 +102,9 @@ report_fail(const struct http_req *r, const char *what)
 {
 	if (r->status == 401)
 		fprintf(stderr, "deploy: %s: HTTP 401: the storage zone refused "
-		    "the key; check BUNNY_STORAGE_KEY (the zone's password, "
-		    "under FTP & API Access) and BUNNY_STORAGE_REGION\n", what);
+		    "the key; check BUNNY_STORAGE_ZONE, BUNNY_STORAGE_KEY (the "
+		    "zone's password, under FTP & API Access) and "
+		    "BUNNY_STORAGE_REGION\n", what);
 	else
 		fprintf(stderr, "deploy: %s\n", r->err[0] ? r->err :
 		    "not attempted (an earlier request was refused)");

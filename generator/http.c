@@ -222,9 +222,10 @@ finish(struct http_client *c, struct http_req *r, CURLcode rc, long *delay)
 		    r->curl_err[0] != '\0' ? r->curl_err : curl_easy_strerror(rc));
 		retry = retryable_curl(rc);
 	} else if (r->status == 401 || r->status == 403) {
-		snprintf(r->err, sizeof(r->err), "%s %s: HTTP %ld: the API key was refused; "
-		    "check BUNNY_API_KEY (the library's API key, under Stream > API)",
-		    method, r->url, r->status);
+		/* The hint first: a long URL must not cut off what to do. */
+		snprintf(r->err, sizeof(r->err), "HTTP %ld: the key was refused; %s (%s %.100s)",
+		    r->status, c->o.auth_hint != NULL ? c->o.auth_hint : "check the key",
+		    method, r->url);
 		r->state = ST_DONE;
 		return 2;
 	} else if (r->status == 429 || r->status >= 500 || r->status == 408) {

@@ -33,6 +33,10 @@ struct http_opts {
 	long	 backoff_ms;		/* first retry delay, doubling (default 500) */
 	long	 backoff_max_ms;	/* cap on one delay, Retry-After included (default 30 000) */
 	int	 fail_fast;		/* stop everything at the first failed request */
+	/* What to check when the server answers 401/403, e.g. "check
+	 * BUNNY_API_KEY (...)": the caller knows which key it sent.  NULL:
+	 * a generic "check the key". */
+	const char *auth_hint;
 	/*
 	 * Called as each request finishes with a 2xx answer (resp filled);
 	 * returning non-zero fails the request with the message the

@@ -348,6 +348,11 @@ def test_from(tmp):
     r = subprocess.run([ONLYGEN, "pull", "--state", state, "--from", d], capture_output=True, text=True)
     check(r.returncode == 1 and "\"length\" is not a number" in r.stderr, "wrong type refused", r.stderr)
     check(snapshot(state) == before, "invalid data: catalog unchanged")
+    with open(os.path.join(d, "videos-0001.json"), "w") as f:
+        f.write('{"totalItems": 1,, }')
+    r = subprocess.run([ONLYGEN, "pull", "--state", state, "--from", d], capture_output=True, text=True)
+    check(r.returncode == 1 and "videos-0001.json:1:" in r.stderr and "from the API" not in r.stderr,
+          "--from: invalid JSON names the file and line, not the API", r.stderr)
 
 
 def test_from_natural_order(tmp):
@@ -366,6 +371,64 @@ def test_from_natural_order(tmp):
           r.stdout + r.stderr)
 
 
+def test_shrink_source(fake, tmp):
+    """The shrink guard compares pulls of one library, and counts published videos too."""
+    state = os.path.join(tmp, "demo-to-real")
+    r = subprocess.run([ONLYGEN, "pull", "--quiet", "--state", state, "--from",
+                        os.path.join(ROOT, "demo", "catalog")], capture_output=True, text=True)
+    check(r.returncode == 0, "demo catalog pulled", r.stderr)
+    fake.control(reset=True, items=HOSTILE)
+    rc, out, err = pull(fake, state)
+    check(rc == 0 and "8 videos" in out and "different source" in err,
+          "demo catalog (26) -> a real library of 8: no shrink refusal, a note instead", out + err)
+    check(meta(state, "source") == "api %s library %s" % (fake.base, LIB), "source recorded",
+          meta(state, "source"))
+    # Same library, every video "processing": the site would be unpublished.
+    with open(HOSTILE, encoding="utf-8") as f:
+        items = json.load(f)
+    for v in items:
+        v["status"] = 2
+    busy = os.path.join(tmp, "all-processing.json")
+    with open(busy, "w", encoding="utf-8") as f:
+        json.dump(items, f)
+    fake.control(reset=True, items=busy)
+    before = snapshot(state)
+    rc, out, err = pull(fake, state)
+    check(rc == 1 and "published (Finished) videos would drop from 7 to 0" in err,
+          "published videos halved: refused", out + err)
+    check(snapshot(state) == before, "published videos halved: catalog byte-for-byte unchanged")
+    rc, out, err = pull(fake, state, "--allow-shrink")
+    check(rc == 0 and "8 videos (0 published)" in out, "--allow-shrink accepts it", out + err)
+
+
+def test_status_terminal_safe(tmp):
+    """`onlygen status` prints titles from Bunny: no terminal control bytes get through,
+    and a cut title stays valid UTF-8."""
+    d = os.path.join(tmp, "ctl")
+    os.makedirs(d)
+    with open(HOSTILE, encoding="utf-8") as f:
+        base = json.load(f)[0]
+    evil = dict(base, guid="0badc0de-aaaa-4bbb-8ccc-000000000001", status=2,
+                title="Clear!\u001b[2J\u001b]0;pwned\u0007\u009b31m \u2028" + "\u00e9" * 80)
+    with open(os.path.join(d, "videos-0001.json"), "w", encoding="utf-8") as f:
+        json.dump({"totalItems": 1, "currentPage": 1, "itemsPerPage": 1, "items": [evil]}, f)
+    state = os.path.join(tmp, "ctlstate")
+    r = subprocess.run([ONLYGEN, "pull", "-q", "--state", state, "--from", d], capture_output=True)
+    st = subprocess.run([ONLYGEN, "status", "--state", state], capture_output=True)
+    line = [ln for ln in st.stdout.split(b"\n") if b"0badc0de" in ln]
+    check(r.returncode == 0 and st.returncode == 0 and len(line) == 1 and b"Clear" in line[0],
+          "status lists the unpublished video", st.stdout + st.stderr)
+    bad = [c for c in (line[0] if line else b"") if c < 0x20 or c == 0x7f]
+    check(line and not bad and b"\xc2\x9b" not in line[0],
+          "status: no control characters from a title reach the terminal", line)
+    try:
+        (line[0] if line else b"\xff").decode("utf-8")
+        valid = True
+    except UnicodeDecodeError:
+        valid = False
+    check(valid, "status: a cut title is still valid UTF-8", line)
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="catalog_pull-")
     fake = Fake()
@@ -376,6 +439,8 @@ def main():
         test_big(fake, tmp)
         test_from(tmp)
         test_from_natural_order(tmp)
+        test_shrink_source(fake, tmp)
+        test_status_terminal_safe(tmp)
     finally:
         fake.stop()
         shutil.rmtree(tmp, ignore_errors=True)

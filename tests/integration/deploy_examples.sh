@@ -25,9 +25,25 @@ grep -q '"content/\*\*"' "$ci"; is "$?" 0 "CI: pushes touching content/"
 grep -q 'bin/onlygen pull --check' "$ci"; is "$?" 0 "CI: pull --check decides"
 grep -q 'var/catalog.db' "$ci"; is "$?" 0 "CI: caches var/catalog.db"
 grep -q 'bin/onlygen deploy$' "$ci"; is "$?" 0 "CI: deploys"
+grep -q 'run: scripts/install-deps --build$' "$ci"; is "$?" 0 "CI: installs the build dependencies only (no browser, no lighttpd)"
+out=$(scripts/install-deps --build 2>&1); is "$?:$out" "0:" "install-deps --build: nothing to do on a machine that has everything"
 bad=$(grep -nE '(KEY|ZONE|ID|URL|REGION|HOSTNAME): [^$ ]' "$ci" | grep -v 'secrets\.' || true)
 is "$bad" "" "CI: every Bunny value comes from the secret store"
 grep -q "\"3\") \|3) echo \"changed=true\"" "$ci"; is "$?" 0 "CI: exit 3 of pull --check means changed"
+# The build records built_digest in var/catalog.db: a cache saved after a
+# failed build or deploy makes the next `pull --check` say "unchanged", and
+# the site is never published.
+save_if=$(awk '/name: Save var\//{f=1} f && /^ *uses:/{exit} f && /^ *if:/{g=1} g' "$ci" | tr -s ' \n' ' ')
+grep -q '^ *id: build$' "$ci" && grep -q '^ *id: deploy$' "$ci" &&
+	case "$save_if" in *"steps.build.outcome != 'failure'"*"steps.deploy.outcome != 'failure'"*) true ;; *) false ;; esac
+is "$?" 0 "CI: var/ is not cached after a failed build or deploy ($save_if)"
+# Thumbnail and preview URLs are signed at build with the pull zone's
+# token key, and the signatures expire (30 to 60 days): the build needs the
+# key, and a quiet library still needs a rebuild before they run out.
+grep -q 'BUNNY_TOKEN_KEY: ${{ secrets.BUNNY_TOKEN_KEY }}' "$ci"; is "$?" 0 "CI: the build has BUNNY_TOKEN_KEY (signed thumbnail URLs)"
+weekly=$(grep -oE 'cron: "[^"]+" *# *weekly' "$ci" | sed 's/cron: "\([^"]*\)".*/\1/')
+[ -n "$weekly" ] && grep -qF "github.event.schedule }}\" = \"$weekly\"" "$ci"
+is "$?" 0 "CI: a weekly scheduled run rebuilds even without a change ('$weekly'), renewing the signatures"
 
 missing=""
 for f in $(grep -oE '`(examples|scripts|verifier|generator|tests)/[A-Za-z0-9_./-]+`' docs/deploy.md | tr -d '`' | sort -u); do

@@ -359,9 +359,26 @@ def tests(tmp, fake):
     rc, out, err = run(dict(env, BUNNY_STORAGE_KEY="wrong"), "--site", site)
     ok(rc == 1 and "BUNNY_STORAGE_KEY" in err and "wrong" not in err,
        "a refused key exits 1, names the variable, never prints the key", err)
+    rc, out, err = run(dict(env, BUNNY_STORAGE_ZONE="zone-typo"), "--site", site)
+    ok(rc == 1 and "BUNNY_STORAGE_ZONE" in err,
+       "a zone the key does not open: the message names BUNNY_STORAGE_ZONE too", err)
+    fake.faults([{"method": "GET", "status": 403, "times": 1}])
+    rc, out, err = run(env, "--site", site)
+    ok(rc == 1 and "BUNNY_STORAGE_KEY" in err and "BUNNY_API_KEY" not in err,
+       "a 403 from the zone names BUNNY_STORAGE_KEY, not the Stream key", err)
+    fake.reset_log()
     rc, out, err = run({k: v for k, v in env.items() if k != "BUNNY_STORAGE_KEY"},
                        "--site", site)
     ok(rc == 2 and "BUNNY_STORAGE_KEY" in err, "a missing key is a usage error (2)", err)
+    rc, out, err = run({k: v for k, v in env.items() if k != "BUNNY_STORAGE_BASE"}
+                       | {"BUNNY_STORAGE_REGION": "mars"}, "--site", site, "--attempts", "1")
+    ok(rc == 2 and "BUNNY_STORAGE_REGION" in err and "syd" in err,
+       "an unknown region is a usage error naming the regions (no DNS retries)", err)
+    for var, val in (("BUNNY_STORAGE_KEY", "zone-pass\r\nX-Injected: 1"),
+                     ("BUNNY_ACCOUNT_KEY", "acct key with spaces")):
+        rc, out, err = run(dict(env, **{var: val}), "--site", site)
+        ok(rc == 2 and var in err and val not in err and "X-Injected" not in err,
+           "%s with a space or control byte is a usage error, not a header" % var, err)
     rc, out, err = run(env, "--bogus")
     ok(rc == 2, "an unknown option is a usage error (2)")
     rc, out, err = run(env, "--jobs", "500")

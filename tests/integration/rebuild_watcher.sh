@@ -12,6 +12,7 @@ watcher="$ROOT/scripts/rebuild-watcher"
 cat >"$tmp/onlygen" <<'STUB'
 #!/bin/sh
 echo "$1" >>"$STUB_CALLS"
+echo "$*" >>"$STUB_CALLS.args"
 if [ "$1" = deploy ]; then
 	[ -f "$STUB_FAIL" ] && { echo "deploy: HTTP 503 from the zone" >&2; exit 1; }
 	echo "deploy: uploaded 3 (1200 bytes), unchanged 10, deleted 0, failed 0, retries 0"
@@ -45,6 +46,22 @@ like "$(cat "$tmp/var/rebuild.log")" "uploaded 3 (1200 bytes)" "the log carries 
 "$watcher" --once >/dev/null
 is "$(calls)" "" "an already handled record builds nothing"
 
+# The build signs thumbnail URLs: --keys when the keys file is readable,
+# else a warning unless BUNNY_TOKEN_KEY is in the environment.
+like "$(cat "$tmp/var/rebuild.log")" "BUNNY_TOKEN_KEY is not set" "no keys file, no BUNNY_TOKEN_KEY: the log warns about unsigned URLs"
+( umask 077; echo "BUNNY_TOKEN_KEY=zone-key-for-the-test" >"$tmp/var/verifier.keys" )
+: >"$tmp/calls.args"
+record 4 1500
+"$watcher" --once >/dev/null
+is "$(head -n 1 "$tmp/calls.args")" "build --keys var/verifier.keys" "a readable keys file is passed to onlygen build --keys"
+rm -f "$tmp/var/verifier.keys"
+: >"$tmp/calls.args"; : >"$tmp/var/rebuild.log"
+record 5 1600
+BUNNY_TOKEN_KEY=zone-key-from-env "$watcher" --once >/dev/null
+is "$(head -n 1 "$tmp/calls.args")" "build" "without a keys file the build reads BUNNY_TOKEN_KEY itself"
+case "$(cat "$tmp/var/rebuild.log")" in *"not set"*) fail "and the log does not warn" ;; *) ok "and the log does not warn" ;; esac
+: >"$tmp/calls"
+
 record 3 2000
 touch "$tmp/fail"
 "$watcher" --once >/dev/null; rc=$?
@@ -73,6 +90,7 @@ fi
 cat >"$tmp/onlygen-during" <<'STUB'
 #!/bin/sh
 echo "$1" >>"$STUB_CALLS"
+echo "$*" >>"$STUB_CALLS.args"
 if [ "$1" = build ] && [ ! -f "$STUB_CALLS.once" ]; then
 	: >"$STUB_CALLS.once"
 	printf '{"VideoGuid":"during","Status":3}\n' >"$REBUILD_REQUEST.tmp" &&

@@ -6,6 +6,10 @@
   second run reuses the codes and rewrites no page; --stop frees both ports
   and leaves no process of the stack behind;
 - a busy port is refused with a message naming PORT=N (exit 1);
+- the way from the demo to a real library in one directory: the demo's keys
+  (DEMO=1) or a keys file whose BUNNY_TOKEN_KEY differs from the environment's
+  are refused with what to do; then a smaller library replaces the demo's;
+- the foreground mode on a pty: Ctrl-C stops both servers, exit 0;
 - real-library mode against the fake Bunny Stream API (tests/fakes/bunny_api.py):
   BUNNY_TOKEN_KEY lands in the keys file without DEMO=1, access.db points at
   BUNNY_CDN_HOSTNAME, no CDN stand-in starts, and the CSP allows the real CDN.
@@ -100,6 +104,17 @@ def test_demo_mode():
               re.search(r"^DEMO=1$", text, re.M) and re.search(r"^COOKIE_SECURE=0$", text, re.M),
               "the keys file holds random keys, DEMO=1 and COOKIE_SECURE=0")
         codes = re.findall(r"(VIP|PPV) code: ([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})", r.stdout)
+        # The printed command must act on this stack's stores (var/ under --dir).
+        m = re.search(r"More codes: (.*)$", r.stdout, re.M)
+        minted = subprocess.run(["sh", "-c", m.group(1)], cwd=ROOT, env=env, capture_output=True,
+                                text=True) if m else None
+        new = re.findall(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", minted.stdout) if minted else []
+        known = new and subprocess.run([os.path.join(ROOT, "bin", "onlytoken"), "check", new[0],
+                                        "--db", os.path.join(d, "var", "tokens.db"), "--keys",
+                                        os.path.join(d, "var", "verifier.keys")],
+                                       capture_output=True).returncode == 0
+        check(known, "the printed 'More codes' command mints into the running "
+              "stack's store, run from anywhere", (m and m.group(1), minted and minted.stderr))
         check("http://127.0.0.1:%d/" % port in r.stdout and len(codes) == 2,
               "it prints the URL and the two codes", r.stdout)
         check(answers(port) and answers(cdn_port), "the site and the CDN stand-in answer")
@@ -173,6 +188,115 @@ def test_real_mode():
         shutil.rmtree(d, ignore_errors=True)
 
 
+def test_ctrl_c():
+    """The foreground mode on a terminal: Ctrl-C stops both servers, nothing left behind."""
+    import pty
+    import select
+    import time
+    d = tempfile.mkdtemp(prefix="run-demo-ctrlc-")
+    port, cdn_port = free_port(), free_port()
+    env = base_env(port, cdn_port)
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(RUN_DEMO, [RUN_DEMO, "--dir", d], env)
+    out, groups, status = b"", set(), None
+    try:
+        deadline = time.time() + 120
+        while b"Stop with Ctrl-C" not in out and time.time() < deadline:
+            r, _, _ = select.select([fd], [], [], 1)
+            if r:
+                try:
+                    out += os.read(fd, 4096)
+                except OSError:
+                    break
+        groups = stack_groups(d)
+        check(b"Stop with Ctrl-C" in out and answers(port) and answers(cdn_port),
+              "foreground: both servers answer", out.decode(errors="replace")[-800:])
+        os.write(fd, b"\x03")  # the terminal's Ctrl-C: SIGINT to the foreground group
+        deadline = time.time() + 30
+        while status is None and time.time() < deadline:
+            wpid, st = os.waitpid(pid, os.WNOHANG)
+            if wpid == pid:
+                status = st
+            else:
+                time.sleep(0.1)
+        check(status is not None and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0,
+              "Ctrl-C: run-demo exits 0", status)
+        check(groups and not alive_in(groups) and not answers(port) and not answers(cdn_port),
+              "Ctrl-C: no process of the stack is left and both ports are free", alive_in(groups))
+    finally:
+        if status is None:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+        os.close(fd)
+        run(["--stop", "--dir", d], env)
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def test_demo_then_real():
+    """README's way from the demo to a real library, in one state directory:
+    demo keys are refused with instructions, and after following them a
+    small real library (8 videos after the demo's 26) is pulled and served."""
+    d = tempfile.mkdtemp(prefix="run-demo-switch-")
+    port, cdn_port = free_port(), free_port()
+    env = base_env(port, cdn_port)
+    api = subprocess.Popen([sys.executable, os.path.join(ROOT, "tests", "fakes", "bunny_api.py"),
+                            "--library", "301742", "--key", "api-key-test", "--items",
+                            os.path.join(ROOT, "tests", "fixtures", "bunny", "hostile-videos.json")],
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        r = run(["--background", "--dir", d], env)
+        check(r.returncode == 0, "switch: the demo runs first", r.stdout + r.stderr)
+        run(["--stop", "--dir", d], env)
+        real = dict(env, BUNNY_API_KEY="api-key-test", BUNNY_LIBRARY_ID="301742",
+                    BUNNY_CDN_HOSTNAME="vz-test-1.b-cdn.net", BUNNY_TOKEN_KEY="zone-token-key-42",
+                    BUNNY_API_BASE="http://127.0.0.1:%s" % api.stdout.readline().split()[1])
+        r = run(["--background", "--dir", d], real)
+        check(r.returncode == 1 and "DEMO=1" in r.stderr and "var/verifier.keys" in r.stderr
+              and "zone-token-key-42" not in r.stdout + r.stderr,
+              "switch: the demo's keys file is refused with what to do (and no key printed)",
+              r.stdout + r.stderr)
+        check(not answers(port), "switch: nothing is served with the demo's keys")
+        os.remove(os.path.join(d, "var", "verifier.keys"))
+        os.remove(os.path.join(d, "var", "demo-codes"))
+        r = run(["--background", "--dir", d], real)
+        check(r.returncode == 0 and "8 videos" in r.stdout + r.stderr,
+              "switch: after the README's steps, a library of 8 videos replaces the demo's 26",
+              r.stdout + r.stderr)
+        run(["--stop", "--dir", d], real)
+        kf = os.path.join(d, "var", "verifier.keys")
+        with open(kf, encoding="ascii") as f:
+            text = f.read()
+        with open(kf, "w", encoding="ascii") as f:
+            f.write(text.replace("BUNNY_TOKEN_KEY=zone-token-key-42", "BUNNY_TOKEN_KEY=another-zone-key-0000"))
+        r = run(["--background", "--dir", d], real)
+        check(r.returncode == 1 and "BUNNY_TOKEN_KEY" in r.stderr
+              and "zone-token-key-42" not in r.stdout + r.stderr and "another-zone-key" not in r.stderr,
+              "switch: a BUNNY_TOKEN_KEY that differs from the keys file's is refused", r.stderr)
+    finally:
+        run(["--stop", "--dir", d], env)
+        api.terminate()
+        api.wait()
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def test_same_ports():
+    """make run PORT=8081 (the CDN stand-in's default port): refused up front, or
+    the stand-in would answer for the site and run-demo would report success."""
+    d = tempfile.mkdtemp(prefix="run-demo-ports-")
+    p = free_port()
+    env = base_env(p, p)
+    try:
+        r = run(["--background", "--dir", d], env)
+        check(r.returncode == 2 and "CDN_PORT" in r.stderr and not answers(p),
+              "PORT equal to CDN_PORT is a usage error naming CDN_PORT", r.stdout + r.stderr)
+    finally:
+        run(["--stop", "--dir", d], env)
+        shutil.rmtree(d, ignore_errors=True)
+
 test_demo_mode()
+test_same_ports()
+test_ctrl_c()
 test_real_mode()
+test_demo_then_real()
 sys.exit(1 if failures else 0)

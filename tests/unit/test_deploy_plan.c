@@ -28,6 +28,10 @@ exclusions(void)
 		{ "a\\b", 0, 0, 1 }, { "a\nb", 0, 0, 1 }, { "..", 1, 0, 1 },
 		{ "app.3f2a.js", 0, 0, 0 }, { "keys.html", 0, 0, 0 },
 		{ "poster a.jpg", 0, 0, 0 },
+		/* what else lives in var/, should it be passed as --site */
+		{ "demo-codes", 0, 1, 1 }, { "rebuild.log", 0, 0, 1 },
+		{ "error.log", 0, 0, 1 }, { "rebuild-request", 0, 0, 1 },
+		{ "rebuild-request.done", 0, 0, 1 }, { "catalog.html", 0, 0, 0 },
 	};
 	size_t i;
 
