@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "access_table.h"
+#include "sout.h"
 #include "token_store.h"
 
 int
@@ -22,8 +23,8 @@ access_lookup(sqlite3_stmt *st, const char *guid, struct access_row *row)
 		ret = -1;
 		if (a != NULL && h != NULL && tstore_level_ok((const char *)a) &&
 		    strlen((const char *)h) <= CDN_HOST_MAX) {
-			snprintf(row->access, sizeof(row->access), "%s", a);
-			snprintf(row->cdn_host, sizeof(row->cdn_host), "%s", h);
+			sout_copy(row->access, sizeof(row->access), (const char *)a);
+			sout_copy(row->cdn_host, sizeof(row->cdn_host), (const char *)h);
 			row->length = sqlite3_column_int64(st, 2);
 			if (row->length < 0)
 				row->length = 0;

@@ -13,6 +13,7 @@
 #include "code.h"
 #include "httpin.h"
 #include "legacy_token.h"
+#include "sout.h"
 #include "token_store.h"
 
 #define JSON "application/json"
@@ -76,8 +77,11 @@ verifier_open(struct verifier *v, const struct verifier_config *c,
 	join(tp, sizeof(tp), c->var, c->tokens, "tokens.db");
 	join(ap, sizeof(ap), c->var, c->access, "access.db");
 	join(v->keys_path, sizeof(v->keys_path), c->var, c->keys, "verifier.keys");
-	if (rodb_init(&v->tokens, tp, TSTORE_LOOKUP_SQL, TSTORE_VERSION) != 0 ||
-	    rodb_init(&v->access, ap, ACCESS_LOOKUP_SQL, ACCESS_VERSION) != 0) {
+	/* onlytoken writes tokens.db in place (a revocation counts at once);
+	 * onlygen only ever renames a new access.db into place. */
+	if (rodb_init(&v->tokens, tp, TSTORE_LOOKUP_SQL, TSTORE_VERSION, RODB_LIVE) != 0 ||
+	    rodb_init(&v->access, ap, ACCESS_LOOKUP_SQL, ACCESS_VERSION,
+	    RODB_REPLACED_ONLY) != 0) {
 		snprintf(err, errlen, "verifier: path too long");
 		return -1;
 	}
@@ -339,6 +343,7 @@ play(struct verifier *v, const struct api_req *rq, const char *gs, size_t gn,
 	struct access_row row;
 	struct token_rec rec;
 	struct bunny_sign_req sr;
+	struct sout so;
 	sqlite3_stmt *st;
 	int64_t token_exp, expires;
 	int r, base;
@@ -397,8 +402,15 @@ play(struct verifier *v, const struct api_req *rq, const char *gs, size_t gn,
 		error(o, 500, "internal", "The video's CDN host is not valid.");
 		return;
 	}
-	snprintf(url + base, sizeof(url) - (size_t)base, "/%s/playlist.m3u8", guid);
-	snprintf(tpath, sizeof(tpath), "/%s/", guid);
+	/* No printf on this path: it was a tenth of the request's CPU. */
+	sout_init(&so, url + base, sizeof(url) - (size_t)base);
+	sout_put(&so, "/", 1);
+	sout_put(&so, guid, GUID_LEN);
+	sout_str(&so, "/playlist.m3u8");
+	sout_init(&so, tpath, sizeof(tpath));
+	sout_put(&so, "/", 1);
+	sout_put(&so, guid, GUID_LEN);
+	sout_put(&so, "/", 1);
 	expires = (int64_t)rq->now + row.length + v->play_margin;
 	memset(&sr, 0, sizeof(sr));
 	sr.url = url;
@@ -412,7 +424,21 @@ play(struct verifier *v, const struct api_req *rq, const char *gs, size_t gn,
 		return;
 	}
 	v->m[M_PLAY_GRANTED]++;
-	body(o, 200, "{\"url\":\"%s\",\"expires_at\":%" PRId64 "}\n", signed_url, expires);
+	/* The signed URL is URL-safe ASCII: no JSON escaping needed. */
+	o->status = 200;
+	o->ctype = JSON;
+	sout_init(&so, o->body, sizeof(o->body));
+	sout_str(&so, "{\"url\":\"");
+	sout_str(&so, signed_url);
+	sout_str(&so, "\",\"expires_at\":");
+	sout_i64(&so, expires);
+	sout_str(&so, "}\n");
+	if (so.err) {
+		v->m[M_ERRORS]++;
+		error(o, 500, "internal", "The video URL is too long.");
+		return;
+	}
+	o->body_len = so.len;
 }
 
 static void

@@ -7,14 +7,41 @@
 
 #include "rodb.h"
 
+/* file:<path, every byte but [A-Za-z0-9/._-] as %XX>[?immutable=1] */
+static void
+make_uri(char *out, const char *path, int immutable)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t o = 0;
+
+	memcpy(out, "file:", 5);
+	o = 5;
+	for (; *path != '\0'; path++) {
+		unsigned char c = (unsigned char)*path;
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '/' || c == '.' || c == '_' || c == '-') {
+			out[o++] = (char)c;
+		} else {
+			out[o++] = '%';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 15];
+		}
+	}
+	out[o] = '\0';
+	if (immutable)
+		memcpy(out + o, "?immutable=1", sizeof("?immutable=1"));
+}
+
 int
-rodb_init(struct rodb *r, const char *path, const char *sql, int version)
+rodb_init(struct rodb *r, const char *path, const char *sql, int version, int mode)
 {
 	memset(r, 0, sizeof(*r));
 	r->sql = sql;
 	r->version = version;
 	if (snprintf(r->path, sizeof(r->path), "%s", path) >= (int)sizeof(r->path))
 		return -1;
+	/* sizeof(uri) >= 5 + 3 * strlen(path) + sizeof("?immutable=1") */
+	make_uri(r->uri, r->path, mode == RODB_REPLACED_ONLY);
 	snprintf(r->err, sizeof(r->err), "not opened yet");
 	return 0;
 }
@@ -49,8 +76,8 @@ open_now(struct rodb *r, const struct stat *st)
 	int v = -1;
 
 	rodb_close(r);
-	if (sqlite3_open_v2(r->path, &r->db, SQLITE_OPEN_READONLY |
-	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(r->uri, &r->db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
 		snprintf(r->err, sizeof(r->err), "%.150s: %.100s", r->path,
 		    r->db ? sqlite3_errmsg(r->db) : "cannot open");
 		goto fail;

@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "api.h"
+#include "bunny_sign.h"
 #include "check.h"
 #include "code.h"
 #include "legacy_token.h"
@@ -26,6 +27,7 @@
 
 static char dir[] = "/tmp/onlyapiXXXXXX";
 static time_t T0;
+static time_t NOW;	/* the requests' clock; T0 unless a test moves it */
 
 static void
 fixture(void)
@@ -89,7 +91,7 @@ call(struct verifier *v, const char *method, const char *path, const char *cooki
 	rq.ctype = ctype;
 	rq.body = body;
 	rq.body_len = body ? strlen(body) : 0;
-	rq.now = T0;
+	rq.now = NOW;
 	rq.mono = 1000;
 	api_handle(v, &rq, o);
 	return o->status;
@@ -107,6 +109,77 @@ cookie_for(const char *code, int64_t exp, char *buf, size_t cap)
 	return buf;
 }
 
+/* The 200 body of /api/play, built without printf, byte for byte. */
+static void
+play_body_exact(struct verifier *v)
+{
+	struct bunny_sign_req sr;
+	struct hmac_key bk;
+	struct api_resp o;
+	char url[1024], want[1200];
+
+	hmac_key_init(&bk, "unit-bunny-0123456789", 21);
+	memset(&sr, 0, sizeof(sr));
+	sr.url = "https://cdn.example/" PUB_V "/playlist.m3u8";
+	sr.hkey = &bk;
+	sr.expires = (int64_t)T0 + 3600;
+	sr.token_path = "/" PUB_V "/";
+	sr.directory = 1;
+	bunny_sign_url(&sr, url, sizeof(url));
+	snprintf(want, sizeof(want), "{\"url\":\"%s\",\"expires_at\":%lld}\n", url,
+	    (long long)T0 + 3600);
+	call(v, "GET", "/api/play/" PUB_V, NULL, NULL, NULL, NULL, &o);
+	CHECK(o.status == 200 && o.body_len == strlen(o.body) &&
+	    strcmp(o.body, want) == 0, "public play body is exactly %s", want);
+}
+
+static int
+exec_sql(const char *file, const char *sql)
+{
+	char p[256];
+	sqlite3 *db;
+	int rc;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, file);
+	if (sqlite3_open(p, &db) != SQLITE_OK)
+		return -1;
+	rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	sqlite3_close(db);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+/*
+ * Writes in place, not by rename.  access.db is opened immutable (onlygen
+ * only ever renames a new one in), so the once-a-second stat is what sees
+ * an in-place write: by the next second.  tokens.db is live: a revocation
+ * counts on the very next request.
+ */
+static void
+in_place_writes(struct verifier *v)
+{
+	struct api_resp o;
+	char ck[600];
+
+	CHECK(call(v, "GET", "/api/play/" PUB_V, NULL, NULL, NULL, NULL, &o) == 200,
+	    "in place: public video plays before the write");
+	CHECK(exec_sql("access.db", "UPDATE videos SET access = 'vip' WHERE guid = '"
+	    PUB_V "'; INSERT INTO videos VALUES ('12345678-1234-1234-1234-123456789abc', "
+	    "'public', 'cdn.example', 5)") == 0, "in place: access.db updated");
+	NOW = T0 + 1;
+	CHECK(call(v, "GET", "/api/play/" PUB_V, NULL, NULL, NULL, NULL, &o) == 401,
+	    "in place: access.db change seen the next second (now vip: 401)");
+	CHECK(call(v, "GET", "/api/play/12345678-1234-1234-1234-123456789abc", NULL, NULL,
+	    NULL, NULL, &o) == 200, "in place: a video added in place plays");
+	cookie_for("OM43-0000-0001", T0 + 100, ck, sizeof(ck));
+	CHECK(call(v, "GET", "/api/play/" VIP_V, ck, NULL, NULL, NULL, &o) == 200,
+	    "in place: vip code plays before its revocation");
+	CHECK(exec_sql("tokens.db", "UPDATE codes SET revoked_at = 1 WHERE level = 'vip' "
+	    "AND revoked_at IS NULL") == 0, "in place: tokens.db revoked");
+	CHECK(call(v, "GET", "/api/play/" VIP_V, ck, NULL, NULL, NULL, &o) == 403 &&
+	    strstr(o.body, "revoked"), "in place: the revocation counts in the same second");
+	NOW = T0;
+}
+
 int
 main(void)
 {
@@ -117,6 +190,7 @@ main(void)
 	int i, s;
 
 	T0 = time(NULL);
+	NOW = T0;
 	if (mkdtemp(dir) == NULL)
 		return 1;
 	fixture();
@@ -192,6 +266,8 @@ main(void)
 	CHECK(call(&v, "GET", "/api/metrics", NULL, NULL, NULL, NULL, &o) == 200 &&
 	    strstr(o.body, "only_rate_limited_total 1\n"), "metrics count the 429");
 	CHECK(call(&v, "GET", "/api/other", NULL, NULL, NULL, NULL, &o) == 404, "unknown endpoint 404");
+	play_body_exact(&v);
+	in_place_writes(&v);
 	verifier_close(&v);
 
 	/* Missing keys: 503 everywhere, no crash, no leak. */
