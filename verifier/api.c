@@ -344,7 +344,6 @@ play(struct verifier *v, const struct api_req *rq, const char *gs, size_t gn,
 	struct token_rec rec;
 	struct bunny_sign_req sr;
 	struct sout so;
-	sqlite3_stmt *st;
 	int64_t token_exp, expires;
 	int r, base;
 
@@ -357,11 +356,11 @@ play(struct verifier *v, const struct api_req *rq, const char *gs, size_t gn,
 		error(o, 404, "not_found", "No such video.");
 		return;
 	}
-	if (!keys_ready(v, rq->now) || (st = rodb_stmt(&v->access, rq->now)) == NULL) {
+	if (!keys_ready(v, rq->now) || rodb_refresh(&v->access, rq->now) != 0) {
 		unavailable(v, o);
 		return;
 	}
-	if ((r = access_lookup(st, guid, &row)) < 0) {
+	if ((r = access_cached(&v->acache, &v->access, rq->now, guid, &row)) < 0) {
 		unavailable(v, o);
 		return;
 	}
@@ -544,7 +543,15 @@ api_handle(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 	const char *p = rq->path;
 	size_t n = rq->path_len;
 
-	memset(o, 0, sizeof(*o));
+	/* Not a memset of the 4 KiB struct: the buffers only need a NUL. */
+	o->status = 0;
+	o->ctype = NULL;
+	o->body[0] = '\0';
+	o->body_len = 0;
+	o->set_cookie[0] = '\0';
+	o->location[0] = '\0';
+	o->retry_after = 0;
+	o->allow = NULL;
 	if (p == NULL || rq->method == NULL) {
 		v->m[M_ERRORS]++;
 		error(o, 400, "bad_request", "Malformed request.");

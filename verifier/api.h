@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "access_table.h"
 #include "hmac.h"
 #include "keys.h"
 #include "ratelimit.h"
@@ -58,6 +59,7 @@ struct verifier {
 	struct hmac_key		 bunny;
 	struct rodb		 tokens;
 	struct rodb		 access;
+	struct access_cache	 acache;	/* found rows of access */
 	struct ratelimit	 rl;
 	long			 play_margin;
 	uint64_t		 m[M__COUNT];

@@ -99,14 +99,15 @@ open_now(struct rodb *r, const struct stat *st)
 	r->mtime = st->st_mtim;
 	r->size = st->st_size;
 	r->err[0] = '\0';
+	r->generation++;
 	return 0;
 fail:
 	rodb_close(r);
 	return -1;
 }
 
-sqlite3_stmt *
-rodb_stmt(struct rodb *r, time_t now)
+int
+rodb_refresh(struct rodb *r, time_t now)
 {
 	struct stat st;
 
@@ -123,7 +124,13 @@ rodb_stmt(struct rodb *r, time_t now)
 			(void)open_now(r, &st);
 		}
 	}
-	if (r->stmt == NULL)
+	return r->stmt == NULL ? -1 : 0;
+}
+
+sqlite3_stmt *
+rodb_stmt(struct rodb *r, time_t now)
+{
+	if (rodb_refresh(r, now) != 0)
 		return NULL;
 	sqlite3_reset(r->stmt);
 	sqlite3_clear_bindings(r->stmt);

@@ -36,6 +36,7 @@ struct rodb {
 	struct timespec	 mtime;
 	off_t		 size;
 	time_t		 checked;	/* last stat(), seconds */
+	unsigned long	 generation;	/* +1 at every successful open */
 	char		 err[256];	/* why it is not open */
 };
 
@@ -55,6 +56,12 @@ int	rodb_init(struct rodb *r, const char *path, const char *sql, int version,
  * statement, reset and with bindings cleared, or NULL (reason in r->err).
  */
 sqlite3_stmt	*rodb_stmt(struct rodb *r, time_t now);
+
+/*
+ * The stat-and-reopen half of rodb_stmt(), without touching the statement.
+ * Returns 0 when r is open (r->generation says which open), -1 if not.
+ */
+int	rodb_refresh(struct rodb *r, time_t now);
 
 /* 1 when open (after the last rodb_stmt()). */
 int	rodb_ok(const struct rodb *r);
