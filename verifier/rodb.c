@@ -7,15 +7,18 @@
 
 #include "rodb.h"
 
-/* file:<path, every byte but [A-Za-z0-9/._-] as %XX>[?immutable=1] */
+/*
+ * file:<path, every byte but [A-Za-z0-9/._-] as %XX>[?immutable=1]; an
+ * absolute path gets an empty authority ("file:///…"), so "//x" stays a path.
+ */
 static void
 make_uri(char *out, const char *path, int immutable)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	size_t o = 0;
+	size_t o;
 
-	memcpy(out, "file:", 5);
-	o = 5;
+	o = path[0] == '/' ? 7 : 5;
+	memcpy(out, "file://", o);
 	for (; *path != '\0'; path++) {
 		unsigned char c = (unsigned char)*path;
 		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
@@ -40,7 +43,7 @@ rodb_init(struct rodb *r, const char *path, const char *sql, int version, int mo
 	r->version = version;
 	if (snprintf(r->path, sizeof(r->path), "%s", path) >= (int)sizeof(r->path))
 		return -1;
-	/* sizeof(uri) >= 5 + 3 * strlen(path) + sizeof("?immutable=1") */
+	/* sizeof(uri) >= 7 + 3 * strlen(path) + sizeof("?immutable=1") */
 	make_uri(r->uri, r->path, mode == RODB_REPLACED_ONLY);
 	snprintf(r->err, sizeof(r->err), "not opened yet");
 	return 0;
