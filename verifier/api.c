@@ -168,7 +168,6 @@ check_cookie(struct verifier *v, const struct api_req *rq, struct token_rec *rec
 	struct ltoken lt;
 	char code[CODE_BUFSZ];
 	unsigned char hash[HMAC_LEN];
-	sqlite3_stmt *st;
 	int r;
 
 	if (rq->cookie == NULL || rq->cookie_len > 8192 ||
@@ -180,10 +179,8 @@ check_cookie(struct verifier *v, const struct api_req *rq, struct token_rec *rec
 		return G_EXPIRED;
 	if (code_normalise(lt.code, strlen(lt.code), v->keys.prefix, code) != CODE_OK)
 		return G_UNAUTHORIZED;
-	if ((st = rodb_stmt(&v->tokens, rq->now)) == NULL)
-		return G_ERROR;
 	tstore_code_hash(&v->secret, code, hash);
-	if ((r = tstore_lookup(st, hash, rec)) < 0)
+	if ((r = tcache_lookup(&v->tcache, &v->tokens, rq->now, hash, rec)) < 0)
 		return G_ERROR;
 	if (r == 0)
 		return G_UNAUTHORIZED;

@@ -27,6 +27,7 @@
 #include "keys.h"
 #include "ratelimit.h"
 #include "rodb.h"
+#include "token_cache.h"
 
 #define API_BODY_MAX		4096	/* request bodies beyond this: 413 */
 #define API_COOKIE_MAX_AGE	(30 * 86400)
@@ -60,6 +61,7 @@ struct verifier {
 	struct rodb		 tokens;
 	struct rodb		 access;
 	struct access_cache	 acache;	/* found rows of access */
+	struct token_cache	 tcache;	/* answers of tokens, while unchanged */
 	struct ratelimit	 rl;
 	long			 play_margin;
 	uint64_t		 m[M__COUNT];

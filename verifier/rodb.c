@@ -73,6 +73,23 @@ user_version(sqlite3 *db, int *v)
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
+/* After a first read (user_version), the mode the file header says. */
+static int
+journal_is_wal(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int wal = 0;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const unsigned char *m = sqlite3_column_text(st, 0);
+		wal = m != NULL && strcmp((const char *)m, "wal") == 0;
+	}
+	sqlite3_finalize(st);
+	return wal;
+}
+
 static int
 open_now(struct rodb *r, const struct stat *st)
 {
@@ -91,6 +108,7 @@ open_now(struct rodb *r, const struct stat *st)
 		    "(rebuild it)", r->path, v, r->version);
 		goto fail;
 	}
+	r->wal = journal_is_wal(r->db);
 	if (sqlite3_prepare_v3(r->db, r->sql, -1, SQLITE_PREPARE_PERSISTENT,
 	    &r->stmt, NULL) != SQLITE_OK) {
 		snprintf(r->err, sizeof(r->err), "%.150s: %.100s", r->path,
@@ -144,4 +162,34 @@ int
 rodb_ok(const struct rodb *r)
 {
 	return r->stmt != NULL;
+}
+
+/* WalIndexHdr (sqlite's wal.c, file format docs): 48 bytes, twice. */
+#define HDR_LEN		48
+#define HDR_ISINIT	12	/* u8 isInit after iVersion, unused, iChange */
+#define WALINDEX_PGSZ	32768
+
+int
+rodb_wal_stamp(struct rodb *r, unsigned char stamp[RODB_STAMP_LEN])
+{
+	sqlite3_file *f = NULL;
+	void volatile *p = NULL;
+	const volatile unsigned char *h;
+	size_t i;
+
+	if (r->stmt == NULL || !r->wal ||
+	    sqlite3_file_control(r->db, "main", SQLITE_FCNTL_FILE_POINTER, &f) != SQLITE_OK ||
+	    f == NULL || f->pMethods == NULL || f->pMethods->iVersion < 2 ||
+	    f->pMethods->xShmMap == NULL)
+		return -1;
+	/* bExtend 0: only an index this connection has already mapped. */
+	if (f->pMethods->xShmMap(f, 0, WALINDEX_PGSZ, 0, &p) != SQLITE_OK || p == NULL)
+		return -1;
+	h = p;
+	for (i = 0; i < RODB_STAMP_LEN; i++)
+		stamp[i] = h[i];
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	if (memcmp(stamp, stamp + HDR_LEN, HDR_LEN) != 0 || stamp[HDR_ISINIT] == 0)
+		return -1;
+	return 0;
 }

@@ -37,6 +37,7 @@ struct rodb {
 	off_t		 size;
 	time_t		 checked;	/* last stat(), seconds */
 	unsigned long	 generation;	/* +1 at every successful open */
+	int		 wal;		/* the open file is in WAL mode */
 	char		 err[256];	/* why it is not open */
 };
 
@@ -62,6 +63,19 @@ sqlite3_stmt	*rodb_stmt(struct rodb *r, time_t now);
  * Returns 0 when r is open (r->generation says which open), -1 if not.
  */
 int	rodb_refresh(struct rodb *r, time_t now);
+
+/*
+ * WAL databases only: copies the WAL-index header (both of its copies, in
+ * the -shm file SQLite already maps) into stamp, the way SQLite's own
+ * readers read it, without a lock and without a system call.  Every commit
+ * rewrites it with a new change counter (and a checkpoint that restarts the
+ * WAL with new salts), so two equal stamps mean no transaction committed in
+ * between.  Returns 0 with a stable stamp, -1 when r is not open, not in
+ * WAL mode, has not mapped the index yet, or a writer is rewriting the
+ * header right now (its two copies differ).
+ */
+#define RODB_STAMP_LEN	96
+int	rodb_wal_stamp(struct rodb *r, unsigned char stamp[RODB_STAMP_LEN]);
 
 /* 1 when open (after the last rodb_stmt()). */
 int	rodb_ok(const struct rodb *r);

@@ -149,6 +149,17 @@ exec_sql(const char *file, const char *sql)
 	return rc == SQLITE_OK ? 0 : -1;
 }
 
+/* Entries in use in the tokens cache. */
+static int
+cached(const struct verifier *v)
+{
+	int i, n = 0;
+
+	for (i = 0; i < TCACHE_SLOTS; i++)
+		n += v->tcache.e[i].used;
+	return n;
+}
+
 /*
  * Writes in place, not by rename.  access.db is opened immutable (onlygen
  * only ever renames a new one in), so the once-a-second stat is what sees
@@ -160,6 +171,7 @@ in_place_writes(struct verifier *v)
 {
 	struct api_resp o;
 	char ck[600];
+	int n0;
 
 	CHECK(call(v, "GET", "/api/play/" PUB_V, NULL, NULL, NULL, NULL, &o) == 200,
 	    "in place: public video plays before the write");
@@ -174,6 +186,16 @@ in_place_writes(struct verifier *v)
 	cookie_for("OM43-0000-0001", T0 + 100, ck, sizeof(ck));
 	CHECK(call(v, "GET", "/api/play/" VIP_V, ck, NULL, NULL, NULL, &o) == 200,
 	    "in place: vip code plays before its revocation");
+	n0 = cached(v);
+	CHECK(v->tokens.wal && v->tcache.valid && n0 >= 1,
+	    "in place: token answers are cached (WAL stamp read): %d", n0);
+	CHECK(call(v, "GET", "/api/play/" VIP_V, ck, NULL, NULL, NULL, &o) == 200 &&
+	    cached(v) == n0, "in place: served again from the cache");
+	CHECK(exec_sql("tokens.db", "INSERT INTO codes VALUES (randomblob(32), 'vip', NULL, "
+	    "1, 1, NULL, '')") == 0, "in place: an unrelated code added");
+	CHECK(call(v, "GET", "/api/play/" VIP_V, ck, NULL, NULL, NULL, &o) == 200 &&
+	    v->tcache.valid && cached(v) == 1,
+	    "in place: any commit empties the cache (one fresh entry)");
 	CHECK(exec_sql("tokens.db", "UPDATE codes SET revoked_at = 1 WHERE level = 'vip' "
 	    "AND revoked_at IS NULL") == 0, "in place: tokens.db revoked");
 	CHECK(call(v, "GET", "/api/play/" VIP_V, ck, NULL, NULL, NULL, &o) == 403 &&
@@ -187,6 +209,7 @@ odd_paths(void)
 {
 	static const char *names[] = { "/a b?c=1#d%41.db", "//x.db" };
 	char p[256], sql[300];
+	unsigned char stamp[RODB_STAMP_LEN];
 	struct rodb r;
 	size_t i;
 	int mode;
@@ -208,6 +231,8 @@ odd_paths(void)
 			CHECK(rodb_init(&r, p, "SELECT count(*) FROM t", 7, mode) == 0 &&
 			    rodb_stmt(&r, T0) != NULL, "rodb opens %s (mode %d): %s",
 			    p, mode, r.err);
+			CHECK(!r.wal && rodb_wal_stamp(&r, stamp) == -1,
+			    "a rollback-journal file has no WAL stamp (no token caching)");
 			rodb_close(&r);
 		}
 		unlink(p);
