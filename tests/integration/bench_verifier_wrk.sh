@@ -10,6 +10,7 @@ b="$ROOT/bench/verifier-wrk"
 "$b" --duration x >/dev/null 2>&1; is "$?" 2 "non-numeric --duration is a usage error (2)"
 "$b" --bogus >/dev/null 2>&1; is "$?" 2 "unknown option is a usage error (2)"
 "$b" --duration 0 >/dev/null 2>&1; is "$?" 2 "--duration 0 is a usage error (2)"
+"$b" --rounds 0 >/dev/null 2>&1; is "$?" 2 "--rounds 0 is a usage error (2)"
 "$b" --server-cpu 999 >/dev/null 2>&1; is "$?" 2 "a CPU the machine lacks is a usage error (2)"
 "$b" --help 2>&1 | grep -q -- "--rss-requests"; is "$?" 0 "--help lists the options"
 
@@ -22,7 +23,7 @@ fi
 tmpbase=$(mktemp -d); trap 'rm -rf "$tmpbase"' EXIT
 trees() { find "$tmpbase" -maxdepth 1 -name 'verifier-wrk.*' | wc -l; }
 before=$(trees)
-out=$(TMPDIR=$tmpbase "$b" --duration 1 --connections 8 --rss-requests 1000 2>&1); rc=$?
+out=$(TMPDIR=$tmpbase "$b" --duration 1 --rounds 2 --connections 8 --rss-requests 1000 2>&1); rc=$?
 case "$rc" in 0|1) ok "a short run finishes (exit $rc: 0 within target, 1 over)" ;;
 	*) fail "a short run exits $rc"; echo "$out" | sed 's/^/    /' ;; esac
 for c in static play-public play-vip play-ppv; do
