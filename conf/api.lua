@@ -11,7 +11,6 @@ local v = _G.onlymatt_verifier
 local function fail(msg)
   print("onlymatt verifier: " .. msg)
   r.resp_header["Content-Type"] = "application/json"
-  r.resp_header["Cache-Control"] = "no-store"
   r.resp_body.set('{"error":"unavailable","message":"The service is not available right now; please try again in a minute."}\n')
   return 503
 end
@@ -39,10 +38,13 @@ if v == nil then
   if detail ~= "" then print("onlymatt verifier: not ready: " .. detail) end
 end
 
+-- Every lookup through lighty.r costs a metamethod call and a string: only
+-- POST (redeem, logout) needs the address, the body and its type.
 local attr = r.req_attr
 local method = attr["request.method"]
-local body, ctype
+local body, ctype, ip
 if method == "POST" then
+  ip = attr["request.remote-addr"]
   local rb = r.req_body
   local ready = rb.collect
   if ready == false then return 0 end      -- lighttpd reads the body, runs us again
@@ -68,12 +70,11 @@ if path == "/api/hooks/bunny" then
 end
 
 local status, out, ct, cookie, location, retry, allow =
-  v:handle(method, path, r.req_header["Cookie"],
-           attr["request.remote-addr"], ctype, body, sigver, sigalg, sig)
+  v:handle(method, path, r.req_header["Cookie"], ip, ctype, body, sigver, sigalg, sig)
 
+-- Cache-Control: no-store comes from conf/lighttpd.conf (setenv).
 local h = r.resp_header
 h["Content-Type"] = ct
-h["Cache-Control"] = "no-store"
 if cookie then h["Set-Cookie"] = cookie end
 if location then h["Location"] = location end
 if retry then h["Retry-After"] = tostring(retry) end

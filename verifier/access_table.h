@@ -8,8 +8,11 @@
 #define ONLY_ACCESS_TABLE_H
 
 #include <stdint.h>
+#include <time.h>
 
 #include <sqlite3.h>
+
+#include "token_store.h"	/* GUID_LEN */
 
 #define ACCESS_VERSION	1
 #define ACCESS_LOOKUP_SQL \
@@ -28,5 +31,33 @@ struct access_row {
  * error or an invalid row (unknown level, over-long host).  Leaves st reset.
  */
 int	access_lookup(sqlite3_stmt *st, const char *guid, struct access_row *row);
+
+/*
+ * A fixed cache of found rows in front of access_lookup(), for an
+ * access.db opened immutable (rodb RODB_REPLACED_ONLY): such a handle
+ * answers from one unchanging snapshot until it is reopened, so the cache
+ * holds exactly what SQLite would answer as long as it is flushed at every
+ * reopen; access_cached() does that by comparing the rodb's generation.
+ * Unknown GUIDs are not cached (each still costs an SQLite lookup).
+ */
+#define ACCESS_CACHE_SLOTS	128	/* power of two; ~300 bytes each */
+
+struct access_cache {
+	unsigned long	generation;	/* of the rodb the entries came from */
+	struct {
+		char			guid[GUID_LEN + 1];	/* "" = empty */
+		struct access_row	row;
+	} e[ACCESS_CACHE_SLOTS];
+};
+
+struct rodb;
+
+/*
+ * Looks guid (lower case, GUID_LEN bytes) up through c, then through db's
+ * statement on a miss.  db must be open (rodb_refresh() returned 0).
+ * Returns like access_lookup().
+ */
+int	access_cached(struct access_cache *c, struct rodb *db, time_t now,
+	    const char *guid, struct access_row *row);
 
 #endif

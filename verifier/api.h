@@ -24,10 +24,12 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "access_table.h"
 #include "hmac.h"
 #include "keys.h"
 #include "ratelimit.h"
 #include "rodb.h"
+#include "token_cache.h"
 
 #define API_BODY_MAX		4096	/* request bodies beyond this: 413 */
 #define API_COOKIE_MAX_AGE	(30 * 86400)
@@ -64,6 +66,8 @@ struct verifier {
 	int			 webhook_ok;	/* 0: the key is not set */
 	struct rodb		 tokens;
 	struct rodb		 access;
+	struct access_cache	 acache;	/* found rows of access */
+	struct token_cache	 tcache;	/* answers of tokens, while unchanged */
 	struct ratelimit	 rl;
 	long			 play_margin;
 	uint64_t		 m[M__COUNT];

@@ -63,7 +63,13 @@ code_normalise(const char *in, size_t n, const char *prefix, char out[CODE_BUFSZ
 	for (i = 0; i < 8; i++)
 		if (!is_hex(d[i]))
 			return CODE_BAD_DIGITS;
-	snprintf(out, CODE_BUFSZ, "%s-%.4s-%.4s", prefix, d, d + 4);
+	/* PREFIX-XXXX-XXXX; plen <= CODE_PREFIX_MAX (code_prefix_ok), so it fits. */
+	memcpy(out, prefix, plen);
+	out[plen] = '-';
+	memcpy(out + plen + 1, d, 4);
+	out[plen + 5] = '-';
+	memcpy(out + plen + 6, d + 4, 4);
+	out[plen + 10] = '\0';
 	return CODE_OK;
 }
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sout.h"
 #include "token_store.h"
 
 /* migrations[i] upgrades a file from user_version i to i + 1. */
@@ -58,7 +59,7 @@ copy_text(char *dst, size_t cap, sqlite3_stmt *st, int col)
 {
 	const unsigned char *t = sqlite3_column_text(st, col);
 
-	snprintf(dst, cap, "%s", t ? (const char *)t : "");
+	sout_copy(dst, cap, t ? (const char *)t : "");
 }
 
 int

@@ -14,6 +14,8 @@
 #include <sqlite3.h>
 
 #include "api.h"
+#include "rodb.h"
+#include "bunny_sign.h"
 #include "check.h"
 #include "code.h"
 #include "legacy_token.h"
@@ -26,6 +28,7 @@
 
 static char dir[] = "/tmp/onlyapiXXXXXX";
 static time_t T0;
+static time_t NOW;	/* the requests' clock; T0 unless a test moves it */
 
 static void
 fixture(void)
@@ -89,7 +92,7 @@ call(struct verifier *v, const char *method, const char *path, const char *cooki
 	rq.ctype = ctype;
 	rq.body = body;
 	rq.body_len = body ? strlen(body) : 0;
-	rq.now = T0;
+	rq.now = NOW;
 	rq.mono = 1000;
 	api_handle(v, &rq, o);
 	return o->status;
@@ -107,6 +110,135 @@ cookie_for(const char *code, int64_t exp, char *buf, size_t cap)
 	return buf;
 }
 
+/* The 200 body of /api/play, built without printf, byte for byte. */
+static void
+play_body_exact(struct verifier *v)
+{
+	struct bunny_sign_req sr;
+	struct hmac_key bk;
+	struct api_resp o;
+	char url[1024], want[1200];
+
+	hmac_key_init(&bk, "unit-bunny-0123456789", 21);
+	memset(&sr, 0, sizeof(sr));
+	sr.url = "https://cdn.example/" PUB_V "/playlist.m3u8";
+	sr.hkey = &bk;
+	sr.expires = (int64_t)T0 + 3600;
+	sr.token_path = "/" PUB_V "/";
+	sr.directory = 1;
+	bunny_sign_url(&sr, url, sizeof(url));
+	snprintf(want, sizeof(want), "{\"url\":\"%s\",\"expires_at\":%lld}\n", url,
+	    (long long)T0 + 3600);
+	call(v, "GET", "/api/play/" PUB_V, NULL, NULL, NULL, NULL, &o);
+	CHECK(o.status == 200 && o.body_len == strlen(o.body) &&
+	    strcmp(o.body, want) == 0, "public play body is exactly %s", want);
+}
+
+static int
+exec_sql(const char *file, const char *sql)
+{
+	char p[256];
+	sqlite3 *db;
+	int rc;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, file);
+	if (sqlite3_open(p, &db) != SQLITE_OK)
+		return -1;
+	rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	sqlite3_close(db);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+/* Entries in use in the tokens cache. */
+static int
+cached(const struct verifier *v)
+{
+	int i, n = 0;
+
+	for (i = 0; i < TCACHE_SLOTS; i++)
+		n += v->tcache.e[i].used;
+	return n;
+}
+
+/*
+ * Writes in place, not by rename.  access.db is opened immutable (onlygen
+ * only ever renames a new one in), so the once-a-second stat is what sees
+ * an in-place write: by the next second.  tokens.db is live: a revocation
+ * counts on the very next request.
+ */
+static void
+in_place_writes(struct verifier *v)
+{
+	struct api_resp o;
+	char ck[600];
+	int n0;
+
+	CHECK(call(v, "GET", "/api/play/" PUB_V, NULL, NULL, NULL, NULL, &o) == 200,
+	    "in place: public video plays before the write");
+	CHECK(exec_sql("access.db", "UPDATE videos SET access = 'vip' WHERE guid = '"
+	    PUB_V "'; INSERT INTO videos VALUES ('12345678-1234-1234-1234-123456789abc', "
+	    "'public', 'cdn.example', 5)") == 0, "in place: access.db updated");
+	NOW = T0 + 1;
+	CHECK(call(v, "GET", "/api/play/" PUB_V, NULL, NULL, NULL, NULL, &o) == 401,
+	    "in place: access.db change seen the next second (now vip: 401)");
+	CHECK(call(v, "GET", "/api/play/12345678-1234-1234-1234-123456789abc", NULL, NULL,
+	    NULL, NULL, &o) == 200, "in place: a video added in place plays");
+	cookie_for("OM43-0000-0001", T0 + 100, ck, sizeof(ck));
+	CHECK(call(v, "GET", "/api/play/" VIP_V, ck, NULL, NULL, NULL, &o) == 200,
+	    "in place: vip code plays before its revocation");
+	n0 = cached(v);
+	CHECK(v->tokens.wal && v->tcache.valid && n0 >= 1,
+	    "in place: token answers are cached (WAL stamp read): %d", n0);
+	CHECK(call(v, "GET", "/api/play/" VIP_V, ck, NULL, NULL, NULL, &o) == 200 &&
+	    cached(v) == n0, "in place: served again from the cache");
+	CHECK(exec_sql("tokens.db", "INSERT INTO codes VALUES (randomblob(32), 'vip', NULL, "
+	    "1, 1, NULL, '')") == 0, "in place: an unrelated code added");
+	CHECK(call(v, "GET", "/api/play/" VIP_V, ck, NULL, NULL, NULL, &o) == 200 &&
+	    v->tcache.valid && cached(v) == 1,
+	    "in place: any commit empties the cache (one fresh entry)");
+	CHECK(exec_sql("tokens.db", "UPDATE codes SET revoked_at = 1 WHERE level = 'vip' "
+	    "AND revoked_at IS NULL") == 0, "in place: tokens.db revoked");
+	CHECK(call(v, "GET", "/api/play/" VIP_V, ck, NULL, NULL, NULL, &o) == 403 &&
+	    strstr(o.body, "revoked"), "in place: the revocation counts in the same second");
+	NOW = T0;
+}
+
+/* Paths SQLite's URI syntax would misread: escaped, both modes. */
+static void
+odd_paths(void)
+{
+	static const char *names[] = { "/a b?c=1#d%41.db", "//x.db" };
+	char p[256], sql[300];
+	unsigned char stamp[RODB_STAMP_LEN];
+	struct rodb r;
+	size_t i;
+	int mode;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		/* "//x.db" means "/" + dir + "/x.db": a path starting with "//". */
+		if (strncmp(names[i], "//", 2) == 0)
+			snprintf(p, sizeof(p), "/%s%s", dir, names[i] + 1);
+		else
+			snprintf(p, sizeof(p), "%s%s", dir, names[i]);
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = 7; CREATE TABLE t (x)");
+		{
+			sqlite3 *db;
+			sqlite3_open(p, &db);
+			sqlite3_exec(db, sql, NULL, NULL, NULL);
+			sqlite3_close(db);
+		}
+		for (mode = RODB_LIVE; mode <= RODB_REPLACED_ONLY; mode++) {
+			CHECK(rodb_init(&r, p, "SELECT count(*) FROM t", 7, mode) == 0 &&
+			    rodb_stmt(&r, T0) != NULL, "rodb opens %s (mode %d): %s",
+			    p, mode, r.err);
+			CHECK(!r.wal && rodb_wal_stamp(&r, stamp) == -1,
+			    "a rollback-journal file has no WAL stamp (no token caching)");
+			rodb_close(&r);
+		}
+		unlink(p);
+	}
+}
+
 int
 main(void)
 {
@@ -117,6 +249,7 @@ main(void)
 	int i, s;
 
 	T0 = time(NULL);
+	NOW = T0;
 	if (mkdtemp(dir) == NULL)
 		return 1;
 	fixture();
@@ -192,6 +325,9 @@ main(void)
 	CHECK(call(&v, "GET", "/api/metrics", NULL, NULL, NULL, NULL, &o) == 200 &&
 	    strstr(o.body, "only_rate_limited_total 1\n"), "metrics count the 429");
 	CHECK(call(&v, "GET", "/api/other", NULL, NULL, NULL, NULL, &o) == 404, "unknown endpoint 404");
+	play_body_exact(&v);
+	odd_paths();
+	in_place_writes(&v);
 	verifier_close(&v);
 
 	/* Missing keys: 503 everywhere, no crash, no leak. */

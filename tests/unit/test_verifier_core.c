@@ -3,6 +3,7 @@
  * compare, HMAC-SHA256 (RFC 4231), code normalisation, long tokens (round
  * trip, every tampered byte), request parsers, the rate-limit table, keys.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "code.h"
 #include "ct.h"
 #include "hmac.h"
+#include "sout.h"
 #include "httpin.h"
 #include "keys.h"
 #include "legacy_token.h"
@@ -318,9 +320,48 @@ test_keys(void)
 	rmdir(dir);
 }
 
+static void
+test_sout(void)
+{
+	static const int64_t nums[] = { 0, 7, -7, 1795317875, INT64_MAX, INT64_MIN, -10 };
+	char buf[8], big[32], want[32];
+	struct sout o;
+	size_t i;
+
+	sout_init(&o, buf, sizeof(buf));
+	sout_str(&o, "abc");
+	sout_put(&o, "defg", 4);
+	CHECK_STR(buf, "abcdefg", "sout fills to cap - 1");
+	CHECK(!o.err && o.len == 7, "sout: exactly full is not an error");
+	sout_put(&o, "h", 1);
+	CHECK(o.err && strcmp(buf, "abcdefg") == 0, "sout: overflow sets err, text kept");
+	o.len = 0;	/* err is sticky even with room */
+	sout_put(&o, "x", 1);
+	CHECK(o.err && buf[0] == 'a', "sout: appends after an error are no-ops");
+	sout_init(&o, buf, sizeof(buf));
+	sout_str(&o, "12345678");
+	CHECK(o.err && buf[0] == '\0', "sout: a too-long first append leaves \"\"");
+	for (i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
+		sout_init(&o, big, sizeof(big));
+		sout_i64(&o, nums[i]);
+		snprintf(want, sizeof(want), "%" PRId64, nums[i]);
+		CHECK(!o.err && strcmp(big, want) == 0 && o.len == strlen(want),
+		    "sout_i64(%s)", want);
+	}
+	sout_init(&o, buf, 3);
+	sout_i64(&o, 123);
+	CHECK(o.err && buf[0] == '\0', "sout_i64 does not truncate digits");
+	CHECK(sout_copy(buf, sizeof(buf), "hello") == 5 && strcmp(buf, "hello") == 0,
+	    "sout_copy fits");
+	CHECK(sout_copy(buf, sizeof(buf), "0123456789") == 10 && strcmp(buf, "0123456") == 0,
+	    "sout_copy truncates like snprintf");
+	CHECK(sout_copy(buf, 1, "x") == 1 && buf[0] == '\0', "sout_copy into 1 byte");
+}
+
 int
 main(void)
 {
+	test_sout();
 	test_b64url();
 	test_ct();
 	test_hmac();
