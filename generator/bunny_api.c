@@ -335,7 +335,9 @@ on_progress(const struct http_req *r, int retrying, long delay_ms, void *arg)
 		f->retries++;
 		snprintf(msg, sizeof(msg), "%s; retry %d in %.1fs", r->err, r->attempts,
 		    (double)delay_ms / 1000.0);
-	} else
+	} else if (!r->ok)
+		return;	/* a failed page is reported by the caller, not counted */
+	else
 		f->pages_done++;
 	if (f->src->progress != NULL)
 		f->src->progress(f->src->progress_arg, f->pages_done, f->pages_total,

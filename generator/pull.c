@@ -191,8 +191,12 @@ catalog_pull(const struct pull_opts *o, char digest_out[65])
 	if (!o->check)
 		return 0;
 	if (catalog_meta_get(db, "built_digest", built, sizeof(built), &exists, err,
-	    sizeof(err)) != 0)
-		return fail(o, err);
+	    sizeof(err)) != 0) {
+		/* The new catalog is already written: say so, not "not changed". */
+		fprintf(stderr, "onlygen pull: the catalog was updated, but reading the last "
+		    "build's digest failed: %s; run `onlygen build`\n", err);
+		return 1;
+	}
 	if (strcmp(built, digest) == 0) {
 		if (!o->quiet)
 			printf("pull: unchanged since the last build\n");
