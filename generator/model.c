@@ -186,7 +186,7 @@ tag_ref(struct loader *l, const char *ref)
 	memcpy(text, ref, n);
 	text[n] = '\0';
 	if (text_is_slug(text))
-		snprintf(key, sizeof(key), "%s", text);
+		memcpy(key, text, n + 1);	/* n <= SLUG_MAX * 4: fits */
 	else {
 		for (i = 0; i < c->ntags; i++)
 			if (text_casecmp(c->tags[i].name, text) == 0)
