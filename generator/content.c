@@ -612,6 +612,42 @@ entry_cmp(const void *a, const void *b)
 }
 
 static int
+entry_ptr_cmp(const void *a, const void *b)
+{
+	return strcmp((*(const struct content_entry *const *)a)->guid,
+	    (*(const struct content_entry *const *)b)->guid);
+}
+
+/*
+ * Sorts c->entries by GUID through an array of pointers: qsort() of the
+ * entries themselves copies each large struct many times.  0 or -1 (OOM).
+ */
+static int
+sort_entries(struct content *c)
+{
+	struct content_entry **p, *e;
+	size_t i, n = c->nentries, cap = 16;
+
+	while (cap < n)
+		cap *= 2;	/* add_entry() grows by doubling from 16 */
+	if ((p = malloc(n * sizeof(*p))) == NULL)
+		return -1;
+	if ((e = malloc(cap * sizeof(*e))) == NULL) {
+		free(p);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		p[i] = &c->entries[i];
+	qsort(p, n, sizeof(*p), entry_ptr_cmp);
+	for (i = 0; i < n; i++)
+		e[i] = *p[i];
+	free(p);
+	free(c->entries);
+	c->entries = e;
+	return 0;
+}
+
+static int
 load_entries(struct ctx *x, const char *dir)
 {
 	struct content *c = x->c;
@@ -661,8 +697,12 @@ load_entries(struct ctx *x, const char *dir)
 		if (load_entry_file(x, c->files[i], names[i]) != 0)
 			goto out;
 	}
-	if (c->nentries > 1)
-		qsort(c->entries, c->nentries, sizeof(*c->entries), entry_cmp);
+	/* Group files usually list GUIDs in order: skip the (copying) sort then. */
+	for (i = 1; i < c->nentries; i++)
+		if (strcmp(c->entries[i - 1].guid, c->entries[i].guid) > 0)
+			break;
+	if (i < c->nentries && sort_entries(c) != 0)
+		goto oom;
 	for (i = 1; i < c->nentries; i++)
 		if (strcmp(c->entries[i - 1].guid, c->entries[i].guid) == 0) {
 			x->file = c->entries[i].file;

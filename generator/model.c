@@ -186,7 +186,7 @@ tag_ref(struct loader *l, const char *ref)
 	memcpy(text, ref, n);
 	text[n] = '\0';
 	if (text_is_slug(text))
-		snprintf(key, sizeof(key), "%s", text);
+		memcpy(key, text, n + 1);	/* n <= SLUG_MAX * 4: fits */
 	else {
 		for (i = 0; i < c->ntags; i++)
 			if (text_casecmp(c->tags[i].name, text) == 0)
@@ -459,6 +459,50 @@ find_video(const struct guid_index *ix, size_t n, const char *guid)
 
 	r = bsearch(&key, ix, n, sizeof(*ix), guid_index_cmp);
 	return r != NULL ? (long)r->idx : -1;
+}
+
+static int
+newest_cmp(const void *a, const void *b, void *arg)
+{
+	const struct video *v = arg, *x = &v[*(const size_t *)a], *y = &v[*(const size_t *)b];
+
+	if (x->uploaded != y->uploaded)
+		return x->uploaded > y->uploaded ? -1 : 1;
+	return strcmp(x->guid, y->guid);
+}
+
+/*
+ * Reorders m->videos (loaded in guid order) newest first, and fills ix
+ * (m->nvideos entries) with each video's guid and new index, in guid
+ * order, ready for find_video().  0, or -1 when memory ran out.
+ */
+static int
+newest_first(struct model *m, struct guid_index *ix)
+{
+	size_t n = m->nvideos, *order, k;
+	struct video *nv;
+
+	if (n == 0)
+		return 0;
+	if ((order = malloc(n * sizeof(*order))) == NULL)
+		return -1;
+	if ((nv = malloc(n * sizeof(*nv))) == NULL) {
+		free(order);
+		return -1;
+	}
+	for (k = 0; k < n; k++)
+		order[k] = k;
+	qsort_r(order, n, sizeof(*order), newest_cmp, m->videos);
+	for (k = 0; k < n; k++) {
+		nv[k] = m->videos[order[k]];
+		ix[order[k]].idx = k;
+	}
+	for (k = 0; k < n; k++)
+		ix[k].guid = nv[ix[k].idx].guid;
+	free(m->videos);
+	m->videos = nv;
+	free(order);
+	return 0;
 }
 
 static int
@@ -735,7 +779,7 @@ model_load(struct model *m, const char *catalog_db, const char *content_dir,
 	struct guid_index *ix = NULL;
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
-	size_t ncols = 0, cap = 0, i, j, *tmap = NULL, *smap = NULL;
+	size_t ncols = 0, cap = 0, i, j, ei = 0, *tmap = NULL, *smap = NULL;
 	int rc, exists;
 	char digest[65];
 
@@ -761,15 +805,23 @@ model_load(struct model *m, const char *catalog_db, const char *content_dir,
 	if (check_unknown_guids(db, &c, quiet) != 0 ||
 	    load_collections(db, &c, &cols, &ncols) != 0)
 		goto fail_db;
+	/*
+	 * One scan of the table in its own (guid) order, merged with the
+	 * entries (sorted by guid too); then one sort into newest first.
+	 */
 	if (sqlite3_prepare_v2(db, "SELECT guid, title, description, length, width, height, "
 	    "uploaded, views, thumbnail, cdn_host, collection, meta_tags FROM videos "
-	    "WHERE status = ? ORDER BY uploaded DESC, guid ASC", -1, &st, NULL) != SQLITE_OK)
+	    "WHERE +status = ? ORDER BY guid", -1, &st, NULL) != SQLITE_OK)
 		goto fail_db;
 	sqlite3_bind_int(st, 1, BUNNY_STATUS_FINISHED);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const struct content_entry *e;
+		const char *g = (const char *)sqlite3_column_text(st, 0);
+		const struct content_entry *e = NULL;
 
-		e = content_find(&c, (const char *)sqlite3_column_text(st, 0));
+		while (ei < c.nentries && strcmp(c.entries[ei].guid, g) < 0)
+			ei++;
+		if (ei < c.nentries && strcmp(c.entries[ei].guid, g) == 0)
+			e = &c.entries[ei];
 		if (e != NULL && e->hidden)
 			continue;
 		if (m->nvideos == cap) {
@@ -787,14 +839,9 @@ model_load(struct model *m, const char *catalog_db, const char *content_dir,
 		goto fail_db;
 	sqlite3_finalize(st);
 	st = NULL;
-	if ((ix = calloc(m->nvideos + 1, sizeof(*ix))) == NULL)
+	if ((ix = calloc(m->nvideos + 1, sizeof(*ix))) == NULL ||
+	    newest_first(m, ix) != 0)
 		goto oom;
-	for (i = 0; i < m->nvideos; i++) {
-		ix[i].guid = m->videos[i].guid;
-		ix[i].idx = i;
-	}
-	if (m->nvideos > 1)
-		qsort(ix, m->nvideos, sizeof(*ix), guid_index_cmp);
 	if (load_captions(db, m, ix) != 0 || load_chapters(db, m, ix) != 0)
 		goto fail_db;
 	/* Tags get their slugs, then tags and series are sorted by slug. */

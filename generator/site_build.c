@@ -121,6 +121,7 @@ render_worker(void *arg)
 			int exists = site_exists(j->outfd, p->path);
 
 			p->key = site_page_key(c, p);
+			p->old = e != NULL ? (uint32_t)(e - j->old->e) + 1 : 0;
 			if (e != NULL && exists && e->sum != 0 && e->key == p->key) {
 				p->sum = e->sum;
 				p->state = PS_UNCHANGED;
@@ -307,6 +308,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	char path[4096];
 	size_t i;
 	int outfd = -1, lockfd = -1, rc = -1, pass, dirty = 0;
+	unsigned char *seen = NULL;	/* old manifest entries this build has */
 	double t0 = now_secs(), t1 = t0, t2 = t0;
 	struct stat sb;
 	static const struct { const char *name; size_t off; } tpls[] = {
@@ -417,16 +419,22 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 			if (c.pages[i].state == pass &&
 			    site_publish(outfd, i, c.pages[i].path, err, errlen) == -1)
 				goto out;
+	/*
+	 * The pages found their old entries while rendering (p->old): no
+	 * second lookup, and the new manifest is built only when it differs.
+	 */
+	if ((seen = calloc(old.n + 1, 1)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
 	for (i = 0; i < c.npages; i++) {
 		struct page *p = &c.pages[i];
-		const struct mf_entry *e = manifest_find(&old, p->path);
+		const struct mf_entry *e = p->old ? &old.e[p->old - 1] : NULL;
 
 		if (e == NULL || e->key != p->key || e->sum != p->sum)
 			dirty = 1;
-		if (manifest_put(&fresh, p->path, p->key, p->sum) == -1) {
-			snprintf(err, errlen, "out of memory");
-			goto out;
-		}
+		if (p->old)
+			seen[p->old - 1] = 1;
 		st->pages++;
 		st->rendered += p->rendered;
 		if (p->state == PS_UNCHANGED)
@@ -436,16 +444,23 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	}
 	/* Stale files last: every page linking to them is already replaced. */
 	for (i = 0; i < old.n; i++)
-		if (manifest_find(&fresh, old.e[i].path) == NULL) {
+		if (!seen[i]) {
 			if (site_remove(outfd, old.e[i].path, err, errlen) == -1)
 				goto out;
 			st->removed++;
 			dirty = 1;
 		}
-	snprintf(path, sizeof(path), "%s/site-manifest", o->state_dir);
-	if ((dirty || fresh.access_sum != old.access_sum) &&
-	    manifest_save(&fresh, path, err, errlen) == -1)
-		goto out;
+	if (dirty || fresh.access_sum != old.access_sum) {
+		for (i = 0; i < c.npages; i++)
+			if (manifest_put(&fresh, c.pages[i].path, c.pages[i].key,
+			    c.pages[i].sum) == -1) {
+				snprintf(err, errlen, "out of memory");
+				goto out;
+			}
+		snprintf(path, sizeof(path), "%s/site-manifest", o->state_dir);
+		if (manifest_save(&fresh, path, err, errlen) == -1)
+			goto out;
+	}
 	site_staging_remove(outfd);
 	st->secs_prepare = t1 - t0;
 	st->secs_render = t2 - t1;
@@ -456,6 +471,7 @@ out:
 		close(outfd);
 	if (lockfd != -1)
 		close(lockfd);
+	free(seen);
 	manifest_free(&old);
 	manifest_free(&fresh);
 	ctx_free(&c);

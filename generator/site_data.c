@@ -26,6 +26,25 @@ put_str(cJSON *o, const char *k, const char *v)
 	return cJSON_AddStringToObject(o, k, v) == NULL ? -1 : 0;
 }
 
+/*
+ * k = v without copying either: k must be a literal and v must outlive the
+ * page's data (model and card-text strings live for the whole build).
+ * Cards are ~1.9 million objects in a 100 000-video build.
+ */
+static int
+put_ref(cJSON *o, const char *k, const char *v)
+{
+	cJSON *item = cJSON_CreateStringReference(v);
+
+	if (item == NULL)
+		return -1;
+	if (!cJSON_AddItemToObjectCS(o, k, item)) {
+		cJSON_Delete(item);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 put_num(cJSON *o, const char *k, double v)
 {
@@ -187,21 +206,21 @@ card(const struct site_ctx *c, size_t i, int eager, struct buf *b)
 
 	(void)b;
 	if (o == NULL ||
-	    put_str(o, "guid", v->guid) == -1 ||
-	    put_str(o, "title", v->title) == -1 ||
-	    put_str(o, "url", t->url) == -1 ||
-	    put_str(o, "thumb", t->thumb) == -1 ||
-	    put_str(o, "duration", t->duration) == -1 ||
-	    put_str(o, "duration_words", t->words) == -1 ||
-	    put_str(o, "date", t->date) == -1 ||
-	    put_str(o, "label", t->label) == -1 ||
-	    put_str(o, "access", access_level_name(a)) == -1 ||
-	    put_str(o, "access_label", access_labels[a]) == -1 ||
-	    put_str(o, "access_icon", access_icons[a]) == -1 ||
+	    put_ref(o, "guid", v->guid) == -1 ||
+	    put_ref(o, "title", v->title) == -1 ||
+	    put_ref(o, "url", t->url) == -1 ||
+	    put_ref(o, "thumb", t->thumb) == -1 ||
+	    put_ref(o, "duration", t->duration) == -1 ||
+	    put_ref(o, "duration_words", t->words) == -1 ||
+	    put_ref(o, "date", t->date) == -1 ||
+	    put_ref(o, "label", t->label) == -1 ||
+	    put_ref(o, "access", access_level_name(a)) == -1 ||
+	    put_ref(o, "access_label", access_labels[a]) == -1 ||
+	    put_ref(o, "access_icon", access_icons[a]) == -1 ||
 	    put_bool(o, "locked", a != ACCESS_PUBLIC) == -1 ||
 	    put_num(o, "length", (double)v->length) == -1 ||
 	    (eager && put_bool(o, "eager", 1) == -1) ||
-	    (t->episode != NULL && put_str(o, "episode_label", t->episode) == -1)) {
+	    (t->episode != NULL && put_ref(o, "episode_label", t->episode) == -1)) {
 		cJSON_Delete(o);
 		return NULL;
 	}

@@ -54,6 +54,7 @@ struct page {
 	uint64_t	 sum;	/* hash of the bytes */
 	uint32_t	 idx;
 	uint32_t	 no;
+	uint32_t	 old;	/* 1 + index of its entry in the old manifest, or 0 */
 	uint8_t		 kind;	/* enum page_kind */
 	uint8_t		 state;	/* enum page_state */
 	uint8_t		 rendered;

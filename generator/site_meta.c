@@ -29,6 +29,22 @@ page_abs_url(const struct site_ctx *c, const struct page *p, struct buf *out)
 	return buf_put(out, path, n);
 }
 
+/* Appends v in decimal: search.json has a few numbers per video, printf is slow. */
+static int
+put_int(struct buf *o, long long v)
+{
+	char s[24];
+	size_t i = sizeof(s);
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+	do
+		s[--i] = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		s[--i] = '-';
+	return buf_put(o, s + i, sizeof(s) - i);
+}
+
 static int
 sitemap_video(const struct site_ctx *c, size_t i, struct buf *o)
 {
@@ -43,12 +59,13 @@ sitemap_video(const struct site_ctx *c, size_t i, struct buf *o)
 		    BUF_PUTSL(o, "</video:description><video:player_loc>") == -1 ||
 		    buf_puts(o, c->m->site.base_url) == -1 ||
 		    url_video(o, c->html, v->guid) == -1 ||
-		    buf_printf(o, "</video:player_loc><video:duration>%lld</video:duration>"
-		    "<video:publication_date>", (long long)(v->length > 0 ? v->length : 1)) == -1 ||
+		    BUF_PUTSL(o, "</video:player_loc><video:duration>") == -1 ||
+		    put_int(o, (long long)(v->length > 0 ? v->length : 1)) == -1 ||
+		    BUF_PUTSL(o, "</video:duration><video:publication_date>") == -1 ||
 		    fmt_datetime(o, v->uploaded) == -1 ||
-		    buf_printf(o, "</video:publication_date><video:requires_subscription>%s"
-		    "</video:requires_subscription></video:video>",
-		    v->access == ACCESS_PUBLIC ? "no" : "yes") == -1) ? -1 : 0;
+		    BUF_PUTSL(o, "</video:publication_date><video:requires_subscription>") == -1 ||
+		    buf_puts(o, v->access == ACCESS_PUBLIC ? "no" : "yes") == -1 ||
+		    BUF_PUTSL(o, "</video:requires_subscription></video:video>") == -1) ? -1 : 0;
 }
 
 static int
@@ -183,22 +200,26 @@ search_index(const struct site_ctx *c, struct buf *o)
 	for (i = 0; i < m->nvideos; i++) {
 		const struct video *v = &m->videos[i];
 
-		if (buf_printf(o, "%s[\"%s\",\"", i ? ",\n" : "", v->guid) == -1 ||
+		if ((i > 0 && BUF_PUTSL(o, ",\n") == -1) || BUF_PUTSL(o, "[\"") == -1 ||
+		    buf_puts(o, v->guid) == -1 || BUF_PUTSL(o, "\",\"") == -1 ||
 		    J(o, v->title) == -1 || BUF_PUTSL(o, "\",[") == -1)
 			return -1;
 		for (k = 0; k < v->ncategories; k++)
-			if (buf_printf(o, "%s%zu", k ? "," : "", v->categories[k]) == -1)
+			if ((k > 0 && buf_putc(o, ',') == -1) ||
+			    put_int(o, (long long)v->categories[k]) == -1)
 				return -1;
 		if (BUF_PUTSL(o, "],[") == -1)
 			return -1;
 		for (k = 0; k < v->ntags; k++)
-			if (buf_printf(o, "%s%zu", k ? "," : "", v->tags[k]) == -1)
+			if ((k > 0 && buf_putc(o, ',') == -1) || put_int(o, (long long)v->tags[k]) == -1)
 				return -1;
 		if (BUF_PUTSL(o, "],\"") == -1 ||
 		    (v->series >= 0 && J(o, m->series[v->series].title[0] ?
 		    m->series[v->series].title : m->series[v->series].slug) == -1) ||
-		    buf_printf(o, "\",%lld,%d,%lld,\"", (long long)v->length, (int)v->access,
-		    (long long)v->uploaded) == -1)
+		    BUF_PUTSL(o, "\",") == -1 || put_int(o, (long long)v->length) == -1 ||
+		    buf_putc(o, ',') == -1 || put_int(o, (long long)(int)v->access) == -1 ||
+		    buf_putc(o, ',') == -1 || put_int(o, (long long)v->uploaded) == -1 ||
+		    BUF_PUTSL(o, ",\"") == -1)
 			return -1;
 		if (J(o, c->vtext[i].thumb) == -1 || BUF_PUTSL(o, "\"]") == -1)
 			return -1;

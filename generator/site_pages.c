@@ -91,11 +91,21 @@ video_card_hash(const struct video *v)
 	h = h64_str(h, v->thumbnail);
 	h = h64_str(h, v->cdn_host);
 	h = h64_int(h, v->access);
+	h = h64_int(h, v->series >= 0);	/* the "S1 · E2" label */
+	if (v->series >= 0) {
+		h = h64_int(h, v->season);
+		h = h64_int(h, v->episode);
+	}
 	return h;
 }
 
+/*
+ * Everything a video's watch page shows about the video itself.  Tags and
+ * the series are hashed by name, not by index: adding a tag or a series
+ * shifts the indices of the others, and must not change every page.
+ */
 static uint64_t
-video_full_hash(const struct video *v, uint64_t card)
+video_full_hash(const struct model *m, const struct video *v, uint64_t card)
 {
 	uint64_t h = h64_str(card, v->description);
 	size_t i;
@@ -107,9 +117,15 @@ video_full_hash(const struct video *v, uint64_t card)
 	for (i = 0; i < v->ncategories; i++)
 		h = h64_int(h, (int64_t)v->categories[i]);
 	h = h64_int(h, (int64_t)v->ntags);
-	for (i = 0; i < v->ntags; i++)
-		h = h64_int(h, (int64_t)v->tags[i]);
-	h = h64_int(h, v->series);
+	for (i = 0; i < v->ntags; i++) {
+		h = h64_str(h, m->tags[v->tags[i]].slug);
+		h = h64_str(h, m->tags[v->tags[i]].name);
+	}
+	h = h64_int(h, v->series >= 0);
+	if (v->series >= 0) {
+		h = h64_str(h, m->series[v->series].slug);
+		h = h64_str(h, m->series[v->series].title);
+	}
 	h = h64_int(h, v->season);
 	h = h64_int(h, v->episode);
 	for (i = 0; i < v->ncaptions; i++) {
@@ -227,7 +243,7 @@ site_index(struct site_ctx *c, char *err, size_t errlen)
 	c->allkey = h64_int(0, (int64_t)m->nvideos);
 	for (i = 0; i < m->nvideos; i++) {
 		c->vcard[i] = video_card_hash(&m->videos[i]);
-		c->vfull[i] = video_full_hash(&m->videos[i], c->vcard[i]);
+		c->vfull[i] = video_full_hash(m, &m->videos[i], c->vcard[i]);
 		c->allkey = h64_int(c->allkey, (int64_t)c->vfull[i]);
 	}
 
@@ -247,14 +263,18 @@ site_index(struct site_ctx *c, char *err, size_t errlen)
 		g = h64_str(g, m->categories[i].icon);
 		g = h64_str(g, m->categories[i].description);
 	}
+	/*
+	 * Tag and series names are not here: only their own list pages, the
+	 * watch pages of their videos and search.json (which lists them all)
+	 * show them (see site_page_key).
+	 */
 	for (i = 0; i < m->ntags; i++) {
-		g = h64_str(g, m->tags[i].slug);
-		g = h64_str(g, m->tags[i].name);
+		c->allkey = h64_str(c->allkey, m->tags[i].slug);
+		c->allkey = h64_str(c->allkey, m->tags[i].name);
 	}
 	for (i = 0; i < m->nseries; i++) {
-		g = h64_str(g, m->series[i].slug);
-		g = h64_str(g, m->series[i].title);
-		g = h64_str(g, m->series[i].description);
+		c->allkey = h64_str(c->allkey, m->series[i].slug);
+		c->allkey = h64_str(c->allkey, m->series[i].title);
 	}
 	c->gkey = g;
 	return 0;
@@ -434,8 +454,11 @@ site_page_key(const struct site_ctx *c, const struct page *p)
 	size_t i, n, from, to, ps = (size_t)c->page_size;
 	const uint32_t *rel;
 
-	h = h64_int(h, p->idx);
-	h = h64_int(h, p->no);
+	/*
+	 * The path, not the index: adding a video shifts every index after
+	 * it, and must not change the key of every watch page.
+	 */
+	h = h64_str(h, p->path);
 	switch (p->kind) {
 	case PK_ASSET:
 		return h64(h, c->th.assets[p->idx].data, c->th.assets[p->idx].len);
@@ -465,12 +488,19 @@ site_page_key(const struct site_ctx *c, const struct page *p)
 		from = off[p->idx] + (p->no - 1) * ps;
 		to = from + ps < off[p->idx + 1] ? from + ps : off[p->idx + 1];
 		h = h64_int(h, (int64_t)(off[p->idx + 1] - off[p->idx]));	/* "N videos" */
+		if (p->kind == PK_TAG) {
+			h = h64_str(h, m->tags[p->idx].slug);
+			h = h64_str(h, m->tags[p->idx].name);
+		}
 		return mix_cards(c, h, vid, from, to);
 	}
 	case PK_SERIES:
 		from = c->ser_off[p->idx] + (p->no - 1) * ps;
 		to = from + ps < c->ser_off[p->idx + 1] ? from + ps : c->ser_off[p->idx + 1];
 		h = h64_int(h, (int64_t)(c->ser_off[p->idx + 1] - c->ser_off[p->idx]));
+		h = h64_str(h, m->series[p->idx].slug);
+		h = h64_str(h, m->series[p->idx].title);
+		h = h64_str(h, m->series[p->idx].description);
 		h = mix_cards(c, h, c->ser_vid, from, to);
 		for (i = from; i < to; i++) {
 			h = h64_int(h, m->videos[c->ser_vid[i]].season);

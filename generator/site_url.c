@@ -37,10 +37,35 @@ site_slug_ok(const char *s)
 	return 1;
 }
 
+/* Appends v (>= 0) in decimal, at least width digits: no printf per card. */
+static int
+put_dec(struct buf *out, long long v, int width)
+{
+	char s[24];
+	size_t i = sizeof(s);
+	unsigned long long u = v < 0 ? 0 : (unsigned long long)v;
+
+	do
+		s[--i] = (char)('0' + u % 10);
+	while ((u /= 10) != 0 && i > 0);
+	while ((int)(sizeof(s) - i) < width && i > 0)
+		s[--i] = '0';
+	return buf_put(out, s + i, sizeof(s) - i);
+}
+
+/* Appends "N unit" or "N units". */
+static int
+put_count(struct buf *out, long long n, const char *unit)
+{
+	return (put_dec(out, n, 1) == -1 || buf_putc(out, ' ') == -1 ||
+	    buf_puts(out, unit) == -1 || (n != 1 && buf_putc(out, 's') == -1)) ? -1 : 0;
+}
+
 int
 url_video(struct buf *out, int html, const char *guid)
 {
-	return buf_printf(out, html ? "/v/%s.html" : "/v/%s/", guid);
+	return (BUF_PUTSL(out, "/v/") == -1 || buf_puts(out, guid) == -1 ||
+	    buf_puts(out, html ? ".html" : "/") == -1) ? -1 : 0;
 }
 
 int
@@ -101,9 +126,11 @@ fmt_duration(struct buf *out, int64_t secs)
 	if (secs < 0)
 		secs = 0;
 	if (secs >= 3600)
-		return buf_printf(out, "%lld:%02lld:%02lld", (long long)(secs / 3600),
-		    (long long)(secs / 60 % 60), (long long)(secs % 60));
-	return buf_printf(out, "%lld:%02lld", (long long)(secs / 60), (long long)(secs % 60));
+		return (put_dec(out, secs / 3600, 1) == -1 || buf_putc(out, ':') == -1 ||
+		    put_dec(out, secs / 60 % 60, 2) == -1 || buf_putc(out, ':') == -1 ||
+		    put_dec(out, secs % 60, 2) == -1) ? -1 : 0;
+	return (put_dec(out, secs / 60, 1) == -1 || buf_putc(out, ':') == -1 ||
+	    put_dec(out, secs % 60, 2) == -1) ? -1 : 0;
 }
 
 int
@@ -114,15 +141,15 @@ fmt_duration_words(struct buf *out, int64_t secs)
 	if (secs < 0)
 		secs = 0;
 	if (secs < 60)
-		return buf_printf(out, "%lld second%s", (long long)secs, secs == 1 ? "" : "s");
+		return put_count(out, (long long)secs, "second");
 	h = secs / 3600;
 	m = secs / 60 % 60;
 	if (h > 0 && m > 0)
-		return buf_printf(out, "%lld hour%s %lld minute%s", h, h == 1 ? "" : "s",
-		    m, m == 1 ? "" : "s");
+		return (put_count(out, h, "hour") == -1 || buf_putc(out, ' ') == -1 ||
+		    put_count(out, m, "minute") == -1) ? -1 : 0;
 	if (h > 0)
-		return buf_printf(out, "%lld hour%s", h, h == 1 ? "" : "s");
-	return buf_printf(out, "%lld minute%s", m, m == 1 ? "" : "s");
+		return put_count(out, h, "hour");
+	return put_count(out, m, "minute");
 }
 
 int

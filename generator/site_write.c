@@ -104,12 +104,47 @@ manifest_free(struct manifest *mf)
 	memset(mf, 0, sizeof(*mf));
 }
 
+/* Exactly 16 lower-case hex digits at s (a manifest field): 0 or -1. */
+static int
+hex16(const char *s, uint64_t *v)
+{
+	uint64_t x = 0;
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		char ch = s[i];
+
+		if (ch >= '0' && ch <= '9')
+			x = x << 4 | (uint64_t)(ch - '0');
+		else if (ch >= 'a' && ch <= 'f')
+			x = x << 4 | (uint64_t)(ch - 'a' + 10);
+		else
+			return -1;
+	}
+	*v = x;
+	return 0;
+}
+
+/* Appends v as 16 lower-case hex digits. */
+static int
+put_hex16(struct buf *b, uint64_t v)
+{
+	static const char digits[] = "0123456789abcdef";
+	char s[16];
+	int i;
+
+	for (i = 15; i >= 0; i--, v >>= 4)
+		s[i] = digits[v & 15];
+	return buf_put(b, s, 16);
+}
+
 int
 manifest_load(struct manifest *mf, const char *file, char *err, size_t errlen)
 {
 	struct buf b;
-	char *line, *nl, *end, path[SITE_PATH_MAX];
-	unsigned long long key, sum;
+	char *line, *nl, *end;
+	unsigned long long key;
+	uint64_t k, sum;
 	size_t lineno = 1;
 
 	memset(mf, 0, sizeof(*mf));
@@ -138,11 +173,12 @@ manifest_load(struct manifest *mf, const char *file, char *err, size_t errlen)
 		if (nl == NULL)
 			goto bad;
 		*nl = '\0';
-		if (nl - line > 34 + SITE_PATH_MAX ||
-		    sscanf(line, "%16llx %16llx %511s", &key, &sum, path) != 3 ||
-		    !site_path_ok(path))
+		if (nl - line <= 34 || nl - line >= 34 + SITE_PATH_MAX ||
+		    hex16(line, &k) == -1 || line[16] != ' ' ||
+		    hex16(line + 17, &sum) == -1 || line[33] != ' ' ||
+		    !site_path_ok(line + 34))
 			goto bad;
-		if (manifest_put(mf, path, key, sum) == -1) {
+		if (manifest_put(mf, line + 34, k, sum) == -1) {
 			snprintf(err, errlen, "%s: out of memory", file);
 			buf_free(&b);
 			manifest_free(mf);
@@ -191,8 +227,9 @@ manifest_save(const struct manifest *mf, const char *file, char *err, size_t err
 	if (buf_printf(&b, MANIFEST_MAGIC " %016" PRIx64 "\n", mf->access_sum) == -1)
 		goto oom;
 	for (i = 0; i < mf->n; i++)
-		if (buf_printf(&b, "%016" PRIx64 " %016" PRIx64 " %s\n",
-		    mf->e[i].key, mf->e[i].sum, mf->e[i].path) == -1)
+		if (put_hex16(&b, mf->e[i].key) == -1 || buf_putc(&b, ' ') == -1 ||
+		    put_hex16(&b, mf->e[i].sum) == -1 || buf_putc(&b, ' ') == -1 ||
+		    buf_puts(&b, mf->e[i].path) == -1 || buf_putc(&b, '\n') == -1)
 			goto oom;
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", file) >= sizeof(tmp)) {
 		snprintf(err, errlen, "%s: path too long", file);

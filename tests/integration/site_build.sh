@@ -4,8 +4,9 @@
 # golden outputs, well-formed HTML, valid XML, links, access.db, then the
 # incremental guarantees (a second build writes nothing; a title change
 # rewrites exactly the files that show that title; a removed video's page
-# goes), a user theme override, url_style "html", and a failing build that
-# leaves the published site untouched.
+# goes, and only the pages it changes render), a user theme override,
+# url_style "html", and a failing build that leaves the published site
+# untouched.
 . "$(dirname "$0")/../site/site_lib.sh"
 
 GEN="$BINDIR/onlygen"
@@ -97,6 +98,10 @@ out=$(build 2>&1)
 echo "# $out"
 check "removed video's page is gone" [ ! -e "$OUT/v/$HOSTILE_GUID" ]
 check "removal counted" [ "$(echo "$out" | field removed)" -ge 1 ]
+# keys never mix a video's index: the videos after the removed one shift, and
+# only pages whose bytes change may render
+check "removal renders only the pages it changes ($(echo "$out" | field rendered) rendered)" \
+    [ "$(echo "$out" | field rendered)" = "$(echo "$out" | field written)" ]
 check "nothing links to the removed video" bash -c "! grep -rqF '$HOSTILE_GUID' '$OUT'"
 check "links still resolve after the removal" python3 tests/site/linkcheck.py "$OUT"
 check "access.db drops the removed video" [ "$(sqlite3 "$STATE/access.db" "SELECT count(*) FROM videos WHERE guid='$HOSTILE_GUID'")" = 0 ]
