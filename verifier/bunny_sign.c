@@ -10,6 +10,7 @@
 #include "b64url.h"
 #include "bunny_sign.h"
 #include "sout.h"
+#include "hex.h"
 
 struct param {
 	const char	*k, *v;		/* NUL-terminated, in the scratch area */
@@ -61,18 +62,6 @@ put_enc(struct out *o, const char *s)
 	}
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Query-unescapes (s, n) into the scratch area: "+" is a space. */
 static const char *
 unescape(const char *s, size_t n, char *scr, size_t *used, size_t cap)
@@ -86,7 +75,8 @@ unescape(const char *s, size_t n, char *scr, size_t *used, size_t cap)
 		if (c == '%') {
 			if (i + 2 >= n)
 				return NULL;
-			if ((h = hexval(s[i + 1])) < 0 || (l = hexval(s[i + 2])) < 0)
+			if ((h = hex_digit((unsigned char)s[i + 1])) < 0 ||
+			    (l = hex_digit((unsigned char)s[i + 2])) < 0)
 				return NULL;
 			c = (char)(h << 4 | l);
 			if (c == '\0')

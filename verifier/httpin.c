@@ -4,20 +4,9 @@
 #include <string.h>
 
 #include "httpin.h"
+#include "hex.h"
 
 #define JSON_MEMBERS_MAX 32
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* URL-decodes (s, n) into out; -2 on malformed or too long. */
 static long
@@ -29,8 +18,8 @@ urldec(const char *s, size_t n, char *out, size_t cap)
 	for (i = 0; i < n; i++) {
 		char c = s[i];
 		if (c == '%') {
-			if (i + 2 >= n || (h = hexval(s[i + 1])) < 0 ||
-			    (l = hexval(s[i + 2])) < 0)
+			if (i + 2 >= n || (h = hex_digit((unsigned char)s[i + 1])) < 0 ||
+			    (l = hex_digit((unsigned char)s[i + 2])) < 0)
 				return -2;
 			c = (char)(h << 4 | l);
 			i += 2;
@@ -113,7 +102,7 @@ jstring(struct jp *j, char *out, size_t cap)
 				if (j->end - j->p < 4)
 					return -2;
 				for (u = 0, i = 0; i < 4; i++) {
-					if ((h = hexval(j->p[i])) < 0)
+					if ((h = hex_digit((unsigned char)j->p[i])) < 0)
 						return -2;
 					u = u << 4 | (unsigned)h;
 				}

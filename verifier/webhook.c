@@ -18,20 +18,9 @@
 #include "ct.h"
 #include "hmac.h"
 #include "webhook.h"
+#include "hex.h"
 
 #define MAC_LEN HMAC_LEN
-
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Decodes exactly 2*n hex digits; -1 on a wrong length or a non-hex byte. */
 static int
@@ -43,8 +32,8 @@ hex_decode(const char *s, unsigned char *out, size_t n)
 	if (strlen(s) != 2 * n)
 		return -1;
 	for (i = 0; i < n; i++) {
-		if ((hi = hexval((unsigned char)s[2 * i])) < 0 ||
-		    (lo = hexval((unsigned char)s[2 * i + 1])) < 0)
+		if ((hi = hex_digit((unsigned char)s[2 * i])) < 0 ||
+		    (lo = hex_digit((unsigned char)s[2 * i + 1])) < 0)
 			return -1;
 		out[i] = (unsigned char)(hi << 4 | lo);
 	}
@@ -225,7 +214,7 @@ is_uuid(const char *s, size_t n)
 		if (i == 8 || i == 13 || i == 18 || i == 23) {
 			if (s[i] != '-')
 				return 0;
-		} else if (hexval((unsigned char)s[i]) < 0)
+		} else if (hex_digit((unsigned char)s[i]) < 0)
 			return 0;
 	}
 	return 1;
