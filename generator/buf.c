@@ -129,33 +129,39 @@ buf_take(struct buf *b)
 }
 
 int
-buf_read_file(struct buf *b, const char *path)
+buf_read_fd(struct buf *b, int fd)
 {
 	char chunk[65536];
 	ssize_t n;
-	int fd, saved;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return -1;
 	for (;;) {
 		n = read(fd, chunk, sizeof(chunk));
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (n < 0)
+			return -1;
+		if (n == 0)
 			break;
-		if (buf_put(b, chunk, (size_t)n) != 0) {
-			n = -1;
-			break;
-		}
+		if (buf_put(b, chunk, (size_t)n) != 0)
+			return -1;
 	}
-	saved = errno;
-	close(fd);
-	errno = saved;
-	if (n < 0)
-		return -1;
 	/* An empty file still yields a NUL-terminated buffer. */
 	if (buf_reserve(b, 0) != 0)
 		return -1;
 	b->data[b->len] = '\0';
 	return 0;
+}
+
+int
+buf_read_file(struct buf *b, const char *path)
+{
+	int fd, rc, saved;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	rc = buf_read_fd(b, fd);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return rc;
 }

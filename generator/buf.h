@@ -34,6 +34,9 @@ int	 buf_printf(struct buf *b, const char *fmt, ...)
 int	 buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 	    __attribute__((warn_unused_result));
 char	*buf_take(struct buf *b);
+/* Appends everything left to read from fd (not closed); -1 with errno set
+ * on failure (EFBIG past b->max). */
+int	 buf_read_fd(struct buf *b, int fd) __attribute__((warn_unused_result));
 /* Reads a whole file; -1 with errno set on failure (EFBIG past b->max). */
 int	 buf_read_file(struct buf *b, const char *path) __attribute__((warn_unused_result));
 

@@ -253,6 +253,23 @@ load_categories(struct ctx *x, const cJSON *arr)
 	return 0;
 }
 
+/*
+ * One member of a slug-keyed object ("series", "tags"): formats the
+ * "KIND \"slug\": " prefix of its messages into where and checks that the
+ * key is a slug and the value an object.  0, or -1 with the error reported.
+ */
+static int
+slug_entry(struct ctx *x, const cJSON *it, const char *kind, char *where, size_t wlen)
+{
+	snprintf(where, wlen, "%s \"%.*s\": ", kind, SLUG_MAX, it->string);
+	if (!text_is_slug(it->string))
+		return error(x, "%sthe key must be a slug (lower-case ASCII letters, "
+		    "digits and single '-')", where);
+	if (!cJSON_IsObject(it))
+		return error(x, "%smust be an object", where);
+	return 0;
+}
+
 static int
 load_series(struct ctx *x, const cJSON *obj)
 {
@@ -272,12 +289,8 @@ load_series(struct ctx *x, const cJSON *obj)
 		struct content_series *s = &c->series[c->nseries];
 		char where[SLUG_MAX + 32];
 
-		snprintf(where, sizeof(where), "series \"%.*s\": ", SLUG_MAX, it->string);
-		if (!text_is_slug(it->string))
-			return error(x, "%sthe key must be a slug (lower-case ASCII letters, "
-			    "digits and single '-')", where);
-		if (!cJSON_IsObject(it))
-			return error(x, "%smust be an object", where);
+		if (slug_entry(x, it, "series", where, sizeof(where)) != 0)
+			return -1;
 		c->nseries++;
 		if ((s->slug = dupstr(it->string)) == NULL)
 			return oom(x);
@@ -308,12 +321,8 @@ load_tags(struct ctx *x, const cJSON *obj)
 		struct content_tag *t = &c->tags[c->ntags];
 		char where[SLUG_MAX + 32];
 
-		snprintf(where, sizeof(where), "tag \"%.*s\": ", SLUG_MAX, it->string);
-		if (!text_is_slug(it->string))
-			return error(x, "%sthe key must be a slug (lower-case ASCII letters, "
-			    "digits and single '-')", where);
-		if (!cJSON_IsObject(it))
-			return error(x, "%smust be an object", where);
+		if (slug_entry(x, it, "tag", where, sizeof(where)) != 0)
+			return -1;
 		c->ntags++;
 		if ((t->slug = dupstr(it->string)) == NULL)
 			return oom(x);

@@ -285,10 +285,8 @@ job_free(struct job *j, struct http_req *r)
 static int
 read_regular(const char *path, struct buf *b)
 {
-	char chunk[65536];
 	struct stat st;
-	ssize_t n;
-	int fd, saved;
+	int fd, rc, saved;
 
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return -1;
@@ -297,21 +295,11 @@ read_regular(const char *path, struct buf *b)
 		errno = EINVAL;
 		return -1;
 	}
-	for (;;) {
-		n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		if (buf_put(b, chunk, (size_t)n) != 0) {
-			n = -1;
-			break;
-		}
-	}
+	rc = buf_read_fd(b, fd);
 	saved = errno;
 	close(fd);
 	errno = saved;
-	return n < 0 ? -1 : 0;
+	return rc;
 }
 
 /* Prepares the request for action a; -1 with a message on stderr. */
