@@ -52,8 +52,16 @@ local method = attr["request.method"]
 local path = attr["uri.path"]
 local body, ctype, ip
 if path == "/api/metrics" then
-  -- Metrics go by the TCP peer: a forwarded address must not claim loopback.
-  ip = r.req_env["_L_EXTFORWARD_ACTUAL_FOR"] or attr["request.remote-addr"]
+  -- Metrics go by the TCP peer: a forwarded address must not claim
+  -- loopback.  mod_extforward only ever rewrites the address of a request
+  -- that carries one of these headers, so without them remote-addr is the
+  -- peer; with them (a proxy in between, or a client trying) no address is
+  -- passed and the verifier answers 403.
+  local rh = r.req_header
+  if rh["X-Forwarded-For"] == nil and rh["Forwarded-For"] == nil and
+     rh["Forwarded"] == nil then
+    ip = attr["request.remote-addr"]
+  end
 elseif method == "POST" then
   ip = attr["request.remote-addr"]
   local rb = r.req_body
