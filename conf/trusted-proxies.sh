@@ -11,7 +11,7 @@
 # entry is checked here (digits, hex, ':', '.', one '/N'); anything else
 # stops lighttpd from starting rather than trusting a typo.
 set -eu
-list=$(printf '%s' "${ONLY_TRUSTED_PROXIES:-}" | tr ',\t\n' '   ')
+list=$(printf '%s' "${ONLY_TRUSTED_PROXIES:-}" | tr ',\t\r\n' '    ')
 [ -n "$(printf '%s' "$list" | tr -d ' ')" ] || exit 0
 out=""
 for e in $list; do
