@@ -82,9 +82,11 @@ run_verifier() {
 		--level vip --days 30 --note bench | head -n 1) || { log "onlytoken mint failed"; return 1; }
 
 	port=$(free_port)
-	# The redeem rate limit raised for the run (conf/lighttpd.conf's
-	# ONLY_REDEEM_PER_MIN / ONLY_REDEEM_BURST, read by conf/api.lua).
+	# The redeem rate limit raised for the run, per address and per network
+	# (conf/lighttpd.conf's ONLY_REDEEM_*, read by conf/api.lua; a valid
+	# code never spends the global failure budget).
 	BINDIR="$BINDIR" ONLY_REDEEM_PER_MIN=1000000000 ONLY_REDEEM_BURST=1000000000 \
+		ONLY_REDEEM_NET_PER_MIN=1000000000 ONLY_REDEEM_NET_BURST=1000000000 \
 		"$ROOT/scripts/serve" --site "$d/site" --var "$d/var" --port "$port" --logdir "$d/log" \
 		--module "$BINDIR/verifier.so" \
 		--pidfile "$d/lighttpd.pid" --daemon >"$d/serve.log" 2>&1 || {

@@ -25,9 +25,14 @@ if v == nil then
   local m = open()
   local nv, why = m.new{
     var = os.getenv("ONLY_VAR"),
-    play_margin = tonumber(os.getenv("ONLY_PLAY_MARGIN") or ""),
+    play_ttl = tonumber(os.getenv("ONLY_PLAY_TTL") or ""),
     redeem_per_min = tonumber(os.getenv("ONLY_REDEEM_PER_MIN") or ""),
     redeem_burst = tonumber(os.getenv("ONLY_REDEEM_BURST") or ""),
+    redeem_net_per_min = tonumber(os.getenv("ONLY_REDEEM_NET_PER_MIN") or ""),
+    redeem_net_burst = tonumber(os.getenv("ONLY_REDEEM_NET_BURST") or ""),
+    redeem_global_fail_per_min = tonumber(os.getenv("ONLY_REDEEM_GLOBAL_FAIL_PER_MIN") or ""),
+    redeem_global_fail_burst = tonumber(os.getenv("ONLY_REDEEM_GLOBAL_FAIL_BURST") or ""),
+    metrics_allow = os.getenv("ONLY_METRICS_ALLOW"),
     rl_slots = tonumber(os.getenv("ONLY_RL_SLOTS") or ""),
     rebuild = os.getenv("ONLY_REBUILD_REQUEST"),
   }
@@ -40,10 +45,24 @@ end
 
 -- Every lookup through lighty.r costs a metamethod call and a string: only
 -- POST (redeem, logout) needs the address, the body and its type.
+-- request.remote-addr is the viewer's address as mod_extforward set it from
+-- a trusted proxy's X-Forwarded-For (conf/lighttpd.conf), else the TCP peer.
 local attr = r.req_attr
 local method = attr["request.method"]
+local path = attr["uri.path"]
 local body, ctype, ip
-if method == "POST" then
+if path == "/api/metrics" then
+  -- Metrics go by the TCP peer: a forwarded address must not claim
+  -- loopback.  mod_extforward only ever rewrites the address of a request
+  -- that carries one of these headers, so without them remote-addr is the
+  -- peer; with them (a proxy in between, or a client trying) no address is
+  -- passed and the verifier answers 403.
+  local rh = r.req_header
+  if rh["X-Forwarded-For"] == nil and rh["Forwarded-For"] == nil and
+     rh["Forwarded"] == nil then
+    ip = attr["request.remote-addr"]
+  end
+elseif method == "POST" then
   ip = attr["request.remote-addr"]
   local rb = r.req_body
   local ready = rb.collect
@@ -60,7 +79,6 @@ if method == "POST" then
   ctype = r.req_header["Content-Type"]
 end
 
-local path = attr["uri.path"]
 local sigver, sigalg, sig
 if path == "/api/hooks/bunny" then
   local rh = r.req_header

@@ -69,6 +69,24 @@ load_keys(struct verifier *v, time_t now)
 	v->keys_ok = 1;
 }
 
+/* The rate-limit settings of c, each 0 replaced by its default. */
+static int
+rl_open(struct ratelimit *rl, const struct verifier_config *c)
+{
+	struct rl_config rc;
+
+#define DEF(x, d) ((x) > 0 ? (x) : (d))
+	rc.cells = c->rl_slots ? c->rl_slots : RL_DEF_CELLS;
+	rc.per_min = DEF(c->redeem_per_min, RL_DEF_PER_MIN);
+	rc.burst = DEF(c->redeem_burst, RL_DEF_BURST);
+	rc.net_per_min = DEF(c->redeem_net_per_min, RL_DEF_NET_PER_MIN);
+	rc.net_burst = DEF(c->redeem_net_burst, RL_DEF_NET_BURST);
+	rc.fail_per_min = DEF(c->redeem_fail_per_min, RL_DEF_FAIL_PER_MIN);
+	rc.fail_burst = DEF(c->redeem_fail_burst, RL_DEF_FAIL_BURST);
+#undef DEF
+	return rl_init(rl, &rc);
+}
+
 int
 verifier_open(struct verifier *v, const struct verifier_config *c,
     char *err, size_t errlen)
@@ -94,10 +112,16 @@ verifier_open(struct verifier *v, const struct verifier_config *c,
 		snprintf(err, errlen, "verifier: path too long");
 		return -1;
 	}
-	v->play_margin = c->play_margin > 0 ? c->play_margin : 3600;
-	if (rl_init(&v->rl, c->rl_slots ? c->rl_slots : 4096,
-	    c->redeem_per_min > 0 ? c->redeem_per_min : 10,
-	    c->redeem_burst >= 1 ? c->redeem_burst : 5) != 0) {
+	if (c->play_ttl < 0 || c->play_ttl > API_PLAY_TTL_MAX) {
+		snprintf(err, errlen, "verifier: play_ttl must be 1..%d seconds",
+		    API_PLAY_TTL_MAX);
+		return -1;
+	}
+	v->play_ttl = c->play_ttl > 0 ? c->play_ttl : API_PLAY_TTL_DEFAULT;
+	if (netlist_parse(c->metrics_allow ? c->metrics_allow : API_METRICS_ALLOW_DEFAULT,
+	    &v->metrics_allow, err, errlen) != 0)
+		return -1;
+	if (rl_open(&v->rl, c) != 0) {
 		snprintf(err, errlen, "verifier: bad rate limit settings or no memory");
 		return -1;
 	}
@@ -251,8 +275,7 @@ redeem(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 	}
 	if (!rl_take(&v->rl, rq->ip ? rq->ip : "", rq->mono, &o->retry_after)) {
 		v->m[M_RATE_LIMITED]++;
-		error(o, 429, "rate_limited", "Too many attempts from your address; "
-		    "wait and try again.");
+		error(o, 429, "rate_limited", "Too many attempts; wait and try again.");
 		return;
 	}
 	o->retry_after = 0;
@@ -324,6 +347,7 @@ redeem(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 	}
 	return;
 invalid:
+	rl_fail(&v->rl, rq->mono);
 	v->m[M_REDEEM_INVALID]++;
 	error(o, 401, "invalid_code", "This code is not valid. Check it and try again.");
 }
@@ -417,7 +441,9 @@ play(struct verifier *v, const struct api_req *rq, const char *gs, size_t gn,
 	sout_put(&so, "/", 1);
 	sout_put(&so, guid, GUID_LEN);
 	sout_put(&so, "/", 1);
-	expires = (int64_t)rq->now + row.length + v->play_margin;
+	/* Short, whatever the video's length: the player asks again on a
+	 * CDN 403, and a revoked code stops reaching the CDN within it. */
+	expires = (int64_t)rq->now + v->play_ttl;
 	memset(&sr, 0, sizeof(sr));
 	sr.url = url;
 	sr.hkey = &v->bunny;
@@ -518,11 +544,16 @@ healthz(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 static void
 metrics(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 {
+	struct netaddr peer;
 	size_t i, len = 0;
 	int n;
 
 	if (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0) {
 		method_not_allowed(o, "GET, HEAD");
+		return;
+	}
+	if (netaddr_parse(rq->ip, &peer) != 0 || !netlist_has(&v->metrics_allow, &peer)) {
+		error(o, 403, "forbidden", "Metrics are not served to this address.");
 		return;
 	}
 	o->status = 200;

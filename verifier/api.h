@@ -7,7 +7,7 @@
  *   GET  /api/session      200 {"level","video","expires_at"} | 401
  *   POST /api/logout       200, clears the cookie
  *   GET  /api/healthz      200 | 503
- *   GET  /api/metrics      Prometheus text
+ *   GET  /api/metrics      Prometheus text, to metrics_allow only (else 403)
  *   POST /api/hooks/bunny  Bunny Stream webhook: 200 | 401 | 400 | 413
  *                          (records var/rebuild-request; see webhook.h)
  * Errors are {"error":"<reason>","message":"<text>"}; see docs/verifier.md.
@@ -27,6 +27,7 @@
 #include "access_table.h"
 #include "hmac.h"
 #include "keys.h"
+#include "netaddr.h"
 #include "ratelimit.h"
 #include "rodb.h"
 #include "token_cache.h"
@@ -42,11 +43,18 @@ struct verifier_config {
 	const char	*access;	/* NULL: <var>/access.db */
 	const char	*keys;		/* NULL: <var>/verifier.keys */
 	const char	*rebuild;	/* NULL: <var>/rebuild-request */
-	long		 play_margin;	/* s added to the video length; default 3600 */
-	double		 redeem_per_min;/* default 10 */
-	double		 redeem_burst;	/* default 5 */
-	size_t		 rl_slots;	/* default 4096 */
+	long		 play_ttl;	/* play URL lifetime, s; default 900 */
+	/* The redeem limit (ratelimit.h); 0 picks the RL_DEF_* default. */
+	double		 redeem_per_min, redeem_burst;		/* per address */
+	double		 redeem_net_per_min, redeem_net_burst;	/* per network */
+	double		 redeem_fail_per_min, redeem_fail_burst;/* global failures */
+	size_t		 rl_slots;	/* cells per table row; default 4096 */
+	const char	*metrics_allow;	/* CIDR list; NULL: loopback only */
 };
+
+#define API_PLAY_TTL_DEFAULT	900
+#define API_PLAY_TTL_MAX	86400
+#define API_METRICS_ALLOW_DEFAULT "127.0.0.0/8, ::1"
 
 enum { M_REDEEM_OK, M_REDEEM_INVALID, M_REDEEM_EXPIRED, M_REDEEM_REVOKED,
 	M_REDEEM_BAD_REQUEST, M_PLAY_GRANTED, M_PLAY_UNAUTHORIZED, M_PLAY_EXPIRED,
@@ -69,7 +77,8 @@ struct verifier {
 	struct access_cache	 acache;	/* found rows of access */
 	struct token_cache	 tcache;	/* answers of tokens, while unchanged */
 	struct ratelimit	 rl;
-	long			 play_margin;
+	long			 play_ttl;
+	struct netlist		 metrics_allow;
 	uint64_t		 m[M__COUNT];
 };
 
@@ -79,7 +88,9 @@ struct api_req {
 	size_t		 path_len;
 	const char	*cookie;	/* Cookie header or NULL */
 	size_t		 cookie_len;
-	const char	*ip;		/* client address text */
+	const char	*ip;		/* client address text (redeem: the viewer,
+					 * forwarded by a trusted proxy; metrics:
+					 * the TCP peer) */
 	const char	*ctype;		/* Content-Type or NULL */
 	const char	*body;		/* POST body or NULL */
 	size_t		 body_len;

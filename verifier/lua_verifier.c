@@ -2,8 +2,12 @@
  * lua_verifier.c — bin/verifier.so, the Lua 5.4 module mod_magnet loads:
  *
  *   local m = package.loadlib("/abs/bin/verifier.so", "luaopen_verifier")()
- *   local v = m.new{ var = "/abs/var", play_margin = 3600,
- *                    redeem_per_min = 10, redeem_burst = 5, rl_slots = 4096 }
+ *   local v = m.new{ var = "/abs/var", play_ttl = 900,
+ *                    redeem_per_min = 10, redeem_burst = 5,
+ *                    redeem_net_per_min = 20, redeem_net_burst = 20,
+ *                    redeem_global_fail_per_min = 30,
+ *                    redeem_global_fail_burst = 30, rl_slots = 4096,
+ *                    metrics_allow = "127.0.0.0/8, ::1" }
  *   local status, body, ctype, set_cookie, location, retry_after, allow =
  *       v:handle(method, path, cookie, ip, content_type, body
  *                [, sig_version, sig_algorithm, signature])
@@ -82,9 +86,14 @@ lv_new(lua_State *L)
 	c.access = opt_str(L, "access");
 	c.keys = opt_str(L, "keys");
 	c.rebuild = opt_str(L, "rebuild");
-	c.play_margin = (long)opt_num(L, "play_margin");
+	c.play_ttl = (long)opt_num(L, "play_ttl");
 	c.redeem_per_min = opt_num(L, "redeem_per_min");
 	c.redeem_burst = opt_num(L, "redeem_burst");
+	c.redeem_net_per_min = opt_num(L, "redeem_net_per_min");
+	c.redeem_net_burst = opt_num(L, "redeem_net_burst");
+	c.redeem_fail_per_min = opt_num(L, "redeem_global_fail_per_min");
+	c.redeem_fail_burst = opt_num(L, "redeem_global_fail_burst");
+	c.metrics_allow = opt_str(L, "metrics_allow");
 	c.rl_slots = (size_t)opt_num(L, "rl_slots");
 	/* Closed state first: a Lua error from here on leaves nothing to leak. */
 	u = lua_newuserdatauv(L, sizeof(*u), 0);

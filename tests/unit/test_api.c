@@ -123,12 +123,12 @@ play_body_exact(struct verifier *v)
 	memset(&sr, 0, sizeof(sr));
 	sr.url = "https://cdn.example/" PUB_V "/playlist.m3u8";
 	sr.hkey = &bk;
-	sr.expires = (int64_t)T0 + 3600;
+	sr.expires = (int64_t)T0 + API_PLAY_TTL_DEFAULT;
 	sr.token_path = "/" PUB_V "/";
 	sr.directory = 1;
 	bunny_sign_url(&sr, url, sizeof(url));
 	snprintf(want, sizeof(want), "{\"url\":\"%s\",\"expires_at\":%lld}\n", url,
-	    (long long)T0 + 3600);
+	    (long long)T0 + API_PLAY_TTL_DEFAULT);
 	call(v, "GET", "/api/play/" PUB_V, NULL, NULL, NULL, NULL, &o);
 	CHECK(o.status == 200 && o.body_len == strlen(o.body) &&
 	    strcmp(o.body, want) == 0, "public play body is exactly %s", want);
@@ -239,6 +239,37 @@ odd_paths(void)
 	}
 }
 
+/* play_ttl and metrics_allow from the configuration, and bad values. */
+static void
+settings(const struct verifier_config *base)
+{
+	struct verifier_config c = *base;
+	struct verifier v;
+	struct api_resp o;
+	char err[256];
+
+	c.play_ttl = 2;
+	c.metrics_allow = "192.0.2.0/24";
+	CHECK(verifier_open(&v, &c, err, sizeof(err)) == 0, "open with play_ttl 2, "
+	    "metrics_allow 192.0.2.0/24");
+	CHECK(call(&v, "GET", "/api/play/" PUB_V, NULL, NULL, NULL, NULL, &o) == 200 &&
+	    strstr(o.body, "\"expires_at\":") && strtoll(strstr(o.body, "\"expires_at\":") + 13,
+	    NULL, 10) == (long long)NOW + 2, "play URL lives play_ttl seconds: %s", o.body);
+	CHECK(call(&v, "GET", "/api/metrics", NULL, "192.0.2.77", NULL, NULL, &o) == 200 &&
+	    call(&v, "GET", "/api/metrics", NULL, "127.0.0.1", NULL, NULL, &o) == 403,
+	    "metrics_allow replaces loopback");
+	verifier_close(&v);
+	c.metrics_allow = "127.0.0.1, nonsense";
+	CHECK(verifier_open(&v, &c, err, sizeof(err)) == -1 && strstr(err, "nonsense"),
+	    "a bad metrics_allow refuses to open: %s", err);
+	c.metrics_allow = NULL;
+	c.play_ttl = API_PLAY_TTL_MAX + 1;
+	CHECK(verifier_open(&v, &c, err, sizeof(err)) == -1, "play_ttl over a day refused");
+	c.play_ttl = 0;
+	c.redeem_net_burst = 0.5;
+	CHECK(verifier_open(&v, &c, err, sizeof(err)) == -1, "a net burst under 1 refused");
+}
+
 int
 main(void)
 {
@@ -255,7 +286,8 @@ main(void)
 	fixture();
 	memset(&c, 0, sizeof(c));
 	c.var = dir;
-	c.rl_slots = 16;
+	/* Only the per-address limit here; test_ratelimit.c has the others. */
+	c.redeem_net_burst = c.redeem_fail_burst = 1e6;
 	CHECK(verifier_open(&v, &c, err, sizeof(err)) == 0, "verifier_open");
 
 	CHECK(call(&v, "GET", "/api/healthz", NULL, NULL, NULL, NULL, &o) == 200, "healthz 200");
@@ -280,11 +312,11 @@ main(void)
 	    "redeem: 5th attempt still allowed");
 	CHECK(call(&v, "POST", "/api/redeem", NULL, "192.0.2.4", NULL, "code=1", &o) == 429 &&
 	    o.retry_after >= 1, "redeem: 6th attempt 429 with Retry-After");
-	for (i = 0, s = 0; i < 200; i++) {	/* a flood through a 16-slot table */
+	for (i = 0, s = 0; i < 200; i++) {	/* a flood from many addresses */
 		snprintf(p, sizeof(p), "198.51.%d.%d", i / 256, i % 256);
 		s += call(&v, "POST", "/api/redeem", NULL, p, NULL, "code=1", &o) == 401;
 	}
-	CHECK(s == 200, "200 addresses through a 16-slot table: none limited");
+	CHECK(s == 200, "200 addresses: none limited by the per-address limit");
 	CHECK(call(&v, "GET", "/api/redeem", NULL, NULL, NULL, NULL, &o) == 405 &&
 	    strcmp(o.allow, "POST") == 0, "GET redeem: 405");
 
@@ -322,9 +354,18 @@ main(void)
 	CHECK(call(&v, "GET", "/api/session", NULL, NULL, NULL, NULL, &o) == 401, "session 401");
 	CHECK(call(&v, "POST", "/api/logout", NULL, NULL, NULL, NULL, &o) == 200 &&
 	    strstr(o.set_cookie, "Max-Age=0"), "logout clears the cookie");
-	CHECK(call(&v, "GET", "/api/metrics", NULL, NULL, NULL, NULL, &o) == 200 &&
+	CHECK(call(&v, "GET", "/api/metrics", NULL, "127.0.0.1", NULL, NULL, &o) == 200 &&
 	    strstr(o.body, "only_rate_limited_total 1\n"), "metrics count the 429");
+	CHECK(call(&v, "GET", "/api/metrics", NULL, "::ffff:127.9.9.9", NULL, NULL, &o) == 200 &&
+	    call(&v, "GET", "/api/metrics", NULL, "::1", NULL, NULL, &o) == 200,
+	    "metrics: loopback in both families by default");
+	CHECK(call(&v, "GET", "/api/metrics", NULL, "192.0.2.1", NULL, NULL, &o) == 403 &&
+	    strstr(o.body, "forbidden") && !strstr(o.body, "only_") &&
+	    call(&v, "GET", "/api/metrics", NULL, NULL, NULL, NULL, &o) == 403 &&
+	    call(&v, "GET", "/api/metrics", NULL, "localhost", NULL, NULL, &o) == 403,
+	    "metrics: 403 to another, a missing or a non-numeric address");
 	CHECK(call(&v, "GET", "/api/other", NULL, NULL, NULL, NULL, &o) == 404, "unknown endpoint 404");
+	settings(&c);
 	play_body_exact(&v);
 	odd_paths();
 	in_place_writes(&v);

@@ -1,7 +1,7 @@
 /*
  * test_verifier_core.c — the verifier's pure pieces: base64url, constant-time
  * compare, HMAC-SHA256 (RFC 4231), code normalisation, long tokens (round
- * trip, every tampered byte), request parsers, the rate-limit table, keys.
+ * trip, every tampered byte), request parsers, keys (the rate limit: test_ratelimit.c).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -19,7 +19,6 @@
 #include "httpin.h"
 #include "keys.h"
 #include "legacy_token.h"
-#include "ratelimit.h"
 
 static void
 hex(const unsigned char *p, size_t n, char *out)
@@ -230,40 +229,6 @@ test_httpin(void)
 }
 
 static void
-test_ratelimit(void)
-{
-	struct ratelimit rl;
-	unsigned ra = 0;
-	int i, ok = 0, all = 1;
-	char addr[32];
-
-	CHECK(rl_init(&rl, 64, 10, 5) == 0, "rl_init");
-	for (i = 0; i < 5; i++)
-		ok += rl_take(&rl, "192.0.2.1", 100.0, &ra);
-	CHECK(ok == 5, "burst of 5 allowed");
-	CHECK(rl_take(&rl, "192.0.2.1", 100.0, &ra) == 0 && ra == 6,
-	    "6th refused, retry after 6 s (got %u)", ra);
-	CHECK(rl_take(&rl, "192.0.2.2", 100.0, &ra) == 1, "another address has its own bucket");
-	CHECK(rl_take(&rl, "192.0.2.1", 106.0, &ra) == 1, "one attempt back after 6 s");
-	CHECK(rl_take(&rl, "192.0.2.1", 106.0, &ra) == 0, "and only one");
-	CHECK(rl_take(&rl, "2001:db8::1", 100.0, &ra) == 1 &&
-	    rl_take(&rl, "2001:db8::2", 100.0, &ra) == 1, "IPv6 /64 shares a bucket (1)");
-	for (i = 0; i < 3; i++)
-		rl_take(&rl, "2001:db8::3", 100.0, &ra);
-	CHECK(rl_take(&rl, "2001:db8::ffff", 100.0, &ra) == 0, "IPv6 /64 shares a bucket (2)");
-	/* A flood of distinct addresses never fails and never grows the table. */
-	for (i = 0; i < 10000; i++) {
-		snprintf(addr, sizeof(addr), "10.%d.%d.%d", i >> 16, (i >> 8) & 255, i & 255);
-		if (rl_take(&rl, addr, 200.0, &ra) != 1)
-			all = 0;
-	}
-	CHECK(all, "10000 distinct addresses each get a first attempt");
-	CHECK(rl.n == 64, "table size unchanged");
-	rl_free(&rl);
-	CHECK(rl_init(&rl, 64, 0, 5) == -1, "rl_init refuses a zero rate");
-}
-
-static void
 test_keys(void)
 {
 	char dir[] = "/tmp/onlykeysXXXXXX", path[128], err[300];
@@ -368,7 +333,6 @@ main(void)
 	test_codes();
 	test_ltoken();
 	test_httpin();
-	test_ratelimit();
 	test_keys();
 	return check_report();
 }
