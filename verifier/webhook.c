@@ -17,6 +17,7 @@
 
 #include "ct.h"
 #include "hmac.h"
+#include "store_file.h"
 #include "webhook.h"
 #include "hex.h"
 
@@ -336,8 +337,9 @@ webhook_record(const char *path, const struct webhook_event *ev,
 		    "writable by the server user?)", tmp, strerror(errno));
 		return -1;
 	}
-	/* Readable by the watcher (another user): the record holds no secret. */
-	(void)fchmod(fd, 0644);
+	/* Readable by the watcher through the group (0640), or as the record
+	 * it replaces was. */
+	(void)store_file_replace_mode(fd, path, STORE_MODE_GROUP);
 	w = write(fd, line, (size_t)n);
 	if (w != n || close(fd) != 0) {
 		snprintf(err, errlen, "%s: cannot write: %s", tmp,
