@@ -5,6 +5,7 @@
  * the verifier sees the old or the new table, never a partial one.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,6 +14,7 @@
 
 #include "hash64.h"
 #include "site_int.h"
+#include "store_file.h"
 
 static const char schema_sql[] =
 	"PRAGMA user_version = 1;"
@@ -54,6 +56,23 @@ access_db_write(const struct model *m, const char *path, char *err, size_t errle
 		return -1;
 	}
 	unlink(tmp);
+	/* Readable by lighttpd through the group (0640), or as the file it
+	 * replaces was; created before SQLite opens it, so never wider. */
+	{
+		int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		    STORE_MODE_PRIVATE);
+
+		int bad = fd < 0 || store_file_replace_mode(fd, path, STORE_MODE_GROUP) != 0;
+
+		if (fd >= 0 && close(fd) != 0)
+			bad = 1;
+		if (bad) {
+			snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+			if (fd >= 0)
+				unlink(tmp);
+			return -1;
+		}
+	}
 	if (sqlite3_open_v2(tmp, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
 		goto sqlerr;
 	if (sqlite3_exec(db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;",

@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 
 #include "catalog_db.h"
+#include "store_file.h"
 
 /*
  * Forward migrations: migrations[i] takes the schema from version i to
@@ -119,6 +120,9 @@ catalog_open(sqlite3 **dbp, const char *path, int writable, char *err, size_t er
 	int flags = writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
 
 	*dbp = NULL;
+	/* The catalog is the generator's alone (0600); -wal and -shm follow. */
+	if (writable && store_file_create(path, STORE_MODE_PRIVATE, err, errlen) == -1)
+		return -1;
 	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
 		db_fail(db, path, err, errlen);
 		sqlite3_close(db);

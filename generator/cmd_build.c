@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "commands.h"
 #include "catalog_db.h"
+#include "library_check.h"
 #include "model.h"
 #include "pull.h"
 #include "site.h"
@@ -217,6 +218,12 @@ cmd_build(int argc, char *argv[])
 		}
 	}
 	so.token_key = token_key;
+	if (keys != NULL) {
+		char lmsg[1024];
+
+		if (library_check(keys, db, lmsg, sizeof(lmsg)) > LIBRARY_NOT_API)
+			fprintf(stderr, "onlygen build: warning: %s\n", lmsg);
+	}
 	if (site_build(&m, &so, &st, err, sizeof(err)) == -1) {
 		fprintf(stderr, "onlygen build: %s\n(the published site was left as it was)\n", err);
 		goto out;

@@ -17,19 +17,22 @@
 #include "commands.h"
 #include "deploy.h"
 #include "deploy_run.h"
+#include "site_write.h"
 
 static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: onlygen deploy [--dry-run] [--site DIR] [--manifest FILE]\n"
+	    "usage: onlygen deploy [--dry-run] [--site DIR] [--state DIR] [--manifest FILE]\n"
 	    "                      [--jobs N] [--timeout SECONDS] [--attempts N] [--no-purge]\n\n"
 	    "Uploads new and changed files of the site directory to a Bunny Storage zone\n"
 	    "(assets first, then pages), deletes remote files that no longer exist\n"
-	    "locally, then purges the pull zone's cache for what changed.  Dotfiles,\n"
-	    "var/, keys and databases are never uploaded.\n\n"
+	    "locally, then purges the pull zone's cache for what changed.  Only the\n"
+	    "files the build's manifest (STATE/site-manifest) names are uploaded;\n"
+	    "anything else in the site directory is ignored.\n\n"
 	    "  --dry-run         print the plan; change nothing\n"
 	    "  --site DIR        the directory to publish (default: site)\n"
+	    "  --state DIR       the build's state directory (default: var)\n"
 	    "  --manifest FILE   record of the last deploy (default: var/deploy-ZONE.json)\n"
 	    "  --jobs N          uploads in flight, 1..%d (default %d)\n"
 	    "  --timeout S       seconds per request (default 60)\n"
@@ -159,6 +162,7 @@ cmd_deploy(int argc, char *argv[])
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "site", required_argument, NULL, 's' },
 		{ "manifest", required_argument, NULL, 'm' },
+		{ "state", required_argument, NULL, 'S' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "attempts", required_argument, NULL, 'a' },
@@ -171,8 +175,9 @@ cmd_deploy(int argc, char *argv[])
 	    manifest = { 0 }, next = { 0 };
 	struct dplan plan = { 0 };
 	struct deploy_result res = { 0 };
-	const char *site = "site", *manifest_path = NULL, *region;
-	char endpoint[512], mpath[1024], err[1024];
+	struct manifest built = { 0 };
+	const char *site = "site", *manifest_path = NULL, *region, *state = "var";
+	char endpoint[512], mpath[1024], spath[1024], err[1024];
 	int ch, dry = 0, purge = 1, rc = 1, r;
 	long v;
 
@@ -181,11 +186,12 @@ cmd_deploy(int argc, char *argv[])
 	c.attempts = 5;
 	c.backoff_ms = 500;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "ns:m:j:t:a:Ph", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "ns:m:S:j:t:a:Ph", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'n': dry = 1; break;
 		case 's': site = optarg; break;
 		case 'm': manifest_path = optarg; break;
+		case 'S': state = optarg; break;
 		case 'P': purge = 0; break;
 		case 'j':
 			if ((v = number(optarg, 1, DEPLOY_JOBS_MAX)) < 0) {
@@ -278,13 +284,23 @@ cmd_deploy(int argc, char *argv[])
 		manifest_path = mpath;
 	}
 
-	if (deploy_walk(site, &local, warn_cb, NULL, err, sizeof(err)) != 0) {
+	/* What the build published is what may be uploaded: nothing else
+	 * in the directory (a key, a backup of a store) ever leaves it. */
+	snprintf(err, sizeof(err), "--state: path too long");
+	if ((size_t)snprintf(spath, sizeof(spath), "%s/site-manifest", state) >=
+	    sizeof(spath) || manifest_load(&built, spath, err, sizeof(err)) != 0) {
 		fprintf(stderr, "onlygen deploy: %s\n", err);
 		goto out;
 	}
-	if (local.n == 0) {
-		fprintf(stderr, "onlygen deploy: %s holds no file to publish; "
-		    "refusing to empty the zone (run `onlygen build` first)\n", site);
+	if (built.n == 0) {
+		fprintf(stderr, "onlygen deploy: %s names no file (missing or "
+		    "unreadable): refusing to empty the zone (run `onlygen build` "
+		    "first, or give its --state)\n", spath);
+		goto out;
+	}
+	if (deploy_walk(site, &built, &local, warn_cb, NULL, err,
+	    sizeof(err)) != 0) {
+		fprintf(stderr, "onlygen deploy: %s\n", err);
 		goto out;
 	}
 	if (deploy_manifest_load(manifest_path, c.endpoint, c.zone, &manifest,
@@ -343,6 +359,7 @@ cmd_deploy(int argc, char *argv[])
 		fprintf(stderr, "onlygen deploy: not everything was published; "
 		    "run it again to converge\n");
 out:
+	manifest_free(&built);
 	deploy_result_free(&res);
 	deploy_plan_free(&plan);
 	dlist_free(&local);

@@ -54,23 +54,22 @@ void	dlist_sort(struct dlist *l);
 /* Binary search in a sorted list; NULL when absent. */
 const struct dfile *dlist_find(const struct dlist *l, const char *path);
 
+struct manifest;
 /*
- * Why a local name is never uploaded, or NULL when it may be: dotfiles and
- * dot-directories, var/, keys, databases, private keys, editor backups,
- * and var/'s other files (demo-codes, *.log, rebuild-request*).
- * name is one path component; top is 1 for a component of the site root.
+ * Collects what the build published (an allowlist): walks the site
+ * directory and keeps exactly the files that mf, the build's manifest
+ * (STATE/site-manifest, site_write.h), names, with their SHA-256.  Anything
+ * else found there (keys, backups, dotfiles, a directory the manifest has
+ * nothing under) is never read nor uploaded: it is reported once through
+ * warn as ignored (warn may be NULL).  Symbolic links are never followed.
+ * A manifest entry whose file is missing, is not a regular file, or whose
+ * bytes do not hash to the manifest's checksum is reported through warn and
+ * makes the whole call fail, so nothing is uploaded from a site that is not
+ * the build's.  Returns 0 with out sorted, or -1 with a message in err.
  */
-const char *deploy_excluded(const char *name, int is_dir, int top);
-
-/*
- * Walks the site directory: regular files only, symlinks never followed
- * (skipped with a warning), excluded names skipped, SHA-256 computed.
- * Warnings go to warn (may be NULL).  Returns 0 with out sorted, or -1 with
- * a message in err.
- */
-int	deploy_walk(const char *root, struct dlist *out,
-	    void (*warn)(void *arg, const char *msg), void *warnarg,
-	    char *err, size_t errlen);
+int	deploy_walk(const char *root, const struct manifest *mf,
+	    struct dlist *out, void (*warn)(void *arg, const char *msg),
+	    void *warnarg, char *err, size_t errlen);
 
 /* SHA-256 of len bytes as 64 uppercase hex digits (Bunny's Checksum). */
 void	deploy_sha256_hex(const void *p, size_t len, char out[65]);

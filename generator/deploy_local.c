@@ -15,6 +15,8 @@
 #include <openssl/evp.h>
 
 #include "deploy.h"
+#include "hash64.h"
+#include "site_write.h"
 
 void
 dlist_free(struct dlist *l)
@@ -78,54 +80,6 @@ dlist_find(const struct dlist *l, const char *path)
 	return bsearch(&key, l->v, l->n, sizeof(*l->v), cmp_path);
 }
 
-static int
-has_suffix(const char *s, const char *suf)
-{
-	size_t n = strlen(s), m = strlen(suf);
-
-	return n >= m && strcasecmp(s + n - m, suf) == 0;
-}
-
-const char *
-deploy_excluded(const char *name, int is_dir, int top)
-{
-	static const char *const secret_suffix[] = {
-		".keys", ".key", ".pem", ".p12", ".db", ".db-wal", ".db-shm",
-		".db-journal", ".sqlite", ".sqlite3",
-	};
-	size_t i, n = strlen(name);
-
-	if (n == 0 || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-		return "not a file name";
-	if (name[0] == '.')
-		return "dotfile";
-	if (name[0] == ' ' || name[n - 1] == ' ')
-		return "name starts or ends with a space (Bunny refuses it)";
-	if (strchr(name, '\\') != NULL)
-		return "backslash in the name";
-	for (i = 0; i < n; i++)
-		if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
-			return "control byte in the name";
-	if (is_dir)
-		return top && strcmp(name, "var") == 0 ?
-		    "var/ holds state and keys" : NULL;
-	if (name[n - 1] == '~' || has_suffix(name, ".swp") ||
-	    has_suffix(name, ".tmp"))
-		return "editor or temporary file";
-	for (i = 0; i < sizeof(secret_suffix) / sizeof(secret_suffix[0]); i++)
-		if (has_suffix(name, secret_suffix[i]))
-			return "keys, certificates and databases are never uploaded";
-	/* The rest of what var/ holds, should it be passed as --site: access
-	 * codes, server logs (viewers' addresses), webhook records. */
-	if (strcmp(name, "demo-codes") == 0)
-		return "access codes are never uploaded";
-	if (has_suffix(name, ".log"))
-		return "logs are never uploaded";
-	if (strncmp(name, "rebuild-request", 15) == 0)
-		return "webhook records are never uploaded";
-	return NULL;
-}
-
 void
 deploy_sha256_hex(const void *p, size_t len, char out[65])
 {
@@ -142,10 +96,12 @@ deploy_sha256_hex(const void *p, size_t len, char out[65])
 	out[64] = '\0';
 }
 
-/* SHA-256 of an open file, streamed; -1 on a read error. */
+/* SHA-256 of an open file of expected size want, streamed, and the
+ * build manifest's checksum of its bytes (h64); -1 on a read error. */
 static int
-sha_fd(int fd, uint64_t *size, char out[65])
+sha_fd(int fd, uint64_t want, uint64_t *size, char out[65], uint64_t *sum)
 {
+	struct h64_stream hs;
 	static const char hex[] = "0123456789ABCDEF";
 	unsigned char chunk[65536], md[32];
 	unsigned int mdlen = 0;
@@ -159,6 +115,7 @@ sha_fd(int fd, uint64_t *size, char out[65])
 		return -1;
 	if (EVP_DigestInit_ex(c, EVP_sha256(), NULL) != 1)
 		goto out;
+	h64_begin(&hs, 0, want);
 	for (;;) {
 		n = read(fd, chunk, sizeof(chunk));
 		if (n < 0 && errno == EINTR)
@@ -168,6 +125,7 @@ sha_fd(int fd, uint64_t *size, char out[65])
 		if (n == 0)
 			break;
 		total += (uint64_t)n;
+		h64_update(&hs, chunk, (size_t)n);
 		if (EVP_DigestUpdate(c, chunk, (size_t)n) != 1)
 			goto out;
 	}
@@ -179,6 +137,7 @@ sha_fd(int fd, uint64_t *size, char out[65])
 	}
 	out[64] = '\0';
 	*size = total;
+	*sum = h64_end(&hs);	/* meaningful only when total == want */
 	rc = 0;
 out:
 	EVP_MD_CTX_free(c);
@@ -186,6 +145,10 @@ out:
 }
 
 struct walk {
+	const struct manifest *mf;
+	const char	**sorted;	/* the manifest's paths, sorted */
+	unsigned char	*seen;		/* per manifest entry: found in the walk */
+	size_t		 bad;		/* entries missing or changed */
 	struct dlist	*out;
 	void		(*warn)(void *, const char *);
 	void		*warnarg;
@@ -195,14 +158,76 @@ struct walk {
 };
 
 static void
-warnf(struct walk *w, const char *rel, const char *why)
+warnf(struct walk *w, const char *fmt, const char *rel, const char *why)
 {
-	char msg[DEPLOY_MAX_PATH + 128];
+	char msg[DEPLOY_MAX_PATH + 256];
 
 	if (w->warn == NULL)
 		return;
-	snprintf(msg, sizeof(msg), "skipped %s: %s", rel, why);
+	snprintf(msg, sizeof(msg), fmt, rel, why);
 	w->warn(w->warnarg, msg);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* 1 when some manifest path starts with dir + "/". */
+static int
+manifest_has_dir(const struct walk *w, const char *dir)
+{
+	size_t lo = 0, hi = w->mf->n, mid, n = strlen(dir);
+
+	while (lo < hi) {	/* the first path >= dir */
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(w->sorted[mid], dir) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* Paths starting with dir sort from lo on; "dir/..." may follow
+	 * "dir-x" or "dir.x" ('-' and '.' sort before '/'). */
+	for (; lo < w->mf->n && strncmp(w->sorted[lo], dir, n) == 0; lo++)
+		if (w->sorted[lo][n] == '/')
+			return 1;
+	return 0;
+}
+
+/* A regular file the manifest names: checksum it and check its bytes. */
+static int
+take_file(struct walk *w, int dfd, const char *name, const struct stat *st,
+    const struct mf_entry *e)
+{
+	char sha[65];
+	uint64_t size = 0, sum = 0;
+	int fd, rc = 0;
+
+	w->seen[e - w->mf->e] = 1;
+	if ((uint64_t)st->st_size > DEPLOY_MAX_FILE) {
+		snprintf(w->err, w->errlen, "%s: larger than %llu bytes; "
+		    "host big media on Bunny Stream instead", w->rel,
+		    (unsigned long long)DEPLOY_MAX_FILE);
+		return -1;
+	}
+	if ((fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
+	    sha_fd(fd, (uint64_t)st->st_size, &size, sha, &sum) != 0) {
+		snprintf(w->err, w->errlen, "%s: cannot read: %s", w->rel,
+		    strerror(errno));
+		rc = -1;
+	} else if (size != (uint64_t)st->st_size || sum != e->sum) {
+		warnf(w, "%s: its bytes are not what the build published%s",
+		    w->rel, "");
+		w->bad++;
+	} else if (dlist_add(w->out, w->rel, size, sha) != 0) {
+		snprintf(w->err, w->errlen, "%s: too many files (limit %d) or "
+		    "out of memory", w->rel, DEPLOY_MAX_FILES);
+		rc = -1;
+	}
+	if (fd >= 0)
+		close(fd);
+	return rc;
 }
 
 /* Walks the directory open at dfd whose relative path is w->rel (len). */
@@ -212,7 +237,7 @@ walk_dir(struct walk *w, int dfd, size_t len, int depth)
 	DIR *d;
 	struct dirent *e;
 	struct stat st;
-	const char *why;
+	const struct mf_entry *me;
 	size_t nlen;
 	int fd, rc = 0;
 
@@ -233,23 +258,20 @@ walk_dir(struct walk *w, int dfd, size_t len, int depth)
 			continue;
 		nlen = strlen(e->d_name);
 		if (len + 1 + nlen > DEPLOY_MAX_PATH) {
-			snprintf(w->err, w->errlen, "%.200s…: path longer than %d "
-			    "bytes (Bunny's limit)", w->rel, DEPLOY_MAX_PATH);
-			rc = -1;
-			break;
+			warnf(w, "ignored %.200s…: %s", w->rel,
+			    "not in the build's manifest (path too long)");
+			continue;
 		}
 		if (len)
 			w->rel[len] = '/';
 		memcpy(w->rel + len + (len ? 1 : 0), e->d_name, nlen + 1);
+		me = site_path_ok(w->rel) ? manifest_find(w->mf, w->rel) : NULL;
 		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
 			snprintf(w->err, w->errlen, "%s: %s", w->rel, strerror(errno));
 			rc = -1;
-		} else if (S_ISLNK(st.st_mode)) {
-			warnf(w, w->rel, "symbolic link (never followed)");
-		} else if (S_ISDIR(st.st_mode)) {
-			if ((why = deploy_excluded(e->d_name, 1, len == 0)) != NULL)
-				warnf(w, w->rel, why);
-			else if ((fd = openat(dirfd(d), e->d_name, O_RDONLY |
+		} else if (S_ISDIR(st.st_mode) && me == NULL &&
+		    site_path_ok(w->rel) && manifest_has_dir(w, w->rel)) {
+			if ((fd = openat(dirfd(d), e->d_name, O_RDONLY |
 			    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
 				snprintf(w->err, w->errlen, "%s: %s", w->rel,
 				    strerror(errno));
@@ -257,34 +279,19 @@ walk_dir(struct walk *w, int dfd, size_t len, int depth)
 			} else
 				rc = walk_dir(w, fd, len + (len ? 1 : 0) + nlen,
 				    depth + 1);
+		} else if (me == NULL) {
+			warnf(w, "ignored %s%s: not in the build's manifest", w->rel,
+			    S_ISDIR(st.st_mode) ? "/" : "");
 		} else if (!S_ISREG(st.st_mode)) {
-			warnf(w, w->rel, "not a regular file");
-		} else if ((why = deploy_excluded(e->d_name, 0, len == 0)) != NULL) {
-			warnf(w, w->rel, why);
-		} else if ((uint64_t)st.st_size > DEPLOY_MAX_FILE) {
-			snprintf(w->err, w->errlen, "%s: larger than %llu bytes; "
-			    "host big media on Bunny Stream instead", w->rel,
-			    (unsigned long long)DEPLOY_MAX_FILE);
-			rc = -1;
-		} else {
-			char sha[65];
-			uint64_t size = 0;
-
-			if ((fd = openat(dirfd(d), e->d_name, O_RDONLY |
-			    O_NOFOLLOW | O_CLOEXEC)) < 0 ||
-			    sha_fd(fd, &size, sha) != 0) {
-				snprintf(w->err, w->errlen, "%s: cannot read: %s",
-				    w->rel, strerror(errno));
-				rc = -1;
-			} else if (dlist_add(w->out, w->rel, size, sha) != 0) {
-				snprintf(w->err, w->errlen, "%s: too many files "
-				    "(limit %d) or out of memory", w->rel,
-				    DEPLOY_MAX_FILES);
-				rc = -1;
-			}
-			if (fd >= 0)
-				close(fd);
-		}
+			/* Named by the manifest, but a link, directory or
+			 * device: never followed or read. */
+			warnf(w, "%s: the build published a file here, found %s",
+			    w->rel, S_ISLNK(st.st_mode) ? "a symbolic link" :
+			    "something else");
+			w->seen[me - w->mf->e] = 1;
+			w->bad++;
+		} else
+			rc = take_file(w, dirfd(d), e->d_name, &st, me);
 		w->rel[len] = '\0';
 	}
 	if (rc == 0 && errno != 0) {
@@ -297,30 +304,56 @@ walk_dir(struct walk *w, int dfd, size_t len, int depth)
 }
 
 int
-deploy_walk(const char *root, struct dlist *out,
+deploy_walk(const char *root, const struct manifest *mf, struct dlist *out,
     void (*warn)(void *, const char *), void *warnarg, char *err, size_t errlen)
 {
 	struct walk *w;
-	int fd, rc;
+	size_t i;
+	int fd, rc = -1;
 
 	if ((fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		snprintf(err, errlen, "%s: cannot open the site directory: %s "
 		    "(run `onlygen build` first?)", root, strerror(errno));
 		return -1;
 	}
-	if ((w = calloc(1, sizeof(*w))) == NULL) {
+	if ((w = calloc(1, sizeof(*w))) == NULL ||
+	    (w->sorted = calloc(mf->n ? mf->n : 1, sizeof(*w->sorted))) == NULL ||
+	    (w->seen = calloc(mf->n ? mf->n : 1, 1)) == NULL) {
 		close(fd);
 		snprintf(err, errlen, "out of memory");
-		return -1;
+		goto out;
 	}
+	for (i = 0; i < mf->n; i++)
+		w->sorted[i] = mf->e[i].path;
+	qsort(w->sorted, mf->n, sizeof(*w->sorted), cmp_str);
+	w->mf = mf;
 	w->out = out;
 	w->warn = warn;
 	w->warnarg = warnarg;
 	w->err = err;
 	w->errlen = errlen;
-	rc = walk_dir(w, fd, 0, 0);
+	if (walk_dir(w, fd, 0, 0) != 0)
+		goto out;
+	for (i = 0; i < mf->n; i++)
+		if (!w->seen[i]) {
+			warnf(w, "%s: the build published it, but it is missing%s",
+			    mf->e[i].path, "");
+			w->bad++;
+		}
+	if (w->bad > 0) {
+		snprintf(err, errlen, "%zu file%s of the build's manifest %s missing "
+		    "or changed since the build; nothing was uploaded (run "
+		    "`onlygen build` again)", w->bad, w->bad == 1 ? "" : "s",
+		    w->bad == 1 ? "is" : "are");
+		goto out;
+	}
+	dlist_sort(out);
+	rc = 0;
+out:
+	if (w != NULL) {
+		free(w->sorted);
+		free(w->seen);
+	}
 	free(w);
-	if (rc == 0)
-		dlist_sort(out);
 	return rc;
 }

@@ -37,9 +37,9 @@ sha_ok(const char *s, char out[65])
 	return 1;
 }
 
-/* 1 when p is a safe relative path: components allowed by deploy_excluded
- * (dotfiles included: the zone may hold them, we must be able to name and
- * delete them) — so here only structure is checked. */
+/* 1 when p is a safe relative path component.  Dotfiles are allowed: the
+ * zone may hold them, we must be able to name and delete them; so here only
+ * structure is checked. */
 static int
 component_ok(const char *name)
 {

@@ -328,9 +328,16 @@ job_init(const struct deploy_conf *c, const char *root, const struct daction *a,
 		    strerror(errno));
 		return -1;
 	}
-	/* The bytes sent, not the bytes planned: the file may have changed
-	 * since the walk, and the manifest must record what the zone holds. */
+	/* Only the bytes checked against the build's manifest may leave: a
+	 * file changed (or a parent directory swapped for a link) since the
+	 * walk is not what the build published. */
 	deploy_sha256_hex(j->body.data, j->body.len, j->sha);
+	if (strcmp(j->sha, a->sha256) != 0) {
+		fprintf(stderr, "deploy: %s: changed since it was checked against "
+		    "the build's manifest; not uploaded (build, then deploy again)\n",
+		    path);
+		return -1;
+	}
 	snprintf(line, sizeof(line), "Checksum: %s", j->sha);
 	if ((t = curl_slist_append(j->h, line)) == NULL)
 		return -1;

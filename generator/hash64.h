@@ -12,6 +12,19 @@
 
 /* Hashes n bytes of p, continuing from seed (0 to start). */
 uint64_t	h64(uint64_t seed, const void *p, size_t n);
+/*
+ * The same hash over data that arrives in pieces (a file read in chunks):
+ * h64_begin with the total length, h64_update any number of times,
+ * h64_end gives what h64() of the whole would.
+ */
+struct h64_stream {
+	uint64_t	h;
+	unsigned char	buf[8];	/* the bytes of an unfinished word */
+	size_t		tail;
+};
+void	h64_begin(struct h64_stream *st, uint64_t seed, uint64_t total);
+void	h64_update(struct h64_stream *st, const void *p, size_t n);
+uint64_t h64_end(struct h64_stream *st);
 /* Hashes a NUL-terminated string plus its terminator (so "a","b" != "ab"). */
 uint64_t	h64_str(uint64_t seed, const char *s);
 /* Mixes one integer into seed. */

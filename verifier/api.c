@@ -584,7 +584,9 @@ hook_bunny(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 {
 	struct webhook_event ev;
 	enum webhook_status st;
+	unsigned char digest[32];
 	char err[256];
+	int rebuild;
 
 	if (strcmp(rq->method, "POST") != 0) {
 		method_not_allowed(o, "POST");
@@ -608,6 +610,14 @@ hook_bunny(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 		    "(BUNNY_WEBHOOK_KEY in the keys file).");
 		return;
 	}
+	/* Without the library's id any library signed with the same key
+	 * would do: refuse them all, and say what is missing. */
+	if (v->keys.library_id < 0) {
+		v->m[M_HOOK_REFUSED]++;
+		error(o, 503, "unavailable", "Webhooks are not configured "
+		    "(BUNNY_LIBRARY_ID in the keys file).");
+		return;
+	}
 	if (st != WEBHOOK_OK) {
 		v->m[M_HOOK_REFUSED]++;
 		error(o, 401, "unauthorized", st == WEBHOOK_BAD_SIGNATURE ?
@@ -622,21 +632,32 @@ hook_bunny(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 		    "{VideoLibraryId, VideoGuid, Status}.");
 		return;
 	}
-	if (!webhook_status_rebuilds(ev.status)) {
-		v->m[M_HOOK_OK]++;
-		body(o, 200, "{\"ok\":true,\"video\":\"%s\",\"status\":%d,"
-		    "\"rebuild\":false}\n", ev.guid, ev.status);
+	if (ev.library_id != v->keys.library_id) {
+		v->m[M_HOOK_REFUSED]++;
+		error(o, 403, "wrong_library", "The webhook is for another "
+		    "library than BUNNY_LIBRARY_ID in the keys file.");
 		return;
 	}
-	if (webhook_record(v->rebuild_path, &ev, (long long)rq->now, err,
-	    sizeof(err)) != 0) {
+	/* A signed body sent again (a captured call replayed) is answered
+	 * like the first time, but triggers nothing. */
+	webhook_digest(rq->body != NULL ? rq->body : "", rq->body_len, digest);
+	if (webhook_seen(&v->hooks_seen, digest, rq->mono)) {
+		v->m[M_HOOK_OK]++;
+		body(o, 200, "{\"ok\":true,\"video\":\"%s\",\"status\":%d,"
+		    "\"rebuild\":false,\"duplicate\":true}\n", ev.guid, ev.status);
+		return;
+	}
+	rebuild = webhook_status_rebuilds(ev.status);
+	if (rebuild && webhook_record(v->rebuild_path, &ev, (long long)rq->now,
+	    err, sizeof(err)) != 0) {
 		v->m[M_ERRORS]++;
 		unavailable(v, o);	/* Bunny retries a failed delivery */
 		return;
 	}
+	webhook_remember(&v->hooks_seen, digest, rq->mono);
 	v->m[M_HOOK_OK]++;
 	body(o, 200, "{\"ok\":true,\"video\":\"%s\",\"status\":%d,"
-	    "\"rebuild\":true}\n", ev.guid, ev.status);
+	    "\"rebuild\":%s}\n", ev.guid, ev.status, rebuild ? "true" : "false");
 }
 
 #define ROUTE(lit) (n == sizeof(lit) - 1 && memcmp(p, lit, sizeof(lit) - 1) == 0)

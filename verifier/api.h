@@ -8,8 +8,9 @@
  *   POST /api/logout       200, clears the cookie
  *   GET  /api/healthz      200 | 503
  *   GET  /api/metrics      Prometheus text, to metrics_allow only (else 403)
- *   POST /api/hooks/bunny  Bunny Stream webhook: 200 | 401 | 400 | 413
- *                          (records var/rebuild-request; see webhook.h)
+ *   POST /api/hooks/bunny  Bunny Stream webhook: 200 | 401 | 400 | 403 |
+ *                          413 | 503 (records var/rebuild-request; a
+ *                          replayed body: 200 "duplicate"; see webhook.h)
  * Errors are {"error":"<reason>","message":"<text>"}; see docs/verifier.md.
  *
  * A struct verifier owns its stores, keys and rate-limit table; it is opened
@@ -31,6 +32,7 @@
 #include "ratelimit.h"
 #include "rodb.h"
 #include "token_cache.h"
+#include "webhook.h"
 
 #define API_BODY_MAX		4096	/* request bodies beyond this: 413 */
 #define API_COOKIE_MAX_AGE	(30 * 86400)
@@ -72,6 +74,7 @@ struct verifier {
 	struct hmac_key		 bunny;
 	struct hmac_key		 webhook;	/* BUNNY_WEBHOOK_KEY */
 	int			 webhook_ok;	/* 0: the key is not set */
+	struct webhook_replay	 hooks_seen;	/* bodies accepted lately */
 	struct rodb		 tokens;
 	struct rodb		 access;
 	struct access_cache	 acache;	/* found rows of access */

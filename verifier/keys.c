@@ -26,6 +26,25 @@ defaults(struct keys *k)
 	memset(k, 0, sizeof(*k));
 	snprintf(k->prefix, sizeof(k->prefix), "%s", CODE_PREFIX_DEFAULT);
 	k->cookie_secure = 1;
+	k->library_id = -1;
+}
+
+/* 1 to 18 decimal digits (Bunny's ids are small positive numbers). */
+static int
+library_id(const char *v, size_t n, long long *out)
+{
+	long long x = 0;
+	size_t i;
+
+	if (n == 0 || n > 18)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return -1;
+		x = x * 10 + (v[i] - '0');
+	}
+	*out = x;
+	return 0;
 }
 
 static int
@@ -113,6 +132,13 @@ keys_load(const char *path, struct keys *k, char *err, size_t errlen)
 		} else if (strcmp(line, "BUNNY_WEBHOOK_KEY") == 0) {
 			memcpy(k->webhook, v, vn + 1);
 			k->webhook_len = vn;
+		} else if (strcmp(line, "BUNNY_LIBRARY_ID") == 0) {
+			if (library_id(v, vn, &k->library_id) != 0) {
+				snprintf(err, errlen, "%s:%zu: BUNNY_LIBRARY_ID must be "
+				    "the library's number (Stream → the library → API)",
+				    path, lineno);
+				goto fail;
+			}
 		} else if (strcmp(line, "CODE_PREFIX") == 0) {
 			if (!code_prefix_ok(v)) {
 				snprintf(err, errlen, "%s:%zu: CODE_PREFIX must be 1 to 8 "

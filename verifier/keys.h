@@ -5,6 +5,8 @@
  *   SECRET_KEY=...          HMAC key of codes and long tokens
  *   BUNNY_TOKEN_KEY=...     the pull zone's URL token authentication key
  *   BUNNY_WEBHOOK_KEY=...   the library's read-only API key: webhook signatures
+ *   BUNNY_LIBRARY_ID=12345  the Stream library whose webhooks are accepted
+ *                           (the id `onlygen pull` reads from the environment)
  *   CODE_PREFIX=OM43        short-code prefix
  *   COOKIE_SECURE=1         0 for plain-http local use
  *   DEMO=1                  allow the demo's well-known keys
@@ -37,6 +39,8 @@ struct keys {
 	size_t	bunny_len;
 	char	webhook[KEY_MAX + 1];	/* "" when not set: webhooks refused */
 	size_t	webhook_len;
+	long long library_id;		/* BUNNY_LIBRARY_ID; -1 when not set:
+					 * webhooks refused */
 	char	prefix[CODE_PREFIX_MAX + 1];
 	int	cookie_secure;		/* default 1 */
 	int	demo;			/* default 0 */
@@ -45,7 +49,8 @@ struct keys {
 /*
  * Reads path into *k (defaults first).  Returns 0, or -1 with a message in
  * err (errlen bytes) saying what is wrong and what to do: missing file,
- * readable by others, too long, malformed line, bad CODE_PREFIX or flag.
+ * readable by others, too long, malformed line, bad CODE_PREFIX, flag or
+ * BUNNY_LIBRARY_ID.
  */
 int	keys_load(const char *path, struct keys *k, char *err, size_t errlen);
 

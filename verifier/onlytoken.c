@@ -27,6 +27,7 @@
 #include "keys.h"
 #include "legacy_import.h"
 #include "legacy_token.h"
+#include "store_file.h"
 #include "token_store.h"
 
 #define EXIT_USAGE	2
@@ -67,6 +68,32 @@ load_keys(struct ctx *c)
 	}
 	hmac_key_init(&c->secret, c->keys.secret, c->keys.secret_len);
 	return 0;
+}
+
+/* Warns when a store (or its -wal, -shm) can be read by every user: the
+ * code hashes and notes are for the owner and lighttpd's group only. */
+static void
+warn_world_readable(const char *path)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm" };
+	char p[4096];
+	mode_t mode;
+	size_t i;
+
+	for (i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++)
+		if ((size_t)snprintf(p, sizeof(p), "%s%s", path, suffix[i]) <
+		    sizeof(p) && store_file_world_readable(p, &mode))
+			fprintf(stderr, "onlytoken: warning: %s is readable by every "
+			    "user (mode %04o); make it 0640 with lighttpd's group: "
+			    "chmod o= %s\n", p, (unsigned)mode, p);
+}
+
+/* The code store, read-write, created 0640 when missing. */
+static sqlite3 *
+open_store(const struct ctx *c, char *err, size_t errlen)
+{
+	warn_world_readable(c->db);
+	return tstore_open_rw(c->db, err, errlen);
 }
 
 static int
@@ -187,7 +214,7 @@ cmd_mint(struct ctx *c, int argc, char *argv[])
 	}
 	if (load_keys(c) != 0)
 		return 1;
-	if ((db = tstore_open_rw(c->db, err, sizeof(err))) == NULL) {
+	if ((db = open_store(c, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "onlytoken: %s\n", err);
 		return 1;
 	}
@@ -328,7 +355,7 @@ cmd_list(struct ctx *c, int argc, char *argv[])
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if ((db = tstore_open_rw(c->db, err, sizeof(err))) == NULL) {
+	if ((db = open_store(c, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "onlytoken: %s\n", err);
 		return 1;
 	}
@@ -367,7 +394,7 @@ cmd_revoke(struct ctx *c, int argc, char *argv[])
 		fprintf(stderr, "onlytoken revoke: %s\n", code_strerror(ce));
 		return 1;
 	}
-	if ((db = tstore_open_rw(c->db, err, sizeof(err))) == NULL) {
+	if ((db = open_store(c, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "onlytoken: %s\n", err);
 		return 1;
 	}
@@ -434,7 +461,7 @@ cmd_check(struct ctx *c, int argc, char *argv[])
 		    ltoken_strerror(le));
 		return 1;
 	}
-	if ((db = tstore_open_rw(c->db, err, sizeof(err))) == NULL) {
+	if ((db = open_store(c, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "onlytoken: %s\n", err);
 		return 1;
 	}
@@ -468,6 +495,7 @@ cmd_check(struct ctx *c, int argc, char *argv[])
 	}
 	sqlite3_finalize(st);
 	st = NULL;
+	warn_world_readable(access_db);
 	if (sqlite3_open_v2(access_db, &adb, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(adb, ACCESS_LOOKUP_SQL, -1, &st, NULL) != SQLITE_OK) {
 		fprintf(stderr, "onlytoken: %s: %s (use --access-db)\n", access_db,
@@ -583,7 +611,7 @@ cmd_import(struct ctx *c, int argc, char *argv[])
 	}
 	if (load_keys(c) != 0)
 		return 1;
-	if ((a.db = tstore_open_rw(c->db, err, sizeof(err))) == NULL) {
+	if ((a.db = open_store(c, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "onlytoken: %s\n", err);
 		return 1;
 	}

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sout.h"
+#include "store_file.h"
 #include "token_store.h"
 
 /* migrations[i] upgrades a file from user_version i to i + 1. */
@@ -111,6 +112,9 @@ tstore_open_rw(const char *path, char *err, size_t errlen)
 	sqlite3_stmt *st = NULL;
 	int v = -1, i;
 
+	/* lighttpd reads it through the group; nobody else may. */
+	if (store_file_create(path, STORE_MODE_GROUP, err, errlen) == -1)
+		return NULL;
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
 	    NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", path, db ? sqlite3_errmsg(db) :

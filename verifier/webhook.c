@@ -15,8 +15,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include "ct.h"
 #include "hmac.h"
+#include "store_file.h"
 #include "webhook.h"
 #include "hex.h"
 
@@ -336,8 +339,9 @@ webhook_record(const char *path, const struct webhook_event *ev,
 		    "writable by the server user?)", tmp, strerror(errno));
 		return -1;
 	}
-	/* Readable by the watcher (another user): the record holds no secret. */
-	(void)fchmod(fd, 0644);
+	/* Readable by the watcher through the group (0640), or as the record
+	 * it replaces was. */
+	(void)store_file_replace_mode(fd, path, STORE_MODE_GROUP);
 	w = write(fd, line, (size_t)n);
 	if (w != n || close(fd) != 0) {
 		snprintf(err, errlen, "%s: cannot write: %s", tmp,
@@ -356,4 +360,42 @@ webhook_record(const char *path, const struct webhook_event *ev,
 		return -1;
 	}
 	return 0;
+}
+
+void
+webhook_digest(const void *body, size_t len, unsigned char digest[32])
+{
+	unsigned int n = 0;
+
+	if (EVP_Digest(body, len, digest, &n, EVP_sha256(), NULL) != 1 || n != 32)
+		memset(digest, 0, 32);	/* never matches a real body's */
+}
+
+int
+webhook_seen(const struct webhook_replay *r, const unsigned char digest[32],
+    double now)
+{
+	size_t i;
+
+	for (i = 0; i < WEBHOOK_SEEN_SLOTS; i++) {
+		const struct webhook_seen *s = &r->slot[i];
+
+		/* A digest is not a secret: memcmp's early exit tells nothing. */
+		if (s->used && now - s->at < WEBHOOK_REPLAY_WINDOW &&
+		    now >= s->at && memcmp(s->digest, digest, 32) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+void
+webhook_remember(struct webhook_replay *r, const unsigned char digest[32],
+    double now)
+{
+	struct webhook_seen *s = &r->slot[r->next];
+
+	memcpy(s->digest, digest, 32);
+	s->at = now;
+	s->used = 1;
+	r->next = (r->next + 1) % WEBHOOK_SEEN_SLOTS;
 }

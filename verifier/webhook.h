@@ -71,6 +71,42 @@ int	webhook_parse(const char *body, size_t len, struct webhook_event *ev,
 int	webhook_status_rebuilds(int status);
 
 /*
+ * Replays.  The signature covers the body only (no timestamp, no nonce), so
+ * a captured call stays valid forever.  The verifier remembers the SHA-256
+ * of the last WEBHOOK_SEEN_SLOTS accepted bodies (a fixed ring: bounded
+ * memory, the oldest forgotten first); the same body again within
+ * WEBHOOK_REPLAY_WINDOW seconds is acknowledged but triggers nothing.
+ * Bunny's own calls for one video differ in Status, so only a resent copy
+ * matches.
+ */
+#define WEBHOOK_SEEN_SLOTS	256
+#define WEBHOOK_REPLAY_WINDOW	600	/* seconds */
+
+struct webhook_seen {
+	unsigned char	digest[32];
+	double		at;	/* monotonic seconds when accepted */
+	int		used;
+};
+
+struct webhook_replay {
+	struct webhook_seen	slot[WEBHOOK_SEEN_SLOTS];
+	size_t			next;	/* slot the next body goes to */
+};
+
+/* SHA-256 of the body, the ring's key. */
+void	webhook_digest(const void *body, size_t len, unsigned char digest[32]);
+
+/* 1 when digest was accepted less than WEBHOOK_REPLAY_WINDOW seconds
+ * before now (monotonic), else 0.  Changes nothing. */
+int	webhook_seen(const struct webhook_replay *r,
+	    const unsigned char digest[32], double now);
+
+/* Remembers digest as accepted at now, over the oldest slot.  Call it only
+ * once the call was handled (a failed one must stay retryable). */
+void	webhook_remember(struct webhook_replay *r,
+	    const unsigned char digest[32], double now);
+
+/*
  * Records that a rebuild is wanted: writes one JSON line
  * {"VideoLibraryId":…,"VideoGuid":"…","Status":…,"ReceivedAt":now}
  * to a temporary file beside path and renames it over path, so a reader sees

@@ -57,9 +57,23 @@ check "every asset was uploaded before the first page" [ "$order" = ok ]
 leak=$(puts | grep -E '(^|/)(var/|\.)|\.db$|\.keys$' || true)
 check "nothing from var/, no database, no dotfile uploaded" [ -z "$leak" ]
 
+# Secrets dropped into the built site: the build's manifest does not name
+# them, so they are never uploaded (and each is reported once).
+printf 'BUNNY_TOKEN_KEY=secret\n' >"$OUT/keys.txt"
+printf 'SQLite format 3 secret' >"$OUT/tokens.db.bak"
+printf 'BUNNY_STORAGE_KEY=secret\n' >"$OUT/.env"
+mkdir -p "$OUT/x" && printf 'secret\n' >"$OUT/x/secret.txt"
 python3 -c 'import urllib.request,sys; urllib.request.urlopen(urllib.request.Request(sys.argv[1]+"/_fake/reset-log", data=b"", method="POST"))' "$base"
 out=$(deploy 2>&1)
 check "a second deploy of the same build uploads nothing" grep -q 'uploaded 0 (0 bytes)' <<<"$out"
+check "keys.txt, tokens.db.bak, .env, x/secret.txt are not in the zone" \
+    test -z "$(puts)" -a "$(python3 -c 'import json,sys,urllib.request
+s=json.load(urllib.request.urlopen(sys.argv[1]+"/_fake/state"))
+print(" ".join(p for p in s["files"] if p in ("keys.txt","tokens.db.bak",".env","x/secret.txt") or p.startswith("x/")))' "$base")" = ""
+for f in keys.txt tokens.db.bak .env x/; do
+	check "ignored $f is reported once" test "$(grep -c "^deploy: ignored $f: not in the build's manifest" <<<"$out")" = 1
+done
+rm -rf "$OUT/keys.txt" "$OUT/tokens.db.bak" "$OUT/.env" "$OUT/x"
 
 # A content edit: the build rewrites some pages; only those are uploaded.
 before=$(cd "$OUT" && find . -type f -exec sha256sum {} + | sort -k2)

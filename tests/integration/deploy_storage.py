@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """deploy_storage.py — `onlygen deploy` against the fake Bunny Storage zone
 (tests/fakes/bunny_storage.py, a real HTTP server on 127.0.0.1): the plan
-and its order, checksums, exclusions (var/, keys, dotfiles, symlinks), the
-manifest, bounded concurrency, purges, and convergence to the exact local
+and its order, checksums, the allowlist (only what the build's manifest,
+var/site-manifest, names is uploaded: var/, keys, dotfiles, symlinks and
+stray files are ignored; a named file missing or changed stops the deploy
+before any upload), the deploy manifest, bounded concurrency, purges, and convergence to the exact local
 tree after every injected fault (5xx, 429, timeouts, dropped connections).
 """
 import hashlib
@@ -77,25 +79,69 @@ def write(root, rel, data):
         f.write(data if isinstance(data, bytes) else data.encode())
 
 
+# What "the build" published: files written with publish() and not removed
+# since.  Before each deploy the build's manifest (work/var/site-manifest,
+# generator/site_write.c's format) is written from it, as `onlygen build`
+# would; anything else in the site directory is a stray file.
+BUILT = set()
+M64 = (1 << 64) - 1
+
+
+def h64(data):
+    """generator/hash64.c's h64(0, data, len): the manifest's checksum."""
+    p1, p2 = 0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F
+
+    def rotl(x, r):
+        return ((x << r) | (x >> (64 - r))) & M64
+    n = len(data)
+    h = (p1 * (n + 1)) & M64
+    i = 0
+    while n - i >= 8:
+        w = int.from_bytes(data[i:i + 8], "little")
+        h ^= (rotl((w * p2) & M64, 31) * p1) & M64
+        h = (rotl(h, 27) * 5 + 0x52dce729) & M64
+        i += 8
+    t = n - i
+    w = int.from_bytes(data[i:] + bytes(8 - t), "little")
+    h ^= (rotl(((w ^ t) * p2) & M64, 31) * p1) & M64
+    for mul in (0xff51afd7ed558ccd, 0xc4ceb9fe1a85ec53):
+        h ^= h >> 33
+        h = (h * mul) & M64
+    return h ^ (h >> 33)
+
+
+def publish(root, rel, data):
+    write(root, rel, data)
+    BUILT.add(rel)
+
+
+def unpublish(root, rel):
+    p = os.path.join(root, rel)
+    if os.path.isdir(p):
+        shutil.rmtree(p)
+        BUILT.difference_update({b for b in BUILT if b.startswith(rel + "/")})
+    else:
+        os.remove(p)
+        BUILT.discard(rel)
+
+
+def save_build_manifest(root, state="var"):
+    os.makedirs(state, exist_ok=True)
+    with open(os.path.join(state, "site-manifest"), "w") as f:
+        f.write("onlygen-site-manifest 1 %016x\n" % 0)
+        for rel in sorted(BUILT):
+            f.write("%016x %016x %s\n" % (1, h64(open(os.path.join(root, rel), "rb").read()), rel))
+
+
 def expected_tree(root):
-    """What must be in the zone: every regular file, minus the exclusions."""
-    out = {}
-    for d, dirs, files in os.walk(root):
-        rel_d = os.path.relpath(d, root)
-        dirs[:] = [x for x in dirs if not x.startswith(".") and
-                   not (rel_d == "." and x == "var") and
-                   not os.path.islink(os.path.join(d, x))]
-        for f in files:
-            p = os.path.join(d, f)
-            if f.startswith(".") or os.path.islink(p) or \
-                    f.endswith((".keys", ".db", ".pem", ".key", "~")):
-                continue
-            rel = os.path.normpath(os.path.join(rel_d, f))
-            out[rel] = hashlib.sha256(open(p, "rb").read()).hexdigest().upper()
-    return out
+    """What must be in the zone: exactly what the build published."""
+    return {rel: hashlib.sha256(open(os.path.join(root, rel), "rb").read()).hexdigest().upper()
+            for rel in BUILT}
 
 
-def run(env, *args):
+def run(env, *args, build=True):
+    if build and "--site" in args:
+        save_build_manifest(args[args.index("--site") + 1])
     p = subprocess.run([GEN, "deploy", *args], env=env, capture_output=True,
                        text=True, timeout=60)
     return p.returncode, p.stdout, p.stderr
@@ -152,13 +198,13 @@ def tests(tmp, fake):
     os.chdir(work)   # the manifest goes to work/var/
 
     # A site with assets, pages, and things that must never leave the box.
-    write(site, "index.html", "<a href=/v/a/>a</a>")
-    write(site, "v/a/index.html", "video a")
-    write(site, "v/b/index.html", "video b")
-    write(site, "assets/app.0123abcd.css", "body{}")
-    write(site, "assets/hls.0badc0de.js", "x" * 200000)
-    write(site, "assets/img/poster a.jpg", b"\xff\xd8" + os.urandom(3000))
-    write(site, "sitemap.xml", "<urlset/>")
+    publish(site, "index.html", "<a href=/v/a/>a</a>")
+    publish(site, "v/a/index.html", "video a")
+    publish(site, "v/b/index.html", "video b")
+    publish(site, "assets/app.0123abcd.css", "body{}")
+    publish(site, "assets/hls.0badc0de.js", "x" * 200000)
+    publish(site, "assets/img/poster-a.jpg", b"\xff\xd8" + os.urandom(3000))
+    publish(site, "sitemap.xml", "<urlset/>")
     write(site, "var/access.db", "SQLite format 3")
     write(site, "var/verifier.keys", "SECRET_KEY=x")
     write(site, "verifier.keys", "SECRET_KEY=x")
@@ -181,7 +227,8 @@ def tests(tmp, fake):
        "dry run lists an asset upload", out)
     ok(not any(e["method"] in ("PUT", "DELETE") for e in st["log"]),
        "dry run changes nothing in the zone")
-    ok(not os.path.exists(os.path.join(work, "var")), "dry run writes no manifest")
+    ok(not os.path.exists(os.path.join(work, "var", "deploy-zone1.json")),
+       "dry run writes no manifest")
 
     # --- first deploy ----------------------------------------------------
     fake.reset_log()
@@ -195,9 +242,12 @@ def tests(tmp, fake):
     bad = [p for p in paths if "var/" in p or ".keys" in p or "/." in p or
            p.endswith((".db", "~")) or "linked" in p or "linkdir" in p or "secret" in p]
     ok(not bad, "never uploads var/, keys, databases, dotfiles, backups or symlinks", bad)
-    ok("skipped var: var/ holds state and keys" in err and
-       "skipped .env: dotfile" in err and "symbolic link" in err,
-       "each exclusion is reported", err)
+    ignored = [l for l in err.splitlines() if l.startswith("deploy: ignored ")]
+    ok(sorted(ignored) == sorted("deploy: ignored %s: not in the build's manifest" % x
+                                 for x in ("var/", "verifier.keys", "catalog.db", ".env",
+                                           ".git/", "assets/.DS_Store", "index.html~",
+                                           "linked.txt", "linkdir")),
+       "each file or directory the manifest does not name is reported once as ignored", err)
     want = expected_tree(site)
     ok(all(e["checksum"] == want[e["path"].split("/", 2)[2]] for e in puts),
        "every PUT carries the uppercase SHA-256 Checksum of its body")
@@ -224,11 +274,11 @@ def tests(tmp, fake):
        "no PUT or DELETE when nothing changed")
 
     # --- changes: new page, changed page, deleted page, deleted dir --------
-    write(site, "v/c/index.html", "video c")
-    write(site, "index.html", "<a href=/v/c/>c</a>")
-    write(site, "assets/app.4567cdef.css", "body{color:red}")
-    os.remove(os.path.join(site, "assets/app.0123abcd.css"))
-    shutil.rmtree(os.path.join(site, "v/b"))
+    publish(site, "v/c/index.html", "video c")
+    publish(site, "index.html", "<a href=/v/c/>c</a>")
+    publish(site, "assets/app.4567cdef.css", "body{color:red}")
+    unpublish(site, "assets/app.0123abcd.css")
+    unpublish(site, "v/b")
     fake.reset_log()
     env2 = dict(env, BUNNY_PULLZONE_URL="https://cdn.example.com/")
     rc, out, err = run(env2, "--site", site)
@@ -248,9 +298,8 @@ def tests(tmp, fake):
        "a deleted directory purges the whole pull zone", out)
 
     # per-URL purges when only files changed
-    write(site, "v/c/index.html", "video c, edited")
-    write(site, "sitemap.xml", "<urlset><url/></urlset>")
-    write(site, "poster b.jpg", "p")
+    publish(site, "v/c/index.html", "video c, edited")
+    publish(site, "sitemap.xml", "<urlset><url/></urlset>")
     fake.reset_log()
     rc, out, err = run(env2, "--site", site)
     st = fake.state()
@@ -261,14 +310,19 @@ def tests(tmp, fake):
         "https://cdn.example.com/v/c/index.html"],
        "the changed files' URLs, and a page's directory URL; new files need none",
        st["purges"])
-    write(site, "index.html", "<a href=/v/c/>c!</a>")
+    publish(site, "index.html", "<a href=/v/c/>c!</a>")
     fake.reset_log()
     rc, out, err = run(env2, "--site", site)
     st = fake.state()
     ok(rc == 0 and st["purges"] == [{"zone": "7"}],
        "the home page (served at /) purges the whole pull zone", st["purges"])
+    # A file someone put in the zone by hand, with a space in its name (a
+    # build never makes one): the deploy deletes it and purges its URL.
+    urllib.request.urlopen(urllib.request.Request(
+        fake.base + "/zone1/poster%20b.jpg", data=b"p", method="PUT",
+        headers={"AccessKey": "zone-pass",
+                 "Checksum": hashlib.sha256(b"p").hexdigest().upper()}), timeout=10).read()
     fake.reset_log()
-    os.remove(os.path.join(site, "poster b.jpg"))
     rc, out, err = run(env2, "--site", site)
     st = fake.state()
     ok([p["url"] for p in st["purges"]] == ["https://cdn.example.com/poster%20b.jpg"],
@@ -296,14 +350,14 @@ def tests(tmp, fake):
     for name, _, rules, must_fail in cases:
         n += 1
         # Change something of every kind so every phase has work.
-        write(site, "assets/app.%04d.css" % n, "a%d" % n)
-        write(site, "assets/hls.0badc0de.js", "y" * (1000 + n))
-        write(site, "v/new%d/index.html" % n, "new %d" % n)
-        write(site, "index.html", "home %d" % n)
+        publish(site, "assets/app.%04d.css" % n, "a%d" % n)
+        publish(site, "assets/hls.0badc0de.js", "y" * (1000 + n))
+        publish(site, "v/new%d/index.html" % n, "new %d" % n)
+        publish(site, "index.html", "home %d" % n)
         if n > 1:
-            os.remove(os.path.join(site, "assets/app.%04d.css" % (n - 1)))
+            unpublish(site, "assets/app.%04d.css" % (n - 1))
         if n > 1:
-            shutil.rmtree(os.path.join(site, "v/new%d" % (n - 1)))
+            unpublish(site, "v/new%d" % (n - 1))
         fake.reset_log()
         fake.faults(rules)
         rc, out, err = run(env, *quick)
@@ -328,8 +382,9 @@ def tests(tmp, fake):
         converged(fake, site, "%s: the re-run converges to the exact local tree" % name)
 
     # --- progress on a terminal (script(1) gives the run a pty) ------------
-    write(site, "assets/tty.css", "tty")
-    write(site, "tty.html", "tty")
+    publish(site, "assets/tty.css", "tty")
+    publish(site, "tty.html", "tty")
+    save_build_manifest(site)
     cmd = " ".join("'%s'" % a for a in [GEN, "deploy", "--site", site, "--no-purge"])
     p = subprocess.run(["script", "-qec", cmd, "/dev/null"], env=env,
                        capture_output=True, text=True, timeout=60)
@@ -385,17 +440,47 @@ def tests(tmp, fake):
     ok(rc == 2, "--jobs beyond Bunny's limit is refused (2)")
     empty = os.path.join(tmp, "empty")
     os.makedirs(empty)
-    rc, out, err = run(env, "--site", empty)
-    ok(rc == 1 and "refusing to empty the zone" in err and fake.state()["files"],
-       "an empty site directory never empties the zone", err)
-    rc, out, err = run(env, "--site", os.path.join(tmp, "nope"))
+    nostate = os.path.join(tmp, "nostate")
+    rc, out, err = run(env, "--site", site, "--state", nostate, build=False)
+    ok(rc == 1 and "refusing to empty the zone" in err and "onlygen build" in err and
+       fake.state()["files"], "without the build's manifest nothing is deployed", err)
+    before = fake.state()["files"]
+    fake.reset_log()
+    rc, out, err = run(env, "--site", empty, build=False)
+    st = fake.state()
+    ok(rc == 1 and "index.html: the build published it, but it is missing" in err and
+       "nothing was uploaded" in err and st["files"] == before and
+       not any(e["method"] in ("PUT", "DELETE") for e in st["log"]),
+       "a published file missing from the site stops the deploy before any change", err)
+    write(site, "sitemap.xml", "<urlset>changed after the build</urlset>")
+    fake.reset_log()
+    rc, out, err = run(env, "--site", site, build=False)
+    st = fake.state()
+    ok(rc == 1 and "sitemap.xml: its bytes are not what the build published" in err and
+       not any(e["method"] in ("PUT", "DELETE") for e in st["log"]),
+       "a published file changed after the build stops the deploy before any change", err)
+    publish(site, "sitemap.xml", "<urlset>rebuilt</urlset>")
+    # Secrets dropped into a built site are never uploaded.
+    for rel in ("keys.txt", "tokens.db.bak", ".env", "x/secret.txt"):
+        write(site, rel, "SECRET")
+    fake.reset_log()
+    rc, out, err = run(env, "--site", site)
+    st = fake.state()
+    puts = [e["path"] for e in st["log"] if e["method"] == "PUT"]
+    ok(rc == 0 and puts == ["/zone1/sitemap.xml"] and
+       not any("SECRET" in str(v) or k in ("keys.txt", "tokens.db.bak", ".env",
+               "x/secret.txt") for k, v in st["files"].items()),
+       "keys.txt, tokens.db.bak, .env and x/secret.txt in a built site stay local", puts)
+    ok(all(("deploy: ignored %s: not in the build's manifest" % x) in err
+           for x in ("keys.txt", "tokens.db.bak", ".env", "x/")), "and are reported as ignored", err)
+    rc, out, err = run(env, "--site", os.path.join(tmp, "nope"), build=False)
     ok(rc == 1 and "onlygen build" in err, "a missing site directory says to build first", err)
-    write(site, "index.html", "purge fails")
+    publish(site, "index.html", "purge fails")
     rc, out, err = run(dict(env, BUNNY_ACCOUNT_KEY="bad"), "--site", site)
     ok(rc == 1 and "BUNNY_ACCOUNT_KEY" in err, "a refused purge key exits 1 and says which key", err)
     rc, out, err = run({k: v for k, v in env.items() if k != "BUNNY_ACCOUNT_KEY"},
                        "--site", site)
-    write(site, "index.html", "purge skipped")
+    publish(site, "index.html", "purge skipped")
     rc, out, err = run({k: v for k, v in env.items() if k != "BUNNY_ACCOUNT_KEY"},
                        "--site", site)
     ok(rc == 0 and "purge: skipped" in out, "without an account key the purge is skipped, said so", out)

@@ -4,8 +4,14 @@ conf/api.lua + bin/verifier.so (127.0.0.1, free port).  Every
 stream_webhook_signature vector from $SHARED is sent with its headers; a
 valid call records var/rebuild-request (which video, which status) and
 answers at once; anything unsigned, tampered or malformed is refused and
-records nothing.  Under `make check` the module runs with ASan/UBSan.
+records nothing.  A signed body for another library than BUNNY_LIBRARY_ID
+is refused (403), no BUNNY_LIBRARY_ID refuses every webhook (503), and the
+same signed body again is acknowledged as a duplicate that triggers nothing
+(a call that failed stays retryable).  Under `make check` the module runs
+with ASan/UBSan.
 """
+import hashlib
+import hmac
 import json
 import os
 import shutil
@@ -48,18 +54,21 @@ def main():
     base, site, var = new_tree()
     write_keys(os.path.join(var, "verifier.keys"),
                [f"SECRET_KEY={SECRET}", f"BUNNY_TOKEN_KEY={BUNNY}",
-                f"BUNNY_WEBHOOK_KEY={key}", "COOKIE_SECURE=0"])
+                f"BUNNY_WEBHOOK_KEY={key}", "BUNNY_LIBRARY_ID=133", "COOKIE_SECURE=0"])
     srv = Server(site, var)
-    srv2 = None
+    srv2 = srv3 = None
     try:
         srv.start()
         run(srv, var, vectors)
+        library_and_replays(srv, var, key, vectors)
         srv2 = no_key(base, site)
+        srv3 = no_library(base, site, key)
     finally:
         srv.stop()
-        if srv2:
-            srv2.stop()
-    for s in (srv, srv2):
+        for s in (srv2, srv3):
+            if s:
+                s.stop()
+    for s in (srv, srv2, srv3):
         if s:
             rep = s.sanitizer_reports()
             check(rep == "", f"no sanitizer report from the server on port {s.port}", rep)
@@ -131,12 +140,82 @@ def run(srv, var, vectors):
           "metrics count accepted and refused webhooks",
           [l for l in text.splitlines() if "webhook" in l])
     mode = stat.S_IMODE(os.stat(os.path.join(var, "rebuild-request")).st_mode)
-    check(mode == 0o644, f"record is readable by the watcher (mode {oct(mode)})")
+    check(mode == 0o640, f"record is readable by the watcher's group, not others (mode {oct(mode)})")
     left = [f for f in os.listdir(var) if f.startswith("rebuild-request.")]
     check(left == [], "no temporary files left beside the record", left)
     # The static site is untouched by the hook route.
     st, h, out = srv.request("GET", "/index.html")
     check(st == 200, "the site is still served")
+
+
+def signed(key, obj):
+    body = json.dumps(obj, separators=(",", ":")).encode()
+    return body, headers(hmac.new(key.encode(), body, hashlib.sha256).hexdigest())
+
+
+def library_and_replays(srv, var, key, vectors):
+    rec = os.path.join(var, "rebuild-request")
+    guid = "0b7c1d2e-3f40-4a5b-8c6d-7e8f9a0b1c2d"
+
+    # A captured call replayed: vector 0 was accepted above.
+    good = vectors[0]
+    body = bytes.fromhex(good["inputs"]["raw_body_hex"])
+    os.remove(rec)
+    st, h, out = srv.request("POST", PATH, body, headers(good["expected"]["X-BunnyStream-Signature"]))
+    check(st == 200 and b'"duplicate":true' in out and b'"rebuild":false' in out,
+          f"the same signed body again → 200, duplicate, no rebuild ({st})", out)
+    check(not os.path.exists(rec), "the replay records nothing")
+
+    # Another library, signed with the same key: refused, nothing recorded.
+    b, hd = signed(key, {"VideoLibraryId": 134, "VideoGuid": guid, "Status": 3})
+    st, h, out = srv.request("POST", PATH, b, hd)
+    check(st == 403 and b'"wrong_library"' in out and b"BUNNY_LIBRARY_ID" in out,
+          f"a signed webhook for another library → 403 wrong_library ({st})", out)
+    check(not os.path.exists(rec), "another library's webhook records nothing")
+
+    # A call that fails to record (the record's place is a directory) stays
+    # retryable: its retry is not taken for a replay.
+    b, hd = signed(key, {"VideoLibraryId": 133, "VideoGuid": guid, "Status": 3})
+    os.mkdir(rec)
+    st, h, out = srv.request("POST", PATH, b, hd)
+    check(st == 503, f"a record that cannot be written → 503, Bunny retries ({st})", out)
+    os.rmdir(rec)
+    st, h, out = srv.request("POST", PATH, b, hd)
+    check(st == 200 and b'"rebuild":true' in out and b"duplicate" not in out,
+          f"its retry is handled, not a duplicate ({st})", out)
+    try:
+        got = json.load(open(rec))
+    except (OSError, ValueError):
+        got = {}
+    check(got.get("VideoGuid") == guid, "and recorded", got)
+    os.remove(rec)
+    st, h, out = srv.request("POST", PATH, b, hd)
+    check(st == 200 and b'"duplicate":true' in out and not os.path.exists(rec),
+          f"then a copy of it is a duplicate: nothing recorded ({st})", out)
+    # A status on the way is remembered too.
+    b, hd = signed(key, {"VideoLibraryId": 133, "VideoGuid": guid, "Status": 1})
+    st1, _, out1 = srv.request("POST", PATH, b, hd)
+    st2, _, out2 = srv.request("POST", PATH, b, hd)
+    check(st1 == 200 and b"duplicate" not in out1 and st2 == 200 and
+          b'"duplicate":true' in out2, "a step on the way, then its copy: a duplicate",
+          (out1, out2))
+
+
+def no_library(base, site, key):
+    var3 = os.path.join(base, "var3")
+    os.makedirs(var3)
+    write_keys(os.path.join(var3, "verifier.keys"),
+               [f"SECRET_KEY={SECRET}", f"BUNNY_TOKEN_KEY={BUNNY}",
+                f"BUNNY_WEBHOOK_KEY={key}", "COOKIE_SECURE=0"])
+    srv3 = Server(site, var3)
+    srv3.start()
+    b, hd = signed(key, {"VideoLibraryId": 133, "VideoGuid":
+                         "0b7c1d2e-3f40-4a5b-8c6d-7e8f9a0b1c2d", "Status": 3})
+    st, h, out = srv3.request("POST", PATH, b, hd)
+    check(st == 503 and b"BUNNY_LIBRARY_ID" in out,
+          f"without BUNNY_LIBRARY_ID every webhook is refused (503, says which) ({st})", out)
+    check(record(var3) is None, "and nothing is recorded")
+    return srv3
 
 
 def no_key(base, site):

@@ -1,5 +1,5 @@
 /*
- * test_deploy_plan.c — the pure core of `onlygen deploy`: exclusions,
+ * test_deploy_plan.c — the pure core of `onlygen deploy`: the allowlist walk,
  * document/asset split, listing parse (good and hostile rows), manifest
  * round trip, the plan's decisions and order, and the purge token bucket.
  */
@@ -11,35 +11,33 @@
 
 #include "check.h"
 #include "deploy.h"
+#include "hash64.h"
+#include "site_write.h"
 
 #define SHA_A "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 #define SHA_B "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB"
 
+/* The streamed hash is the one-shot hash, however the bytes are cut. */
 static void
-exclusions(void)
+stream_hash(void)
 {
-	static const struct { const char *name; int dir, top, excluded; } t[] = {
-		{ "index.html", 0, 1, 0 }, { ".env", 0, 1, 1 }, { ".git", 1, 1, 1 },
-		{ ".well-known", 1, 1, 1 }, { "var", 1, 1, 1 }, { "var", 1, 0, 0 },
-		{ "verifier.keys", 0, 1, 1 }, { "catalog.db", 0, 0, 1 },
-		{ "access.DB", 0, 0, 1 }, { "tls.pem", 0, 0, 1 }, { "x.key", 0, 0, 1 },
-		{ "index.html~", 0, 0, 1 }, { ".index.html.swp", 0, 0, 1 },
-		{ " lead.html", 0, 0, 1 }, { "trail.html ", 0, 0, 1 },
-		{ "a\\b", 0, 0, 1 }, { "a\nb", 0, 0, 1 }, { "..", 1, 0, 1 },
-		{ "app.3f2a.js", 0, 0, 0 }, { "keys.html", 0, 0, 0 },
-		{ "poster a.jpg", 0, 0, 0 },
-		/* what else lives in var/, should it be passed as --site */
-		{ "demo-codes", 0, 1, 1 }, { "rebuild.log", 0, 0, 1 },
-		{ "error.log", 0, 0, 1 }, { "rebuild-request", 0, 0, 1 },
-		{ "rebuild-request.done", 0, 0, 1 }, { "catalog.html", 0, 0, 0 },
-	};
-	size_t i;
+	unsigned char data[100];
+	struct h64_stream st;
+	size_t n, cut, i;
+	int same = 1;
 
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		CHECK((deploy_excluded(t[i].name, t[i].dir, t[i].top) != NULL) ==
-		    t[i].excluded, "%s #%zu (%s) is %s", t[i].dir ? "directory" :
-		    "file", i, strchr(t[i].name, '\n') ? "with a newline" :
-		    t[i].name, t[i].excluded ? "excluded" : "published");
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = (unsigned char)(i * 37 + 11);
+	for (n = 0; n <= sizeof(data); n += 7)
+		for (cut = 0; cut <= n; cut += 3) {
+			h64_begin(&st, 0, n);
+			h64_update(&st, data, cut);
+			for (i = cut; i < n; i++)	/* then byte by byte */
+				h64_update(&st, data + i, 1);
+			if (h64_end(&st) != h64(0, data, n))
+				same = 0;
+		}
+	CHECK(same, "h64 streamed in any pieces equals h64 of the whole");
 }
 
 static void
@@ -250,44 +248,130 @@ plan(void)
 }
 
 static void
+put_file(const char *dir, const char *rel, const char *text)
+{
+	char p[512], cmd[700];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, rel);
+	snprintf(cmd, sizeof(cmd), "mkdir -p \"$(dirname '%s')\"", p);
+	CHECK(system(cmd) == 0, "mkdir for %s", rel);
+	if ((f = fopen(p, "w")) != NULL) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+struct warns {
+	char	text[4096];
+	size_t	n;
+};
+
+static void
+collect_warn(void *arg, const char *msg)
+{
+	struct warns *w = arg;
+	size_t len = strlen(w->text);
+
+	snprintf(w->text + len, sizeof(w->text) - len, "%s\n", msg);
+	w->n++;
+}
+
+/* How often needle occurs in hay. */
+static int
+count_of(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (; (hay = strstr(hay, needle)) != NULL; hay++)
+		n++;
+	return n;
+}
+
+static void
 walk(void)
 {
 	char dir[] = "/tmp/test_deploy_walk.XXXXXX", p[512], err[512];
 	struct dlist l = { 0 };
-	FILE *f;
+	struct manifest mf = { 0 };
+	struct warns w = { .n = 0 };
 	size_t i;
-	static const char *const files[] = {
-		"index.html", "assets/a.css", ".env", "var/access.db",
-		"sub/var/ok.html", "x.keys",
+	/* What the build published ... */
+	static const char *const built[] = {
+		"index.html", "assets/a.css", "sub/var/ok.html", "x-y/z.html",
+	};
+	/* ... and what else lies around: never uploaded. */
+	static const char *const other[] = {
+		"keys.txt", "tokens.db.bak", ".env", "x/secret.txt", "var/access.db",
+		"assets/extra.js", ".onlygen-staging/0", "sub/var/old.html",
+		"x.keys", "x-y/zz.html",
 	};
 
 	if (mkdtemp(dir) == NULL)
 		return;
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		snprintf(p, sizeof(p), "%s/%s", dir, files[i]);
-		if (strchr(files[i], '/')) {
-			char cmd[600];
-
-			snprintf(cmd, sizeof(cmd), "mkdir -p \"$(dirname '%s')\"", p);
-			CHECK(system(cmd) == 0, "mkdir for %s", files[i]);
-		}
-		if ((f = fopen(p, "w")) != NULL) {
-			fputs("abc", f);
-			fclose(f);
-		}
+	for (i = 0; i < sizeof(built) / sizeof(built[0]); i++) {
+		put_file(dir, built[i], "abc");
+		CHECK(manifest_put(&mf, built[i], 1, h64(0, "abc", 3)) == 0,
+		    "manifest entry %s", built[i]);
 	}
+	for (i = 0; i < sizeof(other) / sizeof(other[0]); i++)
+		put_file(dir, other[i], "secret");
 	snprintf(p, sizeof(p), "%s/link.html", dir);
 	CHECK(symlink("/etc/passwd", p) == 0, "symlink created");
-	CHECK(deploy_walk(dir, &l, NULL, NULL, err, sizeof(err)) == 0, "walk (%s)", err);
-	CHECK(l.n == 3 && strcmp(l.v[0].path, "assets/a.css") == 0 &&
+
+	CHECK(deploy_walk(dir, &mf, &l, collect_warn, &w, err, sizeof(err)) == 0,
+	    "walk (%s)", err);
+	CHECK(l.n == 4 && strcmp(l.v[0].path, "assets/a.css") == 0 &&
 	    strcmp(l.v[1].path, "index.html") == 0 &&
-	    strcmp(l.v[2].path, "sub/var/ok.html") == 0,
-	    "walk keeps pages and assets, drops dotfiles, top-level var/, keys, symlinks");
-	CHECK(l.n == 3 && strcmp(l.v[1].sha256,
+	    strcmp(l.v[2].path, "sub/var/ok.html") == 0 &&
+	    strcmp(l.v[3].path, "x-y/z.html") == 0,
+	    "walk keeps exactly the manifest's files");
+	CHECK(l.n == 4 && strcmp(l.v[1].sha256,
 	    "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD") == 0 &&
 	    l.v[1].size == 3, "walk computes the uppercase SHA-256 and size");
+	CHECK(count_of(w.text, "ignored keys.txt:") == 1 &&
+	    count_of(w.text, "ignored tokens.db.bak:") == 1 &&
+	    count_of(w.text, "ignored .env:") == 1 &&
+	    count_of(w.text, "ignored x/:") == 1 &&
+	    count_of(w.text, "ignored var/:") == 1 &&
+	    count_of(w.text, "ignored assets/extra.js:") == 1 &&
+	    count_of(w.text, "ignored .onlygen-staging/:") == 1 &&
+	    count_of(w.text, "ignored sub/var/old.html:") == 1 &&
+	    count_of(w.text, "ignored x.keys:") == 1 &&
+	    count_of(w.text, "ignored x-y/zz.html:") == 1 &&
+	    count_of(w.text, "ignored link.html:") == 1 && w.n == 11,
+	    "each file or directory outside the manifest is reported once as ignored");
+	CHECK(strstr(w.text, "secret.txt") == NULL,
+	    "a directory the manifest has nothing under is not entered");
 	dlist_free(&l);
-	CHECK(deploy_walk("/nonexistent-site", &l, NULL, NULL, err, sizeof(err)) == -1 &&
+
+	/* A manifest entry whose bytes changed: nothing is returned. */
+	put_file(dir, "sub/var/ok.html", "abd");
+	w.text[0] = '\0';
+	w.n = 0;
+	CHECK(deploy_walk(dir, &mf, &l, collect_warn, &w, err, sizeof(err)) == -1 &&
+	    strstr(err, "nothing was uploaded") != NULL &&
+	    strstr(w.text, "sub/var/ok.html: its bytes are not what the build "
+	    "published") != NULL, "changed bytes stop the deploy (%s)", err);
+	dlist_free(&l);
+	put_file(dir, "sub/var/ok.html", "abc");
+	/* A missing one, and one replaced by a symbolic link. */
+	snprintf(p, sizeof(p), "%s/assets/a.css", dir);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/index.html", dir);
+	unlink(p);
+	CHECK(symlink("/etc/passwd", p) == 0, "index.html replaced by a link");
+	w.text[0] = '\0';
+	w.n = 0;
+	CHECK(deploy_walk(dir, &mf, &l, collect_warn, &w, err, sizeof(err)) == -1 &&
+	    strstr(err, "2 files") != NULL &&
+	    strstr(w.text, "assets/a.css: the build published it, but it is "
+	    "missing") != NULL && strstr(w.text, "index.html: the build published "
+	    "a file here, found a symbolic link") != NULL,
+	    "a missing file or a link in a published file's place stops it (%s)", err);
+	dlist_free(&l);
+	manifest_free(&mf);
+	CHECK(deploy_walk("/nonexistent-site", &mf, &l, NULL, NULL, err, sizeof(err)) == -1 &&
 	    strstr(err, "onlygen build") != NULL, "a missing site says to build first");
 	{
 		char cmd[600];
@@ -360,7 +444,7 @@ bucket(void)
 int
 main(void)
 {
-	exclusions();
+	stream_hash();
 	documents();
 	listing();
 	manifest();

@@ -254,6 +254,7 @@ test_keys(void)
 	CHECK(k.secret_len == 20 && memcmp(k.secret, "0123456789abcdef0123", 20) == 0,
 	    "CR dropped, value kept");
 	CHECK(strcmp(k.prefix, "AB12") == 0 && k.cookie_secure == 0 && k.demo == 0, "flags");
+	CHECK(k.library_id == -1, "no BUNNY_LIBRARY_ID: -1 (webhooks refused)");
 	CHECK(keys_check_serve(&k, err, sizeof(err)) == 0, "strong keys serve");
 	f = fopen(path, "w");
 	fprintf(f, "SECRET_KEY=" DEMO_SECRET_KEY "\nBUNNY_TOKEN_KEY=" DEMO_BUNNY_TOKEN_KEY "\n");
@@ -275,6 +276,25 @@ test_keys(void)
 	fclose(f);
 	CHECK(keys_load(path, &k, err, sizeof(err)) == -1 && strstr(err, ":1:"),
 	    "bad prefix refused with file:line");
+	{
+		static const char *const bad[] = { "", "-1", "12a", " 133", "0x85",
+		    "1234567890123456789" };
+		size_t i;
+
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			f = fopen(path, "w");
+			fprintf(f, "SECRET_KEY=abcdefabcdefabcdef\nBUNNY_LIBRARY_ID=%s\n", bad[i]);
+			fclose(f);
+			CHECK(keys_load(path, &k, err, sizeof(err)) == -1 &&
+			    strstr(err, ":2: BUNNY_LIBRARY_ID") != NULL,
+			    "BUNNY_LIBRARY_ID='%s' refused with file:line", bad[i]);
+		}
+		f = fopen(path, "w");
+		fprintf(f, "BUNNY_LIBRARY_ID=133\n");
+		fclose(f);
+		CHECK(keys_load(path, &k, err, sizeof(err)) == 0 && k.library_id == 133,
+		    "BUNNY_LIBRARY_ID=133 read");
+	}
 	f = fopen(path, "w");
 	fprintf(f, "SECRET_KEY=abcdefabcdefabcdef\n");
 	fclose(f);

@@ -233,13 +233,66 @@ record(void)
 	CHECK_STR(got, "{\"VideoLibraryId\":133,\"VideoGuid\":"
 	    "\"657bb740-a71b-4529-a012-528021c31a92\",\"Status\":4,"
 	    "\"ReceivedAt\":1700000001}\n", "record holds the latest event as one JSON line");
-	CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0644,
-	    "record is readable by the watcher (0644)");
+	CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0640,
+	    "record is readable by the watcher's group, not by others (0640)");
+	chmod(path, 0604);
+	CHECK(webhook_record(path, &ev, 1700000002, err, sizeof(err)) == 0 &&
+	    stat(path, &st) == 0 && (st.st_mode & 0777) == 0604,
+	    "a replaced record keeps the mode it had (0604)");
 	unlink(path);
 	CHECK(rmdir(dir) == 0, "no temporary file left beside the record");
 	snprintf(path, sizeof(path), "%s/missing/rebuild-request", dir);
 	CHECK(webhook_record(path, &ev, 1, err, sizeof(err)) == -1 &&
 	    strstr(err, "cannot create") != NULL, "unwritable directory: %s", err);
+}
+
+static void
+replays(void)
+{
+	static struct webhook_replay r;	/* zeroed, as in struct verifier */
+	const char *a = "{\"VideoLibraryId\":133,\"VideoGuid\":"
+	    "\"657bb740-a71b-4529-a012-528021c31a92\",\"Status\":3}";
+	const char *b = "{\"VideoLibraryId\":133,\"VideoGuid\":"
+	    "\"657bb740-a71b-4529-a012-528021c31a92\",\"Status\":4}";
+	unsigned char da[32], da2[32], db[32], dx[32];
+	double t = 5000;
+	int i, all = 1;
+
+	webhook_digest(a, strlen(a), da);
+	webhook_digest(a, strlen(a), da2);
+	webhook_digest(b, strlen(b), db);
+	CHECK(memcmp(da, da2, 32) == 0 && memcmp(da, db, 32) != 0,
+	    "the digest is the body's: the same body, the same digest; another, another");
+	CHECK(!webhook_seen(&r, da, t), "a body never accepted is not a duplicate");
+	webhook_remember(&r, da, t);
+	CHECK(webhook_seen(&r, da, t), "the same body at once is a duplicate");
+	CHECK(webhook_seen(&r, da, t + WEBHOOK_REPLAY_WINDOW - 1),
+	    "and still %d s later", WEBHOOK_REPLAY_WINDOW - 1);
+	CHECK(!webhook_seen(&r, da, t + WEBHOOK_REPLAY_WINDOW),
+	    "not once the window (%d s) is over", WEBHOOK_REPLAY_WINDOW);
+	CHECK(!webhook_seen(&r, db, t), "another status of the same video is not");
+	CHECK(!webhook_seen(&r, da, t - 1), "a clock before the acceptance matches nothing");
+	/* The ring is bounded: WEBHOOK_SEEN_SLOTS other bodies push it out. */
+	for (i = 0; i < WEBHOOK_SEEN_SLOTS - 1; i++) {
+		memset(dx, 0, sizeof(dx));
+		memcpy(dx, &i, sizeof(i));
+		dx[31] = 0xa5;
+		webhook_remember(&r, dx, t + 1);
+	}
+	CHECK(webhook_seen(&r, da, t + 2), "%d other bodies later it is still known",
+	    WEBHOOK_SEEN_SLOTS - 1);
+	webhook_remember(&r, db, t + 2);
+	CHECK(!webhook_seen(&r, da, t + 3) && webhook_seen(&r, db, t + 3),
+	    "one more, and the oldest is forgotten (fixed memory: %zu bytes)",
+	    sizeof(r));
+	for (i = 0; i < WEBHOOK_SEEN_SLOTS - 1; i++) {
+		memset(dx, 0, sizeof(dx));
+		memcpy(dx, &i, sizeof(i));
+		dx[31] = 0xa5;
+		if (!webhook_seen(&r, dx, t + 3))
+			all = 0;
+	}
+	CHECK(all, "every body of the ring is still found");
 }
 
 int
@@ -250,5 +303,6 @@ main(void)
 	bodies();
 	statuses();
 	record();
+	replays();
 	return check_report();
 }
