@@ -63,8 +63,8 @@ struct ratelimit {
 #define RL_DEF_BURST		5.0
 #define RL_DEF_NET_PER_MIN	20.0
 #define RL_DEF_NET_BURST	20.0
-#define RL_DEF_FAIL_PER_MIN	30.0
-#define RL_DEF_FAIL_BURST	30.0
+#define RL_DEF_FAIL_PER_MIN	10.0
+#define RL_DEF_FAIL_BURST	20.0
 
 /*
  * Allocates the tables: cells rounded up to a power of two (16 .. 2^24).
