@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import sqlite3
 import sys
@@ -46,8 +47,9 @@ def main():
 def mint_list_revoke(a, db):
     p = onlytoken("mint", "--level", "vip", "--count", "3", "--note", "batch, \"one\"", *a)
     codes = p.stdout.split()
-    check(len(codes) == 3 and all(len(c) == 14 and c.startswith("OM43-") for c in codes),
-          "mint --count 3 prints 3 OM43-XXXX-XXXX codes", p.stdout)
+    check(len(codes) == 3 and len(set(codes)) == 3 and
+          all(re.fullmatch(r"OM43-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}", c) for c in codes),
+          "mint --count 3 prints 3 OM43-XXXX-XXXX-XXXX codes (48 bits)", p.stdout)
     p = onlytoken("mint", "--level", "ppv", "--video", G1, "--days", "2", "--json", *a)
     j = json.loads(p.stdout)
     check(len(j) == 1 and j[0]["video"] == G1 and j[0]["level"] == "ppv" and
