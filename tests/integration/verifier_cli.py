@@ -16,8 +16,8 @@ import sqlite3
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from verifier_lib import (check, code_hash, legacy_token, make_access_db, new_tree,  # noqa: E402
-                          now, onlytoken, write_keys)
+from verifier_lib import (check, code_hash, cookie_make, legacy_token,  # noqa: E402
+                          make_access_db, new_tree, now, onlytoken, write_keys)
 import verifier_lib  # noqa: E402
 
 SECRET = "cli-secret-0123456789abcdef"
@@ -117,6 +117,20 @@ def check_cmd(a, adb):
     p = onlytoken("check", legacy_token("wrong-secret-0123456789", ppv, now() + 60), *a,
                   check_rc=False)
     check(p.returncode == 1 and "signature" in p.stdout, "token with a wrong MAC: deny", p.stdout)
+    # A device cookie (format 2) made in Python: codes[1] is revoked, ppv is for G1.
+    t = now()
+    cookie = cookie_make(SECRET, [(code_hash(SECRET, ppv), t + 3600),
+                                  (code_hash(SECRET, codes[1]), t + 3600)], t)
+    p = onlytoken("check", cookie, "--video", G1, "--access-db", adb, *a, check_rc=False)
+    check(p.returncode == 0 and "2 entries" in p.stdout and "revoked" in p.stdout and
+          "decision: allow" in p.stdout and ppv not in p.stdout,
+          "check device cookie: each entry, allow for the ppv video, no code printed", p.stdout)
+    p = onlytoken("check", cookie, "--video", G2, "--access-db", adb, *a, check_rc=False)
+    check(p.returncode == 1 and "not_entitled" in p.stdout,
+          "device cookie on the vip video (its vip code revoked): deny", p.stdout)
+    p = onlytoken("check", cookie[:-2], *a, check_rc=False)
+    check(p.returncode == 1 and "unauthorized" in p.stdout, "truncated device cookie: deny",
+          p.stdout)
 
 
 def import_legacy(base, a):
