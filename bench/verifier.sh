@@ -71,12 +71,13 @@ run_verifier() {
 		"$(openssl rand -hex 32)" "$(openssl rand -hex 32)" >"$d/var/verifier.keys"
 	umask 022
 	sqlite3 "$d/var/access.db" <<-EOF
-		PRAGMA user_version = 1;
+		PRAGMA user_version = 2;
 		CREATE TABLE videos (guid TEXT PRIMARY KEY NOT NULL,
 		  access TEXT NOT NULL CHECK (access IN ('public', 'vip', 'ppv')),
-		  cdn_host TEXT NOT NULL, length INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
-		INSERT INTO videos VALUES ('$VIP_GUID', 'vip', 'vz-bench-000.b-cdn.net', 600),
-		  ('$PUBLIC_GUID', 'public', 'vz-bench-000.b-cdn.net', 600);
+		  cdn_host TEXT NOT NULL, length INTEGER NOT NULL DEFAULT 0,
+		  title TEXT NOT NULL DEFAULT '') WITHOUT ROWID;
+		INSERT INTO videos VALUES ('$VIP_GUID', 'vip', 'vz-bench-000.b-cdn.net', 600, 'VIP'),
+		  ('$PUBLIC_GUID', 'public', 'vz-bench-000.b-cdn.net', 600, 'Public');
 	EOF
 	code=$("$BINDIR/onlytoken" mint --db "$d/var/tokens.db" --keys "$d/var/verifier.keys" \
 		--level vip --days 30 --note bench | head -n 1) || { log "onlytoken mint failed"; return 1; }

@@ -1,7 +1,7 @@
 /*
  * access_db.c — var/access.db, the table the verifier trusts
  * (docs/architecture.md): every published video's guid, access level, CDN
- * host and length.  Written to a temporary file and renamed into place, so
+ * host, length and title.  Written to a temporary file and renamed into place, so
  * the verifier sees the old or the new table, never a partial one.
  */
 #include <errno.h>
@@ -17,20 +17,22 @@
 #include "store_file.h"
 
 static const char schema_sql[] =
-	"PRAGMA user_version = 1;"
+	"PRAGMA user_version = 2;"
 	"CREATE TABLE videos ("
 	"  guid     TEXT PRIMARY KEY NOT NULL,"
 	"  access   TEXT NOT NULL CHECK (access IN ('public', 'vip', 'ppv')),"
 	"  cdn_host TEXT NOT NULL,"
-	"  length   INTEGER NOT NULL DEFAULT 0"
+	"  length   INTEGER NOT NULL DEFAULT 0,"
+	"  title    TEXT NOT NULL DEFAULT ''"
 	") WITHOUT ROWID;";
 static const char insert_sql[] =
-	"INSERT INTO videos (guid, access, cdn_host, length) VALUES (?1, ?2, ?3, ?4)";
+	"INSERT INTO videos (guid, access, cdn_host, length, title) "
+	"VALUES (?1, ?2, ?3, ?4, ?5)";
 
 uint64_t
 access_rows_sum(const struct model *m)
 {
-	uint64_t h = h64_int(0x6163636573730001ULL, (int64_t)m->nvideos);
+	uint64_t h = h64_int(0x6163636573730002ULL, (int64_t)m->nvideos);
 	size_t i;
 
 	for (i = 0; i < m->nvideos; i++) {
@@ -38,6 +40,7 @@ access_rows_sum(const struct model *m)
 		h = h64_int(h, m->videos[i].access);
 		h = h64_str(h, m->videos[i].cdn_host);
 		h = h64_int(h, m->videos[i].length);
+		h = h64_str(h, m->videos[i].title ? m->videos[i].title : "");
 	}
 	return h;
 }
@@ -88,6 +91,7 @@ access_db_write(const struct model *m, const char *path, char *err, size_t errle
 		sqlite3_bind_text(st, 2, access_level_name(v->access), -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 3, v->cdn_host, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 4, v->length);
+		sqlite3_bind_text(st, 5, v->title ? v->title : "", -1, SQLITE_STATIC);
 		if ((rc = sqlite3_step(st)) != SQLITE_DONE)
 			goto sqlerr;
 		sqlite3_reset(st);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "access_table.h"
+#include "json_out.h"
 #include "rodb.h"
 #include "sout.h"
 #include "token_store.h"
@@ -12,7 +13,8 @@
 int
 access_lookup(sqlite3_stmt *st, const char *guid, struct access_row *row)
 {
-	const unsigned char *a, *h;
+	const unsigned char *a, *h, *t;
+	size_t tn;
 	int rc, ret = 0;
 
 	if (sqlite3_bind_text(st, 1, guid, -1, SQLITE_STATIC) != SQLITE_OK)
@@ -29,6 +31,12 @@ access_lookup(sqlite3_stmt *st, const char *guid, struct access_row *row)
 			row->length = sqlite3_column_int64(st, 2);
 			if (row->length < 0)
 				row->length = 0;
+			t = sqlite3_column_text(st, 3);
+			tn = t != NULL ? (size_t)sqlite3_column_bytes(st, 3) : 0;
+			tn = utf8_cut((const char *)t, tn, ACCESS_TITLE_MAX);
+			if (tn > 0)
+				memcpy(row->title, t, tn);
+			row->title[tn] = '\0';
 			ret = 1;
 		}
 	} else if (rc != SQLITE_DONE)

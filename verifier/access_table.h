@@ -1,7 +1,8 @@
 /*
  * access_table.h — the read side of var/access.db (written by `onlygen
  * build`, schema in docs/architecture.md): which videos exist, their access
- * level, CDN host and length.  The browser's word is never taken: /api/play
+ * level, CDN host, length and title (the title only for the verifier's
+ * answers, e.g. which video a pay-per-view code unlocks).  The browser's word is never taken: /api/play
  * looks every GUID up here.
  */
 #ifndef ONLY_ACCESS_TABLE_H
@@ -14,15 +15,18 @@
 
 #include "token_store.h"	/* GUID_LEN */
 
-#define ACCESS_VERSION	1
+#define ACCESS_VERSION	2
 #define ACCESS_LOOKUP_SQL \
-	"SELECT access, cdn_host, length FROM videos WHERE guid = ?1"
+	"SELECT access, cdn_host, length, title FROM videos WHERE guid = ?1"
 #define CDN_HOST_MAX	260
+#define ACCESS_TITLE_MAX	200	/* bytes kept; longer titles are cut on a
+					 * UTF-8 character boundary */
 
 struct access_row {
 	char	access[8];			/* public | vip | ppv */
 	char	cdn_host[CDN_HOST_MAX + 1];	/* host[:port] */
 	int64_t	length;				/* seconds, >= 0 */
+	char	title[ACCESS_TITLE_MAX + 1];	/* raw catalog text; escape it */
 };
 
 /*
@@ -40,7 +44,7 @@ int	access_lookup(sqlite3_stmt *st, const char *guid, struct access_row *row);
  * reopen; access_cached() does that by comparing the rodb's generation.
  * Unknown GUIDs are not cached (each still costs an SQLite lookup).
  */
-#define ACCESS_CACHE_SLOTS	128	/* power of two; ~300 bytes each */
+#define ACCESS_CACHE_SLOTS	128	/* power of two; ~520 bytes each */
 
 struct access_cache {
 	unsigned long	generation;	/* of the rodb the entries came from */

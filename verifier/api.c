@@ -12,9 +12,9 @@
 #include "bunny_sign.h"
 #include "code.h"
 #include "httpin.h"
-#include "legacy_token.h"
 #include "sout.h"
 #include "token_store.h"
+#include "unlocks.h"
 #include "webhook.h"
 
 #define JSON "application/json"
@@ -57,6 +57,7 @@ load_keys(struct verifier *v, time_t now)
 		return;
 	}
 	hmac_key_init(&v->secret, v->keys.secret, v->keys.secret_len);
+	ents_key(&v->secret, &v->ents);
 	hmac_key_init(&v->bunny, v->keys.bunny, v->keys.bunny_len);
 	v->webhook_ok = v->keys.webhook_len > 0;
 	if (v->webhook_ok)
@@ -136,6 +137,7 @@ verifier_close(struct verifier *v)
 	rodb_close(&v->access);
 	rl_free(&v->rl);
 	hmac_key_wipe(&v->secret);
+	hmac_key_wipe(&v->ents);
 	hmac_key_wipe(&v->bunny);
 	hmac_key_wipe(&v->webhook);
 	keys_wipe(&v->keys);
@@ -190,42 +192,6 @@ method_not_allowed(struct api_resp *o, const char *allow)
 	error(o, 405, "method_not_allowed", "This method is not allowed here.");
 }
 
-/* Outcome of checking the cookie's token against the store. */
-enum grant { G_OK, G_UNAUTHORIZED, G_EXPIRED, G_REVOKED, G_ERROR };
-
-static enum grant
-check_cookie(struct verifier *v, const struct api_req *rq, struct token_rec *rec,
-    int64_t *token_exp)
-{
-	const char *val;
-	size_t vlen;
-	struct ltoken lt;
-	char code[CODE_BUFSZ];
-	unsigned char hash[HMAC_LEN];
-	int r;
-
-	if (rq->cookie == NULL || rq->cookie_len > 8192 ||
-	    !cookie_get(rq->cookie, rq->cookie_len, "access_token", &val, &vlen))
-		return G_UNAUTHORIZED;
-	if (ltoken_verify(&v->secret, val, vlen, &lt) != LTOKEN_OK)
-		return G_UNAUTHORIZED;
-	if (lt.exp <= (int64_t)rq->now)
-		return G_EXPIRED;
-	if (code_normalise(lt.code, strlen(lt.code), v->keys.prefix, code) != CODE_OK)
-		return G_UNAUTHORIZED;
-	tstore_code_hash(&v->secret, code, hash);
-	if ((r = tcache_lookup(&v->tcache, &v->tokens, rq->now, hash, rec)) < 0)
-		return G_ERROR;
-	if (r == 0)
-		return G_UNAUTHORIZED;
-	if (rec->revoked_at != 0)
-		return G_REVOKED;
-	if (rec->expires_at <= (int64_t)rq->now)
-		return G_EXPIRED;
-	*token_exp = lt.exp;
-	return G_OK;
-}
-
 static void
 set_cookie(struct verifier *v, struct api_resp *o, const char *value, long max_age)
 {
@@ -253,16 +219,98 @@ next_ok(const char *s, size_t n)
 	return 1;
 }
 
+/* The request's `video` (the page the code was typed on), lower-cased
+ * into out; 0 when absent or not a GUID. */
+static int
+redeem_video(const struct api_req *rq, int json, char out[GUID_LEN + 1])
+{
+	char buf[GUID_LEN + 2];
+	long n;
+	size_t i;
+
+	n = json ? json_get(rq->body ? rq->body : "", rq->body_len, "video", buf, sizeof(buf)) :
+	    form_get(rq->body ? rq->body : "", rq->body_len, "video", buf, sizeof(buf));
+	if (n != GUID_LEN)
+		return 0;
+	for (i = 0; i < GUID_LEN; i++)
+		out[i] = (char)(buf[i] >= 'A' && buf[i] <= 'F' ? buf[i] - 'A' + 'a' : buf[i]);
+	out[GUID_LEN] = '\0';
+	return tstore_guid_ok(out, GUID_LEN);
+}
+
+/*
+ * A valid code was typed: merge it into the device's unlocks (the cookie's
+ * valid entries; revoked, expired or unknown ones are dropped), set the
+ * cookie, answer what the code unlocks.  A full device is a 409: a live
+ * unlock is never evicted.
+ */
+static void
+redeem_grant(struct verifier *v, const struct api_req *rq, struct api_resp *o,
+    const struct token_rec *rec, int json, const char *next, long nn)
+{
+	char tok[ENTS_BUFSZ], page[GUID_LEN + 1];
+	struct unlocks s;
+	struct sout so;
+	long max_age;
+
+	if (unlocks_read(v, rq, &s) && unlocks_lookup_all(v, rq->now, &s) != 0) {
+		unavailable(v, o);
+		return;
+	}
+	unlocks_keep_valid(&s);
+	if (unlocks_add(&s, rec) < 0) {
+		v->m[M_REDEEM_BAD_REQUEST]++;
+		error(o, 409, "too_many_unlocks", "This device holds the most unlocks it "
+		    "can (32). Forget this device to start again, or use another one.");
+		return;
+	}
+	if (unlocks_cookie(v, &s, rq->now, tok, sizeof(tok), &max_age) < 0) {
+		v->m[M_ERRORS]++;
+		error(o, 500, "internal", "Could not make a token.");
+		return;
+	}
+	set_cookie(v, o, tok, max_age);
+	v->m[M_REDEEM_OK]++;
+	o->status = 200;
+	o->ctype = JSON;
+	sout_init(&so, o->body, sizeof(o->body));
+	sout_str(&so, "{\"ok\":true,\"level\":\"");
+	sout_str(&so, rec->level);
+	if (rec->video[0] != '\0') {
+		sout_str(&so, "\",\"video\":\"");
+		sout_str(&so, rec->video);
+		sout_str(&so, "\"");
+	} else
+		sout_str(&so, "\",\"video\":null");
+	unlocks_title_json(v, rq->now, rec->video, &so, sizeof(o->body) / 2);
+	sout_str(&so, ",\"expires_at\":");
+	sout_i64(&so, rec->expires_at);
+	if (redeem_video(rq, json, page))
+		sout_str(&so, unlock_grants(rec, page) ? ",\"unlocks_this\":true" :
+		    ",\"unlocks_this\":false");
+	sout_str(&so, ",\"held\":");
+	sout_i64(&so, (int64_t)s.n);
+	sout_str(&so, "}\n");
+	if (so.err) {
+		v->m[M_ERRORS]++;
+		error(o, 500, "internal", "The answer is too long.");
+		return;
+	}
+	o->body_len = so.len;
+	if (!json && nn > 0 && next_ok(next, (size_t)nn)) {
+		memcpy(o->location, next, (size_t)nn + 1);	/* nn <= API_NEXT_MAX */
+		o->status = 303;
+	}
+}
+
 static void
 redeem(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 {
 	char in[CODE_INPUT_MAX + 2], next[API_NEXT_MAX + 2], code[CODE_BUFSZ];
-	char tok[LTOKEN_BUFSZ];
 	unsigned char hash[HMAC_LEN];
 	struct token_rec rec;
 	sqlite3_stmt *st;
 	long n, nn = -1;
-	int64_t exp;
 	int json, r;
 
 	if (strcmp(rq->method, "POST") != 0) {
@@ -325,26 +373,7 @@ redeem(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 		error(o, 403, "expired", "This code has expired.");
 		return;
 	}
-	exp = (int64_t)rq->now + API_COOKIE_MAX_AGE;
-	if (rec.expires_at < exp)
-		exp = rec.expires_at;
-	if (ltoken_make(&v->secret, code, exp, tok, sizeof(tok)) < 0) {
-		v->m[M_ERRORS]++;
-		error(o, 500, "internal", "Could not make a token.");
-		return;
-	}
-	set_cookie(v, o, tok, (long)(exp - (int64_t)rq->now));
-	v->m[M_REDEEM_OK]++;
-	if (rec.video[0] != '\0')
-		body(o, 200, "{\"ok\":true,\"level\":\"%s\",\"video\":\"%s\","
-		    "\"expires_at\":%" PRId64 "}\n", rec.level, rec.video, rec.expires_at);
-	else
-		body(o, 200, "{\"ok\":true,\"level\":\"%s\",\"video\":null,"
-		    "\"expires_at\":%" PRId64 "}\n", rec.level, rec.expires_at);
-	if (!json && nn > 0 && next_ok(next, (size_t)nn)) {
-		memcpy(o->location, next, (size_t)nn + 1);	/* nn <= API_NEXT_MAX */
-		o->status = 303;
-	}
+	redeem_grant(v, rq, o, &rec, json, next, nn);
 	return;
 invalid:
 	rl_fail(&v->rl, rq->mono);
@@ -372,10 +401,9 @@ play(struct verifier *v, const struct api_req *rq, const char *gs, size_t gn,
 {
 	char guid[GUID_LEN + 1], url[512], signed_url[1024], tpath[GUID_LEN + 12];
 	struct access_row row;
-	struct token_rec rec;
 	struct bunny_sign_req sr;
 	struct sout so;
-	int64_t token_exp, expires;
+	int64_t expires;
 	int r, base;
 
 	if (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0) {
@@ -401,29 +429,27 @@ play(struct verifier *v, const struct api_req *rq, const char *gs, size_t gn,
 		return;
 	}
 	if (strcmp(row.access, "public") != 0) {
-		switch (check_cookie(v, rq, &rec, &token_exp)) {
-		case G_OK:
+		switch (unlocks_play(v, rq, guid)) {
+		case V_GRANTED:
 			break;
-		case G_UNAUTHORIZED:
+		case V_UNAUTHORIZED:
 			v->m[M_PLAY_UNAUTHORIZED]++;
 			error(o, 401, "unauthorized", "Enter an access code to watch this video.");
 			return;
-		case G_EXPIRED:
+		case V_EXPIRED:
 			v->m[M_PLAY_EXPIRED]++;
 			error(o, 403, "expired", "Your access has expired.");
 			return;
-		case G_REVOKED:
+		case V_REVOKED:
 			v->m[M_PLAY_REVOKED]++;
 			error(o, 403, "revoked", "Your access code has been revoked.");
 			return;
-		case G_ERROR:
-			unavailable(v, o);
-			return;
-		}
-		if (strcmp(rec.level, "vip") != 0 && !(strcmp(rec.level, "ppv") == 0 &&
-		    strcmp(rec.video, guid) == 0)) {
+		case V_NOT_ENTITLED:
 			v->m[M_PLAY_NOT_ENTITLED]++;
 			error(o, 403, "not_entitled", "Your code does not unlock this video.");
+			return;
+		case V_ERROR:
+			unavailable(v, o);
 			return;
 		}
 	}
@@ -473,11 +499,21 @@ play(struct verifier *v, const struct api_req *rq, const char *gs, size_t gn,
 	o->body_len = so.len;
 }
 
+/*
+ * What this device holds: 200 with every valid unlock (the first one also
+ * as the old top-level fields), and the cookie set again (format 2, entries
+ * renewed) when it is legacy, a day old, or names codes no longer valid:
+ * a device keeps its unlocks as long as their codes are valid.
+ */
 static void
 session(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 {
-	struct token_rec rec;
-	int64_t token_exp;
+	char tok[ENTS_BUFSZ];
+	struct unlocks s;
+	const struct unlock *f;
+	struct sout so;
+	size_t valid, i, revoked = 0;
+	long max_age;
 
 	if (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0) {
 		method_not_allowed(o, "GET, HEAD");
@@ -487,30 +523,55 @@ session(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 		unavailable(v, o);
 		return;
 	}
-	switch (check_cookie(v, rq, &rec, &token_exp)) {
-	case G_OK:
-		break;
-	case G_EXPIRED:
-		error(o, 401, "expired", "Your access has expired.");
-		return;
-	case G_REVOKED:
-		error(o, 401, "revoked", "Your access code has been revoked.");
-		return;
-	case G_ERROR:
-		unavailable(v, o);
-		return;
-	default:
+	if (!unlocks_read(v, rq, &s)) {
 		error(o, 401, "unauthorized", "No access code entered.");
 		return;
 	}
-	if (rec.video[0] != '\0')
-		body(o, 200, "{\"level\":\"%s\",\"video\":\"%s\",\"expires_at\":%" PRId64
-		    ",\"token_expires_at\":%" PRId64 "}\n", rec.level, rec.video,
-		    rec.expires_at, token_exp);
-	else
-		body(o, 200, "{\"level\":\"%s\",\"video\":null,\"expires_at\":%" PRId64
-		    ",\"token_expires_at\":%" PRId64 "}\n", rec.level, rec.expires_at,
-		    token_exp);
+	if (unlocks_lookup_all(v, rq->now, &s) != 0) {
+		unavailable(v, o);
+		return;
+	}
+	for (i = valid = 0; i < s.n; i++) {
+		valid += s.u[i].state == UNLOCK_VALID;
+		revoked += s.u[i].state == UNLOCK_REVOKED;
+	}
+	if (valid == 0) {
+		if (revoked > 0)
+			error(o, 401, "revoked", "Your access code has been revoked.");
+		else
+			error(o, 401, "expired", "Your access has expired.");
+		return;
+	}
+	f = &s.u[unlocks_first(&s)];
+	o->status = 200;
+	o->ctype = JSON;
+	sout_init(&so, o->body, sizeof(o->body));
+	sout_str(&so, "{\"level\":\"");
+	sout_str(&so, f->rec.level);
+	if (f->rec.video[0] != '\0') {
+		sout_str(&so, "\",\"video\":\"");
+		sout_str(&so, f->rec.video);
+		sout_str(&so, "\"");
+	} else
+		sout_str(&so, "\",\"video\":null");
+	sout_str(&so, ",\"expires_at\":");
+	sout_i64(&so, f->rec.expires_at);
+	sout_str(&so, ",\"token_expires_at\":");
+	sout_i64(&so, f->ent.exp);
+	sout_str(&so, ",");
+	unlocks_json(v, &s, rq->now, &so, 8);
+	sout_str(&so, "}\n");
+	if (so.err) {
+		v->m[M_ERRORS]++;
+		error(o, 500, "internal", "The answer is too long.");
+		return;
+	}
+	o->body_len = so.len;
+	if (unlocks_stale(&s, rq->now, valid)) {
+		unlocks_keep_valid(&s);
+		if (unlocks_cookie(v, &s, rq->now, tok, sizeof(tok), &max_age) > 0)
+			set_cookie(v, o, tok, max_age);
+	}
 }
 
 void

@@ -2,9 +2,13 @@
  * api.h — the verifier's HTTP API as plain C: one request in, one response
  * out.  lua_verifier.c only moves values between mod_magnet and this.
  *
- *   POST /api/redeem       form `code` (+ `next`) or JSON {"code", "next"}
+ *   POST /api/redeem       form `code` (+ `next`, `video`) or JSON {"code",
+ *                          "next", "video"}: adds the code to the device's
+ *                          unlocks (the access_token cookie, entitlements.h)
+ *                          200 | 303 | 401 | 403 | 409 (the device is full)
  *   GET  /api/play/<guid>  200 {"url","expires_at"} | 401 | 403 | 404
- *   GET  /api/session      200 {"level","video","expires_at"} | 401
+ *   GET  /api/session      200 {"level","video","title","expires_at",
+ *                          "token_expires_at","unlocks":[...]} | 401
  *   POST /api/logout       200, clears the cookie
  *   GET  /api/healthz      200 | 503
  *   GET  /api/metrics      Prometheus text, to metrics_allow only (else 403)
@@ -26,6 +30,7 @@
 #include <time.h>
 
 #include "access_table.h"
+#include "entitlements.h"
 #include "hmac.h"
 #include "keys.h"
 #include "netaddr.h"
@@ -36,7 +41,7 @@
 
 #define API_BODY_MAX		4096	/* request bodies beyond this: 413 */
 #define API_COOKIE_MAX_AGE	(30 * 86400)
-#define API_RESP_MAX		3072
+#define API_RESP_MAX		8192
 #define API_NEXT_MAX		512
 
 struct verifier_config {
@@ -71,6 +76,7 @@ struct verifier {
 	char			 keys_err[256];
 	time_t			 keys_checked;
 	struct hmac_key		 secret;
+	struct hmac_key		 ents;		/* the cookie's key (entitlements.h) */
 	struct hmac_key		 bunny;
 	struct hmac_key		 webhook;	/* BUNNY_WEBHOOK_KEY */
 	int			 webhook_ok;	/* 0: the key is not set */
@@ -109,7 +115,7 @@ struct api_resp {
 	const char	*ctype;
 	char		 body[API_RESP_MAX];
 	size_t		 body_len;
-	char		 set_cookie[512];
+	char		 set_cookie[ENTS_BUFSZ + 128];
 	char		 location[API_NEXT_MAX + 1];
 	unsigned	 retry_after;	/* 0: none */
 	const char	*allow;		/* for 405 */

@@ -22,7 +22,7 @@
 #include "rodb.h"
 #include "token_store.h"
 
-#define TCACHE_SLOTS	64	/* power of two */
+#define TCACHE_SLOTS	256	/* power of two */
 
 struct token_cache {
 	unsigned long	 generation;		/* of the rodb */

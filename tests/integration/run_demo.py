@@ -103,12 +103,12 @@ def test_demo_mode():
               re.search(r"^BUNNY_TOKEN_KEY=[0-9a-f]{48}$", text, re.M) and
               re.search(r"^DEMO=1$", text, re.M) and re.search(r"^COOKIE_SECURE=0$", text, re.M),
               "the keys file holds random keys, DEMO=1 and COOKIE_SECURE=0")
-        codes = re.findall(r"(VIP|PPV) code: ([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})", r.stdout)
+        codes = re.findall(r"(VIP|PPV) code: ([A-Z0-9]{1,8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4})", r.stdout)
         # The printed command must act on this stack's stores (var/ under --dir).
         m = re.search(r"More codes: (.*)$", r.stdout, re.M)
         minted = subprocess.run(["sh", "-c", m.group(1)], cwd=ROOT, env=env, capture_output=True,
                                 text=True) if m else None
-        new = re.findall(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", minted.stdout) if minted else []
+        new = re.findall(r"[A-Z0-9]{1,8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}", minted.stdout) if minted else []
         known = new and subprocess.run([os.path.join(ROOT, "bin", "onlytoken"), "check", new[0],
                                         "--db", os.path.join(d, "var", "tokens.db"), "--keys",
                                         os.path.join(d, "var", "verifier.keys")],
@@ -130,7 +130,7 @@ def test_demo_mode():
         check(not alive_in(groups), "--stop leaves no process behind", alive_in(groups))
 
         r2 = run(["--background", "--dir", d], env)
-        codes2 = re.findall(r"(VIP|PPV) code: ([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})", r2.stdout)
+        codes2 = re.findall(r"(VIP|PPV) code: ([A-Z0-9]{1,8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4})", r2.stdout)
         check(r2.returncode == 0 and codes2 == codes, "a second run reuses the codes", r2.stdout + r2.stderr)
         check(re.search(r"onlygen build: .* 0 written", r2.stdout + r2.stderr) is not None,
               "and rewrites no page of the site", r2.stdout + r2.stderr)

@@ -58,7 +58,7 @@ check "invalid category colour is dropped" bash -c "! grep -rq 'background:url' 
 
 # access.db: the verifier's table
 rows=$(sqlite3 "$STATE/access.db" "SELECT count(*) FROM videos; SELECT access FROM videos WHERE guid='$VIP_GUID'; SELECT cdn_host FROM videos LIMIT 1; PRAGMA user_version;" | tr '\n' ' ')
-check "access.db lists every video with its level and host ($rows)" [ "$rows" = "14 vip vz-test-1.b-cdn.net 1 " ]
+check "access.db lists every video with its level and host, schema 2 ($rows)" [ "$rows" = "14 vip vz-test-1.b-cdn.net 2 " ]
 
 # --- second build: nothing changes ------------------------------------------
 before=$(snapshot)

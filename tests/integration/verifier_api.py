@@ -13,6 +13,7 @@ global limits out of the way) only bites where a test means it to.
 import itertools
 import json
 import os
+import re
 import shutil
 import sqlite3
 import sys
@@ -21,8 +22,8 @@ import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from verifier_lib import (Server, check, code_hash, legacy_token, legacy_verify,  # noqa: E402
-                          b64u, b64u_dec, bunny_verify_dir_url, make_access_db,
-                          new_tree, now, onlytoken, write_keys)
+                          b64u, b64u_dec, bunny_verify_dir_url, cookie_make, cookie_read,
+                          make_access_db, new_tree, now, onlytoken, write_keys)
 import verifier_lib  # noqa: E402
 
 SECRET = "it-secret-0123456789abcdef"
@@ -75,6 +76,7 @@ def main():
         srv.start()
         run(srv, var, tokens, keys, dbargs, vip, ppv, pub, rev)
         srv2 = run_missing_keys(site)
+        run_devices()
     finally:
         srv.stop()
         if srv2:
@@ -181,8 +183,9 @@ def run(srv, var, tokens, keys, dbargs, vip, ppv, pub, rev):
     max_age = int(sc.split("Max-Age=")[1].split(";")[0]) if "Max-Age=" in sc else -1
     check(9 * 86400 <= max_age <= 10 * 86400, "Max-Age capped by the code's 10-day expiry",
           max_age)
-    dec = legacy_verify(SECRET, tok or "")
-    check(dec is not None and dec[0] == vip, "cookie token verifies with the Python legacy code",
+    dec = cookie_read(SECRET, tok or "")
+    check(dec is not None and [h for h, _ in dec[1]] == [code_hash(SECRET, vip)],
+          "cookie is format 2, read by the Python implementation: one entry, the code's hash",
           tok)
     st, h, b = redeem(srv, ppv, form=False)
     ppv_tok = cookie_of(h)
@@ -299,7 +302,9 @@ def run(srv, var, tokens, keys, dbargs, vip, ppv, pub, rev):
     st, h, b = play(srv, VIP, legacy_token(SECRET, "OM43-7777-7777", t + 3600))
     check(st == 401, "valid MAC but code not in the store: 401")
     # Truncated, garbage, over-long.
+    lt = legacy_token(SECRET, vip, now() + 3600)
     for bad in (tok[:-1], tok[:-2], tok[: len(tok) // 2], tok + "A", "====", "%00", tok + "%",
+                lt[:-1], lt[:-2], lt[: len(lt) // 2], lt + "A", lt + "%",
                 "a" * 300, "é" * 10, b64u(b"OM43-9F2A-0C71|1|x")):
         st, h, b = play(srv, VIP, bad)
         check(st == 401, f"cookie {bad[:24]!r}...: 401", (st, b))
@@ -308,8 +313,9 @@ def run(srv, var, tokens, keys, dbargs, vip, ppv, pub, rev):
     st, h, b = play(srv, VIP, cookie_header="x=" + "A" * 70000)
     check(st in (400, 413, 431), "70 KB cookie header: refused by lighttpd", st)
     # A MAC with one character changed, at every position of the 43.
-    code, exp = legacy_verify(SECRET, tok)
-    raw = b64u_dec(tok).decode()
+    ltok = legacy_token(SECRET, vip, now() + 3600)
+    code, exp = legacy_verify(SECRET, ltok)
+    raw = b64u_dec(ltok).decode()
     head, sig = raw.rsplit("|", 1)
     bad = 0
     for i in range(len(sig)):
@@ -424,6 +430,215 @@ def run_missing_keys(site):
     check(st == 200 and "; Secure;" in h.get("set-cookie", ""), "default cookie is Secure",
           h.get("set-cookie"))
     return srv
+
+
+HOSTILE_TITLE = 'Pay "per" <view> & </script> \u2028 caf\u00e9 \\ \x01'
+OTHER_TITLE = "The other one"
+CODE_RE = re.compile(r"^OM43-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}$")
+
+
+def redeem_c(srv, code, cookie=None, video=None, form=True, nxt=None):
+    """Redeem from a fresh address with the device's cookie; returns (st, h, body, cookie)."""
+    hdr = {}
+    if cookie:
+        hdr["Cookie"] = "theme=dark; access_token=" + cookie
+    if form:
+        body = "code=" + urllib.parse.quote(code, safe="")
+        if video:
+            body += "&video=" + video
+        if nxt:
+            body += "&next=" + urllib.parse.quote(nxt, safe="")
+        hdr["Content-Type"] = "application/x-www-form-urlencoded"
+    else:
+        d = {"code": code}
+        if video:
+            d["video"] = video
+        body = json.dumps(d)
+        hdr["Content-Type"] = "application/json"
+    st, h, b = req(srv, "POST", "/api/redeem", body.encode(), hdr, net_src())
+    return st, h, b, cookie_of(h) or cookie
+
+
+_net = itertools.count(1)
+
+
+def net_src():
+    """A loopback address in a /24 of its own (127.100.0.1, 127.100.1.1, ...)."""
+    n = next(_net)
+    return f"127.{100 + n // 256}.{n % 256}.1"
+
+
+def run_devices():
+    """One device, many codes: the format-2 cookie against the real module."""
+    base, site, var = new_tree()
+    keys = os.path.join(var, "verifier.keys")
+    tokens = os.path.join(var, "tokens.db")
+    write_keys(keys, [f"SECRET_KEY={SECRET}", f"BUNNY_TOKEN_KEY={BUNNY}", "COOKIE_SECURE=0"])
+    make_access_db(os.path.join(var, "access.db"), [
+        (PPV, "ppv", "vz-test.b-cdn.net", 600, HOSTILE_TITLE), (VIP, "vip", "vz-test.b-cdn.net", 60, "VIP one"),
+        (OTHER_PPV, "ppv", "vz-test.b-cdn.net", 30, OTHER_TITLE)])
+    dbargs = ["--db", tokens, "--keys", keys]
+    vip = onlytoken("mint", "--level", "vip", *dbargs).stdout.split()[0]
+    vip2 = onlytoken("mint", "--level", "vip", *dbargs).stdout.split()[0]
+    ppv1 = onlytoken("mint", "--level", "ppv", "--video", PPV, *dbargs).stdout.split()[0]
+    ppv2 = onlytoken("mint", "--level", "ppv", "--video", OTHER_PPV, *dbargs).stdout.split()[0]
+    bulk = onlytoken("mint", "--level", "vip", "--count", "33", *dbargs).stdout.split()
+    check(all(CODE_RE.match(c) for c in [vip, vip2, ppv1, ppv2] + bulk) and len(bulk) == 33,
+          "onlytoken mint: every new code has 12 hex digits (48 bits)", [vip] + bulk[:3])
+    t = now()
+    db = sqlite3.connect(tokens)   # a code minted before this change: 8 digits
+    db.execute("INSERT INTO codes VALUES (?, 'ppv', ?, ?, ?, NULL, 'old')",
+               (code_hash(SECRET, "OM43-1234-ABCD"), OTHER_PPV, t + 86400, t - 100))
+    db.commit()
+    db.close()
+    # Not a rate-limit test: every redeem comes from its own /24 (net_src),
+    # and the network and global budgets are lifted where they exist.
+    srv = Server(site, var, {"ONLY_REDEEM_PER_MIN": "0.001", "ONLY_REDEEM_BURST": "5",
+                             "ONLY_REDEEM_NET_BURST": "1000000",
+                             "ONLY_REDEEM_GLOBAL_FAIL_BURST": "1000000"})
+    srv.start()
+    try:
+        devices(srv, dbargs, vip, vip2, ppv1, ppv2, bulk)
+        rep = srv.sanitizer_reports()
+        check(rep == "", "no sanitizer report from the devices server", rep)
+    finally:
+        srv.stop()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def plays(srv, cookie, guid):
+    return play(srv, guid, cookie)[0]
+
+
+def devices(srv, dbargs, vip, vip2, ppv1, ppv2, bulk):
+    st, h, b, c = redeem_c(srv, "1234abcd")
+    check(st == 200 and js(b).get("video") == OTHER_PPV,
+          "an old 8-digit code (no prefix, lower case) still redeems", b)
+    st, h, b, c = redeem_c(srv, vip[5:].lower().replace("-", ""))
+    check(st == 200 and js(b).get("level") == "vip",
+          "a new code typed without prefix and dashes redeems", b)
+    # VIP, then PPV, then another PPV typed on the wrong page.
+    st, h, b, c = redeem_c(srv, vip)
+    st, h, b, c = redeem_c(srv, ppv1, c, video=PPV, form=False)
+    body = js(b)
+    check(st == 200 and body.get("unlocks_this") is True and body.get("title") == HOSTILE_TITLE
+          and body.get("held") == 2, "ppv on its own page: unlocks_this, title, 2 held", b)
+    st, h, b, c = redeem_c(srv, ppv2, c, video=VIP)
+    body = js(b)
+    check(st == 200 and body.get("unlocks_this") is False and body.get("video") == OTHER_PPV and
+          body.get("title") == OTHER_TITLE and body.get("held") == 3,
+          "ppv typed on another video: unlocks_this false, names its video and title", b)
+    check([plays(srv, c, g) for g in (VIP, PPV, OTHER_PPV)] == [200, 200, 200],
+          "VIP then PPV then PPV on one device: all three play")
+    dec = cookie_read(SECRET, c)
+    want = sorted(code_hash(SECRET, x) for x in (vip, ppv1, ppv2))
+    check(dec is not None and [x for x, _ in dec[1]] == want,
+          "the cookie holds exactly the three codes' store keys (Python decoder)", c)
+    raw = b64u_dec(c[3:])
+    leaks = [x for x in (vip, ppv1, ppv2) if x in c or x.encode() in raw or
+             x.replace("-", "").encode() in raw or bytes.fromhex(x[5:].replace("-", "")) in raw]
+    check(dec is not None and not leaks, "no code in the cookie, in clear or as bytes", leaks)
+    st, h, b = req(srv, "GET", "/api/session", headers={"Cookie": "access_token=" + c})
+    body = js(b)
+    ul = body.get("unlocks", [])
+    check(st == 200 and [u.get("level") for u in ul] == ["vip", "ppv", "ppv"] and
+          body.get("level") == "vip" and body.get("video") is None,
+          "session lists the three unlocks, VIP first, old fields for the first", b)
+    titles = {u.get("video"): u.get("title") for u in ul}
+    check(titles.get(PPV) == HOSTILE_TITLE and titles.get(OTHER_PPV) == OTHER_TITLE and
+          all(isinstance(u.get("expires_at"), int) for u in ul), "session: titles and expiries")
+    check(b"<" not in b and b">" not in b and b"&" not in b and b"\\u003c" in b and
+          b"\\u2028" in b and b"\\u0001" in b and "café".encode() in b,
+          "the title is escaped for any context, UTF-8 kept", b)
+    # Revoke one code: only its unlock stops.
+    onlytoken("revoke", vip, *dbargs)
+    st, h, b = play(srv, VIP, c)
+    check(st == 403 and js(b).get("error") == "revoked", "VIP code revoked: the VIP video 403 revoked",
+          b)
+    check([plays(srv, c, g) for g in (PPV, OTHER_PPV)] == [200, 200],
+          "... both PPV unlocks still play")
+    onlytoken("revoke", ppv2, *dbargs)
+    check([plays(srv, c, g) for g in (PPV, OTHER_PPV)] == [200, 403],
+          "second PPV revoked: only its video stops")
+    st, h, b = req(srv, "GET", "/api/session", headers={"Cookie": "access_token=" + c})
+    nc = cookie_of(h)
+    check(st == 200 and len(js(b).get("unlocks", [])) == 1 and nc and
+          len(cookie_read(SECRET, nc)[1]) == 1, "session drops the revoked entries from the cookie",
+          (b, nc))
+    st, h, b, c2 = redeem_c(srv, vip2, c)
+    d2 = cookie_read(SECRET, c2)
+    check(st == 200 and d2 and sorted(x for x, _ in d2[1]) ==
+          sorted([code_hash(SECRET, ppv1), code_hash(SECRET, vip2)]),
+          "redeem merges: revoked entries dropped, the live one kept, the new one added")
+    check([plays(srv, c2, g) for g in (VIP, PPV, OTHER_PPV)] == [200, 200, 200],
+          "the merged cookie plays all (new VIP + PPV)")
+    # Legacy cookies keep working and are upgraded.
+    lt = legacy_token(SECRET, ppv1, now() + 3600)
+    check(plays(srv, lt, PPV) == 200 and plays(srv, lt, VIP) == 403,
+          "a legacy long-token cookie still plays its video")
+    st, h, b = req(srv, "GET", "/api/session", headers={"Cookie": "access_token=" + lt})
+    up = cookie_of(h)
+    check(st == 200 and up and up.startswith("e2.") and
+          [x for x, _ in cookie_read(SECRET, up)[1]] == [code_hash(SECRET, ppv1)],
+          "session upgrades a legacy cookie to format 2", h.get("set-cookie"))
+    st, h, b, c3 = redeem_c(srv, vip2, lt)
+    check(st == 200 and js(b).get("held") == 2 and
+          [plays(srv, c3, g) for g in (VIP, PPV)] == [200, 200],
+          "redeem on a legacy cookie merges it: both unlocks play")
+    # no-JS form post with video and next: 303 back to the page
+    st, h, b, _ = redeem_c(srv, ppv1, c3, video=VIP, nxt="/v/" + VIP + "/")
+    check(st == 303 and h.get("location") == "/v/" + VIP + "/", "no-JS form: 303 to next", h)
+
+    # Forged, truncated, reordered and oversized cookies: 401, never 200 or 500.
+    good = c3
+    entries = cookie_read(SECRET, good)[1]
+    t = now()
+    other = [(code_hash(SECRET, x), t + 3600) for x in bulk[:2]]
+    forged = {
+        "truncated by 1": good[:-1], "truncated by 4": good[:-4], "half": good[:len(good) // 2],
+        "tag only": "e2.", "one more char": good + "A", "padded": good + "=",
+        "upper-case tag": "E2." + good[3:],
+        "wrong key": cookie_make("another-secret-0123456789", entries, t),
+        "unsorted (signed)": cookie_make(SECRET, list(reversed(entries)), t, sort=False),
+        "duplicate entry (signed)": cookie_make(SECRET, [entries[0], entries[0]], t, sort=False),
+        "version 3 (signed)": cookie_make(SECRET, entries, t, version=3),
+        "count says 3 (signed)": cookie_make(SECRET, entries, t, count=3),
+        "33 entries (signed)": cookie_make(SECRET, [(code_hash(SECRET, x), t + 3600) for x in bulk], t),
+        "7 KB": "e2." + "A" * 7000,
+    }
+    raw = b64u_dec(good[3:])
+    swapped = raw[:10] + raw[50:90] + raw[10:50] + raw[90:]
+    forged["reordered entries"] = "e2." + b64u(swapped)
+    forged["entry from another cookie"] = "e2." + b64u(raw[:10] + other[0][0] + raw[42:])
+    bad = {k: plays(srv, v, VIP) for k, v in forged.items()}
+    check(all(st == 401 for st in bad.values()), f"{len(forged)} forged cookies: all 401", bad)
+    flipped = 0
+    for i in range(len(raw)):
+        f = "e2." + b64u(raw[:i] + bytes([raw[i] ^ 0x20]) + raw[i + 1:])
+        flipped += plays(srv, f, VIP) != 401
+    check(flipped == 0, f"each of the {len(raw)} decoded bytes flipped: 401", flipped)
+    st, h, b = req(srv, "GET", "/api/session", headers={"Cookie": "access_token=" + forged["wrong key"]})
+    check(st == 401, "session with a forged cookie: 401")
+
+    # The bound: 32 entries, then a clear 409; the cookie stays small.
+    c4 = None
+    got = []
+    for code in bulk[:32]:
+        st, h, b, c4 = redeem_c(srv, code, c4)
+        got.append(st)
+    sc_len = len(h.get("set-cookie", ""))
+    check(got == [200] * 32 and len(cookie_read(SECRET, c4)[1]) == 32 and len(c4) == 1766,
+          f"32 codes on one device: cookie {len(c4 or '')} bytes, Set-Cookie {sc_len} bytes",
+          got)
+    check(sc_len < 2048, "Set-Cookie at the bound is well under 4 096 bytes", sc_len)
+    st, h, b, c5 = redeem_c(srv, bulk[32], c4)
+    check(st == 409 and js(b).get("error") == "too_many_unlocks" and "set-cookie" not in h,
+          "the 33rd code: 409 too_many_unlocks, the cookie is not touched", (st, b))
+    st, h, b, _ = redeem_c(srv, bulk[0], c4)
+    check(st == 200 and js(b).get("held") == 32, "a held code again on a full device: 200")
+    check(plays(srv, c4, VIP) == 200, "the full cookie plays")
+    st, h, b = req(srv, "GET", "/api/session", headers={"Cookie": "access_token=" + c4})
+    check(st == 200 and len(js(b).get("unlocks", [])) == 32, "session lists 32 unlocks")
 
 
 if __name__ == "__main__":

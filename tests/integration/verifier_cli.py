@@ -10,13 +10,14 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import sqlite3
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from verifier_lib import (check, code_hash, legacy_token, make_access_db, new_tree,  # noqa: E402
-                          now, onlytoken, write_keys)
+from verifier_lib import (check, code_hash, cookie_make, legacy_token,  # noqa: E402
+                          make_access_db, new_tree, now, onlytoken, write_keys)
 import verifier_lib  # noqa: E402
 
 SECRET = "cli-secret-0123456789abcdef"
@@ -46,8 +47,9 @@ def main():
 def mint_list_revoke(a, db):
     p = onlytoken("mint", "--level", "vip", "--count", "3", "--note", "batch, \"one\"", *a)
     codes = p.stdout.split()
-    check(len(codes) == 3 and all(len(c) == 14 and c.startswith("OM43-") for c in codes),
-          "mint --count 3 prints 3 OM43-XXXX-XXXX codes", p.stdout)
+    check(len(codes) == 3 and len(set(codes)) == 3 and
+          all(re.fullmatch(r"OM43-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}", c) for c in codes),
+          "mint --count 3 prints 3 OM43-XXXX-XXXX-XXXX codes (48 bits)", p.stdout)
     p = onlytoken("mint", "--level", "ppv", "--video", G1, "--days", "2", "--json", *a)
     j = json.loads(p.stdout)
     check(len(j) == 1 and j[0]["video"] == G1 and j[0]["level"] == "ppv" and
@@ -115,6 +117,20 @@ def check_cmd(a, adb):
     p = onlytoken("check", legacy_token("wrong-secret-0123456789", ppv, now() + 60), *a,
                   check_rc=False)
     check(p.returncode == 1 and "signature" in p.stdout, "token with a wrong MAC: deny", p.stdout)
+    # A device cookie (format 2) made in Python: codes[1] is revoked, ppv is for G1.
+    t = now()
+    cookie = cookie_make(SECRET, [(code_hash(SECRET, ppv), t + 3600),
+                                  (code_hash(SECRET, codes[1]), t + 3600)], t)
+    p = onlytoken("check", cookie, "--video", G1, "--access-db", adb, *a, check_rc=False)
+    check(p.returncode == 0 and "2 entries" in p.stdout and "revoked" in p.stdout and
+          "decision: allow" in p.stdout and ppv not in p.stdout,
+          "check device cookie: each entry, allow for the ppv video, no code printed", p.stdout)
+    p = onlytoken("check", cookie, "--video", G2, "--access-db", adb, *a, check_rc=False)
+    check(p.returncode == 1 and "not_entitled" in p.stdout,
+          "device cookie on the vip video (its vip code revoked): deny", p.stdout)
+    p = onlytoken("check", cookie[:-2], *a, check_rc=False)
+    check(p.returncode == 1 and "unauthorized" in p.stdout, "truncated device cookie: deny",
+          p.stdout)
 
 
 def import_legacy(base, a):

@@ -18,6 +18,7 @@
 #include "bunny_sign.h"
 #include "check.h"
 #include "code.h"
+#include "entitlements.h"
 #include "legacy_token.h"
 #include "token_store.h"
 
@@ -43,6 +44,9 @@ fixture(void)
 		{ "OM43-0000-0002", "ppv", PPV_V, 86400, 0 },
 		{ "OM43-0000-0003", "vip", "", 0, 0 },		/* expires now */
 		{ "OM43-0000-0004", "vip", "", 86400, 1 },	/* revoked */
+		{ "OM43-0000-0005", "ppv", PPV_V, 86400, 0 },
+		{ "OM43-0000-0006", "vip", "", 90 * 86400, 0 },	/* outlives a cookie */
+		{ "OM43-0000-0007", "vip", "", 86400, 0 },	/* revoked by a test */
 	};
 	size_t i;
 
@@ -53,12 +57,13 @@ fixture(void)
 	chmod(p, 0600);
 	snprintf(p, sizeof(p), "%s/access.db", dir);
 	sqlite3_open(p, &db);
-	sqlite3_exec(db, "PRAGMA user_version = 1; CREATE TABLE videos (guid TEXT PRIMARY KEY "
+	sqlite3_exec(db, "PRAGMA user_version = 2; CREATE TABLE videos (guid TEXT PRIMARY KEY "
 	    "NOT NULL, access TEXT NOT NULL, cdn_host TEXT NOT NULL, length INTEGER NOT NULL "
-	    "DEFAULT 0) WITHOUT ROWID; INSERT INTO videos VALUES "
-	    "('" VIP_V "', 'vip', '127.0.0.1:9', 60), ('" PPV_V "', 'ppv', 'cdn.example', 0), "
-	    "('" PUB_V "', 'public', 'cdn.example', 0), "
-	    "('99999999-9999-9999-9999-999999999999', 'vip', 'bad host!', 0)", NULL, NULL, NULL);
+	    "DEFAULT 0, title TEXT NOT NULL DEFAULT '') WITHOUT ROWID; INSERT INTO videos VALUES "
+	    "('" VIP_V "', 'vip', '127.0.0.1:9', 60, 'VIP one'), "
+	    "('" PPV_V "', 'ppv', 'cdn.example', 0, 'Pay \"me\" <b>&</b>'), "
+	    "('" PUB_V "', 'public', 'cdn.example', 0, 'Public'), "
+	    "('99999999-9999-9999-9999-999999999999', 'vip', 'bad host!', 0, '')", NULL, NULL, NULL);
 	sqlite3_close(db);
 	snprintf(p, sizeof(p), "%s/tokens.db", dir);
 	db = tstore_open_rw(p, err, sizeof(err));
@@ -71,6 +76,17 @@ fixture(void)
 		r.created_at = T0 - 10;
 		r.expires_at = T0 + codes[i].dexp;
 		r.revoked_at = codes[i].revoked ? T0 - 1 : 0;
+		tstore_insert(db, &r, err, sizeof(err));
+	}
+	for (i = 0; i < ENTS_MAX + 1; i++) {	/* OM43-1000-0000-00NN: the bound */
+		char code[CODE_BUFSZ];
+
+		snprintf(code, sizeof(code), "OM43-1000-0000-%04zu", i);
+		memset(&r, 0, sizeof(r));
+		tstore_code_hash(&k, code, r.hash);
+		snprintf(r.level, sizeof(r.level), "vip");
+		r.created_at = T0 - 10;
+		r.expires_at = T0 + 86400;
 		tstore_insert(db, &r, err, sizeof(err));
 	}
 	tstore_close_rw(db);
@@ -177,7 +193,7 @@ in_place_writes(struct verifier *v)
 	    "in place: public video plays before the write");
 	CHECK(exec_sql("access.db", "UPDATE videos SET access = 'vip' WHERE guid = '"
 	    PUB_V "'; INSERT INTO videos VALUES ('12345678-1234-1234-1234-123456789abc', "
-	    "'public', 'cdn.example', 5)") == 0, "in place: access.db updated");
+	    "'public', 'cdn.example', 5, 'Added')") == 0, "in place: access.db updated");
 	NOW = T0 + 1;
 	CHECK(call(v, "GET", "/api/play/" PUB_V, NULL, NULL, NULL, NULL, &o) == 401,
 	    "in place: access.db change seen the next second (now vip: 401)");
@@ -201,6 +217,147 @@ in_place_writes(struct verifier *v)
 	CHECK(call(v, "GET", "/api/play/" VIP_V, ck, NULL, NULL, NULL, &o) == 403 &&
 	    strstr(o.body, "revoked"), "in place: the revocation counts in the same second");
 	NOW = T0;
+}
+
+#define STARTS(s, lit)	(strncmp((s), (lit), sizeof(lit) - 1) == 0)
+
+/* "access_token=VALUE" from a Set-Cookie, for the next request. */
+static const char *
+cookie_from(const struct api_resp *o, char *buf, size_t cap)
+{
+	const char *e = strchr(o->set_cookie, ';');
+
+	snprintf(buf, cap, "%.*s", e ? (int)(e - o->set_cookie) : 0, o->set_cookie);
+	return buf;
+}
+
+static int
+redeem_with(struct verifier *v, const char *cookie, const char *body, struct api_resp *o)
+{
+	static int ip;
+	char addr[32];
+
+	/* each from its own address and /24: no rate limit is tested here */
+	snprintf(addr, sizeof(addr), "10.%d.%d.7", ip / 256, ip % 256);
+	ip++;
+	return call(v, "POST", "/api/redeem", cookie, addr, NULL, body, o);
+}
+
+/* One device, many codes: merged, bounded, each judged on its own. */
+static void
+device_unlocks(struct verifier *v)
+{
+	struct api_resp o;
+	struct hmac_key k;
+	unsigned char h[HMAC_LEN];
+	char c1[ENTS_BUFSZ + 64], c2[ENTS_BUFSZ + 64], c3[ENTS_BUFSZ + 64], body[200];
+	char sql[200], *p;
+	size_t i;
+	int ok;
+
+	CHECK(redeem_with(v, NULL, "code=OM43-0000-0007", &o) == 200 &&
+	    STARTS(o.set_cookie, "access_token=" ENTS_TAG) &&
+	    strstr(o.set_cookie, "0000") == NULL, "redeem sets a format-2 cookie, no code in it");
+	cookie_from(&o, c1, sizeof(c1));
+	CHECK(redeem_with(v, c1, "code=OM43-0000-0002&video=" VIP_V, &o) == 200 &&
+	    strstr(o.body, "\"unlocks_this\":false") &&
+	    strstr(o.body, "\"title\":\"Pay \\\"me\\\" \\u003cb\\u003e\\u0026\\u003c/b\\u003e\"") &&
+	    strstr(o.body, "\"held\":2"),
+	    "ppv typed on another video: unlocks_this false, its title escaped: %s", o.body);
+	cookie_from(&o, c2, sizeof(c2));
+	CHECK(call(v, "GET", "/api/play/" VIP_V, c2, NULL, NULL, NULL, &o) == 200 &&
+	    call(v, "GET", "/api/play/" PPV_V, c2, NULL, NULL, NULL, &o) == 200,
+	    "vip then ppv: both play");
+	CHECK(redeem_with(v, c2, "{\"code\":\"OM43-0000-0002\",\"video\":\"" PPV_V "\"}", &o)
+	    == 200 && strstr(o.body, "\"unlocks_this\":true") && strstr(o.body, "\"held\":2"),
+	    "the same code again (JSON, on its video): one entry, unlocks_this true");
+	CHECK(call(v, "GET", "/api/session", c2, NULL, NULL, NULL, &o) == 200 &&
+	    STARTS(o.body, "{\"level\":\"vip\",\"video\":null,") &&
+	    strstr(o.body, "\"unlocks\":[{\"level\":\"vip\"") &&
+	    strstr(o.body, "{\"level\":\"ppv\",\"video\":\"" PPV_V "\",\"title\":") &&
+	    o.set_cookie[0] == '\0', "session lists both, vip first; a fresh cookie is not reset: %s",
+	    o.body);
+
+	/* Revoking one code stops only its unlock. */
+	CHECK(redeem_with(v, c2, "code=OM43-0000-0005", &o) == 200, "third code added");
+	cookie_from(&o, c3, sizeof(c3));
+	hmac_key_init(&k, SECRET, strlen(SECRET));
+	tstore_code_hash(&k, "OM43-0000-0007", h);
+	p = sql + snprintf(sql, sizeof(sql), "UPDATE codes SET revoked_at = 1 WHERE hash = X'");
+	for (i = 0; i < HMAC_LEN; i++)
+		p += snprintf(p, 3, "%02x", h[i]);
+	snprintf(p, 4, "';");
+	CHECK(exec_sql("tokens.db", sql) == 0, "vip code revoked in the store");
+	CHECK(call(v, "GET", "/api/play/" VIP_V, c3, NULL, NULL, NULL, &o) == 403 &&
+	    strstr(o.body, "\"revoked\""), "its vip unlock stops: 403 revoked");
+	CHECK(call(v, "GET", "/api/play/" PPV_V, c3, NULL, NULL, NULL, &o) == 200,
+	    "the ppv unlocks still play");
+	CHECK(call(v, "GET", "/api/session", c3, NULL, NULL, NULL, &o) == 200 &&
+	    STARTS(o.body, "{\"level\":\"ppv\",") &&
+	    strstr(o.body, "\"vip\"") == NULL &&
+	    STARTS(o.set_cookie, "access_token=" ENTS_TAG),
+	    "session drops the revoked entry and sets the cookie again");
+	CHECK(redeem_with(v, c3, "code=OM43-0000-0006", &o) == 200 && strstr(o.body, "\"held\":3"),
+	    "redeem drops the revoked entry: 2 ppv + the new vip");
+
+	/* The bound: ENTS_MAX entries, then 409 and the cookie left alone. */
+	cookie_from(&o, c1, sizeof(c1));
+	for (i = 0, ok = 0; i < ENTS_MAX - 3; i++) {
+		snprintf(body, sizeof(body), "code=OM43-1000-0000-%04zu", i);
+		ok += redeem_with(v, c1, body, &o) == 200;
+		cookie_from(&o, c1, sizeof(c1));
+	}
+	CHECK(ok == ENTS_MAX - 3 && strstr(o.body, "\"held\":32") &&
+	    strlen(c1) - 13 <= ENTS_COOKIE_MAX, "%d entries: cookie of %zu bytes",
+	    ENTS_MAX, strlen(c1) - 13);
+	CHECK(strlen(c1) - 13 == ENTS_COOKIE_MAX && ENTS_COOKIE_MAX < 2048,
+	    "the full cookie is exactly ENTS_COOKIE_MAX (%d) bytes", ENTS_COOKIE_MAX);
+	snprintf(body, sizeof(body), "code=OM43-1000-0000-%04d", ENTS_MAX - 3);
+	CHECK(redeem_with(v, c1, body, &o) == 409 && strstr(o.body, "too_many_unlocks") &&
+	    o.set_cookie[0] == '\0', "one more: 409 too_many_unlocks, cookie untouched");
+	CHECK(redeem_with(v, c1, "code=OM43-0000-0002", &o) == 200,
+	    "a code already held still redeems on a full device");
+	CHECK(call(v, "GET", "/api/session", c1, NULL, NULL, NULL, &o) == 200 &&
+	    o.body_len < sizeof(o.body) - 1 && strstr(o.body, "}]}\n"),
+	    "session with 32 unlocks fits (%zu bytes)", o.body_len);
+	CHECK(call(v, "GET", "/api/play/" PPV_V, c1, NULL, NULL, NULL, &o) == 200,
+	    "full device: ppv plays");
+
+	/* A legacy cookie keeps its unlock and is merged on the next redeem. */
+	cookie_for("OM43-0000-0002", T0 + 100, c1, sizeof(c1));
+	CHECK(redeem_with(v, c1, "code=OM43-0000-0006", &o) == 200 && strstr(o.body, "\"held\":2"),
+	    "legacy cookie + redeem: merged (2 entries)");
+	cookie_from(&o, c2, sizeof(c2));
+	CHECK(call(v, "GET", "/api/play/" PPV_V, c2, NULL, NULL, NULL, &o) == 200 &&
+	    call(v, "GET", "/api/play/" VIP_V, c2, NULL, NULL, NULL, &o) == 200,
+	    "upgraded cookie plays the legacy unlock and the new one");
+	CHECK(call(v, "GET", "/api/session", c1, NULL, NULL, NULL, &o) == 200 &&
+	    STARTS(o.set_cookie, "access_token=" ENTS_TAG),
+	    "session upgrades a legacy cookie");
+
+	/* Sliding renewal: a cookie is good 30 days, the code 90. */
+	CHECK(redeem_with(v, NULL, "code=OM43-0000-0006", &o) == 200 &&
+	    strstr(o.set_cookie, "Max-Age=2592000"), "30-day cookie for a 90-day code");
+	cookie_from(&o, c1, sizeof(c1));
+	NOW = T0 + 29 * 86400;
+	CHECK(call(v, "GET", "/api/session", c1, NULL, NULL, NULL, &o) == 200 &&
+	    strstr(o.set_cookie, "Max-Age=2592000"), "session on day 29 renews it for 30 days");
+	cookie_from(&o, c2, sizeof(c2));
+	NOW = T0 + 40 * 86400;
+	CHECK(call(v, "GET", "/api/play/" VIP_V, c1, NULL, NULL, NULL, &o) == 403 &&
+	    strstr(o.body, "expired"), "day 40: the old cookie has expired");
+	CHECK(call(v, "GET", "/api/play/" VIP_V, c2, NULL, NULL, NULL, &o) == 200,
+	    "day 40: the renewed cookie still plays");
+	NOW = T0;
+
+	/* Forged cookies. */
+	snprintf(c3, sizeof(c3), "%s", c2);
+	c3[20] = c3[20] == 'A' ? 'B' : 'A';
+	CHECK(call(v, "GET", "/api/play/" VIP_V, c3, NULL, NULL, NULL, &o) == 401,
+	    "one character changed: 401");
+	c2[strlen(c2) - 4] = '\0';
+	CHECK(call(v, "GET", "/api/play/" VIP_V, c2, NULL, NULL, NULL, &o) == 401,
+	    "truncated: 401");
 }
 
 /* Paths SQLite's URI syntax would misread: escaped, both modes. */
@@ -365,6 +522,7 @@ main(void)
 	    call(&v, "GET", "/api/metrics", NULL, "localhost", NULL, NULL, &o) == 403,
 	    "metrics: 403 to another, a missing or a non-numeric address");
 	CHECK(call(&v, "GET", "/api/other", NULL, NULL, NULL, NULL, &o) == 404, "unknown endpoint 404");
+	device_unlocks(&v);
 	settings(&c);
 	play_body_exact(&v);
 	odd_paths();

@@ -124,11 +124,20 @@ test_codes(void)
 		{ "", 0, CODE_EMPTY, "" },
 		{ "OM43-9F2A-0C71OM43-9F2A-0C71OM43-9F2A-0C71OM43-9F2A-0C71OM43-9F2A-0C71", 0,
 		  CODE_TOO_LONG, "" },
-		{ "OM43-9F2A-0C71-0000", 0, CODE_BAD_DIGITS, "" },
+		{ "OM43-9F2A-0C71-B3E4", 0, CODE_OK, "OM43-9F2A-0C71-B3E4" },
+		{ "om43 9f2a 0c71 b3e4", 0, CODE_OK, "OM43-9F2A-0C71-B3E4" },
+		{ "OM439F2A0C71B3E4", 0, CODE_OK, "OM43-9F2A-0C71-B3E4" },
+		{ "9f2a0c71b3e4", 0, CODE_OK, "OM43-9F2A-0C71-B3E4" },
+		{ "9f2a-0c71-b3e4", 0, CODE_OK, "OM43-9F2A-0C71-B3E4" },
+		{ "OM43-9F2A-0C71-B3E", 0, CODE_BAD_DIGITS, "" },
+		{ "OM43-9F2A-0C71-B3E4-5", 0, CODE_BAD_DIGITS, "" },
+		{ "OM43-9F2A-0C71-B3E4-0000", 0, CODE_BAD_DIGITS, "" },
+		{ "OM43-9F2A-0C71-B3EG", 0, CODE_BAD_DIGITS, "" },
+		{ "9f2a0c71b3e", 0, CODE_BAD_DIGITS, "" },
 		{ "OM43-ÉF2A-0C71", 0, CODE_BAD_CHAR, "" },
 	};
 	char out[CODE_BUFSZ], c1[CODE_BUFSZ], c2[CODE_BUFSZ];
-	unsigned char r[4] = { 0x9f, 0x2a, 0x0c, 0x71 };
+	unsigned char r[CODE_RANDOM_BYTES] = { 0x9f, 0x2a, 0x0c, 0x71, 0xb3, 0xe4 };
 	size_t i;
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
@@ -140,10 +149,16 @@ test_codes(void)
 			CHECK_STR(out, t[i].out, "code_normalise(\"%s\") text", t[i].in);
 	}
 	code_format("OM43", r, out);
-	CHECK_STR(out, "OM43-9F2A-0C71", "code_format");
+	CHECK_STR(out, "OM43-9F2A-0C71-B3E4", "code_format: 12 digits");
 	CHECK(code_mint("OM43", c1) == 0 && code_mint("OM43", c2) == 0 &&
 	    code_normalise(c1, strlen(c1), "OM43", out) == CODE_OK &&
 	    strcmp(out, c1) == 0, "minted code is canonical: %s", c1);
+	CHECK(strlen(c1) == 19 && c1[4] == '-' && c1[9] == '-' && c1[14] == '-',
+	    "minted code has 12 hex digits (48 bits): %s", c1);
+	code_format("ABCDEFGH", r, out);
+	CHECK_STR(out, "ABCDEFGH-9F2A-0C71-B3E4", "code_format: longest prefix fits");
+	CHECK(code_normalise("abcdefgh 9f2a 0c71 b3e4", 23, "ABCDEFGH", out) == CODE_OK &&
+	    strcmp(out, "ABCDEFGH-9F2A-0C71-B3E4") == 0, "longest prefix, 12 digits");
 	CHECK(strcmp(c1, c2) != 0, "two minted codes differ");
 	CHECK(code_mint("om43", c1) == -1, "mint refuses a lower-case prefix");
 	CHECK(code_normalise("ab12-0000-ffff", 14, "AB12", out) == CODE_OK &&

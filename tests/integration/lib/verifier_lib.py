@@ -2,7 +2,8 @@
 that tests/run does not run it).
 
 An independent Python implementation of the legacy formats
-(shared/reference/legacy-only-system.md) and of Bunny HS256 signing, a
+(shared/reference/legacy-only-system.md), of the format-2 access cookie
+(docs/verifier.md, "The access cookie") and of Bunny HS256 signing, a
 fixture builder, and a lighttpd started through scripts/serve.
 """
 import base64
@@ -12,6 +13,7 @@ import http.client
 import os
 import socket
 import sqlite3
+import struct
 import subprocess
 import sys
 import tempfile
@@ -71,6 +73,50 @@ def code_hash(secret, code):
     return hmac.new(secret.encode(), code.encode(), hashlib.sha256).digest()
 
 
+# --- the format-2 access cookie, written from docs/verifier.md ----------
+COOKIE_TAG = "e2."
+COOKIE_MAX_ENTRIES = 32
+
+
+def cookie_key(secret):
+    return hmac.new(secret.encode(), b"onlymatt access cookie v2", hashlib.sha256).digest()
+
+
+def cookie_make(secret, entries, issued, version=2, sort=True, count=None):
+    """entries: [(hash32, exp)].  Options make malformed but signed cookies."""
+    if sort:
+        entries = sorted(entries)
+    raw = bytes([version]) + struct.pack(">q", issued) + bytes(
+        [len(entries) if count is None else count])
+    for h, exp in entries:
+        raw += h + struct.pack(">q", exp)
+    return COOKIE_TAG + b64u(raw + hmac.new(cookie_key(secret), raw, hashlib.sha256).digest())
+
+
+def cookie_read(secret, value):
+    """(issued, [(hash32, exp)]) for a valid format-2 cookie, else None."""
+    if not value.startswith(COOKIE_TAG):
+        return None
+    try:
+        raw = b64u_dec(value[len(COOKIE_TAG):])
+    except Exception:
+        return None
+    if len(raw) < 10 + 40 + 32 or raw[0] != 2:
+        return None
+    n = raw[9]
+    if not 1 <= n <= COOKIE_MAX_ENTRIES or len(raw) != 10 + 40 * n + 32:
+        return None
+    mac = hmac.new(cookie_key(secret), raw[:-32], hashlib.sha256).digest()
+    if not hmac.compare_digest(mac, raw[-32:]):
+        return None
+    issued = struct.unpack(">q", raw[1:9])[0]
+    ents = [(raw[10 + 40 * i:42 + 40 * i], struct.unpack(">q", raw[42 + 40 * i:50 + 40 * i])[0])
+            for i in range(n)]
+    if [h for h, _ in ents] != sorted(set(h for h, _ in ents)):
+        return None
+    return issued, ents
+
+
 # --- Bunny HS256, directory form with token_path (bunny.md §4.3) ---------
 def bunny_verify_dir_url(key, url, guid, expires):
     scheme, rest = url.split("://", 1)
@@ -88,19 +134,22 @@ def bunny_verify_dir_url(key, url, guid, expires):
 
 # --- fixtures --------------------------------------------------------------
 def make_access_db(path, rows):
+    """rows: (guid, access, cdn_host, length[, title])."""
     tmp = path + ".tmp"
     if os.path.exists(tmp):
         os.unlink(tmp)
     db = sqlite3.connect(tmp)
     db.executescript("""
-        PRAGMA user_version = 1;
+        PRAGMA user_version = 2;
         CREATE TABLE videos (
           guid TEXT PRIMARY KEY NOT NULL,
           access TEXT NOT NULL CHECK (access IN ('public', 'vip', 'ppv')),
           cdn_host TEXT NOT NULL,
-          length INTEGER NOT NULL DEFAULT 0
+          length INTEGER NOT NULL DEFAULT 0,
+          title TEXT NOT NULL DEFAULT ''
         ) WITHOUT ROWID;""")
-    db.executemany("INSERT INTO videos VALUES (?, ?, ?, ?)", rows)
+    db.executemany("INSERT INTO videos VALUES (?, ?, ?, ?, ?)",
+                   [tuple(r) + ("",) * (5 - len(r)) for r in rows])
     db.commit()
     db.close()
     os.replace(tmp, path)

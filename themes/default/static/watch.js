@@ -78,6 +78,7 @@
     expired: 'This code has expired.',
     revoked: 'This code is no longer valid.',
     not_entitled: 'Your code does not unlock this video.',
+    too_many_unlocks: 'This device already holds the most unlocks it can (32). Use \u201cForget this device\u201d or another device.',
     invalid: 'That code is not right. Check it and try again.'
   };
 
@@ -88,20 +89,73 @@
     return isNaN(d) ? '' : d.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
   }
 
-  function showUnlocked(s) {
-    var box = $('unlocked');
-    if (!box) return;
-    var level = s.level === 'ppv' ? 'Pay-per-view' : (s.level === 'vip' ? 'VIP' : String(s.level || ''));
-    $('unlocked-text').textContent = 'Unlocked \u00b7 ' + level + (s.expires_at ? ' \u00b7 until ' + fmtDate(s.expires_at) : '');
-    box.hidden = false;
+  function levelName(level) {
+    return level === 'ppv' ? 'Pay-per-view' : (level === 'vip' ? 'VIP' : String(level || ''));
   }
 
-  function unlockedUI(s) {
-    showUnlocked(s);
+  /* A link to the watch page of guid, named by title (text only). */
+  function videoLink(guid, title) {
+    var a = document.createElement('a');
+    a.href = '/v/' + encodeURIComponent(guid) + '/';
+    a.textContent = title || 'this video';
+    return a;
+  }
+
+  /* What this device holds, one line per unlock. */
+  function unlocksOf(s) {
+    if (s && s.unlocks && s.unlocks.length) return s.unlocks;
+    return s && s.level ? [{ level: s.level, video: s.video, title: s.title, expires_at: s.expires_at }] : [];
+  }
+
+  /* Whether unlock u opens this watch page (vip: every video). */
+  function covers(u) {
+    return !!watch && (u.level === 'vip' || (u.level === 'ppv' && u.video === guid));
+  }
+
+  function showUnlocked(s) {
+    var box = $('unlocked'), list = $('unlocks');
+    if (!box || !list) return;
+    var all = unlocksOf(s);
+    list.textContent = '';
+    all.forEach(function (u) {
+      var li = document.createElement('li');
+      li.appendChild(document.createTextNode(levelName(u.level)));
+      if (u.level === 'ppv' && u.video) {
+        li.appendChild(document.createTextNode(': '));
+        if (u.video === guid) li.appendChild(document.createTextNode(u.title || 'this video'));
+        else li.appendChild(videoLink(u.video, u.title));
+      } else if (u.level === 'vip') {
+        li.appendChild(document.createTextNode(': every VIP and pay-per-view video'));
+      }
+      if (u.expires_at) li.appendChild(document.createTextNode(' \u00b7 until ' + fmtDate(u.expires_at)));
+      list.appendChild(li);
+    });
+    box.hidden = all.length === 0;
+  }
+
+  function unlockedUI() {
     var u = $('unlock');
     if (u && watch) u.hidden = true;
     var play = $('play');
-    if (play) play.hidden = false;
+    if (play && !started) play.hidden = false;	/* not over a playing video */
+  }
+
+  function refreshSession() {
+    if (!$('unlocked')) return;
+    api('GET', '/api/session').then(function (r) {
+      if (r.status !== 200) return;
+      showUnlocked(r.json);
+      if (unlocksOf(r.json).some(covers)) unlockedUI();
+    }, function () { /* offline: keep what is shown */ });
+  }
+
+  /* "This code unlocks <title>" with a link, and nothing else. */
+  function sayUnlocks(j) {
+    codeMsg.textContent = '';
+    codeMsg.classList.remove('err', 'ok');
+    codeMsg.appendChild(document.createTextNode('This code unlocks '));
+    codeMsg.appendChild(videoLink(j.video, j.title));
+    codeMsg.appendChild(document.createTextNode('.'));
   }
 
   if (form) {
@@ -113,12 +167,25 @@
       if (!code) { say(codeMsg, 'Enter the code you received.', 'err'); return; }
       button.disabled = true;
       say(codeMsg, 'Checking\u2026', null);
-      api('POST', '/api/redeem', { code: code }).then(function (r) {
+      var req = { code: code };
+      if (watch && guid) req.video = guid;
+      api('POST', '/api/redeem', req).then(function (r) {
         button.disabled = false;
         if (r.status === 200) {
-          say(codeMsg, 'Code accepted.', 'ok');
-          unlockedUI(r.json);
-          if (watch) startPlayback();
+          var j = r.json;
+          var here = watch ? (j.unlocks_this === true || (j.unlocks_this === undefined && covers(j))) : false;
+          if (here) {
+            say(codeMsg, 'Code accepted.', 'ok');
+            unlockedUI();
+            startPlayback();
+          } else if (j.level === 'ppv' && j.video) {
+            sayUnlocks(j);
+          } else {
+            say(codeMsg, j.level === 'vip' ? 'Code accepted: VIP videos are unlocked on this device.' :
+              'Code accepted.', 'ok');
+          }
+          input.value = '';
+          refreshSession();
           return;
         }
         if (r.status === 429) { rateLimited(codeMsg, r.retry, button); return; }
@@ -326,13 +393,5 @@
 
   /* Already unlocked on this device?  Only changes what is offered; the
    * verifier decides at /api/play. */
-  if ($('unlocked')) {
-    api('GET', '/api/session').then(function (r) {
-      if (r.status !== 200 || !r.json.level) return;
-      var s = r.json;
-      var access = watch ? watch.getAttribute('data-access') : null;
-      if (!watch || (access === 'vip' && s.level === 'vip') || (access === 'ppv' && s.video === guid)) unlockedUI(s);
-      else showUnlocked(s);
-    }, function () { /* offline: keep the form */ });
-  }
+  refreshSession();
 })();
