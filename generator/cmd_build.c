@@ -1,6 +1,7 @@
 /*
- * cmd_build.c — `onlygen build`: pull the catalog (unless --offline), load
- * the model, render the site (site_build), record what was built.
+ * cmd_build.c — `onlygen build`: pull the catalog (unless --offline or
+ * --no-pull), load the model, render the site (site_build, which also
+ * mirrors the images unless --offline), record what was built.
  */
 #include <errno.h>
 #include <limits.h>
@@ -10,6 +11,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <vips/vips.h>
 
 #include "buf.h"
 #include "commands.h"
@@ -23,12 +26,16 @@
 static void
 build_usage(FILE *f)
 {
-	fprintf(f, "usage: onlygen build [--offline] [--out DIR] [--content DIR] [--state DIR]\n"
-	    "                     [--theme NAME|PATH] [--keys FILE] [--jobs N] [--quiet]\n\n"
-	    "Pulls the catalog (unless --offline) and renders the site into DIR (default site/),\n"
-	    "rewriting only files whose bytes change, each atomically.  Writes STATE/access.db\n"
-	    "(default var/) for the verifier.  With BUNNY_TOKEN_KEY (environment or --keys file)\n"
-	    "thumbnail and preview URLs are signed.\n");
+	fprintf(f, "usage: onlygen build [--offline | --no-pull] [--out DIR] [--content DIR]\n"
+	    "                     [--state DIR] [--theme NAME|PATH] [--keys FILE] [--jobs N]\n"
+	    "                     [--quiet]\n\n"
+	    "Pulls the catalog and renders the site into DIR (default site/), rewriting only\n"
+	    "files whose bytes change, each atomically.  Writes STATE/access.db (default var/)\n"
+	    "for the verifier.  Thumbnails and previews are fetched from the CDN once (signed\n"
+	    "for that one file with BUNNY_TOKEN_KEY, environment or --keys file), cached in\n"
+	    "STATE/img-cache/ and published under DIR/img/.\n"
+	    "  --no-pull   build from the last pulled catalog, still fetching new images\n"
+	    "  --offline   no network at all: no pull, images from the cache only\n");
 }
 
 /* Finds NAME=VALUE in a keys file; returns a malloc'd value or NULL. */
@@ -98,6 +105,7 @@ cmd_build(int argc, char *argv[])
 {
 	static const struct option opts[] = {
 		{ "offline", no_argument, NULL, 'o' },
+		{ "no-pull", no_argument, NULL, 'n' },
 		{ "out", required_argument, NULL, 'O' },
 		{ "content", required_argument, NULL, 'c' },
 		{ "state", required_argument, NULL, 's' },
@@ -115,7 +123,7 @@ cmd_build(int argc, char *argv[])
 	double t_load;
 	const char *content = "content", *theme = NULL, *keys = NULL, *env;
 	char err[1024], db[4096], user_theme[4096], *token_key = NULL, *end;
-	int ch, offline = 0, rc = 1;
+	int ch, offline = 0, no_pull = 0, rc = 1;
 	long jobs;
 
 	memset(&so, 0, sizeof(so));
@@ -129,6 +137,7 @@ cmd_build(int argc, char *argv[])
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'o': offline = 1; break;
+		case 'n': no_pull = 1; break;
 		case 'O': so.out_dir = optarg; break;
 		case 'c': content = optarg; break;
 		case 's': so.state_dir = optarg; break;
@@ -169,7 +178,8 @@ cmd_build(int argc, char *argv[])
 	so.now = time(NULL);
 
 	snprintf(db, sizeof(db), "%s/catalog.db", so.state_dir);
-	if (!offline) {
+	so.fetch_images = !offline;
+	if (!offline && !no_pull) {
 		struct pull_opts po;
 
 		pull_opts_init(&po);
@@ -217,7 +227,17 @@ cmd_build(int argc, char *argv[])
 		}
 	}
 	so.token_key = token_key;
-	if (site_build(&m, &so, &st, err, sizeof(err)) == -1) {
+	/* libvips once for the whole command; its operation cache holds
+	 * buffers we free at once, so it is off */
+	if (VIPS_INIT(argv[0]) != 0) {
+		fprintf(stderr, "onlygen build: cannot start libvips: %s\n", vips_error_buffer());
+		goto out;
+	}
+	vips_cache_set_max(0);
+	rc = site_build(&m, &so, &st, err, sizeof(err));
+	vips_shutdown();
+	if (rc == -1) {
+		rc = 1;
 		fprintf(stderr, "onlygen build: %s\n(the published site was left as it was)\n", err);
 		goto out;
 	}
@@ -226,9 +246,10 @@ cmd_build(int argc, char *argv[])
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (!so.quiet)
 		printf("onlygen build: %zu files in %s: %zu written, %zu unchanged "
-		    "(%zu rendered), %zu removed; access.db %s; %.2f s "
+		    "(%zu rendered), %zu removed; %zu images fetched; access.db %s; %.2f s "
 		    "(load %.2f, prepare %.2f, render %.2f, publish %.2f)\n",
 		    st.pages, so.out_dir, st.written, st.unchanged, st.rendered, st.removed,
+		    st.img_fetched,
 		    st.access_written ? "written" : "unchanged",
 		    (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
 		    t_load, st.secs_prepare, st.secs_render, st.secs_publish);
