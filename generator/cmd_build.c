@@ -12,8 +12,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <vips/vips.h>
-
 #include "buf.h"
 #include "commands.h"
 #include "catalog_db.h"
@@ -117,6 +115,7 @@ cmd_build(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct site_opts so;
+	struct img_lib img;
 	struct site_stats st;
 	struct model m;
 	struct timespec t0, t1, tl;
@@ -227,15 +226,12 @@ cmd_build(int argc, char *argv[])
 		}
 	}
 	so.token_key = token_key;
-	/* libvips once for the whole command; its operation cache holds
-	 * buffers we free at once, so it is off */
-	if (VIPS_INIT(argv[0]) != 0) {
-		fprintf(stderr, "onlygen build: cannot start libvips: %s\n", vips_error_buffer());
-		goto out;
-	}
-	vips_cache_set_max(0);
+	/* libvips: once for the whole command, when an image is to be encoded */
+	img.argv0 = argv[0];
+	img.started = 0;
+	so.img = &img;
 	rc = site_build(&m, &so, &st, err, sizeof(err));
-	vips_shutdown();
+	img_stop(&img);
 	if (rc == -1) {
 		rc = 1;
 		fprintf(stderr, "onlygen build: %s\n(the published site was left as it was)\n", err);

@@ -21,6 +21,36 @@ static const struct {
 	[IMG_PREVIEW] = { "-preview.webp", 640, 0 },
 };
 
+static void	vips_fail(char *err, size_t errlen, const char *what);
+
+int
+img_start(struct img_lib *lib, char *err, size_t errlen)
+{
+	if (lib == NULL) {
+		snprintf(err, errlen, "images: no libvips handle (struct img_lib) given");
+		return -1;
+	}
+	if (lib->started)
+		return 0;
+	if (VIPS_INIT(lib->argv0 != NULL ? lib->argv0 : "onlygen") != 0) {
+		vips_fail(err, errlen, "cannot start libvips");
+		return -1;
+	}
+	/* the operation cache would keep the buffers we free at once */
+	vips_cache_set_max(0);
+	lib->started = 1;
+	return 0;
+}
+
+void
+img_stop(struct img_lib *lib)
+{
+	if (lib != NULL && lib->started) {
+		vips_shutdown();
+		lib->started = 0;
+	}
+}
+
 const char *
 img_suffix(int variant)
 {

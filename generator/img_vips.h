@@ -7,9 +7,12 @@
  * formats, none of which a Bunny thumbnail is), and only up to
  * IMG_MAX_PIXELS, checked from the header before anything is decoded.
  *
- * The caller has called vips_init() once (cmd_build.c does); these
- * functions may run on several threads at once.  Ownership: an img_set
- * owns its encoded buffers until img_set_free().
+ * libvips starts once per command, and only when an image is to be
+ * encoded (its start-up loads modules: about 0.3 s a build that has nothing
+ * to encode need not pay): the command owns a struct img_lib, the build
+ * calls img_start() before the first encoding, the command img_stop() at
+ * the end.  The encoders may then run on several threads at once.
+ * Ownership: an img_set owns its encoded buffers until img_set_free().
  */
 #ifndef ONLY_IMG_VIPS_H
 #define ONLY_IMG_VIPS_H
@@ -32,6 +35,15 @@ struct img_set {
 	void	*data[IMG_NVARIANTS];
 	size_t	 len[IMG_NVARIANTS];
 };
+
+struct img_lib {
+	const char	*argv0;		/* for VIPS_INIT */
+	int		 started;
+};
+
+/* Starts libvips unless started (0, or -1 with err); stops it if started. */
+int	img_start(struct img_lib *lib, char *err, size_t errlen);
+void	img_stop(struct img_lib *lib);
 
 /* "-320.webp" ... "-preview.webp": what follows the key in a file name. */
 const char	*img_suffix(int variant);

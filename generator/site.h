@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "img_vips.h"
 #include "model.h"
 
 struct site_opts {
@@ -22,6 +23,7 @@ struct site_opts {
 	const char	*token_key;	/* pull-zone token key (signs image fetches), or NULL */
 	time_t		 now;		/* build time (image fetch token expiry) */
 	int		 fetch_images;	/* fetch images missing from STATE/img-cache */
+	struct img_lib	*img;		/* libvips, started when first needed */
 	int		 jobs;		/* render threads, >= 1 */
 	int		 quiet;
 };

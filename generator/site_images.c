@@ -165,7 +165,8 @@ placeholder(const struct site_ctx *c, char *err, size_t errlen)
 	}
 	if (!missing)
 		return 0;
-	if (img_encode_placeholder(&s, err, errlen) == -1)
+	if (img_start(c->o->img, err, errlen) == -1 ||
+	    img_encode_placeholder(&s, err, errlen) == -1)
 		return -1;
 	for (v = 0; v < IMG_NSTILLS; v++) {
 		if (cache_path(c, path, sizeof(path), NULL, IMG_PLACEHOLDER, img_suffix(v)) == -1 ||
@@ -486,6 +487,10 @@ site_images(struct site_ctx *c, char *err, size_t errlen)
 			free(todo);
 			return -1;
 		}
+	}
+	if (ntodo > 0 && img_start(c->o->img, err, errlen) == -1) {
+		free(todo);
+		return -1;
 	}
 	rc = ntodo > 0 ? fetch_all(c, todo, ntodo) : 0;
 	free(todo);
