@@ -57,7 +57,7 @@ struct encode_job {
 	atomic_size_t		 next;
 };
 
-/* The title, cut and with control bytes replaced, for a warning line. */
+/* A catalog string, cut and with control bytes replaced, for a warning line. */
 static const char *
 safe_title(const char *t, char *out, size_t cap)
 {
@@ -69,14 +69,15 @@ safe_title(const char *t, char *out, size_t cap)
 	return out;
 }
 
+/* what and why may come from the catalog or libvips: both are cleaned. */
 static void
 warn_video(const struct video *v, const char *what, const char *why)
 {
-	char t[81];
+	char t[81], w[81], y[257];
 
 	fprintf(stderr, "onlygen build: warning: video %s (\"%s\"): %s: %s; "
 	    "the page shows the placeholder\n", v->guid, safe_title(v->title, t, sizeof(t)),
-	    what, why);
+	    safe_title(what, w, sizeof(w)), safe_title(why, y, sizeof(y)));
 }
 
 static int
