@@ -217,8 +217,10 @@ encode_one(struct site_ctx *c, const struct fetch_item *it, const struct http_re
 
 	if (it->what == F_PREVIEW) {
 		if (img_encode_preview(r->resp.data, r->resp.len, &s, why, sizeof(why)) == -1) {
+			char y[257];
+
 			fprintf(stderr, "onlygen build: warning: video %s: preview.webp: %s; "
-			    "the card has no animated preview\n", v->guid, why);
+			    "the card has no animated preview\n", v->guid, safe_title(why, y, sizeof(y)));
 			if (cache_path(c, path, sizeof(path), v->guid, im->key, IMG_NO_PREVIEW) == 0)
 				(void)write_atomic(path, "", 0);
 			return;
