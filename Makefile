@@ -22,7 +22,7 @@ VERSION    := 0.1.0
 BUILD  ?= build
 BINDIR ?= bin
 
-PKGS       := libcurl libcjson sqlite3 libcrypto
+PKGS       := libcurl libcjson sqlite3 libcrypto vips
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 LUA_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(LUA_PKG) 2>/dev/null)

@@ -1,6 +1,7 @@
 /*
- * cmd_build.c — `onlygen build`: pull the catalog (unless --offline), load
- * the model, render the site (site_build), record what was built.
+ * cmd_build.c — `onlygen build`: pull the catalog (unless --offline or
+ * --no-pull), load the model, render the site (site_build, which also
+ * mirrors the images unless --offline), record what was built.
  */
 #include <errno.h>
 #include <limits.h>
@@ -24,12 +25,16 @@
 static void
 build_usage(FILE *f)
 {
-	fprintf(f, "usage: onlygen build [--offline] [--out DIR] [--content DIR] [--state DIR]\n"
-	    "                     [--theme NAME|PATH] [--keys FILE] [--jobs N] [--quiet]\n\n"
-	    "Pulls the catalog (unless --offline) and renders the site into DIR (default site/),\n"
-	    "rewriting only files whose bytes change, each atomically.  Writes STATE/access.db\n"
-	    "(default var/) for the verifier.  With BUNNY_TOKEN_KEY (environment or --keys file)\n"
-	    "thumbnail and preview URLs are signed.\n");
+	fprintf(f, "usage: onlygen build [--offline | --no-pull] [--out DIR] [--content DIR]\n"
+	    "                     [--state DIR] [--theme NAME|PATH] [--keys FILE] [--jobs N]\n"
+	    "                     [--quiet]\n\n"
+	    "Pulls the catalog and renders the site into DIR (default site/), rewriting only\n"
+	    "files whose bytes change, each atomically.  Writes STATE/access.db (default var/)\n"
+	    "for the verifier.  Thumbnails and previews are fetched from the CDN once (signed\n"
+	    "for that one file with BUNNY_TOKEN_KEY, environment or --keys file), cached in\n"
+	    "STATE/img-cache/ and published under DIR/img/.\n"
+	    "  --no-pull   build from the last pulled catalog, still fetching new images\n"
+	    "  --offline   no network at all: no pull, images from the cache only\n");
 }
 
 /* Finds NAME=VALUE in a keys file; returns a malloc'd value or NULL. */
@@ -99,6 +104,7 @@ cmd_build(int argc, char *argv[])
 {
 	static const struct option opts[] = {
 		{ "offline", no_argument, NULL, 'o' },
+		{ "no-pull", no_argument, NULL, 'n' },
 		{ "out", required_argument, NULL, 'O' },
 		{ "content", required_argument, NULL, 'c' },
 		{ "state", required_argument, NULL, 's' },
@@ -110,13 +116,14 @@ cmd_build(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct site_opts so;
+	struct img_lib img;
 	struct site_stats st;
 	struct model m;
 	struct timespec t0, t1, tl;
 	double t_load;
 	const char *content = "content", *theme = NULL, *keys = NULL, *env;
 	char err[1024], db[4096], user_theme[4096], *token_key = NULL, *end;
-	int ch, offline = 0, rc = 1;
+	int ch, offline = 0, no_pull = 0, rc = 1;
 	long jobs;
 
 	memset(&so, 0, sizeof(so));
@@ -130,6 +137,7 @@ cmd_build(int argc, char *argv[])
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'o': offline = 1; break;
+		case 'n': no_pull = 1; break;
 		case 'O': so.out_dir = optarg; break;
 		case 'c': content = optarg; break;
 		case 's': so.state_dir = optarg; break;
@@ -170,7 +178,8 @@ cmd_build(int argc, char *argv[])
 	so.now = time(NULL);
 
 	snprintf(db, sizeof(db), "%s/catalog.db", so.state_dir);
-	if (!offline) {
+	so.fetch_images = !offline;
+	if (!offline && !no_pull) {
 		struct pull_opts po;
 
 		pull_opts_init(&po);
@@ -224,7 +233,14 @@ cmd_build(int argc, char *argv[])
 		if (library_check(keys, db, lmsg, sizeof(lmsg)) > LIBRARY_NOT_API)
 			fprintf(stderr, "onlygen build: warning: %s\n", lmsg);
 	}
-	if (site_build(&m, &so, &st, err, sizeof(err)) == -1) {
+	/* libvips: once for the whole command, when an image is to be encoded */
+	img.argv0 = argv[0];
+	img.started = 0;
+	so.img = &img;
+	rc = site_build(&m, &so, &st, err, sizeof(err));
+	img_stop(&img);
+	if (rc == -1) {
+		rc = 1;
 		fprintf(stderr, "onlygen build: %s\n(the published site was left as it was)\n", err);
 		goto out;
 	}
@@ -233,9 +249,10 @@ cmd_build(int argc, char *argv[])
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (!so.quiet)
 		printf("onlygen build: %zu files in %s: %zu written, %zu unchanged "
-		    "(%zu rendered), %zu removed; access.db %s; %.2f s "
+		    "(%zu rendered), %zu removed; %zu images fetched; access.db %s; %.2f s "
 		    "(load %.2f, prepare %.2f, render %.2f, publish %.2f)\n",
 		    st.pages, so.out_dir, st.written, st.unchanged, st.rendered, st.removed,
+		    st.img_fetched,
 		    st.access_written ? "written" : "unchanged",
 		    (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
 		    t_load, st.secs_prepare, st.secs_render, st.secs_publish);

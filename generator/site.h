@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "img_vips.h"
 #include "model.h"
 
 struct site_opts {
@@ -19,8 +20,10 @@ struct site_opts {
 	const char	*default_theme;	/* e.g. "themes/default" */
 	const char	*user_theme;	/* overrides by relative path, or NULL */
 	const char	*hlsjs_path;	/* node_modules/hls.js/dist/hls.min.js */
-	const char	*token_key;	/* pull-zone token key (signs thumbnails), or NULL */
-	time_t		 now;		/* build time (thumbnail token expiry window) */
+	const char	*token_key;	/* pull-zone token key (signs image fetches), or NULL */
+	time_t		 now;		/* build time (image fetch token expiry) */
+	int		 fetch_images;	/* fetch images missing from STATE/img-cache */
+	struct img_lib	*img;		/* libvips, started when first needed */
 	int		 jobs;		/* render threads, >= 1 */
 	int		 quiet;
 };
@@ -31,6 +34,7 @@ struct site_stats {
 	size_t	written;	/* files published (new or changed) */
 	size_t	unchanged;
 	size_t	removed;	/* stale files deleted */
+	size_t	img_fetched;	/* image files requested from the CDN */
 	int	access_written;	/* var/access.db rewritten */
 	double	secs_prepare;	/* theme, indices, "more like this" */
 	double	secs_render;	/* rendering and staging */

@@ -23,7 +23,6 @@
 #include "site_int.h"
 #include "site_write.h"
 
-#define SIGN_WINDOW	((int64_t)30 * 86400)	/* thumbnail tokens change monthly */
 #define RENDER_CHUNK	16
 #define MAX_JOBS	64
 
@@ -84,6 +83,17 @@ render_page(const struct site_ctx *c, const struct page *p, struct buf *out,
 	if (p->kind == PK_ASSET)
 		return buf_put(out, c->th.assets[p->idx].data, c->th.assets[p->idx].len) == -1 ?
 		    (snprintf(err, errlen, "out of memory"), -1) : 0;
+	if (p->kind == PK_IMAGE) {
+		char src[4096];
+
+		if (site_image_source(c, p, src, sizeof(src)) == -1 ||
+		    buf_read_file(out, src) == -1) {
+			snprintf(err, errlen, "cannot read its cached image %.300s: %s", src,
+			    strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
 	if ((t = template_of(c, p->kind)) == NULL) {
 		if (site_render_meta(c, p, out) == -1) {
 			snprintf(err, errlen, "too large or out of memory");
@@ -274,6 +284,7 @@ ctx_free(struct site_ctx *c)
 		for (i = 0; i < c->m->nvideos; i++)
 			free(c->vtext[i].block);
 	free(c->vtext);
+	free(c->vimg);
 	free(c->cat_off);
 	free(c->cat_vid);
 	free(c->tag_off);
@@ -342,9 +353,6 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 		    "another build is running on this state directory");
 		goto out;
 	}
-	if (o->token_key != NULL && o->token_key[0] != '\0')
-		c.sign_expires = ((int64_t)o->now / SIGN_WINDOW + 2) * SIGN_WINDOW;
-
 	if (theme_load(&c.th, o->default_theme, o->user_theme, o->hlsjs_path, err, errlen) == -1)
 		goto out;
 	for (i = 0; i < sizeof(tpls) / sizeof(tpls[0]); i++) {
@@ -462,6 +470,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 			goto out;
 	}
 	site_staging_remove(outfd);
+	st->img_fetched = c.img_fetched;
 	st->secs_prepare = t1 - t0;
 	st->secs_render = t2 - t1;
 	st->secs_publish = now_secs() - t2;

@@ -1,27 +1,21 @@
 /*
- * site_cdn.c — URLs of a video's files on the Bunny pull zone (thumbnail,
- * animated preview, captions) as the static pages embed them.
+ * site_cdn.c — the URL of a video's file on the Bunny pull zone, unsigned.
  *
- * When the build has the pull zone's token key, these URLs are signed with
- * the verifier's Bunny signer (HS256, query form, token_path=/{guid}/ so one
- * token covers every file of the video), with an expiry that changes only
- * once per SIGN_WINDOW (see site_build.c), so unchanged pages stay
- * byte-identical between builds.  Without a key they are plain URLs.
+ * No page links the pull zone: thumbnails and previews are mirrored into
+ * the site (site_images.c), which fetches them through these URLs with a
+ * token for the one file; captions are fetched by the player with the
+ * token /api/play hands out.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "escape.h"
 #include "site_int.h"
 #include "site_url.h"
 
-#include "bunny_sign.h"
-
 int
-site_cdn_url(const struct site_ctx *c, const struct video *v, const char *file,
-    struct buf *out)
+site_cdn_url(const struct video *v, const char *file, struct buf *out)
 {
-	size_t mark = out->len, seg;
+	size_t seg;
 	const char *p;
 
 	if (cdn_origin(out, v->cdn_host) == -1 || buf_printf(out, "/%s", v->guid) == -1)
@@ -39,29 +33,6 @@ site_cdn_url(const struct site_ctx *c, const struct video *v, const char *file,
 			return -1;
 		if (p[seg] == '\0')
 			break;
-	}
-	if (c->sign_expires > 0 && c->o->token_key != NULL) {
-		struct bunny_sign_req req;
-		char url[BUNNY_URL_MAX], signed_url[BUNNY_URL_MAX], tp[64];
-		size_t n = out->len - mark;
-		int len;
-
-		if (n >= sizeof(url))
-			return -1;
-		memcpy(url, out->data + mark, n);
-		url[n] = '\0';
-		snprintf(tp, sizeof(tp), "/%s/", v->guid);
-		memset(&req, 0, sizeof(req));
-		req.url = url;
-		req.key = c->o->token_key;
-		req.key_len = strlen(c->o->token_key);
-		req.expires = c->sign_expires;
-		req.token_path = tp;
-		if ((len = bunny_sign_url(&req, signed_url, sizeof(signed_url))) < 0)
-			return -1;
-		out->len = mark;
-		out->data[mark] = '\0';
-		return buf_put(out, signed_url, (size_t)len);
 	}
 	return 0;
 }

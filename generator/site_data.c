@@ -89,7 +89,7 @@ card_text(const struct site_ctx *c, size_t i, struct card_text *t, struct buf *b
 {
 	const struct video *v = &c->m->videos[i];
 	enum access_level a = level(v);
-	size_t off[7], k = 0, n;
+	size_t off[12], k = 0, n;
 	char *s;
 
 	buf_reset(b);
@@ -97,8 +97,28 @@ card_text(const struct site_ctx *c, size_t i, struct card_text *t, struct buf *b
 	if (url_video(b, c->html, v->guid) == -1 || buf_putc(b, '\0') == -1)
 		return -1;
 	off[k++] = b->len;
-	if (site_cdn_url(c, v, v->thumbnail[0] ? v->thumbnail : "thumbnail.jpg", b) == -1 ||
+	if (site_image_url(c, i, IMG_W320, b) == -1 || buf_putc(b, '\0') == -1)
+		return -1;
+	off[k++] = b->len;
+	if (site_image_url(c, i, IMG_W320, b) == -1 || BUF_PUTSL(b, " 320w, ") == -1 ||
+	    site_image_url(c, i, IMG_W640, b) == -1 || BUF_PUTSL(b, " 640w, ") == -1 ||
+	    site_image_url(c, i, IMG_W1280, b) == -1 || BUF_PUTSL(b, " 1280w") == -1 ||
 	    buf_putc(b, '\0') == -1)
+		return -1;
+	off[k++] = b->len;
+	if (site_image_url(c, i, IMG_W1280, b) == -1 || buf_putc(b, '\0') == -1)
+		return -1;
+	off[k++] = b->len;
+	if ((c->vimg[i].preview && site_image_url(c, i, IMG_PREVIEW, b) == -1) ||
+	    buf_putc(b, '\0') == -1)
+		return -1;
+	off[k++] = b->len;
+	if (buf_puts(b, c->m->site.base_url) == -1 ||
+	    site_image_url(c, i, IMG_JPG1280, b) == -1 || buf_putc(b, '\0') == -1)
+		return -1;
+	off[k++] = b->len;
+	if (buf_puts(b, c->m->site.base_url) == -1 ||
+	    site_image_url(c, i, IMG_W320, b) == -1 || buf_putc(b, '\0') == -1)
 		return -1;
 	off[k++] = b->len;
 	if (fmt_duration(b, v->length) == -1 || buf_putc(b, '\0') == -1)
@@ -127,11 +147,16 @@ card_text(const struct site_ctx *c, size_t i, struct card_text *t, struct buf *b
 	t->block = s;
 	t->url = s + off[0];
 	t->thumb = s + off[1];
-	t->duration = s + off[2];
-	t->words = s + off[3];
-	t->date = s + off[4];
-	t->label = s + off[5];
-	t->episode = s[off[6]] ? s + off[6] : NULL;
+	t->srcset = s + off[2];
+	t->poster = s + off[3];
+	t->preview = s[off[4]] ? s + off[4] : NULL;
+	t->image = s + off[5];
+	t->thumb_abs = s + off[6];
+	t->duration = s + off[7];
+	t->words = s + off[8];
+	t->date = s + off[9];
+	t->label = s + off[10];
+	t->episode = s[off[11]] ? s + off[11] : NULL;
 	return 0;
 }
 
@@ -210,6 +235,9 @@ card(const struct site_ctx *c, size_t i, int eager, struct buf *b)
 	    put_ref(o, "title", v->title) == -1 ||
 	    put_ref(o, "url", t->url) == -1 ||
 	    put_ref(o, "thumb", t->thumb) == -1 ||
+	    put_ref(o, "srcset", t->srcset) == -1 ||
+	    put_ref(o, "poster", t->poster) == -1 ||
+	    (t->preview != NULL && put_ref(o, "preview", t->preview) == -1) ||
 	    put_ref(o, "duration", t->duration) == -1 ||
 	    put_ref(o, "duration_words", t->words) == -1 ||
 	    put_ref(o, "date", t->date) == -1 ||
@@ -541,20 +569,16 @@ data_watch(const struct site_ctx *c, cJSON *d, const struct page *p, struct buf 
 	cJSON *vo, *arr, *o, *rel;
 	const uint32_t *r;
 	size_t i, n;
-	struct buf u, img;
+	struct buf u;
 
 	buf_init(&u, 4096);
-	buf_init(&img, 16384);
 	if (url_video(&u, c->html, v->guid) == -1 ||
-	    site_cdn_url(c, v, v->thumbnail[0] ? v->thumbnail : "thumbnail.jpg", &img) == -1 ||
 	    page_meta(c, d, v->title, u.data, v->description[0] ? v->description : v->title,
-	    img.data, b) == -1) {
+	    c->vtext[p->idx].image, b) == -1) {
 		buf_free(&u);
-		buf_free(&img);
 		return -1;
 	}
 	buf_free(&u);
-	buf_free(&img);
 	if ((vo = card(c, p->idx, 1, b)) == NULL)
 		return -1;
 	cJSON_AddItemToObject(d, "video", vo);
@@ -568,6 +592,7 @@ data_watch(const struct site_ctx *c, cJSON *d, const struct page *p, struct buf 
 	    (v->ncategories > 0 && put_bool(vo, "has_categories", 1) == -1) ||
 	    (v->ntags > 0 && put_bool(vo, "has_tags", 1) == -1) ||
 	    (v->nchapters > 0 && put_bool(vo, "has_chapters", 1) == -1) ||
+	    (v->ncaptions > 0 && put_bool(vo, "has_captions", 1) == -1) ||
 	    (a == ACCESS_PPV && put_bool(vo, "ppv", 1) == -1) ||
 	    (arr = cJSON_AddArrayToObject(vo, "categories")) == NULL ||
 	    named_links(c, arr, PK_CATEGORY, v->categories, v->ncategories, b) == -1 ||
@@ -575,23 +600,24 @@ data_watch(const struct site_ctx *c, cJSON *d, const struct page *p, struct buf 
 	    named_links(c, arr, PK_TAG, v->tags, v->ntags, b) == -1 ||
 	    (arr = cJSON_AddArrayToObject(vo, "captions")) == NULL)
 		return -1;
+	/*
+	 * Languages and labels only: the caption files are behind the pull
+	 * zone's token, and watch.js fetches them with the one /api/play
+	 * hands out (a static page must carry no token).
+	 */
 	for (i = 0; i < v->ncaptions; i++) {
-		char file[128];
-
 		size_t ln = strlen(v->captions[i].srclang);
 
 		/* a language tag: [A-Za-z0-9-], as Bunny names the .vtt files */
 		if (ln == 0 || ln > 35 || strspn(v->captions[i].srclang,
 		    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != ln)
 			continue;
-		snprintf(file, sizeof(file), "captions/%.100s.vtt", v->captions[i].srclang);
 		if ((o = cJSON_CreateObject()) == NULL)
 			return -1;
 		cJSON_AddItemToArray(arr, o);
 		if (put_str(o, "srclang", v->captions[i].srclang) == -1 ||
 		    put_str(o, "label", v->captions[i].label[0] ? v->captions[i].label :
 		    v->captions[i].srclang) == -1 ||
-		    PUT_FMT(o, "src", b, site_cdn_url(c, v, file, b)) == -1 ||
 		    (i == 0 && put_bool(o, "first", 1) == -1))
 			return -1;
 	}

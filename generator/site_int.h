@@ -15,6 +15,7 @@
 #include <cjson/cJSON.h>
 
 #include "buf.h"
+#include "img_vips.h"
 #include "model.h"
 #include "related.h"
 #include "site.h"
@@ -38,7 +39,21 @@ enum page_kind {
 	PK_SEARCH_INDEX,
 	PK_FEED,
 	PK_SITEMAP,	/* no: 0 the sitemap (or index), n >= 1: part n */
-	PK_ROBOTS
+	PK_ROBOTS,
+	PK_IMAGE	/* idx: video (IMG_PAGE_PLACEHOLDER: the placeholder),
+			 * no: enum img_variant */
+};
+
+#define IMG_PAGE_PLACEHOLDER	UINT32_MAX
+#define IMG_PLACEHOLDER		"placeholder-v1"	/* its files' name before the suffix */
+#define IMG_NO_PREVIEW		"-preview.none"	/* cache marker: the CDN has no preview */
+
+/* A video's mirrored images (site_images.c). */
+struct video_img {
+	char	key[17];	/* 16 hex digits: names its files in the cache and the site */
+	uint8_t	still;		/* the four stills are cached (else: the placeholder) */
+	uint8_t	preview;	/* the animated preview is cached */
+	uint8_t	no_preview;	/* the CDN said it has none (or it was broken) */
 };
 
 /* Where a file stands after rendering. */
@@ -63,7 +78,12 @@ struct page {
 /* The strings of a video's card, formatted once per build (not per page). */
 struct card_text {
 	char	*url;		/* /v/<guid>/ */
-	char	*thumb;		/* CDN thumbnail URL (signed when keyed) */
+	char	*thumb;		/* /img/<guid>/<key>-320.webp (or the placeholder's) */
+	char	*srcset;	/* the three WebP sizes, for <img srcset> */
+	char	*poster;	/* the 1280 WebP */
+	char	*preview;	/* the animated preview, or NULL */
+	char	*image;		/* absolute URL of the 1280 JPEG: og:image, feeds */
+	char	*thumb_abs;	/* absolute URL of thumb: search.json */
 	char	*duration;	/* 12:34 */
 	char	*words;		/* 12 minutes */
 	char	*date;		/* 2025-11-03 */
@@ -94,7 +114,8 @@ struct site_ctx {
 	size_t			*ser_pos;	/* per video: position in its series list */
 	long			 hero;		/* video index or -1 */
 	size_t			 sitemap_parts;	/* 0: one sitemap.xml */
-	int64_t			 sign_expires;	/* thumbnail token expiry, 0 unsigned */
+	struct video_img	*vimg;		/* per video: its mirrored images */
+	size_t			 img_fetched;	/* files requested from the CDN */
 	cJSON			*shared;	/* site/nav/urls/assets, read-only */
 	struct page		*pages;
 	size_t			 npages;
@@ -126,10 +147,22 @@ cJSON	*site_page_data(const struct site_ctx *c, const struct page *p);
 /* Appends the root-relative URL of page no of list kind/idx; 0 or -1. */
 int	site_list_url(const struct site_ctx *c, struct buf *out, int kind, size_t idx, int no);
 
-/* site_cdn.c: appends the CDN URL of file under /{guid}/ (signed when the
- * build has a token key); 0, or -1 when out is full or signing fails. */
-int	site_cdn_url(const struct site_ctx *c, const struct video *v, const char *file,
-	    struct buf *out);
+/* site_cdn.c: appends the (unsigned) CDN URL of file under /{guid}/; 0, or
+ * -1 when out is full.  Only the image fetch uses it: no page links the CDN. */
+int	site_cdn_url(const struct video *v, const char *file, struct buf *out);
+
+/*
+ * site_images.c.  site_images() fills c->vimg: the cache key of every
+ * video's images, fetching (unless c->o->fetch_images is 0) and encoding
+ * those not cached yet; a failure is a warning and the placeholder, never
+ * an error (-1 with err only for out of memory or an unwritable cache).
+ * site_image_url() appends the root-relative URL of a video's variant
+ * (the placeholder's when it has none; -1 for a missing preview).
+ * site_image_source() writes the cache file of image page p into out.
+ */
+int	site_images(struct site_ctx *c, char *err, size_t errlen);
+int	site_image_url(const struct site_ctx *c, size_t vid, int variant, struct buf *out);
+int	site_image_source(const struct site_ctx *c, const struct page *p, char *out, size_t cap);
 
 /* site_meta.c: files built in C with the escaper of their context;
  * site_render_meta() appends sitemap/feed/robots/search index p, and

@@ -51,7 +51,7 @@ sitemap_video(const struct site_ctx *c, size_t i, struct buf *o)
 	const struct video *v = &c->m->videos[i];
 
 	return (BUF_PUTSL(o, "<video:video><video:thumbnail_loc>") == -1 ||
-		    X(o, c->vtext[i].thumb) == -1 ||
+		    X(o, c->vtext[i].image) == -1 ||
 		    BUF_PUTSL(o, "</video:thumbnail_loc><video:title>") == -1 ||
 		    X(o, v->title) == -1 ||
 		    BUF_PUTSL(o, "</video:title><video:description>") == -1 ||
@@ -148,6 +148,8 @@ feed(const struct site_ctx *c, struct buf *o)
 		    X(o, v->title) == -1 ||
 		    BUF_PUTSL(o, "</title>\n<link rel=\"alternate\" href=\"") == -1 ||
 		    X(o, m->site.base_url) == -1 || url_video(o, c->html, v->guid) == -1 ||
+		    BUF_PUTSL(o, "\"/>\n<link rel=\"enclosure\" type=\"image/jpeg\" href=\"") == -1 ||
+		    X(o, c->vtext[i].image) == -1 ||
 		    BUF_PUTSL(o, "\"/>\n<published>") == -1 || fmt_datetime(o, v->uploaded) == -1 ||
 		    BUF_PUTSL(o, "</published>\n<updated>") == -1 ||
 		    fmt_datetime(o, v->uploaded) == -1 ||
@@ -221,7 +223,7 @@ search_index(const struct site_ctx *c, struct buf *o)
 		    buf_putc(o, ',') == -1 || put_int(o, (long long)v->uploaded) == -1 ||
 		    BUF_PUTSL(o, ",\"") == -1)
 			return -1;
-		if (J(o, c->vtext[i].thumb) == -1 || BUF_PUTSL(o, "\"]") == -1)
+		if (J(o, c->vtext[i].thumb_abs) == -1 || BUF_PUTSL(o, "\"]") == -1)
 			return -1;
 	}
 	return BUF_PUTSL(o, "\n]}\n");
@@ -230,17 +232,14 @@ search_index(const struct site_ctx *c, struct buf *o)
 int
 site_jsonld(const struct site_ctx *c, const struct video *v, struct buf *o)
 {
-	struct buf t;
 	int rc;
 
-	buf_init(&t, 16384);
 	if (BUF_PUTSL(o, "{\"@context\":\"https://schema.org\",\"@type\":\"VideoObject\",\"name\":\"") == -1 ||
 	    J(o, v->title) == -1 ||
 	    BUF_PUTSL(o, "\",\"description\":\"") == -1 ||
 	    J(o, v->description[0] ? v->description : v->title) == -1 ||
 	    BUF_PUTSL(o, "\",\"thumbnailUrl\":[\"") == -1 ||
-	    site_cdn_url(c, v, v->thumbnail[0] ? v->thumbnail : "thumbnail.jpg", &t) == -1 ||
-	    J(o, t.data) == -1 ||
+	    J(o, c->vtext[v - c->m->videos].image) == -1 ||
 	    BUF_PUTSL(o, "\"],\"uploadDate\":\"") == -1 || fmt_datetime(o, v->uploaded) == -1 ||
 	    BUF_PUTSL(o, "\",\"duration\":\"") == -1 || fmt_duration_iso(o, v->length) == -1 ||
 	    BUF_PUTSL(o, "\",\"url\":\"") == -1 || J(o, c->m->site.base_url) == -1 ||
@@ -251,10 +250,8 @@ site_jsonld(const struct site_ctx *c, const struct video *v, struct buf *o)
 	else
 		rc = BUF_PUTSL(o, "\",\"isAccessibleForFree\":false,\"hasPart\":{\"@type\":"
 		    "\"WebPageElement\",\"isAccessibleForFree\":false,\"cssSelector\":\".paywall\"}}");
-	buf_free(&t);
 	return rc;
 fail:
-	buf_free(&t);
 	return -1;
 }
 

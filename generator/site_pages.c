@@ -81,9 +81,13 @@ ser_sort(const struct model *m, size_t *v, size_t n)
 }
 
 static uint64_t
-video_card_hash(const struct video *v)
+video_card_hash(const struct video *v, const struct video_img *im)
 {
 	uint64_t h = h64_str(0x636172642d763100ULL, v->guid);
+
+	/* the image URLs: key, and whether the stills and preview are there */
+	h = h64_str(h, im->key);
+	h = h64_int(h, im->still | im->preview << 1);
 
 	h = h64_str(h, v->title);
 	h = h64_int(h, v->length);
@@ -192,6 +196,9 @@ site_index(struct site_ctx *c, char *err, size_t errlen)
 			snprintf(err, errlen, "series slug '%.80s' is not [a-z0-9-]", m->series[i].slug);
 			return -1;
 		}
+	/* the images before the hashes: a card shows its image's URLs */
+	if (site_images(c, err, errlen) == -1)
+		return -1;
 	if (csr_build(m, m->ncategories, 0, &c->cat_off, &c->cat_vid) == -1 ||
 	    csr_build(m, m->ntags, 1, &c->tag_off, &c->tag_vid) == -1)
 		goto oom;
@@ -242,7 +249,7 @@ site_index(struct site_ctx *c, char *err, size_t errlen)
 		goto oom;
 	c->allkey = h64_int(0, (int64_t)m->nvideos);
 	for (i = 0; i < m->nvideos; i++) {
-		c->vcard[i] = video_card_hash(&m->videos[i]);
+		c->vcard[i] = video_card_hash(&m->videos[i], &c->vimg[i]);
 		c->vfull[i] = video_full_hash(m, &m->videos[i], c->vcard[i]);
 		c->allkey = h64_int(c->allkey, (int64_t)c->vfull[i]);
 	}
@@ -255,7 +262,6 @@ site_index(struct site_ctx *c, char *err, size_t errlen)
 	g = h64_str(g, m->site.language);
 	g = h64_str(g, m->site.author);
 	g = h64_int(g, c->page_size);
-	g = h64_int(g, c->sign_expires);
 	for (i = 0; i < m->ncategories; i++) {
 		g = h64_str(g, m->categories[i].slug);
 		g = h64_str(g, m->categories[i].name);
@@ -368,6 +374,22 @@ site_enumerate(struct site_ctx *c, char *err, size_t errlen)
 	for (i = 0; i < c->th.nassets; i++)
 		if (add_page(c, &cap, PK_ASSET, i, 0, NULL, c->th.assets[i].path) == -1)
 			goto oom;
+	/* the mirrored images: the shared placeholder, then each video's */
+	for (no = 0; no < IMG_NSTILLS; no++) {
+		buf_reset(&u);
+		if (buf_printf(&u, "img/%s%s", IMG_PLACEHOLDER, img_suffix((int)no)) == -1 ||
+		    add_page(c, &cap, PK_IMAGE, IMG_PAGE_PLACEHOLDER, no, NULL, u.data) == -1)
+			goto oom;
+	}
+	for (i = 0; i < m->nvideos; i++)
+		for (no = 0; no < IMG_NVARIANTS; no++) {
+			if (no == IMG_PREVIEW ? !c->vimg[i].preview : !c->vimg[i].still)
+				continue;
+			buf_reset(&u);
+			if (site_image_url(c, i, (int)no, &u) == -1 ||
+			    add_page(c, &cap, PK_IMAGE, i, no, NULL, u.data + 1) == -1)
+				goto oom;
+		}
 	for (i = 0; i < m->nvideos; i++) {
 		buf_reset(&u);
 		if (url_video(&u, c->html, m->videos[i].guid) == -1 ||
@@ -453,6 +475,10 @@ site_page_key(const struct site_ctx *c, const struct page *p)
 	uint64_t h = h64_int(c->gkey, p->kind);
 	size_t i, n, from, to, ps = (size_t)c->page_size;
 	const uint32_t *rel;
+
+	/* an image's path names its key and size: nothing else changes it */
+	if (p->kind == PK_IMAGE)
+		return h64_str(0x696d6167652d7631ULL, p->path);
 
 	/*
 	 * The path, not the index: adding a video shifts every index after

@@ -56,9 +56,15 @@ try {
     }
     // The CDN: /tok1/... (the first signed URL) works until the test marks
     // it expired, then answers 403 like Bunny; /tok2/... always works.
-    const cdn = { tok1: 0, tok2: 0, denied: 0, expired: false };
+    const cdn = { tok1: 0, tok2: 0, denied: 0, expired: false, vtt: [] };
     await page.route(/vz-test-1\.b-cdn\.net/, r => {
       const u = new URL(r.request().url());
+      // captions: under the same token as the playlist /api/play gave
+      if (/^\/tok[12]\/[0-9a-f-]{36}\/captions\/[A-Za-z0-9-]+\.vtt$/.test(u.pathname)) {
+        cdn.vtt.push(u.pathname);
+        return r.fulfill({ status: 200, body: 'WEBVTT\n\n00:00.000 --> 01:30.000\nHello\n',
+          headers: { 'Access-Control-Allow-Origin': '*', 'Content-Type': 'text/vtt' } });
+      }
       const m = u.pathname.match(/^\/(tok[12])\/[0-9a-f-]{36}\/(playlist\.m3u8|seg(\d+)\.ts)$/);
       if (!m) return r.fulfill({ status: 204, body: '' });
       cdn[m[1]]++;
@@ -87,8 +93,19 @@ try {
       window.__times = [];
       document.getElementById('video').addEventListener('timeupdate', e => window.__times.push(e.target.currentTime));
     });
+    const html = await page.content();
+    const tracksBefore = await page.evaluate(() => document.querySelectorAll('#video track').length);
+    ok(tracksBefore === 0 && !/\.vtt|b-cdn\.net/.test(html) && /data-srclang="en"/.test(html),
+      `${engine}: the page lists the caption language, with no caption URL and no CDN link`);
     await page.click('#play');
     await page.waitForFunction(() => document.getElementById('video').currentTime > 3, null, { timeout: 60000 }).catch(() => {});
+    const tracks = await page.evaluate(() => Array.from(document.querySelectorAll('#video track'))
+      .map(t => ({ src: t.src, lang: t.srclang, label: t.label, def: t.default })));
+    ok(tracks.length === 1 && tracks[0].src === `https://vz-test-1.b-cdn.net/tok1/${PUBLIC}/captions/en.vtt` &&
+      tracks[0].lang === 'en' && tracks[0].label === 'English </track>' && tracks[0].def,
+      `${engine}: after Play, the caption track is the playlist URL from /api/play with captions/en.vtt`,
+      JSON.stringify(tracks));
+    ok(cdn.vtt.length > 0, `${engine}: the browser fetched the caption file under that token`, JSON.stringify(cdn.vtt));
     const before = await page.evaluate(() => document.getElementById('video').currentTime);
     cdn.expired = true;
     // Players buffer far ahead: seek past the buffer so the next request happens now.

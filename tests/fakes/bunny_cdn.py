@@ -27,6 +27,11 @@ OPTIONS included) carries the CORS headers a pull zone sends.
 
   bunny_cdn.py --media demo/media --key-file var/verifier.keys [--port N]
                [--host 127.0.0.1] [--map FILE] [--open-images] [--log]
+               [--broken-images GUID[,GUID...]]
+
+--broken-images answers a correctly signed request for an image (.jpg,
+.webp, .gif, .png) of those videos with 200 and bytes that are no image, as
+a damaged file on the real zone would be (the token rules stay the same).
 
 --port 0 (the default) picks a free port.  The first line on stdout is
 "bunny_cdn listening on http://HOST:PORT".  Python 3 standard library only.
@@ -219,6 +224,10 @@ class Handler(BaseHTTPRequestHandler):
                 or ".." in m.group(2).split("/"):
             self._send(404, b"404 Not Found\n")
             return
+        if m.group(1) in cfg["broken"] and path.endswith(IMAGE_EXTS):
+            self._send(200, b"\x89PNG\r\n\x1a\n this is not an image " * 40, CONTENT_TYPES.get(
+                os.path.splitext(path)[1], "application/octet-stream"))
+            return
         stream = cfg["map"].get(m.group(1))
         if stream is None:
             self._send(404, b"404 Not Found: unknown video\n")
@@ -251,6 +260,7 @@ def main(argv):
     ap.add_argument("--key", help="the token key itself (tests only; prefer --key-file)")
     ap.add_argument("--open-images", action="store_true", help="serve .jpg/.webp/.gif without a token")
     ap.add_argument("--log", action="store_true", help="log requests to stderr (tokens redacted)")
+    ap.add_argument("--broken-images", default="", help="GUIDs (comma-separated) whose images are garbage")
     a = ap.parse_args(argv)
     key = a.key
     if a.key_file:
@@ -283,7 +293,8 @@ def main(argv):
         print("bunny_cdn: cannot listen on %s:%d: %s" % (a.host, a.port, e.strerror), file=sys.stderr)
         return 1
     srv.daemon_threads = True
-    srv.cfg = {"key": key, "media": a.media, "map": gmap, "open_images": a.open_images, "log": a.log}
+    srv.cfg = {"key": key, "media": a.media, "map": gmap, "open_images": a.open_images, "log": a.log,
+               "broken": set(g for g in a.broken_images.split(",") if g)}
     print("bunny_cdn listening on http://%s:%d" % (a.host, srv.server_address[1]), flush=True)
     try:
         srv.serve_forever()

@@ -13,6 +13,13 @@
   var cat = document.getElementById('cat');
   var sort = document.getElementById('sort');
   var prefix = form.getAttribute('data-prefix'), suffix = form.getAttribute('data-suffix');
+  /* A mirrored image's path (/img/...), from the absolute URL the build
+   * wrote (base_url may name another host than this one) or a path. */
+  function imgPath(u) {
+    var p;
+    try { p = new URL(u, location.href).pathname; } catch (e) { return ''; }
+    return /^\/img\/[A-Za-z0-9\/._-]+$/.test(p) ? p : '';
+  }
   var index = null, loading = null, tagFilter = '';
   var labels = ['Free', 'VIP', 'Pay-per-view'];
 
@@ -48,7 +55,7 @@
     a.setAttribute('aria-label', it[1] + ', ' + dur(it[5]) + ', ' + (it[6] ? 'locked, ' + labels[it[6]] : 'free'));
     var th = document.createElement('span'); th.className = 'thumb';
     var img = document.createElement('img'); img.alt = ''; img.width = 320; img.height = 180; img.loading = 'lazy';
-    if (/^https?:\/\//.test(it[8])) img.src = it[8];
+    var src = imgPath(it[8]); if (src) img.src = src;
     var d = document.createElement('span'); d.className = 'badge badge-dur'; d.textContent = dur(it[5]);
     var b = document.createElement('span'); b.className = 'badge badge-' + ['public', 'vip', 'ppv'][it[6]]; b.textContent = labels[it[6]] || '';
     var t = document.createElement('span'); t.className = 'card-title'; t.textContent = it[1];

@@ -4,6 +4,13 @@
   'use strict';
   var reduce = window.matchMedia('(prefers-reduced-motion: reduce)');
   var finePointer = window.matchMedia('(hover: hover) and (pointer: fine)');
+  /* A mirrored image's path (/img/...), from the absolute URL the build
+   * wrote (base_url may name another host than this one) or a path. */
+  function imgPath(u) {
+    var p;
+    try { p = new URL(u, location.href).pathname; } catch (e) { return ''; }
+    return /^\/img\/[A-Za-z0-9\/._-]+$/.test(p) ? p : '';
+  }
 
   /* Row arrows: page by most of the visible width; disabled at the ends. */
   function setupRow(row) {
@@ -45,13 +52,16 @@
     function start(link) {
       if (reduce.matches || !finePointer.matches) return;
       var img = link.querySelector('.thumb img');
-      /* preview.webp sits beside the thumbnail; a signed thumbnail's
-       * token covers the whole /{guid}/ directory, so keep the query. */
-      var src = img && (img.dataset.still || img.src).replace(/\/[^\/?]+(\?|$)/, '/preview.webp$1');
-      if (!img || !src || !/^https?:\/\//.test(src)) return;
+      /* the mirrored animated preview, when the build has one */
+      var src = img && img.dataset.preview;
+      if (!img || !src || !/^\/img\/[A-Za-z0-9\/._-]+$/.test(src)) return;
       clearTimeout(timer);
       timer = setTimeout(function () {
-        if (!img.dataset.still) img.dataset.still = img.src;
+        /* srcset would win over src: set it aside while the preview shows */
+        if (!img.dataset.still) {
+          img.dataset.still = img.src; img.dataset.stillSet = img.getAttribute('srcset') || '';
+          img.removeAttribute('srcset');
+        }
         img.onerror = function () { stop(link); };
         img.src = src;
       }, 400);
@@ -59,7 +69,11 @@
     function stop(link) {
       clearTimeout(timer);
       var img = link.querySelector('.thumb img');
-      if (img && img.dataset.still) { img.onerror = null; img.src = img.dataset.still; delete img.dataset.still; }
+      if (img && img.dataset.still) {
+        img.onerror = null; img.src = img.dataset.still;
+        if (img.dataset.stillSet) img.setAttribute('srcset', img.dataset.stillSet);
+        delete img.dataset.still; delete img.dataset.stillSet;
+      }
     }
     root.addEventListener('pointerover', function (e) { var a = e.target.closest('.card-link'); if (a && !a.contains(e.relatedTarget)) start(a); });
     root.addEventListener('pointerout', function (e) { var a = e.target.closest('.card-link'); if (a && !a.contains(e.relatedTarget)) stop(a); });
@@ -95,7 +109,7 @@
       if (/^\/[a-z0-9\/.-]*$/.test(e.url)) a.href = e.url;
       var th = document.createElement('span'); th.className = 'thumb';
       var img = document.createElement('img'); img.alt = ''; img.width = 320; img.height = 180; img.loading = 'lazy';
-      if (/^https?:\/\//.test(e.thumb || '')) img.src = e.thumb;
+      var th2 = imgPath(e.thumb); if (th2) img.src = th2;
       var bar = document.createElement('span'); bar.className = 'progress';
       var fill = document.createElement('span'); fill.style.width = Math.round(100 * e.t / e.d) + '%';
       bar.appendChild(fill); th.appendChild(img); th.appendChild(bar);

@@ -275,7 +275,27 @@
     }, function (err) { refreshing = false; playError(err); });
   }
 
+  /* Caption files sit beside the playlist, under the token /api/play
+   * handed out (it covers the video's directory): the static page lists
+   * only languages, never a CDN URL. */
+  function addCaptions(url) {
+    var list = $('captions');
+    if (!list || list.getAttribute('data-added')) return;
+    if (!/\/playlist\.m3u8(\?|$)/.test(url)) return;
+    list.setAttribute('data-added', '1');
+    Array.prototype.forEach.call(list.querySelectorAll('li[data-srclang]'), function (li) {
+      var lang = li.getAttribute('data-srclang');
+      if (!/^[A-Za-z0-9-]{1,35}$/.test(lang)) return;
+      var t = document.createElement('track');
+      t.kind = 'subtitles'; t.srclang = lang; t.label = li.getAttribute('data-label') || lang;
+      t.src = url.replace(/\/playlist\.m3u8(?=\?|$)/, '/captions/' + lang + '.vtt');
+      if (li.hasAttribute('data-default')) t.default = true;
+      video.appendChild(t);
+    });
+  }
+
   function attach(url, pos) {
+    addCaptions(url);
     if (video.canPlayType('application/vnd.apple.mpegurl')) {
       video.src = url;
       seekWhenReady(pos);

@@ -1,0 +1,269 @@
+/*
+ * img_vips.c — decoding and encoding the mirrored images with libvips
+ * (see img_vips.h).  Every libvips object is unreffed on every path; the
+ * encoded bytes are libvips' g_malloc'd buffers, freed with g_free.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <vips/vips.h>
+
+#include "img_vips.h"
+
+static const struct {
+	const char	*suffix;
+	int		 w, h;
+} variants[IMG_NVARIANTS] = {
+	[IMG_W320] = { "-320.webp", 320, 180 },
+	[IMG_W640] = { "-640.webp", 640, 360 },
+	[IMG_W1280] = { "-1280.webp", 1280, 720 },
+	[IMG_JPG1280] = { "-1280.jpg", 1280, 720 },
+	[IMG_PREVIEW] = { "-preview.webp", 640, 0 },
+};
+
+static void	vips_fail(char *err, size_t errlen, const char *what);
+
+int
+img_start(struct img_lib *lib, char *err, size_t errlen)
+{
+	if (lib == NULL) {
+		snprintf(err, errlen, "images: no libvips handle (struct img_lib) given");
+		return -1;
+	}
+	if (lib->started)
+		return 0;
+	if (VIPS_INIT(lib->argv0 != NULL ? lib->argv0 : "onlygen") != 0) {
+		vips_fail(err, errlen, "cannot start libvips");
+		return -1;
+	}
+	/* the operation cache would keep the buffers we free at once */
+	vips_cache_set_max(0);
+	lib->started = 1;
+	return 0;
+}
+
+void
+img_stop(struct img_lib *lib)
+{
+	if (lib != NULL && lib->started) {
+		vips_shutdown();
+		lib->started = 0;
+	}
+}
+
+const char *
+img_suffix(int variant)
+{
+	return variants[variant].suffix;
+}
+
+int
+img_width(int variant)
+{
+	return variants[variant].w;
+}
+
+int
+img_height(int variant)
+{
+	return variants[variant].h;
+}
+
+void
+img_set_free(struct img_set *s)
+{
+	int i;
+
+	for (i = 0; i < IMG_NVARIANTS; i++) {
+		g_free(s->data[i]);
+		s->data[i] = NULL;
+		s->len[i] = 0;
+	}
+}
+
+void
+img_thread_done(void)
+{
+	vips_thread_shutdown();
+}
+
+static void
+vips_fail(char *err, size_t errlen, const char *what)
+{
+	const char *e = vips_error_buffer();
+	size_t n = strcspn(e, "\n");
+
+	snprintf(err, errlen, "%s%s%.*s", what, n ? ": " : "", (int)(n > 200 ? 200 : n), e);
+	vips_error_clear();
+}
+
+/*
+ * The loader libvips picks for src must be one of the formats a CDN image
+ * can be (animated: WebP or GIF only), and its header must stay under
+ * IMG_MAX_PIXELS.  0 or -1 with err.
+ */
+static int
+check_source(const void *src, size_t n, int animated, char *err, size_t errlen)
+{
+	/* loader class names: VipsForeignLoadJpegBuffer, ...PngBuffer, ... */
+	static const char *const still_ok[] = { "Jpeg", "Png", "Webp", "Nsgif", "Gif", NULL };
+	static const char *const anim_ok[] = { "Webp", "Nsgif", "Gif", NULL };
+	const char *const *ok = animated ? anim_ok : still_ok;
+	const char *loader;
+	VipsImage *h;
+	double px;
+	int i, found = 0;
+
+	if (n == 0 || (loader = vips_foreign_find_load_buffer(src, n)) == NULL) {
+		vips_error_clear();
+		snprintf(err, errlen, "not an image libvips recognises");
+		return -1;
+	}
+	if (strncmp(loader, "VipsForeignLoad", 15) == 0)
+		for (i = 0; ok[i] != NULL && !found; i++)
+			found = strncmp(loader + 15, ok[i], strlen(ok[i])) == 0;
+	if (!found) {
+		snprintf(err, errlen, "a %s image; expected %s", loader,
+		    animated ? "an animated WebP or GIF" : "a JPEG, PNG, WebP or GIF");
+		return -1;
+	}
+	h = animated ? vips_image_new_from_buffer(src, n, "n=-1", NULL) :
+	    vips_image_new_from_buffer(src, n, "", NULL);
+	if (h == NULL) {
+		vips_fail(err, errlen, "unreadable header");
+		return -1;
+	}
+	px = (double)vips_image_get_width(h) * (double)vips_image_get_height(h);
+	g_object_unref(h);
+	if (px > IMG_MAX_PIXELS) {
+		snprintf(err, errlen, "%.0f pixels, more than the %.0f allowed", px,
+		    IMG_MAX_PIXELS);
+		return -1;
+	}
+	return 0;
+}
+
+/* Encodes one still variant from an image already at its size. */
+static int
+save_still(VipsImage *in, int variant, struct img_set *out, char *err, size_t errlen)
+{
+	VipsImage *flat = NULL;
+	int rc;
+
+	/* a transparent thumbnail gets the page's background, not black */
+	if (vips_image_hasalpha(in)) {
+		VipsArrayDouble *bg = vips_array_double_newv(3, 20.0, 20.0, 20.0);
+
+		rc = vips_flatten(in, &flat, "background", bg, NULL);
+		vips_area_unref(VIPS_AREA(bg));
+		if (rc != 0) {
+			vips_fail(err, errlen, "flatten");
+			return -1;
+		}
+		in = flat;
+	}
+	if (variant == IMG_JPG1280)
+		rc = vips_jpegsave_buffer(in, &out->data[variant], &out->len[variant],
+		    "Q", 85, "strip", TRUE, "optimize_coding", TRUE, NULL);
+	else
+		rc = vips_webpsave_buffer(in, &out->data[variant], &out->len[variant],
+		    "Q", 80, "strip", TRUE, NULL);
+	if (flat != NULL)
+		g_object_unref(flat);
+	if (rc != 0) {
+		vips_fail(err, errlen, "encode");
+		return -1;
+	}
+	return 0;
+}
+
+int
+img_encode_stills(const void *src, size_t n, struct img_set *out, char *err, size_t errlen)
+{
+	VipsImage *t;
+	int v, rc;
+
+	memset(out, 0, sizeof(*out));
+	if (check_source(src, n, 0, err, errlen) == -1)
+		return -1;
+	for (v = 0; v < IMG_NSTILLS; v++) {
+		/* the JPEG has the 1280 WebP's pixels: resize once for both */
+		if (vips_thumbnail_buffer((void *)src, n, &t, variants[v].w,
+		    "height", variants[v].h, "crop", VIPS_INTERESTING_CENTRE,
+		    "size", VIPS_SIZE_BOTH, NULL) != 0) {
+			vips_fail(err, errlen, "cannot decode");
+			img_set_free(out);
+			return -1;
+		}
+		rc = save_still(t, v, out, err, errlen);
+		g_object_unref(t);
+		if (rc == -1) {
+			img_set_free(out);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+img_encode_preview(const void *src, size_t n, struct img_set *out, char *err, size_t errlen)
+{
+	VipsImage *t;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (check_source(src, n, 1, err, errlen) == -1)
+		return -1;
+	if (vips_thumbnail_buffer((void *)src, n, &t, variants[IMG_PREVIEW].w,
+	    "option_string", "n=-1", "size", VIPS_SIZE_DOWN, NULL) != 0) {
+		vips_fail(err, errlen, "cannot decode");
+		return -1;
+	}
+	rc = vips_webpsave_buffer(t, &out->data[IMG_PREVIEW], &out->len[IMG_PREVIEW],
+	    "Q", 70, "strip", TRUE, NULL);
+	g_object_unref(t);
+	if (rc != 0) {
+		vips_fail(err, errlen, "encode");
+		img_set_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+int
+img_encode_placeholder(struct img_set *out, char *err, size_t errlen)
+{
+	VipsImage *black = NULL, *grey = NULL, *u8 = NULL, *t;
+	int v, rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	/* the theme's card background (#1f1f1f), flat */
+	if (vips_black(&black, 1280, 720, "bands", 3, NULL) != 0 ||
+	    vips_linear1(black, &grey, 1.0, 31.0, NULL) != 0 ||
+	    vips_cast_uchar(grey, &u8, NULL) != 0) {
+		vips_fail(err, errlen, "placeholder");
+		goto out;
+	}
+	vips_image_set_int(u8, "interpretation", VIPS_INTERPRETATION_sRGB);
+	for (v = 0; v < IMG_NSTILLS; v++) {
+		if (vips_resize(u8, &t, (double)variants[v].w / 1280.0, NULL) != 0) {
+			vips_fail(err, errlen, "placeholder");
+			goto out;
+		}
+		rc = save_still(t, v, out, err, errlen);
+		g_object_unref(t);
+		if (rc == -1)
+			goto out;
+	}
+	rc = 0;
+out:
+	if (rc == -1)
+		img_set_free(out);
+	if (u8 != NULL)
+		g_object_unref(u8);
+	if (grey != NULL)
+		g_object_unref(grey);
+	if (black != NULL)
+		g_object_unref(black);
+	return rc;
+}

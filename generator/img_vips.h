@@ -1,0 +1,67 @@
+/*
+ * img_vips.h — the libvips half of the image mirror (docs/site.md,
+ * "Images"): decode a thumbnail fetched from the CDN and encode the sizes
+ * the theme uses, re-encode the animated preview, draw the placeholder.
+ *
+ * Only JPEG, PNG, WebP and GIF are accepted (libvips can load many more
+ * formats, none of which a Bunny thumbnail is), and only up to
+ * IMG_MAX_PIXELS, checked from the header before anything is decoded.
+ *
+ * libvips starts once per command, and only when an image is to be
+ * encoded (its start-up loads modules: about 0.3 s a build that has nothing
+ * to encode need not pay): the command owns a struct img_lib, the build
+ * calls img_start() before the first encoding, the command img_stop() at
+ * the end.  The encoders may then run on several threads at once.
+ * Ownership: an img_set owns its encoded buffers until img_set_free().
+ */
+#ifndef ONLY_IMG_VIPS_H
+#define ONLY_IMG_VIPS_H
+
+#include <stddef.h>
+
+#define IMG_MAX_PIXELS	((double)100e6)	/* width x height (all frames) */
+
+enum img_variant {
+	IMG_W320,	/* 320x180 WebP: cards */
+	IMG_W640,	/* 640x360 WebP */
+	IMG_W1280,	/* 1280x720 WebP: hero, poster */
+	IMG_JPG1280,	/* 1280x720 JPEG: og:image, feeds, sitemaps */
+	IMG_PREVIEW,	/* animated WebP, at most 640 wide */
+	IMG_NVARIANTS
+};
+#define IMG_NSTILLS	4	/* IMG_W320 .. IMG_JPG1280 */
+
+struct img_set {
+	void	*data[IMG_NVARIANTS];
+	size_t	 len[IMG_NVARIANTS];
+};
+
+struct img_lib {
+	const char	*argv0;		/* for VIPS_INIT */
+	int		 started;
+};
+
+/* Starts libvips unless started (0, or -1 with err); stops it if started. */
+int	img_start(struct img_lib *lib, char *err, size_t errlen);
+void	img_stop(struct img_lib *lib);
+
+/* "-320.webp" ... "-preview.webp": what follows the key in a file name. */
+const char	*img_suffix(int variant);
+/* Width and height of a still variant (the preview keeps its own). */
+int		 img_width(int variant);
+int		 img_height(int variant);
+
+/*
+ * Encodes the four stills (cropped to 16:9 around the centre) from an
+ * encoded image; or the preview from an animated WebP or GIF; or the
+ * placeholder stills.  0, or -1 with why in err (the set is then empty).
+ */
+int	img_encode_stills(const void *src, size_t n, struct img_set *out, char *err, size_t errlen);
+int	img_encode_preview(const void *src, size_t n, struct img_set *out, char *err,
+	    size_t errlen);
+int	img_encode_placeholder(struct img_set *out, char *err, size_t errlen);
+void	img_set_free(struct img_set *s);
+/* Frees what libvips keeps per thread: a worker thread calls it last. */
+void	img_thread_done(void);
+
+#endif

@@ -1,0 +1,534 @@
+/*
+ * site_images.c — the image mirror: each video's thumbnail (in four sizes)
+ * and animated preview are fetched once from the pull zone, encoded with
+ * libvips (img_vips.c), cached under STATE/img-cache/ and published in the
+ * site under token-free URLs, /img/<guid>/<key>-320.webp and so on.  No
+ * page links the CDN for an image, so no page carries a CDN token.
+ *
+ * The key is a hash of what the catalog says about the thumbnail (guid,
+ * thumbnail file name, CDN host) and of IMG_KEY_SEED: a new thumbnail file
+ * name is a new key, so it is fetched again, and its URLs change, so no
+ * browser keeps showing the old one.  See docs/site.md, "Images".
+ *
+ * A fetch uses a short (FETCH_TOKEN_SECS) query-form token for that one
+ * file: no token_path, so it opens nothing else.  A video whose image is
+ * missing, broken or refused shows the shared placeholder, with a warning;
+ * the build goes on.  With opts->fetch_images off (--offline) nothing is
+ * fetched: the cache is all there is.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bunny_sign.h"
+#include "hash64.h"
+#include "http.h"
+#include "img_vips.h"
+#include "site_int.h"
+#include "site_url.h"
+
+#define IMG_CACHE_DIR		"img-cache"
+#define IMG_KEY_SEED		0x696d672d76310000ULL	/* "img-v1": bump when sizes change */
+#define FETCH_BATCH		16	/* videos fetched, then encoded, at a time */
+#define FETCH_TOKEN_SECS	600
+#define FETCH_MAX_BYTES		((size_t)16 << 20)
+#define OFFLINE_NAMED		5	/* videos named in the --offline warning */
+
+enum { F_STILL, F_PREVIEW };
+
+struct fetch_item {
+	size_t		 vid;
+	int		 what;		/* F_STILL or F_PREVIEW */
+	char		 url[BUNNY_URL_MAX];
+};
+
+struct encode_job {
+	struct site_ctx		*c;
+	struct fetch_item	*items;
+	struct http_req		*reqs;
+	size_t			 n;
+	atomic_size_t		 next;
+};
+
+/* A catalog string, cut and with control bytes replaced, for a warning line. */
+static const char *
+safe_title(const char *t, char *out, size_t cap)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < cap && t[i] != '\0'; i++)
+		out[i] = ((unsigned char)t[i] < 0x20 || t[i] == 0x7f) ? '?' : t[i];
+	out[i] = '\0';
+	return out;
+}
+
+/* what and why may come from the catalog or libvips: both are cleaned. */
+static void
+warn_video(const struct video *v, const char *what, const char *why)
+{
+	char t[81], w[81], y[257];
+
+	fprintf(stderr, "onlygen build: warning: video %s (\"%s\"): %s: %s; "
+	    "the page shows the placeholder\n", v->guid, safe_title(v->title, t, sizeof(t)),
+	    safe_title(what, w, sizeof(w)), safe_title(why, y, sizeof(y)));
+}
+
+static int
+cache_path(const struct site_ctx *c, char *out, size_t cap, const char *guid,
+    const char *key, const char *suffix)
+{
+	int n;
+
+	if (guid == NULL)
+		n = snprintf(out, cap, "%s/%s/%s%s", c->o->state_dir, IMG_CACHE_DIR, key, suffix);
+	else
+		n = snprintf(out, cap, "%s/%s/%s/%s%s", c->o->state_dir, IMG_CACHE_DIR, guid, key,
+		    suffix);
+	return n < 0 || (size_t)n >= cap ? -1 : 0;
+}
+
+static int
+exists(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+static int
+is_dir(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+/* Writes len bytes to path through path.tmp and a rename.  0 or -1. */
+static int
+write_atomic(const char *path, const void *data, size_t len)
+{
+	char tmp[4200];
+	const char *p = data;
+	ssize_t w;
+	int fd;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
+		return -1;
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) == -1)
+		return -1;
+	while (len > 0) {
+		if ((w = write(fd, p, len)) <= 0) {
+			if (w == -1 && errno == EINTR)
+				continue;
+			close(fd);
+			unlink(tmp);
+			return -1;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	if (close(fd) == -1 || rename(tmp, path) == -1) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+set_key(const struct video *v, char key[17])
+{
+	uint64_t h = h64_str(IMG_KEY_SEED, v->guid);
+
+	h = h64_str(h, v->thumbnail[0] ? v->thumbnail : "thumbnail.jpg");
+	h = h64_str(h, v->cdn_host);
+	snprintf(key, 17, "%016llx", (unsigned long long)h);
+}
+
+/* The placeholder stills, encoded once into the cache. */
+static int
+placeholder(const struct site_ctx *c, char *err, size_t errlen)
+{
+	struct img_set s;
+	char path[4096];
+	int v, missing = 0;
+
+	for (v = 0; v < IMG_NSTILLS; v++) {
+		if (cache_path(c, path, sizeof(path), NULL, IMG_PLACEHOLDER, img_suffix(v)) == -1)
+			goto toolong;
+		missing |= !exists(path);
+	}
+	if (!missing)
+		return 0;
+	if (img_start(c->o->img, err, errlen) == -1 ||
+	    img_encode_placeholder(&s, err, errlen) == -1)
+		return -1;
+	for (v = 0; v < IMG_NSTILLS; v++) {
+		if (cache_path(c, path, sizeof(path), NULL, IMG_PLACEHOLDER, img_suffix(v)) == -1 ||
+		    write_atomic(path, s.data[v], s.len[v]) == -1) {
+			snprintf(err, errlen, "%s: cannot write the placeholder: %s", path,
+			    strerror(errno));
+			img_set_free(&s);
+			return -1;
+		}
+	}
+	img_set_free(&s);
+	return 0;
+toolong:
+	snprintf(err, errlen, "%s: path too long", c->o->state_dir);
+	return -1;
+}
+
+/* Removes the other keys' files from a video's cache directory. */
+static void
+prune(const struct site_ctx *c, const struct video *v, const char *key)
+{
+	char dir[4096], path[4400];
+	struct dirent *de;
+	DIR *d;
+
+	if (cache_path(c, dir, sizeof(dir), v->guid, "", "") == -1 ||
+	    (d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' || strncmp(de->d_name, key, 16) == 0)
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "%s%s", dir, de->d_name) < sizeof(path))
+			unlink(path);
+	}
+	closedir(d);
+}
+
+/* Encodes one fetched file into the cache; updates the video's state. */
+static void
+encode_one(struct site_ctx *c, const struct fetch_item *it, const struct http_req *r)
+{
+	const struct video *v = &c->m->videos[it->vid];
+	struct video_img *im = &c->vimg[it->vid];
+	struct img_set s;
+	char path[4096], why[256];
+	int k, ok = 1;
+
+	if (it->what == F_PREVIEW) {
+		if (img_encode_preview(r->resp.data, r->resp.len, &s, why, sizeof(why)) == -1) {
+			char y[257];
+
+			fprintf(stderr, "onlygen build: warning: video %s: preview.webp: %s; "
+			    "the card has no animated preview\n", v->guid, safe_title(why, y, sizeof(y)));
+			if (cache_path(c, path, sizeof(path), v->guid, im->key, IMG_NO_PREVIEW) == 0)
+				(void)write_atomic(path, "", 0);
+			return;
+		}
+		if (cache_path(c, path, sizeof(path), v->guid, im->key,
+		    img_suffix(IMG_PREVIEW)) == 0 &&
+		    write_atomic(path, s.data[IMG_PREVIEW], s.len[IMG_PREVIEW]) == 0)
+			im->preview = 1;
+		img_set_free(&s);
+		return;
+	}
+	if (img_encode_stills(r->resp.data, r->resp.len, &s, why, sizeof(why)) == -1) {
+		warn_video(v, v->thumbnail[0] ? v->thumbnail : "thumbnail.jpg", why);
+		return;
+	}
+	/* the JPEG last: its presence says the set is complete */
+	for (k = IMG_W320; k <= IMG_JPG1280 && ok; k++)
+		ok = cache_path(c, path, sizeof(path), v->guid, im->key, img_suffix(k)) == 0 &&
+		    write_atomic(path, s.data[k], s.len[k]) == 0;
+	img_set_free(&s);
+	if (!ok) {
+		warn_video(v, "image cache", strerror(errno));
+		return;
+	}
+	im->still = 1;
+	prune(c, v, im->key);
+}
+
+static void *
+encode_worker(void *arg)
+{
+	struct encode_job *j = arg;
+	size_t i;
+
+	while ((i = atomic_fetch_add(&j->next, 1)) < j->n)
+		if (j->reqs[i].ok)
+			encode_one(j->c, &j->items[i], &j->reqs[i]);
+	img_thread_done();
+	return NULL;
+}
+
+static void
+encode_all(struct site_ctx *c, struct fetch_item *items, struct http_req *reqs, size_t n)
+{
+	struct encode_job j;
+	pthread_t tid[16];
+	int k, jobs = c->o->jobs < 1 ? 1 : (c->o->jobs > 16 ? 16 : c->o->jobs), started = 0;
+
+	j.c = c;
+	j.items = items;
+	j.reqs = reqs;
+	j.n = n;
+	atomic_init(&j.next, 0);
+	for (k = 1; k < jobs && (size_t)k < n; k++) {
+		if (pthread_create(&tid[k], NULL, encode_worker, &j) != 0)
+			break;
+		started++;
+	}
+	while ((k = (int)atomic_fetch_add(&j.next, 1)) >= 0 && (size_t)k < n)
+		if (reqs[k].ok)
+			encode_one(c, &items[k], &reqs[k]);
+	for (k = 1; k <= started; k++)
+		pthread_join(tid[k], NULL);
+}
+
+/* The file's URL on the pull zone, signed for that file only when keyed. */
+static int
+fetch_url(const struct site_ctx *c, const struct video *v, const char *file, char *out,
+    size_t cap)
+{
+	struct bunny_sign_req req;
+	struct buf b;
+	int rc = -1;
+
+	buf_init(&b, BUNNY_URL_MAX);
+	if (site_cdn_url(v, file, &b) == -1)
+		goto out;
+	if (c->o->token_key == NULL || c->o->token_key[0] == '\0') {
+		if (b.len < cap) {
+			memcpy(out, b.data, b.len + 1);
+			rc = 0;
+		}
+		goto out;
+	}
+	memset(&req, 0, sizeof(req));
+	req.url = b.data;
+	req.key = c->o->token_key;
+	req.key_len = strlen(c->o->token_key);
+	req.expires = (int64_t)c->o->now + FETCH_TOKEN_SECS;
+	rc = bunny_sign_url(&req, out, cap) < 0 ? -1 : 0;	/* query form, no token_path */
+out:
+	buf_free(&b);
+	return rc;
+}
+
+/* Warns about a request that failed (the URL, which holds a token, is not shown). */
+static void
+warn_failed(const struct site_ctx *c, const struct fetch_item *it, const struct http_req *r)
+{
+	const struct video *v = &c->m->videos[it->vid];
+	char why[128];
+
+	if (r->status == 404 && it->what == F_PREVIEW) {
+		char path[4096];
+
+		/* not every library makes previews: remember, do not ask again */
+		if (cache_path(c, path, sizeof(path), v->guid, c->vimg[it->vid].key,
+		    IMG_NO_PREVIEW) == 0)
+			(void)write_atomic(path, "", 0);
+		return;
+	}
+	if (r->status == 0)
+		snprintf(why, sizeof(why), "no answer from the CDN (network error or timeout)");
+	else
+		snprintf(why, sizeof(why), "the CDN answered HTTP %ld", r->status);
+	if (it->what == F_PREVIEW)
+		fprintf(stderr, "onlygen build: warning: video %s: preview.webp: %s; "
+		    "the card has no animated preview\n", v->guid, why);
+	else
+		warn_video(v, v->thumbnail[0] ? v->thumbnail : "thumbnail.jpg", why);
+}
+
+/*
+ * Fetches and encodes the images of the videos in todo[0..n), FETCH_BATCH
+ * at a time.  Returns 0, 1 when the CDN refused a token (the rest is then
+ * not fetched), -1 when out of memory.
+ */
+static int
+fetch_all(struct site_ctx *c, const size_t *todo, size_t n)
+{
+	struct http_opts ho;
+	struct http_client *hc;
+	struct fetch_item *items;
+	struct http_req *reqs;
+	size_t at, k, ni;
+	int refused = 0;
+
+	http_opts_init(&ho);
+	ho.concurrency = 8;
+	ho.connect_timeout_ms = 10000;
+	ho.timeout_ms = 60000;
+	ho.max_body = FETCH_MAX_BYTES;
+	ho.max_attempts = 3;
+	ho.backoff_ms = 250;
+	ho.backoff_max_ms = 4000;
+	items = calloc(FETCH_BATCH * 2, sizeof(*items));
+	reqs = calloc(FETCH_BATCH * 2, sizeof(*reqs));
+	if (items == NULL || reqs == NULL || (hc = http_client_new(&ho)) == NULL) {
+		free(items);
+		free(reqs);
+		return -1;
+	}
+	for (at = 0; at < n && !refused; at += FETCH_BATCH) {
+		ni = 0;
+		for (k = at; k < n && k < at + FETCH_BATCH; k++) {
+			const struct video *v = &c->m->videos[todo[k]];
+			const struct video_img *im = &c->vimg[todo[k]];
+			int what;
+
+			for (what = F_STILL; what <= F_PREVIEW; what++) {
+				if (what == F_STILL ? im->still : (im->preview || im->no_preview))
+					continue;
+				items[ni].vid = todo[k];
+				items[ni].what = what;
+				if (fetch_url(c, v, what == F_STILL ? (v->thumbnail[0] ?
+				    v->thumbnail : "thumbnail.jpg") : "preview.webp",
+				    items[ni].url, sizeof(items[ni].url)) == -1) {
+					warn_video(v, "image URL", "cannot be built or signed");
+					continue;
+				}
+				memset(&reqs[ni], 0, sizeof(reqs[ni]));
+				reqs[ni].url = items[ni].url;
+				ni++;
+			}
+		}
+		if (ni == 0)
+			continue;
+		refused = http_run(hc, reqs, ni, NULL) == HTTP_UNAUTHORIZED;
+		c->img_fetched += ni;
+		encode_all(c, items, reqs, ni);
+		for (k = 0; k < ni; k++) {
+			if (!reqs[k].ok) {
+				if (reqs[k].status == 401 || reqs[k].status == 403) {
+					char t[81];
+					const struct video *v = &c->m->videos[items[k].vid];
+
+					fprintf(stderr, "onlygen build: warning: video %s (\"%s\"): the "
+					    "CDN refused the image with HTTP %ld: the token key is probably "
+					    "wrong: BUNNY_TOKEN_KEY (environment or --keys file) must be the "
+					    "pull zone's URL Token Authentication Key%s\n", v->guid,
+					    safe_title(v->title, t, sizeof(t)), reqs[k].status,
+					    c->o->token_key == NULL || c->o->token_key[0] == '\0' ?
+					    " (this build has none)" : "");
+				} else if (reqs[k].status != 0 || !refused)
+					warn_failed(c, &items[k], &reqs[k]);
+			}
+			buf_free(&reqs[k].resp);
+		}
+	}
+	http_client_free(hc);
+	free(items);
+	free(reqs);
+	return refused;
+}
+
+int
+site_images(struct site_ctx *c, char *err, size_t errlen)
+{
+	const struct model *m = c->m;
+	char path[4096];
+	size_t i, ntodo = 0, *todo;
+	int rc;
+
+	c->vimg = calloc(m->nvideos ? m->nvideos : 1, sizeof(*c->vimg));
+	todo = malloc((m->nvideos ? m->nvideos : 1) * sizeof(*todo));
+	if (c->vimg == NULL || todo == NULL) {
+		free(todo);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/%s", c->o->state_dir, IMG_CACHE_DIR);
+	if (mkdir(path, 0755) == -1 && errno != EEXIST) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		free(todo);
+		return -1;
+	}
+	if (placeholder(c, err, errlen) == -1) {
+		free(todo);
+		return -1;
+	}
+	for (i = 0; i < m->nvideos; i++) {
+		const struct video *v = &m->videos[i];
+		struct video_img *im = &c->vimg[i];
+
+		set_key(v, im->key);
+		/* one stat per video without a cache directory (100 000 in the bench) */
+		if (cache_path(c, path, sizeof(path), v->guid, "", "") == 0 && is_dir(path)) {
+			cache_path(c, path, sizeof(path), v->guid, im->key, img_suffix(IMG_JPG1280));
+			im->still = exists(path);
+			cache_path(c, path, sizeof(path), v->guid, im->key, img_suffix(IMG_PREVIEW));
+			im->preview = exists(path);
+			cache_path(c, path, sizeof(path), v->guid, im->key, IMG_NO_PREVIEW);
+			im->no_preview = !im->preview && exists(path);
+		}
+		if (!im->still || !(im->preview || im->no_preview))
+			todo[ntodo++] = i;
+	}
+	if (ntodo > 0 && !c->o->fetch_images) {
+		size_t named = 0;
+
+		/* by guid only: one line per video would be 100 000 in the bench */
+		for (i = 0; i < ntodo; i++)
+			if (!c->vimg[todo[i]].still && named++ < OFFLINE_NAMED && !c->o->quiet)
+				fprintf(stderr, "onlygen build: warning: video %s: no image in %s/%s "
+				    "and --offline fetches none; the page shows the placeholder\n",
+				    m->videos[todo[i]].guid, c->o->state_dir, IMG_CACHE_DIR);
+		if (named > OFFLINE_NAMED && !c->o->quiet)
+			fprintf(stderr, "onlygen build: warning: %zu more videos show the placeholder "
+			    "(--offline)\n", named - OFFLINE_NAMED);
+		free(todo);
+		return 0;
+	}
+	for (i = 0; i < ntodo; i++) {
+		if (cache_path(c, path, sizeof(path), m->videos[todo[i]].guid, "", "") == 0 &&
+		    mkdir(path, 0755) == -1 && errno != EEXIST) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			free(todo);
+			return -1;
+		}
+	}
+	if (ntodo > 0 && img_start(c->o->img, err, errlen) == -1) {
+		free(todo);
+		return -1;
+	}
+	rc = ntodo > 0 ? fetch_all(c, todo, ntodo) : 0;
+	free(todo);
+	if (rc == -1) {
+		snprintf(err, errlen, "out of memory fetching images");
+		return -1;
+	}
+	if (rc == 1) {
+		size_t left = 0;
+
+		for (i = 0; i < m->nvideos; i++)
+			left += !c->vimg[i].still;
+		fprintf(stderr, "onlygen build: warning: image fetching stopped after the CDN "
+		    "refused a token; %zu videos show the placeholder\n", left);
+	}
+	return 0;
+}
+
+int
+site_image_url(const struct site_ctx *c, size_t vid, int variant, struct buf *out)
+{
+	const struct video_img *im = &c->vimg[vid];
+
+	if (variant == IMG_PREVIEW ? !im->preview : !im->still)
+		return variant == IMG_PREVIEW ? -1 :
+		    buf_printf(out, "/img/%s%s", IMG_PLACEHOLDER, img_suffix(variant));
+	return buf_printf(out, "/img/%s/%s%s", c->m->videos[vid].guid, im->key,
+	    img_suffix(variant));
+}
+
+int
+site_image_source(const struct site_ctx *c, const struct page *p, char *out, size_t cap)
+{
+	if (p->idx == IMG_PAGE_PLACEHOLDER)
+		return cache_path(c, out, cap, NULL, IMG_PLACEHOLDER, img_suffix((int)p->no));
+	return cache_path(c, out, cap, c->m->videos[p->idx].guid, c->vimg[p->idx].key,
+	    img_suffix((int)p->no));
+}

@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""The image mirror of `onlygen build` (generator/site_images.c), against
+the CDN stand-in (tests/fakes/bunny_cdn.py, which enforces tokens on images).
+
+1. First build fetches every thumbnail and preview; the files are under
+   site/img/, in the manifest, and the pages link them, token-free.
+2. A second build fetches nothing and writes identical bytes.
+3. A changed thumbnail file name is fetched again (new URLs, old files gone).
+4. A clean build of the changed catalog equals the incremental one, byte
+   for byte (and the encoding is deterministic).
+5. --offline with the CDN stopped uses the cache: nothing fetched, nothing
+   changed; without a cache it gives the placeholder and exits 0.
+6. A broken image (garbage bytes) and a 404 give the placeholder and a
+   warning naming the video; the build exits 0.
+7. A 403 (wrong token key) warns about BUNNY_TOKEN_KEY; the build exits 0.
+"""
+
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+import site_images_lib as L  # noqa: E402
+
+KEY = "site-images-test-key-0123456789abcdef"
+check = L.check
+
+
+def img_refs(site, guid):
+    """The images a watch page shows of its own video (poster, og:image,
+    data-thumb): those under /img/<guid>/, or the placeholder's (not the
+    cards of related videos: those sit inside <li class="card">)."""
+    with open(os.path.join(site, "v", guid, "index.html"), encoding="utf-8") as f:
+        html = re.sub(r'<li class="card".*?</li>', "", f.read(), flags=re.S)
+    return sorted(set(re.findall(r"/img/[A-Za-z0-9/._-]+", html)))
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="site_images.")
+    keys = os.path.join(tmp, "keys")
+    L.write_keys(keys, KEY)
+    # A media tree the stand-in serves: the demo's, plus a second thumbnail
+    # for one video (thumbnail_2.jpg, another picture) to change to later.
+    media = os.path.join(tmp, "media")
+    shutil.copytree(os.path.join(L.ROOT, "demo", "media"), media)
+    with open(os.path.join(media, "map.json")) as f:
+        gmap = json.load(f)
+    catalog = L.copy_catalog(os.path.join(tmp, "catalog"))
+    page = os.path.join(catalog, "videos-page-1.json")
+    with open(page) as f:
+        doc = json.load(f)
+    guids = [v["guid"] for v in doc["items"] if v.get("status") == 4]
+    changed = guids[0]
+    other = next(s for s in sorted(set(gmap.values())) if s != gmap[changed])
+    shutil.copy(os.path.join(media, other, "thumbnail.jpg"),
+                os.path.join(media, gmap[changed], "thumbnail_2.jpg"))
+
+    cdn = L.Cdn(keys, media=media)
+    host = cdn.host
+    state, site = os.path.join(tmp, "var"), os.path.join(tmp, "site")
+    try:
+        L.pull(state, catalog, host)
+        # 1. first build
+        rc, out, err, n = L.build(state, site, keys, host, "--no-pull")
+        check(rc == 0, "first build succeeds", out + err)
+        check(n == 2 * len(guids), "first build fetches every thumbnail and preview (%s of %d)"
+              % (n, 2 * len(guids)), out + err)
+        check("warning" not in err, "and warns about nothing", err)
+        missing = [g for g in guids if not os.path.isdir(os.path.join(site, "img", g))]
+        check(not missing, "every video has its images under site/img/", missing)
+        refs = img_refs(site, changed)
+        sizes = sorted(r.rsplit("-", 1)[1] for r in refs if r.startswith("/img/" + changed + "/"))
+        check(sizes == ["1280.jpg", "1280.webp", "320.webp"] and len(refs) == 3,
+              "a watch page shows its own video's images: poster (1280 WebP), og:image (1280 JPEG), "
+              "card thumb (320 WebP)", refs)
+        with open(os.path.join(site, "index.html"), encoding="utf-8") as f:
+            home = f.read()
+        check(re.search(r'<img [^>]*srcset="/img/[^"]*-320\.webp 320w, [^"]*-640\.webp 640w, '
+                        r'[^"]*-1280\.webp 1280w" sizes="[^"]+"', home) is not None
+              and "data-preview=\"/img/" in home, "cards use srcset/sizes and a mirrored preview")
+        files = set(os.path.relpath(os.path.join(d, f), site) for d, _, fs in os.walk(site) for f in fs)
+        imgs = set(f for f in files if f.startswith("img/"))
+        check(len(imgs) == 5 * len(guids) + 4 and imgs <= L.manifest_paths(state),
+              "the %d mirrored files (5 per video + 4 placeholder) are in the manifest" % len(imgs))
+        with open(os.path.join(site, "img", changed, refs[0].rsplit("/", 1)[1]), "rb") as f:
+            head = f.read(12)
+        check(head[:2] == b"\xff\xd8" or head[8:12] == b"WEBP", "the mirrored files are images")
+        before = L.snapshot(site)
+
+        # 2. second build: nothing fetched, nothing written
+        rc, out, err, n = L.build(state, site, keys, host, "--no-pull")
+        check(rc == 0 and n == 0, "second build fetches nothing (%s)" % n, out + err)
+        check(" 0 written" in out and L.snapshot(site) == before, "and leaves every byte as it was", out)
+
+        # 3. a new thumbnail file name is fetched again
+        for v in doc["items"]:
+            if v["guid"] == changed:
+                v["thumbnailFileName"] = "thumbnail_2.jpg"
+        with open(page, "w") as f:
+            json.dump(doc, f)
+        L.pull(state, catalog, host)
+        rc, out, err, n = L.build(state, site, keys, host, "--no-pull")
+        check(rc == 0 and n == 2, "a changed thumbnail name fetches that video's images again (%s)" % n,
+              out + err)
+        new_refs = img_refs(site, changed)
+        check(set(new_refs).isdisjoint(refs) and all(os.path.exists(site + r) for r in new_refs),
+              "its pages link new URLs, which exist", new_refs)
+        check(not any(os.path.exists(site + r) for r in refs if "placeholder" not in r),
+              "its old image files are removed from the site")
+        after = L.snapshot(site)
+        old320 = [r for r in refs if r.endswith("-320.webp") and "placeholder" not in r][0][1:]
+        new320 = [r for r in new_refs if r.endswith("-320.webp")][0][1:]
+        check(after.get(new320) not in (None, before.get(old320)), "the new image is another picture")
+        incremental = L.snapshot(site)
+
+        # 4. clean build == incremental build
+        state2, site2 = os.path.join(tmp, "var2"), os.path.join(tmp, "site2")
+        L.pull(state2, catalog, host)
+        rc, out, err, n = L.build(state2, site2, keys, host, "--no-pull")
+        clean = L.snapshot(site2)
+        diff = sorted(set(k for k in set(clean) | set(incremental) if clean.get(k) != incremental.get(k)))
+        check(rc == 0 and n == 2 * len(guids) and not diff,
+              "a clean build equals the incremental one byte for byte (%d files)" % len(clean), diff[:20])
+
+        # 5. --offline: the cache, no network
+        cdn.stop()
+        rc, out, err, n = L.build(state, site, keys, host, "--offline")
+        check(rc == 0 and n == 0 and L.snapshot(site) == incremental,
+              "--offline with the CDN stopped builds from the cache, unchanged", out + err)
+        state3, site3 = os.path.join(tmp, "var3"), os.path.join(tmp, "site3")
+        L.pull(state3, catalog, host)
+        rc, out, err, n = L.build(state3, site3, keys, host, "--offline")
+        check(rc == 0 and n == 0 and "placeholder" in err and changed in err,
+              "--offline without a cache: placeholders, a warning naming a video, exit 0", out + err)
+        check(img_refs(site3, changed) == sorted(["/img/placeholder-v1-1280.jpg", "/img/placeholder-v1-1280.webp",
+                                                  "/img/placeholder-v1-320.webp"])
+              and os.path.isfile(os.path.join(site3, "img", "placeholder-v1-320.webp")),
+              "and the page links the shared placeholder", img_refs(site3, changed))
+
+        # 6. broken and missing images
+        broken, gone = guids[1], guids[2]
+        map2 = os.path.join(tmp, "map-missing.json")
+        with open(map2, "w") as f:
+            json.dump({g: s for g, s in gmap.items() if g != gone}, f)
+        cdn = L.Cdn(keys, media=media, map_file=map2, broken=[broken])
+        state4, site4 = os.path.join(tmp, "var4"), os.path.join(tmp, "site4")
+        L.pull(state4, catalog, cdn.host)
+        rc, out, err, n = L.build(state4, site4, keys, cdn.host, "--no-pull")
+        check(rc == 0, "a build with a broken and a missing image exits 0", out + err)
+        check(re.search(r"warning: video %s .*placeholder" % broken, err) is not None,
+              "a broken image (garbage bytes) warns, naming the video", err)
+        check(re.search(r"warning: video %s .*HTTP 404.*placeholder" % gone, err) is not None,
+              "a 404 warns, naming the video", err)
+        check(all("placeholder" in r for r in img_refs(site4, broken) + img_refs(site4, gone))
+              and not any("placeholder" in r for r in img_refs(site4, guids[3])),
+              "both show the placeholder; the others their own images")
+        cdn.stop()
+
+        # 7. wrong token key: 403
+        wrong = os.path.join(tmp, "wrong-keys")
+        L.write_keys(wrong, "not-the-pull-zone-key")
+        cdn = L.Cdn(keys, media=media)
+        state5, site5 = os.path.join(tmp, "var5"), os.path.join(tmp, "site5")
+        L.pull(state5, catalog, cdn.host)
+        rc, out, err, n = L.build(state5, site5, wrong, cdn.host, "--no-pull")
+        check(rc == 0 and "HTTP 403" in err and "token key is probably wrong" in err
+              and "BUNNY_TOKEN_KEY" in err, "a 403 warns that BUNNY_TOKEN_KEY is probably wrong; exit 0",
+              out + err)
+        check("not-the-pull-zone-key" not in err + out and "token=" not in err + out,
+              "the warnings show neither the key nor a token")
+    finally:
+        cdn.stop()
+    return 1 if L.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
