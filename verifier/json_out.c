@@ -3,46 +3,10 @@
  * json_out.h.
  */
 #include "json_out.h"
-
-/* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid;
- * its code point in *cp. */
-static size_t
-utf8_seq(const unsigned char *s, size_t n, unsigned long *cp)
-{
-	unsigned long c;
-	size_t len, i;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		c = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		c = s[0] & 0x07;
-	} else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10ffff)) ||
-	    (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
+#include "utf8.h"
 
 static void
-u_escape(struct sout *o, unsigned long c)
+u_escape(struct sout *o, uint32_t c)
 {
 	static const char hx[] = "0123456789abcdef";
 	char e[6] = { '\\', 'u', hx[(c >> 12) & 15], hx[(c >> 8) & 15],
@@ -55,12 +19,12 @@ void
 json_out_str(struct sout *o, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	unsigned long cp;
+	uint32_t cp;
 	size_t i = 0, len;
 
 	sout_put(o, "\"", 1);
 	while (i < n) {
-		if ((len = utf8_seq(p + i, n - i, &cp)) == 0) {
+		if ((len = utf8_decode(p + i, n - i, &cp)) == 0) {
 			u_escape(o, 0xfffd);
 			i++;
 			continue;

@@ -1,6 +1,7 @@
 /*
  * utf8.h — one strict UTF-8 decoder shared by every module that must not
- * pass broken text on (escapers, catalog string repair).
+ * pass broken text on (the generator's escapers and catalog string repair,
+ * the verifier's JSON answers).
  */
 #ifndef ONLY_UTF8_H
 #define ONLY_UTF8_H
