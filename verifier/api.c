@@ -219,6 +219,21 @@ next_ok(const char *s, size_t n)
 	return 1;
 }
 
+/* Copies a GUID (after /api/play/, or a redeem's "video"), lower-cased;
+ * 0 when malformed. */
+static int
+parse_guid(const char *s, size_t n, char out[GUID_LEN + 1])
+{
+	size_t i;
+
+	if (n != GUID_LEN)
+		return 0;
+	for (i = 0; i < n; i++)
+		out[i] = (char)(s[i] >= 'A' && s[i] <= 'F' ? s[i] - 'A' + 'a' : s[i]);
+	out[n] = '\0';
+	return tstore_guid_ok(out, n);
+}
+
 /* The request's `video` (the page the code was typed on), lower-cased
  * into out; 0 when absent or not a GUID. */
 static int
@@ -226,16 +241,10 @@ redeem_video(const struct api_req *rq, int json, char out[GUID_LEN + 1])
 {
 	char buf[GUID_LEN + 2];
 	long n;
-	size_t i;
 
 	n = json ? json_get(rq->body ? rq->body : "", rq->body_len, "video", buf, sizeof(buf)) :
 	    form_get(rq->body ? rq->body : "", rq->body_len, "video", buf, sizeof(buf));
-	if (n != GUID_LEN)
-		return 0;
-	for (i = 0; i < GUID_LEN; i++)
-		out[i] = (char)(buf[i] >= 'A' && buf[i] <= 'F' ? buf[i] - 'A' + 'a' : buf[i]);
-	out[GUID_LEN] = '\0';
-	return tstore_guid_ok(out, GUID_LEN);
+	return n == GUID_LEN && parse_guid(buf, GUID_LEN, out);
 }
 
 /*
@@ -379,20 +388,6 @@ invalid:
 	rl_fail(&v->rl, rq->mono);
 	v->m[M_REDEEM_INVALID]++;
 	error(o, 401, "invalid_code", "This code is not valid. Check it and try again.");
-}
-
-/* Copies the GUID after /api/play/, lower-cased; 0 when malformed. */
-static int
-parse_guid(const char *s, size_t n, char out[GUID_LEN + 1])
-{
-	size_t i;
-
-	if (n != GUID_LEN)
-		return 0;
-	for (i = 0; i < n; i++)
-		out[i] = (char)(s[i] >= 'A' && s[i] <= 'F' ? s[i] - 'A' + 'a' : s[i]);
-	out[n] = '\0';
-	return tstore_guid_ok(out, n);
 }
 
 static void
