@@ -40,7 +40,10 @@
 #include "webhook.h"
 
 #define API_BODY_MAX		4096	/* request bodies beyond this: 413 */
-#define API_COOKIE_MAX_AGE	(30 * 86400)
+/* A device keeps its unlocks as long as a browser keeps a cookie (400
+ * days at most) or the code lives, whichever is shorter; /api/session
+ * renews them. */
+#define API_COOKIE_MAX_AGE	(400 * 86400)
 #define API_RESP_MAX		8192
 #define API_NEXT_MAX		512
 

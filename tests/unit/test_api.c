@@ -45,7 +45,7 @@ fixture(void)
 		{ "OM43-0000-0003", "vip", "", 0, 0 },		/* expires now */
 		{ "OM43-0000-0004", "vip", "", 86400, 1 },	/* revoked */
 		{ "OM43-0000-0005", "ppv", PPV_V, 86400, 0 },
-		{ "OM43-0000-0006", "vip", "", 90 * 86400, 0 },	/* outlives a cookie */
+		{ "OM43-0000-0006", "vip", "", 1000 * 86400, 0 },	/* outlives a cookie */
 		{ "OM43-0000-0007", "vip", "", 86400, 0 },	/* revoked by a test */
 	};
 	size_t i;
@@ -335,19 +335,20 @@ device_unlocks(struct verifier *v)
 	    STARTS(o.set_cookie, "access_token=" ENTS_TAG),
 	    "session upgrades a legacy cookie");
 
-	/* Sliding renewal: a cookie is good 30 days, the code 90. */
+	/* Sliding renewal: a cookie is good 400 days (what browsers keep at
+	 * most), the code 1 000. */
 	CHECK(redeem_with(v, NULL, "code=OM43-0000-0006", &o) == 200 &&
-	    strstr(o.set_cookie, "Max-Age=2592000"), "30-day cookie for a 90-day code");
+	    strstr(o.set_cookie, "Max-Age=34560000"), "400-day cookie for a 1000-day code");
 	cookie_from(&o, c1, sizeof(c1));
-	NOW = T0 + 29 * 86400;
+	NOW = T0 + 399 * 86400;
 	CHECK(call(v, "GET", "/api/session", c1, NULL, NULL, NULL, &o) == 200 &&
-	    strstr(o.set_cookie, "Max-Age=2592000"), "session on day 29 renews it for 30 days");
+	    strstr(o.set_cookie, "Max-Age=34560000"), "session on day 399 renews it for 400 days");
 	cookie_from(&o, c2, sizeof(c2));
-	NOW = T0 + 40 * 86400;
+	NOW = T0 + 410 * 86400;
 	CHECK(call(v, "GET", "/api/play/" VIP_V, c1, NULL, NULL, NULL, &o) == 403 &&
-	    strstr(o.body, "expired"), "day 40: the old cookie has expired");
+	    strstr(o.body, "expired"), "day 410: the old cookie has expired");
 	CHECK(call(v, "GET", "/api/play/" VIP_V, c2, NULL, NULL, NULL, &o) == 200,
-	    "day 40: the renewed cookie still plays");
+	    "day 410: the renewed cookie still plays");
 	NOW = T0;
 
 	/* Forged cookies. */
