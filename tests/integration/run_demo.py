@@ -28,6 +28,8 @@ import urllib.request
 
 ROOT = os.environ.get("ROOT") or os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 RUN_DEMO = os.path.join(ROOT, "scripts", "run-demo")
+# make check builds only build/asan/bin: the binaries are wherever BINDIR says.
+BINDIR = os.path.join(ROOT, os.environ.get("BINDIR") or "bin")
 failures = 0
 
 
@@ -109,7 +111,7 @@ def test_demo_mode():
         minted = subprocess.run(["sh", "-c", m.group(1)], cwd=ROOT, env=env, capture_output=True,
                                 text=True) if m else None
         new = re.findall(r"[A-Z0-9]{1,8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}", minted.stdout) if minted else []
-        known = new and subprocess.run([os.path.join(ROOT, "bin", "onlytoken"), "check", new[0],
+        known = new and subprocess.run([os.path.join(BINDIR, "onlytoken"), "check", new[0],
                                         "--db", os.path.join(d, "var", "tokens.db"), "--keys",
                                         os.path.join(d, "var", "verifier.keys")],
                                        capture_output=True).returncode == 0
