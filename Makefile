@@ -91,9 +91,11 @@ $(BINDIR)/onlytoken: $(BUILD)/verifier/onlytoken.o $(VER_LIB)
 
 # The Lua module resolves lua_* against the liblua5.4 that mod_magnet has
 # already loaded (RTLD_GLOBAL): it must not link a Lua of its own.
-$(BINDIR)/verifier.so: $(BUILD)/verifier/lua_verifier.o $(VER_OBJ)
+# It exports luaopen_verifier alone (verifier/verifier.map).
+$(BINDIR)/verifier.so: $(BUILD)/verifier/lua_verifier.o $(VER_OBJ) verifier/verifier.map
 	@mkdir -p $(@D)
-	$(CC) -shared $(LDFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs sqlite3 libcrypto)
+	$(CC) -shared $(LDFLAGS) -Wl,--version-script=verifier/verifier.map -o $@ \
+	    $(filter %.o,$^) $(shell $(PKG_CONFIG) --libs sqlite3 libcrypto)
 
 $(BUILD)/tests/%: tests/unit/%.c $(GEN_LIB) $(VER_LIB)
 	@mkdir -p $(@D)
