@@ -69,20 +69,6 @@ webhook_verify(const struct hmac_key *key, const char *version,
 	return eq ? WEBHOOK_OK : WEBHOOK_BAD_SIGNATURE;
 }
 
-const char *
-webhook_status_str(enum webhook_status st)
-{
-	switch (st) {
-	case WEBHOOK_OK:		return "ok";
-	case WEBHOOK_NO_KEY:		return "webhook key not configured";
-	case WEBHOOK_BAD_VERSION:	return "unsupported signature version";
-	case WEBHOOK_BAD_ALGORITHM:	return "unsupported signature algorithm";
-	case WEBHOOK_BAD_SIGNATURE:	return "bad signature";
-	case WEBHOOK_TOO_LARGE:		return "body too large";
-	}
-	return "unknown";
-}
-
 /* ---- strict body parser ---------------------------------------------- */
 
 struct cur {

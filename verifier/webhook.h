@@ -47,9 +47,6 @@ enum webhook_status webhook_verify(const struct hmac_key *key,
 	    const char *version, const char *algorithm, const char *signature,
 	    const void *body, size_t len);
 
-/* A short, non-secret description of a status, for logs and 401 bodies. */
-const char	*webhook_status_str(enum webhook_status st);
-
 /*
  * Parses a verified body strictly: one flat JSON object; VideoLibraryId (a
  * non-negative integer), VideoGuid (a UUID string) and Status (an integer
