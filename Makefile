@@ -164,6 +164,14 @@ lint:
 	@! grep -nE '\b(sprintf|vsprintf|strcpy|strcat|gets|atoi|atol)\s*\(' \
 	    $(wildcard core/*.c generator/*.c verifier/*.c tests/unit/*.c) || \
 	    { echo "lint: unbounded string function above"; exit 1; }
+	@# core/ reaches nothing else: libc headers and core/'s own only
+	@for f in $(wildcard core/*.[ch]); do \
+	    for h in $$(sed -n 's/^#include "\(.*\)".*/\1/p' $$f); do \
+	        [ -f core/$$h ] || { echo "lint: $$f includes $$h, outside core/"; exit 1; }; \
+	    done; \
+	    ! grep -nE '^#include <(sqlite3|openssl/|curl/|cjson/|vips/|lua)' $$f || \
+	        { echo "lint: $$f includes a library; core/ links none"; exit 1; }; \
+	done
 
 clean:
 	rm -rf build bin tests/artifacts
