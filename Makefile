@@ -9,9 +9,10 @@
 #   make bench      benchmarks (never part of make test)
 #   make clean      remove every build product
 #
-# Sources are found by wildcard: a new generator/*.c joins bin/onlygen, a new
-# verifier/*.c joins the verifier library, a new tests/unit/test_*.c becomes a
-# unit test program.  Only the files named below as "main" are special.
+# Sources are found by wildcard: a new core/*.c joins the core library every
+# program links, a new generator/*.c joins bin/onlygen, a new verifier/*.c
+# joins the verifier library, a new tests/unit/test_*.c becomes a unit test
+# program.  Only the files named below as "main" are special.
 
 PKG_CONFIG ?= pkg-config
 LUA_PKG    ?= lua5.4
@@ -33,7 +34,7 @@ WARN     := -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes \
             -Wwrite-strings -Wshadow -Wvla
 HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 CFLAGS   ?=
-CPPFLAGS += -D_GNU_SOURCE -DONLY_VERSION='"$(VERSION)"' -Igenerator -Iverifier
+CPPFLAGS += -D_GNU_SOURCE -DONLY_VERSION='"$(VERSION)"' -Icore -Igenerator -Iverifier
 ALL_CFLAGS = -std=c17 $(OPT) $(WARN) $(HARDEN) -fPIC -MMD -MP $(SAN) \
              $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS   += $(PKG_LIBS) -lm
@@ -41,6 +42,9 @@ LDFLAGS  += $(SAN)
 
 -include Makefile.local
 
+# core/: the contracts generator and verifier share (docs/architecture.md);
+# pure C, it links nothing (no SQLite, no OpenSSL) and includes only core/.
+CORE_SRC   := $(wildcard core/*.c)
 GEN_MAIN   := generator/main.c
 GEN_SRC    := $(filter-out $(GEN_MAIN),$(wildcard generator/*.c))
 VER_MAINS  := verifier/onlytoken.c verifier/lua_verifier.c
@@ -48,8 +52,10 @@ VER_SRC    := $(filter-out $(VER_MAINS),$(wildcard verifier/*.c))
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
 
+CORE_OBJ   := $(CORE_SRC:%.c=$(BUILD)/%.o)
 GEN_OBJ    := $(GEN_SRC:%.c=$(BUILD)/%.o)
 VER_OBJ    := $(VER_SRC:%.c=$(BUILD)/%.o)
+CORE_LIB   := $(BUILD)/libcore.a
 GEN_LIB    := $(BUILD)/libonlygen.a
 VER_LIB    := $(BUILD)/libverifier.a
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -73,6 +79,10 @@ $(BUILD)/verifier/lua_verifier.o: verifier/lua_verifier.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LUA_CFLAGS) -c $< -o $@
 
+$(CORE_LIB): $(CORE_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@ && $(AR) rcs $@ $^
+
 $(GEN_LIB): $(GEN_OBJ)
 	@mkdir -p $(@D)
 	rm -f $@ && $(AR) rcs $@ $^
@@ -81,25 +91,26 @@ $(VER_LIB): $(VER_OBJ)
 	@mkdir -p $(@D)
 	rm -f $@ && $(AR) rcs $@ $^
 
-$(BINDIR)/onlygen: $(BUILD)/generator/main.o $(GEN_LIB) $(VER_LIB)
+$(BINDIR)/onlygen: $(BUILD)/generator/main.o $(GEN_LIB) $(VER_LIB) $(CORE_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BINDIR)/onlytoken: $(BUILD)/verifier/onlytoken.o $(VER_LIB)
+$(BINDIR)/onlytoken: $(BUILD)/verifier/onlytoken.o $(VER_LIB) $(CORE_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # The Lua module resolves lua_* against the liblua5.4 that mod_magnet has
 # already loaded (RTLD_GLOBAL): it must not link a Lua of its own.
 # It exports luaopen_verifier alone (verifier/verifier.map).
-$(BINDIR)/verifier.so: $(BUILD)/verifier/lua_verifier.o $(VER_OBJ) verifier/verifier.map
+$(BINDIR)/verifier.so: $(BUILD)/verifier/lua_verifier.o $(VER_OBJ) $(CORE_OBJ) verifier/verifier.map
 	@mkdir -p $(@D)
 	$(CC) -shared $(LDFLAGS) -Wl,--version-script=verifier/verifier.map -o $@ \
 	    $(filter %.o,$^) $(shell $(PKG_CONFIG) --libs sqlite3 libcrypto)
 
-$(BUILD)/tests/%: tests/unit/%.c $(GEN_LIB) $(VER_LIB)
+$(BUILD)/tests/%: tests/unit/%.c $(GEN_LIB) $(VER_LIB) $(CORE_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -Itests $(ALL_CFLAGS) -o $@ $< $(GEN_LIB) $(VER_LIB) $(LDFLAGS) $(LDLIBS)
+	$(CC) $(CPPFLAGS) -Itests $(ALL_CFLAGS) -o $@ $< $(GEN_LIB) $(VER_LIB) $(CORE_LIB) \
+	    $(LDFLAGS) $(LDLIBS)
 
 deps:
 	@scripts/install-deps
@@ -139,7 +150,8 @@ fuzz:
 	@for f in $(FUZZ_SRC); do \
 	    n=$$(basename $$f .c); \
 	    $(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) -Itests \
-	        $(PKG_CFLAGS) -o build/fuzz/$$n $$f $(GEN_SRC) $(VER_SRC) $(PKG_LIBS) -lm || exit 1; \
+	        $(PKG_CFLAGS) -o build/fuzz/$$n $$f $(CORE_SRC) $(GEN_SRC) $(VER_SRC) \
+	        $(PKG_LIBS) -lm || exit 1; \
 	    mkdir -p build/fuzz/corpus-$$n; \
 	    build/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/corpus-$$n \
 	        -artifact_prefix=build/fuzz/ tests/fuzz/seeds >build/fuzz/$$n.log 2>&1 || \
@@ -150,11 +162,19 @@ fuzz:
 # Grep-based gate on functions with no bound (curl's checksrc idea).
 lint:
 	@! grep -nE '\b(sprintf|vsprintf|strcpy|strcat|gets|atoi|atol)\s*\(' \
-	    $(wildcard generator/*.c verifier/*.c tests/unit/*.c) || \
+	    $(wildcard core/*.c generator/*.c verifier/*.c tests/unit/*.c) || \
 	    { echo "lint: unbounded string function above"; exit 1; }
+	@# core/ reaches nothing else: libc headers and core/'s own only
+	@for f in $(wildcard core/*.[ch]); do \
+	    for h in $$(sed -n 's/^#include "\(.*\)".*/\1/p' $$f); do \
+	        [ -f core/$$h ] || { echo "lint: $$f includes $$h, outside core/"; exit 1; }; \
+	    done; \
+	    ! grep -nE '^#include <(sqlite3|openssl/|curl/|cjson/|vips/|lua)' $$f || \
+	        { echo "lint: $$f includes a library; core/ links none"; exit 1; }; \
+	done
 
 clean:
 	rm -rf build bin tests/artifacts
 
--include $(GEN_OBJ:.o=.d) $(VER_OBJ:.o=.d) $(BUILD)/generator/main.d \
+-include $(CORE_OBJ:.o=.d) $(GEN_OBJ:.o=.d) $(VER_OBJ:.o=.d) $(BUILD)/generator/main.d \
 	$(BUILD)/verifier/onlytoken.d $(BUILD)/verifier/lua_verifier.d

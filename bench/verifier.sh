@@ -70,15 +70,12 @@ run_verifier() {
 	printf 'SECRET_KEY=%s\nBUNNY_TOKEN_KEY=%s\nCOOKIE_SECURE=0\n' \
 		"$(openssl rand -hex 32)" "$(openssl rand -hex 32)" >"$d/var/verifier.keys"
 	umask 022
-	sqlite3 "$d/var/access.db" <<-EOF
-		PRAGMA user_version = 2;
-		CREATE TABLE videos (guid TEXT PRIMARY KEY NOT NULL,
-		  access TEXT NOT NULL CHECK (access IN ('public', 'vip', 'ppv')),
-		  cdn_host TEXT NOT NULL, length INTEGER NOT NULL DEFAULT 0,
-		  title TEXT NOT NULL DEFAULT '') WITHOUT ROWID;
-		INSERT INTO videos VALUES ('$VIP_GUID', 'vip', 'vz-bench-000.b-cdn.net', 600, 'VIP'),
-		  ('$PUBLIC_GUID', 'public', 'vz-bench-000.b-cdn.net', 600, 'Public');
-	EOF
+	# access.db in the core's one schema (core/access_schema.h, read by the test library)
+	ROOT="$ROOT" python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import verifier_lib as v
+v.make_access_db(sys.argv[2], [(sys.argv[3], "vip", "vz-bench-000.b-cdn.net", 600, "VIP"),
+                               (sys.argv[4], "public", "vz-bench-000.b-cdn.net", 600, "Public")])' \
+		"$ROOT/tests/integration/lib" "$d/var/access.db" "$VIP_GUID" "$PUBLIC_GUID" ||
+		{ log "access.db: cannot write"; return 1; }
 	code=$("$BINDIR/onlytoken" mint --db "$d/var/tokens.db" --keys "$d/var/verifier.keys" \
 		--level vip --days 30 --note bench | head -n 1) || { log "onlytoken mint failed"; return 1; }
 

@@ -1,7 +1,7 @@
 /*
  * access_db.c — var/access.db, the table the verifier trusts
  * (docs/architecture.md): every published video's guid, access level, CDN
- * host, length and title.  Written to a temporary file and renamed into place, so
+ * host, length and title, in the core's schema (core/access_schema.h).  Written to a temporary file and renamed into place, so
  * the verifier sees the old or the new table, never a partial one.
  */
 #include <errno.h>
@@ -12,22 +12,11 @@
 
 #include <sqlite3.h>
 
+#include "access_schema.h"
 #include "hash64.h"
 #include "site_int.h"
 #include "store_file.h"
 
-static const char schema_sql[] =
-	"PRAGMA user_version = 2;"
-	"CREATE TABLE videos ("
-	"  guid     TEXT PRIMARY KEY NOT NULL,"
-	"  access   TEXT NOT NULL CHECK (access IN ('public', 'vip', 'ppv')),"
-	"  cdn_host TEXT NOT NULL,"
-	"  length   INTEGER NOT NULL DEFAULT 0,"
-	"  title    TEXT NOT NULL DEFAULT ''"
-	") WITHOUT ROWID;";
-static const char insert_sql[] =
-	"INSERT INTO videos (guid, access, cdn_host, length, title) "
-	"VALUES (?1, ?2, ?3, ?4, ?5)";
 
 uint64_t
 access_rows_sum(const struct model *m)
@@ -80,9 +69,9 @@ access_db_write(const struct model *m, const char *path, char *err, size_t errle
 		goto sqlerr;
 	if (sqlite3_exec(db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;",
 	    NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_exec(db, schema_sql, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(db, ACCESS_SCHEMA_SQL, NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, insert_sql, -1, &st, NULL) != SQLITE_OK)
+	    sqlite3_prepare_v2(db, ACCESS_INSERT_SQL, -1, &st, NULL) != SQLITE_OK)
 		goto sqlerr;
 	for (i = 0; i < m->nvideos; i++) {
 		const struct video *v = &m->videos[i];

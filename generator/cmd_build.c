@@ -12,15 +12,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "buf.h"
 #include "commands.h"
 #include "catalog_db.h"
+#include "keys.h"
 #include "library_check.h"
 #include "model.h"
 #include "pull.h"
 #include "site.h"
-
-#define KEYS_MAX_BYTES	65536
 
 static void
 build_usage(FILE *f)
@@ -33,41 +31,11 @@ build_usage(FILE *f)
 	    "for the verifier.  Thumbnails and previews are fetched from the CDN once (signed\n"
 	    "for that one file with BUNNY_TOKEN_KEY, environment or --keys file), cached in\n"
 	    "STATE/img-cache/ and published under DIR/img/.\n"
+	    "  --keys FILE the verifier's keys file, read as the verifier reads it (mode\n"
+	    "              0600, no symlink; a weak BUNNY_TOKEN_KEY is refused unless DEMO=1);\n"
+	    "              its BUNNY_TOKEN_KEY is used rather than the environment's\n"
 	    "  --no-pull   build from the last pulled catalog, still fetching new images\n"
 	    "  --offline   no network at all: no pull, images from the cache only\n");
-}
-
-/* Finds NAME=VALUE in a keys file; returns a malloc'd value or NULL. */
-static char *
-keys_lookup(const char *file, const char *name, char *err, size_t errlen)
-{
-	struct buf b;
-	char *line, *nl, *val = NULL;
-	size_t n = strlen(name);
-
-	buf_init(&b, KEYS_MAX_BYTES);
-	if (buf_read_file(&b, file) == -1) {
-		snprintf(err, errlen, "%s: %s", file, strerror(errno));
-		buf_free(&b);
-		return NULL;
-	}
-	for (line = b.data; line != NULL && *line != '\0'; line = nl ? nl + 1 : NULL) {
-		nl = strchr(line, '\n');
-		if (nl != NULL)
-			*nl = '\0';
-		if (strncmp(line, name, n) == 0 && line[n] == '=') {
-			size_t vl = strcspn(line + n + 1, "\r");
-
-			val = strndup(line + n + 1, vl);
-			break;
-		}
-		if (nl == NULL)
-			break;
-	}
-	buf_free(&b);
-	if (val == NULL)
-		err[0] = '\0';
-	return val;
 }
 
 /* 1 when state (existing or not) lies inside out. */
@@ -122,7 +90,8 @@ cmd_build(int argc, char *argv[])
 	struct timespec t0, t1, tl;
 	double t_load;
 	const char *content = "content", *theme = NULL, *keys = NULL, *env;
-	char err[1024], db[4096], user_theme[4096], *token_key = NULL, *end;
+	char err[1024], db[4096], user_theme[4096], *end;
+	struct keys k;
 	int ch, offline = 0, no_pull = 0, rc = 1;
 	long jobs;
 
@@ -174,6 +143,20 @@ cmd_build(int argc, char *argv[])
 	}
 	if ((env = getenv("HLSJS_PATH")) != NULL && env[0] != '\0')
 		so.hlsjs_path = env;
+	/* The keys file through the verifier's own parser (core/keys.c), before
+	 * anything is pulled or written: the build signs with the key the
+	 * verifier signs with, or refuses what the verifier would refuse. */
+	memset(&k, 0, sizeof(k));
+	if (keys != NULL) {
+		if (keys_load(keys, &k, err, sizeof(err)) != 0 ||
+		    keys_check_sign(&k, err, sizeof(err)) != 0) {
+			fprintf(stderr, "onlygen build: %s\n", err);
+			keys_wipe(&k);
+			return 1;
+		}
+		so.token_key = k.bunny_len > 0 ? k.bunny : NULL;
+	} else if ((env = getenv("BUNNY_TOKEN_KEY")) != NULL && env[0] != '\0')
+		so.token_key = env;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	so.now = time(NULL);
 
@@ -188,6 +171,7 @@ cmd_build(int argc, char *argv[])
 		if (catalog_pull(&po, NULL) != 0) {
 			fprintf(stderr, "onlygen build: the pull failed; the site was not touched "
 			    "(--offline builds from the last pulled catalog)\n");
+			keys_wipe(&k);
 			return 1;
 		}
 	}
@@ -195,6 +179,7 @@ cmd_build(int argc, char *argv[])
 	clock_gettime(CLOCK_MONOTONIC, &tl);
 	if (model_load(&m, db, content, so.quiet, err, sizeof(err)) == -1) {
 		fprintf(stderr, "onlygen build: %s\n", err);
+		keys_wipe(&k);
 		return 1;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -217,20 +202,10 @@ cmd_build(int argc, char *argv[])
 			snprintf(user_theme, sizeof(user_theme), "themes/%s", theme);
 		so.user_theme = user_theme;
 	}
-	if ((env = getenv("BUNNY_TOKEN_KEY")) != NULL && env[0] != '\0')
-		token_key = strdup(env);
-	else if (keys != NULL) {
-		token_key = keys_lookup(keys, "BUNNY_TOKEN_KEY", err, sizeof(err));
-		if (token_key == NULL && err[0] != '\0') {
-			fprintf(stderr, "onlygen build: %s\n", err);
-			goto out;
-		}
-	}
-	so.token_key = token_key;
 	if (keys != NULL) {
 		char lmsg[1024];
 
-		if (library_check(keys, db, lmsg, sizeof(lmsg)) > LIBRARY_NOT_API)
+		if (library_check(keys, &k, db, lmsg, sizeof(lmsg)) > LIBRARY_NOT_API)
 			fprintf(stderr, "onlygen build: warning: %s\n", lmsg);
 	}
 	/* libvips: once for the whole command, when an image is to be encoded */
@@ -258,10 +233,7 @@ cmd_build(int argc, char *argv[])
 		    t_load, st.secs_prepare, st.secs_render, st.secs_publish);
 	rc = 0;
 out:
-	if (token_key != NULL) {
-		explicit_bzero(token_key, strlen(token_key));
-		free(token_key);
-	}
+	keys_wipe(&k);
 	model_free(&m);
 	return rc;
 }

@@ -211,7 +211,7 @@ load_categories(struct ctx *x, const cJSON *arr)
 			return oom(x);
 		if (k->name[0] == '\0' && k->slug[0] == '\0')
 			return error(x, "%sneeds a \"name\" or a \"slug\"", where);
-		if (k->slug[0] != '\0' && !text_is_slug(k->slug))
+		if (k->slug[0] != '\0' && !slug_ok(k->slug))
 			return error(x, "%s\"slug\" \"%s\" must be lower-case ASCII letters, "
 			    "digits and single '-'", where, k->slug);
 		check_fields(x, it, known, where);
@@ -231,7 +231,7 @@ load_categories(struct ctx *x, const cJSON *arr)
 		snprintf(slug, sizeof(slug), "%s", base);
 		for (j = 0; j < c->ncategories; j++)
 			if (strcmp(c->categories[j].slug, slug) == 0) {
-				snprintf(slug, sizeof(slug), "%.*s-%zu", SLUG_MAX - 8, base, n2++);
+				slug_suffixed(base, n2++, slug);
 				j = (size_t)-1;	/* check the new candidate from the start */
 			}
 		free(k->slug);
@@ -262,7 +262,7 @@ static int
 slug_entry(struct ctx *x, const cJSON *it, const char *kind, char *where, size_t wlen)
 {
 	snprintf(where, wlen, "%s \"%.*s\": ", kind, SLUG_MAX, it->string);
-	if (!text_is_slug(it->string))
+	if (!slug_ok(it->string))
 		return error(x, "%sthe key must be a slug (lower-case ASCII letters, "
 		    "digits and single '-')", where);
 	if (!cJSON_IsObject(it))
@@ -499,7 +499,7 @@ load_entry(struct ctx *x, const char *guid, const cJSON *obj, struct content_ent
 		} else
 			return error(x, "%s\"series\" must be {\"slug\": ..., \"season\": N, "
 			    "\"episode\": N}", where);
-		if (!cJSON_IsString(slug) || !text_is_slug(slug->valuestring))
+		if (!cJSON_IsString(slug) || !slug_ok(slug->valuestring))
 			return error(x, "%sthe series \"slug\" must be a slug (lower-case "
 			    "ASCII letters, digits and single '-')", where);
 		if ((e->series = dupstr(slug->valuestring)) == NULL)
@@ -544,7 +544,7 @@ add_entry(struct ctx *x, const char *guid_text, const cJSON *obj)
 	struct content_entry *e;
 	char guid[GUID_LEN + 1];
 
-	if (!text_guid_norm(guid_text, guid)) {
+	if (!guid_norm(guid_text, strlen(guid_text), guid)) {
 		warn(x, "\"%.40s\" is not a video GUID; entry ignored", guid_text);
 		return 0;
 	}
@@ -593,7 +593,7 @@ load_entry_file(struct ctx *x, const char *path, const char *name)
 				goto out;
 	} else {
 		snprintf(stem, sizeof(stem), "%.*s", (int)(len - 5 < 63 ? len - 5 : 63), name);
-		if (!text_guid_norm(stem, stem)) {
+		if (!guid_norm(stem, strlen(stem), stem)) {
 			warn(x, "neither <guid>.json nor a {\"videos\": {...}} group; ignored");
 			rc = 0;
 			goto out;

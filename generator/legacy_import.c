@@ -105,7 +105,7 @@ legacy_slug(const char *slug, const char *name, const char *prefix, long long id
 	size_t i, k;
 	int clash;
 
-	if (text_is_slug(slug))
+	if (slug_ok(slug))
 		snprintf(base, sizeof(base), "%s", slug);
 	else if (text_slugify(slug[0] != '\0' ? slug : name, base, sizeof(base)) == 0)
 		snprintf(base, sizeof(base), "%s-%lld", prefix, id);
@@ -116,7 +116,7 @@ legacy_slug(const char *slug, const char *name, const char *prefix, long long id
 				clash = 1;
 		if (!clash)
 			return;
-		snprintf(out, SLUG_MAX + 1, "%.*s-%zu", SLUG_MAX - 8, base, k);
+		slug_suffixed(base, k, out);
 	}
 }
 
@@ -298,7 +298,7 @@ import_videos(sqlite3 *db, const char *content_dir, int force, const struct idma
 		cJSON *e, *arr;
 		struct stat sb;
 
-		if (!text_guid_norm(col_text(vs, 1), guid)) {
+		if (!guid_norm(col_text(vs, 1), strlen(col_text(vs, 1)), guid)) {
 			fprintf(stderr, "onlygen import-legacy: warning: video id %lld: \"%.40s\" "
 			    "is not a Bunny GUID; skipped\n", vid, col_text(vs, 1));
 			n->skipped++;

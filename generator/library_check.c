@@ -10,10 +10,9 @@
 #include "library_check.h"
 
 enum library_check
-library_check(const char *keys_file, const char *catalog_db, char *msg,
-    size_t msglen)
+library_check(const char *keys_file, const struct keys *k,
+    const char *catalog_db, char *msg, size_t msglen)
 {
-	struct keys k;
 	char source[4200], err[512], want[32];
 	const char *id, *p;
 	int exists = 0;
@@ -27,17 +26,13 @@ library_check(const char *keys_file, const char *catalog_db, char *msg,
 		id = p + 9;	/* the last one: the base URL could hold the words */
 	if (id == NULL || *id == '\0' || strspn(id, "0123456789") != strlen(id))
 		return LIBRARY_NOT_API;
-	/* The keys file is read as the verifier reads it (and refused as it
-	 * would be: that is reported by the build's own use of the file). */
-	if (keys_load(keys_file, &k, err, sizeof(err)) != 0)
-		return LIBRARY_NOT_API;
-	if (k.library_id < 0) {
+	if (k->library_id < 0) {
 		snprintf(msg, msglen, "%s has no BUNNY_LIBRARY_ID: the verifier "
 		    "refuses every webhook; add BUNNY_LIBRARY_ID=%s (the library "
 		    "this catalog was pulled from)", keys_file, id);
 		rc = LIBRARY_MISSING;
 	} else {
-		snprintf(want, sizeof(want), "%lld", k.library_id);
+		snprintf(want, sizeof(want), "%lld", k->library_id);
 		if (strcmp(want, id) == 0)
 			rc = LIBRARY_SAME;
 		else {
@@ -48,6 +43,5 @@ library_check(const char *keys_file, const char *catalog_db, char *msg,
 			rc = LIBRARY_DIFFERENT;
 		}
 	}
-	keys_wipe(&k);
 	return rc;
 }

@@ -13,15 +13,18 @@
 
 enum library_check {
 	LIBRARY_SAME,		/* the keys file names the pulled library */
-	LIBRARY_NOT_API,	/* nothing to compare: no keys file read, or
-				 * the catalog was not pulled from the API */
+	LIBRARY_NOT_API,	/* nothing to compare: the catalog was not
+				 * pulled from the API */
 	LIBRARY_MISSING,	/* the keys file has no BUNNY_LIBRARY_ID */
 	LIBRARY_DIFFERENT,	/* it names another library */
 };
 
-/* Compares keys_file's BUNNY_LIBRARY_ID with catalog_db's pulled library;
- * says what to do in msg (empty for LIBRARY_SAME and LIBRARY_NOT_API). */
-enum library_check library_check(const char *keys_file, const char *catalog_db,
-	    char *msg, size_t msglen);
+struct keys;
+
+/* Compares the BUNNY_LIBRARY_ID of k (read from keys_file, named in msg)
+ * with catalog_db's pulled library; says what to do in msg (empty for
+ * LIBRARY_SAME and LIBRARY_NOT_API). */
+enum library_check library_check(const char *keys_file, const struct keys *k,
+	    const char *catalog_db, char *msg, size_t msglen);
 
 #endif

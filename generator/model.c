@@ -15,33 +15,6 @@
 #include "model.h"
 #include "textutil.h"
 
-const char *
-access_level_name(enum access_level a)
-{
-	switch (a) {
-	case ACCESS_PUBLIC: return "public";
-	case ACCESS_VIP: return "vip";
-	case ACCESS_PPV: return "ppv";
-	}
-	return "vip";
-}
-
-int
-access_level_parse(const char *s, enum access_level *a)
-{
-	if (s == NULL)
-		return -1;
-	if (strcmp(s, "public") == 0)
-		*a = ACCESS_PUBLIC;
-	else if (strcmp(s, "vip") == 0)
-		*a = ACCESS_VIP;
-	else if (strcmp(s, "ppv") == 0)
-		*a = ACCESS_PPV;
-	else
-		return -1;
-	return 0;
-}
-
 static uint32_t
 fnv1a(const char *s)
 {
@@ -185,7 +158,7 @@ tag_ref(struct loader *l, const char *ref)
 		n = SLUG_MAX * 4;
 	memcpy(text, ref, n);
 	text[n] = '\0';
-	if (text_is_slug(text))
+	if (slug_ok(text))
 		memcpy(key, text, n + 1);	/* n <= SLUG_MAX * 4: fits */
 	else {
 		for (i = 0; i < c->ntags; i++)
@@ -283,7 +256,7 @@ assign_tag_slugs(struct loader *l)
 	if ((order = calloc(m->ntags, sizeof(*order))) == NULL)
 		return -1;
 	for (i = j = 0; i < m->ntags; i++)
-		if (text_is_slug(m->tags[i].slug)) {
+		if (slug_ok(m->tags[i].slug)) {
 			if (intern_put(&taken, m->tags[i].slug, i) != 0)
 				goto out;
 		} else
@@ -297,7 +270,7 @@ assign_tag_slugs(struct loader *l)
 			snprintf(base, sizeof(base), "tag-%08x", fnv1a(t->slug));
 		snprintf(slug, sizeof(slug), "%s", base);
 		for (k = 2; intern_get(&taken, slug) >= 0; k++)
-			snprintf(slug, sizeof(slug), "%.*s-%zu", SLUG_MAX - 8, base, k);
+			slug_suffixed(base, k, slug);
 		if ((s = strdup(slug)) == NULL)
 			goto out;
 		free(t->slug);

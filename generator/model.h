@@ -16,13 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define GUID_LEN	36	/* lowercase RFC 4122 text form */
-
-enum access_level {
-	ACCESS_PUBLIC = 0,
-	ACCESS_VIP,
-	ACCESS_PPV
-};
+#include "access_level.h"	/* enum access_level */
+#include "guid.h"		/* GUID_LEN */
 
 /* content/site.json */
 struct site_config {
@@ -117,8 +112,5 @@ struct model {
 int	model_load(struct model *m, const char *catalog_db, const char *content_dir,
 	    int quiet, char *err, size_t errlen);
 void	model_free(struct model *m);
-
-const char	*access_level_name(enum access_level);	/* "public", "vip", "ppv" */
-int		 access_level_parse(const char *, enum access_level *);	/* 0 or -1 */
 
 #endif

@@ -8,10 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cdn_host.h"
 #include "hash64.h"
 #include "site_int.h"
 #include "site_url.h"
 #include "site_write.h"
+#include "slug.h"
 
 /* Builds a CSR index: for each of ngroups, the videos naming it. */
 static int
@@ -144,20 +146,6 @@ video_full_hash(const struct model *m, const struct video *v, uint64_t card)
 	return h;
 }
 
-static int
-host_ok(const char *h)
-{
-	size_t i, n = strlen(h);
-
-	if (n == 0 || n > 255)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!((h[i] >= 'a' && h[i] <= 'z') || (h[i] >= 'A' && h[i] <= 'Z') ||
-		    (h[i] >= '0' && h[i] <= '9') || strchr(".-:[]", h[i]) != NULL))
-			return 0;
-	return 1;
-}
-
 int
 site_index(struct site_ctx *c, char *err, size_t errlen)
 {
@@ -166,11 +154,11 @@ site_index(struct site_ctx *c, char *err, size_t errlen)
 	size_t i, s;
 
 	for (i = 0; i < m->nvideos; i++) {
-		if (!site_guid_ok(m->videos[i].guid)) {
+		if (!guid_ok(m->videos[i].guid, strlen(m->videos[i].guid))) {
 			snprintf(err, errlen, "video '%.40s': not a lowercase UUID", m->videos[i].guid);
 			return -1;
 		}
-		if (!host_ok(m->videos[i].cdn_host)) {
+		if (!cdn_host_ok(m->videos[i].cdn_host)) {
 			snprintf(err, errlen, "video %s: CDN host '%.80s' is not a host[:port]; "
 			    "set cdn_host in content/site.json or BUNNY_CDN_HOSTNAME",
 			    m->videos[i].guid, m->videos[i].cdn_host);
@@ -182,17 +170,17 @@ site_index(struct site_ctx *c, char *err, size_t errlen)
 		}
 	}
 	for (i = 0; i < m->ncategories; i++)
-		if (!site_slug_ok(m->categories[i].slug)) {
+		if (!slug_ok(m->categories[i].slug)) {
 			snprintf(err, errlen, "category slug '%.80s' is not [a-z0-9-]", m->categories[i].slug);
 			return -1;
 		}
 	for (i = 0; i < m->ntags; i++)
-		if (!site_slug_ok(m->tags[i].slug)) {
+		if (!slug_ok(m->tags[i].slug)) {
 			snprintf(err, errlen, "tag slug '%.80s' is not [a-z0-9-]", m->tags[i].slug);
 			return -1;
 		}
 	for (i = 0; i < m->nseries; i++)
-		if (!site_slug_ok(m->series[i].slug)) {
+		if (!slug_ok(m->series[i].slug)) {
 			snprintf(err, errlen, "series slug '%.80s' is not [a-z0-9-]", m->series[i].slug);
 			return -1;
 		}

@@ -5,37 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "cdn_host.h"
 #include "site_url.h"
-
-int
-site_guid_ok(const char *s)
-{
-	size_t i;
-
-	if (strlen(s) != 36)
-		return 0;
-	for (i = 0; i < 36; i++) {
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (s[i] != '-')
-				return 0;
-		} else if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	}
-	return 1;
-}
-
-int
-site_slug_ok(const char *s)
-{
-	size_t i, n = strlen(s);
-
-	if (n == 0 || n > 96 || s[0] == '-')
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
-			return 0;
-	return 1;
-}
 
 /* Appends v (>= 0) in decimal, at least width digits: no printf per card. */
 static int
@@ -99,25 +70,14 @@ url_to_path(struct buf *out, const char *url)
 	return 0;
 }
 
-static int
-host_is_loopback(const char *host)
-{
-	static const char *const names[] = { "127.0.0.1", "localhost", "[::1]" };
-	size_t i, n;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		n = strlen(names[i]);
-		if (strncmp(host, names[i], n) == 0 &&
-		    (host[n] == '\0' || host[n] == ':'))
-			return 1;
-	}
-	return 0;
-}
-
 int
 cdn_origin(struct buf *out, const char *host)
 {
-	return buf_printf(out, "%s://%s", host_is_loopback(host) ? "http" : "https", host);
+	const char *scheme = cdn_host_scheme(host);
+
+	if (scheme == NULL)
+		return -1;
+	return buf_printf(out, "%s://%s", scheme, host);
 }
 
 int

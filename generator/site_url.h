@@ -6,7 +6,7 @@
  *
  * Every function appends to out and returns 0, or -1 when out's cap is
  * reached.  URLs produced here are root-relative and contain only
- * [a-z0-9/.-] (guids and slugs are validated by site_guid_ok/site_slug_ok
+ * [a-z0-9/.-] (guids and slugs are validated by the core's guid_ok/slug_ok
  * before they reach these functions), so they are safe in any context.
  */
 #ifndef ONLY_SITE_URL_H
@@ -15,11 +15,6 @@
 #include <stdint.h>
 
 #include "buf.h"
-
-/* 1 when s is a lowercase 36-character UUID. */
-int	site_guid_ok(const char *s);
-/* 1 when s is 1..96 bytes of [a-z0-9-], not starting with '-'. */
-int	site_slug_ok(const char *s);
 
 /* /v/<guid>/ or /v/<guid>.html */
 int	url_video(struct buf *out, int html, const char *guid);
@@ -32,7 +27,8 @@ int	url_named(struct buf *out, int html, const char *name);
 int	url_to_path(struct buf *out, const char *url);
 
 /* "https://host" or, for a loopback host (127.0.0.1, localhost, [::1],
- * with or without :port), "http://host". */
+ * with or without :port), "http://host": the core's one rule
+ * (core/cdn_host.h).  -1 as well when host is not a CDN host by it. */
 int	cdn_origin(struct buf *out, const char *host);
 
 /* "12:34", "1:02:03" */

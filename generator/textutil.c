@@ -131,50 +131,6 @@ text_slugify(const char *s, char *out, size_t outlen)
 }
 
 int
-text_is_slug(const char *s)
-{
-	size_t i;
-
-	if (s[0] == '\0' || s[0] == '-')
-		return 0;
-	for (i = 0; s[i] != '\0'; i++) {
-		if (i >= SLUG_MAX)
-			return 0;
-		if (s[i] == '-') {
-			if (s[i + 1] == '-' || s[i + 1] == '\0')
-				return 0;
-		} else if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9')))
-			return 0;
-	}
-	return 1;
-}
-
-int
-text_guid_norm(const char *s, char out[37])
-{
-	size_t i;
-
-	for (i = 0; i < 36; i++) {
-		char c = s[i];
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (c != '-')
-				return 0;
-			out[i] = c;
-			continue;
-		}
-		if (c >= 'A' && c <= 'F')
-			c += 'a' - 'A';
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-			return 0;
-		out[i] = c;
-	}
-	if (s[36] != '\0')
-		return 0;
-	out[36] = '\0';
-	return 1;
-}
-
-int
 text_casecmp(const char *a, const char *b)
 {
 	unsigned char ca, cb;

@@ -1,6 +1,7 @@
 /*
  * textutil.h — small pure string helpers for catalog data: UTF-8 repair,
- * slugs, GUID checks.  No I/O, no global state.
+ * slugs made from names.  The slug and GUID grammars themselves are the
+ * core's (core/slug.h, core/guid.h).  No I/O, no global state.
  *
  * Ownership: functions returning char * return a malloc'd string the caller
  * frees, or NULL when memory ran out.
@@ -10,8 +11,7 @@
 
 #include <stddef.h>
 
-/* Longest slug produced by text_slugify (bytes, without the NUL). */
-#define SLUG_MAX	80
+#include "slug.h"	/* SLUG_MAX, slug_ok */
 
 /*
  * Copies n bytes of s, replacing every invalid UTF-8 sequence (overlong,
@@ -27,15 +27,6 @@ char	*text_utf8_dup(const char *s, size_t n);
  * length, 0 when nothing usable was left (e.g. only CJK or emoji).
  */
 size_t	 text_slugify(const char *s, char *out, size_t outlen);
-
-/* 1 when s is already a slug: non-empty [a-z0-9-], no edge or double '-'. */
-int	 text_is_slug(const char *s);
-
-/*
- * 1 when s is a GUID in RFC 4122 text form (8-4-4-4-12 hex digits, either
- * case); out (37 bytes) receives it in lower case.  0 otherwise.
- */
-int	 text_guid_norm(const char *s, char out[37]);
 
 /* strcasecmp for ASCII letters only (the C locale's), 0 when equal. */
 int	 text_casecmp(const char *a, const char *b);

@@ -286,7 +286,8 @@ video_parse(const cJSON *item, struct bunny_video *v, char *err, size_t errlen)
 		return -1;
 	}
 	guid = cJSON_GetObjectItemCaseSensitive(item, "guid");
-	if (!cJSON_IsString(guid) || !text_guid_norm(guid->valuestring, v->guid)) {
+	if (!cJSON_IsString(guid) ||
+	    !guid_norm(guid->valuestring, strlen(guid->valuestring), v->guid)) {
 		snprintf(err, errlen, "video without a valid \"guid\"");
 		return -1;
 	}
@@ -369,7 +370,8 @@ collection_parse(const cJSON *item, struct bunny_collection *c, char *err, size_
 		return -1;
 	}
 	guid = cJSON_GetObjectItemCaseSensitive(item, "guid");
-	if (!cJSON_IsString(guid) || !text_guid_norm(guid->valuestring, c->guid)) {
+	if (!cJSON_IsString(guid) ||
+	    !guid_norm(guid->valuestring, strlen(guid->valuestring), c->guid)) {
 		snprintf(err, errlen, "collection without a valid \"guid\"");
 		return -1;
 	}

@@ -24,7 +24,7 @@ access_lookup(sqlite3_stmt *st, const char *guid, struct access_row *row)
 		a = sqlite3_column_text(st, 0);
 		h = sqlite3_column_text(st, 1);
 		ret = -1;
-		if (a != NULL && h != NULL && tstore_level_ok((const char *)a) &&
+		if (a != NULL && h != NULL && access_level_known((const char *)a) &&
 		    strlen((const char *)h) <= CDN_HOST_MAX) {
 			sout_copy(row->access, sizeof(row->access), (const char *)a);
 			sout_copy(row->cdn_host, sizeof(row->cdn_host), (const char *)h);

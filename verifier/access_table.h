@@ -1,6 +1,6 @@
 /*
  * access_table.h — the read side of var/access.db (written by `onlygen
- * build`, schema in docs/architecture.md): which videos exist, their access
+ * build`, schema in core/access_schema.h): which videos exist, their access
  * level, CDN host, length and title (the title only for the verifier's
  * answers, e.g. which video a pay-per-view code unlocks).  The browser's word is never taken: /api/play
  * looks every GUID up here.
@@ -13,17 +13,13 @@
 
 #include <sqlite3.h>
 
-#include "token_store.h"	/* GUID_LEN */
-
-#define ACCESS_VERSION	2
-#define ACCESS_LOOKUP_SQL \
-	"SELECT access, cdn_host, length, title FROM videos WHERE guid = ?1"
-#define CDN_HOST_MAX	260
-#define ACCESS_TITLE_MAX	200	/* bytes kept; longer titles are cut on a
-					 * UTF-8 character boundary */
+#include "access_level.h"	/* ACCESS_LEVEL_NAME_MAX */
+#include "access_schema.h"	/* ACCESS_SCHEMA_VERSION, ACCESS_LOOKUP_SQL, ACCESS_TITLE_MAX */
+#include "cdn_host.h"		/* CDN_HOST_MAX */
+#include "guid.h"		/* GUID_LEN */
 
 struct access_row {
-	char	access[8];			/* public | vip | ppv */
+	char	access[ACCESS_LEVEL_NAME_MAX + 2];	/* public | vip | ppv */
 	char	cdn_host[CDN_HOST_MAX + 1];	/* host[:port] */
 	int64_t	length;				/* seconds, >= 0 */
 	char	title[ACCESS_TITLE_MAX + 1];	/* raw catalog text; escape it */

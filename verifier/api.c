@@ -108,7 +108,7 @@ verifier_open(struct verifier *v, const struct verifier_config *c,
 	/* onlytoken writes tokens.db in place (a revocation counts at once);
 	 * onlygen only ever renames a new access.db into place. */
 	if (rodb_init(&v->tokens, tp, TSTORE_LOOKUP_SQL, TSTORE_VERSION, RODB_LIVE) != 0 ||
-	    rodb_init(&v->access, ap, ACCESS_LOOKUP_SQL, ACCESS_VERSION,
+	    rodb_init(&v->access, ap, ACCESS_LOOKUP_SQL, ACCESS_SCHEMA_VERSION,
 	    RODB_REPLACED_ONLY) != 0) {
 		snprintf(err, errlen, "verifier: path too long");
 		return -1;
@@ -219,21 +219,6 @@ next_ok(const char *s, size_t n)
 	return 1;
 }
 
-/* Copies a GUID (after /api/play/, or a redeem's "video"), lower-cased;
- * 0 when malformed. */
-static int
-parse_guid(const char *s, size_t n, char out[GUID_LEN + 1])
-{
-	size_t i;
-
-	if (n != GUID_LEN)
-		return 0;
-	for (i = 0; i < n; i++)
-		out[i] = (char)(s[i] >= 'A' && s[i] <= 'F' ? s[i] - 'A' + 'a' : s[i]);
-	out[n] = '\0';
-	return tstore_guid_ok(out, n);
-}
-
 /* The request's `video` (the page the code was typed on), lower-cased
  * into out; 0 when absent or not a GUID. */
 static int
@@ -244,7 +229,7 @@ redeem_video(const struct api_req *rq, int json, char out[GUID_LEN + 1])
 
 	n = json ? json_get(rq->body ? rq->body : "", rq->body_len, "video", buf, sizeof(buf)) :
 	    form_get(rq->body ? rq->body : "", rq->body_len, "video", buf, sizeof(buf));
-	return n == GUID_LEN && parse_guid(buf, GUID_LEN, out);
+	return n == GUID_LEN && guid_norm(buf, GUID_LEN, out);
 }
 
 /*
@@ -405,7 +390,7 @@ play(struct verifier *v, const struct api_req *rq, const char *gs, size_t gn,
 		method_not_allowed(o, "GET, HEAD");
 		return;
 	}
-	if (!parse_guid(gs, gn, guid)) {
+	if (!guid_norm(gs, gn, guid)) {
 		v->m[M_PLAY_NOT_FOUND]++;
 		error(o, 404, "not_found", "No such video.");
 		return;

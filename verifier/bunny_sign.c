@@ -9,6 +9,7 @@
 
 #include "b64url.h"
 #include "bunny_sign.h"
+#include "cdn_host.h"
 #include "sout.h"
 #include "hex.h"
 
@@ -283,35 +284,14 @@ bunny_sign_url(const struct bunny_sign_req *rq, char *outp, size_t cap)
 int
 bunny_cdn_base(const char *host, char *out, size_t cap)
 {
-	size_t i, n = strlen(host), hl;
-	const char *scheme = "https://";
+	const char *scheme = cdn_host_scheme(host);
 	struct sout o;
 
-	if (n == 0 || n > 260)
+	if (scheme == NULL)
 		return -1;
-	for (i = 0; i < n; i++) {
-		char c = host[i];
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '.' || c == '-' || c == ':' ||
-		    c == '[' || c == ']'))
-			return -1;
-	}
-	/* The host part without a :port (an IPv6 literal keeps its brackets). */
-	if (host[0] == '[') {
-		const char *rb = strchr(host, ']');
-		if (rb == NULL)
-			return -1;
-		hl = (size_t)(rb - host) + 1;
-	} else {
-		const char *colon = strchr(host, ':');
-		hl = colon ? (size_t)(colon - host) : n;
-	}
-	if ((hl == 9 && strncmp(host, "127.0.0.1", 9) == 0) ||
-	    (hl == 9 && strncasecmp(host, "localhost", 9) == 0) ||
-	    (hl == 5 && strncmp(host, "[::1]", 5) == 0))
-		scheme = "http://";
 	sout_init(&o, out, cap);
 	sout_str(&o, scheme);
-	sout_put(&o, host, n);
+	sout_str(&o, "://");
+	sout_str(&o, host);
 	return o.err ? -1 : (int)o.len;
 }

@@ -54,10 +54,10 @@ struct bunny_sign_req {
 int	bunny_sign_url(const struct bunny_sign_req *req, char *out, size_t cap);
 
 /*
- * Writes "scheme://host" for a CDN host ("host" or "host:port") into out:
- * http for a loopback host (127.0.0.1, localhost, [::1]), https otherwise
- * (docs/architecture.md, "CDN URLs").  Returns the length, or -1 when host
- * is empty, has a byte outside [A-Za-z0-9.:[]-], or does not fit.
+ * Writes "scheme://host" for a CDN host ("host" or "host:port") into out,
+ * the scheme by the core's one rule (core/cdn_host.h: http for a loopback
+ * host, https otherwise).  Returns the length, or -1 when host is not a
+ * CDN host by that rule or the result does not fit.
  */
 int	bunny_cdn_base(const char *host, char *out, size_t cap);
 

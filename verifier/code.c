@@ -8,19 +8,6 @@
 
 #include "code.h"
 
-int
-code_prefix_ok(const char *p)
-{
-	size_t i, n = strlen(p);
-
-	if (n == 0 || n > CODE_PREFIX_MAX)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!((p[i] >= 'A' && p[i] <= 'Z') || (p[i] >= '0' && p[i] <= '9')))
-			return 0;
-	return 1;
-}
-
 static int
 is_hex(char c)
 {

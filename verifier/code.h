@@ -13,8 +13,7 @@
 
 #include <stddef.h>
 
-#define CODE_PREFIX_DEFAULT	"OM43"
-#define CODE_PREFIX_MAX		8
+#include "code_prefix.h"	/* CODE_PREFIX_DEFAULT, CODE_PREFIX_MAX, code_prefix_ok */
 #define CODE_INPUT_MAX		64	/* longer input is refused before parsing */
 #define CODE_RANDOM_BYTES	6	/* new codes: 48 bits, 12 hex digits */
 #define CODE_LEGACY_BYTES	4	/* legacy codes: 32 bits, 8 hex digits */
@@ -28,9 +27,6 @@ enum code_err {
 	CODE_BAD_PREFIX,	/* another prefix than the configured one */
 	CODE_BAD_DIGITS,	/* not exactly 12 (or legacy 8) hex digits after the prefix */
 };
-
-/* 1 when prefix is a valid code prefix (1..8 of [A-Z0-9]). */
-int	code_prefix_ok(const char *prefix);
 
 /*
  * Normalises what a viewer typed (n bytes at in, may hold NUL bytes) into the

@@ -26,7 +26,7 @@
 #include "code.h"
 #include "entitlements.h"
 #include "keys.h"
-#include "legacy_import.h"
+#include "legacy_codes.h"
 #include "legacy_token.h"
 #include "store_file.h"
 #include "token_store.h"
@@ -197,7 +197,7 @@ cmd_mint(struct ctx *c, int argc, char *argv[])
 		default: if ((r = common_opt(c, ch)) != 0) return r;
 		}
 	}
-	if (optind != argc || level == NULL || !tstore_level_ok(level)) {
+	if (optind != argc || level == NULL || !access_level_known(level)) {
 		fprintf(stderr, "onlytoken mint: --level vip, ppv or public is required\n");
 		return EXIT_USAGE;
 	}
@@ -205,7 +205,7 @@ cmd_mint(struct ctx *c, int argc, char *argv[])
 		fprintf(stderr, "onlytoken mint: --video GUID is required for ppv and only for ppv\n");
 		return EXIT_USAGE;
 	}
-	if (video && !tstore_guid_ok(video, strlen(video))) {
+	if (video && !guid_ok(video, strlen(video))) {
 		fprintf(stderr, "onlytoken mint: --video must be a lowercase GUID\n");
 		return EXIT_USAGE;
 	}
@@ -352,7 +352,7 @@ cmd_list(struct ctx *c, int argc, char *argv[])
 		default: if ((r = common_opt(c, ch)) != 0) return r;
 		}
 	}
-	if (optind != argc || (f.level && !tstore_level_ok(f.level))) {
+	if (optind != argc || (f.level && !access_level_known(f.level))) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
@@ -654,7 +654,7 @@ import_row(const struct legacy_row *lr, void *varg)
 		    lr->line, code_strerror(ce));
 		goto skip;
 	}
-	if (!tstore_level_ok(lr->level)) {
+	if (!access_level_known(lr->level)) {
 		fprintf(stderr, "onlytoken import-legacy: row %ld (%s): access_level "
 		    "'%.20s' is not public, vip or ppv; skipped\n", lr->line, code, lr->level);
 		goto skip;

@@ -158,12 +158,6 @@ rodb_stmt(struct rodb *r, time_t now)
 	return r->stmt;
 }
 
-int
-rodb_ok(const struct rodb *r)
-{
-	return r->stmt != NULL;
-}
-
 /* WalIndexHdr (sqlite's wal.c, file format docs): 48 bytes, twice. */
 #define HDR_LEN		48
 #define HDR_ISINIT	12	/* u8 isInit after iVersion, unused, iChange */

@@ -77,9 +77,6 @@ int	rodb_refresh(struct rodb *r, time_t now);
 #define RODB_STAMP_LEN	96
 int	rodb_wal_stamp(struct rodb *r, unsigned char stamp[RODB_STAMP_LEN]);
 
-/* 1 when open (after the last rodb_stmt()). */
-int	rodb_ok(const struct rodb *r);
-
 void	rodb_close(struct rodb *r);
 
 #endif

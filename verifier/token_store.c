@@ -30,31 +30,6 @@ tstore_code_hash(const struct hmac_key *k, const char *code,
 	hmac_sha256(k, code, strlen(code), hash);
 }
 
-int
-tstore_level_ok(const char *s)
-{
-	return strcmp(s, "public") == 0 || strcmp(s, "vip") == 0 ||
-	    strcmp(s, "ppv") == 0;
-}
-
-int
-tstore_guid_ok(const char *s, size_t n)
-{
-	size_t i;
-
-	if (n != GUID_LEN)
-		return 0;
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (c != '-')
-				return 0;
-		} else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-			return 0;
-	}
-	return 1;
-}
-
 static void
 copy_text(char *dst, size_t cap, sqlite3_stmt *st, int col)
 {
@@ -83,8 +58,8 @@ tstore_lookup(sqlite3_stmt *st, const unsigned char hash[HMAC_LEN],
 		    sqlite3_column_int64(st, 4);
 		/* Values go into JSON answers: a row that breaks the schema's
 		 * promises (edited by hand) is an error, not an answer. */
-		found = tstore_level_ok(rec->level) && (rec->video[0] == '\0' ||
-		    tstore_guid_ok(rec->video, strlen(rec->video))) ? 1 : -1;
+		found = access_level_known(rec->level) && (rec->video[0] == '\0' ||
+		    guid_ok(rec->video, strlen(rec->video))) ? 1 : -1;
 	} else if (rc != SQLITE_DONE)
 		found = -1;
 	sqlite3_reset(st);

@@ -28,11 +28,13 @@
 
 #include <sqlite3.h>
 
+#include "access_level.h"	/* ACCESS_LEVEL_NAME_MAX, access_level_known */
+#include "guid.h"		/* GUID_LEN, guid_ok */
 #include "hmac.h"
 
 #define TSTORE_VERSION	1
-#define GUID_LEN	36
-#define NOTE_MAX	200
+#define NOTE_MAX	200	/* bytes of a code's note (`onlytoken mint --note`):
+				 * a line of text for the operator, not a file */
 
 /* The verifier's one read statement (for rodb). */
 #define TSTORE_LOOKUP_SQL \
@@ -41,7 +43,8 @@
 
 struct token_rec {
 	unsigned char	hash[HMAC_LEN];
-	char		level[8];		/* "public", "vip", "ppv" */
+	char		level[ACCESS_LEVEL_NAME_MAX + 2];	/* "public", "vip", "ppv";
+						 * a longer text is cut, then refused */
 	char		video[GUID_LEN + 1];	/* "" unless ppv */
 	int64_t		expires_at;
 	int64_t		created_at;
@@ -52,12 +55,6 @@ struct token_rec {
 /* hash = HMAC-SHA256(k, code), code being the normalised short code. */
 void	tstore_code_hash(const struct hmac_key *k, const char *code,
 	    unsigned char hash[HMAC_LEN]);
-
-/* 1 when s is "public", "vip" or "ppv". */
-int	tstore_level_ok(const char *s);
-
-/* 1 when s is a lowercase UUID (8-4-4-4-12 hex). */
-int	tstore_guid_ok(const char *s, size_t n);
 
 /*
  * Runs the lookup statement st (prepared from TSTORE_LOOKUP_SQL, reset) for

@@ -18,6 +18,7 @@
 #include <openssl/evp.h>
 
 #include "ct.h"
+#include "guid.h"
 #include "hmac.h"
 #include "store_file.h"
 #include "webhook.h"
@@ -67,20 +68,6 @@ webhook_verify(const struct hmac_key *key, const char *version,
 	eq = ct_memeq(want, got, MAC_LEN);
 	memset(want, 0, sizeof(want));
 	return eq ? WEBHOOK_OK : WEBHOOK_BAD_SIGNATURE;
-}
-
-const char *
-webhook_status_str(enum webhook_status st)
-{
-	switch (st) {
-	case WEBHOOK_OK:		return "ok";
-	case WEBHOOK_NO_KEY:		return "webhook key not configured";
-	case WEBHOOK_BAD_VERSION:	return "unsupported signature version";
-	case WEBHOOK_BAD_ALGORITHM:	return "unsupported signature algorithm";
-	case WEBHOOK_BAD_SIGNATURE:	return "bad signature";
-	case WEBHOOK_TOO_LARGE:		return "body too large";
-	}
-	return "unknown";
 }
 
 /* ---- strict body parser ---------------------------------------------- */
@@ -207,23 +194,6 @@ scalar(struct cur *c)
 }
 
 static int
-is_uuid(const char *s, size_t n)
-{
-	size_t i;
-
-	if (n != 36)
-		return 0;
-	for (i = 0; i < n; i++) {
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (s[i] != '-')
-				return 0;
-		} else if (hex_digit((unsigned char)s[i]) < 0)
-			return 0;
-	}
-	return 1;
-}
-
-static int
 keyis(const char *k, size_t n, const char *name)
 {
 	return n == strlen(name) && memcmp(k, name, n) == 0;
@@ -235,7 +205,7 @@ webhook_parse(const char *body, size_t len, struct webhook_event *ev,
 {
 	struct cur c = { body, body, body + len, err, errlen };
 	const char *k, *s;
-	size_t kn, sn, i;
+	size_t kn, sn;
 	int esc, seen = 0;
 	long long v;
 
@@ -266,12 +236,8 @@ webhook_parse(const char *body, size_t len, struct webhook_event *ev,
 				return fail(&c, "duplicate VideoGuid");
 			if (str(&c, &s, &sn, &esc) != 0)
 				return -1;
-			if (esc || !is_uuid(s, sn))
+			if (esc || !guid_norm(s, sn, ev->guid))
 				return fail(&c, "VideoGuid is not a UUID");
-			for (i = 0; i < sn; i++)
-				ev->guid[i] = (s[i] >= 'A' && s[i] <= 'F') ?
-				    (char)(s[i] - 'A' + 'a') : s[i];
-			ev->guid[sn] = '\0';
 			seen |= 2;
 		} else if (keyis(k, kn, "Status")) {
 			if (seen & 4)

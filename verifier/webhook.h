@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 
+#include "guid.h"	/* GUID_LEN */
 #include "hmac.h"
 
 /* The documented body is ~90 bytes; 4 KiB leaves room for extra fields. */
@@ -32,7 +33,7 @@ enum webhook_status {
 
 struct webhook_event {
 	long long	library_id;	/* VideoLibraryId, >= 0 */
-	char		guid[37];	/* VideoGuid, lowercase UUID, NUL-terminated */
+	char		guid[GUID_LEN + 1];	/* VideoGuid, lowercase UUID, NUL-terminated */
 	int		status;		/* Status, 0..255 (0 Queued … 10 …) */
 };
 
@@ -46,9 +47,6 @@ struct webhook_event {
 enum webhook_status webhook_verify(const struct hmac_key *key,
 	    const char *version, const char *algorithm, const char *signature,
 	    const void *body, size_t len);
-
-/* A short, non-secret description of a status, for logs and 401 bodies. */
-const char	*webhook_status_str(enum webhook_status st);
 
 /*
  * Parses a verified body strictly: one flat JSON object; VideoLibraryId (a

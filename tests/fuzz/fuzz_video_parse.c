@@ -5,8 +5,8 @@
  * build with -DFUZZ_STANDALONE for a main() that replays files
  * (kcgi's afl-template idea):
  *
- *   clang -fsanitize=fuzzer,address -Igenerator tests/fuzz/fuzz_video_parse.c \
- *       build/libonlygen.a -lcjson -lcurl -lsqlite3 -lcrypto -lm
+ *   clang -fsanitize=fuzzer,address -Icore -Igenerator tests/fuzz/fuzz_video_parse.c \
+ *       build/libonlygen.a build/libcore.a -lcjson -lcurl -lsqlite3 -lcrypto -lm
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -148,6 +148,7 @@ check "with BUNNY_TOKEN_KEY set, no file of the site holds a token" \
 check "with BUNNY_TOKEN_KEY set, no page links the CDN" bash -c "! grep -rl 'vz-test-1.b-cdn.net' '$OUT'"
 check "and the key changes no byte (nothing rewritten)" [ "$(echo "$out" | field written)" = 0 ]
 printf 'SECRET_KEY=x\nBUNNY_TOKEN_KEY=test-token-key\n' >"$TMP/keys"
+chmod 600 "$TMP/keys"	# read as the verifier reads it: others may not
 out=$(build --keys "$TMP/keys" 2>&1)
 check "neither does the --keys file" [ "$(echo "$out" | field written)" = 0 ]
 check "--offline without an image cache: the shared placeholder" \

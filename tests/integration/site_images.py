@@ -171,6 +171,38 @@ def main():
               out + err)
         check("not-the-pull-zone-key" not in err + out and "token=" not in err + out,
               "the warnings show neither the key nor a token")
+
+        # 8. the keys file is read by the verifier's parser (core/keys.c)
+        dup = os.path.join(tmp, "dup-keys")
+        with open(dup, "w") as f:
+            f.write("BUNNY_TOKEN_KEY=not-the-pull-zone-key\nBUNNY_TOKEN_KEY=%s\n" % KEY)
+        os.chmod(dup, 0o600)
+        state6, site6 = os.path.join(tmp, "var6"), os.path.join(tmp, "site6")
+        L.pull(state6, catalog, cdn.host)
+        rc, out, err, n = L.build(state6, site6, dup, cdn.host, "--no-pull")
+        check(rc == 0 and "HTTP 403" not in err and n is not None and n > 0,
+              "a name given twice: the last line signs, as in the verifier", out + err)
+        site7 = os.path.join(tmp, "site7")
+        os.chmod(dup, 0o644)
+        rc, out, err, n = L.build(state6, site7, dup, cdn.host, "--no-pull")
+        check(rc != 0 and "chmod 600" in err and not os.path.exists(site7),
+              "a keys file others can read is refused before anything is written", out + err)
+        os.chmod(dup, 0o600)
+        link = os.path.join(tmp, "link-keys")
+        os.symlink(dup, link)
+        rc, out, err, n = L.build(state6, site7, link, cdn.host, "--no-pull")
+        check(rc != 0 and not os.path.exists(site7), "a keys file that is a symlink is refused",
+              out + err)
+        weak = os.path.join(tmp, "weak-keys")
+        L.write_keys(weak, "changeme")
+        rc, out, err, n = L.build(state6, site7, weak, cdn.host, "--no-pull")
+        check(rc != 0 and "BUNNY_TOKEN_KEY" in err and "changeme" not in out + err
+              and not os.path.exists(site7),
+              "a well-known BUNNY_TOKEN_KEY is refused (without saying it)", out + err)
+        with open(weak, "a") as f:
+            f.write("DEMO=1\n")
+        rc, out, err, n = L.build(state6, site7, weak, cdn.host, "--no-pull")
+        check(rc == 0, "unless the file says DEMO=1 (then the CDN decides)", out + err)
     finally:
         cdn.stop()
     return 1 if L.failures else 0

@@ -13,6 +13,7 @@
 
 #include <sqlite3.h>
 
+#include "access_schema.h"
 #include "api.h"
 #include "rodb.h"
 #include "bunny_sign.h"
@@ -57,9 +58,7 @@ fixture(void)
 	chmod(p, 0600);
 	snprintf(p, sizeof(p), "%s/access.db", dir);
 	sqlite3_open(p, &db);
-	sqlite3_exec(db, "PRAGMA user_version = 2; CREATE TABLE videos (guid TEXT PRIMARY KEY "
-	    "NOT NULL, access TEXT NOT NULL, cdn_host TEXT NOT NULL, length INTEGER NOT NULL "
-	    "DEFAULT 0, title TEXT NOT NULL DEFAULT '') WITHOUT ROWID; INSERT INTO videos VALUES "
+	sqlite3_exec(db, ACCESS_SCHEMA_SQL " INSERT INTO videos VALUES "
 	    "('" VIP_V "', 'vip', '127.0.0.1:9', 60, 'VIP one'), "
 	    "('" PPV_V "', 'ppv', 'cdn.example', 0, 'Pay \"me\" <b>&</b>'), "
 	    "('" PUB_V "', 'public', 'cdn.example', 0, 'Public'), "

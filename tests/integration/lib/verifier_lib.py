@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import http.client
 import os
+import re
 import socket
 import sqlite3
 import struct
@@ -133,21 +134,24 @@ def bunny_verify_dir_url(key, url, guid, expires):
 
 
 # --- fixtures --------------------------------------------------------------
+def access_schema_sql():
+    """ACCESS_SCHEMA_SQL of core/access_schema.h, the one definition of
+    access.db's schema: its string literals joined, the version put in."""
+    with open(os.path.join(ROOT, "core", "access_schema.h")) as f:
+        text = f.read()
+    version = re.search(r"#define ACCESS_SCHEMA_VERSION\s+(\d+)", text).group(1)
+    body = re.search(r"#define ACCESS_SCHEMA_SQL((?:.*\\\n)*.*)", text).group(1)
+    body = body.replace("ACCESS_SCHEMA_STR(ACCESS_SCHEMA_VERSION)", '"%s"' % version)
+    return "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', body))
+
+
 def make_access_db(path, rows):
     """rows: (guid, access, cdn_host, length[, title])."""
     tmp = path + ".tmp"
     if os.path.exists(tmp):
         os.unlink(tmp)
     db = sqlite3.connect(tmp)
-    db.executescript("""
-        PRAGMA user_version = 2;
-        CREATE TABLE videos (
-          guid TEXT PRIMARY KEY NOT NULL,
-          access TEXT NOT NULL CHECK (access IN ('public', 'vip', 'ppv')),
-          cdn_host TEXT NOT NULL,
-          length INTEGER NOT NULL DEFAULT 0,
-          title TEXT NOT NULL DEFAULT ''
-        ) WITHOUT ROWID;""")
+    db.executescript(access_schema_sql())
     db.executemany("INSERT INTO videos VALUES (?, ?, ?, ?, ?)",
                    [tuple(r) + ("",) * (5 - len(r)) for r in rows])
     db.commit()

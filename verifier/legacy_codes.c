@@ -1,6 +1,6 @@
 /*
- * legacy_import.c — read the old system's tokens (SQLite or CSV) and map
- * its video ids to GUIDs.  See legacy_import.h.
+ * legacy_codes.c — read the old system's tokens (SQLite or CSV) and map
+ * its video ids to GUIDs.  See legacy_codes.h.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -11,7 +11,7 @@
 
 #include <sqlite3.h>
 
-#include "legacy_import.h"
+#include "legacy_codes.h"
 #include "token_store.h"
 
 #define CSV_LINE_MAX	4096
@@ -250,7 +250,7 @@ legacy_read(const char *path, int (*fn)(const struct legacy_row *, void *),
 }
 
 int
-legacy_video_guid(const char *curator_db, const char *video_id, char guid[37],
+legacy_video_guid(const char *curator_db, const char *video_id, char guid[GUID_LEN + 1],
     char *err, size_t errlen)
 {
 	sqlite3 *db = NULL;
@@ -258,7 +258,7 @@ legacy_video_guid(const char *curator_db, const char *video_id, char guid[37],
 	const unsigned char *g;
 	char *end;
 	long long id;
-	int ret = -1, rc, i;
+	int ret = -1, rc;
 
 	errno = 0;
 	id = strtoll(video_id, &end, 10);
@@ -284,12 +284,9 @@ legacy_video_guid(const char *curator_db, const char *video_id, char guid[37],
 		    curator_db, id);
 		goto out;
 	}
-	for (i = 0; i < GUID_LEN; i++)
-		guid[i] = (char)tolower(g[i]);
-	guid[GUID_LEN] = '\0';
-	if (!tstore_guid_ok(guid, GUID_LEN)) {
+	if (!guid_norm((const char *)g, GUID_LEN, guid)) {
 		snprintf(err, errlen, "%s: video %lld: '%s' is not a GUID", curator_db,
-		    id, guid);
+		    id, (const char *)g);
 		goto out;
 	}
 	ret = 1;

@@ -1,15 +1,18 @@
 /*
- * legacy_import.h — read the old system's `tokens` table (from its SQLite
+ * legacy_codes.h — read the old system's `tokens` table (from its SQLite
  * file or a CSV export) and its curator database's video id → GUID map.
  *
  * Old row: tokens(id, code, token, access_level, video_id, expires_at,
  * created_at); times are ISO-8601 text with a UTC offset; video_id is the
  * curator's integer id, set for ppv only.
  */
-#ifndef ONLY_LEGACY_IMPORT_H
-#define ONLY_LEGACY_IMPORT_H
+#ifndef ONLY_LEGACY_CODES_H
+#define ONLY_LEGACY_CODES_H
 
+#include <stddef.h>
 #include <stdint.h>
+
+#include "guid.h"	/* GUID_LEN */
 
 #define LEGACY_FIELD_MAX 256
 
@@ -42,6 +45,6 @@ long	legacy_read(const char *path, int (*fn)(const struct legacy_row *, void *),
  * 0 when not found, -1 on error (message in err).
  */
 int	legacy_video_guid(const char *curator_db, const char *video_id,
-	    char guid[37], char *err, size_t errlen);
+	    char guid[GUID_LEN + 1], char *err, size_t errlen);
 
 #endif

@@ -9,8 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/crypto.h>
-
+#include "code_prefix.h"
 #include "keys.h"
 
 static const char *const well_known[] = {
@@ -90,13 +89,13 @@ keys_load(const char *path, struct keys *k, char *err, size_t errlen)
 	if (r < 0 || len > KEYS_FILE_MAX) {
 		snprintf(err, errlen, "%s: %s", path, r < 0 ? strerror(errno) :
 		    "longer than 16 KiB");
-		OPENSSL_cleanse(data, sizeof(data));
+		explicit_bzero(data, sizeof(data));
 		return -1;
 	}
 	data[len] = '\0';
 	if (memchr(data, '\0', len) != NULL) {
 		snprintf(err, errlen, "%s: contains a NUL byte", path);
-		OPENSSL_cleanse(data, sizeof(data));
+		explicit_bzero(data, sizeof(data));
 		return -1;
 	}
 	for (line = data; line != NULL && *line != '\0'; line = next) {
@@ -159,10 +158,10 @@ keys_load(const char *path, struct keys *k, char *err, size_t errlen)
 			}
 		}
 	}
-	OPENSSL_cleanse(data, sizeof(data));
+	explicit_bzero(data, sizeof(data));
 	return 0;
 fail:
-	OPENSSL_cleanse(data, sizeof(data));
+	explicit_bzero(data, sizeof(data));
 	keys_wipe(k);
 	defaults(k);
 	return -1;
@@ -203,8 +202,20 @@ keys_check_serve(const struct keys *k, char *err, size_t errlen)
 	return 0;
 }
 
+int
+keys_check_sign(const struct keys *k, char *err, size_t errlen)
+{
+	if (k->bunny_len > 0 && !k->demo && weak(k->bunny, k->bunny_len)) {
+		snprintf(err, errlen, "BUNNY_TOKEN_KEY is well-known or shorter than "
+		    "%d bytes: copy the pull zone's key from the Bunny dashboard",
+		    KEY_MIN_STRONG);
+		return -1;
+	}
+	return 0;
+}
+
 void
 keys_wipe(struct keys *k)
 {
-	OPENSSL_cleanse(k, sizeof(*k));
+	explicit_bzero(k, sizeof(*k));
 }
