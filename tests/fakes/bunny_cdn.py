@@ -287,6 +287,10 @@ def main(argv):
                                              and "/" not in v for k, v in gmap.items()):
         print("bunny_cdn: %s must map lowercase GUIDs to stream directory names" % map_file, file=sys.stderr)
         return 1
+    # A pull zone takes every connection; the standard library's listen
+    # backlog of 5 refuses some of a build's parallel image fetches on a
+    # loaded machine (a test then sees placeholders instead of images).
+    ThreadingHTTPServer.request_queue_size = 128
     try:
         srv = ThreadingHTTPServer((a.host, a.port), Handler)
     except OSError as e:
