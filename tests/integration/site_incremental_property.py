@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 
@@ -366,36 +367,34 @@ def finish(p):
     return p.returncode, out
 
 
-def build_start(tmp, state, out, pages, tool):
-    """Starts a build of the current inputs (catalog.db made afresh first)."""
-    os.makedirs(state, exist_ok=True)
-    db = os.path.join(state, "catalog.db")
+def make_catalog(tmp, pages, tool):
+    """catalog.db of the current Bunny items, through the catalog's own writer."""
+    db = os.path.join(tmp, "catalog.db")
     if os.path.exists(db):
         os.remove(db)
     rc, msg = finish(start([tool, db] + pages))
     if rc != 0:
         raise RuntimeError("mkcatalog: " + msg)
+    return db
+
+
+def build_start(tmp, db, state, out):
+    """Starts a build of the current inputs in state/out."""
+    os.makedirs(state, exist_ok=True)
+    shutil.copyfile(db, os.path.join(state, "catalog.db"))
     return start([BINDIR + "/onlygen", "build", "--offline", "--quiet", "--state", state,
                   "--content", os.path.join(tmp, "content"), "--theme",
                   os.path.join(tmp, "theme"), "--out", out])
 
 
-def tree(d):
-    files = {}
-    for base, dirs, names in os.walk(d):
-        dirs[:] = [x for x in dirs if not x.startswith(".")]
-        for n in names:
-            p = os.path.join(base, n)
-            files[os.path.relpath(p, d)] = p
-    return files
-
-
 def differences(inc_state, inc_out, clean_state, clean_out):
-    a, b = tree(inc_out), tree(clean_out)
-    diff = ["only in the incremental site: " + p for p in sorted(set(a) - set(b))]
-    diff += ["only in the clean site: " + p for p in sorted(set(b) - set(a))]
-    diff += ["differs: site/" + p for p in sorted(set(a) & set(b))
-             if not filecmp.cmp(a[p], b[p], shallow=False)]
+    """Every difference between the two sites (diff -rq: both trees, every byte),
+    access.db and the manifest."""
+    p = subprocess.run(["diff", "-rq", "--no-dereference", inc_out, clean_out],
+                       capture_output=True, text=True)
+    diff = p.stdout.replace(inc_out, "INCREMENTAL").replace(clean_out, "CLEAN").splitlines()
+    if p.returncode > 1:
+        diff.append("diff failed: " + p.stderr)
     for f in ("access.db", "site-manifest"):
         pa, pb = os.path.join(inc_state, f), os.path.join(clean_state, f)
         if not (os.path.exists(pa) and os.path.exists(pb) and filecmp.cmp(pa, pb, shallow=False)):
@@ -423,24 +422,25 @@ def main():
         tool = mkcatalog_tool(tmp)
         w = World(rng, NVIDEOS)
         inc_state, inc_out = os.path.join(tmp, "inc-state"), os.path.join(tmp, "inc-site")
-        pages = w.write(tmp)
-        rc, msg = finish(build_start(tmp, inc_state, inc_out, pages, tool))
+        db = make_catalog(tmp, w.write(tmp), tool)
+        rc, msg = finish(build_start(tmp, db, inc_state, inc_out))
         if rc != 0:
             notok("first build exits 0: " + msg[-2000:])
             return
         ok("first build of %d videos" % NVIDEOS)
-        seen, bad = set(), []
+        seen, bad, trash = set(), [], []
         t0 = time.time()
         for step, kind in enumerate(kinds, 1):
             what = EDITS[kind](w)
-            pages = w.write(tmp)
-            clean_state = os.path.join(tmp, "clean-state")
-            clean_out = os.path.join(tmp, "clean-site")
-            shutil.rmtree(clean_state, ignore_errors=True)
-            shutil.rmtree(clean_out, ignore_errors=True)
-            # the two builds at once: they share no file
-            inc = build_start(tmp, inc_state, inc_out, pages, tool)
-            clean = build_start(tmp, clean_state, clean_out, pages, tool)
+            db = make_catalog(tmp, w.write(tmp), tool)
+            # a fresh clean build each time (the last one's trees go in the
+            # background); both builds at once: they share no file
+            clean_state = os.path.join(tmp, "clean-state-%d" % step)
+            clean_out = os.path.join(tmp, "clean-site-%d" % step)
+            inc = build_start(tmp, db, inc_state, inc_out)
+            clean = build_start(tmp, db, clean_state, clean_out)
+            if trash:
+                trash.pop().join()
             rc_i, msg_i = finish(inc)
             rc_c, msg_c = finish(clean)
             if rc_i != rc_c:
@@ -452,6 +452,10 @@ def main():
                 bad.append((step, kind, what, diff))
                 break
             seen.add(kind)
+            t = threading.Thread(target=lambda a=clean_state, b=clean_out: (
+                shutil.rmtree(a, ignore_errors=True), shutil.rmtree(b, ignore_errors=True)))
+            t.start()
+            trash.append(t)
         secs = time.time() - t0
         if bad:
             step, kind, what, diff = bad[0]
