@@ -1,8 +1,8 @@
 /*
  * site_pages.c — which files the site consists of, the indices they are
- * built from (category/tag/series -> videos), and each page's key: a hash
- * of exactly the inputs the page shows, so a rebuild re-renders only the
- * pages whose inputs changed.
+ * built from (category/tag/series -> videos), and each page's key: the
+ * digest site_data.c's builders give of exactly the data the page is
+ * rendered from, so a rebuild re-renders only the pages whose data changed.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -11,8 +11,8 @@ output) byte for byte: every file of site/, access.db and the manifest.
 
 Every kind of edit comes once, in a seeded order, then random ones.
 PROPERTY_SEED=S replays a run; PROPERTY_EDITS=N sets the number of edits
-(default: one of each kind, under a minute; SANITIZED=1 runs three
-times as many); PROPERTY_VIDEOS=N the catalog size (default 2000).
+(default: one of each kind, under a minute; SANITIZED=1 runs twice
+as many); PROPERTY_VIDEOS=N the catalog size (default 2000).
 On a mismatch it prints the seed, the edit and the differing files.
 """
 
@@ -356,8 +356,7 @@ def mkcatalog_tool(tmp):
     return exe
 
 
-def start(cmd):
-    env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0")
+def start(cmd, env=None):
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             env=env)
 
@@ -372,7 +371,7 @@ def make_catalog(tmp, pages, tool):
     db = os.path.join(tmp, "catalog.db")
     if os.path.exists(db):
         os.remove(db)
-    rc, msg = finish(start([tool, db] + pages))
+    rc, msg = finish(start([tool, db] + pages, dict(os.environ, ASAN_OPTIONS="detect_leaks=0")))
     if rc != 0:
         raise RuntimeError("mkcatalog: " + msg)
     return db
@@ -412,7 +411,7 @@ def main():
         rng.shuffle(kinds)
         default = len(kinds)
         if SANITIZED:
-            default *= 3
+            default *= 2
         nedits = int(os.environ.get("PROPERTY_EDITS") or default)
         while len(kinds) < nedits:
             kinds.append(rng.choice(sorted(EDITS)))
