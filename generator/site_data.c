@@ -43,11 +43,14 @@ struct pd {
 
 enum pd_type { PD_STR = 1, PD_NUM, PD_BOOL, PD_OBJ, PD_ARR, PD_CARD };
 
-/* Keying: mixes "at o, key k, a value of type t" into the hash. */
+/*
+ * Keying: mixes "at o, key k, a value of type t" into the hash (one pass
+ * over k: the node's path and the type fold into the seed).
+ */
 static void
 pd_mix(const struct pd *o, const char *k, int t)
 {
-	*o->h = h64_str(h64_int(h64_int(*o->h, (int64_t)o->id), t), k);
+	*o->h = h64_str(*o->h ^ (o->id + (uint64_t)t * 0x9E3779B97F4A7C15ULL), k);
 }
 
 static int
