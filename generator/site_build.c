@@ -139,10 +139,18 @@ render_worker(void *arg)
 				p->state = PS_UNCHANGED;
 				continue;
 			}
-			buf_reset(&out);
-			if (render_page(c, p, &out, err, sizeof(err)) == -1) {
-				job_fail(j, p->path, err);
-				break;
+			if (keyed == KEY_FROM_BYTES) {
+				/* keying formatted the file into scratch already */
+				struct buf t = out;
+
+				out = scratch;
+				scratch = t;
+			} else {
+				buf_reset(&out);
+				if (render_page(c, p, &out, err, sizeof(err)) == -1) {
+					job_fail(j, p->path, err);
+					break;
+				}
 			}
 			p->rendered = 1;
 			p->sum = h64(0, out.data ? out.data : "", out.len);

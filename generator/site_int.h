@@ -125,14 +125,17 @@ struct site_ctx {
  * site_enumerate() lists every file of the site in publishing order (0 or
  * -1).  site_keys() computes the card keys and c->skey once the card texts,
  * related lists and theme are ready (0, or -1 out of memory).
- * site_page_key() sets *key to the key of page p and returns 1, or returns
- * 0 when it cannot know it without rendering the page (its key is then the
- * sum of its bytes); scratch is the caller's buffer, up to PAGE_MAX_BYTES.  site_list_pages() is the
+ * site_page_key() sets *key to the key of page p and returns 1, or
+ * KEY_FROM_BYTES when it formatted the whole file into scratch to hash it
+ * (scratch then holds the page), or 0 when it cannot know the key without
+ * rendering (its key is then the sum of its bytes); scratch is the
+ * caller's buffer, up to PAGE_MAX_BYTES.  site_list_pages() is the
  * number of pages of a category/tag list (>= 1).
  */
 int	site_index(struct site_ctx *c, char *err, size_t errlen);
 int	site_enumerate(struct site_ctx *c, char *err, size_t errlen);
 int	site_keys(struct site_ctx *c);
+#define KEY_FROM_BYTES	2
 int	site_page_key(const struct site_ctx *c, const struct page *p, struct buf *scratch,
 	    uint64_t *key);
 size_t	site_list_pages(const struct site_ctx *c, const struct page *p);

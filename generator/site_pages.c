@@ -409,6 +409,6 @@ site_page_key(const struct site_ctx *c, const struct page *p, struct buf *scratc
 		}
 		*key = h64(h64_str(PAGE_KEY_VERSION, p->path), scratch->data ? scratch->data : "",
 		    scratch->len);
-		return 1;
+		return KEY_FROM_BYTES;
 	}
 }
