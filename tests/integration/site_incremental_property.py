@@ -184,7 +184,7 @@ def content_field(field, fn):
         it = pick(w)
         e = w.entry(it["guid"])
         if e is None:
-            e = w.files["a.json"].setdefault(it["guid"], {})
+            e = w.files.setdefault("a.json", {}).setdefault(it["guid"], {})
         old = e.get(field)
         new = fn(w.rng, old)
         if new is None:
@@ -258,7 +258,8 @@ def video_added(w):
     it = new_video(w.rng, w.clock if w.rng.random() < 0.5 else w.clock - 10 ** 7)
     w.items.append(it)
     if w.rng.random() < 0.7:
-        w.files[w.rng.choice(sorted(w.files))][it["guid"]] = {
+        name = w.rng.choice(sorted(w.files)) if w.files else "a.json"
+        w.files.setdefault(name, {})[it["guid"]] = {
             "categories": w.rng.sample(CATS, 1), "tags": w.rng.sample(WORDS, 2)}
     return "video added: %s" % it["guid"]
 
@@ -280,6 +281,8 @@ def content_file_added(w):
 
 
 def content_file_removed(w):
+    if not w.files:
+        return content_file_added(w)
     name = w.rng.choice(sorted(w.files))
     n = len(w.files.pop(name))
     return "content file removed: %s (%d entries)" % (name, n)
