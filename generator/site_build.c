@@ -115,11 +115,13 @@ render_worker(void *arg)
 {
 	struct render_job *j = arg;
 	struct site_ctx *c = j->c;
-	struct buf out;
+	struct buf out, scratch;
 	char err[512];
 	size_t start, end, i;
+	int keyed;
 
 	buf_init(&out, PAGE_MAX_BYTES);
+	buf_init(&scratch, PAGE_MAX_BYTES);
 	while (!j->failed) {
 		start = atomic_fetch_add(&j->next, RENDER_CHUNK);
 		if (start >= c->npages)
@@ -130,20 +132,30 @@ render_worker(void *arg)
 			const struct mf_entry *e = manifest_find(j->old, p->path);
 			int exists = site_exists(j->outfd, p->path);
 
-			p->key = site_page_key(c, p);
+			keyed = site_page_key(c, p, &scratch, &p->key);
 			p->old = e != NULL ? (uint32_t)(e - j->old->e) + 1 : 0;
-			if (e != NULL && exists && e->sum != 0 && e->key == p->key) {
+			if (keyed && e != NULL && exists && e->sum != 0 && e->key == p->key) {
 				p->sum = e->sum;
 				p->state = PS_UNCHANGED;
 				continue;
 			}
-			buf_reset(&out);
-			if (render_page(c, p, &out, err, sizeof(err)) == -1) {
-				job_fail(j, p->path, err);
-				break;
+			if (keyed == KEY_FROM_BYTES) {
+				/* keying formatted the file into scratch already */
+				struct buf t = out;
+
+				out = scratch;
+				scratch = t;
+			} else {
+				buf_reset(&out);
+				if (render_page(c, p, &out, err, sizeof(err)) == -1) {
+					job_fail(j, p->path, err);
+					break;
+				}
 			}
 			p->rendered = 1;
 			p->sum = h64(0, out.data ? out.data : "", out.len);
+			if (!keyed)
+				p->key = p->sum;
 			if (exists && ((e != NULL && e->sum != 0) ? e->sum == p->sum :
 			    site_same_bytes(j->outfd, p->path, out.data ? out.data : "", out.len))) {
 				p->state = PS_UNCHANGED;
@@ -162,6 +174,7 @@ render_worker(void *arg)
 		}
 	}
 	buf_free(&out);
+	buf_free(&scratch);
 	return NULL;
 }
 
@@ -279,7 +292,6 @@ ctx_free(struct site_ctx *c)
 	cJSON_Delete(c->shared);
 	related_free(&c->rel);
 	free(c->vcard);
-	free(c->vfull);
 	if (c->vtext != NULL)
 		for (i = 0; i < c->m->nvideos; i++)
 			free(c->vtext[i].block);
@@ -383,7 +395,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	}
 	if (site_card_texts(&c, err, errlen) == -1 || site_enumerate(&c, err, errlen) == -1)
 		goto out;
-	if ((c.shared = site_shared_data(&c)) == NULL) {
+	if ((c.shared = site_shared_data(&c)) == NULL || site_keys(&c) == -1) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}

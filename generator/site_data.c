@@ -1,5 +1,12 @@
 /*
- * site_data.c — the cJSON data each template page is rendered from.
+ * site_data.c — the data each template page is rendered from, and, from
+ * the same code, each page's key.
+ *
+ * Every builder below writes through the pd_* functions.  Rendering, they
+ * build the cJSON tree the template receives; keying, they mix each value,
+ * with its path in the tree, into a running hash instead (no allocation).
+ * A field therefore cannot reach a page without reaching its key: there is
+ * one description of the page, not a hash that copies it by hand.
  *
  * Values are raw catalog strings: the template's {{x}} escapes them for
  * HTML text and attributes.  The only value rendered raw ({{{jsonld}}}) is
@@ -12,6 +19,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "hash64.h"
 #include "site_int.h"
 #include "site_url.h"
 
@@ -20,10 +28,40 @@
 static const char *const access_labels[] = { "Free", "VIP", "Pay-per-view" };
 static const char *const access_icons[] = { "\xe2\x96\xb6", "\xe2\x98\x85", "\xe2\x97\x86" };
 
-static int
-put_str(cJSON *o, const char *k, const char *v)
+/*
+ * A node of a page's data being written.  Rendering: j is the cJSON object
+ * or array.  Keying: j is NULL, h the page's running hash and id the hash
+ * of the node's path (its parent's id and its key or position), so that
+ * {a:{b:1},c:2} and {a:{b:1,c:2}} differ.
+ */
+struct pd {
+	cJSON		*j;
+	uint64_t	*h;
+	uint64_t	 id;
+	size_t		 n;	/* items pushed (arrays, keying) */
+};
+
+enum pd_type { PD_STR = 1, PD_NUM, PD_BOOL, PD_OBJ, PD_ARR, PD_CARD };
+
+/*
+ * Keying: mixes "at o, key k, a value of type t" into the hash (one pass
+ * over k: the node's path and the type fold into the seed).
+ */
+static void
+pd_mix(const struct pd *o, const char *k, int t)
 {
-	return cJSON_AddStringToObject(o, k, v) == NULL ? -1 : 0;
+	*o->h = h64_str(*o->h ^ (o->id + (uint64_t)t * 0x9E3779B97F4A7C15ULL), k);
+}
+
+static int
+put_str(struct pd *o, const char *k, const char *v)
+{
+	if (o->j == NULL) {
+		pd_mix(o, k, PD_STR);
+		*o->h = h64_str(*o->h, v);
+		return 0;
+	}
+	return cJSON_AddStringToObject(o->j, k, v) == NULL ? -1 : 0;
 }
 
 /*
@@ -32,13 +70,15 @@ put_str(cJSON *o, const char *k, const char *v)
  * Cards are ~1.9 million objects in a 100 000-video build.
  */
 static int
-put_ref(cJSON *o, const char *k, const char *v)
+put_ref(struct pd *o, const char *k, const char *v)
 {
-	cJSON *item = cJSON_CreateStringReference(v);
+	cJSON *item;
 
-	if (item == NULL)
+	if (o->j == NULL)
+		return put_str(o, k, v);
+	if ((item = cJSON_CreateStringReference(v)) == NULL)
 		return -1;
-	if (!cJSON_AddItemToObjectCS(o, k, item)) {
+	if (!cJSON_AddItemToObjectCS(o->j, k, item)) {
 		cJSON_Delete(item);
 		return -1;
 	}
@@ -46,18 +86,63 @@ put_ref(cJSON *o, const char *k, const char *v)
 }
 
 static int
-put_num(cJSON *o, const char *k, double v)
+put_num(struct pd *o, const char *k, double v)
 {
-	return cJSON_AddNumberToObject(o, k, v) == NULL ? -1 : 0;
+	if (o->j == NULL) {
+		pd_mix(o, k, PD_NUM);
+		*o->h = h64(*o->h, &v, sizeof(v));
+		return 0;
+	}
+	return cJSON_AddNumberToObject(o->j, k, v) == NULL ? -1 : 0;
 }
 
 static int
-put_bool(cJSON *o, const char *k, int v)
+put_bool(struct pd *o, const char *k, int v)
 {
-	return cJSON_AddBoolToObject(o, k, v) == NULL ? -1 : 0;
+	if (o->j == NULL) {
+		pd_mix(o, k, PD_BOOL);
+		*o->h = h64_int(*o->h, v != 0);
+		return 0;
+	}
+	return cJSON_AddBoolToObject(o->j, k, v) == NULL ? -1 : 0;
 }
 
-/* Adds k = what fn appended to a scratch buffer. */
+/* Adds the object (or array) k to o, as child; 0 or -1. */
+static int
+put_node(struct pd *o, const char *k, int array, struct pd *child)
+{
+	memset(child, 0, sizeof(*child));
+	if (o->j == NULL) {
+		pd_mix(o, k, array ? PD_ARR : PD_OBJ);
+		child->h = o->h;
+		child->id = h64_str(o->id, k);
+		return 0;
+	}
+	child->j = array ? cJSON_AddArrayToObject(o->j, k) : cJSON_AddObjectToObject(o->j, k);
+	return child->j == NULL ? -1 : 0;
+}
+
+#define put_obj(o, k, child)	put_node((o), (k), 0, (child))
+#define put_arr(o, k, child)	put_node((o), (k), 1, (child))
+
+/* Appends a new object to array a, as child; 0 or -1. */
+static int
+push_obj(struct pd *a, struct pd *child)
+{
+	memset(child, 0, sizeof(*child));
+	if (a->j == NULL) {
+		child->h = a->h;
+		child->id = h64_int(h64_int(a->id, PD_OBJ), (int64_t)a->n++);
+		*a->h = h64_int(h64_int(*a->h, (int64_t)a->id), (int64_t)a->n);
+		return 0;
+	}
+	if ((child->j = cJSON_CreateObject()) == NULL)
+		return -1;
+	cJSON_AddItemToArray(a->j, child->j);
+	return 0;
+}
+
+/* Adds k = what expr appended to the scratch buffer b. */
 #define PUT_FMT(o, k, b, expr) \
 	(buf_reset(b), (expr) == -1 ? -1 : put_str((o), (k), (b)->data ? (b)->data : ""))
 
@@ -220,18 +305,15 @@ oom:
 	return -1;
 }
 
-/* A card: everything the card partial shows about video i. */
-static cJSON *
-card(const struct site_ctx *c, size_t i, int eager, struct buf *b)
+/* A card: everything the card partial shows about video i, into o. */
+static int
+card_fields(const struct site_ctx *c, size_t i, struct pd *o)
 {
 	const struct video *v = &c->m->videos[i];
 	const struct card_text *t = &c->vtext[i];
 	enum access_level a = level(v);
-	cJSON *o = cJSON_CreateObject();
 
-	(void)b;
-	if (o == NULL ||
-	    put_ref(o, "guid", v->guid) == -1 ||
+	if (put_ref(o, "guid", v->guid) == -1 ||
 	    put_ref(o, "title", v->title) == -1 ||
 	    put_ref(o, "url", t->url) == -1 ||
 	    put_ref(o, "thumb", t->thumb) == -1 ||
@@ -247,26 +329,51 @@ card(const struct site_ctx *c, size_t i, int eager, struct buf *b)
 	    put_ref(o, "access_icon", access_icons[a]) == -1 ||
 	    put_bool(o, "locked", a != ACCESS_PUBLIC) == -1 ||
 	    put_num(o, "length", (double)v->length) == -1 ||
-	    (eager && put_bool(o, "eager", 1) == -1) ||
-	    (t->episode != NULL && put_ref(o, "episode_label", t->episode) == -1)) {
-		cJSON_Delete(o);
-		return NULL;
+	    (t->episode != NULL && put_ref(o, "episode_label", t->episode) == -1))
+		return -1;
+	return 0;
+}
+
+/*
+ * Card i into o, plus "eager".  Keying, a card's fields are mixed as the
+ * key card_fields() gave them once per build (c->vcard): a watch page
+ * shows a dozen cards, a list page 48.
+ */
+static int
+card(const struct site_ctx *c, size_t i, int eager, struct pd *o)
+{
+	if (o->j == NULL && c->vcard != NULL) {
+		pd_mix(o, "", PD_CARD);
+		*o->h = h64_int(*o->h, (int64_t)c->vcard[i]);
+	} else if (card_fields(c, i, o) == -1)
+		return -1;
+	return eager ? put_bool(o, "eager", 1) : 0;
+}
+
+void
+site_card_keys(const struct site_ctx *c, uint64_t *keys)
+{
+	struct pd o;
+	size_t i;
+
+	for (i = 0; i < c->m->nvideos; i++) {
+		memset(&o, 0, sizeof(o));
+		keys[i] = 0x636172642d763200ULL;
+		o.h = &keys[i];
+		(void)card_fields(c, i, &o);	/* keying allocates nothing: cannot fail */
 	}
-	return o;
 }
 
 static int
-add_cards(const struct site_ctx *c, cJSON *arr, const size_t *list, size_t from, size_t to,
-    int eager, struct buf *b)
+add_cards(const struct site_ctx *c, struct pd *arr, const size_t *list, size_t from, size_t to,
+    int eager)
 {
+	struct pd o;
 	size_t i;
-	cJSON *o;
 
-	for (i = from; i < to; i++) {
-		if ((o = card(c, list[i], eager, b)) == NULL)
+	for (i = from; i < to; i++)
+		if (push_obj(arr, &o) == -1 || card(c, list[i], eager, &o) == -1)
 			return -1;
-		cJSON_AddItemToArray(arr, o);
-	}
 	return 0;
 }
 
@@ -276,67 +383,72 @@ absolute(const struct site_ctx *c, struct buf *b, const char *rel)
 	return buf_printf(b, "%s%s", c->m->site.base_url, rel);
 }
 
+/* The data every page shares: site, nav, urls, assets. */
+static int
+shared_fields(const struct site_ctx *c, struct pd *root, struct buf *b)
+{
+	const struct model *m = c->m;
+	struct pd site, nav, urls, assets, o;
+	size_t i;
+
+	if (put_obj(root, "site", &site) == -1 || put_arr(root, "nav", &nav) == -1 ||
+	    put_obj(root, "urls", &urls) == -1 || put_obj(root, "assets", &assets) == -1 ||
+	    put_str(&site, "title", m->site.title) == -1 ||
+	    put_str(&site, "description", m->site.description) == -1 ||
+	    put_str(&site, "language", m->site.language[0] ? m->site.language : "en") == -1 ||
+	    put_str(&site, "base_url", m->site.base_url) == -1 ||
+	    put_str(&site, "author", m->site.author) == -1 ||
+	    PUT_FMT(&urls, "home", b, url_named(b, c->html, "")) == -1 ||
+	    PUT_FMT(&urls, "search", b, url_named(b, c->html, "search")) == -1 ||
+	    PUT_FMT(&urls, "code", b, url_named(b, c->html, "code")) == -1 ||
+	    put_str(&urls, "feed", "/feed.xml") == -1 ||
+	    put_str(&urls, "search_index", "/search.json") == -1 ||
+	    PUT_FMT(&urls, "video_prefix", b, buf_puts(b, "/v/")) == -1 ||
+	    put_str(&urls, "video_suffix", c->html ? ".html" : "/") == -1)
+		return -1;
+	for (i = 0; i < m->ncategories; i++)
+		if (push_obj(&nav, &o) == -1 ||
+		    put_str(&o, "name", m->categories[i].name) == -1 ||
+		    put_str(&o, "slug", m->categories[i].slug) == -1 ||
+		    put_str(&o, "icon", m->categories[i].icon) == -1 ||
+		    (colour_ok(m->categories[i].colour) &&
+		    put_str(&o, "colour", m->categories[i].colour) == -1) ||
+		    PUT_FMT(&o, "url", b, site_list_url(c, b, PK_CATEGORY, i, 1)) == -1)
+			return -1;
+	for (i = 0; i < c->th.nassets; i++)
+		if (put_str(&assets, c->th.assets[i].key, c->th.assets[i].url) == -1)
+			return -1;
+	return 0;
+}
+
 cJSON *
 site_shared_data(const struct site_ctx *c)
 {
-	const struct model *m = c->m;
-	cJSON *root = cJSON_CreateObject(), *site, *nav, *urls, *assets, *o;
+	struct pd root = { 0 };
 	struct buf b;
-	size_t i;
+	int rc;
 
-	buf_init(&b, 1 << 20);
-	if (root == NULL)
+	if ((root.j = cJSON_CreateObject()) == NULL)
 		return NULL;
-	site = cJSON_AddObjectToObject(root, "site");
-	nav = cJSON_AddArrayToObject(root, "nav");
-	urls = cJSON_AddObjectToObject(root, "urls");
-	assets = cJSON_AddObjectToObject(root, "assets");
-	if (site == NULL || nav == NULL || urls == NULL || assets == NULL ||
-	    put_str(site, "title", m->site.title) == -1 ||
-	    put_str(site, "description", m->site.description) == -1 ||
-	    put_str(site, "language", m->site.language[0] ? m->site.language : "en") == -1 ||
-	    put_str(site, "base_url", m->site.base_url) == -1 ||
-	    put_str(site, "author", m->site.author) == -1 ||
-	    PUT_FMT(urls, "home", &b, url_named(&b, c->html, "")) == -1 ||
-	    PUT_FMT(urls, "search", &b, url_named(&b, c->html, "search")) == -1 ||
-	    PUT_FMT(urls, "code", &b, url_named(&b, c->html, "code")) == -1 ||
-	    put_str(urls, "feed", "/feed.xml") == -1 ||
-	    put_str(urls, "search_index", "/search.json") == -1 ||
-	    PUT_FMT(urls, "video_prefix", &b, buf_puts(&b, "/v/")) == -1 ||
-	    put_str(urls, "video_suffix", c->html ? ".html" : "/") == -1)
-		goto fail;
-	for (i = 0; i < m->ncategories; i++) {
-		if ((o = cJSON_CreateObject()) == NULL)
-			goto fail;
-		cJSON_AddItemToArray(nav, o);
-		if (put_str(o, "name", m->categories[i].name) == -1 ||
-		    put_str(o, "slug", m->categories[i].slug) == -1 ||
-		    put_str(o, "icon", m->categories[i].icon) == -1 ||
-		    (colour_ok(m->categories[i].colour) &&
-		    put_str(o, "colour", m->categories[i].colour) == -1) ||
-		    PUT_FMT(o, "url", &b, site_list_url(c, &b, PK_CATEGORY, i, 1)) == -1)
-			goto fail;
+	buf_init(&b, 1 << 20);
+	rc = shared_fields(c, &root, &b);
+	buf_free(&b);
+	if (rc == -1) {
+		cJSON_Delete(root.j);
+		return NULL;
 	}
-	for (i = 0; i < c->th.nassets; i++)
-		if (put_str(assets, c->th.assets[i].key, c->th.assets[i].url) == -1)
-			goto fail;
-	buf_free(&b);
-	return root;
-fail:
-	buf_free(&b);
-	cJSON_Delete(root);
-	return NULL;
+	return root.j;
 }
 
 /* The "page" object: document title, canonical URL, description, image. */
 static int
-page_meta(const struct site_ctx *c, cJSON *d, const char *title, const char *rel_url,
+page_meta(const struct site_ctx *c, struct pd *d, const char *title, const char *rel_url,
     const char *description, const char *image, struct buf *b)
 {
-	cJSON *p = cJSON_AddObjectToObject(d, "page");
 	const struct model *m = c->m;
+	struct pd p;
 
-	if (p == NULL)
+	if (put_obj(d, "page", &p) == -1)
 		return -1;
 	buf_reset(b);
 	if (title != NULL && title[0] != '\0' && strcmp(title, m->site.title) != 0) {
@@ -344,63 +456,56 @@ page_meta(const struct site_ctx *c, cJSON *d, const char *title, const char *rel
 			return -1;
 	} else if (buf_puts(b, m->site.title) == -1)
 		return -1;
-	if (put_str(p, "title", b->data) == -1 ||
-	    put_str(p, "heading", title ? title : m->site.title) == -1 ||
-	    (rel_url != NULL && PUT_FMT(p, "canonical", b, absolute(c, b, rel_url)) == -1) ||
-	    put_str(p, "description", description && description[0] ? description :
+	if (put_str(&p, "title", b->data) == -1 ||
+	    put_str(&p, "heading", title ? title : m->site.title) == -1 ||
+	    (rel_url != NULL && PUT_FMT(&p, "canonical", b, absolute(c, b, rel_url)) == -1) ||
+	    put_str(&p, "description", description && description[0] ? description :
 	    m->site.description) == -1 ||
-	    (image != NULL && put_str(p, "image", image) == -1))
+	    (image != NULL && put_str(&p, "image", image) == -1))
 		return -1;
 	return 0;
 }
 
 static int
-pager(const struct site_ctx *c, cJSON *d, const struct page *p, struct buf *b)
+pager(const struct site_ctx *c, struct pd *d, const struct page *p, struct buf *b)
 {
 	size_t n = site_list_pages(c, p), k, lo, hi;
-	cJSON *pg, *pages, *o;
+	struct pd pg, pages, o;
 
 	if (n <= 1)
 		return 0;
-	if ((pg = cJSON_AddObjectToObject(d, "pager")) == NULL ||
-	    (pages = cJSON_AddArrayToObject(pg, "pages")) == NULL ||
-	    put_num(pg, "at", p->no) == -1 || put_num(pg, "total", (double)n) == -1)
+	if (put_obj(d, "pager", &pg) == -1 || put_arr(&pg, "pages", &pages) == -1 ||
+	    put_num(&pg, "at", p->no) == -1 || put_num(&pg, "total", (double)n) == -1)
 		return -1;
-	if (p->no > 1 && PUT_FMT(pg, "prev", b, site_list_url(c, b, p->kind, p->idx,
+	if (p->no > 1 && PUT_FMT(&pg, "prev", b, site_list_url(c, b, p->kind, p->idx,
 	    (int)p->no - 1)) == -1)
 		return -1;
-	if (p->no < n && PUT_FMT(pg, "next", b, site_list_url(c, b, p->kind, p->idx,
+	if (p->no < n && PUT_FMT(&pg, "next", b, site_list_url(c, b, p->kind, p->idx,
 	    (int)p->no + 1)) == -1)
 		return -1;
 	lo = p->no > PAGER_WINDOW ? p->no - PAGER_WINDOW : 1;
 	hi = p->no + PAGER_WINDOW < n ? p->no + PAGER_WINDOW : n;
 	for (k = 1; k <= n; k++) {
 		if (k != 1 && k != n && (k < lo || k > hi)) {
-			if (k == lo - 1 || k == hi + 1) {
-				if ((o = cJSON_CreateObject()) == NULL)
-					return -1;
-				cJSON_AddItemToArray(pages, o);
-				if (put_bool(o, "gap", 1) == -1)
-					return -1;
-			}
+			if ((k == lo - 1 || k == hi + 1) &&
+			    (push_obj(&pages, &o) == -1 || put_bool(&o, "gap", 1) == -1))
+				return -1;
 			continue;
 		}
-		if ((o = cJSON_CreateObject()) == NULL)
-			return -1;
-		cJSON_AddItemToArray(pages, o);
-		if (put_num(o, "n", (double)k) == -1 ||
-		    PUT_FMT(o, "url", b, site_list_url(c, b, p->kind, p->idx, (int)k)) == -1 ||
-		    (k == p->no && put_bool(o, "here", 1) == -1))
+		if (push_obj(&pages, &o) == -1 ||
+		    put_num(&o, "n", (double)k) == -1 ||
+		    PUT_FMT(&o, "url", b, site_list_url(c, b, p->kind, p->idx, (int)k)) == -1 ||
+		    (k == p->no && put_bool(&o, "here", 1) == -1))
 			return -1;
 	}
 	return 0;
 }
 
 static int
-data_home(const struct site_ctx *c, cJSON *d, struct buf *b)
+data_home(const struct site_ctx *c, struct pd *d, struct buf *b)
 {
 	const struct model *m = c->m;
-	cJSON *rows, *row, *cards, *hero;
+	struct pd rows, row, cards, hero;
 	size_t i, from, to, nrow = 0;
 
 	if (page_meta(c, d, NULL, "/", NULL, NULL, b) == -1)
@@ -408,33 +513,30 @@ data_home(const struct site_ctx *c, cJSON *d, struct buf *b)
 	if (c->hero >= 0) {
 		const struct video *v = &m->videos[c->hero];
 
-		if ((hero = card(c, (size_t)c->hero, 1, b)) == NULL)
-			return -1;
-		cJSON_AddItemToObject(d, "hero", hero);
-		if (put_str(hero, "description", v->description) == -1 ||
-		    put_str(hero, "cta", level(v) == ACCESS_PUBLIC ? "Play" : "Unlock") == -1)
+		if (put_obj(d, "hero", &hero) == -1 || card(c, (size_t)c->hero, 1, &hero) == -1 ||
+		    put_str(&hero, "description", v->description) == -1 ||
+		    put_str(&hero, "cta", level(v) == ACCESS_PUBLIC ? "Play" : "Unlock") == -1)
 			return -1;
 	}
-	if ((rows = cJSON_AddArrayToObject(d, "rows")) == NULL)
+	if (put_arr(d, "rows", &rows) == -1)
 		return -1;
 	for (i = 0; i < m->ncategories; i++) {
 		from = c->cat_off[i];
 		to = c->cat_off[i + 1];
 		if (to == from)
 			continue;
-		if ((row = cJSON_CreateObject()) == NULL)
+		if (push_obj(&rows, &row) == -1)
 			return -1;
-		cJSON_AddItemToArray(rows, row);
 		buf_reset(b);
 		if (buf_printf(b, "row-%s", m->categories[i].slug) == -1 ||
-		    put_str(row, "id", b->data) == -1 ||
-		    put_str(row, "title", m->categories[i].name) == -1 ||
-		    put_str(row, "icon", m->categories[i].icon) == -1 ||
-		    put_num(row, "count", (double)(to - from)) == -1 ||
-		    PUT_FMT(row, "url", b, site_list_url(c, b, PK_CATEGORY, i, 1)) == -1 ||
-		    (cards = cJSON_AddArrayToObject(row, "cards")) == NULL ||
-		    add_cards(c, cards, c->cat_vid, from,
-		    to - from > HOME_ROW_MAX ? from + HOME_ROW_MAX : to, nrow == 0, b) == -1)
+		    put_str(&row, "id", b->data) == -1 ||
+		    put_str(&row, "title", m->categories[i].name) == -1 ||
+		    put_str(&row, "icon", m->categories[i].icon) == -1 ||
+		    put_num(&row, "count", (double)(to - from)) == -1 ||
+		    PUT_FMT(&row, "url", b, site_list_url(c, b, PK_CATEGORY, i, 1)) == -1 ||
+		    put_arr(&row, "cards", &cards) == -1 ||
+		    add_cards(c, &cards, c->cat_vid, from,
+		    to - from > HOME_ROW_MAX ? from + HOME_ROW_MAX : to, nrow == 0) == -1)
 			return -1;
 		nrow++;
 	}
@@ -442,14 +544,14 @@ data_home(const struct site_ctx *c, cJSON *d, struct buf *b)
 }
 
 static int
-data_list(const struct site_ctx *c, cJSON *d, const struct page *p, struct buf *b)
+data_list(const struct site_ctx *c, struct pd *d, const struct page *p, struct buf *b)
 {
 	const struct model *m = c->m;
 	const size_t *off = p->kind == PK_CATEGORY ? c->cat_off : c->tag_off;
 	const size_t *vid = p->kind == PK_CATEGORY ? c->cat_vid : c->tag_vid;
 	size_t ps = (size_t)c->page_size, from, to, n;
 	const char *name, *desc = "";
-	cJSON *cards;
+	struct pd cards;
 	struct buf t, u;
 
 	from = off[p->idx] + (p->no - 1) * ps;
@@ -477,21 +579,21 @@ data_list(const struct site_ctx *c, cJSON *d, const struct page *p, struct buf *
 	    put_num(d, "count", (double)n) == -1 ||
 	    (p->kind == PK_CATEGORY && colour_ok(m->categories[p->idx].colour) &&
 	    put_str(d, "colour", m->categories[p->idx].colour) == -1) ||
-	    (cards = cJSON_AddArrayToObject(d, "cards")) == NULL ||
-	    add_cards(c, cards, vid, from, to, 0, b) == -1 ||
+	    put_arr(d, "cards", &cards) == -1 ||
+	    add_cards(c, &cards, vid, from, to, 0) == -1 ||
 	    pager(c, d, p, b) == -1)
 		return -1;
 	return 0;
 }
 
 static int
-data_series(const struct site_ctx *c, cJSON *d, const struct page *p, struct buf *b)
+data_series(const struct site_ctx *c, struct pd *d, const struct page *p, struct buf *b)
 {
 	const struct model *m = c->m;
 	const struct series *s = &m->series[p->idx];
 	size_t ps = (size_t)c->page_size, i, from, to, all;
-	cJSON *seasons, *season = NULL, *eps = NULL, *o;
-	int cur = -1;
+	struct pd seasons, season, eps, o;
+	int cur = -1, open = 0;
 	struct buf u, t;
 
 	all = c->ser_off[p->idx + 1] - c->ser_off[p->idx];
@@ -514,59 +616,56 @@ data_series(const struct site_ctx *c, cJSON *d, const struct page *p, struct buf
 	if (put_str(d, "name", s->title[0] ? s->title : s->slug) == -1 ||
 	    put_str(d, "description", s->description) == -1 ||
 	    put_num(d, "count", (double)all) == -1 ||
-	    (seasons = cJSON_AddArrayToObject(d, "seasons")) == NULL)
+	    put_arr(d, "seasons", &seasons) == -1)
 		return -1;
 	for (i = from; i < to; i++) {
 		const struct video *v = &m->videos[c->ser_vid[i]];
 
-		if (season == NULL || v->season != cur) {
+		if (!open || v->season != cur) {
 			cur = v->season;
-			if ((season = cJSON_CreateObject()) == NULL)
+			open = 1;
+			if (push_obj(&seasons, &season) == -1)
 				return -1;
-			cJSON_AddItemToArray(seasons, season);
 			buf_reset(b);
 			if (buf_printf(b, "Season %d", cur) == -1 ||
-			    put_str(season, "label", b->data) == -1 ||
-			    put_num(season, "season", cur) == -1 ||
-			    (eps = cJSON_AddArrayToObject(season, "cards")) == NULL)
+			    put_str(&season, "label", b->data) == -1 ||
+			    put_num(&season, "season", cur) == -1 ||
+			    put_arr(&season, "cards", &eps) == -1)
 				return -1;
 		}
-		if ((o = card(c, c->ser_vid[i], 0, b)) == NULL)
+		if (push_obj(&eps, &o) == -1 || card(c, c->ser_vid[i], 0, &o) == -1)
 			return -1;
-		cJSON_AddItemToArray(eps, o);
 	}
 	return 0;
 }
 
 static int
-named_links(const struct site_ctx *c, cJSON *arr, int kind, const size_t *idx, size_t n,
+named_links(const struct site_ctx *c, struct pd *arr, int kind, const size_t *idx, size_t n,
     struct buf *b)
 {
 	const struct model *m = c->m;
-	cJSON *o;
+	struct pd o;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		const char *name = kind == PK_CATEGORY ? m->categories[idx[i]].name :
 		    (m->tags[idx[i]].name[0] ? m->tags[idx[i]].name : m->tags[idx[i]].slug);
 
-		if ((o = cJSON_CreateObject()) == NULL)
-			return -1;
-		cJSON_AddItemToArray(arr, o);
-		if (put_str(o, "name", name) == -1 ||
-		    PUT_FMT(o, "url", b, site_list_url(c, b, kind, idx[i], 1)) == -1)
+		if (push_obj(arr, &o) == -1 ||
+		    put_str(&o, "name", name) == -1 ||
+		    PUT_FMT(&o, "url", b, site_list_url(c, b, kind, idx[i], 1)) == -1)
 			return -1;
 	}
 	return 0;
 }
 
 static int
-data_watch(const struct site_ctx *c, cJSON *d, const struct page *p, struct buf *b)
+data_watch(const struct site_ctx *c, struct pd *d, const struct page *p, struct buf *b)
 {
 	const struct model *m = c->m;
 	const struct video *v = &m->videos[p->idx];
 	enum access_level a = level(v);
-	cJSON *vo, *arr, *o, *rel;
+	struct pd vo, arr, o, rel, more;
 	const uint32_t *r;
 	size_t i, n;
 	struct buf u;
@@ -579,26 +678,24 @@ data_watch(const struct site_ctx *c, cJSON *d, const struct page *p, struct buf 
 		return -1;
 	}
 	buf_free(&u);
-	if ((vo = card(c, p->idx, 1, b)) == NULL)
-		return -1;
-	cJSON_AddItemToObject(d, "video", vo);
-	if (put_str(vo, "description", v->description) == -1 ||
-	    PUT_FMT(vo, "duration_iso", b, fmt_duration_iso(b, v->length)) == -1 ||
-	    PUT_FMT(vo, "datetime", b, fmt_datetime(b, v->uploaded)) == -1 ||
-	    PUT_FMT(vo, "play_api", b, buf_printf(b, "/api/play/%s", v->guid)) == -1 ||
-	    put_num(vo, "width", (double)(v->width > 0 ? v->width : 1280)) == -1 ||
-	    put_num(vo, "height", (double)(v->height > 0 ? v->height : 720)) == -1 ||
-	    (a == ACCESS_VIP && put_bool(vo, "vip", 1) == -1) ||
-	    (v->ncategories > 0 && put_bool(vo, "has_categories", 1) == -1) ||
-	    (v->ntags > 0 && put_bool(vo, "has_tags", 1) == -1) ||
-	    (v->nchapters > 0 && put_bool(vo, "has_chapters", 1) == -1) ||
-	    (v->ncaptions > 0 && put_bool(vo, "has_captions", 1) == -1) ||
-	    (a == ACCESS_PPV && put_bool(vo, "ppv", 1) == -1) ||
-	    (arr = cJSON_AddArrayToObject(vo, "categories")) == NULL ||
-	    named_links(c, arr, PK_CATEGORY, v->categories, v->ncategories, b) == -1 ||
-	    (arr = cJSON_AddArrayToObject(vo, "tags")) == NULL ||
-	    named_links(c, arr, PK_TAG, v->tags, v->ntags, b) == -1 ||
-	    (arr = cJSON_AddArrayToObject(vo, "captions")) == NULL)
+	if (put_obj(d, "video", &vo) == -1 || card(c, p->idx, 1, &vo) == -1 ||
+	    put_str(&vo, "description", v->description) == -1 ||
+	    PUT_FMT(&vo, "duration_iso", b, fmt_duration_iso(b, v->length)) == -1 ||
+	    PUT_FMT(&vo, "datetime", b, fmt_datetime(b, v->uploaded)) == -1 ||
+	    PUT_FMT(&vo, "play_api", b, buf_printf(b, "/api/play/%s", v->guid)) == -1 ||
+	    put_num(&vo, "width", (double)(v->width > 0 ? v->width : 1280)) == -1 ||
+	    put_num(&vo, "height", (double)(v->height > 0 ? v->height : 720)) == -1 ||
+	    (a == ACCESS_VIP && put_bool(&vo, "vip", 1) == -1) ||
+	    (v->ncategories > 0 && put_bool(&vo, "has_categories", 1) == -1) ||
+	    (v->ntags > 0 && put_bool(&vo, "has_tags", 1) == -1) ||
+	    (v->nchapters > 0 && put_bool(&vo, "has_chapters", 1) == -1) ||
+	    (v->ncaptions > 0 && put_bool(&vo, "has_captions", 1) == -1) ||
+	    (a == ACCESS_PPV && put_bool(&vo, "ppv", 1) == -1) ||
+	    put_arr(&vo, "categories", &arr) == -1 ||
+	    named_links(c, &arr, PK_CATEGORY, v->categories, v->ncategories, b) == -1 ||
+	    put_arr(&vo, "tags", &arr) == -1 ||
+	    named_links(c, &arr, PK_TAG, v->tags, v->ntags, b) == -1 ||
+	    put_arr(&vo, "captions", &arr) == -1)
 		return -1;
 	/*
 	 * Languages and labels only: the caption files are behind the pull
@@ -612,59 +709,47 @@ data_watch(const struct site_ctx *c, cJSON *d, const struct page *p, struct buf 
 		if (ln == 0 || ln > 35 || strspn(v->captions[i].srclang,
 		    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != ln)
 			continue;
-		if ((o = cJSON_CreateObject()) == NULL)
-			return -1;
-		cJSON_AddItemToArray(arr, o);
-		if (put_str(o, "srclang", v->captions[i].srclang) == -1 ||
-		    put_str(o, "label", v->captions[i].label[0] ? v->captions[i].label :
+		if (push_obj(&arr, &o) == -1 ||
+		    put_str(&o, "srclang", v->captions[i].srclang) == -1 ||
+		    put_str(&o, "label", v->captions[i].label[0] ? v->captions[i].label :
 		    v->captions[i].srclang) == -1 ||
-		    (i == 0 && put_bool(o, "first", 1) == -1))
+		    (i == 0 && put_bool(&o, "first", 1) == -1))
 			return -1;
 	}
 	if (v->nchapters > 0) {
-		if ((arr = cJSON_AddArrayToObject(vo, "chapters")) == NULL)
+		if (put_arr(&vo, "chapters", &arr) == -1)
 			return -1;
-		for (i = 0; i < v->nchapters; i++) {
-			if ((o = cJSON_CreateObject()) == NULL)
+		for (i = 0; i < v->nchapters; i++)
+			if (push_obj(&arr, &o) == -1 ||
+			    put_str(&o, "title", v->chapters[i].title) == -1 ||
+			    put_num(&o, "start", v->chapters[i].start) == -1 ||
+			    PUT_FMT(&o, "time", b, fmt_duration(b, v->chapters[i].start)) == -1)
 				return -1;
-			cJSON_AddItemToArray(arr, o);
-			if (put_str(o, "title", v->chapters[i].title) == -1 ||
-			    put_num(o, "start", v->chapters[i].start) == -1 ||
-			    PUT_FMT(o, "time", b, fmt_duration(b, v->chapters[i].start)) == -1)
-				return -1;
-		}
 	}
 	if (v->series >= 0) {
 		const struct series *s = &m->series[v->series];
 		size_t pos = c->ser_pos[p->idx];
 
-		if ((o = cJSON_AddObjectToObject(d, "series")) == NULL ||
-		    put_str(o, "title", s->title[0] ? s->title : s->slug) == -1 ||
-		    PUT_FMT(o, "url", b, site_list_url(c, b, PK_SERIES, (size_t)v->series, 1)) == -1 ||
-		    put_num(o, "season", v->season) == -1 ||
-		    put_num(o, "episode", v->episode) == -1)
+		if (put_obj(d, "series", &o) == -1 ||
+		    put_str(&o, "title", s->title[0] ? s->title : s->slug) == -1 ||
+		    PUT_FMT(&o, "url", b, site_list_url(c, b, PK_SERIES, (size_t)v->series, 1)) == -1 ||
+		    put_num(&o, "season", v->season) == -1 ||
+		    put_num(&o, "episode", v->episode) == -1)
 			return -1;
-		if (pos > c->ser_off[v->series]) {
-			if ((rel = card(c, c->ser_vid[pos - 1], 0, b)) == NULL)
-				return -1;
-			cJSON_AddItemToObject(o, "prev", rel);
-		}
-		if (pos + 1 < c->ser_off[v->series + 1]) {
-			if ((rel = card(c, c->ser_vid[pos + 1], 0, b)) == NULL)
-				return -1;
-			cJSON_AddItemToObject(o, "next", rel);
-		}
+		if (pos > c->ser_off[v->series] &&
+		    (put_obj(&o, "prev", &rel) == -1 || card(c, c->ser_vid[pos - 1], 0, &rel) == -1))
+			return -1;
+		if (pos + 1 < c->ser_off[v->series + 1] &&
+		    (put_obj(&o, "next", &rel) == -1 || card(c, c->ser_vid[pos + 1], 0, &rel) == -1))
+			return -1;
 	}
 	r = related_of(&c->rel, p->idx, &n);
 	if (n > 0) {
-		if ((o = cJSON_AddObjectToObject(d, "more")) == NULL ||
-		    (arr = cJSON_AddArrayToObject(o, "cards")) == NULL)
+		if (put_obj(d, "more", &more) == -1 || put_arr(&more, "cards", &arr) == -1)
 			return -1;
-		for (i = 0; i < n; i++) {
-			if ((o = card(c, r[i], 0, b)) == NULL)
+		for (i = 0; i < n; i++)
+			if (push_obj(&arr, &o) == -1 || card(c, r[i], 0, &o) == -1)
 				return -1;
-			cJSON_AddItemToArray(arr, o);
-		}
 	}
 	buf_reset(b);
 	if (site_jsonld(c, v, b) == -1 || put_str(d, "jsonld", b->data) == -1)
@@ -672,55 +757,80 @@ data_watch(const struct site_ctx *c, cJSON *d, const struct page *p, struct buf 
 	return 0;
 }
 
+/* Writes page p's own data (not the shared part) into d; 0 or -1. */
+static int
+page_fields(const struct site_ctx *c, const struct page *p, struct pd *d, struct buf *b)
+{
+	switch (p->kind) {
+	case PK_HOME:
+		return data_home(c, d, b);
+	case PK_CATEGORY:
+	case PK_TAG:
+		return data_list(c, d, p, b);
+	case PK_SERIES:
+		return data_series(c, d, p, b);
+	case PK_WATCH:
+		return data_watch(c, d, p, b);
+	case PK_CODE:
+		return page_meta(c, d, "Enter your code", c->html ? "/code.html" : "/code/",
+		    NULL, NULL, b);
+	case PK_SEARCH:
+		return page_meta(c, d, "Search", c->html ? "/search.html" : "/search/",
+		    NULL, NULL, b);
+	case PK_404:
+		return page_meta(c, d, "Not found", NULL, NULL, NULL, b);
+	default:
+		return -1;
+	}
+}
+
 cJSON *
 site_page_data(const struct site_ctx *c, const struct page *p)
 {
-	cJSON *d = cJSON_CreateObject(), *it;
+	struct pd d = { 0 };
+	cJSON *it;
 	struct buf b;
 	int rc = 0;
 
-	if (d == NULL)
+	if ((d.j = cJSON_CreateObject()) == NULL)
 		return NULL;
 	buf_init(&b, 1 << 20);
 	for (it = c->shared->child; it != NULL; it = it->next)
-		if (!cJSON_AddItemReferenceToObject(d, it->string, it)) {
+		if (!cJSON_AddItemReferenceToObject(d.j, it->string, it)) {
 			rc = -1;
 			break;
 		}
-	if (rc == 0) {
-		switch (p->kind) {
-		case PK_HOME:
-			rc = data_home(c, d, &b);
-			break;
-		case PK_CATEGORY:
-		case PK_TAG:
-			rc = data_list(c, d, p, &b);
-			break;
-		case PK_SERIES:
-			rc = data_series(c, d, p, &b);
-			break;
-		case PK_WATCH:
-			rc = data_watch(c, d, p, &b);
-			break;
-		case PK_CODE:
-			rc = page_meta(c, d, "Enter your code", c->html ? "/code.html" : "/code/",
-			    NULL, NULL, &b);
-			break;
-		case PK_SEARCH:
-			rc = page_meta(c, d, "Search", c->html ? "/search.html" : "/search/",
-			    NULL, NULL, &b);
-			break;
-		case PK_404:
-			rc = page_meta(c, d, "Not found", NULL, NULL, NULL, &b);
-			break;
-		default:
-			rc = -1;
-		}
-	}
+	if (rc == 0)
+		rc = page_fields(c, p, &d, &b);
 	buf_free(&b);
 	if (rc == -1) {
-		cJSON_Delete(d);
+		cJSON_Delete(d.j);
 		return NULL;
 	}
-	return d;
+	return d.j;
+}
+
+uint64_t
+site_shared_key(const struct site_ctx *c, uint64_t seed)
+{
+	struct pd root = { 0 };
+	struct buf b;
+
+	root.h = &seed;
+	buf_init(&b, 1 << 20);
+	if (shared_fields(c, &root, &b) == -1)
+		seed = h64_int(seed, -1);	/* a scratch string too long: rendering fails too */
+	buf_free(&b);
+	return seed;
+}
+
+uint64_t
+site_data_key(const struct site_ctx *c, const struct page *p, uint64_t seed, struct buf *scratch)
+{
+	struct pd d = { 0 };
+
+	d.h = &seed;
+	if (page_fields(c, p, &d, scratch) == -1)
+		seed = h64_int(seed, -1);
+	return seed;
 }

@@ -101,11 +101,9 @@ struct site_ctx {
 	const struct tmpl	*t_home, *t_list, *t_series, *t_watch, *t_code,
 				*t_search, *t_404;
 	struct related		 rel;
-	uint64_t		*vcard;		/* per video: what a card shows */
-	uint64_t		*vfull;		/* per video: everything shown */
+	uint64_t		*vcard;		/* per video: its card's data key */
 	struct card_text	*vtext;		/* per video: a card's strings, made once */
-	uint64_t		 gkey;		/* theme + site configuration */
-	uint64_t		 allkey;	/* every video's vfull */
+	uint64_t		 skey;		/* templates + the data every page shares */
 	/* category / tag / series -> video indices (CSR, newest first;
 	 * series in season/episode order) */
 	size_t			*cat_off, *cat_vid;
@@ -123,14 +121,23 @@ struct site_ctx {
 
 /*
  * site_pages.c.  site_index() validates guids, slugs and hosts, builds the
- * category/tag/series indices, the hero and the per-video hashes (0, or -1
- * with err).  site_enumerate() lists every file of the site in publishing
- * order (0 or -1).  site_page_key() hashes exactly what page p shows.
- * site_list_pages() is the number of pages of a category/tag list (>= 1).
+ * category/tag/series indices and the hero (0, or -1 with err).
+ * site_enumerate() lists every file of the site in publishing order (0 or
+ * -1).  site_keys() computes the card keys and c->skey once the card texts,
+ * related lists and theme are ready (0, or -1 out of memory).
+ * site_page_key() sets *key to the key of page p and returns 1, or
+ * KEY_FROM_BYTES when it formatted the whole file into scratch to hash it
+ * (scratch then holds the page), or 0 when it cannot know the key without
+ * rendering (its key is then the sum of its bytes); scratch is the
+ * caller's buffer, up to PAGE_MAX_BYTES.  site_list_pages() is the
+ * number of pages of a category/tag list (>= 1).
  */
 int	site_index(struct site_ctx *c, char *err, size_t errlen);
 int	site_enumerate(struct site_ctx *c, char *err, size_t errlen);
-uint64_t site_page_key(const struct site_ctx *c, const struct page *p);
+int	site_keys(struct site_ctx *c);
+#define KEY_FROM_BYTES	2
+int	site_page_key(const struct site_ctx *c, const struct page *p, struct buf *scratch,
+	    uint64_t *key);
 size_t	site_list_pages(const struct site_ctx *c, const struct page *p);
 
 /*
@@ -144,6 +151,17 @@ size_t	site_list_pages(const struct site_ctx *c, const struct page *p);
 int	site_card_texts(struct site_ctx *c, char *err, size_t errlen);
 cJSON	*site_shared_data(const struct site_ctx *c);
 cJSON	*site_page_data(const struct site_ctx *c, const struct page *p);
+/*
+ * The keys, from the same builders as the data: site_card_keys() fills
+ * keys[i] with the key of video i's card; site_shared_key() mixes the
+ * shared data into seed; site_data_key() mixes page p's own data into
+ * seed (scratch: a buffer for formatted values).  They allocate no data
+ * tree and cannot fail (a value that would fail to render mixes -1).
+ */
+void	site_card_keys(const struct site_ctx *c, uint64_t *keys);
+uint64_t site_shared_key(const struct site_ctx *c, uint64_t seed);
+uint64_t site_data_key(const struct site_ctx *c, const struct page *p, uint64_t seed,
+	    struct buf *scratch);
 /* Appends the root-relative URL of page no of list kind/idx; 0 or -1. */
 int	site_list_url(const struct site_ctx *c, struct buf *out, int kind, size_t idx, int no);
 

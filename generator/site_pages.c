@@ -1,8 +1,8 @@
 /*
  * site_pages.c — which files the site consists of, the indices they are
- * built from (category/tag/series -> videos), and each page's key: a hash
- * of exactly the inputs the page shows, so a rebuild re-renders only the
- * pages whose inputs changed.
+ * built from (category/tag/series -> videos), and each page's key: the
+ * digest site_data.c's builders give of exactly the data the page is
+ * rendered from, so a rebuild re-renders only the pages whose data changed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,75 +82,10 @@ ser_sort(const struct model *m, size_t *v, size_t n)
 	}
 }
 
-static uint64_t
-video_card_hash(const struct video *v, const struct video_img *im)
-{
-	uint64_t h = h64_str(0x636172642d763100ULL, v->guid);
-
-	/* the image URLs: key, and whether the stills and preview are there */
-	h = h64_str(h, im->key);
-	h = h64_int(h, im->still | im->preview << 1);
-
-	h = h64_str(h, v->title);
-	h = h64_int(h, v->length);
-	h = h64_int(h, v->uploaded);
-	h = h64_str(h, v->thumbnail);
-	h = h64_str(h, v->cdn_host);
-	h = h64_int(h, v->access);
-	h = h64_int(h, v->series >= 0);	/* the "S1 · E2" label */
-	if (v->series >= 0) {
-		h = h64_int(h, v->season);
-		h = h64_int(h, v->episode);
-	}
-	return h;
-}
-
-/*
- * Everything a video's watch page shows about the video itself.  Tags and
- * the series are hashed by name, not by index: adding a tag or a series
- * shifts the indices of the others, and must not change every page.
- */
-static uint64_t
-video_full_hash(const struct model *m, const struct video *v, uint64_t card)
-{
-	uint64_t h = h64_str(card, v->description);
-	size_t i;
-
-	h = h64_int(h, v->width);
-	h = h64_int(h, v->height);
-	h = h64_int(h, v->featured);
-	h = h64_int(h, (int64_t)v->ncategories);
-	for (i = 0; i < v->ncategories; i++)
-		h = h64_int(h, (int64_t)v->categories[i]);
-	h = h64_int(h, (int64_t)v->ntags);
-	for (i = 0; i < v->ntags; i++) {
-		h = h64_str(h, m->tags[v->tags[i]].slug);
-		h = h64_str(h, m->tags[v->tags[i]].name);
-	}
-	h = h64_int(h, v->series >= 0);
-	if (v->series >= 0) {
-		h = h64_str(h, m->series[v->series].slug);
-		h = h64_str(h, m->series[v->series].title);
-	}
-	h = h64_int(h, v->season);
-	h = h64_int(h, v->episode);
-	for (i = 0; i < v->ncaptions; i++) {
-		h = h64_str(h, v->captions[i].srclang);
-		h = h64_str(h, v->captions[i].label);
-	}
-	for (i = 0; i < v->nchapters; i++) {
-		h = h64_str(h, v->chapters[i].title);
-		h = h64_int(h, v->chapters[i].start);
-		h = h64_int(h, v->chapters[i].end);
-	}
-	return h;
-}
-
 int
 site_index(struct site_ctx *c, char *err, size_t errlen)
 {
 	const struct model *m = c->m;
-	uint64_t g;
 	size_t i, s;
 
 	for (i = 0; i < m->nvideos; i++) {
@@ -231,46 +166,6 @@ site_index(struct site_ctx *c, char *err, size_t errlen)
 			break;
 		}
 
-	c->vcard = malloc((m->nvideos ? m->nvideos : 1) * sizeof(*c->vcard));
-	c->vfull = malloc((m->nvideos ? m->nvideos : 1) * sizeof(*c->vfull));
-	if (c->vcard == NULL || c->vfull == NULL)
-		goto oom;
-	c->allkey = h64_int(0, (int64_t)m->nvideos);
-	for (i = 0; i < m->nvideos; i++) {
-		c->vcard[i] = video_card_hash(&m->videos[i], &c->vimg[i]);
-		c->vfull[i] = video_full_hash(m, &m->videos[i], c->vcard[i]);
-		c->allkey = h64_int(c->allkey, (int64_t)c->vfull[i]);
-	}
-
-	/* Everything every page may show: theme, site settings, names. */
-	g = h64_int(c->th.key, c->html);
-	g = h64_str(g, m->site.title);
-	g = h64_str(g, m->site.description);
-	g = h64_str(g, m->site.base_url);
-	g = h64_str(g, m->site.language);
-	g = h64_str(g, m->site.author);
-	g = h64_int(g, c->page_size);
-	for (i = 0; i < m->ncategories; i++) {
-		g = h64_str(g, m->categories[i].slug);
-		g = h64_str(g, m->categories[i].name);
-		g = h64_str(g, m->categories[i].colour);
-		g = h64_str(g, m->categories[i].icon);
-		g = h64_str(g, m->categories[i].description);
-	}
-	/*
-	 * Tag and series names are not here: only their own list pages, the
-	 * watch pages of their videos and search.json (which lists them all)
-	 * show them (see site_page_key).
-	 */
-	for (i = 0; i < m->ntags; i++) {
-		c->allkey = h64_str(c->allkey, m->tags[i].slug);
-		c->allkey = h64_str(c->allkey, m->tags[i].name);
-	}
-	for (i = 0; i < m->nseries; i++) {
-		c->allkey = h64_str(c->allkey, m->series[i].slug);
-		c->allkey = h64_str(c->allkey, m->series[i].title);
-	}
-	c->gkey = g;
 	return 0;
 oom:
 	snprintf(err, errlen, "site: out of memory (or a category/tag index out of range)");
@@ -444,124 +339,64 @@ oom:
 	return -1;
 }
 
-/* Mixes the card hashes of list[from..to) into h. */
-static uint64_t
-mix_cards(const struct site_ctx *c, uint64_t h, const size_t *list, size_t from, size_t to)
-{
-	size_t i;
+/*
+ * Bumped when the generator renders the same data differently (a new
+ * template engine feature, an escaping fix): every key changes with it.
+ */
+#define PAGE_KEY_VERSION	0x70616765732d7632ULL	/* "pages-v2" */
 
-	h = h64_int(h, (int64_t)(to - from));
-	for (i = from; i < to; i++)
-		h = h64_int(h, (int64_t)c->vcard[list[i]]);
-	return h;
+int
+site_keys(struct site_ctx *c)
+{
+	c->vcard = malloc((c->m->nvideos ? c->m->nvideos : 1) * sizeof(*c->vcard));
+	if (c->vcard == NULL)
+		return -1;
+	site_card_keys(c, c->vcard);
+	/* the templates and partials (their names and sources), then the
+	 * data every page shares (site settings, nav, asset URLs) */
+	c->skey = site_shared_key(c, h64_int(PAGE_KEY_VERSION, (int64_t)c->th.key));
+	return 0;
 }
 
-uint64_t
-site_page_key(const struct site_ctx *c, const struct page *p)
+int
+site_page_key(const struct site_ctx *c, const struct page *p, struct buf *scratch,
+    uint64_t *key)
 {
-	const struct model *m = c->m;
-	uint64_t h = h64_int(c->gkey, p->kind);
-	size_t i, n, from, to, ps = (size_t)c->page_size;
-	const uint32_t *rel;
-
-	/* an image's path names its key and size: nothing else changes it */
-	if (p->kind == PK_IMAGE)
-		return h64_str(0x696d6167652d7631ULL, p->path);
-
-	/*
-	 * The path, not the index: adding a video shifts every index after
-	 * it, and must not change the key of every watch page.
-	 */
-	h = h64_str(h, p->path);
 	switch (p->kind) {
+	case PK_IMAGE:
+		/* an image's path names its cache key and size: nothing else
+		 * changes it (site_images.c) */
+		*key = h64_str(0x696d6167652d7631ULL, p->path);
+		return 1;
 	case PK_ASSET:
-		return h64(h, c->th.assets[p->idx].data, c->th.assets[p->idx].len);
-	case PK_WATCH: {
-		const struct video *v = &m->videos[p->idx];
-
-		h = h64_int(h, (int64_t)c->vfull[p->idx]);
-		rel = related_of(&c->rel, p->idx, &n);
-		h = h64_int(h, (int64_t)n);
-		for (i = 0; i < n; i++)
-			h = h64_int(h, (int64_t)c->vcard[rel[i]]);
-		if (v->series >= 0) {
-			size_t pos = c->ser_pos[p->idx];
-
-			if (pos > c->ser_off[v->series])
-				h = h64_int(h, (int64_t)c->vcard[c->ser_vid[pos - 1]]);
-			if (pos + 1 < c->ser_off[v->series + 1])
-				h = h64_int(h, (int64_t)c->vcard[c->ser_vid[pos + 1]]);
-		}
-		return h;
-	}
-	case PK_CATEGORY:
-	case PK_TAG: {
-		const size_t *off = p->kind == PK_CATEGORY ? c->cat_off : c->tag_off;
-		const size_t *vid = p->kind == PK_CATEGORY ? c->cat_vid : c->tag_vid;
-
-		from = off[p->idx] + (p->no - 1) * ps;
-		to = from + ps < off[p->idx + 1] ? from + ps : off[p->idx + 1];
-		h = h64_int(h, (int64_t)(off[p->idx + 1] - off[p->idx]));	/* "N videos" */
-		if (p->kind == PK_TAG) {
-			h = h64_str(h, m->tags[p->idx].slug);
-			h = h64_str(h, m->tags[p->idx].name);
-		}
-		return mix_cards(c, h, vid, from, to);
-	}
-	case PK_SERIES:
-		from = c->ser_off[p->idx] + (p->no - 1) * ps;
-		to = from + ps < c->ser_off[p->idx + 1] ? from + ps : c->ser_off[p->idx + 1];
-		h = h64_int(h, (int64_t)(c->ser_off[p->idx + 1] - c->ser_off[p->idx]));
-		h = h64_str(h, m->series[p->idx].slug);
-		h = h64_str(h, m->series[p->idx].title);
-		h = h64_str(h, m->series[p->idx].description);
-		h = mix_cards(c, h, c->ser_vid, from, to);
-		for (i = from; i < to; i++) {
-			h = h64_int(h, m->videos[c->ser_vid[i]].season);
-			h = h64_int(h, m->videos[c->ser_vid[i]].episode);
-		}
-		return h;
+		*key = h64(h64_str(PAGE_KEY_VERSION, p->path), c->th.assets[p->idx].data,
+		    c->th.assets[p->idx].len);
+		return 1;
 	case PK_HOME:
-		if (c->hero >= 0)
-			h = h64_int(h, (int64_t)c->vfull[c->hero]);
-		for (i = 0; i < m->ncategories; i++) {
-			from = c->cat_off[i];
-			to = c->cat_off[i + 1];
-			h = h64_int(h, (int64_t)(to - from));	/* "See all, N videos" */
-			if (to - from > HOME_ROW_MAX)
-				to = from + HOME_ROW_MAX;
-			h = mix_cards(c, h, c->cat_vid, from, to);
+	case PK_WATCH:
+	case PK_CATEGORY:
+	case PK_TAG:
+	case PK_SERIES:
+	case PK_CODE:
+	case PK_SEARCH:
+	case PK_404:
+		/* the template pages: exactly the data they are rendered from */
+		*key = site_data_key(c, p, h64_str(h64_int(c->skey, p->kind), p->path), scratch);
+		return 1;
+	default:
+		/*
+		 * sitemap, feed, robots.txt, search.json: written in C straight
+		 * from the model, without a data tree, so their key is a digest
+		 * of their bytes (formatting them is cheap: no template, no
+		 * allocation).  Too large to format: render to know.
+		 */
+		buf_reset(scratch);
+		if (site_render_meta(c, p, scratch) == -1) {
+			*key = 0;
+			return 0;
 		}
-		return h;
-	case PK_SITEMAP: {
-		/* a part depends only on the pages it lists (same walk as site_meta.c) */
-		size_t k = 0, first, last;
-
-		if (c->sitemap_parts > 0 && p->no == 0)
-			return h64_int(h, (int64_t)c->sitemap_parts);
-		first = p->no == 0 ? 0 : (p->no - 1) * (size_t)SITEMAP_MAX;
-		last = p->no == 0 ? (size_t)-1 : first + SITEMAP_MAX;
-		for (i = 0; i < c->npages; i++) {
-			const struct page *q = &c->pages[i];
-
-			if (q->kind == PK_ASSET || q->kind >= PK_404)
-				continue;
-			if (k++ < first || k > last)
-				continue;
-			h = q->kind == PK_WATCH ? h64_int(h, (int64_t)c->vfull[q->idx]) :
-			    h64_str(h, q->path);
-		}
-		return h;
-	}
-	case PK_FEED:
-		/* the newest FEED_MAX videos */
-		n = m->nvideos < FEED_MAX ? m->nvideos : FEED_MAX;
-		for (i = 0; i < n; i++)
-			h = h64_int(h, (int64_t)c->vfull[i]);
-		return h;
-	case PK_SEARCH_INDEX:
-		return h64_int(h, (int64_t)c->allkey);
-	default:	/* code, search, 404, robots: site settings only */
-		return h;
+		*key = h64(h64_str(PAGE_KEY_VERSION, p->path), scratch->data ? scratch->data : "",
+		    scratch->len);
+		return KEY_FROM_BYTES;
 	}
 }
