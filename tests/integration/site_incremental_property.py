@@ -354,9 +354,9 @@ def mkcatalog_tool(tmp):
                             capture_output=True, text=True).stdout.split()
     libs = subprocess.run(["pkg-config", "--libs", "libcurl", "libcjson", "sqlite3", "libcrypto"],
                           check=True, capture_output=True, text=True).stdout.split()
-    subprocess.run(["cc", "-std=c17", "-D_GNU_SOURCE", "-Igenerator", "-Iverifier"] + san + cflags +
+    subprocess.run(["cc", "-std=c17", "-D_GNU_SOURCE", "-Icore", "-Igenerator", "-Iverifier"] + san + cflags +
                    ["-o", exe, "tests/site/mkcatalog.c", BUILD + "/libonlygen.a",
-                    BUILD + "/libverifier.a"] + libs + ["-lm", "-lpthread"], check=True)
+                    BUILD + "/libverifier.a", BUILD + "/libcore.a"] + libs + ["-lm", "-lpthread"], check=True)
     return exe
 
 
