@@ -9,10 +9,13 @@
 #   make bench      benchmarks (never part of make test)
 #   make clean      remove every build product
 #
-# Sources are found by wildcard: a new core/*.c joins the core library every
-# program links, a new generator/*.c joins bin/onlygen, a new verifier/*.c
-# joins the verifier library, a new tests/unit/test_*.c becomes a unit test
-# program.  Only the files named below as "main" are special.
+# Sources are found by wildcard, one folder per layer (docs/architecture.md;
+# `make layers` checks who may include whom): a new core/*.c joins the core
+# library every program links, sign/*.c the signing library, a new
+# generator/<layer>/*.c joins bin/onlygen, generator/cli/*.c is onlygen's
+# command line, verifier/store/*.c and verifier/module/*.c the verifier
+# library, verifier/onlytoken/*.c bin/onlytoken; a new tests/unit/test_*.c
+# becomes a unit test program.
 
 PKG_CONFIG ?= pkg-config
 LUA_PKG    ?= lua5.4
@@ -34,7 +37,12 @@ WARN     := -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes \
             -Wwrite-strings -Wshadow -Wvla
 HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 CFLAGS   ?=
-CPPFLAGS += -D_GNU_SOURCE -DONLY_VERSION='"$(VERSION)"' -Icore -Igenerator -Iverifier
+# Every layer folder is on the include path, so a header is named by its
+# file name alone; `make layers` resolves each name to its folder.
+GEN_LAYERS := base tmpl model catalog site deploy legacy
+SRC_DIRS   := core sign $(addprefix generator/,$(GEN_LAYERS) cli) \
+              verifier/store verifier/module verifier/onlytoken
+CPPFLAGS += -D_GNU_SOURCE -DONLY_VERSION='"$(VERSION)"' $(addprefix -I,$(SRC_DIRS))
 ALL_CFLAGS = -std=c17 $(OPT) $(WARN) $(HARDEN) -fPIC -MMD -MP $(SAN) \
              $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS   += $(PKG_LIBS) -lm
@@ -44,42 +52,49 @@ LDFLAGS  += $(SAN)
 
 # core/: the contracts generator and verifier share (docs/architecture.md);
 # pure C, it links nothing (no SQLite, no OpenSSL) and includes only core/.
+# sign/: HMAC, constant-time compare, base64url and Bunny's token signing,
+# the OpenSSL-backed contracts both sides share.
 CORE_SRC   := $(wildcard core/*.c)
-GEN_MAIN   := generator/main.c
-GEN_SRC    := $(filter-out $(GEN_MAIN),$(wildcard generator/*.c))
-VER_MAINS  := verifier/onlytoken.c verifier/lua_verifier.c
-VER_SRC    := $(filter-out $(VER_MAINS),$(wildcard verifier/*.c))
+SIGN_SRC   := $(wildcard sign/*.c)
+GEN_SRC    := $(foreach d,$(GEN_LAYERS),$(wildcard generator/$(d)/*.c))
+CLI_SRC    := $(wildcard generator/cli/*.c)
+VER_MODULE := verifier/module/lua_verifier.c
+VER_SRC    := $(wildcard verifier/store/*.c) \
+              $(filter-out $(VER_MODULE),$(wildcard verifier/module/*.c))
+TOK_SRC    := $(wildcard verifier/onlytoken/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
 
 CORE_OBJ   := $(CORE_SRC:%.c=$(BUILD)/%.o)
+SIGN_OBJ   := $(SIGN_SRC:%.c=$(BUILD)/%.o)
 GEN_OBJ    := $(GEN_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ    := $(CLI_SRC:%.c=$(BUILD)/%.o)
 VER_OBJ    := $(VER_SRC:%.c=$(BUILD)/%.o)
+TOK_OBJ    := $(TOK_SRC:%.c=$(BUILD)/%.o)
 CORE_LIB   := $(BUILD)/libcore.a
+SIGN_LIB   := $(BUILD)/libsign.a
 GEN_LIB    := $(BUILD)/libonlygen.a
 VER_LIB    := $(BUILD)/libverifier.a
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-PROGRAMS := $(BINDIR)/onlygen
-ifneq ($(wildcard verifier/onlytoken.c),)
-PROGRAMS += $(BINDIR)/onlytoken
-endif
-ifneq ($(wildcard verifier/lua_verifier.c),)
-PROGRAMS += $(BINDIR)/verifier.so
-endif
+PROGRAMS := $(BINDIR)/onlygen $(BINDIR)/onlytoken $(BINDIR)/verifier.so
 
-.PHONY: all deps run test check bench clean lint unit fuzz
+.PHONY: all deps run test check bench clean lint layers unit fuzz
 all: $(PROGRAMS) $(UNIT_BIN)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
 
-$(BUILD)/verifier/lua_verifier.o: verifier/lua_verifier.c
+$(BUILD)/verifier/module/lua_verifier.o: verifier/module/lua_verifier.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LUA_CFLAGS) -c $< -o $@
 
 $(CORE_LIB): $(CORE_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@ && $(AR) rcs $@ $^
+
+$(SIGN_LIB): $(SIGN_OBJ)
 	@mkdir -p $(@D)
 	rm -f $@ && $(AR) rcs $@ $^
 
@@ -91,25 +106,26 @@ $(VER_LIB): $(VER_OBJ)
 	@mkdir -p $(@D)
 	rm -f $@ && $(AR) rcs $@ $^
 
-$(BINDIR)/onlygen: $(BUILD)/generator/main.o $(GEN_LIB) $(VER_LIB) $(CORE_LIB)
+$(BINDIR)/onlygen: $(CLI_OBJ) $(GEN_LIB) $(SIGN_LIB) $(CORE_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BINDIR)/onlytoken: $(BUILD)/verifier/onlytoken.o $(VER_LIB) $(CORE_LIB)
+$(BINDIR)/onlytoken: $(TOK_OBJ) $(VER_LIB) $(SIGN_LIB) $(CORE_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # The Lua module resolves lua_* against the liblua5.4 that mod_magnet has
 # already loaded (RTLD_GLOBAL): it must not link a Lua of its own.
-# It exports luaopen_verifier alone (verifier/verifier.map).
-$(BINDIR)/verifier.so: $(BUILD)/verifier/lua_verifier.o $(VER_OBJ) $(CORE_OBJ) verifier/verifier.map
+# It exports luaopen_verifier alone (verifier/module/verifier.map).
+$(BINDIR)/verifier.so: $(BUILD)/verifier/module/lua_verifier.o $(VER_OBJ) $(SIGN_OBJ) $(CORE_OBJ) \
+		verifier/module/verifier.map
 	@mkdir -p $(@D)
-	$(CC) -shared $(LDFLAGS) -Wl,--version-script=verifier/verifier.map -o $@ \
+	$(CC) -shared $(LDFLAGS) -Wl,--version-script=verifier/module/verifier.map -o $@ \
 	    $(filter %.o,$^) $(shell $(PKG_CONFIG) --libs sqlite3 libcrypto)
 
-$(BUILD)/tests/%: tests/unit/%.c $(GEN_LIB) $(VER_LIB) $(CORE_LIB)
+$(BUILD)/tests/%: tests/unit/%.c $(GEN_LIB) $(VER_LIB) $(SIGN_LIB) $(CORE_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -Itests $(ALL_CFLAGS) -o $@ $< $(GEN_LIB) $(VER_LIB) $(CORE_LIB) \
+	$(CC) $(CPPFLAGS) -Itests $(ALL_CFLAGS) -o $@ $< $(GEN_LIB) $(VER_LIB) $(SIGN_LIB) $(CORE_LIB) \
 	    $(LDFLAGS) $(LDLIBS)
 
 deps:
@@ -150,7 +166,7 @@ fuzz:
 	@for f in $(FUZZ_SRC); do \
 	    n=$$(basename $$f .c); \
 	    $(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) -Itests \
-	        $(PKG_CFLAGS) -o build/fuzz/$$n $$f $(CORE_SRC) $(GEN_SRC) $(VER_SRC) \
+	        $(PKG_CFLAGS) -o build/fuzz/$$n $$f $(CORE_SRC) $(SIGN_SRC) $(GEN_SRC) $(VER_SRC) \
 	        $(PKG_LIBS) -lm || exit 1; \
 	    mkdir -p build/fuzz/corpus-$$n; \
 	    build/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/corpus-$$n \
@@ -159,22 +175,19 @@ fuzz:
 	    echo "$$n: $$(grep '^Done' build/fuzz/$$n.log)"; \
 	done
 
-# Grep-based gate on functions with no bound (curl's checksrc idea).
-lint:
+# Each layer includes only the layers below it (docs/architecture.md).
+layers:
+	@scripts/check-layers
+
+# Grep-based gate on functions with no bound (curl's checksrc idea), and the
+# layer lines.
+lint: layers
 	@! grep -nE '\b(sprintf|vsprintf|strcpy|strcat|gets|atoi|atol)\s*\(' \
-	    $(wildcard core/*.c generator/*.c verifier/*.c tests/unit/*.c) || \
+	    $(wildcard $(addsuffix /*.c,$(SRC_DIRS)) tests/unit/*.c) || \
 	    { echo "lint: unbounded string function above"; exit 1; }
-	@# core/ reaches nothing else: libc headers and core/'s own only
-	@for f in $(wildcard core/*.[ch]); do \
-	    for h in $$(sed -n 's/^#include "\(.*\)".*/\1/p' $$f); do \
-	        [ -f core/$$h ] || { echo "lint: $$f includes $$h, outside core/"; exit 1; }; \
-	    done; \
-	    ! grep -nE '^#include <(sqlite3|openssl/|curl/|cjson/|vips/|lua)' $$f || \
-	        { echo "lint: $$f includes a library; core/ links none"; exit 1; }; \
-	done
 
 clean:
 	rm -rf build bin tests/artifacts
 
--include $(CORE_OBJ:.o=.d) $(GEN_OBJ:.o=.d) $(VER_OBJ:.o=.d) $(BUILD)/generator/main.d \
-	$(BUILD)/verifier/onlytoken.d $(BUILD)/verifier/lua_verifier.d
+-include $(patsubst %.o,%.d,$(CORE_OBJ) $(SIGN_OBJ) $(GEN_OBJ) $(CLI_OBJ) $(VER_OBJ) $(TOK_OBJ)) \
+	$(BUILD)/verifier/module/lua_verifier.d

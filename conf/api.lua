@@ -3,7 +3,7 @@
 -- Loads bin/verifier.so once per lighttpd process (ONLY_MODULE, absolute
 -- path, no search path), keeps the verifier in _G (which survives between
 -- requests; chunk locals do not), reads a POST body, and hands everything to
--- v:handle().  All decisions are made in C (verifier/api.c).
+-- v:handle().  All decisions are made in C (verifier/module/api.c).
 
 local r = lighty.r
 local v = _G.onlymatt_verifier

@@ -1,9 +1,9 @@
 /*
  * access_schema.h — var/access.db, the table the verifier trusts: its one
- * schema and version.  `onlygen build` writes it (generator/access_db.c)
+ * schema and version.  `onlygen build` writes it (generator/site/access_db.c)
  * from ACCESS_SCHEMA_SQL and ACCESS_INSERT_SQL; the verifier opens it only
  * when its user_version is ACCESS_SCHEMA_VERSION and reads it with
- * ACCESS_LOOKUP_SQL (verifier/access_table.c).  Text only: the core links
+ * ACCESS_LOOKUP_SQL (verifier/store/access_table.c).  Text only: the core links
  * no SQLite.  Change the schema here, and bump the version, or the
  * verifier keeps reading the old shape.
  */

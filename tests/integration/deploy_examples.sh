@@ -11,7 +11,7 @@ svc=examples/systemd/onlymatt-rebuild.service
 ci=examples/ci/github-actions-publish.yml
 
 grep -q '^PathChanged=.*/var/rebuild-request$' "$path"; is "$?" 0 "path unit watches var/rebuild-request"
-grep -q '"rebuild-request"' verifier/api.c; is "$?" 0 "which is the verifier's default record name"
+grep -q '"rebuild-request"' verifier/module/api.c; is "$?" 0 "which is the verifier's default record name"
 grep -q '^Unit=onlymatt-rebuild.service$' "$path"; is "$?" 0 "path unit starts the service"
 grep -q '^ExecStart=.*/scripts/rebuild-watcher --once$' "$svc"; is "$?" 0 "service runs rebuild-watcher --once"
 grep -q '^Type=oneshot$' "$svc"; is "$?" 0 "service is oneshot (one build per start)"

@@ -81,14 +81,14 @@ def write(root, rel, data):
 
 # What "the build" published: files written with publish() and not removed
 # since.  Before each deploy the build's manifest (work/var/site-manifest,
-# generator/site_write.c's format) is written from it, as `onlygen build`
+# generator/base/site_write.c's format) is written from it, as `onlygen build`
 # would; anything else in the site directory is a stray file.
 BUILT = set()
 M64 = (1 << 64) - 1
 
 
 def h64(data):
-    """generator/hash64.c's h64(0, data, len): the manifest's checksum."""
+    """generator/base/hash64.c's h64(0, data, len): the manifest's checksum."""
     p1, p2 = 0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F
 
     def rotl(x, r):

@@ -32,7 +32,7 @@ SECRET = "rl-secret-0123456789abcdef"
 BUNNY = "rl-bunny-key-0123456789abcdef"
 VIP = "11111111-2222-3333-4444-555555555555"
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
-# The shipped defaults (verifier/ratelimit.h RL_DEF_FAIL_*), stated here
+# The shipped defaults (verifier/module/ratelimit.h RL_DEF_FAIL_*), stated here
 # as the documented figures: docs/verifier.md.
 FAIL_BURST, FAIL_PER_MIN = 20, 10
 

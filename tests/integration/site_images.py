@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The image mirror of `onlygen build` (generator/site_images.c), against
+"""The image mirror of `onlygen build` (generator/site/site_images.c), against
 the CDN stand-in (tests/fakes/bunny_cdn.py, which enforces tokens on images).
 
 1. First build fetches every thumbnail and preview; the files are under

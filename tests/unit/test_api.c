@@ -1,5 +1,5 @@
 /*
- * test_api.c — verifier/api.c without lighttpd: every endpoint and status
+ * test_api.c — verifier/module/api.c without lighttpd: every endpoint and status
  * through api_handle() on fixture stores, then verifier_close().  Under
  * `make check` this runs with LeakSanitizer on, which the lighttpd-based
  * integration test cannot (lighttpd leaks at exit by design), so a leak in

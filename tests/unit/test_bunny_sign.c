@@ -1,5 +1,5 @@
 /*
- * test_bunny_sign.c — verifier/bunny_sign.c against every vector of the
+ * test_bunny_sign.c — sign/bunny_sign.c against every vector of the
  * sets `hs256` and `hs256_official_e2e` in
  * $SHARED/testdata/bunny/token-vectors.json (official signers' output),
  * plus the loopback scheme rule and refusals.

@@ -1,6 +1,6 @@
 /*
- * test_entitlements.c — the format-2 access cookie (verifier/entitlements.c)
- * and the JSON string writer (verifier/json_out.c): a known answer computed
+ * test_entitlements.c — the format-2 access cookie (verifier/store/entitlements.c)
+ * and the JSON string writer (verifier/store/json_out.c): a known answer computed
  * by an independent Python implementation, round trips, the bound, and every
  * way a cookie can be forged or malformed; escaping of every dangerous
  * character and of invalid UTF-8.

@@ -1,5 +1,5 @@
 /*
- * test_webhook.c — verifier/webhook.c: every stream_webhook_signature vector
+ * test_webhook.c — verifier/module/webhook.c: every stream_webhook_signature vector
  * from $SHARED/testdata/bunny/token-vectors.json, header and tamper cases,
  * the strict body parser (table of good and malformed bodies) and the atomic
  * rebuild record.
