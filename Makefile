@@ -43,7 +43,7 @@ GEN_LAYERS := base tmpl model catalog site deploy legacy
 SRC_DIRS   := core sign $(addprefix generator/,$(GEN_LAYERS) cli) \
               verifier/store verifier/module verifier/onlytoken
 CPPFLAGS += -D_GNU_SOURCE -DONLY_VERSION='"$(VERSION)"' $(addprefix -I,$(SRC_DIRS))
-ALL_CFLAGS = -std=c17 $(OPT) $(WARN) $(HARDEN) -fPIC -MMD -MP $(SAN) \
+ALL_CFLAGS = -std=c17 $(OPT) $(WARN) $(HARDEN) -fPIC -fvisibility=hidden -MMD -MP $(SAN) \
              $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS   += $(PKG_LIBS) -lm
 LDFLAGS  += $(SAN)
@@ -116,7 +116,8 @@ $(BINDIR)/onlytoken: $(TOK_OBJ) $(VER_LIB) $(SIGN_LIB) $(CORE_LIB)
 
 # The Lua module resolves lua_* against the liblua5.4 that mod_magnet has
 # already loaded (RTLD_GLOBAL): it must not link a Lua of its own.
-# It exports luaopen_verifier alone (verifier/module/verifier.map).
+# It exports luaopen_verifier alone: every object is built -fvisibility=hidden,
+# and verifier/module/verifier.map says it again to the linker.
 $(BINDIR)/verifier.so: $(BUILD)/verifier/module/lua_verifier.o $(VER_OBJ) $(SIGN_OBJ) $(CORE_OBJ) \
 		verifier/module/verifier.map
 	@mkdir -p $(@D)

@@ -183,7 +183,8 @@ lv_health_detail(lua_State *L)
 	return 1;
 }
 
-int	luaopen_verifier(lua_State *L);
+/* The module's one export; everything else is built -fvisibility=hidden. */
+__attribute__((visibility("default"))) int	luaopen_verifier(lua_State *L);
 
 int
 luaopen_verifier(lua_State *L)
