@@ -7,6 +7,7 @@
 //      then lists both, and so does each tab
 //   2. a tab redeems while another tab's page load renews an old (legacy)
 //      cookie through /api/session: the renewal does not drop the new unlock
+//   3. (1) again in a browser without Web Locks: the localStorage lease
 // The cookie holds a device's unlocks, and every answer that sets it writes
 // the whole set; sent at once, both requests carry the old set, and the
 // answer stored last would drop the other one's unlock.
@@ -103,6 +104,35 @@ try {
   check(await held(c) === both, 'a redeem racing a renewal of an old cookie: the device holds both unlocks',
     await held(c));
   check(pageErrors.length === 0, 'no uncaught script errors (second browser)', pageErrors);
+  await browser.close();
+
+  // 3. Race 1 again in a browser without Web Locks (plain http on a LAN
+  // address, Safari before 15.4): the pages fall back to a localStorage lease.
+  browser = await launchBrowser();
+  const ctx3 = browser.context;
+  await ctx3.addInitScript(() => {
+    Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined, configurable: true });
+  });
+  const e = await ctx3.newPage();
+  const f = await ctx3.newPage();
+  for (const p of [e, f]) {
+    p.on('pageerror', (err) => pageErrors.push(err.message));
+    await p.goto(`${proxy.url}/code/`, { waitUntil: 'networkidle' });
+  }
+  check(await e.evaluate(() => navigator.locks === undefined), 'the third browser has no navigator.locks');
+  await e.fill('#code', codes.VIP_CODE);
+  await f.fill('#code', codes.PPV_CODE);
+  race = proxy.hold({ first: isRedeem, second: isRedeem });
+  await Promise.all([e.press('#code', 'Enter'), f.press('#code', 'Enter')]);
+  const [okE, okF] = await Promise.all([accepted(e), accepted(f)]);
+  const r3 = await race.done;
+  console.log(`# race 3 (no Web Locks): second redeem sent while the first answer was out: ` +
+    `${r3.overlapped}, answers ${r3.order.join(' then ')}`);
+  check(okE && okF, 'without Web Locks: both tabs say their code was accepted', [await msgText(e), await msgText(f)]);
+  check(await held(e) === both, 'without Web Locks: the device holds both unlocks', await held(e));
+  check(await e.evaluate(() => localStorage.getItem('om:access-cookie')) === null,
+    'and the lease is released once the answers are in');
+  check(pageErrors.length === 0, 'no uncaught script errors (third browser)', pageErrors);
 } catch (e) {
   check(false, 'the run reached its end', e.stack || String(e));
 } finally {
