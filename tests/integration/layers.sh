@@ -36,7 +36,7 @@ crossing core/slug.c '#include "buf.h"' \
 	"core/slug.c: includes generator/base/buf.h" "core/ reaching the generator"
 crossing verifier/store/code.c '#include "api.h"' \
 	"verifier/store/code.c: includes verifier/module/api.h" "the stores reaching the module above them"
-crossing verifier/onlytoken/onlytoken.c '#include "api.h"' \
+crossing verifier/onlytoken/main.c '#include "api.h"' \
 	"includes verifier/module/api.h" "onlytoken reaching the module's read path"
 crossing generator/site/site_data.c '#include "catalog_db.h"' \
 	"includes generator/catalog/catalog_db.h" "the site reaching catalog.db"

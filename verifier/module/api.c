@@ -192,6 +192,33 @@ method_not_allowed(struct api_resp *o, const char *allow)
 	error(o, 405, "method_not_allowed", "This method is not allowed here.");
 }
 
+/* Begins a 200 JSON answer in o->body, written through so. */
+static void
+json_begin(struct api_resp *o, struct sout *so)
+{
+	o->status = 200;
+	o->ctype = JSON;
+	sout_init(so, o->body, sizeof(o->body));
+}
+
+/*
+ * Closes the JSON answer begun by json_begin: 0 with o->body_len set, or,
+ * when it did not fit, -1 with the answer replaced by a 500 saying
+ * message (a constant, as error() takes) and the error counted.
+ */
+static int
+json_end(struct verifier *v, struct api_resp *o, struct sout *so, const char *message)
+{
+	sout_str(so, "}\n");
+	if (so->err) {
+		v->m[M_ERRORS]++;
+		error(o, 500, "internal", message);
+		return -1;
+	}
+	o->body_len = so->len;
+	return 0;
+}
+
 static void
 set_cookie(struct verifier *v, struct api_resp *o, const char *value, long max_age)
 {
@@ -265,9 +292,7 @@ redeem_grant(struct verifier *v, const struct api_req *rq, struct api_resp *o,
 	}
 	set_cookie(v, o, tok, max_age);
 	v->m[M_REDEEM_OK]++;
-	o->status = 200;
-	o->ctype = JSON;
-	sout_init(&so, o->body, sizeof(o->body));
+	json_begin(o, &so);
 	sout_str(&so, "{\"ok\":true,\"level\":\"");
 	sout_str(&so, rec->level);
 	if (rec->video[0] != '\0') {
@@ -284,13 +309,8 @@ redeem_grant(struct verifier *v, const struct api_req *rq, struct api_resp *o,
 		    ",\"unlocks_this\":false");
 	sout_str(&so, ",\"held\":");
 	sout_i64(&so, (int64_t)s.n);
-	sout_str(&so, "}\n");
-	if (so.err) {
-		v->m[M_ERRORS]++;
-		error(o, 500, "internal", "The answer is too long.");
+	if (json_end(v, o, &so, "The answer is too long.") != 0)
 		return;
-	}
-	o->body_len = so.len;
 	if (!json && nn > 0 && next_ok(next, (size_t)nn)) {
 		memcpy(o->location, next, (size_t)nn + 1);	/* nn <= API_NEXT_MAX */
 		o->status = 303;
@@ -463,20 +483,13 @@ play(struct verifier *v, const struct api_req *rq, const char *gs, size_t gn,
 	}
 	v->m[M_PLAY_GRANTED]++;
 	/* The signed URL is URL-safe ASCII: no JSON escaping needed. */
-	o->status = 200;
-	o->ctype = JSON;
-	sout_init(&so, o->body, sizeof(o->body));
+	json_begin(o, &so);
 	sout_str(&so, "{\"url\":\"");
 	sout_str(&so, signed_url);
 	sout_str(&so, "\",\"expires_at\":");
 	sout_i64(&so, expires);
-	sout_str(&so, "}\n");
-	if (so.err) {
-		v->m[M_ERRORS]++;
-		error(o, 500, "internal", "The video URL is too long.");
+	if (json_end(v, o, &so, "The video URL is too long.") != 0)
 		return;
-	}
-	o->body_len = so.len;
 }
 
 /*
@@ -523,9 +536,7 @@ session(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 		return;
 	}
 	f = &s.u[unlocks_first(&s)];
-	o->status = 200;
-	o->ctype = JSON;
-	sout_init(&so, o->body, sizeof(o->body));
+	json_begin(o, &so);
 	sout_str(&so, "{\"level\":\"");
 	sout_str(&so, f->rec.level);
 	if (f->rec.video[0] != '\0') {
@@ -540,13 +551,8 @@ session(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 	sout_i64(&so, f->ent.exp);
 	sout_str(&so, ",");
 	unlocks_json(v, &s, rq->now, &so, 8);
-	sout_str(&so, "}\n");
-	if (so.err) {
-		v->m[M_ERRORS]++;
-		error(o, 500, "internal", "The answer is too long.");
+	if (json_end(v, o, &so, "The answer is too long.") != 0)
 		return;
-	}
-	o->body_len = so.len;
 	if (unlocks_stale(&s, rq->now, valid)) {
 		unlocks_keep_valid(&s);
 		if (unlocks_cookie(v, &s, rq->now, tok, sizeof(tok), &max_age) > 0)

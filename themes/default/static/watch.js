@@ -54,6 +54,61 @@
     });
   }
 
+  /* ---- one cookie-setting call at a time, across this browser's tabs ----
+   * The access cookie holds every unlock of this device, and each answer
+   * that sets it (redeem, session's renewal, logout) writes the whole set,
+   * built from the cookie its request carried.  Two such requests in
+   * flight at once (two tabs redeeming, or a redeem while another tab's
+   * page load renews the cookie) carry the same old set, and the answer
+   * stored last would drop the other's unlock.  So they take turns: the
+   * next request leaves only once the previous answer (and its cookie) is
+   * in.  Web Locks where the browser has them (secure contexts: https,
+   * localhost); else a lease in localStorage, best effort.  A holder never
+   * keeps the turn longer than LOCK_MAX_MS, whatever its request does. */
+  var LOCK = 'om:access-cookie', LOCK_MAX_MS = 15000;
+  function wait(ms) { return new Promise(function (r) { setTimeout(r, ms); }); }
+
+  function leaseRead() {
+    try { var v = JSON.parse(localStorage.getItem(LOCK) || 'null'); return v && v.exp > Date.now() ? v : null; } catch (e) { return null; }
+  }
+  /* Runs run() holding the lease: wait while another tab holds a live one,
+   * write ours, and own it if it is still ours a moment later. */
+  function leased(run) {
+    var id = Math.random().toString(36).slice(2) + '.' + Date.now();
+    var giveUp = Date.now() + 2 * LOCK_MAX_MS;
+    try { localStorage.getItem(LOCK); } catch (e) { return run(); }	/* no storage: no lease */
+    return new Promise(function (acquired) {
+      (function attempt() {
+        var cur = leaseRead();
+        if (cur && cur.id !== id && Date.now() < giveUp) { setTimeout(attempt, 40 + Math.random() * 40); return; }
+        try { localStorage.setItem(LOCK, JSON.stringify({ id: id, exp: Date.now() + LOCK_MAX_MS + 1000 })); } catch (e) { acquired(); return; }
+        setTimeout(function () {
+          var now = leaseRead();
+          if (!now || now.id === id || Date.now() >= giveUp) acquired(); else attempt();
+        }, 25);
+      })();
+    }).then(function () {
+      function release() {
+        var cur = leaseRead();
+        if (!cur || cur.id !== id) return;
+        try { localStorage.removeItem(LOCK); } catch (e) { /* it expires */ }
+      }
+      return run().then(release, release);
+    });
+  }
+
+  /* fn() (a call that may set the cookie), in turn with every other tab's. */
+  function exclusive(fn) {
+    var out = null;
+    function run() {
+      out = fn();
+      return Promise.race([out.then(null, function () {}), wait(LOCK_MAX_MS)]);
+    }
+    var turn = navigator.locks && typeof navigator.locks.request === 'function' ?
+      navigator.locks.request(LOCK, run) : leased(run);
+    return turn.then(function () { return out; }, function () { return out || fn(); });
+  }
+
   var countdown = null;
   function rateLimited(el, retry, button) {
     var left = parseInt(retry, 10);
@@ -142,7 +197,7 @@
 
   function refreshSession() {
     if (!$('unlocked')) return;
-    api('GET', '/api/session').then(function (r) {
+    exclusive(function () { return api('GET', '/api/session'); }).then(function (r) {
       if (r.status !== 200) return;
       showUnlocked(r.json);
       if (unlocksOf(r.json).some(covers)) unlockedUI();
@@ -169,7 +224,7 @@
       say(codeMsg, 'Checking\u2026', null);
       var req = { code: code };
       if (watch && guid) req.video = guid;
-      api('POST', '/api/redeem', req).then(function (r) {
+      exclusive(function () { return api('POST', '/api/redeem', req); }).then(function (r) {
         button.disabled = false;
         if (r.status === 200) {
           var j = r.json;
@@ -201,7 +256,7 @@
   var forget = $('forget');
   if (forget) {
     forget.addEventListener('click', function () {
-      api('POST', '/api/logout').then(function () { location.reload(); }, function () {
+      exclusive(function () { return api('POST', '/api/logout'); }).then(function () { location.reload(); }, function () {
         say(codeMsg, 'Network error: check your connection and try again.', 'err');
       });
     });
