@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "catalog_db.h"
+#include "catalog_sql.h"
 #include "catalog_read.h"
 
 /* An integer constant of the C code as SQL text ("4"). */

@@ -9,8 +9,9 @@
 #ifndef ONLY_COMMANDS_H
 #define ONLY_COMMANDS_H
 
-#include "pull.h"
 #include "report.h"
+
+struct pull_opts;
 
 #define EXIT_USAGE	2
 #define EXIT_CHANGED	3	/* `pull --check`: the catalog differs from the last build's */

@@ -9,6 +9,8 @@
  * model_free() releases it and accepts a zeroed model.  Strings are UTF-8,
  * NUL-terminated, never NULL (an absent value is "").  Catalog strings are
  * raw: escaping is the renderer's job, for each output context.
+ *
+ * Returns: no function here can fail (model_merge.h fills a model).
  */
 #ifndef ONLY_MODEL_H
 #define ONLY_MODEL_H
