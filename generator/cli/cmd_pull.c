@@ -8,7 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bunny_api.h"
 #include "commands.h"
 #include "pull.h"
 
