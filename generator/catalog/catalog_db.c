@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 
 #include "catalog_db.h"
+#include "catalog_sql.h"
 #include "store_file.h"
 
 /*

@@ -5,14 +5,16 @@
  *
  * SQL text is constant; every value is bound.  Failures leave the file as
  * it was (the write is one transaction; nothing is opened for writing
- * before the new catalog is complete and valid).
+ * before the new catalog is complete and valid).  The SQLite handle is
+ * catalog_sql.h's, for the catalog's own files.
+ *
+ * Returns: 0 ok, -1 error with the reason in err[errlen].
  */
 #ifndef ONLY_CATALOG_DB_H
 #define ONLY_CATALOG_DB_H
 
 #include <stddef.h>
 #include <stdint.h>
-#include <sqlite3.h>
 
 #include "video_parse.h"
 
@@ -23,12 +25,6 @@ struct catalog_counts {
 	size_t	total;		/* videos in the new catalog, any status */
 	size_t	published;	/* of which status Finished */
 };
-
-/*
- * Opens (creating and migrating when writable) the catalog at path.
- * Read-only opens fail when the file does not exist.  0 or -1 with err.
- */
-int	catalog_open(sqlite3 **db, const char *path, int writable, char *err, size_t errlen);
 
 /*
  * Reads the meta value key into out ("" when absent).  A missing database

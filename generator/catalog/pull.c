@@ -1,12 +1,11 @@
 /*
- * pull.c — the catalog pull: list, validate, guard, write, report.
+ * pull.c — the catalog pull: list, validate, guard, write (pull.h).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "bunny_api.h"
 #include "catalog_db.h"
@@ -15,15 +14,10 @@
 void
 pull_opts_init(struct pull_opts *o)
 {
-	const char *s;
-
 	memset(o, 0, sizeof(*o));
 	o->state_dir = "var";
-	o->api_base = (s = getenv("BUNNY_API_BASE")) != NULL && s[0] != '\0' ? s : BUNNY_API_DEFAULT;
-	o->library_id = getenv("BUNNY_LIBRARY_ID");
-	o->api_key = getenv("BUNNY_API_KEY");
-	o->cdn_host = (s = getenv("BUNNY_CDN_HOSTNAME")) != NULL ? s : "";
-	o->progress = isatty(STDERR_FILENO);
+	o->api_base = BUNNY_API_DEFAULT;
+	o->cdn_host = "";
 	o->per_page = 100;
 	o->concurrency = 4;
 	o->timeout_ms = 60000;
@@ -35,25 +29,6 @@ void
 pull_catalog_path(const char *state_dir, char *out, size_t outlen)
 {
 	snprintf(out, outlen, "%s/catalog.db", state_dir);
-}
-
-static void
-progress(void *arg, size_t done, size_t total, size_t videos, unsigned retries,
-    const char *retry_msg)
-{
-	const struct pull_opts *o = arg;
-
-	if (o->quiet)
-		return;
-	if (o->progress) {
-		fprintf(stderr, "\rpull: pages %zu/%zu, videos %zu, retries %u ", done, total,
-		    videos, retries);
-		if (retry_msg != NULL)
-			fprintf(stderr, "\npull: %s\n", retry_msg);
-	} else if (retry_msg != NULL)
-		fprintf(stderr, "pull: %s\n", retry_msg);
-	else if (total > 0 && (done == total || done % ((total + 9) / 10) == 0))
-		fprintf(stderr, "pull: %zu/%zu pages, %zu videos\n", done, total, videos);
 }
 
 /* What is pulled, as recorded in the catalog: the API base and library, or the directory. */
@@ -77,45 +52,36 @@ pull_source(const struct pull_opts *o, char *out, size_t outlen)
 	    o->library_id != NULL ? o->library_id : "");
 }
 
-static int
-fail(const struct pull_opts *o, const char *msg)
-{
-	if (o->progress && !o->quiet)
-		fputc('\n', stderr);
-	fprintf(stderr, "onlygen pull: %s; the catalog was not changed\n", msg);
-	return 1;
-}
-
 int
-catalog_pull(const struct pull_opts *o, char digest_out[65])
+catalog_pull(const struct pull_opts *o, struct pull_result *res, char *err, size_t errlen)
 {
 	struct bunny_listing l;
-	struct catalog_counts counts;
-	char db[4096], err[1024], prev[32], built[80], digest[65];
+	char db[4096], prev[32], built[80];
 	char source[4200], old_source[4200];
 	size_t old_count = 0, old_published = 0, published = 0, i;
 	int exists, rc, same_source;
 
 	memset(&l, 0, sizeof(l));
+	memset(res, 0, sizeof(*res));
+	err[0] = '\0';
 	pull_catalog_path(o->state_dir, db, sizeof(db));
 	pull_source(o, source, sizeof(source));
 	/* Read what the guard needs before fetching: a broken db fails early. */
-	if (catalog_meta_get(db, "video_count", prev, sizeof(prev), &exists, err,
-	    sizeof(err)) != 0)
-		return fail(o, err);
+	if (catalog_meta_get(db, "video_count", prev, sizeof(prev), &exists, err, errlen) != 0)
+		return -1;
 	old_count = (size_t)strtoull(prev, NULL, 10);
 	if (catalog_meta_get(db, "published_count", prev, sizeof(prev), &exists, err,
-	    sizeof(err)) != 0 ||
+	    errlen) != 0 ||
 	    catalog_meta_get(db, "source", old_source, sizeof(old_source), &exists, err,
-	    sizeof(err)) != 0)
-		return fail(o, err);
+	    errlen) != 0)
+		return -1;
 	old_published = (size_t)strtoull(prev, NULL, 10);
 	/* A catalog from before sources were recorded counts as the same one. */
 	same_source = old_source[0] == '\0' || strcmp(old_source, source) == 0;
 	if (o->from_dir != NULL) {
-		if (bunny_read_dir(o->from_dir, &l, err, sizeof(err)) != 0) {
+		if (bunny_read_dir(o->from_dir, &l, err, errlen) != 0) {
 			bunny_listing_free(&l);
-			return fail(o, err);
+			return -1;
 		}
 	} else {
 		struct bunny_source src;
@@ -135,15 +101,15 @@ catalog_pull(const struct pull_opts *o, char digest_out[65])
 			src.http.connect_timeout_ms = o->timeout_ms;
 		src.http.max_attempts = o->max_attempts;
 		src.http.backoff_ms = o->backoff_ms;
-		src.progress = progress;
-		src.progress_arg = (void *)o;
-		br = bunny_fetch(&src, &l, err, sizeof(err));
+		src.progress = o->progress;
+		src.progress_arg = o->progress_arg;
+		br = bunny_fetch(&src, &l, err, errlen);
 		if (br != BUNNY_OK) {
 			bunny_listing_free(&l);
-			return fail(o, err);
+			return -1;
 		}
-		if (o->progress && !o->quiet)
-			fputc('\n', stderr);
+		if (o->listed != NULL)
+			o->listed(o->progress_arg);
 	}
 	for (i = 0; i < l.nvideos; i++)
 		if (l.videos[i].status == BUNNY_STATUS_FINISHED)
@@ -155,55 +121,40 @@ catalog_pull(const struct pull_opts *o, char digest_out[65])
 	 * every video as "processing" would unpublish the site just as well.
 	 */
 	if (!o->allow_shrink && same_source && old_count > 0 && l.nvideos * 2 < old_count) {
-		snprintf(err, sizeof(err), "the library would shrink from %zu to %zu videos "
+		snprintf(err, errlen, "the library would shrink from %zu to %zu videos "
 		    "(more than half gone); if that is right, run again with --allow-shrink",
 		    old_count, l.nvideos);
 		bunny_listing_free(&l);
-		return fail(o, err);
+		return -1;
 	}
 	if (!o->allow_shrink && same_source && old_published > 0 &&
 	    published * 2 < old_published) {
-		snprintf(err, sizeof(err), "the published (Finished) videos would drop from "
+		snprintf(err, errlen, "the published (Finished) videos would drop from "
 		    "%zu to %zu (more than half unpublished); if that is right, run again "
 		    "with --allow-shrink", old_published, published);
 		bunny_listing_free(&l);
-		return fail(o, err);
+		return -1;
 	}
-	if (!same_source && !o->quiet)
-		fprintf(stderr, "pull: a different source than the last pull (%s); the "
-		    "shrink guard starts again from this one\n", old_source);
+	if (!same_source)
+		report(o->report, REPORT_NOTE, "a different source than the last pull (%s); "
+		    "the shrink guard starts again from this one", old_source);
 	if (mkdir(o->state_dir, 0755) != 0 && errno != EEXIST) {
-		snprintf(err, sizeof(err), "%s: %s", o->state_dir, strerror(errno));
+		snprintf(err, errlen, "%s: %s", o->state_dir, strerror(errno));
 		bunny_listing_free(&l);
-		return fail(o, err);
+		return -1;
 	}
 	rc = catalog_write_from(db, source, l.videos, l.nvideos, l.cols, l.ncols,
-	    o->cdn_host != NULL ? o->cdn_host : "", &counts, digest, err, sizeof(err));
+	    o->cdn_host != NULL ? o->cdn_host : "", &res->counts, res->digest, err, errlen);
 	bunny_listing_free(&l);
 	if (rc != 0)
-		return fail(o, err);
-	if (digest_out != NULL)
-		memcpy(digest_out, digest, 65);
-	if (!o->quiet)
-		printf("pull: %zu videos (%zu published): %zu added, %zu updated, %zu removed, "
-		    "%zu unchanged\ndigest %s\n", counts.total, counts.published, counts.added,
-		    counts.updated, counts.removed, counts.unchanged, digest);
+		return -1;
+	res->written = 1;
 	if (!o->check)
 		return 0;
 	if (catalog_meta_get(db, "built_digest", built, sizeof(built), &exists, err,
-	    sizeof(err)) != 0) {
-		/* The new catalog is already written: say so, not "not changed". */
-		fprintf(stderr, "onlygen pull: the catalog was updated, but reading the last "
-		    "build's digest failed: %s; run `onlygen build`\n", err);
-		return 1;
-	}
-	if (strcmp(built, digest) == 0) {
-		if (!o->quiet)
-			printf("pull: unchanged since the last build\n");
-		return 0;
-	}
-	if (!o->quiet)
-		printf("pull: changed since the last build%s\n", built[0] == '\0' ?
-		    " (no build recorded)" : "");
-	return PULL_CHANGED;
+	    errlen) != 0)
+		return -1;	/* the new catalog is written: res->written says so */
+	res->built = built[0] != '\0';
+	res->changed = strcmp(built, res->digest) != 0;
+	return 0;
 }

@@ -4,16 +4,19 @@
  *
  * The pull lists the whole library (API or --from DIR), validates it, and
  * only then replaces STATE/catalog.db in one transaction.  A failure of
- * any kind leaves the previous catalog byte-for-byte as it was.
+ * any kind leaves the previous catalog byte-for-byte as it was.  It reads
+ * no environment and prints nothing: the caller fills the options and
+ * says what happened, from the result, the callbacks and err.
+ *
+ * Returns: 0 ok, -1 error with the reason in err[errlen].
  */
 #ifndef ONLY_PULL_H
 #define ONLY_PULL_H
 
 #include <stddef.h>
 
-#include "catalog_db.h"	/* catalog_mark_built() */
-
-#define PULL_CHANGED	3	/* catalog_pull() with check: digest differs from the last build */
+#include "catalog_db.h"	/* struct catalog_counts, catalog_mark_built() */
+#include "report.h"
 
 struct pull_opts {
 	const char	*state_dir;	/* holds catalog.db (default "var") */
@@ -27,24 +30,33 @@ struct pull_opts {
 	long		 timeout_ms;	/* per request (default 60 000) */
 	int		 max_attempts;	/* per request (default 5) */
 	long		 backoff_ms;	/* first retry delay (default 500) */
-	int		 check;		/* exit PULL_CHANGED when the digest differs from the build's */
+	int		 check;		/* compare the new digest with the last build's */
 	int		 allow_shrink;	/* accept losing more than half of the videos */
-	int		 quiet;		/* no output but errors */
-	int		 progress;	/* 1: a progress line (a terminal), 0: log lines */
+	/* after each page and retry of an API listing (NULL: none) */
+	void		(*progress)(void *arg, size_t pages_done, size_t pages_total,
+			    size_t videos, unsigned retries, const char *retry_msg);
+	/* the API listing is complete (NULL: none) */
+	void		(*listed)(void *arg);
+	void		*progress_arg;
+	/* notes: "a different source than the last pull (...); ..." (NULL: none) */
+	const struct reporter *report;
 };
 
-/*
- * Defaults, the BUNNY_* environment variables (BUNNY_CDN_HOSTNAME into
- * cdn_host) and progress = whether stderr is a terminal.
- */
+struct pull_result {
+	struct catalog_counts	counts;		/* relative to the previous catalog */
+	char			digest[65];	/* of the new catalog */
+	int			written;	/* the catalog was replaced (then an error is
+						 * about reading the last build's digest) */
+	int			changed;	/* check: the digest differs from the last build's */
+	int			built;		/* check: a build is recorded at all */
+};
+
+/* Defaults (state "var", the default API base, 100 per page, ...); no environment. */
 void	pull_opts_init(struct pull_opts *o);
 
-/*
- * Runs the pull.  Returns 0 (done; with check, the catalog is the one the
- * last build used), 1 (failed, message printed on stderr) or PULL_CHANGED.
- * digest (may be NULL) receives the new catalog digest on success.
- */
-int	catalog_pull(const struct pull_opts *o, char digest[65]);
+/* Runs the pull; res is filled as far as it got (zeroed first). */
+int	catalog_pull(const struct pull_opts *o, struct pull_result *res, char *err,
+	    size_t errlen);
 
 /* STATE/catalog.db into out. */
 void	pull_catalog_path(const char *state_dir, char *out, size_t outlen);

@@ -14,9 +14,12 @@
 
 #include "commands.h"
 #include "catalog_db.h"
+#include "catalog_read.h"
+#include "content.h"
 #include "keys.h"
 #include "library_check.h"
 #include "model.h"
+#include "model_merge.h"
 #include "pull.h"
 #include "site.h"
 
@@ -67,6 +70,34 @@ state_inside_out(const char *state, const char *out)
 	return strncmp(s, o, n) == 0 && (s[n] == '/' || s[n] == '\0');
 }
 
+/*
+ * The model the site is rendered from: content/ (its errors first, as a
+ * creator is most likely to be editing it), the catalog's rows, merged.
+ * Warnings on stderr unless quiet.  0, or -1 with the reason in err.
+ */
+static int
+load_model(struct model *m, const char *catalog_db, const char *content_dir,
+    const char *cdn_host, int quiet, char *err, size_t errlen)
+{
+	struct reporter warn = { quiet ? NULL : cli_report, (void *)"onlygen" };
+	struct model_opts mo = { cdn_host, &warn };
+	struct content c;
+	struct catalog_rows rows;
+	int rc;
+
+	memset(m, 0, sizeof(*m));
+	if (content_load(&c, content_dir, &warn, err, errlen) != 0)
+		return -1;
+	if (catalog_read(catalog_db, &rows, err, errlen) != 0) {
+		content_free(&c);
+		return -1;
+	}
+	rc = model_merge(m, &c, &rows, &mo, err, errlen);
+	catalog_rows_free(&rows);
+	content_free(&c);
+	return rc;
+}
+
 int
 cmd_build(int argc, char *argv[])
 {
@@ -89,7 +120,7 @@ cmd_build(int argc, char *argv[])
 	struct model m;
 	struct timespec t0, t1, tl;
 	double t_load;
-	const char *content = "content", *theme = NULL, *keys = NULL, *env;
+	const char *content = "content", *theme = NULL, *keys = NULL, *env, *cdn_host;
 	char err[1024], db[4096], user_theme[4096], *end;
 	struct keys k;
 	int ch, offline = 0, no_pull = 0, rc = 1;
@@ -157,6 +188,8 @@ cmd_build(int argc, char *argv[])
 		so.token_key = k.bunny_len > 0 ? k.bunny : NULL;
 	} else if ((env = getenv("BUNNY_TOKEN_KEY")) != NULL && env[0] != '\0')
 		so.token_key = env;
+	/* The one read of BUNNY_CDN_HOSTNAME: stored by the pull, applied by the merge. */
+	cdn_host = getenv("BUNNY_CDN_HOSTNAME");
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	so.now = time(NULL);
 
@@ -166,9 +199,10 @@ cmd_build(int argc, char *argv[])
 		struct pull_opts po;
 
 		pull_opts_init(&po);
+		pull_opts_env(&po);
 		po.state_dir = so.state_dir;
-		po.quiet = so.quiet;
-		if (catalog_pull(&po, NULL) != 0) {
+		po.cdn_host = cdn_host != NULL ? cdn_host : "";
+		if (pull_run(&po, so.quiet) != 0) {
 			fprintf(stderr, "onlygen build: the pull failed; the site was not touched "
 			    "(--offline builds from the last pulled catalog)\n");
 			keys_wipe(&k);
@@ -177,7 +211,7 @@ cmd_build(int argc, char *argv[])
 	}
 	memset(&m, 0, sizeof(m));
 	clock_gettime(CLOCK_MONOTONIC, &tl);
-	if (model_load(&m, db, content, so.quiet, err, sizeof(err)) == -1) {
+	if (load_model(&m, db, content, cdn_host, so.quiet, err, sizeof(err)) == -1) {
 		fprintf(stderr, "onlygen build: %s\n", err);
 		keys_wipe(&k);
 		return 1;

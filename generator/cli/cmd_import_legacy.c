@@ -26,6 +26,7 @@ cmd_import_legacy(int argc, char *argv[])
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	struct reporter notes = { cli_report, (void *)"onlygen import-legacy" };
 	const char *content = "content";
 	struct legacy_counts n;
 	char err[1024];
@@ -44,7 +45,7 @@ cmd_import_legacy(int argc, char *argv[])
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (legacy_import(argv[optind], content, force, &n, err, sizeof(err)) != 0) {
+	if (legacy_import(argv[optind], content, force, &n, &notes, err, sizeof(err)) != 0) {
 		fprintf(stderr, "onlygen import-legacy: %s\n", err);
 		return 1;
 	}

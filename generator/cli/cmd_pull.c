@@ -1,13 +1,100 @@
 /*
- * cmd_pull.c — `onlygen pull`: options to struct pull_opts, then catalog_pull().
+ * cmd_pull.c — `onlygen pull`: the environment and options to struct
+ * pull_opts, then catalog_pull(), and what it did on stdout and stderr.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "pull.h"
+
+void
+pull_opts_env(struct pull_opts *o)
+{
+	const char *s;
+
+	if ((s = getenv("BUNNY_API_BASE")) != NULL && s[0] != '\0')
+		o->api_base = s;
+	o->library_id = getenv("BUNNY_LIBRARY_ID");
+	o->api_key = getenv("BUNNY_API_KEY");
+}
+
+/* How the pull's progress is shown: a line redrawn on a terminal, else log lines. */
+struct progress_view {
+	int	terminal;
+};
+
+static void
+show_progress(void *arg, size_t done, size_t total, size_t videos, unsigned retries,
+    const char *retry_msg)
+{
+	const struct progress_view *pv = arg;
+
+	if (pv->terminal) {
+		fprintf(stderr, "\rpull: pages %zu/%zu, videos %zu, retries %u ", done, total,
+		    videos, retries);
+		if (retry_msg != NULL)
+			fprintf(stderr, "\npull: %s\n", retry_msg);
+	} else if (retry_msg != NULL)
+		fprintf(stderr, "pull: %s\n", retry_msg);
+	else if (total > 0 && (done == total || done % ((total + 9) / 10) == 0))
+		fprintf(stderr, "pull: %zu/%zu pages, %zu videos\n", done, total, videos);
+}
+
+/* The listing is complete: ends the terminal's progress line. */
+static void
+end_progress(void *arg)
+{
+	(void)arg;
+	fputc('\n', stderr);
+}
+
+int
+pull_run(struct pull_opts *o, int quiet)
+{
+	struct progress_view pv = { isatty(STDERR_FILENO) };
+	struct reporter notes = { quiet ? NULL : cli_report, (void *)"pull" };
+	struct pull_result res;
+	char err[1024];
+	int rc;
+
+	o->progress = quiet ? NULL : show_progress;
+	o->listed = quiet || !pv.terminal ? NULL : end_progress;
+	o->progress_arg = &pv;
+	o->report = &notes;
+	rc = catalog_pull(o, &res, err, sizeof(err));
+	if (rc != 0 && !res.written) {
+		if (pv.terminal && !quiet)
+			fputc('\n', stderr);
+		fprintf(stderr, "onlygen pull: %s; the catalog was not changed\n", err);
+		return 1;
+	}
+	if (!quiet)
+		printf("pull: %zu videos (%zu published): %zu added, %zu updated, %zu removed, "
+		    "%zu unchanged\ndigest %s\n", res.counts.total, res.counts.published,
+		    res.counts.added, res.counts.updated, res.counts.removed,
+		    res.counts.unchanged, res.digest);
+	if (rc != 0) {
+		/* The new catalog is already written: say so, not "not changed". */
+		fprintf(stderr, "onlygen pull: the catalog was updated, but reading the last "
+		    "build's digest failed: %s; run `onlygen build`\n", err);
+		return 1;
+	}
+	if (!o->check)
+		return 0;
+	if (!res.changed) {
+		if (!quiet)
+			printf("pull: unchanged since the last build\n");
+		return 0;
+	}
+	if (!quiet)
+		printf("pull: changed since the last build%s\n", res.built ? "" :
+		    " (no build recorded)");
+	return EXIT_CHANGED;
+}
 
 static void
 usage(FILE *f)
@@ -56,9 +143,12 @@ cmd_pull(int argc, char *argv[])
 	};
 	struct pull_opts o;
 	long v;
-	int ch;
+	int ch, quiet = 0;
 
 	pull_opts_init(&o);
+	pull_opts_env(&o);
+	if ((o.cdn_host = getenv("BUNNY_CDN_HOSTNAME")) == NULL)
+		o.cdn_host = "";
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "s:f:caqH:j:p:t:n:h", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -66,7 +156,7 @@ cmd_pull(int argc, char *argv[])
 		case 'f': o.from_dir = optarg; break;
 		case 'c': o.check = 1; break;
 		case 'a': o.allow_shrink = 1; break;
-		case 'q': o.quiet = 1; break;
+		case 'q': quiet = 1; break;
 		case 'H': o.cdn_host = optarg; break;
 		case 'j':
 			if ((v = number(optarg, 64)) < 0)
@@ -101,7 +191,7 @@ cmd_pull(int argc, char *argv[])
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	return catalog_pull(&o, NULL);
+	return pull_run(&o, quiet);
 bad:
 	fprintf(stderr, "onlygen pull: bad value '%s' for an option\n", optarg);
 	usage(stderr);

@@ -9,9 +9,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "catalog_db.h"
+#include "catalog_read.h"
 #include "commands.h"
 #include "pull.h"
+#include "video_parse.h"
 #include "utf8.h"
 
 /* VideoModelStatus names (bunny.md §1; not the webhook enum). */
@@ -52,78 +53,39 @@ put_terminal(FILE *f, const char *s, size_t max)
 	}
 }
 
-static int
-meta(sqlite3 *db, const char *key, char *out, size_t outlen)
+static void
+print_summary(const struct catalog_summary *s, const char *path)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	out[0] = '\0';
-	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		snprintf(out, outlen, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
-}
-
-static int
-report(sqlite3 *db, const char *path)
-{
-	sqlite3_stmt *st = NULL;
-	char digest[80], built[80], pulled[32], when[64];
-	long total = 0;
+	char when[64];
+	size_t total = 0, i;
 	time_t t;
-	int rc;
 
-	if (meta(db, "digest", digest, sizeof(digest)) || meta(db, "built_digest", built,
-	    sizeof(built)) || meta(db, "pulled_at", pulled, sizeof(pulled)))
-		return -1;
-	t = (time_t)strtoll(pulled, NULL, 10);
-	if (pulled[0] == '\0' || strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC",
+	t = (time_t)strtoll(s->pulled_at, NULL, 10);
+	if (s->pulled_at[0] == '\0' || strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC",
 	    gmtime(&t)) == 0)
 		snprintf(when, sizeof(when), "never");
 	printf("catalog   %s\npulled    %s\n", path, when);
-	if (sqlite3_prepare_v2(db, "SELECT status, count(*) FROM videos GROUP BY status "
-	    "ORDER BY status", -1, &st, NULL) != SQLITE_OK)
-		return -1;
 	printf("videos by Bunny status:\n");
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int s = sqlite3_column_int(st, 0);
-		long n = (long)sqlite3_column_int64(st, 1);
-		printf("  %-20s %7ld%s\n", status_name(s), n,
-		    s == BUNNY_STATUS_FINISHED ? "  (published)" : "");
-		total += n;
+	for (i = 0; i < s->nstatus; i++) {
+		printf("  %-20s %7ld%s\n", status_name(s->by_status[i].status),
+		    (long)s->by_status[i].count,
+		    s->by_status[i].status == BUNNY_STATUS_FINISHED ? "  (published)" : "");
+		total += s->by_status[i].count;
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return -1;
-	printf("  %-20s %7ld\n", "total", total);
-	if (sqlite3_prepare_v2(db, "SELECT guid, status, title FROM videos WHERE status <> ? "
-	    "ORDER BY uploaded DESC, guid", -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_int(st, 1, BUNNY_STATUS_FINISHED);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	printf("  %-20s %7ld\n", "total", (long)total);
+	if (s->npending > 0)
 		printf("not published (waiting for Bunny to finish, or failed):\n");
-	for (; rc == SQLITE_ROW; rc = sqlite3_step(st)) {
-		const char *guid = (const char *)sqlite3_column_text(st, 0);
-		const char *title = (const char *)sqlite3_column_text(st, 2);
-
+	for (i = 0; i < s->npending; i++) {
 		printf("  ");
-		put_terminal(stdout, guid != NULL ? guid : "", 36);
-		printf("  %-12s  ", status_name(sqlite3_column_int(st, 1)));
-		put_terminal(stdout, title != NULL ? title : "", 60);
+		put_terminal(stdout, s->pending[i].guid, 36);
+		printf("  %-12s  ", status_name(s->pending[i].status));
+		put_terminal(stdout, s->pending[i].title, 60);
 		putchar('\n');
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return -1;
-	printf("digest    %s\nbuilt     %s\n", digest[0] ? digest : "-", built[0] ? built : "-");
-	printf("%s\n", strcmp(digest, built) == 0 ? "the last build used this catalog" :
-	    "changed since the last build");
-	return 0;
+	printf("digest    %s\nbuilt     %s\n", s->digest[0] ? s->digest : "-",
+	    s->built_digest[0] ? s->built_digest : "-");
+	printf("%s\n", strcmp(s->digest, s->built_digest) == 0 ?
+	    "the last build used this catalog" : "changed since the last build");
 }
 
 int
@@ -135,10 +97,10 @@ cmd_status(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *state = "var";
-	char path[4096], err[512];
-	sqlite3 *db = NULL;
+	struct catalog_summary sum;
+	char path[4096], err[4200];
 	FILE *f;
-	int ch, rc;
+	int ch;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "s:h", longopts, NULL)) != -1) {
@@ -162,14 +124,11 @@ cmd_status(int argc, char *argv[])
 		return 1;
 	}
 	fclose(f);
-	err[0] = '\0';
-	if (catalog_open(&db, path, 0, err, sizeof(err)) != 0) {
+	if (catalog_summary_read(path, &sum, err, sizeof(err)) != 0) {
 		fprintf(stderr, "onlygen status: %s\n", err);
 		return 1;
 	}
-	rc = report(db, path);
-	if (rc != 0)
-		fprintf(stderr, "onlygen status: %s: %s\n", path, sqlite3_errmsg(db));
-	sqlite3_close(db);
-	return rc == 0 ? 0 : 1;
+	print_summary(&sum, path);
+	catalog_summary_free(&sum);
+	return 0;
 }

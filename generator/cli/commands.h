@@ -9,7 +9,12 @@
 #ifndef ONLY_COMMANDS_H
 #define ONLY_COMMANDS_H
 
+#include "report.h"
+
+struct pull_opts;
+
 #define EXIT_USAGE	2
+#define EXIT_CHANGED	3	/* `pull --check`: the catalog differs from the last build's */
 
 struct command {
 	const char	*name;
@@ -24,6 +29,17 @@ int	cmd_import_legacy(int argc, char *argv[]);
 int	cmd_build(int argc, char *argv[]);
 
 int	cmd_deploy(int argc, char *argv[]);
+
+/*
+ * A library's report on stderr (cli_report.c): "PREFIX: warning: MSG" or
+ * "PREFIX: MSG"; arg is the PREFIX, a const char * ("onlygen").
+ */
+void	cli_report(void *prefix, enum report_level level, const char *msg);
+
+/* cmd_pull.c: the BUNNY_* environment (but BUNNY_CDN_HOSTNAME) into o. */
+void	pull_opts_env(struct pull_opts *o);
+/* cmd_pull.c: runs the pull, printing as `onlygen pull` does; its exit code. */
+int	pull_run(struct pull_opts *o, int quiet);
 int	cmd_mustache(int argc, char *argv[]);
 
 #endif

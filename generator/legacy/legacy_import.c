@@ -19,6 +19,7 @@
 #include "jsonfile.h"
 #include "legacy_import.h"
 #include "model.h"
+#include "report.h"
 #include "textutil.h"
 
 /* id -> slug for categories, tags and series. */
@@ -263,7 +264,7 @@ add_links(sqlite3_stmt *st, long long vid, const struct idmap *map, cJSON *arr)
 static int
 import_videos(sqlite3 *db, const char *content_dir, int force, const struct idmap *cats,
     const struct idmap *tags, const struct idmap *series, struct legacy_counts *n,
-    char *err, size_t errlen)
+    const struct reporter *r, char *err, size_t errlen)
 {
 	int has_season = has_column(db, "series", "season");
 	int has_guid = has_column(db, "videos", "bunny_video_id");
@@ -299,8 +300,8 @@ import_videos(sqlite3 *db, const char *content_dir, int force, const struct idma
 		struct stat sb;
 
 		if (!guid_norm(col_text(vs, 1), strlen(col_text(vs, 1)), guid)) {
-			fprintf(stderr, "onlygen import-legacy: warning: video id %lld: \"%.40s\" "
-			    "is not a Bunny GUID; skipped\n", vid, col_text(vs, 1));
+			report(r, REPORT_WARNING, "video id %lld: \"%.40s\" is not a Bunny "
+			    "GUID; skipped", vid, col_text(vs, 1));
 			n->skipped++;
 			continue;
 		}
@@ -332,8 +333,8 @@ import_videos(sqlite3 *db, const char *content_dir, int force, const struct idma
 		if (access_level_parse(col_text(vs, 2), &a) == 0)
 			cJSON_AddStringToObject(e, "access", access_level_name(a));
 		else
-			fprintf(stderr, "onlygen import-legacy: warning: video %s: access level "
-			    "\"%.20s\" unknown; the site default applies\n", guid, col_text(vs, 2));
+			report(r, REPORT_WARNING, "video %s: access level \"%.20s\" unknown; "
+			    "the site default applies", guid, col_text(vs, 2));
 		if (cJSON_GetArraySize(e) == 0) {	/* no editorial data: no file */
 			cJSON_Delete(e);
 			continue;
@@ -343,8 +344,7 @@ import_videos(sqlite3 *db, const char *content_dir, int force, const struct idma
 			goto oom;
 		}
 		if (!force && stat(path, &sb) == 0) {
-			fprintf(stderr, "onlygen import-legacy: %s exists; kept (--force "
-			    "replaces it)\n", path);
+			report(r, REPORT_NOTE, "%s exists; kept (--force replaces it)", path);
 			n->skipped++;
 			free(path);
 			cJSON_Delete(e);
@@ -386,7 +386,7 @@ out:
 
 int
 legacy_import(const char *curator_db, const char *content_dir, int force,
-    struct legacy_counts *n, char *err, size_t errlen)
+    struct legacy_counts *n, const struct reporter *r, char *err, size_t errlen)
 {
 	struct idmap cats = { 0 }, tags = { 0 }, series = { 0 };
 	sqlite3 *db = NULL;
@@ -428,7 +428,7 @@ legacy_import(const char *curator_db, const char *content_dir, int force,
 		snprintf(err, errlen, "%s: %s", videos_dir, strerror(errno));
 		goto out;
 	}
-	if (import_videos(db, content_dir, force, &cats, &tags, &series, n, err, errlen) != 0)
+	if (import_videos(db, content_dir, force, &cats, &tags, &series, n, r, err, errlen) != 0)
 		goto out;
 	if ((text = cJSON_Print(site)) == NULL) {
 		snprintf(err, errlen, "out of memory");

@@ -7,11 +7,16 @@
  * does not have yet are added; nothing else changes) and one
  * content/videos/<guid>.json per video that has editorial data.  Every
  * file is written to a temporary name and renamed into place.
+ *
+ * Returns: 0 ok, -1 error with the reason in err[errlen]; warnings and
+ * notes go to the caller's reporter (report.h).
  */
 #ifndef ONLY_LEGACY_IMPORT_H
 #define ONLY_LEGACY_IMPORT_H
 
 #include <stddef.h>
+
+#include "report.h"
 
 struct legacy_counts {
 	size_t	videos, skipped, categories, tags, series;
@@ -19,9 +24,11 @@ struct legacy_counts {
 
 /*
  * Imports curator_db into content_dir.  Existing video files are kept
- * (and counted as skipped) unless force.  0 or -1 with err.
+ * (and counted as skipped, with a note) unless force.  A video whose GUID
+ * or access level is not understood is a warning (report: NULL drops them).
  */
 int	legacy_import(const char *curator_db, const char *content_dir, int force,
-	    struct legacy_counts *counts, char *err, size_t errlen);
+	    struct legacy_counts *counts, const struct reporter *report, char *err,
+	    size_t errlen);
 
 #endif

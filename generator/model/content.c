@@ -19,7 +19,7 @@
 struct ctx {
 	struct content	*c;
 	const char	*file;
-	int		 quiet;
+	const struct reporter *report;	/* warnings; NULL: dropped */
 	char		*err;
 	size_t		 errlen;
 };
@@ -30,15 +30,15 @@ warn(const struct ctx *x, const char *fmt, ...) __attribute__((format(printf, 2,
 static void
 warn(const struct ctx *x, const char *fmt, ...)
 {
+	char msg[REPORT_MAX];
 	va_list ap;
 
-	if (x->quiet)
+	if (!report_on(x->report))
 		return;
-	fprintf(stderr, "onlygen: warning: %s: ", x->file);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	report(x->report, REPORT_WARNING, "%s: %s", x->file, msg);
 }
 
 static int
@@ -342,7 +342,6 @@ load_site(struct ctx *x, const char *path)
 	static const char *const known_defaults[] = { "access", NULL };
 	struct site_config *s = &x->c->site;
 	const cJSON *it, *defaults;
-	const char *env;
 	char *style = NULL;
 	cJSON *root;
 	size_t n;
@@ -377,13 +376,6 @@ load_site(struct ctx *x, const char *path)
 	n = strlen(s->base_url);
 	while (n > 0 && s->base_url[n - 1] == '/')
 		s->base_url[--n] = '\0';
-	if ((env = getenv("BUNNY_CDN_HOSTNAME")) != NULL && env[0] != '\0') {
-		free(s->cdn_host);
-		if ((s->cdn_host = dupstr(env)) == NULL) {
-			oom(x);
-			goto out;
-		}
-	}
 	defaults = cJSON_GetObjectItemCaseSensitive(root, "defaults");
 	if (defaults != NULL) {
 		if (!cJSON_IsObject(defaults)) {
@@ -733,9 +725,10 @@ out:
 }
 
 int
-content_load(struct content *c, const char *dir, int quiet, char *err, size_t errlen)
+content_load(struct content *c, const char *dir, const struct reporter *report,
+    char *err, size_t errlen)
 {
-	struct ctx x = { c, dir, quiet, err, errlen };
+	struct ctx x = { c, dir, report, err, errlen };
 	char *path = NULL;
 	int rc;
 

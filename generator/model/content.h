@@ -8,15 +8,23 @@
  *
  * Ownership: content_load() allocates everything reachable from the
  * struct; content_free() releases it and accepts a zeroed struct.
- * model_load() moves the site config and the categories into the struct
- * model it returns; series and tags are copied as videos use them.
+ * model_merge() moves the site config and the categories into the struct
+ * model it fills; series and tags are copied as videos use them.
+ *
+ * Knows nothing of the catalog or of the model built from both: the merge
+ * (model_merge.h) reads this, never the other way round.
+ *
+ * Returns: 0 ok, -1 error with the reason in err[errlen]; warnings go to
+ * the caller's reporter (report.h).
  */
 #ifndef ONLY_CONTENT_H
 #define ONLY_CONTENT_H
 
 #include <stddef.h>
 
-#include "model.h"
+#include "guid.h"		/* GUID_LEN */
+#include "report.h"		/* struct reporter */
+#include "site_config.h"	/* struct site_config, struct category */
 
 #define CONTENT_MAX_CATEGORIES	256
 #define CONTENT_MAX_REFS	256	/* categories or tags per entry */
@@ -62,11 +70,13 @@ struct content {
 };
 
 /*
- * Loads dir/site.json and the .json files of dir/videos/ (in name order).  Warnings go
- * to stderr unless quiet.  BUNNY_CDN_HOSTNAME, when set and not empty,
- * overrides site.cdn_host.  Returns 0, or -1 with err (c is then zeroed).
+ * Loads dir/site.json and the .json files of dir/videos/ (in name order),
+ * as they are (site.cdn_host is site.json's: an override from the
+ * environment is the merge's, see model_merge.h).  Warnings ("FILE: ...")
+ * go to report (NULL: dropped).  On error c is zeroed.
  */
-int	content_load(struct content *c, const char *dir, int quiet, char *err, size_t errlen);
+int	content_load(struct content *c, const char *dir, const struct reporter *report,
+	    char *err, size_t errlen);
 void	content_free(struct content *c);
 
 /* The entry for guid (lower case), or NULL. */

@@ -38,3 +38,30 @@ for b in onlygen onlytoken; do
 	"$BINDIR/$b" --help | grep -q "usage: $b"; is "$?" 0 "$b --help on stdout"
 	"$BINDIR/$b" >/dev/null 2>&1; is "$?" 2 "$b without a command is a usage error"
 done
+
+# The libraries report through the caller; onlygen prints their warnings with its prefix,
+# and --quiet silences them.  Errors in content/ keep FILE:LINE:COL.
+"$gen" pull --from demo/catalog --state "$tmp/st" --quiet; is "$?" 0 "pull --from the demo catalog"
+cp -r content "$tmp/content"
+printf '{ "videos": { "11111111-2222-4333-8444-555555555555": {}, "zzz": {} } }\n' \
+	> "$tmp/content/videos/zz-warn.json"
+err=$("$gen" build --offline --state "$tmp/st" --out "$tmp/out" --content "$tmp/content" 2>&1 >/dev/null); rc=$?
+is "$rc" 0 "a build with warnings exits 0"
+like "$err" "onlygen: warning: $tmp/content/videos/zz-warn.json: video 11111111-2222-4333-8444-555555555555 is not in the catalog (deleted from Bunny, or a typo?); entry ignored" \
+	"an entry for no video: a warning with onlygen's prefix, naming the file"
+like "$err" "onlygen: warning: $tmp/content/videos/zz-warn.json: \"zzz\" is not a video GUID; entry ignored" \
+	"a key that is no GUID: a warning naming the file"
+err=$("$gen" build --offline --quiet --state "$tmp/st" --out "$tmp/out" --content "$tmp/content" 2>&1); rc=$?
+is "$rc:$err" "0:" "--quiet: no warnings, no output"
+printf '{ "videos": {\n  "11111111-2222-4333-8444-555555555555": { "tags": ["a",] } } }\n' \
+	> "$tmp/content/videos/zz-warn.json"
+err=$("$gen" build --offline --state "$tmp/st" --out "$tmp/out" --content "$tmp/content" 2>&1); rc=$?
+is "$rc" 1 "malformed content/ fails the build"
+like "$err" "onlygen build: $tmp/content/videos/zz-warn.json:2:" "malformed content/ names FILE:LINE:COL"
+out=$("$gen" status --state "$tmp/st"); rc=$?
+is "$rc" 0 "status of a pulled catalog"
+like "$out" "Finished                  24  (published)" "status counts the published videos"
+err=$("$gen" status --state "$tmp/none" 2>&1); rc=$?
+is "$rc" 1 "status without a catalog exits 1"
+like "$err" "onlygen status: $tmp/none/catalog.db: no catalog yet; run \`onlygen pull\` first" \
+	"status without a catalog says to pull"

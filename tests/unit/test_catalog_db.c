@@ -10,6 +10,7 @@
 #include "check.h"
 #include "bunny_api.h"
 #include "catalog_fixture.h"
+#include "catalog_sql.h"
 
 static void
 test_write(const char *dir)

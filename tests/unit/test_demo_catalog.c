@@ -114,7 +114,7 @@ main(void)
 	cJSON_Delete(croot);
 
 	err[0] = '\0';
-	rc = content_load(&c, "content", 0, err, sizeof(err));
+	rc = content_load(&c, "content", NULL, err, sizeof(err));
 	CHECK(rc == 0, "content/ loads without error%s%s", rc ? ": " : "", rc ? err : "");
 	CHECK(c.ncategories == 5, "content/site.json has five categories (%zu)", c.ncategories);
 	for (j = 0; j < 5; j++)

@@ -1,6 +1,7 @@
 /*
- * test_model.c — model_load(): catalog.db (written by catalog_write from
- * the shared sample page) merged with a content/ directory.
+ * test_model.c — what `onlygen build` loads: catalog.db (written by
+ * catalog_write from the shared sample page, read by catalog_read) merged
+ * with a content/ directory by model_merge.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,7 +9,10 @@
 
 #include "check.h"
 #include "catalog_fixture.h"
+#include "catalog_read.h"
+#include "content.h"
 #include "model.h"
+#include "model_merge.h"
 
 #define TOM	"3f6c2a1e-9b8d-4c7e-a5f4-1d2e3c4b5a69"
 #define CAFE	"9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
@@ -37,6 +41,51 @@ static const char group_json[] =
     "{ \"videos\": {\n"
     "  \"" SHORT "\": { \"hidden\": true },\n"
     "  \"" LIVE "\": { \"access\": \"ppv\", \"tags\": [], \"series\": \"q-and-a\" } } }\n";
+
+/* The warnings of one load, one per line ("warning: MSG"). */
+struct warnings {
+	char	text[8192];
+	size_t	len;
+};
+
+static void
+collect(void *arg, enum report_level level, const char *msg)
+{
+	struct warnings *w = arg;
+	int n;
+
+	n = snprintf(w->text + w->len, sizeof(w->text) - w->len, "%s%s\n",
+	    level == REPORT_WARNING ? "warning: " : "", msg);
+	if (n > 0 && (size_t)n < sizeof(w->text) - w->len)
+		w->len += (size_t)n;
+}
+
+/*
+ * content/, the catalog's rows, merged: what onlygen build does.  cdn_host
+ * is BUNNY_CDN_HOSTNAME (may be NULL); warnings go to w (NULL: dropped).
+ */
+static int
+model_load(struct model *m, const char *db, const char *dir, const char *cdn_host,
+    struct warnings *w, char *err, size_t errlen)
+{
+	struct reporter r = { w != NULL ? collect : NULL, w };
+	struct model_opts o = { cdn_host, &r };
+	struct catalog_rows rows;
+	struct content c;
+	int rc;
+
+	memset(m, 0, sizeof(*m));
+	if (content_load(&c, dir, &r, err, errlen) != 0)
+		return -1;
+	if (catalog_read(db, &rows, err, errlen) != 0) {
+		content_free(&c);
+		return -1;
+	}
+	rc = model_merge(m, &c, &rows, &o, err, errlen);
+	catalog_rows_free(&rows);
+	content_free(&c);
+	return rc;
+}
 
 static void
 make_catalog(const char *db)
@@ -78,7 +127,7 @@ test_merge(const char *dir, const char *db)
 	char err[512], digest[65];
 	int exists;
 
-	CHECK(model_load(&m, db, dir, 1, err, sizeof(err)) == 0, "model_load succeeds (%s)", err);
+	CHECK(model_load(&m, db, dir, NULL, NULL, err, sizeof(err)) == 0, "model_load succeeds (%s)", err);
 	CHECK_STR(m.site.title, "Matt <Only>", "site title kept raw");
 	CHECK_STR(m.site.base_url, "https://example.com", "base_url without trailing slash");
 	CHECK_STR(m.site.language, "fr", "language");
@@ -165,11 +214,16 @@ test_merge(const char *dir, const char *db)
 	model_free(&m);
 	model_free(&m);	/* accepts a zeroed model */
 
-	setenv("BUNNY_CDN_HOSTNAME", "127.0.0.1:9999", 1);
-	CHECK(model_load(&m, db, dir, 1, err, sizeof(err)) == 0 &&
+	CHECK(model_load(&m, db, dir, "127.0.0.1:9999", NULL, err, sizeof(err)) == 0 &&
 	    strcmp(m.site.cdn_host, "127.0.0.1:9999") == 0 && m.nvideos > 0 &&
 	    strcmp(m.videos[0].cdn_host, "127.0.0.1:9999") == 0,
-	    "BUNNY_CDN_HOSTNAME overrides cdn_host");
+	    "the cdn_host option (BUNNY_CDN_HOSTNAME) overrides cdn_host");
+	model_free(&m);
+	setenv("BUNNY_CDN_HOSTNAME", "127.0.0.1:9999", 1);
+	CHECK(model_load(&m, db, dir, "", NULL, err, sizeof(err)) == 0 &&
+	    strcmp(m.site.cdn_host, "vz-test-1.b-cdn.net") == 0 && m.nvideos > 0 &&
+	    strcmp(m.videos[0].cdn_host, "vz-test-1.b-cdn.net") == 0,
+	    "the model reads no environment; an empty cdn_host option is no override");
 	unsetenv("BUNNY_CDN_HOSTNAME");
 	model_free(&m);
 }
@@ -183,7 +237,7 @@ expect_error(const char *dir, const char *db, const char *text, const char *want
 	char err[512], path[1024];
 
 	fixture_write(dir, "videos/bad.json", text);
-	CHECK(model_load(&m, db, dir, 1, err, sizeof(err)) == -1 && strstr(err, want) != NULL &&
+	CHECK(model_load(&m, db, dir, NULL, NULL, err, sizeof(err)) == -1 && strstr(err, want) != NULL &&
 	    strstr(err, "bad.json") != NULL, "%s (%s)", what, err);
 	CHECK(m.nvideos == 0 && m.videos == NULL, "nothing loaded after an error");
 	snprintf(path, sizeof(path), "%s/videos/bad.json", dir);
@@ -209,62 +263,57 @@ test_errors(const char *dir, const char *db)
 	expect_error(dir, db, "{ \"videos\": { \"" CAFE "\": {} } }",
 	    "another entry", "two entries for one GUID is an error");
 
-	CHECK(model_load(&m, "/nonexistent/catalog.db", dir, 1, err, sizeof(err)) == -1 &&
+	CHECK(model_load(&m, "/nonexistent/catalog.db", dir, NULL, NULL, err, sizeof(err)) == -1 &&
 	    strstr(err, "onlygen pull") != NULL, "no catalog: says to pull (%s)", err);
 	fixture_write(dir, "site.json", "{ \"title\": 5 }");
-	CHECK(model_load(&m, db, dir, 1, err, sizeof(err)) == -1 &&
+	CHECK(model_load(&m, db, dir, NULL, NULL, err, sizeof(err)) == -1 &&
 	    strstr(err, "site.json: \"title\" must be a string") != NULL,
 	    "site.json wrong type (%s)", err);
 	fixture_write(dir, "site.json", "{ \"categories\": [ { \"slug\": \"Bad Slug\" } ] }");
-	CHECK(model_load(&m, db, dir, 1, err, sizeof(err)) == -1 &&
+	CHECK(model_load(&m, db, dir, NULL, NULL, err, sizeof(err)) == -1 &&
 	    strstr(err, "must be lower-case") != NULL, "bad category slug (%s)", err);
 	fixture_write(dir, "site.json", "{ \"defaults\": { \"access\": \"all\" } }");
-	CHECK(model_load(&m, db, dir, 1, err, sizeof(err)) == -1 &&
+	CHECK(model_load(&m, db, dir, NULL, NULL, err, sizeof(err)) == -1 &&
 	    strstr(err, "defaults") != NULL, "bad default access (%s)", err);
 
 	/* Defaults when site.json names no categories and no access. */
 	fixture_write(dir, "site.json", "{ \"title\": \"t\", \"surprise\": 1 }");
-	CHECK(model_load(&m, db, dir, 1, err, sizeof(err)) == 0 && m.ncategories == 5 &&
+	CHECK(model_load(&m, db, dir, NULL, NULL, err, sizeof(err)) == 0 && m.ncategories == 5 &&
 	    strcmp(m.categories[0].name, "RAW") == 0 && strcmp(m.categories[4].slug, "solo") == 0 &&
 	    m.site.default_access == ACCESS_VIP && m.site.page_size == 48,
 	    "default categories RAW..SOLO, access vip, page size 48 (%s)", err);
 	model_free(&m);
 }
 
-/* Warnings go to stderr: capture them in a file and look for want. */
+/* Warnings go to the caller's reporter, one message each, naming the file. */
 static void
 test_warnings(const char *dir, const char *db)
 {
 	struct model m;
-	char err[512], log[700], text[4096];
-	FILE *f;
-	size_t n;
-	int saved;
+	struct warnings w = { { 0 }, 0 };
+	char err[512], path[700];
 
 	fixture_write(dir, "videos/warn.json",
 	    "{ \"videos\": { \"11111111-2222-4333-8444-555555555555\": {},\n"
 	    "  \"" TOM "\": { \"colour\": \"red\" } } }");
-	snprintf(log, sizeof(log), "%s/stderr.txt", dir);
-	fflush(stderr);
-	saved = dup(2);
-	if ((f = freopen(log, "w", stderr)) == NULL)
-		exit(1);
-	CHECK(model_load(&m, db, dir, 0, err, sizeof(err)) == 0, "warnings are not errors (%s)", err);
-	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
+	CHECK(model_load(&m, db, dir, NULL, &w, err, sizeof(err)) == 0,
+	    "warnings are not errors (%s)", err);
 	model_free(&m);
-	if ((f = fopen(log, "r")) == NULL)
-		exit(1);
-	n = fread(text, 1, sizeof(text) - 1, f);
-	text[n] = '\0';
-	fclose(f);
-	CHECK(strstr(text, "warn.json: video 11111111-2222-4333-8444-555555555555 is not in the "
-	    "catalog") != NULL, "unknown GUID: a warning naming the file");
-	CHECK(strstr(text, "warn.json: video " TOM ": unknown field \"colour\"") != NULL,
-	    "unknown field: a warning naming the file");
-	snprintf(log, sizeof(log), "%s/videos/warn.json", dir);
-	unlink(log);
+	CHECK(strstr(w.text, "warning: ") != NULL && strstr(w.text, "/videos/warn.json: video "
+	    "11111111-2222-4333-8444-555555555555 is not in the catalog (deleted from Bunny, "
+	    "or a typo?); entry ignored\n") != NULL, "unknown GUID: a warning naming the file");
+	CHECK(strstr(w.text, "warn.json: video " TOM ": unknown field \"colour\" ignored\n")
+	    != NULL, "unknown field: a warning naming the file");
+	CHECK(strstr(w.text, "onlygen") == NULL, "the library adds no program prefix");
+	/* The unknown-field warning comes from content/, before the merge's. */
+	CHECK(strstr(w.text, "unknown field") < strstr(w.text, "is not in the catalog"),
+	    "content/ warnings first, then the merge's");
+	memset(&w, 0, sizeof(w));
+	CHECK(model_load(&m, db, dir, NULL, NULL, err, sizeof(err)) == 0 && w.len == 0,
+	    "no reporter: no warnings, no output");
+	model_free(&m);
+	snprintf(path, sizeof(path), "%s/videos/warn.json", dir);
+	unlink(path);
 }
 
 static long
@@ -295,7 +344,7 @@ test_slugs(const char *db)
 	fixture_write(dir, "videos/" CAFE ".json",
 	    "{ \"tags\": [\"C++\", \"C#\", \"c++\", \"Café\", \"cafe\", \"night-life\",\n"
 	    "  \"Night  Life\", \"東京\", \"日本\", \" \"] }");
-	CHECK(model_load(&m, db, dir, 1, err, sizeof(err)) == 0, "slug fixture loads (%s)", err);
+	CHECK(model_load(&m, db, dir, NULL, NULL, err, sizeof(err)) == 0, "slug fixture loads (%s)", err);
 	CHECK(m.ncategories == 4 && strcmp(m.categories[0].slug, "uni-cat-2") == 0 &&
 	    strcmp(m.categories[1].slug, "uni-cat-3") == 0 &&
 	    strcmp(m.categories[2].slug, "uni-cat") == 0 &&
@@ -315,7 +364,7 @@ test_slugs(const char *db)
 	    "\"Night  Life\" is the tag night-life, and names it");
 	model_free(&m);
 	/* The same data gives the same slugs. */
-	CHECK(model_load(&m, db, dir, 1, err, sizeof(err)) == 0 && tag_index(&m, "c-2") >= 0 &&
+	CHECK(model_load(&m, db, dir, NULL, NULL, err, sizeof(err)) == 0 && tag_index(&m, "c-2") >= 0 &&
 	    tag_index(&m, "cafe-2") >= 0, "stable across loads");
 	model_free(&m);
 }

@@ -1,0 +1,467 @@
+/*
+ * catalog_read.c — var/catalog.db to plain C data (catalog_read.h).
+ *
+ * Every SELECT is made from a column table: one line per column, naming
+ * the SQL expression, its type and the struct field it fills.  A column
+ * cannot be read at the wrong position, and adding one is one line.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sqlite3.h>
+
+#include "catalog_db.h"
+#include "catalog_sql.h"
+#include "catalog_read.h"
+
+/* An integer constant of the C code as SQL text ("4"). */
+#define SQL_INT_(x)	#x
+#define SQL_INT(x)	SQL_INT_(x)
+
+enum col_kind {
+	COL_TEXT,	/* char *, a copy ("" for NULL) */
+	COL_GUID,	/* char[GUID_LEN + 1], cut to fit */
+	COL_INT64,	/* int64_t */
+	COL_INT32,	/* int32_t */
+	COL_INT,	/* int */
+};
+
+struct column {
+	const char	*expr;	/* SQL: a column name or an expression of them */
+	enum col_kind	 kind;
+	size_t		 off;	/* of the field in the row struct */
+};
+
+#define COLUMNS(t)	(t), sizeof(t) / sizeof((t)[0])
+
+static const struct column video_cols[] = {
+	{ "guid",		COL_GUID,	offsetof(struct catalog_video_row, guid) },
+	{ "title",		COL_TEXT,	offsetof(struct catalog_video_row, title) },
+	{ "description",	COL_TEXT,	offsetof(struct catalog_video_row, description) },
+	{ "length",		COL_INT64,	offsetof(struct catalog_video_row, length) },
+	{ "width",		COL_INT64,	offsetof(struct catalog_video_row, width) },
+	{ "height",		COL_INT64,	offsetof(struct catalog_video_row, height) },
+	{ "uploaded",		COL_INT64,	offsetof(struct catalog_video_row, uploaded) },
+	{ "views",		COL_INT64,	offsetof(struct catalog_video_row, views) },
+	{ "thumbnail",		COL_TEXT,	offsetof(struct catalog_video_row, thumbnail) },
+	{ "cdn_host",		COL_TEXT,	offsetof(struct catalog_video_row, cdn_host) },
+	{ "collection",		COL_TEXT,	offsetof(struct catalog_video_row, collection) },
+	{ "meta_tags",		COL_TEXT,	offsetof(struct catalog_video_row, meta_tags) },
+	{ "status = " SQL_INT(BUNNY_STATUS_FINISHED), COL_INT,
+	    offsetof(struct catalog_video_row, published) },
+};
+
+static const struct column collection_cols[] = {
+	{ "guid",	COL_GUID,	offsetof(struct catalog_collection_row, guid) },
+	{ "name",	COL_TEXT,	offsetof(struct catalog_collection_row, name) },
+};
+
+/* A caption or chapter row: the video it belongs to, then its fields. */
+struct caption_row {
+	char		guid[GUID_LEN + 1];
+	struct caption	c;
+};
+
+struct chapter_row {
+	char		guid[GUID_LEN + 1];
+	struct chapter	c;
+};
+
+static const struct column caption_cols[] = {
+	{ "guid",	COL_GUID,	offsetof(struct caption_row, guid) },
+	{ "srclang",	COL_TEXT,	offsetof(struct caption_row, c.srclang) },
+	{ "label",	COL_TEXT,	offsetof(struct caption_row, c.label) },
+};
+
+static const struct column chapter_cols[] = {
+	{ "guid",	COL_GUID,	offsetof(struct chapter_row, guid) },
+	{ "title",	COL_TEXT,	offsetof(struct chapter_row, c.title) },
+	{ "start_s",	COL_INT32,	offsetof(struct chapter_row, c.start) },
+	{ "end_s",	COL_INT32,	offsetof(struct chapter_row, c.end) },
+};
+
+struct status_row {
+	int	status;
+	int64_t	count;
+};
+
+static const struct column status_cols[] = {
+	{ "status",	COL_INT,	offsetof(struct status_row, status) },
+	{ "count(*)",	COL_INT64,	offsetof(struct status_row, count) },
+};
+
+static const struct column pending_cols[] = {
+	{ "guid",	COL_TEXT,	offsetof(struct catalog_pending, guid) },
+	{ "status",	COL_INT,	offsetof(struct catalog_pending, status) },
+	{ "title",	COL_TEXT,	offsetof(struct catalog_pending, title) },
+};
+
+/*
+ * Prepares "SELECT <the table's expressions> <tail>".  The text is made
+ * of constants only; every value is bound by the caller.
+ */
+static int
+prepare(sqlite3 *db, const struct column *cols, size_t n, const char *tail,
+    sqlite3_stmt **st)
+{
+	char sql[1024];
+	size_t len, i;
+	int w;
+
+	*st = NULL;
+	len = (size_t)snprintf(sql, sizeof(sql), "SELECT ");
+	for (i = 0; i < n; i++) {
+		w = snprintf(sql + len, sizeof(sql) - len, "%s%s", i ? ", " : "", cols[i].expr);
+		if (w < 0 || (size_t)w >= sizeof(sql) - len)
+			return -1;	/* cannot happen: the tables are short */
+		len += (size_t)w;
+	}
+	w = snprintf(sql + len, sizeof(sql) - len, " %s", tail);
+	if (w < 0 || (size_t)w >= sizeof(sql) - len)
+		return -1;
+	return sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+/* Fills the struct at row from the statement's current row.  0, or -1 when memory ran out. */
+static int
+fill(sqlite3_stmt *st, const struct column *cols, size_t n, void *row)
+{
+	unsigned char *base = row;
+	const char *s;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		void *f = base + cols[i].off;
+		int k = (int)i;
+
+		switch (cols[i].kind) {
+		case COL_TEXT:
+			s = (const char *)sqlite3_column_text(st, k);
+			if ((*(char **)f = strdup(s != NULL ? s : "")) == NULL)
+				return -1;
+			break;
+		case COL_GUID:
+			s = (const char *)sqlite3_column_text(st, k);
+			snprintf(f, GUID_LEN + 1, "%s", s != NULL ? s : "");
+			break;
+		case COL_INT64:
+			*(int64_t *)f = sqlite3_column_int64(st, k);
+			break;
+		case COL_INT32:
+			*(int32_t *)f = sqlite3_column_int(st, k);
+			break;
+		case COL_INT:
+			*(int *)f = sqlite3_column_int(st, k);
+			break;
+		}
+	}
+	return 0;
+}
+
+/* Makes room for one more element of size in *arr (n used, *cap held). */
+static int
+grow(void *arr, size_t n, size_t *cap, size_t size, size_t first)
+{
+	void *p;
+	size_t c;
+
+	if (n < *cap)
+		return 0;
+	c = *cap ? *cap * 2 : first;
+	if ((p = realloc(*(void **)arr, c * size)) == NULL)
+		return -1;
+	*(void **)arr = p;
+	*cap = c;
+	return 0;
+}
+
+static int
+read_digest(sqlite3 *db, char digest[65])
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	digest[0] = '\0';
+	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'digest'", -1, &st,
+	    NULL) != SQLITE_OK)
+		return -1;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		snprintf(digest, 65, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+read_videos(sqlite3 *db, struct catalog_rows *r)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	if (prepare(db, COLUMNS(video_cols), "FROM videos ORDER BY guid", &st) != 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct catalog_video_row *v;
+
+		if (grow(&r->videos, r->nvideos, &cap, sizeof(*v), 256) != 0)
+			break;
+		v = &r->videos[r->nvideos++];
+		memset(v, 0, sizeof(*v));
+		if (fill(st, COLUMNS(video_cols), v) != 0)
+			break;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+read_collections(sqlite3 *db, struct catalog_rows *r)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	if (prepare(db, COLUMNS(collection_cols), "FROM collections ORDER BY guid", &st) != 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct catalog_collection_row *c;
+
+		if (grow(&r->collections, r->ncollections, &cap, sizeof(*c), 16) != 0)
+			break;
+		c = &r->collections[r->ncollections++];
+		memset(c, 0, sizeof(*c));
+		if (fill(st, COLUMNS(collection_cols), c) != 0)
+			break;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * The video of guid, walking forward from *k: the rows come in guid order,
+ * like r->videos.  NULL when the catalog has no such video.
+ */
+static struct catalog_video_row *
+video_at(struct catalog_rows *r, size_t *k, const char *guid)
+{
+	int cmp = 1;
+
+	while (*k < r->nvideos && (cmp = strcmp(r->videos[*k].guid, guid)) < 0)
+		(*k)++;
+	return *k < r->nvideos && cmp == 0 ? &r->videos[*k] : NULL;
+}
+
+static int
+read_captions(sqlite3 *db, struct catalog_rows *r)
+{
+	sqlite3_stmt *st;
+	size_t k = 0;
+	int rc;
+
+	if (prepare(db, COLUMNS(caption_cols), "FROM captions ORDER BY guid, idx", &st) != 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct caption_row row = { { 0 }, { NULL, NULL } };
+		struct catalog_video_row *v;
+		struct caption *c;
+
+		if (fill(st, COLUMNS(caption_cols), &row) != 0) {
+			free(row.c.srclang);	/* out of memory */
+			free(row.c.label);
+			break;
+		}
+		if ((v = video_at(r, &k, row.guid)) == NULL) {
+			free(row.c.srclang);	/* a caption of no video: dropped */
+			free(row.c.label);
+			continue;
+		}
+		if ((c = realloc(v->captions, (v->ncaptions + 1) * sizeof(*c))) == NULL) {
+			free(row.c.srclang);
+			free(row.c.label);
+			break;
+		}
+		v->captions = c;
+		c[v->ncaptions++] = row.c;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+read_chapters(sqlite3 *db, struct catalog_rows *r)
+{
+	sqlite3_stmt *st;
+	size_t k = 0;
+	int rc;
+
+	if (prepare(db, COLUMNS(chapter_cols), "FROM chapters ORDER BY guid, idx", &st) != 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct chapter_row row = { { 0 }, { NULL, 0, 0 } };
+		struct catalog_video_row *v;
+		struct chapter *c;
+
+		if (fill(st, COLUMNS(chapter_cols), &row) != 0) {
+			free(row.c.title);	/* out of memory */
+			break;
+		}
+		if ((v = video_at(r, &k, row.guid)) == NULL) {
+			free(row.c.title);	/* a chapter of no video: dropped */
+			continue;
+		}
+		if ((c = realloc(v->chapters, (v->nchapters + 1) * sizeof(*c))) == NULL) {
+			free(row.c.title);
+			break;
+		}
+		v->chapters = c;
+		c[v->nchapters++] = row.c;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Opens the existing catalog at path read-only: "no catalog yet" when it is missing. */
+static int
+open_existing(sqlite3 **db, const char *path, char *err, size_t errlen)
+{
+	struct stat sb;
+
+	*db = NULL;
+	if (stat(path, &sb) != 0) {
+		if (errno == ENOENT)
+			snprintf(err, errlen, "%s: no catalog yet; run `onlygen pull` first", path);
+		else
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	return catalog_open(db, path, 0, err, errlen);
+}
+
+int
+catalog_read(const char *path, struct catalog_rows *rows, char *err, size_t errlen)
+{
+	sqlite3 *db;
+
+	memset(rows, 0, sizeof(*rows));
+	err[0] = '\0';
+	if (open_existing(&db, path, err, errlen) != 0)
+		return -1;
+	if (read_digest(db, rows->digest) != 0 || read_collections(db, rows) != 0 ||
+	    read_videos(db, rows) != 0 || read_captions(db, rows) != 0 ||
+	    read_chapters(db, rows) != 0) {
+		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
+		catalog_rows_free(rows);
+		sqlite3_close(db);
+		return -1;
+	}
+	sqlite3_close(db);
+	return 0;
+}
+
+static int
+meta_value(sqlite3 *db, const char *key, char *out, size_t outlen)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	out[0] = '\0';
+	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL)
+	    != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		snprintf(out, outlen, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+read_status_counts(sqlite3 *db, struct catalog_summary *s)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	if (prepare(db, COLUMNS(status_cols), "FROM videos GROUP BY status ORDER BY status",
+	    &st) != 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct status_row row = { 0, 0 };
+		struct catalog_status_count *c;
+
+		if (grow(&s->by_status, s->nstatus, &cap, sizeof(*c), 16) != 0 ||
+		    fill(st, COLUMNS(status_cols), &row) != 0)
+			break;
+		c = &s->by_status[s->nstatus++];
+		c->status = row.status;
+		c->count = row.count > 0 ? (size_t)row.count : 0;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+read_pending(sqlite3 *db, struct catalog_summary *s)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	if (prepare(db, COLUMNS(pending_cols), "FROM videos WHERE status <> ? "
+	    "ORDER BY uploaded DESC, guid", &st) != 0)
+		return -1;
+	sqlite3_bind_int(st, 1, BUNNY_STATUS_FINISHED);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct catalog_pending *p;
+
+		if (grow(&s->pending, s->npending, &cap, sizeof(*p), 16) != 0)
+			break;
+		p = &s->pending[s->npending++];
+		memset(p, 0, sizeof(*p));
+		if (fill(st, COLUMNS(pending_cols), p) != 0)
+			break;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+catalog_summary_read(const char *path, struct catalog_summary *s, char *err, size_t errlen)
+{
+	sqlite3 *db;
+
+	memset(s, 0, sizeof(*s));
+	err[0] = '\0';
+	if (catalog_open(&db, path, 0, err, errlen) != 0)
+		return -1;
+	if (meta_value(db, "digest", s->digest, sizeof(s->digest)) != 0 ||
+	    meta_value(db, "built_digest", s->built_digest, sizeof(s->built_digest)) != 0 ||
+	    meta_value(db, "pulled_at", s->pulled_at, sizeof(s->pulled_at)) != 0 ||
+	    read_status_counts(db, s) != 0 || read_pending(db, s) != 0) {
+		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
+		catalog_summary_free(s);
+		sqlite3_close(db);
+		return -1;
+	}
+	sqlite3_close(db);
+	return 0;
+}
+
+void
+catalog_summary_free(struct catalog_summary *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	free(s->by_status);
+	for (i = 0; i < s->npending; i++) {
+		free(s->pending[i].guid);
+		free(s->pending[i].title);
+	}
+	free(s->pending);
+	memset(s, 0, sizeof(*s));
+}

@@ -1,0 +1,53 @@
+/*
+ * catalog_read.h — var/catalog.db read for the rest of the generator: the
+ * rows the model merges with content/ (catalog_rows.h) and what `onlygen
+ * status` prints.  With catalog_db.c (which writes it), the only code that
+ * knows the schema: each statement's columns are listed once, in a table
+ * that makes both the SELECT and the struct field each column fills.
+ *
+ * Returns: 0 ok, -1 error with the reason in err[errlen].
+ */
+#ifndef ONLY_CATALOG_READ_H
+#define ONLY_CATALOG_READ_H
+
+#include <stddef.h>
+
+#include "catalog_rows.h"
+
+/*
+ * Reads every video (any status, with its captions and chapters), the
+ * collections and the digest of the catalog at path into rows.  A missing
+ * file is an error saying to pull first.  On error rows is zeroed.
+ */
+int	catalog_read(const char *path, struct catalog_rows *rows, char *err, size_t errlen);
+
+/* How many videos have one Bunny status (VideoModelStatus). */
+struct catalog_status_count {
+	int	 status;
+	size_t	 count;
+};
+
+/* A video the site does not show yet: its status is not Finished. */
+struct catalog_pending {
+	char	*guid;
+	int	 status;
+	char	*title;		/* raw, from Bunny */
+};
+
+struct catalog_summary {
+	char				 digest[80];	/* of the catalog, "" if none */
+	char				 built_digest[80];	/* the last build's, "" if none */
+	char				 pulled_at[32];	/* Unix seconds as stored, "" if never */
+	struct catalog_status_count	*by_status;	/* ascending status */
+	size_t				 nstatus;
+	struct catalog_pending		*pending;	/* newest first, then by guid */
+	size_t				 npending;
+};
+
+/* Fills s for `onlygen status` from the catalog at path (which must exist). */
+int	catalog_summary_read(const char *path, struct catalog_summary *s, char *err,
+	    size_t errlen);
+/* Releases what s holds; accepts a zeroed struct, leaves one. */
+void	catalog_summary_free(struct catalog_summary *s);
+
+#endif

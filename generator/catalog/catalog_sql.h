@@ -1,0 +1,23 @@
+/*
+ * catalog_sql.h — the SQLite handle on var/catalog.db, for the catalog's
+ * own files (catalog_db.c writes, catalog_read.c reads) and their tests.
+ * Kept out of catalog_db.h so that what the rest of the generator
+ * includes does not bring in <sqlite3.h>: outside generator/catalog/, no
+ * code can run SQL on the catalog (`make layers` refuses <sqlite3.h> in
+ * generator/cli/).
+ *
+ * Returns: 0 ok, -1 error with the reason in err[errlen].
+ */
+#ifndef ONLY_CATALOG_SQL_H
+#define ONLY_CATALOG_SQL_H
+
+#include <stddef.h>
+#include <sqlite3.h>
+
+/*
+ * Opens (creating and migrating when writable) the catalog at path.
+ * Read-only opens fail when the file does not exist.
+ */
+int	catalog_open(sqlite3 **db, const char *path, int writable, char *err, size_t errlen);
+
+#endif

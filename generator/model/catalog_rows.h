@@ -1,0 +1,61 @@
+/*
+ * catalog_rows.h — what the catalog hands the model: var/catalog.db's rows
+ * as plain C data, no SQLite.  generator/catalog/catalog_read.c fills it;
+ * model_merge() (model_merge.h) combines it with content/.  It is defined
+ * here, in the model layer, so that the catalog depends on the model and
+ * never the other way round.
+ *
+ * Ownership: the struct owns every string and array reachable from it;
+ * catalog_rows_free() releases them.  Strings are never NULL ("" when the
+ * column is empty).
+ *
+ * Returns: no function here can fail.
+ */
+#ifndef ONLY_CATALOG_ROWS_H
+#define ONLY_CATALOG_ROWS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "guid.h"	/* GUID_LEN */
+#include "model.h"	/* struct caption, struct chapter */
+
+/* One video of the library, whatever its Bunny status. */
+struct catalog_video_row {
+	char		 guid[GUID_LEN + 1];	/* lower case */
+	char		*title;
+	char		*description;
+	int64_t		 length;	/* seconds */
+	int64_t		 width, height;
+	int64_t		 uploaded;	/* Unix seconds, UTC */
+	int64_t		 views;
+	char		*thumbnail;	/* file name under /{guid}/, "" when Bunny named none */
+	char		*cdn_host;	/* stored by the pull ("" = site.json's) */
+	char		*collection;	/* the collection's GUID, or "" */
+	char		*meta_tags;	/* Bunny's keywords: "a,b, c" */
+	int		 published;	/* Bunny status Finished: the site may show it */
+	struct caption	*captions;	/* in Bunny's order */
+	size_t		 ncaptions;
+	struct chapter	*chapters;	/* in Bunny's order */
+	size_t		 nchapters;
+};
+
+struct catalog_collection_row {
+	char		 guid[GUID_LEN + 1];
+	char		*name;
+};
+
+struct catalog_rows {
+	char				 digest[65];	/* hex SHA-256 of the published catalog ("" if none) */
+	struct catalog_video_row	*videos;	/* every status, sorted by guid */
+	size_t				 nvideos;
+	struct catalog_collection_row	*collections;	/* sorted by guid */
+	size_t				 ncollections;
+};
+
+/* Releases what rows holds; accepts a zeroed struct, leaves one. */
+void	catalog_rows_free(struct catalog_rows *rows);
+/* Releases what one video row holds (for a reader that fails mid-row). */
+void	catalog_video_row_free(struct catalog_video_row *v);
+
+#endif

@@ -1,0 +1,451 @@
+/*
+ * model_merge.c — the catalog's rows and content/ merged into the struct
+ * model the renderer reads (model_merge.h).  One walk over the rows (in
+ * GUID order) beside the entries (sorted by GUID too); tags and series
+ * are interned through hash tables and sorted once at the end.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model_merge.h"
+#include "strmap.h"
+#include "tag_set.h"
+
+/* Everything model_merge() needs while it works. */
+struct merger {
+	struct model			*m;
+	const struct content		*c;
+	const struct catalog_rows	*rows;
+	struct tag_set			 tags;
+	struct strmap			 sermap;	/* series slug -> index into m->series */
+	size_t				 sercap;
+	const char			*cdn_host;	/* the override, or NULL */
+};
+
+static int
+video_add_tag(struct video *v, size_t *cap, size_t t)
+{
+	size_t i, *p;
+
+	for (i = 0; i < v->ntags; i++)
+		if (v->tags[i] == t)
+			return 0;
+	if (v->ntags == *cap) {
+		*cap = *cap ? *cap * 2 : 4;
+		if ((p = realloc(v->tags, *cap * sizeof(*p))) == NULL)
+			return -1;
+		v->tags = p;
+	}
+	v->tags[v->ntags++] = t;
+	return 0;
+}
+
+/* Tags from Bunny's metaTags keywords: "a,b, c". */
+static int
+keyword_tags(struct merger *g, struct video *v, const char *list)
+{
+	size_t cap = 0;
+	char *copy, *p, *tok, *save = NULL;
+	long t;
+	int rc = 0;
+
+	if (list[0] == '\0')
+		return 0;
+	if ((copy = strdup(list)) == NULL)
+		return -1;
+	for (p = copy; (tok = strtok_r(p, ",", &save)) != NULL && rc == 0; p = NULL) {
+		if ((t = tag_set_ref(&g->tags, tok)) == -1)
+			rc = -1;
+		else if (t >= 0 && video_add_tag(v, &cap, (size_t)t) != 0)
+			rc = -1;
+		if (v->ntags >= CONTENT_MAX_REFS)
+			break;
+	}
+	free(copy);
+	return rc;
+}
+
+/* The index of the series slug in m->series, added when new; -1 when memory ran out. */
+static long
+series_ref(struct merger *g, const char *slug)
+{
+	struct model *m = g->m;
+	const struct content *c = g->c;
+	struct series *s;
+	size_t i;
+	long k;
+
+	if ((k = strmap_get(&g->sermap, slug)) >= 0)
+		return k;
+	if (m->nseries == g->sercap) {
+		size_t cap = g->sercap ? g->sercap * 2 : 16;
+		if ((s = realloc(m->series, cap * sizeof(*s))) == NULL)
+			return -1;
+		m->series = s;
+		g->sercap = cap;
+	}
+	s = &m->series[m->nseries];
+	memset(s, 0, sizeof(*s));
+	for (i = 0; i < c->nseries; i++)
+		if (strcmp(c->series[i].slug, slug) == 0)
+			break;
+	if ((s->slug = strdup(slug)) == NULL ||
+	    (s->title = i < c->nseries ? strdup(c->series[i].title) : name_from_slug(slug)) == NULL ||
+	    (s->description = strdup(i < c->nseries ? c->series[i].description : "")) == NULL ||
+	    strmap_put(&g->sermap, s->slug, m->nseries) != 0) {
+		free(s->slug);
+		free(s->title);
+		free(s->description);
+		return -1;
+	}
+	return (long)m->nseries++;
+}
+
+/*
+ * The category a collection stands for, or -1: the collection whose GUID
+ * is the video's (compared as GUIDs: at most GUID_LEN bytes), by name.
+ */
+static long
+collection_category(const struct merger *g, const char *collection)
+{
+	const struct catalog_rows *r = g->rows;
+	size_t lo = 0, hi = r->ncollections, mid;
+	int cmp;
+
+	if (collection[0] == '\0')
+		return -1;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		cmp = strncmp(collection, r->collections[mid].guid, GUID_LEN);
+		if (cmp == 0)
+			return content_find_category(g->c, r->collections[mid].name);
+		if (cmp < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return -1;
+}
+
+/*
+ * Warns about content entries whose GUID the catalog does not know: the
+ * catalog's GUIDs (any status) walked beside the sorted entries.
+ */
+static void
+warn_unknown_guids(const struct merger *g, const struct reporter *r)
+{
+	const struct catalog_rows *rows = g->rows;
+	const struct content *c = g->c;
+	size_t i = 0, k;
+	int cmp = 0;
+
+	if (!report_on(r))
+		return;
+	for (k = 0; k <= rows->nvideos; k++) {
+		const char *guid = k < rows->nvideos ? rows->videos[k].guid : NULL;
+
+		while (i < c->nentries && (guid == NULL ||
+		    (cmp = strcmp(c->entries[i].guid, guid)) <= 0)) {
+			if (guid == NULL || cmp < 0)
+				report(r, REPORT_WARNING, "%s: video %s is not in the catalog "
+				    "(deleted from Bunny, or a typo?); entry ignored",
+				    c->entries[i].file, c->entries[i].guid);
+			i++;
+		}
+	}
+}
+
+/* Copies the row's captions and chapters into v. */
+static int
+copy_tracks(struct video *v, const struct catalog_video_row *r)
+{
+	size_t i;
+
+	if (r->ncaptions > 0) {
+		if ((v->captions = calloc(r->ncaptions, sizeof(*v->captions))) == NULL)
+			return -1;
+		for (i = 0; i < r->ncaptions; i++) {
+			v->ncaptions++;
+			if ((v->captions[i].srclang = strdup(r->captions[i].srclang)) == NULL ||
+			    (v->captions[i].label = strdup(r->captions[i].label)) == NULL)
+				return -1;
+		}
+	}
+	if (r->nchapters > 0) {
+		if ((v->chapters = calloc(r->nchapters, sizeof(*v->chapters))) == NULL)
+			return -1;
+		for (i = 0; i < r->nchapters; i++) {
+			v->nchapters++;
+			v->chapters[i] = r->chapters[i];
+			if ((v->chapters[i].title = strdup(r->chapters[i].title)) == NULL)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* Fills v from the catalog row r and its content entry e (may be NULL). */
+static int
+make_video(struct merger *g, const struct catalog_video_row *r,
+    const struct content_entry *e, struct video *v)
+{
+	const struct content *c = g->c;
+	size_t i, cap = 0;
+	long t;
+
+	memset(v, 0, sizeof(*v));
+	v->series = -1;
+	memcpy(v->guid, r->guid, sizeof(v->guid));
+	v->title = strdup(e != NULL && e->title != NULL ? e->title : r->title);
+	v->description = strdup(e != NULL && e->description != NULL ? e->description :
+	    r->description);
+	v->length = r->length;
+	v->width = r->width;
+	v->height = r->height;
+	v->uploaded = r->uploaded;
+	v->views = r->views;
+	v->thumbnail = strdup(r->thumbnail[0] != '\0' ? r->thumbnail : "thumbnail.jpg");
+	/* The override beats a stored host, which beats site.json's. */
+	v->cdn_host = strdup(g->cdn_host != NULL ? g->cdn_host :
+	    r->cdn_host[0] != '\0' ? r->cdn_host : c->site.cdn_host);
+	if (v->title == NULL || v->description == NULL || v->thumbnail == NULL ||
+	    v->cdn_host == NULL || copy_tracks(v, r) != 0)
+		return -1;
+	v->access = e != NULL && e->has_access ? e->access : c->site.default_access;
+	v->featured = e != NULL ? e->featured : 0;
+	if (e != NULL && e->has_categories) {
+		if (e->ncategories > 0) {
+			if ((v->categories = calloc(e->ncategories, sizeof(size_t))) == NULL)
+				return -1;
+			memcpy(v->categories, e->categories, e->ncategories * sizeof(size_t));
+			v->ncategories = e->ncategories;
+		}
+	} else if ((t = collection_category(g, r->collection)) >= 0) {
+		if ((v->categories = calloc(1, sizeof(size_t))) == NULL)
+			return -1;
+		v->categories[0] = (size_t)t;
+		v->ncategories = 1;
+	}
+	if (e != NULL && e->has_tags) {
+		for (i = 0; i < e->ntags; i++) {
+			if ((t = tag_set_ref(&g->tags, e->tags[i])) == -1)
+				return -1;
+			if (t >= 0 && video_add_tag(v, &cap, (size_t)t) != 0)
+				return -1;
+		}
+	} else if (keyword_tags(g, v, r->meta_tags) != 0)
+		return -1;
+	if (e != NULL && e->series != NULL) {
+		if ((t = series_ref(g, e->series)) < 0)
+			return -1;
+		v->series = t;
+		v->season = e->season;
+		v->episode = e->episode;
+	}
+	return 0;
+}
+
+static int
+newest_cmp(const void *a, const void *b, void *arg)
+{
+	const struct video *v = arg, *x = &v[*(const size_t *)a], *y = &v[*(const size_t *)b];
+
+	if (x->uploaded != y->uploaded)
+		return x->uploaded > y->uploaded ? -1 : 1;
+	return strcmp(x->guid, y->guid);
+}
+
+/* Reorders m->videos (made in guid order) newest first.  0, or -1 when memory ran out. */
+static int
+newest_first(struct model *m)
+{
+	size_t n = m->nvideos, *order, k;
+	struct video *nv;
+
+	if (n < 2)
+		return 0;
+	if ((order = malloc(n * sizeof(*order))) == NULL)
+		return -1;
+	if ((nv = malloc(n * sizeof(*nv))) == NULL) {
+		free(order);
+		return -1;
+	}
+	for (k = 0; k < n; k++)
+		order[k] = k;
+	qsort_r(order, n, sizeof(*order), newest_cmp, m->videos);
+	for (k = 0; k < n; k++)
+		nv[k] = m->videos[order[k]];
+	free(m->videos);
+	m->videos = nv;
+	free(order);
+	return 0;
+}
+
+static int
+slug_index_cmp(const void *a, const void *b, void *arg)
+{
+	const char *const *slugs = arg;
+
+	return strcmp(slugs[*(const size_t *)a], slugs[*(const size_t *)b]);
+}
+
+/*
+ * Sorts an array of n elements (each with its slug at offset 0, as struct
+ * tag and struct series have) by slug, and returns the old -> new index
+ * map (NULL when memory ran out; n == 0 returns a valid 1-element map).
+ */
+static size_t *
+sort_by_slug(void *base, size_t n, size_t size)
+{
+	size_t *order = NULL, *map = NULL, i;
+	const char **slugs = NULL;
+	unsigned char *copy = NULL;
+
+	if ((order = calloc(n + 1, sizeof(*order))) == NULL ||
+	    (map = calloc(n + 1, sizeof(*map))) == NULL ||
+	    (slugs = calloc(n + 1, sizeof(*slugs))) == NULL ||
+	    (copy = malloc(n * size + 1)) == NULL) {
+		free(order);
+		free(map);
+		free(slugs);
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		order[i] = i;
+		memcpy(&slugs[i], (unsigned char *)base + i * size, sizeof(char *));
+	}
+	if (n > 1)
+		qsort_r(order, n, sizeof(*order), slug_index_cmp, slugs);
+	if (n > 0)
+		memcpy(copy, base, n * size);
+	for (i = 0; i < n; i++) {
+		memcpy((unsigned char *)base + i * size, copy + order[i] * size, size);
+		map[order[i]] = i;
+	}
+	free(order);
+	free(slugs);
+	free(copy);
+	return map;
+}
+
+_Static_assert(offsetof(struct tag, slug) == 0, "sort_by_slug: slug first");
+_Static_assert(offsetof(struct series, slug) == 0, "sort_by_slug: slug first");
+
+static int
+size_cmp(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Tags get their slugs and move into m; tags and series are sorted by slug. */
+static int
+finish_lists(struct merger *g)
+{
+	struct model *m = g->m;
+	size_t *tmap = NULL, *smap = NULL, i, j;
+
+	if (tag_set_slugs(&g->tags) != 0)
+		return -1;
+	m->tags = g->tags.tags;
+	m->ntags = g->tags.n;
+	g->tags.tags = NULL;
+	g->tags.n = 0;
+	if ((tmap = sort_by_slug(m->tags, m->ntags, sizeof(*m->tags))) == NULL ||
+	    (smap = sort_by_slug(m->series, m->nseries, sizeof(*m->series))) == NULL) {
+		free(tmap);
+		return -1;
+	}
+	for (i = 0; i < m->nvideos; i++) {
+		struct video *v = &m->videos[i];
+		for (j = 0; j < v->ntags; j++)
+			v->tags[j] = tmap[v->tags[j]];
+		if (v->ntags > 1)
+			qsort(v->tags, v->ntags, sizeof(*v->tags), size_cmp);
+		if (v->series >= 0)
+			v->series = (long)smap[v->series];
+	}
+	free(tmap);
+	free(smap);
+	return 0;
+}
+
+/* Moves the site config and categories out of c into m. */
+static int
+take_site(struct model *m, struct content *c, const char *cdn_host)
+{
+	char *host;
+
+	if (cdn_host != NULL) {
+		if ((host = strdup(cdn_host)) == NULL)
+			return -1;
+		free(c->site.cdn_host);
+		c->site.cdn_host = host;
+	}
+	m->site = c->site;
+	memset(&c->site, 0, sizeof(c->site));
+	m->categories = c->categories;
+	m->ncategories = c->ncategories;
+	c->categories = NULL;
+	c->ncategories = 0;
+	return 0;
+}
+
+int
+model_merge(struct model *m, struct content *c, const struct catalog_rows *rows,
+    const struct model_opts *o, char *err, size_t errlen)
+{
+	struct merger g;
+	size_t cap = 0, k, ei = 0;
+
+	memset(m, 0, sizeof(*m));
+	memset(&g, 0, sizeof(g));
+	err[0] = '\0';
+	g.m = m;
+	g.c = c;
+	g.rows = rows;
+	g.cdn_host = o != NULL && o->cdn_host != NULL && o->cdn_host[0] != '\0' ?
+	    o->cdn_host : NULL;
+	tag_set_init(&g.tags, c->tags, c->ntags);
+	snprintf(m->digest, sizeof(m->digest), "%s", rows->digest);
+	if (c->nentries > 0)
+		warn_unknown_guids(&g, o != NULL ? o->report : NULL);
+	for (k = 0; k < rows->nvideos; k++) {
+		const struct catalog_video_row *r = &rows->videos[k];
+		const struct content_entry *e = NULL;
+
+		if (!r->published)
+			continue;
+		while (ei < c->nentries && strcmp(c->entries[ei].guid, r->guid) < 0)
+			ei++;
+		if (ei < c->nentries && strcmp(c->entries[ei].guid, r->guid) == 0)
+			e = &c->entries[ei];
+		if (e != NULL && e->hidden)
+			continue;
+		if (m->nvideos == cap) {
+			struct video *t;
+			cap = cap ? cap * 2 : 256;
+			if ((t = realloc(m->videos, cap * sizeof(*t))) == NULL)
+				goto oom;
+			m->videos = t;
+		}
+		m->nvideos++;
+		if (make_video(&g, r, e, &m->videos[m->nvideos - 1]) != 0)
+			goto oom;
+	}
+	if (newest_first(m) != 0 || finish_lists(&g) != 0 ||
+	    take_site(m, c, g.cdn_host) != 0)
+		goto oom;
+	tag_set_free(&g.tags);
+	strmap_free(&g.sermap);
+	return 0;
+oom:
+	snprintf(err, errlen, "out of memory loading the catalog");
+	tag_set_free(&g.tags);
+	strmap_free(&g.sermap);
+	model_free(m);
+	return -1;
+}

@@ -1,0 +1,48 @@
+/*
+ * model_merge.h — the catalog's rows (catalog_rows.h) and the creator's
+ * content/ (content.h) merged into the struct model the site renders
+ * (model.h).  Pure: no SQLite, no environment, no output; the caller
+ * reads the catalog and content/ and passes what it read from the
+ * environment in struct model_opts.
+ *
+ * What the merge decides: which videos are published (Bunny status
+ * Finished and not hidden), newest first; each video's title,
+ * description, access, categories (its entry's, else its collection's
+ * name matched to a category), tags (its entry's, else Bunny's keywords),
+ * series and CDN host; the tag and series lists, sorted by slug.  It is
+ * O(n) in the videos and entries besides the sorts (hash tables for tags
+ * and series, merge walks over the GUID-sorted rows and entries).
+ *
+ * Returns: 0 ok, -1 error with the reason in err[errlen]; warnings go to
+ * the reporter in the options.
+ */
+#ifndef ONLY_MODEL_MERGE_H
+#define ONLY_MODEL_MERGE_H
+
+#include <stddef.h>
+
+#include "catalog_rows.h"
+#include "content.h"
+#include "model.h"
+#include "report.h"
+
+struct model_opts {
+	/*
+	 * BUNNY_CDN_HOSTNAME: when not NULL and not "", the CDN host of the
+	 * site and of every video, beating site.json's and the one stored
+	 * with each video by the pull.
+	 */
+	const char		*cdn_host;
+	/* warnings ("FILE: video GUID is not in the catalog ..."); NULL: none */
+	const struct reporter	*report;
+};
+
+/*
+ * Fills m from rows and c.  The site config and the categories are moved
+ * out of c (c must still be freed with content_free()); rows is only
+ * read.  On error m is zeroed.
+ */
+int	model_merge(struct model *m, struct content *c, const struct catalog_rows *rows,
+	    const struct model_opts *o, char *err, size_t errlen);
+
+#endif

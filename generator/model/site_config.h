@@ -1,0 +1,37 @@
+/*
+ * site_config.h — content/site.json's settings and categories: what the
+ * content loader (content.h) reads and the model (model.h) holds.  Its own
+ * header so that content.h and model.h both use it and neither includes
+ * the other.
+ *
+ * Strings are UTF-8, NUL-terminated, never NULL (an absent value is "").
+ */
+#ifndef ONLY_SITE_CONFIG_H
+#define ONLY_SITE_CONFIG_H
+
+#include "access_level.h"	/* enum access_level */
+
+/* content/site.json */
+struct site_config {
+	char	*title;		/* site title */
+	char	*description;	/* one-line pitch for the home page and feeds */
+	char	*base_url;	/* absolute, no trailing slash: https://example.com */
+	char	*language;	/* BCP 47, e.g. "en" */
+	char	*cdn_host;	/* Bunny pull zone host, e.g. vz-abc-123.b-cdn.net */
+	char	*theme;		/* theme name, default "default" */
+	char	*author;	/* creator's name for the feed */
+	int	 html_urls;	/* 1: /v/<guid>.html; 0: /v/<guid>/ (directory URLs) */
+	int	 page_size;	/* cards per category/tag/series page (default 48) */
+	enum access_level default_access;	/* for videos without an entry */
+};
+
+struct category {
+	char	*slug;		/* ASCII [a-z0-9-], unique: "raw" */
+	char	*name;		/* display name: "RAW" */
+	char	*colour;	/* CSS colour, e.g. "#e50914" */
+	char	*icon;		/* short text or emoji */
+	char	*description;
+	int	 order;		/* display order, ascending */
+};
+
+#endif

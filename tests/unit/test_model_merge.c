@@ -1,0 +1,276 @@
+/*
+ * test_model_merge.c — the merge on its own: hand-made catalog rows (no
+ * SQLite, no catalog.db) and a content/ directory into a struct model.
+ * What is published and in which order, what the entry, the collection,
+ * Bunny's keywords and the options decide, and the warnings.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "check.h"
+#include "catalog_fixture.h"
+#include "content.h"
+#include "model_merge.h"
+
+#define G(n)	"00000000-0000-4000-8000-00000000000" #n
+#define COLL	"c0000000-0000-4000-8000-000000000001"
+
+static char *
+xdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (p == NULL)
+		exit(1);
+	return p;
+}
+
+/* A row: strings copied, so that catalog_rows_free() frees them. */
+static void
+row(struct catalog_video_row *v, const char *guid, int published, int64_t uploaded,
+    const char *title, const char *cdn_host, const char *collection, const char *keywords)
+{
+	memset(v, 0, sizeof(*v));
+	snprintf(v->guid, sizeof(v->guid), "%s", guid);
+	v->title = xdup(title);
+	v->description = xdup("desc of ");
+	v->thumbnail = xdup(uploaded % 2 ? "thumbnail_3.jpg" : "");
+	v->cdn_host = xdup(cdn_host);
+	v->collection = xdup(collection);
+	v->meta_tags = xdup(keywords);
+	v->published = published;
+	v->uploaded = uploaded;
+	v->length = 60;
+}
+
+struct warnings {
+	char	text[4096];
+	size_t	len;
+	int	notes;
+};
+
+static void
+collect(void *arg, enum report_level level, const char *msg)
+{
+	struct warnings *w = arg;
+	int n;
+
+	if (level != REPORT_WARNING)
+		w->notes++;
+	n = snprintf(w->text + w->len, sizeof(w->text) - w->len, "%s\n", msg);
+	if (n > 0 && (size_t)n < sizeof(w->text) - w->len)
+		w->len += (size_t)n;
+}
+
+static const struct video *
+find(const struct model *m, const char *guid)
+{
+	size_t i;
+
+	for (i = 0; i < m->nvideos; i++)
+		if (strcmp(m->videos[i].guid, guid) == 0)
+			return &m->videos[i];
+	return NULL;
+}
+
+static void
+make_rows(struct catalog_rows *r)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->digest, sizeof(r->digest), "%064d", 7);
+	r->nvideos = 6;
+	if ((r->videos = calloc(r->nvideos, sizeof(*r->videos))) == NULL ||
+	    (r->collections = calloc(1, sizeof(*r->collections))) == NULL)
+		exit(1);
+	/* in guid order, as the catalog hands them */
+	row(&r->videos[0], G(1), 1, 100, "one", "", COLL, "Night Life, night-life,C++");
+	row(&r->videos[1], G(2), 1, 300, "two", "stored.example:8443", "", "");
+	row(&r->videos[2], G(3), 0, 900, "unpublished", "", "", "");
+	row(&r->videos[3], G(4), 1, 300, "four (ties two on time)", "", "", "");
+	row(&r->videos[4], G(5), 1, 500, "hidden by its entry", "", "", "");
+	row(&r->videos[5], G(6), 1, 200, "six", "", "c0000000-0000-4000-8000-000000000009", "");
+	if ((r->videos[0].captions = calloc(2, sizeof(struct caption))) == NULL ||
+	    (r->videos[0].chapters = calloc(1, sizeof(struct chapter))) == NULL)
+		exit(1);
+	r->videos[0].captions[0].srclang = xdup("en");
+	r->videos[0].captions[0].label = xdup("English");
+	r->videos[0].captions[1].srclang = xdup("fr");
+	r->videos[0].captions[1].label = xdup("Français");
+	r->videos[0].ncaptions = 2;
+	r->videos[0].chapters[0].title = xdup("Intro");
+	r->videos[0].chapters[0].start = 0;
+	r->videos[0].chapters[0].end = 30;
+	r->videos[0].nchapters = 1;
+	snprintf(r->collections[0].guid, sizeof(r->collections[0].guid), "%s", COLL);
+	r->collections[0].name = xdup("Art");
+	r->ncollections = 1;
+}
+
+static int
+merge(struct model *m, const char *dir, const struct catalog_rows *rows, const char *cdn_host,
+    struct warnings *w, char *err, size_t errlen)
+{
+	struct reporter r = { w != NULL ? collect : NULL, w };
+	struct model_opts o = { cdn_host, &r };
+	struct content c;
+	int rc;
+
+	if (content_load(&c, dir, &r, err, errlen) != 0)
+		return -1;
+	rc = model_merge(m, &c, rows, &o, err, errlen);
+	content_free(&c);
+	return rc;
+}
+
+static void
+test_merge(const char *dir)
+{
+	struct catalog_rows rows;
+	struct warnings w = { { 0 }, 0, 0 };
+	struct model m;
+	const struct video *v;
+	char err[512];
+
+	make_rows(&rows);
+	CHECK(merge(&m, dir, &rows, NULL, &w, err, sizeof(err)) == 0, "merges (%s)", err);
+	CHECK(m.nvideos == 4, "published and not hidden: 4 of 6 (%zu)", m.nvideos);
+	CHECK(find(&m, G(3)) == NULL, "a row that is not published is left out");
+	CHECK(find(&m, G(5)) == NULL, "a hidden entry is left out");
+	CHECK(m.nvideos == 4 && strcmp(m.videos[0].guid, G(2)) == 0 &&
+	    strcmp(m.videos[1].guid, G(4)) == 0 && strcmp(m.videos[2].guid, G(6)) == 0 &&
+	    strcmp(m.videos[3].guid, G(1)) == 0, "newest first; a tie on time goes by guid");
+	CHECK_STR(m.digest, rows.digest, "the digest is the catalog's");
+	CHECK_STR(m.site.cdn_host, "site.example", "site.json's cdn_host without an override");
+	if ((v = find(&m, G(1))) != NULL) {
+		CHECK(v->ncategories == 1 && strcmp(m.categories[v->categories[0]].slug, "art") == 0,
+		    "no entry: the collection's name is matched to a category");
+		CHECK(v->ntags == 2, "keywords: \"Night Life\" and \"night-life\" are one tag, "
+		    "C++ another (%zu)", v->ntags);
+		CHECK(v->ncaptions == 2 && strcmp(v->captions[1].label, "Français") == 0 &&
+		    v->nchapters == 1 && v->chapters[0].end == 30, "captions and chapters copied");
+		CHECK(v->captions != NULL && v->captions[0].srclang != rows.videos[0].captions[0].srclang,
+		    "copied, not shared with the rows");
+		CHECK_STR(v->thumbnail, "thumbnail.jpg", "no thumbnail name: thumbnail.jpg");
+		CHECK_STR(v->cdn_host, "site.example", "no stored host: site.json's");
+		CHECK(v->access == ACCESS_VIP, "no entry: the default access");
+	} else
+		CHECK(0, "video 1 published");
+	if ((v = find(&m, G(2))) != NULL) {
+		CHECK_STR(v->cdn_host, "stored.example:8443", "a stored host beats site.json's");
+		CHECK_STR(v->title, "Two, edited", "the entry's title overrides Bunny's");
+		CHECK_STR(v->thumbnail, "thumbnail.jpg", "thumbnail default");
+		CHECK(v->access == ACCESS_PUBLIC && v->featured, "access and featured from the entry");
+		CHECK(v->ntags == 1 && strcmp(m.tags[v->tags[0]].name, "Tōkyō") == 0,
+		    "entry tags by site.json name");
+		CHECK(v->series >= 0 && strcmp(m.series[v->series].title, "Tokyo Nights") == 0 &&
+		    v->season == 2 && v->episode == 3, "series from the entry, titled by site.json");
+	} else
+		CHECK(0, "video 2 published");
+	if ((v = find(&m, G(6))) != NULL)
+		CHECK(v->ncategories == 0, "a collection the catalog does not list: no category");
+	CHECK(strstr(w.text, "video " G(9) " is not in the catalog") != NULL,
+	    "an entry for no row: warned");
+	CHECK(strstr(w.text, G(3)) == NULL, "an entry for an unpublished row: not warned "
+	    "(it is in the catalog)");
+	CHECK(w.notes == 0, "warnings only");
+	model_free(&m);
+
+	/* The CDN override beats the stored host and site.json's. */
+	memset(&w, 0, sizeof(w));
+	CHECK(merge(&m, dir, &rows, "127.0.0.1:8081", NULL, err, sizeof(err)) == 0 &&
+	    strcmp(m.site.cdn_host, "127.0.0.1:8081") == 0 &&
+	    (v = find(&m, G(2))) != NULL && strcmp(v->cdn_host, "127.0.0.1:8081") == 0,
+	    "the cdn_host option beats the stored host and site.json's");
+	model_free(&m);
+	CHECK(merge(&m, dir, &rows, "", NULL, err, sizeof(err)) == 0 &&
+	    (v = find(&m, G(2))) != NULL && strcmp(v->cdn_host, "stored.example:8443") == 0,
+	    "an empty cdn_host option is no override");
+	model_free(&m);
+	catalog_rows_free(&rows);
+	catalog_rows_free(&rows);	/* accepts a zeroed struct */
+
+	/* No rows at all: an empty model, not an error. */
+	memset(&rows, 0, sizeof(rows));
+	CHECK(merge(&m, dir, &rows, NULL, NULL, err, sizeof(err)) == 0 && m.nvideos == 0 &&
+	    m.ncategories == 5, "no rows: an empty model with site.json's categories");
+	model_free(&m);
+}
+
+/*
+ * The merge is O(n): 100 000 rows with keyword tags, every one with an
+ * entry, merged in well under the time a quadratic walk would need (a
+ * loose bound, for slow sanitizer builds: 100 000^2 string compares take
+ * minutes).
+ */
+static void
+test_scale(void)
+{
+	enum { N = 100000 };
+	struct catalog_rows rows;
+	struct content c;
+	struct model m;
+	struct model_opts o = { NULL, NULL };
+	struct timespec t0, t1;
+	char err[256], kw[64];
+	size_t i;
+	double secs;
+
+	memset(&rows, 0, sizeof(rows));
+	memset(&c, 0, sizeof(c));
+	if ((rows.videos = calloc(N, sizeof(*rows.videos))) == NULL ||
+	    (c.entries = calloc(N, sizeof(*c.entries))) == NULL)
+		exit(1);
+	c.site.cdn_host = xdup("x");
+	c.site.default_access = ACCESS_VIP;
+	for (i = 0; i < N; i++) {
+		char guid[GUID_LEN + 1];
+
+		snprintf(guid, sizeof(guid), "00000000-0000-4000-8000-%012zu", i);
+		snprintf(kw, sizeof(kw), "t%zu, common, u%zu", i % 5000, i % 7);
+		row(&rows.videos[i], guid, 1, (int64_t)(i * 37 % N), "t", "", "", kw);
+		memcpy(c.entries[i].guid, guid, sizeof(guid));
+		c.entries[i].file = "f";
+		c.entries[i].featured = (int)(i % 2);
+	}
+	rows.nvideos = N;
+	c.nentries = N;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	CHECK(model_merge(&m, &c, &rows, &o, err, sizeof(err)) == 0 && m.nvideos == N &&
+	    m.ntags == 5000 + 1 + 7, "%d rows merged (%zu tags)", N, m.ntags);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	CHECK(secs < 20, "in %.2f s: linear, not quadratic", secs);
+	printf("# merge of %d rows: %.3f s\n", N, secs);
+	model_free(&m);
+	content_free(&c);
+	catalog_rows_free(&rows);
+}
+
+int
+main(void)
+{
+	char dir[512];
+
+	fixture_tmpdir(dir, sizeof(dir), "test_model_merge");
+	fixture_write(dir, "site.json",
+	    "{ \"cdn_host\": \"site.example\",\n"
+	    "  \"categories\": [ { \"slug\": \"raw\", \"name\": \"RAW\" },\n"
+	    "    { \"slug\": \"art\", \"name\": \"ART\" }, { \"name\": \"VIP\" },\n"
+	    "    { \"name\": \"DUO\" }, { \"name\": \"SOLO\" } ],\n"
+	    "  \"series\": { \"tokyo-nights\": { \"title\": \"Tokyo Nights\" } },\n"
+	    "  \"tags\": { \"tokyo\": { \"name\": \"Tōkyō\" } } }\n");
+	fixture_mkdir(dir, "videos");
+	fixture_write(dir, "videos/all.json",
+	    "{ \"videos\": {\n"
+	    "  \"" G(2) "\": { \"title\": \"Two, edited\", \"access\": \"public\",\n"
+	    "      \"featured\": true, \"tags\": [\"Tōkyō\"],\n"
+	    "      \"series\": { \"slug\": \"tokyo-nights\", \"season\": 2, \"episode\": 3 } },\n"
+	    "  \"" G(3) "\": { \"featured\": true },\n"
+	    "  \"" G(5) "\": { \"hidden\": true },\n"
+	    "  \"" G(9) "\": { \"featured\": true } } }\n");
+	test_merge(dir);
+	test_scale();
+	return check_report();
+}
