@@ -28,9 +28,11 @@ build_mkcatalog() {
 	local san=""
 	[ "${SANITIZED:-0}" = 1 ] && san="-fsanitize=address,undefined -fno-omit-frame-pointer"
 	# shellcheck disable=SC2046
-	cc -std=c17 -D_GNU_SOURCE -Icore -Igenerator -Iverifier $san $(pkg-config --cflags libcjson sqlite3) \
+	# every layer folder is on the include path (the Makefile's SRC_DIRS)
+	cc -std=c17 -D_GNU_SOURCE $(for d in core sign generator/* verifier/*; do [ -d "$d" ] && printf -- '-I%s ' "$d"; done) \
+	    $san $(pkg-config --cflags libcjson sqlite3) \
 	    -o "$MKCATALOG" tests/site/mkcatalog.c "$BUILD/libonlygen.a" "$BUILD/libverifier.a" \
-	    "$BUILD/libcore.a" \
+	    "$BUILD/libsign.a" "$BUILD/libcore.a" \
 	    $(pkg-config --libs libcurl libcjson sqlite3 libcrypto) -lm -lpthread
 }
 # mkcatalog STATE_DIR PAGE.json...
