@@ -19,8 +19,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +29,7 @@
 #include "hash64.h"
 #include "http.h"
 #include "img_vips.h"
+#include "pool.h"
 #include "site_int.h"
 #include "site_url.h"
 
@@ -53,8 +52,6 @@ struct encode_job {
 	struct site_ctx		*c;
 	struct fetch_item	*items;
 	struct http_req		*reqs;
-	size_t			 n;
-	atomic_size_t		 next;
 };
 
 /* A catalog string, cut and with control bytes replaced, for a warning line. */
@@ -249,41 +246,43 @@ encode_one(struct site_ctx *c, const struct fetch_item *it, const struct http_re
 	prune(c, v, im->key);
 }
 
-static void *
-encode_worker(void *arg)
+static int
+encode_item(void *arg, void *state, size_t i, char *err, size_t errlen)
 {
 	struct encode_job *j = arg;
-	size_t i;
 
-	while ((i = atomic_fetch_add(&j->next, 1)) < j->n)
-		if (j->reqs[i].ok)
-			encode_one(j->c, &j->items[i], &j->reqs[i]);
-	img_thread_done();
-	return NULL;
+	(void)state;
+	(void)err;
+	(void)errlen;
+	if (j->reqs[i].ok)
+		encode_one(j->c, &j->items[i], &j->reqs[i]);
+	return 0;
 }
 
+/* libvips keeps buffers per thread: each worker frees its own when done. */
+static void
+encode_done(void *arg, void *state)
+{
+	(void)arg;
+	(void)state;
+	img_thread_done();
+}
+
+/* Encodes the fetched files (a failure is a warning: the placeholder shows). */
 static void
 encode_all(struct site_ctx *c, struct fetch_item *items, struct http_req *reqs, size_t n)
 {
-	struct encode_job j;
-	pthread_t tid[16];
-	int k, jobs = c->o->jobs < 1 ? 1 : (c->o->jobs > 16 ? 16 : c->o->jobs), started = 0;
+	struct encode_job j = { c, items, reqs };
+	struct pool_work w;
+	char err[POOL_ERR_MAX];
 
-	j.c = c;
-	j.items = items;
-	j.reqs = reqs;
-	j.n = n;
-	atomic_init(&j.next, 0);
-	for (k = 1; k < jobs && (size_t)k < n; k++) {
-		if (pthread_create(&tid[k], NULL, encode_worker, &j) != 0)
-			break;
-		started++;
-	}
-	while ((k = (int)atomic_fetch_add(&j.next, 1)) >= 0 && (size_t)k < n)
-		if (reqs[k].ok)
-			encode_one(c, &items[k], &reqs[k]);
-	for (k = 1; k <= started; k++)
-		pthread_join(tid[k], NULL);
+	memset(&w, 0, sizeof(w));
+	w.n = n;
+	w.chunk = 1;
+	w.arg = &j;
+	w.item = encode_item;
+	w.done = encode_done;
+	(void)pool_run(c->o->jobs, &w, err, sizeof(err));	/* encode_item never fails */
 }
 
 /* The file's URL on the pull zone, signed for that file only when keyed. */
