@@ -18,6 +18,7 @@ On a mismatch it prints the seed, the edit and the differing files.
 
 import copy
 import filecmp
+import glob
 import json
 import os
 import random
@@ -354,9 +355,13 @@ def mkcatalog_tool(tmp):
                             capture_output=True, text=True).stdout.split()
     libs = subprocess.run(["pkg-config", "--libs", "libcurl", "libcjson", "sqlite3", "libcrypto"],
                           check=True, capture_output=True, text=True).stdout.split()
-    subprocess.run(["cc", "-std=c17", "-D_GNU_SOURCE", "-Icore", "-Igenerator", "-Iverifier"] + san + cflags +
+    # every layer folder is on the include path (the Makefile's SRC_DIRS)
+    incs = ["-I" + d for d in ["core", "sign"] + sorted(glob.glob("generator/*/")) +
+            sorted(glob.glob("verifier/*/"))]
+    subprocess.run(["cc", "-std=c17", "-D_GNU_SOURCE"] + incs + san + cflags +
                    ["-o", exe, "tests/site/mkcatalog.c", BUILD + "/libonlygen.a",
-                    BUILD + "/libverifier.a", BUILD + "/libcore.a"] + libs + ["-lm", "-lpthread"], check=True)
+                    BUILD + "/libverifier.a", BUILD + "/libsign.a", BUILD + "/libcore.a"] +
+                   libs + ["-lm", "-lpthread"], check=True)
     return exe
 
 
