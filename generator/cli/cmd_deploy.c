@@ -65,6 +65,14 @@ warn_cb(void *arg, const char *msg)
 	fprintf(stderr, "deploy: %s\n", msg);
 }
 
+/* The build's manifest, damaged: it then names nothing, and the deploy stops. */
+static void
+manifest_warn(void *arg, const char *msg)
+{
+	(void)arg;
+	fprintf(stderr, "onlygen: %s\n", msg);
+}
+
 /* Parses a decimal integer in [lo, hi]; -1 when it is not one. */
 static long
 number(const char *s, long lo, long hi)
@@ -288,7 +296,8 @@ cmd_deploy(int argc, char *argv[])
 	 * in the directory (a key, a backup of a store) ever leaves it. */
 	snprintf(err, sizeof(err), "--state: path too long");
 	if ((size_t)snprintf(spath, sizeof(spath), "%s/site-manifest", state) >=
-	    sizeof(spath) || manifest_load(&built, spath, err, sizeof(err)) != 0) {
+	    sizeof(spath) || manifest_load(&built, spath, manifest_warn, NULL,
+	    err, sizeof(err)) != 0) {
 		fprintf(stderr, "onlygen deploy: %s\n", err);
 		goto out;
 	}

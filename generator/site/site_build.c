@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,20 @@ struct render_job {
 struct render_bufs {
 	struct buf	out, scratch;
 };
+
+void
+site_warn(const struct site_ctx *c, const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+
+	if (c->o->warn == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	c->o->warn(c->o->warn_arg, msg);
+}
 
 static double
 now_secs(void)
@@ -379,8 +394,8 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 			if (related_compute(&c.rel, m, o->jobs, err, errlen) == -1)
 				goto out;
 			if (related_cache_save(&c.rel, path, rkey) == -1 && !o->quiet)
-				fprintf(stderr, "onlygen: warning: %s: cannot write the cache; "
-				    "the next build recomputes \"more like this\"\n", path);
+				site_warn(&c, "%s: cannot write the cache; the next build "
+				    "recomputes \"more like this\"", path);
 		}
 	}
 	if (site_card_texts(&c, err, errlen) == -1 || site_enumerate(&c, err, errlen) == -1)
@@ -390,7 +405,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 		goto out;
 	}
 	snprintf(path, sizeof(path), "%s/site-manifest", o->state_dir);
-	if (manifest_load(&old, path, err, errlen) == -1)
+	if (manifest_load(&old, path, o->warn, o->warn_arg, err, errlen) == -1)
 		goto out;
 	if ((outfd = open_out(o->out_dir, err, errlen)) == -1)
 		goto out;
