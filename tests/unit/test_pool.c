@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "check.h"
 #include "pool.h"
@@ -231,6 +232,60 @@ first_error_kept(void)
 	}
 }
 
+/*
+ * Four items on four workers: item 0 fails once the other three are under
+ * way (so no worker sees the failure before claiming its item); those fail
+ * only after it, later.
+ */
+static atomic_int first_failed, others_started;
+
+/* Waits until *v reaches at least want, 5 s at most (no hang if a thread did not start). */
+static void
+wait_for(atomic_int *v, int want)
+{
+	struct timespec t0, t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	while (atomic_load(v) < want && t.tv_sec - t0.tv_sec < 5);
+}
+
+static int
+fail_in_order(void *arg, void *state, size_t i, char *err, size_t errlen)
+{
+	struct timespec ts = { 0, 20 * 1000 * 1000 };
+
+	(void)arg;
+	(void)state;
+	if (i == 0) {
+		wait_for(&others_started, 3);
+		snprintf(err, errlen, "first");
+		atomic_store(&first_failed, 1);
+		return -1;
+	}
+	atomic_fetch_add(&others_started, 1);
+	wait_for(&first_failed, 1);
+	nanosleep(&ts, NULL);	/* item 0's worker has handed its error in by now */
+	snprintf(err, errlen, "later %zu", i);
+	return -1;
+}
+
+static void
+first_not_last(void)
+{
+	struct pool_work w = { .n = 4, .chunk = 1, .item = fail_in_order };
+	char err[POOL_ERR_MAX];
+	int ok = 1, round;
+
+	for (round = 0; round < 5; round++) {
+		atomic_store(&first_failed, 0);
+		atomic_store(&others_started, 0);
+		ok &= pool_run(4, &w, err, sizeof(err)) == -1 && strcmp(err, "first") == 0;
+	}
+	CHECK(ok, "the first error is kept, not one that came later (%s)", err);
+}
+
 static void
 init_fails(void)
 {
@@ -309,6 +364,7 @@ main(void)
 {
 	every_index_once();
 	first_error_kept();
+	first_not_last();
 	init_fails();
 	edges();
 	{
