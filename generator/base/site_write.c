@@ -139,7 +139,8 @@ put_hex16(struct buf *b, uint64_t v)
 }
 
 int
-manifest_load(struct manifest *mf, const char *file, char *err, size_t errlen)
+manifest_load(struct manifest *mf, const char *file,
+    void (*warn)(void *arg, const char *msg), void *warnarg, char *err, size_t errlen)
 {
 	struct buf b;
 	char *line, *nl, *end;
@@ -189,8 +190,13 @@ manifest_load(struct manifest *mf, const char *file, char *err, size_t errlen)
 	return 0;
 bad:
 	/* A damaged manifest only costs a full comparison: start empty. */
-	fprintf(stderr, "onlygen: %s:%zu: unreadable manifest line; comparing every file\n",
-	    file, lineno);
+	if (warn != NULL) {
+		char msg[4200];
+
+		snprintf(msg, sizeof(msg), "%s:%zu: unreadable manifest line; comparing every file",
+		    file, lineno);
+		warn(warnarg, msg);
+	}
 	buf_free(&b);
 	manifest_free(mf);
 	return 0;

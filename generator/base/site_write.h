@@ -40,8 +40,13 @@ struct manifest {
 	uint64_t	 access_sum;	/* checksum of access.db's rows */
 };
 
-/* Loads file; a missing file gives an empty manifest.  0 or -1 with err. */
-int	manifest_load(struct manifest *mf, const char *file, char *err, size_t errlen);
+/*
+ * Loads file; a missing file gives an empty manifest, and so does a damaged
+ * one, reported through warn (may be NULL): it only costs a full comparison.
+ * 0 or -1 with err.
+ */
+int	manifest_load(struct manifest *mf, const char *file,
+	    void (*warn)(void *arg, const char *msg), void *warnarg, char *err, size_t errlen);
 /* The entry for path, or NULL. */
 const struct mf_entry *manifest_find(const struct manifest *mf, const char *path);
 /* Adds (or replaces) path.  0, or -1 when out of memory. */

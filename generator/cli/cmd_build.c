@@ -41,6 +41,14 @@ build_usage(FILE *f)
 	    "  --offline   no network at all: no pull, images from the cache only\n");
 }
 
+/* site_build's warnings (from several image threads at once: one fprintf each). */
+static void
+build_warn(void *arg, const char *msg)
+{
+	(void)arg;
+	fprintf(stderr, "onlygen build: warning: %s\n", msg);
+}
+
 /* 1 when state (existing or not) lies inside out. */
 static int
 state_inside_out(const char *state, const char *out)
@@ -131,6 +139,7 @@ cmd_build(int argc, char *argv[])
 	so.state_dir = "var";
 	so.default_theme = "themes/default";
 	so.hlsjs_path = "node_modules/hls.js/dist/hls.min.js";
+	so.warn = build_warn;
 	jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	so.jobs = jobs < 1 ? 1 : (jobs > 16 ? 16 : (int)jobs);
 	optind = 1;

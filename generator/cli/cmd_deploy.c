@@ -65,6 +65,52 @@ warn_cb(void *arg, const char *msg)
 	fprintf(stderr, "deploy: %s\n", msg);
 }
 
+/* On a terminal: one line per phase, redrawn as requests finish. */
+static void
+progress_cb(void *arg, const char *phase, size_t done, size_t total)
+{
+	(void)arg;
+	fprintf(stderr, "\r\033[K%s %zu/%zu", phase, done, total);
+	if (done == total)
+		fprintf(stderr, "\r\033[K");
+	fflush(stderr);
+}
+
+static void
+retry_cb(void *arg, const char *phase, long delay_ms, const char *why)
+{
+	(void)arg;
+	fprintf(stderr, "\r\033[K%s: retrying in %ld ms: %s\n", phase, delay_ms, why);
+}
+
+/* What deploy_purge() did, on stdout. */
+static void
+print_purge(const struct deploy_conf *c, enum deploy_purged what, size_t nurls)
+{
+	switch (what) {
+	case PURGE_SKIPPED:
+		printf("purge: skipped (set BUNNY_ACCOUNT_KEY and "
+		    "BUNNY_PULLZONE_ID to purge the CDN cache after a deploy)\n");
+		break;
+	case PURGED_ZONE:
+		printf("purged: the whole pull zone %s\n", c->pullzone_id);
+		break;
+	case PURGED_URLS:
+		printf("purged: %zu URL%s\n", nurls, nurls == 1 ? "" : "s");
+		break;
+	case PURGED_NOTHING:
+		break;
+	}
+}
+
+/* The build's manifest, damaged: it then names nothing, and the deploy stops. */
+static void
+manifest_warn(void *arg, const char *msg)
+{
+	(void)arg;
+	fprintf(stderr, "onlygen: %s\n", msg);
+}
+
 /* Parses a decimal integer in [lo, hi]; -1 when it is not one. */
 static long
 number(const char *s, long lo, long hi)
@@ -177,7 +223,7 @@ cmd_deploy(int argc, char *argv[])
 	struct deploy_result res = { 0 };
 	struct manifest built = { 0 };
 	const char *site = "site", *manifest_path = NULL, *region, *state = "var";
-	char endpoint[512], mpath[1024], spath[1024], err[1024];
+	char endpoint[512], mpath[1024], spath[1024], err[1024], xerr[1024];
 	int ch, dry = 0, purge = 1, rc = 1, r;
 	long v;
 
@@ -278,7 +324,11 @@ cmd_deploy(int argc, char *argv[])
 	c.account_key = env("BUNNY_ACCOUNT_KEY");
 	c.pullzone_id = env("BUNNY_PULLZONE_ID");
 	c.pullzone_url = env("BUNNY_PULLZONE_URL");
-	c.progress = isatty(STDERR_FILENO);
+	c.warn = warn_cb;
+	if (isatty(STDERR_FILENO)) {
+		c.progress = progress_cb;
+		c.retry = retry_cb;
+	}
 	if (manifest_path == NULL) {
 		snprintf(mpath, sizeof(mpath), "var/deploy-%s.json", c.zone);
 		manifest_path = mpath;
@@ -288,7 +338,8 @@ cmd_deploy(int argc, char *argv[])
 	 * in the directory (a key, a backup of a store) ever leaves it. */
 	snprintf(err, sizeof(err), "--state: path too long");
 	if ((size_t)snprintf(spath, sizeof(spath), "%s/site-manifest", state) >=
-	    sizeof(spath) || manifest_load(&built, spath, err, sizeof(err)) != 0) {
+	    sizeof(spath) || manifest_load(&built, spath, manifest_warn, NULL,
+	    err, sizeof(err)) != 0) {
 		fprintf(stderr, "onlygen deploy: %s\n", err);
 		goto out;
 	}
@@ -342,7 +393,7 @@ cmd_deploy(int argc, char *argv[])
 		}
 		dlist_free(&next);
 	}
-	r = deploy_execute(&c, site, &plan, &res);
+	r = deploy_execute(&c, site, &plan, &res, xerr, sizeof(xerr));
 	if (merge_manifest(&local, &plan, &res, &next) != 0 ||
 	    deploy_manifest_save(manifest_path, c.endpoint, c.zone, &next, err,
 	    sizeof(err)) != 0)
@@ -353,11 +404,18 @@ cmd_deploy(int argc, char *argv[])
 	    (unsigned long long)res.bytes, plan.unchanged, res.deleted,
 	    res.failed, res.retries);
 	rc = r == 0 ? 0 : 1;
-	if (purge && deploy_purge(&c, &res, stdout) < 0)
-		rc = 1;
+	if (purge) {
+		enum deploy_purged what;
+		size_t nurls;
+
+		if (deploy_purge(&c, &res, &what, &nurls, err, sizeof(err)) != 0) {
+			fprintf(stderr, "deploy: %s\n", err);
+			rc = 1;
+		} else
+			print_purge(&c, what, nurls);
+	}
 	if (r != 0)
-		fprintf(stderr, "onlygen deploy: not everything was published; "
-		    "run it again to converge\n");
+		fprintf(stderr, "onlygen deploy: %s; run it again to converge\n", xerr);
 out:
 	manifest_free(&built);
 	deploy_result_free(&res);

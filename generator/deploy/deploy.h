@@ -10,6 +10,10 @@
  * plan first.  Every path is relative to the site root, '/'-separated, with
  * no leading '/', no empty, "." or ".." component and no component that
  * starts with '.'.
+ *
+ * Convention: 0 ok, -1 error with the reason in err[errlen] (a function
+ * without err fails only when out of memory or over a cap); deploy_is_*
+ * answers 1 or 0.
  */
 #ifndef ONLY_DEPLOY_H
 #define ONLY_DEPLOY_H
@@ -166,12 +170,12 @@ int	deploy_put_enc(struct buf *b, const char *s, int keep_slash);
  * The URLs to purge for changed or deleted paths under the public base URL
  * base: each file's URL, and for each "…/index.html" also its directory URL
  * "…/" (a prefix purge: the page is served there too).  Exact URLs get
- * size 0 in urls, prefix URLs size 1.  Returns 0 with urls filled, 1 when
- * the whole pull zone should be purged instead (the site root's index.html,
- * more than the budgets above), -1 out of memory.
+ * size 0 in urls, prefix URLs size 1.  *whole is set to 1 (urls left empty)
+ * when the whole pull zone should be purged instead (the site root's
+ * index.html, more than the budgets above).  0, or -1 out of memory.
  */
 int	deploy_purge_targets(const char *base, const struct dlist *paths,
-	    struct dlist *urls);
+	    struct dlist *urls, int *whole);
 
 /*
  * A token bucket for Bunny's purge rate limits (§5: exact URLs 120 burst and

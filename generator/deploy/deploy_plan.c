@@ -264,19 +264,21 @@ url_of(struct buf *b, const char *base, const char *path, size_t n)
 
 int
 deploy_purge_targets(const char *base, const struct dlist *paths,
-    struct dlist *urls)
+    struct dlist *urls, int *whole)
 {
 	struct buf b;
 	size_t i, n, exact = 0, prefix = 0;
 	const char *p;
 	int rc = -1;
 
+	*whole = 0;
 	buf_init(&b, DEPLOY_MAX_PATH * 3 + 2048);
 	for (i = 0; i < paths->n; i++) {
 		p = paths->v[i].path;
 		n = strlen(p);
 		if (strcmp(p, "index.html") == 0) {
-			rc = 1;		/* the root's directory URL is "/": everything */
+			*whole = 1;	/* the root's directory URL is "/": everything */
+			rc = 0;
 			goto out;
 		}
 		if (url_of(&b, base, p, n) != 0 || dlist_add(urls, b.data, 0, NULL) != 0)
@@ -289,13 +291,14 @@ deploy_purge_targets(const char *base, const struct dlist *paths,
 			prefix++;
 		}
 		if (exact > DEPLOY_PURGE_URLS_MAX || prefix > DEPLOY_PURGE_PREFIX_MAX) {
-			rc = 1;
+			*whole = 1;
+			rc = 0;
 			goto out;
 		}
 	}
 	rc = 0;
 out:
-	if (rc != 0)
+	if (rc != 0 || *whole)
 		dlist_free(urls);
 	buf_free(&b);
 	return rc;

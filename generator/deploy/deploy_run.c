@@ -3,6 +3,7 @@
  * Storage and the core API, on top of http.c.  See deploy_run.h.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,24 @@
 /* Uploads are read into memory a batch at a time. */
 #define BATCH_FILES	64
 #define BATCH_BYTES	((size_t)64 << 20)
+
+/* Formats one line for c->warn (dropped when there is none). */
+static void warn(const struct deploy_conf *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+warn(const struct deploy_conf *c, const char *fmt, ...)
+{
+	char msg[DEPLOY_MAX_PATH * 2 + 512];
+	va_list ap;
+
+	if (c->warn == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	c->warn(c->report_arg, msg);
+}
 
 void
 deploy_result_free(struct deploy_result *r)
@@ -97,16 +116,17 @@ client(const struct deploy_conf *c, int concurrency, size_t max_body,
 	return http_client_new(&o);
 }
 
+/* Tells c->warn why request r (about what) failed. */
 static void
-report_fail(const struct http_req *r, const char *what)
+report_fail(const struct deploy_conf *c, const struct http_req *r, const char *what)
 {
 	if (r->status == 401)
-		fprintf(stderr, "deploy: %s: HTTP 401: the storage zone refused "
+		warn(c, "%s: HTTP 401: the storage zone refused "
 		    "the key; check BUNNY_STORAGE_ZONE, BUNNY_STORAGE_KEY (the "
 		    "zone's password, under FTP & API Access) and "
-		    "BUNNY_STORAGE_REGION\n", what);
+		    "BUNNY_STORAGE_REGION", what);
 	else
-		fprintf(stderr, "deploy: %s\n", r->err[0] ? r->err :
+		warn(c, "%s", r->err[0] ? r->err :
 		    "not attempted (an earlier request was refused)");
 }
 
@@ -120,7 +140,6 @@ deploy_list_zone(const struct deploy_conf *c, struct dlist *files,
 	struct dlist level = { 0 }, next = { 0 }, tmp;
 	size_t i, depth = 0;
 	int rc = -1;
-	enum http_result hr;
 
 	if ((h = auth_headers(c->key)) == NULL ||
 	    (hc = client(c, DEPLOY_LIST_JOBS, DEPLOY_MAX_LISTING, NULL)) == NULL) {
@@ -143,7 +162,7 @@ deploy_list_zone(const struct deploy_conf *c, struct dlist *files,
 			if ((reqs[i].url = storage_url(c, level.v[i].path, 1)) == NULL)
 				goto oom;
 		}
-		hr = http_run(hc, reqs, level.n, NULL);
+		(void)http_run(hc, reqs, level.n, NULL);	/* each request says how it went */
 		for (i = 0; i < level.n; i++) {
 			struct http_req *r = &reqs[i];
 			size_t before = dirs->n;
@@ -160,10 +179,9 @@ deploy_list_zone(const struct deploy_conf *c, struct dlist *files,
 			} else if (r->status == 404 && level.v[i].path[0] == '\0') {
 				continue;	/* an empty zone */
 			} else {
-				report_fail(r, "listing the zone");
+				report_fail(c, r, "listing the zone");
 				snprintf(err, errlen, "cannot list /%s in zone %s",
 				    level.v[i].path, c->zone);
-				rc = hr == HTTP_UNAUTHORIZED ? 2 : -1;
 				goto out;
 			}
 		}
@@ -249,15 +267,10 @@ on_progress(const struct http_req *r, int retrying, long delay_ms, void *arg)
 
 	if (!retrying)
 		p->done++;
-	if (!p->c->progress)
-		return;
-	if (retrying)
-		fprintf(stderr, "\r\033[K%s: retrying in %ld ms: %s\n", p->phase,
-		    delay_ms, r->err);
-	fprintf(stderr, "\r\033[K%s %zu/%zu", p->phase, p->done, p->total);
-	if (p->done == p->total)
-		fprintf(stderr, "\r\033[K");
-	fflush(stderr);
+	else if (p->c->retry != NULL)
+		p->c->retry(p->c->report_arg, p->phase, delay_ms, r->err);
+	if (p->c->progress != NULL)
+		p->c->progress(p->c->report_arg, p->phase, p->done, p->total);
 }
 
 /* One request's private data: headers and the file's bytes. */
@@ -302,10 +315,10 @@ read_regular(const char *path, struct buf *b)
 	return rc;
 }
 
-/* Prepares the request for action a; -1 with a message on stderr. */
+/* Prepares the request for action a.  0, or -1 with err. */
 static int
 job_init(const struct deploy_conf *c, const char *root, const struct daction *a,
-    struct job *j, struct http_req *r)
+    struct job *j, struct http_req *r, char *err, size_t errlen)
 {
 	char line[128], path[DEPLOY_MAX_PATH * 2];
 	struct curl_slist *t;
@@ -314,7 +327,7 @@ job_init(const struct deploy_conf *c, const char *root, const struct daction *a,
 	buf_init(&j->body, (size_t)DEPLOY_MAX_FILE);
 	if ((j->h = auth_headers(c->key)) == NULL ||
 	    (r->url = storage_url(c, a->path, a->op == DOP_DELETE_DIR)) == NULL) {
-		fprintf(stderr, "deploy: out of memory\n");
+		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	r->headers = j->h;
@@ -324,8 +337,7 @@ job_init(const struct deploy_conf *c, const char *root, const struct daction *a,
 	}
 	snprintf(path, sizeof(path), "%s/%s", root, a->path);
 	if (read_regular(path, &j->body) != 0) {
-		fprintf(stderr, "deploy: %s: cannot read: %s\n", path,
-		    strerror(errno));
+		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
 		return -1;
 	}
 	/* Only the bytes checked against the build's manifest may leave: a
@@ -333,19 +345,23 @@ job_init(const struct deploy_conf *c, const char *root, const struct daction *a,
 	 * walk is not what the build published. */
 	deploy_sha256_hex(j->body.data, j->body.len, j->sha);
 	if (strcmp(j->sha, a->sha256) != 0) {
-		fprintf(stderr, "deploy: %s: changed since it was checked against "
-		    "the build's manifest; not uploaded (build, then deploy again)\n",
+		snprintf(err, errlen, "%s: changed since it was checked against "
+		    "the build's manifest; not uploaded (build, then deploy again)",
 		    path);
 		return -1;
 	}
 	snprintf(line, sizeof(line), "Checksum: %s", j->sha);
-	if ((t = curl_slist_append(j->h, line)) == NULL)
+	if ((t = curl_slist_append(j->h, line)) == NULL) {
+		snprintf(err, errlen, "out of memory");
 		return -1;
+	}
 	j->h = t;
 	snprintf(line, sizeof(line), "Content-Type: %s", content_type(a->path));
 	if ((t = curl_slist_append(j->h, line)) == NULL ||
-	    (t = curl_slist_append(t, "Expect:")) == NULL)
+	    (t = curl_slist_append(t, "Expect:")) == NULL) {
+		snprintf(err, errlen, "out of memory");
 		return -1;
+	}
 	j->h = t;
 	r->headers = j->h;
 	r->method = "PUT";
@@ -354,63 +370,80 @@ job_init(const struct deploy_conf *c, const char *root, const struct daction *a,
 	return 0;
 }
 
-/* Records the outcome of one finished request in res. */
+/*
+ * Records the outcome of one finished request in res (a failed request is
+ * counted and reported, not an error).  0, or -1 with err.
+ */
 static int
-account(struct deploy_result *res, const struct job *j, const struct http_req *r)
+account(const struct deploy_conf *c, struct deploy_result *res, const struct job *j,
+    const struct http_req *r, char *err, size_t errlen)
 {
 	const struct daction *a = j->a;
 
 	if (a->op == DOP_UPLOAD) {
 		if (!r->ok) {
 			res->failed++;
-			report_fail(r, a->path);
+			report_fail(c, r, a->path);
 			return 0;
 		}
 		res->uploaded++;
 		res->bytes += j->body.len;
 		if (dlist_add(&res->done, a->path, j->body.len, j->sha) != 0 ||
 		    (!a->is_new && dlist_add(&res->purge, a->path, 0, NULL) != 0))
-			return -1;
+			goto oom;
 		return 0;
 	}
 	/* Already gone is as good as deleted: a re-run after a lost answer. */
 	if (!r->ok && r->status != 404) {
 		res->failed++;
-		report_fail(r, a->path);
+		report_fail(c, r, a->path);
 		return 0;
 	}
 	if (a->phase == PHASE_DELETIONS)
 		res->deleted++;
 	if (a->op == DOP_DELETE_DIR)
 		res->purge_all = 1;
-	return dlist_add(&res->purge, a->path, 0, NULL);
+	if (dlist_add(&res->purge, a->path, 0, NULL) != 0)
+		goto oom;
+	return 0;
+oom:
+	snprintf(err, errlen, "out of memory (or more than %d files)", DEPLOY_MAX_FILES);
+	return -1;
 }
 
-/* Runs the actions v[0..n) (one phase) in batches.  0 ok, 1 failures,
- * 2 unauthorized, -1 out of memory. */
+/*
+ * Runs the actions v[0..n) (one phase) in batches, reporting each failure
+ * through c->warn.  0, or -1 with "<phase> failed" in err when anything
+ * failed (the batches after a failed one still run, unless the key was
+ * refused or a file could not be prepared).
+ */
 static int
 run_phase(const struct deploy_conf *c, const char *root, struct http_client *hc,
     const struct daction *v, size_t n, struct deploy_result *res,
-    struct progress *pg)
+    struct progress *pg, char *err, size_t errlen)
 {
 	struct http_req reqs[BATCH_FILES];
 	struct job jobs[BATCH_FILES];
+	char why[DEPLOY_MAX_PATH * 2 + 256];
 	size_t i = 0, k, m, bytes;
 	unsigned retries;
 	enum http_result hr;
-	int rc = 0;
+	int failed = 0, oom = 0;
 
+	snprintf(err, errlen, "%s failed", pg->phase);
 	while (i < n) {
 		memset(reqs, 0, sizeof(reqs));
 		memset(jobs, 0, sizeof(jobs));
 		for (m = 0, bytes = 0; i + m < n && m < BATCH_FILES &&
 		    bytes < BATCH_BYTES; m++) {
 			bytes += (size_t)v[i + m].size;
-			if (job_init(c, root, &v[i + m], &jobs[m], &reqs[m]) != 0) {
+			if (job_init(c, root, &v[i + m], &jobs[m], &reqs[m], why,
+			    sizeof(why)) != 0) {
+				warn(c, "%s", why);
 				for (k = 0; k <= m; k++)
 					job_free(&jobs[k], &reqs[k]);
 				res->failed++;
-				return 1;
+				return -1;
 			}
 			reqs[m].user = &jobs[m];
 		}
@@ -419,32 +452,33 @@ run_phase(const struct deploy_conf *c, const char *root, struct http_client *hc,
 		for (k = 0; k < m; k++) {
 			if (reqs[k].attempts == 0)
 				pg->done++;	/* never started: still counted */
-			if (account(res, &jobs[k], &reqs[k]) != 0)
-				rc = -1;
+			if (!oom && account(c, res, &jobs[k], &reqs[k], why, sizeof(why)) != 0) {
+				warn(c, "%s", why);
+				oom = 1;
+			}
 			job_free(&jobs[k], &reqs[k]);
 		}
-		if (rc < 0)
+		if (oom || hr == HTTP_UNAUTHORIZED)
 			return -1;
-		if (hr == HTTP_UNAUTHORIZED)
-			return 2;
 		if (hr != HTTP_OK)
-			rc = 1;
+			failed = 1;
 		i += m;
 	}
-	return rc;
+	return failed ? -1 : 0;
 }
 
 int
 deploy_execute(const struct deploy_conf *c, const char *root,
-    const struct dplan *plan, struct deploy_result *res)
+    const struct dplan *plan, struct deploy_result *res, char *err, size_t errlen)
 {
 	struct http_client *up = NULL, *del = NULL;
 	struct progress pg = { c, NULL, 0, 0 };
+	char why[256];
 	size_t i = 0, j;
-	int rc = 0, r;
+	int failed = 0;
 
 	memset(res, 0, sizeof(*res));
-	while (i < plan->n && rc == 0) {
+	while (i < plan->n && !failed) {
 		enum dphase ph = plan->v[i].phase;
 		int is_del = ph == PHASE_DELETIONS || ph == PHASE_CONFLICTS;
 		struct http_client **hc = is_del ? &del : &up;
@@ -454,23 +488,21 @@ deploy_execute(const struct deploy_conf *c, const char *root,
 		if (*hc == NULL && (*hc = client(c, is_del ?
 		    (c->jobs < DEPLOY_DELETE_JOBS ? c->jobs : DEPLOY_DELETE_JOBS) :
 		    c->jobs, 64 << 10, &pg)) == NULL) {
-			fprintf(stderr, "deploy: cannot set up curl\n");
-			rc = 1;
+			warn(c, "cannot set up curl");
+			failed = 1;
 			break;
 		}
 		pg.phase = deploy_phase_name(ph);
 		pg.done = 0;
 		pg.total = j - i;
-		r = run_phase(c, root, *hc, &plan->v[i], j - i, res, &pg);
-		if (r != 0) {
-			rc = r < 0 ? 1 : r;
+		if (run_phase(c, root, *hc, &plan->v[i], j - i, res, &pg, why,
+		    sizeof(why)) != 0) {
+			failed = 1;
 			if (j < plan->n) {
 				res->stopped = 1;
-				fprintf(stderr, "deploy: %s failed: stopped before "
-				    "%s so no page links to a missing file; run "
-				    "`onlygen deploy` again to finish\n",
-				    deploy_phase_name(ph),
-				    deploy_phase_name(plan->v[j].phase));
+				warn(c, "%s: stopped before %s so no page links to a "
+				    "missing file; run `onlygen deploy` again to finish",
+				    why, deploy_phase_name(plan->v[j].phase));
 			}
 		}
 		i = j;
@@ -478,7 +510,11 @@ deploy_execute(const struct deploy_conf *c, const char *root,
 	http_client_free(up);
 	http_client_free(del);
 	dlist_sort(&res->done);		/* merged into the manifest by lookup */
-	return rc;
+	if (failed) {
+		snprintf(err, errlen, "not everything was published");
+		return -1;
+	}
+	return 0;
 }
 
 /* Sleeps for secs seconds (fractions allowed). */
@@ -495,9 +531,10 @@ nap(double secs)
 		;
 }
 
-/* One purge request; 0 or -1 with a message on stderr. */
+/* One purge request.  0, or -1 with err. */
 static int
-purge_one(struct http_client *hc, const struct curl_slist *h, const char *url)
+purge_one(struct http_client *hc, const struct curl_slist *h, const char *url,
+    char *err, size_t errlen)
 {
 	struct http_req r;
 	int rc = 0;
@@ -509,11 +546,11 @@ purge_one(struct http_client *hc, const struct curl_slist *h, const char *url)
 	http_run(hc, &r, 1, NULL);
 	if (!r.ok) {
 		if (r.status == 401 || r.status == 403)
-			fprintf(stderr, "deploy: purge: HTTP %ld: the API refused the "
+			snprintf(err, errlen, "purge: HTTP %ld: the API refused the "
 			    "key; check BUNNY_ACCOUNT_KEY (the account API key, not "
-			    "a zone password)\n", r.status);
+			    "a zone password)", r.status);
 		else
-			fprintf(stderr, "deploy: purge: %s\n", r.err);
+			snprintf(err, errlen, "purge: %s", r.err);
 		rc = -1;
 	}
 	buf_free(&r.resp);
@@ -522,7 +559,7 @@ purge_one(struct http_client *hc, const struct curl_slist *h, const char *url)
 
 int
 deploy_purge(const struct deploy_conf *c, const struct deploy_result *res,
-    FILE *out)
+    enum deploy_purged *what, size_t *nurls, char *err, size_t errlen)
 {
 	struct http_client *hc = NULL;
 	struct curl_slist *h = NULL, *t;
@@ -530,30 +567,31 @@ deploy_purge(const struct deploy_conf *c, const struct deploy_result *res,
 	struct dbucket exact, prefix;
 	struct buf url;
 	size_t i;
-	int rc = 0, per_url = 0;
+	int rc = 0, per_url = 0, whole = 0;
 	double now;
 
+	*what = PURGED_NOTHING;
+	*nurls = 0;
 	if (res->purge.n == 0 && !res->purge_all)
 		return 0;
 	if (c->pullzone_url != NULL && !res->purge_all) {
-		per_url = deploy_purge_targets(c->pullzone_url, &res->purge, &urls);
-		if (per_url < 0) {
-			fprintf(stderr, "deploy: purge: out of memory\n");
+		if (deploy_purge_targets(c->pullzone_url, &res->purge, &urls, &whole) != 0) {
+			snprintf(err, errlen, "purge: out of memory");
+			dlist_free(&urls);
 			return -1;
 		}
-		per_url = per_url == 0;
+		per_url = !whole;
 	}
 	if (c->account_key == NULL || (!per_url && c->pullzone_id == NULL)) {
-		fprintf(out, "purge: skipped (set BUNNY_ACCOUNT_KEY and "
-		    "BUNNY_PULLZONE_ID to purge the CDN cache after a deploy)\n");
+		*what = PURGE_SKIPPED;
 		dlist_free(&urls);
-		return 1;
+		return 0;
 	}
 	buf_init(&url, DEPLOY_MAX_PATH * 9 + 2048);
 	if ((h = auth_headers(c->account_key)) == NULL ||
 	    (t = curl_slist_append(h, "Content-Length: 0")) == NULL ||
 	    (h = t, hc = client(c, 1, 64 << 10, NULL)) == NULL) {
-		fprintf(stderr, "deploy: purge: cannot set up curl\n");
+		snprintf(err, errlen, "purge: cannot set up curl");
 		rc = -1;
 		goto out;
 	}
@@ -563,12 +601,13 @@ deploy_purge(const struct deploy_conf *c, const struct deploy_result *res,
 	if (!per_url) {
 		if (buf_printf(&url, "%s/pullzone/", c->core) != 0 ||
 		    deploy_put_enc(&url, c->pullzone_id, 0) != 0 ||
-		    BUF_PUTSL(&url, "/purgeCache") != 0)
+		    BUF_PUTSL(&url, "/purgeCache") != 0) {
+			snprintf(err, errlen, "purge: URL too long");
 			rc = -1;
-		else
-			rc = purge_one(hc, h, url.data);
+		} else
+			rc = purge_one(hc, h, url.data, err, errlen);
 		if (rc == 0)
-			fprintf(out, "purged: the whole pull zone %s\n", c->pullzone_id);
+			*what = PURGED_ZONE;
 		goto out;
 	}
 	for (i = 0; i < urls.n && rc == 0; i++) {
@@ -576,16 +615,18 @@ deploy_purge(const struct deploy_conf *c, const struct deploy_result *res,
 		if (buf_printf(&url, "%s/purge?url=", c->core) != 0 ||
 		    deploy_put_enc(&url, urls.v[i].path, 0) != 0 ||
 		    BUF_PUTSL(&url, "&async=false") != 0) {
-			fprintf(stderr, "deploy: purge: URL too long\n");
+			snprintf(err, errlen, "purge: URL too long");
 			rc = -1;
 			break;
 		}
 		nap(deploy_bucket_take(urls.v[i].size ? &prefix : &exact,
 		    (double)http_now_ms() / 1000));
-		rc = purge_one(hc, h, url.data);
+		rc = purge_one(hc, h, url.data, err, errlen);
 	}
-	if (rc == 0)
-		fprintf(out, "purged: %zu URL%s\n", urls.n, urls.n == 1 ? "" : "s");
+	if (rc == 0) {
+		*what = PURGED_URLS;
+		*nurls = urls.n;
+	}
 out:
 	dlist_free(&urls);
 	buf_free(&url);

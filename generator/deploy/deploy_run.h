@@ -5,11 +5,16 @@
  * Retry-After).  Secrets travel in headers only and are never printed.
  *
  * Ownership: struct deploy_result owns its lists (deploy_result_free).
+ *
+ * Convention: 0 ok, -1 error with the reason in err[errlen]; counts in
+ * struct deploy_result; single failures and progress along the way go to
+ * the conf's callbacks; nothing here prints or reads the environment.
  */
 #ifndef ONLY_DEPLOY_RUN_H
 #define ONLY_DEPLOY_RUN_H
 
-#include <stdio.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "deploy.h"
 
@@ -25,7 +30,16 @@ struct deploy_conf {
 	long		 timeout_ms;	/* one request */
 	int		 attempts;	/* tries per request */
 	long		 backoff_ms;	/* first retry delay */
-	int		 progress;	/* 1: progress line on stderr (a tty) */
+	/*
+	 * What happens along the way (each may be NULL): warn gets one line,
+	 * without a prefix or newline, per request or file that failed and
+	 * per phase that stopped the run; progress the requests of the phase
+	 * finished so far; retry a request about to be tried again.
+	 */
+	void		(*warn)(void *arg, const char *msg);
+	void		(*progress)(void *arg, const char *phase, size_t done, size_t total);
+	void		(*retry)(void *arg, const char *phase, long delay_ms, const char *why);
+	void		*report_arg;
 };
 
 struct deploy_result {
@@ -40,31 +54,34 @@ struct deploy_result {
 
 void	deploy_result_free(struct deploy_result *r);
 
-/*
- * Lists the whole zone, directory by directory (DEPLOY_LIST_JOBS at a time).
- * Returns 0, or -1 with a message in err (2 when the key was refused).
- */
+/* Lists the whole zone, directory by directory (DEPLOY_LIST_JOBS at a time). */
 int	deploy_list_zone(const struct deploy_conf *c, struct dlist *files,
 	    struct dlist *dirs, char *err, size_t errlen);
 
 /*
- * Carries out plan phase by phase, reading uploads from root.  A phase with
- * a failure stops the run before the next phase (so no page is published
- * before what it links to); failures are printed to stderr.
- * Returns 0 when everything was done, 1 after failures, 2 when the key was
- * refused.
+ * Carries out plan phase by phase, reading uploads from root, counting into
+ * res.  A phase with a failure stops the run before the next phase (so no
+ * page is published before what it links to).  -1 when anything planned
+ * was not done.
  */
 int	deploy_execute(const struct deploy_conf *c, const char *root,
-	    const struct dplan *plan, struct deploy_result *res);
+	    const struct dplan *plan, struct deploy_result *res, char *err, size_t errlen);
+
+/* What deploy_purge() did. */
+enum deploy_purged {
+	PURGED_NOTHING,		/* nothing changed that a cache could hold */
+	PURGE_SKIPPED,		/* not configured: no account key or pull zone */
+	PURGED_ZONE,		/* the whole pull zone (c->pullzone_id) */
+	PURGED_URLS		/* *nurls URLs one by one */
+};
 
 /*
  * Purges the pull zone's cache for res: per URL when pullzone_url is set and
  * deploy_purge_targets() allows it (each kind paced by its own token bucket
- * under Bunny's limits), else the whole pull zone.  Writes what it did to
- * out.  Returns 0, -1 on failure (message on stderr), 1 when not configured
- * (nothing done).
+ * under Bunny's limits), else the whole pull zone.  Says what it did in
+ * *what and *nurls.
  */
 int	deploy_purge(const struct deploy_conf *c, const struct deploy_result *res,
-	    FILE *out);
+	    enum deploy_purged *what, size_t *nurls, char *err, size_t errlen);
 
 #endif

@@ -4,13 +4,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hash64.h"
+#include "pool.h"
 #include "related.h"
 
 #define CHUNK	256	/* videos a worker claims at a time */
@@ -20,8 +19,12 @@ struct rel_job {
 	struct related		*r;
 	const size_t		*off;	/* ntags + 1 offsets into members */
 	const uint32_t		*members;	/* per tag, video indices ascending */
-	atomic_size_t		 next;
-	atomic_int		 failed;
+};
+
+/* A worker's score array, reused for every video it ranks. */
+struct rel_scratch {
+	uint8_t		*score;		/* nvideos, all zero between videos */
+	uint32_t	*touched;	/* the videos whose score is not zero */
 };
 
 /* Keeps best[0..*nbest) sorted by score descending, index ascending. */
@@ -45,58 +48,73 @@ consider(uint32_t *best, uint8_t *bscore, size_t *nbest, uint32_t idx, uint8_t s
 	bscore[k] = sc;
 }
 
-static void *
-rel_worker(void *arg)
+static int
+rel_init(void *arg, int worker, void **state, char *err, size_t errlen)
 {
-	struct rel_job *j = arg;
-	const struct model *m = j->m;
-	size_t n = m->nvideos, start, end, i, t, p, ntouched, nbest;
-	uint8_t *score, bscore[RELATED_MAX];
-	uint32_t *touched, best[RELATED_MAX], u;
+	const struct rel_job *j = arg;
+	size_t n = j->m->nvideos;
+	struct rel_scratch *s;
 
-	score = calloc(n ? n : 1, 1);
-	touched = malloc((n ? n : 1) * sizeof(*touched));
-	if (score == NULL || touched == NULL) {
-		free(score);
-		free(touched);
-		j->failed = 1;
-		return NULL;
+	(void)worker;
+	if ((s = calloc(1, sizeof(*s))) != NULL) {
+		*state = s;
+		s->score = calloc(n ? n : 1, 1);
+		s->touched = malloc((n ? n : 1) * sizeof(*s->touched));
 	}
-	for (;;) {
-		start = atomic_fetch_add(&j->next, CHUNK);
-		if (start >= n)
-			break;
-		end = start + CHUNK < n ? start + CHUNK : n;
-		for (i = start; i < end; i++) {
-			const struct video *v = &m->videos[i];
+	if (s == NULL || s->score == NULL || s->touched == NULL) {
+		snprintf(err, errlen, "related: out of memory");
+		return -1;
+	}
+	return 0;
+}
 
-			ntouched = 0;
-			for (t = 0; t < v->ntags; t++) {
-				size_t tag = v->tags[t];
+static void
+rel_done(void *arg, void *state)
+{
+	struct rel_scratch *s = state;
 
-				for (p = j->off[tag]; p < j->off[tag + 1]; p++) {
-					u = j->members[p];
-					if (u == i)
-						continue;
-					if (score[u] == 0)
-						touched[ntouched++] = u;
-					if (score[u] < UINT8_MAX)
-						score[u]++;
-				}
-			}
-			nbest = 0;
-			for (p = 0; p < ntouched; p++) {
-				u = touched[p];
-				consider(best, bscore, &nbest, u, score[u]);
-				score[u] = 0;
-			}
-			memcpy(j->r->ids + i * RELATED_MAX, best, nbest * sizeof(*best));
-			j->r->count[i] = (uint8_t)nbest;
+	(void)arg;
+	if (s != NULL) {
+		free(s->score);
+		free(s->touched);
+		free(s);
+	}
+}
+
+/* Ranks the videos sharing a tag with video i into its row of j->r. */
+static int
+rel_item(void *arg, void *state, size_t i, char *err, size_t errlen)
+{
+	const struct rel_job *j = arg;
+	struct rel_scratch *s = state;
+	const struct video *v = &j->m->videos[i];
+	uint8_t *score = s->score, bscore[RELATED_MAX];
+	uint32_t *touched = s->touched, best[RELATED_MAX], u;
+	size_t t, p, ntouched = 0, nbest = 0;
+
+	(void)err;
+	(void)errlen;
+	for (t = 0; t < v->ntags; t++) {
+		size_t tag = v->tags[t];
+
+		for (p = j->off[tag]; p < j->off[tag + 1]; p++) {
+			u = j->members[p];
+			if (u == i)
+				continue;
+			if (score[u] == 0)
+				touched[ntouched++] = u;
+			if (score[u] < UINT8_MAX)
+				score[u]++;
 		}
 	}
-	free(score);
-	free(touched);
-	return NULL;
+	for (p = 0; p < ntouched; p++) {
+		u = touched[p];
+		consider(best, bscore, &nbest, u, score[u]);
+		score[u] = 0;
+	}
+	memcpy(j->r->ids + i * RELATED_MAX, best, nbest * sizeof(*best));
+	j->r->count[i] = (uint8_t)nbest;
+	return 0;
 }
 
 int
@@ -104,10 +122,10 @@ related_compute(struct related *r, const struct model *m, int jobs,
     char *err, size_t errlen)
 {
 	struct rel_job j;
+	struct pool_work w;
 	size_t *off = NULL, *fill = NULL, i, t, total = 0;
 	uint32_t *members = NULL;
-	pthread_t tid[64];
-	int k, started = 0, rc = -1;
+	int rc = -1;
 
 	memset(r, 0, sizeof(*r));
 	if (m->nvideos > UINT32_MAX - 1) {
@@ -148,23 +166,14 @@ related_compute(struct related *r, const struct model *m, int jobs,
 	j.r = r;
 	j.off = off;
 	j.members = members;
-	atomic_init(&j.next, 0);
-	atomic_init(&j.failed, 0);
-	if (jobs < 1)
-		jobs = 1;
-	if (jobs > 64)
-		jobs = 64;
-	for (k = 1; k < jobs; k++) {
-		if (pthread_create(&tid[k], NULL, rel_worker, &j) != 0)
-			break;
-		started++;
-	}
-	rel_worker(&j);
-	for (k = 1; k <= started; k++)
-		pthread_join(tid[k], NULL);
-	if (j.failed)
-		goto oom;
-	rc = 0;
+	memset(&w, 0, sizeof(w));
+	w.n = m->nvideos;
+	w.chunk = CHUNK;
+	w.arg = &j;
+	w.init = rel_init;
+	w.item = rel_item;
+	w.done = rel_done;
+	rc = pool_run(jobs, &w, err, errlen);
 	goto out;
 oom:
 	snprintf(err, errlen, "related: out of memory");

@@ -6,7 +6,7 @@
  * Near-linear: one pass builds a tag -> videos index; each video then walks
  * only the lists of its own tags, counting into one score array reused by
  * its thread, and keeps the best RELATED_MAX in a small sorted array (no
- * full sort).  Work is split over `jobs` threads.
+ * full sort).  Work is split over `jobs` workers of pool.h.
  *
  * Ownership: related_compute() fills r; related_free() releases it and
  * accepts a zeroed struct.
@@ -27,7 +27,7 @@ struct related {
 	size_t		 n;
 };
 
-/* Returns 0, or -1 with a message in err (out of memory, thread failure). */
+/* Returns 0, or -1 with a message in err (out of memory, a bad tag index). */
 int	related_compute(struct related *r, const struct model *m, int jobs,
 	    char *err, size_t errlen);
 void	related_free(struct related *r);

@@ -4,6 +4,9 @@
  *
  * Ownership: site_build() reads the model and options and owns everything
  * it allocates; nothing it returns needs freeing.
+ *
+ * Convention: 0 ok, -1 error with the reason in err[errlen]; warnings go to
+ * opts->warn; nothing here prints or reads the environment.
  */
 #ifndef ONLY_SITE_H
 #define ONLY_SITE_H
@@ -24,8 +27,15 @@ struct site_opts {
 	time_t		 now;		/* build time (image fetch token expiry) */
 	int		 fetch_images;	/* fetch images missing from STATE/img-cache */
 	struct img_lib	*img;		/* libvips, started when first needed */
-	int		 jobs;		/* render threads, >= 1 */
+	int		 jobs;		/* worker threads (pool.h caps them) */
 	int		 quiet;
+	/*
+	 * Warnings (the build goes on): one line each, without a prefix or a
+	 * newline; NULL drops them.  Image warnings come from several worker
+	 * threads at once, so warn must be safe to call concurrently.
+	 */
+	void		(*warn)(void *arg, const char *msg);
+	void		*warn_arg;
 };
 
 struct site_stats {

@@ -8,8 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
-#include <stdatomic.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,21 +19,36 @@
 #include <unistd.h>
 
 #include "hash64.h"
+#include "pool.h"
 #include "site_int.h"
 #include "site_write.h"
 
-#define RENDER_CHUNK	16
-#define MAX_JOBS	64
+#define RENDER_CHUNK	16	/* pages a worker claims at a time */
 
 struct render_job {
 	struct site_ctx		*c;
 	const struct manifest	*old;
 	int			 outfd;
-	atomic_size_t		 next;
-	atomic_int		 failed;
-	pthread_mutex_t		 lock;	/* guards err */
-	char			 err[1024];
 };
+
+/* A worker's two page buffers, reused for every page it renders. */
+struct render_bufs {
+	struct buf	out, scratch;
+};
+
+void
+site_warn(const struct site_ctx *c, const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+
+	if (c->o->warn == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	c->o->warn(c->o->warn_arg, msg);
+}
 
 static double
 now_secs(void)
@@ -59,16 +73,6 @@ template_of(const struct site_ctx *c, int kind)
 	case PK_404:		return c->t_404;
 	default:		return NULL;
 	}
-}
-
-static void
-job_fail(struct render_job *j, const char *path, const char *msg)
-{
-	pthread_mutex_lock(&j->lock);
-	if (!j->failed)
-		snprintf(j->err, sizeof(j->err), "%s: %s", path, msg);
-	j->failed = 1;
-	pthread_mutex_unlock(&j->lock);
 }
 
 /* Renders page p into out.  0 or -1 with err. */
@@ -110,106 +114,107 @@ render_page(const struct site_ctx *c, const struct page *p, struct buf *out,
 	return rc;
 }
 
-static void *
-render_worker(void *arg)
+static int
+render_init(void *arg, int worker, void **state, char *err, size_t errlen)
 {
-	struct render_job *j = arg;
-	struct site_ctx *c = j->c;
-	struct buf out, scratch;
-	char err[512];
-	size_t start, end, i;
-	int keyed;
+	struct render_bufs *b;
 
-	buf_init(&out, PAGE_MAX_BYTES);
-	buf_init(&scratch, PAGE_MAX_BYTES);
-	while (!j->failed) {
-		start = atomic_fetch_add(&j->next, RENDER_CHUNK);
-		if (start >= c->npages)
-			break;
-		end = start + RENDER_CHUNK < c->npages ? start + RENDER_CHUNK : c->npages;
-		for (i = start; i < end && !j->failed; i++) {
-			struct page *p = &c->pages[i];
-			const struct mf_entry *e = manifest_find(j->old, p->path);
-			int exists = site_exists(j->outfd, p->path);
-
-			keyed = site_page_key(c, p, &scratch, &p->key);
-			p->old = e != NULL ? (uint32_t)(e - j->old->e) + 1 : 0;
-			if (keyed && e != NULL && exists && e->sum != 0 && e->key == p->key) {
-				p->sum = e->sum;
-				p->state = PS_UNCHANGED;
-				continue;
-			}
-			if (keyed == KEY_FROM_BYTES) {
-				/* keying formatted the file into scratch already */
-				struct buf t = out;
-
-				out = scratch;
-				scratch = t;
-			} else {
-				buf_reset(&out);
-				if (render_page(c, p, &out, err, sizeof(err)) == -1) {
-					job_fail(j, p->path, err);
-					break;
-				}
-			}
-			p->rendered = 1;
-			p->sum = h64(0, out.data ? out.data : "", out.len);
-			if (!keyed)
-				p->key = p->sum;
-			if (exists && ((e != NULL && e->sum != 0) ? e->sum == p->sum :
-			    site_same_bytes(j->outfd, p->path, out.data ? out.data : "", out.len))) {
-				p->state = PS_UNCHANGED;
-				continue;
-			}
-			if (site_stage(j->outfd, i, out.data ? out.data : "", out.len,
-			    err, sizeof(err)) == -1) {
-				job_fail(j, p->path, err);
-				break;
-			}
-			if (!exists && site_mkparents(j->outfd, p->path) == -1) {
-				job_fail(j, p->path, "cannot create its directory");
-				break;
-			}
-			p->state = exists ? PS_CHANGED : PS_NEW;
-		}
+	(void)arg;
+	(void)worker;
+	if ((b = malloc(sizeof(*b))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
 	}
-	buf_free(&out);
-	buf_free(&scratch);
-	return NULL;
+	buf_init(&b->out, PAGE_MAX_BYTES);
+	buf_init(&b->scratch, PAGE_MAX_BYTES);
+	*state = b;
+	return 0;
+}
+
+static void
+render_done(void *arg, void *state)
+{
+	struct render_bufs *b = state;
+
+	(void)arg;
+	if (b != NULL) {
+		buf_free(&b->out);
+		buf_free(&b->scratch);
+		free(b);
+	}
+}
+
+/*
+ * Page i: unchanged when its key matches the old manifest's, else rendered
+ * and, when its bytes differ from the published file's, staged.  0, or -1
+ * with "path: why" in err.
+ */
+static int
+render_item(void *arg, void *state, size_t i, char *err, size_t errlen)
+{
+	const struct render_job *j = arg;
+	struct render_bufs *b = state;
+	struct site_ctx *c = j->c;
+	struct page *p = &c->pages[i];
+	const struct mf_entry *e = manifest_find(j->old, p->path);
+	int exists = site_exists(j->outfd, p->path), keyed;
+	char why[512];
+
+	keyed = site_page_key(c, p, &b->scratch, &p->key);
+	p->old = e != NULL ? (uint32_t)(e - j->old->e) + 1 : 0;
+	if (keyed && e != NULL && exists && e->sum != 0 && e->key == p->key) {
+		p->sum = e->sum;
+		p->state = PS_UNCHANGED;
+		return 0;
+	}
+	if (keyed == KEY_FROM_BYTES) {
+		/* keying formatted the file into scratch already */
+		struct buf t = b->out;
+
+		b->out = b->scratch;
+		b->scratch = t;
+	} else {
+		buf_reset(&b->out);
+		if (render_page(c, p, &b->out, why, sizeof(why)) == -1)
+			goto fail;
+	}
+	p->rendered = 1;
+	p->sum = h64(0, b->out.data ? b->out.data : "", b->out.len);
+	if (!keyed)
+		p->key = p->sum;
+	if (exists && ((e != NULL && e->sum != 0) ? e->sum == p->sum :
+	    site_same_bytes(j->outfd, p->path, b->out.data ? b->out.data : "", b->out.len))) {
+		p->state = PS_UNCHANGED;
+		return 0;
+	}
+	if (site_stage(j->outfd, i, b->out.data ? b->out.data : "", b->out.len,
+	    why, sizeof(why)) == -1)
+		goto fail;
+	if (!exists && site_mkparents(j->outfd, p->path) == -1) {
+		snprintf(why, sizeof(why), "cannot create its directory");
+		goto fail;
+	}
+	p->state = exists ? PS_CHANGED : PS_NEW;
+	return 0;
+fail:
+	snprintf(err, errlen, "%s: %s", p->path, why);
+	return -1;
 }
 
 static int
 render_all(struct site_ctx *c, const struct manifest *old, int outfd, char *err, size_t errlen)
 {
-	struct render_job j;
-	pthread_t tid[MAX_JOBS];
-	int k, jobs = c->o->jobs, started = 0;
+	struct render_job j = { c, old, outfd };
+	struct pool_work w;
 
-	memset(&j, 0, sizeof(j));
-	j.c = c;
-	j.old = old;
-	j.outfd = outfd;
-	atomic_init(&j.next, 0);
-	atomic_init(&j.failed, 0);
-	pthread_mutex_init(&j.lock, NULL);
-	if (jobs < 1)
-		jobs = 1;
-	if (jobs > MAX_JOBS)
-		jobs = MAX_JOBS;
-	for (k = 1; k < jobs; k++) {
-		if (pthread_create(&tid[k], NULL, render_worker, &j) != 0)
-			break;
-		started++;
-	}
-	render_worker(&j);
-	for (k = 1; k <= started; k++)
-		pthread_join(tid[k], NULL);
-	pthread_mutex_destroy(&j.lock);
-	if (j.failed) {
-		snprintf(err, errlen, "%s", j.err);
-		return -1;
-	}
-	return 0;
+	memset(&w, 0, sizeof(w));
+	w.n = c->npages;
+	w.chunk = RENDER_CHUNK;
+	w.arg = &j;
+	w.init = render_init;
+	w.item = render_item;
+	w.done = render_done;
+	return pool_run(c->o->jobs, &w, err, errlen);
 }
 
 /*
@@ -389,8 +394,8 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 			if (related_compute(&c.rel, m, o->jobs, err, errlen) == -1)
 				goto out;
 			if (related_cache_save(&c.rel, path, rkey) == -1 && !o->quiet)
-				fprintf(stderr, "onlygen: warning: %s: cannot write the cache; "
-				    "the next build recomputes \"more like this\"\n", path);
+				site_warn(&c, "%s: cannot write the cache; the next build "
+				    "recomputes \"more like this\"", path);
 		}
 	}
 	if (site_card_texts(&c, err, errlen) == -1 || site_enumerate(&c, err, errlen) == -1)
@@ -400,7 +405,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 		goto out;
 	}
 	snprintf(path, sizeof(path), "%s/site-manifest", o->state_dir);
-	if (manifest_load(&old, path, err, errlen) == -1)
+	if (manifest_load(&old, path, o->warn, o->warn_arg, err, errlen) == -1)
 		goto out;
 	if ((outfd = open_out(o->out_dir, err, errlen)) == -1)
 		goto out;

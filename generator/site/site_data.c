@@ -13,13 +13,13 @@
  * built in C with esc_json (safe inside <script>).  URLs placed here are
  * built from validated guids/slugs, or pass through esc_url.
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "escape.h"
 #include "hash64.h"
+#include "pool.h"
 #include "site_int.h"
 #include "site_url.h"
 
@@ -245,64 +245,61 @@ card_text(const struct site_ctx *c, size_t i, struct card_text *t, struct buf *b
 	return 0;
 }
 
-struct text_job {
-	struct site_ctx	*c;
-	size_t		 from, to;
-	int		 failed;
-};
-
-static void *
-text_worker(void *arg)
+static int
+text_init(void *arg, int worker, void **state, char *err, size_t errlen)
 {
-	struct text_job *j = arg;
-	struct buf b;
-	size_t i;
+	struct buf *b;
 
-	buf_init(&b, 1 << 20);
-	for (i = j->from; i < j->to; i++)
-		if (card_text(j->c, i, &j->c->vtext[i], &b) == -1) {
-			j->failed = 1;
-			break;
-		}
-	buf_free(&b);
-	return NULL;
+	(void)arg;
+	(void)worker;
+	if ((b = malloc(sizeof(*b))) == NULL) {
+		snprintf(err, errlen, "out of memory formatting cards");
+		return -1;
+	}
+	buf_init(b, 1 << 20);
+	*state = b;
+	return 0;
+}
+
+static void
+text_done(void *arg, void *state)
+{
+	(void)arg;
+	if (state != NULL)
+		buf_free(state);
+	free(state);
+}
+
+static int
+text_item(void *arg, void *state, size_t i, char *err, size_t errlen)
+{
+	struct site_ctx *c = arg;
+
+	if (card_text(c, i, &c->vtext[i], state) == -1) {
+		snprintf(err, errlen, "out of memory (or an over-long title) formatting cards");
+		return -1;
+	}
+	return 0;
 }
 
 int
 site_card_texts(struct site_ctx *c, char *err, size_t errlen)
 {
-	struct text_job jobs[16];
-	pthread_t tid[16];
-	size_t n = c->m->nvideos, k, nj = c->o->jobs < 1 ? 1 : (size_t)c->o->jobs;
-	int started[16] = { 0 }, failed = 0;
+	struct pool_work w;
 
-	if (nj > 16)
-		nj = 16;
-	c->vtext = calloc(n ? n : 1, sizeof(*c->vtext));
-	if (c->vtext == NULL)
-		goto oom;
-	for (k = 0; k < nj; k++) {
-		jobs[k].c = c;
-		jobs[k].from = n * k / nj;
-		jobs[k].to = n * (k + 1) / nj;
-		jobs[k].failed = 0;
-		if (k > 0)
-			started[k] = pthread_create(&tid[k], NULL, text_worker, &jobs[k]) == 0;
+	c->vtext = calloc(c->m->nvideos ? c->m->nvideos : 1, sizeof(*c->vtext));
+	if (c->vtext == NULL) {
+		snprintf(err, errlen, "out of memory (or an over-long title) formatting cards");
+		return -1;
 	}
-	text_worker(&jobs[0]);
-	for (k = 1; k < nj; k++) {
-		if (started[k])
-			pthread_join(tid[k], NULL);
-		else
-			text_worker(&jobs[k]);
-	}
-	for (k = 0; k < nj; k++)
-		failed |= jobs[k].failed;
-	if (!failed)
-		return 0;
-oom:
-	snprintf(err, errlen, "out of memory (or an over-long title) formatting cards");
-	return -1;
+	memset(&w, 0, sizeof(w));
+	w.n = c->m->nvideos;
+	w.chunk = 64;	/* a card is a few microseconds: claim them in bulk */
+	w.arg = c;
+	w.init = text_init;
+	w.item = text_item;
+	w.done = text_done;
+	return pool_run(c->o->jobs, &w, err, errlen);
 }
 
 /* A card: everything the card partial shows about video i, into o. */

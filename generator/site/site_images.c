@@ -19,8 +19,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +29,7 @@
 #include "hash64.h"
 #include "http.h"
 #include "img_vips.h"
+#include "pool.h"
 #include "site_int.h"
 #include "site_url.h"
 
@@ -53,8 +52,6 @@ struct encode_job {
 	struct site_ctx		*c;
 	struct fetch_item	*items;
 	struct http_req		*reqs;
-	size_t			 n;
-	atomic_size_t		 next;
 };
 
 /* A catalog string, cut and with control bytes replaced, for a warning line. */
@@ -71,12 +68,12 @@ safe_title(const char *t, char *out, size_t cap)
 
 /* what and why may come from the catalog or libvips: both are cleaned. */
 static void
-warn_video(const struct video *v, const char *what, const char *why)
+warn_video(const struct site_ctx *c, const struct video *v, const char *what, const char *why)
 {
 	char t[81], w[81], y[257];
 
-	fprintf(stderr, "onlygen build: warning: video %s (\"%s\"): %s: %s; "
-	    "the page shows the placeholder\n", v->guid, safe_title(v->title, t, sizeof(t)),
+	site_warn(c, "video %s (\"%s\"): %s: %s; "
+	    "the page shows the placeholder", v->guid, safe_title(v->title, t, sizeof(t)),
 	    safe_title(what, w, sizeof(w)), safe_title(why, y, sizeof(y)));
 }
 
@@ -219,8 +216,8 @@ encode_one(struct site_ctx *c, const struct fetch_item *it, const struct http_re
 		if (img_encode_preview(r->resp.data, r->resp.len, &s, why, sizeof(why)) == -1) {
 			char y[257];
 
-			fprintf(stderr, "onlygen build: warning: video %s: preview.webp: %s; "
-			    "the card has no animated preview\n", v->guid, safe_title(why, y, sizeof(y)));
+			site_warn(c, "video %s: preview.webp: %s; "
+			    "the card has no animated preview", v->guid, safe_title(why, y, sizeof(y)));
 			if (cache_path(c, path, sizeof(path), v->guid, im->key, IMG_NO_PREVIEW) == 0)
 				(void)write_atomic(path, "", 0);
 			return;
@@ -233,7 +230,7 @@ encode_one(struct site_ctx *c, const struct fetch_item *it, const struct http_re
 		return;
 	}
 	if (img_encode_stills(r->resp.data, r->resp.len, &s, why, sizeof(why)) == -1) {
-		warn_video(v, v->thumbnail[0] ? v->thumbnail : "thumbnail.jpg", why);
+		warn_video(c, v, v->thumbnail[0] ? v->thumbnail : "thumbnail.jpg", why);
 		return;
 	}
 	/* the JPEG last: its presence says the set is complete */
@@ -242,48 +239,50 @@ encode_one(struct site_ctx *c, const struct fetch_item *it, const struct http_re
 		    write_atomic(path, s.data[k], s.len[k]) == 0;
 	img_set_free(&s);
 	if (!ok) {
-		warn_video(v, "image cache", strerror(errno));
+		warn_video(c, v, "image cache", strerror(errno));
 		return;
 	}
 	im->still = 1;
 	prune(c, v, im->key);
 }
 
-static void *
-encode_worker(void *arg)
+static int
+encode_item(void *arg, void *state, size_t i, char *err, size_t errlen)
 {
 	struct encode_job *j = arg;
-	size_t i;
 
-	while ((i = atomic_fetch_add(&j->next, 1)) < j->n)
-		if (j->reqs[i].ok)
-			encode_one(j->c, &j->items[i], &j->reqs[i]);
-	img_thread_done();
-	return NULL;
+	(void)state;
+	(void)err;
+	(void)errlen;
+	if (j->reqs[i].ok)
+		encode_one(j->c, &j->items[i], &j->reqs[i]);
+	return 0;
 }
 
+/* libvips keeps buffers per thread: each worker frees its own when done. */
+static void
+encode_done(void *arg, void *state)
+{
+	(void)arg;
+	(void)state;
+	img_thread_done();
+}
+
+/* Encodes the fetched files (a failure is a warning: the placeholder shows). */
 static void
 encode_all(struct site_ctx *c, struct fetch_item *items, struct http_req *reqs, size_t n)
 {
-	struct encode_job j;
-	pthread_t tid[16];
-	int k, jobs = c->o->jobs < 1 ? 1 : (c->o->jobs > 16 ? 16 : c->o->jobs), started = 0;
+	struct encode_job j = { c, items, reqs };
+	struct pool_work w;
+	char err[POOL_ERR_MAX];
 
-	j.c = c;
-	j.items = items;
-	j.reqs = reqs;
-	j.n = n;
-	atomic_init(&j.next, 0);
-	for (k = 1; k < jobs && (size_t)k < n; k++) {
-		if (pthread_create(&tid[k], NULL, encode_worker, &j) != 0)
-			break;
-		started++;
-	}
-	while ((k = (int)atomic_fetch_add(&j.next, 1)) >= 0 && (size_t)k < n)
-		if (reqs[k].ok)
-			encode_one(c, &items[k], &reqs[k]);
-	for (k = 1; k <= started; k++)
-		pthread_join(tid[k], NULL);
+	memset(&w, 0, sizeof(w));
+	w.n = n;
+	w.chunk = 1;
+	w.arg = &j;
+	w.item = encode_item;
+	w.done = encode_done;
+	(void)pool_run(c->o->jobs, &w, err, sizeof(err));	/* encode_item never fails */
 }
 
 /* The file's URL on the pull zone, signed for that file only when keyed. */
@@ -337,10 +336,10 @@ warn_failed(const struct site_ctx *c, const struct fetch_item *it, const struct 
 	else
 		snprintf(why, sizeof(why), "the CDN answered HTTP %ld", r->status);
 	if (it->what == F_PREVIEW)
-		fprintf(stderr, "onlygen build: warning: video %s: preview.webp: %s; "
-		    "the card has no animated preview\n", v->guid, why);
+		site_warn(c, "video %s: preview.webp: %s; "
+		    "the card has no animated preview", v->guid, why);
 	else
-		warn_video(v, v->thumbnail[0] ? v->thumbnail : "thumbnail.jpg", why);
+		warn_video(c, v, v->thumbnail[0] ? v->thumbnail : "thumbnail.jpg", why);
 }
 
 /*
@@ -388,7 +387,7 @@ fetch_all(struct site_ctx *c, const size_t *todo, size_t n)
 				if (fetch_url(c, v, what == F_STILL ? (v->thumbnail[0] ?
 				    v->thumbnail : "thumbnail.jpg") : "preview.webp",
 				    items[ni].url, sizeof(items[ni].url)) == -1) {
-					warn_video(v, "image URL", "cannot be built or signed");
+					warn_video(c, v, "image URL", "cannot be built or signed");
 					continue;
 				}
 				memset(&reqs[ni], 0, sizeof(reqs[ni]));
@@ -407,10 +406,10 @@ fetch_all(struct site_ctx *c, const size_t *todo, size_t n)
 					char t[81];
 					const struct video *v = &c->m->videos[items[k].vid];
 
-					fprintf(stderr, "onlygen build: warning: video %s (\"%s\"): the "
+					site_warn(c, "video %s (\"%s\"): the "
 					    "CDN refused the image with HTTP %ld: the token key is probably "
 					    "wrong: BUNNY_TOKEN_KEY (environment or --keys file) must be the "
-					    "pull zone's URL Token Authentication Key%s\n", v->guid,
+					    "pull zone's URL Token Authentication Key%s", v->guid,
 					    safe_title(v->title, t, sizeof(t)), reqs[k].status,
 					    c->o->token_key == NULL || c->o->token_key[0] == '\0' ?
 					    " (this build has none)" : "");
@@ -474,12 +473,12 @@ site_images(struct site_ctx *c, char *err, size_t errlen)
 		/* by guid only: one line per video would be 100 000 in the bench */
 		for (i = 0; i < ntodo; i++)
 			if (!c->vimg[todo[i]].still && named++ < OFFLINE_NAMED && !c->o->quiet)
-				fprintf(stderr, "onlygen build: warning: video %s: no image in %s/%s "
-				    "and --offline fetches none; the page shows the placeholder\n",
+				site_warn(c, "video %s: no image in %s/%s "
+				    "and --offline fetches none; the page shows the placeholder",
 				    m->videos[todo[i]].guid, c->o->state_dir, IMG_CACHE_DIR);
 		if (named > OFFLINE_NAMED && !c->o->quiet)
-			fprintf(stderr, "onlygen build: warning: %zu more videos show the placeholder "
-			    "(--offline)\n", named - OFFLINE_NAMED);
+			site_warn(c, "%zu more videos show the placeholder "
+			    "(--offline)", named - OFFLINE_NAMED);
 		free(todo);
 		return 0;
 	}
@@ -506,8 +505,8 @@ site_images(struct site_ctx *c, char *err, size_t errlen)
 
 		for (i = 0; i < m->nvideos; i++)
 			left += !c->vimg[i].still;
-		fprintf(stderr, "onlygen build: warning: image fetching stopped after the CDN "
-		    "refused a token; %zu videos show the placeholder\n", left);
+		site_warn(c, "image fetching stopped after the CDN "
+		    "refused a token; %zu videos show the placeholder", left);
 	}
 	return 0;
 }

@@ -21,6 +21,11 @@
 #include "site.h"
 #include "site_theme.h"
 
+struct site_ctx;
+/* Formats one warning for c->o->warn (dropped when there is none). */
+void	site_warn(const struct site_ctx *c, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
 #define HOME_ROW_MAX	24	/* cards per home-page row */
 #define FEED_MAX	50	/* entries in feed.xml */
 #define SITEMAP_MAX	50000	/* URLs per sitemap file (sitemaps.org limit) */

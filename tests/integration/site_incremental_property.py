@@ -360,7 +360,8 @@ def mkcatalog_tool(tmp):
               sorted(glob.glob("verifier/*")) if os.path.isdir(d)]
     subprocess.run(["cc", "-std=c17", "-D_GNU_SOURCE"] + layers + san + cflags +
                    ["-o", exe, "tests/site/mkcatalog.c", BUILD + "/libonlygen.a",
-                    BUILD + "/libverifier.a", BUILD + "/libcore.a"] + libs + ["-lm", "-lpthread"], check=True)
+                    BUILD + "/libverifier.a", BUILD + "/libsign.a", BUILD + "/libcore.a"] +
+                   libs + ["-lm", "-lpthread"], check=True)
     return exe
 
 

@@ -32,7 +32,7 @@ build_mkcatalog() {
 	cc -std=c17 -D_GNU_SOURCE $(for d in core sign generator/* verifier/*; do [ -d "$d" ] && printf -- '-I%s ' "$d"; done) \
 	    $san $(pkg-config --cflags libcjson sqlite3) \
 	    -o "$MKCATALOG" tests/site/mkcatalog.c "$BUILD/libonlygen.a" "$BUILD/libverifier.a" \
-	    "$BUILD/libcore.a" \
+	    "$BUILD/libsign.a" "$BUILD/libcore.a" \
 	    $(pkg-config --libs libcurl libcjson sqlite3 libcrypto) -lm -lpthread
 }
 # mkcatalog STATE_DIR PAGE.json...

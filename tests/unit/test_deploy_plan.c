@@ -386,12 +386,13 @@ purge_targets(void)
 {
 	struct dlist paths = { 0 }, urls = { 0 };
 	char name[64];
-	int i;
+	int i, whole;
 
 	dlist_add(&paths, "a b.html", 0, NULL);
 	dlist_add(&paths, "v/x/index.html", 0, NULL);
 	dlist_add(&paths, "assets/app.css", 0, NULL);
-	CHECK(deploy_purge_targets("https://cdn.example.com/", &paths, &urls) == 0,
+	CHECK(deploy_purge_targets("https://cdn.example.com/", &paths, &urls, &whole) == 0 &&
+	    !whole,
 	    "purge targets for three files");
 	CHECK(urls.n == 4 && strcmp(urls.v[0].path, "https://cdn.example.com/a%20b.html")
 	    == 0 && urls.v[0].size == 0, "a file URL, percent-encoded, exact");
@@ -401,21 +402,24 @@ purge_targets(void)
 	    urls.v[2].size == 1, "a page also purges its directory URL (prefix)");
 	dlist_free(&urls);
 	dlist_add(&paths, "index.html", 0, NULL);
-	CHECK(deploy_purge_targets("https://cdn.example.com", &paths, &urls) == 1 &&
+	CHECK(deploy_purge_targets("https://cdn.example.com", &paths, &urls, &whole) == 0 &&
+	    whole &&
 	    urls.n == 0, "the root page means the whole pull zone");
 	dlist_free(&paths);
 	for (i = 0; i <= DEPLOY_PURGE_PREFIX_MAX; i++) {
 		snprintf(name, sizeof(name), "v/%d/index.html", i);
 		dlist_add(&paths, name, 0, NULL);
 	}
-	CHECK(deploy_purge_targets("https://c", &paths, &urls) == 1,
+	CHECK(deploy_purge_targets("https://c", &paths, &urls, &whole) == 0 && whole &&
+	    urls.n == 0,
 	    "more directory purges than the prefix budget: whole zone");
 	dlist_free(&paths);
 	for (i = 0; i <= DEPLOY_PURGE_URLS_MAX; i++) {
 		snprintf(name, sizeof(name), "p%d.html", i);
 		dlist_add(&paths, name, 0, NULL);
 	}
-	CHECK(deploy_purge_targets("https://c", &paths, &urls) == 1,
+	CHECK(deploy_purge_targets("https://c", &paths, &urls, &whole) == 0 && whole &&
+	    urls.n == 0,
 	    "more URLs than the exact budget: whole zone");
 	dlist_free(&paths);
 	dlist_free(&urls);

@@ -1,0 +1,120 @@
+/*
+ * pool.c — the thread pool.  See pool.h.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pool.h"
+
+struct pool {
+	const struct pool_work	*w;
+	size_t			 chunk;
+	atomic_size_t		 next;		/* first index not yet claimed */
+	atomic_int		 failed;	/* 1 once some worker failed */
+	char			 err[POOL_ERR_MAX];	/* written by the first to fail only */
+};
+
+struct worker {
+	struct pool	*p;
+	int		 id;
+};
+
+/*
+ * Keeps msg when it is the first failure.  The exchange lets exactly one
+ * worker write p->err; pthread_join orders that write before the caller
+ * reads it.
+ */
+static void
+fail(struct pool *p, const char *msg)
+{
+	int expected = 0;
+
+	if (atomic_compare_exchange_strong(&p->failed, &expected, 1))
+		snprintf(p->err, sizeof(p->err), "%s", msg[0] ? msg : "failed (no reason given)");
+}
+
+static void *
+work(void *arg)
+{
+	struct worker *wk = arg;
+	struct pool *p = wk->p;
+	const struct pool_work *w = p->w;
+	char err[POOL_ERR_MAX];
+	void *state = NULL;
+	size_t start, end, i;
+
+	err[0] = '\0';
+	if (w->init != NULL && w->init(w->arg, wk->id, &state, err, sizeof(err)) == -1) {
+		fail(p, err);
+		goto out;
+	}
+	while (!atomic_load_explicit(&p->failed, memory_order_relaxed)) {
+		start = atomic_fetch_add(&p->next, p->chunk);
+		if (start >= w->n)
+			break;
+		end = w->n - start > p->chunk ? start + p->chunk : w->n;
+		for (i = start; i < end; i++) {
+			err[0] = '\0';
+			if (w->item(w->arg, state, i, err, sizeof(err)) == -1) {
+				fail(p, err);
+				goto out;
+			}
+			if (atomic_load_explicit(&p->failed, memory_order_relaxed))
+				goto out;
+		}
+	}
+out:
+	if (w->done != NULL)
+		w->done(w->arg, state);
+	return NULL;
+}
+
+int
+pool_workers(int asked, const struct pool_work *w)
+{
+	size_t chunk = w->chunk > 0 ? w->chunk : 1;
+	size_t chunks = w->n / chunk + (w->n % chunk != 0);
+
+	if (asked < 1)
+		asked = 1;
+	if (asked > POOL_MAX_WORKERS)
+		asked = POOL_MAX_WORKERS;
+	return chunks < (size_t)asked ? (int)chunks : asked;
+}
+
+int
+pool_run(int asked, const struct pool_work *w, char *err, size_t errlen)
+{
+	struct pool p;
+	struct worker wk[POOL_MAX_WORKERS];
+	pthread_t tid[POOL_MAX_WORKERS];
+	int k, nw = pool_workers(asked, w), started = 1;
+
+	if (nw == 0)
+		return 0;
+	p.w = w;
+	p.chunk = w->chunk > 0 ? w->chunk : 1;
+	atomic_init(&p.next, 0);
+	atomic_init(&p.failed, 0);
+	p.err[0] = '\0';
+	for (k = 0; k < nw; k++) {
+		wk[k].p = &p;
+		wk[k].id = k;
+	}
+	/* Worker ids stay dense: a thread that cannot start ends the list. */
+	for (k = 1; k < nw; k++) {
+		if (pthread_create(&tid[k], NULL, work, &wk[k]) != 0)
+			break;
+		started++;
+	}
+	work(&wk[0]);
+	for (k = 1; k < started; k++)
+		pthread_join(tid[k], NULL);
+	if (atomic_load(&p.failed)) {
+		snprintf(err, errlen, "%s", p.err);
+		return -1;
+	}
+	return 0;
+}

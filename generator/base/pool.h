@@ -1,0 +1,55 @@
+/*
+ * pool.h — the generator's one thread pool: items 0..n-1 done by a fixed
+ * number of workers, each claiming the next `chunk` indices from a shared
+ * counter (a job queue whose jobs are the indices of the caller's array).
+ *
+ * The calling thread is worker 0; pool_run() returns when every worker is
+ * done.  Each worker calls init once before its first item (its scratch
+ * buffers; a libvips worker has nothing to set up) and done once after its
+ * last (frees them; vips_thread_shutdown), whether or not an item failed.
+ * The first error is kept: an item or init that fails writes why into the
+ * err it is given (a buffer of its worker's) and returns -1; the first such
+ * message reaches the caller's err, the others are dropped, and every
+ * worker stops claiming items.  No global state: everything lives in
+ * pool_run()'s frame.
+ *
+ * Convention: 0 ok, -1 error with the reason in err[errlen].
+ */
+#ifndef ONLY_POOL_H
+#define ONLY_POOL_H
+
+#include <stddef.h>
+
+/*
+ * Workers at most, whatever the caller asks: more than the cores of any
+ * machine the generator runs on, and each worker holds scratch memory
+ * (a page buffer, or a score array as large as the catalog).
+ */
+#define POOL_MAX_WORKERS	64
+/* Bytes of an error message a worker can hand back. */
+#define POOL_ERR_MAX		1024
+
+struct pool_work {
+	size_t	 n;		/* items: indices 0..n-1 */
+	size_t	 chunk;		/* indices claimed at a time; 0 counts as 1 */
+	void	*arg;		/* the caller's, passed to every hook */
+	/* Optional: sets *state for this worker (0..workers-1). */
+	int	(*init)(void *arg, int worker, void **state, char *err, size_t errlen);
+	/* Required: item i. */
+	int	(*item)(void *arg, void *state, size_t i, char *err, size_t errlen);
+	/* Optional: called once per worker whose init ran (even a failed one). */
+	void	(*done)(void *arg, void *state);
+};
+
+/*
+ * The workers pool_run() uses for w: `asked` (at least 1), capped at
+ * POOL_MAX_WORKERS and at the number of chunks (0 when n is 0: no worker
+ * starts, no hook runs).  A thread that cannot be started is not an error:
+ * its share goes to the others, so pool_run() may use fewer.
+ */
+int	pool_workers(int asked, const struct pool_work *w);
+
+/* Does every item of w on pool_workers(asked, w) workers. */
+int	pool_run(int asked, const struct pool_work *w, char *err, size_t errlen);
+
+#endif
