@@ -140,7 +140,7 @@ put_hex16(struct buf *b, uint64_t v)
 
 int
 manifest_load(struct manifest *mf, const char *file,
-    void (*warn)(void *arg, const char *msg), void *warnarg, char *err, size_t errlen)
+    const struct reporter *rep, char *err, size_t errlen)
 {
 	struct buf b;
 	char *line, *nl, *end;
@@ -190,13 +190,8 @@ manifest_load(struct manifest *mf, const char *file,
 	return 0;
 bad:
 	/* A damaged manifest only costs a full comparison: start empty. */
-	if (warn != NULL) {
-		char msg[4200];
-
-		snprintf(msg, sizeof(msg), "%s:%zu: unreadable manifest line; comparing every file",
-		    file, lineno);
-		warn(warnarg, msg);
-	}
+	report(rep, REPORT_WARNING, "%s:%zu: unreadable manifest line; comparing every file",
+	    file, lineno);
 	buf_free(&b);
 	manifest_free(mf);
 	return 0;

@@ -22,6 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "report.h"
+
 #define SITE_STAGING	".onlygen-staging"
 #define SITE_STAGING_PATHS	".onlygen-staging/paths"
 #define SITE_PATH_MAX	512	/* bytes of one path under the output directory */
@@ -42,11 +44,11 @@ struct manifest {
 
 /*
  * Loads file; a missing file gives an empty manifest, and so does a damaged
- * one, reported through warn (may be NULL): it only costs a full comparison.
- * 0 or -1 with err.
+ * one, reported as a warning through rep (may be NULL): it only costs a
+ * full comparison.  0 or -1 with err.
  */
-int	manifest_load(struct manifest *mf, const char *file,
-	    void (*warn)(void *arg, const char *msg), void *warnarg, char *err, size_t errlen);
+int	manifest_load(struct manifest *mf, const char *file, const struct reporter *rep,
+	    char *err, size_t errlen);
 /* The entry for path, or NULL. */
 const struct mf_entry *manifest_find(const struct manifest *mf, const char *path);
 /* Adds (or replaces) path.  0, or -1 when out of memory. */

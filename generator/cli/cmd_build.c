@@ -42,12 +42,7 @@ build_usage(FILE *f)
 }
 
 /* site_build's warnings (from several image threads at once: one fprintf each). */
-static void
-build_warn(void *arg, const char *msg)
-{
-	(void)arg;
-	fprintf(stderr, "onlygen build: warning: %s\n", msg);
-}
+static const struct reporter build_report = { cli_report, (void *)"onlygen build" };
 
 /* 1 when state (existing or not) lies inside out. */
 static int
@@ -139,7 +134,7 @@ cmd_build(int argc, char *argv[])
 	so.state_dir = "var";
 	so.default_theme = "themes/default";
 	so.hlsjs_path = "node_modules/hls.js/dist/hls.min.js";
-	so.warn = build_warn;
+	so.report = &build_report;
 	jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	so.jobs = jobs < 1 ? 1 : (jobs > 16 ? 16 : (int)jobs);
 	optind = 1;

@@ -58,12 +58,15 @@ env(const char *name)
 	return v != NULL && *v ? v : NULL;
 }
 
+/* The deploy's warnings: a failed request or file, a phase that stopped. */
 static void
-warn_cb(void *arg, const char *msg)
+deploy_report_cb(void *arg, enum report_level level, const char *msg)
 {
 	(void)arg;
+	(void)level;
 	fprintf(stderr, "deploy: %s\n", msg);
 }
+static const struct reporter deploy_report = { deploy_report_cb, NULL };
 
 /* On a terminal: one line per phase, redrawn as requests finish. */
 static void
@@ -105,11 +108,13 @@ print_purge(const struct deploy_conf *c, enum deploy_purged what, size_t nurls)
 
 /* The build's manifest, damaged: it then names nothing, and the deploy stops. */
 static void
-manifest_warn(void *arg, const char *msg)
+manifest_report_cb(void *arg, enum report_level level, const char *msg)
 {
 	(void)arg;
+	(void)level;
 	fprintf(stderr, "onlygen: %s\n", msg);
 }
+static const struct reporter manifest_report = { manifest_report_cb, NULL };
 
 /* Parses a decimal integer in [lo, hi]; -1 when it is not one. */
 static long
@@ -324,7 +329,7 @@ cmd_deploy(int argc, char *argv[])
 	c.account_key = env("BUNNY_ACCOUNT_KEY");
 	c.pullzone_id = env("BUNNY_PULLZONE_ID");
 	c.pullzone_url = env("BUNNY_PULLZONE_URL");
-	c.warn = warn_cb;
+	c.report = &deploy_report;
 	if (isatty(STDERR_FILENO)) {
 		c.progress = progress_cb;
 		c.retry = retry_cb;
@@ -338,7 +343,7 @@ cmd_deploy(int argc, char *argv[])
 	 * in the directory (a key, a backup of a store) ever leaves it. */
 	snprintf(err, sizeof(err), "--state: path too long");
 	if ((size_t)snprintf(spath, sizeof(spath), "%s/site-manifest", state) >=
-	    sizeof(spath) || manifest_load(&built, spath, manifest_warn, NULL,
+	    sizeof(spath) || manifest_load(&built, spath, &manifest_report,
 	    err, sizeof(err)) != 0) {
 		fprintf(stderr, "onlygen deploy: %s\n", err);
 		goto out;
@@ -349,7 +354,7 @@ cmd_deploy(int argc, char *argv[])
 		    "first, or give its --state)\n", spath);
 		goto out;
 	}
-	if (deploy_walk(site, &built, &local, warn_cb, NULL, err,
+	if (deploy_walk(site, &built, &local, &deploy_report, err,
 	    sizeof(err)) != 0) {
 		fprintf(stderr, "onlygen deploy: %s\n", err);
 		goto out;

@@ -21,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "report.h"
+
 /* Bunny Storage: path plus name up to 6000 chars (bunny.md §5). */
 #define DEPLOY_MAX_PATH		6000
 /* Directory nesting in the site or the zone; a static site needs a few. */
@@ -65,15 +67,14 @@ struct manifest;
  * (STATE/site-manifest, site_write.h), names, with their SHA-256.  Anything
  * else found there (keys, backups, dotfiles, a directory the manifest has
  * nothing under) is never read nor uploaded: it is reported once through
- * warn as ignored (warn may be NULL).  Symbolic links are never followed.
+ * rep as ignored (rep may be NULL).  Symbolic links are never followed.
  * A manifest entry whose file is missing, is not a regular file, or whose
- * bytes do not hash to the manifest's checksum is reported through warn and
+ * bytes do not hash to the manifest's checksum is reported through rep and
  * makes the whole call fail, so nothing is uploaded from a site that is not
  * the build's.  Returns 0 with out sorted, or -1 with a message in err.
  */
 int	deploy_walk(const char *root, const struct manifest *mf,
-	    struct dlist *out, void (*warn)(void *arg, const char *msg),
-	    void *warnarg, char *err, size_t errlen);
+	    struct dlist *out, const struct reporter *rep, char *err, size_t errlen);
 
 /* SHA-256 of len bytes as 64 uppercase hex digits (Bunny's Checksum). */
 void	deploy_sha256_hex(const void *p, size_t len, char out[65]);

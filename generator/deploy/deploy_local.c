@@ -150,8 +150,7 @@ struct walk {
 	unsigned char	*seen;		/* per manifest entry: found in the walk */
 	size_t		 bad;		/* entries missing or changed */
 	struct dlist	*out;
-	void		(*warn)(void *, const char *);
-	void		*warnarg;
+	const struct reporter *rep;
 	char		*err;
 	size_t		 errlen;
 	char		 rel[DEPLOY_MAX_PATH + 1];
@@ -162,10 +161,10 @@ warnf(struct walk *w, const char *fmt, const char *rel, const char *why)
 {
 	char msg[DEPLOY_MAX_PATH + 256];
 
-	if (w->warn == NULL)
+	if (!report_on(w->rep))
 		return;
 	snprintf(msg, sizeof(msg), fmt, rel, why);
-	w->warn(w->warnarg, msg);
+	report(w->rep, REPORT_WARNING, "%s", msg);
 }
 
 static int
@@ -305,7 +304,7 @@ walk_dir(struct walk *w, int dfd, size_t len, int depth)
 
 int
 deploy_walk(const char *root, const struct manifest *mf, struct dlist *out,
-    void (*warn)(void *, const char *), void *warnarg, char *err, size_t errlen)
+    const struct reporter *rep, char *err, size_t errlen)
 {
 	struct walk *w;
 	size_t i;
@@ -328,8 +327,7 @@ deploy_walk(const char *root, const struct manifest *mf, struct dlist *out,
 	qsort(w->sorted, mf->n, sizeof(*w->sorted), cmp_str);
 	w->mf = mf;
 	w->out = out;
-	w->warn = warn;
-	w->warnarg = warnarg;
+	w->rep = rep;
 	w->err = err;
 	w->errlen = errlen;
 	if (walk_dir(w, fd, 0, 0) != 0)

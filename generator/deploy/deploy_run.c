@@ -21,7 +21,7 @@
 #define BATCH_FILES	64
 #define BATCH_BYTES	((size_t)64 << 20)
 
-/* Formats one line for c->warn (dropped when there is none). */
+/* Formats one warning for c->report (dropped when there is none). */
 static void warn(const struct deploy_conf *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
@@ -31,12 +31,12 @@ warn(const struct deploy_conf *c, const char *fmt, ...)
 	char msg[DEPLOY_MAX_PATH * 2 + 512];
 	va_list ap;
 
-	if (c->warn == NULL)
+	if (!report_on(c->report))
 		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	c->warn(c->report_arg, msg);
+	report(c->report, REPORT_WARNING, "%s", msg);
 }
 
 void
@@ -116,7 +116,7 @@ client(const struct deploy_conf *c, int concurrency, size_t max_body,
 	return http_client_new(&o);
 }
 
-/* Tells c->warn why request r (about what) failed. */
+/* Tells c->report why request r (about what) failed. */
 static void
 report_fail(const struct deploy_conf *c, const struct http_req *r, const char *what)
 {
@@ -413,7 +413,7 @@ oom:
 
 /*
  * Runs the actions v[0..n) (one phase) in batches, reporting each failure
- * through c->warn.  0, or -1 with "<phase> failed" in err when anything
+ * through c->report.  0, or -1 with "<phase> failed" in err when anything
  * failed (the batches after a failed one still run, unless the key was
  * refused or a file could not be prepared).
  */

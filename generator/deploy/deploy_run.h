@@ -31,12 +31,13 @@ struct deploy_conf {
 	int		 attempts;	/* tries per request */
 	long		 backoff_ms;	/* first retry delay */
 	/*
-	 * What happens along the way (each may be NULL): warn gets one line,
-	 * without a prefix or newline, per request or file that failed and
-	 * per phase that stopped the run; progress the requests of the phase
-	 * finished so far; retry a request about to be tried again.
+	 * What happens along the way (each may be NULL): report gets a
+	 * warning (report.h) per request or file that failed and per phase
+	 * that stopped the run; progress the requests of the phase finished
+	 * so far; retry a request about to be tried again (both with
+	 * report_arg).
 	 */
-	void		(*warn)(void *arg, const char *msg);
+	const struct reporter *report;
 	void		(*progress)(void *arg, const char *phase, size_t done, size_t total);
 	void		(*retry)(void *arg, const char *phase, long delay_ms, const char *why);
 	void		*report_arg;

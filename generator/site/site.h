@@ -6,7 +6,7 @@
  * it allocates; nothing it returns needs freeing.
  *
  * Convention: 0 ok, -1 error with the reason in err[errlen]; warnings go to
- * opts->warn; nothing here prints or reads the environment.
+ * opts->report; nothing here prints or reads the environment.
  */
 #ifndef ONLY_SITE_H
 #define ONLY_SITE_H
@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "img_vips.h"
+#include "report.h"
 #include "model.h"
 
 struct site_opts {
@@ -30,12 +31,11 @@ struct site_opts {
 	int		 jobs;		/* worker threads (pool.h caps them) */
 	int		 quiet;
 	/*
-	 * Warnings (the build goes on): one line each, without a prefix or a
-	 * newline; NULL drops them.  Image warnings come from several worker
-	 * threads at once, so warn must be safe to call concurrently.
+	 * Warnings (the build goes on), as every generator layer reports
+	 * (report.h); NULL drops them.  Image warnings come from several worker
+	 * threads at once, so its fn must be safe to call concurrently.
 	 */
-	void		(*warn)(void *arg, const char *msg);
-	void		*warn_arg;
+	const struct reporter *report;
 };
 
 struct site_stats {

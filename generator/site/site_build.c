@@ -42,12 +42,12 @@ site_warn(const struct site_ctx *c, const char *fmt, ...)
 	char msg[2048];
 	va_list ap;
 
-	if (c->o->warn == NULL)
+	if (!report_on(c->o->report))
 		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	c->o->warn(c->o->warn_arg, msg);
+	report(c->o->report, REPORT_WARNING, "%s", msg);
 }
 
 static double
@@ -405,7 +405,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 		goto out;
 	}
 	snprintf(path, sizeof(path), "%s/site-manifest", o->state_dir);
-	if (manifest_load(&old, path, o->warn, o->warn_arg, err, errlen) == -1)
+	if (manifest_load(&old, path, o->report, err, errlen) == -1)
 		goto out;
 	if ((outfd = open_out(o->out_dir, err, errlen)) == -1)
 		goto out;

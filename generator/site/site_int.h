@@ -22,7 +22,7 @@
 #include "site_theme.h"
 
 struct site_ctx;
-/* Formats one warning for c->o->warn (dropped when there is none). */
+/* Formats one warning for c->o->report (dropped when there is none). */
 void	site_warn(const struct site_ctx *c, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 

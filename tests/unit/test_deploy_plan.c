@@ -268,9 +268,12 @@ struct warns {
 };
 
 static void
-collect_warn(void *arg, const char *msg)
+collect_warn(void *arg, enum report_level level, const char *msg)
 {
 	struct warns *w = arg;
+
+	if (level != REPORT_WARNING)
+		return;
 	size_t len = strlen(w->text);
 
 	snprintf(w->text + len, sizeof(w->text) - len, "%s\n", msg);
@@ -295,6 +298,7 @@ walk(void)
 	struct dlist l = { 0 };
 	struct manifest mf = { 0 };
 	struct warns w = { .n = 0 };
+	struct reporter rep = { collect_warn, &w };
 	size_t i;
 	/* What the build published ... */
 	static const char *const built[] = {
@@ -319,7 +323,7 @@ walk(void)
 	snprintf(p, sizeof(p), "%s/link.html", dir);
 	CHECK(symlink("/etc/passwd", p) == 0, "symlink created");
 
-	CHECK(deploy_walk(dir, &mf, &l, collect_warn, &w, err, sizeof(err)) == 0,
+	CHECK(deploy_walk(dir, &mf, &l, &rep, err, sizeof(err)) == 0,
 	    "walk (%s)", err);
 	CHECK(l.n == 4 && strcmp(l.v[0].path, "assets/a.css") == 0 &&
 	    strcmp(l.v[1].path, "index.html") == 0 &&
@@ -349,7 +353,7 @@ walk(void)
 	put_file(dir, "sub/var/ok.html", "abd");
 	w.text[0] = '\0';
 	w.n = 0;
-	CHECK(deploy_walk(dir, &mf, &l, collect_warn, &w, err, sizeof(err)) == -1 &&
+	CHECK(deploy_walk(dir, &mf, &l, &rep, err, sizeof(err)) == -1 &&
 	    strstr(err, "nothing was uploaded") != NULL &&
 	    strstr(w.text, "sub/var/ok.html: its bytes are not what the build "
 	    "published") != NULL, "changed bytes stop the deploy (%s)", err);
@@ -363,7 +367,7 @@ walk(void)
 	CHECK(symlink("/etc/passwd", p) == 0, "index.html replaced by a link");
 	w.text[0] = '\0';
 	w.n = 0;
-	CHECK(deploy_walk(dir, &mf, &l, collect_warn, &w, err, sizeof(err)) == -1 &&
+	CHECK(deploy_walk(dir, &mf, &l, &rep, err, sizeof(err)) == -1 &&
 	    strstr(err, "2 files") != NULL &&
 	    strstr(w.text, "assets/a.css: the build published it, but it is "
 	    "missing") != NULL && strstr(w.text, "index.html: the build published "
@@ -371,7 +375,7 @@ walk(void)
 	    "a missing file or a link in a published file's place stops it (%s)", err);
 	dlist_free(&l);
 	manifest_free(&mf);
-	CHECK(deploy_walk("/nonexistent-site", &mf, &l, NULL, NULL, err, sizeof(err)) == -1 &&
+	CHECK(deploy_walk("/nonexistent-site", &mf, &l, NULL, err, sizeof(err)) == -1 &&
 	    strstr(err, "onlygen build") != NULL, "a missing site says to build first");
 	{
 		char cmd[600];

@@ -15,15 +15,16 @@
 
 /* Keeps the last warning (arg: a 1024-byte buffer). */
 static void
-keep_warning(void *arg, const char *msg)
+keep_warning(void *arg, enum report_level level, const char *msg)
 {
-	snprintf(arg, 1024, "%s", msg);
+	snprintf(arg, 1024, "%s%s", level == REPORT_WARNING ? "" : "(not a warning) ", msg);
 }
 
 int
 main(void)
 {
 	struct manifest mf, back;
+	struct reporter rep;
 	const struct mf_entry *e;
 	char dir[] = "/tmp/test_site_manifest.XXXXXX", file[256], path[64], err[512], warned[1024], want[1024];
 	size_t i;
@@ -33,7 +34,7 @@ main(void)
 	if (mkdtemp(dir) == NULL)
 		return 1;
 	snprintf(file, sizeof(file), "%s/site-manifest", dir);
-	CHECK(manifest_load(&mf, file, NULL, NULL, err, sizeof(err)) == 0 && mf.n == 0, "missing manifest is empty");
+	CHECK(manifest_load(&mf, file, NULL, err, sizeof(err)) == 0 && mf.n == 0, "missing manifest is empty");
 	for (i = 0; i < 5000; i++) {
 		snprintf(path, sizeof(path), "v/%zu/index.html", i);
 		if (manifest_put(&mf, path, i * 3, i * 7 + 1) != 0)
@@ -43,7 +44,7 @@ main(void)
 	CHECK(manifest_put(&mf, "v/7/index.html", 1, 2) == 0 && mf.n == 5000, "put replaces");
 	mf.access_sum = 0xabcdef;
 	CHECK(manifest_save(&mf, file, err, sizeof(err)) == 0, "saved");
-	CHECK(manifest_load(&back, file, NULL, NULL, err, sizeof(err)) == 0 && back.n == 5000 &&
+	CHECK(manifest_load(&back, file, NULL, err, sizeof(err)) == 0 && back.n == 5000 &&
 	    back.access_sum == 0xabcdef, "loaded back");
 	ok = 1;
 	for (i = 0; i < 5000 && ok; i++) {
@@ -62,7 +63,9 @@ main(void)
 	fputs("onlygen-site-manifest 1 0000000000000000\n0000000000000001 0000000000000002 ../../etc/passwd\n", f);
 	fclose(f);
 	warned[0] = '\0';
-	CHECK(manifest_load(&back, file, keep_warning, warned, err, sizeof(err)) == 0 &&
+	rep.fn = keep_warning;
+	rep.arg = warned;
+	CHECK(manifest_load(&back, file, &rep, err, sizeof(err)) == 0 &&
 	    back.n == 0, "a manifest naming an unsafe path is dropped");
 	snprintf(want, sizeof(want), "%s:2: unreadable manifest line; comparing every file", file);
 	CHECK_STR(warned, want, "and the caller is told which line, through its callback");
