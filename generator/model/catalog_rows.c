@@ -9,22 +9,14 @@
 void
 catalog_video_row_free(struct catalog_video_row *v)
 {
-	size_t i;
-
 	free(v->title);
 	free(v->description);
 	free(v->thumbnail);
 	free(v->cdn_host);
 	free(v->collection);
 	free(v->meta_tags);
-	for (i = 0; i < v->ncaptions; i++) {
-		free(v->captions[i].srclang);
-		free(v->captions[i].label);
-	}
-	free(v->captions);
-	for (i = 0; i < v->nchapters; i++)
-		free(v->chapters[i].title);
-	free(v->chapters);
+	captions_free(v->captions, v->ncaptions);
+	chapters_free(v->chapters, v->nchapters);
 	memset(v, 0, sizeof(*v));
 }
 

@@ -6,25 +6,39 @@
 
 #include "model.h"
 
-static void
-video_free(struct video *v)
+void
+captions_free(struct caption *c, size_t n)
 {
 	size_t i;
 
+	for (i = 0; i < n; i++) {
+		free(c[i].srclang);
+		free(c[i].label);
+	}
+	free(c);
+}
+
+void
+chapters_free(struct chapter *c, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(c[i].title);
+	free(c);
+}
+
+static void
+video_free(struct video *v)
+{
 	free(v->title);
 	free(v->description);
 	free(v->thumbnail);
 	free(v->cdn_host);
 	free(v->categories);
 	free(v->tags);
-	for (i = 0; i < v->ncaptions; i++) {
-		free(v->captions[i].srclang);
-		free(v->captions[i].label);
-	}
-	free(v->captions);
-	for (i = 0; i < v->nchapters; i++)
-		free(v->chapters[i].title);
-	free(v->chapters);
+	captions_free(v->captions, v->ncaptions);
+	chapters_free(v->chapters, v->nchapters);
 }
 
 void

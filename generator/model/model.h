@@ -86,4 +86,8 @@ struct model {
 /* Releases everything model_merge() allocated; accepts a zeroed model, leaves one. */
 void	model_free(struct model *m);
 
+/* Free n captions or chapters and their strings (a video's, a catalog row's). */
+void	captions_free(struct caption *c, size_t n);
+void	chapters_free(struct chapter *c, size_t n);
+
 #endif
