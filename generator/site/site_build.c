@@ -75,9 +75,12 @@ template_of(const struct site_ctx *c, int kind)
 	}
 }
 
-/* Renders page p into out.  0 or -1 with err. */
+/*
+ * Renders page p into out.  0 or -1 with err.  key non-NULL: a template
+ * page's key is computed from the same data pass (site_page_data).
+ */
 static int
-render_page(const struct site_ctx *c, const struct page *p, struct buf *out,
+render_page(const struct site_ctx *c, const struct page *p, struct buf *out, uint64_t *key,
     char *err, size_t errlen)
 {
 	const struct tmpl *t;
@@ -105,7 +108,7 @@ render_page(const struct site_ctx *c, const struct page *p, struct buf *out,
 		}
 		return 0;
 	}
-	if ((data = site_page_data(c, p)) == NULL) {
+	if ((data = site_page_data(c, p, key)) == NULL) {
 		snprintf(err, errlen, "out of memory building the page data");
 		return -1;
 	}
@@ -158,9 +161,13 @@ render_item(void *arg, void *state, size_t i, char *err, size_t errlen)
 	struct page *p = &c->pages[i];
 	const struct mf_entry *e = manifest_find(j->old, p->path);
 	int exists = site_exists(j->outfd, p->path), keyed;
+	/* no old bytes to keep (a full build): the page is rendered whatever
+	 * its key, so a template page gets its key from the rendering pass */
+	int key_in_render = !(e != NULL && exists && e->sum != 0) &&
+	    template_of(c, p->kind) != NULL;
 	char why[512];
 
-	keyed = site_page_key(c, p, &b->scratch, &p->key);
+	keyed = key_in_render ? 1 : site_page_key(c, p, &b->scratch, &p->key);
 	p->old = e != NULL ? (uint32_t)(e - j->old->e) + 1 : 0;
 	if (keyed && e != NULL && exists && e->sum != 0 && e->key == p->key) {
 		p->sum = e->sum;
@@ -175,7 +182,8 @@ render_item(void *arg, void *state, size_t i, char *err, size_t errlen)
 		b->scratch = t;
 	} else {
 		buf_reset(&b->out);
-		if (render_page(c, p, &b->out, why, sizeof(why)) == -1)
+		if (render_page(c, p, &b->out, key_in_render ? &p->key : NULL, why,
+		    sizeof(why)) == -1)
 			goto fail;
 	}
 	p->rendered = 1;

@@ -30,9 +30,11 @@ static const char *const access_icons[] = { "\xe2\x96\xb6", "\xe2\x98\x85", "\xe
 
 /*
  * A node of a page's data being written.  Rendering: j is the cJSON object
- * or array.  Keying: j is NULL, h the page's running hash and id the hash
- * of the node's path (its parent's id and its key or position), so that
- * {a:{b:1},c:2} and {a:{b:1,c:2}} differ.
+ * or array.  Keying: h is the page's running hash and id the hash of the
+ * node's path (its parent's id and its key or position), so that
+ * {a:{b:1},c:2} and {a:{b:1,c:2}} differ.  Either or both: a page that
+ * must be rendered anyway (a full build) gets its tree and its key from one
+ * pass, the same key a keying-only pass gives.
  */
 struct pd {
 	cJSON		*j;
@@ -53,14 +55,21 @@ pd_mix(const struct pd *o, const char *k, int t)
 	*o->h = h64_str(*o->h ^ (o->id + (uint64_t)t * 0x9E3779B97F4A7C15ULL), k);
 }
 
+static void
+mix_str(struct pd *o, const char *k, const char *v)
+{
+	if (o->h != NULL) {
+		pd_mix(o, k, PD_STR);
+		*o->h = h64_str(*o->h, v);
+	}
+}
+
 static int
 put_str(struct pd *o, const char *k, const char *v)
 {
-	if (o->j == NULL) {
-		pd_mix(o, k, PD_STR);
-		*o->h = h64_str(*o->h, v);
+	mix_str(o, k, v);
+	if (o->j == NULL)
 		return 0;
-	}
 	return cJSON_AddStringToObject(o->j, k, v) == NULL ? -1 : 0;
 }
 
@@ -74,8 +83,9 @@ put_ref(struct pd *o, const char *k, const char *v)
 {
 	cJSON *item;
 
+	mix_str(o, k, v);
 	if (o->j == NULL)
-		return put_str(o, k, v);
+		return 0;
 	if ((item = cJSON_CreateStringReference(v)) == NULL)
 		return -1;
 	if (!cJSON_AddItemToObjectCS(o->j, k, item)) {
@@ -88,22 +98,24 @@ put_ref(struct pd *o, const char *k, const char *v)
 static int
 put_num(struct pd *o, const char *k, double v)
 {
-	if (o->j == NULL) {
+	if (o->h != NULL) {
 		pd_mix(o, k, PD_NUM);
 		*o->h = h64(*o->h, &v, sizeof(v));
-		return 0;
 	}
+	if (o->j == NULL)
+		return 0;
 	return cJSON_AddNumberToObject(o->j, k, v) == NULL ? -1 : 0;
 }
 
 static int
 put_bool(struct pd *o, const char *k, int v)
 {
-	if (o->j == NULL) {
+	if (o->h != NULL) {
 		pd_mix(o, k, PD_BOOL);
 		*o->h = h64_int(*o->h, v != 0);
-		return 0;
 	}
+	if (o->j == NULL)
+		return 0;
 	return cJSON_AddBoolToObject(o->j, k, v) == NULL ? -1 : 0;
 }
 
@@ -112,12 +124,13 @@ static int
 put_node(struct pd *o, const char *k, int array, struct pd *child)
 {
 	memset(child, 0, sizeof(*child));
-	if (o->j == NULL) {
+	if (o->h != NULL) {
 		pd_mix(o, k, array ? PD_ARR : PD_OBJ);
 		child->h = o->h;
 		child->id = h64_str(o->id, k);
-		return 0;
 	}
+	if (o->j == NULL)
+		return 0;
 	child->j = array ? cJSON_AddArrayToObject(o->j, k) : cJSON_AddObjectToObject(o->j, k);
 	return child->j == NULL ? -1 : 0;
 }
@@ -130,12 +143,13 @@ static int
 push_obj(struct pd *a, struct pd *child)
 {
 	memset(child, 0, sizeof(*child));
-	if (a->j == NULL) {
+	if (a->h != NULL) {
 		child->h = a->h;
 		child->id = h64_int(h64_int(a->id, PD_OBJ), (int64_t)a->n++);
 		*a->h = h64_int(h64_int(*a->h, (int64_t)a->id), (int64_t)a->n);
-		return 0;
 	}
+	if (a->j == NULL)
+		return 0;
 	if ((child->j = cJSON_CreateObject()) == NULL)
 		return -1;
 	cJSON_AddItemToArray(a->j, child->j);
@@ -334,14 +348,20 @@ card_fields(const struct site_ctx *c, size_t i, struct pd *o)
 /*
  * Card i into o, plus "eager".  Keying, a card's fields are mixed as the
  * key card_fields() gave them once per build (c->vcard): a watch page
- * shows a dozen cards, a list page 48.
+ * shows a dozen cards, a list page 48.  Rendering too, the fields go into
+ * the tree only.
  */
 static int
 card(const struct site_ctx *c, size_t i, int eager, struct pd *o)
 {
-	if (o->j == NULL && c->vcard != NULL) {
+	if (o->h != NULL && c->vcard != NULL) {
+		struct pd tree_only = *o;
+
 		pd_mix(o, "", PD_CARD);
 		*o->h = h64_int(*o->h, (int64_t)c->vcard[i]);
+		tree_only.h = NULL;
+		if (o->j != NULL && card_fields(c, i, &tree_only) == -1)
+			return -1;
 	} else if (card_fields(c, i, o) == -1)
 		return -1;
 	return eager ? put_bool(o, "eager", 1) : 0;
@@ -782,13 +802,17 @@ page_fields(const struct site_ctx *c, const struct page *p, struct pd *d, struct
 }
 
 cJSON *
-site_page_data(const struct site_ctx *c, const struct page *p)
+site_page_data(const struct site_ctx *c, const struct page *p, uint64_t *key)
 {
 	struct pd d = { 0 };
 	cJSON *it;
 	struct buf b;
 	int rc = 0;
 
+	if (key != NULL) {
+		*key = site_page_seed(c, p);
+		d.h = key;
+	}
 	if ((d.j = cJSON_CreateObject()) == NULL)
 		return NULL;
 	buf_init(&b, 1 << 20);

@@ -150,12 +150,15 @@ size_t	site_list_pages(const struct site_ctx *c, const struct page *p);
  * c->vtext on c->o->jobs threads (0, or -1 with err).  site_shared_data()
  * is the read-only site/nav/urls/assets object every page references;
  * site_page_data() the data of one template page (the caller frees it with
- * cJSON_Delete; the shared part is referenced, not copied).  Both NULL when
- * out of memory.
+ * cJSON_Delete; the shared part is referenced, not copied), and, key
+ * non-NULL, its key from the same pass (equal to site_page_key()'s).  Both
+ * NULL when out of memory.
  */
 int	site_card_texts(struct site_ctx *c, char *err, size_t errlen);
 cJSON	*site_shared_data(const struct site_ctx *c);
-cJSON	*site_page_data(const struct site_ctx *c, const struct page *p);
+cJSON	*site_page_data(const struct site_ctx *c, const struct page *p, uint64_t *key);
+/* Where a template page's key starts: the shared data's key, its kind and path. */
+uint64_t site_page_seed(const struct site_ctx *c, const struct page *p);
 /*
  * The keys, from the same builders as the data: site_card_keys() fills
  * keys[i] with the key of video i's card; site_shared_key() mixes the

@@ -358,6 +358,12 @@ site_keys(struct site_ctx *c)
 	return 0;
 }
 
+uint64_t
+site_page_seed(const struct site_ctx *c, const struct page *p)
+{
+	return h64_str(h64_int(c->skey, p->kind), p->path);
+}
+
 int
 site_page_key(const struct site_ctx *c, const struct page *p, struct buf *scratch,
     uint64_t *key)
@@ -381,7 +387,7 @@ site_page_key(const struct site_ctx *c, const struct page *p, struct buf *scratc
 	case PK_SEARCH:
 	case PK_404:
 		/* the template pages: exactly the data they are rendered from */
-		*key = site_data_key(c, p, h64_str(h64_int(c->skey, p->kind), p->path), scratch);
+		*key = site_data_key(c, p, site_page_seed(c, p), scratch);
 		return 1;
 	default:
 		/*
