@@ -109,7 +109,7 @@ make_rows(struct catalog_rows *r)
 }
 
 static int
-merge(struct model *m, const char *dir, const struct catalog_rows *rows, const char *cdn_host,
+merge(struct model *m, const char *dir, struct catalog_rows *rows, const char *cdn_host,
     struct warnings *w, char *err, size_t errlen)
 {
 	struct reporter r = { w != NULL ? collect : NULL, w };
@@ -149,9 +149,10 @@ test_merge(const char *dir)
 		CHECK(v->ntags == 2, "keywords: \"Night Life\" and \"night-life\" are one tag, "
 		    "C++ another (%zu)", v->ntags);
 		CHECK(v->ncaptions == 2 && strcmp(v->captions[1].label, "Français") == 0 &&
-		    v->nchapters == 1 && v->chapters[0].end == 30, "captions and chapters copied");
-		CHECK(v->captions != NULL && v->captions[0].srclang != rows.videos[0].captions[0].srclang,
-		    "copied, not shared with the rows");
+		    v->nchapters == 1 && v->chapters[0].end == 30, "captions and chapters taken over");
+		CHECK(v->captions != NULL && rows.videos[0].captions == NULL &&
+		    rows.videos[0].ncaptions == 0 && rows.videos[0].chapters == NULL &&
+		    rows.videos[0].title == NULL, "moved out of the rows, not shared with them");
 		CHECK_STR(v->thumbnail, "thumbnail.jpg", "no thumbnail name: thumbnail.jpg");
 		CHECK_STR(v->cdn_host, "site.example", "no stored host: site.json's");
 		CHECK(v->access == ACCESS_VIP, "no entry: the default access");
@@ -176,14 +177,21 @@ test_merge(const char *dir)
 	    "(it is in the catalog)");
 	CHECK(w.notes == 0, "warnings only");
 	model_free(&m);
+	/* the merge moved the published rows' strings into the model */
+	CHECK(rows.videos[0].title == NULL || !rows.videos[0].published,
+	    "the rows' strings were moved, not copied");
+	catalog_rows_free(&rows);
 
 	/* The CDN override beats the stored host and site.json's. */
 	memset(&w, 0, sizeof(w));
+	make_rows(&rows);
 	CHECK(merge(&m, dir, &rows, "127.0.0.1:8081", NULL, err, sizeof(err)) == 0 &&
 	    strcmp(m.site.cdn_host, "127.0.0.1:8081") == 0 &&
 	    (v = find(&m, G(2))) != NULL && strcmp(v->cdn_host, "127.0.0.1:8081") == 0,
 	    "the cdn_host option beats the stored host and site.json's");
 	model_free(&m);
+	catalog_rows_free(&rows);
+	make_rows(&rows);
 	CHECK(merge(&m, dir, &rows, "", NULL, err, sizeof(err)) == 0 &&
 	    (v = find(&m, G(2))) != NULL && strcmp(v->cdn_host, "stored.example:8443") == 0,
 	    "an empty cdn_host option is no override");
