@@ -426,7 +426,8 @@ model_merge(struct model *m, struct content *c, struct catalog_rows *rows,
 			continue;
 		if (m->nvideos == cap) {
 			struct video *t;
-			cap = cap ? cap * 2 : 256;
+			/* every row at once: no copy of 100 000 videos per doubling */
+			cap = cap ? cap * 2 : (rows->nvideos > 256 ? rows->nvideos : 256);
 			if ((t = realloc(m->videos, cap * sizeof(*t))) == NULL)
 				goto oom;
 			m->videos = t;
