@@ -149,13 +149,28 @@ catalog_open(sqlite3 **dbp, const char *path, int writable, char *err, size_t er
 }
 
 int
+catalog_meta_value(sqlite3 *db, const char *key, char *out, size_t outlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	out[0] = '\0';
+	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL)
+	    != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		snprintf(out, outlen, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
 catalog_meta_get(const char *path, const char *key, char *out, size_t outlen,
     int *exists, char *err, size_t errlen)
 {
 	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
 	struct stat sb;
-	int rc;
 
 	out[0] = '\0';
 	*exists = 0;
@@ -168,23 +183,11 @@ catalog_meta_get(const char *path, const char *key, char *out, size_t outlen,
 	*exists = 1;
 	if (catalog_open(&db, path, 0, err, errlen) != 0)
 		return -1;
-	rc = sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL);
-	if (rc != SQLITE_OK) {
-		/* A database without our schema yet: no value. */
+	if (catalog_meta_value(db, key, out, outlen) != 0) {
 		db_fail(db, path, err, errlen);
 		sqlite3_close(db);
 		return -1;
 	}
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		snprintf(out, outlen, "%s", (const char *)sqlite3_column_text(st, 0));
-	else if (rc != SQLITE_DONE) {
-		db_fail(db, path, err, errlen);
-		sqlite3_finalize(st);
-		sqlite3_close(db);
-		return -1;
-	}
-	sqlite3_finalize(st);
 	sqlite3_close(db);
 	return 0;
 }

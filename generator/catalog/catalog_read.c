@@ -179,22 +179,6 @@ grow(void *arr, size_t n, size_t *cap, size_t size, size_t first)
 }
 
 static int
-read_digest(sqlite3 *db, char digest[65])
-{
-	sqlite3_stmt *st = NULL;
-	int rc;
-
-	digest[0] = '\0';
-	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'digest'", -1, &st,
-	    NULL) != SQLITE_OK)
-		return -1;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		snprintf(digest, 65, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
-}
-
-static int
 read_videos(sqlite3 *db, struct catalog_rows *r)
 {
 	sqlite3_stmt *st;
@@ -349,7 +333,8 @@ catalog_read(const char *path, struct catalog_rows *rows, char *err, size_t errl
 	err[0] = '\0';
 	if (open_existing(&db, path, err, errlen) != 0)
 		return -1;
-	if (read_digest(db, rows->digest) != 0 || read_collections(db, rows) != 0 ||
+	if (catalog_meta_value(db, "digest", rows->digest,
+	    sizeof(rows->digest)) != 0 || read_collections(db, rows) != 0 ||
 	    read_videos(db, rows) != 0 || read_captions(db, rows) != 0 ||
 	    read_chapters(db, rows) != 0) {
 		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
@@ -359,23 +344,6 @@ catalog_read(const char *path, struct catalog_rows *rows, char *err, size_t errl
 	}
 	sqlite3_close(db);
 	return 0;
-}
-
-static int
-meta_value(sqlite3 *db, const char *key, char *out, size_t outlen)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	out[0] = '\0';
-	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL)
-	    != SQLITE_OK)
-		return -1;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		snprintf(out, outlen, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
 static int
@@ -437,9 +405,9 @@ catalog_summary_read(const char *path, struct catalog_summary *s, char *err, siz
 	err[0] = '\0';
 	if (catalog_open(&db, path, 0, err, errlen) != 0)
 		return -1;
-	if (meta_value(db, "digest", s->digest, sizeof(s->digest)) != 0 ||
-	    meta_value(db, "built_digest", s->built_digest, sizeof(s->built_digest)) != 0 ||
-	    meta_value(db, "pulled_at", s->pulled_at, sizeof(s->pulled_at)) != 0 ||
+	if (catalog_meta_value(db, "digest", s->digest, sizeof(s->digest)) != 0 ||
+	    catalog_meta_value(db, "built_digest", s->built_digest, sizeof(s->built_digest)) != 0 ||
+	    catalog_meta_value(db, "pulled_at", s->pulled_at, sizeof(s->pulled_at)) != 0 ||
 	    read_status_counts(db, s) != 0 || read_pending(db, s) != 0) {
 		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
 		catalog_summary_free(s);

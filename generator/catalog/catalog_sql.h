@@ -20,4 +20,7 @@
  */
 int	catalog_open(sqlite3 **db, const char *path, int writable, char *err, size_t errlen);
 
+/* The meta table's value for key into out ("" when absent); 0, or -1 (SQLite's error on db). */
+int	catalog_meta_value(sqlite3 *db, const char *key, char *out, size_t outlen);
+
 #endif
