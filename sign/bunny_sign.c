@@ -17,33 +17,9 @@ struct param {
 	const char	*k, *v;		/* NUL-terminated, in the scratch area */
 };
 
-struct out {
-	char	*p;
-	size_t	 len, cap;
-	int	 err;
-};
-
-static void
-put(struct out *o, const char *s, size_t n)
-{
-	if (o->err || n >= o->cap - o->len) {
-		o->err = 1;
-		return;
-	}
-	memcpy(o->p + o->len, s, n);
-	o->len += n;
-	o->p[o->len] = '\0';
-}
-
-static void
-puts_(struct out *o, const char *s)
-{
-	put(o, s, strlen(s));
-}
-
 /* Percent-encodes all but A-Z a-z 0-9 - _ . ~ */
 static void
-put_enc(struct out *o, const char *s)
+put_enc(struct sout *o, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	char e[3];
@@ -53,12 +29,12 @@ put_enc(struct out *o, const char *s)
 		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
 		    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
 		    c == '~') {
-			put(o, s, 1);
+			sout_put(o, s, 1);
 		} else {
 			e[0] = '%';
 			e[1] = hex[c >> 4];
 			e[2] = hex[c & 15];
-			put(o, e, 3);
+			sout_put(o, e, 3);
 		}
 	}
 }
@@ -154,12 +130,12 @@ bunny_sign_url(const struct bunny_sign_req *rq, char *outp, size_t cap)
 	size_t used = 0, np = 0, hostlen, pathlen, i, j, iplen = 0;
 	unsigned char ipb[16], mac[HMAC_LEN];
 	struct hmac_run run;
-	struct out o = { outp, 0, cap, 0 };
+	struct sout o;
 	struct sout eo;
 
 	if (cap == 0 || u == NULL || rq->expires < 0 || strlen(u) > BUNNY_URL_MAX)
 		return -1;
-	outp[0] = '\0';
+	sout_init(&o, outp, cap);
 	if (hk == NULL && (rq->key == NULL || rq->key_len == 0))
 		return -1;
 	if (strncmp(u, "https://", 8) == 0)
@@ -255,25 +231,25 @@ bunny_sign_url(const struct bunny_sign_req *rq, char *outp, size_t cap)
 	i = sout_copy(tok, sizeof(tok), iplen ? "HS256-1-" : "HS256-");
 	b64url_encode(mac, sizeof(mac), tok + i, sizeof(tok) - i);
 
-	put(&o, u, (size_t)(host - u) + hostlen);
+	sout_put(&o, u, (size_t)(host - u) + hostlen);
 	if (rq->directory) {
-		puts_(&o, "/bcdn_token=");
-		puts_(&o, tok);
+		sout_str(&o, "/bcdn_token=");
+		sout_str(&o, tok);
 	} else {
-		put(&o, path, pathlen);
-		puts_(&o, "?token=");
-		puts_(&o, tok);
+		sout_put(&o, path, pathlen);
+		sout_str(&o, "?token=");
+		sout_str(&o, tok);
 	}
 	for (i = 0; i < np; i++) {
-		puts_(&o, "&");
-		puts_(&o, ps[i].k);
-		puts_(&o, "=");
+		sout_str(&o, "&");
+		sout_str(&o, ps[i].k);
+		sout_str(&o, "=");
 		put_enc(&o, ps[i].v);
 	}
-	puts_(&o, "&expires=");
-	puts_(&o, exps);
+	sout_str(&o, "&expires=");
+	sout_str(&o, exps);
 	if (rq->directory)
-		put(&o, path, pathlen);
+		sout_put(&o, path, pathlen);
 	if (o.err) {
 		outp[0] = '\0';
 		return -1;
