@@ -79,6 +79,12 @@ for f in index.html sitemap.xml robots.txt feed.xml; do
 done
 like "$(cat "$tmp/port/index.html")" '<link rel="canonical" href="http://127.0.0.1:9090/"' \
 	"the canonical link follows --base-url (no doubled slash)"
+"$gen" build --offline --quiet --state "$tmp/st" --out "$tmp/port" --content content \
+	--base-url http://127.0.0.1:9091
+"$gen" build --offline --quiet --state "$tmp/st" --out "$tmp/port-clean" --content content \
+	--base-url http://127.0.0.1:9091
+diff -r "$tmp/port" "$tmp/port-clean" >/dev/null
+is "$?" 0 "a rebuild with another --base-url equals a clean build with it"
 for bad in ftp://x.example 'http://' 'https://a b' 'http://x"y' '127.0.0.1:9090'; do
 	err=$("$gen" build --offline --state "$tmp/st" --out "$tmp/bad" --content content \
 		--base-url "$bad" 2>&1); rc=$?
