@@ -28,17 +28,54 @@ build_usage(FILE *f)
 {
 	fprintf(f, "usage: onlygen build [--offline | --no-pull] [--out DIR] [--content DIR]\n"
 	    "                     [--state DIR] [--theme NAME|PATH] [--keys FILE] [--jobs N]\n"
-	    "                     [--quiet]\n\n"
+	    "                     [--base-url URL] [--quiet]\n\n"
 	    "Pulls the catalog and renders the site into DIR (default site/), rewriting only\n"
 	    "files whose bytes change, each atomically.  Writes STATE/access.db (default var/)\n"
 	    "for the verifier.  Thumbnails and previews are fetched from the CDN once (signed\n"
 	    "for that one file with BUNNY_TOKEN_KEY, environment or --keys file), cached in\n"
 	    "STATE/img-cache/ and published under DIR/img/.\n"
+	    "  --base-url URL  the site's absolute URL (http:// or https://), beating\n"
+	    "              content/site.json's base_url: canonical links, og:url, the feed,\n"
+	    "              the sitemap and robots.txt name it (make run passes its PORT)\n"
 	    "  --keys FILE the verifier's keys file, read as the verifier reads it (mode\n"
 	    "              0600, no symlink; a weak BUNNY_TOKEN_KEY is refused unless DEMO=1);\n"
 	    "              its BUNNY_TOKEN_KEY is used rather than the environment's\n"
 	    "  --no-pull   build from the last pulled catalog, still fetching new images\n"
 	    "  --offline   no network at all: no pull, images from the cache only\n");
+}
+
+/*
+ * The longest --base-url: a URL in every page's canonical link; 2048 is
+ * what browsers and sitemaps (50 000 URLs of at most 2048 characters)
+ * accept, less room for the page paths appended to it.
+ */
+#define BASE_URL_MAX	1024
+
+/*
+ * 1 when url is fit to be the site's base URL: http:// or https://, a
+ * host, and only printable ASCII that needs no escaping in the places it
+ * lands (attributes, XML, robots.txt): no space, quote, <, >, backslash.
+ */
+static int
+base_url_ok(const char *url)
+{
+	const char *p;
+	size_t n = strlen(url);
+
+	if (n > BASE_URL_MAX)
+		return 0;
+	if (strncmp(url, "http://", 7) == 0)
+		p = url + 7;
+	else if (strncmp(url, "https://", 8) == 0)
+		p = url + 8;
+	else
+		return 0;
+	if (*p == '\0' || *p == '/')
+		return 0;	/* no host */
+	for (; *p != '\0'; p++)
+		if (*p <= ' ' || *p >= 0x7f || strchr("\"'<>\\`", *p) != NULL)
+			return 0;
+	return 1;
 }
 
 /* site_build's warnings (from several image threads at once: one fprintf each). */
@@ -80,10 +117,10 @@ state_inside_out(const char *state, const char *out)
  */
 static int
 load_model(struct model *m, const char *catalog_db, const char *content_dir,
-    const char *cdn_host, int quiet, char *err, size_t errlen)
+    const char *cdn_host, const char *base_url, int quiet, char *err, size_t errlen)
 {
 	struct reporter warn = { quiet ? NULL : cli_report, (void *)"onlygen" };
-	struct model_opts mo = { cdn_host, &warn };
+	struct model_opts mo = { cdn_host, &warn, base_url };
 	struct content c;
 	struct catalog_rows rows;
 	int rc;
@@ -114,6 +151,7 @@ cmd_build(int argc, char *argv[])
 		{ "keys", required_argument, NULL, 'k' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "base-url", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -124,6 +162,7 @@ cmd_build(int argc, char *argv[])
 	struct timespec t0, t1, tl;
 	double t_load;
 	const char *content = "content", *theme = NULL, *keys = NULL, *env, *cdn_host;
+	const char *base_url = NULL;
 	char err[1024], db[4096], user_theme[4096], *end;
 	struct keys k;
 	int ch, offline = 0, no_pull = 0, rc = 1;
@@ -148,6 +187,15 @@ cmd_build(int argc, char *argv[])
 		case 't': theme = optarg; break;
 		case 'k': keys = optarg; break;
 		case 'q': so.quiet = 1; break;
+		case 'b':
+			if (!base_url_ok(optarg)) {
+				fprintf(stderr, "onlygen build: --base-url wants an absolute URL, "
+				    "http://HOST[:PORT][/PATH] or https://..., without spaces, quotes or "
+				    "<>, at most %d bytes, not '%s'\n", BASE_URL_MAX, optarg);
+				return EXIT_USAGE;
+			}
+			base_url = optarg;
+			break;
 		case 'j':
 			errno = 0;
 			jobs = strtol(optarg, &end, 10);
@@ -215,7 +263,7 @@ cmd_build(int argc, char *argv[])
 	}
 	memset(&m, 0, sizeof(m));
 	clock_gettime(CLOCK_MONOTONIC, &tl);
-	if (load_model(&m, db, content, cdn_host, so.quiet, err, sizeof(err)) == -1) {
+	if (load_model(&m, db, content, cdn_host, base_url, so.quiet, err, sizeof(err)) == -1) {
 		fprintf(stderr, "onlygen build: %s\n", err);
 		keys_wipe(&k);
 		return 1;

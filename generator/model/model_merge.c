@@ -372,17 +372,28 @@ finish_lists(struct merger *g)
 	return 0;
 }
 
-/* Moves the site config and categories out of c into m. */
+/* Moves the site config and categories out of c into m, with the overrides. */
 static int
-take_site(struct model *m, struct content *c, const char *cdn_host)
+take_site(struct model *m, struct content *c, const char *cdn_host, const char *base_url)
 {
-	char *host;
+	char *host, *url;
+	size_t n;
 
 	if (cdn_host != NULL) {
 		if ((host = strdup(cdn_host)) == NULL)
 			return -1;
 		free(c->site.cdn_host);
 		c->site.cdn_host = host;
+	}
+	if (base_url != NULL) {
+		if ((url = strdup(base_url)) == NULL)
+			return -1;
+		/* as content.c does for site.json's: no trailing slash */
+		n = strlen(url);
+		while (n > 0 && url[n - 1] == '/')
+			url[--n] = '\0';
+		free(c->site.base_url);
+		c->site.base_url = url;
 	}
 	m->site = c->site;
 	memset(&c->site, 0, sizeof(c->site));
@@ -437,7 +448,8 @@ model_merge(struct model *m, struct content *c, struct catalog_rows *rows,
 			goto oom;
 	}
 	if (newest_first(m) != 0 || finish_lists(&g) != 0 ||
-	    take_site(m, c, g.cdn_host) != 0)
+	    take_site(m, c, g.cdn_host, o != NULL && o->base_url != NULL &&
+	    o->base_url[0] != '\0' ? o->base_url : NULL) != 0)
 		goto oom;
 	tag_set_free(&g.tags);
 	strmap_free(&g.sermap);

@@ -35,6 +35,13 @@ struct model_opts {
 	const char		*cdn_host;
 	/* warnings ("FILE: video GUID is not in the catalog ..."); NULL: none */
 	const struct reporter	*report;
+	/*
+	 * onlygen build --base-url: when not NULL and not "", the site's
+	 * absolute URL (canonical links, og:url, feed, sitemap, robots.txt),
+	 * beating site.json's base_url; trailing slashes are dropped.  The
+	 * caller checks its form (cmd_build.c: http:// or https://, printable).
+	 */
+	const char		*base_url;
 };
 
 /*

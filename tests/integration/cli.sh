@@ -65,3 +65,30 @@ err=$("$gen" status --state "$tmp/none" 2>&1); rc=$?
 is "$rc" 1 "status without a catalog exits 1"
 like "$err" "onlygen status: $tmp/none/catalog.db: no catalog yet; run \`onlygen pull\` first" \
 	"status without a catalog says to pull"
+
+# --base-url beats site.json's base_url everywhere the site names itself (make run
+# passes its PORT this way); a value that is not an http(s) URL is a usage error.
+grep -q '"base_url": "http://127.0.0.1:8080"' content/site.json
+is "$?" 0 "the demo's site.json names :8080 (what --base-url must replace)"
+"$gen" build --offline --quiet --state "$tmp/st" --out "$tmp/port" --content content \
+	--base-url http://127.0.0.1:9090/; is "$?" 0 "build --base-url http://127.0.0.1:9090/"
+left=$(grep -rl ':8080' "$tmp/port" | sed "s|^$tmp/port/||" | head -n 5)
+is "$left" "" "no file of that site names :8080"
+for f in index.html sitemap.xml robots.txt feed.xml; do
+	like "$(cat "$tmp/port/$f" 2>&1)" "http://127.0.0.1:9090/" "$f names http://127.0.0.1:9090/"
+done
+like "$(cat "$tmp/port/index.html")" '<link rel="canonical" href="http://127.0.0.1:9090/"' \
+	"the canonical link follows --base-url (no doubled slash)"
+"$gen" build --offline --quiet --state "$tmp/st" --out "$tmp/port" --content content \
+	--base-url http://127.0.0.1:9091
+"$gen" build --offline --quiet --state "$tmp/st" --out "$tmp/port-clean" --content content \
+	--base-url http://127.0.0.1:9091
+diff -r "$tmp/port" "$tmp/port-clean" >/dev/null
+is "$?" 0 "a rebuild with another --base-url equals a clean build with it"
+for bad in ftp://x.example 'http://' 'https://a b' 'http://x"y' '127.0.0.1:9090'; do
+	err=$("$gen" build --offline --state "$tmp/st" --out "$tmp/bad" --content content \
+		--base-url "$bad" 2>&1); rc=$?
+	is "$rc" 2 "--base-url '$bad' is a usage error"
+done
+like "$err" "--base-url wants an absolute URL" "and says what it wants"
+[ ! -e "$tmp/bad" ]; is "$?" 0 "and writes nothing"

@@ -3,7 +3,8 @@
 
 - demo mode, twice in one state directory: keys created once with mode 0600
   (DEMO=1, COOKIE_SECURE=0), the printout names the URL and both codes, the
-  second run reuses the codes and rewrites no page; --stop frees both ports
+  site's absolute URLs follow PORT (no :8080 anywhere), the second run reuses
+  the codes and rewrites no page; --stop frees both ports
   and leaves no process of the stack behind;
 - a busy port is refused with a message naming PORT=N (exit 1);
 - the way from the demo to a real library in one directory: the demo's keys
@@ -122,6 +123,22 @@ def test_demo_mode():
         check(answers(port) and answers(cdn_port), "the site and the CDN stand-in answer")
         with urllib.request.urlopen("http://127.0.0.1:%d/" % port, timeout=10) as resp:
             check(resp.status == 200, "the home page is served")
+        # make run PORT=N: every absolute URL of the site names that port, none
+        # site.json's :8080 (canonical, og:url, feed, sitemap, robots.txt).
+        here = "http://127.0.0.1:%d/" % port
+        texts = {}
+        for f in ("", "robots.txt", "sitemap.xml", "feed.xml"):
+            try:
+                with urllib.request.urlopen(here + f, timeout=10) as resp:
+                    texts[f or "index.html"] = resp.read().decode("utf-8", "replace")
+            except OSError as e:
+                texts[f or "index.html"] = "(%s)" % e
+        check(all(here in t and ":8080" not in t for t in texts.values()),
+              "the home page, robots.txt, sitemap.xml and feed.xml name PORT, not :8080",
+              {k: v[:300] for k, v in texts.items() if here not in v or ":8080" in v})
+        left = subprocess.run(["grep", "-rl", ":8080", os.path.join(d, "site")],
+                              capture_output=True, text=True).stdout
+        check(left == "", "no file of the built site names :8080", left)
 
         groups = stack_groups(d)
         check(len(groups) == 2 and len(alive_in(groups)) >= 2,

@@ -113,7 +113,7 @@ merge(struct model *m, const char *dir, struct catalog_rows *rows, const char *c
     struct warnings *w, char *err, size_t errlen)
 {
 	struct reporter r = { w != NULL ? collect : NULL, w };
-	struct model_opts o = { cdn_host, &r };
+	struct model_opts o = { cdn_host, &r, NULL };
 	struct content c;
 	int rc;
 
@@ -197,6 +197,32 @@ test_merge(const char *dir)
 	    "an empty cdn_host option is no override");
 	model_free(&m);
 	catalog_rows_free(&rows);
+
+	/* --base-url beats site.json's base_url, without its trailing slashes. */
+	{
+		struct model_opts o = { NULL, NULL, "http://127.0.0.1:9090//" };
+		struct content c;
+
+		make_rows(&rows);
+		CHECK(content_load(&c, dir, NULL, err, sizeof(err)) == 0 &&
+		    model_merge(&m, &c, &rows, &o, err, sizeof(err)) == 0 &&
+		    m.site.base_url != NULL && strcmp(m.site.base_url, "http://127.0.0.1:9090") == 0,
+		    "the base_url option beats site.json's, trailing slashes dropped (%s)",
+		    m.site.base_url != NULL ? m.site.base_url : "(null)");
+		content_free(&c);
+		model_free(&m);
+		catalog_rows_free(&rows);
+		make_rows(&rows);
+		o.base_url = "";
+		CHECK(content_load(&c, dir, NULL, err, sizeof(err)) == 0 &&
+		    model_merge(&m, &c, &rows, &o, err, sizeof(err)) == 0 &&
+		    m.site.base_url != NULL && strstr(m.site.base_url, "9090") == NULL,
+		    "an empty base_url option is no override (%s)",
+		    m.site.base_url != NULL ? m.site.base_url : "(null)");
+		content_free(&c);
+		model_free(&m);
+		catalog_rows_free(&rows);
+	}
 	catalog_rows_free(&rows);	/* accepts a zeroed struct */
 
 	/* No rows at all: an empty model, not an error. */
@@ -219,7 +245,7 @@ test_scale(void)
 	struct catalog_rows rows;
 	struct content c;
 	struct model m;
-	struct model_opts o = { NULL, NULL };
+	struct model_opts o = { NULL, NULL, NULL };
 	struct timespec t0, t1;
 	char err[256], kw[64];
 	size_t i;
