@@ -333,12 +333,38 @@ load_tags(struct ctx *x, const cJSON *obj)
 	return 0;
 }
 
+/* A link target the pages may carry as it is: printable ASCII without
+ * space, quotes, angle brackets or backslash; either http(s)://host... or a
+ * site path "/..." (not "//", which names another host).  "" is fine:
+ * no link. */
+static int
+purchase_url_ok(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n == 0)
+		return 1;
+	if (n > PURCHASE_URL_MAX)
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f ||
+		    strchr("\"'<>\\`{}|^", s[i]) != NULL)
+			return 0;
+	if (s[0] == '/')
+		return n == 1 || s[1] != '/';
+	if (strncmp(s, "https://", 8) == 0)
+		return n > 8 && s[8] != '/';
+	if (strncmp(s, "http://", 7) == 0)
+		return n > 7 && s[7] != '/';
+	return 0;
+}
+
 static int
 load_site(struct ctx *x, const char *path)
 {
 	static const char *const known[] = { "title", "description", "base_url",
 	    "language", "author", "cdn_host", "theme", "url_style", "page_size",
-	    "defaults", "categories", "series", "tags", NULL };
+	    "purchase_url", "defaults", "categories", "series", "tags", NULL };
 	static const char *const known_defaults[] = { "access", NULL };
 	struct site_config *s = &x->c->site;
 	const cJSON *it, *defaults;
@@ -364,12 +390,19 @@ load_site(struct ctx *x, const char *path)
 	    opt_str(x, root, "cdn_host", "", &s->cdn_host, "") ||
 	    opt_str(x, root, "theme", "default", &s->theme, "") ||
 	    opt_str(x, root, "url_style", "directory", &style, "") ||
+	    opt_str(x, root, "purchase_url", "", &s->purchase_url, "") ||
 	    opt_int(x, root, "page_size", 1, 10000, &s->page_size, ""))
 		goto out;
 	if (strcmp(style, "html") == 0)
 		s->html_urls = 1;
 	else if (strcmp(style, "directory") != 0) {
 		error(x, "\"url_style\" must be \"directory\" or \"html\", not \"%s\"", style);
+		goto out;
+	}
+	if (!purchase_url_ok(s->purchase_url)) {
+		error(x, "\"purchase_url\" must be an http:// or https:// URL or a path of "
+		    "this site starting with \"/\", without spaces or quotes (at most %d bytes)",
+		    PURCHASE_URL_MAX);
 		goto out;
 	}
 	/* base_url has no trailing slash (the renderer appends paths). */
@@ -772,6 +805,7 @@ content_free(struct content *c)
 	free(c->site.cdn_host);
 	free(c->site.theme);
 	free(c->site.author);
+	free(c->site.purchase_url);
 	for (i = 0; i < c->ncategories; i++) {
 		free(c->categories[i].slug);
 		free(c->categories[i].name);

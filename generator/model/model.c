@@ -55,6 +55,7 @@ model_free(struct model *m)
 	free(m->site.cdn_host);
 	free(m->site.theme);
 	free(m->site.author);
+	free(m->site.purchase_url);
 	for (i = 0; i < m->ncategories; i++) {
 		free(m->categories[i].slug);
 		free(m->categories[i].name);

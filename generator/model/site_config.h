@@ -11,6 +11,10 @@
 
 #include "access_level.h"	/* enum access_level */
 
+/* Bytes of purchase_url at most: a shop link with a campaign query fits;
+ * anything longer is a paste error. */
+#define PURCHASE_URL_MAX	2048
+
 /* content/site.json */
 struct site_config {
 	char	*title;		/* site title */
@@ -20,6 +24,8 @@ struct site_config {
 	char	*cdn_host;	/* Bunny pull zone host, e.g. vz-abc-123.b-cdn.net */
 	char	*theme;		/* theme name, default "default" */
 	char	*author;	/* creator's name for the feed */
+	char	*purchase_url;	/* where the creator sells codes: an http(s) URL or a
+				 * site path ("/buy/"); "" hides "Get a code" */
 	int	 html_urls;	/* 1: /v/<guid>.html; 0: /v/<guid>/ (directory URLs) */
 	int	 page_size;	/* cards per category/tag/series page (default 48) */
 	enum access_level default_access;	/* for videos without an entry */

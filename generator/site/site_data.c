@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "code_result.h"
 #include "escape.h"
 #include "hash64.h"
 #include "pool.h"
@@ -26,6 +27,8 @@
 #define PAGER_WINDOW	3	/* page links either side of the current one */
 
 static const char *const access_labels[] = { "Free", "VIP", "Pay-per-view" };
+/* What a locked video's player says after its level: "VIP — members only". */
+static const char *const access_lock_words[] = { "", "members only", "this video" };
 static const char *const access_icons[] = { "\xe2\x96\xb6", "\xe2\x98\x85", "\xe2\x97\x86" };
 
 /*
@@ -400,7 +403,29 @@ absolute(const struct site_ctx *c, struct buf *b, const char *rel)
 	return buf_printf(b, "%s%s", c->m->site.base_url, rel);
 }
 
-/* The data every page shares: site, nav, urls, assets. */
+/*
+ * "code_results": every outcome of a no-JavaScript code form, its fragment
+ * id and its message (core/code_result.h, the verifier's 303 targets).
+ * The form's page renders them all; CSS shows the one the URL names.
+ */
+static int
+code_results(struct pd *root)
+{
+	struct pd arr, o;
+	int r;
+
+	if (put_arr(root, "code_results", &arr) == -1)
+		return -1;
+	for (r = 0; r < CODE_RESULT__COUNT; r++)
+		if (push_obj(&arr, &o) == -1 ||
+		    put_str(&o, "id", code_result_id((enum code_result)r)) == -1 ||
+		    put_str(&o, "text", code_result_text((enum code_result)r)) == -1 ||
+		    put_str(&o, "kind", code_result_ok((enum code_result)r) ? "ok" : "err") == -1)
+			return -1;
+	return 0;
+}
+
+/* The data every page shares: site, nav, urls, assets, code_results. */
 static int
 shared_fields(const struct site_ctx *c, struct pd *root, struct buf *b)
 {
@@ -415,6 +440,9 @@ shared_fields(const struct site_ctx *c, struct pd *root, struct buf *b)
 	    put_str(&site, "language", m->site.language[0] ? m->site.language : "en") == -1 ||
 	    put_str(&site, "base_url", m->site.base_url) == -1 ||
 	    put_str(&site, "author", m->site.author) == -1 ||
+	    (m->site.purchase_url[0] != '\0' &&
+	    put_str(&site, "purchase_url", m->site.purchase_url) == -1) ||
+	    code_results(root) == -1 ||
 	    PUT_FMT(&urls, "home", b, url_named(b, c->html, "")) == -1 ||
 	    PUT_FMT(&urls, "search", b, url_named(b, c->html, "search")) == -1 ||
 	    PUT_FMT(&urls, "code", b, url_named(b, c->html, "code")) == -1 ||
@@ -703,6 +731,7 @@ data_watch(const struct site_ctx *c, struct pd *d, const struct page *p, struct 
 	    put_num(&vo, "width", (double)(v->width > 0 ? v->width : 1280)) == -1 ||
 	    put_num(&vo, "height", (double)(v->height > 0 ? v->height : 720)) == -1 ||
 	    (a == ACCESS_VIP && put_bool(&vo, "vip", 1) == -1) ||
+	    (a != ACCESS_PUBLIC && put_str(&vo, "lock_words", access_lock_words[a]) == -1) ||
 	    (v->ncategories > 0 && put_bool(&vo, "has_categories", 1) == -1) ||
 	    (v->ntags > 0 && put_bool(&vo, "has_tags", 1) == -1) ||
 	    (v->nchapters > 0 && put_bool(&vo, "has_chapters", 1) == -1) ||

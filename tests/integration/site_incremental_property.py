@@ -212,6 +212,16 @@ def episode_value(which):
     return fn
 
 
+def site_purchase_url(w):
+    old = w.site.get("purchase_url")
+    new = w.rng.choice(["https://shop.test/buy", "/buy/?ref=a&b=1", None])
+    if new is None:
+        w.site.pop("purchase_url", None)     # unset: no "Get a code"
+    else:
+        w.site["purchase_url"] = new
+    return "site.json purchase_url: %r -> %r" % (old, new)
+
+
 def site_field(field, fn):
     def edit(w):
         old = w.site.get(field)
@@ -330,6 +340,7 @@ EDITS = {
         ["https://example.test", "https://other.test", "https://example.test/sub"])),
     "site language": site_field("language", lambda r, o: r.choice(["en", "fr", "pt-BR"])),
     "site author": site_field("author", lambda r, o: text(r, 2)),
+    "site purchase_url": site_purchase_url,
     "site page_size": site_field("page_size", lambda r, o: r.choice([12, 24, 48])),
     "site url_style": site_field("url_style", lambda r, o: r.choice(["directory", "html"])),
     "site default access": site_field("defaults", lambda r, o: {"access": r.choice(["public", "vip", "ppv"])}),

@@ -196,8 +196,16 @@ def run(srv, var, tokens, keys, dbargs, vip, ppv, pub, rev):
     st, h, b = redeem(srv, "OM43ABCDEF01")
     check(st == 200 and js(b).get("video") == PPV, "redeem: row written by Python, no dashes")
     st, h, b = redeem(srv, ppv, nxt="/v/" + PPV + "/")
-    check(st == 303 and h.get("location") == "/v/" + PPV + "/" and cookie_of(h),
-          "no-JS form post: 303 to next with the cookie", (st, h))
+    check(st == 303 and h.get("location") == "/v/" + PPV + "/#code-unlocked-other" and cookie_of(h),
+          "no-JS form post: 303 to next#code-unlocked-other (no video field) with the cookie",
+          (st, h))
+    # Every outcome of a no-JS form post is a 303 back to the page, never JSON.
+    for code, frag in (("OM43-0000-0002", "code-invalid"), ("OM43-0000-0001", "code-expired"),
+                       (vip, "code-unlocked-vip")):
+        st, h, b = redeem(srv, code, nxt="/code/#stale")
+        check(st == 303 and h.get("location") == "/code/#" + frag and
+              not h.get("content-type", "").startswith("application/json"),
+              f"no-JS form post: {frag}: 303 to /code/#{frag}", (st, h, b[:80]))
     for bad_next in ("//evil.example/", "https://evil.example/", "/\\evil", "/a\r\nX: y"):
         st, h, b = redeem(srv, ppv, nxt=bad_next)
         check(st == 200 and "location" not in h, f"next {bad_next!r} ignored (not same-origin)")
@@ -587,7 +595,11 @@ def devices(srv, dbargs, vip, vip2, ppv1, ppv2, bulk):
           "redeem on a legacy cookie merges it: both unlocks play")
     # no-JS form post with video and next: 303 back to the page
     st, h, b, _ = redeem_c(srv, ppv1, c3, video=VIP, nxt="/v/" + VIP + "/")
-    check(st == 303 and h.get("location") == "/v/" + VIP + "/", "no-JS form: 303 to next", h)
+    check(st == 303 and h.get("location") == "/v/" + VIP + "/#code-unlocked-other",
+          "no-JS form: a PPV code for another video: 303 to next#code-unlocked-other", h)
+    st, h, b, _ = redeem_c(srv, ppv1, c3, video=PPV, nxt="/v/" + PPV + "/")
+    check(st == 303 and h.get("location") == "/v/" + PPV + "/#code-unlocked-ppv",
+          "no-JS form: the PPV code on its own video: 303 to next#code-unlocked-ppv", h)
 
     # Forged, truncated, reordered and oversized cookies: 401, never 200 or 500.
     good = c3

@@ -455,8 +455,23 @@ main(void)
 	CHECK(call(&v, "POST", "/api/redeem", NULL, "192.0.2.2", "application/json",
 	    "{\"code\":\"OM43-0000-0002\"}", &o) == 200 && strstr(o.body, PPV_V), "redeem ppv JSON");
 	CHECK(call(&v, "POST", "/api/redeem", NULL, "192.0.2.3", NULL,
-	    "code=OM43-0000-0001&next=/v/x/", &o) == 303 && strcmp(o.location, "/v/x/") == 0,
-	    "redeem form with next: 303");
+	    "code=OM43-0000-0001&next=/v/x/", &o) == 303 &&
+	    strcmp(o.location, "/v/x/#code-unlocked-vip") == 0 && o.set_cookie[0] != '\0',
+	    "redeem form with next: 303 to next#code-unlocked-vip, with the cookie (%s)", o.location);
+	CHECK(call(&v, "POST", "/api/redeem", NULL, "192.0.2.5", NULL,
+	    "code=OM43-0000-0009&next=/v/x/%23old", &o) == 303 &&
+	    strcmp(o.location, "/v/x/#code-invalid") == 0 && strstr(o.body, "{") == NULL,
+	    "redeem form, wrong code: 303 to next#code-invalid (its own fragment replaced), no JSON (%s)",
+	    o.location);
+	CHECK(call(&v, "POST", "/api/redeem", NULL, "192.0.2.5", NULL,
+	    "code=OM43-0000-0003&next=/code/", &o) == 303 &&
+	    strcmp(o.location, "/code/#code-expired") == 0, "redeem form, expired: 303 to #code-expired");
+	CHECK(call(&v, "POST", "/api/redeem", NULL, "192.0.2.5", NULL,
+	    "code=OM43-0000-0004&next=/code/", &o) == 303 &&
+	    strcmp(o.location, "/code/#code-revoked") == 0, "redeem form, revoked: 303 to #code-revoked");
+	CHECK(call(&v, "POST", "/api/redeem", NULL, "192.0.2.5", NULL,
+	    "code=OM43-0000-0009&next=//evil.example/", &o) == 401 && o.location[0] == '\0',
+	    "redeem form with a foreign next: no redirect, the JSON answer");
 	CHECK(call(&v, "POST", "/api/redeem", NULL, "192.0.2.4", NULL, "code=OM43-0000-0003", &o)
 	    == 403 && strstr(o.body, "expired"), "redeem expired: 403");
 	CHECK(call(&v, "POST", "/api/redeem", NULL, "192.0.2.4", NULL, "code=OM43-0000-0004", &o)
@@ -469,6 +484,9 @@ main(void)
 	    "redeem: 5th attempt still allowed");
 	CHECK(call(&v, "POST", "/api/redeem", NULL, "192.0.2.4", NULL, "code=1", &o) == 429 &&
 	    o.retry_after >= 1, "redeem: 6th attempt 429 with Retry-After");
+	CHECK(call(&v, "POST", "/api/redeem", NULL, "192.0.2.4", NULL, "code=1&next=/code/", &o)
+	    == 303 && strcmp(o.location, "/code/#code-limited") == 0 && o.retry_after >= 1,
+	    "redeem form, rate-limited: 303 to #code-limited, Retry-After kept (%s)", o.location);
 	for (i = 0, s = 0; i < 200; i++) {	/* a flood from many addresses */
 		snprintf(p, sizeof(p), "198.51.%d.%d", i / 256, i % 256);
 		s += call(&v, "POST", "/api/redeem", NULL, p, NULL, "code=1", &o) == 401;
@@ -512,7 +530,7 @@ main(void)
 	CHECK(call(&v, "POST", "/api/logout", NULL, NULL, NULL, NULL, &o) == 200 &&
 	    strstr(o.set_cookie, "Max-Age=0"), "logout clears the cookie");
 	CHECK(call(&v, "GET", "/api/metrics", NULL, "127.0.0.1", NULL, NULL, &o) == 200 &&
-	    strstr(o.body, "only_rate_limited_total 1\n"), "metrics count the 429");
+	    strstr(o.body, "only_rate_limited_total 2\n"), "metrics count the 429s");
 	CHECK(call(&v, "GET", "/api/metrics", NULL, "::ffff:127.9.9.9", NULL, NULL, &o) == 200 &&
 	    call(&v, "GET", "/api/metrics", NULL, "::1", NULL, NULL, &o) == 200,
 	    "metrics: loopback in both families by default");

@@ -276,12 +276,41 @@ test_errors(const char *dir, const char *db)
 	CHECK(model_load(&m, db, dir, NULL, NULL, err, sizeof(err)) == -1 &&
 	    strstr(err, "defaults") != NULL, "bad default access (%s)", err);
 
+	/* purchase_url: an http(s) URL or a site path, nothing that could
+	 * leave an attribute or name another host. */
+	{
+		static const char *const bad[] = { "javascript:alert(1)", "//evil.example/",
+		    "https://", "ftp://x.test/", "/a b", "/a\\\"b", "https://x.test/<p>", "shop" };
+		static const char *const good[] = { "https://shop.test/buy?ref=a&b=1", "http://x.test",
+		    "/buy/", "/" };
+		char json[256];
+		size_t i;
+
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			snprintf(json, sizeof(json), "{ \"purchase_url\": \"%s\" }", bad[i]);
+			fixture_write(dir, "site.json", json);
+			CHECK(model_load(&m, db, dir, NULL, NULL, err, sizeof(err)) == -1 &&
+			    strstr(err, "purchase_url") != NULL, "purchase_url %s refused (%s)", bad[i], err);
+		}
+		for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+			snprintf(json, sizeof(json), "{ \"purchase_url\": \"%s\" }", good[i]);
+			fixture_write(dir, "site.json", json);
+			if (model_load(&m, db, dir, NULL, NULL, err, sizeof(err)) != 0) {
+				CHECK(0, "purchase_url %s kept (%s)", good[i], err);
+				continue;
+			}
+			CHECK(strcmp(m.site.purchase_url, good[i]) == 0, "purchase_url %s kept", good[i]);
+			model_free(&m);
+		}
+	}
+
 	/* Defaults when site.json names no categories and no access. */
 	fixture_write(dir, "site.json", "{ \"title\": \"t\", \"surprise\": 1 }");
 	CHECK(model_load(&m, db, dir, NULL, NULL, err, sizeof(err)) == 0 && m.ncategories == 5 &&
 	    strcmp(m.categories[0].name, "RAW") == 0 && strcmp(m.categories[4].slug, "solo") == 0 &&
-	    m.site.default_access == ACCESS_VIP && m.site.page_size == 48,
-	    "default categories RAW..SOLO, access vip, page size 48 (%s)", err);
+	    m.site.default_access == ACCESS_VIP && m.site.page_size == 48 &&
+	    m.site.purchase_url[0] == '\0',
+	    "default categories RAW..SOLO, access vip, page size 48, no purchase_url (%s)", err);
 	model_free(&m);
 }
 

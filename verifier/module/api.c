@@ -11,6 +11,7 @@
 #include "api.h"
 #include "bunny_sign.h"
 #include "code.h"
+#include "code_result.h"
 #include "httpin.h"
 #include "sout.h"
 #include "token_store.h"
@@ -265,30 +266,31 @@ redeem_video(const struct api_req *rq, int json, char out[GUID_LEN + 1])
  * cookie, answer what the code unlocks.  A full device is a 409: a live
  * unlock is never evicted.
  */
-static void
+static enum code_result
 redeem_grant(struct verifier *v, const struct api_req *rq, struct api_resp *o,
-    const struct token_rec *rec, int json, const char *next, long nn)
+    const struct token_rec *rec, int json)
 {
 	char tok[ENTS_BUFSZ], page[GUID_LEN + 1];
 	struct unlocks s;
 	struct sout so;
 	long max_age;
+	int here;
 
 	if (unlocks_read(v, rq, &s) && unlocks_lookup_all(v, rq->now, &s) != 0) {
 		unavailable(v, o);
-		return;
+		return CODE_RESULT_UNAVAILABLE;
 	}
 	unlocks_keep_valid(&s);
 	if (unlocks_add(&s, rec) < 0) {
 		v->m[M_REDEEM_BAD_REQUEST]++;
 		error(o, 409, "too_many_unlocks", "This device holds the most unlocks it "
 		    "can (32). Forget this device to start again, or use another one.");
-		return;
+		return CODE_RESULT_FULL;
 	}
 	if (unlocks_cookie(v, &s, rq->now, tok, sizeof(tok), &max_age) < 0) {
 		v->m[M_ERRORS]++;
 		error(o, 500, "internal", "Could not make a token.");
-		return;
+		return CODE_RESULT_UNAVAILABLE;
 	}
 	set_cookie(v, o, tok, max_age);
 	v->m[M_REDEEM_OK]++;
@@ -304,19 +306,55 @@ redeem_grant(struct verifier *v, const struct api_req *rq, struct api_resp *o,
 	unlocks_title_json(v, rq->now, rec->video, &so, sizeof(o->body) / 2);
 	sout_str(&so, ",\"expires_at\":");
 	sout_i64(&so, rec->expires_at);
-	if (redeem_video(rq, json, page))
-		sout_str(&so, unlock_grants(rec, page) ? ",\"unlocks_this\":true" :
-		    ",\"unlocks_this\":false");
+	here = redeem_video(rq, json, page) ? unlock_grants(rec, page) : -1;
+	if (here >= 0)
+		sout_str(&so, here ? ",\"unlocks_this\":true" : ",\"unlocks_this\":false");
 	sout_str(&so, ",\"held\":");
 	sout_i64(&so, (int64_t)s.n);
 	if (json_end(v, o, &so, "The answer is too long.") != 0)
-		return;
-	if (!json && nn > 0 && next_ok(next, (size_t)nn)) {
-		memcpy(o->location, next, (size_t)nn + 1);	/* nn <= API_NEXT_MAX */
-		o->status = 303;
-	}
+		return CODE_RESULT_UNAVAILABLE;
+	if (strcmp(rec->level, "ppv") != 0)
+		return CODE_RESULT_VIP;
+	return here == 1 ? CODE_RESULT_PPV : CODE_RESULT_PPV_OTHER;
 }
 
+/*
+ * A browser's form post (one carrying a same-origin `next`, as every code
+ * form of the site does): whatever the outcome, 303 to next#<result id>
+ * (core/code_result.h), where the page shows the outcome's message without
+ * JavaScript.  The cookie and Retry-After already set are kept; next's own
+ * fragment is replaced.  Only the validated next and a constant id go into
+ * the Location.
+ */
+static void
+form_answer(struct api_resp *o, enum code_result r, const char *next, size_t nn)
+{
+	const char *id = code_result_id(r), *hash = memchr(next, '#', nn);
+	struct sout so;
+
+	if (id == NULL)
+		return;
+	if (hash != NULL)
+		nn = (size_t)(hash - next);
+	sout_init(&so, o->location, sizeof(o->location));
+	sout_put(&so, next, nn);
+	sout_put(&so, "#", 1);
+	sout_str(&so, id);
+	if (so.err) {
+		o->location[0] = '\0';
+		return;
+	}
+	o->location[so.len] = '\0';
+	o->status = 303;
+	o->ctype = "text/plain; charset=utf-8";
+	o->body_len = (size_t)snprintf(o->body, sizeof(o->body), "%s\n", code_result_text(r));
+}
+
+/*
+ * POST /api/redeem.  JSON clients (watch.js) and API callers get the JSON
+ * answer and its status; a browser's form post with a valid `next` gets
+ * every outcome as 303 to the page (form_answer).
+ */
 static void
 redeem(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 {
@@ -324,75 +362,86 @@ redeem(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 	unsigned char hash[HMAC_LEN];
 	struct token_rec rec;
 	sqlite3_stmt *st;
-	long n, nn = -1;
+	enum code_result res;
+	const char *b = rq->body ? rq->body : "";
+	long n = -2, nn = -1;
 	int json, r;
 
 	if (strcmp(rq->method, "POST") != 0) {
 		method_not_allowed(o, "POST");
 		return;
 	}
+	json = (rq->ctype != NULL && strncasecmp(rq->ctype, "application/json", 16) == 0) ||
+	    (rq->body_len > 0 && rq->body[0] == '{');
+	if (!json && rq->body_len <= API_BODY_MAX) {
+		nn = form_get(b, rq->body_len, "next", next, sizeof(next));
+		if (nn <= 0 || !next_ok(next, (size_t)nn))
+			nn = -1;
+	}
+	res = CODE_RESULT_INVALID;
 	if (!keys_ready(v, rq->now)) {
 		unavailable(v, o);
-		return;
+		res = CODE_RESULT_UNAVAILABLE;
+		goto out;
 	}
 	if (!rl_take(&v->rl, rq->ip ? rq->ip : "", rq->mono, &o->retry_after)) {
 		v->m[M_RATE_LIMITED]++;
 		error(o, 429, "rate_limited", "Too many attempts; wait and try again.");
-		return;
+		res = CODE_RESULT_LIMITED;
+		goto out;
 	}
 	o->retry_after = 0;
 	if (rq->body_len > API_BODY_MAX) {
 		v->m[M_REDEEM_BAD_REQUEST]++;
 		error(o, 413, "too_large", "The request body is too large.");
-		return;
+		goto out;
 	}
-	json = (rq->ctype != NULL && strncasecmp(rq->ctype, "application/json", 16) == 0) ||
-	    (rq->body_len > 0 && rq->body[0] == '{');
-	if (json) {
-		n = json_get(rq->body ? rq->body : "", rq->body_len, "code", in, sizeof(in));
-		if (n >= 0)
-			nn = json_get(rq->body, rq->body_len, "next", next, sizeof(next));
-	} else {
-		n = form_get(rq->body ? rq->body : "", rq->body_len, "code", in, sizeof(in));
-		if (n >= 0)
-			nn = form_get(rq->body, rq->body_len, "next", next, sizeof(next));
-	}
+	n = json ? json_get(b, rq->body_len, "code", in, sizeof(in)) :
+	    form_get(b, rq->body_len, "code", in, sizeof(in));
 	if (n == -1 || (n == -2 && rq->body_len == 0)) {
 		v->m[M_REDEEM_BAD_REQUEST]++;
 		error(o, 400, "bad_request", "Send the code as the form field 'code' "
 		    "or as the JSON member 'code'.");
-		return;
+		goto out;
 	}
 	/* Malformed or over-long input is just an invalid code. */
 	if (n < 0 || code_normalise(in, (size_t)n, v->keys.prefix, code) != CODE_OK)
 		goto invalid;
 	if ((st = rodb_stmt(&v->tokens, rq->now)) == NULL) {
 		unavailable(v, o);
-		return;
+		res = CODE_RESULT_UNAVAILABLE;
+		goto out;
 	}
 	tstore_code_hash(&v->secret, code, hash);
 	if ((r = tstore_lookup(st, hash, &rec)) < 0) {
 		unavailable(v, o);
-		return;
+		res = CODE_RESULT_UNAVAILABLE;
+		goto out;
 	}
 	if (r == 0)
 		goto invalid;
 	if (rec.revoked_at != 0) {
 		v->m[M_REDEEM_REVOKED]++;
 		error(o, 403, "revoked", "This code has been revoked.");
-		return;
+		res = CODE_RESULT_REVOKED;
+		goto out;
 	}
 	if (rec.expires_at <= (int64_t)rq->now) {
 		v->m[M_REDEEM_EXPIRED]++;
 		error(o, 403, "expired", "This code has expired.");
-		return;
+		res = CODE_RESULT_EXPIRED;
+		goto out;
 	}
-	redeem_grant(v, rq, o, &rec, json, next, nn);
-	return;
+	res = redeem_grant(v, rq, o, &rec, json);
+	goto out;
 invalid:
 	rl_fail(&v->rl, rq->mono);
 	v->m[M_REDEEM_INVALID]++;
 	error(o, 401, "invalid_code", "This code is not valid. Check it and try again.");
+	res = CODE_RESULT_INVALID;
+out:
+	if (nn > 0)
+		form_answer(o, res, next, (size_t)nn);
 }
 
 static void

@@ -30,6 +30,7 @@
 #include <time.h>
 
 #include "access_table.h"
+#include "code_result.h"
 #include "entitlements.h"
 #include "hmac.h"
 #include "keys.h"
@@ -119,7 +120,7 @@ struct api_resp {
 	char		 body[API_RESP_MAX];
 	size_t		 body_len;
 	char		 set_cookie[ENTS_BUFSZ + 128];
-	char		 location[API_NEXT_MAX + 1];
+	char		 location[API_NEXT_MAX + 1 + CODE_RESULT_ID_MAX + 1];	/* next#<result> */
 	unsigned	 retry_after;	/* 0: none */
 	const char	*allow;		/* for 405 */
 };

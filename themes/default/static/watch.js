@@ -213,9 +213,21 @@
     codeMsg.appendChild(document.createTextNode('.'));
   }
 
+  /* "Unlocked: <what>" under the player, before it starts. */
+  function sayUnlocked(j) {
+    var note = $('unlock-note');
+    if (!note) return;
+    note.textContent = 'Unlocked: ' + (j.level === 'ppv' ?
+      (j.title || watch.getAttribute('data-title') || 'this video') :
+      levelName(j.level) + ' \u2014 every VIP and pay-per-view video on this device') + '.';
+    note.hidden = false;
+    setTimeout(function () { note.hidden = true; }, 8000);	/* not over the video for good */
+  }
+
   if (form) {
     form.addEventListener('submit', function (e) {
       e.preventDefault();
+      form.classList.add('js-answered');	/* the no-JS result the URL names is stale now */
       var input = $('code');
       var button = form.querySelector('button[type=submit]');
       var code = normalise(input.value.trim());
@@ -231,6 +243,7 @@
           var here = watch ? (j.unlocks_this === true || (j.unlocks_this === undefined && covers(j))) : false;
           if (here) {
             say(codeMsg, 'Code accepted.', 'ok');
+            sayUnlocked(j);
             unlockedUI();
             startPlayback();
           } else if (j.level === 'ppv' && j.video) {
@@ -409,6 +422,7 @@
       say(msg, '', null);
       return attach(url, pos).then(function () {
         if (play) play.hidden = true;
+        video.controls = true;	/* native controls only once the video can play */
         video.preload = 'auto';
         video.play().catch(function () {});
       });
@@ -418,6 +432,7 @@
   if (watch && video) {
     var play = $('play');
     var pos = saved();
+    if (play && !locked) play.hidden = false;	/* hidden without JavaScript: it could not play */
     var resume = $('resume');
     if (pos > 10 && resume && !(locked && play && play.hidden)) {
       var m = Math.floor(pos / 60), s = Math.floor(pos % 60);
