@@ -26,7 +26,7 @@ struct site_ctx;
 void	site_warn(const struct site_ctx *c, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
-#define HOME_ROW_MAX	24	/* cards per home-page row */
+#define HOME_ROW_MAX	16	/* cards per home-page row: 8 rows stay near 100 kB of HTML */
 #define FEED_MAX	50	/* entries in feed.xml */
 #define SITEMAP_MAX	50000	/* URLs per sitemap file (sitemaps.org limit) */
 #define PAGE_MAX_BYTES	((size_t)64 << 20)	/* one rendered file */
