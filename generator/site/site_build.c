@@ -65,7 +65,11 @@ template_of(const struct site_ctx *c, int kind)
 	switch (kind) {
 	case PK_WATCH:		return c->t_watch;
 	case PK_CATEGORY:
-	case PK_TAG:		return c->t_list;
+	case PK_TAG:
+	case PK_NEW:
+	case PK_FREE:		return c->t_list;
+	case PK_SERIES_INDEX:	return c->t_series_index;
+	case PK_TAG_INDEX:	return c->t_tags;
 	case PK_SERIES:		return c->t_series;
 	case PK_HOME:		return c->t_home;
 	case PK_CODE:		return c->t_code;
@@ -317,6 +321,7 @@ ctx_free(struct site_ctx *c)
 	free(c->ser_off);
 	free(c->ser_vid);
 	free(c->ser_pos);
+	free(c->free_vid);
 	theme_free(&c->th);
 }
 
@@ -355,6 +360,8 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 		{ "code", offsetof(struct site_ctx, t_code) },
 		{ "search", offsetof(struct site_ctx, t_search) },
 		{ "404", offsetof(struct site_ctx, t_404) },
+		{ "series-index", offsetof(struct site_ctx, t_series_index) },
+		{ "tags", offsetof(struct site_ctx, t_tags) },
 	};
 
 	memset(&c, 0, sizeof(c));

@@ -425,12 +425,36 @@ code_results(struct pd *root)
 	return 0;
 }
 
+/*
+ * The categories of the top navigation, into arr; the one at index cur
+ * (a category page's own, or -1) has "current" (aria-current="page").
+ */
+static int
+nav_items(const struct site_ctx *c, struct pd *arr, long cur, struct buf *b)
+{
+	const struct model *m = c->m;
+	struct pd o;
+	size_t i;
+
+	for (i = 0; i < m->ncategories; i++)
+		if (push_obj(arr, &o) == -1 ||
+		    put_str(&o, "name", m->categories[i].name) == -1 ||
+		    put_str(&o, "slug", m->categories[i].slug) == -1 ||
+		    put_str(&o, "icon", m->categories[i].icon) == -1 ||
+		    (colour_ok(m->categories[i].colour) &&
+		    put_str(&o, "colour", m->categories[i].colour) == -1) ||
+		    PUT_FMT(&o, "url", b, site_list_url(c, b, PK_CATEGORY, i, 1)) == -1 ||
+		    ((long)i == cur && put_bool(&o, "current", 1) == -1))
+			return -1;
+	return 0;
+}
+
 /* The data every page shares: site, nav, urls, assets, code_results. */
 static int
 shared_fields(const struct site_ctx *c, struct pd *root, struct buf *b)
 {
 	const struct model *m = c->m;
-	struct pd site, nav, urls, assets, o;
+	struct pd site, nav, urls, assets;
 	size_t i;
 
 	if (put_obj(root, "site", &site) == -1 || put_arr(root, "nav", &nav) == -1 ||
@@ -446,20 +470,17 @@ shared_fields(const struct site_ctx *c, struct pd *root, struct buf *b)
 	    PUT_FMT(&urls, "home", b, url_named(b, c->html, "")) == -1 ||
 	    PUT_FMT(&urls, "search", b, url_named(b, c->html, "search")) == -1 ||
 	    PUT_FMT(&urls, "code", b, url_named(b, c->html, "code")) == -1 ||
+	    PUT_FMT(&urls, "new", b, url_named(b, c->html, "new")) == -1 ||
+	    PUT_FMT(&urls, "free", b, url_named(b, c->html, "free")) == -1 ||
+	    PUT_FMT(&urls, "series", b, url_named(b, c->html, "series")) == -1 ||
+	    PUT_FMT(&urls, "tags", b, url_named(b, c->html, "tags")) == -1 ||
 	    put_str(&urls, "feed", "/feed.xml") == -1 ||
 	    put_str(&urls, "search_index", "/search.json") == -1 ||
 	    PUT_FMT(&urls, "video_prefix", b, buf_puts(b, "/v/")) == -1 ||
 	    put_str(&urls, "video_suffix", c->html ? ".html" : "/") == -1)
 		return -1;
-	for (i = 0; i < m->ncategories; i++)
-		if (push_obj(&nav, &o) == -1 ||
-		    put_str(&o, "name", m->categories[i].name) == -1 ||
-		    put_str(&o, "slug", m->categories[i].slug) == -1 ||
-		    put_str(&o, "icon", m->categories[i].icon) == -1 ||
-		    (colour_ok(m->categories[i].colour) &&
-		    put_str(&o, "colour", m->categories[i].colour) == -1) ||
-		    PUT_FMT(&o, "url", b, site_list_url(c, b, PK_CATEGORY, i, 1)) == -1)
-			return -1;
+	if (nav_items(c, &nav, -1, b) == -1)
+		return -1;
 	for (i = 0; i < c->th.nassets; i++)
 		if (put_str(&assets, c->th.assets[i].key, c->th.assets[i].url) == -1)
 			return -1;
@@ -546,12 +567,100 @@ pager(const struct site_ctx *c, struct pd *d, const struct page *p, struct buf *
 	return 0;
 }
 
+/*
+ * Up to HOME_ROW_MAX cards of list[from, to) (list NULL: the videos
+ * themselves, newest first) into arr, leaving out video skip (the hero).
+ */
+static int
+row_cards(const struct site_ctx *c, struct pd *arr, const size_t *list, size_t from, size_t to,
+    long skip, int eager)
+{
+	struct pd o;
+	size_t i, v, n = 0;
+
+	for (i = from; i < to && n < HOME_ROW_MAX; i++) {
+		v = list != NULL ? list[i] : i;
+		if ((long)v == skip)
+			continue;
+		if (push_obj(arr, &o) == -1 || card(c, v, eager, &o) == -1)
+			return -1;
+		n++;
+	}
+	return 0;
+}
+
+/* A home row's head: id, title, "See all" target (list kind/idx) and count. */
+static int
+row_head(const struct site_ctx *c, struct pd *row, const char *id, const char *title,
+    int kind, size_t idx, size_t count, const char *unit, struct buf *b)
+{
+	return ((id != NULL && put_str(row, "id", id) == -1) ||
+	    put_str(row, "title", title) == -1 ||
+	    put_num(row, "count", (double)count) == -1 ||
+	    PUT_FMT(row, "count_label", b, buf_printf(b, "%zu %s", count, unit)) == -1 ||
+	    PUT_FMT(row, "url", b, site_list_url(c, b, kind, idx, 1)) == -1) ? -1 : 0;
+}
+
+/*
+ * A series as a card: its first episode's picture, title, description,
+ * episode count and URL.  Series without episodes are never shown.
+ */
+static int
+series_card(const struct site_ctx *c, size_t s, struct pd *o, struct buf *b)
+{
+	const struct series *se = &c->m->series[s];
+	size_t n = c->ser_off[s + 1] - c->ser_off[s];
+	const struct card_text *t = &c->vtext[c->ser_vid[c->ser_off[s]]];
+
+	return (put_str(o, "title", se->title[0] ? se->title : se->slug) == -1 ||
+	    put_str(o, "description", se->description) == -1 ||
+	    put_num(o, "count", (double)n) == -1 ||
+	    PUT_FMT(o, "count_label", b, buf_printf(b, "%zu episode%s", n, n == 1 ? "" : "s")) == -1 ||
+	    PUT_FMT(o, "url", b, site_list_url(c, b, PK_SERIES, s, 1)) == -1 ||
+	    put_ref(o, "thumb", t->thumb) == -1 ||
+	    put_ref(o, "srcset", t->srcset) == -1 ||
+	    put_ref(o, "poster", t->poster) == -1) ? -1 : 0;
+}
+
+/* Up to max series with episodes, as cards, into arr. */
+static int
+series_cards(const struct site_ctx *c, struct pd *arr, size_t max, struct buf *b)
+{
+	struct pd o;
+	size_t s, n = 0;
+
+	for (s = 0; s < c->m->nseries && n < max; s++) {
+		if (c->ser_off[s + 1] == c->ser_off[s])
+			continue;
+		if (push_obj(arr, &o) == -1 || series_card(c, s, &o, b) == -1)
+			return -1;
+		n++;
+	}
+	return 0;
+}
+
+static size_t
+series_with_episodes(const struct site_ctx *c)
+{
+	size_t s, n = 0;
+
+	for (s = 0; s < c->m->nseries; s++)
+		n += c->ser_off[s + 1] != c->ser_off[s];
+	return n;
+}
+
+/*
+ * The home page: the hero, then New, Free to watch, Series and one row per
+ * category (the "Continue watching" row is the device's, drawn by site.js).
+ * No row repeats the hero.
+ */
 static int
 data_home(const struct site_ctx *c, struct pd *d, struct buf *b)
 {
 	const struct model *m = c->m;
 	struct pd rows, row, cards, hero;
-	size_t i, from, to, nrow = 0;
+	size_t i, from, to, nser;
+	int eager = 1;
 
 	if (page_meta(c, d, NULL, "/", NULL, NULL, b) == -1)
 		return -1;
@@ -565,25 +674,48 @@ data_home(const struct site_ctx *c, struct pd *d, struct buf *b)
 	}
 	if (put_arr(d, "rows", &rows) == -1)
 		return -1;
+	if (m->nvideos > (c->hero >= 0 ? 1u : 0u)) {
+		if (push_obj(&rows, &row) == -1 ||
+		    row_head(c, &row, "home-new", "New", PK_NEW, 0, m->nvideos, "videos", b) == -1 ||
+		    put_arr(&row, "cards", &cards) == -1 ||
+		    row_cards(c, &cards, NULL, 0, m->nvideos, c->hero, eager) == -1)
+			return -1;
+		eager = 0;
+	}
+	if (c->nfree > 0 && !(c->nfree == 1 && c->free_vid[0] == (size_t)c->hero)) {
+		if (push_obj(&rows, &row) == -1 ||
+		    row_head(c, &row, "home-free", "Free to watch", PK_FREE, 0, c->nfree, "videos",
+		    b) == -1 ||
+		    put_arr(&row, "cards", &cards) == -1 ||
+		    row_cards(c, &cards, c->free_vid, 0, c->nfree, c->hero, eager) == -1)
+			return -1;
+		eager = 0;
+	}
+	if ((nser = series_with_episodes(c)) > 0) {
+		if (push_obj(&rows, &row) == -1 ||
+		    row_head(c, &row, "home-series", "Series", PK_SERIES_INDEX, 0, nser, "series",
+		    b) == -1 ||
+		    put_arr(&row, "series_cards", &cards) == -1 ||
+		    series_cards(c, &cards, HOME_ROW_MAX, b) == -1)
+			return -1;
+	}
 	for (i = 0; i < m->ncategories; i++) {
 		from = c->cat_off[i];
 		to = c->cat_off[i + 1];
-		if (to == from)
+		if (to == from || (to - from == 1 && c->cat_vid[from] == (size_t)c->hero))
 			continue;
 		if (push_obj(&rows, &row) == -1)
 			return -1;
 		buf_reset(b);
 		if (buf_printf(b, "row-%s", m->categories[i].slug) == -1 ||
 		    put_str(&row, "id", b->data) == -1 ||
-		    put_str(&row, "title", m->categories[i].name) == -1 ||
 		    put_str(&row, "icon", m->categories[i].icon) == -1 ||
-		    put_num(&row, "count", (double)(to - from)) == -1 ||
-		    PUT_FMT(&row, "url", b, site_list_url(c, b, PK_CATEGORY, i, 1)) == -1 ||
+		    row_head(c, &row, NULL, m->categories[i].name, PK_CATEGORY, i, to - from,
+		    "videos", b) == -1 ||
 		    put_arr(&row, "cards", &cards) == -1 ||
-		    add_cards(c, &cards, c->cat_vid, from,
-		    to - from > HOME_ROW_MAX ? from + HOME_ROW_MAX : to, nrow == 0) == -1)
+		    row_cards(c, &cards, c->cat_vid, from, to, c->hero, eager) == -1)
 			return -1;
-		nrow++;
+		eager = 0;
 	}
 	return 0;
 }
@@ -592,21 +724,40 @@ static int
 data_list(const struct site_ctx *c, struct pd *d, const struct page *p, struct buf *b)
 {
 	const struct model *m = c->m;
-	const size_t *off = p->kind == PK_CATEGORY ? c->cat_off : c->tag_off;
-	const size_t *vid = p->kind == PK_CATEGORY ? c->cat_vid : c->tag_vid;
-	size_t ps = (size_t)c->page_size, from, to, n;
-	const char *name, *desc = "";
-	struct pd cards;
+	const size_t *vid;
+	size_t ps = (size_t)c->page_size, lo, hi, from, to, n;
+	const char *name, *desc = "", *kind;
+	struct pd cards, nav;
 	struct buf t, u;
 
-	from = off[p->idx] + (p->no - 1) * ps;
-	to = from + ps < off[p->idx + 1] ? from + ps : off[p->idx + 1];
-	n = off[p->idx + 1] - off[p->idx];
-	if (p->kind == PK_CATEGORY) {
+	switch (p->kind) {
+	case PK_CATEGORY:
+		lo = c->cat_off[p->idx], hi = c->cat_off[p->idx + 1], vid = c->cat_vid;
 		name = m->categories[p->idx].name;
 		desc = m->categories[p->idx].description;
-	} else
+		kind = "Category";
+		break;
+	case PK_TAG:
+		lo = c->tag_off[p->idx], hi = c->tag_off[p->idx + 1], vid = c->tag_vid;
 		name = m->tags[p->idx].name[0] ? m->tags[p->idx].name : m->tags[p->idx].slug;
+		kind = "Tag";
+		break;
+	case PK_NEW:
+		lo = 0, hi = m->nvideos, vid = NULL;
+		name = "New";
+		desc = "Every video, newest first.";
+		kind = "Latest";
+		break;
+	default:	/* PK_FREE */
+		lo = 0, hi = c->nfree, vid = c->free_vid;
+		name = "Free to watch";
+		desc = "Videos anyone can watch, no code needed.";
+		kind = "Free";
+		break;
+	}
+	from = lo + (p->no - 1) * ps;
+	to = from + ps < hi ? from + ps : hi;
+	n = hi - lo;
 	buf_init(&t, 1 << 16);
 	buf_init(&u, 4096);
 	if ((p->no > 1 ? buf_printf(&t, "%s (page %u)", name, p->no) : buf_puts(&t, name)) == -1 ||
@@ -619,25 +770,39 @@ data_list(const struct site_ctx *c, struct pd *d, const struct page *p, struct b
 	buf_free(&t);
 	buf_free(&u);
 	if (put_str(d, "name", name) == -1 ||
-	    put_str(d, "kind", p->kind == PK_CATEGORY ? "Category" : "Tag") == -1 ||
+	    put_str(d, "kind", kind) == -1 ||
 	    put_str(d, "description", desc) == -1 ||
 	    put_num(d, "count", (double)n) == -1 ||
 	    (p->kind == PK_CATEGORY && colour_ok(m->categories[p->idx].colour) &&
 	    put_str(d, "colour", m->categories[p->idx].colour) == -1) ||
+	    (p->kind == PK_CATEGORY && (put_arr(d, "nav", &nav) == -1 ||
+	    nav_items(c, &nav, (long)p->idx, b) == -1)) ||
 	    put_arr(d, "cards", &cards) == -1 ||
-	    add_cards(c, &cards, vid, from, to, 0) == -1 ||
 	    pager(c, d, p, b) == -1)
 		return -1;
+	if (vid != NULL)
+		return add_cards(c, &cards, vid, from, to, 0);
+	for (; from < to; from++) {
+		struct pd o;
+
+		if (push_obj(&cards, &o) == -1 || card(c, from, 0, &o) == -1)
+			return -1;
+	}
 	return 0;
 }
 
+/*
+ * A series page: artwork (its first episode's picture), description, a
+ * "Play S1E1" link (site.js makes it "Resume SxEy" from the device's
+ * progress), then its seasons with their episodes, page_size a page.
+ */
 static int
 data_series(const struct site_ctx *c, struct pd *d, const struct page *p, struct buf *b)
 {
 	const struct model *m = c->m;
 	const struct series *s = &m->series[p->idx];
 	size_t ps = (size_t)c->page_size, i, from, to, all;
-	struct pd seasons, season, eps, o;
+	struct pd seasons, season, eps, o, art;
 	int cur = -1, open = 0;
 	struct buf u, t;
 
@@ -649,7 +814,8 @@ data_series(const struct site_ctx *c, struct pd *d, const struct page *p, struct
 	if (site_list_url(c, &u, PK_SERIES, p->idx, (int)p->no) == -1 ||
 	    (p->no > 1 ? buf_printf(&t, "%s (page %u)", s->title[0] ? s->title : s->slug, p->no) :
 	    buf_puts(&t, s->title[0] ? s->title : s->slug)) == -1 ||
-	    page_meta(c, d, t.data, u.data, s->description, NULL, b) == -1) {
+	    page_meta(c, d, t.data, u.data, s->description,
+	    all > 0 ? c->vtext[c->ser_vid[c->ser_off[p->idx]]].image : NULL, b) == -1) {
 		buf_free(&u);
 		buf_free(&t);
 		return -1;
@@ -661,7 +827,22 @@ data_series(const struct site_ctx *c, struct pd *d, const struct page *p, struct
 	if (put_str(d, "name", s->title[0] ? s->title : s->slug) == -1 ||
 	    put_str(d, "description", s->description) == -1 ||
 	    put_num(d, "count", (double)all) == -1 ||
-	    put_arr(d, "seasons", &seasons) == -1)
+	    PUT_FMT(d, "count_label", b, buf_printf(b, "%zu episode%s", all,
+	    all == 1 ? "" : "s")) == -1)
+		return -1;
+	if (all > 0) {
+		size_t first = c->ser_vid[c->ser_off[p->idx]];
+		const struct video *v = &m->videos[first];
+		const struct card_text *ft = &c->vtext[first];
+
+		if (put_obj(d, "art", &art) == -1 ||
+		    put_ref(&art, "poster", ft->poster) == -1 ||
+		    put_ref(&art, "srcset", ft->srcset) == -1 ||
+		    put_ref(&art, "url", ft->url) == -1 ||
+		    PUT_FMT(&art, "code", b, buf_printf(b, "S%dE%d", v->season, v->episode)) == -1)
+			return -1;
+	}
+	if (put_arr(d, "seasons", &seasons) == -1)
 		return -1;
 	for (i = from; i < to; i++) {
 		const struct video *v = &m->videos[c->ser_vid[i]];
@@ -678,7 +859,60 @@ data_series(const struct site_ctx *c, struct pd *d, const struct page *p, struct
 			    put_arr(&season, "cards", &eps) == -1)
 				return -1;
 		}
-		if (push_obj(&eps, &o) == -1 || card(c, c->ser_vid[i], 0, &o) == -1)
+		if (push_obj(&eps, &o) == -1 || card(c, c->ser_vid[i], 0, &o) == -1 ||
+		    put_num(&o, "episode", v->episode) == -1 ||
+		    PUT_FMT(&o, "code", b, buf_printf(b, "S%dE%d", v->season, v->episode)) == -1 ||
+		    put_ref(&o, "synopsis", v->description) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* /series/: every series with episodes, as cards. */
+static int
+data_series_index(const struct site_ctx *c, struct pd *d, struct buf *b)
+{
+	struct pd arr;
+	struct buf u;
+	size_t n = series_with_episodes(c);
+
+	buf_init(&u, 4096);
+	if (site_list_url(c, &u, PK_SERIES_INDEX, 0, 1) == -1 ||
+	    page_meta(c, d, "Series", u.data, NULL, NULL, b) == -1) {
+		buf_free(&u);
+		return -1;
+	}
+	buf_free(&u);
+	return (put_num(d, "count", (double)n) == -1 ||
+	    put_arr(d, "series", &arr) == -1 ||
+	    series_cards(c, &arr, n, b) == -1) ? -1 : 0;
+}
+
+/* /tags/: every tag with videos, its name, count and URL. */
+static int
+data_tag_index(const struct site_ctx *c, struct pd *d, struct buf *b)
+{
+	const struct model *m = c->m;
+	struct pd arr, o;
+	struct buf u;
+	size_t i, n;
+
+	buf_init(&u, 4096);
+	if (site_list_url(c, &u, PK_TAG_INDEX, 0, 1) == -1 ||
+	    page_meta(c, d, "Tags", u.data, NULL, NULL, b) == -1) {
+		buf_free(&u);
+		return -1;
+	}
+	buf_free(&u);
+	if (put_arr(d, "tags", &arr) == -1)
+		return -1;
+	for (i = 0; i < m->ntags; i++) {
+		if ((n = c->tag_off[i + 1] - c->tag_off[i]) == 0)
+			continue;
+		if (push_obj(&arr, &o) == -1 ||
+		    put_str(&o, "name", m->tags[i].name[0] ? m->tags[i].name : m->tags[i].slug) == -1 ||
+		    put_num(&o, "count", (double)n) == -1 ||
+		    PUT_FMT(&o, "url", b, site_list_url(c, b, PK_TAG, i, 1)) == -1)
 			return -1;
 	}
 	return 0;
@@ -803,18 +1037,41 @@ data_watch(const struct site_ctx *c, struct pd *d, const struct page *p, struct 
 	return 0;
 }
 
-/* Writes page p's own data (not the shared part) into d; 0 or -1. */
+/* The top navigation's section of page kind (aria-current), or NULL. */
+static const char *
+section_of(int kind)
+{
+	switch (kind) {
+	case PK_HOME:		return "home";
+	case PK_NEW:		return "new";
+	case PK_FREE:		return "free";
+	case PK_SERIES:
+	case PK_SERIES_INDEX:	return "series";
+	case PK_TAG:
+	case PK_TAG_INDEX:	return "tags";
+	case PK_SEARCH:		return "search";
+	case PK_CODE:		return "code";
+	default:		return NULL;	/* a category marks its nav entry */
+	}
+}
+
 static int
-page_fields(const struct site_ctx *c, const struct page *p, struct pd *d, struct buf *b)
+page_kind_fields(const struct site_ctx *c, const struct page *p, struct pd *d, struct buf *b)
 {
 	switch (p->kind) {
 	case PK_HOME:
 		return data_home(c, d, b);
 	case PK_CATEGORY:
 	case PK_TAG:
+	case PK_NEW:
+	case PK_FREE:
 		return data_list(c, d, p, b);
 	case PK_SERIES:
 		return data_series(c, d, p, b);
+	case PK_SERIES_INDEX:
+		return data_series_index(c, d, b);
+	case PK_TAG_INDEX:
+		return data_tag_index(c, d, b);
 	case PK_WATCH:
 		return data_watch(c, d, p, b);
 	case PK_CODE:
@@ -828,6 +1085,18 @@ page_fields(const struct site_ctx *c, const struct page *p, struct pd *d, struct
 	default:
 		return -1;
 	}
+}
+
+/* Writes page p's own data (not the shared part) into d; 0 or -1. */
+static int
+page_fields(const struct site_ctx *c, const struct page *p, struct pd *d, struct buf *b)
+{
+	const char *sec = section_of(p->kind);
+	struct pd o;
+
+	if (sec != NULL && (put_obj(d, "section", &o) == -1 || put_bool(&o, sec, 1) == -1))
+		return -1;
+	return page_kind_fields(c, p, d, b);
 }
 
 cJSON *
@@ -845,13 +1114,13 @@ site_page_data(const struct site_ctx *c, const struct page *p, uint64_t *key)
 	if ((d.j = cJSON_CreateObject()) == NULL)
 		return NULL;
 	buf_init(&b, 1 << 20);
-	for (it = c->shared->child; it != NULL; it = it->next)
-		if (!cJSON_AddItemReferenceToObject(d.j, it->string, it)) {
+	rc = page_fields(c, p, &d, &b);
+	/* then the shared part, but what the page has of its own (a
+	 * category page's "nav", which marks its entry) */
+	for (it = c->shared->child; rc == 0 && it != NULL; it = it->next)
+		if (cJSON_GetObjectItemCaseSensitive(d.j, it->string) == NULL &&
+		    !cJSON_AddItemReferenceToObject(d.j, it->string, it))
 			rc = -1;
-			break;
-		}
-	if (rc == 0)
-		rc = page_fields(c, p, &d, &b);
 	buf_free(&b);
 	if (rc == -1) {
 		cJSON_Delete(d.j);

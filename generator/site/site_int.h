@@ -26,7 +26,7 @@ struct site_ctx;
 void	site_warn(const struct site_ctx *c, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
-#define HOME_ROW_MAX	24	/* cards per home-page row */
+#define HOME_ROW_MAX	16	/* cards per home-page row: 8 rows stay near 100 kB of HTML */
 #define FEED_MAX	50	/* entries in feed.xml */
 #define SITEMAP_MAX	50000	/* URLs per sitemap file (sitemaps.org limit) */
 #define PAGE_MAX_BYTES	((size_t)64 << 20)	/* one rendered file */
@@ -37,6 +37,10 @@ enum page_kind {
 	PK_CATEGORY,	/* idx: category, no: page number from 1 */
 	PK_TAG,		/* idx: tag, no: page number */
 	PK_SERIES,	/* idx: series */
+	PK_NEW,		/* every video, newest first; no: page number */
+	PK_FREE,	/* the public videos, newest first; no: page number */
+	PK_SERIES_INDEX,	/* /series/: every series with episodes */
+	PK_TAG_INDEX,	/* /tags/: every tag */
 	PK_HOME,
 	PK_CODE,
 	PK_SEARCH,
@@ -104,7 +108,7 @@ struct site_ctx {
 	int			 page_size;
 	struct theme		 th;
 	const struct tmpl	*t_home, *t_list, *t_series, *t_watch, *t_code,
-				*t_search, *t_404;
+				*t_search, *t_404, *t_series_index, *t_tags;
 	struct related		 rel;
 	uint64_t		*vcard;		/* per video: its card's data key */
 	struct card_text	*vtext;		/* per video: a card's strings, made once */
@@ -115,6 +119,8 @@ struct site_ctx {
 	size_t			*tag_off, *tag_vid;
 	size_t			*ser_off, *ser_vid;
 	size_t			*ser_pos;	/* per video: position in its series list */
+	size_t			*free_vid;	/* the public videos, newest first */
+	size_t			 nfree;
 	long			 hero;		/* video index or -1 */
 	size_t			 sitemap_parts;	/* 0: one sitemap.xml */
 	struct video_img	*vimg;		/* per video: its mirrored images */
@@ -135,7 +141,7 @@ struct site_ctx {
  * (scratch then holds the page), or 0 when it cannot know the key without
  * rendering (its key is then the sum of its bytes); scratch is the
  * caller's buffer, up to PAGE_MAX_BYTES.  site_list_pages() is the
- * number of pages of a category/tag list (>= 1).
+ * number of pages of a category/tag/series/new/free list (>= 1).
  */
 int	site_index(struct site_ctx *c, char *err, size_t errlen);
 int	site_enumerate(struct site_ctx *c, char *err, size_t errlen);
@@ -170,7 +176,8 @@ void	site_card_keys(const struct site_ctx *c, uint64_t *keys);
 uint64_t site_shared_key(const struct site_ctx *c, uint64_t seed);
 uint64_t site_data_key(const struct site_ctx *c, const struct page *p, uint64_t seed,
 	    struct buf *scratch);
-/* Appends the root-relative URL of page no of list kind/idx; 0 or -1. */
+/* Appends the root-relative URL of page no of list kind/idx (a category,
+ * tag or series; PK_NEW, PK_FREE; the index pages, no ignored); 0 or -1. */
 int	site_list_url(const struct site_ctx *c, struct buf *out, int kind, size_t idx, int no);
 
 /* site_cdn.c: appends the (unsigned) CDN URL of file under /{guid}/; 0, or

@@ -159,6 +159,15 @@ site_index(struct site_ctx *c, char *err, size_t errlen)
 			c->ser_pos[c->ser_vid[i]] = i;
 	}
 
+	/* the public videos, newest first (videos are in that order) */
+	c->free_vid = malloc((m->nvideos ? m->nvideos : 1) * sizeof(*c->free_vid));
+	if (c->free_vid == NULL)
+		goto oom;
+	c->nfree = 0;
+	for (i = 0; i < m->nvideos; i++)
+		if (m->videos[i].access == ACCESS_PUBLIC)
+			c->free_vid[c->nfree++] = i;
+
 	c->hero = m->nvideos ? 0 : -1;
 	for (i = 0; i < m->nvideos; i++)
 		if (m->videos[i].featured) {
@@ -183,6 +192,10 @@ site_list_pages(const struct site_ctx *c, const struct page *p)
 		n = c->tag_off[p->idx + 1] - c->tag_off[p->idx];
 	else if (p->kind == PK_SERIES)
 		n = c->ser_off[p->idx + 1] - c->ser_off[p->idx];
+	else if (p->kind == PK_NEW)
+		n = c->m->nvideos;
+	else if (p->kind == PK_FREE)
+		n = c->nfree;
 	else
 		return 1;
 	return n == 0 ? 1 : (n + (size_t)c->page_size - 1) / (size_t)c->page_size;
@@ -237,6 +250,14 @@ site_list_url(const struct site_ctx *c, struct buf *out, int kind, size_t idx, i
 		return url_list(out, c->html, 't', m->tags[idx].slug, no);
 	case PK_SERIES:
 		return url_list(out, c->html, 's', m->series[idx].slug, no);
+	case PK_NEW:
+		return url_named_page(out, c->html, "new", no);
+	case PK_FREE:
+		return url_named_page(out, c->html, "free", no);
+	case PK_SERIES_INDEX:
+		return url_named(out, c->html, "series");
+	case PK_TAG_INDEX:
+		return url_named(out, c->html, "tags");
 	default:
 		return -1;
 	}
@@ -303,6 +324,20 @@ site_enumerate(struct site_ctx *c, char *err, size_t errlen)
 			buf_reset(&u);
 			if (site_list_url(c, &u, PK_SERIES, i, (int)no) == -1 ||
 			    add_page(c, &cap, PK_SERIES, i, no, u.data, NULL) == -1)
+				goto oom;
+		}
+	}
+	/* the site-wide lists: newest, free (paginated), the series and tag indices */
+	for (i = 0; i < 4; i++) {
+		static const int kinds[] = { PK_NEW, PK_FREE, PK_SERIES_INDEX, PK_TAG_INDEX };
+
+		memset(&tmp, 0, sizeof(tmp));
+		tmp.kind = (uint8_t)kinds[i];
+		n = site_list_pages(c, &tmp);
+		for (no = 1; no <= n; no++) {
+			buf_reset(&u);
+			if (site_list_url(c, &u, kinds[i], 0, (int)no) == -1 ||
+			    add_page(c, &cap, kinds[i], 0, no, u.data, NULL) == -1)
 				goto oom;
 		}
 	}
@@ -383,6 +418,10 @@ site_page_key(const struct site_ctx *c, const struct page *p, struct buf *scratc
 	case PK_CATEGORY:
 	case PK_TAG:
 	case PK_SERIES:
+	case PK_NEW:
+	case PK_FREE:
+	case PK_SERIES_INDEX:
+	case PK_TAG_INDEX:
 	case PK_CODE:
 	case PK_SEARCH:
 	case PK_404:

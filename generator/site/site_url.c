@@ -57,6 +57,14 @@ url_named(struct buf *out, int html, const char *name)
 }
 
 int
+url_named_page(struct buf *out, int html, const char *name, int page)
+{
+	if (page <= 1)
+		return url_named(out, html, name);
+	return buf_printf(out, html ? "/%s/page/%d.html" : "/%s/page/%d/", name, page);
+}
+
+int
 url_to_path(struct buf *out, const char *url)
 {
 	size_t n = strlen(url);

@@ -22,6 +22,8 @@ int	url_video(struct buf *out, int html, const char *guid);
 int	url_list(struct buf *out, int html, char kind, const char *slug, int page);
 /* A top-level page: name "" is "/", else /<name>/ or /<name>.html */
 int	url_named(struct buf *out, int html, const char *name);
+/* A top-level list, page >= 1: /<name>/, /<name>/page/2/ (or .html) */
+int	url_named_page(struct buf *out, int html, const char *name, int page);
 /* The file under the output directory that serves a root-relative URL:
  * "/" -> "index.html", "/v/x/" -> "v/x/index.html", "/v/x.html" -> itself. */
 int	url_to_path(struct buf *out, const char *url);

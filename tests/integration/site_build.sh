@@ -31,7 +31,8 @@ check "first build writes every file" [ "$(echo "$out" | field written)" = "$(ec
 
 # golden files (UPDATE_GOLDEN=1 refreshes them after a deliberate change)
 golden_files="index.html v/$HOSTILE_GUID/index.html v/$VIP_GUID/index.html c/raw/index.html
-c/raw/page/2/index.html s/tokyo-nights/index.html sitemap.xml feed.xml robots.txt search.json 404.html"
+c/raw/page/2/index.html s/tokyo-nights/index.html new/index.html free/index.html series/index.html tags/index.html
+sitemap.xml feed.xml robots.txt search.json 404.html"
 for f in $golden_files; do
 	g="$GOLDEN/$(echo "$f" | tr / _)"
 	if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then mkdir -p "$GOLDEN"; cp "$OUT/$f" "$g"; fi
@@ -55,6 +56,26 @@ check "paid video carries paywall markup" grep -qF '"isAccessibleForFree":false,
 check "vip watch page has the code form" grep -q 'id="code-form"' "$OUT/v/$VIP_GUID/index.html"
 check "public watch page has no code form" bash -c "! grep -q 'id=\"code-form\"' '$OUT/v/$HOSTILE_GUID/index.html'"
 check "invalid category colour is dropped" bash -c "! grep -rq 'background:url' '$OUT'"
+
+# home rows, index pages, nav (issue 13)
+row_ids=$(grep -o '<ul class="row-track" id="[^"]*"' "$OUT/index.html" | sed 's/.*id="//; s/"$//' | tr '\n' ' ')
+check "home rows in order: continue, new, free, series, categories ($row_ids)" \
+    [ "$row_ids" = "continue-track home-new home-free home-series row-raw row-art " ]
+hero=$(grep -o '<a class="btn" href="[^"]*"' "$OUT/index.html" | head -1 | sed 's/.*href="//; s/"$//')
+check "the hero's video ($hero) is in no home row" bash -c "[ -n '$hero' ] && ! sed -n '/<section class=\"row\"/,\$p' '$OUT/index.html' | grep -qF 'href=\"$hero\"'"
+check "every home row has See all" [ "$(grep -c 'class="see-all"' "$OUT/index.html")" = 5 ]
+check "New is every video, newest first, page_size a page" [ "$(grep -o 'class="card"' "$OUT/new/index.html" | wc -l)" = 4 ] 
+check "/free/ lists only free videos" bash -c "grep -q 'badge-public' '$OUT/free/index.html' && ! grep -qE 'badge-(vip|ppv)' '$OUT/free/index.html'"
+check "/series/ links each series" grep -q 'href="/s/tokyo-nights/"' "$OUT/series/index.html"
+check "/tags/ links each tag" grep -q 'href="/t/night/"' "$OUT/tags/index.html"
+check "nav marks the current section" bash -c "grep -q '<a href=\"/c/raw/\" aria-current=\"page\">' '$OUT/c/raw/page/2/index.html' &&
+    grep -q 'href=\"/series/\" aria-current=\"page\"' '$OUT/s/tokyo-nights/index.html' &&
+    grep -q 'href=\"/tags/\" aria-current=\"page\"' '$OUT/t/night/index.html' &&
+    grep -q 'href=\"/\" aria-current=\"page\"' '$OUT/index.html' &&
+    ! grep -q 'aria-current=\"page\">[^<]' '$OUT/v/$VIP_GUID/index.html'"
+check "no card carries an aria-label" bash -c "! grep -rq 'class=\"card-link\"[^>]*aria-label' '$OUT' --include=*.html"
+check "series page: artwork, Play S1E1, episodes with synopsis" bash -c "f='$OUT/s/tokyo-nights/index.html'; grep -q 'class=\"series-art\"' \$f &&
+    grep -q '>Play S1E1<' \$f && [ \$(grep -c 'class=\"ep-syn\"' \$f) = 3 ]"
 
 # access.db: the verifier's table
 rows=$(sqlite3 "$STATE/access.db" "SELECT count(*) FROM videos; SELECT access FROM videos WHERE guid='$VIP_GUID'; SELECT cdn_host FROM videos LIMIT 1; PRAGMA user_version;" | tr '\n' ' ')

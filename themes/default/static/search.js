@@ -52,14 +52,16 @@
   function card(it) {
     var li = document.createElement('li'); li.className = 'card'; li.setAttribute('data-guid', it[0]);
     var a = document.createElement('a'); a.className = 'card-link'; a.href = prefix + it[0] + suffix;
-    a.setAttribute('aria-label', it[1] + ', ' + dur(it[5]) + ', ' + (it[6] ? 'locked, ' + labels[it[6]] : 'free'));
     var th = document.createElement('span'); th.className = 'thumb';
     var img = document.createElement('img'); img.alt = ''; img.width = 320; img.height = 180; img.loading = 'lazy';
     var src = imgPath(it[8]); if (src) img.src = src;
     var d = document.createElement('span'); d.className = 'badge badge-dur'; d.textContent = dur(it[5]);
     var b = document.createElement('span'); b.className = 'badge badge-' + ['public', 'vip', 'ppv'][it[6]]; b.textContent = labels[it[6]] || '';
     var t = document.createElement('span'); t.className = 'card-title'; t.textContent = it[1];
-    th.appendChild(img); th.appendChild(d); th.appendChild(b); a.appendChild(th); a.appendChild(t); li.appendChild(a);
+    /* the accessible name is the visible text: title, duration, access */
+    function sr() { var s = document.createElement('span'); s.className = 'sr'; s.textContent = ', '; return s; }
+    th.appendChild(img); th.appendChild(sr()); th.appendChild(d); th.appendChild(sr()); th.appendChild(b);
+    a.appendChild(t); a.appendChild(th); li.appendChild(a);
     return li;
   }
 

@@ -12,7 +12,9 @@
     return /^\/img\/[A-Za-z0-9\/._-]+$/.test(p) ? p : '';
   }
 
-  /* Row arrows: page by most of the visible width; disabled at the ends. */
+  /* Row arrows: page by most of the visible width; disabled at the ends;
+   * shown only while the track overflows (checked again on resize and when
+   * cards are added). */
   function setupRow(row) {
     var track = row.querySelector('.row-track');
     var arrows = row.querySelector('.row-arrows');
@@ -21,6 +23,7 @@
     var next = arrows.querySelector('[data-dir="1"]');
     function update() {
       var max = track.scrollWidth - track.clientWidth - 2;
+      arrows.hidden = !(max > 0);
       prev.setAttribute('aria-disabled', track.scrollLeft <= 2 ? 'true' : 'false');
       next.setAttribute('aria-disabled', track.scrollLeft >= max ? 'true' : 'false');
     }
@@ -32,7 +35,8 @@
     });
     track.addEventListener('scroll', update, { passive: true });
     window.addEventListener('resize', update);
-    arrows.hidden = false;
+    if (window.ResizeObserver) new ResizeObserver(update).observe(track);
+    if (window.MutationObserver) new MutationObserver(update).observe(track, { childList: true });
     update();
     /* Left/Right move between cards of a row. */
     track.addEventListener('keydown', function (e) {
@@ -104,25 +108,54 @@
     if (!list.length) return;
     var track = row.querySelector('.row-track');
     list.forEach(function (e) {
-      var li = document.createElement('li'); li.className = 'card';
+      var li = document.createElement('li'); li.className = 'card'; li.setAttribute('data-guid', e.g);
       var a = document.createElement('a'); a.className = 'card-link';
       if (/^\/[a-z0-9\/.-]*$/.test(e.url)) a.href = e.url;
+      var t = document.createElement('span'); t.className = 'card-title'; t.textContent = e.title || '';
       var th = document.createElement('span'); th.className = 'thumb';
       var img = document.createElement('img'); img.alt = ''; img.width = 320; img.height = 180; img.loading = 'lazy';
       var th2 = imgPath(e.thumb); if (th2) img.src = th2;
       var bar = document.createElement('span'); bar.className = 'progress';
       var fill = document.createElement('span'); fill.style.width = Math.round(100 * e.t / e.d) + '%';
+      var left = document.createElement('span'); left.className = 'sr';
+      left.textContent = ', ' + Math.max(1, Math.round((e.d - e.t) / 60)) + ' min left';
       bar.appendChild(fill); th.appendChild(img); th.appendChild(bar);
-      var t = document.createElement('span'); t.className = 'card-title'; t.textContent = e.title || '';
-      a.appendChild(th); a.appendChild(t); li.appendChild(a); track.appendChild(li);
+      a.appendChild(t); a.appendChild(left); a.appendChild(th); li.appendChild(a); track.appendChild(li);
     });
     row.hidden = false;
   }
 
+  /* Series page: "Play S1E1" becomes "Resume SxEy" (the episode last
+   * watched on this device, unfinished) or "Play" the one after it. */
+  function seriesResume() {
+    var btn = document.getElementById('series-play');
+    var label = document.getElementById('series-play-label');
+    if (!btn || !label) return;
+    var p = progress(), eps = document.querySelectorAll('.episode[data-guid]'), last = -1, at = 0, i;
+    for (i = 0; i < eps.length; i++) {
+      var e = p[eps[i].getAttribute('data-guid')];
+      if (e && e.d > 0 && (e.at || 0) >= at) { at = e.at || 0; last = i; }
+    }
+    if (last < 0) return;
+    var e2 = p[eps[last].getAttribute('data-guid')], to = eps[last], verb = 'Resume';
+    if (e2.t >= 0.95 * e2.d) {
+      if (last + 1 >= eps.length) return;
+      to = eps[last + 1]; verb = 'Play';
+    }
+    var url = to.getAttribute('data-url') || '';
+    if (!/^\/[a-z0-9\/.-]*$/.test(url)) return;
+    btn.href = url;
+    label.textContent = verb + ' ' + (to.getAttribute('data-code') || '');
+  }
+
   function init() {
+    showProgress();
+    seriesResume();
+    /* a narrow header scrolls its nav: bring the current section into view */
+    var nav = document.querySelector('.top-nav'), cur = nav && nav.querySelector('[aria-current]');
+    if (cur && nav.scrollWidth > nav.clientWidth) nav.scrollLeft = cur.offsetLeft - nav.offsetLeft - 8;
     document.querySelectorAll('[data-row]').forEach(setupRow);
     setupPreview(document);
-    showProgress();
   }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
   else init();
