@@ -55,15 +55,16 @@ try {
   await stack.stop();
 }
 const secs = (Date.now() - started) / 1000;
+const cell = (r) => `${r.metrics.fcp} | ${r.metrics.lcp} | ${r.metrics.tbt} | ${r.metrics.cls} | ` +
+  `${r.bench ? `${Math.round(r.bench)}, x${r.multiplier}` : `${Math.round(r.lhBench)}, x1 (desktop preset)`}`;
 const md = [
-  `| page | form factor | ${CATEGORIES.join(' | ')} | FCP | LCP | TBT | CLS | host benchmark, CPU multiplier |`,
-  `|---|---|${CATEGORIES.map(() => '---|').join('')}---|---|---|---|---|`,
-  ...rows.map((r) => {
-    const l = r.runs[r.runs.length - 1];
-    return `| ${r.name} | ${r.ff} | ${CATEGORIES.map((c) => r.scores[c]).join(' | ')} | ${l.metrics.fcp} | ` +
-      `${l.metrics.lcp} | ${l.metrics.tbt} | ${l.metrics.cls} | ` +
-      `${l.bench ? `${Math.round(l.bench)}, x${l.multiplier}` : `(desktop preset: x1), ${Math.round(l.lhBench)}`} |`;
-  }),
+  `| page | form factor | run | ${CATEGORIES.join(' | ')} | FCP | LCP | TBT | CLS | host benchmark, CPU multiplier |`,
+  `|---|---|---|${CATEGORIES.map(() => '---|').join('')}---|---|---|---|---|`,
+  ...rows.flatMap((r) => [
+    ...r.runs.map((x, i) => `| ${r.name} | ${r.ff} | ${i + 1} | ${CATEGORIES.map((c) => x.scores[c]).join(' | ')} | ${cell(x)} |`),
+    ...(r.runs.length > 1 ? [`| **${r.name}** | **${r.ff}** | **median** | ` +
+      `${CATEGORIES.map((c) => `**${r.scores[c]}**`).join(' | ')} | | | | | |`] : []),
+  ]),
   '', `Lighthouse ${LH_VERSION}, ${RUNS} run(s) each, ${secs.toFixed(0)} s in all, ${new Date().toISOString()}.`,
 ].join('\n');
 writeFileSync(path.join(OUT, 'summary.md'), md + '\n');
