@@ -22,8 +22,8 @@
   }
   /* The mirrored sizes of a 320 px thumbnail path, with the sizes
    * attribute of themes/default/partials/card.mustache (keep them equal). */
-  var CARD_SIZES = '(min-width: 1600px) 16vw, (min-width: 1200px) 20vw, (min-width: 900px) 24vw, ' +
-    '(min-width: 600px) 32vw, 46vw';
+  var CARD_SIZES = '(min-width: 1600px) 16vw, (min-width: 1200px) 19vw, (min-width: 900px) 22vw, ' +
+    '(min-width: 600px) 29vw, 44vw';
   function srcsetOf(img, src) {
     var m = /^(.*)-320\.webp$/.exec(src);
     if (!m) return;
