@@ -7,6 +7,7 @@
 #   make test       the whole suite; ends with "N passed, N failed"
 #   make check      the whole suite again, built with ASan + UBSan
 #   make bench      benchmarks (never part of make test)
+#   make audit      Lighthouse on the demo stack (docs/audits.md; not in make test)
 #   make clean      remove every build product
 #
 # Sources are found by wildcard, one folder per layer (docs/architecture.md;
@@ -79,7 +80,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 PROGRAMS := $(BINDIR)/onlygen $(BINDIR)/onlytoken $(BINDIR)/verifier.so
 
-.PHONY: all deps run test check bench clean lint layers unit fuzz
+.PHONY: all deps run test check bench audit clean lint layers unit fuzz
 all: $(PROGRAMS) $(UNIT_BIN)
 
 $(BUILD)/%.o: %.c
@@ -158,6 +159,12 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/install-deps --bench
 	@BINDIR=$(BINDIR) N="$(N)" bench/run
+
+# Lighthouse, mobile and desktop, on home and a watch page of make run's
+# stack; fails below 98 in any category (docs/audits.md, LH_RUNS=N for medians).
+audit: deps
+	@$(MAKE) --no-print-directory all
+	@BINDIR=$(BINDIR) node tests/audit/lighthouse.mjs
 
 # Coverage-guided fuzzing of the parsers (clang's libFuzzer), FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 60

@@ -526,7 +526,11 @@ main(void)
 	cookie_for("OM43-0000-0002", T0 + 100, ck, sizeof(ck));
 	CHECK(call(&v, "GET", "/api/session", ck, NULL, NULL, NULL, &o) == 200 &&
 	    strstr(o.body, "\"level\":\"ppv\""), "session 200");
-	CHECK(call(&v, "GET", "/api/session", NULL, NULL, NULL, NULL, &o) == 401, "session 401");
+	CHECK(call(&v, "GET", "/api/session", NULL, NULL, NULL, NULL, &o) == 200 &&
+	    strstr(o.body, "\"cookie\":false") && strstr(o.body, "\"unlocks\":[]") &&
+	    o.set_cookie[0] == '\0', "session without a cookie: 200, nothing unlocked, no Set-Cookie");
+	CHECK(call(&v, "GET", "/api/session", "access_token=e2.AAAA", NULL, NULL, NULL, &o) == 401 &&
+	    strstr(o.body, "unauthorized"), "session with a malformed cookie: 401");
 	CHECK(call(&v, "POST", "/api/logout", NULL, NULL, NULL, NULL, &o) == 200 &&
 	    strstr(o.set_cookie, "Max-Age=0"), "logout clears the cookie");
 	CHECK(call(&v, "GET", "/api/metrics", NULL, "127.0.0.1", NULL, NULL, &o) == 200 &&

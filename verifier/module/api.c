@@ -541,6 +541,17 @@ play(struct verifier *v, const struct api_req *rq, const char *gs, size_t gn,
 		return;
 }
 
+/* Whether the request carries an access_token cookie at all (valid or not). */
+static int
+has_access_cookie(const struct api_req *rq)
+{
+	const char *val;
+	size_t vlen;
+
+	return rq->cookie != NULL && cookie_get(rq->cookie, rq->cookie_len, "access_token",
+	    &val, &vlen) && vlen > 0;
+}
+
 /*
  * What this device holds: 200 with every valid unlock (the first one also
  * as the old top-level fields), and the cookie set again (format 2, entries
@@ -563,6 +574,14 @@ session(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 	}
 	if (!keys_ready(v, rq->now)) {
 		unavailable(v, o);
+		return;
+	}
+	if (!has_access_cookie(rq)) {
+		/* An anonymous viewer is not an error (a 401 here was a console
+		 * error on every locked page): 200, nothing unlocked, and
+		 * "cookie":false says why. */
+		body(o, 200, "{\"cookie\":false,\"level\":null,\"video\":null,"
+		    "\"unlocks\":[]}\n");
 		return;
 	}
 	if (!unlocks_read(v, rq, &s)) {

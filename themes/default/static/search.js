@@ -20,6 +20,16 @@
     try { p = new URL(u, location.href).pathname; } catch (e) { return ''; }
     return /^\/img\/[A-Za-z0-9\/._-]+$/.test(p) ? p : '';
   }
+  /* The mirrored sizes of a 320 px thumbnail path, with the sizes
+   * attribute of themes/default/partials/card.mustache (keep them equal). */
+  var CARD_SIZES = '(min-width: 1600px) 16vw, (min-width: 1200px) 19vw, (min-width: 900px) 22vw, ' +
+    '(min-width: 600px) 29vw, 44vw';
+  function srcsetOf(img, src) {
+    var m = /^(.*)-320\.webp$/.exec(src);
+    if (!m) return;
+    img.srcset = m[1] + '-320.webp 320w, ' + m[1] + '-640.webp 640w, ' + m[1] + '-1280.webp 1280w';
+    img.sizes = CARD_SIZES;
+  }
   var index = null, loading = null, tagFilter = '';
   var labels = ['Free', 'VIP', 'Pay-per-view'];
 
@@ -55,6 +65,7 @@
     var th = document.createElement('span'); th.className = 'thumb';
     var img = document.createElement('img'); img.alt = ''; img.width = 320; img.height = 180; img.loading = 'lazy';
     var src = imgPath(it[8]); if (src) img.src = src;
+    if (src) srcsetOf(img, src);
     var d = document.createElement('span'); d.className = 'badge badge-dur'; d.textContent = dur(it[5]);
     var b = document.createElement('span'); b.className = 'badge badge-' + ['public', 'vip', 'ppv'][it[6]]; b.textContent = labels[it[6]] || '';
     var t = document.createElement('span'); t.className = 'card-title'; t.textContent = it[1];
