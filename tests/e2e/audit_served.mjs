@@ -43,7 +43,8 @@ function get(url, { method = 'GET', headers = {}, body = null } = {}) {
   });
 }
 
-const ATTR = /\s(?:href|src|poster|data-[a-z-]+)="([^"]*)"/g;
+// data-prefix and data-suffix (search.mustache) are pieces of URLs the script joins, not URLs.
+const ATTR = /\s(?:href|src|poster|data-(?!prefix=|suffix=)[a-z-]+)="([^"]*)"/g;
 const SRCSET = /\ssrcset="([^"]*)"/g;
 const LOC = /<loc>([^<]*)<\/loc>|<link[^>]*href="([^"]*)"/g;
 const unescape = (s) => s.replace(/&amp;/g, '&').replace(/&#39;/g, "'").replace(/&quot;/g, '"');

@@ -12,6 +12,20 @@
     return /^\/img\/[A-Za-z0-9\/._-]+$/.test(p) ? p : '';
   }
 
+  /* Layout reads batched into one animation frame, all of them before any
+   * write, so rows never force a layout each (Lighthouse's blocking time). */
+  var pending = [], queued = false;
+  function schedule(measure) {
+    if (pending.indexOf(measure) < 0) pending.push(measure);
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(function () {
+      var writes = pending.map(function (m) { return m(); });
+      pending = []; queued = false;
+      writes.forEach(function (w) { w(); });
+    });
+  }
+
   /* Row arrows: page by most of the visible width; disabled at the ends;
    * shown only while the track overflows (checked again on resize and when
    * cards are added). */
@@ -21,12 +35,16 @@
     if (!track || !arrows) return;
     var prev = arrows.querySelector('[data-dir="-1"]');
     var next = arrows.querySelector('[data-dir="1"]');
-    function update() {
-      var max = track.scrollWidth - track.clientWidth - 2;
-      arrows.hidden = !(max > 0);
-      prev.setAttribute('aria-disabled', track.scrollLeft <= 2 ? 'true' : 'false');
-      next.setAttribute('aria-disabled', track.scrollLeft >= max ? 'true' : 'false');
+    /* measure now, write later: every row's reads come before any write */
+    function measure() {
+      var max = track.scrollWidth - track.clientWidth - 2, left = track.scrollLeft;
+      return function () {
+        arrows.hidden = !(max > 0);
+        prev.setAttribute('aria-disabled', left <= 2 ? 'true' : 'false');
+        next.setAttribute('aria-disabled', left >= max ? 'true' : 'false');
+      };
     }
+    function update() { schedule(measure); }
     arrows.addEventListener('click', function (e) {
       var b = e.target.closest('button[data-dir]');
       if (!b || b.getAttribute('aria-disabled') === 'true') return;
@@ -37,7 +55,7 @@
     window.addEventListener('resize', update);
     if (window.ResizeObserver) new ResizeObserver(update).observe(track);
     if (window.MutationObserver) new MutationObserver(update).observe(track, { childList: true });
-    update();
+    if (!window.ResizeObserver) update();
     /* Left/Right move between cards of a row. */
     track.addEventListener('keydown', function (e) {
       if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
@@ -107,6 +125,7 @@
       .sort(function (a, b) { return (b.at || 0) - (a.at || 0); }).slice(0, 24);
     if (!list.length) return;
     var track = row.querySelector('.row-track');
+    var sized = document.querySelector('.card img[sizes]'), sizes = sized && sized.getAttribute('sizes');
     list.forEach(function (e) {
       var li = document.createElement('li'); li.className = 'card'; li.setAttribute('data-guid', e.g);
       var a = document.createElement('a'); a.className = 'card-link';
@@ -115,6 +134,12 @@
       var th = document.createElement('span'); th.className = 'thumb';
       var img = document.createElement('img'); img.alt = ''; img.width = 320; img.height = 180; img.loading = 'lazy';
       var th2 = imgPath(e.thumb); if (th2) img.src = th2;
+      /* the mirrored sizes, with the sizes of the page's own cards */
+      var m = /^(.*)-320\.webp$/.exec(th2);
+      if (m && sizes) {
+        img.srcset = m[1] + '-320.webp 320w, ' + m[1] + '-640.webp 640w, ' + m[1] + '-1280.webp 1280w';
+        img.sizes = sizes;
+      }
       var bar = document.createElement('span'); bar.className = 'progress';
       var fill = document.createElement('span'); fill.style.width = Math.round(100 * e.t / e.d) + '%';
       var left = document.createElement('span'); left.className = 'sr';
