@@ -138,12 +138,20 @@ try {
     const t = r.querySelector('.row-track');
     return { id: t.id, overflow: t.scrollWidth > t.clientWidth + 2, shown: !r.querySelector('.row-arrows').hidden };
   }));
+  // site.js measures the rows in an animation frame after load or a resize:
+  // wait (bounded) until the arrows agree with the overflow, then judge.
+  const settled = () => page.waitForFunction(() => [...document.querySelectorAll('main section.row:not([hidden])')]
+    .every((r) => {
+      const t = r.querySelector('.row-track');
+      return (t.scrollWidth > t.clientWidth + 2) === !r.querySelector('.row-arrows').hidden;
+    }), null, { timeout: 5000 }).catch(() => {});
+  await settled();
   let a = await arrows();
   check(a.every((r) => r.overflow === r.shown), 'at 1440 px arrows show exactly on the rows that overflow',
     JSON.stringify(a));
   check(a.some((r) => !r.overflow), `some row does not overflow at 1440 px (${a.filter((r) => !r.overflow).map((r) => r.id)})`);
   await page.setViewportSize(SIZES[1]);
-  await page.waitForTimeout(300);
+  await settled();
   a = await arrows();
   check(a.every((r) => r.overflow === r.shown), 'after resizing to 390 px arrows follow the overflow',
     JSON.stringify(a));
