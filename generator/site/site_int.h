@@ -152,8 +152,10 @@ int	site_page_key(const struct site_ctx *c, const struct page *p, struct buf *sc
 size_t	site_list_pages(const struct site_ctx *c, const struct page *p);
 
 /*
- * site_data.c.  site_card_texts() formats every video's card strings into
- * c->vtext on c->o->jobs threads (0, or -1 with err).  site_shared_data()
+ * site_cards.c: site_card_texts() formats every video's card strings into
+ * c->vtext on c->o->jobs threads (0, or -1 with err).
+ *
+ * site_data.c (its per-kind builders: site_data.h).  site_shared_data()
  * is the read-only site/nav/urls/assets object every page references;
  * site_page_data() the data of one template page (the caller frees it with
  * cJSON_Delete; the shared part is referenced, not copied), and, key
@@ -166,8 +168,9 @@ cJSON	*site_page_data(const struct site_ctx *c, const struct page *p, uint64_t *
 /* Where a template page's key starts: the shared data's key, its kind and path. */
 uint64_t site_page_seed(const struct site_ctx *c, const struct page *p);
 /*
- * The keys, from the same builders as the data: site_card_keys() fills
- * keys[i] with the key of video i's card; site_shared_key() mixes the
+ * The keys, from the same builders as the data: site_card_keys()
+ * (site_cards.c) fills keys[i] with the key of video i's card;
+ * site_shared_key() (site_data.c, as site_data_key()) mixes the
  * shared data into seed; site_data_key() mixes page p's own data into
  * seed (scratch: a buffer for formatted values).  They allocate no data
  * tree and cannot fail (a value that would fail to render mixes -1).

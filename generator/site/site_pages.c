@@ -1,7 +1,7 @@
 /*
  * site_pages.c — which files the site consists of, the indices they are
  * built from (category/tag/series -> videos), and each page's key: the
- * digest site_data.c's builders give of exactly the data the page is
+ * digest the site_data*.c builders give of exactly the data the page is
  * rendered from, so a rebuild re-renders only the pages whose data changed.
  */
 #include <stdio.h>

@@ -1,0 +1,232 @@
+/*
+ * site_cards.c — cards: the strings of every video's card, formatted once
+ * per build on the worker pool (site_card_texts), the card's fields
+ * (card_fields), its key (site_card_keys), and a card put into a page's
+ * data (card, add_cards).
+ *
+ * Values are raw catalog strings: the template's {{x}} escapes them.  The
+ * URLs are built from validated guids and image cache keys.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hash64.h"
+#include "pool.h"
+#include "site_cards.h"
+#include "site_url.h"
+
+static const char *const access_labels[] = { "Free", "VIP", "Pay-per-view" };
+static const char *const access_icons[] = { "\xe2\x96\xb6", "\xe2\x98\x85", "\xe2\x97\x86" };
+
+/* Formats the card strings of video i into t (one malloc'd block). */
+static int
+card_text(const struct site_ctx *c, size_t i, struct card_text *t, struct buf *b)
+{
+	const struct video *v = &c->m->videos[i];
+	enum access_level a = level(v);
+	size_t off[12], k = 0, n;
+	char *s;
+
+	buf_reset(b);
+	off[k++] = b->len;
+	if (url_video(b, c->html, v->guid) == -1 || buf_putc(b, '\0') == -1)
+		return -1;
+	off[k++] = b->len;
+	if (site_image_url(c, i, IMG_W320, b) == -1 || buf_putc(b, '\0') == -1)
+		return -1;
+	off[k++] = b->len;
+	if (site_image_url(c, i, IMG_W320, b) == -1 || BUF_PUTSL(b, " 320w, ") == -1 ||
+	    site_image_url(c, i, IMG_W640, b) == -1 || BUF_PUTSL(b, " 640w, ") == -1 ||
+	    site_image_url(c, i, IMG_W1280, b) == -1 || BUF_PUTSL(b, " 1280w") == -1 ||
+	    buf_putc(b, '\0') == -1)
+		return -1;
+	off[k++] = b->len;
+	if (site_image_url(c, i, IMG_W1280, b) == -1 || buf_putc(b, '\0') == -1)
+		return -1;
+	off[k++] = b->len;
+	if ((c->vimg[i].preview && site_image_url(c, i, IMG_PREVIEW, b) == -1) ||
+	    buf_putc(b, '\0') == -1)
+		return -1;
+	off[k++] = b->len;
+	if (buf_puts(b, c->m->site.base_url) == -1 ||
+	    site_image_url(c, i, IMG_JPG1280, b) == -1 || buf_putc(b, '\0') == -1)
+		return -1;
+	off[k++] = b->len;
+	if (buf_puts(b, c->m->site.base_url) == -1 ||
+	    site_image_url(c, i, IMG_W320, b) == -1 || buf_putc(b, '\0') == -1)
+		return -1;
+	off[k++] = b->len;
+	if (fmt_duration(b, v->length) == -1 || buf_putc(b, '\0') == -1)
+		return -1;
+	off[k++] = b->len;
+	if (fmt_duration_words(b, v->length) == -1 || buf_putc(b, '\0') == -1)
+		return -1;
+	off[k++] = b->len;
+	if (fmt_date(b, v->uploaded) == -1 || buf_putc(b, '\0') == -1)
+		return -1;
+	off[k++] = b->len;
+	if (buf_puts(b, v->title) == -1 || BUF_PUTSL(b, ", ") == -1 ||
+	    fmt_duration_words(b, v->length) == -1 ||
+	    buf_puts(b, a == ACCESS_PUBLIC ? ", free" : ", locked, ") == -1 ||
+	    (a != ACCESS_PUBLIC && buf_puts(b, access_labels[a]) == -1) || buf_putc(b, '\0') == -1)
+		return -1;
+	off[k++] = b->len;
+	if (v->series >= 0 && buf_printf(b, "S%d \xc2\xb7 E%d", v->season, v->episode) == -1)
+		return -1;
+	if (buf_putc(b, '\0') == -1)
+		return -1;
+	n = b->len;
+	if ((s = malloc(n)) == NULL)
+		return -1;
+	memcpy(s, b->data, n);
+	t->block = s;
+	t->url = s + off[0];
+	t->thumb = s + off[1];
+	t->srcset = s + off[2];
+	t->poster = s + off[3];
+	t->preview = s[off[4]] ? s + off[4] : NULL;
+	t->image = s + off[5];
+	t->thumb_abs = s + off[6];
+	t->duration = s + off[7];
+	t->words = s + off[8];
+	t->date = s + off[9];
+	t->label = s + off[10];
+	t->episode = s[off[11]] ? s + off[11] : NULL;
+	return 0;
+}
+
+static int
+text_init(void *arg, int worker, void **state, char *err, size_t errlen)
+{
+	struct buf *b;
+
+	(void)arg;
+	(void)worker;
+	if ((b = malloc(sizeof(*b))) == NULL) {
+		snprintf(err, errlen, "out of memory formatting cards");
+		return -1;
+	}
+	buf_init(b, 1 << 20);
+	*state = b;
+	return 0;
+}
+
+static void
+text_done(void *arg, void *state)
+{
+	(void)arg;
+	if (state != NULL)
+		buf_free(state);
+	free(state);
+}
+
+static int
+text_item(void *arg, void *state, size_t i, char *err, size_t errlen)
+{
+	struct site_ctx *c = arg;
+
+	if (card_text(c, i, &c->vtext[i], state) == -1) {
+		snprintf(err, errlen, "out of memory (or an over-long title) formatting cards");
+		return -1;
+	}
+	return 0;
+}
+
+int
+site_card_texts(struct site_ctx *c, char *err, size_t errlen)
+{
+	struct pool_work w;
+
+	c->vtext = calloc(c->m->nvideos ? c->m->nvideos : 1, sizeof(*c->vtext));
+	if (c->vtext == NULL) {
+		snprintf(err, errlen, "out of memory (or an over-long title) formatting cards");
+		return -1;
+	}
+	memset(&w, 0, sizeof(w));
+	w.n = c->m->nvideos;
+	w.chunk = 64;	/* a card is a few microseconds: claim them in bulk */
+	w.arg = c;
+	w.init = text_init;
+	w.item = text_item;
+	w.done = text_done;
+	return pool_run(c->o->jobs, &w, err, errlen);
+}
+
+/* A card: everything the card partial shows about video i, into o. */
+static int
+card_fields(const struct site_ctx *c, size_t i, struct pd *o)
+{
+	const struct video *v = &c->m->videos[i];
+	const struct card_text *t = &c->vtext[i];
+	enum access_level a = level(v);
+
+	if (put_ref(o, "guid", v->guid) == -1 ||
+	    put_ref(o, "title", v->title) == -1 ||
+	    put_ref(o, "url", t->url) == -1 ||
+	    put_ref(o, "thumb", t->thumb) == -1 ||
+	    put_ref(o, "srcset", t->srcset) == -1 ||
+	    put_ref(o, "poster", t->poster) == -1 ||
+	    (t->preview != NULL && put_ref(o, "preview", t->preview) == -1) ||
+	    put_ref(o, "duration", t->duration) == -1 ||
+	    put_ref(o, "duration_words", t->words) == -1 ||
+	    put_ref(o, "date", t->date) == -1 ||
+	    put_ref(o, "label", t->label) == -1 ||
+	    put_ref(o, "access", access_level_name(a)) == -1 ||
+	    put_ref(o, "access_label", access_labels[a]) == -1 ||
+	    put_ref(o, "access_icon", access_icons[a]) == -1 ||
+	    put_bool(o, "locked", a != ACCESS_PUBLIC) == -1 ||
+	    put_num(o, "length", (double)v->length) == -1 ||
+	    (t->episode != NULL && put_ref(o, "episode_label", t->episode) == -1))
+		return -1;
+	return 0;
+}
+
+/*
+ * Card i into o, plus "eager".  Keying, a card's fields are mixed as the
+ * key card_fields() gave them once per build (c->vcard): a watch page
+ * shows a dozen cards, a list page 48.  Rendering too, the fields go into
+ * the tree only.
+ */
+int
+card(const struct site_ctx *c, size_t i, int eager, struct pd *o)
+{
+	if (o->h != NULL && c->vcard != NULL) {
+		struct pd tree_only = *o;
+
+		pd_mix(o, "", PD_CARD);
+		*o->h = h64_int(*o->h, (int64_t)c->vcard[i]);
+		tree_only.h = NULL;
+		if (o->j != NULL && card_fields(c, i, &tree_only) == -1)
+			return -1;
+	} else if (card_fields(c, i, o) == -1)
+		return -1;
+	return eager ? put_bool(o, "eager", 1) : 0;
+}
+
+void
+site_card_keys(const struct site_ctx *c, uint64_t *keys)
+{
+	struct pd o;
+	size_t i;
+
+	for (i = 0; i < c->m->nvideos; i++) {
+		memset(&o, 0, sizeof(o));
+		keys[i] = 0x636172642d763200ULL;
+		o.h = &keys[i];
+		(void)card_fields(c, i, &o);	/* keying allocates nothing: cannot fail */
+	}
+}
+
+int
+add_cards(const struct site_ctx *c, struct pd *arr, const size_t *list, size_t from, size_t to,
+    int eager)
+{
+	struct pd o;
+	size_t i;
+
+	for (i = from; i < to; i++)
+		if (push_obj(arr, &o) == -1 || card(c, list[i], eager, &o) == -1)
+			return -1;
+	return 0;
+}

@@ -1,0 +1,32 @@
+/*
+ * site_cards.h — a video's card, the unit of every list: the builders of
+ * site_data*.c put cards through card() and add_cards().  Internal to
+ * generator/site.  site_card_texts() and site_card_keys(), which the
+ * build calls once, are declared in site_int.h.
+ */
+#ifndef ONLY_SITE_CARDS_H
+#define ONLY_SITE_CARDS_H
+
+#include <stddef.h>
+
+#include "access_level.h"
+#include "model.h"
+#include "site_int.h"
+#include "site_pd.h"
+
+/* The level a video is shown with: an unknown one is shown as VIP. */
+static inline enum access_level
+level(const struct video *v)
+{
+	return v->access <= ACCESS_PPV ? v->access : ACCESS_VIP;
+}
+
+/*
+ * Card i into o, plus "eager" (the image loads eagerly); 0 or -1.
+ * add_cards() pushes the cards of list[from, to) onto the array arr.
+ */
+int	card(const struct site_ctx *c, size_t i, int eager, struct pd *o);
+int	add_cards(const struct site_ctx *c, struct pd *arr, const size_t *list, size_t from,
+	    size_t to, int eager);
+
+#endif

@@ -1,0 +1,43 @@
+/*
+ * site_data.h — the builders of a template page's data, one per page kind,
+ * and the helpers they share.  Internal to generator/site: site_data.c
+ * dispatches to them (site_page_data, site_data_key in site_int.h).
+ *
+ * Each writes page p's own fields into d through the site_pd.h writer,
+ * so that one call renders, keys, or both; b is a scratch buffer for
+ * formatted values.  All return 0, or -1 out of memory (or a value over
+ * its buffer's cap).
+ */
+#ifndef ONLY_SITE_DATA_H
+#define ONLY_SITE_DATA_H
+
+#include "buf.h"
+#include "site_int.h"
+#include "site_pd.h"
+
+/*
+ * site_data.c.  colour_ok(): s is a CSS hex colour (#rgb, #rrggbb,
+ * #rrggbbaa), 1 or 0.  nav_items(): the categories of the top navigation,
+ * into arr; the one at index cur (a category page's own, or -1) has
+ * "current".  page_meta(): the "page" object: document title, canonical
+ * URL (rel_url NULL: none), description, image (NULL: none).
+ */
+int	colour_ok(const char *s);
+int	nav_items(const struct site_ctx *c, struct pd *arr, long cur, struct buf *b);
+int	page_meta(const struct site_ctx *c, struct pd *d, const char *title, const char *rel_url,
+	    const char *description, const char *image, struct buf *b);
+
+/* site_data_home.c: the home page, /series/ and /tags/. */
+int	data_home(const struct site_ctx *c, struct pd *d, struct buf *b);
+int	data_series_index(const struct site_ctx *c, struct pd *d, struct buf *b);
+int	data_tag_index(const struct site_ctx *c, struct pd *d, struct buf *b);
+
+/* site_data_list.c: one page of a category, tag, New or Free list, or of
+ * a series. */
+int	data_list(const struct site_ctx *c, struct pd *d, const struct page *p, struct buf *b);
+int	data_series(const struct site_ctx *c, struct pd *d, const struct page *p, struct buf *b);
+
+/* site_data_watch.c: a video's watch page. */
+int	data_watch(const struct site_ctx *c, struct pd *d, const struct page *p, struct buf *b);
+
+#endif

@@ -1,0 +1,65 @@
+/*
+ * site_pd.h — the page-data writer the site_data*.c and site_cards.c
+ * builders share.  Internal to generator/site.
+ *
+ * Every builder writes through these functions.  Rendering, they build the
+ * cJSON tree the template receives; keying, they mix each value, with its
+ * path in the tree, into a running hash instead (no allocation).  A field
+ * therefore cannot reach a page without reaching its key: there is one
+ * description of the page, not a hash that copies it by hand.
+ *
+ * Each put_* adds k = v to the object o and returns 0, or -1 out of memory.
+ */
+#ifndef ONLY_SITE_PD_H
+#define ONLY_SITE_PD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "buf.h"
+
+/*
+ * A node of a page's data being written.  Rendering: j is the cJSON object
+ * or array.  Keying: h is the page's running hash and id the hash of the
+ * node's path (its parent's id and its key or position), so that
+ * {a:{b:1},c:2} and {a:{b:1,c:2}} differ.  Either or both: a page that
+ * must be rendered anyway (a full build) gets its tree and its key from one
+ * pass, the same key a keying-only pass gives.
+ */
+struct pd {
+	cJSON		*j;
+	uint64_t	*h;
+	uint64_t	 id;
+	size_t		 n;	/* items pushed (arrays, keying) */
+};
+
+enum pd_type { PD_STR = 1, PD_NUM, PD_BOOL, PD_OBJ, PD_ARR, PD_CARD };
+
+/*
+ * Keying: mixes "at o, key k, a value of type t" into the hash (one pass
+ * over k: the node's path and the type fold into the seed).
+ */
+void	pd_mix(const struct pd *o, const char *k, int t);
+int	put_str(struct pd *o, const char *k, const char *v);
+/*
+ * k = v without copying either: k must be a literal and v must outlive the
+ * page's data (model and card-text strings live for the whole build).
+ */
+int	put_ref(struct pd *o, const char *k, const char *v);
+int	put_num(struct pd *o, const char *k, double v);
+int	put_bool(struct pd *o, const char *k, int v);
+/* Adds the object (or array) k to o, as child; 0 or -1. */
+int	put_node(struct pd *o, const char *k, int array, struct pd *child);
+/* Appends a new object to array a, as child; 0 or -1. */
+int	push_obj(struct pd *a, struct pd *child);
+
+#define put_obj(o, k, child)	put_node((o), (k), 0, (child))
+#define put_arr(o, k, child)	put_node((o), (k), 1, (child))
+
+/* Adds k = what expr appended to the scratch buffer b. */
+#define PUT_FMT(o, k, b, expr) \
+	(buf_reset(b), (expr) == -1 ? -1 : put_str((o), (k), (b)->data ? (b)->data : ""))
+
+#endif
