@@ -15,15 +15,18 @@
   /* Layout reads batched into one animation frame, all of them before any
    * write, so rows never force a layout each (Lighthouse's blocking time). */
   var pending = [], queued = false;
+  function flush() {
+    if (!queued) return;
+    var batch = pending;
+    pending = []; queued = false;
+    batch.map(function (m) { return m(); }).forEach(function (w) { w(); });
+  }
   function schedule(measure) {
     if (pending.indexOf(measure) < 0) pending.push(measure);
     if (queued) return;
     queued = true;
-    requestAnimationFrame(function () {
-      var writes = pending.map(function (m) { return m(); });
-      pending = []; queued = false;
-      writes.forEach(function (w) { w(); });
-    });
+    requestAnimationFrame(flush);
+    setTimeout(flush, 100);	/* a hidden or busy tab may get no frame soon */
   }
 
   /* Row arrows: page by most of the visible width; disabled at the ends;
