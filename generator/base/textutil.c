@@ -145,3 +145,23 @@ text_casecmp(const char *a, const char *b)
 	} while (ca == cb && ca != '\0');
 	return (int)ca - (int)cb;
 }
+
+int
+text_link_ok(const char *s, size_t max, int allow_path)
+{
+	size_t i, n = strlen(s);
+
+	if (n == 0 || n > max)
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f ||
+		    strchr("\"'<>\\`{}|^", s[i]) != NULL)
+			return 0;
+	if (s[0] == '/')
+		return allow_path && (n == 1 || s[1] != '/');
+	if (strncmp(s, "https://", 8) == 0)
+		return n > 8 && s[8] != '/';
+	if (strncmp(s, "http://", 7) == 0)
+		return n > 7 && s[7] != '/';
+	return 0;
+}

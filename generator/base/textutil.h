@@ -28,6 +28,16 @@ char	*text_utf8_dup(const char *s, size_t n);
  */
 size_t	 text_slugify(const char *s, char *out, size_t outlen);
 
+/*
+ * 1 when s is a link fit to be written as it is into every place a page
+ * carries it (attributes, XML, robots.txt): at most max bytes of printable
+ * ASCII without space, quotes, angle brackets, backslash, backtick or
+ * {}|^, and either http:// or https:// with a host, or, when allow_path,
+ * a path of this site ("/...", not "//", which names another host).
+ * "" is not a link.
+ */
+int	 text_link_ok(const char *s, size_t max, int allow_path);
+
 /* strcasecmp for ASCII letters only (the C locale's), 0 when equal. */
 int	 text_casecmp(const char *a, const char *b);
 

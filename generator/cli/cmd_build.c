@@ -22,6 +22,7 @@
 #include "model_merge.h"
 #include "pull.h"
 #include "site.h"
+#include "textutil.h"
 
 static void
 build_usage(FILE *f)
@@ -50,33 +51,6 @@ build_usage(FILE *f)
  * accept, less room for the page paths appended to it.
  */
 #define BASE_URL_MAX	1024
-
-/*
- * 1 when url is fit to be the site's base URL: http:// or https://, a
- * host, and only printable ASCII that needs no escaping in the places it
- * lands (attributes, XML, robots.txt): no space, quote, <, >, backslash.
- */
-static int
-base_url_ok(const char *url)
-{
-	const char *p;
-	size_t n = strlen(url);
-
-	if (n > BASE_URL_MAX)
-		return 0;
-	if (strncmp(url, "http://", 7) == 0)
-		p = url + 7;
-	else if (strncmp(url, "https://", 8) == 0)
-		p = url + 8;
-	else
-		return 0;
-	if (*p == '\0' || *p == '/')
-		return 0;	/* no host */
-	for (; *p != '\0'; p++)
-		if (*p <= ' ' || *p >= 0x7f || strchr("\"'<>\\`", *p) != NULL)
-			return 0;
-	return 1;
-}
 
 /* site_build's warnings (from several image threads at once: one fprintf each). */
 static const struct reporter build_report = { cli_report, (void *)"onlygen build" };
@@ -188,7 +162,7 @@ cmd_build(int argc, char *argv[])
 		case 'k': keys = optarg; break;
 		case 'q': so.quiet = 1; break;
 		case 'b':
-			if (!base_url_ok(optarg)) {
+			if (!text_link_ok(optarg, BASE_URL_MAX, 0)) {
 				fprintf(stderr, "onlygen build: --base-url wants an absolute URL, "
 				    "http://HOST[:PORT][/PATH] or https://..., without spaces, quotes or "
 				    "<>, at most %d bytes, not '%s'\n", BASE_URL_MAX, optarg);

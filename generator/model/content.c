@@ -333,32 +333,6 @@ load_tags(struct ctx *x, const cJSON *obj)
 	return 0;
 }
 
-/* A link target the pages may carry as it is: printable ASCII without
- * space, quotes, angle brackets or backslash; either http(s)://host... or a
- * site path "/..." (not "//", which names another host).  "" is fine:
- * no link. */
-static int
-purchase_url_ok(const char *s)
-{
-	size_t i, n = strlen(s);
-
-	if (n == 0)
-		return 1;
-	if (n > PURCHASE_URL_MAX)
-		return 0;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f ||
-		    strchr("\"'<>\\`{}|^", s[i]) != NULL)
-			return 0;
-	if (s[0] == '/')
-		return n == 1 || s[1] != '/';
-	if (strncmp(s, "https://", 8) == 0)
-		return n > 8 && s[8] != '/';
-	if (strncmp(s, "http://", 7) == 0)
-		return n > 7 && s[7] != '/';
-	return 0;
-}
-
 static int
 load_site(struct ctx *x, const char *path)
 {
@@ -399,7 +373,8 @@ load_site(struct ctx *x, const char *path)
 		error(x, "\"url_style\" must be \"directory\" or \"html\", not \"%s\"", style);
 		goto out;
 	}
-	if (!purchase_url_ok(s->purchase_url)) {
+	if (s->purchase_url[0] != '\0' &&
+	    !text_link_ok(s->purchase_url, PURCHASE_URL_MAX, 1)) {
 		error(x, "\"purchase_url\" must be an http:// or https:// URL or a path of "
 		    "this site starting with \"/\", without spaces or quotes (at most %d bytes)",
 		    PURCHASE_URL_MAX);
