@@ -40,6 +40,13 @@ url_video(struct buf *out, int html, const char *guid)
 }
 
 int
+url_embed(struct buf *out, int html, const char *guid)
+{
+	return (BUF_PUTSL(out, "/e/") == -1 || buf_puts(out, guid) == -1 ||
+	    buf_puts(out, html ? ".html" : "/") == -1) ? -1 : 0;
+}
+
+int
 url_list(struct buf *out, int html, char kind, const char *slug, int page)
 {
 	if (page <= 1)

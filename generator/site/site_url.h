@@ -1,6 +1,6 @@
 /*
  * site_url.h — the site's URL and path scheme (docs/architecture.md):
- * /v/<guid>/, /c/<slug>/, /t/<slug>/, /s/<slug>/, /c/<slug>/page/<n>/, or the
+ * /v/<guid>/, /e/<guid>/, /c/<slug>/, /t/<slug>/, /s/<slug>/, /c/<slug>/page/<n>/, or the
  * same with ".html" when url_style is "html"; plus CDN URLs and the small
  * text formats (durations, dates) pages share.  Pure functions.
  *
@@ -18,6 +18,8 @@
 
 /* /v/<guid>/ or /v/<guid>.html */
 int	url_video(struct buf *out, int html, const char *guid);
+/* The embeddable player page: /e/<guid>/ or /e/<guid>.html */
+int	url_embed(struct buf *out, int html, const char *guid);
 /* kind 'c', 't' or 's'; page >= 1: /c/<slug>/, /c/<slug>/page/2/ (or .html) */
 int	url_list(struct buf *out, int html, char kind, const char *slug, int page);
 /* A top-level page: name "" is "/", else /<name>/ or /<name>.html */

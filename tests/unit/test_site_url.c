@@ -60,6 +60,12 @@ main(void)
 	(void)url_video(&b, 1, g);
 	CHECK_STR(b.data, "/v/3f6c2a1e-9b8d-4c7e-a5f4-1d2e3c4b5a69.html", "html video URL");
 	buf_reset(&b);
+	CHECK(url_embed(&b, 0, g) == 0, "embed url");
+	CHECK_STR(b.data, "/e/3f6c2a1e-9b8d-4c7e-a5f4-1d2e3c4b5a69/", "directory embed URL");
+	buf_reset(&b);
+	(void)url_embed(&b, 1, g);
+	CHECK_STR(b.data, "/e/3f6c2a1e-9b8d-4c7e-a5f4-1d2e3c4b5a69.html", "html embed URL");
+	buf_reset(&b);
 	(void)url_list(&b, 0, 'c', "raw", 1);
 	CHECK_STR(b.data, "/c/raw/", "category page 1");
 	buf_reset(&b);
