@@ -267,8 +267,8 @@ test_errors(const char *dir, const char *db)
 	    strstr(err, "onlygen pull") != NULL, "no catalog: says to pull (%s)", err);
 	fixture_write(dir, "site.json", "{ \"title\": 5 }");
 	CHECK(model_load(&m, db, dir, NULL, NULL, err, sizeof(err)) == -1 &&
-	    strstr(err, "site.json: \"title\" must be a string") != NULL,
-	    "site.json wrong type (%s)", err);
+	    strstr(err, "site.json:1:12: \"title\" must be a string") != NULL,
+	    "site.json wrong type, at the value's FILE:LINE:COL (%s)", err);
 	fixture_write(dir, "site.json", "{ \"categories\": [ { \"slug\": \"Bad Slug\" } ] }");
 	CHECK(model_load(&m, db, dir, NULL, NULL, err, sizeof(err)) == -1 &&
 	    strstr(err, "must be lower-case") != NULL, "bad category slug (%s)", err);
@@ -331,8 +331,8 @@ test_warnings(const char *dir, const char *db)
 	CHECK(strstr(w.text, "warning: ") != NULL && strstr(w.text, "/videos/warn.json: video "
 	    "11111111-2222-4333-8444-555555555555 is not in the catalog (deleted from Bunny, "
 	    "or a typo?); entry ignored\n") != NULL, "unknown GUID: a warning naming the file");
-	CHECK(strstr(w.text, "warn.json: video " TOM ": unknown field \"colour\" ignored\n")
-	    != NULL, "unknown field: a warning naming the file");
+	CHECK(strstr(w.text, "warn.json:2:55: video " TOM ": unknown field \"colour\" ignored\n")
+	    != NULL, "unknown field: a warning naming the file, line and column");
 	CHECK(strstr(w.text, "onlygen") == NULL, "the library adds no program prefix");
 	/* The unknown-field warning comes from content/, before the merge's. */
 	CHECK(strstr(w.text, "unknown field") < strstr(w.text, "is not in the catalog"),
