@@ -408,6 +408,16 @@ load_site(struct ctx *x, const char *path)
 		    PURCHASE_URL_MAX);
 		goto out;
 	}
+	/* base_url is written raw into robots.txt and escaped elsewhere, but a
+	 * space, quote or query in it would still break every link: the same
+	 * rule as --base-url (the renderer appends paths, so no ? or #). */
+	if (s->base_url[0] != '\0' && !text_base_url_ok(s->base_url, BASE_URL_MAX)) {
+		error(x, cJSON_GetObjectItemCaseSensitive(root, "base_url"),
+		    "\"base_url\" must be an absolute URL, http://HOST[:PORT][/PATH] or "
+		    "https://..., without spaces, quotes, '?' or '#' (at most %d bytes)",
+		    BASE_URL_MAX);
+		goto out;
+	}
 	/* base_url has no trailing slash (the renderer appends paths). */
 	n = strlen(s->base_url);
 	while (n > 0 && s->base_url[n - 1] == '/')

@@ -85,7 +85,8 @@ like "$(cat "$tmp/port/index.html")" '<link rel="canonical" href="http://127.0.0
 	--base-url http://127.0.0.1:9091
 diff -r "$tmp/port" "$tmp/port-clean" >/dev/null
 is "$?" 0 "a rebuild with another --base-url equals a clean build with it"
-for bad in ftp://x.example 'http://' 'https://a b' 'http://x"y' '127.0.0.1:9090'; do
+for bad in ftp://x.example 'http://' 'https://a b' 'http://x"y' '127.0.0.1:9090' \
+	'http://x.example/?a=1' 'http://x.example/#a'; do
 	err=$("$gen" build --offline --state "$tmp/st" --out "$tmp/bad" --content content \
 		--base-url "$bad" 2>&1); rc=$?
 	is "$rc" 2 "--base-url '$bad' is a usage error"

@@ -304,6 +304,36 @@ test_errors(const char *dir, const char *db)
 		}
 	}
 
+	/* base_url: the same rule as --base-url, at the value's line:col. */
+	{
+		static const char *const bad[] = { "javascript:alert(1)", "//evil.example",
+		    "https://x.test/?a=1", "https://x.test/#top", "https://x.test/a b",
+		    "https://x.test/\\\"", "/relative" };
+		static const char *const good[] = { "https://x.test", "http://127.0.0.1:8080",
+		    "https://x.test/sub" };
+		char json[256];
+		size_t i;
+
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			snprintf(json, sizeof(json), "{\n  \"base_url\": \"%s\" }", bad[i]);
+			fixture_write(dir, "site.json", json);
+			CHECK(model_load(&m, db, dir, NULL, NULL, err, sizeof(err)) == -1 &&
+			    strstr(err, "site.json:2:15: \"base_url\" must be") != NULL,
+			    "base_url %s refused at 2:15 (%s)", bad[i], err);
+		}
+		for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+			snprintf(json, sizeof(json), "{ \"base_url\": \"%s/\" }", good[i]);
+			fixture_write(dir, "site.json", json);
+			if (model_load(&m, db, dir, NULL, NULL, err, sizeof(err)) != 0) {
+				CHECK(0, "base_url %s kept (%s)", good[i], err);
+				continue;
+			}
+			CHECK(strcmp(m.site.base_url, good[i]) == 0,
+			    "base_url %s/ kept without its trailing slash", good[i]);
+			model_free(&m);
+		}
+	}
+
 	/* Defaults when site.json names no categories and no access. */
 	fixture_write(dir, "site.json", "{ \"title\": \"t\", \"surprise\": 1 }");
 	CHECK(model_load(&m, db, dir, NULL, NULL, err, sizeof(err)) == 0 && m.ncategories == 5 &&
