@@ -19,7 +19,9 @@ static const char *const access_lock_words[] = { "", "members only", "this video
 /*
  * The <iframe> snippet of the video's embed page (url_embed), as text: the
  * title is escaped for the attribute here, and the template escapes the
- * whole snippet again for the read-only field that shows it.
+ * whole snippet again for the read-only field that shows it.  No style
+ * attribute: a host page whose CSP forbids inline style would drop it;
+ * frameborder="0" (obsolete, honoured everywhere) needs no CSS.
  */
 static int
 embed_snippet(const struct site_ctx *c, const struct video *v, struct buf *b)
@@ -29,7 +31,7 @@ embed_snippet(const struct site_ctx *c, const struct video *v, struct buf *b)
 	    url_embed(b, c->html, v->guid) == -1 ||
 	    BUF_PUTSL(b, "\" width=\"640\" height=\"360\" title=\"") == -1 ||
 	    esc_html(b, v->title, strlen(v->title)) == -1 ||
-	    BUF_PUTSL(b, "\" style=\"border:0\" allow=\"autoplay; fullscreen; picture-in-picture\" "
+	    BUF_PUTSL(b, "\" frameborder=\"0\" allow=\"autoplay; fullscreen; picture-in-picture\" "
 	    "allowfullscreen loading=\"lazy\"></iframe>") == -1) ? -1 : 0;
 }
 
