@@ -32,7 +32,8 @@ check "first build writes every file" [ "$(echo "$out" | field written)" = "$(ec
 # golden files (UPDATE_GOLDEN=1 refreshes them after a deliberate change)
 golden_files="index.html v/$HOSTILE_GUID/index.html v/$VIP_GUID/index.html c/raw/index.html
 c/raw/page/2/index.html s/tokyo-nights/index.html new/index.html free/index.html series/index.html tags/index.html
-sitemap.xml feed.xml robots.txt search.json 404.html"
+sitemap.xml feed.xml robots.txt 404.html
+search/meta.json search/t/0.json search/d/0.json search/l/0.json search/f/a-0.json search/f/c-art.json search/f/t-night.json"
 for f in $golden_files; do
 	g="$GOLDEN/$(echo "$f" | tr / _)"
 	if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then mkdir -p "$GOLDEN"; cp "$OUT/$f" "$g"; fi
@@ -43,7 +44,13 @@ done
 mapfile -t pages < <(find "$OUT" -name '*.html' -not -path '*/.*')
 check "HTML well-formed (${#pages[@]} pages)" python3 tests/site/htmlcheck.py "${pages[@]}"
 check "sitemap.xml and feed.xml are valid XML" xmllint --noout "$OUT/sitemap.xml" "$OUT/feed.xml"
-check "search.json is valid JSON" python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$OUT/search.json"
+check "every search index file is valid JSON under 1 MB" python3 -c '
+import json, os, sys
+fs = [os.path.join(d, f) for d, _, n in os.walk(sys.argv[1]) for f in n if f.endswith(".json")]
+assert len(fs) > 5, fs
+for f in fs:
+    assert os.path.getsize(f) < 1 << 20, f
+    json.load(open(f, encoding="utf-8"))' "$OUT/search"
 check "every internal link and asset resolves" python3 tests/site/linkcheck.py "$OUT"
 check "no staging directory left" [ ! -e "$OUT/.onlygen-staging" ]
 check "hls.js copied as a hashed asset" bash -c "ls '$OUT'/assets/hls.*.js >/dev/null && cmp -s '$OUT'/assets/hls.*.js node_modules/hls.js/dist/hls.min.js"
@@ -98,12 +105,16 @@ p, g, t = sys.argv[1:]
 d = json.load(open(p)); d["videos"][g]["title"] = t; json.dump(d, open(p, "w"))
 PY
 before=$(snapshot)
+# the search index's term shards hold the folded words of the old and the new title
+old_shards=$(cd "$OUT" && grep -lE '^\["(tom|jerry|s|best|chase|scenes)",' search/t/*.json)
 out=$(build 2>&1)
 echo "# $out"
 after=$(snapshot)
 changed=$(join -1 2 -2 2 <(echo "$before") <(echo "$after") | awk '$2 != $3 {print $1}' | sort)
-showing=$(cd "$OUT" && grep -rlF "$MARK" . | sed 's|^\./||' | sort)
-check "title change rewrites exactly the files that show the title ($(echo "$changed" | wc -l) files)" [ "$changed" = "$showing" ]
+showing=$( (cd "$OUT" && grep -rlF "$MARK" . | sed 's|^\./||'; echo "$old_shards";
+	grep -lE '^\["(renamed|marker|7731)",' search/t/*.json) | sort -u)
+check "title change rewrites exactly the files that show the title, and the term shards of its words ($(echo "$changed" | wc -l) files)" [ "$changed" = "$showing" ]
+check "title change leaves search/meta.json alone" bash -c "! echo '$changed' | grep -qx search/meta.json"
 check "title change renders only those files" [ "$(echo "$out" | field rendered)" = "$(echo "$showing" | wc -l)" ]
 check "title change does not rewrite unrelated watch pages" [ "$(echo "$showing" | grep -c '^v/')" -lt 14 ]
 
