@@ -58,6 +58,12 @@ check "hls.js referenced only from watch pages" bash -c "! grep -l 'assets/hls\.
 check "home page does not load watch.js or hls.js" bash -c "! grep -E 'watch\.[0-9a-f]+\.js|hls\.[0-9a-f]+\.js' '$OUT/index.html'"
 check "hostile title never appears unescaped in HTML" bash -c "! grep -rF '<img src=x onerror' '$OUT' --include=*.html"
 check "hostile title escaped inside JSON-LD" grep -qF '\u003c/script\u003e\u003cimg src=x' "$OUT/v/$HOSTILE_GUID/index.html"
+check "hostile title escaped in the search index (doc fragment)" grep -qF '"\u003c/script\u003e\u003cimg src=x onerror=alert(1)\u003e"' "$OUT/search/d/0.json"
+check "no search index file holds a raw < or U+2028" python3 -c '
+import glob, sys
+fs = glob.glob(sys.argv[1] + "/**/*.json", recursive=True)
+bad = [f for f in fs if "<" in open(f, encoding="utf-8").read() or "\u2028" in open(f, encoding="utf-8").read()]
+sys.exit(1 if bad or not fs else 0)' "$OUT/search"
 check "hostile title escaped in the feed" grep -qF '&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;' "$OUT/feed.xml"
 check "paid video carries paywall markup" grep -qF '"isAccessibleForFree":false,"hasPart"' "$OUT/v/$VIP_GUID/index.html"
 check "vip watch page has the code form" grep -q 'id="code-form"' "$OUT/v/$VIP_GUID/index.html"

@@ -247,7 +247,7 @@
         var f = document.createDocumentFragment();
         ds.forEach(function (it) { if (it) f.appendChild(card(it)); });
         if (append) results.appendChild(f); else results.replaceChildren(f);
-        more.hidden = ids.length < want;
+        more.hidden = ids.length < want || results.children.length >= cur.total;
         say(cur.total, results.children.length, cur.cut);
       });
     });
