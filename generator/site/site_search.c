@@ -42,6 +42,10 @@ struct search_ix {
 	size_t		*shard;		/* first term of each shard */
 	size_t		 nshards;
 	uint32_t	*longest;	/* doc ids by length, longest first */
+	/* filter lists, CSR: categories, then tags, then the 3 access levels */
+	size_t		*foff;
+	uint32_t	*fids;
+	size_t		 ncat, ntag;
 	/* building only */
 	uint32_t	*slot;		/* open addressing: tid + 1, or 0 */
 	size_t		 nslot;
@@ -71,6 +75,18 @@ grow(void **p, size_t *cap, size_t need, size_t size)
 	return 0;
 }
 
+/* FNV-1a: the term table hashes millions of short tokens */
+static size_t
+fnv(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+	return (size_t)(h ^ (h >> 32));
+}
+
 static int
 rehash(struct search_ix *x)
 {
@@ -80,7 +96,7 @@ rehash(struct search_ix *x)
 	if (s == NULL)
 		return -1;
 	for (i = 0; i < x->nterms; i++) {
-		size_t h = (size_t)h64(0, x->str + x->terms[i].off, x->terms[i].len) & (n - 1);
+		size_t h = fnv(x->str + x->terms[i].off, x->terms[i].len) & (n - 1);
 
 		while (s[h] != 0)
 			h = (h + 1) & (n - 1);
@@ -101,7 +117,7 @@ intern(struct search_ix *x, const char *tok, size_t len)
 
 	if ((x->nterms + 1) * 2 > x->nslot && rehash(x) == -1)
 		return -1;
-	h = (size_t)h64(0, tok, len) & (x->nslot - 1);
+	h = fnv(tok, len) & (x->nslot - 1);
 	while (x->slot[h] != 0) {
 		t = &x->terms[x->slot[h] - 1];
 		if (t->len == len && memcmp(x->str + t->off, tok, len) == 0)
@@ -309,6 +325,64 @@ cut_shards(struct search_ix *x)
 	return 0;
 }
 
+/* The filter lists (CSR over categories, tags, access levels; ids ascending). */
+static int
+build_filters(struct search_ix *x, const struct model *m)
+{
+	size_t ng = m->ncategories + m->ntags + 3, d, k, *fill;
+	const struct video *v;
+
+	x->ncat = m->ncategories;
+	x->ntag = m->ntags;
+	x->foff = calloc(ng + 1, sizeof(*x->foff));
+	fill = calloc(ng + 1, sizeof(*fill));
+	if (x->foff == NULL || fill == NULL) {
+		free(fill);
+		return -1;
+	}
+	for (d = 0; d < m->nvideos; d++) {
+		v = &m->videos[d];
+		for (k = 0; k < v->ncategories; k++)
+			if (v->categories[k] < m->ncategories)
+				x->foff[v->categories[k] + 1]++;
+		for (k = 0; k < v->ntags; k++)
+			if (v->tags[k] < m->ntags)
+				x->foff[x->ncat + v->tags[k] + 1]++;
+		if ((unsigned)v->access < 3)
+			x->foff[x->ncat + x->ntag + v->access + 1]++;
+	}
+	for (k = 0; k < ng; k++)
+		x->foff[k + 1] += x->foff[k];
+	if ((x->fids = malloc((x->foff[ng] ? x->foff[ng] : 1) * sizeof(*x->fids))) == NULL) {
+		free(fill);
+		return -1;
+	}
+	for (d = 0; d < m->nvideos; d++) {
+		size_t g;
+
+		v = &m->videos[d];
+		for (k = 0; k < v->ncategories; k++)
+			if ((g = v->categories[k]) < m->ncategories && (k == 0 ||
+			    fill[g] == 0 || x->fids[x->foff[g] + fill[g] - 1] != d))
+				x->fids[x->foff[g] + fill[g]++] = (uint32_t)d;
+		for (k = 0; k < v->ntags; k++)
+			if ((g = v->tags[k]) < m->ntags && (fill[x->ncat + g] == 0 ||
+			    x->fids[x->foff[x->ncat + g] + fill[x->ncat + g] - 1] != d)) {
+				g += x->ncat;
+				x->fids[x->foff[g] + fill[g]++] = (uint32_t)d;
+			}
+		if ((unsigned)v->access < 3) {
+			g = x->ncat + x->ntag + v->access;
+			x->fids[x->foff[g] + fill[g]++] = (uint32_t)d;
+		}
+	}
+	/* a duplicate reference (the model has none) leaves a short list */
+	for (k = 0; k < ng; k++)
+		x->foff[k + 1] = x->foff[k] + fill[k];
+	free(fill);
+	return 0;
+}
+
 struct search_ix *
 search_build(const struct model *m)
 {
@@ -318,6 +392,9 @@ search_build(const struct model *m)
 	if (x == NULL || m->nvideos >= UINT32_MAX >> 2)
 		goto fail;
 	x->n = m->nvideos;
+	if (build_filters(x, m) == -1 ||
+	    grow((void **)&x->pairs, &x->cappairs, m->nvideos * 16 + 1, sizeof(*x->pairs)) == -1)
+		goto fail;
 	for (d = 0; d < m->nvideos; d++)
 		if (index_doc(x, m, d) == -1 || x->oom)
 			goto fail;
@@ -357,6 +434,8 @@ search_free(struct search_ix *x)
 	free(x->post);
 	free(x->shard);
 	free(x->longest);
+	free(x->foff);
+	free(x->fids);
 	free(x->slot);
 	free(x->last_doc);
 	free(x->last_pair);
@@ -543,44 +622,24 @@ search_long(const struct search_ix *x, size_t k, struct buf *o)
 	return BUF_PUTSL(o, "]}\n");
 }
 
-static int
-has(const size_t *list, size_t n, size_t v)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (list[i] == v)
-			return 1;
-	return 0;
-}
-
 /* search/f/{c,t,a}-<slug|level>.json: {"v":1,"n":count,"ids":[first id, deltas...]} */
 int
 search_filter(const struct search_ix *x, const struct model *m, int which, size_t idx,
     struct buf *o)
 {
-	size_t d, n = 0, prev = 0;
-	struct buf ids;
-	int rc = -1;
+	size_t g, i, prev = 0;
 
-	if (m->nvideos != x->n)
+	if (m->nvideos != x->n || (which == SFL_CATEGORY && idx >= x->ncat) ||
+	    (which == SFL_TAG && idx >= x->ntag) || (which == SFL_ACCESS && idx >= 3))
 		return -1;
-	buf_init(&ids, o->max);
-	for (d = 0; d < m->nvideos; d++) {
-		const struct video *v = &m->videos[d];
-		int in = which == SFL_CATEGORY ? has(v->categories, v->ncategories, idx) :
-		    which == SFL_TAG ? has(v->tags, v->ntags, idx) : (size_t)v->access == idx;
-
-		if (!in)
-			continue;
-		if ((n > 0 && buf_putc(&ids, ',') == -1) || put_u(&ids, d - prev) == -1)
-			goto out;
-		prev = d;
-		n++;
+	g = which == SFL_CATEGORY ? idx : which == SFL_TAG ? x->ncat + idx : x->ncat + x->ntag + idx;
+	if (buf_printf(o, "{\"v\":%d,\"n\":%zu,\"ids\":[", SEARCH_FORMAT,
+	    x->foff[g + 1] - x->foff[g]) == -1)
+		return -1;
+	for (i = x->foff[g]; i < x->foff[g + 1]; i++) {
+		if ((i > x->foff[g] && buf_putc(o, ',') == -1) || put_u(o, x->fids[i] - prev) == -1)
+			return -1;
+		prev = x->fids[i];
 	}
-	rc = (buf_printf(o, "{\"v\":%d,\"n\":%zu,\"ids\":[", SEARCH_FORMAT, n) == -1 ||
-	    (ids.len > 0 && buf_put(o, ids.data, ids.len) == -1) || BUF_PUTSL(o, "]}\n") == -1) ? -1 : 0;
-out:
-	buf_free(&ids);
-	return rc;
+	return BUF_PUTSL(o, "]}\n");
 }

@@ -572,6 +572,18 @@ search_tokens(const char *s, size_t n, int (*fn)(const char *, size_t, void *), 
 		uint32_t cp;
 		const struct fold *f;
 
+		if (p[i] < 0x80) {
+			/* ASCII, the bulk of most text: the table's A-Z and is_sep() inline */
+			unsigned char ch = p[i++];
+
+			if (ch >= 'A' && ch <= 'Z')
+				tok_add(&t, (uint32_t)(ch + 32));
+			else if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'))
+				tok_add(&t, ch);
+			else if ((rc = tok_end(&t, fn, arg)) != 0)
+				return rc;
+			continue;
+		}
 		if ((k = utf8_decode(p + i, n - i, &cp)) == 0) {
 			/* invalid UTF-8 (the model rejects it): a separator */
 			if ((rc = tok_end(&t, fn, arg)) != 0)
