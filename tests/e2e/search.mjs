@@ -144,6 +144,10 @@ try {
   t = await titles();
   ok(t.length === 1 && t[0] === 'Ocean at dawn', 'reload shows the same results', JSON.stringify(t));
 
+  await page.goto(`${base}/search/?tag=no-such-tag`, { waitUntil: 'load' });
+  await settle();
+  ok((await statusText()) === 'No videos match.', 'an unknown tag in the URL matches nothing (no error)', await statusText());
+
   // --- keyboard: type, Tab to the first result, Enter opens it -----------------------
   await page.goto(`${base}/search/`, { waitUntil: 'load' });
   await page.focus('#q');

@@ -143,8 +143,10 @@
   function query(s) {
     var words = tokens(s.q), pre = s.q !== '' && !/\s$/.test(s.q), cut = false;
     var parts = [], i;
-    if (s.cat) parts.push(filterList('c-' + s.cat));
-    if (s.tag) parts.push(filterList('t-' + s.tag));
+    /* a slug the index does not know (an old link) matches nothing */
+    function known(list, slug) { return list.some(function (x) { return x[0] === slug; }); }
+    if (s.cat) parts.push(known(meta.categories, s.cat) ? filterList('c-' + s.cat) : Promise.resolve(new Set()));
+    if (s.tag) parts.push(known(meta.tags, s.tag) ? filterList('t-' + s.tag) : Promise.resolve(new Set()));
     if (s.access) parts.push(filterList('a-' + s.access));
     return Promise.all(parts.concat(words.map(function (w, j) {
       var last = j === words.length - 1 && pre && Array.from(w).length >= PREFIX_MIN;
