@@ -83,12 +83,15 @@
     while (lo < hi) { var mid = (lo + hi) >> 1; if (meta.shards[mid] <= term) lo = mid + 1; else hi = mid; }
     return lo > 0 ? lo - 1 : 0;
   }
-  /* doc id -> rank (2 * field + 1 when only a longer word matched) */
-  function postings(entry, exact, into) {
+  /* A word's docs: rank[d] (2 * field, + 1 when only a longer word
+   * matched; 255: none) and the list of docs it holds.  Typed arrays: a
+   * common word holds tens of thousands of docs at 100 000. */
+  function postings(entry, exact, w) {
     var d = 0, i, v, r;
     for (i = 1; i < entry.length; i++) {
-      v = entry[i]; d += Math.floor(v / 4); r = (v & 3) * 2 + (exact ? 0 : 1);
-      if (!into.has(d) || into.get(d) > r) into.set(d, r);
+      v = entry[i]; d += v >>> 2; r = (v & 3) * 2 + (exact ? 0 : 1);
+      if (w.rank[d] === 255) w.ids.push(d);
+      if (r < w.rank[d]) w.rank[d] = r;
     }
   }
   /* Every doc holding word w (as a prefix too when pre), and whether the
@@ -98,23 +101,29 @@
     if (pre) while (k1 + 1 < meta.shards.length && meta.shards[k1 + 1] < w + '\uffff') k1++;
     for (i = k0; i <= k1 && ks.length < PREFIX_SHARDS; i++) ks.push(get('t/' + i + '.json'));
     return Promise.all(ks).then(function (sh) {
-      var m = new Map();
+      var m = { rank: new Uint8Array(meta.n).fill(255), ids: [], cut: k1 - k0 + 1 > PREFIX_SHARDS };
       sh.forEach(function (s) {
         s.t.forEach(function (e) {
           if (e[0] === w) postings(e, true, m);
           else if (pre && e[0].lastIndexOf(w, 0) === 0) postings(e, false, m);
         });
       });
-      return { docs: m, cut: k1 - k0 + 1 > PREFIX_SHARDS };
+      return m;
     });
   }
+  /* A filter list: its ids (ascending) and a mark per doc. */
   function filterList(path) {
     return get('f/' + path + '.json').then(function (f) {
-      var s = new Set(), d = 0;
-      f.ids.forEach(function (x) { d += x; s.add(d); });
-      return s;
+      if (!f.mark) {
+        var d = 0, i;
+        f.mark = new Uint8Array(meta.n);
+        f.all = new Int32Array(f.ids.length);
+        for (i = 0; i < f.ids.length; i++) { d += f.ids[i]; f.all[i] = d; f.mark[d] = 1; }
+      }
+      return { ids: f.all, mark: f.mark };
     });
   }
+  var NONE = { ids: [], mark: { length: 0 } };
 
   /* The ids to show in order: take(k) resolves to the first k (or all). */
   function arraySource(ids) {
@@ -127,7 +136,7 @@
       take: function step(k) {
         if (got.length >= k || next >= meta.nlong) return Promise.resolve(got.slice(0, k));
         return get('l/' + next++ + '.json').then(function (c) {
-          c.ids.forEach(function (id) { if (!keep || keep.has(id)) got.push(id); });
+          c.ids.forEach(function (id) { if (!keep || keep[id] === 1) got.push(id); });
           return step(k);
         });
       }
@@ -142,54 +151,57 @@
 
   function query(s) {
     var words = tokens(s.q), pre = s.q !== '' && !/\s$/.test(s.q), cut = false;
-    var parts = [], i;
+    var parts = [];
     /* a slug the index does not know (an old link) matches nothing */
     function known(list, slug) { return list.some(function (x) { return x[0] === slug; }); }
-    if (s.cat) parts.push(known(meta.categories, s.cat) ? filterList('c-' + s.cat) : Promise.resolve(new Set()));
-    if (s.tag) parts.push(known(meta.tags, s.tag) ? filterList('t-' + s.tag) : Promise.resolve(new Set()));
+    if (s.cat) parts.push(known(meta.categories, s.cat) ? filterList('c-' + s.cat) : NONE);
+    if (s.tag) parts.push(known(meta.tags, s.tag) ? filterList('t-' + s.tag) : NONE);
     if (s.access) parts.push(filterList('a-' + s.access));
     return Promise.all(parts.concat(words.map(function (w, j) {
       var last = j === words.length - 1 && pre && Array.from(w).length >= PREFIX_MIN;
-      return lookup(w, last).then(function (r) { cut = cut || r.cut; return r.docs; });
+      return lookup(w, last).then(function (r) { cut = cut || r.cut; return r; });
     }))).then(function (all) {
       var sets = all.slice(0, parts.length), hits = all.slice(parts.length);
-      var keep = null, score = null;
-      if (hits.length) {
-        hits.sort(function (a, b) { return a.size - b.size; });
-        score = new Map();
-        hits[0].forEach(function (r, d) {
-          var sum = r;
-          for (i = 1; i < hits.length; i++) { if (!hits[i].has(d)) return; sum += hits[i].get(d); }
-          for (i = 0; i < sets.length; i++) if (!sets[i].has(d)) return;
-          score.set(d, sum);
-        });
-        keep = new Set(score.keys());
-      } else if (sets.length) {
-        sets.sort(function (a, b) { return a.size - b.size; });
-        keep = new Set();
-        sets[0].forEach(function (d) {
-          for (i = 1; i < sets.length; i++) if (!sets[i].has(d)) return;
-          keep.add(d);
-        });
+      var list = null, keep = null, i, j, k, d, sum, src;
+      function inSets(x) { for (k = 0; k < sets.length; k++) if (sets[k].mark[x] !== 1) return false; return true; }
+      if (hits.length || sets.length) {
+        /* walk the smallest list, keep the docs every word and filter holds */
+        var base = hits.length ? hits.reduce(function (a, b) { return a.ids.length <= b.ids.length ? a : b; }) :
+          sets.reduce(function (a, b) { return a.ids.length <= b.ids.length ? a : b; });
+        var out = [];
+        for (i = 0; i < base.ids.length; i++) {
+          d = base.ids[i];
+          for (j = 0; j < hits.length && hits[j].rank[d] !== 255; j++);
+          if (j === hits.length && inSets(d)) out.push(d);
+        }
+        list = Int32Array.from(out).sort();
+        if (hits.length && s.sort === 'rel') {
+          /* best match: buckets by the summed rank, each in id (newest) order */
+          var buckets = [];
+          for (i = 0; i < list.length; i++) {
+            for (sum = 0, j = 0; j < hits.length; j++) sum += hits[j].rank[list[i]];
+            (buckets[sum] || (buckets[sum] = [])).push(list[i]);
+          }
+          list = [].concat.apply([], buckets.filter(Boolean));
+        }
+        keep = new Uint8Array(meta.n);
+        for (i = 0; i < list.length; i++) keep[list[i]] = 1;
       }
-      var total = keep ? keep.size : meta.n, src;
+      var total = list ? list.length : meta.n;
       if (s.sort === 'long') {
-        if (keep && keep.size <= SORT_IN_PAGE) {
-          var ids = Array.from(keep);
+        if (list && list.length <= SORT_IN_PAGE) {
+          var ids = Array.from(list);
           src = docs(ids).then(function (ds) {
-            var order = ids.map(function (id, j) { return [id, ds[j][2]]; });
+            var order = ids.map(function (id, x) { return [id, ds[x][2]]; });
             order.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
             return arraySource(order.map(function (x) { return x[0]; }));
           });
         } else src = Promise.resolve(longWalk(keep, total));
-      } else if (keep) {
-        var list = Array.from(keep).sort(function (a, b) {
-          return (s.sort === 'rel' && score ? score.get(a) - score.get(b) : 0) || a - b;
-        });
-        src = Promise.resolve(arraySource(list));
+      } else if (list) {
+        src = Promise.resolve(arraySource(Array.from(list)));
       } else {
-        src = Promise.resolve({ total: meta.n, take: function (k) {
-          var a = [], j; for (j = 0; j < k && j < meta.n; j++) a.push(j); return Promise.resolve(a);
+        src = Promise.resolve({ total: meta.n, take: function (n) {
+          var a = []; for (i = 0; i < n && i < meta.n; i++) a.push(i); return Promise.resolve(a);
         } });
       }
       return src.then(function (x) { x.cut = cut; return x; });
