@@ -99,7 +99,8 @@
   function lookup(w, pre) {
     var k0 = shardOf(w), k1 = k0, ks = [], i;
     if (pre) while (k1 + 1 < meta.shards.length && meta.shards[k1 + 1] < w + '\uffff') k1++;
-    for (i = k0; i <= k1 && ks.length < PREFIX_SHARDS; i++) ks.push(get('t/' + i + '.json'));
+    /* an empty catalog has no shard */
+    for (i = k0; i <= k1 && i < meta.shards.length && ks.length < PREFIX_SHARDS; i++) ks.push(get('t/' + i + '.json'));
     return Promise.all(ks).then(function (sh) {
       var m = { rank: new Uint8Array(meta.n).fill(255), ids: [], cut: k1 - k0 + 1 > PREFIX_SHARDS };
       sh.forEach(function (s) {
