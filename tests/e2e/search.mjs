@@ -59,7 +59,9 @@ try {
       null, { timeout: 10000 }).catch(() => {});
     await page.waitForTimeout(50);
   };
-  const query = async q => { await page.fill('#q', q); await page.waitForTimeout(200); await settle(); };
+  // empties the status line, so settle() waits for the answer to what comes next
+  const clear = () => page.evaluate(() => { document.getElementById('search-status').textContent = ''; });
+  const query = async q => { await clear(); await page.fill('#q', q); await page.waitForTimeout(200); await settle(); };
 
   // --- meta.json only when the form is used -------------------------------------
   await page.goto(`${base}/search/`, { waitUntil: 'load' });
@@ -95,6 +97,7 @@ try {
   await query('night');
   t = await titles();
   ok(t[0] === 'Night city walk' && t.length > 1, 'title hits rank before tag hits (newest first would differ)', JSON.stringify(t));
+  await clear();
   await page.selectOption('#sort', 'new');
   await settle();
   t = await titles();
@@ -113,20 +116,24 @@ try {
 
   // --- filter-only browse, sort longest -------------------------------------------
   await query('');
+  await clear();
   await page.check('input[name=access][value="2"]');
   await settle();
   t = await titles();
   ok(t.length === 4 && /^4 videos/.test(await statusText()), 'empty query + Pay-per-view: the 4 PPV videos', `${await statusText()} ${JSON.stringify(t)}`);
   ok(/access=2/.test(page.url()), 'the access filter is in the URL', page.url());
   await page.check('input[name=access][value=""]');
+  await clear();
   await page.selectOption('#cat', 'art');
   await settle();
   ok(/^7 videos/.test(await statusText()), 'empty query + category ART: 7 videos', await statusText());
   await page.selectOption('#cat', '');
+  await clear();
   await page.selectOption('#sort', 'long');
   await settle();
   t = await titles();
   ok(t[0] === 'Forest trail' && t[1] === 'Rain on glass' && t.length === 14, 'browse all, longest first', JSON.stringify(t.slice(0, 3)));
+  await clear();
   await page.selectOption('#tag', 'city');
   await settle();
   t = await titles();
