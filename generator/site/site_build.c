@@ -21,6 +21,7 @@
 #include "hash64.h"
 #include "pool.h"
 #include "site_int.h"
+#include "site_search.h"
 #include "site_write.h"
 
 #define RENDER_CHUNK	16	/* pages a worker claims at a time */
@@ -310,6 +311,8 @@ ctx_free(struct site_ctx *c)
 	cJSON_Delete(c->shared);
 	related_free(&c->rel);
 	free(c->vcard);
+	search_free(c->search);
+	free(c->search_thumbs);
 	if (c->vtext != NULL)
 		for (i = 0; i < c->m->nvideos; i++)
 			free(c->vtext[i].block);

@@ -122,7 +122,7 @@ shared_fields(const struct site_ctx *c, struct pd *root, struct buf *b)
 	    PUT_FMT(&urls, "series", b, url_named(b, c->html, "series")) == -1 ||
 	    PUT_FMT(&urls, "tags", b, url_named(b, c->html, "tags")) == -1 ||
 	    put_str(&urls, "feed", "/feed.xml") == -1 ||
-	    put_str(&urls, "search_index", "/search.json") == -1 ||
+	    put_str(&urls, "search_index", "/search/meta.json") == -1 ||
 	    PUT_FMT(&urls, "video_prefix", b, buf_puts(b, "/v/")) == -1 ||
 	    put_str(&urls, "video_suffix", c->html ? ".html" : "/") == -1)
 		return -1;

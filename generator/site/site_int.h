@@ -46,7 +46,11 @@ enum page_kind {
 	PK_SEARCH,
 	PK_404,
 	PK_EMBED,	/* idx: video; the /e/<guid>/ player page (not in the sitemap) */
-	PK_SEARCH_INDEX,
+	PK_SEARCH_META,		/* search/meta.json (site_search_site.c) */
+	PK_SEARCH_TERMS,	/* no: term shard */
+	PK_SEARCH_DOCS,		/* no: doc fragment */
+	PK_SEARCH_LONG,		/* no: chunk of the length order */
+	PK_SEARCH_FILTER,	/* no: enum search_filter, idx: category/tag/access level */
 	PK_FEED,
 	PK_SITEMAP,	/* no: 0 the sitemap (or index), n >= 1: part n */
 	PK_ROBOTS,
@@ -129,6 +133,8 @@ struct site_ctx {
 	struct video_img	*vimg;		/* per video: its mirrored images */
 	size_t			 img_fetched;	/* files requested from the CDN */
 	cJSON			*shared;	/* site/nav/urls/assets, read-only */
+	struct search_ix	*search;	/* the search index (site_search.h) */
+	const char		**search_thumbs;	/* per video: vtext[i].thumb */
 	struct page		*pages;
 	size_t			 npages;
 };
@@ -210,6 +216,13 @@ int	site_og_height(const struct site_ctx *c, size_t vid);
  * site_render_meta() appends sitemap/feed/robots/search index p; 0 or -1
  * (out full).  The JSON-LD of the pages: site_jsonld.h. */
 int	site_render_meta(const struct site_ctx *c, const struct page *p, struct buf *out);
+
+/* site_search_site.c: site_search_pages() builds c->search and lists its
+ * files through add (0, or -1 out of memory); site_search_render()
+ * appends search file p (0 or -1, out full). */
+int	site_search_pages(struct site_ctx *c, int (*add)(struct site_ctx *, void *, int, size_t,
+	    size_t, const char *), void *arg);
+int	site_search_render(const struct site_ctx *c, const struct page *p, struct buf *out);
 
 /* access_db.c: access_rows_sum() hashes the rows access.db would hold;
  * access_db_write() writes them (temporary + rename); 0 or -1 with err. */

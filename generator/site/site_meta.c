@@ -1,9 +1,9 @@
 /*
  * site_meta.c — the files that are not HTML templates: sitemap.xml (a
  * sitemap index past SITEMAP_MAX URLs), feed.xml (Atom, newest FEED_MAX),
- * robots.txt and search.json (the client-side search index).  Built in C
- * so each string goes through the escaper of its context (esc_xml,
- * esc_json), never through HTML escaping.  The JSON-LD: site_jsonld.c.
+ * robots.txt.  Built in C so each string goes through the escaper of its
+ * context (esc_xml), never through HTML escaping.  The JSON-LD:
+ * site_jsonld.c; the search index: site_search_site.c.
  */
 #include <string.h>
 
@@ -28,7 +28,7 @@ page_abs_url(const struct site_ctx *c, const struct page *p, struct buf *out)
 	return buf_put(out, path, n);
 }
 
-/* Appends v in decimal: search.json has a few numbers per video, printf is slow. */
+/* Appends v in decimal: a sitemap has a few numbers per video, printf is slow. */
 static int
 put_int(struct buf *o, long long v)
 {
@@ -170,64 +170,6 @@ robots(const struct site_ctx *c, struct buf *o)
 	    c->m->site.base_url);
 }
 
-/*
- * search.json: {"v":1,"categories":[[slug,name]...],"tags":[[slug,name]...],
- *  "items":[[guid,title,[cat...],[tag...],series,length,access,uploaded,thumb]...]}
- * access is 0 public, 1 vip, 2 ppv; uploaded is Unix seconds.
- */
-static int
-search_index(const struct site_ctx *c, struct buf *o)
-{
-	const struct model *m = c->m;
-	size_t i, k;
-
-	if (BUF_PUTSL(o, "{\"v\":1,\"categories\":[") == -1)
-		return -1;
-	for (i = 0; i < m->ncategories; i++)
-		if (buf_puts(o, i ? ",[\"" : "[\"") == -1 || J(o, m->categories[i].slug) == -1 ||
-		    BUF_PUTSL(o, "\",\"") == -1 || J(o, m->categories[i].name) == -1 ||
-		    BUF_PUTSL(o, "\"]") == -1)
-			return -1;
-	if (BUF_PUTSL(o, "],\"tags\":[") == -1)
-		return -1;
-	for (i = 0; i < m->ntags; i++)
-		if (buf_puts(o, i ? ",[\"" : "[\"") == -1 || J(o, m->tags[i].slug) == -1 ||
-		    BUF_PUTSL(o, "\",\"") == -1 ||
-		    J(o, m->tags[i].name[0] ? m->tags[i].name : m->tags[i].slug) == -1 ||
-		    BUF_PUTSL(o, "\"]") == -1)
-			return -1;
-	if (BUF_PUTSL(o, "],\"items\":[\n") == -1)
-		return -1;
-	for (i = 0; i < m->nvideos; i++) {
-		const struct video *v = &m->videos[i];
-
-		if ((i > 0 && BUF_PUTSL(o, ",\n") == -1) || BUF_PUTSL(o, "[\"") == -1 ||
-		    buf_puts(o, v->guid) == -1 || BUF_PUTSL(o, "\",\"") == -1 ||
-		    J(o, v->title) == -1 || BUF_PUTSL(o, "\",[") == -1)
-			return -1;
-		for (k = 0; k < v->ncategories; k++)
-			if ((k > 0 && buf_putc(o, ',') == -1) ||
-			    put_int(o, (long long)v->categories[k]) == -1)
-				return -1;
-		if (BUF_PUTSL(o, "],[") == -1)
-			return -1;
-		for (k = 0; k < v->ntags; k++)
-			if ((k > 0 && buf_putc(o, ',') == -1) || put_int(o, (long long)v->tags[k]) == -1)
-				return -1;
-		if (BUF_PUTSL(o, "],\"") == -1 ||
-		    (v->series >= 0 && J(o, m->series[v->series].title[0] ?
-		    m->series[v->series].title : m->series[v->series].slug) == -1) ||
-		    BUF_PUTSL(o, "\",") == -1 || put_int(o, (long long)v->length) == -1 ||
-		    buf_putc(o, ',') == -1 || put_int(o, (long long)(int)v->access) == -1 ||
-		    buf_putc(o, ',') == -1 || put_int(o, (long long)v->uploaded) == -1 ||
-		    BUF_PUTSL(o, ",\"") == -1)
-			return -1;
-		if (J(o, c->vtext[i].thumb_abs) == -1 || BUF_PUTSL(o, "\"]") == -1)
-			return -1;
-	}
-	return BUF_PUTSL(o, "\n]}\n");
-}
-
 int
 site_render_meta(const struct site_ctx *c, const struct page *p, struct buf *out)
 {
@@ -238,8 +180,12 @@ site_render_meta(const struct site_ctx *c, const struct page *p, struct buf *out
 		return feed(c, out);
 	case PK_ROBOTS:
 		return robots(c, out);
-	case PK_SEARCH_INDEX:
-		return search_index(c, out);
+	case PK_SEARCH_META:
+	case PK_SEARCH_TERMS:
+	case PK_SEARCH_DOCS:
+	case PK_SEARCH_LONG:
+	case PK_SEARCH_FILTER:
+		return site_search_render(c, p, out);
 	default:
 		return -1;
 	}

@@ -238,6 +238,12 @@ add_page(struct site_ctx *c, size_t *cap, int kind, size_t idx, size_t no, const
 	return 0;
 }
 
+static int
+add_search_page(struct site_ctx *c, void *cap, int kind, size_t idx, size_t no, const char *path)
+{
+	return add_page(c, cap, kind, idx, no, NULL, path);
+}
+
 int
 site_list_url(const struct site_ctx *c, struct buf *out, int kind, size_t idx, int no)
 {
@@ -354,7 +360,7 @@ site_enumerate(struct site_ctx *c, char *err, size_t errlen)
 			goto oom;
 	}
 	if (add_page(c, &cap, PK_404, 0, 0, NULL, "404.html") == -1 ||
-	    add_page(c, &cap, PK_SEARCH_INDEX, 0, 0, NULL, "search.json") == -1 ||
+	    site_search_pages(c, add_search_page, &cap) == -1 ||
 	    add_page(c, &cap, PK_FEED, 0, 0, NULL, "feed.xml") == -1 ||
 	    add_page(c, &cap, PK_ROBOTS, 0, 0, NULL, "robots.txt") == -1)
 		goto oom;
@@ -437,7 +443,7 @@ site_page_key(const struct site_ctx *c, const struct page *p, struct buf *scratc
 		return 1;
 	default:
 		/*
-		 * sitemap, feed, robots.txt, search.json: written in C straight
+		 * sitemap, feed, robots.txt, the search index: written in C straight
 		 * from the model, without a data tree, so their key is a digest
 		 * of their bytes (formatting them is cheap: no template, no
 		 * allocation).  Too large to format: render to know.

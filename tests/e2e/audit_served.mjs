@@ -127,7 +127,7 @@ try {
   const css = home.match(/href="(\/assets\/site\.[0-9a-f]+\.css)"/)[1];
   const js = home.match(/src="(\/assets\/site\.[0-9a-f]+\.js)"/)[1];
   const img = home.match(/src="(\/img\/[^"]+\.webp)"/)[1];
-  for (const [what, p] of [['a page', '/'], ['site.css', css], ['site.js', js], ['search.json', '/search.json'],
+  for (const [what, p] of [['a page', '/'], ['site.css', css], ['site.js', js], ['search/meta.json', '/search/meta.json'], ['a term shard', '/search/t/0.json'],
     ['feed.xml', '/feed.xml'], ['the 404 page', '/no-such-page/']]) {
     const plain = await get(origin + p);
     const gz = await get(origin + p, { headers: { 'Accept-Encoding': 'gzip' } });

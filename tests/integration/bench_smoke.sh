@@ -54,8 +54,18 @@ check "ours: $N watch pages (got $(kind watch))" test "$(kind watch)" = "$N"
 check "ours: 5 category pages (got $(kind category))" test "$(kind category)" = 5
 check "ours: $want_tags tag pages (got $(kind tag))" test "$(kind tag)" = "$want_tags"
 check "ours: $want_series series pages (got $(kind series))" test "$(kind series)" = "$want_series"
-check "ours: a home page, a sitemap, a search index" \
-	test "$(kind home) $(kind sitemap) $(kind search)" = "1 1 1"
+check "ours: a home page, a sitemap, a search index (got $(kind search) search files)" \
+	test "$(kind home) $(kind sitemap)" = "1 1" -a "$(kind search)" -ge 5
+
+# The search bench: each query showed results; the largest search file is under 1 MB.
+S="$tmp/work/search.tsv"
+for q in word prefix2 browse; do
+	row=$(awk -F '\t' -v q="$q" '$1 == 200 && $2 == q' "$S" 2>/dev/null)
+	check "search bench '$q': results shown, bytes and time recorded ($(printf '%s' "$row" | cut -f3,5 | tr '\t' ' '))" \
+		test "$(printf '%s' "$row" | cut -f6)" -gt 0 -a "$(printf '%s' "$row" | cut -f3)" -gt 0
+done
+big=$(awk -F '\t' '$1 == 200 && $2 == "largest" {print $3}' "$S" 2>/dev/null)
+check "search bench: largest search file under 1 MB (${big:-?} bytes)" test "${big:-9999999}" -lt 1048576
 check "ours: no paginated list pages with page_size > N (got $(kind paged))" test "$(kind paged)" = 0
 
 # The incremental runs changed what they should have.

@@ -32,7 +32,8 @@ check "first build writes every file" [ "$(echo "$out" | field written)" = "$(ec
 # golden files (UPDATE_GOLDEN=1 refreshes them after a deliberate change)
 golden_files="index.html v/$HOSTILE_GUID/index.html v/$VIP_GUID/index.html e/$HOSTILE_GUID/index.html e/$VIP_GUID/index.html c/raw/index.html
 c/raw/page/2/index.html s/tokyo-nights/index.html new/index.html free/index.html series/index.html tags/index.html
-sitemap.xml feed.xml robots.txt search.json 404.html"
+sitemap.xml feed.xml robots.txt 404.html
+search/meta.json search/t/0.json search/d/0.json search/l/0.json search/f/a-0.json search/f/c-art.json search/f/t-night.json"
 for f in $golden_files; do
 	g="$GOLDEN/$(echo "$f" | tr / _)"
 	if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then mkdir -p "$GOLDEN"; cp "$OUT/$f" "$g"; fi
@@ -43,7 +44,13 @@ done
 mapfile -t pages < <(find "$OUT" -name '*.html' -not -path '*/.*')
 check "HTML well-formed (${#pages[@]} pages)" python3 tests/site/htmlcheck.py "${pages[@]}"
 check "sitemap.xml and feed.xml are valid XML" xmllint --noout "$OUT/sitemap.xml" "$OUT/feed.xml"
-check "search.json is valid JSON" python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$OUT/search.json"
+check "every search index file is valid JSON under 1 MB" python3 -c '
+import json, os, sys
+fs = [os.path.join(d, f) for d, _, n in os.walk(sys.argv[1]) for f in n if f.endswith(".json")]
+assert len(fs) > 5, fs
+for f in fs:
+    assert os.path.getsize(f) < 1 << 20, f
+    json.load(open(f, encoding="utf-8"))' "$OUT/search"
 check "every internal link and asset resolves" python3 tests/site/linkcheck.py "$OUT"
 check "no staging directory left" [ ! -e "$OUT/.onlygen-staging" ]
 check "hls.js copied as a hashed asset" bash -c "ls '$OUT'/assets/hls.*.js >/dev/null && cmp -s '$OUT'/assets/hls.*.js node_modules/hls.js/dist/hls.min.js"
@@ -51,6 +58,12 @@ check "hls.js referenced only from watch and embed pages" bash -c "! grep -l 'as
 check "home page does not load watch.js or hls.js" bash -c "! grep -E 'watch\.[0-9a-f]+\.js|hls\.[0-9a-f]+\.js' '$OUT/index.html'"
 check "hostile title never appears unescaped in HTML" bash -c "! grep -rF '<img src=x onerror' '$OUT' --include=*.html"
 check "hostile title escaped inside JSON-LD" grep -qF '\u003c/script\u003e\u003cimg src=x' "$OUT/v/$HOSTILE_GUID/index.html"
+check "hostile title escaped in the search index (doc fragment)" grep -qF '"\u003c/script\u003e\u003cimg src=x onerror=alert(1)\u003e"' "$OUT/search/d/0.json"
+check "no search index file holds a raw < or U+2028" python3 -c '
+import glob, sys
+fs = glob.glob(sys.argv[1] + "/**/*.json", recursive=True)
+bad = [f for f in fs if "<" in open(f, encoding="utf-8").read() or "\u2028" in open(f, encoding="utf-8").read()]
+sys.exit(1 if bad or not fs else 0)' "$OUT/search"
 check "hostile title escaped in the feed" grep -qF '&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;' "$OUT/feed.xml"
 check "paid video carries paywall markup" grep -qF '"isAccessibleForFree":false,"hasPart"' "$OUT/v/$VIP_GUID/index.html"
 check "vip watch page has the code form" grep -q 'id="code-form"' "$OUT/v/$VIP_GUID/index.html"
@@ -98,12 +111,16 @@ p, g, t = sys.argv[1:]
 d = json.load(open(p)); d["videos"][g]["title"] = t; json.dump(d, open(p, "w"))
 PY
 before=$(snapshot)
+# the search index's term shards hold the folded words of the old and the new title
+old_shards=$(cd "$OUT" && grep -lE '^\["(tom|jerry|s|best|chase|scenes)",' search/t/*.json)
 out=$(build 2>&1)
 echo "# $out"
 after=$(snapshot)
 changed=$(join -1 2 -2 2 <(echo "$before") <(echo "$after") | awk '$2 != $3 {print $1}' | sort)
-showing=$(cd "$OUT" && grep -rlF "$MARK" . | sed 's|^\./||' | sort)
-check "title change rewrites exactly the files that show the title ($(echo "$changed" | wc -l) files)" [ "$changed" = "$showing" ]
+showing=$( (cd "$OUT" && grep -rlF "$MARK" . | sed 's|^\./||'; echo "$old_shards";
+	grep -lE '^\["(renamed|marker|7731)",' search/t/*.json) | sort -u)
+check "title change rewrites exactly the files that show the title, and the term shards of its words ($(echo "$changed" | wc -l) files)" [ "$changed" = "$showing" ]
+check "title change leaves search/meta.json alone" bash -c "! echo '$changed' | grep -qx search/meta.json"
 check "title change renders only those files" [ "$(echo "$out" | field rendered)" = "$(echo "$showing" | wc -l)" ]
 check "title change does not rewrite unrelated watch pages" [ "$(echo "$showing" | grep -c '^v/')" -lt 14 ]
 

@@ -1,0 +1,645 @@
+/*
+ * site_search.c — the sharded search index (format: docs/search.md).
+ * search_build() tokenizes every video once (site_search_fold.c), keeps
+ * each term's postings (doc id and the best field it occurs in) in doc
+ * order, sorts the dictionary and cuts it into term shards; the search_*
+ * formatters then write each file from that, with esc_json for every
+ * catalog string.
+ *
+ * Shards are cut where a term's hash says so once a shard holds
+ * SEARCH_SHARD_MIN bytes (or before SEARCH_SHARD_MAX): boundaries depend on
+ * the terms around them, not on everything before, so a title change
+ * rewrites the shards of its old and new terms and leaves the others (and
+ * meta.json's directory) byte for byte as they were.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "escape.h"
+#include "hash64.h"
+#include "site_search.h"
+
+#define J(out, s)	esc_json((out), (s), strlen(s))
+
+struct term {
+	uint32_t	off, len;	/* its bytes in x->str */
+	uint32_t	first, npost;	/* its postings in x->post */
+	uint32_t	bytes;		/* of its entry in a shard */
+};
+
+struct pair {
+	uint32_t	tid, doc;
+	uint8_t		field;
+};
+
+struct search_ix {
+	size_t		 n;		/* docs */
+	char		*str;		/* term bytes, each NUL-terminated */
+	size_t		 nstr, capstr;
+	struct term	*terms;		/* in sorted order once built */
+	size_t		 nterms, capterms;
+	uint32_t	*post;		/* doc << 2 | field, per term in doc order */
+	size_t		*shard;		/* first term of each shard */
+	size_t		 nshards;
+	uint32_t	*longest;	/* doc ids by length, longest first */
+	/* filter lists, CSR: categories, then tags, then the 3 access levels */
+	size_t		*foff;
+	uint32_t	*fids;
+	size_t		 ncat, ntag;
+	/* building only */
+	uint32_t	*slot;		/* open addressing: tid + 1, or 0 */
+	size_t		 nslot;
+	uint32_t	*last_doc;	/* per term: 1 + the last doc it was seen in */
+	size_t		*last_pair;
+	struct pair	*pairs;
+	size_t		 npairs, cappairs;
+	uint32_t	 doc;
+	uint8_t		 field;
+	int		 oom;
+};
+
+static int
+grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	size_t ncap = *cap ? *cap : 1024;
+	void *q;
+
+	if (need <= *cap)
+		return 0;
+	while (ncap < need)
+		ncap *= 2;
+	if ((q = realloc(*p, ncap * size)) == NULL)
+		return -1;
+	*p = q;
+	*cap = ncap;
+	return 0;
+}
+
+/* FNV-1a: the term table hashes millions of short tokens */
+static size_t
+fnv(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+	return (size_t)(h ^ (h >> 32));
+}
+
+static int
+rehash(struct search_ix *x)
+{
+	size_t n = x->nslot ? x->nslot * 2 : 4096, i;
+	uint32_t *s = calloc(n, sizeof(*s));
+
+	if (s == NULL)
+		return -1;
+	for (i = 0; i < x->nterms; i++) {
+		size_t h = fnv(x->str + x->terms[i].off, x->terms[i].len) & (n - 1);
+
+		while (s[h] != 0)
+			h = (h + 1) & (n - 1);
+		s[h] = (uint32_t)i + 1;
+	}
+	free(x->slot);
+	x->slot = s;
+	x->nslot = n;
+	return 0;
+}
+
+/* The id of term tok, added when new; -1 out of memory. */
+static long
+intern(struct search_ix *x, const char *tok, size_t len)
+{
+	size_t h, tid, capl = x->capterms;
+	struct term *t;
+
+	if ((x->nterms + 1) * 2 > x->nslot && rehash(x) == -1)
+		return -1;
+	h = fnv(tok, len) & (x->nslot - 1);
+	while (x->slot[h] != 0) {
+		t = &x->terms[x->slot[h] - 1];
+		if (t->len == len && memcmp(x->str + t->off, tok, len) == 0)
+			return (long)(x->slot[h] - 1);
+		h = (h + 1) & (x->nslot - 1);
+	}
+	if (x->nterms >= UINT32_MAX - 1 || x->nstr + len + 1 > UINT32_MAX ||
+	    grow((void **)&x->str, &x->capstr, x->nstr + len + 1, 1) == -1 ||
+	    grow((void **)&x->terms, &x->capterms, x->nterms + 1, sizeof(*x->terms)) == -1)
+		return -1;
+	if (x->capterms != capl) {
+		size_t c1 = capl, c2 = capl;
+
+		/* the per-term building arrays follow the terms' capacity */
+		if (grow((void **)&x->last_doc, &c1, x->capterms, sizeof(*x->last_doc)) == -1 ||
+		    grow((void **)&x->last_pair, &c2, x->capterms, sizeof(*x->last_pair)) == -1)
+			return -1;
+	}
+	tid = x->nterms++;
+	t = &x->terms[tid];
+	memset(t, 0, sizeof(*t));
+	t->off = (uint32_t)x->nstr;
+	t->len = (uint32_t)len;
+	memcpy(x->str + x->nstr, tok, len + 1);
+	x->nstr += len + 1;
+	x->last_doc[tid] = 0;
+	x->slot[h] = (uint32_t)tid + 1;
+	return (long)tid;
+}
+
+static int
+on_token(const char *tok, size_t len, void *arg)
+{
+	struct search_ix *x = arg;
+	long tid = intern(x, tok, len);
+
+	if (tid < 0)
+		return x->oom = 1;
+	if (x->last_doc[tid] == x->doc + 1) {
+		struct pair *p = &x->pairs[x->last_pair[tid]];
+
+		if (x->field < p->field)
+			p->field = x->field;
+		return 0;
+	}
+	if (grow((void **)&x->pairs, &x->cappairs, x->npairs + 1, sizeof(*x->pairs)) == -1)
+		return x->oom = 1;
+	x->pairs[x->npairs] = (struct pair){ (uint32_t)tid, x->doc, x->field };
+	x->last_doc[tid] = x->doc + 1;
+	x->last_pair[tid] = x->npairs++;
+	return 0;
+}
+
+static int
+index_text(struct search_ix *x, const char *s, int field)
+{
+	x->field = (uint8_t)field;
+	return search_tokens(s, strlen(s), on_token, x);
+}
+
+static int
+index_doc(struct search_ix *x, const struct model *m, size_t d)
+{
+	const struct video *v = &m->videos[d];
+	size_t k;
+
+	x->doc = (uint32_t)d;
+	if (index_text(x, v->title, SF_TITLE) != 0)
+		return -1;
+	if (v->series >= 0 && index_text(x, m->series[v->series].title[0] ?
+	    m->series[v->series].title : m->series[v->series].slug, SF_META) != 0)
+		return -1;
+	for (k = 0; k < v->ncategories; k++)
+		if (index_text(x, m->categories[v->categories[k]].name, SF_META) != 0)
+			return -1;
+	for (k = 0; k < v->ntags; k++)
+		if (index_text(x, m->tags[v->tags[k]].slug, SF_META) != 0 ||
+		    index_text(x, m->tags[v->tags[k]].name, SF_META) != 0)
+			return -1;
+	return index_text(x, v->description, SF_DESC) != 0 ? -1 : 0;
+}
+
+static size_t
+digits(uint32_t v)
+{
+	size_t n = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
+static int
+term_cmp(const void *a, const void *b, void *arg)
+{
+	const struct term *ta = a, *tb = b;
+	const char *s = arg;
+
+	return strcmp(s + ta->off, s + tb->off);
+}
+
+static int
+long_cmp(const void *a, const void *b, void *arg)
+{
+	const struct model *m = arg;
+	uint32_t ia = *(const uint32_t *)a, ib = *(const uint32_t *)b;
+	int64_t la = m->videos[ia].length, lb = m->videos[ib].length;
+
+	if (la != lb)
+		return la > lb ? -1 : 1;
+	return ia < ib ? -1 : (ia > ib ? 1 : 0);
+}
+
+/* Postings: description-only hits of very common words dropped, the rest
+ * grouped by term (counting sort: doc order kept), each list bounded. */
+static int
+build_postings(struct search_ix *x)
+{
+	size_t *cnt, *fill, *desc, i, t, total = 0;
+	size_t desc_max = x->n * SEARCH_DESC_SHARE_PCT / 100;
+
+	if (desc_max < SEARCH_DESC_MIN)
+		desc_max = SEARCH_DESC_MIN;
+	cnt = calloc(x->nterms + 1, sizeof(*cnt));
+	desc = calloc(x->nterms + 1, sizeof(*desc));
+	fill = calloc(x->nterms + 1, sizeof(*fill));
+	if (cnt == NULL || desc == NULL || fill == NULL)
+		goto oom;
+	for (i = 0; i < x->npairs; i++)
+		if (x->pairs[i].field == SF_DESC)
+			desc[x->pairs[i].tid]++;
+	for (i = 0; i < x->npairs; i++) {
+		const struct pair *p = &x->pairs[i];
+
+		if (p->field == SF_DESC && desc[p->tid] > desc_max)
+			continue;
+		cnt[p->tid]++;
+		total++;
+	}
+	if ((x->post = malloc((total ? total : 1) * sizeof(*x->post))) == NULL)
+		goto oom;
+	for (t = 0, total = 0; t < x->nterms; t++) {
+		x->terms[t].first = (uint32_t)total;
+		x->terms[t].npost = 0;
+		total += cnt[t];
+	}
+	for (i = 0; i < x->npairs; i++) {
+		const struct pair *p = &x->pairs[i];
+		struct term *tm = &x->terms[p->tid];
+
+		if (p->field == SF_DESC && desc[p->tid] > desc_max)
+			continue;
+		x->post[tm->first + tm->npost++] = p->doc << 2 | p->field;
+	}
+	/* each term's entry size, its list cut at SEARCH_POSTINGS_MAX bytes */
+	for (t = 0; t < x->nterms; t++) {
+		struct term *tm = &x->terms[t];
+		size_t bytes = tm->len + 6, k;	/* ["term"] ,\n */
+		uint32_t prev = 0;
+
+		for (k = 0; k < tm->npost; k++) {
+			uint32_t d = x->post[tm->first + k] >> 2;
+			size_t b = digits((d - prev) << 2 | 3) + 1;
+
+			if (bytes + b > SEARCH_POSTINGS_MAX)
+				break;
+			bytes += b;
+			prev = d;
+		}
+		tm->npost = (uint32_t)k;
+		tm->bytes = (uint32_t)bytes;
+	}
+	free(cnt);
+	free(desc);
+	free(fill);
+	return 0;
+oom:
+	free(cnt);
+	free(desc);
+	free(fill);
+	return -1;
+}
+
+static int
+cut_shards(struct search_ix *x)
+{
+	size_t i, cur = 0, cap = 0;
+
+	for (i = 0; i < x->nterms; i++) {
+		const struct term *t = &x->terms[i];
+		int cut = i == 0 || (cur >= SEARCH_SHARD_MIN &&
+		    (h64(0, x->str + t->off, t->len) & 15) == 0) ||
+		    cur + t->bytes > SEARCH_SHARD_MAX;
+
+		if (cut) {
+			if (grow((void **)&x->shard, &cap, x->nshards + 1, sizeof(*x->shard)) == -1)
+				return -1;
+			x->shard[x->nshards++] = i;
+			cur = 0;
+		}
+		cur += t->bytes;
+	}
+	return 0;
+}
+
+/* The filter lists (CSR over categories, tags, access levels; ids ascending). */
+static int
+build_filters(struct search_ix *x, const struct model *m)
+{
+	size_t ng = m->ncategories + m->ntags + 3, d, k, *fill;
+	const struct video *v;
+
+	x->ncat = m->ncategories;
+	x->ntag = m->ntags;
+	x->foff = calloc(ng + 1, sizeof(*x->foff));
+	fill = calloc(ng + 1, sizeof(*fill));
+	if (x->foff == NULL || fill == NULL) {
+		free(fill);
+		return -1;
+	}
+	for (d = 0; d < m->nvideos; d++) {
+		v = &m->videos[d];
+		for (k = 0; k < v->ncategories; k++)
+			if (v->categories[k] < m->ncategories)
+				x->foff[v->categories[k] + 1]++;
+		for (k = 0; k < v->ntags; k++)
+			if (v->tags[k] < m->ntags)
+				x->foff[x->ncat + v->tags[k] + 1]++;
+		if ((unsigned)v->access < 3)
+			x->foff[x->ncat + x->ntag + v->access + 1]++;
+	}
+	for (k = 0; k < ng; k++)
+		x->foff[k + 1] += x->foff[k];
+	if ((x->fids = malloc((x->foff[ng] ? x->foff[ng] : 1) * sizeof(*x->fids))) == NULL) {
+		free(fill);
+		return -1;
+	}
+	for (d = 0; d < m->nvideos; d++) {
+		size_t g;
+
+		v = &m->videos[d];
+		for (k = 0; k < v->ncategories; k++)
+			if ((g = v->categories[k]) < m->ncategories && (k == 0 ||
+			    fill[g] == 0 || x->fids[x->foff[g] + fill[g] - 1] != d))
+				x->fids[x->foff[g] + fill[g]++] = (uint32_t)d;
+		for (k = 0; k < v->ntags; k++)
+			if ((g = v->tags[k]) < m->ntags && (fill[x->ncat + g] == 0 ||
+			    x->fids[x->foff[x->ncat + g] + fill[x->ncat + g] - 1] != d)) {
+				g += x->ncat;
+				x->fids[x->foff[g] + fill[g]++] = (uint32_t)d;
+			}
+		if ((unsigned)v->access < 3) {
+			g = x->ncat + x->ntag + v->access;
+			x->fids[x->foff[g] + fill[g]++] = (uint32_t)d;
+		}
+	}
+	/* a duplicate reference (the model has none) leaves a short list */
+	for (k = 0; k < ng; k++)
+		x->foff[k + 1] = x->foff[k] + fill[k];
+	free(fill);
+	return 0;
+}
+
+struct search_ix *
+search_build(const struct model *m)
+{
+	struct search_ix *x = calloc(1, sizeof(*x));
+	size_t d;
+
+	if (x == NULL || m->nvideos >= UINT32_MAX >> 2)
+		goto fail;
+	x->n = m->nvideos;
+	if (build_filters(x, m) == -1 ||
+	    grow((void **)&x->pairs, &x->cappairs, m->nvideos * 16 + 1, sizeof(*x->pairs)) == -1)
+		goto fail;
+	for (d = 0; d < m->nvideos; d++)
+		if (index_doc(x, m, d) == -1 || x->oom)
+			goto fail;
+	if (build_postings(x) == -1)
+		goto fail;
+	free(x->pairs);
+	free(x->slot);
+	free(x->last_doc);
+	free(x->last_pair);
+	x->pairs = NULL;
+	x->slot = NULL;
+	x->last_doc = NULL;
+	x->last_pair = NULL;
+	if (x->nterms > 1)
+		qsort_r(x->terms, x->nterms, sizeof(*x->terms), term_cmp, x->str);
+	if (cut_shards(x) == -1)
+		goto fail;
+	if ((x->longest = malloc((x->n ? x->n : 1) * sizeof(*x->longest))) == NULL)
+		goto fail;
+	for (d = 0; d < x->n; d++)
+		x->longest[d] = (uint32_t)d;
+	if (x->n > 1)
+		qsort_r(x->longest, x->n, sizeof(*x->longest), long_cmp, (void *)m);
+	return x;
+fail:
+	search_free(x);
+	return NULL;
+}
+
+void
+search_free(struct search_ix *x)
+{
+	if (x == NULL)
+		return;
+	free(x->str);
+	free(x->terms);
+	free(x->post);
+	free(x->shard);
+	free(x->longest);
+	free(x->foff);
+	free(x->fids);
+	free(x->slot);
+	free(x->last_doc);
+	free(x->last_pair);
+	free(x->pairs);
+	free(x);
+}
+
+size_t
+search_nshards(const struct search_ix *x)
+{
+	return x->nshards;
+}
+
+size_t
+search_nfrags(const struct search_ix *x)
+{
+	return (x->n + SEARCH_DOCS_PER_FRAG - 1) / SEARCH_DOCS_PER_FRAG;
+}
+
+size_t
+search_nlong(const struct search_ix *x)
+{
+	return (x->n + SEARCH_LONG_CHUNK - 1) / SEARCH_LONG_CHUNK;
+}
+
+/* Appends v in decimal (printf is slow for the millions of postings). */
+static int
+put_u(struct buf *o, uint64_t v)
+{
+	char s[24];
+	size_t i = sizeof(s);
+
+	do
+		s[--i] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	return buf_put(o, s + i, sizeof(s) - i);
+}
+
+static int
+put_pair(struct buf *o, int first, const char *slug, const char *name, size_t count)
+{
+	return (buf_puts(o, first ? "[\"" : ",[\"") == -1 || J(o, slug) == -1 ||
+	    BUF_PUTSL(o, "\",\"") == -1 || J(o, name) == -1 || BUF_PUTSL(o, "\",") == -1 ||
+	    put_u(o, count) == -1 || buf_putc(o, ']') == -1) ? -1 : 0;
+}
+
+/*
+ * meta.json: {"v","n","docs","long","nlong","tokmax","categories":[[slug,
+ * name,count]],"tags":[...],"access":[free,vip,ppv],"shards":[first term
+ * of each],"fold","sep"}.
+ */
+int
+search_meta(const struct search_ix *x, const struct model *m, struct buf *o)
+{
+	size_t i, d, acc[3] = { 0, 0, 0 }, *ccount, *tcount;
+	int rc = -1;
+
+	ccount = calloc(m->ncategories + 1, sizeof(*ccount));
+	tcount = calloc(m->ntags + 1, sizeof(*tcount));
+	if (ccount == NULL || tcount == NULL)
+		goto out;
+	for (d = 0; d < m->nvideos; d++) {
+		const struct video *v = &m->videos[d];
+
+		if ((unsigned)v->access < 3)
+			acc[v->access]++;
+		for (i = 0; i < v->ncategories; i++)
+			ccount[v->categories[i]]++;
+		for (i = 0; i < v->ntags; i++)
+			tcount[v->tags[i]]++;
+	}
+	if (buf_printf(o, "{\"v\":%d,\"n\":%zu,\"docs\":%d,\"long\":%d,\"nlong\":%zu,\"tokmax\":%d,"
+	    "\"categories\":[", SEARCH_FORMAT, x->n, SEARCH_DOCS_PER_FRAG, SEARCH_LONG_CHUNK,
+	    search_nlong(x), SEARCH_TOKEN_MAX) == -1)
+		goto out;
+	for (i = 0; i < m->ncategories; i++)
+		if (put_pair(o, i == 0, m->categories[i].slug, m->categories[i].name, ccount[i]) == -1)
+			goto out;
+	if (BUF_PUTSL(o, "],\"tags\":[") == -1)
+		goto out;
+	for (i = 0; i < m->ntags; i++)
+		if (put_pair(o, i == 0, m->tags[i].slug,
+		    m->tags[i].name[0] ? m->tags[i].name : m->tags[i].slug, tcount[i]) == -1)
+			goto out;
+	if (buf_printf(o, "],\"access\":[%zu,%zu,%zu],\"shards\":[", acc[0], acc[1], acc[2]) == -1)
+		goto out;
+	for (i = 0; i < x->nshards; i++) {
+		const struct term *t = &x->terms[x->shard[i]];
+
+		if (buf_puts(o, i ? ",\"" : "\"") == -1 ||
+		    esc_json(o, x->str + t->off, t->len) == -1 || buf_putc(o, '"') == -1)
+			goto out;
+	}
+	if (BUF_PUTSL(o, "],") == -1 || search_fold_json(o) == -1 || BUF_PUTSL(o, "}\n") == -1)
+		goto out;
+	rc = 0;
+out:
+	free(ccount);
+	free(tcount);
+	return rc;
+}
+
+/* search/t/<k>.json: {"v":1,"t":[["term",p,...],...]}; p = delta << 2 | field. */
+int
+search_shard(const struct search_ix *x, size_t k, struct buf *o)
+{
+	size_t i, j, end;
+
+	if (k >= x->nshards)
+		return -1;
+	end = k + 1 < x->nshards ? x->shard[k + 1] : x->nterms;
+	if (buf_printf(o, "{\"v\":%d,\"t\":[", SEARCH_FORMAT) == -1)
+		return -1;
+	for (i = x->shard[k]; i < end; i++) {
+		const struct term *t = &x->terms[i];
+		uint32_t prev = 0;
+
+		if (buf_puts(o, i > x->shard[k] ? ",\n[\"" : "\n[\"") == -1 ||
+		    esc_json(o, x->str + t->off, t->len) == -1 || buf_putc(o, '"') == -1)
+			return -1;
+		for (j = 0; j < t->npost; j++) {
+			uint32_t p = x->post[t->first + j], d = p >> 2;
+
+			if (buf_putc(o, ',') == -1 || put_u(o, (uint64_t)(d - prev) << 2 | (p & 3)) == -1)
+				return -1;
+			prev = d;
+		}
+		if (buf_putc(o, ']') == -1)
+			return -1;
+	}
+	return BUF_PUTSL(o, "\n]}\n");
+}
+
+/* search/d/<k>.json: {"v":1,"d":[[guid,title,length,access,uploaded,thumb,series],...]} */
+int
+search_frag(const struct search_ix *x, const struct model *m, const char *const *thumbs,
+    size_t k, struct buf *o)
+{
+	size_t d, end;
+
+	if (k >= search_nfrags(x) || m->nvideos != x->n)
+		return -1;
+	end = (k + 1) * SEARCH_DOCS_PER_FRAG;
+	if (end > x->n)
+		end = x->n;
+	if (buf_printf(o, "{\"v\":%d,\"d\":[", SEARCH_FORMAT) == -1)
+		return -1;
+	for (d = k * SEARCH_DOCS_PER_FRAG; d < end; d++) {
+		const struct video *v = &m->videos[d];
+		const char *ser = v->series < 0 ? "" : m->series[v->series].title[0] ?
+		    m->series[v->series].title : m->series[v->series].slug;
+
+		if (buf_puts(o, d > k * SEARCH_DOCS_PER_FRAG ? ",\n[\"" : "\n[\"") == -1 ||
+		    J(o, v->guid) == -1 || BUF_PUTSL(o, "\",\"") == -1 || J(o, v->title) == -1 ||
+		    BUF_PUTSL(o, "\",") == -1 ||
+		    put_u(o, (uint64_t)(v->length > 0 ? v->length : 0)) == -1 ||
+		    buf_printf(o, ",%d,", (int)v->access) == -1 ||
+		    put_u(o, (uint64_t)(v->uploaded > 0 ? v->uploaded : 0)) == -1 ||
+		    BUF_PUTSL(o, ",\"") == -1 ||
+		    (thumbs != NULL && thumbs[d] != NULL && J(o, thumbs[d]) == -1) ||
+		    BUF_PUTSL(o, "\",\"") == -1 || J(o, ser) == -1 || BUF_PUTSL(o, "\"]") == -1)
+			return -1;
+	}
+	return BUF_PUTSL(o, "\n]}\n");
+}
+
+/* search/l/<k>.json: {"v":1,"ids":[...]}: chunk k of the ids, longest first. */
+int
+search_long(const struct search_ix *x, size_t k, struct buf *o)
+{
+	size_t i, end;
+
+	if (k >= search_nlong(x))
+		return -1;
+	end = (k + 1) * SEARCH_LONG_CHUNK;
+	if (end > x->n)
+		end = x->n;
+	if (buf_printf(o, "{\"v\":%d,\"ids\":[", SEARCH_FORMAT) == -1)
+		return -1;
+	for (i = k * SEARCH_LONG_CHUNK; i < end; i++)
+		if ((i > k * SEARCH_LONG_CHUNK && buf_putc(o, ',') == -1) ||
+		    put_u(o, x->longest[i]) == -1)
+			return -1;
+	return BUF_PUTSL(o, "]}\n");
+}
+
+/* search/f/{c,t,a}-<slug|level>.json: {"v":1,"n":count,"ids":[first id, deltas...]} */
+int
+search_filter(const struct search_ix *x, const struct model *m, int which, size_t idx,
+    struct buf *o)
+{
+	size_t g, i, prev = 0;
+
+	if (m->nvideos != x->n || (which == SFL_CATEGORY && idx >= x->ncat) ||
+	    (which == SFL_TAG && idx >= x->ntag) || (which == SFL_ACCESS && idx >= 3))
+		return -1;
+	g = which == SFL_CATEGORY ? idx : which == SFL_TAG ? x->ncat + idx : x->ncat + x->ntag + idx;
+	if (buf_printf(o, "{\"v\":%d,\"n\":%zu,\"ids\":[", SEARCH_FORMAT,
+	    x->foff[g + 1] - x->foff[g]) == -1)
+		return -1;
+	for (i = x->foff[g]; i < x->foff[g + 1]; i++) {
+		if ((i > x->foff[g] && buf_putc(o, ',') == -1) || put_u(o, x->fids[i] - prev) == -1)
+			return -1;
+		prev = x->fids[i];
+	}
+	return BUF_PUTSL(o, "]}\n");
+}

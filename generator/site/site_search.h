@@ -1,0 +1,72 @@
+/*
+ * site_search.h — the sharded search index (docs/search.md): built once
+ * per build from the model, then formatted file by file as pages of the
+ * site (search/meta.json, search/t/<k>.json term shards, search/d/<k>.json
+ * doc fragments, search/l/<k>.json length order, search/f/ filter
+ * lists).  Doc ids are video indices: the model's newest-first order.
+ *
+ * Ownership: search_build() returns an index the caller frees with
+ * search_free(); the formatters only read it (several threads at once).
+ */
+#ifndef ONLY_SITE_SEARCH_H
+#define ONLY_SITE_SEARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "model.h"
+
+#define SEARCH_FORMAT		1	/* meta.json "v": bumped when a file's shape changes */
+#define SEARCH_DOCS_PER_FRAG	32	/* docs per search/d/<k>.json */
+#define SEARCH_LONG_CHUNK	4096	/* ids per search/l/<k>.json */
+#define SEARCH_TOKEN_MAX	32	/* code points kept of one token (longer: cut) */
+#define SEARCH_SHARD_MIN	(24 * 1024)	/* a term shard is cut past this many bytes ... */
+#define SEARCH_SHARD_MAX	(64 * 1024)	/* ... at a term whose hash says so, or here */
+/* A term's postings stop (the oldest dropped) past this many bytes, so a
+ * shard stays under 1 MB (a term alone past SHARD_MAX makes its own shard). */
+#define SEARCH_POSTINGS_MAX	(768 * 1024)
+/* A term in the descriptions of more than DESC_SHARE_PCT % of the videos
+ * (and more than DESC_MIN of them) is not indexed from descriptions. */
+#define SEARCH_DESC_SHARE_PCT	10
+#define SEARCH_DESC_MIN		500
+
+/* The best field a doc matched a term in (2 bits of a posting). */
+enum search_field { SF_TITLE = 0, SF_META = 1, SF_DESC = 2 };
+
+/* The filter lists: which, and the index among them. */
+enum search_filter { SFL_CATEGORY = 0, SFL_TAG = 1, SFL_ACCESS = 2 };
+
+struct search_ix;
+
+struct search_ix *search_build(const struct model *m);	/* NULL: out of memory */
+void	search_free(struct search_ix *x);
+
+/* How many files of each numbered kind. */
+size_t	search_nshards(const struct search_ix *x);
+size_t	search_nfrags(const struct search_ix *x);
+size_t	search_nlong(const struct search_ix *x);
+
+/*
+ * The files, appended to out; 0 or -1 (out full).  thumbs[i] is video
+ * i's root-relative 320 px thumbnail path (NULL: none written).
+ */
+int	search_meta(const struct search_ix *x, const struct model *m, struct buf *out);
+int	search_shard(const struct search_ix *x, size_t k, struct buf *out);
+int	search_frag(const struct search_ix *x, const struct model *m, const char *const *thumbs,
+	    size_t k, struct buf *out);
+int	search_long(const struct search_ix *x, size_t k, struct buf *out);
+int	search_filter(const struct search_ix *x, const struct model *m, int which, size_t idx,
+	    struct buf *out);
+
+/*
+ * site_search_fold.c: the one folding and token rule (meta.json carries
+ * it to search.js).  search_tokens() calls fn(tok, len, arg) for every
+ * token of the UTF-8 text s[n] (folded, at most SEARCH_TOKEN_MAX code
+ * points, NUL-terminated); a non-zero return stops it and is returned.
+ * search_fold_json() appends the "fold" and "sep" members of meta.json.
+ */
+int	search_tokens(const char *s, size_t n, int (*fn)(const char *, size_t, void *), void *arg);
+int	search_fold_json(struct buf *out);
+
+#endif

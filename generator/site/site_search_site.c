@@ -1,0 +1,87 @@
+/*
+ * site_search_site.c — the search index as pages of the site: builds it
+ * (site_search.c) once the card texts are known, names its files and
+ * renders each one, so the build's keys, manifest, staging and deletes
+ * cover it like any page.  Each file's key is the digest of its bytes
+ * (site_page_key: KEY_FROM_BYTES), so only the files whose bytes changed
+ * are written.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "site_int.h"
+#include "site_search.h"
+
+int
+site_search_pages(struct site_ctx *c, int (*add)(struct site_ctx *, void *, int, size_t,
+    size_t, const char *), void *arg)
+{
+	const struct model *m = c->m;
+	char path[256];
+	size_t i, n;
+
+	if ((c->search = search_build(m)) == NULL)
+		return -1;
+	c->search_thumbs = calloc(m->nvideos ? m->nvideos : 1, sizeof(*c->search_thumbs));
+	if (c->search_thumbs == NULL)
+		return -1;
+	for (i = 0; i < m->nvideos; i++)
+		c->search_thumbs[i] = c->vtext != NULL ? c->vtext[i].thumb : NULL;
+	if (add(c, arg, PK_SEARCH_META, 0, 0, "search/meta.json") == -1)
+		return -1;
+	for (i = 0, n = search_nshards(c->search); i < n; i++) {
+		snprintf(path, sizeof(path), "search/t/%zu.json", i);
+		if (add(c, arg, PK_SEARCH_TERMS, 0, i, path) == -1)
+			return -1;
+	}
+	for (i = 0, n = search_nfrags(c->search); i < n; i++) {
+		snprintf(path, sizeof(path), "search/d/%zu.json", i);
+		if (add(c, arg, PK_SEARCH_DOCS, 0, i, path) == -1)
+			return -1;
+	}
+	for (i = 0, n = search_nlong(c->search); i < n; i++) {
+		snprintf(path, sizeof(path), "search/l/%zu.json", i);
+		if (add(c, arg, PK_SEARCH_LONG, 0, i, path) == -1)
+			return -1;
+	}
+	/* slugs are [a-z0-9-] (site_index checked them) and short */
+	for (i = 0; i < m->ncategories; i++) {
+		if ((size_t)snprintf(path, sizeof(path), "search/f/c-%s.json",
+		    m->categories[i].slug) >= sizeof(path) ||
+		    add(c, arg, PK_SEARCH_FILTER, i, SFL_CATEGORY, path) == -1)
+			return -1;
+	}
+	for (i = 0; i < m->ntags; i++) {
+		if ((size_t)snprintf(path, sizeof(path), "search/f/t-%s.json",
+		    m->tags[i].slug) >= sizeof(path) ||
+		    add(c, arg, PK_SEARCH_FILTER, i, SFL_TAG, path) == -1)
+			return -1;
+	}
+	for (i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "search/f/a-%zu.json", i);
+		if (add(c, arg, PK_SEARCH_FILTER, i, SFL_ACCESS, path) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+site_search_render(const struct site_ctx *c, const struct page *p, struct buf *out)
+{
+	if (c->search == NULL)
+		return -1;
+	switch (p->kind) {
+	case PK_SEARCH_META:
+		return search_meta(c->search, c->m, out);
+	case PK_SEARCH_TERMS:
+		return search_shard(c->search, p->no, out);
+	case PK_SEARCH_DOCS:
+		return search_frag(c->search, c->m, c->search_thumbs, p->no, out);
+	case PK_SEARCH_LONG:
+		return search_long(c->search, p->no, out);
+	case PK_SEARCH_FILTER:
+		return search_filter(c->search, c->m, (int)p->no, p->idx, out);
+	default:
+		return -1;
+	}
+}
