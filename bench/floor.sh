@@ -41,3 +41,8 @@ run_floor() {	# N: after run_ours
 	rm -rf "$w/site" "$w/files"	# a later size's failed build must not reuse this list
 	return "$ok"
 }
+
+bench_one_guid() {	# DATA: a video of the catalog, for the one-video pull row (issue 15)
+	python3 -c 'import glob, json, sys
+print(json.load(open(sorted(glob.glob(sys.argv[1] + "/catalog/videos-*.json"))[0]))["items"][0]["guid"])' "$1"
+}

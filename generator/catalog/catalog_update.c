@@ -178,7 +178,8 @@ set_meta(sqlite3_stmt *st, const char *key, const char *value)
 int
 catalog_update(const char *path, const struct bunny_video *const *put, size_t nput,
     const char *const *gone, size_t ngone, const char *cdn_host,
-    struct catalog_counts *counts, char digest[65], char *err, size_t errlen)
+    struct catalog_counts *counts, size_t *unknown_collections, char digest[65],
+    char *err, size_t errlen)
 {
 	sqlite3 *db = NULL;
 	struct stmts s;
@@ -188,6 +189,7 @@ catalog_update(const char *path, const struct bunny_video *const *put, size_t np
 
 	memset(&s, 0, sizeof(s));
 	memset(counts, 0, sizeof(*counts));
+	*unknown_collections = 0;
 	err[0] = '\0';
 	if (catalog_open(&db, path, 1, err, errlen) != 0)
 		return -1;
@@ -204,9 +206,7 @@ catalog_update(const char *path, const struct bunny_video *const *put, size_t np
 		    (rc = step_guid(s.col, v->collection)) != SQLITE_ROW) {
 			if (rc != SQLITE_DONE)
 				goto fail;
-			snprintf(err, errlen, "video %s is in collection %s, which the catalog "
-			    "does not know (a full pull brings its name)", v->guid, v->collection);
-			goto fail;
+			(*unknown_collections)++;	/* stored as a full pull stores it */
 		}
 		if ((rc = step_guid(s.get, v->guid)) == SQLITE_ROW)
 			same = sqlite3_column_bytes(s.get, 0) == 32 &&

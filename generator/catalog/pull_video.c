@@ -19,7 +19,7 @@ catalog_pull_videos(const struct pull_opts *o, const char *const *guids, size_t 
 	const struct bunny_video *put[BUNNY_GET_MAX];
 	const char *gone[BUNNY_GET_MAX];
 	char db[4096], source[4200], old_source[4200];
-	size_t nput = 0, ngone = 0, i;
+	size_t nput = 0, ngone = 0, unknown = 0, i;
 	int exists, rc;
 
 	memset(res, 0, sizeof(*res));
@@ -70,10 +70,14 @@ catalog_pull_videos(const struct pull_opts *o, const char *const *guids, size_t 
 			put[nput++] = &got[i].video;
 	}
 	rc = catalog_update(db, put, nput, gone, ngone, o->cdn_host != NULL ? o->cdn_host : "",
-	    &res->counts, res->digest, err, errlen);
+	    &res->counts, &unknown, res->digest, err, errlen);
 	bunny_got_free(got, n);
 	if (rc != 0)
 		return -1;
+	if (unknown > 0)
+		report(o->report, REPORT_NOTE, "%zu of these videos are in a collection the "
+		    "catalog does not list; a new collection's name (and category) comes with "
+		    "the next full pull", unknown);
 	res->written = 1;
 	return 0;
 }

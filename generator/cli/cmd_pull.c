@@ -102,9 +102,11 @@ pull_run(struct pull_opts *o, int quiet)
 static int
 pull_videos_run(struct pull_opts *o, const char *const *guids, size_t n, int quiet)
 {
+	struct reporter notes = { quiet ? NULL : cli_report, (void *)"pull" };
 	struct pull_result res;
 	char err[1024];
 
+	o->report = &notes;
 	if (catalog_pull_videos(o, guids, n, &res, err, sizeof(err)) != 0) {
 		fprintf(stderr, "onlygen pull --video: %s; the catalog was not changed\n", err);
 		return 1;

@@ -38,7 +38,7 @@ fi
 R="$tmp/work/results.tsv"
 
 # Every generator phase ran and succeeded.
-for phase in pull-api pull-from build rebuild-same pull-title rebuild-title pull-add rebuild-add; do
+for phase in pull-api pull-video pull-from build rebuild-same pull-title rebuild-title pull-add rebuild-add; do
 	st=$(awk -F '\t' -v p="$phase" '$1 == 200 && $2 == "ours" && $3 == p {print $4}' "$R" 2>/dev/null)
 	check "ours $phase ran (status: ${st:-missing})" test "$st" = ok
 done
