@@ -202,12 +202,6 @@ catalog_update(const char *path, const struct bunny_video *const *put, size_t np
 		int same = 0;
 
 		catalog_digest(v, 1, hash, unused);	/* hash[0]: the video's own hash */
-		if (v->collection[0] != '\0' &&
-		    (rc = step_guid(s.col, v->collection)) != SQLITE_ROW) {
-			if (rc != SQLITE_DONE)
-				goto fail;
-			(*unknown_collections)++;	/* stored as a full pull stores it */
-		}
 		if ((rc = step_guid(s.get, v->guid)) == SQLITE_ROW)
 			same = sqlite3_column_bytes(s.get, 0) == 32 &&
 			    memcmp(sqlite3_column_blob(s.get, 0), hash[0], 32) == 0;
@@ -221,6 +215,12 @@ catalog_update(const char *path, const struct bunny_video *const *put, size_t np
 			counts->updated++;
 		else
 			counts->added++;
+		if (v->collection[0] != '\0' &&
+		    (rc = step_guid(s.col, v->collection)) != SQLITE_ROW) {
+			if (rc != SQLITE_DONE)
+				goto fail;
+			(*unknown_collections)++;	/* stored as a full pull stores it */
+		}
 		if (remove_rows(&s, v->guid) != 0 || insert_rows(&s, v, hash[0], cdn_host) != 0)
 			goto fail;
 	}
