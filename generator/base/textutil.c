@@ -17,6 +17,21 @@ text_utf8_dup(const char *s, size_t n)
 	uint32_t cp;
 	int pass;
 
+	/* Valid text (the usual case) is copied as it is: ASCII is checked a
+	 * byte at a time without decoding, the rest by utf8_decode. */
+	for (i = 0; i < n; i += len) {
+		if (p[i] != 0 && p[i] < 0x80)
+			len = 1;
+		else if (p[i] == 0 || (len = utf8_decode(p + i, n - i, &cp)) == 0)
+			break;
+	}
+	if (i == n) {
+		if (n == SIZE_MAX || (out = malloc(n + 1)) == NULL)
+			return NULL;
+		memcpy(out, s, n);
+		out[n] = '\0';
+		return out;
+	}
 	/* Pass 0 measures, pass 1 copies: the result is allocated exactly. */
 	for (pass = 0, out = q = NULL; pass < 2; pass++) {
 		for (i = 0; i < n;) {

@@ -344,8 +344,8 @@ on_progress(const struct http_req *r, int retrying, long delay_ms, void *arg)
 		    f->l->nvideos, f->retries, retrying ? msg : NULL);
 }
 
-static int
-valid_source(const struct bunny_source *s, char *err, size_t errlen)
+int
+bunny_source_valid(const struct bunny_source *s, char *err, size_t errlen)
 {
 	size_t i;
 
@@ -442,7 +442,7 @@ bunny_fetch(const struct bunny_source *src, struct bunny_listing *l, char *err, 
 
 	memset(l, 0, sizeof(*l));
 	l->vstate.total = l->cstate.total = -1;
-	if (valid_source(src, err, errlen) != 0)
+	if (bunny_source_valid(src, err, errlen) != 0)
 		return BUNNY_FAILED;
 	if ((base = strdup(src->api_base)) == NULL)
 		goto oom;

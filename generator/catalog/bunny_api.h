@@ -58,6 +58,10 @@ enum bunny_result {
 	BUNNY_UNAUTHORIZED = 2	/* message in err: about the key */
 };
 
+/* Checks library_id (digits), api_key (set, printable), api_base (http(s)://)
+ * and per_page (1..1000).  0, or -1 with err (never the key). */
+int	bunny_source_valid(const struct bunny_source *s, char *err, size_t errlen);
+
 /* Fetches the library from the API into l.  err never holds the key. */
 enum bunny_result	bunny_fetch(const struct bunny_source *src, struct bunny_listing *l,
 			    char *err, size_t errlen);

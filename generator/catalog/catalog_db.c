@@ -294,23 +294,51 @@ set_meta(sqlite3_stmt *st, const char *key, const char *value)
 	return sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
 }
 
-/* Compares the old (guid, hash) rows with the new set; fills counts. */
+/* What a pull does with each new video's rows (count_changes). */
+enum row_act { ROW_KEEP = 0, ROW_ADD, ROW_REPLACE };
+
+/* Runs the three per-GUID deletes (videos, captions, chapters).  0 or -1. */
+static int
+delete_rows(sqlite3_stmt *const del[3], const char *guid)
+{
+	int k;
+
+	for (k = 0; k < 3; k++) {
+		sqlite3_reset(del[k]);
+		sqlite3_bind_text(del[k], 1, guid, -1, SQLITE_STATIC);
+		if (sqlite3_step(del[k]) != SQLITE_DONE)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Compares the old (guid, hash, cdn_host) rows with the new set; fills
+ * counts, act[i] for each new video (ROW_KEEP: the stored rows are already
+ * these bytes), and then deletes the rows of each removed GUID through del
+ * (after the walk: no table is changed under a running SELECT).
+ */
 static int
 count_changes(sqlite3 *db, const struct bunny_video *videos, unsigned char (*hashes)[32],
-    size_t n, struct catalog_counts *c)
+    size_t n, const char *cdn_host, unsigned char *act, sqlite3_stmt *const del[3],
+    struct catalog_counts *c)
 {
 	sqlite3_stmt *st = NULL;
-	size_t i = 0;
+	char (*gone)[GUID_LEN + 1] = NULL, (*t)[GUID_LEN + 1];
+	size_t i = 0, k, ngone = 0, capgone = 0;
 	int rc;
 
-	if (sqlite3_prepare_v2(db, "SELECT guid, hash FROM videos ORDER BY guid", -1,
+	if (sqlite3_prepare_v2(db, "SELECT guid, hash, cdn_host FROM videos ORDER BY guid", -1,
 	    &st, NULL) != SQLITE_OK)
 		return -1;
+	for (k = 0; k < n; k++)
+		act[k] = ROW_ADD;
 	/* Both lists are in guid order: a merge walk. */
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *g = (const char *)sqlite3_column_text(st, 0);
 		const void *h = sqlite3_column_blob(st, 1);
 		int bytes = sqlite3_column_bytes(st, 1);
+		const char *host = (const char *)sqlite3_column_text(st, 2);
 		int cmp = 1;
 
 		while (i < n && (cmp = strcmp(videos[i].guid, g)) < 0) {
@@ -318,16 +346,35 @@ count_changes(sqlite3 *db, const struct bunny_video *videos, unsigned char (*has
 			i++;
 		}
 		if (i < n && cmp == 0) {
-			if (bytes == 32 && memcmp(h, hashes[i], 32) == 0)
+			if (bytes == 32 && memcmp(h, hashes[i], 32) == 0) {
 				c->unchanged++;
-			else
+				/* cdn_host is stored, not hashed: a new one rewrites the row */
+				act[i] = host != NULL && strcmp(host, cdn_host) == 0 ?
+				    ROW_KEEP : ROW_REPLACE;
+			} else {
 				c->updated++;
+				act[i] = ROW_REPLACE;
+			}
 			i++;
-		} else
-			c->removed++;
+			continue;
+		}
+		c->removed++;
+		if (ngone == capgone) {
+			capgone = capgone ? capgone * 2 : 64;
+			if ((t = realloc(gone, capgone * sizeof(*gone))) == NULL) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			gone = t;
+		}
+		snprintf(gone[ngone++], GUID_LEN + 1, "%s", g != NULL ? g : "");
 	}
 	c->added += n - i;
 	sqlite3_finalize(st);
+	for (k = 0; rc == SQLITE_DONE && k < ngone; k++)
+		if (delete_rows(del, gone[k]) != 0)
+			rc = SQLITE_ERROR;
+	free(gone);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -348,13 +395,17 @@ catalog_write_from(const char *path, const char *source,
 {
 	sqlite3 *db = NULL;
 	sqlite3_stmt *vst = NULL, *cst = NULL, *hst = NULL, *kst = NULL, *mst = NULL;
+	sqlite3_stmt *del[3] = { NULL, NULL, NULL };
 	unsigned char (*hashes)[32] = NULL;
+	unsigned char *act = NULL;
 	char num[32];
 	size_t i, j;
 
 	memset(counts, 0, sizeof(*counts));
 	err[0] = '\0';
-	if (n > 0 && (hashes = calloc(n, sizeof(*hashes))) == NULL) {
+	if (n > 0 && ((hashes = calloc(n, sizeof(*hashes))) == NULL ||
+	    (act = calloc(n, 1)) == NULL)) {
+		free(hashes);
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -367,9 +418,20 @@ catalog_write_from(const char *path, const char *source,
 		goto out_err;
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
-	if (count_changes(db, videos, hashes, n, counts) != 0 ||
-	    sqlite3_exec(db, "DELETE FROM videos; DELETE FROM captions; "
-	    "DELETE FROM chapters; DELETE FROM collections;", NULL, NULL, NULL) != SQLITE_OK)
+	/*
+	 * Only what changed is written: a removed video's rows are deleted, a
+	 * changed one's replaced, an unchanged one's left alone (a full pull of
+	 * an unchanged library writes nothing but the meta rows).
+	 */
+	if (sqlite3_prepare_v2(db, "DELETE FROM videos WHERE guid = ?", -1, &del[0],
+	    NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "DELETE FROM captions WHERE guid = ?", -1, &del[1],
+	    NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "DELETE FROM chapters WHERE guid = ?", -1, &del[2],
+	    NULL) != SQLITE_OK ||
+	    count_changes(db, videos, hashes, n, cdn_host != NULL ? cdn_host : "", act, del,
+	    counts) != 0 ||
+	    sqlite3_exec(db, "DELETE FROM collections;", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
 	if (sqlite3_prepare_v2(db, "INSERT INTO videos (guid, title, description, length, "
 	    "width, height, uploaded, views, thumbnail, collection, status, meta_tags, "
@@ -386,6 +448,10 @@ catalog_write_from(const char *path, const char *source,
 	for (i = 0; i < n; i++) {
 		const struct bunny_video *v = &videos[i];
 
+		if (act[i] == ROW_KEEP)
+			continue;
+		if (act[i] == ROW_REPLACE && delete_rows(del, v->guid) != 0)
+			goto fail;
 		sqlite3_reset(vst);
 		sqlite3_bind_text(vst, 1, v->guid, -1, SQLITE_STATIC);
 		sqlite3_bind_text(vst, 2, v->title, -1, SQLITE_STATIC);
@@ -447,7 +513,10 @@ catalog_write_from(const char *path, const char *source,
 	sqlite3_finalize(hst);
 	sqlite3_finalize(kst);
 	sqlite3_finalize(mst);
+	for (j = 0; j < 3; j++)
+		sqlite3_finalize(del[j]);
 	free(hashes);
+	free(act);
 	if (sqlite3_close(db) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: closing the database failed", path);
 		return -1;
@@ -460,10 +529,13 @@ fail:
 	sqlite3_finalize(hst);
 	sqlite3_finalize(kst);
 	sqlite3_finalize(mst);
+	for (j = 0; j < 3; j++)
+		sqlite3_finalize(del[j]);
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(db);
 out_err:
 	free(hashes);
+	free(act);
 	return -1;
 }
 

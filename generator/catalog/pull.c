@@ -31,8 +31,7 @@ pull_catalog_path(const char *state_dir, char *out, size_t outlen)
 	snprintf(out, outlen, "%s/catalog.db", state_dir);
 }
 
-/* What is pulled, as recorded in the catalog: the API base and library, or the directory. */
-static void
+void
 pull_source(const struct pull_opts *o, char *out, size_t outlen)
 {
 	char *real;

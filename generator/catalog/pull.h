@@ -58,6 +58,10 @@ void	pull_opts_init(struct pull_opts *o);
 int	catalog_pull(const struct pull_opts *o, struct pull_result *res, char *err,
 	    size_t errlen);
 
+/* What is pulled, as recorded in the catalog's meta "source": "api <base>
+ * library <id>" or "dir <realpath>". */
+void	pull_source(const struct pull_opts *o, char *out, size_t outlen);
+
 /* STATE/catalog.db into out. */
 void	pull_catalog_path(const char *state_dir, char *out, size_t outlen);
 

@@ -9,7 +9,9 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "guid.h"
 #include "pull.h"
+#include "pull_video.h"
 
 void
 pull_opts_env(struct pull_opts *o)
@@ -96,19 +98,45 @@ pull_run(struct pull_opts *o, int quiet)
 	return EXIT_CHANGED;
 }
 
+/* `pull --video GUID...`: the incremental pull, printed as a full pull is. */
+static int
+pull_videos_run(struct pull_opts *o, const char *const *guids, size_t n, int quiet)
+{
+	struct reporter notes = { quiet ? NULL : cli_report, (void *)"pull" };
+	struct pull_result res;
+	char err[1024];
+
+	o->report = &notes;
+	if (catalog_pull_videos(o, guids, n, &res, err, sizeof(err)) != 0) {
+		fprintf(stderr, "onlygen pull --video: %s; the catalog was not changed\n", err);
+		return 1;
+	}
+	if (!quiet)
+		printf("pull: %zu video%s fetched: %zu added, %zu updated, %zu removed, "
+		    "%zu unchanged; the catalog has %zu videos (%zu published)\ndigest %s\n",
+		    n, n == 1 ? "" : "s", res.counts.added, res.counts.updated,
+		    res.counts.removed, res.counts.unchanged, res.counts.total,
+		    res.counts.published, res.digest);
+	return 0;
+}
+
 static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: onlygen pull [--state DIR] [--from DIR] [--check] [--allow-shrink]\n"
 	    "                    [--quiet] [--cdn-host HOST] [--concurrency N] [--per-page N]\n"
-	    "                    [--timeout SECONDS] [--attempts N]\n\n"
+	    "                    [--timeout SECONDS] [--attempts N]\n"
+	    "       onlygen pull --video GUID [--video GUID]... [--state DIR] [--quiet]\n\n"
 	    "Lists the Bunny Stream library (BUNNY_LIBRARY_ID, BUNNY_API_KEY, BUNNY_API_BASE)\n"
 	    "and replaces DIR/catalog.db (default var/) in one transaction.\n\n"
 	    "  --from DIR       read List Videos pages DIR/videos-*.json (and optional\n"
 	    "                   DIR/collections-*.json) instead of calling the API\n"
 	    "  --check          exit 3 when the catalog differs from the last build's\n"
 	    "  --allow-shrink   accept losing more than half of the videos\n"
-	    "  --cdn-host HOST  pull zone host stored with the videos (BUNNY_CDN_HOSTNAME)\n");
+	    "  --cdn-host HOST  pull zone host stored with the videos (BUNNY_CDN_HOSTNAME)\n"
+	    "  --video GUID     incremental: fetch only this video (Get Video) and update\n"
+	    "                   its row; a video the API no longer has is removed (up to\n"
+	    "                   64; after a full pull of the same library only)\n");
 }
 
 /* A positive integer option in [1, max], or -1. */
@@ -138,10 +166,14 @@ cmd_pull(int argc, char *argv[])
 		{ "per-page", required_argument, NULL, 'p' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "attempts", required_argument, NULL, 'n' },
+		{ "video", required_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct pull_opts o;
+	char guids[PULL_VIDEOS_MAX][GUID_LEN + 1];
+	const char *gp[PULL_VIDEOS_MAX];
+	size_t ng = 0, i;
 	long v;
 	int ch, quiet = 0;
 
@@ -150,7 +182,7 @@ cmd_pull(int argc, char *argv[])
 	if ((o.cdn_host = getenv("BUNNY_CDN_HOSTNAME")) == NULL)
 		o.cdn_host = "";
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "s:f:caqH:j:p:t:n:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "s:f:caqH:j:p:t:n:V:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's': o.state_dir = optarg; break;
 		case 'f': o.from_dir = optarg; break;
@@ -178,6 +210,16 @@ cmd_pull(int argc, char *argv[])
 				goto bad;
 			o.max_attempts = (int)v;
 			break;
+		case 'V':
+			if (ng == PULL_VIDEOS_MAX || !guid_norm(optarg, strlen(optarg), guids[ng]))
+				goto bad;
+			for (i = 0; i < ng && strcmp(guids[i], guids[ng]) != 0; i++)
+				;
+			if (i == ng) {	/* a GUID given twice is fetched once */
+				gp[ng] = guids[ng];
+				ng++;
+			}
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -190,6 +232,14 @@ cmd_pull(int argc, char *argv[])
 		fprintf(stderr, "onlygen pull: unexpected argument '%s'\n", argv[optind]);
 		usage(stderr);
 		return EXIT_USAGE;
+	}
+	if (ng > 0) {
+		if (o.from_dir != NULL || o.check || o.allow_shrink) {
+			fprintf(stderr, "onlygen pull: --video reads the API; not with --from, "
+			    "--check or --allow-shrink\n");
+			return EXIT_USAGE;
+		}
+		return pull_videos_run(&o, gp, ng, quiet);
 	}
 	return pull_run(&o, quiet);
 bad:

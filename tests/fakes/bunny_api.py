@@ -23,8 +23,12 @@ Faults, injected on demand through POST /_control (JSON) or --fault JSON
   empty      answer an empty library (totalItems 0)
   change     after serving this page, upload a new video at the top; with
              "drop": true also delete the oldest (totalItems unchanged)
+Get Video answers 404 for a GUID the library does not hold (a deleted
+video); its faults use "list": "video" (and "guid": G instead of "page").
 POST /_control also takes {"reset": true}, {"key": K}, {"catalog": DIR},
-{"items": FILE}, {"faults": [...]}.  GET /_stats returns the request log
+{"items": FILE}, {"faults": [...]}, {"update": {GUID: {field: value}}}
+(edits a video in place, as a title change in Bunny's dashboard would) and
+{"delete": [GUID, ...]} (removes videos from the library).  GET /_stats returns the request log
 ({"requests": [{"path", "page", "status", "t", "port", "gzip"}],
 "max_inflight"}).
 
@@ -56,6 +60,7 @@ class State:
         self.max_per_page = max_per_page
         self.videos = []        # serialized items (bytes), newest first
         self.guids = []
+        self.index = {}
         self.collections = []
         self.faults = []
         self.log = []
@@ -81,14 +86,35 @@ class State:
         self.videos = [json.dumps(v, ensure_ascii=False).encode("utf-8", "surrogateescape")
                        for v in videos]
         self.guids = [v.get("guid") if isinstance(v, dict) else None for v in videos]
+        self.reindex()
         self.collections = [json.dumps(c, ensure_ascii=False).encode() for c in cols]
 
-    def take_fault(self, lst, page):
+    def reindex(self):
+        """guid -> position, for Get Video (a dict per request would be O(N))."""
+        self.index = {g: i for i, g in enumerate(self.guids) if g is not None}
+
+    def update(self, changes):
+        for g, fields in changes.items():
+            i = self.index[g]
+            v = json.loads(self.videos[i].decode("utf-8", "surrogateescape"))
+            v.update(fields)
+            self.videos[i] = json.dumps(v, ensure_ascii=False).encode("utf-8", "surrogateescape")
+
+    def delete(self, guids):
+        gone = set(guids)
+        keep = [i for i, g in enumerate(self.guids) if g not in gone]
+        self.videos = [self.videos[i] for i in keep]
+        self.guids = [self.guids[i] for i in keep]
+        self.reindex()
+
+    def take_fault(self, lst, page, guid=None):
         """The first matching fault with attempts left (and uses one)."""
         for f in self.faults:
             if f.get("list", "videos") != lst:
                 continue
             if "page" in f and f["page"] != page:
+                continue
+            if "guid" in f and f["guid"] != guid:
                 continue
             t = f.get("times", -1)
             if t == 0:
@@ -112,6 +138,7 @@ class State:
         if drop:
             self.videos.pop()
             self.guids.pop()
+        self.reindex()
 
 
 def envelope(total, page, per_page, items):
@@ -181,6 +208,10 @@ class Handler(BaseHTTPRequestHandler):
                 st.load_items(req["items"])
             if "faults" in req:
                 st.faults = req["faults"]
+            if "update" in req:
+                st.update(req["update"])
+            if "delete" in req:
+                st.delete(req["delete"])
         self.send_body(200, b'{"ok":true}')
 
     def do_GET(self):
@@ -214,12 +245,20 @@ class Handler(BaseHTTPRequestHandler):
         lst, one = m.group(2), m.group(3)
         if one is not None:
             with st.lock:
-                items = dict(zip(st.guids, st.videos)) if lst == "videos" else {}
-            if one not in items:
+                i = st.index.get(one) if lst == "videos" else None
+                body = st.videos[i] if i is not None else None
+                fault = st.take_fault("video", 0, one) if lst == "videos" else None
+            if fault is not None and fault["kind"] == "status":
+                status = fault.get("status", 500)
+                self.record(u.path, 0, status)
+                return self.send_body(status, b'{"Message":"injected"}')
+            if fault is not None and fault["kind"] == "malformed" and body is not None:
+                body = body[: len(body) // 2]
+            if body is None:
                 self.record(u.path, 0, 404)
                 return self.send_body(404, b'{"Message":"not found"}')
             self.record(u.path, 0, 200)
-            return self.send_body(200, items[one])
+            return self.send_body(200, body)
         q = parse_qs(u.query)
         try:
             page = int(q.get("page", ["1"])[0])

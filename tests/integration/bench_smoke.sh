@@ -38,10 +38,24 @@ fi
 R="$tmp/work/results.tsv"
 
 # Every generator phase ran and succeeded.
-for phase in pull-api pull-from build rebuild-same pull-title rebuild-title pull-add rebuild-add; do
+for phase in pull-api pull-video pull-from build rebuild-same pull-title rebuild-title pull-add rebuild-add; do
 	st=$(awk -F '\t' -v p="$phase" '$1 == 200 && $2 == "ours" && $3 == p {print $4}' "$R" 2>/dev/null)
 	check "ours $phase ran (status: ${st:-missing})" test "$st" = ok
 done
+
+# The floor (issue 15): bench/floor.c built and run on one and two threads,
+# writing exactly our build's files (same count and bytes, kind by kind).
+for phase in floor-1 floor-2; do
+	st=$(awk -F '\t' -v p="$phase" '$1 == 200 && $2 == "floor" && $3 == p {print $4}' "$R" 2>/dev/null)
+	check "floor $phase ran (status: ${st:-missing})" test "$st" = ok
+done
+ours_set=$(awk -F '\t' '$1 == 200 && $2 == "ours" {print $3}' "$tmp/work/counts.tsv" 2>/dev/null)
+floor_set=$(awk -F '\t' '$1 == 200 && $2 == "floor" {print $3}' "$tmp/work/counts.tsv" 2>/dev/null)
+check "the floor wrote our build's files (same paths by kind, same bytes)" \
+	test -n "$floor_set" -a "$floor_set" = "$ours_set"
+check "the report's full-build row shows ÷ floor" \
+	grep -Eq "^\| $N \| ours \| full build .*\| [0-9.]+× · [0-9.]+× \|$" "$tmp/out.txt"
+check "the report has the floor rows" grep -q "^| $N | floor | floor: the same files written, 2 threads" "$tmp/out.txt"
 
 # The page set: one watch page per video, one page per category, tag and
 # series (page_size > N: no pagination), home, sitemap, search index.

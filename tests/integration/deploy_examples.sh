@@ -18,6 +18,15 @@ grep -q '^Type=oneshot$' "$svc"; is "$?" 0 "service is oneshot (one build per st
 grep -q '^Restart=on-failure$' "$svc"; is "$?" 0 "a failed build is retried"
 grep -q -- '--once' examples/cron/onlymatt-rebuild.crontab && grep -q -- '--watch' examples/cron/onlymatt-rebuild.crontab
 is "$?" 0 "the no-systemd alternatives use --once (cron) and --watch (supervisor)"
+# The periodic full pull, the incremental pulls' safety net (issue 15).
+grep -q '^ExecStart=.*/scripts/rebuild-watcher --full$' examples/systemd/onlymatt-full-pull.service
+is "$?" 0 "the full-pull service runs rebuild-watcher --full"
+grep -q '^Unit=onlymatt-full-pull.service$' examples/systemd/onlymatt-full-pull.timer &&
+	grep -q '^OnCalendar=' examples/systemd/onlymatt-full-pull.timer
+is "$?" 0 "its timer starts it on a calendar"
+grep -q '^[0-9].* scripts/rebuild-watcher --full' examples/cron/onlymatt-rebuild.crontab ||
+	grep -q '^# [0-9].* scripts/rebuild-watcher --full' examples/cron/onlymatt-rebuild.crontab
+is "$?" 0 "the cron example has the hourly --full line"
 
 grep -q '^  schedule:' "$ci"; is "$?" 0 "CI: scheduled"
 grep -q '^  repository_dispatch:' "$ci"; is "$?" 0 "CI: repository dispatch"

@@ -22,6 +22,8 @@ STUB
 chmod +x "$tmp/onlygen"
 export ONLY_ROOT="$tmp" ONLYGEN="$tmp/onlygen" STUB_CALLS="$tmp/calls" STUB_FAIL="$tmp/fail"
 export REBUILD_DEBOUNCE=0.3 REBUILD_POLL=0.1 REBUILD_RETRY=0.2
+# Always a full pull, until the incremental section at the end.
+export REBUILD_FULL_EVERY=0
 mkdir -p "$tmp/var"
 req="$tmp/var/rebuild-request"
 record() {	# like webhook_record: temp file + rename
@@ -119,6 +121,66 @@ done
 is "$(calls)" "build deploy" "--watch builds a new record"
 kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null
 like "$(cat "$tmp/watch.out")" "watching" "--watch says what it watches"
+
+# --- incremental pulls (issue 15) ------------------------------------------
+# One record, quiet through the debounce, a recent full pull: only that
+# video is pulled, then a build without a pull.  pull_incremental.sh runs the
+# same with the real onlygen and the fake Bunny API.
+export REBUILD_FULL_EVERY=3600
+full="$req.full"
+rm -f "$full"
+: >"$tmp/calls"; : >"$tmp/calls.args"
+record 3 6000
+"$watcher" --once >/dev/null
+is "$(calls)" "build deploy" "no full pull recorded yet: a full pull"
+case "$(cat "$full" 2>/dev/null)" in ''|*[!0-9]*) fail "its time is recorded" ;; *) ok "its time is recorded" ;; esac
+: >"$tmp/calls"; : >"$tmp/calls.args"
+record 3 6001
+"$watcher" --once >/dev/null
+is "$(calls)" "pull build deploy" "one record after a recent full pull: pull, build, deploy"
+is "$(head -n 2 "$tmp/calls.args" | tr '\n' '|')" \
+	"pull --quiet --video 657bb740-a71b-4529-a012-528021c31a92|build --no-pull|" \
+	"the pull names the record's video and the build does not pull again"
+
+# The record changes during the debounce: it may have replaced others.
+: >"$tmp/calls"
+record 3 6002
+( sleep 0.15; record 4 6003 ) &
+"$watcher" --once >/dev/null
+wait
+is "$(calls)" "build deploy" "a record replaced during the debounce: a full pull"
+
+# The incremental pull fails: the whole library is pulled.
+cat >"$tmp/onlygen-nopull" <<'STUB'
+#!/bin/sh
+echo "$1" >>"$STUB_CALLS"
+echo "$*" >>"$STUB_CALLS.args"
+[ "$1" = pull ] && { echo "onlygen pull --video: HTTP 500; the catalog was not changed" >&2; exit 1; }
+exit 0
+STUB
+chmod +x "$tmp/onlygen-nopull"
+: >"$tmp/calls"; : >"$tmp/calls.args"
+record 3 6004
+ONLYGEN="$tmp/onlygen-nopull" "$watcher" --once >/dev/null; rc=$?
+is "$rc:$(calls)" "0:pull build deploy" "a failed incremental pull falls back to a full build"
+is "$(sed -n 2p "$tmp/calls.args")" "build" "whose build pulls the library"
+like "$(cat "$tmp/var/rebuild.log")" "HTTP 500; the catalog was not changed); pulling the whole library" \
+	"the log says why"
+
+# The last full pull is too old: a full one.
+echo $(( $(date +%s) - 7200 )) >"$full"
+: >"$tmp/calls"
+record 3 6005
+"$watcher" --once >/dev/null
+is "$(calls)" "build deploy" "the last full pull older than REBUILD_FULL_EVERY: a full pull"
+
+# --full: the periodic safety net, under the same lock.
+echo 1 >"$full"
+: >"$tmp/calls"
+"$watcher" --full >/dev/null; rc=$?
+is "$rc:$(calls)" "0:build deploy" "--full pulls, builds and deploys"
+is "$(( $(cat "$full") > 1 ))" 1 "and records the full pull's time"
+export REBUILD_FULL_EVERY=0
 
 "$watcher" >/dev/null 2>&1; is "$?" 2 "no mode is a usage error (2)"
 "$watcher" --help | grep -q -- "--once"; is "$?" 0 "--help documents the modes"

@@ -1,6 +1,7 @@
 /*
  * test_catalog_db.c — catalog_write counts and digest, catalog_mark_built,
- * schema version checks, and the listing's page consistency checks.
+ * catalog_update (the incremental pull's write), schema version checks, and
+ * the listing's page consistency checks.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "bunny_api.h"
 #include "catalog_fixture.h"
 #include "catalog_sql.h"
+#include "catalog_update.h"
 
 static void
 test_write(const char *dir)
@@ -58,6 +60,50 @@ test_write(const char *dir)
 	    sizeof(err)) == 0 && strcmp(built, digest) == 0, "catalog_mark_built records the digest");
 	CHECK(catalog_mark_built(db, "xyz", err, sizeof(err)) == -1 && strstr(err, "64 hex") != NULL,
 	    "catalog_mark_built refuses a non-digest");
+	for (i = 0; i < n; i++)
+		bunny_video_free(&v[i]);
+}
+
+/* The incremental write ends where a full write of the same set ends. */
+static void
+test_update(const char *dir)
+{
+	struct bunny_video v[8];
+	const struct bunny_video *put[2];
+	const char *gone[2];
+	struct catalog_counts c;
+	char inc[600], full[600], d_inc[65], d_full[65], err[512], num[32], *old;
+	size_t n, i, unknown = 99;
+	int exists;
+
+	snprintf(inc, sizeof(inc), "%s/update-inc.db", dir);
+	snprintf(full, sizeof(full), "%s/update-full.db", dir);
+	n = fixture_sample_videos(v, 8);
+	CHECK(catalog_write(inc, v, n, NULL, 0, "cdn.example", &c, d_inc, err, sizeof(err)) == 0,
+	    "update: the first full write (%s)", err);
+	/* A published video's title changes; the first video is deleted. */
+	old = v[3].title;
+	v[3].title = (char *)"retitled";
+	put[0] = &v[3];
+	put[1] = &v[4];	/* unchanged */
+	gone[0] = v[0].guid;
+	gone[1] = "00000000-0000-4000-8000-000000000000";	/* never was there */
+	CHECK(catalog_update(inc, put, 2, gone, 2, "cdn.example", &c, &unknown, d_inc, err,
+	    sizeof(err)) == 0, "catalog_update (%s)", err);
+	CHECK(c.updated == 1 && c.unchanged == 1 && c.removed == 1 && c.added == 0 &&
+	    c.total == n - 1, "one updated, one unchanged, one removed (%zu %zu %zu), %zu left",
+	    c.updated, c.unchanged, c.removed, c.total);
+	CHECK(catalog_write(full, v + 1, n - 1, NULL, 0, "cdn.example", &c, d_full, err,
+	    sizeof(err)) == 0, "the same set written in full");
+	CHECK(strcmp(d_inc, d_full) == 0, "the same digest as the full write");
+	CHECK(catalog_meta_get(inc, "video_count", num, sizeof(num), &exists, err,
+	    sizeof(err)) == 0 && strtoul(num, NULL, 10) == n - 1, "video_count follows");
+	CHECK(unknown == (v[3].collection[0] != '\0' ? 1u : 0u),
+	    "a written video in a collection the table lacks is counted (%zu)", unknown);
+	v[3].title = old;
+	CHECK(catalog_update(inc, put, 1, NULL, 0, "cdn.example", &c, &unknown, d_inc, err,
+	    sizeof(err)) == 0 && c.updated == 1 && strcmp(d_inc, d_full) != 0,
+	    "changing it back changes the digest again");
 	for (i = 0; i < n; i++)
 		bunny_video_free(&v[i]);
 }
@@ -157,6 +203,7 @@ main(void)
 
 	fixture_tmpdir(dir, sizeof(dir), "test_catalog_db");
 	test_write(dir);
+	test_update(dir);
 	test_schema(dir);
 	test_listing();
 	return check_report();

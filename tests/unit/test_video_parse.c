@@ -215,6 +215,14 @@ test_text(void)
 	s = text_utf8_dup("a\0b", 3);
 	CHECK_STR(s, "ab", "NUL bytes dropped");
 	free(s);
+	s = text_utf8_dup("Caf\xc3\xa9 \xe6\x9d\xb1 \xf0\x9f\x8e\xac ascii", 20);
+	CHECK_STR(s, "Caf\xc3\xa9 \xe6\x9d\xb1 \xf0\x9f\x8e\xac ascii",
+	    "valid UTF-8 is copied as it is (the fast path)");
+	free(s);
+	s = text_utf8_dup("valid prefix \xc3\xa9 then \xff", 22);
+	CHECK_STR(s, "valid prefix \xc3\xa9 then \xef\xbf\xbd",
+	    "an invalid byte after a valid prefix still becomes U+FFFD");
+	free(s);
 	CHECK(text_casecmp("RaW", "raw") == 0 && text_casecmp("raw", "rawx") != 0, "text_casecmp");
 }
 
