@@ -94,6 +94,8 @@ has_text(const char *s)
 {
 	int cut;
 
+	if ((unsigned char)s[0] >= 0x20 && (unsigned char)s[0] < 0x80)
+		return 1;	/* printable ASCII: written as it is or as an entity */
 	return esc_xml_len(s, text_cut(s, strlen(s), VIDEO_TITLE_MAX, &cut)) > 0;
 }
 

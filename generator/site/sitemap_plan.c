@@ -13,6 +13,8 @@ text_cut(const char *str, size_t n, size_t maxchars, int *cut)
 	uint32_t cp;
 
 	*cut = 0;
+	if (n <= maxchars)
+		return n;	/* never more characters than bytes: no walk */
 	while (i < n) {
 		if (chars == maxchars - 1)
 			keep = i;	/* where the cut falls if the text is too long */
