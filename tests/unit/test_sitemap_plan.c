@@ -78,9 +78,9 @@ main(void)
 	}
 	/* every cut of a long mixed text: at most max characters with the
 	 * mark, a prefix of the input, and whole sequences only */
-	s[0] = '\0';
-	for (i = 0; strlen(s) + 12 < sizeof(s); i++)
-		strcat(s, i % 3 == 0 ? "\xe6\x9d\xb1" : i % 3 == 1 ? "&" : "\xf0\x9f\x8e\xac");
+	for (i = 0, n = 0; n + 12 < sizeof(s); i++)
+		n += (size_t)snprintf(s + n, sizeof(s) - n, "%s",
+		    i % 3 == 0 ? "\xe6\x9d\xb1" : i % 3 == 1 ? "&" : "\xf0\x9f\x8e\xac");
 	for (k = 1; k <= 200; k++) {
 		size_t keep = text_cut(s, strlen(s), k, &cut);
 		size_t chars = nchars(s, keep) + (cut ? 1 : 0);
