@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
@@ -15,7 +16,47 @@ struct scan {
 	const char	*p, *start, *end;
 	int		 depth;
 	const char	*what;	/* what was expected at the error */
+	struct json_map	*map;	/* NULL: positions are not recorded */
+	const char	*seen;	/* map: how far line/col have been counted */
+	struct json_pos	 cur;	/* the position of seen */
 };
+
+/* Counts lines and characters from s->seen up to q (q >= s->seen). */
+static void
+advance(struct scan *s, const char *q)
+{
+	for (; s->seen < q; s->seen++) {
+		if (*s->seen == '\n') {
+			s->cur.line++;
+			s->cur.col = 1;
+		} else if (((unsigned char)*s->seen & 0xc0) != 0x80)
+			s->cur.col++;	/* count characters, not UTF-8 continuation bytes */
+	}
+}
+
+/* Records where the value at s->p starts; -1 out of memory. */
+static int
+record(struct scan *s)
+{
+	struct json_map *m = s->map;
+
+	if (m == NULL)
+		return 0;
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 64;
+		struct json_pos *at = realloc(m->at, cap * sizeof(*at));
+
+		if (at == NULL) {
+			s->what = "less text (out of memory)";
+			return -1;
+		}
+		m->at = at;
+		m->cap = cap;
+	}
+	advance(s, s->p);
+	m->at[m->n++] = s->cur;
+	return 0;
+}
 
 static void
 skip_ws(struct scan *s)
@@ -168,6 +209,8 @@ scan_value(struct scan *s)
 	skip_ws(s);
 	if (s->p >= s->end)
 		return fail(s, "a value before the end of the file");
+	if (record(s) != 0)
+		return -1;
 	switch (*s->p) {
 	case '{': return scan_container(s, '}');
 	case '[': return scan_container(s, ']');
@@ -204,8 +247,9 @@ describe(const struct scan *s, char *out, size_t outlen)
 		snprintf(out, outlen, "byte 0x%02x", c);
 }
 
-cJSON *
-json_parse_text(const char *name, const char *text, size_t len, char *err, size_t errlen)
+static cJSON *
+parse(const char *name, const char *text, size_t len, struct json_map *map,
+    char *err, size_t errlen)
 {
 	struct scan s;
 	const char *q;
@@ -221,6 +265,9 @@ json_parse_text(const char *name, const char *text, size_t len, char *err, size_
 	s.end = text + len;
 	s.depth = 0;
 	s.what = NULL;
+	s.map = map;
+	s.seen = text;
+	s.cur.line = s.cur.col = 1;
 	if (scan_value(&s) == 0) {
 		skip_ws(&s);
 		if (s.p < s.end)
@@ -247,7 +294,20 @@ json_parse_text(const char *name, const char *text, size_t len, char *err, size_
 }
 
 cJSON *
-json_load_file(const char *path, char *err, size_t errlen)
+json_parse_text(const char *name, const char *text, size_t len, char *err, size_t errlen)
+{
+	return parse(name, text, len, NULL, err, errlen);
+}
+
+cJSON *
+json_parse_text_map(const char *name, const char *text, size_t len, struct json_map *map,
+    char *err, size_t errlen)
+{
+	return parse(name, text, len, map, err, errlen);
+}
+
+static cJSON *
+load(const char *path, struct json_map *map, char *err, size_t errlen)
 {
 	struct buf b;
 	cJSON *root;
@@ -259,7 +319,58 @@ json_load_file(const char *path, char *err, size_t errlen)
 		buf_free(&b);
 		return NULL;
 	}
-	root = json_parse_text(path, b.data, b.len, err, errlen);
+	root = parse(path, b.data, b.len, map, err, errlen);
 	buf_free(&b);
 	return root;
+}
+
+cJSON *
+json_load_file(const char *path, char *err, size_t errlen)
+{
+	return load(path, NULL, err, errlen);
+}
+
+cJSON *
+json_load_file_map(const char *path, struct json_map *map, char *err, size_t errlen)
+{
+	return load(path, map, err, errlen);
+}
+
+/* Numbers root's values in pre-order until node; its number in *k. */
+static int
+preorder(const cJSON *v, const cJSON *node, size_t *k, int depth)
+{
+	const cJSON *c;
+
+	if (v == node)
+		return 1;
+	if (depth > JSONFILE_MAX_DEPTH)
+		return 0;
+	for (c = v->child; c != NULL; c = c->next) {
+		++*k;
+		if (preorder(c, node, k, depth + 1))
+			return 1;
+	}
+	return 0;
+}
+
+int
+json_map_find(const struct json_map *map, const cJSON *root, const cJSON *node,
+    struct json_pos *pos)
+{
+	size_t k = 0;
+
+	if (map == NULL || root == NULL || node == NULL || !preorder(root, node, &k, 0) ||
+	    k >= map->n)
+		return -1;
+	*pos = map->at[k];
+	return 0;
+}
+
+void
+json_map_free(struct json_map *map)
+{
+	free(map->at);
+	map->at = NULL;
+	map->n = map->cap = 0;
 }

@@ -26,4 +26,29 @@ cJSON	*json_parse_text(const char *name, const char *text, size_t len,
 /* Reads and parses a file; NULL with a message in err on failure. */
 cJSON	*json_load_file(const char *path, char *err, size_t errlen);
 
+/*
+ * Where each value of a parsed text starts, so that a check made on the
+ * tree after parsing (a wrong type, a refused URL) can name FILE:LINE:COL
+ * like a syntax error does.  Values are numbered in document order, which
+ * is also the pre-order of cJSON's tree (cJSON keeps members in order,
+ * duplicates included).
+ */
+struct json_pos {
+	unsigned	line, col;	/* from 1; col counts characters */
+};
+struct json_map {
+	struct json_pos	*at;		/* per value, in document order */
+	size_t		 n, cap;
+};
+/* json_parse_text() and json_load_file() that also fill map (zeroed by the caller; freed with
+ * json_map_free() on every path). */
+cJSON	*json_parse_text_map(const char *name, const char *text, size_t len,
+	    struct json_map *map, char *err, size_t errlen);
+cJSON	*json_load_file_map(const char *path, struct json_map *map, char *err, size_t errlen);
+/* The position of node, a value of root's tree: 0, or -1 when node is not
+ * in the tree or the map does not cover it. */
+int	json_map_find(const struct json_map *map, const cJSON *root, const cJSON *node,
+	    struct json_pos *pos);
+void	json_map_free(struct json_map *map);
+
 #endif

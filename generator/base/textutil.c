@@ -165,3 +165,9 @@ text_link_ok(const char *s, size_t max, int allow_path)
 		return n > 7 && s[7] != '/';
 	return 0;
 }
+
+int
+text_base_url_ok(const char *s, size_t max)
+{
+	return text_link_ok(s, max, 0) && strpbrk(s, "?#") == NULL;
+}

@@ -37,6 +37,9 @@ size_t	 text_slugify(const char *s, char *out, size_t outlen);
  * "" is not a link.
  */
 int	 text_link_ok(const char *s, size_t max, int allow_path);
+/* 1 when s is a base URL paths can be appended to: text_link_ok() without
+ * a path, and no '?' or '#' (site.json's base_url, --base-url). */
+int	 text_base_url_ok(const char *s, size_t max);
 
 /* strcasecmp for ASCII letters only (the C locale's), 0 when equal. */
 int	 text_casecmp(const char *a, const char *b);

@@ -45,13 +45,6 @@ build_usage(FILE *f)
 	    "  --offline   no network at all: no pull, images from the cache only\n");
 }
 
-/*
- * The longest --base-url: a URL in every page's canonical link; 2048 is
- * what browsers and sitemaps (50 000 URLs of at most 2048 characters)
- * accept, less room for the page paths appended to it.
- */
-#define BASE_URL_MAX	1024
-
 /* site_build's warnings (from several image threads at once: one fprintf each). */
 static const struct reporter build_report = { cli_report, (void *)"onlygen build" };
 
@@ -162,10 +155,10 @@ cmd_build(int argc, char *argv[])
 		case 'k': keys = optarg; break;
 		case 'q': so.quiet = 1; break;
 		case 'b':
-			if (!text_link_ok(optarg, BASE_URL_MAX, 0)) {
+			if (!text_base_url_ok(optarg, BASE_URL_MAX)) {
 				fprintf(stderr, "onlygen build: --base-url wants an absolute URL, "
-				    "http://HOST[:PORT][/PATH] or https://..., without spaces, quotes or "
-				    "<>, at most %d bytes, not '%s'\n", BASE_URL_MAX, optarg);
+				    "http://HOST[:PORT][/PATH] or https://..., without spaces, quotes, "
+				    "<>, '?' or '#', at most %d bytes, not '%s'\n", BASE_URL_MAX, optarg);
 				return EXIT_USAGE;
 			}
 			base_url = optarg;

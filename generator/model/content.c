@@ -3,6 +3,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,15 +23,31 @@ struct ctx {
 	const struct reporter *report;	/* warnings; NULL: dropped */
 	char		*err;
 	size_t		 errlen;
+	const cJSON	*root;		/* the file being read, and where its values are */
+	struct json_map	 map;
 };
 
+/* "FILE:LINE:COL" of node in the file being read, or "FILE" alone. */
 static void
-warn(const struct ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+where_of(const struct ctx *x, const cJSON *node, char *out, size_t outlen)
+{
+	struct json_pos pos;
+
+	if (node != NULL && json_map_find(&x->map, x->root, node, &pos) == 0)
+		snprintf(out, outlen, "%s:%u:%u", x->file, pos.line, pos.col);
+	else
+		snprintf(out, outlen, "%s", x->file);
+}
+
+/* A warning about node (NULL: the file as a whole). */
+static void
+warn(const struct ctx *x, const cJSON *node, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static void
-warn(const struct ctx *x, const char *fmt, ...)
+warn(const struct ctx *x, const cJSON *node, const char *fmt, ...)
 {
-	char msg[REPORT_MAX];
+	char msg[REPORT_MAX], at[PATH_MAX + 32];
 	va_list ap;
 
 	if (!report_on(x->report))
@@ -38,19 +55,24 @@ warn(const struct ctx *x, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	report(x->report, REPORT_WARNING, "%s: %s", x->file, msg);
+	where_of(x, node, at, sizeof(at));
+	report(x->report, REPORT_WARNING, "%s: %s", at, msg);
 }
 
+/* The error about node (NULL: the file as a whole), always -1. */
 static int
-error(const struct ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+error(const struct ctx *x, const cJSON *node, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static int
-error(const struct ctx *x, const char *fmt, ...)
+error(const struct ctx *x, const cJSON *node, const char *fmt, ...)
 {
+	char at[PATH_MAX + 32];
 	va_list ap;
 	int n;
 
-	n = snprintf(x->err, x->errlen, "%s: ", x->file);
+	where_of(x, node, at, sizeof(at));
+	n = snprintf(x->err, x->errlen, "%s: ", at);
 	if (n < 0 || (size_t)n >= x->errlen)
 		return -1;
 	va_start(ap, fmt);
@@ -62,7 +84,7 @@ error(const struct ctx *x, const char *fmt, ...)
 static int
 oom(const struct ctx *x)
 {
-	return error(x, "out of memory");
+	return error(x, NULL, "out of memory");
 }
 
 static char *
@@ -79,7 +101,7 @@ opt_str(const struct ctx *x, const cJSON *obj, const char *name, const char *def
 	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, name);
 
 	if (it != NULL && !cJSON_IsString(it))
-		return error(x, "%s\"%s\" must be a string", where, name);
+		return error(x, it, "%s\"%s\" must be a string", where, name);
 	if ((*out = dupstr(it != NULL ? it->valuestring : def)) == NULL)
 		return oom(x);
 	return 0;
@@ -95,7 +117,7 @@ opt_int(const struct ctx *x, const cJSON *obj, const char *name, int min, int ma
 		return 0;
 	if (!cJSON_IsNumber(it) || it->valuedouble != (double)(int)it->valuedouble ||
 	    it->valuedouble < min || it->valuedouble > max)
-		return error(x, "%s\"%s\" must be an integer from %d to %d", where, name,
+		return error(x, it, "%s\"%s\" must be an integer from %d to %d", where, name,
 		    min, max);
 	*out = (int)it->valuedouble;
 	return 0;
@@ -110,7 +132,7 @@ opt_bool(const struct ctx *x, const cJSON *obj, const char *name, int *out,
 	if (it == NULL)
 		return 0;
 	if (!cJSON_IsBool(it))
-		return error(x, "%s\"%s\" must be true or false", where, name);
+		return error(x, it, "%s\"%s\" must be true or false", where, name);
 	*out = cJSON_IsTrue(it);
 	return 0;
 }
@@ -128,7 +150,7 @@ check_fields(const struct ctx *x, const cJSON *obj, const char *const *known,
 			if (strcmp(it->string, known[i]) == 0)
 				break;
 		if (known[i] == NULL)
-			warn(x, "%sunknown field \"%s\" ignored", where, it->string);
+			warn(x, it, "%sunknown field \"%s\" ignored", where, it->string);
 	}
 }
 
@@ -179,10 +201,10 @@ load_categories(struct ctx *x, const cJSON *arr)
 		return 0;
 	}
 	if (!cJSON_IsArray(arr))
-		return error(x, "\"categories\" must be an array of objects");
+		return error(x, arr, "\"categories\" must be an array of objects");
 	n = (size_t)cJSON_GetArraySize(arr);
 	if (n > CONTENT_MAX_CATEGORIES)
-		return error(x, "more than %d categories", CONTENT_MAX_CATEGORIES);
+		return error(x, arr, "more than %d categories", CONTENT_MAX_CATEGORIES);
 	if (n > 0 && (c->categories = calloc(n, sizeof(*c->categories))) == NULL)
 		return oom(x);
 	i = 0;
@@ -193,14 +215,14 @@ load_categories(struct ctx *x, const cJSON *arr)
 
 		snprintf(where, sizeof(where), "category %zu: ", i + 1);
 		if (!cJSON_IsObject(it))
-			return error(x, "%smust be an object", where);
+			return error(x, it, "%smust be an object", where);
 		c->ncategories++;
 		k->order = (int)i + 1;
 		col = cJSON_GetObjectItemCaseSensitive(it, "colour");
 		if (col == NULL)
 			col = cJSON_GetObjectItemCaseSensitive(it, "color");
 		if (col != NULL && !cJSON_IsString(col))
-			return error(x, "%s\"colour\" must be a string", where);
+			return error(x, col, "%s\"colour\" must be a string", where);
 		if (opt_str(x, it, "name", "", &k->name, where) ||
 		    opt_str(x, it, "slug", "", &k->slug, where) ||
 		    opt_str(x, it, "icon", "", &k->icon, where) ||
@@ -210,9 +232,10 @@ load_categories(struct ctx *x, const cJSON *arr)
 		if ((k->colour = dupstr(col != NULL ? col->valuestring : "")) == NULL)
 			return oom(x);
 		if (k->name[0] == '\0' && k->slug[0] == '\0')
-			return error(x, "%sneeds a \"name\" or a \"slug\"", where);
+			return error(x, it, "%sneeds a \"name\" or a \"slug\"", where);
 		if (k->slug[0] != '\0' && !slug_ok(k->slug))
-			return error(x, "%s\"slug\" \"%s\" must be lower-case ASCII letters, "
+			return error(x, cJSON_GetObjectItemCaseSensitive(it, "slug"),
+			    "%s\"slug\" \"%s\" must be lower-case ASCII letters, "
 			    "digits and single '-'", where, k->slug);
 		check_fields(x, it, known, where);
 		i++;
@@ -248,7 +271,7 @@ load_categories(struct ctx *x, const cJSON *arr)
 	for (i = 0; i < c->ncategories; i++)
 		for (j = i + 1; j < c->ncategories; j++)
 			if (strcmp(c->categories[i].slug, c->categories[j].slug) == 0)
-				return error(x, "two categories have the slug \"%s\"",
+				return error(x, NULL, "two categories have the slug \"%s\"",
 				    c->categories[i].slug);
 	return 0;
 }
@@ -263,10 +286,10 @@ slug_entry(struct ctx *x, const cJSON *it, const char *kind, char *where, size_t
 {
 	snprintf(where, wlen, "%s \"%.*s\": ", kind, SLUG_MAX, it->string);
 	if (!slug_ok(it->string))
-		return error(x, "%sthe key must be a slug (lower-case ASCII letters, "
+		return error(x, it, "%sthe key must be a slug (lower-case ASCII letters, "
 		    "digits and single '-')", where);
 	if (!cJSON_IsObject(it))
-		return error(x, "%smust be an object", where);
+		return error(x, it, "%smust be an object", where);
 	return 0;
 }
 
@@ -281,7 +304,7 @@ load_series(struct ctx *x, const cJSON *obj)
 	if (obj == NULL)
 		return 0;
 	if (!cJSON_IsObject(obj))
-		return error(x, "\"series\" must be an object {\"<slug>\": {\"title\": ...}}");
+		return error(x, obj, "\"series\" must be an object {\"<slug>\": {\"title\": ...}}");
 	n = (size_t)cJSON_GetArraySize(obj);
 	if (n > 0 && (c->series = calloc(n, sizeof(*c->series))) == NULL)
 		return oom(x);
@@ -313,7 +336,7 @@ load_tags(struct ctx *x, const cJSON *obj)
 	if (obj == NULL)
 		return 0;
 	if (!cJSON_IsObject(obj))
-		return error(x, "\"tags\" must be an object {\"<slug>\": {\"name\": ...}}");
+		return error(x, obj, "\"tags\" must be an object {\"<slug>\": {\"name\": ...}}");
 	n = (size_t)cJSON_GetArraySize(obj);
 	if (n > 0 && (c->tags = calloc(n, sizeof(*c->tags))) == NULL)
 		return oom(x);
@@ -348,10 +371,13 @@ load_site(struct ctx *x, const char *path)
 	int rc = -1;
 
 	x->file = path;
-	if ((root = json_load_file(path, x->err, x->errlen)) == NULL)
+	if ((root = json_load_file_map(path, &x->map, x->err, x->errlen)) == NULL) {
+		json_map_free(&x->map);
 		return -1;
+	}
+	x->root = root;
 	if (!cJSON_IsObject(root)) {
-		error(x, "must hold a JSON object (see docs/architecture.md, content/)");
+		error(x, root, "must hold a JSON object (see docs/architecture.md, content/)");
 		goto out;
 	}
 	s->page_size = 48;
@@ -370,14 +396,26 @@ load_site(struct ctx *x, const char *path)
 	if (strcmp(style, "html") == 0)
 		s->html_urls = 1;
 	else if (strcmp(style, "directory") != 0) {
-		error(x, "\"url_style\" must be \"directory\" or \"html\", not \"%s\"", style);
+		error(x, cJSON_GetObjectItemCaseSensitive(root, "url_style"),
+		    "\"url_style\" must be \"directory\" or \"html\", not \"%s\"", style);
 		goto out;
 	}
 	if (s->purchase_url[0] != '\0' &&
 	    !text_link_ok(s->purchase_url, PURCHASE_URL_MAX, 1)) {
-		error(x, "\"purchase_url\" must be an http:// or https:// URL or a path of "
+		error(x, cJSON_GetObjectItemCaseSensitive(root, "purchase_url"),
+		    "\"purchase_url\" must be an http:// or https:// URL or a path of "
 		    "this site starting with \"/\", without spaces or quotes (at most %d bytes)",
 		    PURCHASE_URL_MAX);
+		goto out;
+	}
+	/* base_url is written raw into robots.txt and escaped elsewhere, but a
+	 * space, quote or query in it would still break every link: the same
+	 * rule as --base-url (the renderer appends paths, so no ? or #). */
+	if (s->base_url[0] != '\0' && !text_base_url_ok(s->base_url, BASE_URL_MAX)) {
+		error(x, cJSON_GetObjectItemCaseSensitive(root, "base_url"),
+		    "\"base_url\" must be an absolute URL, http://HOST[:PORT][/PATH] or "
+		    "https://..., without spaces, quotes, '?' or '#' (at most %d bytes)",
+		    BASE_URL_MAX);
 		goto out;
 	}
 	/* base_url has no trailing slash (the renderer appends paths). */
@@ -387,13 +425,13 @@ load_site(struct ctx *x, const char *path)
 	defaults = cJSON_GetObjectItemCaseSensitive(root, "defaults");
 	if (defaults != NULL) {
 		if (!cJSON_IsObject(defaults)) {
-			error(x, "\"defaults\" must be an object");
+			error(x, defaults, "\"defaults\" must be an object");
 			goto out;
 		}
 		it = cJSON_GetObjectItemCaseSensitive(defaults, "access");
 		if (it != NULL && (!cJSON_IsString(it) ||
 		    access_level_parse(it->valuestring, &s->default_access) != 0)) {
-			error(x, "defaults: \"access\" must be \"public\", \"vip\" or \"ppv\"");
+			error(x, it, "defaults: \"access\" must be \"public\", \"vip\" or \"ppv\"");
 			goto out;
 		}
 		check_fields(x, defaults, known_defaults, "defaults: ");
@@ -407,6 +445,8 @@ load_site(struct ctx *x, const char *path)
 out:
 	free(style);
 	cJSON_Delete(root);
+	json_map_free(&x->map);
+	x->root = NULL;
 	return rc;
 }
 
@@ -428,12 +468,12 @@ string_list(struct ctx *x, const cJSON *arr, const char *name, const char *where
 	const cJSON *it;
 
 	if (!cJSON_IsArray(arr))
-		return error(x, "%s\"%s\" must be an array of strings", where, name);
+		return error(x, arr, "%s\"%s\" must be an array of strings", where, name);
 	if (cJSON_GetArraySize(arr) > CONTENT_MAX_REFS)
-		return error(x, "%smore than %d %s", where, CONTENT_MAX_REFS, name);
+		return error(x, arr, "%smore than %d %s", where, CONTENT_MAX_REFS, name);
 	cJSON_ArrayForEach(it, arr)
 		if (!cJSON_IsString(it))
-			return error(x, "%s\"%s\" must be an array of strings", where, name);
+			return error(x, it, "%s\"%s\" must be an array of strings", where, name);
 	return 0;
 }
 
@@ -451,7 +491,7 @@ load_entry(struct ctx *x, const char *guid, const cJSON *obj, struct content_ent
 	memcpy(e->guid, guid, sizeof(e->guid));
 	e->file = x->file;
 	if (!cJSON_IsObject(obj))
-		return error(x, "%smust be an object", where);
+		return error(x, obj, "%smust be an object", where);
 	if ((it = cJSON_GetObjectItemCaseSensitive(obj, "categories")) != NULL) {
 		if (string_list(x, it, "categories", where))
 			return -1;
@@ -464,7 +504,7 @@ load_entry(struct ctx *x, const char *guid, const cJSON *obj, struct content_ent
 			size_t j;
 
 			if (k < 0)
-				return error(x, "%sunknown category \"%s\" (site.json's "
+				return error(x, r, "%sunknown category \"%s\" (site.json's "
 				    "categories are matched by slug or name)", where, r->valuestring);
 			for (j = 0; j < e->ncategories; j++)
 				if (e->categories[j] == (size_t)k)
@@ -497,17 +537,17 @@ load_entry(struct ctx *x, const char *guid, const cJSON *obj, struct content_ent
 				return -1;
 			check_fields(x, it, known_series, where);
 		} else
-			return error(x, "%s\"series\" must be {\"slug\": ..., \"season\": N, "
+			return error(x, it, "%s\"series\" must be {\"slug\": ..., \"season\": N, "
 			    "\"episode\": N}", where);
 		if (!cJSON_IsString(slug) || !slug_ok(slug->valuestring))
-			return error(x, "%sthe series \"slug\" must be a slug (lower-case "
+			return error(x, slug != NULL ? slug : it, "%sthe series \"slug\" must be a slug (lower-case "
 			    "ASCII letters, digits and single '-')", where);
 		if ((e->series = dupstr(slug->valuestring)) == NULL)
 			return oom(x);
 	}
 	if ((it = cJSON_GetObjectItemCaseSensitive(obj, "access")) != NULL) {
 		if (!cJSON_IsString(it) || access_level_parse(it->valuestring, &e->access) != 0)
-			return error(x, "%s\"access\" must be \"public\", \"vip\" or \"ppv\"", where);
+			return error(x, it, "%s\"access\" must be \"public\", \"vip\" or \"ppv\"", where);
 		e->has_access = 1;
 	}
 	if (opt_bool(x, obj, "featured", &e->featured, where) ||
@@ -545,7 +585,7 @@ add_entry(struct ctx *x, const char *guid_text, const cJSON *obj)
 	char guid[GUID_LEN + 1];
 
 	if (!guid_norm(guid_text, strlen(guid_text), guid)) {
-		warn(x, "\"%.40s\" is not a video GUID; entry ignored", guid_text);
+		warn(x, obj, "\"%.40s\" is not a video GUID; entry ignored", guid_text);
 		return 0;
 	}
 	/* Capacity is 16, then doubles whenever the count reaches a power of two. */
@@ -572,21 +612,24 @@ load_entry_file(struct ctx *x, const char *path, const char *name)
 	int rc = -1;
 
 	x->file = path;
-	if ((root = json_load_file(path, x->err, x->errlen)) == NULL)
+	if ((root = json_load_file_map(path, &x->map, x->err, x->errlen)) == NULL) {
+		json_map_free(&x->map);
 		return -1;
+	}
+	x->root = root;
 	if (!cJSON_IsObject(root)) {
-		error(x, "must hold a JSON object");
+		error(x, root, "must hold a JSON object");
 		goto out;
 	}
 	videos = cJSON_GetObjectItemCaseSensitive(root, "videos");
 	if (videos != NULL) {
 		if (!cJSON_IsObject(videos)) {
-			error(x, "\"videos\" must be an object {\"<guid>\": {...}}");
+			error(x, videos, "\"videos\" must be an object {\"<guid>\": {...}}");
 			goto out;
 		}
 		cJSON_ArrayForEach(it, root)
 			if (strcmp(it->string, "videos") != 0)
-				warn(x, "unknown field \"%s\" ignored (a group file holds only "
+				warn(x, it, "unknown field \"%s\" ignored (a group file holds only "
 				    "\"videos\")", it->string);
 		cJSON_ArrayForEach(it, videos)
 			if (add_entry(x, it->string, it) != 0)
@@ -594,7 +637,7 @@ load_entry_file(struct ctx *x, const char *path, const char *name)
 	} else {
 		snprintf(stem, sizeof(stem), "%.*s", (int)(len - 5 < 63 ? len - 5 : 63), name);
 		if (!guid_norm(stem, strlen(stem), stem)) {
-			warn(x, "neither <guid>.json nor a {\"videos\": {...}} group; ignored");
+			warn(x, NULL, "neither <guid>.json nor a {\"videos\": {...}} group; ignored");
 			rc = 0;
 			goto out;
 		}
@@ -604,6 +647,8 @@ load_entry_file(struct ctx *x, const char *path, const char *name)
 	rc = 0;
 out:
 	cJSON_Delete(root);
+	json_map_free(&x->map);
+	x->root = NULL;
 	return rc;
 }
 
@@ -667,7 +712,7 @@ load_entries(struct ctx *x, const char *dir)
 	int rc = -1;
 
 	if (asprintf(&path, "%s/videos", dir) < 0)
-		return error(x, "out of memory");
+		return error(x, NULL, "out of memory");
 	if ((d = opendir(path)) == NULL) {
 		rc = errno == ENOENT ? 0 : -1;
 		if (rc != 0)
@@ -715,7 +760,7 @@ load_entries(struct ctx *x, const char *dir)
 	for (i = 1; i < c->nentries; i++)
 		if (strcmp(c->entries[i - 1].guid, c->entries[i].guid) == 0) {
 			x->file = c->entries[i].file;
-			error(x, "video %s has another entry in %s; keep one", c->entries[i].guid,
+			error(x, NULL, "video %s has another entry in %s; keep one", c->entries[i].guid,
 			    c->entries[i - 1].file);
 			goto out;
 		}
@@ -736,7 +781,7 @@ int
 content_load(struct content *c, const char *dir, const struct reporter *report,
     char *err, size_t errlen)
 {
-	struct ctx x = { c, dir, report, err, errlen };
+	struct ctx x = { .c = c, .file = dir, .report = report, .err = err, .errlen = errlen };
 	char *path = NULL;
 	int rc;
 

@@ -15,6 +15,13 @@
  * anything longer is a paste error. */
 #define PURCHASE_URL_MAX	2048
 
+/*
+ * The longest base_url (site.json or --base-url): a URL in every page's
+ * canonical link; 2048 is what browsers and sitemaps (50 000 URLs of at
+ * most 2048 characters) accept, less room for the page paths appended.
+ */
+#define BASE_URL_MAX	1024
+
 /* content/site.json */
 struct site_config {
 	char	*title;		/* site title */

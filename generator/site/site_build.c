@@ -75,6 +75,7 @@ template_of(const struct site_ctx *c, int kind)
 	case PK_CODE:		return c->t_code;
 	case PK_SEARCH:		return c->t_search;
 	case PK_404:		return c->t_404;
+	case PK_EMBED:		return c->t_embed;
 	default:		return NULL;
 	}
 }
@@ -364,6 +365,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 		{ "404", offsetof(struct site_ctx, t_404) },
 		{ "series-index", offsetof(struct site_ctx, t_series_index) },
 		{ "tags", offsetof(struct site_ctx, t_tags) },
+		{ "embed", offsetof(struct site_ctx, t_embed) },
 	};
 
 	memset(&c, 0, sizeof(c));

@@ -156,7 +156,7 @@ site_shared_data(const struct site_ctx *c)
 /* The "page" object: document title, canonical URL, description, image. */
 int
 page_meta(const struct site_ctx *c, struct pd *d, const char *title, const char *rel_url,
-    const char *description, const char *image, struct buf *b)
+    const char *description, long image_vid, struct buf *b)
 {
 	const struct model *m = c->m;
 	struct pd p;
@@ -174,7 +174,9 @@ page_meta(const struct site_ctx *c, struct pd *d, const char *title, const char 
 	    (rel_url != NULL && PUT_FMT(&p, "canonical", b, absolute(c, b, rel_url)) == -1) ||
 	    put_str(&p, "description", description && description[0] ? description :
 	    m->site.description) == -1 ||
-	    (image != NULL && put_str(&p, "image", image) == -1))
+	    (image_vid >= 0 && (put_str(&p, "image", c->vtext[image_vid].image) == -1 ||
+	    put_num(&p, "image_width", site_og_width(c, (size_t)image_vid)) == -1 ||
+	    put_num(&p, "image_height", site_og_height(c, (size_t)image_vid)) == -1)))
 		return -1;
 	return 0;
 }
@@ -216,14 +218,16 @@ page_kind_fields(const struct site_ctx *c, const struct page *p, struct pd *d, s
 		return data_tag_index(c, d, b);
 	case PK_WATCH:
 		return data_watch(c, d, p, b);
+	case PK_EMBED:
+		return data_embed(c, d, p, b);
 	case PK_CODE:
 		return page_meta(c, d, "Enter your code", c->html ? "/code.html" : "/code/",
-		    NULL, NULL, b);
+		    NULL, -1, b);
 	case PK_SEARCH:
 		return page_meta(c, d, "Search", c->html ? "/search.html" : "/search/",
-		    NULL, NULL, b);
+		    NULL, -1, b);
 	case PK_404:
-		return page_meta(c, d, "Not found", NULL, NULL, NULL, b);
+		return page_meta(c, d, "Not found", NULL, NULL, -1, b);
 	default:
 		return -1;
 	}

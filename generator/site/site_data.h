@@ -20,12 +20,13 @@
  * #rrggbbaa), 1 or 0.  nav_items(): the categories of the top navigation,
  * into arr; the one at index cur (a category page's own, or -1) has
  * "current".  page_meta(): the "page" object: document title, canonical
- * URL (rel_url NULL: none), description, image (NULL: none).
+ * URL (rel_url NULL: none), description, image: video image_vid's
+ * og:image with the width and height of the file (-1: no image).
  */
 int	colour_ok(const char *s);
 int	nav_items(const struct site_ctx *c, struct pd *arr, long cur, struct buf *b);
 int	page_meta(const struct site_ctx *c, struct pd *d, const char *title, const char *rel_url,
-	    const char *description, const char *image, struct buf *b);
+	    const char *description, long image_vid, struct buf *b);
 
 /* site_data_home.c: the home page, /series/ and /tags/. */
 int	data_home(const struct site_ctx *c, struct pd *d, struct buf *b);
@@ -39,5 +40,8 @@ int	data_series(const struct site_ctx *c, struct pd *d, const struct page *p, st
 
 /* site_data_watch.c: a video's watch page. */
 int	data_watch(const struct site_ctx *c, struct pd *d, const struct page *p, struct buf *b);
+
+/* site_data_embed.c: a video's embeddable player page, /e/<guid>/. */
+int	data_embed(const struct site_ctx *c, struct pd *d, const struct page *p, struct buf *b);
 
 #endif

@@ -7,14 +7,16 @@
 
 #include "site_cards.h"
 #include "site_data.h"
+#include "site_jsonld.h"
 
 /*
  * Up to HOME_ROW_MAX cards of list[from, to) (list NULL: the videos
- * themselves, newest first) into arr, leaving out video skip (the hero).
+ * themselves, newest first) into arr, leaving out video skip (the hero);
+ * each shown video is added to shown (the page's ItemList).
  */
 static int
 row_cards(const struct site_ctx *c, struct pd *arr, const size_t *list, size_t from, size_t to,
-    long skip, int eager)
+    long skip, int eager, struct vlist *shown)
 {
 	struct pd o;
 	size_t i, v, n = 0;
@@ -23,7 +25,8 @@ row_cards(const struct site_ctx *c, struct pd *arr, const size_t *list, size_t f
 		v = list != NULL ? list[i] : i;
 		if ((long)v == skip)
 			continue;
-		if (push_obj(arr, &o) == -1 || card(c, v, eager, &o) == -1)
+		if (push_obj(arr, &o) == -1 || card(c, v, eager, &o) == -1 ||
+		    vl_add(shown, v) == -1)
 			return -1;
 		n++;
 	}
@@ -93,24 +96,25 @@ series_with_episodes(const struct site_ctx *c)
 /*
  * The home page: the hero, then New, Free to watch, Series and one row per
  * category (the "Continue watching" row is the device's, drawn by site.js).
- * No row repeats the hero.
+ * No row repeats the hero.  shown: the videos, hero first, each once.
  */
-int
-data_home(const struct site_ctx *c, struct pd *d, struct buf *b)
+static int
+home_fields(const struct site_ctx *c, struct pd *d, struct buf *b, struct vlist *shown)
 {
 	const struct model *m = c->m;
 	struct pd rows, row, cards, hero;
 	size_t i, from, to, nser;
 	int eager = 1;
 
-	if (page_meta(c, d, NULL, "/", NULL, NULL, b) == -1)
+	if (page_meta(c, d, NULL, "/", NULL, -1, b) == -1)
 		return -1;
 	if (c->hero >= 0) {
 		const struct video *v = &m->videos[c->hero];
 
 		if (put_obj(d, "hero", &hero) == -1 || card(c, (size_t)c->hero, 1, &hero) == -1 ||
 		    put_str(&hero, "description", v->description) == -1 ||
-		    put_str(&hero, "cta", level(v) == ACCESS_PUBLIC ? "Play" : "Unlock") == -1)
+		    put_str(&hero, "cta", level(v) == ACCESS_PUBLIC ? "Play" : "Unlock") == -1 ||
+		    vl_add(shown, (size_t)c->hero) == -1)
 			return -1;
 	}
 	if (put_arr(d, "rows", &rows) == -1)
@@ -119,7 +123,7 @@ data_home(const struct site_ctx *c, struct pd *d, struct buf *b)
 		if (push_obj(&rows, &row) == -1 ||
 		    row_head(c, &row, "home-new", "New", PK_NEW, 0, m->nvideos, "videos", b) == -1 ||
 		    put_arr(&row, "cards", &cards) == -1 ||
-		    row_cards(c, &cards, NULL, 0, m->nvideos, c->hero, eager) == -1)
+		    row_cards(c, &cards, NULL, 0, m->nvideos, c->hero, eager, shown) == -1)
 			return -1;
 		eager = 0;
 	}
@@ -128,7 +132,7 @@ data_home(const struct site_ctx *c, struct pd *d, struct buf *b)
 		    row_head(c, &row, "home-free", "Free to watch", PK_FREE, 0, c->nfree, "videos",
 		    b) == -1 ||
 		    put_arr(&row, "cards", &cards) == -1 ||
-		    row_cards(c, &cards, c->free_vid, 0, c->nfree, c->hero, eager) == -1)
+		    row_cards(c, &cards, c->free_vid, 0, c->nfree, c->hero, eager, shown) == -1)
 			return -1;
 		eager = 0;
 	}
@@ -154,11 +158,28 @@ data_home(const struct site_ctx *c, struct pd *d, struct buf *b)
 		    row_head(c, &row, NULL, m->categories[i].name, PK_CATEGORY, i, to - from,
 		    "videos", b) == -1 ||
 		    put_arr(&row, "cards", &cards) == -1 ||
-		    row_cards(c, &cards, c->cat_vid, from, to, c->hero, eager) == -1)
+		    row_cards(c, &cards, c->cat_vid, from, to, c->hero, eager, shown) == -1)
 			return -1;
 		eager = 0;
 	}
 	return 0;
+}
+
+/* The home page, and the ItemList of the videos it shows. */
+int
+data_home(const struct site_ctx *c, struct pd *d, struct buf *b)
+{
+	struct vlist shown = { 0 };
+	int rc;
+
+	rc = home_fields(c, d, b, &shown);
+	if (rc == 0) {
+		buf_reset(b);
+		rc = (jsonld_itemlist(c, shown.v, 0, shown.n, b) == -1 ||
+		    put_str(d, "jsonld", b->data) == -1) ? -1 : 0;
+	}
+	vl_free(&shown);
+	return rc;
 }
 
 /* /series/: every series with episodes, as cards. */
@@ -171,7 +192,7 @@ data_series_index(const struct site_ctx *c, struct pd *d, struct buf *b)
 
 	buf_init(&u, 4096);
 	if (site_list_url(c, &u, PK_SERIES_INDEX, 0, 1) == -1 ||
-	    page_meta(c, d, "Series", u.data, NULL, NULL, b) == -1) {
+	    page_meta(c, d, "Series", u.data, NULL, -1, b) == -1) {
 		buf_free(&u);
 		return -1;
 	}
@@ -192,7 +213,7 @@ data_tag_index(const struct site_ctx *c, struct pd *d, struct buf *b)
 
 	buf_init(&u, 4096);
 	if (site_list_url(c, &u, PK_TAG_INDEX, 0, 1) == -1 ||
-	    page_meta(c, d, "Tags", u.data, NULL, NULL, b) == -1) {
+	    page_meta(c, d, "Tags", u.data, NULL, -1, b) == -1) {
 		buf_free(&u);
 		return -1;
 	}

@@ -7,6 +7,7 @@
 
 #include "site_cards.h"
 #include "site_data.h"
+#include "site_jsonld.h"
 
 #define PAGER_WINDOW	3	/* page links either side of the current one */
 
@@ -87,7 +88,7 @@ data_list(const struct site_ctx *c, struct pd *d, const struct page *p, struct b
 	buf_init(&u, 4096);
 	if ((p->no > 1 ? buf_printf(&t, "%s (page %u)", name, p->no) : buf_puts(&t, name)) == -1 ||
 	    site_list_url(c, &u, p->kind, p->idx, (int)p->no) == -1 ||
-	    page_meta(c, d, t.data, u.data, desc, NULL, b) == -1) {
+	    page_meta(c, d, t.data, u.data, desc, -1, b) == -1) {
 		buf_free(&t);
 		buf_free(&u);
 		return -1;
@@ -104,6 +105,9 @@ data_list(const struct site_ctx *c, struct pd *d, const struct page *p, struct b
 	    nav_items(c, &nav, (long)p->idx, b) == -1)) ||
 	    put_arr(d, "cards", &cards) == -1 ||
 	    pager(c, d, p, b) == -1)
+		return -1;
+	buf_reset(b);
+	if (jsonld_itemlist(c, vid, from, to, b) == -1 || put_str(d, "jsonld", b->data) == -1)
 		return -1;
 	if (vid != NULL)
 		return add_cards(c, &cards, vid, from, to, 0);
@@ -140,7 +144,7 @@ data_series(const struct site_ctx *c, struct pd *d, const struct page *p, struct
 	    (p->no > 1 ? buf_printf(&t, "%s (page %u)", s->title[0] ? s->title : s->slug, p->no) :
 	    buf_puts(&t, s->title[0] ? s->title : s->slug)) == -1 ||
 	    page_meta(c, d, t.data, u.data, s->description,
-	    all > 0 ? c->vtext[c->ser_vid[c->ser_off[p->idx]]].image : NULL, b) == -1) {
+	    all > 0 ? (long)c->ser_vid[c->ser_off[p->idx]] : -1, b) == -1) {
 		buf_free(&u);
 		buf_free(&t);
 		return -1;
@@ -148,6 +152,9 @@ data_series(const struct site_ctx *c, struct pd *d, const struct page *p, struct
 	buf_free(&u);
 	buf_free(&t);
 	if (pager(c, d, p, b) == -1)
+		return -1;
+	buf_reset(b);
+	if (jsonld_itemlist(c, c->ser_vid, from, to, b) == -1 || put_str(d, "jsonld", b->data) == -1)
 		return -1;
 	if (put_str(d, "name", s->title[0] ? s->title : s->slug) == -1 ||
 	    put_str(d, "description", s->description) == -1 ||

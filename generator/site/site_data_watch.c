@@ -7,12 +7,33 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "escape.h"
 #include "site_cards.h"
 #include "site_data.h"
+#include "site_jsonld.h"
 #include "site_url.h"
 
 /* What a locked video's player says after its level: "VIP — members only". */
 static const char *const access_lock_words[] = { "", "members only", "this video" };
+
+/*
+ * The <iframe> snippet of the video's embed page (url_embed), as text: the
+ * title is escaped for the attribute here, and the template escapes the
+ * whole snippet again for the read-only field that shows it.  No style
+ * attribute: a host page whose CSP forbids inline style would drop it;
+ * frameborder="0" (obsolete, honoured everywhere) needs no CSS.
+ */
+static int
+embed_snippet(const struct site_ctx *c, const struct video *v, struct buf *b)
+{
+	return (BUF_PUTSL(b, "<iframe src=\"") == -1 ||
+	    esc_html(b, c->m->site.base_url, strlen(c->m->site.base_url)) == -1 ||
+	    url_embed(b, c->html, v->guid) == -1 ||
+	    BUF_PUTSL(b, "\" width=\"640\" height=\"360\" title=\"") == -1 ||
+	    esc_html(b, v->title, strlen(v->title)) == -1 ||
+	    BUF_PUTSL(b, "\" frameborder=\"0\" allow=\"autoplay; fullscreen; picture-in-picture\" "
+	    "allowfullscreen loading=\"lazy\"></iframe>") == -1) ? -1 : 0;
+}
 
 static int
 named_links(const struct site_ctx *c, struct pd *arr, int kind, const size_t *idx, size_t n,
@@ -48,7 +69,7 @@ data_watch(const struct site_ctx *c, struct pd *d, const struct page *p, struct 
 	buf_init(&u, 4096);
 	if (url_video(&u, c->html, v->guid) == -1 ||
 	    page_meta(c, d, v->title, u.data, v->description[0] ? v->description : v->title,
-	    c->vtext[p->idx].image, b) == -1) {
+	    (long)p->idx, b) == -1) {
 		buf_free(&u);
 		return -1;
 	}
@@ -58,6 +79,9 @@ data_watch(const struct site_ctx *c, struct pd *d, const struct page *p, struct 
 	    PUT_FMT(&vo, "duration_iso", b, fmt_duration_iso(b, v->length)) == -1 ||
 	    PUT_FMT(&vo, "datetime", b, fmt_datetime(b, v->uploaded)) == -1 ||
 	    PUT_FMT(&vo, "play_api", b, buf_printf(b, "/api/play/%s", v->guid)) == -1 ||
+	    PUT_FMT(&vo, "embed_url", b, (buf_puts(b, m->site.base_url) == -1 ||
+	    url_embed(b, c->html, v->guid) == -1) ? -1 : 0) == -1 ||
+	    PUT_FMT(&vo, "embed_code", b, embed_snippet(c, v, b)) == -1 ||
 	    put_num(&vo, "width", (double)(v->width > 0 ? v->width : 1280)) == -1 ||
 	    put_num(&vo, "height", (double)(v->height > 0 ? v->height : 720)) == -1 ||
 	    (a == ACCESS_VIP && put_bool(&vo, "vip", 1) == -1) ||
@@ -128,7 +152,10 @@ data_watch(const struct site_ctx *c, struct pd *d, const struct page *p, struct 
 				return -1;
 	}
 	buf_reset(b);
-	if (site_jsonld(c, v, b) == -1 || put_str(d, "jsonld", b->data) == -1)
+	if (jsonld_video(c, p->idx, b) == -1 || put_str(d, "jsonld", b->data) == -1)
+		return -1;
+	buf_reset(b);
+	if (jsonld_breadcrumbs(c, p->idx, b) == -1 || put_str(d, "jsonld_crumbs", b->data) == -1)
 		return -1;
 	return 0;
 }

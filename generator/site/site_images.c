@@ -28,6 +28,7 @@
 #include "bunny_sign.h"
 #include "hash64.h"
 #include "http.h"
+#include "img_size.h"
 #include "img_vips.h"
 #include "pool.h"
 #include "site_int.h"
@@ -182,6 +183,28 @@ toolong:
 	return -1;
 }
 
+/* The videos that show the placeholder get its JPEG's size; 0 or -1 with err. */
+static int
+placeholder_size(struct site_ctx *c, char *err, size_t errlen)
+{
+	char path[4096];
+	size_t i;
+	int w, h;
+
+	if (cache_path(c, path, sizeof(path), NULL, IMG_PLACEHOLDER,
+	    img_suffix(IMG_JPG1280)) == -1 || jpeg_file_size(path, &w, &h) == -1) {
+		snprintf(err, errlen, "%.300s: not a readable JPEG (remove it: the next build "
+		    "draws it again)", path);
+		return -1;
+	}
+	for (i = 0; i < c->m->nvideos; i++)
+		if (!c->vimg[i].still) {
+			c->vimg[i].og_w = (uint16_t)w;
+			c->vimg[i].og_h = (uint16_t)h;
+		}
+	return 0;
+}
+
 /* Removes the other keys' files from a video's cache directory. */
 static void
 prune(const struct site_ctx *c, const struct video *v, const char *key)
@@ -210,7 +233,7 @@ encode_one(struct site_ctx *c, const struct fetch_item *it, const struct http_re
 	struct video_img *im = &c->vimg[it->vid];
 	struct img_set s;
 	char path[4096], why[256];
-	int k, ok = 1;
+	int k, w, h, ok = 1;
 
 	if (it->what == F_PREVIEW) {
 		if (img_encode_preview(r->resp.data, r->resp.len, &s, why, sizeof(why)) == -1) {
@@ -237,12 +260,19 @@ encode_one(struct site_ctx *c, const struct fetch_item *it, const struct http_re
 	for (k = IMG_W320; k <= IMG_JPG1280 && ok; k++)
 		ok = cache_path(c, path, sizeof(path), v->guid, im->key, img_suffix(k)) == 0 &&
 		    write_atomic(path, s.data[k], s.len[k]) == 0;
-	img_set_free(&s);
 	if (!ok) {
+		img_set_free(&s);
 		warn_video(c, v, "image cache", strerror(errno));
 		return;
 	}
 	im->still = 1;
+	if (jpeg_size(s.data[IMG_JPG1280], s.len[IMG_JPG1280], &w, &h) == -1) {
+		w = img_width(IMG_JPG1280);
+		h = img_height(IMG_JPG1280);
+	}
+	im->og_w = (uint16_t)w;
+	im->og_h = (uint16_t)h;
+	img_set_free(&s);
 	prune(c, v, im->key);
 }
 
@@ -457,8 +487,13 @@ site_images(struct site_ctx *c, char *err, size_t errlen)
 		set_key(v, im->key);
 		/* one stat per video without a cache directory (100 000 in the bench) */
 		if (cache_path(c, path, sizeof(path), v->guid, "", "") == 0 && is_dir(path)) {
+			int w, h;
+
+			/* the JPEG's header, not just its presence: og:image's size */
 			cache_path(c, path, sizeof(path), v->guid, im->key, img_suffix(IMG_JPG1280));
-			im->still = exists(path);
+			im->still = jpeg_file_size(path, &w, &h) == 0;
+			im->og_w = im->still ? (uint16_t)w : 0;
+			im->og_h = im->still ? (uint16_t)h : 0;
 			cache_path(c, path, sizeof(path), v->guid, im->key, img_suffix(IMG_PREVIEW));
 			im->preview = exists(path);
 			cache_path(c, path, sizeof(path), v->guid, im->key, IMG_NO_PREVIEW);
@@ -480,7 +515,7 @@ site_images(struct site_ctx *c, char *err, size_t errlen)
 			site_warn(c, "%zu more videos show the placeholder "
 			    "(--offline)", named - OFFLINE_NAMED);
 		free(todo);
-		return 0;
+		return placeholder_size(c, err, errlen);
 	}
 	for (i = 0; i < ntodo; i++) {
 		if (cache_path(c, path, sizeof(path), m->videos[todo[i]].guid, "", "") == 0 &&
@@ -496,6 +531,8 @@ site_images(struct site_ctx *c, char *err, size_t errlen)
 	}
 	rc = ntodo > 0 ? fetch_all(c, todo, ntodo) : 0;
 	free(todo);
+	if (rc != -1 && placeholder_size(c, err, errlen) == -1)
+		return -1;
 	if (rc == -1) {
 		snprintf(err, errlen, "out of memory fetching images");
 		return -1;
@@ -530,4 +567,16 @@ site_image_source(const struct site_ctx *c, const struct page *p, char *out, siz
 		return cache_path(c, out, cap, NULL, IMG_PLACEHOLDER, img_suffix((int)p->no));
 	return cache_path(c, out, cap, c->m->videos[p->idx].guid, c->vimg[p->idx].key,
 	    img_suffix((int)p->no));
+}
+
+int
+site_og_width(const struct site_ctx *c, size_t vid)
+{
+	return c->vimg[vid].og_w;
+}
+
+int
+site_og_height(const struct site_ctx *c, size_t vid)
+{
+	return c->vimg[vid].og_h;
 }

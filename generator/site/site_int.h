@@ -44,6 +44,7 @@ enum page_kind {
 	PK_CODE,
 	PK_SEARCH,
 	PK_404,
+	PK_EMBED,	/* idx: video; the /e/<guid>/ player page (not in the sitemap) */
 	PK_SEARCH_INDEX,
 	PK_FEED,
 	PK_SITEMAP,	/* no: 0 the sitemap (or index), n >= 1: part n */
@@ -62,6 +63,8 @@ struct video_img {
 	uint8_t	still;		/* the four stills are cached (else: the placeholder) */
 	uint8_t	preview;	/* the animated preview is cached */
 	uint8_t	no_preview;	/* the CDN said it has none (or it was broken) */
+	uint16_t og_w, og_h;	/* pixel size of the 1280 JPEG it publishes (og:image):
+				 * its own, read from the cached file, or the placeholder's */
 };
 
 /* Where a file stands after rendering. */
@@ -107,7 +110,7 @@ struct site_ctx {
 	int			 page_size;
 	struct theme		 th;
 	const struct tmpl	*t_home, *t_list, *t_series, *t_watch, *t_code,
-				*t_search, *t_404, *t_series_index, *t_tags;
+				*t_search, *t_404, *t_series_index, *t_tags, *t_embed;
 	struct related		 rel;
 	uint64_t		*vcard;		/* per video: its card's data key */
 	struct card_text	*vtext;		/* per video: a card's strings, made once */
@@ -200,12 +203,14 @@ int	site_cdn_url(const struct video *v, const char *file, struct buf *out);
 int	site_images(struct site_ctx *c, char *err, size_t errlen);
 int	site_image_url(const struct site_ctx *c, size_t vid, int variant, struct buf *out);
 int	site_image_source(const struct site_ctx *c, const struct page *p, char *out, size_t cap);
+/* The width and height of video vid's og:image, as published. */
+int	site_og_width(const struct site_ctx *c, size_t vid);
+int	site_og_height(const struct site_ctx *c, size_t vid);
 
 /* site_meta.c: files built in C with the escaper of their context;
- * site_render_meta() appends sitemap/feed/robots/search index p, and
- * site_jsonld() a watch page's VideoObject; 0 or -1 (out full). */
+ * site_render_meta() appends sitemap/feed/robots/search index p; 0 or -1
+ * (out full).  The JSON-LD of the pages: site_jsonld.h. */
 int	site_render_meta(const struct site_ctx *c, const struct page *p, struct buf *out);
-int	site_jsonld(const struct site_ctx *c, const struct video *v, struct buf *out);
 
 /*
  * site_sitemap.c: site_sitemap_listed() says whether pages of a kind are

@@ -1,10 +1,9 @@
 /*
  * site_meta.c — the files that are not HTML templates: feed.xml (Atom,
  * newest FEED_MAX; sitemap.xml has its own file, site_sitemap.c),
- * robots.txt, search.json (the client-side search index) and the
- * VideoObject JSON-LD of watch pages.  Built in C so each string goes
- * through the escaper of its context (esc_xml, esc_json), never through
- * HTML escaping.
+ * robots.txt and search.json (the client-side search index).  Built in C
+ * so each string goes through the escaper of its context (esc_xml,
+ * esc_json), never through HTML escaping.  The JSON-LD: site_jsonld.c.
  */
 #include <string.h>
 
@@ -143,32 +142,6 @@ search_index(const struct site_ctx *c, struct buf *o)
 			return -1;
 	}
 	return BUF_PUTSL(o, "\n]}\n");
-}
-
-int
-site_jsonld(const struct site_ctx *c, const struct video *v, struct buf *o)
-{
-	int rc;
-
-	if (BUF_PUTSL(o, "{\"@context\":\"https://schema.org\",\"@type\":\"VideoObject\",\"name\":\"") == -1 ||
-	    J(o, v->title) == -1 ||
-	    BUF_PUTSL(o, "\",\"description\":\"") == -1 ||
-	    J(o, v->description[0] ? v->description : v->title) == -1 ||
-	    BUF_PUTSL(o, "\",\"thumbnailUrl\":[\"") == -1 ||
-	    J(o, c->vtext[v - c->m->videos].image) == -1 ||
-	    BUF_PUTSL(o, "\"],\"uploadDate\":\"") == -1 || fmt_datetime(o, v->uploaded) == -1 ||
-	    BUF_PUTSL(o, "\",\"duration\":\"") == -1 || fmt_duration_iso(o, v->length) == -1 ||
-	    BUF_PUTSL(o, "\",\"url\":\"") == -1 || J(o, c->m->site.base_url) == -1 ||
-	    url_video(o, c->html, v->guid) == -1)
-		goto fail;
-	if (v->access == ACCESS_PUBLIC)
-		rc = BUF_PUTSL(o, "\",\"isAccessibleForFree\":true}");
-	else
-		rc = BUF_PUTSL(o, "\",\"isAccessibleForFree\":false,\"hasPart\":{\"@type\":"
-		    "\"WebPageElement\",\"isAccessibleForFree\":false,\"cssSelector\":\".paywall\"}}");
-	return rc;
-fail:
-	return -1;
 }
 
 int

@@ -300,6 +300,12 @@ site_enumerate(struct site_ctx *c, char *err, size_t errlen)
 		    add_page(c, &cap, PK_WATCH, i, 0, u.data, NULL) == -1)
 			goto oom;
 	}
+	for (i = 0; i < m->nvideos; i++) {
+		buf_reset(&u);
+		if (url_embed(&u, c->html, m->videos[i].guid) == -1 ||
+		    add_page(c, &cap, PK_EMBED, i, 0, u.data, NULL) == -1)
+			goto oom;
+	}
 	for (i = 0; i < m->ncategories + m->ntags; i++) {
 		int kind = i < m->ncategories ? PK_CATEGORY : PK_TAG;
 		size_t idx = i < m->ncategories ? i : i - m->ncategories;
@@ -424,6 +430,7 @@ site_page_key(const struct site_ctx *c, const struct page *p, struct buf *scratc
 	case PK_CODE:
 	case PK_SEARCH:
 	case PK_404:
+	case PK_EMBED:
 		/* the template pages: exactly the data they are rendered from */
 		*key = site_data_key(c, p, site_page_seed(c, p), scratch);
 		return 1;

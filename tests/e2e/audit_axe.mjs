@@ -1,7 +1,8 @@
 // audit_axe.mjs — the pages of `make run`'s real stack (startStack) audited in
 // headless Chromium at 1440x900 and 390x844: home, a category, a tag, a
-// series, search (with results), code, 404, and watch pages public, locked
-// and unlocked (a VIP code redeemed through the API, as the page's form does).
+// series, search (with results), code, 404, watch pages public, locked
+// and unlocked (a VIP code redeemed through the API, as the page's form does),
+// and the embed pages /e/<guid>/ of a public and a locked video.
 // On every page and size:
 //   - axe-core (injected through the DevTools protocol, which the site's CSP
 //     does not govern): 0 violations of its default rules (WCAG 2 A/AA and
@@ -107,6 +108,8 @@ try {
     ['404', '/no-such-page/', { expectStatus: 404 }],
     ['watch-public', pub && `/v/${pub.guid}/`],
     ['watch-locked', VIP_VIDEO && `/v/${VIP_VIDEO}/`],
+    ['embed-public', pub && `/e/${pub.guid}/`],
+    ['embed-locked', VIP_VIDEO && `/e/${VIP_VIDEO}/`],
   ];
   const page = await browser.context.newPage();
   const run = async (name, url, opts) => {

@@ -6,7 +6,8 @@
 //     the served origin are followed; an absolute URL of another loopback
 //     origin (a base_url that does not follow PORT) counts as broken;
 //     other hosts (the CDN stand-in included) are not the site's;
-//   - HTML: every crawled page passes tests/site/htmlcheck.py;
+//   - HTML: every crawled page passes tests/site/htmlcheck.py (the embed
+//     pages /e/<guid>/ too: the watch pages' snippets lead there);
 //   - compression: pages, CSS, JS, JSON, XML come back br / gzip as asked,
 //     identity when not asked; images never; /api/* never (and keeps its
 //     Set-Cookie and Cache-Control: no-store);
@@ -108,6 +109,8 @@ try {
     uniq.slice(0, 30).join('\n') + (uniq.length > 30 ? `\n... ${uniq.length - 30} more` : '') +
     (foreign.size ? `\nlinks to ${[...foreign].join(', ')}: base_url does not follow the served port` : ''));
   check(pages.length >= 20, `the crawl reached the site's pages (${pages.length} HTML pages)`);
+  const embeds = pages.filter((x) => x.p.startsWith('/e/')).length;
+  check(embeds > 0, `the crawl reached the embed pages /e/<guid>/ (${embeds}, through the watch pages' snippets)`);
   let html = '';
   try {
     execFileSync('python3', [path.join(ROOT, 'tests/site/htmlcheck.py'), ...pages.map((x) => x.f)], { encoding: 'utf8' });

@@ -252,6 +252,8 @@ try {
   await context.clearCookies();
   await context.addCookies(vipCookies);
   await page.goto(vipUrl);
+  // the form hides once /api/session answers (after load): a busy machine answers late
+  await page.locator(SEL.codeInput).first().waitFor({ state: 'hidden', timeout: 10000 }).catch(() => {});
   check(!(await codeFormVisible(page)), 'the VIP viewer is unlocked again on return');
   const logout = page.locator(SEL.logout);
   if (check(await logout.isVisible().catch(() => false), 'an unlocked page offers logout')) {

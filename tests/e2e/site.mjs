@@ -99,7 +99,24 @@ try {
   const ld = await page.$eval('script[type="application/ld+json"]', s => JSON.parse(s.textContent));
   ok(ld.name === HOSTILE && ld['@type'] === 'VideoObject', 'JSON-LD parses and carries the title as data');
   ok(await injected() === 0, 'no injected element on the hostile watch page');
+  // issue 14: every JSON-LD block parses; the breadcrumb and the embed snippet carry the title as data
+  const lds = await page.$$eval('script[type="application/ld+json"]', ss => ss.map(s => JSON.parse(s.textContent)));
+  const crumbs = lds.find(d => d['@type'] === 'BreadcrumbList');
+  ok(lds.length === 2 && crumbs && crumbs.itemListElement.at(-1).name === HOSTILE,
+    'hostile watch page: VideoObject and BreadcrumbList parse, the title is data', JSON.stringify(lds).slice(0, 200));
+  const snippet = await page.$eval('#embed-code', t => {
+    const d = new DOMParser().parseFromString(t.value, 'text/html');
+    const f = d.body.querySelectorAll('iframe');
+    return { n: d.body.children.length, frames: f.length, title: f[0] && f[0].title, src: f[0] && f[0].getAttribute('src') };
+  });
+  ok(snippet.n === 1 && snippet.frames === 1 && snippet.title === HOSTILE &&
+    snippet.src.endsWith(`/e/${PUBLIC_HOSTILE}/`),
+  'hostile title: the embed snippet is one <iframe> whose title is the title, as text', JSON.stringify(snippet));
   await page.screenshot({ path: join(artifacts, 'site-watch-public.png') });
+  await page.goto(`${base}/e/${PUBLIC_HOSTILE}/`, { waitUntil: 'load' });
+  ok(await page.$eval('h1', h => h.textContent) === HOSTILE && await page.textContent('.embed-title') === HOSTILE &&
+    await injected() === 0, 'hostile embed page: the title is text, nothing injected');
+  await page.goto(`${base}/v/${PUBLIC_HOSTILE}/`, { waitUntil: 'load' });
 
   // Play asks the verifier; a 404 answer gives a clear message
   let playCalls = 0;

@@ -49,7 +49,7 @@ err=$("$gen" build --offline --state "$tmp/st" --out "$tmp/out" --content "$tmp/
 is "$rc" 0 "a build with warnings exits 0"
 like "$err" "onlygen: warning: $tmp/content/videos/zz-warn.json: video 11111111-2222-4333-8444-555555555555 is not in the catalog (deleted from Bunny, or a typo?); entry ignored" \
 	"an entry for no video: a warning with onlygen's prefix, naming the file"
-like "$err" "onlygen: warning: $tmp/content/videos/zz-warn.json: \"zzz\" is not a video GUID; entry ignored" \
+like "$err" "onlygen: warning: $tmp/content/videos/zz-warn.json:1:66: \"zzz\" is not a video GUID; entry ignored" \
 	"a key that is no GUID: a warning naming the file"
 err=$("$gen" build --offline --quiet --state "$tmp/st" --out "$tmp/out" --content "$tmp/content" 2>&1); rc=$?
 is "$rc:$err" "0:" "--quiet: no warnings, no output"
@@ -85,7 +85,8 @@ like "$(cat "$tmp/port/index.html")" '<link rel="canonical" href="http://127.0.0
 	--base-url http://127.0.0.1:9091
 diff -r "$tmp/port" "$tmp/port-clean" >/dev/null
 is "$?" 0 "a rebuild with another --base-url equals a clean build with it"
-for bad in ftp://x.example 'http://' 'https://a b' 'http://x"y' '127.0.0.1:9090'; do
+for bad in ftp://x.example 'http://' 'https://a b' 'http://x"y' '127.0.0.1:9090' \
+	'http://x.example/?a=1' 'http://x.example/#a'; do
 	err=$("$gen" build --offline --state "$tmp/st" --out "$tmp/bad" --content content \
 		--base-url "$bad" 2>&1); rc=$?
 	is "$rc" 2 "--base-url '$bad' is a usage error"

@@ -30,7 +30,7 @@ check "first build exits 0" [ "$rc" -eq 0 ]
 check "first build writes every file" [ "$(echo "$out" | field written)" = "$(echo "$out" | sed -n 's/^onlygen build: \([0-9]*\) files.*/\1/p')" ]
 
 # golden files (UPDATE_GOLDEN=1 refreshes them after a deliberate change)
-golden_files="index.html v/$HOSTILE_GUID/index.html v/$VIP_GUID/index.html c/raw/index.html
+golden_files="index.html v/$HOSTILE_GUID/index.html v/$VIP_GUID/index.html e/$HOSTILE_GUID/index.html e/$VIP_GUID/index.html c/raw/index.html
 c/raw/page/2/index.html s/tokyo-nights/index.html new/index.html free/index.html series/index.html tags/index.html
 sitemap.xml feed.xml robots.txt search.json 404.html"
 for f in $golden_files; do
@@ -47,7 +47,7 @@ check "search.json is valid JSON" python3 -c 'import json,sys; json.load(open(sy
 check "every internal link and asset resolves" python3 tests/site/linkcheck.py "$OUT"
 check "no staging directory left" [ ! -e "$OUT/.onlygen-staging" ]
 check "hls.js copied as a hashed asset" bash -c "ls '$OUT'/assets/hls.*.js >/dev/null && cmp -s '$OUT'/assets/hls.*.js node_modules/hls.js/dist/hls.min.js"
-check "hls.js referenced only from watch pages" bash -c "! grep -l 'assets/hls\.' -r '$OUT' --include=*.html | grep -v '/v/'"
+check "hls.js referenced only from watch and embed pages" bash -c "! grep -l 'assets/hls\.' -r '$OUT' --include=*.html | grep -v -e '/v/' -e '/e/'"
 check "home page does not load watch.js or hls.js" bash -c "! grep -E 'watch\.[0-9a-f]+\.js|hls\.[0-9a-f]+\.js' '$OUT/index.html'"
 check "hostile title never appears unescaped in HTML" bash -c "! grep -rF '<img src=x onerror' '$OUT' --include=*.html"
 check "hostile title escaped inside JSON-LD" grep -qF '\u003c/script\u003e\u003cimg src=x' "$OUT/v/$HOSTILE_GUID/index.html"

@@ -3,8 +3,10 @@
  * was expected; nesting is bounded; buf's cap holds.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "check.h"
@@ -58,6 +60,46 @@ main(void)
 	j = json_load_file("/nonexistent/site.json", err, sizeof(err));
 	CHECK(j == NULL && strstr(err, "/nonexistent/site.json: cannot read") != NULL,
 	    "a missing file names the file (%s)", err);
+
+	{
+		/* positions of values, for checks made after parsing */
+		const char *text = "\xef\xbb\xbf{\n  \"t\": \"é\", \"t\": [1,\n\t{\"u\": null}],\n  \"x\": -2\n}\n";
+		char path[] = "/tmp/test_jsonfile_XXXXXX";
+		struct json_map map = { 0 };
+		struct json_pos pos = { 0, 0 };
+		const cJSON *t2, *u;
+		int fd = mkstemp(path);
+		FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+
+		CHECK(f != NULL && fputs(text, f) >= 0 && fclose(f) == 0, "temp file written");
+		j = json_load_file_map(path, &map, err, sizeof(err));
+		CHECK(j != NULL && map.n == 7, "every value has a position (%zu)", map.n);
+		CHECK(json_map_find(&map, j, j, &pos) == 0 && pos.line == 1 && pos.col == 1,
+		    "root at 1:1 after the byte order mark (%u:%u)", pos.line, pos.col);
+		t2 = j != NULL && j->child != NULL ? j->child->next : NULL;	/* the second "t" */
+		CHECK(t2 != NULL && json_map_find(&map, j, t2, &pos) == 0 && pos.line == 2 &&
+		    pos.col == 18, "a duplicate member is its own value (2:18, got %u:%u)",
+		    pos.line, pos.col);
+		u = t2 != NULL && t2->child != NULL && t2->child->next != NULL ?
+		    t2->child->next->child : NULL;
+		CHECK(u != NULL && json_map_find(&map, j, u, &pos) == 0 && pos.line == 3 &&
+		    pos.col == 8, "nested null at 3:8 (tab is one column; got %u:%u)",
+		    pos.line, pos.col);
+		CHECK(json_map_find(&map, j, cJSON_GetObjectItem(j, "x"), &pos) == 0 &&
+		    pos.line == 4 && pos.col == 8, "\"x\" at 4:8 (got %u:%u)", pos.line, pos.col);
+		CHECK(json_map_find(&map, j, NULL, &pos) == -1, "no node, no position");
+		{
+			cJSON *other = cJSON_CreateNull();
+
+			CHECK(json_map_find(&map, j, other, &pos) == -1,
+			    "a node of another tree has no position");
+			cJSON_Delete(other);
+		}
+		cJSON_Delete(j);
+		json_map_free(&map);
+		CHECK(map.at == NULL && map.n == 0, "the map is freed and reset");
+		unlink(path);
+	}
 
 	buf_init(&b, 8);
 	CHECK(buf_puts(&b, "12345678") == 0 && b.len == 8, "buf fills to its cap");

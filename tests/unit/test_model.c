@@ -267,8 +267,8 @@ test_errors(const char *dir, const char *db)
 	    strstr(err, "onlygen pull") != NULL, "no catalog: says to pull (%s)", err);
 	fixture_write(dir, "site.json", "{ \"title\": 5 }");
 	CHECK(model_load(&m, db, dir, NULL, NULL, err, sizeof(err)) == -1 &&
-	    strstr(err, "site.json: \"title\" must be a string") != NULL,
-	    "site.json wrong type (%s)", err);
+	    strstr(err, "site.json:1:12: \"title\" must be a string") != NULL,
+	    "site.json wrong type, at the value's FILE:LINE:COL (%s)", err);
 	fixture_write(dir, "site.json", "{ \"categories\": [ { \"slug\": \"Bad Slug\" } ] }");
 	CHECK(model_load(&m, db, dir, NULL, NULL, err, sizeof(err)) == -1 &&
 	    strstr(err, "must be lower-case") != NULL, "bad category slug (%s)", err);
@@ -304,6 +304,36 @@ test_errors(const char *dir, const char *db)
 		}
 	}
 
+	/* base_url: the same rule as --base-url, at the value's line:col. */
+	{
+		static const char *const bad[] = { "javascript:alert(1)", "//evil.example",
+		    "https://x.test/?a=1", "https://x.test/#top", "https://x.test/a b",
+		    "https://x.test/\\\"", "/relative" };
+		static const char *const good[] = { "https://x.test", "http://127.0.0.1:8080",
+		    "https://x.test/sub" };
+		char json[256];
+		size_t i;
+
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			snprintf(json, sizeof(json), "{\n  \"base_url\": \"%s\" }", bad[i]);
+			fixture_write(dir, "site.json", json);
+			CHECK(model_load(&m, db, dir, NULL, NULL, err, sizeof(err)) == -1 &&
+			    strstr(err, "site.json:2:15: \"base_url\" must be") != NULL,
+			    "base_url %s refused at 2:15 (%s)", bad[i], err);
+		}
+		for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+			snprintf(json, sizeof(json), "{ \"base_url\": \"%s/\" }", good[i]);
+			fixture_write(dir, "site.json", json);
+			if (model_load(&m, db, dir, NULL, NULL, err, sizeof(err)) != 0) {
+				CHECK(0, "base_url %s kept (%s)", good[i], err);
+				continue;
+			}
+			CHECK(strcmp(m.site.base_url, good[i]) == 0,
+			    "base_url %s/ kept without its trailing slash", good[i]);
+			model_free(&m);
+		}
+	}
+
 	/* Defaults when site.json names no categories and no access. */
 	fixture_write(dir, "site.json", "{ \"title\": \"t\", \"surprise\": 1 }");
 	CHECK(model_load(&m, db, dir, NULL, NULL, err, sizeof(err)) == 0 && m.ncategories == 5 &&
@@ -331,8 +361,8 @@ test_warnings(const char *dir, const char *db)
 	CHECK(strstr(w.text, "warning: ") != NULL && strstr(w.text, "/videos/warn.json: video "
 	    "11111111-2222-4333-8444-555555555555 is not in the catalog (deleted from Bunny, "
 	    "or a typo?); entry ignored\n") != NULL, "unknown GUID: a warning naming the file");
-	CHECK(strstr(w.text, "warn.json: video " TOM ": unknown field \"colour\" ignored\n")
-	    != NULL, "unknown field: a warning naming the file");
+	CHECK(strstr(w.text, "warn.json:2:55: video " TOM ": unknown field \"colour\" ignored\n")
+	    != NULL, "unknown field: a warning naming the file, line and column");
 	CHECK(strstr(w.text, "onlygen") == NULL, "the library adds no program prefix");
 	/* The unknown-field warning comes from content/, before the merge's. */
 	CHECK(strstr(w.text, "unknown field") < strstr(w.text, "is not in the catalog"),

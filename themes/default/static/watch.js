@@ -1,4 +1,5 @@
-/* watch.js: code entry and playback on watch pages (and the code page).
+/* watch.js: code entry and playback on watch pages (and the code page),
+ * and playback on the embeddable player page /e/<guid>/ (public videos).
  * The verifier is same-origin under /api/; its cookie is HttpOnly, so this
  * script never sees it and never decides a video's level: it only asks
  * /api/play/<guid> for a signed URL and plays what it gets.
@@ -17,6 +18,12 @@
   var hls = null, hlsLoading = null, started = false, refreshing = false;
   var wantPlay = false;	/* the viewer's intent, kept across a URL refresh */
   var KEY = 'om:progress';
+  /* ?t=<seconds> (or #t=): start there, as the chapters' links in the
+   * page's JSON-LD (Clip url) ask */
+  var linkAt = (function () {
+    var m = /(?:^|[?&#])t=(\d{1,6}(?:\.\d+)?)(?:&|$)/.exec(location.search.slice(1) + '#' + location.hash.slice(1));
+    return m ? Number(m[1]) : 0;
+  })();
 
   function say(el, text, kind) {
     if (!el) return;
@@ -417,7 +424,7 @@
     var resume = $('resume');
     if (resume) resume.hidden = true;
     say(msg, 'Starting\u2026', null);
-    var pos = typeof from === 'number' ? from : saved();
+    var pos = typeof from === 'number' ? from : (linkAt > 0 ? linkAt : saved());
     getUrl().then(function (url) {
       say(msg, '', null);
       return attach(url, pos).then(function () {
@@ -434,7 +441,7 @@
     var pos = saved();
     if (play && !locked) play.hidden = false;	/* hidden without JavaScript: it could not play */
     var resume = $('resume');
-    if (pos > 10 && resume && !(locked && play && play.hidden)) {
+    if (pos > 10 && !(linkAt > 0) && resume && !(locked && play && play.hidden)) {
       var m = Math.floor(pos / 60), s = Math.floor(pos % 60);
       $('resume-at').textContent = 'Resume ' + m + ':' + (s < 10 ? '0' : '') + s;
       resume.hidden = false;
@@ -478,6 +485,24 @@
       default: return;
       }
       e.preventDefault();
+    });
+  }
+
+  /* ---- the Embed disclosure: copy the <iframe> snippet ---- */
+  var embedCode = $('embed-code'), embedCopy = $('embed-copy');
+  if (embedCode && embedCopy) {
+    embedCopy.hidden = false;	/* without JavaScript the field is there to select */
+    embedCopy.addEventListener('click', function () {
+      var out = $('embed-msg');
+      embedCode.focus();
+      embedCode.select();
+      function legacy() { try { return document.execCommand('copy'); } catch (e) { return false; } }
+      function done(ok) {
+        say(out, ok ? 'Copied.' : 'Selected: press Ctrl+C (\u2318C on a Mac) to copy.', ok ? 'ok' : null);
+      }
+      if (navigator.clipboard && navigator.clipboard.writeText)
+        navigator.clipboard.writeText(embedCode.value).then(function () { done(true); }, function () { done(legacy()); });
+      else done(legacy());
     });
   }
 

@@ -1,0 +1,196 @@
+/*
+ * site_jsonld.c — the JSON-LD of the pages (see site_jsonld.h), moved out
+ * of site_meta.c and grown for issue 14: embedUrl (the /e/<guid>/ player
+ * page, url_embed), chapters as hasPart Clip items whose url opens the
+ * watch page at the chapter (?t=<seconds>, which watch.js honours),
+ * Bunny's view count as interactionStatistic, the paywall markup of a
+ * locked video, BreadcrumbList and ItemList.
+ *
+ * Built in C with esc_json so each string is escaped for a JSON string
+ * inside <script>; the template inserts the result raw ({{{jsonld}}}).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "escape.h"
+#include "site_jsonld.h"
+#include "site_url.h"
+
+#define J(out, s)	esc_json((out), (s), strlen(s))
+
+int
+vl_add(struct vlist *l, size_t vid)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)	/* a home page shows a few hundred cards at most */
+		if (l->v[i] == vid)
+			return 0;
+	if (l->n == l->cap) {
+		size_t ncap = l->cap ? l->cap * 2 : 64;
+		size_t *nv = realloc(l->v, ncap * sizeof(*nv));
+
+		if (nv == NULL)
+			return -1;
+		l->v = nv;
+		l->cap = ncap;
+	}
+	l->v[l->n++] = vid;
+	return 0;
+}
+
+void
+vl_free(struct vlist *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+/* base_url + the watch page of video vid. */
+static int
+watch_abs(const struct site_ctx *c, size_t vid, struct buf *o)
+{
+	return (J(o, c->m->site.base_url) == -1 ||
+	    url_video(o, c->html, c->m->videos[vid].guid) == -1) ? -1 : 0;
+}
+
+/* Where chapter k ends: its own end, else the next one's start, else the
+ * video's end; 0 when the chapter has no usable span. */
+static int32_t
+chapter_end(const struct video *v, size_t k)
+{
+	const struct chapter *ch = &v->chapters[k];
+	int64_t end = ch->end;
+
+	if (end <= ch->start && k + 1 < v->nchapters)
+		end = v->chapters[k + 1].start;
+	if (end <= ch->start || (v->length > 0 && end > v->length))
+		end = v->length;
+	return end > ch->start && ch->start >= 0 ? (int32_t)end : 0;
+}
+
+/* The chapters as Clip items (the caller has opened the hasPart array);
+ * *first says whether an item was written yet. */
+static int
+clips(const struct site_ctx *c, size_t vid, struct buf *o, int *first)
+{
+	const struct video *v = &c->m->videos[vid];
+	size_t k;
+
+	for (k = 0; k < v->nchapters; k++) {
+		int32_t end = chapter_end(v, k);
+
+		if (end == 0)
+			continue;
+		if ((!*first && buf_putc(o, ',') == -1) ||
+		    BUF_PUTSL(o, "{\"@type\":\"Clip\",\"name\":\"") == -1 ||
+		    J(o, v->chapters[k].title[0] ? v->chapters[k].title : v->title) == -1 ||
+		    buf_printf(o, "\",\"startOffset\":%ld,\"endOffset\":%ld,\"url\":\"",
+		    (long)v->chapters[k].start, (long)end) == -1 ||
+		    watch_abs(c, vid, o) == -1 ||
+		    buf_printf(o, "?t=%ld\"}", (long)v->chapters[k].start) == -1)
+			return -1;
+		*first = 0;
+	}
+	return 0;
+}
+
+int
+jsonld_video(const struct site_ctx *c, size_t vid, struct buf *o)
+{
+	const struct video *v = &c->m->videos[vid];
+	int pub = v->access == ACCESS_PUBLIC, first = 1;
+
+	if (BUF_PUTSL(o, "{\"@context\":\"https://schema.org\",\"@type\":\"VideoObject\",\"name\":\"") == -1 ||
+	    J(o, v->title) == -1 ||
+	    BUF_PUTSL(o, "\",\"description\":\"") == -1 ||
+	    J(o, v->description[0] ? v->description : v->title) == -1 ||
+	    BUF_PUTSL(o, "\",\"thumbnailUrl\":[\"") == -1 ||
+	    J(o, c->vtext[vid].image) == -1 ||
+	    BUF_PUTSL(o, "\"],\"uploadDate\":\"") == -1 || fmt_datetime(o, v->uploaded) == -1 ||
+	    BUF_PUTSL(o, "\",\"duration\":\"") == -1 || fmt_duration_iso(o, v->length) == -1 ||
+	    BUF_PUTSL(o, "\",\"url\":\"") == -1 || watch_abs(c, vid, o) == -1 ||
+	    BUF_PUTSL(o, "\",\"embedUrl\":\"") == -1 || J(o, c->m->site.base_url) == -1 ||
+	    url_embed(o, c->html, v->guid) == -1 || buf_putc(o, '"') == -1)
+		return -1;
+	if (v->views > 0 &&
+	    buf_printf(o, ",\"interactionStatistic\":{\"@type\":\"InteractionCounter\","
+	    "\"interactionType\":{\"@type\":\"WatchAction\"},\"userInteractionCount\":%lld}",
+	    (long long)v->views) == -1)
+		return -1;
+	if (buf_puts(o, pub ? ",\"isAccessibleForFree\":true" :
+	    ",\"isAccessibleForFree\":false") == -1)
+		return -1;
+	if (pub && v->nchapters == 0)
+		return buf_putc(o, '}');
+	/* the parts: the chapters, and a locked video's paywalled player */
+	if (BUF_PUTSL(o, ",\"hasPart\":[") == -1 || clips(c, vid, o, &first) == -1)
+		return -1;
+	if (!pub && ((!first && buf_putc(o, ',') == -1) ||
+	    BUF_PUTSL(o, "{\"@type\":\"WebPageElement\",\"isAccessibleForFree\":false,"
+	    "\"cssSelector\":\".paywall\"}") == -1))
+		return -1;
+	return BUF_PUTSL(o, "]}");
+}
+
+/* One ListItem of a BreadcrumbList: name, absolute URL of rel. */
+static int
+crumb(const struct site_ctx *c, struct buf *o, int pos, const char *name, const char *rel)
+{
+	return (buf_printf(o, "%s{\"@type\":\"ListItem\",\"position\":%d,\"name\":\"",
+	    pos > 1 ? "," : "", pos) == -1 || J(o, name) == -1 ||
+	    BUF_PUTSL(o, "\",\"item\":\"") == -1 || J(o, c->m->site.base_url) == -1 ||
+	    J(o, rel) == -1 || BUF_PUTSL(o, "\"}") == -1) ? -1 : 0;
+}
+
+int
+jsonld_breadcrumbs(const struct site_ctx *c, size_t vid, struct buf *o)
+{
+	const struct model *m = c->m;
+	const struct video *v = &m->videos[vid];
+	struct buf u;
+	int pos = 1, rc = -1;
+
+	buf_init(&u, 4096);
+	if (BUF_PUTSL(o, "{\"@context\":\"https://schema.org\",\"@type\":\"BreadcrumbList\","
+	    "\"itemListElement\":[") == -1 || url_named(&u, c->html, "") == -1 ||
+	    crumb(c, o, pos++, "Home", u.data) == -1)
+		goto out;
+	buf_reset(&u);
+	if (v->series >= 0) {
+		const struct series *s = &m->series[v->series];
+
+		if (site_list_url(c, &u, PK_SERIES, (size_t)v->series, 1) == -1 ||
+		    crumb(c, o, pos++, s->title[0] ? s->title : s->slug, u.data) == -1)
+			goto out;
+	} else if (v->ncategories > 0) {
+		if (site_list_url(c, &u, PK_CATEGORY, v->categories[0], 1) == -1 ||
+		    crumb(c, o, pos++, m->categories[v->categories[0]].name, u.data) == -1)
+			goto out;
+	}
+	buf_reset(&u);
+	if (url_video(&u, c->html, v->guid) == -1 || crumb(c, o, pos, v->title, u.data) == -1)
+		goto out;
+	rc = BUF_PUTSL(o, "]}");
+out:
+	buf_free(&u);
+	return rc;
+}
+
+int
+jsonld_itemlist(const struct site_ctx *c, const size_t *list, size_t from, size_t to,
+    struct buf *o)
+{
+	size_t i;
+
+	if (BUF_PUTSL(o, "{\"@context\":\"https://schema.org\",\"@type\":\"ItemList\","
+	    "\"itemListElement\":[") == -1)
+		return -1;
+	for (i = from; i < to; i++)
+		if (buf_printf(o, "%s{\"@type\":\"ListItem\",\"position\":%zu,\"url\":\"",
+		    i > from ? "," : "", i - from + 1) == -1 ||
+		    watch_abs(c, list != NULL ? list[i] : i, o) == -1 ||
+		    BUF_PUTSL(o, "\"}") == -1)
+			return -1;
+	return BUF_PUTSL(o, "]}");
+}
