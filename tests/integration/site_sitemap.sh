@@ -175,8 +175,10 @@ check "fixture: /search/, /code/, 404 are not listed" bash -c "! grep -qE '/(sea
 NOINDEX='<meta name="robots" content="noindex">'
 check "noindex on /search/, /code/ and 404.html" bash -c "grep -qF '$NOINDEX' '$O1/search/index.html' &&
     grep -qF '$NOINDEX' '$O1/code/index.html' && grep -qF '$NOINDEX' '$O1/404.html'"
-others=$(cd "$O1" && grep -rlF 'noindex' --include=*.html . | grep -vE '^\./(search/index|code/index|404)\.html$' | wc -l)
+# (the embed pages /e/<guid>/ carry their own "noindex, indexifembedded": not the layout's)
+others=$(cd "$O1" && grep -rlF 'noindex' --include=*.html . | grep -vE '^\./(search/index|code/index|404)\.html$|^\./e/' | wc -l)
 check "no other page says noindex ($others of them do)" [ "$others" = 0 ]
+check "the layout's noindex is on none of the content pages" bash -c "! grep -rlF '$NOINDEX' '$O1/v' '$O1/c' '$O1/t' '$O1/s' '$O1/new' '$O1/free' '$O1/index.html'"
 
 # the feed
 r=$(CHECK feed "$O1" "$BASE"); check "feed: well-formed, newest first, updated >= published, feed updated = newest ($r entries)" [ "$r" = 14 ]
