@@ -57,6 +57,15 @@ static const char *const migrations[] = {
 	"  start_s INTEGER NOT NULL,"
 	"  end_s   INTEGER NOT NULL,"
 	"  PRIMARY KEY (guid, idx)) WITHOUT ROWID;",
+	/*
+	 * 1 -> 2: when each video last changed, as the pulls saw it (Bunny
+	 * gives no modification time): changed is Unix seconds, change_hash
+	 * the hash of the fields that count as a change (all but views).
+	 * A video pulled before knows no better than its upload time.
+	 */
+	"ALTER TABLE videos ADD COLUMN changed INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE videos ADD COLUMN change_hash BLOB NOT NULL DEFAULT x'';"
+	"UPDATE videos SET changed = uploaded;",
 };
 
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
@@ -215,12 +224,19 @@ hash_int(EVP_MD_CTX *ctx, int64_t v)
 	hash_str(ctx, s);
 }
 
+/*
+ * The hash of a video's fields: every one (the catalog digest), or, views
+ * 0, all but the view count, which moves with every play and is no change
+ * of the video (its change hash: the feed's and the sitemap's dates).
+ */
 static void
-video_hash(EVP_MD_CTX *ctx, const struct bunny_video *v, unsigned char out[32])
+video_hash(EVP_MD_CTX *ctx, const struct bunny_video *v, int views, unsigned char out[32])
 {
 	size_t i;
 
 	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+	if (!views)
+		hash_str(ctx, "change-v1");
 	hash_str(ctx, v->guid);
 	hash_str(ctx, v->title);
 	hash_str(ctx, v->description);
@@ -228,7 +244,8 @@ video_hash(EVP_MD_CTX *ctx, const struct bunny_video *v, unsigned char out[32])
 	hash_int(ctx, v->width);
 	hash_int(ctx, v->height);
 	hash_int(ctx, v->uploaded);
-	hash_int(ctx, v->views);
+	if (views)
+		hash_int(ctx, v->views);
 	hash_str(ctx, v->thumbnail);
 	hash_str(ctx, v->collection);
 	hash_int(ctx, v->status);
@@ -273,7 +290,7 @@ catalog_digest(const struct bunny_video *videos, size_t n,
 	EVP_DigestInit_ex(all, EVP_sha256(), NULL);
 	EVP_DigestUpdate(all, "onlygen-catalog-v1", 18);
 	for (i = 0; i < n; i++) {
-		video_hash(one, &videos[i], h);
+		video_hash(one, &videos[i], 1, h);
 		if (hashes != NULL)
 			memcpy(hashes[i], h, 32);
 		if (videos[i].status == BUNNY_STATUS_FINISHED)
@@ -292,6 +309,61 @@ set_meta(sqlite3_stmt *st, const char *key, const char *value)
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
 	return sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+}
+
+int
+catalog_change_hash(const struct bunny_video *v, unsigned char out[32])
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+
+	if (md == NULL)
+		return -1;
+	video_hash(md, v, 0, out);
+	EVP_MD_CTX_free(md);
+	return 0;
+}
+
+/*
+ * When each video last changed (changed[i], Unix seconds): as the old row
+ * said when its change hash is the same (or unknown: a row migrated from
+ * schema 1), now when it differs, its upload time when it is new (what it
+ * was when it appeared; a pull cannot know better).  Never before its
+ * upload time.  Both lists are in guid order: a merge walk.
+ */
+static int
+change_times(sqlite3 *db, const struct bunny_video *videos, size_t n,
+    unsigned char (*chash)[32], int64_t now, int64_t *changed)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i = 0;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		changed[i] = videos[i].uploaded;
+	if (sqlite3_prepare_v2(db, "SELECT guid, change_hash, changed FROM videos ORDER BY guid",
+	    -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	i = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *g = (const char *)sqlite3_column_text(st, 0);
+		const void *h = sqlite3_column_blob(st, 1);
+		int bytes = sqlite3_column_bytes(st, 1);
+		int cmp = 1;
+
+		while (i < n && (cmp = strcmp(videos[i].guid, g)) < 0)
+			i++;
+		if (i < n && cmp == 0) {
+			if (bytes != 32 || memcmp(h, chash[i], 32) == 0)
+				changed[i] = sqlite3_column_int64(st, 2);
+			else
+				changed[i] = now;
+			if (changed[i] < videos[i].uploaded)
+				changed[i] = videos[i].uploaded;
+			i++;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* What a pull does with each new video's rows (count_changes). */
@@ -396,20 +468,24 @@ catalog_write_from(const char *path, const char *source,
 	sqlite3 *db = NULL;
 	sqlite3_stmt *vst = NULL, *cst = NULL, *hst = NULL, *kst = NULL, *mst = NULL;
 	sqlite3_stmt *del[3] = { NULL, NULL, NULL };
-	unsigned char (*hashes)[32] = NULL;
+	unsigned char (*hashes)[32] = NULL, (*chash)[32] = NULL;
 	unsigned char *act = NULL;
+	int64_t *changed = NULL, now = (int64_t)time(NULL);
+	EVP_MD_CTX *md = NULL;
 	char num[32];
 	size_t i, j;
 
 	memset(counts, 0, sizeof(*counts));
 	err[0] = '\0';
 	if (n > 0 && ((hashes = calloc(n, sizeof(*hashes))) == NULL ||
-	    (act = calloc(n, 1)) == NULL)) {
-		free(hashes);
+	    (act = calloc(n, 1)) == NULL || (chash = calloc(n, sizeof(*chash))) == NULL ||
+	    (changed = calloc(n, sizeof(*changed))) == NULL || (md = EVP_MD_CTX_new()) == NULL)) {
 		snprintf(err, errlen, "out of memory");
-		return -1;
+		goto out_err;
 	}
 	catalog_digest(videos, n, hashes, digest);
+	for (i = 0; i < n; i++)
+		video_hash(md, &videos[i], 0, chash[i]);
 	for (i = 0; i < n; i++)
 		if (videos[i].status == BUNNY_STATUS_FINISHED)
 			counts->published++;
@@ -429,13 +505,14 @@ catalog_write_from(const char *path, const char *source,
 	    NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "DELETE FROM chapters WHERE guid = ?", -1, &del[2],
 	    NULL) != SQLITE_OK ||
+	    change_times(db, videos, n, chash, now, changed) != 0 ||
 	    count_changes(db, videos, hashes, n, cdn_host != NULL ? cdn_host : "", act, del,
 	    counts) != 0 ||
 	    sqlite3_exec(db, "DELETE FROM collections;", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
 	if (sqlite3_prepare_v2(db, "INSERT INTO videos (guid, title, description, length, "
 	    "width, height, uploaded, views, thumbnail, collection, status, meta_tags, "
-	    "cdn_host, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &vst, NULL) != SQLITE_OK ||
+	    "cdn_host, hash, changed, change_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &vst, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "INSERT INTO captions (guid, idx, srclang, label) "
 	    "VALUES (?,?,?,?)", -1, &cst, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "INSERT INTO chapters (guid, idx, title, start_s, end_s) "
@@ -467,6 +544,8 @@ catalog_write_from(const char *path, const char *source,
 		sqlite3_bind_text(vst, 12, v->meta_tags, -1, SQLITE_STATIC);
 		sqlite3_bind_text(vst, 13, cdn_host, -1, SQLITE_STATIC);
 		sqlite3_bind_blob(vst, 14, hashes[i], 32, SQLITE_STATIC);
+		sqlite3_bind_int64(vst, 15, changed[i]);
+		sqlite3_bind_blob(vst, 16, chash[i], 32, SQLITE_STATIC);
 		if (sqlite3_step(vst) != SQLITE_DONE)
 			goto fail;
 		for (j = 0; j < v->ncaptions; j++) {
@@ -499,7 +578,7 @@ catalog_write_from(const char *path, const char *source,
 	snprintf(num, sizeof(num), "%zu", n);
 	if (set_meta(mst, "digest", digest) || set_meta(mst, "video_count", num))
 		goto fail;
-	snprintf(num, sizeof(num), "%lld", (long long)time(NULL));
+	snprintf(num, sizeof(num), "%lld", (long long)now);
 	if (set_meta(mst, "pulled_at", num))
 		goto fail;
 	snprintf(num, sizeof(num), "%zu", counts->published);
@@ -517,6 +596,9 @@ catalog_write_from(const char *path, const char *source,
 		sqlite3_finalize(del[j]);
 	free(hashes);
 	free(act);
+	free(chash);
+	free(changed);
+	EVP_MD_CTX_free(md);
 	if (sqlite3_close(db) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: closing the database failed", path);
 		return -1;
@@ -536,6 +618,9 @@ fail:
 out_err:
 	free(hashes);
 	free(act);
+	free(chash);
+	free(changed);
+	EVP_MD_CTX_free(md);
 	return -1;
 }
 

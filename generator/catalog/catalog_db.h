@@ -18,7 +18,7 @@
 
 #include "video_parse.h"
 
-#define CATALOG_SCHEMA_VERSION	1
+#define CATALOG_SCHEMA_VERSION	2
 
 struct catalog_counts {
 	size_t	added, updated, removed, unchanged;
@@ -45,7 +45,9 @@ void	catalog_digest(const struct bunny_video *videos, size_t n,
 /*
  * Replaces the catalog with videos (sorted by guid, unique) and
  * collections in one transaction, recording the digest, the video count
- * and cdn_host (may be "") for every video.  counts are relative to the
+ * and cdn_host (may be "") for every video, and when each video last
+ * changed (its fields but views differ from the stored row's: now; a new
+ * video: its upload time; else as stored).  counts are relative to the
  * previous catalog.  0 or -1 with err (and the file as it was).
  */
 int	catalog_write(const char *path, const struct bunny_video *videos, size_t n,

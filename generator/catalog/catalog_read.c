@@ -52,6 +52,9 @@ static const struct column video_cols[] = {
 	{ "meta_tags",		COL_TEXT,	offsetof(struct catalog_video_row, meta_tags) },
 	{ "status = " SQL_INT(BUNNY_STATUS_FINISHED), COL_INT,
 	    offsetof(struct catalog_video_row, published) },
+	/* last: a catalog of schema 1 (pulled by an older onlygen, read
+	 * before a pull migrates it) has no such column: read without it */
+	{ "changed",		COL_INT64,	offsetof(struct catalog_video_row, changed) },
 };
 
 static const struct column collection_cols[] = {
@@ -182,10 +185,12 @@ static int
 read_videos(sqlite3 *db, struct catalog_rows *r)
 {
 	sqlite3_stmt *st;
-	size_t cap = 0;
+	size_t cap = 0, ncols = sizeof(video_cols) / sizeof(video_cols[0]);
 	int rc;
 
-	if (prepare(db, COLUMNS(video_cols), "FROM videos ORDER BY guid", &st) != 0)
+	/* without "changed", each video's is 0: the model takes its upload time */
+	if (prepare(db, video_cols, ncols, "FROM videos ORDER BY guid", &st) != 0 &&
+	    prepare(db, video_cols, --ncols, "FROM videos ORDER BY guid", &st) != 0)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct catalog_video_row *v;
@@ -194,7 +199,7 @@ read_videos(sqlite3 *db, struct catalog_rows *r)
 			break;
 		v = &r->videos[r->nvideos++];
 		memset(v, 0, sizeof(*v));
-		if (fill(st, COLUMNS(video_cols), v) != 0)
+		if (fill(st, video_cols, ncols, v) != 0)
 			break;
 	}
 	sqlite3_finalize(st);

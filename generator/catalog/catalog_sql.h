@@ -20,6 +20,11 @@
  */
 int	catalog_open(sqlite3 **db, const char *path, int writable, char *err, size_t errlen);
 
+/* The hash of what counts as a change of v (every field but views): the
+ * change_hash column, which dates the video's last change (catalog_db.c). */
+struct bunny_video;
+int	catalog_change_hash(const struct bunny_video *v, unsigned char out[32]);
+
 /* The meta table's value for key into out ("" when absent); 0, or -1 (SQLite's error on db). */
 int	catalog_meta_value(sqlite3 *db, const char *key, char *out, size_t outlen);
 

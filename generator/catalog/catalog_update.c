@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <openssl/evp.h>
 
 #include "catalog_sql.h"
@@ -34,7 +35,7 @@ finalize_all(struct stmts *s)
 static int
 prepare_all(sqlite3 *db, struct stmts *s)
 {
-	return sqlite3_prepare_v2(db, "SELECT hash FROM videos WHERE guid = ?", -1, &s->get,
+	return sqlite3_prepare_v2(db, "SELECT hash, change_hash, changed FROM videos WHERE guid = ?", -1, &s->get,
 	    NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "DELETE FROM videos WHERE guid = ?", -1, &s->del_v,
 	    NULL) != SQLITE_OK ||
@@ -44,7 +45,7 @@ prepare_all(sqlite3 *db, struct stmts *s)
 	    NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "INSERT INTO videos (guid, title, description, length, "
 	    "width, height, uploaded, views, thumbnail, collection, status, meta_tags, "
-	    "cdn_host, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &s->ins_v,
+	    "cdn_host, hash, changed, change_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &s->ins_v,
 	    NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "INSERT INTO captions (guid, idx, srclang, label) "
 	    "VALUES (?,?,?,?)", -1, &s->ins_c, NULL) != SQLITE_OK ||
@@ -76,7 +77,7 @@ remove_rows(struct stmts *s, const char *guid)
 /* The rows of v, as catalog_write_from() writes them. */
 static int
 insert_rows(struct stmts *s, const struct bunny_video *v, const unsigned char hash[32],
-    const char *cdn_host)
+    const char *cdn_host, int64_t changed, const unsigned char chash[32])
 {
 	sqlite3_stmt *st = s->ins_v;
 	size_t j;
@@ -96,6 +97,8 @@ insert_rows(struct stmts *s, const struct bunny_video *v, const unsigned char ha
 	sqlite3_bind_text(st, 12, v->meta_tags, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 13, cdn_host, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 14, hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 15, changed);
+	sqlite3_bind_blob(st, 16, chash, 32, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return -1;
 	for (j = 0; j < v->ncaptions; j++) {
@@ -184,6 +187,7 @@ catalog_update(const char *path, const struct bunny_video *const *put, size_t np
 	sqlite3 *db = NULL;
 	struct stmts s;
 	char num[32], unused[65];
+	int64_t now = (int64_t)time(NULL);
 	size_t i;
 	int rc;
 
@@ -198,14 +202,26 @@ catalog_update(const char *path, const struct bunny_video *const *put, size_t np
 		goto fail;
 	for (i = 0; i < nput; i++) {
 		const struct bunny_video *v = put[i];
-		unsigned char hash[1][32];
+		unsigned char hash[1][32], chash[32];
+		int64_t changed = v->uploaded;	/* first seen: when it was uploaded */
 		int same = 0;
 
 		catalog_digest(v, 1, hash, unused);	/* hash[0]: the video's own hash */
-		if ((rc = step_guid(s.get, v->guid)) == SQLITE_ROW)
+		if (catalog_change_hash(v, chash) != 0)
+			goto fail;
+		if ((rc = step_guid(s.get, v->guid)) == SQLITE_ROW) {
 			same = sqlite3_column_bytes(s.get, 0) == 32 &&
 			    memcmp(sqlite3_column_blob(s.get, 0), hash[0], 32) == 0;
-		else if (rc != SQLITE_DONE)
+			/* the rule of catalog_db.c's change_times(): kept while the
+			 * change hash holds (or is unknown), now when it moves */
+			if (sqlite3_column_bytes(s.get, 1) != 32 ||
+			    memcmp(sqlite3_column_blob(s.get, 1), chash, 32) == 0)
+				changed = sqlite3_column_int64(s.get, 2);
+			else
+				changed = now;
+			if (changed < v->uploaded)
+				changed = v->uploaded;
+		} else if (rc != SQLITE_DONE)
 			goto fail;
 		if (same) {
 			counts->unchanged++;
@@ -221,7 +237,7 @@ catalog_update(const char *path, const struct bunny_video *const *put, size_t np
 				goto fail;
 			(*unknown_collections)++;	/* stored as a full pull stores it */
 		}
-		if (remove_rows(&s, v->guid) != 0 || insert_rows(&s, v, hash[0], cdn_host) != 0)
+		if (remove_rows(&s, v->guid) != 0 || insert_rows(&s, v, hash[0], cdn_host, changed, chash) != 0)
 			goto fail;
 	}
 	for (i = 0; i < ngone; i++) {

@@ -29,6 +29,8 @@ struct catalog_video_row {
 	int64_t		 width, height;
 	int64_t		 uploaded;	/* Unix seconds, UTC */
 	int64_t		 views;
+	int64_t		 changed;	/* Unix seconds: when the pulls saw its fields last
+					 * change (docs/catalog.md), >= uploaded */
 	char		*thumbnail;	/* file name under /{guid}/, "" when Bunny named none */
 	char		*cdn_host;	/* stored by the pull ("" = site.json's) */
 	char		*collection;	/* the collection's GUID, or "" */

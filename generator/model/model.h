@@ -50,6 +50,7 @@ struct video {
 	int64_t		 width, height;
 	int64_t		 views;
 	int64_t		 uploaded;	/* Unix seconds, UTC */
+	int64_t		 changed;	/* its last change (catalog_rows.h), >= uploaded */
 	char		*thumbnail;	/* file name under /{guid}/, e.g. "thumbnail.jpg" */
 	char		*cdn_host;	/* pull zone host serving this video */
 	enum access_level access;

@@ -203,6 +203,7 @@ make_video(struct merger *g, struct catalog_video_row *r,
 	v->width = r->width;
 	v->height = r->height;
 	v->uploaded = r->uploaded;
+	v->changed = r->changed > r->uploaded ? r->changed : r->uploaded;
 	v->views = r->views;
 	v->thumbnail = r->thumbnail[0] != '\0' ? take(&r->thumbnail) : strdup("thumbnail.jpg");
 	/* The override beats a stored host, which beats site.json's. */

@@ -233,6 +233,13 @@ page_kind_fields(const struct site_ctx *c, const struct page *p, struct pd *d, s
 	}
 }
 
+/* Pages search engines must not index (utility pages: no content of their own). */
+static int
+noindex_of(int kind)
+{
+	return kind == PK_SEARCH || kind == PK_CODE || kind == PK_404;
+}
+
 /* Writes page p's own data (not the shared part) into d; 0 or -1. */
 static int
 page_fields(const struct site_ctx *c, const struct page *p, struct pd *d, struct buf *b)
@@ -241,6 +248,8 @@ page_fields(const struct site_ctx *c, const struct page *p, struct pd *d, struct
 	struct pd o;
 
 	if (sec != NULL && (put_obj(d, "section", &o) == -1 || put_bool(&o, sec, 1) == -1))
+		return -1;
+	if (noindex_of(p->kind) && put_bool(d, "noindex", 1) == -1)
 		return -1;
 	return page_kind_fields(c, p, d, b);
 }

@@ -28,7 +28,6 @@ void	site_warn(const struct site_ctx *c, const char *fmt, ...)
 
 #define HOME_ROW_MAX	16	/* cards per home-page row: 8 rows stay near 100 kB of HTML */
 #define FEED_MAX	50	/* entries in feed.xml */
-#define SITEMAP_MAX	50000	/* URLs per sitemap file (sitemaps.org limit) */
 #define PAGE_MAX_BYTES	((size_t)64 << 20)	/* one rendered file */
 
 enum page_kind {
@@ -129,7 +128,9 @@ struct site_ctx {
 	size_t			*free_vid;	/* the public videos, newest first */
 	size_t			 nfree;
 	long			 hero;		/* video index or -1 */
-	size_t			 sitemap_parts;	/* 0: one sitemap.xml */
+	size_t			 sitemap_parts;	/* 0: one sitemap.xml, else its index's files */
+	size_t			*sitemap_ends;	/* per file: one past its last page index */
+	size_t			*sitemap_bytes;	/* per file: its size, as planned */
 	struct video_img	*vimg;		/* per video: its mirrored images */
 	size_t			 img_fetched;	/* files requested from the CDN */
 	cJSON			*shared;	/* site/nav/urls/assets, read-only */
@@ -223,6 +224,16 @@ int	site_render_meta(const struct site_ctx *c, const struct page *p, struct buf 
 int	site_search_pages(struct site_ctx *c, int (*add)(struct site_ctx *, void *, int, size_t,
 	    size_t, const char *), void *arg);
 int	site_search_render(const struct site_ctx *c, const struct page *p, struct buf *out);
+
+/*
+ * site_sitemap.c: site_sitemap_listed() says whether pages of a kind are
+ * in the sitemap (1 or 0); site_sitemap_plan(), once every other page is
+ * listed, splits them into files (c->sitemap_*; 0, or -1 with err);
+ * site_sitemap() appends sitemap file p (0, or -1 out of room).
+ */
+int	site_sitemap_listed(int kind);
+int	site_sitemap_plan(struct site_ctx *c, char *err, size_t errlen);
+int	site_sitemap(const struct site_ctx *c, const struct page *p, struct buf *out);
 
 /* access_db.c: access_rows_sum() hashes the rows access.db would hold;
  * access_db_write() writes them (temporary + rename); 0 or -1 with err. */

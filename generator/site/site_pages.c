@@ -275,7 +275,7 @@ site_enumerate(struct site_ctx *c, char *err, size_t errlen)
 	const struct model *m = c->m;
 	struct page tmp;
 	struct buf u;
-	size_t cap = 0, i, no, n, nurls;
+	size_t cap = 0, i, no, n;
 	static const struct { int kind; const char *name; } named[] = {
 		{ PK_HOME, "" }, { PK_CODE, "code" }, { PK_SEARCH, "search" },
 	};
@@ -364,12 +364,11 @@ site_enumerate(struct site_ctx *c, char *err, size_t errlen)
 	    add_page(c, &cap, PK_FEED, 0, 0, NULL, "feed.xml") == -1 ||
 	    add_page(c, &cap, PK_ROBOTS, 0, 0, NULL, "robots.txt") == -1)
 		goto oom;
-	/* every HTML page but 404 is listed in the sitemap */
-	nurls = 0;
-	for (i = 0; i < c->npages; i++)
-		if (c->pages[i].kind != PK_ASSET && c->pages[i].kind < PK_404)
-			nurls++;
-	c->sitemap_parts = nurls > SITEMAP_MAX ? (nurls + SITEMAP_MAX - 1) / SITEMAP_MAX : 0;
+	/* the sitemap's files, once every page it may list is known */
+	if (site_sitemap_plan(c, err, errlen) == -1) {
+		buf_free(&u);
+		return -1;
+	}
 	if (add_page(c, &cap, PK_SITEMAP, 0, 0, NULL, "sitemap.xml") == -1)
 		goto oom;
 	for (no = 1; no <= c->sitemap_parts; no++) {

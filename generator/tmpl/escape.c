@@ -17,9 +17,14 @@
  */
 typedef const char *(*esc_fn)(uint32_t cp);
 
+/*
+ * Walks n bytes of str: appends the escaped form to out, or, out NULL,
+ * only adds its length to *count (the same walk: a size can never drift
+ * from what is written).
+ */
 static int
-escape_with(struct buf *out, const char *str, size_t n, const char *const ascii[128],
-    esc_fn nonascii)
+escape_walk(struct buf *out, size_t *count, const char *str, size_t n,
+    const char *const ascii[128], esc_fn nonascii)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0, run = 0, len;
@@ -40,16 +45,26 @@ escape_with(struct buf *out, const char *str, size_t n, const char *const ascii[
 			i += len;
 			continue;
 		}
-		if (i > run && buf_put(out, s + run, i - run) != 0)
-			return -1;
-		if (rep[0] != '\0' && buf_puts(out, rep) != 0)
+		if (out == NULL)
+			*count += (i - run) + strlen(rep);
+		else if ((i > run && buf_put(out, s + run, i - run) != 0) ||
+		    (rep[0] != '\0' && buf_puts(out, rep) != 0))
 			return -1;
 		i += len;
 		run = i;
 	}
-	if (i > run && buf_put(out, s + run, i - run) != 0)
+	if (out == NULL)
+		*count += i - run;
+	else if (i > run && buf_put(out, s + run, i - run) != 0)
 		return -1;
 	return 0;
+}
+
+static int
+escape_with(struct buf *out, const char *str, size_t n, const char *const ascii[128],
+    esc_fn nonascii)
+{
+	return escape_walk(out, NULL, str, n, ascii, nonascii);
 }
 
 static const char *const html_ascii[128] = {
@@ -102,6 +117,15 @@ int
 esc_xml(struct buf *out, const char *s, size_t n)
 {
 	return escape_with(out, s, n, xml_ascii, xml_nonascii);
+}
+
+size_t
+esc_xml_len(const char *s, size_t n)
+{
+	size_t count = 0;
+
+	(void)escape_walk(NULL, &count, s, n, xml_ascii, xml_nonascii);
+	return count;
 }
 
 int

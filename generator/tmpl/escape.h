@@ -17,6 +17,9 @@ int	esc_html(struct buf *out, const char *s, size_t n);
 /* XML 1.0 text/attributes (sitemap, Atom): as HTML, and drops characters
  * XML forbids (C0 controls other than tab/LF/CR, U+FFFE/U+FFFF). */
 int	esc_xml(struct buf *out, const char *s, size_t n);
+/* The number of bytes esc_xml() appends for s (the same walk, nothing
+ * written): what a sitemap entry weighs, known before it is written. */
+size_t	esc_xml_len(const char *s, size_t n);
 /* Inside a JSON string (no surrounding quotes), safe inside <script>:
  * " \ and controls escaped, < > & U+2028 U+2029 as \uXXXX. */
 int	esc_json(struct buf *out, const char *s, size_t n);

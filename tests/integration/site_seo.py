@@ -186,7 +186,10 @@ def main():
     embeds = sorted(glob.glob(os.path.join(site, "e", "*", "index.html")))
     check(sorted(p.split(os.sep)[-2] for p in embeds) == sorted(guids), "an embed page per video")
     sm = "".join(read(p) for p in glob.glob(os.path.join(site, "sitemap*.xml")))
-    check("/e/" not in sm, "no embed page in the sitemap")
+    # listed as a page never; named as each video's player_loc (site_sitemap.c)
+    check(re.search(r"<loc>[^<]*/e/", sm) is None and
+          sm.count("<video:player_loc>" + base + "/e/") == len(guids),
+          "no embed page listed in the sitemap; each video's player_loc is its embed page")
     badembed = []
     for p in embeds:
         g, page = p.split(os.sep)[-2], read(p)

@@ -1,11 +1,13 @@
 /*
  * test_catalog_db.c — catalog_write counts and digest, catalog_mark_built,
- * catalog_update (the incremental pull's write), schema version checks, and
- * the listing's page consistency checks.
+ * catalog_update (the incremental pull's write), when each video last changed
+ * (and the migration that added it), schema version checks, and the
+ * listing's page consistency checks.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sqlite3.h>
 
 #include "check.h"
@@ -108,6 +110,96 @@ test_update(const char *dir)
 		bunny_video_free(&v[i]);
 }
 
+/* The stored changed time of guid, or -1. */
+static long long
+changed_of(const char *db, const char *guid)
+{
+	sqlite3 *h;
+	sqlite3_stmt *st;
+	long long t = -1;
+
+	if (sqlite3_open(db, &h) != SQLITE_OK)
+		return -1;
+	if (sqlite3_prepare_v2(h, "SELECT changed FROM videos WHERE guid = ?", -1, &st, NULL) ==
+	    SQLITE_OK) {
+		sqlite3_bind_text(st, 1, guid, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			t = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(h);
+	return t;
+}
+
+/* changed: the upload time when first seen, kept across pulls that change
+ * nothing or only views, the pull's time when a field changes. */
+static void
+test_changed(const char *dir)
+{
+	struct bunny_video v[8];
+	struct catalog_counts c;
+	char db[600], digest[65], err[512], *old;
+	size_t n, i;
+	long long t0, t1;
+	sqlite3 *h;
+
+	snprintf(db, sizeof(db), "%s/changed.db", dir);
+	n = fixture_sample_videos(v, 8);
+	CHECK(catalog_write(db, v, n, NULL, 0, "", &c, digest, err, sizeof(err)) == 0,
+	    "write (%s)", err);
+	for (i = 0; i < n && changed_of(db, v[i].guid) == v[i].uploaded; i++)
+		;
+	CHECK(i == n, "a video first seen changed when it was uploaded");
+	v[0].views += 100;
+	CHECK(catalog_write(db, v, n, NULL, 0, "", &c, digest, err, sizeof(err)) == 0 &&
+	    changed_of(db, v[0].guid) == v[0].uploaded, "a views change is no change");
+	old = v[0].title;
+	v[0].title = (char *)"a new title";
+	t0 = (long long)time(NULL);
+	CHECK(catalog_write(db, v, n, NULL, 0, "", &c, digest, err, sizeof(err)) == 0,
+	    "write a title change");
+	t1 = (long long)time(NULL);
+	CHECK(changed_of(db, v[0].guid) >= t0 && changed_of(db, v[0].guid) <= t1 &&
+	    changed_of(db, v[1].guid) == v[1].uploaded,
+	    "a title change: changed at the pull, the others as they were");
+	t0 = changed_of(db, v[0].guid);
+	CHECK(catalog_write(db, v, n, NULL, 0, "", &c, digest, err, sizeof(err)) == 0 &&
+	    changed_of(db, v[0].guid) == t0, "the next pull of the same data keeps it");
+	v[0].title = old;
+
+	/* the one-video pull (catalog_update) dates a change by the same rule */
+	{
+		const struct bunny_video *put[2] = { &v[1], &v[2] };
+		size_t unknown;
+
+		old = v[1].title;
+		v[1].title = (char *)"retitled by a webhook";
+		t0 = (long long)time(NULL);
+		CHECK(catalog_update(db, put, 2, NULL, 0, "", &c, &unknown, digest, err,
+		    sizeof(err)) == 0, "catalog_update (%s)", err);
+		t1 = (long long)time(NULL);
+		CHECK(changed_of(db, v[1].guid) >= t0 && changed_of(db, v[1].guid) <= t1 &&
+		    changed_of(db, v[2].guid) == v[2].uploaded,
+		    "one-video pull: the changed video dated now, the unchanged one kept");
+		v[1].title = old;
+	}
+
+	/* a catalog of schema 1: migrated, each video changed at its upload */
+	snprintf(db, sizeof(db), "%s/v1.db", dir);
+	CHECK(catalog_write(db, v, n, NULL, 0, "", &c, digest, err, sizeof(err)) == 0 &&
+	    sqlite3_open(db, &h) == SQLITE_OK, "a catalog to take back to schema 1");
+	CHECK(sqlite3_exec(h, "UPDATE videos SET title = 'x';"
+	    "ALTER TABLE videos DROP COLUMN changed; ALTER TABLE videos DROP COLUMN change_hash;"
+	    "PRAGMA user_version = 1", NULL, NULL, NULL) == SQLITE_OK, "schema 1 again");
+	sqlite3_close(h);
+	CHECK(catalog_write(db, v, n, NULL, 0, "", &c, digest, err, sizeof(err)) == 0 &&
+	    changed_of(db, v[0].guid) == v[0].uploaded && changed_of(db, v[4].guid) == v[4].uploaded,
+	    "migrated to 2: each video changed at its upload, and a pull after it "
+	    "(its hash unknown) changes nothing (%s)", err);
+	for (i = 0; i < n; i++)
+		bunny_video_free(&v[i]);
+}
+
 static void
 test_schema(const char *dir)
 {
@@ -204,6 +296,7 @@ main(void)
 	fixture_tmpdir(dir, sizeof(dir), "test_catalog_db");
 	test_write(dir);
 	test_update(dir);
+	test_changed(dir);
 	test_schema(dir);
 	test_listing();
 	return check_report();

@@ -1,0 +1,291 @@
+/*
+ * site_sitemap.c — sitemap.xml: one <urlset>, or, past one file's limits
+ * (sitemap_plan.h), a <sitemapindex> naming sitemap-1.xml ... sitemap-N.xml.
+ *
+ * Only content pages are listed (site_sitemap_listed(): an allow-list of
+ * page kinds, so a utility page added later is left out until someone
+ * decides otherwise).  A watch page's entry carries its <lastmod> (the
+ * video's last change, docs/catalog.md) and a <video:video> block within
+ * Google's limits: title and description cut on a character boundary
+ * before escaping, duration clamped, player_loc the embeddable page.
+ *
+ * The files must be known when the pages are listed, so each entry is
+ * written by one function, entry(), through a sink that either appends
+ * to a buffer or only counts the bytes it would append (esc_xml_len: the
+ * escaper's own walk).  site_sitemap_plan() counts, splits and records
+ * each file's size; writing a file checks it got exactly that size.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "escape.h"
+#include "site_int.h"
+#include "site_url.h"
+#include "sitemap_plan.h"
+
+/* Where the bytes go: out, or (out NULL) only their count into n. */
+struct sink {
+	struct buf	*out;
+	size_t		 n;
+};
+
+static int
+sk_put(struct sink *k, const char *s, size_t n)
+{
+	if (k->out == NULL) {
+		k->n += n;
+		return 0;
+	}
+	return buf_put(k->out, s, n);
+}
+
+#define SK_LIT(k, s)	sk_put((k), (s), sizeof(s) - 1)
+
+static int
+sk_xml(struct sink *k, const char *s, size_t n)
+{
+	if (k->out == NULL) {
+		k->n += esc_xml_len(s, n);
+		return 0;
+	}
+	return esc_xml(k->out, s, n);
+}
+
+static int
+sk_int(struct sink *k, long long v)
+{
+	char s[24];
+	int n = snprintf(s, sizeof(s), "%lld", v);
+
+	return sk_put(k, s, (size_t)n);
+}
+
+/* The latest time a date-time can be written as YYYY-MM-DDThh:mm:ssZ. */
+#define DATETIME_MAX	253402300799LL	/* 9999-12-31T23:59:59Z */
+
+/* A W3C date-time, always 20 bytes: t clamped to 1970..9999. */
+static int
+sk_datetime(struct sink *k, int64_t t)
+{
+	t = clamp_ll(t, 0, DATETIME_MAX);
+	if (k->out == NULL) {
+		k->n += 20;
+		return 0;
+	}
+	return fmt_datetime(k->out, t);
+}
+
+/* s cut to max characters (TEXT_CUT_MARK ends a cut text), escaped. */
+static int
+sk_text(struct sink *k, const char *s, size_t max)
+{
+	int cut;
+	size_t keep = text_cut(s, strlen(s), max, &cut);
+
+	if (sk_xml(k, s, keep) == -1 || (cut && SK_LIT(k, TEXT_CUT_MARK) == -1))
+		return -1;
+	return 0;
+}
+
+/* Whether s shows anything once escaped (an all-control string does not). */
+static int
+has_text(const char *s)
+{
+	int cut;
+
+	if ((unsigned char)s[0] >= 0x20 && (unsigned char)s[0] < 0x80)
+		return 1;	/* printable ASCII: written as it is or as an entity */
+	return esc_xml_len(s, text_cut(s, strlen(s), VIDEO_TITLE_MAX, &cut)) > 0;
+}
+
+int
+site_sitemap_listed(int kind)
+{
+	switch (kind) {
+	case PK_WATCH:
+	case PK_HOME:
+	case PK_CATEGORY:
+	case PK_TAG:
+	case PK_SERIES:
+	case PK_NEW:
+	case PK_FREE:
+	case PK_SERIES_INDEX:
+	case PK_TAG_INDEX:
+		return 1;
+	default:
+		return 0;	/* assets, images, code, search, 404, embeds, files */
+	}
+}
+
+/* base_url and a root-relative URL or an output path ("index.html" dropped). */
+static int
+sk_abs(struct sink *k, const struct site_ctx *c, const char *path)
+{
+	size_t n = strlen(path);
+
+	if (sk_xml(k, c->m->site.base_url, strlen(c->m->site.base_url)) == -1 ||
+	    (path[0] != '/' && SK_LIT(k, "/") == -1))
+		return -1;
+	if (n >= 10 && strcmp(path + n - 10, "index.html") == 0)
+		n -= 10;
+	return sk_xml(k, path, n);
+}
+
+static int
+video_block(struct sink *k, const struct site_ctx *c, size_t i)
+{
+	const struct video *v = &c->m->videos[i];
+	const char *title = has_text(v->title) ? v->title : v->guid;
+	const char *desc = has_text(v->description) ? v->description : title;
+	char u[128];
+	struct buf b;
+	int rc;
+
+	/* the embed page's root-relative URL: [a-z0-9/.-] only */
+	buf_init(&b, sizeof(u));
+	rc = url_embed(&b, c->html, v->guid);
+	if (rc == 0)
+		snprintf(u, sizeof(u), "%s", b.data);
+	buf_free(&b);
+	if (rc == -1)
+		return -1;
+	return (SK_LIT(k, "<video:video><video:thumbnail_loc>") == -1 ||
+	    sk_xml(k, c->vtext[i].image, strlen(c->vtext[i].image)) == -1 ||
+	    SK_LIT(k, "</video:thumbnail_loc><video:title>") == -1 ||
+	    sk_text(k, title, VIDEO_TITLE_MAX) == -1 ||
+	    SK_LIT(k, "</video:title><video:description>") == -1 ||
+	    sk_text(k, desc, VIDEO_DESC_MAX) == -1 ||
+	    SK_LIT(k, "</video:description><video:player_loc>") == -1 ||
+	    sk_abs(k, c, u) == -1 ||
+	    SK_LIT(k, "</video:player_loc><video:duration>") == -1 ||
+	    sk_int(k, clamp_ll(v->length, VIDEO_DURATION_MIN, VIDEO_DURATION_MAX)) == -1 ||
+	    SK_LIT(k, "</video:duration><video:publication_date>") == -1 ||
+	    sk_datetime(k, v->uploaded) == -1 ||
+	    SK_LIT(k, "</video:publication_date><video:requires_subscription>") == -1 ||
+	    (v->access == ACCESS_PUBLIC ? SK_LIT(k, "no") : SK_LIT(k, "yes")) == -1 ||
+	    SK_LIT(k, "</video:requires_subscription></video:video>") == -1) ? -1 : 0;
+}
+
+/* One <url> entry: page q, listed. */
+static int
+entry(struct sink *k, const struct site_ctx *c, const struct page *q)
+{
+	if (SK_LIT(k, "<url><loc>") == -1 || sk_abs(k, c, q->path) == -1 ||
+	    SK_LIT(k, "</loc>") == -1)
+		return -1;
+	if (q->kind == PK_WATCH &&
+	    (SK_LIT(k, "<lastmod>") == -1 || sk_datetime(k, c->m->videos[q->idx].changed) == -1 ||
+	    SK_LIT(k, "</lastmod>") == -1 || video_block(k, c, q->idx) == -1))
+		return -1;
+	return SK_LIT(k, "</url>\n");
+}
+
+#define XML_DECL	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+#define URLSET_HEAD	XML_DECL "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" " \
+			"xmlns:video=\"http://www.google.com/schemas/sitemap-video/1.1\">\n"
+#define URLSET_TAIL	"</urlset>\n"
+
+int
+site_sitemap_plan(struct site_ctx *c, char *err, size_t errlen)
+{
+	size_t i, n = 0, parts, k;
+	size_t *sizes = NULL, *at = NULL, *ends = NULL;
+
+	for (i = 0; i < c->npages; i++)
+		n += site_sitemap_listed(c->pages[i].kind);
+	sizes = malloc((n ? n : 1) * sizeof(*sizes));
+	at = malloc((n ? n : 1) * sizeof(*at));
+	ends = malloc((n ? n : 1) * sizeof(*ends));
+	if (sizes == NULL || at == NULL || ends == NULL)
+		goto oom;
+	for (i = 0, n = 0; i < c->npages; i++) {
+		struct sink s = { NULL, 0 };
+
+		if (!site_sitemap_listed(c->pages[i].kind))
+			continue;
+		if (entry(&s, c, &c->pages[i]) == -1)
+			goto oom;
+		at[n] = i;
+		sizes[n++] = s.n;
+	}
+	parts = sitemap_split(sizes, n, sizeof(URLSET_HEAD) - 1, sizeof(URLSET_TAIL) - 1,
+	    SITEMAP_URLS_MAX, SITEMAP_BYTES_MAX, ends, SITEMAP_PARTS_MAX);
+	if (parts == 0) {
+		snprintf(err, errlen, "sitemap: %zu URLs do not fit %d files", n, SITEMAP_PARTS_MAX);
+		goto fail;
+	}
+	c->sitemap_bytes = calloc(parts, sizeof(*c->sitemap_bytes));
+	c->sitemap_ends = calloc(parts, sizeof(*c->sitemap_ends));
+	if (c->sitemap_bytes == NULL || c->sitemap_ends == NULL)
+		goto oom;
+	for (k = 0, i = 0; k < parts; k++) {
+		c->sitemap_bytes[k] = sizeof(URLSET_HEAD) - 1 + sizeof(URLSET_TAIL) - 1;
+		for (; i < ends[k]; i++)
+			c->sitemap_bytes[k] += sizes[i];
+		/* as page indices: one past the file's last listed page */
+		c->sitemap_ends[k] = k + 1 == parts ? c->npages : at[ends[k]];
+	}
+	c->sitemap_parts = parts > 1 ? parts : 0;
+	free(sizes);
+	free(at);
+	free(ends);
+	return 0;
+oom:
+	snprintf(err, errlen, "sitemap: out of memory");
+fail:
+	free(sizes);
+	free(at);
+	free(ends);
+	return -1;
+}
+
+/* The <sitemapindex>: each file with the latest <lastmod> of its entries. */
+static int
+sitemap_index(const struct site_ctx *c, struct buf *o)
+{
+	struct sink k = { o, 0 };
+	size_t part, i = 0;
+
+	if (SK_LIT(&k, XML_DECL "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n")
+	    == -1)
+		return -1;
+	for (part = 0; part < c->sitemap_parts; part++) {
+		int64_t last = -1;
+
+		for (; i < c->sitemap_ends[part]; i++)
+			if (c->pages[i].kind == PK_WATCH && c->m->videos[c->pages[i].idx].changed > last)
+				last = c->m->videos[c->pages[i].idx].changed;
+		if (SK_LIT(&k, "<sitemap><loc>") == -1 ||
+		    sk_xml(&k, c->m->site.base_url, strlen(c->m->site.base_url)) == -1 ||
+		    buf_printf(o, "/sitemap-%zu.xml</loc>", part + 1) == -1 ||
+		    (last >= 0 && (SK_LIT(&k, "<lastmod>") == -1 || sk_datetime(&k, last) == -1 ||
+		    SK_LIT(&k, "</lastmod>") == -1)) ||
+		    SK_LIT(&k, "</sitemap>\n") == -1)
+			return -1;
+	}
+	return SK_LIT(&k, "</sitemapindex>\n");
+}
+
+int
+site_sitemap(const struct site_ctx *c, const struct page *p, struct buf *o)
+{
+	struct sink k = { o, 0 };
+	size_t part, i, start = o->len;
+
+	if (c->sitemap_parts > 0 && p->no == 0)
+		return sitemap_index(c, o);
+	part = p->no == 0 ? 0 : p->no - 1;
+	if (c->sitemap_ends == NULL || part >= (c->sitemap_parts ? c->sitemap_parts : 1))
+		return -1;
+	if (SK_LIT(&k, URLSET_HEAD) == -1)
+		return -1;
+	for (i = part == 0 ? 0 : c->sitemap_ends[part - 1]; i < c->sitemap_ends[part]; i++)
+		if (site_sitemap_listed(c->pages[i].kind) && entry(&k, c, &c->pages[i]) == -1)
+			return -1;
+	if (SK_LIT(&k, URLSET_TAIL) == -1)
+		return -1;
+	/* the plan split the files by these sizes: a difference is a bug,
+	 * and a file past the limits must not be published */
+	return o->len - start == c->sitemap_bytes[part] ? 0 : -1;
+}
