@@ -425,41 +425,54 @@ first_error(const struct http_req *reqs, size_t n, char *err, size_t errlen)
 	snprintf(err, errlen, "the pull was interrupted");
 }
 
+int
+bunny_request_setup(const struct bunny_source *src, char **base, struct curl_slist **hdr)
+{
+	struct curl_slist *t;
+	char *h = NULL;
+	size_t blen;
+	int rc = -1;
+
+	if ((*base = strdup(src->api_base)) == NULL)
+		return -1;
+	blen = strlen(*base);
+	while (blen > 0 && (*base)[blen - 1] == '/')
+		(*base)[--blen] = '\0';
+	/* The key lives only in the header list (curl copies h, wiped here). */
+	if (asprintf(&h, "AccessKey: %s", src->api_key) < 0)
+		return -1;
+	if ((t = curl_slist_append(*hdr, h)) != NULL) {
+		*hdr = t;
+		if ((t = curl_slist_append(*hdr, "Accept: application/json")) != NULL) {
+			*hdr = t;
+			rc = 0;
+		}
+	}
+	explicit_bzero(h, strlen(h));
+	free(h);
+	return rc;
+}
+
 enum bunny_result
 bunny_fetch(const struct bunny_source *src, struct bunny_listing *l, char *err, size_t errlen)
 {
 	struct fetch f = { src, l, 0, 2, 0 };
 	struct http_opts o = src->http;
 	struct http_client *c = NULL;
-	struct curl_slist *hdr = NULL, *t;
+	struct curl_slist *hdr = NULL;
 	struct http_req first[2], *rest = NULL;
 	size_t nfirst = 0, nrest = 0, vpages, cpages;
 	enum http_result hr;
 	enum bunny_result res = BUNNY_FAILED;
-	char *base = NULL, *h = NULL;
+	char *base = NULL;
 	unsigned retries = 0;
-	size_t blen;
 
 	memset(l, 0, sizeof(*l));
 	l->vstate.total = l->cstate.total = -1;
 	if (bunny_source_valid(src, err, errlen) != 0)
 		return BUNNY_FAILED;
-	if ((base = strdup(src->api_base)) == NULL)
+	if (bunny_request_setup(src, &base, &hdr) != 0)
 		goto oom;
-	blen = strlen(base);
-	while (blen > 0 && base[blen - 1] == '/')
-		base[--blen] = '\0';
-	/* The key lives only in this header list, freed below. */
-	if (asprintf(&h, "AccessKey: %s", src->api_key) < 0) {
-		h = NULL;
-		goto oom;
-	}
-	if ((t = curl_slist_append(hdr, h)) == NULL)
-		goto oom;
-	hdr = t;
-	if ((t = curl_slist_append(hdr, "Accept: application/json")) == NULL)
-		goto oom;
-	hdr = t;
 	o.on_done = on_done;
 	o.on_progress = on_progress;
 	o.arg = &f;
@@ -508,10 +521,6 @@ out:
 	free(rest);
 	http_client_free(c);
 	curl_slist_free_all(hdr);
-	if (h != NULL) {
-		explicit_bzero(h, strlen(h));
-		free(h);
-	}
 	free(base);
 	return res;
 }

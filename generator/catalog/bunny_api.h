@@ -60,6 +60,12 @@ enum bunny_result {
 
 /* Checks library_id (digits), api_key (set, printable), api_base (http(s)://)
  * and per_page (1..1000).  0, or -1 with err (never the key). */
+/* A request's common parts for src: *base, the API base without a trailing
+ * '/', and *hdr, the AccessKey and Accept headers (the key only there).
+ * 0, or -1 out of memory; the caller frees both (free, curl_slist_free_all)
+ * in either case.  One setup for the listing and the single-video GET. */
+struct curl_slist;
+int	bunny_request_setup(const struct bunny_source *src, char **base, struct curl_slist **hdr);
 int	bunny_source_valid(const struct bunny_source *s, char *err, size_t errlen);
 
 /* Fetches the library from the API into l.  err never holds the key. */

@@ -64,12 +64,12 @@ bunny_get_videos(const struct bunny_source *src, const char *const *guids, size_
 {
 	struct http_opts o = src->http;
 	struct http_client *c = NULL;
-	struct curl_slist *hdr = NULL, *t;
+	struct curl_slist *hdr = NULL;
 	struct http_req reqs[BUNNY_GET_MAX];
 	enum bunny_result res = BUNNY_FAILED;
 	enum http_result hr;
-	char *base = NULL, *h = NULL;
-	size_t i, made = 0, blen;
+	char *base = NULL;
+	size_t i, made = 0;
 
 	memset(got, 0, n * sizeof(*got));
 	if (n == 0 || n > BUNNY_GET_MAX) {
@@ -83,22 +83,8 @@ bunny_get_videos(const struct bunny_source *src, const char *const *guids, size_
 			snprintf(err, errlen, "'%s' is not a lower-case video GUID", guids[i]);
 			return BUNNY_FAILED;
 		}
-	if ((base = strdup(src->api_base)) == NULL)
+	if (bunny_request_setup(src, &base, &hdr) != 0)
 		goto oom;
-	blen = strlen(base);
-	while (blen > 0 && base[blen - 1] == '/')
-		base[--blen] = '\0';
-	/* The key lives only in this header list, freed below. */
-	if (asprintf(&h, "AccessKey: %s", src->api_key) < 0) {
-		h = NULL;
-		goto oom;
-	}
-	if ((t = curl_slist_append(hdr, h)) == NULL)
-		goto oom;
-	hdr = t;
-	if ((t = curl_slist_append(hdr, "Accept: application/json")) == NULL)
-		goto oom;
-	hdr = t;
 	o.on_done = NULL;
 	o.on_progress = NULL;
 	o.arg = NULL;
@@ -143,10 +129,6 @@ out:
 		bunny_got_free(got, n);
 	http_client_free(c);
 	curl_slist_free_all(hdr);
-	if (h != NULL) {
-		explicit_bzero(h, strlen(h));
-		free(h);
-	}
 	free(base);
 	return res;
 }

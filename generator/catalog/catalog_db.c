@@ -366,6 +366,76 @@ change_times(sqlite3 *db, const struct bunny_video *videos, size_t n,
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+int
+catalog_ins_prepare(sqlite3 *db, struct catalog_ins *s)
+{
+	return sqlite3_prepare_v2(db, "INSERT INTO videos (guid, title, description, length, "
+	    "width, height, uploaded, views, thumbnail, collection, status, meta_tags, "
+	    "cdn_host, hash, changed, change_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	    -1, &s->video, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "INSERT INTO captions (guid, idx, srclang, label) "
+	    "VALUES (?,?,?,?)", -1, &s->caption, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "INSERT INTO chapters (guid, idx, title, start_s, end_s) "
+	    "VALUES (?,?,?,?,?)", -1, &s->chapter, NULL) != SQLITE_OK ? -1 : 0;
+}
+
+void
+catalog_ins_finalize(struct catalog_ins *s)
+{
+	sqlite3_finalize(s->video);
+	sqlite3_finalize(s->caption);
+	sqlite3_finalize(s->chapter);
+	s->video = s->caption = s->chapter = NULL;
+}
+
+int
+catalog_ins_rows(struct catalog_ins *s, const struct bunny_video *v, const char *cdn_host,
+    const unsigned char hash[32], int64_t changed, const unsigned char chash[32])
+{
+	sqlite3_stmt *vst = s->video, *cst = s->caption, *hst = s->chapter;
+	size_t j;
+
+	sqlite3_reset(vst);
+	sqlite3_bind_text(vst, 1, v->guid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(vst, 2, v->title, -1, SQLITE_STATIC);
+	sqlite3_bind_text(vst, 3, v->description, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(vst, 4, v->length);
+	sqlite3_bind_int64(vst, 5, v->width);
+	sqlite3_bind_int64(vst, 6, v->height);
+	sqlite3_bind_int64(vst, 7, v->uploaded);
+	sqlite3_bind_int64(vst, 8, v->views);
+	sqlite3_bind_text(vst, 9, v->thumbnail, -1, SQLITE_STATIC);
+	sqlite3_bind_text(vst, 10, v->collection, -1, SQLITE_STATIC);
+	sqlite3_bind_int(vst, 11, v->status);
+	sqlite3_bind_text(vst, 12, v->meta_tags, -1, SQLITE_STATIC);
+	sqlite3_bind_text(vst, 13, cdn_host, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(vst, 14, hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(vst, 15, changed);
+	sqlite3_bind_blob(vst, 16, chash, 32, SQLITE_STATIC);
+	if (sqlite3_step(vst) != SQLITE_DONE)
+		return -1;
+	for (j = 0; j < v->ncaptions; j++) {
+		sqlite3_reset(cst);
+		sqlite3_bind_text(cst, 1, v->guid, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(cst, 2, (int64_t)j);
+		sqlite3_bind_text(cst, 3, v->captions[j].srclang, -1, SQLITE_STATIC);
+		sqlite3_bind_text(cst, 4, v->captions[j].label, -1, SQLITE_STATIC);
+		if (sqlite3_step(cst) != SQLITE_DONE)
+			return -1;
+	}
+	for (j = 0; j < v->nchapters; j++) {
+		sqlite3_reset(hst);
+		sqlite3_bind_text(hst, 1, v->guid, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(hst, 2, (int64_t)j);
+		sqlite3_bind_text(hst, 3, v->chapters[j].title, -1, SQLITE_STATIC);
+		sqlite3_bind_int(hst, 4, v->chapters[j].start);
+		sqlite3_bind_int(hst, 5, v->chapters[j].end);
+		if (sqlite3_step(hst) != SQLITE_DONE)
+			return -1;
+	}
+	return 0;
+}
+
 /* What a pull does with each new video's rows (count_changes). */
 enum row_act { ROW_KEEP = 0, ROW_ADD, ROW_REPLACE };
 
@@ -466,7 +536,8 @@ catalog_write_from(const char *path, const char *source,
     struct catalog_counts *counts, char digest[65], char *err, size_t errlen)
 {
 	sqlite3 *db = NULL;
-	sqlite3_stmt *vst = NULL, *cst = NULL, *hst = NULL, *kst = NULL, *mst = NULL;
+	sqlite3_stmt *kst = NULL, *mst = NULL;
+	struct catalog_ins ins = { NULL, NULL, NULL };
 	sqlite3_stmt *del[3] = { NULL, NULL, NULL };
 	unsigned char (*hashes)[32] = NULL, (*chash)[32] = NULL;
 	unsigned char *act = NULL;
@@ -510,13 +581,7 @@ catalog_write_from(const char *path, const char *source,
 	    counts) != 0 ||
 	    sqlite3_exec(db, "DELETE FROM collections;", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
-	if (sqlite3_prepare_v2(db, "INSERT INTO videos (guid, title, description, length, "
-	    "width, height, uploaded, views, thumbnail, collection, status, meta_tags, "
-	    "cdn_host, hash, changed, change_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &vst, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT INTO captions (guid, idx, srclang, label) "
-	    "VALUES (?,?,?,?)", -1, &cst, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT INTO chapters (guid, idx, title, start_s, end_s) "
-	    "VALUES (?,?,?,?,?)", -1, &hst, NULL) != SQLITE_OK ||
+	if (catalog_ins_prepare(db, &ins) != 0 ||
 	    sqlite3_prepare_v2(db, "INSERT INTO collections (guid, name) VALUES (?,?)",
 	    -1, &kst, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?,?)",
@@ -529,44 +594,8 @@ catalog_write_from(const char *path, const char *source,
 			continue;
 		if (act[i] == ROW_REPLACE && delete_rows(del, v->guid) != 0)
 			goto fail;
-		sqlite3_reset(vst);
-		sqlite3_bind_text(vst, 1, v->guid, -1, SQLITE_STATIC);
-		sqlite3_bind_text(vst, 2, v->title, -1, SQLITE_STATIC);
-		sqlite3_bind_text(vst, 3, v->description, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(vst, 4, v->length);
-		sqlite3_bind_int64(vst, 5, v->width);
-		sqlite3_bind_int64(vst, 6, v->height);
-		sqlite3_bind_int64(vst, 7, v->uploaded);
-		sqlite3_bind_int64(vst, 8, v->views);
-		sqlite3_bind_text(vst, 9, v->thumbnail, -1, SQLITE_STATIC);
-		sqlite3_bind_text(vst, 10, v->collection, -1, SQLITE_STATIC);
-		sqlite3_bind_int(vst, 11, v->status);
-		sqlite3_bind_text(vst, 12, v->meta_tags, -1, SQLITE_STATIC);
-		sqlite3_bind_text(vst, 13, cdn_host, -1, SQLITE_STATIC);
-		sqlite3_bind_blob(vst, 14, hashes[i], 32, SQLITE_STATIC);
-		sqlite3_bind_int64(vst, 15, changed[i]);
-		sqlite3_bind_blob(vst, 16, chash[i], 32, SQLITE_STATIC);
-		if (sqlite3_step(vst) != SQLITE_DONE)
+		if (catalog_ins_rows(&ins, v, cdn_host, hashes[i], changed[i], chash[i]) != 0)
 			goto fail;
-		for (j = 0; j < v->ncaptions; j++) {
-			sqlite3_reset(cst);
-			sqlite3_bind_text(cst, 1, v->guid, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(cst, 2, (int64_t)j);
-			sqlite3_bind_text(cst, 3, v->captions[j].srclang, -1, SQLITE_STATIC);
-			sqlite3_bind_text(cst, 4, v->captions[j].label, -1, SQLITE_STATIC);
-			if (sqlite3_step(cst) != SQLITE_DONE)
-				goto fail;
-		}
-		for (j = 0; j < v->nchapters; j++) {
-			sqlite3_reset(hst);
-			sqlite3_bind_text(hst, 1, v->guid, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(hst, 2, (int64_t)j);
-			sqlite3_bind_text(hst, 3, v->chapters[j].title, -1, SQLITE_STATIC);
-			sqlite3_bind_int(hst, 4, v->chapters[j].start);
-			sqlite3_bind_int(hst, 5, v->chapters[j].end);
-			if (sqlite3_step(hst) != SQLITE_DONE)
-				goto fail;
-		}
 	}
 	for (i = 0; i < ncols; i++) {
 		sqlite3_reset(kst);
@@ -587,9 +616,7 @@ catalog_write_from(const char *path, const char *source,
 		goto fail;
 	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
-	sqlite3_finalize(vst);
-	sqlite3_finalize(cst);
-	sqlite3_finalize(hst);
+	catalog_ins_finalize(&ins);
 	sqlite3_finalize(kst);
 	sqlite3_finalize(mst);
 	for (j = 0; j < 3; j++)
@@ -606,9 +633,7 @@ catalog_write_from(const char *path, const char *source,
 	return 0;
 fail:
 	db_fail(db, path, err, errlen);
-	sqlite3_finalize(vst);
-	sqlite3_finalize(cst);
-	sqlite3_finalize(hst);
+	catalog_ins_finalize(&ins);
 	sqlite3_finalize(kst);
 	sqlite3_finalize(mst);
 	for (j = 0; j < 3; j++)

@@ -12,6 +12,7 @@
 #define ONLY_CATALOG_SQL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sqlite3.h>
 
 /*
@@ -24,6 +25,21 @@ int	catalog_open(sqlite3 **db, const char *path, int writable, char *err, size_t
  * change_hash column, which dates the video's last change (catalog_db.c). */
 struct bunny_video;
 int	catalog_change_hash(const struct bunny_video *v, unsigned char out[32]);
+
+/*
+ * The INSERTs of one video's rows (videos, captions, chapters), one
+ * definition for the full pull (catalog_write_from) and the one-video pull
+ * (catalog_update).  catalog_ins_prepare() 0 or -1 (SQLite's error on db);
+ * catalog_ins_rows() writes v's rows with its hash, the CDN host and when
+ * it last changed (0, or -1); catalog_ins_finalize() accepts a zeroed one.
+ */
+struct catalog_ins {
+	sqlite3_stmt	*video, *caption, *chapter;
+};
+int	catalog_ins_prepare(sqlite3 *db, struct catalog_ins *s);
+int	catalog_ins_rows(struct catalog_ins *s, const struct bunny_video *v, const char *cdn_host,
+	    const unsigned char hash[32], int64_t changed, const unsigned char chash[32]);
+void	catalog_ins_finalize(struct catalog_ins *s);
 
 /* The meta table's value for key into out ("" when absent); 0, or -1 (SQLite's error on db). */
 int	catalog_meta_value(sqlite3 *db, const char *key, char *out, size_t outlen);

@@ -14,7 +14,8 @@
 
 /* The statements of one update; NULL until prepared. */
 struct stmts {
-	sqlite3_stmt	*get, *del_v, *del_c, *del_h, *ins_v, *ins_c, *ins_h, *col, *meta;
+	sqlite3_stmt	*get, *del_v, *del_c, *del_h, *col, *meta;
+	struct catalog_ins ins;
 };
 
 static void
@@ -24,9 +25,7 @@ finalize_all(struct stmts *s)
 	sqlite3_finalize(s->del_v);
 	sqlite3_finalize(s->del_c);
 	sqlite3_finalize(s->del_h);
-	sqlite3_finalize(s->ins_v);
-	sqlite3_finalize(s->ins_c);
-	sqlite3_finalize(s->ins_h);
+	catalog_ins_finalize(&s->ins);
 	sqlite3_finalize(s->col);
 	sqlite3_finalize(s->meta);
 	memset(s, 0, sizeof(*s));
@@ -43,14 +42,7 @@ prepare_all(sqlite3 *db, struct stmts *s)
 	    NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "DELETE FROM chapters WHERE guid = ?", -1, &s->del_h,
 	    NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT INTO videos (guid, title, description, length, "
-	    "width, height, uploaded, views, thumbnail, collection, status, meta_tags, "
-	    "cdn_host, hash, changed, change_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &s->ins_v,
-	    NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT INTO captions (guid, idx, srclang, label) "
-	    "VALUES (?,?,?,?)", -1, &s->ins_c, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT INTO chapters (guid, idx, title, start_s, end_s) "
-	    "VALUES (?,?,?,?,?)", -1, &s->ins_h, NULL) != SQLITE_OK ||
+	    catalog_ins_prepare(db, &s->ins) != 0 ||
 	    sqlite3_prepare_v2(db, "SELECT 1 FROM collections WHERE guid = ?", -1, &s->col,
 	    NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?,?)",
@@ -72,55 +64,6 @@ remove_rows(struct stmts *s, const char *guid)
 	return step_guid(s->del_v, guid) != SQLITE_DONE ||
 	    step_guid(s->del_c, guid) != SQLITE_DONE ||
 	    step_guid(s->del_h, guid) != SQLITE_DONE ? -1 : 0;
-}
-
-/* The rows of v, as catalog_write_from() writes them. */
-static int
-insert_rows(struct stmts *s, const struct bunny_video *v, const unsigned char hash[32],
-    const char *cdn_host, int64_t changed, const unsigned char chash[32])
-{
-	sqlite3_stmt *st = s->ins_v;
-	size_t j;
-
-	sqlite3_reset(st);
-	sqlite3_bind_text(st, 1, v->guid, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, v->title, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, v->description, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, v->length);
-	sqlite3_bind_int64(st, 5, v->width);
-	sqlite3_bind_int64(st, 6, v->height);
-	sqlite3_bind_int64(st, 7, v->uploaded);
-	sqlite3_bind_int64(st, 8, v->views);
-	sqlite3_bind_text(st, 9, v->thumbnail, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 10, v->collection, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 11, v->status);
-	sqlite3_bind_text(st, 12, v->meta_tags, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 13, cdn_host, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 14, hash, 32, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 15, changed);
-	sqlite3_bind_blob(st, 16, chash, 32, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return -1;
-	for (j = 0; j < v->ncaptions; j++) {
-		sqlite3_reset(s->ins_c);
-		sqlite3_bind_text(s->ins_c, 1, v->guid, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s->ins_c, 2, (int64_t)j);
-		sqlite3_bind_text(s->ins_c, 3, v->captions[j].srclang, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s->ins_c, 4, v->captions[j].label, -1, SQLITE_STATIC);
-		if (sqlite3_step(s->ins_c) != SQLITE_DONE)
-			return -1;
-	}
-	for (j = 0; j < v->nchapters; j++) {
-		sqlite3_reset(s->ins_h);
-		sqlite3_bind_text(s->ins_h, 1, v->guid, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s->ins_h, 2, (int64_t)j);
-		sqlite3_bind_text(s->ins_h, 3, v->chapters[j].title, -1, SQLITE_STATIC);
-		sqlite3_bind_int(s->ins_h, 4, v->chapters[j].start);
-		sqlite3_bind_int(s->ins_h, 5, v->chapters[j].end);
-		if (sqlite3_step(s->ins_h) != SQLITE_DONE)
-			return -1;
-	}
-	return 0;
 }
 
 /*
@@ -237,7 +180,7 @@ catalog_update(const char *path, const struct bunny_video *const *put, size_t np
 				goto fail;
 			(*unknown_collections)++;	/* stored as a full pull stores it */
 		}
-		if (remove_rows(&s, v->guid) != 0 || insert_rows(&s, v, hash[0], cdn_host, changed, chash) != 0)
+		if (remove_rows(&s, v->guid) != 0 || catalog_ins_rows(&s.ins, v, cdn_host, hash[0], changed, chash) != 0)
 			goto fail;
 	}
 	for (i = 0; i < ngone; i++) {

@@ -51,6 +51,27 @@ pull_source(const struct pull_opts *o, char *out, size_t outlen)
 	    o->library_id != NULL ? o->library_id : "");
 }
 
+void
+pull_bunny_source(const struct pull_opts *o, struct bunny_source *src)
+{
+	memset(src, 0, sizeof(*src));
+	src->api_base = o->api_base;
+	src->library_id = o->library_id;
+	src->api_key = o->api_key;
+	src->per_page = o->per_page;
+	http_opts_init(&src->http);
+	src->http.concurrency = o->concurrency;
+	src->http.timeout_ms = o->timeout_ms;
+	if (o->timeout_ms < src->http.stall_ms)
+		src->http.stall_ms = o->timeout_ms;
+	if (o->timeout_ms < src->http.connect_timeout_ms)
+		src->http.connect_timeout_ms = o->timeout_ms;
+	src->http.max_attempts = o->max_attempts;
+	src->http.backoff_ms = o->backoff_ms;
+	src->progress = o->progress;
+	src->progress_arg = o->progress_arg;
+}
+
 int
 catalog_pull(const struct pull_opts *o, struct pull_result *res, char *err, size_t errlen)
 {
@@ -86,22 +107,7 @@ catalog_pull(const struct pull_opts *o, struct pull_result *res, char *err, size
 		struct bunny_source src;
 		enum bunny_result br;
 
-		memset(&src, 0, sizeof(src));
-		src.api_base = o->api_base;
-		src.library_id = o->library_id;
-		src.api_key = o->api_key;
-		src.per_page = o->per_page;
-		http_opts_init(&src.http);
-		src.http.concurrency = o->concurrency;
-		src.http.timeout_ms = o->timeout_ms;
-		if (o->timeout_ms < src.http.stall_ms)
-			src.http.stall_ms = o->timeout_ms;
-		if (o->timeout_ms < src.http.connect_timeout_ms)
-			src.http.connect_timeout_ms = o->timeout_ms;
-		src.http.max_attempts = o->max_attempts;
-		src.http.backoff_ms = o->backoff_ms;
-		src.progress = o->progress;
-		src.progress_arg = o->progress_arg;
+		pull_bunny_source(o, &src);
 		br = bunny_fetch(&src, &l, err, errlen);
 		if (br != BUNNY_OK) {
 			bunny_listing_free(&l);

@@ -62,6 +62,11 @@ int	catalog_pull(const struct pull_opts *o, struct pull_result *res, char *err,
  * library <id>" or "dir <realpath>". */
 void	pull_source(const struct pull_opts *o, char *out, size_t outlen);
 
+/* The API source of o (key, library, HTTP timeouts and retries, progress):
+ * one setup for the full pull and the one-video pull (pull_video.c). */
+struct bunny_source;
+void	pull_bunny_source(const struct pull_opts *o, struct bunny_source *src);
+
 /* STATE/catalog.db into out. */
 void	pull_catalog_path(const char *state_dir, char *out, size_t outlen);
 

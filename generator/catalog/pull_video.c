@@ -47,20 +47,10 @@ catalog_pull_videos(const struct pull_opts *o, const char *const *guids, size_t 
 		    "an unrecorded source", source);
 		return -1;
 	}
-	memset(&src, 0, sizeof(src));
-	src.api_base = o->api_base;
-	src.library_id = o->library_id;
-	src.api_key = o->api_key;
+	pull_bunny_source(o, &src);
 	src.per_page = 1;
-	http_opts_init(&src.http);
-	src.http.concurrency = o->concurrency;
-	src.http.timeout_ms = o->timeout_ms;
-	if (o->timeout_ms < src.http.stall_ms)
-		src.http.stall_ms = o->timeout_ms;
-	if (o->timeout_ms < src.http.connect_timeout_ms)
-		src.http.connect_timeout_ms = o->timeout_ms;
-	src.http.max_attempts = o->max_attempts;
-	src.http.backoff_ms = o->backoff_ms;
+	src.progress = NULL;	/* one request per video: no listing progress */
+	src.progress_arg = NULL;
 	if (bunny_get_videos(&src, guids, n, got, err, errlen) != BUNNY_OK)
 		return -1;
 	for (i = 0; i < n; i++) {
