@@ -110,8 +110,11 @@ fx_init(struct fixture *f, size_t n)
 	for (i = 0; i < n; i++) {
 		struct video *v = &f->m.videos[i];
 
-		snprintf(v->guid, sizeof(v->guid), "00000000-0000-4000-8000-%012zu", i);
-		snprintf(f->titles[i], sizeof(f->titles[i]), "w%05zu q%05zu z%05zu", i, i, i);
+		/* i < 4000 (titles[]); the bound lets the compiler see the text fits */
+		unsigned k = (unsigned)(i % 100000);
+
+		snprintf(v->guid, sizeof(v->guid), "00000000-0000-4000-8000-%012u", k);
+		snprintf(f->titles[i], sizeof(f->titles[i]), "w%05u q%05u z%05u", k, k, k);
 		v->title = f->titles[i];
 		v->description = S("");
 		v->length = (int64_t)((i * 37) % 101);
