@@ -302,8 +302,8 @@ catalog_digest(const struct bunny_video *videos, size_t n,
 	EVP_MD_CTX_free(all);
 }
 
-static int
-set_meta(sqlite3_stmt *st, const char *key, const char *value)
+int
+catalog_meta_put(sqlite3_stmt *st, const char *key, const char *value)
 {
 	sqlite3_reset(st);
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
@@ -605,14 +605,14 @@ catalog_write_from(const char *path, const char *source,
 			goto fail;
 	}
 	snprintf(num, sizeof(num), "%zu", n);
-	if (set_meta(mst, "digest", digest) || set_meta(mst, "video_count", num))
+	if (catalog_meta_put(mst, "digest", digest) || catalog_meta_put(mst, "video_count", num))
 		goto fail;
 	snprintf(num, sizeof(num), "%lld", (long long)now);
-	if (set_meta(mst, "pulled_at", num))
+	if (catalog_meta_put(mst, "pulled_at", num))
 		goto fail;
 	snprintf(num, sizeof(num), "%zu", counts->published);
-	if (set_meta(mst, "published_count", num) ||
-	    (source != NULL && set_meta(mst, "source", source)))
+	if (catalog_meta_put(mst, "published_count", num) ||
+	    (source != NULL && catalog_meta_put(mst, "source", source)))
 		goto fail;
 	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;

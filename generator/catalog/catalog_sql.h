@@ -41,6 +41,10 @@ int	catalog_ins_rows(struct catalog_ins *s, const struct bunny_video *v, const c
 	    const unsigned char hash[32], int64_t changed, const unsigned char chash[32]);
 void	catalog_ins_finalize(struct catalog_ins *s);
 
+/* Runs st, an "INSERT OR REPLACE INTO meta (key, value) VALUES (?,?)", for
+ * key and value: 0, or -1 (SQLite's error on the handle). */
+int	catalog_meta_put(sqlite3_stmt *st, const char *key, const char *value);
+
 /* The meta table's value for key into out ("" when absent); 0, or -1 (SQLite's error on db). */
 int	catalog_meta_value(sqlite3 *db, const char *key, char *out, size_t outlen);
 

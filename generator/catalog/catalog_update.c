@@ -112,15 +112,6 @@ stored_digest(sqlite3 *db, struct catalog_counts *c, char digest[65])
 	return 0;
 }
 
-static int
-set_meta(sqlite3_stmt *st, const char *key, const char *value)
-{
-	sqlite3_reset(st);
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-	return sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-}
-
 int
 catalog_update(const char *path, const struct bunny_video *const *put, size_t nput,
     const char *const *gone, size_t ngone, const char *cdn_host,
@@ -195,13 +186,13 @@ catalog_update(const char *path, const struct bunny_video *const *put, size_t np
 	sqlite3_reset(s.col);
 	if (stored_digest(db, counts, digest) != 0)
 		goto fail;
-	if (set_meta(s.meta, "digest", digest) != 0)
+	if (catalog_meta_put(s.meta, "digest", digest) != 0)
 		goto fail;
 	snprintf(num, sizeof(num), "%zu", counts->total);
-	if (set_meta(s.meta, "video_count", num) != 0)
+	if (catalog_meta_put(s.meta, "video_count", num) != 0)
 		goto fail;
 	snprintf(num, sizeof(num), "%zu", counts->published);
-	if (set_meta(s.meta, "published_count", num) != 0)
+	if (catalog_meta_put(s.meta, "published_count", num) != 0)
 		goto fail;
 	finalize_all(&s);
 	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
