@@ -107,7 +107,7 @@ main(void)
 	memset(&m, 0, sizeof(m));
 	memset(vt, 0, sizeof(vt));
 	memset(&c, 0, sizeof(c));
-	strcpy(v[0].guid, "3f6c2a1e-9b8d-4c7e-a5f4-1d2e3c4b5a69");
+	snprintf(v[0].guid, sizeof(v[0].guid), "%s", "3f6c2a1e-9b8d-4c7e-a5f4-1d2e3c4b5a69");
 	v[0].title = (char *)"Locked " HOSTILE;
 	v[0].description = (char *)"";
 	v[0].length = 120;
@@ -119,7 +119,7 @@ main(void)
 	v[0].ncategories = 1;
 	v[0].chapters = ch;
 	v[0].nchapters = 4;
-	strcpy(v[1].guid, "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d");
+	snprintf(v[1].guid, sizeof(v[1].guid), "%s", "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d");
 	v[1].title = (char *)"Free";
 	v[1].description = (char *)"About it";
 	v[1].length = 60;
