@@ -25,7 +25,7 @@ card_text(const struct site_ctx *c, size_t i, struct card_text *t, struct buf *b
 {
 	const struct video *v = &c->m->videos[i];
 	enum access_level a = level(v);
-	size_t off[12], k = 0, n;
+	size_t off[11], k = 0, n;
 	char *s;
 
 	buf_reset(b);
@@ -51,10 +51,6 @@ card_text(const struct site_ctx *c, size_t i, struct card_text *t, struct buf *b
 	off[k++] = b->len;
 	if (buf_puts(b, c->m->site.base_url) == -1 ||
 	    site_image_url(c, i, IMG_JPG1280, b) == -1 || buf_putc(b, '\0') == -1)
-		return -1;
-	off[k++] = b->len;
-	if (buf_puts(b, c->m->site.base_url) == -1 ||
-	    site_image_url(c, i, IMG_W320, b) == -1 || buf_putc(b, '\0') == -1)
 		return -1;
 	off[k++] = b->len;
 	if (fmt_duration(b, v->length) == -1 || buf_putc(b, '\0') == -1)
@@ -87,12 +83,11 @@ card_text(const struct site_ctx *c, size_t i, struct card_text *t, struct buf *b
 	t->poster = s + off[3];
 	t->preview = s[off[4]] ? s + off[4] : NULL;
 	t->image = s + off[5];
-	t->thumb_abs = s + off[6];
-	t->duration = s + off[7];
-	t->words = s + off[8];
-	t->date = s + off[9];
-	t->label = s + off[10];
-	t->episode = s[off[11]] ? s + off[11] : NULL;
+	t->duration = s + off[6];
+	t->words = s + off[7];
+	t->date = s + off[8];
+	t->label = s + off[9];
+	t->episode = s[off[10]] ? s + off[10] : NULL;
 	return 0;
 }
 

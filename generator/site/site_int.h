@@ -98,7 +98,6 @@ struct card_text {
 	char	*poster;	/* the 1280 WebP */
 	char	*preview;	/* the animated preview, or NULL */
 	char	*image;		/* absolute URL of the 1280 JPEG: og:image, feeds */
-	char	*thumb_abs;	/* absolute URL of thumb: search.json */
 	char	*duration;	/* 12:34 */
 	char	*words;		/* 12 minutes */
 	char	*date;		/* 2025-11-03 */
