@@ -268,7 +268,7 @@ site_page_data(const struct site_ctx *c, const struct page *p, uint64_t *key)
 	}
 	if ((d.j = cJSON_CreateObject()) == NULL)
 		return NULL;
-	buf_init(&b, 1 << 20);
+	buf_init(&b, PAGE_MAX_BYTES);	/* as the keying pass's scratch: a 10 000-card page's ItemList passes 1 MB */
 	rc = page_fields(c, p, &d, &b);
 	/* then the shared part, but what the page has of its own (a
 	 * category page's "nav", which marks its entry) */
