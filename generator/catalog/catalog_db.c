@@ -66,6 +66,12 @@ static const char *const migrations[] = {
 	"ALTER TABLE videos ADD COLUMN changed INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE videos ADD COLUMN change_hash BLOB NOT NULL DEFAULT x'';"
 	"UPDATE videos SET changed = uploaded;",
+	/*
+	 * 2 -> 3: what catalog_fingerprint() reads, in an index of its own,
+	 * so a build whose inputs have not changed knows it without reading
+	 * the whole table (descriptions are most of its pages).
+	 */
+	"CREATE INDEX videos_fingerprint ON videos (guid, hash, status, changed, cdn_host);",
 };
 
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))

@@ -16,6 +16,7 @@
 #include "catalog_db.h"
 #include "catalog_sql.h"
 #include "catalog_read.h"
+#include "hash64.h"
 
 /* An integer constant of the C code as SQL text ("4"). */
 #define SQL_INT_(x)	#x
@@ -349,6 +350,45 @@ catalog_read(const char *path, struct catalog_rows *rows, char *err, size_t errl
 	}
 	sqlite3_close(db);
 	return 0;
+}
+
+int
+catalog_fingerprint(const char *path, uint64_t *fp, char *err, size_t errlen)
+{
+	static const char *const sql[] = {
+		"SELECT guid, hash, status, changed, cdn_host FROM videos ORDER BY guid",
+		"SELECT guid, name FROM collections ORDER BY guid",
+	};
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	uint64_t h = h64_str(0, "onlygen-catalog-fingerprint-v1");
+	size_t i;
+	int c, rc = SQLITE_DONE;
+
+	err[0] = '\0';
+	if (open_existing(&db, path, err, errlen) != 0)
+		return -1;
+	for (i = 0; i < sizeof(sql) / sizeof(sql[0]) && rc == SQLITE_DONE; i++) {
+		if (sqlite3_prepare_v2(db, sql[i], -1, &st, NULL) != SQLITE_OK) {
+			rc = SQLITE_ERROR;
+			break;
+		}
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			for (c = 0; c < sqlite3_column_count(st); c++) {
+				const void *b = sqlite3_column_blob(st, c);
+				int n = sqlite3_column_bytes(st, c);
+
+				h = h64_int(h, n);
+				h = h64(h, b != NULL ? b : "", (size_t)n);
+			}
+		sqlite3_finalize(st);
+		h = h64_int(h, -1);
+	}
+	if (rc != SQLITE_DONE)
+		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
+	sqlite3_close(db);
+	*fp = h;
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 static int

@@ -11,6 +11,7 @@
 #define ONLY_CATALOG_READ_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "catalog_rows.h"
 
@@ -20,6 +21,17 @@
  * file is an error saying to pull first.  On error rows is zeroed.
  */
 int	catalog_read(const char *path, struct catalog_rows *rows, char *err, size_t errlen);
+
+/*
+ * A 64-bit fingerprint of everything catalog_read() gives the model: each
+ * video's stored hash (all its fields, captions and chapters: catalog_db.c's
+ * video_hash), status, last change and CDN host, and the collections; the
+ * pull's meta rows (when it ran) are not in it.  Read through the covering
+ * index videos_fingerprint (schema 3), about 1/10 of the table's pages.  A
+ * catalog older than schema 2 has none: -1 with err, and the build reads it
+ * all.  0, or -1 with err.
+ */
+int	catalog_fingerprint(const char *path, uint64_t *fp, char *err, size_t errlen);
 
 /* How many videos have one Bunny status (VideoModelStatus). */
 struct catalog_status_count {

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "build_inputs.h"
 #include "catalog_db.h"
 #include "catalog_read.h"
 #include "content.h"
@@ -29,7 +30,7 @@ build_usage(FILE *f)
 {
 	fprintf(f, "usage: onlygen build [--offline | --no-pull] [--out DIR] [--content DIR]\n"
 	    "                     [--state DIR] [--theme NAME|PATH] [--keys FILE] [--jobs N]\n"
-	    "                     [--base-url URL] [--quiet]\n\n"
+	    "                     [--base-url URL] [--recheck] [--quiet]\n\n"
 	    "Pulls the catalog and renders the site into DIR (default site/), rewriting only\n"
 	    "files whose bytes change, each atomically.  Writes STATE/access.db (default var/)\n"
 	    "for the verifier.  Thumbnails and previews are fetched from the CDN once (signed\n"
@@ -42,7 +43,9 @@ build_usage(FILE *f)
 	    "              0600, no symlink; a weak BUNNY_TOKEN_KEY is refused unless DEMO=1);\n"
 	    "              its BUNNY_TOKEN_KEY is used rather than the environment's\n"
 	    "  --no-pull   build from the last pulled catalog, still fetching new images\n"
-	    "  --offline   no network at all: no pull, images from the cache only\n");
+	    "  --offline   no network at all: no pull, images from the cache only\n"
+	    "  --recheck   check every page even when nothing read has changed since the\n"
+	    "              last build (STATE/build-inputs), restoring files removed by hand\n");
 }
 
 /* site_build's warnings (from several image threads at once: one fprintf each). */
@@ -105,6 +108,19 @@ load_model(struct model *m, const char *catalog_db, const char *content_dir,
 	return rc;
 }
 
+/* The folder of the default theme, which holds the named themes too
+ * ("themes/default" -> "themes"), into out. */
+static const char *
+themes_dir(const char *default_theme, char *out, size_t cap)
+{
+	const char *slash = strrchr(default_theme, '/');
+
+	if (slash == NULL)
+		return ".";
+	snprintf(out, cap, "%.*s", (int)(slash - default_theme), default_theme);
+	return out;
+}
+
 int
 cmd_build(int argc, char *argv[])
 {
@@ -119,6 +135,7 @@ cmd_build(int argc, char *argv[])
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "base-url", required_argument, NULL, 'b' },
+		{ "recheck", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -130,9 +147,12 @@ cmd_build(int argc, char *argv[])
 	double t_load;
 	const char *content = "content", *theme = NULL, *keys = NULL, *env, *cdn_host;
 	const char *base_url = NULL;
-	char err[1024], db[4096], user_theme[4096], *end;
+	char err[1024], db[4096], user_theme[4096], themes[4096], *end;
 	struct keys k;
-	int ch, offline = 0, no_pull = 0, rc = 1;
+	struct build_inputs bi;
+	uint64_t digest = 0;
+	size_t npages;
+	int ch, offline = 0, no_pull = 0, recheck = 0, have_digest, rc = 1;
 	long jobs;
 
 	memset(&so, 0, sizeof(so));
@@ -154,6 +174,7 @@ cmd_build(int argc, char *argv[])
 		case 't': theme = optarg; break;
 		case 'k': keys = optarg; break;
 		case 'q': so.quiet = 1; break;
+		case 'r': recheck = 1; break;
 		case 'b':
 			if (!text_base_url_ok(optarg, BASE_URL_MAX)) {
 				fprintf(stderr, "onlygen build: --base-url wants an absolute URL, "
@@ -228,6 +249,35 @@ cmd_build(int argc, char *argv[])
 			return 1;
 		}
 	}
+	/* Nothing read has changed since the last build published: done. */
+	memset(&bi, 0, sizeof(bi));
+	bi.catalog_db = db;
+	bi.content_dir = content;
+	bi.themes_dir = themes_dir(so.default_theme, themes, sizeof(themes));
+	bi.user_theme = theme != NULL && strchr(theme, '/') != NULL ? theme : NULL;
+	bi.hlsjs_path = so.hlsjs_path;
+	bi.base_url = base_url;
+	bi.cdn_host = cdn_host;
+	bi.token_key = so.token_key;
+	bi.fetch_images = so.fetch_images;
+	bi.out_dir = so.out_dir;
+	bi.state_dir = so.state_dir;
+	have_digest = build_inputs_digest(&bi, &digest, err, sizeof(err)) == 0;
+	if (!have_digest && !so.quiet)
+		fprintf(stderr, "onlygen build: note: every page is checked (%s)\n", err);
+	if (have_digest && !recheck && build_inputs_unchanged(&bi, digest, &npages)) {
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (!so.quiet)
+			printf("onlygen build: %zu files in %s: 0 written, %zu unchanged "
+			    "(0 rendered), 0 removed; 0 images fetched; access.db unchanged; "
+			    "%.2f s (nothing changed since the last build: catalog, content, "
+			    "theme, options and onlygen itself as they were)\n", npages, so.out_dir,
+			    npages, (double)(t1.tv_sec - t0.tv_sec) +
+			    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+		keys_wipe(&k);
+		return 0;
+	}
+	build_inputs_forget(&bi);
 	memset(&m, 0, sizeof(m));
 	clock_gettime(CLOCK_MONOTONIC, &tl);
 	if (load_model(&m, db, content, cdn_host, base_url, so.quiet, err, sizeof(err)) == -1) {
@@ -274,6 +324,10 @@ cmd_build(int argc, char *argv[])
 	}
 	if (catalog_mark_built(db, m.digest, err, sizeof(err)) == -1)
 		fprintf(stderr, "onlygen build: warning: %s\n", err);
+	if (have_digest && build_inputs_record(&bi, digest, st.pages, st.img_missing == 0,
+	    err, sizeof(err)) == -1)
+		fprintf(stderr, "onlygen build: warning: %s (the next build checks every page)\n",
+		    err);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (!so.quiet)
 		printf("onlygen build: %zu files in %s: %zu written, %zu unchanged "

@@ -45,6 +45,7 @@ struct site_stats {
 	size_t	unchanged;
 	size_t	removed;	/* stale files deleted */
 	size_t	img_fetched;	/* image files requested from the CDN */
+	size_t	img_missing;	/* videos still without their images (placeholder or no preview) */
 	int	access_written;	/* var/access.db rewritten */
 	double	secs_prepare;	/* theme, indices, "more like this" */
 	double	secs_render;	/* rendering and staging */

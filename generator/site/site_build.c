@@ -510,6 +510,9 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	}
 	site_staging_remove(outfd);
 	st->img_fetched = c.img_fetched;
+	for (i = 0; c.vimg != NULL && i < m->nvideos; i++)
+		if (!c.vimg[i].still || !(c.vimg[i].preview || c.vimg[i].no_preview))
+			st->img_missing++;
 	st->secs_prepare = t1 - t0;
 	st->secs_render = t2 - t1;
 	st->secs_publish = now_secs() - t2;

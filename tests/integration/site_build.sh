@@ -102,6 +102,38 @@ check "rebuild renders nothing" [ "$(echo "$out" | field rendered)" = 0 ]
 check "rebuild writes nothing" [ "$(echo "$out" | field written)" = 0 ]
 check "rebuild leaves every file in place" [ "$before" = "$(snapshot)" ]
 check "rebuild leaves access.db alone" bash -c "echo '$out' | grep -q 'access.db unchanged'"
+check "rebuild takes the shortcut: every input as the last build read it" bash -c "echo '$out' | grep -q 'nothing changed since the last build'"
+check "the record of the last build's inputs names no key" bash -c "[ -f '$STATE/build-inputs' ] && ! grep -qi 'key\|$(printf %s "${BUNNY_TOKEN_KEY:-no-key-set}")' '$STATE/build-inputs'"
+# --recheck keys every page as a build without the record does: nothing to render
+out=$(build --recheck 2>&1)
+echo "# $out"
+check "--recheck keys every page and renders nothing" [ "$(echo "$out" | field rendered)" = 0 ]
+check "--recheck writes nothing" bash -c "[ '$(echo "$out" | field written)' = 0 ] && [ '$before' = '$(snapshot)' ]"
+# what must not take the shortcut: a file removed by hand is restored by --recheck only;
+# any input changed (a theme file, an option, the catalog) rebuilds
+rm "$OUT/v/$VIP_GUID/index.html"
+out=$(build --recheck 2>&1)
+check "--recheck restores a page removed by hand" bash -c "[ -f '$OUT/v/$VIP_GUID/index.html' ] && [ '$(echo "$out" | field written)' = 1 ]"
+cp -r "$ROOT/themes" "$TMP/themes-copy"
+THEME_ARGS=(--theme "$TMP/themes-copy/default")
+out=$(build "${THEME_ARGS[@]}" 2>&1)
+check "another theme path is another input: no shortcut" bash -c "! echo '$out' | grep -q 'nothing changed'"
+out=$(build "${THEME_ARGS[@]}" 2>&1)
+check "the same theme path again: shortcut" bash -c "echo '$out' | grep -q 'nothing changed'"
+echo "/* one byte more */" >>"$TMP/themes-copy/default/static/site.css"
+out=$(build "${THEME_ARGS[@]}" 2>&1)
+check "a theme file's bytes changed: no shortcut, the stylesheet rewritten" bash -c "! echo '$out' | grep -q 'nothing changed' && [ '$(echo "$out" | field written)' -ge 1 ]"
+out=$(build --base-url https://other.example 2>&1)
+check "another --base-url: no shortcut" bash -c "! echo '$out' | grep -q 'nothing changed' && [ '$(echo "$out" | field written)' -ge 1 ]"
+out=$(build 2>&1)
+check "back to the first inputs: rebuilt, not a shortcut to the last build's output" bash -c "! echo '$out' | grep -q 'nothing changed' && [ '$(echo "$out" | field written)' -ge 1 ]"
+before=$(snapshot)
+sqlite3 "$STATE/catalog.db" "UPDATE videos SET changed = changed + 1 WHERE guid = '$VIP_GUID'"
+out=$(build 2>&1)
+check "the catalog's rows changed (a last-change time alone): no shortcut" bash -c "! echo '$out' | grep -q 'nothing changed'"
+sqlite3 "$STATE/catalog.db" "UPDATE videos SET changed = changed - 1 WHERE guid = '$VIP_GUID'"
+build >/dev/null 2>&1
+before=$(snapshot)
 
 # --- one title changes --------------------------------------------------------
 MARK="Renamed-Marker-7731"

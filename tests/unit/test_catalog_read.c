@@ -194,6 +194,58 @@ test_errors(const char *dir)
 	    "summary of a foreign database: an error naming the file (%s)", err);
 }
 
+/* The fingerprint follows what catalog_read() gives, not the pull's meta rows. */
+static void
+test_fingerprint(const char *dir)
+{
+	char db[600], err[512];
+	uint64_t fp0 = 0, fp;
+	sqlite3 *h;
+	int i;
+	static const struct {
+		const char	*change;
+		int		 counts;	/* 1: the fingerprint must move */
+	} edits[] = {
+		{ "UPDATE meta SET value = 'x' WHERE key = 'pulled_at'", 0 },
+		{ "UPDATE videos SET changed = changed + 1 WHERE guid = (SELECT min(guid) FROM videos)", 1 },
+		{ "UPDATE videos SET cdn_host = 'other.example'", 1 },
+		{ "UPDATE videos SET status = 3 WHERE guid = (SELECT min(guid) FROM videos)", 1 },
+		{ "UPDATE videos SET hash = x'00' WHERE guid = (SELECT max(guid) FROM videos)", 1 },
+		{ "UPDATE collections SET name = 'Art'", 1 },
+		{ "DELETE FROM chapters", 0 },	/* what the hash stands for: see video_hash */
+	};
+
+	snprintf(db, sizeof(db), "%s/catalog.db", dir);
+	CHECK(catalog_fingerprint(db, &fp0, err, sizeof(err)) == 0, "a fingerprint (%s)", err);
+	CHECK(catalog_fingerprint(db, &fp, err, sizeof(err)) == 0 && fp == fp0, "the same twice");
+	if (sqlite3_open(db, &h) != SQLITE_OK)
+		return;
+	{
+		sqlite3_stmt *st;
+		char plan[256] = "";
+
+		if (sqlite3_prepare_v2(h, "EXPLAIN QUERY PLAN SELECT guid, hash, status, changed, "
+		    "cdn_host FROM videos ORDER BY guid", -1, &st, NULL) == SQLITE_OK &&
+		    sqlite3_step(st) == SQLITE_ROW)
+			snprintf(plan, sizeof(plan), "%s", (const char *)sqlite3_column_text(st, 3));
+		sqlite3_finalize(st);
+		CHECK(strstr(plan, "COVERING INDEX videos_fingerprint") != NULL,
+		    "read through its covering index (%s)", plan);
+	}
+	for (i = 0; i < (int)(sizeof(edits) / sizeof(edits[0])); i++) {
+		int ok = sqlite3_exec(h, edits[i].change, NULL, NULL, NULL) == SQLITE_OK &&
+		    catalog_fingerprint(db, &fp, err, sizeof(err)) == 0;
+
+		CHECK(ok && (fp != fp0) == edits[i].counts, "%s: the fingerprint %s",
+		    edits[i].change, edits[i].counts ? "moves" : "stays");
+		fp0 = fp;
+	}
+	sqlite3_close(h);
+	snprintf(db, sizeof(db), "%s/absent.db", dir);
+	CHECK(catalog_fingerprint(db, &fp, err, sizeof(err)) == -1 && strstr(err, "pull") != NULL,
+	    "no catalog: an error saying to pull (%s)", err);
+}
+
 int
 main(void)
 {
@@ -201,6 +253,7 @@ main(void)
 
 	fixture_tmpdir(dir, sizeof(dir), "test_catalog_read");
 	test_read(dir);
+	test_fingerprint(dir);
 	test_by_name(dir);
 	test_errors(dir);
 	return check_report();

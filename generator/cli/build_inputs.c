@@ -1,0 +1,140 @@
+/*
+ * build_inputs.c — see build_inputs.h.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "build_inputs.h"
+#include "catalog_read.h"
+#include "hash64.h"
+#include "hmac.h"
+#include "tree_digest.h"
+
+#define RECORD_NAME	"build-inputs"
+#define RECORD_MAGIC	"onlygen build-inputs 1"
+
+static int
+record_path(const struct build_inputs *in, const char *name, char *out, size_t cap)
+{
+	int n = snprintf(out, cap, "%s/%s", in->state_dir, name);
+
+	return n < 0 || (size_t)n >= cap ? -1 : 0;
+}
+
+int
+build_inputs_digest(const struct build_inputs *in, uint64_t *digest, char *err, size_t errlen)
+{
+	uint64_t h = h64_str(0, RECORD_MAGIC), fp;
+	const char *trees[] = { in->content_dir, in->themes_dir, in->user_theme, in->hlsjs_path,
+		"/proc/self/exe" };
+	size_t i;
+
+	if (catalog_fingerprint(in->catalog_db, &fp, err, errlen) == -1)
+		return -1;
+	h = h64_int(h, (int64_t)fp);
+	for (i = 0; i < sizeof(trees) / sizeof(trees[0]); i++) {
+		h = h64_str(h, trees[i] != NULL ? trees[i] : "(none)");
+		if (trees[i] != NULL && tree_digest(trees[i], &h, err, errlen) == -1)
+			return -1;
+	}
+	h = h64_str(h, in->base_url != NULL ? in->base_url : "(none)");
+	h = h64_str(h, in->cdn_host != NULL ? in->cdn_host : "(none)");
+	h = h64_int(h, in->fetch_images);
+	if (in->token_key != NULL && in->token_key[0] != '\0') {
+		/* the key decides signed URLs; only a MAC keyed by it enters the digest */
+		struct hmac_key k;
+		unsigned char mac[HMAC_LEN];
+
+		hmac_key_init(&k, in->token_key, strlen(in->token_key));
+		hmac_sha256(&k, RECORD_MAGIC, strlen(RECORD_MAGIC), mac);
+		hmac_key_wipe(&k);
+		h = h64(h, mac, sizeof(mac));
+	} else
+		h = h64_str(h, "(no key)");
+	*digest = h;
+	return 0;
+}
+
+static int
+is_file(const struct build_inputs *in, const char *name)
+{
+	char path[4096];
+	struct stat sb;
+
+	return record_path(in, name, path, sizeof(path)) == 0 && stat(path, &sb) == 0 &&
+	    S_ISREG(sb.st_mode);
+}
+
+int
+build_inputs_unchanged(const struct build_inputs *in, uint64_t digest, size_t *pages)
+{
+	char path[4096], line[160], magic[64];
+	struct stat sb;
+	FILE *f;
+	uint64_t d = 0;
+	unsigned long long dev = 0, ino = 0, np = 0;
+	int complete = 0, n;
+
+	if (record_path(in, RECORD_NAME, path, sizeof(path)) == -1 ||
+	    (f = fopen(path, "re")) == NULL)
+		return 0;
+	n = fgets(line, sizeof(line), f) != NULL &&
+	    sscanf(line, "%63[^\n]", magic) == 1 && strcmp(magic, RECORD_MAGIC) == 0 &&
+	    fgets(line, sizeof(line), f) != NULL &&
+	    sscanf(line, "%" SCNx64 " %llu %llu %d %llu", &d, &dev, &ino, &complete, &np) == 5;
+	fclose(f);
+	*pages = (size_t)np;
+	return n && d == digest && stat(in->out_dir, &sb) == 0 && S_ISDIR(sb.st_mode) &&
+	    (unsigned long long)sb.st_dev == dev && (unsigned long long)sb.st_ino == ino &&
+	    (complete || !in->fetch_images) &&
+	    is_file(in, "site-manifest") && is_file(in, "access.db");
+}
+
+int
+build_inputs_record(const struct build_inputs *in, uint64_t digest, size_t pages,
+    int complete, char *err, size_t errlen)
+{
+	char path[4096], tmp[4096], text[160];
+	struct stat sb;
+	int fd, n, ok;
+
+	if (stat(in->out_dir, &sb) == -1) {
+		snprintf(err, errlen, "%.900s: %s", in->out_dir, strerror(errno));
+		return -1;
+	}
+	if (record_path(in, RECORD_NAME, path, sizeof(path)) == -1 ||
+	    record_path(in, RECORD_NAME ".tmp", tmp, sizeof(tmp)) == -1) {
+		snprintf(err, errlen, "%.900s: path too long", in->state_dir);
+		return -1;
+	}
+	n = snprintf(text, sizeof(text), RECORD_MAGIC "\n%016" PRIx64 " %llu %llu %d %zu\n", digest,
+	    (unsigned long long)sb.st_dev, (unsigned long long)sb.st_ino, complete ? 1 : 0, pages);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) == -1) {
+		snprintf(err, errlen, "%.900s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	ok = n > 0 && (size_t)n < sizeof(text) && write(fd, text, (size_t)n) == n;
+	if (close(fd) == -1)
+		ok = 0;
+	if (!ok || rename(tmp, path) == -1) {
+		snprintf(err, errlen, "%.900s: %s", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+void
+build_inputs_forget(const struct build_inputs *in)
+{
+	char path[4096];
+
+	if (record_path(in, RECORD_NAME, path, sizeof(path)) == 0)
+		unlink(path);
+}
