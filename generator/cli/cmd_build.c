@@ -44,8 +44,9 @@ build_usage(FILE *f)
 	    "              its BUNNY_TOKEN_KEY is used rather than the environment's\n"
 	    "  --no-pull   build from the last pulled catalog, still fetching new images\n"
 	    "  --offline   no network at all: no pull, images from the cache only\n"
-	    "  --recheck   check every page even when nothing read has changed since the\n"
-	    "              last build (STATE/build-inputs), restoring files removed by hand\n");
+	    "  --recheck   key every page even when nothing read has changed since the last\n"
+	    "              build (STATE/build-inputs), and look for each published file\n"
+	    "              rather than trusting the manifest: restores files removed by hand\n");
 }
 
 /* site_build's warnings (from several image threads at once: one fprintf each). */
@@ -174,7 +175,7 @@ cmd_build(int argc, char *argv[])
 		case 't': theme = optarg; break;
 		case 'k': keys = optarg; break;
 		case 'q': so.quiet = 1; break;
-		case 'r': recheck = 1; break;
+		case 'r': recheck = so.recheck = 1; break;
 		case 'b':
 			if (!text_base_url_ok(optarg, BASE_URL_MAX)) {
 				fprintf(stderr, "onlygen build: --base-url wants an absolute URL, "

@@ -30,6 +30,7 @@ struct site_opts {
 	struct img_lib	*img;		/* libvips, started when first needed */
 	int		 jobs;		/* worker threads (pool.h caps them) */
 	int		 quiet;
+	int		 recheck;	/* look for each published file, not trusting the manifest */
 	/*
 	 * Warnings (the build goes on), as every generator layer reports
 	 * (report.h); NULL drops them.  Image warnings come from several worker

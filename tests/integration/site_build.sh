@@ -112,6 +112,8 @@ check "--recheck writes nothing" bash -c "[ '$(echo "$out" | field written)' = 0
 # what must not take the shortcut: a file removed by hand is restored by --recheck only;
 # any input changed (a theme file, an option, the catalog) rebuilds
 rm "$OUT/v/$VIP_GUID/index.html"
+build >/dev/null 2>&1
+check "a build trusts the manifest: a page removed by hand is not looked for" [ ! -f "$OUT/v/$VIP_GUID/index.html" ]
 out=$(build --recheck 2>&1)
 check "--recheck restores a page removed by hand" bash -c "[ -f '$OUT/v/$VIP_GUID/index.html' ] && [ '$(echo "$out" | field written)' = 1 ]"
 cp -r "$ROOT/themes" "$TMP/themes-copy"
