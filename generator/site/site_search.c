@@ -32,6 +32,14 @@ struct pair {
 	uint8_t		field;
 };
 
+/*
+ * Doc ids run oldest first: doc d is video n - 1 - d of the model's
+ * newest-first order.  A new video (the newest, nearly always) then takes
+ * the next id and shifts none: only its own fragment, its words' shards and
+ * its filters' lists change, not every file after it.
+ */
+#define DOC_VIDEO(n, d)	((n) - 1 - (d))
+
 struct search_ix {
 	size_t		 n;		/* docs */
 	char		*str;		/* term bytes, each NUL-terminated */
@@ -181,7 +189,7 @@ index_text(struct search_ix *x, const char *s, int field)
 static int
 index_doc(struct search_ix *x, const struct model *m, size_t d)
 {
-	const struct video *v = &m->videos[d];
+	const struct video *v = &m->videos[DOC_VIDEO(x->n, d)];
 	size_t k;
 
 	x->doc = (uint32_t)d;
@@ -226,11 +234,12 @@ long_cmp(const void *a, const void *b, void *arg)
 {
 	const struct model *m = arg;
 	uint32_t ia = *(const uint32_t *)a, ib = *(const uint32_t *)b;
-	int64_t la = m->videos[ia].length, lb = m->videos[ib].length;
+	int64_t la = m->videos[DOC_VIDEO(m->nvideos, ia)].length;
+	int64_t lb = m->videos[DOC_VIDEO(m->nvideos, ib)].length;
 
 	if (la != lb)
 		return la > lb ? -1 : 1;
-	return ia < ib ? -1 : (ia > ib ? 1 : 0);
+	return ia > ib ? -1 : (ia < ib ? 1 : 0);	/* then newest: the higher id */
 }
 
 /* Postings: description-only hits of very common words dropped, the rest
@@ -274,22 +283,30 @@ build_postings(struct search_ix *x)
 			continue;
 		x->post[tm->first + tm->npost++] = p->doc << 2 | p->field;
 	}
-	/* each term's entry size, its list cut at SEARCH_POSTINGS_MAX bytes */
+	/* each term's entry size, its list cut at SEARCH_POSTINGS_MAX bytes:
+	 * walked from the newest (the end), the oldest dropped */
 	for (t = 0; t < x->nterms; t++) {
 		struct term *tm = &x->terms[t];
-		size_t bytes = tm->len + 6, k;	/* ["term"] ,\n */
-		uint32_t prev = 0;
+		size_t bytes = tm->len + 6, k, b;	/* ["term"] ,\n */
 
-		for (k = 0; k < tm->npost; k++) {
-			uint32_t d = x->post[tm->first + k] >> 2;
-			size_t b = digits((d - prev) << 2 | 3) + 1;
+		for (k = tm->npost; k > 0; k--) {
+			uint32_t d = x->post[tm->first + k - 1] >> 2;
 
+			/* d becomes the first: written as d itself, and the one after
+			 * it (if any) as its delta from d instead of from 0 */
+			b = digits(d << 2 | 3) + 1;
+			if (k < tm->npost) {
+				uint32_t next = x->post[tm->first + k] >> 2;
+
+				b += digits((next - d) << 2 | 3);
+				b -= digits(next << 2 | 3);
+			}
 			if (bytes + b > SEARCH_POSTINGS_MAX)
 				break;
 			bytes += b;
-			prev = d;
 		}
-		tm->npost = (uint32_t)k;
+		tm->first += (uint32_t)k;
+		tm->npost -= (uint32_t)k;
 		tm->bytes = (uint32_t)bytes;
 	}
 	free(cnt);
@@ -341,7 +358,7 @@ build_filters(struct search_ix *x, const struct model *m)
 		return -1;
 	}
 	for (d = 0; d < m->nvideos; d++) {
-		v = &m->videos[d];
+		v = &m->videos[DOC_VIDEO(m->nvideos, d)];
 		for (k = 0; k < v->ncategories; k++)
 			if (v->categories[k] < m->ncategories)
 				x->foff[v->categories[k] + 1]++;
@@ -360,7 +377,7 @@ build_filters(struct search_ix *x, const struct model *m)
 	for (d = 0; d < m->nvideos; d++) {
 		size_t g;
 
-		v = &m->videos[d];
+		v = &m->videos[DOC_VIDEO(m->nvideos, d)];
 		for (k = 0; k < v->ncategories; k++)
 			if ((g = v->categories[k]) < m->ncategories && (k == 0 ||
 			    fill[g] == 0 || x->fids[x->foff[g] + fill[g] - 1] != d))
@@ -584,7 +601,8 @@ search_frag(const struct search_ix *x, const struct model *m, const char *const 
 	if (buf_printf(o, "{\"v\":%d,\"d\":[", SEARCH_FORMAT) == -1)
 		return -1;
 	for (d = k * SEARCH_DOCS_PER_FRAG; d < end; d++) {
-		const struct video *v = &m->videos[d];
+		size_t vi = DOC_VIDEO(x->n, d);
+		const struct video *v = &m->videos[vi];
 		const char *ser = v->series < 0 ? "" : m->series[v->series].title[0] ?
 		    m->series[v->series].title : m->series[v->series].slug;
 
@@ -595,7 +613,7 @@ search_frag(const struct search_ix *x, const struct model *m, const char *const 
 		    buf_printf(o, ",%d,", (int)v->access) == -1 ||
 		    put_u(o, (uint64_t)(v->uploaded > 0 ? v->uploaded : 0)) == -1 ||
 		    BUF_PUTSL(o, ",\"") == -1 ||
-		    (thumbs != NULL && thumbs[d] != NULL && J(o, thumbs[d]) == -1) ||
+		    (thumbs != NULL && thumbs[vi] != NULL && J(o, thumbs[vi]) == -1) ||
 		    BUF_PUTSL(o, "\",\"") == -1 || J(o, ser) == -1 || BUF_PUTSL(o, "\"]") == -1)
 			return -1;
 	}

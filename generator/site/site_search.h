@@ -3,7 +3,7 @@
  * per build from the model, then formatted file by file as pages of the
  * site (search/meta.json, search/t/<k>.json term shards, search/d/<k>.json
  * doc fragments, search/l/<k>.json length order, search/f/ filter
- * lists).  Doc ids are video indices: the model's newest-first order.
+ * lists).  Doc ids run oldest first (doc d is the model's video n-1-d).
  *
  * Ownership: search_build() returns an index the caller frees with
  * search_free(); the formatters only read it (several threads at once).
@@ -23,7 +23,7 @@
 #define SEARCH_TOKEN_MAX	32	/* code points kept of one token (longer: cut) */
 #define SEARCH_SHARD_MIN	(24 * 1024)	/* a term shard is cut past this many bytes ... */
 #define SEARCH_SHARD_MAX	(64 * 1024)	/* ... at a term whose hash says so, or here */
-/* A term's postings stop (the oldest dropped) past this many bytes, so a
+/* A term's postings stop (the oldest, lowest ids, dropped) past this many bytes, so a
  * shard stays under 1 MB (a term alone past SHARD_MAX makes its own shard). */
 #define SEARCH_POSTINGS_MAX	(768 * 1024)
 /* A term in the descriptions of more than DESC_SHARE_PCT % of the videos

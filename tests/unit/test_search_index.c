@@ -179,20 +179,21 @@ test_postings(void)
 	x = search_build(&f->m);
 	CHECK(x != NULL, "index of a 3-video model");
 	p = postings_of(x, "alpha");
-	/* doc 0 description (0<<2|2), doc 1 description (1<<2|2), doc 2 title (1<<2|0) */
-	CHECK_STR(p, "2,6,4", "postings: delta-encoded doc ids with the best field");
+	/* ids run oldest first (doc = 2 - video): doc 0 (video 2) title (0<<2|0),
+	 * doc 1 (video 1) description (1<<2|2), doc 2 (video 0) description (1<<2|2) */
+	CHECK_STR(p, "0,6,6", "postings: delta-encoded doc ids with the best field");
 	free(p);
 	p = postings_of(x, "raw");
 	CHECK_STR(p, "5", "a category name is indexed as a meta field (doc 1)");
 	free(p);
 	p = postings_of(x, "city");
-	CHECK_STR(p, "9", "a tag's slug words are indexed (doc 2, meta field)");
+	CHECK_STR(p, "1", "a tag's slug words are indexed (video 2 = doc 0, meta field)");
 	free(p);
 	p = postings_of(x, "nights");
-	CHECK_STR(p, "9", "the series title is indexed");
+	CHECK_STR(p, "1", "the series title is indexed");
 	free(p);
 	p = postings_of(x, "golden");
-	CHECK_STR(p, "9", "a tag without a name: its slug");
+	CHECK_STR(p, "1", "a tag without a name: its slug");
 	free(p);
 	CHECK(search_nshards(x) == 1 && search_nfrags(x) == 1 && search_nlong(x) == 1,
 	    "a small model: one file of each");
@@ -216,10 +217,11 @@ test_desc_bound(void)
 	f->m.videos[8].description = S("common rare");
 	x = search_build(&f->m);
 	p = postings_of(x, "common");
-	CHECK_STR(p, "28", "a word in most descriptions is indexed from titles only (doc 7)");
+	/* video 7 is doc 1192: 1192 << 2 | title */
+	CHECK_STR(p, "4768", "a word in most descriptions is indexed from titles only (video 7)");
 	free(p);
 	p = postings_of(x, "rare");
-	CHECK_STR(p, "34", "a rare description word is indexed (doc 8, description)");
+	CHECK_STR(p, "4766", "a rare description word is indexed (video 8 = doc 1191, description)");
 	free(p);
 	p = postings_of(x, "everywhere");
 	CHECK(p == NULL, "a word only in half the descriptions is not indexed (over 10 %% and 500)");
@@ -330,6 +332,57 @@ test_shards_and_locality(void)
 	free(f);
 }
 
+/* Ids run oldest first: a new newest video shifts no other doc, so the
+ * fragments and filter lists before its own are byte for byte the same. */
+static void
+test_append_stable(void)
+{
+	struct fixture *f = calloc(1, sizeof(*f)), *g = calloc(1, sizeof(*g));
+	struct search_ix *x, *y;
+	struct buf a, b;
+	size_t n = 100, k;
+	int same = 1;
+
+	fx_init(f, n);
+	fx_init(g, n + 1);
+	/* g: f's videos with one newer in front (the model is newest first) */
+	for (k = 0; k < n; k++) {
+		g->m.videos[k + 1] = f->m.videos[k];
+		g->m.videos[k + 1].title = f->titles[k];
+	}
+	snprintf(g->m.videos[0].guid, sizeof(g->m.videos[0].guid), "00000000-0000-4000-8000-999999999999");
+	g->m.videos[0].title = S("Brand new upload");
+	g->m.videos[0].uploaded = f->m.videos[0].uploaded + 60;
+	x = search_build(&f->m);
+	y = search_build(&g->m);
+	CHECK(x != NULL && y != NULL && search_nfrags(x) == 4 && search_nfrags(y) == 4,
+	    "100 and 101 videos: 4 fragments each");
+	buf_init(&a, (size_t)1 << 20);
+	buf_init(&b, (size_t)1 << 20);
+	for (k = 0; x != NULL && y != NULL && k + 1 < search_nfrags(x); k++) {
+		buf_reset(&a);
+		buf_reset(&b);
+		same = same && search_frag(x, &f->m, NULL, k, &a) == 0 &&
+		    search_frag(y, &g->m, NULL, k, &b) == 0 && a.len == b.len &&
+		    memcmp(a.data, b.data, a.len) == 0;
+	}
+	CHECK(same, "a new newest video leaves every fragment but the last as it was");
+	buf_reset(&a);
+	buf_reset(&b);
+	CHECK(x != NULL && y != NULL && search_filter(x, &f->m, SFL_ACCESS, 1, &a) == 0 &&
+	    search_filter(y, &g->m, SFL_ACCESS, 1, &b) == 0 && a.len == b.len &&
+	    memcmp(a.data, b.data, a.len) == 0,
+	    "and the filter list of an access level it does not have");
+	buf_free(&a);
+	buf_free(&b);
+	search_free(x);
+	search_free(y);
+	free(f->m.videos);
+	free(g->m.videos);
+	free(f);
+	free(g);
+}
+
 static void
 test_files(void)
 {
@@ -354,11 +407,11 @@ test_files(void)
 	x = search_build(&f->m);
 
 	buf_init(&b, (size_t)1 << 20);
-	CHECK(search_frag(x, &f->m, thumbs, 1, &b) == 0, "fragment 1 formats");
+	CHECK(search_frag(x, &f->m, thumbs, 1, &b) == 0, "fragment 1 formats");	/* docs 32..63 */
 	CHECK(strstr(b.data, "</") == NULL && strstr(b.data, "\xe2\x80\xa8") == NULL,
 	    "no </ and no raw U+2028 in a fragment (safe anywhere JSON goes)");
 	j = cJSON_Parse(b.data);
-	d = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "d"), 1);	/* doc 33 */
+	d = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "d"), 4);	/* video 33 is doc 69 - 33 = 36 */
 	CHECK(d != NULL && strcmp(cJSON_GetArrayItem(d, 1)->valuestring, hostile) == 0,
 	    "the hostile title parses back to itself");
 	CHECK(d != NULL && strcmp(cJSON_GetArrayItem(d, 0)->valuestring, f->m.videos[33].guid) == 0 &&
@@ -371,10 +424,12 @@ test_files(void)
 
 	buf_reset(&b);
 	CHECK(search_filter(x, &f->m, SFL_CATEGORY, 1, &b) == 0, "category filter formats");
-	CHECK_STR(b.data, "{\"v\":1,\"n\":2,\"ids\":[33,7]}\n", "category list: ids, delta-encoded");
+	/* videos 40 and 33: docs 29 and 36 */
+	CHECK_STR(b.data, "{\"v\":1,\"n\":2,\"ids\":[29,7]}\n", "category list: ids, delta-encoded");
 	buf_reset(&b);
 	CHECK(search_filter(x, &f->m, SFL_ACCESS, 2, &b) == 0 &&
-	    strncmp(b.data, "{\"v\":1,\"n\":23,\"ids\":[2,3,3,", 26) == 0, "access list (every third video is PPV)");
+	    strncmp(b.data, "{\"v\":1,\"n\":23,\"ids\":[1,3,3,", 26) == 0,
+	    "access list (every third video is PPV: videos 68, 65, ... are docs 1, 4, ...)");
 
 	buf_reset(&b);
 	CHECK(search_long(x, 0, &b) == 0, "length order formats");
@@ -384,8 +439,9 @@ test_files(void)
 	for (i = 1; ok && i < n; i++) {
 		int p = cJSON_GetArrayItem(d, (int)i - 1)->valueint, q = cJSON_GetArrayItem(d, (int)i)->valueint;
 
-		ok = f->m.videos[p].length > f->m.videos[q].length ||
-		    (f->m.videos[p].length == f->m.videos[q].length && p < q);
+		int64_t lp = f->m.videos[n - 1 - (size_t)p].length, lq = f->m.videos[n - 1 - (size_t)q].length;
+
+		ok = lp > lq || (lp == lq && p > q);	/* ties: the newer, the higher id */
 	}
 	CHECK(ok, "length order: longest first, then newest");
 	cJSON_Delete(j);
@@ -411,6 +467,7 @@ main(void)
 	test_postings();
 	test_desc_bound();
 	test_shards_and_locality();
+	test_append_stable();
 	test_files();
 	return check_report();
 }

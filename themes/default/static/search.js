@@ -175,9 +175,9 @@
           for (j = 0; j < hits.length && hits[j].rank[d] !== 255; j++);
           if (j === hits.length && inSets(d)) out.push(d);
         }
-        list = Int32Array.from(out).sort();
+        list = Int32Array.from(out).sort().reverse();	/* ids run oldest first: newest first */
         if (hits.length && s.sort === 'rel') {
-          /* best match: buckets by the summed rank, each in id (newest) order */
+          /* best match: buckets by the summed rank, each newest first */
           var buckets = [];
           for (i = 0; i < list.length; i++) {
             for (sum = 0, j = 0; j < hits.length; j++) sum += hits[j].rank[list[i]];
@@ -194,7 +194,7 @@
           var ids = Array.from(list);
           src = docs(ids).then(function (ds) {
             var order = ids.map(function (id, x) { return [id, ds[x][2]]; });
-            order.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+            order.sort(function (a, b) { return b[1] - a[1] || b[0] - a[0]; });
             return arraySource(order.map(function (x) { return x[0]; }));
           });
         } else src = Promise.resolve(longWalk(keep, total));
@@ -202,7 +202,7 @@
         src = Promise.resolve(arraySource(Array.from(list)));
       } else {
         src = Promise.resolve({ total: meta.n, take: function (n) {
-          var a = []; for (i = 0; i < n && i < meta.n; i++) a.push(i); return Promise.resolve(a);
+          var a = []; for (i = 0; i < n && i < meta.n; i++) a.push(meta.n - 1 - i); return Promise.resolve(a);
         } });
       }
       return src.then(function (x) { x.cut = cut; return x; });
