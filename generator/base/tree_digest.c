@@ -96,7 +96,8 @@ walk_dir(struct walk *w, int fd, const char *path, int depth, uint64_t *h)
 		n++;
 	}
 	if (rc == 0) {
-		qsort(names, n, sizeof(*names), cmp_names);
+		if (n > 1)
+			qsort(names, n, sizeof(*names), cmp_names);
 		*h = h64_int(*h, (int64_t)n);
 		for (i = 0; i < n && rc == 0; i++) {
 			if ((size_t)snprintf(sub, sizeof(sub), "%s/%s", path, names[i]) >= sizeof(sub)) {
