@@ -66,6 +66,18 @@ static const char *const migrations[] = {
 	"ALTER TABLE videos ADD COLUMN changed INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE videos ADD COLUMN change_hash BLOB NOT NULL DEFAULT x'';"
 	"UPDATE videos SET changed = uploaded;",
+	/*
+	 * 2 -> 3: Bunny's statistics per video and day (`onlygen stats
+	 * --pull`, bunny_stats.c): day is days since 1970-01-01 UTC,
+	 * watch_s Bunny's watchTimeChart value.  Kept when a video leaves
+	 * the library: past sales stay in the reports.
+	 */
+	"CREATE TABLE video_stats ("
+	"  guid    TEXT NOT NULL,"
+	"  day     INTEGER NOT NULL,"
+	"  views   INTEGER NOT NULL,"
+	"  watch_s INTEGER NOT NULL,"
+	"  PRIMARY KEY (guid, day)) WITHOUT ROWID;",
 };
 
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
