@@ -145,6 +145,8 @@ event(struct stat_agg *a, const struct stat_event *e)
 		return;
 	}
 	a->counted++;
+	if (e->access == STAT_NONE)
+		return;
 	if (e->video[0] != '\0' && (v = video(a, e->video)) == NULL)
 		a->dropped++;
 	if (e->kind == STAT_PLAY) {

@@ -90,6 +90,8 @@ stat_log_parse(const char *s, size_t n, struct stat_event *e, const char **why)
 		e->access = STAT_PPV;
 	else if (IS(f, fn, "denied"))
 		e->access = STAT_DENIED;
+	else if (IS(f, fn, "-"))
+		e->access = STAT_NONE;
 	else
 		return -1;
 	*why = "bad video";

@@ -4,7 +4,7 @@
  *
  *   om1 <unix s> <status> <method> <access> <video> <code id> <viewer id> <path>
  *
- * access is public|vip|ppv|denied (the verifier's X-Only-Access), video a
+ * access is public|vip|ppv|denied or - (the verifier's X-Only-Access), video a
  * GUID, the ids 12 lowercase hex digits (verifier/module/logmark.h); an
  * absent header is "-".  The path is the rest of the line (lighttpd does
  * not quote it).  Anything else is a bad line: the caller counts and skips
@@ -20,7 +20,9 @@
 #define STAT_ID_LEN	12
 
 enum stat_kind { STAT_PLAY, STAT_REDEEM };
-enum stat_access { STAT_PUBLIC, STAT_VIP, STAT_PPV, STAT_DENIED };
+/* STAT_NONE: "-", an answer that is neither (404 for an unknown video,
+ * 405, 503 while keys are missing): a good line that counts nothing. */
+enum stat_access { STAT_PUBLIC, STAT_VIP, STAT_PPV, STAT_DENIED, STAT_NONE };
 
 struct stat_event {
 	int64_t		 t;		/* Unix seconds */
