@@ -17,7 +17,7 @@ static const char css[] =
 	"*{box-sizing:border-box}"
 	"body{margin:0;font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;"
 	"background:#111;color:#eee}"
-	"main{max-width:760px;margin:0 auto;padding:16px}"
+	"main{max-width:980px;margin:0 auto;padding:16px}"
 	"h1{font-size:1.4rem;margin:.2em 0}h2{font-size:1.1rem;margin:1.6em 0 .5em}"
 	".sub{color:#aaa;margin:0 0 1em}"
 	".cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(140px,1fr));gap:8px}"
@@ -32,7 +32,10 @@ static const char css[] =
 	"th,td{padding:6px 8px;border-bottom:1px solid #333;text-align:right;white-space:nowrap}"
 	"th:first-child,td:first-child{text-align:left;white-space:normal;min-width:9em}"
 	"th{color:#aaa;font-weight:600}"
-	"footer{color:#888;font-size:.8rem;margin-top:2em}";
+	"footer{color:#888;font-size:.8rem;margin-top:2em}"
+	/* Side by side when there is room: the charts' text stays near 12 px. */
+	"@media(min-width:760px){.charts{display:grid;grid-template-columns:1fr 1fr;gap:16px;"
+	"align-items:start}}";
 
 #define C_PLAYS		"#4fc3f7"
 #define C_UNLOCKS	"#ffb74d"
@@ -238,7 +241,9 @@ stat_render_html(const struct stat_agg *a, const char *site_title, struct buf *o
 	    card(out, "plays granted", plays, NULL) || card(out, "unlocks", unlocks, NULL) ||
 	    card(out, "devices (approx.)", hll_count(&a->dev), NULL) ||
 	    card(out, "Bunny views", views, NULL) || card(out, "watch time", 0, w) ||
-	    buf_puts(out, "</div>") || daily_chart(out, a) || top_chart(out, a) ||
+	    buf_puts(out, "</div><div class=\"charts\"><section>") || daily_chart(out, a) ||
+	    buf_puts(out, "</section><section>") || top_chart(out, a) ||
+	    buf_puts(out, "</section></div>") ||
 	    buf_puts(out, "<h2>Every video with activity</h2>") || buf_puts(out, thead))
 		return -1;
 	for (i = 0; i < a->norder; i++)
