@@ -85,11 +85,12 @@ read_logs(struct stat_agg *a, const char **logs, size_t nlogs, int given, int qu
 		int rc;
 
 		if (f == NULL) {
-			if (given) {
-				fprintf(stderr, "onlygen stats: cannot read %s\n", logs[i]);
-				return -1;
-			}
-			continue;	/* a default log not written yet */
+			/* A log not written yet, or not rotated yet (access.log.1
+			 * the first day): said, not fatal. */
+			if (given && !quiet)
+				fprintf(stderr, "onlygen stats: warning: cannot read %s (skipped)\n",
+				    logs[i]);
+			continue;
 		}
 		rc = stat_agg_read(a, f, logs[i], err, sizeof(err));
 		if (f != stdin)

@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Integration (issue 16): plays and redemptions through the real lighttpd
 (scripts/serve, conf/lighttpd.conf, bin/verifier.so), its access log
-rotated mid-run (rename + SIGHUP, examples/logrotate), Bunny's statistics
+rotated mid-run by logrotate with examples/logrotate/onlymatt-access
+(rename + SIGHUP), Bunny's statistics
 pulled from the fake API into catalog.db, then `onlygen stats --json`
 checked count by count, and the log checked for what it must never hold
 (addresses, codes)."""
+import gzip
 import json
 import os
 import re
-import signal
+import shutil
 import subprocess
 import sys
 import time
@@ -34,6 +36,7 @@ VIP2 = "22222222-3333-4444-5555-666666666666"
 PPV = "3f6c2a1e-9b8d-4c7e-a5f4-1d2e3c4b5a69"
 A, B, C = "127.21.0.1", "127.22.0.1", "127.23.0.1"	# three /24s: three devices
 KEY, LIB = "stats-api-key-0123456789", "424242"
+LOGROTATE = shutil.which("logrotate") or "/usr/sbin/logrotate"	# scripts/install-deps
 
 
 def play(srv, guid, src, cookie=None):
@@ -53,12 +56,19 @@ def cookie_of(h):
     return h["set-cookie"].split(";")[0]
 
 
-def rotate(srv):
-    """What examples/logrotate/onlymatt-access does: rename, then SIGHUP."""
-    log = os.path.join(srv.logdir, "access.log")
-    os.rename(log, log + ".1")
-    with open(srv.pidfile) as f:
-        os.kill(int(f.read()), signal.SIGHUP)
+def rotate(srv, var):
+    """examples/logrotate/onlymatt-access run by logrotate -f, its paths
+    pointed at this test's var/: rename, then SIGHUP."""
+    with open(os.path.join(ROOT, "examples", "logrotate", "onlymatt-access")) as f:
+        conf = f.read().replace("/srv/onlymatt/var/log", srv.logdir)
+    conf = conf.replace("/srv/onlymatt/var/lighttpd.pid", srv.pidfile)
+    path = os.path.join(var, "logrotate.conf")
+    with open(path, "w") as f:
+        f.write(conf)
+    r = subprocess.run([LOGROTATE, "-f", "-s", os.path.join(var, "logrotate.state"), path],
+                       capture_output=True, text=True)
+    check(r.returncode == 0, "logrotate -f with examples/logrotate/onlymatt-access",
+          r.stdout + r.stderr)
     for _ in range(100):	# lighttpd notes the cycle in its error log
         with open(os.path.join(srv.logdir, "error.log")) as f:
             if "logfiles cycled" in f.read():
@@ -97,7 +107,7 @@ def main():
         check(play(srv, VIP, A, ca)[0] == 200 and play(srv, VIP, A, ca)[0] == 200,
               "VIP plays twice with the cookie")
         sent += 5
-        rotate(srv)
+        rotate(srv, var)
         # B: three refused PPV plays, the PPV code through the page's form, one play.
         for _ in range(3):
             play(srv, PPV, B)
@@ -157,6 +167,26 @@ def main():
                                capture_output=True, text=True, timeout=120)
         check(wrong.returncode == 1 and "wrong-key" not in wrong.stderr,
               "a wrong API key fails without printing it", wrong.stderr)
+        # The daily unit's command as shipped, the rotated log gzipped as
+        # logrotate's next run would leave it (access.log.2.gz).
+        unit = open(os.path.join(ROOT, "examples", "systemd", "onlymatt-stats.service")).read()
+        cmd = re.search(r"^ExecStart=/bin/sh -c '(.*)'$", unit, re.M).group(1)
+        inst = os.path.join(base, "inst")
+        os.makedirs(os.path.join(var, "stats"), exist_ok=True)
+        os.makedirs(inst)
+        os.symlink(os.path.join(ROOT, BINDIR), os.path.join(inst, "bin"))
+        os.symlink(var, os.path.join(inst, "var"))
+        rotated = os.path.join(var, "log", "access.log.1")
+        with open(rotated, "rb") as f, gzip.open(rotated.replace(".1", ".2.gz"), "wb") as g:
+            g.write(f.read())
+        os.unlink(rotated)
+        r = subprocess.run(["/bin/sh", "-c", cmd], cwd=inst, env=env, capture_output=True,
+                           text=True, timeout=120)
+        unit_ok = r.returncode == 0 and os.path.exists(os.path.join(var, "stats", "report.html"))
+        m = re.search(r"^TOTAL\s+(\d+)\s+(\d+)\s+(\d+)", r.stdout, re.M)
+        check(unit_ok and m is not None and m.groups() == ("6", "7", "2"),
+              "examples/systemd/onlymatt-stats.service's command reads the gzipped, "
+              "missing and live logs: the same totals, the HTML written", r.stdout + r.stderr)
     finally:
         fake.terminate()
         fake.wait(timeout=10)
@@ -190,8 +220,11 @@ def main():
           "interest without unlocks: the VIP video refused 3 times", rep["interest"])
     check(rep["top"][:3] == [PUB, VIP, PPV], "top videos by plays", rep["top"])
     check(rep["days"][-1]["plays"] == 6 and len(rep["days"]) == 7, "today's plays per day")
-    one = subprocess.run([ONLYGEN, "stats", "--state", var, "--json", "--video", VIP],
-                         capture_output=True, text=True)
+    with gzip.open(os.path.join(var, "log", "access.log.2.gz"), "rt") as f:
+        old_lines = f.read()
+    one = subprocess.run([ONLYGEN, "stats", "--state", var, "--json", "--video", VIP,
+                          "--log", "-", "--log", os.path.join(var, "log", "access.log")],
+                         input=old_lines, capture_output=True, text=True)
     r1 = json.loads(one.stdout)
     check(one.returncode == 0 and [x["guid"] for x in r1["videos"]] == [VIP] and
           r1["totals"]["plays"] == 2, "--video keeps one video", one.stderr)
