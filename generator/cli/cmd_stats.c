@@ -220,12 +220,6 @@ cmd_stats(int argc, char *argv[])
 	}
 	if (pull && pull_bunny(state, until - ndays + 1, until, quiet) != 0)
 		goto out;
-	snprintf(path, sizeof(path), "%s/access.db", state);
-	if (stat_meta_access(a, path, err, sizeof(err)) != 0 && !quiet)
-		fprintf(stderr, "onlygen stats: warning: no titles or levels (%s)\n", err);
-	snprintf(path, sizeof(path), "%s/tokens.db", state);
-	if (stat_meta_tokens(a, path, err, sizeof(err)) != 0 && !quiet)
-		fprintf(stderr, "onlygen stats: warning: no minted counts (%s)\n", err);
 	pull_catalog_path(state, path, sizeof(path));
 	if (bunny_stats_each(path, until - ndays + 1, until, on_bunny, a, err, sizeof(err)) != 0
 	    && !quiet)
@@ -240,6 +234,13 @@ cmd_stats(int argc, char *argv[])
 			goto out;
 	} else if (read_logs(a, logs, nlogs, 1, quiet) != 0)
 		goto out;
+	/* Titles and levels last: only the videos with activity take them. */
+	snprintf(path, sizeof(path), "%s/access.db", state);
+	if (stat_meta_access(a, path, err, sizeof(err)) != 0 && !quiet)
+		fprintf(stderr, "onlygen stats: warning: no titles or levels (%s)\n", err);
+	snprintf(path, sizeof(path), "%s/tokens.db", state);
+	if (stat_meta_tokens(a, path, err, sizeof(err)) != 0 && !quiet)
+		fprintf(stderr, "onlygen stats: warning: no minted counts (%s)\n", err);
 	if (stat_agg_finish(a, err, sizeof(err)) != 0) {
 		fprintf(stderr, "onlygen stats: %s\n", err);
 		goto out;

@@ -106,10 +106,15 @@ stat_agg_meta(struct stat_agg *a, const char *guid, const char *level, const cha
 	struct stat_video *v;
 	size_t n = strlen(title);
 
+	size_t s;
+
 	if (a->only[0] != '\0' && strcmp(a->only, guid) != 0)
 		return 0;
-	if ((v = video(a, guid)) == NULL)
-		return a->nv >= STAT_VIDEOS_MAX ? 0 : -1;
+	/* Only videos with activity: a catalog larger than the cap never
+	 * crowds out the ones the log names. */
+	if (a->slot[s = slot_of(a, guid)] == 0)
+		return 0;
+	v = &a->v[a->slot[s] - 1];
 	snprintf(v->level, sizeof(v->level), "%s", level);
 	if (n > STAT_TITLE_MAX) {
 		/* Cut on a character boundary: back off continuation bytes. */

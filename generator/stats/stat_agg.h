@@ -73,7 +73,8 @@ int	stat_agg_init(struct stat_agg *a, int64_t until_day, int64_t ndays,
 	    const char *only, char *err, size_t errlen);
 void	stat_agg_free(struct stat_agg *a);
 
-/* Registers a video's level and title (from access.db); over the cap: ignored. */
+/* Sets a video's level and title (from access.db) if it has activity:
+ * call it after the logs and Bunny's rows.  0 (kept for the callers' -1). */
 int	stat_agg_meta(struct stat_agg *a, const char *guid, const char *level,
 	    const char *title);
 /* Adds one log line (no newline); name and lineno for the first bad line. */

@@ -205,9 +205,9 @@ video_row(struct buf *out, const struct stat_video *v)
 	    v->unlock_ppv, hll_count(&v->dev), v->bunny_views, w) ? -1 : 0;
 }
 
-static const char thead[] = "<div class=\"scroll\"><table><thead><tr><th>Video</th>"
-	"<th>Level</th><th>Plays</th><th>Refused</th><th>VIP unlocks</th><th>PPV unlocks</th>"
-	"<th>Devices&nbsp;≈</th><th>Bunny views</th><th>Watch time</th></tr></thead><tbody>";
+static const char thead[] = "<div class=\"scroll\"><table><thead><tr><th scope=\"col\">Video</th>"
+	"<th scope=\"col\">Level</th><th scope=\"col\">Plays</th><th scope=\"col\">Refused</th><th scope=\"col\">VIP unlocks</th><th scope=\"col\">PPV unlocks</th>"
+	"<th scope=\"col\">Devices&nbsp;≈</th><th scope=\"col\">Bunny views</th><th scope=\"col\">Watch time</th></tr></thead><tbody>";
 
 int
 stat_render_html(const struct stat_agg *a, const char *site_title, struct buf *out)
@@ -250,7 +250,7 @@ stat_render_html(const struct stat_agg *a, const char *site_title, struct buf *o
 		if (video_row(out, &a->v[a->order[i]]))
 			return -1;
 	if (buf_printf(out, "</tbody></table></div><h2>Codes</h2><div class=\"scroll\"><table>"
-	    "<thead><tr><th>Level</th><th>Minted</th><th>Redeemed&nbsp;≈</th><th>Redeems</th>"
+	    "<thead><tr><th scope=\"col\">Level</th><th scope=\"col\">Minted</th><th scope=\"col\">Redeemed&nbsp;≈</th><th scope=\"col\">Redeems</th>"
 	    "</tr></thead><tbody><tr><td>vip</td><td>%" PRIu64 "</td><td>%" PRIu64 "</td><td>%"
 	    PRIu64 "</td></tr><tr><td>ppv</td><td>%" PRIu64 "</td><td>%" PRIu64 "</td><td>%"
 	    PRIu64 "</td></tr></tbody></table></div>", a->vip.minted, hll_count(&a->vip.codes),

@@ -31,8 +31,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fgetc(f);
 	/* 1794873600 = 2026-11-17: the seeds' days fall in the window. */
 	if (stat_agg_init(a, 1794873600 / 86400 + 30, 60, NULL, err, sizeof(err)) == 0) {
-		stat_agg_meta(a, "a1b2c3d4-0000-4000-8000-000000000001", "vip", "<t>");
 		if (stat_agg_read(a, f, "fuzz", err, sizeof(err)) == 0 &&
+		    stat_agg_meta(a, "a1b2c3d4-0000-4000-8000-000000000001", "vip", "<t>") == 0 &&
 		    stat_agg_finish(a, err, sizeof(err)) == 0) {
 			buf_init(&out, 1 << 22);
 			(void)stat_render_table(a, &out);

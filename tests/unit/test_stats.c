@@ -107,7 +107,6 @@ test_agg(void)
 	size_t i;
 
 	CHECK(stat_agg_init(a, DAY + 1, 2, NULL, err, sizeof(err)) == 0, "init: 2 days");
-	CHECK(stat_agg_meta(a, G2, "vip", "<b>\"Night\" & 'day'</b>") == 0, "meta");
 	line(a, "om1 " T0 " 200 GET public " G1 " - 000000000001 /api/play/" G1);
 	line(a, "om1 " T0 " 200 GET public " G1 " - 000000000002 /api/play/" G1);
 	line(a, "om1 " T0 " 200 GET public " G1 " - 000000000002 /api/play/" G1);
@@ -117,6 +116,9 @@ test_agg(void)
 	line(a, "om1 " T0 " 401 POST denied - - 000000000003 /api/redeem");
 	line(a, "om1 1700000000 200 GET public " G1 " - 000000000009 /api/play/" G1);
 	line(a, "garbage");
+	CHECK(stat_agg_meta(a, G2, "vip", "<b>\"Night\" & 'day'</b>") == 0 &&
+	    stat_agg_meta(a, "a1b2c3d4-0000-4000-8000-00000000dead", "vip", "idle") == 0 &&
+	    a->nv == 2, "meta: titles for active videos, none added for an idle one");
 	CHECK(stat_agg_finish(a, err, sizeof(err)) == 0, "finish");
 	CHECK(a->lines == 11 && a->counted == 9 && a->outside == 1 && a->bad == 1 &&
 	    strcmp(a->first_bad, "t:1: not an onlymatt access-log line (om1 ...)") == 0,
