@@ -152,6 +152,12 @@ event(struct stat_agg *a, const struct stat_event *e)
 	a->counted++;
 	if (e->access == STAT_NONE)
 		return;
+	if (e->kind == STAT_REDEEM && e->access == STAT_DENIED) {
+		/* Not per video: a refused redeem's `video` is whatever the
+		 * request said, and must not fill the table. */
+		a->redeem_failed++;
+		return;
+	}
 	if (e->video[0] != '\0' && (v = video(a, e->video)) == NULL)
 		a->dropped++;
 	if (e->kind == STAT_PLAY) {
@@ -171,10 +177,8 @@ event(struct stat_agg *a, const struct stat_event *e)
 		}
 		return;
 	}
-	if (e->access != STAT_VIP && e->access != STAT_PPV) {
-		a->redeem_failed++;
-		return;
-	}
+	if (e->access != STAT_VIP && e->access != STAT_PPV)
+		return;		/* "public": a public code (no unlock to count) */
 	l = e->access == STAT_VIP ? &a->vip : &a->ppv;
 	l->redeems++;
 	if (e->code[0] != '\0')

@@ -114,21 +114,23 @@ test_agg(void)
 		line(a, "om1 " T0 " 401 GET denied " G2 " - 000000000003 /api/play/" G2);
 	line(a, "om1 " T0 " 200 POST vip " G2 " 00000000c0de 000000000003 /api/redeem");
 	line(a, "om1 " T0 " 401 POST denied - - 000000000003 /api/redeem");
+	line(a, "om1 " T0 " 401 POST denied a1b2c3d4-0000-4000-8000-0000000000ff - - /api/redeem");
 	line(a, "om1 1700000000 200 GET public " G1 " - 000000000009 /api/play/" G1);
 	line(a, "garbage");
 	CHECK(stat_agg_meta(a, G2, "vip", "<b>\"Night\" & 'day'</b>") == 0 &&
 	    stat_agg_meta(a, "a1b2c3d4-0000-4000-8000-00000000dead", "vip", "idle") == 0 &&
-	    a->nv == 2, "meta: titles for active videos, none added for an idle one");
+	    a->nv == 2, "meta: titles for active videos, none added for an idle one, nor "
+	    "for a refused redeem's page");
 	CHECK(stat_agg_finish(a, err, sizeof(err)) == 0, "finish");
-	CHECK(a->lines == 11 && a->counted == 9 && a->outside == 1 && a->bad == 1 &&
+	CHECK(a->lines == 12 && a->counted == 10 && a->outside == 1 && a->bad == 1 &&
 	    strcmp(a->first_bad, "t:1: not an onlymatt access-log line (om1 ...)") == 0,
 	    "lines, counted, outside, bad and the first bad one (%s)", a->first_bad);
 	CHECK(a->norder == 2 && strcmp(a->v[a->order[0]].guid, G1) == 0 &&
 	    a->v[a->order[0]].plays == 3 && hll_count(&a->v[a->order[0]].dev) == 2,
 	    "G1 first: 3 plays, 2 devices");
 	CHECK(a->v[a->order[1]].denied == 4 && a->v[a->order[1]].unlock_vip == 1 &&
-	    a->vip.redeems == 1 && a->redeem_failed == 1 && a->day[0].unlocks == 1,
-	    "G2: 4 refusals, 1 VIP unlock; 1 failed redeem");
+	    a->vip.redeems == 1 && a->redeem_failed == 2 && a->day[0].unlocks == 1,
+	    "G2: 4 refusals, 1 VIP unlock; 2 failed redeems");
 	CHECK(a->ninterest == 0, "1 unlock for 4 refusals is not 'few'");
 	buf_init(&out, 1 << 20);
 	CHECK(stat_render_json(a, &out) == 0 && buf_putc(&out, '\0') == 0 &&
