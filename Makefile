@@ -40,7 +40,7 @@ HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 CFLAGS   ?=
 # Every layer folder is on the include path, so a header is named by its
 # file name alone; `make layers` resolves each name to its folder.
-GEN_LAYERS := base tmpl model catalog site deploy legacy
+GEN_LAYERS := base tmpl model catalog site deploy legacy stats
 SRC_DIRS   := core sign $(addprefix generator/,$(GEN_LAYERS) cli) \
               verifier/store verifier/module verifier/onlytoken
 CPPFLAGS += -D_GNU_SOURCE -DONLY_VERSION='"$(VERSION)"' $(addprefix -I,$(SRC_DIRS))

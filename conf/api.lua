@@ -62,6 +62,10 @@ if path == "/api/metrics" then
      rh["Forwarded"] == nil then
     ip = attr["request.remote-addr"]
   end
+elseif path:sub(1, 10) == "/api/play/" then
+  -- For the access log's viewer id only (a keyed hash of the /24 or /48,
+  -- verifier/module/logmark.h): the address itself is never logged.
+  ip = attr["request.remote-addr"]
 elseif method == "POST" then
   ip = attr["request.remote-addr"]
   local rb = r.req_body
@@ -87,8 +91,8 @@ if path == "/api/hooks/bunny" then
   sig = rh["X-BunnyStream-Signature"]
 end
 
-local status, out, ct, cookie, location, retry, allow =
-  v:handle(method, path, r.req_header["Cookie"], ip, ctype, body, sigver, sigalg, sig)
+local status, out, ct, cookie, location, retry, allow, m_access, m_video,
+  m_code, m_viewer = v:handle(method, path, r.req_header["Cookie"], ip, ctype, body, sigver, sigalg, sig)
 
 -- Cache-Control: no-store comes from conf/lighttpd.conf (setenv).
 local h = r.resp_header
@@ -97,6 +101,13 @@ if cookie then h["Set-Cookie"] = cookie end
 if location then h["Location"] = location end
 if retry then h["Retry-After"] = tostring(retry) end
 if allow then h["Allow"] = allow end
+-- What the access log records (conf/lighttpd.conf, docs/stats.md).
+if m_access then
+  h["X-Only-Access"] = m_access
+  if m_video then h["X-Only-Video"] = m_video end
+  if m_code then h["X-Only-Code"] = m_code end
+  if m_viewer then h["X-Only-Viewer"] = m_viewer end
+end
 if status == 503 and attr["uri.path"] == "/api/healthz" then
   print("onlymatt verifier: unhealthy: " .. v:health_detail())
 end

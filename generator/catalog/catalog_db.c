@@ -72,6 +72,18 @@ static const char *const migrations[] = {
 	 * the whole table (descriptions are most of its pages).
 	 */
 	"CREATE INDEX videos_fingerprint ON videos (guid, hash, status, changed, cdn_host);",
+	/*
+	 * 3 -> 4: Bunny's statistics per video and day (`onlygen stats
+	 * --pull`, bunny_stats.c): day is days since 1970-01-01 UTC,
+	 * watch_s Bunny's watchTimeChart value.  Kept when a video leaves
+	 * the library: past sales stay in the reports.
+	 */
+	"CREATE TABLE video_stats ("
+	"  guid    TEXT NOT NULL,"
+	"  day     INTEGER NOT NULL,"
+	"  views   INTEGER NOT NULL,"
+	"  watch_s INTEGER NOT NULL,"
+	"  PRIMARY KEY (guid, day)) WITHOUT ROWID;",
 };
 
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))

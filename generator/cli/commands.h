@@ -41,5 +41,7 @@ void	pull_opts_env(struct pull_opts *o);
 /* cmd_pull.c: runs the pull, printing as `onlygen pull` does; its exit code. */
 int	pull_run(struct pull_opts *o, int quiet);
 int	cmd_mustache(int argc, char *argv[]);
+/* onlygen stats: plays, unlocks and Bunny's numbers per video (cmd_stats.c) */
+int	cmd_stats(int argc, char *argv[]);
 
 #endif

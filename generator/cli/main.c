@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{ "build", "pull the catalog and render the site", cmd_build },
 	{ "deploy", "upload the site to Bunny Storage and purge the CDN (--dry-run: plan only)", cmd_deploy },
 	{ "status", "show the catalog: counts, unpublished videos, digest", cmd_status },
+	{ "stats", "what sells: plays, unlocks, devices, Bunny views per video (docs/stats.md)", cmd_stats },
 	{ "import-legacy", "write content/ from the old system's curator database", cmd_import_legacy },
 	{ "mustache", "render a Mustache template over JSON data (for theme authors)", cmd_mustache },
 	{ "version", "print the version", cmd_version },

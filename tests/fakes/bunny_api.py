@@ -5,6 +5,9 @@ Answers, in the documented shape (shared/reference/bunny.md §1):
   GET /library/{id}/videos?page=&itemsPerPage=&orderBy=   List Videos
   GET /library/{id}/videos/{guid}                         Get Video
   GET /library/{id}/collections?page=&itemsPerPage=       List Collections
+  GET /library/{id}/statistics?dateFrom=&dateTo=&hourly=false&videoGuid=
+                                                          Get Video Statistics:
+      daily viewsChart/watchTimeChart with deterministic numbers (stat_numbers)
 checking the AccessKey header (401 otherwise), keep-alive (HTTP/1.1), gzip
 when asked (--gzip).
 
@@ -47,6 +50,8 @@ import sys
 import threading
 import time
 import uuid
+import zlib
+from datetime import date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
@@ -141,6 +146,42 @@ class State:
         self.reindex()
 
 
+def stat_numbers(guid, day):
+    """Views and watch seconds of a video on a day (YYYY-MM-DD): fixed by
+    the pair, so tests can recompute them (0..6 views, 1 to 5 minutes each)."""
+    h = zlib.crc32(f"{guid}/{day}".encode())
+    views = h % 7
+    return views, views * (60 + (h >> 8) % 241)
+
+
+def statistics(q, videos):
+    """The Get Video Statistics body for the query q (parse_qs)."""
+    def day(name):
+        v = q.get(name, [""])[0][:10]
+        try:
+            return datetime.strptime(v, "%Y-%m-%d").date()
+        except ValueError:
+            return None
+    end = day("dateTo") or date.today()
+    start = day("dateFrom") or end - timedelta(days=30)
+    guid = q.get("videoGuid", [None])[0]
+    views, watch = {}, {}
+    d = start
+    while d <= end and (guid is None or guid in videos):
+        key = d.isoformat() + "T00:00:00Z"
+        if guid is None:
+            v = w = 0
+            for g in videos:
+                a, b = stat_numbers(g, d.isoformat())
+                v, w = v + a, w + b
+        else:
+            v, w = stat_numbers(guid, d.isoformat())
+        views[key], watch[key] = v, w
+        d += timedelta(days=1)
+    return json.dumps({"viewsChart": views, "watchTimeChart": watch, "countryViewCounts": {},
+                       "countryWatchTime": {}, "engagementScore": 0}).encode()
+
+
 def envelope(total, page, per_page, items):
     head = ('{"totalItems":%d,"currentPage":%d,"itemsPerPage":%d,"items":['
             % (total, page, per_page)).encode()
@@ -232,7 +273,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def api(self, u):
         st = self.server.state
-        m = re.fullmatch(r"/library/([^/]+)/(videos|collections)(?:/([^/]+))?", u.path)
+        m = re.fullmatch(r"/library/([^/]+)/(videos|collections|statistics)(?:/([^/]+))?", u.path)
         if not m:
             self.record(u.path, 0, 404)
             return self.send_body(404, b'{"Message":"not found"}')
@@ -243,6 +284,16 @@ class Handler(BaseHTTPRequestHandler):
             self.record(u.path, 0, 404)
             return self.send_body(404, b'{"Message":"library not found"}')
         lst, one = m.group(2), m.group(3)
+        if lst == "statistics":
+            with st.lock:
+                fault = st.take_fault("statistics", 0)
+                body = statistics(parse_qs(u.query), set(st.index))
+            if fault is not None and fault["kind"] == "status":
+                status = fault.get("status", 500)
+                self.record(u.path, 0, status)
+                return self.send_body(status, b'{"Message":"injected"}')
+            self.record(u.path, 0, 200)
+            return self.send_body(200, body)
         if one is not None:
             with st.lock:
                 i = st.index.get(one) if lst == "videos" else None

@@ -190,6 +190,7 @@ test_changed(const char *dir)
 	    sqlite3_open(db, &h) == SQLITE_OK, "a catalog to take back to schema 1");
 	CHECK(sqlite3_exec(h, "DROP INDEX videos_fingerprint; UPDATE videos SET title = 'x';"
 	    "ALTER TABLE videos DROP COLUMN changed; ALTER TABLE videos DROP COLUMN change_hash;"
+	    "DROP TABLE video_stats;"
 	    "PRAGMA user_version = 1", NULL, NULL, NULL) == SQLITE_OK, "schema 1 again");
 	sqlite3_close(h);
 	CHECK(catalog_write(db, v, n, NULL, 0, "", &c, digest, err, sizeof(err)) == 0 &&

@@ -13,6 +13,7 @@
 #include "code.h"
 #include "code_result.h"
 #include "httpin.h"
+#include "logmark.h"
 #include "sout.h"
 #include "token_store.h"
 #include "unlocks.h"
@@ -59,6 +60,7 @@ load_keys(struct verifier *v, time_t now)
 	}
 	hmac_key_init(&v->secret, v->keys.secret, v->keys.secret_len);
 	ents_key(&v->secret, &v->ents);
+	logmark_key(&v->secret, &v->marks);
 	hmac_key_init(&v->bunny, v->keys.bunny, v->keys.bunny_len);
 	v->webhook_ok = v->keys.webhook_len > 0;
 	if (v->webhook_ok)
@@ -140,6 +142,7 @@ verifier_close(struct verifier *v)
 	hmac_key_wipe(&v->secret);
 	hmac_key_wipe(&v->ents);
 	hmac_key_wipe(&v->bunny);
+	hmac_key_wipe(&v->marks);
 	hmac_key_wipe(&v->webhook);
 	keys_wipe(&v->keys);
 }
@@ -294,6 +297,9 @@ redeem_grant(struct verifier *v, const struct api_req *rq, struct api_resp *o,
 	}
 	set_cookie(v, o, tok, max_age);
 	v->m[M_REDEEM_OK]++;
+	o->mark_access = strcmp(rec->level, "ppv") == 0 ? "ppv" :
+	    strcmp(rec->level, "vip") == 0 ? "vip" : "public";
+	logmark_id(&v->marks, 'c', rec->hash, sizeof(rec->hash), o->mark_code);
 	json_begin(o, &so);
 	sout_str(&so, "{\"ok\":true,\"level\":\"");
 	sout_str(&so, rec->level);
@@ -307,6 +313,12 @@ redeem_grant(struct verifier *v, const struct api_req *rq, struct api_resp *o,
 	sout_str(&so, ",\"expires_at\":");
 	sout_i64(&so, rec->expires_at);
 	here = redeem_video(rq, json, page) ? unlock_grants(rec, page) : -1;
+	/* The video this unlock is counted for: a PPV code's own, else the
+	 * page it was typed on. */
+	if (rec->video[0] != '\0')
+		snprintf(o->mark_video, sizeof(o->mark_video), "%s", rec->video);
+	else if (here >= 0)
+		memcpy(o->mark_video, page, sizeof(o->mark_video));
 	if (here >= 0)
 		sout_str(&so, here ? ",\"unlocks_this\":true" : ",\"unlocks_this\":false");
 	sout_str(&so, ",\"held\":");
@@ -359,6 +371,7 @@ static void
 redeem(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 {
 	char in[CODE_INPUT_MAX + 2], next[API_NEXT_MAX + 2], code[CODE_BUFSZ];
+	char pg[GUID_LEN + 1];
 	unsigned char hash[HMAC_LEN];
 	struct token_rec rec;
 	sqlite3_stmt *st;
@@ -440,6 +453,11 @@ invalid:
 	error(o, 401, "invalid_code", "This code is not valid. Check it and try again.");
 	res = CODE_RESULT_INVALID;
 out:
+	if (o->mark_access == NULL) {
+		o->mark_access = "denied";
+		if (redeem_video(rq, json, pg))
+			memcpy(o->mark_video, pg, sizeof(o->mark_video));
+	}
 	if (nn > 0)
 		form_answer(o, res, next, (size_t)nn);
 }
@@ -477,6 +495,8 @@ play(struct verifier *v, const struct api_req *rq, const char *gs, size_t gn,
 		error(o, 404, "not_found", "No such video.");
 		return;
 	}
+	memcpy(o->mark_video, guid, sizeof(o->mark_video));
+	o->mark_access = "denied";
 	if (strcmp(row.access, "public") != 0) {
 		switch (unlocks_play(v, rq, guid)) {
 		case V_GRANTED:
@@ -531,6 +551,8 @@ play(struct verifier *v, const struct api_req *rq, const char *gs, size_t gn,
 		return;
 	}
 	v->m[M_PLAY_GRANTED]++;
+	o->mark_access = strcmp(row.access, "vip") == 0 ? "vip" :
+	    strcmp(row.access, "ppv") == 0 ? "ppv" : "public";
 	/* The signed URL is URL-safe ASCII: no JSON escaping needed. */
 	json_begin(o, &so);
 	sout_str(&so, "{\"url\":\"");
@@ -792,15 +814,21 @@ api_handle(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 	o->location[0] = '\0';
 	o->retry_after = 0;
 	o->allow = NULL;
+	o->mark_access = NULL;
+	o->mark_video[0] = o->mark_code[0] = o->mark_viewer[0] = '\0';
 	if (p == NULL || rq->method == NULL) {
 		v->m[M_ERRORS]++;
 		error(o, 400, "bad_request", "Malformed request.");
 		return;
 	}
-	if (ROUTE("/api/redeem"))
-		redeem(v, rq, o);
-	else if (n > 10 && memcmp(p, "/api/play/", 10) == 0)
-		play(v, rq, p + 10, n - 10, o);
+	if (ROUTE("/api/redeem") || (n > 10 && memcmp(p, "/api/play/", 10) == 0)) {
+		if (p[5] == 'r')
+			redeem(v, rq, o);
+		else
+			play(v, rq, p + 10, n - 10, o);
+		if (o->mark_access != NULL && v->keys_ok)
+			logmark_viewer(&v->marks, rq->ip, o->mark_viewer);
+	}
 	else if (ROUTE("/api/session"))
 		session(v, rq, o);
 	else if (ROUTE("/api/logout")) {

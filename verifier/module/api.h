@@ -34,6 +34,7 @@
 #include "entitlements.h"
 #include "hmac.h"
 #include "keys.h"
+#include "logmark.h"
 #include "netaddr.h"
 #include "ratelimit.h"
 #include "rodb.h"
@@ -82,6 +83,7 @@ struct verifier {
 	struct hmac_key		 secret;
 	struct hmac_key		 ents;		/* the cookie's key (entitlements.h) */
 	struct hmac_key		 bunny;
+	struct hmac_key		 marks;		/* the access-log ids' key (logmark.h) */
 	struct hmac_key		 webhook;	/* BUNNY_WEBHOOK_KEY */
 	int			 webhook_ok;	/* 0: the key is not set */
 	struct webhook_replay	 hooks_seen;	/* bodies accepted lately */
@@ -123,6 +125,11 @@ struct api_resp {
 	char		 location[API_NEXT_MAX + 1 + CODE_RESULT_ID_MAX + 1];	/* next#<result> */
 	unsigned	 retry_after;	/* 0: none */
 	const char	*allow;		/* for 405 */
+	/* For the access log (logmark.h), "" when not set: play and redeem. */
+	const char	*mark_access;	/* public|vip|ppv|denied, or NULL */
+	char		 mark_video[GUID_LEN + 1];
+	char		 mark_code[LOGMARK_ID_LEN + 1];
+	char		 mark_viewer[LOGMARK_ID_LEN + 1];
 };
 
 /*

@@ -8,11 +8,12 @@
  *                    redeem_global_fail_per_min = 30,
  *                    redeem_global_fail_burst = 30, rl_slots = 4096,
  *                    metrics_allow = "127.0.0.0/8, ::1" }
- *   local status, body, ctype, set_cookie, location, retry_after, allow =
- *       v:handle(method, path, cookie, ip, content_type, body
+ *   local status, body, ctype, set_cookie, location, retry_after, allow,
+ *         access, video, code_id, viewer_id = v:handle(method, path, cookie, ip, content_type, body
  *                [, sig_version, sig_algorithm, signature])
  *   (the last three: the X-BunnyStream-Signature-* headers, for
- *   POST /api/hooks/bunny; nil otherwise)
+ *   POST /api/hooks/bunny; nil otherwise; the last four: the access log's
+ *   X-Only-* headers for play and redeem, nil otherwise, see logmark.h)
  *   v:health_detail()  -- "" or why /api/healthz fails (for the error log)
  *
  * The verifier (stores, prepared statements, keys, rate-limit table,
@@ -118,6 +119,15 @@ arg_str(lua_State *L, int i, size_t *n)
 	return luaL_checklstring(L, i, n);
 }
 
+static void
+push_or_nil(lua_State *L, const char *s)
+{
+	if (s[0] != '\0')
+		lua_pushstring(L, s);
+	else
+		lua_pushnil(L);
+}
+
 /* v:handle(method, path, cookie, ip, ctype, body[, sigver, sigalg, sig]) */
 static int
 lv_handle(lua_State *L)
@@ -167,7 +177,15 @@ lv_handle(lua_State *L)
 		lua_pushstring(L, o.allow);
 	else
 		lua_pushnil(L);
-	return 7;
+	/* The access log's marks (logmark.h): nil when not set. */
+	if (o.mark_access != NULL)
+		lua_pushstring(L, o.mark_access);
+	else
+		lua_pushnil(L);
+	push_or_nil(L, o.mark_video);
+	push_or_nil(L, o.mark_code);
+	push_or_nil(L, o.mark_viewer);
+	return 11;
 }
 
 static int
