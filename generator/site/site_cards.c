@@ -25,7 +25,7 @@ card_text(const struct site_ctx *c, size_t i, struct card_text *t, struct buf *b
 {
 	const struct video *v = &c->m->videos[i];
 	enum access_level a = level(v);
-	size_t off[11], k = 0, n;
+	size_t off[12], k = 0, n;
 	char *s;
 
 	buf_reset(b);
@@ -39,6 +39,12 @@ card_text(const struct site_ctx *c, size_t i, struct card_text *t, struct buf *b
 	if (site_image_url(c, i, IMG_W320, b) == -1 || BUF_PUTSL(b, " 320w, ") == -1 ||
 	    site_image_url(c, i, IMG_W640, b) == -1 || BUF_PUTSL(b, " 640w, ") == -1 ||
 	    site_image_url(c, i, IMG_W1280, b) == -1 || BUF_PUTSL(b, " 1280w") == -1 ||
+	    buf_putc(b, '\0') == -1)
+		return -1;
+	off[k++] = b->len;
+	/* a card is at most ~410 CSS px wide (16vw of a 2560 px screen): 640 is enough */
+	if (site_image_url(c, i, IMG_W320, b) == -1 || BUF_PUTSL(b, " 320w,") == -1 ||
+	    site_image_url(c, i, IMG_W640, b) == -1 || BUF_PUTSL(b, " 640w") == -1 ||
 	    buf_putc(b, '\0') == -1)
 		return -1;
 	off[k++] = b->len;
@@ -80,14 +86,15 @@ card_text(const struct site_ctx *c, size_t i, struct card_text *t, struct buf *b
 	t->url = s + off[0];
 	t->thumb = s + off[1];
 	t->srcset = s + off[2];
-	t->poster = s + off[3];
-	t->preview = s[off[4]] ? s + off[4] : NULL;
-	t->image = s + off[5];
-	t->duration = s + off[6];
-	t->words = s + off[7];
-	t->date = s + off[8];
-	t->label = s + off[9];
-	t->episode = s[off[10]] ? s + off[10] : NULL;
+	t->cardset = s + off[3];
+	t->poster = s + off[4];
+	t->preview = s[off[5]] ? s + off[5] : NULL;
+	t->image = s + off[6];
+	t->duration = s + off[7];
+	t->words = s + off[8];
+	t->date = s + off[9];
+	t->label = s + off[10];
+	t->episode = s[off[11]] ? s + off[11] : NULL;
 	return 0;
 }
 
@@ -161,6 +168,7 @@ card_fields(const struct site_ctx *c, size_t i, struct pd *o)
 	    put_ref(o, "url", t->url) == -1 ||
 	    put_ref(o, "thumb", t->thumb) == -1 ||
 	    put_ref(o, "srcset", t->srcset) == -1 ||
+	    put_ref(o, "cardset", t->cardset) == -1 ||
 	    put_ref(o, "poster", t->poster) == -1 ||
 	    (t->preview != NULL && put_ref(o, "preview", t->preview) == -1) ||
 	    put_ref(o, "duration", t->duration) == -1 ||

@@ -95,6 +95,7 @@ struct card_text {
 	char	*url;		/* /v/<guid>/ */
 	char	*thumb;		/* /img/<guid>/<key>-320.webp (or the placeholder's) */
 	char	*srcset;	/* the three WebP sizes, for <img srcset> */
+	char	*cardset;	/* the 320 and 640 WebP: a card's srcset (never wider than 640) */
 	char	*poster;	/* the 1280 WebP */
 	char	*preview;	/* the animated preview, or NULL */
 	char	*image;		/* absolute URL of the 1280 JPEG: og:image, feeds */

@@ -4,7 +4,8 @@
  * page, url_embed), chapters as hasPart Clip items whose url opens the
  * watch page at the chapter (?t=<seconds>, which watch.js honours),
  * Bunny's view count as interactionStatistic, the paywall markup of a
- * locked video, BreadcrumbList and ItemList.
+ * locked video, BreadcrumbList and ItemList.  The VideoObject has no "url"
+ * (issue 15, watch-page bytes): the page's canonical link names the page.
  *
  * Built in C with esc_json so each string is escaped for a JSON string
  * inside <script>; the template inserts the result raw ({{{jsonld}}}).
@@ -109,7 +110,6 @@ jsonld_video(const struct site_ctx *c, size_t vid, struct buf *o)
 	    J(o, c->vtext[vid].image) == -1 ||
 	    BUF_PUTSL(o, "\"],\"uploadDate\":\"") == -1 || fmt_datetime(o, v->uploaded) == -1 ||
 	    BUF_PUTSL(o, "\",\"duration\":\"") == -1 || fmt_duration_iso(o, v->length) == -1 ||
-	    BUF_PUTSL(o, "\",\"url\":\"") == -1 || watch_abs(c, vid, o) == -1 ||
 	    BUF_PUTSL(o, "\",\"embedUrl\":\"") == -1 || J(o, c->m->site.base_url) == -1 ||
 	    url_embed(o, c->html, v->guid) == -1 || buf_putc(o, '"') == -1)
 		return -1;

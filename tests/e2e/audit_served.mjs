@@ -1,7 +1,8 @@
 // audit_served.mjs — the site as `make run` serves it (startStack: lighttpd
 // with conf/lighttpd.conf, the verifier, the CDN stand-in), over HTTP:
 //   - links: a crawl from / (and /sitemap.xml, /feed.xml) through every
-//     href, src, srcset, poster and data-* URL of every page; each URL of
+//     href, src, srcset, poster and data-* URL of every page (and the Embed
+//     snippet's <iframe src>, shown as text on watch pages); each URL of
 //     the site must answer 200.  Root-relative URLs and absolute URLs of
 //     the served origin are followed; an absolute URL of another loopback
 //     origin (a base_url that does not follow PORT) counts as broken;
@@ -48,6 +49,8 @@ function get(url, { method = 'GET', headers = {}, body = null } = {}) {
 const ATTR = /\s(?:href|src|poster|data-(?!prefix=|suffix=)[a-z-]+)="([^"]*)"/g;
 const SRCSET = /\ssrcset="([^"]*)"/g;
 const LOC = /<loc>([^<]*)<\/loc>|<link[^>]*href="([^"]*)"/g;
+// the watch page's Embed snippet, shown as text: the <iframe src> a third-party page would use
+const SNIPPET = /<textarea id="embed-code"[^>]*>&lt;iframe src=&quot;([^&]*)&quot;/g;
 const unescape = (s) => s.replace(/&amp;/g, '&').replace(/&#39;/g, "'").replace(/&quot;/g, '"');
 
 /** URLs a page points at (only things that look like URLs or paths). */
@@ -58,6 +61,7 @@ function urlsOf(text, isXml) {
     return out.map(unescape);
   }
   for (const m of text.matchAll(ATTR)) out.push(m[1]);
+  for (const m of text.matchAll(SNIPPET)) out.push(m[1]);
   for (const m of text.matchAll(SRCSET)) for (const c of m[1].split(',')) out.push(c.trim().split(/\s+/)[0]);
   return out.map(unescape).filter((u) => /^(\/|https?:\/\/)/.test(u));
 }

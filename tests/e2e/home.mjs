@@ -103,14 +103,15 @@ try {
   await page.screenshot({ path: path.join(SHOTS, 'series-before-resume.png') });
 
   // progress the way watch.js stores it (om:progress: {guid: {t, d, at, title, thumb, url}})
-  // from the watch page's own data-* attributes, as watch.js's save() does
+  // from the watch page, as watch.js's save() does
   const ep = sp.eps[1];
   await go(ep.url);
   await page.evaluate(() => {
     const w = document.getElementById('watch');
     localStorage.setItem('om:progress', JSON.stringify({
-      [w.dataset.guid]: { t: 120, d: 400, at: Date.now(), title: w.dataset.title, thumb: w.dataset.thumb,
-        url: w.dataset.url },
+      // what watch.js saves: the title is the page's <h1>, the URL its address
+      [w.dataset.guid]: { t: 120, d: 400, at: Date.now(), title: w.querySelector('h1').textContent.trim(),
+        thumb: w.dataset.thumb, url: location.pathname },
     }));
   });
   await go(seriesUrl);

@@ -6,7 +6,7 @@ images are really fetched and encoded.
 1. og:image:width/height of every watch page are those of the JPEG the site
    publishes (read from its frame header here); a second build, offline
    with the CDN stopped, gives the same numbers and writes nothing.
-2. Every watch page's JSON-LD parses: VideoObject with url, embedUrl (an
+2. Every watch page's JSON-LD parses: VideoObject with embedUrl (an
    existing /e/<guid>/ page), Clip parts for the catalog's chapters (?t=
    urls), interactionStatistic exactly when Bunny's views > 0, the paywall
    part for locked videos (and .paywall matches an element); a
@@ -45,6 +45,11 @@ def jpeg_size(path):
             return int.from_bytes(b[i + 7:i + 9], "big"), int.from_bytes(b[i + 5:i + 7], "big")
         i += 2 + n
     return None
+
+
+def canon(page):
+    m = re.search(r'<link rel="canonical" href="([^"]+)">', page)
+    return m.group(1) if m else None
 
 
 def read(path):
@@ -131,8 +136,9 @@ def main():
         if vo is None or bc is None:
             problems.append((g, "missing", [d.get("@type") for d in docs]))
             continue
-        if vo.get("url") != base + "/v/" + g + "/" or vo.get("embedUrl") != base + "/e/" + g + "/":
-            problems.append((g, "url/embedUrl", vo.get("url"), vo.get("embedUrl")))
+        if vo.get("embedUrl") != base + "/e/" + g + "/" or \
+                canon(page) != base + "/v/" + g + "/":
+            problems.append((g, "canonical/embedUrl", canon(page), vo.get("embedUrl")))
         if not os.path.isfile(local(site, vo.get("embedUrl", ""), base)):
             problems.append((g, "embed page missing"))
         views = v.get("views") or 0

@@ -19,8 +19,8 @@
   var dir = form.getAttribute('data-index').replace(/meta\.json$/, '');
   var PAGE = 24, PREFIX_MIN = 2, PREFIX_SHARDS = 3, SORT_IN_PAGE = 96;
   var labels = ['Free', 'VIP', 'Pay-per-view'];
-  var CARD_SIZES = '(min-width: 1600px) 16vw, (min-width: 1200px) 19vw, (min-width: 900px) 22vw, ' +
-    '(min-width: 600px) 29vw, 44vw';   /* = themes/default/partials/card.mustache */
+  var CARD_SIZES = '(min-width:1600px) 16vw,(min-width:1200px) 19vw,(min-width:600px) 29vw,44vw';
+  /* = themes/default/partials/card.mustache */
   var meta = null, metaP = null, files = {}, foldMap = null, seq = 0, cur = null;
 
   function get(path) {
@@ -214,14 +214,14 @@
     return (h ? h + ':' + (m < 10 ? '0' : '') : '') + m + ':' + (x < 10 ? '0' : '') + x;
   }
   function card(it) {
-    var li = document.createElement('li'); li.className = 'card'; li.setAttribute('data-guid', it[0]);
+    var li = document.createElement('li'); li.className = 'card';
     var a = document.createElement('a'); a.className = 'card-link'; a.href = prefix + it[0] + suffix;
     var th = document.createElement('span'); th.className = 'thumb';
     var img = document.createElement('img'); img.alt = ''; img.width = 320; img.height = 180; img.loading = 'lazy';
     var src = /^\/img\/[A-Za-z0-9\/._-]+$/.test(it[5]) ? it[5] : '', m = /^(.*)-320\.webp$/.exec(src);
     if (src) img.src = src;
     if (m) {
-      img.srcset = m[1] + '-320.webp 320w, ' + m[1] + '-640.webp 640w, ' + m[1] + '-1280.webp 1280w';
+      img.srcset = m[1] + '-320.webp 320w,' + m[1] + '-640.webp 640w';
       img.sizes = CARD_SIZES;
     }
     var d = document.createElement('span'); d.className = 'badge badge-dur'; d.textContent = dur(it[2]);

@@ -32,9 +32,28 @@
   /* Row arrows: page by most of the visible width; disabled at the ends;
    * shown only while the track overflows (checked again on resize and when
    * cards are added). */
+  /* The arrows are made here, not sent in every page (issue 15: watch-page
+   * bytes): buttons only this script can use, "Scroll <row title> back". */
+  function arrowsOf(row, track) {
+    var a = row.querySelector('.row-arrows'), head = row.querySelector('.row-head');
+    var h = row.querySelector('h2'), name = h ? h.textContent.trim() : '';
+    if (a || !head || !track.id) return a;
+    a = document.createElement('span'); a.className = 'row-arrows'; a.hidden = true;
+    [[-1, '\u2039', 'back'], [1, '\u203a', 'forward']].forEach(function (d) {
+      var b = document.createElement('button');
+      b.type = 'button'; b.className = 'arrow'; b.textContent = d[1];
+      b.setAttribute('data-dir', String(d[0]));
+      b.setAttribute('aria-controls', track.id);
+      b.setAttribute('aria-label', 'Scroll ' + name + ' ' + d[2]);
+      a.appendChild(b);
+    });
+    head.appendChild(a);
+    return a;
+  }
+
   function setupRow(row) {
     var track = row.querySelector('.row-track');
-    var arrows = row.querySelector('.row-arrows');
+    var arrows = track && arrowsOf(row, track);
     if (!track || !arrows) return;
     var prev = arrows.querySelector('[data-dir="-1"]');
     var next = arrows.querySelector('[data-dir="1"]');
@@ -110,10 +129,15 @@
   function progress() {
     try { return JSON.parse(localStorage.getItem('om:progress') || '{}') || {}; } catch (e) { return {}; }
   }
+  /* a card's video: the guid in its link (/v/<guid>/ or /v/<guid>.html) */
+  function cardGuid(card) {
+    var a = card.querySelector('a[href]'), m = a && /\/v\/([0-9a-f-]{36})[\/.]/.exec(a.getAttribute('href'));
+    return m ? m[1] : '';
+  }
   function showProgress() {
     var p = progress();
-    document.querySelectorAll('.card[data-guid]').forEach(function (card) {
-      var e = p[card.getAttribute('data-guid')];
+    document.querySelectorAll('.card').forEach(function (card) {
+      var e = p[cardGuid(card)];
       var thumb = card.querySelector('.thumb');
       if (!e || !thumb || !(e.d > 0) || thumb.querySelector('.progress')) return;
       var bar = document.createElement('span'); bar.className = 'progress';
@@ -130,7 +154,7 @@
     var track = row.querySelector('.row-track');
     var sized = document.querySelector('.card img[sizes]'), sizes = sized && sized.getAttribute('sizes');
     list.forEach(function (e) {
-      var li = document.createElement('li'); li.className = 'card'; li.setAttribute('data-guid', e.g);
+      var li = document.createElement('li'); li.className = 'card';
       var a = document.createElement('a'); a.className = 'card-link';
       if (/^\/[a-z0-9\/.-]*$/.test(e.url)) a.href = e.url;
       var t = document.createElement('span'); t.className = 'card-title'; t.textContent = e.title || '';
@@ -140,7 +164,7 @@
       /* the mirrored sizes, with the sizes of the page's own cards */
       var m = /^(.*)-320\.webp$/.exec(th2);
       if (m && sizes) {
-        img.srcset = m[1] + '-320.webp 320w, ' + m[1] + '-640.webp 640w, ' + m[1] + '-1280.webp 1280w';
+        img.srcset = m[1] + '-320.webp 320w,' + m[1] + '-640.webp 640w';
         img.sizes = sizes;
       }
       var bar = document.createElement('span'); bar.className = 'progress';

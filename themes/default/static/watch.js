@@ -15,6 +15,41 @@
   var codeMsg = $('code-msg');
   var guid = watch ? watch.getAttribute('data-guid') : null;
   var locked = watch ? watch.getAttribute('data-access') !== 'public' : false;
+  /* The watch page leaves out what the page already says (issue 15: its
+   * bytes): the title is its <h1>, its URL the address, the play API
+   * /api/play/<guid>.  The embed page names them (data-title, -url, -play). */
+  var h1 = watch && watch.querySelector('h1');
+  var title = watch ? watch.getAttribute('data-title') || (h1 ? h1.textContent.trim() : '') : '';
+  var pageUrl = watch ? watch.getAttribute('data-url') || location.pathname : '';
+  var playApi = watch ? watch.getAttribute('data-play') || '/api/play/' + guid : '';
+  /* Play and Resume / Start over are made here on the watch page (issue
+   * 15): without JavaScript they could do nothing.  The embed page writes
+   * its own. */
+  (function () {
+    var cover = $('player-cover');
+    if (!cover || $('play')) return;
+    function el(tag, cls, id, text) {
+      var e = document.createElement(tag);
+      if (cls) e.className = cls;
+      if (id) e.id = id;
+      if (text) e.textContent = text;
+      return e;
+    }
+    var play = el('button', 'btn play-btn', 'play'), icon = el('span', '', '', '\u25B6');
+    var resume = el('div', 'resume', 'resume');
+    var at = el('button', 'btn', 'resume-at', 'Resume'), again = el('button', 'btn btn-ghost', 'restart', 'Start over');
+    play.type = at.type = again.type = 'button';
+    play.hidden = resume.hidden = true;
+    icon.setAttribute('aria-hidden', 'true');
+    play.appendChild(icon);
+    play.appendChild(document.createTextNode(' Play'));
+    play.appendChild(el('span', 'sr', '', ' ' + title));
+    resume.appendChild(at);
+    resume.appendChild(document.createTextNode(' '));
+    resume.appendChild(again);
+    cover.insertBefore(resume, cover.firstChild);
+    cover.insertBefore(play, resume);
+  })();
   var hls = null, hlsLoading = null, started = false, refreshing = false;
   var wantPlay = false;	/* the viewer's intent, kept across a URL refresh */
   var KEY = 'om:progress';
@@ -39,7 +74,7 @@
     if (!video || !guid || !started || !(video.duration > 0)) return;
     var all = loadAll();
     all[guid] = { t: Math.floor(video.currentTime), d: Math.floor(video.duration), at: Date.now(),
-      title: watch.getAttribute('data-title'), thumb: watch.getAttribute('data-thumb'), url: watch.getAttribute('data-url') };
+      title: title, thumb: watch.getAttribute('data-thumb'), url: pageUrl };
     var keys = Object.keys(all);
     if (keys.length > 200) {
       keys.sort(function (a, b) { return (all[a].at || 0) - (all[b].at || 0); });
@@ -225,7 +260,7 @@
     var note = $('unlock-note');
     if (!note) return;
     note.textContent = 'Unlocked: ' + (j.level === 'ppv' ?
-      (j.title || watch.getAttribute('data-title') || 'this video') :
+      (j.title || title || 'this video') :
       levelName(j.level) + ' \u2014 every VIP and pay-per-view video on this device') + '.';
     note.hidden = false;
     setTimeout(function () { note.hidden = true; }, 8000);	/* not over the video for good */
@@ -297,7 +332,7 @@
   }
 
   function getUrl() {
-    return api('GET', watch.getAttribute('data-play')).then(function (r) {
+    return api('GET', playApi).then(function (r) {
       if (r.status === 200 && typeof r.json.url === 'string' && /^https?:\/\//.test(r.json.url)) return r.json.url;
       var err = new Error('play');
       err.status = r.status; err.reason = r.json.error; err.retry = r.retry;
