@@ -245,6 +245,16 @@ def run(writer, wvar, wdb, rep, nodes):
 
     corrupt(wvar, rep, nodes, cookie2)
 
+    # Minting on a node would be lost at the next restore: refused.
+    ndb = os.path.join(n1.var, "tokens.db")
+    before = os.stat(ndb)
+    p = onlytoken("mint", "--level", "vip", "--db", ndb, "--keys",
+                  os.path.join(n1.var, "verifier.keys"), check_rc=False)
+    after = os.stat(ndb)
+    check(p.returncode != 0 and "replica node" in p.stderr and
+          (before.st_ino, before.st_mtime_ns) == (after.st_ino, after.st_mtime_ns),
+          "onlytoken refuses to write a node's tokens.db", p.stderr)
+
     for n in nodes:
         left = [f for f in os.listdir(n.var) if re.search(r"\.db-(wal|shm|journal)$", f)]
         check(left == [], f"node {n.port} never wrote its stores (no -wal/-shm/-journal)", left)
