@@ -184,7 +184,7 @@ def run(writer, wvar, wdb, rep, nodes):
     n1, n2 = nodes
     for n in nodes:
         st, age, b = n.healthz()
-        check(st == 200 and age is not None and age <= 10,
+        check(st == 200 and age is not None and age <= 30,
               f"node {n.port}: healthz 200 with the replica's age ({age} s)", b)
         st, _ = play(n, PUB)
         check(st == 200, f"node {n.port}: a public video plays from the replicated access.db ({st})")
@@ -285,6 +285,7 @@ def swap(wvar, nodes, cookie):
             elif st != 404 or seen_new[i] is not None:
                 bad.append(f"node {n.port}: new video {st} after "
                            f"{'seeing it' if seen_new[i] else 'nothing'} {b[:80]!r}")
+            time.sleep(0.005)	# a few hundred a second: enough, and the machine is shared
 
     threads = [threading.Thread(target=poll, args=(i, n)) for i, n in enumerate(nodes)]
     for t in threads:
@@ -306,7 +307,7 @@ def swap(wvar, nodes, cookie):
         t.join()
     took = [round(s - t0, 1) if s else None for s in seen_new]
     check(None not in seen_new, f"the new access.db reaches both nodes ({took} s)")
-    check(bad == [] and min(counts) > 20,
+    check(bad == [] and min(counts) > 100,
           f"during the swap, {sum(counts)} /api/play answers: never a 5xx, never "
           f"a table half old, half new", "\n".join(bad[:10]))
     for n in nodes:
