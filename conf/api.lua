@@ -35,6 +35,7 @@ if v == nil then
     metrics_allow = os.getenv("ONLY_METRICS_ALLOW"),
     rl_slots = tonumber(os.getenv("ONLY_RL_SLOTS") or ""),
     rebuild = os.getenv("ONLY_REBUILD_REQUEST"),
+    replica_status = os.getenv("ONLY_REPLICA_STATUS"),
   }
   if nv == nil then return fail(why) end
   v = nv

@@ -427,6 +427,55 @@ settings(const struct verifier_config *base)
 	CHECK(verifier_open(&v, &c, err, sizeof(err)) == -1, "a net burst under 1 refused");
 }
 
+/* A replica node (docs/deploy.md §7): healthz and metrics report the age
+ * from replica-status; a single node reports none. */
+static void
+replica_age(const struct verifier_config *base)
+{
+	struct verifier_config c = *base;
+	struct verifier v;
+	struct api_resp o;
+	char err[256], path[512];
+	time_t saved = NOW;
+	FILE *f;
+
+	CHECK(verifier_open(&v, &c, err, sizeof(err)) == 0 &&
+	    call(&v, "GET", "/api/healthz", NULL, NULL, NULL, NULL, &o) == 200 &&
+	    strstr(o.body, "replica") == NULL &&
+	    call(&v, "GET", "/api/metrics", NULL, "127.0.0.1", NULL, NULL, &o) == 200 &&
+	    strstr(o.body, "replica") == NULL, "a single node: no replica age anywhere");
+	verifier_close(&v);
+	snprintf(path, sizeof(path), "%s/replica-status", dir);
+	unlink(path);
+	c.replica_status = path;
+	CHECK(verifier_open(&v, &c, err, sizeof(err)) == 0, "open as a replica node");
+	CHECK(call(&v, "GET", "/api/healthz", NULL, NULL, NULL, NULL, &o) == 200 &&
+	    strstr(o.body, "\"replica_age\":null}"), "no status file yet: healthz 200, "
+	    "replica_age null (%s)", o.body);
+	CHECK(call(&v, "GET", "/api/metrics", NULL, "127.0.0.1", NULL, NULL, &o) == 200 &&
+	    strstr(o.body, "\nonly_replica_age_seconds +Inf\n"), "metrics: age +Inf");
+	if ((f = fopen(path, "w")) != NULL) {
+		fprintf(f, "writer_at=%lld checked_at=%lld\n", (long long)NOW - 7,
+		    (long long)NOW - 1);
+		fclose(f);
+	}
+	NOW++;
+	CHECK(call(&v, "GET", "/api/healthz", NULL, NULL, NULL, NULL, &o) == 200 &&
+	    strstr(o.body, "\"replica_age\":8}"), "healthz: 200 with the age (%s)", o.body);
+	NOW += 100;
+	CHECK(call(&v, "GET", "/api/healthz", NULL, NULL, NULL, NULL, &o) == 200 &&
+	    strstr(o.body, "\"replica_age\":108}"), "a stale copy is still 200, the age "
+	    "grown (%s)", o.body);
+	CHECK(call(&v, "GET", "/api/metrics", NULL, "127.0.0.1", NULL, NULL, &o) == 200 &&
+	    strstr(o.body, "# TYPE only_replica_age_seconds gauge\n"
+	    "only_replica_age_seconds 108\n"), "metrics: only_replica_age_seconds 108");
+	CHECK(call(&v, "GET", "/api/play/" PUB_V, NULL, NULL, NULL, NULL, &o) == 200,
+	    "and it serves");
+	verifier_close(&v);
+	unlink(path);
+	NOW = saved;
+}
+
 int
 main(void)
 {
@@ -546,6 +595,7 @@ main(void)
 	CHECK(call(&v, "GET", "/api/other", NULL, NULL, NULL, NULL, &o) == 404, "unknown endpoint 404");
 	device_unlocks(&v);
 	settings(&c);
+	replica_age(&c);
 	play_body_exact(&v);
 	odd_paths();
 	in_place_writes(&v);

@@ -116,6 +116,10 @@ verifier_open(struct verifier *v, const struct verifier_config *c,
 		snprintf(err, errlen, "verifier: path too long");
 		return -1;
 	}
+	if (replica_status_init(&v->replica, c->replica_status) != 0) {
+		snprintf(err, errlen, "verifier: replica_status path too long");
+		return -1;
+	}
 	if (c->play_ttl < 0 || c->play_ttl > API_PLAY_TTL_MAX) {
 		snprintf(err, errlen, "verifier: play_ttl must be 1..%d seconds",
 		    API_PLAY_TTL_MAX);
@@ -664,7 +668,9 @@ api_health_detail(struct verifier *v, time_t now, char *out, size_t cap)
 static void
 healthz(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 {
-	int k, t, a;
+	char replica[48] = "";
+	int64_t age;
+	int k, t, a, r;
 
 	if (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0) {
 		method_not_allowed(o, "GET, HEAD");
@@ -673,9 +679,32 @@ healthz(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 	k = keys_ready(v, rq->now);
 	t = rodb_stmt(&v->tokens, rq->now) != NULL;
 	a = rodb_stmt(&v->access, rq->now) != NULL;
+	/* A replica node keeps serving its last good copy, however old: the
+	 * age is reported (an operator alerts on it), not judged here. */
+	if ((r = replica_status_age(&v->replica, rq->now, &age)) > 0)
+		snprintf(replica, sizeof(replica), ",\"replica_age\":%" PRId64, age);
+	else if (r < 0)
+		snprintf(replica, sizeof(replica), ",\"replica_age\":null");
 	body(o, k && t && a ? 200 : 503, "{\"ok\":%s,\"keys\":%s,\"tokens\":%s,"
-	    "\"access\":%s}\n", k && t && a ? "true" : "false", k ? "true" : "false",
-	    t ? "true" : "false", a ? "true" : "false");
+	    "\"access\":%s%s}\n", k && t && a ? "true" : "false", k ? "true" : "false",
+	    t ? "true" : "false", a ? "true" : "false", replica);
+}
+
+/* A replica node's age (+Inf when its status file is unreadable). */
+static void
+metrics_replica(struct verifier *v, time_t now, char *out, size_t cap, size_t *len)
+{
+	int64_t age;
+	int r, n;
+
+	if (*len >= cap || (r = replica_status_age(&v->replica, now, &age)) == 0)
+		return;
+	n = r > 0 ? snprintf(out + *len, cap - *len, "# TYPE only_replica_age_seconds "
+	    "gauge\nonly_replica_age_seconds %" PRId64 "\n", age) :
+	    snprintf(out + *len, cap - *len, "# TYPE only_replica_age_seconds gauge\n"
+	    "only_replica_age_seconds +Inf\n");
+	if (n > 0)
+		*len += (size_t)n;
 }
 
 static void
@@ -707,6 +736,7 @@ metrics(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 			break;
 		len += (size_t)n;
 	}
+	metrics_replica(v, rq->now, o->body, sizeof(o->body), &len);
 	o->body_len = len < sizeof(o->body) ? len : sizeof(o->body) - 1;
 }
 

@@ -37,6 +37,7 @@
 #include "logmark.h"
 #include "netaddr.h"
 #include "ratelimit.h"
+#include "replica_status.h"
 #include "rodb.h"
 #include "token_cache.h"
 #include "webhook.h"
@@ -62,6 +63,8 @@ struct verifier_config {
 	double		 redeem_fail_per_min, redeem_fail_burst;/* global failures */
 	size_t		 rl_slots;	/* cells per table row; default 4096 */
 	const char	*metrics_allow;	/* CIDR list; NULL: loopback only */
+	const char	*replica_status;/* a replica node's VAR/replica-status;
+					 * NULL: not a replica (replica_status.h) */
 };
 
 #define API_PLAY_TTL_DEFAULT	900
@@ -94,6 +97,7 @@ struct verifier {
 	struct ratelimit	 rl;
 	long			 play_ttl;
 	struct netlist		 metrics_allow;
+	struct replica_status	 replica;	/* the copy's age, on a replica node */
 	uint64_t		 m[M__COUNT];
 };
 

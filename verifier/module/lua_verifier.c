@@ -7,7 +7,8 @@
  *                    redeem_net_per_min = 20, redeem_net_burst = 20,
  *                    redeem_global_fail_per_min = 30,
  *                    redeem_global_fail_burst = 30, rl_slots = 4096,
- *                    metrics_allow = "127.0.0.0/8, ::1" }
+ *                    metrics_allow = "127.0.0.0/8, ::1",
+ *                    replica_status = "/abs/var/replica-status" }
  *   local status, body, ctype, set_cookie, location, retry_after, allow,
  *         access, video, code_id, viewer_id = v:handle(method, path, cookie, ip, content_type, body
  *                [, sig_version, sig_algorithm, signature])
@@ -95,6 +96,7 @@ lv_new(lua_State *L)
 	c.redeem_fail_per_min = opt_num(L, "redeem_global_fail_per_min");
 	c.redeem_fail_burst = opt_num(L, "redeem_global_fail_burst");
 	c.metrics_allow = opt_str(L, "metrics_allow");
+	c.replica_status = opt_str(L, "replica_status");
 	c.rl_slots = (size_t)opt_num(L, "rl_slots");
 	/* Closed state first: a Lua error from here on leaves nothing to leak. */
 	u = lua_newuserdatauv(L, sizeof(*u), 0);

@@ -4,7 +4,9 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "store_file.h"
 #include "tok_commands.h"
@@ -58,10 +60,34 @@ tok_warn_world_readable(const char *path)
 			    "chmod o= %s\n", p, (unsigned)mode, p);
 }
 
+/*
+ * 1 when the store's directory is a replica node's var (docs/deploy.md):
+ * scripts/follow-replica keeps a replica-status file there and replaces
+ * tokens.db with the writer's copy, so a code minted here would vanish.
+ */
+static int
+is_replica_node(const char *db)
+{
+	const char *slash = strrchr(db, '/');
+	char p[4096];
+	int dn = slash == NULL ? 1 : slash == db ? 1 : (int)(slash - db);
+
+	if ((size_t)snprintf(p, sizeof(p), "%.*s/replica-status", dn,
+	    slash == NULL ? "." : slash == db ? "/" : db) >= sizeof(p))
+		return 0;
+	return access(p, F_OK) == 0;
+}
+
 /* The code store, read-write, created 0640 when missing. */
 sqlite3 *
 tok_open_store(const struct tok_ctx *c, char *err, size_t errlen)
 {
+	if (is_replica_node(c->db)) {
+		snprintf(err, errlen, "%s is a replica node's copy (replica-status "
+		    "beside it): it is replaced from the writer; run onlytoken on the "
+		    "writer", c->db);
+		return NULL;
+	}
 	tok_warn_world_readable(c->db);
 	return tstore_open_rw(c->db, err, errlen);
 }

@@ -139,6 +139,11 @@ tstore_close_rw(sqlite3 *db)
 {
 	if (db == NULL)
 		return;
+	/* A reader that holds a read transaction for good (Litestream, on a
+	 * writer that replicates, docs/deploy.md) makes a TRUNCATE checkpoint
+	 * wait for it: try once without waiting; the WAL is then left to the
+	 * next checkpoint (Litestream makes its own). */
+	sqlite3_busy_timeout(db, 0);
 	sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 	sqlite3_close(db);
 }

@@ -18,7 +18,9 @@
  *
  * The file is in WAL mode so the verifier's read-only handle never waits on
  * a writer; writers checkpoint and truncate the WAL before closing, so the
- * file can be copied or replaced whole between writes.
+ * file can be copied or replaced whole between writes (unless Litestream
+ * replicates it and holds the WAL: then copy it with `litestream restore`
+ * or SQLite's backup, never with cp).
  */
 #ifndef ONLY_TOKEN_STORE_H
 #define ONLY_TOKEN_STORE_H
@@ -71,7 +73,8 @@ int	tstore_lookup(sqlite3_stmt *st, const unsigned char hash[HMAC_LEN],
  */
 sqlite3	*tstore_open_rw(const char *path, char *err, size_t errlen);
 
-/* Checkpoints and truncates the WAL, then closes. */
+/* Checkpoints and truncates the WAL unless a reader holds it (then
+ * leaves it, without waiting), then closes. */
 void	tstore_close_rw(sqlite3 *db);
 
 /* Inserts rec; 0 ok, -1 (message in err; a duplicate hash included). */
