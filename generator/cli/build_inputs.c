@@ -71,29 +71,53 @@ is_file(const struct build_inputs *in, const char *name)
 	    S_ISREG(sb.st_mode);
 }
 
-int
-build_inputs_unchanged(const struct build_inputs *in, uint64_t digest, size_t *pages)
+struct record {
+	uint64_t		 digest;
+	unsigned long long	 dev, ino, pages;
+	int			 complete;
+};
+
+/* The last build's record, whose output directory is in->out_dir: 1, else 0. */
+static int
+read_record(const struct build_inputs *in, struct record *r)
 {
 	char path[4096], line[160], magic[64];
 	struct stat sb;
 	FILE *f;
-	uint64_t d = 0;
-	unsigned long long dev = 0, ino = 0, np = 0;
-	int complete = 0, n;
+	int n;
 
+	memset(r, 0, sizeof(*r));
 	if (record_path(in, RECORD_NAME, path, sizeof(path)) == -1 ||
 	    (f = fopen(path, "re")) == NULL)
 		return 0;
 	n = fgets(line, sizeof(line), f) != NULL &&
 	    sscanf(line, "%63[^\n]", magic) == 1 && strcmp(magic, RECORD_MAGIC) == 0 &&
 	    fgets(line, sizeof(line), f) != NULL &&
-	    sscanf(line, "%" SCNx64 " %llu %llu %d %llu", &d, &dev, &ino, &complete, &np) == 5;
+	    sscanf(line, "%" SCNx64 " %llu %llu %d %llu", &r->digest, &r->dev, &r->ino,
+	    &r->complete, &r->pages) == 5;
 	fclose(f);
-	*pages = (size_t)np;
-	return n && d == digest && stat(in->out_dir, &sb) == 0 && S_ISDIR(sb.st_mode) &&
-	    (unsigned long long)sb.st_dev == dev && (unsigned long long)sb.st_ino == ino &&
-	    (complete || !in->fetch_images) &&
+	return n && stat(in->out_dir, &sb) == 0 && S_ISDIR(sb.st_mode) &&
+	    (unsigned long long)sb.st_dev == r->dev && (unsigned long long)sb.st_ino == r->ino;
+}
+
+int
+build_inputs_unchanged(const struct build_inputs *in, uint64_t digest, size_t *pages)
+{
+	struct record r;
+
+	if (!read_record(in, &r))
+		return 0;
+	*pages = (size_t)r.pages;
+	return r.digest == digest && (r.complete || !in->fetch_images) &&
 	    is_file(in, "site-manifest") && is_file(in, "access.db");
+}
+
+int
+build_inputs_same_out(const struct build_inputs *in)
+{
+	struct record r;
+
+	return read_record(in, &r) && is_file(in, "site-manifest");
 }
 
 int

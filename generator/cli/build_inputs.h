@@ -39,6 +39,13 @@ int	build_inputs_digest(const struct build_inputs *in, uint64_t *digest,
  * published); else 0.
  */
 int	build_inputs_unchanged(const struct build_inputs *in, uint64_t digest, size_t *pages);
+/*
+ * 1 when the last build that published, and left the manifest, published
+ * into this same output directory: the manifest then says what exists
+ * there (a state directory shared by two output directories, or a build
+ * killed since, gives 0).
+ */
+int	build_inputs_same_out(const struct build_inputs *in);
 /* Records digest after a build that published pages files; complete: no
  * image missing. */
 int	build_inputs_record(const struct build_inputs *in, uint64_t digest, size_t pages,

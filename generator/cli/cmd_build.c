@@ -175,7 +175,7 @@ cmd_build(int argc, char *argv[])
 		case 't': theme = optarg; break;
 		case 'k': keys = optarg; break;
 		case 'q': so.quiet = 1; break;
-		case 'r': recheck = so.recheck = 1; break;
+		case 'r': recheck = 1; break;
 		case 'b':
 			if (!text_base_url_ok(optarg, BASE_URL_MAX)) {
 				fprintf(stderr, "onlygen build: --base-url wants an absolute URL, "
@@ -278,6 +278,9 @@ cmd_build(int argc, char *argv[])
 		keys_wipe(&k);
 		return 0;
 	}
+	/* what exists in the output directory: the manifest says, when it was
+	 * written for this directory by a build that finished */
+	so.trust_manifest = !recheck && build_inputs_same_out(&bi);
 	build_inputs_forget(&bi);
 	memset(&m, 0, sizeof(m));
 	clock_gettime(CLOCK_MONOTONIC, &tl);

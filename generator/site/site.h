@@ -30,7 +30,8 @@ struct site_opts {
 	struct img_lib	*img;		/* libvips, started when first needed */
 	int		 jobs;		/* worker threads (pool.h caps them) */
 	int		 quiet;
-	int		 recheck;	/* look for each published file, not trusting the manifest */
+	int		 trust_manifest;	/* the manifest describes out_dir as the last build
+					 * left it: a path it lists exists (no fstatat) */
 	/*
 	 * Warnings (the build goes on), as every generator layer reports
 	 * (report.h); NULL drops them.  Image warnings come from several worker

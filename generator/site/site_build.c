@@ -167,8 +167,8 @@ render_item(void *arg, void *state, size_t i, char *err, size_t errlen)
 	struct page *p = &c->pages[i];
 	const struct mf_entry *e = manifest_find(j->old, p->path);
 	/* a path the trusted manifest lists exists (one fstatat per page was
-	 * a sixth of a rebuild at 100 000); --recheck looks at each */
-	int exists = (e != NULL && e->sum != 0 && !c->o->recheck) ||
+	 * a sixth of a rebuild at 100 000); otherwise each is looked for */
+	int exists = (c->o->trust_manifest && e != NULL && e->sum != 0) ||
 	    site_exists(j->outfd, p->path), keyed;
 	/* no old bytes to keep (a full build): the page is rendered whatever
 	 * its key, so a template page gets its key from the rendering pass */
