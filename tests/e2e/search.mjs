@@ -6,46 +6,28 @@
 // (type, Tab to the first result, Enter opens it), the no-results message,
 // a hostile title shown as text, and that a query fetches only the files
 // it needs.  Screenshots at 1440x900 and 390x844 go to $ARTIFACTS.
-import { chromium } from 'playwright-core';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, mkdirSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { launchBrowser } from './lib/browser.mjs';
+import { serveFixtureSite } from './lib/fixture_site.mjs';
+import { ROOT } from './lib/stack.mjs';
+import { check as ok, failures } from './lib/tap.mjs';
 
-const root = process.env.ROOT || process.cwd();
-const artifacts = process.env.ARTIFACTS || join(root, 'tests/artifacts');
+const artifacts = process.env.ARTIFACTS || join(ROOT, 'tests/artifacts');
 mkdirSync(artifacts, { recursive: true });
-let failed = 0;
-const ok = (cond, what, detail) => {
-  if (cond) console.log(`ok - ${what}`);
-  else { failed++; console.log(`not ok - ${what}`); if (detail !== undefined) console.log(`#   ${detail}`); }
-};
 
 const HOSTILE = '</script><img src=x onerror=alert(1)>';
 const GOLDEN = '371ecd7b-27cd-4130-8722-9389571aa876';
 
-const dir = mkdtempSync(join(tmpdir(), 'search-e2e-'));
-let server = null, browser = null, userDir = null;
+let site = null, browser = null;
 try {
-  const port = execFileSync('bash', ['tests/site/prepare_site.sh', dir], { cwd: root, env: process.env })
-    .toString().trim().split('\n').pop();
-  server = spawn('lighttpd', ['-D', '-f', join(dir, 'lighttpd.conf')], { stdio: 'ignore' });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    try { if ((await fetch(base + '/')).ok) break; } catch { /* not yet */ }
-    await new Promise(r => setTimeout(r, 50));
-  }
-  const shardsBuilt = readdirSync(join(dir, 'site/search/t')).length;
+  site = await serveFixtureSite('search-e2e-');
+  const base = site.base;
+  const shardsBuilt = readdirSync(join(site.dir, 'site/search/t')).length;
 
-  userDir = mkdtempSync(join(tmpdir(), 'chromium-'));
-  browser = await chromium.launchPersistentContext(userDir, {
-    executablePath: '/usr/bin/chromium', headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1440, height: 900 },
-  });
+  browser = await launchBrowser({ viewport: { width: 1440, height: 900 } });
   const dialogs = [], errors = [], requests = [];
-  const page = browser.pages()[0] || await browser.newPage();
+  const page = browser.context.pages()[0] || await browser.context.newPage();
   page.on('dialog', d => { dialogs.push(d.message()); d.dismiss().catch(() => {}); });
   page.on('pageerror', e => errors.push(String(e)));
   page.on('request', r => requests.push(new URL(r.url()).pathname));
@@ -182,9 +164,7 @@ try {
 } catch (e) {
   ok(false, 'search e2e ran', String(e && e.stack || e));
 } finally {
-  if (browser) await browser.close().catch(() => {});
-  if (server) server.kill();
-  rmSync(dir, { recursive: true, force: true });
-  if (userDir) rmSync(userDir, { recursive: true, force: true });
+  if (browser) await browser.close();
+  if (site) site.stop();
 }
-process.exit(failed ? 1 : 0);
+process.exit(failures() ? 1 : 0);

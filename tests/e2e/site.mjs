@@ -5,10 +5,10 @@
 // with JavaScript off, and the hostile fixture titles rendering as text
 // (no injected element, no dialog).  Screenshots go to $ARTIFACTS.
 import { chromium } from 'playwright-core';
-import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { serveFixtureSite } from './lib/fixture_site.mjs';
 
 const root = process.env.ROOT || process.cwd();
 const artifacts = process.env.ARTIFACTS || join(root, 'tests/artifacts');
@@ -23,17 +23,10 @@ const HOSTILE = '</script><img src=x onerror=alert(1)>';
 const PUBLIC_HOSTILE = 'bdd640fb-0667-4ad1-9c80-317fa3b1799d';
 const VIP = '23b8c1e9-3924-46de-beb1-3b9046685257';
 
-const dir = mkdtempSync(join(tmpdir(), 'site-e2e-'));
-let server = null, browser = null, userDir = null;
+let site = null, browser = null, userDir = null;
 try {
-  const port = execFileSync('bash', ['tests/site/prepare_site.sh', dir], { cwd: root, env: process.env })
-    .toString().trim().split('\n').pop();
-  server = spawn('lighttpd', ['-D', '-f', join(dir, 'lighttpd.conf')], { stdio: 'ignore' });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    try { if ((await fetch(base + '/')).ok) break; } catch { /* not yet */ }
-    await new Promise(r => setTimeout(r, 50));
-  }
+  site = await serveFixtureSite('site-e2e-');
+  const base = site.base;
 
   userDir = mkdtempSync(join(tmpdir(), 'chromium-'));
   browser = await chromium.launchPersistentContext(userDir, {
@@ -200,8 +193,7 @@ try {
   console.log(`not ok - the browser test ran to the end\n#   ${e && e.stack ? e.stack : e}`);
 } finally {
   if (browser) await browser.close().catch(() => {});
-  if (server) server.kill('SIGTERM');
+  if (site) site.stop();
   if (userDir) rmSync(userDir, { recursive: true, force: true });
-  rmSync(dir, { recursive: true, force: true });
 }
 process.exit(failed ? 1 : 0);
