@@ -43,6 +43,7 @@ build_inputs_digest(const struct build_inputs *in, uint64_t *digest, char *err, 
 		if (trees[i] != NULL && tree_digest(trees[i], &h, err, errlen) == -1)
 			return -1;
 	}
+	h = h64_str(h, in->theme != NULL ? in->theme : "(none)");	/* which theme, by name too */
 	h = h64_str(h, in->base_url != NULL ? in->base_url : "(none)");
 	h = h64_str(h, in->cdn_host != NULL ? in->cdn_host : "(none)");
 	h = h64_int(h, in->fetch_images);

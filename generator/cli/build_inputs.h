@@ -19,7 +19,8 @@ struct build_inputs {
 	const char	*catalog_db;
 	const char	*content_dir;
 	const char	*themes_dir;	/* the folder holding themes/default and named themes */
-	const char	*user_theme;	/* --theme PATH, or NULL */
+	const char	*theme;		/* --theme NAME or PATH as given, or NULL */
+	const char	*user_theme;	/* --theme PATH (a '/' in it), or NULL */
 	const char	*hlsjs_path;
 	const char	*base_url;	/* --base-url, or NULL */
 	const char	*cdn_host;	/* BUNNY_CDN_HOSTNAME, or NULL */

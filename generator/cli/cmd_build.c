@@ -255,6 +255,7 @@ cmd_build(int argc, char *argv[])
 	bi.catalog_db = db;
 	bi.content_dir = content;
 	bi.themes_dir = themes_dir(so.default_theme, themes, sizeof(themes));
+	bi.theme = theme;
 	bi.user_theme = theme != NULL && strchr(theme, '/') != NULL ? theme : NULL;
 	bi.hlsjs_path = so.hlsjs_path;
 	bi.base_url = base_url;

@@ -124,6 +124,10 @@ check "the same theme path again: shortcut" bash -c "echo '$out' | grep -q 'noth
 echo "/* one byte more */" >>"$TMP/themes-copy/default/static/site.css"
 out=$(build "${THEME_ARGS[@]}" 2>&1)
 check "a theme file's bytes changed: no shortcut, the stylesheet rewritten" bash -c "! echo '$out' | grep -q 'nothing changed' && [ '$(echo "$out" | field written)' -ge 1 ]"
+mkdir -p "$ROOT/themes/.site-build-test-$$"
+out=$(build --theme ".site-build-test-$$" 2>&1)
+rmdir "$ROOT/themes/.site-build-test-$$"
+check "a named theme (--theme NAME) is an input: no shortcut" bash -c "! echo '$out' | grep -q 'nothing changed'"
 out=$(build --base-url https://other.example 2>&1)
 check "another --base-url: no shortcut" bash -c "! echo '$out' | grep -q 'nothing changed' && [ '$(echo "$out" | field written)' -ge 1 ]"
 out=$(build 2>&1)
