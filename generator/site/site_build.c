@@ -176,7 +176,8 @@ render_item(void *arg, void *state, size_t i, char *err, size_t errlen)
 	    template_of(c, p->kind) != NULL;
 	char why[512];
 
-	keyed = key_in_render ? 1 : site_page_key(c, p, &b->scratch, &p->key);
+	keyed = key_in_render ? 1 : site_page_key(c, p, &b->scratch, &p->key,
+	    !(e != NULL && exists && e->sum != 0));
 	p->old = e != NULL ? (uint32_t)(e - j->old->e) + 1 : 0;
 	if (keyed && e != NULL && exists && e->sum != 0 && e->key == p->key) {
 		p->sum = e->sum;

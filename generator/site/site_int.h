@@ -150,7 +150,9 @@ struct site_ctx {
  * KEY_FROM_BYTES when it formatted the whole file into scratch to hash it
  * (scratch then holds the page), or 0 when it cannot know the key without
  * rendering (its key is then the sum of its bytes); scratch is the
- * caller's buffer, up to PAGE_MAX_BYTES.  site_list_pages() is the
+ * caller's buffer, up to PAGE_MAX_BYTES.  bytes_wanted: the caller will
+ * need the file's bytes whatever its key (no published copy to keep), so
+ * a file keyed by formatting it is formatted into scratch.  site_list_pages() is the
  * number of pages of a category/tag/series/new/free list (>= 1).
  */
 int	site_index(struct site_ctx *c, char *err, size_t errlen);
@@ -158,7 +160,7 @@ int	site_enumerate(struct site_ctx *c, char *err, size_t errlen);
 int	site_keys(struct site_ctx *c);
 #define KEY_FROM_BYTES	2
 int	site_page_key(const struct site_ctx *c, const struct page *p, struct buf *scratch,
-	    uint64_t *key);
+	    uint64_t *key, int bytes_wanted);
 size_t	site_list_pages(const struct site_ctx *c, const struct page *p);
 
 /*
@@ -234,6 +236,13 @@ int	site_search_render(const struct site_ctx *c, const struct page *p, struct bu
 int	site_sitemap_listed(int kind);
 int	site_sitemap_plan(struct site_ctx *c, char *err, size_t errlen);
 int	site_sitemap(const struct site_ctx *c, const struct page *p, struct buf *out);
+/*
+ * site_sitemap_key() sets *key to h64(seed, the bytes of sitemap file p)
+ * without making the file (a piece at a time through tmp): 0, or -1 when
+ * it cannot (the index file; out of memory), and the caller formats it.
+ */
+int	site_sitemap_key(const struct site_ctx *c, const struct page *p, uint64_t seed,
+	    struct buf *tmp, uint64_t *key);
 
 /* access_db.c: access_rows_sum() hashes the rows access.db would hold;
  * access_db_write() writes them (temporary + rename); 0 or -1 with err. */

@@ -412,7 +412,7 @@ site_page_seed(const struct site_ctx *c, const struct page *p)
 
 int
 site_page_key(const struct site_ctx *c, const struct page *p, struct buf *scratch,
-    uint64_t *key)
+    uint64_t *key, int bytes_wanted)
 {
 	switch (p->kind) {
 	case PK_IMAGE:
@@ -440,6 +440,13 @@ site_page_key(const struct site_ctx *c, const struct page *p, struct buf *scratc
 		/* the template pages: exactly the data they are rendered from */
 		*key = site_data_key(c, p, site_page_seed(c, p), scratch);
 		return 1;
+	case PK_SITEMAP:
+		/* a sitemap file of a site with a published copy: hashed as it
+		 * is written, without the file (tens of MB at 100 000 videos) */
+		if (!bytes_wanted && site_sitemap_key(c, p, h64_str(PAGE_KEY_VERSION, p->path),
+		    scratch, key) == 0)
+			return 1;
+		/* FALLTHROUGH */
 	default:
 		/*
 		 * sitemap, feed, robots.txt, the search index: written in C straight

@@ -20,14 +20,21 @@
 #include <string.h>
 
 #include "escape.h"
+#include "hash64.h"
 #include "site_int.h"
 #include "site_url.h"
 #include "sitemap_plan.h"
 
-/* Where the bytes go: out, or (out NULL) only their count into n. */
+/*
+ * Where the bytes go: out; or (out NULL) only their count into n, and,
+ * with hs, into a running hash (the file's key without the file: tmp
+ * holds one escaped or formatted piece at a time).
+ */
 struct sink {
-	struct buf	*out;
-	size_t		 n;
+	struct buf		*out;
+	size_t			 n;
+	struct h64_stream	*hs;
+	struct buf		*tmp;
 };
 
 static int
@@ -35,9 +42,18 @@ sk_put(struct sink *k, const char *s, size_t n)
 {
 	if (k->out == NULL) {
 		k->n += n;
+		if (k->hs != NULL)
+			h64_update(k->hs, s, n);
 		return 0;
 	}
 	return buf_put(k->out, s, n);
+}
+
+/* A piece formatted into k->tmp by f, then put: hashing needs its bytes. */
+static int
+sk_tmp(struct sink *k, int rc)
+{
+	return rc == -1 ? -1 : sk_put(k, k->tmp->data ? k->tmp->data : "", k->tmp->len);
 }
 
 #define SK_LIT(k, s)	sk_put((k), (s), sizeof(s) - 1)
@@ -45,6 +61,10 @@ sk_put(struct sink *k, const char *s, size_t n)
 static int
 sk_xml(struct sink *k, const char *s, size_t n)
 {
+	if (k->out == NULL && k->hs != NULL) {
+		buf_reset(k->tmp);
+		return sk_tmp(k, esc_xml(k->tmp, s, n));
+	}
 	if (k->out == NULL) {
 		k->n += esc_xml_len(s, n);
 		return 0;
@@ -69,6 +89,10 @@ static int
 sk_datetime(struct sink *k, int64_t t)
 {
 	t = clamp_ll(t, 0, DATETIME_MAX);
+	if (k->out == NULL && k->hs != NULL) {
+		buf_reset(k->tmp);
+		return sk_tmp(k, fmt_datetime(k->tmp, t));
+	}
 	if (k->out == NULL) {
 		k->n += 20;
 		return 0;
@@ -200,7 +224,7 @@ site_sitemap_plan(struct site_ctx *c, char *err, size_t errlen)
 	if (sizes == NULL || at == NULL || ends == NULL)
 		goto oom;
 	for (i = 0, n = 0; i < c->npages; i++) {
-		struct sink s = { NULL, 0 };
+		struct sink s = { NULL, 0, NULL, NULL };
 
 		if (!site_sitemap_listed(c->pages[i].kind))
 			continue;
@@ -244,7 +268,7 @@ fail:
 static int
 sitemap_index(const struct site_ctx *c, struct buf *o)
 {
-	struct sink k = { o, 0 };
+	struct sink k = { o, 0, NULL, NULL };
 	size_t part, i = 0;
 
 	if (SK_LIT(&k, XML_DECL "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n")
@@ -267,25 +291,59 @@ sitemap_index(const struct site_ctx *c, struct buf *o)
 	return SK_LIT(&k, "</sitemapindex>\n");
 }
 
-int
-site_sitemap(const struct site_ctx *c, const struct page *p, struct buf *o)
+/* The <urlset> file's bytes into k; the part it is, or -1. */
+static long
+urlset(struct sink *k, const struct site_ctx *c, const struct page *p)
 {
-	struct sink k = { o, 0 };
-	size_t part, i, start = o->len;
+	size_t part, i;
 
-	if (c->sitemap_parts > 0 && p->no == 0)
-		return sitemap_index(c, o);
 	part = p->no == 0 ? 0 : p->no - 1;
 	if (c->sitemap_ends == NULL || part >= (c->sitemap_parts ? c->sitemap_parts : 1))
 		return -1;
-	if (SK_LIT(&k, URLSET_HEAD) == -1)
+	if (SK_LIT(k, URLSET_HEAD) == -1)
 		return -1;
 	for (i = part == 0 ? 0 : c->sitemap_ends[part - 1]; i < c->sitemap_ends[part]; i++)
-		if (site_sitemap_listed(c->pages[i].kind) && entry(&k, c, &c->pages[i]) == -1)
+		if (site_sitemap_listed(c->pages[i].kind) && entry(k, c, &c->pages[i]) == -1)
 			return -1;
-	if (SK_LIT(&k, URLSET_TAIL) == -1)
+	return SK_LIT(k, URLSET_TAIL) == -1 ? -1 : (long)part;
+}
+
+int
+site_sitemap(const struct site_ctx *c, const struct page *p, struct buf *o)
+{
+	struct sink k = { o, 0, NULL, NULL };
+	size_t start = o->len;
+	long part;
+
+	if (c->sitemap_parts > 0 && p->no == 0)
+		return sitemap_index(c, o);
+	if ((part = urlset(&k, c, p)) == -1)
 		return -1;
 	/* the plan split the files by these sizes: a difference is a bug,
 	 * and a file past the limits must not be published */
 	return o->len - start == c->sitemap_bytes[part] ? 0 : -1;
+}
+
+int
+site_sitemap_key(const struct site_ctx *c, const struct page *p, uint64_t seed,
+    struct buf *tmp, uint64_t *key)
+{
+	struct h64_stream hs;
+	struct sink k = { NULL, 0, &hs, tmp };
+	size_t part;
+	long got;
+
+	if (c->sitemap_parts > 0 && p->no == 0)
+		return -1;	/* the index: small, formatted to be hashed */
+	part = p->no == 0 ? 0 : p->no - 1;
+	if (c->sitemap_bytes == NULL || part >= (c->sitemap_parts ? c->sitemap_parts : 1))
+		return -1;
+	/* h64 of the file's bytes, as hashing the formatted file gives:
+	 * the stream is seeded with the size the plan gave it */
+	h64_begin(&hs, seed, c->sitemap_bytes[part]);
+	if ((got = urlset(&k, c, p)) == -1 || (size_t)got != part ||
+	    k.n != c->sitemap_bytes[part])
+		return -1;
+	*key = h64_end(&hs);
+	return 0;
 }
