@@ -28,9 +28,10 @@ record_path(const struct build_inputs *in, const char *name, char *out, size_t c
 }
 
 int
-build_inputs_digest(const struct build_inputs *in, uint64_t *digest, char *err, size_t errlen)
+build_inputs_digest(const struct build_inputs *in, uint64_t *digest, uint64_t *content_key,
+    char *err, size_t errlen)
 {
-	uint64_t h = h64_str(0, RECORD_MAGIC), fp;
+	uint64_t h = h64_str(0, RECORD_MAGIC), fp, t[5];
 	const char *trees[] = { in->content_dir, in->themes_dir, in->user_theme, in->hlsjs_path,
 		"/proc/self/exe" };
 	size_t i;
@@ -40,9 +41,16 @@ build_inputs_digest(const struct build_inputs *in, uint64_t *digest, char *err, 
 	h = h64_int(h, (int64_t)fp);
 	for (i = 0; i < sizeof(trees) / sizeof(trees[0]); i++) {
 		h = h64_str(h, trees[i] != NULL ? trees[i] : "(none)");
-		if (trees[i] != NULL && tree_digest(trees[i], &h, err, errlen) == -1)
+		t[i] = 0;
+		if (trees[i] != NULL && tree_digest(trees[i], &t[i], err, errlen) == -1)
 			return -1;
+		h = h64_int(h, (int64_t)t[i]);
 	}
+	/* content/'s snapshot (content_snap.h): its path and bytes, and the
+	 * binary that reads the snapshot */
+	if (content_key != NULL)
+		*content_key = h64_int(h64_int(h64_str(h64_str(0, "content-snap"),
+		    in->content_dir), (int64_t)t[0]), (int64_t)t[4]);
 	h = h64_str(h, in->theme != NULL ? in->theme : "(none)");	/* which theme, by name too */
 	h = h64_str(h, in->base_url != NULL ? in->base_url : "(none)");
 	h = h64_str(h, in->cdn_host != NULL ? in->cdn_host : "(none)");

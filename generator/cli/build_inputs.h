@@ -30,9 +30,13 @@ struct build_inputs {
 	const char	*state_dir;
 };
 
-/* The digest of everything in, 0; or -1 with err (then: build as usual). */
+/*
+ * The digest of everything in, 0; or -1 with err (then: build as usual).
+ * content_key (may be NULL): the key of content/'s snapshot, a digest of
+ * content/'s path, names and bytes and of the onlygen binary.
+ */
 int	build_inputs_digest(const struct build_inputs *in, uint64_t *digest,
-	    char *err, size_t errlen);
+	    uint64_t *content_key, char *err, size_t errlen);
 /*
  * 1 when the last build recorded digest, published into this same output
  * directory (device and inode), left its manifest and access.db, and either

@@ -16,6 +16,7 @@
 #include "build_inputs.h"
 #include "catalog_db.h"
 #include "catalog_read.h"
+#include "content_snap.h"
 #include "content.h"
 #include "keys.h"
 #include "library_check.h"
@@ -83,12 +84,14 @@ state_inside_out(const char *state, const char *out)
 
 /*
  * The model the site is rendered from: content/ (its errors first, as a
- * creator is most likely to be editing it), the catalog's rows, merged.
+ * creator is most likely to be editing it; its entries from snap when
+ * content/ is as the snapshot's), the catalog's rows, merged.
  * Warnings on stderr unless quiet.  0, or -1 with the reason in err.
  */
 static int
 load_model(struct model *m, const char *catalog_db, const char *content_dir,
-    const char *cdn_host, const char *base_url, int quiet, char *err, size_t errlen)
+    const struct content_snap *snap, const char *cdn_host, const char *base_url, int quiet,
+    char *err, size_t errlen)
 {
 	struct reporter warn = { quiet ? NULL : cli_report, (void *)"onlygen" };
 	struct model_opts mo = { cdn_host, &warn, base_url };
@@ -97,7 +100,7 @@ load_model(struct model *m, const char *catalog_db, const char *content_dir,
 	int rc;
 
 	memset(m, 0, sizeof(*m));
-	if (content_load(&c, content_dir, &warn, err, errlen) != 0)
+	if (content_load_snap(&c, content_dir, &warn, snap, err, errlen) != 0)
 		return -1;
 	if (catalog_read(catalog_db, &rows, err, errlen) != 0) {
 		content_free(&c);
@@ -151,9 +154,11 @@ cmd_build(int argc, char *argv[])
 	char err[1024], db[4096], user_theme[4096], themes[4096], *end;
 	struct keys k;
 	struct build_inputs bi;
-	uint64_t digest = 0;
+	struct content_snap snap;
+	char snap_path[4096];
+	uint64_t digest = 0, content_key = 0;
 	size_t npages;
-	int ch, offline = 0, no_pull = 0, recheck = 0, have_digest, rc = 1;
+	int ch, offline = 0, no_pull = 0, recheck = 0, have_digest, use_snap, rc = 1;
 	long jobs;
 
 	memset(&so, 0, sizeof(so));
@@ -264,7 +269,7 @@ cmd_build(int argc, char *argv[])
 	bi.fetch_images = so.fetch_images;
 	bi.out_dir = so.out_dir;
 	bi.state_dir = so.state_dir;
-	have_digest = build_inputs_digest(&bi, &digest, err, sizeof(err)) == 0;
+	have_digest = build_inputs_digest(&bi, &digest, &content_key, err, sizeof(err)) == 0;
 	if (!have_digest && !so.quiet)
 		fprintf(stderr, "onlygen build: note: every page is checked (%s)\n", err);
 	if (have_digest && !recheck && build_inputs_unchanged(&bi, digest, &npages)) {
@@ -284,8 +289,15 @@ cmd_build(int argc, char *argv[])
 	so.trust_manifest = !recheck && build_inputs_same_out(&bi);
 	build_inputs_forget(&bi);
 	memset(&m, 0, sizeof(m));
+	snap.path = snap_path;
+	snap.key = content_key;
+	use_snap = have_digest && (size_t)snprintf(snap_path, sizeof(snap_path), "%s/content.snap",
+	    so.state_dir) < sizeof(snap_path);
+	if (use_snap && recheck)
+		(void)unlink(snap_path);	/* content/ parsed again, the snapshot rewritten */
 	clock_gettime(CLOCK_MONOTONIC, &tl);
-	if (load_model(&m, db, content, cdn_host, base_url, so.quiet, err, sizeof(err)) == -1) {
+	if (load_model(&m, db, content, use_snap ? &snap : NULL, cdn_host, base_url, so.quiet,
+	    err, sizeof(err)) == -1) {
 		fprintf(stderr, "onlygen build: %s\n", err);
 		keys_wipe(&k);
 		return 1;

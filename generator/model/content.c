@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 
 #include "content.h"
+#include "content_snap.h"
 #include "jsonfile.h"
 #include "textutil.h"
 
@@ -777,9 +778,78 @@ out:
 	return rc;
 }
 
+/* A reporter that keeps each warning's line (and passes it on). */
+struct recorder {
+	const struct reporter	*next;
+	struct buf		*lines;
+	int			 full;
+};
+
+static void
+record_line(void *arg, enum report_level level, const char *msg)
+{
+	struct recorder *r = arg;
+
+	if (!r->full && (buf_puts(r->lines, msg) == -1 || buf_putc(r->lines, '\n') == -1))
+		r->full = 1;
+	if (report_on(r->next))
+		r->next->fn(r->next->arg, level, msg);
+}
+
+/*
+ * The entries from the snapshot when it holds this content/, its warnings
+ * replayed; else parsed, and the snapshot rewritten (a failure to write it
+ * costs the next build the parse, nothing else).
+ */
+static int
+load_entries_snap(struct ctx *x, const char *dir, const struct content_snap *snap)
+{
+	const struct reporter *next = x->report;
+	struct buf lines;
+	struct recorder rec;
+	struct reporter keep;
+	char *line, *nl;
+	int rc;
+
+	buf_init(&lines, CONTENT_SNAP_WARNINGS_MAX);
+	if ((rc = content_snap_read(snap, x->c, &lines)) == -1) {
+		buf_free(&lines);
+		return oom(x);
+	}
+	if (rc == 1) {
+		for (line = lines.data; line != NULL && *line != '\0'; line = nl + 1) {
+			if ((nl = strchr(line, '\n')) == NULL)
+				break;
+			*nl = '\0';
+			report(next, REPORT_WARNING, "%s", line);
+		}
+		buf_free(&lines);
+		return 0;
+	}
+	rec.next = next;
+	rec.lines = &lines;
+	rec.full = 0;
+	keep.fn = record_line;
+	keep.arg = &rec;
+	x->report = &keep;
+	rc = load_entries(x, dir);
+	x->report = next;
+	if (rc == 0 && !rec.full)
+		(void)content_snap_write(snap, x->c, &lines);
+	buf_free(&lines);
+	return rc;
+}
+
 int
 content_load(struct content *c, const char *dir, const struct reporter *report,
     char *err, size_t errlen)
+{
+	return content_load_snap(c, dir, report, NULL, err, errlen);
+}
+
+int
+content_load_snap(struct content *c, const char *dir, const struct reporter *report,
+    const struct content_snap *snap, char *err, size_t errlen)
 {
 	struct ctx x = { .c = c, .file = dir, .report = report, .err = err, .errlen = errlen };
 	char *path = NULL;
@@ -793,7 +863,7 @@ content_load(struct content *c, const char *dir, const struct reporter *report,
 	rc = load_site(&x, path);
 	free(path);
 	if (rc == 0)
-		rc = load_entries(&x, dir);
+		rc = snap != NULL ? load_entries_snap(&x, dir, snap) : load_entries(&x, dir);
 	if (rc != 0)
 		content_free(c);
 	return rc;

@@ -77,6 +77,13 @@ struct content {
  */
 int	content_load(struct content *c, const char *dir, const struct reporter *report,
 	    char *err, size_t errlen);
+/*
+ * The same, with the entries of content/videos/ from snap when it holds
+ * this content/ (content_snap.h), and snap rewritten when it did not.
+ */
+struct content_snap;
+int	content_load_snap(struct content *c, const char *dir, const struct reporter *report,
+	    const struct content_snap *snap, char *err, size_t errlen);
 void	content_free(struct content *c);
 
 /* The entry for guid (lower case), or NULL. */
