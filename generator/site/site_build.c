@@ -315,6 +315,7 @@ ctx_free(struct site_ctx *c)
 	cJSON_Delete(c->shared);
 	related_free(&c->rel);
 	free(c->vcard);
+	site_search_stop(c);
 	search_free(c->search);
 	free(c->search_thumbs);
 	if (c->vtext != NULL)
@@ -405,6 +406,8 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 			goto out;
 		*(const struct tmpl **)((char *)&c + tpls[i].off) = t;
 	}
+	/* the search index needs the model only: built while the rest is prepared */
+	site_search_start(&c);
 	if (site_index(&c, err, errlen) == -1)
 		goto out;
 	{

@@ -135,6 +135,7 @@ struct site_ctx {
 	size_t			 img_fetched;	/* files requested from the CDN */
 	cJSON			*shared;	/* site/nav/urls/assets, read-only */
 	struct search_ix	*search;	/* the search index (site_search.h) */
+	struct search_bg	*search_bg;	/* its build on a thread, until joined */
 	const char		**search_thumbs;	/* per video: vtext[i].thumb */
 	struct page		*pages;
 	size_t			 npages;
@@ -233,6 +234,15 @@ int	site_search_render(const struct site_ctx *c, const struct page *p, struct bu
  * listed, splits them into files (c->sitemap_*; 0, or -1 with err);
  * site_sitemap() appends sitemap file p (0, or -1 out of room).
  */
+/*
+ * site_search_site.c: site_search_start() starts building the search index
+ * (a function of the model alone) on a thread of its own, so it overlaps
+ * the rest of the preparation; site_search_pages() joins it (or builds
+ * the index itself when no thread could start); site_search_stop() joins
+ * and drops a build nobody collected (error paths; ctx_free).
+ */
+void	site_search_start(struct site_ctx *c);
+void	site_search_stop(struct site_ctx *c);
 int	site_sitemap_listed(int kind);
 int	site_sitemap_plan(struct site_ctx *c, char *err, size_t errlen);
 int	site_sitemap(const struct site_ctx *c, const struct page *p, struct buf *out);

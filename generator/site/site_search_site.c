@@ -6,11 +6,63 @@
  * (site_page_key: KEY_FROM_BYTES), so only the files whose bytes changed
  * are written.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "site_int.h"
 #include "site_search.h"
+
+struct search_bg {
+	pthread_t		 th;
+	const struct model	*m;
+	struct search_ix	*ix;	/* NULL: out of memory */
+};
+
+static void *
+search_thread(void *arg)
+{
+	struct search_bg *bg = arg;
+
+	bg->ix = search_build(bg->m);
+	return NULL;
+}
+
+void
+site_search_start(struct site_ctx *c)
+{
+	struct search_bg *bg;
+
+	if (c->search_bg != NULL || (bg = calloc(1, sizeof(*bg))) == NULL)
+		return;		/* site_search_pages() builds it then */
+	bg->m = c->m;
+	if (pthread_create(&bg->th, NULL, search_thread, bg) != 0) {
+		free(bg);
+		return;
+	}
+	c->search_bg = bg;
+}
+
+/* The index the thread built (NULL: out of memory), the thread joined. */
+static struct search_ix *
+search_join(struct site_ctx *c)
+{
+	struct search_bg *bg = c->search_bg;
+	struct search_ix *ix;
+
+	(void)pthread_join(bg->th, NULL);
+	ix = bg->ix;
+	free(bg);
+	c->search_bg = NULL;
+	return ix;
+}
+
+void
+site_search_stop(struct site_ctx *c)
+{
+	if (c->search_bg != NULL)
+		search_free(search_join(c));
+}
 
 int
 site_search_pages(struct site_ctx *c, int (*add)(struct site_ctx *, void *, int, size_t,
@@ -20,7 +72,7 @@ site_search_pages(struct site_ctx *c, int (*add)(struct site_ctx *, void *, int,
 	char path[256];
 	size_t i, n;
 
-	if ((c->search = search_build(m)) == NULL)
+	if ((c->search = c->search_bg != NULL ? search_join(c) : search_build(m)) == NULL)
 		return -1;
 	c->search_thumbs = calloc(m->nvideos ? m->nvideos : 1, sizeof(*c->search_thumbs));
 	if (c->search_thumbs == NULL)
