@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pool.h"
@@ -117,4 +118,42 @@ pool_run(int asked, const struct pool_work *w, char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
+}
+
+struct pool_task {
+	pthread_t	  th;
+	void		(*fn)(void *);
+	void		 *arg;
+};
+
+static void *
+task_main(void *arg)
+{
+	struct pool_task *t = arg;
+
+	t->fn(t->arg);
+	return NULL;
+}
+
+struct pool_task *
+pool_task_start(void (*fn)(void *arg), void *arg)
+{
+	struct pool_task *t = malloc(sizeof(*t));
+
+	if (t == NULL)
+		return NULL;
+	t->fn = fn;
+	t->arg = arg;
+	if (pthread_create(&t->th, NULL, task_main, t) != 0) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void
+pool_task_join(struct pool_task *t)
+{
+	(void)pthread_join(t->th, NULL);
+	free(t);
 }

@@ -52,4 +52,14 @@ int	pool_workers(int asked, const struct pool_work *w);
 /* Does every item of w on pool_workers(asked, w) workers. */
 int	pool_run(int asked, const struct pool_work *w, char *err, size_t errlen);
 
+/*
+ * One function on a thread of its own, alongside the caller's work (the
+ * search index built while the rest of a build is prepared).  start: the
+ * task, or NULL when no thread could start (the caller then runs fn
+ * itself).  join: waits for fn to return and frees the task.
+ */
+struct pool_task;
+struct pool_task *pool_task_start(void (*fn)(void *arg), void *arg);
+void	pool_task_join(struct pool_task *t);
+
 #endif

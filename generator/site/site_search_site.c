@@ -6,26 +6,25 @@
  * (site_page_key: KEY_FROM_BYTES), so only the files whose bytes changed
  * are written.
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "pool.h"
 #include "site_int.h"
 #include "site_search.h"
 
 struct search_bg {
-	pthread_t		 th;
+	struct pool_task	*task;
 	const struct model	*m;
 	struct search_ix	*ix;	/* NULL: out of memory */
 };
 
-static void *
-search_thread(void *arg)
+static void
+search_task(void *arg)
 {
 	struct search_bg *bg = arg;
 
 	bg->ix = search_build(bg->m);
-	return NULL;
 }
 
 void
@@ -36,21 +35,21 @@ site_search_start(struct site_ctx *c)
 	if (c->search_bg != NULL || (bg = calloc(1, sizeof(*bg))) == NULL)
 		return;		/* site_search_pages() builds it then */
 	bg->m = c->m;
-	if (pthread_create(&bg->th, NULL, search_thread, bg) != 0) {
+	if ((bg->task = pool_task_start(search_task, bg)) == NULL) {
 		free(bg);
 		return;
 	}
 	c->search_bg = bg;
 }
 
-/* The index the thread built (NULL: out of memory), the thread joined. */
+/* The index the task built (NULL: out of memory), the task joined. */
 static struct search_ix *
 search_join(struct site_ctx *c)
 {
 	struct search_bg *bg = c->search_bg;
 	struct search_ix *ix;
 
-	(void)pthread_join(bg->th, NULL);
+	pool_task_join(bg->task);
 	ix = bg->ix;
 	free(bg);
 	c->search_bg = NULL;

@@ -359,9 +359,45 @@ silent_fail(void *arg, void *state, size_t i, char *err, size_t errlen)
 	return i == 5 ? -1 : 0;
 }
 
+/* A task's work: sums 1..n, slowly enough to overlap the caller's. */
+struct sum_job {
+	long	n, sum;
+};
+
+static void
+sum_task(void *arg)
+{
+	struct sum_job *j = arg;
+	volatile long s = 0;
+	long i;
+
+	for (i = 1; i <= j->n; i++)
+		s += i;
+	j->sum = s;
+}
+
+/* pool_task: runs its function once on another thread; join waits for it. */
+static void
+task_runs_and_joins(void)
+{
+	struct sum_job a = { 2000000, -1 }, b = { 1000, -1 };
+	struct pool_task *ta = pool_task_start(sum_task, &a), *tb;
+
+	CHECK(ta != NULL, "a task starts");
+	sum_task(&b);	/* the caller's own work, meanwhile */
+	tb = pool_task_start(sum_task, &b);
+	if (ta != NULL)
+		pool_task_join(ta);
+	if (tb != NULL)
+		pool_task_join(tb);
+	CHECK(a.sum == 2000000L * 2000001L / 2, "after join, its result is there (%ld)", a.sum);
+	CHECK(b.sum == 1000L * 1001L / 2, "two tasks, each its own result");
+}
+
 int
 main(void)
 {
+	task_runs_and_joins();
 	every_index_once();
 	first_error_kept();
 	first_not_last();
