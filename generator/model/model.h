@@ -24,6 +24,9 @@
 struct tag {
 	char	*slug;		/* ASCII [a-z0-9-], unique */
 	char	*name;		/* display name */
+	uint64_t id;		/* h64 of its identity key (tag_set.h): the same tag has
+				 * the same id in every build, while its slug may change
+				 * ("-2" suffixes follow the set of tags) */
 };
 
 struct series {

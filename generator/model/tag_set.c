@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash64.h"
 #include "tag_set.h"
 #include "textutil.h"
 
@@ -88,6 +89,7 @@ add_tag(struct tag_set *s, const char *key, char *name, int kind)
 		s->cap = cap;
 	}
 	s->tags[s->n].name = name;
+	s->tags[s->n].id = h64_str(0x7461672d6b657931ULL, key);	/* "tag-key1" */
 	if ((s->tags[s->n].slug = strdup(key)) == NULL) {
 		free(name);
 		return -1;

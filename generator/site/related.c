@@ -1,9 +1,6 @@
 /*
  * related.c — "more like this" lists.  See related.h for the algorithm.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +16,7 @@ struct rel_job {
 	struct related		*r;
 	const size_t		*off;	/* ntags + 1 offsets into members */
 	const uint32_t		*members;	/* per tag, video indices ascending */
+	const uint32_t		*which;	/* the videos to rank (NULL: item i is video i) */
 };
 
 /* A worker's score array, reused for every video it ranks. */
@@ -87,13 +85,16 @@ rel_item(void *arg, void *state, size_t i, char *err, size_t errlen)
 {
 	const struct rel_job *j = arg;
 	struct rel_scratch *s = state;
-	const struct video *v = &j->m->videos[i];
+	const struct video *v;
 	uint8_t *score = s->score, bscore[RELATED_MAX];
 	uint32_t *touched = s->touched, best[RELATED_MAX], u;
 	size_t t, p, ntouched = 0, nbest = 0;
 
 	(void)err;
 	(void)errlen;
+	if (j->which != NULL)
+		i = j->which[i];
+	v = &j->m->videos[i];
 	for (t = 0; t < v->ntags; t++) {
 		size_t tag = v->tags[t];
 
@@ -118,8 +119,44 @@ rel_item(void *arg, void *state, size_t i, char *err, size_t errlen)
 }
 
 int
+related_alloc(struct related *r, size_t n)
+{
+	memset(r, 0, sizeof(*r));
+	if (n > UINT32_MAX - 1)
+		return -1;
+	r->n = n;
+	r->ids = malloc((n ? n : 1) * RELATED_MAX * sizeof(*r->ids));
+	r->count = calloc(n ? n : 1, 1);
+	if (r->ids == NULL || r->count == NULL) {
+		related_free(r);
+		return -1;
+	}
+	return 0;
+}
+
+int
 related_compute(struct related *r, const struct model *m, int jobs,
     char *err, size_t errlen)
+{
+	if (m->nvideos > UINT32_MAX - 1) {
+		memset(r, 0, sizeof(*r));
+		snprintf(err, errlen, "related: too many videos (%zu)", m->nvideos);
+		return -1;
+	}
+	if (related_alloc(r, m->nvideos) == -1) {
+		snprintf(err, errlen, "related: out of memory");
+		return -1;
+	}
+	if (related_rows(r, m, NULL, m->nvideos, jobs, err, errlen) == -1) {
+		related_free(r);
+		return -1;
+	}
+	return 0;
+}
+
+int
+related_rows(struct related *r, const struct model *m, const uint32_t *which, size_t nwhich,
+    int jobs, char *err, size_t errlen)
 {
 	struct rel_job j;
 	struct pool_work w;
@@ -127,17 +164,9 @@ related_compute(struct related *r, const struct model *m, int jobs,
 	uint32_t *members = NULL;
 	int rc = -1;
 
-	memset(r, 0, sizeof(*r));
-	if (m->nvideos > UINT32_MAX - 1) {
-		snprintf(err, errlen, "related: too many videos (%zu)", m->nvideos);
-		return -1;
-	}
-	r->n = m->nvideos;
-	r->ids = malloc((m->nvideos ? m->nvideos : 1) * RELATED_MAX * sizeof(*r->ids));
-	r->count = calloc(m->nvideos ? m->nvideos : 1, 1);
 	off = calloc(m->ntags + 1, sizeof(*off));
 	fill = calloc(m->ntags + 1, sizeof(*fill));
-	if (r->ids == NULL || r->count == NULL || off == NULL || fill == NULL)
+	if (off == NULL || fill == NULL)
 		goto oom;
 	/* Tag -> videos index (CSR); video indices ascend = newest first. */
 	for (i = 0; i < m->nvideos; i++)
@@ -166,8 +195,9 @@ related_compute(struct related *r, const struct model *m, int jobs,
 	j.r = r;
 	j.off = off;
 	j.members = members;
+	j.which = which;
 	memset(&w, 0, sizeof(w));
-	w.n = m->nvideos;
+	w.n = which != NULL ? nwhich : m->nvideos;
 	w.chunk = CHUNK;
 	w.arg = &j;
 	w.init = rel_init;
@@ -181,8 +211,6 @@ out:
 	free(off);
 	free(fill);
 	free(members);
-	if (rc == -1)
-		related_free(r);
 	return rc;
 }
 
@@ -210,102 +238,4 @@ related_inputs_key(const struct model *m)
 			h = h64_int(h, (int64_t)m->videos[i].tags[t]);
 	}
 	return h;
-}
-
-static int
-read_exact(int fd, void *p, size_t n)
-{
-	char *s = p;
-	ssize_t r;
-
-	while (n > 0) {
-		r = read(fd, s, n);
-		if (r <= 0) {
-			if (r == -1 && errno == EINTR)
-				continue;
-			return -1;
-		}
-		s += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
-static int
-write_exact(int fd, const void *p, size_t n)
-{
-	const char *s = p;
-	ssize_t w;
-
-	while (n > 0) {
-		w = write(fd, s, n);
-		if (w <= 0) {
-			if (w == -1 && errno == EINTR)
-				continue;
-			return -1;
-		}
-		s += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-int
-related_cache_load(struct related *r, const char *file, uint64_t key, size_t n)
-{
-	uint64_t hdr[3];
-	size_t i;
-	int fd;
-
-	memset(r, 0, sizeof(*r));
-	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
-		return 0;
-	if (read_exact(fd, hdr, sizeof(hdr)) == -1 || hdr[0] != CACHE_MAGIC ||
-	    hdr[1] != key || hdr[2] != n) {
-		close(fd);
-		return 0;
-	}
-	r->n = n;
-	r->ids = malloc((n ? n : 1) * RELATED_MAX * sizeof(*r->ids));
-	r->count = malloc(n ? n : 1);
-	if (r->ids == NULL || r->count == NULL) {
-		close(fd);
-		related_free(r);
-		return -1;
-	}
-	if (read_exact(fd, r->count, n) == -1 ||
-	    read_exact(fd, r->ids, n * RELATED_MAX * sizeof(*r->ids)) == -1) {
-		close(fd);
-		related_free(r);
-		return 0;
-	}
-	close(fd);
-	/* a damaged file must not index outside the model */
-	for (i = 0; i < n * RELATED_MAX; i++)
-		if (r->count[i / RELATED_MAX] > RELATED_MAX ||
-		    (i % RELATED_MAX < r->count[i / RELATED_MAX] && r->ids[i] >= n)) {
-			related_free(r);
-			return 0;
-		}
-	return 1;
-}
-
-int
-related_cache_save(const struct related *r, const char *file, uint64_t key)
-{
-	char tmp[4096];
-	uint64_t hdr[3] = { CACHE_MAGIC, key, r->n };
-	int fd;
-
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", file) >= sizeof(tmp))
-		return -1;
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) == -1)
-		return -1;
-	if (write_exact(fd, hdr, sizeof(hdr)) == -1 || write_exact(fd, r->count, r->n) == -1 ||
-	    write_exact(fd, r->ids, r->n * RELATED_MAX * sizeof(*r->ids)) == -1 ||
-	    close(fd) == -1 || rename(tmp, file) == -1) {
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
 }

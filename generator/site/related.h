@@ -30,19 +30,33 @@ struct related {
 /* Returns 0, or -1 with a message in err (out of memory, a bad tag index). */
 int	related_compute(struct related *r, const struct model *m, int jobs,
 	    char *err, size_t errlen);
+/* r with room for n videos' rows, none filled; 0 or -1 (out of memory, n too large). */
+int	related_alloc(struct related *r, size_t n);
+/*
+ * Ranks the rows of the nwhich videos listed in which (NULL: every video)
+ * into r, allocated for m; the other rows are left as they are.  0, or -1
+ * with err (out of memory, a bad tag index); r is kept either way.
+ */
+int	related_rows(struct related *r, const struct model *m, const uint32_t *which,
+	    size_t nwhich, int jobs, char *err, size_t errlen);
 void	related_free(struct related *r);
 
 /* The hash of what the lists depend on: each video's position and tags. */
 uint64_t related_inputs_key(const struct model *m);
+
 /*
- * The lists only change when some video's tags or position change, so the
- * build keeps them in a cache file keyed by related_inputs_key().
- * related_cache_load() returns 1 when file held lists for key (r filled),
- * 0 when it did not (missing, stale or damaged), -1 when out of memory.
- * related_cache_save() writes through a temporary and a rename; 0 or -1.
+ * related_cache.c.  The lists only change when some video's tags or
+ * position change, so the build keeps them in a cache file, with each
+ * video's guid and tags (by id, model.h).  related_update() fills r for m: the
+ * file's lists whole when they are m's (related_inputs_key); otherwise the
+ * rows of every video none of whose tags gained, lost or changed a member
+ * (and with the videos' order kept), translated to m's indices, and the
+ * others ranked again; else (no usable file, an order change) all ranked.
+ * The file is then rewritten (a failure sets *unsaved: the next build
+ * ranks more).  *ranked: how many rows were ranked.  0, or -1 with err.
  */
-int	related_cache_load(struct related *r, const char *file, uint64_t key, size_t n);
-int	related_cache_save(const struct related *r, const char *file, uint64_t key);
+int	related_update(struct related *r, const struct model *m, const char *file, int jobs,
+	    size_t *ranked, int *unsaved, char *err, size_t errlen);
 
 /* The related videos of video i: *n entries. */
 static inline const uint32_t *

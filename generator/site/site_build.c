@@ -411,21 +411,15 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	if (site_index(&c, err, errlen) == -1)
 		goto out;
 	{
-		uint64_t rkey = related_inputs_key(m);
-		int got;
+		size_t ranked;
+		int unsaved;
 
 		snprintf(path, sizeof(path), "%s/related.cache", o->state_dir);
-		if ((got = related_cache_load(&c.rel, path, rkey, m->nvideos)) == -1) {
-			snprintf(err, errlen, "out of memory");
+		if (related_update(&c.rel, m, path, o->jobs, &ranked, &unsaved, err, errlen) == -1)
 			goto out;
-		}
-		if (got == 0) {
-			if (related_compute(&c.rel, m, o->jobs, err, errlen) == -1)
-				goto out;
-			if (related_cache_save(&c.rel, path, rkey) == -1 && !o->quiet)
-				site_warn(&c, "%s: cannot write the cache; the next build "
-				    "recomputes \"more like this\"", path);
-		}
+		if (unsaved && !o->quiet)
+			site_warn(&c, "%s: cannot write the cache; the next build "
+			    "recomputes \"more like this\"", path);
 	}
 	if (site_card_texts(&c, err, errlen) == -1 || site_enumerate(&c, err, errlen) == -1)
 		goto out;

@@ -48,9 +48,17 @@ make_model(struct model *m, size_t n, size_t ntags, size_t maxtags, unsigned see
 	m->nvideos = n;
 	m->ntags = ntags;
 	m->videos = calloc(n, sizeof(*m->videos));
+	m->tags = calloc(ntags ? ntags : 1, sizeof(*m->tags));
+	for (t = 0; t < ntags; t++) {
+		m->tags[t].slug = malloc(16);
+		snprintf(m->tags[t].slug, 16, "t%zu", t);
+		m->tags[t].id = 1000 + t;
+	}
 	for (i = 0; i < n; i++) {
 		struct video *v = &m->videos[i];
 		size_t want = (size_t)rand() % (maxtags + 1);
+
+		snprintf(v->guid, sizeof(v->guid), "00000000-0000-4000-8000-%012zx", i + seed * 100000);
 
 		v->tags = calloc(maxtags ? maxtags : 1, sizeof(size_t));
 		for (k = 0; k < want; k++) {
@@ -72,6 +80,9 @@ free_model(struct model *m)
 	for (i = 0; i < m->nvideos; i++)
 		free(m->videos[i].tags);
 	free(m->videos);
+	for (i = 0; i < m->ntags; i++)
+		free(m->tags[i].slug);
+	free(m->tags);
 }
 
 /* 1 when r matches the brute-force lists for every video. */
@@ -110,11 +121,62 @@ matches_reference(const struct model *m, const struct related *r)
 	return ok;
 }
 
+/* Moves video `from` to position `to` (the others keep their order). */
+static void
+move_video(struct model *m, size_t from, size_t to)
+{
+	struct video v = m->videos[from];
+
+	if (from < to)
+		memmove(&m->videos[from], &m->videos[from + 1], (to - from) * sizeof(v));
+	else
+		memmove(&m->videos[to + 1], &m->videos[to], (from - to) * sizeof(v));
+	m->videos[to] = v;
+}
+
+/* Adds a video at the front (the newest) with tags a and b. */
+static void
+add_front(struct model *m, size_t a, size_t b, const char *guid)
+{
+	struct video *nv = realloc(m->videos, (m->nvideos + 1) * sizeof(*nv));
+
+	m->videos = nv;
+	memset(&nv[m->nvideos], 0, sizeof(*nv));
+	nv[m->nvideos].tags = calloc(2, sizeof(size_t));
+	nv[m->nvideos].tags[0] = a;
+	nv[m->nvideos].tags[1] = b;
+	nv[m->nvideos].ntags = 2;
+	snprintf(nv[m->nvideos].guid, sizeof(nv[m->nvideos].guid), "%s", guid);
+	m->nvideos++;
+	move_video(m, m->nvideos - 1, 0);
+}
+
+/* related_update from the cache at path must give the brute-force lists,
+ * ranking at most `most` rows (SIZE_MAX: any). */
+static void
+check_update(const struct model *m, const char *path, size_t most, const char *what)
+{
+	struct related r;
+	char err[256];
+	size_t ranked = 0;
+	int unsaved = 0;
+
+	CHECK(related_update(&r, m, path, 2, &ranked, &unsaved, err, sizeof(err)) == 0 && !unsaved,
+	    "%s: updated (%s)", what, err);
+	CHECK(r.n == m->nvideos && matches_reference(m, &r), "%s: the lists of a full ranking", what);
+	if (most == SIZE_MAX)
+		CHECK(ranked == m->nvideos, "%s: all %zu rows ranked", what, ranked);
+	else
+		CHECK(ranked <= most, "%s: %zu of %zu rows ranked (at most %zu)", what, ranked,
+		    m->nvideos, most);
+	related_free(&r);
+}
+
 int
 main(void)
 {
 	struct model m;
-	struct related r, r2;
+	struct related r;
 	char err[256], path[] = "/tmp/test_related.XXXXXX";
 	int fd, jobs;
 
@@ -131,25 +193,62 @@ main(void)
 	CHECK(related_compute(&r, &m, 2, err, sizeof(err)) == 0 && matches_reference(&m, &r),
 	    "dense ties resolved newest first, as brute force");
 
-	/* the cache: round trip, stale key, damaged file */
+	related_free(&r);
+	free_model(&m);
+
+	/* the cache: each build's lists from the last one's where they hold */
 	fd = mkstemp(path);
 	close(fd);
-	CHECK(related_cache_save(&r, path, related_inputs_key(&m)) == 0, "cache saved");
-	CHECK(related_cache_load(&r2, path, related_inputs_key(&m), m.nvideos) == 1 &&
-	    memcmp(r2.count, r.count, m.nvideos) == 0 &&
-	    memcmp(r2.ids, r.ids, m.nvideos * RELATED_MAX * sizeof(uint32_t)) == 0,
-	    "cache loads the same lists");
-	related_free(&r2);
-	m.videos[5].tags[0] = (m.videos[5].tags[0] + 1) % 3;
-	CHECK(related_cache_load(&r2, path, related_inputs_key(&m), m.nvideos) == 0,
-	    "a tag change invalidates the cache");
-	CHECK(related_cache_load(&r2, path, related_inputs_key(&m), m.nvideos + 1) == 0,
-	    "a different video count invalidates the cache");
-	CHECK(truncate(path, 40) == 0, "cache truncated");
-	CHECK(related_cache_load(&r2, path, related_inputs_key(&m), m.nvideos) == 0,
-	    "a truncated cache is ignored");
 	unlink(path);
-	related_free(&r);
+	make_model(&m, 2000, 200, 3, 5);
+	check_update(&m, path, SIZE_MAX, "no cache");
+	check_update(&m, path, 0, "the same model");
+	add_front(&m, 3, 17, "ffffffff-0000-4000-8000-000000000001");
+	check_update(&m, path, 200, "a video added at the front");
+	add_front(&m, 199, 198, "ffffffff-0000-4000-8000-000000000002");
+	move_video(&m, 0, 700);
+	check_update(&m, path, 200, "a video added in the middle");
+	free(m.videos[40].tags);
+	memmove(&m.videos[40], &m.videos[41], (m.nvideos - 41) * sizeof(*m.videos));
+	m.nvideos--;
+	check_update(&m, path, 200, "a video removed");
+	m.videos[10].tags[0] = (m.videos[10].tags[0] + 1) % 200;
+	if (m.videos[10].ntags == 0)
+		m.videos[10].ntags = 1;
+	check_update(&m, path, 200, "a video's tags changed");
+	m.videos[12].ntags = 0;
+	m.videos[13].ntags = 0;
+	check_update(&m, path, 200, "two videos lost every tag (nothing to share: empty rows)");
+	free(m.tags[5].slug);
+	m.tags[5].slug = strdup("renamed");
+	check_update(&m, path, 0, "a tag's slug changed, its id kept: nothing ranked");
+	m.tags[7].id = 1000 + 6;	/* tags 6 and 7: one tag by id now */
+	m.tags[6].id = 5000;
+	check_update(&m, path, 400, "tag ids swapped under the same indices");
+	move_video(&m, 5, 900);
+	check_update(&m, path, SIZE_MAX, "a video moved (the order changed: all ranked)");
+	check_update(&m, path, 0, "then the same model again");
+	CHECK(truncate(path, 100) == 0, "cache truncated");
+	check_update(&m, path, SIZE_MAX, "a truncated cache: all ranked");
+	{
+		FILE *f = fopen(path, "r+b");
+
+		if (f != NULL) {
+			fseek(f, 200, SEEK_SET);
+			fputc(0x55, f);
+			fclose(f);
+		}
+		check_update(&m, path, SIZE_MAX, "a changed byte: all ranked");
+	}
+	unlink(path);
+	free_model(&m);
+
+	/* dense ties again, through the cache: an addition keeps the ties right */
+	make_model(&m, 300, 3, 3, 99);
+	check_update(&m, path, SIZE_MAX, "dense: no cache");
+	add_front(&m, 0, 1, "ffffffff-0000-4000-8000-000000000003");
+	check_update(&m, path, m.nvideos, "dense: a video added");
+	unlink(path);
 	free_model(&m);
 
 	/* no tags at all: nothing is related */

@@ -1,0 +1,391 @@
+/*
+ * related_cache.c — "more like this" kept between builds (related.h).
+ *
+ * The file: a header (magic, the lists' related_inputs_key, the number of
+ * videos, of tag references, and the h64 of the rest), then each video's
+ * tags as their ids (model.h: a hash of the identity key; with per-video offsets), its row
+ * (RELATED_MAX indices and a count) and its guid.  The sections are laid
+ * out widest first, so each is aligned where it starts.
+ *
+ * Why a row can be kept: video i's row ranks the videos sharing a tag with
+ * it by how many they share, ties newest first.  If i itself is not new
+ * and kept its tags, none of its tags gained or lost a member, and no
+ * member changed its tags (its old and new tags are all "dirty"
+ * otherwise), then i's candidates and their scores are those of the old
+ * model; if the surviving videos also kept their order, so do the ties.
+ * The row is the old one, renumbered.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "hash64.h"
+#include "related.h"
+#include "strmap.h"
+
+#define CACHE_MAGIC2	(0x6f6e6c7972656c33ULL + RELATED_MAX)	/* "onlyrel3", the row size */
+#define HEAD_WORDS	5
+#define CACHE_MAX_BYTES	((size_t)1 << 32)
+#define TAGS_MAX	256	/* tags of one video compared as a set; more: changed */
+#define GONE		UINT32_MAX
+
+/* A cache file read whole; the arrays point into b. */
+struct old_rel {
+	struct buf	 b;
+	uint64_t	 key;
+	size_t		 n, nrefs;
+	const uint64_t	*taghash;	/* nrefs */
+	const uint32_t	*ids;		/* n * RELATED_MAX */
+	const uint32_t	*tagoff;	/* n + 1 */
+	const uint8_t	*count;		/* n */
+	const char	*guids;		/* n * GUID_LEN, not terminated */
+};
+
+static size_t
+file_size(size_t n, size_t nrefs)
+{
+	return HEAD_WORDS * 8 + nrefs * 8 + n * RELATED_MAX * 4 + (n + 1) * 4 + n + n * GUID_LEN;
+}
+
+/* 1 read and whole, 0 missing or not a cache of ours, -1 out of memory. */
+static int
+cache_read(struct old_rel *o, const char *file)
+{
+	uint64_t h[HEAD_WORDS];
+	const char *p;
+	size_t i;
+
+	memset(o, 0, sizeof(*o));
+	buf_init(&o->b, CACHE_MAX_BYTES);
+	if (buf_read_file(&o->b, file) == -1)
+		return errno == ENOMEM ? -1 : 0;
+	if (o->b.len < sizeof(h))
+		return 0;
+	memcpy(h, o->b.data, sizeof(h));
+	if (h[0] != CACHE_MAGIC2 || h[2] > UINT32_MAX - 1 || h[3] > (uint64_t)o->b.len ||
+	    file_size((size_t)h[2], (size_t)h[3]) != o->b.len ||
+	    h64(0, o->b.data + sizeof(h), o->b.len - sizeof(h)) != h[4])
+		return 0;
+	o->key = h[1];
+	o->n = (size_t)h[2];
+	o->nrefs = (size_t)h[3];
+	p = o->b.data + sizeof(h);
+	o->taghash = (const uint64_t *)(const void *)p;
+	p += o->nrefs * 8;
+	o->ids = (const uint32_t *)(const void *)p;
+	p += o->n * RELATED_MAX * 4;
+	o->tagoff = (const uint32_t *)(const void *)p;
+	p += (o->n + 1) * 4;
+	o->count = (const uint8_t *)p;
+	p += o->n;
+	o->guids = p;
+	/* a damaged file must not index outside itself or the model */
+	if (o->tagoff[0] != 0 || o->tagoff[o->n] != o->nrefs)
+		return 0;
+	for (i = 0; i < o->n; i++) {
+		size_t k;
+
+		if (o->tagoff[i + 1] < o->tagoff[i] || o->count[i] > RELATED_MAX)
+			return 0;
+		for (k = 0; k < o->count[i]; k++)
+			if (o->ids[i * RELATED_MAX + k] >= o->n)
+				return 0;
+	}
+	return 1;
+}
+
+/* Tag t's identity across builds (its slug is not: model.h). */
+static uint64_t
+tag_hash(const struct model *m, size_t t)
+{
+	return t < m->ntags && m->tags != NULL ? m->tags[t].id : 0;
+}
+
+static int
+u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* A growing array of tag hashes, sorted and deduplicated once complete. */
+struct hashes {
+	uint64_t	*v;
+	size_t		 n, cap;
+};
+
+static int
+hashes_add(struct hashes *h, uint64_t x)
+{
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 256;
+		uint64_t *t = realloc(h->v, cap * sizeof(*t));
+
+		if (t == NULL)
+			return -1;
+		h->v = t;
+		h->cap = cap;
+	}
+	h->v[h->n++] = x;
+	return 0;
+}
+
+static int
+hashes_has(const struct hashes *h, uint64_t x)
+{
+	return h->n > 0 && bsearch(&x, h->v, h->n, sizeof(*h->v), u64_cmp) != NULL;
+}
+
+/* Video i's tags, as sorted hashes, into out (TAGS_MAX); its count, or -1 when more. */
+static long
+new_tags(const struct model *m, size_t i, uint64_t *out)
+{
+	const struct video *v = &m->videos[i];
+	size_t t;
+
+	if (v->ntags > TAGS_MAX)
+		return -1;
+	for (t = 0; t < v->ntags; t++)
+		out[t] = tag_hash(m, v->tags[t]);
+	qsort(out, v->ntags, sizeof(*out), u64_cmp);
+	return (long)v->ntags;
+}
+
+static long
+old_tags(const struct old_rel *o, size_t k, uint64_t *out)
+{
+	size_t n = o->tagoff[k + 1] - o->tagoff[k];
+
+	if (n > TAGS_MAX)
+		return -1;
+	memcpy(out, o->taghash + o->tagoff[k], n * sizeof(*out));
+	qsort(out, n, sizeof(*out), u64_cmp);
+	return (long)n;
+}
+
+/*
+ * Keeps what o's rows can give r (renumbered into m), and lists in which
+ * the videos to rank again.  1 when rows were kept, 0 when none can be
+ * (the order of the videos changed), -1 out of memory.
+ */
+static int
+reuse(const struct old_rel *o, const struct model *m, struct related *r, uint32_t *which,
+    size_t *nwhich)
+{
+	struct strmap map = { 0 };
+	struct hashes dirty = { 0 };
+	uint32_t *new_of_old = NULL, *old_of_new = NULL, last = 0;
+	uint64_t a[TAGS_MAX], b[TAGS_MAX];
+	char guid[GUID_LEN + 1];
+	size_t i, k, t;
+	long na, nb;
+	int rc = -1, seen = 0;
+
+	new_of_old = malloc((o->n ? o->n : 1) * sizeof(*new_of_old));
+	old_of_new = malloc((m->nvideos ? m->nvideos : 1) * sizeof(*old_of_new));
+	if (new_of_old == NULL || old_of_new == NULL)
+		goto out;
+	for (i = 0; i < m->nvideos; i++) {
+		old_of_new[i] = GONE;
+		if (strmap_get(&map, m->videos[i].guid) == -1 &&
+		    strmap_put(&map, m->videos[i].guid, i) == -1)
+			goto out;
+	}
+	rc = 0;
+	for (k = 0; k < o->n; k++) {
+		long at;
+
+		memcpy(guid, o->guids + k * GUID_LEN, GUID_LEN);
+		guid[GUID_LEN] = '\0';
+		at = strmap_get(&map, guid);
+		new_of_old[k] = at < 0 ? GONE : (uint32_t)at;
+		if (at < 0)
+			continue;
+		/* the videos that stay keep their order, or no tie can be trusted */
+		if ((seen && (uint32_t)at <= last) || old_of_new[at] != GONE)
+			goto out;
+		last = (uint32_t)at;
+		seen = 1;
+		old_of_new[at] = (uint32_t)k;
+	}
+	rc = -1;
+	/* the tags that gained, lost or changed a member */
+	for (k = 0; k < o->n; k++) {
+		na = old_tags(o, k, a);
+		nb = new_of_old[k] == GONE ? -1 : new_tags(m, new_of_old[k], b);
+		if (na >= 0 && nb >= 0 && na == nb && memcmp(a, b, (size_t)na * sizeof(*a)) == 0)
+			continue;
+		for (t = o->tagoff[k]; t < o->tagoff[k + 1]; t++)
+			if (hashes_add(&dirty, o->taghash[t]) == -1)
+				goto out;
+		if (new_of_old[k] != GONE)
+			old_of_new[new_of_old[k]] = GONE;	/* its own tags changed: ranked again */
+		if (new_of_old[k] != GONE)
+			for (t = 0; t < m->videos[new_of_old[k]].ntags; t++)
+				if (hashes_add(&dirty, tag_hash(m, m->videos[new_of_old[k]].tags[t])) == -1)
+					goto out;
+	}
+	/* the new videos (and those whose tags changed, again: harmless) */
+	for (i = 0; i < m->nvideos; i++)
+		if (old_of_new[i] == GONE)
+			for (t = 0; t < m->videos[i].ntags; t++)
+				if (hashes_add(&dirty, tag_hash(m, m->videos[i].tags[t])) == -1)
+					goto out;
+	if (dirty.n > 1)
+		qsort(dirty.v, dirty.n, sizeof(*dirty.v), u64_cmp);
+	/* each video: its old row renumbered, or ranked again */
+	*nwhich = 0;
+	for (i = 0; i < m->nvideos; i++) {
+		int again = old_of_new[i] == GONE;
+
+		for (t = 0; t < m->videos[i].ntags && !again; t++)
+			again = hashes_has(&dirty, tag_hash(m, m->videos[i].tags[t]));
+		if (!again) {
+			k = old_of_new[i];
+			for (t = 0; t < o->count[k] && !again; t++) {
+				uint32_t u = new_of_old[o->ids[k * RELATED_MAX + t]];
+
+				if (u == GONE)
+					again = 1;	/* cannot be without a dirty tag: be safe */
+				r->ids[i * RELATED_MAX + t] = u;
+			}
+			r->count[i] = o->count[k];
+		}
+		if (again)
+			which[(*nwhich)++] = (uint32_t)i;
+	}
+	rc = 1;
+out:
+	strmap_free(&map);
+	free(dirty.v);
+	free(new_of_old);
+	free(old_of_new);
+	return rc;
+}
+
+static int
+cache_write(const struct related *r, const struct model *m, const char *file, uint64_t key)
+{
+	struct buf b;
+	uint64_t h[HEAD_WORDS], x;
+	uint32_t u;
+	size_t i, t, nrefs = 0;
+	char tmp[4200];
+	int fd, ok;
+
+	for (i = 0; i < m->nvideos; i++)
+		nrefs += m->videos[i].ntags;
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", file) >= sizeof(tmp) || nrefs >= UINT32_MAX)
+		return -1;
+	buf_init(&b, CACHE_MAX_BYTES);
+	h[0] = CACHE_MAGIC2;
+	h[1] = key;
+	h[2] = m->nvideos;
+	h[3] = nrefs;
+	h[4] = 0;
+	ok = buf_put(&b, h, sizeof(h)) == 0;
+	for (i = 0; i < m->nvideos && ok; i++)
+		for (t = 0; t < m->videos[i].ntags && ok; t++) {
+			x = tag_hash(m, m->videos[i].tags[t]);
+			ok = buf_put(&b, &x, sizeof(x)) == 0;
+		}
+	ok = ok && buf_put(&b, r->ids, m->nvideos * RELATED_MAX * sizeof(*r->ids)) == 0;
+	for (i = 0, u = 0; i <= m->nvideos && ok; i++) {
+		ok = buf_put(&b, &u, sizeof(u)) == 0;
+		if (i < m->nvideos)
+			u += (uint32_t)m->videos[i].ntags;
+	}
+	ok = ok && buf_put(&b, r->count, m->nvideos) == 0;
+	for (i = 0; i < m->nvideos && ok; i++)
+		ok = buf_put(&b, m->videos[i].guid, GUID_LEN) == 0;
+	if (!ok || b.len != file_size(m->nvideos, nrefs)) {
+		buf_free(&b);
+		return -1;
+	}
+	x = h64(0, b.data + sizeof(h), b.len - sizeof(h));
+	memcpy(b.data + 4 * sizeof(uint64_t), &x, sizeof(x));
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) == -1) {
+		buf_free(&b);
+		return -1;
+	}
+	for (i = 0; i < b.len; ) {
+		ssize_t w = write(fd, b.data + i, b.len - i);
+
+		if (w > 0)
+			i += (size_t)w;
+		else if (!(w == -1 && errno == EINTR))
+			break;
+	}
+	ok = i == b.len;
+	buf_free(&b);
+	if (close(fd) == -1 || !ok || rename(tmp, file) == -1) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+int
+related_update(struct related *r, const struct model *m, const char *file, int jobs,
+    size_t *ranked, int *unsaved, char *err, size_t errlen)
+{
+	uint64_t key = related_inputs_key(m);
+	struct old_rel o;
+	uint32_t *which = NULL;
+	size_t nwhich = m->nvideos;
+	int got, rc = -1;
+
+	*ranked = 0;
+	*unsaved = 0;
+	memset(r, 0, sizeof(*r));
+	if ((got = cache_read(&o, file)) == -1)
+		goto oom;
+	if (m->nvideos > UINT32_MAX - 1) {
+		snprintf(err, errlen, "related: too many videos (%zu)", m->nvideos);
+		goto out;
+	}
+	if (related_alloc(r, m->nvideos) == -1)
+		goto oom;
+	if (got == 1 && o.key == key && o.n == m->nvideos) {
+		/* the lists of this very model */
+		memcpy(r->ids, o.ids, m->nvideos * RELATED_MAX * sizeof(*r->ids));
+		memcpy(r->count, o.count, m->nvideos);
+		rc = 0;
+		goto out;
+	}
+	if (got == 1 && m->nvideos > 0) {
+		if ((which = malloc(m->nvideos * sizeof(*which))) == NULL)
+			goto oom;
+		switch (reuse(&o, m, r, which, &nwhich)) {
+		case -1:
+			goto oom;
+		case 0:
+			free(which);
+			which = NULL;
+			nwhich = m->nvideos;
+			break;
+		default:
+			break;
+		}
+	}
+	buf_free(&o.b);
+	*ranked = nwhich;
+	if (nwhich > 0 && related_rows(r, m, which, nwhich, jobs, err, errlen) == -1)
+		goto out;
+	*unsaved = cache_write(r, m, file, key) == -1;
+	rc = 0;
+	goto out;
+oom:
+	snprintf(err, errlen, "related: out of memory");
+out:
+	buf_free(&o.b);
+	free(which);
+	if (rc == -1)
+		related_free(r);
+	return rc;
+}
