@@ -311,12 +311,14 @@ content_snap_write(const struct content_snap *s, const struct content *c,
 		errno = saved;
 		return -1;
 	}
-	for (i = 0; i < b.len; i += (size_t)w)
-		if ((w = write(fd, b.data + i, b.len - i)) <= 0 && !(w == -1 && errno == EINTR))
-			break;
-		else if (w == -1)
-			w = 0;
-	saved = i < b.len ? (errno ? errno : EIO) : 0;
+	for (i = 0, saved = 0; i < b.len && saved == 0; ) {
+		if ((w = write(fd, b.data + i, b.len - i)) > 0)
+			i += (size_t)w;
+		else if (w == 0)
+			saved = EIO;
+		else if (errno != EINTR)
+			saved = errno;
+	}
 	if (close(fd) == -1 && saved == 0)
 		saved = errno;
 	buf_free(&b);
