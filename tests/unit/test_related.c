@@ -50,8 +50,8 @@ make_model(struct model *m, size_t n, size_t ntags, size_t maxtags, unsigned see
 	m->videos = calloc(n, sizeof(*m->videos));
 	m->tags = calloc(ntags ? ntags : 1, sizeof(*m->tags));
 	for (t = 0; t < ntags; t++) {
-		m->tags[t].slug = malloc(16);
-		snprintf(m->tags[t].slug, 16, "t%zu", t);
+		m->tags[t].slug = malloc(32);
+		snprintf(m->tags[t].slug, 32, "t%zu", t);
 		m->tags[t].id = 1000 + t;
 	}
 	for (i = 0; i < n; i++) {
