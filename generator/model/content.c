@@ -564,8 +564,8 @@ load_entry(struct ctx *x, const char *guid, const cJSON *obj, struct content_ent
 	return 0;
 }
 
-static void
-entry_free(struct content_entry *e)
+void
+content_entry_free(struct content_entry *e)
 {
 	size_t i;
 
@@ -916,7 +916,7 @@ content_free(struct content *c)
 	}
 	free(c->tags);
 	for (i = 0; i < c->nentries; i++)
-		entry_free(&c->entries[i]);
+		content_entry_free(&c->entries[i]);
 	free(c->entries);
 	for (i = 0; i < c->nfiles; i++)
 		free(c->files[i]);

@@ -85,6 +85,8 @@ struct content_snap;
 int	content_load_snap(struct content *c, const char *dir, const struct reporter *report,
 	    const struct content_snap *snap, char *err, size_t errlen);
 void	content_free(struct content *c);
+/* Releases what one entry holds (not the entry itself). */
+void	content_entry_free(struct content_entry *e);
 
 /* The entry for guid (lower case), or NULL. */
 const struct content_entry *content_find(const struct content *c, const char *guid);

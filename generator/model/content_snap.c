@@ -72,20 +72,6 @@ get_str(struct cur *r, int *oom)
 	return s;
 }
 
-static void
-entry_clear(struct content_entry *e)
-{
-	size_t i;
-
-	free(e->categories);
-	for (i = 0; i < e->ntags; i++)
-		free(e->tags[i]);
-	free(e->tags);
-	free(e->series);
-	free(e->title);
-	free(e->description);
-}
-
 /* One entry; its file index checked against nfiles, its categories against ncat. */
 static int
 get_entry(struct cur *r, struct content_entry *e, char **files, size_t nfiles, size_t ncat,
@@ -130,7 +116,7 @@ get_entry(struct cur *r, struct content_entry *e, char **files, size_t nfiles, s
 		r->bad = 1;
 	e->access = (enum access_level)f[5];
 	if (r->bad) {
-		entry_clear(e);
+		content_entry_free(e);
 		memset(e, 0, sizeof(*e));
 		return -1;
 	}
@@ -187,7 +173,7 @@ content_snap_parse(const char *data, size_t len, uint64_t key, struct content *c
 	if (!r.bad && r.p == r.end)
 		return 1;
 	for (i = 0; i < c->nentries; i++)
-		entry_clear(&c->entries[i]);
+		content_entry_free(&c->entries[i]);
 	free(c->entries);
 	for (i = 0; i < c->nfiles; i++)
 		free(c->files[i]);
