@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 
 #include "catalog_db.h"
+#include "catalog_fresh.h"
 #include "catalog_sql.h"
 #include "store_file.h"
 
@@ -98,8 +99,8 @@ db_fail(sqlite3 *db, const char *what, char *err, size_t errlen)
 	return -1;
 }
 
-static int
-migrate(sqlite3 *db, const char *path, char *err, size_t errlen)
+int
+catalog_migrate(sqlite3 *db, const char *path, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	int version;
@@ -164,7 +165,7 @@ catalog_open(sqlite3 **dbp, const char *path, int writable, char *err, size_t er
 	if (writable) {
 		if (sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK ||
 		    sqlite3_exec(db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL) != SQLITE_OK ||
-		    migrate(db, path, err, errlen) != 0) {
+		    catalog_migrate(db, path, err, errlen) != 0) {
 			if (err[0] == '\0')
 				db_fail(db, path, err, errlen);
 			sqlite3_close(db);
@@ -561,6 +562,7 @@ catalog_write_from(const char *path, const char *source,
 	unsigned char *act = NULL;
 	int64_t *changed = NULL, now = (int64_t)time(NULL);
 	EVP_MD_CTX *md = NULL;
+	struct stat sb;
 	char num[32];
 	size_t i, j;
 
@@ -579,6 +581,25 @@ catalog_write_from(const char *path, const char *source,
 		if (videos[i].status == BUNNY_STATUS_FINISHED)
 			counts->published++;
 	counts->total = n;
+	/* No catalog yet: written whole in a side file (catalog_fresh.h). */
+	if (lstat(path, &sb) != 0 && errno == ENOENT) {
+		int rc = catalog_write_fresh(path, source, videos, n, cols, ncols,
+		    cdn_host != NULL ? cdn_host : "", (const unsigned char (*)[32])hashes,
+		    (const unsigned char (*)[32])chash, counts->published, now, digest,
+		    err, errlen);
+
+		if (rc <= 0) {
+			if (rc == 0)
+				counts->added = n;
+			free(hashes);
+			free(act);
+			free(chash);
+			free(changed);
+			EVP_MD_CTX_free(md);
+			return rc;
+		}
+	} else
+		catalog_fresh_cleanup(path);
 	if (catalog_open(&db, path, 1, err, errlen) != 0)
 		goto out_err;
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)

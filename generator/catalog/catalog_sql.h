@@ -21,6 +21,10 @@
  */
 int	catalog_open(sqlite3 **db, const char *path, int writable, char *err, size_t errlen);
 
+/* Brings db's schema to CATALOG_SCHEMA_VERSION in one transaction (path
+ * names it in messages): what catalog_open() runs on a writable open. */
+int	catalog_migrate(sqlite3 *db, const char *path, char *err, size_t errlen);
+
 /* The hash of what counts as a change of v (every field but views): the
  * change_hash column, which dates the video's last change (catalog_db.c). */
 struct bunny_video;
