@@ -30,6 +30,12 @@ int	catalog_migrate(sqlite3 *db, const char *path, char *err, size_t errlen);
 struct bunny_video;
 int	catalog_change_hash(const struct bunny_video *v, unsigned char out[32]);
 
+/* catalog_digest() that also fills chash[i] (when not NULL) with each
+ * video's change hash, in the same walk (catalog_hash.c): 0, or -1 out of
+ * memory. */
+int	catalog_hashes(const struct bunny_video *videos, size_t n, unsigned char (*hashes)[32],
+	    unsigned char (*chash)[32], char digest[65]);
+
 /*
  * The INSERTs of one video's rows (videos, captions, chapters), one
  * definition for the full pull (catalog_write_from) and the one-video pull
