@@ -453,6 +453,23 @@ catalog_write_from(const char *path, const char *source,
 
 	memset(counts, 0, sizeof(*counts));
 	err[0] = '\0';
+	for (i = 0; i < n; i++)
+		if (videos[i].status == BUNNY_STATUS_FINISHED)
+			counts->published++;
+	counts->total = n;
+	/* No catalog yet: written whole in a side file (catalog_fresh.h). */
+	if (lstat(path, &sb) != 0 && errno == ENOENT) {
+		int rc = catalog_write_fresh(path, source, videos, n, cols, ncols,
+		    cdn_host != NULL ? cdn_host : "", counts->published, now, digest,
+		    err, errlen);
+
+		if (rc <= 0) {
+			if (rc == 0)
+				counts->added = n;
+			return rc;
+		}
+	} else
+		catalog_fresh_cleanup(path);
 	if (n > 0 && ((hashes = calloc(n, sizeof(*hashes))) == NULL ||
 	    (act = calloc(n, 1)) == NULL || (chash = calloc(n, sizeof(*chash))) == NULL ||
 	    (changed = calloc(n, sizeof(*changed))) == NULL)) {
@@ -463,28 +480,6 @@ catalog_write_from(const char *path, const char *source,
 		snprintf(err, errlen, "out of memory");
 		goto out_err;
 	}
-	for (i = 0; i < n; i++)
-		if (videos[i].status == BUNNY_STATUS_FINISHED)
-			counts->published++;
-	counts->total = n;
-	/* No catalog yet: written whole in a side file (catalog_fresh.h). */
-	if (lstat(path, &sb) != 0 && errno == ENOENT) {
-		int rc = catalog_write_fresh(path, source, videos, n, cols, ncols,
-		    cdn_host != NULL ? cdn_host : "", (const unsigned char (*)[32])hashes,
-		    (const unsigned char (*)[32])chash, counts->published, now, digest,
-		    err, errlen);
-
-		if (rc <= 0) {
-			if (rc == 0)
-				counts->added = n;
-			free(hashes);
-			free(act);
-			free(chash);
-			free(changed);
-			return rc;
-		}
-	} else
-		catalog_fresh_cleanup(path);
 	if (catalog_open(&db, path, 1, err, errlen) != 0)
 		goto out_err;
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)

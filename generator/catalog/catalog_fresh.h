@@ -27,18 +27,18 @@
 
 /*
  * Writes videos (sorted by guid, unique) and cols as a new catalog at
- * path, with hashes[i], chash[i] (each video's hash and change hash),
- * changed = its upload time, cdn_host, and the meta rows digest,
- * video_count, pulled_at (now), published_count and source (when not
- * NULL).  Returns 0 written, 1 not done (path exists, another pull holds
- * the side file, or the rename cannot refuse to replace: write the
- * ordinary way), -1 error with the reason in err (nothing at path).
+ * path: each video with its hash and change hash (computed as it is
+ * inserted), changed = its upload time, cdn_host; the meta rows digest
+ * (also into digest), video_count, pulled_at (now), published_count and
+ * source (when not NULL).  Returns 0 written, 1 not done (path exists,
+ * another pull holds the side file, or the rename cannot refuse to
+ * replace: write the ordinary way), -1 error with the reason in err
+ * (nothing at path).
  */
 int	catalog_write_fresh(const char *path, const char *source,
 	    const struct bunny_video *videos, size_t n,
 	    const struct bunny_collection *cols, size_t ncols, const char *cdn_host,
-	    const unsigned char (*hashes)[32], const unsigned char (*chash)[32],
-	    size_t published, int64_t now, const char *digest, char *err, size_t errlen);
+	    size_t published, int64_t now, char digest[65], char *err, size_t errlen);
 
 /* Removes a side file a killed first pull left next to the existing
  * catalog at path, unless a pull is writing it. */

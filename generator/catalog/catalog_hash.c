@@ -138,37 +138,73 @@ hex(const unsigned char *b, size_t n, char *out)
 }
 
 int
+catalog_hasher_init(struct catalog_hasher *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->ffresh = h->cfresh = 1;
+	if ((h->one = EVP_MD_CTX_new()) == NULL || (h->chg = EVP_MD_CTX_new()) == NULL ||
+	    (h->all = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(h->all, EVP_sha256(), NULL) != 1) {
+		catalog_hasher_free(h);
+		return -1;
+	}
+	EVP_DigestUpdate(h->all, "onlygen-catalog-v1", 18);
+	return 0;
+}
+
+int
+catalog_hasher_add(struct catalog_hasher *h, const struct bunny_video *v,
+    unsigned char hash[32], unsigned char chash[32])
+{
+	if (video_hashes(h->one, &h->ffresh, h->chg, &h->cfresh, v, hash, chash) != 0)
+		return -1;
+	if (v->status == BUNNY_STATUS_FINISHED)
+		EVP_DigestUpdate(h->all, hash, 32);
+	return 0;
+}
+
+int
+catalog_hasher_final(struct catalog_hasher *h, char digest[65])
+{
+	unsigned char d[32];
+
+	if (EVP_DigestFinal_ex(h->all, d, NULL) != 1)
+		return -1;
+	hex(d, sizeof(d), digest);
+	return 0;
+}
+
+void
+catalog_hasher_free(struct catalog_hasher *h)
+{
+	EVP_MD_CTX_free(h->one);
+	EVP_MD_CTX_free(h->chg);
+	EVP_MD_CTX_free(h->all);
+	memset(h, 0, sizeof(*h));
+}
+
+int
 catalog_hashes(const struct bunny_video *videos, size_t n, unsigned char (*hashes)[32],
     unsigned char (*chash)[32], char digest[65])
 {
-	EVP_MD_CTX *one = EVP_MD_CTX_new(), *all = EVP_MD_CTX_new();
-	EVP_MD_CTX *chg = chash != NULL ? EVP_MD_CTX_new() : NULL;
-	unsigned char h[32], c[32], d[32];
-	int ffresh = 1, cfresh = 1, rc = -1;
+	struct catalog_hasher h;
+	unsigned char hh[32], cc[32];
+	int rc = -1;
 	size_t i;
 
-	if (one == NULL || all == NULL || (chash != NULL && chg == NULL) ||
-	    EVP_DigestInit_ex(all, EVP_sha256(), NULL) != 1)
-		goto out;
-	EVP_DigestUpdate(all, "onlygen-catalog-v1", 18);
+	if (catalog_hasher_init(&h) != 0)
+		return -1;
 	for (i = 0; i < n; i++) {
-		if (video_hashes(one, &ffresh, chg, &cfresh, &videos[i], h, c) != 0)
+		if (catalog_hasher_add(&h, &videos[i], hh, cc) != 0)
 			goto out;
 		if (hashes != NULL)
-			memcpy(hashes[i], h, 32);
+			memcpy(hashes[i], hh, 32);
 		if (chash != NULL)
-			memcpy(chash[i], c, 32);
-		if (videos[i].status == BUNNY_STATUS_FINISHED)
-			EVP_DigestUpdate(all, h, sizeof(h));
+			memcpy(chash[i], cc, 32);
 	}
-	if (EVP_DigestFinal_ex(all, d, NULL) != 1)
-		goto out;
-	hex(d, sizeof(d), digest);
-	rc = 0;
+	rc = catalog_hasher_final(&h, digest);
 out:
-	EVP_MD_CTX_free(one);
-	EVP_MD_CTX_free(all);
-	EVP_MD_CTX_free(chg);
+	catalog_hasher_free(&h);
 	return rc;
 }
 

@@ -37,6 +37,23 @@ int	catalog_hashes(const struct bunny_video *videos, size_t n, unsigned char (*h
 	    unsigned char (*chash)[32], char digest[65]);
 
 /*
+ * The same, a video at a time (a first pull hashes each video as it
+ * inserts it, while its text is in the cache): init (0, or -1 out of
+ * memory), add each video in guid order (its hash and change hash; 0 or
+ * -1), final (the digest; 0 or -1), free (always; accepts a failed init).
+ */
+struct evp_md_ctx_st;
+struct catalog_hasher {
+	struct evp_md_ctx_st	*one, *chg, *all;
+	int			 ffresh, cfresh;
+};
+int	catalog_hasher_init(struct catalog_hasher *h);
+int	catalog_hasher_add(struct catalog_hasher *h, const struct bunny_video *v,
+	    unsigned char hash[32], unsigned char chash[32]);
+int	catalog_hasher_final(struct catalog_hasher *h, char digest[65]);
+void	catalog_hasher_free(struct catalog_hasher *h);
+
+/*
  * The INSERTs of one video's rows (videos, captions, chapters), one
  * definition for the full pull (catalog_write_from) and the one-video pull
  * (catalog_update).  catalog_ins_prepare() 0 or -1 (SQLite's error on db);
