@@ -104,7 +104,15 @@ write_cb(char *data, size_t size, size_t nmemb, void *arg)
 {
 	struct http_req *r = arg;
 	size_t n = size * nmemb;
+	curl_off_t cl = -1;
 
+	/* The first bytes: room for the announced body at once (a 130 kB List
+	 * Videos page grew by doubling, copying 256 kB per page); a body
+	 * longer than announced, or compressed, still grows as it comes. */
+	if (r->resp.cap == 0 && r->easy != NULL &&
+	    curl_easy_getinfo(r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl) == CURLE_OK &&
+	    cl > 0 && (uint64_t)cl <= r->resp.max && buf_reserve(&r->resp, (size_t)cl) != 0)
+		return 0;
 	if (buf_put(&r->resp, data, n) != 0)
 		return 0;	/* CURLE_WRITE_ERROR; resp.len shows the cap was hit */
 	return n;

@@ -32,6 +32,21 @@ push_video(struct bunny_listing *l, struct bunny_video *v)
 	return 0;
 }
 
+/* Grows l->videos to hold n videos (the listing's totalItems); a failure
+ * leaves it as it was, for push_video to grow it as they come. */
+static void
+reserve_videos(struct bunny_listing *l, size_t n)
+{
+	struct bunny_video *t;
+
+	if (n <= l->capvideos)
+		return;
+	if ((t = realloc(l->videos, n * sizeof(*t))) == NULL)
+		return;
+	l->videos = t;
+	l->capvideos = n;
+}
+
 static int
 push_col(struct bunny_listing *l, struct bunny_collection *c)
 {
@@ -92,6 +107,10 @@ bunny_add_page(struct bunny_listing *l, int kind, size_t page, const char *name,
 			    "tool accepts", name, (long long)p.total, kind_name(kind), s->pages);
 			goto out;
 		}
+		/* Room for every video at once (the doubling copied 17 MB and
+		 * faulted it in again at 100 000); failing here is no error. */
+		if (kind == 'v')
+			reserve_videos(l, (size_t)p.total);
 	} else if (p.total != s->total) {
 		snprintf(err, errlen, "%s: totalItems changed from %lld to %lld during the "
 		    "pull (the library changed); run the pull again", name,
@@ -229,6 +248,7 @@ read_pages(struct bunny_listing *l, int kind, const char *pattern, int optional,
     char *err, size_t errlen)
 {
 	glob_t g;
+	struct buf b;
 	size_t i;
 	int rc;
 
@@ -249,26 +269,22 @@ read_pages(struct bunny_listing *l, int kind, const char *pattern, int optional,
 	}
 	if (g.gl_pathc > 1)
 		qsort(g.gl_pathv, g.gl_pathc, sizeof(*g.gl_pathv), path_cmp);
-	for (i = 0; i < g.gl_pathc; i++) {
-		struct buf b;
-
-		buf_init(&b, JSONFILE_MAX_BYTES);
+	/* One buffer for every page: a page's 100+ kB freed and allocated
+	 * again was an munmap and a round of page faults each time. */
+	buf_init(&b, JSONFILE_MAX_BYTES);
+	for (i = 0, rc = 0; rc == 0 && i < g.gl_pathc; i++) {
+		buf_reset(&b);
 		if (buf_read_file(&b, g.gl_pathv[i]) != 0) {
 			snprintf(err, errlen, "%s: cannot read", g.gl_pathv[i]);
-			buf_free(&b);
-			globfree(&g);
-			return -1;
+			rc = -1;
+			break;
 		}
 		rc = bunny_add_page(l, kind, i + 1, g.gl_pathv[i], b.data != NULL ? b.data : "",
 		    b.len, err, errlen);
-		buf_free(&b);
-		if (rc != 0) {
-			globfree(&g);
-			return -1;
-		}
 	}
+	buf_free(&b);
 	globfree(&g);
-	return 0;
+	return rc;
 }
 
 int

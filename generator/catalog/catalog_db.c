@@ -9,9 +9,9 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <openssl/evp.h>
 
 #include "catalog_db.h"
+#include "catalog_fresh.h"
 #include "catalog_sql.h"
 #include "store_file.h"
 
@@ -98,8 +98,8 @@ db_fail(sqlite3 *db, const char *what, char *err, size_t errlen)
 	return -1;
 }
 
-static int
-migrate(sqlite3 *db, const char *path, char *err, size_t errlen)
+int
+catalog_migrate(sqlite3 *db, const char *path, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	int version;
@@ -164,7 +164,7 @@ catalog_open(sqlite3 **dbp, const char *path, int writable, char *err, size_t er
 	if (writable) {
 		if (sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK ||
 		    sqlite3_exec(db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL) != SQLITE_OK ||
-		    migrate(db, path, err, errlen) != 0) {
+		    catalog_migrate(db, path, err, errlen) != 0) {
 			if (err[0] == '\0')
 				db_fail(db, path, err, errlen);
 			sqlite3_close(db);
@@ -219,107 +219,6 @@ catalog_meta_get(const char *path, const char *key, char *out, size_t outlen,
 	return 0;
 }
 
-/* Feeds a length-prefixed field into the hash, so fields cannot run together. */
-static void
-hash_str(EVP_MD_CTX *ctx, const char *s)
-{
-	uint64_t n = strlen(s);
-	unsigned char len[8];
-	int i;
-
-	for (i = 0; i < 8; i++)
-		len[i] = (unsigned char)(n >> (56 - 8 * i));
-	EVP_DigestUpdate(ctx, len, sizeof(len));
-	EVP_DigestUpdate(ctx, s, n);
-}
-
-static void
-hash_int(EVP_MD_CTX *ctx, int64_t v)
-{
-	char s[24];
-
-	snprintf(s, sizeof(s), "%lld", (long long)v);
-	hash_str(ctx, s);
-}
-
-/*
- * The hash of a video's fields: every one (the catalog digest), or, views
- * 0, all but the view count, which moves with every play and is no change
- * of the video (its change hash: the feed's and the sitemap's dates).
- */
-static void
-video_hash(EVP_MD_CTX *ctx, const struct bunny_video *v, int views, unsigned char out[32])
-{
-	size_t i;
-
-	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-	if (!views)
-		hash_str(ctx, "change-v1");
-	hash_str(ctx, v->guid);
-	hash_str(ctx, v->title);
-	hash_str(ctx, v->description);
-	hash_int(ctx, v->length);
-	hash_int(ctx, v->width);
-	hash_int(ctx, v->height);
-	hash_int(ctx, v->uploaded);
-	if (views)
-		hash_int(ctx, v->views);
-	hash_str(ctx, v->thumbnail);
-	hash_str(ctx, v->collection);
-	hash_int(ctx, v->status);
-	hash_str(ctx, v->meta_tags);
-	hash_int(ctx, (int64_t)v->ncaptions);
-	for (i = 0; i < v->ncaptions; i++) {
-		hash_str(ctx, v->captions[i].srclang);
-		hash_str(ctx, v->captions[i].label);
-	}
-	hash_int(ctx, (int64_t)v->nchapters);
-	for (i = 0; i < v->nchapters; i++) {
-		hash_str(ctx, v->chapters[i].title);
-		hash_int(ctx, v->chapters[i].start);
-		hash_int(ctx, v->chapters[i].end);
-	}
-	EVP_DigestFinal_ex(ctx, out, NULL);
-}
-
-static void
-hex(const unsigned char *b, size_t n, char *out)
-{
-	static const char xd[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = xd[b[i] >> 4];
-		out[2 * i + 1] = xd[b[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
-void
-catalog_digest(const struct bunny_video *videos, size_t n,
-    unsigned char (*hashes)[32], char digest[65])
-{
-	EVP_MD_CTX *one = EVP_MD_CTX_new(), *all = EVP_MD_CTX_new();
-	unsigned char h[32], d[32];
-	size_t i;
-
-	if (one == NULL || all == NULL)
-		abort();	/* OpenSSL context allocation: out of memory */
-	EVP_DigestInit_ex(all, EVP_sha256(), NULL);
-	EVP_DigestUpdate(all, "onlygen-catalog-v1", 18);
-	for (i = 0; i < n; i++) {
-		video_hash(one, &videos[i], 1, h);
-		if (hashes != NULL)
-			memcpy(hashes[i], h, 32);
-		if (videos[i].status == BUNNY_STATUS_FINISHED)
-			EVP_DigestUpdate(all, h, sizeof(h));
-	}
-	EVP_DigestFinal_ex(all, d, NULL);
-	hex(d, sizeof(d), digest);
-	EVP_MD_CTX_free(one);
-	EVP_MD_CTX_free(all);
-}
-
 int
 catalog_meta_put(sqlite3_stmt *st, const char *key, const char *value)
 {
@@ -327,18 +226,6 @@ catalog_meta_put(sqlite3_stmt *st, const char *key, const char *value)
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
 	return sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-}
-
-int
-catalog_change_hash(const struct bunny_video *v, unsigned char out[32])
-{
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-
-	if (md == NULL)
-		return -1;
-	video_hash(md, v, 0, out);
-	EVP_MD_CTX_free(md);
-	return 0;
 }
 
 /*
@@ -560,25 +447,39 @@ catalog_write_from(const char *path, const char *source,
 	unsigned char (*hashes)[32] = NULL, (*chash)[32] = NULL;
 	unsigned char *act = NULL;
 	int64_t *changed = NULL, now = (int64_t)time(NULL);
-	EVP_MD_CTX *md = NULL;
+	struct stat sb;
 	char num[32];
 	size_t i, j;
 
 	memset(counts, 0, sizeof(*counts));
 	err[0] = '\0';
-	if (n > 0 && ((hashes = calloc(n, sizeof(*hashes))) == NULL ||
-	    (act = calloc(n, 1)) == NULL || (chash = calloc(n, sizeof(*chash))) == NULL ||
-	    (changed = calloc(n, sizeof(*changed))) == NULL || (md = EVP_MD_CTX_new()) == NULL)) {
-		snprintf(err, errlen, "out of memory");
-		goto out_err;
-	}
-	catalog_digest(videos, n, hashes, digest);
-	for (i = 0; i < n; i++)
-		video_hash(md, &videos[i], 0, chash[i]);
 	for (i = 0; i < n; i++)
 		if (videos[i].status == BUNNY_STATUS_FINISHED)
 			counts->published++;
 	counts->total = n;
+	/* No catalog yet: written whole in a side file (catalog_fresh.h). */
+	if (lstat(path, &sb) != 0 && errno == ENOENT) {
+		int rc = catalog_write_fresh(path, source, videos, n, cols, ncols,
+		    cdn_host != NULL ? cdn_host : "", counts->published, now, digest,
+		    err, errlen);
+
+		if (rc <= 0) {
+			if (rc == 0)
+				counts->added = n;
+			return rc;
+		}
+	} else
+		catalog_fresh_cleanup(path);
+	if (n > 0 && ((hashes = calloc(n, sizeof(*hashes))) == NULL ||
+	    (act = calloc(n, 1)) == NULL || (chash = calloc(n, sizeof(*chash))) == NULL ||
+	    (changed = calloc(n, sizeof(*changed))) == NULL)) {
+		snprintf(err, errlen, "out of memory");
+		goto out_err;
+	}
+	if (catalog_hashes(videos, n, hashes, chash, digest) != 0) {
+		snprintf(err, errlen, "out of memory");
+		goto out_err;
+	}
 	if (catalog_open(&db, path, 1, err, errlen) != 0)
 		goto out_err;
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
@@ -643,7 +544,6 @@ catalog_write_from(const char *path, const char *source,
 	free(act);
 	free(chash);
 	free(changed);
-	EVP_MD_CTX_free(md);
 	if (sqlite3_close(db) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: closing the database failed", path);
 		return -1;
@@ -663,7 +563,6 @@ out_err:
 	free(act);
 	free(chash);
 	free(changed);
-	EVP_MD_CTX_free(md);
 	return -1;
 }
 

@@ -21,10 +21,37 @@
  */
 int	catalog_open(sqlite3 **db, const char *path, int writable, char *err, size_t errlen);
 
+/* Brings db's schema to CATALOG_SCHEMA_VERSION in one transaction (path
+ * names it in messages): what catalog_open() runs on a writable open. */
+int	catalog_migrate(sqlite3 *db, const char *path, char *err, size_t errlen);
+
 /* The hash of what counts as a change of v (every field but views): the
  * change_hash column, which dates the video's last change (catalog_db.c). */
 struct bunny_video;
 int	catalog_change_hash(const struct bunny_video *v, unsigned char out[32]);
+
+/* catalog_digest() that also fills chash[i] (when not NULL) with each
+ * video's change hash, in the same walk (catalog_hash.c): 0, or -1 out of
+ * memory. */
+int	catalog_hashes(const struct bunny_video *videos, size_t n, unsigned char (*hashes)[32],
+	    unsigned char (*chash)[32], char digest[65]);
+
+/*
+ * The same, a video at a time (a first pull hashes each video as it
+ * inserts it, while its text is in the cache): init (0, or -1 out of
+ * memory), add each video in guid order (its hash and change hash; 0 or
+ * -1), final (the digest; 0 or -1), free (always; accepts a failed init).
+ */
+struct evp_md_ctx_st;
+struct catalog_hasher {
+	struct evp_md_ctx_st	*one, *chg, *all;
+	int			 ffresh, cfresh;
+};
+int	catalog_hasher_init(struct catalog_hasher *h);
+int	catalog_hasher_add(struct catalog_hasher *h, const struct bunny_video *v,
+	    unsigned char hash[32], unsigned char chash[32]);
+int	catalog_hasher_final(struct catalog_hasher *h, char digest[65]);
+void	catalog_hasher_free(struct catalog_hasher *h);
 
 /*
  * The INSERTs of one video's rows (videos, captions, chapters), one

@@ -8,7 +8,33 @@
 #include <string.h>
 
 #include "textutil.h"
+#include "utf8.h"
 #include "video_parse.h"
+
+/*
+ * The string value of member it (named name, for messages): *s and *n,
+ * "" when absent (NULL) or null.  -1 with err when it has another type or
+ * is too long.
+ */
+static int
+node_str(const cJSON *it, const char *name, const char **s, size_t *n, char *err,
+    size_t errlen)
+{
+	*s = "";
+	if (it != NULL && !cJSON_IsNull(it)) {
+		if (!cJSON_IsString(it) || it->valuestring == NULL) {
+			snprintf(err, errlen, "field \"%s\" is not a string", name);
+			return -1;
+		}
+		*s = it->valuestring;
+	}
+	if ((*n = strlen(*s)) > BUNNY_MAX_TEXT) {
+		snprintf(err, errlen, "field \"%s\" is longer than %d bytes", name,
+		    BUNNY_MAX_TEXT);
+		return -1;
+	}
+	return 0;
+}
 
 /*
  * Copies the string member name of obj into *out ("" when absent or null).
@@ -17,23 +43,13 @@
 static int
 get_str(const cJSON *obj, const char *name, char **out, char *err, size_t errlen)
 {
-	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, name);
-	const char *s = "";
+	const char *s;
 	size_t n;
 
 	*out = NULL;
-	if (it != NULL && !cJSON_IsNull(it)) {
-		if (!cJSON_IsString(it) || it->valuestring == NULL) {
-			snprintf(err, errlen, "field \"%s\" is not a string", name);
-			return -1;
-		}
-		s = it->valuestring;
-	}
-	if ((n = strlen(s)) > BUNNY_MAX_TEXT) {
-		snprintf(err, errlen, "field \"%s\" is longer than %d bytes", name,
-		    BUNNY_MAX_TEXT);
+	if (node_str(cJSON_GetObjectItemCaseSensitive(obj, name), name, &s, &n, err,
+	    errlen) != 0)
 		return -1;
-	}
 	if ((*out = text_utf8_dup(s, n)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -41,12 +57,11 @@ get_str(const cJSON *obj, const char *name, char **out, char *err, size_t errlen
 	return 0;
 }
 
-/* An integer member in [min, max]; 0 when absent or null. */
+/* Member it (named name) as an integer in [min, max]; 0 when absent or null. */
 static int
-get_int(const cJSON *obj, const char *name, int64_t min, int64_t max, int64_t *out,
+node_int(const cJSON *it, const char *name, int64_t min, int64_t max, int64_t *out,
     char *err, size_t errlen)
 {
-	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, name);
 	double d;
 
 	*out = 0;
@@ -66,12 +81,20 @@ get_int(const cJSON *obj, const char *name, int64_t min, int64_t max, int64_t *o
 	return 0;
 }
 
-/* An array member (NULL when absent or null); -1 when another type. */
+/* An integer member in [min, max]; 0 when absent or null. */
 static int
-get_array(const cJSON *obj, const char *name, const cJSON **out, char *err, size_t errlen)
+get_int(const cJSON *obj, const char *name, int64_t min, int64_t max, int64_t *out,
+    char *err, size_t errlen)
 {
-	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, name);
+	return node_int(cJSON_GetObjectItemCaseSensitive(obj, name), name, min, max, out,
+	    err, errlen);
+}
 
+/* Member it (named name) as an array (NULL when absent or null); -1 when
+ * another type. */
+static int
+node_array(const cJSON *it, const char *name, const cJSON **out, char *err, size_t errlen)
+{
 	*out = NULL;
 	if (it == NULL || cJSON_IsNull(it))
 		return 0;
@@ -146,9 +169,10 @@ bunny_parse_date(const char *s, int64_t *t)
 	return 0;
 }
 
-/* Appends the comma-separated keywords of metaTags to *tags. */
+/* The comma-separated keywords of metaTags: *tags (malloc'd, not yet
+ * repaired; NULL when none) and *tlen. */
 static int
-parse_meta_tags(const cJSON *arr, char **tags, char *err, size_t errlen)
+parse_meta_tags(const cJSON *arr, char **tags, size_t *tlen, char *err, size_t errlen)
 {
 	const cJSON *it;
 	size_t len = 0, n;
@@ -181,10 +205,8 @@ parse_meta_tags(const cJSON *arr, char **tags, char *err, size_t errlen)
 		len += n;
 		s[len] = '\0';
 	}
-	*tags = text_utf8_dup(s != NULL ? s : "", len);
-	free(s);
-	if (*tags == NULL)
-		goto oom;
+	*tags = s;
+	*tlen = len;
 	return 0;
 oom:
 	snprintf(err, errlen, "out of memory");
@@ -273,60 +295,158 @@ parse_chapters(const cJSON *arr, struct bunny_video *v, char *err, size_t errlen
 	return 0;
 }
 
+/* The members video_parse() reads, found in one walk over the object. */
+enum vkey {
+	K_GUID, K_DATE, K_TITLE, K_DESC, K_THUMB, K_COLL, K_LENGTH, K_WIDTH, K_HEIGHT,
+	K_VIEWS, K_STATUS, K_META, K_CAPTIONS, K_CHAPTERS, K_COUNT
+};
+
+/* The slot of member name k, or -1 (a VideoModel has some 30 members). */
+static int
+vkey(const char *k)
+{
+#define IS(s, key)	(strcmp(k, s) == 0 ? (key) : -1)
+	switch (k[0]) {
+	case 'g': return IS("guid", K_GUID);
+	case 'd': return k[1] == 'a' ? IS("dateUploaded", K_DATE) : IS("description", K_DESC);
+	case 't': return k[1] == 'i' ? IS("title", K_TITLE) : IS("thumbnailFileName", K_THUMB);
+	case 'c': return k[1] == 'o' ? IS("collectionId", K_COLL) : k[1] == 'a' ?
+	    IS("captions", K_CAPTIONS) : IS("chapters", K_CHAPTERS);
+	case 'l': return IS("length", K_LENGTH);
+	case 'w': return IS("width", K_WIDTH);
+	case 'h': return IS("height", K_HEIGHT);
+	case 'v': return IS("views", K_VIEWS);
+	case 's': return IS("status", K_STATUS);
+	case 'm': return IS("metaTags", K_META);
+	default: return -1;
+	}
+#undef IS
+}
+
+/* 1 when s[0..n) is UTF-8 that text_utf8_dup() copies as it is. */
+static int
+utf8_clean(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i, len;
+	uint32_t cp;
+
+	for (i = 0; i < n; i += len) {
+		if (p[i] != 0 && p[i] < 0x80)
+			len = 1;
+		else if (p[i] == 0 || (len = utf8_decode(p + i, n - i, &cp)) == 0)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * The five strings of v (title, description, thumbnail, collection,
+ * meta_tags: src[i], n[i] bytes) repaired into one allocation, v->block.
+ * 0 or -1 out of memory.
+ */
+#define NSTR	5
+static int
+pack_strings(struct bunny_video *v, const char *const src[NSTR], const size_t n[NSTR])
+{
+	char *fixed[NSTR] = { NULL }, *p;
+	const char *from[NSTR];
+	size_t len[NSTR], total = 0;
+	char **dst[NSTR] = { &v->title, &v->description, &v->thumbnail, &v->collection,
+	    &v->meta_tags };
+	int i, rc = -1;
+
+	for (i = 0; i < NSTR; i++) {
+		from[i] = src[i];
+		len[i] = n[i];
+		if (!utf8_clean(src[i], n[i])) {
+			if ((fixed[i] = text_utf8_dup(src[i], n[i])) == NULL)
+				goto out;
+			from[i] = fixed[i];
+			len[i] = strlen(fixed[i]);
+		}
+		total += len[i] + 1;
+	}
+	if ((v->block = malloc(total)) == NULL)
+		goto out;
+	for (p = v->block, i = 0; i < NSTR; i++) {
+		memcpy(p, from[i], len[i]);
+		p[len[i]] = '\0';
+		*dst[i] = p;
+		p += len[i] + 1;
+	}
+	rc = 0;
+out:
+	for (i = 0; i < NSTR; i++)
+		free(fixed[i]);
+	return rc;
+}
+
 int
 video_parse(const cJSON *item, struct bunny_video *v, char *err, size_t errlen)
 {
-	const cJSON *guid, *date, *arr;
+	const cJSON *m[K_COUNT] = { NULL }, *it, *arr;
+	const char *src[NSTR];
+	size_t n[NSTR], mlen = 0;
+	char *meta = NULL;
 	int64_t status;
 	char msg[200];
+	int k;
 
 	memset(v, 0, sizeof(*v));
 	if (!cJSON_IsObject(item)) {
 		snprintf(err, errlen, "video is not a JSON object");
 		return -1;
 	}
-	guid = cJSON_GetObjectItemCaseSensitive(item, "guid");
-	if (!cJSON_IsString(guid) ||
-	    !guid_norm(guid->valuestring, strlen(guid->valuestring), v->guid)) {
+	/* The first member of each name, as cJSON_GetObjectItemCaseSensitive finds. */
+	for (it = item->child; it != NULL; it = it->next)
+		if (it->string != NULL && (k = vkey(it->string)) >= 0 && m[k] == NULL)
+			m[k] = it;
+	if (!cJSON_IsString(m[K_GUID]) ||
+	    !guid_norm(m[K_GUID]->valuestring, strlen(m[K_GUID]->valuestring), v->guid)) {
 		snprintf(err, errlen, "video without a valid \"guid\"");
 		return -1;
 	}
-	date = cJSON_GetObjectItemCaseSensitive(item, "dateUploaded");
-	if (date != NULL && !cJSON_IsNull(date) && (!cJSON_IsString(date) ||
-	    bunny_parse_date(date->valuestring, &v->uploaded) != 0)) {
+	if (m[K_DATE] != NULL && !cJSON_IsNull(m[K_DATE]) && (!cJSON_IsString(m[K_DATE]) ||
+	    bunny_parse_date(m[K_DATE]->valuestring, &v->uploaded) != 0)) {
 		snprintf(msg, sizeof(msg), "field \"dateUploaded\" is not a date-time");
 		goto fail;
 	}
-	if (get_str(item, "title", &v->title, msg, sizeof(msg)) ||
-	    get_str(item, "description", &v->description, msg, sizeof(msg)) ||
-	    get_str(item, "thumbnailFileName", &v->thumbnail, msg, sizeof(msg)) ||
-	    get_str(item, "collectionId", &v->collection, msg, sizeof(msg)) ||
-	    get_int(item, "length", 0, INT32_MAX, &v->length, msg, sizeof(msg)) ||
-	    get_int(item, "width", 0, INT32_MAX, &v->width, msg, sizeof(msg)) ||
-	    get_int(item, "height", 0, INT32_MAX, &v->height, msg, sizeof(msg)) ||
-	    get_int(item, "views", 0, INT64_C(1) << 53, &v->views, msg, sizeof(msg)) ||
-	    get_int(item, "status", 0, 255, &status, msg, sizeof(msg)))
+	if (node_str(m[K_TITLE], "title", &src[0], &n[0], msg, sizeof(msg)) ||
+	    node_str(m[K_DESC], "description", &src[1], &n[1], msg, sizeof(msg)) ||
+	    node_str(m[K_THUMB], "thumbnailFileName", &src[2], &n[2], msg, sizeof(msg)) ||
+	    node_str(m[K_COLL], "collectionId", &src[3], &n[3], msg, sizeof(msg)) ||
+	    node_int(m[K_LENGTH], "length", 0, INT32_MAX, &v->length, msg, sizeof(msg)) ||
+	    node_int(m[K_WIDTH], "width", 0, INT32_MAX, &v->width, msg, sizeof(msg)) ||
+	    node_int(m[K_HEIGHT], "height", 0, INT32_MAX, &v->height, msg, sizeof(msg)) ||
+	    node_int(m[K_VIEWS], "views", 0, INT64_C(1) << 53, &v->views, msg, sizeof(msg)) ||
+	    node_int(m[K_STATUS], "status", 0, 255, &status, msg, sizeof(msg)))
 		goto fail;
 	v->status = (int)status;
-	/* The thumbnail name becomes a URL path segment: no separators. */
-	if (strchr(v->thumbnail, '/') != NULL || strchr(v->thumbnail, '\\') != NULL ||
-	    strcmp(v->thumbnail, "..") == 0 || strcmp(v->thumbnail, ".") == 0) {
+	/*
+	 * The thumbnail name becomes a URL path segment: no separators.  Checked
+	 * before the repair, which changes neither '/', '\\' nor "." and "..".
+	 */
+	if (memchr(src[2], '/', n[2]) != NULL || memchr(src[2], '\\', n[2]) != NULL ||
+	    strcmp(src[2], "..") == 0 || strcmp(src[2], ".") == 0) {
 		snprintf(msg, sizeof(msg), "field \"thumbnailFileName\" is not a file name");
 		goto fail;
 	}
-	if (get_array(item, "metaTags", &arr, msg, sizeof(msg)))
+	if (node_array(m[K_META], "metaTags", &arr, msg, sizeof(msg)) ||
+	    (arr != NULL && parse_meta_tags(arr, &meta, &mlen, msg, sizeof(msg))))
 		goto fail;
-	if (arr == NULL) {
-		if ((v->meta_tags = strdup("")) == NULL) {
-			snprintf(msg, sizeof(msg), "out of memory");
-			goto fail;
-		}
-	} else if (parse_meta_tags(arr, &v->meta_tags, msg, sizeof(msg)))
+	src[4] = meta != NULL ? meta : "";
+	n[4] = mlen;
+	k = pack_strings(v, src, n);
+	free(meta);
+	if (k != 0) {
+		snprintf(msg, sizeof(msg), "out of memory");
 		goto fail;
-	if (get_array(item, "captions", &arr, msg, sizeof(msg)) ||
+	}
+	if (node_array(m[K_CAPTIONS], "captions", &arr, msg, sizeof(msg)) ||
 	    (arr != NULL && parse_captions(arr, v, msg, sizeof(msg))))
 		goto fail;
-	if (get_array(item, "chapters", &arr, msg, sizeof(msg)) ||
+	if (node_array(m[K_CHAPTERS], "chapters", &arr, msg, sizeof(msg)) ||
 	    (arr != NULL && parse_chapters(arr, v, msg, sizeof(msg))))
 		goto fail;
 	return 0;
@@ -343,11 +463,15 @@ bunny_video_free(struct bunny_video *v)
 
 	if (v == NULL)
 		return;
-	free(v->title);
-	free(v->description);
-	free(v->thumbnail);
-	free(v->collection);
-	free(v->meta_tags);
+	if (v->block != NULL)
+		free(v->block);	/* the five strings: video_parse's one allocation */
+	else {
+		free(v->title);
+		free(v->description);
+		free(v->thumbnail);
+		free(v->collection);
+		free(v->meta_tags);
+	}
 	for (i = 0; i < v->ncaptions; i++) {
 		free(v->captions[i].srclang);
 		free(v->captions[i].label);

@@ -4,7 +4,9 @@
  * the fuzz target is video_parse().
  *
  * Ownership: a struct bunny_video owns its strings and arrays;
- * bunny_video_free() releases them and accepts a zeroed struct.
+ * bunny_video_free() releases them and accepts a zeroed struct.  The five
+ * strings of a parsed video share one allocation (block): replace one only
+ * to restore it before bunny_video_free().
  */
 #ifndef ONLY_VIDEO_PARSE_H
 #define ONLY_VIDEO_PARSE_H
@@ -44,6 +46,10 @@ struct bunny_video {
 	size_t			 ncaptions;
 	struct bunny_chapter	*chapters;
 	size_t			 nchapters;
+	/* video_parse() allocates title, description, thumbnail, collection
+	 * and meta_tags as one block, owned here (NULL: each string is its
+	 * own allocation, as a hand-built video's are) */
+	char			*block;
 };
 
 struct bunny_collection {
