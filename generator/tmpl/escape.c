@@ -17,6 +17,9 @@
  */
 typedef const char *(*esc_fn)(uint32_t cp);
 
+/* In an ASCII table: the byte ends the input (a NUL-terminated string). */
+static const char stop[] = "";
+
 /*
  * Walks n bytes of str: appends the escaped form to out, or, out NULL,
  * only adds its length to *count (the same walk: a size can never drift
@@ -37,6 +40,8 @@ escape_walk(struct buf *out, size_t *count, const char *str, size_t n,
 				i++;
 				continue;
 			}
+			if (rep == stop)
+				break;
 			len = 1;
 		} else if ((len = utf8_decode(s + i, n - i, &cp)) == 0) {
 			rep = REPLACEMENT;
@@ -68,6 +73,12 @@ escape_with(struct buf *out, const char *str, size_t n, const char *const ascii[
 }
 
 static const char *const html_ascii[128] = {
+	['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
+};
+
+/* The same, for a NUL-terminated string: its NUL ends the walk. */
+static const char *const html_ascii_str[128] = {
+	[0x00] = stop,
 	['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
 };
 
@@ -111,6 +122,12 @@ int
 esc_html(struct buf *out, const char *s, size_t n)
 {
 	return escape_with(out, s, n, html_ascii, NULL);
+}
+
+int
+esc_html_str(struct buf *out, const char *s)
+{
+	return escape_with(out, s, SIZE_MAX, html_ascii_str, NULL);
 }
 
 int

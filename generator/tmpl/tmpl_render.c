@@ -31,6 +31,23 @@ struct render {
 
 static int render_nodes(struct render *, const struct node *, size_t);
 
+/*
+ * Appends n bytes to out: a plain copy while they fit the buffer's
+ * capacity (buf_put's checks are then all true), else buf_put.  Pages
+ * are a few hundred appends each; this keeps them a memcpy.
+ */
+static inline int
+put(struct buf *out, const char *s, size_t n)
+{
+	if (out->data != NULL && n < out->cap - out->len && n <= out->max - out->len) {
+		memcpy(out->data + out->len, s, n);
+		out->len += n;
+		out->data[out->len] = '\0';
+		return 0;
+	}
+	return buf_put(out, s, n);
+}
+
 static int
 oom(struct render *r)
 {
@@ -45,7 +62,7 @@ begin_output(struct render *r)
 {
 	if (r->at_line_start) {
 		r->at_line_start = 0;
-		if (r->nindent > 0 && buf_put(r->out, r->indent, r->nindent) != 0)
+		if (r->nindent > 0 && put(r->out, r->indent, r->nindent) != 0)
 			return oom(r);
 	}
 	return 0;
@@ -58,12 +75,21 @@ emit_text(struct render *r, const char *s, size_t n)
 	const char *end = s + n, *nl;
 	size_t k;
 
+	if (r->nindent == 0) {
+		/* no indentation to put after a newline: the text as it is */
+		if (n == 0)
+			return 0;
+		if (put(r->out, s, n) != 0)
+			return oom(r);
+		r->at_line_start = s[n - 1] == '\n';
+		return 0;
+	}
 	while (s < end) {
 		if (begin_output(r) != 0)
 			return -1;
 		nl = memchr(s, '\n', (size_t)(end - s));
 		k = nl ? (size_t)(nl - s) + 1 : (size_t)(end - s);
-		if (buf_put(r->out, s, k) != 0)
+		if (put(r->out, s, k) != 0)
 			return oom(r);
 		if (nl != NULL)
 			r->at_line_start = 1;
@@ -76,14 +102,27 @@ static const cJSON *
 lookup_in(const cJSON *obj, const struct name_part *p)
 {
 	const cJSON *it;
+	const char *name = p->s;
+	size_t n = p->n, k;
 
 	if (obj == NULL || !cJSON_IsObject(obj))
 		return NULL;
-	/* cJSON's own lookup wants a NUL-terminated key; compare slices. */
-	for (it = obj->child; it != NULL; it = it->next)
-		if (it->string != NULL && strnlen(it->string, p->n + 1) == p->n &&
-		    memcmp(it->string, p->s, p->n) == 0)
+	/*
+	 * cJSON's own lookup wants a NUL-terminated key; compare the slice
+	 * in place, byte by byte: most keys differ in their first byte, and
+	 * a key is read no further than its NUL (a name holding a NUL byte
+	 * matches nothing).
+	 */
+	for (it = obj->child; it != NULL; it = it->next) {
+		const char *key = it->string;
+
+		if (key == NULL)
+			continue;
+		for (k = 0; k < n && key[k] == name[k] && key[k] != '\0'; k++)
+			;
+		if (k == n && key[n] == '\0')
 			return it;
+	}
 	return NULL;
 }
 
@@ -120,6 +159,24 @@ truthy(const cJSON *v)
 	return 1;
 }
 
+/* Digits of a whole number below 2^53, without printf. */
+static size_t
+fmt_whole(char *num, size_t size, double d)
+{
+	char tmp[24];
+	unsigned long long u = (unsigned long long)d;
+	size_t k = 0, i;
+
+	do {
+		tmp[k++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0 && k < sizeof(tmp));
+	for (i = 0; i < k && i + 1 < size; i++)
+		num[i] = tmp[k - 1 - i];
+	num[i] = '\0';
+	return i;
+}
+
 static int
 emit_value(struct render *r, const cJSON *v, int escape)
 {
@@ -130,11 +187,21 @@ emit_value(struct render *r, const cJSON *v, int escape)
 
 	if (v == NULL || cJSON_IsNull(v))
 		return 0;
-	if (cJSON_IsString(v))
+	if (cJSON_IsString(v)) {
 		s = v->valuestring ? v->valuestring : "";
-	else if (cJSON_IsNumber(v)) {
+		if (s[0] == '\0')
+			return 0;
+		if (begin_output(r) != 0)
+			return -1;
+		/* escaped: measured by the walk itself, in the same pass */
+		rc = escape ? esc_html_str(r->out, s) : put(r->out, s, strlen(s));
+		return rc == 0 ? 0 : oom(r);
+	}
+	if (cJSON_IsNumber(v)) {
 		double d = v->valuedouble;
-		if (isfinite(d) && d == floor(d) && fabs(d) < 9007199254740992.0)
+		if (!signbit(d) && d == floor(d) && d < 9007199254740992.0)
+			fmt_whole(num, sizeof(num), d);	/* what "%.0f" prints, faster */
+		else if (isfinite(d) && d == floor(d) && fabs(d) < 9007199254740992.0)
 			snprintf(num, sizeof(num), "%.0f", d);
 		else {
 			/* the shortest form that reads back as the same double */
@@ -154,7 +221,7 @@ emit_value(struct render *r, const cJSON *v, int escape)
 		return 0;
 	if (begin_output(r) != 0)
 		return -1;
-	rc = escape ? esc_html(r->out, s, n) : buf_put(r->out, s, n);
+	rc = escape ? esc_html(r->out, s, n) : put(r->out, s, n);
 	return rc == 0 ? 0 : oom(r);
 }
 
