@@ -20,6 +20,7 @@
 
 #include "hash64.h"
 #include "pool.h"
+#include "site_arena.h"
 #include "site_int.h"
 #include "site_search.h"
 #include "site_write.h"
@@ -32,9 +33,10 @@ struct render_job {
 	int			 outfd;
 };
 
-/* A worker's two page buffers, reused for every page it renders. */
+/* A worker's page buffers and data arena, reused for every page it renders. */
 struct render_bufs {
-	struct buf	out, scratch;
+	struct buf		out, scratch, fmt;
+	struct site_arena	arena;
 };
 
 void
@@ -86,8 +88,8 @@ template_of(const struct site_ctx *c, int kind)
  * page's key is computed from the same data pass (site_page_data).
  */
 static int
-render_page(const struct site_ctx *c, const struct page *p, struct buf *out, uint64_t *key,
-    char *err, size_t errlen)
+render_page(const struct site_ctx *c, const struct page *p, struct render_bufs *wb,
+    struct buf *out, uint64_t *key, char *err, size_t errlen)
 {
 	const struct tmpl *t;
 	cJSON *data;
@@ -114,12 +116,12 @@ render_page(const struct site_ctx *c, const struct page *p, struct buf *out, uin
 		}
 		return 0;
 	}
-	if ((data = site_page_data(c, p, key)) == NULL) {
+	site_arena_reset(&wb->arena);
+	if ((data = site_page_data(c, p, key, &wb->arena, &wb->fmt)) == NULL) {
 		snprintf(err, errlen, "out of memory building the page data");
 		return -1;
 	}
 	rc = tmpl_render(t, data, out, err, errlen);
-	cJSON_Delete(data);
 	return rc;
 }
 
@@ -136,6 +138,8 @@ render_init(void *arg, int worker, void **state, char *err, size_t errlen)
 	}
 	buf_init(&b->out, PAGE_MAX_BYTES);
 	buf_init(&b->scratch, PAGE_MAX_BYTES);
+	buf_init(&b->fmt, PAGE_MAX_BYTES);
+	site_arena_init(&b->arena);
 	*state = b;
 	return 0;
 }
@@ -149,6 +153,8 @@ render_done(void *arg, void *state)
 	if (b != NULL) {
 		buf_free(&b->out);
 		buf_free(&b->scratch);
+		buf_free(&b->fmt);
+		site_arena_free(&b->arena);
 		free(b);
 	}
 }
@@ -191,7 +197,7 @@ render_item(void *arg, void *state, size_t i, char *err, size_t errlen)
 		b->scratch = t;
 	} else {
 		buf_reset(&b->out);
-		if (render_page(c, p, &b->out, key_in_render ? &p->key : NULL, why,
+		if (render_page(c, p, b, &b->out, key_in_render ? &p->key : NULL, why,
 		    sizeof(why)) == -1)
 			goto fail;
 	}

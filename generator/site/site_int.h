@@ -21,6 +21,7 @@
 #include "site.h"
 #include "site_theme.h"
 
+struct site_arena;
 struct site_ctx;
 /* Formats one warning for c->o->report (dropped when there is none). */
 void	site_warn(const struct site_ctx *c, const char *fmt, ...)
@@ -167,14 +168,17 @@ size_t	site_list_pages(const struct site_ctx *c, const struct page *p);
  *
  * site_data.c (its per-kind builders: site_data.h).  site_shared_data()
  * is the read-only site/nav/urls/assets object every page references;
- * site_page_data() the data of one template page (the caller frees it with
- * cJSON_Delete; the shared part is referenced, not copied), and, key
- * non-NULL, its key from the same pass (equal to site_page_key()'s).  Both
- * NULL when out of memory.
+ * site_page_data() the data of one template page (the shared part is
+ * referenced, not copied), and, key non-NULL, its key from the same pass
+ * (equal to site_page_key()'s).  With an arena a, the tree lives in a until
+ * its reset; without, the caller frees it with cJSON_Delete.  scratch, when
+ * not NULL, is the caller's buffer (up to PAGE_MAX_BYTES) for formatted
+ * values.  Both NULL when out of memory.
  */
 int	site_card_texts(struct site_ctx *c, char *err, size_t errlen);
 cJSON	*site_shared_data(const struct site_ctx *c);
-cJSON	*site_page_data(const struct site_ctx *c, const struct page *p, uint64_t *key);
+cJSON	*site_page_data(const struct site_ctx *c, const struct page *p, uint64_t *key,
+	    struct site_arena *a, struct buf *scratch);
 /* Where a template page's key starts: the shared data's key, its kind and path. */
 uint64_t site_page_seed(const struct site_ctx *c, const struct page *p);
 /*
