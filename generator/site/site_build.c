@@ -31,6 +31,7 @@ struct render_job {
 	struct site_ctx		*c;
 	const struct manifest	*old;
 	int			 outfd;
+	int			 fresh;	/* the output directory was empty: no page exists */
 };
 
 /* A worker's page buffers and data arena, reused for every page it renders. */
@@ -174,8 +175,8 @@ render_item(void *arg, void *state, size_t i, char *err, size_t errlen)
 	const struct mf_entry *e = manifest_find(j->old, p->path);
 	/* a path the trusted manifest lists exists (one fstatat per page was
 	 * a sixth of a rebuild at 100 000); otherwise each is looked for */
-	int exists = (c->o->trust_manifest && e != NULL && e->sum != 0) ||
-	    site_exists(j->outfd, p->path), keyed;
+	int exists = !j->fresh && ((c->o->trust_manifest && e != NULL && e->sum != 0) ||
+	    site_exists(j->outfd, p->path)), keyed;
 	/* no old bytes to keep (a full build): the page is rendered whatever
 	 * its key, so a template page gets its key from the rendering pass */
 	int key_in_render = !(e != NULL && exists && e->sum != 0) &&
@@ -225,9 +226,10 @@ fail:
 }
 
 static int
-render_all(struct site_ctx *c, const struct manifest *old, int outfd, char *err, size_t errlen)
+render_all(struct site_ctx *c, const struct manifest *old, int outfd, int fresh, char *err,
+    size_t errlen)
 {
-	struct render_job j = { c, old, outfd };
+	struct render_job j = { c, old, outfd, fresh };
 	struct pool_work w;
 
 	memset(&w, 0, sizeof(w));
@@ -363,7 +365,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	struct manifest old, fresh;
 	char path[4096];
 	size_t i;
-	int outfd = -1, lockfd = -1, rc = -1, pass, dirty = 0;
+	int outfd = -1, lockfd = -1, rc = -1, pass, dirty = 0, empty_out = 0;
 	unsigned char *seen = NULL;	/* old manifest entries this build has */
 	double t0 = now_secs(), t1 = t0, t2 = t0;
 	struct stat sb;
@@ -440,6 +442,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 		goto out;
 	if ((outfd = open_out(o->out_dir, err, errlen)) == -1)
 		goto out;
+	empty_out = site_dir_empty(outfd);
 	if (recover_killed(o->out_dir, &old) == -1) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
@@ -448,7 +451,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 		goto out;
 
 	t1 = now_secs();
-	if (render_all(&c, &old, outfd, err, errlen) == -1) {
+	if (render_all(&c, &old, outfd, empty_out, err, errlen) == -1) {
 		site_staging_remove(outfd);
 		goto out;
 	}

@@ -197,6 +197,10 @@ uint64_t site_data_key(const struct site_ctx *c, const struct page *p, uint64_t 
  * tag or series; PK_NEW, PK_FREE; the index pages, no ignored); 0 or -1. */
 int	site_list_url(const struct site_ctx *c, struct buf *out, int kind, size_t idx, int no);
 
+/* site_fresh.c: 1 when the directory holds no entry at all (then none of
+ * the site's files exists), else 0 (also when it cannot be read). */
+int	site_dir_empty(int dirfd);
+
 /* site_cdn.c: appends the (unsigned) CDN URL of file under /{guid}/; 0, or
  * -1 when out is full.  Only the image fetch uses it: no page links the CDN. */
 int	site_cdn_url(const struct video *v, const char *file, struct buf *out);
