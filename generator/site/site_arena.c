@@ -83,9 +83,8 @@ add_block(struct site_arena *a, size_t n)
 	return b;
 }
 
-/* n bytes, not zeroed. */
-static void *
-bump(struct site_arena *a, size_t n)
+void *
+site_arena_take(struct site_arena *a, size_t n)
 {
 	const size_t align = alignof(max_align_t);
 	struct arena_block *b = a->cur;
@@ -110,7 +109,7 @@ bump(struct site_arena *a, size_t n)
 void *
 site_arena_alloc(struct site_arena *a, size_t n)
 {
-	void *p = bump(a, n);
+	void *p = site_arena_take(a, n);
 
 	if (p != NULL)
 		memset(p, 0, n);
@@ -121,7 +120,7 @@ char *
 site_arena_strdup(struct site_arena *a, const char *s)
 {
 	size_t n = strlen(s) + 1;
-	char *p = bump(a, n);
+	char *p = site_arena_take(a, n);
 
 	if (p != NULL)
 		memcpy(p, s, n);

@@ -40,6 +40,8 @@ void	 site_arena_reset(struct site_arena *);
 void	 site_arena_free(struct site_arena *);
 /* n bytes aligned for any object, zeroed; NULL out of memory or past the cap. */
 void	*site_arena_alloc(struct site_arena *, size_t n);
+/* The same, not zeroed: the caller writes every byte it reads. */
+void	*site_arena_take(struct site_arena *, size_t n);
 /* A copy of the NUL-terminated s; NULL out of memory or past the cap. */
 char	*site_arena_strdup(struct site_arena *, const char *s);
 

@@ -19,10 +19,10 @@
 static cJSON *
 node_new(struct site_arena *a, int type)
 {
-	cJSON *n = site_arena_alloc(a, sizeof(*n));
+	cJSON *n = site_arena_take(a, sizeof(*n));
 
 	if (n != NULL)
-		n->type = type;
+		*n = (cJSON){ .type = type };	/* stores, not a memset call */
 	return n;
 }
 
@@ -205,6 +205,62 @@ push_obj(struct pd *a, struct pd *child)
 	if ((child->j = cJSON_CreateObject()) == NULL)
 		return -1;
 	cJSON_AddItemToArray(a->j, child->j);
+	return 0;
+}
+
+int
+put_fields(struct pd *o, const struct pd_kv *kv, size_t n)
+{
+	cJSON *nodes, *first, *last;
+	size_t i;
+	int rc = 0;
+
+	if (o->j == NULL || o->a == NULL || n == 0) {
+		for (i = 0; i < n && rc == 0; i++)
+			rc = kv[i].type == PD_STR ? put_ref(o, kv[i].k, kv[i].s) :
+			    kv[i].type == PD_NUM ? put_num(o, kv[i].k, kv[i].num) :
+			    put_bool(o, kv[i].k, kv[i].num != 0);
+		return rc;
+	}
+	if (o->h != NULL)
+		for (i = 0; i < n; i++) {
+			pd_mix(o, kv[i].k, kv[i].type);
+			*o->h = kv[i].type == PD_STR ? h64_str(*o->h, kv[i].s) :
+			    kv[i].type == PD_NUM ? h64(*o->h, &kv[i].num, sizeof(kv[i].num)) :
+			    h64_int(*o->h, kv[i].num != 0);
+		}
+	if ((nodes = site_arena_take(o->a, n * sizeof(*nodes))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		double v = kv[i].num;
+
+		nodes[i] = (cJSON){
+			.next = i + 1 < n ? &nodes[i + 1] : NULL,
+			.prev = i > 0 ? &nodes[i - 1] : NULL,
+			.string = (char *)(uintptr_t)kv[i].k,
+		};
+		if (kv[i].type == PD_STR) {
+			nodes[i].type = cJSON_String | cJSON_IsReference | cJSON_StringIsConst;
+			nodes[i].valuestring = (char *)(uintptr_t)kv[i].s;
+		} else if (kv[i].type == PD_NUM) {
+			nodes[i].type = cJSON_Number | cJSON_StringIsConst;
+			nodes[i].valuedouble = v;
+			nodes[i].valueint = v != v ? 0 : v >= INT_MAX ? INT_MAX :
+			    v <= (double)INT_MIN ? INT_MIN : (int)v;
+		} else
+			nodes[i].type = (v != 0 ? cJSON_True : cJSON_False) | cJSON_StringIsConst;
+	}
+	/* the run joins o's list as attach() would join each node */
+	first = o->j->child;
+	last = &nodes[n - 1];
+	if (first == NULL) {
+		o->j->child = nodes;
+		nodes[0].prev = last;
+	} else {
+		first->prev->next = nodes;
+		nodes[0].prev = first->prev;
+		first->prev = last;
+	}
 	return 0;
 }
 

@@ -17,8 +17,20 @@
  */
 typedef const char *(*esc_fn)(uint32_t cp);
 
-/* In an ASCII table: the byte ends the input (a NUL-terminated string). */
-static const char stop[] = "";
+/*
+ * 1 when none of the 8 bytes at s is one the context changes or must
+ * check (non-ASCII: UTF-8 to validate): a run of plain text is skipped a
+ * word at a time, with no branch per byte.
+ */
+static inline int
+plain8(const unsigned char *s, const char *const ascii[128])
+{
+	if ((s[0] | s[1] | s[2] | s[3] | s[4] | s[5] | s[6] | s[7]) & 0x80)
+		return 0;
+	return (ascii[s[0]] == NULL) & (ascii[s[1]] == NULL) & (ascii[s[2]] == NULL) &
+	    (ascii[s[3]] == NULL) & (ascii[s[4]] == NULL) & (ascii[s[5]] == NULL) &
+	    (ascii[s[6]] == NULL) & (ascii[s[7]] == NULL);
+}
 
 /*
  * Walks n bytes of str: appends the escaped form to out, or, out NULL,
@@ -35,13 +47,15 @@ escape_walk(struct buf *out, size_t *count, const char *str, size_t n,
 	const char *rep;
 
 	while (i < n) {
+		if (n - i >= 8 && plain8(s + i, ascii)) {
+			i += 8;
+			continue;
+		}
 		if (s[i] < 0x80) {
 			if ((rep = ascii[s[i]]) == NULL) {
 				i++;
 				continue;
 			}
-			if (rep == stop)
-				break;
 			len = 1;
 		} else if ((len = utf8_decode(s + i, n - i, &cp)) == 0) {
 			rep = REPLACEMENT;
@@ -73,12 +87,6 @@ escape_with(struct buf *out, const char *str, size_t n, const char *const ascii[
 }
 
 static const char *const html_ascii[128] = {
-	['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
-};
-
-/* The same, for a NUL-terminated string: its NUL ends the walk. */
-static const char *const html_ascii_str[128] = {
-	[0x00] = stop,
 	['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
 };
 
@@ -127,7 +135,7 @@ esc_html(struct buf *out, const char *s, size_t n)
 int
 esc_html_str(struct buf *out, const char *s)
 {
-	return escape_with(out, s, SIZE_MAX, html_ascii_str, NULL);
+	return escape_with(out, s, strlen(s), html_ascii, NULL);
 }
 
 int
