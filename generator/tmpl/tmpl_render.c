@@ -32,6 +32,14 @@ struct render {
 static int render_nodes(struct render *, const struct node *, size_t);
 
 /*
+ * cJSON's type tests, inline: cJSON_IsString() and the others are calls
+ * into the shared library, a few per tag rendered.  The same test: the
+ * low byte of type, without the reference and constant-key flags.
+ */
+#define JTYPE(v)		((v)->type & 0xFF)
+#define IS(v, t)		(JTYPE(v) == (t))
+
+/*
  * Appends n bytes to out: a plain copy while they fit the buffer's
  * capacity (buf_put's checks are then all true), else buf_put.  Pages
  * are a few hundred appends each; this keeps them a memcpy.
@@ -105,7 +113,7 @@ lookup_in(const cJSON *obj, const struct name_part *p)
 	const char *name = p->s;
 	size_t n = p->n, k;
 
-	if (obj == NULL || !cJSON_IsObject(obj))
+	if (obj == NULL || !IS(obj, cJSON_Object))
 		return NULL;
 	/*
 	 * cJSON's own lookup wants a NUL-terminated key; compare the slice
@@ -150,11 +158,11 @@ resolve(const struct render *r, const struct node *nd)
 static int
 truthy(const cJSON *v)
 {
-	if (v == NULL || cJSON_IsFalse(v) || cJSON_IsNull(v) || cJSON_IsInvalid(v))
+	if (v == NULL || IS(v, cJSON_False) || IS(v, cJSON_NULL) || IS(v, cJSON_Invalid))
 		return 0;
-	if (cJSON_IsString(v))
+	if (IS(v, cJSON_String))
 		return v->valuestring != NULL && v->valuestring[0] != '\0';
-	if (cJSON_IsArray(v))
+	if (IS(v, cJSON_Array))
 		return v->child != NULL;
 	return 1;
 }
@@ -185,9 +193,9 @@ emit_value(struct render *r, const cJSON *v, int escape)
 	size_t n;
 	int rc;
 
-	if (v == NULL || cJSON_IsNull(v))
+	if (v == NULL || IS(v, cJSON_NULL))
 		return 0;
-	if (cJSON_IsString(v)) {
+	if (IS(v, cJSON_String)) {
 		s = v->valuestring ? v->valuestring : "";
 		if (s[0] == '\0')
 			return 0;
@@ -197,7 +205,7 @@ emit_value(struct render *r, const cJSON *v, int escape)
 		rc = escape ? esc_html_str(r->out, s) : put(r->out, s, strlen(s));
 		return rc == 0 ? 0 : oom(r);
 	}
-	if (cJSON_IsNumber(v)) {
+	if (IS(v, cJSON_Number)) {
 		double d = v->valuedouble;
 		if (!signbit(d) && d == floor(d) && d < 9007199254740992.0)
 			fmt_whole(num, sizeof(num), d);	/* what "%.0f" prints, faster */
@@ -210,9 +218,9 @@ emit_value(struct render *r, const cJSON *v, int escape)
 				snprintf(num, sizeof(num), "%.17g", d);
 		}
 		s = num;
-	} else if (cJSON_IsTrue(v))
+	} else if (IS(v, cJSON_True))
 		s = "true";
-	else if (cJSON_IsFalse(v))
+	else if (IS(v, cJSON_False))
 		s = "false";
 	else
 		return 0;	/* objects and arrays print nothing */
@@ -247,7 +255,7 @@ section(struct render *r, const struct node *nd)
 		return truthy(v) ? 0 : render_nodes(r, nd->kids, nd->nkids);
 	if (!truthy(v))
 		return 0;
-	if (cJSON_IsArray(v)) {
+	if (IS(v, cJSON_Array)) {
 		for (it = v->child; it != NULL && rc == 0; it = it->next) {
 			if (push_ctx(r, it) != 0)
 				return -1;
@@ -374,8 +382,10 @@ tmpl_render(const struct tmpl *t, const cJSON *data, struct buf *out, char *err,
 	struct render *r;
 	int rc;
 
-	/* The state is a few KiB: keep it off small thread stacks. */
-	if ((r = calloc(1, sizeof(*r))) == NULL) {
+	/* The state is a few KiB: keep it off small thread stacks.  Not
+	 * zeroed: the stacks and the indentation are read only below their
+	 * counts, which start at 0. */
+	if ((r = malloc(sizeof(*r))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -383,6 +393,7 @@ tmpl_render(const struct tmpl *t, const cJSON *data, struct buf *out, char *err,
 	r->out = out;
 	r->err = err;
 	r->errlen = errlen;
+	r->nctx = r->nparents = r->nindent = r->depth = 0;
 	r->at_line_start = 1;
 	r->ctx[r->nctx++] = data;
 	rc = render_nodes(r, t->root.kids, t->root.nkids);
