@@ -38,6 +38,7 @@ struct render_job {
 struct render_bufs {
 	struct buf		out, scratch, fmt;
 	struct site_arena	arena;
+	char			made[SITE_PATH_MAX];	/* the last page's directory */
 };
 
 void
@@ -141,6 +142,7 @@ render_init(void *arg, int worker, void **state, char *err, size_t errlen)
 	buf_init(&b->scratch, PAGE_MAX_BYTES);
 	buf_init(&b->fmt, PAGE_MAX_BYTES);
 	site_arena_init(&b->arena);
+	b->made[0] = '\0';
 	*state = b;
 	return 0;
 }
@@ -214,7 +216,7 @@ render_item(void *arg, void *state, size_t i, char *err, size_t errlen)
 	if (site_stage(j->outfd, i, b->out.data ? b->out.data : "", b->out.len,
 	    why, sizeof(why)) == -1)
 		goto fail;
-	if (!exists && site_mkparents(j->outfd, p->path) == -1) {
+	if (!exists && site_mkparents_after(j->outfd, p->path, b->made, sizeof(b->made)) == -1) {
 		snprintf(why, sizeof(why), "cannot create its directory");
 		goto fail;
 	}

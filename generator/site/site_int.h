@@ -200,6 +200,10 @@ int	site_list_url(const struct site_ctx *c, struct buf *out, int kind, size_t id
 /* site_fresh.c: 1 when the directory holds no entry at all (then none of
  * the site's files exists), else 0 (also when it cannot be read). */
 int	site_dir_empty(int dirfd);
+/* As site_mkparents(): the directories of path, but not those of the
+ * directory last (the same worker's previous one, "" at first), which
+ * exist; last becomes path's directory.  0 or -1 with errno. */
+int	site_mkparents_after(int dirfd, const char *path, char *last, size_t lastsize);
 
 /* site_cdn.c: appends the (unsigned) CDN URL of file under /{guid}/; 0, or
  * -1 when out is full.  Only the image fetch uses it: no page links the CDN. */

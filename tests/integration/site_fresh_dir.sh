@@ -17,10 +17,10 @@ field() { grep -o "[0-9]* $1" | head -1 | cut -d' ' -f1; }
 build() {
 	rm -rf "$1"
 	mkcatalog "$1" "$FIXTURE/catalog/videos-page-1.json" || return 1
-	strace -f -qq -e trace=newfstatat,fstatat64,statx -o "$TMP/trace" \
+	strace -f -qq -e trace=newfstatat,fstatat64,statx,mkdir,mkdirat -o "$TMP/trace" \
 	    "$GEN" build --offline --state "$1" --content "$CONTENT" --out "$2" 2>&1
 }
-page_stats() { grep -c -e 'index\.html"' -e '404\.html"' -e 'feed\.xml"' "$TMP/trace"; }
+page_stats() { grep -v mkdir "$TMP/trace" | grep -c -e 'index\.html"' -e '404\.html"' -e 'feed\.xml"'; }
 
 # --- an empty output directory -----------------------------------------------
 mkdir -p "$TMP/a"
@@ -28,10 +28,15 @@ out=$(build "$TMP/state-a" "$TMP/a"); rc=$?
 echo "# $(echo "$out" | tail -1)"
 check "build into an empty directory exits 0" [ "$rc" -eq 0 ]
 total=$(echo "$out" | sed -n 's/^onlygen build: \([0-9]*\) files.*/\1/p')
-check "it writes every file ($total)" [ -n "$total" ] && [ "$(echo "$out" | field written)" = "$total" ]
+check "it writes every file ($total)" test -n "$total" -a "$(echo "$out" | field written)" = "$total"
 n=$(page_stats)
 check "it looks for none of its pages ($n fstatat on index.html, 404.html, feed.xml)" [ "$n" -eq 0 ]
 check "the trace saw the build (access.db, the manifest)" [ -s "$TMP/trace" ]
+dirs=$(cd "$TMP/a" && find . -mindepth 1 -type d | wc -l)
+made=$(grep 'mkdirat(' "$TMP/trace" | grep -vc 'onlygen-staging')
+echo "# $dirs directories, $made mkdirat"
+check "each directory is made about once ($made mkdirat for $dirs directories)" \
+    test "$made" -ge "$dirs" -a "$made" -le $((dirs + 2))
 
 # --- files left by hand, no manifest ---------------------------------------
 mkdir -p "$TMP/b/v/$GUID"
