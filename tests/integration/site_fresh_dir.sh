@@ -17,7 +17,9 @@ field() { grep -o "[0-9]* $1" | head -1 | cut -d' ' -f1; }
 build() {
 	rm -rf "$1"
 	mkcatalog "$1" "$FIXTURE/catalog/videos-page-1.json" || return 1
-	strace -f -qq -e trace=newfstatat,fstatat64,statx,mkdir,mkdirat -o "$TMP/trace" \
+	# (LeakSanitizer cannot run under ptrace: off for the traced build)
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+	    strace -f -qq -e trace=newfstatat,fstatat64,statx,mkdir,mkdirat -o "$TMP/trace" \
 	    "$GEN" build --offline --state "$1" --content "$CONTENT" --out "$2" 2>&1
 }
 page_stats() { grep -v mkdir "$TMP/trace" | grep -c -e 'index\.html"' -e '404\.html"' -e 'feed\.xml"'; }
@@ -35,8 +37,10 @@ check "the trace saw the build (access.db, the manifest)" [ -s "$TMP/trace" ]
 dirs=$(cd "$TMP/a" && find . -mindepth 1 -type d | wc -l)
 made=$(grep 'mkdirat(' "$TMP/trace" | grep -vc 'onlygen-staging')
 echo "# $dirs directories, $made mkdirat"
+# a worker skips the directories of its previous page; where it takes
+# another chunk of pages it may make a shared parent again
 check "each directory is made about once ($made mkdirat for $dirs directories)" \
-    test "$made" -ge "$dirs" -a "$made" -le $((dirs + 2))
+    test "$made" -ge "$dirs" -a "$made" -le $((dirs + dirs / 4 + 4))
 
 # --- files left by hand, no manifest ---------------------------------------
 mkdir -p "$TMP/b/v/$GUID"
