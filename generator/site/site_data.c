@@ -272,8 +272,9 @@ site_page_data(const struct site_ctx *c, const struct page *p, uint64_t *key,
 		return NULL;
 	d.j->type = cJSON_Object;
 	if (b == NULL) {
+		/* as the keying pass's scratch: a 10 000-card page's ItemList passes 1 MB */
 		b = &own;
-		buf_init(b, PAGE_MAX_BYTES);	/* as the keying pass's scratch: a 10 000-card page's ItemList passes 1 MB */
+		buf_init(b, PAGE_MAX_BYTES);
 	}
 	rc = page_fields(c, p, &d, b);
 	/* then the shared part, but what the page has of its own (a
