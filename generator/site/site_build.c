@@ -20,6 +20,7 @@
 
 #include "hash64.h"
 #include "pool.h"
+#include "site_arena.h"
 #include "site_int.h"
 #include "site_search.h"
 #include "site_write.h"
@@ -30,11 +31,14 @@ struct render_job {
 	struct site_ctx		*c;
 	const struct manifest	*old;
 	int			 outfd;
+	int			 fresh;	/* the output directory was empty: no page exists */
 };
 
-/* A worker's two page buffers, reused for every page it renders. */
+/* A worker's page buffers and data arena, reused for every page it renders. */
 struct render_bufs {
-	struct buf	out, scratch;
+	struct buf		out, scratch, fmt;
+	struct site_arena	arena;
+	char			made[SITE_PATH_MAX];	/* the last page's directory */
 };
 
 void
@@ -86,8 +90,8 @@ template_of(const struct site_ctx *c, int kind)
  * page's key is computed from the same data pass (site_page_data).
  */
 static int
-render_page(const struct site_ctx *c, const struct page *p, struct buf *out, uint64_t *key,
-    char *err, size_t errlen)
+render_page(const struct site_ctx *c, const struct page *p, struct render_bufs *wb,
+    struct buf *out, uint64_t *key, char *err, size_t errlen)
 {
 	const struct tmpl *t;
 	cJSON *data;
@@ -114,12 +118,12 @@ render_page(const struct site_ctx *c, const struct page *p, struct buf *out, uin
 		}
 		return 0;
 	}
-	if ((data = site_page_data(c, p, key)) == NULL) {
+	site_arena_reset(&wb->arena);
+	if ((data = site_page_data(c, p, key, &wb->arena, &wb->fmt)) == NULL) {
 		snprintf(err, errlen, "out of memory building the page data");
 		return -1;
 	}
 	rc = tmpl_render(t, data, out, err, errlen);
-	cJSON_Delete(data);
 	return rc;
 }
 
@@ -136,6 +140,9 @@ render_init(void *arg, int worker, void **state, char *err, size_t errlen)
 	}
 	buf_init(&b->out, PAGE_MAX_BYTES);
 	buf_init(&b->scratch, PAGE_MAX_BYTES);
+	buf_init(&b->fmt, PAGE_MAX_BYTES);
+	site_arena_init(&b->arena);
+	b->made[0] = '\0';
 	*state = b;
 	return 0;
 }
@@ -149,6 +156,8 @@ render_done(void *arg, void *state)
 	if (b != NULL) {
 		buf_free(&b->out);
 		buf_free(&b->scratch);
+		buf_free(&b->fmt);
+		site_arena_free(&b->arena);
 		free(b);
 	}
 }
@@ -168,8 +177,8 @@ render_item(void *arg, void *state, size_t i, char *err, size_t errlen)
 	const struct mf_entry *e = manifest_find(j->old, p->path);
 	/* a path the trusted manifest lists exists (one fstatat per page was
 	 * a sixth of a rebuild at 100 000); otherwise each is looked for */
-	int exists = (c->o->trust_manifest && e != NULL && e->sum != 0) ||
-	    site_exists(j->outfd, p->path), keyed;
+	int exists = !j->fresh && ((c->o->trust_manifest && e != NULL && e->sum != 0) ||
+	    site_exists(j->outfd, p->path)), keyed;
 	/* no old bytes to keep (a full build): the page is rendered whatever
 	 * its key, so a template page gets its key from the rendering pass */
 	int key_in_render = !(e != NULL && exists && e->sum != 0) &&
@@ -192,7 +201,7 @@ render_item(void *arg, void *state, size_t i, char *err, size_t errlen)
 		b->scratch = t;
 	} else {
 		buf_reset(&b->out);
-		if (render_page(c, p, &b->out, key_in_render ? &p->key : NULL, why,
+		if (render_page(c, p, b, &b->out, key_in_render ? &p->key : NULL, why,
 		    sizeof(why)) == -1)
 			goto fail;
 	}
@@ -208,7 +217,7 @@ render_item(void *arg, void *state, size_t i, char *err, size_t errlen)
 	if (site_stage(j->outfd, i, b->out.data ? b->out.data : "", b->out.len,
 	    why, sizeof(why)) == -1)
 		goto fail;
-	if (!exists && site_mkparents(j->outfd, p->path) == -1) {
+	if (!exists && site_mkparents_after(j->outfd, p->path, b->made, sizeof(b->made)) == -1) {
 		snprintf(why, sizeof(why), "cannot create its directory");
 		goto fail;
 	}
@@ -220,9 +229,10 @@ fail:
 }
 
 static int
-render_all(struct site_ctx *c, const struct manifest *old, int outfd, char *err, size_t errlen)
+render_all(struct site_ctx *c, const struct manifest *old, int outfd, int fresh, char *err,
+    size_t errlen)
 {
-	struct render_job j = { c, old, outfd };
+	struct render_job j = { c, old, outfd, fresh };
 	struct pool_work w;
 
 	memset(&w, 0, sizeof(w));
@@ -359,7 +369,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	struct manifest old, fresh;
 	char path[4096];
 	size_t i;
-	int outfd = -1, lockfd = -1, rc = -1, pass, dirty = 0;
+	int outfd = -1, lockfd = -1, rc = -1, pass, dirty = 0, empty_out = 0;
 	unsigned char *seen = NULL;	/* old manifest entries this build has */
 	double t0 = now_secs(), t1 = t0, t2 = t0;
 	struct stat sb;
@@ -432,6 +442,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 		goto out;
 	if ((outfd = open_out(o->out_dir, err, errlen)) == -1)
 		goto out;
+	empty_out = site_dir_empty(outfd);
 	if (recover_killed(o->out_dir, &old) == -1) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
@@ -440,7 +451,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 		goto out;
 
 	t1 = now_secs();
-	if (render_all(&c, &old, outfd, err, errlen) == -1) {
+	if (render_all(&c, &old, outfd, empty_out, err, errlen) == -1) {
 		site_staging_remove(outfd);
 		goto out;
 	}

@@ -155,6 +155,8 @@ site_card_texts(struct site_ctx *c, char *err, size_t errlen)
 	return pool_run(c->o->jobs, &w, err, errlen);
 }
 
+#define CARD_FIELDS	18
+
 /* A card: everything the card partial shows about video i, into o. */
 static int
 card_fields(const struct site_ctx *c, size_t i, struct pd *o)
@@ -162,27 +164,32 @@ card_fields(const struct site_ctx *c, size_t i, struct pd *o)
 	const struct video *v = &c->m->videos[i];
 	const struct card_text *t = &c->vtext[i];
 	enum access_level a = level(v);
+	struct pd_kv kv[CARD_FIELDS];
+	size_t n = 0;
 
-	if (put_ref(o, "guid", v->guid) == -1 ||
-	    put_ref(o, "title", v->title) == -1 ||
-	    put_ref(o, "url", t->url) == -1 ||
-	    put_ref(o, "thumb", t->thumb) == -1 ||
-	    put_ref(o, "srcset", t->srcset) == -1 ||
-	    put_ref(o, "cardset", t->cardset) == -1 ||
-	    put_ref(o, "poster", t->poster) == -1 ||
-	    (t->preview != NULL && put_ref(o, "preview", t->preview) == -1) ||
-	    put_ref(o, "duration", t->duration) == -1 ||
-	    put_ref(o, "duration_words", t->words) == -1 ||
-	    put_ref(o, "date", t->date) == -1 ||
-	    put_ref(o, "label", t->label) == -1 ||
-	    put_ref(o, "access", access_level_name(a)) == -1 ||
-	    put_ref(o, "access_label", access_labels[a]) == -1 ||
-	    put_ref(o, "access_icon", access_icons[a]) == -1 ||
-	    put_bool(o, "locked", a != ACCESS_PUBLIC) == -1 ||
-	    put_num(o, "length", (double)v->length) == -1 ||
-	    (t->episode != NULL && put_ref(o, "episode_label", t->episode) == -1))
-		return -1;
-	return 0;
+#define STR(key, val)	(kv[n++] = (struct pd_kv){ (key), PD_STR, (val), 0 })
+	STR("guid", v->guid);
+	STR("title", v->title);
+	STR("url", t->url);
+	STR("thumb", t->thumb);
+	STR("srcset", t->srcset);
+	STR("cardset", t->cardset);
+	STR("poster", t->poster);
+	if (t->preview != NULL)
+		STR("preview", t->preview);
+	STR("duration", t->duration);
+	STR("duration_words", t->words);
+	STR("date", t->date);
+	STR("label", t->label);
+	STR("access", access_level_name(a));
+	STR("access_label", access_labels[a]);
+	STR("access_icon", access_icons[a]);
+	kv[n++] = (struct pd_kv){ "locked", PD_BOOL, NULL, a != ACCESS_PUBLIC };
+	kv[n++] = (struct pd_kv){ "length", PD_NUM, NULL, (double)v->length };
+	if (t->episode != NULL)
+		STR("episode_label", t->episode);
+#undef STR
+	return put_fields(o, kv, n);
 }
 
 /*

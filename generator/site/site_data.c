@@ -255,30 +255,39 @@ page_fields(const struct site_ctx *c, const struct page *p, struct pd *d, struct
 }
 
 cJSON *
-site_page_data(const struct site_ctx *c, const struct page *p, uint64_t *key)
+site_page_data(const struct site_ctx *c, const struct page *p, uint64_t *key,
+    struct site_arena *a, struct buf *scratch)
 {
 	struct pd d = { 0 };
 	cJSON *it;
-	struct buf b;
+	struct buf own, *b = scratch;
 	int rc = 0;
 
 	if (key != NULL) {
 		*key = site_page_seed(c, p);
 		d.h = key;
 	}
-	if ((d.j = cJSON_CreateObject()) == NULL)
+	d.a = a;
+	if ((d.j = a != NULL ? site_arena_alloc(a, sizeof(*d.j)) : cJSON_CreateObject()) == NULL)
 		return NULL;
-	buf_init(&b, PAGE_MAX_BYTES);	/* as the keying pass's scratch: a 10 000-card page's ItemList passes 1 MB */
-	rc = page_fields(c, p, &d, &b);
+	d.j->type = cJSON_Object;
+	if (b == NULL) {
+		/* as the keying pass's scratch: a 10 000-card page's ItemList passes 1 MB */
+		b = &own;
+		buf_init(b, PAGE_MAX_BYTES);
+	}
+	rc = page_fields(c, p, &d, b);
 	/* then the shared part, but what the page has of its own (a
 	 * category page's "nav", which marks its entry) */
 	for (it = c->shared->child; rc == 0 && it != NULL; it = it->next)
 		if (cJSON_GetObjectItemCaseSensitive(d.j, it->string) == NULL &&
-		    !cJSON_AddItemReferenceToObject(d.j, it->string, it))
+		    put_shared(&d, it) == -1)
 			rc = -1;
-	buf_free(&b);
+	if (b == &own)
+		buf_free(b);
 	if (rc == -1) {
-		cJSON_Delete(d.j);
+		if (a == NULL)
+			cJSON_Delete(d.j);
 		return NULL;
 	}
 	return d.j;

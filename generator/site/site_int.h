@@ -21,6 +21,7 @@
 #include "site.h"
 #include "site_theme.h"
 
+struct site_arena;
 struct site_ctx;
 /* Formats one warning for c->o->report (dropped when there is none). */
 void	site_warn(const struct site_ctx *c, const char *fmt, ...)
@@ -170,14 +171,17 @@ size_t	site_list_pages(const struct site_ctx *c, const struct page *p);
  *
  * site_data.c (its per-kind builders: site_data.h).  site_shared_data()
  * is the read-only site/nav/urls/assets object every page references;
- * site_page_data() the data of one template page (the caller frees it with
- * cJSON_Delete; the shared part is referenced, not copied), and, key
- * non-NULL, its key from the same pass (equal to site_page_key()'s).  Both
- * NULL when out of memory.
+ * site_page_data() the data of one template page (the shared part is
+ * referenced, not copied), and, key non-NULL, its key from the same pass
+ * (equal to site_page_key()'s).  With an arena a, the tree lives in a until
+ * its reset; without, the caller frees it with cJSON_Delete.  scratch, when
+ * not NULL, is the caller's buffer (up to PAGE_MAX_BYTES) for formatted
+ * values.  Both NULL when out of memory.
  */
 int	site_card_texts(struct site_ctx *c, char *err, size_t errlen);
 cJSON	*site_shared_data(const struct site_ctx *c);
-cJSON	*site_page_data(const struct site_ctx *c, const struct page *p, uint64_t *key);
+cJSON	*site_page_data(const struct site_ctx *c, const struct page *p, uint64_t *key,
+	    struct site_arena *a, struct buf *scratch);
 /* Where a template page's key starts: the shared data's key, its kind and path. */
 uint64_t site_page_seed(const struct site_ctx *c, const struct page *p);
 /*
@@ -195,6 +199,14 @@ uint64_t site_data_key(const struct site_ctx *c, const struct page *p, uint64_t 
 /* Appends the root-relative URL of page no of list kind/idx (a category,
  * tag or series; PK_NEW, PK_FREE; the index pages, no ignored); 0 or -1. */
 int	site_list_url(const struct site_ctx *c, struct buf *out, int kind, size_t idx, int no);
+
+/* site_fresh.c: 1 when the directory holds no entry at all (then none of
+ * the site's files exists), else 0 (also when it cannot be read). */
+int	site_dir_empty(int dirfd);
+/* As site_mkparents(): the directories of path, but not those of the
+ * directory last (the same worker's previous one, "" at first), which
+ * exist; last becomes path's directory.  0 or -1 with errno. */
+int	site_mkparents_after(int dirfd, const char *path, char *last, size_t lastsize);
 
 /* site_cdn.c: appends the (unsigned) CDN URL of file under /{guid}/; 0, or
  * -1 when out is full.  Only the image fetch uses it: no page links the CDN. */

@@ -3,10 +3,64 @@
  * data tree (rendering), into the page's key (keying), or both, from one
  * call.
  */
+#include <limits.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "hash64.h"
 #include "site_pd.h"
+
+/*
+ * Arena trees (o->a): nodes are built here as cJSON would build them, but
+ * from the worker's arena, and the keys are referenced (cJSON_StringIsConst),
+ * values are not owned (cJSON_IsReference): nothing in the tree is freed one
+ * by one.
+ */
+static cJSON *
+node_new(struct site_arena *a, int type)
+{
+	cJSON *n = site_arena_take(a, sizeof(*n));
+
+	if (n != NULL)
+		*n = (cJSON){ .type = type };	/* stores, not a memset call */
+	return n;
+}
+
+/* Appends item to the object or array parent under key k (NULL in an array). */
+static void
+attach(cJSON *parent, cJSON *item, const char *k)
+{
+	cJSON *first = parent->child;
+
+	if (k != NULL) {
+		item->string = (char *)(uintptr_t)k;
+		item->type |= cJSON_StringIsConst;
+	}
+	/* cJSON's list: next links forward, the first's prev is the last */
+	if (first == NULL) {
+		parent->child = item;
+		item->prev = item;
+	} else {
+		first->prev->next = item;
+		item->prev = first->prev;
+		first->prev = item;
+	}
+}
+
+/* An arena string node holding v (copied when copy), added to o as k. */
+static int
+arena_str(struct pd *o, const char *k, const char *v, int copy)
+{
+	cJSON *n = node_new(o->a, cJSON_String | cJSON_IsReference);
+
+	if (n == NULL)
+		return -1;
+	n->valuestring = (char *)(uintptr_t)v;
+	if (copy && (n->valuestring = site_arena_strdup(o->a, v)) == NULL)
+		return -1;
+	attach(o->j, n, k);
+	return 0;
+}
 
 /*
  * Keying: mixes "at o, key k, a value of type t" into the hash (one pass
@@ -33,6 +87,8 @@ put_str(struct pd *o, const char *k, const char *v)
 	mix_str(o, k, v);
 	if (o->j == NULL)
 		return 0;
+	if (o->a != NULL)
+		return arena_str(o, k, v, 1);
 	return cJSON_AddStringToObject(o->j, k, v) == NULL ? -1 : 0;
 }
 
@@ -49,6 +105,8 @@ put_ref(struct pd *o, const char *k, const char *v)
 	mix_str(o, k, v);
 	if (o->j == NULL)
 		return 0;
+	if (o->a != NULL)
+		return arena_str(o, k, v, 0);
 	if ((item = cJSON_CreateStringReference(v)) == NULL)
 		return -1;
 	if (!cJSON_AddItemToObjectCS(o->j, k, item)) {
@@ -67,6 +125,18 @@ put_num(struct pd *o, const char *k, double v)
 	}
 	if (o->j == NULL)
 		return 0;
+	if (o->a != NULL) {
+		cJSON *n = node_new(o->a, cJSON_Number);
+
+		if (n == NULL)
+			return -1;
+		/* as cJSON_CreateNumber: valueint saturated */
+		n->valuedouble = v;
+		n->valueint = v != v ? 0 : v >= INT_MAX ? INT_MAX :
+		    v <= (double)INT_MIN ? INT_MIN : (int)v;
+		attach(o->j, n, k);
+		return 0;
+	}
 	return cJSON_AddNumberToObject(o->j, k, v) == NULL ? -1 : 0;
 }
 
@@ -79,6 +149,14 @@ put_bool(struct pd *o, const char *k, int v)
 	}
 	if (o->j == NULL)
 		return 0;
+	if (o->a != NULL) {
+		cJSON *n = node_new(o->a, v ? cJSON_True : cJSON_False);
+
+		if (n == NULL)
+			return -1;
+		attach(o->j, n, k);
+		return 0;
+	}
 	return cJSON_AddBoolToObject(o->j, k, v) == NULL ? -1 : 0;
 }
 
@@ -94,6 +172,13 @@ put_node(struct pd *o, const char *k, int array, struct pd *child)
 	}
 	if (o->j == NULL)
 		return 0;
+	child->a = o->a;
+	if (o->a != NULL) {
+		if ((child->j = node_new(o->a, array ? cJSON_Array : cJSON_Object)) == NULL)
+			return -1;
+		attach(o->j, child->j, k);
+		return 0;
+	}
 	child->j = array ? cJSON_AddArrayToObject(o->j, k) : cJSON_AddObjectToObject(o->j, k);
 	return child->j == NULL ? -1 : 0;
 }
@@ -110,8 +195,90 @@ push_obj(struct pd *a, struct pd *child)
 	}
 	if (a->j == NULL)
 		return 0;
+	child->a = a->a;
+	if (a->a != NULL) {
+		if ((child->j = node_new(a->a, cJSON_Object)) == NULL)
+			return -1;
+		attach(a->j, child->j, NULL);
+		return 0;
+	}
 	if ((child->j = cJSON_CreateObject()) == NULL)
 		return -1;
 	cJSON_AddItemToArray(a->j, child->j);
+	return 0;
+}
+
+int
+put_fields(struct pd *o, const struct pd_kv *kv, size_t n)
+{
+	cJSON *nodes, *first, *last;
+	size_t i;
+	int rc = 0;
+
+	if (o->j == NULL || o->a == NULL || n == 0) {
+		for (i = 0; i < n && rc == 0; i++)
+			rc = kv[i].type == PD_STR ? put_ref(o, kv[i].k, kv[i].s) :
+			    kv[i].type == PD_NUM ? put_num(o, kv[i].k, kv[i].num) :
+			    put_bool(o, kv[i].k, kv[i].num != 0);
+		return rc;
+	}
+	if (o->h != NULL)
+		for (i = 0; i < n; i++) {
+			pd_mix(o, kv[i].k, kv[i].type);
+			*o->h = kv[i].type == PD_STR ? h64_str(*o->h, kv[i].s) :
+			    kv[i].type == PD_NUM ? h64(*o->h, &kv[i].num, sizeof(kv[i].num)) :
+			    h64_int(*o->h, kv[i].num != 0);
+		}
+	if ((nodes = site_arena_take(o->a, n * sizeof(*nodes))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		double v = kv[i].num;
+
+		nodes[i] = (cJSON){
+			.next = i + 1 < n ? &nodes[i + 1] : NULL,
+			.prev = i > 0 ? &nodes[i - 1] : NULL,
+			.string = (char *)(uintptr_t)kv[i].k,
+		};
+		if (kv[i].type == PD_STR) {
+			nodes[i].type = cJSON_String | cJSON_IsReference | cJSON_StringIsConst;
+			nodes[i].valuestring = (char *)(uintptr_t)kv[i].s;
+		} else if (kv[i].type == PD_NUM) {
+			nodes[i].type = cJSON_Number | cJSON_StringIsConst;
+			nodes[i].valuedouble = v;
+			nodes[i].valueint = v != v ? 0 : v >= INT_MAX ? INT_MAX :
+			    v <= (double)INT_MIN ? INT_MIN : (int)v;
+		} else
+			nodes[i].type = (v != 0 ? cJSON_True : cJSON_False) | cJSON_StringIsConst;
+	}
+	/* the run joins o's list as attach() would join each node */
+	first = o->j->child;
+	last = &nodes[n - 1];
+	if (first == NULL) {
+		o->j->child = nodes;
+		nodes[0].prev = last;
+	} else {
+		first->prev->next = nodes;
+		nodes[0].prev = first->prev;
+		first->prev = last;
+	}
+	return 0;
+}
+
+int
+put_shared(struct pd *o, const cJSON *item)
+{
+	cJSON *n;
+
+	if (o->a == NULL)
+		return cJSON_AddItemReferenceToObject(o->j, item->string, (cJSON *)(uintptr_t)item) ?
+		    0 : -1;
+	if ((n = node_new(o->a, 0)) == NULL)
+		return -1;
+	/* as cJSON's reference: the node's fields, its children not owned */
+	*n = *item;
+	n->next = n->prev = NULL;
+	n->string = NULL;
+	n->type = (item->type & ~cJSON_StringIsConst) | cJSON_IsReference;
+	attach(o->j, n, item->string);
 	return 0;
 }

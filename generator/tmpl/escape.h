@@ -14,6 +14,8 @@
 
 /* HTML text and double- or single-quoted attribute values: & < > " ' */
 int	esc_html(struct buf *out, const char *s, size_t n);
+/* The same for the NUL-terminated string s. */
+int	esc_html_str(struct buf *out, const char *s);
 /* XML 1.0 text/attributes (sitemap, Atom): as HTML, and drops characters
  * XML forbids (C0 controls other than tab/LF/CR, U+FFFE/U+FFFF). */
 int	esc_xml(struct buf *out, const char *s, size_t n);

@@ -444,18 +444,37 @@ build(struct compiler *c, size_t *i, const struct token *opener, struct nodes *o
 			}
 			continue;
 		}
+		if (tk->kind == T_TEXT) {
+			const char *ts = tk->s;
+			size_t tn = tk->n;
+
+			if (tk->line_start && nD > 0 && tn >= nD && memcmp(ts, D, nD) == 0) {
+				ts += nD;
+				tn -= nD;
+			}
+			/*
+			 * Text that goes on where the previous text node ends in
+			 * the source joins it: one copy at render time, not one
+			 * per line (rendering puts the indentation after every
+			 * newline of a node, so the output is the same).
+			 */
+			if (out->n > 0 && out->v[out->n - 1].type == N_TEXT &&
+			    out->v[out->n - 1].s + out->v[out->n - 1].n == ts) {
+				out->v[out->n - 1].n += tn;
+				continue;
+			}
+			if ((nd = nodes_add(c, out)) == NULL)
+				return -1;
+			nd->type = N_TEXT;
+			nd->s = ts;
+			nd->n = tn;
+			continue;
+		}
 		if ((nd = nodes_add(c, out)) == NULL)
 			return -1;
 		nd->s = tk->s;
 		nd->n = tk->n;
 		switch (tk->kind) {
-		case T_TEXT:
-			nd->type = N_TEXT;
-			if (tk->line_start && nD > 0 && tk->n >= nD && memcmp(tk->s, D, nD) == 0) {
-				nd->s += nD;
-				nd->n -= nD;
-			}
-			break;
 		case T_VAR:
 		case T_RAW:
 			nd->type = tk->kind == T_VAR ? N_VAR : N_RAW;

@@ -31,6 +31,31 @@ struct render {
 
 static int render_nodes(struct render *, const struct node *, size_t);
 
+/*
+ * cJSON's type tests, inline: cJSON_IsString() and the others are calls
+ * into the shared library, a few per tag rendered.  The same test: the
+ * low byte of type, without the reference and constant-key flags.
+ */
+#define JTYPE(v)		((v)->type & 0xFF)
+#define IS(v, t)		(JTYPE(v) == (t))
+
+/*
+ * Appends n bytes to out: a plain copy while they fit the buffer's
+ * capacity (buf_put's checks are then all true), else buf_put.  Pages
+ * are a few hundred appends each; this keeps them a memcpy.
+ */
+static inline int
+put(struct buf *out, const char *s, size_t n)
+{
+	if (out->data != NULL && n < out->cap - out->len && n <= out->max - out->len) {
+		memcpy(out->data + out->len, s, n);
+		out->len += n;
+		out->data[out->len] = '\0';
+		return 0;
+	}
+	return buf_put(out, s, n);
+}
+
 static int
 oom(struct render *r)
 {
@@ -45,7 +70,7 @@ begin_output(struct render *r)
 {
 	if (r->at_line_start) {
 		r->at_line_start = 0;
-		if (r->nindent > 0 && buf_put(r->out, r->indent, r->nindent) != 0)
+		if (r->nindent > 0 && put(r->out, r->indent, r->nindent) != 0)
 			return oom(r);
 	}
 	return 0;
@@ -58,12 +83,21 @@ emit_text(struct render *r, const char *s, size_t n)
 	const char *end = s + n, *nl;
 	size_t k;
 
+	if (r->nindent == 0) {
+		/* no indentation to put after a newline: the text as it is */
+		if (n == 0)
+			return 0;
+		if (put(r->out, s, n) != 0)
+			return oom(r);
+		r->at_line_start = s[n - 1] == '\n';
+		return 0;
+	}
 	while (s < end) {
 		if (begin_output(r) != 0)
 			return -1;
 		nl = memchr(s, '\n', (size_t)(end - s));
 		k = nl ? (size_t)(nl - s) + 1 : (size_t)(end - s);
-		if (buf_put(r->out, s, k) != 0)
+		if (put(r->out, s, k) != 0)
 			return oom(r);
 		if (nl != NULL)
 			r->at_line_start = 1;
@@ -76,14 +110,27 @@ static const cJSON *
 lookup_in(const cJSON *obj, const struct name_part *p)
 {
 	const cJSON *it;
+	const char *name = p->s;
+	size_t n = p->n, k;
 
-	if (obj == NULL || !cJSON_IsObject(obj))
+	if (obj == NULL || !IS(obj, cJSON_Object))
 		return NULL;
-	/* cJSON's own lookup wants a NUL-terminated key; compare slices. */
-	for (it = obj->child; it != NULL; it = it->next)
-		if (it->string != NULL && strnlen(it->string, p->n + 1) == p->n &&
-		    memcmp(it->string, p->s, p->n) == 0)
+	/*
+	 * cJSON's own lookup wants a NUL-terminated key; compare the slice
+	 * in place, byte by byte: most keys differ in their first byte, and
+	 * a key is read no further than its NUL (a name holding a NUL byte
+	 * matches nothing).
+	 */
+	for (it = obj->child; it != NULL; it = it->next) {
+		const char *key = it->string;
+
+		if (key == NULL)
+			continue;
+		for (k = 0; k < n && key[k] == name[k] && key[k] != '\0'; k++)
+			;
+		if (k == n && key[n] == '\0')
 			return it;
+	}
 	return NULL;
 }
 
@@ -111,13 +158,31 @@ resolve(const struct render *r, const struct node *nd)
 static int
 truthy(const cJSON *v)
 {
-	if (v == NULL || cJSON_IsFalse(v) || cJSON_IsNull(v) || cJSON_IsInvalid(v))
+	if (v == NULL || IS(v, cJSON_False) || IS(v, cJSON_NULL) || IS(v, cJSON_Invalid))
 		return 0;
-	if (cJSON_IsString(v))
+	if (IS(v, cJSON_String))
 		return v->valuestring != NULL && v->valuestring[0] != '\0';
-	if (cJSON_IsArray(v))
+	if (IS(v, cJSON_Array))
 		return v->child != NULL;
 	return 1;
+}
+
+/* Digits of a whole number below 2^53, without printf. */
+static size_t
+fmt_whole(char *num, size_t size, double d)
+{
+	char tmp[24];
+	unsigned long long u = (unsigned long long)d;
+	size_t k = 0, i;
+
+	do {
+		tmp[k++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0 && k < sizeof(tmp));
+	for (i = 0; i < k && i + 1 < size; i++)
+		num[i] = tmp[k - 1 - i];
+	num[i] = '\0';
+	return i;
 }
 
 static int
@@ -128,13 +193,23 @@ emit_value(struct render *r, const cJSON *v, int escape)
 	size_t n;
 	int rc;
 
-	if (v == NULL || cJSON_IsNull(v))
+	if (v == NULL || IS(v, cJSON_NULL))
 		return 0;
-	if (cJSON_IsString(v))
+	if (IS(v, cJSON_String)) {
 		s = v->valuestring ? v->valuestring : "";
-	else if (cJSON_IsNumber(v)) {
+		if (s[0] == '\0')
+			return 0;
+		if (begin_output(r) != 0)
+			return -1;
+		/* escaped: measured by the walk itself, in the same pass */
+		rc = escape ? esc_html_str(r->out, s) : put(r->out, s, strlen(s));
+		return rc == 0 ? 0 : oom(r);
+	}
+	if (IS(v, cJSON_Number)) {
 		double d = v->valuedouble;
-		if (isfinite(d) && d == floor(d) && fabs(d) < 9007199254740992.0)
+		if (!signbit(d) && d == floor(d) && d < 9007199254740992.0)
+			fmt_whole(num, sizeof(num), d);	/* what "%.0f" prints, faster */
+		else if (isfinite(d) && d == floor(d) && fabs(d) < 9007199254740992.0)
 			snprintf(num, sizeof(num), "%.0f", d);
 		else {
 			/* the shortest form that reads back as the same double */
@@ -143,9 +218,9 @@ emit_value(struct render *r, const cJSON *v, int escape)
 				snprintf(num, sizeof(num), "%.17g", d);
 		}
 		s = num;
-	} else if (cJSON_IsTrue(v))
+	} else if (IS(v, cJSON_True))
 		s = "true";
-	else if (cJSON_IsFalse(v))
+	else if (IS(v, cJSON_False))
 		s = "false";
 	else
 		return 0;	/* objects and arrays print nothing */
@@ -154,7 +229,7 @@ emit_value(struct render *r, const cJSON *v, int escape)
 		return 0;
 	if (begin_output(r) != 0)
 		return -1;
-	rc = escape ? esc_html(r->out, s, n) : buf_put(r->out, s, n);
+	rc = escape ? esc_html(r->out, s, n) : put(r->out, s, n);
 	return rc == 0 ? 0 : oom(r);
 }
 
@@ -180,7 +255,7 @@ section(struct render *r, const struct node *nd)
 		return truthy(v) ? 0 : render_nodes(r, nd->kids, nd->nkids);
 	if (!truthy(v))
 		return 0;
-	if (cJSON_IsArray(v)) {
+	if (IS(v, cJSON_Array)) {
 		for (it = v->child; it != NULL && rc == 0; it = it->next) {
 			if (push_ctx(r, it) != 0)
 				return -1;
@@ -307,8 +382,10 @@ tmpl_render(const struct tmpl *t, const cJSON *data, struct buf *out, char *err,
 	struct render *r;
 	int rc;
 
-	/* The state is a few KiB: keep it off small thread stacks. */
-	if ((r = calloc(1, sizeof(*r))) == NULL) {
+	/* The state is a few KiB: keep it off small thread stacks.  Not
+	 * zeroed: the stacks and the indentation are read only below their
+	 * counts, which start at 0. */
+	if ((r = malloc(sizeof(*r))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -316,6 +393,7 @@ tmpl_render(const struct tmpl *t, const cJSON *data, struct buf *out, char *err,
 	r->out = out;
 	r->err = err;
 	r->errlen = errlen;
+	r->nctx = r->nparents = r->nindent = r->depth = 0;
 	r->at_line_start = 1;
 	r->ctx[r->nctx++] = data;
 	rc = render_nodes(r, t->root.kids, t->root.nkids);
