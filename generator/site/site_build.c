@@ -355,6 +355,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 {
 	struct site_ctx c;
 	struct manifest old, fresh;
+	struct access_plan ap;
 	char path[4096];
 	size_t i;
 	int outfd = -1, lockfd = -1, rc = -1, pass, dirty = 0;
@@ -377,6 +378,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	memset(&c, 0, sizeof(c));
 	memset(&old, 0, sizeof(old));
 	memset(&fresh, 0, sizeof(fresh));
+	memset(&ap, 0, sizeof(ap));
 	memset(st, 0, sizeof(*st));
 	c.m = m;
 	c.o = o;
@@ -450,14 +452,22 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	t2 = now_secs();
 	/* The verifier's table first: a page never offers a video it denies. */
 	snprintf(path, sizeof(path), "%s/access.db", o->state_dir);
-	fresh.access_sum = access_rows_sum(m);
+	if (access_plan_make(m, &ap) == -1) {
+		snprintf(err, errlen, "out of memory");
+		site_staging_remove(outfd);
+		goto out;
+	}
+	fresh.access_sum = ap.sum;
 	if (fresh.access_sum != old.access_sum || stat(path, &sb) == -1) {
-		if (access_db_write(m, path, err, errlen) == -1) {
+		int w = access_db_write(m, &ap, path, err, errlen);
+
+		if (w == -1) {
 			site_staging_remove(outfd);
 			goto out;
 		}
-		st->access_written = 1;
+		st->access_written = w == 0;
 	}
+	access_plan_free(&ap);
 
 	/* Publish: new files (nothing links to them yet), then changed ones. */
 	if (write_paths_journal(&c, outfd, err, errlen) == -1) {
@@ -526,6 +536,7 @@ out:
 	if (lockfd != -1)
 		close(lockfd);
 	free(seen);
+	access_plan_free(&ap);
 	manifest_free(&old);
 	manifest_free(&fresh);
 	ctx_free(&c);
