@@ -218,6 +218,27 @@ fail:
 	return -1;
 }
 
+/*
+ * A worker keeps its buffers from page to page, but not one grown past
+ * RENDER_KEEP_BYTES by a rare large file (a 36 MB sitemap part, a long
+ * list page): two workers holding two such buffers each were the build's
+ * peak of memory.
+ */
+#define RENDER_KEEP_BYTES	((size_t)4 << 20)
+
+static int
+render_item_trim(void *arg, void *state, size_t i, char *err, size_t errlen)
+{
+	struct render_bufs *b = state;
+	int rc = render_item(arg, state, i, err, errlen);
+
+	if (b->out.cap > RENDER_KEEP_BYTES)
+		buf_free(&b->out);
+	if (b->scratch.cap > RENDER_KEEP_BYTES)
+		buf_free(&b->scratch);
+	return rc;
+}
+
 static int
 render_all(struct site_ctx *c, const struct manifest *old, int outfd, char *err, size_t errlen)
 {
@@ -229,7 +250,7 @@ render_all(struct site_ctx *c, const struct manifest *old, int outfd, char *err,
 	w.chunk = RENDER_CHUNK;
 	w.arg = &j;
 	w.init = render_init;
-	w.item = render_item;
+	w.item = render_item_trim;
 	w.done = render_done;
 	return pool_run(c->o->jobs, &w, err, errlen);
 }
@@ -511,15 +532,23 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 			dirty = 1;
 		}
 	if (dirty || fresh.access_sum != old.access_sum) {
-		for (i = 0; i < c.npages; i++)
-			if (manifest_put(&fresh, c.pages[i].path, c.pages[i].key,
-			    c.pages[i].sum) == -1) {
-				snprintf(err, errlen, "out of memory");
-				goto out;
-			}
-		snprintf(path, sizeof(path), "%s/site-manifest", o->state_dir);
-		if (manifest_save(&fresh, path, err, errlen) == -1)
+		/* written from the pages as they are: no second manifest */
+		if ((fresh.e = malloc((c.npages ? c.npages : 1) * sizeof(*fresh.e))) == NULL) {
+			snprintf(err, errlen, "out of memory");
 			goto out;
+		}
+		for (i = 0; i < c.npages; i++) {
+			fresh.e[i].path = c.pages[i].path;
+			fresh.e[i].key = c.pages[i].key;
+			fresh.e[i].sum = c.pages[i].sum;
+		}
+		snprintf(path, sizeof(path), "%s/site-manifest", o->state_dir);
+		rc = manifest_save_entries(fresh.e, c.npages, fresh.access_sum, path, err, errlen);
+		free(fresh.e);
+		fresh.e = NULL;
+		if (rc == -1)
+			goto out;
+		rc = -1;
 	}
 	site_staging_remove(outfd);
 	st->img_fetched = c.img_fetched;
