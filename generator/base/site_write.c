@@ -180,7 +180,7 @@ manifest_load(struct manifest *mf, const char *file,
     const struct reporter *rep, char *err, size_t errlen)
 {
 	struct buf b;
-	char *line, *nl, *end;
+	char *line, *nl, *end, *w;
 	unsigned long long key;
 	uint64_t k, sum;
 	size_t lineno = 1, *s;
@@ -222,7 +222,13 @@ manifest_load(struct manifest *mf, const char *file,
 	}
 	mf->text = b.data;
 	mf->textlen = b.len;
+	/* The paths are moved down over what was parsed (w never passes the
+	 * line being read), so the kept text is the paths alone: 35 bytes a
+	 * line less of the 17 MB read at 100 000 videos. */
+	w = b.data;
 	for (line = nl + 1; line < end; line = nl + 1) {
+		size_t plen;
+
 		lineno++;
 		nl = memchr(line, '\n', (size_t)(end - line));
 		if (nl == NULL)
@@ -233,14 +239,31 @@ manifest_load(struct manifest *mf, const char *file,
 		    hex16(line + 17, &sum) == -1 || line[33] != ' ' ||
 		    !site_path_ok(line + 34))
 			goto bad;
-		s = mf_slot(mf, line + 34);
+		plen = (size_t)(nl - (line + 34));
+		memmove(w, line + 34, plen + 1);
+		s = mf_slot(mf, w);
 		if (*s != 0) {	/* a path listed twice: the last line wins */
 			mf->e[*s - 1].key = k;
 			mf->e[*s - 1].sum = sum;
 		} else if (mf->n == mf->cap) {
 			goto bad;	/* cannot happen: one entry per line */
-		} else if (mf_add(mf, s, line + 34, 0, k, sum) == -1) {
+		} else if (mf_add(mf, s, w, 0, k, sum) == -1) {
 			goto oom;
+		} else {
+			w += plen + 1;
+		}
+	}
+	/* give back the rest; the entries follow the text if it moves */
+	{
+		uintptr_t from = (uintptr_t)mf->text;
+		size_t used = (size_t)(w - mf->text), i;
+		char *t = realloc(mf->text, used ? used : 1);
+
+		if (t != NULL) {
+			for (i = 0; t != mf->text && i < mf->n; i++)
+				mf->e[i].path = t + ((uintptr_t)mf->e[i].path - from);
+			mf->text = t;
+			mf->textlen = used;
 		}
 	}
 	return 0;	/* b's text now belongs to mf */
