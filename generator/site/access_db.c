@@ -227,6 +227,15 @@ write_delta(sqlite3 *db, const struct model *m, const struct buf *rec,
 	return ok && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
+/* Opens the temporary table for writing: 0, or -1 (*db may be set). */
+static int
+open_tmp(const char *tmp, sqlite3 **db)
+{
+	return sqlite3_open_v2(tmp, db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+	    sqlite3_exec(*db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;",
+	    NULL, NULL, NULL) != SQLITE_OK ? -1 : 0;
+}
+
 int
 access_db_write(const struct model *m, const struct access_plan *ap, const char *path,
     char *err, size_t errlen)
@@ -247,7 +256,7 @@ access_db_write(const struct model *m, const struct access_plan *ap, const char 
 		snprintf(err, errlen, "%s: path too long", path);
 		return -1;
 	}
-	if (ap->exact && stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	if (ap->exact && lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
 	    (loaded = have = access_rows_load(rfile, &sb, &rec)) == 1) {
 		if (delta_make(&rec, rows, m->nvideos, &d) == -1)
 			goto oom;
@@ -264,10 +273,18 @@ access_db_write(const struct model *m, const struct access_plan *ap, const char 
 		snprintf(err, errlen, "%s: copying %s: %s", tmp, path, strerror(errno));
 		goto fail;
 	}
-	if (sqlite3_open_v2(tmp, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
-	    sqlite3_exec(db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;",
-	    NULL, NULL, NULL) != SQLITE_OK ||
-	    (have ? write_delta(db, m, &rec, rows, &d) : write_full(db, m)) == -1) {
+	if (have && (open_tmp(tmp, &db) == -1 || write_delta(db, m, &rec, rows, &d) == -1)) {
+		/* the copy is not a table this build can amend (another schema
+		 * version, a damaged file): write it whole instead */
+		sqlite3_close(db);
+		db = NULL;
+		if (ftruncate(fd, 0) == -1) {
+			snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+			goto fail;
+		}
+		have = 0;
+	}
+	if (!have && (open_tmp(tmp, &db) == -1 || write_full(db, m) == -1)) {
 		snprintf(err, errlen, "%s: %s", tmp, db ? sqlite3_errmsg(db) : "cannot open");
 		goto fail;
 	}

@@ -6,7 +6,8 @@
  *   16 bytes  ACCESS_ROWS_MAGIC
  *   6 x u64   the table's st_dev, st_ino, st_size, st_mtim (s, ns), rows n
  *   n x 56    rows: u64 guid hash, u64 row hash, 36-byte guid, 4 zero bytes
- *   u64       h64 of everything before it
+ *   u64       h64 of everything before it, seeded with the table's
+ *             schema version (a record of another version is not used)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "access_level.h"
+#include "access_schema.h"
 #include "access_rows.h"
 #include "hash64.h"
 
@@ -107,7 +109,7 @@ access_rows_load(const char *file, const struct stat *db, struct buf *b)
 	    b->len != HEAD_BYTES + n * REC_BYTES + 8)
 		goto no;
 	memcpy(&sum, b->data + b->len - 8, 8);
-	if (sum != h64(0, b->data, b->len - 8))
+	if (sum != h64(ACCESS_SCHEMA_VERSION, b->data, b->len - 8))
 		goto no;
 	return 1;
 no:
@@ -174,7 +176,7 @@ access_rows_save(const char *file, const struct stat *db, const struct model *m,
 		    buf_put(&b, m->videos[rows[i].vid].guid, GUID_LEN) == -1 ||
 		    buf_put(&b, zero, 4) == -1)
 			goto oom;
-	sum = h64(0, b.data, b.len);
+	sum = h64(ACCESS_SCHEMA_VERSION, b.data, b.len);
 	if (buf_put(&b, &sum, 8) == -1)
 		goto oom;
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);

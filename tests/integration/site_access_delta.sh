@@ -116,5 +116,15 @@ override "$VIP_GUID" "Fourth rename" vip
 out=$(build); echo "# $(echo "$out" | tail -1)"
 check "damaged record: the table a clean build writes" [ "$(rows "$DB")" = "$(clean_rows)" ]
 
+# a table whose record still matches (same inode, size and mtime) but that
+# this build cannot amend (another schema version): written whole
+touch -r "$DB" "$TMP/stamp"
+sqlite3 "$DB" "PRAGMA user_version = 1;"
+touch -r "$TMP/stamp" "$DB"
+override "$VIP_GUID" "Fifth rename" vip
+out=$(build); echo "# $(echo "$out" | tail -1)"
+check "a table of another version under a matching record: rewritten whole, version 2" \
+    bash -c "[ '$(rows "$DB" | tr '\n' '~')' = '$(clean_rows | tr '\n' '~')' ] && [ \"\$(sqlite3 '$DB' 'PRAGMA user_version')\" = 2 ]"
+
 check "the record is never published in the site" bash -c "! find '$OUT' -name '*.rows' | grep -q ."
 [ "$FAILS" -eq 0 ]
