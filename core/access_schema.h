@@ -1,7 +1,8 @@
 /*
  * access_schema.h — var/access.db, the table the verifier trusts: its one
  * schema and version.  `onlygen build` writes it (generator/site/access_db.c)
- * from ACCESS_SCHEMA_SQL and ACCESS_INSERT_SQL; the verifier opens it only
+ * from ACCESS_SCHEMA_SQL and ACCESS_INSERT_SQL (a rebuild that changes a few
+ * rows: ACCESS_UPSERT_SQL, ACCESS_DELETE_SQL); the verifier opens it only
  * when its user_version is ACCESS_SCHEMA_VERSION and reads it with
  * ACCESS_LOOKUP_SQL (verifier/store/access_table.c).  Text only: the core links
  * no SQLite.  Change the schema here, and bump the version, or the
@@ -30,6 +31,15 @@
 #define ACCESS_INSERT_SQL \
 	"INSERT INTO videos (guid, access, cdn_host, length, title) " \
 	"VALUES (?1, ?2, ?3, ?4, ?5)"
+
+/* A build's changed row: ?1..?5 as ACCESS_INSERT_SQL, replacing the row
+ * of the same guid (generator/site/access_db.c). */
+#define ACCESS_UPSERT_SQL \
+	"INSERT OR REPLACE INTO videos (guid, access, cdn_host, length, title) " \
+	"VALUES (?1, ?2, ?3, ?4, ?5)"
+
+/* A build's removed row: ?1 guid. */
+#define ACCESS_DELETE_SQL	"DELETE FROM videos WHERE guid = ?1"
 
 /* The verifier's one read: ?1 guid -> access, cdn_host, length, title. */
 #define ACCESS_LOOKUP_SQL \

@@ -40,6 +40,9 @@ struct manifest {
 	size_t		*slot;	/* open-addressing table of index + 1 */
 	size_t		 nslot;
 	uint64_t	 access_sum;	/* checksum of access.db's rows */
+	char		*text;	/* the loaded file: the loaded entries' paths point
+				 * into it (no copy per path); manifest_put copies */
+	size_t		 textlen;
 };
 
 /*
@@ -55,6 +58,10 @@ const struct mf_entry *manifest_find(const struct manifest *mf, const char *path
 int	manifest_put(struct manifest *mf, const char *path, uint64_t key, uint64_t sum);
 /* Writes the manifest to file through a temporary and a rename. */
 int	manifest_save(const struct manifest *mf, const char *file, char *err, size_t errlen);
+/* The same for n entries given as they are (a build's pages: no manifest
+ * built to hold them) and access.db's checksum. */
+int	manifest_save_entries(const struct mf_entry *e, size_t n, uint64_t access_sum,
+	    const char *file, char *err, size_t errlen);
 void	manifest_free(struct manifest *mf);
 
 /* 1 when path is a safe relative path: no "..", no leading '/', no empty or

@@ -1,121 +1,330 @@
 /*
  * access_db.c — var/access.db, the table the verifier trusts
  * (docs/architecture.md): every published video's guid, access level, CDN
- * host, length and title, in the core's schema (core/access_schema.h).  Written to a temporary file and renamed into place, so
- * the verifier sees the old or the new table, never a partial one.
+ * host, length and title, in the core's schema (core/access_schema.h).
+ * Always built in a temporary file and renamed into place, so the
+ * verifier (and scripts/replicate) sees the old or the new table, never a
+ * partial one.
+ *
+ * When the per-row record (access_rows.h) describes the table in place, the
+ * temporary file is a copy of that table with only the changed rows
+ * deleted or replaced, in one transaction: a one-video change costs a file
+ * copy and a few row writes, not 100 000 inserts.  Otherwise (first build,
+ * many changes, no usable record) the table is written in full, in guid
+ * order (appending to the B-tree instead of inserting at random).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
 
+#include "access_rows.h"
 #include "access_schema.h"
-#include "hash64.h"
 #include "site_int.h"
 #include "store_file.h"
 
+/* Above this share of the rows changed (and DELTA_MIN rows), writing the
+ * table afresh is cheaper than copying it and replacing them (and leaves
+ * no free pages). */
+#define DELTA_MAX_DIV	8
+#define DELTA_MIN	16
 
-uint64_t
-access_rows_sum(const struct model *m)
+/* What changes between the recorded table and the model. */
+struct delta {
+	size_t	*del, ndel;	/* record indices: rows gone */
+	size_t	*up, nup;	/* model row indices (into rows): new or changed */
+};
+
+static void
+delta_free(struct delta *d)
 {
-	uint64_t h = h64_int(0x6163636573730002ULL, (int64_t)m->nvideos);
-	size_t i;
-
-	for (i = 0; i < m->nvideos; i++) {
-		h = h64_str(h, m->videos[i].guid);
-		h = h64_int(h, m->videos[i].access);
-		h = h64_str(h, m->videos[i].cdn_host);
-		h = h64_int(h, m->videos[i].length);
-		h = h64_str(h, m->videos[i].title ? m->videos[i].title : "");
-	}
-	return h;
+	free(d->del);
+	free(d->up);
+	memset(d, 0, sizeof(*d));
 }
 
-int
-access_db_write(const struct model *m, const char *path, char *err, size_t errlen)
+/* Merges the record (sorted) and the model rows (sorted): 0, or -1 OOM. */
+static int
+delta_make(const struct buf *rec, const struct arow *rows, size_t n, struct delta *d)
 {
-	char tmp[4096];
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-	size_t i;
-	int rc;
+	size_t nr = access_rows_count(rec), i = 0, j = 0;
+	struct arow_rec r;
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
-		snprintf(err, errlen, "%s: path too long", path);
+	memset(d, 0, sizeof(*d));
+	if ((d->del = malloc((nr ? nr : 1) * sizeof(size_t))) == NULL ||
+	    (d->up = malloc((n ? n : 1) * sizeof(size_t))) == NULL) {
+		delta_free(d);
 		return -1;
 	}
-	unlink(tmp);
-	/* Readable by lighttpd through the group (0640), or as the file it
-	 * replaces was; created before SQLite opens it, so never wider. */
-	{
-		int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		    STORE_MODE_PRIVATE);
-
-		int bad = fd < 0 || store_file_replace_mode(fd, path, STORE_MODE_GROUP) != 0;
-
-		if (fd >= 0 && close(fd) != 0)
-			bad = 1;
-		if (bad) {
-			snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-			if (fd >= 0)
-				unlink(tmp);
-			return -1;
+	while (i < n || j < nr) {
+		if (j < nr)
+			access_rows_get(rec, j, &r);
+		if (j >= nr || (i < n && rows[i].g < r.g)) {
+			d->up[d->nup++] = i++;
+		} else if (i >= n || r.g < rows[i].g) {
+			d->del[d->ndel++] = j++;
+		} else {
+			if (rows[i].h != r.h)
+				d->up[d->nup++] = i;
+			i++;
+			j++;
 		}
 	}
-	if (sqlite3_open_v2(tmp, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
-		goto sqlerr;
-	if (sqlite3_exec(db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;",
-	    NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_exec(db, ACCESS_SCHEMA_SQL, NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, ACCESS_INSERT_SQL, -1, &st, NULL) != SQLITE_OK)
-		goto sqlerr;
-	for (i = 0; i < m->nvideos; i++) {
-		const struct video *v = &m->videos[i];
+	return 0;
+}
 
-		sqlite3_bind_text(st, 1, v->guid, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, access_level_name(v->access), -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, v->cdn_host, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 4, v->length);
-		sqlite3_bind_text(st, 5, v->title ? v->title : "", -1, SQLITE_STATIC);
-		if ((rc = sqlite3_step(st)) != SQLITE_DONE)
-			goto sqlerr;
+/* Creates tmp for path's replacement: readable by lighttpd through the
+ * group (0640), or as the file it replaces was; created before SQLite opens
+ * it, so never wider.  The open descriptor, or -1 with err. */
+static int
+tmp_create(const char *tmp, const char *path, char *err, size_t errlen)
+{
+	int fd;
+
+	unlink(tmp);
+	fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, STORE_MODE_PRIVATE);
+	if (fd < 0 || store_file_replace_mode(fd, path, STORE_MODE_GROUP) != 0) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
+		return -1;
+	}
+	return fd;
+}
+
+/* Copies the file path into the open, empty tmp file fd.  0 or -1. */
+static int
+copy_into(int fd, const char *path)
+{
+	char chunk[65536];
+	ssize_t r, w;
+	int in = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), rc = 0;
+
+	if (in == -1)
+		return -1;
+	for (;;) {
+		r = copy_file_range(in, NULL, fd, NULL, (size_t)1 << 30, 0);
+		if (r > 0)
+			continue;
+		if (r == 0)
+			goto done;
+		if (errno == EINTR)
+			continue;
+		if (errno != EXDEV && errno != EINVAL && errno != ENOSYS &&
+		    errno != EOPNOTSUPP) {
+			rc = -1;
+			goto done;
+		}
+		break;	/* no copy_file_range here: read and write */
+	}
+	while ((r = read(in, chunk, sizeof(chunk))) != 0) {
+		char *p = chunk;
+
+		if (r == -1) {
+			if (errno == EINTR)
+				continue;
+			rc = -1;
+			goto done;
+		}
+		while (r > 0) {
+			if ((w = write(fd, p, (size_t)r)) == -1) {
+				if (errno == EINTR)
+					continue;
+				rc = -1;
+				goto done;
+			}
+			p += w;
+			r -= w;
+		}
+	}
+done:
+	close(in);
+	return rc;
+}
+
+static void
+bind_row(sqlite3_stmt *st, const struct video *v)
+{
+	sqlite3_bind_text(st, 1, v->guid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, access_level_name(v->access), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, v->cdn_host, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, v->length);
+	sqlite3_bind_text(st, 5, v->title ? v->title : "", -1, SQLITE_STATIC);
+}
+
+static int
+cmp_guid(const void *a, const void *b, void *arg)
+{
+	const struct model *m = arg;
+
+	return strcmp(m->videos[*(const size_t *)a].guid, m->videos[*(const size_t *)b].guid);
+}
+
+/* Every row, in guid order, into the empty database db. */
+static int
+write_full(sqlite3 *db, const struct model *m)
+{
+	sqlite3_stmt *st = NULL;
+	size_t *ord, i;
+	int ok;
+
+	if ((ord = malloc((m->nvideos ? m->nvideos : 1) * sizeof(*ord))) == NULL)
+		return -1;
+	for (i = 0; i < m->nvideos; i++)
+		ord[i] = i;
+	qsort_r(ord, m->nvideos, sizeof(*ord), cmp_guid, (void *)m);
+	ok = sqlite3_exec(db, ACCESS_SCHEMA_SQL, NULL, NULL, NULL) == SQLITE_OK &&
+	    sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, ACCESS_INSERT_SQL, -1, &st, NULL) == SQLITE_OK;
+	for (i = 0; ok && i < m->nvideos; i++) {
+		bind_row(st, &m->videos[ord[i]]);
+		ok = sqlite3_step(st) == SQLITE_DONE;
 		sqlite3_reset(st);
 	}
 	sqlite3_finalize(st);
-	st = NULL;
-	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-		goto sqlerr;
-	if (sqlite3_close(db) != SQLITE_OK) {
-		db = NULL;
-		snprintf(err, errlen, "%s: cannot close", tmp);
-		unlink(tmp);
+	free(ord);
+	return ok && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+/* The changed rows, into db (a copy of the recorded table). */
+static int
+write_delta(sqlite3 *db, const struct model *m, const struct buf *rec,
+    const struct arow *rows, const struct delta *d)
+{
+	sqlite3_stmt *del = NULL, *up = NULL, *ver = NULL;
+	struct arow_rec r;
+	size_t i;
+	int ok;
+
+	/* the copy must be the table this build's verifier reads */
+	ok = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &ver, NULL) == SQLITE_OK &&
+	    sqlite3_step(ver) == SQLITE_ROW &&
+	    sqlite3_column_int(ver, 0) == ACCESS_SCHEMA_VERSION;
+	sqlite3_finalize(ver);
+	ok = ok && sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, ACCESS_DELETE_SQL, -1, &del, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, ACCESS_UPSERT_SQL, -1, &up, NULL) == SQLITE_OK;
+	for (i = 0; ok && i < d->ndel; i++) {
+		access_rows_get(rec, d->del[i], &r);
+		sqlite3_bind_text(del, 1, r.guid, -1, SQLITE_TRANSIENT);
+		ok = sqlite3_step(del) == SQLITE_DONE;
+		sqlite3_reset(del);
+	}
+	for (i = 0; ok && i < d->nup; i++) {
+		bind_row(up, &m->videos[rows[d->up[i]].vid]);
+		ok = sqlite3_step(up) == SQLITE_DONE;
+		sqlite3_reset(up);
+	}
+	sqlite3_finalize(del);
+	sqlite3_finalize(up);
+	return ok && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+/* Opens the temporary table for writing: 0, or -1 (*db may be set). */
+static int
+open_tmp(const char *tmp, sqlite3 **db)
+{
+	return sqlite3_open_v2(tmp, db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+	    sqlite3_exec(*db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;",
+	    NULL, NULL, NULL) != SQLITE_OK ? -1 : 0;
+}
+
+int
+access_db_write(const struct model *m, const struct access_plan *ap, const char *path,
+    char *err, size_t errlen)
+{
+	char tmp[4096], rfile[4096];
+	sqlite3 *db = NULL;
+	const struct arow *rows = ap->rows;
+	struct buf rec;
+	struct delta d;
+	struct stat sb;
+	int loaded = 0, have = 0, fd = -1, rc = -1, bad;
+
+	memset(&d, 0, sizeof(d));
+	memset(&rec, 0, sizeof(rec));
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp) ||
+	    (size_t)snprintf(rfile, sizeof(rfile), "%s" ACCESS_ROWS_SUFFIX, path) >=
+	    sizeof(rfile)) {
+		snprintf(err, errlen, "%s: path too long", path);
 		return -1;
 	}
-	db = NULL;
-	/* the table must reach the disk before it replaces the old one */
-	{
-		FILE *f = fopen(tmp, "r+");
-
-		if (f != NULL) {
-			fflush(f);
-			fsync(fileno(f));
-			fclose(f);
+	if (ap->exact && lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    (loaded = have = access_rows_load(rfile, &sb, &rec)) == 1) {
+		if (delta_make(&rec, rows, m->nvideos, &d) == -1)
+			goto oom;
+		if (d.ndel + d.nup == 0) {
+			rc = 1;	/* the table in place holds these rows */
+			goto out;
 		}
+		if (d.ndel + d.nup > m->nvideos / DELTA_MAX_DIV + DELTA_MIN)
+			have = 0;
+	}
+	if ((fd = tmp_create(tmp, path, err, errlen)) == -1)
+		goto out;
+	if (have && copy_into(fd, path) == -1) {
+		snprintf(err, errlen, "%s: copying %s: %s", tmp, path, strerror(errno));
+		goto fail;
+	}
+	if (have && (open_tmp(tmp, &db) == -1 || write_delta(db, m, &rec, rows, &d) == -1)) {
+		/* the copy is not a table this build can amend (another schema
+		 * version, a damaged file): write it whole instead */
+		sqlite3_close(db);
+		db = NULL;
+		if (ftruncate(fd, 0) == -1) {
+			snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+			goto fail;
+		}
+		have = 0;
+	}
+	if (!have && (open_tmp(tmp, &db) == -1 || write_full(db, m) == -1)) {
+		snprintf(err, errlen, "%s: %s", tmp, db ? sqlite3_errmsg(db) : "cannot open");
+		goto fail;
+	}
+	if (sqlite3_close(db) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: cannot close", tmp);
+		db = NULL;
+		goto fail;
+	}
+	db = NULL;
+	/* the table must reach the disk before it replaces the old one; its
+	 * identity (kept by the rename) is what the record describes */
+	bad = fsync(fd) == -1 || fstat(fd, &sb) == -1;
+	if (close(fd) == -1)
+		bad = 1;
+	fd = -1;
+	if (bad) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		goto fail;
 	}
 	if (rename(tmp, path) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		unlink(tmp);
-		return -1;
+		goto fail;
 	}
-	return 0;
-sqlerr:
-	snprintf(err, errlen, "%s: %s", tmp, db ? sqlite3_errmsg(db) : "cannot open");
-	sqlite3_finalize(st);
+	/* A record that cannot be written only costs the next build a full
+	 * table: none is left describing another file. */
+	if (!ap->exact || access_rows_save(rfile, &sb, m, rows, m->nvideos, tmp, sizeof(tmp)) == -1)
+		unlink(rfile);
+	rc = 0;
+	goto out;
+oom:
+	snprintf(err, errlen, "%s: out of memory", path);
+	goto out;
+fail:
 	sqlite3_close(db);
+	if (fd != -1)
+		close(fd);
 	unlink(tmp);
-	return -1;
+out:
+	if (loaded)
+		buf_free(&rec);
+	delta_free(&d);
+	return rc;
 }

@@ -228,6 +228,27 @@ fail:
 	return -1;
 }
 
+/*
+ * A worker keeps its buffers from page to page, but not one grown past
+ * RENDER_KEEP_BYTES by a rare large file (a 36 MB sitemap part, a long
+ * list page): two workers holding two such buffers each were the build's
+ * peak of memory.
+ */
+#define RENDER_KEEP_BYTES	((size_t)4 << 20)
+
+static int
+render_item_trim(void *arg, void *state, size_t i, char *err, size_t errlen)
+{
+	struct render_bufs *b = state;
+	int rc = render_item(arg, state, i, err, errlen);
+
+	if (b->out.cap > RENDER_KEEP_BYTES)
+		buf_free(&b->out);
+	if (b->scratch.cap > RENDER_KEEP_BYTES)
+		buf_free(&b->scratch);
+	return rc;
+}
+
 static int
 render_all(struct site_ctx *c, const struct manifest *old, int outfd, int fresh, char *err,
     size_t errlen)
@@ -240,7 +261,7 @@ render_all(struct site_ctx *c, const struct manifest *old, int outfd, int fresh,
 	w.chunk = RENDER_CHUNK;
 	w.arg = &j;
 	w.init = render_init;
-	w.item = render_item;
+	w.item = render_item_trim;
 	w.done = render_done;
 	return pool_run(c->o->jobs, &w, err, errlen);
 }
@@ -367,6 +388,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 {
 	struct site_ctx c;
 	struct manifest old, fresh;
+	struct access_plan ap;
 	char path[4096];
 	size_t i;
 	int outfd = -1, lockfd = -1, rc = -1, pass, dirty = 0, empty_out = 0;
@@ -389,6 +411,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	memset(&c, 0, sizeof(c));
 	memset(&old, 0, sizeof(old));
 	memset(&fresh, 0, sizeof(fresh));
+	memset(&ap, 0, sizeof(ap));
 	memset(st, 0, sizeof(*st));
 	c.m = m;
 	c.o = o;
@@ -459,14 +482,22 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	t2 = now_secs();
 	/* The verifier's table first: a page never offers a video it denies. */
 	snprintf(path, sizeof(path), "%s/access.db", o->state_dir);
-	fresh.access_sum = access_rows_sum(m);
+	if (access_plan_make(m, &ap) == -1) {
+		snprintf(err, errlen, "out of memory");
+		site_staging_remove(outfd);
+		goto out;
+	}
+	fresh.access_sum = ap.sum;
 	if (fresh.access_sum != old.access_sum || stat(path, &sb) == -1) {
-		if (access_db_write(m, path, err, errlen) == -1) {
+		int w = access_db_write(m, &ap, path, err, errlen);
+
+		if (w == -1) {
 			site_staging_remove(outfd);
 			goto out;
 		}
-		st->access_written = 1;
+		st->access_written = w == 0;
 	}
+	access_plan_free(&ap);
 
 	/* Publish: new files (nothing links to them yet), then changed ones. */
 	if (write_paths_journal(&c, outfd, err, errlen) == -1) {
@@ -510,15 +541,23 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 			dirty = 1;
 		}
 	if (dirty || fresh.access_sum != old.access_sum) {
-		for (i = 0; i < c.npages; i++)
-			if (manifest_put(&fresh, c.pages[i].path, c.pages[i].key,
-			    c.pages[i].sum) == -1) {
-				snprintf(err, errlen, "out of memory");
-				goto out;
-			}
-		snprintf(path, sizeof(path), "%s/site-manifest", o->state_dir);
-		if (manifest_save(&fresh, path, err, errlen) == -1)
+		/* written from the pages as they are: no second manifest */
+		if ((fresh.e = malloc((c.npages ? c.npages : 1) * sizeof(*fresh.e))) == NULL) {
+			snprintf(err, errlen, "out of memory");
 			goto out;
+		}
+		for (i = 0; i < c.npages; i++) {
+			fresh.e[i].path = c.pages[i].path;
+			fresh.e[i].key = c.pages[i].key;
+			fresh.e[i].sum = c.pages[i].sum;
+		}
+		snprintf(path, sizeof(path), "%s/site-manifest", o->state_dir);
+		rc = manifest_save_entries(fresh.e, c.npages, fresh.access_sum, path, err, errlen);
+		free(fresh.e);
+		fresh.e = NULL;
+		if (rc == -1)
+			goto out;
+		rc = -1;
 	}
 	site_staging_remove(outfd);
 	st->img_fetched = c.img_fetched;
@@ -535,6 +574,7 @@ out:
 	if (lockfd != -1)
 		close(lockfd);
 	free(seen);
+	access_plan_free(&ap);
 	manifest_free(&old);
 	manifest_free(&fresh);
 	ctx_free(&c);

@@ -14,6 +14,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "access_rows.h"
 #include "buf.h"
 #include "img_vips.h"
 #include "model.h"
@@ -266,9 +267,11 @@ int	site_sitemap(const struct site_ctx *c, const struct page *p, struct buf *out
 int	site_sitemap_key(const struct site_ctx *c, const struct page *p, uint64_t seed,
 	    struct buf *tmp, uint64_t *key);
 
-/* access_db.c: access_rows_sum() hashes the rows access.db would hold;
- * access_db_write() writes them (temporary + rename); 0 or -1 with err. */
-uint64_t access_rows_sum(const struct model *m);
-int	access_db_write(const struct model *m, const char *path, char *err, size_t errlen);
+/* access_db.c: access_db_write() writes the rows of ap (access_rows.h:
+ * access_plan_make() over m) to access.db (temporary + rename; only the
+ * changed rows when the table in place has its record): 0 written, 1 the
+ * table in place already held them (nothing written), -1 with err. */
+int	access_db_write(const struct model *m, const struct access_plan *ap, const char *path,
+	    char *err, size_t errlen);
 
 #endif

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "buf.h"
 #include "site_write.h"
 
 /* Keeps the last warning (arg: a 1024-byte buffer). */
@@ -55,6 +56,53 @@ main(void)
 	}
 	CHECK(ok, "every entry round-trips");
 	CHECK(manifest_find(&back, "nope.html") == NULL, "unknown path not found");
+	/* a loaded manifest (paths in its text) takes new paths (copies) and
+	 * replaces loaded ones; manifest_free() frees only the copies */
+	CHECK(manifest_put(&back, "new/index.html", 5, 6) == 0 && back.n == 5001 &&
+	    manifest_put(&back, "v/9/index.html", 8, 9) == 0 && back.n == 5001 &&
+	    (e = manifest_find(&back, "v/9/index.html")) != NULL && e->key == 8 &&
+	    (e = manifest_find(&back, "new/index.html")) != NULL && e->sum == 6,
+	    "a loaded manifest takes new and replaced entries");
+	manifest_free(&back);
+	/* the streamed writer of a build's entries writes what manifest_save does,
+	 * past its 1 MB chunk (5000 entries are ~200 kB: use 40 000) */
+	{
+		struct manifest big = { 0 };
+		char file2[300];
+		struct buf a, b;
+
+		for (i = 0; i < 40000; i++) {
+			snprintf(path, sizeof(path), "some/longer/path/%zu/index.html", i);
+			if (manifest_put(&big, path, i * 11, i * 13 + 1) != 0)
+				break;
+		}
+		big.access_sum = 42;
+		snprintf(file2, sizeof(file2), "%s/site-manifest-2", dir);
+		buf_init(&a, 0);
+		buf_init(&b, 0);
+		CHECK(manifest_save(&big, file, err, sizeof(err)) == 0 &&
+		    manifest_save_entries(big.e, big.n, 42, file2, err, sizeof(err)) == 0 &&
+		    buf_read_file(&a, file) == 0 && buf_read_file(&b, file2) == 0 &&
+		    a.len > ((size_t)1 << 20) && a.len == b.len && memcmp(a.data, b.data, a.len) == 0,
+		    "manifest_save_entries writes the same bytes, in chunks");
+		CHECK(manifest_load(&back, file2, NULL, err, sizeof(err)) == 0 && back.n == 40000 &&
+		    (e = manifest_find(&back, "some/longer/path/39999/index.html")) != NULL &&
+		    e->key == 39999 * 11, "and it loads back");
+		manifest_free(&back);
+		manifest_free(&big);
+		buf_free(&a);
+		buf_free(&b);
+		unlink(file2);
+	}
+	/* a path listed twice: the last line wins */
+	f = fopen(file, "w");
+	fputs("onlygen-site-manifest 1 0000000000000007\n"
+	    "0000000000000001 0000000000000002 a.html\n"
+	    "0000000000000003 0000000000000004 a.html\n", f);
+	fclose(f);
+	CHECK(manifest_load(&back, file, NULL, err, sizeof(err)) == 0 && back.n == 1 &&
+	    back.access_sum == 7 && back.e[0].key == 3 && back.e[0].sum == 4,
+	    "a path listed twice: one entry, the last line's");
 	manifest_free(&back);
 	manifest_free(&mf);
 
