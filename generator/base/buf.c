@@ -165,3 +165,50 @@ buf_read_file(struct buf *b, const char *path)
 	errno = saved;
 	return rc;
 }
+
+int
+fd_write_all(int fd, const void *p, size_t n)
+{
+	const char *s = p;
+	ssize_t w;
+
+	while (n > 0) {
+		if ((w = write(fd, s, n)) > 0) {
+			s += w;
+			n -= (size_t)w;
+		} else if (w == 0) {
+			errno = EIO;
+			return -1;
+		} else if (errno != EINTR)
+			return -1;
+	}
+	return 0;
+}
+
+int
+file_write_atomic(const char *path, const void *p, size_t n, mode_t mode)
+{
+	char tmp[4200];
+	int fd, saved;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode)) == -1)
+		return -1;
+	if (fd_write_all(fd, p, n) == -1) {
+		saved = errno;
+		close(fd);
+		unlink(tmp);
+		errno = saved;
+		return -1;
+	}
+	if (close(fd) == -1 || rename(tmp, path) == -1) {
+		saved = errno;
+		unlink(tmp);
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdarg.h>
+#include <sys/types.h>
 
 struct buf {
 	char	*data;	/* always NUL-terminated when size > 0 */
@@ -39,6 +40,16 @@ char	*buf_take(struct buf *b);
 int	 buf_read_fd(struct buf *b, int fd) __attribute__((warn_unused_result));
 /* Reads a whole file; -1 with errno set on failure (EFBIG past b->max). */
 int	 buf_read_file(struct buf *b, const char *path) __attribute__((warn_unused_result));
+/* Writes all n bytes of p to fd (EINTR and short writes retried); 0, or
+ * -1 with errno set (EIO for a write that makes no progress). */
+int	 fd_write_all(int fd, const void *p, size_t n) __attribute__((warn_unused_result));
+/*
+ * Replaces path with n bytes of p: written to path.tmp (mode; a symlink
+ * there is refused), closed, renamed over path, so a reader sees the old
+ * file or the new one.  0, or -1 with errno set (path.tmp removed).
+ */
+int	 file_write_atomic(const char *path, const void *p, size_t n, mode_t mode)
+	    __attribute__((warn_unused_result));
 
 #define BUF_PUTSL(b, lit) buf_put((b), (lit), sizeof(lit) - 1)
 

@@ -283,25 +283,6 @@ oom:
 	return -1;
 }
 
-static int
-write_all(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-	ssize_t w;
-
-	while (len > 0) {
-		w = write(fd, p, len);
-		if (w == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 int
 manifest_save(const struct manifest *mf, const char *file, char *err, size_t errlen)
 {
@@ -363,14 +344,14 @@ manifest_save_entries(const struct mf_entry *e, size_t n, uint64_t access_sum,
 			ok = 0;
 		} else if (b.len >= MANIFEST_CHUNK) {
 			total += b.len;
-			ok = total <= MANIFEST_MAX && write_all(fd, b.data, b.len) == 0;
+			ok = total <= MANIFEST_MAX && fd_write_all(fd, b.data, b.len) == 0;
 			if (total > MANIFEST_MAX)
 				errno = EFBIG;
 			buf_reset(&b);
 		}
 	}
 	if (ok && b.len > 0)
-		ok = write_all(fd, b.data, b.len) == 0;
+		ok = fd_write_all(fd, b.data, b.len) == 0;
 	if (fd != -1 && close(fd) == -1)
 		ok = 0;
 	if (!ok || rename(tmp, file) == -1) {
@@ -509,7 +490,7 @@ site_stage(int dirfd, size_t id, const void *data, size_t len, char *err, size_t
 		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
 		return -1;
 	}
-	if (write_all(fd, data, len) == -1 || close(fd) == -1) {
+	if (fd_write_all(fd, data, len) == -1 || close(fd) == -1) {
 		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
 		return -1;
 	}

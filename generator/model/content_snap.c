@@ -256,16 +256,10 @@ content_snap_write(const struct content_snap *s, const struct content *c,
 {
 	struct strmap files = { 0 };
 	struct buf b;
-	char tmp[4200];
 	uint64_t v, n;
 	size_t i, head;
-	ssize_t w;
-	int fd, saved;
+	int rc, saved;
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", s->path) >= sizeof(tmp)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
 	buf_init(&b, CONTENT_SNAP_MAX_BYTES);
 	v = 0;
 	if (buf_put(&b, SNAP_MAGIC, sizeof(SNAP_MAGIC) - 1) == -1 ||
@@ -291,35 +285,11 @@ content_snap_write(const struct content_snap *s, const struct content *c,
 	memcpy(b.data + sizeof(SNAP_MAGIC) - 1 + sizeof(uint64_t), &v, sizeof(v));
 	v = h64(0, b.data + head, b.len - head);
 	memcpy(b.data + sizeof(SNAP_MAGIC) - 1 + 2 * sizeof(uint64_t), &v, sizeof(v));
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) == -1) {
-		saved = errno;
-		buf_free(&b);
-		errno = saved;
-		return -1;
-	}
-	for (i = 0, saved = 0; i < b.len && saved == 0; ) {
-		if ((w = write(fd, b.data + i, b.len - i)) > 0)
-			i += (size_t)w;
-		else if (w == 0)
-			saved = EIO;
-		else if (errno != EINTR)
-			saved = errno;
-	}
-	if (close(fd) == -1 && saved == 0)
-		saved = errno;
+	rc = file_write_atomic(s->path, b.data, b.len, 0600);
+	saved = errno;
 	buf_free(&b);
-	if (saved != 0) {
-		(void)unlink(tmp);
-		errno = saved;
-		return -1;
-	}
-	if (rename(tmp, s->path) == -1) {
-		saved = errno;
-		(void)unlink(tmp);
-		errno = saved;
-		return -1;
-	}
-	return 0;
+	errno = saved;
+	return rc;
 nomem:
 	strmap_free(&files);
 	buf_free(&b);

@@ -134,38 +134,15 @@ access_rows_get(const struct buf *b, size_t i, struct arow_rec *r)
 	r->guid[GUID_LEN] = '\0';
 }
 
-static int
-write_all(int fd, const char *p, size_t len)
-{
-	ssize_t w;
-
-	while (len > 0) {
-		if ((w = write(fd, p, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 int
 access_rows_save(const char *file, const struct stat *db, const struct model *m,
     const struct arow *rows, size_t n, char *err, size_t errlen)
 {
 	struct buf b;
-	char tmp[4096];
 	uint64_t head[6], sum;
 	static const char zero[4];
 	size_t i;
-	int fd, ok;
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", file) >= sizeof(tmp)) {
-		snprintf(err, errlen, "%s: path too long", file);
-		return -1;
-	}
 	buf_init(&b, HEAD_BYTES + ROWS_MAX * REC_BYTES + 8);
 	stamp(head, db, n);
 	if (n > ROWS_MAX || buf_reserve(&b, HEAD_BYTES + n * REC_BYTES + 8) == -1 ||
@@ -179,14 +156,8 @@ access_rows_save(const char *file, const struct stat *db, const struct model *m,
 	sum = h64(ACCESS_SCHEMA_VERSION, b.data, b.len);
 	if (buf_put(&b, &sum, 8) == -1)
 		goto oom;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	ok = fd != -1 && write_all(fd, b.data, b.len) == 0;
-	if (fd != -1 && close(fd) == -1)
-		ok = 0;
-	if (!ok || rename(tmp, file) == -1) {
+	if (file_write_atomic(file, b.data, b.len, 0600) == -1) {
 		snprintf(err, errlen, "%s: %s", file, strerror(errno));
-		if (fd != -1)
-			unlink(tmp);
 		buf_free(&b);
 		return -1;
 	}

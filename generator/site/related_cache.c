@@ -275,12 +275,11 @@ cache_write(const struct related *r, const struct model *m, const char *file, ui
 	uint64_t h[HEAD_WORDS], x;
 	uint32_t u;
 	size_t i, t, nrefs = 0;
-	char tmp[4200];
-	int fd, ok;
+	int ok, rc;
 
 	for (i = 0; i < m->nvideos; i++)
 		nrefs += m->videos[i].ntags;
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", file) >= sizeof(tmp) || nrefs >= UINT32_MAX)
+	if (nrefs >= UINT32_MAX)
 		return -1;
 	buf_init(&b, CACHE_MAX_BYTES);
 	h[0] = CACHE_MAGIC2;
@@ -309,25 +308,9 @@ cache_write(const struct related *r, const struct model *m, const char *file, ui
 	}
 	x = h64(0, b.data + sizeof(h), b.len - sizeof(h));
 	memcpy(b.data + 4 * sizeof(uint64_t), &x, sizeof(x));
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) == -1) {
-		buf_free(&b);
-		return -1;
-	}
-	for (i = 0; i < b.len; ) {
-		ssize_t w = write(fd, b.data + i, b.len - i);
-
-		if (w > 0)
-			i += (size_t)w;
-		else if (!(w == -1 && errno == EINTR))
-			break;
-	}
-	ok = i == b.len;
+	rc = file_write_atomic(file, b.data, b.len, 0644);
 	buf_free(&b);
-	if (close(fd) == -1 || !ok || rename(tmp, file) == -1) {
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+	return rc;
 }
 
 int

@@ -325,8 +325,15 @@ write_paths_journal(const struct site_ctx *c, int outfd, char *err, size_t errle
 		return -1;
 	}
 	fd = openat(outfd, SITE_STAGING_PATHS, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd == -1 || (b.len > 0 && write(fd, b.data, b.len) != (ssize_t)b.len) ||
-	    close(fd) == -1) {
+	if (fd != -1 && fd_write_all(fd, b.data ? b.data : "", b.len) == -1) {
+		int saved = errno;
+
+		(void)close(fd);
+		errno = saved;
+		fd = -1;
+	} else if (fd != -1 && close(fd) == -1)
+		fd = -1;
+	if (fd == -1) {
 		snprintf(err, errlen, "%s: %s", SITE_STAGING_PATHS, strerror(errno));
 		buf_free(&b);
 		return -1;

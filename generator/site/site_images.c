@@ -114,31 +114,7 @@ is_dir(const char *path)
 static int
 write_atomic(const char *path, const void *data, size_t len)
 {
-	char tmp[4200];
-	const char *p = data;
-	ssize_t w;
-	int fd;
-
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
-		return -1;
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) == -1)
-		return -1;
-	while (len > 0) {
-		if ((w = write(fd, p, len)) <= 0) {
-			if (w == -1 && errno == EINTR)
-				continue;
-			close(fd);
-			unlink(tmp);
-			return -1;
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	if (close(fd) == -1 || rename(tmp, path) == -1) {
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+	return file_write_atomic(path, data, len, 0644);
 }
 
 static void
