@@ -915,11 +915,22 @@ content_free(struct content *c)
 		free(c->tags[i].name);
 	}
 	free(c->tags);
+	content_entries_free(c);
+	memset(c, 0, sizeof(*c));
+}
+
+void
+content_entries_free(struct content *c)
+{
+	size_t i;
+
 	for (i = 0; i < c->nentries; i++)
 		content_entry_free(&c->entries[i]);
 	free(c->entries);
 	for (i = 0; i < c->nfiles; i++)
 		free(c->files[i]);
 	free(c->files);
-	memset(c, 0, sizeof(*c));
+	c->entries = NULL;
+	c->files = NULL;
+	c->nentries = c->nfiles = 0;
 }

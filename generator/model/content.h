@@ -87,6 +87,8 @@ int	content_load_snap(struct content *c, const char *dir, const struct reporter 
 void	content_free(struct content *c);
 /* Releases what one entry holds (not the entry itself). */
 void	content_entry_free(struct content_entry *e);
+/* Releases the entries and the entry files' names, leaving none (site.json's part stays). */
+void	content_entries_free(struct content *c);
 
 /* The entry for guid (lower case), or NULL. */
 const struct content_entry *content_find(const struct content *c, const char *guid);

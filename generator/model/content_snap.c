@@ -172,15 +172,7 @@ content_snap_parse(const char *data, size_t len, uint64_t key, struct content *c
 	}
 	if (!r.bad && r.p == r.end)
 		return 1;
-	for (i = 0; i < c->nentries; i++)
-		content_entry_free(&c->entries[i]);
-	free(c->entries);
-	for (i = 0; i < c->nfiles; i++)
-		free(c->files[i]);
-	free(c->files);
-	c->entries = NULL;
-	c->files = NULL;
-	c->nentries = c->nfiles = 0;
+	content_entries_free(c);
 	warnings->len = wstart;
 	if (warnings->data != NULL)
 		warnings->data[wstart] = '\0';
