@@ -72,6 +72,12 @@ int	site_path_ok(const char *path);
 int	site_staging_open(int dirfd, char *err, size_t errlen);
 /* Removes the staging directory and what is left in it. */
 void	site_staging_remove(int dirfd);
+/*
+ * Staged files SITE_STAGE_RUN consecutive ids apart are in different
+ * directories: a writer that claims runs of that many ids (site_build.c's
+ * render workers) never creates files in another writer's directory.
+ */
+#define SITE_STAGE_RUN	16
 /* Writes len bytes to staged file number id.  0, or -1 with err. */
 int	site_stage(int dirfd, size_t id, const void *data, size_t len,
 	    char *err, size_t errlen);

@@ -25,7 +25,7 @@
 #include "site_search.h"
 #include "site_write.h"
 
-#define RENDER_CHUNK	16	/* pages a worker claims at a time */
+#define RENDER_CHUNK	SITE_STAGE_RUN	/* pages a worker claims at a time */
 
 struct render_job {
 	struct site_ctx		*c;
