@@ -86,9 +86,17 @@ check "ours: no paginated list pages with page_size > N (got $(kind paged))" tes
 site="$tmp/work/$N/ours/site"
 edited=$(cat "$tmp/work/$N/logs/ours-title-pages" 2>/dev/null || echo 0)
 check "the edited title reached the site ($edited pages show it)" test "$edited" -ge 2
-check "the added video has a watch page" \
-	test -e "$site/v/00000000-0000-4000-8000-00000000add1/index.html" -o \
-	-e "$site/v/00000000-0000-4000-8000-00000000add1.html"
+added=$(cat "$tmp/work/$N/logs/ours-added-pages" 2>/dev/null || echo 0)
+check "the added video had a watch page after its rebuild" test "$added" -ge 1
+removed=$(cat "$tmp/work/$N/logs/ours-removed-pages" 2>/dev/null || echo 1)
+check "its watch page was gone after the rebuild that removed it" test "$removed" -eq 0
+check "that rebuild ran and wrote files" \
+	grep -qP '^[0-9]+\tours\trebuild-remove\t[1-9][0-9]* written' "$tmp/work/notes.tsv"
+contented=$(cat "$tmp/work/$N/logs/ours-content-pages" 2>/dev/null || echo 0)
+check "the content/ edit reached the site ($contented pages show it)" test "$contented" -ge 1
+check "the phase line of each rebuild is in the notes" \
+	grep -qP '^[0-9]+\tours\trebuild-content\t.*; load [0-9.]+, prepare [0-9.]+, render [0-9.]+, publish [0-9.]+$' \
+	"$tmp/work/notes.tsv"
 
 # The verifier scenarios: each ran; statuses are the expected ones.
 verifier_checks() {
