@@ -86,10 +86,13 @@ clips(const struct site_ctx *c, size_t vid, struct buf *o, int *first)
 		if ((!*first && buf_putc(o, ',') == -1) ||
 		    BUF_PUTSL(o, "{\"@type\":\"Clip\",\"name\":\"") == -1 ||
 		    J(o, v->chapters[k].title[0] ? v->chapters[k].title : v->title) == -1 ||
-		    buf_printf(o, "\",\"startOffset\":%ld,\"endOffset\":%ld,\"url\":\"",
-		    (long)v->chapters[k].start, (long)end) == -1 ||
+		    BUF_PUTSL(o, "\",\"startOffset\":") == -1 ||
+		    fmt_int(o, v->chapters[k].start) == -1 ||
+		    BUF_PUTSL(o, ",\"endOffset\":") == -1 || fmt_int(o, end) == -1 ||
+		    BUF_PUTSL(o, ",\"url\":\"") == -1 ||
 		    watch_abs(c, vid, o) == -1 ||
-		    buf_printf(o, "?t=%ld\"}", (long)v->chapters[k].start) == -1)
+		    BUF_PUTSL(o, "?t=") == -1 || fmt_int(o, v->chapters[k].start) == -1 ||
+		    BUF_PUTSL(o, "\"}") == -1)
 			return -1;
 		*first = 0;
 	}
@@ -114,9 +117,9 @@ jsonld_video(const struct site_ctx *c, size_t vid, struct buf *o)
 	    url_embed(o, c->html, v->guid) == -1 || buf_putc(o, '"') == -1)
 		return -1;
 	if (v->views > 0 &&
-	    buf_printf(o, ",\"interactionStatistic\":{\"@type\":\"InteractionCounter\","
-	    "\"interactionType\":{\"@type\":\"WatchAction\"},\"userInteractionCount\":%lld}",
-	    (long long)v->views) == -1)
+	    (BUF_PUTSL(o, ",\"interactionStatistic\":{\"@type\":\"InteractionCounter\","
+	    "\"interactionType\":{\"@type\":\"WatchAction\"},\"userInteractionCount\":") == -1 ||
+	    fmt_int(o, (long long)v->views) == -1 || buf_putc(o, '}') == -1))
 		return -1;
 	if (buf_puts(o, pub ? ",\"isAccessibleForFree\":true" :
 	    ",\"isAccessibleForFree\":false") == -1)
@@ -137,8 +140,9 @@ jsonld_video(const struct site_ctx *c, size_t vid, struct buf *o)
 static int
 crumb(const struct site_ctx *c, struct buf *o, int pos, const char *name, const char *rel)
 {
-	return (buf_printf(o, "%s{\"@type\":\"ListItem\",\"position\":%d,\"name\":\"",
-	    pos > 1 ? "," : "", pos) == -1 || J(o, name) == -1 ||
+	return ((pos > 1 && buf_putc(o, ',') == -1) ||
+	    BUF_PUTSL(o, "{\"@type\":\"ListItem\",\"position\":") == -1 ||
+	    fmt_int(o, pos) == -1 || BUF_PUTSL(o, ",\"name\":\"") == -1 || J(o, name) == -1 ||
 	    BUF_PUTSL(o, "\",\"item\":\"") == -1 || J(o, c->m->site.base_url) == -1 ||
 	    J(o, rel) == -1 || BUF_PUTSL(o, "\"}") == -1) ? -1 : 0;
 }
@@ -187,8 +191,10 @@ jsonld_itemlist(const struct site_ctx *c, const size_t *list, size_t from, size_
 	    "\"itemListElement\":[") == -1)
 		return -1;
 	for (i = from; i < to; i++)
-		if (buf_printf(o, "%s{\"@type\":\"ListItem\",\"position\":%zu,\"url\":\"",
-		    i > from ? "," : "", i - from + 1) == -1 ||
+		if ((i > from && buf_putc(o, ',') == -1) ||
+		    BUF_PUTSL(o, "{\"@type\":\"ListItem\",\"position\":") == -1 ||
+		    fmt_int(o, (long long)(i - from + 1)) == -1 ||
+		    BUF_PUTSL(o, ",\"url\":\"") == -1 ||
 		    watch_abs(c, list != NULL ? list[i] : i, o) == -1 ||
 		    BUF_PUTSL(o, "\"}") == -1)
 			return -1;

@@ -24,6 +24,26 @@ put_dec(struct buf *out, long long v, int width)
 	return buf_put(out, s + i, sizeof(s) - i);
 }
 
+int
+fmt_int(struct buf *out, long long v)
+{
+	if (v >= 0)
+		return put_dec(out, v, 1);
+	if (buf_putc(out, '-') == -1)
+		return -1;
+	/* -(v + 1) + 1 without overflowing at LLONG_MIN */
+	{
+		char s[24];
+		size_t i = sizeof(s);
+		unsigned long long u = (unsigned long long)(-(v + 1)) + 1;
+
+		do
+			s[--i] = (char)('0' + u % 10);
+		while ((u /= 10) != 0 && i > 0);
+		return buf_put(out, s + i, sizeof(s) - i);
+	}
+}
+
 /* Appends "N unit" or "N units". */
 static int
 put_count(struct buf *out, long long n, const char *unit)
@@ -46,13 +66,19 @@ url_embed(struct buf *out, int html, const char *guid)
 	    buf_puts(out, html ? ".html" : "/") == -1) ? -1 : 0;
 }
 
+/*
+ * The list URLs without printf (they are formatted for every card's
+ * category and tag links, and a few hundred thousand times in a build).
+ */
 int
 url_list(struct buf *out, int html, char kind, const char *slug, int page)
 {
-	if (page <= 1)
-		return buf_printf(out, html ? "/%c/%s.html" : "/%c/%s/", kind, slug);
-	return buf_printf(out, html ? "/%c/%s/page/%d.html" : "/%c/%s/page/%d/",
-	    kind, slug, page);
+	if (buf_putc(out, '/') == -1 || buf_putc(out, kind) == -1 || buf_putc(out, '/') == -1 ||
+	    buf_puts(out, slug) == -1)
+		return -1;
+	if (page > 1 && (BUF_PUTSL(out, "/page/") == -1 || fmt_int(out, page) == -1))
+		return -1;
+	return buf_puts(out, html ? ".html" : "/");
 }
 
 int
@@ -60,7 +86,8 @@ url_named(struct buf *out, int html, const char *name)
 {
 	if (name[0] == '\0')
 		return buf_putc(out, '/');
-	return buf_printf(out, html ? "/%s.html" : "/%s/", name);
+	return (buf_putc(out, '/') == -1 || buf_puts(out, name) == -1 ||
+	    buf_puts(out, html ? ".html" : "/") == -1) ? -1 : 0;
 }
 
 int
@@ -68,7 +95,9 @@ url_named_page(struct buf *out, int html, const char *name, int page)
 {
 	if (page <= 1)
 		return url_named(out, html, name);
-	return buf_printf(out, html ? "/%s/page/%d.html" : "/%s/page/%d/", name, page);
+	return (buf_putc(out, '/') == -1 || buf_puts(out, name) == -1 ||
+	    BUF_PUTSL(out, "/page/") == -1 || fmt_int(out, page) == -1 ||
+	    buf_puts(out, html ? ".html" : "/") == -1) ? -1 : 0;
 }
 
 int
@@ -134,15 +163,44 @@ fmt_duration_iso(struct buf *out, int64_t secs)
 		secs = 0;
 	if (BUF_PUTSL(out, "PT") == -1)
 		return -1;
-	if (secs >= 3600 && buf_printf(out, "%lldH", (long long)(secs / 3600)) == -1)
+	if (secs >= 3600 && (put_dec(out, secs / 3600, 1) == -1 || buf_putc(out, 'H') == -1))
 		return -1;
-	if (secs >= 60 && buf_printf(out, "%lldM", (long long)(secs / 60 % 60)) == -1)
+	if (secs >= 60 && (put_dec(out, secs / 60 % 60, 1) == -1 || buf_putc(out, 'M') == -1))
 		return -1;
-	return buf_printf(out, "%lldS", (long long)(secs % 60));
+	return (put_dec(out, secs % 60, 1) == -1 || buf_putc(out, 'S') == -1) ? -1 : 0;
 }
 
+/*
+ * The UTC calendar day and second of day of t (H. Hinnant's
+ * civil_from_days).  gmtime_r takes glibc's time-zone lock on every call,
+ * and the render workers format a date for every card.
+ */
+static void
+civil(int64_t t, int64_t *y, int *mo, int *d, int *sod)
+{
+	int64_t days = t / 86400, s = t % 86400, era, yy;
+	unsigned doe, yoe, doy, mp;
+
+	if (s < 0) {
+		s += 86400;
+		days--;
+	}
+	days += 719468;	/* from 1970-01-01 to 0000-03-01 */
+	era = (days >= 0 ? days : days - 146096) / 146097;
+	doe = (unsigned)(days - era * 146097);
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	yy = (int64_t)yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*mo = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yy + (*mo <= 2);
+	*sod = (int)s;
+}
+
+/* The old way, for years strftime prints other than as 4 digits. */
 static int
-fmt_time(struct buf *out, int64_t t, const char *fmt)
+fmt_time_libc(struct buf *out, int64_t t, const char *fmt)
 {
 	char s[64];
 	time_t tt = (time_t)t;
@@ -153,14 +211,37 @@ fmt_time(struct buf *out, int64_t t, const char *fmt)
 	return buf_puts(out, s);
 }
 
+static int
+fmt_time(struct buf *out, int64_t t, int with_time)
+{
+	int64_t y;
+	int mo, d, sod;
+
+	/* beyond a year of 4 digits (and t's day count), the libc path */
+	if (t < -62135596800LL || t > 253402300799LL)
+		return fmt_time_libc(out, t, with_time ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%d");
+	civil(t, &y, &mo, &d, &sod);
+	if (y < 1000)
+		return fmt_time_libc(out, t, with_time ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%d");
+	if (put_dec(out, y, 4) == -1 || buf_putc(out, '-') == -1 || put_dec(out, mo, 2) == -1 ||
+	    buf_putc(out, '-') == -1 || put_dec(out, d, 2) == -1)
+		return -1;
+	if (!with_time)
+		return 0;
+	return (buf_putc(out, 'T') == -1 || put_dec(out, sod / 3600, 2) == -1 ||
+	    buf_putc(out, ':') == -1 || put_dec(out, sod / 60 % 60, 2) == -1 ||
+	    buf_putc(out, ':') == -1 || put_dec(out, sod % 60, 2) == -1 ||
+	    buf_putc(out, 'Z') == -1) ? -1 : 0;
+}
+
 int
 fmt_date(struct buf *out, int64_t t)
 {
-	return fmt_time(out, t, "%Y-%m-%d");
+	return fmt_time(out, t, 0);
 }
 
 int
 fmt_datetime(struct buf *out, int64_t t)
 {
-	return fmt_time(out, t, "%Y-%m-%dT%H:%M:%SZ");
+	return fmt_time(out, t, 1);
 }

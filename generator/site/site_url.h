@@ -35,6 +35,8 @@ int	url_to_path(struct buf *out, const char *url);
  * (core/cdn_host.h).  -1 as well when host is not a CDN host by it. */
 int	cdn_origin(struct buf *out, const char *host);
 
+/* v in decimal, as printf's %lld */
+int	fmt_int(struct buf *out, long long v);
 /* "12:34", "1:02:03" */
 int	fmt_duration(struct buf *out, int64_t secs);
 /* "12 minutes", "1 hour 2 minutes", "45 seconds" */

@@ -2,8 +2,11 @@
  * test_site_url.c — the URL/path scheme of the site, the CDN scheme rule,
  * the text formats, and the path safety of the publisher (table-driven).
  */
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "check.h"
 #include "guid.h"
@@ -111,6 +114,69 @@ main(void)
 	buf_reset(&b);
 	(void)fmt_date(&b, 1762194161);
 	CHECK_STR(b.data, "2025-11-03", "date");
+
+	/* the printf-free formats print what printf and strftime print */
+	{
+		static const long long ints[] = { 0, 1, -1, 9, 10, -10, 99999, INT_MAX, INT_MIN,
+		    LLONG_MAX, LLONG_MIN };
+		static const int64_t times[] = { 0, -1, 59, 86399, 86400, 951782400, 951868799,
+		    4107542400, 253402300799, 253402300800, -62135596800, -62135596801,
+		    -30610224000, -86400 * 365LL * 1000, 1LL << 40, -(1LL << 40), INT64_MAX,
+		    INT64_MIN };
+		char want[128];
+		uint64_t x = 88172645463325252ULL;
+		size_t bad = 0, k;
+		int64_t t;
+
+		for (k = 0; k < sizeof(ints) / sizeof(ints[0]); k++) {
+			buf_reset(&b);
+			(void)fmt_int(&b, ints[k]);
+			snprintf(want, sizeof(want), "%lld", ints[k]);
+			CHECK_STR(b.data, want, "fmt_int %lld", ints[k]);
+		}
+		for (k = 0; k < sizeof(times) / sizeof(times[0]) + 200000; k++) {
+			struct buf r;
+			char fmt[2][64];
+			time_t tt;
+			struct tm tm;
+			int w;
+
+			if (k < sizeof(times) / sizeof(times[0]))
+				t = times[k];
+			else {	/* xorshift: any second from year 1 to 9999, and beyond */
+				x ^= x << 13;
+				x ^= x >> 7;
+				x ^= x << 17;
+				t = (int64_t)(x % 320000000000ULL) - 62200000000LL;
+			}
+			tt = (time_t)t;
+			for (w = 0; w < 2; w++) {
+				const char *f = w ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%d";
+
+				if (gmtime_r(&tt, &tm) == NULL || strftime(fmt[w], sizeof(fmt[w]), f, &tm) == 0)
+					snprintf(fmt[w], sizeof(fmt[w]), "1970-01-01");
+				buf_init(&r, 256);
+				(void)(w ? fmt_datetime(&r, t) : fmt_date(&r, t));
+				if (r.data == NULL || strcmp(r.data, fmt[w]) != 0) {
+					if (bad++ < 5)
+						printf("# %lld: got %s, strftime %s\n", (long long)t,
+						    r.data ? r.data : "(null)", fmt[w]);
+				}
+				buf_free(&r);
+			}
+		}
+		CHECK(bad == 0, "fmt_date and fmt_datetime equal gmtime_r + strftime at %zu times "
+		    "(%zu differ)", sizeof(times) / sizeof(times[0]) + 200000, bad);
+		buf_reset(&b);
+		(void)url_named_page(&b, 0, "new", 12);
+		CHECK_STR(b.data, "/new/page/12/", "named list page 12");
+		buf_reset(&b);
+		(void)url_named_page(&b, 1, "free", 2);
+		CHECK_STR(b.data, "/free/page/2.html", "html named list page 2");
+		buf_reset(&b);
+		(void)url_named_page(&b, 0, "new", 1);
+		CHECK_STR(b.data, "/new/", "named list page 1");
+	}
 
 	for (i = 0; i < sizeof(safe) / sizeof(safe[0]); i++)
 		CHECK(site_path_ok(safe[i].p) == safe[i].ok, "path '%s' %s", safe[i].p,
