@@ -215,7 +215,7 @@
   }
   function card(it) {
     var li = document.createElement('li'); li.className = 'card';
-    var a = document.createElement('a'); a.className = 'card-link'; a.href = prefix + it[0] + suffix;
+    var a = document.createElement('a'); a.href = prefix + it[0] + suffix;
     var th = document.createElement('span'); th.className = 'thumb';
     var img = document.createElement('img'); img.alt = ''; img.width = 320; img.height = 180; img.loading = 'lazy';
     var src = /^\/img\/[A-Za-z0-9\/._-]+$/.test(it[5]) ? it[5] : '', m = /^(.*)-320\.webp$/.exec(src);
