@@ -18,10 +18,14 @@ static const char *const access_lock_words[] = { "", "members only", "this video
 
 /*
  * The <iframe> snippet of the video's embed page (url_embed), as text: the
- * title is escaped for the attribute here, and the template escapes the
- * whole snippet again for the read-only field that shows it.  No style
- * attribute: a host page whose CSP forbids inline style would drop it;
- * frameborder="0" (obsolete, honoured everywhere) needs no CSS.
+ * template escapes it again for the read-only field that shows it.  The
+ * page carries the shortest <iframe> that works on another site
+ * (allowfullscreen; picture-in-picture is allowed by default), which is
+ * what a viewer without JavaScript copies; watch.js rewrites it from this
+ * src and the page's <h1> into the full snippet (title, allow, lazy
+ * loading), rather than every watch page carrying it (issue 15 point 4:
+ * ~330 bytes, the title escaped twice).  No style attribute: a host page
+ * whose CSP forbids inline style would drop it.
  */
 static int
 embed_snippet(const struct site_ctx *c, const struct video *v, struct buf *b)
@@ -29,10 +33,7 @@ embed_snippet(const struct site_ctx *c, const struct video *v, struct buf *b)
 	return (BUF_PUTSL(b, "<iframe src=\"") == -1 ||
 	    esc_html(b, c->m->site.base_url, strlen(c->m->site.base_url)) == -1 ||
 	    url_embed(b, c->html, v->guid) == -1 ||
-	    BUF_PUTSL(b, "\" width=\"640\" height=\"360\" title=\"") == -1 ||
-	    esc_html(b, v->title, strlen(v->title)) == -1 ||
-	    BUF_PUTSL(b, "\" frameborder=\"0\" allow=\"autoplay; fullscreen; picture-in-picture\" "
-	    "allowfullscreen loading=\"lazy\"></iframe>") == -1) ? -1 : 0;
+	    BUF_PUTSL(b, "\" width=\"640\" height=\"360\" allowfullscreen></iframe>") == -1) ? -1 : 0;
 }
 
 static int

@@ -136,15 +136,23 @@ jsonld_video(const struct site_ctx *c, size_t vid, struct buf *o)
 	return BUF_PUTSL(o, "]}");
 }
 
-/* One ListItem of a BreadcrumbList: name, absolute URL of rel. */
+/*
+ * One ListItem of a BreadcrumbList: name, absolute URL of rel; rel NULL
+ * for the last item, the page itself, whose URL Google takes from the page
+ * when "item" is absent (issue 15, watch-page bytes: it repeated the
+ * canonical URL).
+ */
 static int
 crumb(const struct site_ctx *c, struct buf *o, int pos, const char *name, const char *rel)
 {
-	return ((pos > 1 && buf_putc(o, ',') == -1) ||
+	if ((pos > 1 && buf_putc(o, ',') == -1) ||
 	    BUF_PUTSL(o, "{\"@type\":\"ListItem\",\"position\":") == -1 ||
-	    fmt_int(o, pos) == -1 || BUF_PUTSL(o, ",\"name\":\"") == -1 || J(o, name) == -1 ||
-	    BUF_PUTSL(o, "\",\"item\":\"") == -1 || J(o, c->m->site.base_url) == -1 ||
-	    J(o, rel) == -1 || BUF_PUTSL(o, "\"}") == -1) ? -1 : 0;
+	    fmt_int(o, pos) == -1 || BUF_PUTSL(o, ",\"name\":\"") == -1 || J(o, name) == -1)
+		return -1;
+	if (rel != NULL && (BUF_PUTSL(o, "\",\"item\":\"") == -1 ||
+	    J(o, c->m->site.base_url) == -1 || J(o, rel) == -1))
+		return -1;
+	return BUF_PUTSL(o, "\"}");
 }
 
 int
@@ -172,8 +180,7 @@ jsonld_breadcrumbs(const struct site_ctx *c, size_t vid, struct buf *o)
 		    crumb(c, o, pos++, m->categories[v->categories[0]].name, u.data) == -1)
 			goto out;
 	}
-	buf_reset(&u);
-	if (url_video(&u, c->html, v->guid) == -1 || crumb(c, o, pos, v->title, u.data) == -1)
+	if (crumb(c, o, pos, v->title, NULL) == -1)
 		goto out;
 	rc = BUF_PUTSL(o, "]}");
 out:

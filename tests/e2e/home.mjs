@@ -39,7 +39,7 @@ try {
       rows: rows.map((r) => ({
         id: r.id, hidden: r.hidden, title: r.querySelector('h2').textContent,
         seeAll: r.querySelector('.see-all')?.getAttribute('href') || null,
-        links: [...r.querySelectorAll('.card-link')].map((a) => a.getAttribute('href')),
+        links: [...r.querySelectorAll('.card > a')].map((a) => a.getAttribute('href')),
       })),
       nav: [...document.querySelectorAll('.top-nav a')].map((a) => a.textContent),
     };
@@ -69,14 +69,14 @@ try {
 
   // --- cards: the accessible name is the visible text ------------------------
   await go('/');
-  const labelled = await page.$$eval('.card-link[aria-label], .card-link[aria-labelledby]', (as) => as.length);
-  const cards = await page.$$eval('main .card-link', (as) => as.length);
+  const labelled = await page.$$eval('.card > a[aria-label], .card > a[aria-labelledby]', (as) => as.length);
+  const cards = await page.$$eval('main .card > a', (as) => as.length);
   check(cards > 0 && labelled === 0, `no card overrides its name with aria-label (${cards} cards)`);
 
   // --- nav: aria-current per section ------------------------------------------
   const catUrl = await page.$eval('.top-nav a[href^="/c/"]', (a) => a.getAttribute('href'));
   const catName = await page.$eval('.top-nav a[href^="/c/"]', (a) => a.textContent);
-  const seriesUrl = await page.$eval('#home-series .card-link', (a) => a.getAttribute('href'));
+  const seriesUrl = await page.$eval('#home-series .card > a', (a) => a.getAttribute('href'));
   for (const [p, want] of [['/', 'Home'], [catUrl, catName], ['/series/', 'Series'], [seriesUrl, 'Series'],
     ['/tags/', 'Tags'], ['/search/', 'Search'], ['/code/', 'Enter code']]) {
     await go(p);

@@ -71,14 +71,14 @@ try {
   ok(after > before + 100, `the next arrow scrolls the row by most of a view (${before} -> ${after})`);
 
   // keyboard reaches every card
-  const cardLinks = await page.$$eval('section.row:not([hidden]) .card-link', as => as.map(a => a.getAttribute('href') + '|' + a.closest('ul').id));
+  const cardLinks = await page.$$eval('section.row:not([hidden]) .card > a', as => as.map(a => a.getAttribute('href') + '|' + a.closest('ul').id));
   const reached = new Set();
   await page.focus('body');
   for (let i = 0; i < cardLinks.length + 40 && reached.size < cardLinks.length; i++) {
     await page.keyboard.press('Tab');
     const f = await page.evaluate(() => {
       const a = document.activeElement;
-      return a && a.classList.contains('card-link') ? a.getAttribute('href') + '|' + a.closest('ul').id : null;
+      return a && a.matches('.card > a') ? a.getAttribute('href') + '|' + a.closest('ul').id : null;
     });
     if (f) reached.add(f);
   }

@@ -123,6 +123,8 @@ verifier_checks
 # The report.
 check "the report has the generator table for N=$N" grep -q "^| $N | ours | full build" "$tmp/out.txt"
 check "the report has the page-set table" grep -q "^| $N | ours (onlygen) | $N | 5 |" "$tmp/out.txt"
+check "the report has the average watch page (issue 15 point 4)" \
+	grep -Eq "^- watch page bytes, $N: ours [0-9][0-9 ]*[0-9]\$" "$tmp/out.txt"
 check "the smoke run appended nothing to docs/benchmarks.md" \
 	test "$(cksum docs/benchmarks.md 2>/dev/null || echo none)" = "$before"
 exit 0

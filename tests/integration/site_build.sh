@@ -86,7 +86,7 @@ check "nav marks the current section" bash -c "grep -q '<a href=\"/c/raw/\" aria
     grep -q 'href=\"/tags/\" aria-current=\"page\"' '$OUT/t/night/index.html' &&
     grep -q 'href=\"/\" aria-current=\"page\"' '$OUT/index.html' &&
     ! grep -q 'aria-current=\"page\">[^<]' '$OUT/v/$VIP_GUID/index.html'"
-check "no card carries an aria-label" bash -c "! grep -rq 'class=\"card-link\"[^>]*aria-label' '$OUT' --include=*.html"
+check "no card carries an aria-label" bash -c "! grep -rqE '<li class=\"card[ \"][^>]*><a [^>]*aria-label' '$OUT' --include=*.html"
 check "series page: artwork, Play S1E1, episodes with synopsis" bash -c "f='$OUT/s/tokyo-nights/index.html'; grep -q 'class=\"series-art\"' \$f &&
     grep -q '>Play S1E1<' \$f && [ \$(grep -c 'class=\"ep-syn\"' \$f) = 3 ]"
 

@@ -10,7 +10,8 @@ images are really fetched and encoded.
    existing /e/<guid>/ page), Clip parts for the catalog's chapters (?t=
    urls), interactionStatistic exactly when Bunny's views > 0, the paywall
    part for locked videos (and .paywall matches an element); a
-   BreadcrumbList whose items resolve.
+   BreadcrumbList whose items resolve (the last, the page itself, has no
+   item: Google takes the page's URL).
 3. ItemList on home, category, tag, series, New and Free pages: its urls are
    the page's video links in order, each once, positions from 1.
 4. Embed pages: one per video, noindex+indexifembedded, not in the sitemap;
@@ -159,8 +160,8 @@ def main():
             problems.append((g, "paywall", locked, paywall))
         items_ = bc.get("itemListElement", [])
         if [i.get("position") for i in items_] != list(range(1, len(items_) + 1)) or \
-                len(items_) < 2 or items_[-1].get("item") != base + "/v/" + g + "/" or \
-                not all(os.path.isfile(local(site, i["item"], base)) for i in items_):
+                len(items_) < 2 or "item" in items_[-1] or \
+                not all(os.path.isfile(local(site, i["item"], base)) for i in items_[:-1]):
             problems.append((g, "breadcrumbs", items_))
     check(not problems, "every watch page: VideoObject (embedUrl, Clips, views, paywall) and "
           "BreadcrumbList parse and hold", problems[:3])

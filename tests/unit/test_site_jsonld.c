@@ -222,8 +222,9 @@ main(void)
 			    strcmp(str(cJSON_GetArrayItem(parts, 1), "item"), "https://example.test/c/raw/") == 0,
 			    "2: the category");
 			CHECK(num(cJSON_GetArrayItem(parts, 2), "position") == 3 &&
-			    strcmp(str(cJSON_GetArrayItem(parts, 2), "name"), "Locked " HOSTILE) == 0,
-			    "3: the video");
+			    strcmp(str(cJSON_GetArrayItem(parts, 2), "name"), "Locked " HOSTILE) == 0 &&
+			    cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(parts, 2), "item") == NULL,
+			    "3: the video, no item (the page itself)");
 		}
 		cJSON_Delete(j);
 	}

@@ -19,7 +19,7 @@
   var dir = form.getAttribute('data-index').replace(/meta\.json$/, '');
   var PAGE = 24, PREFIX_MIN = 2, PREFIX_SHARDS = 3, SORT_IN_PAGE = 96;
   var labels = ['Free', 'VIP', 'Pay-per-view'];
-  var CARD_SIZES = '(min-width:1600px) 16vw,(min-width:1200px) 19vw,(min-width:600px) 29vw,44vw';
+  var CARD_SIZES = '(max-width:599px) 44vw,(max-width:2121px) 320px';
   /* = themes/default/partials/card.mustache */
   var meta = null, metaP = null, files = {}, foldMap = null, seq = 0, cur = null;
 
@@ -215,7 +215,7 @@
   }
   function card(it) {
     var li = document.createElement('li'); li.className = 'card';
-    var a = document.createElement('a'); a.className = 'card-link'; a.href = prefix + it[0] + suffix;
+    var a = document.createElement('a'); a.href = prefix + it[0] + suffix;
     var th = document.createElement('span'); th.className = 'thumb';
     var img = document.createElement('img'); img.alt = ''; img.width = 320; img.height = 180; img.loading = 'lazy';
     var src = /^\/img\/[A-Za-z0-9\/._-]+$/.test(it[5]) ? it[5] : '', m = /^(.*)-320\.webp$/.exec(src);
@@ -227,9 +227,9 @@
     var d = document.createElement('span'); d.className = 'badge badge-dur'; d.textContent = dur(it[2]);
     var b = document.createElement('span'); b.className = 'badge badge-' + ['public', 'vip', 'ppv'][it[3]]; b.textContent = labels[it[3]] || '';
     var t = document.createElement('span'); t.className = 'card-title'; t.textContent = it[1];
-    /* the accessible name is the visible text: title, duration, access */
-    function sr() { var s = document.createElement('span'); s.className = 'sr'; s.textContent = ', '; return s; }
-    th.appendChild(img); th.appendChild(sr()); th.appendChild(d); th.appendChild(sr()); th.appendChild(b);
+    /* the accessible name is the visible text: title, duration, access
+     * (site.css puts the commas between them) */
+    th.appendChild(img); th.appendChild(d); th.appendChild(b);
     a.appendChild(t); a.appendChild(th); li.appendChild(a);
     return li;
   }

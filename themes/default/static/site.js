@@ -119,10 +119,10 @@
         delete img.dataset.still; delete img.dataset.stillSet;
       }
     }
-    root.addEventListener('pointerover', function (e) { var a = e.target.closest('.card-link'); if (a && !a.contains(e.relatedTarget)) start(a); });
-    root.addEventListener('pointerout', function (e) { var a = e.target.closest('.card-link'); if (a && !a.contains(e.relatedTarget)) stop(a); });
-    root.addEventListener('focusin', function (e) { var a = e.target.closest('.card-link'); if (a) start(a); });
-    root.addEventListener('focusout', function (e) { var a = e.target.closest('.card-link'); if (a) stop(a); });
+    root.addEventListener('pointerover', function (e) { var a = e.target.closest('.card > a'); if (a && !a.contains(e.relatedTarget)) start(a); });
+    root.addEventListener('pointerout', function (e) { var a = e.target.closest('.card > a'); if (a && !a.contains(e.relatedTarget)) stop(a); });
+    root.addEventListener('focusin', function (e) { var a = e.target.closest('.card > a'); if (a) start(a); });
+    root.addEventListener('focusout', function (e) { var a = e.target.closest('.card > a'); if (a) stop(a); });
   }
 
   /* Resume positions saved by watch.js: progress bars and "Continue watching". */
@@ -155,7 +155,7 @@
     var sized = document.querySelector('.card img[sizes]'), sizes = sized && sized.getAttribute('sizes');
     list.forEach(function (e) {
       var li = document.createElement('li'); li.className = 'card';
-      var a = document.createElement('a'); a.className = 'card-link';
+      var a = document.createElement('a');
       if (/^\/[a-z0-9\/.-]*$/.test(e.url)) a.href = e.url;
       var t = document.createElement('span'); t.className = 'card-title'; t.textContent = e.title || '';
       var th = document.createElement('span'); th.className = 'thumb';

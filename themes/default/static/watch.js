@@ -526,6 +526,17 @@
   /* ---- the Embed disclosure: copy the <iframe> snippet ---- */
   var embedCode = $('embed-code'), embedCopy = $('embed-copy');
   if (embedCode && embedCopy) {
+    /* The page carries the shortest working <iframe> (what a viewer without
+     * JavaScript copies); the snippet adds the title (the <h1>'s text,
+     * escaped for the attribute), the permissions and lazy loading. */
+    var esrc = /^<iframe src="([^"<>]+)"/.exec(embedCode.value), eh = document.querySelector('.watch h1');
+    if (esrc && eh) {
+      embedCode.value = '<iframe src="' + esrc[1] + '" width="640" height="360" title="' +
+        eh.textContent.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+          .replace(/"/g, '&quot;').replace(/'/g, '&#39;') +
+        '" frameborder="0" allow="autoplay; fullscreen; picture-in-picture" allowfullscreen loading="lazy"></iframe>';
+      embedCode.setSelectionRange(0, 0);	/* the caret where the page's text had it: Copy shows the start */
+    }
     embedCopy.hidden = false;	/* without JavaScript the field is there to select */
     embedCopy.addEventListener('click', function () {
       var out = $('embed-msg');
