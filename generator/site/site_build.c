@@ -356,10 +356,7 @@ ctx_free(struct site_ctx *c)
 	site_search_stop(c);
 	search_free(c->search);
 	free(c->search_thumbs);
-	if (c->vtext != NULL)
-		for (i = 0; i < c->m->nvideos; i++)
-			free(c->vtext[i].block);
-	free(c->vtext);
+	site_card_texts_free(c);
 	free(c->vimg);
 	free(c->cat_off);
 	free(c->cat_vid);
