@@ -345,11 +345,8 @@ write_paths_journal(const struct site_ctx *c, int outfd, char *err, size_t errle
 static void
 ctx_free(struct site_ctx *c)
 {
-	size_t i;
-
-	for (i = 0; i < c->npages; i++)
-		free(c->pages[i].path);
 	free(c->pages);
+	site_arena_free(&c->path_mem);
 	cJSON_Delete(c->shared);
 	related_free(&c->rel);
 	free(c->vcard);

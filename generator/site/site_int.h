@@ -20,6 +20,7 @@
 #include "model.h"
 #include "related.h"
 #include "site.h"
+#include "site_arena.h"
 #include "site_theme.h"
 
 struct site_arena;
@@ -141,6 +142,7 @@ struct site_ctx {
 	const char		**search_thumbs;	/* per video: vtext[i].thumb */
 	struct page		*pages;
 	size_t			 npages;
+	struct site_arena	 path_mem;	/* the pages' paths */
 };
 
 /*
