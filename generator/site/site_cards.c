@@ -20,6 +20,8 @@
 static const char *const access_labels[] = { "Free", "VIP", "Pay-per-view" };
 static const char *const access_icons[] = { "\xe2\x96\xb6", "\xe2\x98\x85", "\xe2\x97\x86" };
 
+static uint64_t	card_key(const struct site_ctx *c, size_t i);
+
 /* A worker's formatting buffers and the storage its cards' strings go to. */
 struct text_worker {
 	struct buf		 b;	/* one card's strings, then copied out */
@@ -163,6 +165,7 @@ text_item(void *arg, void *state, size_t i, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory (or an over-long title) formatting cards");
 		return -1;
 	}
+	c->vcard[i] = card_key(c, i);
 	return 0;
 }
 
@@ -174,7 +177,8 @@ site_card_texts(struct site_ctx *c, char *err, size_t errlen)
 
 	c->vtext = calloc(c->m->nvideos ? c->m->nvideos : 1, sizeof(*c->vtext));
 	c->vtext_mem = calloc(POOL_MAX_WORKERS, sizeof(*c->vtext_mem));
-	if (c->vtext == NULL || c->vtext_mem == NULL) {
+	c->vcard = malloc((c->m->nvideos ? c->m->nvideos : 1) * sizeof(*c->vcard));
+	if (c->vtext == NULL || c->vtext_mem == NULL || c->vcard == NULL) {
 		snprintf(err, errlen, "out of memory (or an over-long title) formatting cards");
 		return -1;
 	}
@@ -263,18 +267,25 @@ card(const struct site_ctx *c, size_t i, int eager, struct pd *o)
 	return eager ? put_bool(o, "eager", 1) : 0;
 }
 
+static uint64_t
+card_key(const struct site_ctx *c, size_t i)
+{
+	struct pd o;
+	uint64_t key = 0x636172642d763200ULL;
+
+	memset(&o, 0, sizeof(o));
+	o.h = &key;
+	(void)card_fields(c, i, &o);	/* keying allocates nothing: cannot fail */
+	return key;
+}
+
 void
 site_card_keys(const struct site_ctx *c, uint64_t *keys)
 {
-	struct pd o;
 	size_t i;
 
-	for (i = 0; i < c->m->nvideos; i++) {
-		memset(&o, 0, sizeof(o));
-		keys[i] = 0x636172642d763200ULL;
-		o.h = &keys[i];
-		(void)card_fields(c, i, &o);	/* keying allocates nothing: cannot fail */
-	}
+	for (i = 0; i < c->m->nvideos; i++)
+		keys[i] = card_key(c, i);
 }
 
 int

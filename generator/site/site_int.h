@@ -170,9 +170,10 @@ size_t	site_list_pages(const struct site_ctx *c, const struct page *p);
 
 /*
  * site_cards.c: site_card_texts() formats every video's card strings into
- * c->vtext on c->o->jobs threads (0, or -1 with err); the strings live in
- * one arena per worker (c->vtext_mem), not a malloc each, and
- * site_card_texts_free() releases them all (ctx_free).
+ * c->vtext, and each card's key into c->vcard (site_card_keys()'s value),
+ * on c->o->jobs threads (0, or -1 with err); the strings live in one arena
+ * per worker (c->vtext_mem), not a malloc each, and site_card_texts_free()
+ * releases them all (ctx_free).
  *
  * site_data.c (its per-kind builders: site_data.h).  site_shared_data()
  * is the read-only site/nav/urls/assets object every page references;

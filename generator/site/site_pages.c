@@ -406,10 +406,13 @@ oom:
 int
 site_keys(struct site_ctx *c)
 {
-	c->vcard = malloc((c->m->nvideos ? c->m->nvideos : 1) * sizeof(*c->vcard));
-	if (c->vcard == NULL)
-		return -1;
-	site_card_keys(c, c->vcard);
+	/* the card keys: made with the card texts, on the pool */
+	if (c->vcard == NULL) {
+		c->vcard = malloc((c->m->nvideos ? c->m->nvideos : 1) * sizeof(*c->vcard));
+		if (c->vcard == NULL)
+			return -1;
+		site_card_keys(c, c->vcard);
+	}
 	/* the templates and partials (their names and sources), then the
 	 * data every page shares (site settings, nav, asset URLs) */
 	c->skey = site_shared_key(c, h64_int(PAGE_KEY_VERSION, (int64_t)c->th.key));
