@@ -179,7 +179,9 @@ reuse(const struct old_rel *o, const struct model *m, struct related *r, uint32_
 {
 	struct strmap map = { 0 };
 	struct hashes dirty = { 0 };
-	uint32_t *new_of_old = NULL, *old_of_new = NULL, last = 0;
+	uint32_t *new_of_old = NULL, *old_of_new = NULL, last = 0, added[RELATED_ADD_MERGE];
+	size_t nadded = 0;
+	int only_added = 1;	/* no video removed, none whose tags changed */
 	uint64_t a[TAGS_MAX], b[TAGS_MAX];
 	char guid[GUID_LEN + 1];
 	size_t i, k, t;
@@ -204,8 +206,10 @@ reuse(const struct old_rel *o, const struct model *m, struct related *r, uint32_
 		guid[GUID_LEN] = '\0';
 		at = strmap_get(&map, guid);
 		new_of_old[k] = at < 0 ? GONE : (uint32_t)at;
-		if (at < 0)
+		if (at < 0) {
+			only_added = 0;
 			continue;
+		}
 		/* the videos that stay keep their order, or no tie can be trusted */
 		if ((seen && (uint32_t)at <= last) || old_of_new[at] != GONE)
 			goto out;
@@ -220,6 +224,7 @@ reuse(const struct old_rel *o, const struct model *m, struct related *r, uint32_
 		nb = new_of_old[k] == GONE ? -1 : new_tags(m, new_of_old[k], b);
 		if (na >= 0 && nb >= 0 && na == nb && memcmp(a, b, (size_t)na * sizeof(*a)) == 0)
 			continue;
+		only_added = 0;
 		for (t = o->tagoff[k]; t < o->tagoff[k + 1]; t++)
 			if (hashes_add(&dirty, o->taghash[t]) == -1)
 				goto out;
@@ -238,13 +243,28 @@ reuse(const struct old_rel *o, const struct model *m, struct related *r, uint32_
 					goto out;
 	if (dirty.n > 1)
 		qsort(dirty.v, dirty.n, sizeof(*dirty.v), u64_cmp);
-	/* each video: its old row renumbered, or ranked again */
+	/* videos only added, a few: the old videos' rows take them in */
+	for (i = 0; i < m->nvideos && only_added; i++)
+		if (old_of_new[i] == GONE) {
+			if (nadded == RELATED_ADD_MERGE)
+				only_added = 0;
+			else
+				added[nadded++] = (uint32_t)i;
+		}
+	/* each video: its old row renumbered (with the new videos considered
+	 * when one of its tags gained them), or ranked again */
 	*nwhich = 0;
 	for (i = 0; i < m->nvideos; i++) {
-		int again = old_of_new[i] == GONE;
+		int again = old_of_new[i] == GONE, merge = 0;
 
 		for (t = 0; t < m->videos[i].ntags && !again; t++)
 			again = hashes_has(&dirty, tag_hash(m, m->videos[i].tags[t]));
+		if (again && old_of_new[i] != GONE && only_added) {
+			/* its candidates: the old ones, scored as before (no
+			 * tags changed), and the new videos */
+			again = 0;
+			merge = 1;
+		}
 		if (!again) {
 			k = old_of_new[i];
 			for (t = 0; t < o->count[k] && !again; t++) {
@@ -255,6 +275,8 @@ reuse(const struct old_rel *o, const struct model *m, struct related *r, uint32_
 				r->ids[i * RELATED_MAX + t] = u;
 			}
 			r->count[i] = o->count[k];
+			if (!again && merge)
+				related_row_add(r, m, i, added, nadded);
 		}
 		if (again)
 			which[(*nwhich)++] = (uint32_t)i;
