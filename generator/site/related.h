@@ -60,9 +60,10 @@ uint64_t related_inputs_key(const struct model *m);
  * rows of every video none of whose tags gained, lost or changed a member
  * (and with the videos' order kept), translated to m's indices, and the
  * others ranked again; else (no usable file, an order change) all ranked.
- * When videos were only added (none removed, no tags changed, at most
- * RELATED_ADD_MERGE of them), an old video's row is its old one with the
- * new videos considered (related_row_add), not ranked again.
+ * When no video that stays changed its tags and at most RELATED_ADD_MERGE
+ * were added, an old video's row is its old one with the new videos
+ * considered (related_row_add), not ranked again, unless it listed a
+ * removed video.
  * The file is then rewritten (a failure sets *unsaved: the next build
  * ranks more).  *ranked: how many rows were ranked.  0, or -1 with err.
  */

@@ -217,7 +217,12 @@ main(void)
 	free(m.videos[40].tags);
 	memmove(&m.videos[40], &m.videos[41], (m.nvideos - 41) * sizeof(*m.videos));
 	m.nvideos--;
-	check_update(&m, path, 200, "a video removed");
+	check_update(&m, path, 200, "a video removed (the rows that listed it ranked again)");
+	add_front(&m, 7, 8, "ffffffff-0000-4000-8000-000000000007");
+	free(m.videos[100].tags);
+	memmove(&m.videos[100], &m.videos[101], (m.nvideos - 101) * sizeof(*m.videos));
+	m.nvideos--;
+	check_update(&m, path, 200, "one video added and one removed at once");
 	m.videos[10].tags[0] = (m.videos[10].tags[0] + 1) % 200;
 	if (m.videos[10].ntags == 0)
 		m.videos[10].ntags = 1;
