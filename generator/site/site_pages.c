@@ -288,6 +288,7 @@ site_enumerate(struct site_ctx *c, char *err, size_t errlen)
 	};
 
 	buf_init(&u, 4096);
+	site_arena_init_blocks(&c->path_mem, SITE_ARENA_HEAP_BLOCK);
 	es.cap = 0;
 	buf_init(&es.path, 4096);
 	for (i = 0; i < c->th.nassets; i++)
