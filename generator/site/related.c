@@ -118,6 +118,39 @@ rel_item(void *arg, void *state, size_t i, char *err, size_t errlen)
 	return 0;
 }
 
+/* What rel_item counts for u in video a's row: each tag of a once per
+ * time b has it. */
+static uint8_t
+shared_tags(const struct video *a, const struct video *b)
+{
+	unsigned n = 0;
+	size_t x, y;
+
+	for (x = 0; x < a->ntags; x++)
+		for (y = 0; y < b->ntags; y++)
+			if (a->tags[x] == b->tags[y] && n < UINT8_MAX)
+				n++;
+	return (uint8_t)n;
+}
+
+void
+related_row_add(struct related *r, const struct model *m, size_t i, const uint32_t *add,
+    size_t nadd)
+{
+	const struct video *v = &m->videos[i];
+	uint32_t *row = r->ids + i * RELATED_MAX, best[RELATED_MAX];
+	uint8_t bscore[RELATED_MAX], sc;
+	size_t nbest = 0, k;
+
+	for (k = 0; k < r->count[i]; k++)
+		consider(best, bscore, &nbest, row[k], shared_tags(v, &m->videos[row[k]]));
+	for (k = 0; k < nadd; k++)
+		if (add[k] != i && (sc = shared_tags(v, &m->videos[add[k]])) > 0)
+			consider(best, bscore, &nbest, add[k], sc);
+	memcpy(row, best, nbest * sizeof(*best));
+	r->count[i] = (uint8_t)nbest;
+}
+
 int
 related_alloc(struct related *r, size_t n)
 {

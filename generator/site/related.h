@@ -20,6 +20,7 @@
 #include "model.h"
 
 #define RELATED_MAX	12
+#define RELATED_ADD_MERGE	64	/* more new videos: their tags' videos ranked again */
 
 struct related {
 	uint32_t	*ids;	/* nvideos * RELATED_MAX video indices */
@@ -39,6 +40,13 @@ int	related_alloc(struct related *r, size_t n);
  */
 int	related_rows(struct related *r, const struct model *m, const uint32_t *which,
 	    size_t nwhich, int jobs, char *err, size_t errlen);
+/*
+ * Row i of r, the best of some candidates (all of them when it is not
+ * full), with the candidates add[0..nadd) added: the best of both, as
+ * related_rows() would rank them all (every score from m's tags).
+ */
+void	related_row_add(struct related *r, const struct model *m, size_t i, const uint32_t *add,
+	    size_t nadd);
 void	related_free(struct related *r);
 
 /* The hash of what the lists depend on: each video's position and tags. */
@@ -52,6 +60,10 @@ uint64_t related_inputs_key(const struct model *m);
  * rows of every video none of whose tags gained, lost or changed a member
  * (and with the videos' order kept), translated to m's indices, and the
  * others ranked again; else (no usable file, an order change) all ranked.
+ * When no video that stays changed its tags and at most RELATED_ADD_MERGE
+ * were added, an old video's row is its old one with the new videos
+ * considered (related_row_add), not ranked again, unless it listed a
+ * removed video.
  * The file is then rewritten (a failure sets *unsaved: the next build
  * ranks more).  *ranked: how many rows were ranked.  0, or -1 with err.
  */

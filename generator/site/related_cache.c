@@ -179,7 +179,9 @@ reuse(const struct old_rel *o, const struct model *m, struct related *r, uint32_
 {
 	struct strmap map = { 0 };
 	struct hashes dirty = { 0 };
-	uint32_t *new_of_old = NULL, *old_of_new = NULL, last = 0;
+	uint32_t *new_of_old = NULL, *old_of_new = NULL, last = 0, added[RELATED_ADD_MERGE];
+	size_t nadded = 0;
+	int tags_kept = 1;	/* no video that stays changed its tags */
 	uint64_t a[TAGS_MAX], b[TAGS_MAX];
 	char guid[GUID_LEN + 1];
 	size_t i, k, t;
@@ -220,6 +222,8 @@ reuse(const struct old_rel *o, const struct model *m, struct related *r, uint32_
 		nb = new_of_old[k] == GONE ? -1 : new_tags(m, new_of_old[k], b);
 		if (na >= 0 && nb >= 0 && na == nb && memcmp(a, b, (size_t)na * sizeof(*a)) == 0)
 			continue;
+		if (new_of_old[k] != GONE)
+			tags_kept = 0;
 		for (t = o->tagoff[k]; t < o->tagoff[k + 1]; t++)
 			if (hashes_add(&dirty, o->taghash[t]) == -1)
 				goto out;
@@ -238,23 +242,43 @@ reuse(const struct old_rel *o, const struct model *m, struct related *r, uint32_
 					goto out;
 	if (dirty.n > 1)
 		qsort(dirty.v, dirty.n, sizeof(*dirty.v), u64_cmp);
-	/* each video: its old row renumbered, or ranked again */
+	/* videos added (a few) or removed, no other's tags changed: the old
+	 * videos' rows take the new ones in */
+	for (i = 0; i < m->nvideos && tags_kept; i++)
+		if (old_of_new[i] == GONE) {
+			if (nadded == RELATED_ADD_MERGE)
+				tags_kept = 0;
+			else
+				added[nadded++] = (uint32_t)i;
+		}
+	/* each video: its old row renumbered (with the new videos considered
+	 * when one of its tags gained or lost members), or ranked again */
 	*nwhich = 0;
 	for (i = 0; i < m->nvideos; i++) {
-		int again = old_of_new[i] == GONE;
+		int again = old_of_new[i] == GONE, merge = 0;
 
 		for (t = 0; t < m->videos[i].ntags && !again; t++)
 			again = hashes_has(&dirty, tag_hash(m, m->videos[i].tags[t]));
+		if (again && old_of_new[i] != GONE && tags_kept) {
+			/* its candidates: the old ones, scored as before (no tags
+			 * changed), less the removed, and the new videos.  A row
+			 * that listed a removed video is ranked again (below). */
+			again = 0;
+			merge = 1;
+		}
 		if (!again) {
 			k = old_of_new[i];
 			for (t = 0; t < o->count[k] && !again; t++) {
 				uint32_t u = new_of_old[o->ids[k * RELATED_MAX + t]];
 
 				if (u == GONE)
-					again = 1;	/* cannot be without a dirty tag: be safe */
+					again = 1;	/* it listed a removed video: its next best
+							 * is not in the row */
 				r->ids[i * RELATED_MAX + t] = u;
 			}
 			r->count[i] = o->count[k];
+			if (!again && merge)
+				related_row_add(r, m, i, added, nadded);
 		}
 		if (again)
 			which[(*nwhich)++] = (uint32_t)i;

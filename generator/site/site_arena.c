@@ -25,6 +25,13 @@ site_arena_init(struct site_arena *a)
 	memset(a, 0, sizeof(*a));
 }
 
+void
+site_arena_init_blocks(struct site_arena *a, size_t block_max)
+{
+	memset(a, 0, sizeof(*a));
+	a->block_max = block_max;
+}
+
 static void
 free_from(struct arena_block *b)
 {
@@ -64,6 +71,8 @@ add_block(struct site_arena *a, size_t n)
 	struct arena_block *b;
 	size_t size = a->total < BLOCK_MIN ? BLOCK_MIN : a->total;	/* doubles the arena */
 
+	if (a->block_max != 0 && size > a->block_max)
+		size = a->block_max;
 	if (size < n)
 		size = n;
 	if (size > SITE_ARENA_MAX - a->total)

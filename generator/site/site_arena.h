@@ -23,6 +23,9 @@
  * so sixteen times that cap is never reached by a page that renders.
  */
 #define SITE_ARENA_MAX		((size_t)1 << 30)
+/* Blocks of site_arena_init_blocks() for long-lived strings: under the
+ * 256 kB mmap threshold cmd_build sets. */
+#define SITE_ARENA_HEAP_BLOCK	((size_t)128 << 10)
 /* Kept over a reset: a larger arena (one huge page) gives the rest back. */
 #define SITE_ARENA_KEEP		((size_t)8 << 20)
 
@@ -32,9 +35,17 @@ struct site_arena {
 	struct arena_block	*head;	/* every block, in the order they are used */
 	struct arena_block	*cur;	/* the block allocations come from */
 	size_t			 total;	/* bytes of all blocks */
+	size_t			 block_max;	/* 0: each block doubles the arena */
 };
 
 void	 site_arena_init(struct site_arena *);
+/*
+ * An arena whose blocks are at most block_max bytes (but for one larger
+ * allocation): kept under the mmap threshold, they come from the heap and
+ * reuse what an earlier phase freed there (the build's card texts and
+ * paths, made after the model's load transient).
+ */
+void	 site_arena_init_blocks(struct site_arena *, size_t block_max);
 /* Forgets everything handed out; keeps the blocks (up to SITE_ARENA_KEEP). */
 void	 site_arena_reset(struct site_arena *);
 void	 site_arena_free(struct site_arena *);

@@ -345,21 +345,15 @@ write_paths_journal(const struct site_ctx *c, int outfd, char *err, size_t errle
 static void
 ctx_free(struct site_ctx *c)
 {
-	size_t i;
-
-	for (i = 0; i < c->npages; i++)
-		free(c->pages[i].path);
 	free(c->pages);
+	site_arena_free(&c->path_mem);
 	cJSON_Delete(c->shared);
 	related_free(&c->rel);
 	free(c->vcard);
 	site_search_stop(c);
 	search_free(c->search);
 	free(c->search_thumbs);
-	if (c->vtext != NULL)
-		for (i = 0; i < c->m->nvideos; i++)
-			free(c->vtext[i].block);
-	free(c->vtext);
+	site_card_texts_free(c);
 	free(c->vimg);
 	free(c->cat_off);
 	free(c->cat_vid);
@@ -448,6 +442,12 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	}
 	/* the search index needs the model only: built while the rest is prepared */
 	site_search_start(&c);
+	/* the old manifest is read meanwhile too: the pages are listed only
+	 * once the index is there, and at 100 000 the index took longer than
+	 * what came before that (docs/benchmarks.md, issue 15) */
+	snprintf(path, sizeof(path), "%s/site-manifest", o->state_dir);
+	if (manifest_load(&old, path, o->report, err, errlen) == -1)
+		goto out;
 	if (site_index(&c, err, errlen) == -1)
 		goto out;
 	{
@@ -467,9 +467,6 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
-	snprintf(path, sizeof(path), "%s/site-manifest", o->state_dir);
-	if (manifest_load(&old, path, o->report, err, errlen) == -1)
-		goto out;
 	if ((outfd = open_out(o->out_dir, err, errlen)) == -1)
 		goto out;
 	empty_out = site_dir_empty(outfd);

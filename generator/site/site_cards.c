@@ -13,42 +13,71 @@
 
 #include "hash64.h"
 #include "pool.h"
+#include "site_arena.h"
 #include "site_cards.h"
 #include "site_url.h"
 
 static const char *const access_labels[] = { "Free", "VIP", "Pay-per-view" };
 static const char *const access_icons[] = { "\xe2\x96\xb6", "\xe2\x98\x85", "\xe2\x97\x86" };
 
-/* Formats the card strings of video i into t (one malloc'd block). */
+static uint64_t	card_key(const struct site_ctx *c, size_t i);
+
+/* A worker's formatting buffers and the storage its cards' strings go to. */
+struct text_worker {
+	struct buf		 b;	/* one card's strings, then copied out */
+	struct buf		 u;	/* its three WebP URLs, each formatted once */
+	struct site_arena	*mem;	/* c->vtext_mem[worker] */
+};
+
+/*
+ * Formats the card strings of video i into t, in one block from w->mem.
+ * The WebP URLs are formatted once each (w->u) and copied into the
+ * srcsets, thumb and poster that repeat them.
+ */
 static int
-card_text(const struct site_ctx *c, size_t i, struct card_text *t, struct buf *b)
+card_text(const struct site_ctx *c, size_t i, struct card_text *t, struct text_worker *w)
 {
 	const struct video *v = &c->m->videos[i];
 	enum access_level a = level(v);
-	size_t off[12], k = 0, n;
+	struct buf *b = &w->b, *u = &w->u;
+	size_t off[12], k = 0, n, u320, u640, u1280;
+	const char *s320, *s640, *s1280;
 	char *s;
 
 	buf_reset(b);
+	buf_reset(u);
+	if (site_image_url(c, i, IMG_W320, u) == -1 || buf_putc(u, '\0') == -1)
+		return -1;
+	u320 = u->len - 1;
+	if (site_image_url(c, i, IMG_W640, u) == -1 || buf_putc(u, '\0') == -1)
+		return -1;
+	u640 = u->len - 1 - (u320 + 1);
+	if (site_image_url(c, i, IMG_W1280, u) == -1)
+		return -1;
+	u1280 = u->len - (u320 + 1) - (u640 + 1);
+	s320 = u->data;
+	s640 = s320 + u320 + 1;
+	s1280 = s640 + u640 + 1;
 	off[k++] = b->len;
 	if (url_video(b, c->html, v->guid) == -1 || buf_putc(b, '\0') == -1)
 		return -1;
 	off[k++] = b->len;
-	if (site_image_url(c, i, IMG_W320, b) == -1 || buf_putc(b, '\0') == -1)
+	if (buf_put(b, s320, u320) == -1 || buf_putc(b, '\0') == -1)
 		return -1;
 	off[k++] = b->len;
-	if (site_image_url(c, i, IMG_W320, b) == -1 || BUF_PUTSL(b, " 320w, ") == -1 ||
-	    site_image_url(c, i, IMG_W640, b) == -1 || BUF_PUTSL(b, " 640w, ") == -1 ||
-	    site_image_url(c, i, IMG_W1280, b) == -1 || BUF_PUTSL(b, " 1280w") == -1 ||
+	if (buf_put(b, s320, u320) == -1 || BUF_PUTSL(b, " 320w, ") == -1 ||
+	    buf_put(b, s640, u640) == -1 || BUF_PUTSL(b, " 640w, ") == -1 ||
+	    buf_put(b, s1280, u1280) == -1 || BUF_PUTSL(b, " 1280w") == -1 ||
 	    buf_putc(b, '\0') == -1)
 		return -1;
 	off[k++] = b->len;
 	/* a card is at most ~410 CSS px wide (16vw of a 2560 px screen): 640 is enough */
-	if (site_image_url(c, i, IMG_W320, b) == -1 || BUF_PUTSL(b, " 320w,") == -1 ||
-	    site_image_url(c, i, IMG_W640, b) == -1 || BUF_PUTSL(b, " 640w") == -1 ||
+	if (buf_put(b, s320, u320) == -1 || BUF_PUTSL(b, " 320w,") == -1 ||
+	    buf_put(b, s640, u640) == -1 || BUF_PUTSL(b, " 640w") == -1 ||
 	    buf_putc(b, '\0') == -1)
 		return -1;
 	off[k++] = b->len;
-	if (site_image_url(c, i, IMG_W1280, b) == -1 || buf_putc(b, '\0') == -1)
+	if (buf_put(b, s1280, u1280) == -1 || buf_putc(b, '\0') == -1)
 		return -1;
 	off[k++] = b->len;
 	if ((c->vimg[i].preview && site_image_url(c, i, IMG_PREVIEW, b) == -1) ||
@@ -79,10 +108,9 @@ card_text(const struct site_ctx *c, size_t i, struct card_text *t, struct buf *b
 	if (buf_putc(b, '\0') == -1)
 		return -1;
 	n = b->len;
-	if ((s = malloc(n)) == NULL)
+	if ((s = site_arena_take(w->mem, n)) == NULL)
 		return -1;
 	memcpy(s, b->data, n);
-	t->block = s;
 	t->url = s + off[0];
 	t->thumb = s + off[1];
 	t->srcset = s + off[2];
@@ -101,26 +129,31 @@ card_text(const struct site_ctx *c, size_t i, struct card_text *t, struct buf *b
 static int
 text_init(void *arg, int worker, void **state, char *err, size_t errlen)
 {
-	struct buf *b;
+	struct site_ctx *c = arg;
+	struct text_worker *w;
 
-	(void)arg;
-	(void)worker;
-	if ((b = malloc(sizeof(*b))) == NULL) {
+	if ((w = malloc(sizeof(*w))) == NULL) {
 		snprintf(err, errlen, "out of memory formatting cards");
 		return -1;
 	}
-	buf_init(b, 1 << 20);
-	*state = b;
+	buf_init(&w->b, 1 << 20);
+	buf_init(&w->u, 1 << 20);
+	w->mem = &c->vtext_mem[worker];
+	*state = w;
 	return 0;
 }
 
 static void
 text_done(void *arg, void *state)
 {
+	struct text_worker *w = state;
+
 	(void)arg;
-	if (state != NULL)
-		buf_free(state);
-	free(state);
+	if (w != NULL) {
+		buf_free(&w->b);
+		buf_free(&w->u);
+	}
+	free(w);
 }
 
 static int
@@ -132,6 +165,7 @@ text_item(void *arg, void *state, size_t i, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory (or an over-long title) formatting cards");
 		return -1;
 	}
+	c->vcard[i] = card_key(c, i);
 	return 0;
 }
 
@@ -139,12 +173,17 @@ int
 site_card_texts(struct site_ctx *c, char *err, size_t errlen)
 {
 	struct pool_work w;
+	size_t i;
 
 	c->vtext = calloc(c->m->nvideos ? c->m->nvideos : 1, sizeof(*c->vtext));
-	if (c->vtext == NULL) {
+	c->vtext_mem = calloc(POOL_MAX_WORKERS, sizeof(*c->vtext_mem));
+	c->vcard = malloc((c->m->nvideos ? c->m->nvideos : 1) * sizeof(*c->vcard));
+	if (c->vtext == NULL || c->vtext_mem == NULL || c->vcard == NULL) {
 		snprintf(err, errlen, "out of memory (or an over-long title) formatting cards");
 		return -1;
 	}
+	for (i = 0; i < POOL_MAX_WORKERS; i++)
+		site_arena_init_blocks(&c->vtext_mem[i], SITE_ARENA_HEAP_BLOCK);
 	memset(&w, 0, sizeof(w));
 	w.n = c->m->nvideos;
 	w.chunk = 64;	/* a card is a few microseconds: claim them in bulk */
@@ -153,6 +192,20 @@ site_card_texts(struct site_ctx *c, char *err, size_t errlen)
 	w.item = text_item;
 	w.done = text_done;
 	return pool_run(c->o->jobs, &w, err, errlen);
+}
+
+void
+site_card_texts_free(struct site_ctx *c)
+{
+	size_t i;
+
+	if (c->vtext_mem != NULL)
+		for (i = 0; i < POOL_MAX_WORKERS; i++)
+			site_arena_free(&c->vtext_mem[i]);
+	free(c->vtext_mem);
+	free(c->vtext);
+	c->vtext_mem = NULL;
+	c->vtext = NULL;
 }
 
 #define CARD_FIELDS	18
@@ -214,18 +267,25 @@ card(const struct site_ctx *c, size_t i, int eager, struct pd *o)
 	return eager ? put_bool(o, "eager", 1) : 0;
 }
 
+static uint64_t
+card_key(const struct site_ctx *c, size_t i)
+{
+	struct pd o;
+	uint64_t key = 0x636172642d763200ULL;
+
+	memset(&o, 0, sizeof(o));
+	o.h = &key;
+	(void)card_fields(c, i, &o);	/* keying allocates nothing: cannot fail */
+	return key;
+}
+
 void
 site_card_keys(const struct site_ctx *c, uint64_t *keys)
 {
-	struct pd o;
 	size_t i;
 
-	for (i = 0; i < c->m->nvideos; i++) {
-		memset(&o, 0, sizeof(o));
-		keys[i] = 0x636172642d763200ULL;
-		o.h = &keys[i];
-		(void)card_fields(c, i, &o);	/* keying allocates nothing: cannot fail */
-	}
+	for (i = 0; i < c->m->nvideos; i++)
+		keys[i] = card_key(c, i);
 }
 
 int

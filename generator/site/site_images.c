@@ -540,11 +540,14 @@ site_image_url(const struct site_ctx *c, size_t vid, int variant, struct buf *ou
 {
 	const struct video_img *im = &c->vimg[vid];
 
+	/* puts, not printf: a build formats a few per video and page */
 	if (variant == IMG_PREVIEW ? !im->preview : !im->still)
 		return variant == IMG_PREVIEW ? -1 :
-		    buf_printf(out, "/img/%s%s", IMG_PLACEHOLDER, img_suffix(variant));
-	return buf_printf(out, "/img/%s/%s%s", c->m->videos[vid].guid, im->key,
-	    img_suffix(variant));
+		    (BUF_PUTSL(out, "/img/" IMG_PLACEHOLDER) == -1 ||
+		    buf_puts(out, img_suffix(variant)) == -1) ? -1 : 0;
+	return (BUF_PUTSL(out, "/img/") == -1 || buf_puts(out, c->m->videos[vid].guid) == -1 ||
+	    buf_putc(out, '/') == -1 || buf_puts(out, im->key) == -1 ||
+	    buf_puts(out, img_suffix(variant)) == -1) ? -1 : 0;
 }
 
 int

@@ -20,6 +20,7 @@
 #include "model.h"
 #include "related.h"
 #include "site.h"
+#include "site_arena.h"
 #include "site_theme.h"
 
 struct site_arena;
@@ -106,7 +107,6 @@ struct card_text {
 	char	*date;		/* 2025-11-03 */
 	char	*label;		/* accessible name */
 	char	*episode;	/* "S1 · E2" or NULL */
-	char	*block;		/* owns the strings above */
 };
 
 struct site_ctx {
@@ -120,6 +120,7 @@ struct site_ctx {
 	struct related		 rel;
 	uint64_t		*vcard;		/* per video: its card's data key */
 	struct card_text	*vtext;		/* per video: a card's strings, made once */
+	struct site_arena	*vtext_mem;	/* per worker: the storage of vtext's strings */
 	uint64_t		 skey;		/* templates + the data every page shares */
 	/* category / tag / series -> video indices (CSR, newest first;
 	 * series in season/episode order) */
@@ -141,6 +142,7 @@ struct site_ctx {
 	const char		**search_thumbs;	/* per video: vtext[i].thumb */
 	struct page		*pages;
 	size_t			 npages;
+	struct site_arena	 path_mem;	/* the pages' paths */
 };
 
 /*
@@ -168,7 +170,10 @@ size_t	site_list_pages(const struct site_ctx *c, const struct page *p);
 
 /*
  * site_cards.c: site_card_texts() formats every video's card strings into
- * c->vtext on c->o->jobs threads (0, or -1 with err).
+ * c->vtext, and each card's key into c->vcard (site_card_keys()'s value),
+ * on c->o->jobs threads (0, or -1 with err); the strings live in one arena
+ * per worker (c->vtext_mem), not a malloc each, and site_card_texts_free()
+ * releases them all (ctx_free).
  *
  * site_data.c (its per-kind builders: site_data.h).  site_shared_data()
  * is the read-only site/nav/urls/assets object every page references;
@@ -180,6 +185,7 @@ size_t	site_list_pages(const struct site_ctx *c, const struct page *p);
  * values.  Both NULL when out of memory.
  */
 int	site_card_texts(struct site_ctx *c, char *err, size_t errlen);
+void	site_card_texts_free(struct site_ctx *c);
 cJSON	*site_shared_data(const struct site_ctx *c);
 cJSON	*site_page_data(const struct site_ctx *c, const struct page *p, uint64_t *key,
 	    struct site_arena *a, struct buf *scratch);

@@ -1,6 +1,7 @@
 /*
  * site_search.c — the sharded search index (format: docs/search.md).
- * search_build() tokenizes every video once (site_search_fold.c), keeps
+ * search_build() tokenizes every video once (site_search_fold.c: a
+ * category, tag or series text only the first time a video shows it), keeps
  * each term's postings (doc id and the best field it occurs in) in doc
  * order, sorts the dictionary and cuts it into term shards; the search_*
  * formatters then write each file from that, with esc_json for every
@@ -64,6 +65,20 @@ struct search_ix {
 	uint32_t	 doc;
 	uint8_t		 field;
 	int		 oom;
+	/*
+	 * The terms of each category name, tag slug, tag name and series
+	 * title, as interned the first time a video shows it: later videos
+	 * replay the ids instead of folding the same text again.
+	 */
+	struct meta_span *meta;		/* per text, see meta_slot() */
+	uint32_t	*mtid;
+	size_t		 nmtid, capmtid;
+	int		 recording;	/* on_token appends its ids to mtid */
+};
+
+struct meta_span {
+	uint32_t	off, n;		/* in x->mtid */
+	uint8_t		done;
 };
 
 static int
@@ -156,14 +171,10 @@ intern(struct search_ix *x, const char *tok, size_t len)
 	return (long)tid;
 }
 
+/* Term tid occurs in the current doc and field. */
 static int
-on_token(const char *tok, size_t len, void *arg)
+add_pair(struct search_ix *x, size_t tid)
 {
-	struct search_ix *x = arg;
-	long tid = intern(x, tok, len);
-
-	if (tid < 0)
-		return x->oom = 1;
 	if (x->last_doc[tid] == x->doc + 1) {
 		struct pair *p = &x->pairs[x->last_pair[tid]];
 
@@ -180,10 +191,72 @@ on_token(const char *tok, size_t len, void *arg)
 }
 
 static int
+on_token(const char *tok, size_t len, void *arg)
+{
+	struct search_ix *x = arg;
+	long tid = intern(x, tok, len);
+
+	if (tid < 0)
+		return x->oom = 1;
+	if (x->recording) {
+		if (grow((void **)&x->mtid, &x->capmtid, x->nmtid + 1, sizeof(*x->mtid)) == -1)
+			return x->oom = 1;
+		x->mtid[x->nmtid++] = (uint32_t)tid;
+	}
+	return add_pair(x, (size_t)tid);
+}
+
+static int
 index_text(struct search_ix *x, const char *s, int field)
 {
 	x->field = (uint8_t)field;
 	return search_tokens(s, strlen(s), on_token, x);
+}
+
+/* The meta texts' slots: categories, tag slugs, tag names, series. */
+enum { META_CAT, META_TAG_SLUG, META_TAG_NAME, META_SERIES };
+
+static size_t
+meta_slot(const struct model *m, int kind, size_t i)
+{
+	switch (kind) {
+	case META_CAT:		return i;
+	case META_TAG_SLUG:	return m->ncategories + i;
+	case META_TAG_NAME:	return m->ncategories + m->ntags + i;
+	default:		return m->ncategories + 2 * m->ntags + i;
+	}
+}
+
+/*
+ * The meta text s (slot k) of the current doc: folded and interned the
+ * first time, in the order the docs show it (so the terms' ids are those
+ * a fold every time would give), its ids replayed afterwards.
+ */
+static int
+index_meta(struct search_ix *x, size_t k, const char *s)
+{
+	struct meta_span *sp = &x->meta[k];
+	size_t i;
+	int rc;
+
+	x->field = SF_META;
+	if (sp->done) {
+		for (i = 0; i < sp->n; i++)
+			if (add_pair(x, x->mtid[sp->off + i]) != 0)
+				return -1;
+		return 0;
+	}
+	if (x->nmtid > UINT32_MAX)
+		return -1;
+	sp->off = (uint32_t)x->nmtid;
+	x->recording = 1;
+	rc = search_tokens(s, strlen(s), on_token, x);
+	x->recording = 0;
+	if (rc != 0 || x->nmtid - sp->off > UINT32_MAX)
+		return -1;
+	sp->n = (uint32_t)(x->nmtid - sp->off);
+	sp->done = 1;
+	return 0;
 }
 
 static int
@@ -195,15 +268,19 @@ index_doc(struct search_ix *x, const struct model *m, size_t d)
 	x->doc = (uint32_t)d;
 	if (index_text(x, v->title, SF_TITLE) != 0)
 		return -1;
-	if (v->series >= 0 && index_text(x, m->series[v->series].title[0] ?
-	    m->series[v->series].title : m->series[v->series].slug, SF_META) != 0)
+	if (v->series >= 0 && index_meta(x, meta_slot(m, META_SERIES, (size_t)v->series),
+	    m->series[v->series].title[0] ? m->series[v->series].title :
+	    m->series[v->series].slug) != 0)
 		return -1;
 	for (k = 0; k < v->ncategories; k++)
-		if (index_text(x, m->categories[v->categories[k]].name, SF_META) != 0)
+		if (index_meta(x, meta_slot(m, META_CAT, v->categories[k]),
+		    m->categories[v->categories[k]].name) != 0)
 			return -1;
 	for (k = 0; k < v->ntags; k++)
-		if (index_text(x, m->tags[v->tags[k]].slug, SF_META) != 0 ||
-		    index_text(x, m->tags[v->tags[k]].name, SF_META) != 0)
+		if (index_meta(x, meta_slot(m, META_TAG_SLUG, v->tags[k]),
+		    m->tags[v->tags[k]].slug) != 0 ||
+		    index_meta(x, meta_slot(m, META_TAG_NAME, v->tags[k]),
+		    m->tags[v->tags[k]].name) != 0)
 			return -1;
 	return index_text(x, v->description, SF_DESC) != 0 ? -1 : 0;
 }
@@ -409,7 +486,8 @@ search_build(const struct model *m)
 	if (x == NULL || m->nvideos >= UINT32_MAX >> 2)
 		goto fail;
 	x->n = m->nvideos;
-	if (build_filters(x, m) == -1 ||
+	x->meta = calloc(m->ncategories + 2 * m->ntags + m->nseries + 1, sizeof(*x->meta));
+	if (x->meta == NULL || build_filters(x, m) == -1 ||
 	    grow((void **)&x->pairs, &x->cappairs, m->nvideos * 16 + 1, sizeof(*x->pairs)) == -1)
 		goto fail;
 	for (d = 0; d < m->nvideos; d++)
@@ -421,6 +499,10 @@ search_build(const struct model *m)
 	free(x->slot);
 	free(x->last_doc);
 	free(x->last_pair);
+	free(x->meta);
+	free(x->mtid);
+	x->meta = NULL;
+	x->mtid = NULL;
 	x->pairs = NULL;
 	x->slot = NULL;
 	x->last_doc = NULL;
@@ -457,6 +539,8 @@ search_free(struct search_ix *x)
 	free(x->last_doc);
 	free(x->last_pair);
 	free(x->pairs);
+	free(x->meta);
+	free(x->mtid);
 	free(x);
 }
 

@@ -204,14 +204,25 @@ main(void)
 	check_update(&m, path, SIZE_MAX, "no cache");
 	check_update(&m, path, 0, "the same model");
 	add_front(&m, 3, 17, "ffffffff-0000-4000-8000-000000000001");
-	check_update(&m, path, 200, "a video added at the front");
+	check_update(&m, path, 1, "a video added at the front: only its row ranked, the "
+	    "others take it in");
 	add_front(&m, 199, 198, "ffffffff-0000-4000-8000-000000000002");
 	move_video(&m, 0, 700);
-	check_update(&m, path, 200, "a video added in the middle");
+	check_update(&m, path, 1, "a video added in the middle: only its row ranked");
+	add_front(&m, 1, 2, "ffffffff-0000-4000-8000-000000000004");
+	add_front(&m, 3, 4, "ffffffff-0000-4000-8000-000000000005");
+	add_front(&m, 5, 199, "ffffffff-0000-4000-8000-000000000006");
+	move_video(&m, 1, 1500);
+	check_update(&m, path, 3, "three videos added at once: their three rows ranked");
 	free(m.videos[40].tags);
 	memmove(&m.videos[40], &m.videos[41], (m.nvideos - 41) * sizeof(*m.videos));
 	m.nvideos--;
-	check_update(&m, path, 200, "a video removed");
+	check_update(&m, path, 200, "a video removed (the rows that listed it ranked again)");
+	add_front(&m, 7, 8, "ffffffff-0000-4000-8000-000000000007");
+	free(m.videos[100].tags);
+	memmove(&m.videos[100], &m.videos[101], (m.nvideos - 101) * sizeof(*m.videos));
+	m.nvideos--;
+	check_update(&m, path, 200, "one video added and one removed at once");
 	m.videos[10].tags[0] = (m.videos[10].tags[0] + 1) % 200;
 	if (m.videos[10].ntags == 0)
 		m.videos[10].ntags = 1;
@@ -247,7 +258,7 @@ main(void)
 	make_model(&m, 300, 3, 3, 99);
 	check_update(&m, path, SIZE_MAX, "dense: no cache");
 	add_front(&m, 0, 1, "ffffffff-0000-4000-8000-000000000003");
-	check_update(&m, path, m.nvideos, "dense: a video added");
+	check_update(&m, path, 1, "dense: a video added (only its row ranked)");
 	unlink(path);
 	free_model(&m);
 
