@@ -463,10 +463,11 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	}
 	if (site_card_texts(&c, err, errlen) == -1 || site_enumerate(&c, err, errlen) == -1)
 		goto out;
-	if ((c.shared = site_shared_data(&c)) == NULL || site_keys(&c) == -1) {
+	if ((c.shared = site_shared_data(&c)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
+	site_keys(&c);
 	if ((outfd = open_out(o->out_dir, err, errlen)) == -1)
 		goto out;
 	empty_out = site_dir_empty(outfd);

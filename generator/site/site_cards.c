@@ -279,15 +279,6 @@ card_key(const struct site_ctx *c, size_t i)
 	return key;
 }
 
-void
-site_card_keys(const struct site_ctx *c, uint64_t *keys)
-{
-	size_t i;
-
-	for (i = 0; i < c->m->nvideos; i++)
-		keys[i] = card_key(c, i);
-}
-
 int
 add_cards(const struct site_ctx *c, struct pd *arr, const size_t *list, size_t from, size_t to,
     int eager)

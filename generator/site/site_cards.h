@@ -1,8 +1,8 @@
 /*
  * site_cards.h — a video's card, the unit of every list: the builders of
  * site_data*.c put cards through card() and add_cards().  Internal to
- * generator/site.  site_card_texts() and site_card_keys(), which the
- * build calls once, are declared in site_int.h.
+ * generator/site.  site_card_texts(), which the build calls once (the
+ * cards' texts and keys), is declared in site_int.h.
  */
 #ifndef ONLY_SITE_CARDS_H
 #define ONLY_SITE_CARDS_H

@@ -149,8 +149,8 @@ struct site_ctx {
  * site_pages.c.  site_index() validates guids, slugs and hosts, builds the
  * category/tag/series indices and the hero (0, or -1 with err).
  * site_enumerate() lists every file of the site in publishing order (0 or
- * -1).  site_keys() computes the card keys and c->skey once the card texts,
- * related lists and theme are ready (0, or -1 out of memory).
+ * -1).  site_keys() computes c->skey once the card texts (and their keys),
+ * related lists and theme are ready.
  * site_page_key() sets *key to the key of page p and returns 1, or
  * KEY_FROM_BYTES when it formatted the whole file into scratch to hash it
  * (scratch then holds the page), or 0 when it cannot know the key without
@@ -162,7 +162,7 @@ struct site_ctx {
  */
 int	site_index(struct site_ctx *c, char *err, size_t errlen);
 int	site_enumerate(struct site_ctx *c, char *err, size_t errlen);
-int	site_keys(struct site_ctx *c);
+void	site_keys(struct site_ctx *c);
 #define KEY_FROM_BYTES	2
 int	site_page_key(const struct site_ctx *c, const struct page *p, struct buf *scratch,
 	    uint64_t *key, int bytes_wanted);
@@ -170,7 +170,7 @@ size_t	site_list_pages(const struct site_ctx *c, const struct page *p);
 
 /*
  * site_cards.c: site_card_texts() formats every video's card strings into
- * c->vtext, and each card's key into c->vcard (site_card_keys()'s value),
+ * c->vtext, and each card's key (from card_fields(), as card() keys it) into c->vcard,
  * on c->o->jobs threads (0, or -1 with err); the strings live in one arena
  * per worker (c->vtext_mem), not a malloc each, and site_card_texts_free()
  * releases them all (ctx_free).
@@ -192,14 +192,12 @@ cJSON	*site_page_data(const struct site_ctx *c, const struct page *p, uint64_t *
 /* Where a template page's key starts: the shared data's key, its kind and path. */
 uint64_t site_page_seed(const struct site_ctx *c, const struct page *p);
 /*
- * The keys, from the same builders as the data: site_card_keys()
- * (site_cards.c) fills keys[i] with the key of video i's card;
- * site_shared_key() (site_data.c, as site_data_key()) mixes the
+ * The keys, from the same builders as the data (a card's: with its
+ * texts, site_card_texts()); site_shared_key() (site_data.c, as site_data_key()) mixes the
  * shared data into seed; site_data_key() mixes page p's own data into
  * seed (scratch: a buffer for formatted values).  They allocate no data
  * tree and cannot fail (a value that would fail to render mixes -1).
  */
-void	site_card_keys(const struct site_ctx *c, uint64_t *keys);
 uint64_t site_shared_key(const struct site_ctx *c, uint64_t seed);
 uint64_t site_data_key(const struct site_ctx *c, const struct page *p, uint64_t seed,
 	    struct buf *scratch);

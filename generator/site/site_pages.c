@@ -404,20 +404,13 @@ oom:
  */
 #define PAGE_KEY_VERSION	0x70616765732d7632ULL	/* "pages-v2" */
 
-int
+void
 site_keys(struct site_ctx *c)
 {
-	/* the card keys: made with the card texts, on the pool */
-	if (c->vcard == NULL) {
-		c->vcard = malloc((c->m->nvideos ? c->m->nvideos : 1) * sizeof(*c->vcard));
-		if (c->vcard == NULL)
-			return -1;
-		site_card_keys(c, c->vcard);
-	}
-	/* the templates and partials (their names and sources), then the
+	/* the card keys (c->vcard) were made with the card texts, on the pool;
+	 * the templates and partials (their names and sources), then the
 	 * data every page shares (site settings, nav, asset URLs) */
 	c->skey = site_shared_key(c, h64_int(PAGE_KEY_VERSION, (int64_t)c->th.key));
-	return 0;
 }
 
 uint64_t

@@ -8,13 +8,12 @@
 #include "cdn_host.h"
 #include "site_url.h"
 
-/* Appends v (>= 0) in decimal, at least width digits: no printf per card. */
+/* Appends u in decimal, at least width digits: no printf per card. */
 static int
-put_dec(struct buf *out, long long v, int width)
+put_udec(struct buf *out, unsigned long long u, int width)
 {
 	char s[24];
 	size_t i = sizeof(s);
-	unsigned long long u = v < 0 ? 0 : (unsigned long long)v;
 
 	do
 		s[--i] = (char)('0' + u % 10);
@@ -24,24 +23,21 @@ put_dec(struct buf *out, long long v, int width)
 	return buf_put(out, s + i, sizeof(s) - i);
 }
 
+/* v, negatives as 0. */
+static int
+put_dec(struct buf *out, long long v, int width)
+{
+	return put_udec(out, v < 0 ? 0 : (unsigned long long)v, width);
+}
+
 int
 fmt_int(struct buf *out, long long v)
 {
 	if (v >= 0)
-		return put_dec(out, v, 1);
-	if (buf_putc(out, '-') == -1)
-		return -1;
-	/* -(v + 1) + 1 without overflowing at LLONG_MIN */
-	{
-		char s[24];
-		size_t i = sizeof(s);
-		unsigned long long u = (unsigned long long)(-(v + 1)) + 1;
-
-		do
-			s[--i] = (char)('0' + u % 10);
-		while ((u /= 10) != 0 && i > 0);
-		return buf_put(out, s + i, sizeof(s) - i);
-	}
+		return put_udec(out, (unsigned long long)v, 1);
+	/* -(v + 1) + 1: no overflow at LLONG_MIN */
+	return (buf_putc(out, '-') == -1 ||
+	    put_udec(out, (unsigned long long)(-(v + 1)) + 1, 1) == -1) ? -1 : 0;
 }
 
 /* Appends "N unit" or "N units". */
@@ -214,14 +210,13 @@ fmt_time_libc(struct buf *out, int64_t t, const char *fmt)
 static int
 fmt_time(struct buf *out, int64_t t, int with_time)
 {
-	int64_t y;
-	int mo, d, sod;
+	int64_t y = 0;
+	int mo = 0, d = 0, sod = 0;
 
-	/* beyond a year of 4 digits (and t's day count), the libc path */
-	if (t < -62135596800LL || t > 253402300799LL)
-		return fmt_time_libc(out, t, with_time ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%d");
-	civil(t, &y, &mo, &d, &sod);
-	if (y < 1000)
+	/* years of 4 digits only (and t's day count in range): else the libc way */
+	if (t >= -62135596800LL && t <= 253402300799LL)
+		civil(t, &y, &mo, &d, &sod);
+	if (t < -62135596800LL || t > 253402300799LL || y < 1000)
 		return fmt_time_libc(out, t, with_time ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%d");
 	if (put_dec(out, y, 4) == -1 || buf_putc(out, '-') == -1 || put_dec(out, mo, 2) == -1 ||
 	    buf_putc(out, '-') == -1 || put_dec(out, d, 2) == -1)
