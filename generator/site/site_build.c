@@ -363,6 +363,7 @@ ctx_free(struct site_ctx *c)
 	free(c->ser_vid);
 	free(c->ser_pos);
 	free(c->free_vid);
+	free(c->sitemap_order);
 	free(c->sitemap_ends);
 	free(c->sitemap_bytes);
 	theme_free(&c->th);

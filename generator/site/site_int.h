@@ -132,7 +132,8 @@ struct site_ctx {
 	size_t			 nfree;
 	long			 hero;		/* video index or -1 */
 	size_t			 sitemap_parts;	/* 0: one sitemap.xml, else its index's files */
-	size_t			*sitemap_ends;	/* per file: one past its last page index */
+	uint32_t		*sitemap_order;	/* the listed pages (indices), in the files' order */
+	size_t			*sitemap_ends;	/* per file: one past its last sitemap_order position */
 	size_t			*sitemap_bytes;	/* per file: its size, as planned */
 	struct video_img	*vimg;		/* per video: its mirrored images */
 	size_t			 img_fetched;	/* files requested from the CDN */

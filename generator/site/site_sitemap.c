@@ -9,6 +9,12 @@
  * Google's limits: title and description cut on a character boundary
  * before escaping, duration clamped, player_loc the embeddable page.
  *
+ * The entries are in a fixed order, so that a change moves as few files
+ * as it can: the watch pages oldest first (an upload is a new last entry,
+ * and the files of older videos stay as they were), then the other
+ * listed pages in the site's order.  Each file holds at most
+ * SITEMAP_PART_URLS entries: a changed title rewrites one small file.
+ *
  * The files must be known when the pages are listed, so each entry is
  * written by one function, entry(), through a sink that either appends
  * to a buffer or only counts the bytes it would append (esc_xml_len: the
@@ -210,31 +216,53 @@ entry(struct sink *k, const struct site_ctx *c, const struct page *q)
 			"xmlns:video=\"http://www.google.com/schemas/sitemap-video/1.1\">\n"
 #define URLSET_TAIL	"</urlset>\n"
 
+/*
+ * The listed pages in the files' order (site_sitemap.c's header): the
+ * watch pages, which the site lists newest first, backwards, then the
+ * others as listed.  Their number into *n; NULL when out of memory.
+ */
+static uint32_t *
+sitemap_order(const struct site_ctx *c, size_t *n)
+{
+	uint32_t *order;
+	size_t i, k = 0;
+
+	for (i = 0; i < c->npages; i++)
+		k += site_sitemap_listed(c->pages[i].kind);
+	if ((order = malloc((k ? k : 1) * sizeof(*order))) == NULL)
+		return NULL;
+	*n = k;
+	k = 0;
+	for (i = c->npages; i-- > 0;)
+		if (c->pages[i].kind == PK_WATCH)
+			order[k++] = (uint32_t)i;
+	for (i = 0; i < c->npages; i++)
+		if (c->pages[i].kind != PK_WATCH && site_sitemap_listed(c->pages[i].kind))
+			order[k++] = (uint32_t)i;
+	return order;
+}
+
 int
 site_sitemap_plan(struct site_ctx *c, char *err, size_t errlen)
 {
 	size_t i, n = 0, parts, k;
-	size_t *sizes = NULL, *at = NULL, *ends = NULL;
+	size_t *sizes = NULL, *ends = NULL;
 
-	for (i = 0; i < c->npages; i++)
-		n += site_sitemap_listed(c->pages[i].kind);
-	sizes = malloc((n ? n : 1) * sizeof(*sizes));
-	at = malloc((n ? n : 1) * sizeof(*at));
-	ends = malloc((n ? n : 1) * sizeof(*ends));
-	if (sizes == NULL || at == NULL || ends == NULL)
+	if ((c->sitemap_order = sitemap_order(c, &n)) == NULL)
 		goto oom;
-	for (i = 0, n = 0; i < c->npages; i++) {
+	sizes = malloc((n ? n : 1) * sizeof(*sizes));
+	ends = malloc((n ? n : 1) * sizeof(*ends));
+	if (sizes == NULL || ends == NULL)
+		goto oom;
+	for (i = 0; i < n; i++) {
 		struct sink s = { NULL, 0, NULL, NULL };
 
-		if (!site_sitemap_listed(c->pages[i].kind))
-			continue;
-		if (entry(&s, c, &c->pages[i]) == -1)
+		if (entry(&s, c, &c->pages[c->sitemap_order[i]]) == -1)
 			goto oom;
-		at[n] = i;
-		sizes[n++] = s.n;
+		sizes[i] = s.n;
 	}
 	parts = sitemap_split(sizes, n, sizeof(URLSET_HEAD) - 1, sizeof(URLSET_TAIL) - 1,
-	    SITEMAP_URLS_MAX, SITEMAP_BYTES_MAX, ends, SITEMAP_PARTS_MAX);
+	    SITEMAP_PART_URLS, SITEMAP_BYTES_MAX, ends, SITEMAP_PARTS_MAX);
 	if (parts == 0) {
 		snprintf(err, errlen, "sitemap: %zu URLs do not fit %d files", n, SITEMAP_PARTS_MAX);
 		goto fail;
@@ -247,19 +275,16 @@ site_sitemap_plan(struct site_ctx *c, char *err, size_t errlen)
 		c->sitemap_bytes[k] = sizeof(URLSET_HEAD) - 1 + sizeof(URLSET_TAIL) - 1;
 		for (; i < ends[k]; i++)
 			c->sitemap_bytes[k] += sizes[i];
-		/* as page indices: one past the file's last listed page */
-		c->sitemap_ends[k] = k + 1 == parts ? c->npages : at[ends[k]];
+		c->sitemap_ends[k] = ends[k];
 	}
 	c->sitemap_parts = parts > 1 ? parts : 0;
 	free(sizes);
-	free(at);
 	free(ends);
 	return 0;
 oom:
 	snprintf(err, errlen, "sitemap: out of memory");
 fail:
 	free(sizes);
-	free(at);
 	free(ends);
 	return -1;
 }
@@ -277,9 +302,12 @@ sitemap_index(const struct site_ctx *c, struct buf *o)
 	for (part = 0; part < c->sitemap_parts; part++) {
 		int64_t last = -1;
 
-		for (; i < c->sitemap_ends[part]; i++)
-			if (c->pages[i].kind == PK_WATCH && c->m->videos[c->pages[i].idx].changed > last)
-				last = c->m->videos[c->pages[i].idx].changed;
+		for (; i < c->sitemap_ends[part]; i++) {
+			const struct page *q = &c->pages[c->sitemap_order[i]];
+
+			if (q->kind == PK_WATCH && c->m->videos[q->idx].changed > last)
+				last = c->m->videos[q->idx].changed;
+		}
 		if (SK_LIT(&k, "<sitemap><loc>") == -1 ||
 		    sk_xml(&k, c->m->site.base_url, strlen(c->m->site.base_url)) == -1 ||
 		    buf_printf(o, "/sitemap-%zu.xml</loc>", part + 1) == -1 ||
@@ -303,7 +331,7 @@ urlset(struct sink *k, const struct site_ctx *c, const struct page *p)
 	if (SK_LIT(k, URLSET_HEAD) == -1)
 		return -1;
 	for (i = part == 0 ? 0 : c->sitemap_ends[part - 1]; i < c->sitemap_ends[part]; i++)
-		if (site_sitemap_listed(c->pages[i].kind) && entry(k, c, &c->pages[i]) == -1)
+		if (entry(k, c, &c->pages[c->sitemap_order[i]]) == -1)
 			return -1;
 	return SK_LIT(k, URLSET_TAIL) == -1 ? -1 : (long)part;
 }

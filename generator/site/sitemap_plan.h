@@ -22,6 +22,15 @@
  */
 #define SITEMAP_URLS_MAX	45000
 #define SITEMAP_BYTES_MAX	((size_t)45000000)
+/*
+ * What we put in one file: at most 5 000 URLs (about 3.6 MB with the
+ * video blocks), far under the limits.  A changed title or description
+ * rewrites (and redeploys) the one file that lists the video, not a
+ * 36 MB one (issue 15: a one-title rebuild at 100 000 videos), and a
+ * crawler that reads the index's <lastmod> fetches only the files that
+ * changed.  A site of at most 5 000 content pages keeps one sitemap.xml.
+ */
+#define SITEMAP_PART_URLS	5000
 /* Files of a sitemap index: 50 000 allowed; 4.5 billion URLs at ours. */
 #define SITEMAP_PARTS_MAX	50000
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # site_sitemap.sh — the sitemap, the feed and noindex (issue 14):
-#   * every sitemap file of three built sites (the fixture, a hostile and
-#     over-long catalog, one big enough to split by bytes) validates
+#   * every sitemap file of four built sites (the fixture, a hostile and
+#     over-long catalog, one big enough to split by bytes, one past 5 000
+#     URLs) validates
 #     against tests/site/schemas/sitemap.xsd (sitemaps.org 0.9, with
 #     Google's video extension imported: title <= 100, description
 #     <= 2 048 characters, duration 1..28 800, player_loc required), and
@@ -9,7 +10,9 @@
 #   * only content pages are listed; player_loc is the /e/<guid>/ page;
 #   * titles and descriptions are cut on a character boundary, then escaped;
 #   * a split site has an index naming every part, each part within the
-#     limits, every listed page in exactly one part;
+#     limits, every listed page in exactly one part; parts of at most 5 000
+#     URLs, the oldest videos first, so a changed title rewrites one part
+#     and an upload leaves the parts of older videos as they were;
 #   * noindex on /search/, /code/ and 404.html only;
 #   * the feed: well-formed, newest first, updated >= published, the
 #     feed's updated the newest entry's; a pulled change moves one entry's
@@ -307,5 +310,54 @@ r=$(CHECK listed "$O3" "$BASE"); check "split: every content page in exactly one
 sizes=$(stat -c %s "$O3"/sitemap-*.xml | tr '\n' ' ')
 check "split: parts fill up to the byte limit, not the URL limit (sizes: $sizes)" \
     bash -c "[ \$(stat -c %s '$O3/sitemap-1.xml') -gt 40000000 ] && [ \$(stat -c %s '$O3/sitemap-1.xml') -le 45000000 ]"
+
+# --- past 5 000 URLs: parts of at most 5 000, the oldest videos first -------------
+# A changed title rewrites the one part that lists the video (and the index,
+# for its <lastmod>); an upload leaves the parts of older videos as they were.
+S4="$TMP/s4" C4="$TMP/c4" O4="$TMP/o4"
+cp -r "$FIXTURE/content" "$C4"
+rm -f "$C4/videos/"*.json
+many() { # OUT.json [title|upload]
+	python3 - "$1" "${2:-}" <<'PY'
+import json, sys, uuid
+items = [{"videoLibraryId": 1, "guid": str(uuid.UUID(int=0x30000 + i, version=4)),
+          "title": "Video %d" % i, "description": "",
+          "dateUploaded": "2024-%02d-%02dT%02d:%02d:00" % (1 + i // 600, 1 + i // 24 % 25, i % 24, i % 60),
+          "views": 0, "isPublic": True, "length": 60, "status": 4, "width": 1920, "height": 1080,
+          "thumbnailFileName": "thumbnail.jpg", "captions": [], "chapters": [],
+          "category": "", "metaTags": [], "collectionId": ""} for i in range(5600)]
+if sys.argv[2] in ("title", "upload"):	# the upload comes after the rename
+    items[100]["title"] = "Video 100, renamed"
+if sys.argv[2] == "upload":
+    items.append(dict(items[0], guid=str(uuid.UUID(int=0x3ffff, version=4)),
+                      title="The newest", dateUploaded="2025-01-01T00:00:00"))
+json.dump({"totalItems": len(items), "currentPage": 1, "itemsPerPage": 6000, "items": items},
+          open(sys.argv[1], "w"))
+PY
+}
+sums() { (cd "$O4" && sha256sum sitemap*.xml); }
+# the files whose bytes differ between two sums() lists, on one line
+moved() { diff "$1" "$2" | awk '/^>/ {print $3}' | tr '\n' ' '; }
+many "$TMP/many.json" && mkcatalog "$S4" "$TMP/many.json" || { notok "5 600-video catalog"; exit 1; }
+build "$S4" "$C4" "$O4" || { notok "5 600-video build"; cat "$TMP/build.err"; }
+nparts=$(ls "$O4"/sitemap-*.xml 2>/dev/null | wc -l)
+check "5 600 videos: a sitemap index and 2 parts ($nparts)" [ "$nparts" = 2 ]
+check "5 600 videos: every part validates" validate "$O4"
+r=$(CHECK listed "$O4" "$BASE"); check "5 600 videos: every content page in exactly one part ($r)" [ $? -eq 0 ]
+check "5 600 videos: the first part holds 5 000 URLs" [ "$(grep -o '<url>' "$O4/sitemap-1.xml" | wc -l)" = 5000 ]
+first=$(grep -o '<loc>[^<]*' "$O4/sitemap-1.xml" | head -1 | cut -c6-)
+oldest=$(python3 -c "import uuid; print(uuid.UUID(int=0x30000, version=4))")
+check "5 600 videos: the oldest video first ($first)" [ "$first" = "$BASE/v/$oldest/" ]
+sums >"$TMP/sums0"
+many "$TMP/many.json" title && mkcatalog "$S4" "$TMP/many.json" && build "$S4" "$C4" "$O4"
+sums >"$TMP/sums1"
+r=$(moved "$TMP/sums0" "$TMP/sums1")
+check "a changed title rewrites its part and the index only ($r)" [ "$r" = "sitemap-1.xml sitemap.xml " ]
+check "the part has the new title" grep -q 'Video 100, renamed' "$O4/sitemap-1.xml"
+many "$TMP/many.json" upload && mkcatalog "$S4" "$TMP/many.json" && build "$S4" "$C4" "$O4"
+sums >"$TMP/sums2"
+r=$(moved "$TMP/sums1" "$TMP/sums2")
+check "an upload leaves the part of older videos as it was (moved: $r)" [ "$r" = "sitemap-2.xml sitemap.xml " ]
+check "the upload is listed" grep -q "$(python3 -c "import uuid; print(uuid.UUID(int=0x3ffff, version=4))")" "$O4/sitemap-2.xml"
 
 exit $((FAILS > 0))
