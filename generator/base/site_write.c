@@ -60,6 +60,15 @@ manifest_find(const struct manifest *mf, const char *path)
 	return (s == NULL || *s == 0) ? NULL : &mf->e[*s - 1];
 }
 
+const struct mf_entry *
+manifest_find_at(const struct manifest *mf, const char *path, size_t hint)
+{
+	/* the entries' paths are unique (a path listed twice is one entry) */
+	if (hint < mf->n && strcmp(mf->e[hint].path, path) == 0)
+		return &mf->e[hint];
+	return manifest_find(mf, path);
+}
+
 /* 1 when p points into the loaded file's text (not a copy of its own). */
 static int
 in_text(const struct manifest *mf, const char *p)
@@ -365,25 +374,47 @@ manifest_save_entries(const struct mf_entry *e, size_t n, uint64_t access_sum,
 	return 0;
 }
 
+/*
+ * The bytes of a path: 1 a name's character, 2 one that may not start a
+ * segment ('.' and '/'), 0 refused.  A table, not a chain of tests: the
+ * manifest's 200 000 paths are checked at every build.
+ */
+#define PC_NAME	1
+#define PC_NOT_FIRST 2
+static const unsigned char path_class[256] = {
+	['-'] = PC_NAME, ['_'] = PC_NAME, ['.'] = PC_NAME | PC_NOT_FIRST,
+	['/'] = PC_NAME | PC_NOT_FIRST,
+	['0'] = PC_NAME, ['1'] = PC_NAME, ['2'] = PC_NAME, ['3'] = PC_NAME, ['4'] = PC_NAME,
+	['5'] = PC_NAME, ['6'] = PC_NAME, ['7'] = PC_NAME, ['8'] = PC_NAME, ['9'] = PC_NAME,
+	['A'] = PC_NAME, ['B'] = PC_NAME, ['C'] = PC_NAME, ['D'] = PC_NAME, ['E'] = PC_NAME,
+	['F'] = PC_NAME, ['G'] = PC_NAME, ['H'] = PC_NAME, ['I'] = PC_NAME, ['J'] = PC_NAME,
+	['K'] = PC_NAME, ['L'] = PC_NAME, ['M'] = PC_NAME, ['N'] = PC_NAME, ['O'] = PC_NAME,
+	['P'] = PC_NAME, ['Q'] = PC_NAME, ['R'] = PC_NAME, ['S'] = PC_NAME, ['T'] = PC_NAME,
+	['U'] = PC_NAME, ['V'] = PC_NAME, ['W'] = PC_NAME, ['X'] = PC_NAME, ['Y'] = PC_NAME,
+	['Z'] = PC_NAME,
+	['a'] = PC_NAME, ['b'] = PC_NAME, ['c'] = PC_NAME, ['d'] = PC_NAME, ['e'] = PC_NAME,
+	['f'] = PC_NAME, ['g'] = PC_NAME, ['h'] = PC_NAME, ['i'] = PC_NAME, ['j'] = PC_NAME,
+	['k'] = PC_NAME, ['l'] = PC_NAME, ['m'] = PC_NAME, ['n'] = PC_NAME, ['o'] = PC_NAME,
+	['p'] = PC_NAME, ['q'] = PC_NAME, ['r'] = PC_NAME, ['s'] = PC_NAME, ['t'] = PC_NAME,
+	['u'] = PC_NAME, ['v'] = PC_NAME, ['w'] = PC_NAME, ['x'] = PC_NAME, ['y'] = PC_NAME,
+	['z'] = PC_NAME,
+};
+
 int
 site_path_ok(const char *path)
 {
-	size_t i, n = strlen(path);
+	const unsigned char *s = (const unsigned char *)path;
+	size_t i;
 	int seg_start = 1;
 
-	if (n == 0 || n >= SITE_PATH_MAX)
-		return 0;
-	for (i = 0; i < n; i++) {
-		char c = path[i];
+	for (i = 0; s[i] != '\0'; i++) {
+		unsigned char cl = path_class[s[i]];
 
-		if (seg_start && (c == '.' || c == '/'))
+		if (cl == 0 || (seg_start && (cl & PC_NOT_FIRST)) || i + 1 >= SITE_PATH_MAX)
 			return 0;
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' || c == '/'))
-			return 0;
-		seg_start = (c == '/');
+		seg_start = s[i] == '/';
 	}
-	return !seg_start;
+	return i > 0 && !seg_start;
 }
 
 int

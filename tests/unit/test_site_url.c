@@ -46,7 +46,8 @@ main(void)
 		{ "index.html", 1 }, { "v/abc/index.html", 1 }, { "assets/site.0123.css", 1 },
 		{ "", 0 }, { "/etc/passwd", 0 }, { "../x", 0 }, { "v/../../x", 0 }, { "v//x", 0 },
 		{ ".onlygen-staging/1", 0 }, { "v/.hidden", 0 }, { "a b", 0 }, { "v/x/", 0 },
-		{ "a\\b", 0 },
+		{ "a\\b", 0 }, { ".", 0 }, { "/", 0 }, { "a/./b", 0 }, { "a/-b_C.9", 1 },
+		{ "v/x\xc3\xa9", 0 }, { "v/x\x7f", 0 }, { "a:b", 0 },
 	};
 
 	buf_init(&b, 4096);
@@ -181,6 +182,28 @@ main(void)
 	for (i = 0; i < sizeof(safe) / sizeof(safe[0]); i++)
 		CHECK(site_path_ok(safe[i].p) == safe[i].ok, "path '%s' %s", safe[i].p,
 		    safe[i].ok ? "accepted" : "refused");
+	{
+		/* the longest path is SITE_PATH_MAX - 1 bytes; every byte outside
+		 * [A-Za-z0-9._/-] is refused */
+		char longp[SITE_PATH_MAX + 1], one[3] = "a";
+		int c, bad = 0;
+
+		memset(longp, 'a', sizeof(longp));
+		longp[SITE_PATH_MAX - 1] = '\0';
+		CHECK(site_path_ok(longp), "a path of SITE_PATH_MAX - 1 bytes accepted");
+		longp[SITE_PATH_MAX - 1] = 'a';
+		longp[SITE_PATH_MAX] = '\0';
+		CHECK(!site_path_ok(longp), "a path of SITE_PATH_MAX bytes refused");
+		for (c = 1; c < 256; c++) {
+			one[1] = (char)c;
+			one[2] = '\0';
+			if (site_path_ok(one) != (strchr("abcdefghijklmnopqrstuvwxyz"
+			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-", c) != NULL))
+				bad++;
+		}
+		CHECK(bad == 0, "the bytes of a path: [A-Za-z0-9._-] after a name's first byte "
+		    "(%d differ)", bad);
+	}
 	buf_free(&b);
 	return check_report();
 }
