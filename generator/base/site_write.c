@@ -60,15 +60,6 @@ manifest_find(const struct manifest *mf, const char *path)
 	return (s == NULL || *s == 0) ? NULL : &mf->e[*s - 1];
 }
 
-const struct mf_entry *
-manifest_find_at(const struct manifest *mf, const char *path, size_t hint)
-{
-	/* the entries' paths are unique (a path listed twice is one entry) */
-	if (hint < mf->n && strcmp(mf->e[hint].path, path) == 0)
-		return &mf->e[hint];
-	return manifest_find(mf, path);
-}
-
 /* 1 when p points into the loaded file's text (not a copy of its own). */
 static int
 in_text(const struct manifest *mf, const char *p)

@@ -54,13 +54,6 @@ int	manifest_load(struct manifest *mf, const char *file, const struct reporter *
 	    char *err, size_t errlen);
 /* The entry for path, or NULL. */
 const struct mf_entry *manifest_find(const struct manifest *mf, const char *path);
-/*
- * The same, looking first at entry hint: a build saves its pages in the
- * order it lists them, so page i of the next build is usually entry i,
- * found with one comparison instead of a hash and a probe.
- */
-const struct mf_entry *manifest_find_at(const struct manifest *mf, const char *path,
-	    size_t hint);
 /* Adds (or replaces) path.  0, or -1 when out of memory. */
 int	manifest_put(struct manifest *mf, const char *path, uint64_t key, uint64_t sum);
 /* Writes the manifest to file through a temporary and a rename. */

@@ -174,7 +174,7 @@ render_item(void *arg, void *state, size_t i, char *err, size_t errlen)
 	struct render_bufs *b = state;
 	struct site_ctx *c = j->c;
 	struct page *p = &c->pages[i];
-	const struct mf_entry *e = manifest_find_at(j->old, p->path, i);
+	const struct mf_entry *e = manifest_find(j->old, p->path);
 	/* a path the trusted manifest lists exists (one fstatat per page was
 	 * a sixth of a rebuild at 100 000); otherwise each is looked for */
 	int exists = !j->fresh && ((c->o->trust_manifest && e != NULL && e->sum != 0) ||

@@ -55,13 +55,6 @@ main(void)
 		    (e->key == i * 3 && e->sum == i * 7 + 1));
 	}
 	CHECK(ok, "every entry round-trips");
-	/* manifest_find_at: the hint when it names the path, else the table */
-	CHECK(manifest_find_at(&back, "v/3/index.html", 3) == &back.e[3] &&
-	    manifest_find_at(&back, "v/3/index.html", 4) == &back.e[3] &&
-	    manifest_find_at(&back, "v/3/index.html", 999999) == &back.e[3] &&
-	    manifest_find_at(&back, "nope.html", 3) == NULL &&
-	    manifest_find_at(&back, "v/3/index", 3) == NULL,
-	    "manifest_find_at: right hint, wrong hint, hint past the end, absent paths");
 	CHECK(manifest_find(&back, "nope.html") == NULL, "unknown path not found");
 	/* a loaded manifest (paths in its text) takes new paths (copies) and
 	 * replaces loaded ones; manifest_free() frees only the copies */
