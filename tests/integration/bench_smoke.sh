@@ -92,6 +92,9 @@ removed=$(cat "$tmp/work/$N/logs/ours-removed-pages" 2>/dev/null || echo 1)
 check "its watch page was gone after the rebuild that removed it" test "$removed" -eq 0
 check "that rebuild ran and wrote files" \
 	grep -qP '^[0-9]+\tours\trebuild-remove\t[1-9][0-9]* written' "$tmp/work/notes.tsv"
+check "each rebuild's note says how many bytes it wrote, a title change some" \
+	bash -c "grep -qP '^[0-9]+\tours\trebuild-title\t[1-9][0-9]* written.* removed \([0-9]+\.[0-9] MB\)' '$tmp/work/notes.tsv' &&
+	    grep -qP '^[0-9]+\tours\trebuild-same\t0 written.* removed \(0\.0 MB\)' '$tmp/work/notes.tsv'"
 contented=$(cat "$tmp/work/$N/logs/ours-content-pages" 2>/dev/null || echo 0)
 check "the content/ edit reached the site ($contented pages show it)" test "$contented" -ge 1
 check "the phase line of each rebuild is in the notes" \
