@@ -26,40 +26,34 @@
 #include "sitemap_plan.h"
 
 /*
- * Where the bytes go: out; or (out NULL) only their count into n.  With
- * hs, out is a chunk of the file: entry() hands it to the running hash
- * (and counts it into n) each time it passes SK_CHUNK bytes, so a file's
- * key is the hash of its bytes without the whole file in memory (tens of
- * MB at 100 000 videos), and the hash takes them in large runs, not a
- * call per piece.
+ * Where the bytes go: out; or (out NULL) only their count into n, and,
+ * with hs, into a running hash (the file's key without the file: tmp
+ * holds one escaped or formatted piece at a time).
  */
 struct sink {
 	struct buf		*out;
 	size_t			 n;
 	struct h64_stream	*hs;
+	struct buf		*tmp;
 };
-
-#define SK_CHUNK	((size_t)64 << 10)
 
 static int
 sk_put(struct sink *k, const char *s, size_t n)
 {
 	if (k->out == NULL) {
 		k->n += n;
+		if (k->hs != NULL)
+			h64_update(k->hs, s, n);
 		return 0;
 	}
 	return buf_put(k->out, s, n);
 }
 
-/* Hashing: the chunk's bytes into the hash, once it has at least min. */
-static void
-sk_flush(struct sink *k, size_t min)
+/* A piece formatted into k->tmp by f, then put: hashing needs its bytes. */
+static int
+sk_tmp(struct sink *k, int rc)
 {
-	if (k->hs == NULL || k->out->len < min || k->out->len == 0)
-		return;
-	h64_update(k->hs, k->out->data, k->out->len);
-	k->n += k->out->len;
-	buf_reset(k->out);
+	return rc == -1 ? -1 : sk_put(k, k->tmp->data ? k->tmp->data : "", k->tmp->len);
 }
 
 #define SK_LIT(k, s)	sk_put((k), (s), sizeof(s) - 1)
@@ -67,6 +61,10 @@ sk_flush(struct sink *k, size_t min)
 static int
 sk_xml(struct sink *k, const char *s, size_t n)
 {
+	if (k->out == NULL && k->hs != NULL) {
+		buf_reset(k->tmp);
+		return sk_tmp(k, esc_xml(k->tmp, s, n));
+	}
 	if (k->out == NULL) {
 		k->n += esc_xml_len(s, n);
 		return 0;
@@ -91,6 +89,10 @@ static int
 sk_datetime(struct sink *k, int64_t t)
 {
 	t = clamp_ll(t, 0, DATETIME_MAX);
+	if (k->out == NULL && k->hs != NULL) {
+		buf_reset(k->tmp);
+		return sk_tmp(k, fmt_datetime(k->tmp, t));
+	}
 	if (k->out == NULL) {
 		k->n += 20;
 		return 0;
@@ -200,10 +202,7 @@ entry(struct sink *k, const struct site_ctx *c, const struct page *q)
 	    (SK_LIT(k, "<lastmod>") == -1 || sk_datetime(k, c->m->videos[q->idx].changed) == -1 ||
 	    SK_LIT(k, "</lastmod>") == -1 || video_block(k, c, q->idx) == -1))
 		return -1;
-	if (SK_LIT(k, "</url>\n") == -1)
-		return -1;
-	sk_flush(k, SK_CHUNK);
-	return 0;
+	return SK_LIT(k, "</url>\n");
 }
 
 #define XML_DECL	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -225,7 +224,7 @@ site_sitemap_plan(struct site_ctx *c, char *err, size_t errlen)
 	if (sizes == NULL || at == NULL || ends == NULL)
 		goto oom;
 	for (i = 0, n = 0; i < c->npages; i++) {
-		struct sink s = { NULL, 0, NULL };
+		struct sink s = { NULL, 0, NULL, NULL };
 
 		if (!site_sitemap_listed(c->pages[i].kind))
 			continue;
@@ -269,7 +268,7 @@ fail:
 static int
 sitemap_index(const struct site_ctx *c, struct buf *o)
 {
-	struct sink k = { o, 0, NULL };
+	struct sink k = { o, 0, NULL, NULL };
 	size_t part, i = 0;
 
 	if (SK_LIT(&k, XML_DECL "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n")
@@ -312,7 +311,7 @@ urlset(struct sink *k, const struct site_ctx *c, const struct page *p)
 int
 site_sitemap(const struct site_ctx *c, const struct page *p, struct buf *o)
 {
-	struct sink k = { o, 0, NULL };
+	struct sink k = { o, 0, NULL, NULL };
 	size_t start = o->len;
 	long part;
 
@@ -330,7 +329,7 @@ site_sitemap_key(const struct site_ctx *c, const struct page *p, uint64_t seed,
     struct buf *tmp, uint64_t *key)
 {
 	struct h64_stream hs;
-	struct sink k = { tmp, 0, &hs };
+	struct sink k = { NULL, 0, &hs, tmp };
 	size_t part;
 	long got;
 
@@ -342,11 +341,8 @@ site_sitemap_key(const struct site_ctx *c, const struct page *p, uint64_t seed,
 	/* h64 of the file's bytes, as hashing the formatted file gives:
 	 * the stream is seeded with the size the plan gave it */
 	h64_begin(&hs, seed, c->sitemap_bytes[part]);
-	buf_reset(tmp);
-	if ((got = urlset(&k, c, p)) == -1 || (size_t)got != part)
-		return -1;
-	sk_flush(&k, 0);
-	if (k.n != c->sitemap_bytes[part])
+	if ((got = urlset(&k, c, p)) == -1 || (size_t)got != part ||
+	    k.n != c->sitemap_bytes[part])
 		return -1;
 	*key = h64_end(&hs);
 	return 0;
