@@ -286,6 +286,9 @@ render_item_trim(void *arg, void *state, size_t k, char *err, size_t errlen)
 
 	if (i >= j->c->npages)
 		return 0;	/* the last chunk's missing pages */
+	/* the next page of the chunk, one page ahead of its keying */
+	if (k % RENDER_CHUNK + 1 < RENDER_CHUNK && i + 1 < j->c->npages)
+		site_data_prefetch(j->c, &j->c->pages[i + 1]);
 	rc = render_item(arg, state, i, err, errlen);
 
 	if (b->out.cap > RENDER_KEEP_BYTES)

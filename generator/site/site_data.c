@@ -309,6 +309,28 @@ site_shared_key(const struct site_ctx *c, uint64_t seed)
 	return seed;
 }
 
+void
+site_data_prefetch(const struct site_ctx *c, const struct page *p)
+{
+	const struct video *v;
+	const uint32_t *r;
+	size_t i, n;
+
+	if (p->kind != PK_WATCH && p->kind != PK_EMBED)
+		return;
+	v = &c->m->videos[p->idx];
+	__builtin_prefetch(v->title);
+	__builtin_prefetch(v->description);
+	if (p->kind == PK_EMBED)
+		return;
+	__builtin_prefetch(v->categories);
+	__builtin_prefetch(v->tags);
+	__builtin_prefetch(c->vtext[p->idx].image);
+	r = related_of(&c->rel, p->idx, &n);
+	for (i = 0; i < n; i++)
+		__builtin_prefetch(&c->vcard[r[i]]);
+}
+
 uint64_t
 site_data_key(const struct site_ctx *c, const struct page *p, uint64_t seed, struct buf *scratch)
 {
