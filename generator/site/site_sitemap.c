@@ -302,9 +302,19 @@ urlset(struct sink *k, const struct site_ctx *c, const struct page *p)
 		return -1;
 	if (SK_LIT(k, URLSET_HEAD) == -1)
 		return -1;
-	for (i = part == 0 ? 0 : c->sitemap_ends[part - 1]; i < c->sitemap_ends[part]; i++)
+	for (i = part == 0 ? 0 : c->sitemap_ends[part - 1]; i < c->sitemap_ends[part]; i++) {
+		/* a watch page's entry reads its video's strings, each a cache
+		 * miss: asked for one entry ahead */
+		if (i + 1 < c->sitemap_ends[part] && c->pages[i + 1].kind == PK_WATCH) {
+			const struct video *v = &c->m->videos[c->pages[i + 1].idx];
+
+			__builtin_prefetch(v->title);
+			__builtin_prefetch(v->description);
+			__builtin_prefetch(c->vtext[c->pages[i + 1].idx].image);
+		}
 		if (site_sitemap_listed(c->pages[i].kind) && entry(k, c, &c->pages[i]) == -1)
 			return -1;
+	}
 	return SK_LIT(k, URLSET_TAIL) == -1 ? -1 : (long)part;
 }
 
