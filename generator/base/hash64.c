@@ -50,15 +50,21 @@ words(uint64_t *hp, const unsigned char *s, size_t n)
 	return done;
 }
 
+/*
+ * The pieces are often a few bytes (a sitemap part is hashed a dozen
+ * pieces a URL as it is formatted): the bytes of an unfinished word are
+ * moved one by one (at most 7), not by a memcpy call each.
+ */
 void
 h64_update(struct h64_stream *st, const void *p, size_t n)
 {
 	const unsigned char *s = p;
-	size_t take;
+	size_t take, i;
 
 	if (st->tail > 0) {
 		take = 8 - st->tail < n ? 8 - st->tail : n;
-		memcpy(st->buf + st->tail, s, take);
+		for (i = 0; i < take; i++)
+			st->buf[st->tail + i] = s[i];
 		st->tail += take;
 		s += take;
 		n -= take;
@@ -68,7 +74,8 @@ h64_update(struct h64_stream *st, const void *p, size_t n)
 		st->tail = 0;
 	}
 	take = words(&st->h, s, n);
-	memcpy(st->buf, s + take, n - take);
+	for (i = 0; i < n - take; i++)
+		st->buf[i] = s[take + i];
 	st->tail = n - take;
 }
 

@@ -164,12 +164,14 @@ page_meta(const struct site_ctx *c, struct pd *d, const char *title, const char 
 	if (put_obj(d, "page", &p) == -1)
 		return -1;
 	buf_reset(b);
+	/* "title · site" without printf: every watch and embed page's */
 	if (title != NULL && title[0] != '\0' && strcmp(title, m->site.title) != 0) {
-		if (buf_printf(b, "%s \xc2\xb7 %s", title, m->site.title) == -1)
+		if (buf_puts(b, title) == -1 || BUF_PUTSL(b, " \xc2\xb7 ") == -1 ||
+		    buf_puts(b, m->site.title) == -1)
 			return -1;
 	} else if (buf_puts(b, m->site.title) == -1)
 		return -1;
-	if (put_str(&p, "title", b->data) == -1 ||
+	if (put_buf(&p, "title", b) == -1 ||
 	    put_str(&p, "heading", title ? title : m->site.title) == -1 ||
 	    (rel_url != NULL && PUT_FMT(&p, "canonical", b, absolute(c, b, rel_url)) == -1) ||
 	    put_str(&p, "description", description && description[0] ? description :
@@ -305,6 +307,28 @@ site_shared_key(const struct site_ctx *c, uint64_t seed)
 		seed = h64_int(seed, -1);	/* a scratch string too long: rendering fails too */
 	buf_free(&b);
 	return seed;
+}
+
+void
+site_data_prefetch(const struct site_ctx *c, const struct page *p)
+{
+	const struct video *v;
+	const uint32_t *r;
+	size_t i, n;
+
+	if (p->kind != PK_WATCH && p->kind != PK_EMBED)
+		return;
+	v = &c->m->videos[p->idx];
+	__builtin_prefetch(v->title);
+	__builtin_prefetch(v->description);
+	if (p->kind == PK_EMBED)
+		return;
+	__builtin_prefetch(v->categories);
+	__builtin_prefetch(v->tags);
+	__builtin_prefetch(c->vtext[p->idx].image);
+	r = related_of(&c->rel, p->idx, &n);
+	for (i = 0; i < n; i++)
+		__builtin_prefetch(&c->vcard[r[i]]);
 }
 
 uint64_t

@@ -27,7 +27,7 @@ data_embed(const struct site_ctx *c, struct pd *d, const struct page *p, struct 
 	    put_num(&vo, "height", (double)(v->height > 0 ? v->height : 720)) == -1)
 		return -1;
 	if (level(v) == ACCESS_PUBLIC &&
-	    PUT_FMT(&vo, "play_api", b, buf_printf(b, "/api/play/%s", v->guid)) == -1)
+	    PUT_FMT(&vo, "play_api", b, url_play(b, v->guid)) == -1)
 		return -1;
 	return 0;
 }

@@ -79,7 +79,7 @@ data_watch(const struct site_ctx *c, struct pd *d, const struct page *p, struct 
 	    put_str(&vo, "description", v->description) == -1 ||
 	    PUT_FMT(&vo, "duration_iso", b, fmt_duration_iso(b, v->length)) == -1 ||
 	    PUT_FMT(&vo, "datetime", b, fmt_datetime(b, v->uploaded)) == -1 ||
-	    PUT_FMT(&vo, "play_api", b, buf_printf(b, "/api/play/%s", v->guid)) == -1 ||
+	    PUT_FMT(&vo, "play_api", b, url_play(b, v->guid)) == -1 ||
 	    PUT_FMT(&vo, "embed_url", b, (buf_puts(b, m->site.base_url) == -1 ||
 	    url_embed(b, c->html, v->guid) == -1) ? -1 : 0) == -1 ||
 	    PUT_FMT(&vo, "embed_code", b, embed_snippet(c, v, b)) == -1 ||
@@ -153,10 +153,10 @@ data_watch(const struct site_ctx *c, struct pd *d, const struct page *p, struct 
 				return -1;
 	}
 	buf_reset(b);
-	if (jsonld_video(c, p->idx, b) == -1 || put_str(d, "jsonld", b->data) == -1)
+	if (jsonld_video(c, p->idx, b) == -1 || put_buf(d, "jsonld", b) == -1)
 		return -1;
 	buf_reset(b);
-	if (jsonld_breadcrumbs(c, p->idx, b) == -1 || put_str(d, "jsonld_crumbs", b->data) == -1)
+	if (jsonld_breadcrumbs(c, p->idx, b) == -1 || put_buf(d, "jsonld_crumbs", b) == -1)
 		return -1;
 	return 0;
 }

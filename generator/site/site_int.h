@@ -202,6 +202,14 @@ uint64_t site_page_seed(const struct site_ctx *c, const struct page *p);
 uint64_t site_shared_key(const struct site_ctx *c, uint64_t seed);
 uint64_t site_data_key(const struct site_ctx *c, const struct page *p, uint64_t seed,
 	    struct buf *scratch);
+/*
+ * A hint, nothing more: asks the memory system for what keying page p
+ * first reads that is not near anything else (a video's title,
+ * description, category and tag lists, its related cards' keys).  Called
+ * one page ahead, it hides most of the cache misses a keying pass over
+ * 200 000 pages spends its time in.
+ */
+void	site_data_prefetch(const struct site_ctx *c, const struct page *p);
 /* Appends the root-relative URL of page no of list kind/idx (a category,
  * tag or series; PK_NEW, PK_FREE; the index pages, no ignored); 0 or -1. */
 int	site_list_url(const struct site_ctx *c, struct buf *out, int kind, size_t idx, int no);

@@ -92,6 +92,25 @@ put_str(struct pd *o, const char *k, const char *v)
 	return cJSON_AddStringToObject(o->j, k, v) == NULL ? -1 : 0;
 }
 
+int
+put_strn(struct pd *o, const char *k, const char *v, size_t n)
+{
+	char *s;
+
+	if (o->h != NULL) {
+		pd_mix(o, k, PD_STR);
+		*o->h = h64(*o->h, v, n + 1);	/* as h64_str: v and its NUL */
+	}
+	if (o->j == NULL)
+		return 0;
+	if (o->a == NULL)
+		return cJSON_AddStringToObject(o->j, k, v) == NULL ? -1 : 0;
+	if ((s = site_arena_take(o->a, n + 1)) == NULL)
+		return -1;
+	memcpy(s, v, n + 1);
+	return arena_str(o, k, s, 0);
+}
+
 /*
  * k = v without copying either: k must be a literal and v must outlive the
  * page's data (model and card-text strings live for the whole build).

@@ -51,6 +51,12 @@ enum pd_type { PD_STR = 1, PD_NUM, PD_BOOL, PD_OBJ, PD_ARR, PD_CARD };
 void	pd_mix(const struct pd *o, const char *k, int t);
 int	put_str(struct pd *o, const char *k, const char *v);
 /*
+ * put_str of a value whose length is known (v[n] is its first NUL): what a
+ * builder formatted into its scratch buffer, measured as it was written.
+ * The same tree and key as put_str(o, k, v).
+ */
+int	put_strn(struct pd *o, const char *k, const char *v, size_t n);
+/*
  * k = v without copying either: k must be a literal and v must outlive the
  * page's data (model and card-text strings live for the whole build).
  */
@@ -89,6 +95,9 @@ int	put_shared(struct pd *o, const cJSON *item);
 
 /* Adds k = what expr appended to the scratch buffer b. */
 #define PUT_FMT(o, k, b, expr) \
-	(buf_reset(b), (expr) == -1 ? -1 : put_str((o), (k), (b)->data ? (b)->data : ""))
+	(buf_reset(b), (expr) == -1 ? -1 : put_buf((o), (k), (b)))
+/* Adds k = the scratch buffer b's string. */
+#define put_buf(o, k, b) \
+	put_strn((o), (k), (b)->data ? (b)->data : "", (b)->data ? (b)->len : 0)
 
 #endif

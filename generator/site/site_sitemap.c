@@ -330,9 +330,22 @@ urlset(struct sink *k, const struct site_ctx *c, const struct page *p)
 		return -1;
 	if (SK_LIT(k, URLSET_HEAD) == -1)
 		return -1;
-	for (i = part == 0 ? 0 : c->sitemap_ends[part - 1]; i < c->sitemap_ends[part]; i++)
-		if (entry(k, c, &c->pages[c->sitemap_order[i]]) == -1)
+	for (i = part == 0 ? 0 : c->sitemap_ends[part - 1]; i < c->sitemap_ends[part]; i++) {
+		const struct page *q = &c->pages[c->sitemap_order[i]];
+
+		/* a watch page's entry reads its video's strings, each a cache
+		 * miss: asked for one entry ahead */
+		if (i + 1 < c->sitemap_ends[part] && c->pages[c->sitemap_order[i + 1]].kind == PK_WATCH) {
+			size_t next = c->pages[c->sitemap_order[i + 1]].idx;
+			const struct video *v = &c->m->videos[next];
+
+			__builtin_prefetch(v->title);
+			__builtin_prefetch(v->description);
+			__builtin_prefetch(c->vtext[next].image);
+		}
+		if (entry(k, c, q) == -1)
 			return -1;
+	}
 	return SK_LIT(k, URLSET_TAIL) == -1 ? -1 : (long)part;
 }
 

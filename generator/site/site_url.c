@@ -62,6 +62,12 @@ url_embed(struct buf *out, int html, const char *guid)
 	    buf_puts(out, html ? ".html" : "/") == -1) ? -1 : 0;
 }
 
+int
+url_play(struct buf *out, const char *guid)
+{
+	return (BUF_PUTSL(out, "/api/play/") == -1 || buf_puts(out, guid) == -1) ? -1 : 0;
+}
+
 /*
  * The list URLs without printf (they are formatted for every card's
  * category and tag links, and a few hundred thousand times in a build).

@@ -20,6 +20,8 @@
 int	url_video(struct buf *out, int html, const char *guid);
 /* The embeddable player page: /e/<guid>/ or /e/<guid>.html */
 int	url_embed(struct buf *out, int html, const char *guid);
+/* The verifier's play endpoint of a video: /api/play/<guid> */
+int	url_play(struct buf *out, const char *guid);
 /* kind 'c', 't' or 's'; page >= 1: /c/<slug>/, /c/<slug>/page/2/ (or .html) */
 int	url_list(struct buf *out, int html, char kind, const char *slug, int page);
 /* A top-level page: name "" is "/", else /<name>/ or /<name>.html */
