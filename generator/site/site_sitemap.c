@@ -27,6 +27,7 @@
 
 #include "escape.h"
 #include "hash64.h"
+#include "pool.h"
 #include "site_int.h"
 #include "site_url.h"
 #include "sitemap_plan.h"
@@ -242,6 +243,27 @@ sitemap_order(const struct site_ctx *c, size_t *n)
 	return order;
 }
 
+/* The plan's sizes: entry i of the order counted into sizes[i], on the pool. */
+struct plan_job {
+	const struct site_ctx	*c;
+	size_t			*sizes;
+};
+
+static int
+plan_item(void *arg, void *state, size_t i, char *err, size_t errlen)
+{
+	const struct plan_job *j = arg;
+	struct sink s = { NULL, 0, NULL, NULL };
+
+	(void)state;
+	if (entry(&s, j->c, &j->c->pages[j->c->sitemap_order[i]]) == -1) {
+		snprintf(err, errlen, "sitemap: out of memory");
+		return -1;
+	}
+	j->sizes[i] = s.n;
+	return 0;
+}
+
 int
 site_sitemap_plan(struct site_ctx *c, char *err, size_t errlen)
 {
@@ -254,12 +276,19 @@ site_sitemap_plan(struct site_ctx *c, char *err, size_t errlen)
 	ends = malloc((n ? n : 1) * sizeof(*ends));
 	if (sizes == NULL || ends == NULL)
 		goto oom;
-	for (i = 0; i < n; i++) {
-		struct sink s = { NULL, 0, NULL, NULL };
+	{
+		/* counting every entry is a walk over every title and description
+		 * (70 ms at 100 000 videos): on the workers, as the cards are */
+		struct plan_job j = { c, sizes };
+		struct pool_work w;
 
-		if (entry(&s, c, &c->pages[c->sitemap_order[i]]) == -1)
-			goto oom;
-		sizes[i] = s.n;
+		memset(&w, 0, sizeof(w));
+		w.n = n;
+		w.chunk = 1024;
+		w.arg = &j;
+		w.item = plan_item;
+		if (pool_run(c->o->jobs, &w, err, errlen) == -1)
+			goto fail;
 	}
 	parts = sitemap_split(sizes, n, sizeof(URLSET_HEAD) - 1, sizeof(URLSET_TAIL) - 1,
 	    SITEMAP_PART_URLS, SITEMAP_BYTES_MAX, ends, SITEMAP_PARTS_MAX);
