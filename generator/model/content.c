@@ -729,11 +729,55 @@ entry_ptr_cmp(const void *a, const void *b)
 }
 
 /*
+ * p[] in GUID order from hint (each entry's place among the last load's
+ * sorted entries, below places, or SIZE_MAX for one parsed now): the
+ * entries kept keep their order, the others are sorted and merged in.  0,
+ * or -1 when hint does not give an order (the caller sorts).
+ */
+static int
+order_by_hint(const struct content *c, const size_t *hint, size_t places,
+    struct content_entry **p)
+{
+	struct content_entry **kept, **fresh;
+	size_t i, n = c->nentries, nkept = 0, nfresh = 0, a, b;
+	int rc = -1;
+
+	kept = calloc(places > 0 ? places : 1, sizeof(*kept));
+	fresh = malloc(n * sizeof(*fresh));
+	if (kept == NULL || fresh == NULL)
+		goto out;
+	for (i = 0; i < n; i++)
+		if (hint[i] == SIZE_MAX)
+			fresh[nfresh++] = &c->entries[i];
+		else if (hint[i] >= places || kept[hint[i]] != NULL)
+			goto out;
+		else
+			kept[hint[i]] = &c->entries[i];
+	for (i = 0; i < places; i++)
+		if (kept[i] != NULL)
+			kept[nkept++] = kept[i];
+	if (nkept + nfresh != n)
+		goto out;
+	qsort(fresh, nfresh, sizeof(*fresh), entry_ptr_cmp);
+	for (a = b = i = 0; i < n; i++) {
+		p[i] = b == nfresh || (a < nkept && strcmp(kept[a]->guid, fresh[b]->guid) < 0) ?
+		    kept[a++] : fresh[b++];
+		if (i > 0 && strcmp(p[i - 1]->guid, p[i]->guid) > 0)
+			goto out;	/* not an order after all */
+	}
+	rc = 0;
+out:
+	free(kept);
+	free(fresh);
+	return rc;
+}
+
+/*
  * Sorts c->entries by GUID through an array of pointers: qsort() of the
  * entries themselves copies each large struct many times.  0 or -1 (OOM).
  */
 static int
-sort_entries(struct content *c, size_t *rank)
+sort_entries(struct content *c, size_t *rank, const size_t *hint, size_t places)
 {
 	struct content_entry **p, *e;
 	size_t i, n = c->nentries, cap = 16;
@@ -746,9 +790,11 @@ sort_entries(struct content *c, size_t *rank)
 		free(p);
 		return -1;
 	}
-	for (i = 0; i < n; i++)
-		p[i] = &c->entries[i];
-	qsort(p, n, sizeof(*p), entry_ptr_cmp);
+	if (hint == NULL || order_by_hint(c, hint, places, p) != 0) {
+		for (i = 0; i < n; i++)
+			p[i] = &c->entries[i];
+		qsort(p, n, sizeof(*p), entry_ptr_cmp);
+	}
 	for (i = 0; i < n; i++) {
 		e[i] = *p[i];
 		if (rank != NULL)
@@ -828,7 +874,7 @@ out:
 }
 
 int
-content_finish(struct ctx *x, size_t *rank)
+content_finish(struct ctx *x, size_t *rank, const size_t *hint, size_t places)
 {
 	struct content *c = x->c;
 	size_t i;
@@ -837,7 +883,7 @@ content_finish(struct ctx *x, size_t *rank)
 	for (i = 1; i < c->nentries; i++)
 		if (strcmp(c->entries[i - 1].guid, c->entries[i].guid) > 0)
 			break;
-	if (i < c->nentries && sort_entries(c, rank) != 0)
+	if (i < c->nentries && sort_entries(c, rank, hint, places) != 0)
 		return oom(x);
 	if (i == c->nentries && rank != NULL)
 		for (i = 0; i < c->nentries; i++)
@@ -869,7 +915,7 @@ content_parse_all(struct ctx *x, const char *dir)
 		    load_entry_file(x, c->files[i], names[i], b.data ? b.data : "", b.len) != 0)
 			goto out;
 	}
-	rc = content_finish(x, NULL);
+	rc = content_finish(x, NULL, NULL, 0);
 out:
 	buf_free(&b);
 	for (i = 0; i < n; i++)

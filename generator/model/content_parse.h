@@ -50,9 +50,12 @@ struct content_entry *content_entry_new(struct content *c);
 int	content_parse_all(struct ctx *x, const char *dir);
 /*
  * Sorts c's entries by GUID and refuses two entries for one: 0 or -1 with
- * x->err.  rank (NULL, or nentries slots): where each entry went.
+ * x->err.  rank (NULL, or nentries slots): where each entry went.  hint
+ * (NULL, or nentries slots): each entry's place among the last load's
+ * sorted entries (below places), SIZE_MAX for a new one; a merge then
+ * replaces the sort (checked: a hint that is no order is ignored).
  */
-int	content_finish(struct ctx *x, size_t *rank);
+int	content_finish(struct ctx *x, size_t *rank, const size_t *hint, size_t places);
 /* Loads content/videos/ through snap (content_reuse.c): 0 or -1 with x->err. */
 int	content_reuse_entries(struct ctx *x, const char *dir, const struct content_snap *snap);
 

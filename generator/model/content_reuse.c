@@ -43,6 +43,7 @@ struct pass {
 	struct recorder		 rec;
 	size_t			 pi;		/* the next of prev's files to look at */
 	int			 changed;	/* next differs from prev */
+	size_t			 places;	/* prev's entries, before any was taken */
 	size_t			 parsed;	/* members and whole files parsed */
 	uint64_t		 key;		/* the snapshot's, site.json's bytes mixed in */
 };
@@ -97,6 +98,7 @@ take(struct pass *p, struct content_snap_rec *rec, const char *path)
 	*e = p->prev->entries[rec->rank];
 	e->file = path;
 	rec->idx = p->x->c->nentries - 1;
+	rec->kept = 1;
 	memset(&p->prev->entries[rec->rank], 0, sizeof(*e));	/* now c's */
 	return 0;
 }
@@ -216,6 +218,8 @@ members(struct pass *p, struct content_snap_file *pf, struct content_snap_file *
 			old->warnings = NULL;
 			nr->has_entry = old->has_entry;
 			nr->idx = old->idx;
+			nr->rank = old->rank;
+			nr->kept = old->kept;
 			continue;
 		}
 		p->changed = 1;
@@ -322,14 +326,14 @@ load(struct pass *p, const char *dir)
 	struct content_snap_file *pf, *nf;
 	struct buf b;
 	char **names;
-	size_t n, i, *rank = NULL, bytes = 0;
+	size_t n, i, k, *rank = NULL, *hint = NULL, bytes = 0;
 	int rc = -1, r;
 
 	if (content_list_files(p->x, dir, &names, &n) != 0)
 		return -1;
 	buf_init(&b, JSONFILE_MAX_BYTES);
 	if ((r = take_all(p)) != 1) {
-		rc = r == 0 && !p->rec.full ? content_finish(p->x, NULL) : -1;
+		rc = r == 0 && !p->rec.full ? content_finish(p->x, NULL, NULL, 0) : -1;
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
@@ -358,9 +362,21 @@ load(struct pass *p, const char *dir)
 	}
 	if (p->pi < p->prev->nfiles)
 		p->changed = 1;		/* files gone */
-	if (p->rec.full || (c->nentries > 0 && (rank = malloc(c->nentries * sizeof(*rank))) == NULL))
+	if (p->rec.full || (c->nentries > 0 && ((rank = malloc(c->nentries * sizeof(*rank))) == NULL ||
+	    (hint = malloc(c->nentries * sizeof(*hint))) == NULL)))
 		goto out;
-	if ((rc = content_finish(p->x, rank)) == 0 && (p->changed || p->prev->tree != p->snap->tree)) {
+	/* the entries kept are in the last load's order: merge the new ones in */
+	for (i = 0; i < c->nentries; i++)
+		hint[i] = SIZE_MAX;
+	for (i = 0; i < p->next->nfiles; i++)
+		for (k = 0; k < p->next->files[i].nrecs; k++) {
+			const struct content_snap_rec *nr = &p->next->files[i].recs[k];
+
+			if (nr->has_entry && nr->kept && nr->idx < c->nentries)
+				hint[nr->idx] = nr->rank;
+		}
+	if ((rc = content_finish(p->x, rank, hint, p->places)) == 0 &&
+	    (p->changed || p->prev->tree != p->snap->tree)) {
 		/* the snapshot for the next build; b (the files' bytes) is free now */
 		buf_free(&b);
 		buf_init(&b, CONTENT_SNAP_MAX_BYTES);
@@ -371,6 +387,7 @@ load(struct pass *p, const char *dir)
 	}
 out:
 	free(rank);
+	free(hint);
 	buf_free(&b);
 	json_map_free(&p->x->map);
 	for (i = 0; i < n; i++)
@@ -415,6 +432,7 @@ content_reuse_entries(struct ctx *x, const char *dir, const struct content_snap 
 	if ((rc = content_snap_read(snap, key, x->c->ncategories, &prev)) == -1)
 		goto parse;
 	p.changed = rc == 0;
+	p.places = prev.nentries;
 	keep.fn = record_line;
 	keep.arg = &p.rec;
 	x->report = &keep;

@@ -46,6 +46,7 @@ struct content_snap_rec {
 	int			 has_entry;	/* a member may give only a warning */
 	uint32_t		 rank;		/* its entry's place among the sorted entries */
 	int			 taken;		/* reused by this build (not in the file) */
+	int			 kept;		/* its entry is the last load's place rank */
 	size_t			 idx;		/* its entry's place in this build's, before sorting */
 };
 
