@@ -29,7 +29,7 @@ record_path(const struct build_inputs *in, const char *name, char *out, size_t c
 
 int
 build_inputs_digest(const struct build_inputs *in, uint64_t *digest, uint64_t *content_key,
-    char *err, size_t errlen)
+    uint64_t *content_tree, char *err, size_t errlen)
 {
 	uint64_t h = h64_str(0, RECORD_MAGIC), fp, t[5];
 	const char *trees[] = { in->content_dir, in->themes_dir, in->user_theme, in->hlsjs_path,
@@ -46,11 +46,14 @@ build_inputs_digest(const struct build_inputs *in, uint64_t *digest, uint64_t *c
 			return -1;
 		h = h64_int(h, (int64_t)t[i]);
 	}
-	/* content/'s snapshot (content_snap.h): its path and bytes, and the
-	 * binary that reads the snapshot */
+	/* content/'s snapshot (content_snap.h): its path and the binary that
+	 * reads it; the snapshot holds each file's h64 and content.c mixes in
+	 * site.json's, so an edit of one file re-parses only that file */
 	if (content_key != NULL)
-		*content_key = h64_int(h64_int(h64_str(h64_str(0, "content-snap"),
-		    in->content_dir), (int64_t)t[0]), (int64_t)t[4]);
+		*content_key = h64_int(h64_str(h64_str(0, "content-snap"), in->content_dir),
+		    (int64_t)t[4]);
+	if (content_tree != NULL)
+		*content_tree = t[0];
 	h = h64_str(h, in->theme != NULL ? in->theme : "(none)");	/* which theme, by name too */
 	h = h64_str(h, in->base_url != NULL ? in->base_url : "(none)");
 	h = h64_str(h, in->cdn_host != NULL ? in->cdn_host : "(none)");

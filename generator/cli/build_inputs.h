@@ -33,10 +33,13 @@ struct build_inputs {
 /*
  * The digest of everything in, 0; or -1 with err (then: build as usual).
  * content_key (may be NULL): the key of content/'s snapshot, a digest of
- * content/'s path, names and bytes and of the onlygen binary.
+ * content/'s path and of the onlygen binary (the snapshot checks each
+ * file's bytes itself, content_snap.h); content_tree (may be NULL): the
+ * digest of content/'s names and bytes, which lets a snapshot that
+ * recorded it be taken whole without reading content/ again.
  */
 int	build_inputs_digest(const struct build_inputs *in, uint64_t *digest,
-	    uint64_t *content_key, char *err, size_t errlen);
+	    uint64_t *content_key, uint64_t *content_tree, char *err, size_t errlen);
 /*
  * 1 when the last build recorded digest, published into this same output
  * directory (device and inode), left its manifest and access.db, and either

@@ -157,7 +157,7 @@ cmd_build(int argc, char *argv[])
 	struct build_inputs bi;
 	struct content_snap snap;
 	char snap_path[4096];
-	uint64_t digest = 0, content_key = 0;
+	uint64_t digest = 0, content_key = 0, content_tree = 0;
 	size_t npages;
 	int ch, offline = 0, no_pull = 0, recheck = 0, have_digest, use_snap, rc = 1;
 	long jobs;
@@ -278,7 +278,8 @@ cmd_build(int argc, char *argv[])
 	bi.fetch_images = so.fetch_images;
 	bi.out_dir = so.out_dir;
 	bi.state_dir = so.state_dir;
-	have_digest = build_inputs_digest(&bi, &digest, &content_key, err, sizeof(err)) == 0;
+	have_digest = build_inputs_digest(&bi, &digest, &content_key, &content_tree,
+	    err, sizeof(err)) == 0;
 	if (!have_digest && !so.quiet)
 		fprintf(stderr, "onlygen build: note: every page is checked (%s)\n", err);
 	if (have_digest && !recheck && build_inputs_unchanged(&bi, digest, &npages)) {
@@ -300,6 +301,8 @@ cmd_build(int argc, char *argv[])
 	memset(&m, 0, sizeof(m));
 	snap.path = snap_path;
 	snap.key = content_key;
+	snap.tree = content_tree;
+	snap.parsed = NULL;
 	use_snap = have_digest && (size_t)snprintf(snap_path, sizeof(snap_path), "%s/content.snap",
 	    so.state_dir) < sizeof(snap_path);
 	if (use_snap && recheck)

@@ -11,22 +11,13 @@
 #include <cjson/cJSON.h>
 
 #include "content.h"
+#include "content_parse.h"
 #include "content_snap.h"
+#include "hash64.h"
 #include "jsonfile.h"
 #include "textutil.h"
 
 #define CONTENT_MAX_FILES	100000
-
-/* Where we are, for messages. */
-struct ctx {
-	struct content	*c;
-	const char	*file;
-	const struct reporter *report;	/* warnings; NULL: dropped */
-	char		*err;
-	size_t		 errlen;
-	const cJSON	*root;		/* the file being read, and where its values are */
-	struct json_map	 map;
-};
 
 /* "FILE:LINE:COL" of node in the file being read, or "FILE" alone. */
 static void
@@ -368,11 +359,20 @@ load_site(struct ctx *x, const char *path)
 	const cJSON *it, *defaults;
 	char *style = NULL;
 	cJSON *root;
+	struct buf b;
 	size_t n;
 	int rc = -1;
 
 	x->file = path;
-	if ((root = json_load_file_map(path, &x->map, x->err, x->errlen)) == NULL) {
+	buf_init(&b, JSONFILE_MAX_BYTES);
+	if (content_read_text(path, &b, x->err, x->errlen) == -1) {
+		buf_free(&b);
+		return -1;
+	}
+	x->site_sum = h64(0, b.data, b.len);
+	root = json_parse_text_map(path, b.data, b.len, &x->map, x->err, x->errlen);
+	buf_free(&b);
+	if (root == NULL) {
 		json_map_free(&x->map);
 		return -1;
 	}
@@ -578,10 +578,28 @@ content_entry_free(struct content_entry *e)
 	free(e->description);
 }
 
+struct content_entry *
+content_entry_new(struct content *c)
+{
+	struct content_entry *e;
+
+	/* Capacity is 16, then doubles whenever the count reaches a power of two. */
+	if (c->nentries == 0 || (c->nentries >= 16 && (c->nentries & (c->nentries - 1)) == 0)) {
+		size_t cap = c->nentries == 0 ? 16 : c->nentries * 2;
+
+		if ((e = realloc(c->entries, cap * sizeof(*e))) == NULL)
+			return NULL;
+		c->entries = e;
+	}
+	e = &c->entries[c->nentries];
+	memset(e, 0, sizeof(*e));
+	c->nentries++;
+	return e;
+}
+
 static int
 add_entry(struct ctx *x, const char *guid_text, const cJSON *obj)
 {
-	struct content *c = x->c;
 	struct content_entry *e;
 	char guid[GUID_LEN + 1];
 
@@ -589,22 +607,51 @@ add_entry(struct ctx *x, const char *guid_text, const cJSON *obj)
 		warn(x, obj, "\"%.40s\" is not a video GUID; entry ignored", guid_text);
 		return 0;
 	}
-	/* Capacity is 16, then doubles whenever the count reaches a power of two. */
-	if (c->nentries == 0 || (c->nentries >= 16 && (c->nentries & (c->nentries - 1)) == 0)) {
-		size_t cap = c->nentries == 0 ? 16 : c->nentries * 2;
-
-		if ((e = realloc(c->entries, cap * sizeof(*e))) == NULL)
-			return oom(x);
-		c->entries = e;
-	}
-	e = &c->entries[c->nentries];
-	memset(e, 0, sizeof(*e));
-	c->nentries++;
+	if ((e = content_entry_new(x->c)) == NULL)
+		return oom(x);
 	return load_entry(x, guid, obj, e);
 }
 
+int
+content_read_text(const char *path, struct buf *b, char *err, size_t errlen)
+{
+	/* the same message as json_load_file()'s */
+	if (buf_read_file(b, path) != 0) {
+		snprintf(err, errlen, "%s: cannot read: %s", path,
+		    errno == EFBIG ? "file too large" : strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+content_parse_member(struct ctx *x, const char *path, const char *guid, const char *text,
+    size_t len, unsigned line, unsigned col)
+{
+	cJSON *obj;
+	size_t i;
+	int rc;
+
+	x->file = path;
+	x->map.n = 0;
+	if ((obj = json_parse_text_map(path, text, len, &x->map, x->err, x->errlen)) == NULL)
+		return -1;
+	/* positions in the file: the value's first line starts at col */
+	for (i = 0; i < x->map.n; i++) {
+		if (x->map.at[i].line == 1)
+			x->map.at[i].col += col - 1;
+		x->map.at[i].line += line - 1;
+	}
+	x->root = obj;
+	rc = add_entry(x, guid, obj);
+	x->root = NULL;
+	cJSON_Delete(obj);
+	return rc;
+}
+
 static int
-load_entry_file(struct ctx *x, const char *path, const char *name)
+load_entry_file(struct ctx *x, const char *path, const char *name, const char *text,
+    size_t tlen)
 {
 	const cJSON *videos, *it;
 	cJSON *root;
@@ -613,7 +660,7 @@ load_entry_file(struct ctx *x, const char *path, const char *name)
 	int rc = -1;
 
 	x->file = path;
-	if ((root = json_load_file_map(path, &x->map, x->err, x->errlen)) == NULL) {
+	if ((root = json_parse_text_map(path, text, tlen, &x->map, x->err, x->errlen)) == NULL) {
 		json_map_free(&x->map);
 		return -1;
 	}
@@ -653,6 +700,14 @@ out:
 	return rc;
 }
 
+int
+content_parse_file(struct ctx *x, const char *path, const char *name, const char *text,
+    size_t len)
+{
+	x->map.n = 0;	/* a map content_parse_member() used */
+	return load_entry_file(x, path, name, text, len);
+}
+
 static int
 name_cmp(const void *a, const void *b)
 {
@@ -674,11 +729,55 @@ entry_ptr_cmp(const void *a, const void *b)
 }
 
 /*
+ * p[] in GUID order from hint (each entry's place among the last load's
+ * sorted entries, below places, or SIZE_MAX for one parsed now): the
+ * entries kept keep their order, the others are sorted and merged in.  0,
+ * or -1 when hint does not give an order (the caller sorts).
+ */
+static int
+order_by_hint(const struct content *c, const size_t *hint, size_t places,
+    struct content_entry **p)
+{
+	struct content_entry **kept, **fresh;
+	size_t i, n = c->nentries, nkept = 0, nfresh = 0, a, b;
+	int rc = -1;
+
+	kept = calloc(places > 0 ? places : 1, sizeof(*kept));
+	fresh = malloc(n * sizeof(*fresh));
+	if (kept == NULL || fresh == NULL)
+		goto out;
+	for (i = 0; i < n; i++)
+		if (hint[i] == SIZE_MAX)
+			fresh[nfresh++] = &c->entries[i];
+		else if (hint[i] >= places || kept[hint[i]] != NULL)
+			goto out;
+		else
+			kept[hint[i]] = &c->entries[i];
+	for (i = 0; i < places; i++)
+		if (kept[i] != NULL)
+			kept[nkept++] = kept[i];
+	if (nkept + nfresh != n)
+		goto out;
+	qsort(fresh, nfresh, sizeof(*fresh), entry_ptr_cmp);
+	for (a = b = i = 0; i < n; i++) {
+		p[i] = b == nfresh || (a < nkept && strcmp(kept[a]->guid, fresh[b]->guid) < 0) ?
+		    kept[a++] : fresh[b++];
+		if (i > 0 && strcmp(p[i - 1]->guid, p[i]->guid) > 0)
+			goto out;	/* not an order after all */
+	}
+	rc = 0;
+out:
+	free(kept);
+	free(fresh);
+	return rc;
+}
+
+/*
  * Sorts c->entries by GUID through an array of pointers: qsort() of the
  * entries themselves copies each large struct many times.  0 or -1 (OOM).
  */
 static int
-sort_entries(struct content *c)
+sort_entries(struct content *c, size_t *rank, const size_t *hint, size_t places)
 {
 	struct content_entry **p, *e;
 	size_t i, n = c->nentries, cap = 16;
@@ -691,19 +790,24 @@ sort_entries(struct content *c)
 		free(p);
 		return -1;
 	}
-	for (i = 0; i < n; i++)
-		p[i] = &c->entries[i];
-	qsort(p, n, sizeof(*p), entry_ptr_cmp);
-	for (i = 0; i < n; i++)
+	if (hint == NULL || order_by_hint(c, hint, places, p) != 0) {
+		for (i = 0; i < n; i++)
+			p[i] = &c->entries[i];
+		qsort(p, n, sizeof(*p), entry_ptr_cmp);
+	}
+	for (i = 0; i < n; i++) {
 		e[i] = *p[i];
+		if (rank != NULL)
+			rank[p[i] - c->entries] = i;
+	}
 	free(p);
 	free(c->entries);
 	c->entries = e;
 	return 0;
 }
 
-static int
-load_entries(struct ctx *x, const char *dir)
+int
+content_list_files(struct ctx *x, const char *dir, char ***namesp, size_t *np)
 {
 	struct content *c = x->c;
 	struct dirent *de;
@@ -712,6 +816,8 @@ load_entries(struct ctx *x, const char *dir)
 	DIR *d;
 	int rc = -1;
 
+	*namesp = NULL;
+	*np = 0;
 	if (asprintf(&path, "%s/videos", dir) < 0)
 		return error(x, NULL, "out of memory");
 	if ((d = opendir(path)) == NULL) {
@@ -749,22 +855,11 @@ load_entries(struct ctx *x, const char *dir)
 			goto oom;
 		}
 		c->nfiles++;
-		if (load_entry_file(x, c->files[i], names[i]) != 0)
-			goto out;
 	}
-	/* Group files usually list GUIDs in order: skip the (copying) sort then. */
-	for (i = 1; i < c->nentries; i++)
-		if (strcmp(c->entries[i - 1].guid, c->entries[i].guid) > 0)
-			break;
-	if (i < c->nentries && sort_entries(c) != 0)
-		goto oom;
-	for (i = 1; i < c->nentries; i++)
-		if (strcmp(c->entries[i - 1].guid, c->entries[i].guid) == 0) {
-			x->file = c->entries[i].file;
-			error(x, NULL, "video %s has another entry in %s; keep one", c->entries[i].guid,
-			    c->entries[i - 1].file);
-			goto out;
-		}
+	*namesp = names;
+	*np = n;
+	names = NULL;
+	n = 0;
 	rc = 0;
 	goto out;
 oom:
@@ -778,65 +873,54 @@ out:
 	return rc;
 }
 
-/* A reporter that keeps each warning's line (and passes it on). */
-struct recorder {
-	const struct reporter	*next;
-	struct buf		*lines;
-	int			 full;
-};
-
-static void
-record_line(void *arg, enum report_level level, const char *msg)
+int
+content_finish(struct ctx *x, size_t *rank, const size_t *hint, size_t places)
 {
-	struct recorder *r = arg;
+	struct content *c = x->c;
+	size_t i;
 
-	if (!r->full && (buf_puts(r->lines, msg) == -1 || buf_putc(r->lines, '\n') == -1))
-		r->full = 1;
-	if (report_on(r->next))
-		r->next->fn(r->next->arg, level, msg);
+	/* Group files usually list GUIDs in order: skip the (copying) sort then. */
+	for (i = 1; i < c->nentries; i++)
+		if (strcmp(c->entries[i - 1].guid, c->entries[i].guid) > 0)
+			break;
+	if (i < c->nentries && sort_entries(c, rank, hint, places) != 0)
+		return oom(x);
+	if (i == c->nentries && rank != NULL)
+		for (i = 0; i < c->nentries; i++)
+			rank[i] = i;
+	for (i = 1; i < c->nentries; i++)
+		if (strcmp(c->entries[i - 1].guid, c->entries[i].guid) == 0) {
+			x->file = c->entries[i].file;
+			return error(x, NULL, "video %s has another entry in %s; keep one",
+			    c->entries[i].guid, c->entries[i - 1].file);
+		}
+	return 0;
 }
 
-/*
- * The entries from the snapshot when it holds this content/, its warnings
- * replayed; else parsed, and the snapshot rewritten (a failure to write it
- * costs the next build the parse, nothing else).
- */
-static int
-load_entries_snap(struct ctx *x, const char *dir, const struct content_snap *snap)
+int
+content_parse_all(struct ctx *x, const char *dir)
 {
-	const struct reporter *next = x->report;
-	struct buf lines;
-	struct recorder rec;
-	struct reporter keep;
-	char *line, *nl;
-	int rc;
+	struct content *c = x->c;
+	struct buf b;
+	char **names;
+	size_t n, i;
+	int rc = -1;
 
-	buf_init(&lines, CONTENT_SNAP_WARNINGS_MAX);
-	if ((rc = content_snap_read(snap, x->c, &lines)) == -1) {
-		buf_free(&lines);
-		return oom(x);
+	if (content_list_files(x, dir, &names, &n) != 0)
+		return -1;
+	buf_init(&b, JSONFILE_MAX_BYTES);
+	for (i = 0; i < n; i++) {
+		buf_reset(&b);
+		if (content_read_text(c->files[i], &b, x->err, x->errlen) != 0 ||
+		    load_entry_file(x, c->files[i], names[i], b.data ? b.data : "", b.len) != 0)
+			goto out;
 	}
-	if (rc == 1) {
-		for (line = lines.data; line != NULL && *line != '\0'; line = nl + 1) {
-			if ((nl = strchr(line, '\n')) == NULL)
-				break;
-			*nl = '\0';
-			report(next, REPORT_WARNING, "%s", line);
-		}
-		buf_free(&lines);
-		return 0;
-	}
-	rec.next = next;
-	rec.lines = &lines;
-	rec.full = 0;
-	keep.fn = record_line;
-	keep.arg = &rec;
-	x->report = &keep;
-	rc = load_entries(x, dir);
-	x->report = next;
-	if (rc == 0 && !rec.full)
-		(void)content_snap_write(snap, x->c, &lines);
-	buf_free(&lines);
+	rc = content_finish(x, NULL, NULL, 0);
+out:
+	buf_free(&b);
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
 	return rc;
 }
 
@@ -863,7 +947,7 @@ content_load_snap(struct content *c, const char *dir, const struct reporter *rep
 	rc = load_site(&x, path);
 	free(path);
 	if (rc == 0)
-		rc = snap != NULL ? load_entries_snap(&x, dir, snap) : load_entries(&x, dir);
+		rc = snap != NULL ? content_reuse_entries(&x, dir, snap) : content_parse_all(&x, dir);
 	if (rc != 0)
 		content_free(c);
 	return rc;

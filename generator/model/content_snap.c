@@ -1,9 +1,12 @@
 /*
  * content_snap.c — see content_snap.h.  The file: a magic line, the key,
- * the payload's length and its h64, then the payload: the files' names,
- * the warnings, the entries, each field as the struct holds it (integers
- * in the machine's order: the file never leaves the machine that wrote
- * it, and the key covers the binary that reads it).
+ * content/'s digest, the payload's length and its h64, then the payload:
+ * the number of files and of entries; per file its name, length, h64,
+ * kind, warnings and records; per record its h64, position, warnings and,
+ * when it gave an entry, that entry's sorted place; then the entries in
+ * sorted order, each field as the struct holds it (integers in the
+ * machine's order: the file never leaves the machine that wrote it, and
+ * the key covers the binary that reads it).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,17 +17,18 @@
 
 #include "content_snap.h"
 #include "hash64.h"
-#include "strmap.h"
 
-#define SNAP_MAGIC	"onlygen content-snap 1\n"
-#define SNAP_HEAD	(sizeof(SNAP_MAGIC) - 1 + 3 * sizeof(uint64_t))
+#define SNAP_MAGIC	"onlygen content-snap 2\n"
+#define SNAP_HEAD	(sizeof(SNAP_MAGIC) - 1 + 4 * sizeof(uint64_t))
 #define SNAP_STR_MAX	((uint32_t)1 << 24)	/* a title or description is far smaller */
 #define SNAP_NO_STR	UINT32_MAX		/* a NULL string */
+#define SNAP_REC_MIN	(8 + 4 + 4 + 4 + 1)	/* the fewest bytes a record takes */
+#define SNAP_ENTRIES_MAX ((uint64_t)1 << 24)	/* content.c takes 100 000 files */
 
 /* Reading: a cursor that refuses to pass the end. */
 struct cur {
 	const char	*p, *end;
-	int		 bad;
+	int		 bad, oom;
 };
 
 static void
@@ -48,9 +52,27 @@ get_u32(struct cur *r)
 	return v;
 }
 
-/* A string, NULL for SNAP_NO_STR; *oom set when it cannot be copied. */
+static uint64_t
+get_u64(struct cur *r)
+{
+	uint64_t v;
+
+	get(r, &v, sizeof(v));
+	return v;
+}
+
+static unsigned char
+get_u8(struct cur *r)
+{
+	unsigned char v;
+
+	get(r, &v, sizeof(v));
+	return v;
+}
+
+/* A string, NULL for SNAP_NO_STR (or when bad). */
 static char *
-get_str(struct cur *r, int *oom)
+get_str(struct cur *r)
 {
 	uint32_t n = get_u32(r);
 	char *s;
@@ -62,8 +84,7 @@ get_str(struct cur *r, int *oom)
 		return NULL;
 	}
 	if ((s = malloc((size_t)n + 1)) == NULL) {
-		*oom = 1;
-		r->bad = 1;
+		r->oom = r->bad = 1;
 		return NULL;
 	}
 	memcpy(s, r->p, n);
@@ -72,38 +93,34 @@ get_str(struct cur *r, int *oom)
 	return s;
 }
 
-/* One entry; its file index checked against nfiles, its categories against ncat. */
+/* One entry; its categories checked against ncat.  0 or -1 (e left empty). */
 static int
-get_entry(struct cur *r, struct content_entry *e, char **files, size_t nfiles, size_t ncat,
-    int *oom)
+get_entry(struct cur *r, struct content_entry *e, size_t ncat)
 {
 	uint32_t i, n;
 	unsigned char f[6];
 
 	memset(e, 0, sizeof(*e));
 	get(r, e->guid, sizeof(e->guid));
-	if ((i = get_u32(r)) >= nfiles || e->guid[GUID_LEN] != '\0' ||
-	    strlen(e->guid) != GUID_LEN)
+	if (e->guid[GUID_LEN] != '\0' || strlen(e->guid) != GUID_LEN)
 		r->bad = 1;
-	else
-		e->file = files[i];
 	if ((n = get_u32(r)) > CONTENT_MAX_REFS)
 		r->bad = 1;
 	else if (!r->bad && n > 0 && (e->categories = malloc(n * sizeof(*e->categories))) == NULL)
-		*oom = r->bad = 1;
+		r->oom = r->bad = 1;
 	for (i = 0; i < n && !r->bad; i++)
 		if ((e->categories[e->ncategories++] = get_u32(r)) >= ncat)
 			r->bad = 1;
 	if ((n = get_u32(r)) > CONTENT_MAX_REFS)
 		r->bad = 1;
 	else if (!r->bad && n > 0 && (e->tags = calloc(n, sizeof(*e->tags))) == NULL)
-		*oom = r->bad = 1;
+		r->oom = r->bad = 1;
 	for (i = 0; i < n && !r->bad; i++)
-		if ((e->tags[e->ntags++] = get_str(r, oom)) == NULL)
+		if ((e->tags[e->ntags++] = get_str(r)) == NULL)
 			r->bad = 1;
-	e->series = get_str(r, oom);
-	e->title = get_str(r, oom);
-	e->description = get_str(r, oom);
+	e->series = get_str(r);
+	e->title = get_str(r);
+	e->description = get_str(r);
 	get(r, &e->season, sizeof(e->season));
 	get(r, &e->episode, sizeof(e->episode));
 	get(r, f, sizeof(f));
@@ -123,64 +140,109 @@ get_entry(struct cur *r, struct content_entry *e, char **files, size_t nfiles, s
 	return 0;
 }
 
-int
-content_snap_parse(const char *data, size_t len, uint64_t key, struct content *c,
-    struct buf *warnings)
+static int
+get_file(struct cur *r, struct content_snap_set *set, unsigned char *filled,
+    struct content_snap_file *f)
 {
-	struct cur r = { data, data + len, 0 };
-	uint64_t k, plen, sum, nfiles, nentries, cap;
-	size_t wstart = warnings->len, i;
-	char *w;
-	int oom = 0;
+	struct content_snap_rec *rec;
+	uint64_t n, i;
+
+	f->name = get_str(r);
+	f->size = get_u64(r);
+	f->sum = get_u64(r);
+	f->per_member = get_u8(r);
+	f->warnings = get_str(r);
+	n = get_u64(r);
+	if (r->bad || f->name == NULL || f->per_member > 1 ||
+	    n > (uint64_t)(r->end - r->p) / SNAP_REC_MIN)
+		return r->bad = 1, -1;
+	if (n > 0 && (f->recs = calloc((size_t)n, sizeof(*f->recs))) == NULL)
+		return r->oom = r->bad = 1, -1;
+	f->cap = (size_t)n;
+	for (i = 0; i < n && !r->bad; i++) {
+		rec = &f->recs[f->nrecs++];
+		rec->sum = get_u64(r);
+		rec->line = get_u32(r);
+		rec->col = get_u32(r);
+		rec->warnings = get_str(r);
+		if ((rec->has_entry = get_u8(r)) > 1)
+			r->bad = 1;
+		else if (rec->has_entry) {
+			/* each entry once, in its sorted place */
+			rec->rank = get_u32(r);
+			if (r->bad || rec->rank >= set->nentries || filled[rec->rank])
+				r->bad = 1;
+			else
+				filled[rec->rank] = 1;
+		}
+	}
+	return r->bad ? -1 : 0;
+}
+
+int
+content_snap_parse(const char *data, size_t len, uint64_t key, size_t ncat,
+    struct content_snap_set *set)
+{
+	struct cur r = { data, data + len, 0, 0 };
+	uint64_t k, tree, plen, sum, nfiles, nentries, i, cap;
+	unsigned char *filled = NULL;	/* which sorted places a record filled */
 
 	if (len < SNAP_HEAD || memcmp(data, SNAP_MAGIC, sizeof(SNAP_MAGIC) - 1) != 0)
 		return 0;
 	r.p += sizeof(SNAP_MAGIC) - 1;
-	get(&r, &k, sizeof(k));
-	get(&r, &plen, sizeof(plen));
-	get(&r, &sum, sizeof(sum));
+	k = get_u64(&r);
+	tree = get_u64(&r);
+	plen = get_u64(&r);
+	sum = get_u64(&r);
 	if (k != key || plen != (uint64_t)(r.end - r.p) || h64(0, r.p, (size_t)plen) != sum)
 		return 0;
-	get(&r, &nfiles, sizeof(nfiles));
-	get(&r, &nentries, sizeof(nentries));
-	/* each file name and entry takes bytes of the payload: a bound on both */
-	if (r.bad || nfiles > (uint64_t)(r.end - r.p) || nentries > (uint64_t)(r.end - r.p))
+	nfiles = get_u64(&r);
+	nentries = get_u64(&r);
+	/* each file and entry takes bytes of the payload: a bound on their number */
+	if (r.bad || nfiles > (uint64_t)(r.end - r.p) || nentries > (uint64_t)(r.end - r.p) ||
+	    nentries > SNAP_ENTRIES_MAX)
 		return 0;
-	if (nfiles > 0 && (c->files = calloc((size_t)nfiles, sizeof(*c->files))) == NULL)
+	if (nfiles > 0 && (set->files = calloc((size_t)nfiles, sizeof(*set->files))) == NULL)
 		return -1;
-	for (i = 0; i < nfiles && !r.bad; i++)
-		if ((c->files[c->nfiles++] = get_str(&r, &oom)) == NULL)
-			r.bad = 1;
-	if (!r.bad && (w = get_str(&r, &oom)) != NULL) {
-		if (buf_puts(warnings, w) == -1)
-			oom = r.bad = 1;
-		free(w);
-	} else
-		r.bad = 1;
-	/* the capacity content.c's add_entry() would have: 16, then powers of two */
 	for (cap = 16; cap < nentries; cap *= 2)
-		;
-	if (!r.bad && nentries > 0 &&
-	    (c->entries = malloc((size_t)cap * sizeof(*c->entries))) == NULL)
-		oom = r.bad = 1;
-	for (i = 0; i < nentries && !r.bad; i++) {
-		if (get_entry(&r, &c->entries[i], c->files, c->nfiles, c->ncategories, &oom) == -1)
-			break;
-		c->nentries++;
-		if (i > 0 && strcmp(c->entries[i - 1].guid, c->entries[i].guid) >= 0)
-			r.bad = 1;	/* sorted and unique, as content.c leaves them */
+		;	/* content.c's content_entry_new() grows by doubling from 16 */
+	/* not calloc(): zeroing 100 000 entries costs more than filling them */
+	if (nentries > 0 && ((set->entries = malloc((size_t)cap * sizeof(*set->entries))) == NULL ||
+	    (filled = calloc((size_t)nentries, 1)) == NULL)) {
+		free(set->entries);
+		set->entries = NULL;
+		content_snap_set_free(set);
+		return -1;
 	}
-	if (!r.bad && r.p == r.end)
+	set->nentries = (size_t)nentries;
+	set->cap = (size_t)nfiles;
+	set->tree = tree;
+	for (i = 0; i < nfiles && !r.bad; i++) {
+		get_file(&r, set, filled, &set->files[set->nfiles++]);
+		if (!r.bad && i > 0 && strcmp(set->files[i - 1].name, set->files[i].name) >= 0)
+			r.bad = 1;	/* in name order, as content.c reads them */
+	}
+	for (i = 0; i < nentries && !r.bad; i++)
+		if (!filled[i])
+			r.bad = 1;	/* a place no record named */
+	/* then the entries in their sorted order (read in order: no cache miss per entry) */
+	for (i = 0; i < nentries; i++)
+		filled[i] = !r.bad && get_entry(&r, &set->entries[i], ncat) == 0;
+	if (!r.bad && r.p == r.end) {
+		free(filled);
 		return 1;
-	content_entries_free(c);
-	warnings->len = wstart;
-	if (warnings->data != NULL)
-		warnings->data[wstart] = '\0';
-	return oom ? -1 : 0;
+	}
+	for (i = 0; i < nentries; i++)
+		if (!filled[i])
+			memset(&set->entries[i], 0, sizeof(set->entries[i]));	/* nothing to free */
+	free(filled);
+	content_snap_set_free(set);
+	return r.oom ? -1 : 0;
 }
 
 int
-content_snap_read(const struct content_snap *s, struct content *c, struct buf *warnings)
+content_snap_read(const struct content_snap *s, uint64_t key, size_t ncat,
+    struct content_snap_set *set)
 {
 	struct buf b;
 	int rc;
@@ -190,13 +252,19 @@ content_snap_read(const struct content_snap *s, struct content *c, struct buf *w
 		buf_free(&b);
 		return errno == ENOMEM ? -1 : 0;
 	}
-	rc = content_snap_parse(b.data ? b.data : "", b.len, s->key, c, warnings);
+	rc = content_snap_parse(b.data ? b.data : "", b.len, key, ncat, set);
 	buf_free(&b);
 	return rc;
 }
 
 static int
 put_u32(struct buf *b, uint32_t v)
+{
+	return buf_put(b, &v, sizeof(v));
+}
+
+static int
+put_u64(struct buf *b, uint64_t v)
 {
 	return buf_put(b, &v, sizeof(v));
 }
@@ -213,19 +281,16 @@ put_str(struct buf *b, const char *s)
 	return put_u32(b, (uint32_t)n) == -1 || buf_put(b, s, n) == -1 ? -1 : 0;
 }
 
-/* Entry e; files maps each of the content's file names to its index. */
 static int
-put_entry(struct buf *b, const struct strmap *files, const struct content_entry *e)
+put_entry(struct buf *b, const struct content_entry *e)
 {
 	unsigned char f[6] = { (unsigned char)e->has_categories, (unsigned char)e->has_tags,
 		(unsigned char)e->has_access, (unsigned char)e->featured,
 		(unsigned char)e->hidden, (unsigned char)e->access };
-	long file = e->file != NULL ? strmap_get(files, e->file) : -1;
 	size_t i;
 
-	if (file < 0 || e->ncategories > CONTENT_MAX_REFS || e->ntags > CONTENT_MAX_REFS ||
-	    buf_put(b, e->guid, sizeof(e->guid)) == -1 || put_u32(b, (uint32_t)file) == -1 ||
-	    put_u32(b, (uint32_t)e->ncategories) == -1)
+	if (e->ncategories > CONTENT_MAX_REFS || e->ntags > CONTENT_MAX_REFS ||
+	    buf_put(b, e->guid, sizeof(e->guid)) == -1 || put_u32(b, (uint32_t)e->ncategories) == -1)
 		return -1;
 	for (i = 0; i < e->ncategories; i++)
 		if (put_u32(b, (uint32_t)e->categories[i]) == -1)
@@ -242,49 +307,119 @@ put_entry(struct buf *b, const struct strmap *files, const struct content_entry 
 	    buf_put(b, f, sizeof(f)) == -1) ? -1 : 0;
 }
 
-int
-content_snap_write(const struct content_snap *s, const struct content *c,
-    const struct buf *warnings)
+static int
+put_file(struct buf *b, const struct content_snap_file *f, const struct content *c,
+    const size_t *rank)
 {
-	struct strmap files = { 0 };
-	struct buf b;
-	uint64_t v, n;
-	size_t i, head;
-	int rc, saved;
+	const struct content_snap_rec *rec;
+	unsigned char kind = (unsigned char)(f->per_member != 0), has;
+	size_t i, at;
 
-	buf_init(&b, CONTENT_SNAP_MAX_BYTES);
-	v = 0;
-	if (buf_put(&b, SNAP_MAGIC, sizeof(SNAP_MAGIC) - 1) == -1 ||
-	    buf_put(&b, &s->key, sizeof(s->key)) == -1 || buf_put(&b, &v, sizeof(v)) == -1 ||
-	    buf_put(&b, &v, sizeof(v)) == -1)
-		goto nomem;
-	head = b.len;
-	n = c->nfiles;
-	v = c->nentries;
-	if (buf_put(&b, &n, sizeof(n)) == -1 || buf_put(&b, &v, sizeof(v)) == -1)
-		goto nomem;
-	for (i = 0; i < c->nfiles; i++)
-		if (put_str(&b, c->files[i]) == -1 ||
-		    (strmap_get(&files, c->files[i]) == -1 && strmap_put(&files, c->files[i], i) == -1))
-			goto nomem;
-	if (put_str(&b, warnings->data ? warnings->data : "") == -1)
-		goto nomem;
+	if (put_str(b, f->name) == -1 || put_u64(b, f->size) == -1 || put_u64(b, f->sum) == -1 ||
+	    buf_put(b, &kind, 1) == -1 || put_str(b, f->warnings) == -1 ||
+	    put_u64(b, f->nrecs) == -1)
+		return -1;
+	for (i = 0; i < f->nrecs; i++) {
+		rec = &f->recs[i];
+		has = (unsigned char)(rec->has_entry != 0);
+		if (put_u64(b, rec->sum) == -1 || put_u32(b, rec->line) == -1 ||
+		    put_u32(b, rec->col) == -1 || put_str(b, rec->warnings) == -1 ||
+		    buf_put(b, &has, 1) == -1)
+			return -1;
+		if (!has)
+			continue;
+		if (rec->idx >= c->nentries || (at = rank[rec->idx]) >= c->nentries ||
+		    at > UINT32_MAX || put_u32(b, (uint32_t)at) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+content_snap_encode(struct buf *b, const struct content_snap *s, uint64_t key,
+    const struct content_snap_set *set, const struct content *c, const size_t *rank)
+{
+	uint64_t v = 0;
+	size_t i, head;
+
+	if (buf_put(b, SNAP_MAGIC, sizeof(SNAP_MAGIC) - 1) == -1 || put_u64(b, key) == -1 ||
+	    put_u64(b, s->tree) == -1 || put_u64(b, v) == -1 || put_u64(b, v) == -1)
+		return -1;
+	head = b->len;
+	if (put_u64(b, set->nfiles) == -1 || put_u64(b, c->nentries) == -1)
+		return -1;
+	for (i = 0; i < set->nfiles; i++)
+		if (put_file(b, &set->files[i], c, rank) == -1)
+			return -1;
 	for (i = 0; i < c->nentries; i++)
-		if (put_entry(&b, &files, &c->entries[i]) == -1)
-			goto nomem;
-	strmap_free(&files);
-	v = b.len - head;
-	memcpy(b.data + sizeof(SNAP_MAGIC) - 1 + sizeof(uint64_t), &v, sizeof(v));
-	v = h64(0, b.data + head, b.len - head);
-	memcpy(b.data + sizeof(SNAP_MAGIC) - 1 + 2 * sizeof(uint64_t), &v, sizeof(v));
-	rc = file_write_atomic(s->path, b.data, b.len, 0600);
-	saved = errno;
-	buf_free(&b);
-	errno = saved;
-	return rc;
-nomem:
-	strmap_free(&files);
-	buf_free(&b);
-	errno = ENOMEM;
-	return -1;
+		if (put_entry(b, &c->entries[i]) == -1)
+			return -1;
+	v = b->len - head;
+	memcpy(b->data + SNAP_HEAD - 2 * sizeof(uint64_t), &v, sizeof(v));
+	v = h64(0, b->data + head, b->len - head);
+	memcpy(b->data + SNAP_HEAD - sizeof(uint64_t), &v, sizeof(v));
+	return 0;
+}
+
+int
+content_snap_write(const struct content_snap *s, const struct buf *encoded)
+{
+	return file_write_atomic(s->path, encoded->data, encoded->len, 0600);
+}
+
+void
+content_snap_set_free(struct content_snap_set *set)
+{
+	size_t i, j;
+
+	for (i = 0; i < set->nfiles; i++) {
+		struct content_snap_file *f = &set->files[i];
+
+		for (j = 0; j < f->nrecs; j++)
+			free(f->recs[j].warnings);
+		free(f->recs);
+		free(f->name);
+		free(f->warnings);
+	}
+	free(set->files);
+	for (i = 0; i < set->nentries; i++)
+		content_entry_free(&set->entries[i]);
+	free(set->entries);
+	memset(set, 0, sizeof(*set));
+}
+
+struct content_snap_file *
+content_snap_add_file(struct content_snap_set *set)
+{
+	struct content_snap_file *t;
+
+	if (set->nfiles == set->cap) {
+		size_t cap = set->cap ? set->cap * 2 : 16;
+
+		if ((t = realloc(set->files, cap * sizeof(*t))) == NULL)
+			return NULL;
+		set->files = t;
+		set->cap = cap;
+	}
+	t = &set->files[set->nfiles++];
+	memset(t, 0, sizeof(*t));
+	return t;
+}
+
+struct content_snap_rec *
+content_snap_add_rec(struct content_snap_file *f)
+{
+	struct content_snap_rec *t;
+
+	if (f->nrecs == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 16;
+
+		if ((t = realloc(f->recs, cap * sizeof(*t))) == NULL)
+			return NULL;
+		f->recs = t;
+		f->cap = cap;
+	}
+	t = &f->recs[f->nrecs++];
+	memset(t, 0, sizeof(*t));
+	return t;
 }

@@ -1,16 +1,21 @@
 /*
  * content_snap.h — the parsed entries of content/videos/, kept in the
- * state directory between builds, so a build whose content/ is byte for
- * byte the last one's does not parse it again (100 000 entries: a 15 MB
- * JSON file, about a second).
+ * state directory between builds, file by file and, in a plain group file
+ * (content_scan.h), member by member, so a build parses only the files
+ * whose bytes changed, and in those only the members whose bytes changed
+ * (100 000 entries: a 15 MB JSON file, about half a second to parse).
  *
- * The snapshot is keyed by the caller: a digest of content/'s names and
- * bytes, its path and the onlygen binary (docs/site.md, "Nothing
- * changed").  It holds the entry files' names, the entries, and the
- * warnings their loading gave, which a load from it replays: a creator
- * sees the same warnings on every build.  Anything unexpected in the file
- * (another key, a short or corrupt file, a bound passed) makes it absent,
- * never an error: content/ is parsed again and the snapshot rewritten.
+ * The snapshot is keyed by the caller: a digest of content/'s path, of
+ * site.json's bytes (categories decide what an entry holds) and of the
+ * onlygen binary (docs/site.md, "Nothing changed").  Each file's record
+ * holds its name, length and h64, the entries it gave and the warnings
+ * their loading gave, which a load from it replays: a creator sees the
+ * same warnings on every build.  A member's record adds the h64 of its
+ * bytes (name to value) and where its value started: one with warnings is
+ * reused only where it was (its warnings name FILE:LINE:COL).  Anything
+ * unexpected in the file (another key, another format, a short or corrupt
+ * file, a bound passed) makes it absent, never an error: content/ is
+ * parsed again and the snapshot rewritten.
  */
 #ifndef ONLY_CONTENT_SNAP_H
 #define ONLY_CONTENT_SNAP_H
@@ -23,24 +28,69 @@
 
 struct content_snap {
 	const char	*path;	/* STATE/content.snap */
-	uint64_t	 key;
+	uint64_t	 key;	/* content/'s path and the binary (build_inputs.h) */
+	uint64_t	 tree;	/* content/'s names and bytes, 0 unknown: equal to the
+				 * snapshot's, its records are taken without reading */
+	size_t		*parsed;	/* NULL, or set to how many members and whole
+					 * files the load parsed (SIZE_MAX: all, no snapshot used) */
 };
 
 #define CONTENT_SNAP_MAX_BYTES	((size_t)1 << 30)
 #define CONTENT_SNAP_WARNINGS_MAX ((size_t)16 << 20)	/* more: no snapshot is kept */
 
+/* One member of a plain group file, or one entry of another file. */
+struct content_snap_rec {
+	uint64_t		 sum;		/* h64 of the member's bytes; 0 in a whole-file record */
+	unsigned		 line, col;	/* where its value started */
+	char			*warnings;	/* its lines, each '\n'-terminated, or NULL */
+	int			 has_entry;	/* a member may give only a warning */
+	uint32_t		 rank;		/* its entry's place among the sorted entries */
+	int			 taken;		/* reused by this build (not in the file) */
+	int			 kept;		/* its entry is the last load's place rank */
+	size_t			 idx;		/* its entry's place in this build's, before sorting */
+};
+
+/* One file of content/videos/ as a build read it. */
+struct content_snap_file {
+	char			*name;		/* as content.files holds it */
+	uint64_t		 size, sum;	/* its bytes' length and h64 */
+	int			 per_member;	/* recs: its members, in order */
+	char			*warnings;	/* whole-file records: its lines, or NULL */
+	struct content_snap_rec	*recs;
+	size_t			 nrecs, cap;
+};
+
+struct content_snap_set {
+	struct content_snap_file *files;	/* in name order */
+	size_t			  nfiles, cap;
+	uint64_t		  tree;		/* content/'s digest when it was written */
+	struct content_entry	 *entries;	/* read: rec.rank's entry at [rank], sorted;
+						 * capacity as content.c grows it */
+	size_t			  nentries;	/* records with an entry */
+};
+
 /*
- * Fills c's files and entries (c has none yet) and warnings (one line
- * each, '\n'-terminated) from the snapshot: 1 when it was there with this
- * key and whole, 0 when not (c and warnings as they were), -1 out of
- * memory.
+ * Fills set (empty) from the snapshot: 1 when it was there with this key
+ * and whole (category indices below ncat), 0 when not (set empty), -1 out
+ * of memory.
  */
-int	content_snap_read(const struct content_snap *s, struct content *c, struct buf *warnings);
+int	content_snap_read(const struct content_snap *s, uint64_t key, size_t ncat,
+	    struct content_snap_set *set);
 /* The same from bytes already read (the fuzzer's entry). */
-int	content_snap_parse(const char *data, size_t len, uint64_t key, struct content *c,
-	    struct buf *warnings);
-/* Writes c's files and entries and warnings, atomically; 0 or -1 (errno). */
-int	content_snap_write(const struct content_snap *s, const struct content *c,
-	    const struct buf *warnings);
+int	content_snap_parse(const char *data, size_t len, uint64_t key, size_t ncat,
+	    struct content_snap_set *set);
+/*
+ * Encodes set into out: a record's entry is c's entry rank[rec.idx] (c's
+ * entries sorted, rank: where sorting put each).  0 or -1 (out of memory).
+ */
+int	content_snap_encode(struct buf *out, const struct content_snap *s, uint64_t key,
+	    const struct content_snap_set *set, const struct content *c, const size_t *rank);
+/* Writes what content_snap_encode() gave, atomically: 0 or -1 (errno). */
+int	content_snap_write(const struct content_snap *s, const struct buf *encoded);
+void	content_snap_set_free(struct content_snap_set *set);
+/* A new file record at the end of set (zeroed), or NULL out of memory. */
+struct content_snap_file *content_snap_add_file(struct content_snap_set *set);
+/* A new record at the end of f (zeroed), or NULL out of memory. */
+struct content_snap_rec *content_snap_add_rec(struct content_snap_file *f);
 
 #endif

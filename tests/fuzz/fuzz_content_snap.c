@@ -1,10 +1,12 @@
 /*
  * fuzz_content_snap.c — fuzz target for the reader of content/'s snapshot
  * (generator/model/content_snap.c): the input is a snapshot's payload; the
- * header (magic, key, length, h64 of the payload) is made to match it, so
- * every input reaches the field-by-field reader, which must refuse what it
- * cannot read whole and leak nothing.  libFuzzer entry point;
- * -DFUZZ_STANDALONE gives a main() that replays files (standalone.h).
+ * header (magic, key, content/'s digest, length, h64 of the payload) is
+ * made to match it, so every input reaches the field-by-field reader,
+ * which must refuse what it cannot read whole and leak nothing; what it
+ * accepts is whole: every entry in its sorted place, once.
+ * libFuzzer entry point; -DFUZZ_STANDALONE gives a main() that replays
+ * files (standalone.h).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -14,7 +16,7 @@
 #include "content_snap.h"
 #include "hash64.h"
 
-#define MAGIC	"onlygen content-snap 1\n"
+#define MAGIC	"onlygen content-snap 2\n"
 #define KEY	0x66757a7aULL
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -22,10 +24,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	size_t head = sizeof(MAGIC) - 1 + 3 * sizeof(uint64_t), i;
-	uint64_t v[3] = { KEY, size, h64(0, data, size) };
-	struct content c;
-	struct buf w;
+	size_t head = sizeof(MAGIC) - 1 + 4 * sizeof(uint64_t), i, j, n;
+	uint64_t v[4] = { KEY, 7, size, h64(0, data, size) };
+	struct content_snap_set set = { 0 };
 	char *snap;
 
 	if ((snap = malloc(head + size + 1)) == NULL)
@@ -34,18 +35,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(snap + sizeof(MAGIC) - 1, v, sizeof(v));
 	if (size > 0)
 		memcpy(snap + head, data, size);
-	memset(&c, 0, sizeof(c));
-	c.ncategories = 3;	/* indices 0..2 are categories site.json would have */
-	buf_init(&w, 1 << 20);
-	if (content_snap_parse(snap, head + size, KEY, &c, &w) == 1) {
-		/* what it accepted is whole: every entry names a file it holds */
-		for (i = 0; i < c.nentries; i++)
-			if (c.entries[i].file == NULL || strlen(c.entries[i].guid) != 36)
+	/* indices 0..2 are categories site.json would have */
+	if (content_snap_parse(snap, head + size, KEY, 3, &set) == 1) {
+		for (i = n = 0; i < set.nfiles; i++) {
+			if (set.files[i].name == NULL)
 				abort();
-	}
-	c.ncategories = 0;	/* none were allocated */
-	content_free(&c);
-	buf_free(&w);
+			for (j = 0; j < set.files[i].nrecs; j++)
+				if (set.files[i].recs[j].has_entry &&
+				    (++n, set.files[i].recs[j].rank >= set.nentries))
+					abort();
+		}
+		if (n != set.nentries || set.tree != 7)
+			abort();
+		for (i = 0; i < set.nentries; i++)
+			if (strlen(set.entries[i].guid) != 36)
+				abort();
+	} else if (set.nfiles != 0 || set.files != NULL || set.entries != NULL)
+		abort();	/* absent: nothing kept */
+	content_snap_set_free(&set);
 	free(snap);
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include "check.h"
 #include "content.h"
 #include "content_snap.h"
+#include "hash64.h"
 
 #define A	"3f6c2a1e-9b8d-4c7e-a5f4-1d2e3c4b5a69"
 #define B	"9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
@@ -148,10 +149,12 @@ main(void)
 	char root[] = "/tmp/test_content_snap.XXXXXX", dir[64], vdir[128], path[300];
 	struct content plain, first, again;
 	struct lines w0, w1, w2;
-	struct content_snap snap = { path, 0x1234 }, other = { path, 0x1235 };
+	struct content_snap snap = { path, 0x1234, 0, NULL }, other = { path, 0x1235, 0, NULL };
 	struct stat sb;
 	ino_t ino;
 	static const long harm[][2] = { { -1, -1 }, { 30, -1 }, { 70, -1 }, { -1, 40 }, { -1, 0 } };
+	/* the key the file holds: the caller's, with site.json's bytes mixed in */
+	uint64_t file_key = h64_int(snap.key, (int64_t)h64(0, site_json, strlen(site_json)));
 	size_t i;
 
 	if (mkdtemp(root) == NULL) {
@@ -189,8 +192,7 @@ main(void)
 	content_free(&again);
 
 	for (i = 0; i < sizeof(harm) / sizeof(harm[0]); i++) {
-		struct buf ws;
-		struct content c;
+		struct content_snap_set set = { 0 };
 		FILE *f;
 		char data[65536];
 		size_t n;
@@ -201,17 +203,13 @@ main(void)
 		CHECK(load(dir, &snap, &again, &w2) == 0, "rewritten for this key (round %zu)", i);
 		content_free(&again);
 		damage(path, harm[i][0], harm[i][1]);
-		memset(&c, 0, sizeof(c));
-		c.ncategories = 2;	/* as site.json's */
-		buf_init(&ws, 1 << 20);
 		f = fopen(path, "rb");
 		n = f != NULL ? fread(data, 1, sizeof(data), f) : 0;
 		if (f != NULL)
 			fclose(f);
-		CHECK(content_snap_parse(data, n, snap.key, &c, &ws) == 0 && c.nentries == 0 &&
-		    c.nfiles == 0 && ws.len == 0, "damage %zu (byte %ld, cut %ld): absent, nothing "
+		CHECK(content_snap_parse(data, n, file_key, 2, &set) == 0 && set.nfiles == 0 &&
+		    set.files == NULL, "damage %zu (byte %ld, cut %ld): absent, nothing "
 		    "kept of it", i, harm[i][0], harm[i][1]);
-		buf_free(&ws);
 		CHECK(load(dir, &snap, &again, &w2) == 0 && same(&plain, &again) &&
 		    strcmp(w0.text, w2.text) == 0, "damage %zu: parsed again, the same answer", i);
 		content_free(&again);

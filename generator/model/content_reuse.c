@@ -1,0 +1,458 @@
+/*
+ * content_reuse.c — content/videos/ loaded through the snapshot
+ * (content_snap.h): a file whose bytes are the snapshot's gives its
+ * entries and warnings from it; in a plain group file whose bytes changed
+ * (content_scan.h), a member whose bytes are a member's of the snapshot
+ * gives its entry from it (one with warnings only where it was), and only
+ * the other members are parsed; any other file is parsed whole.
+ *
+ * What it gives is what a parse of every file gives: the same entries,
+ * the same warnings in the same order with the same FILE:LINE:COL.  Errors
+ * are never its business: on any (a malformed file, two entries for one
+ * GUID, out of memory), what it did is dropped, unreported, and content/
+ * is parsed again by the parser alone, which reports as it always does.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "content_parse.h"
+#include "content_scan.h"
+#include "hash64.h"
+
+/* A reporter that keeps each warning's line. */
+struct recorder {
+	struct buf	*lines;
+	int		 full;
+};
+
+static void
+record_line(void *arg, enum report_level level, const char *msg)
+{
+	struct recorder *r = arg;
+
+	(void)level;
+	if (!r->full && (buf_puts(r->lines, msg) == -1 || buf_putc(r->lines, '\n') == -1))
+		r->full = 1;
+}
+
+/* One build's pass: the old snapshot, the new one, the warnings. */
+struct pass {
+	struct ctx		*x;
+	const struct content_snap *snap;
+	struct content_snap_set	*prev, *next;
+	struct recorder		 rec;
+	size_t			 pi;		/* the next of prev's files to look at */
+	int			 changed;	/* next differs from prev */
+	size_t			 places;	/* prev's entries, before any was taken */
+	size_t			 parsed;	/* members and whole files parsed */
+	uint64_t		 key;		/* the snapshot's, site.json's bytes mixed in */
+};
+
+/* prev's record of path (files in name order, looked for in order), or NULL. */
+static struct content_snap_file *
+prev_file(struct pass *p, const char *path)
+{
+	int d;
+
+	while (p->pi < p->prev->nfiles) {
+		if ((d = strcmp(p->prev->files[p->pi].name, path)) == 0)
+			return &p->prev->files[p->pi++];
+		if (d > 0)
+			break;
+		p->pi++;
+		p->changed = 1;		/* a file gone */
+	}
+	return NULL;
+}
+
+/* A copy of lines[from..] (NULL when empty or out of memory: *oom then). */
+static char *
+lines_since(const struct pass *p, size_t from, int *oom)
+{
+	size_t n = p->rec.lines->len - from;
+	char *s;
+
+	if (n == 0)
+		return NULL;
+	if ((s = malloc(n + 1)) == NULL) {
+		*oom = 1;
+		return NULL;
+	}
+	memcpy(s, p->rec.lines->data + from, n);
+	s[n] = '\0';
+	return s;
+}
+
+/* Moves rec's entry (if any) to the end of c's, from file path; its warnings to the lines. */
+static int
+take(struct pass *p, struct content_snap_rec *rec, const char *path)
+{
+	struct content_entry *e;
+
+	if (rec->warnings != NULL && buf_puts(p->rec.lines, rec->warnings) == -1)
+		return -1;
+	if (!rec->has_entry)
+		return 0;
+	if ((e = content_entry_new(p->x->c)) == NULL)
+		return -1;
+	*e = p->prev->entries[rec->rank];
+	e->file = path;
+	rec->idx = p->x->c->nentries - 1;
+	rec->kept = 1;
+	memset(&p->prev->entries[rec->rank], 0, sizeof(*e));	/* now c's */
+	return 0;
+}
+
+/* The file unchanged: its records moved to nf. */
+static int
+take_file(struct pass *p, struct content_snap_file *pf, struct content_snap_file *nf,
+    const char *path)
+{
+	size_t i;
+
+	if (pf->warnings != NULL && buf_puts(p->rec.lines, pf->warnings) == -1)
+		return -1;
+	for (i = 0; i < pf->nrecs; i++)
+		if (take(p, &pf->recs[i], path) == -1)
+			return -1;
+	nf->per_member = pf->per_member;
+	nf->warnings = pf->warnings;
+	nf->recs = pf->recs;
+	nf->nrecs = pf->nrecs;
+	nf->cap = pf->cap;
+	pf->warnings = NULL;
+	pf->recs = NULL;
+	pf->nrecs = pf->cap = 0;
+	return 0;
+}
+
+/* Open addressing over pf's records by their h64 (index + 1; 0 empty). */
+struct index {
+	size_t	*slot;
+	size_t	 mask;
+};
+
+static int
+index_build(struct index *ix, const struct content_snap_file *pf)
+{
+	size_t n = 16, i, h;
+
+	ix->slot = NULL;
+	ix->mask = 0;
+	if (pf == NULL || !pf->per_member || pf->nrecs == 0)
+		return 0;
+	while (n < pf->nrecs * 2)
+		n *= 2;
+	if ((ix->slot = calloc(n, sizeof(*ix->slot))) == NULL)
+		return -1;
+	ix->mask = n - 1;
+	for (i = 0; i < pf->nrecs; i++) {
+		for (h = (size_t)pf->recs[i].sum & ix->mask; ix->slot[h] != 0; h = (h + 1) & ix->mask)
+			;
+		ix->slot[h] = i + 1;
+	}
+	return 0;
+}
+
+/* A record of pf with these bytes, not taken, usable at line:col; or NULL. */
+static struct content_snap_rec *
+index_find(const struct index *ix, struct content_snap_file *pf, uint64_t sum,
+    unsigned line, unsigned col)
+{
+	struct content_snap_rec *r;
+	size_t h;
+
+	if (ix->slot == NULL)
+		return NULL;
+	for (h = (size_t)sum & ix->mask; ix->slot[h] != 0; h = (h + 1) & ix->mask) {
+		r = &pf->recs[ix->slot[h] - 1];
+		/* one whose warnings name its place is reused only in that place */
+		if (r->sum == sum && !r->taken &&
+		    (r->warnings == NULL || (r->line == line && r->col == col)))
+			return r;
+	}
+	return NULL;
+}
+
+/*
+ * The members of a plain group file, each from pf when its bytes are
+ * there, else parsed: 0; 1 not plain (nothing kept: parse it whole); -1.
+ */
+static int
+members(struct pass *p, struct content_snap_file *pf, struct content_snap_file *nf,
+    const char *path, const char *text, size_t len)
+{
+	struct content *c = p->x->c;
+	struct content_scan s;
+	struct content_member m;
+	struct content_snap_rec *old, *nr;
+	struct index ix;
+	char key[CONTENT_SCAN_KEY_MAX + 1];
+	size_t n0 = c->nentries, w0 = p->rec.lines->len, i;
+	int rc = -1, r, oom = 0;
+
+	if (content_scan_begin(&s, text, len) != 0)
+		return 1;
+	if (index_build(&ix, pf) == -1)
+		return -1;
+	if (pf != NULL && pf->nrecs > nf->cap) {
+		/* about as many members as last time: one allocation */
+		if ((nf->recs = malloc((pf->nrecs + 16) * sizeof(*nf->recs))) == NULL)
+			goto out;
+		nf->cap = pf->nrecs + 16;
+	}
+	while ((r = content_scan_next(&s, &m)) == 1) {
+		uint64_t sum = h64(0, m.start, (size_t)(m.end - m.start));
+		size_t wn = p->rec.lines->len, en = c->nentries;
+
+		if ((nr = content_snap_add_rec(nf)) == NULL)
+			goto out;
+		nr->sum = sum;
+		nr->line = m.line;
+		nr->col = m.col;
+		if ((old = index_find(&ix, pf, sum, m.line, m.col)) != NULL) {
+			old->taken = 1;
+			if (take(p, old, path) == -1)
+				goto out;
+			nr->warnings = old->warnings;
+			old->warnings = NULL;
+			nr->has_entry = old->has_entry;
+			nr->idx = old->idx;
+			nr->rank = old->rank;
+			nr->kept = old->kept;
+			continue;
+		}
+		p->changed = 1;
+		p->parsed++;
+		memcpy(key, m.key, m.keylen);
+		key[m.keylen] = '\0';
+		if (content_parse_member(p->x, path, key, m.value, (size_t)(m.end - m.value),
+		    m.line, m.col) != 0)
+			goto out;
+		nr->warnings = lines_since(p, wn, &oom);
+		if (oom)
+			goto out;
+		nr->has_entry = c->nentries > en;
+		nr->idx = en;
+	}
+	if (r == 0) {
+		nf->per_member = 1;
+		rc = 0;
+		goto out;
+	}
+	/* not plain after all: drop what this file gave */
+	for (i = n0; i < c->nentries; i++)
+		content_entry_free(&c->entries[i]);
+	c->nentries = n0;
+	p->rec.lines->len = w0;
+	for (i = 0; i < nf->nrecs; i++)
+		free(nf->recs[i].warnings);
+	nf->nrecs = 0;
+	rc = 1;
+out:
+	free(ix.slot);
+	return rc;
+}
+
+/* A file parsed whole: its warnings and entries as one record each. */
+static int
+whole_file(struct pass *p, struct content_snap_file *nf, const char *path, const char *name,
+    const char *text, size_t len)
+{
+	struct content *c = p->x->c;
+	struct content_snap_rec *nr;
+	size_t n0 = c->nentries, w0 = p->rec.lines->len, i;
+	int oom = 0;
+
+	p->changed = 1;
+	p->parsed++;
+	if (content_parse_file(p->x, path, name, text, len) != 0)
+		return -1;
+	nf->warnings = lines_since(p, w0, &oom);
+	if (oom)
+		return -1;
+	for (i = n0; i < c->nentries; i++) {
+		if ((nr = content_snap_add_rec(nf)) == NULL)
+			return -1;
+		nr->has_entry = 1;
+		nr->idx = i;
+	}
+	return 0;
+}
+
+/*
+ * content/ as the snapshot recorded it (its digest, build_inputs.h): every
+ * file's records taken without reading it, each entry straight to its
+ * sorted place.  0; 1 not so (nothing taken); -1.
+ */
+static int
+take_all(struct pass *p)
+{
+	struct content *c = p->x->c;
+	struct content_snap_set *prev = p->prev;
+	size_t i, j;
+
+	if (p->snap->tree == 0 || prev->tree != p->snap->tree || prev->nfiles != c->nfiles)
+		return 1;
+	for (i = 0; i < c->nfiles; i++)
+		if (strcmp(prev->files[i].name, c->files[i]) != 0)
+			return 1;
+	/* the entries, sorted, with content_entry_new()'s capacity: c's now */
+	c->entries = prev->entries;
+	c->nentries = prev->nentries;
+	prev->entries = NULL;
+	prev->nentries = 0;
+	for (i = 0; i < c->nfiles; i++) {
+		const struct content_snap_file *f = &prev->files[i];
+
+		if (f->warnings != NULL && buf_puts(p->rec.lines, f->warnings) == -1)
+			return -1;
+		for (j = 0; j < f->nrecs; j++) {
+			if (f->recs[j].has_entry)
+				c->entries[f->recs[j].rank].file = c->files[i];
+			if (f->recs[j].warnings != NULL &&
+			    buf_puts(p->rec.lines, f->recs[j].warnings) == -1)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* Every entry file, in name order, through prev into next.  0 or -1. */
+static int
+load(struct pass *p, const char *dir)
+{
+	struct content *c = p->x->c;
+	struct content_snap_file *pf, *nf;
+	struct buf b;
+	char **names;
+	size_t n, i, k, *rank = NULL, *hint = NULL, bytes = 0;
+	int rc = -1, r;
+
+	if (content_list_files(p->x, dir, &names, &n) != 0)
+		return -1;
+	buf_init(&b, JSONFILE_MAX_BYTES);
+	if ((r = take_all(p)) != 1) {
+		rc = r == 0 && !p->rec.full ? content_finish(p->x, NULL, NULL, 0) : -1;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		const char *path = c->files[i];
+
+		buf_reset(&b);
+		if (content_read_text(path, &b, p->x->err, p->x->errlen) != 0 ||
+		    (nf = content_snap_add_file(p->next)) == NULL ||
+		    (nf->name = strdup(path)) == NULL)
+			goto out;
+		nf->size = b.len;
+		nf->sum = h64(0, b.data, b.len);
+		bytes += b.len;
+		pf = prev_file(p, path);
+		if (pf != NULL && pf->size == nf->size && pf->sum == nf->sum) {
+			if (take_file(p, pf, nf, path) == -1)
+				goto out;
+			continue;
+		}
+		if ((r = members(p, pf, nf, path, b.data ? b.data : "", b.len)) == -1)
+			goto out;
+		if (r == 1 && whole_file(p, nf, path, names[i], b.data ? b.data : "", b.len) != 0)
+			goto out;
+		if (pf == NULL)
+			p->changed = 1;
+	}
+	if (p->pi < p->prev->nfiles)
+		p->changed = 1;		/* files gone */
+	if (p->rec.full || (c->nentries > 0 && ((rank = malloc(c->nentries * sizeof(*rank))) == NULL ||
+	    (hint = malloc(c->nentries * sizeof(*hint))) == NULL)))
+		goto out;
+	/* the entries kept are in the last load's order: merge the new ones in */
+	for (i = 0; i < c->nentries; i++)
+		hint[i] = SIZE_MAX;
+	for (i = 0; i < p->next->nfiles; i++)
+		for (k = 0; k < p->next->files[i].nrecs; k++) {
+			const struct content_snap_rec *nr = &p->next->files[i].recs[k];
+
+			if (nr->has_entry && nr->kept && nr->idx < c->nentries)
+				hint[nr->idx] = nr->rank;
+		}
+	if ((rc = content_finish(p->x, rank, hint, p->places)) == 0 &&
+	    (p->changed || p->prev->tree != p->snap->tree)) {
+		/* the snapshot for the next build; b (the files' bytes) is free now */
+		buf_free(&b);
+		buf_init(&b, CONTENT_SNAP_MAX_BYTES);
+		/* about the size of the JSON: one allocation, not a doubling series */
+		if (buf_reserve(&b, bytes + bytes / 4 + 4096) == 0 &&
+		    content_snap_encode(&b, p->snap, p->key, p->next, c, rank) == 0)
+			(void)content_snap_write(p->snap, &b);
+	}
+out:
+	free(rank);
+	free(hint);
+	buf_free(&b);
+	json_map_free(&p->x->map);
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
+/* Replays lines (each '\n'-terminated) to report. */
+static void
+replay(const struct reporter *to, struct buf *lines)
+{
+	char *line, *nl;
+
+	for (line = lines->data; line != NULL && *line != '\0'; line = nl + 1) {
+		if ((nl = strchr(line, '\n')) == NULL)
+			break;
+		*nl = '\0';
+		report(to, REPORT_WARNING, "%s", line);
+	}
+}
+
+int
+content_reuse_entries(struct ctx *x, const char *dir, const struct content_snap *snap)
+{
+	const struct reporter *out = x->report;
+	struct content_snap_set prev = { 0 }, next = { 0 };
+	struct reporter keep;
+	struct buf lines;
+	struct pass p;
+	uint64_t key = h64_int(snap->key, (int64_t)x->site_sum);
+	int rc;
+
+	buf_init(&lines, CONTENT_SNAP_WARNINGS_MAX);
+	memset(&p, 0, sizeof(p));
+	p.x = x;
+	p.snap = snap;
+	p.key = key;
+	p.prev = &prev;
+	p.next = &next;
+	p.rec.lines = &lines;
+	if ((rc = content_snap_read(snap, key, x->c->ncategories, &prev)) == -1)
+		goto parse;
+	p.changed = rc == 0;
+	p.places = prev.nentries;
+	keep.fn = record_line;
+	keep.arg = &p.rec;
+	x->report = &keep;
+	rc = load(&p, dir);
+	x->report = out;
+	if (rc == 0) {
+		replay(out, &lines);
+		if (snap->parsed != NULL)
+			*snap->parsed = p.parsed;
+		goto done;
+	}
+parse:
+	/* anything unexpected: the parser alone decides, and reports */
+	content_entries_free(x->c);
+	if (snap->parsed != NULL)
+		*snap->parsed = SIZE_MAX;
+	rc = content_parse_all(x, dir);
+done:
+	content_snap_set_free(&prev);
+	content_snap_set_free(&next);
+	buf_free(&lines);
+	return rc;
+}

@@ -1,0 +1,312 @@
+/*
+ * test_content_reuse.c — content/videos/ loaded through the snapshot after
+ * an edit (generator/model/content_reuse.c): each load is compared with a
+ * parse of every file by the parser alone (no snapshot), field for field,
+ * warning for warning (FILE:LINE:COL included), error for error; and the
+ * count of what was parsed shows that only what changed was: a member
+ * edited, added, moved with a warning; a file whose layout is not a plain
+ * group parsed whole; a malformed file, two entries for one GUID, a
+ * snapshot of the older format or of another site.json parsed by the
+ * parser alone.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "content.h"
+#include "content_scan.h"
+#include "content_snap.h"
+
+#define A	"3f6c2a1e-9b8d-4c7e-a5f4-1d2e3c4b5a69"
+#define B	"9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
+#define C	"d9d9ab1f-fc9f-4488-9c26-4ffc653c0024"
+#define D	"0b0b0b0b-1111-4222-8333-444455556666"
+#define E	"e0e0e0e0-1111-4222-8333-444455556666"
+
+static const char site_json[] =
+    "{ \"title\": \"t\", \"base_url\": \"https://example.com\",\n"
+    "  \"categories\": [ { \"slug\": \"raw\", \"name\": \"RAW\", \"order\": 1 },\n"
+    "    { \"slug\": \"art\", \"name\": \"ART\", \"order\": 2 } ] }\n";
+static const char site_json2[] =
+    "{ \"title\": \"t\", \"base_url\": \"https://example.com\",\n"
+    "  \"categories\": [ { \"slug\": \"art\", \"name\": \"ART\", \"order\": 1 },\n"
+    "    { \"slug\": \"raw\", \"name\": \"RAW\", \"order\": 2 } ] }\n";
+static const char b_json[] =
+    "{ \"categories\": [\"art\"], \"tags\": [\"x\"], \"colour\": \"red\" }\n";
+
+/* The group file's members; A's "é" before C on one line: columns count characters. */
+#define M_A	"\"" A "\": { \"access\": \"public\", \"tags\": [\"é\", \"b\\\"q\"] }"
+#define M_C	"\"" C "\": { \"hidden\": true, \"colour\": 1, \"description\": \"d\\u00e9j\\u00e0\" }"
+#define M_C2	"\"" C "\": { \"hidden\": true, \"colour\": 1, \"description\": \"edited\" }"
+#define M_D	"\"" D "\": { \"categories\": [\"RAW\", \"art\"], \"series\": { \"slug\": \"s\", \"episode\": 2 } }"
+#define M_E	"\"" E "\": { \"title\": \"{}[]\\\\\" }"
+#define M_BAD	"\"not-a-guid\": { \"x\": [1, {\"y\": null}] }"
+
+struct lines {
+	char	text[8192];
+	size_t	len;
+};
+
+static void
+collect(void *arg, enum report_level level, const char *msg)
+{
+	struct lines *w = arg;
+	int n = snprintf(w->text + w->len, sizeof(w->text) - w->len, "%d %s\n", (int)level, msg);
+
+	if (n > 0 && (size_t)n < sizeof(w->text) - w->len)
+		w->len += (size_t)n;
+}
+
+static char dir[64], vdir[128], snap_path[300];
+
+static void
+put(const char *in, const char *name, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", in, name);
+	if ((f = fopen(path, "w")) == NULL || fputs(text, f) == EOF || fclose(f) == EOF) {
+		perror(path);
+		exit(1);
+	}
+}
+
+static void
+group(const char *text)
+{
+	put(vdir, "group.json", text);
+}
+
+static int
+str_eq(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+static int
+same(const struct content *x, const struct content *y)
+{
+	size_t i, k;
+
+	if (x->nentries != y->nentries || x->nfiles != y->nfiles)
+		return 0;
+	for (i = 0; i < x->nfiles; i++)
+		if (strcmp(x->files[i], y->files[i]) != 0)
+			return 0;
+	for (i = 0; i < x->nentries; i++) {
+		const struct content_entry *a = &x->entries[i], *b = &y->entries[i];
+
+		if (strcmp(a->guid, b->guid) != 0 || strcmp(a->file, b->file) != 0 ||
+		    a->ncategories != b->ncategories || a->ntags != b->ntags ||
+		    a->has_categories != b->has_categories || a->has_tags != b->has_tags ||
+		    a->season != b->season || a->episode != b->episode ||
+		    a->has_access != b->has_access || a->access != b->access ||
+		    a->featured != b->featured || a->hidden != b->hidden ||
+		    !str_eq(a->series, b->series) || !str_eq(a->title, b->title) ||
+		    !str_eq(a->description, b->description))
+			return 0;
+		for (k = 0; k < a->ncategories; k++)
+			if (a->categories[k] != b->categories[k])
+				return 0;
+		for (k = 0; k < a->ntags; k++)
+			if (strcmp(a->tags[k], b->tags[k]) != 0)
+				return 0;
+	}
+	return 1;
+}
+
+/*
+ * Loads content/ through the snapshot (tree: content/'s digest as the
+ * build would pass it) and by the parser alone; checks that both give
+ * the same.  The count of what the first parsed, SIZE_MAX for all.
+ */
+static size_t
+both(const char *what, uint64_t tree, const char *want_warning)
+{
+	struct content_snap snap = { snap_path, 0x5eed, tree, NULL };
+	struct content x, y;
+	struct lines wx = { "", 0 }, wy = { "", 0 };
+	struct reporter rx = { collect, &wx }, ry = { collect, &wy };
+	char ex[1024] = "", ey[1024] = "";
+	size_t parsed = 0;
+	int cx, cy;
+
+	snap.parsed = &parsed;
+	cx = content_load_snap(&x, dir, &rx, &snap, ex, sizeof(ex));
+	cy = content_load(&y, dir, &ry, ey, sizeof(ey));
+	CHECK(cx == cy, "%s: the same result (%d, %d)", what, cx, cy);
+	if (cx == 0 && cy == 0)
+		CHECK(same(&x, &y), "%s: the same entries, field for field", what);
+	else
+		CHECK_STR(ex, ey, "%s: the same error", what);
+	CHECK_STR(wx.text, wy.text, "%s: the same warnings, in order, at the same places", what);
+	if (want_warning != NULL)
+		CHECK(strstr(wx.text, want_warning) != NULL, "%s: warns \"%s\"", what, want_warning);
+	content_free(&x);
+	content_free(&y);
+	return parsed;
+}
+
+static void
+scanner(void)
+{
+	static const char *const not_plain[] = {
+		"", "[]", "{}", "{\"videos\": []}", "{\"videos\": {}, \"x\": 1}",
+		"{\"x\": 1, \"videos\": {}}", "\xef\xbb\xbf{\"videos\": {}}",
+		"{\"videos\": {\"a\": 1}}", "{\"videos\": {\"a\\u0041\": {}}}",
+		"{\"videos\": {\"a\": {}} ,}", "{\"videos\": {\"a\": {}}} x",
+		"{\"videos\": {\"a\": {\"s\": \"}\"}", "{\"videos\": {\"a\": {}, }}",
+		"{\"videos\": {\"a\": {\"s\": \"x\ny\"}}}", "{\"videos\"\f: {}}",
+	};
+	struct content_scan s;
+	struct content_member m;
+	char deep[256];
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < sizeof(not_plain) / sizeof(not_plain[0]); i++) {
+		r = content_scan_begin(&s, not_plain[i], strlen(not_plain[i]));
+		while (r == 0 && (r = content_scan_next(&s, &m)) == 1)
+			r = 0;
+		CHECK(r == -1, "scanner: not plain: %zu", i);
+	}
+	r = content_scan_begin(&s, "{\"videos\":{}}\n", 14);
+	CHECK(r == 0 && content_scan_next(&s, &m) == 0, "scanner: an empty group is plain");
+	{
+		static const char t[] = " {\"videos\": {\n\"a\": {\"k\": \"}\\\"{\"},\n  \"b\" :{ } } }";
+
+		r = content_scan_begin(&s, t, strlen(t));
+	}
+	CHECK(r == 0 && content_scan_next(&s, &m) == 1 && m.keylen == 1 && m.line == 2 &&
+	    m.col == 6 && m.end - m.value == 13, "scanner: a member, its value's place and end");
+	CHECK(content_scan_next(&s, &m) == 1 && m.key[0] == 'b' && m.line == 3 && m.col == 8,
+	    "scanner: the next member");
+	CHECK(content_scan_next(&s, &m) == 0, "scanner: the end");
+	/* nesting: the member's value at depth 3; 64 in all is the parser's limit */
+	snprintf(deep, sizeof(deep), "{\"videos\":{\"a\":%.*s%.*s}}", 62, "{{{{{{{{{{{{{{{{{{{{"
+	    "{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{", 62,
+	    "}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}");
+	r = content_scan_begin(&s, deep, strlen(deep));
+	CHECK(r == 0 && content_scan_next(&s, &m) == 1, "scanner: 64 levels are plain");
+	snprintf(deep, sizeof(deep), "{\"videos\":{\"a\":%.*s%.*s}}", 63, "{{{{{{{{{{{{{{{{{{{{"
+	    "{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{", 63,
+	    "}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}");
+	r = content_scan_begin(&s, deep, strlen(deep));
+	CHECK(r == 0 && content_scan_next(&s, &m) == -1, "scanner: 65 levels are not");
+}
+
+int
+main(void)
+{
+	char root[] = "/tmp/test_content_reuse.XXXXXX", text[4096];
+	size_t n;
+
+	scanner();
+	if (mkdtemp(root) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
+	snprintf(dir, sizeof(dir), "%s/content", root);
+	snprintf(vdir, sizeof(vdir), "%s/videos", dir);
+	snprintf(snap_path, sizeof(snap_path), "%s/content.snap", root);
+	if (mkdir(dir, 0755) == -1 || mkdir(vdir, 0755) == -1)
+		return 1;
+	put(dir, "site.json", site_json);
+	put(vdir, B ".json", b_json);
+	snprintf(text, sizeof(text), "{ \"videos\": {\n  " M_A ", " M_C ",\n  " M_BAD ",\n  " M_D
+	    "\n} }\n");
+	group(text);
+
+	n = both("no snapshot yet", 0, "unknown field \"colour\"");
+	CHECK(n == 5, "no snapshot yet: every member and file parsed (%zu)", n);
+	n = both("nothing changed", 0, NULL);
+	CHECK(n == 0, "nothing changed: nothing parsed (%zu)", n);
+	n = both("content/'s digest recorded", 77, NULL);
+	CHECK(n == 0, "content/'s digest recorded: nothing parsed (%zu)", n);
+	n = both("taken whole by content/'s digest", 77, NULL);
+	CHECK(n == 0, "taken whole by content/'s digest: nothing parsed (%zu)", n);
+
+	snprintf(text, sizeof(text), "{ \"videos\": {\n  " M_A ", " M_C2 ",\n  " M_BAD ",\n  " M_D
+	    "\n} }\n");
+	group(text);
+	n = both("one member edited", 0, NULL);
+	CHECK(n == 1, "one member edited: it alone parsed (%zu)", n);
+
+	snprintf(text, sizeof(text), "{ \"videos\": {\n  " M_A ", " M_C2 ",\n  " M_BAD ",\n  " M_D
+	    ",\n  " M_E "\n} }\n");
+	group(text);
+	n = both("one member added", 0, NULL);
+	CHECK(n == 1, "one member added: it alone parsed (%zu)", n);
+
+	snprintf(text, sizeof(text), "{ \"videos\": {\n  " M_A ", " M_C2 ",\n  " M_BAD
+	    ",\n  " M_E "\n} }\n");
+	group(text);
+	n = both("one member removed", 0, NULL);
+	CHECK(n == 0, "one member removed: nothing parsed (%zu)", n);
+
+	snprintf(text, sizeof(text), "{ \"videos\": {\n  " M_E ",\n  " M_A ", " M_C2 ",\n  " M_BAD
+	    "\n} }\n");
+	group(text);
+	n = both("members reordered", 0, "not-a-guid");
+	/* C2 and not-a-guid moved a line down (their warnings name their place), A did too (none) */
+	CHECK(n == 2, "members reordered: only the moved ones with a warning parsed (%zu)", n);
+
+	snprintf(text, sizeof(text), "{ \"videos\": {\n\n  " M_E ",\n  " M_A ", " M_C2 ",\n  "
+	    M_BAD "\n} }\n");
+	group(text);
+	n = both("a line added above", 0, "group.json:4:");
+	CHECK(n == 2, "a line added above: the members with warnings parsed again (%zu)", n);
+
+	snprintf(text, sizeof(text), "{ \"videos\": {\n\n  " M_E ",\n  " M_A ", " M_C2 ",\n  "
+	    M_BAD "\n} }\n");
+	text[strlen(text) / 2] = '\'';
+	group(text);
+	n = both("a malformed member", 0, NULL);
+	snprintf(text, sizeof(text), "{ \"videos\": {\n  " M_E "\n  " M_A "\n} }\n");
+	group(text);
+	n = both("a comma missing between members", 0, NULL);
+	CHECK(n == SIZE_MAX, "a malformed file: the parser alone (%zu)", n);
+
+	snprintf(text, sizeof(text), "{ \"videos\": {\n  " M_E ",\n  " M_A "\n}, \"note\": 1 }\n");
+	group(text);
+	n = both("a group with another field", 0, "unknown field \"note\"");
+	CHECK(n == 1, "a group with another field: parsed whole (%zu)", n);
+	n = both("a group with another field, again", 0, NULL);
+	CHECK(n == 0, "a group with another field, unchanged: nothing parsed (%zu)", n);
+
+	snprintf(text, sizeof(text), "{ \"videos\": {\n  " M_E ",\n  \"" B "\": {}\n} }\n");
+	group(text);
+	n = both("two entries for one GUID", 0, NULL);
+	CHECK(n == SIZE_MAX, "two entries for one GUID: the parser alone (%zu)", n);
+
+	snprintf(text, sizeof(text), "{ \"videos\": {\n  " M_A ", " M_C ",\n  " M_D "\n} }\n");
+	group(text);
+	(void)both("before site.json changes", 0, NULL);
+	put(dir, "site.json", site_json2);
+	n = both("site.json changed", 0, NULL);
+	CHECK(n == 4, "site.json changed: every member and file parsed (%zu)", n);
+
+	put(root, "content.snap", "onlygen content-snap 1\nxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+	n = both("a snapshot of the older format", 0, NULL);
+	CHECK(n == 4, "a snapshot of the older format: absent, all parsed (%zu)", n);
+	n = both("then the new one", 0, NULL);
+	CHECK(n == 0, "then the new one: nothing parsed (%zu)", n);
+
+	snprintf(text, sizeof(text), "%s/content.snap", root);
+	unlink(text);
+	snprintf(text, sizeof(text), "%s/group.json", vdir);
+	unlink(text);
+	snprintf(text, sizeof(text), "%s/" B ".json", vdir);
+	unlink(text);
+	snprintf(text, sizeof(text), "%s/site.json", dir);
+	unlink(text);
+	rmdir(vdir);
+	rmdir(dir);
+	rmdir(root);
+	return check_report();
+}
