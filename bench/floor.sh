@@ -17,7 +17,7 @@ build_floor() {	# compiles bench/floor.c into the work directory, once per run
 }
 
 FLOOR_OUT=""
-clean_floor_out() { rm -rf "$FLOOR_OUT"; }
+clean_floor_out() { discard "$FLOOR_OUT"; }	# bench/run: not a delete before a timed run
 
 floor_list() {	# N SITE: the file list, outside any timing, "SIZE PATH" per line:
 	# what our full build published (not its staging directory), taken by
@@ -38,7 +38,7 @@ run_floor() {	# N: after run_ours
 		repeat_measure "$n" floor "floor-$t" 600 clean_floor_out "$FLOOR_BIN" "$w/files" "$w/site" "$t" || ok=1
 	done
 	count_site "$n" floor "$w/site"
-	rm -rf "$w/site" "$w/files"	# a later size's failed build must not reuse this list
+	discard "$w/site" "$w/files"	# a later size's failed build must not reuse this list
 	return "$ok"
 }
 

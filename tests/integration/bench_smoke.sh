@@ -55,6 +55,7 @@ check "the floor wrote our build's files (same paths by kind, same bytes)" \
 	test -n "$floor_set" -a "$floor_set" = "$ours_set"
 check "the report's full-build row shows ÷ floor" \
 	grep -Eq "^\| $N \| ours \| full build .*\| [0-9.]+× · [0-9.]+× \|$" "$tmp/out.txt"
+check "the trees the bench set aside before timed runs are gone at its end" test ! -e "$tmp/work/trash"
 check "the report has the floor rows" grep -q "^| $N | floor | floor: the same files written, 2 threads" "$tmp/out.txt"
 
 # The page set: one watch page per video, one page per category, tag and
