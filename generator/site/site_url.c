@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "api_route.h"
 #include "cdn_host.h"
 #include "site_url.h"
 
@@ -65,7 +66,7 @@ url_embed(struct buf *out, int html, const char *guid)
 int
 url_play(struct buf *out, const char *guid)
 {
-	return (BUF_PUTSL(out, "/api/play/") == -1 || buf_puts(out, guid) == -1) ? -1 : 0;
+	return (BUF_PUTSL(out, API_PLAY) == -1 || buf_puts(out, guid) == -1) ? -1 : 0;
 }
 
 /*

@@ -3,6 +3,7 @@
  */
 #include <string.h>
 
+#include "api_route.h"
 #include "guid.h"
 #include "stat_log.h"
 
@@ -106,11 +107,11 @@ stat_log_parse(const char *s, size_t n, struct stat_event *e, const char **why)
 	*why = "bad viewer id";
 	if (field(&p, end, &f, &fn) != 0 || id(f, fn, e->viewer) != 0)
 		return -1;
-	*why = "not /api/play/ or /api/redeem";
+	*why = "not " API_PLAY " or " API_REDEEM;
 	fn = (size_t)(end - p);
-	if (IS(p, fn, "/api/redeem"))
+	if (IS(p, fn, API_REDEEM))
 		e->kind = STAT_REDEEM;
-	else if (fn > 10 && memcmp(p, "/api/play/", 10) == 0)
+	else if (fn > API_PLAY_LEN && memcmp(p, API_PLAY, API_PLAY_LEN) == 0)
 		e->kind = STAT_PLAY;
 	else
 		return -1;

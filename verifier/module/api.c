@@ -9,6 +9,7 @@
 
 #include "access_table.h"
 #include "api.h"
+#include "api_route.h"
 #include "bunny_sign.h"
 #include "code.h"
 #include "code_result.h"
@@ -851,11 +852,11 @@ api_handle(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 		error(o, 400, "bad_request", "Malformed request.");
 		return;
 	}
-	if (ROUTE("/api/redeem") || (n > 10 && memcmp(p, "/api/play/", 10) == 0)) {
+	if (ROUTE(API_REDEEM) || (n > API_PLAY_LEN && memcmp(p, API_PLAY, API_PLAY_LEN) == 0)) {
 		if (p[5] == 'r')
 			redeem(v, rq, o);
 		else
-			play(v, rq, p + 10, n - 10, o);
+			play(v, rq, p + API_PLAY_LEN, n - API_PLAY_LEN, o);
 		if (o->mark_access != NULL && v->keys_ok)
 			logmark_viewer(&v->marks, rq->ip, o->mark_viewer);
 	}
