@@ -47,17 +47,15 @@ attach(cJSON *parent, cJSON *item, const char *k)
 	}
 }
 
-/* An arena string node holding v (copied when copy), added to o as k. */
+/* An arena string node referencing v (which outlives the tree), added to o as k. */
 static int
-arena_str(struct pd *o, const char *k, const char *v, int copy)
+arena_str(struct pd *o, const char *k, const char *v)
 {
 	cJSON *n = node_new(o->a, cJSON_String | cJSON_IsReference);
 
 	if (n == NULL)
 		return -1;
 	n->valuestring = (char *)(uintptr_t)v;
-	if (copy && (n->valuestring = site_arena_strdup(o->a, v)) == NULL)
-		return -1;
 	attach(o->j, n, k);
 	return 0;
 }
@@ -72,24 +70,20 @@ pd_mix(const struct pd *o, const char *k, int t)
 	*o->h = h64_str(*o->h ^ (o->id + (uint64_t)t * 0x9E3779B97F4A7C15ULL), k);
 }
 
+/* Keying: k = the string v[n] (v[n] is its NUL), hashed as h64_str() would. */
 static void
-mix_str(struct pd *o, const char *k, const char *v)
+mix_strn(struct pd *o, const char *k, const char *v, size_t n)
 {
 	if (o->h != NULL) {
 		pd_mix(o, k, PD_STR);
-		*o->h = h64_str(*o->h, v);
+		*o->h = h64(*o->h, v, n + 1);
 	}
 }
 
 int
 put_str(struct pd *o, const char *k, const char *v)
 {
-	mix_str(o, k, v);
-	if (o->j == NULL)
-		return 0;
-	if (o->a != NULL)
-		return arena_str(o, k, v, 1);
-	return cJSON_AddStringToObject(o->j, k, v) == NULL ? -1 : 0;
+	return put_strn(o, k, v, strlen(v));
 }
 
 int
@@ -97,10 +91,7 @@ put_strn(struct pd *o, const char *k, const char *v, size_t n)
 {
 	char *s;
 
-	if (o->h != NULL) {
-		pd_mix(o, k, PD_STR);
-		*o->h = h64(*o->h, v, n + 1);	/* as h64_str: v and its NUL */
-	}
+	mix_strn(o, k, v, n);
 	if (o->j == NULL)
 		return 0;
 	if (o->a == NULL)
@@ -108,7 +99,7 @@ put_strn(struct pd *o, const char *k, const char *v, size_t n)
 	if ((s = site_arena_take(o->a, n + 1)) == NULL)
 		return -1;
 	memcpy(s, v, n + 1);
-	return arena_str(o, k, s, 0);
+	return arena_str(o, k, s);
 }
 
 /*
@@ -121,11 +112,12 @@ put_ref(struct pd *o, const char *k, const char *v)
 {
 	cJSON *item;
 
-	mix_str(o, k, v);
+	if (o->h != NULL)
+		mix_strn(o, k, v, strlen(v));
 	if (o->j == NULL)
 		return 0;
 	if (o->a != NULL)
-		return arena_str(o, k, v, 0);
+		return arena_str(o, k, v);
 	if ((item = cJSON_CreateStringReference(v)) == NULL)
 		return -1;
 	if (!cJSON_AddItemToObjectCS(o->j, k, item)) {
