@@ -63,7 +63,7 @@ if path == "/api/metrics" then
      rh["Forwarded"] == nil then
     ip = attr["request.remote-addr"]
   end
-elseif path:sub(1, 10) == "/api/play/" then
+elseif path:sub(1, 10) == "/api/play/" then  -- API_PLAY, core/api_route.h
   -- For the access log's viewer id only (a keyed hash of the /24 or /48,
   -- verifier/module/logmark.h): the address itself is never logged.
   ip = attr["request.remote-addr"]
