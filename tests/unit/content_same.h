@@ -1,15 +1,49 @@
 /*
- * content_same.h — whether two loads of content/ hold the same files and
- * entries, field by field: what the content snapshot tests compare a load
- * through the snapshot with a parse against.  Header-only (each test is
- * one program).
+ * content_same.h — what the content snapshot tests share: writing a file,
+ * collecting a load's warnings, and whether two loads of content/ hold the
+ * same files and entries, field by field (a load through the snapshot
+ * against a parse).  Header-only (each test is one program).
  */
 #ifndef CONTENT_SAME_H
 #define CONTENT_SAME_H
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "content.h"
+#include "report.h"
+
+/* A load's warnings, one "LEVEL message" line each (cut when full). */
+struct lines {
+	char	text[8192];
+	size_t	len;
+};
+
+/* A reporter's function: appends the line to the struct lines at arg. */
+static inline void
+collect(void *arg, enum report_level level, const char *msg)
+{
+	struct lines *w = arg;
+	int n = snprintf(w->text + w->len, sizeof(w->text) - w->len, "%d %s\n", (int)level, msg);
+
+	if (n > 0 && (size_t)n < sizeof(w->text) - w->len)
+		w->len += (size_t)n;
+}
+
+/* Writes text to in/name, or exits. */
+static inline void
+put(const char *in, const char *name, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", in, name);
+	if ((f = fopen(path, "w")) == NULL || fputs(text, f) == EOF || fclose(f) == EOF) {
+		perror(path);
+		exit(1);
+	}
+}
 
 static inline int
 str_eq(const char *a, const char *b)

@@ -47,35 +47,7 @@ static const char b_json[] =
 #define M_E	"\"" E "\": { \"title\": \"{}[]\\\\\" }"
 #define M_BAD	"\"not-a-guid\": { \"x\": [1, {\"y\": null}] }"
 
-struct lines {
-	char	text[8192];
-	size_t	len;
-};
-
-static void
-collect(void *arg, enum report_level level, const char *msg)
-{
-	struct lines *w = arg;
-	int n = snprintf(w->text + w->len, sizeof(w->text) - w->len, "%d %s\n", (int)level, msg);
-
-	if (n > 0 && (size_t)n < sizeof(w->text) - w->len)
-		w->len += (size_t)n;
-}
-
 static char dir[64], vdir[128], snap_path[300];
-
-static void
-put(const char *in, const char *name, const char *text)
-{
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", in, name);
-	if ((f = fopen(path, "w")) == NULL || fputs(text, f) == EOF || fclose(f) == EOF) {
-		perror(path);
-		exit(1);
-	}
-}
 
 static void
 group(const char *text)

@@ -38,34 +38,6 @@ static const char group_json[] =
     "  \"" A "\": { \"access\": \"public\", \"tags\": [] },\n"
     "  \"not-a-guid\": {} } }\n";
 
-struct lines {
-	char	text[4096];
-	size_t	len;
-};
-
-static void
-collect(void *arg, enum report_level level, const char *msg)
-{
-	struct lines *w = arg;
-	int n = snprintf(w->text + w->len, sizeof(w->text) - w->len, "%d %s\n", (int)level, msg);
-
-	if (n > 0 && (size_t)n < sizeof(w->text) - w->len)
-		w->len += (size_t)n;
-}
-
-static void
-put(const char *dir, const char *name, const char *text)
-{
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if ((f = fopen(path, "w")) == NULL || fputs(text, f) == EOF || fclose(f) == EOF) {
-		perror(path);
-		exit(1);
-	}
-}
-
 /* Loads dir through snap into c, warnings into w: content_load_snap's result. */
 static int
 load(const char *dir, const struct content_snap *snap, struct content *c, struct lines *w)
