@@ -177,7 +177,8 @@ def main():
         os.symlink(os.path.join(ROOT, BINDIR), os.path.join(inst, "bin"))
         os.symlink(var, os.path.join(inst, "var"))
         rotated = os.path.join(var, "log", "access.log.1")
-        with open(rotated, "rb") as f, gzip.open(rotated.replace(".1", ".2.gz"), "wb") as g:
+        # (the name's own ".1": the temporary directory's name may hold one too)
+        with open(rotated, "rb") as f, gzip.open(rotated[:-len(".1")] + ".2.gz", "wb") as g:
             g.write(f.read())
         os.unlink(rotated)
         r = subprocess.run(["/bin/sh", "-c", cmd], cwd=inst, env=env, capture_output=True,
