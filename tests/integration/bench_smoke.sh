@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench_smoke.sh — the smoke version of `make bench` (issue 7), so the bench
 # scripts do not rot: bench/run with N=200 and BENCH_SMOKE=1 (our side only,
-# 1-second wrk runs, nothing appended to docs/benchmarks.md), then checks that
+# plus the same-content peers when installed, 1-second wrk runs, nothing
+# appended to docs/benchmarks.md), then checks that
 # every part ran and produced the expected page set.  No timing is asserted.
 set -u
 cd "$(dirname "$0")/../.."
