@@ -460,9 +460,65 @@ test_files(void)
 	free(f);
 }
 
+/*
+ * The length order (search/l/) sorted by radix when every length fits 32
+ * bits, by comparison otherwise: the same order either way, checked
+ * against long_cmp's rule on 3 000 docs with many ties, then with a
+ * negative and a huge length among them.
+ */
+static int
+long_order_ok(const struct fixture *f, const struct search_ix *x, size_t n)
+{
+	struct buf b;
+	cJSON *j, *d;
+	size_t i;
+	int ok;
+
+	buf_init(&b, (size_t)1 << 20);
+	ok = search_long(x, 0, &b) == 0 && (j = cJSON_Parse(b.data)) != NULL;
+	buf_free(&b);
+	if (!ok)
+		return 0;
+	d = cJSON_GetObjectItem(j, "ids");
+	ok = cJSON_GetArraySize(d) == (int)(n < SEARCH_LONG_CHUNK ? n : SEARCH_LONG_CHUNK);
+	for (i = 1; ok && i < (size_t)cJSON_GetArraySize(d); i++) {
+		int p = cJSON_GetArrayItem(d, (int)i - 1)->valueint, q = cJSON_GetArrayItem(d, (int)i)->valueint;
+		int64_t lp = f->m.videos[n - 1 - (size_t)p].length, lq = f->m.videos[n - 1 - (size_t)q].length;
+
+		ok = lp > lq || (lp == lq && p > q);
+	}
+	cJSON_Delete(j);
+	return ok;
+}
+
+static void
+test_long_order(void)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct search_ix *x;
+	size_t n = 3000, i;
+
+	if (f == NULL)
+		return;
+	fx_init(f, n);
+	for (i = 0; i < n; i++)
+		f->m.videos[i].length = (int64_t)((i * 7919) % 257) << (i % 3 == 0 ? 20 : 0);
+	CHECK((x = search_build(&f->m)) != NULL && long_order_ok(f, x, n),
+	    "length order (radix): longest first, then newest, lengths up to 2^28 with ties");
+	search_free(x);
+	f->m.videos[5].length = -3;
+	f->m.videos[6].length = (int64_t)1 << 40;
+	CHECK((x = search_build(&f->m)) != NULL && long_order_ok(f, x, n),
+	    "length order (a negative and a 2^40 length): the same rule");
+	search_free(x);
+	free(f->m.videos);
+	free(f);
+}
+
 int
 main(void)
 {
+	test_long_order();
 	test_tokens();
 	test_postings();
 	test_desc_bound();
