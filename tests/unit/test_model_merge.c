@@ -263,7 +263,9 @@ test_scale(void)
 
 		snprintf(guid, sizeof(guid), "00000000-0000-4000-8000-%012zu", i);
 		snprintf(kw, sizeof(kw), "t%zu, common, u%zu", i % 5000, i % 7);
-		row(&rows.videos[i], guid, 1, (int64_t)(i * 37 % N), "t", "", "", kw);
+		/* times with ties (a hundred videos each) and before 1970 */
+		row(&rows.videos[i], guid, 1, (int64_t)(i * 37 % 1000) * 86400 - 400 * 86400,
+		    "t", "", "", kw);
 		memcpy(c.entries[i].guid, guid, sizeof(guid));
 		c.entries[i].file = "f";
 		c.entries[i].featured = (int)(i % 2);
@@ -276,6 +278,13 @@ test_scale(void)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	CHECK(secs < 20, "in %.2f s: linear, not quadratic", secs);
+	for (i = 1; i < m.nvideos; i++)
+		if (m.videos[i - 1].uploaded < m.videos[i].uploaded ||
+		    (m.videos[i - 1].uploaded == m.videos[i].uploaded &&
+		    strcmp(m.videos[i - 1].guid, m.videos[i].guid) >= 0))
+			break;
+	CHECK(i >= m.nvideos, "%d videos newest first, ties by guid, negative times too (at %zu)",
+	    N, i);
 	printf("# merge of %d rows: %.3f s\n", N, secs);
 	model_free(&m);
 	content_free(&c);
