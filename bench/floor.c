@@ -2,7 +2,7 @@
  * floor.c — the floor row of `make bench` (issue 15): what the machine
  * needs to write our build's files with no rendering at all.
  *
- *   floor LIST OUT [THREADS]
+ *   floor [--in-place] LIST OUT [THREADS]
  *
  * LIST holds one "SIZE PATH" line per file (bench/run takes it from our
  * built site with find -printf, before the timing).  For each file, floor
@@ -10,6 +10,9 @@
  * file in the same directory, closes it and renames it into place: the
  * system calls of an atomic per-file publish (generator/base/site_write.c
  * stages into OUT/.onlygen-staging/ and renames from there: the same calls).
+ * With --in-place it writes each file at its path (open, write, close, no
+ * rename): what a first build into an empty directory does (docs/site.md,
+ * "Atomic publishing"), so a full build is measured against both.
  * THREADS (1 or 2, default 1) workers take the files in interleaved order,
  * as our two render threads do.  Prints "N files, B bytes, D directories".
  *
@@ -43,6 +46,7 @@ struct job {
 	int			 outfd;
 	const char		*pattern;
 	unsigned		 id, nthreads;
+	int			 in_place;	/* no temporary, no rename */
 	size_t			 dirs;		/* directories this worker created */
 	char			 err[PATH_CAP + 128];
 };
@@ -94,7 +98,7 @@ publish(struct job *j, const struct entry *e)
 	const char *slash = strrchr(e->path, '/');
 	int fd, n;
 
-	n = slash == NULL ?
+	n = j->in_place ? snprintf(tmp, sizeof(tmp), "%s", e->path) : slash == NULL ?
 	    snprintf(tmp, sizeof(tmp), ".floor-%u.tmp", j->id) :
 	    snprintf(tmp, sizeof(tmp), "%.*s/.floor-%u.tmp", (int)(slash - e->path), e->path, j->id);
 	if (n < 0 || (size_t)n >= sizeof(tmp))
@@ -113,6 +117,8 @@ publish(struct job *j, const struct entry *e)
 	}
 	if (close(fd) == -1)
 		return -1;
+	if (j->in_place)
+		return 0;
 	return renameat(j->outfd, tmp, j->outfd, e->path);
 }
 
@@ -221,11 +227,16 @@ main(int argc, char *argv[])
 	size_t n, maxsize, total, dirs = 0, i;
 	char *pattern;
 	unsigned nthreads = 1, t;
-	int outfd, rc = 0;
+	int outfd, rc = 0, in_place = 0;
 
+	if (argc > 1 && strcmp(argv[1], "--in-place") == 0) {
+		in_place = 1;
+		argv++;
+		argc--;
+	}
 	if (argc < 3 || argc > 4 || (argc == 4 && strcmp(argv[3], "1") != 0 &&
 	    strcmp(argv[3], "2") != 0)) {
-		fprintf(stderr, "usage: floor LIST OUT [1|2]\n");
+		fprintf(stderr, "usage: floor [--in-place] LIST OUT [1|2]\n");
 		return 2;
 	}
 	if (argc == 4)
@@ -248,7 +259,7 @@ main(int argc, char *argv[])
 	}
 	for (t = 0; t < nthreads; t++) {
 		job[t] = (struct job){ .e = e, .n = n, .outfd = outfd, .pattern = pattern,
-		    .id = t, .nthreads = nthreads };
+		    .id = t, .nthreads = nthreads, .in_place = in_place };
 		if (pthread_create(&th[t], NULL, worker, &job[t]) != 0) {
 			fprintf(stderr, "floor: cannot start a thread\n");
 			return 1;
@@ -266,8 +277,8 @@ main(int argc, char *argv[])
 	}
 	close(outfd);
 	if (rc == 0)
-		printf("%zu files, %zu bytes, %zu directories, %u thread%s\n", n, total, dirs,
-		    nthreads, nthreads == 1 ? "" : "s");
+		printf("%zu files, %zu bytes, %zu directories, %u thread%s%s\n", n, total, dirs,
+		    nthreads, nthreads == 1 ? "" : "s", in_place ? ", in place" : "");
 	for (i = 0; i < n; i++)
 		free(e[i].path);
 	free(e);

@@ -3,7 +3,10 @@
 # paths, same sizes: a temporary file in each file's directory, write, close,
 # rename; no rendering), on one thread ("floor-1") and on two ("floor-2",
 # as our build renders on two), timed with `measure` like every other row.
-# bench/report divides each full build by them ("÷ floor").
+# It then writes them in place (open, write, close at the file's path, no
+# rename: "floor-place-1", "floor-place-2"), which is what our first build
+# into an empty directory does (docs/site.md, "Atomic publishing").
+# bench/report divides each full build by both ("÷ floor").
 # shellcheck shell=bash
 
 FLOOR_BIN=""
@@ -36,6 +39,10 @@ run_floor() {	# N: after run_ours
 	for t in 1 2; do
 		FLOOR_OUT="$w/site"
 		repeat_measure "$n" floor "floor-$t" 600 clean_floor_out "$FLOOR_BIN" "$w/files" "$w/site" "$t" || ok=1
+	done
+	for t in 1 2; do
+		repeat_measure "$n" floor "floor-place-$t" 600 clean_floor_out "$FLOOR_BIN" --in-place \
+			"$w/files" "$w/site" "$t" || ok=1
 	done
 	count_site "$n" floor "$w/site"
 	discard "$w/site" "$w/files"	# a later size's failed build must not reuse this list

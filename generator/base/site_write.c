@@ -427,7 +427,7 @@ site_mkparents(int dirfd, const char *path)
 }
 
 void
-site_staging_remove(int dirfd)
+site_staging_clear(int dirfd, int keep_paths)
 {
 	DIR *d;
 	struct dirent *de;
@@ -446,7 +446,8 @@ site_staging_remove(int dirfd)
 		struct dirent *se;
 		int sfd;
 
-		if (de->d_name[0] == '.')
+		if (de->d_name[0] == '.' || (keep_paths && strcmp(de->d_name,
+		    SITE_STAGING_LIST) == 0))
 			continue;
 		if (unlinkat(fd, de->d_name, 0) == 0)
 			continue;
@@ -464,14 +465,21 @@ site_staging_remove(int dirfd)
 		unlinkat(fd, de->d_name, AT_REMOVEDIR);
 	}
 	closedir(d);
-	unlinkat(dirfd, SITE_STAGING, AT_REMOVEDIR);
+	if (!keep_paths)
+		unlinkat(dirfd, SITE_STAGING, AT_REMOVEDIR);
+}
+
+void
+site_staging_remove(int dirfd)
+{
+	site_staging_clear(dirfd, 0);
 }
 
 int
-site_staging_open(int dirfd, char *err, size_t errlen)
+site_staging_open(int dirfd, int keep_paths, char *err, size_t errlen)
 {
-	site_staging_remove(dirfd);
-	if (mkdirat(dirfd, SITE_STAGING, 0700) == -1) {
+	site_staging_clear(dirfd, keep_paths);
+	if (mkdirat(dirfd, SITE_STAGING, 0700) == -1 && !(keep_paths && errno == EEXIST)) {
 		snprintf(err, errlen, "creating %s: %s", SITE_STAGING, strerror(errno));
 		return -1;
 	}
@@ -526,6 +534,35 @@ site_stage(int dirfd, size_t id, const void *data, size_t len, char *err, size_t
 	}
 	if (fd_write_all(fd, data, len) == -1 || close(fd) == -1) {
 		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+site_write_at(int dirfd, const char *path, const void *data, size_t len, char *err,
+    size_t errlen)
+{
+	int fd;
+
+	if (!site_path_ok(path)) {
+		snprintf(err, errlen, "refusing to write unsafe path '%s'", path);
+		return -1;
+	}
+	fd = openat(dirfd, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fd_write_all(fd, data, len) == -1) {
+		int saved = errno;
+
+		(void)close(fd);
+		snprintf(err, errlen, "%s: %s", path, strerror(saved));
+		return -1;
+	}
+	if (close(fd) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	return 0;

@@ -9,7 +9,9 @@
  * the old or the new file, never a mix), new files before changed ones,
  * and stale files are removed last.  Before the first rename the list of
  * paths being published is written to the staging directory, so the next
- * build knows whether a killed build had started publishing.
+ * build knows whether a killed build had started publishing.  A first
+ * build into an empty directory writes most files in place instead
+ * (site_write_at), after writing that list.
  *
  * The manifest (state_dir/site-manifest) maps each published path to a
  * key (a hash of everything the page was rendered from) and a checksum of
@@ -25,7 +27,8 @@
 #include "report.h"
 
 #define SITE_STAGING	".onlygen-staging"
-#define SITE_STAGING_PATHS	".onlygen-staging/paths"
+#define SITE_STAGING_LIST	"paths"	/* in SITE_STAGING: the paths being published */
+#define SITE_STAGING_PATHS	SITE_STAGING "/" SITE_STAGING_LIST
 #define SITE_PATH_MAX	512	/* bytes of one path under the output directory */
 
 struct mf_entry {
@@ -68,10 +71,17 @@ void	manifest_free(struct manifest *mf);
  * dot-leading segments, [A-Za-z0-9._/-] only, < SITE_PATH_MAX bytes. */
 int	site_path_ok(const char *path);
 
-/* Creates the staging directory under dirfd, emptying a stale one. */
-int	site_staging_open(int dirfd, char *err, size_t errlen);
+/*
+ * Creates the staging directory under dirfd, emptying a stale one; with
+ * keep_paths, a path list left there (SITE_STAGING_PATHS) stays: a killed
+ * build's, which the next build must see until its own manifest is saved.
+ */
+int	site_staging_open(int dirfd, int keep_paths, char *err, size_t errlen);
 /* Removes the staging directory and what is left in it. */
 void	site_staging_remove(int dirfd);
+/* Removes the staged files; with keep_paths the path list (and so the
+ * directory) stays, for a build that failed after writing served files. */
+void	site_staging_clear(int dirfd, int keep_paths);
 /*
  * Staged files SITE_STAGE_RUN consecutive ids apart are in different
  * directories: a writer that claims runs of that many ids (site_build.c's
@@ -84,6 +94,13 @@ int	site_stage(int dirfd, size_t id, const void *data, size_t len,
 /* Creates the parent directories of path under dirfd (so publishing is a
  * bare rename); an empty directory is never served as a page.  0 or -1. */
 int	site_mkparents(int dirfd, const char *path);
+/*
+ * Writes len bytes straight to path, whose directories exist: a first
+ * build into an empty directory, where nothing is served yet (site_build.c,
+ * docs/site.md "Atomic publishing").  0, or -1 with err.
+ */
+int	site_write_at(int dirfd, const char *path, const void *data, size_t len,
+	    char *err, size_t errlen);
 /* Renames staged file id to path, creating parent directories.  0 or -1. */
 int	site_publish(int dirfd, size_t id, const char *path, char *err, size_t errlen);
 /* Removes path, then its parent directories while they are empty.  0 or -1. */

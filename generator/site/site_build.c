@@ -3,8 +3,9 @@
  * model, list the files, render the changed ones in parallel into the
  * staging directory, write access.db, publish (renames: new files first,
  * then changed ones, in page order: assets, watch pages, lists, home and
- * the rest), remove stale files last, record the manifest.  See site.h and
- * docs/site.md.
+ * the rest), remove stale files last, record the manifest.  A first build,
+ * into an empty directory, writes access.db first and most pages in place
+ * (first_staged).  See site.h and docs/site.md.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,6 +33,8 @@ struct render_job {
 	const struct manifest	*old;
 	int			 outfd;
 	int			 fresh;	/* the output directory was empty: no page exists */
+	size_t			 in_place_end;	/* pages [0, this) are written at their
+						 * paths, not staged (a first build) */
 };
 
 /* A worker's page buffers and data arena, reused for every page it renders. */
@@ -236,6 +239,18 @@ render_item(void *arg, void *state, size_t i, char *err, size_t errlen)
 		p->state = PS_UNCHANGED;
 		return 0;
 	}
+	if (i < j->in_place_end) {
+		/* a first build: nothing is served, nothing links here yet */
+		if (site_mkparents_after(j->outfd, p->path, b->made, sizeof(b->made)) == -1) {
+			snprintf(why, sizeof(why), "cannot create its directory");
+			goto fail;
+		}
+		if (site_write_at(j->outfd, p->path, b->out.data ? b->out.data : "", b->out.len,
+		    why, sizeof(why)) == -1)
+			goto fail;
+		p->state = PS_PLACED;
+		return 0;
+	}
 	if (site_stage(j->outfd, i, b->out.data ? b->out.data : "", b->out.len,
 	    why, sizeof(why)) == -1)
 		goto fail;
@@ -299,10 +314,10 @@ render_item_trim(void *arg, void *state, size_t k, char *err, size_t errlen)
 }
 
 static int
-render_all(struct site_ctx *c, const struct manifest *old, int outfd, int fresh, char *err,
-    size_t errlen)
+render_all(struct site_ctx *c, const struct manifest *old, int outfd, int fresh,
+    size_t in_place_end, char *err, size_t errlen)
 {
-	struct render_job j = { c, old, outfd, fresh };
+	struct render_job j = { c, old, outfd, fresh, in_place_end };
 	struct pool_work w;
 
 	memset(&w, 0, sizeof(w));
@@ -357,8 +372,15 @@ recover_killed(const char *out_dir, struct manifest *old)
 	return 1;
 }
 
+/*
+ * Writes the list of paths about to be published (every page with all,
+ * else the pages not unchanged) to the staging directory; appended to a
+ * killed build's list when recovering from one, so that a build killed
+ * while recovering still leaves the next one every path to distrust.
+ */
 static int
-write_paths_journal(const struct site_ctx *c, int outfd, char *err, size_t errlen)
+write_paths_journal(const struct site_ctx *c, int outfd, int all, int append, char *err,
+    size_t errlen)
 {
 	struct buf b;
 	size_t i;
@@ -366,14 +388,15 @@ write_paths_journal(const struct site_ctx *c, int outfd, char *err, size_t errle
 
 	buf_init(&b, (size_t)1 << 30);
 	for (i = 0; i < c->npages && rc == 0; i++)
-		if (c->pages[i].state != PS_UNCHANGED)
+		if (all || c->pages[i].state != PS_UNCHANGED)
 			rc = buf_printf(&b, "%s\n", c->pages[i].path);
 	if (rc == -1) {
 		snprintf(err, errlen, "out of memory");
 		buf_free(&b);
 		return -1;
 	}
-	fd = openat(outfd, SITE_STAGING_PATHS, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	fd = openat(outfd, SITE_STAGING_PATHS, O_WRONLY | O_CREAT | O_CLOEXEC |
+	    (append ? O_APPEND : O_TRUNC), 0600);
 	if (fd != -1 && fd_write_all(fd, b.data ? b.data : "", b.len) == -1) {
 		int saved = errno;
 
@@ -389,6 +412,82 @@ write_paths_journal(const struct site_ctx *c, int outfd, char *err, size_t errle
 	}
 	buf_free(&b);
 	return 0;
+}
+
+/*
+ * STATE/access.db from the model, when its rows changed (their checksum
+ * against old_sum) or it is missing.  Sets *sum and st->access_written.
+ * 0 or -1 with err.
+ */
+static int
+write_access(const struct model *m, const struct site_opts *o, uint64_t old_sum,
+    uint64_t *sum, struct site_stats *st, char *err, size_t errlen)
+{
+	struct access_plan ap;
+	struct stat sb;
+	char path[4096];
+	int rc = 0, w;
+
+	memset(&ap, 0, sizeof(ap));
+	snprintf(path, sizeof(path), "%s/access.db", o->state_dir);
+	if (access_plan_make(m, &ap) == -1) {
+		snprintf(err, errlen, "out of memory");
+		access_plan_free(&ap);
+		return -1;
+	}
+	*sum = ap.sum;
+	if (ap.sum != old_sum || stat(path, &sb) == -1) {
+		if ((w = access_db_write(m, &ap, path, err, errlen)) == -1)
+			rc = -1;
+		else
+			st->access_written = w == 0;
+	}
+	access_plan_free(&ap);
+	return rc;
+}
+
+/*
+ * A first build, into an empty output directory, writes the pages listed
+ * before the home page (assets, images, watch and embed pages, lists)
+ * straight at their paths: nothing is served there yet, and nothing links
+ * to them before the home page exists.  The home page and the files after
+ * it (code, search, 404, the search index, the feed, robots.txt, the
+ * sitemaps: the entry points) are staged and published after them, home
+ * last.  Returns the index of the first staged page, 0 when the directory
+ * was not empty (every changed page is staged).
+ */
+static size_t
+first_staged(const struct site_ctx *c, int empty_out)
+{
+	size_t i;
+
+	for (i = 0; empty_out && i < c->npages; i++)
+		if (c->pages[i].kind == PK_HOME)
+			return i;
+	return 0;
+}
+
+/*
+ * Renames the staged pages in state pass into place, in page order, but a
+ * new home page after every other new file: on a first build "/" appears
+ * once everything it links to exists.  0 or -1 with err.
+ */
+static int
+publish_pass(const struct site_ctx *c, int outfd, int pass, char *err, size_t errlen)
+{
+	size_t i, home = c->npages;
+
+	for (i = 0; i < c->npages; i++) {
+		if (c->pages[i].state != pass)
+			continue;
+		if (pass == PS_NEW && c->pages[i].kind == PK_HOME && home == c->npages) {
+			home = i;
+			continue;
+		}
+		if (site_publish(outfd, i, c->pages[i].path, err, errlen) == -1)
+			return -1;
+	}
+	return home < c->npages ? site_publish(outfd, home, c->pages[home].path, err, errlen) : 0;
 }
 
 static void
@@ -439,13 +538,12 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 {
 	struct site_ctx c;
 	struct manifest old, fresh;
-	struct access_plan ap;
 	char path[4096];
-	size_t i;
-	int outfd = -1, lockfd = -1, rc = -1, pass, dirty = 0, empty_out = 0;
+	size_t i, in_place_end = 0;
+	int outfd = -1, lockfd = -1, rc = -1, pass, dirty = 0, empty_out = 0, recovering;
+	int keep_paths;	/* on failure, the staged path list stays (files were written) */
 	unsigned char *seen = NULL;	/* old manifest entries this build has */
 	double t0 = now_secs(), t1 = t0, t2 = t0;
-	struct stat sb;
 	static const struct { const char *name; size_t off; } tpls[] = {
 		{ "home", offsetof(struct site_ctx, t_home) },
 		{ "list", offsetof(struct site_ctx, t_list) },
@@ -462,7 +560,6 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	memset(&c, 0, sizeof(c));
 	memset(&old, 0, sizeof(old));
 	memset(&fresh, 0, sizeof(fresh));
-	memset(&ap, 0, sizeof(ap));
 	memset(st, 0, sizeof(*st));
 	c.m = m;
 	c.o = o;
@@ -521,49 +618,46 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	if ((outfd = open_out(o->out_dir, err, errlen)) == -1)
 		goto out;
 	empty_out = site_dir_empty(outfd);
-	if (recover_killed(o->out_dir, &old) == -1) {
+	if ((recovering = recover_killed(o->out_dir, &old)) == -1) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
-	if (site_staging_open(outfd, err, errlen) == -1)
+	if (site_staging_open(outfd, recovering, err, errlen) == -1)
 		goto out;
+	keep_paths = recovering;
+	/*
+	 * The verifier's table first: a page never offers a video it denies.
+	 * A first build writes pages where they are served while rendering,
+	 * so the table comes before, and the list of every path before the
+	 * first of them: a killed first build is then a recovery like any
+	 * killed publish (compare bytes, remove what is not made again).
+	 */
+	if ((in_place_end = first_staged(&c, empty_out)) > 0) {
+		if (write_access(m, o, old.access_sum, &fresh.access_sum, st, err, errlen) == -1 ||
+		    write_paths_journal(&c, outfd, 1, 0, err, errlen) == -1) {
+			site_staging_remove(outfd);
+			goto out;
+		}
+		keep_paths = 1;
+	}
 
 	t1 = now_secs();
-	if (render_all(&c, &old, outfd, empty_out, err, errlen) == -1) {
-		site_staging_remove(outfd);
+	if (render_all(&c, &old, outfd, empty_out, in_place_end, err, errlen) == -1) {
+		site_staging_clear(outfd, keep_paths);
 		goto out;
 	}
 
 	t2 = now_secs();
-	/* The verifier's table first: a page never offers a video it denies. */
-	snprintf(path, sizeof(path), "%s/access.db", o->state_dir);
-	if (access_plan_make(m, &ap) == -1) {
-		snprintf(err, errlen, "out of memory");
-		site_staging_remove(outfd);
+	if (in_place_end == 0 && (write_access(m, o, old.access_sum, &fresh.access_sum, st,
+	    err, errlen) == -1 || write_paths_journal(&c, outfd, 0, recovering, err,
+	    errlen) == -1)) {
+		site_staging_clear(outfd, keep_paths);
 		goto out;
 	}
-	fresh.access_sum = ap.sum;
-	if (fresh.access_sum != old.access_sum || stat(path, &sb) == -1) {
-		int w = access_db_write(m, &ap, path, err, errlen);
-
-		if (w == -1) {
-			site_staging_remove(outfd);
-			goto out;
-		}
-		st->access_written = w == 0;
-	}
-	access_plan_free(&ap);
-
 	/* Publish: new files (nothing links to them yet), then changed ones. */
-	if (write_paths_journal(&c, outfd, err, errlen) == -1) {
-		site_staging_remove(outfd);
-		goto out;
-	}
 	for (pass = PS_NEW; pass <= PS_CHANGED; pass++)
-		for (i = 0; i < c.npages; i++)
-			if (c.pages[i].state == pass &&
-			    site_publish(outfd, i, c.pages[i].path, err, errlen) == -1)
-				goto out;
+		if (publish_pass(&c, outfd, pass, err, errlen) == -1)
+			goto out;
 	/*
 	 * The pages found their old entries while rendering (p->old): no
 	 * second lookup, and the new manifest is built only when it differs.
@@ -629,7 +723,6 @@ out:
 	if (lockfd != -1)
 		close(lockfd);
 	free(seen);
-	access_plan_free(&ap);
 	manifest_free(&old);
 	manifest_free(&fresh);
 	ctx_free(&c);

@@ -78,7 +78,8 @@ struct video_img {
 enum page_state {
 	PS_UNCHANGED = 0,
 	PS_NEW,		/* staged; no such file was published before */
-	PS_CHANGED	/* staged; replaces a published file */
+	PS_CHANGED,	/* staged; replaces a published file */
+	PS_PLACED	/* written at its path by a first build (nothing to publish) */
 };
 
 struct page {

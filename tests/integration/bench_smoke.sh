@@ -49,8 +49,9 @@ for phase in pull-api pull-video pull-from build rebuild-same pull-title rebuild
 done
 
 # The floor (issue 15): bench/floor.c built and run on one and two threads,
-# writing exactly our build's files (same count and bytes, kind by kind).
-for phase in floor-1 floor-2; do
+# through a temporary and a rename and in place, writing exactly our build's
+# files (same count and bytes, kind by kind).
+for phase in floor-1 floor-2 floor-place-1 floor-place-2; do
 	st=$(awk -F '\t' -v p="$phase" '$1 == 200 && $2 == "floor" && $3 == p {print $4}' "$R" 2>/dev/null)
 	check "floor $phase ran (status: ${st:-missing})" test "$st" = ok
 done
@@ -62,6 +63,10 @@ check "the report's full-build row shows ÷ floor" \
 	grep -Eq "^\| $N \| ours \| full build .*\| [0-9.]+× · [0-9.]+× \|$" "$tmp/out.txt"
 check "the trees the bench set aside before timed runs are gone at its end" test ! -e "$tmp/work/trash"
 check "the report has the floor rows" grep -q "^| $N | floor | floor: the same files written, 2 threads" "$tmp/out.txt"
+check "the report has the in-place floor rows" \
+	grep -q "^| $N | floor | floor: the same files written in place, 2 threads" "$tmp/out.txt"
+check "the full-build row shows ÷ both floors" \
+	grep -Eq "^\| $N \| ours \| full build .*\| [0-9.]+× · [0-9.]+× \| [0-9.]+× · [0-9.]+× \|$" "$tmp/out.txt"
 
 # The page set: one watch page per video, one page per category, tag and
 # series (page_size > N: no pagination), home, sitemap, search index.

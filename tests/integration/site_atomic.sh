@@ -28,8 +28,11 @@ mkcatalog "$STATE" "$TMP/b.json" || { notok "catalog B"; exit 1; }
 
 serve_site "$OUT" || { notok "lighttpd serving the site"; exit 1; }
 
-# How long a full build B takes here, to spread the kills over it.
+# How long a full build B takes here, to spread the kills over it: over a
+# copy of site A, as the killed builds replace it (a first build, into an
+# empty directory, writes in place and takes less).
 cp -r "$STATE" "$TMP/state-probe"
+cp -r "$OUT" "$TMP/probe"
 start=$(date +%s%N)
 "$GEN" build --offline --quiet --state "$TMP/state-probe" --content "$CONTENT" --out "$TMP/probe" >/dev/null
 total_ms=$(( ($(date +%s%N) - start) / 1000000 ))
@@ -70,4 +73,78 @@ if diff -r "$TMP/clean" "$OUT" >"$TMP/diff" 2>&1; then ok "the recovered site eq
 else notok "the recovered site equals a clean build, no leftovers"; head -20 "$TMP/diff"; fi
 check "no staging directory left" [ ! -e "$OUT/.onlygen-staging" ]
 check "no page of A left" bash -c "! grep -rq 'Alpha ' '$OUT'"
+
+# --- first builds into an empty directory, killed ----------------------------
+# A first build writes its pages where they are served (nothing is served
+# there yet) and stages only the home page and the entry files after it,
+# published last, home last of all (docs/site.md): killed at any moment, it
+# leaves no "/" or a "/" whose every reachable page and asset is there and
+# whole.  The next build finds files but no manifest for them: it must
+# compare bytes and end equal to a clean build.  The state is $STATE, whose
+# manifest describes a finished build of the same site in $OUT: its
+# checksums must not vouch for what a killed build left half-written.  At
+# every other moment a second build is killed early too (before publishing):
+# the first one's path list must survive it.
+cp -r "$TMP/clean-state" "$TMP/first-probe-state"
+start=$(date +%s%N)
+"$GEN" build --offline --quiet --state "$TMP/first-probe-state" --content "$CONTENT" \
+    --out "$TMP/first-probe" >/dev/null
+first_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+echo "# a first build takes ${first_ms} ms"
+# kill_when PID WHAT: SIGKILL once the build's output shows WHAT: "ms M"
+# (M ms after its start), "DIR K" (K entries in DIR: the render workers
+# take the pages last first, so the lists, then e/, v/, img/, assets/),
+# "file F" (F exists).  A kill by time, not by a poll, when the disk is
+# slow: the poll gives up when the build ends.
+kill_when() {
+	local pid=$1 what=$2 arg=$3
+	case "$what" in
+	ms) sleep "$(awk -v m="$arg" 'BEGIN{printf "%.3f", m/1000}')" ;;
+	file) until [ -e "$fout/$arg" ] || ! kill -0 "$pid" 2>/dev/null; do :; done ;;
+	*) until [ "$(ls "$fout/$what" 2>/dev/null | wc -l)" -ge "$arg" ] ||
+	    ! kill -0 "$pid" 2>/dev/null; do :; done ;;
+	esac
+	kill -9 "$pid" 2>/dev/null
+}
+fbad=0 fkills=0 fhome=0 n=0
+for moment in "ms $((first_ms / 20))" "c 1" "e $((N / 3))" "v 1" "v $((N / 2))" "img 1" \
+    "assets 1" "file index.html"; do
+	n=$((n + 1))
+	fout="$TMP/first-$n" fstate="$TMP/first-state-$n"
+	cp -r "$STATE" "$fstate"
+	"$GEN" build --offline --quiet --state "$fstate" --content "$CONTENT" --out "$fout" &
+	pid=$!
+	# shellcheck disable=SC2086
+	if kill_when "$pid" $moment; then fkills=$((fkills + 1)); fi
+	wait "$pid" 2>/dev/null
+	what="no /"
+	if [ -e "$fout/index.html" ]; then
+		fhome=$((fhome + 1)) what="/ published"
+		mapfile -t pages < <(find "$fout" -name '*.html' -not -path '*/.*')
+		if ! python3 tests/site/htmlcheck.py "${pages[@]}" >"$TMP/hc" 2>&1 ||
+		    ! python3 tests/site/linkcheck.py "$fout" --crawl >"$TMP/lc" 2>&1; then
+			fbad=$((fbad + 1)); echo "# first build killed at '$moment': / published, site incomplete"
+			head -5 "$TMP/hc" "$TMP/lc"
+		fi
+	fi
+	files=$(find "$fout" -type f -not -path '*/.onlygen-staging/*' | wc -l)
+	if [ $((n % 2)) = 1 ]; then
+		"$GEN" build --offline --quiet --state "$fstate" --content "$CONTENT" --out "$fout" &
+		pid=$!
+		kill_when "$pid" ms $((first_ms / 10)) && what="$what, the next build killed too"
+		wait "$pid" 2>/dev/null
+	fi
+	echo "# first build killed at '$moment': $what, $files files left"
+	if ! "$GEN" build --offline --quiet --state "$fstate" --content "$CONTENT" --out "$fout"; then
+		fbad=$((fbad + 1)); echo "# after a first build killed at '$moment': the next build failed"
+	elif ! diff -r "$TMP/clean" "$fout" >"$TMP/diff" 2>&1 ||
+	    ! cmp -s "$TMP/clean-state/site-manifest" "$fstate/site-manifest"; then
+		fbad=$((fbad + 1)); echo "# after a first build killed at '$moment': not the clean build"
+		head -5 "$TMP/diff"
+	fi
+	rm -rf "$fout" "$fstate"
+done
+echo "# $fkills first builds killed, $fhome of them after publishing /"
+check "a killed first build leaves no / or a complete one, and the next build equals a clean build ($fkills kills)" [ "$fbad" -eq 0 ]
+check "at least one first build was killed mid-way" [ "$fkills" -gt 0 ]
 exit $((FAILS > 0))

@@ -19,10 +19,11 @@ build() {
 	mkcatalog "$1" "$FIXTURE/catalog/videos-page-1.json" || return 1
 	# (LeakSanitizer cannot run under ptrace: off for the traced build)
 	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
-	    strace -f -qq -e trace=newfstatat,fstatat64,statx,mkdir,mkdirat -o "$TMP/trace" \
+	    strace -f -qq -e trace=newfstatat,fstatat64,statx,mkdir,mkdirat,rename,renameat,renameat2 \
+	    -o "$TMP/trace" \
 	    "$GEN" build --offline --state "$1" --content "$CONTENT" --out "$2" 2>&1
 }
-page_stats() { grep -v mkdir "$TMP/trace" | grep -c -e 'index\.html"' -e '404\.html"' -e 'feed\.xml"'; }
+page_stats() { grep -v -e mkdir -e rename "$TMP/trace" | grep -c -e 'index\.html"' -e '404\.html"' -e 'feed\.xml"'; }
 
 # --- an empty output directory -----------------------------------------------
 mkdir -p "$TMP/a"
@@ -41,6 +42,16 @@ echo "# $dirs directories, $made mkdirat"
 # another chunk of pages it may make a shared parent again
 check "each directory is made about once ($made mkdirat for $dirs directories)" \
     test "$made" -ge "$dirs" -a "$made" -le $((dirs + dirs / 4 + 4))
+
+# a first build writes its pages where they are served; only the home page
+# and the entry files after it (code, search and its index, 404, feed,
+# robots.txt, the sitemaps) are staged and renamed, home last
+entry=$( (cd "$TMP/a" && find . -maxdepth 1 -type f; find code search -type f) | wc -l)
+renamed=$(grep -c 'rename.*onlygen-staging/' "$TMP/trace")
+check "it renames only the entry files into place ($renamed renames, $entry entry files)" \
+    [ "$renamed" -eq "$entry" ]
+check "the home page last" bash -c "grep 'rename.*onlygen-staging/' '$TMP/trace' | tail -1 |
+    grep -q '\"index\.html\"'"
 
 # --- files left by hand, no manifest ---------------------------------------
 mkdir -p "$TMP/b/v/$GUID"

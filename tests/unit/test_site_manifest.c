@@ -121,7 +121,7 @@ main(void)
 
 	/* staging and publishing */
 	dfd = open(dir, O_RDONLY | O_DIRECTORY);
-	CHECK(site_staging_open(dfd, err, sizeof(err)) == 0, "staging created");
+	CHECK(site_staging_open(dfd, 0, err, sizeof(err)) == 0, "staging created");
 	CHECK(site_stage(dfd, 0, "<p>one</p>", 10, err, sizeof(err)) == 0, "staged");
 	CHECK(!site_exists(dfd, "a/b/index.html"), "not visible before publishing");
 	CHECK(site_publish(dfd, 0, "a/b/index.html", err, sizeof(err)) == 0, "published into new dirs");
@@ -146,6 +146,37 @@ main(void)
 
 		snprintf(p, sizeof(p), "%s/" SITE_STAGING, dir);
 		CHECK(stat(p, &sb) == -1, "staging removed with its leftovers");
+	}
+
+	/* a first build's files, written in place */
+	CHECK(site_mkparents(dfd, "w/x/index.html") == 0 &&
+	    site_write_at(dfd, "w/x/index.html", "<p>in</p>", 9, err, sizeof(err)) == 0 &&
+	    site_same_bytes(dfd, "w/x/index.html", "<p>in</p>", 9), "written in place");
+	CHECK(site_write_at(dfd, "w/x/index.html", "<p>2</p>", 8, err, sizeof(err)) == 0 &&
+	    site_same_bytes(dfd, "w/x/index.html", "<p>2</p>", 8), "written again, shorter");
+	CHECK(site_write_at(dfd, "../escape.html", "x", 1, err, sizeof(err)) == -1,
+	    "unsafe in-place write refused");
+	CHECK(site_write_at(dfd, "nodir/index.html", "x", 1, err, sizeof(err)) == -1 &&
+	    strstr(err, "nodir/index.html") != NULL, "a missing directory is an error naming the path");
+	CHECK(site_remove(dfd, "w/x/index.html", err, sizeof(err)) == 0, "removed again");
+
+	/* the path list of a killed build survives a recovering build's staging */
+	{
+		int fd;
+
+		CHECK(site_staging_open(dfd, 0, err, sizeof(err)) == 0 &&
+		    site_stage(dfd, 3, "s", 1, err, sizeof(err)) == 0, "staging for the list");
+		fd = openat(dfd, SITE_STAGING_PATHS, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		CHECK(fd != -1 && write(fd, "a/index.html\n", 13) == 13 && close(fd) == 0,
+		    "a path list written");
+		CHECK(site_staging_open(dfd, 1, err, sizeof(err)) == 0, "reopened, keeping the list");
+		CHECK(site_exists(dfd, SITE_STAGING_PATHS), "the list stays");
+		CHECK(faccessat(dfd, SITE_STAGING "/0/3", F_OK, 0) == -1, "the staged file goes");
+		site_staging_clear(dfd, 1);
+		CHECK(site_exists(dfd, SITE_STAGING_PATHS), "a failed build keeps it too");
+		CHECK(site_staging_open(dfd, 0, err, sizeof(err)) == 0 &&
+		    !site_exists(dfd, SITE_STAGING_PATHS), "a build not recovering drops it");
+		site_staging_remove(dfd);
 	}
 	close(dfd);
 	unlink(file);
