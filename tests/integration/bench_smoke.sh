@@ -25,10 +25,10 @@ check() {	# DESCRIPTION CONDITION...
 # installs: without it this test fails rather than skip checks.
 parts="generator verifier"
 
-# Not the same-content peers (bench/hugo-same, bench/eleventy-same): like the
-# timed peers they need scripts/install-deps --bench, which `make test` does
-# not install; `make bench` checks their pages with bench/samediff (exit 1 on
-# any difference) every time it runs them.
+# BENCH_SAME= : no same-content peer build (bench/*-same).  Like the timed
+# peers they need what scripts/install-deps --bench adds, which `make test`
+# does not install; `make bench` checks their pages with bench/samediff
+# (exit 1 on any difference) every time it builds them.
 
 before=$(cksum docs/benchmarks.md 2>/dev/null || echo none)
 rc=0
