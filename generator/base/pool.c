@@ -3,6 +3,7 @@
  */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,14 @@ struct pool {
 	const struct pool_work	*w;
 	size_t			 chunk;
 	atomic_size_t		 next;		/* first index not yet claimed */
+	/*
+	 * both_ends: chunks claimed so far from the front (low 32 bits) and
+	 * from the back (high 32 bits), one word so that one compare-exchange
+	 * claims a chunk no other worker has; nchunks at most UINT32_MAX.
+	 */
+	_Atomic uint64_t	 ends;
+	size_t			 nchunks;
+	int			 two_ended;
 	atomic_int		 failed;	/* 1 once some worker failed */
 	char			 err[POOL_ERR_MAX];	/* written by the first to fail only */
 };
@@ -36,6 +45,32 @@ fail(struct pool *p, const char *msg)
 		snprintf(p->err, sizeof(p->err), "%s", msg[0] ? msg : "failed (no reason given)");
 }
 
+/*
+ * The first index of the next chunk, from the front or the back of what
+ * is left; -1 once the two ends have met.
+ */
+static int
+claim(struct pool *p, int from_back, size_t *start)
+{
+	uint64_t e, ne;
+	size_t front, back;
+
+	if (!p->two_ended) {
+		*start = atomic_fetch_add(&p->next, p->chunk);
+		return *start < p->w->n ? 0 : -1;
+	}
+	e = atomic_load(&p->ends);
+	do {
+		front = (size_t)(e & UINT32_MAX);
+		back = (size_t)(e >> 32);
+		if (front + back >= p->nchunks)
+			return -1;
+		ne = from_back ? e + ((uint64_t)1 << 32) : e + 1;
+	} while (!atomic_compare_exchange_weak(&p->ends, &e, ne));
+	*start = (from_back ? p->nchunks - 1 - back : front) * p->chunk;
+	return 0;
+}
+
 static void *
 work(void *arg)
 {
@@ -52,8 +87,7 @@ work(void *arg)
 		goto out;
 	}
 	while (!atomic_load_explicit(&p->failed, memory_order_relaxed)) {
-		start = atomic_fetch_add(&p->next, p->chunk);
-		if (start >= w->n)
+		if (claim(p, wk->id % 2, &start) == -1)
 			break;
 		end = w->n - start > p->chunk ? start + p->chunk : w->n;
 		for (i = start; i < end; i++) {
@@ -98,6 +132,9 @@ pool_run(int asked, const struct pool_work *w, char *err, size_t errlen)
 	p.w = w;
 	p.chunk = w->chunk > 0 ? w->chunk : 1;
 	atomic_init(&p.next, 0);
+	atomic_init(&p.ends, 0);
+	p.nchunks = w->n / p.chunk + (w->n % p.chunk != 0);
+	p.two_ended = w->both_ends && p.nchunks <= UINT32_MAX;
 	atomic_init(&p.failed, 0);
 	p.err[0] = '\0';
 	for (k = 0; k < nw; k++) {

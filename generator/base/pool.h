@@ -2,6 +2,10 @@
  * pool.h — the generator's one thread pool: items 0..n-1 done by a fixed
  * number of workers, each claiming the next `chunk` indices from a shared
  * counter (a job queue whose jobs are the indices of the caller's array).
+ * With both_ends, even workers claim chunks from the front and odd ones from
+ * the back, until the two ends meet: two workers then work on different
+ * parts of the array (a build's pages in different directories) until the
+ * end, instead of side by side.
  *
  * The calling thread is worker 0; pool_run() returns when every worker is
  * done.  Each worker calls init once before its first item (its scratch
@@ -33,6 +37,7 @@ struct pool_work {
 	size_t	 n;		/* items: indices 0..n-1 */
 	size_t	 chunk;		/* indices claimed at a time; 0 counts as 1 */
 	void	*arg;		/* the caller's, passed to every hook */
+	int	 both_ends;	/* 1: odd workers claim from the back (see above) */
 	/* Optional: sets *state for this worker (0..workers-1). */
 	int	(*init)(void *arg, int worker, void **state, char *err, size_t errlen);
 	/* Required: item i. */

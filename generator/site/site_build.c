@@ -274,35 +274,29 @@ fail:
 #define RENDER_KEEP_BYTES	((size_t)4 << 20)
 
 /*
- * The chunks of pages are claimed last first: the list ends with the
- * heaviest files (the sitemap parts, formatted to be keyed, and the one
- * that changed, rendered; the search index; the feed; the longest lists),
- * and claimed last they left one worker finishing them while the other
- * had run out of pages (at 100 000 videos, one title changed: 0.52 s of
- * render CPU on one worker, 0.33 s on the other).  Claimed first, the
- * cheap watch and embed pages even the two out at the end.  Within a
- * chunk the pages stay in order, and a chunk is still one run of
- * SITE_STAGE_RUN staging ids.
+ * The workers claim chunks of pages from both ends of the list (pool.h,
+ * both_ends).  The list (site_enumerate) begins with the assets, images
+ * and watch pages, goes on with the embed pages and the lists, and ends
+ * with the heaviest files (the search index, the feed, the sitemap's
+ * parts): one worker takes those first, backwards, and the other the cheap
+ * watch pages, so neither is left alone with a heavy file at the end (at
+ * 100 000 videos, one title changed, that was 0.52 s of render CPU on one
+ * worker, 0.33 s on the other).  And a first build writes its pages where
+ * they are served: creating an entry holds its directory's lock, so two
+ * workers side by side in v/ waited on each other; from both ends they
+ * share a directory only where they meet (docs/benchmarks.md, issue 15).
+ * A chunk starts at a multiple of RENDER_CHUNK from either end, so it is
+ * still one run of SITE_STAGE_RUN staging ids, its pages in order.
  */
-static size_t
-render_chunks(size_t npages)
-{
-	return npages / RENDER_CHUNK + (npages % RENDER_CHUNK != 0);
-}
-
 static int
-render_item_trim(void *arg, void *state, size_t k, char *err, size_t errlen)
+render_item_trim(void *arg, void *state, size_t i, char *err, size_t errlen)
 {
 	const struct render_job *j = arg;
 	struct render_bufs *b = state;
-	size_t i = (render_chunks(j->c->npages) - 1 - k / RENDER_CHUNK) * RENDER_CHUNK +
-	    k % RENDER_CHUNK;
 	int rc;
 
-	if (i >= j->c->npages)
-		return 0;	/* the last chunk's missing pages */
 	/* the next page of the chunk, one page ahead of its keying */
-	if (k % RENDER_CHUNK + 1 < RENDER_CHUNK && i + 1 < j->c->npages)
+	if (i % RENDER_CHUNK + 1 < RENDER_CHUNK && i + 1 < j->c->npages)
 		site_data_prefetch(j->c, &j->c->pages[i + 1]);
 	rc = render_item(arg, state, i, err, errlen);
 
@@ -321,12 +315,13 @@ render_all(struct site_ctx *c, const struct manifest *old, int outfd, int fresh,
 	struct pool_work w;
 
 	memset(&w, 0, sizeof(w));
-	w.n = render_chunks(c->npages) * RENDER_CHUNK;
+	w.n = c->npages;
 	w.chunk = RENDER_CHUNK;
 	w.arg = &j;
 	w.init = render_init;
 	w.item = render_item_trim;
 	w.done = render_done;
+	w.both_ends = 1;
 	return pool_run(c->o->jobs, &w, err, errlen);
 }
 

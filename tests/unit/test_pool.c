@@ -148,6 +148,9 @@ every_index_once(void)
 	size_t c, k;
 	char err[POOL_ERR_MAX];
 
+	int ends;
+
+	for (ends = 0; ends <= 1; ends++)
 	for (k = 0; k < sizeof(workers) / sizeof(workers[0]); k++)
 		for (c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
 			struct t t;
@@ -155,15 +158,17 @@ every_index_once(void)
 			int nw, rc;
 
 			t_setup(&t, &w, n, chunks[c]);
+			w.both_ends = ends;
 			nw = pool_workers(workers[k], &w);
 			rc = pool_run(workers[k], &w, err, sizeof(err));
 			CHECK(rc == 0 && each_once(&t, n) && t.items == n,
-			    "%d workers, chunk %zu: every index done exactly once", workers[k],
-			    chunks[c]);
+			    "%d workers, chunk %zu%s: every index done exactly once", workers[k],
+			    chunks[c], ends ? ", from both ends" : "");
 			CHECK(t.inits == nw && t.dones == nw && ids_dense(&t, nw) &&
 			    t.wrong_state == 0 && t.wrong_thread == 0,
-			    "%d workers, chunk %zu: init and done once per worker (%d), on its "
-			    "thread, with its state", workers[k], chunks[c], nw);
+			    "%d workers, chunk %zu%s: init and done once per worker (%d), on its "
+			    "thread, with its state", workers[k], chunks[c],
+			    ends ? ", from both ends" : "", nw);
 			free(t.seen);
 		}
 	{
@@ -249,6 +254,75 @@ wait_for(atomic_int *v, int want)
 	do
 		clock_gettime(CLOCK_MONOTONIC, &t);
 	while (atomic_load(v) < want && t.tv_sec - t0.tv_sec < 5);
+}
+
+/*
+ * From both ends, two workers: worker 0 did a prefix of the indices and
+ * worker 1 the rest, each in whole chunks that start at multiples of the
+ * chunk size (so a chunk is a run of staging ids, site_build.c), and
+ * worker 1 began with the last chunk, a short one here.  Worker 0 waits
+ * for worker 1's first item (5 s at most), so both take part.
+ */
+#define SPLIT_N	1000
+
+struct split {
+	atomic_int	 by[SPLIT_N];	/* per index: 1 + the worker that did it */
+	atomic_int	 w1_started;
+};
+
+static int
+split_init(void *arg, int worker, void **state, char *err, size_t errlen)
+{
+	(void)arg;
+	(void)err;
+	(void)errlen;
+	*state = (void *)(intptr_t)worker;
+	return 0;
+}
+
+static int
+split_item(void *arg, void *state, size_t i, char *err, size_t errlen)
+{
+	struct split *sp = arg;
+	int id = (int)(intptr_t)state;
+
+	(void)err;
+	(void)errlen;
+	if (id == 1)
+		atomic_store(&sp->w1_started, 1);
+	else
+		wait_for(&sp->w1_started, 1);
+	atomic_store(&sp->by[i], 1 + id);
+	return 0;
+}
+
+static void
+both_ends_split(void)
+{
+	const size_t chunk = 7;
+	size_t i, split = 0;
+	int round, ok = 1;
+
+	for (round = 0; round < 20; round++) {
+		struct split *sp = calloc(1, sizeof(*sp));
+		struct pool_work w = { .n = SPLIT_N, .chunk = chunk, .arg = sp,
+		    .both_ends = 1, .init = split_init, .item = split_item };
+		char err[POOL_ERR_MAX];
+
+		if (sp == NULL || pool_run(2, &w, err, sizeof(err)) != 0) {
+			ok = 0;
+			free(sp);
+			continue;
+		}
+		for (split = 0; split < SPLIT_N && sp->by[split] == 1; split++)
+			;
+		for (i = split; i < SPLIT_N; i++)
+			ok &= sp->by[i] == 2;
+		ok &= split > 0 && split < SPLIT_N && split % chunk == 0 && sp->by[SPLIT_N - 1] == 2;
+		free(sp);
+	}
+	CHECK(ok, "two workers from both ends: worker 0 a prefix, worker 1 the rest, "
+	    "split at a chunk boundary (20 rounds; last split at %zu)", split);
 }
 
 static int
@@ -398,6 +472,7 @@ int
 main(void)
 {
 	task_runs_and_joins();
+	both_ends_split();
 	every_index_once();
 	first_error_kept();
 	first_not_last();
