@@ -13,8 +13,13 @@
  * With --in-place it writes each file at its path (open, write, close, no
  * rename): what a first build into an empty directory does (docs/site.md,
  * "Atomic publishing"), so a full build is measured against both.
- * THREADS (1 or 2, default 1) workers take the files in interleaved order,
- * as our two render threads do.  Prints "N files, B bytes, D directories".
+ * THREADS (1 or 2, default 1) workers each take a contiguous share of
+ * LIST, in order: LIST is grouped by directory, so two workers create
+ * entries in the same directory only where their shares meet, as our two
+ * render threads claiming pages from both ends of the list do.  (Taken in
+ * interleaved order, they wait on each other's directory lock: 0.44 s
+ * against 0.30 s for 20 864 files in place, docs/benchmarks.md.)  Prints
+ * "N files, B bytes, D directories".
  *
  * The bytes are a fixed pattern: the file system does not compress, so the
  * content does not change the cost.  Reading LIST (~6 MB at 100 000 videos)
@@ -126,9 +131,9 @@ static void *
 worker(void *arg)
 {
 	struct job *j = arg;
-	size_t i;
+	size_t lo = j->n * j->id / j->nthreads, hi = j->n * (j->id + 1) / j->nthreads, i;
 
-	for (i = j->id; i < j->n; i += j->nthreads)
+	for (i = lo; i < hi; i++)
 		if (publish(j, &j->e[i]) == -1) {
 			snprintf(j->err, sizeof(j->err), "%s: %s", j->e[i].path, strerror(errno));
 			return j;
