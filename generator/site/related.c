@@ -8,6 +8,7 @@
 #include "hash64.h"
 #include "pool.h"
 #include "related.h"
+#include "related_pairs.h"
 
 #define CHUNK	256	/* videos a worker claims at a time */
 
@@ -17,12 +18,15 @@ struct rel_job {
 	const size_t		*off;	/* ntags + 1 offsets into members */
 	const uint32_t		*members;	/* per tag, video indices ascending */
 	const uint32_t		*which;	/* the videos to rank (NULL: item i is video i) */
+	const struct rel_pairs	*pairs;	/* NULL: count every member of the tags */
 };
 
 /* A worker's score array, reused for every video it ranks. */
 struct rel_scratch {
 	uint8_t		*score;		/* nvideos, all zero between videos */
 	uint32_t	*touched;	/* the videos whose score is not zero */
+	uint16_t	*pair_count;	/* with pairs: nvideos, all zero between videos */
+	size_t		*pos;		/* with pairs: ntags, a cursor per tag of the video */
 };
 
 /* Keeps best[0..*nbest) sorted by score descending, index ascending. */
@@ -58,8 +62,13 @@ rel_init(void *arg, int worker, void **state, char *err, size_t errlen)
 		*state = s;
 		s->score = calloc(n ? n : 1, 1);
 		s->touched = malloc((n ? n : 1) * sizeof(*s->touched));
+		if (j->pairs != NULL) {
+			s->pair_count = calloc(n ? n : 1, sizeof(*s->pair_count));
+			s->pos = malloc(j->m->ntags * sizeof(*s->pos));
+		}
 	}
-	if (s == NULL || s->score == NULL || s->touched == NULL) {
+	if (s == NULL || s->score == NULL || s->touched == NULL ||
+	    (j->pairs != NULL && (s->pair_count == NULL || s->pos == NULL))) {
 		snprintf(err, errlen, "related: out of memory");
 		return -1;
 	}
@@ -75,8 +84,75 @@ rel_done(void *arg, void *state)
 	if (s != NULL) {
 		free(s->score);
 		free(s->touched);
+		free(s->pair_count);
+		free(s->pos);
 		free(s);
 	}
+}
+
+/* s for c = s(s-1)/2, the pairs of i's tags a video with s of them is in. */
+static unsigned
+tags_of_pairs(unsigned c)
+{
+	unsigned s = 2;
+
+	while (s * (s - 1) / 2 < c)
+		s++;
+	return s;
+}
+
+/*
+ * rel_item with the pair index: a video sharing s >= 2 of video i's tags
+ * is in s(s-1)/2 of i's pairs' lists, so counting its appearances there
+ * gives its score without reading its tags (a cache miss per candidate);
+ * the row is then full, or the newest videos sharing exactly one tag fill
+ * it, taken in index order by merging the fronts of i's tags' lists (a
+ * video met there with a count shares more).  The same row as counting
+ * every member: scores capped at UINT8_MAX, ties newest first.
+ */
+static void
+rank_by_pairs(const struct rel_job *j, struct rel_scratch *s, size_t i,
+    uint32_t *best, uint8_t *bscore, size_t *nbest)
+{
+	const struct video *v = &j->m->videos[i];
+	uint16_t *cnt = s->pair_count;
+	size_t a, b, p, lo, hi, ntouched = 0, k;
+	unsigned sc;
+	uint32_t u;
+
+	for (a = 0; a < v->ntags; a++)
+		for (b = a + 1; b < v->ntags; b++) {
+			rel_pairs_find(j->pairs, v->tags[a], v->tags[b], &lo, &hi);
+			for (p = lo; p < hi; p++) {
+				u = (uint32_t)j->pairs->vid[p];
+				if (u == i)
+					continue;
+				if (cnt[u] == 0)
+					s->touched[ntouched++] = u;
+				cnt[u]++;
+			}
+		}
+	for (p = 0; p < ntouched; p++) {
+		u = s->touched[p];
+		sc = tags_of_pairs(cnt[u]);
+		consider(best, bscore, nbest, u, (uint8_t)(sc < UINT8_MAX ? sc : UINT8_MAX));
+	}
+	for (a = 0; a < v->ntags; a++)
+		s->pos[a] = j->off[v->tags[a]];
+	while (*nbest < RELATED_MAX) {
+		k = v->ntags;
+		for (a = 0; a < v->ntags; a++)
+			if (s->pos[a] < j->off[v->tags[a] + 1] && (k == v->ntags ||
+			    j->members[s->pos[a]] < j->members[s->pos[k]]))
+				k = a;
+		if (k == v->ntags)
+			break;
+		u = j->members[s->pos[k]++];
+		if (u != i && cnt[u] == 0)
+			consider(best, bscore, nbest, u, 1);
+	}
+	for (p = 0; p < ntouched; p++)
+		cnt[s->touched[p]] = 0;
 }
 
 /* Ranks the videos sharing a tag with video i into its row of j->r. */
@@ -94,6 +170,10 @@ rel_item(void *arg, void *state, size_t i, char *err, size_t errlen)
 	(void)errlen;
 	if (j->which != NULL)
 		i = j->which[i];
+	if (j->pairs != NULL) {
+		rank_by_pairs(j, s, i, best, bscore, &nbest);
+		goto out;
+	}
 	v = &j->m->videos[i];
 	for (t = 0; t < v->ntags; t++) {
 		size_t tag = v->tags[t];
@@ -113,6 +193,7 @@ rel_item(void *arg, void *state, size_t i, char *err, size_t errlen)
 		consider(best, bscore, &nbest, u, score[u]);
 		score[u] = 0;
 	}
+out:
 	memcpy(j->r->ids + i * RELATED_MAX, best, nbest * sizeof(*best));
 	j->r->count[i] = (uint8_t)nbest;
 	return 0;
@@ -192,11 +273,13 @@ related_rows(struct related *r, const struct model *m, const uint32_t *which, si
     int jobs, char *err, size_t errlen)
 {
 	struct rel_job j;
+	struct rel_pairs pairs;
 	struct pool_work w;
 	size_t *off = NULL, *fill = NULL, i, t, total = 0;
 	uint32_t *members = NULL;
 	int rc = -1;
 
+	memset(&pairs, 0, sizeof(pairs));
 	off = calloc(m->ntags + 1, sizeof(*off));
 	fill = calloc(m->ntags + 1, sizeof(*fill));
 	if (off == NULL || fill == NULL)
@@ -224,6 +307,15 @@ related_rows(struct related *r, const struct model *m, const uint32_t *which, si
 			members[off[tag] + fill[tag]++] = (uint32_t)i;
 		}
 
+	switch (rel_pairs_build(&pairs, m)) {
+	case -1:
+		goto oom;
+	case 1:
+		j.pairs = &pairs;
+		break;
+	default:
+		j.pairs = NULL;
+	}
 	j.m = m;
 	j.r = r;
 	j.off = off;
@@ -241,6 +333,7 @@ related_rows(struct related *r, const struct model *m, const uint32_t *which, si
 oom:
 	snprintf(err, errlen, "related: out of memory");
 out:
+	rel_pairs_free(&pairs);
 	free(off);
 	free(fill);
 	free(members);

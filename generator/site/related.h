@@ -3,10 +3,13 @@
  * videos ranked by the number of tags they share with it, ties broken by
  * recency (newer first).  Videos sharing no tag are not related.
  *
- * Near-linear: one pass builds a tag -> videos index; each video then walks
- * only the lists of its own tags, counting into one score array reused by
- * its thread, and keeps the best RELATED_MAX in a small sorted array (no
- * full sort).  Work is split over `jobs` workers of pool.h.
+ * One pass builds a tag -> videos index and, where it applies, a tag-pair
+ * -> videos index (related_pairs.h).  Each video then walks only its own
+ * pairs' lists (the videos sharing two or more tags, counted) and the
+ * fronts of its tags' lists (the newest sharing one), or without the pair
+ * index every member of its tags' lists, counting into one score array
+ * reused by its thread, and keeps the best RELATED_MAX in a small sorted
+ * array (no full sort).  Work is split over `jobs` workers of pool.h.
  *
  * Ownership: related_compute() fills r; related_free() releases it and
  * accepts a zeroed struct.

@@ -2,7 +2,9 @@
  * test_related.c — "more like this" against a brute-force reference on
  * random catalogs (every pair scored, full sort), plus the edge cases:
  * no tags, a video sharing nothing, ties broken by recency, the cache
- * round trip and a stale cache key.
+ * round trip and a stale cache key.  Both ways of ranking are checked: the
+ * tag-pair index (related_pairs.h) and counting, which a catalog gets when
+ * the index does not apply (too many pairs, a tag twice).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -12,6 +14,7 @@
 
 #include "check.h"
 #include "related.h"
+#include "related_pairs.h"
 
 struct cand { uint32_t idx; int score; };
 
@@ -184,6 +187,72 @@ main(void)
 		make_model(&m, 700, 25, 6, 7u + (unsigned)jobs);
 		CHECK(related_compute(&r, &m, jobs, err, sizeof(err)) == 0, "compute (%d jobs)", jobs);
 		CHECK(matches_reference(&m, &r), "700 videos, 25 tags: same lists as brute force (%d jobs)", jobs);
+		related_free(&r);
+		free_model(&m);
+	}
+
+	/* which way each catalog is ranked: the checks below cover both */
+	{
+		struct rel_pairs p;
+		size_t i;
+
+		make_model(&m, 700, 25, 6, 8);
+		CHECK(rel_pairs_build(&p, &m) == 1 && p.n > 0, "up to 6 tags a video: "
+		    "the pair index applies (%zu pairs)", p.n);
+		rel_pairs_free(&p);
+		free_model(&m);
+		make_model(&m, 400, 40, 14, 9);
+		CHECK(rel_pairs_build(&p, &m) == 0 && p.n == 0 && p.key == NULL,
+		    "up to 14 tags a video: more pairs than the index takes, counted");
+		CHECK(related_compute(&r, &m, 2, err, sizeof(err)) == 0 && matches_reference(&m, &r),
+		    "up to 14 tags a video (counted): same lists as brute force");
+		related_free(&r);
+		m.videos[5].ntags = 2;
+		m.videos[5].tags[0] = 3;
+		m.videos[5].tags[1] = 3;
+		m.videos[6].ntags = 2;
+		m.videos[6].tags[0] = 3;
+		m.videos[6].tags[1] = 4;
+		for (i = 7; i < m.nvideos; i++)	/* few pairs: only the twice stops the index */
+			m.videos[i].ntags = m.videos[i].ntags > 2 ? 2 : m.videos[i].ntags;
+		CHECK(rel_pairs_build(&p, &m) == 0, "a video with a tag twice: counted");
+		CHECK(related_compute(&r, &m, 2, err, sizeof(err)) == 0 && matches_reference(&m, &r),
+		    "a video with a tag twice (counted twice, as brute force)");
+		related_free(&r);
+		free_model(&m);
+	}
+
+	/* popular tags (a few in most videos): long lists, short pair lists,
+	 * rows filled from the newest videos sharing one tag */
+	{
+		size_t i, t;
+
+		make_model(&m, 3000, 200, 6, 11);
+		for (i = 0; i < m.nvideos; i++)
+			for (t = 0; t < m.videos[i].ntags; t++)
+				if (i % 3 != 0)
+					m.videos[i].tags[t] %= 5 + t * 40;
+		for (i = 0; i < m.nvideos; i++) {	/* distinct again */
+			size_t a, b, k = 0;
+
+			for (a = 0; a < m.videos[i].ntags; a++) {
+				int dup = 0;
+
+				for (b = 0; b < k; b++)
+					dup |= m.videos[i].tags[b] == m.videos[i].tags[a];
+				if (!dup)
+					m.videos[i].tags[k++] = m.videos[i].tags[a];
+			}
+			m.videos[i].ntags = k;
+		}
+		{
+			struct rel_pairs p;
+
+			CHECK(rel_pairs_build(&p, &m) == 1, "skewed tags: the pair index applies");
+			rel_pairs_free(&p);
+		}
+		CHECK(related_compute(&r, &m, 2, err, sizeof(err)) == 0 && matches_reference(&m, &r),
+		    "3000 videos, skewed tags (pair index): same lists as brute force");
 		related_free(&r);
 		free_model(&m);
 	}
