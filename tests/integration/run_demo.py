@@ -97,6 +97,7 @@ def test_demo_mode():
     env = base_env(port, cdn_port)
     try:
         r = run(["--background", "--dir", d], env)
+        first_out = r.stdout + r.stderr
         check(r.returncode == 0, "demo mode starts in the background", r.stdout + r.stderr)
         keys = os.path.join(d, "var", "verifier.keys")
         mode = stat.S_IMODE(os.stat(keys).st_mode) if os.path.exists(keys) else None
@@ -151,8 +152,13 @@ def test_demo_mode():
         r2 = run(["--background", "--dir", d], env)
         codes2 = re.findall(r"(VIP|PPV) code: ([A-Z0-9]{1,8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4})", r2.stdout)
         check(r2.returncode == 0 and codes2 == codes, "a second run reuses the codes", r2.stdout + r2.stderr)
+        # On failure, both runs' build lines and warnings: a second run that
+        # fetched images means the first one's fetches failed (and why).
         check(re.search(r"onlygen build: .* 0 written", r2.stdout + r2.stderr) is not None,
-              "and rewrites no page of the site", r2.stdout + r2.stderr)
+              "and rewrites no page of the site",
+              "first run:\n" + "\n".join(ln for ln in (first_out).splitlines()
+                                          if "onlygen" in ln or "warning" in ln) +
+              "\nsecond run:\n" + r2.stdout + r2.stderr)
 
         groups |= stack_groups(d)
         busy_env, busy_dir = base_env(port, free_port()), tempfile.mkdtemp(prefix="run-demo-busy-")
