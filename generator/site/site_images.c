@@ -12,8 +12,8 @@
  *
  * A fetch uses a short (FETCH_TOKEN_SECS) query-form token for that one
  * file: no token_path, so it opens nothing else.  A video whose image is
- * missing, broken or refused shows the shared placeholder, with a warning;
- * the build goes on.  With opts->fetch_images off (--offline) nothing is
+ * missing, broken or refused shows the shared placeholder (drawn by
+ * site_placeholder.c), with a warning; the build goes on.  With opts->fetch_images off (--offline) nothing is
  * fetched: the cache is all there is.
  */
 #include <dirent.h>
