@@ -77,15 +77,18 @@ struct video_img {
 
 /*
  * The placeholder stills' encoding, on a thread of its own until joined
- * (site_placeholder.c).  Lives in the build's context: no global state.
+ * (site_placeholder.c).  Lives in the build's context, no global state;
+ * until the join only the task writes it, and it reads nothing else of
+ * the context but the options.
  */
+#define SITE_PLACEHOLDER_ERR_MAX	1024	/* as the command's err: the whole message */
 struct pool_task;
 struct site_placeholder {
 	struct pool_task	*task;		/* running, until joined (NULL: none or inline) */
 	const struct site_opts	*o;
 	int			 pending;	/* started, not joined: rc/err not yet read */
 	int			 rc;		/* the encode's: 0, or -1 with err */
-	char			 err[1024];
+	char			 err[SITE_PLACEHOLDER_ERR_MAX];
 };
 
 /* Where a file stands after rendering. */
@@ -260,7 +263,7 @@ int	site_image_source(const struct site_ctx *c, const struct page *p, char *out,
  * lacks one (inline when no thread can start); site_placeholder_join()
  * waits for it (0, or -1 with the encode's err; 0 at once when nothing is
  * pending, so it may be called more than once): before any other use of
- * libvips, before render, and in ctx_free.  site_placeholder_size(), after
+ * libvips, before render, and on site_build()'s way out, under the lock.  site_placeholder_size(), after
  * the join and site_images(), gives the videos showing the placeholder its
  * JPEG's size for og:image (0, or -1 with err).
  */
