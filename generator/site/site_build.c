@@ -573,6 +573,8 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 		    "another build is running on this state directory");
 		goto out;
 	}
+	/* the placeholder stills, when the cache lacks them: drawn meanwhile */
+	site_placeholder_start(&c);
 	if (theme_load(&c.th, o->default_theme, o->user_theme, o->hlsjs_path, err, errlen) == -1)
 		goto out;
 	for (i = 0; i < sizeof(tpls) / sizeof(tpls[0]); i++) {
@@ -636,6 +638,16 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 		keep_paths = 1;
 	}
 
+	/*
+	 * The placeholder, drawn since the start (site_placeholder.c): the
+	 * pages read its files and the og:image size of the videos showing
+	 * it.  Joined last, it overlapped all of the above, access.db too.
+	 */
+	if (site_placeholder_join(&c, err, errlen) == -1 ||
+	    site_placeholder_size(&c, err, errlen) == -1) {
+		site_staging_clear(outfd, keep_paths);
+		goto out;
+	}
 	t1 = now_secs();
 	if (render_all(&c, &old, outfd, empty_out, in_place_end, err, errlen) == -1) {
 		site_staging_clear(outfd, keep_paths);
@@ -713,6 +725,8 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	st->secs_publish = now_secs() - t2;
 	rc = 0;
 out:
+	/* an error path's task: its result is dropped, but it ends under the lock */
+	(void)site_placeholder_join(&c, NULL, 0);
 	if (outfd != -1)
 		close(outfd);
 	if (lockfd != -1)

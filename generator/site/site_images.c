@@ -12,8 +12,8 @@
  *
  * A fetch uses a short (FETCH_TOKEN_SECS) query-form token for that one
  * file: no token_path, so it opens nothing else.  A video whose image is
- * missing, broken or refused shows the shared placeholder, with a warning;
- * the build goes on.  With opts->fetch_images off (--offline) nothing is
+ * missing, broken or refused shows the shared placeholder (drawn by
+ * site_placeholder.c), with a warning; the build goes on.  With opts->fetch_images off (--offline) nothing is
  * fetched: the cache is all there is.
  */
 #include <dirent.h>
@@ -35,7 +35,6 @@
 #include "site_int.h"
 #include "site_url.h"
 
-#define IMG_CACHE_DIR		"img-cache"
 #define IMG_KEY_SEED		0x696d672d76310000ULL	/* "img-v1": bump when sizes change */
 #define FETCH_BATCH		16	/* videos fetched, then encoded, at a time */
 #define FETCH_TOKEN_SECS	600
@@ -125,62 +124,6 @@ set_key(const struct video *v, char key[17])
 	h = h64_str(h, v->thumbnail[0] ? v->thumbnail : "thumbnail.jpg");
 	h = h64_str(h, v->cdn_host);
 	snprintf(key, 17, "%016llx", (unsigned long long)h);
-}
-
-/* The placeholder stills, encoded once into the cache. */
-static int
-placeholder(const struct site_ctx *c, char *err, size_t errlen)
-{
-	struct img_set s;
-	char path[4096];
-	int v, missing = 0;
-
-	for (v = 0; v < IMG_NSTILLS; v++) {
-		if (cache_path(c, path, sizeof(path), NULL, IMG_PLACEHOLDER, img_suffix(v)) == -1)
-			goto toolong;
-		missing |= !exists(path);
-	}
-	if (!missing)
-		return 0;
-	if (img_start(c->o->img, err, errlen) == -1 ||
-	    img_encode_placeholder(&s, err, errlen) == -1)
-		return -1;
-	for (v = 0; v < IMG_NSTILLS; v++) {
-		if (cache_path(c, path, sizeof(path), NULL, IMG_PLACEHOLDER, img_suffix(v)) == -1 ||
-		    write_atomic(path, s.data[v], s.len[v]) == -1) {
-			snprintf(err, errlen, "%s: cannot write the placeholder: %s", path,
-			    strerror(errno));
-			img_set_free(&s);
-			return -1;
-		}
-	}
-	img_set_free(&s);
-	return 0;
-toolong:
-	snprintf(err, errlen, "%s: path too long", c->o->state_dir);
-	return -1;
-}
-
-/* The videos that show the placeholder get its JPEG's size; 0 or -1 with err. */
-static int
-placeholder_size(struct site_ctx *c, char *err, size_t errlen)
-{
-	char path[4096];
-	size_t i;
-	int w, h;
-
-	if (cache_path(c, path, sizeof(path), NULL, IMG_PLACEHOLDER,
-	    img_suffix(IMG_JPG1280)) == -1 || jpeg_file_size(path, &w, &h) == -1) {
-		snprintf(err, errlen, "%.300s: not a readable JPEG (remove it: the next build "
-		    "draws it again)", path);
-		return -1;
-	}
-	for (i = 0; i < c->m->nvideos; i++)
-		if (!c->vimg[i].still) {
-			c->vimg[i].og_w = (uint16_t)w;
-			c->vimg[i].og_h = (uint16_t)h;
-		}
-	return 0;
 }
 
 /* Removes the other keys' files from a video's cache directory. */
@@ -455,10 +398,6 @@ site_images(struct site_ctx *c, char *err, size_t errlen)
 		free(todo);
 		return -1;
 	}
-	if (placeholder(c, err, errlen) == -1) {
-		free(todo);
-		return -1;
-	}
 	/* the cache's video directories in one readdir pass, not one failing
 	 * stat per video without one (100 000 in the bench) */
 	if (dir_names_load(&cached, path, IMG_CACHE_NAMES_MAX) == -1) {
@@ -502,7 +441,7 @@ site_images(struct site_ctx *c, char *err, size_t errlen)
 			site_warn(c, "%zu more videos show the placeholder "
 			    "(--offline)", named - OFFLINE_NAMED);
 		free(todo);
-		return placeholder_size(c, err, errlen);
+		return 0;
 	}
 	for (i = 0; i < ntodo; i++) {
 		if (cache_path(c, path, sizeof(path), m->videos[todo[i]].guid, "", "") == 0 &&
@@ -512,14 +451,14 @@ site_images(struct site_ctx *c, char *err, size_t errlen)
 			return -1;
 		}
 	}
-	if (ntodo > 0 && img_start(c->o->img, err, errlen) == -1) {
+	/* one thread at a time starts libvips: the placeholder's task first */
+	if (ntodo > 0 && (site_placeholder_join(c, err, errlen) == -1 ||
+	    img_start(c->o->img, err, errlen) == -1)) {
 		free(todo);
 		return -1;
 	}
 	rc = ntodo > 0 ? fetch_all(c, todo, ntodo) : 0;
 	free(todo);
-	if (rc != -1 && placeholder_size(c, err, errlen) == -1)
-		return -1;
 	if (rc == -1) {
 		snprintf(err, errlen, "out of memory fetching images");
 		return -1;

@@ -62,6 +62,7 @@ enum page_kind {
 
 #define IMG_PAGE_PLACEHOLDER	UINT32_MAX
 #define IMG_PLACEHOLDER		"placeholder-v1"	/* its files' name before the suffix */
+#define IMG_CACHE_DIR		"img-cache"	/* under the state directory */
 #define IMG_NO_PREVIEW		"-preview.none"	/* cache marker: the CDN has no preview */
 
 /* A video's mirrored images (site_images.c). */
@@ -72,6 +73,22 @@ struct video_img {
 	uint8_t	no_preview;	/* the CDN said it has none (or it was broken) */
 	uint16_t og_w, og_h;	/* pixel size of the 1280 JPEG it publishes (og:image):
 				 * its own, read from the cached file, or the placeholder's */
+};
+
+/*
+ * The placeholder stills' encoding, on a thread of its own until joined
+ * (site_placeholder.c).  Lives in the build's context, no global state;
+ * until the join only the task writes it, and it reads nothing else of
+ * the context but the options.
+ */
+#define SITE_PLACEHOLDER_ERR_MAX	1024	/* as the command's err: the whole message */
+struct pool_task;
+struct site_placeholder {
+	struct pool_task	*task;		/* running, until joined (NULL: none or inline) */
+	const struct site_opts	*o;
+	int			 pending;	/* started, not joined: rc/err not yet read */
+	int			 rc;		/* the encode's: 0, or -1 with err */
+	char			 err[SITE_PLACEHOLDER_ERR_MAX];
 };
 
 /* Where a file stands after rendering. */
@@ -137,6 +154,7 @@ struct site_ctx {
 	size_t			*sitemap_ends;	/* per file: one past its last sitemap_order position */
 	size_t			*sitemap_bytes;	/* per file: its size, as planned */
 	struct video_img	*vimg;		/* per video: its mirrored images */
+	struct site_placeholder	 ph;		/* the placeholder's encoding */
 	size_t			 img_fetched;	/* files requested from the CDN */
 	cJSON			*shared;	/* site/nav/urls/assets, read-only */
 	struct search_ix	*search;	/* the search index (site_search.h) */
@@ -239,6 +257,19 @@ int	site_cdn_url(const struct video *v, const char *file, struct buf *out);
 int	site_images(struct site_ctx *c, char *err, size_t errlen);
 int	site_image_url(const struct site_ctx *c, size_t vid, int variant, struct buf *out);
 int	site_image_source(const struct site_ctx *c, const struct page *p, char *out, size_t cap);
+/*
+ * site_placeholder.c.  site_placeholder_start() starts encoding the
+ * placeholder stills into the cache on a thread of its own when the cache
+ * lacks one (inline when no thread can start); site_placeholder_join()
+ * waits for it (0, or -1 with the encode's err; 0 at once when nothing is
+ * pending, so it may be called more than once): before any other use of
+ * libvips, before render, and on site_build()'s way out, under the lock.  site_placeholder_size(), after
+ * the join and site_images(), gives the videos showing the placeholder its
+ * JPEG's size for og:image (0, or -1 with err).
+ */
+void	site_placeholder_start(struct site_ctx *c);
+int	site_placeholder_join(struct site_ctx *c, char *err, size_t errlen);
+int	site_placeholder_size(struct site_ctx *c, char *err, size_t errlen);
 /* The width and height of video vid's og:image, as published. */
 int	site_og_width(const struct site_ctx *c, size_t vid);
 int	site_og_height(const struct site_ctx *c, size_t vid);

@@ -14,6 +14,9 @@ the CDN stand-in (tests/fakes/bunny_cdn.py, which enforces tokens on images).
 6. A broken image (garbage bytes) and a 404 give the placeholder and a
    warning naming the video; the build exits 0.
 7. A 403 (wrong token key) warns about BUNNY_TOKEN_KEY; the build exits 0.
+8. The keys file is read as the verifier reads it, and refused when unsafe.
+9. A placeholder that cannot be written (or read) fails the build, with or
+   without fetching; the next build draws it again.
 """
 
 import json
@@ -208,6 +211,31 @@ def main():
             f.write("DEMO=1\n")
         rc, out, err, n = L.build(state6, site7, weak, cdn.host, "--no-pull")
         check(rc == 0, "unless the file says DEMO=1 (then the CDN decides)", out + err)
+
+        # 9. the placeholder, drawn on a thread of its own while a first build
+        #    prepares (site_placeholder.c), cannot be written: the build fails
+        #    with its message and serves nothing, images fetched or not; the
+        #    next build draws it.  A placeholder JPEG that is not one fails too.
+        for flag, what in (("--offline", "offline"), ("--no-pull", "fetching images")):
+            state8 = os.path.join(tmp, "var8" + flag)
+            site8 = os.path.join(tmp, "site8" + flag)
+            L.pull(state8, catalog, cdn.host)
+            blocker = os.path.join(state8, "img-cache", "placeholder-v1-640.webp")
+            os.makedirs(blocker)
+            rc, out, err, n = L.build(state8, site8, keys, cdn.host, flag)
+            check(rc != 0 and "placeholder-v1-640.webp: cannot write the placeholder" in err
+                  and not os.path.exists(os.path.join(site8, "index.html")),
+                  "%s: a placeholder that cannot be written fails the first build, "
+                  "serving no home page" % what, out + err)
+            os.rmdir(blocker)
+            rc, out, err, n = L.build(state8, site8, keys, cdn.host, flag)
+            check(rc == 0 and os.path.isfile(os.path.join(site8, "img", "placeholder-v1-640.webp")),
+                  "%s: the next build draws it and succeeds" % what, out + err)
+        with open(os.path.join(state8, "img-cache", "placeholder-v1-1280.jpg"), "wb") as f:
+            f.write(b"not a JPEG")
+        rc, out, err, n = L.build(state8, os.path.join(tmp, "site9"), keys, cdn.host, "--offline")
+        check(rc != 0 and "placeholder-v1-1280.jpg: not a readable JPEG" in err,
+              "a placeholder JPEG that is not one fails the build, naming it", out + err)
     finally:
         cdn.stop()
     return 1 if L.failures else 0
