@@ -260,7 +260,7 @@ card(const struct site_ctx *c, size_t i, int eager, struct pd *o)
 		 * now, and they are the related videos', random in the model:
 		 * their first lines are fetched meanwhile, not when the render
 		 * stalls on them (at 10 000 videos the first byte of a card's
-		 * {{title}} and {{url}} was 4 % of a first build's samples).
+		 * {{title}} and {{url}} was 3 % of a first build's samples).
 		 */
 		const struct card_text *t = &c->vtext[i];
 

@@ -9,9 +9,9 @@
  * watch page, a card for every name of the card partial; a scan costs a
  * compare per key, and a name not there costs the whole object.  So an
  * object of KEYS_MIN to KEYS_MAX keys looked up a second time in one render
- * gets an index of its keys:
- * an open-addressed table of (tag, child), filled in list order, so that of
- * equal keys the first is still the one found.
+ * gets an index of its keys: an open-addressed table of (tag, child),
+ * filled in list order, so that of equal keys the first is still the one
+ * found.  Context levels past KEYS_LEVELS are scanned.
  *
  * The cache lives in one render's state: the data does not change while it
  * renders, and no two threads share it.
