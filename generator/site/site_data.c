@@ -327,8 +327,13 @@ site_data_prefetch(const struct site_ctx *c, const struct page *p)
 	__builtin_prefetch(v->tags);
 	__builtin_prefetch(c->vtext[p->idx].image);
 	r = related_of(&c->rel, p->idx, &n);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		__builtin_prefetch(&c->vcard[r[i]]);
+		/* a card reads the video and its card text (card() then
+		 * fetches the strings these point to) */
+		__builtin_prefetch(&c->m->videos[r[i]]);
+		__builtin_prefetch(&c->vtext[r[i]]);
+	}
 }
 
 uint64_t

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "tmpl_int.h"
+#include "tmpl_keys.h"
 
 enum tok_kind {
 	T_TEXT, T_VAR, T_RAW, T_SECTION, T_INVERTED, T_CLOSE, T_COMMENT,
@@ -383,6 +384,7 @@ split_path(struct compiler *c, struct node *nd)
 			i++;
 		nd->path[k].s = nd->s + start;
 		nd->path[k].n = i - start;
+		nd->path[k].tag = keys_tag(nd->path[k].s, nd->path[k].n);
 		i++;
 	}
 	return 0;

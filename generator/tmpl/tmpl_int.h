@@ -9,6 +9,7 @@
 #define ONLY_TMPL_INT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "tmpl.h"
 
@@ -26,6 +27,7 @@ enum node_type {
 struct name_part {
 	const char	*s;
 	size_t		 n;
+	uint32_t	 tag;	/* keys_tag(s, n), for the renderer's key index (tmpl_keys.h) */
 };
 
 struct node {

@@ -14,6 +14,7 @@
 
 #include "escape.h"
 #include "tmpl_int.h"
+#include "tmpl_keys.h"
 
 struct render {
 	struct buf		*out;
@@ -27,6 +28,7 @@ struct render {
 	size_t			 depth;
 	char			*err;
 	size_t			 errlen;
+	struct keys_cache	 keys;		/* indexes of the objects looked up twice */
 };
 
 static int render_nodes(struct render *, const struct node *, size_t);
@@ -106,40 +108,12 @@ emit_text(struct render *r, const char *s, size_t n)
 	return 0;
 }
 
-static const cJSON *
-lookup_in(const cJSON *obj, const struct name_part *p)
-{
-	const cJSON *it;
-	const char *name = p->s;
-	size_t n = p->n, k;
-
-	if (obj == NULL || !IS(obj, cJSON_Object))
-		return NULL;
-	/*
-	 * cJSON's own lookup wants a NUL-terminated key; compare the slice
-	 * in place, byte by byte: most keys differ in their first byte, and
-	 * a key is read no further than its NUL (a name holding a NUL byte
-	 * matches nothing).
-	 */
-	for (it = obj->child; it != NULL; it = it->next) {
-		const char *key = it->string;
-
-		if (key == NULL)
-			continue;
-		for (k = 0; k < n && key[k] == name[k] && key[k] != '\0'; k++)
-			;
-		if (k == n && key[n] == '\0')
-			return it;
-	}
-	return NULL;
-}
-
 /*
  * Resolves a (dotted) name: the first part against the context stack from
  * the innermost outward, the rest inside what was found.
  */
 static const cJSON *
-resolve(const struct render *r, const struct node *nd)
+resolve(struct render *r, const struct node *nd)
 {
 	const cJSON *v = NULL;
 	size_t i;
@@ -147,10 +121,10 @@ resolve(const struct render *r, const struct node *nd)
 	if (nd->path == NULL)
 		return r->nctx ? r->ctx[r->nctx - 1] : NULL;
 	for (i = r->nctx; i-- > 0;)
-		if ((v = lookup_in(r->ctx[i], &nd->path[0])) != NULL)
+		if ((v = keys_find_ctx(&r->keys, i, r->ctx[i], &nd->path[0])) != NULL)
 			break;
 	for (i = 1; v != NULL && i < nd->npath; i++)
-		v = lookup_in(v, &nd->path[i]);
+		v = keys_find(&r->keys, v, &nd->path[i]);
 	return v;
 }
 
@@ -382,9 +356,10 @@ tmpl_render(const struct tmpl *t, const cJSON *data, struct buf *out, char *err,
 	struct render *r;
 	int rc;
 
-	/* The state is a few KiB: keep it off small thread stacks.  Not
-	 * zeroed: the stacks and the indentation are read only below their
-	 * counts, which start at 0. */
+	/* The state is ~19 KiB (12 of them the key indexes): keep it off
+	 * small thread stacks.  Not zeroed: the stacks and the indentation
+	 * are read only below their counts, which start at 0, and an index
+	 * only once its object is set (keys_cache_init() clears them). */
 	if ((r = malloc(sizeof(*r))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -395,6 +370,7 @@ tmpl_render(const struct tmpl *t, const cJSON *data, struct buf *out, char *err,
 	r->errlen = errlen;
 	r->nctx = r->nparents = r->nindent = r->depth = 0;
 	r->at_line_start = 1;
+	keys_cache_init(&r->keys);
 	r->ctx[r->nctx++] = data;
 	rc = render_nodes(r, t->root.kids, t->root.nkids);
 	if (rc != 0 && err[0] != '\0' && strncmp(err, t->path, strlen(t->path)) != 0) {

@@ -194,6 +194,91 @@ test_escape_contexts(void)
 	buf_free(&b);
 }
 
+/*
+ * The HTML escaper skips 8 plain bytes at a time (a word test, not the
+ * table): every special byte at every offset of strings of every length
+ * up to 40, and a multi-byte character across the words, must come out
+ * as the byte-by-byte escape does.
+ */
+static void
+test_escape_words(void)
+{
+	static const char *const sp[] = { "&", "<", ">", "\"", "'", "\xc3\xa9", "\xff" };
+	static const char *const rep[] = { "&amp;", "&lt;", "&gt;", "&quot;", "&#39;",
+	    "\xc3\xa9", "\xef\xbf\xbd" };
+	char in[64], want[256];
+	struct buf b;
+	size_t n, at, k, bad = 0;
+
+	buf_init(&b, 1 << 16);
+	for (n = 1; n <= 40; n++)
+		for (at = 0; at < n; at++)
+			for (k = 0; k < sizeof(sp) / sizeof(sp[0]); k++) {
+				size_t sl = strlen(sp[k]), len;
+
+				if (at + sl > n)
+					continue;
+				memset(in, 'a', n);
+				memcpy(in + at, sp[k], sl);
+				in[n] = '\0';
+				len = (size_t)snprintf(want, sizeof(want), "%.*s%s%.*s", (int)at, in,
+				    rep[k], (int)(n - at - sl), in + at + sl);
+				buf_reset(&b);
+				if (esc_html(&b, in, n) != 0 || b.len != len ||
+				    memcmp(b.data, want, len) != 0)
+					bad++;
+			}
+	CHECK(bad == 0, "esc_html: a special byte at any offset of any length (%zu wrong)", bad);
+	buf_free(&b);
+}
+
+/*
+ * Names are found through an index of an object's keys once it is looked
+ * up a second time in a render (objects of 6 to 48 keys: PAD makes 6):
+ * the first of equal keys still wins, keys whose tags collide (the same
+ * first 4 bytes) are told apart, a prefix is not the key, and smaller and
+ * bigger objects are scanned.
+ */
+#define PAD "\"p1\":0,\"p2\":0,\"p3\":0,\"p4\":0,\"p5\":0,\"p6\":0,"
+
+static void
+test_key_index(void)
+{
+	struct buf big, tpl;
+	int i, rc;
+
+	check_render("{{a}}{{a}}{{a}}|{{#o}}{{a}}{{a}}{{b}}{{b}}{{/o}}",
+	    "{" PAD "\"a\":1,\"a\":2,\"o\":{" PAD "\"b\":3,\"a\":4,\"a\":5}}",
+	    "111|4433", "the first of equal keys, before and after the index");
+	check_render("{{has_chapters}}{{has_captions}}{{has_chapters}}{{has_captions}}{{has_c}}"
+	    "{{hxs_captions}}{{has_captionsx}}",
+	    "{" PAD "\"has_captions\":\"C\",\"has_chapters\":\"H\"}", "HCHC",
+	    "keys whose tags collide are told apart");
+	check_render("{{ab}}{{ab}}{{abc}}{{abc}}{{abcdef}}{{abcdef}}{{a}}{{a}}{{abcd}}",
+	    "{" PAD "\"abc\":\"x\",\"abcde\":\"y\",\"\":\"e\"}",
+	    "xx", "a prefix of a key is not the key, nor a key a prefix of the name");
+	check_render("{{#in}}{{x}}{{y}}{{x}}{{y}}{{/in}}{{x}}{{x}}",
+	    "{" PAD "\"x\":\"out\",\"y\":\"Y\",\"in\":{" PAD "\"x\":\"in\"}}", "inYinYoutout",
+	    "a name missing from the inner object's index is found outside it");
+	check_render("{{#l}}{{v}}{{v}}{{/l}}|{{#l}}{{v}}{{/l}}",
+	    "{\"l\":[{" PAD "\"v\":1},{" PAD "\"v\":2},{" PAD "\"w\":0},{\"v\":3}]}",
+	    "112233|123", "each item of a list is its own object");
+	check_render("{{s.a}}{{s.b}}{{s.a}}{{s.b}}{{s.c}}{{t.a}}{{t.a}}{{s.a}}",
+	    "{\"s\":{" PAD "\"a\":\"A\",\"b\":\"B\"},\"t\":{" PAD "\"a\":\"T\"}}",
+	    "ABABTTA", "dotted names through the index of the object named");
+	buf_init(&big, 1 << 16);
+	buf_init(&tpl, 1 << 16);
+	rc = buf_puts(&big, "{");
+	for (i = 0; i < 100; i++)
+		rc |= buf_printf(&big, "%s\"k%d\":%d", i ? "," : "", i, i);
+	rc |= buf_puts(&big, "}");
+	rc |= buf_puts(&tpl, "{{k0}}{{k99}}{{k50}}{{k99}}{{k100}}{{k0}}");
+	CHECK(rc == 0, "an object of 100 keys as JSON");
+	check_render(tpl.data, big.data, "09950990", "an object of 100 keys is scanned");
+	buf_free(&big);
+	buf_free(&tpl);
+}
+
 static void
 test_compile_once(void)
 {
@@ -272,6 +357,8 @@ main(void)
 	test_partial_recursion();
 	test_escaping();
 	test_escape_contexts();
+	test_escape_words();
+	test_key_index();
 	test_compile_once();
 	test_dir_loader();
 	return check_report();
