@@ -4,7 +4,9 @@
  * host, length and title, in the core's schema (core/access_schema.h).
  * Always built in a temporary file and renamed into place, so the
  * verifier (and scripts/replicate) sees the old or the new table, never a
- * partial one.
+ * partial one; the two steps are separate (access_db_stage, commit), so a
+ * build writes and syncs the table while it renders and renames it in
+ * where it always did (site_access.c).
  *
  * When the per-row record (access_rows.h) describes the table in place, the
  * temporary file is a copy of that table with only the changed rows
@@ -236,9 +238,17 @@ open_tmp(const char *tmp, sqlite3 **db)
 	    NULL, NULL, NULL) != SQLITE_OK ? -1 : 0;
 }
 
+/* path's temporary table and record file names: 0, or -1 (too long). */
+static int
+side_names(const char *path, char tmp[4096], char rfile[4096])
+{
+	return (size_t)snprintf(tmp, 4096, "%s.tmp", path) >= 4096 ||
+	    (size_t)snprintf(rfile, 4096, "%s" ACCESS_ROWS_SUFFIX, path) >= 4096 ? -1 : 0;
+}
+
 int
-access_db_write(const struct model *m, const struct access_plan *ap, const char *path,
-    char *err, size_t errlen)
+access_db_stage(const struct model *m, const struct access_plan *ap, const char *path,
+    struct access_staged *st, char *err, size_t errlen)
 {
 	char tmp[4096], rfile[4096];
 	sqlite3 *db = NULL;
@@ -250,9 +260,8 @@ access_db_write(const struct model *m, const struct access_plan *ap, const char 
 
 	memset(&d, 0, sizeof(d));
 	memset(&rec, 0, sizeof(rec));
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp) ||
-	    (size_t)snprintf(rfile, sizeof(rfile), "%s" ACCESS_ROWS_SUFFIX, path) >=
-	    sizeof(rfile)) {
+	memset(st, 0, sizeof(*st));
+	if (side_names(path, tmp, rfile) == -1) {
 		snprintf(err, errlen, "%s: path too long", path);
 		return -1;
 	}
@@ -261,7 +270,8 @@ access_db_write(const struct model *m, const struct access_plan *ap, const char 
 		if (delta_make(&rec, rows, m->nvideos, &d) == -1)
 			goto oom;
 		if (d.ndel + d.nup == 0) {
-			rc = 1;	/* the table in place holds these rows */
+			st->in_place = 1;	/* the table in place holds these rows */
+			rc = 0;
 			goto out;
 		}
 		if (d.ndel + d.nup > m->nvideos / DELTA_MAX_DIV + DELTA_MIN)
@@ -296,7 +306,7 @@ access_db_write(const struct model *m, const struct access_plan *ap, const char 
 	db = NULL;
 	/* the table must reach the disk before it replaces the old one; its
 	 * identity (kept by the rename) is what the record describes */
-	bad = fsync(fd) == -1 || fstat(fd, &sb) == -1;
+	bad = fsync(fd) == -1 || fstat(fd, &st->sb) == -1;
 	if (close(fd) == -1)
 		bad = 1;
 	fd = -1;
@@ -304,14 +314,7 @@ access_db_write(const struct model *m, const struct access_plan *ap, const char 
 		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
 		goto fail;
 	}
-	if (rename(tmp, path) == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto fail;
-	}
-	/* A record that cannot be written only costs the next build a full
-	 * table: none is left describing another file. */
-	if (!ap->exact || access_rows_save(rfile, &sb, m, rows, m->nvideos, tmp, sizeof(tmp)) == -1)
-		unlink(rfile);
+	st->staged = 1;
 	rc = 0;
 	goto out;
 oom:
@@ -327,4 +330,39 @@ out:
 		buf_free(&rec);
 	delta_free(&d);
 	return rc;
+}
+
+int
+access_db_commit(const struct model *m, const struct access_plan *ap, const char *path,
+    const struct access_staged *st, char *err, size_t errlen)
+{
+	char tmp[4096], rfile[4096];
+
+	if (st->in_place)
+		return 1;
+	if (!st->staged || side_names(path, tmp, rfile) == -1) {
+		snprintf(err, errlen, "%s: no table staged", path);
+		return -1;
+	}
+	if (rename(tmp, path) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	/* A record that cannot be written only costs the next build a full
+	 * table: none is left describing another file. */
+	if (!ap->exact || access_rows_save(rfile, &st->sb, m, ap->rows, m->nvideos, tmp,
+	    sizeof(tmp)) == -1)
+		unlink(rfile);
+	return 0;
+}
+
+void
+access_db_unstage(const char *path, struct access_staged *st)
+{
+	char tmp[4096], rfile[4096];
+
+	if (st->staged && side_names(path, tmp, rfile) == 0)
+		unlink(tmp);
+	memset(st, 0, sizeof(*st));
 }

@@ -410,38 +410,6 @@ write_paths_journal(const struct site_ctx *c, int outfd, int all, int append, ch
 }
 
 /*
- * STATE/access.db from the model, when its rows changed (their checksum
- * against old_sum) or it is missing.  Sets *sum and st->access_written.
- * 0 or -1 with err.
- */
-static int
-write_access(const struct model *m, const struct site_opts *o, uint64_t old_sum,
-    uint64_t *sum, struct site_stats *st, char *err, size_t errlen)
-{
-	struct access_plan ap;
-	struct stat sb;
-	char path[4096];
-	int rc = 0, w;
-
-	memset(&ap, 0, sizeof(ap));
-	snprintf(path, sizeof(path), "%s/access.db", o->state_dir);
-	if (access_plan_make(m, &ap) == -1) {
-		snprintf(err, errlen, "out of memory");
-		access_plan_free(&ap);
-		return -1;
-	}
-	*sum = ap.sum;
-	if (ap.sum != old_sum || stat(path, &sb) == -1) {
-		if ((w = access_db_write(m, &ap, path, err, errlen)) == -1)
-			rc = -1;
-		else
-			st->access_written = w == 0;
-	}
-	access_plan_free(&ap);
-	return rc;
-}
-
-/*
  * A first build, into an empty output directory, writes the pages listed
  * before the home page (assets, images, watch and embed pages, lists)
  * straight at their paths: nothing is served there yet, and nothing links
@@ -538,6 +506,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	int outfd = -1, lockfd = -1, rc = -1, pass, dirty = 0, empty_out = 0, recovering;
 	int keep_paths;	/* on failure, the staged path list stays (files were written) */
 	unsigned char *seen = NULL;	/* old manifest entries this build has */
+	struct site_access *acc = NULL;	/* STATE/access.db, until renamed in */
 	double t0 = now_secs(), t1 = t0, t2 = t0;
 	static const struct { const char *name; size_t off; } tpls[] = {
 		{ "home", offsetof(struct site_ctx, t_home) },
@@ -592,6 +561,11 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	snprintf(path, sizeof(path), "%s/site-manifest", o->state_dir);
 	if (manifest_load(&old, path, o->report, err, errlen) == -1)
 		goto out;
+	/* the verifier's table, planned and written meanwhile, renamed in below */
+	if ((acc = site_access_start(m, o->state_dir, old.access_sum)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
 	if (site_index(&c, err, errlen) == -1)
 		goto out;
 	{
@@ -630,8 +604,11 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	 * killed publish (compare bytes, remove what is not made again).
 	 */
 	if ((in_place_end = first_staged(&c, empty_out)) > 0) {
-		if (write_access(m, o, old.access_sum, &fresh.access_sum, st, err, errlen) == -1 ||
-		    write_paths_journal(&c, outfd, 1, 0, err, errlen) == -1) {
+		int arc = site_access_finish(acc, &fresh.access_sum, &st->access_written, err,
+		    errlen);
+
+		acc = NULL;
+		if (arc == -1 || write_paths_journal(&c, outfd, 1, 0, err, errlen) == -1) {
 			site_staging_remove(outfd);
 			goto out;
 		}
@@ -655,11 +632,15 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	}
 
 	t2 = now_secs();
-	if (in_place_end == 0 && (write_access(m, o, old.access_sum, &fresh.access_sum, st,
-	    err, errlen) == -1 || write_paths_journal(&c, outfd, 0, recovering, err,
-	    errlen) == -1)) {
-		site_staging_clear(outfd, keep_paths);
-		goto out;
+	if (in_place_end == 0) {
+		int arc = site_access_finish(acc, &fresh.access_sum, &st->access_written, err,
+		    errlen);
+
+		acc = NULL;
+		if (arc == -1 || write_paths_journal(&c, outfd, 0, recovering, err, errlen) == -1) {
+			site_staging_clear(outfd, keep_paths);
+			goto out;
+		}
 	}
 	/* Publish: new files (nothing links to them yet), then changed ones. */
 	for (pass = PS_NEW; pass <= PS_CHANGED; pass++)
@@ -725,8 +706,10 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	st->secs_publish = now_secs() - t2;
 	rc = 0;
 out:
-	/* an error path's task: its result is dropped, but it ends under the lock */
+	/* an error path's tasks: their results are dropped, but they end under
+	 * the lock, and a table staged for a build that failed is removed */
 	(void)site_placeholder_join(&c, NULL, 0);
+	site_access_abandon(acc);
 	if (outfd != -1)
 		close(outfd);
 	if (lockfd != -1)

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include <cjson/cJSON.h>
 
@@ -312,11 +313,42 @@ int	site_sitemap(const struct site_ctx *c, const struct page *p, struct buf *out
 int	site_sitemap_key(const struct site_ctx *c, const struct page *p, uint64_t seed,
 	    struct buf *tmp, uint64_t *key);
 
-/* access_db.c: access_db_write() writes the rows of ap (access_rows.h:
- * access_plan_make() over m) to access.db (temporary + rename; only the
- * changed rows when the table in place has its record): 0 written, 1 the
- * table in place already held them (nothing written), -1 with err. */
-int	access_db_write(const struct model *m, const struct access_plan *ap, const char *path,
-	    char *err, size_t errlen);
+/*
+ * access_db.c: access_db_stage() writes the rows of ap (access_rows.h:
+ * access_plan_make() over m) for the table at path into path.tmp and syncs
+ * it (only the changed rows, on a copy, when the table in place has its
+ * record), or finds that the table in place already holds them: 0 (st
+ * says which), -1 with err (nothing left staged).  access_db_commit()
+ * renames a staged table in and writes its record: 0 written, 1 the table
+ * in place held the rows (nothing to do), -1 with err.  access_db_unstage()
+ * removes a staged table that will not be committed.
+ */
+struct access_staged {
+	struct stat	sb;		/* the staged file's identity (the record's) */
+	int		staged;		/* path.tmp holds the table */
+	int		in_place;	/* the table at path holds the rows already */
+};
+int	access_db_stage(const struct model *m, const struct access_plan *ap, const char *path,
+	    struct access_staged *st, char *err, size_t errlen);
+int	access_db_commit(const struct model *m, const struct access_plan *ap, const char *path,
+	    const struct access_staged *st, char *err, size_t errlen);
+void	access_db_unstage(const char *path, struct access_staged *st);
+
+/*
+ * site_access.c: STATE/access.db made on a thread of its own from the
+ * start of a build.  site_access_start() plans the table from m and, when
+ * its rows' checksum differs from old_sum or it is missing, stages it
+ * (NULL: out of memory); site_access_finish() joins, renames a staged
+ * table in and frees a: 0 (*sum the rows' checksum, *written 1 when a
+ * table was written), or -1 with err.  site_access_abandon() joins and
+ * removes what was staged (a failed build keeps the old table); accepts
+ * NULL.
+ */
+struct site_access;
+struct site_access *site_access_start(const struct model *m, const char *state_dir,
+	    uint64_t old_sum);
+int	site_access_finish(struct site_access *a, uint64_t *sum, int *written, char *err,
+	    size_t errlen);
+void	site_access_abandon(struct site_access *a);
 
 #endif

@@ -126,5 +126,24 @@ out=$(build); echo "# $(echo "$out" | tail -1)"
 check "a table of another version under a matching record: rewritten whole, version 2" \
     bash -c "[ '$(rows "$DB" | tr '\n' '~')' = '$(clean_rows | tr '\n' '~')' ] && [ \"\$(sqlite3 '$DB' 'PRAGMA user_version')\" = 2 ]"
 
+# a build that fails after its table was planned and staged (site_access.c
+# writes and syncs it on its own thread from the start of the build, and
+# renames it in only where the build always wrote it): the old table stays
+# in place, untouched, nothing is left staged, and the next build puts the
+# new one in.  The failure: a file where the staging directory must go.
+rows_before=$(rows "$DB") i0=$(ino "$DB")
+: >"$OUT/.onlygen-staging"
+override "$VIP_GUID" "Sixth rename" public
+out=$(build); rc=$?
+echo "$out" | grep -v warning | sed 's/^/# /'
+check "a build failing after its table was staged fails (rc $rc)" [ "$rc" -ne 0 ]
+check "... and leaves the old table in place, unchanged" \
+    bash -c "[ '$i0' = '$(ino "$DB")' ] && [ '$(echo "$rows_before" | tr '\n' '~')' = '$(rows "$DB" | tr '\n' '~')' ]"
+check "... and no temporary table" test ! -e "$DB.tmp"
+rm "$OUT/.onlygen-staging"
+out=$(build); echo "# $(echo "$out" | tail -1)"
+check "the next build: the table a clean build writes, the new level in" \
+    bash -c "[ '$(rows "$DB" | tr '\n' '~')' = '$(clean_rows | tr '\n' '~')' ] && sqlite3 '$DB' \"SELECT access FROM videos WHERE guid='$VIP_GUID'\" | grep -qx public"
+
 check "the record is never published in the site" bash -c "! find '$OUT' -name '*.rows' | grep -q ."
 [ "$FAILS" -eq 0 ]

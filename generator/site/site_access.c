@@ -1,0 +1,112 @@
+/*
+ * site_access.c — STATE/access.db for a build (access_db.c), made on a
+ * thread of its own: the plan (every published video's row, hashed) and,
+ * when the rows changed or the table is missing, the table written and
+ * synced beside the old one start as soon as the old manifest is read and
+ * run while the build prepares and renders its pages.  site_access_finish()
+ * renames it in where site_build.c always wrote it: before the first page
+ * of a first build, before publishing otherwise.  So the verifier sees the
+ * new table at the same moment as before, and a build that fails first
+ * leaves the old one (site_access_abandon()).  The sync (tens of
+ * milliseconds) and the SQLite writes no longer wait on the main thread.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "pool.h"
+#include "site_int.h"
+
+struct site_access {
+	struct pool_task	*task;		/* NULL: ran on the caller's thread */
+	const struct model	*m;
+	uint64_t		 old_sum;
+	struct access_plan	 ap;
+	struct access_staged	 st;
+	int			 write;		/* the table is (to be) staged */
+	int			 rc;		/* 0, or -1 with err */
+	char			 path[4096];
+	char			 err[1024];
+};
+
+static void
+access_task(void *arg)
+{
+	struct site_access *a = arg;
+	struct stat sb;
+
+	if (access_plan_make(a->m, &a->ap) == -1) {
+		snprintf(a->err, sizeof(a->err), "out of memory");
+		a->rc = -1;
+		return;
+	}
+	a->write = a->ap.sum != a->old_sum || stat(a->path, &sb) == -1;
+	if (a->write)
+		a->rc = access_db_stage(a->m, &a->ap, a->path, &a->st, a->err, sizeof(a->err));
+}
+
+struct site_access *
+site_access_start(const struct model *m, const char *state_dir, uint64_t old_sum)
+{
+	struct site_access *a = calloc(1, sizeof(*a));
+
+	if (a == NULL)
+		return NULL;
+	if ((size_t)snprintf(a->path, sizeof(a->path), "%s/access.db", state_dir) >=
+	    sizeof(a->path)) {
+		snprintf(a->err, sizeof(a->err), "%s: path too long", state_dir);
+		a->rc = -1;
+		return a;
+	}
+	a->m = m;
+	a->old_sum = old_sum;
+	if ((a->task = pool_task_start(access_task, a)) == NULL)
+		access_task(a);		/* no thread: here, now */
+	return a;
+}
+
+/* Waits for the task; its result stays in a. */
+static void
+join(struct site_access *a)
+{
+	if (a->task != NULL) {
+		pool_task_join(a->task);
+		a->task = NULL;
+	}
+}
+
+int
+site_access_finish(struct site_access *a, uint64_t *sum, int *written, char *err,
+    size_t errlen)
+{
+	int rc = 0, w;
+
+	join(a);
+	if (a->rc == -1) {
+		snprintf(err, errlen, "%s", a->err);
+		rc = -1;
+	} else {
+		*sum = a->ap.sum;
+		if (a->write) {
+			if ((w = access_db_commit(a->m, &a->ap, a->path, &a->st, err, errlen)) == -1)
+				rc = -1;
+			else
+				*written = w == 0;
+		}
+	}
+	access_plan_free(&a->ap);
+	free(a);
+	return rc;
+}
+
+void
+site_access_abandon(struct site_access *a)
+{
+	if (a == NULL)
+		return;
+	join(a);
+	access_db_unstage(a->path, &a->st);
+	access_plan_free(&a->ap);
+	free(a);
+}
