@@ -64,23 +64,6 @@ html_plain16(const unsigned char *s)
 #define HTML_PLAIN(s, ascii)	plain8((s), (ascii))
 #endif
 
-/*
- * Appends n bytes: a plain copy while they fit the buffer's capacity
- * (buf_put's checks are then all true), else buf_put.  A value is put in
- * one or a few runs, a few million a build.
- */
-static inline int
-put_run(struct buf *out, const void *s, size_t n)
-{
-	if (out->data != NULL && n < out->cap - out->len && n <= out->max - out->len) {
-		memcpy(out->data + out->len, s, n);
-		out->len += n;
-		out->data[out->len] = '\0';
-		return 0;
-	}
-	return buf_put(out, s, n);
-}
-
 static const char *const html_ascii[128];
 
 /*
@@ -133,15 +116,15 @@ escape_walk(struct buf *out, size_t *count, const char *str, size_t n,
 		}
 		if (out == NULL)
 			*count += (i - run) + strlen(rep);
-		else if ((i > run && put_run(out, s + run, i - run) != 0) ||
-		    (rep[0] != '\0' && put_run(out, rep, strlen(rep)) != 0))
+		else if ((i > run && buf_put_inline(out, s + run, i - run) != 0) ||
+		    (rep[0] != '\0' && buf_put_inline(out, rep, strlen(rep)) != 0))
 			return -1;
 		i += len;
 		run = i;
 	}
 	if (out == NULL)
 		*count += i - run;
-	else if (i > run && put_run(out, s + run, i - run) != 0)
+	else if (i > run && buf_put_inline(out, s + run, i - run) != 0)
 		return -1;
 	return 0;
 }

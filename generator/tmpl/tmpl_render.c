@@ -41,23 +41,6 @@ static int render_nodes(struct render *, const struct node *, size_t);
 #define JTYPE(v)		((v)->type & 0xFF)
 #define IS(v, t)		(JTYPE(v) == (t))
 
-/*
- * Appends n bytes to out: a plain copy while they fit the buffer's
- * capacity (buf_put's checks are then all true), else buf_put.  Pages
- * are a few hundred appends each; this keeps them a memcpy.
- */
-static inline int
-put(struct buf *out, const char *s, size_t n)
-{
-	if (out->data != NULL && n < out->cap - out->len && n <= out->max - out->len) {
-		memcpy(out->data + out->len, s, n);
-		out->len += n;
-		out->data[out->len] = '\0';
-		return 0;
-	}
-	return buf_put(out, s, n);
-}
-
 static int
 oom(struct render *r)
 {
@@ -72,7 +55,7 @@ begin_output(struct render *r)
 {
 	if (r->at_line_start) {
 		r->at_line_start = 0;
-		if (r->nindent > 0 && put(r->out, r->indent, r->nindent) != 0)
+		if (r->nindent > 0 && buf_put_inline(r->out, r->indent, r->nindent) != 0)
 			return oom(r);
 	}
 	return 0;
@@ -89,7 +72,7 @@ emit_text(struct render *r, const char *s, size_t n)
 		/* no indentation to put after a newline: the text as it is */
 		if (n == 0)
 			return 0;
-		if (put(r->out, s, n) != 0)
+		if (buf_put_inline(r->out, s, n) != 0)
 			return oom(r);
 		r->at_line_start = s[n - 1] == '\n';
 		return 0;
@@ -99,7 +82,7 @@ emit_text(struct render *r, const char *s, size_t n)
 			return -1;
 		nl = memchr(s, '\n', (size_t)(end - s));
 		k = nl ? (size_t)(nl - s) + 1 : (size_t)(end - s);
-		if (put(r->out, s, k) != 0)
+		if (buf_put_inline(r->out, s, k) != 0)
 			return oom(r);
 		if (nl != NULL)
 			r->at_line_start = 1;
@@ -176,7 +159,7 @@ emit_value(struct render *r, const cJSON *v, int escape)
 		if (begin_output(r) != 0)
 			return -1;
 		/* escaped: measured by the walk itself, in the same pass */
-		rc = escape ? esc_html_str(r->out, s) : put(r->out, s, strlen(s));
+		rc = escape ? esc_html_str(r->out, s) : buf_put_inline(r->out, s, strlen(s));
 		return rc == 0 ? 0 : oom(r);
 	}
 	if (IS(v, cJSON_Number)) {
@@ -203,7 +186,7 @@ emit_value(struct render *r, const cJSON *v, int escape)
 		return 0;
 	if (begin_output(r) != 0)
 		return -1;
-	rc = escape ? esc_html(r->out, s, n) : put(r->out, s, n);
+	rc = escape ? esc_html(r->out, s, n) : buf_put_inline(r->out, s, n);
 	return rc == 0 ? 0 : oom(r);
 }
 
