@@ -98,6 +98,10 @@ def signing_data(params):
     return "&".join(k + "=" + params[k] for k in sorted(params, key=lambda s: s.encode()))
 
 
+HS256_MAC_CHARS = 43      # base64url of a 32-byte HMAC-SHA256, unpadded
+HS256_IP_FLAG = "1-"      # after "HS256-" when an IP is signed
+
+
 def compute_token(key, signature_path, expires, params, ip=""):
     """The HS256 token for these inputs; key and text are str (UTF-8)."""
     msg = signature_path.encode() + str(expires).encode() + ip_bytes(ip) + signing_data(params).encode()
@@ -150,9 +154,18 @@ def verify(target, key, now, client_ip):
         return False, "missing or malformed expires", path
     if not token.startswith("HS256-"):
         return False, "not an HS256 token", path
+    # The MAC is 43 base64url characters, which may themselves begin with
+    # "1-": the IP flag is told by the length, not by the prefix alone (one
+    # token in 4 096 without an IP was checked as IP-bound and refused).
+    body = token[len("HS256-"):]
+    if len(body) == len(HS256_IP_FLAG) + HS256_MAC_CHARS and body.startswith(HS256_IP_FLAG):
+        ip = client_ip
+    elif len(body) == HS256_MAC_CHARS:
+        ip = ""
+    else:
+        return False, "malformed HS256 token", path
     if int(expires) < now:
         return False, "token expired", path
-    ip = client_ip if token.startswith("HS256-1-") else ""
     token_path = params.get("token_path")
     signature_path = token_path if token_path is not None else path
     want = compute_token(key, signature_path, expires, params, ip)
