@@ -79,16 +79,16 @@ warn_video(const struct site_ctx *c, const struct video *v, const char *what, co
 	    safe_title(what, w, sizeof(w)), safe_title(why, y, sizeof(y)));
 }
 
-static int
-cache_path(const struct site_ctx *c, char *out, size_t cap, const char *guid,
+int
+site_img_cache_path(const struct site_opts *o, char *out, size_t cap, const char *guid,
     const char *key, const char *suffix)
 {
 	int n;
 
 	if (guid == NULL)
-		n = snprintf(out, cap, "%s/%s/%s%s", c->o->state_dir, IMG_CACHE_DIR, key, suffix);
+		n = snprintf(out, cap, "%s/%s/%s%s", o->state_dir, IMG_CACHE_DIR, key, suffix);
 	else
-		n = snprintf(out, cap, "%s/%s/%s/%s%s", c->o->state_dir, IMG_CACHE_DIR, guid, key,
+		n = snprintf(out, cap, "%s/%s/%s/%s%s", o->state_dir, IMG_CACHE_DIR, guid, key,
 		    suffix);
 	return n < 0 || (size_t)n >= cap ? -1 : 0;
 }
@@ -134,7 +134,7 @@ prune(const struct site_ctx *c, const struct video *v, const char *key)
 	struct dirent *de;
 	DIR *d;
 
-	if (cache_path(c, dir, sizeof(dir), v->guid, "", "") == -1 ||
+	if (site_img_cache_path(c->o, dir, sizeof(dir), v->guid, "", "") == -1 ||
 	    (d = opendir(dir)) == NULL)
 		return;
 	while ((de = readdir(d)) != NULL) {
@@ -162,11 +162,11 @@ encode_one(struct site_ctx *c, const struct fetch_item *it, const struct http_re
 
 			site_warn(c, "video %s: preview.webp: %s; "
 			    "the card has no animated preview", v->guid, safe_title(why, y, sizeof(y)));
-			if (cache_path(c, path, sizeof(path), v->guid, im->key, IMG_NO_PREVIEW) == 0)
+			if (site_img_cache_path(c->o, path, sizeof(path), v->guid, im->key, IMG_NO_PREVIEW) == 0)
 				(void)write_atomic(path, "", 0);
 			return;
 		}
-		if (cache_path(c, path, sizeof(path), v->guid, im->key,
+		if (site_img_cache_path(c->o, path, sizeof(path), v->guid, im->key,
 		    img_suffix(IMG_PREVIEW)) == 0 &&
 		    write_atomic(path, s.data[IMG_PREVIEW], s.len[IMG_PREVIEW]) == 0)
 			im->preview = 1;
@@ -179,7 +179,7 @@ encode_one(struct site_ctx *c, const struct fetch_item *it, const struct http_re
 	}
 	/* the JPEG last: its presence says the set is complete */
 	for (k = IMG_W320; k <= IMG_JPG1280 && ok; k++)
-		ok = cache_path(c, path, sizeof(path), v->guid, im->key, img_suffix(k)) == 0 &&
+		ok = site_img_cache_path(c->o, path, sizeof(path), v->guid, im->key, img_suffix(k)) == 0 &&
 		    write_atomic(path, s.data[k], s.len[k]) == 0;
 	if (!ok) {
 		img_set_free(&s);
@@ -277,7 +277,7 @@ warn_failed(const struct site_ctx *c, const struct fetch_item *it, const struct 
 		char path[4096];
 
 		/* not every library makes previews: remember, do not ask again */
-		if (cache_path(c, path, sizeof(path), v->guid, c->vimg[it->vid].key,
+		if (site_img_cache_path(c->o, path, sizeof(path), v->guid, c->vimg[it->vid].key,
 		    IMG_NO_PREVIEW) == 0)
 			(void)write_atomic(path, "", 0);
 		return;
@@ -411,17 +411,17 @@ site_images(struct site_ctx *c, char *err, size_t errlen)
 
 		set_key(v, im->key);
 		if (dir_names_has(&cached, v->guid) &&
-		    cache_path(c, path, sizeof(path), v->guid, "", "") == 0 && is_dir(path)) {
+		    site_img_cache_path(c->o, path, sizeof(path), v->guid, "", "") == 0 && is_dir(path)) {
 			int w, h;
 
 			/* the JPEG's header, not just its presence: og:image's size */
-			cache_path(c, path, sizeof(path), v->guid, im->key, img_suffix(IMG_JPG1280));
+			site_img_cache_path(c->o, path, sizeof(path), v->guid, im->key, img_suffix(IMG_JPG1280));
 			im->still = jpeg_file_size(path, &w, &h) == 0;
 			im->og_w = im->still ? (uint16_t)w : 0;
 			im->og_h = im->still ? (uint16_t)h : 0;
-			cache_path(c, path, sizeof(path), v->guid, im->key, img_suffix(IMG_PREVIEW));
+			site_img_cache_path(c->o, path, sizeof(path), v->guid, im->key, img_suffix(IMG_PREVIEW));
 			im->preview = exists(path);
-			cache_path(c, path, sizeof(path), v->guid, im->key, IMG_NO_PREVIEW);
+			site_img_cache_path(c->o, path, sizeof(path), v->guid, im->key, IMG_NO_PREVIEW);
 			im->no_preview = !im->preview && exists(path);
 		}
 		if (!im->still || !(im->preview || im->no_preview))
@@ -444,7 +444,7 @@ site_images(struct site_ctx *c, char *err, size_t errlen)
 		return 0;
 	}
 	for (i = 0; i < ntodo; i++) {
-		if (cache_path(c, path, sizeof(path), m->videos[todo[i]].guid, "", "") == 0 &&
+		if (site_img_cache_path(c->o, path, sizeof(path), m->videos[todo[i]].guid, "", "") == 0 &&
 		    mkdir(path, 0755) == -1 && errno != EEXIST) {
 			snprintf(err, errlen, "%s: %s", path, strerror(errno));
 			free(todo);
@@ -493,8 +493,8 @@ int
 site_image_source(const struct site_ctx *c, const struct page *p, char *out, size_t cap)
 {
 	if (p->idx == IMG_PAGE_PLACEHOLDER)
-		return cache_path(c, out, cap, NULL, IMG_PLACEHOLDER, img_suffix((int)p->no));
-	return cache_path(c, out, cap, c->m->videos[p->idx].guid, c->vimg[p->idx].key,
+		return site_img_cache_path(c->o, out, cap, NULL, IMG_PLACEHOLDER, img_suffix((int)p->no));
+	return site_img_cache_path(c->o, out, cap, c->m->videos[p->idx].guid, c->vimg[p->idx].key,
 	    img_suffix((int)p->no));
 }
 

@@ -256,6 +256,10 @@ int	site_cdn_url(const struct video *v, const char *file, struct buf *out);
  * site_image_source() writes the cache file of image page p into out.
  */
 int	site_images(struct site_ctx *c, char *err, size_t errlen);
+/* The image cache's file STATE/img-cache/[guid/]<key><suffix> (guid NULL:
+ * the shared files, the placeholder's): 0, or -1 when it does not fit cap. */
+int	site_img_cache_path(const struct site_opts *o, char *out, size_t cap, const char *guid,
+	    const char *key, const char *suffix);
 int	site_image_url(const struct site_ctx *c, size_t vid, int variant, struct buf *out);
 int	site_image_source(const struct site_ctx *c, const struct page *p, char *out, size_t cap);
 /*

@@ -27,10 +27,7 @@
 static int
 placeholder_path(const struct site_opts *o, int variant, char *out, size_t cap)
 {
-	int n = snprintf(out, cap, "%s/%s/%s%s", o->state_dir, IMG_CACHE_DIR, IMG_PLACEHOLDER,
-	    img_suffix(variant));
-
-	return n < 0 || (size_t)n >= cap ? -1 : 0;
+	return site_img_cache_path(o, out, cap, NULL, IMG_PLACEHOLDER, img_suffix(variant));
 }
 
 /* 1 when one of the stills is not a regular file in the cache (or -1: too long). */
