@@ -425,8 +425,23 @@ site_page_key(const struct site_ctx *c, const struct page *p, struct buf *scratc
 {
 	switch (p->kind) {
 	case PK_IMAGE:
-		/* an image's path names its cache key and size: nothing else
-		 * changes it (site_images.c) */
+		if (p->idx == IMG_PAGE_PLACEHOLDER) {
+			/* drawn by this program, not named by the catalog: keyed
+			 * by the cached file's bytes, so a new drawing is
+			 * published whatever its name (4 small files a build) */
+			char src[4096];
+
+			buf_reset(scratch);
+			if (site_image_source(c, p, src, sizeof(src)) == -1 ||
+			    buf_read_file(scratch, src) == -1)
+				return 0;	/* rendering reports it */
+			*key = h64(h64_str(PAGE_KEY_VERSION, p->path),
+			    scratch->data != NULL ? scratch->data : "", scratch->len);
+			return KEY_FROM_BYTES;
+		}
+		/* a video's image path names its cache key (what the catalog
+		 * says of the thumbnail) and size: nothing else changes it
+		 * (site_images.c) */
 		*key = h64_str(0x696d6167652d7631ULL, p->path);
 		return 1;
 	case PK_ASSET:

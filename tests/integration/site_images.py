@@ -17,6 +17,8 @@ the CDN stand-in (tests/fakes/bunny_cdn.py, which enforces tokens on images).
 8. The keys file is read as the verifier reads it, and refused when unsafe.
 9. A placeholder that cannot be written (or read) fails the build, with or
    without fetching; the next build draws it again.
+10. The placeholder's files are keyed by their bytes: a new drawing under the
+    same name is published by an incremental build.
 """
 
 import json
@@ -231,6 +233,19 @@ def main():
             rc, out, err, n = L.build(state8, site8, keys, cdn.host, flag)
             check(rc == 0 and os.path.isfile(os.path.join(site8, "img", "placeholder-v1-640.webp")),
                   "%s: the next build draws it and succeeds" % what, out + err)
+        # 10. the placeholder is published from its cached bytes, not from
+        #     its name: other bytes in the cache (a new drawing) are published
+        #     by the next incremental build, as a clean build would.
+        cached = os.path.join(state8, "img-cache", "placeholder-v1-320.webp")
+        with open(os.path.join(state8, "img-cache", "placeholder-v1-640.webp"), "rb") as f:
+            other = f.read()
+        with open(cached, "wb") as f:
+            f.write(other)
+        rc, out, err, n = L.build(state8, site8, keys, cdn.host, "--offline")
+        with open(os.path.join(site8, "img", "placeholder-v1-320.webp"), "rb") as f:
+            published = f.read()
+        check(rc == 0 and published == other,
+              "a new drawing of the placeholder under the same name is published", out + err)
         with open(os.path.join(state8, "img-cache", "placeholder-v1-1280.jpg"), "wb") as f:
             f.write(b"not a JPEG")
         rc, out, err, n = L.build(state8, os.path.join(tmp, "site9"), keys, cdn.host, "--offline")
