@@ -530,6 +530,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	c.html = m->site.html_urls;
 	c.page_size = m->site.page_size > 0 ? m->site.page_size : 48;
 	c.hero = -1;
+	c.ph = o->placeholder != NULL ? o->placeholder : &c.own_ph;
 
 	if (mkdir(o->state_dir, 0755) == -1 && errno != EEXIST) {
 		snprintf(err, errlen, "%s: %s", o->state_dir, strerror(errno));
@@ -542,8 +543,10 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 		    "another build is running on this state directory");
 		goto out;
 	}
-	/* the placeholder stills, when the cache lacks them: drawn meanwhile */
-	site_placeholder_start(&c);
+	/* the placeholder stills, when the cache lacks them: drawn meanwhile
+	 * (the command started them before its load: site.h) */
+	if (o->placeholder == NULL)
+		site_placeholder_start(&c.own_ph, o);
 	if (theme_load(&c.th, o->default_theme, o->user_theme, o->hlsjs_path, err, errlen) == -1)
 		goto out;
 	for (i = 0; i < sizeof(tpls) / sizeof(tpls[0]); i++) {
@@ -620,7 +623,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	 * pages read its files and the og:image size of the videos showing
 	 * it.  Joined last, it overlapped all of the above, access.db too.
 	 */
-	if (site_placeholder_join(&c, err, errlen) == -1 ||
+	if (site_placeholder_join(c.ph, err, errlen) == -1 ||
 	    site_placeholder_size(&c, err, errlen) == -1) {
 		site_staging_clear(outfd, keep_paths);
 		goto out;
@@ -708,7 +711,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 out:
 	/* an error path's tasks: their results are dropped, but they end under
 	 * the lock, and a table staged for a build that failed is removed */
-	(void)site_placeholder_join(&c, NULL, 0);
+	(void)site_placeholder_join(c.ph, NULL, 0);
 	site_access_abandon(acc);
 	if (outfd != -1)
 		close(outfd);
