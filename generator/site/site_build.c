@@ -379,7 +379,7 @@ write_paths_journal(const struct site_ctx *c, int outfd, int all, int append, ch
 {
 	struct buf b;
 	size_t i;
-	int fd, rc = 0;
+	int rc = 0;
 
 	buf_init(&b, (size_t)1 << 30);
 	for (i = 0; i < c->npages && rc == 0; i++)
@@ -390,23 +390,10 @@ write_paths_journal(const struct site_ctx *c, int outfd, int all, int append, ch
 		buf_free(&b);
 		return -1;
 	}
-	fd = openat(outfd, SITE_STAGING_PATHS, O_WRONLY | O_CREAT | O_CLOEXEC |
-	    (append ? O_APPEND : O_TRUNC), 0600);
-	if (fd != -1 && fd_write_all(fd, b.data ? b.data : "", b.len) == -1) {
-		int saved = errno;
-
-		(void)close(fd);
-		errno = saved;
-		fd = -1;
-	} else if (fd != -1 && close(fd) == -1)
-		fd = -1;
-	if (fd == -1) {
-		snprintf(err, errlen, "%s: %s", SITE_STAGING_PATHS, strerror(errno));
-		buf_free(&b);
-		return -1;
-	}
+	rc = site_write_private(outfd, SITE_STAGING_PATHS, b.data ? b.data : "", b.len, append,
+	    err, errlen);
 	buf_free(&b);
-	return 0;
+	return rc;
 }
 
 /*
