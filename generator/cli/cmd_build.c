@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -146,6 +147,7 @@ cmd_build(int argc, char *argv[])
 	};
 	struct site_opts so;
 	struct site_placeholder ph;
+	struct stat sb;
 	struct img_lib img;
 	struct site_stats st;
 	struct model m;
@@ -254,13 +256,18 @@ cmd_build(int argc, char *argv[])
 	 * The placeholder stills first, when the cache lacks them (site.h): on
 	 * a thread of their own from here, so that libvips' start and their
 	 * encodes overlap the pull and the load, which use no libvips.  Every
-	 * way out below joins them (out:), site_build() before it renders.
+	 * way out below joins them (out:), site_build() before it renders.  No
+	 * state directory yet (a first pull makes it): site_build() starts
+	 * them, as it did, rather than a command that may fail making it.
 	 */
 	img.argv0 = argv[0];
 	img.started = 0;
 	so.img = &img;
-	so.placeholder = &ph;
-	site_placeholder_start(&ph, &so);
+	memset(&ph, 0, sizeof(ph));
+	if (stat(so.state_dir, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		so.placeholder = &ph;
+		site_placeholder_start(&ph, &so);
+	}
 
 	snprintf(db, sizeof(db), "%s/catalog.db", so.state_dir);
 	so.fetch_images = !offline;

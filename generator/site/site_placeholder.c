@@ -74,7 +74,7 @@ placeholder_encode(const struct site_opts *o, char *err, size_t errlen)
 	return 0;
 }
 
-/* The task (pool.h): the state and cache directories, then the stills. */
+/* The task (pool.h): the cache directory, then the stills. */
 static int
 placeholder_task(void *arg, char *err, size_t errlen)
 {
@@ -87,8 +87,7 @@ placeholder_task(void *arg, char *err, size_t errlen)
 		snprintf(err, errlen, "%.900s: path too long", o->state_dir);
 		return -1;
 	}
-	/* the build makes them too (0755), and reports their failure first */
-	(void)mkdir(o->state_dir, 0755);
+	/* site_images() makes it too, and reports its failure first */
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", o->state_dir, IMG_CACHE_DIR) <
 	    sizeof(path))
 		(void)mkdir(path, 0755);

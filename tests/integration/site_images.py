@@ -22,7 +22,7 @@ the CDN stand-in (tests/fakes/bunny_cdn.py, which enforces tokens on images).
    content/ that does not load) exits non-zero having joined it, its four
    files whole (the bytes a finished build draws) and no temporary file
    left; a build with nothing changed since the last one still leaves them
-   whole.
+   whole; without a state directory nothing is started (nor made) early.
 """
 
 import json
@@ -270,6 +270,10 @@ def main():
             for k, v in saved.items():
                 if v is not None:
                     os.environ[k] = v
+        nostate = os.path.join(tmp, "var-none")
+        rc, out, err, n = L.build(nostate, site10, keys, cdn.host, "--offline")
+        check(rc != 0 and not os.path.exists(nostate),
+              "no state directory yet: the build fails as before, making none", out + err)
         rc, out, err, n = L.build(state10, site10, keys, cdn.host, "--offline")
         check(rc == 0, "then a build succeeds", out + err)
         shutil.rmtree(cache10)
