@@ -158,39 +158,64 @@ pool_run(int asked, const struct pool_work *w, char *err, size_t errlen)
 }
 
 struct pool_task {
-	pthread_t	  th;
-	void		(*fn)(void *);
-	void		 *arg;
+	pthread_t	 th;
 };
 
-static void *
-task_main(void *arg)
+/* fn's result into b; an error without a reason still gets one. */
+static void
+bg_run(struct pool_bg *b)
 {
-	struct pool_task *t = arg;
+	b->err[0] = '\0';
+	b->rc = b->fn(b->arg, b->err, sizeof(b->err)) == -1 ? -1 : 0;
+	if (b->rc == -1 && b->err[0] == '\0')
+		snprintf(b->err, sizeof(b->err), "failed (no reason given)");
+}
 
-	t->fn(t->arg);
+static void *
+bg_main(void *arg)
+{
+	bg_run(arg);
 	return NULL;
 }
 
-struct pool_task *
-pool_task_start(void (*fn)(void *arg), void *arg)
+void
+pool_bg_start_on(struct pool_bg *b, int (*fn)(void *arg, char *err, size_t errlen),
+    void *arg, int thread)
 {
-	struct pool_task *t = malloc(sizeof(*t));
-
-	if (t == NULL)
-		return NULL;
-	t->fn = fn;
-	t->arg = arg;
-	if (pthread_create(&t->th, NULL, task_main, t) != 0) {
-		free(t);
-		return NULL;
+	memset(b, 0, sizeof(*b));
+	b->fn = fn;
+	b->arg = arg;
+	b->pending = 1;
+	if (thread && (b->th = malloc(sizeof(*b->th))) != NULL) {
+		if (pthread_create(&b->th->th, NULL, bg_main, b) == 0)
+			return;
+		free(b->th);
+		b->th = NULL;
 	}
-	return t;
+	bg_run(b);	/* no thread: here, now */
 }
 
 void
-pool_task_join(struct pool_task *t)
+pool_bg_start(struct pool_bg *b, int (*fn)(void *arg, char *err, size_t errlen), void *arg)
 {
-	(void)pthread_join(t->th, NULL);
-	free(t);
+	pool_bg_start_on(b, fn, arg, 1);
+}
+
+int
+pool_bg_join(struct pool_bg *b, char *err, size_t errlen)
+{
+	if (!b->pending)
+		return 0;
+	if (b->th != NULL) {
+		(void)pthread_join(b->th->th, NULL);
+		free(b->th);
+		b->th = NULL;
+	}
+	b->pending = 0;
+	if (b->rc == -1) {
+		if (err != NULL && errlen > 0)
+			snprintf(err, errlen, "%s", b->err);
+		return -1;
+	}
+	return 0;
 }

@@ -58,13 +58,35 @@ int	pool_workers(int asked, const struct pool_work *w);
 int	pool_run(int asked, const struct pool_work *w, char *err, size_t errlen);
 
 /*
- * One function on a thread of its own, alongside the caller's work (the
- * search index built while the rest of a build is prepared).  start: the
- * task, or NULL when no thread could start (the caller then runs fn
- * itself).  join: waits for fn to return and frees the task.
+ * A background task: one function on a thread of its own, alongside the
+ * caller's work (the search index, access.db, the placeholder stills), its
+ * result carried to the join.  The caller owns the struct (in its own
+ * frame or context: no global state) and reads only rc/err, and only
+ * through pool_bg_join().
+ *
+ * fn returns 0, or -1 with why in err (errlen is POOL_ERR_MAX).
+ * pool_bg_start() runs it on a new thread; when no thread can start, it
+ * runs it at once on the caller's thread (the one fallback of every
+ * task).  pool_bg_join() waits for it and returns its result (0, or -1 with
+ * its message in err; err may be NULL to drop it); joining a task never
+ * started (a zeroed struct) or already joined is a no-op that returns 0.
  */
 struct pool_task;
-struct pool_task *pool_task_start(void (*fn)(void *arg), void *arg);
-void	pool_task_join(struct pool_task *t);
+struct pool_bg {
+	struct pool_task	*th;		/* its thread, until joined (NULL: none) */
+	int			 pending;	/* started, not joined */
+	int			 rc;		/* fn's, once it returned */
+	char			 err[POOL_ERR_MAX];
+	int			(*fn)(void *arg, char *err, size_t errlen);
+	void			*arg;
+};
+
+void	pool_bg_start(struct pool_bg *b, int (*fn)(void *arg, char *err, size_t errlen),
+	    void *arg);
+/* As pool_bg_start(), thread 0 taking the fallback: fn runs now, here
+ * (what a start does when no thread can start; for the tests). */
+void	pool_bg_start_on(struct pool_bg *b, int (*fn)(void *arg, char *err, size_t errlen),
+	    void *arg, int thread);
+int	pool_bg_join(struct pool_bg *b, char *err, size_t errlen);
 
 #endif

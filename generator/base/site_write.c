@@ -539,17 +539,14 @@ site_stage(int dirfd, size_t id, const void *data, size_t len, char *err, size_t
 	return 0;
 }
 
-int
-site_write_at(int dirfd, const char *path, const void *data, size_t len, char *err,
-    size_t errlen)
+/* Writes len bytes to path under dirfd, opened with flags and mode.  0, or -1 with err. */
+static int
+write_file_at(int dirfd, const char *path, const void *data, size_t len, int flags,
+    mode_t mode, char *err, size_t errlen)
 {
 	int fd;
 
-	if (!site_path_ok(path)) {
-		snprintf(err, errlen, "refusing to write unsafe path '%s'", path);
-		return -1;
-	}
-	fd = openat(dirfd, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	fd = openat(dirfd, path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | flags, mode);
 	if (fd == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
@@ -566,6 +563,25 @@ site_write_at(int dirfd, const char *path, const void *data, size_t len, char *e
 		return -1;
 	}
 	return 0;
+}
+
+int
+site_write_at(int dirfd, const char *path, const void *data, size_t len, char *err,
+    size_t errlen)
+{
+	if (!site_path_ok(path)) {
+		snprintf(err, errlen, "refusing to write unsafe path '%s'", path);
+		return -1;
+	}
+	return write_file_at(dirfd, path, data, len, O_TRUNC, 0644, err, errlen);
+}
+
+int
+site_write_private(int dirfd, const char *path, const void *data, size_t len, int append,
+    char *err, size_t errlen)
+{
+	return write_file_at(dirfd, path, data, len, append ? O_APPEND : O_TRUNC, 0600, err,
+	    errlen);
 }
 
 int

@@ -101,6 +101,13 @@ int	site_mkparents(int dirfd, const char *path);
  */
 int	site_write_at(int dirfd, const char *path, const void *data, size_t len,
 	    char *err, size_t errlen);
+/*
+ * As site_write_at(), for the build's own files in the staging directory
+ * (SITE_STAGING_PATHS: no served path, no path check): mode 0600,
+ * replaced, or with append added to at its end.  0, or -1 with err.
+ */
+int	site_write_private(int dirfd, const char *path, const void *data, size_t len,
+	    int append, char *err, size_t errlen);
 /* Renames staged file id to path, creating parent directories.  0 or -1. */
 int	site_publish(int dirfd, size_t id, const char *path, char *err, size_t errlen);
 /* Removes path, then its parent directories while they are empty.  0 or -1. */

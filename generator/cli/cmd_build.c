@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -145,6 +146,8 @@ cmd_build(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct site_opts so;
+	struct site_placeholder ph;
+	struct stat sb;
 	struct img_lib img;
 	struct site_stats st;
 	struct model m;
@@ -247,6 +250,24 @@ cmd_build(int argc, char *argv[])
 	cdn_host = getenv("BUNNY_CDN_HOSTNAME");
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	so.now = time(NULL);
+	memset(&m, 0, sizeof(m));
+	/*
+	 * libvips: once for the whole command, when an image is to be encoded.
+	 * The placeholder stills first, when the cache lacks them (site.h): on
+	 * a thread of their own from here, so that libvips' start and their
+	 * encodes overlap the pull and the load, which use no libvips.  Every
+	 * way out below joins them (out:), site_build() before it renders.  No
+	 * state directory yet (a first pull makes it): site_build() starts
+	 * them, as it did, rather than a command that may fail making it.
+	 */
+	img.argv0 = argv[0];
+	img.started = 0;
+	so.img = &img;
+	memset(&ph, 0, sizeof(ph));
+	if (stat(so.state_dir, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		so.placeholder = &ph;
+		site_placeholder_start(&ph, &so);
+	}
 
 	snprintf(db, sizeof(db), "%s/catalog.db", so.state_dir);
 	so.fetch_images = !offline;
@@ -260,8 +281,7 @@ cmd_build(int argc, char *argv[])
 		if (pull_run(&po, so.quiet) != 0) {
 			fprintf(stderr, "onlygen build: the pull failed; the site was not touched "
 			    "(--offline builds from the last pulled catalog)\n");
-			keys_wipe(&k);
-			return 1;
+			goto out;
 		}
 	}
 	/* Nothing read has changed since the last build published: done. */
@@ -291,14 +311,13 @@ cmd_build(int argc, char *argv[])
 			    "theme, options and onlygen itself as they were)\n", npages, so.out_dir,
 			    npages, (double)(t1.tv_sec - t0.tv_sec) +
 			    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
-		keys_wipe(&k);
-		return 0;
+		rc = 0;
+		goto out;
 	}
 	/* what exists in the output directory: the manifest says, when it was
 	 * written for this directory by a build that finished */
 	so.trust_manifest = !recheck && build_inputs_same_out(&bi);
 	build_inputs_forget(&bi);
-	memset(&m, 0, sizeof(m));
 	snap.path = snap_path;
 	snap.key = content_key;
 	snap.tree = content_tree;
@@ -311,8 +330,7 @@ cmd_build(int argc, char *argv[])
 	if (load_model(&m, db, content, use_snap ? &snap : NULL, cdn_host, base_url, so.quiet,
 	    err, sizeof(err)) == -1) {
 		fprintf(stderr, "onlygen build: %s\n", err);
-		keys_wipe(&k);
-		return 1;
+		goto out;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	t_load = (double)(t1.tv_sec - tl.tv_sec) + (double)(t1.tv_nsec - tl.tv_nsec) / 1e9;
@@ -340,11 +358,8 @@ cmd_build(int argc, char *argv[])
 		if (library_check(keys, &k, db, lmsg, sizeof(lmsg)) > LIBRARY_NOT_API)
 			fprintf(stderr, "onlygen build: warning: %s\n", lmsg);
 	}
-	/* libvips: once for the whole command, when an image is to be encoded */
-	img.argv0 = argv[0];
-	img.started = 0;
-	so.img = &img;
 	rc = site_build(&m, &so, &st, err, sizeof(err));
+	(void)site_placeholder_join(&ph, NULL, 0);	/* site_build() did */
 	img_stop(&img);
 	if (rc == -1) {
 		rc = 1;
@@ -369,6 +384,9 @@ cmd_build(int argc, char *argv[])
 		    t_load, st.secs_prepare, st.secs_render, st.secs_publish);
 	rc = 0;
 out:
+	/* a way out before site_build(): the stills' files are whole (site.h) */
+	(void)site_placeholder_join(&ph, NULL, 0);
+	img_stop(&img);
 	keys_wipe(&k);
 	model_free(&m);
 	return rc;

@@ -19,31 +19,34 @@
 #include "site_int.h"
 
 struct site_access {
-	struct pool_task	*task;		/* NULL: ran on the caller's thread */
+	struct pool_bg		 task;
 	const struct model	*m;
 	uint64_t		 old_sum;
 	struct access_plan	 ap;
 	struct access_staged	 st;
 	int			 write;		/* the table is (to be) staged */
-	int			 rc;		/* 0, or -1 with err */
-	char			 path[4096];
-	char			 err[1024];
+	const char		*state_dir;
+	char			 path[4096];	/* "": too long */
 };
 
-static void
-access_task(void *arg)
+static int
+access_task(void *arg, char *err, size_t errlen)
 {
 	struct site_access *a = arg;
 	struct stat sb;
 
+	if (a->path[0] == '\0') {
+		snprintf(err, errlen, "%.900s: path too long", a->state_dir);
+		return -1;
+	}
 	if (access_plan_make(a->m, &a->ap) == -1) {
-		snprintf(a->err, sizeof(a->err), "out of memory");
-		a->rc = -1;
-		return;
+		snprintf(err, errlen, "out of memory");
+		return -1;
 	}
 	a->write = a->ap.sum != a->old_sum || stat(a->path, &sb) == -1;
 	if (a->write)
-		a->rc = access_db_stage(a->m, &a->ap, a->path, &a->st, a->err, sizeof(a->err));
+		return access_db_stage(a->m, &a->ap, a->path, &a->st, err, errlen);
+	return 0;
 }
 
 struct site_access *
@@ -53,27 +56,17 @@ site_access_start(const struct model *m, const char *state_dir, uint64_t old_sum
 
 	if (a == NULL)
 		return NULL;
-	if ((size_t)snprintf(a->path, sizeof(a->path), "%s/access.db", state_dir) >=
-	    sizeof(a->path)) {
-		snprintf(a->err, sizeof(a->err), "%s: path too long", state_dir);
-		a->rc = -1;
-		return a;
-	}
 	a->m = m;
 	a->old_sum = old_sum;
-	if ((a->task = pool_task_start(access_task, a)) == NULL)
-		access_task(a);		/* no thread: here, now */
-	return a;
-}
-
-/* Waits for the task; its result stays in a. */
-static void
-join(struct site_access *a)
-{
-	if (a->task != NULL) {
-		pool_task_join(a->task);
-		a->task = NULL;
+	a->state_dir = state_dir;
+	if ((size_t)snprintf(a->path, sizeof(a->path), "%s/access.db", state_dir) >=
+	    sizeof(a->path)) {
+		a->path[0] = '\0';	/* the task says so, at once */
+		pool_bg_start_on(&a->task, access_task, a, 0);
+		return a;
 	}
+	pool_bg_start(&a->task, access_task, a);
+	return a;
 }
 
 int
@@ -82,11 +75,9 @@ site_access_finish(struct site_access *a, uint64_t *sum, int *written, char *err
 {
 	int rc = 0, w;
 
-	join(a);
-	if (a->rc == -1) {
-		snprintf(err, errlen, "%s", a->err);
+	if (pool_bg_join(&a->task, err, errlen) == -1)
 		rc = -1;
-	} else {
+	else {
 		*sum = a->ap.sum;
 		if (a->write) {
 			if ((w = access_db_commit(a->m, &a->ap, a->path, &a->st, err, errlen)) == -1)
@@ -105,7 +96,7 @@ site_access_abandon(struct site_access *a)
 {
 	if (a == NULL)
 		return;
-	join(a);
+	(void)pool_bg_join(&a->task, NULL, 0);
 	access_db_unstage(a->path, &a->st);
 	access_plan_free(&a->ap);
 	free(a);

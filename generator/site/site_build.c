@@ -379,7 +379,7 @@ write_paths_journal(const struct site_ctx *c, int outfd, int all, int append, ch
 {
 	struct buf b;
 	size_t i;
-	int fd, rc = 0;
+	int rc = 0;
 
 	buf_init(&b, (size_t)1 << 30);
 	for (i = 0; i < c->npages && rc == 0; i++)
@@ -390,23 +390,10 @@ write_paths_journal(const struct site_ctx *c, int outfd, int all, int append, ch
 		buf_free(&b);
 		return -1;
 	}
-	fd = openat(outfd, SITE_STAGING_PATHS, O_WRONLY | O_CREAT | O_CLOEXEC |
-	    (append ? O_APPEND : O_TRUNC), 0600);
-	if (fd != -1 && fd_write_all(fd, b.data ? b.data : "", b.len) == -1) {
-		int saved = errno;
-
-		(void)close(fd);
-		errno = saved;
-		fd = -1;
-	} else if (fd != -1 && close(fd) == -1)
-		fd = -1;
-	if (fd == -1) {
-		snprintf(err, errlen, "%s: %s", SITE_STAGING_PATHS, strerror(errno));
-		buf_free(&b);
-		return -1;
-	}
+	rc = site_write_private(outfd, SITE_STAGING_PATHS, b.data ? b.data : "", b.len, append,
+	    err, errlen);
 	buf_free(&b);
-	return 0;
+	return rc;
 }
 
 /*
@@ -530,6 +517,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	c.html = m->site.html_urls;
 	c.page_size = m->site.page_size > 0 ? m->site.page_size : 48;
 	c.hero = -1;
+	c.ph = o->placeholder != NULL ? o->placeholder : &c.own_ph;
 
 	if (mkdir(o->state_dir, 0755) == -1 && errno != EEXIST) {
 		snprintf(err, errlen, "%s: %s", o->state_dir, strerror(errno));
@@ -542,8 +530,10 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 		    "another build is running on this state directory");
 		goto out;
 	}
-	/* the placeholder stills, when the cache lacks them: drawn meanwhile */
-	site_placeholder_start(&c);
+	/* the placeholder stills, when the cache lacks them: drawn meanwhile
+	 * (the command started them before its load: site.h) */
+	if (o->placeholder == NULL)
+		site_placeholder_start(&c.own_ph, o);
 	if (theme_load(&c.th, o->default_theme, o->user_theme, o->hlsjs_path, err, errlen) == -1)
 		goto out;
 	for (i = 0; i < sizeof(tpls) / sizeof(tpls[0]); i++) {
@@ -620,7 +610,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	 * pages read its files and the og:image size of the videos showing
 	 * it.  Joined last, it overlapped all of the above, access.db too.
 	 */
-	if (site_placeholder_join(&c, err, errlen) == -1 ||
+	if (site_placeholder_join(c.ph, err, errlen) == -1 ||
 	    site_placeholder_size(&c, err, errlen) == -1) {
 		site_staging_clear(outfd, keep_paths);
 		goto out;
@@ -708,7 +698,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 out:
 	/* an error path's tasks: their results are dropped, but they end under
 	 * the lock, and a table staged for a build that failed is removed */
-	(void)site_placeholder_join(&c, NULL, 0);
+	(void)site_placeholder_join(c.ph, NULL, 0);
 	site_access_abandon(acc);
 	if (outfd != -1)
 		close(outfd);

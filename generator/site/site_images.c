@@ -452,7 +452,7 @@ site_images(struct site_ctx *c, char *err, size_t errlen)
 		}
 	}
 	/* one thread at a time starts libvips: the placeholder's task first */
-	if (ntodo > 0 && (site_placeholder_join(c, err, errlen) == -1 ||
+	if (ntodo > 0 && (site_placeholder_join(c->ph, err, errlen) == -1 ||
 	    img_start(c->o->img, err, errlen) == -1)) {
 		free(todo);
 		return -1;

@@ -76,22 +76,6 @@ struct video_img {
 				 * its own, read from the cached file, or the placeholder's */
 };
 
-/*
- * The placeholder stills' encoding, on a thread of its own until joined
- * (site_placeholder.c).  Lives in the build's context, no global state;
- * until the join only the task writes it, and it reads nothing else of
- * the context but the options.
- */
-#define SITE_PLACEHOLDER_ERR_MAX	1024	/* as the command's err: the whole message */
-struct pool_task;
-struct site_placeholder {
-	struct pool_task	*task;		/* running, until joined (NULL: none or inline) */
-	const struct site_opts	*o;
-	int			 pending;	/* started, not joined: rc/err not yet read */
-	int			 rc;		/* the encode's: 0, or -1 with err */
-	char			 err[SITE_PLACEHOLDER_ERR_MAX];
-};
-
 /* Where a file stands after rendering. */
 enum page_state {
 	PS_UNCHANGED = 0,
@@ -155,7 +139,8 @@ struct site_ctx {
 	size_t			*sitemap_ends;	/* per file: one past its last sitemap_order position */
 	size_t			*sitemap_bytes;	/* per file: its size, as planned */
 	struct video_img	*vimg;		/* per video: its mirrored images */
-	struct site_placeholder	 ph;		/* the placeholder's encoding */
+	struct site_placeholder	*ph;		/* the placeholder's encoding: o->placeholder, */
+	struct site_placeholder	 own_ph;	/* or this one, started by site_build() */
 	size_t			 img_fetched;	/* files requested from the CDN */
 	cJSON			*shared;	/* site/nav/urls/assets, read-only */
 	struct search_ix	*search;	/* the search index (site_search.h) */
@@ -263,17 +248,12 @@ int	site_img_cache_path(const struct site_opts *o, char *out, size_t cap, const 
 int	site_image_url(const struct site_ctx *c, size_t vid, int variant, struct buf *out);
 int	site_image_source(const struct site_ctx *c, const struct page *p, char *out, size_t cap);
 /*
- * site_placeholder.c.  site_placeholder_start() starts encoding the
- * placeholder stills into the cache on a thread of its own when the cache
- * lacks one (inline when no thread can start); site_placeholder_join()
- * waits for it (0, or -1 with the encode's err; 0 at once when nothing is
- * pending, so it may be called more than once): before any other use of
- * libvips, before render, and on site_build()'s way out, under the lock.  site_placeholder_size(), after
+ * site_placeholder.c (its task: site.h).  Joined before any other use of
+ * libvips (site_images.c's fetch path), before render, and on
+ * site_build()'s way out, under the lock.  site_placeholder_size(), after
  * the join and site_images(), gives the videos showing the placeholder its
  * JPEG's size for og:image (0, or -1 with err).
  */
-void	site_placeholder_start(struct site_ctx *c);
-int	site_placeholder_join(struct site_ctx *c, char *err, size_t errlen);
 int	site_placeholder_size(struct site_ctx *c, char *err, size_t errlen);
 /* The width and height of video vid's og:image, as published. */
 int	site_og_width(const struct site_ctx *c, size_t vid);
@@ -299,10 +279,11 @@ int	site_search_render(const struct site_ctx *c, const struct page *p, struct bu
  */
 /*
  * site_search_site.c: site_search_start() starts building the search index
- * (a function of the model alone) on a thread of its own, so it overlaps
- * the rest of the preparation; site_search_pages() joins it (or builds
- * the index itself when no thread could start); site_search_stop() joins
- * and drops a build nobody collected (error paths; ctx_free).
+ * (a function of the model alone) as a background task (pool.h), so it
+ * overlaps the rest of the preparation; site_search_pages() joins it (or
+ * builds the index itself when the task could not be allocated);
+ * site_search_stop() joins and drops a build nobody collected (error
+ * paths; ctx_free).
  */
 void	site_search_start(struct site_ctx *c);
 void	site_search_stop(struct site_ctx *c);

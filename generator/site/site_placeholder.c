@@ -5,14 +5,17 @@
  *
  * A build whose cache lacks them (a creator's first build, or the bench's,
  * which copies a state holding only catalog.db) starts their encoding at
- * its very beginning on a thread of its own: starting libvips and the four
- * encodes are about 0.12 s of one core at no catalog size, and the rest of
- * the preparation runs meanwhile.  The build joins the task where its
+ * the very start of the command (cmd_build.c, before the pull and the
+ * load) as a background task (pool.h): starting libvips and the four
+ * encodes are about 0.12 s of one core at no catalog size, and the load
+ * and the preparation run meanwhile.  The build joins the task where its
  * result is needed: before any other use of libvips (VIPS_INIT may not run
  * on two threads at once: site_images.c's fetch path) and before the pages
  * are rendered (they read the files, and the og:image size of the videos
- * showing the placeholder is read from its JPEG).  A task that cannot start
- * runs at once on the caller's thread.  See docs/site.md, "Images".
+ * showing the placeholder is read from its JPEG).  It runs before the
+ * build takes STATE/site.lock, so each file goes through a temporary name
+ * of this process (file_write_atomic_own) and a rename: two commands on
+ * one state write whole files, the same bytes.  See docs/site.md, "Images".
  */
 #include <errno.h>
 #include <stdio.h>
@@ -60,7 +63,7 @@ placeholder_encode(const struct site_opts *o, char *err, size_t errlen)
 		return -1;
 	for (v = 0; v < IMG_NSTILLS; v++) {
 		if (placeholder_path(o, v, path, sizeof(path)) == -1 ||
-		    file_write_atomic(path, s.data[v], s.len[v], 0644) == -1) {
+		    file_write_atomic_own(path, s.data[v], s.len[v], 0644) == -1) {
 			snprintf(err, errlen, "%.900s: cannot write the placeholder: %s", path,
 			    strerror(errno));
 			img_set_free(&s);
@@ -71,66 +74,47 @@ placeholder_encode(const struct site_opts *o, char *err, size_t errlen)
 	return 0;
 }
 
-/* The task: the cache directory, then the stills (ph->rc, ph->err). */
-static void
-placeholder_run(struct site_placeholder *ph)
+/* The task (pool.h): the cache directory, then the stills. */
+static int
+placeholder_task(void *arg, char *err, size_t errlen)
 {
+	const struct site_placeholder *ph = arg;
+	const struct site_opts *o = ph->o;
 	char path[4096];
+	int rc;
 
+	if (placeholder_missing(o) == -1) {
+		snprintf(err, errlen, "%.900s: path too long", o->state_dir);
+		return -1;
+	}
 	/* site_images() makes it too, and reports its failure first */
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", ph->o->state_dir, IMG_CACHE_DIR) <
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", o->state_dir, IMG_CACHE_DIR) <
 	    sizeof(path))
 		(void)mkdir(path, 0755);
-	ph->rc = placeholder_encode(ph->o, ph->err, sizeof(ph->err));
-}
-
-static void
-placeholder_task(void *arg)
-{
-	struct site_placeholder *ph = arg;
-
-	placeholder_run(ph);
-	/* libvips keeps buffers per thread: this one ends here */
-	if (ph->o->img != NULL && ph->o->img->started)
+	rc = placeholder_encode(o, err, errlen);
+	/* libvips keeps buffers per thread: this one is done with them */
+	if (o->img != NULL && o->img->started)
 		img_thread_done();
+	return rc;
 }
 
 void
-site_placeholder_start(struct site_ctx *c)
+site_placeholder_start(struct site_placeholder *ph, const struct site_opts *o)
 {
-	struct site_placeholder *ph = &c->ph;
 	int missing;
 
 	memset(ph, 0, sizeof(*ph));
-	ph->o = c->o;
-	if ((missing = placeholder_missing(c->o)) == 0)
+	ph->o = o;
+	if ((missing = placeholder_missing(o)) == 0)
 		return;
-	ph->pending = 1;
-	if (missing == -1) {
-		ph->rc = -1;
-		snprintf(ph->err, sizeof(ph->err), "%s: path too long", c->o->state_dir);
-		return;
-	}
-	if ((ph->task = pool_task_start(placeholder_task, ph)) == NULL)
-		placeholder_run(ph);
+	/* a path too long: the task says so at once, on this thread */
+	pool_bg_start_on(&ph->task, placeholder_task, ph, missing == 1);
 }
 
 int
-site_placeholder_join(struct site_ctx *c, char *err, size_t errlen)
+site_placeholder_join(struct site_placeholder *ph, char *err, size_t errlen)
 {
-	struct site_placeholder *ph = &c->ph;
-
-	if (!ph->pending)
-		return 0;
-	if (ph->task != NULL)
-		pool_task_join(ph->task);
-	ph->task = NULL;
-	ph->pending = 0;
-	if (ph->rc == -1) {
-		snprintf(err, errlen, "%s", ph->err);
-		return -1;
-	}
-	return 0;
+	return pool_bg_join(&ph->task, err, errlen);
 }
 
 int

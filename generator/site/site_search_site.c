@@ -14,17 +14,21 @@
 #include "site_search.h"
 
 struct search_bg {
-	struct pool_task	*task;
+	struct pool_bg		 task;
 	const struct model	*m;
-	struct search_ix	*ix;	/* NULL: out of memory */
+	struct search_ix	*ix;
 };
 
-static void
-search_task(void *arg)
+static int
+search_task(void *arg, char *err, size_t errlen)
 {
 	struct search_bg *bg = arg;
 
-	bg->ix = search_build(bg->m);
+	if ((bg->ix = search_build(bg->m)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
 }
 
 void
@@ -35,11 +39,8 @@ site_search_start(struct site_ctx *c)
 	if (c->search_bg != NULL || (bg = calloc(1, sizeof(*bg))) == NULL)
 		return;		/* site_search_pages() builds it then */
 	bg->m = c->m;
-	if ((bg->task = pool_task_start(search_task, bg)) == NULL) {
-		free(bg);
-		return;
-	}
 	c->search_bg = bg;
+	pool_bg_start(&bg->task, search_task, bg);
 }
 
 /* The index the task built (NULL: out of memory), the task joined. */
@@ -49,7 +50,7 @@ search_join(struct site_ctx *c)
 	struct search_bg *bg = c->search_bg;
 	struct search_ix *ix;
 
-	pool_task_join(bg->task);
+	(void)pool_bg_join(&bg->task, NULL, 0);
 	ix = bg->ix;
 	free(bg);
 	c->search_bg = NULL;

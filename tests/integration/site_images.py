@@ -17,7 +17,13 @@ the CDN stand-in (tests/fakes/bunny_cdn.py, which enforces tokens on images).
 8. The keys file is read as the verifier reads it, and refused when unsafe.
 9. A placeholder that cannot be written (or read) fails the build, with or
    without fetching; the next build draws it again.
-10. The placeholder's files are keyed by their bytes: a new drawing under the
+10. The placeholder is drawn from the start of the command, before the pull
+   and the load (cmd_build.c): a build that fails there (a pull refused, a
+   content/ that does not load) exits non-zero having joined it, its four
+   files whole (the bytes a finished build draws) and no temporary file
+   left; a build with nothing changed since the last one still leaves them
+   whole; without a state directory nothing is started (nor made) early.
+11. The placeholder's files are keyed by their bytes: a new drawing under the
     same name is published by an incremental build.
 """
 
@@ -233,7 +239,7 @@ def main():
             rc, out, err, n = L.build(state8, site8, keys, cdn.host, flag)
             check(rc == 0 and os.path.isfile(os.path.join(site8, "img", "placeholder-v1-640.webp")),
                   "%s: the next build draws it and succeeds" % what, out + err)
-        # 10. the placeholder is published from its cached bytes, not from
+        # 11. the placeholder is published from its cached bytes, not from
         #     its name: other bytes in the cache (a new drawing) are published
         #     by the next incremental build, as a clean build would.
         cached = os.path.join(state8, "img-cache", "placeholder-v1-320.webp")
@@ -251,6 +257,45 @@ def main():
         rc, out, err, n = L.build(state8, os.path.join(tmp, "site9"), keys, cdn.host, "--offline")
         check(rc != 0 and "placeholder-v1-1280.jpg: not a readable JPEG" in err,
               "a placeholder JPEG that is not one fails the build, naming it", out + err)
+
+        # 10. builds that end before site_build(), the placeholder started
+        drawn = L.snapshot(os.path.join(tmp, "var8--offline", "img-cache"))
+        drawn = {k: v for k, v in drawn.items() if k.startswith("placeholder-")}
+        check(len(drawn) == 4, "a finished build drew four placeholder files", sorted(drawn))
+        bad = os.path.join(tmp, "content-bad")
+        shutil.copytree(os.path.join(L.ROOT, "content"), bad)
+        with open(os.path.join(bad, "site.json"), "w") as f:
+            f.write("{ not JSON")
+        state10, site10 = os.path.join(tmp, "var10"), os.path.join(tmp, "site10")
+        L.pull(state10, catalog, cdn.host)
+        cache10 = os.path.join(state10, "img-cache")
+        saved = {k: os.environ.pop(k, None) for k in ("BUNNY_LIBRARY_ID", "BUNNY_API_KEY")}
+        try:
+            for flags, what in ((["--offline", "--content", bad], "a content/ that does not load"),
+                                (["--no-pull", "--content", bad], "the same, fetching images"),
+                                ([], "a pull refused (no BUNNY_LIBRARY_ID)")):
+                shutil.rmtree(cache10, ignore_errors=True)
+                rc, out, err, n = L.build(state10, site10, keys, cdn.host, *flags)
+                check(rc != 0 and not os.path.exists(site10),
+                      "%s: the build fails, serving nothing" % what, out + err)
+                check(os.path.isdir(cache10) and L.snapshot(cache10) == drawn,
+                      "%s: the placeholder's files are whole, none else left" % what,
+                      sorted(os.listdir(cache10)) if os.path.isdir(cache10) else None)
+        finally:
+            for k, v in saved.items():
+                if v is not None:
+                    os.environ[k] = v
+        nostate = os.path.join(tmp, "var-none")
+        rc, out, err, n = L.build(nostate, site10, keys, cdn.host, "--offline")
+        check(rc != 0 and not os.path.exists(nostate),
+              "no state directory yet: the build fails as before, making none", out + err)
+        rc, out, err, n = L.build(state10, site10, keys, cdn.host, "--offline")
+        check(rc == 0, "then a build succeeds", out + err)
+        shutil.rmtree(cache10)
+        rc, out, err, n = L.build(state10, site10, keys, cdn.host, "--offline")
+        check(rc == 0 and "nothing changed" in out and L.snapshot(cache10) == drawn,
+              "a build with nothing changed exits 0, the placeholder drawn whole meanwhile",
+              out + err)
     finally:
         cdn.stop()
     return 1 if L.failures else 0

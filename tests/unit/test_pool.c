@@ -2,7 +2,9 @@
  * test_pool.c — the generator's thread pool: every index done exactly once
  * at several worker counts and chunk sizes, init and done once per worker
  * on that worker's thread with its own state, the first of several errors
- * kept whole, an init that fails, zero items, more workers than items.
+ * kept whole, an init that fails, zero items, more workers than items;
+ * the background task (pool_bg): its result and error through join, the
+ * no-thread fallback, joins twice and of a task never started.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -433,45 +435,122 @@ silent_fail(void *arg, void *state, size_t i, char *err, size_t errlen)
 	return i == 5 ? -1 : 0;
 }
 
-/* A task's work: sums 1..n, slowly enough to overlap the caller's. */
-struct sum_job {
-	long	n, sum;
+/* A background task's work: sums 1..n, slowly enough to overlap the
+ * caller's; fails on demand. */
+struct bg_job {
+	long		 n, sum;
+	int		 fail;		/* 1: returns -1 with a message; 2: without one */
+	int		 runs;
+	pthread_t	 thread;	/* the one it ran on */
 };
 
-static void
-sum_task(void *arg)
+static int
+bg_fn(void *arg, char *err, size_t errlen)
 {
-	struct sum_job *j = arg;
+	struct bg_job *j = arg;
 	volatile long s = 0;
 	long i;
 
+	j->runs++;
+	j->thread = pthread_self();
 	for (i = 1; i <= j->n; i++)
 		s += i;
 	j->sum = s;
+	if (j->fail == 1) {
+		snprintf(err, errlen, "job of %ld failed", j->n);
+		return -1;
+	}
+	return j->fail == 2 ? -1 : 0;
 }
 
-/* pool_task: runs its function once on another thread; join waits for it. */
+/* pool_bg: runs its function once on another thread; join waits for it
+ * and gives its result. */
 static void
-task_runs_and_joins(void)
+bg_runs_and_joins(void)
 {
-	struct sum_job a = { 2000000, -1 }, b = { 1000, -1 };
-	struct pool_task *ta = pool_task_start(sum_task, &a), *tb;
+	struct bg_job a = { .n = 2000000 }, b = { .n = 1000 };
+	struct pool_bg ta, tb;
+	char err[POOL_ERR_MAX];
 
-	CHECK(ta != NULL, "a task starts");
-	sum_task(&b);	/* the caller's own work, meanwhile */
-	tb = pool_task_start(sum_task, &b);
-	if (ta != NULL)
-		pool_task_join(ta);
-	if (tb != NULL)
-		pool_task_join(tb);
+	pool_bg_start(&ta, bg_fn, &a);
+	pool_bg_start(&tb, bg_fn, &b);
+	CHECK(pool_bg_join(&ta, err, sizeof(err)) == 0, "a task that succeeds joins with 0");
+	CHECK(pool_bg_join(&tb, err, sizeof(err)) == 0, "two tasks at once");
 	CHECK(a.sum == 2000000L * 2000001L / 2, "after join, its result is there (%ld)", a.sum);
 	CHECK(b.sum == 1000L * 1001L / 2, "two tasks, each its own result");
+	CHECK(a.runs == 1 && b.runs == 1, "each ran once");
+	CHECK(!pthread_equal(a.thread, pthread_self()), "on a thread of its own");
+}
+
+/* Its error through join; a failure without a reason still gets one. */
+static void
+bg_error(void)
+{
+	struct bg_job a = { .n = 10, .fail = 1 }, b = { .n = 10, .fail = 2 };
+	struct pool_bg t;
+	char err[POOL_ERR_MAX];
+
+	pool_bg_start(&t, bg_fn, &a);
+	err[0] = '\0';
+	CHECK(pool_bg_join(&t, err, sizeof(err)) == -1, "a task that fails joins with -1");
+	CHECK(strcmp(err, "job of 10 failed") == 0, "its message reaches the joiner (%s)", err);
+	CHECK(pool_bg_join(&t, err, sizeof(err)) == 0, "joined again: a no-op, 0");
+	pool_bg_start(&t, bg_fn, &b);
+	err[0] = '\0';
+	CHECK(pool_bg_join(&t, err, sizeof(err)) == -1 && err[0] != '\0',
+	    "a failure without a reason still gives one (%s)", err);
+	pool_bg_start(&t, bg_fn, &a);
+	CHECK(pool_bg_join(&t, NULL, 0) == -1, "err NULL: the message is dropped");
+	{
+		char small[8];
+
+		pool_bg_start(&t, bg_fn, &a);
+		CHECK(pool_bg_join(&t, small, sizeof(small)) == -1 &&
+		    strcmp(small, "job of ") == 0, "a short err gets what fits (%s)", small);
+	}
+}
+
+/* The fallback (no thread): fn runs at once on the caller's thread, its
+ * result still through join. */
+static void
+bg_fallback(void)
+{
+	struct bg_job a = { .n = 1000 }, b = { .n = 5, .fail = 1 };
+	struct pool_bg t;
+	char err[POOL_ERR_MAX];
+
+	pool_bg_start_on(&t, bg_fn, &a, 0);
+	CHECK(a.runs == 1 && pthread_equal(a.thread, pthread_self()),
+	    "no thread: run before start returns, on the caller's thread");
+	CHECK(pool_bg_join(&t, err, sizeof(err)) == 0 && a.sum == 1000L * 1001L / 2,
+	    "its result through join");
+	CHECK(a.runs == 1, "join does not run it again");
+	pool_bg_start_on(&t, bg_fn, &b, 0);
+	CHECK(pool_bg_join(&t, err, sizeof(err)) == -1 && strcmp(err, "job of 5 failed") == 0,
+	    "its error through join (%s)", err);
+	CHECK(pool_bg_join(&t, err, sizeof(err)) == 0, "joined twice: 0");
+}
+
+/* A task never started (a zeroed struct) joins as a no-op. */
+static void
+bg_never_started(void)
+{
+	struct pool_bg t;
+	char err[8] = "x";
+
+	memset(&t, 0, sizeof(t));
+	CHECK(pool_bg_join(&t, err, sizeof(err)) == 0 && strcmp(err, "x") == 0,
+	    "joining a task never started: 0, err untouched");
+	CHECK(pool_bg_join(&t, NULL, 0) == 0, "twice too");
 }
 
 int
 main(void)
 {
-	task_runs_and_joins();
+	bg_runs_and_joins();
+	bg_error();
+	bg_fallback();
+	bg_never_started();
 	both_ends_split();
 	every_index_once();
 	first_error_kept();
