@@ -12,6 +12,10 @@
  * to encode need not pay): the command owns a struct img_lib, the build
  * calls img_start() before the first encoding, the command img_stop() at
  * the end.  The encoders may then run on several threads at once.
+ * libvips is not even linked into bin/onlygen (its ~95 libraries were 15 ms
+ * of every run's start): the encoders live in bin/onlygen-img.so, which the
+ * first img_start() opens from the binary's directory (img_load.c,
+ * img_plugin.h); a missing or refused one is img_start()'s error.
  * Ownership: an img_set owns its encoded buffers until img_set_free().
  */
 #ifndef ONLY_IMG_VIPS_H
@@ -41,7 +45,11 @@ struct img_lib {
 	int		 started;
 };
 
-/* Starts libvips unless started (0, or -1 with err); stops it if started. */
+/*
+ * Starts libvips unless started, opening bin/onlygen-img.so the first time
+ * (0, or -1 with err: "images: cannot load PATH: why"); stops it if started.
+ * Called on one thread at a time (VIPS_INIT's rule).
+ */
 int	img_start(struct img_lib *lib, char *err, size_t errlen);
 void	img_stop(struct img_lib *lib);
 
