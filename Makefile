@@ -1,5 +1,6 @@
-# onlymatt — static catalog generator (bin/onlygen) and paywall verifier
-# (bin/onlytoken, bin/verifier.so for lighttpd's mod_magnet).
+# onlymatt — static catalog generator (bin/onlygen, and bin/onlygen-img.so,
+# its libvips half, opened from beside it when an image is to be encoded) and
+# paywall verifier (bin/onlytoken, bin/verifier.so for lighttpd's mod_magnet).
 #
 #   make            build everything into bin/
 #   make run        install what is missing, build, render the demo, serve it
