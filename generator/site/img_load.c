@@ -10,9 +10,10 @@
  * binary's owner, which neither group nor others may write: else anyone who
  * can write it would run code in every build.  It is checked through an
  * open descriptor and loaded through that same descriptor
- * (/proc/self/fd/N), so the file checked is the file loaded.  It is never
- * closed: libvips cannot be unloaded (its types stay registered, its
- * threads may linger).
+ * (/proc/self/fd/N), so the file checked is the file loaded (the name a
+ * debugger sees in the link map; /proc/PID/maps shows the real path).  The
+ * library is never unloaded: libvips cannot be (its types stay registered,
+ * its threads may linger).
  */
 #include <dlfcn.h>
 #include <errno.h>
