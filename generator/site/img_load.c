@@ -18,7 +18,6 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -26,14 +25,6 @@
 
 #include "img_plugin.h"
 #include "img_vips.h"
-
-/*
- * The plugin's table once loaded: the generator's one process-wide
- * variable, because what it stands for is the process's (a library mapped
- * once, libvips' own global state) and img_vips.h's encoders take no handle.
- * Written once by the first img_start() (NULL before), never cleared.
- */
-static _Atomic(const struct img_plugin *) loaded;
 
 /* PLUGIN's path into out, beside the running binary; -1 with err. */
 static int
@@ -157,21 +148,18 @@ plugin_open(char *err, size_t errlen)
 int
 img_start(struct img_lib *lib, char *err, size_t errlen)
 {
-	const struct img_plugin *p;
-
 	if (lib == NULL) {
 		snprintf(err, errlen, "images: no libvips handle (struct img_lib) given");
 		return -1;
 	}
 	if (lib->started)
 		return 0;
-	/* img_start runs on one thread at a time (VIPS_INIT's rule, img_vips.h) */
-	if ((p = atomic_load_explicit(&loaded, memory_order_acquire)) == NULL) {
-		if ((p = plugin_open(err, errlen)) == NULL)
-			return -1;
-		atomic_store_explicit(&loaded, p, memory_order_release);
-	}
-	if (p->start(lib->argv0 != NULL ? lib->argv0 : "onlygen", err, errlen) == -1)
+	/* img_start runs on one thread at a time (VIPS_INIT's rule, img_vips.h):
+	 * the threads that encode later see lib->plugin through their start
+	 * or a join */
+	if (lib->plugin == NULL && (lib->plugin = plugin_open(err, errlen)) == NULL)
+		return -1;
+	if (lib->plugin->start(lib->argv0 != NULL ? lib->argv0 : "onlygen", err, errlen) == -1)
 		return -1;
 	lib->started = 1;
 	return 0;
@@ -180,69 +168,63 @@ img_start(struct img_lib *lib, char *err, size_t errlen)
 void
 img_stop(struct img_lib *lib)
 {
-	const struct img_plugin *p = atomic_load_explicit(&loaded, memory_order_acquire);
-
 	if (lib != NULL && lib->started) {
-		if (p != NULL)
-			p->stop();
+		lib->plugin->stop();
 		lib->started = 0;
 	}
 }
 
 /* The loaded table, or NULL with err (an encoder called before img_start). */
 static const struct img_plugin *
-started(struct img_set *out, char *err, size_t errlen)
+started(const struct img_lib *lib, struct img_set *out, char *err, size_t errlen)
 {
-	const struct img_plugin *p = atomic_load_explicit(&loaded, memory_order_acquire);
-
-	if (p == NULL) {
+	if (lib == NULL || !lib->started) {
 		memset(out, 0, sizeof(*out));
 		snprintf(err, errlen, "images: libvips is not started (img_start)");
+		return NULL;
 	}
-	return p;
+	return lib->plugin;
 }
 
 int
-img_encode_stills(const void *src, size_t n, struct img_set *out, char *err, size_t errlen)
+img_encode_stills(const struct img_lib *lib, const void *src, size_t n, struct img_set *out,
+    char *err, size_t errlen)
 {
-	const struct img_plugin *p = started(out, err, errlen);
+	const struct img_plugin *p = started(lib, out, err, errlen);
 
 	return p != NULL ? p->encode_stills(src, n, out, err, errlen) : -1;
 }
 
 int
-img_encode_preview(const void *src, size_t n, struct img_set *out, char *err, size_t errlen)
+img_encode_preview(const struct img_lib *lib, const void *src, size_t n, struct img_set *out,
+    char *err, size_t errlen)
 {
-	const struct img_plugin *p = started(out, err, errlen);
+	const struct img_plugin *p = started(lib, out, err, errlen);
 
 	return p != NULL ? p->encode_preview(src, n, out, err, errlen) : -1;
 }
 
 int
-img_encode_placeholder(struct img_set *out, char *err, size_t errlen)
+img_encode_placeholder(const struct img_lib *lib, struct img_set *out, char *err, size_t errlen)
 {
-	const struct img_plugin *p = started(out, err, errlen);
+	const struct img_plugin *p = started(lib, out, err, errlen);
 
 	return p != NULL ? p->encode_placeholder(out, err, errlen) : -1;
 }
 
 void
-img_set_free(struct img_set *s)
+img_set_free(const struct img_lib *lib, struct img_set *s)
 {
-	const struct img_plugin *p = atomic_load_explicit(&loaded, memory_order_acquire);
-
 	/* without the plugin no encoder ran: the set is empty */
-	if (p != NULL)
-		p->set_free(s);
+	if (lib != NULL && lib->plugin != NULL)
+		lib->plugin->set_free(s);
 	else
 		memset(s, 0, sizeof(*s));
 }
 
 void
-img_thread_done(void)
+img_thread_done(const struct img_lib *lib)
 {
-	const struct img_plugin *p = atomic_load_explicit(&loaded, memory_order_acquire);
-
-	if (p != NULL)
-		p->thread_done();
+	if (lib != NULL && lib->plugin != NULL)
+		lib->plugin->thread_done();
 }

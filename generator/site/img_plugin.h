@@ -12,7 +12,8 @@
  * from another build).  Change IMG_PLUGIN_ABI with any change below or to
  * struct img_set.
  *
- * The functions are those of img_vips.h, less the lib handle: libvips'
+ * The functions are those of img_vips.h, less the lib handle (the loader
+ * keeps the table in struct img_lib, owned by the command): libvips'
  * state is the process's.  Ownership as in img_vips.h (the plugin's
  * set_free frees what its encoders allocated).
  */

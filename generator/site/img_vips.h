@@ -40,9 +40,13 @@ struct img_set {
 	size_t	 len[IMG_NVARIANTS];
 };
 
+struct img_plugin;
 struct img_lib {
 	const char	*argv0;		/* for VIPS_INIT */
 	int		 started;
+	/* bin/onlygen-img.so's table, set by the first img_start(), kept
+	 * after img_stop() (the library is never unloaded) */
+	const struct img_plugin *plugin;
 };
 
 /*
@@ -64,12 +68,14 @@ int		 img_height(int variant);
  * encoded image; or the preview from an animated WebP or GIF; or the
  * placeholder stills.  0, or -1 with why in err (the set is then empty).
  */
-int	img_encode_stills(const void *src, size_t n, struct img_set *out, char *err, size_t errlen);
-int	img_encode_preview(const void *src, size_t n, struct img_set *out, char *err,
+int	img_encode_stills(const struct img_lib *lib, const void *src, size_t n,
+	    struct img_set *out, char *err, size_t errlen);
+int	img_encode_preview(const struct img_lib *lib, const void *src, size_t n,
+	    struct img_set *out, char *err, size_t errlen);
+int	img_encode_placeholder(const struct img_lib *lib, struct img_set *out, char *err,
 	    size_t errlen);
-int	img_encode_placeholder(struct img_set *out, char *err, size_t errlen);
-void	img_set_free(struct img_set *s);
+void	img_set_free(const struct img_lib *lib, struct img_set *s);
 /* Frees what libvips keeps per thread: a worker thread calls it last. */
-void	img_thread_done(void);
+void	img_thread_done(const struct img_lib *lib);
 
 #endif

@@ -56,18 +56,18 @@ placeholder_encode(const struct site_opts *o, char *err, size_t errlen)
 	int v;
 
 	if (img_start(o->img, err, errlen) == -1 ||
-	    img_encode_placeholder(&s, err, errlen) == -1)
+	    img_encode_placeholder(o->img, &s, err, errlen) == -1)
 		return -1;
 	for (v = 0; v < IMG_NSTILLS; v++) {
 		if (placeholder_path(o, v, path, sizeof(path)) == -1 ||
 		    file_write_atomic(path, s.data[v], s.len[v], 0644) == -1) {
 			snprintf(err, errlen, "%.900s: cannot write the placeholder: %s", path,
 			    strerror(errno));
-			img_set_free(&s);
+			img_set_free(o->img, &s);
 			return -1;
 		}
 	}
-	img_set_free(&s);
+	img_set_free(o->img, &s);
 	return 0;
 }
 
@@ -92,7 +92,7 @@ placeholder_task(void *arg)
 	placeholder_run(ph);
 	/* libvips keeps buffers per thread: this one ends here */
 	if (ph->o->img != NULL && ph->o->img->started)
-		img_thread_done();
+		img_thread_done(ph->o->img);
 }
 
 void
