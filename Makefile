@@ -1,5 +1,6 @@
-# onlymatt — static catalog generator (bin/onlygen) and paywall verifier
-# (bin/onlytoken, bin/verifier.so for lighttpd's mod_magnet).
+# onlymatt — static catalog generator (bin/onlygen, and bin/onlygen-img.so,
+# its libvips half, opened from beside it when an image is to be encoded) and
+# paywall verifier (bin/onlytoken, bin/verifier.so for lighttpd's mod_magnet).
 #
 #   make            build everything into bin/
 #   make run        install what is missing, build, render the demo, serve it
@@ -27,9 +28,12 @@ VERSION    := 0.1.0
 BUILD  ?= build
 BINDIR ?= bin
 
-PKGS       := libcurl libcjson sqlite3 libcrypto vips
+PKGS       := libcurl libcjson sqlite3 libcrypto
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+# libvips only in bin/onlygen-img.so (below), never in bin/onlygen.
+VIPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags vips 2>/dev/null)
+VIPS_LIBS   := $(shell $(PKG_CONFIG) --libs vips 2>/dev/null)
 LUA_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(LUA_PKG) 2>/dev/null)
 
 OPT      ?= -O2
@@ -57,7 +61,9 @@ LDFLAGS  += $(SAN)
 # the OpenSSL-backed contracts both sides share.
 CORE_SRC   := $(wildcard core/*.c)
 SIGN_SRC   := $(wildcard sign/*.c)
-GEN_SRC    := $(foreach d,$(GEN_LAYERS),$(wildcard generator/$(d)/*.c))
+# img_vips.c is bin/onlygen-img.so (with img_variants.c, also in onlygen).
+IMG_PLUGIN := generator/site/img_vips.c
+GEN_SRC    := $(filter-out $(IMG_PLUGIN),$(foreach d,$(GEN_LAYERS),$(wildcard generator/$(d)/*.c)))
 CLI_SRC    := $(wildcard generator/cli/*.c)
 VER_MODULE := verifier/module/lua_verifier.c
 VER_SRC    := $(wildcard verifier/store/*.c) \
@@ -78,7 +84,7 @@ GEN_LIB    := $(BUILD)/libonlygen.a
 VER_LIB    := $(BUILD)/libverifier.a
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-PROGRAMS := $(BINDIR)/onlygen $(BINDIR)/onlytoken $(BINDIR)/verifier.so
+PROGRAMS := $(BINDIR)/onlygen $(BINDIR)/onlygen-img.so $(BINDIR)/onlytoken $(BINDIR)/verifier.so
 
 .PHONY: all deps run test check bench audit clean lint layers unit fuzz
 all: $(PROGRAMS) $(UNIT_BIN)
@@ -90,6 +96,10 @@ $(BUILD)/%.o: %.c
 $(BUILD)/verifier/module/lua_verifier.o: verifier/module/lua_verifier.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LUA_CFLAGS) -c $< -o $@
+
+$(BUILD)/generator/site/img_vips.o: generator/site/img_vips.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(VIPS_CFLAGS) -c $< -o $@
 
 $(CORE_LIB): $(CORE_OBJ)
 	@mkdir -p $(@D)
@@ -107,9 +117,23 @@ $(VER_LIB): $(VER_OBJ)
 	@mkdir -p $(@D)
 	rm -f $@ && $(AR) rcs $@ $^
 
-$(BINDIR)/onlygen: $(CLI_OBJ) $(GEN_LIB) $(SIGN_LIB) $(CORE_LIB)
+# The plugin is an order-only prerequisite: `make bin/onlygen` (CI, docs)
+# builds it too, and a new plugin does not relink the binary.
+$(BINDIR)/onlygen: $(CLI_OBJ) $(GEN_LIB) $(SIGN_LIB) $(CORE_LIB) | $(BINDIR)/onlygen-img.so
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $(filter-out %.so,$^) $(LDLIBS)
+
+# libvips' half of the image mirror, opened by bin/onlygen only when an image
+# is to be encoded (generator/site/img_load.c): linking libvips' ~95 libraries
+# into onlygen cost every run 15 ms.  Exports onlygen_img_plugin alone
+# (img_plugin.map); -z defs: it needs nothing from the binary.  Mode 0755
+# whatever the umask: the loader refuses a group- or other-writable plugin.
+$(BINDIR)/onlygen-img.so: $(BUILD)/generator/site/img_vips.o $(BUILD)/generator/site/img_variants.o \
+		generator/site/img_plugin.map
+	@mkdir -p $(@D)
+	$(CC) -shared $(LDFLAGS) -Wl,-z,defs -Wl,--version-script=generator/site/img_plugin.map -o $@ \
+	    $(filter %.o,$^) $(VIPS_LIBS)
+	chmod 0755 $@
 
 $(BINDIR)/onlytoken: $(TOK_OBJ) $(VER_LIB) $(SIGN_LIB) $(CORE_LIB)
 	@mkdir -p $(@D)
@@ -198,4 +222,4 @@ clean:
 	rm -rf build bin tests/artifacts
 
 -include $(patsubst %.o,%.d,$(CORE_OBJ) $(SIGN_OBJ) $(GEN_OBJ) $(CLI_OBJ) $(VER_OBJ) $(TOK_OBJ)) \
-	$(BUILD)/verifier/module/lua_verifier.d
+	$(BUILD)/verifier/module/lua_verifier.d $(BUILD)/generator/site/img_vips.d

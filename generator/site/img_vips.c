@@ -1,76 +1,41 @@
 /*
  * img_vips.c — decoding and encoding the mirrored images with libvips
- * (see img_vips.h).  Every libvips object is unreffed on every path; the
- * encoded bytes are libvips' g_malloc'd buffers, freed with g_free.
+ * (see img_vips.h): the whole of bin/onlygen-img.so, with img_variants.c.
+ * bin/onlygen opens it only when an image is to be encoded (img_load.c,
+ * img_plugin.h); this is the one file that includes <vips/vips.h>
+ * (scripts/check-layers).  Every libvips object is unreffed on every path;
+ * the encoded bytes are libvips' g_malloc'd buffers, freed with g_free.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include <vips/vips.h>
 
+#include "img_plugin.h"
 #include "img_vips.h"
-
-static const struct {
-	const char	*suffix;
-	int		 w, h;
-} variants[IMG_NVARIANTS] = {
-	[IMG_W320] = { "-320.webp", 320, 180 },
-	[IMG_W640] = { "-640.webp", 640, 360 },
-	[IMG_W1280] = { "-1280.webp", 1280, 720 },
-	[IMG_JPG1280] = { "-1280.jpg", 1280, 720 },
-	[IMG_PREVIEW] = { "-preview.webp", 640, 0 },
-};
 
 static void	vips_fail(char *err, size_t errlen, const char *what);
 
-int
-img_start(struct img_lib *lib, char *err, size_t errlen)
+static int
+vips_start(const char *argv0, char *err, size_t errlen)
 {
-	if (lib == NULL) {
-		snprintf(err, errlen, "images: no libvips handle (struct img_lib) given");
-		return -1;
-	}
-	if (lib->started)
-		return 0;
-	if (VIPS_INIT(lib->argv0 != NULL ? lib->argv0 : "onlygen") != 0) {
+	if (VIPS_INIT(argv0) != 0) {
 		vips_fail(err, errlen, "cannot start libvips");
 		return -1;
 	}
 	/* the operation cache would keep the buffers we free at once */
 	vips_cache_set_max(0);
-	lib->started = 1;
 	return 0;
 }
 
-void
-img_stop(struct img_lib *lib)
+static void
+vips_stop(void)
 {
-	if (lib != NULL && lib->started) {
-		vips_shutdown();
-		lib->started = 0;
-	}
+	vips_shutdown();
 }
 
-const char *
-img_suffix(int variant)
-{
-	return variants[variant].suffix;
-}
-
-int
-img_width(int variant)
-{
-	return variants[variant].w;
-}
-
-int
-img_height(int variant)
-{
-	return variants[variant].h;
-}
-
-void
-img_set_free(struct img_set *s)
+static void
+set_free(struct img_set *s)
 {
 	int i;
 
@@ -81,8 +46,8 @@ img_set_free(struct img_set *s)
 	}
 }
 
-void
-img_thread_done(void)
+static void
+thread_done(void)
 {
 	vips_thread_shutdown();
 }
@@ -177,8 +142,8 @@ save_still(VipsImage *in, int variant, struct img_set *out, char *err, size_t er
 	return 0;
 }
 
-int
-img_encode_stills(const void *src, size_t n, struct img_set *out, char *err, size_t errlen)
+static int
+encode_stills(const void *src, size_t n, struct img_set *out, char *err, size_t errlen)
 {
 	VipsImage *t;
 	int v, rc;
@@ -188,25 +153,25 @@ img_encode_stills(const void *src, size_t n, struct img_set *out, char *err, siz
 		return -1;
 	for (v = 0; v < IMG_NSTILLS; v++) {
 		/* the JPEG has the 1280 WebP's pixels: resize once for both */
-		if (vips_thumbnail_buffer((void *)src, n, &t, variants[v].w,
-		    "height", variants[v].h, "crop", VIPS_INTERESTING_CENTRE,
+		if (vips_thumbnail_buffer((void *)src, n, &t, img_width(v),
+		    "height", img_height(v), "crop", VIPS_INTERESTING_CENTRE,
 		    "size", VIPS_SIZE_BOTH, NULL) != 0) {
 			vips_fail(err, errlen, "cannot decode");
-			img_set_free(out);
+			set_free(out);
 			return -1;
 		}
 		rc = save_still(t, v, out, err, errlen);
 		g_object_unref(t);
 		if (rc == -1) {
-			img_set_free(out);
+			set_free(out);
 			return -1;
 		}
 	}
 	return 0;
 }
 
-int
-img_encode_preview(const void *src, size_t n, struct img_set *out, char *err, size_t errlen)
+static int
+encode_preview(const void *src, size_t n, struct img_set *out, char *err, size_t errlen)
 {
 	VipsImage *t;
 	int rc;
@@ -214,7 +179,7 @@ img_encode_preview(const void *src, size_t n, struct img_set *out, char *err, si
 	memset(out, 0, sizeof(*out));
 	if (check_source(src, n, 1, err, errlen) == -1)
 		return -1;
-	if (vips_thumbnail_buffer((void *)src, n, &t, variants[IMG_PREVIEW].w,
+	if (vips_thumbnail_buffer((void *)src, n, &t, img_width(IMG_PREVIEW),
 	    "option_string", "n=-1", "size", VIPS_SIZE_DOWN, NULL) != 0) {
 		vips_fail(err, errlen, "cannot decode");
 		return -1;
@@ -224,7 +189,7 @@ img_encode_preview(const void *src, size_t n, struct img_set *out, char *err, si
 	g_object_unref(t);
 	if (rc != 0) {
 		vips_fail(err, errlen, "encode");
-		img_set_free(out);
+		set_free(out);
 		return -1;
 	}
 	return 0;
@@ -235,8 +200,8 @@ img_encode_preview(const void *src, size_t n, struct img_set *out, char *err, si
  * as the 1280x720 one resized, at a third of the cost (resizing a 1280x720
  * image to 320x180 alone was 0.08 s of CPU, more than the rest together).
  */
-int
-img_encode_placeholder(struct img_set *out, char *err, size_t errlen)
+static int
+encode_placeholder(struct img_set *out, char *err, size_t errlen)
 {
 	VipsImage *black = NULL, *grey = NULL, *u8 = NULL;
 	int v, rc = 0;
@@ -244,7 +209,7 @@ img_encode_placeholder(struct img_set *out, char *err, size_t errlen)
 	memset(out, 0, sizeof(*out));
 	for (v = 0; v < IMG_NSTILLS && rc == 0; v++) {
 		/* the theme's card background (#1f1f1f), flat */
-		if (vips_black(&black, variants[v].w, variants[v].h, "bands", 3, NULL) != 0 ||
+		if (vips_black(&black, img_width(v), img_height(v), "bands", 3, NULL) != 0 ||
 		    vips_linear1(black, &grey, 1.0, 31.0, NULL) != 0 ||
 		    vips_cast_uchar(grey, &u8, NULL) != 0) {
 			vips_fail(err, errlen, "placeholder");
@@ -262,6 +227,27 @@ img_encode_placeholder(struct img_set *out, char *err, size_t errlen)
 		u8 = grey = black = NULL;
 	}
 	if (rc == -1)
-		img_set_free(out);
+		set_free(out);
 	return rc;
+}
+
+static const struct img_plugin plugin = {
+	.abi = IMG_PLUGIN_ABI,
+	.set_size = sizeof(struct img_set),
+	.start = vips_start,
+	.stop = vips_stop,
+	.encode_stills = encode_stills,
+	.encode_preview = encode_preview,
+	.encode_placeholder = encode_placeholder,
+	.set_free = set_free,
+	.thread_done = thread_done,
+};
+
+/* The plugin's one export (img_plugin.map says so to the linker too). */
+__attribute__((visibility("default"))) img_plugin_fn onlygen_img_plugin;
+
+const struct img_plugin *
+onlygen_img_plugin(void)
+{
+	return &plugin;
 }

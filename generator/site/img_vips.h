@@ -12,6 +12,10 @@
  * to encode need not pay): the command owns a struct img_lib, the build
  * calls img_start() before the first encoding, the command img_stop() at
  * the end.  The encoders may then run on several threads at once.
+ * libvips is not even linked into bin/onlygen (its ~95 libraries were 15 ms
+ * of every run's start): the encoders live in bin/onlygen-img.so, which the
+ * first img_start() opens from the binary's directory (img_load.c,
+ * img_plugin.h); a missing or refused one is img_start()'s error.
  * Ownership: an img_set owns its encoded buffers until img_set_free().
  */
 #ifndef ONLY_IMG_VIPS_H
@@ -36,12 +40,20 @@ struct img_set {
 	size_t	 len[IMG_NVARIANTS];
 };
 
+struct img_plugin;
 struct img_lib {
 	const char	*argv0;		/* for VIPS_INIT */
 	int		 started;
+	/* bin/onlygen-img.so's table, set by the first img_start(), kept
+	 * after img_stop() (the library is never unloaded) */
+	const struct img_plugin *plugin;
 };
 
-/* Starts libvips unless started (0, or -1 with err); stops it if started. */
+/*
+ * Starts libvips unless started, opening bin/onlygen-img.so the first time
+ * (0, or -1 with err: "images: cannot load PATH: why"); stops it if started.
+ * Called on one thread at a time (VIPS_INIT's rule).
+ */
 int	img_start(struct img_lib *lib, char *err, size_t errlen);
 void	img_stop(struct img_lib *lib);
 
@@ -56,12 +68,14 @@ int		 img_height(int variant);
  * encoded image; or the preview from an animated WebP or GIF; or the
  * placeholder stills.  0, or -1 with why in err (the set is then empty).
  */
-int	img_encode_stills(const void *src, size_t n, struct img_set *out, char *err, size_t errlen);
-int	img_encode_preview(const void *src, size_t n, struct img_set *out, char *err,
+int	img_encode_stills(const struct img_lib *lib, const void *src, size_t n,
+	    struct img_set *out, char *err, size_t errlen);
+int	img_encode_preview(const struct img_lib *lib, const void *src, size_t n,
+	    struct img_set *out, char *err, size_t errlen);
+int	img_encode_placeholder(const struct img_lib *lib, struct img_set *out, char *err,
 	    size_t errlen);
-int	img_encode_placeholder(struct img_set *out, char *err, size_t errlen);
-void	img_set_free(struct img_set *s);
+void	img_set_free(const struct img_lib *lib, struct img_set *s);
 /* Frees what libvips keeps per thread: a worker thread calls it last. */
-void	img_thread_done(void);
+void	img_thread_done(const struct img_lib *lib);
 
 #endif

@@ -157,7 +157,7 @@ encode_one(struct site_ctx *c, const struct fetch_item *it, const struct http_re
 	int k, w, h, ok = 1;
 
 	if (it->what == F_PREVIEW) {
-		if (img_encode_preview(r->resp.data, r->resp.len, &s, why, sizeof(why)) == -1) {
+		if (img_encode_preview(c->o->img, r->resp.data, r->resp.len, &s, why, sizeof(why)) == -1) {
 			char y[257];
 
 			site_warn(c, "video %s: preview.webp: %s; "
@@ -170,10 +170,10 @@ encode_one(struct site_ctx *c, const struct fetch_item *it, const struct http_re
 		    img_suffix(IMG_PREVIEW)) == 0 &&
 		    write_atomic(path, s.data[IMG_PREVIEW], s.len[IMG_PREVIEW]) == 0)
 			im->preview = 1;
-		img_set_free(&s);
+		img_set_free(c->o->img, &s);
 		return;
 	}
-	if (img_encode_stills(r->resp.data, r->resp.len, &s, why, sizeof(why)) == -1) {
+	if (img_encode_stills(c->o->img, r->resp.data, r->resp.len, &s, why, sizeof(why)) == -1) {
 		warn_video(c, v, v->thumbnail[0] ? v->thumbnail : "thumbnail.jpg", why);
 		return;
 	}
@@ -182,7 +182,7 @@ encode_one(struct site_ctx *c, const struct fetch_item *it, const struct http_re
 		ok = site_img_cache_path(c->o, path, sizeof(path), v->guid, im->key, img_suffix(k)) == 0 &&
 		    write_atomic(path, s.data[k], s.len[k]) == 0;
 	if (!ok) {
-		img_set_free(&s);
+		img_set_free(c->o->img, &s);
 		warn_video(c, v, "image cache", strerror(errno));
 		return;
 	}
@@ -193,7 +193,7 @@ encode_one(struct site_ctx *c, const struct fetch_item *it, const struct http_re
 	}
 	im->og_w = (uint16_t)w;
 	im->og_h = (uint16_t)h;
-	img_set_free(&s);
+	img_set_free(c->o->img, &s);
 	prune(c, v, im->key);
 }
 
@@ -214,9 +214,10 @@ encode_item(void *arg, void *state, size_t i, char *err, size_t errlen)
 static void
 encode_done(void *arg, void *state)
 {
-	(void)arg;
+	const struct encode_job *j = arg;
+
 	(void)state;
-	img_thread_done();
+	img_thread_done(j->c->o->img);
 }
 
 /* Encodes the fetched files (a failure is a warning: the placeholder shows). */

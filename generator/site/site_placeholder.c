@@ -59,18 +59,18 @@ placeholder_encode(const struct site_opts *o, char *err, size_t errlen)
 	int v;
 
 	if (img_start(o->img, err, errlen) == -1 ||
-	    img_encode_placeholder(&s, err, errlen) == -1)
+	    img_encode_placeholder(o->img, &s, err, errlen) == -1)
 		return -1;
 	for (v = 0; v < IMG_NSTILLS; v++) {
 		if (placeholder_path(o, v, path, sizeof(path)) == -1 ||
 		    file_write_atomic_own(path, s.data[v], s.len[v], 0644) == -1) {
 			snprintf(err, errlen, "%.900s: cannot write the placeholder: %s", path,
 			    strerror(errno));
-			img_set_free(&s);
+			img_set_free(o->img, &s);
 			return -1;
 		}
 	}
-	img_set_free(&s);
+	img_set_free(o->img, &s);
 	return 0;
 }
 
@@ -94,7 +94,7 @@ placeholder_task(void *arg, char *err, size_t errlen)
 	rc = placeholder_encode(o, err, errlen);
 	/* libvips keeps buffers per thread: this one is done with them */
 	if (o->img != NULL && o->img->started)
-		img_thread_done();
+		img_thread_done(o->img);
 	return rc;
 }
 

@@ -44,6 +44,9 @@ crossing generator/deploy/deploy_plan.c '#include "tmpl.h"' \
 	"includes generator/tmpl/tmpl.h" "deploy reaching the template engine"
 crossing generator/catalog/pull.c '#include <lua.h>' \
 	"pull.c: includes <lua.h>" "the catalog using Lua"
+crossing generator/site/site_images.c '#include <vips/vips.h>' \
+	"generator/site/site_images.c: includes <vips/...>; only generator/site/img_vips.c may" \
+	"libvips outside bin/onlygen-img.so's source"
 crossing generator/catalog/pull.c '#include "nowhere.h"' \
 	"includes \"nowhere.h\", which no layer holds" "a header no layer holds"
 
