@@ -246,6 +246,13 @@ side_names(const char *path, char tmp[4096], char rfile[4096])
 	    (size_t)snprintf(rfile, 4096, "%s" ACCESS_ROWS_SUFFIX, path) >= 4096 ? -1 : 0;
 }
 
+/* The staged table's record, renamed to rfile by the commit: 0 or -1. */
+static int
+staged_record_name(const char *rfile, char out[4096])
+{
+	return (size_t)snprintf(out, 4096, "%s.staged", rfile) >= 4096 ? -1 : 0;
+}
+
 int
 access_db_stage(const struct model *m, const struct access_plan *ap, const char *path,
     struct access_staged *st, char *err, size_t errlen)
@@ -315,6 +322,16 @@ access_db_stage(const struct model *m, const struct access_plan *ap, const char 
 		goto fail;
 	}
 	st->staged = 1;
+	/* the record of its rows too, now rather than after the rename: its
+	 * identity is the staged file's (st->sb); one that cannot be written
+	 * only costs the next build a full table (the commit removes the old) */
+	{
+		char rstaged[4096], why[256];
+
+		st->rec_staged = ap->exact && staged_record_name(rfile, rstaged) == 0 &&
+		    access_rows_save(rstaged, &st->sb, m, ap->rows, m->nvideos, why,
+		    sizeof(why)) == 0;
+	}
 	rc = 0;
 	goto out;
 oom:
@@ -333,8 +350,7 @@ out:
 }
 
 int
-access_db_commit(const struct model *m, const struct access_plan *ap, const char *path,
-    const struct access_staged *st, char *err, size_t errlen)
+access_db_commit(const char *path, const struct access_staged *st, char *err, size_t errlen)
 {
 	char tmp[4096], rfile[4096];
 
@@ -347,12 +363,14 @@ access_db_commit(const struct model *m, const struct access_plan *ap, const char
 	if (rename(tmp, path) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		unlink(tmp);
+		if (st->rec_staged && staged_record_name(rfile, tmp) == 0)
+			unlink(tmp);
 		return -1;
 	}
-	/* A record that cannot be written only costs the next build a full
-	 * table: none is left describing another file. */
-	if (!ap->exact || access_rows_save(rfile, &st->sb, m, ap->rows, m->nvideos, tmp,
-	    sizeof(tmp)) == -1)
+	/* Its record, written when it was staged.  One that was not (or
+	 * cannot be renamed) only costs the next build a full table: none is
+	 * left describing another file. */
+	if (!st->rec_staged || staged_record_name(rfile, tmp) == -1 || rename(tmp, rfile) == -1)
 		unlink(rfile);
 	return 0;
 }
@@ -362,7 +380,10 @@ access_db_unstage(const char *path, struct access_staged *st)
 {
 	char tmp[4096], rfile[4096];
 
-	if (st->staged && side_names(path, tmp, rfile) == 0)
+	if (st->staged && side_names(path, tmp, rfile) == 0) {
 		unlink(tmp);
+		if (st->rec_staged && staged_record_name(rfile, tmp) == 0)
+			unlink(tmp);
+	}
 	memset(st, 0, sizeof(*st));
 }

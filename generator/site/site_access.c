@@ -80,7 +80,7 @@ site_access_finish(struct site_access *a, uint64_t *sum, int *written, char *err
 	else {
 		*sum = a->ap.sum;
 		if (a->write) {
-			if ((w = access_db_commit(a->m, &a->ap, a->path, &a->st, err, errlen)) == -1)
+			if ((w = access_db_commit(a->path, &a->st, err, errlen)) == -1)
 				rc = -1;
 			else
 				*written = w == 0;

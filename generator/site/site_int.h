@@ -303,20 +303,22 @@ int	site_sitemap_key(const struct site_ctx *c, const struct page *p, uint64_t se
  * access_plan_make() over m) for the table at path into path.tmp and syncs
  * it (only the changed rows, on a copy, when the table in place has its
  * record), or finds that the table in place already holds them: 0 (st
- * says which), -1 with err (nothing left staged).  access_db_commit()
- * renames a staged table in and writes its record: 0 written, 1 the table
- * in place held the rows (nothing to do), -1 with err.  access_db_unstage()
+ * says which), -1 with err (nothing left staged); the record of the rows
+ * is written beside it then too (path.rows.staged).  access_db_commit()
+ * renames a staged table in, then its record: 0 written, 1 the table in
+ * place held the rows (nothing to do), -1 with err.  access_db_unstage()
  * removes a staged table that will not be committed.
  */
 struct access_staged {
 	struct stat	sb;		/* the staged file's identity (the record's) */
 	int		staged;		/* path.tmp holds the table */
+	int		rec_staged;	/* and path.rows.staged its record (access_rows.h) */
 	int		in_place;	/* the table at path holds the rows already */
 };
 int	access_db_stage(const struct model *m, const struct access_plan *ap, const char *path,
 	    struct access_staged *st, char *err, size_t errlen);
-int	access_db_commit(const struct model *m, const struct access_plan *ap, const char *path,
-	    const struct access_staged *st, char *err, size_t errlen);
+int	access_db_commit(const char *path, const struct access_staged *st, char *err,
+	    size_t errlen);
 void	access_db_unstage(const char *path, struct access_staged *st);
 
 /*

@@ -84,7 +84,7 @@ check "delta rebuild applied the rows to a copy (change counter $c0 -> $(counter
 check "delta rebuild keeps the table's mode" [ "$(stat -c %a "$DB")" = 604 ]
 check "delta rebuild: integrity_check ok, schema version 2" \
     [ "$(sqlite3 "$DB" "PRAGMA integrity_check; PRAGMA user_version;" | tr '\n' ' ')" = "ok 2 " ]
-check "no temporary file left" test ! -e "$DB.tmp" -a ! -e "$REC.tmp"
+check "no temporary file left" test ! -e "$DB.tmp" -a ! -e "$REC.tmp" -a ! -e "$REC.staged"
 
 # the manifest lost (its rows checksum too): the table already holds the rows
 i0=$(ino "$DB")
@@ -139,7 +139,7 @@ echo "$out" | grep -v warning | sed 's/^/# /'
 check "a build failing after its table was staged fails (rc $rc)" [ "$rc" -ne 0 ]
 check "... and leaves the old table in place, unchanged" \
     bash -c "[ '$i0' = '$(ino "$DB")' ] && [ '$(echo "$rows_before" | tr '\n' '~')' = '$(rows "$DB" | tr '\n' '~')' ]"
-check "... and no temporary table" test ! -e "$DB.tmp"
+check "... and no temporary table, nor its staged record" test ! -e "$DB.tmp" -a ! -e "$REC.staged"
 rm "$OUT/.onlygen-staging"
 out=$(build); echo "# $(echo "$out" | tail -1)"
 check "the next build: the table a clean build writes, the new level in" \
