@@ -15,7 +15,6 @@
 #include <time.h>
 
 #include "img_vips.h"
-#include "pool.h"
 #include "report.h"
 #include "model.h"
 
