@@ -9,6 +9,8 @@
 #   make check      the whole suite again, built with ASan + UBSan
 #   make bench      benchmarks (never part of make test)
 #   make audit      Lighthouse on the demo stack (docs/audits.md; not in make test)
+#   make placeholder  draw the placeholder stills again (libvips) into
+#                   generator/site/placeholder/ (docs/site.md; commit them)
 #   make clean      remove every build product
 #
 # Sources are found by wildcard, one folder per layer (docs/architecture.md;
