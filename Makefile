@@ -9,6 +9,8 @@
 #   make check      the whole suite again, built with ASan + UBSan
 #   make bench      benchmarks (never part of make test)
 #   make audit      Lighthouse on the demo stack (docs/audits.md; not in make test)
+#   make placeholder  draw the placeholder stills again (libvips) into
+#                   generator/site/placeholder/ (docs/site.md; commit them)
 #   make clean      remove every build product
 #
 # Sources are found by wildcard, one folder per layer (docs/architecture.md;
@@ -72,9 +74,17 @@ TOK_SRC    := $(wildcard verifier/onlytoken/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
 
+# The placeholder stills a video without its own image shows, committed
+# (drawn once by tools/make-placeholder.c: `make placeholder`) and compiled
+# into bin/onlygen as data by scripts/embed-bytes (generator/site/
+# placeholder_data.h), in the order of enum img_variant.
+PH_DIR     := generator/site/placeholder
+PH_FILES   := $(addprefix $(PH_DIR)/placeholder-v1-,320.webp 640.webp 1280.webp 1280.jpg)
+PH_GEN     := $(BUILD)/gen/placeholder_data.c
+
 CORE_OBJ   := $(CORE_SRC:%.c=$(BUILD)/%.o)
 SIGN_OBJ   := $(SIGN_SRC:%.c=$(BUILD)/%.o)
-GEN_OBJ    := $(GEN_SRC:%.c=$(BUILD)/%.o)
+GEN_OBJ    := $(GEN_SRC:%.c=$(BUILD)/%.o) $(PH_GEN:.c=.o)
 CLI_OBJ    := $(CLI_SRC:%.c=$(BUILD)/%.o)
 VER_OBJ    := $(VER_SRC:%.c=$(BUILD)/%.o)
 TOK_OBJ    := $(TOK_SRC:%.c=$(BUILD)/%.o)
@@ -86,7 +96,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 PROGRAMS := $(BINDIR)/onlygen $(BINDIR)/onlygen-img.so $(BINDIR)/onlytoken $(BINDIR)/verifier.so
 
-.PHONY: all deps run test check bench audit clean lint layers unit fuzz
+.PHONY: all deps run test check bench audit clean lint layers unit fuzz placeholder
 all: $(PROGRAMS) $(UNIT_BIN)
 
 $(BUILD)/%.o: %.c
@@ -100,6 +110,24 @@ $(BUILD)/verifier/module/lua_verifier.o: verifier/module/lua_verifier.c
 $(BUILD)/generator/site/img_vips.o: generator/site/img_vips.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(VIPS_CFLAGS) -c $< -o $@
+
+$(PH_GEN): $(PH_FILES) scripts/embed-bytes
+	@mkdir -p $(@D)
+	scripts/embed-bytes $@ placeholder_data.h site_placeholder_files $(PH_FILES)
+
+$(PH_GEN:.c=.o): $(PH_GEN)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+
+# Draws the placeholder stills again into $(PH_DIR) (libvips; not part of
+# `all`): run it only to change the drawing, and commit the files it writes.
+# tests/integration/img_plugin.sh checks that it draws the committed bytes.
+PH_TOOL := $(BUILD)/tools/make-placeholder
+$(PH_TOOL): tools/make-placeholder.c $(BUILD)/generator/site/img_variants.o
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(VIPS_CFLAGS) -o $@ $^ $(LDFLAGS) $(VIPS_LIBS)
+
+placeholder: $(PH_TOOL)
+	$(PH_TOOL) $(PH_DIR)
 
 $(CORE_LIB): $(CORE_OBJ)
 	@mkdir -p $(@D)
@@ -193,12 +221,12 @@ audit: deps
 # Coverage-guided fuzzing of the parsers (clang's libFuzzer), FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
-fuzz:
+fuzz: $(PH_GEN)
 	@mkdir -p build/fuzz
 	@for f in $(FUZZ_SRC); do \
 	    n=$$(basename $$f .c); \
 	    $(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) -Itests \
-	        $(PKG_CFLAGS) -o build/fuzz/$$n $$f $(CORE_SRC) $(SIGN_SRC) $(GEN_SRC) $(VER_SRC) \
+	        $(PKG_CFLAGS) -o build/fuzz/$$n $$f $(CORE_SRC) $(SIGN_SRC) $(GEN_SRC) $(PH_GEN) $(VER_SRC) \
 	        $(PKG_LIBS) -lm || exit 1; \
 	    mkdir -p build/fuzz/corpus-$$n; \
 	    build/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/corpus-$$n \
@@ -222,4 +250,5 @@ clean:
 	rm -rf build bin tests/artifacts
 
 -include $(patsubst %.o,%.d,$(CORE_OBJ) $(SIGN_OBJ) $(GEN_OBJ) $(CLI_OBJ) $(VER_OBJ) $(TOK_OBJ)) \
-	$(BUILD)/verifier/module/lua_verifier.d $(BUILD)/generator/site/img_vips.d
+	$(BUILD)/verifier/module/lua_verifier.d $(BUILD)/generator/site/img_vips.d \
+	$(PH_GEN:.c=.d) $(PH_TOOL).d

@@ -59,7 +59,7 @@ int	pool_run(int asked, const struct pool_work *w, char *err, size_t errlen);
 
 /*
  * A background task: one function on a thread of its own, alongside the
- * caller's work (the search index, access.db, the placeholder stills), its
+ * caller's work (the search index, access.db), its
  * result carried to the join.  The caller owns the struct (in its own
  * frame or context: no global state) and reads only rc/err, and only
  * through pool_bg_join().

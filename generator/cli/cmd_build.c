@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -171,8 +170,6 @@ cmd_build(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct site_opts so;
-	struct site_placeholder ph;
-	struct stat sb;
 	struct img_lib img;
 	struct site_stats st;
 	struct model m;
@@ -277,22 +274,13 @@ cmd_build(int argc, char *argv[])
 	so.now = time(NULL);
 	memset(&m, 0, sizeof(m));
 	/*
-	 * libvips: once for the whole command, when an image is to be encoded.
-	 * The placeholder stills first, when the cache lacks them (site.h): on
-	 * a thread of their own from here, so that libvips' start and their
-	 * encodes overlap the pull and the load, which use no libvips.  Every
-	 * way out below joins them (out:), site_build() before it renders.  No
-	 * state directory yet (a first pull makes it): site_build() starts
-	 * them, as it did, rather than a command that may fail making it.
+	 * libvips: once for the whole command, when an image is to be encoded
+	 * (a video's, fetched: the placeholder stills are compiled in, so a
+	 * build that fetches nothing never opens bin/onlygen-img.so).
 	 */
+	memset(&img, 0, sizeof(img));
 	img.argv0 = argv[0];
-	img.started = 0;
 	so.img = &img;
-	memset(&ph, 0, sizeof(ph));
-	if (stat(so.state_dir, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-		so.placeholder = &ph;
-		site_placeholder_start(&ph, &so);
-	}
 
 	snprintf(db, sizeof(db), "%s/catalog.db", so.state_dir);
 	so.fetch_images = !offline;
@@ -384,7 +372,6 @@ cmd_build(int argc, char *argv[])
 			fprintf(stderr, "onlygen build: warning: %s\n", lmsg);
 	}
 	rc = site_build(&m, &so, &st, err, sizeof(err));
-	(void)site_placeholder_join(&ph, NULL, 0);	/* site_build() did */
 	img_stop(&img);
 	if (rc == -1) {
 		rc = 1;
@@ -409,8 +396,6 @@ cmd_build(int argc, char *argv[])
 		    t_load, st.secs_prepare, st.secs_render, st.secs_publish);
 	rc = 0;
 out:
-	/* a way out before site_build(): the stills' files are whole (site.h) */
-	(void)site_placeholder_join(&ph, NULL, 0);
 	img_stop(&img);
 	keys_wipe(&k);
 	model_free(&m);

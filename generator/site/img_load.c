@@ -204,14 +204,6 @@ img_encode_preview(const struct img_lib *lib, const void *src, size_t n, struct 
 	return p != NULL ? p->encode_preview(src, n, out, err, errlen) : -1;
 }
 
-int
-img_encode_placeholder(const struct img_lib *lib, struct img_set *out, char *err, size_t errlen)
-{
-	const struct img_plugin *p = started(lib, out, err, errlen);
-
-	return p != NULL ? p->encode_placeholder(out, err, errlen) : -1;
-}
-
 void
 img_set_free(const struct img_lib *lib, struct img_set *s)
 {

@@ -24,7 +24,7 @@
 
 #include "img_vips.h"
 
-#define IMG_PLUGIN_ABI		1
+#define IMG_PLUGIN_ABI		2	/* 2: no encode_placeholder (compiled into onlygen) */
 #define IMG_PLUGIN_FILE		"onlygen-img.so"	/* beside the binary */
 #define IMG_PLUGIN_SYMBOL	"onlygen_img_plugin"
 
@@ -38,7 +38,6 @@ struct img_plugin {
 			    char *err, size_t errlen);
 	int		(*encode_preview)(const void *src, size_t n, struct img_set *out,
 			    char *err, size_t errlen);
-	int		(*encode_placeholder)(struct img_set *out, char *err, size_t errlen);
 	void		(*set_free)(struct img_set *s);
 	void		(*thread_done)(void);
 };

@@ -195,42 +195,6 @@ encode_preview(const void *src, size_t n, struct img_set *out, char *err, size_t
 	return 0;
 }
 
-/*
- * The placeholder is flat: each size is drawn at that size, the same pixels
- * as the 1280x720 one resized, at a third of the cost (resizing a 1280x720
- * image to 320x180 alone was 0.08 s of CPU, more than the rest together).
- */
-static int
-encode_placeholder(struct img_set *out, char *err, size_t errlen)
-{
-	VipsImage *black = NULL, *grey = NULL, *u8 = NULL;
-	int v, rc = 0;
-
-	memset(out, 0, sizeof(*out));
-	for (v = 0; v < IMG_NSTILLS && rc == 0; v++) {
-		/* the theme's card background (#1f1f1f), flat */
-		if (vips_black(&black, img_width(v), img_height(v), "bands", 3, NULL) != 0 ||
-		    vips_linear1(black, &grey, 1.0, 31.0, NULL) != 0 ||
-		    vips_cast_uchar(grey, &u8, NULL) != 0) {
-			vips_fail(err, errlen, "placeholder");
-			rc = -1;
-		} else {
-			vips_image_set_int(u8, "interpretation", VIPS_INTERPRETATION_sRGB);
-			rc = save_still(u8, v, out, err, errlen);
-		}
-		if (u8 != NULL)
-			g_object_unref(u8);
-		if (grey != NULL)
-			g_object_unref(grey);
-		if (black != NULL)
-			g_object_unref(black);
-		u8 = grey = black = NULL;
-	}
-	if (rc == -1)
-		set_free(out);
-	return rc;
-}
-
 static const struct img_plugin plugin = {
 	.abi = IMG_PLUGIN_ABI,
 	.set_size = sizeof(struct img_set),
@@ -238,7 +202,6 @@ static const struct img_plugin plugin = {
 	.stop = vips_stop,
 	.encode_stills = encode_stills,
 	.encode_preview = encode_preview,
-	.encode_placeholder = encode_placeholder,
 	.set_free = set_free,
 	.thread_done = thread_done,
 };

@@ -1,7 +1,8 @@
 /*
  * img_vips.h — the libvips half of the image mirror (docs/site.md,
  * "Images"): decode a thumbnail fetched from the CDN and encode the sizes
- * the theme uses, re-encode the animated preview, draw the placeholder.
+ * the theme uses, re-encode the animated preview.  (The placeholder stills
+ * are not drawn here: they are compiled into onlygen, placeholder_data.h.)
  *
  * Only JPEG, PNG, WebP and GIF are accepted (libvips can load many more
  * formats, none of which a Bunny thumbnail is), and only up to
@@ -65,15 +66,13 @@ int		 img_height(int variant);
 
 /*
  * Encodes the four stills (cropped to 16:9 around the centre) from an
- * encoded image; or the preview from an animated WebP or GIF; or the
- * placeholder stills.  0, or -1 with why in err (the set is then empty).
+ * encoded image; or the preview from an animated WebP or GIF.  0, or -1
+ * with why in err (the set is then empty).
  */
 int	img_encode_stills(const struct img_lib *lib, const void *src, size_t n,
 	    struct img_set *out, char *err, size_t errlen);
 int	img_encode_preview(const struct img_lib *lib, const void *src, size_t n,
 	    struct img_set *out, char *err, size_t errlen);
-int	img_encode_placeholder(const struct img_lib *lib, struct img_set *out, char *err,
-	    size_t errlen);
 void	img_set_free(const struct img_lib *lib, struct img_set *s);
 /* Frees what libvips keeps per thread: a worker thread calls it last. */
 void	img_thread_done(const struct img_lib *lib);

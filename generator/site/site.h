@@ -15,11 +15,8 @@
 #include <time.h>
 
 #include "img_vips.h"
-#include "pool.h"
 #include "report.h"
 #include "model.h"
-
-struct site_placeholder;
 
 struct site_opts {
 	const char	*out_dir;	/* the served directory, e.g. "site" */
@@ -31,13 +28,6 @@ struct site_opts {
 	time_t		 now;		/* build time (image fetch token expiry) */
 	int		 fetch_images;	/* fetch images missing from STATE/img-cache */
 	struct img_lib	*img;		/* libvips, started when first needed */
-	/*
-	 * The placeholder stills' task, started by the caller before it loads
-	 * the model (site_placeholder_start()) and joined by site_build(); the
-	 * caller joins it too on a path that never reaches site_build().  NULL:
-	 * site_build() starts its own.
-	 */
-	struct site_placeholder *placeholder;
 	int		 jobs;		/* worker threads (pool.h caps them) */
 	int		 quiet;
 	int		 trust_manifest;	/* the manifest describes out_dir as the last build
@@ -63,25 +53,6 @@ struct site_stats {
 	double	secs_render;	/* rendering and staging */
 	double	secs_publish;	/* access.db, renames, removals, manifest */
 };
-
-/*
- * The shared placeholder stills a video without its own image shows,
- * drawn by libvips into STATE/img-cache once (site_placeholder.c).
- * site_placeholder_start() starts their encoding on a thread of its own
- * when the cache lacks one of them (nothing otherwise): o's state_dir and
- * img are read by the task and may not change until the join, nothing else
- * uses libvips meanwhile, and *ph stays where it is.
- * site_placeholder_join() waits for it: 0, or -1 with the encode's err (err
- * NULL: dropped); 0 at once when nothing is pending, so it may be called
- * more than once.  Each file is written under a name of this process and
- * renamed in: a build that fails or is killed leaves whole files or none.
- */
-struct site_placeholder {
-	struct pool_bg		 task;
-	const struct site_opts	*o;
-};
-void	site_placeholder_start(struct site_placeholder *ph, const struct site_opts *o);
-int	site_placeholder_join(struct site_placeholder *ph, char *err, size_t errlen);
 
 /*
  * Renders the model into opts->out_dir, writing only changed files, each

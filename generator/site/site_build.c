@@ -104,6 +104,17 @@ render_page(const struct site_ctx *c, const struct page *p, struct render_bufs *
 	if (p->kind == PK_ASSET)
 		return buf_put(out, c->th.assets[p->idx].data, c->th.assets[p->idx].len) == -1 ?
 		    (snprintf(err, errlen, "out of memory"), -1) : 0;
+	if (p->kind == PK_IMAGE && p->idx == IMG_PAGE_PLACEHOLDER) {
+		size_t n;
+		const unsigned char *d = site_placeholder_bytes((int)p->no, &n);
+
+		if (d == NULL || buf_put(out, d, n) == -1) {
+			snprintf(err, errlen, "%s", d == NULL ? "no such placeholder variant" :
+			    "out of memory");
+			return -1;
+		}
+		return 0;
+	}
 	if (p->kind == PK_IMAGE) {
 		char src[4096];
 
@@ -517,7 +528,6 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	c.html = m->site.html_urls;
 	c.page_size = m->site.page_size > 0 ? m->site.page_size : 48;
 	c.hero = -1;
-	c.ph = o->placeholder != NULL ? o->placeholder : &c.own_ph;
 
 	if (mkdir(o->state_dir, 0755) == -1 && errno != EEXIST) {
 		snprintf(err, errlen, "%s: %s", o->state_dir, strerror(errno));
@@ -530,10 +540,6 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 		    "another build is running on this state directory");
 		goto out;
 	}
-	/* the placeholder stills, when the cache lacks them: drawn meanwhile
-	 * (the command started them before its load: site.h) */
-	if (o->placeholder == NULL)
-		site_placeholder_start(&c.own_ph, o);
 	if (theme_load(&c.th, o->default_theme, o->user_theme, o->hlsjs_path, err, errlen) == -1)
 		goto out;
 	for (i = 0; i < sizeof(tpls) / sizeof(tpls[0]); i++) {
@@ -605,13 +611,8 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 		keep_paths = 1;
 	}
 
-	/*
-	 * The placeholder, drawn since the start (site_placeholder.c): the
-	 * pages read its files and the og:image size of the videos showing
-	 * it.  Joined last, it overlapped all of the above, access.db too.
-	 */
-	if (site_placeholder_join(c.ph, err, errlen) == -1 ||
-	    site_placeholder_size(&c, err, errlen) == -1) {
+	/* the og:image size of the videos showing the placeholder */
+	if (site_placeholder_size(&c, err, errlen) == -1) {
 		site_staging_clear(outfd, keep_paths);
 		goto out;
 	}
@@ -696,9 +697,8 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	st->secs_publish = now_secs() - t2;
 	rc = 0;
 out:
-	/* an error path's tasks: their results are dropped, but they end under
-	 * the lock, and a table staged for a build that failed is removed */
-	(void)site_placeholder_join(c.ph, NULL, 0);
+	/* an error path's task ends under the lock, and a table staged for a
+	 * build that failed is removed */
 	site_access_abandon(acc);
 	if (outfd != -1)
 		close(outfd);

@@ -12,9 +12,10 @@
  *
  * A fetch uses a short (FETCH_TOKEN_SECS) query-form token for that one
  * file: no token_path, so it opens nothing else.  A video whose image is
- * missing, broken or refused shows the shared placeholder (drawn by
- * site_placeholder.c), with a warning; the build goes on.  With opts->fetch_images off (--offline) nothing is
- * fetched: the cache is all there is.
+ * missing, broken or refused shows the shared placeholder (compiled into
+ * onlygen: site_placeholder.c), with a warning; the build goes on.  With
+ * opts->fetch_images off (--offline) nothing is fetched: the cache is all
+ * there is.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -85,11 +86,7 @@ site_img_cache_path(const struct site_opts *o, char *out, size_t cap, const char
 {
 	int n;
 
-	if (guid == NULL)
-		n = snprintf(out, cap, "%s/%s/%s%s", o->state_dir, IMG_CACHE_DIR, key, suffix);
-	else
-		n = snprintf(out, cap, "%s/%s/%s/%s%s", o->state_dir, IMG_CACHE_DIR, guid, key,
-		    suffix);
+	n = snprintf(out, cap, "%s/%s/%s/%s%s", o->state_dir, IMG_CACHE_DIR, guid, key, suffix);
 	return n < 0 || (size_t)n >= cap ? -1 : 0;
 }
 
@@ -452,9 +449,7 @@ site_images(struct site_ctx *c, char *err, size_t errlen)
 			return -1;
 		}
 	}
-	/* one thread at a time starts libvips: the placeholder's task first */
-	if (ntodo > 0 && (site_placeholder_join(c->ph, err, errlen) == -1 ||
-	    img_start(c->o->img, err, errlen) == -1)) {
+	if (ntodo > 0 && img_start(c->o->img, err, errlen) == -1) {
 		free(todo);
 		return -1;
 	}
@@ -493,8 +488,6 @@ site_image_url(const struct site_ctx *c, size_t vid, int variant, struct buf *ou
 int
 site_image_source(const struct site_ctx *c, const struct page *p, char *out, size_t cap)
 {
-	if (p->idx == IMG_PAGE_PLACEHOLDER)
-		return site_img_cache_path(c->o, out, cap, NULL, IMG_PLACEHOLDER, img_suffix((int)p->no));
 	return site_img_cache_path(c->o, out, cap, c->m->videos[p->idx].guid, c->vimg[p->idx].key,
 	    img_suffix((int)p->no));
 }

@@ -139,8 +139,6 @@ struct site_ctx {
 	size_t			*sitemap_ends;	/* per file: one past its last sitemap_order position */
 	size_t			*sitemap_bytes;	/* per file: its size, as planned */
 	struct video_img	*vimg;		/* per video: its mirrored images */
-	struct site_placeholder	*ph;		/* the placeholder's encoding: o->placeholder, */
-	struct site_placeholder	 own_ph;	/* or this one, started by site_build() */
 	size_t			 img_fetched;	/* files requested from the CDN */
 	cJSON			*shared;	/* site/nav/urls/assets, read-only */
 	struct search_ix	*search;	/* the search index (site_search.h) */
@@ -238,22 +236,25 @@ int	site_cdn_url(const struct video *v, const char *file, struct buf *out);
  * an error (-1 with err only for out of memory or an unwritable cache).
  * site_image_url() appends the root-relative URL of a video's variant
  * (the placeholder's when it has none; -1 for a missing preview).
- * site_image_source() writes the cache file of image page p into out.
+ * site_image_source() writes the cache file of a video's image page p into
+ * out (the placeholder's pages have none: site_placeholder_bytes()).
  */
 int	site_images(struct site_ctx *c, char *err, size_t errlen);
-/* The image cache's file STATE/img-cache/[guid/]<key><suffix> (guid NULL:
- * the shared files, the placeholder's): 0, or -1 when it does not fit cap. */
+/* The image cache's file STATE/img-cache/<guid>/<key><suffix>: 0, or -1
+ * when it does not fit cap. */
 int	site_img_cache_path(const struct site_opts *o, char *out, size_t cap, const char *guid,
 	    const char *key, const char *suffix);
 int	site_image_url(const struct site_ctx *c, size_t vid, int variant, struct buf *out);
 int	site_image_source(const struct site_ctx *c, const struct page *p, char *out, size_t cap);
 /*
- * site_placeholder.c (its task: site.h).  Joined before any other use of
- * libvips (site_images.c's fetch path), before render, and on
- * site_build()'s way out, under the lock.  site_placeholder_size(), after
- * the join and site_images(), gives the videos showing the placeholder its
- * JPEG's size for og:image (0, or -1 with err).
+ * site_placeholder.c: the placeholder stills, compiled into onlygen
+ * (placeholder_data.h).  site_placeholder_bytes() gives variant's bytes
+ * (IMG_W320 .. IMG_JPG1280; NULL with *len 0 for another); the page
+ * key of their pages is a digest of these bytes (site_page_key).
+ * site_placeholder_size(), after site_images(), gives the videos showing
+ * the placeholder its JPEG's size for og:image (0, or -1 with err).
  */
+const unsigned char	*site_placeholder_bytes(int variant, size_t *len);
 int	site_placeholder_size(struct site_ctx *c, char *err, size_t errlen);
 /* The width and height of video vid's og:image, as published. */
 int	site_og_width(const struct site_ctx *c, size_t vid);

@@ -426,18 +426,15 @@ site_page_key(const struct site_ctx *c, const struct page *p, struct buf *scratc
 	switch (p->kind) {
 	case PK_IMAGE:
 		if (p->idx == IMG_PAGE_PLACEHOLDER) {
-			/* drawn by this program, not named by the catalog: keyed
-			 * by the cached file's bytes, so a new drawing is
-			 * published whatever its name (4 small files a build) */
-			char src[4096];
+			/* compiled into this program, not named by the catalog:
+			 * keyed by its bytes, so new bytes are published
+			 * whatever their name (not copied: rendering does) */
+			size_t n;
+			const unsigned char *d = site_placeholder_bytes((int)p->no, &n);
 
-			buf_reset(scratch);
-			if (site_image_source(c, p, src, sizeof(src)) == -1 ||
-			    buf_read_file(scratch, src) == -1)
-				return 0;	/* rendering reports it */
-			*key = h64(h64_str(PAGE_KEY_VERSION, p->path),
-			    scratch->data != NULL ? scratch->data : "", scratch->len);
-			return KEY_FROM_BYTES;
+			*key = h64(h64_str(PAGE_KEY_VERSION, p->path), d != NULL ? (const void *)d : "",
+			    n);
+			return 1;
 		}
 		/* a video's image path names its cache key (what the catalog
 		 * says of the thumbnail) and size: nothing else changes it
