@@ -185,12 +185,16 @@ fd_write_all(int fd, const void *p, size_t n)
 	return 0;
 }
 
-/* file_write_atomic() through temporary name tmp. */
-static int
-write_via(const char *tmp, const char *path, const void *p, size_t n, mode_t mode)
+int
+file_write_atomic(const char *path, const void *p, size_t n, mode_t mode)
 {
+	char tmp[4200];
 	int fd, saved;
 
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode)) == -1)
 		return -1;
 	if (fd_write_all(fd, p, n) == -1) {
@@ -207,29 +211,4 @@ write_via(const char *tmp, const char *path, const void *p, size_t n, mode_t mod
 		return -1;
 	}
 	return 0;
-}
-
-int
-file_write_atomic(const char *path, const void *p, size_t n, mode_t mode)
-{
-	char tmp[4200];
-
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	return write_via(tmp, path, p, n, mode);
-}
-
-int
-file_write_atomic_own(const char *path, const void *p, size_t n, mode_t mode)
-{
-	char tmp[4200];
-
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid()) >=
-	    sizeof(tmp)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	return write_via(tmp, path, p, n, mode);
 }

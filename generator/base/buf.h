@@ -67,10 +67,6 @@ int	 fd_write_all(int fd, const void *p, size_t n) __attribute__((warn_unused_re
  */
 int	 file_write_atomic(const char *path, const void *p, size_t n, mode_t mode)
 	    __attribute__((warn_unused_result));
-/* As file_write_atomic(), through path.PID.tmp, this process's own name:
- * for a file that two processes may write at once (the same bytes). */
-int	 file_write_atomic_own(const char *path, const void *p, size_t n, mode_t mode)
-	    __attribute__((warn_unused_result));
 
 #define BUF_PUTSL(b, lit) buf_put((b), (lit), sizeof(lit) - 1)
 
