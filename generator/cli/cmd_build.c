@@ -372,7 +372,6 @@ cmd_build(int argc, char *argv[])
 			fprintf(stderr, "onlygen build: warning: %s\n", lmsg);
 	}
 	rc = site_build(&m, &so, &st, err, sizeof(err));
-	img_stop(&img);
 	if (rc == -1) {
 		rc = 1;
 		fprintf(stderr, "onlygen build: %s\n(the published site was left as it was)\n", err);

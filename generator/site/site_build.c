@@ -99,17 +99,13 @@ render_page(const struct site_ctx *c, const struct page *p, struct render_bufs *
 {
 	const struct tmpl *t;
 	cJSON *data;
-	int rc;
+	const void *d;
+	size_t n;
+	int rc, mem;
 
-	if (p->kind == PK_ASSET)
-		return buf_put(out, c->th.assets[p->idx].data, c->th.assets[p->idx].len) == -1 ?
-		    (snprintf(err, errlen, "out of memory"), -1) : 0;
-	if (p->kind == PK_IMAGE && p->idx == IMG_PAGE_PLACEHOLDER) {
-		size_t n;
-		const unsigned char *d = site_placeholder_bytes((int)p->no, &n);
-
-		if (d == NULL || buf_put(out, d, n) == -1) {
-			snprintf(err, errlen, "%s", d == NULL ? "no such placeholder variant" :
+	if ((mem = site_page_memory(c, p, &d, &n)) != 0) {
+		if (mem == -1 || buf_put(out, d, n) == -1) {
+			snprintf(err, errlen, "%s", mem == -1 ? "no such placeholder variant" :
 			    "out of memory");
 			return -1;
 		}

@@ -170,6 +170,11 @@ void	site_keys(struct site_ctx *c);
 #define KEY_FROM_BYTES	2
 int	site_page_key(const struct site_ctx *c, const struct page *p, struct buf *scratch,
 	    uint64_t *key, int bytes_wanted);
+/* The bytes of a page this program holds in memory (a theme asset, a
+ * placeholder still): 1 with data/len, 0 any other page, -1 a placeholder
+ * variant that does not exist. */
+int	site_page_memory(const struct site_ctx *c, const struct page *p, const void **data,
+	    size_t *len);
 size_t	site_list_pages(const struct site_ctx *c, const struct page *p);
 
 /*

@@ -420,30 +420,47 @@ site_page_seed(const struct site_ctx *c, const struct page *p)
 }
 
 int
+site_page_memory(const struct site_ctx *c, const struct page *p, const void **data,
+    size_t *len)
+{
+	const unsigned char *d;
+
+	if (p->kind == PK_ASSET) {
+		*data = c->th.assets[p->idx].data;
+		*len = c->th.assets[p->idx].len;
+		return 1;
+	}
+	if (p->kind != PK_IMAGE || p->idx != IMG_PAGE_PLACEHOLDER)
+		return 0;
+	if ((d = site_placeholder_bytes((int)p->no, len)) == NULL)
+		return -1;
+	*data = d;
+	return 1;
+}
+
+int
 site_page_key(const struct site_ctx *c, const struct page *p, struct buf *scratch,
     uint64_t *key, int bytes_wanted)
 {
+	const void *d;
+	size_t n;
+	int mem;
+
+	/* bytes this program holds (a theme asset, a placeholder still, not
+	 * named by the catalog): keyed by those bytes, not copied (rendering
+	 * does) */
+	if ((mem = site_page_memory(c, p, &d, &n)) != 0) {
+		if (mem == -1)
+			return 0;	/* rendering reports it */
+		*key = h64(h64_str(PAGE_KEY_VERSION, p->path), d, n);
+		return 1;
+	}
 	switch (p->kind) {
 	case PK_IMAGE:
-		if (p->idx == IMG_PAGE_PLACEHOLDER) {
-			/* compiled into this program, not named by the catalog:
-			 * keyed by its bytes, so new bytes are published
-			 * whatever their name (not copied: rendering does) */
-			size_t n;
-			const unsigned char *d = site_placeholder_bytes((int)p->no, &n);
-
-			*key = h64(h64_str(PAGE_KEY_VERSION, p->path), d != NULL ? (const void *)d : "",
-			    n);
-			return 1;
-		}
 		/* a video's image path names its cache key (what the catalog
 		 * says of the thumbnail) and size: nothing else changes it
 		 * (site_images.c) */
 		*key = h64_str(0x696d6167652d7631ULL, p->path);
-		return 1;
-	case PK_ASSET:
-		*key = h64(h64_str(PAGE_KEY_VERSION, p->path), c->th.assets[p->idx].data,
-		    c->th.assets[p->idx].len);
 		return 1;
 	case PK_HOME:
 	case PK_WATCH:
