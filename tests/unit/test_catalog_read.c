@@ -186,8 +186,9 @@ test_errors(const char *dir)
 	    "CREATE TABLE videos (guid TEXT, title TEXT);");
 	sqlite3_close(db);
 	CHECK(catalog_read(path, &rows, err, sizeof(err)) == -1 &&
-	    strstr(err, "other.db: ") != NULL && strstr(err, "description") != NULL &&
-	    rows.nvideos == 0, "a missing column: an error naming the file and the column (%s)",
+	    strstr(err, "other.db: ") != NULL && strstr(err, "column: thumbnail") != NULL &&
+	    rows.nvideos == 0, "a missing column: an error naming the file and the column "
+	    "(the first the read lacks: %s)",
 	    err);
 	CHECK(catalog_summary_read(path, &s, err, sizeof(err)) == -1 &&
 	    strstr(err, "other.db: ") != NULL && s.npending == 0,
