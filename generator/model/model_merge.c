@@ -21,6 +21,7 @@ struct merger {
 	const struct catalog_rows	*rows;
 	struct tag_set			 tags;
 	struct strmap			 sermap;	/* series slug -> index into m->series */
+	struct strmap			 refs;	/* an entry's tag reference -> tag_set_ref() + 2 */
 	size_t				 sercap;
 	const char			*cdn_host;	/* the override, or NULL */
 	char				*thumbnail;	/* "thumbnail.jpg" in m->mem, shared */
@@ -69,6 +70,26 @@ keyword_tags(struct merger *g, struct tag_list *l, const char *list)
 	}
 	free(copy);
 	return rc;
+}
+
+/*
+ * tag_set_ref() of an entry's tag reference, remembered by its text: at
+ * 100 000 entries the same few thousand references come back hundreds of
+ * thousands of times, and asking again for a text already given changes
+ * nothing (tag_set.h: a tag's index is fixed when it is added, its name is
+ * the smallest free text naming it).  The references are the content's
+ * strings, which outlive the merge.
+ */
+static long
+entry_tag_ref(struct merger *g, const char *ref)
+{
+	long t;
+
+	if ((t = strmap_get(&g->refs, ref)) >= 0)
+		return t - 2;
+	if ((t = tag_set_ref(&g->tags, ref)) == -1 || strmap_put(&g->refs, ref, (size_t)(t + 2)) != 0)
+		return -1;
+	return t;
 }
 
 /* The index of the series slug in m->series, added when new; -1 when memory ran out. */
@@ -226,7 +247,7 @@ make_video(struct merger *g, const struct catalog_video_row *r,
 	tl.n = 0;
 	if (e != NULL && e->has_tags) {
 		for (i = 0; i < e->ntags; i++) {
-			if ((t = tag_set_ref(&g->tags, e->tags[i])) == -1)
+			if ((t = entry_tag_ref(g, e->tags[i])) == -1)
 				return -1;
 			if (t >= 0)
 				tag_list_add(&tl, (size_t)t);
@@ -507,11 +528,13 @@ model_merge(struct model *m, struct content *c, struct catalog_rows *rows,
 	str_arena_adopt(&m->mem, &rows->mem);
 	tag_set_free(&g.tags);
 	strmap_free(&g.sermap);
+	strmap_free(&g.refs);
 	return 0;
 oom:
 	snprintf(err, errlen, "out of memory loading the catalog");
 	tag_set_free(&g.tags);
 	strmap_free(&g.sermap);
+	strmap_free(&g.refs);
 	model_free(m);
 	return -1;
 }
