@@ -371,8 +371,22 @@ open_existing(sqlite3 **db, const char *path, char *err, size_t errlen)
 	return catalog_open(db, path, 0, err, errlen);
 }
 
+/* SQLite's progress handler: non-zero interrupts the statement running. */
+static int
+stop_requested(void *arg)
+{
+	return atomic_load_explicit((atomic_int *)arg, memory_order_relaxed) != 0;
+}
+
 int
 catalog_read(const char *path, struct catalog_rows *rows, char *err, size_t errlen)
+{
+	return catalog_read_stoppable(path, rows, NULL, err, errlen);
+}
+
+int
+catalog_read_stoppable(const char *path, struct catalog_rows *rows, atomic_int *stop,
+    char *err, size_t errlen)
 {
 	sqlite3 *db;
 
@@ -380,11 +394,19 @@ catalog_read(const char *path, struct catalog_rows *rows, char *err, size_t errl
 	err[0] = '\0';
 	if (open_existing(&db, path, err, errlen) != 0)
 		return -1;
-	if (catalog_meta_value(db, "digest", rows->digest,
+	/* checked every 1000 steps of a statement, and before each statement */
+	if (stop != NULL)
+		sqlite3_progress_handler(db, 1000, stop_requested, stop);
+	if ((stop != NULL && stop_requested(stop)) ||
+	    catalog_meta_value(db, "digest", rows->digest,
 	    sizeof(rows->digest)) != 0 || read_collections(db, rows) != 0 ||
+	    (stop != NULL && stop_requested(stop)) ||
 	    read_videos(db, rows) != 0 || read_captions(db, rows) != 0 ||
 	    read_chapters(db, rows) != 0) {
-		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
+		if (stop != NULL && stop_requested(stop))
+			snprintf(err, errlen, "%s: interrupted", path);
+		else
+			snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
 		catalog_rows_free(rows);
 		sqlite3_close(db);
 		return -1;

@@ -50,6 +50,18 @@ test_read(const char *dir)
 		fprintf(stderr, "%s\n", err);
 		exit(1);
 	}
+	{
+		atomic_int stop;
+
+		atomic_init(&stop, 1);
+		CHECK(catalog_read_stoppable(db, &rows, &stop, err, sizeof(err)) == -1 &&
+		    strstr(err, "interrupted") != NULL && rows.nvideos == 0 && rows.videos == NULL,
+		    "a read told to stop gives up, leaving no rows (%s)", err);
+		atomic_store(&stop, 0);
+		CHECK(catalog_read_stoppable(db, &rows, &stop, err, sizeof(err)) == 0 &&
+		    rows.nvideos == n, "one never told to stop reads it all (%s)", err);
+		catalog_rows_free(&rows);
+	}
 	CHECK(catalog_read(db, &rows, err, sizeof(err)) == 0, "reads (%s)", err);
 	CHECK(rows.nvideos == n, "every video, whatever its status (%zu of %zu)", rows.nvideos, n);
 	for (i = 0; i < rows.nvideos; i++) {
