@@ -319,7 +319,7 @@ cmd_build(int argc, char *argv[])
 			goto out;
 		}
 	}
-	catalog_job_start(&cj, db);	/* the catalog as pulled: read while the rest is checked */
+	catalog_job_start(&cj, db);	/* the catalog as pulled, read while the rest runs */
 	/* Nothing read has changed since the last build published: done. */
 	memset(&bi, 0, sizeof(bi));
 	bi.catalog_db = db;

@@ -21,11 +21,11 @@ struct merger {
 	const struct catalog_rows	*rows;
 	struct tag_set			 tags;
 	struct strmap			 sermap;	/* series slug -> index into m->series */
-	struct strmap			 refs;	/* an entry's tag reference -> tag_set_ref() + 2 */
+	struct strmap			 refs;	/* entry tag reference -> tag_set_ref() + 2 */
 	size_t				 sercap;
 	const char			*cdn_host;	/* the override, or NULL */
-	char				*thumbnail;	/* "thumbnail.jpg" in m->mem, shared */
-	char				*site_cdn;	/* the override or site.json's host, in m->mem */
+	char				*thumbnail;	/* "thumbnail.jpg", shared */
+	char				*site_cdn;	/* the override, else site.json's host */
 };
 
 /* A video's tags while the merge makes them (then copied into m->mem). */
@@ -87,7 +87,8 @@ entry_tag_ref(struct merger *g, const char *ref)
 
 	if ((t = strmap_get(&g->refs, ref)) >= 0)
 		return t - 2;
-	if ((t = tag_set_ref(&g->tags, ref)) == -1 || strmap_put(&g->refs, ref, (size_t)(t + 2)) != 0)
+	if ((t = tag_set_ref(&g->tags, ref)) == -1 ||
+	    strmap_put(&g->refs, ref, (size_t)(t + 2)) != 0)
 		return -1;
 	return t;
 }
