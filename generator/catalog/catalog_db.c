@@ -145,7 +145,15 @@ int
 catalog_open(sqlite3 **dbp, const char *path, int writable, char *err, size_t errlen)
 {
 	sqlite3 *db = NULL;
-	int flags = writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
+	/*
+	 * NOMUTEX: every connection is opened, used and closed by one function
+	 * on one thread (the build's catalog_read runs on a task of its own,
+	 * with a connection of its own).  Serialized mode locked and unlocked
+	 * the connection's mutex in every sqlite3_step and sqlite3_column_*
+	 * call: ~19 % of catalog_read's time at 100 000 videos.
+	 */
+	int flags = (writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY) |
+	    SQLITE_OPEN_NOMUTEX;
 
 	*dbp = NULL;
 	/* The catalog is the generator's alone (0600); -wal and -shm follow. */

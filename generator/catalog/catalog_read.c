@@ -6,6 +6,8 @@
  * cannot be read at the wrong position, and adding one is one line.
  */
 #include <errno.h>
+#include <stdalign.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +25,7 @@
 #define SQL_INT(x)	SQL_INT_(x)
 
 enum col_kind {
-	COL_TEXT,	/* char *, a copy ("" for NULL) */
+	COL_TEXT,	/* char *, a copy ("" for NULL): in the arena, else malloc'd */
 	COL_GUID,	/* char[GUID_LEN + 1], cut to fit */
 	COL_INT64,	/* int64_t */
 	COL_INT32,	/* int32_t */
@@ -40,6 +42,15 @@ struct column {
 
 static const struct column video_cols[] = {
 	{ "guid",		COL_GUID,	offsetof(struct catalog_video_row, guid) },
+	/*
+	 * The texts go into the arena in this order: the short ones the
+	 * merge reads (model_merge.c: is there a thumbnail name, a stored
+	 * host, a collection?) first, so that they share a cache line.
+	 */
+	{ "thumbnail",		COL_TEXT,	offsetof(struct catalog_video_row, thumbnail) },
+	{ "cdn_host",		COL_TEXT,	offsetof(struct catalog_video_row, cdn_host) },
+	{ "collection",		COL_TEXT,	offsetof(struct catalog_video_row, collection) },
+	{ "meta_tags",		COL_TEXT,	offsetof(struct catalog_video_row, meta_tags) },
 	{ "title",		COL_TEXT,	offsetof(struct catalog_video_row, title) },
 	{ "description",	COL_TEXT,	offsetof(struct catalog_video_row, description) },
 	{ "length",		COL_INT64,	offsetof(struct catalog_video_row, length) },
@@ -47,10 +58,6 @@ static const struct column video_cols[] = {
 	{ "height",		COL_INT64,	offsetof(struct catalog_video_row, height) },
 	{ "uploaded",		COL_INT64,	offsetof(struct catalog_video_row, uploaded) },
 	{ "views",		COL_INT64,	offsetof(struct catalog_video_row, views) },
-	{ "thumbnail",		COL_TEXT,	offsetof(struct catalog_video_row, thumbnail) },
-	{ "cdn_host",		COL_TEXT,	offsetof(struct catalog_video_row, cdn_host) },
-	{ "collection",		COL_TEXT,	offsetof(struct catalog_video_row, collection) },
-	{ "meta_tags",		COL_TEXT,	offsetof(struct catalog_video_row, meta_tags) },
 	{ "status = " SQL_INT(BUNNY_STATUS_FINISHED), COL_INT,
 	    offsetof(struct catalog_video_row, published) },
 	/* last: a catalog of schema 1 (pulled by an older onlygen, read
@@ -129,13 +136,16 @@ prepare(sqlite3 *db, const struct column *cols, size_t n, const char *tail,
 	return sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK ? 0 : -1;
 }
 
-/* Fills the struct at row from the statement's current row.  0, or -1 when memory ran out. */
+/*
+ * Fills the struct at row from the statement's current row, its texts
+ * copied into mem (NULL: each one malloc'd).  0, or -1 when memory ran out.
+ */
 static int
-fill(sqlite3_stmt *st, const struct column *cols, size_t n, void *row)
+fill(sqlite3_stmt *st, const struct column *cols, size_t n, void *row, struct str_arena *mem)
 {
 	unsigned char *base = row;
 	const char *s;
-	size_t i;
+	size_t i, len;
 
 	for (i = 0; i < n; i++) {
 		void *f = base + cols[i].off;
@@ -144,12 +154,19 @@ fill(sqlite3_stmt *st, const struct column *cols, size_t n, void *row)
 		switch (cols[i].kind) {
 		case COL_TEXT:
 			s = (const char *)sqlite3_column_text(st, k);
-			if ((*(char **)f = strdup(s != NULL ? s : "")) == NULL)
+			if (s == NULL)
+				s = "";
+			/* the length SQLite knows: no strlen of every title and description */
+			*(char **)f = mem == NULL ? strdup(s) :
+			    str_arena_dupn(mem, s, strnlen(s, (size_t)sqlite3_column_bytes(st, k)));
+			if (*(char **)f == NULL)
 				return -1;
 			break;
 		case COL_GUID:
 			s = (const char *)sqlite3_column_text(st, k);
-			snprintf(f, GUID_LEN + 1, "%s", s != NULL ? s : "");
+			len = s != NULL ? strnlen(s, GUID_LEN) : 0;
+			memcpy(f, s != NULL ? s : "", len);	/* not snprintf: once a row */
+			((char *)f)[len] = '\0';
 			break;
 		case COL_INT64:
 			*(int64_t *)f = sqlite3_column_int64(st, k);
@@ -200,7 +217,7 @@ read_videos(sqlite3 *db, struct catalog_rows *r)
 			break;
 		v = &r->videos[r->nvideos++];
 		memset(v, 0, sizeof(*v));
-		if (fill(st, video_cols, ncols, v) != 0)
+		if (fill(st, video_cols, ncols, v, &r->mem) != 0)
 			break;
 	}
 	sqlite3_finalize(st);
@@ -223,7 +240,7 @@ read_collections(sqlite3 *db, struct catalog_rows *r)
 			break;
 		c = &r->collections[r->ncollections++];
 		memset(c, 0, sizeof(*c));
-		if (fill(st, COLUMNS(collection_cols), c) != 0)
+		if (fill(st, COLUMNS(collection_cols), c, &r->mem) != 0)
 			break;
 	}
 	sqlite3_finalize(st);
@@ -244,73 +261,97 @@ video_at(struct catalog_rows *r, size_t *k, const char *guid)
 	return *k < r->nvideos && cmp == 0 ? &r->videos[*k] : NULL;
 }
 
+/*
+ * One video's captions (or chapters), read so far into a scratch array, go
+ * into the arena as one array when the next video's begin (the rows come
+ * by guid, then index).  A caption of no video is dropped.
+ */
+struct track_run {
+	char		 guid[GUID_LEN + 1];	/* whose, "" before the first */
+	unsigned char	*items;			/* n elements of size */
+	size_t		 n, cap, size;
+};
+
+/* The run's elements into the arena for its video (if any) at *arr, *n. 0 or -1. */
 static int
-read_captions(sqlite3 *db, struct catalog_rows *r)
+run_flush(struct track_run *t, struct catalog_rows *r, size_t *k, size_t arr_off,
+    size_t n_off)
 {
+	struct catalog_video_row *v;
+	void *p;
+
+	if (t->n == 0 || (v = video_at(r, k, t->guid)) == NULL) {
+		t->n = 0;
+		return 0;
+	}
+	if ((p = str_arena_alloc(&r->mem, t->n * t->size)) == NULL)
+		return -1;
+	memcpy(p, t->items, t->n * t->size);
+	memcpy((unsigned char *)v + arr_off, &p, sizeof(p));
+	memcpy((unsigned char *)v + n_off, &t->n, sizeof(t->n));
+	t->n = 0;
+	return 0;
+}
+
+/*
+ * Reads one track table (captions or chapters) of the columns cols, whose
+ * rows are structs of row_size with the guid first and the element (of
+ * size) at item_off, into each video's array at arr_off, count at n_off.
+ */
+static int
+read_tracks(sqlite3 *db, struct catalog_rows *r, const struct column *cols, size_t ncols,
+    const char *tail, size_t row_size, size_t item_off, size_t size, size_t arr_off,
+    size_t n_off)
+{
+	struct track_run t;
 	sqlite3_stmt *st;
+	alignas(max_align_t) unsigned char row[64];
 	size_t k = 0;
 	int rc;
 
-	if (prepare(db, COLUMNS(caption_cols), "FROM captions ORDER BY guid, idx", &st) != 0)
+	if (row_size > sizeof(row) || prepare(db, cols, ncols, tail, &st) != 0)
 		return -1;
+	memset(&t, 0, sizeof(t));
+	t.size = size;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct caption_row row = { { 0 }, { NULL, NULL } };
-		struct catalog_video_row *v;
-		struct caption *c;
-
-		if (fill(st, COLUMNS(caption_cols), &row) != 0) {
-			free(row.c.srclang);	/* out of memory */
-			free(row.c.label);
+		memset(row, 0, sizeof(row));
+		if (fill(st, cols, ncols, row, &r->mem) != 0)
 			break;
+		if (strcmp((const char *)row, t.guid) != 0) {
+			if (run_flush(&t, r, &k, arr_off, n_off) != 0)
+				break;
+			memcpy(t.guid, row, sizeof(t.guid));
 		}
-		if ((v = video_at(r, &k, row.guid)) == NULL) {
-			free(row.c.srclang);	/* a caption of no video: dropped */
-			free(row.c.label);
-			continue;
-		}
-		if ((c = realloc(v->captions, (v->ncaptions + 1) * sizeof(*c))) == NULL) {
-			free(row.c.srclang);
-			free(row.c.label);
+		if (grow(&t.items, t.n, &t.cap, size, 8) != 0)
 			break;
-		}
-		v->captions = c;
-		c[v->ncaptions++] = row.c;
+		memcpy(t.items + t.n++ * size, row + item_off, size);
 	}
+	if (rc == SQLITE_DONE && run_flush(&t, r, &k, arr_off, n_off) != 0)
+		rc = SQLITE_NOMEM;
+	free(t.items);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+_Static_assert(offsetof(struct caption_row, guid) == 0, "read_tracks: guid first");
+_Static_assert(offsetof(struct chapter_row, guid) == 0, "read_tracks: guid first");
+
+static int
+read_captions(sqlite3 *db, struct catalog_rows *r)
+{
+	return read_tracks(db, r, COLUMNS(caption_cols), "FROM captions ORDER BY guid, idx",
+	    sizeof(struct caption_row), offsetof(struct caption_row, c), sizeof(struct caption),
+	    offsetof(struct catalog_video_row, captions),
+	    offsetof(struct catalog_video_row, ncaptions));
 }
 
 static int
 read_chapters(sqlite3 *db, struct catalog_rows *r)
 {
-	sqlite3_stmt *st;
-	size_t k = 0;
-	int rc;
-
-	if (prepare(db, COLUMNS(chapter_cols), "FROM chapters ORDER BY guid, idx", &st) != 0)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct chapter_row row = { { 0 }, { NULL, 0, 0 } };
-		struct catalog_video_row *v;
-		struct chapter *c;
-
-		if (fill(st, COLUMNS(chapter_cols), &row) != 0) {
-			free(row.c.title);	/* out of memory */
-			break;
-		}
-		if ((v = video_at(r, &k, row.guid)) == NULL) {
-			free(row.c.title);	/* a chapter of no video: dropped */
-			continue;
-		}
-		if ((c = realloc(v->chapters, (v->nchapters + 1) * sizeof(*c))) == NULL) {
-			free(row.c.title);
-			break;
-		}
-		v->chapters = c;
-		c[v->nchapters++] = row.c;
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return read_tracks(db, r, COLUMNS(chapter_cols), "FROM chapters ORDER BY guid, idx",
+	    sizeof(struct chapter_row), offsetof(struct chapter_row, c), sizeof(struct chapter),
+	    offsetof(struct catalog_video_row, chapters),
+	    offsetof(struct catalog_video_row, nchapters));
 }
 
 /* Opens the existing catalog at path read-only: "no catalog yet" when it is missing. */
@@ -330,8 +371,22 @@ open_existing(sqlite3 **db, const char *path, char *err, size_t errlen)
 	return catalog_open(db, path, 0, err, errlen);
 }
 
+/* SQLite's progress handler: non-zero interrupts the statement running. */
+static int
+stop_requested(void *arg)
+{
+	return atomic_load_explicit((atomic_int *)arg, memory_order_relaxed) != 0;
+}
+
 int
 catalog_read(const char *path, struct catalog_rows *rows, char *err, size_t errlen)
+{
+	return catalog_read_stoppable(path, rows, NULL, err, errlen);
+}
+
+int
+catalog_read_stoppable(const char *path, struct catalog_rows *rows, atomic_int *stop,
+    char *err, size_t errlen)
 {
 	sqlite3 *db;
 
@@ -339,11 +394,19 @@ catalog_read(const char *path, struct catalog_rows *rows, char *err, size_t errl
 	err[0] = '\0';
 	if (open_existing(&db, path, err, errlen) != 0)
 		return -1;
-	if (catalog_meta_value(db, "digest", rows->digest,
+	/* checked every 1000 steps of a statement, and before each statement */
+	if (stop != NULL)
+		sqlite3_progress_handler(db, 1000, stop_requested, stop);
+	if ((stop != NULL && stop_requested(stop)) ||
+	    catalog_meta_value(db, "digest", rows->digest,
 	    sizeof(rows->digest)) != 0 || read_collections(db, rows) != 0 ||
+	    (stop != NULL && stop_requested(stop)) ||
 	    read_videos(db, rows) != 0 || read_captions(db, rows) != 0 ||
 	    read_chapters(db, rows) != 0) {
-		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
+		if (stop != NULL && stop_requested(stop))
+			snprintf(err, errlen, "%s: interrupted", path);
+		else
+			snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
 		catalog_rows_free(rows);
 		sqlite3_close(db);
 		return -1;
@@ -406,7 +469,7 @@ read_status_counts(sqlite3 *db, struct catalog_summary *s)
 		struct catalog_status_count *c;
 
 		if (grow(&s->by_status, s->nstatus, &cap, sizeof(*c), 16) != 0 ||
-		    fill(st, COLUMNS(status_cols), &row) != 0)
+		    fill(st, COLUMNS(status_cols), &row, NULL) != 0)
 			break;
 		c = &s->by_status[s->nstatus++];
 		c->status = row.status;
@@ -434,7 +497,7 @@ read_pending(sqlite3 *db, struct catalog_summary *s)
 			break;
 		p = &s->pending[s->npending++];
 		memset(p, 0, sizeof(*p));
-		if (fill(st, COLUMNS(pending_cols), p) != 0)
+		if (fill(st, COLUMNS(pending_cols), p, NULL) != 0)
 			break;
 	}
 	sqlite3_finalize(st);

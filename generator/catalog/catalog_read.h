@@ -10,6 +10,7 @@
 #ifndef ONLY_CATALOG_READ_H
 #define ONLY_CATALOG_READ_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +22,13 @@
  * file is an error saying to pull first.  On error rows is zeroed.
  */
 int	catalog_read(const char *path, struct catalog_rows *rows, char *err, size_t errlen);
+/*
+ * The same, giving up (-1, "interrupted") soon after *stop becomes non-zero:
+ * another thread may set it (a build that starts the read early, then
+ * learns it has nothing to do).  stop may be NULL: never.
+ */
+int	catalog_read_stoppable(const char *path, struct catalog_rows *rows, atomic_int *stop,
+	    char *err, size_t errlen);
 
 /*
  * A 64-bit fingerprint of everything catalog_read() gives the model: each

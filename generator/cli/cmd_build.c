@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <getopt.h>
 #include <malloc.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,10 +85,18 @@ state_inside_out(const char *state, const char *out)
 	return strncmp(s, o, n) == 0 && (s[n] == '/' || s[n] == '\0');
 }
 
-/* catalog_read() on a task of its own (load_model). */
+/*
+ * catalog_read() on a task of its own, started before the build knows
+ * whether it has anything to do (cmd_build): the read (~80 ms of CPU at
+ * 100 000 videos) then overlaps the inputs' digest as well as content/'s
+ * load, and no longer holds up the merge.  A build that has nothing to
+ * do, or fails, stops it through stop (catalog_read_stoppable).
+ */
 struct catalog_job {
 	const char		*path;
+	atomic_int		 stop;
 	struct catalog_rows	 rows;
+	struct pool_bg		 task;
 };
 
 static int
@@ -95,7 +104,24 @@ catalog_task(void *arg, char *err, size_t errlen)
 {
 	struct catalog_job *j = arg;
 
-	return catalog_read(j->path, &j->rows, err, errlen) != 0 ? -1 : 0;
+	return catalog_read_stoppable(j->path, &j->rows, &j->stop, err, errlen) != 0 ? -1 : 0;
+}
+
+static void
+catalog_job_start(struct catalog_job *j, const char *path)
+{
+	j->path = path;
+	atomic_store(&j->stop, 0);
+	pool_bg_start(&j->task, catalog_task, j);
+}
+
+/* Stops the read if it still runs and drops its rows; a no-op once joined (or never started). */
+static void
+catalog_job_drop(struct catalog_job *j)
+{
+	atomic_store(&j->stop, 1);
+	if (pool_bg_join(&j->task, NULL, 0) == 0)
+		catalog_rows_free(&j->rows);
 }
 
 /*
@@ -107,33 +133,26 @@ catalog_task(void *arg, char *err, size_t errlen)
  * Warnings on stderr unless quiet.  0, or -1 with the reason in err.
  */
 static int
-load_model(struct model *m, const char *catalog_db, const char *content_dir,
+load_model(struct model *m, struct catalog_job *cj, const char *content_dir,
     const struct content_snap *snap, const char *cdn_host, const char *base_url, int quiet,
     char *err, size_t errlen)
 {
 	struct reporter warn = { quiet ? NULL : cli_report, (void *)"onlygen" };
 	struct model_opts mo = { cdn_host, &warn, base_url };
 	struct content c;
-	struct catalog_job cj;
-	struct pool_bg task;
 	int rc;
 
 	memset(m, 0, sizeof(*m));
-	memset(&cj, 0, sizeof(cj));
-	memset(&task, 0, sizeof(task));
-	cj.path = catalog_db;
-	pool_bg_start(&task, catalog_task, &cj);
 	if (content_load_snap(&c, content_dir, &warn, snap, err, errlen) != 0) {
-		if (pool_bg_join(&task, NULL, 0) == 0)
-			catalog_rows_free(&cj.rows);
+		catalog_job_drop(cj);
 		return -1;
 	}
-	if (pool_bg_join(&task, err, errlen) != 0) {
+	if (pool_bg_join(&cj->task, err, errlen) != 0) {
 		content_free(&c);
 		return -1;
 	}
-	rc = model_merge(m, &c, &cj.rows, &mo, err, errlen);
-	catalog_rows_free(&cj.rows);
+	rc = model_merge(m, &c, &cj->rows, &mo, err, errlen);
+	catalog_rows_free(&cj->rows);
 	content_free(&c);
 	return rc;
 }
@@ -181,6 +200,7 @@ cmd_build(int argc, char *argv[])
 	struct keys k;
 	struct build_inputs bi;
 	struct content_snap snap;
+	struct catalog_job cj;
 	char snap_path[4096];
 	uint64_t digest = 0, content_key = 0, content_tree = 0;
 	size_t npages;
@@ -273,6 +293,8 @@ cmd_build(int argc, char *argv[])
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	so.now = time(NULL);
 	memset(&m, 0, sizeof(m));
+	memset(&cj, 0, sizeof(cj));
+	atomic_init(&cj.stop, 0);
 	/*
 	 * libvips: once for the whole command, when an image is to be encoded
 	 * (a video's, fetched: the placeholder stills are compiled in, so a
@@ -297,6 +319,7 @@ cmd_build(int argc, char *argv[])
 			goto out;
 		}
 	}
+	catalog_job_start(&cj, db);	/* the catalog as pulled, read while the rest runs */
 	/* Nothing read has changed since the last build published: done. */
 	memset(&bi, 0, sizeof(bi));
 	bi.catalog_db = db;
@@ -340,7 +363,7 @@ cmd_build(int argc, char *argv[])
 	if (use_snap && recheck)
 		(void)unlink(snap_path);	/* content/ parsed again, the snapshot rewritten */
 	clock_gettime(CLOCK_MONOTONIC, &tl);
-	if (load_model(&m, db, content, use_snap ? &snap : NULL, cdn_host, base_url, so.quiet,
+	if (load_model(&m, &cj, content, use_snap ? &snap : NULL, cdn_host, base_url, so.quiet,
 	    err, sizeof(err)) == -1) {
 		fprintf(stderr, "onlygen build: %s\n", err);
 		goto out;
@@ -395,6 +418,7 @@ cmd_build(int argc, char *argv[])
 		    t_load, st.secs_prepare, st.secs_render, st.secs_publish);
 	rc = 0;
 out:
+	catalog_job_drop(&cj);	/* nothing to do, or a failure before the load */
 	img_stop(&img);
 	keys_wipe(&k);
 	model_free(&m);

@@ -5,9 +5,12 @@
  * here, in the model layer, so that the catalog depends on the model and
  * never the other way round.
  *
- * Ownership: the struct owns every string and array reachable from it;
- * catalog_rows_free() releases them.  Strings are never NULL ("" when the
- * column is empty).
+ * Ownership: the struct owns everything reachable from it.  Every string
+ * and every video's captions and chapters live in its arena (mem), freed
+ * as one with it; the videos and collections arrays are malloc'd.
+ * catalog_rows_free() releases them all.  model_merge() adopts the arena
+ * (model_merge.h): the strings then live as long as the model.  Strings are
+ * never NULL ("" when the column is empty).
  *
  * Returns: no function here can fail.
  */
@@ -18,6 +21,7 @@
 #include <stdint.h>
 
 #include "guid.h"	/* GUID_LEN */
+#include "str_arena.h"
 #include "model.h"	/* struct caption, struct chapter */
 
 /* One video of the library, whatever its Bunny status. */
@@ -53,11 +57,10 @@ struct catalog_rows {
 	size_t				 nvideos;
 	struct catalog_collection_row	*collections;	/* sorted by guid */
 	size_t				 ncollections;
+	struct str_arena		 mem;	/* every string, caption and chapter above */
 };
 
 /* Releases what rows holds; accepts a zeroed struct, leaves one. */
 void	catalog_rows_free(struct catalog_rows *rows);
-/* Releases what one video row holds (for a reader that fails mid-row). */
-void	catalog_video_row_free(struct catalog_video_row *v);
 
 #endif

@@ -569,6 +569,10 @@ content_entry_free(struct content_entry *e)
 {
 	size_t i;
 
+	if (e->block != NULL) {
+		free(e->block);	/* all of it */
+		return;
+	}
 	free(e->categories);
 	for (i = 0; i < e->ntags; i++)
 		free(e->tags[i]);

@@ -45,6 +45,9 @@ struct content_entry {
 	int		 featured, hidden;
 	char		*title;		/* override, or NULL */
 	char		*description;	/* override, or NULL */
+	void		*block;		/* NULL, or one allocation holding the categories,
+					 * the tags and every string above (an entry read
+					 * from the snapshot, content_snap.c): freed alone */
 };
 
 struct content_series {

@@ -93,50 +93,113 @@ get_str(struct cur *r)
 	return s;
 }
 
-/* One entry; its categories checked against ncat.  0 or -1 (e left empty). */
+/* A string's bytes where the cursor is, not copied: *s (NULL for SNAP_NO_STR or when bad), *n. */
+static void
+get_span(struct cur *r, const char **s, uint32_t *n)
+{
+	*s = NULL;
+	*n = get_u32(r);
+	if (r->bad || *n == SNAP_NO_STR)
+		return;
+	if (*n > SNAP_STR_MAX || (size_t)(r->end - r->p) < *n || memchr(r->p, '\0', *n) != NULL) {
+		r->bad = 1;
+		return;
+	}
+	*s = r->p;
+	r->p += *n;
+}
+
+/* Copies s[0..n) and a NUL to *at, moving it on. */
+static char *
+copy_str(char **at, const char *s, uint32_t n)
+{
+	char *d = *at;
+
+	memcpy(d, s, n);
+	d[n] = '\0';
+	*at += (size_t)n + 1;
+	return d;
+}
+
+/*
+ * One entry; its categories checked against ncat.  Its categories, tags
+ * and strings are one allocation, e->block (content.h): at 100 000 entries
+ * ~700 000 mallocs fewer in the load and as many frees fewer after the
+ * merge, both on the build's main thread.  0 or -1 (e left empty).
+ */
 static int
 get_entry(struct cur *r, struct content_entry *e, size_t ncat)
 {
-	uint32_t i, n;
+	const char *tag[CONTENT_MAX_REFS], *str[3];
+	uint32_t tlen[CONTENT_MAX_REFS], slen[3], cat[CONTENT_MAX_REFS], i, nc, nt;
 	unsigned char f[6];
+	size_t size;
+	char *at;
 
 	memset(e, 0, sizeof(*e));
 	get(r, e->guid, sizeof(e->guid));
 	if (e->guid[GUID_LEN] != '\0' || strlen(e->guid) != GUID_LEN)
 		r->bad = 1;
-	if ((n = get_u32(r)) > CONTENT_MAX_REFS)
+	if ((nc = get_u32(r)) > CONTENT_MAX_REFS)
 		r->bad = 1;
-	else if (!r->bad && n > 0 && (e->categories = malloc(n * sizeof(*e->categories))) == NULL)
-		r->oom = r->bad = 1;
-	for (i = 0; i < n && !r->bad; i++)
-		if ((e->categories[e->ncategories++] = get_u32(r)) >= ncat)
+	for (i = 0; i < nc && !r->bad; i++)
+		if ((cat[i] = get_u32(r)) >= ncat)
 			r->bad = 1;
-	if ((n = get_u32(r)) > CONTENT_MAX_REFS)
+	if ((nt = get_u32(r)) > CONTENT_MAX_REFS)
 		r->bad = 1;
-	else if (!r->bad && n > 0 && (e->tags = calloc(n, sizeof(*e->tags))) == NULL)
-		r->oom = r->bad = 1;
-	for (i = 0; i < n && !r->bad; i++)
-		if ((e->tags[e->ntags++] = get_str(r)) == NULL)
+	for (i = 0; i < nt && !r->bad; i++) {
+		get_span(r, &tag[i], &tlen[i]);
+		if (tag[i] == NULL)
 			r->bad = 1;
-	e->series = get_str(r);
-	e->title = get_str(r);
-	e->description = get_str(r);
+	}
+	for (i = 0; i < 3; i++)
+		get_span(r, &str[i], &slen[i]);	/* series, title, description */
 	get(r, &e->season, sizeof(e->season));
 	get(r, &e->episode, sizeof(e->episode));
 	get(r, f, sizeof(f));
+	if (f[5] > ACCESS_PPV)
+		r->bad = 1;
+	if (r->bad) {
+		memset(e, 0, sizeof(*e));
+		return -1;
+	}
 	e->has_categories = f[0];
 	e->has_tags = f[1];
 	e->has_access = f[2];
 	e->featured = f[3];
 	e->hidden = f[4];
-	if (f[5] > ACCESS_PPV)
-		r->bad = 1;
 	e->access = (enum access_level)f[5];
-	if (r->bad) {
-		content_entry_free(e);
+	/* the arrays first (size_t and char * alignment), then the strings */
+	size = (size_t)nc * sizeof(*e->categories) + (size_t)nt * sizeof(*e->tags);
+	for (i = 0; i < nt; i++)
+		size += (size_t)tlen[i] + 1;
+	for (i = 0; i < 3; i++)
+		size += str[i] != NULL ? (size_t)slen[i] + 1 : 0;
+	if (size == 0)
+		return 0;
+	if ((e->block = malloc(size)) == NULL) {
+		r->oom = r->bad = 1;
 		memset(e, 0, sizeof(*e));
 		return -1;
 	}
+	at = e->block;
+	if (nc > 0) {
+		e->categories = (size_t *)(void *)at;
+		for (i = 0; i < nc; i++)
+			e->categories[i] = cat[i];
+		e->ncategories = nc;
+		at += (size_t)nc * sizeof(*e->categories);
+	}
+	if (nt > 0) {
+		e->tags = (char **)(void *)at;
+		at += (size_t)nt * sizeof(*e->tags);
+		for (i = 0; i < nt; i++)
+			e->tags[i] = copy_str(&at, tag[i], tlen[i]);
+		e->ntags = nt;
+	}
+	e->series = str[0] != NULL ? copy_str(&at, str[0], slen[0]) : NULL;
+	e->title = str[1] != NULL ? copy_str(&at, str[1], slen[1]) : NULL;
+	e->description = str[2] != NULL ? copy_str(&at, str[2], slen[2]) : NULL;
 	return 0;
 }
 

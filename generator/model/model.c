@@ -7,41 +7,6 @@
 #include "model.h"
 
 void
-captions_free(struct caption *c, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(c[i].srclang);
-		free(c[i].label);
-	}
-	free(c);
-}
-
-void
-chapters_free(struct chapter *c, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(c[i].title);
-	free(c);
-}
-
-static void
-video_free(struct video *v)
-{
-	free(v->title);
-	free(v->description);
-	free(v->thumbnail);
-	free(v->cdn_host);
-	free(v->categories);
-	free(v->tags);
-	captions_free(v->captions, v->ncaptions);
-	chapters_free(v->chapters, v->nchapters);
-}
-
-void
 model_free(struct model *m)
 {
 	size_t i;
@@ -75,8 +40,7 @@ model_free(struct model *m)
 		free(m->series[i].description);
 	}
 	free(m->series);
-	for (i = 0; i < m->nvideos; i++)
-		video_free(&m->videos[i]);
 	free(m->videos);
+	str_arena_free(&m->mem);	/* what every video pointed to */
 	memset(m, 0, sizeof(*m));
 }

@@ -6,7 +6,13 @@
  * model) and the site half (site_*.c: it only reads one).
  *
  * Ownership: model_merge() allocates everything reachable from the model;
- * model_free() releases it and accepts a zeroed model.  Strings are UTF-8,
+ * model_free() releases it and accepts a zeroed model.  Everything a video
+ * points to (its strings, categories, tags, captions and chapters) lives
+ * in the model's arena, mem: the catalog rows' arena (catalog_rows.h),
+ * adopted, and what the merge adds.  Nothing of a video is freed alone,
+ * and videos may share a string (the default thumbnail name, a CDN host).
+ * The site config and the category, tag and series lists are malloc'd,
+ * each string on its own.  Strings are UTF-8,
  * NUL-terminated, never NULL (an absent value is "").  Catalog strings are
  * raw: escaping is the renderer's job, for each output context.
  *
@@ -20,6 +26,7 @@
 
 #include "guid.h"		/* GUID_LEN */
 #include "site_config.h"	/* struct site_config, struct category */
+#include "str_arena.h"
 
 struct tag {
 	char	*slug;		/* ASCII [a-z0-9-], unique */
@@ -85,13 +92,10 @@ struct model {
 	struct video		*videos;
 	size_t			 nvideos;
 	char			 digest[65];	/* hex SHA-256 of the published catalog */
+	struct str_arena	 mem;	/* all that the videos point to */
 };
 
 /* Releases everything model_merge() allocated; accepts a zeroed model, leaves one. */
 void	model_free(struct model *m);
-
-/* Free n captions or chapters and their strings (a video's, a catalog row's). */
-void	captions_free(struct caption *c, size_t n);
-void	chapters_free(struct chapter *c, size_t n);
 
 #endif

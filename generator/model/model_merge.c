@@ -21,33 +21,37 @@ struct merger {
 	const struct catalog_rows	*rows;
 	struct tag_set			 tags;
 	struct strmap			 sermap;	/* series slug -> index into m->series */
+	struct strmap			 refs;	/* entry tag reference -> tag_set_ref() + 2 */
 	size_t				 sercap;
 	const char			*cdn_host;	/* the override, or NULL */
+	char				*thumbnail;	/* "thumbnail.jpg", shared */
+	char				*site_cdn;	/* the override, else site.json's host */
 };
 
-static int
-video_add_tag(struct video *v, size_t *cap, size_t t)
-{
-	size_t i, *p;
+/* A video's tags while the merge makes them (then copied into m->mem). */
+struct tag_list {
+	size_t	t[CONTENT_MAX_REFS];
+	size_t	n;
+};
 
-	for (i = 0; i < v->ntags; i++)
-		if (v->tags[i] == t)
-			return 0;
-	if (v->ntags == *cap) {
-		*cap = *cap ? *cap * 2 : 4;
-		if ((p = realloc(v->tags, *cap * sizeof(*p))) == NULL)
-			return -1;
-		v->tags = p;
-	}
-	v->tags[v->ntags++] = t;
-	return 0;
+/* Adds tag t to l unless it is there (or l is full: an entry names at most
+ * CONTENT_MAX_REFS, the keywords are cut there). */
+static void
+tag_list_add(struct tag_list *l, size_t t)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->t[i] == t)
+			return;
+	if (l->n < CONTENT_MAX_REFS)
+		l->t[l->n++] = t;
 }
 
 /* Tags from Bunny's metaTags keywords: "a,b, c". */
 static int
-keyword_tags(struct merger *g, struct video *v, const char *list)
+keyword_tags(struct merger *g, struct tag_list *l, const char *list)
 {
-	size_t cap = 0;
 	char *copy, *p, *tok, *save = NULL;
 	long t;
 	int rc = 0;
@@ -59,13 +63,34 @@ keyword_tags(struct merger *g, struct video *v, const char *list)
 	for (p = copy; (tok = strtok_r(p, ",", &save)) != NULL && rc == 0; p = NULL) {
 		if ((t = tag_set_ref(&g->tags, tok)) == -1)
 			rc = -1;
-		else if (t >= 0 && video_add_tag(v, &cap, (size_t)t) != 0)
-			rc = -1;
-		if (v->ntags >= CONTENT_MAX_REFS)
+		else if (t >= 0)
+			tag_list_add(l, (size_t)t);
+		if (l->n >= CONTENT_MAX_REFS)
 			break;
 	}
 	free(copy);
 	return rc;
+}
+
+/*
+ * tag_set_ref() of an entry's tag reference, remembered by its text: at
+ * 100 000 entries the same few thousand references come back hundreds of
+ * thousands of times, and asking again for a text already given changes
+ * nothing (tag_set.h: a tag's index is fixed when it is added, its name is
+ * the smallest free text naming it).  The references are the content's
+ * strings, which outlive the merge.
+ */
+static long
+entry_tag_ref(struct merger *g, const char *ref)
+{
+	long t;
+
+	if ((t = strmap_get(&g->refs, ref)) >= 0)
+		return t - 2;
+	if ((t = tag_set_ref(&g->tags, ref)) == -1 ||
+	    strmap_put(&g->refs, ref, (size_t)(t + 2)) != 0)
+		return -1;
+	return t;
 }
 
 /* The index of the series slug in m->series, added when new; -1 when memory ran out. */
@@ -158,86 +183,81 @@ warn_unknown_guids(const struct merger *g, const struct reporter *r)
 	}
 }
 
-/* *s, which the caller now owns (the row keeps NULL). */
-static char *
-take(char **s)
+/* A copy of n indices in m->mem (NULL, n == 0: none), into *out.  0 or -1. */
+static int
+indices_copy(struct merger *g, const size_t *from, size_t n, size_t **out)
 {
-	char *t = *s;
-
-	*s = NULL;
-	return t;
-}
-
-/* Moves the row's captions and chapters into v. */
-static void
-take_tracks(struct video *v, struct catalog_video_row *r)
-{
-	v->captions = r->captions;
-	v->ncaptions = r->ncaptions;
-	v->chapters = r->chapters;
-	v->nchapters = r->nchapters;
-	r->captions = NULL;
-	r->chapters = NULL;
-	r->ncaptions = r->nchapters = 0;
+	*out = NULL;
+	if (n == 0)
+		return 0;
+	if ((*out = str_arena_alloc(&g->m->mem, n * sizeof(*from))) == NULL)
+		return -1;
+	memcpy(*out, from, n * sizeof(*from));
+	return 0;
 }
 
 /*
- * Fills v from the catalog row r and its content entry e (may be NULL),
- * moving r's strings and tracks into v rather than copying them (100 000
- * rows: one copy of every title and description less, at the peak).
+ * Fills v from the catalog row r and its content entry e (may be NULL).
+ * v points to r's strings and tracks, in the rows' arena that the model
+ * adopts, rather than copying them (100 000 rows: no copy of any title or
+ * description); an entry's overrides are copied into m->mem.
  */
 static int
-make_video(struct merger *g, struct catalog_video_row *r,
+make_video(struct merger *g, const struct catalog_video_row *r,
     const struct content_entry *e, struct video *v)
 {
 	const struct content *c = g->c;
-	size_t i, cap = 0;
+	struct str_arena *mem = &g->m->mem;
+	struct tag_list tl;
+	size_t i, one;
 	long t;
 
 	memset(v, 0, sizeof(*v));
 	v->series = -1;
 	memcpy(v->guid, r->guid, sizeof(v->guid));
-	v->title = e != NULL && e->title != NULL ? strdup(e->title) : take(&r->title);
-	v->description = e != NULL && e->description != NULL ? strdup(e->description) :
-	    take(&r->description);
+	v->title = e != NULL && e->title != NULL ? str_arena_dup(mem, e->title) : r->title;
+	v->description = e != NULL && e->description != NULL ?
+	    str_arena_dup(mem, e->description) : r->description;
 	v->length = r->length;
 	v->width = r->width;
 	v->height = r->height;
 	v->uploaded = r->uploaded;
 	v->changed = r->changed > r->uploaded ? r->changed : r->uploaded;
 	v->views = r->views;
-	v->thumbnail = r->thumbnail[0] != '\0' ? take(&r->thumbnail) : strdup("thumbnail.jpg");
+	v->thumbnail = r->thumbnail[0] != '\0' ? r->thumbnail : g->thumbnail;
 	/* The override beats a stored host, which beats site.json's. */
-	v->cdn_host = g->cdn_host != NULL ? strdup(g->cdn_host) :
-	    r->cdn_host[0] != '\0' ? take(&r->cdn_host) : strdup(c->site.cdn_host);
-	take_tracks(v, r);
-	if (v->title == NULL || v->description == NULL || v->thumbnail == NULL ||
-	    v->cdn_host == NULL)
+	v->cdn_host = g->cdn_host == NULL && r->cdn_host[0] != '\0' ? r->cdn_host : g->site_cdn;
+	v->captions = r->captions;
+	v->ncaptions = r->ncaptions;
+	v->chapters = r->chapters;
+	v->nchapters = r->nchapters;
+	if (v->title == NULL || v->description == NULL)
 		return -1;
 	v->access = e != NULL && e->has_access ? e->access : c->site.default_access;
 	v->featured = e != NULL ? e->featured : 0;
 	if (e != NULL && e->has_categories) {
-		if (e->ncategories > 0) {
-			if ((v->categories = calloc(e->ncategories, sizeof(size_t))) == NULL)
-				return -1;
-			memcpy(v->categories, e->categories, e->ncategories * sizeof(size_t));
-			v->ncategories = e->ncategories;
-		}
-	} else if ((t = collection_category(g, r->collection)) >= 0) {
-		if ((v->categories = calloc(1, sizeof(size_t))) == NULL)
+		if (indices_copy(g, e->categories, e->ncategories, &v->categories) != 0)
 			return -1;
-		v->categories[0] = (size_t)t;
+		v->ncategories = e->ncategories;
+	} else if ((t = collection_category(g, r->collection)) >= 0) {
+		one = (size_t)t;
+		if (indices_copy(g, &one, 1, &v->categories) != 0)
+			return -1;
 		v->ncategories = 1;
 	}
+	tl.n = 0;
 	if (e != NULL && e->has_tags) {
 		for (i = 0; i < e->ntags; i++) {
-			if ((t = tag_set_ref(&g->tags, e->tags[i])) == -1)
+			if ((t = entry_tag_ref(g, e->tags[i])) == -1)
 				return -1;
-			if (t >= 0 && video_add_tag(v, &cap, (size_t)t) != 0)
-				return -1;
+			if (t >= 0)
+				tag_list_add(&tl, (size_t)t);
 		}
-	} else if (keyword_tags(g, v, r->meta_tags) != 0)
+	} else if (keyword_tags(g, &tl, r->meta_tags) != 0)
 		return -1;
+	if (indices_copy(g, tl.t, tl.n, &v->tags) != 0)
+		return -1;
+	v->ntags = tl.n;
 	if (e != NULL && e->series != NULL) {
 		if ((t = series_ref(g, e->series)) < 0)
 			return -1;
@@ -466,11 +486,20 @@ model_merge(struct model *m, struct content *c, struct catalog_rows *rows,
 	    o->cdn_host : NULL;
 	tag_set_init(&g.tags, c->tags, c->ntags);
 	snprintf(m->digest, sizeof(m->digest), "%s", rows->digest);
+	if ((g.thumbnail = str_arena_dup(&m->mem, "thumbnail.jpg")) == NULL ||
+	    (g.site_cdn = str_arena_dup(&m->mem, g.cdn_host != NULL ? g.cdn_host :
+	    c->site.cdn_host)) == NULL)
+		goto oom;
 	if (c->nentries > 0)
 		warn_unknown_guids(&g, o != NULL ? o->report : NULL);
 	for (k = 0; k < rows->nvideos; k++) {
 		struct catalog_video_row *r = &rows->videos[k];
 		const struct content_entry *e = NULL;
+
+		/* a later row's short texts (catalog_read.c puts them together),
+		 * written by the catalog's thread: a cache miss each, else */
+		if (k + 8 < rows->nvideos)
+			__builtin_prefetch(rows->videos[k + 8].thumbnail);
 
 		if (!r->published)
 			continue;
@@ -496,13 +525,17 @@ model_merge(struct model *m, struct content *c, struct catalog_rows *rows,
 	    take_site(m, c, g.cdn_host, o != NULL && o->base_url != NULL &&
 	    o->base_url[0] != '\0' ? o->base_url : NULL) != 0)
 		goto oom;
+	/* the videos point into the rows' strings: the model keeps them */
+	str_arena_adopt(&m->mem, &rows->mem);
 	tag_set_free(&g.tags);
 	strmap_free(&g.sermap);
+	strmap_free(&g.refs);
 	return 0;
 oom:
 	snprintf(err, errlen, "out of memory loading the catalog");
 	tag_set_free(&g.tags);
 	strmap_free(&g.sermap);
+	strmap_free(&g.refs);
 	model_free(m);
 	return -1;
 }

@@ -46,10 +46,12 @@ struct model_opts {
 
 /*
  * Fills m from rows and c.  The site config and the categories are moved
- * out of c (c must still be freed with content_free()); each published
- * video's strings, captions and chapters are moved out of rows (rows must
- * still be freed with catalog_rows_free(), and merged only once).  On error
- * m is zeroed.
+ * out of c (c must still be freed with content_free()).  The videos point
+ * to the rows' strings, captions and chapters, not copies: on success m
+ * adopts the rows' arena (rows->mem, left empty), so the rows' strings then
+ * live as long as m, and rows must still be freed with catalog_rows_free()
+ * (its arrays) and merged only once.  On error m is zeroed and rows keep
+ * their arena.
  */
 int	model_merge(struct model *m, struct content *c, struct catalog_rows *rows,
 	    const struct model_opts *o, char *err, size_t errlen);

@@ -50,6 +50,18 @@ test_read(const char *dir)
 		fprintf(stderr, "%s\n", err);
 		exit(1);
 	}
+	{
+		atomic_int stop;
+
+		atomic_init(&stop, 1);
+		CHECK(catalog_read_stoppable(db, &rows, &stop, err, sizeof(err)) == -1 &&
+		    strstr(err, "interrupted") != NULL && rows.nvideos == 0 && rows.videos == NULL,
+		    "a read told to stop gives up, leaving no rows (%s)", err);
+		atomic_store(&stop, 0);
+		CHECK(catalog_read_stoppable(db, &rows, &stop, err, sizeof(err)) == 0 &&
+		    rows.nvideos == n, "one never told to stop reads it all (%s)", err);
+		catalog_rows_free(&rows);
+	}
 	CHECK(catalog_read(db, &rows, err, sizeof(err)) == 0, "reads (%s)", err);
 	CHECK(rows.nvideos == n, "every video, whatever its status (%zu of %zu)", rows.nvideos, n);
 	for (i = 0; i < rows.nvideos; i++) {
@@ -186,8 +198,9 @@ test_errors(const char *dir)
 	    "CREATE TABLE videos (guid TEXT, title TEXT);");
 	sqlite3_close(db);
 	CHECK(catalog_read(path, &rows, err, sizeof(err)) == -1 &&
-	    strstr(err, "other.db: ") != NULL && strstr(err, "description") != NULL &&
-	    rows.nvideos == 0, "a missing column: an error naming the file and the column (%s)",
+	    strstr(err, "other.db: ") != NULL && strstr(err, "column: thumbnail") != NULL &&
+	    rows.nvideos == 0, "a missing column: an error naming the file and the column "
+	    "(the first the read lacks: %s)",
 	    err);
 	CHECK(catalog_summary_read(path, &s, err, sizeof(err)) == -1 &&
 	    strstr(err, "other.db: ") != NULL && s.npending == 0,

@@ -17,29 +17,31 @@
 #define G(n)	"00000000-0000-4000-8000-00000000000" #n
 #define COLL	"c0000000-0000-4000-8000-000000000001"
 
+/* s copied into the rows' arena, as catalog_read() makes them. */
 static char *
-xdup(const char *s)
+xdup(struct catalog_rows *r, const char *s)
 {
-	char *p = strdup(s);
+	char *p = str_arena_dup(&r->mem, s);
 
 	if (p == NULL)
 		exit(1);
 	return p;
 }
 
-/* A row: strings copied, so that catalog_rows_free() frees them. */
+/* A row: strings copied into r's arena, so that catalog_rows_free() frees them. */
 static void
-row(struct catalog_video_row *v, const char *guid, int published, int64_t uploaded,
-    const char *title, const char *cdn_host, const char *collection, const char *keywords)
+row(struct catalog_rows *r, struct catalog_video_row *v, const char *guid, int published,
+    int64_t uploaded, const char *title, const char *cdn_host, const char *collection,
+    const char *keywords)
 {
 	memset(v, 0, sizeof(*v));
 	snprintf(v->guid, sizeof(v->guid), "%s", guid);
-	v->title = xdup(title);
-	v->description = xdup("desc of ");
-	v->thumbnail = xdup(uploaded % 2 ? "thumbnail_3.jpg" : "");
-	v->cdn_host = xdup(cdn_host);
-	v->collection = xdup(collection);
-	v->meta_tags = xdup(keywords);
+	v->title = xdup(r, title);
+	v->description = xdup(r, "desc of ");
+	v->thumbnail = xdup(r, uploaded % 2 ? "thumbnail_3.jpg" : "");
+	v->cdn_host = xdup(r, cdn_host);
+	v->collection = xdup(r, collection);
+	v->meta_tags = xdup(r, keywords);
 	v->published = published;
 	v->uploaded = uploaded;
 	v->length = 60;
@@ -85,26 +87,26 @@ make_rows(struct catalog_rows *r)
 	    (r->collections = calloc(1, sizeof(*r->collections))) == NULL)
 		exit(1);
 	/* in guid order, as the catalog hands them */
-	row(&r->videos[0], G(1), 1, 100, "one", "", COLL, "Night Life, night-life,C++");
-	row(&r->videos[1], G(2), 1, 300, "two", "stored.example:8443", "", "");
-	row(&r->videos[2], G(3), 0, 900, "unpublished", "", "", "");
-	row(&r->videos[3], G(4), 1, 300, "four (ties two on time)", "", "", "");
-	row(&r->videos[4], G(5), 1, 500, "hidden by its entry", "", "", "");
-	row(&r->videos[5], G(6), 1, 200, "six", "", "c0000000-0000-4000-8000-000000000009", "");
-	if ((r->videos[0].captions = calloc(2, sizeof(struct caption))) == NULL ||
-	    (r->videos[0].chapters = calloc(1, sizeof(struct chapter))) == NULL)
+	row(r, &r->videos[0], G(1), 1, 100, "one", "", COLL, "Night Life, night-life,C++");
+	row(r, &r->videos[1], G(2), 1, 300, "two", "stored.example:8443", "", "");
+	row(r, &r->videos[2], G(3), 0, 900, "unpublished", "", "", "");
+	row(r, &r->videos[3], G(4), 1, 300, "four (ties two on time)", "", "", "");
+	row(r, &r->videos[4], G(5), 1, 500, "hidden by its entry", "", "", "");
+	row(r, &r->videos[5], G(6), 1, 200, "six", "", "c0000000-0000-4000-8000-000000000009", "");
+	if ((r->videos[0].captions = str_arena_alloc(&r->mem, 2 * sizeof(struct caption))) == NULL ||
+	    (r->videos[0].chapters = str_arena_alloc(&r->mem, sizeof(struct chapter))) == NULL)
 		exit(1);
-	r->videos[0].captions[0].srclang = xdup("en");
-	r->videos[0].captions[0].label = xdup("English");
-	r->videos[0].captions[1].srclang = xdup("fr");
-	r->videos[0].captions[1].label = xdup("Français");
+	r->videos[0].captions[0].srclang = xdup(r, "en");
+	r->videos[0].captions[0].label = xdup(r, "English");
+	r->videos[0].captions[1].srclang = xdup(r, "fr");
+	r->videos[0].captions[1].label = xdup(r, "Français");
 	r->videos[0].ncaptions = 2;
-	r->videos[0].chapters[0].title = xdup("Intro");
+	r->videos[0].chapters[0].title = xdup(r, "Intro");
 	r->videos[0].chapters[0].start = 0;
 	r->videos[0].chapters[0].end = 30;
 	r->videos[0].nchapters = 1;
 	snprintf(r->collections[0].guid, sizeof(r->collections[0].guid), "%s", COLL);
-	r->collections[0].name = xdup("Art");
+	r->collections[0].name = xdup(r, "Art");
 	r->ncollections = 1;
 }
 
@@ -150,9 +152,9 @@ test_merge(const char *dir)
 		    "C++ another (%zu)", v->ntags);
 		CHECK(v->ncaptions == 2 && strcmp(v->captions[1].label, "Français") == 0 &&
 		    v->nchapters == 1 && v->chapters[0].end == 30, "captions and chapters taken over");
-		CHECK(v->captions != NULL && rows.videos[0].captions == NULL &&
-		    rows.videos[0].ncaptions == 0 && rows.videos[0].chapters == NULL &&
-		    rows.videos[0].title == NULL, "moved out of the rows, not shared with them");
+		CHECK(v->captions != NULL && v->captions == rows.videos[0].captions &&
+		    v->chapters == rows.videos[0].chapters && v->title == rows.videos[0].title,
+		    "the rows' tracks and strings, not copies (in the arena the model adopted)");
 		CHECK_STR(v->thumbnail, "thumbnail.jpg", "no thumbnail name: thumbnail.jpg");
 		CHECK_STR(v->cdn_host, "site.example", "no stored host: site.json's");
 		CHECK(v->access == ACCESS_VIP, "no entry: the default access");
@@ -176,10 +178,9 @@ test_merge(const char *dir)
 	CHECK(strstr(w.text, G(3)) == NULL, "an entry for an unpublished row: not warned "
 	    "(it is in the catalog)");
 	CHECK(w.notes == 0, "warnings only");
+	CHECK(rows.mem.head == NULL && rows.mem.total == 0 && m.mem.total > 0,
+	    "the model adopted the rows' arena");
 	model_free(&m);
-	/* the merge moved the published rows' strings into the model */
-	CHECK(rows.videos[0].title == NULL || !rows.videos[0].published,
-	    "the rows' strings were moved, not copied");
 	catalog_rows_free(&rows);
 
 	/* The CDN override beats the stored host and site.json's. */
@@ -256,7 +257,8 @@ test_scale(void)
 	if ((rows.videos = calloc(N, sizeof(*rows.videos))) == NULL ||
 	    (c.entries = calloc(N, sizeof(*c.entries))) == NULL)
 		exit(1);
-	c.site.cdn_host = xdup("x");
+	if ((c.site.cdn_host = strdup("x")) == NULL)
+		exit(1);
 	c.site.default_access = ACCESS_VIP;
 	for (i = 0; i < N; i++) {
 		char guid[GUID_LEN + 1];
@@ -264,7 +266,7 @@ test_scale(void)
 		snprintf(guid, sizeof(guid), "00000000-0000-4000-8000-%012zu", i);
 		snprintf(kw, sizeof(kw), "t%zu, common, u%zu", i % 5000, i % 7);
 		/* times with ties (a hundred videos each) and before 1970 */
-		row(&rows.videos[i], guid, 1, (int64_t)(i * 37 % 1000) * 86400 - 400 * 86400,
+		row(&rows, &rows.videos[i], guid, 1, (int64_t)(i * 37 % 1000) * 86400 - 400 * 86400,
 		    "t", "", "", kw);
 		memcpy(c.entries[i].guid, guid, sizeof(guid));
 		c.entries[i].file = "f";
