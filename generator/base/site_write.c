@@ -19,19 +19,30 @@
 #define MANIFEST_MAGIC	"onlygen-site-manifest 1"
 #define MANIFEST_MAX	((size_t)1 << 30)	/* 1 GiB: ~10M pages */
 
+/*
+ * A slot holds the top 32 bits of its path's hash over 1 + the entry's
+ * index: a probe past another path compares the tags, and reads neither
+ * that entry nor its path (each a cache miss in a table of 200 000) unless
+ * the tags match.
+ */
+#define SLOT_IDX(v)	((size_t)((v) & 0xffffffffu))
+#define SLOT_TAG(h)	((h) >> 32)
+#define SLOT_OF(h, i)	(SLOT_TAG(h) << 32 | (uint64_t)(i))
+
 static int
 mf_grow_slots(struct manifest *mf)
 {
-	size_t nslot = mf->nslot ? mf->nslot * 2 : 1024, i, h;
-	size_t *slot = calloc(nslot, sizeof(*slot));
+	size_t nslot = mf->nslot ? mf->nslot * 2 : 1024, i, at;
+	uint64_t *slot = calloc(nslot, sizeof(*slot)), h;
 
 	if (slot == NULL)
 		return -1;
 	for (i = 0; i < mf->n; i++) {
-		h = (size_t)h64_str(0, mf->e[i].path) & (nslot - 1);
-		while (slot[h] != 0)
-			h = (h + 1) & (nslot - 1);
-		slot[h] = i + 1;
+		h = h64_str(0, mf->e[i].path);
+		at = (size_t)h & (nslot - 1);
+		while (slot[at] != 0)
+			at = (at + 1) & (nslot - 1);
+		slot[at] = SLOT_OF(h, i + 1);
 	}
 	free(mf->slot);
 	mf->slot = slot;
@@ -39,25 +50,39 @@ mf_grow_slots(struct manifest *mf)
 	return 0;
 }
 
-static size_t *
-mf_slot(const struct manifest *mf, const char *path)
+/* path's slot (0: not there, the one to fill), h its hash. */
+static uint64_t *
+mf_slot_h(const struct manifest *mf, const char *path, uint64_t h)
 {
-	size_t h;
+	uint64_t tag = SLOT_TAG(h);
+	size_t at;
 
 	if (mf->nslot == 0)
 		return NULL;
-	h = (size_t)h64_str(0, path) & (mf->nslot - 1);
-	while (mf->slot[h] != 0 && strcmp(mf->e[mf->slot[h] - 1].path, path) != 0)
-		h = (h + 1) & (mf->nslot - 1);
-	return &mf->slot[h];
+	at = (size_t)h & (mf->nslot - 1);
+	while (mf->slot[at] != 0 && (SLOT_TAG(mf->slot[at]) != tag ||
+	    strcmp(mf->e[SLOT_IDX(mf->slot[at]) - 1].path, path) != 0))
+		at = (at + 1) & (mf->nslot - 1);
+	return &mf->slot[at];
+}
+
+/* The same, hashing path, its hash into *hp (may be NULL). */
+static uint64_t *
+mf_slot(const struct manifest *mf, const char *path, uint64_t *hp)
+{
+	uint64_t h = h64_str(0, path);
+
+	if (hp != NULL)
+		*hp = h;
+	return mf_slot_h(mf, path, h);
 }
 
 const struct mf_entry *
 manifest_find(const struct manifest *mf, const char *path)
 {
-	size_t *s = mf_slot(mf, path);
+	uint64_t *s = mf_slot(mf, path, NULL);
 
-	return (s == NULL || *s == 0) ? NULL : &mf->e[*s - 1];
+	return (s == NULL || *s == 0) ? NULL : &mf->e[SLOT_IDX(*s) - 1];
 }
 
 /* 1 when p points into the loaded file's text (not a copy of its own). */
@@ -69,14 +94,16 @@ in_text(const struct manifest *mf, const char *p)
 	return mf->text != NULL && a >= t && a < t + mf->textlen;
 }
 
-/* Adds path, which the caller made sure is not in mf, as it is (owned
- * by mf->text) or copied.  0 or -1 (out of memory). */
+/* Adds path (hash h), which the caller made sure is not in mf, as it is
+ * (owned by mf->text) or copied.  0 or -1 (out of memory). */
 static int
-mf_add(struct manifest *mf, size_t *s, const char *path, int copy, uint64_t key,
-    uint64_t sum)
+mf_add(struct manifest *mf, uint64_t *s, uint64_t h, const char *path, int copy,
+    uint64_t key, uint64_t sum)
 {
 	struct mf_entry *e;
 
+	if (mf->n >= UINT32_MAX - 1)
+		return -1;	/* a slot's index is 32 bits */
 	if (mf->n == mf->cap) {
 		size_t cap = mf->cap ? mf->cap * 2 : 1024;
 
@@ -91,24 +118,24 @@ mf_add(struct manifest *mf, size_t *s, const char *path, int copy, uint64_t key,
 		return -1;
 	e->key = key;
 	e->sum = sum;
-	*s = ++mf->n;
+	*s = SLOT_OF(h, ++mf->n);
 	return 0;
 }
 
 int
 manifest_put(struct manifest *mf, const char *path, uint64_t key, uint64_t sum)
 {
-	size_t *s;
+	uint64_t *s, h;
 
 	if ((mf->n + 1) * 2 > mf->nslot && mf_grow_slots(mf) == -1)
 		return -1;
-	s = mf_slot(mf, path);
+	s = mf_slot(mf, path, &h);
 	if (*s != 0) {
-		mf->e[*s - 1].key = key;
-		mf->e[*s - 1].sum = sum;
+		mf->e[SLOT_IDX(*s) - 1].key = key;
+		mf->e[SLOT_IDX(*s) - 1].sum = sum;
 		return 0;
 	}
-	return mf_add(mf, s, path, 1, key, sum);
+	return mf_add(mf, s, h, path, 1, key, sum);
 }
 
 void
@@ -175,6 +202,46 @@ read_sized(struct buf *b, const char *file)
 	return rc;
 }
 
+/* Slots hashed this many entries ahead of the one inserted: its slot is
+ * fetched meanwhile (a table of 512 K slots at 100 000 videos). */
+#define MF_AHEAD	8
+
+/*
+ * Indexes the n entries just parsed, in order, a path listed twice
+ * keeping its first place and its last line's key and sum; the entries
+ * are compacted over the repeated ones.  The table is sized for them.
+ */
+static void
+mf_index(struct manifest *mf)
+{
+	uint64_t ring[MF_AHEAD], h, *s;
+	size_t lines = mf->n, j, n = 0;
+
+	for (j = 0; j < lines && j < MF_AHEAD; j++) {
+		ring[j] = h64_str(0, mf->e[j].path);
+		__builtin_prefetch(&mf->slot[(size_t)ring[j] & (mf->nslot - 1)], 1);
+	}
+	for (j = 0; j < lines; j++) {
+		h = ring[j % MF_AHEAD];
+		if (j + MF_AHEAD < lines) {
+			/* entry j + MF_AHEAD is not yet overwritten (n <= j) */
+			uint64_t ha = h64_str(0, mf->e[j + MF_AHEAD].path);
+
+			ring[j % MF_AHEAD] = ha;
+			__builtin_prefetch(&mf->slot[(size_t)ha & (mf->nslot - 1)], 1);
+		}
+		s = mf_slot_h(mf, mf->e[j].path, h);
+		if (*s != 0) {	/* a path listed twice: the last line wins */
+			mf->e[SLOT_IDX(*s) - 1].key = mf->e[j].key;
+			mf->e[SLOT_IDX(*s) - 1].sum = mf->e[j].sum;
+			continue;
+		}
+		mf->e[n] = mf->e[j];
+		*s = SLOT_OF(h, ++n);
+	}
+	mf->n = n;
+}
+
 int
 manifest_load(struct manifest *mf, const char *file,
     const struct reporter *rep, char *err, size_t errlen)
@@ -183,7 +250,7 @@ manifest_load(struct manifest *mf, const char *file,
 	char *line, *nl, *end, *w;
 	unsigned long long key;
 	uint64_t k, sum;
-	size_t lineno = 1, *s;
+	size_t lineno = 1;
 
 	memset(mf, 0, sizeof(*mf));
 	buf_init(&b, MANIFEST_MAX);
@@ -224,7 +291,8 @@ manifest_load(struct manifest *mf, const char *file,
 	mf->textlen = b.len;
 	/* The paths are moved down over what was parsed (w never passes the
 	 * line being read), so the kept text is the paths alone: 35 bytes a
-	 * line less of the 17 MB read at 100 000 videos. */
+	 * line less of the 17 MB read at 100 000 videos.  Every line is an
+	 * entry here; mf_index() then drops the repeated paths. */
 	w = b.data;
 	for (line = nl + 1; line < end; line = nl + 1) {
 		size_t plen;
@@ -239,20 +307,16 @@ manifest_load(struct manifest *mf, const char *file,
 		    hex16(line + 17, &sum) == -1 || line[33] != ' ' ||
 		    !site_path_ok(line + 34))
 			goto bad;
+		if (mf->n == mf->cap)
+			goto bad;	/* cannot happen: one entry per line */
 		plen = (size_t)(nl - (line + 34));
 		memmove(w, line + 34, plen + 1);
-		s = mf_slot(mf, w);
-		if (*s != 0) {	/* a path listed twice: the last line wins */
-			mf->e[*s - 1].key = k;
-			mf->e[*s - 1].sum = sum;
-		} else if (mf->n == mf->cap) {
-			goto bad;	/* cannot happen: one entry per line */
-		} else if (mf_add(mf, s, w, 0, k, sum) == -1) {
-			goto oom;
-		} else {
-			w += plen + 1;
-		}
+		mf->e[mf->n++] = (struct mf_entry){ w, k, sum };
+		w += plen + 1;
 	}
+	if (mf->n >= UINT32_MAX - 1)
+		goto oom;	/* a slot's index is 32 bits */
+	mf_index(mf);
 	/* give back the rest; the entries follow the text if it moves */
 	{
 		uintptr_t from = (uintptr_t)mf->text;

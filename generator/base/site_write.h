@@ -40,7 +40,8 @@ struct mf_entry {
 struct manifest {
 	struct mf_entry	*e;
 	size_t		 n, cap;
-	size_t		*slot;	/* open-addressing table of index + 1 */
+	uint64_t	*slot;	/* open addressing: the path's hash >> 32 << 32
+				 * | index + 1, or 0 (site_write.c) */
 	size_t		 nslot;
 	uint64_t	 access_sum;	/* checksum of access.db's rows */
 	char		*text;	/* the loaded file: the loaded entries' paths point

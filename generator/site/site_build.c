@@ -560,6 +560,16 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	}
 	if (site_index(&c, err, errlen) == -1)
 		goto out;
+	/*
+	 * What needs no search index comes before its join (in
+	 * site_enumerate_rest): the pages up to 404.html and the sitemap's
+	 * plan, the related lists, the shared data and keys.  At 100 000
+	 * videos the index's task is the longest of the preparation: the
+	 * main thread waited on it, idle, once the cards were done
+	 * (docs/benchmarks.md, issue 15).
+	 */
+	if (site_card_texts(&c, err, errlen) == -1 || site_enumerate(&c, err, errlen) == -1)
+		goto out;
 	{
 		size_t ranked;
 		int unsaved;
@@ -571,13 +581,13 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 			site_warn(&c, "%s: cannot write the cache; the next build "
 			    "recomputes \"more like this\"", path);
 	}
-	if (site_card_texts(&c, err, errlen) == -1 || site_enumerate(&c, err, errlen) == -1)
-		goto out;
 	if ((c.shared = site_shared_data(&c)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
 	site_keys(&c);
+	if (site_enumerate_rest(&c, err, errlen) == -1)
+		goto out;
 	if ((outfd = open_out(o->out_dir, err, errlen)) == -1)
 		goto out;
 	empty_out = site_dir_empty(outfd);

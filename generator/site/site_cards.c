@@ -156,11 +156,17 @@ text_done(void *arg, void *state)
 	free(w);
 }
 
+#define TEXT_AHEAD	4
+
 static int
 text_item(void *arg, void *state, size_t i, char *err, size_t errlen)
 {
 	struct site_ctx *c = arg;
 
+	/* a title is a cache miss (strings scattered over the heap), waited on
+	 * by its strlen: the one of a video a few on is fetched meanwhile */
+	if (i + TEXT_AHEAD < c->m->nvideos)
+		__builtin_prefetch(c->m->videos[i + TEXT_AHEAD].title);
 	if (card_text(c, i, &c->vtext[i], state) == -1) {
 		snprintf(err, errlen, "out of memory (or an over-long title) formatting cards");
 		return -1;

@@ -145,15 +145,18 @@ struct site_ctx {
 	struct search_bg	*search_bg;	/* its build on a thread, until joined */
 	const char		**search_thumbs;	/* per video: vtext[i].thumb */
 	struct page		*pages;
-	size_t			 npages;
+	size_t			 npages, pages_cap;
 	struct site_arena	 path_mem;	/* the pages' paths */
 };
 
 /*
  * site_pages.c.  site_index() validates guids, slugs and hosts, builds the
  * category/tag/series indices and the hero (0, or -1 with err).
- * site_enumerate() lists every file of the site in publishing order (0 or
- * -1).  site_keys() computes c->skey once the card texts (and their keys),
+ * site_enumerate() lists the files of the site in publishing order up to
+ * 404.html and plans the sitemap (0, or -1 with err);
+ * site_enumerate_rest() then joins the search index and lists the rest
+ * (its files, the feed, robots.txt, the sitemap's files): the preparation
+ * between the two overlaps the index's task.  site_keys() computes c->skey once the card texts (and their keys),
  * related lists and theme are ready.
  * site_page_key() sets *key to the key of page p and returns 1, or
  * KEY_FROM_BYTES when it formatted the whole file into scratch to hash it
@@ -166,6 +169,7 @@ struct site_ctx {
  */
 int	site_index(struct site_ctx *c, char *err, size_t errlen);
 int	site_enumerate(struct site_ctx *c, char *err, size_t errlen);
+int	site_enumerate_rest(struct site_ctx *c, char *err, size_t errlen);
 void	site_keys(struct site_ctx *c);
 #define KEY_FROM_BYTES	2
 int	site_page_key(const struct site_ctx *c, const struct page *p, struct buf *scratch,
@@ -292,6 +296,10 @@ int	site_search_render(const struct site_ctx *c, const struct page *p, struct bu
  * paths; ctx_free).
  */
 void	site_search_start(struct site_ctx *c);
+/* site_search_ready() joins (or builds) c->search: 0, or -1 out of memory;
+ * site_search_files() is then the number of files site_search_pages() lists. */
+int	site_search_ready(struct site_ctx *c);
+size_t	site_search_files(const struct site_ctx *c);
 void	site_search_stop(struct site_ctx *c);
 int	site_sitemap_listed(int kind);
 int	site_sitemap_plan(struct site_ctx *c, char *err, size_t errlen);

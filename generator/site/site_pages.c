@@ -15,45 +15,46 @@
 #include "site_write.h"
 #include "slug.h"
 
-/* Builds a CSR index: for each of ngroups, the videos naming it. */
-static int
-csr_build(const struct model *m, size_t ngroups, int which, size_t **offp, size_t **vidp)
-{
-	size_t *off, *vid, *fill, i, k, n, g, total = 0;
-	const size_t *list;
+/*
+ * The category, tag and series indices (CSR: for each group, the videos
+ * naming it, in order) and the public videos are built in two passes over
+ * the videos, counting while they are checked, then filling: each pass
+ * over 100 000 videos is a walk of their structs and a miss on each list
+ * they point to, and there were nine (docs/benchmarks.md, issue 15).
+ */
+struct csr_fill {
+	size_t	*pos;	/* per group: where its next video goes */
+	size_t	*vid;
+};
 
-	off = calloc(ngroups + 1, sizeof(*off));
-	fill = calloc(ngroups + 1, sizeof(*fill));
-	if (off == NULL || fill == NULL)
-		goto fail;
-	for (i = 0; i < m->nvideos; i++) {
-		n = which ? m->videos[i].ntags : m->videos[i].ncategories;
-		list = which ? m->videos[i].tags : m->videos[i].categories;
-		for (k = 0; k < n; k++) {
-			if (list[k] >= ngroups)
-				goto fail;
+/* Counts list[0..n) into off[g + 1]; a group out of range sets *bad. */
+static void
+csr_count(size_t *off, size_t ngroups, const size_t *list, size_t n, int *bad)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		if (list[k] >= ngroups)
+			*bad = 1;
+		else
 			off[list[k] + 1]++;
-			total++;
-		}
 	}
+}
+
+/* off[] counted: made offsets, with f's cursors and storage.  0 or -1. */
+static int
+csr_start(size_t *off, size_t ngroups, struct csr_fill *f)
+{
+	size_t g;
+
 	for (g = 0; g < ngroups; g++)
 		off[g + 1] += off[g];
-	if ((vid = malloc((total ? total : 1) * sizeof(*vid))) == NULL)
-		goto fail;
-	for (i = 0; i < m->nvideos; i++) {
-		n = which ? m->videos[i].ntags : m->videos[i].ncategories;
-		list = which ? m->videos[i].tags : m->videos[i].categories;
-		for (k = 0; k < n; k++)
-			vid[off[list[k]] + fill[list[k]]++] = i;
-	}
-	free(fill);
-	*offp = off;
-	*vidp = vid;
+	f->pos = malloc((ngroups ? ngroups : 1) * sizeof(*f->pos));
+	f->vid = malloc((off[ngroups] ? off[ngroups] : 1) * sizeof(*f->vid));
+	if (f->pos == NULL || f->vid == NULL)
+		return -1;
+	memcpy(f->pos, off, ngroups * sizeof(*f->pos));
 	return 0;
-fail:
-	free(off);
-	free(fill);
-	return -1;
 }
 
 static int
@@ -86,23 +87,48 @@ int
 site_index(struct site_ctx *c, char *err, size_t errlen)
 {
 	const struct model *m = c->m;
-	size_t i, s;
+	struct csr_fill fc = { NULL, NULL }, ft = { NULL, NULL }, fs = { NULL, NULL };
+	size_t i, k, s;
+	int bad = 0, rc = -1;
 
+	c->cat_off = calloc(m->ncategories + 1, sizeof(*c->cat_off));
+	c->tag_off = calloc(m->ntags + 1, sizeof(*c->tag_off));
+	c->ser_off = calloc(m->nseries + 1, sizeof(*c->ser_off));
+	c->ser_pos = calloc(m->nvideos ? m->nvideos : 1, sizeof(*c->ser_pos));
+	c->free_vid = malloc((m->nvideos ? m->nvideos : 1) * sizeof(*c->free_vid));
+	if (c->cat_off == NULL || c->tag_off == NULL || c->ser_off == NULL ||
+	    c->ser_pos == NULL || c->free_vid == NULL)
+		goto oom;
+	/* checked, and counted into the indices (a group out of range is
+	 * reported after the images, as when the indices were built then) */
+	c->hero = -1;
 	for (i = 0; i < m->nvideos; i++) {
-		if (!guid_ok(m->videos[i].guid, strlen(m->videos[i].guid))) {
-			snprintf(err, errlen, "video '%.40s': not a lowercase UUID", m->videos[i].guid);
+		const struct video *v = &m->videos[i];
+
+		/* the host string is a cache miss waited on by its check: the one
+		 * of a video a few on is fetched meanwhile */
+		if (i + 4 < m->nvideos)
+			__builtin_prefetch(m->videos[i + 4].cdn_host);
+		if (!guid_ok(v->guid, strlen(v->guid))) {
+			snprintf(err, errlen, "video '%.40s': not a lowercase UUID", v->guid);
 			return -1;
 		}
-		if (!cdn_host_ok(m->videos[i].cdn_host)) {
+		if (!cdn_host_ok(v->cdn_host)) {
 			snprintf(err, errlen, "video %s: CDN host '%.80s' is not a host[:port]; "
 			    "set cdn_host in content/site.json or BUNNY_CDN_HOSTNAME",
-			    m->videos[i].guid, m->videos[i].cdn_host);
+			    v->guid, v->cdn_host);
 			return -1;
 		}
-		if (m->videos[i].series >= (long)m->nseries) {
-			snprintf(err, errlen, "video %s: series index out of range", m->videos[i].guid);
+		if (v->series >= (long)m->nseries) {
+			snprintf(err, errlen, "video %s: series index out of range", v->guid);
 			return -1;
 		}
+		csr_count(c->cat_off, m->ncategories, v->categories, v->ncategories, &bad);
+		csr_count(c->tag_off, m->ntags, v->tags, v->ntags, &bad);
+		if (v->series >= 0)
+			c->ser_off[v->series + 1]++;
+		if (v->featured && c->hero == -1)
+			c->hero = (long)i;
 	}
 	for (i = 0; i < m->ncategories; i++)
 		if (!slug_ok(m->categories[i].slug)) {
@@ -122,63 +148,49 @@ site_index(struct site_ctx *c, char *err, size_t errlen)
 	/* the images before the hashes: a card shows its image's URLs */
 	if (site_images(c, err, errlen) == -1)
 		return -1;
-	if (csr_build(m, m->ncategories, 0, &c->cat_off, &c->cat_vid) == -1 ||
-	    csr_build(m, m->ntags, 1, &c->tag_off, &c->tag_vid) == -1)
+	if (bad || csr_start(c->cat_off, m->ncategories, &fc) == -1 ||
+	    csr_start(c->tag_off, m->ntags, &ft) == -1 ||
+	    csr_start(c->ser_off, m->nseries, &fs) == -1)
 		goto oom;
+	c->cat_vid = fc.vid;
+	c->tag_vid = ft.vid;
+	c->ser_vid = fs.vid;
+	fc.vid = ft.vid = fs.vid = NULL;
+	/* filled in video order; the public videos newest first (videos are
+	 * in that order) */
+	c->nfree = 0;
+	for (i = 0; i < m->nvideos; i++) {
+		const struct video *v = &m->videos[i];
 
-	/* series: CSR by hand, then episode order */
-	c->ser_off = calloc(m->nseries + 1, sizeof(*c->ser_off));
-	c->ser_pos = calloc(m->nvideos ? m->nvideos : 1, sizeof(*c->ser_pos));
-	if (c->ser_off == NULL || c->ser_pos == NULL)
-		goto oom;
-	for (i = 0; i < m->nvideos; i++)
-		if (m->videos[i].series >= 0)
-			c->ser_off[m->videos[i].series + 1]++;
-	for (s = 0; s < m->nseries; s++)
-		c->ser_off[s + 1] += c->ser_off[s];
-	c->ser_vid = malloc((c->ser_off[m->nseries] ? c->ser_off[m->nseries] : 1) *
-	    sizeof(*c->ser_vid));
-	if (c->ser_vid == NULL)
-		goto oom;
-	{
-		size_t *fill = calloc(m->nseries + 1, sizeof(*fill));
-
-		if (fill == NULL)
-			goto oom;
-		for (i = 0; i < m->nvideos; i++) {
-			long sv = m->videos[i].series;
-
-			if (sv >= 0)
-				c->ser_vid[c->ser_off[sv] + fill[sv]++] = i;
-		}
-		free(fill);
+		for (k = 0; k < v->ncategories; k++)
+			c->cat_vid[fc.pos[v->categories[k]]++] = i;
+		for (k = 0; k < v->ntags; k++)
+			c->tag_vid[ft.pos[v->tags[k]]++] = i;
+		if (v->series >= 0)
+			c->ser_vid[fs.pos[v->series]++] = i;
+		if (v->access == ACCESS_PUBLIC)
+			c->free_vid[c->nfree++] = i;
 	}
+	/* series in episode order */
 	for (s = 0; s < m->nseries; s++) {
 		ser_sort(m, c->ser_vid + c->ser_off[s], c->ser_off[s + 1] - c->ser_off[s]);
 		for (i = c->ser_off[s]; i < c->ser_off[s + 1]; i++)
 			c->ser_pos[c->ser_vid[i]] = i;
 	}
-
-	/* the public videos, newest first (videos are in that order) */
-	c->free_vid = malloc((m->nvideos ? m->nvideos : 1) * sizeof(*c->free_vid));
-	if (c->free_vid == NULL)
-		goto oom;
-	c->nfree = 0;
-	for (i = 0; i < m->nvideos; i++)
-		if (m->videos[i].access == ACCESS_PUBLIC)
-			c->free_vid[c->nfree++] = i;
-
-	c->hero = m->nvideos ? 0 : -1;
-	for (i = 0; i < m->nvideos; i++)
-		if (m->videos[i].featured) {
-			c->hero = (long)i;
-			break;
-		}
-
-	return 0;
+	if (c->hero == -1 && m->nvideos)
+		c->hero = 0;
+	rc = 0;
+	goto out;
 oom:
 	snprintf(err, errlen, "site: out of memory (or a category/tag index out of range)");
-	return -1;
+out:
+	free(fc.pos);
+	free(fc.vid);
+	free(ft.pos);
+	free(ft.vid);
+	free(fs.pos);
+	free(fs.vid);
+	return rc;
 }
 
 size_t
@@ -201,11 +213,32 @@ site_list_pages(const struct site_ctx *c, const struct page *p)
 	return n == 0 ? 1 : (n + (size_t)c->page_size - 1) / (size_t)c->page_size;
 }
 
-/* site_enumerate's state: the pages' capacity and a buffer for a path. */
+/* site_enumerate's state: a buffer for a path. */
 struct enum_state {
-	size_t		 cap;
 	struct buf	 path;
 };
+
+/*
+ * Room for n more pages (c->pages_cap), grown once to what the list is
+ * known to need instead of doubling through it: at 100 000 videos, nine
+ * doublings of a 8 MB array were copies and page faults on the main
+ * thread.  0 or -1 (out of memory).
+ */
+static int
+reserve_pages(struct site_ctx *c, size_t n)
+{
+	struct page *p;
+
+	if (n <= c->pages_cap - c->npages)
+		return 0;
+	if (n > SIZE_MAX / sizeof(*p) - c->npages)
+		return -1;
+	if ((p = realloc(c->pages, (c->npages + n) * sizeof(*p))) == NULL)
+		return -1;
+	c->pages = p;
+	c->pages_cap = c->npages + n;
+	return 0;
+}
 
 /*
  * Page (kind, idx, no) at path, or at url's path.  The paths are copied
@@ -218,15 +251,9 @@ add_page(struct site_ctx *c, struct enum_state *es, int kind, size_t idx, size_t
 {
 	struct page *p;
 
-	if (c->npages == es->cap) {
-		size_t ncap = es->cap ? es->cap * 2 : 4096;
-
-		p = realloc(c->pages, ncap * sizeof(*p));
-		if (p == NULL)
-			return -1;
-		c->pages = p;
-		es->cap = ncap;
-	}
+	/* the counts reserved are exact; should one fall short, grow anyway */
+	if (c->npages == c->pages_cap && reserve_pages(c, c->pages_cap ? c->pages_cap : 4096) == -1)
+		return -1;
 	p = &c->pages[c->npages];
 	memset(p, 0, sizeof(*p));
 	p->kind = (uint8_t)kind;
@@ -275,6 +302,37 @@ site_list_url(const struct site_ctx *c, struct buf *out, int kind, size_t idx, i
 	}
 }
 
+/*
+ * The pages site_enumerate() lists (every one up to 404.html), counted
+ * the way it lists them: the array is sized once.
+ */
+static size_t
+head_pages(const struct site_ctx *c)
+{
+	const struct model *m = c->m;
+	struct page tmp;
+	size_t i, no, n = c->th.nassets + IMG_NSTILLS + 2 * m->nvideos + 3 + 1;
+	static const int kinds[] = { PK_NEW, PK_FREE, PK_SERIES_INDEX, PK_TAG_INDEX };
+
+	for (i = 0; i < m->nvideos; i++)
+		for (no = 0; no < IMG_NVARIANTS; no++)
+			n += no == IMG_PREVIEW ? c->vimg[i].preview : c->vimg[i].still;
+	memset(&tmp, 0, sizeof(tmp));
+	for (i = 0; i < m->ncategories + m->ntags + m->nseries; i++) {
+		tmp.kind = i < m->ncategories ? PK_CATEGORY :
+		    i < m->ncategories + m->ntags ? PK_TAG : PK_SERIES;
+		tmp.idx = (uint32_t)(i < m->ncategories ? i : i < m->ncategories + m->ntags ?
+		    i - m->ncategories : i - m->ncategories - m->ntags);
+		n += site_list_pages(c, &tmp);
+	}
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		tmp.kind = (uint8_t)kinds[i];
+		tmp.idx = 0;
+		n += site_list_pages(c, &tmp);
+	}
+	return n;
+}
+
 int
 site_enumerate(struct site_ctx *c, char *err, size_t errlen)
 {
@@ -289,8 +347,9 @@ site_enumerate(struct site_ctx *c, char *err, size_t errlen)
 
 	buf_init(&u, 4096);
 	site_arena_init_blocks(&c->path_mem, SITE_ARENA_HEAP_BLOCK);
-	es.cap = 0;
 	buf_init(&es.path, 4096);
+	if (reserve_pages(c, head_pages(c)) == -1)
+		goto oom;
 	for (i = 0; i < c->th.nassets; i++)
 		if (add_page(c, &es, PK_ASSET, i, 0, NULL, c->th.assets[i].path) == -1)
 			goto oom;
@@ -369,18 +428,37 @@ site_enumerate(struct site_ctx *c, char *err, size_t errlen)
 		    add_page(c, &es, named[i].kind, 0, 0, u.data, NULL) == -1)
 			goto oom;
 	}
-	if (add_page(c, &es, PK_404, 0, 0, NULL, "404.html") == -1 ||
+	if (add_page(c, &es, PK_404, 0, 0, NULL, "404.html") == -1)
+		goto oom;
+	buf_free(&u);
+	buf_free(&es.path);
+	/* the sitemap's files: every page it may list is known (the files
+	 * site_enumerate_rest() adds are not listed) */
+	return site_sitemap_plan(c, err, errlen);
+oom:
+	buf_free(&u);
+	buf_free(&es.path);
+	snprintf(err, errlen, "site: out of memory listing pages");
+	return -1;
+}
+
+int
+site_enumerate_rest(struct site_ctx *c, char *err, size_t errlen)
+{
+	struct buf u;
+	struct enum_state es;
+	size_t no;
+
+	buf_init(&u, 4096);
+	buf_init(&es.path, 4096);
+	/* the search index's files, once its task is joined: the array grows
+	 * once, by what is left to list */
+	if (site_search_ready(c) == -1 ||
+	    reserve_pages(c, site_search_files(c) + 3 + c->sitemap_parts) == -1 ||
 	    site_search_pages(c, add_search_page, &es) == -1 ||
 	    add_page(c, &es, PK_FEED, 0, 0, NULL, "feed.xml") == -1 ||
-	    add_page(c, &es, PK_ROBOTS, 0, 0, NULL, "robots.txt") == -1)
-		goto oom;
-	/* the sitemap's files, once every page it may list is known */
-	if (site_sitemap_plan(c, err, errlen) == -1) {
-		buf_free(&u);
-		buf_free(&es.path);
-		return -1;
-	}
-	if (add_page(c, &es, PK_SITEMAP, 0, 0, NULL, "sitemap.xml") == -1)
+	    add_page(c, &es, PK_ROBOTS, 0, 0, NULL, "robots.txt") == -1 ||
+	    add_page(c, &es, PK_SITEMAP, 0, 0, NULL, "sitemap.xml") == -1)
 		goto oom;
 	for (no = 1; no <= c->sitemap_parts; no++) {
 		buf_reset(&u);

@@ -65,6 +65,21 @@ site_search_stop(struct site_ctx *c)
 }
 
 int
+site_search_ready(struct site_ctx *c)
+{
+	if (c->search == NULL)
+		c->search = c->search_bg != NULL ? search_join(c) : search_build(c->m);
+	return c->search != NULL ? 0 : -1;
+}
+
+size_t
+site_search_files(const struct site_ctx *c)
+{
+	return 1 + search_nshards(c->search) + search_nfrags(c->search) +
+	    search_nlong(c->search) + c->m->ncategories + c->m->ntags + 3;
+}
+
+int
 site_search_pages(struct site_ctx *c, int (*add)(struct site_ctx *, void *, int, size_t,
     size_t, const char *), void *arg)
 {
@@ -72,7 +87,7 @@ site_search_pages(struct site_ctx *c, int (*add)(struct site_ctx *, void *, int,
 	char path[256];
 	size_t i, n;
 
-	if ((c->search = c->search_bg != NULL ? search_join(c) : search_build(m)) == NULL)
+	if (site_search_ready(c) == -1)
 		return -1;
 	c->search_thumbs = calloc(m->nvideos ? m->nvideos : 1, sizeof(*c->search_thumbs));
 	if (c->search_thumbs == NULL)

@@ -104,6 +104,24 @@ main(void)
 	    back.access_sum == 7 && back.e[0].key == 3 && back.e[0].sum == 4,
 	    "a path listed twice: one entry, the last line's");
 	manifest_free(&back);
+	/* among others: the entries after it move up, each still found */
+	f = fopen(file, "w");
+	fputs("onlygen-site-manifest 1 0000000000000007\n"
+	    "0000000000000001 0000000000000002 a.html\n"
+	    "0000000000000005 0000000000000006 b.html\n"
+	    "0000000000000003 0000000000000004 a.html\n"
+	    "0000000000000009 000000000000000a c/index.html\n", f);
+	fclose(f);
+	CHECK(manifest_load(&back, file, NULL, err, sizeof(err)) == 0 && back.n == 3 &&
+	    strcmp(back.e[0].path, "a.html") == 0 && back.e[0].key == 3 && back.e[0].sum == 4 &&
+	    strcmp(back.e[1].path, "b.html") == 0 && back.e[1].key == 5 &&
+	    strcmp(back.e[2].path, "c/index.html") == 0 && back.e[2].sum == 10 &&
+	    manifest_find(&back, "a.html") == &back.e[0] &&
+	    manifest_find(&back, "b.html") == &back.e[1] &&
+	    manifest_find(&back, "c/index.html") == &back.e[2] &&
+	    manifest_find(&back, "d.html") == NULL,
+	    "a repeated path among others: its first place, the last line's key, the rest in order");
+	manifest_free(&back);
 	manifest_free(&mf);
 
 	/* a damaged manifest (a path escaping the site) is ignored, not trusted */
