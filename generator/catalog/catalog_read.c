@@ -141,7 +141,7 @@ prepare(sqlite3 *db, const struct column *cols, size_t n, const char *tail,
  * copied into mem (NULL: each one malloc'd).  0, or -1 when memory ran out.
  */
 static int
-fill(sqlite3_stmt *st, const struct column *cols, size_t n, void *row, struct str_arena *mem)
+fill(sqlite3_stmt *st, const struct column *cols, size_t n, void *row, struct arena *mem)
 {
 	unsigned char *base = row;
 	const char *s;
@@ -158,7 +158,7 @@ fill(sqlite3_stmt *st, const struct column *cols, size_t n, void *row, struct st
 				s = "";
 			/* the length SQLite knows: no strlen of every title and description */
 			*(char **)f = mem == NULL ? strdup(s) :
-			    str_arena_dupn(mem, s, strnlen(s, (size_t)sqlite3_column_bytes(st, k)));
+			    arena_strndup(mem, s, strnlen(s, (size_t)sqlite3_column_bytes(st, k)));
 			if (*(char **)f == NULL)
 				return -1;
 			break;
@@ -284,7 +284,7 @@ run_flush(struct track_run *t, struct catalog_rows *r, size_t *k, size_t arr_off
 		t->n = 0;
 		return 0;
 	}
-	if ((p = str_arena_alloc(&r->mem, t->n * t->size)) == NULL)
+	if ((p = arena_alloc(&r->mem, t->n * t->size)) == NULL)
 		return -1;
 	memcpy(p, t->items, t->n * t->size);
 	memcpy((unsigned char *)v + arr_off, &p, sizeof(p));

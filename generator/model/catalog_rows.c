@@ -13,6 +13,6 @@ catalog_rows_free(struct catalog_rows *rows)
 		return;
 	free(rows->videos);
 	free(rows->collections);
-	str_arena_free(&rows->mem);
+	arena_free(&rows->mem);
 	memset(rows, 0, sizeof(*rows));
 }

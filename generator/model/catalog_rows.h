@@ -21,7 +21,7 @@
 #include <stdint.h>
 
 #include "guid.h"	/* GUID_LEN */
-#include "str_arena.h"
+#include "arena.h"
 #include "model.h"	/* struct caption, struct chapter */
 
 /* One video of the library, whatever its Bunny status. */
@@ -57,7 +57,7 @@ struct catalog_rows {
 	size_t				 nvideos;
 	struct catalog_collection_row	*collections;	/* sorted by guid */
 	size_t				 ncollections;
-	struct str_arena		 mem;	/* every string, caption and chapter above */
+	struct arena		 mem;	/* every string, caption and chapter above */
 };
 
 /* Releases what rows holds; accepts a zeroed struct, leaves one. */

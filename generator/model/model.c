@@ -41,6 +41,6 @@ model_free(struct model *m)
 	}
 	free(m->series);
 	free(m->videos);
-	str_arena_free(&m->mem);	/* what every video pointed to */
+	arena_free(&m->mem);	/* what every video pointed to */
 	memset(m, 0, sizeof(*m));
 }

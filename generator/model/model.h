@@ -26,7 +26,7 @@
 
 #include "guid.h"		/* GUID_LEN */
 #include "site_config.h"	/* struct site_config, struct category */
-#include "str_arena.h"
+#include "arena.h"
 
 struct tag {
 	char	*slug;		/* ASCII [a-z0-9-], unique */
@@ -92,7 +92,7 @@ struct model {
 	struct video		*videos;
 	size_t			 nvideos;
 	char			 digest[65];	/* hex SHA-256 of the published catalog */
-	struct str_arena	 mem;	/* all that the videos point to */
+	struct arena	 mem;	/* all that the videos point to */
 };
 
 /* Releases everything model_merge() allocated; accepts a zeroed model, leaves one. */

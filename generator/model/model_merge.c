@@ -190,7 +190,7 @@ indices_copy(struct merger *g, const size_t *from, size_t n, size_t **out)
 	*out = NULL;
 	if (n == 0)
 		return 0;
-	if ((*out = str_arena_alloc(&g->m->mem, n * sizeof(*from))) == NULL)
+	if ((*out = arena_alloc(&g->m->mem, n * sizeof(*from))) == NULL)
 		return -1;
 	memcpy(*out, from, n * sizeof(*from));
 	return 0;
@@ -207,7 +207,7 @@ make_video(struct merger *g, const struct catalog_video_row *r,
     const struct content_entry *e, struct video *v)
 {
 	const struct content *c = g->c;
-	struct str_arena *mem = &g->m->mem;
+	struct arena *mem = &g->m->mem;
 	struct tag_list tl;
 	size_t i, one;
 	long t;
@@ -215,9 +215,9 @@ make_video(struct merger *g, const struct catalog_video_row *r,
 	memset(v, 0, sizeof(*v));
 	v->series = -1;
 	memcpy(v->guid, r->guid, sizeof(v->guid));
-	v->title = e != NULL && e->title != NULL ? str_arena_dup(mem, e->title) : r->title;
+	v->title = e != NULL && e->title != NULL ? arena_strdup(mem, e->title) : r->title;
 	v->description = e != NULL && e->description != NULL ?
-	    str_arena_dup(mem, e->description) : r->description;
+	    arena_strdup(mem, e->description) : r->description;
 	v->length = r->length;
 	v->width = r->width;
 	v->height = r->height;
@@ -486,8 +486,8 @@ model_merge(struct model *m, struct content *c, struct catalog_rows *rows,
 	    o->cdn_host : NULL;
 	tag_set_init(&g.tags, c->tags, c->ntags);
 	snprintf(m->digest, sizeof(m->digest), "%s", rows->digest);
-	if ((g.thumbnail = str_arena_dup(&m->mem, "thumbnail.jpg")) == NULL ||
-	    (g.site_cdn = str_arena_dup(&m->mem, g.cdn_host != NULL ? g.cdn_host :
+	if ((g.thumbnail = arena_strdup(&m->mem, "thumbnail.jpg")) == NULL ||
+	    (g.site_cdn = arena_strdup(&m->mem, g.cdn_host != NULL ? g.cdn_host :
 	    c->site.cdn_host)) == NULL)
 		goto oom;
 	if (c->nentries > 0)
@@ -526,7 +526,7 @@ model_merge(struct model *m, struct content *c, struct catalog_rows *rows,
 	    o->base_url[0] != '\0' ? o->base_url : NULL) != 0)
 		goto oom;
 	/* the videos point into the rows' strings: the model keeps them */
-	str_arena_adopt(&m->mem, &rows->mem);
+	arena_adopt(&m->mem, &rows->mem);
 	tag_set_free(&g.tags);
 	strmap_free(&g.sermap);
 	strmap_free(&g.refs);

@@ -21,7 +21,7 @@
 
 #include "hash64.h"
 #include "pool.h"
-#include "site_arena.h"
+#include "arena.h"
 #include "site_int.h"
 #include "site_search.h"
 #include "site_write.h"
@@ -40,7 +40,7 @@ struct render_job {
 /* A worker's page buffers and data arena, reused for every page it renders. */
 struct render_bufs {
 	struct buf		out, scratch, fmt;
-	struct site_arena	arena;
+	struct arena	arena;
 	char			made[SITE_PATH_MAX];	/* the last page's directory */
 	ptrdiff_t		shift;	/* old manifest index - page index, last found */
 };
@@ -129,7 +129,7 @@ render_page(const struct site_ctx *c, const struct page *p, struct render_bufs *
 		}
 		return 0;
 	}
-	site_arena_reset(&wb->arena);
+	arena_reset(&wb->arena);
 	if ((data = site_page_data(c, p, key, &wb->arena, &wb->fmt)) == NULL) {
 		snprintf(err, errlen, "out of memory building the page data");
 		return -1;
@@ -152,7 +152,7 @@ render_init(void *arg, int worker, void **state, char *err, size_t errlen)
 	buf_init(&b->out, PAGE_MAX_BYTES);
 	buf_init(&b->scratch, PAGE_MAX_BYTES);
 	buf_init(&b->fmt, PAGE_MAX_BYTES);
-	site_arena_init(&b->arena);
+	arena_init(&b->arena, 0);
 	b->made[0] = '\0';
 	b->shift = 0;
 	*state = b;
@@ -169,7 +169,7 @@ render_done(void *arg, void *state)
 		buf_free(&b->out);
 		buf_free(&b->scratch);
 		buf_free(&b->fmt);
-		site_arena_free(&b->arena);
+		arena_free(&b->arena);
 		free(b);
 	}
 }
@@ -451,7 +451,7 @@ static void
 ctx_free(struct site_ctx *c)
 {
 	free(c->pages);
-	site_arena_free(&c->path_mem);
+	arena_free(&c->path_mem);
 	cJSON_Delete(c->shared);
 	related_free(&c->rel);
 	free(c->vcard);

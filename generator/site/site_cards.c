@@ -13,7 +13,7 @@
 
 #include "hash64.h"
 #include "pool.h"
-#include "site_arena.h"
+#include "arena.h"
 #include "site_cards.h"
 #include "site_url.h"
 
@@ -26,7 +26,7 @@ static uint64_t	card_key(const struct site_ctx *c, size_t i);
 struct text_worker {
 	struct buf		 b;	/* one card's strings, then copied out */
 	struct buf		 u;	/* its three WebP URLs, each formatted once */
-	struct site_arena	*mem;	/* c->vtext_mem[worker] */
+	struct arena	*mem;	/* c->vtext_mem[worker] */
 };
 
 /*
@@ -108,7 +108,7 @@ card_text(const struct site_ctx *c, size_t i, struct card_text *t, struct text_w
 	if (buf_putc(b, '\0') == -1)
 		return -1;
 	n = b->len;
-	if ((s = site_arena_take(w->mem, n)) == NULL)
+	if ((s = arena_take(w->mem, n)) == NULL)
 		return -1;
 	memcpy(s, b->data, n);
 	t->url = s + off[0];
@@ -189,7 +189,7 @@ site_card_texts(struct site_ctx *c, char *err, size_t errlen)
 		return -1;
 	}
 	for (i = 0; i < POOL_MAX_WORKERS; i++)
-		site_arena_init_blocks(&c->vtext_mem[i], SITE_ARENA_HEAP_BLOCK);
+		arena_init(&c->vtext_mem[i], ARENA_HEAP_BLOCK);
 	memset(&w, 0, sizeof(w));
 	w.n = c->m->nvideos;
 	w.chunk = 64;	/* a card is a few microseconds: claim them in bulk */
@@ -207,7 +207,7 @@ site_card_texts_free(struct site_ctx *c)
 
 	if (c->vtext_mem != NULL)
 		for (i = 0; i < POOL_MAX_WORKERS; i++)
-			site_arena_free(&c->vtext_mem[i]);
+			arena_free(&c->vtext_mem[i]);
 	free(c->vtext_mem);
 	free(c->vtext);
 	c->vtext_mem = NULL;

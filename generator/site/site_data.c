@@ -258,7 +258,7 @@ page_fields(const struct site_ctx *c, const struct page *p, struct pd *d, struct
 
 cJSON *
 site_page_data(const struct site_ctx *c, const struct page *p, uint64_t *key,
-    struct site_arena *a, struct buf *scratch)
+    struct arena *a, struct buf *scratch)
 {
 	struct pd d = { 0 };
 	cJSON *it;
@@ -270,7 +270,7 @@ site_page_data(const struct site_ctx *c, const struct page *p, uint64_t *key,
 		d.h = key;
 	}
 	d.a = a;
-	if ((d.j = a != NULL ? site_arena_alloc(a, sizeof(*d.j)) : cJSON_CreateObject()) == NULL)
+	if ((d.j = a != NULL ? arena_alloc(a, sizeof(*d.j)) : cJSON_CreateObject()) == NULL)
 		return NULL;
 	d.j->type = cJSON_Object;
 	if (b == NULL) {

@@ -21,10 +21,10 @@
 #include "model.h"
 #include "related.h"
 #include "site.h"
-#include "site_arena.h"
+#include "arena.h"
 #include "site_theme.h"
 
-struct site_arena;
+struct arena;
 struct site_ctx;
 /* Formats one warning for c->o->report (dropped when there is none). */
 void	site_warn(const struct site_ctx *c, const char *fmt, ...)
@@ -123,7 +123,7 @@ struct site_ctx {
 	struct related		 rel;
 	uint64_t		*vcard;		/* per video: its card's data key */
 	struct card_text	*vtext;		/* per video: a card's strings, made once */
-	struct site_arena	*vtext_mem;	/* per worker: the storage of vtext's strings */
+	struct arena	*vtext_mem;	/* per worker: the storage of vtext's strings */
 	uint64_t		 skey;		/* templates + the data every page shares */
 	/* category / tag / series -> video indices (CSR, newest first;
 	 * series in season/episode order) */
@@ -146,7 +146,7 @@ struct site_ctx {
 	const char		**search_thumbs;	/* per video: vtext[i].thumb */
 	struct page		*pages;
 	size_t			 npages, pages_cap;
-	struct site_arena	 path_mem;	/* the pages' paths */
+	struct arena	 path_mem;	/* the pages' paths */
 };
 
 /*
@@ -201,7 +201,7 @@ int	site_card_texts(struct site_ctx *c, char *err, size_t errlen);
 void	site_card_texts_free(struct site_ctx *c);
 cJSON	*site_shared_data(const struct site_ctx *c);
 cJSON	*site_page_data(const struct site_ctx *c, const struct page *p, uint64_t *key,
-	    struct site_arena *a, struct buf *scratch);
+	    struct arena *a, struct buf *scratch);
 /* Where a template page's key starts: the shared data's key, its kind and path. */
 uint64_t site_page_seed(const struct site_ctx *c, const struct page *p);
 /*

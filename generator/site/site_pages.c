@@ -265,7 +265,7 @@ add_page(struct site_ctx *c, struct enum_state *es, int kind, size_t idx, size_t
 			return -1;
 		path = es->path.data;
 	}
-	if ((p->path = site_arena_strdup(&c->path_mem, path)) == NULL)
+	if ((p->path = arena_strdup(&c->path_mem, path)) == NULL)
 		return -1;
 	c->npages++;
 	return 0;
@@ -346,7 +346,7 @@ site_enumerate(struct site_ctx *c, char *err, size_t errlen)
 	};
 
 	buf_init(&u, 4096);
-	site_arena_init_blocks(&c->path_mem, SITE_ARENA_HEAP_BLOCK);
+	arena_init(&c->path_mem, ARENA_HEAP_BLOCK);
 	buf_init(&es.path, 4096);
 	if (reserve_pages(c, head_pages(c)) == -1)
 		goto oom;

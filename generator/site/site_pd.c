@@ -17,9 +17,9 @@
  * by one.
  */
 static cJSON *
-node_new(struct site_arena *a, int type)
+node_new(struct arena *a, int type)
 {
-	cJSON *n = site_arena_take(a, sizeof(*n));
+	cJSON *n = arena_take(a, sizeof(*n));
 
 	if (n != NULL)
 		*n = (cJSON){ .type = type };	/* stores, not a memset call */
@@ -96,7 +96,7 @@ put_strn(struct pd *o, const char *k, const char *v, size_t n)
 		return 0;
 	if (o->a == NULL)
 		return cJSON_AddStringToObject(o->j, k, v) == NULL ? -1 : 0;
-	if ((s = site_arena_take(o->a, n + 1)) == NULL)
+	if ((s = arena_take(o->a, n + 1)) == NULL)
 		return -1;
 	memcpy(s, v, n + 1);
 	return arena_str(o, k, s);
@@ -240,7 +240,7 @@ put_fields(struct pd *o, const struct pd_kv *kv, size_t n)
 			    kv[i].type == PD_NUM ? h64(*o->h, &kv[i].num, sizeof(kv[i].num)) :
 			    h64_int(*o->h, kv[i].num != 0);
 		}
-	if ((nodes = site_arena_take(o->a, n * sizeof(*nodes))) == NULL)
+	if ((nodes = arena_take(o->a, n * sizeof(*nodes))) == NULL)
 		return -1;
 	for (i = 0; i < n; i++) {
 		double v = kv[i].num;

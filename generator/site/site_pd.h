@@ -23,7 +23,7 @@
 #include <cjson/cJSON.h>
 
 #include "buf.h"
-#include "site_arena.h"
+#include "arena.h"
 
 /*
  * A node of a page's data being written.  Rendering: j is the cJSON object
@@ -38,7 +38,7 @@ struct pd {
 	uint64_t	*h;
 	uint64_t	 id;
 	size_t		 n;	/* items pushed (arrays, keying) */
-	struct site_arena *a;	/* rendering: nodes and strings come from here
+	struct arena *a;	/* rendering: nodes and strings come from here
 				 * (NULL: cJSON's malloc); children inherit it */
 };
 

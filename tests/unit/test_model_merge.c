@@ -21,7 +21,7 @@
 static char *
 xdup(struct catalog_rows *r, const char *s)
 {
-	char *p = str_arena_dup(&r->mem, s);
+	char *p = arena_strdup(&r->mem, s);
 
 	if (p == NULL)
 		exit(1);
@@ -93,8 +93,8 @@ make_rows(struct catalog_rows *r)
 	row(r, &r->videos[3], G(4), 1, 300, "four (ties two on time)", "", "", "");
 	row(r, &r->videos[4], G(5), 1, 500, "hidden by its entry", "", "", "");
 	row(r, &r->videos[5], G(6), 1, 200, "six", "", "c0000000-0000-4000-8000-000000000009", "");
-	if ((r->videos[0].captions = str_arena_alloc(&r->mem, 2 * sizeof(struct caption))) == NULL ||
-	    (r->videos[0].chapters = str_arena_alloc(&r->mem, sizeof(struct chapter))) == NULL)
+	if ((r->videos[0].captions = arena_alloc(&r->mem, 2 * sizeof(struct caption))) == NULL ||
+	    (r->videos[0].chapters = arena_alloc(&r->mem, sizeof(struct chapter))) == NULL)
 		exit(1);
 	r->videos[0].captions[0].srclang = xdup(r, "en");
 	r->videos[0].captions[0].label = xdup(r, "English");

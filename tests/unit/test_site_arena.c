@@ -1,8 +1,8 @@
 /*
- * test_site_arena.c — a page's data tree in a worker's arena
- * (site_arena.c, site_pd.c): the arena's blocks, reset and cap, and a tree
- * built in it renders and keys exactly as the cJSON-malloc'd one does,
- * put_fields() included.
+ * test_site_arena.c — a page's data tree in a worker's arena (arena.c,
+ * site_pd.c): a tree built in it renders and keys exactly as the
+ * cJSON-malloc'd one does, put_fields() included.  The arena itself:
+ * test_arena.c.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -10,55 +10,9 @@
 #include <string.h>
 
 #include "check.h"
-#include "site_arena.h"
+#include "arena.h"
 #include "site_pd.h"
 #include "tmpl.h"
-
-static void
-test_arena(void)
-{
-	struct site_arena a;
-	unsigned char *p, *q, *big;
-	size_t i, total;
-	int zero = 1, aligned = 1;
-
-	site_arena_init(&a);
-	for (i = 0; i < 10000; i++) {
-		p = site_arena_alloc(&a, 1 + i % 100);
-		if (p == NULL || ((uintptr_t)p % _Alignof(max_align_t)) != 0)
-			aligned = 0;
-		if (p != NULL && p[i % 100] != 0)
-			zero = 0;
-		if (p != NULL)
-			memset(p, 0xab, 1 + i % 100);
-	}
-	CHECK(aligned, "10 000 allocations, each aligned for any object");
-	total = a.total;
-	site_arena_reset(&a);
-	for (i = 0; i < 10000; i++) {
-		p = site_arena_alloc(&a, 1 + i % 100);
-		if (p == NULL || p[i % 100] != 0)
-			zero = 0;
-		if (p != NULL)
-			memset(p, 0xab, 1 + i % 100);
-	}
-	CHECK(zero, "site_arena_alloc hands out zeroed bytes, also after a reset");
-	CHECK(a.total == total, "the same page again takes no new block (%zu bytes, then %zu)",
-	    total, a.total);
-	big = site_arena_alloc(&a, (size_t)3 << 20);
-	CHECK(big != NULL && big[(3 << 20) - 1] == 0, "an allocation larger than any block gets one");
-	q = site_arena_alloc(&a, 16);
-	CHECK(q != NULL && (q < big || q >= big + ((size_t)3 << 20)), "and later ones do not overlap it");
-	CHECK(site_arena_alloc(&a, SITE_ARENA_MAX + 1) == NULL, "past the cap: NULL");
-	CHECK(site_arena_take(&a, SITE_ARENA_MAX) == NULL, "the cap counts what is already held");
-	site_arena_reset(&a);
-	CHECK(a.total <= SITE_ARENA_KEEP, "a reset gives back what is over %zu bytes (%zu held)",
-	    (size_t)SITE_ARENA_KEEP, a.total);
-	CHECK(site_arena_strdup(&a, "card") != NULL &&
-	    strcmp(site_arena_strdup(&a, "title & more"), "title & more") == 0, "strdup copies");
-	site_arena_free(&a);
-	CHECK(a.head == NULL && a.total == 0, "free releases every block");
-}
 
 /* The same page through the site_pd writer: root, nested, array, fields. */
 static int
@@ -110,7 +64,7 @@ test_tree(void)
 {
 	struct tmpl_set *set = tmpl_set_new(NULL, NULL);
 	const struct tmpl *t;
-	struct site_arena a;
+	struct arena a;
 	struct pd heap = { 0 }, ar = { 0 }, keyonly = { 0 };
 	uint64_t kh = 1, ka = 1, kk = 1;
 	cJSON *shared = cJSON_Parse("{\"shared\":{\"x\":\"from the build\"}}");
@@ -118,12 +72,12 @@ test_tree(void)
 	char *rh, *ra;
 
 	t = tmpl_compile(set, "t", tpl, strlen(tpl), err, sizeof(err));
-	site_arena_init(&a);
+	arena_init(&a, 0);
 	snprintf(dyn, sizeof(dyn), "page %d", 7);
 	heap.j = cJSON_CreateObject();
 	heap.h = &kh;
 	ar.a = &a;
-	ar.j = site_arena_alloc(&a, sizeof(cJSON));
+	ar.j = arena_alloc(&a, sizeof(cJSON));
 	ar.j->type = cJSON_Object;
 	ar.h = &ka;
 	keyonly.h = &kk;
@@ -146,14 +100,13 @@ test_tree(void)
 	free(ra);
 	cJSON_Delete(heap.j);
 	cJSON_Delete(shared);
-	site_arena_free(&a);
+	arena_free(&a);
 	tmpl_set_free(set);
 }
 
 int
 main(void)
 {
-	test_arena();
 	test_tree();
 	return check_report();
 }
