@@ -40,7 +40,7 @@ struct render_job {
 /* A worker's page buffers and data arena, reused for every page it renders. */
 struct render_bufs {
 	struct buf		out, scratch, fmt;
-	struct arena	arena;
+	struct arena		arena;
 	char			made[SITE_PATH_MAX];	/* the last page's directory */
 	ptrdiff_t		shift;	/* old manifest index - page index, last found */
 };
