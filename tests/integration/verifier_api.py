@@ -294,7 +294,8 @@ def run(srv, var, tokens, keys, dbargs, vip, ppv, pub, rev):
     st, h, b = play(srv, VIP, legacy_token(SECRET, vip, t + 3600))
     check(st == 200, "Python-made legacy token accepted")
     st, h, b = play(srv, VIP, legacy_token(SECRET, vip, t))
-    check(st == 403 and js(b).get("error") == "expired", "token at its exact expiry second: 403 expired")
+    check(st == 403 and js(b).get("error") == "expired", "token at its exact expiry second: 403 expired",
+          (st, b[:200], t, now()))
     st, h, b = play(srv, VIP, legacy_token(SECRET, vip, t - 1))
     check(st == 403, "token one second past expiry: 403")
     st, h, b = play(srv, VIP, legacy_token(SECRET, vip.lower(), t + 3600))
