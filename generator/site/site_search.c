@@ -346,16 +346,13 @@ index_doc(struct search_ix *x, const struct model *m, size_t d)
 	return index_text(x, v->description, SF_DESC) != 0 ? -1 : 0;
 }
 
+/* The decimal digits of v: compares, no division (three per posting). */
 static size_t
 digits(uint32_t v)
 {
-	size_t n = 1;
-
-	while (v >= 10) {
-		v /= 10;
-		n++;
-	}
-	return n;
+	return (size_t)1 + (v >= 10) + (v >= 100) + (v >= 1000) + (v >= 10000) +
+	    (v >= 100000) + (v >= 1000000) + (v >= 10000000) + (v >= 100000000) +
+	    (v >= 1000000000);
 }
 
 static int
