@@ -59,8 +59,7 @@ struct search_ix {
 	/* building only */
 	uint32_t	*slot;		/* open addressing: tid + 1, or 0 */
 	size_t		 nslot;
-	uint32_t	*last_doc;	/* per term: 1 + the last doc it was seen in */
-	size_t		*last_pair;
+	struct tbuild	*tb;		/* per term, as x->terms */
 	struct pair	*pairs;
 	size_t		 npairs, cappairs;
 	uint32_t	 doc;
@@ -75,6 +74,14 @@ struct search_ix {
 	uint32_t	*mtid;
 	size_t		 nmtid, capmtid;
 	int		 recording;	/* on_token appends its ids to mtid */
+};
+
+/* A term while the pairs are added. */
+struct tbuild {
+	size_t		last_pair;	/* its pair in the last doc it was seen in */
+	uint32_t	last_doc;	/* 1 + that doc, or 0 */
+	uint32_t	npairs;		/* its pairs (one per doc) */
+	uint32_t	ndesc;		/* of which in the description only */
 };
 
 struct meta_span {
@@ -99,16 +106,62 @@ grow(void **p, size_t *cap, size_t need, size_t size)
 	return 0;
 }
 
-/* FNV-1a: the term table hashes millions of short tokens */
-static size_t
-fnv(const char *s, size_t n)
+/*
+ * The n (< 8) bytes at s as one word, read without going past them: two
+ * overlapping 4-byte loads, or three single bytes (which bytes, n says).
+ */
+static uint64_t
+tail(const char *s, size_t n)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t i;
+	uint32_t a, b;
 
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+	if (n >= 4) {
+		memcpy(&a, s, 4);
+		memcpy(&b, s + n - 4, 4);
+		return (uint64_t)a << 32 | b;
+	}
+	return (uint64_t)(unsigned char)s[0] << 16 | (uint64_t)(unsigned char)s[n / 2] << 8 |
+	    (unsigned char)s[n - 1];
+}
+
+/*
+ * The term table's hash of the n > 0 bytes at s: eight bytes a step (a
+ * token is a few words long), multiply and xor-shift.  Only the table's
+ * probing depends on it: the terms' ids are their order of first
+ * appearance, the shards' cuts use h64.
+ */
+static size_t
+thash(const char *s, size_t n)
+{
+	uint64_t h = (uint64_t)n * 0x9e3779b97f4a7c15ULL, w;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	if (i < n)
+		h = (h ^ tail(s + i, n - i)) * 0xff51afd7ed558ccdULL;
+	h ^= h >> 29;
+	h *= 0xc4ceb9fe1a85ec53ULL;
 	return (size_t)(h ^ (h >> 32));
+}
+
+/* Whether the n > 0 bytes at a and b are equal (short: memcmp costs a call). */
+static int
+same(const char *a, const char *b, size_t n)
+{
+	uint64_t wa, wb;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&wa, a + i, 8);
+		memcpy(&wb, b + i, 8);
+		if (wa != wb)
+			return 0;
+	}
+	return i == n || tail(a + i, n - i) == tail(b + i, n - i);
 }
 
 static int
@@ -120,7 +173,7 @@ rehash(struct search_ix *x)
 	if (s == NULL)
 		return -1;
 	for (i = 0; i < x->nterms; i++) {
-		size_t h = fnv(x->str + x->terms[i].off, x->terms[i].len) & (n - 1);
+		size_t h = thash(x->str + x->terms[i].off, x->terms[i].len) & (n - 1);
 
 		while (s[h] != 0)
 			h = (h + 1) & (n - 1);
@@ -141,10 +194,10 @@ intern(struct search_ix *x, const char *tok, size_t len)
 
 	if ((x->nterms + 1) * 2 > x->nslot && rehash(x) == -1)
 		return -1;
-	h = fnv(tok, len) & (x->nslot - 1);
+	h = thash(tok, len) & (x->nslot - 1);
 	while (x->slot[h] != 0) {
 		t = &x->terms[x->slot[h] - 1];
-		if (t->len == len && memcmp(x->str + t->off, tok, len) == 0)
+		if (t->len == len && same(x->str + t->off, tok, len))
 			return (long)(x->slot[h] - 1);
 		h = (h + 1) & (x->nslot - 1);
 	}
@@ -152,14 +205,9 @@ intern(struct search_ix *x, const char *tok, size_t len)
 	    grow((void **)&x->str, &x->capstr, x->nstr + len + 1, 1) == -1 ||
 	    grow((void **)&x->terms, &x->capterms, x->nterms + 1, sizeof(*x->terms)) == -1)
 		return -1;
-	if (x->capterms != capl) {
-		size_t c1 = capl, c2 = capl;
-
-		/* the per-term building arrays follow the terms' capacity */
-		if (grow((void **)&x->last_doc, &c1, x->capterms, sizeof(*x->last_doc)) == -1 ||
-		    grow((void **)&x->last_pair, &c2, x->capterms, sizeof(*x->last_pair)) == -1)
-			return -1;
-	}
+	/* the per-term building array follows the terms' capacity */
+	if (x->capterms != capl && grow((void **)&x->tb, &capl, x->capterms, sizeof(*x->tb)) == -1)
+		return -1;
 	tid = x->nterms++;
 	t = &x->terms[tid];
 	memset(t, 0, sizeof(*t));
@@ -167,27 +215,39 @@ intern(struct search_ix *x, const char *tok, size_t len)
 	t->len = (uint32_t)len;
 	memcpy(x->str + x->nstr, tok, len + 1);
 	x->nstr += len + 1;
-	x->last_doc[tid] = 0;
+	memset(&x->tb[tid], 0, sizeof(x->tb[tid]));
 	x->slot[h] = (uint32_t)tid + 1;
 	return (long)tid;
 }
 
-/* Term tid occurs in the current doc and field. */
+/*
+ * Term tid occurs in the current doc and field: its pair for the doc
+ * added, or its field bettered.  The term's counts of pairs and of
+ * description-only pairs follow, for build_postings().
+ */
 static int
 add_pair(struct search_ix *x, size_t tid)
 {
-	if (x->last_doc[tid] == x->doc + 1) {
-		struct pair *p = &x->pairs[x->last_pair[tid]];
+	struct tbuild *b = &x->tb[tid];
 
-		if (x->field < p->field)
+	if (b->last_doc == x->doc + 1) {
+		struct pair *p = &x->pairs[b->last_pair];
+
+		if (x->field < p->field) {
+			if (p->field == SF_DESC)
+				b->ndesc--;
 			p->field = x->field;
+		}
 		return 0;
 	}
 	if (grow((void **)&x->pairs, &x->cappairs, x->npairs + 1, sizeof(*x->pairs)) == -1)
 		return x->oom = 1;
 	x->pairs[x->npairs] = (struct pair){ (uint32_t)tid, x->doc, x->field };
-	x->last_doc[tid] = x->doc + 1;
-	x->last_pair[tid] = x->npairs++;
+	b->last_doc = x->doc + 1;
+	b->last_pair = x->npairs++;
+	b->npairs++;
+	if (x->field == SF_DESC)
+		b->ndesc++;
 	return 0;
 }
 
@@ -211,7 +271,7 @@ static int
 index_text(struct search_ix *x, const char *s, int field)
 {
 	x->field = (uint8_t)field;
-	return search_tokens(s, strlen(s), on_token, x);
+	return search_tokens_str(s, on_token, x);
 }
 
 /* The meta texts' slots: categories, tag slugs, tag names, series. */
@@ -251,7 +311,7 @@ index_meta(struct search_ix *x, size_t k, const char *s)
 		return -1;
 	sp->off = (uint32_t)x->nmtid;
 	x->recording = 1;
-	rc = search_tokens(s, strlen(s), on_token, x);
+	rc = search_tokens_str(s, on_token, x);
 	x->recording = 0;
 	if (rc != 0 || x->nmtid - sp->off > UINT32_MAX)
 		return -1;
@@ -286,16 +346,13 @@ index_doc(struct search_ix *x, const struct model *m, size_t d)
 	return index_text(x, v->description, SF_DESC) != 0 ? -1 : 0;
 }
 
+/* The decimal digits of v: compares, no division (three per posting). */
 static size_t
 digits(uint32_t v)
 {
-	size_t n = 1;
-
-	while (v >= 10) {
-		v /= 10;
-		n++;
-	}
-	return n;
+	return (size_t)1 + (v >= 10) + (v >= 100) + (v >= 1000) + (v >= 10000) +
+	    (v >= 100000) + (v >= 1000000) + (v >= 10000000) + (v >= 100000000) +
+	    (v >= 1000000000);
 }
 
 static int
@@ -362,43 +419,28 @@ sort_longest(struct search_ix *x, const struct model *m)
 }
 
 /* Postings: description-only hits of very common words dropped, the rest
- * grouped by term (counting sort: doc order kept), each list bounded. */
+ * grouped by term (counting sort: doc order kept), each list bounded.
+ * The counts per term are add_pair()'s: one pass over the pairs. */
 static int
 build_postings(struct search_ix *x)
 {
-	size_t *cnt, *fill, *desc, i, t, total = 0;
+	size_t i, t, total = 0;
 	size_t desc_max = x->n * SEARCH_DESC_SHARE_PCT / 100;
 
 	if (desc_max < SEARCH_DESC_MIN)
 		desc_max = SEARCH_DESC_MIN;
-	cnt = calloc(x->nterms + 1, sizeof(*cnt));
-	desc = calloc(x->nterms + 1, sizeof(*desc));
-	fill = calloc(x->nterms + 1, sizeof(*fill));
-	if (cnt == NULL || desc == NULL || fill == NULL)
-		goto oom;
-	for (i = 0; i < x->npairs; i++)
-		if (x->pairs[i].field == SF_DESC)
-			desc[x->pairs[i].tid]++;
-	for (i = 0; i < x->npairs; i++) {
-		const struct pair *p = &x->pairs[i];
-
-		if (p->field == SF_DESC && desc[p->tid] > desc_max)
-			continue;
-		cnt[p->tid]++;
-		total++;
-	}
-	if ((x->post = malloc((total ? total : 1) * sizeof(*x->post))) == NULL)
-		goto oom;
-	for (t = 0, total = 0; t < x->nterms; t++) {
+	for (t = 0; t < x->nterms; t++) {
 		x->terms[t].first = (uint32_t)total;
 		x->terms[t].npost = 0;
-		total += cnt[t];
+		total += x->tb[t].npairs - (x->tb[t].ndesc > desc_max ? x->tb[t].ndesc : 0);
 	}
+	if ((x->post = malloc((total ? total : 1) * sizeof(*x->post))) == NULL)
+		return -1;
 	for (i = 0; i < x->npairs; i++) {
 		const struct pair *p = &x->pairs[i];
 		struct term *tm = &x->terms[p->tid];
 
-		if (p->field == SF_DESC && desc[p->tid] > desc_max)
+		if (p->field == SF_DESC && x->tb[p->tid].ndesc > desc_max)
 			continue;
 		x->post[tm->first + tm->npost++] = p->doc << 2 | p->field;
 	}
@@ -428,15 +470,7 @@ build_postings(struct search_ix *x)
 		tm->npost -= (uint32_t)k;
 		tm->bytes = (uint32_t)bytes;
 	}
-	free(cnt);
-	free(desc);
-	free(fill);
 	return 0;
-oom:
-	free(cnt);
-	free(desc);
-	free(fill);
-	return -1;
 }
 
 static int
@@ -539,16 +573,14 @@ search_build(const struct model *m)
 		goto fail;
 	free(x->pairs);
 	free(x->slot);
-	free(x->last_doc);
-	free(x->last_pair);
+	free(x->tb);
 	free(x->meta);
 	free(x->mtid);
 	x->meta = NULL;
 	x->mtid = NULL;
 	x->pairs = NULL;
 	x->slot = NULL;
-	x->last_doc = NULL;
-	x->last_pair = NULL;
+	x->tb = NULL;
 	if (x->nterms > 1)
 		qsort_r(x->terms, x->nterms, sizeof(*x->terms), term_cmp, x->str);
 	if (cut_shards(x) == -1)
@@ -576,8 +608,7 @@ search_free(struct search_ix *x)
 	free(x->foff);
 	free(x->fids);
 	free(x->slot);
-	free(x->last_doc);
-	free(x->last_pair);
+	free(x->tb);
 	free(x->pairs);
 	free(x->meta);
 	free(x->mtid);

@@ -64,9 +64,11 @@ int	search_filter(const struct search_ix *x, const struct model *m, int which, s
  * it to search.js).  search_tokens() calls fn(tok, len, arg) for every
  * token of the UTF-8 text s[n] (folded, at most SEARCH_TOKEN_MAX code
  * points, NUL-terminated); a non-zero return stops it and is returned.
+ * search_tokens_str() does the same for the NUL-terminated s.
  * search_fold_json() appends the "fold" and "sep" members of meta.json.
  */
 int	search_tokens(const char *s, size_t n, int (*fn)(const char *, size_t, void *), void *arg);
+int	search_tokens_str(const char *s, int (*fn)(const char *, size_t, void *), void *arg);
 int	search_fold_json(struct buf *out);
 
 #endif

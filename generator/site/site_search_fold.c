@@ -560,31 +560,63 @@ tok_end(struct tok *t, int (*fn)(const char *, size_t, void *), void *arg)
 	return rc;
 }
 
-int
-search_tokens(const char *s, size_t n, int (*fn)(const char *, size_t, void *), void *arg)
+/*
+ * The ASCII token bytes, folded: [A-Z] to [a-z], [a-z0-9] as they are; 0
+ * for every other byte (ASCII separators, NUL, and every byte from 0x80,
+ * which the UTF-8 path handles).
+ */
+static const unsigned char ASCII_TOK[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	'0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 0, 0, 0, 0, 0, 0,
+	0, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o',
+	'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z', 0, 0, 0, 0, 0,
+	0, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o',
+	'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z', 0, 0, 0, 0, 0,
+};
+
+/*
+ * The tokenizer over s[0..n), or (nul) up to s's NUL: the same rule either
+ * way, the NUL form sparing a strlen() pass over every title and
+ * description.  utf8_decode() stops at the first byte that is not a
+ * continuation, so it never reads past a NUL whatever n it is told.
+ * Inlined into its two callers, nul a constant in each.
+ */
+static inline int
+tokens(const unsigned char *p, size_t n, int nul, int (*fn)(const char *, size_t, void *),
+    void *arg)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	struct tok t = { .len = 0, .ncp = 0 };
+	struct tok t;	/* its bytes written before they are read: not cleared */
 	size_t i = 0, k;
 	int rc;
 
-	while (i < n) {
+	t.len = t.ncp = 0;
+#define AT_END(i)	(nul ? p[(i)] == 0 : (i) >= n)
+	while (!AT_END(i)) {
 		uint32_t cp;
 		const struct fold *f;
+		unsigned char ch;
 
 		if (p[i] < 0x80) {
-			/* ASCII, the bulk of most text: the table's A-Z and is_sep() inline */
-			unsigned char ch = p[i++];
-
-			if (ch >= 'A' && ch <= 'Z')
-				tok_add(&t, (uint32_t)(ch + 32));
-			else if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'))
-				tok_add(&t, ch);
-			else if ((rc = tok_end(&t, fn, arg)) != 0)
-				return rc;
+			/* ASCII, the bulk of most text: a run of token bytes appended
+			 * byte for byte (the table's A-Z and is_sep() in ASCII_TOK) */
+			if ((ch = ASCII_TOK[p[i]]) == 0) {
+				i++;
+				if ((rc = tok_end(&t, fn, arg)) != 0)
+					return rc;
+				continue;
+			}
+			do {
+				if (t.ncp < SEARCH_TOKEN_MAX) {
+					t.b[t.len++] = (char)ch;
+					t.ncp++;
+				}
+				i++;
+			} while (!AT_END(i) && (ch = ASCII_TOK[p[i]]) != 0);
 			continue;
 		}
-		if ((k = utf8_decode(p + i, n - i, &cp)) == 0) {
+		if ((k = utf8_decode(p + i, nul ? 4 : n - i, &cp)) == 0) {
 			/* invalid UTF-8 (the model rejects it): a separator */
 			if ((rc = tok_end(&t, fn, arg)) != 0)
 				return rc;
@@ -614,7 +646,20 @@ search_tokens(const char *s, size_t n, int (*fn)(const char *, size_t, void *), 
 		}
 		tok_add(&t, cp);
 	}
+#undef AT_END
 	return tok_end(&t, fn, arg);
+}
+
+int
+search_tokens(const char *s, size_t n, int (*fn)(const char *, size_t, void *), void *arg)
+{
+	return tokens((const unsigned char *)s, n, 0, fn, arg);
+}
+
+int
+search_tokens_str(const char *s, int (*fn)(const char *, size_t, void *), void *arg)
+{
+	return tokens((const unsigned char *)s, 0, 1, fn, arg);
 }
 
 /* Appends cp as a JSON string's content: printable ASCII and letters

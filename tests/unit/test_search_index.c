@@ -43,11 +43,22 @@ collect(const char *tok, size_t len, void *arg)
 	return 0;
 }
 
+/*
+ * The tokens of s, by search_tokens() over its length; search_tokens_str()
+ * (up to the NUL, what the build uses) must give the same, or the result
+ * says so.
+ */
 static const char *
 toks(const char *s, struct toks *t)
 {
+	struct toks z;
+
 	t->s[0] = '\0';
+	z.s[0] = '\0';
 	search_tokens(s, strlen(s), collect, t);
+	search_tokens_str(s, collect, &z);
+	if (strcmp(t->s, z.s) != 0)
+		snprintf(t->s, sizeof(t->s), "search_tokens_str differs: %.900s", z.s);
 	return t->s;
 }
 
@@ -70,6 +81,10 @@ test_tokens(void)
 	CHECK_STR(toks("Ａｂ", &t), "Ａｂ", "what the table does not fold stays as it is");
 	CHECK_STR(toks("abcdefghijklmnopqrstuvwxyz0123456789 tail", &t),
 	    "abcdefghijklmnopqrstuvwxyz012345|tail", "a token keeps its first 32 code points");
+	CHECK_STR(toks("MiXeD 42nd-Street x\xe2\x82", &t), "mixed|42nd|street|x",
+	    "case folds in a run of ASCII; a sequence cut by the end separates");
+	CHECK_STR(toks("Ab\xc3\x89" "cD\xc3" "9", &t), "abecd|9",
+	    "ASCII runs and folded letters join; a lead byte without its continuation separates");
 	CHECK_STR(toks("", &t), "", "empty text, no token");
 }
 
