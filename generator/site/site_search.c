@@ -124,30 +124,6 @@ tail(const char *s, size_t n)
 	    (unsigned char)s[n - 1];
 }
 
-/*
- * The term table's hash of the n > 0 bytes at s: eight bytes a step (a
- * token is a few words long), multiply and xor-shift.  Only the table's
- * probing depends on it: the terms' ids are their order of first
- * appearance, the shards' cuts use h64.
- */
-static size_t
-thash(const char *s, size_t n)
-{
-	uint64_t h = (uint64_t)n * 0x9e3779b97f4a7c15ULL, w;
-	size_t i = 0;
-
-	for (; i + 8 <= n; i += 8) {
-		memcpy(&w, s + i, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-	}
-	if (i < n)
-		h = (h ^ tail(s + i, n - i)) * 0xff51afd7ed558ccdULL;
-	h ^= h >> 29;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	return (size_t)(h ^ (h >> 32));
-}
-
 /* Whether the n > 0 bytes at a and b are equal (short: memcmp costs a call). */
 static int
 same(const char *a, const char *b, size_t n)
@@ -173,7 +149,7 @@ rehash(struct search_ix *x)
 	if (s == NULL)
 		return -1;
 	for (i = 0; i < x->nterms; i++) {
-		size_t h = thash(x->str + x->terms[i].off, x->terms[i].len) & (n - 1);
+		size_t h = h64(0, x->str + x->terms[i].off, x->terms[i].len) & (n - 1);
 
 		while (s[h] != 0)
 			h = (h + 1) & (n - 1);
@@ -194,7 +170,7 @@ intern(struct search_ix *x, const char *tok, size_t len)
 
 	if ((x->nterms + 1) * 2 > x->nslot && rehash(x) == -1)
 		return -1;
-	h = thash(tok, len) & (x->nslot - 1);
+	h = h64(0, tok, len) & (x->nslot - 1);
 	while (x->slot[h] != 0) {
 		t = &x->terms[x->slot[h] - 1];
 		if (t->len == len && same(x->str + t->off, tok, len))
