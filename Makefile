@@ -195,12 +195,20 @@ test: deps
 	@BUILD=$(BUILD) BINDIR=$(BINDIR) tests/run
 
 # Same suite, every binary (and the lighttpd module) built with sanitizers.
+# intercept_tls_get_addr=0: LeakSanitizer's record of dynamic TLS blocks
+# (those of the libraries bin/onlygen-img.so brings in with dlopen: GLib,
+# libvips) sometimes holds a bogus range ("DTLS 8 at 0x39d-0x80000149f"
+# with LSAN_OPTIONS=verbosity=1), and its tracer then dies at exit with
+# "Tracer caught signal 11" after a build that encoded images: 3 of 12
+# builds of site_seo.py's demo.  Off, those blocks are still found through
+# the threads' DTV, and leaks are still reported (24 of 24 such builds clean;
+# a plain leak still fails the run).
 CHECK_SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 check: deps
 	@$(MAKE) --no-print-directory all BUILD=build/asan BINDIR=build/asan/bin \
 	    OPT=-O1 SAN="$(CHECK_SAN)"
 	@BUILD=build/asan BINDIR=build/asan/bin SANITIZED=1 \
-	    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:intercept_tls_get_addr=0 \
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run
 
 run: deps
