@@ -379,13 +379,7 @@ stop_requested(void *arg)
 }
 
 int
-catalog_read(const char *path, struct catalog_rows *rows, char *err, size_t errlen)
-{
-	return catalog_read_stoppable(path, rows, NULL, err, errlen);
-}
-
-int
-catalog_read_stoppable(const char *path, struct catalog_rows *rows, atomic_int *stop,
+catalog_read(const char *path, struct catalog_rows *rows, atomic_int *stop,
     char *err, size_t errlen)
 {
 	sqlite3 *db;

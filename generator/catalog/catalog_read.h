@@ -19,15 +19,12 @@
 /*
  * Reads every video (any status, with its captions and chapters), the
  * collections and the digest of the catalog at path into rows.  A missing
- * file is an error saying to pull first.  On error rows is zeroed.
+ * file is an error saying to pull first.  Gives up (-1, "interrupted") soon
+ * after *stop becomes non-zero: another thread may set it (a build that
+ * starts the read early, then learns it has nothing to do); stop may be
+ * NULL: never.  On error rows is zeroed.
  */
-int	catalog_read(const char *path, struct catalog_rows *rows, char *err, size_t errlen);
-/*
- * The same, giving up (-1, "interrupted") soon after *stop becomes non-zero:
- * another thread may set it (a build that starts the read early, then
- * learns it has nothing to do).  stop may be NULL: never.
- */
-int	catalog_read_stoppable(const char *path, struct catalog_rows *rows, atomic_int *stop,
+int	catalog_read(const char *path, struct catalog_rows *rows, atomic_int *stop,
 	    char *err, size_t errlen);
 
 /*

@@ -90,7 +90,7 @@ state_inside_out(const char *state, const char *out)
  * whether it has anything to do (cmd_build): the read (~80 ms of CPU at
  * 100 000 videos) then overlaps the inputs' digest as well as content/'s
  * load, and no longer holds up the merge.  A build that has nothing to
- * do, or fails, stops it through stop (catalog_read_stoppable).
+ * do, or fails, stops it through stop (catalog_read).
  */
 struct catalog_job {
 	const char		*path;
@@ -104,7 +104,7 @@ catalog_task(void *arg, char *err, size_t errlen)
 {
 	struct catalog_job *j = arg;
 
-	return catalog_read_stoppable(j->path, &j->rows, &j->stop, err, errlen) != 0 ? -1 : 0;
+	return catalog_read(j->path, &j->rows, &j->stop, err, errlen) != 0 ? -1 : 0;
 }
 
 static void

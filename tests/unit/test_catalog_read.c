@@ -54,15 +54,15 @@ test_read(const char *dir)
 		atomic_int stop;
 
 		atomic_init(&stop, 1);
-		CHECK(catalog_read_stoppable(db, &rows, &stop, err, sizeof(err)) == -1 &&
+		CHECK(catalog_read(db, &rows, &stop, err, sizeof(err)) == -1 &&
 		    strstr(err, "interrupted") != NULL && rows.nvideos == 0 && rows.videos == NULL,
 		    "a read told to stop gives up, leaving no rows (%s)", err);
 		atomic_store(&stop, 0);
-		CHECK(catalog_read_stoppable(db, &rows, &stop, err, sizeof(err)) == 0 &&
+		CHECK(catalog_read(db, &rows, &stop, err, sizeof(err)) == 0 &&
 		    rows.nvideos == n, "one never told to stop reads it all (%s)", err);
 		catalog_rows_free(&rows);
 	}
-	CHECK(catalog_read(db, &rows, err, sizeof(err)) == 0, "reads (%s)", err);
+	CHECK(catalog_read(db, &rows, NULL, err, sizeof(err)) == 0, "reads (%s)", err);
 	CHECK(rows.nvideos == n, "every video, whatever its status (%zu of %zu)", rows.nvideos, n);
 	for (i = 0; i < rows.nvideos; i++) {
 		if (i > 0 && strcmp(rows.videos[i - 1].guid, rows.videos[i].guid) >= 0)
@@ -155,7 +155,7 @@ test_by_name(const char *dir)
 	    "CREATE TABLE chapters (end_s INTEGER, start_s INTEGER, title TEXT, idx INTEGER, guid TEXT);"
 	    "INSERT INTO chapters VALUES (20, 10, 'C', 0, '00000000-0000-4000-8000-000000000001');");
 	sqlite3_close(db);
-	CHECK(catalog_read(path, &rows, err, sizeof(err)) == 0, "a shuffled table reads (%s)", err);
+	CHECK(catalog_read(path, &rows, NULL, err, sizeof(err)) == 0, "a shuffled table reads (%s)", err);
 	if (rows.nvideos == 2) {
 		const struct catalog_video_row *r = &rows.videos[1];
 
@@ -187,7 +187,7 @@ test_errors(const char *dir)
 	char path[600], err[4200];
 
 	snprintf(path, sizeof(path), "%s/none.db", dir);
-	CHECK(catalog_read(path, &rows, err, sizeof(err)) == -1 &&
+	CHECK(catalog_read(path, &rows, NULL, err, sizeof(err)) == -1 &&
 	    strstr(err, "none.db: no catalog yet; run `onlygen pull` first") != NULL &&
 	    rows.nvideos == 0 && rows.videos == NULL, "no file: says to pull (%s)", err);
 	snprintf(path, sizeof(path), "%s/other.db", dir);
@@ -197,7 +197,7 @@ test_errors(const char *dir)
 	    "CREATE TABLE collections (guid TEXT, name TEXT);"
 	    "CREATE TABLE videos (guid TEXT, title TEXT);");
 	sqlite3_close(db);
-	CHECK(catalog_read(path, &rows, err, sizeof(err)) == -1 &&
+	CHECK(catalog_read(path, &rows, NULL, err, sizeof(err)) == -1 &&
 	    strstr(err, "other.db: ") != NULL && strstr(err, "column: thumbnail") != NULL &&
 	    rows.nvideos == 0, "a missing column: an error naming the file and the column "
 	    "(the first the read lacks: %s)",

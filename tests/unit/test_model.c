@@ -77,7 +77,7 @@ model_load(struct model *m, const char *db, const char *dir, const char *cdn_hos
 	memset(m, 0, sizeof(*m));
 	if (content_load(&c, dir, &r, err, errlen) != 0)
 		return -1;
-	if (catalog_read(db, &rows, err, errlen) != 0) {
+	if (catalog_read(db, &rows, NULL, err, errlen) != 0) {
 		content_free(&c);
 		return -1;
 	}
