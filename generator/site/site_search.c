@@ -106,40 +106,6 @@ grow(void **p, size_t *cap, size_t need, size_t size)
 	return 0;
 }
 
-/*
- * The n (< 8) bytes at s as one word, read without going past them: two
- * overlapping 4-byte loads, or three single bytes (which bytes, n says).
- */
-static uint64_t
-tail(const char *s, size_t n)
-{
-	uint32_t a, b;
-
-	if (n >= 4) {
-		memcpy(&a, s, 4);
-		memcpy(&b, s + n - 4, 4);
-		return (uint64_t)a << 32 | b;
-	}
-	return (uint64_t)(unsigned char)s[0] << 16 | (uint64_t)(unsigned char)s[n / 2] << 8 |
-	    (unsigned char)s[n - 1];
-}
-
-/* Whether the n > 0 bytes at a and b are equal (short: memcmp costs a call). */
-static int
-same(const char *a, const char *b, size_t n)
-{
-	uint64_t wa, wb;
-	size_t i = 0;
-
-	for (; i + 8 <= n; i += 8) {
-		memcpy(&wa, a + i, 8);
-		memcpy(&wb, b + i, 8);
-		if (wa != wb)
-			return 0;
-	}
-	return i == n || tail(a + i, n - i) == tail(b + i, n - i);
-}
-
 static int
 rehash(struct search_ix *x)
 {
@@ -173,7 +139,7 @@ intern(struct search_ix *x, const char *tok, size_t len)
 	h = h64(0, tok, len) & (x->nslot - 1);
 	while (x->slot[h] != 0) {
 		t = &x->terms[x->slot[h] - 1];
-		if (t->len == len && same(x->str + t->off, tok, len))
+		if (t->len == len && memcmp(x->str + t->off, tok, len) == 0)
 			return (long)(x->slot[h] - 1);
 		h = (h + 1) & (x->nslot - 1);
 	}
