@@ -8,6 +8,7 @@
 #   make test       the whole suite; ends with "N passed, N failed"
 #   make check      the whole suite again, built with ASan + UBSan
 #   make bench      benchmarks (never part of make test)
+#   make fuzz       libFuzzer on every tests/fuzz/ target, FUZZ_SECONDS each
 #   make audit      Lighthouse on the demo stack (docs/audits.md; not in make test)
 #   make placeholder  draw the placeholder stills again (libvips) into
 #                   generator/site/placeholder/ (docs/site.md; commit them)
@@ -93,11 +94,12 @@ SIGN_LIB   := $(BUILD)/libsign.a
 GEN_LIB    := $(BUILD)/libonlygen.a
 VER_LIB    := $(BUILD)/libverifier.a
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_BIN   := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz-replay/%)
 
 PROGRAMS := $(BINDIR)/onlygen $(BINDIR)/onlygen-img.so $(BINDIR)/onlytoken $(BINDIR)/verifier.so
 
 .PHONY: all deps run test check bench audit clean lint layers unit fuzz placeholder
-all: $(PROGRAMS) $(UNIT_BIN)
+all: $(PROGRAMS) $(UNIT_BIN) $(FUZZ_BIN)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
@@ -182,6 +184,15 @@ $(BUILD)/tests/%: tests/unit/%.c $(GEN_LIB) $(VER_LIB) $(SIGN_LIB) $(CORE_LIB)
 	$(CC) $(CPPFLAGS) -Itests $(ALL_CFLAGS) -o $@ $< $(GEN_LIB) $(VER_LIB) $(SIGN_LIB) $(CORE_LIB) \
 	    $(LDFLAGS) $(LDLIBS)
 
+# Each fuzz target again with the compiler at hand and its own main()
+# (tests/fuzz/standalone.h): the suite replays the seeds and deterministic
+# mutants of them through it (tests/integration/fuzz_replay.sh), under the
+# sanitizers in `make check`; `make fuzz` is the coverage-guided run.
+$(BUILD)/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/standalone.h $(GEN_LIB) $(VER_LIB) $(SIGN_LIB) $(CORE_LIB)
+	@mkdir -p $(@D)
+	$(CC) -DFUZZ_STANDALONE $(CPPFLAGS) -Itests $(ALL_CFLAGS) -o $@ $< $(GEN_LIB) $(VER_LIB) \
+	    $(SIGN_LIB) $(CORE_LIB) $(LDFLAGS) $(LDLIBS)
+
 deps:
 	@scripts/install-deps
 
@@ -226,10 +237,13 @@ audit: deps
 	@$(MAKE) --no-print-directory all
 	@BINDIR=$(BINDIR) node tests/audit/lighthouse.mjs
 
-# Coverage-guided fuzzing of the parsers (clang's libFuzzer), FUZZ_SECONDS each.
+# Coverage-guided fuzzing of the parsers (clang's libFuzzer, installed by
+# `scripts/install-deps --fuzz`), FUZZ_SECONDS each.  The suite runs the
+# same targets built by gcc (FUZZ_BIN above), without the coverage guide.
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
-fuzz: $(PH_GEN)
+fuzz: deps $(PH_GEN)
+	@scripts/install-deps --fuzz
 	@mkdir -p build/fuzz
 	@for f in $(FUZZ_SRC); do \
 	    n=$$(basename $$f .c); \
@@ -259,4 +273,4 @@ clean:
 
 -include $(patsubst %.o,%.d,$(CORE_OBJ) $(SIGN_OBJ) $(GEN_OBJ) $(CLI_OBJ) $(VER_OBJ) $(TOK_OBJ)) \
 	$(BUILD)/verifier/module/lua_verifier.d $(BUILD)/generator/site/img_vips.d \
-	$(PH_GEN:.c=.d) $(PH_TOOL).d
+	$(PH_GEN:.c=.d) $(PH_TOOL).d $(UNIT_BIN:=.d) $(FUZZ_BIN:=.d)

@@ -64,3 +64,5 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_json(data, size);
 	return 0;
 }
+
+#include "standalone.h"

@@ -46,3 +46,5 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_map_free(&map);
 	return 0;
 }
+
+#include "standalone.h"

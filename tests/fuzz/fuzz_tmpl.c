@@ -50,3 +50,5 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cJSON_Delete(json);
 	return 0;
 }
+
+#include "standalone.h"
