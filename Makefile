@@ -9,6 +9,7 @@
 #   make check      the whole suite again, built with ASan + UBSan
 #   make bench      benchmarks (never part of make test)
 #   make fuzz       libFuzzer on every tests/fuzz/ target, FUZZ_SECONDS each
+#   make fuzz-corpus  merge what `make fuzz` found into tests/fuzz/corpus/
 #   make audit      Lighthouse on the demo stack (docs/audits.md; not in make test)
 #   make placeholder  draw the placeholder stills again (libvips) into
 #                   generator/site/placeholder/ (docs/site.md; commit them)
@@ -98,7 +99,7 @@ FUZZ_BIN   := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz-replay/%)
 
 PROGRAMS := $(BINDIR)/onlygen $(BINDIR)/onlygen-img.so $(BINDIR)/onlytoken $(BINDIR)/verifier.so
 
-.PHONY: all deps run test check bench audit clean lint layers unit fuzz placeholder
+.PHONY: all deps run test check bench audit clean lint layers unit fuzz fuzz-build fuzz-corpus placeholder
 all: $(PROGRAMS) $(UNIT_BIN) $(FUZZ_BIN)
 
 $(BUILD)/%.o: %.c
@@ -238,11 +239,16 @@ audit: deps
 	@BINDIR=$(BINDIR) node tests/audit/lighthouse.mjs
 
 # Coverage-guided fuzzing of the parsers (clang's libFuzzer, installed by
-# `scripts/install-deps --fuzz`), FUZZ_SECONDS each.  The suite runs the
-# same targets built by gcc (FUZZ_BIN above), without the coverage guide.
+# `scripts/install-deps --fuzz`), FUZZ_SECONDS each, starting from the seeds
+# and the committed corpus (tests/fuzz/corpus/NAME.tar.gz); what it finds
+# accumulates in build/fuzz/corpus-NAME.  `make fuzz-corpus` merges that
+# into the committed corpus (only the inputs that reach new code; commit the
+# packs it rewrites).  The suite runs the same targets built by gcc
+# (FUZZ_BIN above) over the seeds and the corpus, without the coverage guide.
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
-fuzz: deps $(PH_GEN)
+FUZZ_TAR     := tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0
+fuzz-build: deps $(PH_GEN)
 	@scripts/install-deps --fuzz
 	@mkdir -p build/fuzz
 	@for f in $(FUZZ_SRC); do \
@@ -250,11 +256,29 @@ fuzz: deps $(PH_GEN)
 	    $(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) -Itests \
 	        $(PKG_CFLAGS) -o build/fuzz/$$n $$f $(CORE_SRC) $(SIGN_SRC) $(GEN_SRC) $(PH_GEN) $(VER_SRC) \
 	        $(PKG_LIBS) -lm || exit 1; \
-	    mkdir -p build/fuzz/corpus-$$n; \
+	    rm -rf build/fuzz/pack-$$n && mkdir -p build/fuzz/pack-$$n build/fuzz/corpus-$$n; \
+	    [ ! -f tests/fuzz/corpus/$$n.tar.gz ] || tar -xzf tests/fuzz/corpus/$$n.tar.gz -C build/fuzz/pack-$$n; \
+	done
+
+fuzz: fuzz-build
+	@for f in $(FUZZ_SRC); do \
+	    n=$$(basename $$f .c); \
 	    build/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/corpus-$$n \
-	        -artifact_prefix=build/fuzz/ tests/fuzz/seeds >build/fuzz/$$n.log 2>&1 || \
+	        build/fuzz/pack-$$n -artifact_prefix=build/fuzz/ tests/fuzz/seeds >build/fuzz/$$n.log 2>&1 || \
 	        { tail -n 40 build/fuzz/$$n.log; exit 1; }; \
 	    echo "$$n: $$(grep '^Done' build/fuzz/$$n.log)"; \
+	done
+
+fuzz-corpus: fuzz-build
+	@mkdir -p tests/fuzz/corpus
+	@for f in $(FUZZ_SRC); do \
+	    n=$$(basename $$f .c); \
+	    rm -rf build/fuzz/merged-$$n && mkdir -p build/fuzz/merged-$$n; \
+	    build/fuzz/$$n -merge=1 -max_len=4096 build/fuzz/merged-$$n build/fuzz/pack-$$n \
+	        build/fuzz/corpus-$$n tests/fuzz/seeds >build/fuzz/$$n.merge.log 2>&1 || \
+	        { tail -n 40 build/fuzz/$$n.merge.log; exit 1; }; \
+	    $(FUZZ_TAR) -C build/fuzz/merged-$$n -cf - . | gzip -9n >tests/fuzz/corpus/$$n.tar.gz; \
+	    echo "$$n: $$(ls build/fuzz/merged-$$n | wc -l) inputs"; \
 	done
 
 # Each layer includes only the layers below it (docs/architecture.md).

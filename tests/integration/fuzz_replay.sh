@@ -12,28 +12,34 @@ set -u
 cd "$ROOT" || exit 1
 
 RUNS=${FUZZ_RUNS:-$([ "${SANITIZED:-0}" = 1 ] && echo 3000 || echo 10000)}
-seeds=(tests/fuzz/seeds/*)
+CORPUS_RUNS=${FUZZ_CORPUS_RUNS:-$([ "${SANITIZED:-0}" = 1 ] && echo 20 || echo 50)}
+seeds=("$ROOT"/tests/fuzz/seeds/*)
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
-# run_target BIN: the seeds and their mutants through BIN; on a failure, the
-# name of the input that failed (the last --trace line) and its bytes.
+# run_target BIN WHAT RUNS FILE...: the files and RUNS mutants of each
+# through BIN; on a failure, the input that failed (the last --trace line),
+# its bytes kept in tests/artifacts/ and the command that runs it again.
 run_target() {
-	local bin=$1 name k_i
+	local bin=$1 what=$2 runs=$3 name k_i kept
+	shift 3
 	name=$(basename "$bin")
-	if (cd "$tmp" && "$bin" --runs "$RUNS" "${seeds[@]/#/$ROOT/}") >"$tmp/$name.out" 2>&1; then
-		ok "$name: ${#seeds[@]} seeds and $RUNS mutants of each, no crash, leak or failed check"
+	if (cd "$tmp" && "$bin" --runs "$runs" "$@") >"$tmp/$name.out" 2>&1; then
+		ok "$name: $what and $runs mutants of each, no crash, leak or failed check"
 		return 0
 	fi
-	fail "$name: an input failed"
-	(cd "$tmp" && "$bin" --runs "$RUNS" --trace "${seeds[@]/#/$ROOT/}") >"$tmp/$name.trace" 2>&1
-	last=$(grep -E '^/.*(\(--mutant [0-9]+:[0-9]+\))?$' "$tmp/$name.trace" | tail -n 1)
+	fail "$name: an input failed ($what, $runs mutants of each)"
+	(cd "$tmp" && "$bin" --runs "$runs" --trace "$@") >"$tmp/$name.trace" 2>&1
+	last=$(grep -E '^/' "$tmp/$name.trace" | tail -n 1)
 	printf '    input: %s\n' "$last"
 	k_i=$(printf '%s' "$last" | sed -n 's/.*(--mutant \([0-9]*:[0-9]*\))$/\1/p')
 	if [ -n "$k_i" ]; then
-		"$bin" --mutant "$k_i" --out "$ARTIFACTS/$name-${k_i/:/-}.bin" "${seeds[@]}"
-		printf '    kept: tests/artifacts/%s\n    again: %s tests/artifacts/%s\n' \
-			"$name-${k_i/:/-}.bin" "$bin" "$name-${k_i/:/-}.bin"
+		kept="$name-${k_i/:/-}.bin"
+		"$bin" --mutant "$k_i" --out "$ARTIFACTS/$kept" "$@"
+	else
+		kept="$name-$(basename "$last")"
+		cp "$last" "$ARTIFACTS/$kept"
 	fi
+	printf '    kept: tests/artifacts/%s\n    again: %s tests/artifacts/%s\n' "$kept" "$bin" "$kept"
 	sed 's/^/    | /' "$tmp/$name.out" | head -n 40
 }
 
@@ -77,12 +83,25 @@ else
 	fail "harness: the canary target does not build"; sed 's/^/    /' "$tmp/cc.err"
 fi
 
-n=0
+# Each target: the seeds, then its corpus (tests/fuzz/corpus/NAME.tar.gz:
+# the inputs of earlier `make fuzz` runs that reached new code, merged by
+# `make fuzz-corpus`), each with its mutants.
+n=0 packs=0
 for bin in "$BUILD"/fuzz-replay/fuzz_*; do
 	case "$bin" in *.d) continue ;; esac
 	case "$bin" in /*) ;; *) bin="$ROOT/$bin" ;; esac
-	run_target "$bin"
+	name=$(basename "$bin")
+	run_target "$bin" "${#seeds[@]} seeds" "$RUNS" "${seeds[@]}"
+	pack="tests/fuzz/corpus/$name.tar.gz"
+	if [ -f "$pack" ]; then
+		mkdir -p "$tmp/corpus-$name"
+		tar -xzf "$pack" -C "$tmp/corpus-$name"
+		inputs=("$tmp/corpus-$name"/*)
+		run_target "$bin" "${#inputs[@]} corpus inputs" "$CORPUS_RUNS" "${inputs[@]}"
+		packs=$((packs + 1))
+	fi
 	n=$((n + 1))
 done
 targets=$(ls tests/fuzz/fuzz_*.c | wc -l)
 is "$n" "$targets" "every target in tests/fuzz/ was built and run ($targets)"
+is "$packs" "$targets" "every target has a corpus in tests/fuzz/corpus/"
