@@ -521,6 +521,9 @@ main(void)
 	CHECK(call(&v, "POST", "/api/redeem", NULL, "192.0.2.5", NULL,
 	    "code=OM43-0000-0009&next=//evil.example/", &o) == 401 && o.location[0] == '\0',
 	    "redeem form with a foreign next: no redirect, the JSON answer");
+	CHECK(call(&v, "POST", "/api/redeem", NULL, "192.0.2.5", NULL,
+	    "code=OM43-0000-0009&next=/%00//evil.example/", &o) == 401 && o.location[0] == '\0',
+	    "redeem form with a NUL byte in next: no redirect, the JSON answer");
 	CHECK(call(&v, "POST", "/api/redeem", NULL, "192.0.2.4", NULL, "code=OM43-0000-0003", &o)
 	    == 403 && strstr(o.body, "expired"), "redeem expired: 403");
 	CHECK(call(&v, "POST", "/api/redeem", NULL, "192.0.2.4", NULL, "code=OM43-0000-0004", &o)

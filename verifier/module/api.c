@@ -248,8 +248,10 @@ next_ok(const char *s, size_t n)
 		return 0;
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
+		/* c != 0: strchr() finds the terminator, and a decoded
+		 * %00 would cut the Location short of its #result. */
 		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || strchr("/-._~%?=&#+,:@!$'()*;", c)))
+		    (c >= '0' && c <= '9') || (c != 0 && strchr("/-._~%?=&#+,:@!$'()*;", c))))
 			return 0;
 	}
 	return 1;
