@@ -11,7 +11,7 @@ set -u
 . "$(dirname "$0")/../lib/tap.sh"
 cd "$ROOT" || exit 1
 
-RUNS=${FUZZ_RUNS:-$([ "${SANITIZED:-0}" = 1 ] && echo 3000 || echo 10000)}
+RUNS=${FUZZ_RUNS:-$([ "${SANITIZED:-0}" = 1 ] && echo 1000 || echo 2500)}
 CORPUS_RUNS=${FUZZ_CORPUS_RUNS:-$([ "${SANITIZED:-0}" = 1 ] && echo 20 || echo 50)}
 seeds=("$ROOT"/tests/fuzz/seeds/*)
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
