@@ -360,6 +360,100 @@ device_unlocks(struct verifier *v)
 	    "truncated: 401");
 }
 
+/* How many times lit occurs in s. */
+static int
+count_str(const char *s, const char *lit)
+{
+	int n = 0;
+
+	while ((s = strstr(s, lit)) != NULL) {
+		n++;
+		s += strlen(lit);
+	}
+	return n;
+}
+
+/* Entries of the cookie "access_token=VALUE" (-1: not a valid one); *has
+ * says whether code's entry is among them. */
+static int
+cookie_holds(struct verifier *v, const char *c, const char *code, int *has)
+{
+	struct hmac_key k;
+	struct ents e;
+	unsigned char h[HMAC_LEN];
+	size_t i;
+
+	*has = 0;
+	if (strncmp(c, "access_token=", 13) != 0 ||
+	    ents_decode(&v->ents, c + 13, strlen(c + 13), &e) != ENTS_OK)
+		return -1;
+	hmac_key_init(&k, SECRET, strlen(SECRET));
+	tstore_code_hash(&k, code, h);
+	for (i = 0; i < e.n; i++)
+		*has |= memcmp(e.e[i].hash, h, HMAC_LEN) == 0;
+	return (int)e.n;
+}
+
+/*
+ * A code this node's tokens.db does not know stays in the cookie: on a
+ * replica behind the writer (or a store restored from a backup) a session
+ * renewal or a redeem that wrote the cookie without it lost the unlock for
+ * good, even once the store had caught up.
+ */
+static void
+unknown_codes(struct verifier *v)
+{
+	struct api_resp o;
+	struct hmac_key k;
+	unsigned char h[HMAC_LEN];
+	char c1[ENTS_BUFSZ + 64], c2[ENTS_BUFSZ + 64], hex[2 * HMAC_LEN + 1], sql[400];
+	const char *lag = "OM43-0000-0005";
+	size_t i;
+	int has, n;
+
+	CHECK(redeem_with(v, NULL, "code=OM43-0000-0002", &o) == 200, "unknown: first ppv");
+	cookie_from(&o, c1, sizeof(c1));
+	CHECK(redeem_with(v, c1, "code=OM43-0000-0005", &o) == 200 &&
+	    strstr(o.body, "\"held\":2"), "unknown: second ppv");
+	cookie_from(&o, c2, sizeof(c2));
+	hmac_key_init(&k, SECRET, strlen(SECRET));
+	tstore_code_hash(&k, lag, h);
+	for (i = 0; i < HMAC_LEN; i++)
+		snprintf(hex + 2 * i, 3, "%02x", h[i]);
+	snprintf(sql, sizeof(sql), "CREATE TABLE held AS SELECT * FROM codes WHERE hash = X'%s';"
+	    " DELETE FROM codes WHERE hash = X'%s';", hex, hex);
+	CHECK(exec_sql("tokens.db", sql) == 0, "unknown: the store loses the second code");
+	CHECK(call(v, "GET", "/api/session", c2, NULL, NULL, NULL, &o) == 200 &&
+	    (o.set_cookie[0] == '\0' ||
+	    (cookie_from(&o, c1, sizeof(c1)), cookie_holds(v, c1, lag, &has) == 2 && has)),
+	    "unknown: session does not write the cookie without it: %s", o.set_cookie);
+	CHECK(redeem_with(v, c2, "code=OM43-0000-0006", &o) == 200 &&
+	    strstr(o.body, "\"held\":3"), "unknown: a redeem keeps it: %s", o.body);
+	cookie_from(&o, c1, sizeof(c1));
+	n = cookie_holds(v, c1, lag, &has);
+	CHECK(n == 3 && has, "unknown: the new cookie still names it (%d entries)", n);
+	CHECK(exec_sql("tokens.db", "INSERT INTO codes SELECT * FROM held; DROP TABLE held;")
+	    == 0, "unknown: the store catches up");
+	CHECK(call(v, "GET", "/api/session", c1, NULL, NULL, NULL, &o) == 200 &&
+	    count_str(o.body, "{\"level\":\"ppv\"") == 2,
+	    "unknown: both ppv unlocks are back: %s", o.body);
+
+	/* An unknown code's entry that has expired is dropped (and a legacy
+	 * cookie naming an unknown code is kept like a format-2 entry). */
+	cookie_for("OM43-0000-0099", T0 - 1, c1, sizeof(c1));
+	CHECK(redeem_with(v, c1, "code=OM43-0000-0002", &o) == 200 &&
+	    strstr(o.body, "\"held\":1"), "unknown and expired: dropped: %s", o.body);
+	cookie_for("OM43-0000-0099", T0 + 100, c1, sizeof(c1));
+	CHECK(redeem_with(v, c1, "code=OM43-0000-0002", &o) == 200 &&
+	    strstr(o.body, "\"held\":2"), "unknown legacy code: kept: %s", o.body);
+	cookie_from(&o, c1, sizeof(c1));
+	NOW = T0 + 200;
+	CHECK(call(v, "GET", "/api/session", c1, NULL, NULL, NULL, &o) == 200 &&
+	    (cookie_from(&o, c2, sizeof(c2)), cookie_holds(v, c2, "OM43-0000-0099", &has) == 1) &&
+	    !has, "unknown: dropped by session once its entry expires: %s", o.set_cookie);
+	NOW = T0;
+}
+
 /* Paths SQLite's URI syntax would misread: escaped, both modes. */
 static void
 odd_paths(void)
@@ -594,6 +688,7 @@ main(void)
 	    "metrics: 403 to another, a missing or a non-numeric address");
 	CHECK(call(&v, "GET", "/api/other", NULL, NULL, NULL, NULL, &o) == 404, "unknown endpoint 404");
 	device_unlocks(&v);
+	unknown_codes(&v);
 	settings(&c);
 	replica_age(&c);
 	play_body_exact(&v);

@@ -270,9 +270,9 @@ redeem_video(const struct api_req *rq, int json, char out[GUID_LEN + 1])
 
 /*
  * A valid code was typed: merge it into the device's unlocks (the cookie's
- * valid entries; revoked, expired or unknown ones are dropped), set the
- * cookie, answer what the code unlocks.  A full device is a 409: a live
- * unlock is never evicted.
+ * valid entries, and codes this store does not know yet; revoked and
+ * expired ones are dropped: unlocks_keep_live), set the cookie, answer what
+ * the code unlocks.  A full device is a 409: a live unlock is never evicted.
  */
 static enum code_result
 redeem_grant(struct verifier *v, const struct api_req *rq, struct api_resp *o,
@@ -288,7 +288,7 @@ redeem_grant(struct verifier *v, const struct api_req *rq, struct api_resp *o,
 		unavailable(v, o);
 		return CODE_RESULT_UNAVAILABLE;
 	}
-	unlocks_keep_valid(&s);
+	unlocks_keep_live(&s, rq->now);
 	if (unlocks_add(&s, rec) < 0) {
 		v->m[M_REDEEM_BAD_REQUEST]++;
 		error(o, 409, "too_many_unlocks", "This device holds the most unlocks it "
@@ -648,8 +648,8 @@ session(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 	unlocks_json(v, &s, rq->now, &so, 8);
 	if (json_end(v, o, &so, "The answer is too long.") != 0)
 		return;
-	if (unlocks_stale(&s, rq->now, valid)) {
-		unlocks_keep_valid(&s);
+	if (unlocks_stale(&s, rq->now)) {
+		unlocks_keep_live(&s, rq->now);
 		if (unlocks_cookie(v, &s, rq->now, tok, sizeof(tok), &max_age) > 0)
 			set_cookie(v, o, tok, max_age);
 	}

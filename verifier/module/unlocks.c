@@ -132,13 +132,21 @@ unlocks_play(struct verifier *v, const struct api_req *rq, const char *guid)
 	return V_NOT_ENTITLED;
 }
 
+/* Whether an entry stays in the cookie the verifier writes back. */
+static int
+keeps(const struct unlock *u, time_t now)
+{
+	return u->state == UNLOCK_VALID ||
+	    (u->state == UNLOCK_GONE && u->ent.exp > (int64_t)now);
+}
+
 size_t
-unlocks_keep_valid(struct unlocks *s)
+unlocks_keep_live(struct unlocks *s, time_t now)
 {
 	size_t i, k = 0;
 
 	for (i = 0; i < s->n; i++)
-		if (s->u[i].state == UNLOCK_VALID)
+		if (keeps(&s->u[i], now))
 			s->u[k++] = s->u[i];
 	s->n = k;
 	return k;
@@ -179,9 +187,14 @@ unlocks_cookie(struct verifier *v, const struct unlocks *s, time_t now,
 	memset(&e, 0, sizeof(e));
 	e.issued = (int64_t)now;
 	for (i = 0; i < s->n; i++) {
-		int64_t x = s->u[i].rec.expires_at < cap_exp ? s->u[i].rec.expires_at : cap_exp;
+		const struct unlock *u = &s->u[i];
+		/* A valid code's entry is renewed; one the store does not know
+		 * keeps the expiry it had (it grants nothing meanwhile). */
+		int64_t x = u->state == UNLOCK_VALID ? u->rec.expires_at : u->ent.exp;
 
-		if (s->u[i].state != UNLOCK_VALID || ents_add(&e, s->u[i].ent.hash, x) < 0)
+		if (x > cap_exp)
+			x = cap_exp;
+		if (!keeps(u, now) || ents_add(&e, u->ent.hash, x) < 0)
 			return -1;
 		if (x > last)
 			last = x;
@@ -191,10 +204,16 @@ unlocks_cookie(struct verifier *v, const struct unlocks *s, time_t now,
 }
 
 int
-unlocks_stale(const struct unlocks *s, time_t now, size_t valid)
+unlocks_stale(const struct unlocks *s, time_t now)
 {
-	return s->from == UNLOCKS_LEGACY || valid != s->n ||
-	    s->issued + RENEW_AFTER <= (int64_t)now;
+	size_t i;
+
+	if (s->from == UNLOCKS_LEGACY || s->issued + RENEW_AFTER <= (int64_t)now)
+		return 1;
+	for (i = 0; i < s->n; i++)
+		if (!keeps(&s->u[i], now))
+			return 1;
+	return 0;
 }
 
 size_t
