@@ -51,7 +51,7 @@ end
 local attr = r.req_attr
 local method = attr["request.method"]
 local path = attr["uri.path"]
-local body, ctype, ip
+local body, ctype, ip, fetch_site
 if path == "/api/metrics" then
   -- Metrics go by the TCP peer: a forwarded address must not claim
   -- loopback.  mod_extforward only ever rewrites the address of a request
@@ -82,6 +82,9 @@ elseif method == "POST" then
     body = raw
   end
   ctype = r.req_header["Content-Type"]
+  -- The browser's word on who made it send this POST: a page of another
+  -- site ("cross-site") may not log the device out or replace its cookie.
+  fetch_site = r.req_header["Sec-Fetch-Site"]
 end
 
 local sigver, sigalg, sig
@@ -93,7 +96,8 @@ if path == "/api/hooks/bunny" then
 end
 
 local status, out, ct, cookie, location, retry, allow, m_access, m_video,
-  m_code, m_viewer = v:handle(method, path, r.req_header["Cookie"], ip, ctype, body, sigver, sigalg, sig)
+  m_code, m_viewer = v:handle(method, path, r.req_header["Cookie"], ip, ctype, body, sigver, sigalg, sig,
+    fetch_site)
 
 -- Cache-Control: no-store comes from conf/lighttpd.conf (setenv).
 local h = r.resp_header

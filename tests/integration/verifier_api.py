@@ -357,6 +357,21 @@ def run(srv, var, tokens, keys, dbargs, vip, ppv, pub, rev):
           "logout clears the cookie", sc)
     st, h, b = req(srv, "GET", "/api/logout")
     check(st == 405, "GET /api/logout: 405")
+    # A form on another site's page, auto-submitted (CSRF): the browser says
+    # so in Sec-Fetch-Site; the device's cookie must not be cleared or replaced.
+    xs = {"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}
+    st, h, b = req(srv, "POST", "/api/logout", b"", xs)
+    check(st == 403 and js(b).get("error") == "cross_site" and "set-cookie" not in h,
+          "cross-site logout: 403 cross_site, no Set-Cookie", (st, h.get("set-cookie"), b))
+    st, h, b = req(srv, "POST", "/api/redeem",
+                   ("code=" + urllib.parse.quote(vip, safe="") + "&next=/").encode(),
+                   dict(xs, **{"Content-Type": "application/x-www-form-urlencoded"}), src())
+    check(st == 403 and js(b).get("error") == "cross_site" and "set-cookie" not in h and
+          "location" not in h, "cross-site redeem of a valid code: 403, no cookie, no redirect",
+          (st, h.get("set-cookie"), h.get("location"), b))
+    st, h, b = req(srv, "POST", "/api/logout", b"", {"Sec-Fetch-Site": "same-origin"})
+    check(st == 200 and h.get("set-cookie", "").startswith("access_token=;"),
+          "same-origin logout: 200, cleared", (st, b))
 
     # --- rate limit -------------------------------------------------------------
     one = src()

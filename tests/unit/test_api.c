@@ -31,6 +31,7 @@
 static char dir[] = "/tmp/onlyapiXXXXXX";
 static time_t T0;
 static time_t NOW;	/* the requests' clock; T0 unless a test moves it */
+static const char *FETCH_SITE;	/* the requests' Sec-Fetch-Site; NULL unless a test sets it */
 
 static void
 fixture(void)
@@ -107,6 +108,7 @@ call(struct verifier *v, const char *method, const char *path, const char *cooki
 	rq.ctype = ctype;
 	rq.body = body;
 	rq.body_len = body ? strlen(body) : 0;
+	rq.fetch_site = FETCH_SITE;
 	rq.now = NOW;
 	rq.mono = 1000;
 	api_handle(v, &rq, o);
@@ -454,6 +456,43 @@ unknown_codes(struct verifier *v)
 	NOW = T0;
 }
 
+/*
+ * A form on another site's page, auto-submitted: the browser says
+ * Sec-Fetch-Site: cross-site, sends no cookie (SameSite=Lax) and stores the
+ * answer's Set-Cookie.  Neither logout nor redeem may touch the cookie then.
+ */
+static void
+cross_site(struct verifier *v)
+{
+	struct api_resp o;
+
+	FETCH_SITE = "cross-site";
+	CHECK(call(v, "POST", "/api/logout", NULL, NULL, NULL, NULL, &o) == 403 &&
+	    o.set_cookie[0] == '\0' && strstr(o.body, "\"cross_site\""),
+	    "cross-site logout: 403, the cookie left alone: %s", o.body);
+	CHECK(redeem_with(v, NULL, "code=OM43-0000-0002&next=/", &o) == 403 &&
+	    o.set_cookie[0] == '\0' && o.location[0] == '\0' &&
+	    strstr(o.body, "\"cross_site\""),
+	    "cross-site redeem (form with next): 403 JSON, no cookie, no redirect");
+	FETCH_SITE = "Cross-Site";
+	CHECK(call(v, "POST", "/api/logout", NULL, NULL, NULL, NULL, &o) == 403,
+	    "cross-site: the header's case does not matter");
+	FETCH_SITE = "same-origin";
+	CHECK(call(v, "POST", "/api/logout", NULL, NULL, NULL, NULL, &o) == 200 &&
+	    STARTS(o.set_cookie, "access_token=;"), "same-origin logout: 200, cleared");
+	CHECK(redeem_with(v, NULL, "code=OM43-0000-0002&next=/", &o) == 303 &&
+	    STARTS(o.set_cookie, "access_token=" ENTS_TAG), "same-origin form redeem: 303 + cookie");
+	FETCH_SITE = "same-site";
+	CHECK(redeem_with(v, NULL, "{\"code\":\"OM43-0000-0002\"}", &o) == 200,
+	    "same-site (a sibling host of the site) redeem: 200");
+	FETCH_SITE = "none";
+	CHECK(call(v, "POST", "/api/logout", NULL, NULL, NULL, NULL, &o) == 200,
+	    "Sec-Fetch-Site none (typed by the user): 200");
+	FETCH_SITE = NULL;
+	CHECK(redeem_with(v, NULL, "code=OM43-0000-0002", &o) == 200,
+	    "no Sec-Fetch-Site (an older browser, curl): 200");
+}
+
 /* Paths SQLite's URI syntax would misread: escaped, both modes. */
 static void
 odd_paths(void)
@@ -689,6 +728,7 @@ main(void)
 	CHECK(call(&v, "GET", "/api/other", NULL, NULL, NULL, NULL, &o) == 404, "unknown endpoint 404");
 	device_unlocks(&v);
 	unknown_codes(&v);
+	cross_site(&v);
 	settings(&c);
 	replica_age(&c);
 	play_body_exact(&v);

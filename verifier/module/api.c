@@ -236,6 +236,26 @@ set_cookie(struct verifier *v, struct api_resp *o, const char *value, long max_a
 	    v->keys.cookie_secure ? " Secure;" : "", max_age);
 }
 
+/*
+ * A POST another site's page made the browser send (Sec-Fetch-Site:
+ * cross-site): an auto-submitted form on any page would otherwise log the
+ * device out, or replace its cookie (which such a request does not carry:
+ * SameSite=Lax) with one holding only the other site's code; the browser
+ * stores the answer's Set-Cookie on a top-level navigation.  Refused with
+ * 403 before anything is counted or set.  Browsers too old to send the
+ * header (and curl) are let through: the header is what they cannot forge
+ * in a victim's browser.
+ */
+static int
+from_other_site(const struct api_req *rq, struct api_resp *o)
+{
+	if (rq->fetch_site == NULL || strcasecmp(rq->fetch_site, "cross-site") != 0)
+		return 0;
+	error(o, 403, "cross_site", "This form was sent from another site; "
+	    "use the form on this site.");
+	return 1;
+}
+
 /* A same-origin path: "/" then no "/" or "\\", only safe URL bytes. */
 static int
 next_ok(const char *s, size_t n)
@@ -387,6 +407,10 @@ redeem(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 
 	if (strcmp(rq->method, "POST") != 0) {
 		method_not_allowed(o, "POST");
+		return;
+	}
+	if (from_other_site(rq, o)) {
+		v->m[M_REDEEM_BAD_REQUEST]++;
 		return;
 	}
 	json = (rq->ctype != NULL && strncasecmp(rq->ctype, "application/json", 16) == 0) ||
@@ -867,6 +891,8 @@ api_handle(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 			method_not_allowed(o, "POST");
 			return;
 		}
+		if (from_other_site(rq, o))
+			return;
 		set_cookie(v, o, "", 0);
 		body(o, 200, "{\"ok\":true}\n");
 	} else if (ROUTE("/api/healthz"))
