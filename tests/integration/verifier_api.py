@@ -341,6 +341,10 @@ def run(srv, var, tokens, keys, dbargs, vip, ppv, pub, rev):
         flipped += st == 200
     check(flipped == 0, f"any of the {len(raw)} decoded bytes flipped: never 200", flipped)
 
+    st, h, b = play(srv, PPV, cookie_header="access_token=junk; access_token=" + ppv_tok)
+    check(st == 200, "a bad access_token sent first (another host's, a longer Path) "
+          "does not hide the device's own", (st, b))
+
     # --- session, logout ------------------------------------------------------
     st, h, b = req(srv, "GET", "/api/session", headers={"Cookie": "access_token=" + ppv_tok})
     body = js(b)

@@ -493,6 +493,30 @@ cross_site(struct verifier *v)
 	    "no Sec-Fetch-Site (an older browser, curl): 200");
 }
 
+/*
+ * A second access_token in the header (one another host of the domain set
+ * with a longer Path, which the browser sends first) does not hide the
+ * device's own: the first authentic one of the first four is read.
+ */
+static void
+shadowed_cookie(struct verifier *v)
+{
+	struct api_resp o;
+	char c1[ENTS_BUFSZ + 64], h[2 * ENTS_BUFSZ + 400];
+
+	CHECK(redeem_with(v, NULL, "code=OM43-0000-0002", &o) == 200, "shadowed: ppv redeemed");
+	cookie_from(&o, c1, sizeof(c1));
+	snprintf(h, sizeof(h), "access_token=junk; theme=dark; access_token=e2.AAAA; %s", c1);
+	CHECK(call(v, "GET", "/api/play/" PPV_V, h, NULL, NULL, NULL, &o) == 200,
+	    "shadowed: the device's cookie after two bad ones still plays");
+	CHECK(redeem_with(v, h, "code=OM43-0000-0006", &o) == 200 && strstr(o.body, "\"held\":2"),
+	    "shadowed: a redeem merges into the device's cookie: %s", o.body);
+	snprintf(h, sizeof(h), "access_token=a; access_token=b; access_token=c; "
+	    "access_token=d; %s", c1);
+	CHECK(call(v, "GET", "/api/play/" PPV_V, h, NULL, NULL, NULL, &o) == 401,
+	    "shadowed: only the first four values are tried");
+}
+
 /* Paths SQLite's URI syntax would misread: escaped, both modes. */
 static void
 odd_paths(void)
@@ -729,6 +753,7 @@ main(void)
 	device_unlocks(&v);
 	unknown_codes(&v);
 	cross_site(&v);
+	shadowed_cookie(&v);
 	settings(&c);
 	replica_age(&c);
 	play_body_exact(&v);

@@ -13,6 +13,7 @@
 #include "unlocks.h"
 
 #define COOKIE_HEADER_MAX	8192	/* a longer Cookie header is not read */
+#define COOKIE_TRIES		4	/* access_token values tried, at most */
 #define RENEW_AFTER		86400	/* s: session rewrites an older cookie */
 
 static int
@@ -32,20 +33,14 @@ read_legacy(struct verifier *v, const char *val, size_t vlen, struct unlocks *s)
 	return 1;
 }
 
-int
-unlocks_read(struct verifier *v, const struct api_req *rq, struct unlocks *s)
+/* One access_token value into *s: 1 when it is authentic, else 0. */
+static int
+read_one(struct verifier *v, const char *val, size_t vlen, struct unlocks *s)
 {
 	struct ents e;
-	const char *val;
-	size_t vlen, i;
+	size_t i;
 	enum ents_err err;
 
-	s->from = UNLOCKS_NONE;
-	s->n = 0;
-	s->issued = 0;
-	if (rq->cookie == NULL || rq->cookie_len > COOKIE_HEADER_MAX ||
-	    !cookie_get(rq->cookie, rq->cookie_len, "access_token", &val, &vlen))
-		return 0;
 	if ((err = ents_decode(&v->ents, val, vlen, &e)) == ENTS_NOT_V2)
 		return read_legacy(v, val, vlen, s);
 	if (err != ENTS_OK)
@@ -58,6 +53,36 @@ unlocks_read(struct verifier *v, const struct api_req *rq, struct unlocks *s)
 	s->issued = e.issued;
 	s->from = UNLOCKS_V2;
 	return 1;
+}
+
+/*
+ * The first authentic access_token of the header, of the first
+ * COOKIE_TRIES: a browser sends every cookie of that name its paths and
+ * domains match, longest path first, so one another host of the domain
+ * set (or a leftover with another Path) would otherwise hide the device's
+ * own, and the next redeem would write over it.
+ */
+int
+unlocks_read(struct verifier *v, const struct api_req *rq, struct unlocks *s)
+{
+	const char *h = rq->cookie, *val;
+	size_t n = rq->cookie_len, vlen;
+	int tries;
+
+	s->from = UNLOCKS_NONE;
+	s->n = 0;
+	s->issued = 0;
+	if (h == NULL || n > COOKIE_HEADER_MAX)
+		return 0;
+	for (tries = 0; tries < COOKIE_TRIES &&
+	    cookie_get(h, n, "access_token", &val, &vlen); tries++) {
+		if (read_one(v, val, vlen, s))
+			return 1;
+		n -= (size_t)(val + vlen - h);
+		h = val + vlen;
+	}
+	s->n = 0;
+	return 0;
 }
 
 static int

@@ -51,7 +51,8 @@ enum verdict { V_GRANTED, V_UNAUTHORIZED, V_EXPIRED, V_REVOKED, V_NOT_ENTITLED,
 
 /*
  * Reads rq's access_token cookie (format 2, else a legacy long token) into
- * *s, nothing looked up yet.  Returns 1 when it is authentic, 0 when there
+ * *s, nothing looked up yet: the first authentic one when the header has
+ * several (of the first 4).  Returns 1 when it is authentic, 0 when there
  * is none or it is not (s->n is 0 then).
  */
 int	unlocks_read(struct verifier *v, const struct api_req *rq, struct unlocks *s);
