@@ -67,6 +67,9 @@ elseif path:sub(1, 10) == "/api/play/" then  -- API_PLAY, core/api_route.h
   -- For the access log's viewer id only (a keyed hash of the /24 or /48,
   -- verifier/module/logmark.h): the address itself is never logged.
   ip = attr["request.remote-addr"]
+elseif path == "/api/session" then
+  -- The redeem rate limit, for an old system's cookie holding a typed code.
+  ip = attr["request.remote-addr"]
 elseif method == "POST" then
   ip = attr["request.remote-addr"]
   local rb = r.req_body

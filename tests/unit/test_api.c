@@ -517,6 +517,48 @@ shadowed_cookie(struct verifier *v)
 	    "shadowed: only the first four values are tried");
 }
 
+/*
+ * The old system's cookie held the code as typed: /api/session turns a
+ * known one into a format-2 cookie, under the redeem rate limit; /api/play
+ * never reads a typed code (it has no rate limit).
+ */
+static void
+typed_code_cookie(struct verifier *v)
+{
+	struct api_resp o;
+	char c1[ENTS_BUFSZ + 64];
+	int i, limited = 0, set = 0;
+
+	CHECK(call(v, "GET", "/api/play/" PPV_V, "access_token=OM43-0000-0002", "192.0.2.70",
+	    NULL, NULL, &o) == 401, "typed code cookie: /api/play does not read it");
+	CHECK(call(v, "GET", "/api/session", "access_token=om43-0000-0002", "192.0.2.71",
+	    NULL, NULL, &o) == 200 && strstr(o.body, "\"level\":\"ppv\"") &&
+	    STARTS(o.set_cookie, "access_token=" ENTS_TAG),
+	    "typed code cookie (lower case): session 200, a format-2 cookie set: %s", o.body);
+	cookie_from(&o, c1, sizeof(c1));
+	CHECK(call(v, "GET", "/api/play/" PPV_V, c1, NULL, NULL, NULL, &o) == 200,
+	    "typed code cookie: the new cookie plays");
+	CHECK(call(v, "GET", "/api/session", "access_token=\"OM43 0000 0002\"", "192.0.2.72",
+	    NULL, NULL, &o) == 200 && STARTS(o.set_cookie, "access_token=" ENTS_TAG),
+	    "typed code cookie quoted with spaces (Python's cookie quoting): 200");
+	CHECK(call(v, "GET", "/api/session", "access_token=OM43-DEAD-BEEF", "192.0.2.73",
+	    NULL, NULL, &o) == 401 && strstr(o.body, "unauthorized") &&
+	    STARTS(o.set_cookie, "access_token=;") && strstr(o.set_cookie, "Max-Age=0"),
+	    "typed unknown code: 401 and the cookie cleared (charged once): %s", o.set_cookie);
+	CHECK(call(v, "GET", "/api/session", "access_token=OM43-0000-0004", "192.0.2.74",
+	    NULL, NULL, &o) == 401 && strstr(o.body, "revoked") &&
+	    STARTS(o.set_cookie, "access_token=;"), "typed revoked code: 401 revoked, cleared");
+	for (i = 0; i < 8; i++) {
+		char ck[64];
+
+		snprintf(ck, sizeof(ck), "access_token=OM43-DEAD-%04d", i);
+		limited += call(v, "GET", "/api/session", ck, "192.0.2.75", NULL, NULL, &o) == 429;
+		set += STARTS(o.set_cookie, "access_token=" ENTS_TAG);
+	}
+	CHECK(limited > 0 && set == 0, "typed codes from one address meet the redeem limit "
+	    "(%d of 8 refused)", limited);
+}
+
 /* Paths SQLite's URI syntax would misread: escaped, both modes. */
 static void
 odd_paths(void)
@@ -754,6 +796,7 @@ main(void)
 	unknown_codes(&v);
 	cross_site(&v);
 	shadowed_cookie(&v);
+	typed_code_cookie(&v);
 	settings(&c);
 	replica_age(&c);
 	play_body_exact(&v);

@@ -604,6 +604,64 @@ has_access_cookie(const struct api_req *rq)
 }
 
 /*
+ * The old system's cookie held the code as the viewer typed it
+ * (shared/reference/legacy-only-system.md): judged here like a redeem, the
+ * same rate limit taken and a miss charged as a failure, so the cookie is
+ * no way around the limit (/api/play never reads a typed code: it has no
+ * limit).  A known code's unlock goes into *s as a legacy one, which the
+ * session answer writes back in format 2.  Returns 1 when *s holds it; 0
+ * when the cookie is not a code, or (cookie cleared in o, so a device is
+ * charged once) not a code the store knows; -1 when o is the answer (429,
+ * 503).
+ */
+static int
+typed_code(struct verifier *v, const struct api_req *rq, struct api_resp *o,
+    struct unlocks *s)
+{
+	char code[CODE_BUFSZ];
+	struct token_rec rec;
+	sqlite3_stmt *st;
+	const char *val;
+	size_t vlen;
+	int r;
+
+	if (!cookie_get(rq->cookie, rq->cookie_len, "access_token", &val, &vlen))
+		return 0;
+	if (vlen >= 2 && val[0] == '"' && val[vlen - 1] == '"') {
+		val++;		/* Python quotes a cookie value with a space */
+		vlen -= 2;
+	}
+	if (code_normalise(val, vlen, v->keys.prefix, code) != CODE_OK)
+		return 0;
+	if (!rl_take(&v->rl, rq->ip ? rq->ip : "", rq->mono, &o->retry_after)) {
+		v->m[M_RATE_LIMITED]++;
+		error(o, 429, "rate_limited", "Too many attempts; wait and try again.");
+		return -1;
+	}
+	o->retry_after = 0;
+	if ((st = rodb_stmt(&v->tokens, rq->now)) == NULL) {
+		unavailable(v, o);
+		return -1;
+	}
+	tstore_code_hash(&v->secret, code, s->u[0].ent.hash);
+	if ((r = tstore_lookup(st, s->u[0].ent.hash, &rec)) < 0) {
+		unavailable(v, o);
+		return -1;
+	}
+	if (r == 0) {
+		rl_fail(&v->rl, rq->mono);
+		v->m[M_REDEEM_INVALID]++;
+		set_cookie(v, o, "", 0);
+		return 0;
+	}
+	s->u[0].ent.exp = rec.expires_at > 0 ? rec.expires_at : 1;
+	s->n = 1;
+	s->issued = 0;
+	s->from = UNLOCKS_LEGACY;
+	return 1;
+}
+
+/*
  * What this device holds: 200 with every valid unlock (the first one also
  * as the old top-level fields), and the cookie set again (format 2, entries
  * renewed) when it is legacy, a day old, or names codes no longer valid:
@@ -618,6 +676,7 @@ session(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 	struct sout so;
 	size_t valid, i, revoked = 0;
 	long max_age;
+	int r = 0;
 
 	if (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0) {
 		method_not_allowed(o, "GET, HEAD");
@@ -635,8 +694,9 @@ session(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 		    "\"unlocks\":[]}\n");
 		return;
 	}
-	if (!unlocks_read(v, rq, &s)) {
-		error(o, 401, "unauthorized", "No access code entered.");
+	if (!unlocks_read(v, rq, &s) && (r = typed_code(v, rq, o, &s)) != 1) {
+		if (r == 0)
+			error(o, 401, "unauthorized", "No access code entered.");
 		return;
 	}
 	if (unlocks_lookup_all(v, rq->now, &s) != 0) {
@@ -652,6 +712,8 @@ session(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 			error(o, 401, "revoked", "Your access code has been revoked.");
 		else
 			error(o, 401, "expired", "Your access has expired.");
+		if (r == 1)	/* a typed code: judged (and charged) once */
+			set_cookie(v, o, "", 0);
 		return;
 	}
 	f = &s.u[unlocks_first(&s)];
