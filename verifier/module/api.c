@@ -312,7 +312,7 @@ redeem_grant(struct verifier *v, const struct api_req *rq, struct api_resp *o,
 	if (unlocks_add(&s, rec) < 0) {
 		v->m[M_REDEEM_BAD_REQUEST]++;
 		error(o, 409, "too_many_unlocks", "This device holds the most unlocks it "
-		    "can (32). Forget this device to start again, or use another one.");
+		    "can (32). Use this code in another browser or on another device.");
 		return CODE_RESULT_FULL;
 	}
 	if (unlocks_cookie(v, &s, rq->now, tok, sizeof(tok), &max_age) < 0) {
