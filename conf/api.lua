@@ -51,7 +51,7 @@ end
 local attr = r.req_attr
 local method = attr["request.method"]
 local path = attr["uri.path"]
-local body, ctype, ip
+local body, ctype, ip, fetch_site
 if path == "/api/metrics" then
   -- Metrics go by the TCP peer: a forwarded address must not claim
   -- loopback.  mod_extforward only ever rewrites the address of a request
@@ -66,6 +66,9 @@ if path == "/api/metrics" then
 elseif path:sub(1, 10) == "/api/play/" then  -- API_PLAY, core/api_route.h
   -- For the access log's viewer id only (a keyed hash of the /24 or /48,
   -- verifier/module/logmark.h): the address itself is never logged.
+  ip = attr["request.remote-addr"]
+elseif path == "/api/session" then
+  -- The redeem rate limit, for an old system's cookie holding a typed code.
   ip = attr["request.remote-addr"]
 elseif method == "POST" then
   ip = attr["request.remote-addr"]
@@ -82,6 +85,9 @@ elseif method == "POST" then
     body = raw
   end
   ctype = r.req_header["Content-Type"]
+  -- The browser's word on who made it send this POST: a page of another
+  -- site ("cross-site") may not log the device out or replace its cookie.
+  fetch_site = r.req_header["Sec-Fetch-Site"]
 end
 
 local sigver, sigalg, sig
@@ -93,7 +99,8 @@ if path == "/api/hooks/bunny" then
 end
 
 local status, out, ct, cookie, location, retry, allow, m_access, m_video,
-  m_code, m_viewer = v:handle(method, path, r.req_header["Cookie"], ip, ctype, body, sigver, sigalg, sig)
+  m_code, m_viewer = v:handle(method, path, r.req_header["Cookie"], ip, ctype, body, sigver, sigalg, sig,
+    fetch_site)
 
 -- Cache-Control: no-store comes from conf/lighttpd.conf (setenv).
 local h = r.resp_header

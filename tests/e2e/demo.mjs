@@ -122,7 +122,11 @@ try {
   const page = await context.newPage();
   const dialogs = [];
   const pageErrors = [];
-  page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss().catch(() => {}); });
+  let acceptDialogs = false;	/* only "Forget this device?" is ever accepted */
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    (acceptDialogs ? d.accept() : d.dismiss()).catch(() => {});
+  });
   page.on('pageerror', (e) => pageErrors.push(e.message));
 
   // 1. Home page.
@@ -257,8 +261,18 @@ try {
   check(!(await codeFormVisible(page)), 'the VIP viewer is unlocked again on return');
   const logout = page.locator(SEL.logout);
   if (check(await logout.isVisible().catch(() => false), 'an unlocked page offers logout')) {
+    // Forgetting removes every unlock (only the codes bring them back): it asks first.
+    const seen = dialogs.length;
+    await logout.click();
+    await page.waitForTimeout(500);
+    const asked = dialogs.slice(seen).join(' | ');
+    check(/^Forget this device\?.* 1 unlock .*codes/.test(asked) && !(await codeFormVisible(page)) &&
+      (await page.context().cookies()).some((c) => c.name === 'access_token'),
+      'logout asks first, naming what is lost; cancelled, nothing is forgotten', asked);
+    acceptDialogs = true;
     await logout.click();
     await page.locator(SEL.codeInput).first().waitFor({ state: 'visible', timeout: 10000 }).catch(() => {});
+    acceptDialogs = false;
     check(await codeFormVisible(page), 'after logout the vip video is locked');
     await page.goto(vipUrl);
     const after = await videoState(page);

@@ -341,6 +341,10 @@ def run(srv, var, tokens, keys, dbargs, vip, ppv, pub, rev):
         flipped += st == 200
     check(flipped == 0, f"any of the {len(raw)} decoded bytes flipped: never 200", flipped)
 
+    st, h, b = play(srv, PPV, cookie_header="access_token=junk; access_token=" + ppv_tok)
+    check(st == 200, "a bad access_token sent first (another host's, a longer Path) "
+          "does not hide the device's own", (st, b))
+
     # --- session, logout ------------------------------------------------------
     st, h, b = req(srv, "GET", "/api/session", headers={"Cookie": "access_token=" + ppv_tok})
     body = js(b)
@@ -357,6 +361,40 @@ def run(srv, var, tokens, keys, dbargs, vip, ppv, pub, rev):
           "logout clears the cookie", sc)
     st, h, b = req(srv, "GET", "/api/logout")
     check(st == 405, "GET /api/logout: 405")
+    # A form on another site's page, auto-submitted (CSRF): the browser says
+    # so in Sec-Fetch-Site; the device's cookie must not be cleared or replaced.
+    xs = {"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}
+    st, h, b = req(srv, "POST", "/api/logout", b"", xs)
+    check(st == 403 and js(b).get("error") == "cross_site" and "set-cookie" not in h,
+          "cross-site logout: 403 cross_site, no Set-Cookie", (st, h.get("set-cookie"), b))
+    st, h, b = req(srv, "POST", "/api/redeem",
+                   ("code=" + urllib.parse.quote(vip, safe="") + "&next=/").encode(),
+                   dict(xs, **{"Content-Type": "application/x-www-form-urlencoded"}), src())
+    check(st == 403 and js(b).get("error") == "cross_site" and "set-cookie" not in h and
+          "location" not in h, "cross-site redeem of a valid code: 403, no cookie, no redirect",
+          (st, h.get("set-cookie"), h.get("location"), b))
+    st, h, b = req(srv, "POST", "/api/logout", b"", {"Sec-Fetch-Site": "same-origin"})
+    check(st == 200 and h.get("set-cookie", "").startswith("access_token=;"),
+          "same-origin logout: 200, cleared", (st, b))
+
+    # The old system's cookie: the code as the viewer typed it.  Session
+    # upgrades a known one under the redeem limit of the address conf/api.lua
+    # passes; play never reads it.
+    st, h, b = play(srv, PPV, cookie_header="access_token=" + ppv.lower())
+    check(st == 401, "typed code in the cookie: /api/play 401", (st, b))
+    st, h, b = req(srv, "GET", "/api/session", headers={"Cookie": "access_token=" + ppv.lower()},
+                   source=src())
+    up = cookie_of(h)
+    check(st == 200 and js(b).get("level") == "ppv" and up and up.startswith("e2.") and
+          play(srv, PPV, up)[0] == 200, "typed code in the cookie: session sets a format-2 "
+          "cookie that plays", (st, b, h.get("set-cookie")))
+    one, limited = src(), 0
+    for i in range(8):
+        st, h, b = req(srv, "GET", "/api/session",
+                       headers={"Cookie": "access_token=OM43-DEAD-%04d" % i}, source=one)
+        limited += st == 429 and "retry-after" in h
+    check(limited == 3, f"typed codes from one address meet the redeem limit: burst 5, then "
+          f"429 ({limited} of 8)")
 
     # --- rate limit -------------------------------------------------------------
     one = src()
@@ -399,8 +437,8 @@ def run(srv, var, tokens, keys, dbargs, vip, ppv, pub, rev):
             if line.startswith(name + " "):
                 return int(line.split()[-1])
         return -1
-    check(metric("only_rate_limited_total") == 2, "metrics count the 2 rate-limited attempts",
-          text)
+    check(metric("only_rate_limited_total") == 5, "metrics count the 5 rate-limited attempts "
+          "(2 redeems, 3 typed codes in a cookie)", text)
     check(metric('only_play_total{result="denied",reason="not_entitled"}') == 3,
           "metrics count not_entitled denials", text)
     check(metric('only_redeem_total{result="revoked"}') == 1, "metrics count revoked redeems")

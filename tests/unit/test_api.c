@@ -31,6 +31,7 @@
 static char dir[] = "/tmp/onlyapiXXXXXX";
 static time_t T0;
 static time_t NOW;	/* the requests' clock; T0 unless a test moves it */
+static const char *FETCH_SITE;	/* the requests' Sec-Fetch-Site; NULL unless a test sets it */
 
 static void
 fixture(void)
@@ -107,6 +108,7 @@ call(struct verifier *v, const char *method, const char *path, const char *cooki
 	rq.ctype = ctype;
 	rq.body = body;
 	rq.body_len = body ? strlen(body) : 0;
+	rq.fetch_site = FETCH_SITE;
 	rq.now = NOW;
 	rq.mono = 1000;
 	api_handle(v, &rq, o);
@@ -360,6 +362,203 @@ device_unlocks(struct verifier *v)
 	    "truncated: 401");
 }
 
+/* How many times lit occurs in s. */
+static int
+count_str(const char *s, const char *lit)
+{
+	int n = 0;
+
+	while ((s = strstr(s, lit)) != NULL) {
+		n++;
+		s += strlen(lit);
+	}
+	return n;
+}
+
+/* Entries of the cookie "access_token=VALUE" (-1: not a valid one); *has
+ * says whether code's entry is among them. */
+static int
+cookie_holds(struct verifier *v, const char *c, const char *code, int *has)
+{
+	struct hmac_key k;
+	struct ents e;
+	unsigned char h[HMAC_LEN];
+	size_t i;
+
+	*has = 0;
+	if (strncmp(c, "access_token=", 13) != 0 ||
+	    ents_decode(&v->ents, c + 13, strlen(c + 13), &e) != ENTS_OK)
+		return -1;
+	hmac_key_init(&k, SECRET, strlen(SECRET));
+	tstore_code_hash(&k, code, h);
+	for (i = 0; i < e.n; i++)
+		*has |= memcmp(e.e[i].hash, h, HMAC_LEN) == 0;
+	return (int)e.n;
+}
+
+/*
+ * A code this node's tokens.db does not know stays in the cookie: on a
+ * replica behind the writer (or a store restored from a backup) a session
+ * renewal or a redeem that wrote the cookie without it lost the unlock for
+ * good, even once the store had caught up.
+ */
+static void
+unknown_codes(struct verifier *v)
+{
+	struct api_resp o;
+	struct hmac_key k;
+	unsigned char h[HMAC_LEN];
+	char c1[ENTS_BUFSZ + 64], c2[ENTS_BUFSZ + 64], hex[2 * HMAC_LEN + 1], sql[400];
+	const char *lag = "OM43-0000-0005";
+	size_t i;
+	int has, n;
+
+	CHECK(redeem_with(v, NULL, "code=OM43-0000-0002", &o) == 200, "unknown: first ppv");
+	cookie_from(&o, c1, sizeof(c1));
+	CHECK(redeem_with(v, c1, "code=OM43-0000-0005", &o) == 200 &&
+	    strstr(o.body, "\"held\":2"), "unknown: second ppv");
+	cookie_from(&o, c2, sizeof(c2));
+	hmac_key_init(&k, SECRET, strlen(SECRET));
+	tstore_code_hash(&k, lag, h);
+	for (i = 0; i < HMAC_LEN; i++)
+		snprintf(hex + 2 * i, 3, "%02x", h[i]);
+	snprintf(sql, sizeof(sql), "CREATE TABLE held AS SELECT * FROM codes WHERE hash = X'%s';"
+	    " DELETE FROM codes WHERE hash = X'%s';", hex, hex);
+	CHECK(exec_sql("tokens.db", sql) == 0, "unknown: the store loses the second code");
+	CHECK(call(v, "GET", "/api/session", c2, NULL, NULL, NULL, &o) == 200 &&
+	    (o.set_cookie[0] == '\0' ||
+	    (cookie_from(&o, c1, sizeof(c1)), cookie_holds(v, c1, lag, &has) == 2 && has)),
+	    "unknown: session does not write the cookie without it: %s", o.set_cookie);
+	CHECK(redeem_with(v, c2, "code=OM43-0000-0006", &o) == 200 &&
+	    strstr(o.body, "\"held\":3"), "unknown: a redeem keeps it: %s", o.body);
+	cookie_from(&o, c1, sizeof(c1));
+	n = cookie_holds(v, c1, lag, &has);
+	CHECK(n == 3 && has, "unknown: the new cookie still names it (%d entries)", n);
+	CHECK(exec_sql("tokens.db", "INSERT INTO codes SELECT * FROM held; DROP TABLE held;")
+	    == 0, "unknown: the store catches up");
+	CHECK(call(v, "GET", "/api/session", c1, NULL, NULL, NULL, &o) == 200 &&
+	    count_str(o.body, "{\"level\":\"ppv\"") == 2,
+	    "unknown: both ppv unlocks are back: %s", o.body);
+
+	/* An unknown code's entry that has expired is dropped (and a legacy
+	 * cookie naming an unknown code is kept like a format-2 entry). */
+	cookie_for("OM43-0000-0099", T0 - 1, c1, sizeof(c1));
+	CHECK(redeem_with(v, c1, "code=OM43-0000-0002", &o) == 200 &&
+	    strstr(o.body, "\"held\":1"), "unknown and expired: dropped: %s", o.body);
+	cookie_for("OM43-0000-0099", T0 + 100, c1, sizeof(c1));
+	CHECK(redeem_with(v, c1, "code=OM43-0000-0002", &o) == 200 &&
+	    strstr(o.body, "\"held\":2"), "unknown legacy code: kept: %s", o.body);
+	cookie_from(&o, c1, sizeof(c1));
+	NOW = T0 + 200;
+	CHECK(call(v, "GET", "/api/session", c1, NULL, NULL, NULL, &o) == 200 &&
+	    (cookie_from(&o, c2, sizeof(c2)), cookie_holds(v, c2, "OM43-0000-0099", &has) == 1) &&
+	    !has, "unknown: dropped by session once its entry expires: %s", o.set_cookie);
+	NOW = T0;
+}
+
+/*
+ * A form on another site's page, auto-submitted: the browser says
+ * Sec-Fetch-Site: cross-site, sends no cookie (SameSite=Lax) and stores the
+ * answer's Set-Cookie.  Neither logout nor redeem may touch the cookie then.
+ */
+static void
+cross_site(struct verifier *v)
+{
+	struct api_resp o;
+
+	FETCH_SITE = "cross-site";
+	CHECK(call(v, "POST", "/api/logout", NULL, NULL, NULL, NULL, &o) == 403 &&
+	    o.set_cookie[0] == '\0' && strstr(o.body, "\"cross_site\""),
+	    "cross-site logout: 403, the cookie left alone: %s", o.body);
+	CHECK(redeem_with(v, NULL, "code=OM43-0000-0002&next=/", &o) == 403 &&
+	    o.set_cookie[0] == '\0' && o.location[0] == '\0' &&
+	    strstr(o.body, "\"cross_site\""),
+	    "cross-site redeem (form with next): 403 JSON, no cookie, no redirect");
+	FETCH_SITE = "Cross-Site";
+	CHECK(call(v, "POST", "/api/logout", NULL, NULL, NULL, NULL, &o) == 403,
+	    "cross-site: the header's case does not matter");
+	FETCH_SITE = "same-origin";
+	CHECK(call(v, "POST", "/api/logout", NULL, NULL, NULL, NULL, &o) == 200 &&
+	    STARTS(o.set_cookie, "access_token=;"), "same-origin logout: 200, cleared");
+	CHECK(redeem_with(v, NULL, "code=OM43-0000-0002&next=/", &o) == 303 &&
+	    STARTS(o.set_cookie, "access_token=" ENTS_TAG), "same-origin form redeem: 303 + cookie");
+	FETCH_SITE = "same-site";
+	CHECK(redeem_with(v, NULL, "{\"code\":\"OM43-0000-0002\"}", &o) == 200,
+	    "same-site (a sibling host of the site) redeem: 200");
+	FETCH_SITE = "none";
+	CHECK(call(v, "POST", "/api/logout", NULL, NULL, NULL, NULL, &o) == 200,
+	    "Sec-Fetch-Site none (typed by the user): 200");
+	FETCH_SITE = NULL;
+	CHECK(redeem_with(v, NULL, "code=OM43-0000-0002", &o) == 200,
+	    "no Sec-Fetch-Site (an older browser, curl): 200");
+}
+
+/*
+ * A second access_token in the header (one another host of the domain set
+ * with a longer Path, which the browser sends first) does not hide the
+ * device's own: the first authentic one of the first four is read.
+ */
+static void
+shadowed_cookie(struct verifier *v)
+{
+	struct api_resp o;
+	char c1[ENTS_BUFSZ + 64], h[2 * ENTS_BUFSZ + 400];
+
+	CHECK(redeem_with(v, NULL, "code=OM43-0000-0002", &o) == 200, "shadowed: ppv redeemed");
+	cookie_from(&o, c1, sizeof(c1));
+	snprintf(h, sizeof(h), "access_token=junk; theme=dark; access_token=e2.AAAA; %s", c1);
+	CHECK(call(v, "GET", "/api/play/" PPV_V, h, NULL, NULL, NULL, &o) == 200,
+	    "shadowed: the device's cookie after two bad ones still plays");
+	CHECK(redeem_with(v, h, "code=OM43-0000-0006", &o) == 200 && strstr(o.body, "\"held\":2"),
+	    "shadowed: a redeem merges into the device's cookie: %s", o.body);
+	snprintf(h, sizeof(h), "access_token=a; access_token=b; access_token=c; "
+	    "access_token=d; %s", c1);
+	CHECK(call(v, "GET", "/api/play/" PPV_V, h, NULL, NULL, NULL, &o) == 401,
+	    "shadowed: only the first four values are tried");
+}
+
+/*
+ * The old system's cookie held the code as typed: /api/session turns a
+ * known one into a format-2 cookie, under the redeem rate limit; /api/play
+ * never reads a typed code (it has no rate limit).
+ */
+static void
+typed_code_cookie(struct verifier *v)
+{
+	struct api_resp o;
+	char c1[ENTS_BUFSZ + 64];
+	int i, limited = 0, set = 0;
+
+	CHECK(call(v, "GET", "/api/play/" PPV_V, "access_token=OM43-0000-0002", "192.0.2.70",
+	    NULL, NULL, &o) == 401, "typed code cookie: /api/play does not read it");
+	CHECK(call(v, "GET", "/api/session", "access_token=om43-0000-0002", "192.0.2.71",
+	    NULL, NULL, &o) == 200 && strstr(o.body, "\"level\":\"ppv\"") &&
+	    STARTS(o.set_cookie, "access_token=" ENTS_TAG),
+	    "typed code cookie (lower case): session 200, a format-2 cookie set: %s", o.body);
+	cookie_from(&o, c1, sizeof(c1));
+	CHECK(call(v, "GET", "/api/play/" PPV_V, c1, NULL, NULL, NULL, &o) == 200,
+	    "typed code cookie: the new cookie plays");
+	CHECK(call(v, "GET", "/api/session", "access_token=\"OM43 0000 0002\"", "192.0.2.72",
+	    NULL, NULL, &o) == 200 && STARTS(o.set_cookie, "access_token=" ENTS_TAG),
+	    "typed code cookie quoted with spaces (Python's cookie quoting): 200");
+	CHECK(call(v, "GET", "/api/session", "access_token=OM43-DEAD-BEEF", "192.0.2.73",
+	    NULL, NULL, &o) == 401 && strstr(o.body, "unauthorized") &&
+	    STARTS(o.set_cookie, "access_token=;") && strstr(o.set_cookie, "Max-Age=0"),
+	    "typed unknown code: 401 and the cookie cleared (charged once): %s", o.set_cookie);
+	CHECK(call(v, "GET", "/api/session", "access_token=OM43-0000-0004", "192.0.2.74",
+	    NULL, NULL, &o) == 401 && strstr(o.body, "revoked") &&
+	    STARTS(o.set_cookie, "access_token=;"), "typed revoked code: 401 revoked, cleared");
+	for (i = 0; i < 8; i++) {
+		char ck[64];
+
+		snprintf(ck, sizeof(ck), "access_token=OM43-DEAD-%04d", i);
+		limited += call(v, "GET", "/api/session", ck, "192.0.2.75", NULL, NULL, &o) == 429;
+		set += STARTS(o.set_cookie, "access_token=" ENTS_TAG);
+	}
+	CHECK(limited > 0 && set == 0, "typed codes from one address meet the redeem limit "
+	    "(%d of 8 refused)", limited);
+}
+
 /* Paths SQLite's URI syntax would misread: escaped, both modes. */
 static void
 odd_paths(void)
@@ -597,6 +796,10 @@ main(void)
 	    "metrics: 403 to another, a missing or a non-numeric address");
 	CHECK(call(&v, "GET", "/api/other", NULL, NULL, NULL, NULL, &o) == 404, "unknown endpoint 404");
 	device_unlocks(&v);
+	unknown_codes(&v);
+	cross_site(&v);
+	shadowed_cookie(&v);
+	typed_code_cookie(&v);
 	settings(&c);
 	replica_age(&c);
 	play_body_exact(&v);

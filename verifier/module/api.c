@@ -236,6 +236,26 @@ set_cookie(struct verifier *v, struct api_resp *o, const char *value, long max_a
 	    v->keys.cookie_secure ? " Secure;" : "", max_age);
 }
 
+/*
+ * A POST another site's page made the browser send (Sec-Fetch-Site:
+ * cross-site): an auto-submitted form on any page would otherwise log the
+ * device out, or replace its cookie (which such a request does not carry:
+ * SameSite=Lax) with one holding only the other site's code; the browser
+ * stores the answer's Set-Cookie on a top-level navigation.  Refused with
+ * 403 before anything is counted or set.  Browsers too old to send the
+ * header (and curl) are let through: the header is what they cannot forge
+ * in a victim's browser.
+ */
+static int
+from_other_site(const struct api_req *rq, struct api_resp *o)
+{
+	if (rq->fetch_site == NULL || strcasecmp(rq->fetch_site, "cross-site") != 0)
+		return 0;
+	error(o, 403, "cross_site", "This form was sent from another site; "
+	    "use the form on this site.");
+	return 1;
+}
+
 /* A same-origin path: "/" then no "/" or "\\", only safe URL bytes. */
 static int
 next_ok(const char *s, size_t n)
@@ -272,9 +292,9 @@ redeem_video(const struct api_req *rq, int json, char out[GUID_LEN + 1])
 
 /*
  * A valid code was typed: merge it into the device's unlocks (the cookie's
- * valid entries; revoked, expired or unknown ones are dropped), set the
- * cookie, answer what the code unlocks.  A full device is a 409: a live
- * unlock is never evicted.
+ * valid entries, and codes this store does not know yet; revoked and
+ * expired ones are dropped: unlocks_keep_live), set the cookie, answer what
+ * the code unlocks.  A full device is a 409: a live unlock is never evicted.
  */
 static enum code_result
 redeem_grant(struct verifier *v, const struct api_req *rq, struct api_resp *o,
@@ -290,11 +310,11 @@ redeem_grant(struct verifier *v, const struct api_req *rq, struct api_resp *o,
 		unavailable(v, o);
 		return CODE_RESULT_UNAVAILABLE;
 	}
-	unlocks_keep_valid(&s);
+	unlocks_keep_live(&s, rq->now);
 	if (unlocks_add(&s, rec) < 0) {
 		v->m[M_REDEEM_BAD_REQUEST]++;
 		error(o, 409, "too_many_unlocks", "This device holds the most unlocks it "
-		    "can (32). Forget this device to start again, or use another one.");
+		    "can (32). Use this code in another browser or on another device.");
 		return CODE_RESULT_FULL;
 	}
 	if (unlocks_cookie(v, &s, rq->now, tok, sizeof(tok), &max_age) < 0) {
@@ -389,6 +409,10 @@ redeem(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 
 	if (strcmp(rq->method, "POST") != 0) {
 		method_not_allowed(o, "POST");
+		return;
+	}
+	if (from_other_site(rq, o)) {
+		v->m[M_REDEEM_BAD_REQUEST]++;
 		return;
 	}
 	json = (rq->ctype != NULL && strncasecmp(rq->ctype, "application/json", 16) == 0) ||
@@ -582,6 +606,64 @@ has_access_cookie(const struct api_req *rq)
 }
 
 /*
+ * The old system's cookie held the code as the viewer typed it
+ * (shared/reference/legacy-only-system.md): judged here like a redeem, the
+ * same rate limit taken and a miss charged as a failure, so the cookie is
+ * no way around the limit (/api/play never reads a typed code: it has no
+ * limit).  A known code's unlock goes into *s as a legacy one, which the
+ * session answer writes back in format 2.  Returns 1 when *s holds it; 0
+ * when the cookie is not a code, or (cookie cleared in o, so a device is
+ * charged once) not a code the store knows; -1 when o is the answer (429,
+ * 503).
+ */
+static int
+typed_code(struct verifier *v, const struct api_req *rq, struct api_resp *o,
+    struct unlocks *s)
+{
+	char code[CODE_BUFSZ];
+	struct token_rec rec;
+	sqlite3_stmt *st;
+	const char *val;
+	size_t vlen;
+	int r;
+
+	if (!cookie_get(rq->cookie, rq->cookie_len, "access_token", &val, &vlen))
+		return 0;
+	if (vlen >= 2 && val[0] == '"' && val[vlen - 1] == '"') {
+		val++;		/* Python quotes a cookie value with a space */
+		vlen -= 2;
+	}
+	if (code_normalise(val, vlen, v->keys.prefix, code) != CODE_OK)
+		return 0;
+	if (!rl_take(&v->rl, rq->ip ? rq->ip : "", rq->mono, &o->retry_after)) {
+		v->m[M_RATE_LIMITED]++;
+		error(o, 429, "rate_limited", "Too many attempts; wait and try again.");
+		return -1;
+	}
+	o->retry_after = 0;
+	if ((st = rodb_stmt(&v->tokens, rq->now)) == NULL) {
+		unavailable(v, o);
+		return -1;
+	}
+	tstore_code_hash(&v->secret, code, s->u[0].ent.hash);
+	if ((r = tstore_lookup(st, s->u[0].ent.hash, &rec)) < 0) {
+		unavailable(v, o);
+		return -1;
+	}
+	if (r == 0) {
+		rl_fail(&v->rl, rq->mono);
+		v->m[M_REDEEM_INVALID]++;
+		set_cookie(v, o, "", 0);
+		return 0;
+	}
+	s->u[0].ent.exp = rec.expires_at > 0 ? rec.expires_at : 1;
+	s->n = 1;
+	s->issued = 0;
+	s->from = UNLOCKS_LEGACY;
+	return 1;
+}
+
+/*
  * What this device holds: 200 with every valid unlock (the first one also
  * as the old top-level fields), and the cookie set again (format 2, entries
  * renewed) when it is legacy, a day old, or names codes no longer valid:
@@ -596,6 +678,7 @@ session(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 	struct sout so;
 	size_t valid, i, revoked = 0;
 	long max_age;
+	int r = 0;
 
 	if (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0) {
 		method_not_allowed(o, "GET, HEAD");
@@ -613,8 +696,9 @@ session(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 		    "\"unlocks\":[]}\n");
 		return;
 	}
-	if (!unlocks_read(v, rq, &s)) {
-		error(o, 401, "unauthorized", "No access code entered.");
+	if (!unlocks_read(v, rq, &s) && (r = typed_code(v, rq, o, &s)) != 1) {
+		if (r == 0)
+			error(o, 401, "unauthorized", "No access code entered.");
 		return;
 	}
 	if (unlocks_lookup_all(v, rq->now, &s) != 0) {
@@ -630,6 +714,8 @@ session(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 			error(o, 401, "revoked", "Your access code has been revoked.");
 		else
 			error(o, 401, "expired", "Your access has expired.");
+		if (r == 1)	/* a typed code: judged (and charged) once */
+			set_cookie(v, o, "", 0);
 		return;
 	}
 	f = &s.u[unlocks_first(&s)];
@@ -650,8 +736,8 @@ session(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 	unlocks_json(v, &s, rq->now, &so, 8);
 	if (json_end(v, o, &so, "The answer is too long.") != 0)
 		return;
-	if (unlocks_stale(&s, rq->now, valid)) {
-		unlocks_keep_valid(&s);
+	if (unlocks_stale(&s, rq->now)) {
+		unlocks_keep_live(&s, rq->now);
 		if (unlocks_cookie(v, &s, rq->now, tok, sizeof(tok), &max_age) > 0)
 			set_cookie(v, o, tok, max_age);
 	}
@@ -869,6 +955,8 @@ api_handle(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 			method_not_allowed(o, "POST");
 			return;
 		}
+		if (from_other_site(rq, o))
+			return;
 		set_cookie(v, o, "", 0);
 		body(o, 200, "{\"ok\":true}\n");
 	} else if (ROUTE("/api/healthz"))

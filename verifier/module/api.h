@@ -116,6 +116,9 @@ struct api_req {
 	/* X-BunnyStream-Signature-Version, -Algorithm and -Signature headers
 	 * (POST /api/hooks/bunny only); NULL when absent. */
 	const char	*sig_version, *sig_algorithm, *signature;
+	/* Sec-Fetch-Site (POST only), NULL when absent: "cross-site" is a
+	 * form another site's page made the browser send (api.c, from_other_site). */
+	const char	*fetch_site;
 	time_t		 now;		/* wall clock, seconds */
 	double		 mono;		/* monotonic clock, seconds */
 };

@@ -11,9 +11,10 @@
  *                    replica_status = "/abs/var/replica-status" }
  *   local status, body, ctype, set_cookie, location, retry_after, allow,
  *         access, video, code_id, viewer_id = v:handle(method, path, cookie, ip, content_type, body
- *                [, sig_version, sig_algorithm, signature])
- *   (the last three: the X-BunnyStream-Signature-* headers, for
- *   POST /api/hooks/bunny; nil otherwise; the last four: the access log's
+ *                [, sig_version, sig_algorithm, signature[, fetch_site]])
+ *   (sig_*: the X-BunnyStream-Signature-* headers, for
+ *   POST /api/hooks/bunny; nil otherwise; fetch_site: the Sec-Fetch-Site
+ *   header of a POST, nil otherwise; the last four results: the access log's
  *   X-Only-* headers for play and redeem, nil otherwise, see logmark.h)
  *   v:health_detail()  -- "" or why /api/healthz fails (for the error log)
  *
@@ -130,7 +131,7 @@ push_or_nil(lua_State *L, const char *s)
 		lua_pushnil(L);
 }
 
-/* v:handle(method, path, cookie, ip, ctype, body[, sigver, sigalg, sig]) */
+/* v:handle(method, path, cookie, ip, ctype, body[, sigver, sigalg, sig[, fetch_site]]) */
 static int
 lv_handle(lua_State *L)
 {
@@ -140,9 +141,9 @@ lv_handle(lua_State *L)
 	struct timespec ts;
 	size_t n;
 
-	if (lua_gettop(L) < 3 || lua_gettop(L) > 10)
+	if (lua_gettop(L) < 3 || lua_gettop(L) > 11)
 		return luaL_error(L, "v:handle(method, path, cookie, ip, ctype, body"
-		    "[, sig_version, sig_algorithm, signature]): "
+		    "[, sig_version, sig_algorithm, signature[, fetch_site]]): "
 		    "incorrect number of arguments");
 	if (!u->open)
 		return luaL_error(L, "v:handle: verifier is closed");
@@ -156,6 +157,7 @@ lv_handle(lua_State *L)
 	rq.sig_version = arg_str(L, 8, &n);
 	rq.sig_algorithm = arg_str(L, 9, &n);
 	rq.signature = arg_str(L, 10, &n);
+	rq.fetch_site = arg_str(L, 11, &n);
 	rq.now = time(NULL);
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	rq.mono = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;

@@ -13,6 +13,7 @@
 #include "unlocks.h"
 
 #define COOKIE_HEADER_MAX	8192	/* a longer Cookie header is not read */
+#define COOKIE_TRIES		4	/* access_token values tried, at most */
 #define RENEW_AFTER		86400	/* s: session rewrites an older cookie */
 
 static int
@@ -32,20 +33,14 @@ read_legacy(struct verifier *v, const char *val, size_t vlen, struct unlocks *s)
 	return 1;
 }
 
-int
-unlocks_read(struct verifier *v, const struct api_req *rq, struct unlocks *s)
+/* One access_token value into *s: 1 when it is authentic, else 0. */
+static int
+read_one(struct verifier *v, const char *val, size_t vlen, struct unlocks *s)
 {
 	struct ents e;
-	const char *val;
-	size_t vlen, i;
+	size_t i;
 	enum ents_err err;
 
-	s->from = UNLOCKS_NONE;
-	s->n = 0;
-	s->issued = 0;
-	if (rq->cookie == NULL || rq->cookie_len > COOKIE_HEADER_MAX ||
-	    !cookie_get(rq->cookie, rq->cookie_len, "access_token", &val, &vlen))
-		return 0;
 	if ((err = ents_decode(&v->ents, val, vlen, &e)) == ENTS_NOT_V2)
 		return read_legacy(v, val, vlen, s);
 	if (err != ENTS_OK)
@@ -58,6 +53,36 @@ unlocks_read(struct verifier *v, const struct api_req *rq, struct unlocks *s)
 	s->issued = e.issued;
 	s->from = UNLOCKS_V2;
 	return 1;
+}
+
+/*
+ * The first authentic access_token of the header, of the first
+ * COOKIE_TRIES: a browser sends every cookie of that name its paths and
+ * domains match, longest path first, so one another host of the domain
+ * set (or a leftover with another Path) would otherwise hide the device's
+ * own, and the next redeem would write over it.
+ */
+int
+unlocks_read(struct verifier *v, const struct api_req *rq, struct unlocks *s)
+{
+	const char *h = rq->cookie, *val;
+	size_t n = rq->cookie_len, vlen;
+	int tries;
+
+	s->from = UNLOCKS_NONE;
+	s->n = 0;
+	s->issued = 0;
+	if (h == NULL || n > COOKIE_HEADER_MAX)
+		return 0;
+	for (tries = 0; tries < COOKIE_TRIES &&
+	    cookie_get(h, n, "access_token", &val, &vlen); tries++) {
+		if (read_one(v, val, vlen, s))
+			return 1;
+		n -= (size_t)(val + vlen - h);
+		h = val + vlen;
+	}
+	s->n = 0;
+	return 0;
 }
 
 static int
@@ -132,13 +157,21 @@ unlocks_play(struct verifier *v, const struct api_req *rq, const char *guid)
 	return V_NOT_ENTITLED;
 }
 
+/* Whether an entry stays in the cookie the verifier writes back. */
+static int
+keeps(const struct unlock *u, time_t now)
+{
+	return u->state == UNLOCK_VALID ||
+	    (u->state == UNLOCK_GONE && u->ent.exp > (int64_t)now);
+}
+
 size_t
-unlocks_keep_valid(struct unlocks *s)
+unlocks_keep_live(struct unlocks *s, time_t now)
 {
 	size_t i, k = 0;
 
 	for (i = 0; i < s->n; i++)
-		if (s->u[i].state == UNLOCK_VALID)
+		if (keeps(&s->u[i], now))
 			s->u[k++] = s->u[i];
 	s->n = k;
 	return k;
@@ -179,9 +212,14 @@ unlocks_cookie(struct verifier *v, const struct unlocks *s, time_t now,
 	memset(&e, 0, sizeof(e));
 	e.issued = (int64_t)now;
 	for (i = 0; i < s->n; i++) {
-		int64_t x = s->u[i].rec.expires_at < cap_exp ? s->u[i].rec.expires_at : cap_exp;
+		const struct unlock *u = &s->u[i];
+		/* A valid code's entry is renewed; one the store does not know
+		 * keeps the expiry it had (it grants nothing meanwhile). */
+		int64_t x = u->state == UNLOCK_VALID ? u->rec.expires_at : u->ent.exp;
 
-		if (s->u[i].state != UNLOCK_VALID || ents_add(&e, s->u[i].ent.hash, x) < 0)
+		if (x > cap_exp)
+			x = cap_exp;
+		if (!keeps(u, now) || ents_add(&e, u->ent.hash, x) < 0)
 			return -1;
 		if (x > last)
 			last = x;
@@ -191,10 +229,16 @@ unlocks_cookie(struct verifier *v, const struct unlocks *s, time_t now,
 }
 
 int
-unlocks_stale(const struct unlocks *s, time_t now, size_t valid)
+unlocks_stale(const struct unlocks *s, time_t now)
 {
-	return s->from == UNLOCKS_LEGACY || valid != s->n ||
-	    s->issued + RENEW_AFTER <= (int64_t)now;
+	size_t i;
+
+	if (s->from == UNLOCKS_LEGACY || s->issued + RENEW_AFTER <= (int64_t)now)
+		return 1;
+	for (i = 0; i < s->n; i++)
+		if (!keeps(&s->u[i], now))
+			return 1;
+	return 0;
 }
 
 size_t

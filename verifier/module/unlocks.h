@@ -51,7 +51,8 @@ enum verdict { V_GRANTED, V_UNAUTHORIZED, V_EXPIRED, V_REVOKED, V_NOT_ENTITLED,
 
 /*
  * Reads rq's access_token cookie (format 2, else a legacy long token) into
- * *s, nothing looked up yet.  Returns 1 when it is authentic, 0 when there
+ * *s, nothing looked up yet: the first authentic one when the header has
+ * several (of the first 4).  Returns 1 when it is authentic, 0 when there
  * is none or it is not (s->n is 0 then).
  */
 int	unlocks_read(struct verifier *v, const struct api_req *rq, struct unlocks *s);
@@ -69,15 +70,23 @@ int	unlocks_lookup_all(struct verifier *v, time_t now, struct unlocks *s);
 enum verdict	unlocks_play(struct verifier *v, const struct api_req *rq,
 		    const char *guid);
 
-/* Drops every entry that is not UNLOCK_VALID; returns how many are left. */
-size_t	unlocks_keep_valid(struct unlocks *s);
+/*
+ * Drops the entries the cookie should no longer name: revoked or expired
+ * codes, and unknown ones whose entry has expired.  A code the store does
+ * not know is kept until its entry expires: this node's tokens.db may be
+ * behind the writer's (a replica, a store restored from a backup), and
+ * writing the cookie without it would lose the unlock for good once the
+ * store catches up.  Returns how many entries are left.
+ */
+size_t	unlocks_keep_live(struct unlocks *s, time_t now);
 
 /* Adds the (valid) code rec; 1 added, 0 already held, -1 full. */
 int	unlocks_add(struct unlocks *s, const struct token_rec *rec);
 
 /*
- * The format-2 cookie value for the entries of s (all valid), each entry's
- * expiry renewed to min(code's expiry, now + API_COOKIE_MAX_AGE), into out
+ * The format-2 cookie value for the entries of s (each one unlocks_keep_live
+ * keeps), each valid entry's expiry renewed to min(code's expiry, now +
+ * API_COOKIE_MAX_AGE) and an unknown code's left as it was, into out
  * (cap >= ENTS_BUFSZ); the cookie's Max-Age in *max_age.  Returns the
  * length, or -1 (no entry, or a bad argument).
  */
@@ -85,8 +94,8 @@ int	unlocks_cookie(struct verifier *v, const struct unlocks *s, time_t now,
 	    char *out, size_t cap, long *max_age);
 
 /* 1 when the cookie should be set again on a session request: legacy,
- * older than a day, or holding entries that are no longer valid. */
-int	unlocks_stale(const struct unlocks *s, time_t now, size_t valid);
+ * older than a day, or holding entries unlocks_keep_live drops. */
+int	unlocks_stale(const struct unlocks *s, time_t now);
 
 /* 1 when rec's code unlocks guid (vip: every video; ppv: its own). */
 int	unlock_grants(const struct token_rec *rec, const char *guid);

@@ -175,7 +175,7 @@
     expired: 'This code has expired.',
     revoked: 'This code is no longer valid.',
     not_entitled: 'Your code does not unlock this video.',
-    too_many_unlocks: 'This device already holds the most unlocks it can (32). Use \u201cForget this device\u201d or another device.',
+    too_many_unlocks: 'This device already holds the most unlocks it can (32). Use this code in another browser or on another device (\u201cForget this device\u201d would remove the 32 it holds).',
     invalid: 'That code is not right. Check it and try again.'
   };
 
@@ -311,6 +311,11 @@
   var forget = $('forget');
   if (forget) {
     forget.addEventListener('click', function () {
+      /* Nothing brings the unlocks back but their codes: say so first. */
+      var n = document.querySelectorAll('#unlocks li').length;
+      if (!window.confirm('Forget this device? ' + (n > 0 ? 'Its ' + n + ' unlock' +
+        (n === 1 ? '' : 's') + ' will be removed from this browser; ' : '') +
+        'you will need your codes to unlock again.')) return;
       exclusive(function () { return api('POST', '/api/logout'); }).then(function () { location.reload(); }, function () {
         say(codeMsg, 'Network error: check your connection and try again.', 'err');
       });
