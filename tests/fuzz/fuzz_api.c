@@ -14,6 +14,8 @@
  *   - /api/session never reports a VIP level;
  *   - a Location is a same-origin path of printable bytes, then
  *     #<result>;
+ *   - a POST another site's page made (Sec-Fetch-Site: cross-site) sets
+ *     no cookie: it can neither log the device out nor replace its cookie;
  *   - the body fits its buffer, and the status is one the API documents.
  *
  * Input: one flag byte, then lines: method, path, Cookie, Content-Type,
@@ -23,8 +25,9 @@
  * after it with bit 5): 0 a valid cookie holding K_A; 1 a valid cookie
  * holding a revoked VIP code; 2 a valid cookie holding an expired code for
  * A whose entry claims a later expiry; 3 a valid long token (legacy) of
- * K_A; 4 a valid long token of the revoked VIP code.  The flag byte of the
- * seeds is a letter ('@' + bits).
+ * K_A; 4 a valid long token of the revoked VIP code.  Its top two bits are
+ * Sec-Fetch-Site: 0 "same-origin", 1 absent, 2 "cross-site", 3 "none".
+ * The flag byte of the seeds is a letter ('@' + bits: no Sec-Fetch-Site).
  * libFuzzer entry point; -DFUZZ_STANDALONE gives a main() (standalone.h).
  */
 #include <stdint.h>
@@ -291,8 +294,8 @@ check_play(unsigned flags, const char *path, size_t plen, const struct api_resp 
 }
 
 static void
-check_resp(const struct fixture *f, unsigned flags, const char *path, size_t plen,
-    const struct api_resp *o)
+check_resp(const struct fixture *f, unsigned flags, int cross_post, const char *path,
+    size_t plen, const struct api_resp *o)
 {
 	static const int ok[] = { 200, 303, 400, 401, 403, 404, 405, 409, 413, 429, 503 };
 	size_t i;
@@ -314,6 +317,8 @@ check_resp(const struct fixture *f, unsigned flags, const char *path, size_t ple
 			if ((unsigned char)o->location[i] <= 0x20 || (unsigned char)o->location[i] >= 0x7f)
 				abort();
 	}
+	if (cross_post && o->set_cookie[0] != '\0')
+		abort();		/* another site's form changed the device */
 	check_play(flags, path, plen, o);
 	if (plen >= 12 && memcmp(path, "/api/session", 12) == 0 && o->status == 200 &&
 	    memmem(o->body, o->body_len, "\"vip\"", 5) != NULL)
@@ -329,6 +334,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char method[16], path[512], ckin[4096], ctype[128], ip[64], sv[64], sa[64], sg[128];
 	char cookie[sizeof(ckin) + 5 * sizeof(f->cookie[0]) + 16];
 	unsigned flags = size > 0 ? data[0] & 0x3f : 0;
+	static const char *const fetch_site[4] = { "same-origin", NULL, "cross-site", "none" };
 	struct api_req rq;
 	struct api_resp *o;
 	size_t i, n = 0;
@@ -368,10 +374,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rq.body = p;
 		rq.body_len = (size_t)(end - p);
 	}
+	rq.fetch_site = size == 0 ? NULL : fetch_site[data[0] >> 6];
 	rq.now = (time_t)T0;
 	rq.mono = 1000;
 	api_handle(&f->v, &rq, o);
-	check_resp(f, flags, rq.path, rq.path_len, o);
+	check_resp(f, flags, rq.fetch_site != NULL && strcmp(rq.fetch_site, "cross-site") == 0 &&
+	    strcmp(rq.method, "POST") == 0, rq.path, rq.path_len, o);
 	free(o);
 	return 0;
 }
