@@ -102,11 +102,11 @@ class CachingEdge:
         self.srv.server_close()
 
 
-def run(site, pub, paid, cookie=None, extra=()):
+def run(site, pub, paid, cookie=None, extra=(), stdin=None):
     args = [SCRIPT, "--site", site, "--public", pub, "--paid", paid, *extra]
     if cookie:
         args += ["--cookie", "access_token=" + cookie]
-    p = subprocess.run(args, capture_output=True, text=True, timeout=300)
+    p = subprocess.run(args, capture_output=True, text=True, timeout=300, input=stdin or "")
     return p.returncode, p.stdout, p.stderr
 
 
@@ -155,6 +155,9 @@ def main():
               in out, "passes with the cookie of a device that holds the paid video", out + err)
         check(cookie not in out + err and "HS256-" not in out + err and "bcdn_token=" not in out + err,
               "prints neither the cookie nor a token", out + err)
+        rc, out2, err = run(origin, pub, paid, extra=["--cookie", "-"], stdin=cookie + "\n")
+        check(rc == 0 and out2.count("ok - ") == out.count("ok - "),
+              "--cookie - reads the cookie (without its name) from stdin", out2 + err)
         rc, out, err = run(origin, pub, paid, "e2.AAAA")
         check(rc == 2 and "give the cookie of a device" in err, "a cookie that does not play PAID: exit 2",
               (rc, out, err))
