@@ -28,10 +28,20 @@ OPTIONS included) carries the CORS headers a pull zone sends.
   bunny_cdn.py --media demo/media --key-file var/verifier.keys [--port N]
                [--host 127.0.0.1] [--map FILE] [--open-images] [--log]
                [--broken-images GUID[,GUID...]]
+               [--no-token-auth] [--resolve-dot-segments-after-token]
 
 --broken-images answers a correctly signed request for an image (.jpg,
 .webp, .gif, .png) of those videos with 200 and bytes that are no image, as
 a damaged file on the real zone would be (the token rules stay the same).
+
+Two switches emulate a badly configured or badly behaved zone, for the
+tests of scripts/check-zones only (the defaults are the careful zone above):
+--no-token-auth serves every file without looking at a token (token
+authentication switched off in the pull zone); --resolve-dot-segments-after-
+token checks the token against the path as sent, then percent-decodes the
+path once and removes its "." and ".." segments (RFC 3986 §5.2.4) before
+serving, so /<token for /A/>/A/../B/playlist.m3u8 (or %2e%2e, ..%2f) serves
+B: the edge that would let a public video's token open every paid video.
 
 --port 0 (the default) picks a free port.  The first line on stdout is
 "bunny_cdn listening on http://HOST:PORT".  Python 3 standard library only.
@@ -176,6 +186,18 @@ def verify(target, key, now, client_ip):
     return True, "ok", path
 
 
+def remove_dot_segments(path):
+    """RFC 3986 §5.2.4 on an absolute path: "." dropped, ".." drops the segment before."""
+    out = []
+    for seg in path.split("/")[1:]:
+        if seg == "..":
+            if out:
+                out.pop()
+        elif seg != ".":
+            out.append(seg)
+    return "/" + "/".join(out)
+
+
 def read_key_file(name):
     """BUNNY_TOKEN_KEY from a KEY=VALUE keys file (# comments); None if absent."""
     with open(name, encoding="utf-8") as f:
@@ -228,10 +250,14 @@ class Handler(BaseHTTPRequestHandler):
         cfg = self.server.cfg
         target = self.path
         ok, reason, path = verify(target, cfg["key"], int(time.time()), self.client_address[0])
+        if cfg["no_token_auth"]:
+            ok = bool(path)
         tokenless = "token=" not in target
         if not ok and not (cfg["open_images"] and tokenless and path.endswith(IMAGE_EXTS)):
             self._send(403, ("403 Forbidden: %s\n" % reason).encode())
             return
+        if cfg["resolve_dots"]:
+            path = remove_dot_segments(urllib.parse.unquote(path))
         m = re.fullmatch(r"/([^/]+)/(.+)", path)
         if not m or not GUID_RE.match(m.group(1)) or not REL_RE.match(m.group(2)) \
                 or ".." in m.group(2).split("/"):
@@ -274,6 +300,10 @@ def main(argv):
     ap.add_argument("--open-images", action="store_true", help="serve .jpg/.webp/.gif without a token")
     ap.add_argument("--log", action="store_true", help="log requests to stderr (tokens redacted)")
     ap.add_argument("--broken-images", default="", help="GUIDs (comma-separated) whose images are garbage")
+    ap.add_argument("--no-token-auth", action="store_true",
+                    help="tests only: serve without checking tokens (a zone with token auth off)")
+    ap.add_argument("--resolve-dot-segments-after-token", action="store_true",
+                    help="tests only: check the token on the path as sent, then resolve ./.. and %%-escapes")
     a = ap.parse_args(argv)
     key = a.key
     if a.key_file:
@@ -311,7 +341,8 @@ def main(argv):
         return 1
     srv.daemon_threads = True
     srv.cfg = {"key": key, "media": a.media, "map": gmap, "open_images": a.open_images, "log": a.log,
-               "broken": set(g for g in a.broken_images.split(",") if g)}
+               "broken": set(g for g in a.broken_images.split(",") if g),
+               "no_token_auth": a.no_token_auth, "resolve_dots": a.resolve_dot_segments_after_token}
     print("bunny_cdn listening on http://%s:%d" % (a.host, srv.server_address[1]), flush=True)
     try:
         srv.serve_forever()
