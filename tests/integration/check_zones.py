@@ -24,33 +24,12 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib
 from verifier_lib import (ROOT, Server, check, free_port, make_access_db, new_tree,  # noqa: E402
                           onlytoken, write_keys)
 import verifier_lib  # noqa: E402
+from cdn_lib import Cdn  # noqa: E402
 
 SECRET = "check-zones-secret-0123456789abcdef"
 BUNNY = "check-zones-bunny-key-0123456789abcdef"
 SCRIPT = os.path.join(ROOT, "scripts", "check-zones")
 MEDIA = os.path.join(ROOT, "demo", "media")
-
-
-class Cdn:
-    """tests/fakes/bunny_cdn.py on a given port with the given switches."""
-
-    def __init__(self, port, keys, flags=(), media=MEDIA):
-        args = [sys.executable, os.path.join(ROOT, "tests", "fakes", "bunny_cdn.py"), "--port", str(port),
-                "--media", media, "--key-file", keys, *flags]
-        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        line = self.proc.stdout.readline().strip()
-        if not line.startswith("bunny_cdn listening on http://"):
-            self.stop()
-            raise RuntimeError("the CDN stand-in did not start: %r" % line)
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
 
 
 class CachingEdge:
@@ -139,7 +118,7 @@ def main():
         check(st == 200 and cookie, "a device redeems a VIP code (the cookie for --cookie)", (st, b))
 
         # --- the careful zone -------------------------------------------------
-        cdn = Cdn(cdn_port, keys)
+        cdn = Cdn(keys, port=cdn_port)
         rc, out, err = run(origin, pub, paid)
         check(rc == 0 and not lines(out, "FAIL") and not lines(out, "warn") and len(lines(out, "ok")) >= 25,
               "passes against the careful stand-in (exit 0, %d ok, no FAIL, no warn)" % len(lines(out, "ok")),
@@ -173,7 +152,7 @@ def main():
         cdn.stop()
 
         # --- token authentication off -----------------------------------------
-        cdn = Cdn(cdn_port, keys, ["--no-token-auth"])
+        cdn = Cdn(keys, port=cdn_port, flags=["--no-token-auth"])
         rc, out, err = run(origin, pub, paid)
         fails = lines(out, "FAIL")
         check(rc == 1 and "FAIL - 200 for /PAID/playlist.m3u8: the pull zone serves without a token" in out
@@ -183,7 +162,7 @@ def main():
         cdn.stop()
 
         # --- dot segments resolved after the token check -----------------------
-        cdn = Cdn(cdn_port, keys, ["--resolve-dot-segments-after-token"])
+        cdn = Cdn(keys, port=cdn_port, flags=["--resolve-dot-segments-after-token"])
         rc, out, err = run(origin, pub, paid)
         fails = lines(out, "FAIL")
         want = ["/<public token>/PUBLIC/../PAID/playlist.m3u8", "/<public token>/PUBLIC/%2e%2e/PAID/playlist.m3u8",
@@ -206,7 +185,7 @@ def main():
             f.write(b"\0\0\0\x18ftypmp42" + b"\0" * 4096)
         with open(os.path.join(media, "map.json"), "w") as f:
             json.dump(dict(gmap, **{pub: "withmp4"}), f)
-        cdn = Cdn(cdn_port, keys, media=media)
+        cdn = Cdn(keys, port=cdn_port, media=media)
         rc, out, err = run(origin, pub, paid)
         check(rc == 0 and len(lines(out, "warn")) == 1 and "warn - 206 for /<public token>/PUBLIC/play_720p.mp4"
               in out and "ok - 404 for /<public token>/PUBLIC/original" in out,
