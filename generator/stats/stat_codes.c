@@ -146,9 +146,12 @@ stat_code_networks(const struct stat_code *c)
 
 	if (c->many == NULL)
 		return c->nexact;
-	/* Never below what was counted exactly. */
+	/* Never below what was counted exactly, never above the redeems
+	 * (each brings at most one network). */
 	n = hll_count(c->many);
-	return n > STAT_CODE_EXACT ? n : STAT_CODE_EXACT + 1;
+	if (n <= STAT_CODE_EXACT)
+		n = STAT_CODE_EXACT + 1;
+	return n < c->redeems ? n : c->redeems;
 }
 
 static int
@@ -157,10 +160,8 @@ by_networks(const void *x, const void *y, void *ctx)
 	const struct stat_codes *s = ctx;
 	const struct stat_code *p = &s->c[*(const size_t *)x];
 	const struct stat_code *q = &s->c[*(const size_t *)y];
-	uint64_t pn = stat_code_networks(p), qn = stat_code_networks(q);
-
-	if (pn != qn)
-		return pn > qn ? -1 : 1;
+	if (p->networks != q->networks)
+		return p->networks > q->networks ? -1 : 1;
 	if (p->redeems != q->redeems)
 		return p->redeems > q->redeems ? -1 : 1;
 	return strcmp(p->id, q->id);
@@ -175,9 +176,12 @@ stat_codes_finish(struct stat_codes *s)
 	s->nshared = 0;
 	if ((s->shared = malloc((s->n ? s->n : 1) * sizeof(*s->shared))) == NULL)
 		return -1;
-	for (i = 0; i < s->n; i++)
-		if (stat_code_networks(&s->c[i]) >= s->shared_min)
+	for (i = 0; i < s->n; i++) {
+		/* Once per code: the sort compares the cached figure. */
+		s->c[i].networks = stat_code_networks(&s->c[i]);
+		if (s->c[i].networks >= s->shared_min)
 			s->shared[s->nshared++] = i;
+	}
 	qsort_r(s->shared, s->nshared, sizeof(*s->shared), by_networks, s);
 	return 0;
 }

@@ -37,6 +37,7 @@ struct stat_code {
 	uint64_t	 net[STAT_CODE_EXACT];
 	struct hll	*many;		/* past STAT_CODE_EXACT networks, else NULL */
 	uint64_t	 redeems;
+	uint64_t	 networks;	/* stat_code_networks, set by stat_codes_finish */
 	int64_t		 first_day, last_day;	/* days since 1970-01-01 */
 };
 
@@ -56,10 +57,11 @@ void	stat_codes_free(struct stat_codes *s);
  * `viewer` ("" when unknown) on day `day`, level "vip" or "ppv". */
 void	stat_codes_add(struct stat_codes *s, const char *id, const char *viewer,
 	    int64_t day, const char *level);
-/* A code's distinct networks (exact up to STAT_CODE_EXACT). */
+/* A code's distinct networks (exact up to STAT_CODE_EXACT; the sketch's
+ * estimate never above the redeems). */
 uint64_t	stat_code_networks(const struct stat_code *c);
-/* Selects the codes with >= shared_min networks, most networks first;
- * -1 out of memory. */
+/* Sets each code's networks and selects those with >= shared_min, most
+ * networks first; -1 out of memory. */
 int	stat_codes_finish(struct stat_codes *s);
 
 #endif

@@ -236,7 +236,7 @@ shared_codes(struct buf *out, const struct stat_agg *a)
 		if (buf_puts(out, "<tr><td><code>") || esc(out, c->id) ||
 		    buf_puts(out, "</code></td><td>") || esc(out, c->level) ||
 		    buf_printf(out, "</td><td>%" PRIu64 "</td><td>%" PRIu64 "</td><td>%s</td>"
-		    "<td>%s</td></tr>", stat_code_networks(c), c->redeems, first, last))
+		    "<td>%s</td></tr>", c->networks, c->redeems, first, last))
 			return -1;
 	}
 	return buf_puts(out, "</tbody></table></div>");

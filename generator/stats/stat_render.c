@@ -151,7 +151,7 @@ stat_render_table(const struct stat_agg *a, struct buf *out)
 		stat_day_str(c->first_day, from);
 		stat_day_str(c->last_day, to);
 		if (buf_printf(out, "  %-12s %-5s %8" PRIu64 " %7" PRIu64 " %-10s %s\n",
-		    c->id, c->level, stat_code_networks(c), c->redeems, from, to) != 0)
+		    c->id, c->level, c->networks, c->redeems, from, to) != 0)
 			return -1;
 	}
 	if (a->dropped > 0 && buf_printf(out, "\n%" PRIu64 " events of videos past the "
@@ -193,7 +193,7 @@ json_code(struct buf *out, const struct stat_code *c)
 	return buf_puts(out, "{\"code_id\":") || jstr(out, c->id) ||
 	    buf_puts(out, ",\"level\":") || jstr(out, c->level) ||
 	    buf_printf(out, ",\"networks\":%" PRIu64 ",\"redeems\":%" PRIu64
-	    ",\"first_day\":\"%s\",\"last_day\":\"%s\"}", stat_code_networks(c), c->redeems,
+	    ",\"first_day\":\"%s\",\"last_day\":\"%s\"}", c->networks, c->redeems,
 	    first, last);
 }
 

@@ -346,12 +346,21 @@ test_shared_codes(void)
 	n = stat_code_networks(&s->c[0]);
 	CHECK(n > 1009 * 85 / 100 && n < 1009 * 115 / 100, "1009 networks: ~%llu (HLL)",
 	    (unsigned long long)n);
+	for (i = 0; i < 40; i++) {
+		snprintf(net, sizeof(net), "%012zx", 0x900000 + i * 7919);
+		stat_codes_add(s, "ffffffffffff", net, DAY, "vip");
+		n = stat_code_networks(&s->c[1]);
+		if (n > i + 1 || (i < STAT_CODE_EXACT && n != i + 1))
+			break;
+	}
+	CHECK(i == 40, "k redeems from k networks: exact to %d, never more than k (at %zu: %llu)",
+	    STAT_CODE_EXACT, i, (unsigned long long)n);
 	/* The cap on code ids: further redeems are dropped, not stored. */
 	for (i = 0; i < STAT_CODES_MAX + 4; i++) {
 		snprintf(id, sizeof(id), "%012zx", i);
 		stat_codes_add(s, id, "000000000001", DAY, "vip");
 	}
-	CHECK(s->n == STAT_CODES_MAX && s->dropped == 5, "cap: %d code ids, %llu redeems dropped",
+	CHECK(s->n == STAT_CODES_MAX && s->dropped == 6, "cap: %d code ids, %llu redeems dropped",
 	    STAT_CODES_MAX, (unsigned long long)s->dropped);
 	stat_codes_free(s);
 	free(s);
