@@ -100,10 +100,19 @@ def mint_list_revoke(a, db):
     mint_list_revoke.ppv = ppv
 
 
-def log_id(secret, code):
-    """X-Only-Code for a code, from docs/stats.md (logmark.h), in Python."""
+def log_id_of_hash(secret, h):
+    """X-Only-Code for a store hash, from docs/stats.md (sign/logid.h), in Python."""
     k = hmac.new(secret.encode(), b"onlymatt access-log ids v1", hashlib.sha256).digest()
-    return hmac.new(k, b"c" + code_hash(secret, code), hashlib.sha256).digest()[:6].hex()
+    return hmac.new(k, b"c" + h, hashlib.sha256).digest()[:6].hex()
+
+
+def log_id(secret, code):
+    return log_id_of_hash(secret, code_hash(secret, code))
+
+
+# Two store hashes whose log ids collide under SECRET (found by a birthday
+# search over 2^25 hashes: 32 bytes of 0x5a, the first 4 the little-endian i).
+COLLIDING = (22032475, 32900251, "140cf8afcbaa")
 
 
 def revoke_log_id(a):
@@ -144,6 +153,22 @@ def revoke_log_id(a):
           "second revoke --log-id: exit 1", p.stderr)
     rows = json.loads(onlytoken("list", "--active", "--json", *a).stdout)
     check(all(r["log_id"] != want for r in rows), "no longer active")
+    # Two rows with one log id (48 bits): refused, both listed, none revoked.
+    i, j, lid = COLLIDING
+    hs = [i.to_bytes(4, "little") + b"\x5a" * 28, j.to_bytes(4, "little") + b"\x5a" * 28]
+    check([log_id_of_hash(SECRET, h) for h in hs] == [lid, lid], "the colliding pair collides")
+    db = sqlite3.connect(a[1])
+    for h in hs:
+        db.execute("INSERT INTO codes (hash, level, video, expires_at, created_at, revoked_at, "
+                   "note) VALUES (?, 'vip', NULL, ?, ?, NULL, '')", (h, now() + 86400, now()))
+    db.commit()
+    db.close()
+    p = onlytoken("revoke", "--log-id", lid, *a, check_rc=False)
+    active = json.loads(onlytoken("list", "--active", "--json", *a).stdout)
+    check(p.returncode == 1 and "2 unrevoked codes have log id" in p.stderr and
+          all(h[:6].hex() in p.stderr for h in hs) and
+          sum(r["log_id"] == lid for r in active) == 2,
+          "two codes with one log id: refused, both listed by short id, none revoked", p.stderr)
 
 
 def check_cmd(a, adb):
