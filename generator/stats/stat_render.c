@@ -145,7 +145,7 @@ stat_render_table(const struct stat_agg *a, struct buf *out)
 	    a->codes.shared_min, "CODE ID", "LEVEL", "NETWORKS", "REDEEMS", "FIRST",
 	    "LAST") != 0)
 		return -1;
-	for (i = 0; i < a->codes.nshared; i++) {
+	for (i = 0; i < a->codes.nshared && i < STAT_TABLE_ROWS; i++) {
 		const struct stat_code *c = &a->codes.c[a->codes.shared[i]];
 
 		stat_day_str(c->first_day, from);
@@ -154,6 +154,10 @@ stat_render_table(const struct stat_agg *a, struct buf *out)
 		    c->id, c->level, c->networks, c->redeems, from, to) != 0)
 			return -1;
 	}
+	if (a->codes.nshared > STAT_TABLE_ROWS &&
+	    buf_printf(out, "  ... %zu more codes (--json or --html for all)\n",
+	    a->codes.nshared - STAT_TABLE_ROWS) != 0)
+		return -1;
 	if (a->dropped > 0 && buf_printf(out, "\n%" PRIu64 " events of videos past the "
 	    "%d-video cap were counted in the totals only\n", a->dropped, STAT_VIDEOS_MAX) != 0)
 		return -1;

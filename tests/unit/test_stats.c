@@ -324,6 +324,16 @@ test_shared_codes(void)
 	    a->codes.c[a->codes.shared[2]].redeems == 2 &&
 	    strcmp(a->codes.c[a->codes.shared[2]].level, "ppv") == 0,
 	    "--shared-min 1: all three, most networks first; no network id counts none");
+	/* The terminal shows STAT_TABLE_ROWS shared codes, then a count. */
+	for (i = 0; i < STAT_TABLE_ROWS + 2; i++) {
+		snprintf(id, sizeof(id), "%012zx", 0xabc000 + i);
+		redeem(a, "vip", id, "000000000001", 1);
+	}
+	buf_reset(&out);
+	CHECK(stat_agg_finish(a, err, sizeof(err)) == 0 &&
+	    a->codes.nshared == STAT_TABLE_ROWS + 5 && stat_render_table(a, &out) == 0 &&
+	    strstr(out.data, "... 5 more codes (--json or --html for all)") != NULL,
+	    "table: %d shared codes, then how many more", STAT_TABLE_ROWS);
 	buf_free(&out);
 	stat_agg_free(a);
 
