@@ -28,6 +28,7 @@ usage(FILE *f)
 	fprintf(f, "usage: onlygen stats [--since 30d|YYYY-MM-DD] [--until YYYY-MM-DD]\n"
 	    "                     [--video GUID] [--json] [--html FILE] [--title TEXT]\n"
 	    "                     [--log FILE|-]... [--state DIR] [--pull] [--quiet]\n"
+	    "                     [--shared-min N]\n"
 	    "  --since   the window: N days ending --until (default 30d), or from a date\n"
 	    "  --until   the window's last day (UTC; default today)\n"
 	    "  --log     an access log to read (repeatable; - is standard input);\n"
@@ -35,7 +36,9 @@ usage(FILE *f)
 	    "  --pull    first fetch Bunny's statistics for the window into\n"
 	    "            STATE/catalog.db (BUNNY_API_KEY, BUNNY_LIBRARY_ID, as pull)\n"
 	    "  --html    also write the report as one self-contained HTML file\n"
-	    "  --json    print JSON instead of the table\n");
+	    "  --json    print JSON instead of the table\n"
+	    "  --shared-min N  list the codes redeemed from at least N viewer\n"
+	    "            networks (1..%d, default %d)\n", STAT_SHARED_MIN_MAX, STAT_SHARED_MIN);
 }
 
 /* "YYYY-MM-DD" -> day number, or -1. */
@@ -149,6 +152,7 @@ cmd_stats(int argc, char *argv[])
 		{ "state", required_argument, NULL, 'S' },
 		{ "pull", no_argument, NULL, 'p' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "shared-min", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -157,12 +161,14 @@ cmd_stats(int argc, char *argv[])
 	char guid[GUID_LEN + 1] = "", path[4096], log0[4096], log1[4096], err[512];
 	size_t nlogs = 0;
 	int ch, json = 0, pull = 0, quiet = 0, rc = 1;
+	long shared_min = STAT_SHARED_MIN;
+	char *end;
 	int64_t until = (int64_t)time(NULL) / 86400, ndays;
 	struct stat_agg *a;
 	struct buf out;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "s:u:v:jH:t:l:S:pqh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "s:u:v:jH:t:l:S:pqm:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's': since = optarg; break;
 		case 'u':
@@ -184,6 +190,12 @@ cmd_stats(int argc, char *argv[])
 		case 'S': state = optarg; break;
 		case 'p': pull = 1; break;
 		case 'q': quiet = 1; break;
+		case 'm':
+			shared_min = strtol(optarg, &end, 10);
+			if (end == optarg || *end != '\0' || shared_min < 1 ||
+			    shared_min > STAT_SHARED_MIN_MAX)
+				goto bad;
+			break;
 		case 'h': usage(stdout); return 0;
 		default: goto bad;
 		}
@@ -218,6 +230,7 @@ cmd_stats(int argc, char *argv[])
 		free(a);
 		return 1;
 	}
+	a->codes.shared_min = (unsigned)shared_min;
 	if (pull && pull_bunny(state, until - ndays + 1, until, quiet) != 0)
 		goto out;
 	pull_catalog_path(state, path, sizeof(path));

@@ -24,6 +24,7 @@ stat_agg_init(struct stat_agg *a, int64_t until_day, int64_t ndays, const char *
 	a->ndays = ndays;
 	if (only != NULL)
 		snprintf(a->only, sizeof(a->only), "%s", only);
+	stat_codes_init(&a->codes);
 	a->nslot = 1024;
 	if ((a->slot = calloc(a->nslot, sizeof(*a->slot))) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -39,6 +40,7 @@ stat_agg_free(struct stat_agg *a)
 	free(a->slot);
 	free(a->order);
 	free(a->interest);
+	stat_codes_free(&a->codes);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -181,8 +183,11 @@ event(struct stat_agg *a, const struct stat_event *e)
 		return;		/* "public": a public code (no unlock to count) */
 	l = e->access == STAT_VIP ? &a->vip : &a->ppv;
 	l->redeems++;
-	if (e->code[0] != '\0')
+	if (e->code[0] != '\0') {
 		hll_add(&l->codes, h64_str(SEED_ID, e->code));
+		stat_codes_add(&a->codes, e->code, e->viewer, a->since_day + (d - a->day),
+		    e->access == STAT_VIP ? "vip" : "ppv");
+	}
 	d->unlocks++;
 	if (v != NULL) {
 		if (e->access == STAT_VIP)
@@ -320,6 +325,10 @@ stat_agg_finish(struct stat_agg *a, char *err, size_t errlen)
 	}
 	qsort_r(a->order, a->norder, sizeof(*a->order), by_plays, a);
 	qsort_r(a->interest, a->ninterest, sizeof(*a->interest), by_denied, a);
+	if (stat_codes_finish(&a->codes) != 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	return 0;
 }
 

@@ -8,6 +8,9 @@
  *            are counted in `dropped`, never stored
  *   days     the window, at most STAT_DAYS_MAX
  *   devices  HyperLogLog sketches (hll.h), 256 bytes each
+ *   codes    at most STAT_CODES_MAX code ids with their networks
+ *            (stat_codes.h); redeems of further ids count in the totals
+ *            and in codes.dropped
  *
  * Lines are read one at a time into a STAT_LINE_MAX buffer; a bad line is
  * counted and skipped, the first one remembered (file:line: why).
@@ -22,6 +25,7 @@
 #include <stdio.h>
 
 #include "hll.h"
+#include "stat_codes.h"
 #include "stat_log.h"
 
 #define STAT_VIDEOS_MAX	65536
@@ -60,6 +64,7 @@ struct stat_agg {
 	struct stat_day		 day[STAT_DAYS_MAX];
 	struct stat_level	 vip, ppv;
 	struct hll		 dev;
+	struct stat_codes	 codes;			/* per code id (set codes.shared_min before finish) */
 	uint64_t		 lines, counted, bad, outside, dropped, redeem_failed;
 	char			 first_bad[256];	/* "FILE:LINE: why", "" when none */
 	/* After stat_agg_finish: indices into v. */

@@ -209,6 +209,39 @@ static const char thead[] = "<div class=\"scroll\"><table><thead><tr><th scope=\
 	"<th scope=\"col\">Level</th><th scope=\"col\">Plays</th><th scope=\"col\">Refused</th><th scope=\"col\">VIP unlocks</th><th scope=\"col\">PPV unlocks</th>"
 	"<th scope=\"col\">Devices&nbsp;≈</th><th scope=\"col\">Bunny views</th><th scope=\"col\">Watch time</th></tr></thead><tbody>";
 
+/* Codes redeemed from many networks: ids only, never a code. */
+static int
+shared_codes(struct buf *out, const struct stat_agg *a)
+{
+	char first[11], last[11];
+	size_t i;
+
+	if (buf_printf(out, "<h2>Codes redeemed from many networks</h2><p>At least %u "
+	    "networks (a /24 or /48 each). A code posted publicly shows here; "
+	    "<code>onlytoken revoke --log-id ID</code> revokes it.</p>",
+	    a->codes.shared_min))
+		return -1;
+	if (a->codes.nshared == 0)
+		return buf_puts(out, "<p>None in this window.</p>");
+	if (buf_puts(out, "<div class=\"scroll\"><table><thead><tr><th scope=\"col\">Code id"
+	    "</th><th scope=\"col\">Level</th><th scope=\"col\">Networks</th>"
+	    "<th scope=\"col\">Redeems</th><th scope=\"col\">First day</th>"
+	    "<th scope=\"col\">Last day</th></tr></thead><tbody>"))
+		return -1;
+	for (i = 0; i < a->codes.nshared; i++) {
+		const struct stat_code *c = &a->codes.c[a->codes.shared[i]];
+
+		stat_day_str(c->first_day, first);
+		stat_day_str(c->last_day, last);
+		if (buf_puts(out, "<tr><td><code>") || esc(out, c->id) ||
+		    buf_puts(out, "</code></td><td>") || esc(out, c->level) ||
+		    buf_printf(out, "</td><td>%" PRIu64 "</td><td>%" PRIu64 "</td><td>%s</td>"
+		    "<td>%s</td></tr>", c->networks, c->redeems, first, last))
+			return -1;
+	}
+	return buf_puts(out, "</tbody></table></div>");
+}
+
 int
 stat_render_html(const struct stat_agg *a, const char *site_title, struct buf *out)
 {
@@ -255,6 +288,8 @@ stat_render_html(const struct stat_agg *a, const char *site_title, struct buf *o
 	    PRIu64 "</td></tr><tr><td>ppv</td><td>%" PRIu64 "</td><td>%" PRIu64 "</td><td>%"
 	    PRIu64 "</td></tr></tbody></table></div>", a->vip.minted, hll_count(&a->vip.codes),
 	    a->vip.redeems, a->ppv.minted, hll_count(&a->ppv.codes), a->ppv.redeems))
+		return -1;
+	if (shared_codes(out, a))
 		return -1;
 	if (buf_puts(out, "<h2>Locked pages asked often, few unlocks</h2>"))
 		return -1;

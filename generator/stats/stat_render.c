@@ -140,8 +140,30 @@ stat_render_table(const struct stat_agg *a, struct buf *out)
 		    v->level, v->denied, v->unlock_vip + v->unlock_ppv) != 0)
 			return -1;
 	}
+	if (a->codes.nshared > 0 && buf_printf(out, "\ncodes redeemed from many networks "
+	    "(at least %u; onlytoken revoke --log-id ID):\n  %-12s %-5s %8s %7s %-10s %s\n",
+	    a->codes.shared_min, "CODE ID", "LEVEL", "NETWORKS", "REDEEMS", "FIRST",
+	    "LAST") != 0)
+		return -1;
+	for (i = 0; i < a->codes.nshared && i < STAT_TABLE_ROWS; i++) {
+		const struct stat_code *c = &a->codes.c[a->codes.shared[i]];
+
+		stat_day_str(c->first_day, from);
+		stat_day_str(c->last_day, to);
+		if (buf_printf(out, "  %-12s %-5s %8" PRIu64 " %7" PRIu64 " %-10s %s\n",
+		    c->id, c->level, c->networks, c->redeems, from, to) != 0)
+			return -1;
+	}
+	if (a->codes.nshared > STAT_TABLE_ROWS &&
+	    buf_printf(out, "  ... %zu more codes (--json or --html for all)\n",
+	    a->codes.nshared - STAT_TABLE_ROWS) != 0)
+		return -1;
 	if (a->dropped > 0 && buf_printf(out, "\n%" PRIu64 " events of videos past the "
 	    "%d-video cap were counted in the totals only\n", a->dropped, STAT_VIDEOS_MAX) != 0)
+		return -1;
+	if (a->codes.dropped > 0 && buf_printf(out, "\n%" PRIu64 " redeems of codes past the "
+	    "%d-code cap were counted in the totals only\n", a->codes.dropped,
+	    STAT_CODES_MAX) != 0)
 		return -1;
 	return 0;
 }
@@ -163,6 +185,20 @@ json_video(struct buf *out, const struct stat_video *v)
 	    ",\"bunny_views\":%" PRIu64 ",\"bunny_watch_seconds\":%" PRIu64 "}",
 	    v->plays, v->denied, v->unlock_vip, v->unlock_ppv, hll_count(&v->dev),
 	    v->bunny_views, v->bunny_watch);
+}
+
+static int
+json_code(struct buf *out, const struct stat_code *c)
+{
+	char first[11], last[11];
+
+	stat_day_str(c->first_day, first);
+	stat_day_str(c->last_day, last);
+	return buf_puts(out, "{\"code_id\":") || jstr(out, c->id) ||
+	    buf_puts(out, ",\"level\":") || jstr(out, c->level) ||
+	    buf_printf(out, ",\"networks\":%" PRIu64 ",\"redeems\":%" PRIu64
+	    ",\"first_day\":\"%s\",\"last_day\":\"%s\"}", c->networks, c->redeems,
+	    first, last);
 }
 
 static int
@@ -191,9 +227,11 @@ stat_render_json(const struct stat_agg *a, struct buf *out)
 	}
 	if (buf_printf(out, "{\"window\":{\"from\":\"%s\",\"to\":\"%s\",\"days\":%" PRId64
 	    "},\"video\":%s%s%s,\"lines\":{\"read\":%" PRIu64 ",\"counted\":%" PRIu64
-	    ",\"outside\":%" PRIu64 ",\"bad\":%" PRIu64 ",\"dropped\":%" PRIu64 "},",
+	    ",\"outside\":%" PRIu64 ",\"bad\":%" PRIu64 ",\"dropped\":%" PRIu64
+	    ",\"dropped_codes\":%" PRIu64 "},",
 	    from, to, a->ndays, a->only[0] ? "\"" : "", a->only[0] ? a->only : "null",
-	    a->only[0] ? "\"" : "", a->lines, a->counted, a->outside, a->bad, a->dropped) ||
+	    a->only[0] ? "\"" : "", a->lines, a->counted, a->outside, a->bad, a->dropped,
+	    a->codes.dropped) ||
 	    buf_printf(out, "\"totals\":{\"plays\":%" PRIu64 ",\"locked_refusals\":%" PRIu64
 	    ",\"unlocks\":%" PRIu64 ",\"unlocks_vip\":%" PRIu64 ",\"unlocks_ppv\":%" PRIu64
 	    ",\"failed_redeems\":%" PRIu64 ",\"devices\":%" PRIu64 ",\"bunny_views\":%" PRIu64
@@ -225,6 +263,11 @@ stat_render_json(const struct stat_agg *a, struct buf *out)
 		return -1;
 	for (i = 0; i < a->ninterest; i++)
 		if ((i && buf_putc(out, ',')) || json_video(out, &a->v[a->interest[i]]))
+			return -1;
+	if (buf_printf(out, "],\"shared_min\":%u,\"shared_codes\":[", a->codes.shared_min))
+		return -1;
+	for (i = 0; i < a->codes.nshared; i++)
+		if ((i && buf_putc(out, ',')) || json_code(out, &a->codes.c[a->codes.shared[i]]))
 			return -1;
 	if (buf_puts(out, "]"))
 		return -1;

@@ -16,7 +16,7 @@
 #include "buf.h"
 #include "stat_agg.h"
 
-#define STAT_TABLE_ROWS	50	/* videos on a terminal; --json or --html for all */
+#define STAT_TABLE_ROWS	50	/* videos, shared codes on a terminal; --json or --html for all */
 
 int	stat_render_table(const struct stat_agg *a, struct buf *out);
 int	stat_render_json(const struct stat_agg *a, struct buf *out);

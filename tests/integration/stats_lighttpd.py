@@ -18,8 +18,8 @@ import urllib.parse
 from datetime import datetime, timedelta, timezone
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from verifier_lib import (Server, check, make_access_db, new_tree, onlytoken,  # noqa: E402
-                          write_keys)
+from verifier_lib import (Server, check, code_hash, make_access_db, new_tree,  # noqa: E402
+                          onlytoken, write_keys)
 import verifier_lib  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fakes"))
@@ -102,6 +102,7 @@ def main():
         check(st == 200 and h.get("x-only-access") == "vip" and
               re.fullmatch(r"[0-9a-f]{12}", h.get("x-only-code", "")) is not None,
               "VIP redeem marks its level and a 12-hex code id", h)
+        vip_log_id = h.get("x-only-code", "")
         ca = cookie_of(h)
         check(vip[0].lower() not in json.dumps(h).lower(), "the code is in no header")
         check(play(srv, VIP, A, ca)[0] == 200 and play(srv, VIP, A, ca)[0] == 200,
@@ -200,7 +201,8 @@ def main():
     check(t["bunny_views"] == want_views and t["bunny_watch_seconds"] == want_watch,
           f"Bunny views and watch time summed ({t['bunny_views']}/{want_views}, "
           f"{t['bunny_watch_seconds']}/{want_watch})")
-    check(rep["lines"] == {"read": sent, "counted": sent, "outside": 0, "bad": 0, "dropped": 0},
+    check(rep["lines"] == {"read": sent, "counted": sent, "outside": 0, "bad": 0, "dropped": 0,
+                           "dropped_codes": 0},
           "every line read and counted", rep["lines"])
     check((t["plays"], t["locked_refusals"], t["unlocks"], t["unlocks_vip"], t["unlocks_ppv"],
            t["failed_redeems"], t["devices"]) == (6, 4 + 0 + 3, 2, 1, 1, 1, 3),
@@ -229,6 +231,16 @@ def main():
     r1 = json.loads(one.stdout)
     check(one.returncode == 0 and [x["guid"] for x in r1["videos"]] == [VIP] and
           r1["totals"]["plays"] == 2, "--video keeps one video", one.stderr)
+    # The id a real redeem logged is the one `onlytoken list` shows, and
+    # revoking by it revokes that code (docs/verifier.md).
+    rows = json.loads(onlytoken("list", "--json", *db).stdout)
+    short = code_hash(SECRET, vip[0])[:6].hex()
+    check([r["id"] for r in rows if r["log_id"] == vip_log_id] == [short],
+          "list's log_id of the redeemed code is the X-Only-Code the verifier sent", rows)
+    p = onlytoken("revoke", "--log-id", vip_log_id, *db, check_rc=False)
+    p2 = onlytoken("check", vip[0], *db, check_rc=False)
+    check(p.returncode == 0 and p2.returncode == 1 and "revoked" in p2.stdout,
+          "revoke --log-id X-Only-Code: that code is refused", p.stdout + p.stderr + p2.stdout)
     sr = srv.sanitizer_reports()
     check(sr == "", "no sanitizer report", sr)
     return 0

@@ -85,6 +85,25 @@ def main():
     rep = json.loads(j.stdout)
     check(rep["lines"]["bad"] == 4 and rep["lines"]["outside"] == 1,
           "4 bad lines, 1 outside the window", rep["lines"])
+    # One code (id 5a4ed0c0de55) redeemed 6 times from 5 networks, 2026-11-20..24.
+    check(rep["shared_min"] == 4 and rep["shared_codes"] == [
+        {"code_id": "5a4ed0c0de55", "level": "vip", "networks": 5, "redeems": 6,
+         "first_day": "2026-11-20", "last_day": "2026-11-24"}],
+          "shared_codes: the code redeemed from 5 networks", rep.get("shared_codes"))
+    check("codes redeemed from many networks" in t.stdout and
+          re.search(r"5a4ed0c0de55 +vip +5 +6 2026-11-20 2026-11-24", t.stdout) is not None,
+          "the table lists the shared code", t.stdout)
+    hi = json.loads(subprocess.run(base + ["--json", "--shared-min", "6"], capture_output=True,
+                                   text=True, cwd=ROOT).stdout)
+    check(hi["shared_min"] == 6 and hi["shared_codes"] == [], "--shared-min 6: none")
+    lo = json.loads(subprocess.run(base + ["--json", "--shared-min", "1"], capture_output=True,
+                                   text=True, cwd=ROOT).stdout)
+    check(len(lo["shared_codes"]) > 1 and lo["shared_codes"][0]["code_id"] == "5a4ed0c0de55"
+          and all(c["networks"] >= 1 for c in lo["shared_codes"]),
+          "--shared-min 1: every redeemed code, most networks first", lo["shared_codes"])
+    for n in ("0", "1001", "x"):
+        r = subprocess.run(base + ["--shared-min", n], capture_output=True, text=True, cwd=ROOT)
+        check(r.returncode == 2, f"--shared-min {n}: usage error")
     golden("report.txt", t.stdout)
     golden("report.json", j.stdout)
     page = open(html).read()
@@ -99,6 +118,9 @@ def main():
           "Matt&#39;s &lt;b&gt;site&lt;/b&gt;" in page, "titles escaped")
     check(not re.search(r"""(src|href)\s*=|url\(|@import""", page),
           "self-contained: no src, href, url() or @import")
+    check("Codes redeemed from many networks" in page and
+          "<td><code>5a4ed0c0de55</code></td><td>vip</td><td>5</td><td>6</td>" in page,
+          "the HTML lists the shared code")
     check(page.count("<svg") == 2 and "<polyline" in page and "<rect" in page,
           "two SVG charts: a daily line and a top-10 bar chart")
     # The same log fed through standard input, one video.

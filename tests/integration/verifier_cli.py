@@ -7,6 +7,8 @@ map, sign against the shared Bunny vectors, usage errors, and that the store
 never holds a code in clear.
 """
 import csv
+import hashlib
+import hmac
 import io
 import json
 import os
@@ -36,6 +38,7 @@ def main():
     try:
         mint_list_revoke(a, db)
         check_cmd(a, adb)
+        revoke_log_id(a)
         import_legacy(base, a)
         sign(base)
         usage(a)
@@ -95,6 +98,77 @@ def mint_list_revoke(a, db):
     check(p.stdout.count("\n") == 6 and "REVOKED" in p.stdout, "list: table", p.stdout)
     mint_list_revoke.codes = codes
     mint_list_revoke.ppv = ppv
+
+
+def log_id_of_hash(secret, h):
+    """X-Only-Code for a store hash, from docs/stats.md (sign/logid.h), in Python."""
+    k = hmac.new(secret.encode(), b"onlymatt access-log ids v1", hashlib.sha256).digest()
+    return hmac.new(k, b"c" + h, hashlib.sha256).digest()[:6].hex()
+
+
+def log_id(secret, code):
+    return log_id_of_hash(secret, code_hash(secret, code))
+
+
+# Two store hashes whose log ids collide under SECRET (found by a birthday
+# search over 2^25 hashes: 32 bytes of 0x5a, the first 4 the little-endian i).
+COLLIDING = (22032475, 32900251, "140cf8afcbaa")
+
+
+def revoke_log_id(a):
+    """list shows each code's log id; revoke --log-id revokes the one row."""
+    code = onlytoken("mint", "--level", "vip", "--note", "posted", *a).stdout.split()[0]
+    want = log_id(SECRET, code)
+    short = code_hash(SECRET, code)[:6].hex()
+    rows = json.loads(onlytoken("list", "--json", *a).stdout)
+    mine = [r for r in rows if r["id"] == short]
+    check(len(mine) == 1 and mine[0]["log_id"] == want and
+          all(re.fullmatch(r"[0-9a-f]{12}", r["log_id"]) for r in rows) and
+          len({r["log_id"] for r in rows}) == len(rows),
+          "list --json: log_id is HMAC(K, 'c' || hash), computed in Python", mine)
+    p = onlytoken("list", *a)
+    check(f"log {want}" in p.stdout and code not in p.stdout, "list: the log id column",
+          p.stdout)
+    p = onlytoken("list", "--keys", "/nonexistent", *a[:2], check_rc=False)
+    check(p.returncode == 1, "list without the keys: exit 1 (the log ids are keyed)")
+    p = onlytoken("revoke", "--log-id", "0123456789ab", *a, check_rc=False)
+    check(p.returncode == 1 and "no unrevoked code has log id 0123456789ab" in p.stderr,
+          "revoke --log-id of no code: exit 1, says so", p.stderr)
+    for bad in ("xyz", "0123456789abc", "0123456789a"):
+        p = onlytoken("revoke", "--log-id", bad, *a, check_rc=False)
+        check(p.returncode == 1 and "12 hex digits" in p.stderr,
+              f"revoke --log-id {bad}: refused", p.stderr)
+    p = onlytoken("revoke", "--log-id", want, "OM43-0000-0000-0000", *a, check_rc=False)
+    check(p.returncode == 2, "revoke --log-id with a CODE too: usage error")
+    p = onlytoken("check", code, *a, check_rc=False)
+    check(p.returncode == 0 and "decision: valid" in p.stdout, "before: the code is valid")
+    p = onlytoken("revoke", "--log-id", want.upper(), *a, check_rc=False)
+    check(p.returncode == 0 and want in p.stdout and code not in p.stdout,
+          "revoke --log-id ID: revoked (upper case accepted, no code printed)",
+          p.stdout + p.stderr)
+    p = onlytoken("check", code, *a, check_rc=False)
+    check(p.returncode == 1 and "revoked" in p.stdout, "after: the code is refused", p.stdout)
+    p = onlytoken("revoke", "--log-id", want, *a, check_rc=False)
+    check(p.returncode == 1 and "no unrevoked code" in p.stderr,
+          "second revoke --log-id: exit 1", p.stderr)
+    rows = json.loads(onlytoken("list", "--active", "--json", *a).stdout)
+    check(all(r["log_id"] != want for r in rows), "no longer active")
+    # Two rows with one log id (48 bits): refused, both listed, none revoked.
+    i, j, lid = COLLIDING
+    hs = [i.to_bytes(4, "little") + b"\x5a" * 28, j.to_bytes(4, "little") + b"\x5a" * 28]
+    check([log_id_of_hash(SECRET, h) for h in hs] == [lid, lid], "the colliding pair collides")
+    db = sqlite3.connect(a[1])
+    for h in hs:
+        db.execute("INSERT INTO codes (hash, level, video, expires_at, created_at, revoked_at, "
+                   "note) VALUES (?, 'vip', NULL, ?, ?, NULL, '')", (h, now() + 86400, now()))
+    db.commit()
+    db.close()
+    p = onlytoken("revoke", "--log-id", lid, *a, check_rc=False)
+    active = json.loads(onlytoken("list", "--active", "--json", *a).stdout)
+    check(p.returncode == 1 and "2 unrevoked codes have log id" in p.stderr and
+          all(h[:6].hex() in p.stderr for h in hs) and
+          sum(r["log_id"] == lid for r in active) == 2,
+          "two codes with one log id: refused, both listed by short id, none revoked", p.stderr)
 
 
 def check_cmd(a, adb):

@@ -2,7 +2,8 @@
  * test_stats.c — issue 16's pure parts: the access-log line grammar, the
  * HyperLogLog sketch, the bounded aggregation (window, --video, the video
  * cap, over-long lines), Bunny's statistics answer, the renderers'
- * escaping, and the verifier's log ids (logmark).
+ * escaping, the verifier's log ids (logmark), and the per-code networks
+ * behind the shared-code list.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "hll.h"
 #include "logmark.h"
 #include "stat_agg.h"
+#include "stat_codes.h"
 #include "stat_log.h"
 #include "stat_render.h"
 
@@ -258,6 +260,123 @@ test_logmark(void)
 	    "a code id depends on the key (%s vs %s)", a, b);
 }
 
+/* A redeem of code id `code` from network `net` on day DAY + d. */
+static void
+redeem(struct stat_agg *a, const char *level, const char *code, const char *net, int d)
+{
+	char l[200];
+
+	snprintf(l, sizeof(l), "om1 %lld 200 POST %s - %s %s /api/redeem",
+	    (long long)(DAY + d) * 86400 + 3600, level, code, net);
+	line(a, l);
+}
+
+static void
+test_shared_codes(void)
+{
+	struct stat_agg *a = malloc(sizeof(*a));
+	struct stat_codes *s = malloc(sizeof(*s));
+	const struct stat_code *c;
+	struct buf out;
+	char err[256], id[13], net[13];
+	uint64_t n;
+	size_t i;
+
+	CHECK(stat_agg_init(a, DAY + 13, 14, NULL, err, sizeof(err)) == 0 &&
+	    a->codes.shared_min == STAT_SHARED_MIN, "init: 14 days, --shared-min 4");
+	/* aaaa: 6 redeems from 5 networks (one twice), days 3..9. */
+	redeem(a, "vip", "aaaaaaaaaaaa", "000000000001", 5);
+	redeem(a, "vip", "aaaaaaaaaaaa", "000000000002", 3);
+	redeem(a, "vip", "aaaaaaaaaaaa", "000000000003", 9);
+	redeem(a, "vip", "aaaaaaaaaaaa", "000000000001", 4);
+	redeem(a, "vip", "aaaaaaaaaaaa", "000000000004", 6);
+	redeem(a, "vip", "aaaaaaaaaaaa", "000000000005", 7);
+	/* bbbb: 3 networks; cccc: ppv, one network and a redeem without one. */
+	redeem(a, "vip", "bbbbbbbbbbbb", "000000000001", 0);
+	redeem(a, "vip", "bbbbbbbbbbbb", "000000000007", 0);
+	redeem(a, "vip", "bbbbbbbbbbbb", "000000000008", 1);
+	redeem(a, "ppv", "cccccccccccc", "000000000009", 2);
+	redeem(a, "ppv", "cccccccccccc", "-", 2);
+	/* Not successful redeems: a refusal with a code id, a play. */
+	line(a, "om1 " T0 " 401 POST denied - dddddddddddd 000000000010 /api/redeem");
+	line(a, "om1 " T0 " 200 GET vip " G2 " - 000000000011 /api/play/" G2);
+	/* Outside the window: not counted. */
+	redeem(a, "vip", "aaaaaaaaaaaa", "000000000099", 20);
+	CHECK(stat_agg_finish(a, err, sizeof(err)) == 0 && a->codes.n == 3, "finish: 3 code "
+	    "ids (the refused one and the one outside the window not kept: %zu)", a->codes.n);
+	c = a->codes.nshared == 1 ? &a->codes.c[a->codes.shared[0]] : NULL;
+	CHECK(c != NULL && strcmp(c->id, "aaaaaaaaaaaa") == 0 && strcmp(c->level, "vip") == 0 &&
+	    stat_code_networks(c) == 5 && c->redeems == 6 && c->first_day == DAY + 3 &&
+	    c->last_day == DAY + 9, "shared: the code from 5 networks, 6 redeems, days 3..9");
+	buf_init(&out, 1 << 20);
+	CHECK(stat_render_json(a, &out) == 0 && strstr(out.data, "\"shared_codes\":[{"
+	    "\"code_id\":\"aaaaaaaaaaaa\",\"level\":\"vip\",\"networks\":5,\"redeems\":6,"
+	    "\"first_day\":\"2026-11-20\",\"last_day\":\"2026-11-26\"}]") != NULL &&
+	    strstr(out.data, "000000000001") == NULL, "JSON: shared_codes; no network id");
+	buf_reset(&out);
+	CHECK(stat_render_table(a, &out) == 0 && strstr(out.data, "aaaaaaaaaaaa vip") != NULL &&
+	    strstr(out.data, "bbbbbbbbbbbb") == NULL && strstr(out.data, "000000000001") == NULL,
+	    "table: the shared code only; no network id");
+	a->codes.shared_min = 1;
+	CHECK(stat_agg_finish(a, err, sizeof(err)) == 0 && a->codes.nshared == 3 &&
+	    strcmp(a->codes.c[a->codes.shared[1]].id, "bbbbbbbbbbbb") == 0 &&
+	    stat_code_networks(&a->codes.c[a->codes.shared[2]]) == 1 &&
+	    a->codes.c[a->codes.shared[2]].redeems == 2 &&
+	    strcmp(a->codes.c[a->codes.shared[2]].level, "ppv") == 0,
+	    "--shared-min 1: all three, most networks first; no network id counts none");
+	/* The terminal shows STAT_TABLE_ROWS shared codes, then a count. */
+	for (i = 0; i < STAT_TABLE_ROWS + 2; i++) {
+		snprintf(id, sizeof(id), "%012zx", 0xabc000 + i);
+		redeem(a, "vip", id, "000000000001", 1);
+	}
+	buf_reset(&out);
+	CHECK(stat_agg_finish(a, err, sizeof(err)) == 0 &&
+	    a->codes.nshared == STAT_TABLE_ROWS + 5 && stat_render_table(a, &out) == 0 &&
+	    strstr(out.data, "... 5 more codes (--json or --html for all)") != NULL,
+	    "table: %d shared codes, then how many more", STAT_TABLE_ROWS);
+	buf_free(&out);
+	stat_agg_free(a);
+
+	/* Exact up to STAT_CODE_EXACT networks, a sketch past it. */
+	stat_codes_init(s);
+	for (i = 0; i < STAT_CODE_EXACT; i++) {
+		snprintf(net, sizeof(net), "%012zx", i);
+		stat_codes_add(s, "eeeeeeeeeeee", net, DAY, "vip");
+		stat_codes_add(s, "eeeeeeeeeeee", net, DAY, "vip");
+	}
+	CHECK(stat_code_networks(&s->c[0]) == STAT_CODE_EXACT && s->c[0].many == NULL,
+	    "%d networks, each twice: exactly %d, no sketch", STAT_CODE_EXACT, STAT_CODE_EXACT);
+	stat_codes_add(s, "eeeeeeeeeeee", "00000000ffff", DAY, "vip");
+	CHECK(stat_code_networks(&s->c[0]) == STAT_CODE_EXACT + 1 && s->c[0].many != NULL,
+	    "one more: %d, through the sketch", STAT_CODE_EXACT + 1);
+	for (i = 0; i < 1000; i++) {
+		snprintf(net, sizeof(net), "%012zx", 0x10000 + i);
+		stat_codes_add(s, "eeeeeeeeeeee", net, DAY, "vip");
+	}
+	n = stat_code_networks(&s->c[0]);
+	CHECK(n > 1009 * 85 / 100 && n < 1009 * 115 / 100, "1009 networks: ~%llu (HLL)",
+	    (unsigned long long)n);
+	for (i = 0; i < 40; i++) {
+		snprintf(net, sizeof(net), "%012zx", 0x900000 + i * 7919);
+		stat_codes_add(s, "ffffffffffff", net, DAY, "vip");
+		n = stat_code_networks(&s->c[1]);
+		if (n > i + 1 || (i < STAT_CODE_EXACT && n != i + 1))
+			break;
+	}
+	CHECK(i == 40, "k redeems from k networks: exact to %d, never more than k (at %zu: %llu)",
+	    STAT_CODE_EXACT, i, (unsigned long long)n);
+	/* The cap on code ids: further redeems are dropped, not stored. */
+	for (i = 0; i < STAT_CODES_MAX + 4; i++) {
+		snprintf(id, sizeof(id), "%012zx", i);
+		stat_codes_add(s, id, "000000000001", DAY, "vip");
+	}
+	CHECK(s->n == STAT_CODES_MAX && s->dropped == 6, "cap: %d code ids, %llu redeems dropped",
+	    STAT_CODES_MAX, (unsigned long long)s->dropped);
+	stat_codes_free(s);
+	free(s);
+	free(a);
+}
+
 int
 main(void)
 {
@@ -266,5 +385,6 @@ main(void)
 	test_agg();
 	test_bunny_parse();
 	test_logmark();
+	test_shared_codes();
 	return check_report();
 }

@@ -24,16 +24,7 @@
 
 #include <stddef.h>
 
-#include "hmac.h"
-
-#define LOGMARK_ID_LEN	12	/* hex digits: 48 bits, collisions negligible below 10^6 */
-
-/* K: a key of its own, derived from the SECRET_KEY context. */
-void	logmark_key(const struct hmac_key *secret, struct hmac_key *out);
-
-/* out = first LOGMARK_ID_LEN hex digits of HMAC(k, tag || p[0..n)). */
-void	logmark_id(const struct hmac_key *k, char tag, const void *p, size_t n,
-	    char out[LOGMARK_ID_LEN + 1]);
+#include "logid.h"	/* logmark_key, logmark_id: shared with onlytoken */
 
 /* The viewer's id from the address text; "" when ip is NULL or not an address. */
 void	logmark_viewer(const struct hmac_key *k, const char *ip,

@@ -1,7 +1,9 @@
 /*
  * cmd_list.c — `onlytoken list [--level L] [--video GUID] [--expired |
  * --unexpired] [--revoked | --active] [--json]`: the stored codes (their
- * short ids; no code is stored in clear), one line or one JSON object each.
+ * short ids; no code is stored in clear), one line or one JSON object each,
+ * with each code's log id: the X-Only-Code the access log and `onlygen
+ * stats` show for it, which `revoke --log-id` takes.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -12,20 +14,22 @@
 #include "token_store.h"
 
 struct list_arg {
-	int	json;
-	long	n;
+	const struct tok_ctx	*c;
+	int			 json;
+	long			 n;
 };
 
 static void
 list_row(const struct token_rec *r, void *varg)
 {
 	struct list_arg *a = varg;
-	char id[13];
+	char id[13], log[13];
 
 	tok_hexid(r->hash, id);
+	tok_log_id(a->c, r->hash, log);
 	if (a->json) {
-		printf("%s{\"id\":\"%s\",\"level\":\"%s\",\"video\":", a->n ? "," : "",
-		    id, r->level);
+		printf("%s{\"id\":\"%s\",\"log_id\":\"%s\",\"level\":\"%s\",\"video\":",
+		    a->n ? "," : "", id, log, r->level);
 		if (r->video[0]) tok_json_str(stdout, r->video); else printf("null");
 		printf(",\"created_at\":%" PRId64 ",\"expires_at\":%" PRId64
 		    ",\"revoked_at\":", r->created_at, r->expires_at);
@@ -34,8 +38,8 @@ list_row(const struct token_rec *r, void *varg)
 		tok_json_str(stdout, r->note);
 		printf("}");
 	} else {
-		printf("%s  %-6s  %-36s  created %" PRId64 "  expires %" PRId64 "%s  ",
-		    id, r->level, r->video[0] ? r->video : "-", r->created_at,
+		printf("%s  log %s  %-6s  %-36s  created %" PRId64 "  expires %" PRId64 "%s  ",
+		    id, log, r->level, r->video[0] ? r->video : "-", r->created_at,
 		    r->expires_at, r->revoked_at ? "  REVOKED" : "");
 		/* the note is the operator's own text; keep it on one line */
 		for (const char *s = r->note; *s; s++)
@@ -59,7 +63,7 @@ cmd_list(struct tok_ctx *c, int argc, char *argv[])
 		TOK_COMMON_OPTS, { NULL, 0, NULL, 0 }
 	};
 	struct tstore_filter f;
-	struct list_arg a = { 0, 0 };
+	struct list_arg a = { c, 0, 0 };
 	char err[300];
 	sqlite3 *db;
 	long n;
@@ -83,6 +87,8 @@ cmd_list(struct tok_ctx *c, int argc, char *argv[])
 		tok_usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (tok_load_keys(c) != 0)	/* the log ids are keyed */
+		return 1;
 	if ((db = tok_open_store(c, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "onlytoken: %s\n", err);
 		return 1;

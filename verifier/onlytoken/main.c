@@ -70,6 +70,7 @@ main(int argc, char *argv[])
 	}
 	ret = dispatch(&c, argc, argv);
 	hmac_key_wipe(&c.secret);
+	hmac_key_wipe(&c.marks);
 	keys_wipe(&c.keys);
 	return ret;
 }

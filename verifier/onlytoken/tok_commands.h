@@ -26,6 +26,7 @@ struct tok_ctx {
 	const char	*keys_path;	/* --keys, var/verifier.keys */
 	struct keys	 keys;		/* filled by tok_load_keys; main wipes it */
 	struct hmac_key	 secret;	/* the code-hashing key; main wipes it */
+	struct hmac_key	 marks;		/* logmark_key(secret): the log's ids; main wipes it */
 };
 
 /* The long options every command takes; each command's table ends with it. */
@@ -54,6 +55,9 @@ void	tok_json_str(FILE *f, const char *s);
 void	tok_csv_str(FILE *f, const char *s);
 /* The short id `list` and `check` print: the hash's first 6 bytes in hex. */
 void	tok_hexid(const unsigned char *h, char out[13]);
+/* The code id the access log carries for a stored hash (X-Only-Code,
+ * logmark.h), from c->marks (tok_load_keys). */
+void	tok_log_id(const struct tok_ctx *c, const unsigned char *h, char out[13]);
 
 int	cmd_mint(struct tok_ctx *c, int argc, char *argv[]);
 int	cmd_list(struct tok_ctx *c, int argc, char *argv[]);

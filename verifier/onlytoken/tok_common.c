@@ -8,6 +8,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "logid.h"
 #include "store_file.h"
 #include "tok_commands.h"
 #include "token_store.h"
@@ -19,7 +20,7 @@ tok_usage(FILE *f)
 	    "                      [--count N] [--note TEXT] [--json|--csv]\n"
 	    "       onlytoken list [--level L] [--video GUID] [--expired|--unexpired]\n"
 	    "                      [--revoked|--active] [--json]\n"
-	    "       onlytoken revoke CODE\n"
+	    "       onlytoken revoke CODE | --log-id ID\n"
 	    "       onlytoken check CODE_OR_TOKEN_OR_COOKIE [--video GUID] [--access-db PATH]\n"
 	    "       onlytoken import-legacy FILE [--curator DB]\n"
 	    "       onlytoken sign URL [--expires UNIX|--hours N] [--token-path PATH]\n"
@@ -39,7 +40,15 @@ tok_load_keys(struct tok_ctx *c)
 		return -1;
 	}
 	hmac_key_init(&c->secret, c->keys.secret, c->keys.secret_len);
+	logmark_key(&c->secret, &c->marks);
 	return 0;
+}
+
+void
+tok_log_id(const struct tok_ctx *c, const unsigned char *h, char out[13])
+{
+	/* The verifier's one definition (api.c): 'c' || the store hash. */
+	logmark_id(&c->marks, 'c', h, HMAC_LEN, out);
 }
 
 /* Warns when a store (or its -wal, -shm) can be read by every user: the
