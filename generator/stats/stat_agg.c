@@ -11,6 +11,12 @@
 #define SEED_SLOT	0x6f6e6c7973746174ULL
 #define SEED_ID		0x73746174732d6964ULL
 
+static const char *
+video_key(const void *arr, size_t i)
+{
+	return ((const struct stat_video *)arr)[i].guid;
+}
+
 int
 stat_agg_init(struct stat_agg *a, int64_t until_day, int64_t ndays, const char *only,
     char *err, size_t errlen)
@@ -25,8 +31,8 @@ stat_agg_init(struct stat_agg *a, int64_t until_day, int64_t ndays, const char *
 	if (only != NULL)
 		snprintf(a->only, sizeof(a->only), "%s", only);
 	stat_codes_init(&a->codes);
-	a->nslot = 1024;
-	if ((a->slot = calloc(a->nslot, sizeof(*a->slot))) == NULL) {
+	a->idx.seed = SEED_SLOT;
+	if (stat_slots_grow(&a->idx, video_key, a->v) != 0) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -37,39 +43,11 @@ void
 stat_agg_free(struct stat_agg *a)
 {
 	free(a->v);
-	free(a->slot);
+	stat_slots_free(&a->idx);
 	free(a->order);
 	free(a->interest);
 	stat_codes_free(&a->codes);
 	memset(a, 0, sizeof(*a));
-}
-
-static size_t
-slot_of(const struct stat_agg *a, const char *guid)
-{
-	size_t i = (size_t)h64_str(SEED_SLOT, guid) & (a->nslot - 1);
-
-	while (a->slot[i] != 0 && strcmp(a->v[a->slot[i] - 1].guid, guid) != 0)
-		i = (i + 1) & (a->nslot - 1);
-	return i;
-}
-
-static int
-grow_slots(struct stat_agg *a)
-{
-	uint32_t *old = a->slot;
-	size_t n = a->nslot, i;
-
-	if ((a->slot = calloc(n * 2, sizeof(*a->slot))) == NULL) {
-		a->slot = old;
-		return -1;
-	}
-	a->nslot = n * 2;
-	for (i = 0; i < n; i++)
-		if (old[i] != 0)
-			a->slot[slot_of(a, a->v[old[i] - 1].guid)] = old[i];
-	free(old);
-	return 0;
 }
 
 /* The entry of guid, created when absent; NULL over the cap or out of memory. */
@@ -77,10 +55,10 @@ static struct stat_video *
 video(struct stat_agg *a, const char *guid)
 {
 	struct stat_video *nv;
-	size_t s = slot_of(a, guid), nc;
+	size_t s = stat_slots_find(&a->idx, guid, video_key, a->v), nc;
 
-	if (a->slot[s] != 0)
-		return &a->v[a->slot[s] - 1];
+	if (a->idx.slot[s] != 0)
+		return &a->v[a->idx.slot[s] - 1];
 	if (a->nv >= STAT_VIDEOS_MAX)
 		return NULL;
 	if (a->nv == a->capv) {
@@ -90,15 +68,15 @@ video(struct stat_agg *a, const char *guid)
 		a->v = nv;
 		a->capv = nc;
 	}
-	if ((a->nv + 1) * 2 > a->nslot) {
-		if (grow_slots(a) != 0)
+	if ((a->nv + 1) * 2 > a->idx.n) {
+		if (stat_slots_grow(&a->idx, video_key, a->v) != 0)
 			return NULL;
-		s = slot_of(a, guid);
+		s = stat_slots_find(&a->idx, guid, video_key, a->v);
 	}
 	nv = &a->v[a->nv];
 	memset(nv, 0, sizeof(*nv));
 	snprintf(nv->guid, sizeof(nv->guid), "%s", guid);
-	a->slot[s] = (uint32_t)++a->nv;
+	a->idx.slot[s] = (uint32_t)++a->nv;
 	return nv;
 }
 
@@ -114,9 +92,9 @@ stat_agg_meta(struct stat_agg *a, const char *guid, const char *level, const cha
 		return 0;
 	/* Only videos with activity: a catalog larger than the cap never
 	 * crowds out the ones the log names. */
-	if (a->slot[s = slot_of(a, guid)] == 0)
+	if (a->idx.slot[s = stat_slots_find(&a->idx, guid, video_key, a->v)] == 0)
 		return 0;
-	v = &a->v[a->slot[s] - 1];
+	v = &a->v[a->idx.slot[s] - 1];
 	snprintf(v->level, sizeof(v->level), "%s", level);
 	if (n > STAT_TITLE_MAX) {
 		/* Cut on a character boundary: back off continuation bytes. */

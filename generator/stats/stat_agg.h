@@ -59,8 +59,7 @@ struct stat_agg {
 	char			 only[37];		/* --video GUID, "" for all */
 	struct stat_video	*v;			/* dense, in arrival order */
 	size_t			 nv, capv;
-	uint32_t		*slot;			/* open addressing: index + 1 */
-	size_t			 nslot;
+	struct stat_slots	 idx;			/* GUID -> index into v */
 	struct stat_day		 day[STAT_DAYS_MAX];
 	struct stat_level	 vip, ppv;
 	struct hll		 dev;

@@ -16,6 +16,7 @@ void
 stat_codes_init(struct stat_codes *s)
 {
 	memset(s, 0, sizeof(*s));
+	s->idx.seed = SEED_CODE;
 	s->shared_min = STAT_SHARED_MIN;
 }
 
@@ -27,37 +28,15 @@ stat_codes_free(struct stat_codes *s)
 	for (i = 0; i < s->n; i++)
 		free(s->c[i].many);
 	free(s->c);
-	free(s->slot);
+	stat_slots_free(&s->idx);
 	free(s->shared);
 	memset(s, 0, sizeof(*s));
 }
 
-static size_t
-slot_of(const struct stat_codes *s, const char *id)
+static const char *
+code_key(const void *arr, size_t i)
 {
-	size_t i = (size_t)h64_str(SEED_CODE, id) & (s->nslot - 1);
-
-	while (s->slot[i] != 0 && strcmp(s->c[s->slot[i] - 1].id, id) != 0)
-		i = (i + 1) & (s->nslot - 1);
-	return i;
-}
-
-static int
-grow_slots(struct stat_codes *s)
-{
-	uint32_t *old = s->slot;
-	size_t n = s->nslot, i;
-
-	if ((s->slot = calloc(n ? n * 2 : 1024, sizeof(*s->slot))) == NULL) {
-		s->slot = old;
-		return -1;
-	}
-	s->nslot = n ? n * 2 : 1024;
-	for (i = 0; i < n; i++)
-		if (old[i] != 0)
-			s->slot[slot_of(s, s->c[old[i] - 1].id)] = old[i];
-	free(old);
-	return 0;
+	return ((const struct stat_code *)arr)[i].id;
 }
 
 /* The entry of id, created when absent; NULL over the cap or out of memory. */
@@ -67,11 +46,11 @@ code(struct stat_codes *s, const char *id, int64_t day, const char *level)
 	struct stat_code *nc;
 	size_t i, cap;
 
-	if (s->nslot == 0 && grow_slots(s) != 0)
+	if (s->idx.n == 0 && stat_slots_grow(&s->idx, code_key, s->c) != 0)
 		return NULL;
-	i = slot_of(s, id);
-	if (s->slot[i] != 0)
-		return &s->c[s->slot[i] - 1];
+	i = stat_slots_find(&s->idx, id, code_key, s->c);
+	if (s->idx.slot[i] != 0)
+		return &s->c[s->idx.slot[i] - 1];
 	if (s->n >= STAT_CODES_MAX)
 		return NULL;
 	if (s->n == s->cap) {
@@ -81,17 +60,17 @@ code(struct stat_codes *s, const char *id, int64_t day, const char *level)
 		s->c = nc;
 		s->cap = cap;
 	}
-	if ((s->n + 1) * 2 > s->nslot) {
-		if (grow_slots(s) != 0)
+	if ((s->n + 1) * 2 > s->idx.n) {
+		if (stat_slots_grow(&s->idx, code_key, s->c) != 0)
 			return NULL;
-		i = slot_of(s, id);
+		i = stat_slots_find(&s->idx, id, code_key, s->c);
 	}
 	nc = &s->c[s->n];
 	memset(nc, 0, sizeof(*nc));
 	snprintf(nc->id, sizeof(nc->id), "%s", id);
 	snprintf(nc->level, sizeof(nc->level), "%s", level);
 	nc->first_day = nc->last_day = day;
-	s->slot[i] = (uint32_t)++s->n;
+	s->idx.slot[i] = (uint32_t)++s->n;
 	return nc;
 }
 

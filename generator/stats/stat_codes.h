@@ -24,6 +24,7 @@
 
 #include "hll.h"
 #include "stat_log.h"
+#include "stat_slots.h"
 
 #define STAT_CODES_MAX		65536
 #define STAT_CODE_EXACT		8
@@ -44,8 +45,7 @@ struct stat_code {
 struct stat_codes {
 	struct stat_code	*c;		/* dense, in arrival order */
 	size_t			 n, cap;
-	uint32_t		*slot;		/* open addressing: index + 1 */
-	size_t			 nslot;
+	struct stat_slots	 idx;		/* id -> index into c */
 	uint64_t		 dropped;	/* redeems of ids past the cap */
 	unsigned		 shared_min;
 	size_t			*shared, nshared;	/* after stat_codes_finish */
