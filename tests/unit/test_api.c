@@ -515,6 +515,11 @@ shadowed_cookie(struct verifier *v)
 	    "access_token=d; %s", c1);
 	CHECK(call(v, "GET", "/api/play/" PPV_V, h, NULL, NULL, NULL, &o) == 401,
 	    "shadowed: only the first four values are tried");
+	snprintf(h, sizeof(h), "access_token=; %s", c1);
+	CHECK(call(v, "GET", "/api/session", h, NULL, NULL, NULL, &o) == 200 &&
+	    strstr(o.body, PPV_V) && strstr(o.body, "\"cookie\":false") == NULL,
+	    "shadowed: an empty access_token first does not make the session anonymous: %s",
+	    o.body);
 }
 
 /*

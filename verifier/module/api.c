@@ -389,6 +389,40 @@ form_answer(struct api_resp *o, enum code_result r, const char *next, size_t nn)
 	o->body_len = (size_t)snprintf(o->body, sizeof(o->body), "%s\n", code_result_text(r));
 }
 
+/* One code attempt from rq's address (ratelimit.h): 1, or 0 with the 429
+ * in o.  Redeems and the old system's typed-code cookie share the limit. */
+static int
+attempt_allowed(struct verifier *v, const struct api_req *rq, struct api_resp *o)
+{
+	if (!rl_take(&v->rl, rq->ip ? rq->ip : "", rq->mono, &o->retry_after)) {
+		v->m[M_RATE_LIMITED]++;
+		error(o, 429, "rate_limited", "Too many attempts; wait and try again.");
+		return 0;
+	}
+	o->retry_after = 0;
+	return 1;
+}
+
+/* The store's row of the normalised code into *rec, its store key into
+ * hash: 1 found, 0 unknown (the caller charges the failure), -1 the store
+ * is unavailable (503 in o). */
+static int
+code_row(struct verifier *v, const struct api_req *rq, struct api_resp *o, const char *code,
+    unsigned char hash[HMAC_LEN], struct token_rec *rec)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if ((st = rodb_stmt(&v->tokens, rq->now)) == NULL) {
+		unavailable(v, o);
+		return -1;
+	}
+	tstore_code_hash(&v->secret, code, hash);
+	if ((r = tstore_lookup(st, hash, rec)) < 0)
+		unavailable(v, o);
+	return r;
+}
+
 /*
  * POST /api/redeem.  JSON clients (watch.js) and API callers get the JSON
  * answer and its status; a browser's form post with a valid `next` gets
@@ -401,7 +435,6 @@ redeem(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 	char pg[GUID_LEN + 1];
 	unsigned char hash[HMAC_LEN];
 	struct token_rec rec;
-	sqlite3_stmt *st;
 	enum code_result res;
 	const char *b = rq->body ? rq->body : "";
 	long n = -2, nn = -1;
@@ -428,13 +461,10 @@ redeem(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 		res = CODE_RESULT_UNAVAILABLE;
 		goto out;
 	}
-	if (!rl_take(&v->rl, rq->ip ? rq->ip : "", rq->mono, &o->retry_after)) {
-		v->m[M_RATE_LIMITED]++;
-		error(o, 429, "rate_limited", "Too many attempts; wait and try again.");
+	if (!attempt_allowed(v, rq, o)) {
 		res = CODE_RESULT_LIMITED;
 		goto out;
 	}
-	o->retry_after = 0;
 	if (rq->body_len > API_BODY_MAX) {
 		v->m[M_REDEEM_BAD_REQUEST]++;
 		error(o, 413, "too_large", "The request body is too large.");
@@ -451,14 +481,7 @@ redeem(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 	/* Malformed or over-long input is just an invalid code. */
 	if (n < 0 || code_normalise(in, (size_t)n, v->keys.prefix, code) != CODE_OK)
 		goto invalid;
-	if ((st = rodb_stmt(&v->tokens, rq->now)) == NULL) {
-		unavailable(v, o);
-		res = CODE_RESULT_UNAVAILABLE;
-		goto out;
-	}
-	tstore_code_hash(&v->secret, code, hash);
-	if ((r = tstore_lookup(st, hash, &rec)) < 0) {
-		unavailable(v, o);
+	if ((r = code_row(v, rq, o, code, hash, &rec)) < 0) {
 		res = CODE_RESULT_UNAVAILABLE;
 		goto out;
 	}
@@ -594,15 +617,19 @@ play(struct verifier *v, const struct api_req *rq, const char *gs, size_t gn,
 		return;
 }
 
-/* Whether the request carries an access_token cookie at all (valid or not). */
+/* Whether the request carries a non-empty access_token cookie at all
+ * (valid or not): any of them, as unlocks_read() tries several, so an
+ * empty one another host of the domain left first hides nothing. */
 static int
 has_access_cookie(const struct api_req *rq)
 {
-	const char *val;
-	size_t vlen;
+	const char *h = rq->cookie, *val;
+	size_t n = rq->cookie_len, vlen;
 
-	return rq->cookie != NULL && cookie_get(rq->cookie, rq->cookie_len, "access_token",
-	    &val, &vlen) && vlen > 0;
+	while (h != NULL && cookie_next(&h, &n, "access_token", &val, &vlen))
+		if (vlen > 0)
+			return 1;
+	return 0;
 }
 
 /*
@@ -622,7 +649,6 @@ typed_code(struct verifier *v, const struct api_req *rq, struct api_resp *o,
 {
 	char code[CODE_BUFSZ];
 	struct token_rec rec;
-	sqlite3_stmt *st;
 	const char *val;
 	size_t vlen;
 	int r;
@@ -635,21 +661,9 @@ typed_code(struct verifier *v, const struct api_req *rq, struct api_resp *o,
 	}
 	if (code_normalise(val, vlen, v->keys.prefix, code) != CODE_OK)
 		return 0;
-	if (!rl_take(&v->rl, rq->ip ? rq->ip : "", rq->mono, &o->retry_after)) {
-		v->m[M_RATE_LIMITED]++;
-		error(o, 429, "rate_limited", "Too many attempts; wait and try again.");
+	if (!attempt_allowed(v, rq, o) ||
+	    (r = code_row(v, rq, o, code, s->u[0].ent.hash, &rec)) < 0)
 		return -1;
-	}
-	o->retry_after = 0;
-	if ((st = rodb_stmt(&v->tokens, rq->now)) == NULL) {
-		unavailable(v, o);
-		return -1;
-	}
-	tstore_code_hash(&v->secret, code, s->u[0].ent.hash);
-	if ((r = tstore_lookup(st, s->u[0].ent.hash, &rec)) < 0) {
-		unavailable(v, o);
-		return -1;
-	}
 	if (r == 0) {
 		rl_fail(&v->rl, rq->mono);
 		v->m[M_REDEEM_INVALID]++;

@@ -234,3 +234,13 @@ cookie_get(const char *h, size_t n, const char *name, const char **val, size_t *
 	}
 	return 0;
 }
+
+int
+cookie_next(const char **h, size_t *n, const char *name, const char **val, size_t *vlen)
+{
+	if (!cookie_get(*h, *n, name, val, vlen))
+		return 0;
+	*n -= (size_t)(*val + *vlen - *h);
+	*h = *val + *vlen;
+	return 1;
+}

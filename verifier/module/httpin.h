@@ -34,4 +34,12 @@ long	json_get(const char *body, size_t n, const char *name, char *out, size_t ca
 int	cookie_get(const char *hdr, size_t n, const char *name,
 	    const char **val, size_t *vlen);
 
+/*
+ * The next cookie name of the header *hdr (*n bytes left), for a header
+ * holding several (a browser sends every one whose domain and path match):
+ * like cookie_get, and on 1 moves *hdr and *n past the value found.
+ */
+int	cookie_next(const char **hdr, size_t *n, const char *name,
+	    const char **val, size_t *vlen);
+
 #endif

@@ -75,12 +75,9 @@ unlocks_read(struct verifier *v, const struct api_req *rq, struct unlocks *s)
 	if (h == NULL || n > COOKIE_HEADER_MAX)
 		return 0;
 	for (tries = 0; tries < COOKIE_TRIES &&
-	    cookie_get(h, n, "access_token", &val, &vlen); tries++) {
+	    cookie_next(&h, &n, "access_token", &val, &vlen); tries++)
 		if (read_one(v, val, vlen, s))
 			return 1;
-		n -= (size_t)(val + vlen - h);
-		h = val + vlen;
-	}
 	s->n = 0;
 	return 0;
 }
