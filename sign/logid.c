@@ -35,3 +35,10 @@ logmark_id(const struct hmac_key *k, char tag, const void *p, size_t n,
 	}
 	out[LOGMARK_ID_LEN] = '\0';
 }
+
+void
+logmark_code(const struct hmac_key *k, const unsigned char hash[HMAC_LEN],
+    char out[LOGMARK_ID_LEN + 1])
+{
+	logmark_id(k, 'c', hash, HMAC_LEN, out);
+}

@@ -20,4 +20,9 @@ void	logmark_key(const struct hmac_key *secret, struct hmac_key *out);
 void	logmark_id(const struct hmac_key *k, char tag, const void *p, size_t n,
 	    char out[LOGMARK_ID_LEN + 1]);
 
+/* A code's id (X-Only-Code): logmark_id(k, 'c', the code's store hash):
+ * what the verifier logs and what onlytoken lists and revokes by. */
+void	logmark_code(const struct hmac_key *k, const unsigned char hash[HMAC_LEN],
+	    char out[LOGMARK_ID_LEN + 1]);
+
 #endif

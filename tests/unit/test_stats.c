@@ -252,10 +252,10 @@ test_logmark(void)
 	logmark_viewer(&k, NULL, b);
 	CHECK(a[0] == '\0' && b[0] == '\0', "no address: no id");
 	memset(h, 7, sizeof(h));
-	logmark_id(&k, 'c', h, sizeof(h), a);
+	logmark_code(&k, h, a);
 	hmac_key_init(&s, "other secret", 12);
 	logmark_key(&s, &k);
-	logmark_id(&k, 'c', h, sizeof(h), b);
+	logmark_code(&k, h, b);
 	CHECK(strlen(a) == LOGMARK_ID_LEN && strcmp(a, b) != 0,
 	    "a code id depends on the key (%s vs %s)", a, b);
 }

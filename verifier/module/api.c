@@ -326,7 +326,7 @@ redeem_grant(struct verifier *v, const struct api_req *rq, struct api_resp *o,
 	v->m[M_REDEEM_OK]++;
 	o->mark_access = strcmp(rec->level, "ppv") == 0 ? "ppv" :
 	    strcmp(rec->level, "vip") == 0 ? "vip" : "public";
-	logmark_id(&v->marks, 'c', rec->hash, sizeof(rec->hash), o->mark_code);
+	logmark_code(&v->marks, rec->hash, o->mark_code);
 	json_begin(o, &so);
 	sout_str(&so, "{\"ok\":true,\"level\":\"");
 	sout_str(&so, rec->level);

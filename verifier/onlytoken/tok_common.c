@@ -47,8 +47,7 @@ tok_load_keys(struct tok_ctx *c)
 void
 tok_log_id(const struct tok_ctx *c, const unsigned char *h, char out[13])
 {
-	/* The verifier's one definition (api.c): 'c' || the store hash. */
-	logmark_id(&c->marks, 'c', h, HMAC_LEN, out);
+	logmark_code(&c->marks, h, out);
 }
 
 /* Warns when a store (or its -wal, -shm) can be read by every user: the
