@@ -26,8 +26,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
-#define FZ_FILE_MAX	(1u << 22)	/* bytes read of one file */
+#define FZ_FILE_MAX	(1u << 22)	/* a larger file is refused */
 #define FZ_MUTANT_MIN	4096u		/* a mutant may grow to this, */
 #define FZ_MUTANT_GROW	256u		/* or its seed's length plus this */
 #define FZ_DEPTH	8		/* mutations stacked, at most */
@@ -215,22 +216,45 @@ static int
 fz_read(const char *path, struct fz_input *in)
 {
 	FILE *f = fopen(path, "rb");
+	struct stat st;
 
 	in->name = path;
-	if (f == NULL || (in->data = malloc(FZ_FILE_MAX)) == NULL) {
+	if (f == NULL || fstat(fileno(f), &st) != 0) {
 		perror(path);
 		if (f != NULL)
 			fclose(f);
 		return -1;
 	}
-	in->len = fread(in->data, 1, FZ_FILE_MAX, f);
-	if (ferror(f)) {
+	if (st.st_size < 0 || (uint64_t)st.st_size > FZ_FILE_MAX) {
+		fprintf(stderr, "%s: larger than %u bytes\n", path, FZ_FILE_MAX);
+		fclose(f);
+		return -1;
+	}
+	/* Exactly the file's bytes (as libFuzzer gives them): a target that
+	 * reads past its input reads past the allocation, which ASan sees. */
+	in->len = (size_t)st.st_size;
+	if ((in->data = malloc(in->len ? in->len : 1)) == NULL ||
+	    fread(in->data, 1, in->len, f) != in->len) {
 		perror(path);
 		fclose(f);
 		return -1;
 	}
 	fclose(f);
 	return 0;
+}
+
+/* A mutant through the target in a block of exactly its size, like the
+ * inputs (fz_read): the mutation buffer is larger than any mutant. */
+static void
+fz_one(const uint8_t *b, size_t len)
+{
+	uint8_t *exact = malloc(len ? len : 1);
+
+	if (exact == NULL)
+		abort();
+	memcpy(exact, b, len);
+	LLVMFuzzerTestOneInput(exact, len);
+	free(exact);
 }
 
 static int
@@ -255,7 +279,7 @@ fz_run(const struct fz_input *in, size_t nin, unsigned long runs, int trace, uin
 			len = fz_mutant(in, nin, k, iter, b);
 			if (trace)
 				fprintf(stderr, "%s (--mutant %zu:%lu)\n", in[k].name, k, iter);
-			LLVMFuzzerTestOneInput(b, len);
+			fz_one(b, len);
 		}
 	}
 }

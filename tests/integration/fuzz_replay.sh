@@ -58,7 +58,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 }
 #include "standalone.h"
 EOF
-if ${CC:-cc} -std=c17 -Wall -Wextra -Werror -DFUZZ_STANDALONE -Itests/fuzz \
+if ${CC:-cc} -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -DFUZZ_STANDALONE -Itests/fuzz \
 	-o "$tmp/fuzz_canary" "$tmp/fuzz_canary.c" 2>"$tmp/cc.err"; then
 	printf 'seed without the byte\n' >"$tmp/seed"
 	"$tmp/fuzz_canary" "$tmp/seed"; is "$?" 0 "harness: a plain replay of a good seed passes"
