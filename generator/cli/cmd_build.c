@@ -215,6 +215,13 @@ cmd_build(int argc, char *argv[])
 	 * 40-50 MB of the build's peak at 100 000 videos (docs/benchmarks.md).
 	 */
 	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+	/*
+	 * A heap that grows keeps 32 MB more than it was asked for, and a heap
+	 * that shrinks keeps as much: the load frees what the preparation and
+	 * the render workers then allocate again, and every 4 kB page given
+	 * back and taken again is a page fault (docs/benchmarks.md).
+	 */
+	mallopt(M_TOP_PAD, 32 << 20);
 	memset(&so, 0, sizeof(so));
 	so.out_dir = "site";
 	so.state_dir = "var";
