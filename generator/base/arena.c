@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "huge_pages.h"
 
 #define BLOCK_MIN	((size_t)64 << 10)
 
@@ -19,10 +20,9 @@ struct arena_block {
 };
 
 void
-arena_init(struct arena *a, size_t block_max)
+arena_init(struct arena *a)
 {
 	memset(a, 0, sizeof(*a));
-	a->block_max = block_max;
 }
 
 static void
@@ -53,10 +53,8 @@ arena_reset(struct arena *a)
 void
 arena_free(struct arena *a)
 {
-	size_t block_max = a->block_max;
-
 	free_from(a->head);
-	arena_init(a, block_max);
+	arena_init(a);
 }
 
 /*
@@ -71,13 +69,12 @@ add_block(struct arena *a, size_t n)
 	struct arena_block *b;
 	size_t size = a->total < BLOCK_MIN ? BLOCK_MIN : a->total;	/* doubles the arena */
 
-	if (a->block_max != 0 && size > a->block_max)
-		size = a->block_max;
 	if (size < n)
 		size = n;
 	if (a->total > ARENA_MAX || size > ARENA_MAX - a->total ||
 	    (b = malloc(sizeof(*b) + size)) == NULL)
 		return NULL;
+	huge_pages_hint(b->data, size);
 	b->size = size;
 	b->used = n;
 	a->total += size;
@@ -169,5 +166,5 @@ arena_adopt(struct arena *a, struct arena *from)
 	if (a->cur == NULL)
 		a->cur = from->cur;
 	a->total += from->total;
-	arena_init(from, from->block_max);
+	arena_init(from);
 }

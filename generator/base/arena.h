@@ -32,10 +32,6 @@
  * videos' catalog texts are ~25 MB.
  */
 #define ARENA_MAX		((size_t)4 << 30)
-/* Blocks of arena_init() for long-lived data made after the model's load
- * transient: under the 256 kB mmap threshold cmd_build sets, they come
- * from the heap and reuse what the load freed there. */
-#define ARENA_HEAP_BLOCK	((size_t)128 << 10)
 /* Kept over a reset: a larger arena (one huge page) gives the rest back. */
 #define ARENA_KEEP		((size_t)8 << 20)
 
@@ -45,11 +41,10 @@ struct arena {
 	struct arena_block	*head;	/* every block: adopted and own-sized ones, then in order of use */
 	struct arena_block	*cur;	/* the block allocations come from */
 	size_t			 total;	/* bytes of all blocks */
-	size_t			 block_max;	/* 0: each block doubles the arena */
 };
 
-/* An empty arena whose blocks are at most block_max bytes (0: no bound but the cap). */
-void	 arena_init(struct arena *, size_t block_max);
+/* An empty arena: each new block doubles it, up to ARENA_MAX. */
+void	 arena_init(struct arena *);
 /* Forgets everything handed out; keeps the blocks (up to ARENA_KEEP). */
 void	 arena_reset(struct arena *);
 /* Releases every block; accepts a zeroed arena, leaves an empty one. */

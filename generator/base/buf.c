@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "huge_pages.h"
 
 void
 buf_init(struct buf *b, size_t max)
@@ -56,6 +57,7 @@ buf_reserve(struct buf *b, size_t extra)
 		ncap = ncap > SIZE_MAX / 2 ? need : ncap * 2;
 	if ((p = realloc(b->data, ncap)) == NULL)
 		return -1;
+	huge_pages_hint(p + b->len, ncap - b->len);	/* what is still to be written */
 	b->data = p;
 	b->cap = ncap;
 	return 0;

@@ -152,7 +152,7 @@ render_init(void *arg, int worker, void **state, char *err, size_t errlen)
 	buf_init(&b->out, PAGE_MAX_BYTES);
 	buf_init(&b->scratch, PAGE_MAX_BYTES);
 	buf_init(&b->fmt, PAGE_MAX_BYTES);
-	arena_init(&b->arena, 0);
+	arena_init(&b->arena);
 	b->made[0] = '\0';
 	b->shift = 0;
 	*state = b;

@@ -189,7 +189,7 @@ site_card_texts(struct site_ctx *c, char *err, size_t errlen)
 		return -1;
 	}
 	for (i = 0; i < POOL_MAX_WORKERS; i++)
-		arena_init(&c->vtext_mem[i], ARENA_HEAP_BLOCK);
+		arena_init(&c->vtext_mem[i]);
 	memset(&w, 0, sizeof(w));
 	w.n = c->m->nvideos;
 	w.chunk = 64;	/* a card is a few microseconds: claim them in bulk */

@@ -346,7 +346,7 @@ site_enumerate(struct site_ctx *c, char *err, size_t errlen)
 	};
 
 	buf_init(&u, 4096);
-	arena_init(&c->path_mem, ARENA_HEAP_BLOCK);
+	arena_init(&c->path_mem);
 	buf_init(&es.path, 4096);
 	if (reserve_pages(c, head_pages(c)) == -1)
 		goto oom;

@@ -18,6 +18,7 @@
 
 #include "escape.h"
 #include "hash64.h"
+#include "huge_pages.h"
 #include "radix_sort.h"
 #include "site_search.h"
 
@@ -101,6 +102,7 @@ grow(void **p, size_t *cap, size_t need, size_t size)
 		ncap *= 2;
 	if ((q = realloc(*p, ncap * size)) == NULL)
 		return -1;
+	huge_pages_hint((char *)q + *cap * size, (ncap - *cap) * size);
 	*p = q;
 	*cap = ncap;
 	return 0;

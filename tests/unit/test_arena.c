@@ -25,7 +25,7 @@ test_reuse(void)
 	size_t i, total;
 	int zero = 1, aligned = 1;
 
-	arena_init(&a, 0);
+	arena_init(&a);
 	for (i = 0; i < 10000; i++) {
 		p = arena_alloc(&a, 1 + i % 100);
 		if (p == NULL || ((uintptr_t)p % _Alignof(max_align_t)) != 0)

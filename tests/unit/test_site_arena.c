@@ -72,7 +72,7 @@ test_tree(void)
 	char *rh, *ra;
 
 	t = tmpl_compile(set, "t", tpl, strlen(tpl), err, sizeof(err));
-	arena_init(&a, 0);
+	arena_init(&a);
 	snprintf(dyn, sizeof(dyn), "page %d", 7);
 	heap.j = cJSON_CreateObject();
 	heap.h = &kh;
