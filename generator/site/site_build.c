@@ -217,8 +217,7 @@ render_item(void *arg, void *state, size_t i, char *err, size_t errlen)
 	    template_of(c, p->kind) != NULL;
 	char why[512];
 
-	keyed = key_in_render ? 1 : site_page_key(c, p, &b->scratch, &p->key,
-	    !(e != NULL && exists && e->sum != 0));
+	keyed = key_in_render ? 1 : site_page_key(c, p, &b->scratch, &p->key);
 	p->old = e != NULL ? (uint32_t)(e - j->old->e) + 1 : 0;
 	if (keyed && e != NULL && exists && e->sum != 0 && e->key == p->key) {
 		p->sum = e->sum;
@@ -471,6 +470,7 @@ ctx_free(struct site_ctx *c)
 	free(c->sitemap_order);
 	free(c->sitemap_ends);
 	free(c->sitemap_bytes);
+	free(c->sitemap_hash);
 	theme_free(&c->th);
 }
 

@@ -138,6 +138,7 @@ struct site_ctx {
 	uint32_t		*sitemap_order;	/* the listed pages (indices), in the files' order */
 	size_t			*sitemap_ends;	/* per file: one past its last sitemap_order position */
 	size_t			*sitemap_bytes;	/* per file: its size, as planned */
+	uint64_t		*sitemap_hash;	/* per sitemap_order position: h64 of its entry's bytes */
 	struct video_img	*vimg;		/* per video: its mirrored images */
 	size_t			 img_fetched;	/* files requested from the CDN */
 	cJSON			*shared;	/* site/nav/urls/assets, read-only */
@@ -162,9 +163,7 @@ struct site_ctx {
  * KEY_FROM_BYTES when it formatted the whole file into scratch to hash it
  * (scratch then holds the page), or 0 when it cannot know the key without
  * rendering (its key is then the sum of its bytes); scratch is the
- * caller's buffer, up to PAGE_MAX_BYTES.  bytes_wanted: the caller will
- * need the file's bytes whatever its key (no published copy to keep), so
- * a file keyed by formatting it is formatted into scratch.  site_list_pages() is the
+ * caller's buffer, up to PAGE_MAX_BYTES.  site_list_pages() is the
  * number of pages of a category/tag/series/new/free list (>= 1).
  */
 int	site_index(struct site_ctx *c, char *err, size_t errlen);
@@ -173,7 +172,7 @@ int	site_enumerate_rest(struct site_ctx *c, char *err, size_t errlen);
 void	site_keys(struct site_ctx *c);
 #define KEY_FROM_BYTES	2
 int	site_page_key(const struct site_ctx *c, const struct page *p, struct buf *scratch,
-	    uint64_t *key, int bytes_wanted);
+	    uint64_t *key);
 /* The bytes of a page this program holds in memory (a theme asset, a
  * placeholder still): 1 with data/len, 0 any other page, -1 a placeholder
  * variant that does not exist. */
@@ -305,12 +304,16 @@ int	site_sitemap_listed(int kind);
 int	site_sitemap_plan(struct site_ctx *c, char *err, size_t errlen);
 int	site_sitemap(const struct site_ctx *c, const struct page *p, struct buf *out);
 /*
- * site_sitemap_key() sets *key to h64(seed, the bytes of sitemap file p)
- * without making the file (a piece at a time through tmp): 0, or -1 when
- * it cannot (the index file; out of memory), and the caller formats it.
+ * site_sitemap_plan() formats every entry once, on the workers: its size
+ * plans the files, the h64 of its bytes goes into c->sitemap_hash.
+ * site_sitemap_key() sets *key from those (seed, the file's planned size,
+ * the hashes of its entries in order: a function of the file's bytes,
+ * which are its head, those entries and its tail) without formatting
+ * anything: 0, or -1 when it cannot (the index file), and the caller
+ * formats it.
  */
 int	site_sitemap_key(const struct site_ctx *c, const struct page *p, uint64_t seed,
-	    struct buf *tmp, uint64_t *key);
+	    uint64_t *key);
 
 /*
  * access_db.c: access_db_stage() writes the rows of ap (access_rows.h:

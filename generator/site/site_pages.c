@@ -518,7 +518,7 @@ site_page_memory(const struct site_ctx *c, const struct page *p, const void **da
 
 int
 site_page_key(const struct site_ctx *c, const struct page *p, struct buf *scratch,
-    uint64_t *key, int bytes_wanted)
+    uint64_t *key)
 {
 	const void *d;
 	size_t n;
@@ -557,10 +557,10 @@ site_page_key(const struct site_ctx *c, const struct page *p, struct buf *scratc
 		*key = site_data_key(c, p, site_page_seed(c, p), scratch);
 		return 1;
 	case PK_SITEMAP:
-		/* a sitemap file of a site with a published copy: hashed as it
-		 * is written, without the file (tens of MB at 100 000 videos) */
-		if (!bytes_wanted && site_sitemap_key(c, p, h64_str(PAGE_KEY_VERSION, p->path),
-		    scratch, key) == 0)
+		/* a sitemap file: keyed from the plan's entry hashes, without
+		 * the file (tens of MB at 100 000 videos); the same key whether
+		 * or not the file is then made (incremental == clean) */
+		if (site_sitemap_key(c, p, h64_str(PAGE_KEY_VERSION, p->path), key) == 0)
 			return 1;
 		/* FALLTHROUGH */
 	default:
