@@ -137,6 +137,37 @@ main(void)
 	CHECK_STR(warned, want, "and the caller is told which line, through its callback");
 	manifest_free(&back);
 
+	/* a key or sum is exactly 16 lower-case hex digits: any other byte, anywhere, damages it */
+	{
+		static const char *const bad[] = {
+			"000000000000000A 0000000000000002 a.html\n",
+			"0000000000000001 g000000000000002 a.html\n",
+			"00000000/0000001 0000000000000002 a.html\n",
+			"0000000000000001 000000000000000: a.html\n",
+			"0000000000000001 000000000000000` a.html\n",
+			"000000000000000G 0000000000000002 a.html\n",
+			"\xff""000000000000001 0000000000000002 a.html\n",
+		};
+
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			f = fopen(file, "w");
+			fputs("onlygen-site-manifest 1 0000000000000000\n", f);
+			fputs(bad[i], f);
+			fclose(f);
+			CHECK(manifest_load(&back, file, NULL, err, sizeof(err)) == 0 && back.n == 0,
+			    "a manifest line with a byte that is not a lower-case hex digit is dropped");
+			manifest_free(&back);
+		}
+		f = fopen(file, "w");
+		fputs("onlygen-site-manifest 1 0000000000000000\n"
+		    "0123456789abcdef fedcba9876543210 a.html\n", f);
+		fclose(f);
+		CHECK(manifest_load(&back, file, NULL, err, sizeof(err)) == 0 && back.n == 1 &&
+		    back.e[0].key == 0x0123456789abcdefULL && back.e[0].sum == 0xfedcba9876543210ULL,
+		    "every hex digit read as its value");
+		manifest_free(&back);
+	}
+
 	/* staging and publishing */
 	dfd = open(dir, O_RDONLY | O_DIRECTORY);
 	CHECK(site_staging_open(dfd, 0, err, sizeof(err)) == 0, "staging created");
