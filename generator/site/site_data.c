@@ -44,10 +44,11 @@ colour_ok(const char *s)
 	return 1;
 }
 
+/* base_url + rel, without printf: every watch and embed page's canonical URL */
 static int
 absolute(const struct site_ctx *c, struct buf *b, const char *rel)
 {
-	return buf_printf(b, "%s%s", c->m->site.base_url, rel);
+	return (buf_puts(b, c->m->site.base_url) == -1 || buf_puts(b, rel) == -1) ? -1 : 0;
 }
 
 /*
@@ -160,19 +161,24 @@ page_meta(const struct site_ctx *c, struct pd *d, const char *title, const char 
 {
 	const struct model *m = c->m;
 	struct pd p;
+	size_t tn;
 
 	if (put_obj(d, "page", &p) == -1)
 		return -1;
 	buf_reset(b);
-	/* "title · site" without printf: every watch and embed page's */
-	if (title != NULL && title[0] != '\0' && strcmp(title, m->site.title) != 0) {
-		if (buf_puts(b, title) == -1 || BUF_PUTSL(b, " \xc2\xb7 ") == -1 ||
+	/* "title · site" without printf: every watch and embed page's; the
+	 * title measured once for it and for the heading */
+	if (title == NULL)
+		title = m->site.title;
+	tn = strlen(title);
+	if (tn > 0 && strcmp(title, m->site.title) != 0) {
+		if (buf_put(b, title, tn) == -1 || BUF_PUTSL(b, " \xc2\xb7 ") == -1 ||
 		    buf_puts(b, m->site.title) == -1)
 			return -1;
 	} else if (buf_puts(b, m->site.title) == -1)
 		return -1;
 	if (put_buf(&p, "title", b) == -1 ||
-	    put_str(&p, "heading", title ? title : m->site.title) == -1 ||
+	    put_strn(&p, "heading", title, tn) == -1 ||
 	    (rel_url != NULL && PUT_FMT(&p, "canonical", b, absolute(c, b, rel_url)) == -1) ||
 	    put_str(&p, "description", description && description[0] ? description :
 	    m->site.description) == -1 ||

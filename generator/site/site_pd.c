@@ -65,33 +65,34 @@ arena_str(struct pd *o, const char *k, const char *v)
  * over k: the node's path and the type fold into the seed).
  */
 void
-pd_mix(const struct pd *o, const char *k, int t)
+pd_mix_k(const struct pd *o, const char *k, size_t kn, int t)
 {
-	*o->h = h64_str(*o->h ^ (o->id + (uint64_t)t * 0x9E3779B97F4A7C15ULL), k);
+	/* h64_str(seed, k): k and its NUL */
+	*o->h = h64(*o->h ^ (o->id + (uint64_t)t * 0x9E3779B97F4A7C15ULL), k, kn + 1);
 }
 
 /* Keying: k = the string v[n] (v[n] is its NUL), hashed as h64_str() would. */
 static void
-mix_strn(struct pd *o, const char *k, const char *v, size_t n)
+mix_strn(struct pd *o, const char *k, size_t kn, const char *v, size_t n)
 {
 	if (o->h != NULL) {
-		pd_mix(o, k, PD_STR);
+		pd_mix_k(o, k, kn, PD_STR);
 		*o->h = h64(*o->h, v, n + 1);
 	}
 }
 
 int
-put_str(struct pd *o, const char *k, const char *v)
+put_str_k(struct pd *o, const char *k, size_t kn, const char *v)
 {
-	return put_strn(o, k, v, strlen(v));
+	return put_strn_k(o, k, kn, v, strlen(v));
 }
 
 int
-put_strn(struct pd *o, const char *k, const char *v, size_t n)
+put_strn_k(struct pd *o, const char *k, size_t kn, const char *v, size_t n)
 {
 	char *s;
 
-	mix_strn(o, k, v, n);
+	mix_strn(o, k, kn, v, n);
 	if (o->j == NULL)
 		return 0;
 	if (o->a == NULL)
@@ -108,12 +109,12 @@ put_strn(struct pd *o, const char *k, const char *v, size_t n)
  * Cards are ~1.9 million objects in a 100 000-video build.
  */
 int
-put_ref(struct pd *o, const char *k, const char *v)
+put_ref_k(struct pd *o, const char *k, size_t kn, const char *v)
 {
 	cJSON *item;
 
 	if (o->h != NULL)
-		mix_strn(o, k, v, strlen(v));
+		mix_strn(o, k, kn, v, strlen(v));
 	if (o->j == NULL)
 		return 0;
 	if (o->a != NULL)
@@ -128,10 +129,10 @@ put_ref(struct pd *o, const char *k, const char *v)
 }
 
 int
-put_num(struct pd *o, const char *k, double v)
+put_num_k(struct pd *o, const char *k, size_t kn, double v)
 {
 	if (o->h != NULL) {
-		pd_mix(o, k, PD_NUM);
+		pd_mix_k(o, k, kn, PD_NUM);
 		*o->h = h64(*o->h, &v, sizeof(v));
 	}
 	if (o->j == NULL)
@@ -152,10 +153,10 @@ put_num(struct pd *o, const char *k, double v)
 }
 
 int
-put_bool(struct pd *o, const char *k, int v)
+put_bool_k(struct pd *o, const char *k, size_t kn, int v)
 {
 	if (o->h != NULL) {
-		pd_mix(o, k, PD_BOOL);
+		pd_mix_k(o, k, kn, PD_BOOL);
 		*o->h = h64_int(*o->h, v != 0);
 	}
 	if (o->j == NULL)
@@ -173,13 +174,13 @@ put_bool(struct pd *o, const char *k, int v)
 
 /* Adds the object (or array) k to o, as child; 0 or -1. */
 int
-put_node(struct pd *o, const char *k, int array, struct pd *child)
+put_node_k(struct pd *o, const char *k, size_t kn, int array, struct pd *child)
 {
 	memset(child, 0, sizeof(*child));
 	if (o->h != NULL) {
-		pd_mix(o, k, array ? PD_ARR : PD_OBJ);
+		pd_mix_k(o, k, kn, array ? PD_ARR : PD_OBJ);
 		child->h = o->h;
-		child->id = h64_str(o->id, k);
+		child->id = h64(o->id, k, kn + 1);	/* h64_str(o->id, k) */
 	}
 	if (o->j == NULL)
 		return 0;

@@ -13,12 +13,18 @@
  * the whole build (the theme's asset names).  In an arena (o->a), a value
  * put_str copies goes into the arena too, and the tree is dropped with the
  * arena's reset, never with cJSON_Delete.
+ *
+ * The put_* names are macros that measure k where they are written (a
+ * literal's strlen is a constant there) and call the *_k function with
+ * its length: keying hashes every key of every page, a few million of
+ * them in a one-title rebuild, and measured each one again.
  */
 #ifndef ONLY_SITE_PD_H
 #define ONLY_SITE_PD_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <cjson/cJSON.h>
 
@@ -48,23 +54,30 @@ enum pd_type { PD_STR = 1, PD_NUM, PD_BOOL, PD_OBJ, PD_ARR, PD_CARD };
  * Keying: mixes "at o, key k, a value of type t" into the hash (one pass
  * over k: the node's path and the type fold into the seed).
  */
-void	pd_mix(const struct pd *o, const char *k, int t);
-int	put_str(struct pd *o, const char *k, const char *v);
+void	pd_mix_k(const struct pd *o, const char *k, size_t kn, int t);
+#define pd_mix(o, k, t)	pd_mix_k((o), (k), strlen(k), (t))
+int	put_str_k(struct pd *o, const char *k, size_t kn, const char *v);
+#define put_str(o, k, v)	put_str_k((o), (k), strlen(k), (v))
 /*
  * put_str of a value whose length is known (v[n] is its first NUL): what a
  * builder formatted into its scratch buffer, measured as it was written.
  * The same tree and key as put_str(o, k, v).
  */
-int	put_strn(struct pd *o, const char *k, const char *v, size_t n);
+int	put_strn_k(struct pd *o, const char *k, size_t kn, const char *v, size_t n);
+#define put_strn(o, k, v, n)	put_strn_k((o), (k), strlen(k), (v), (n))
 /*
  * k = v without copying either: k must be a literal and v must outlive the
  * page's data (model and card-text strings live for the whole build).
  */
-int	put_ref(struct pd *o, const char *k, const char *v);
-int	put_num(struct pd *o, const char *k, double v);
-int	put_bool(struct pd *o, const char *k, int v);
+int	put_ref_k(struct pd *o, const char *k, size_t kn, const char *v);
+#define put_ref(o, k, v)	put_ref_k((o), (k), strlen(k), (v))
+int	put_num_k(struct pd *o, const char *k, size_t kn, double v);
+#define put_num(o, k, v)	put_num_k((o), (k), strlen(k), (v))
+int	put_bool_k(struct pd *o, const char *k, size_t kn, int v);
+#define put_bool(o, k, v)	put_bool_k((o), (k), strlen(k), (v))
 /* Adds the object (or array) k to o, as child; 0 or -1. */
-int	put_node(struct pd *o, const char *k, int array, struct pd *child);
+int	put_node_k(struct pd *o, const char *k, size_t kn, int array, struct pd *child);
+#define put_node(o, k, array, child)	put_node_k((o), (k), strlen(k), (array), (child))
 /* Appends a new object to array a, as child; 0 or -1. */
 int	push_obj(struct pd *a, struct pd *child);
 /*
