@@ -709,7 +709,8 @@ search_frag(const struct search_ix *x, const struct model *m, const char *const 
 		    J(o, v->guid) == -1 || BUF_PUTSL(o, "\",\"") == -1 || J(o, v->title) == -1 ||
 		    BUF_PUTSL(o, "\",") == -1 ||
 		    put_u(o, (uint64_t)(v->length > 0 ? v->length : 0)) == -1 ||
-		    buf_printf(o, ",%d,", (int)v->access) == -1 ||
+		    buf_putc(o, ',') == -1 || put_u(o, (uint64_t)v->access) == -1 ||
+		    buf_putc(o, ',') == -1 ||
 		    put_u(o, (uint64_t)(v->uploaded > 0 ? v->uploaded : 0)) == -1 ||
 		    BUF_PUTSL(o, ",\"") == -1 ||
 		    (thumbs != NULL && thumbs[vi] != NULL && J(o, thumbs[vi]) == -1) ||

@@ -21,7 +21,7 @@ put_udec(struct buf *out, unsigned long long u, int width)
 	while ((u /= 10) != 0 && i > 0);
 	while ((int)(sizeof(s) - i) < width && i > 0)
 		s[--i] = '0';
-	return buf_put(out, s + i, sizeof(s) - i);
+	return buf_put_inline(out, s + i, sizeof(s) - i);
 }
 
 /* v, negatives as 0. */
@@ -49,18 +49,29 @@ put_count(struct buf *out, long long n, const char *unit)
 	    buf_puts(out, unit) == -1 || (n != 1 && buf_putc(out, 's') == -1)) ? -1 : 0;
 }
 
+/*
+ * /<d>/<guid>/ or /<d>/<guid>.html, appended inline: a list page's ItemList
+ * formats one per video it shows, and every list page is keyed on every
+ * rebuild (~2 million URLs at 100 000 videos).
+ */
+static int
+url_guid(struct buf *out, const char dir[3], int html, const char *guid)
+{
+	return (buf_put_inline(out, dir, 3) == -1 ||
+	    buf_put_inline(out, guid, strlen(guid)) == -1 ||
+	    (html ? buf_put_inline(out, ".html", 5) : buf_put_inline(out, "/", 1)) == -1) ? -1 : 0;
+}
+
 int
 url_video(struct buf *out, int html, const char *guid)
 {
-	return (BUF_PUTSL(out, "/v/") == -1 || buf_puts(out, guid) == -1 ||
-	    buf_puts(out, html ? ".html" : "/") == -1) ? -1 : 0;
+	return url_guid(out, "/v/", html, guid);
 }
 
 int
 url_embed(struct buf *out, int html, const char *guid)
 {
-	return (BUF_PUTSL(out, "/e/") == -1 || buf_puts(out, guid) == -1 ||
-	    buf_puts(out, html ? ".html" : "/") == -1) ? -1 : 0;
+	return url_guid(out, "/e/", html, guid);
 }
 
 int
