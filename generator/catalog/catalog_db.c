@@ -184,6 +184,22 @@ catalog_open(sqlite3 **dbp, const char *path, int writable, char *err, size_t er
 }
 
 int
+catalog_open_existing(sqlite3 **db, const char *path, char *err, size_t errlen)
+{
+	struct stat sb;
+
+	*db = NULL;
+	if (stat(path, &sb) != 0) {
+		if (errno == ENOENT)
+			snprintf(err, errlen, "%s: no catalog yet; run `onlygen pull` first", path);
+		else
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	return catalog_open(db, path, 0, err, errlen);
+}
+
+int
 catalog_meta_value(sqlite3 *db, const char *key, char *out, size_t outlen)
 {
 	sqlite3_stmt *st = NULL;

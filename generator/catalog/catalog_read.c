@@ -5,20 +5,17 @@
  * the SQL expression, its type and the struct field it fills.  A column
  * cannot be read at the wrong position, and adding one is one line.
  */
-#include <errno.h>
 #include <stdalign.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sqlite3.h>
 
 #include "catalog_db.h"
 #include "catalog_sql.h"
 #include "catalog_read.h"
-#include "hash64.h"
 
 /* An integer constant of the C code as SQL text ("4"). */
 #define SQL_INT_(x)	#x
@@ -354,23 +351,6 @@ read_chapters(sqlite3 *db, struct catalog_rows *r)
 	    offsetof(struct catalog_video_row, nchapters));
 }
 
-/* Opens the existing catalog at path read-only: "no catalog yet" when it is missing. */
-static int
-open_existing(sqlite3 **db, const char *path, char *err, size_t errlen)
-{
-	struct stat sb;
-
-	*db = NULL;
-	if (stat(path, &sb) != 0) {
-		if (errno == ENOENT)
-			snprintf(err, errlen, "%s: no catalog yet; run `onlygen pull` first", path);
-		else
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	return catalog_open(db, path, 0, err, errlen);
-}
-
 /* SQLite's progress handler: non-zero interrupts the statement running. */
 static int
 stop_requested(void *arg)
@@ -386,7 +366,7 @@ catalog_read(const char *path, struct catalog_rows *rows, atomic_int *stop,
 
 	memset(rows, 0, sizeof(*rows));
 	err[0] = '\0';
-	if (open_existing(&db, path, err, errlen) != 0)
+	if (catalog_open_existing(&db, path, err, errlen) != 0)
 		return -1;
 	/* checked every 1000 steps of a statement, and before each statement */
 	if (stop != NULL)
@@ -407,45 +387,6 @@ catalog_read(const char *path, struct catalog_rows *rows, atomic_int *stop,
 	}
 	sqlite3_close(db);
 	return 0;
-}
-
-int
-catalog_fingerprint(const char *path, uint64_t *fp, char *err, size_t errlen)
-{
-	static const char *const sql[] = {
-		"SELECT guid, hash, status, changed, cdn_host FROM videos ORDER BY guid",
-		"SELECT guid, name FROM collections ORDER BY guid",
-	};
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	uint64_t h = h64_str(0, "onlygen-catalog-fingerprint-v1");
-	size_t i;
-	int c, rc = SQLITE_DONE;
-
-	err[0] = '\0';
-	if (open_existing(&db, path, err, errlen) != 0)
-		return -1;
-	for (i = 0; i < sizeof(sql) / sizeof(sql[0]) && rc == SQLITE_DONE; i++) {
-		if (sqlite3_prepare_v2(db, sql[i], -1, &st, NULL) != SQLITE_OK) {
-			rc = SQLITE_ERROR;
-			break;
-		}
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-			for (c = 0; c < sqlite3_column_count(st); c++) {
-				const void *b = sqlite3_column_blob(st, c);
-				int n = sqlite3_column_bytes(st, c);
-
-				h = h64_int(h, n);
-				h = h64(h, b != NULL ? b : "", (size_t)n);
-			}
-		sqlite3_finalize(st);
-		h = h64_int(h, -1);
-	}
-	if (rc != SQLITE_DONE)
-		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
-	sqlite3_close(db);
-	*fp = h;
-	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 static int

@@ -38,6 +38,37 @@ int	catalog_read(const char *path, struct catalog_rows *rows, atomic_int *stop,
  */
 int	catalog_fingerprint(const char *path, uint64_t *fp, char *err, size_t errlen);
 
+/*
+ * One catalog row as catalog_fingerprint() reads it: its guid and the h64
+ * of the columns after the guid (hash, status, changed, cdn_host), as that
+ * walk mixes them.  The stored hash covers every field of the video, views,
+ * captions and chapters included (catalog_hash.c): any change of what
+ * catalog_read() gives for the row moves its print.
+ */
+struct catalog_print {
+	char		guid[GUID_LEN + 1];
+	uint64_t	print;
+};
+
+struct catalog_prints {
+	struct catalog_print	*rows;		/* every video, any status, sorted by guid; malloc'd */
+	size_t			 n;
+	uint64_t		 collections;	/* h64 of the collections table as the walk reads it */
+	uint64_t		 fp;		/* the same value catalog_fingerprint() gives */
+};
+
+/*
+ * The prints of every video of the catalog at path, from the walk
+ * catalog_fingerprint() is (one walk: p->fp is its value by construction).
+ * For the build's model image (docs/site.md): the rows whose print moved
+ * since the image was saved are the ones to read again.  One array
+ * allocation (sized by the pull's video count).  0, or -1 with err and p
+ * zeroed.
+ */
+int	catalog_prints_read(const char *path, struct catalog_prints *p, char *err, size_t errlen);
+/* Releases what p holds; accepts a zeroed struct, leaves one. */
+void	catalog_prints_free(struct catalog_prints *p);
+
 /* How many videos have one Bunny status (VideoModelStatus). */
 struct catalog_status_count {
 	int	 status;

@@ -21,6 +21,11 @@
  */
 int	catalog_open(sqlite3 **db, const char *path, int writable, char *err, size_t errlen);
 
+/* Opens the existing catalog at path read-only, for the readers
+ * (catalog_read.c, catalog_prints.c): "no catalog yet; run `onlygen pull`
+ * first" when it is missing. */
+int	catalog_open_existing(sqlite3 **db, const char *path, char *err, size_t errlen);
+
 /* Brings db's schema to CATALOG_SCHEMA_VERSION in one transaction (path
  * names it in messages): what catalog_open() runs on a writable open. */
 int	catalog_migrate(sqlite3 *db, const char *path, char *err, size_t errlen);

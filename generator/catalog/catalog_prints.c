@@ -1,0 +1,191 @@
+/*
+ * catalog_prints.c — the catalog's fingerprint and its per-row prints
+ * (catalog_read.h), from one walk: catalog_fingerprint() is that walk
+ * with no prints kept, so the fp a catalog_prints_read() gives is the
+ * fingerprint by construction, not by a second copy of the loop.
+ *
+ * The walk reads the covering index videos_fingerprint (guid, hash,
+ * status, changed, cdn_host: schema 3), about 1/10 of the table's pages,
+ * then the collections.  Each column goes into the hash as its length and
+ * its bytes (an integer as SQLite's text of it, as it always has: the
+ * fingerprint's value is the one earlier builds stored).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sqlite3.h>
+
+#include "catalog_read.h"
+#include "catalog_sql.h"
+#include "hash64.h"
+
+/* The columns after the guid: what a row's print is made of. */
+#define PRINT_COLUMNS	4
+
+/* A capacity taken from the meta row video_count beyond this is not believed. */
+#define MAX_HINT	((size_t)1 << 26)
+
+/*
+ * Mixes column c of st's current row into *h, and into *also when it is
+ * not NULL: its length, then its bytes.
+ */
+static inline void
+mix_column(sqlite3_stmt *st, int c, uint64_t *h, uint64_t *also)
+{
+	const void *b = sqlite3_column_blob(st, c);
+	int n = sqlite3_column_bytes(st, c);
+
+	if (b == NULL)
+		b = "";
+	*h = h64(h64_int(*h, n), b, (size_t)n);
+	if (also != NULL)
+		*also = h64(h64_int(*also, n), b, (size_t)n);
+}
+
+/*
+ * How many videos the last pull wrote (meta video_count), as the first
+ * size of the prints array: one malloc at the right size.  0 when the
+ * catalog does not say (the array then grows).
+ */
+static size_t
+count_hint(sqlite3 *db)
+{
+	char num[32];
+	unsigned long long v;
+	char *end;
+
+	if (catalog_meta_value(db, "video_count", num, sizeof(num)) != 0 || num[0] == '\0')
+		return 0;
+	v = strtoull(num, &end, 10);
+	return *end == '\0' && v <= MAX_HINT ? (size_t)v : 0;
+}
+
+/* Room for one more row in p (cap held): 0, or -1 out of memory. */
+static int
+room(struct catalog_prints *p, size_t *cap)
+{
+	struct catalog_print *r;
+	size_t c;
+
+	if (p->n < *cap)
+		return 0;
+	c = *cap ? *cap * 2 : 1024;
+	if ((r = realloc(p->rows, c * sizeof(*r))) == NULL)
+		return -1;
+	p->rows = r;
+	*cap = c;
+	return 0;
+}
+
+/* The videos' part of the walk: into *h, and each row's print into p when not NULL. */
+static int
+walk_videos(sqlite3 *db, uint64_t *h, struct catalog_prints *p)
+{
+	sqlite3_stmt *st;
+	uint64_t seed = h64_str(0, "onlygen-catalog-row-print-v1");
+	size_t cap = 0;
+	int c, rc;
+
+	if (sqlite3_prepare_v2(db, "SELECT guid, hash, status, changed, cdn_host FROM videos "
+	    "ORDER BY guid", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (p != NULL && (cap = count_hint(db)) > 0 &&
+	    (p->rows = malloc(cap * sizeof(*p->rows))) == NULL)
+		cap = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *g = (const char *)sqlite3_column_blob(st, 0);
+		size_t glen = (size_t)sqlite3_column_bytes(st, 0);
+		struct catalog_print *row;
+		uint64_t print = seed;
+
+		mix_column(st, 0, h, NULL);
+		if (p == NULL) {
+			for (c = 1; c <= PRINT_COLUMNS; c++)
+				mix_column(st, c, h, NULL);
+			continue;
+		}
+		if (room(p, &cap) != 0) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		row = &p->rows[p->n++];
+		/* as catalog_read() cuts a guid: to GUID_LEN, at a NUL */
+		glen = g != NULL ? strnlen(g, glen < GUID_LEN ? glen : GUID_LEN) : 0;
+		memcpy(row->guid, g != NULL ? g : "", glen);
+		row->guid[glen] = '\0';
+		for (c = 1; c <= PRINT_COLUMNS; c++)
+			mix_column(st, c, h, &print);
+		row->print = print;
+	}
+	sqlite3_finalize(st);
+	*h = h64_int(*h, -1);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The collections' part of the walk: into *h, and into *coll alone. */
+static int
+walk_collections(sqlite3 *db, uint64_t *h, uint64_t *coll)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*coll = h64_str(0, "onlygen-catalog-collections-v1");
+	if (sqlite3_prepare_v2(db, "SELECT guid, name FROM collections ORDER BY guid", -1, &st,
+	    NULL) != SQLITE_OK)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		mix_column(st, 0, h, coll);
+		mix_column(st, 1, h, coll);
+	}
+	sqlite3_finalize(st);
+	*h = h64_int(*h, -1);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The walk: fp always, the prints and the collections' hash when p is not NULL. */
+static int
+walk(const char *path, uint64_t *fp, struct catalog_prints *p, char *err, size_t errlen)
+{
+	sqlite3 *db;
+	uint64_t h = h64_str(0, "onlygen-catalog-fingerprint-v1"), coll = 0;
+	int rc;
+
+	err[0] = '\0';
+	if (catalog_open_existing(&db, path, err, errlen) != 0)
+		return -1;
+	rc = walk_videos(db, &h, p) == 0 && walk_collections(db, &h, &coll) == 0 ? 0 : -1;
+	if (rc != 0)
+		snprintf(err, errlen, "%s: %s", path,
+		    sqlite3_errcode(db) == SQLITE_OK ? "out of memory" : sqlite3_errmsg(db));
+	sqlite3_close(db);
+	*fp = h;
+	if (p != NULL)
+		p->collections = coll;
+	return rc;
+}
+
+int
+catalog_fingerprint(const char *path, uint64_t *fp, char *err, size_t errlen)
+{
+	return walk(path, fp, NULL, err, errlen);
+}
+
+int
+catalog_prints_read(const char *path, struct catalog_prints *p, char *err, size_t errlen)
+{
+	memset(p, 0, sizeof(*p));
+	if (walk(path, &p->fp, p, err, errlen) != 0) {
+		catalog_prints_free(p);
+		return -1;
+	}
+	return 0;
+}
+
+void
+catalog_prints_free(struct catalog_prints *p)
+{
+	if (p == NULL)
+		return;
+	free(p->rows);
+	memset(p, 0, sizeof(*p));
+}
