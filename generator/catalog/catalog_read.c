@@ -196,27 +196,59 @@ grow(void *arr, size_t n, size_t *cap, size_t size, size_t first)
 	return 0;
 }
 
+/* Some videos, by guid: v[0..n), sorted ascending, unique. */
+struct guid_set {
+	const char *const	*v;
+	size_t			 n;
+};
+
+/*
+ * Readies st for its next pass: the one pass of a whole-table read (only
+ * NULL), or one per guid of only, that guid bound to its parameter.  0
+ * when there is none left, or (*rc then an error) the guid would not bind.
+ */
 static int
-read_videos(sqlite3 *db, struct catalog_rows *r)
+next_pass(sqlite3_stmt *st, const struct guid_set *only, size_t *pass, int *rc)
 {
+	if (only == NULL)
+		return (*pass)++ == 0;
+	if (*pass == only->n)
+		return 0;
+	sqlite3_reset(st);
+	if ((*rc = sqlite3_bind_text(st, 1, only->v[(*pass)++], -1, SQLITE_STATIC)) != SQLITE_OK)
+		return 0;
+	*rc = SQLITE_DONE;
+	return 1;
+}
+
+/*
+ * Every video (only NULL), or those of only's guids: the same columns,
+ * "WHERE guid = ?" run once a guid (the primary key: one row or none),
+ * so the rows come in guid order either way.
+ */
+static int
+read_videos(sqlite3 *db, struct catalog_rows *r, const struct guid_set *only)
+{
+	const char *tail = only == NULL ? "FROM videos ORDER BY guid" : "FROM videos WHERE guid = ?";
 	sqlite3_stmt *st;
-	size_t cap = 0, ncols = sizeof(video_cols) / sizeof(video_cols[0]);
-	int rc;
+	size_t cap = 0, pass = 0, ncols = sizeof(video_cols) / sizeof(video_cols[0]);
+	int rc = SQLITE_DONE;
 
 	/* without "changed", each video's is 0: the model takes its upload time */
-	if (prepare(db, video_cols, ncols, "FROM videos ORDER BY guid", &st) != 0 &&
-	    prepare(db, video_cols, --ncols, "FROM videos ORDER BY guid", &st) != 0)
+	if (prepare(db, video_cols, ncols, tail, &st) != 0 &&
+	    prepare(db, video_cols, --ncols, tail, &st) != 0)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct catalog_video_row *v;
+	while (rc == SQLITE_DONE && next_pass(st, only, &pass, &rc))
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			struct catalog_video_row *v;
 
-		if (grow(&r->videos, r->nvideos, &cap, sizeof(*v), 256) != 0)
-			break;
-		v = &r->videos[r->nvideos++];
-		memset(v, 0, sizeof(*v));
-		if (fill(st, video_cols, ncols, v, &r->mem) != 0)
-			break;
-	}
+			if (grow(&r->videos, r->nvideos, &cap, sizeof(*v), only == NULL ? 256 : 8) != 0)
+				break;
+			v = &r->videos[r->nvideos++];
+			memset(v, 0, sizeof(*v));
+			if (fill(st, video_cols, ncols, v, &r->mem) != 0)
+				break;
+		}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
@@ -294,35 +326,38 @@ run_flush(struct track_run *t, struct catalog_rows *r, size_t *k, size_t arr_off
  * Reads one track table (captions or chapters) of the columns cols, whose
  * rows are structs of row_size with the guid first and the element (of
  * size) at item_off, into each video's array at arr_off, count at n_off.
+ * tail orders the rows by guid, then index; with only, it selects one
+ * guid's rows ("WHERE guid = ?"), run once a guid in order.
  */
 static int
-read_tracks(sqlite3 *db, struct catalog_rows *r, const struct column *cols, size_t ncols,
-    const char *tail, size_t row_size, size_t item_off, size_t size, size_t arr_off,
-    size_t n_off)
+read_tracks(sqlite3 *db, struct catalog_rows *r, const struct guid_set *only,
+    const struct column *cols, size_t ncols, const char *tail, size_t row_size,
+    size_t item_off, size_t size, size_t arr_off, size_t n_off)
 {
 	struct track_run t;
 	sqlite3_stmt *st;
 	alignas(max_align_t) unsigned char row[64];
-	size_t k = 0;
-	int rc;
+	size_t k = 0, pass = 0;
+	int rc = SQLITE_DONE;
 
 	if (row_size > sizeof(row) || prepare(db, cols, ncols, tail, &st) != 0)
 		return -1;
 	memset(&t, 0, sizeof(t));
 	t.size = size;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		memset(row, 0, sizeof(row));
-		if (fill(st, cols, ncols, row, &r->mem) != 0)
-			break;
-		if (strcmp((const char *)row, t.guid) != 0) {
-			if (run_flush(&t, r, &k, arr_off, n_off) != 0)
+	while (rc == SQLITE_DONE && next_pass(st, only, &pass, &rc))
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			memset(row, 0, sizeof(row));
+			if (fill(st, cols, ncols, row, &r->mem) != 0)
 				break;
-			memcpy(t.guid, row, sizeof(t.guid));
+			if (strcmp((const char *)row, t.guid) != 0) {
+				if (run_flush(&t, r, &k, arr_off, n_off) != 0)
+					break;
+				memcpy(t.guid, row, sizeof(t.guid));
+			}
+			if (grow(&t.items, t.n, &t.cap, size, 8) != 0)
+				break;
+			memcpy(t.items + t.n++ * size, row + item_off, size);
 		}
-		if (grow(&t.items, t.n, &t.cap, size, 8) != 0)
-			break;
-		memcpy(t.items + t.n++ * size, row + item_off, size);
-	}
 	if (rc == SQLITE_DONE && run_flush(&t, r, &k, arr_off, n_off) != 0)
 		rc = SQLITE_NOMEM;
 	free(t.items);
@@ -334,18 +369,20 @@ _Static_assert(offsetof(struct caption_row, guid) == 0, "read_tracks: guid first
 _Static_assert(offsetof(struct chapter_row, guid) == 0, "read_tracks: guid first");
 
 static int
-read_captions(sqlite3 *db, struct catalog_rows *r)
+read_captions(sqlite3 *db, struct catalog_rows *r, const struct guid_set *only)
 {
-	return read_tracks(db, r, COLUMNS(caption_cols), "FROM captions ORDER BY guid, idx",
+	return read_tracks(db, r, only, COLUMNS(caption_cols), only == NULL ?
+	    "FROM captions ORDER BY guid, idx" : "FROM captions WHERE guid = ? ORDER BY idx",
 	    sizeof(struct caption_row), offsetof(struct caption_row, c), sizeof(struct caption),
 	    offsetof(struct catalog_video_row, captions),
 	    offsetof(struct catalog_video_row, ncaptions));
 }
 
 static int
-read_chapters(sqlite3 *db, struct catalog_rows *r)
+read_chapters(sqlite3 *db, struct catalog_rows *r, const struct guid_set *only)
 {
-	return read_tracks(db, r, COLUMNS(chapter_cols), "FROM chapters ORDER BY guid, idx",
+	return read_tracks(db, r, only, COLUMNS(chapter_cols), only == NULL ?
+	    "FROM chapters ORDER BY guid, idx" : "FROM chapters WHERE guid = ? ORDER BY idx",
 	    sizeof(struct chapter_row), offsetof(struct chapter_row, c), sizeof(struct chapter),
 	    offsetof(struct catalog_video_row, chapters),
 	    offsetof(struct catalog_video_row, nchapters));
@@ -358,9 +395,13 @@ stop_requested(void *arg)
 	return atomic_load_explicit((atomic_int *)arg, memory_order_relaxed) != 0;
 }
 
-int
-catalog_read(const char *path, struct catalog_rows *rows, atomic_int *stop,
-    char *err, size_t errlen)
+/*
+ * catalog_read() of every row (only NULL) or of only's videos: the digest,
+ * the collections, the videos with their captions and chapters.
+ */
+static int
+read_rows(const char *path, const struct guid_set *only, struct catalog_rows *rows,
+    atomic_int *stop, char *err, size_t errlen)
 {
 	sqlite3 *db;
 
@@ -375,8 +416,8 @@ catalog_read(const char *path, struct catalog_rows *rows, atomic_int *stop,
 	    catalog_meta_value(db, "digest", rows->digest,
 	    sizeof(rows->digest)) != 0 || read_collections(db, rows) != 0 ||
 	    (stop != NULL && stop_requested(stop)) ||
-	    read_videos(db, rows) != 0 || read_captions(db, rows) != 0 ||
-	    read_chapters(db, rows) != 0) {
+	    read_videos(db, rows, only) != 0 || read_captions(db, rows, only) != 0 ||
+	    read_chapters(db, rows, only) != 0) {
 		if (stop != NULL && stop_requested(stop))
 			snprintf(err, errlen, "%s: interrupted", path);
 		else
@@ -387,6 +428,32 @@ catalog_read(const char *path, struct catalog_rows *rows, atomic_int *stop,
 	}
 	sqlite3_close(db);
 	return 0;
+}
+
+int
+catalog_read(const char *path, struct catalog_rows *rows, atomic_int *stop,
+    char *err, size_t errlen)
+{
+	return read_rows(path, NULL, rows, stop, err, errlen);
+}
+
+int
+catalog_read_guids(const char *path, const char *const *guids, size_t n,
+    struct catalog_rows *rows, char *err, size_t errlen)
+{
+	static const char *const none[1] = { "" };
+	struct guid_set only = { guids != NULL ? guids : none, guids != NULL ? n : 0 };
+	size_t i;
+
+	/* in order: the tracks are matched to the videos by a forward walk */
+	for (i = 1; i < only.n; i++)
+		if (strcmp(only.v[i - 1], only.v[i]) >= 0) {
+			memset(rows, 0, sizeof(*rows));
+			snprintf(err, errlen, "%s: guids not in ascending order (%s, then %s)",
+			    path, only.v[i - 1], only.v[i]);
+			return -1;
+		}
+	return read_rows(path, &only, rows, NULL, err, errlen);
 }
 
 static int

@@ -69,6 +69,18 @@ int	catalog_prints_read(const char *path, struct catalog_prints *p, char *err, s
 /* Releases what p holds; accepts a zeroed struct, leaves one. */
 void	catalog_prints_free(struct catalog_prints *p);
 
+/*
+ * The videos named by guids[0..n) (sorted ascending, unique, lower case),
+ * with their captions and chapters, plus the collections and the
+ * catalog's digest, into rows, as catalog_read() fills them (rows->videos
+ * in guid order; a guid the catalog lacks is simply absent): the few rows
+ * the model image overlays.  A statement run per guid: for a few (tens),
+ * not thousands.  0, or -1 with err (rows zeroed; guids out of order are
+ * an error).
+ */
+int	catalog_read_guids(const char *path, const char *const *guids, size_t n,
+	    struct catalog_rows *rows, char *err, size_t errlen);
+
 /* How many videos have one Bunny status (VideoModelStatus). */
 struct catalog_status_count {
 	int	 status;

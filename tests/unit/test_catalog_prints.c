@@ -1,9 +1,11 @@
 /*
- * test_catalog_prints.c — the catalog's per-row prints (catalog_prints_read),
- * what the build's model image (docs/site.md) will compare: the prints' fp
- * is the fingerprint; a title, a view count, a status, a chapter or a
- * caption changed through the one-video pull (or a row's stored host)
- * moves that row's print and no other.
+ * test_catalog_prints.c — the catalog's per-row prints (catalog_prints_read)
+ * and the read of a few videos by guid (catalog_read_guids), the two reads
+ * the build's model image stands on (docs/site.md): the prints' fp is the
+ * fingerprint; a title, a view count, a status, a chapter or a caption
+ * changed through the one-video pull (or a row's stored host) moves that
+ * row's print and no other; the rows read by guid are, field by field,
+ * those catalog_read() gives.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -197,6 +199,146 @@ test_prints(const char *dir)
 		bunny_video_free(&v[i]);
 }
 
+/* a and b the same video, field by field. */
+static int
+same_row(const struct catalog_video_row *a, const struct catalog_video_row *b)
+{
+	size_t i;
+
+	if (strcmp(a->guid, b->guid) != 0 || strcmp(a->title, b->title) != 0 ||
+	    strcmp(a->description, b->description) != 0 || a->length != b->length ||
+	    a->width != b->width || a->height != b->height || a->uploaded != b->uploaded ||
+	    a->views != b->views || a->changed != b->changed ||
+	    strcmp(a->thumbnail, b->thumbnail) != 0 || strcmp(a->cdn_host, b->cdn_host) != 0 ||
+	    strcmp(a->collection, b->collection) != 0 ||
+	    strcmp(a->meta_tags, b->meta_tags) != 0 || a->published != b->published ||
+	    a->ncaptions != b->ncaptions || a->nchapters != b->nchapters)
+		return 0;
+	for (i = 0; i < a->ncaptions; i++)
+		if (strcmp(a->captions[i].srclang, b->captions[i].srclang) != 0 ||
+		    strcmp(a->captions[i].label, b->captions[i].label) != 0)
+			return 0;
+	for (i = 0; i < a->nchapters; i++)
+		if (strcmp(a->chapters[i].title, b->chapters[i].title) != 0 ||
+		    a->chapters[i].start != b->chapters[i].start ||
+		    a->chapters[i].end != b->chapters[i].end)
+			return 0;
+	return 1;
+}
+
+static void
+test_read_guids(const char *dir)
+{
+	struct bunny_video v[8];
+	struct bunny_collection cols[2] = {
+		{ "c7d1a9e2-4b3f-4e8a-9d6c-2f1e0b9a8c7d", (char *)"art" },
+		{ "a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d", (char *)"Lives" },
+	};
+	struct catalog_counts counts;
+	struct catalog_rows all, few;
+	const char *guids[4];
+	char db[600], digest[65], err[512];
+	size_t n, i, tracks = 0;
+
+	snprintf(db, sizeof(db), "%s/guids.db", dir);
+	n = fixture_sample_videos(v, 8);
+	if (catalog_write(db, v, n, cols, 2, "cdn.example", &counts, digest, err,
+	    sizeof(err)) != 0 || catalog_read(db, &all, NULL, err, sizeof(err)) != 0 ||
+	    all.nvideos != n || n < 5) {
+		fprintf(stderr, "%s\n", err);
+		exit(1);
+	}
+	/* first, middle, one the catalog lacks, last: ascending */
+	guids[0] = all.videos[0].guid;
+	guids[1] = all.videos[n / 2].guid;
+	guids[2] = "c0000000-0000-4000-8000-000000000000";
+	guids[3] = all.videos[n - 1].guid;
+	CHECK(strcmp(guids[1], guids[2]) < 0 && strcmp(guids[2], guids[3]) < 0,
+	    "fixture: the unknown guid sorts between the middle and the last");
+	CHECK(catalog_read_guids(db, guids, 4, &few, err, sizeof(err)) == 0, "reads (%s)", err);
+	CHECK(few.nvideos == 3, "the three the catalog has; the unknown one absent (%zu)",
+	    few.nvideos);
+	if (few.nvideos == 3) {
+		CHECK(same_row(&few.videos[0], &all.videos[0]), "the first, as catalog_read()");
+		CHECK(same_row(&few.videos[1], &all.videos[n / 2]), "the middle, as catalog_read()");
+		CHECK(same_row(&few.videos[2], &all.videos[n - 1]), "the last, as catalog_read()");
+		for (i = 0; i < 3; i++)
+			tracks += few.videos[i].ncaptions + few.videos[i].nchapters;
+		CHECK(tracks > 0, "the fixture's rows read have captions or chapters (%zu)", tracks);
+	}
+	CHECK_STR(few.digest, all.digest, "the digest");
+	CHECK(few.ncollections == all.ncollections && few.ncollections == 2 &&
+	    strcmp(few.collections[0].guid, all.collections[0].guid) == 0 &&
+	    strcmp(few.collections[1].name, all.collections[1].name) == 0, "the collections");
+	catalog_rows_free(&few);
+
+	/* every video, one guid at a time: each the same */
+	for (i = 0; i < n; i++) {
+		const char *g[1] = { all.videos[i].guid };
+
+		CHECK(catalog_read_guids(db, g, 1, &few, err, sizeof(err)) == 0 &&
+		    few.nvideos == 1 && same_row(&few.videos[0], &all.videos[i]),
+		    "video %zu alone, as catalog_read()", i);
+		catalog_rows_free(&few);
+	}
+	CHECK(catalog_read_guids(db, NULL, 0, &few, err, sizeof(err)) == 0 && few.nvideos == 0 &&
+	    few.ncollections == 2 && strcmp(few.digest, all.digest) == 0,
+	    "no guid: no video, the collections and the digest");
+	catalog_rows_free(&few);
+	guids[0] = all.videos[1].guid;
+	guids[1] = all.videos[0].guid;
+	CHECK(catalog_read_guids(db, guids, 2, &few, err, sizeof(err)) == -1 &&
+	    strstr(err, "ascending") != NULL && few.nvideos == 0 && few.videos == NULL,
+	    "guids out of order: an error, rows zeroed (%s)", err);
+	snprintf(db, sizeof(db), "%s/absent.db", dir);
+	CHECK(catalog_read_guids(db, guids, 1, &few, err, sizeof(err)) == -1 &&
+	    strstr(err, "pull") != NULL, "no catalog: an error saying to pull (%s)", err);
+	catalog_rows_free(&all);
+	for (i = 0; i < n; i++)
+		bunny_video_free(&v[i]);
+}
+
+/* A catalog of schema 1 (no "changed" column) reads by guid as catalog_read() reads it. */
+static void
+test_read_guids_old_schema(const char *dir)
+{
+	struct catalog_rows all, few;
+	const char *g[1] = { "00000000-0000-4000-8000-000000000001" };
+	sqlite3 *h;
+	char db[600], err[512];
+
+	snprintf(db, sizeof(db), "%s/old.db", dir);
+	if (sqlite3_open(db, &h) != SQLITE_OK ||
+	    sqlite3_exec(h,
+	    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
+	    "INSERT INTO meta VALUES ('digest', 'd1');"
+	    "CREATE TABLE collections (guid TEXT PRIMARY KEY, name TEXT);"
+	    "CREATE TABLE videos (guid TEXT PRIMARY KEY, title TEXT, description TEXT,"
+	    "  length INTEGER, width INTEGER, height INTEGER, uploaded INTEGER, views INTEGER,"
+	    "  thumbnail TEXT, collection TEXT, status INTEGER, meta_tags TEXT, cdn_host TEXT,"
+	    "  hash BLOB);"
+	    "INSERT INTO videos VALUES ('00000000-0000-4000-8000-000000000001', 'T', 'D', 9, 8,"
+	    "  7, 6, 5, 'th.jpg', '', 4, 'a', 'h:1', x'00');"
+	    "INSERT INTO videos VALUES ('00000000-0000-4000-8000-000000000002', 'U', '', 0, 0,"
+	    "  0, 0, 0, '', '', 4, '', '', x'00');"
+	    "CREATE TABLE captions (guid TEXT, idx INTEGER, srclang TEXT, label TEXT);"
+	    "INSERT INTO captions VALUES ('00000000-0000-4000-8000-000000000001', 1, 'de', 'B');"
+	    "INSERT INTO captions VALUES ('00000000-0000-4000-8000-000000000001', 0, 'en', 'A');"
+	    "CREATE TABLE chapters (guid TEXT, idx INTEGER, title TEXT, start_s INTEGER,"
+	    "  end_s INTEGER);", NULL, NULL, NULL) != SQLITE_OK)
+		exit(1);
+	sqlite3_close(h);
+	CHECK(catalog_read(db, &all, NULL, err, sizeof(err)) == 0 && all.nvideos == 2,
+	    "schema 1: catalog_read() reads (%s)", err);
+	CHECK(catalog_read_guids(db, g, 1, &few, err, sizeof(err)) == 0 && few.nvideos == 1 &&
+	    all.nvideos == 2 && same_row(&few.videos[0], &all.videos[0]) &&
+	    few.videos[0].changed == 0 && few.videos[0].ncaptions == 2 &&
+	    strcmp(few.videos[0].captions[0].label, "A") == 0,
+	    "schema 1: read by guid without \"changed\", captions in order (%s)", err);
+	catalog_rows_free(&few);
+	catalog_rows_free(&all);
+}
+
 int
 main(void)
 {
@@ -204,5 +346,7 @@ main(void)
 
 	fixture_tmpdir(dir, sizeof(dir), "test_catalog_prints");
 	test_prints(dir);
+	test_read_guids(dir);
+	test_read_guids_old_schema(dir);
 	return check_report();
 }
