@@ -2,8 +2,8 @@
  * model_image.c — see model_image.h.  The file, every integer in the
  * machine's order and every region a multiple of 8 bytes long:
  *
- *   header (128)   magic, version, key, file size, h64 of the bytes from
- *                  offset 48 to the end, the counts (videos, rows,
+ *   header (128)   magic, version, key, file size, checksum (image_sum:
+ *                  h64 of the bytes from offset 48 on, region by region), the counts (videos, rows,
  *                  categories, tags, series), the lengths of the arrays
  *                  and strings regions, collections, site config integers
  *   site (64)      the site config's 8 strings
@@ -49,7 +49,7 @@
 #define MAGIC		"onlygen mimage\n"	/* 15 bytes and a NUL: 16 */
 #define VERSION		1
 #define HEAD		128
-#define SUMMED_FROM	48	/* the checksum covers the counts, not itself */
+#define SUMMED_FROM	48	/* the checksum covers the counts, not itself (image_sum) */
 #define SITE_LEN	(8 * 8)
 #define DIGEST_LEN	72
 #define CAT_LEN		48
@@ -239,37 +239,125 @@ rows_fit(const struct model_image_row *rows, size_t nrows, const struct video *v
 /* ---- writing ---- */
 
 /*
- * The writer walks the model twice with the same code: first with base
- * NULL, measuring the arrays and strings regions, then writing into base.
+ * The writer walks the model twice with the same code: first measuring
+ * the arrays and strings regions (no sinks), then writing.  Each of the
+ * three sequences it writes in file order (the records from the site's
+ * to the rows', the arrays, the strings) goes through a window of
+ * SINK_CAP bytes that is hashed and written when the walk passes it: the
+ * file is never whole in memory.  A 50 MB buffer of fresh memory cost
+ * ~250 ms of page faults to fill on the bench machine, a write from a
+ * small window reused ~15 ms (docs/benchmarks.md).
  */
+#define SINK_CAP	((size_t)256 << 10)
+
+struct sink {
+	char			*buf;	/* SINK_CAP bytes, zeroed past what was written */
+	size_t			 start;	/* the file offset of buf[0] */
+	size_t			 end;	/* of the region */
+	struct h64_stream	 h;	/* of the region */
+};
+
 struct wr {
-	char		*base;		/* NULL: measuring */
+	int		 fd;		/* -1: measuring */
+	int		 err;		/* errno of a failed write, 0 */
 	struct layout	 L;
+	char		 head[HEAD];
+	struct sink	 rec, arr, str;	/* [HEAD, arrays), [arrays, strings), [strings, size) */
 	size_t		 sat;		/* next free offset in the strings region */
 	size_t		 aat;		/* next free offset in the arrays region */
 	const char	*thumb, *cdn;	/* the previous video's, shared when equal */
 	uint64_t	 thumb_at, cdn_at;
 };
 
+/* n bytes of p to the file at offset at. */
+static void
+write_at(struct wr *w, const void *p, size_t n, size_t at)
+{
+	const char *c = p;
+	ssize_t k;
+
+	while (n > 0 && w->err == 0) {
+		if ((k = pwrite(w->fd, c, n, (off_t)at)) > 0) {
+			c += k;
+			at += (size_t)k;
+			n -= (size_t)k;
+		} else if (k == 0)
+			w->err = EIO;
+		else if (errno != EINTR)
+			w->err = errno;
+	}
+}
+
+/* The same, hashed into s. */
+static void
+sink_out(struct wr *w, struct sink *s, const void *p, size_t n, size_t at)
+{
+	h64_update(&s->h, p, n);
+	write_at(w, p, n, at);
+}
+
+/* Everything of s before upto written; the window starts at upto. */
+static void
+sink_flush(struct wr *w, struct sink *s, size_t upto)
+{
+	while (upto - s->start > SINK_CAP) {	/* a gap: zeros */
+		sink_out(w, s, s->buf, SINK_CAP, s->start);
+		s->start += SINK_CAP;
+		memset(s->buf, 0, SINK_CAP);
+	}
+	if (upto > s->start) {
+		sink_out(w, s, s->buf, upto - s->start, s->start);
+		memset(s->buf, 0, upto - s->start);
+	}
+	s->start = upto;
+}
+
+/* n bytes of p at file offset at (at or after every byte put before in its region). */
+static void
+put_bytes(struct wr *w, size_t at, const void *p, size_t n)
+{
+	struct sink *s;
+
+	if (w->fd < 0 || n == 0)
+		return;
+	if (at < HEAD) {
+		memcpy(w->head + at, p, n);
+		return;
+	}
+	s = at < w->L.arrays ? &w->rec : at < w->L.strings ? &w->arr : &w->str;
+	if (at < s->start) {
+		w->err = EINVAL;	/* out of order: a bug here, no image */
+		return;
+	}
+	if (at + n - s->start <= SINK_CAP) {
+		memcpy(s->buf + (at - s->start), p, n);
+		return;
+	}
+	sink_flush(w, s, at);
+	if (n <= SINK_CAP) {
+		memcpy(s->buf, p, n);
+		return;
+	}
+	sink_out(w, s, p, n, at);	/* larger than a window: straight out */
+	s->start = at + n;
+}
+
 static void
 put64(struct wr *w, size_t at, uint64_t v)
 {
-	if (w->base != NULL)
-		memcpy(w->base + at, &v, sizeof(v));
+	put_bytes(w, at, &v, sizeof(v));
 }
 
 static void
 put32(struct wr *w, size_t at, uint32_t v)
 {
-	if (w->base != NULL)
-		memcpy(w->base + at, &v, sizeof(v));
+	put_bytes(w, at, &v, sizeof(v));
 }
 
 static void
 puti32(struct wr *w, size_t at, int32_t v)
 {
-	if (w->base != NULL)
-		memcpy(w->base + at, &v, sizeof(v));
+	put_bytes(w, at, &v, sizeof(v));
 }
 
 /* s in the strings region: its offset ("" is the one at 0). */
@@ -281,8 +369,7 @@ put_str(struct wr *w, const char *s)
 	if (s[0] == '\0')
 		return 0;
 	n = strlen(s) + 1;
-	if (w->base != NULL)
-		memcpy(w->base + w->L.strings + at, s, n);
+	put_bytes(w, w->L.strings + at, s, n);
 	w->sat += n;
 	return at;
 }
@@ -308,8 +395,7 @@ put_site(struct wr *w, const struct model *m)
 
 	for (i = 0; i < 8; i++)
 		put64(w, w->L.site + 8 * i, put_str(w, str[i]));
-	if (w->base != NULL)
-		memcpy(w->base + w->L.digest, m->digest, sizeof(m->digest));
+	put_bytes(w, w->L.digest, m->digest, sizeof(m->digest));
 	for (i = 0; i < m->ncategories; i++) {
 		const struct category *c = &m->categories[i];
 		size_t at = w->L.cats + i * CAT_LEN;
@@ -341,8 +427,7 @@ put_site(struct wr *w, const struct model *m)
 static void
 put_words(struct wr *w, const void *p, size_t n)
 {
-	if (w->base != NULL && n > 0)
-		memcpy(w->base + w->L.arrays + w->aat, p, n * 8);
+	put_bytes(w, w->L.arrays + w->aat, p, n * 8);
 	w->aat += n * 8;
 }
 
@@ -350,11 +435,10 @@ static void
 put_video(struct wr *w, const struct video *v, size_t at)
 {
 	size_t i;
+	char guid[GUID_FIELD] = { 0 };
 
-	if (w->base != NULL) {
-		memset(w->base + at, 0, GUID_FIELD);
-		memcpy(w->base + at, v->guid, sizeof(v->guid));
-	}
+	memcpy(guid, v->guid, sizeof(v->guid));
+	put_bytes(w, at, guid, GUID_FIELD);
 	put64(w, at + V_TITLE, put_str(w, v->title));
 	put64(w, at + V_DESC, put_str(w, v->description));
 	put64(w, at + V_THUMB, put_shared(w, v->thumbnail, &w->thumb, &w->thumb_at));
@@ -398,23 +482,22 @@ put_rows(struct wr *w, const struct model_image_meta *meta)
 {
 	size_t i;
 
-	if (w->base == NULL)
+	if (w->fd < 0)
 		return;
 	for (i = 0; i < meta->nrows; i++) {
 		const struct model_image_row *r = &meta->rows[i];
-		size_t at = w->L.rows + i * ROW_LEN;
+		char rec[ROW_LEN] = { 0 };	/* flags a byte, then 3 zero bytes */
 
-		memset(w->base + at, 0, ROW_LEN);
-		memcpy(w->base + at, r->guid, sizeof(r->guid));
-		put64(w, at + R_PRINT, r->print);
-		put64(w, at + R_REFS, r->refs);
-		put32(w, at + R_VIDEO, r->video);
-		if (w->base != NULL)
-			w->base[at + R_FLAGS] = (char)r->flags;	/* then 3 zero bytes */
+		memcpy(rec, r->guid, sizeof(r->guid));
+		memcpy(rec + R_PRINT, &r->print, 8);
+		memcpy(rec + R_REFS, &r->refs, 8);
+		memcpy(rec + R_VIDEO, &r->video, 4);
+		rec[R_FLAGS] = (char)r->flags;
+		put_bytes(w, w->L.rows + i * ROW_LEN, rec, ROW_LEN);
 	}
 }
 
-/* One walk over the model (measuring when w->base is NULL). */
+/* One walk over the model (measuring when w->fd is -1). */
 static void
 put_model(struct wr *w, const struct model *m, const struct model_image_meta *meta)
 {
@@ -432,7 +515,7 @@ put_model(struct wr *w, const struct model *m, const struct model_image_meta *me
 static void
 put_header(struct wr *w, const struct model *m, const struct model_image_meta *meta)
 {
-	memcpy(w->base, MAGIC, sizeof(MAGIC));
+	memcpy(w->head, MAGIC, sizeof(MAGIC));
 	put64(w, H_VERSION, VERSION);
 	put64(w, H_KEY, meta->key);
 	put64(w, H_SIZE, w->L.size);
@@ -448,7 +531,6 @@ put_header(struct wr *w, const struct model *m, const struct model_image_meta *m
 	puti32(w, H_PAGE_SIZE, m->site.page_size);
 	puti32(w, H_ACCESS, (int32_t)m->site.default_access);
 	put32(w, H_ACCESS + 4, 0);
-	put64(w, H_SUM, h64(0, w->base + SUMMED_FROM, w->L.size - SUMMED_FROM));
 }
 
 /* The counts the file holds in 32 bits fit them. */
@@ -469,6 +551,46 @@ counts_fit(const struct model *m)
 	return 0;
 }
 
+/*
+ * The second walk, into fd: the sinks opened, the walk, the sinks
+ * flushed, then the header with the checksum.  0, or -1 with errno.
+ */
+static int
+write_walk(struct wr *w, int fd, const struct model *m, const struct model_image_meta *meta)
+{
+	struct sink *sk[3] = { &w->rec, &w->arr, &w->str };
+	size_t from[3] = { HEAD, w->L.arrays, w->L.strings };
+	size_t to[3] = { w->L.arrays, w->L.strings, w->L.size };
+	uint64_t sums[4];
+	char *bufs;
+	size_t i;
+
+	if ((bufs = calloc(3, SINK_CAP)) == NULL)
+		return -1;
+	w->fd = fd;
+	for (i = 0; i < 3; i++) {
+		sk[i]->buf = bufs + i * SINK_CAP;
+		sk[i]->start = from[i];
+		sk[i]->end = to[i];
+		h64_begin(&sk[i]->h, 0, to[i] - from[i]);
+	}
+	put_model(w, m, meta);
+	put_header(w, m, meta);
+	sums[0] = h64(0, w->head + SUMMED_FROM, HEAD - SUMMED_FROM);
+	for (i = 0; i < 3; i++) {
+		sink_flush(w, sk[i], sk[i]->end);
+		sums[i + 1] = h64_end(&sk[i]->h);
+	}
+	put64(w, H_SUM, h64(0, sums, sizeof(sums)));
+	write_at(w, w->head, HEAD, 0);
+	free(bufs);
+	if (w->err != 0) {
+		errno = w->err;
+		return -1;
+	}
+	return 0;
+}
+
 int
 model_image_write(const char *path, const struct model *m, const struct model_image_meta *meta,
     char *err, size_t errlen)
@@ -476,7 +598,8 @@ model_image_write(const char *path, const struct model *m, const struct model_im
 	struct wr w;
 	unsigned char *seen;
 	const char *why = NULL;
-	int rc;
+	char tmp[4200];
+	int fd, rc, saved;
 
 	if (counts_fit(m) != 0) {
 		snprintf(err, errlen, "%s: the model is too large for an image", path);
@@ -493,23 +616,36 @@ model_image_write(const char *path, const struct model *m, const struct model_im
 		return -1;
 	}
 	memset(&w, 0, sizeof(w));
+	w.fd = -1;
 	put_model(&w, m, meta);		/* measures */
 	if (layout_of(&w.L, m->nvideos, meta->nrows, m->ncategories, m->ntags, m->nseries,
 	    w.aat, (w.sat + 7) & ~(size_t)7) != 0) {
 		snprintf(err, errlen, "%s: the image would pass %zu bytes", path, ARENA_MAX);
 		return -1;
 	}
-	/* zeroed: the padding after the last string is NULs */
-	if ((w.base = calloc(1, w.L.size)) == NULL) {
-		snprintf(err, errlen, "%s: out of memory", path);
+	/* path.tmp renamed over path: a reader sees the old image or the new one */
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(ENAMETOOLONG));
 		return -1;
 	}
-	put_model(&w, m, meta);
-	put_header(&w, m, meta);
-	rc = file_write_atomic(path, w.base, w.L.size, 0600);
-	if (rc != 0)
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-	free(w.base);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	rc = write_walk(&w, fd, m, meta);
+	saved = errno;
+	if (close(fd) != 0 && rc == 0) {
+		rc = -1;
+		saved = errno;
+	}
+	if (rc == 0 && rename(tmp, path) != 0) {
+		rc = -1;
+		saved = errno;
+	}
+	if (rc != 0) {
+		unlink(tmp);
+		snprintf(err, errlen, "%s: %s", path, strerror(saved));
+	}
 	return rc;
 }
 
@@ -726,6 +862,42 @@ read_rows(struct rd *r, const struct model *m, struct model_image_meta *meta, si
 	return rc;
 }
 
+/* The layout the header's counts give, when it is len bytes long: 0, else -1. */
+static int
+head_layout(const char *b, size_t len, struct layout *L)
+{
+	if (len < HEAD || layout_of(L, get64(b + H_NVIDEOS), get64(b + H_NROWS), get64(b + H_NCATS),
+	    get64(b + H_NTAGS), get64(b + H_NSERIES), get64(b + H_ARRAYS),
+	    get64(b + H_STRINGS)) != 0 || L->size != len)
+		return -1;
+	return 0;
+}
+
+/*
+ * The checksum: h64 of the h64s of the header's bytes from SUMMED_FROM,
+ * the records, the arrays and the strings (the writer hashes the three
+ * regions as it streams them, side by side).
+ */
+static uint64_t
+image_sum(const char *b, const struct layout *L)
+{
+	uint64_t sums[4];
+
+	sums[0] = h64(0, b + SUMMED_FROM, HEAD - SUMMED_FROM);
+	sums[1] = h64(0, b + HEAD, L->arrays - HEAD);
+	sums[2] = h64(0, b + L->arrays, L->strings - L->arrays);
+	sums[3] = h64(0, b + L->strings, L->size - L->strings);
+	return h64(0, sums, sizeof(sums));
+}
+
+uint64_t
+model_image_sum(const void *img, size_t len)
+{
+	struct layout L;
+
+	return head_layout(img, len, &L) == 0 ? image_sum(img, &L) : 0;
+}
+
 /*
  * The image of len bytes at b, already in m->mem (m otherwise zeroed),
  * checked and read into m and meta: 1, 0 not usable, -1 out of memory.
@@ -741,8 +913,8 @@ parse_in_place(char *b, size_t len, uint64_t key, struct model *m,
 	memset(&r, 0, sizeof(r));
 	r.b = b;
 	if (len < HEAD || memcmp(b, MAGIC, sizeof(MAGIC)) != 0 || get64(b + H_VERSION) != VERSION ||
-	    get64(b + H_KEY) != key || get64(b + H_SIZE) != len ||
-	    get64(b + H_SUM) != h64(0, b + SUMMED_FROM, len - SUMMED_FROM))
+	    get64(b + H_KEY) != key || get64(b + H_SIZE) != len || head_layout(b, len, &r.L) != 0 ||
+	    get64(b + H_SUM) != image_sum(b, &r.L))
 		goto fail;
 	nvideos = get64(b + H_NVIDEOS);
 	nrows = get64(b + H_NROWS);
@@ -751,9 +923,7 @@ parse_in_place(char *b, size_t len, uint64_t key, struct model *m,
 	nseries = get64(b + H_NSERIES);
 	arrays = get64(b + H_ARRAYS);
 	strings = get64(b + H_STRINGS);
-	if (layout_of(&r.L, nvideos, nrows, ncats, ntags, nseries, arrays, strings) != 0 ||
-	    r.L.size != len || nvideos >= MODEL_IMAGE_NONE || strings == 0 ||
-	    b[len - 1] != '\0' || arrays % 8 != 0)
+	if (nvideos >= MODEL_IMAGE_NONE || strings == 0 || b[len - 1] != '\0' || arrays % 8 != 0)
 		goto fail;
 	r.nstrings = (size_t)strings;
 	r.narrays = (size_t)arrays;

@@ -61,7 +61,8 @@ struct model_image_meta {
 
 /*
  * Writes m and meta to path (path.tmp, then renamed, so a reader never sees
- * half a file), keyed by meta->key.  0, or -1 with the reason in err: the
+ * half a file), keyed by meta->key, through a small window: the file is
+ * never whole in memory.  0, or -1 with the reason in err: the
  * rows do not fit the model as struct model_image_row says, the image
  * would pass ARENA_MAX, memory ran out or the write failed.
  */
@@ -81,6 +82,13 @@ int	model_image_read(const char *path, uint64_t key, struct model *m,
 /* The same from len bytes already in memory (copied: the fuzzer's entry). */
 int	model_image_parse(const void *data, size_t len, uint64_t key, struct model *m,
 	    struct model_image_meta *meta, char *err, size_t errlen);
+
+/*
+ * The checksum an image of len bytes should carry at offset 40, from its
+ * counts (0 when they do not give len bytes): how the fuzzer and the tests
+ * reach the checks behind it.
+ */
+uint64_t	model_image_sum(const void *img, size_t len);
 
 /* Releases meta->rows; accepts a zeroed meta, leaves one. */
 void	model_image_meta_free(struct model_image_meta *meta);

@@ -2,7 +2,7 @@
  * fuzz_model_image.c — fuzz target for the reader of the model image
  * (generator/model/model_image.c): the input is an image from offset 48
  * on (its counts, regions and records); the first 48 bytes (magic,
- * version, key, length, h64 of the rest) are made to match it, so every
+ * version, key, length, checksum: model_image_sum) are made to match it, so every
  * input reaches the bounds checks, which must refuse what they cannot
  * read whole and leak nothing; what they accept is whole: every string
  * there, every index below its list's length, every video named by one
@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hash64.h"
 #include "model_image.h"
 
 #define MAGIC	"onlygen mimage\n"	/* and its NUL: 16 bytes */
@@ -52,7 +51,7 @@ check_video(const struct model *m, const struct video *v)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	uint64_t v[4] = { VERSION, KEY, HEAD + size, h64(0, data, size) };
+	uint64_t v[3] = { VERSION, KEY, HEAD + size }, sum;
 	struct model_image_meta meta;
 	struct model m;
 	char err[256], *img;
@@ -65,6 +64,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(img + 16, v, sizeof(v));
 	if (size > 0)
 		memcpy(img + HEAD, data, size);
+	sum = model_image_sum(img, HEAD + size);
+	memcpy(img + 40, &sum, sizeof(sum));
 	rc = model_image_parse(img, HEAD + size, KEY, &m, &meta, err, sizeof(err));
 	if (rc == 1) {
 		if (m.site.title == NULL || m.site.purchase_url == NULL || m.digest[64] != '\0')

@@ -23,7 +23,7 @@
 #define G(n)	"00000000-0000-4000-8000-00000000000" #n
 #define COLL	"c0000000-0000-4000-8000-000000000001"
 #define KEY	0x1234abcdULL
-/* The header's checksum: at 40, h64 of the bytes from 48 (model_image.c). */
+/* The header's checksum is at 40 and covers the bytes from 48 (model_image.c). */
 #define SUM_AT	40
 #define SUMMED	48
 
@@ -404,7 +404,7 @@ test_unusable(const char *image)
 
 			memcpy(copy, img, len);
 			copy[i] = (char)(copy[i] ^ vals[k]);
-			sum = h64(0, copy + SUMMED, len - SUMMED);
+			sum = model_image_sum(copy, len);
 			memcpy(copy + SUM_AT, &sum, sizeof(sum));
 			rc = model_image_parse(copy, len, KEY, &m, &meta, err, sizeof(err));
 			if (rc == 1 || (rc == 0 && zeroed(&m, &meta)))
@@ -418,6 +418,50 @@ test_unusable(const char *image)
 	free(copy);
 	free(img);
 	model_image_meta_free(&meta);	/* accepts a zeroed one */
+}
+
+/*
+ * A model larger than the writer's window (256 kB): 4 000 videos' records
+ * and strings cross it many times, and one description is larger than it
+ * (written straight out).
+ */
+static void
+test_large(const char *dir, const char *image)
+{
+	enum { N = 4000 };
+	struct catalog_rows rows;
+	struct model m, back;
+	struct model_image_meta meta, mback;
+	const char *why = "";
+	char err[512] = "", guid[GUID_LEN + 1], title[64], *big;
+	size_t i, big_len = (size_t)600 << 10;
+	int rc;
+
+	memset(&rows, 0, sizeof(rows));
+	snprintf(rows.digest, sizeof(rows.digest), "%064d", 9);
+	rows.nvideos = N;
+	if ((rows.videos = calloc(N, sizeof(*rows.videos))) == NULL || (big = malloc(big_len + 1)) == NULL)
+		exit(1);
+	memset(big, 'd', big_len);
+	big[big_len] = '\0';
+	for (i = 0; i < N; i++) {
+		snprintf(guid, sizeof(guid), "10000000-0000-4000-8000-%012zu", i);
+		snprintf(title, sizeof(title), "video %zu, a title of some length", i);
+		row(&rows, &rows.videos[i], guid, 1, (int64_t)(1000 + i % 97), title,
+		    i == N / 2 ? big : "a description of a few words", "", i % 3 ? "alpha, beta" : "");
+	}
+	CHECK(merge(&m, dir, &rows, err, sizeof(err)) == 0 && m.nvideos == N, "merges %d rows (%s)", N, err);
+	make_meta(&meta, &rows, &m);
+	CHECK(model_image_write(image, &m, &meta, err, sizeof(err)) == 0, "writes (%s)", err);
+	rc = model_image_read(image, KEY, &back, &mback, err, sizeof(err));
+	CHECK(rc == 1 && model_equal(&m, &back, &why) && meta_equal(&meta, &mback),
+	    "a model larger than the writer's window reads back the same (%d %s)", rc, why);
+	model_free(&back);
+	model_image_meta_free(&mback);
+	model_image_meta_free(&meta);
+	model_free(&m);
+	catalog_rows_free(&rows);
+	free(big);
 }
 
 static void
@@ -469,6 +513,7 @@ main(void)
 	snprintf(image, sizeof(image), "%s/model.image", dir);
 	test_round_trip(dir, image);
 	test_unusable(image);
+	test_large(dir, image);
 	test_empty(image);
 	return check_report();
 }
