@@ -1,0 +1,96 @@
+/*
+ * model_image.h — the merged model (model.h) saved as one file after a
+ * build, so that the next build whose inputs differ only in a few catalog
+ * rows reads it back instead of loading content/, every catalog row and
+ * merging them (~0.45 s at 100 000 videos, docs/site.md "Model image").
+ *
+ * Besides the model the image keeps every catalog row as the merge saw it
+ * (struct model_image_row, in guid order), so that a build can overlay the
+ * rows that changed; the caller decides what print, refs, key and
+ * collections mean: they are opaque here.
+ *
+ * The file never leaves the machine that wrote it (the key covers the
+ * binary): integers are in the machine's order, and its caption and
+ * chapter records are laid out as struct caption and struct chapter so
+ * that the reader relocates them in place.  Anything unexpected in it
+ * (another key or version, a wrong length or checksum, an offset, count or
+ * index out of bounds) makes it "no image", never a crash.
+ *
+ * Ownership: a model read back is owned as model.h says, so model_free()
+ * releases it: the site config, category, tag and series strings each
+ * malloc'd; m->videos one malloc'd array; everything the videos point to
+ * in m->mem, which holds the file's bytes as one block.  meta->rows is
+ * malloc'd: model_image_meta_free().
+ */
+#ifndef ONLY_MODEL_IMAGE_H
+#define ONLY_MODEL_IMAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+
+#define MODEL_IMAGE_NONE	UINT32_MAX
+
+/* flags of a row */
+#define MODEL_IMAGE_TITLE_ENTRY	0x01	/* its title is content/'s, not the row's */
+#define MODEL_IMAGE_DESC_ENTRY	0x02	/* its description is content/'s */
+#define MODEL_IMAGE_HIDDEN	0x04	/* content/ hides it */
+#define MODEL_IMAGE_FLAGS	0x07	/* every flag: a row with another is refused */
+
+/*
+ * One catalog row (any status) as the merge saw it; the image keeps them
+ * in guid order (strictly ascending), and every video of the model is the
+ * video of exactly one row, whose guid it has.
+ */
+struct model_image_row {
+	char		guid[GUID_LEN + 1];
+	uint64_t	print;	/* the row's print (the catalog's, opaque here) */
+	uint64_t	refs;	/* h64 of what decides its tags and category (opaque here) */
+	uint32_t	video;	/* its index in model.videos, or MODEL_IMAGE_NONE */
+	uint8_t		flags;
+};
+
+/* What the image holds besides the model. */
+struct model_image_meta {
+	uint64_t		 key;		/* the inputs it was made from (opaque here) */
+	uint64_t		 collections;	/* opaque */
+	struct model_image_row	*rows;		/* malloc'd */
+	size_t			 nrows;
+};
+
+/*
+ * Writes m and meta to path (path.tmp, then renamed, so a reader never sees
+ * half a file), keyed by meta->key, through a small window: the file is
+ * never whole in memory.  0, or -1 with the reason in err: the
+ * rows do not fit the model as struct model_image_row says, the image
+ * would pass ARENA_MAX, memory ran out or the write failed.
+ */
+int	model_image_write(const char *path, const struct model *m,
+	    const struct model_image_meta *meta, char *err, size_t errlen);
+
+/*
+ * Reads the image at path into m and meta (their contents are ignored and
+ * replaced) when it exists, is whole and undamaged and was written with
+ * key: 1.  0: no usable image (missing, another key, another format
+ * version, damaged, truncated): m and meta zeroed, no message.  -1: out of
+ * memory or a read error, with the reason in err; m and meta zeroed.
+ */
+int	model_image_read(const char *path, uint64_t key, struct model *m,
+	    struct model_image_meta *meta, char *err, size_t errlen);
+
+/* The same from len bytes already in memory (copied: the fuzzer's entry). */
+int	model_image_parse(const void *data, size_t len, uint64_t key, struct model *m,
+	    struct model_image_meta *meta, char *err, size_t errlen);
+
+/*
+ * The checksum an image of len bytes should carry at offset 40, from its
+ * counts (0 when they do not give len bytes): how the fuzzer and the tests
+ * reach the checks behind it.
+ */
+uint64_t	model_image_sum(const void *img, size_t len);
+
+/* Releases meta->rows; accepts a zeroed meta, leaves one. */
+void	model_image_meta_free(struct model_image_meta *meta);
+
+#endif

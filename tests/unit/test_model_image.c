@@ -1,0 +1,519 @@
+/*
+ * test_model_image.c — the model image (model_image.h): a model merged
+ * through the real path (content_load + catalog rows + model_merge) with
+ * categories, tags, a series, captions, chapters, an empty description and
+ * a video without tags, written and read back field for field; and every
+ * way an image is not usable (another key, missing, each truncation, each
+ * flipped byte, each byte changed behind a fixed checksum) giving 0 and a
+ * zeroed model, never a crash.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "buf.h"
+#include "check.h"
+#include "catalog_fixture.h"
+#include "content.h"
+#include "hash64.h"
+#include "model_image.h"
+#include "model_merge.h"
+
+#define G(n)	"00000000-0000-4000-8000-00000000000" #n
+#define COLL	"c0000000-0000-4000-8000-000000000001"
+#define KEY	0x1234abcdULL
+/* The header's checksum is at 40 and covers the bytes from 48 (model_image.c). */
+#define SUM_AT	40
+#define SUMMED	48
+
+static char *
+xdup(struct catalog_rows *r, const char *s)
+{
+	char *p = arena_strdup(&r->mem, s);
+
+	if (p == NULL)
+		exit(1);
+	return p;
+}
+
+static void
+row(struct catalog_rows *r, struct catalog_video_row *v, const char *guid, int published,
+    int64_t uploaded, const char *title, const char *desc, const char *collection,
+    const char *keywords)
+{
+	memset(v, 0, sizeof(*v));
+	snprintf(v->guid, sizeof(v->guid), "%s", guid);
+	v->title = xdup(r, title);
+	v->description = xdup(r, desc);
+	v->thumbnail = xdup(r, uploaded % 2 ? "thumbnail_3.jpg" : "");
+	v->cdn_host = xdup(r, uploaded == 300 ? "stored.example:8443" : "");
+	v->collection = xdup(r, collection);
+	v->meta_tags = xdup(r, keywords);
+	v->published = published;
+	v->uploaded = uploaded;
+	v->changed = uploaded + 7;
+	v->length = 60 + uploaded;
+	v->width = 1920;
+	v->height = 1080;
+	v->views = uploaded * 3;
+}
+
+static void
+make_rows(struct catalog_rows *r)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->digest, sizeof(r->digest), "%064d", 7);
+	r->nvideos = 6;
+	if ((r->videos = calloc(r->nvideos, sizeof(*r->videos))) == NULL ||
+	    (r->collections = calloc(1, sizeof(*r->collections))) == NULL)
+		exit(1);
+	row(r, &r->videos[0], G(1), 1, 101, "one", "desc of one", COLL, "Night Life, night-life,C++");
+	row(r, &r->videos[1], G(2), 1, 300, "two", "desc of two", "", "");
+	row(r, &r->videos[2], G(3), 0, 900, "unpublished", "x", "", "");
+	row(r, &r->videos[3], G(4), 1, 300, "four, no tags", "", "", "");
+	row(r, &r->videos[4], G(5), 1, 500, "hidden by its entry", "y", "", "");
+	row(r, &r->videos[5], G(6), 1, 200, "six", "six's", COLL, "solo");
+	if ((r->videos[0].captions = arena_alloc(&r->mem, 2 * sizeof(struct caption))) == NULL ||
+	    (r->videos[0].chapters = arena_alloc(&r->mem, 2 * sizeof(struct chapter))) == NULL)
+		exit(1);
+	r->videos[0].captions[0].srclang = xdup(r, "en");
+	r->videos[0].captions[0].label = xdup(r, "English");
+	r->videos[0].captions[1].srclang = xdup(r, "fr");
+	r->videos[0].captions[1].label = xdup(r, "Français");
+	r->videos[0].ncaptions = 2;
+	r->videos[0].chapters[0].title = xdup(r, "Intro");
+	r->videos[0].chapters[0].end = 30;
+	r->videos[0].chapters[1].title = xdup(r, "");
+	r->videos[0].chapters[1].start = 30;
+	r->videos[0].chapters[1].end = -1;
+	r->videos[0].nchapters = 2;
+	snprintf(r->collections[0].guid, sizeof(r->collections[0].guid), "%s", COLL);
+	r->collections[0].name = xdup(r, "Art");
+	r->ncollections = 1;
+}
+
+static int
+merge(struct model *m, const char *dir, struct catalog_rows *rows, char *err, size_t errlen)
+{
+	struct model_opts o = { NULL, NULL, NULL };
+	struct content c;
+	int rc;
+
+	if (content_load(&c, dir, NULL, err, errlen) != 0)
+		return -1;
+	rc = model_merge(m, &c, rows, &o, err, errlen);
+	content_free(&c);
+	return rc;
+}
+
+/* The rows as the lead's build would keep them: guid order, their videos found. */
+static void
+make_meta(struct model_image_meta *meta, const struct catalog_rows *rows, const struct model *m)
+{
+	size_t i, k;
+
+	memset(meta, 0, sizeof(*meta));
+	meta->key = KEY;
+	meta->collections = 0xc011ec7105ULL;
+	meta->nrows = rows->nvideos;
+	if ((meta->rows = calloc(meta->nrows, sizeof(*meta->rows))) == NULL)
+		exit(1);
+	for (i = 0; i < rows->nvideos; i++) {
+		struct model_image_row *r = &meta->rows[i];
+
+		memcpy(r->guid, rows->videos[i].guid, sizeof(r->guid));
+		r->print = 0x9000 + i;
+		r->refs = (uint64_t)-1 - i;
+		r->video = MODEL_IMAGE_NONE;
+		r->flags = i == 4 ? MODEL_IMAGE_HIDDEN : i == 1 ? MODEL_IMAGE_TITLE_ENTRY : 0;
+		for (k = 0; k < m->nvideos; k++)
+			if (strcmp(m->videos[k].guid, r->guid) == 0)
+				r->video = (uint32_t)k;
+	}
+}
+
+/* ---- deep comparison ---- */
+
+static int
+str_eq(const char *a, const char *b)
+{
+	return a != NULL && b != NULL && strcmp(a, b) == 0;
+}
+
+static int
+words_eq(const size_t *a, const size_t *b, size_t n)
+{
+	if (n == 0)
+		return a == NULL && b == NULL;
+	return a != NULL && b != NULL && memcmp(a, b, n * sizeof(*a)) == 0;
+}
+
+/* Every field of the two videos; 0 and why when one differs. */
+static int
+video_eq(const struct video *a, const struct video *b, const char **why)
+{
+	size_t i;
+
+	if (memcmp(a->guid, b->guid, sizeof(a->guid)) != 0)
+		return *why = "guid", 0;
+	if (!str_eq(a->title, b->title) || !str_eq(a->description, b->description) ||
+	    !str_eq(a->thumbnail, b->thumbnail) || !str_eq(a->cdn_host, b->cdn_host))
+		return *why = "a string", 0;
+	if (a->length != b->length || a->width != b->width || a->height != b->height ||
+	    a->views != b->views || a->uploaded != b->uploaded || a->changed != b->changed ||
+	    a->access != b->access || a->featured != b->featured || a->series != b->series ||
+	    a->season != b->season || a->episode != b->episode)
+		return *why = "an integer", 0;
+	if (a->ncategories != b->ncategories || !words_eq(a->categories, b->categories, a->ncategories) ||
+	    a->ntags != b->ntags || !words_eq(a->tags, b->tags, a->ntags))
+		return *why = "categories or tags", 0;
+	if (a->ncaptions != b->ncaptions || (a->ncaptions == 0) != (b->captions == NULL) ||
+	    a->nchapters != b->nchapters || (a->nchapters == 0) != (b->chapters == NULL))
+		return *why = "caption or chapter counts", 0;
+	for (i = 0; i < a->ncaptions; i++)
+		if (!str_eq(a->captions[i].srclang, b->captions[i].srclang) ||
+		    !str_eq(a->captions[i].label, b->captions[i].label))
+			return *why = "a caption", 0;
+	for (i = 0; i < a->nchapters; i++)
+		if (!str_eq(a->chapters[i].title, b->chapters[i].title) ||
+		    a->chapters[i].start != b->chapters[i].start ||
+		    a->chapters[i].end != b->chapters[i].end)
+			return *why = "a chapter", 0;
+	return 1;
+}
+
+/* The two models hold the same: every field, string and array. */
+static int
+model_equal(const struct model *a, const struct model *b, const char **why)
+{
+	const struct site_config *x = &a->site, *y = &b->site;
+	size_t i;
+
+	if (!str_eq(x->title, y->title) || !str_eq(x->description, y->description) ||
+	    !str_eq(x->base_url, y->base_url) || !str_eq(x->language, y->language) ||
+	    !str_eq(x->cdn_host, y->cdn_host) || !str_eq(x->theme, y->theme) ||
+	    !str_eq(x->author, y->author) || !str_eq(x->purchase_url, y->purchase_url) ||
+	    x->html_urls != y->html_urls || x->page_size != y->page_size ||
+	    x->default_access != y->default_access)
+		return *why = "site config", 0;
+	if (memcmp(a->digest, b->digest, sizeof(a->digest)) != 0)
+		return *why = "digest", 0;
+	if (a->ncategories != b->ncategories || a->ntags != b->ntags || a->nseries != b->nseries ||
+	    a->nvideos != b->nvideos)
+		return *why = "counts", 0;
+	for (i = 0; i < a->ncategories; i++) {
+		const struct category *c = &a->categories[i], *d = &b->categories[i];
+
+		if (!str_eq(c->slug, d->slug) || !str_eq(c->name, d->name) ||
+		    !str_eq(c->colour, d->colour) || !str_eq(c->icon, d->icon) ||
+		    !str_eq(c->description, d->description) || c->order != d->order)
+			return *why = "a category", 0;
+	}
+	for (i = 0; i < a->ntags; i++)
+		if (!str_eq(a->tags[i].slug, b->tags[i].slug) ||
+		    !str_eq(a->tags[i].name, b->tags[i].name) || a->tags[i].id != b->tags[i].id)
+			return *why = "a tag", 0;
+	for (i = 0; i < a->nseries; i++)
+		if (!str_eq(a->series[i].slug, b->series[i].slug) ||
+		    !str_eq(a->series[i].title, b->series[i].title) ||
+		    !str_eq(a->series[i].description, b->series[i].description))
+			return *why = "a series", 0;
+	for (i = 0; i < a->nvideos; i++)
+		if (!video_eq(&a->videos[i], &b->videos[i], why))
+			return 0;
+	return 1;
+}
+
+static int
+meta_equal(const struct model_image_meta *a, const struct model_image_meta *b)
+{
+	size_t i;
+
+	if (a->key != b->key || a->collections != b->collections || a->nrows != b->nrows)
+		return 0;
+	for (i = 0; i < a->nrows; i++)
+		if (memcmp(a->rows[i].guid, b->rows[i].guid, sizeof(a->rows[i].guid)) != 0 ||
+		    a->rows[i].print != b->rows[i].print || a->rows[i].refs != b->rows[i].refs ||
+		    a->rows[i].video != b->rows[i].video || a->rows[i].flags != b->rows[i].flags)
+			return 0;
+	return 1;
+}
+
+static int
+zeroed(const struct model *m, const struct model_image_meta *meta)
+{
+	static const struct model zm;
+	static const struct model_image_meta zmeta;
+
+	return memcmp(m, &zm, sizeof(zm)) == 0 && memcmp(meta, &zmeta, sizeof(zmeta)) == 0;
+}
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	struct buf b;
+
+	buf_init(&b, BUF_MAX_DEFAULT);
+	if (buf_read_file(&b, path) != 0)
+		exit(1);
+	*len = b.len;
+	return buf_take(&b);
+}
+
+/* ---- the tests ---- */
+
+static void
+test_round_trip(const char *dir, const char *image)
+{
+	struct catalog_rows rows;
+	struct model m, back;
+	struct model_image_meta meta, mback;
+	const char *why = "";
+	char err[512] = "";
+	int rc;
+	size_t i, tagless = 0, nodesc = 0;
+
+	make_rows(&rows);
+	CHECK(merge(&m, dir, &rows, err, sizeof(err)) == 0, "merges (%s)", err);
+	CHECK(m.nvideos == 4 && m.ntags >= 3 && m.nseries == 1 && m.ncategories == 5,
+	    "the fixture has videos, tags, a series and categories (%zu %zu %zu %zu)",
+	    m.nvideos, m.ntags, m.nseries, m.ncategories);
+	for (i = 0; i < m.nvideos; i++) {
+		tagless += m.videos[i].ntags == 0;
+		nodesc += m.videos[i].description[0] == '\0';
+	}
+	CHECK(tagless > 0 && nodesc > 0, "a video without tags, one with an empty description");
+	make_meta(&meta, &rows, &m);
+	CHECK(model_image_write(image, &m, &meta, err, sizeof(err)) == 0, "writes (%s)", err);
+
+	rc = model_image_read(image, KEY, &back, &mback, err, sizeof(err));
+	CHECK(rc == 1, "reads back (%d %s)", rc, err);
+	if (rc == 1) {
+		CHECK(model_equal(&m, &back, &why), "the model read back is the model written (%s)", why);
+		CHECK(meta_equal(&meta, &mback), "the rows read back are the rows written");
+		CHECK(back.mem.total > 0 && back.videos[0].title != NULL,
+		    "the videos' strings live in the model's arena");
+	}
+	model_free(&back);
+	model_image_meta_free(&mback);
+	CHECK(zeroed(&back, &mback), "model_free and model_image_meta_free leave them zeroed");
+
+	/* Written again from the model read back: the same bytes. */
+	{
+		char again[1100];
+		size_t n1, n2;
+		char *a, *b;
+
+		snprintf(again, sizeof(again), "%s.again", image);
+		CHECK(model_image_read(image, KEY, &back, &mback, err, sizeof(err)) == 1 &&
+		    model_image_write(again, &back, &mback, err, sizeof(err)) == 0,
+		    "a model read back writes again (%s)", err);
+		a = slurp(image, &n1);
+		b = slurp(again, &n2);
+		CHECK(n1 == n2 && memcmp(a, b, n1) == 0, "the same bytes (%zu, %zu)", n1, n2);
+		free(a);
+		free(b);
+		model_free(&back);
+		model_image_meta_free(&mback);
+	}
+
+	/* Rows that do not fit the model: refused by the writer. */
+	{
+		struct model_image_row t = meta.rows[0];
+
+		meta.rows[0] = meta.rows[1];
+		meta.rows[1] = t;
+		CHECK(model_image_write(image, &m, &meta, err, sizeof(err)) == -1 &&
+		    strstr(err, "ascending") != NULL, "rows out of order: not written (%s)", err);
+		meta.rows[1] = meta.rows[0];
+		meta.rows[0] = t;
+		t.video = meta.rows[0].video;
+		meta.rows[0].video = MODEL_IMAGE_NONE;
+		CHECK(model_image_write(image, &m, &meta, err, sizeof(err)) == -1,
+		    "a video no row names: not written (%s)", err);
+		meta.rows[0].video = t.video;
+	}
+	model_image_meta_free(&meta);
+	model_free(&m);
+	catalog_rows_free(&rows);
+}
+
+static void
+test_unusable(const char *image)
+{
+	struct model m;
+	struct model_image_meta meta;
+	char err[512] = "", missing[1100];
+	size_t len, i, bad, crashless;
+	char *img, *copy;
+	int rc;
+
+	memset(&m, 0xa5, sizeof(m));	/* garbage in: replaced */
+	CHECK(model_image_read(image, KEY + 1, &m, &meta, err, sizeof(err)) == 0 &&
+	    zeroed(&m, &meta), "another key: no image, zeroed");
+	snprintf(missing, sizeof(missing), "%s.missing", image);
+	CHECK(model_image_read(missing, KEY, &m, &meta, err, sizeof(err)) == 0 &&
+	    zeroed(&m, &meta), "missing: no image, zeroed");
+
+	img = slurp(image, &len);
+	if ((copy = malloc(len)) == NULL)
+		exit(1);
+	/* the fuzzer's seed: the image from its counts on (tests/fuzz/fuzz_model_image.c) */
+	if (getenv("MODEL_IMAGE_SEED") != NULL) {
+		FILE *f = fopen(getenv("MODEL_IMAGE_SEED"), "wb");
+
+		CHECK(f != NULL && fwrite(img + SUMMED, 1, len - SUMMED, f) == len - SUMMED &&
+		    fclose(f) == 0, "seed written to %s", getenv("MODEL_IMAGE_SEED"));
+	}
+	for (i = bad = 0; i < len; i++) {
+		rc = model_image_parse(img, i, KEY, &m, &meta, err, sizeof(err));
+		bad += rc != 0 || !zeroed(&m, &meta);
+		model_free(&m);
+		model_image_meta_free(&meta);
+	}
+	CHECK(bad == 0, "every one of the %zu truncations: no image, zeroed (%zu not)", len, bad);
+	/* one truncation through the file */
+	{
+		FILE *f = fopen(image, "w");
+
+		CHECK(f != NULL && fwrite(img, 1, len / 2, f) == len / 2 && fclose(f) == 0 &&
+		    model_image_read(image, KEY, &m, &meta, err, sizeof(err)) == 0 &&
+		    zeroed(&m, &meta), "a file cut in half: no image");
+	}
+	for (i = bad = 0; i < len; i++) {
+		memcpy(copy, img, len);
+		copy[i] ^= 0x10;
+		rc = model_image_parse(copy, len, KEY, &m, &meta, err, sizeof(err));
+		bad += rc != 0 || !zeroed(&m, &meta);
+		model_free(&m);
+		model_image_meta_free(&meta);
+	}
+	CHECK(bad == 0, "each of the %zu bytes flipped: no image (%zu not)", len, bad);
+	/*
+	 * Behind the checksum: each byte after it changed and the checksum
+	 * made to match, so the bounds checks alone decide (under ASan in
+	 * `make check`: no read out of bounds, no leak).
+	 */
+	for (i = SUMMED, crashless = 0; i < len; i++) {
+		static const unsigned char vals[] = { 0x01, 0x80, 0xff };
+		size_t k;
+
+		for (k = 0; k < sizeof(vals); k++) {
+			uint64_t sum;
+
+			memcpy(copy, img, len);
+			copy[i] = (char)(copy[i] ^ vals[k]);
+			sum = model_image_sum(copy, len);
+			memcpy(copy + SUM_AT, &sum, sizeof(sum));
+			rc = model_image_parse(copy, len, KEY, &m, &meta, err, sizeof(err));
+			if (rc == 1 || (rc == 0 && zeroed(&m, &meta)))
+				crashless++;
+			model_free(&m);
+			model_image_meta_free(&meta);
+		}
+	}
+	CHECK(crashless == 3 * (len - SUMMED), "each byte behind a matching checksum changed: "
+	    "read or refused, nothing left behind (%zu of %zu)", crashless, 3 * (len - SUMMED));
+	free(copy);
+	free(img);
+	model_image_meta_free(&meta);	/* accepts a zeroed one */
+}
+
+/*
+ * A model larger than the writer's window (256 kB): 4 000 videos' records
+ * and strings cross it many times, and one description is larger than it
+ * (written straight out).
+ */
+static void
+test_large(const char *dir, const char *image)
+{
+	enum { N = 4000 };
+	struct catalog_rows rows;
+	struct model m, back;
+	struct model_image_meta meta, mback;
+	const char *why = "";
+	char err[512] = "", guid[GUID_LEN + 1], title[64], *big;
+	size_t i, big_len = (size_t)600 << 10;
+	int rc;
+
+	memset(&rows, 0, sizeof(rows));
+	snprintf(rows.digest, sizeof(rows.digest), "%064d", 9);
+	rows.nvideos = N;
+	if ((rows.videos = calloc(N, sizeof(*rows.videos))) == NULL || (big = malloc(big_len + 1)) == NULL)
+		exit(1);
+	memset(big, 'd', big_len);
+	big[big_len] = '\0';
+	for (i = 0; i < N; i++) {
+		snprintf(guid, sizeof(guid), "10000000-0000-4000-8000-%012zu", i);
+		snprintf(title, sizeof(title), "video %zu, a title of some length", i);
+		row(&rows, &rows.videos[i], guid, 1, (int64_t)(1000 + i % 97), title,
+		    i == N / 2 ? big : "a description of a few words", "", i % 3 ? "alpha, beta" : "");
+	}
+	CHECK(merge(&m, dir, &rows, err, sizeof(err)) == 0 && m.nvideos == N, "merges %d rows (%s)", N, err);
+	make_meta(&meta, &rows, &m);
+	CHECK(model_image_write(image, &m, &meta, err, sizeof(err)) == 0, "writes (%s)", err);
+	rc = model_image_read(image, KEY, &back, &mback, err, sizeof(err));
+	CHECK(rc == 1 && model_equal(&m, &back, &why) && meta_equal(&meta, &mback),
+	    "a model larger than the writer's window reads back the same (%d %s)", rc, why);
+	model_free(&back);
+	model_image_meta_free(&mback);
+	model_image_meta_free(&meta);
+	model_free(&m);
+	catalog_rows_free(&rows);
+	free(big);
+}
+
+static void
+test_empty(const char *image)
+{
+	struct model m, back;
+	struct model_image_meta meta, mback;
+	const char *why = "";
+	char err[512] = "";
+
+	memset(&m, 0, sizeof(m));
+	memset(&meta, 0, sizeof(meta));
+	{
+		static char none[] = "";
+
+		m.site.title = m.site.description = m.site.base_url = m.site.language = none;
+		m.site.cdn_host = m.site.theme = m.site.author = m.site.purchase_url = none;
+	}
+	meta.key = KEY;
+	CHECK(model_image_write(image, &m, &meta, err, sizeof(err)) == 0 &&
+	    model_image_read(image, KEY, &back, &mback, err, sizeof(err)) == 1 &&
+	    model_equal(&m, &back, &why) && back.videos == NULL && mback.rows == NULL,
+	    "an empty model round-trips (%s %s)", err, why);
+	model_free(&back);
+	model_image_meta_free(&mback);
+}
+
+int
+main(void)
+{
+	char dir[512], image[1024];
+
+	fixture_tmpdir(dir, sizeof(dir), "test_model_image");
+	fixture_write(dir, "site.json",
+	    "{ \"title\": \"Site\", \"cdn_host\": \"site.example\", \"author\": \"Me\",\n"
+	    "  \"categories\": [ { \"slug\": \"raw\", \"name\": \"RAW\", \"colour\": \"#e50914\" },\n"
+	    "    { \"slug\": \"art\", \"name\": \"ART\" }, { \"name\": \"VIP\" },\n"
+	    "    { \"name\": \"DUO\" }, { \"name\": \"SOLO\" } ],\n"
+	    "  \"series\": { \"tokyo-nights\": { \"title\": \"Tokyo Nights\" } },\n"
+	    "  \"tags\": { \"tokyo\": { \"name\": \"Tōkyō\" } } }\n");
+	fixture_mkdir(dir, "videos");
+	fixture_write(dir, "videos/all.json",
+	    "{ \"videos\": {\n"
+	    "  \"" G(2) "\": { \"title\": \"Two, edited\", \"access\": \"public\",\n"
+	    "      \"featured\": true, \"tags\": [\"Tōkyō\"], \"categories\": [\"raw\", \"vip\"],\n"
+	    "      \"series\": { \"slug\": \"tokyo-nights\", \"season\": 2, \"episode\": 3 } },\n"
+	    "  \"" G(6) "\": { \"description\": \"\", \"access\": \"ppv\" },\n"
+	    "  \"" G(5) "\": { \"hidden\": true } } }\n");
+	snprintf(image, sizeof(image), "%s/model.image", dir);
+	test_round_trip(dir, image);
+	test_unusable(image);
+	test_large(dir, image);
+	test_empty(image);
+	return check_report();
+}
