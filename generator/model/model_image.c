@@ -6,7 +6,8 @@
  *                  h64 of the bytes from offset 48 on, region by region), the counts (videos, rows,
  *                  categories, tags, series), the lengths of the arrays
  *                  and strings regions, collections, site config integers
- *   site (64)      the site config's 8 strings
+ *   site (72)      the site config's 8 strings, then the load's warnings
+ *                  (meta->warnings, "" for none)
  *   digest (72)    m->digest, NUL-padded
  *   categories     48 each: 5 strings, order
  *   tags           24 each: slug, name, id
@@ -47,10 +48,10 @@
 #include "model_image.h"
 
 #define MAGIC		"onlygen mimage\n"	/* 15 bytes and a NUL: 16 */
-#define VERSION		1
+#define VERSION		MODEL_IMAGE_VERSION
 #define HEAD		128
 #define SUMMED_FROM	48	/* the checksum covers the counts, not itself (image_sum) */
-#define SITE_LEN	(8 * 8)
+#define SITE_LEN	(9 * 8)	/* the site config's 8 strings, the load's warnings */
 #define DIGEST_LEN	72
 #define CAT_LEN		48
 #define TAG_LEN		24
@@ -386,7 +387,7 @@ put_shared(struct wr *w, const char *s, const char **prev, uint64_t *prev_at)
 }
 
 static void
-put_site(struct wr *w, const struct model *m)
+put_site(struct wr *w, const struct model *m, const struct model_image_meta *meta)
 {
 	const struct site_config *s = &m->site;
 	const char *str[8] = { s->title, s->description, s->base_url, s->language,
@@ -395,6 +396,7 @@ put_site(struct wr *w, const struct model *m)
 
 	for (i = 0; i < 8; i++)
 		put64(w, w->L.site + 8 * i, put_str(w, str[i]));
+	put64(w, w->L.site + 8 * 8, put_str(w, meta->warnings != NULL ? meta->warnings : ""));
 	put_bytes(w, w->L.digest, m->digest, sizeof(m->digest));
 	for (i = 0; i < m->ncategories; i++) {
 		const struct category *c = &m->categories[i];
@@ -506,7 +508,7 @@ put_model(struct wr *w, const struct model *m, const struct model_image_meta *me
 	w->sat = 1;	/* "" */
 	w->aat = 0;
 	w->thumb = w->cdn = NULL;
-	put_site(w, m);
+	put_site(w, m, meta);
 	for (i = 0; i < m->nvideos; i++)
 		put_video(w, &m->videos[i], w->L.videos + i * VREC_LEN);
 	put_rows(w, meta);
@@ -929,7 +931,8 @@ parse_in_place(char *b, size_t len, uint64_t key, struct model *m,
 	r.narrays = (size_t)arrays;
 	meta->key = key;
 	meta->collections = get64(b + H_COLLECTIONS);
-	if (read_site(&r, m) != 0 || read_lists(&r, m, ncats, ntags, nseries) != 0)
+	if (read_site(&r, m) != 0 || dup_at(&r, r.L.site + 8 * 8, &meta->warnings) != 0 ||
+	    read_lists(&r, m, ncats, ntags, nseries) != 0)
 		goto fail;
 	/* read_video() sets every field; 20 MB of fresh memory at 100 000: huge pages */
 	if (nvideos > 0 && (m->videos = malloc(nvideos * sizeof(*m->videos))) == NULL) {
@@ -993,13 +996,77 @@ read_all(int fd, char *p, size_t n)
 }
 
 int
-model_image_read(const char *path, uint64_t key, struct model *m,
+model_image_peek(int fd, uint64_t *key, uint64_t *collections, struct model_image_row **rows,
+    size_t *nrows)
+{
+	struct stat st;
+	struct layout L;
+	char head[HEAD];
+	size_t n, k;
+
+	*rows = NULL;
+	*nrows = 0;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < HEAD ||
+	    (uintmax_t)st.st_size > ARENA_MAX || pread(fd, head, HEAD, 0) != HEAD ||
+	    memcmp(head, MAGIC, sizeof(MAGIC)) != 0 || get64(head + H_VERSION) != VERSION ||
+	    get64(head + H_SIZE) != (uint64_t)st.st_size ||
+	    head_layout(head, (size_t)st.st_size, &L) != 0)
+		return 0;
+	n = (size_t)get64(head + H_NROWS);
+	if ((*rows = malloc((n ? n : 1) * sizeof(**rows))) == NULL)
+		return -1;
+	if (n > 0 && pread(fd, *rows, n * ROW_LEN, (off_t)L.rows) != (ssize_t)(n * ROW_LEN)) {
+		free(*rows);
+		*rows = NULL;
+		return 0;
+	}
+	for (k = 0; k < n; k++)
+		(*rows)[k].guid[GUID_LEN] = '\0';
+	*nrows = n;
+	*key = get64(head + H_KEY);
+	*collections = get64(head + H_COLLECTIONS);
+	return 1;
+}
+
+int
+model_image_read_fd(int fd, const char *path, uint64_t key, struct model *m,
     struct model_image_meta *meta, char *err, size_t errlen)
 {
 	struct stat st;
 	ssize_t got;
 	size_t len;
 	char *b;
+	int rc;
+
+	memset(m, 0, sizeof(*m));
+	memset(meta, 0, sizeof(*meta));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < HEAD ||
+	    (uintmax_t)st.st_size > ARENA_MAX || lseek(fd, 0, SEEK_SET) != 0)
+		return 0;
+	len = (size_t)st.st_size;
+	/* one block of the model's arena, the file read straight into it */
+	if ((b = arena_take(&m->mem, len)) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	if ((got = read_all(fd, b, len)) < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		model_free(m);
+		return -1;
+	}
+	if ((size_t)got != len) {
+		model_free(m);
+		return 0;	/* shortened while read */
+	}
+	if ((rc = parse_in_place(b, len, key, m, meta)) == -1)
+		snprintf(err, errlen, "%s: out of memory", path);
+	return rc;
+}
+
+int
+model_image_read(const char *path, uint64_t key, struct model *m,
+    struct model_image_meta *meta, char *err, size_t errlen)
+{
 	int fd, rc;
 
 	memset(m, 0, sizeof(*m));
@@ -1010,32 +1077,8 @@ model_image_read(const char *path, uint64_t key, struct model *m,
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < HEAD ||
-	    (uintmax_t)st.st_size > ARENA_MAX) {
-		close(fd);
-		return 0;
-	}
-	len = (size_t)st.st_size;
-	/* one block of the model's arena, the file read straight into it */
-	if ((b = arena_take(&m->mem, len)) == NULL) {
-		close(fd);
-		snprintf(err, errlen, "%s: out of memory", path);
-		return -1;
-	}
-	got = read_all(fd, b, len);
-	if (got < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		close(fd);
-		model_free(m);
-		return -1;
-	}
+	rc = model_image_read_fd(fd, path, key, m, meta, err, errlen);
 	close(fd);
-	if ((size_t)got != len) {
-		model_free(m);
-		return 0;	/* shortened while read */
-	}
-	if ((rc = parse_in_place(b, len, key, m, meta)) == -1)
-		snprintf(err, errlen, "%s: out of memory", path);
 	return rc;
 }
 
@@ -1045,5 +1088,6 @@ model_image_meta_free(struct model_image_meta *meta)
 	if (meta == NULL)
 		return;
 	free(meta->rows);
+	free(meta->warnings);
 	memset(meta, 0, sizeof(*meta));
 }

@@ -30,6 +30,9 @@
 
 #include "model.h"
 
+/* The file format's version (model_image.c): an image of another is not read. */
+#define MODEL_IMAGE_VERSION	2
+
 #define MODEL_IMAGE_NONE	UINT32_MAX
 
 /* flags of a row */
@@ -57,6 +60,8 @@ struct model_image_meta {
 	uint64_t		 collections;	/* opaque */
 	struct model_image_row	*rows;		/* malloc'd */
 	size_t			 nrows;
+	char			*warnings;	/* the load's, one "W"/"N" + line + '\n' each,
+						 * or NULL: said again when the image is used */
 };
 
 /*
@@ -78,6 +83,22 @@ int	model_image_write(const char *path, const struct model *m,
  */
 int	model_image_read(const char *path, uint64_t key, struct model *m,
 	    struct model_image_meta *meta, char *err, size_t errlen);
+
+/* The same from the open file fd (path names it in messages). */
+int	model_image_read_fd(int fd, const char *path, uint64_t key, struct model *m,
+	    struct model_image_meta *meta, char *err, size_t errlen);
+
+/*
+ * A look at the image open on fd before reading it: its key, collections
+ * and rows (into *rows, malloc'd, *nrows of them), when its header has
+ * this format's shape and size: 1; 0 not an image; -1 out of memory.
+ * Nothing else is checked: it only tells early whether the image is worth
+ * reading (a build whose catalog lost or gained a video merges anyway,
+ * and reads its catalog while the rest starts); model_image_read_fd()
+ * checks everything, and its rows must be these.
+ */
+int	model_image_peek(int fd, uint64_t *key, uint64_t *collections,
+	    struct model_image_row **rows, size_t *nrows);
 
 /* The same from len bytes already in memory (copied: the fuzzer's entry). */
 int	model_image_parse(const void *data, size_t len, uint64_t key, struct model *m,

@@ -19,7 +19,7 @@
 #include "model_image.h"
 
 #define MAGIC	"onlygen mimage\n"	/* and its NUL: 16 bytes */
-#define VERSION	1
+#define VERSION	MODEL_IMAGE_VERSION
 #define HEAD	48
 #define KEY	0x1234abcdULL
 
