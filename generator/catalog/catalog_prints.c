@@ -142,25 +142,33 @@ walk_collections(sqlite3 *db, uint64_t *h, uint64_t *coll)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* The walk: fp always, the prints and the collections' hash when p is not NULL. */
+int
+catalog_prints_walk(sqlite3 *db, uint64_t *fp, struct catalog_prints *p)
+{
+	uint64_t h = h64_str(0, "onlygen-catalog-fingerprint-v1"), coll = 0;
+	int rc;
+
+	rc = walk_videos(db, &h, p) == 0 && walk_collections(db, &h, &coll) == 0 ? 0 : -1;
+	*fp = h;
+	if (p != NULL)
+		p->collections = coll;
+	return rc;
+}
+
+/* The walk on its own connection: fp always, the prints and the collections' hash when p is not NULL. */
 static int
 walk(const char *path, uint64_t *fp, struct catalog_prints *p, char *err, size_t errlen)
 {
 	sqlite3 *db;
-	uint64_t h = h64_str(0, "onlygen-catalog-fingerprint-v1"), coll = 0;
 	int rc;
 
 	err[0] = '\0';
 	if (catalog_open_existing(&db, path, err, errlen) != 0)
 		return -1;
-	rc = walk_videos(db, &h, p) == 0 && walk_collections(db, &h, &coll) == 0 ? 0 : -1;
-	if (rc != 0)
+	if ((rc = catalog_prints_walk(db, fp, p)) != 0)
 		snprintf(err, errlen, "%s: %s", path,
 		    sqlite3_errcode(db) == SQLITE_OK ? "out of memory" : sqlite3_errmsg(db));
 	sqlite3_close(db);
-	*fp = h;
-	if (p != NULL)
-		p->collections = coll;
 	return rc;
 }
 

@@ -16,6 +16,7 @@
 #include "catalog_db.h"
 #include "catalog_sql.h"
 #include "catalog_read.h"
+#include "model_image.h"
 
 /* An integer constant of the C code as SQL text ("4"). */
 #define SQL_INT_(x)	#x
@@ -396,38 +397,112 @@ stop_requested(void *arg)
 }
 
 /*
- * catalog_read() of every row (only NULL) or of only's videos: the digest,
- * the collections, the videos with their captions and chapters.
+ * Gives each row of r its print from p (both in guid order; p NULL: none
+ * were read): every row
+ * when only is NULL (p then holds exactly r's guids, one read transaction
+ * having given both), else the rows only names.  0, or -1 when a row has
+ * no print (the catalog changed between two reads of one transaction:
+ * never, short of a bug).
+ */
+static int
+give_prints(struct catalog_rows *r, const struct catalog_prints *p)
+{
+	size_t k, j = 0;
+	int cmp = 1;
+
+	if (p == NULL)
+		return 0;	/* none to give: rows->printed stays 0 */
+	for (k = 0; k < r->nvideos; k++) {
+		while (j < p->n && (cmp = strcmp(p->rows[j].guid, r->videos[k].guid)) < 0)
+			j++;
+		if (j == p->n || cmp != 0)
+			return -1;
+		r->videos[k].print = p->rows[j].print;
+	}
+	r->collections_print = p->collections;
+	r->printed = 1;
+	return 0;
+}
+
+/*
+ * catalog_read() on the open db, in the read transaction the caller holds:
+ * the digest, the collections, every video (only NULL) or only's, with
+ * their captions, chapters and prints (from p, read in the same
+ * transaction).
+ */
+static int
+read_rows_db(sqlite3 *db, const struct guid_set *only, const struct catalog_prints *p,
+    struct catalog_rows *rows, atomic_int *stop)
+{
+	return (stop != NULL && stop_requested(stop)) ||
+	    catalog_meta_value(db, "digest", rows->digest, sizeof(rows->digest)) != 0 ||
+	    read_collections(db, rows) != 0 ||
+	    (stop != NULL && stop_requested(stop)) ||
+	    read_videos(db, rows, only) != 0 || read_captions(db, rows, only) != 0 ||
+	    read_chapters(db, rows, only) != 0 || give_prints(rows, p) != 0 ? -1 : 0;
+}
+
+/* Opens path and begins one read transaction: every statement until
+ * end_read() sees the same catalog, whatever a pull commits meanwhile. */
+static int
+begin_read(sqlite3 **db, const char *path, char *err, size_t errlen)
+{
+	err[0] = '\0';
+	if (catalog_open_existing(db, path, err, errlen) != 0)
+		return -1;
+	if (sqlite3_exec(*db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(*db));
+		sqlite3_close(*db);
+		return -1;
+	}
+	return 0;
+}
+
+/* Ends the read (rc: how it went; the message from db when rc != 0 and
+ * err is still empty) and closes db.  rc. */
+static int
+end_read(sqlite3 *db, const char *path, int rc, atomic_int *stop, char *err, size_t errlen)
+{
+	if (rc != 0 && err[0] == '\0') {
+		if (stop != NULL && stop_requested(stop))
+			snprintf(err, errlen, "%s: interrupted", path);
+		else
+			snprintf(err, errlen, "%s: %s", path,
+			    sqlite3_errcode(db) == SQLITE_OK ? "out of memory" : sqlite3_errmsg(db));
+	}
+	(void)sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	sqlite3_close(db);
+	return rc;
+}
+
+/*
+ * catalog_read() of every row (only NULL) or of only's videos, in one read
+ * transaction with the prints.
  */
 static int
 read_rows(const char *path, const struct guid_set *only, struct catalog_rows *rows,
     atomic_int *stop, char *err, size_t errlen)
 {
+	struct catalog_prints p;
 	sqlite3 *db;
+	uint64_t fp;
+	int rc, walked;
 
 	memset(rows, 0, sizeof(*rows));
-	err[0] = '\0';
-	if (catalog_open_existing(&db, path, err, errlen) != 0)
+	memset(&p, 0, sizeof(p));
+	if (begin_read(&db, path, err, errlen) != 0)
 		return -1;
 	/* checked every 1000 steps of a statement, and before each statement */
 	if (stop != NULL)
 		sqlite3_progress_handler(db, 1000, stop_requested, stop);
-	if ((stop != NULL && stop_requested(stop)) ||
-	    catalog_meta_value(db, "digest", rows->digest,
-	    sizeof(rows->digest)) != 0 || read_collections(db, rows) != 0 ||
-	    (stop != NULL && stop_requested(stop)) ||
-	    read_videos(db, rows, only) != 0 || read_captions(db, rows, only) != 0 ||
-	    read_chapters(db, rows, only) != 0) {
-		if (stop != NULL && stop_requested(stop))
-			snprintf(err, errlen, "%s: interrupted", path);
-		else
-			snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
+	/* a catalog older than schema 3 has no prints: its rows come without
+	 * (rows->printed 0), and no model image is made of them */
+	walked = catalog_prints_walk(db, &fp, &p) == 0;
+	rc = read_rows_db(db, only, walked ? &p : NULL, rows, stop) == 0 ? 0 : -1;
+	if (rc != 0)
 		catalog_rows_free(rows);
-		sqlite3_close(db);
-		return -1;
-	}
-	sqlite3_close(db);
-	return 0;
+	catalog_prints_free(&p);
+	return end_read(db, path, rc, stop, err, errlen);
 }
 
 int
@@ -454,6 +529,72 @@ catalog_read_guids(const char *path, const char *const *guids, size_t n,
 			return -1;
 		}
 	return read_rows(path, &only, rows, NULL, err, errlen);
+}
+
+/*
+ * The guids whose print in p differs from old's into *out (up to max),
+ * both in guid order: 1, or 0 when the two do not hold the same guids or
+ * more than max differ.
+ */
+static int
+diff_prints(const struct catalog_prints *p, const struct model_image_row *old, size_t nold,
+    size_t max, const char **out, size_t *n)
+{
+	size_t k;
+
+	*n = 0;
+	if (p->n != nold)
+		return 0;
+	for (k = 0; k < nold; k++) {
+		if (strcmp(p->rows[k].guid, old[k].guid) != 0)
+			return 0;
+		if (p->rows[k].print != old[k].print) {
+			if (*n == max)
+				return 0;
+			out[(*n)++] = p->rows[k].guid;
+		}
+	}
+	return 1;
+}
+
+int
+catalog_read_changes(const char *path, const struct model_image_row *old, size_t nold,
+    uint64_t old_collections, size_t max, struct catalog_rows *changed, uint64_t *fp_out,
+    char *err, size_t errlen)
+{
+	struct catalog_prints p;
+	struct guid_set only;
+	const char **guids;
+	sqlite3 *db;
+	uint64_t fp;
+	int rc;
+
+	memset(changed, 0, sizeof(*changed));
+	memset(&p, 0, sizeof(p));
+	if ((guids = calloc(max + 1, sizeof(*guids))) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	if (begin_read(&db, path, err, errlen) != 0) {
+		free(guids);
+		return -1;
+	}
+	only.v = guids;
+	if (catalog_prints_walk(db, &fp, &p) != 0)
+		rc = -1;
+	else if (p.collections != old_collections ||
+	    !diff_prints(&p, old, nold, max, guids, &only.n))
+		rc = 0;
+	else
+		rc = read_rows_db(db, &only, &p, changed, NULL) == 0 ? 1 : -1;
+	if (rc != -1 && fp_out != NULL)
+		*fp_out = fp;
+	if (rc != 1)
+		catalog_rows_free(changed);
+	rc = end_read(db, path, rc == -1 ? -1 : 0, NULL, err, errlen) == -1 ? -1 : rc;
+	catalog_prints_free(&p);
+	free(guids);
+	return rc;
 }
 
 static int

@@ -81,6 +81,22 @@ void	catalog_prints_free(struct catalog_prints *p);
 int	catalog_read_guids(const char *path, const char *const *guids, size_t n,
 	    struct catalog_rows *rows, char *err, size_t errlen);
 
+/*
+ * In one read transaction: the catalog's prints compared with old[0..nold)
+ * (the model image's rows, guid order) and old_collections; when the
+ * catalog has the same guids and collections and at most max rows'
+ * prints differ, those rows (as catalog_read_guids() gives them, with
+ * their new prints) into changed: 1.  0 when it does not (a video added or
+ * removed, the collections changed, too many changes: changed zeroed; the
+ * build merges everything).  -1 with err.  fp (may be NULL): the catalog's
+ * fingerprint, read on the way (0 or 1 returned), as catalog_fingerprint()
+ * gives it.
+ */
+struct model_image_row;
+int	catalog_read_changes(const char *path, const struct model_image_row *old, size_t nold,
+	    uint64_t old_collections, size_t max, struct catalog_rows *changed, uint64_t *fp,
+	    char *err, size_t errlen);
+
 /* How many videos have one Bunny status (VideoModelStatus). */
 struct catalog_status_count {
 	int	 status;

@@ -26,6 +26,15 @@ int	catalog_open(sqlite3 **db, const char *path, int writable, char *err, size_t
  * first" when it is missing. */
 int	catalog_open_existing(sqlite3 **db, const char *path, char *err, size_t errlen);
 
+/*
+ * The walk behind catalog_fingerprint() and catalog_prints_read() on an
+ * open db (catalog_prints.c): fp always; the prints and the collections'
+ * hash into p when not NULL (p zeroed by the caller, freed by it on
+ * error).  0, or -1 (SQLite's error on db, or out of memory).
+ */
+struct catalog_prints;
+int	catalog_prints_walk(sqlite3 *db, uint64_t *fp, struct catalog_prints *p);
+
 /* Brings db's schema to CATALOG_SCHEMA_VERSION in one transaction (path
  * names it in messages): what catalog_open() runs on a writable open. */
 int	catalog_migrate(sqlite3 *db, const char *path, char *err, size_t errlen);

@@ -44,6 +44,8 @@ struct catalog_video_row {
 	size_t		 ncaptions;
 	struct chapter	*chapters;	/* in Bunny's order */
 	size_t		 nchapters;
+	uint64_t	 print;		/* what the catalog says changes with any field
+					 * (catalog_read.h: struct catalog_print) */
 };
 
 struct catalog_collection_row {
@@ -57,6 +59,9 @@ struct catalog_rows {
 	size_t				 nvideos;
 	struct catalog_collection_row	*collections;	/* sorted by guid */
 	size_t				 ncollections;
+	uint64_t			 collections_print;	/* changes with any collection */
+	int				 printed;	/* each row's print and collections_print
+							 * were read (a catalog of schema 3) */
 	struct arena		 mem;	/* every string, caption and chapter above */
 };
 

@@ -16,6 +16,7 @@
 #include "catalog_fixture.h"
 #include "catalog_read.h"
 #include "catalog_update.h"
+#include "model_image.h"
 
 /* Reads the prints of db, exits on failure. */
 static void
@@ -328,8 +329,8 @@ test_read_guids_old_schema(const char *dir)
 	    "  end_s INTEGER);", NULL, NULL, NULL) != SQLITE_OK)
 		exit(1);
 	sqlite3_close(h);
-	CHECK(catalog_read(db, &all, NULL, err, sizeof(err)) == 0 && all.nvideos == 2,
-	    "schema 1: catalog_read() reads (%s)", err);
+	CHECK(catalog_read(db, &all, NULL, err, sizeof(err)) == 0 && all.nvideos == 2 &&
+	    !all.printed, "schema 1: catalog_read() reads, without prints (%s)", err);
 	CHECK(catalog_read_guids(db, g, 1, &few, err, sizeof(err)) == 0 && few.nvideos == 1 &&
 	    all.nvideos == 2 && same_row(&few.videos[0], &all.videos[0]) &&
 	    few.videos[0].changed == 0 && few.videos[0].ncaptions == 2 &&
@@ -337,6 +338,130 @@ test_read_guids_old_schema(const char *dir)
 	    "schema 1: read by guid without \"changed\", captions in order (%s)", err);
 	catalog_rows_free(&few);
 	catalog_rows_free(&all);
+}
+
+/* The image's rows of db: each row's guid and print, as catalog_read() gives them. */
+static size_t
+image_rows(const char *db, struct model_image_row *out, size_t cap, uint64_t *coll)
+{
+	struct catalog_rows all;
+	struct catalog_prints p;
+	char err[512];
+	size_t k, same = 1;
+
+	if (catalog_read(db, &all, NULL, err, sizeof(err)) != 0 || all.nvideos > cap) {
+		fprintf(stderr, "%s\n", err);
+		exit(1);
+	}
+	prints(db, &p);
+	CHECK(all.printed && p.n == all.nvideos && all.collections_print == p.collections,
+	    "catalog_read(): the prints, in the same read");
+	for (k = 0; k < all.nvideos; k++) {
+		memset(&out[k], 0, sizeof(out[k]));
+		memcpy(out[k].guid, all.videos[k].guid, sizeof(out[k].guid));
+		out[k].print = all.videos[k].print;
+		same &= k < p.n && p.rows[k].print == all.videos[k].print;
+	}
+	CHECK(same, "each row's print is catalog_prints_read()'s");
+	*coll = all.collections_print;
+	k = all.nvideos;
+	catalog_prints_free(&p);
+	catalog_rows_free(&all);
+	return k;
+}
+
+/* catalog_read_changes() of db against old: its answer, and changed. */
+static int
+changes(const char *db, const struct model_image_row *old, size_t n, uint64_t coll, size_t max,
+    struct catalog_rows *changed)
+{
+	char err[512];
+	uint64_t fp = 0, want = 1;
+	int rc = catalog_read_changes(db, old, n, coll, max, changed, &fp, err, sizeof(err));
+
+	CHECK(rc == -1 || (catalog_fingerprint(db, &want, err, sizeof(err)) == 0 && fp == want),
+	    "the fingerprint on the way");
+
+	if (rc == -1)
+		fprintf(stderr, "%s\n", err);
+	return rc;
+}
+
+static void
+test_read_changes(const char *dir)
+{
+	struct bunny_video v[8];
+	struct bunny_collection cols[1] = {
+		{ "c7d1a9e2-4b3f-4e8a-9d6c-2f1e0b9a8c7d", (char *)"art" },
+	};
+	struct model_image_row old[16];
+	struct catalog_counts counts;
+	struct catalog_rows ch, all;
+	struct catalog_prints p;
+	char db[600], digest[65], err[512], guid[GUID_LEN + 1], *title, sql[200];
+	uint64_t coll;
+	size_t n, nold, k;
+	sqlite3 *h;
+
+	snprintf(db, sizeof(db), "%s/changes.db", dir);
+	n = fixture_sample_videos(v, 8);
+	if (catalog_write(db, v, n, cols, 1, "cdn.example", &counts, digest, err,
+	    sizeof(err)) != 0) {
+		fprintf(stderr, "%s\n", err);
+		exit(1);
+	}
+	nold = image_rows(db, old, 16, &coll);
+	CHECK(changes(db, old, nold, coll, 64, &ch) == 1 && ch.nvideos == 0,
+	    "the catalog as the image saw it: nothing to read (%zu)", ch.nvideos);
+	catalog_rows_free(&ch);
+
+	title = v[3].title;
+	v[3].title = (char *)"retitled";
+	update_one(db, &v[3], "cdn.example");
+	v[3].title = title;
+	prints(db, &p);
+	CHECK(changes(db, old, nold, coll, 64, &ch) == 1 && ch.nvideos == 1 &&
+	    strcmp(ch.videos[0].guid, v[3].guid) == 0 &&
+	    strcmp(ch.videos[0].title, "retitled") == 0 && ch.printed,
+	    "one title changed: that row alone, as it is now");
+	for (k = 0; k < p.n && strcmp(p.rows[k].guid, v[3].guid) != 0; k++)
+		;
+	CHECK(ch.nvideos == 1 && k < p.n && ch.videos[0].print == p.rows[k].print &&
+	    ch.videos[0].print != old[k].print, "with its new print");
+	CHECK(catalog_read(db, &all, NULL, err, sizeof(err)) == 0 && ch.nvideos == 1 &&
+	    same_row(&ch.videos[0], &all.videos[k]) && strcmp(ch.digest, all.digest) == 0,
+	    "the row and digest catalog_read() gives");
+	catalog_rows_free(&all);
+	catalog_rows_free(&ch);
+	catalog_prints_free(&p);
+	CHECK(changes(db, old, nold, coll, 0, &ch) == 0 && ch.nvideos == 0,
+	    "more changes than max: 0");
+	CHECK(changes(db, old, nold, coll + 1, 64, &ch) == 0, "other collections: 0");
+
+	/* a video added: another guid */
+	snprintf(guid, sizeof(guid), "%s", v[0].guid);
+	memcpy(v[0].guid, "ffffffff", 8);
+	update_one(db, &v[0], "cdn.example");
+	CHECK(changes(db, old, nold, coll, 64, &ch) == 0, "a video added: 0");
+	snprintf(sql, sizeof(sql), "DELETE FROM videos WHERE guid = '%s'", v[0].guid);
+	memcpy(v[0].guid, guid, sizeof(guid));
+	if (sqlite3_open(db, &h) != SQLITE_OK || sqlite3_exec(h, sql, NULL, NULL, NULL) != SQLITE_OK)
+		exit(1);
+	CHECK(changes(db, old, nold, coll, 64, &ch) == 1 && ch.nvideos == 1,
+	    "the added video gone again: the one change");
+	catalog_rows_free(&ch);
+	snprintf(sql, sizeof(sql), "DELETE FROM videos WHERE guid = '%s'", v[n - 1].guid);
+	if (sqlite3_exec(h, sql, NULL, NULL, NULL) != SQLITE_OK)
+		exit(1);
+	sqlite3_close(h);
+	k = (size_t)changes(db, old, nold, coll, 64, &ch);
+	CHECK(k == 0, "a video removed: 0 (%zu, %zu rows of %zu, n %zu)", k, ch.nvideos, nold, n);
+	catalog_rows_free(&ch);
+	snprintf(db, sizeof(db), "%s/absent.db", dir);
+	CHECK(catalog_read_changes(db, old, nold, coll, 64, &ch, NULL, err, sizeof(err)) == -1 &&
+	    strstr(err, "pull") != NULL && ch.nvideos == 0, "no catalog: -1 (%s)", err);
+	for (k = 0; k < n; k++)
+		bunny_video_free(&v[k]);
 }
 
 int
@@ -348,5 +473,6 @@ main(void)
 	test_prints(dir);
 	test_read_guids(dir);
 	test_read_guids_old_schema(dir);
+	test_read_changes(dir);
 	return check_report();
 }
