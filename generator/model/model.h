@@ -28,6 +28,9 @@
 #include "site_config.h"	/* struct site_config, struct category */
 #include "arena.h"
 
+/* A video's thumbnail file when Bunny names none. */
+#define MODEL_DEFAULT_THUMBNAIL	"thumbnail.jpg"
+
 struct tag {
 	char	*slug;		/* ASCII [a-z0-9-], unique */
 	char	*name;		/* display name */

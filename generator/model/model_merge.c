@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash64.h"
+#include "model_image.h"
 #include "model_merge.h"
 #include "radix_sort.h"
 #include "strmap.h"
@@ -196,6 +198,32 @@ indices_copy(struct merger *g, const size_t *from, size_t n, size_t **out)
 	return 0;
 }
 
+void
+model_row_fields(struct video *v, const struct catalog_video_row *r, char *thumbnail,
+    const char *cdn_override, char *site_cdn)
+{
+	memcpy(v->guid, r->guid, sizeof(v->guid));
+	v->length = r->length;
+	v->width = r->width;
+	v->height = r->height;
+	v->uploaded = r->uploaded;
+	v->changed = r->changed > r->uploaded ? r->changed : r->uploaded;
+	v->views = r->views;
+	v->thumbnail = r->thumbnail[0] != '\0' ? r->thumbnail : thumbnail;
+	/* The override beats a stored host, which beats site.json's. */
+	v->cdn_host = cdn_override == NULL && r->cdn_host[0] != '\0' ? r->cdn_host : site_cdn;
+	v->captions = r->captions;
+	v->ncaptions = r->ncaptions;
+	v->chapters = r->chapters;
+	v->nchapters = r->nchapters;
+}
+
+uint64_t
+model_row_refs(const struct catalog_video_row *r)
+{
+	return h64_str(h64_str(h64_str(0, "model-row-refs-v1"), r->meta_tags), r->collection);
+}
+
 /*
  * Fills v from the catalog row r and its content entry e (may be NULL).
  * v points to r's strings and tracks, in the rows' arena that the model
@@ -214,23 +242,10 @@ make_video(struct merger *g, const struct catalog_video_row *r,
 
 	memset(v, 0, sizeof(*v));
 	v->series = -1;
-	memcpy(v->guid, r->guid, sizeof(v->guid));
+	model_row_fields(v, r, g->thumbnail, g->cdn_host, g->site_cdn);
 	v->title = e != NULL && e->title != NULL ? arena_strdup(mem, e->title) : r->title;
 	v->description = e != NULL && e->description != NULL ?
 	    arena_strdup(mem, e->description) : r->description;
-	v->length = r->length;
-	v->width = r->width;
-	v->height = r->height;
-	v->uploaded = r->uploaded;
-	v->changed = r->changed > r->uploaded ? r->changed : r->uploaded;
-	v->views = r->views;
-	v->thumbnail = r->thumbnail[0] != '\0' ? r->thumbnail : g->thumbnail;
-	/* The override beats a stored host, which beats site.json's. */
-	v->cdn_host = g->cdn_host == NULL && r->cdn_host[0] != '\0' ? r->cdn_host : g->site_cdn;
-	v->captions = r->captions;
-	v->ncaptions = r->ncaptions;
-	v->chapters = r->chapters;
-	v->nchapters = r->nchapters;
 	if (v->title == NULL || v->description == NULL)
 		return -1;
 	v->access = e != NULL && e->has_access ? e->access : c->site.default_access;
@@ -268,14 +283,43 @@ make_video(struct merger *g, const struct catalog_video_row *r,
 	return 0;
 }
 
-static int
-newest_cmp(const void *a, const void *b, void *arg)
+/*
+ * Row r as the merge saw it, for the model image (model_image.h): which
+ * video it became (video, a guid-order index until newest_first()), and
+ * what of it came from its entry e.  Only an overlay reads this: the same
+ * rows and content/ make the same trace.
+ */
+static void
+trace_row(struct model_image_row *t, const struct catalog_video_row *r,
+    const struct content_entry *e, uint32_t video)
 {
-	const struct video *v = arg, *x = &v[*(const size_t *)a], *y = &v[*(const size_t *)b];
+	memcpy(t->guid, r->guid, sizeof(t->guid));
+	t->print = r->print;
+	t->refs = model_row_refs(r);
+	t->video = video;
+	t->flags = 0;
+	if (e != NULL && e->hidden)
+		t->flags |= MODEL_IMAGE_HIDDEN;
+	if (e != NULL && e->title != NULL)
+		t->flags |= MODEL_IMAGE_TITLE_ENTRY;
+	if (e != NULL && e->description != NULL)
+		t->flags |= MODEL_IMAGE_DESC_ENTRY;
+}
 
+int
+model_newest_cmp(const struct video *x, const struct video *y)
+{
 	if (x->uploaded != y->uploaded)
 		return x->uploaded > y->uploaded ? -1 : 1;
 	return strcmp(x->guid, y->guid);
+}
+
+static int
+newest_cmp(const void *a, const void *b, void *arg)
+{
+	const struct video *v = arg;
+
+	return model_newest_cmp(&v[*(const size_t *)a], &v[*(const size_t *)b]);
 }
 
 /*
@@ -315,10 +359,12 @@ newest_order(const struct video *v, size_t n, size_t *order)
  * Reorders m->videos (made in guid order) newest first, in place: the
  * sorted order is applied one cycle of the permutation at a time, not
  * copied into a second array (at 100 000 videos, 21 MB less at the peak
- * and as many page faults fewer).  0, or -1 when memory ran out.
+ * and as many page faults fewer).  When trace is not NULL, its rows' video
+ * indices (positions in guid order) become the newest-first ones.  0, or
+ * -1 when memory ran out.
  */
 static int
-newest_first(struct model *m)
+newest_first(struct model *m, struct model_image_meta *trace)
 {
 	size_t n = m->nvideos, *order, k, j, from;
 	struct video *v = m->videos, tmp;
@@ -330,6 +376,20 @@ newest_first(struct model *m)
 	if (newest_order(v, n, order) == -1) {
 		free(order);
 		return -1;
+	}
+	if (trace != NULL) {
+		uint32_t *at = malloc(n * sizeof(*at));
+
+		if (at == NULL) {
+			free(order);
+			return -1;
+		}
+		for (k = 0; k < n; k++)
+			at[order[k]] = (uint32_t)k;
+		for (k = 0; k < trace->nrows; k++)
+			if (trace->rows[k].video != MODEL_IMAGE_NONE)
+				trace->rows[k].video = at[trace->rows[k].video];
+		free(at);
 	}
 	/* position k takes the video at order[k]; a done position gets order[k] = k */
 	for (k = 0; k < n; k++) {
@@ -473,10 +533,27 @@ int
 model_merge(struct model *m, struct content *c, struct catalog_rows *rows,
     const struct model_opts *o, char *err, size_t errlen)
 {
+	return model_merge_trace(m, c, rows, o, NULL, err, errlen);
+}
+
+int
+model_merge_trace(struct model *m, struct content *c, struct catalog_rows *rows,
+    const struct model_opts *o, struct model_image_meta *trace, char *err, size_t errlen)
+{
 	struct merger g;
 	size_t cap = 0, k, ei = 0;
 
 	memset(m, 0, sizeof(*m));
+	if (trace != NULL) {
+		memset(trace, 0, sizeof(*trace));
+		trace->collections = rows->collections_print;
+		if (rows->nvideos > 0 &&
+		    (trace->rows = calloc(rows->nvideos, sizeof(*trace->rows))) == NULL) {
+			snprintf(err, errlen, "out of memory loading the catalog");
+			return -1;
+		}
+		trace->nrows = rows->nvideos;
+	}
 	memset(&g, 0, sizeof(g));
 	err[0] = '\0';
 	g.m = m;
@@ -486,7 +563,7 @@ model_merge(struct model *m, struct content *c, struct catalog_rows *rows,
 	    o->cdn_host : NULL;
 	tag_set_init(&g.tags, c->tags, c->ntags);
 	snprintf(m->digest, sizeof(m->digest), "%s", rows->digest);
-	if ((g.thumbnail = arena_strdup(&m->mem, "thumbnail.jpg")) == NULL ||
+	if ((g.thumbnail = arena_strdup(&m->mem, MODEL_DEFAULT_THUMBNAIL)) == NULL ||
 	    (g.site_cdn = arena_strdup(&m->mem, g.cdn_host != NULL ? g.cdn_host :
 	    c->site.cdn_host)) == NULL)
 		goto oom;
@@ -501,12 +578,18 @@ model_merge(struct model *m, struct content *c, struct catalog_rows *rows,
 		if (k + 8 < rows->nvideos)
 			__builtin_prefetch(rows->videos[k + 8].thumbnail);
 
-		if (!r->published)
+		if (!r->published) {
+			if (trace != NULL)
+				trace_row(&trace->rows[k], r, NULL, MODEL_IMAGE_NONE);
 			continue;
+		}
 		while (ei < c->nentries && strcmp(c->entries[ei].guid, r->guid) < 0)
 			ei++;
 		if (ei < c->nentries && strcmp(c->entries[ei].guid, r->guid) == 0)
 			e = &c->entries[ei];
+		if (trace != NULL)
+			trace_row(&trace->rows[k], r, e, e != NULL && e->hidden ?
+			    MODEL_IMAGE_NONE : (uint32_t)m->nvideos);
 		if (e != NULL && e->hidden)
 			continue;
 		if (m->nvideos == cap) {
@@ -521,7 +604,7 @@ model_merge(struct model *m, struct content *c, struct catalog_rows *rows,
 		if (make_video(&g, r, e, &m->videos[m->nvideos - 1]) != 0)
 			goto oom;
 	}
-	if (newest_first(m) != 0 || finish_lists(&g) != 0 ||
+	if (newest_first(m, trace) != 0 || finish_lists(&g) != 0 ||
 	    take_site(m, c, g.cdn_host, o != NULL && o->base_url != NULL &&
 	    o->base_url[0] != '\0' ? o->base_url : NULL) != 0)
 		goto oom;
@@ -533,6 +616,8 @@ model_merge(struct model *m, struct content *c, struct catalog_rows *rows,
 	return 0;
 oom:
 	snprintf(err, errlen, "out of memory loading the catalog");
+	if (trace != NULL)
+		model_image_meta_free(trace);
 	tag_set_free(&g.tags);
 	strmap_free(&g.sermap);
 	strmap_free(&g.refs);

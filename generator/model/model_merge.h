@@ -20,6 +20,7 @@
 #define ONLY_MODEL_MERGE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "catalog_rows.h"
 #include "content.h"
@@ -55,5 +56,34 @@ struct model_opts {
  */
 int	model_merge(struct model *m, struct content *c, struct catalog_rows *rows,
 	    const struct model_opts *o, char *err, size_t errlen);
+
+/*
+ * The same, and what a model image keeps of the merge (model_image.h),
+ * into trace: every row (any status, guid order) with its print, refs, the
+ * video it became and what of it its content entry decides.  trace is
+ * released with model_image_meta_free(); on error it is zeroed.
+ */
+struct model_image_meta;
+int	model_merge_trace(struct model *m, struct content *c, struct catalog_rows *rows,
+	    const struct model_opts *o, struct model_image_meta *trace, char *err, size_t errlen);
+
+/*
+ * The fields of v that come from its catalog row r alone, one definition
+ * for the merge and the overlay (model_overlay.h): guid, sizes, times,
+ * views, thumbnail (r's, else thumbnail), CDN host (cdn_override when not
+ * NULL, else r's stored host, else site_cdn), captions and chapters (r's,
+ * not copied).  Title and description are the caller's: an entry may
+ * override them.
+ */
+void	model_row_fields(struct video *v, const struct catalog_video_row *r, char *thumbnail,
+	    const char *cdn_override, char *site_cdn);
+
+/* The model's order of videos: newest first (uploaded descending), then
+ * guid ascending, a total order.  <0, 0 or >0 as for qsort. */
+int	model_newest_cmp(const struct video *x, const struct video *y);
+
+/* What of row r decides its tags and category when no entry does: its
+ * keywords and collection, hashed. */
+uint64_t model_row_refs(const struct catalog_video_row *r);
 
 #endif

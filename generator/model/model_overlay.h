@@ -1,0 +1,41 @@
+/*
+ * model_overlay.h — a model read back from its image (model_image.h)
+ * brought up to date with the few catalog rows that changed since it was
+ * made, instead of content/ and every row merged again (model_merge.h).
+ * The caller has checked the rest of the image's inputs: the same
+ * content/, options and onlygen, the same set of guids and collections
+ * (catalog_read.h: catalog_read_changes).
+ *
+ * Only a change that reaches no other video is overlaid: a row that stays
+ * in the model (or out of it), with the same keywords and collection.
+ * Its title, description, times, sizes, views, thumbnail, CDN host,
+ * captions and chapters are then its own (model_row_fields(), the merge's
+ * definition), and the tag, series and category lists are as the image
+ * has them, because nothing that makes them changed.  A video whose
+ * upload time changed moves to its newest-first place.  Anything else
+ * (a video published, unpublished, or given other keywords or another
+ * collection): 0, and the caller merges everything.
+ *
+ * Returns: 1 overlaid (m and meta describe the new rows; m adopted
+ * changed's arena), 0 not an overlay's change (m, meta and changed as
+ * they were), -1 out of memory (err; m must then be freed, not used).
+ */
+#ifndef ONLY_MODEL_OVERLAY_H
+#define ONLY_MODEL_OVERLAY_H
+
+#include <stddef.h>
+
+#include "catalog_rows.h"
+#include "model.h"
+#include "model_image.h"
+#include "model_merge.h"
+
+/*
+ * changed: the catalog's rows for the guids whose print differs from the
+ * image's (guid order); meta: the image's rows, updated to the new prints.
+ * o: the options the image was made with (its key says so).
+ */
+int	model_overlay(struct model *m, struct model_image_meta *meta, struct catalog_rows *changed,
+	    const struct model_opts *o, char *err, size_t errlen);
+
+#endif

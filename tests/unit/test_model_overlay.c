@@ -1,0 +1,280 @@
+/*
+ * test_model_overlay.c — changed catalog rows laid over a merged model
+ * give the model the merge of the new rows gives, field by field, and the
+ * same trace (what the model image keeps); a change that could reach
+ * another video (keywords, collection, a video published or withdrawn) is
+ * refused and leaves the model as it was.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "catalog_fixture.h"
+#include "content.h"
+#include "model_image.h"
+#include "model_merge.h"
+#include "model_overlay.h"
+#include "model_same.h"
+
+#define G(n)	"00000000-0000-4000-8000-00000000000" #n
+#define COLL	"c0000000-0000-4000-8000-000000000001"
+#define NROWS	8
+
+/* One row's fields, as a test writes them. */
+struct spec {
+	const char	*guid;
+	int		 published;
+	int64_t		 uploaded;
+	const char	*title;
+	const char	*thumbnail;
+	const char	*cdn_host;
+	const char	*collection;
+	const char	*keywords;
+	int64_t		 views;
+	const char	*caption;	/* one caption's label, or NULL: none */
+	uint64_t	 print;
+};
+
+static const struct spec base[NROWS] = {
+	{ G(1), 1, 100, "one", "thumbnail_3.jpg", "", COLL, "Night Life, C++", 5, "English", 11 },
+	{ G(2), 1, 300, "two", "", "stored.example", "", "", 7, NULL, 12 },
+	{ G(3), 0, 900, "unpublished", "", "", "", "", 0, NULL, 13 },
+	{ G(4), 1, 300, "four", "", "", "", "solo", 1, NULL, 14 },
+	{ G(5), 1, 500, "hidden by its entry", "", "", "", "", 0, NULL, 15 },
+	{ G(6), 1, 200, "six", "t.jpg", "", "", "night-life", 3, NULL, 16 },
+	{ G(7), 1, 700, "seven", "", "", COLL, "", 9, "Deutsch", 17 },
+	{ G(8), 1, 800, "eight", "", "", "", "", 2, NULL, 18 },
+};
+
+static char *
+xdup(struct catalog_rows *r, const char *s)
+{
+	char *p = arena_strdup(&r->mem, s);
+
+	if (p == NULL)
+		exit(1);
+	return p;
+}
+
+static void
+fill_row(struct catalog_rows *r, struct catalog_video_row *v, const struct spec *s)
+{
+	memset(v, 0, sizeof(*v));
+	snprintf(v->guid, sizeof(v->guid), "%s", s->guid);
+	v->title = xdup(r, s->title);
+	v->description = xdup(r, "the description");
+	v->thumbnail = xdup(r, s->thumbnail);
+	v->cdn_host = xdup(r, s->cdn_host);
+	v->collection = xdup(r, s->collection);
+	v->meta_tags = xdup(r, s->keywords);
+	v->published = s->published;
+	v->uploaded = s->uploaded;
+	v->changed = s->uploaded + 1;
+	v->views = s->views;
+	v->length = 60;
+	v->print = s->print;
+	if (s->caption != NULL) {
+		if ((v->captions = arena_alloc(&r->mem, sizeof(struct caption))) == NULL)
+			exit(1);
+		v->captions[0].srclang = xdup(r, "xx");
+		v->captions[0].label = xdup(r, s->caption);
+		v->ncaptions = 1;
+	}
+}
+
+/* Rows of the specs s[0..n) (guid order), with the collection and digest d. */
+static void
+make_rows(struct catalog_rows *r, const struct spec *s, size_t n, int d)
+{
+	size_t k;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(r->digest, sizeof(r->digest), "%064d", d);
+	r->collections_print = 42;
+	if ((r->videos = calloc(n + 1, sizeof(*r->videos))) == NULL ||
+	    (r->collections = calloc(1, sizeof(*r->collections))) == NULL)
+		exit(1);
+	for (k = 0; k < n; k++)
+		fill_row(r, &r->videos[k], &s[k]);
+	r->nvideos = n;
+	snprintf(r->collections[0].guid, sizeof(r->collections[0].guid), "%s", COLL);
+	r->collections[0].name = xdup(r, "Art");
+	r->ncollections = 1;
+}
+
+static int
+merge(struct model *m, struct model_image_meta *t, const char *dir, const struct spec *s,
+    int d, const char *cdn_host)
+{
+	struct reporter quiet = { NULL, NULL };
+	struct model_opts o = { cdn_host, &quiet, NULL };
+	struct catalog_rows rows;
+	struct content c;
+	char err[256];
+	int rc;
+
+	make_rows(&rows, s, NROWS, d);
+	if (content_load(&c, dir, &quiet, err, sizeof(err)) != 0) {
+		catalog_rows_free(&rows);
+		return -1;
+	}
+	rc = model_merge_trace(m, &c, &rows, &o, t, err, sizeof(err));
+	content_free(&c);
+	catalog_rows_free(&rows);
+	return rc;
+}
+
+/* The rows of now whose print differs from was's: what the catalog reads again. */
+static void
+changed_rows(struct catalog_rows *r, const struct spec *was, const struct spec *now, int d)
+{
+	struct spec pick[NROWS];
+	size_t k, n = 0;
+
+	for (k = 0; k < NROWS; k++)
+		if (was[k].print != now[k].print)
+			pick[n++] = now[k];
+	make_rows(r, pick, n, d);
+}
+
+static int
+trace_same(const struct model_image_meta *a, const struct model_image_meta *b)
+{
+	size_t k;
+
+	if (a->nrows != b->nrows || a->collections != b->collections)
+		return 0;
+	for (k = 0; k < a->nrows; k++)
+		if (strcmp(a->rows[k].guid, b->rows[k].guid) != 0 ||
+		    a->rows[k].print != b->rows[k].print || a->rows[k].refs != b->rows[k].refs ||
+		    a->rows[k].video != b->rows[k].video || a->rows[k].flags != b->rows[k].flags)
+			return 0;
+	return 1;
+}
+
+/*
+ * Overlays now over the merge of base and compares with the merge of now:
+ * want 1 (the same model and trace) or 0 (refused, the model untouched).
+ */
+static void
+overlay_case(const char *dir, const char *name, const struct spec *now, const char *cdn_host,
+    int want)
+{
+	struct model a, b, before;
+	struct model_image_meta ta, tb, tbefore;
+	struct catalog_rows changed;
+	struct model_opts o = { cdn_host, NULL, NULL };
+	char err[256], why[256];
+	int rc;
+
+	if (merge(&a, &ta, dir, base, 1, cdn_host) != 0 || merge(&b, &tb, dir, now, 2, cdn_host) != 0 ||
+	    merge(&before, &tbefore, dir, base, 1, cdn_host) != 0) {
+		CHECK(0, "%s: the merges", name);
+		return;
+	}
+	changed_rows(&changed, base, now, 2);
+	rc = model_overlay(&a, &ta, &changed, &o, err, sizeof(err));
+	CHECK(rc == want, "%s: overlay gives %d (%d)", name, want, rc);
+	if (want == 1) {
+		CHECK(model_same(&a, &b, why, sizeof(why)), "%s: the merge's model (%s)", name, why);
+		CHECK(trace_same(&ta, &tb), "%s: the merge's trace", name);
+	} else {
+		CHECK(model_same(&a, &before, why, sizeof(why)), "%s: the model as it was (%s)",
+		    name, why);
+		CHECK(trace_same(&ta, &tbefore), "%s: the trace as it was", name);
+	}
+	catalog_rows_free(&changed);
+	model_free(&a);
+	model_free(&b);
+	model_free(&before);
+	model_image_meta_free(&ta);
+	model_image_meta_free(&tb);
+	model_image_meta_free(&tbefore);
+}
+
+static void
+test_overlays(const char *dir)
+{
+	struct spec s[NROWS];
+
+#define FRESH()	memcpy(s, base, sizeof(s))
+	FRESH();
+	overlay_case(dir, "nothing changed", s, NULL, 1);
+
+	FRESH();
+	s[0].title = "one, retitled";
+	s[0].caption = "English (CC)";
+	s[0].print = 101;
+	s[1].title = "two, retitled (its entry's title stays)";
+	s[1].views = 70;
+	s[1].print = 102;
+	s[2].title = "still unpublished, retitled";
+	s[2].print = 103;
+	s[4].title = "hidden, retitled";
+	s[4].print = 105;
+	s[5].thumbnail = "";
+	s[5].cdn_host = "stored2.example";
+	s[5].print = 106;
+	s[6].views = 900;
+	s[6].caption = NULL;
+	s[6].print = 107;
+	overlay_case(dir, "titles, views, captions, thumbnail, host", s, NULL, 1);
+	overlay_case(dir, "the same under a CDN override", s, "override.example", 1);
+
+	FRESH();
+	s[3].uploaded = 50;	/* four: from the middle to the end */
+	s[3].print = 104;
+	s[0].uploaded = 1000;	/* one: from the end to the front */
+	s[0].print = 101;
+	overlay_case(dir, "upload times: the order again", s, NULL, 1);
+
+	FRESH();
+	s[0].keywords = "Night Life";
+	s[0].print = 101;
+	overlay_case(dir, "other keywords: refused", s, NULL, 0);
+
+	FRESH();
+	s[6].collection = "";
+	s[6].print = 107;
+	overlay_case(dir, "another collection: refused", s, NULL, 0);
+
+	FRESH();
+	s[2].published = 1;
+	s[2].print = 103;
+	overlay_case(dir, "a video published: refused", s, NULL, 0);
+
+	FRESH();
+	s[7].published = 0;
+	s[7].print = 108;
+	overlay_case(dir, "a video withdrawn: refused", s, NULL, 0);
+
+	FRESH();
+	s[7].title = "eight, retitled";
+	s[7].print = 108;
+	s[0].keywords = "C++";
+	s[0].print = 101;
+	overlay_case(dir, "one refusal refuses all", s, NULL, 0);
+#undef FRESH
+}
+
+int
+main(void)
+{
+	char dir[512];
+
+	fixture_tmpdir(dir, sizeof(dir), "test_model_overlay");
+	fixture_write(dir, "site.json",
+	    "{ \"cdn_host\": \"site.example\",\n"
+	    "  \"categories\": [ { \"slug\": \"art\", \"name\": \"Art\" } ],\n"
+	    "  \"series\": { \"s\": { \"title\": \"S\" } } }\n");
+	fixture_mkdir(dir, "videos");
+	fixture_write(dir, "videos/all.json",
+	    "{ \"videos\": {\n"
+	    "  \"" G(2) "\": { \"title\": \"Two, edited\", \"tags\": [\"solo\"],\n"
+	    "      \"series\": { \"slug\": \"s\", \"season\": 1, \"episode\": 2 } },\n"
+	    "  \"" G(5) "\": { \"hidden\": true },\n"
+	    "  \"" G(7) "\": { \"description\": \"Seven's own words\" } } }\n");
+	test_overlays(dir);
+	return check_report();
+}
