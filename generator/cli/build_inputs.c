@@ -36,7 +36,9 @@ build_inputs_digest(const struct build_inputs *in, uint64_t *digest, uint64_t *c
 		"/proc/self/exe" };
 	size_t i;
 
-	if (catalog_fingerprint(in->catalog_db, &fp, err, errlen) == -1)
+	if (in->catalog_fp != NULL)
+		fp = *in->catalog_fp;
+	else if (catalog_fingerprint(in->catalog_db, &fp, err, errlen) == -1)
 		return -1;
 	h = h64_int(h, (int64_t)fp);
 	for (i = 0; i < sizeof(trees) / sizeof(trees[0]); i++) {

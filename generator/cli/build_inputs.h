@@ -28,6 +28,7 @@ struct build_inputs {
 	int		 fetch_images;
 	const char	*out_dir;
 	const char	*state_dir;
+	const uint64_t	*catalog_fp;	/* the catalog's fingerprint when read already, or NULL */
 };
 
 /*

@@ -7,7 +7,6 @@
 #include <limits.h>
 #include <getopt.h>
 #include <malloc.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 
 #include "commands.h"
 #include "build_inputs.h"
+#include "build_model.h"
 #include "catalog_db.h"
 #include "catalog_read.h"
 #include "content_snap.h"
@@ -23,8 +23,6 @@
 #include "keys.h"
 #include "library_check.h"
 #include "model.h"
-#include "model_merge.h"
-#include "pool.h"
 #include "pull.h"
 #include "site.h"
 #include "textutil.h"
@@ -85,78 +83,6 @@ state_inside_out(const char *state, const char *out)
 	return strncmp(s, o, n) == 0 && (s[n] == '/' || s[n] == '\0');
 }
 
-/*
- * catalog_read() on a task of its own, started before the build knows
- * whether it has anything to do (cmd_build): the read (~80 ms of CPU at
- * 100 000 videos) then overlaps the inputs' digest as well as content/'s
- * load, and no longer holds up the merge.  A build that has nothing to
- * do, or fails, stops it through stop (catalog_read).
- */
-struct catalog_job {
-	const char		*path;
-	atomic_int		 stop;
-	struct catalog_rows	 rows;
-	struct pool_bg		 task;
-};
-
-static int
-catalog_task(void *arg, char *err, size_t errlen)
-{
-	struct catalog_job *j = arg;
-
-	return catalog_read(j->path, &j->rows, &j->stop, err, errlen) != 0 ? -1 : 0;
-}
-
-static void
-catalog_job_start(struct catalog_job *j, const char *path)
-{
-	j->path = path;
-	atomic_store(&j->stop, 0);
-	pool_bg_start(&j->task, catalog_task, j);
-}
-
-/* Stops the read if it still runs and drops its rows; a no-op once joined (or never started). */
-static void
-catalog_job_drop(struct catalog_job *j)
-{
-	atomic_store(&j->stop, 1);
-	if (pool_bg_join(&j->task, NULL, 0) == 0)
-		catalog_rows_free(&j->rows);
-}
-
-/*
- * The model the site is rendered from: content/ (its errors first, as a
- * creator is most likely to be editing it; its entries from snap when
- * content/ is as the snapshot's), the catalog's rows, merged.  The two
- * reads share nothing: the catalog's runs on a task of its own while
- * content/ is parsed (at 100 000 videos each is a tenth of a second).
- * Warnings on stderr unless quiet.  0, or -1 with the reason in err.
- */
-static int
-load_model(struct model *m, struct catalog_job *cj, const char *content_dir,
-    const struct content_snap *snap, const char *cdn_host, const char *base_url, int quiet,
-    char *err, size_t errlen)
-{
-	struct reporter warn = { quiet ? NULL : cli_report, (void *)"onlygen" };
-	struct model_opts mo = { cdn_host, &warn, base_url };
-	struct content c;
-	int rc;
-
-	memset(m, 0, sizeof(*m));
-	if (content_load_snap(&c, content_dir, &warn, snap, err, errlen) != 0) {
-		catalog_job_drop(cj);
-		return -1;
-	}
-	if (pool_bg_join(&cj->task, err, errlen) != 0) {
-		content_free(&c);
-		return -1;
-	}
-	rc = model_merge(m, &c, &cj->rows, &mo, err, errlen);
-	catalog_rows_free(&cj->rows);
-	content_free(&c);
-	return rc;
-}
-
 /* The folder of the default theme, which holds the named themes too
  * ("themes/default" -> "themes"), into out. */
 static const char *
@@ -200,7 +126,7 @@ cmd_build(int argc, char *argv[])
 	struct keys k;
 	struct build_inputs bi;
 	struct content_snap snap;
-	struct catalog_job cj;
+	struct build_model bm;
 	char snap_path[4096];
 	uint64_t digest = 0, content_key = 0, content_tree = 0;
 	size_t npages;
@@ -300,8 +226,7 @@ cmd_build(int argc, char *argv[])
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	so.now = time(NULL);
 	memset(&m, 0, sizeof(m));
-	memset(&cj, 0, sizeof(cj));
-	atomic_init(&cj.stop, 0);
+	memset(&bm, 0, sizeof(bm));
 	/*
 	 * libvips: once for the whole command, when an image is to be encoded
 	 * (a video's, fetched: the placeholder stills are compiled in, so a
@@ -326,7 +251,21 @@ cmd_build(int argc, char *argv[])
 			goto out;
 		}
 	}
-	catalog_job_start(&cj, db);	/* the catalog as pulled, read while the rest runs */
+	bm.catalog_db = db;
+	bm.content_dir = content;
+	bm.state_dir = so.state_dir;
+	bm.cdn_host = cdn_host;
+	bm.base_url = base_url;
+	bm.quiet = so.quiet;
+	if (recheck) {
+		/* nothing kept from earlier builds is trusted */
+		char image[4096];
+
+		if ((size_t)snprintf(image, sizeof(image), "%s/model.image", so.state_dir) <
+		    sizeof(image))
+			(void)unlink(image);
+	}
+	build_model_start(&bm);	/* the catalog as pulled, read while the rest runs */
 	/* Nothing read has changed since the last build published: done. */
 	memset(&bi, 0, sizeof(bi));
 	bi.catalog_db = db;
@@ -341,6 +280,7 @@ cmd_build(int argc, char *argv[])
 	bi.fetch_images = so.fetch_images;
 	bi.out_dir = so.out_dir;
 	bi.state_dir = so.state_dir;
+	bi.catalog_fp = bm.have_fp ? &bm.catalog_fp : NULL;	/* read by the image's look */
 	have_digest = build_inputs_digest(&bi, &digest, &content_key, &content_tree,
 	    err, sizeof(err)) == 0;
 	if (!have_digest && !so.quiet)
@@ -370,11 +310,13 @@ cmd_build(int argc, char *argv[])
 	if (use_snap && recheck)
 		(void)unlink(snap_path);	/* content/ parsed again, the snapshot rewritten */
 	clock_gettime(CLOCK_MONOTONIC, &tl);
-	if (load_model(&m, &cj, content, use_snap ? &snap : NULL, cdn_host, base_url, so.quiet,
-	    err, sizeof(err)) == -1) {
+	bm.snap = use_snap ? &snap : NULL;
+	bm.image_key = have_digest ? build_model_key(content_key, content_tree, cdn_host, base_url) : 0;
+	if (build_model_load(&bm, &m, err, sizeof(err)) == -1) {
 		fprintf(stderr, "onlygen build: %s\n", err);
 		goto out;
 	}
+	build_model_save(&bm, &m);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	t_load = (double)(t1.tv_sec - tl.tv_sec) + (double)(t1.tv_nsec - tl.tv_nsec) / 1e9;
 	if (theme == NULL) {
@@ -416,16 +358,16 @@ cmd_build(int argc, char *argv[])
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (!so.quiet)
 		printf("onlygen build: %zu files in %s: %zu written, %zu unchanged "
-		    "(%zu rendered), %zu removed; %zu images fetched; access.db %s; %.2f s "
-		    "(load %.2f, prepare %.2f, render %.2f, publish %.2f)\n",
+		    "(%zu rendered), %zu removed; %zu images fetched; access.db %s; model %s; "
+		    "%.2f s (load %.2f, prepare %.2f, render %.2f, publish %.2f)\n",
 		    st.pages, so.out_dir, st.written, st.unchanged, st.rendered, st.removed,
 		    st.img_fetched,
-		    st.access_written ? "written" : "unchanged",
+		    st.access_written ? "written" : "unchanged", bm.how,
 		    (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
 		    t_load, st.secs_prepare, st.secs_render, st.secs_publish);
 	rc = 0;
 out:
-	catalog_job_drop(&cj);	/* nothing to do, or a failure before the load */
+	build_model_finish(&bm);	/* the image written; a read not needed stopped */
 	img_stop(&img);
 	keys_wipe(&k);
 	model_free(&m);

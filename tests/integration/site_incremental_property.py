@@ -24,6 +24,7 @@ import glob
 import json
 import os
 import random
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -359,6 +360,11 @@ EDITS = {
     "content file removed": content_file_removed,
 }
 
+# Edits that change one catalog row and nothing its tags, category or
+# membership depend on: the build lays that row over its model image
+# (docs/site.md, "The model image") rather than merging everything.
+OVERLAID = {k for k in EDITS if k.startswith("bunny ") and k != "bunny metaTags"}
+
 
 # --- builds ---------------------------------------------------------------------
 
@@ -400,13 +406,25 @@ def make_catalog(tmp, pages, tool):
     return db
 
 
-def build_start(tmp, db, state, out):
-    """Starts a build of the current inputs in state/out."""
+def build_start(tmp, db, state, out, quiet=True):
+    """Starts a build of the current inputs in state/out (not quiet: its
+    summary says where its model came from)."""
     os.makedirs(state, exist_ok=True)
     shutil.copyfile(db, os.path.join(state, "catalog.db"))
-    return start([BINDIR + "/onlygen", "build", "--offline", "--quiet", "--state", state,
-                  "--content", os.path.join(tmp, "content"), "--theme",
+    return start([BINDIR + "/onlygen", "build", "--offline"] + (["--quiet"] if quiet else []) +
+                 ["--state", state, "--content", os.path.join(tmp, "content"), "--theme",
                   os.path.join(tmp, "theme"), "--out", out])
+
+
+def model_source(out):
+    """Where the build's model came from: "overlay", "image" or "merged" (its summary
+    line), or "unchanged" (nothing to build)."""
+    if "nothing changed since the last build" in out:
+        return "unchanged"	# an edit that gave the value it replaced
+    m = re.search(r"; model (merged|from its image( \+ \d+ changed rows?)?);", out)
+    if not m:
+        return "unknown"
+    return "merged" if m.group(1) == "merged" else ("overlay" if m.group(2) else "image")
 
 
 def differences(inc_state, inc_out, clean_state, clean_out):
@@ -420,6 +438,11 @@ def differences(inc_state, inc_out, clean_state, clean_out):
     pa, pb = os.path.join(inc_state, "site-manifest"), os.path.join(clean_state, "site-manifest")
     if not (os.path.exists(pa) and os.path.exists(pb) and filecmp.cmp(pa, pb, shallow=False)):
         diff.append("differs: state/site-manifest")
+    # the model image an incremental build leaves (laid over, or kept) is
+    # the one a clean build writes, byte for byte
+    pa, pb = os.path.join(inc_state, "model.image"), os.path.join(clean_state, "model.image")
+    if not (os.path.exists(pa) and os.path.exists(pb) and filecmp.cmp(pa, pb, shallow=False)):
+        diff.append("differs: state/model.image")
     # access.db: a rebuild applies only the changed rows to a copy of the
     # table (docs/site.md), so its pages differ from a clean build's; what
     # the verifier reads must not: schema, version and every row, and the
@@ -473,7 +496,7 @@ def main():
             notok("first build exits 0: " + msg[-2000:])
             return
         ok("first build of %d videos" % NVIDEOS)
-        seen, bad, trash = set(), [], []
+        seen, bad, trash, sources = set(), [], [], {}
         t0 = time.time()
         for step, kind in enumerate(kinds, 1):
             what = EDITS[kind](w)
@@ -482,12 +505,18 @@ def main():
             # background); both builds at once: they share no file
             clean_state = os.path.join(tmp, "clean-state-%d" % step)
             clean_out = os.path.join(tmp, "clean-site-%d" % step)
-            inc = build_start(tmp, db, inc_state, inc_out)
+            inc = build_start(tmp, db, inc_state, inc_out, quiet=False)
             clean = build_start(tmp, db, clean_state, clean_out)
             if trash:
                 trash.pop().join()
             rc_i, msg_i = finish(inc)
             rc_c, msg_c = finish(clean)
+            source = model_source(msg_i)
+            sources[source] = sources.get(source, 0) + 1
+            if kind in OVERLAID and source not in ("overlay", "unchanged"):
+                bad.append((step, kind, what, ["the model was %s, not the image with the "
+                                               "changed row laid over it" % source]))
+                break
             if rc_i != rc_c:
                 bad.append((step, kind, what, ["incremental exit %d, clean exit %d: %s | %s" %
                                                (rc_i, rc_c, msg_i[-500:], msg_c[-500:])]))
@@ -513,6 +542,7 @@ def main():
         else:
             ok("incremental == clean, byte for byte (site/, manifest; access.db by its rows), after each of "
                "%d edits (seed %d, %.1f s)" % (len(kinds), SEED, secs))
+        print("# models: %s" % ", ".join("%s %d" % kv for kv in sorted(sources.items())))
         missing = sorted(set(EDITS) - seen) if nedits >= len(EDITS) else []
         if bad or missing:
             notok("every kind of edit applied (%d of %d; missing: %s)" %

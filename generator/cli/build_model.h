@@ -1,0 +1,88 @@
+/*
+ * build_model.h — the model `onlygen build` renders, made the cheapest way
+ * the data allows (docs/site.md, "The model image"):
+ *
+ * - from STATE/model.image, the model the last build made, when it was
+ *   made from this content/, these options and this onlygen (its key) and
+ *   the catalog has the same videos and collections: the rows whose print
+ *   changed since are read and laid over it (model_overlay.h);
+ * - else from content/ (its snapshot) and every catalog row, merged
+ *   (model_merge.h), the catalog read on a thread of its own from the
+ *   start of the build.
+ *
+ * Either way the image is then written again (when the model changed) on a
+ * thread of its own while the site is built; a failed or killed write
+ * leaves the last image or none, never half of one (model_image.h).  The
+ * load's warnings (content/'s, the merge's) are kept in the image and said
+ * again when it is used: every build says the same warnings.
+ *
+ * Returns: 0 ok, -1 error with the reason in err[errlen].
+ */
+#ifndef ONLY_BUILD_MODEL_H
+#define ONLY_BUILD_MODEL_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "catalog_rows.h"
+#include "model.h"
+#include "model_image.h"
+#include "pool.h"
+
+struct content_snap;
+
+struct build_model {
+	/* in: set by the caller before build_model_start() */
+	const char			*catalog_db;
+	const char			*content_dir;
+	const char			*state_dir;
+	const char			*cdn_host;	/* BUNNY_CDN_HOSTNAME, or NULL */
+	const char			*base_url;	/* --base-url, or NULL */
+	int				 quiet;		/* warnings not said */
+	/* in: set before build_model_load() */
+	const struct content_snap	*snap;		/* content/'s snapshot, or NULL */
+	uint64_t			 image_key;	/* 0: no image (build_model_key) */
+	/* out */
+	char				 how[64];	/* "merged", "from its image [+ N changed rows]" */
+	size_t				 overlaid;	/* rows laid over the image */
+	int				 have_fp;	/* catalog_fp read on the way */
+	uint64_t			 catalog_fp;	/* catalog_fingerprint()'s value */
+	/* private */
+	char				 image_path[4096];
+	int				 peeked;	/* image_fd: the image, worth reading */
+	int				 image_fd;
+	uint64_t			 peek_key;
+	struct model_image_row		*peek_rows;
+	size_t				 peek_nrows;
+	struct catalog_rows		 changed;	/* the rows whose print moved */
+	atomic_int			 stop;
+	struct catalog_rows		 rows;
+	struct pool_bg			 reader;
+	int				 reading;
+	struct model_image_meta		 meta;
+	int				 dirty;		/* meta and the model differ from the file */
+	const struct model		*saving;
+	struct pool_bg			 writer;
+};
+
+/*
+ * The image key of a build: content/'s snapshot key (its path and the
+ * onlygen binary) and tree digest (build_inputs.h) and the options the
+ * merge reads.
+ */
+uint64_t build_model_key(uint64_t content_key, uint64_t content_tree, const char *cdn_host,
+	    const char *base_url);
+
+/* Starts reading the catalog on its own thread, unless an image may spare it. */
+void	build_model_start(struct build_model *b);
+/* Fills m (zeroed first). */
+int	build_model_load(struct build_model *b, struct model *m, char *err, size_t errlen);
+/* Writes the image of m on its own thread when it changed; m must stay as
+ * it is until build_model_finish(). */
+void	build_model_save(struct build_model *b, const struct model *m);
+/* Waits for the write (a failure is a note unless quiet), stops a read
+ * still running and releases everything; accepts a struct never started. */
+void	build_model_finish(struct build_model *b);
+
+#endif
