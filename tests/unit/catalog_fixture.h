@@ -13,8 +13,20 @@
 #include <unistd.h>
 
 #include "catalog_db.h"
+#include "catalog_rows.h"
 #include "jsonfile.h"
 #include "video_parse.h"
+
+/* s copied into the rows' arena, as catalog_read() makes them, or exits. */
+static inline char *
+fixture_rows_dup(struct catalog_rows *r, const char *s)
+{
+	char *p = arena_strdup(&r->mem, s);
+
+	if (p == NULL)
+		exit(1);
+	return p;
+}
 
 /* A fresh directory under $ARTIFACTS (or /tmp); the path is static storage per call site. */
 static inline char *

@@ -28,15 +28,6 @@
 #define SUM_AT	40
 #define SUMMED	48
 
-static char *
-xdup(struct catalog_rows *r, const char *s)
-{
-	char *p = arena_strdup(&r->mem, s);
-
-	if (p == NULL)
-		exit(1);
-	return p;
-}
 
 static void
 row(struct catalog_rows *r, struct catalog_video_row *v, const char *guid, int published,
@@ -45,12 +36,12 @@ row(struct catalog_rows *r, struct catalog_video_row *v, const char *guid, int p
 {
 	memset(v, 0, sizeof(*v));
 	snprintf(v->guid, sizeof(v->guid), "%s", guid);
-	v->title = xdup(r, title);
-	v->description = xdup(r, desc);
-	v->thumbnail = xdup(r, uploaded % 2 ? "thumbnail_3.jpg" : "");
-	v->cdn_host = xdup(r, uploaded == 300 ? "stored.example:8443" : "");
-	v->collection = xdup(r, collection);
-	v->meta_tags = xdup(r, keywords);
+	v->title = fixture_rows_dup(r, title);
+	v->description = fixture_rows_dup(r, desc);
+	v->thumbnail = fixture_rows_dup(r, uploaded % 2 ? "thumbnail_3.jpg" : "");
+	v->cdn_host = fixture_rows_dup(r, uploaded == 300 ? "stored.example:8443" : "");
+	v->collection = fixture_rows_dup(r, collection);
+	v->meta_tags = fixture_rows_dup(r, keywords);
 	v->published = published;
 	v->uploaded = uploaded;
 	v->changed = uploaded + 7;
@@ -78,19 +69,19 @@ make_rows(struct catalog_rows *r)
 	if ((r->videos[0].captions = arena_alloc(&r->mem, 2 * sizeof(struct caption))) == NULL ||
 	    (r->videos[0].chapters = arena_alloc(&r->mem, 2 * sizeof(struct chapter))) == NULL)
 		exit(1);
-	r->videos[0].captions[0].srclang = xdup(r, "en");
-	r->videos[0].captions[0].label = xdup(r, "English");
-	r->videos[0].captions[1].srclang = xdup(r, "fr");
-	r->videos[0].captions[1].label = xdup(r, "Français");
+	r->videos[0].captions[0].srclang = fixture_rows_dup(r, "en");
+	r->videos[0].captions[0].label = fixture_rows_dup(r, "English");
+	r->videos[0].captions[1].srclang = fixture_rows_dup(r, "fr");
+	r->videos[0].captions[1].label = fixture_rows_dup(r, "Français");
 	r->videos[0].ncaptions = 2;
-	r->videos[0].chapters[0].title = xdup(r, "Intro");
+	r->videos[0].chapters[0].title = fixture_rows_dup(r, "Intro");
 	r->videos[0].chapters[0].end = 30;
-	r->videos[0].chapters[1].title = xdup(r, "");
+	r->videos[0].chapters[1].title = fixture_rows_dup(r, "");
 	r->videos[0].chapters[1].start = 30;
 	r->videos[0].chapters[1].end = -1;
 	r->videos[0].nchapters = 2;
 	snprintf(r->collections[0].guid, sizeof(r->collections[0].guid), "%s", COLL);
-	r->collections[0].name = xdup(r, "Art");
+	r->collections[0].name = fixture_rows_dup(r, "Art");
 	r->ncollections = 1;
 }
 
@@ -205,7 +196,8 @@ test_round_trip(const char *dir, const char *image)
 	rc = model_image_read(image, KEY, &back, &mback, err, sizeof(err));
 	CHECK(rc == 1, "reads back (%d %s)", rc, err);
 	if (rc == 1) {
-		CHECK(model_same(&m, &back, whyb, sizeof(whyb)), "the model read back is the model written (%s)", whyb);
+		CHECK(model_same(&m, &back, whyb, sizeof(whyb)),
+		    "the model read back is the model written (%s)", whyb);
 		CHECK(meta_equal(&meta, &mback), "the rows read back are the rows written");
 		CHECK(back.mem.total > 0 && back.videos[0].title != NULL,
 		    "the videos' strings live in the model's arena");
@@ -365,7 +357,8 @@ test_large(const char *dir, const char *image)
 		row(&rows, &rows.videos[i], guid, 1, (int64_t)(1000 + i % 97), title,
 		    i == N / 2 ? big : "a description of a few words", "", i % 3 ? "alpha, beta" : "");
 	}
-	CHECK(merge(&m, dir, &rows, err, sizeof(err)) == 0 && m.nvideos == N, "merges %d rows (%s)", N, err);
+	CHECK(merge(&m, dir, &rows, err, sizeof(err)) == 0 && m.nvideos == N,
+	    "merges %d rows (%s)", N, err);
 	make_meta(&meta, &rows, &m);
 	CHECK(model_image_write(image, &m, &meta, err, sizeof(err)) == 0, "writes (%s)", err);
 	rc = model_image_read(image, KEY, &back, &mback, err, sizeof(err));

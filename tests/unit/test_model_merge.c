@@ -17,16 +17,6 @@
 #define G(n)	"00000000-0000-4000-8000-00000000000" #n
 #define COLL	"c0000000-0000-4000-8000-000000000001"
 
-/* s copied into the rows' arena, as catalog_read() makes them. */
-static char *
-xdup(struct catalog_rows *r, const char *s)
-{
-	char *p = arena_strdup(&r->mem, s);
-
-	if (p == NULL)
-		exit(1);
-	return p;
-}
 
 /* A row: strings copied into r's arena, so that catalog_rows_free() frees them. */
 static void
@@ -36,12 +26,12 @@ row(struct catalog_rows *r, struct catalog_video_row *v, const char *guid, int p
 {
 	memset(v, 0, sizeof(*v));
 	snprintf(v->guid, sizeof(v->guid), "%s", guid);
-	v->title = xdup(r, title);
-	v->description = xdup(r, "desc of ");
-	v->thumbnail = xdup(r, uploaded % 2 ? "thumbnail_3.jpg" : "");
-	v->cdn_host = xdup(r, cdn_host);
-	v->collection = xdup(r, collection);
-	v->meta_tags = xdup(r, keywords);
+	v->title = fixture_rows_dup(r, title);
+	v->description = fixture_rows_dup(r, "desc of ");
+	v->thumbnail = fixture_rows_dup(r, uploaded % 2 ? "thumbnail_3.jpg" : "");
+	v->cdn_host = fixture_rows_dup(r, cdn_host);
+	v->collection = fixture_rows_dup(r, collection);
+	v->meta_tags = fixture_rows_dup(r, keywords);
 	v->published = published;
 	v->uploaded = uploaded;
 	v->length = 60;
@@ -96,17 +86,17 @@ make_rows(struct catalog_rows *r)
 	if ((r->videos[0].captions = arena_alloc(&r->mem, 2 * sizeof(struct caption))) == NULL ||
 	    (r->videos[0].chapters = arena_alloc(&r->mem, sizeof(struct chapter))) == NULL)
 		exit(1);
-	r->videos[0].captions[0].srclang = xdup(r, "en");
-	r->videos[0].captions[0].label = xdup(r, "English");
-	r->videos[0].captions[1].srclang = xdup(r, "fr");
-	r->videos[0].captions[1].label = xdup(r, "Français");
+	r->videos[0].captions[0].srclang = fixture_rows_dup(r, "en");
+	r->videos[0].captions[0].label = fixture_rows_dup(r, "English");
+	r->videos[0].captions[1].srclang = fixture_rows_dup(r, "fr");
+	r->videos[0].captions[1].label = fixture_rows_dup(r, "Français");
 	r->videos[0].ncaptions = 2;
-	r->videos[0].chapters[0].title = xdup(r, "Intro");
+	r->videos[0].chapters[0].title = fixture_rows_dup(r, "Intro");
 	r->videos[0].chapters[0].start = 0;
 	r->videos[0].chapters[0].end = 30;
 	r->videos[0].nchapters = 1;
 	snprintf(r->collections[0].guid, sizeof(r->collections[0].guid), "%s", COLL);
-	r->collections[0].name = xdup(r, "Art");
+	r->collections[0].name = fixture_rows_dup(r, "Art");
 	r->ncollections = 1;
 }
 

@@ -47,27 +47,18 @@ static const struct spec base[NROWS] = {
 	{ G(8), 1, 800, "eight", "", "", "", "", 2, NULL, 18 },
 };
 
-static char *
-xdup(struct catalog_rows *r, const char *s)
-{
-	char *p = arena_strdup(&r->mem, s);
-
-	if (p == NULL)
-		exit(1);
-	return p;
-}
 
 static void
 fill_row(struct catalog_rows *r, struct catalog_video_row *v, const struct spec *s)
 {
 	memset(v, 0, sizeof(*v));
 	snprintf(v->guid, sizeof(v->guid), "%s", s->guid);
-	v->title = xdup(r, s->title);
-	v->description = xdup(r, "the description");
-	v->thumbnail = xdup(r, s->thumbnail);
-	v->cdn_host = xdup(r, s->cdn_host);
-	v->collection = xdup(r, s->collection);
-	v->meta_tags = xdup(r, s->keywords);
+	v->title = fixture_rows_dup(r, s->title);
+	v->description = fixture_rows_dup(r, "the description");
+	v->thumbnail = fixture_rows_dup(r, s->thumbnail);
+	v->cdn_host = fixture_rows_dup(r, s->cdn_host);
+	v->collection = fixture_rows_dup(r, s->collection);
+	v->meta_tags = fixture_rows_dup(r, s->keywords);
 	v->published = s->published;
 	v->uploaded = s->uploaded;
 	v->changed = s->uploaded + 1;
@@ -77,8 +68,8 @@ fill_row(struct catalog_rows *r, struct catalog_video_row *v, const struct spec 
 	if (s->caption != NULL) {
 		if ((v->captions = arena_alloc(&r->mem, sizeof(struct caption))) == NULL)
 			exit(1);
-		v->captions[0].srclang = xdup(r, "xx");
-		v->captions[0].label = xdup(r, s->caption);
+		v->captions[0].srclang = fixture_rows_dup(r, "xx");
+		v->captions[0].label = fixture_rows_dup(r, s->caption);
 		v->ncaptions = 1;
 	}
 }
@@ -99,7 +90,7 @@ make_rows(struct catalog_rows *r, const struct spec *s, size_t n, int d)
 		fill_row(r, &r->videos[k], &s[k]);
 	r->nvideos = n;
 	snprintf(r->collections[0].guid, sizeof(r->collections[0].guid), "%s", COLL);
-	r->collections[0].name = xdup(r, "Art");
+	r->collections[0].name = fixture_rows_dup(r, "Art");
 	r->ncollections = 1;
 }
 
