@@ -398,11 +398,9 @@ stop_requested(void *arg)
 
 /*
  * Gives each row of r its print from p (both in guid order; p NULL: none
- * were read): every row
- * when only is NULL (p then holds exactly r's guids, one read transaction
- * having given both), else the rows only names.  0, or -1 when a row has
- * no print (the catalog changed between two reads of one transaction:
- * never, short of a bug).
+ * were read, rows->printed stays 0): p holds every guid of the catalog,
+ * read in the same transaction as r.  0, or -1 when a row has no print
+ * (the catalog changed within one read transaction: never, short of a bug).
  */
 static int
 give_prints(struct catalog_rows *r, const struct catalog_prints *p)

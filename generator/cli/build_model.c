@@ -111,6 +111,7 @@ build_model_start(struct build_model *b)
 struct said {
 	struct buf	 lines;
 	int		 quiet;
+	int		 lost;	/* one did not fit: no image, which could not say them all */
 };
 
 static void
@@ -120,9 +121,9 @@ say(void *arg, enum report_level level, const char *msg)
 
 	if (!s->quiet)
 		cli_report((void *)"onlygen", level, msg);
-	if (buf_putc(&s->lines, level == REPORT_WARNING ? 'W' : 'N') == -1 ||
-	    buf_puts(&s->lines, msg) == -1 || buf_putc(&s->lines, '\n') == -1)
-		s->lines.len = 0;	/* too many: kept as far as they fit, not torn */
+	if (!s->lost && (buf_putc(&s->lines, level == REPORT_WARNING ? 'W' : 'N') == -1 ||
+	    buf_puts(&s->lines, msg) == -1 || buf_putc(&s->lines, '\n') == -1))
+		s->lost = 1;
 }
 
 /* The warnings an image kept, said again. */
@@ -164,16 +165,17 @@ merge_all(struct build_model *b, struct model *m, char *err, size_t errlen)
 		buf_free(&s.lines);
 		return -1;
 	}
-	printed = b->rows.printed;
-	rc = model_merge_trace(m, &c, &b->rows, &mo, &b->meta, err, errlen);
+	/* rows without prints (an old catalog) make no image: it could not be
+	 * brought up to date; nor does a build without a key */
+	printed = b->rows.printed && b->image_key != 0;
+	rc = model_merge_trace(m, &c, &b->rows, &mo, printed ? &b->meta : NULL, err, errlen);
 	catalog_rows_free(&b->rows);
 	content_free(&c);
-	/* rows without prints (an old catalog) make no image: it could not be brought up to date */
-	if (rc == 0 && printed && buf_putc(&s.lines, '\0') == 0) {
+	if (rc == 0 && printed && !s.lost && buf_putc(&s.lines, '\0') == 0) {
 		b->meta.key = b->image_key;
 		b->meta.warnings = s.lines.data;	/* the meta owns them now */
 		s.lines.data = NULL;
-		b->dirty = b->image_key != 0;
+		b->dirty = 1;
 	}
 	buf_free(&s.lines);
 	return rc;

@@ -86,8 +86,10 @@ model_overlay(struct model *m, struct model_image_meta *meta, struct catalog_row
 		t->print = r->print;
 		if (t->video == MODEL_IMAGE_NONE)
 			continue;	/* not shown, before or now */
+		/* in the rows' small arena, which the model adopts (a first
+		 * string in the image's arena would open a block its size) */
 		if (r->thumbnail[0] == '\0' && thumbnail == NULL &&
-		    (thumbnail = arena_strdup(&m->mem, MODEL_DEFAULT_THUMBNAIL)) == NULL) {
+		    (thumbnail = arena_strdup(&changed->mem, MODEL_DEFAULT_THUMBNAIL)) == NULL) {
 			snprintf(err, errlen, "out of memory loading the catalog");
 			return -1;
 		}
