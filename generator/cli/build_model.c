@@ -176,9 +176,34 @@ merge_all(struct build_model *b, struct model *m, char *err, size_t errlen)
 		b->meta.warnings = s.lines.data;	/* the meta owns them now */
 		s.lines.data = NULL;
 		b->dirty = 1;
+		b->model_id = model_image_id(&b->meta);
 	}
 	buf_free(&s.lines);
 	return rc;
+}
+
+static int
+row_guid_cmp(const void *key, const void *row)
+{
+	return strcmp(key, ((const struct model_image_row *)row)->guid);
+}
+
+/* The videos the changed rows are (those shown), into b->changed_videos: 0 or -1. */
+static int
+changed_videos(struct build_model *b)
+{
+	size_t k;
+
+	if ((b->changed_videos = malloc((b->changed.nvideos + 1) * sizeof(uint32_t))) == NULL)
+		return -1;
+	for (k = 0; k < b->changed.nvideos; k++) {
+		const struct model_image_row *t = bsearch(b->changed.videos[k].guid, b->meta.rows,
+		    b->meta.nrows, sizeof(*b->meta.rows), row_guid_cmp);
+
+		if (t != NULL && t->video != MODEL_IMAGE_NONE)
+			b->changed_videos[b->nchanged_videos++] = t->video;
+	}
+	return 0;
 }
 
 /*
@@ -201,17 +226,28 @@ from_image(struct build_model *b, struct model *m)
 		/* the rows the changes were found against are the image's */
 		rc = b->meta.nrows == b->peek_nrows && (b->peek_nrows == 0 ||
 		    memcmp(b->meta.rows, b->peek_rows, b->peek_nrows * sizeof(*b->peek_rows)) == 0);
+		b->base_id = model_image_id(&b->meta);
 		if (rc && b->changed.nvideos > 0) {
-			rc = model_overlay(m, &b->meta, &b->changed, &mo, err, sizeof(err)) == 1;
+			int orc = model_overlay(m, &b->meta, &b->changed, &mo, err, sizeof(err));
+
+			rc = orc > 0;
 			b->overlaid = b->changed.nvideos;
 			b->dirty = rc;
+			/* moved videos: the image's indices are not the model's */
+			if (orc != 1 || changed_videos(b) == -1)
+				b->base_id = 0;
 		}
+		b->model_id = rc ? model_image_id(&b->meta) : 0;
 	}
 	if (rc != 1) {
 		model_free(m);
 		model_image_meta_free(&b->meta);
 		b->overlaid = 0;
 		b->dirty = 0;
+		b->model_id = b->base_id = 0;
+		free(b->changed_videos);
+		b->changed_videos = NULL;
+		b->nchanged_videos = 0;
 	} else if (!b->quiet)
 		say_again(b->meta.warnings);
 	peek_drop(b);
@@ -264,4 +300,6 @@ build_model_finish(struct build_model *b)
 	b->reading = 0;
 	peek_drop(b);
 	model_image_meta_free(&b->meta);
+	free(b->changed_videos);
+	b->changed_videos = NULL;
 }

@@ -46,6 +46,15 @@ struct build_model {
 	/* out */
 	char				 how[64];	/* "merged", "from its image [+ N changed rows]" */
 	size_t				 overlaid;	/* rows laid over the image */
+	/*
+	 * The model's id (model_image_id: 0 when it has none) and, laid over
+	 * its image with the videos in place, the image's id and the videos
+	 * whose rows changed (page_reads.h); base_id 0 otherwise.
+	 */
+	uint64_t			 model_id;
+	uint64_t			 base_id;
+	uint32_t			*changed_videos;
+	size_t				 nchanged_videos;
 	int				 have_fp;	/* catalog_fp read on the way */
 	uint64_t			 catalog_fp;	/* catalog_fingerprint()'s value */
 	/* private */

@@ -1082,6 +1082,22 @@ model_image_read(const char *path, uint64_t key, struct model *m,
 	return rc;
 }
 
+uint64_t
+model_image_id(const struct model_image_meta *meta)
+{
+	uint64_t h;
+	size_t i;
+
+	if (meta->key == 0)
+		return 0;
+	h = h64_int(h64_int(h64_int(0x6d6f64656c2d6964ULL, (int64_t)meta->key),
+	    (int64_t)meta->collections), (int64_t)meta->nrows);
+	for (i = 0; i < meta->nrows; i++)
+		h = h64_int(h64(h, meta->rows[i].guid, strnlen(meta->rows[i].guid,
+		    sizeof(meta->rows[i].guid))), (int64_t)meta->rows[i].print);
+	return h != 0 ? h : 1;
+}
+
 void
 model_image_meta_free(struct model_image_meta *meta)
 {

@@ -111,6 +111,13 @@ int	model_image_parse(const void *data, size_t len, uint64_t key, struct model *
  */
 uint64_t	model_image_sum(const void *img, size_t len);
 
+/*
+ * The id of the model meta describes: its key (content/, options,
+ * onlygen), its collections and every row's guid and print, which decide
+ * the model given the key.  Never 0, but 0 for a meta without a key.
+ */
+uint64_t	model_image_id(const struct model_image_meta *meta);
+
 /* Releases meta->rows; accepts a zeroed meta, leaves one. */
 void	model_image_meta_free(struct model_image_meta *meta);
 

@@ -111,5 +111,5 @@ model_overlay(struct model *m, struct model_image_meta *meta, struct catalog_row
 	meta->collections = changed->collections_print;
 	/* the videos now point into the rows' strings: the model keeps them */
 	arena_adopt(&m->mem, &changed->mem);
-	return 1;
+	return moved ? 2 : 1;
 }

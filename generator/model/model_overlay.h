@@ -17,7 +17,8 @@
  * collection): 0, and the caller merges everything.
  *
  * Returns: 1 overlaid (m and meta describe the new rows; m adopted
- * changed's arena), 0 not an overlay's change (m, meta and changed as
+ * changed's arena), 2 the same, and the videos moved (an upload time
+ * changed: their indices are not the image's), 0 not an overlay's change (m, meta and changed as
  * they were), -1 out of memory (err; m must then be freed, not used).
  */
 #ifndef ONLY_MODEL_OVERLAY_H
