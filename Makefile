@@ -291,6 +291,9 @@ lint: layers
 	@! grep -nE '\b(sprintf|vsprintf|strcpy|strcat|gets|atoi|atol)\s*\(' \
 	    $(wildcard $(addsuffix /*.c,$(SRC_DIRS)) tests/unit/*.c) || \
 	    { echo "lint: unbounded string function above"; exit 1; }
+	@! grep -nE '(videos|vtext|vcard|vimg)\[' generator/site/site_data_*.c || \
+	    { echo "lint: a page builder reads a video without page_video() or page_text() above" \
+	    "(generator/site/page_reads.h: a rebuild would not see the read)"; exit 1; }
 
 clean:
 	rm -rf build bin tests/artifacts

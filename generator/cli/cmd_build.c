@@ -343,6 +343,10 @@ cmd_build(int argc, char *argv[])
 		if (library_check(keys, &k, db, lmsg, sizeof(lmsg)) > LIBRARY_NOT_API)
 			fprintf(stderr, "onlygen build: warning: %s\n", lmsg);
 	}
+	so.model_id = bm.model_id;
+	so.base_id = bm.base_id;
+	so.changed = bm.changed_videos;
+	so.nchanged = bm.nchanged_videos;
 	rc = site_build(&m, &so, &st, err, sizeof(err));
 	if (rc == -1) {
 		rc = 1;
@@ -359,10 +363,11 @@ cmd_build(int argc, char *argv[])
 	if (!so.quiet)
 		printf("onlygen build: %zu files in %s: %zu written, %zu unchanged "
 		    "(%zu rendered), %zu removed; %zu images fetched; access.db %s; model %s; "
+		    "%zu keys kept; "
 		    "%.2f s (load %.2f, prepare %.2f, render %.2f, publish %.2f)\n",
 		    st.pages, so.out_dir, st.written, st.unchanged, st.rendered, st.removed,
 		    st.img_fetched,
-		    st.access_written ? "written" : "unchanged", bm.how,
+		    st.access_written ? "written" : "unchanged", bm.how, st.kept,
 		    (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
 		    t_load, st.secs_prepare, st.secs_render, st.secs_publish);
 	rc = 0;

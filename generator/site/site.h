@@ -12,6 +12,7 @@
 #define ONLY_SITE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "img_vips.h"
@@ -38,6 +39,16 @@ struct site_opts {
 	 * threads at once, so its fn must be safe to call concurrently.
 	 */
 	const struct reporter *report;
+	/*
+	 * The model's id and the id of the model it was laid over, with the
+	 * videos whose fields changed since (build_model.h): the watch and
+	 * embed pages that read none of them keep their keys (page_reads.h).
+	 * 0: no id (nothing kept, nothing recorded).
+	 */
+	uint64_t	 model_id;
+	uint64_t	 base_id;
+	const uint32_t	*changed;
+	size_t		 nchanged;
 };
 
 struct site_stats {
@@ -45,6 +56,7 @@ struct site_stats {
 	size_t	rendered;	/* files whose bytes were produced this build */
 	size_t	written;	/* files published (new or changed) */
 	size_t	unchanged;
+	size_t	kept;		/* watch and embed pages whose key was kept, not made again */
 	size_t	removed;	/* stale files deleted */
 	size_t	img_fetched;	/* image files requested from the CDN */
 	size_t	img_missing;	/* videos still without their images (placeholder or no preview) */

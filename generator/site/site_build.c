@@ -35,6 +35,7 @@ struct render_job {
 	int			 fresh;	/* the output directory was empty: no page exists */
 	size_t			 in_place_end;	/* pages [0, this) are written at their
 						 * paths, not staged (a first build) */
+	struct site_reads	*reads;	/* the watch and embed pages' reads */
 };
 
 /* A worker's page buffers and data arena, reused for every page it renders. */
@@ -43,6 +44,8 @@ struct render_bufs {
 	struct arena		arena;
 	char			made[SITE_PATH_MAX];	/* the last page's directory */
 	ptrdiff_t		shift;	/* old manifest index - page index, last found */
+	int			worker;
+	struct page_reads_rec	rec;	/* what the page being keyed read */
 };
 
 void
@@ -95,7 +98,7 @@ template_of(const struct site_ctx *c, int kind)
  */
 static int
 render_page(const struct site_ctx *c, const struct page *p, struct render_bufs *wb,
-    struct buf *out, uint64_t *key, char *err, size_t errlen)
+    struct buf *out, uint64_t *key, struct page_reads_rec *rec, char *err, size_t errlen)
 {
 	const struct tmpl *t;
 	cJSON *data;
@@ -130,7 +133,7 @@ render_page(const struct site_ctx *c, const struct page *p, struct render_bufs *
 		return 0;
 	}
 	arena_reset(&wb->arena);
-	if ((data = site_page_data(c, p, key, &wb->arena, &wb->fmt)) == NULL) {
+	if ((data = site_page_data(c, p, key, &wb->arena, &wb->fmt, rec)) == NULL) {
 		snprintf(err, errlen, "out of memory building the page data");
 		return -1;
 	}
@@ -144,7 +147,6 @@ render_init(void *arg, int worker, void **state, char *err, size_t errlen)
 	struct render_bufs *b;
 
 	(void)arg;
-	(void)worker;
 	if ((b = malloc(sizeof(*b))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -155,6 +157,7 @@ render_init(void *arg, int worker, void **state, char *err, size_t errlen)
 	arena_init(&b->arena);
 	b->made[0] = '\0';
 	b->shift = 0;
+	b->worker = worker;
 	*state = b;
 	return 0;
 }
@@ -215,9 +218,28 @@ render_item(void *arg, void *state, size_t i, char *err, size_t errlen)
 	 * its key, so a template page gets its key from the rendering pass */
 	int key_in_render = !(e != NULL && exists && e->sum != 0) &&
 	    template_of(c, p->kind) != NULL;
+	/* a watch or embed page notes what it reads while keyed, unless
+	 * none of it changed since: it then keeps its key (site_reads.c) */
+	struct page_reads_rec *rec = j->reads != NULL && site_reads_keyed(p) ? &b->rec : NULL;
 	char why[512];
 
-	keyed = key_in_render ? 1 : site_page_key(c, p, &b->scratch, &p->key);
+	if (rec != NULL) {
+		rec->n = 0;
+		rec->over = 0;
+	}
+	if (rec != NULL && !key_in_render && e != NULL && exists && e->sum != 0 &&
+	    site_reads_keep_key(j->reads, p, e->key)) {
+		p->key = e->key;
+		p->kept = 1;
+		keyed = 1;
+	} else {
+		keyed = key_in_render ? 1 : site_page_key(c, p, &b->scratch, &p->key, rec);
+		if (rec != NULL && !key_in_render &&
+		    site_reads_note(j->reads, b->worker, p, rec) == -1) {
+			snprintf(why, sizeof(why), "out of memory");
+			goto fail;
+		}
+	}
 	p->old = e != NULL ? (uint32_t)(e - j->old->e) + 1 : 0;
 	if (keyed && e != NULL && exists && e->sum != 0 && e->key == p->key) {
 		p->sum = e->sum;
@@ -232,9 +254,14 @@ render_item(void *arg, void *state, size_t i, char *err, size_t errlen)
 		b->scratch = t;
 	} else {
 		buf_reset(&b->out);
-		if (render_page(c, p, b, &b->out, key_in_render ? &p->key : NULL, why,
-		    sizeof(why)) == -1)
+		if (render_page(c, p, b, &b->out, key_in_render ? &p->key : NULL,
+		    key_in_render ? rec : NULL, why, sizeof(why)) == -1)
 			goto fail;
+		if (key_in_render && rec != NULL &&
+		    site_reads_note(j->reads, b->worker, p, rec) == -1) {
+			snprintf(why, sizeof(why), "out of memory");
+			goto fail;
+		}
 	}
 	p->rendered = 1;
 	p->sum = h64(0, b->out.data ? b->out.data : "", b->out.len);
@@ -315,9 +342,9 @@ render_item_trim(void *arg, void *state, size_t i, char *err, size_t errlen)
 
 static int
 render_all(struct site_ctx *c, const struct manifest *old, int outfd, int fresh,
-    size_t in_place_end, char *err, size_t errlen)
+    size_t in_place_end, struct site_reads *reads, char *err, size_t errlen)
 {
-	struct render_job j = { c, old, outfd, fresh, in_place_end };
+	struct render_job j = { c, old, outfd, fresh, in_place_end, reads };
 	struct pool_work w;
 
 	memset(&w, 0, sizeof(w));
@@ -501,6 +528,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	int keep_paths;	/* on failure, the staged path list stays (files were written) */
 	unsigned char *seen = NULL;	/* old manifest entries this build has */
 	struct site_access *acc = NULL;	/* STATE/access.db, until renamed in */
+	struct site_reads reads;
 	double t0 = now_secs(), t1 = t0, t2 = t0;
 	static const struct { const char *name; size_t off; } tpls[] = {
 		{ "home", offsetof(struct site_ctx, t_home) },
@@ -518,6 +546,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	memset(&c, 0, sizeof(c));
 	memset(&old, 0, sizeof(old));
 	memset(&fresh, 0, sizeof(fresh));
+	memset(&reads, 0, sizeof(reads));
 	memset(st, 0, sizeof(*st));
 	c.m = m;
 	c.o = o;
@@ -622,8 +651,15 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 		site_staging_clear(outfd, keep_paths);
 		goto out;
 	}
+	/* after the placeholder's size: a video's og:image size is its images' state */
+	if (site_reads_start(&c, &reads) == -1) {
+		snprintf(err, errlen, "out of memory");
+		site_staging_clear(outfd, keep_paths);
+		goto out;
+	}
 	t1 = now_secs();
-	if (render_all(&c, &old, outfd, empty_out, in_place_end, err, errlen) == -1) {
+	if (render_all(&c, &old, outfd, empty_out, in_place_end, o->model_id != 0 ? &reads : NULL,
+	    err, errlen) == -1) {
 		site_staging_clear(outfd, keep_paths);
 		goto out;
 	}
@@ -661,6 +697,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 			seen[p->old - 1] = 1;
 		st->pages++;
 		st->rendered += p->rendered;
+		st->kept += p->kept;
 		if (p->state == PS_UNCHANGED)
 			st->unchanged++;
 		else
@@ -693,6 +730,9 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 			goto out;
 		rc = -1;
 	}
+	/* after the manifest: the keys it holds are the ones the reads were noted with */
+	if (site_reads_save(&c, &reads, path, sizeof(path)) == -1 && !o->quiet)
+		site_warn(&c, "%s (the next build keys every watch page)", path);
 	site_staging_remove(outfd);
 	st->img_fetched = c.img_fetched;
 	for (i = 0; c.vimg != NULL && i < m->nvideos; i++)
@@ -713,6 +753,7 @@ out:
 	free(seen);
 	manifest_free(&old);
 	manifest_free(&fresh);
+	site_reads_free(&reads);
 	ctx_free(&c);
 	return rc;
 }

@@ -260,6 +260,8 @@ card_fields(const struct site_ctx *c, size_t i, struct pd *o)
 int
 card(const struct site_ctx *c, size_t i, int eager, struct pd *o)
 {
+	if (o->h != NULL)
+		page_reads_note(o->reads, i);	/* page_reads.h */
 	if (o->j != NULL && c->vtext != NULL) {
 		/*
 		 * The card partial reads these strings a few microseconds from

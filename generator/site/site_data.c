@@ -165,6 +165,8 @@ page_meta(const struct site_ctx *c, struct pd *d, const char *title, const char 
 
 	if (put_obj(d, "page", &p) == -1)
 		return -1;
+	if (image_vid >= 0)
+		(void)page_video(c, d, (size_t)image_vid);	/* its card text and images */
 	buf_reset(b);
 	/* "title · site" without printf: every watch and embed page's; the
 	 * title measured once for it and for the heading */
@@ -264,7 +266,7 @@ page_fields(const struct site_ctx *c, const struct page *p, struct pd *d, struct
 
 cJSON *
 site_page_data(const struct site_ctx *c, const struct page *p, uint64_t *key,
-    struct arena *a, struct buf *scratch)
+    struct arena *a, struct buf *scratch, struct page_reads_rec *reads)
 {
 	struct pd d = { 0 };
 	cJSON *it;
@@ -274,6 +276,7 @@ site_page_data(const struct site_ctx *c, const struct page *p, uint64_t *key,
 	if (key != NULL) {
 		*key = site_page_seed(c, p);
 		d.h = key;
+		d.reads = reads;
 	}
 	d.a = a;
 	if ((d.j = a != NULL ? arena_alloc(a, sizeof(*d.j)) : cJSON_CreateObject()) == NULL)
@@ -343,11 +346,13 @@ site_data_prefetch(const struct site_ctx *c, const struct page *p)
 }
 
 uint64_t
-site_data_key(const struct site_ctx *c, const struct page *p, uint64_t seed, struct buf *scratch)
+site_data_key(const struct site_ctx *c, const struct page *p, uint64_t seed, struct buf *scratch,
+    struct page_reads_rec *reads)
 {
 	struct pd d = { 0 };
 
 	d.h = &seed;
+	d.reads = reads;
 	if (page_fields(c, p, &d, scratch) == -1)
 		seed = h64_int(seed, -1);
 	return seed;

@@ -28,6 +28,29 @@ int	nav_items(const struct site_ctx *c, struct pd *arr, long cur, struct buf *b)
 int	page_meta(const struct site_ctx *c, struct pd *d, const char *title, const char *rel_url,
 	    const char *description, long image_vid, struct buf *b);
 
+/*
+ * Video i, noted as read by the page d keys (page_reads.h): how the page
+ * builders reach a video (make lint refuses ->videos[ in site_data_*.c),
+ * so that a rebuild can tell which pages read a video that changed.  A
+ * card (site_cards.h) and page_meta()'s image video are noted the same
+ * way.
+ */
+static inline const struct video *
+page_video(const struct site_ctx *c, const struct pd *d, size_t i)
+{
+	if (d->h != NULL)
+		page_reads_note(d->reads, i);
+	return &c->m->videos[i];
+}
+
+/* Video i's card texts (its URLs, image paths), noted the same way. */
+static inline const struct card_text *
+page_text(const struct site_ctx *c, const struct pd *d, size_t i)
+{
+	(void)page_video(c, d, i);
+	return &c->vtext[i];
+}
+
 /* site_data_home.c: the home page, /series/ and /tags/. */
 int	data_home(const struct site_ctx *c, struct pd *d, struct buf *b);
 int	data_series_index(const struct site_ctx *c, struct pd *d, struct buf *b);

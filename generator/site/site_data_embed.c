@@ -14,7 +14,7 @@
 int
 data_embed(const struct site_ctx *c, struct pd *d, const struct page *p, struct buf *b)
 {
-	const struct video *v = &c->m->videos[p->idx];
+	const struct video *v = page_video(c, d, p->idx);
 	struct pd vo;
 
 	/* no canonical URL: the page is noindex (docs/site.md, "Embed page") */

@@ -54,7 +54,7 @@ series_card(const struct site_ctx *c, size_t s, struct pd *o, struct buf *b)
 {
 	const struct series *se = &c->m->series[s];
 	size_t n = c->ser_off[s + 1] - c->ser_off[s];
-	const struct card_text *t = &c->vtext[c->ser_vid[c->ser_off[s]]];
+	const struct card_text *t = page_text(c, o, c->ser_vid[c->ser_off[s]]);
 
 	return (put_str(o, "title", se->title[0] ? se->title : se->slug) == -1 ||
 	    put_str(o, "description", se->description) == -1 ||
@@ -109,7 +109,7 @@ home_fields(const struct site_ctx *c, struct pd *d, struct buf *b, struct vlist 
 	if (page_meta(c, d, NULL, "/", NULL, -1, b) == -1)
 		return -1;
 	if (c->hero >= 0) {
-		const struct video *v = &m->videos[c->hero];
+		const struct video *v = page_video(c, d, (size_t)c->hero);
 
 		if (put_obj(d, "hero", &hero) == -1 || card(c, (size_t)c->hero, 1, &hero) == -1 ||
 		    put_str(&hero, "description", v->description) == -1 ||

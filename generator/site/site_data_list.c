@@ -164,8 +164,8 @@ data_series(const struct site_ctx *c, struct pd *d, const struct page *p, struct
 		return -1;
 	if (all > 0) {
 		size_t first = c->ser_vid[c->ser_off[p->idx]];
-		const struct video *v = &m->videos[first];
-		const struct card_text *ft = &c->vtext[first];
+		const struct video *v = page_video(c, d, first);
+		const struct card_text *ft = page_text(c, d, first);
 
 		if (put_obj(d, "art", &art) == -1 ||
 		    put_ref(&art, "poster", ft->poster) == -1 ||
@@ -177,7 +177,7 @@ data_series(const struct site_ctx *c, struct pd *d, const struct page *p, struct
 	if (put_arr(d, "seasons", &seasons) == -1)
 		return -1;
 	for (i = from; i < to; i++) {
-		const struct video *v = &m->videos[c->ser_vid[i]];
+		const struct video *v = page_video(c, d, c->ser_vid[i]);
 
 		if (!open || v->season != cur) {
 			cur = v->season;

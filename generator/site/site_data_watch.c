@@ -60,7 +60,7 @@ int
 data_watch(const struct site_ctx *c, struct pd *d, const struct page *p, struct buf *b)
 {
 	const struct model *m = c->m;
-	const struct video *v = &m->videos[p->idx];
+	const struct video *v = page_video(c, d, p->idx);
 	enum access_level a = level(v);
 	struct pd vo, arr, o, rel, more;
 	const uint32_t *r;

@@ -19,6 +19,7 @@
 #include "buf.h"
 #include "img_vips.h"
 #include "model.h"
+#include "page_reads.h"
 #include "related.h"
 #include "site.h"
 #include "arena.h"
@@ -94,6 +95,7 @@ struct page {
 	uint8_t		 kind;	/* enum page_kind */
 	uint8_t		 state;	/* enum page_state */
 	uint8_t		 rendered;
+	uint8_t		 kept;	/* its key is the last build's, not keyed again (site_reads.c) */
 };
 
 /* The strings of a video's card, formatted once per build (not per page). */
@@ -163,7 +165,8 @@ struct site_ctx {
  * KEY_FROM_BYTES when it formatted the whole file into scratch to hash it
  * (scratch then holds the page), or 0 when it cannot know the key without
  * rendering (its key is then the sum of its bytes); scratch is the
- * caller's buffer, up to PAGE_MAX_BYTES.  site_list_pages() is the
+ * caller's buffer, up to PAGE_MAX_BYTES; reads, when not NULL, gets the
+ * videos a template page read (page_reads.h).  site_list_pages() is the
  * number of pages of a category/tag/series/new/free list (>= 1).
  */
 int	site_index(struct site_ctx *c, char *err, size_t errlen);
@@ -172,7 +175,7 @@ int	site_enumerate_rest(struct site_ctx *c, char *err, size_t errlen);
 void	site_keys(struct site_ctx *c);
 #define KEY_FROM_BYTES	2
 int	site_page_key(const struct site_ctx *c, const struct page *p, struct buf *scratch,
-	    uint64_t *key);
+	    uint64_t *key, struct page_reads_rec *reads);
 /* The bytes of a page this program holds in memory (a theme asset, a
  * placeholder still): 1 with data/len, 0 any other page, -1 a placeholder
  * variant that does not exist. */
@@ -194,13 +197,14 @@ size_t	site_list_pages(const struct site_ctx *c, const struct page *p);
  * (equal to site_page_key()'s).  With an arena a, the tree lives in a until
  * its reset; without, the caller frees it with cJSON_Delete.  scratch, when
  * not NULL, is the caller's buffer (up to PAGE_MAX_BYTES) for formatted
- * values.  Both NULL when out of memory.
+ * values; reads, with key, gets the videos the page read (page_reads.h).
+ * Both NULL when out of memory.
  */
 int	site_card_texts(struct site_ctx *c, char *err, size_t errlen);
 void	site_card_texts_free(struct site_ctx *c);
 cJSON	*site_shared_data(const struct site_ctx *c);
 cJSON	*site_page_data(const struct site_ctx *c, const struct page *p, uint64_t *key,
-	    struct arena *a, struct buf *scratch);
+	    struct arena *a, struct buf *scratch, struct page_reads_rec *reads);
 /* Where a template page's key starts: the shared data's key, its kind and path. */
 uint64_t site_page_seed(const struct site_ctx *c, const struct page *p);
 /*
@@ -212,7 +216,7 @@ uint64_t site_page_seed(const struct site_ctx *c, const struct page *p);
  */
 uint64_t site_shared_key(const struct site_ctx *c, uint64_t seed);
 uint64_t site_data_key(const struct site_ctx *c, const struct page *p, uint64_t seed,
-	    struct buf *scratch);
+	    struct buf *scratch, struct page_reads_rec *reads);
 /*
  * A hint, nothing more: asks the memory system for what keying page p
  * first reads that is not near anything else (a video's title,
@@ -354,5 +358,31 @@ struct site_access *site_access_start(const struct model *m, const char *state_d
 int	site_access_finish(struct site_access *a, uint64_t *sum, int *written, char *err,
 	    size_t errlen);
 void	site_access_abandon(struct site_access *a);
+
+/*
+ * site_reads.c: the watch and embed pages' reads (page_reads.h) in a
+ * build.  site_reads_start() (after site_keys, with c->vimg) makes this
+ * build's table and loads the last one when it applies (site_opts'
+ * base_id); 0, or -1 out of memory.  Without a model id (site_opts) it
+ * makes none: render without it (no reads noted, no key kept).  site_reads_keyed(): p's reads are
+ * kept.  site_reads_keep_key(): 1 when p keeps published_key (the old
+ * manifest's) without being keyed again: none of what it read changed.
+ * site_reads_note() keeps what p read when it was keyed (its key in
+ * p->key); 0, or -1 out of memory.  site_reads_save() writes the table
+ * after the manifest (or removes it: no model id); 0, or -1 with err.
+ */
+struct site_reads {
+	struct page_reads	 now;	/* this build's, saved for the next */
+	struct page_reads_file	 old;	/* the last build's, when it applies */
+	int			 have_old;
+	uint8_t			*changed;	/* per video: its fields or images changed */
+};
+int	site_reads_start(struct site_ctx *c, struct site_reads *r);
+int	site_reads_keyed(const struct page *p);
+int	site_reads_keep_key(struct site_reads *r, const struct page *p, uint64_t published_key);
+int	site_reads_note(struct site_reads *r, int worker, const struct page *p,
+	    const struct page_reads_rec *rec);
+int	site_reads_save(const struct site_ctx *c, struct site_reads *r, char *err, size_t errlen);
+void	site_reads_free(struct site_reads *r);
 
 #endif

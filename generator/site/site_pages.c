@@ -518,7 +518,7 @@ site_page_memory(const struct site_ctx *c, const struct page *p, const void **da
 
 int
 site_page_key(const struct site_ctx *c, const struct page *p, struct buf *scratch,
-    uint64_t *key)
+    uint64_t *key, struct page_reads_rec *reads)
 {
 	const void *d;
 	size_t n;
@@ -554,7 +554,7 @@ site_page_key(const struct site_ctx *c, const struct page *p, struct buf *scratc
 	case PK_404:
 	case PK_EMBED:
 		/* the template pages: exactly the data they are rendered from */
-		*key = site_data_key(c, p, site_page_seed(c, p), scratch);
+		*key = site_data_key(c, p, site_page_seed(c, p), scratch, reads);
 		return 1;
 	case PK_SITEMAP:
 		/* a sitemap file: keyed from the plan's entry hashes, without

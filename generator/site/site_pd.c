@@ -177,6 +177,7 @@ int
 put_node_k(struct pd *o, const char *k, size_t kn, int array, struct pd *child)
 {
 	memset(child, 0, sizeof(*child));
+	child->reads = o->reads;
 	if (o->h != NULL) {
 		pd_mix_k(o, k, kn, array ? PD_ARR : PD_OBJ);
 		child->h = o->h;
@@ -200,6 +201,7 @@ int
 push_obj(struct pd *a, struct pd *child)
 {
 	memset(child, 0, sizeof(*child));
+	child->reads = a->reads;
 	if (a->h != NULL) {
 		child->h = a->h;
 		child->id = h64_int(h64_int(a->id, PD_OBJ), (int64_t)a->n++);

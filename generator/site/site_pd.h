@@ -30,6 +30,7 @@
 
 #include "buf.h"
 #include "arena.h"
+#include "page_reads.h"
 
 /*
  * A node of a page's data being written.  Rendering: j is the cJSON object
@@ -46,6 +47,8 @@ struct pd {
 	size_t		 n;	/* items pushed (arrays, keying) */
 	struct arena *a;	/* rendering: nodes and strings come from here
 				 * (NULL: cJSON's malloc); children inherit it */
+	struct page_reads_rec *reads;	/* keying: the videos the page reads are
+				 * noted here (page_reads.h), or NULL; children inherit it */
 };
 
 enum pd_type { PD_STR = 1, PD_NUM, PD_BOOL, PD_OBJ, PD_ARR, PD_CARD };

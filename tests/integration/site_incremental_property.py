@@ -443,6 +443,12 @@ def differences(inc_state, inc_out, clean_state, clean_out):
     pa, pb = os.path.join(inc_state, "model.image"), os.path.join(clean_state, "model.image")
     if not (os.path.exists(pa) and os.path.exists(pb) and filecmp.cmp(pa, pb, shallow=False)):
         diff.append("differs: state/model.image")
+    # so are the pages' reads: a key kept carries the reads a keying would
+    # note, a wrong carry shows here even when the page's bytes agree
+    pa, pb = os.path.join(inc_state, "page-reads"), os.path.join(clean_state, "page-reads")
+    if os.path.exists(pa) != os.path.exists(pb) or (
+            os.path.exists(pa) and not filecmp.cmp(pa, pb, shallow=False)):
+        diff.append("differs: state/page-reads")
     # access.db: a rebuild applies only the changed rows to a copy of the
     # table (docs/site.md), so its pages differ from a clean build's; what
     # the verifier reads must not: schema, version and every row, and the
@@ -517,6 +523,18 @@ def main():
                 bad.append((step, kind, what, ["the model was %s, not the image with the "
                                                "changed row laid over it" % source]))
                 break
+            # a row laid over changes a few videos: the watch and embed
+            # pages that read none of them keep their keys (page-reads),
+            # unless the videos moved (an upload time: their indices changed)
+            m = re.search(r"; (\d+) keys kept;", msg_i)
+            kept = int(m.group(1)) if m else 0
+            if (source == "overlay" and rc_i == 0 and kept == 0 and
+                    kind != "bunny dateUploaded"):
+                bad.append((step, kind, what, ["the row was laid over, but no page kept "
+                                               "its key"]))
+                break
+            if source == "overlay":
+                sources["keys kept"] = sources.get("keys kept", 0) + kept
             if rc_i != rc_c:
                 bad.append((step, kind, what, ["incremental exit %d, clean exit %d: %s | %s" %
                                                (rc_i, rc_c, msg_i[-500:], msg_c[-500:])]))

@@ -1,0 +1,114 @@
+/*
+ * site_reads.c — a build's use of STATE/page-reads (page_reads.h): which
+ * watch and embed pages keep their last key without being keyed again,
+ * and the table the next build uses.
+ *
+ * A page keeps its key when the last build's table was recorded on the
+ * model this build's was laid over (site_opts: base_id, changed), with
+ * the same shared key, and none of the videos the page read changed: its
+ * fields (the rows laid over) or its mirrored images (their state here
+ * against the table's).  Its key is then a function of the same values,
+ * so it is the key the manifest holds for it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hash64.h"
+#include "site_int.h"
+
+/* What of video i's mirrored images a page can show (site_images.c). */
+static uint64_t
+vimg_state(const struct video_img *im)
+{
+	uint64_t h = h64(0x70726561642d7631ULL, im->key, sizeof(im->key));
+
+	h = h64_int(h, im->still | im->preview << 1 | im->no_preview << 2);
+	return h64_int(h, (int64_t)im->og_w << 16 | im->og_h);
+}
+
+int
+site_reads_start(struct site_ctx *c, struct site_reads *r)
+{
+	const struct model *m = c->m;
+	const struct site_opts *o = c->o;
+	char path[4096];
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	if (o->model_id == 0)
+		return 0;	/* nothing to pin reads on: none noted, none kept */
+	if (page_reads_init(&r->now, m->nvideos, o->model_id, c->skey) == -1)
+		return -1;
+	for (i = 0; i < m->nvideos; i++)
+		r->now.vimg[i] = c->vimg != NULL ? vimg_state(&c->vimg[i]) : 0;
+	snprintf(path, sizeof(path), "%s/page-reads", o->state_dir);
+	if (o->base_id == 0 ||
+	    page_reads_load(&r->old, path, o->base_id, c->skey, m->nvideos) != 1)
+		return 0;
+	if ((r->changed = calloc(m->nvideos ? m->nvideos : 1, 1)) == NULL) {
+		page_reads_file_free(&r->old);
+		return -1;
+	}
+	for (i = 0; i < o->nchanged; i++)
+		if (o->changed[i] < m->nvideos)
+			r->changed[o->changed[i]] = 1;
+	for (i = 0; i < m->nvideos; i++)
+		if (r->old.rec[i].vimg != r->now.vimg[i])
+			r->changed[i] = 1;
+	r->have_old = 1;
+	return 0;
+}
+
+int
+site_reads_keyed(const struct page *p)
+{
+	return p->kind == PK_WATCH || p->kind == PK_EMBED;
+}
+
+int
+site_reads_keep_key(struct site_reads *r, const struct page *p, uint64_t published_key)
+{
+	size_t s;
+
+	if (!r->have_old || !site_reads_keyed(p))
+		return 0;
+	s = page_reads_slot_of(p->idx, p->kind == PK_EMBED);
+	return page_reads_carry(&r->now, &r->old, s, published_key, r->changed);
+}
+
+int
+site_reads_note(struct site_reads *r, int worker, const struct page *p,
+    const struct page_reads_rec *rec)
+{
+	return page_reads_keep(&r->now, worker,
+	    page_reads_slot_of(p->idx, p->kind == PK_EMBED), p->key, rec);
+}
+
+int
+site_reads_save(const struct site_ctx *c, struct site_reads *r, char *err, size_t errlen)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/page-reads", c->o->state_dir);
+	if (c->o->model_id == 0) {
+		/* no model id to pin the reads on: none kept */
+		if (unlink(path) == -1 && errno != ENOENT) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	return page_reads_save(&r->now, path, err, errlen);
+}
+
+void
+site_reads_free(struct site_reads *r)
+{
+	page_reads_free(&r->now);
+	page_reads_file_free(&r->old);
+	free(r->changed);
+	memset(r, 0, sizeof(*r));
+}
