@@ -36,18 +36,28 @@
 /* A slot with no reads kept: its page is keyed again. */
 #define PAGE_READS_NONE	UINT32_MAX
 
-/* What one page read while keyed (a worker's, reset per page). */
+/*
+ * What one page read while keyed (a worker's, reset per page): each video
+ * once, in the order first read, but the page's own (self), which its
+ * slot names.
+ */
 struct page_reads_rec {
 	size_t		n;
 	int		over;	/* more than PAGE_READS_MAX: not kept */
+	uint32_t	self;	/* the page's video (page_reads_slot_of) */
 	uint32_t	v[PAGE_READS_MAX];
 };
 
 static inline void
 page_reads_note(struct page_reads_rec *r, size_t video)
 {
-	if (r == NULL)
+	size_t k;
+
+	if (r == NULL || video == r->self)
 		return;
+	for (k = 0; k < r->n; k++)
+		if (r->v[k] == video)
+			return;
 	if (r->n < PAGE_READS_MAX)
 		r->v[r->n++] = (uint32_t)video;
 	else
@@ -75,7 +85,8 @@ struct page_reads_file {
 	size_t			 nvideos;
 	const struct page_reads_rec_disk *rec;	/* per video */
 	const uint32_t		*reads;
-	void			*data;		/* the whole file */
+	void			*data;		/* the whole file, mapped (page_reads_load) */
+	size_t			 size;
 };
 
 /* A video's record in the file. */
@@ -109,8 +120,9 @@ int	page_reads_parse(struct page_reads_file *f, const void *data, size_t size,
 void	page_reads_file_free(struct page_reads_file *f);
 /*
  * Slot s of the last build's table carried into t: 1 when it was noted
- * with key and none of its reads is marked in changed (one byte per
- * video); 0 (t untouched) otherwise.  t's slot then points into f.
+ * with key and neither its video nor any of its reads is marked in
+ * changed (one byte per video); 0 (t untouched) otherwise.  t's slot then
+ * points into f.
  */
 int	page_reads_carry(struct page_reads *t, const struct page_reads_file *f, size_t s,
 	    uint64_t key, const uint8_t *changed);

@@ -226,6 +226,7 @@ render_item(void *arg, void *state, size_t i, char *err, size_t errlen)
 	if (rec != NULL) {
 		rec->n = 0;
 		rec->over = 0;
+		rec->self = p->idx;
 	}
 	if (rec != NULL && !key_in_render && e != NULL && exists && e->sum != 0 &&
 	    site_reads_keep_key(j->reads, p, e->key)) {

@@ -22,9 +22,10 @@
 #define HEADER	64
 
 static void
-rec_of(struct page_reads_rec *r, const uint32_t *v, size_t n)
+rec_of(struct page_reads_rec *r, uint32_t self, const uint32_t *v, size_t n)
 {
 	memset(r, 0, sizeof(*r));
+	r->self = self;
 	while (n-- > 0)
 		page_reads_note(r, *v++);
 }
@@ -52,7 +53,7 @@ slurp(const char *path, size_t *len)
 int
 main(void)
 {
-	static const uint32_t w0[] = { 0, 3, 4 }, e0[] = { 0 }, w1[] = { 1, 2 };
+	static const uint32_t w0[] = { 0, 3, 3, 4, 0 }, e0[] = { 0, 0 }, w1[] = { 1, 2 };
 	struct page_reads t, t2;
 	struct page_reads_file f;
 	struct page_reads_rec r;
@@ -67,15 +68,18 @@ main(void)
 	CHECK(page_reads_init(&t, NV, MODEL, SKEY) == 0, "a table for %d videos", NV);
 	for (i = 0; i < NV; i++)
 		t.vimg[i] = 100 + i;
-	rec_of(&r, w0, 3);
+	rec_of(&r, 0, w0, 5);
+	CHECK(r.n == 2 && r.v[0] == 3 && r.v[1] == 4, "each video noted once, the page's own not");
 	CHECK(page_reads_keep(&t, 0, page_reads_slot_of(0, 0), 11, &r) == 0, "video 0's watch page");
-	rec_of(&r, e0, 1);
-	CHECK(page_reads_keep(&t, 1, page_reads_slot_of(0, 1), 12, &r) == 0, "its embed page");
-	rec_of(&r, w1, 2);
+	rec_of(&r, 0, e0, 2);
+	CHECK(page_reads_keep(&t, 1, page_reads_slot_of(0, 1), 12, &r) == 0 && r.n == 0,
+	    "its embed page, which reads only its own");
+	rec_of(&r, 1, w1, 2);
 	CHECK(page_reads_keep(&t, 0, page_reads_slot_of(1, 0), 21, &r) == 0, "video 1's watch page");
 	memset(&r, 0, sizeof(r));
-	for (i = 0; i < PAGE_READS_MAX + 1; i++)
-		page_reads_note(&r, 2);
+	r.self = 2;
+	for (i = 0; i < PAGE_READS_MAX + 2; i++)
+		page_reads_note(&r, 3 + i);
 	CHECK(r.over && r.n == PAGE_READS_MAX, "a page reading more than %d videos is over",
 	    PAGE_READS_MAX);
 	CHECK(page_reads_keep(&t, 0, page_reads_slot_of(2, 0), 31, &r) == 0 &&
@@ -88,8 +92,15 @@ main(void)
 	CHECK(f.rec[3].vimg == 103, "each video's images' state kept");
 	CHECK(page_reads_init(&t2, NV, MODEL + 1, SKEY) == 0, "the next build's table");
 	CHECK(page_reads_carry(&t2, &f, page_reads_slot_of(0, 0), 11, changed) == 1 &&
-	    t2.slot[0].n == 3 && t2.slot[0].v[1] == 3 && t2.slot[0].key == 11,
+	    t2.slot[0].n == 2 && t2.slot[0].v[1] == 4 && t2.slot[0].key == 11,
 	    "an unchanged page carries its key and its reads");
+	CHECK(page_reads_carry(&t2, &f, page_reads_slot_of(0, 1), 12, changed) == 1,
+	    "an embed page too");
+	changed[0] = 1;
+	CHECK(page_reads_carry(&t2, &f, page_reads_slot_of(0, 0), 11, changed) == 0 &&
+	    page_reads_carry(&t2, &f, page_reads_slot_of(0, 1), 12, changed) == 0,
+	    "not when its own video changed");
+	changed[0] = 0;
 	CHECK(page_reads_carry(&t2, &f, page_reads_slot_of(0, 0), 99, changed) == 0,
 	    "not with another key (the manifest's is not the one noted)");
 	changed[4] = 1;
