@@ -1,14 +1,14 @@
 /*
- * page_reads.c — the watch and embed pages' reads, kept in STATE/page-reads
+ * page_reads.c — the template pages' reads, kept in STATE/page-reads
  * (page_reads.h).
  *
  * The file never leaves the machine that wrote it (its model id covers
  * the onlygen binary): integers in the machine's order.
  *
- *   header   64 bytes: magic, version, model id, shared key, videos, reads,
- *            checksum (h64 of every byte after the header)
- *   videos   40 bytes each: images' state, watch key, embed key, then the
- *            watch page's reads (offset, count) and the embed page's
+ *   header   72 bytes: magic, version, model id, shared key, videos,
+ *            pages, reads, checksum (h64 of every byte after the header)
+ *   videos   8 bytes each: its mirrored images' state
+ *   pages    24 bytes each: key, reads' offset and count, own video
  *   reads    4 bytes each: video indices
  */
 #include <errno.h>
@@ -25,10 +25,12 @@
 #include "pool.h"
 
 #define MAGIC		"onlygen preads\n"	/* 16 bytes with its NUL */
-#define VERSION		1u
-#define HEADER		64
-#define RECORD		40
+#define VERSION		2u
+#define HEADER		72
+#define RECORD		24
 #define WINDOW		((size_t)256 << 10)
+/* The most pages and videos a file may describe (its offsets are 32-bit). */
+#define COUNT_MAX	((size_t)1 << 28)
 
 struct header {
 	char		magic[16];
@@ -37,31 +39,102 @@ struct header {
 	uint64_t	model_id;
 	uint64_t	skey;
 	uint64_t	nvideos;
+	uint64_t	npages;
 	uint64_t	nreads;
 	uint64_t	sum;
 };
 _Static_assert(sizeof(struct header) == HEADER, "page-reads header layout");
-
 _Static_assert(sizeof(struct page_reads_rec_disk) == RECORD, "page-reads record layout");
 
 int
-page_reads_init(struct page_reads *t, size_t nvideos, uint64_t model_id, uint64_t skey)
+page_reads_rec_init(struct page_reads_rec *r, size_t nvideos)
 {
-	size_t i, n = nvideos ? nvideos : 1;
+	memset(r, 0, sizeof(*r));
+	r->nvideos = nvideos;
+	r->self = PAGE_READS_NO_SELF;
+	r->cap = 64;
+	r->v = malloc(r->cap * sizeof(*r->v));
+	r->seen = calloc(nvideos / 64 + 1, sizeof(*r->seen));
+	if (r->v == NULL || r->seen == NULL) {
+		page_reads_rec_free(r);
+		return -1;
+	}
+	return 0;
+}
+
+void
+page_reads_rec_reset(struct page_reads_rec *r, uint32_t self)
+{
+	size_t k;
+
+	for (k = 0; k < r->n; k++)
+		r->seen[r->v[k] / 64] = 0;
+	r->n = 0;
+	r->over = 0;
+	r->self = self;
+}
+
+void
+page_reads_rec_free(struct page_reads_rec *r)
+{
+	free(r->v);
+	free(r->seen);
+	memset(r, 0, sizeof(*r));
+}
+
+void
+page_reads_note(struct page_reads_rec *r, size_t video)
+{
+	uint64_t bit;
+
+	if (r == NULL || video == r->self || r->over)
+		return;
+	if (video >= r->nvideos) {
+		r->over = 1;	/* not a video: nothing sure to keep */
+		return;
+	}
+	bit = (uint64_t)1 << (video % 64);
+	if (r->seen[video / 64] & bit)
+		return;
+	if (r->n == r->cap) {
+		uint32_t *v;
+
+		if (r->cap >= PAGE_READS_MAX ||
+		    (v = realloc(r->v, 2 * r->cap * sizeof(*v))) == NULL) {
+			r->over = 1;
+			return;
+		}
+		r->v = v;
+		r->cap *= 2;
+	}
+	r->seen[video / 64] |= bit;
+	r->v[r->n++] = (uint32_t)video;
+}
+
+int
+page_reads_init(struct page_reads *t, size_t nvideos, size_t npages, uint64_t model_id,
+    uint64_t skey)
+{
+	size_t i;
 
 	memset(t, 0, sizeof(*t));
 	t->model_id = model_id;
 	t->skey = skey;
 	t->nvideos = nvideos;
-	t->vimg = calloc(n, sizeof(*t->vimg));
-	t->slot = calloc(2 * n, sizeof(*t->slot));
+	t->npages = npages;
+	t->vimg = calloc(nvideos ? nvideos : 1, sizeof(*t->vimg));
+	t->slot = malloc((npages ? npages : 1) * sizeof(*t->slot));
 	t->mem = calloc(POOL_MAX_WORKERS, sizeof(*t->mem));
 	if (t->vimg == NULL || t->slot == NULL || t->mem == NULL) {
 		page_reads_free(t);
 		return -1;
 	}
-	for (i = 0; i < 2 * nvideos; i++)
+	for (i = 0; i < npages; i++) {
+		t->slot[i].key = 0;
+		t->slot[i].v = NULL;
 		t->slot[i].n = PAGE_READS_NONE;
+		t->slot[i].self = PAGE_READS_NO_SELF;
+	}
 	for (i = 0; i < POOL_MAX_WORKERS; i++)
 		arena_init(&t->mem[i]);
 	return 0;
@@ -86,45 +159,54 @@ check_slots(const struct page_reads_file *f, uint64_t nreads)
 {
 	size_t i;
 	uint32_t k;
-	int h;
 
-	for (i = 0; i < f->nvideos; i++)
-		for (h = 0; h < 2; h++) {
-			const struct page_reads_rec_disk *r = &f->rec[i];
+	for (i = 0; i < f->npages; i++) {
+		const struct page_reads_rec_disk *r = &f->rec[i];
 
-			if (r->n[h] == PAGE_READS_NONE)
-				continue;
-			if (r->n[h] > PAGE_READS_MAX || r->off[h] > nreads ||
-			    r->n[h] > nreads - r->off[h])
+		if (r->zero != 0 || (r->self != PAGE_READS_NO_SELF && r->self >= f->nvideos))
+			return -1;
+		if (r->n == PAGE_READS_NONE)
+			continue;
+		if (r->n > PAGE_READS_MAX || r->off > nreads || r->n > nreads - r->off)
+			return -1;
+		for (k = 0; k < r->n; k++)
+			if (f->reads[r->off + k] >= f->nvideos)
 				return -1;
-			for (k = 0; k < r->n[h]; k++)
-				if (f->reads[r->off[h] + k] >= f->nvideos)
-					return -1;
-		}
+	}
 	return 0;
+}
+
+/* The bytes a file for nvideos and npages holds before its reads. */
+static size_t
+fixed_part(size_t nvideos, size_t npages)
+{
+	return HEADER + nvideos * sizeof(uint64_t) + npages * RECORD;
 }
 
 int
 page_reads_parse(struct page_reads_file *f, const void *data, size_t size, uint64_t model_id,
-    uint64_t skey, size_t nvideos)
+    uint64_t skey, size_t nvideos, size_t npages)
 {
 	const char *d = data;
 	struct header h;
+	size_t fixed;
 
 	memset(f, 0, sizeof(*f));
-	if (model_id == 0 || size < HEADER || nvideos > ((size_t)1 << 32) / RECORD ||
-	    size - HEADER < nvideos * RECORD ||
-	    (size - HEADER - nvideos * RECORD) % sizeof(uint32_t) != 0)
+	if (model_id == 0 || nvideos > COUNT_MAX || npages > COUNT_MAX ||
+	    size < (fixed = fixed_part(nvideos, npages)) ||
+	    (size - fixed) % sizeof(uint32_t) != 0)
 		return 0;
 	memcpy(&h, d, sizeof(h));
 	if (memcmp(h.magic, MAGIC, sizeof(h.magic)) != 0 || h.version != VERSION || h.zero != 0 ||
 	    h.model_id != model_id || h.skey != skey || h.nvideos != nvideos ||
-	    h.nreads != (size - HEADER - nvideos * RECORD) / sizeof(uint32_t) ||
-	    h64(0, d + HEADER, size - HEADER) != h.sum)
+	    h.npages != npages || h.nreads != (size - fixed) / sizeof(uint32_t) ||
+	    h.nreads > UINT32_MAX || h64(0, d + HEADER, size - HEADER) != h.sum)
 		return 0;
 	f->nvideos = nvideos;
-	f->rec = (const struct page_reads_rec_disk *)(d + HEADER);
-	f->reads = (const uint32_t *)(d + HEADER + nvideos * RECORD);
+	f->npages = npages;
+	f->vimg = (const uint64_t *)(d + HEADER);
+	f->rec = (const struct page_reads_rec_disk *)(d + HEADER + nvideos * sizeof(uint64_t));
+	f->reads = (const uint32_t *)(d + fixed);
 	if (check_slots(f, h.nreads) == -1) {
 		memset(f, 0, sizeof(*f));
 		return 0;
@@ -134,30 +216,30 @@ page_reads_parse(struct page_reads_file *f, const void *data, size_t size, uint6
 
 int
 page_reads_load(struct page_reads_file *f, const char *path, uint64_t model_id,
-    uint64_t skey, size_t nvideos)
+    uint64_t skey, size_t nvideos, size_t npages)
 {
 	struct stat st;
 	void *data = MAP_FAILED;
 	int fd;
 
 	memset(f, 0, sizeof(*f));
-	if (model_id == 0 || (fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if (model_id == 0 || nvideos > COUNT_MAX || npages > COUNT_MAX ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return 0;
 	/*
-	 * No larger than nvideos' records and the most reads they can have.
+	 * No larger than the records and the most reads they can have.
 	 * Mapped, its pages in one call: the file is read once, in place (a
 	 * read() into a new block was a copy and a page fault per 4 kB, most
 	 * of the load at 100 000 videos on a machine whose faults are slow).
 	 */
-	if (fstat(fd, &st) == 0 && st.st_size >= HEADER &&
-	    nvideos <= ((size_t)1 << 32) / RECORD &&
-	    (uint64_t)st.st_size <= HEADER + (uint64_t)nvideos * (RECORD +
-	    2 * PAGE_READS_MAX * sizeof(uint32_t)))
+	if (fstat(fd, &st) == 0 && (uint64_t)st.st_size >= fixed_part(nvideos, npages) &&
+	    (uint64_t)st.st_size <= fixed_part(nvideos, npages) +
+	    (uint64_t)npages * PAGE_READS_MAX * sizeof(uint32_t))
 		data = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
 	close(fd);
 	if (data == MAP_FAILED)
 		return 0;
-	if (page_reads_parse(f, data, (size_t)st.st_size, model_id, skey, nvideos) != 1) {
+	if (page_reads_parse(f, data, (size_t)st.st_size, model_id, skey, nvideos, npages) != 1) {
 		munmap(data, (size_t)st.st_size);
 		return 0;
 	}
@@ -176,21 +258,22 @@ page_reads_file_free(struct page_reads_file *f)
 
 int
 page_reads_carry(struct page_reads *t, const struct page_reads_file *f, size_t s,
-    uint64_t key, const uint8_t *changed)
+    uint64_t key, uint32_t self, const uint8_t *changed)
 {
-	const struct page_reads_rec_disk *r = &f->rec[s / 2];
-	int h = (int)(s % 2);
-	const uint32_t *v = f->reads + r->off[h];
+	const struct page_reads_rec_disk *r = &f->rec[s];
+	const uint32_t *v = f->reads + r->off;
 	uint32_t k;
 
-	if (r->n[h] == PAGE_READS_NONE || r->key[h] != key || changed[s / 2])
+	if (r->n == PAGE_READS_NONE || r->key != key || r->self != self ||
+	    (self != PAGE_READS_NO_SELF && changed[self]))
 		return 0;
-	for (k = 0; k < r->n[h]; k++)
+	for (k = 0; k < r->n; k++)
 		if (changed[v[k]])
 			return 0;
 	t->slot[s].key = key;
 	t->slot[s].v = v;
-	t->slot[s].n = r->n[h];
+	t->slot[s].n = r->n;
+	t->slot[s].self = self;
 	return 1;
 }
 
@@ -202,6 +285,7 @@ page_reads_keep(struct page_reads *t, int worker, size_t s, uint64_t key,
 
 	t->slot[s].key = key;
 	t->slot[s].n = PAGE_READS_NONE;
+	t->slot[s].self = rec->self;
 	if (rec->over)
 		return 0;
 	if ((v = arena_take(&t->mem[worker], (rec->n ? rec->n : 1) * sizeof(*v))) == NULL)
@@ -243,10 +327,18 @@ sink_flush(struct sink *k)
 static void
 sink_put(struct sink *k, const void *p, size_t n)
 {
-	if (k->len + n > WINDOW)
-		sink_flush(k);
-	memcpy(k->buf + k->len, p, n);
-	k->len += n;
+	const char *s = p;
+
+	while (n > 0) {
+		size_t take = WINDOW - k->len < n ? WINDOW - k->len : n;
+
+		memcpy(k->buf + k->len, s, take);
+		k->len += take;
+		s += take;
+		n -= take;
+		if (k->len == WINDOW)
+			sink_flush(k);
+	}
 }
 
 int
@@ -257,12 +349,12 @@ page_reads_save(const struct page_reads *t, const char *path, char *err, size_t 
 	char tmp[4096];
 	uint64_t nreads = 0;
 	size_t i;
-	int j, bad;
+	int bad;
 
-	for (i = 0; i < 2 * t->nvideos; i++)
+	for (i = 0; i < t->npages; i++)
 		if (t->slot[i].n != PAGE_READS_NONE)
 			nreads += t->slot[i].n;
-	if (nreads > UINT32_MAX) {
+	if (nreads > UINT32_MAX || t->nvideos > COUNT_MAX || t->npages > COUNT_MAX) {
 		snprintf(err, errlen, "%s: too many reads to keep", path);
 		return -1;
 	}
@@ -281,25 +373,24 @@ page_reads_save(const struct page_reads *t, const char *path, char *err, size_t 
 		return -1;
 	}
 	k.at = HEADER;
-	h64_begin(&k.h, 0, (uint64_t)t->nvideos * RECORD + nreads * sizeof(uint32_t));
+	h64_begin(&k.h, 0, fixed_part(t->nvideos, t->npages) - HEADER + nreads * sizeof(uint32_t));
+	for (i = 0; i < t->nvideos; i++)
+		sink_put(&k, &t->vimg[i], sizeof(t->vimg[i]));
 	nreads = 0;
-	for (i = 0; i < t->nvideos; i++) {
+	for (i = 0; i < t->npages; i++) {
+		const struct page_reads_slot *sl = &t->slot[i];
 		struct page_reads_rec_disk r;
 
-		memset(&r, 0, sizeof(r));
-		r.vimg = t->vimg[i];
-		for (j = 0; j < 2; j++) {
-			const struct page_reads_slot *sl = &t->slot[2 * i + (size_t)j];
-
-			r.key[j] = sl->key;
-			r.n[j] = sl->n;
-			r.off[j] = sl->n == PAGE_READS_NONE ? 0 : (uint32_t)nreads;
-			if (sl->n != PAGE_READS_NONE)
-				nreads += sl->n;
-		}
+		r.key = sl->key;
+		r.n = sl->n;
+		r.off = sl->n == PAGE_READS_NONE ? 0 : (uint32_t)nreads;
+		r.self = sl->self;
+		r.zero = 0;
+		if (sl->n != PAGE_READS_NONE)
+			nreads += sl->n;
 		sink_put(&k, &r, sizeof(r));
 	}
-	for (i = 0; i < 2 * t->nvideos; i++)
+	for (i = 0; i < t->npages; i++)
 		if (t->slot[i].n != PAGE_READS_NONE && t->slot[i].n > 0)
 			sink_put(&k, t->slot[i].v, t->slot[i].n * sizeof(uint32_t));
 	sink_flush(&k);
@@ -309,6 +400,7 @@ page_reads_save(const struct page_reads *t, const char *path, char *err, size_t 
 	h.model_id = t->model_id;
 	h.skey = t->skey;
 	h.nvideos = t->nvideos;
+	h.npages = t->npages;
 	h.nreads = nreads;
 	h.sum = h64_end(&k.h);
 	errno = 0;

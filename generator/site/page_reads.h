@@ -1,26 +1,27 @@
 /*
- * page_reads.h — the videos each watch and embed page read while it was
- * keyed, kept between builds in STATE/page-reads, so that a rebuild keys
- * again only the pages that read a video that changed (docs/site.md,
- * "Page reads").
+ * page_reads.h — the videos each template page read while it was keyed,
+ * kept between builds in STATE/page-reads, so that a rebuild keys again
+ * only the pages that read a video that changed (docs/site.md, "Page
+ * reads").
  *
  * A page's key is a function of its seed (the shared data's key, its
  * kind and path) and of the values its data builders read.  Those reach a
- * video only through page_video() and card() (site_data.h, site_cards.h),
- * which note its index in the page's recorder (struct pd's reads) while
- * the page is keyed.  What else a watch or embed page reads is the
- * model's structure (its categories, tags, series, "more like this"),
- * which the table's model id pins: a table is used only by a build whose
- * model is the one it was recorded on with the fields of some videos
- * changed (build_model.h: base_id, changed), and whose shared key is the
- * same.  A video's mirrored images are read through its card text; their
- * state is kept per video (vimg) and a video whose state moved counts as
- * changed.
+ * video only through page_video(), page_text() and card() (site_data.h,
+ * site_cards.h; the JSON-LD item lists through page_video() too), which
+ * note its index in the page's recorder (struct pd's reads) while the
+ * page is keyed.  What else a template page reads is the model's
+ * structure (its categories, tags, series, lists and their order, "more
+ * like this"), which the table's model id pins: a table is used only by a
+ * build whose model is the one it was recorded on with the fields of some
+ * videos changed (build_model.h: base_id, changed), and whose shared key
+ * is the same.  A video's mirrored images are read through its card text;
+ * their state is kept per video (vimg) and a video whose state moved
+ * counts as changed.
  *
- * The table is per video: slot 2i is video i's watch page, 2i+1 its embed
- * page, each with the key it had and the videos it read.  A slot's reads
- * are in one of the workers' arenas (written this build) or in the loaded
- * file (carried over from the last build).
+ * The table has a slot per page of the site, in the pages' order, with
+ * the key the page had and the videos it read.  A slot's reads are in one
+ * of the workers' arenas (noted this build) or in the loaded file
+ * (carried over from the last build).
  */
 #ifndef ONLY_PAGE_READS_H
 #define ONLY_PAGE_READS_H
@@ -30,102 +31,96 @@
 
 #include "arena.h"
 
-/* Videos one page may read and have its reads kept: a watch page reads
- * itself, two series neighbours and RELATED_MAX (12) related videos. */
-#define PAGE_READS_MAX	32
+/* Videos one page may read and have its reads kept (a list page of the
+ * largest page size shows 10 000 cards). */
+#define PAGE_READS_MAX	((size_t)1 << 16)
 /* A slot with no reads kept: its page is keyed again. */
 #define PAGE_READS_NONE	UINT32_MAX
+/* No video of its own (a list page). */
+#define PAGE_READS_NO_SELF	UINT32_MAX
 
 /*
- * What one page read while keyed (a worker's, reset per page): each video
- * once, in the order first read, but the page's own (self), which its
- * slot names.
+ * What one page read while keyed (a worker's, reset per page by
+ * page_reads_rec_reset): each video once, in the order first read, but
+ * the page's own (self: a watch or embed page's video), which is checked
+ * with its slot.  seen is a bit per video, cleared again by the reset.
  */
 struct page_reads_rec {
-	size_t		n;
-	int		over;	/* more than PAGE_READS_MAX: not kept */
-	uint32_t	self;	/* the page's video (page_reads_slot_of) */
-	uint32_t	v[PAGE_READS_MAX];
+	size_t		 n, cap;
+	int		 over;	/* more than PAGE_READS_MAX, or out of memory: not kept */
+	uint32_t	 self;
+	uint32_t	*v;
+	uint64_t	*seen;
+	size_t		 nvideos;
 };
 
-static inline void
-page_reads_note(struct page_reads_rec *r, size_t video)
-{
-	size_t k;
-
-	if (r == NULL || video == r->self)
-		return;
-	for (k = 0; k < r->n; k++)
-		if (r->v[k] == video)
-			return;
-	if (r->n < PAGE_READS_MAX)
-		r->v[r->n++] = (uint32_t)video;
-	else
-		r->over = 1;
-}
+/* A recorder for nvideos videos; 0, or -1 out of memory. */
+int	page_reads_rec_init(struct page_reads_rec *r, size_t nvideos);
+void	page_reads_rec_reset(struct page_reads_rec *r, uint32_t self);
+void	page_reads_rec_free(struct page_reads_rec *r);
+/* Notes video (once); r NULL: nothing. */
+void	page_reads_note(struct page_reads_rec *r, size_t video);
 
 struct page_reads_slot {
 	uint64_t	 key;	/* the page's key when its reads were noted */
 	const uint32_t	*v;
 	uint32_t	 n;	/* PAGE_READS_NONE: nothing kept */
+	uint32_t	 self;	/* its own video, or PAGE_READS_NO_SELF */
 };
 
 /* This build's table, saved for the next. */
 struct page_reads {
 	uint64_t		 model_id;	/* build_model.h: the model the pages read */
 	uint64_t		 skey;		/* the shared data's key (site_keys) */
-	size_t			 nvideos;
+	size_t			 nvideos, npages;
 	uint64_t		*vimg;		/* per video: its mirrored images' state */
-	struct page_reads_slot	*slot;		/* 2 per video: watch, embed */
+	struct page_reads_slot	*slot;		/* per page */
 	struct arena		*mem;		/* POOL_MAX_WORKERS arenas: this build's reads */
+};
+
+/* A page's record in the file. */
+struct page_reads_rec_disk {
+	uint64_t	key;
+	uint32_t	off;
+	uint32_t	n;
+	uint32_t	self;
+	uint32_t	zero;
 };
 
 /* The last build's, read from its file and used in place. */
 struct page_reads_file {
-	size_t			 nvideos;
-	const struct page_reads_rec_disk *rec;	/* per video */
-	const uint32_t		*reads;
-	void			*data;		/* the whole file, mapped (page_reads_load) */
-	size_t			 size;
+	size_t				 nvideos, npages;
+	const uint64_t			*vimg;	/* per video */
+	const struct page_reads_rec_disk *rec;	/* per page */
+	const uint32_t			*reads;
+	void				*data;	/* the whole file, mapped (page_reads_load) */
+	size_t				 size;
 };
 
-/* A video's record in the file. */
-struct page_reads_rec_disk {
-	uint64_t	vimg;
-	uint64_t	key[2];
-	uint32_t	off[2];
-	uint32_t	n[2];
-};
-
-/* Its slot: video's watch page, or (embed != 0) its embed page. */
-static inline size_t
-page_reads_slot_of(size_t video, int embed)
-{
-	return 2 * video + (embed != 0);
-}
-
-/* An empty table for nvideos videos (every slot NONE); 0, or -1 out of memory. */
-int	page_reads_init(struct page_reads *t, size_t nvideos, uint64_t model_id, uint64_t skey);
+/* An empty table (every slot NONE); 0, or -1 out of memory. */
+int	page_reads_init(struct page_reads *t, size_t nvideos, size_t npages, uint64_t model_id,
+	    uint64_t skey);
 /*
  * Reads path into f when it was recorded on model_id with skey for
- * nvideos videos: 1.  0 when it is missing, another model's, damaged
- * (magic, version, size, checksum, a read or a range out of bounds) or
- * memory ran out: f is then empty (free it all the same).
+ * nvideos videos and npages pages: 1.  0 when it is missing, another
+ * model's, damaged (magic, version, size, checksum, a read or a range out
+ * of bounds) or memory ran out: f is then empty (free it all the same).
  */
 int	page_reads_load(struct page_reads_file *f, const char *path, uint64_t model_id,
-	    uint64_t skey, size_t nvideos);
-/* The same from the file's size bytes at data, used in place (f->data stays NULL). */
+	    uint64_t skey, size_t nvideos, size_t npages);
+/* The same from the file's size bytes at data (8-aligned), used in place
+ * (f->data stays NULL). */
 int	page_reads_parse(struct page_reads_file *f, const void *data, size_t size,
-	    uint64_t model_id, uint64_t skey, size_t nvideos);
+	    uint64_t model_id, uint64_t skey, size_t nvideos, size_t npages);
 void	page_reads_file_free(struct page_reads_file *f);
 /*
  * Slot s of the last build's table carried into t: 1 when it was noted
- * with key and neither its video nor any of its reads is marked in
- * changed (one byte per video); 0 (t untouched) otherwise.  t's slot then
- * points into f.
+ * with key for a page of video self (or of none) and neither that video
+ * nor any it read is marked in changed (one byte per video); 0 (t
+ * untouched) otherwise.  t's slot then points into f.
  */
 int	page_reads_carry(struct page_reads *t, const struct page_reads_file *f, size_t s,
-	    uint64_t key, const uint8_t *changed);
+	    uint64_t key, uint32_t self, const uint8_t *changed);
 /* Keeps rec as slot s's reads (in the worker's arena) with key; 0, or -1 out of memory. */
 int	page_reads_keep(struct page_reads *t, int worker, size_t s, uint64_t key,
 	    const struct page_reads_rec *rec);

@@ -41,8 +41,8 @@ struct site_opts {
 	const struct reporter *report;
 	/*
 	 * The model's id and the id of the model it was laid over, with the
-	 * videos whose fields changed since (build_model.h): the watch and
-	 * embed pages that read none of them keep their keys (page_reads.h).
+	 * videos whose fields changed since (build_model.h): the template
+	 * pages that read none of them keep their keys (page_reads.h).
 	 * 0: no id (nothing kept, nothing recorded).
 	 */
 	uint64_t	 model_id;
@@ -56,7 +56,7 @@ struct site_stats {
 	size_t	rendered;	/* files whose bytes were produced this build */
 	size_t	written;	/* files published (new or changed) */
 	size_t	unchanged;
-	size_t	kept;		/* watch and embed pages whose key was kept, not made again */
+	size_t	kept;		/* template pages whose key was kept, not made again */
 	size_t	removed;	/* stale files deleted */
 	size_t	img_fetched;	/* image files requested from the CDN */
 	size_t	img_missing;	/* videos still without their images (placeholder or no preview) */

@@ -35,7 +35,7 @@ struct render_job {
 	int			 fresh;	/* the output directory was empty: no page exists */
 	size_t			 in_place_end;	/* pages [0, this) are written at their
 						 * paths, not staged (a first build) */
-	struct site_reads	*reads;	/* the watch and embed pages' reads */
+	struct site_reads	*reads;	/* the template pages' reads */
 };
 
 /* A worker's page buffers and data arena, reused for every page it renders. */
@@ -71,8 +71,8 @@ now_secs(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static const struct tmpl *
-template_of(const struct site_ctx *c, int kind)
+const struct tmpl *
+site_page_template(const struct site_ctx *c, int kind)
 {
 	switch (kind) {
 	case PK_WATCH:		return c->t_watch;
@@ -125,7 +125,7 @@ render_page(const struct site_ctx *c, const struct page *p, struct render_bufs *
 		}
 		return 0;
 	}
-	if ((t = template_of(c, p->kind)) == NULL) {
+	if ((t = site_page_template(c, p->kind)) == NULL) {
 		if (site_render_meta(c, p, out) == -1) {
 			snprintf(err, errlen, "too large or out of memory");
 			return -1;
@@ -144,10 +144,15 @@ render_page(const struct site_ctx *c, const struct page *p, struct render_bufs *
 static int
 render_init(void *arg, int worker, void **state, char *err, size_t errlen)
 {
+	const struct render_job *j = arg;
 	struct render_bufs *b;
 
-	(void)arg;
 	if ((b = malloc(sizeof(*b))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (page_reads_rec_init(&b->rec, j->c->m->nvideos) == -1) {
+		free(b);
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -173,6 +178,7 @@ render_done(void *arg, void *state)
 		buf_free(&b->scratch);
 		buf_free(&b->fmt);
 		arena_free(&b->arena);
+		page_reads_rec_free(&b->rec);
 		free(b);
 	}
 }
@@ -217,26 +223,23 @@ render_item(void *arg, void *state, size_t i, char *err, size_t errlen)
 	/* no old bytes to keep (a full build): the page is rendered whatever
 	 * its key, so a template page gets its key from the rendering pass */
 	int key_in_render = !(e != NULL && exists && e->sum != 0) &&
-	    template_of(c, p->kind) != NULL;
-	/* a watch or embed page notes what it reads while keyed, unless
+	    site_page_template(c, p->kind) != NULL;
+	/* a template page notes what it reads while keyed, unless
 	 * none of it changed since: it then keeps its key (site_reads.c) */
-	struct page_reads_rec *rec = j->reads != NULL && site_reads_keyed(p) ? &b->rec : NULL;
+	struct page_reads_rec *rec = j->reads != NULL && site_reads_keyed(c, p) ? &b->rec : NULL;
 	char why[512];
 
-	if (rec != NULL) {
-		rec->n = 0;
-		rec->over = 0;
-		rec->self = p->idx;
-	}
+	if (rec != NULL)
+		page_reads_rec_reset(rec, site_reads_self(p));
 	if (rec != NULL && !key_in_render && e != NULL && exists && e->sum != 0 &&
-	    site_reads_keep_key(j->reads, p, e->key)) {
+	    site_reads_keep_key(j->reads, c, p, e->key)) {
 		p->key = e->key;
 		p->kept = 1;
 		keyed = 1;
 	} else {
 		keyed = key_in_render ? 1 : site_page_key(c, p, &b->scratch, &p->key, rec);
 		if (rec != NULL && !key_in_render &&
-		    site_reads_note(j->reads, b->worker, p, rec) == -1) {
+		    site_reads_note(j->reads, c, b->worker, p, rec) == -1) {
 			snprintf(why, sizeof(why), "out of memory");
 			goto fail;
 		}
@@ -259,7 +262,7 @@ render_item(void *arg, void *state, size_t i, char *err, size_t errlen)
 		    key_in_render ? rec : NULL, why, sizeof(why)) == -1)
 			goto fail;
 		if (key_in_render && rec != NULL &&
-		    site_reads_note(j->reads, b->worker, p, rec) == -1) {
+		    site_reads_note(j->reads, c, b->worker, p, rec) == -1) {
 			snprintf(why, sizeof(why), "out of memory");
 			goto fail;
 		}

@@ -175,7 +175,7 @@ data_home(const struct site_ctx *c, struct pd *d, struct buf *b)
 	rc = home_fields(c, d, b, &shown);
 	if (rc == 0) {
 		buf_reset(b);
-		rc = (jsonld_itemlist(c, shown.v, 0, shown.n, b) == -1 ||
+		rc = (jsonld_itemlist(c, d, shown.v, 0, shown.n, b) == -1 ||
 		    put_str(d, "jsonld", b->data) == -1) ? -1 : 0;
 	}
 	vl_free(&shown);

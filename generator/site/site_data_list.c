@@ -107,7 +107,7 @@ data_list(const struct site_ctx *c, struct pd *d, const struct page *p, struct b
 	    pager(c, d, p, b) == -1)
 		return -1;
 	buf_reset(b);
-	if (jsonld_itemlist(c, vid, from, to, b) == -1 || put_buf(d, "jsonld", b) == -1)
+	if (jsonld_itemlist(c, d, vid, from, to, b) == -1 || put_buf(d, "jsonld", b) == -1)
 		return -1;
 	if (vid != NULL)
 		return add_cards(c, &cards, vid, from, to, 0);
@@ -154,7 +154,7 @@ data_series(const struct site_ctx *c, struct pd *d, const struct page *p, struct
 	if (pager(c, d, p, b) == -1)
 		return -1;
 	buf_reset(b);
-	if (jsonld_itemlist(c, c->ser_vid, from, to, b) == -1 || put_buf(d, "jsonld", b) == -1)
+	if (jsonld_itemlist(c, d, c->ser_vid, from, to, b) == -1 || put_buf(d, "jsonld", b) == -1)
 		return -1;
 	if (put_str(d, "name", s->title[0] ? s->title : s->slug) == -1 ||
 	    put_str(d, "description", s->description) == -1 ||

@@ -153,10 +153,10 @@ data_watch(const struct site_ctx *c, struct pd *d, const struct page *p, struct 
 				return -1;
 	}
 	buf_reset(b);
-	if (jsonld_video(c, p->idx, b) == -1 || put_buf(d, "jsonld", b) == -1)
+	if (jsonld_video(c, d, p->idx, b) == -1 || put_buf(d, "jsonld", b) == -1)
 		return -1;
 	buf_reset(b);
-	if (jsonld_breadcrumbs(c, p->idx, b) == -1 || put_buf(d, "jsonld_crumbs", b) == -1)
+	if (jsonld_breadcrumbs(c, d, p->idx, b) == -1 || put_buf(d, "jsonld_crumbs", b) == -1)
 		return -1;
 	return 0;
 }

@@ -360,12 +360,14 @@ int	site_access_finish(struct site_access *a, uint64_t *sum, int *written, char 
 void	site_access_abandon(struct site_access *a);
 
 /*
- * site_reads.c: the watch and embed pages' reads (page_reads.h) in a
- * build.  site_reads_start() (after site_keys, with c->vimg) makes this
- * build's table and loads the last one when it applies (site_opts'
- * base_id); 0, or -1 out of memory.  Without a model id (site_opts) it
- * makes none: render without it (no reads noted, no key kept).  site_reads_keyed(): p's reads are
- * kept.  site_reads_keep_key(): 1 when p keeps published_key (the old
+ * site_reads.c: the template pages' reads (page_reads.h) in a build.
+ * site_reads_start() (after site_keys, with c->vimg and the page list)
+ * makes this build's table and loads the last one when it applies
+ * (site_opts' base_id); 0, or -1 out of memory.  Without a model id
+ * (site_opts) it makes none: render without it (no reads noted, no key
+ * kept).  site_reads_keyed(): p's reads are kept (a template page);
+ * site_reads_self(): its own video (watch, embed) or PAGE_READS_NO_SELF.
+ * site_reads_keep_key(): 1 when p keeps published_key (the old
  * manifest's) without being keyed again: none of what it read changed.
  * site_reads_note() keeps what p read when it was keyed (its key in
  * p->key); 0, or -1 out of memory.  site_reads_save() writes the table
@@ -378,11 +380,15 @@ struct site_reads {
 	uint8_t			*changed;	/* per video: its fields or images changed */
 };
 int	site_reads_start(struct site_ctx *c, struct site_reads *r);
-int	site_reads_keyed(const struct page *p);
-int	site_reads_keep_key(struct site_reads *r, const struct page *p, uint64_t published_key);
-int	site_reads_note(struct site_reads *r, int worker, const struct page *p,
-	    const struct page_reads_rec *rec);
+int	site_reads_keyed(const struct site_ctx *c, const struct page *p);
+uint32_t site_reads_self(const struct page *p);
+int	site_reads_keep_key(struct site_reads *r, const struct site_ctx *c, const struct page *p,
+	    uint64_t published_key);
+int	site_reads_note(struct site_reads *r, const struct site_ctx *c, int worker,
+	    const struct page *p, const struct page_reads_rec *rec);
 int	site_reads_save(const struct site_ctx *c, struct site_reads *r, char *err, size_t errlen);
 void	site_reads_free(struct site_reads *r);
+/* site_build.c: the template page kind renders through, or NULL (not a template page). */
+const struct tmpl *site_page_template(const struct site_ctx *c, int kind);
 
 #endif

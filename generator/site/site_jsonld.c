@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "site_data.h"
 #include "site_jsonld.h"
 #include "site_url.h"
 
@@ -47,12 +48,12 @@ vl_free(struct vlist *l)
 	memset(l, 0, sizeof(*l));
 }
 
-/* base_url + the watch page of video vid. */
+/* base_url + the watch page of video v. */
 static int
-watch_abs(const struct site_ctx *c, size_t vid, struct buf *o)
+watch_abs(const struct site_ctx *c, const struct video *v, struct buf *o)
 {
 	return (J(o, c->m->site.base_url) == -1 ||
-	    url_video(o, c->html, c->m->videos[vid].guid) == -1) ? -1 : 0;
+	    url_video(o, c->html, v->guid) == -1) ? -1 : 0;
 }
 
 /* Where chapter k ends: its own end, else the next one's start, else the
@@ -73,9 +74,8 @@ chapter_end(const struct video *v, size_t k)
 /* The chapters as Clip items (the caller has opened the hasPart array);
  * *first says whether an item was written yet. */
 static int
-clips(const struct site_ctx *c, size_t vid, struct buf *o, int *first)
+clips(const struct site_ctx *c, const struct video *v, struct buf *o, int *first)
 {
-	const struct video *v = &c->m->videos[vid];
 	size_t k;
 
 	for (k = 0; k < v->nchapters; k++) {
@@ -90,7 +90,7 @@ clips(const struct site_ctx *c, size_t vid, struct buf *o, int *first)
 		    fmt_int(o, v->chapters[k].start) == -1 ||
 		    BUF_PUTSL(o, ",\"endOffset\":") == -1 || fmt_int(o, end) == -1 ||
 		    BUF_PUTSL(o, ",\"url\":\"") == -1 ||
-		    watch_abs(c, vid, o) == -1 ||
+		    watch_abs(c, v, o) == -1 ||
 		    BUF_PUTSL(o, "?t=") == -1 || fmt_int(o, v->chapters[k].start) == -1 ||
 		    BUF_PUTSL(o, "\"}") == -1)
 			return -1;
@@ -100,9 +100,9 @@ clips(const struct site_ctx *c, size_t vid, struct buf *o, int *first)
 }
 
 int
-jsonld_video(const struct site_ctx *c, size_t vid, struct buf *o)
+jsonld_video(const struct site_ctx *c, const struct pd *d, size_t vid, struct buf *o)
 {
-	const struct video *v = &c->m->videos[vid];
+	const struct video *v = page_video(c, d, vid);
 	int pub = v->access == ACCESS_PUBLIC, first = 1;
 
 	if (BUF_PUTSL(o, "{\"@context\":\"https://schema.org\",\"@type\":\"VideoObject\",\"name\":\"") == -1 ||
@@ -110,7 +110,7 @@ jsonld_video(const struct site_ctx *c, size_t vid, struct buf *o)
 	    BUF_PUTSL(o, "\",\"description\":\"") == -1 ||
 	    J(o, v->description[0] ? v->description : v->title) == -1 ||
 	    BUF_PUTSL(o, "\",\"thumbnailUrl\":[\"") == -1 ||
-	    J(o, c->vtext[vid].image) == -1 ||
+	    J(o, page_text(c, d, vid)->image) == -1 ||
 	    BUF_PUTSL(o, "\"],\"uploadDate\":\"") == -1 || fmt_datetime(o, v->uploaded) == -1 ||
 	    BUF_PUTSL(o, "\",\"duration\":\"") == -1 || fmt_duration_iso(o, v->length) == -1 ||
 	    BUF_PUTSL(o, "\",\"embedUrl\":\"") == -1 || J(o, c->m->site.base_url) == -1 ||
@@ -127,7 +127,7 @@ jsonld_video(const struct site_ctx *c, size_t vid, struct buf *o)
 	if (pub && v->nchapters == 0)
 		return buf_putc(o, '}');
 	/* the parts: the chapters, and a locked video's paywalled player */
-	if (BUF_PUTSL(o, ",\"hasPart\":[") == -1 || clips(c, vid, o, &first) == -1)
+	if (BUF_PUTSL(o, ",\"hasPart\":[") == -1 || clips(c, v, o, &first) == -1)
 		return -1;
 	if (!pub && ((!first && buf_putc(o, ',') == -1) ||
 	    BUF_PUTSL(o, "{\"@type\":\"WebPageElement\",\"isAccessibleForFree\":false,"
@@ -156,10 +156,10 @@ crumb(const struct site_ctx *c, struct buf *o, int pos, const char *name, const 
 }
 
 int
-jsonld_breadcrumbs(const struct site_ctx *c, size_t vid, struct buf *o)
+jsonld_breadcrumbs(const struct site_ctx *c, const struct pd *d, size_t vid, struct buf *o)
 {
 	const struct model *m = c->m;
-	const struct video *v = &m->videos[vid];
+	const struct video *v = page_video(c, d, vid);
 	struct buf u;
 	int pos = 1, rc = -1;
 
@@ -201,8 +201,8 @@ out:
 #define ITEM_URL	",\"url\":\""
 
 int
-jsonld_itemlist(const struct site_ctx *c, const size_t *list, size_t from, size_t to,
-    struct buf *o)
+jsonld_itemlist(const struct site_ctx *c, const struct pd *d, const size_t *list, size_t from,
+    size_t to, struct buf *o)
 {
 	struct buf base;
 	size_t i, vid;
@@ -228,7 +228,7 @@ jsonld_itemlist(const struct site_ctx *c, const size_t *list, size_t from, size_
 		    fmt_int(o, (long long)(i - from + 1)) == -1 ||
 		    buf_put_inline(o, ITEM_URL, sizeof(ITEM_URL) - 1) == -1 ||
 		    (base.len > 0 && buf_put_inline(o, base.data, base.len) == -1) ||
-		    url_video(o, c->html, c->m->videos[vid].guid) == -1 ||
+		    url_video(o, c->html, page_video(c, d, vid)->guid) == -1 ||
 		    buf_put_inline(o, "\"}", 2) == -1)
 			goto out;
 	}

@@ -26,13 +26,19 @@ struct vlist {
 int	vl_add(struct vlist *l, size_t vid);
 void	vl_free(struct vlist *l);
 
+/*
+ * Each reads its videos through page_video()/page_text() for the page d
+ * (site_data.h: noted while the page is keyed, page_reads.h).
+ */
+struct pd;
 /* Video vid's VideoObject. */
-int	jsonld_video(const struct site_ctx *c, size_t vid, struct buf *out);
+int	jsonld_video(const struct site_ctx *c, const struct pd *d, size_t vid, struct buf *out);
 /* Home > its series (or else its first category) > the video. */
-int	jsonld_breadcrumbs(const struct site_ctx *c, size_t vid, struct buf *out);
+int	jsonld_breadcrumbs(const struct site_ctx *c, const struct pd *d, size_t vid,
+	    struct buf *out);
 /* An ItemList of the videos list[from..to) (list NULL: the videos
  * themselves): ListItem position (from 1, in that order) + url. */
-int	jsonld_itemlist(const struct site_ctx *c, const size_t *list, size_t from, size_t to,
-	    struct buf *out);
+int	jsonld_itemlist(const struct site_ctx *c, const struct pd *d, const size_t *list,
+	    size_t from, size_t to, struct buf *out);
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * site_reads.c — a build's use of STATE/page-reads (page_reads.h): which
- * watch and embed pages keep their last key without being keyed again,
- * and the table the next build uses.
+ * template pages keep their last key without being keyed again, and the
+ * table the next build uses.
  *
  * A page keeps its key when the last build's table was recorded on the
  * model this build's was laid over (site_opts: base_id, changed), with
@@ -40,13 +40,13 @@ site_reads_start(struct site_ctx *c, struct site_reads *r)
 	memset(r, 0, sizeof(*r));
 	if (o->model_id == 0)
 		return 0;	/* nothing to pin reads on: none noted, none kept */
-	if (page_reads_init(&r->now, m->nvideos, o->model_id, c->skey) == -1)
+	if (page_reads_init(&r->now, m->nvideos, c->npages, o->model_id, c->skey) == -1)
 		return -1;
 	for (i = 0; i < m->nvideos; i++)
 		r->now.vimg[i] = c->vimg != NULL ? vimg_state(&c->vimg[i]) : 0;
 	snprintf(path, sizeof(path), "%s/page-reads", o->state_dir);
 	if (o->base_id == 0 ||
-	    page_reads_load(&r->old, path, o->base_id, c->skey, m->nvideos) != 1)
+	    page_reads_load(&r->old, path, o->base_id, c->skey, m->nvideos, c->npages) != 1)
 		return 0;
 	if ((r->changed = calloc(m->nvideos ? m->nvideos : 1, 1)) == NULL) {
 		page_reads_file_free(&r->old);
@@ -56,35 +56,39 @@ site_reads_start(struct site_ctx *c, struct site_reads *r)
 		if (o->changed[i] < m->nvideos)
 			r->changed[o->changed[i]] = 1;
 	for (i = 0; i < m->nvideos; i++)
-		if (r->old.rec[i].vimg != r->now.vimg[i])
+		if (r->old.vimg[i] != r->now.vimg[i])
 			r->changed[i] = 1;
 	r->have_old = 1;
 	return 0;
 }
 
 int
-site_reads_keyed(const struct page *p)
+site_reads_keyed(const struct site_ctx *c, const struct page *p)
 {
-	return p->kind == PK_WATCH || p->kind == PK_EMBED;
+	return site_page_template(c, p->kind) != NULL;
+}
+
+uint32_t
+site_reads_self(const struct page *p)
+{
+	return p->kind == PK_WATCH || p->kind == PK_EMBED ? p->idx : PAGE_READS_NO_SELF;
 }
 
 int
-site_reads_keep_key(struct site_reads *r, const struct page *p, uint64_t published_key)
+site_reads_keep_key(struct site_reads *r, const struct site_ctx *c, const struct page *p,
+    uint64_t published_key)
 {
-	size_t s;
-
-	if (!r->have_old || !site_reads_keyed(p))
+	if (!r->have_old)
 		return 0;
-	s = page_reads_slot_of(p->idx, p->kind == PK_EMBED);
-	return page_reads_carry(&r->now, &r->old, s, published_key, r->changed);
+	return page_reads_carry(&r->now, &r->old, (size_t)(p - c->pages), published_key,
+	    site_reads_self(p), r->changed);
 }
 
 int
-site_reads_note(struct site_reads *r, int worker, const struct page *p,
-    const struct page_reads_rec *rec)
+site_reads_note(struct site_reads *r, const struct site_ctx *c, int worker,
+    const struct page *p, const struct page_reads_rec *rec)
 {
-	return page_reads_keep(&r->now, worker,
-	    page_reads_slot_of(p->idx, p->kind == PK_EMBED), p->key, rec);
+	return page_reads_keep(&r->now, worker, (size_t)(p - c->pages), p->key, rec);
 }
 
 int

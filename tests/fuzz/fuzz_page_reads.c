@@ -1,12 +1,13 @@
 /*
  * fuzz_page_reads.c — fuzz target for the reader of STATE/page-reads
- * (generator/site/page_reads.c).  The input's first byte is the build's
- * video count (below 64), the rest the file; the header's checksum, model
- * id, shared key, counts and magic are made to match it, so every input
- * reaches the slot checks, which must refuse a range or a read out of
- * bounds; a table they accept is carried whole, slot by slot, and every
- * read it hands out names a video.  The seed (seeds/page_reads.bin) is
- * the unit test's file: PAGE_READS_SEED=PATH build/tests/test_page_reads.
+ * (generator/site/page_reads.c).  The input's first two bytes are the
+ * build's video and page counts (below 64), the rest the file; the
+ * header's checksum, model id, shared key, counts and magic are made to
+ * match it, so every input reaches the record checks, which must refuse
+ * a range, a read or a page's own video out of bounds; a table they
+ * accept is carried whole, slot by slot, and every read it hands out
+ * names a video.  The seed (seeds/page_reads.bin) is the unit test's
+ * file: PAGE_READS_SEED=PATH build/tests/test_page_reads.
  * libFuzzer entry point; -DFUZZ_STANDALONE gives a main() that replays
  * files (standalone.h).
  */
@@ -18,8 +19,8 @@
 #include "hash64.h"
 #include "page_reads.h"
 
-#define HEADER	64
-#define RECORD	40
+#define HEADER	72
+#define RECORD	24
 #define MODEL	0x6d6f64656cULL
 #define SKEY	0x736b6579ULL
 
@@ -31,37 +32,42 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct page_reads_file f;
 	struct page_reads t;
 	uint8_t changed[64] = { 0 };
-	uint64_t v[4];
-	uint32_t ver[2] = { 1, 0 };
-	size_t nv, len, s, k;
+	uint64_t v[5];
+	uint32_t ver[2] = { 2, 0 };
+	size_t nv, np, fixed, len, s, k;
 	char *file;
 
-	if (size < 1 + HEADER)
+	if (size < 2 + HEADER)
 		return 0;
 	nv = data[0] % 64;
-	len = size - 1;
-	if (len - HEADER < nv * RECORD)
+	np = data[1] % 64;
+	fixed = HEADER + nv * 8 + np * RECORD;
+	len = size - 2;
+	if (len < fixed)
 		return 0;
-	len -= (len - HEADER - nv * RECORD) % sizeof(uint32_t);	/* whole reads */
+	len -= (len - fixed) % sizeof(uint32_t);	/* whole reads */
 	if ((file = malloc(len)) == NULL)
 		return 0;
-	memcpy(file, data + 1, len);
+	memcpy(file, data + 2, len);
 	memcpy(file, "onlygen preads\n", 16);
 	memcpy(file + 16, ver, sizeof(ver));
 	v[0] = MODEL;
 	v[1] = SKEY;
 	v[2] = nv;
-	v[3] = (len - HEADER - nv * RECORD) / sizeof(uint32_t);
+	v[3] = np;
+	v[4] = (len - fixed) / sizeof(uint32_t);
 	memcpy(file + 24, v, sizeof(v));
 	v[0] = h64(0, file + HEADER, len - HEADER);
-	memcpy(file + 56, v, sizeof(v[0]));
-	if (page_reads_parse(&f, file, len, MODEL, SKEY, nv) == 1) {
-		if (f.data != NULL || f.nvideos != nv || page_reads_init(&t, nv, MODEL, SKEY) != 0)
+	memcpy(file + 64, v, sizeof(v[0]));
+	if (page_reads_parse(&f, file, len, MODEL, SKEY, nv, np) == 1) {
+		if (f.data != NULL || f.nvideos != nv || f.npages != np ||
+		    page_reads_init(&t, nv, np, MODEL, SKEY) != 0)
 			abort();
-		for (s = 0; s < 2 * nv; s++) {
-			if (page_reads_carry(&t, &f, s, f.rec[s / 2].key[s % 2], changed) == 0)
+		for (s = 0; s < np; s++) {
+			if (page_reads_carry(&t, &f, s, f.rec[s].key, f.rec[s].self, changed) == 0)
 				continue;
-			if (t.slot[s].n > PAGE_READS_MAX)
+			if (t.slot[s].n > PAGE_READS_MAX ||
+			    (t.slot[s].self != PAGE_READS_NO_SELF && t.slot[s].self >= nv))
 				abort();
 			for (k = 0; k < t.slot[s].n; k++)
 				if (t.slot[s].v[k] >= nv)

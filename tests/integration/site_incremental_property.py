@@ -523,8 +523,8 @@ def main():
                 bad.append((step, kind, what, ["the model was %s, not the image with the "
                                                "changed row laid over it" % source]))
                 break
-            # a row laid over changes a few videos: the watch and embed
-            # pages that read none of them keep their keys (page-reads),
+            # a row laid over changes a few videos: the template pages
+            # that read none of them keep their keys (page-reads),
             # unless the videos moved (an upload time: their indices changed)
             m = re.search(r"; (\d+) keys kept;", msg_i)
             kept = int(m.group(1)) if m else 0

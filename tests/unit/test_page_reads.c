@@ -1,11 +1,12 @@
 /*
- * test_page_reads.c — STATE/page-reads (generator/site/page_reads.h): a
- * table saved and loaded again carries a page's reads only with the key
+ * test_page_reads.c — STATE/page-reads (generator/site/page_reads.h): the
+ * recorder notes each video once and not the page's own; a table saved
+ * and loaded again carries a page's reads only with the key and own video
  * it was noted with and only when none of them changed; a table of
- * another model, shared key or video count, and every truncated or
+ * another model, shared key, video or page count, and every truncated or
  * altered file, is no table.  PAGE_READS_SEED=PATH writes the fuzz seed
- * (tests/fuzz/seeds/page_reads.bin: the video count, then the file from
- * its header on; fuzz_page_reads.c).
+ * (tests/fuzz/seeds/page_reads.bin: the video and page counts, then the
+ * file from its header on; fuzz_page_reads.c).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -18,14 +19,13 @@
 
 #define MODEL	0x6d6f64656cULL
 #define SKEY	0x736b6579ULL
-#define NV	5
-#define HEADER	64
+#define NV	5	/* videos */
+#define NP	4	/* pages: 0 watch of video 0, 1 embed of 0, 2 a list, 3 over */
 
 static void
 rec_of(struct page_reads_rec *r, uint32_t self, const uint32_t *v, size_t n)
 {
-	memset(r, 0, sizeof(*r));
-	r->self = self;
+	page_reads_rec_reset(r, self);
 	while (n-- > 0)
 		page_reads_note(r, *v++);
 }
@@ -35,25 +35,26 @@ slurp(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	char *d = NULL;
-	long n;
+	long n = 0;
 
-	if (f != NULL && fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 &&
-	    fseek(f, 0, SEEK_SET) == 0 && (d = malloc((size_t)n)) != NULL &&
-	    fread(d, 1, (size_t)n, f) != (size_t)n) {
+	*len = 0;
+	if (f == NULL)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0 &&
+	    (d = malloc((size_t)n)) != NULL && fread(d, 1, (size_t)n, f) != (size_t)n) {
 		free(d);
 		d = NULL;
 	}
-	if (f != NULL) {
-		*len = d != NULL ? (size_t)ftell(f) : 0;
-		fclose(f);
-	}
+	fclose(f);
+	if (d != NULL)
+		*len = (size_t)n;
 	return d;
 }
 
 int
 main(void)
 {
-	static const uint32_t w0[] = { 0, 3, 3, 4, 0 }, e0[] = { 0, 0 }, w1[] = { 1, 2 };
+	static const uint32_t w0[] = { 0, 3, 3, 4, 0 }, e0[] = { 0, 0 }, l2[] = { 1, 2, 1, 4 };
 	struct page_reads t, t2;
 	struct page_reads_file f;
 	struct page_reads_rec r;
@@ -65,90 +66,104 @@ main(void)
 	fixture_tmpdir(dir, sizeof(dir), "test_page_reads");
 	snprintf(path, sizeof(path), "%s/page-reads", dir);
 
-	CHECK(page_reads_init(&t, NV, MODEL, SKEY) == 0, "a table for %d videos", NV);
+	CHECK(page_reads_rec_init(&r, NV) == 0, "a recorder for %d videos", NV);
+	CHECK(page_reads_init(&t, NV, NP, MODEL, SKEY) == 0, "a table for %d videos, %d pages",
+	    NV, NP);
 	for (i = 0; i < NV; i++)
 		t.vimg[i] = 100 + i;
 	rec_of(&r, 0, w0, 5);
 	CHECK(r.n == 2 && r.v[0] == 3 && r.v[1] == 4, "each video noted once, the page's own not");
-	CHECK(page_reads_keep(&t, 0, page_reads_slot_of(0, 0), 11, &r) == 0, "video 0's watch page");
+	CHECK(page_reads_keep(&t, 0, 0, 11, &r) == 0, "video 0's watch page");
 	rec_of(&r, 0, e0, 2);
-	CHECK(page_reads_keep(&t, 1, page_reads_slot_of(0, 1), 12, &r) == 0 && r.n == 0,
+	CHECK(page_reads_keep(&t, 1, 1, 12, &r) == 0 && r.n == 0,
 	    "its embed page, which reads only its own");
-	rec_of(&r, 1, w1, 2);
-	CHECK(page_reads_keep(&t, 0, page_reads_slot_of(1, 0), 21, &r) == 0, "video 1's watch page");
-	memset(&r, 0, sizeof(r));
-	r.self = 2;
-	for (i = 0; i < PAGE_READS_MAX + 2; i++)
-		page_reads_note(&r, 3 + i);
-	CHECK(r.over && r.n == PAGE_READS_MAX, "a page reading more than %d videos is over",
+	rec_of(&r, PAGE_READS_NO_SELF, l2, 4);
+	CHECK(r.n == 3, "a list page: every video it shows, once");
+	CHECK(page_reads_keep(&t, 0, 2, 21, &r) == 0, "kept");
+	page_reads_rec_reset(&r, PAGE_READS_NO_SELF);
+	page_reads_note(&r, NV);
+	CHECK(r.over, "a read of no video is over");
+	CHECK(page_reads_keep(&t, 0, 3, 31, &r) == 0 && t.slot[3].n == PAGE_READS_NONE,
+	    "and its reads are not kept");
+	page_reads_rec_free(&r);
+	CHECK(page_reads_rec_init(&r, (size_t)PAGE_READS_MAX + 8) == 0, "a large recorder");
+	page_reads_rec_reset(&r, PAGE_READS_NO_SELF);
+	for (i = 0; i <= PAGE_READS_MAX; i++)
+		page_reads_note(&r, i);
+	CHECK(r.over && r.n == PAGE_READS_MAX, "a page reading more than %zu videos is over",
 	    PAGE_READS_MAX);
-	CHECK(page_reads_keep(&t, 0, page_reads_slot_of(2, 0), 31, &r) == 0 &&
-	    t.slot[page_reads_slot_of(2, 0)].n == PAGE_READS_NONE, "and its reads are not kept");
+	page_reads_rec_reset(&r, PAGE_READS_NO_SELF);
+	page_reads_note(&r, 7);
+	page_reads_note(&r, 7);
+	CHECK(!r.over && r.n == 1, "a reset forgets what was seen");
+	page_reads_rec_free(&r);
 	rc = page_reads_save(&t, path, err, sizeof(err));
 	CHECK(rc == 0, "saved (%s)", rc == 0 ? "ok" : err);
 
-	/* loaded: a slot carries with its key and nothing it read changed */
-	CHECK(page_reads_load(&f, path, MODEL, SKEY, NV) == 1, "loaded");
-	CHECK(f.rec[3].vimg == 103, "each video's images' state kept");
-	CHECK(page_reads_init(&t2, NV, MODEL + 1, SKEY) == 0, "the next build's table");
-	CHECK(page_reads_carry(&t2, &f, page_reads_slot_of(0, 0), 11, changed) == 1 &&
+	/* loaded: a slot carries with its key, its own video, nothing changed */
+	CHECK(page_reads_load(&f, path, MODEL, SKEY, NV, NP) == 1, "loaded");
+	CHECK(f.vimg[3] == 103, "each video's images' state kept");
+	CHECK(page_reads_init(&t2, NV, NP, MODEL + 1, SKEY) == 0, "the next build's table");
+	CHECK(page_reads_carry(&t2, &f, 0, 11, 0, changed) == 1 &&
 	    t2.slot[0].n == 2 && t2.slot[0].v[1] == 4 && t2.slot[0].key == 11,
 	    "an unchanged page carries its key and its reads");
-	CHECK(page_reads_carry(&t2, &f, page_reads_slot_of(0, 1), 12, changed) == 1,
-	    "an embed page too");
-	changed[0] = 1;
-	CHECK(page_reads_carry(&t2, &f, page_reads_slot_of(0, 0), 11, changed) == 0 &&
-	    page_reads_carry(&t2, &f, page_reads_slot_of(0, 1), 12, changed) == 0,
-	    "not when its own video changed");
-	changed[0] = 0;
-	CHECK(page_reads_carry(&t2, &f, page_reads_slot_of(0, 0), 99, changed) == 0,
+	CHECK(page_reads_carry(&t2, &f, 1, 12, 0, changed) == 1, "an embed page too");
+	CHECK(page_reads_carry(&t2, &f, 2, 21, PAGE_READS_NO_SELF, changed) == 1, "a list page too");
+	CHECK(page_reads_carry(&t2, &f, 0, 99, 0, changed) == 0,
 	    "not with another key (the manifest's is not the one noted)");
+	CHECK(page_reads_carry(&t2, &f, 0, 11, 1, changed) == 0, "nor for another video's page");
+	changed[0] = 1;
+	CHECK(page_reads_carry(&t2, &f, 0, 11, 0, changed) == 0 &&
+	    page_reads_carry(&t2, &f, 1, 12, 0, changed) == 0 &&
+	    page_reads_carry(&t2, &f, 2, 21, PAGE_READS_NO_SELF, changed) == 1,
+	    "its own video changed: its pages only");
+	changed[0] = 0;
 	changed[4] = 1;
-	CHECK(page_reads_carry(&t2, &f, page_reads_slot_of(0, 0), 11, changed) == 0,
-	    "not when a video it read changed");
-	CHECK(page_reads_carry(&t2, &f, page_reads_slot_of(1, 0), 21, changed) == 1,
+	CHECK(page_reads_carry(&t2, &f, 0, 11, 0, changed) == 0 &&
+	    page_reads_carry(&t2, &f, 2, 21, PAGE_READS_NO_SELF, changed) == 0,
+	    "a video they read changed: not carried");
+	CHECK(page_reads_carry(&t2, &f, 1, 12, 0, changed) == 1,
 	    "a page that did not read it still carries");
-	CHECK(page_reads_carry(&t2, &f, page_reads_slot_of(2, 0), 31, changed) == 0 &&
-	    page_reads_carry(&t2, &f, page_reads_slot_of(3, 0), 0, changed) == 0,
-	    "nor a page whose reads were not kept, or never noted");
+	CHECK(page_reads_carry(&t2, &f, 3, 31, PAGE_READS_NO_SELF, changed) == 0,
+	    "nor a page whose reads were not kept");
 	page_reads_free(&t2);
 	page_reads_file_free(&f);
 
-	CHECK(page_reads_load(&f, path, MODEL + 1, SKEY, NV) == 0 &&
-	    page_reads_load(&f, path, MODEL, SKEY + 1, NV) == 0 &&
-	    page_reads_load(&f, path, MODEL, SKEY, NV + 1) == 0 &&
-	    page_reads_load(&f, path, 0, SKEY, NV) == 0,
-	    "another model, shared key or video count: no table");
+	CHECK(page_reads_load(&f, path, MODEL + 1, SKEY, NV, NP) == 0 &&
+	    page_reads_load(&f, path, MODEL, SKEY + 1, NV, NP) == 0 &&
+	    page_reads_load(&f, path, MODEL, SKEY, NV + 1, NP) == 0 &&
+	    page_reads_load(&f, path, MODEL, SKEY, NV, NP - 1) == 0 &&
+	    page_reads_load(&f, path, 0, SKEY, NV, NP) == 0,
+	    "another model, shared key, video or page count: no table");
 
 	data = slurp(path, &len);
-	CHECK(data != NULL && len > HEADER, "the file read back (%zu bytes)", len);
+	CHECK(data != NULL && len > 72, "the file read back (%zu bytes)", len);
 	if (data != NULL && getenv("PAGE_READS_SEED") != NULL) {
 		FILE *s = fopen(getenv("PAGE_READS_SEED"), "wb");
-		unsigned char nv = NV;
+		unsigned char counts[2] = { NV, NP };
 
-		CHECK(s != NULL && fwrite(&nv, 1, 1, s) == 1 && fwrite(data, 1, len, s) == len &&
+		CHECK(s != NULL && fwrite(counts, 1, 2, s) == 2 && fwrite(data, 1, len, s) == len &&
 		    fclose(s) == 0, "seed written to %s", getenv("PAGE_READS_SEED"));
 	}
 	for (i = bad = 0; data != NULL && i < len; i++) {
-		bad += page_reads_parse(&f, data, i, MODEL, SKEY, NV) != 0;
+		bad += page_reads_parse(&f, data, i, MODEL, SKEY, NV, NP) != 0;
 		page_reads_file_free(&f);
 	}
 	CHECK(bad == 0, "every one of the %zu truncations: no table (%zu were)", len, bad);
 	for (i = bad = 0; data != NULL && i < len; i++) {
 		data[i] ^= 0x20;
-		bad += page_reads_parse(&f, data, len, MODEL, SKEY, NV) != 0;
+		bad += page_reads_parse(&f, data, len, MODEL, SKEY, NV, NP) != 0;
 		data[i] ^= 0x20;
 	}
 	CHECK(bad == 0, "every one of the %zu altered bytes: no table (%zu were)", len, bad);
-	CHECK(data != NULL && page_reads_parse(&f, data, len, MODEL, SKEY, NV) == 1 && f.data == NULL,
-	    "the bytes as written parse, in place");
+	CHECK(data != NULL && page_reads_parse(&f, data, len, MODEL, SKEY, NV, NP) == 1 &&
+	    f.data == NULL, "the bytes as written parse, in place");
 	free(data);
 
-	/* a table with no model id is not written by a build (site_reads.c);
-	 * an empty one round-trips */
+	/* no pages, no videos: an empty table round-trips */
 	page_reads_free(&t);
-	CHECK(page_reads_init(&t, 0, MODEL, SKEY) == 0 && page_reads_save(&t, path, err,
-	    sizeof(err)) == 0 && page_reads_load(&f, path, MODEL, SKEY, 0) == 1,
+	CHECK(page_reads_init(&t, 0, 0, MODEL, SKEY) == 0 && page_reads_save(&t, path, err,
+	    sizeof(err)) == 0 && page_reads_load(&f, path, MODEL, SKEY, 0, 0) == 1,
 	    "no videos: an empty table");
 	page_reads_file_free(&f);
 	page_reads_free(&t);

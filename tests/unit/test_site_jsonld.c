@@ -15,6 +15,10 @@
 #include "check.h"
 #include "img_size.h"
 #include "site_jsonld.h"
+#include "site_pd.h"
+
+/* A page being rendered, not keyed: nothing is noted (page_reads.h). */
+static const struct pd nopd;
 
 #define HOSTILE	"</script><!--<script>x\xe2\x80\xa8y\xe2\x80\xa9z"
 
@@ -141,7 +145,7 @@ main(void)
 	buf_init(&b, 1 << 20);
 
 	/* a locked video with chapters and views */
-	CHECK(jsonld_video(&c, 0, &b) == 0, "VideoObject of a locked video is written");
+	CHECK(jsonld_video(&c, &nopd, 0, &b) == 0, "VideoObject of a locked video is written");
 	if ((j = parse(&b, "locked VideoObject")) != NULL) {
 		CHECK_STR(str(j, "@type"), "VideoObject", "@type");
 		CHECK_STR(str(j, "name"), "Locked " HOSTILE, "name comes back exactly (escaped, not cut)");
@@ -185,7 +189,7 @@ main(void)
 
 	/* a public video, no chapters, no views */
 	buf_reset(&b);
-	CHECK(jsonld_video(&c, 1, &b) == 0, "VideoObject of a public video is written");
+	CHECK(jsonld_video(&c, &nopd, 1, &b) == 0, "VideoObject of a public video is written");
 	if ((j = parse(&b, "public VideoObject")) != NULL) {
 		CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "isAccessibleForFree")),
 		    "public: isAccessibleForFree true");
@@ -200,7 +204,7 @@ main(void)
 	/* url_style "html" */
 	c.html = 1;
 	buf_reset(&b);
-	j = jsonld_video(&c, 1, &b) == 0 ? cJSON_Parse(b.data) : NULL;
+	j = jsonld_video(&c, &nopd, 1, &b) == 0 ? cJSON_Parse(b.data) : NULL;
 	CHECK(j != NULL &&
 	    strcmp(str(j, "embedUrl"), "https://example.test/e/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d.html") == 0,
 	    "html url_style: embedUrl /e/<guid>.html");
@@ -209,7 +213,7 @@ main(void)
 
 	/* breadcrumbs: through the category, then through the series */
 	buf_reset(&b);
-	CHECK(jsonld_breadcrumbs(&c, 0, &b) == 0, "BreadcrumbList written");
+	CHECK(jsonld_breadcrumbs(&c, &nopd, 0, &b) == 0, "BreadcrumbList written");
 	if ((j = parse(&b, "BreadcrumbList (category)")) != NULL) {
 		parts = cJSON_GetObjectItemCaseSensitive(j, "itemListElement");
 		CHECK(strcmp(str(j, "@type"), "BreadcrumbList") == 0 && cJSON_GetArraySize(parts) == 3,
@@ -229,7 +233,7 @@ main(void)
 		cJSON_Delete(j);
 	}
 	buf_reset(&b);
-	j = jsonld_breadcrumbs(&c, 1, &b) == 0 ? cJSON_Parse(b.data) : NULL;
+	j = jsonld_breadcrumbs(&c, &nopd, 1, &b) == 0 ? cJSON_Parse(b.data) : NULL;
 	CHECK(j != NULL, "BreadcrumbList (series) parses");
 	if (j != NULL) {
 		parts = cJSON_GetObjectItemCaseSensitive(j, "itemListElement");
@@ -242,7 +246,7 @@ main(void)
 
 	/* ItemList: list order, positions from 1 */
 	buf_reset(&b);
-	CHECK(jsonld_itemlist(&c, list, 0, 2, &b) == 0, "ItemList written");
+	CHECK(jsonld_itemlist(&c, &nopd, list, 0, 2, &b) == 0, "ItemList written");
 	if ((j = parse(&b, "ItemList")) != NULL) {
 		parts = cJSON_GetObjectItemCaseSensitive(j, "itemListElement");
 		CHECK(cJSON_GetArraySize(parts) == 2 &&
@@ -254,7 +258,7 @@ main(void)
 		cJSON_Delete(j);
 	}
 	buf_reset(&b);
-	j = jsonld_itemlist(&c, NULL, 1, 2, &b) == 0 ? cJSON_Parse(b.data) : NULL;
+	j = jsonld_itemlist(&c, &nopd, NULL, 1, 2, &b) == 0 ? cJSON_Parse(b.data) : NULL;
 	parts = j != NULL ? cJSON_GetObjectItemCaseSensitive(j, "itemListElement") : NULL;
 	CHECK(cJSON_GetArraySize(parts) == 1 && num(cJSON_GetArrayItem(parts, 0), "position") == 1 &&
 	    strstr(str(cJSON_GetArrayItem(parts, 0), "url"), v[1].guid) != NULL,
