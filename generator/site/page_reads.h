@@ -14,7 +14,12 @@
  * like this"), which the table's model id pins: a table is used only by a
  * build whose model is the one it was recorded on with the fields of some
  * videos changed (build_model.h: base_id, changed), and whose shared key
- * is the same.  A video's mirrored images are read through its card text;
+ * is the same.  That holds because the structure (site_index, related.c)
+ * is made only of what an overlay cannot change: the videos' order,
+ * membership, keywords, collections and content/.  A list ranked by a
+ * field it can change (views, a title) would read every video it ranks
+ * and must note them all, or be pinned some other way.
+ * A video's mirrored images are read through its card text;
  * their state is kept per video (vimg) and a video whose state moved
  * counts as changed.
  *
