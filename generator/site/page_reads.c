@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "hash64.h"
 #include "page_reads.h"
 #include "pool.h"
@@ -296,12 +297,11 @@ page_reads_keep(struct page_reads *t, int worker, size_t s, uint64_t key,
 	return 0;
 }
 
-/* A window of the file being written: hashed, then pwrite()n at its offset. */
+/* A window of the file being written after its header: hashed, then written. */
 struct sink {
 	int			fd;
 	char			*buf;
 	size_t			len;
-	uint64_t		at;	/* the file offset of buf[0] */
 	struct h64_stream	h;
 	int			failed;
 };
@@ -309,18 +309,9 @@ struct sink {
 static void
 sink_flush(struct sink *k)
 {
-	size_t done = 0;
-
 	h64_update(&k->h, k->buf, k->len);
-	while (!k->failed && done < k->len) {
-		ssize_t w = pwrite(k->fd, k->buf + done, k->len - done, (off_t)(k->at + done));
-
-		if (w > 0)
-			done += (size_t)w;
-		else if (w == 0 || errno != EINTR)
-			k->failed = 1;
-	}
-	k->at += k->len;
+	if (!k->failed && fd_write_all(k->fd, k->buf, k->len) == -1)
+		k->failed = 1;
 	k->len = 0;
 }
 
@@ -367,12 +358,15 @@ page_reads_save(const struct page_reads *t, const char *path, char *err, size_t 
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if ((k.fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) == -1) {
+	/* as file_write_atomic (buf.h): no symlink followed at path.tmp */
+	if ((k.fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600)) == -1) {
 		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
 		free(k.buf);
 		return -1;
 	}
-	k.at = HEADER;
+	/* the header last, at 0, once the checksum is known */
+	if (lseek(k.fd, HEADER, SEEK_SET) != HEADER)
+		k.failed = 1;
 	h64_begin(&k.h, 0, fixed_part(t->nvideos, t->npages) - HEADER + nreads * sizeof(uint32_t));
 	for (i = 0; i < t->nvideos; i++)
 		sink_put(&k, &t->vimg[i], sizeof(t->vimg[i]));

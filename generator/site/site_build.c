@@ -736,7 +736,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	}
 	/* after the manifest: the keys it holds are the ones the reads were noted with */
 	if (site_reads_save(&c, &reads, path, sizeof(path)) == -1 && !o->quiet)
-		site_warn(&c, "%s (the next build keys every watch page)", path);
+		site_warn(&c, "%s (the next build keys every page)", path);
 	site_staging_remove(outfd);
 	st->img_fetched = c.img_fetched;
 	for (i = 0; c.vimg != NULL && i < m->nvideos; i++)

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "catalog_fixture.h"
 #include "check.h"
@@ -159,6 +160,22 @@ main(void)
 	CHECK(data != NULL && page_reads_parse(&f, data, len, MODEL, SKEY, NV, NP) == 1 &&
 	    f.data == NULL, "the bytes as written parse, in place");
 	free(data);
+
+	/* a symlink where the temporary file goes is not followed */
+	{
+		char tmp[700], target[700];
+		FILE *tf;
+
+		snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+		snprintf(target, sizeof(target), "%s/elsewhere", dir);
+		CHECK(symlink(target, tmp) == 0, "a symlink at page-reads.tmp");
+		rc = page_reads_save(&t, path, err, sizeof(err));
+		tf = fopen(target, "r");
+		CHECK(rc == -1 && tf == NULL, "the save refuses it and writes nothing through it");
+		if (tf != NULL)
+			fclose(tf);
+		unlink(tmp);
+	}
 
 	/* no pages, no videos: an empty table round-trips */
 	page_reads_free(&t);
