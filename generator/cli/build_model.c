@@ -42,9 +42,7 @@ peek_drop(struct build_model *b)
 	if (b->peeked)
 		close(b->image_fd);
 	b->peeked = 0;
-	free(b->peek_rows);
-	b->peek_rows = NULL;
-	b->peek_nrows = 0;
+	model_image_peek_free(&b->peek);
 	catalog_rows_free(&b->changed);
 }
 
@@ -76,15 +74,14 @@ static int
 peek(struct build_model *b)
 {
 	char err[POOL_ERR_MAX];
-	uint64_t coll;
 
 	if ((b->image_fd = open(b->image_path, O_RDONLY | O_CLOEXEC)) < 0)
 		return 0;
 	b->peeked = 1;
-	if (model_image_peek(b->image_fd, &b->peek_key, &coll, &b->peek_rows,
-	    &b->peek_nrows) == 1) {
-		int rc = catalog_read_changes(b->catalog_db, b->peek_rows, b->peek_nrows, coll,
-		    OVERLAY_MAX, &b->changed, &b->catalog_fp, err, sizeof(err));
+	if (model_image_peek(b->image_fd, &b->peek) == 1) {
+		int rc = catalog_read_changes(b->catalog_db, b->peek.rows, b->peek.nrows,
+		    b->peek.collections, OVERLAY_MAX, &b->changed, &b->catalog_fp, err,
+		    sizeof(err));
 
 		b->have_fp = rc != -1;
 		if (rc == 1)
@@ -220,12 +217,12 @@ from_image(struct build_model *b, struct model *m)
 	char err[POOL_ERR_MAX];
 	int rc = 0;
 
-	if (b->peek_key == b->image_key &&
+	if (b->peek.key == b->image_key &&
 	    model_image_read_fd(b->image_fd, b->image_path, b->image_key, m, &b->meta, err,
 	    sizeof(err)) == 1) {
 		/* the rows the changes were found against are the image's */
-		rc = b->meta.nrows == b->peek_nrows && (b->peek_nrows == 0 ||
-		    memcmp(b->meta.rows, b->peek_rows, b->peek_nrows * sizeof(*b->peek_rows)) == 0);
+		rc = b->meta.nrows == b->peek.nrows && (b->peek.nrows == 0 ||
+		    memcmp(b->meta.rows, b->peek.rows, b->peek.nrows * sizeof(*b->peek.rows)) == 0);
 		b->base_id = model_image_id(&b->meta);
 		if (rc && b->changed.nvideos > 0) {
 			int orc = model_overlay(m, &b->meta, &b->changed, &mo, err, sizeof(err));

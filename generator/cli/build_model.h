@@ -61,9 +61,7 @@ struct build_model {
 	char				 image_path[4096];
 	int				 peeked;	/* image_fd: the image, worth reading */
 	int				 image_fd;
-	uint64_t			 peek_key;
-	struct model_image_row		*peek_rows;
-	size_t				 peek_nrows;
+	struct model_image_peek		 peek;
 	struct catalog_rows		 changed;	/* the rows whose print moved */
 	atomic_int			 stop;
 	struct catalog_rows		 rows;

@@ -3,6 +3,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "model.h"
 
@@ -42,5 +43,7 @@ model_free(struct model *m)
 	free(m->series);
 	free(m->videos);
 	arena_free(&m->mem);	/* what every video pointed to */
+	if (m->image != NULL)
+		munmap(m->image, m->image_len);
 	memset(m, 0, sizeof(*m));
 }

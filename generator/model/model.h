@@ -96,6 +96,10 @@ struct model {
 	size_t			 nvideos;
 	char			 digest[65];	/* hex SHA-256 of the published catalog */
 	struct arena	 mem;	/* all that the videos point to */
+	/* a model read back from its image (model_image.h): the file mapped,
+	 * which the videos' strings and arrays point into; NULL otherwise */
+	void			*image;
+	size_t			 image_len;
 };
 
 /* Releases everything model_merge() allocated; accepts a zeroed model, leaves one. */

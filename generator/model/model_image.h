@@ -19,8 +19,9 @@
  * Ownership: a model read back is owned as model.h says, so model_free()
  * releases it: the site config, category, tag and series strings each
  * malloc'd; m->videos one malloc'd array; everything the videos point to
- * in m->mem, which holds the file's bytes as one block.  meta->rows is
- * malloc'd: model_image_meta_free().
+ * in the file's bytes: m->image, the file mapped (model_image_read), or
+ * one block of m->mem (model_image_parse, or a file that cannot be
+ * mapped).  meta->rows is malloc'd: model_image_meta_free().
  */
 #ifndef ONLY_MODEL_IMAGE_H
 #define ONLY_MODEL_IMAGE_H
@@ -88,17 +89,31 @@ int	model_image_read(const char *path, uint64_t key, struct model *m,
 int	model_image_read_fd(int fd, const char *path, uint64_t key, struct model *m,
 	    struct model_image_meta *meta, char *err, size_t errlen);
 
+/* A look at an image before reading it (model_image_peek). */
+struct model_image_peek {
+	uint64_t			 key;
+	uint64_t			 collections;	/* opaque */
+	const struct model_image_row	*rows;		/* in the mapping, nrows of them */
+	size_t				 nrows;
+	void				*map;		/* the rows' part of the file, mapped */
+	size_t				 map_len;
+};
+
 /*
  * A look at the image open on fd before reading it: its key, collections
- * and rows (into *rows, malloc'd, *nrows of them), when its header has
- * this format's shape and size: 1; 0 not an image; -1 out of memory.
- * Nothing else is checked: it only tells early whether the image is worth
- * reading (a build whose catalog lost or gained a video merges anyway,
- * and reads its catalog while the rest starts); model_image_read_fd()
- * checks everything, and its rows must be these.
+ * and rows (into pk, the rows mapped where the file has them, read only),
+ * when its header has this format's shape and size and every row's guid
+ * is NUL-terminated: 1; 0 not an image (pk zeroed).  Nothing else is
+ * checked: it only tells early whether the image is worth reading (a
+ * build whose catalog lost or gained a video merges anyway, and reads its
+ * catalog while the rest starts); model_image_read_fd() checks
+ * everything, and its rows must be these.  model_image_peek_free()
+ * releases pk.  The file is replaced only by rename, so the mapped rows
+ * stay as they were read.
  */
-int	model_image_peek(int fd, uint64_t *key, uint64_t *collections,
-	    struct model_image_row **rows, size_t *nrows);
+int	model_image_peek(int fd, struct model_image_peek *pk);
+/* Releases what pk holds; accepts a zeroed one, leaves it zeroed. */
+void	model_image_peek_free(struct model_image_peek *pk);
 
 /* The same from len bytes already in memory (copied: the fuzzer's entry). */
 int	model_image_parse(const void *data, size_t len, uint64_t key, struct model *m,

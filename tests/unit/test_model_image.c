@@ -7,10 +7,12 @@
  * flipped byte, each byte changed behind a fixed checksum) giving 0 and a
  * zeroed model, never a crash.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "check.h"
@@ -169,6 +171,61 @@ slurp(const char *path, size_t *len)
 
 /* ---- the tests ---- */
 
+/* model_image_peek on the image at path, written with meta: 1 and its rows, or 0. */
+static int
+peek_at(const char *path, struct model_image_peek *pk)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
+
+	if (fd == -1)
+		return -1;
+	rc = model_image_peek(fd, pk);
+	close(fd);	/* the mapping outlives the descriptor */
+	return rc;
+}
+
+/*
+ * The peek: the key, collections and rows the image was written with,
+ * from the mapped file; a guid without its NUL is no image; the rows are
+ * not written to.
+ */
+static void
+test_peek(const char *image, const struct model_image_meta *meta)
+{
+	struct model_image_peek pk;
+	char bad[1100];
+	size_t i, same = 0, len, n, at;
+	char *img = slurp(image, &len), *after, *g;
+	FILE *f;
+
+	CHECK(peek_at(image, &pk) == 1 && pk.key == KEY && pk.collections == meta->collections &&
+	    pk.nrows == meta->nrows && pk.map != NULL, "peek: key, collections and %zu rows",
+	    meta->nrows);
+	for (i = 0; i < pk.nrows && i < meta->nrows; i++)
+		same += strcmp(pk.rows[i].guid, meta->rows[i].guid) == 0 &&
+		    pk.rows[i].print == meta->rows[i].print && pk.rows[i].refs == meta->rows[i].refs &&
+		    pk.rows[i].video == meta->rows[i].video && pk.rows[i].flags == meta->rows[i].flags;
+	CHECK(same == meta->nrows && same > 0, "peek: every row as written (%zu of %zu)", same,
+	    meta->nrows);
+	model_image_peek_free(&pk);
+	CHECK(pk.map == NULL && pk.rows == NULL && pk.nrows == 0, "peek freed: zeroed");
+	after = slurp(image, &n);
+	CHECK(n == len && memcmp(img, after, len) == 0, "peek changes nothing in the file");
+	free(after);
+
+	/* the last row's guid ends the file's last copy of it: its NUL made a digit */
+	g = meta->rows[meta->nrows - 1].guid;
+	for (at = len - GUID_LEN; at > 0 && memcmp(img + at, g, GUID_LEN + 1) != 0; at--)
+		;
+	snprintf(bad, sizeof(bad), "%s.nonul", image);
+	if (at > 0)
+		img[at + GUID_LEN] = '7';
+	CHECK(at > 0 && (f = fopen(bad, "wb")) != NULL && fwrite(img, 1, len, f) == len &&
+	    fclose(f) == 0 && peek_at(bad, &pk) == 0 && pk.map == NULL && pk.nrows == 0,
+	    "a row's guid without its NUL: no image, zeroed (at %zu)", at);
+	free(img);
+}
+
 static void
 test_round_trip(const char *dir, const char *image)
 {
@@ -193,14 +250,39 @@ test_round_trip(const char *dir, const char *image)
 	make_meta(&meta, &rows, &m);
 	CHECK(model_image_write(image, &m, &meta, err, sizeof(err)) == 0, "writes (%s)", err);
 
-	rc = model_image_read(image, KEY, &back, &mback, err, sizeof(err));
-	CHECK(rc == 1, "reads back (%d %s)", rc, err);
-	if (rc == 1) {
-		CHECK(model_same(&m, &back, whyb, sizeof(whyb)),
-		    "the model read back is the model written (%s)", whyb);
-		CHECK(meta_equal(&meta, &mback), "the rows read back are the rows written");
-		CHECK(back.mem.total > 0 && back.videos[0].title != NULL,
-		    "the videos' strings live in the model's arena");
+	{
+		size_t n0, n1;
+		char *before = slurp(image, &n0), *after;
+
+		rc = model_image_read(image, KEY, &back, &mback, err, sizeof(err));
+		CHECK(rc == 1, "reads back (%d %s)", rc, err);
+		if (rc == 1) {
+			const char *lo = back.image, *hi = lo + back.image_len;
+			size_t outside = 0, ncap = 0;
+
+			CHECK(model_same(&m, &back, whyb, sizeof(whyb)),
+			    "the model read back is the model written (%s)", whyb);
+			CHECK(meta_equal(&meta, &mback), "the rows read back are the rows written");
+			for (i = 0; i < back.nvideos; i++) {
+				const struct video *v = &back.videos[i];
+				const char *cap = (const char *)v->captions;
+
+				outside += v->title < lo || v->title >= hi;
+				outside += v->ncaptions > 0 && (cap < lo || cap >= hi);
+				ncap += v->ncaptions;
+			}
+			CHECK(lo != NULL && back.image_len == n0 && back.mem.total == 0 &&
+			    ncap > 0 && outside == 0,
+			    "the videos' strings and caption records are the mapped file's "
+			    "(%zu captions, %zu outside)", ncap, outside);
+		}
+		/* the caption and chapter records were relocated in the mapping,
+		 * a private one: the file is as it was */
+		after = slurp(image, &n1);
+		CHECK(n0 == n1 && memcmp(before, after, n0) == 0,
+		    "reading changes nothing in the file (%zu, %zu bytes)", n0, n1);
+		free(before);
+		free(after);
 	}
 	model_free(&back);
 	model_image_meta_free(&mback);
@@ -224,6 +306,7 @@ test_round_trip(const char *dir, const char *image)
 		model_free(&back);
 		model_image_meta_free(&mback);
 	}
+	test_peek(image, &meta);
 
 	/* Rows that do not fit the model: refused by the writer. */
 	{
