@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -148,7 +149,8 @@ manifest_free(struct manifest *mf)
 			free(mf->e[i].path);
 	free(mf->e);
 	free(mf->slot);
-	free(mf->text);
+	if (mf->text != NULL)
+		munmap(mf->text, mf->textlen);
 	memset(mf, 0, sizeof(*mf));
 }
 
@@ -194,22 +196,45 @@ put_hex16_at(char *s, uint64_t v)
 		s[i] = digits[v & 15];
 }
 
-/* Reads file into b, sized once from its length (the text is kept as the
- * paths' storage: no doubling slack).  0 or -1 with errno. */
+/*
+ * file mapped privately, its pages copied from the page cache in one call
+ * (MAP_POPULATE of a writable private mapping breaks every page's copy on
+ * write at once): the parse writes in place (NULs, the paths moved down).
+ * A read() into a new block had the kernel zero that block first, then
+ * copy into it: ~80 ms at 100 000 videos (17 MB) on a machine whose fresh
+ * pages are slow (docs/benchmarks.md).  *text NULL and *len 0 for an empty
+ * file.  The file is replaced only by rename (manifest_save_entries), so
+ * it is never shortened under the mapping.  0 or -1 with errno.
+ */
 static int
-read_sized(struct buf *b, const char *file)
+map_text(const char *file, char **text, size_t *len)
 {
 	struct stat sb;
-	int fd = open(file, O_RDONLY | O_CLOEXEC), rc, e;
+	void *p = NULL;
+	int fd = open(file, O_RDONLY | O_CLOEXEC), e;
 
+	*text = NULL;
+	*len = 0;
 	if (fd == -1)
 		return -1;
-	rc = fstat(fd, &sb) == -1 || (S_ISREG(sb.st_mode) && (size_t)sb.st_size < b->max &&
-	    buf_reserve(b, (size_t)sb.st_size) == -1) || buf_read_fd(b, fd) == -1 ? -1 : 0;
+	if (fstat(fd, &sb) == -1)
+		goto fail;
+	if ((uintmax_t)sb.st_size > MANIFEST_MAX) {
+		errno = EFBIG;
+		goto fail;
+	}
+	if (sb.st_size > 0 && (p = mmap(NULL, (size_t)sb.st_size, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_POPULATE, fd, 0)) == MAP_FAILED)
+		goto fail;
+	close(fd);
+	*text = p;
+	*len = (size_t)sb.st_size;
+	return 0;
+fail:
 	e = errno;
 	close(fd);
 	errno = e;
-	return rc;
+	return -1;
 }
 
 /* Slots hashed this many entries ahead of the one inserted: its slot is
@@ -256,25 +281,25 @@ int
 manifest_load(struct manifest *mf, const char *file,
     const struct reporter *rep, char *err, size_t errlen)
 {
-	struct buf b;
-	char *line, *nl, *end, *w;
+	char *text, *line, *nl, *end, *w;
 	unsigned long long key;
 	uint64_t k, sum;
-	size_t lineno = 1;
+	size_t lineno = 1, len;
 
 	memset(mf, 0, sizeof(*mf));
-	buf_init(&b, MANIFEST_MAX);
-	if (read_sized(&b, file) == -1) {
-		buf_free(&b);
+	if (map_text(file, &text, &len) == -1) {
 		if (errno == ENOENT)
 			return 0;
 		snprintf(err, errlen, "%s: %s", file, strerror(errno));
 		return -1;
 	}
-	if (b.len == 0)
+	/* the entries' paths point into it from now on: manifest_free() unmaps it */
+	mf->text = text;
+	mf->textlen = len;
+	if (len == 0)
 		goto bad;
-	line = b.data;
-	end = b.data + b.len;
+	line = text;
+	end = text + len;
 	nl = memchr(line, '\n', (size_t)(end - line));
 	if (nl == NULL)
 		goto bad;
@@ -297,13 +322,11 @@ manifest_load(struct manifest *mf, const char *file,
 		mf->nslot = want;
 		mf->cap = lines ? lines : 1;
 	}
-	mf->text = b.data;
-	mf->textlen = b.len;
 	/* The paths are moved down over what was parsed (w never passes the
-	 * line being read), so the kept text is the paths alone: 35 bytes a
-	 * line less of the 17 MB read at 100 000 videos.  Every line is an
-	 * entry here; mf_index() then drops the repeated paths. */
-	w = b.data;
+	 * line being read), so the pages they are on are the first ones.
+	 * Every line is an entry here; mf_index() then drops the repeated
+	 * paths. */
+	w = text;
 	for (line = nl + 1; line < end; line = nl + 1) {
 		size_t plen;
 
@@ -327,32 +350,24 @@ manifest_load(struct manifest *mf, const char *file,
 	if (mf->n >= UINT32_MAX - 1)
 		goto oom;	/* a slot's index is 32 bits */
 	mf_index(mf);
-	/* give back the rest; the entries follow the text if it moves */
+	/* the rest of the text, past the paths, is not read again */
 	{
-		uintptr_t from = (uintptr_t)mf->text;
-		size_t used = (size_t)(w - mf->text), i;
-		char *t = realloc(mf->text, used ? used : 1);
+		uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), from, to;
 
-		if (t != NULL) {
-			for (i = 0; t != mf->text && i < mf->n; i++)
-				mf->e[i].path = t + ((uintptr_t)mf->e[i].path - from);
-			mf->text = t;
-			mf->textlen = used;
-		}
+		from = ((uintptr_t)w + page - 1) & ~(page - 1);
+		to = (uintptr_t)text + len;
+		if (page > 1 && from < to)
+			(void)madvise((void *)from, to - from, MADV_DONTNEED);
 	}
-	return 0;	/* b's text now belongs to mf */
+	return 0;
 bad:
 	/* A damaged manifest only costs a full comparison: start empty. */
 	report(rep, REPORT_WARNING, "%s:%zu: unreadable manifest line; comparing every file",
 	    file, lineno);
-	if (mf->text == NULL)
-		buf_free(&b);
 	manifest_free(mf);
 	return 0;
 oom:
 	snprintf(err, errlen, "%s: out of memory", file);
-	if (mf->text == NULL)
-		buf_free(&b);
 	manifest_free(mf);
 	return -1;
 }

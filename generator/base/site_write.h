@@ -44,8 +44,9 @@ struct manifest {
 				 * | index + 1, or 0 (site_write.c) */
 	size_t		 nslot;
 	uint64_t	 access_sum;	/* checksum of access.db's rows */
-	char		*text;	/* the loaded file: the loaded entries' paths point
-				 * into it (no copy per path); manifest_put copies */
+	char		*text;	/* the loaded file, mapped privately: the loaded
+				 * entries' paths point into it (no copy per
+				 * path); manifest_put copies */
 	size_t		 textlen;
 };
 
