@@ -848,13 +848,12 @@ read_rows(struct rd *r, const struct model *m, struct model_image_meta *meta, si
 	size_t i;
 	int rc;
 
-	if (nrows > 0 && (meta->rows = malloc(nrows * sizeof(*meta->rows))) == NULL)
-		return r->oom = 1, -1;
+	/* the records are the structs (asserted above): used where they are, in
+	 * the image's bytes (6.4 MB of fresh memory and a copy fewer at 100 000
+	 * videos); the 3 bytes after flags are 0 */
+	meta->rows = nrows > 0 ? (struct model_image_row *)(void *)(r->b + r->L.rows) : NULL;
+	meta->rows_in_image = 1;
 	meta->nrows = nrows;
-	/* the records are the structs (asserted above): one copy; the 3 bytes after flags are 0 */
-	huge_pages_hint(meta->rows, nrows * sizeof(*meta->rows));
-	if (nrows > 0)
-		memcpy(meta->rows, r->b + r->L.rows, nrows * ROW_LEN);
 	for (i = 0; i < nrows; i++)
 		if (memcmp(r->b + r->L.rows + i * ROW_LEN + R_FLAGS + 1, "\0\0\0", 3) != 0)
 			return -1;
@@ -1118,7 +1117,8 @@ model_image_meta_free(struct model_image_meta *meta)
 {
 	if (meta == NULL)
 		return;
-	free(meta->rows);
+	if (!meta->rows_in_image)
+		free(meta->rows);
 	free(meta->warnings);
 	memset(meta, 0, sizeof(*meta));
 }

@@ -21,7 +21,9 @@
  * malloc'd; m->videos one malloc'd array; everything the videos point to
  * in the file's bytes: m->image, the file mapped (model_image_read), or
  * one block of m->mem (model_image_parse, or a file that cannot be
- * mapped).  meta->rows is malloc'd: model_image_meta_free().
+ * mapped).  meta->rows is malloc'd (the merge's), or the image's own
+ * bytes (read back: they live as long as that model, so free the meta
+ * first); model_image_meta_free() releases either.
  */
 #ifndef ONLY_MODEL_IMAGE_H
 #define ONLY_MODEL_IMAGE_H
@@ -59,8 +61,10 @@ struct model_image_row {
 struct model_image_meta {
 	uint64_t		 key;		/* the inputs it was made from (opaque here) */
 	uint64_t		 collections;	/* opaque */
-	struct model_image_row	*rows;		/* malloc'd */
+	struct model_image_row	*rows;		/* malloc'd, or in the image (rows_in_image) */
 	size_t			 nrows;
+	int			 rows_in_image;	/* rows are the image's bytes (read back): they
+						 * live as long as the model read with them */
 	char			*warnings;	/* the load's, one "W"/"N" + line + '\n' each,
 						 * or NULL: said again when the image is used */
 };
