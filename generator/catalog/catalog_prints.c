@@ -77,45 +77,39 @@ room(struct catalog_prints *p, size_t *cap)
 	return 0;
 }
 
-/* The videos' part of the walk: into *h, and each row's print into p when not NULL. */
+/* The videos' part of the walk: into *h, and each row's guid and print to sink when not NULL. */
 static int
-walk_videos(sqlite3 *db, uint64_t *h, struct catalog_prints *p)
+walk_videos(sqlite3 *db, uint64_t *h, const struct catalog_print_sink *sink)
 {
 	sqlite3_stmt *st;
 	uint64_t seed = h64_str(0, "onlygen-catalog-row-print-v1");
-	size_t cap = 0;
+	char guid[GUID_LEN + 1];
 	int c, rc;
 
 	if (sqlite3_prepare_v2(db, "SELECT guid, hash, status, changed, cdn_host FROM videos "
 	    "ORDER BY guid", -1, &st, NULL) != SQLITE_OK)
 		return -1;
-	if (p != NULL && (cap = count_hint(db)) > 0 &&
-	    (p->rows = malloc(cap * sizeof(*p->rows))) == NULL)
-		cap = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *g = (const char *)sqlite3_column_blob(st, 0);
 		size_t glen = (size_t)sqlite3_column_bytes(st, 0);
-		struct catalog_print *row;
 		uint64_t print = seed;
 
 		mix_column(st, 0, h, NULL);
-		if (p == NULL) {
+		if (sink == NULL) {
 			for (c = 1; c <= PRINT_COLUMNS; c++)
 				mix_column(st, c, h, NULL);
 			continue;
 		}
-		if (room(p, &cap) != 0) {
+		/* as catalog_read() cuts a guid: to GUID_LEN, at a NUL */
+		glen = g != NULL ? strnlen(g, glen < GUID_LEN ? glen : GUID_LEN) : 0;
+		memcpy(guid, g != NULL ? g : "", glen);
+		guid[glen] = '\0';
+		for (c = 1; c <= PRINT_COLUMNS; c++)
+			mix_column(st, c, h, &print);
+		if (sink->row(sink->arg, guid, print) != 0) {
 			rc = SQLITE_NOMEM;
 			break;
 		}
-		row = &p->rows[p->n++];
-		/* as catalog_read() cuts a guid: to GUID_LEN, at a NUL */
-		glen = g != NULL ? strnlen(g, glen < GUID_LEN ? glen : GUID_LEN) : 0;
-		memcpy(row->guid, g != NULL ? g : "", glen);
-		row->guid[glen] = '\0';
-		for (c = 1; c <= PRINT_COLUMNS; c++)
-			mix_column(st, c, h, &print);
-		row->print = print;
 	}
 	sqlite3_finalize(st);
 	*h = h64_int(*h, -1);
@@ -143,16 +137,48 @@ walk_collections(sqlite3 *db, uint64_t *h, uint64_t *coll)
 }
 
 int
-catalog_prints_walk(sqlite3 *db, uint64_t *fp, struct catalog_prints *p)
+catalog_prints_walk(sqlite3 *db, uint64_t *fp, uint64_t *collections,
+    const struct catalog_print_sink *sink)
 {
 	uint64_t h = h64_str(0, "onlygen-catalog-fingerprint-v1"), coll = 0;
 	int rc;
 
-	rc = walk_videos(db, &h, p) == 0 && walk_collections(db, &h, &coll) == 0 ? 0 : -1;
+	rc = walk_videos(db, &h, sink) == 0 && walk_collections(db, &h, &coll) == 0 ? 0 : -1;
 	*fp = h;
-	if (p != NULL)
-		p->collections = coll;
+	if (collections != NULL)
+		*collections = coll;
 	return rc;
+}
+
+/* The keeping sink's state: the array and its room. */
+struct keep {
+	struct catalog_prints	*p;
+	size_t			 cap;
+};
+
+static int
+keep_row(void *arg, const char *guid, uint64_t print)
+{
+	struct keep *k = arg;
+	struct catalog_print *row;
+
+	if (room(k->p, &k->cap) != 0)
+		return -1;
+	row = &k->p->rows[k->p->n++];
+	memcpy(row->guid, guid, strlen(guid) + 1);	/* at most GUID_LEN: the walk cut it */
+	row->print = print;
+	return 0;
+}
+
+int
+catalog_prints_keep(sqlite3 *db, struct catalog_prints *p)
+{
+	struct keep k = { p, 0 };
+	struct catalog_print_sink sink = { keep_row, &k };
+
+	if ((k.cap = count_hint(db)) > 0 && (p->rows = malloc(k.cap * sizeof(*p->rows))) == NULL)
+		k.cap = 0;
+	return catalog_prints_walk(db, &p->fp, &p->collections, &sink);
 }
 
 /* The walk on its own connection: fp always, the prints and the collections' hash when p is not NULL. */
@@ -165,7 +191,8 @@ walk(const char *path, uint64_t *fp, struct catalog_prints *p, char *err, size_t
 	err[0] = '\0';
 	if (catalog_open_existing(&db, path, err, errlen) != 0)
 		return -1;
-	if ((rc = catalog_prints_walk(db, fp, p)) != 0)
+	if ((rc = p != NULL ? catalog_prints_keep(db, p) :
+	    catalog_prints_walk(db, fp, NULL, NULL)) != 0)
 		snprintf(err, errlen, "%s: %s", path,
 		    sqlite3_errcode(db) == SQLITE_OK ? "out of memory" : sqlite3_errmsg(db));
 	sqlite3_close(db);

@@ -483,7 +483,6 @@ read_rows(const char *path, const struct guid_set *only, struct catalog_rows *ro
 {
 	struct catalog_prints p;
 	sqlite3 *db;
-	uint64_t fp;
 	int rc, walked;
 
 	memset(rows, 0, sizeof(*rows));
@@ -495,7 +494,7 @@ read_rows(const char *path, const struct guid_set *only, struct catalog_rows *ro
 		sqlite3_progress_handler(db, 1000, stop_requested, stop);
 	/* a catalog older than schema 3 has no prints: its rows come without
 	 * (rows->printed 0), and no model image is made of them */
-	walked = catalog_prints_walk(db, &fp, &p) == 0;
+	walked = catalog_prints_keep(db, &p) == 0;
 	rc = read_rows_db(db, only, walked ? &p : NULL, rows, stop) == 0 ? 0 : -1;
 	if (rc != 0)
 		catalog_rows_free(rows);
@@ -530,29 +529,46 @@ catalog_read_guids(const char *path, const char *const *guids, size_t n,
 }
 
 /*
- * The guids whose print in p differs from old's into *out (up to max),
- * both in guid order: 1, or 0 when the two do not hold the same guids or
- * more than max differ.
+ * The walk's comparison of the catalog's rows with the image's (old, both
+ * in guid order), row by row as the walk reads them: nothing of the
+ * 100 000 rows is kept but the few whose print moved (a 4.8 MB array of
+ * every print, fresh memory faulted in page by page, was ~10 % of a
+ * build that found nothing changed: docs/benchmarks.md).
  */
-static int
-diff_prints(const struct catalog_prints *p, const struct model_image_row *old, size_t nold,
-    size_t max, const char **out, size_t *n)
-{
-	size_t k;
+struct print_diff {
+	const struct model_image_row	*old;
+	size_t				 nold, at;
+	size_t				 max;
+	struct catalog_prints		*moved;	/* the rows whose print moved, max + 1 of room */
+	int				 same;	/* the same guids, at most max moved, so far */
+};
 
-	*n = 0;
-	if (p->n != nold)
+static int
+diff_row(void *arg, const char *guid, uint64_t print)
+{
+	struct print_diff *d = arg;
+	struct catalog_print *r;
+
+	if (!d->same)
+		return 0;	/* the walk goes on for the fingerprint alone */
+	if (d->at == d->nold || strcmp(guid, d->old[d->at].guid) != 0) {
+		d->same = 0;
 		return 0;
-	for (k = 0; k < nold; k++) {
-		if (strcmp(p->rows[k].guid, old[k].guid) != 0)
-			return 0;
-		if (p->rows[k].print != old[k].print) {
-			if (*n == max)
-				return 0;
-			out[(*n)++] = p->rows[k].guid;
-		}
 	}
-	return 1;
+	if (print != d->old[d->at].print) {
+		if (d->moved->n == d->max) {
+			d->same = 0;
+			return 0;
+		}
+		size_t n = strnlen(guid, GUID_LEN);
+
+		r = &d->moved->rows[d->moved->n++];
+		memcpy(r->guid, guid, n);
+		r->guid[n] = '\0';
+		r->print = print;
+	}
+	d->at++;
+	return 0;
 }
 
 int
@@ -560,37 +576,50 @@ catalog_read_changes(const char *path, const struct model_image_row *old, size_t
     uint64_t old_collections, size_t max, struct catalog_rows *changed, uint64_t *fp_out,
     char *err, size_t errlen)
 {
-	struct catalog_prints p;
+	struct catalog_prints moved;
+	struct print_diff d = { old, nold, 0, max, &moved, 1 };
+	struct catalog_print_sink sink = { diff_row, &d };
 	struct guid_set only;
 	const char **guids;
 	sqlite3 *db;
-	uint64_t fp;
+	uint64_t fp, coll;
+	size_t k;
 	int rc;
 
 	memset(changed, 0, sizeof(*changed));
-	memset(&p, 0, sizeof(p));
-	if ((guids = calloc(max + 1, sizeof(*guids))) == NULL) {
+	memset(&moved, 0, sizeof(moved));
+	guids = calloc(max + 1, sizeof(*guids));
+	moved.rows = calloc(max + 1, sizeof(*moved.rows));
+	if (guids == NULL || moved.rows == NULL) {
 		snprintf(err, errlen, "%s: out of memory", path);
+		free(guids);
+		catalog_prints_free(&moved);
 		return -1;
 	}
 	if (begin_read(&db, path, err, errlen) != 0) {
 		free(guids);
+		catalog_prints_free(&moved);
 		return -1;
 	}
-	only.v = guids;
-	if (catalog_prints_walk(db, &fp, &p) != 0)
+	if (catalog_prints_walk(db, &fp, &coll, &sink) != 0)
 		rc = -1;
-	else if (p.collections != old_collections ||
-	    !diff_prints(&p, old, nold, max, guids, &only.n))
+	else if (coll != old_collections || !d.same || d.at != nold)
 		rc = 0;
-	else
-		rc = read_rows_db(db, &only, &p, changed, NULL) == 0 ? 1 : -1;
+	else {
+		/* the rows read are given their prints from moved (guid order, as they are) */
+		for (k = 0; k < moved.n; k++)
+			guids[k] = moved.rows[k].guid;
+		only.v = guids;
+		only.n = moved.n;
+		moved.collections = coll;
+		rc = read_rows_db(db, &only, &moved, changed, NULL) == 0 ? 1 : -1;
+	}
 	if (rc != -1 && fp_out != NULL)
 		*fp_out = fp;
 	if (rc != 1)
 		catalog_rows_free(changed);
 	rc = end_read(db, path, rc == -1 ? -1 : 0, NULL, err, errlen) == -1 ? -1 : rc;
-	catalog_prints_free(&p);
+	catalog_prints_free(&moved);
 	free(guids);
 	return rc;
 }

@@ -27,13 +27,28 @@ int	catalog_open(sqlite3 **db, const char *path, int writable, char *err, size_t
 int	catalog_open_existing(sqlite3 **db, const char *path, char *err, size_t errlen);
 
 /*
- * The walk behind catalog_fingerprint() and catalog_prints_read() on an
- * open db (catalog_prints.c): fp always; the prints and the collections'
- * hash into p when not NULL (p zeroed by the caller, freed by it on
- * error).  0, or -1 (SQLite's error on db, or out of memory).
+ * What a walk does with each video row, in guid order: its guid (cut as
+ * catalog_read() cuts it, NUL-terminated, valid for the call) and print.
+ * 0, or -1 (out of memory: the walk stops and fails).
+ */
+struct catalog_print_sink {
+	int	(*row)(void *arg, const char *guid, uint64_t print);
+	void	 *arg;
+};
+
+/*
+ * The walk behind catalog_fingerprint(), catalog_prints_read() and
+ * catalog_read_changes() on an open db (catalog_prints.c): fp always, the
+ * collections' hash when collections is not NULL, each row to sink when
+ * it is not NULL (nothing kept: a caller keeps what it needs).
+ * catalog_prints_keep() is the walk keeping every row's print in p (p
+ * zeroed by the caller, freed by it on error; p->fp the fingerprint).
+ * 0, or -1 (SQLite's error on db, or out of memory).
  */
 struct catalog_prints;
-int	catalog_prints_walk(sqlite3 *db, uint64_t *fp, struct catalog_prints *p);
+int	catalog_prints_walk(sqlite3 *db, uint64_t *fp, uint64_t *collections,
+	    const struct catalog_print_sink *sink);
+int	catalog_prints_keep(sqlite3 *db, struct catalog_prints *p);
 
 /* Brings db's schema to CATALOG_SCHEMA_VERSION in one transaction (path
  * names it in messages): what catalog_open() runs on a writable open. */

@@ -437,6 +437,16 @@ test_read_changes(const char *dir)
 	CHECK(changes(db, old, nold, coll, 0, &ch) == 0 && ch.nvideos == 0,
 	    "more changes than max: 0");
 	CHECK(changes(db, old, nold, coll + 1, 64, &ch) == 0, "other collections: 0");
+	/* the image with one row more, after the catalog's last: the walk ends short of it */
+	if (nold < 16) {
+		old[nold] = old[nold - 1];
+		memset(old[nold].guid, 'f', GUID_LEN);
+		CHECK(changes(db, old, nold + 1, coll, 64, &ch) == 0 && ch.nvideos == 0,
+		    "the image's last row gone from the catalog: 0");
+		/* and one row fewer: the catalog's last row is one the image lacks */
+		CHECK(changes(db, old, nold - 1, coll, 64, &ch) == 0 && ch.nvideos == 0,
+		    "the catalog's last row not in the image: 0");
+	}
 
 	/* a video added: another guid */
 	snprintf(guid, sizeof(guid), "%s", v[0].guid);
