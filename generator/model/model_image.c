@@ -994,27 +994,33 @@ model_image_peek(int fd, struct model_image_peek *pk)
 	    head_layout(head, (size_t)st.st_size, &L) != 0 || page <= 0)
 		return 0;
 	n = (size_t)get64(head + H_NROWS);
+	pk->key = get64(head + H_KEY);
+	pk->collections = get64(head + H_COLLECTIONS);
+	if (n == 0)
+		return 1;	/* no rows, nothing mapped */
 	/*
 	 * The rows where the file has them: mapped from the page they start
 	 * on, read only, their page tables filled at once (a pread into a
 	 * new block was a copy and a fault per page: ~40 ms of every build
 	 * at 100 000 videos).  A row whose guid is not NUL-terminated is no
-	 * image: the rows are not written to.
+	 * image: the rows are not written to.  The layout put them inside
+	 * the file's size.
 	 */
 	from = L.rows - L.rows % (size_t)page;
-	len = L.rows - from + (n > 0 ? n * ROW_LEN : 1);
-	if ((map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, (off_t)from)) == MAP_FAILED)
+	len = L.rows - from + n * ROW_LEN;
+	if ((map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, (off_t)from)) == MAP_FAILED) {
+		memset(pk, 0, sizeof(*pk));
 		return 0;
+	}
 	(void)madvise(map, len, MADV_POPULATE_READ);
 	rows = (const struct model_image_row *)(const void *)((const char *)map + (L.rows - from));
 	for (k = 0; k < n; k++)
 		if (rows[k].guid[GUID_LEN] != '\0') {
 			munmap(map, len);
+			memset(pk, 0, sizeof(*pk));
 			return 0;
 		}
-	pk->key = get64(head + H_KEY);
-	pk->collections = get64(head + H_COLLECTIONS);
-	pk->rows = n > 0 ? rows : NULL;
+	pk->rows = rows;
 	pk->nrows = n;
 	pk->map = map;
 	pk->map_len = len;

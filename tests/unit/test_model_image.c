@@ -478,6 +478,13 @@ test_empty(const char *image)
 	    "an empty model round-trips (%s %s)", err, whyb);
 	model_free(&back);
 	model_image_meta_free(&mback);
+	{
+		struct model_image_peek pk;
+
+		CHECK(peek_at(image, &pk) == 1 && pk.key == KEY && pk.nrows == 0 &&
+		    pk.rows == NULL && pk.map == NULL, "an empty image peeks: no rows, nothing mapped");
+		model_image_peek_free(&pk);
+	}
 }
 
 int
