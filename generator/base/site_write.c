@@ -350,13 +350,15 @@ manifest_load(struct manifest *mf, const char *file,
 	if (mf->n >= UINT32_MAX - 1)
 		goto oom;	/* a slot's index is 32 bits */
 	mf_index(mf);
-	/* the rest of the text, past the paths, is not read again */
+	/* the rest of the text, past the paths, is not read again: the
+	 * whole pages after them are given back */
 	{
-		uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), from, to;
+		long ps = sysconf(_SC_PAGESIZE);
+		uintptr_t page = ps > 0 && (ps & (ps - 1)) == 0 ? (uintptr_t)ps : 0, from, to;
 
-		from = ((uintptr_t)w + page - 1) & ~(page - 1);
+		from = page != 0 ? ((uintptr_t)w + page - 1) & ~(page - 1) : 0;
 		to = (uintptr_t)text + len;
-		if (page > 1 && from < to)
+		if (page != 0 && from > (uintptr_t)text && from < to)
 			(void)madvise((void *)from, to - from, MADV_DONTNEED);
 	}
 	return 0;
