@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -90,9 +89,9 @@ manifest_find(const struct manifest *mf, const char *path)
 static int
 in_text(const struct manifest *mf, const char *p)
 {
-	uintptr_t a = (uintptr_t)p, t = (uintptr_t)mf->text;
+	uintptr_t a = (uintptr_t)p, t = (uintptr_t)mf->text.data;
 
-	return mf->text != NULL && a >= t && a < t + mf->textlen;
+	return mf->text.data != NULL && a >= t && a < t + mf->text.len;
 }
 
 /* Adds path (hash h), which the caller made sure is not in mf, as it is
@@ -149,8 +148,7 @@ manifest_free(struct manifest *mf)
 			free(mf->e[i].path);
 	free(mf->e);
 	free(mf->slot);
-	if (mf->text != NULL)
-		munmap(mf->text, mf->textlen);
+	file_map_free(&mf->text);
 	memset(mf, 0, sizeof(*mf));
 }
 
@@ -194,47 +192,6 @@ put_hex16_at(char *s, uint64_t v)
 
 	for (i = 15; i >= 0; i--, v >>= 4)
 		s[i] = digits[v & 15];
-}
-
-/*
- * file mapped privately, its pages copied from the page cache in one call
- * (MAP_POPULATE of a writable private mapping breaks every page's copy on
- * write at once): the parse writes in place (NULs, the paths moved down).
- * A read() into a new block had the kernel zero that block first, then
- * copy into it: ~80 ms at 100 000 videos (17 MB) on a machine whose fresh
- * pages are slow (docs/benchmarks.md).  *text NULL and *len 0 for an empty
- * file.  The file is replaced only by rename (manifest_save_entries), so
- * it is never shortened under the mapping.  0 or -1 with errno.
- */
-static int
-map_text(const char *file, char **text, size_t *len)
-{
-	struct stat sb;
-	void *p = NULL;
-	int fd = open(file, O_RDONLY | O_CLOEXEC), e;
-
-	*text = NULL;
-	*len = 0;
-	if (fd == -1)
-		return -1;
-	if (fstat(fd, &sb) == -1)
-		goto fail;
-	if ((uintmax_t)sb.st_size > MANIFEST_MAX) {
-		errno = EFBIG;
-		goto fail;
-	}
-	if (sb.st_size > 0 && (p = mmap(NULL, (size_t)sb.st_size, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_POPULATE, fd, 0)) == MAP_FAILED)
-		goto fail;
-	close(fd);
-	*text = p;
-	*len = (size_t)sb.st_size;
-	return 0;
-fail:
-	e = errno;
-	close(fd);
-	errno = e;
-	return -1;
 }
 
 /* Slots hashed this many entries ahead of the one inserted: its slot is
@@ -287,15 +244,23 @@ manifest_load(struct manifest *mf, const char *file,
 	size_t lineno = 1, len;
 
 	memset(mf, 0, sizeof(*mf));
-	if (map_text(file, &text, &len) == -1) {
+	/*
+	 * Mapped privately, every page copied from the page cache in one call:
+	 * the parse writes in place (NULs, the paths moved down).  A read()
+	 * into a new block had the kernel zero that block first, then copy
+	 * into it: ~80 ms at 100 000 videos (17 MB) on a machine whose fresh
+	 * pages are slow (docs/benchmarks.md).  The entries' paths point into
+	 * it from now on: manifest_free() unmaps it.
+	 */
+	if (file_map_path(file, 0, MANIFEST_MAX, FILE_MAP_WRITE | FILE_MAP_POPULATE,
+	    &mf->text) == -1) {
 		if (errno == ENOENT)
 			return 0;
 		snprintf(err, errlen, "%s: %s", file, strerror(errno));
 		return -1;
 	}
-	/* the entries' paths point into it from now on: manifest_free() unmaps it */
-	mf->text = text;
-	mf->textlen = len;
+	text = mf->text.data;
+	len = mf->text.len;
 	if (len == 0)
 		goto bad;
 	line = text;
@@ -352,15 +317,7 @@ manifest_load(struct manifest *mf, const char *file,
 	mf_index(mf);
 	/* the rest of the text, past the paths, is not read again: the
 	 * whole pages after them are given back */
-	{
-		long ps = sysconf(_SC_PAGESIZE);
-		uintptr_t page = ps > 0 && (ps & (ps - 1)) == 0 ? (uintptr_t)ps : 0, from, to;
-
-		from = page != 0 ? ((uintptr_t)w + page - 1) & ~(page - 1) : 0;
-		to = (uintptr_t)text + len;
-		if (page != 0 && from > (uintptr_t)text && from < to)
-			(void)madvise((void *)from, to - from, MADV_DONTNEED);
-	}
+	file_map_drop_after(&mf->text, w);
 	return 0;
 bad:
 	/* A damaged manifest only costs a full comparison: start empty. */

@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "file_map.h"
 #include "report.h"
 
 #define SITE_STAGING	".onlygen-staging"
@@ -44,10 +45,9 @@ struct manifest {
 				 * | index + 1, or 0 (site_write.c) */
 	size_t		 nslot;
 	uint64_t	 access_sum;	/* checksum of access.db's rows */
-	char		*text;	/* the loaded file, mapped privately: the loaded
-				 * entries' paths point into it (no copy per
-				 * path); manifest_put copies */
-	size_t		 textlen;
+	struct file_map	 text;	/* the loaded file, mapped privately: the
+				 * loaded entries' paths point into it (no
+				 * copy per path); manifest_put copies */
 };
 
 /*

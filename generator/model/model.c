@@ -3,7 +3,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "model.h"
 
@@ -43,7 +42,6 @@ model_free(struct model *m)
 	free(m->series);
 	free(m->videos);
 	arena_free(&m->mem);	/* what every video pointed to */
-	if (m->image != NULL)
-		munmap(m->image, m->image_len);
+	file_map_free(&m->image);
 	memset(m, 0, sizeof(*m));
 }

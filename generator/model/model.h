@@ -27,6 +27,7 @@
 #include "guid.h"		/* GUID_LEN */
 #include "site_config.h"	/* struct site_config, struct category */
 #include "arena.h"
+#include "file_map.h"
 
 /* A video's thumbnail file when Bunny names none. */
 #define MODEL_DEFAULT_THUMBNAIL	"thumbnail.jpg"
@@ -97,9 +98,8 @@ struct model {
 	char			 digest[65];	/* hex SHA-256 of the published catalog */
 	struct arena	 mem;	/* all that the videos point to */
 	/* a model read back from its image (model_image.h): the file mapped,
-	 * which the videos' strings and arrays point into; NULL otherwise */
-	void			*image;
-	size_t			 image_len;
+	 * which the videos' strings and arrays point into; zeroed otherwise */
+	struct file_map		 image;
 };
 
 /* Releases everything model_merge() allocated; accepts a zeroed model, leaves one. */

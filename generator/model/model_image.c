@@ -39,11 +39,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
+#include "file_window.h"
 #include "hash64.h"
 #include "huge_pages.h"
 #include "model_image.h"
@@ -242,106 +242,35 @@ rows_fit(const struct model_image_row *rows, size_t nrows, const struct video *v
 
 /*
  * The writer walks the model twice with the same code: first measuring
- * the arrays and strings regions (no sinks), then writing.  Each of the
- * three sequences it writes in file order (the records from the site's
- * to the rows', the arrays, the strings) goes through a window of
- * SINK_CAP bytes that is hashed and written when the walk passes it: the
- * file is never whole in memory.  A 50 MB buffer of fresh memory cost
- * ~250 ms of page faults to fill on the bench machine, a write from a
- * small window reused ~15 ms (docs/benchmarks.md).
+ * the arrays and strings regions (nothing written), then writing.  Each
+ * of the three sequences it writes in file order (the records from the
+ * site's to the rows', the arrays, the strings) goes through a window of
+ * its own (file_window.h), hashed and written as the walk passes it.
  */
-#define SINK_CAP	((size_t)256 << 10)
-
-struct sink {
-	char			*buf;	/* SINK_CAP bytes, zeroed past what was written */
-	size_t			 start;	/* the file offset of buf[0] */
-	size_t			 end;	/* of the region */
-	struct h64_stream	 h;	/* of the region */
-};
-
 struct wr {
-	int		 fd;		/* -1: measuring */
-	int		 err;		/* errno of a failed write, 0 */
-	struct layout	 L;
-	char		 head[HEAD];
-	struct sink	 rec, arr, str;	/* [HEAD, arrays), [arrays, strings), [strings, size) */
-	size_t		 sat;		/* next free offset in the strings region */
-	size_t		 aat;		/* next free offset in the arrays region */
-	const char	*thumb, *cdn;	/* the previous video's, shared when equal */
-	uint64_t	 thumb_at, cdn_at;
+	int			 fd;		/* -1: measuring */
+	int			 err;		/* errno of a failed write, 0 */
+	struct layout		 L;
+	char			 head[HEAD];
+	struct file_window	 rec, arr, str;	/* [HEAD, arrays), [arrays, strings), [strings, size) */
+	size_t			 sat;		/* next free offset in the strings region */
+	size_t			 aat;		/* next free offset in the arrays region */
+	const char		*thumb, *cdn;	/* the previous video's, shared when equal */
+	uint64_t		 thumb_at, cdn_at;
 };
-
-/* n bytes of p to the file at offset at. */
-static void
-write_at(struct wr *w, const void *p, size_t n, size_t at)
-{
-	const char *c = p;
-	ssize_t k;
-
-	while (n > 0 && w->err == 0) {
-		if ((k = pwrite(w->fd, c, n, (off_t)at)) > 0) {
-			c += k;
-			at += (size_t)k;
-			n -= (size_t)k;
-		} else if (k == 0)
-			w->err = EIO;
-		else if (errno != EINTR)
-			w->err = errno;
-	}
-}
-
-/* The same, hashed into s. */
-static void
-sink_out(struct wr *w, struct sink *s, const void *p, size_t n, size_t at)
-{
-	h64_update(&s->h, p, n);
-	write_at(w, p, n, at);
-}
-
-/* Everything of s before upto written; the window starts at upto. */
-static void
-sink_flush(struct wr *w, struct sink *s, size_t upto)
-{
-	while (upto - s->start > SINK_CAP) {	/* a gap: zeros */
-		sink_out(w, s, s->buf, SINK_CAP, s->start);
-		s->start += SINK_CAP;
-		memset(s->buf, 0, SINK_CAP);
-	}
-	if (upto > s->start) {
-		sink_out(w, s, s->buf, upto - s->start, s->start);
-		memset(s->buf, 0, upto - s->start);
-	}
-	s->start = upto;
-}
 
 /* n bytes of p at file offset at (at or after every byte put before in its region). */
 static void
 put_bytes(struct wr *w, size_t at, const void *p, size_t n)
 {
-	struct sink *s;
-
 	if (w->fd < 0 || n == 0)
 		return;
 	if (at < HEAD) {
 		memcpy(w->head + at, p, n);
 		return;
 	}
-	s = at < w->L.arrays ? &w->rec : at < w->L.strings ? &w->arr : &w->str;
-	if (at < s->start) {
-		w->err = EINVAL;	/* out of order: a bug here, no image */
-		return;
-	}
-	if (at + n - s->start <= SINK_CAP) {
-		memcpy(s->buf + (at - s->start), p, n);
-		return;
-	}
-	sink_flush(w, s, at);
-	if (n <= SINK_CAP) {
-		memcpy(s->buf, p, n);
-		return;
-	}
-	sink_out(w, s, p, n, at);	/* larger than a window: straight out */
-	s->start = at + n;
+	file_window_put(at < w->L.arrays ? &w->rec : at < w->L.strings ? &w->arr : &w->str,
+	    at, p, n);
 }
 
 static void
@@ -555,37 +484,34 @@ counts_fit(const struct model *m)
 }
 
 /*
- * The second walk, into fd: the sinks opened, the walk, the sinks
+ * The second walk, into fd: the windows opened, the walk, the windows
  * flushed, then the header with the checksum.  0, or -1 with errno.
  */
 static int
 write_walk(struct wr *w, int fd, const struct model *m, const struct model_image_meta *meta)
 {
-	struct sink *sk[3] = { &w->rec, &w->arr, &w->str };
+	struct file_window *sk[3] = { &w->rec, &w->arr, &w->str };
 	size_t from[3] = { HEAD, w->L.arrays, w->L.strings };
 	size_t to[3] = { w->L.arrays, w->L.strings, w->L.size };
 	uint64_t sums[4];
 	char *bufs;
 	size_t i;
 
-	if ((bufs = calloc(3, SINK_CAP)) == NULL)
+	if ((bufs = calloc(3, FILE_WINDOW_CAP)) == NULL)
 		return -1;
 	w->fd = fd;
-	for (i = 0; i < 3; i++) {
-		sk[i]->buf = bufs + i * SINK_CAP;
-		sk[i]->start = from[i];
-		sk[i]->end = to[i];
-		h64_begin(&sk[i]->h, 0, to[i] - from[i]);
-	}
+	for (i = 0; i < 3; i++)
+		file_window_begin(sk[i], fd, &w->err, bufs + i * FILE_WINDOW_CAP, from[i],
+		    to[i] - from[i]);
 	put_model(w, m, meta);
 	put_header(w, m, meta);
 	sums[0] = h64(0, w->head + SUMMED_FROM, HEAD - SUMMED_FROM);
 	for (i = 0; i < 3; i++) {
-		sink_flush(w, sk[i], sk[i]->end);
+		file_window_flush(sk[i], to[i]);
 		sums[i + 1] = h64_end(&sk[i]->h);
 	}
 	put64(w, H_SUM, h64(0, sums, sizeof(sums)));
-	write_at(w, w->head, HEAD, 0);
+	file_write_at(fd, &w->err, w->head, HEAD, 0);
 	free(bufs);
 	if (w->err != 0) {
 		errno = w->err;
@@ -982,16 +908,14 @@ model_image_peek(int fd, struct model_image_peek *pk)
 	struct layout L;
 	char head[HEAD];
 	const struct model_image_row *rows;
-	size_t n, k, from, len;
-	long page = sysconf(_SC_PAGESIZE);
-	void *map;
+	size_t n, k;
 
 	memset(pk, 0, sizeof(*pk));
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < HEAD ||
 	    (uintmax_t)st.st_size > ARENA_MAX || pread(fd, head, HEAD, 0) != HEAD ||
 	    memcmp(head, MAGIC, sizeof(MAGIC)) != 0 || get64(head + H_VERSION) != VERSION ||
 	    get64(head + H_SIZE) != (uint64_t)st.st_size ||
-	    head_layout(head, (size_t)st.st_size, &L) != 0 || page <= 0)
+	    head_layout(head, (size_t)st.st_size, &L) != 0)
 		return 0;
 	n = (size_t)get64(head + H_NROWS);
 	pk->key = get64(head + H_KEY);
@@ -1006,56 +930,26 @@ model_image_peek(int fd, struct model_image_peek *pk)
 	 * image: the rows are not written to.  The layout put them inside
 	 * the file's size.
 	 */
-	from = L.rows - L.rows % (size_t)page;
-	len = L.rows - from + n * ROW_LEN;
-	if ((map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, (off_t)from)) == MAP_FAILED) {
+	if (file_map_fd(fd, L.rows, n * ROW_LEN, FILE_MAP_PREFAULT, &pk->map) == -1) {
 		memset(pk, 0, sizeof(*pk));
 		return 0;
 	}
-	(void)madvise(map, len, MADV_POPULATE_READ);
-	rows = (const struct model_image_row *)(const void *)((const char *)map + (L.rows - from));
+	rows = pk->map.data;
 	for (k = 0; k < n; k++)
 		if (rows[k].guid[GUID_LEN] != '\0') {
-			munmap(map, len);
-			memset(pk, 0, sizeof(*pk));
+			model_image_peek_free(pk);
 			return 0;
 		}
 	pk->rows = rows;
 	pk->nrows = n;
-	pk->map = map;
-	pk->map_len = len;
 	return 1;
 }
 
 void
 model_image_peek_free(struct model_image_peek *pk)
 {
-	if (pk->map != NULL)
-		munmap(pk->map, pk->map_len);
+	file_map_free(&pk->map);
 	memset(pk, 0, sizeof(*pk));
-}
-
-/*
- * The file's len bytes mapped privately, or NULL when it cannot be: the
- * page cache's own pages, neither zeroed nor copied (read() into a new
- * block was both, ~0.1 s of a one-video rebuild at 100 000 videos on a
- * machine whose page faults are slow: docs/benchmarks.md).  Writable,
- * since the caption and chapter records are relocated in place: only the
- * pages written are copied.  Their tables are filled for reading at once
- * (MADV_POPULATE_READ; a hint: where it is refused they fault in).
- *
- * The image is replaced only by rename (model_image_write), so the
- * mapped file is never shortened under the model that points into it.
- */
-static char *
-map_image(int fd, size_t len)
-{
-	void *b = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-
-	if (b == MAP_FAILED)
-		return NULL;
-	(void)madvise(b, len, MADV_POPULATE_READ);
-	return b;
 }
 
 int
@@ -1073,11 +967,20 @@ model_image_read_fd(int fd, const char *path, uint64_t key, struct model *m,
 	    (uintmax_t)st.st_size > ARENA_MAX)
 		return 0;
 	len = (size_t)st.st_size;
-	/* a file that cannot be mapped is no image: the build merges */
-	if ((b = map_image(fd, len)) == NULL)
+	/*
+	 * Mapped privately: the page cache's own pages, neither zeroed nor
+	 * copied (read() into a new block was both, ~0.1 s of a one-video
+	 * rebuild at 100 000 videos on a machine whose page faults are slow:
+	 * docs/benchmarks.md).  Writable, since the caption and chapter
+	 * records are relocated in place: only the pages written are copied.
+	 * A file that cannot be mapped is no image: the build merges.  The
+	 * image is replaced only by rename (model_image_write), so it is
+	 * never shortened under the model that points into it; model_free()
+	 * unmaps it.
+	 */
+	if (file_map_fd(fd, 0, len, FILE_MAP_WRITE | FILE_MAP_PREFAULT, &m->image) == -1)
 		return 0;
-	m->image = b;	/* model_free() unmaps it */
-	m->image_len = len;
+	b = m->image.data;
 	if ((rc = parse_in_place(b, len, key, m, meta)) == -1)
 		snprintf(err, errlen, "%s: out of memory", path);
 	return rc;

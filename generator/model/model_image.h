@@ -99,8 +99,7 @@ struct model_image_peek {
 	uint64_t			 collections;	/* opaque */
 	const struct model_image_row	*rows;		/* in the mapping, nrows of them */
 	size_t				 nrows;
-	void				*map;		/* the rows' part of the file, mapped */
-	size_t				 map_len;
+	struct file_map			 map;		/* the rows' part of the file */
 };
 
 /*

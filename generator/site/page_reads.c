@@ -16,11 +16,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
+#include "file_window.h"
 #include "hash64.h"
 #include "page_reads.h"
 #include "pool.h"
@@ -29,7 +29,6 @@
 #define VERSION		2u
 #define HEADER		72
 #define RECORD		24
-#define WINDOW		((size_t)256 << 10)
 /* The most pages and videos a file may describe (its offsets are 32-bit). */
 #define COUNT_MAX	((size_t)1 << 28)
 
@@ -219,41 +218,31 @@ int
 page_reads_load(struct page_reads_file *f, const char *path, uint64_t model_id,
     uint64_t skey, size_t nvideos, size_t npages)
 {
-	struct stat st;
-	void *data = MAP_FAILED;
-	int fd;
+	struct file_map map;
 
 	memset(f, 0, sizeof(*f));
-	if (model_id == 0 || nvideos > COUNT_MAX || npages > COUNT_MAX ||
-	    (fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return 0;
 	/*
 	 * No larger than the records and the most reads they can have.
 	 * Mapped, its pages in one call: the file is read once, in place (a
 	 * read() into a new block was a copy and a page fault per 4 kB, most
 	 * of the load at 100 000 videos on a machine whose faults are slow).
 	 */
-	if (fstat(fd, &st) == 0 && (uint64_t)st.st_size >= fixed_part(nvideos, npages) &&
-	    (uint64_t)st.st_size <= fixed_part(nvideos, npages) +
-	    (uint64_t)npages * PAGE_READS_MAX * sizeof(uint32_t))
-		data = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-	close(fd);
-	if (data == MAP_FAILED)
+	if (model_id == 0 || nvideos > COUNT_MAX || npages > COUNT_MAX ||
+	    file_map_path(path, fixed_part(nvideos, npages), fixed_part(nvideos, npages) +
+	    (uint64_t)npages * PAGE_READS_MAX * sizeof(uint32_t), FILE_MAP_POPULATE, &map) == -1)
 		return 0;
-	if (page_reads_parse(f, data, (size_t)st.st_size, model_id, skey, nvideos, npages) != 1) {
-		munmap(data, (size_t)st.st_size);
+	if (page_reads_parse(f, map.data, map.len, model_id, skey, nvideos, npages) != 1) {
+		file_map_free(&map);
 		return 0;
 	}
-	f->data = data;
-	f->size = (size_t)st.st_size;
+	f->map = map;
 	return 1;
 }
 
 void
 page_reads_file_free(struct page_reads_file *f)
 {
-	if (f->data != NULL)
-		munmap(f->data, f->size);
+	file_map_free(&f->map);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -297,39 +286,18 @@ page_reads_keep(struct page_reads *t, int worker, size_t s, uint64_t key,
 	return 0;
 }
 
-/* A window of the file being written after its header: hashed, then written. */
+/* The file after its header, written through a window (file_window.h). */
 struct sink {
-	int			fd;
-	char			*buf;
-	size_t			len;
-	struct h64_stream	h;
-	int			failed;
+	struct file_window	win;
+	size_t			at;	/* the next byte's offset */
+	int			err;
 };
-
-static void
-sink_flush(struct sink *k)
-{
-	h64_update(&k->h, k->buf, k->len);
-	if (!k->failed && fd_write_all(k->fd, k->buf, k->len) == -1)
-		k->failed = 1;
-	k->len = 0;
-}
 
 static void
 sink_put(struct sink *k, const void *p, size_t n)
 {
-	const char *s = p;
-
-	while (n > 0) {
-		size_t take = WINDOW - k->len < n ? WINDOW - k->len : n;
-
-		memcpy(k->buf + k->len, s, take);
-		k->len += take;
-		s += take;
-		n -= take;
-		if (k->len == WINDOW)
-			sink_flush(k);
-	}
+	file_window_put(&k->win, k->at, p, n);
+	k->at += n;
 }
 
 int
@@ -337,10 +305,10 @@ page_reads_save(const struct page_reads *t, const char *path, char *err, size_t 
 {
 	struct header h;
 	struct sink k;
-	char tmp[4096];
+	char tmp[4096], *window;
+	int fd;
 	uint64_t nreads = 0;
 	size_t i;
-	int bad;
 
 	for (i = 0; i < t->npages; i++)
 		if (t->slot[i].n != PAGE_READS_NONE)
@@ -354,20 +322,20 @@ page_reads_save(const struct page_reads *t, const char *path, char *err, size_t 
 		return -1;
 	}
 	memset(&k, 0, sizeof(k));
-	if ((k.buf = malloc(WINDOW)) == NULL) {
+	if ((window = calloc(1, FILE_WINDOW_CAP)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	/* as file_write_atomic (buf.h): no symlink followed at path.tmp */
-	if ((k.fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600)) == -1) {
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600)) == -1) {
 		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-		free(k.buf);
+		free(window);
 		return -1;
 	}
 	/* the header last, at 0, once the checksum is known */
-	if (lseek(k.fd, HEADER, SEEK_SET) != HEADER)
-		k.failed = 1;
-	h64_begin(&k.h, 0, fixed_part(t->nvideos, t->npages) - HEADER + nreads * sizeof(uint32_t));
+	k.at = HEADER;
+	file_window_begin(&k.win, fd, &k.err, window, HEADER,
+	    fixed_part(t->nvideos, t->npages) - HEADER + nreads * sizeof(uint32_t));
 	for (i = 0; i < t->nvideos; i++)
 		sink_put(&k, &t->vimg[i], sizeof(t->vimg[i]));
 	nreads = 0;
@@ -387,7 +355,7 @@ page_reads_save(const struct page_reads *t, const char *path, char *err, size_t 
 	for (i = 0; i < t->npages; i++)
 		if (t->slot[i].n != PAGE_READS_NONE && t->slot[i].n > 0)
 			sink_put(&k, t->slot[i].v, t->slot[i].n * sizeof(uint32_t));
-	sink_flush(&k);
+	file_window_flush(&k.win, k.at);
 	memset(&h, 0, sizeof(h));
 	memcpy(h.magic, MAGIC, sizeof(h.magic));
 	h.version = VERSION;
@@ -396,17 +364,17 @@ page_reads_save(const struct page_reads *t, const char *path, char *err, size_t 
 	h.nvideos = t->nvideos;
 	h.npages = t->npages;
 	h.nreads = nreads;
-	h.sum = h64_end(&k.h);
-	errno = 0;
-	bad = k.failed || pwrite(k.fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h);
-	if (close(k.fd) == -1)
-		bad = 1;
-	if (bad || rename(tmp, path) == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno ? errno : EIO));
+	h.sum = h64_end(&k.win.h);
+	file_write_at(fd, &k.err, &h, sizeof(h), 0);
+	if (close(fd) == -1 && k.err == 0)
+		k.err = errno;
+	if (k.err == 0 && rename(tmp, path) == -1)
+		k.err = errno;
+	free(window);
+	if (k.err != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(k.err));
 		unlink(tmp);
-		free(k.buf);
 		return -1;
 	}
-	free(k.buf);
 	return 0;
 }

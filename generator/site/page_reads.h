@@ -35,6 +35,7 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "file_map.h"
 
 /* Videos one page may read and have its reads kept (a list page of the
  * largest page size shows 10 000 cards). */
@@ -98,8 +99,7 @@ struct page_reads_file {
 	const uint64_t			*vimg;	/* per video */
 	const struct page_reads_rec_disk *rec;	/* per page */
 	const uint32_t			*reads;
-	void				*data;	/* the whole file, mapped (page_reads_load) */
-	size_t				 size;
+	struct file_map			 map;	/* the whole file (page_reads_load) */
 };
 
 /* An empty table (every slot NONE); 0, or -1 out of memory. */

@@ -60,7 +60,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	v[0] = h64(0, file + HEADER, len - HEADER);
 	memcpy(file + 64, v, sizeof(v[0]));
 	if (page_reads_parse(&f, file, len, MODEL, SKEY, nv, np) == 1) {
-		if (f.data != NULL || f.nvideos != nv || f.npages != np ||
+		if (f.map.base != NULL || f.nvideos != nv || f.npages != np ||
 		    page_reads_init(&t, nv, np, MODEL, SKEY) != 0)
 			abort();
 		for (s = 0; s < np; s++) {

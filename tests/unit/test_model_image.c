@@ -199,7 +199,7 @@ test_peek(const char *image, const struct model_image_meta *meta)
 	FILE *f;
 
 	CHECK(peek_at(image, &pk) == 1 && pk.key == KEY && pk.collections == meta->collections &&
-	    pk.nrows == meta->nrows && pk.map != NULL, "peek: key, collections and %zu rows",
+	    pk.nrows == meta->nrows && pk.map.base != NULL, "peek: key, collections and %zu rows",
 	    meta->nrows);
 	for (i = 0; i < pk.nrows && i < meta->nrows; i++)
 		same += strcmp(pk.rows[i].guid, meta->rows[i].guid) == 0 &&
@@ -208,7 +208,7 @@ test_peek(const char *image, const struct model_image_meta *meta)
 	CHECK(same == meta->nrows && same > 0, "peek: every row as written (%zu of %zu)", same,
 	    meta->nrows);
 	model_image_peek_free(&pk);
-	CHECK(pk.map == NULL && pk.rows == NULL && pk.nrows == 0, "peek freed: zeroed");
+	CHECK(pk.map.base == NULL && pk.rows == NULL && pk.nrows == 0, "peek freed: zeroed");
 	after = slurp(image, &n);
 	CHECK(n == len && memcmp(img, after, len) == 0, "peek changes nothing in the file");
 	free(after);
@@ -221,7 +221,7 @@ test_peek(const char *image, const struct model_image_meta *meta)
 	if (at > 0)
 		img[at + GUID_LEN] = '7';
 	CHECK(at > 0 && (f = fopen(bad, "wb")) != NULL && fwrite(img, 1, len, f) == len &&
-	    fclose(f) == 0 && peek_at(bad, &pk) == 0 && pk.map == NULL && pk.nrows == 0,
+	    fclose(f) == 0 && peek_at(bad, &pk) == 0 && pk.map.base == NULL && pk.nrows == 0,
 	    "a row's guid without its NUL: no image, zeroed (at %zu)", at);
 	free(img);
 }
@@ -257,7 +257,7 @@ test_round_trip(const char *dir, const char *image)
 		rc = model_image_read(image, KEY, &back, &mback, err, sizeof(err));
 		CHECK(rc == 1, "reads back (%d %s)", rc, err);
 		if (rc == 1) {
-			const char *lo = back.image, *hi = lo + back.image_len;
+			const char *lo = back.image.data, *hi = lo + back.image.len;
 			size_t outside = 0, ncap = 0;
 
 			CHECK(model_same(&m, &back, whyb, sizeof(whyb)),
@@ -271,7 +271,7 @@ test_round_trip(const char *dir, const char *image)
 				outside += v->ncaptions > 0 && (cap < lo || cap >= hi);
 				ncap += v->ncaptions;
 			}
-			CHECK(lo != NULL && back.image_len == n0 && back.mem.total == 0 &&
+			CHECK(lo != NULL && back.image.len == n0 && back.mem.total == 0 &&
 			    ncap > 0 && outside == 0,
 			    "the videos' strings and caption records are the mapped file's "
 			    "(%zu captions, %zu outside)", ncap, outside);
@@ -482,7 +482,7 @@ test_empty(const char *image)
 		struct model_image_peek pk;
 
 		CHECK(peek_at(image, &pk) == 1 && pk.key == KEY && pk.nrows == 0 &&
-		    pk.rows == NULL && pk.map == NULL, "an empty image peeks: no rows, nothing mapped");
+		    pk.rows == NULL && pk.map.base == NULL, "an empty image peeks: no rows, nothing mapped");
 		model_image_peek_free(&pk);
 	}
 }

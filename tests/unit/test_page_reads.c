@@ -158,7 +158,7 @@ main(void)
 	}
 	CHECK(bad == 0, "every one of the %zu altered bytes: no table (%zu were)", len, bad);
 	CHECK(data != NULL && page_reads_parse(&f, data, len, MODEL, SKEY, NV, NP) == 1 &&
-	    f.data == NULL, "the bytes as written parse, in place");
+	    f.map.base == NULL, "the bytes as written parse, in place");
 	free(data);
 
 	/* a symlink where the temporary file goes is not followed */

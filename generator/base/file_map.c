@@ -1,0 +1,100 @@
+/*
+ * file_map.c — a state file's bytes mapped where the page cache has them
+ * (file_map.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "file_map.h"
+
+/* The system's page size when it is a power of two, else 0. */
+static size_t
+page_size(void)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+
+	return ps > 0 && (ps & (ps - 1)) == 0 ? (size_t)ps : 0;
+}
+
+int
+file_map_fd(int fd, uint64_t off, size_t len, int how, struct file_map *fm)
+{
+	size_t page = page_size(), lead;
+	int prot = PROT_READ, flags = MAP_PRIVATE;
+	void *b;
+
+	memset(fm, 0, sizeof(*fm));
+	if (len == 0)
+		return 0;
+	if (page == 0 || off > (uint64_t)INT64_MAX - len) {
+		errno = EINVAL;
+		return -1;
+	}
+	lead = (size_t)(off % page);
+	if (how & FILE_MAP_WRITE)
+		prot |= PROT_WRITE;
+	if (how & FILE_MAP_POPULATE)
+		flags |= MAP_POPULATE;
+	if ((b = mmap(NULL, lead + len, prot, flags, fd, (off_t)(off - lead))) == MAP_FAILED)
+		return -1;
+	if (how & FILE_MAP_PREFAULT)
+		(void)madvise(b, lead + len, MADV_POPULATE_READ);
+	fm->base = b;
+	fm->base_len = lead + len;
+	fm->data = (char *)b + lead;
+	fm->len = len;
+	return 0;
+}
+
+int
+file_map_path(const char *path, uint64_t min, uint64_t max, int how, struct file_map *fm)
+{
+	struct stat sb;
+	int fd, rc = -1, e;
+
+	memset(fm, 0, sizeof(*fm));
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	if (fstat(fd, &sb) == -1)
+		goto out;
+	if (!S_ISREG(sb.st_mode) || (uint64_t)sb.st_size < min) {
+		errno = EINVAL;
+		goto out;
+	}
+	if ((uint64_t)sb.st_size > max || (uint64_t)sb.st_size > SIZE_MAX) {
+		errno = EFBIG;
+		goto out;
+	}
+	rc = file_map_fd(fd, 0, (size_t)sb.st_size, how, fm);
+out:
+	e = errno;
+	close(fd);
+	errno = e;
+	return rc;
+}
+
+void
+file_map_drop_after(struct file_map *fm, const void *p)
+{
+	size_t page = page_size();
+	uintptr_t from, to;
+
+	if (page == 0 || fm->base == NULL)
+		return;
+	from = ((uintptr_t)p + page - 1) & ~(uintptr_t)(page - 1);
+	to = (uintptr_t)fm->base + fm->base_len;
+	if (from > (uintptr_t)fm->base && from < to)
+		(void)madvise((void *)from, to - from, MADV_DONTNEED);
+}
+
+void
+file_map_free(struct file_map *fm)
+{
+	if (fm->base != NULL)
+		munmap(fm->base, fm->base_len);
+	memset(fm, 0, sizeof(*fm));
+}

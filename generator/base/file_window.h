@@ -1,0 +1,50 @@
+/*
+ * file_window.h — a file region written through a small window: the bytes
+ * put at rising offsets (a gap reads as zeros), hashed in file order and
+ * pwrite()n each time the window fills.  The file is never whole in
+ * memory: filling a new block of a state file's size cost far more in
+ * fresh pages than the write itself on the machines measured (50 MB:
+ * ~250 ms of page faults against ~15 ms through a reused 256 kB window,
+ * docs/benchmarks.md).  The model image writes three regions this way,
+ * the page-reads table one.
+ */
+#ifndef ONLY_FILE_WINDOW_H
+#define ONLY_FILE_WINDOW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hash64.h"
+
+#define FILE_WINDOW_CAP	((size_t)256 << 10)
+
+struct file_window {
+	int			 fd;
+	int			*err;	/* errno of the file's first failed write, else 0 */
+	char			*buf;	/* FILE_WINDOW_CAP bytes, zeroed past what was put */
+	size_t			 start;	/* the file offset of buf[0] */
+	struct h64_stream	 h;	/* of the region, from where it began */
+};
+
+/*
+ * w over the region of fd from offset start, total bytes long (its hash
+ * is h64 of them: h64.h's stream), through buf: FILE_WINDOW_CAP zeroed
+ * bytes the caller owns.  *err is where a failed write says so (shared
+ * by the regions of one file); it is never cleared here.
+ */
+void	file_window_begin(struct file_window *w, int fd, int *err, char *buf, size_t start,
+	    uint64_t total);
+
+/* n bytes of p at file offset at, at or after every byte put before
+ * (before: *err = EINVAL, nothing put). */
+void	file_window_put(struct file_window *w, size_t at, const void *p, size_t n);
+
+/* Everything before upto written, what was never put as zeros; the window
+ * then starts at upto.  At the region's end, h64_end(&w->h) is its hash. */
+void	file_window_flush(struct file_window *w, size_t upto);
+
+/* n bytes of p to fd at offset at, whole; a failure's errno into *err
+ * (nothing written once *err is set). */
+void	file_write_at(int fd, int *err, const void *p, size_t n, size_t at);
+
+#endif

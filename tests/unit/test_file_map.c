@@ -1,0 +1,140 @@
+/*
+ * test_file_map.c — generator/base/file_map.h: a file's bytes mapped
+ * whole or from an offset that is not on a page, read only or private
+ * and writable (a write never reaches the file), with the size bounds
+ * file_map_path() checks, an empty file mapping nothing, a directory
+ * refused, and the pages past a point given back without losing those
+ * before it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "catalog_fixture.h"
+#include "check.h"
+#include "file_map.h"
+
+#define FILE_BYTES	(3 * 4096 + 123)	/* past a few pages, not on one */
+
+/* byte i of the test file */
+static unsigned char
+byte_at(size_t i)
+{
+	return (unsigned char)(i * 7 + i / 251);
+}
+
+static int
+same_bytes(const void *p, size_t from, size_t n)
+{
+	const unsigned char *b = p;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (b[i] != byte_at(from + i))
+			return 0;
+	return 1;
+}
+
+int
+main(void)
+{
+	struct file_map fm;
+	char dir[512], path[600], empty[600];
+	unsigned char *bytes;
+	size_t i, ps = (size_t)sysconf(_SC_PAGESIZE);
+	int fd, rc;
+	FILE *f;
+
+	fixture_tmpdir(dir, sizeof(dir), "test_file_map");
+	snprintf(path, sizeof(path), "%s/state", dir);
+	snprintf(empty, sizeof(empty), "%s/empty", dir);
+	if ((bytes = malloc(FILE_BYTES)) == NULL)
+		return 1;
+	for (i = 0; i < FILE_BYTES; i++)
+		bytes[i] = byte_at(i);
+	f = fopen(path, "wb");
+	CHECK(f != NULL && fwrite(bytes, 1, FILE_BYTES, f) == FILE_BYTES && fclose(f) == 0,
+	    "a file of %d bytes", FILE_BYTES);
+	f = fopen(empty, "wb");
+	CHECK(f != NULL && fclose(f) == 0, "an empty file");
+
+	/* whole, read only, its tables filled at once */
+	rc = file_map_path(path, 0, FILE_BYTES, FILE_MAP_POPULATE, &fm);
+	CHECK(rc == 0 && fm.len == FILE_BYTES && fm.data == fm.base &&
+	    fm.base_len == FILE_BYTES && same_bytes(fm.data, 0, FILE_BYTES),
+	    "mapped whole: every byte as written");
+	file_map_free(&fm);
+	CHECK(fm.data == NULL && fm.base == NULL && fm.len == 0 && fm.base_len == 0,
+	    "freed: zeroed");
+	file_map_free(&fm);	/* a zeroed one is accepted */
+
+	/* the size bounds */
+	errno = 0;
+	CHECK(file_map_path(path, 0, FILE_BYTES - 1, 0, &fm) == -1 && errno == EFBIG &&
+	    fm.base == NULL, "a byte over the most: EFBIG, nothing mapped");
+	errno = 0;
+	CHECK(file_map_path(path, FILE_BYTES + 1, SIZE_MAX, 0, &fm) == -1 && errno == EINVAL &&
+	    fm.base == NULL, "a byte under the least: EINVAL, nothing mapped");
+	errno = 0;
+	CHECK(file_map_path(dir, 0, SIZE_MAX, 0, &fm) == -1 && errno == EINVAL,
+	    "a directory: EINVAL");
+	errno = 0;
+	CHECK(file_map_path(empty, 0, 10, FILE_MAP_WRITE | FILE_MAP_POPULATE, &fm) == 0 &&
+	    fm.data == NULL && fm.base == NULL && fm.len == 0, "an empty file maps nothing");
+	{
+		char missing[700];
+
+		snprintf(missing, sizeof(missing), "%s/missing", dir);
+		errno = 0;
+		CHECK(file_map_path(missing, 0, 10, 0, &fm) == -1 && errno == ENOENT,
+		    "a missing file: ENOENT, as open says it");
+	}
+
+	/* a range from an offset inside a page, as the image's rows are */
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	CHECK(fd != -1, "the file open");
+	rc = file_map_fd(fd, 4096 + 17, 2 * 4096, FILE_MAP_PREFAULT, &fm);
+	CHECK(rc == 0 && fm.len == 2 * 4096 && same_bytes(fm.data, 4096 + 17, 2 * 4096) &&
+	    (size_t)((char *)fm.data - (char *)fm.base) == (4096 + 17) % ps &&
+	    fm.base_len == (4096 + 17) % ps + 2 * 4096,
+	    "a range off a page: its bytes, the mapping from the page they start on");
+	file_map_free(&fm);
+	CHECK(file_map_fd(fd, 100, 0, 0, &fm) == 0 && fm.base == NULL && fm.data == NULL,
+	    "an empty range maps nothing");
+	CHECK(file_map_fd(fd, UINT64_MAX - 10, 100, 0, &fm) == -1 && errno == EINVAL &&
+	    fm.base == NULL, "a range past what an offset can say: EINVAL");
+
+	/* private and writable: the process sees its writes, the file never does */
+	rc = file_map_fd(fd, 0, FILE_BYTES, FILE_MAP_WRITE | FILE_MAP_PREFAULT, &fm);
+	CHECK(rc == 0, "mapped private and writable");
+	if (rc == 0) {
+		unsigned char *w = fm.data;
+		unsigned char back[16];
+
+		memset(w + 4096, 0xee, 16);
+		CHECK(w[4096] == 0xee && pread(fd, back, sizeof(back), 4096) == sizeof(back) &&
+		    same_bytes(back, 4096, sizeof(back)), "a write stays in the process");
+
+		/* the pages past a point given back: those before it kept */
+		memset(w, 0xaa, 16);
+		memset(w + 2 * 4096, 0xbb, 16);
+		file_map_drop_after(&fm, w + 4096 + 1);
+		CHECK(ps != 4096 || (w[0] == 0xaa && w[4096] == 0xee &&
+		    same_bytes(w + 2 * 4096, 2 * 4096, FILE_BYTES - 2 * 4096)),
+		    "dropped past a point: the pages before it keep their writes, those "
+		    "after read the file again");
+		file_map_drop_after(&fm, w);	/* never the whole mapping */
+		CHECK(w[0] == 0xaa, "a point at the start drops nothing");
+		file_map_free(&fm);
+	}
+	close(fd);
+	unlink(path);
+	unlink(empty);
+	rmdir(dir);
+	free(bytes);
+	return check_report();
+}
