@@ -52,7 +52,7 @@ delta_free(struct delta *d)
 
 /* Merges the record (sorted) and the model rows (sorted): 0, or -1 OOM. */
 static int
-delta_make(const struct buf *rec, const struct arow *rows, size_t n, struct delta *d)
+delta_make(const struct file_map *rec, const struct arow *rows, size_t n, struct delta *d)
 {
 	size_t nr = access_rows_count(rec), i = 0, j = 0;
 	struct arow_rec r;
@@ -197,7 +197,7 @@ write_full(sqlite3 *db, const struct model *m)
 
 /* The changed rows, into db (a copy of the recorded table). */
 static int
-write_delta(sqlite3 *db, const struct model *m, const struct buf *rec,
+write_delta(sqlite3 *db, const struct model *m, const struct file_map *rec,
     const struct arow *rows, const struct delta *d)
 {
 	sqlite3_stmt *del = NULL, *up = NULL, *ver = NULL;
@@ -260,7 +260,7 @@ access_db_stage(const struct model *m, const struct access_plan *ap, const char 
 	char tmp[4096], rfile[4096];
 	sqlite3 *db = NULL;
 	const struct arow *rows = ap->rows;
-	struct buf rec;
+	struct file_map rec;
 	struct delta d;
 	struct stat sb;
 	int loaded = 0, have = 0, fd = -1, rc = -1, bad;
@@ -344,7 +344,7 @@ fail:
 	unlink(tmp);
 out:
 	if (loaded)
-		buf_free(&rec);
+		file_map_free(&rec);
 	delta_free(&d);
 	return rc;
 }

@@ -14,7 +14,8 @@
  *
  * Ownership: access_plan_make() allocates the plan's rows
  * (access_plan_free());
- * access_rows_load() fills a struct buf the caller frees.
+ * access_rows_load() maps the record into a struct file_map the caller
+ * frees (file_map_free()).
  */
 #ifndef ONLY_ACCESS_ROWS_H
 #define ONLY_ACCESS_ROWS_H
@@ -24,6 +25,7 @@
 #include <sys/stat.h>
 
 #include "buf.h"
+#include "file_map.h"
 #include "guid.h"
 #include "model.h"
 
@@ -59,12 +61,12 @@ void	access_plan_free(struct access_plan *ap);
 
 /*
  * Loads the record at file when it describes the access.db whose stat is
- * db: 1 (b holds it; access_rows_count() and access_rows_get() read it),
+ * db: 1 (rec maps it; access_rows_count() and access_rows_get() read it),
  * 0 missing, damaged or describing another file.
  */
-int	access_rows_load(const char *file, const struct stat *db, struct buf *b);
-size_t	access_rows_count(const struct buf *b);
-void	access_rows_get(const struct buf *b, size_t i, struct arow_rec *r);
+int	access_rows_load(const char *file, const struct stat *db, struct file_map *rec);
+size_t	access_rows_count(const struct file_map *rec);
+void	access_rows_get(const struct file_map *rec, size_t i, struct arow_rec *r);
 
 /*
  * Writes the record of rows (n, from access_plan_make() over m) for the
