@@ -30,9 +30,12 @@ struct term {
 	uint32_t	bytes;		/* of its entry in a shard */
 };
 
+/* 8 bytes, not 12: the pairs are the task's largest block of fresh memory,
+ * whose pages cost more than their bytes on the machines measured
+ * (docs/benchmarks.md, issue 15) */
 struct pair {
-	uint32_t	tid, doc;
-	uint8_t		field;
+	uint32_t	tid;
+	uint32_t	post;	/* doc << 2 | field: the posting it becomes */
 };
 
 /*
@@ -177,16 +180,16 @@ add_pair(struct search_ix *x, size_t tid)
 	if (b->last_doc == x->doc + 1) {
 		struct pair *p = &x->pairs[b->last_pair];
 
-		if (x->field < p->field) {
-			if (p->field == SF_DESC)
+		if (x->field < (p->post & 3)) {
+			if ((p->post & 3) == SF_DESC)
 				b->ndesc--;
-			p->field = x->field;
+			p->post = (p->post & ~3u) | x->field;
 		}
 		return 0;
 	}
 	if (grow((void **)&x->pairs, &x->cappairs, x->npairs + 1, sizeof(*x->pairs)) == -1)
 		return x->oom = 1;
-	x->pairs[x->npairs] = (struct pair){ (uint32_t)tid, x->doc, x->field };
+	x->pairs[x->npairs] = (struct pair){ (uint32_t)tid, x->doc << 2 | x->field };
 	b->last_doc = x->doc + 1;
 	b->last_pair = x->npairs++;
 	b->npairs++;
@@ -384,9 +387,9 @@ build_postings(struct search_ix *x)
 		const struct pair *p = &x->pairs[i];
 		struct term *tm = &x->terms[p->tid];
 
-		if (p->field == SF_DESC && x->tb[p->tid].ndesc > desc_max)
+		if ((p->post & 3) == SF_DESC && x->tb[p->tid].ndesc > desc_max)
 			continue;
-		x->post[tm->first + tm->npost++] = p->doc << 2 | p->field;
+		x->post[tm->first + tm->npost++] = p->post;
 	}
 	/* each term's entry size, its list cut at SEARCH_POSTINGS_MAX bytes:
 	 * walked from the newest (the end), the oldest dropped */
