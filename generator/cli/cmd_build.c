@@ -345,6 +345,7 @@ cmd_build(int argc, char *argv[])
 	}
 	so.model_id = bm.model_id;
 	so.base_id = bm.base_id;
+	so.code_key = have_digest ? content_key : 0;
 	so.changed = bm.changed_videos;
 	so.nchanged = bm.nchanged_videos;
 	rc = site_build(&m, &so, &st, err, sizeof(err));

@@ -47,6 +47,9 @@ struct site_opts {
 	 */
 	uint64_t	 model_id;
 	uint64_t	 base_id;
+	/* onlygen itself (build_inputs.h: the content key mixes its digest in):
+	 * what made the kept card texts (card_store.h); 0 keeps none */
+	uint64_t	 code_key;
 	const uint32_t	*changed;
 	size_t		 nchanged;
 };

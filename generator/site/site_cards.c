@@ -1,12 +1,14 @@
 /*
- * site_cards.c — cards: the strings of every video's card, formatted once
- * per build on the worker pool (site_card_texts), the card's fields
- * (card_fields), its key (site_card_keys), and a card put into a page's
+ * site_cards.c — cards: the strings of every video's card, taken from the
+ * last builds' store (card_store.h) when the card's inputs are as they
+ * were, else formatted on the worker pool (site_card_texts); the card's
+ * fields (card_fields), its key (card_key), and a card put into a page's
  * data (card, add_cards).
  *
  * Values are raw catalog strings: the template's {{x}} escapes them.  The
  * URLs are built from validated guids and image cache keys.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 #include "hash64.h"
 #include "pool.h"
 #include "arena.h"
+#include "card_store.h"
 #include "site_cards.h"
 #include "site_url.h"
 
@@ -21,6 +24,62 @@ static const char *const access_labels[] = { "Free", "VIP", "Pay-per-view" };
 static const char *const access_icons[] = { "\xe2\x96\xb6", "\xe2\x98\x85", "\xe2\x97\x86" };
 
 static uint64_t	card_key(const struct site_ctx *c, size_t i);
+
+/* The store and what a build made of it (site_ctx's cards_keep). */
+struct card_keep {
+	struct card_store	 store;		/* STATE/card-texts, mapped */
+	uint64_t		 key;		/* its key: settings and onlygen; 0: none kept */
+	uint64_t		*in;		/* per video: its card's inputs hash */
+	size_t			*todo;		/* the videos whose cards are formatted */
+	size_t			 ntodo;
+	const struct site_ctx	*c;
+	struct pool_bg		 saver;		/* writes the store when many were formatted */
+	int			 saving;
+	char			 path[4096];
+};
+
+/*
+ * Everything video i's card is made of, hashed: what card_text() and
+ * card_fields() read of the video and of its mirrored images (the rest,
+ * the site's settings and onlygen itself, is the store's key).  A card is
+ * taken from the store only under the same hash, so a field those two
+ * read must be mixed in here: the incremental == clean property test
+ * (tests/integration/site_incremental_property.py) edits each one and
+ * fails on a card kept stale.  Never 0.
+ */
+static uint64_t
+card_input(const struct site_ctx *c, size_t i)
+{
+	const struct video *v = &c->m->videos[i];
+	const struct video_img *im = &c->vimg[i];
+	uint64_t h = h64_str(0x636172642d696e31ULL, v->guid);	/* "card-in1" */
+
+	h = h64_str(h, v->title);
+	h = h64_int(h, v->length);
+	h = h64_int(h, v->uploaded);
+	h = h64_int(h, level(v));
+	h = h64_int(h, v->series >= 0);
+	h = h64_int(h, v->season);
+	h = h64_int(h, v->episode);
+	h = h64_str(h, im->key);
+	h = h64_int(h, im->still);
+	h = h64_int(h, im->preview);
+	return h != 0 ? h : 1;
+}
+
+/* The store's key: the settings card_text() reads, and onlygen itself. */
+static uint64_t
+store_key(const struct site_ctx *c)
+{
+	uint64_t h;
+
+	if (c->o->code_key == 0)
+		return 0;
+	h = h64_int(h64_str(0, "onlygen card texts v1"), (int64_t)c->o->code_key);
+	h = h64_int(h, c->html);
+	h = h64_str(h, c->m->site.base_url);
+	return h != 0 ? h : 1;
+}
 
 /* A worker's formatting buffers and the storage its cards' strings go to. */
 struct text_worker {
@@ -175,36 +234,145 @@ text_item(void *arg, void *state, size_t i, char *err, size_t errlen)
 	return 0;
 }
 
+/* A kept card's strings as card_text() would have made them. */
+static void
+from_store(struct card_text *t, const struct card_store_card *k)
+{
+	char *const *s = (char *const *)(uintptr_t)k->s;
+
+	t->url = s[0];
+	t->thumb = s[1];
+	t->srcset = s[2];
+	t->cardset = s[3];
+	t->poster = s[4];
+	t->preview = k->empty & 1u << 5 ? NULL : s[5];
+	t->image = s[6];
+	t->duration = s[7];
+	t->words = s[8];
+	t->date = s[9];
+	t->label = s[10];
+	t->episode = k->empty & 1u << 11 ? NULL : s[11];
+}
+
+/* Card i for the store: card_store_save()'s get. */
+static void
+store_get(void *arg, size_t i, struct card_store_card *k)
+{
+	const struct card_keep *ck = arg;
+	const struct card_text *t = &ck->c->vtext[i];
+
+	k->in = ck->in[i];
+	k->key = ck->c->vcard[i];
+	k->s[0] = t->url;
+	k->s[1] = t->thumb;
+	k->s[2] = t->srcset;
+	k->s[3] = t->cardset;
+	k->s[4] = t->poster;
+	k->s[5] = t->preview != NULL ? t->preview : "";
+	k->s[6] = t->image;
+	k->s[7] = t->duration;
+	k->s[8] = t->words;
+	k->s[9] = t->date;
+	k->s[10] = t->label;
+	k->s[11] = t->episode != NULL ? t->episode : "";
+}
+
+static int
+save_task(void *arg, char *err, size_t errlen)
+{
+	struct card_keep *ck = arg;
+
+	return card_store_save(ck->path, ck->key, ck->c->m->nvideos, store_get, ck, err, errlen);
+}
+
+static int
+todo_item(void *arg, void *state, size_t k, char *err, size_t errlen)
+{
+	struct site_ctx *c = arg;
+
+	return text_item(arg, state, c->cards_keep->todo[k], err, errlen);
+}
+
 int
 site_card_texts(struct site_ctx *c, char *err, size_t errlen)
 {
+	struct card_keep *ck;
+	struct card_store_card k;
 	struct pool_work w;
-	size_t i;
+	size_t i, n = c->m->nvideos;
+	int kept;
 
-	c->vtext = calloc(c->m->nvideos ? c->m->nvideos : 1, sizeof(*c->vtext));
+	c->vtext = calloc(n ? n : 1, sizeof(*c->vtext));
 	c->vtext_mem = calloc(POOL_MAX_WORKERS, sizeof(*c->vtext_mem));
-	c->vcard = malloc((c->m->nvideos ? c->m->nvideos : 1) * sizeof(*c->vcard));
-	if (c->vtext == NULL || c->vtext_mem == NULL || c->vcard == NULL) {
+	c->vcard = malloc((n ? n : 1) * sizeof(*c->vcard));
+	c->cards_keep = ck = calloc(1, sizeof(*ck));
+	if (c->vtext == NULL || c->vtext_mem == NULL || c->vcard == NULL || ck == NULL ||
+	    (ck->in = malloc((n ? n : 1) * sizeof(*ck->in))) == NULL ||
+	    (ck->todo = malloc((n ? n : 1) * sizeof(*ck->todo))) == NULL) {
 		snprintf(err, errlen, "out of memory (or an over-long title) formatting cards");
 		return -1;
 	}
 	for (i = 0; i < POOL_MAX_WORKERS; i++)
 		arena_init(&c->vtext_mem[i]);
+	ck->c = c;
+	ck->key = store_key(c);
+	if ((size_t)snprintf(ck->path, sizeof(ck->path), "%s/card-texts", c->o->state_dir) >=
+	    sizeof(ck->path))
+		ck->key = 0;
+	kept = card_store_load(&ck->store, ck->path, ck->key) == 1;
+	/* the kept cards, in the model's order (a video at its index in the
+	 * store, unless some were added or removed before it); the others
+	 * are formatted on the pool */
+	for (i = 0; i < n; i++) {
+		ck->in[i] = card_input(c, i);
+		if (kept && card_store_find(&ck->store, i, ck->in[i], &k) == 1) {
+			from_store(&c->vtext[i], &k);
+			c->vcard[i] = k.key;
+		} else
+			ck->todo[ck->ntodo++] = i;
+	}
 	memset(&w, 0, sizeof(w));
-	w.n = c->m->nvideos;
+	w.n = ck->ntodo;
 	w.chunk = 64;	/* a card is a few microseconds: claim them in bulk */
 	w.arg = c;
 	w.init = text_init;
-	w.item = text_item;
+	w.item = todo_item;
 	w.done = text_done;
-	return pool_run(c->o->jobs, &w, err, errlen);
+	if (pool_run(c->o->jobs, &w, err, errlen) == -1)
+		return -1;
+	/*
+	 * The store written again, beside the build, when it missed many
+	 * cards: a store a few cards behind costs their formatting each
+	 * build, and writing ~60 MB at 100 000 videos for one title would
+	 * cost more.  It is only ever a cache: what a build shows does not
+	 * depend on whether, or when, it was written.
+	 */
+	if (ck->key != 0 && ck->ntodo > 0 && (!kept || ck->ntodo > n / 64 + 64)) {
+		ck->saving = 1;
+		pool_bg_start(&ck->saver, save_task, ck);
+	}
+	return 0;
 }
 
 void
 site_card_texts_free(struct site_ctx *c)
 {
+	struct card_keep *ck = c->cards_keep;
 	size_t i;
 
+	if (ck != NULL) {
+		char err[POOL_ERR_MAX];
+
+		/* the save reads the texts: it ends first */
+		if (ck->saving && pool_bg_join(&ck->saver, err, sizeof(err)) == -1 &&
+		    !c->o->quiet)
+			site_warn(c, "%s (the next build formats every card)", err);
+		card_store_free(&ck->store);
+		free(ck->in);
+		free(ck->todo);
+		free(ck);
+		c->cards_keep = NULL;
+	}
 	if (c->vtext_mem != NULL)
 		for (i = 0; i < POOL_MAX_WORKERS; i++)
 			arena_free(&c->vtext_mem[i]);

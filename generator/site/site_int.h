@@ -27,6 +27,7 @@
 
 struct arena;
 struct site_ctx;
+struct card_keep;
 /* Formats one warning for c->o->report (dropped when there is none). */
 void	site_warn(const struct site_ctx *c, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
@@ -126,6 +127,7 @@ struct site_ctx {
 	uint64_t		*vcard;		/* per video: its card's data key */
 	struct card_text	*vtext;		/* per video: a card's strings, made once */
 	struct arena	*vtext_mem;	/* per worker: the storage of vtext's strings */
+	struct card_keep	*cards_keep;	/* site_cards.c: the kept cards (card_store.h) */
 	uint64_t		 skey;		/* templates + the data every page shares */
 	/* category / tag / series -> video indices (CSR, newest first;
 	 * series in season/episode order) */
@@ -184,11 +186,13 @@ int	site_page_memory(const struct site_ctx *c, const struct page *p, const void 
 size_t	site_list_pages(const struct site_ctx *c, const struct page *p);
 
 /*
- * site_cards.c: site_card_texts() formats every video's card strings into
- * c->vtext, and each card's key (from card_fields(), as card() keys it) into c->vcard,
- * on c->o->jobs threads (0, or -1 with err); the strings live in one arena
- * per worker (c->vtext_mem), not a malloc each, and site_card_texts_free()
- * releases them all (ctx_free).
+ * site_cards.c: site_card_texts() puts every video's card strings into
+ * c->vtext, and each card's key (from card_fields(), as card() keys it) into c->vcard:
+ * those STATE/card-texts kept under the same inputs (card_store.h), the
+ * others formatted on c->o->jobs threads (0, or -1 with err); their strings
+ * live in one arena per worker (c->vtext_mem), not a malloc each, and
+ * site_card_texts_free() releases them all (ctx_free), once the store's
+ * write, when a build makes one, has ended.
  *
  * site_data.c (its per-kind builders: site_data.h).  site_shared_data()
  * is the read-only site/nav/urls/assets object every page references;

@@ -1,0 +1,99 @@
+/*
+ * card_store.h — every video's card strings and card key, kept between
+ * builds in STATE/card-texts.
+ *
+ * A card's strings (its URL, the image URLs and srcsets, duration, date,
+ * accessible label, episode) and its key are a function of the card's
+ * inputs: a few of the video's fields, its mirrored images' state, and
+ * the site's settings and onlygen itself.  Formatting them for every
+ * video took ~0.2 s of a one-title rebuild at 100 000 videos, most of it
+ * writing ~60 MB of fresh memory (docs/benchmarks.md, issue 15).  The
+ * store keeps each card under the hash of its inputs (site_cards.c,
+ * card_input()), so a card is taken from it only when every input is
+ * as it was: what decides is the data, never a record of what changed.
+ * The settings and onlygen's identity are the header's key: another key
+ * is no store.
+ *
+ * File layout (native byte order: a cache of this machine's build):
+ *   16 bytes  CARD_STORE_MAGIC
+ *   u64       the key (settings, onlygen)
+ *   u64       n, the records
+ *   u64       the strings region's length
+ *   u64       h64 of the two regions' h64s (records, strings)
+ *   16 bytes  zero
+ *   n x 56    records: u64 inputs hash, u64 card key, u64 the block's
+ *             offset in the strings region, u32 its length, u16 x 12
+ *             each string's offset in the block, 4 zero bytes
+ *   strings   the blocks, each CARD_STORE_STRINGS NUL-terminated strings
+ *             ("" for none), the region's last byte a NUL
+ *
+ * The records are in the order of the build that wrote them: the model's
+ * video i is looked for at record i first, by hash otherwise (a video
+ * added or removed shifts the rest).  The file is written through
+ * path.tmp and a rename, so a mapping never sees it shortened; a build
+ * writes it only when many of its cards were not found (a store a few
+ * cards behind costs those cards' formatting, nothing else).
+ */
+#ifndef ONLY_CARD_STORE_H
+#define ONLY_CARD_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "file_map.h"
+
+#define CARD_STORE_STRINGS	12
+#define CARD_STORE_BLOCK_MAX	((size_t)UINT16_MAX)	/* a larger card is not kept */
+
+struct card_store_rec;
+
+struct card_store {
+	struct file_map			 map;
+	const struct card_store_rec	*rec;
+	size_t				 n;
+	const char			*str;	/* the strings region */
+	size_t				 nstr;
+	uint32_t			*slot;	/* by inputs hash: record + 1, or 0 (built
+						 * on the first look that misses by index) */
+	size_t				 nslot;
+};
+
+/* One card as the store keeps it. */
+struct card_store_card {
+	uint64_t	 in;	/* its inputs' hash */
+	uint64_t	 key;	/* its card key */
+	const char	*s[CARD_STORE_STRINGS];	/* "" for none */
+	uint32_t	 empty;	/* found: bit k set when s[k] is "" (read from the
+				 * record, so a taker need not touch the string) */
+};
+
+/* Maps path into cs when it is a store made under key: 1.  0 when it is
+ * missing, damaged or of another key (cs zeroed). */
+int	card_store_load(struct card_store *cs, const char *path, uint64_t key);
+
+/* The same from size bytes already in memory, not copied (the fuzzer's entry). */
+int	card_store_parse(struct card_store *cs, const void *data, size_t size, uint64_t key);
+
+/*
+ * The card whose inputs hash is in, into out, looked for at record hint
+ * first: 1, or 0 when the store has none (or out of memory for the
+ * table by hash: the card is then formatted).  Not thread safe (the
+ * table is built on the first miss).
+ */
+int	card_store_find(struct card_store *cs, size_t hint, uint64_t in,
+	    struct card_store_card *out);
+
+/* Unmaps; accepts a zeroed cs, leaves it zeroed. */
+void	card_store_free(struct card_store *cs);
+
+/*
+ * Writes n cards (get(arg, i, card) gives the i-th) under key to path,
+ * through path.tmp and a rename.  A card whose strings pass
+ * CARD_STORE_BLOCK_MAX is written with inputs hash 0, which no card has
+ * (card_input() never gives 0).  0, or -1 with err.
+ */
+int	card_store_save(const char *path, uint64_t key, size_t n,
+	    void (*get)(void *arg, size_t i, struct card_store_card *card), void *arg,
+	    char *err, size_t errlen);
+
+#endif
