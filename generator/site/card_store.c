@@ -13,9 +13,9 @@
 #include "file_window.h"
 #include "hash64.h"
 
-#define CARD_STORE_MAGIC	"onlygen cards 1\n"	/* 16 bytes, no NUL kept */
+#define CARD_STORE_MAGIC	"onlygen cards 2\n"	/* 16 bytes, no NUL kept */
 #define HEAD			64
-#define REC			56
+#define REC			72
 #define H_KEY			16
 #define H_N			24
 #define H_NSTR			32
@@ -31,10 +31,12 @@ struct card_store_rec {
 	uint64_t	at;
 	uint32_t	len;
 	uint16_t	off[CARD_STORE_STRINGS];
-	uint32_t	zero;
+	uint32_t	entry_size;
+	uint64_t	entry_hash;
+	uint64_t	zero;
 };
 
-_Static_assert(sizeof(struct card_store_rec) == REC, "a record is 56 bytes");
+_Static_assert(sizeof(struct card_store_rec) == REC, "a record is 72 bytes");
 _Static_assert(sizeof(CARD_STORE_MAGIC) - 1 == 16, "the magic is 16 bytes");
 
 static uint64_t
@@ -124,6 +126,8 @@ take(const struct card_store *cs, const struct card_store_rec *r, struct card_st
 	}
 	out->in = r->in;
 	out->key = r->key;
+	out->entry_size = r->entry_size;
+	out->entry_hash = r->entry_hash;
 	return 1;
 }
 
@@ -234,6 +238,8 @@ card_store_save(const char *path, uint64_t key, size_t n,
 		}
 		r.in = b <= CARD_STORE_BLOCK_MAX ? c.in : 0;
 		r.key = c.key;
+		r.entry_size = c.entry_size;
+		r.entry_hash = c.entry_hash;
 		r.at = at;
 		r.len = (uint32_t)(b <= CARD_STORE_BLOCK_MAX ? b : 0);
 		file_window_put(&rw, HEAD + i * REC, &r, sizeof(r));

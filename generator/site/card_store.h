@@ -1,16 +1,19 @@
 /*
- * card_store.h — every video's card strings and card key, kept between
- * builds in STATE/card-texts.
+ * card_store.h — every video's card strings and card key, and its watch
+ * page's sitemap entry (size and hash), kept between builds in
+ * STATE/card-texts.
  *
  * A card's strings (its URL, the image URLs and srcsets, duration, date,
  * accessible label, episode) and its key are a function of the card's
  * inputs: a few of the video's fields, its mirrored images' state, and
- * the site's settings and onlygen itself.  Formatting them for every
- * video took ~0.2 s of a one-title rebuild at 100 000 videos, most of it
- * writing ~60 MB of fresh memory (docs/benchmarks.md, issue 15).  The
- * store keeps each card under the hash of its inputs (site_cards.c,
- * card_input()), so a card is taken from it only when every input is
- * as it was: what decides is the data, never a record of what changed.
+ * the site's settings and onlygen itself; so is the <url> entry of its
+ * watch page in the sitemap, given the description and last change too.
+ * Formatting them for every video took ~0.2 s (cards) and ~0.15 s of CPU
+ * (entries) of a one-title rebuild at 100 000 videos, the cards mostly
+ * writing ~50 MB of fresh memory (docs/benchmarks.md, issue 15).  The
+ * store keeps each video's under the hash of those inputs (site_cards.c,
+ * card_input()), so they are taken from it only when every input is as
+ * it was: what decides is the data, never a record of what changed.
  * The settings and onlygen's identity are the header's key: another key
  * is no store.
  *
@@ -21,9 +24,10 @@
  *   u64       the strings region's length
  *   u64       h64 of the two regions' h64s (records, strings)
  *   16 bytes  zero
- *   n x 56    records: u64 inputs hash, u64 card key, u64 the block's
+ *   n x 72    records: u64 inputs hash, u64 card key, u64 the block's
  *             offset in the strings region, u32 its length, u16 x 12
- *             each string's offset in the block, 4 zero bytes
+ *             each string's offset in the block, u32 the sitemap
+ *             entry's size, u64 its h64, 8 zero bytes
  *   strings   the blocks, each CARD_STORE_STRINGS NUL-terminated strings
  *             ("" for none), the region's last byte a NUL
  *
@@ -65,6 +69,8 @@ struct card_store_card {
 	const char	*s[CARD_STORE_STRINGS];	/* "" for none */
 	uint32_t	 empty;	/* found: bit k set when s[k] is "" (read from the
 				 * record, so a taker need not touch the string) */
+	uint32_t	 entry_size;	/* the watch page's sitemap entry: its bytes */
+	uint64_t	 entry_hash;	/* and their h64 (site_sitemap.c) */
 };
 
 /* Maps path into cs when it is a store made under key: 1.  0 when it is

@@ -603,6 +603,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	 */
 	if (site_card_texts(&c, err, errlen) == -1 || site_enumerate(&c, err, errlen) == -1)
 		goto out;
+	site_cards_keep(&c);	/* after the sitemap's plan: every entry known */
 	{
 		size_t ranked;
 		int unsaved;

@@ -34,18 +34,20 @@ struct card_keep {
 	size_t			 ntodo;
 	const struct site_ctx	*c;
 	struct pool_bg		 saver;		/* writes the store when many were formatted */
+	int			 kept;		/* the store was loaded */
 	int			 saving;
 	char			 path[4096];
 };
 
 /*
- * Everything video i's card is made of, hashed: what card_text() and
- * card_fields() read of the video and of its mirrored images (the rest,
- * the site's settings and onlygen itself, is the store's key).  A card is
- * taken from the store only under the same hash, so a field those two
- * read must be mixed in here: the incremental == clean property test
+ * Everything video i's card and its watch page's sitemap entry are made
+ * of, hashed: what card_text(), card_fields() and site_sitemap.c's
+ * entry() read of the video and of its mirrored images (the rest, the
+ * site's settings and onlygen itself, is the store's key).  They are
+ * taken from the store only under the same hash, so a field those read
+ * must be mixed in here: the incremental == clean property test
  * (tests/integration/site_incremental_property.py) edits each one and
- * fails on a card kept stale.  Never 0.
+ * fails on a card or an entry kept stale.  Never 0.
  */
 static uint64_t
 card_input(const struct site_ctx *c, size_t i)
@@ -55,6 +57,8 @@ card_input(const struct site_ctx *c, size_t i)
 	uint64_t h = h64_str(0x636172642d696e31ULL, v->guid);	/* "card-in1" */
 
 	h = h64_str(h, v->title);
+	h = h64_str(h, v->description);	/* the entry's */
+	h = h64_int(h, v->changed);		/* the entry's <lastmod> */
 	h = h64_int(h, v->length);
 	h = h64_int(h, v->uploaded);
 	h = h64_int(h, level(v));
@@ -263,6 +267,8 @@ store_get(void *arg, size_t i, struct card_store_card *k)
 
 	k->in = ck->in[i];
 	k->key = ck->c->vcard[i];
+	k->entry_size = ck->c->ventry[i].size;
+	k->entry_hash = ck->c->ventry[i].hash;
 	k->s[0] = t->url;
 	k->s[1] = t->thumb;
 	k->s[2] = t->srcset;
@@ -306,7 +312,9 @@ site_card_texts(struct site_ctx *c, char *err, size_t errlen)
 	c->vtext_mem = calloc(POOL_MAX_WORKERS, sizeof(*c->vtext_mem));
 	c->vcard = malloc((n ? n : 1) * sizeof(*c->vcard));
 	c->cards_keep = ck = calloc(1, sizeof(*ck));
+	c->ventry = calloc(n ? n : 1, sizeof(*c->ventry));
 	if (c->vtext == NULL || c->vtext_mem == NULL || c->vcard == NULL || ck == NULL ||
+	    c->ventry == NULL ||
 	    (ck->in = malloc((n ? n : 1) * sizeof(*ck->in))) == NULL ||
 	    (ck->todo = malloc((n ? n : 1) * sizeof(*ck->todo))) == NULL) {
 		snprintf(err, errlen, "out of memory (or an over-long title) formatting cards");
@@ -328,6 +336,8 @@ site_card_texts(struct site_ctx *c, char *err, size_t errlen)
 		if (kept && card_store_find(&ck->store, i, ck->in[i], &k) == 1) {
 			from_store(&c->vtext[i], &k);
 			c->vcard[i] = k.key;
+			c->ventry[i].size = k.entry_size;	/* 0: planned again */
+			c->ventry[i].hash = k.entry_hash;
 		} else
 			ck->todo[ck->ntodo++] = i;
 	}
@@ -338,20 +348,28 @@ site_card_texts(struct site_ctx *c, char *err, size_t errlen)
 	w.init = text_init;
 	w.item = todo_item;
 	w.done = text_done;
-	if (pool_run(c->o->jobs, &w, err, errlen) == -1)
-		return -1;
+	ck->kept = kept;
+	return pool_run(c->o->jobs, &w, err, errlen);
+}
+
+void
+site_cards_keep(struct site_ctx *c)
+{
+	struct card_keep *ck = c->cards_keep;
+	size_t n = c->m->nvideos;
+
 	/*
 	 * The store written again, beside the build, when it missed many
 	 * cards: a store a few cards behind costs their formatting each
-	 * build, and writing ~60 MB at 100 000 videos for one title would
+	 * build, and writing ~50 MB at 100 000 videos for one title would
 	 * cost more.  It is only ever a cache: what a build shows does not
 	 * depend on whether, or when, it was written.
 	 */
-	if (ck->key != 0 && ck->ntodo > 0 && (!kept || ck->ntodo > n / 64 + 64)) {
+	if (ck != NULL && ck->key != 0 && ck->ntodo > 0 &&
+	    (!ck->kept || ck->ntodo > n / 64 + 64)) {
 		ck->saving = 1;
 		pool_bg_start(&ck->saver, save_task, ck);
 	}
-	return 0;
 }
 
 void
@@ -373,6 +391,8 @@ site_card_texts_free(struct site_ctx *c)
 		free(ck);
 		c->cards_keep = NULL;
 	}
+	free(c->ventry);
+	c->ventry = NULL;
 	if (c->vtext_mem != NULL)
 		for (i = 0; i < POOL_MAX_WORKERS; i++)
 			arena_free(&c->vtext_mem[i]);

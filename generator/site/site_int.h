@@ -100,6 +100,12 @@ struct page {
 };
 
 /* The strings of a video's card, formatted once per build (not per page). */
+/* A watch page's <url> entry in the sitemap: its size and the h64 of its bytes. */
+struct watch_entry {
+	uint64_t	hash;
+	uint32_t	size;	/* 0: not known yet */
+};
+
 struct card_text {
 	char	*url;		/* /v/<guid>/ */
 	char	*thumb;		/* /img/<guid>/<key>-320.webp (or the placeholder's) */
@@ -128,6 +134,8 @@ struct site_ctx {
 	struct card_text	*vtext;		/* per video: a card's strings, made once */
 	struct arena	*vtext_mem;	/* per worker: the storage of vtext's strings */
 	struct card_keep	*cards_keep;	/* site_cards.c: the kept cards (card_store.h) */
+	struct watch_entry	*ventry;	/* per video: its watch page's sitemap entry, once
+						 * kept or planned (site_sitemap.c) */
 	uint64_t		 skey;		/* templates + the data every page shares */
 	/* category / tag / series -> video indices (CSR, newest first;
 	 * series in season/episode order) */
@@ -192,7 +200,10 @@ size_t	site_list_pages(const struct site_ctx *c, const struct page *p);
  * others formatted on c->o->jobs threads (0, or -1 with err); their strings
  * live in one arena per worker (c->vtext_mem), not a malloc each, and
  * site_card_texts_free() releases them all (ctx_free), once the store's
- * write, when a build makes one, has ended.
+ * write, when a build makes one, has ended.  The kept cards bring their
+ * watch pages' sitemap entries into c->ventry.  site_cards_keep(), once
+ * the sitemap is planned (every entry known), starts writing the store
+ * when the build formatted many cards.
  *
  * site_data.c (its per-kind builders: site_data.h).  site_shared_data()
  * is the read-only site/nav/urls/assets object every page references;
@@ -205,6 +216,7 @@ size_t	site_list_pages(const struct site_ctx *c, const struct page *p);
  * Both NULL when out of memory.
  */
 int	site_card_texts(struct site_ctx *c, char *err, size_t errlen);
+void	site_cards_keep(struct site_ctx *c);
 void	site_card_texts_free(struct site_ctx *c);
 cJSON	*site_shared_data(const struct site_ctx *c);
 cJSON	*site_page_data(const struct site_ctx *c, const struct page *p, uint64_t *key,

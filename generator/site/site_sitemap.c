@@ -275,18 +275,33 @@ static int
 plan_item(void *arg, void *state, size_t i, char *err, size_t errlen)
 {
 	const struct plan_job *j = arg;
+	const struct page *q = &j->c->pages[j->c->sitemap_order[i]];
+	struct watch_entry *we = q->kind == PK_WATCH && j->c->ventry != NULL ?
+	    &j->c->ventry[q->idx] : NULL;
 	struct h64_stream hs;
 	struct sink s = { NULL, 0, &hs, state };
 
+	/* a watch page's entry as the card store kept it (site_cards.c: under
+	 * the hash of everything entry() reads of its video) */
+	if (we != NULL && we->size != 0) {
+		j->sizes[i] = we->size;
+		j->hash[i] = we->hash;
+		return 0;
+	}
 	/* the entry's length is known only once it is made: the stream starts
 	 * as for an empty one, and the length is mixed in after its bytes */
 	h64_begin(&hs, 0, 0);
-	if (entry(&s, j->c, &j->c->pages[j->c->sitemap_order[i]]) == -1) {
+	if (entry(&s, j->c, q) == -1) {
 		snprintf(err, errlen, "sitemap: out of memory");
 		return -1;
 	}
 	j->sizes[i] = s.n;
 	j->hash[i] = h64_int(h64_end(&hs), (int64_t)s.n);
+	/* each video has one watch page: no other worker writes this one */
+	if (we != NULL && s.n <= UINT32_MAX) {
+		we->hash = j->hash[i];
+		we->size = (uint32_t)s.n;
+	}
 	return 0;
 }
 

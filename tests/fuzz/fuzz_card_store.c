@@ -20,7 +20,7 @@
 #include "hash64.h"
 
 #define HEAD	64
-#define REC	56
+#define REC	72
 #define KEY	0x63617264736b6579ULL
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -48,7 +48,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < HEAD || (file = malloc(size)) == NULL)
 		return 0;
 	memcpy(file, data, size);
-	memcpy(file, "onlygen cards 1\n", 16);
+	memcpy(file, "onlygen cards 2\n", 16);
 	v = KEY;
 	memcpy(file + 16, &v, 8);
 	memset(file + HEAD - 16, 0, 16);

@@ -220,6 +220,26 @@ sum1=$(cat "$O1/feed.xml" "$O1"/sitemap*.xml | sha256sum)
 build "$S1" "$C1" "$O1"
 check "a re-pull with nothing changed leaves the feed and sitemap as they were" \
     [ "$sum1" = "$(cat "$O1/feed.xml" "$O1"/sitemap*.xml | sha256sum)" ]
+# a change that no card shows (the width): that page's lastmod moves all the same,
+# in a rebuild that takes every card, with its sitemap entry, from STATE/card-texts
+# (the entry is kept under the video's last change too: docs/site.md, "Card texts")
+G2=$(python3 -c 'import json, sys; print([it["guid"] for it in json.load(open(sys.argv[1]))["items"] if it["guid"] != sys.argv[2]][0])' "$TMP/fixture.json" "$G")
+sleep 1	# the pull's second, after the title change's
+python3 - "$TMP/fixture.json" "$G2" <<'PY'
+import json, sys
+p, g = sys.argv[1:]
+d = json.load(open(p))
+for it in d["items"]:
+    if it["guid"] == g:
+        it["width"] += 2
+json.dump(d, open(p, "w"))
+PY
+mkcatalog "$S1" "$TMP/fixture.json"
+build "$S1" "$C1" "$O1"
+read -r u2 p2 < <(CHECK updated "$O1" "$G2")
+lm2=$(grep -o "<loc>$BASE/v/$G2/</loc><lastmod>[^<]*" "$O1/sitemap.xml" | sed 's/.*<lastmod>//')
+check "sitemap: a width change moves that page's lastmod to the pull ($lm2, feed $u2, was $p2)" \
+    bash -c "[ '$lm2' = '$u2' ] && [[ '$u2' > '$u1' ]]"
 
 # url_style html: player_loc /e/<guid>.html
 python3 - "$C1/site.json" <<'PY'

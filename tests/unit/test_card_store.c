@@ -1,6 +1,7 @@
 /*
  * test_card_store.c — STATE/card-texts (generator/site/card_store.h): cards
- * saved and loaded again come back string for string with their keys,
+ * saved and loaded again come back string for string with their keys and
+ * their sitemap entries' sizes and hashes,
  * found at their index or, when the model's order moved, by their inputs'
  * hash; a card past the block limit is written but never found; another
  * key, a missing file, every truncation and every altered byte are no
@@ -54,6 +55,8 @@ fill(struct cards *cs)
 			cs->c[i].s[k] = base[k];
 		cs->c[i].in = 1000 + i;
 		cs->c[i].key = 2000 + i;
+		cs->c[i].entry_size = (uint32_t)(300 + i);
+		cs->c[i].entry_hash = 4000 + i;
 	}
 	cs->c[1].s[5] = "/img/b/k-preview.webp";	/* a preview */
 	cs->c[2].s[11] = "S1 \xc2\xb7 E2";		/* an episode */
@@ -67,7 +70,8 @@ same(const struct card_store_card *a, const struct card_store_card *b)
 {
 	size_t k;
 
-	if (a->in != b->in || a->key != b->key)
+	if (a->in != b->in || a->key != b->key || a->entry_size != b->entry_size ||
+	    a->entry_hash != b->entry_hash)
 		return 0;
 	for (k = 0; k < CARD_STORE_STRINGS; k++)
 		if (strcmp(a->s[k], b->s[k]) != 0 ||
@@ -97,7 +101,8 @@ main(void)
 		if (i != 3 && (card_store_find(&st, i, cs.c[i].in, &got) != 1 ||
 		    !same(&cs.c[i], &got)))
 			bad++;
-	CHECK(bad == 0, "each card found at its index, string for string, with its key");
+	CHECK(bad == 0, "each card found at its index, string for string, with its key and "
+	    "its sitemap entry's size and hash");
 	CHECK(card_store_find(&st, 3, cs.c[3].in, &got) == 0,
 	    "a card past %zu bytes is not kept", CARD_STORE_BLOCK_MAX);
 	for (i = bad = 0; i < NCARDS; i++)
