@@ -43,6 +43,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "bytes.h"
 #include "file_window.h"
 #include "hash64.h"
 #include "huge_pages.h"
@@ -169,33 +170,6 @@ layout_of(struct layout *L, uint64_t nvideos, uint64_t nrows, uint64_t ncats, ui
 		return -1;
 	L->size = at;
 	return 0;
-}
-
-static uint64_t
-get64(const char *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static uint32_t
-get32(const char *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static int32_t
-geti32(const char *p)
-{
-	int32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
 }
 
 /* ---- checks shared by the writer and the reader ---- */

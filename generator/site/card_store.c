@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bytes.h"
 #include "card_store.h"
 #include "file_window.h"
 #include "hash64.h"
@@ -38,15 +39,6 @@ struct card_store_rec {
 
 _Static_assert(sizeof(struct card_store_rec) == REC, "a record is 72 bytes");
 _Static_assert(sizeof(CARD_STORE_MAGIC) - 1 == 16, "the magic is 16 bytes");
-
-static uint64_t
-get64(const char *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
 
 static uint64_t
 regions_sum(const char *rec, size_t nrec, const char *str, size_t nstr)
