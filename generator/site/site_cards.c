@@ -8,6 +8,7 @@
  * Values are raw catalog strings: the template's {{x}} escapes them.  The
  * URLs are built from validated guids and image cache keys.
  */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -238,49 +239,52 @@ text_item(void *arg, void *state, size_t i, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * The card strings in the store's order (card_store.h: CARD_STORE_STRINGS),
+ * and which may be NULL (kept as ""): one table for both directions.
+ */
+static const struct { size_t off; int may_be_null; } card_strings[CARD_STORE_STRINGS] = {
+	{ offsetof(struct card_text, url), 0 },
+	{ offsetof(struct card_text, thumb), 0 },
+	{ offsetof(struct card_text, srcset), 0 },
+	{ offsetof(struct card_text, cardset), 0 },
+	{ offsetof(struct card_text, poster), 0 },
+	{ offsetof(struct card_text, preview), 1 },
+	{ offsetof(struct card_text, image), 0 },
+	{ offsetof(struct card_text, duration), 0 },
+	{ offsetof(struct card_text, words), 0 },
+	{ offsetof(struct card_text, date), 0 },
+	{ offsetof(struct card_text, label), 0 },
+	{ offsetof(struct card_text, episode), 1 },
+};
+
+#define CARD_STRING(t, k)	(*(char **)(void *)((char *)(t) + card_strings[k].off))
+
 /* A kept card's strings as card_text() would have made them. */
 static void
-from_store(struct card_text *t, const struct card_store_card *k)
+from_store(struct card_text *t, const struct card_store_card *kc)
 {
-	char *const *s = (char *const *)(uintptr_t)k->s;
+	size_t k;
 
-	t->url = s[0];
-	t->thumb = s[1];
-	t->srcset = s[2];
-	t->cardset = s[3];
-	t->poster = s[4];
-	t->preview = k->empty & 1u << 5 ? NULL : s[5];
-	t->image = s[6];
-	t->duration = s[7];
-	t->words = s[8];
-	t->date = s[9];
-	t->label = s[10];
-	t->episode = k->empty & 1u << 11 ? NULL : s[11];
+	for (k = 0; k < CARD_STORE_STRINGS; k++)
+		CARD_STRING(t, k) = card_strings[k].may_be_null && (kc->empty >> k & 1) ? NULL :
+		    (char *)(uintptr_t)kc->s[k];
 }
 
 /* Card i for the store: card_store_save()'s get. */
 static void
-store_get(void *arg, size_t i, struct card_store_card *k)
+store_get(void *arg, size_t i, struct card_store_card *kc)
 {
 	const struct card_keep *ck = arg;
-	const struct card_text *t = &ck->c->vtext[i];
+	struct card_text *t = &ck->c->vtext[i];
+	size_t k;
 
-	k->in = ck->in[i];
-	k->key = ck->c->vcard[i];
-	k->entry_size = ck->c->ventry[i].size;
-	k->entry_hash = ck->c->ventry[i].hash;
-	k->s[0] = t->url;
-	k->s[1] = t->thumb;
-	k->s[2] = t->srcset;
-	k->s[3] = t->cardset;
-	k->s[4] = t->poster;
-	k->s[5] = t->preview != NULL ? t->preview : "";
-	k->s[6] = t->image;
-	k->s[7] = t->duration;
-	k->s[8] = t->words;
-	k->s[9] = t->date;
-	k->s[10] = t->label;
-	k->s[11] = t->episode != NULL ? t->episode : "";
+	kc->in = ck->in[i];
+	kc->key = ck->c->vcard[i];
+	kc->entry_size = ck->c->ventry[i].size;
+	kc->entry_hash = ck->c->ventry[i].hash;
+	for (k = 0; k < CARD_STORE_STRINGS; k++)
+		kc->s[k] = CARD_STRING(t, k) != NULL ? CARD_STRING(t, k) : "";
 }
 
 static int
