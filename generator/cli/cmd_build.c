@@ -259,11 +259,14 @@ cmd_build(int argc, char *argv[])
 	bm.quiet = so.quiet;
 	if (recheck) {
 		/* nothing kept from earlier builds is trusted */
-		char image[4096];
+		static const char *const kept[] = { "model.image", "card-texts" };
+		char path[4096];
+		size_t f;
 
-		if ((size_t)snprintf(image, sizeof(image), "%s/model.image", so.state_dir) <
-		    sizeof(image))
-			(void)unlink(image);
+		for (f = 0; f < sizeof(kept) / sizeof(kept[0]); f++)
+			if ((size_t)snprintf(path, sizeof(path), "%s/%s", so.state_dir, kept[f]) <
+			    sizeof(path))
+				(void)unlink(path);
 	}
 	build_model_start(&bm);	/* the catalog as pulled, read while the rest runs */
 	/* Nothing read has changed since the last build published: done. */
