@@ -484,7 +484,6 @@ ctx_free(struct site_ctx *c)
 	arena_free(&c->path_mem);
 	cJSON_Delete(c->shared);
 	related_free(&c->rel);
-	free(c->vcard);
 	site_search_stop(c);
 	search_free(c->search);
 	free(c->search_thumbs);

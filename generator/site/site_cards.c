@@ -395,8 +395,11 @@ site_card_texts_free(struct site_ctx *c)
 		free(ck);
 		c->cards_keep = NULL;
 	}
+	/* after the save's join: it reads the keys and the entries */
 	free(c->ventry);
+	free(c->vcard);
 	c->ventry = NULL;
+	c->vcard = NULL;
 	if (c->vtext_mem != NULL)
 		for (i = 0; i < POOL_MAX_WORKERS; i++)
 			arena_free(&c->vtext_mem[i]);
