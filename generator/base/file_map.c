@@ -30,7 +30,8 @@ file_map_fd(int fd, uint64_t off, size_t len, int how, struct file_map *fm)
 	memset(fm, 0, sizeof(*fm));
 	if (len == 0)
 		return 0;
-	if (page == 0 || off > (uint64_t)INT64_MAX - len) {
+	if (page == 0 || (uint64_t)len > (uint64_t)INT64_MAX ||
+	    off > (uint64_t)INT64_MAX - len) {
 		errno = EINVAL;
 		return -1;
 	}

@@ -99,13 +99,14 @@ struct page {
 	uint8_t		 kept;	/* its key is the last build's, not keyed again (site_reads.c) */
 };
 
-/* The strings of a video's card, formatted once per build (not per page). */
 /* A watch page's <url> entry in the sitemap: its size and the h64 of its bytes. */
 struct watch_entry {
 	uint64_t	hash;
 	uint32_t	size;	/* 0: not known yet */
 };
 
+/* The strings of a video's card, made once per build (not per page), or
+ * kept from an earlier one (card_store.h). */
 struct card_text {
 	char	*url;		/* /v/<guid>/ */
 	char	*thumb;		/* /img/<guid>/<key>-320.webp (or the placeholder's) */
@@ -289,8 +290,8 @@ int	site_og_width(const struct site_ctx *c, size_t vid);
 int	site_og_height(const struct site_ctx *c, size_t vid);
 
 /* site_meta.c: files built in C with the escaper of their context;
- * site_render_meta() appends sitemap/feed/robots/search index p; 0 or -1
- * (out full).  The JSON-LD of the pages: site_jsonld.h. */
+ * site_render_meta() appends sitemap/feed/robots/search index p; 0, -1
+ * (out full) or SITEMAP_UNPLANNED (site_sitemap()).  The JSON-LD of the pages: site_jsonld.h. */
 int	site_render_meta(const struct site_ctx *c, const struct page *p, struct buf *out);
 
 /* site_search_site.c: site_search_pages() builds c->search and lists its
@@ -322,6 +323,9 @@ size_t	site_search_files(const struct site_ctx *c);
 void	site_search_stop(struct site_ctx *c);
 int	site_sitemap_listed(int kind);
 int	site_sitemap_plan(struct site_ctx *c, char *err, size_t errlen);
+/* site_sitemap() appends sitemap file p: 0, -1 (out full), or
+ * SITEMAP_UNPLANNED when its bytes are not the size the plan gave it. */
+#define SITEMAP_UNPLANNED	(-2)
 int	site_sitemap(const struct site_ctx *c, const struct page *p, struct buf *out);
 /*
  * site_sitemap_plan() formats every entry once, on the workers: its size

@@ -163,7 +163,7 @@ main(void)
 	/* a symlink where the temporary file goes is not followed */
 	{
 		char tmp[700], target[700];
-		FILE *tf;
+		FILE *tf = NULL;
 
 		snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 		snprintf(target, sizeof(target), "%s/elsewhere", dir);
@@ -171,6 +171,8 @@ main(void)
 		CHECK(card_store_save(path, KEY, NCARDS, get, &cs, err, sizeof(err)) == -1 &&
 		    (tf = fopen(target, "r")) == NULL, "the save refuses it and writes nothing "
 		    "through it");
+		if (tf != NULL)
+			fclose(tf);
 		unlink(tmp);
 	}
 

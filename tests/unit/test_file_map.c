@@ -18,7 +18,6 @@
 #include "check.h"
 #include "file_map.h"
 
-#define FILE_BYTES	(3 * 4096 + 123)	/* past a few pages, not on one */
 
 /* byte i of the test file */
 static unsigned char
@@ -46,26 +45,27 @@ main(void)
 	char dir[512], path[600], empty[600];
 	unsigned char *bytes;
 	size_t i, ps = (size_t)sysconf(_SC_PAGESIZE);
+	size_t nbytes = 3 * ps + 123;	/* past a few pages, not on one */
 	int fd, rc;
 	FILE *f;
 
 	fixture_tmpdir(dir, sizeof(dir), "test_file_map");
 	snprintf(path, sizeof(path), "%s/state", dir);
 	snprintf(empty, sizeof(empty), "%s/empty", dir);
-	if ((bytes = malloc(FILE_BYTES)) == NULL)
+	if ((bytes = malloc(nbytes)) == NULL)
 		return 1;
-	for (i = 0; i < FILE_BYTES; i++)
+	for (i = 0; i < nbytes; i++)
 		bytes[i] = byte_at(i);
 	f = fopen(path, "wb");
-	CHECK(f != NULL && fwrite(bytes, 1, FILE_BYTES, f) == FILE_BYTES && fclose(f) == 0,
-	    "a file of %d bytes", FILE_BYTES);
+	CHECK(f != NULL && fwrite(bytes, 1, nbytes, f) == nbytes && fclose(f) == 0,
+	    "a file of %zu bytes", nbytes);
 	f = fopen(empty, "wb");
 	CHECK(f != NULL && fclose(f) == 0, "an empty file");
 
 	/* whole, read only, its tables filled at once */
-	rc = file_map_path(path, 0, FILE_BYTES, FILE_MAP_POPULATE, &fm);
-	CHECK(rc == 0 && fm.len == FILE_BYTES && fm.data == fm.base &&
-	    fm.base_len == FILE_BYTES && same_bytes(fm.data, 0, FILE_BYTES),
+	rc = file_map_path(path, 0, nbytes, FILE_MAP_POPULATE, &fm);
+	CHECK(rc == 0 && fm.len == nbytes && fm.data == fm.base &&
+	    fm.base_len == nbytes && same_bytes(fm.data, 0, nbytes),
 	    "mapped whole: every byte as written");
 	file_map_free(&fm);
 	CHECK(fm.data == NULL && fm.base == NULL && fm.len == 0 && fm.base_len == 0,
@@ -74,10 +74,10 @@ main(void)
 
 	/* the size bounds */
 	errno = 0;
-	CHECK(file_map_path(path, 0, FILE_BYTES - 1, 0, &fm) == -1 && errno == EFBIG &&
+	CHECK(file_map_path(path, 0, nbytes - 1, 0, &fm) == -1 && errno == EFBIG &&
 	    fm.base == NULL, "a byte over the most: EFBIG, nothing mapped");
 	errno = 0;
-	CHECK(file_map_path(path, FILE_BYTES + 1, SIZE_MAX, 0, &fm) == -1 && errno == EINVAL &&
+	CHECK(file_map_path(path, nbytes + 1, SIZE_MAX, 0, &fm) == -1 && errno == EINVAL &&
 	    fm.base == NULL, "a byte under the least: EINVAL, nothing mapped");
 	errno = 0;
 	CHECK(file_map_path(dir, 0, SIZE_MAX, 0, &fm) == -1 && errno == EINVAL,
@@ -97,10 +97,10 @@ main(void)
 	/* a range from an offset inside a page, as the image's rows are */
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	CHECK(fd != -1, "the file open");
-	rc = file_map_fd(fd, 4096 + 17, 2 * 4096, FILE_MAP_PREFAULT, &fm);
-	CHECK(rc == 0 && fm.len == 2 * 4096 && same_bytes(fm.data, 4096 + 17, 2 * 4096) &&
-	    (size_t)((char *)fm.data - (char *)fm.base) == (4096 + 17) % ps &&
-	    fm.base_len == (4096 + 17) % ps + 2 * 4096,
+	rc = file_map_fd(fd, ps + 17, 2 * ps, FILE_MAP_PREFAULT, &fm);
+	CHECK(rc == 0 && fm.len == 2 * ps && same_bytes(fm.data, ps + 17, 2 * ps) &&
+	    (size_t)((char *)fm.data - (char *)fm.base) == (ps + 17) % ps &&
+	    fm.base_len == (ps + 17) % ps + 2 * ps,
 	    "a range off a page: its bytes, the mapping from the page they start on");
 	file_map_free(&fm);
 	CHECK(file_map_fd(fd, 100, 0, 0, &fm) == 0 && fm.base == NULL && fm.data == NULL,
@@ -109,22 +109,22 @@ main(void)
 	    fm.base == NULL, "a range past what an offset can say: EINVAL");
 
 	/* private and writable: the process sees its writes, the file never does */
-	rc = file_map_fd(fd, 0, FILE_BYTES, FILE_MAP_WRITE | FILE_MAP_PREFAULT, &fm);
+	rc = file_map_fd(fd, 0, nbytes, FILE_MAP_WRITE | FILE_MAP_PREFAULT, &fm);
 	CHECK(rc == 0, "mapped private and writable");
 	if (rc == 0) {
 		unsigned char *w = fm.data;
 		unsigned char back[16];
 
-		memset(w + 4096, 0xee, 16);
-		CHECK(w[4096] == 0xee && pread(fd, back, sizeof(back), 4096) == sizeof(back) &&
-		    same_bytes(back, 4096, sizeof(back)), "a write stays in the process");
+		memset(w + ps, 0xee, 16);
+		CHECK(w[ps] == 0xee && pread(fd, back, sizeof(back), ps) == sizeof(back) &&
+		    same_bytes(back, ps, sizeof(back)), "a write stays in the process");
 
 		/* the pages past a point given back: those before it kept */
 		memset(w, 0xaa, 16);
-		memset(w + 2 * 4096, 0xbb, 16);
-		file_map_drop_after(&fm, w + 4096 + 1);
-		CHECK(ps != 4096 || (w[0] == 0xaa && w[4096] == 0xee &&
-		    same_bytes(w + 2 * 4096, 2 * 4096, FILE_BYTES - 2 * 4096)),
+		memset(w + 2 * ps, 0xbb, 16);
+		file_map_drop_after(&fm, w + ps + 1);
+		CHECK(w[0] == 0xaa && w[ps] == 0xee &&
+		    same_bytes(w + 2 * ps, 2 * ps, nbytes - 2 * ps),
 		    "dropped past a point: the pages before it keep their writes, those "
 		    "after read the file again");
 		file_map_drop_after(&fm, w);	/* never the whole mapping */
