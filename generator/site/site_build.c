@@ -126,8 +126,11 @@ render_page(const struct site_ctx *c, const struct page *p, struct render_bufs *
 		return 0;
 	}
 	if ((t = site_page_template(c, p->kind)) == NULL) {
-		if (site_render_meta(c, p, out) == -1) {
-			snprintf(err, errlen, "too large or out of memory");
+		if ((rc = site_render_meta(c, p, out)) < 0) {
+			snprintf(err, errlen, "%s", rc == SITEMAP_UNPLANNED ?
+			    "its entries are not the size the sitemap's plan gave them (a "
+			    "damaged STATE/card-texts? `onlygen build --recheck` makes them "
+			    "again)" : "too large or out of memory");
 			return -1;
 		}
 		return 0;

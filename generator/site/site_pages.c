@@ -571,7 +571,7 @@ site_page_key(const struct site_ctx *c, const struct page *p, struct buf *scratc
 		 * allocation).  Too large to format: render to know.
 		 */
 		buf_reset(scratch);
-		if (site_render_meta(c, p, scratch) == -1) {
+		if (site_render_meta(c, p, scratch) < 0) {
 			*key = 0;
 			return 0;
 		}

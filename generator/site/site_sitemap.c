@@ -431,9 +431,10 @@ site_sitemap(const struct site_ctx *c, const struct page *p, struct buf *o)
 		return sitemap_index(c, o);
 	if ((part = urlset(&k, c, p)) == -1)
 		return -1;
-	/* the plan split the files by these sizes: a difference is a bug,
-	 * and a file past the limits must not be published */
-	return o->len - start == c->sitemap_bytes[part] ? 0 : -1;
+	/* the plan split the files by these sizes: a difference is a bug (or
+	 * a kept entry that is not its video's: card_store.h), and a file past
+	 * the limits must not be published */
+	return o->len - start == c->sitemap_bytes[part] ? 0 : SITEMAP_UNPLANNED;
 }
 
 int

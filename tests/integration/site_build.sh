@@ -111,6 +111,23 @@ check "--recheck trusts no kept card: STATE/card-texts written again ($ino_cards
     bash -c "[ -n '$ino_cards' ] && [ '$ino_cards' != \"\$(stat -c %.9Y '$STATE/card-texts')\" ]"
 check "--recheck keys every page and renders nothing" [ "$(echo "$out" | field rendered)" = 0 ]
 check "--recheck writes nothing" bash -c "[ '$(echo "$out" | field written)' = 0 ] && [ '$before' = '$(snapshot)' ]"
+# a kept sitemap entry that is not its video's (a store edited with a matching
+# checksum): the build stops before publishing and says what to do; --recheck mends it
+if build_helper card_store_tamper && ASAN_OPTIONS=detect_leaks=0 "$TMP/card_store_tamper" "$STATE/card-texts"; then
+	cp "$CONTENT/site.json" "$TMP/site.json.kept"
+	python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); d["title"] += " (renamed)"; json.dump(d, open(sys.argv[1], "w"))' "$CONTENT/site.json"
+	build >"$TMP/tamper.out" 2>&1; rc=$?
+	sed 's/^/# /' "$TMP/tamper.out"
+	check "a tampered card store: the build fails, says so and names --recheck ($rc)" \
+	    bash -c "[ $rc -ne 0 ] && grep -q 'STATE/card-texts' '$TMP/tamper.out' && grep -q -- '--recheck' '$TMP/tamper.out'"
+	check "a tampered card store: the published site is left as it was" [ "$before" = "$(snapshot)" ]
+	out=$(build --recheck 2>&1); rc=$?
+	check "a tampered card store: --recheck builds ($rc)" [ "$rc" -eq 0 ]
+	cp "$TMP/site.json.kept" "$CONTENT/site.json"
+	build >/dev/null 2>&1
+else
+	notok "card_store_tamper rewrote STATE/card-texts"
+fi
 # what must not take the shortcut: a file removed by hand is restored by --recheck only;
 # any input changed (a theme file, an option, the catalog) rebuilds
 rm "$OUT/v/$VIP_GUID/index.html"

@@ -24,17 +24,19 @@ notok() { echo "not ok - $*"; FAILS=$((FAILS + 1)); }
 check() { local what="$1"; shift; if "$@"; then ok "$what"; else notok "$what"; fi; }
 
 MKCATALOG="$TMP/mkcatalog"
-build_mkcatalog() {
+# build_helper NAME: tests/site/NAME.c compiled to $TMP/NAME against the libraries
+build_helper() {
 	local san=""
 	[ "${SANITIZED:-0}" = 1 ] && san="-fsanitize=address,undefined -fno-omit-frame-pointer"
 	# shellcheck disable=SC2046
 	# every layer folder is on the include path, as in the Makefile
 	cc -std=c17 -D_GNU_SOURCE $(for d in core sign generator/* verifier/*; do [ -d "$d" ] && printf -- '-I%s ' "$d"; done) \
 	    $san $(pkg-config --cflags libcjson sqlite3) \
-	    -o "$MKCATALOG" tests/site/mkcatalog.c "$BUILD/libonlygen.a" "$BUILD/libverifier.a" \
+	    -o "$TMP/$1" "tests/site/$1.c" "$BUILD/libonlygen.a" "$BUILD/libverifier.a" \
 	    "$BUILD/libsign.a" "$BUILD/libcore.a" \
 	    $(pkg-config --libs libcurl libcjson sqlite3 libcrypto) -lm -lpthread
 }
+build_mkcatalog() { build_helper mkcatalog; }
 # mkcatalog STATE_DIR PAGE.json...
 mkcatalog() {
 	local state="$1"; shift
