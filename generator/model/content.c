@@ -14,6 +14,7 @@
 #include "content_parse.h"
 #include "content_snap.h"
 #include "hash64.h"
+#include "huge_pages.h"
 #include "jsonfile.h"
 #include "textutil.h"
 
@@ -593,6 +594,8 @@ content_entry_new(struct content *c)
 
 		if ((e = realloc(c->entries, cap * sizeof(*e))) == NULL)
 			return NULL;
+		/* the part still to be written (huge_pages.h) */
+		huge_pages_hint(e + c->nentries, (cap - c->nentries) * sizeof(*e));
 		c->entries = e;
 	}
 	e = &c->entries[c->nentries];
@@ -794,6 +797,7 @@ sort_entries(struct content *c, size_t *rank, const size_t *hint, size_t places)
 		free(p);
 		return -1;
 	}
+	huge_pages_hint(e, n * sizeof(*e));
 	if (hint == NULL || order_by_hint(c, hint, places, p) != 0) {
 		for (i = 0; i < n; i++)
 			p[i] = &c->entries[i];

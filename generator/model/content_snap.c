@@ -17,6 +17,7 @@
 
 #include "content_snap.h"
 #include "hash64.h"
+#include "huge_pages.h"
 
 #define SNAP_MAGIC	"onlygen content-snap 2\n"
 #define SNAP_HEAD	(sizeof(SNAP_MAGIC) - 1 + 4 * sizeof(uint64_t))
@@ -277,6 +278,8 @@ content_snap_parse(const char *data, size_t len, uint64_t key, size_t ncat,
 		content_snap_set_free(set);
 		return -1;
 	}
+	/* ~16 MB at 100 000 entries: faulted in 2 MB at a time, not 4 kB */
+	huge_pages_hint(set->entries, (size_t)nentries * sizeof(*set->entries));
 	set->nentries = (size_t)nentries;
 	set->cap = (size_t)nfiles;
 	set->tree = tree;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "hash64.h"
+#include "huge_pages.h"
 #include "model_image.h"
 #include "model_merge.h"
 #include "radix_sort.h"
@@ -598,6 +599,7 @@ model_merge_trace(struct model *m, struct content *c, struct catalog_rows *rows,
 			cap = cap ? cap * 2 : (rows->nvideos > 256 ? rows->nvideos : 256);
 			if ((t = realloc(m->videos, cap * sizeof(*t))) == NULL)
 				goto oom;
+			huge_pages_hint(t + m->nvideos, (cap - m->nvideos) * sizeof(*t));
 			m->videos = t;
 		}
 		m->nvideos++;
