@@ -14,6 +14,7 @@
 #include "content.h"
 #include "content_snap.h"
 #include "hash64.h"
+#include "model_diff.h"
 #include "model_merge.h"
 #include "model_overlay.h"
 
@@ -145,6 +146,7 @@ merge_all(struct build_model *b, struct model *m, char *err, size_t errlen)
 	struct said s;
 	struct reporter warn = { say, &s };
 	struct model_opts mo = { b->cdn_host, &warn, b->base_url };
+	struct content_snap snap;
 	struct content c;
 	int rc, printed;
 
@@ -152,7 +154,13 @@ merge_all(struct build_model *b, struct model *m, char *err, size_t errlen)
 	buf_init(&s.lines, WARNINGS_MAX);
 	s.quiet = b->quiet;
 	reader_start(b);
-	if (content_load_snap(&c, b->content_dir, &warn, b->snap, err, errlen) != 0) {
+	b->snap_tree = 0;
+	if (b->snap != NULL) {
+		snap = *b->snap;
+		snap.prev_tree = &b->snap_tree;
+	}
+	if (content_load_snap(&c, b->content_dir, &warn, b->snap != NULL ? &snap : NULL, err,
+	    errlen) != 0) {
 		buf_free(&s.lines);
 		return -1;
 	}
@@ -206,7 +214,8 @@ changed_videos(struct build_model *b)
 /*
  * The image peek() found worth it, read and brought up to date: 1, or 0
  * when it cannot be (another key, damaged, rows other than peeked, a
- * change the overlay refuses: m and the meta then released).  Out of
+ * change the overlay refuses: m and the meta then released, the peek
+ * kept for base_from_image()).  Out of
  * memory on the way counts as 0 too: the merge then says it, if it runs
  * out as well.
  */
@@ -245,24 +254,70 @@ from_image(struct build_model *b, struct model *m)
 		free(b->changed_videos);
 		b->changed_videos = NULL;
 		b->nchanged_videos = 0;
-	} else if (!b->quiet)
+		return 0;	/* the peek stays: base_from_image() */
+	}
+	if (!b->quiet)
 		say_again(b->meta.warnings);
 	peek_drop(b);
-	return rc;
+	return 1;
+}
+
+/*
+ * A merged model that is the image's with only some videos' fields
+ * changed (model_diff.h) takes the image's id as its base and those
+ * videos as the changed ones: the pages that read none of them keep their
+ * keys (page_reads.h), as after an overlay.  A content/ edit of a title
+ * or a description comes here (the image's key covers content/).  The
+ * image's rows, mapped by the peek, tell first whether the same videos
+ * are at the same places; the image is read only then.  Anything else
+ * leaves base_id 0: every page is keyed.
+ */
+static void
+base_from_image(struct build_model *b, const struct model *m)
+{
+	struct model old;
+	struct model_image_meta meta;
+	char err[POOL_ERR_MAX];
+	size_t k;
+
+	/*
+	 * The image was made by this onlygen, with these options and content/'s
+	 * path, from the content/ the snapshot recorded: its key says so.  Only
+	 * content/'s bytes differ, and the model says how.
+	 */
+	if (!b->peeked || b->content_key == 0 || b->snap_tree == 0 || b->peek.key == 0 ||
+	    b->peek.key != build_model_key(b->content_key, b->snap_tree, b->cdn_host,
+	    b->base_url) || b->peek.nrows != b->meta.nrows)
+		return;
+	for (k = 0; k < b->meta.nrows; k++)
+		if (b->peek.rows[k].video != b->meta.rows[k].video ||
+		    strcmp(b->peek.rows[k].guid, b->meta.rows[k].guid) != 0)
+			return;
+	if (model_image_read_fd(b->image_fd, b->image_path, b->peek.key, &old, &meta, err,
+	    sizeof(err)) == 1 &&
+	    model_diff(&old, m, &b->changed_videos, &b->nchanged_videos) == 1)
+		b->base_id = model_image_id(&meta);
+	model_image_meta_free(&meta);	/* before the model: its rows are the image's */
+	model_free(&old);
 }
 
 int
 build_model_load(struct build_model *b, struct model *m, char *err, size_t errlen)
 {
+	int rc;
+
 	memset(m, 0, sizeof(*m));
 	if (b->image_key != 0 && b->peeked && from_image(b, m) == 1) {
 		snprintf(b->how, sizeof(b->how), b->overlaid == 0 ? "from its image" :
 		    "from its image + %zu changed row%s", b->overlaid, b->overlaid == 1 ? "" : "s");
 		return 0;
 	}
-	peek_drop(b);
 	snprintf(b->how, sizeof(b->how), "merged");
-	return merge_all(b, m, err, errlen);
+	rc = merge_all(b, m, err, errlen);
+	if (rc == 0 && b->model_id != 0)
+		base_from_image(b, m);
+	peek_drop(b);
+	return rc;
 }
 
 static int

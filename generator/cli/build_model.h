@@ -43,6 +43,8 @@ struct build_model {
 	/* in: set before build_model_load() */
 	const struct content_snap	*snap;		/* content/'s snapshot, or NULL */
 	uint64_t			 image_key;	/* 0: no image (build_model_key) */
+	uint64_t			 content_key;	/* the content_key image_key was made
+							 * from (0: none) */
 	/* out */
 	char				 how[64];	/* "merged", "from its image [+ N changed rows]" */
 	size_t				 overlaid;	/* rows laid over the image */
@@ -68,6 +70,8 @@ struct build_model {
 	struct pool_bg			 reader;
 	int				 reading;
 	struct model_image_meta		 meta;
+	uint64_t			 snap_tree;	/* the tree of the content/ snapshot the
+							 * merge read (0: none) */
 	int				 dirty;		/* meta and the model differ from the file */
 	const struct model		*saving;
 	struct pool_bg			 writer;

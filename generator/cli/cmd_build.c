@@ -308,6 +308,7 @@ cmd_build(int argc, char *argv[])
 	snap.key = content_key;
 	snap.tree = content_tree;
 	snap.parsed = NULL;
+	snap.prev_tree = NULL;
 	use_snap = have_digest && (size_t)snprintf(snap_path, sizeof(snap_path), "%s/content.snap",
 	    so.state_dir) < sizeof(snap_path);
 	if (use_snap && recheck)
@@ -315,6 +316,7 @@ cmd_build(int argc, char *argv[])
 	clock_gettime(CLOCK_MONOTONIC, &tl);
 	bm.snap = use_snap ? &snap : NULL;
 	bm.image_key = have_digest ? build_model_key(content_key, content_tree, cdn_host, base_url) : 0;
+	bm.content_key = have_digest ? content_key : 0;
 	if (build_model_load(&bm, &m, err, sizeof(err)) == -1) {
 		fprintf(stderr, "onlygen build: %s\n", err);
 		goto out;

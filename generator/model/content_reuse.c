@@ -431,6 +431,8 @@ content_reuse_entries(struct ctx *x, const char *dir, const struct content_snap 
 	p.rec.lines = &lines;
 	if ((rc = content_snap_read(snap, key, x->c->ncategories, &prev)) == -1)
 		goto parse;
+	if (rc == 1 && snap->prev_tree != NULL)
+		*snap->prev_tree = prev.tree;
 	p.changed = rc == 0;
 	p.places = prev.nentries;
 	keep.fn = record_line;

@@ -33,6 +33,8 @@ struct content_snap {
 				 * snapshot's, its records are taken without reading */
 	size_t		*parsed;	/* NULL, or set to how many members and whole
 					 * files the load parsed (SIZE_MAX: all, no snapshot used) */
+	uint64_t	*prev_tree;	/* NULL, or set to the tree of the snapshot the
+					 * load read (left as it was when none was read) */
 };
 
 #define CONTENT_SNAP_MAX_BYTES	((size_t)1 << 30)

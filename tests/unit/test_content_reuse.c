@@ -60,10 +60,14 @@ group(const char *text)
  * build would pass it) and by the parser alone; checks that both give
  * the same.  The count of what the first parsed, SIZE_MAX for all.
  */
+/* The tree of the snapshot the last both() read (NO_TREE: it read none). */
+#define NO_TREE	0xdeadULL
+static uint64_t seen_tree;
+
 static size_t
 both(const char *what, uint64_t tree, const char *want_warning)
 {
-	struct content_snap snap = { snap_path, 0x5eed, tree, NULL };
+	struct content_snap snap = { snap_path, 0x5eed, tree, NULL, NULL };
 	struct content x, y;
 	struct lines wx = { "", 0 }, wy = { "", 0 };
 	struct reporter rx = { collect, &wx }, ry = { collect, &wy };
@@ -72,6 +76,8 @@ both(const char *what, uint64_t tree, const char *want_warning)
 	int cx, cy;
 
 	snap.parsed = &parsed;
+	seen_tree = NO_TREE;
+	snap.prev_tree = &seen_tree;
 	cx = content_load_snap(&x, dir, &rx, &snap, ex, sizeof(ex));
 	cy = content_load(&y, dir, &ry, ey, sizeof(ey));
 	CHECK(cx == cy, "%s: the same result (%d, %d)", what, cx, cy);
@@ -159,12 +165,15 @@ main(void)
 
 	n = both("no snapshot yet", 0, "unknown field \"colour\"");
 	CHECK(n == 5, "no snapshot yet: every member and file parsed (%zu)", n);
+	CHECK(seen_tree == NO_TREE, "no snapshot yet: no snapshot's tree told");
 	n = both("nothing changed", 0, NULL);
 	CHECK(n == 0, "nothing changed: nothing parsed (%zu)", n);
 	n = both("content/'s digest recorded", 77, NULL);
 	CHECK(n == 0, "content/'s digest recorded: nothing parsed (%zu)", n);
 	n = both("taken whole by content/'s digest", 77, NULL);
 	CHECK(n == 0, "taken whole by content/'s digest: nothing parsed (%zu)", n);
+	CHECK(seen_tree == 77, "the tree the snapshot was written with is told (%llu)",
+	    (unsigned long long)seen_tree);
 
 	snprintf(text, sizeof(text), "{ \"videos\": {\n  " M_A ", " M_C2 ",\n  " M_BAD ",\n  " M_D
 	    "\n} }\n");

@@ -1,0 +1,126 @@
+/*
+ * model_diff.c — a model against the one it may be with some videos'
+ * fields changed (model_diff.h).
+ */
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model_diff.h"
+
+/*
+ * Every field of the model is compared below, either as structure (must
+ * be equal) or as a video's own field (lists the video).  A field added
+ * changes these sizes: it must be put on one side or the other here.
+ */
+static_assert(sizeof(struct video) == 208 && sizeof(struct site_config) == 80 &&
+    sizeof(struct category) == 48 && sizeof(struct tag) == 24 && sizeof(struct series) == 24 &&
+    sizeof(struct caption) == 16 && sizeof(struct chapter) == 16,
+    "a field was added to the model: model_diff.c must compare it");
+
+static int
+same_str(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+static int
+site_same(const struct site_config *a, const struct site_config *b)
+{
+	return same_str(a->title, b->title) && same_str(a->description, b->description) &&
+	    same_str(a->base_url, b->base_url) && same_str(a->language, b->language) &&
+	    same_str(a->cdn_host, b->cdn_host) && same_str(a->theme, b->theme) &&
+	    same_str(a->author, b->author) && same_str(a->purchase_url, b->purchase_url) &&
+	    a->html_urls == b->html_urls && a->page_size == b->page_size &&
+	    a->default_access == b->default_access;
+}
+
+static int
+lists_same(const struct model *a, const struct model *b)
+{
+	size_t i;
+
+	if (a->ncategories != b->ncategories || a->ntags != b->ntags || a->nseries != b->nseries)
+		return 0;
+	for (i = 0; i < a->ncategories; i++) {
+		const struct category *x = &a->categories[i], *y = &b->categories[i];
+
+		if (!same_str(x->slug, y->slug) || !same_str(x->name, y->name) ||
+		    !same_str(x->colour, y->colour) || !same_str(x->icon, y->icon) ||
+		    !same_str(x->description, y->description) || x->order != y->order)
+			return 0;
+	}
+	for (i = 0; i < a->ntags; i++)
+		if (!same_str(a->tags[i].slug, b->tags[i].slug) ||
+		    !same_str(a->tags[i].name, b->tags[i].name) || a->tags[i].id != b->tags[i].id)
+			return 0;
+	for (i = 0; i < a->nseries; i++)
+		if (!same_str(a->series[i].slug, b->series[i].slug) ||
+		    !same_str(a->series[i].title, b->series[i].title) ||
+		    !same_str(a->series[i].description, b->series[i].description))
+			return 0;
+	return 1;
+}
+
+/* The video's place in the structure: what no overlay changes. */
+static int
+place_same(const struct video *a, const struct video *b)
+{
+	if (strcmp(a->guid, b->guid) != 0 || a->access != b->access ||
+	    a->featured != b->featured || a->ncategories != b->ncategories ||
+	    a->ntags != b->ntags || a->series != b->series ||
+	    (a->series >= 0 && (a->season != b->season || a->episode != b->episode)))
+		return 0;
+	return (a->ncategories == 0 ||
+	    memcmp(a->categories, b->categories, a->ncategories * sizeof(*a->categories)) == 0) &&
+	    (a->ntags == 0 || memcmp(a->tags, b->tags, a->ntags * sizeof(*a->tags)) == 0);
+}
+
+/* The video's own fields: the title, the description and model_row_fields()'s. */
+static int
+fields_same(const struct video *a, const struct video *b)
+{
+	size_t k;
+
+	if (a->length != b->length || a->width != b->width || a->height != b->height ||
+	    a->views != b->views || a->uploaded != b->uploaded || a->changed != b->changed ||
+	    a->ncaptions != b->ncaptions || a->nchapters != b->nchapters ||
+	    !same_str(a->title, b->title) || !same_str(a->description, b->description) ||
+	    !same_str(a->thumbnail, b->thumbnail) || !same_str(a->cdn_host, b->cdn_host))
+		return 0;
+	for (k = 0; k < a->ncaptions; k++)
+		if (!same_str(a->captions[k].srclang, b->captions[k].srclang) ||
+		    !same_str(a->captions[k].label, b->captions[k].label))
+			return 0;
+	for (k = 0; k < a->nchapters; k++)
+		if (!same_str(a->chapters[k].title, b->chapters[k].title) ||
+		    a->chapters[k].start != b->chapters[k].start ||
+		    a->chapters[k].end != b->chapters[k].end)
+			return 0;
+	return 1;
+}
+
+int
+model_diff(const struct model *base, const struct model *m, uint32_t **changed,
+    size_t *nchanged)
+{
+	uint32_t *list;
+	size_t i, n = m->nvideos;
+
+	*changed = NULL;
+	*nchanged = 0;
+	if (base->nvideos != n || n > UINT32_MAX || !site_same(&base->site, &m->site) ||
+	    !lists_same(base, m))
+		return 0;
+	/* the places first: a model that is not so allocates nothing */
+	for (i = 0; i < n; i++)
+		if (!place_same(&base->videos[i], &m->videos[i]))
+			return 0;
+	if ((list = malloc((n ? n : 1) * sizeof(*list))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (!fields_same(&base->videos[i], &m->videos[i]))
+			list[(*nchanged)++] = (uint32_t)i;
+	*changed = list;
+	return 1;
+}
