@@ -3,7 +3,9 @@
  * give the model the merge of the new rows gives, field by field, and the
  * same trace (what the model image keeps); a change that could reach
  * another video (keywords, collection, a video published or withdrawn) is
- * refused and leaves the model as it was.
+ * refused and leaves the model as it was.  model_diff.h agrees with
+ * both: what an overlay changes is some videos' own fields, what it
+ * refuses (or moves) is structure.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 #include "check.h"
 #include "catalog_fixture.h"
 #include "content.h"
+#include "model_diff.h"
 #include "model_image.h"
 #include "model_merge.h"
 #include "model_overlay.h"
@@ -158,7 +161,9 @@ overlay_case(const char *dir, const char *name, const struct spec *now, const ch
 	struct catalog_rows changed;
 	struct model_opts o = { cdn_host, NULL, NULL };
 	char err[256], why[256];
-	int rc;
+	uint32_t *diff;
+	size_t ndiff, k;
+	int rc, listed;
 
 	if (merge(&a, &ta, dir, base, 1, cdn_host) != 0 || merge(&b, &tb, dir, now, 2, cdn_host) != 0 ||
 	    merge(&before, &tbefore, dir, base, 1, cdn_host) != 0) {
@@ -166,6 +171,25 @@ overlay_case(const char *dir, const char *name, const struct spec *now, const ch
 		return;
 	}
 	changed_rows(&changed, base, now, 2);
+	/*
+	 * model_diff.h's definition against the overlay's: what an overlay
+	 * lays over in place, the diff calls some videos' own fields (each a
+	 * video whose row changed); what it refuses or moves, the diff calls
+	 * structure.
+	 */
+	rc = model_diff(&before, &b, &diff, &ndiff);
+	if (want == 1) {
+		for (k = 0, listed = rc == 1; listed && k < ndiff; k++) {
+			size_t r;
+
+			for (r = 0, listed = 0; r < changed.nvideos; r++)
+				listed |= strcmp(changed.videos[r].guid, b.videos[diff[k]].guid) == 0;
+		}
+		CHECK(listed, "%s: model_diff says only changed rows' videos' fields moved (%d, %zu)",
+		    name, rc, ndiff);
+	} else
+		CHECK(rc == 0, "%s: model_diff says the structure moved too (%d)", name, rc);
+	free(diff);
 	rc = model_overlay(&a, &ta, &changed, &o, err, sizeof(err));
 	CHECK(rc == want, "%s: overlay gives %d (%d)", name, want, rc);
 	if (want >= 1) {
