@@ -259,7 +259,7 @@ cmd_build(int argc, char *argv[])
 	bm.quiet = so.quiet;
 	if (recheck) {
 		/* nothing kept from earlier builds is trusted */
-		static const char *const kept[] = { "model.image", "card-texts" };
+		static const char *const kept[] = { "model.image", "card-texts", "search-pairs" };
 		char path[4096];
 		size_t f;
 

@@ -487,7 +487,7 @@ ctx_free(struct site_ctx *c)
 	arena_free(&c->path_mem);
 	cJSON_Delete(c->shared);
 	related_free(&c->rel);
-	site_search_stop(c);
+	(void)site_search_finish(c, NULL, 0);
 	search_free(c->search);
 	free(c->search_thumbs);
 	site_card_texts_free(c);
@@ -740,6 +740,8 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	/* after the manifest: the keys it holds are the ones the reads were noted with */
 	if (site_reads_save(&c, &reads, path, sizeof(path)) == -1 && !o->quiet)
 		site_warn(&c, "%s (the next build keys every page)", path);
+	if (site_search_finish(&c, path, sizeof(path)) == -1 && !o->quiet)
+		site_warn(&c, "%s (the next build folds every video's texts for search)", path);
 	site_staging_remove(outfd);
 	st->img_fetched = c.img_fetched;
 	for (i = 0; c.vimg != NULL && i < m->nvideos; i++)

@@ -364,13 +364,12 @@ site_cards_keep(struct site_ctx *c)
 
 	/*
 	 * The store written again, beside the build, when it missed many
-	 * cards: a store a few cards behind costs their formatting each
-	 * build, and writing ~50 MB at 100 000 videos for one title would
-	 * cost more.  It is only ever a cache: what a build shows does not
-	 * depend on whether, or when, it was written.
+	 * cards (site_cache_rewrite: ~50 MB at 100 000 videos).  It is only
+	 * ever a cache: what a build shows does not depend on whether, or
+	 * when, it was written.
 	 */
 	if (ck != NULL && ck->key != 0 && ck->ntodo > 0 &&
-	    (!ck->kept || ck->ntodo > n / 64 + 64)) {
+	    site_cache_rewrite(ck->kept, ck->ntodo, n)) {
 		ck->saving = 1;
 		pool_bg_start(&ck->saver, save_task, ck);
 	}

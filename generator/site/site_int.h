@@ -311,16 +311,30 @@ int	site_search_render(const struct site_ctx *c, const struct page *p, struct bu
  * site_search_site.c: site_search_start() starts building the search index
  * (a function of the model alone) as a background task (pool.h), so it
  * overlaps the rest of the preparation; site_search_pages() joins it (or
- * builds the index itself when the task could not be allocated);
- * site_search_stop() joins and drops a build nobody collected (error
- * paths; ctx_free).
+ * builds the index itself when the task could not be allocated); the
+ * task also writes STATE/search-pairs for the next build when due
+ * (search_keep.h).  site_search_finish() says whether that file was due
+ * and not written (-1, why in err; else 0) and drops a build nobody
+ * collected (error paths; ctx_free).
  */
 void	site_search_start(struct site_ctx *c);
+/*
+ * A cache kept between builds under the hashes of its inputs
+ * (STATE/card-texts, STATE/search-pairs) is written again only when there
+ * was none or it missed more than 1/64 of the n entries (+ 64): one a few
+ * entries behind costs making those each build, and rewriting tens of MB
+ * for one title would cost more.
+ */
+static inline int
+site_cache_rewrite(int had, size_t missed, size_t n)
+{
+	return !had || missed > n / 64 + 64;
+}
 /* site_search_ready() joins (or builds) c->search: 0, or -1 out of memory;
  * site_search_files() is then the number of files site_search_pages() lists. */
 int	site_search_ready(struct site_ctx *c);
 size_t	site_search_files(const struct site_ctx *c);
-void	site_search_stop(struct site_ctx *c);
+int	site_search_finish(struct site_ctx *c, char *err, size_t errlen);
 int	site_sitemap_listed(int kind);
 int	site_sitemap_plan(struct site_ctx *c, char *err, size_t errlen);
 /* site_sitemap() appends sitemap file p: 0, -1 (out full), or

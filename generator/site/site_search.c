@@ -20,6 +20,7 @@
 #include "hash64.h"
 #include "huge_pages.h"
 #include "radix_sort.h"
+#include "search_keep.h"
 #include "site_search.h"
 
 #define J(out, s)	esc_json((out), (s), strlen(s))
@@ -30,13 +31,9 @@ struct term {
 	uint32_t	bytes;		/* of its entry in a shard */
 };
 
-/* 8 bytes, not 12: the pairs are the task's largest block of fresh memory,
- * whose pages cost more than their bytes on the machines measured
- * (docs/benchmarks.md, issue 15) */
-struct pair {
-	uint32_t	tid;
-	uint32_t	post;	/* doc << 2 | field: the posting it becomes */
-};
+/* A pair (search_keep.h) is 8 bytes, not 12: the pairs are the task's
+ * largest block of fresh memory, whose pages cost more than their bytes
+ * on the machines measured (docs/benchmarks.md, issue 15). */
 
 /*
  * Doc ids run oldest first: doc d is video n - 1 - d of the model's
@@ -64,7 +61,7 @@ struct search_ix {
 	uint32_t	*slot;		/* open addressing: tid + 1, or 0 */
 	size_t		 nslot;
 	struct tbuild	*tb;		/* per term, as x->terms */
-	struct pair	*pairs;
+	struct search_pair *pairs;	/* the docs folded this build, in doc order */
 	size_t		 npairs, cappairs;
 	uint32_t	 doc;
 	uint8_t		 field;
@@ -78,13 +75,26 @@ struct search_ix {
 	uint32_t	*mtid;
 	size_t		 nmtid, capmtid;
 	int		 recording;	/* on_token appends its ids to mtid */
+	/*
+	 * Doc by doc: the h64 of the texts it is indexed from and where its
+	 * pairs are, the last build's file (kept: search_keep.h) when it holds
+	 * that sum, else the ones folded here.
+	 */
+	uint64_t	*dsum;
+	struct search_doc_src *src;
+	const struct search_kept *kept;	/* NULL: every doc folded */
+	uint32_t	*kslot;		/* kept docs by sum: index + 1, or 0 */
+	size_t		 nkslot;
+	uint64_t	*msum;		/* per meta text: its h64, 0 until needed */
+	size_t		 folded;	/* docs folded, not taken from kept */
+	struct search_pending *pending;	/* what the next build's file is written from */
 };
 
 /* A term while the pairs are added. */
 struct tbuild {
-	size_t		last_pair;	/* its pair in the last doc it was seen in */
+	size_t		last_pair;	/* its pair in the last doc it was folded in */
 	uint32_t	last_doc;	/* 1 + that doc, or 0 */
-	uint32_t	npairs;		/* its pairs (one per doc) */
+	uint32_t	npairs;		/* its pairs (one per doc), counted once all are known */
 	uint32_t	ndesc;		/* of which in the description only */
 };
 
@@ -115,9 +125,11 @@ static int
 rehash(struct search_ix *x)
 {
 	size_t n = x->nslot ? x->nslot * 2 : 4096, i;
-	uint32_t *s = calloc(n, sizeof(*s));
+	uint32_t *s;
 
-	if (s == NULL)
+	while (n < (x->nterms + 1) * 2)	/* the kept terms come in at once */
+		n *= 2;
+	if ((s = calloc(n, sizeof(*s))) == NULL)
 		return -1;
 	for (i = 0; i < x->nterms; i++) {
 		size_t h = h64(0, x->str + x->terms[i].off, x->terms[i].len) & (n - 1);
@@ -169,8 +181,7 @@ intern(struct search_ix *x, const char *tok, size_t len)
 
 /*
  * Term tid occurs in the current doc and field: its pair for the doc
- * added, or its field bettered.  The term's counts of pairs and of
- * description-only pairs follow, for build_postings().
+ * added, or its field bettered.
  */
 static int
 add_pair(struct search_ix *x, size_t tid)
@@ -178,23 +189,17 @@ add_pair(struct search_ix *x, size_t tid)
 	struct tbuild *b = &x->tb[tid];
 
 	if (b->last_doc == x->doc + 1) {
-		struct pair *p = &x->pairs[b->last_pair];
+		struct search_pair *p = &x->pairs[b->last_pair];
 
-		if (x->field < (p->post & 3)) {
-			if ((p->post & 3) == SF_DESC)
-				b->ndesc--;
+		if (x->field < (p->post & 3))
 			p->post = (p->post & ~3u) | x->field;
-		}
 		return 0;
 	}
 	if (grow((void **)&x->pairs, &x->cappairs, x->npairs + 1, sizeof(*x->pairs)) == -1)
 		return x->oom = 1;
-	x->pairs[x->npairs] = (struct pair){ (uint32_t)tid, x->doc << 2 | x->field };
+	x->pairs[x->npairs] = (struct search_pair){ (uint32_t)tid, x->doc << 2 | x->field };
 	b->last_doc = x->doc + 1;
 	b->last_pair = x->npairs++;
-	b->npairs++;
-	if (x->field == SF_DESC)
-		b->ndesc++;
 	return 0;
 }
 
@@ -214,12 +219,6 @@ on_token(const char *tok, size_t len, void *arg)
 	return add_pair(x, (size_t)tid);
 }
 
-static int
-index_text(struct search_ix *x, const char *s, int field)
-{
-	x->field = (uint8_t)field;
-	return search_tokens_str(s, on_token, x);
-}
 
 /* The meta texts' slots: categories, tag slugs, tag names, series. */
 enum { META_CAT, META_TAG_SLUG, META_TAG_NAME, META_SERIES };
@@ -267,30 +266,75 @@ index_meta(struct search_ix *x, size_t k, const char *s)
 	return 0;
 }
 
+#define OWN_TEXT	SIZE_MAX	/* the video's own text: no meta slot */
+
+/*
+ * The texts doc d is indexed from, in order: fn(x, field, slot, text),
+ * slot OWN_TEXT for the title and the description.  The one list both
+ * folding (index_doc) and the doc's sum (doc_sum) walk.
+ */
 static int
-index_doc(struct search_ix *x, const struct model *m, size_t d)
+doc_texts(struct search_ix *x, const struct model *m, const struct video *v,
+    int (*fn)(struct search_ix *, int, size_t, const char *))
 {
-	const struct video *v = &m->videos[DOC_VIDEO(x->n, d)];
 	size_t k;
 
-	x->doc = (uint32_t)d;
-	if (index_text(x, v->title, SF_TITLE) != 0)
+	if (fn(x, SF_TITLE, OWN_TEXT, v->title) != 0)
 		return -1;
-	if (v->series >= 0 && index_meta(x, meta_slot(m, META_SERIES, (size_t)v->series),
+	if (v->series >= 0 && fn(x, SF_META, meta_slot(m, META_SERIES, (size_t)v->series),
 	    m->series[v->series].title[0] ? m->series[v->series].title :
 	    m->series[v->series].slug) != 0)
 		return -1;
 	for (k = 0; k < v->ncategories; k++)
-		if (index_meta(x, meta_slot(m, META_CAT, v->categories[k]),
+		if (fn(x, SF_META, meta_slot(m, META_CAT, v->categories[k]),
 		    m->categories[v->categories[k]].name) != 0)
 			return -1;
 	for (k = 0; k < v->ntags; k++)
-		if (index_meta(x, meta_slot(m, META_TAG_SLUG, v->tags[k]),
+		if (fn(x, SF_META, meta_slot(m, META_TAG_SLUG, v->tags[k]),
 		    m->tags[v->tags[k]].slug) != 0 ||
-		    index_meta(x, meta_slot(m, META_TAG_NAME, v->tags[k]),
+		    fn(x, SF_META, meta_slot(m, META_TAG_NAME, v->tags[k]),
 		    m->tags[v->tags[k]].name) != 0)
 			return -1;
-	return index_text(x, v->description, SF_DESC) != 0 ? -1 : 0;
+	return fn(x, SF_DESC, OWN_TEXT, v->description);
+}
+
+static int
+fold_text(struct search_ix *x, int field, size_t slot, const char *s)
+{
+	if (slot != OWN_TEXT)
+		return index_meta(x, slot, s);
+	x->field = (uint8_t)field;
+	return search_tokens_str(s, on_token, x);
+}
+
+/* x->doc's running sum: each text's h64 (a meta text's once) and field. */
+static int
+sum_text(struct search_ix *x, int field, size_t slot, const char *s)
+{
+	uint64_t h;
+
+	if (slot == OWN_TEXT)
+		h = h64_str(0x7365617263682d74ULL, s);
+	else if ((h = x->msum[slot]) == 0)
+		h = x->msum[slot] = h64_str(0x7365617263682d6dULL, s);
+	x->dsum[x->doc] = h64_int(h64_int(x->dsum[x->doc], field), (int64_t)h);
+	return 0;
+}
+
+static int
+index_doc(struct search_ix *x, const struct model *m, size_t d)
+{
+	x->doc = (uint32_t)d;
+	return doc_texts(x, m, &m->videos[DOC_VIDEO(x->n, d)], fold_text);
+}
+
+static uint64_t
+doc_sum(struct search_ix *x, const struct model *m, size_t d)
+{
+	x->doc = (uint32_t)d;
+	x->dsum[d] = 0x7365617263682d64ULL;
+	(void)doc_texts(x, m, &m->videos[DOC_VIDEO(x->n, d)], sum_text);
+	return x->dsum[d];
 }
 
 /* The decimal digits of v: compares, no division (three per posting). */
@@ -365,13 +409,31 @@ sort_longest(struct search_ix *x, const struct model *m)
 	return 0;
 }
 
+/* Each term's pairs and description-only pairs, over every doc's pairs
+ * (kept or folded): one pass. */
+static void
+count_pairs(struct search_ix *x)
+{
+	size_t d, j;
+
+	for (d = 0; d < x->n; d++) {
+		const struct search_doc_src *sr = &x->src[d];
+
+		for (j = 0; j < sr->n; j++) {
+			struct tbuild *b = &x->tb[sr->p[j].tid];
+
+			b->npairs++;
+			b->ndesc += (sr->p[j].post & 3) == SF_DESC;
+		}
+	}
+}
+
 /* Postings: description-only hits of very common words dropped, the rest
- * grouped by term (counting sort: doc order kept), each list bounded.
- * The counts per term are add_pair()'s: one pass over the pairs. */
+ * grouped by term (counting sort: doc order kept), each list bounded. */
 static int
 build_postings(struct search_ix *x)
 {
-	size_t i, t, total = 0;
+	size_t d, j, t, total = 0;
 	size_t desc_max = x->n * SEARCH_DESC_SHARE_PCT / 100;
 
 	if (desc_max < SEARCH_DESC_MIN)
@@ -383,13 +445,17 @@ build_postings(struct search_ix *x)
 	}
 	if ((x->post = malloc((total ? total : 1) * sizeof(*x->post))) == NULL)
 		return -1;
-	for (i = 0; i < x->npairs; i++) {
-		const struct pair *p = &x->pairs[i];
-		struct term *tm = &x->terms[p->tid];
+	for (d = 0; d < x->n; d++) {
+		const struct search_doc_src *sr = &x->src[d];
 
-		if ((p->post & 3) == SF_DESC && x->tb[p->tid].ndesc > desc_max)
-			continue;
-		x->post[tm->first + tm->npost++] = p->post;
+		for (j = 0; j < sr->n; j++) {
+			uint32_t tid = sr->p[j].tid, f = sr->p[j].post & 3;
+			struct term *tm = &x->terms[tid];
+
+			if (f == SF_DESC && x->tb[tid].ndesc > desc_max)
+				continue;
+			x->post[tm->first + tm->npost++] = (uint32_t)d << 2 | f;
+		}
 	}
 	/* each term's entry size, its list cut at SEARCH_POSTINGS_MAX bytes:
 	 * walked from the newest (the end), the oldest dropped */
@@ -398,15 +464,15 @@ build_postings(struct search_ix *x)
 		size_t bytes = tm->len + 6, k, b;	/* ["term"] ,\n */
 
 		for (k = tm->npost; k > 0; k--) {
-			uint32_t d = x->post[tm->first + k - 1] >> 2;
+			uint32_t doc = x->post[tm->first + k - 1] >> 2;
 
-			/* d becomes the first: written as d itself, and the one after
-			 * it (if any) as its delta from d instead of from 0 */
-			b = digits(d << 2 | 3) + 1;
+			/* doc becomes the first: written as itself, and the one after
+			 * it (if any) as its delta from doc instead of from 0 */
+			b = digits(doc << 2 | 3) + 1;
 			if (k < tm->npost) {
 				uint32_t next = x->post[tm->first + k] >> 2;
 
-				b += digits((next - d) << 2 | 3);
+				b += digits((next - doc) << 2 | 3);
 				b -= digits(next << 2 | 3);
 			}
 			if (bytes + b > SEARCH_POSTINGS_MAX)
@@ -500,34 +566,196 @@ build_filters(struct search_ix *x, const struct model *m)
 	return 0;
 }
 
+/*
+ * The last build's terms taken in as this one's first ids (kept: their
+ * pairs name them), their table of slots made when a doc is folded.
+ */
+static int
+take_terms(struct search_ix *x, const struct search_kept *kept)
+{
+	size_t t, capl = 0;
+
+	if (grow((void **)&x->str, &x->capstr, kept->nstr + 1, 1) == -1 ||
+	    grow((void **)&x->terms, &x->capterms, kept->nterms + 1, sizeof(*x->terms)) == -1 ||
+	    grow((void **)&x->tb, &capl, x->capterms, sizeof(*x->tb)) == -1)
+		return -1;
+	memcpy(x->str, kept->str, kept->nstr);
+	x->nstr = kept->nstr;
+	memset(x->terms, 0, kept->nterms * sizeof(*x->terms));
+	memset(x->tb, 0, kept->nterms * sizeof(*x->tb));
+	for (t = 0; t < kept->nterms; t++) {
+		x->terms[t].off = kept->terms[t].off;
+		x->terms[t].len = kept->terms[t].len;
+	}
+	x->nterms = kept->nterms;
+	x->kept = kept;
+	return 0;
+}
+
+/* The kept docs by sum, for the docs that moved (a video removed before
+ * them) or are found elsewhere: made the first time a place does not match. */
+static int
+index_kept(struct search_ix *x)
+{
+	const struct search_kept *k = x->kept;
+	size_t n = 16, i, h;
+
+	while (n < k->ndocs * 2)
+		n *= 2;
+	if ((x->kslot = calloc(n, sizeof(*x->kslot))) == NULL)
+		return -1;
+	x->nkslot = n;
+	for (i = 0; i < k->ndocs; i++) {
+		for (h = k->docs[i].sum & (n - 1); x->kslot[h] != 0; h = (h + 1) & (n - 1))
+			;
+		x->kslot[h] = (uint32_t)i + 1;
+	}
+	return 0;
+}
+
+/* The kept doc whose texts have this sum, doc d's place first; NULL: none
+ * (or no memory to look: the doc is folded, as right). */
+static const struct search_kept_doc *
+kept_doc(struct search_ix *x, uint64_t sum, size_t d)
+{
+	const struct search_kept *k = x->kept;
+	size_t h;
+
+	if (k == NULL)
+		return NULL;
+	if (d < k->ndocs && k->docs[d].sum == sum)
+		return &k->docs[d];
+	if (x->kslot == NULL && index_kept(x) == -1)
+		return NULL;
+	for (h = sum & (x->nkslot - 1); x->kslot[h] != 0; h = (h + 1) & (x->nkslot - 1))
+		if (k->docs[x->kslot[h] - 1].sum == sum)
+			return &k->docs[x->kslot[h] - 1];
+	return NULL;
+}
+
+/*
+ * Every doc's pairs: taken from the kept file when it holds the sum of
+ * the doc's texts, else folded here (appended to x->pairs in doc order,
+ * whose pointers are set once it stops growing).
+ */
+static int
+gather_pairs(struct search_ix *x, const struct model *m)
+{
+	size_t d, at = 0;
+
+	for (d = 0; d < x->n; d++) {
+		const struct search_kept_doc *kd = kept_doc(x, doc_sum(x, m, d), d);
+		size_t before = x->npairs;
+
+		if (kd != NULL) {
+			x->src[d].p = x->kept->pairs + kd->first;
+			x->src[d].n = kd->n;
+			continue;
+		}
+		if (index_doc(x, m, d) == -1 || x->oom)
+			return -1;
+		x->src[d].n = (uint32_t)(x->npairs - before);
+		x->src[d].fresh = 1;
+		x->folded++;
+	}
+	for (d = 0; d < x->n; d++)
+		if (x->src[d].fresh) {
+			x->src[d].p = x->pairs + at;
+			at += x->src[d].n;
+		}
+	return 0;
+}
+
+/*
+ * The file for the next build planned (x->pending takes the sums, the
+ * docs' pairs and the terms in id order), and the terms no pair names
+ * dropped from the dictionary (a kept term whose docs all changed): a
+ * fold of every doc would not have made them.
+ */
+static int
+plan_keep(struct search_ix *x)
+{
+	struct search_pending *p = calloc(1, sizeof(*p));
+	size_t t, d, live = 0;
+
+	if (p == NULL || (p->ids = malloc((x->nterms ? x->nterms : 1) * sizeof(*p->ids))) == NULL) {
+		free(p);
+		return -1;
+	}
+	for (t = 0; t < x->nterms; t++) {
+		p->ids[t].off = x->terms[t].off;
+		p->ids[t].len = x->terms[t].len;
+		if (x->tb[t].npairs > 0) {
+			live++;
+			p->nstr += x->terms[t].len + 1;
+		}
+	}
+	p->nids = x->nterms;
+	if (live < x->nterms) {
+		if ((p->remap = malloc(x->nterms * sizeof(*p->remap))) == NULL) {
+			free(p->ids);
+			free(p);
+			return -1;
+		}
+		for (t = 0, live = 0; t < x->nterms; t++) {
+			p->remap[t] = x->tb[t].npairs > 0 ? (uint32_t)live : UINT32_MAX;
+			if (x->tb[t].npairs > 0)
+				x->terms[live++] = x->terms[t];
+		}
+		x->nterms = live;
+	}
+	p->nterms = live;
+	for (d = 0; d < x->n; d++)
+		p->npairs += x->src[d].n;
+	p->ndocs = x->n;
+	p->sums = x->dsum;
+	p->src = x->src;
+	p->fresh = x->pairs;
+	p->str = x->str;
+	x->dsum = NULL;
+	x->src = NULL;
+	x->pairs = NULL;
+	x->pending = p;
+	return 0;
+}
+
 struct search_ix *
-search_build(const struct model *m)
+search_build(const struct model *m, const struct search_kept *kept, size_t *folded)
 {
 	struct search_ix *x = calloc(1, sizeof(*x));
-	size_t d;
+	size_t nmeta = m->ncategories + 2 * m->ntags + m->nseries + 1;
 
 	if (x == NULL || m->nvideos >= UINT32_MAX >> 2)
 		goto fail;
 	x->n = m->nvideos;
-	x->meta = calloc(m->ncategories + 2 * m->ntags + m->nseries + 1, sizeof(*x->meta));
-	if (x->meta == NULL || build_filters(x, m) == -1 ||
-	    grow((void **)&x->pairs, &x->cappairs, m->nvideos * 16 + 1, sizeof(*x->pairs)) == -1)
+	x->meta = calloc(nmeta, sizeof(*x->meta));
+	x->msum = calloc(nmeta, sizeof(*x->msum));
+	x->dsum = malloc((x->n ? x->n : 1) * sizeof(*x->dsum));
+	x->src = calloc(x->n ? x->n : 1, sizeof(*x->src));
+	if (x->meta == NULL || x->msum == NULL || x->dsum == NULL || x->src == NULL ||
+	    build_filters(x, m) == -1 ||
+	    (kept != NULL && kept->ndocs > 0 && take_terms(x, kept) == -1) ||
+	    grow((void **)&x->pairs, &x->cappairs, x->kept != NULL ? 1024 : m->nvideos * 16 + 1,
+	    sizeof(*x->pairs)) == -1 || gather_pairs(x, m) == -1)
 		goto fail;
-	for (d = 0; d < m->nvideos; d++)
-		if (index_doc(x, m, d) == -1 || x->oom)
-			goto fail;
-	if (build_postings(x) == -1)
+	count_pairs(x);
+	if (build_postings(x) == -1 || plan_keep(x) == -1)
 		goto fail;
-	free(x->pairs);
+	if (folded != NULL)
+		*folded = x->folded;
+	x->kept = NULL;
 	free(x->slot);
 	free(x->tb);
 	free(x->meta);
 	free(x->mtid);
+	free(x->kslot);
+	free(x->msum);
 	x->meta = NULL;
 	x->mtid = NULL;
-	x->pairs = NULL;
 	x->slot = NULL;
 	x->tb = NULL;
+	x->kslot = NULL;
+	x->msum = NULL;
 	if (x->nterms > 1)
 		qsort_r(x->terms, x->nterms, sizeof(*x->terms), term_cmp, x->str);
 	if (cut_shards(x) == -1)
@@ -540,6 +768,28 @@ search_build(const struct model *m)
 fail:
 	search_free(x);
 	return NULL;
+}
+
+struct search_pending *
+search_take_pending(struct search_ix *x)
+{
+	struct search_pending *p = x->pending;
+
+	x->pending = NULL;
+	return p;
+}
+
+void
+search_pending_free(struct search_pending *p)
+{
+	if (p == NULL)
+		return;
+	free(p->sums);
+	free(p->src);
+	free(p->fresh);
+	free(p->ids);
+	free(p->remap);
+	free(p);
 }
 
 void
@@ -559,6 +809,11 @@ search_free(struct search_ix *x)
 	free(x->pairs);
 	free(x->meta);
 	free(x->mtid);
+	free(x->dsum);
+	free(x->src);
+	free(x->kslot);
+	free(x->msum);
+	search_pending_free(x->pending);
 	free(x);
 }
 

@@ -7,6 +7,9 @@
  *
  * Ownership: search_build() returns an index the caller frees with
  * search_free(); the formatters only read it (several threads at once).
+ * What the next build may take from this one (search_keep.h) is taken
+ * out with search_take_pending(), saved with search_keep_save() and freed
+ * with search_pending_free(), before the index and the kept file.
  */
 #ifndef ONLY_SITE_SEARCH_H
 #define ONLY_SITE_SEARCH_H
@@ -38,9 +41,21 @@ enum search_field { SF_TITLE = 0, SF_META = 1, SF_DESC = 2 };
 enum search_filter { SFL_CATEGORY = 0, SFL_TAG = 1, SFL_ACCESS = 2 };
 
 struct search_ix;
+struct search_kept;
+struct search_pending;
 
-struct search_ix *search_build(const struct model *m);	/* NULL: out of memory */
+/*
+ * The index of m.  A doc whose texts' sum kept (the last build's file,
+ * NULL: none) holds takes its pairs from there, the others are folded;
+ * *folded (when not NULL) says how many were.  NULL: out of memory.
+ */
+struct search_ix *search_build(const struct model *m, const struct search_kept *kept,
+	    size_t *folded);
 void	search_free(struct search_ix *x);
+/* The next build's file as this index plans it (it reads the index's
+ * term bytes and kept's pairs); NULL once taken. */
+struct search_pending *search_take_pending(struct search_ix *x);
+void	search_pending_free(struct search_pending *p);
 
 /* How many files of each numbered kind. */
 size_t	search_nshards(const struct search_ix *x);

@@ -1,6 +1,8 @@
 /*
  * site_search_site.c — the search index as pages of the site: builds it
- * (site_search.c) once the card texts are known, names its files and
+ * (site_search.c) on a thread while the rest is prepared, from the pairs
+ * the last build kept (search_keep.h) where a doc's texts are as they
+ * were, and saves the pairs for the next build there; names its files and
  * renders each one, so the build's keys, manifest, staging and deletes
  * cover it like any page.  Each file's key is the digest of its bytes
  * (site_page_key: KEY_FROM_BYTES), so only the files whose bytes changed
@@ -9,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "hash64.h"
 #include "pool.h"
+#include "search_keep.h"
 #include "site_int.h"
 #include "site_search.h"
 
@@ -17,18 +21,55 @@ struct search_bg {
 	struct pool_bg		 task;
 	const struct model	*m;
 	struct search_ix	*ix;
+	char			 path[4096];
+	uint64_t		 key;		/* 0: nothing kept, nothing saved */
+	int			 unsaved;	/* the file was due and not written: why */
+	char			 why[POOL_ERR_MAX];
 };
 
+/*
+ * The index, from the pairs STATE/search-pairs kept (search_keep.h), then
+ * that file written again when it missed many docs (site_cache_rewrite):
+ * one a few docs behind costs folding those each build, and writing ~30 MB
+ * at 100 000 videos for one title would cost more.  Written here, on the
+ * task, so the pairs are freed before the render's memory peaks.
+ */
 static int
 search_task(void *arg, char *err, size_t errlen)
 {
 	struct search_bg *bg = arg;
+	struct search_kept kept;
+	struct search_pending *p;
+	size_t folded = 0;
+	int had = bg->key != 0 && search_kept_load(&kept, bg->path, bg->key) == 1;
 
-	if ((bg->ix = search_build(bg->m)) == NULL) {
+	if (!had)
+		memset(&kept, 0, sizeof(kept));	/* every doc folded */
+	if ((bg->ix = search_build(bg->m, had ? &kept : NULL, &folded)) == NULL) {
+		search_kept_free(&kept);
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	p = search_take_pending(bg->ix);
+	if (bg->key != 0 && p != NULL && site_cache_rewrite(had, folded, bg->m->nvideos) &&
+	    search_keep_save(p, bg->path, bg->key, bg->why, sizeof(bg->why)) == -1)
+		bg->unsaved = 1;
+	search_pending_free(p);
+	search_kept_free(&kept);
 	return 0;
+}
+
+/* The key of STATE/search-pairs: onlygen itself (the folding rule, the
+ * bounds, the file's format), as the card texts'; 0 keeps none. */
+static uint64_t
+keep_key(const struct site_ctx *c)
+{
+	uint64_t h;
+
+	if (c->o->code_key == 0)
+		return 0;
+	h = h64_int(h64_str(0, "onlygen search pairs v1"), (int64_t)c->o->code_key);
+	return h != 0 ? h : 1;
 }
 
 void
@@ -39,6 +80,9 @@ site_search_start(struct site_ctx *c)
 	if (c->search_bg != NULL || (bg = calloc(1, sizeof(*bg))) == NULL)
 		return;		/* site_search_pages() builds it then */
 	bg->m = c->m;
+	if ((size_t)snprintf(bg->path, sizeof(bg->path), "%s/search-pairs", c->o->state_dir) <
+	    sizeof(bg->path))
+		bg->key = keep_key(c);
 	c->search_bg = bg;
 	pool_bg_start(&bg->task, search_task, bg);
 }
@@ -52,23 +96,34 @@ search_join(struct site_ctx *c)
 
 	(void)pool_bg_join(&bg->task, NULL, 0);
 	ix = bg->ix;
-	free(bg);
-	c->search_bg = NULL;
+	bg->ix = NULL;
 	return ix;
 }
 
-void
-site_search_stop(struct site_ctx *c)
+int
+site_search_finish(struct site_ctx *c, char *err, size_t errlen)
 {
-	if (c->search_bg != NULL)
-		search_free(search_join(c));
+	struct search_bg *bg = c->search_bg;
+	int rc = 0;
+
+	if (bg == NULL)
+		return 0;
+	search_free(search_join(c));	/* nobody collected it (an error path): NULL else */
+	if (bg->unsaved) {
+		if (err != NULL && errlen > 0)
+			snprintf(err, errlen, "%s", bg->why);
+		rc = -1;
+	}
+	free(bg);
+	c->search_bg = NULL;
+	return rc;
 }
 
 int
 site_search_ready(struct site_ctx *c)
 {
 	if (c->search == NULL)
-		c->search = c->search_bg != NULL ? search_join(c) : search_build(c->m);
+		c->search = c->search_bg != NULL ? search_join(c) : search_build(c->m, NULL, NULL);
 	return c->search != NULL ? 0 : -1;
 }
 

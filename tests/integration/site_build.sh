@@ -104,11 +104,16 @@ check "rebuild leaves every file in place" [ "$before" = "$(snapshot)" ]
 check "rebuild leaves access.db alone" bash -c "echo '$out' | grep -q 'access.db unchanged'"
 check "rebuild takes the shortcut: every input as the last build read it" bash -c "echo '$out' | grep -q 'nothing changed since the last build'"
 # --recheck keys every page as a build without the record does: nothing to render
+check "the search index's pairs are kept for the next build, mode 0600 (docs/search.md)" \
+    [ "$(stat -c %a "$STATE/search-pairs" 2>/dev/null)" = 600 ]
 ino_cards=$(stat -c %.9Y "$STATE/card-texts" 2>/dev/null)
+ino_pairs=$(stat -c %.9Y "$STATE/search-pairs" 2>/dev/null)
 out=$(build --recheck 2>&1)
 echo "# $out"
 check "--recheck trusts no kept card: STATE/card-texts written again ($ino_cards -> $(stat -c %.9Y "$STATE/card-texts"))" \
     bash -c "[ -n '$ino_cards' ] && [ '$ino_cards' != \"\$(stat -c %.9Y '$STATE/card-texts')\" ]"
+check "--recheck trusts no kept search pairs: STATE/search-pairs written again" \
+    bash -c "[ -n '$ino_pairs' ] && [ '$ino_pairs' != \"\$(stat -c %.9Y '$STATE/search-pairs')\" ]"
 check "--recheck keys every page and renders nothing" [ "$(echo "$out" | field rendered)" = 0 ]
 check "--recheck writes nothing" bash -c "[ '$(echo "$out" | field written)' = 0 ] && [ '$before' = '$(snapshot)' ]"
 # a kept sitemap entry that is not its video's (a store edited with a matching

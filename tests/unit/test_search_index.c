@@ -191,7 +191,7 @@ test_postings(void)
 	f->m.videos[2].tags = f->tagidx;
 	f->m.videos[2].ntags = 2;
 	f->m.videos[2].series = 0;
-	x = search_build(&f->m);
+	x = search_build(&f->m, NULL, NULL);
 	CHECK(x != NULL, "index of a 3-video model");
 	p = postings_of(x, "alpha");
 	/* ids run oldest first (doc = 2 - video): doc 0 (video 2) title (0<<2|0),
@@ -230,7 +230,7 @@ test_desc_bound(void)
 		f->m.videos[i].description = i < 600 ? S("common words everywhere") : S("common");
 	f->m.videos[7].title = S("common");
 	f->m.videos[8].description = S("common rare");
-	x = search_build(&f->m);
+	x = search_build(&f->m, NULL, NULL);
 	p = postings_of(x, "common");
 	/* video 7 is doc 1192: 1192 << 2 | title */
 	CHECK_STR(p, "4768", "a word in most descriptions is indexed from titles only (video 7)");
@@ -308,7 +308,7 @@ test_shards_and_locality(void)
 	fx_init(f, n);
 	for (i = 0; i < n; i++)
 		f->m.videos[i].description = S("");
-	a = search_build(&f->m);
+	a = search_build(&f->m, NULL, NULL);
 	nterms = check_shards(a, &f->m, "4000 distinct titles");
 	CHECK(nterms == 3 * n, "every title word is a term (%zu)", nterms);
 	CHECK(search_nshards(a) > 3, "the dictionary is cut into %zu shards", search_nshards(a));
@@ -317,7 +317,7 @@ test_shards_and_locality(void)
 
 	/* one title changes: its old and new words' shards change, the rest stay */
 	snprintf(f->titles[1234], sizeof(f->titles[1234]), "w02000x q01234 z01234");
-	b = search_build(&f->m);
+	b = search_build(&f->m, NULL, NULL);
 	sa = calloc(search_nshards(a), sizeof(*sa));
 	sb = calloc(search_nshards(b), sizeof(*sb));
 	for (k = 0; k < search_nshards(a); k++)
@@ -368,8 +368,8 @@ test_append_stable(void)
 	snprintf(g->m.videos[0].guid, sizeof(g->m.videos[0].guid), "00000000-0000-4000-8000-999999999999");
 	g->m.videos[0].title = S("Brand new upload");
 	g->m.videos[0].uploaded = f->m.videos[0].uploaded + 60;
-	x = search_build(&f->m);
-	y = search_build(&g->m);
+	x = search_build(&f->m, NULL, NULL);
+	y = search_build(&g->m, NULL, NULL);
 	CHECK(x != NULL && y != NULL && search_nfrags(x) == 4 && search_nfrags(y) == 4,
 	    "100 and 101 videos: 4 fragments each");
 	buf_init(&a, (size_t)1 << 20);
@@ -419,7 +419,7 @@ test_files(void)
 	f->m.videos[33].series = 0;
 	f->ser[0].title = S("<Tokyo> \"Nights\"");
 	thumbs[33] = "/img/x/abc-320.webp";
-	x = search_build(&f->m);
+	x = search_build(&f->m, NULL, NULL);
 
 	buf_init(&b, (size_t)1 << 20);
 	CHECK(search_frag(x, &f->m, thumbs, 1, &b) == 0, "fragment 1 formats");	/* docs 32..63 */
@@ -518,12 +518,12 @@ test_long_order(void)
 	fx_init(f, n);
 	for (i = 0; i < n; i++)
 		f->m.videos[i].length = (int64_t)((i * 7919) % 257) << (i % 3 == 0 ? 20 : 0);
-	CHECK((x = search_build(&f->m)) != NULL && long_order_ok(f, x, n),
+	CHECK((x = search_build(&f->m, NULL, NULL)) != NULL && long_order_ok(f, x, n),
 	    "length order (radix): longest first, then newest, lengths up to 2^28 with ties");
 	search_free(x);
 	f->m.videos[5].length = -3;
 	f->m.videos[6].length = (int64_t)1 << 40;
-	CHECK((x = search_build(&f->m)) != NULL && long_order_ok(f, x, n),
+	CHECK((x = search_build(&f->m, NULL, NULL)) != NULL && long_order_ok(f, x, n),
 	    "length order (a negative and a 2^40 length): the same rule");
 	search_free(x);
 	free(f->m.videos);
