@@ -3,6 +3,9 @@
  * (file_window.h).
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -86,4 +89,69 @@ file_window_put(struct file_window *w, size_t at, const void *p, size_t n)
 	}
 	out(w, p, n, at);	/* larger than a window: straight out */
 	w->start = at + n;
+}
+
+int
+file_out_open(struct file_out *o, const char *path, size_t hlen, uint64_t body, char *err,
+    size_t errlen)
+{
+	memset(o, 0, sizeof(*o));
+	o->fd = -1;
+	if ((size_t)snprintf(o->tmp, sizeof(o->tmp), "%s.tmp", path) >= sizeof(o->tmp)) {
+		snprintf(err, errlen, "%s: path too long", path);
+		return -1;
+	}
+	if ((o->window = calloc(1, FILE_WINDOW_CAP)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	/* as file_write_atomic (buf.h): no symlink followed at path.tmp */
+	if ((o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+	    0600)) == -1) {
+		snprintf(err, errlen, "%s: %s", o->tmp, strerror(errno));
+		free(o->window);
+		o->window = NULL;
+		return -1;
+	}
+	o->path = path;
+	o->at = hlen;
+	file_window_begin(&o->win, o->fd, &o->err, o->window, hlen, body);
+	return 0;
+}
+
+void
+file_out_put(struct file_out *o, const void *p, size_t n)
+{
+	file_window_put(&o->win, o->at, p, n);
+	o->at += n;
+}
+
+uint64_t
+file_out_sum(struct file_out *o)
+{
+	file_window_flush(&o->win, o->at);
+	return h64_end(&o->win.h);
+}
+
+int
+file_out_close(struct file_out *o, const void *hdr, size_t hlen, uint64_t body, char *err,
+    size_t errlen)
+{
+	if (o->at != hlen + body && o->err == 0)
+		o->err = EINVAL;	/* the body was not what was announced: no file */
+	file_window_flush(&o->win, o->at);	/* nothing left when file_out_sum() ran */
+	file_write_at(o->fd, &o->err, hdr, hlen, 0);
+	if (close(o->fd) == -1 && o->err == 0)
+		o->err = errno;
+	o->fd = -1;
+	if (o->err == 0 && rename(o->tmp, o->path) == -1)
+		o->err = errno;
+	free(o->window);
+	o->window = NULL;
+	if (o->err != 0) {
+		snprintf(err, errlen, "%s: %s", o->path, strerror(o->err));
+		unlink(o->tmp);
+		return -1;
+	}
+	return 0;
 }

@@ -47,4 +47,35 @@ void	file_window_flush(struct file_window *w, size_t upto);
  * (nothing written once *err is set). */
 void	file_write_at(int fd, int *err, const void *p, size_t n, size_t at);
 
+/*
+ * A whole state file written through a window: to path.tmp (0600, no
+ * symlink followed, as file_write_atomic), its header last, at 0, once
+ * the hash of the body after it is known, then renamed over path.  The
+ * page-reads table and the search index's pairs are written this way.
+ */
+struct file_out {
+	struct file_window	 win;
+	char			 tmp[4096];
+	const char		*path;
+	char			*window;
+	size_t			 at;	/* the next byte's offset */
+	int			 fd, err;
+};
+
+/* o open for a header of hlen bytes and a body of body bytes: 0, or -1
+ * with why in err (nothing created). */
+int	file_out_open(struct file_out *o, const char *path, size_t hlen, uint64_t body,
+	    char *err, size_t errlen);
+/* n bytes of p after the last put. */
+void	file_out_put(struct file_out *o, const void *p, size_t n);
+/* Every byte put written: the h64 of the body (file_window.h's stream). */
+uint64_t file_out_sum(struct file_out *o);
+/*
+ * hdr (the hlen bytes given to open) written at 0, the file closed and
+ * renamed in: 0, or -1 with why in err (the temporary file removed).  A
+ * body of another length than announced, or a failed write, is no file.
+ */
+int	file_out_close(struct file_out *o, const void *hdr, size_t hlen, uint64_t body,
+	    char *err, size_t errlen);
+
 #endif

@@ -286,28 +286,12 @@ page_reads_keep(struct page_reads *t, int worker, size_t s, uint64_t key,
 	return 0;
 }
 
-/* The file after its header, written through a window (file_window.h). */
-struct sink {
-	struct file_window	win;
-	size_t			at;	/* the next byte's offset */
-	int			err;
-};
-
-static void
-sink_put(struct sink *k, const void *p, size_t n)
-{
-	file_window_put(&k->win, k->at, p, n);
-	k->at += n;
-}
-
 int
 page_reads_save(const struct page_reads *t, const char *path, char *err, size_t errlen)
 {
 	struct header h;
-	struct sink k;
-	char tmp[4096], *window;
-	int fd;
-	uint64_t nreads = 0;
+	struct file_out o;
+	uint64_t nreads = 0, body;
 	size_t i;
 
 	for (i = 0; i < t->npages; i++)
@@ -317,27 +301,11 @@ page_reads_save(const struct page_reads *t, const char *path, char *err, size_t 
 		snprintf(err, errlen, "%s: too many reads to keep", path);
 		return -1;
 	}
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
-		snprintf(err, errlen, "%s: path too long", path);
+	body = fixed_part(t->nvideos, t->npages) - HEADER + nreads * sizeof(uint32_t);
+	if (file_out_open(&o, path, HEADER, body, err, errlen) == -1)
 		return -1;
-	}
-	memset(&k, 0, sizeof(k));
-	if ((window = calloc(1, FILE_WINDOW_CAP)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	/* as file_write_atomic (buf.h): no symlink followed at path.tmp */
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600)) == -1) {
-		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-		free(window);
-		return -1;
-	}
-	/* the header last, at 0, once the checksum is known */
-	k.at = HEADER;
-	file_window_begin(&k.win, fd, &k.err, window, HEADER,
-	    fixed_part(t->nvideos, t->npages) - HEADER + nreads * sizeof(uint32_t));
 	for (i = 0; i < t->nvideos; i++)
-		sink_put(&k, &t->vimg[i], sizeof(t->vimg[i]));
+		file_out_put(&o, &t->vimg[i], sizeof(t->vimg[i]));
 	nreads = 0;
 	for (i = 0; i < t->npages; i++) {
 		const struct page_reads_slot *sl = &t->slot[i];
@@ -350,12 +318,11 @@ page_reads_save(const struct page_reads *t, const char *path, char *err, size_t 
 		r.zero = 0;
 		if (sl->n != PAGE_READS_NONE)
 			nreads += sl->n;
-		sink_put(&k, &r, sizeof(r));
+		file_out_put(&o, &r, sizeof(r));
 	}
 	for (i = 0; i < t->npages; i++)
 		if (t->slot[i].n != PAGE_READS_NONE && t->slot[i].n > 0)
-			sink_put(&k, t->slot[i].v, t->slot[i].n * sizeof(uint32_t));
-	file_window_flush(&k.win, k.at);
+			file_out_put(&o, t->slot[i].v, t->slot[i].n * sizeof(uint32_t));
 	memset(&h, 0, sizeof(h));
 	memcpy(h.magic, MAGIC, sizeof(h.magic));
 	h.version = VERSION;
@@ -364,17 +331,6 @@ page_reads_save(const struct page_reads *t, const char *path, char *err, size_t 
 	h.nvideos = t->nvideos;
 	h.npages = t->npages;
 	h.nreads = nreads;
-	h.sum = h64_end(&k.win.h);
-	file_write_at(fd, &k.err, &h, sizeof(h), 0);
-	if (close(fd) == -1 && k.err == 0)
-		k.err = errno;
-	if (k.err == 0 && rename(tmp, path) == -1)
-		k.err = errno;
-	free(window);
-	if (k.err != 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(k.err));
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+	h.sum = file_out_sum(&o);
+	return file_out_close(&o, &h, sizeof(h), body, err, errlen);
 }

@@ -5,11 +5,9 @@
  * file renamed in, so a killed build leaves the last file or none.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "file_window.h"
 #include "hash64.h"
@@ -144,24 +142,10 @@ search_kept_free(struct search_kept *k)
 	memset(k, 0, sizeof(*k));
 }
 
-/* The file after its header, through a window (file_window.h). */
-struct sink {
-	struct file_window	win;
-	size_t			at;
-	int			err;
-};
-
-static void
-put(struct sink *k, const void *p, size_t n)
-{
-	file_window_put(&k->win, k->at, p, n);
-	k->at += n;
-}
-
 /* The pairs of one doc, as the file holds them: the field only, the ids
  * remapped; in chunks through a small buffer. */
 static void
-put_pairs(struct sink *k, const struct search_pending *p, const struct search_doc_src *s)
+put_pairs(struct file_out *o, const struct search_pending *p, const struct search_doc_src *s)
 {
 	struct search_pair b[512];
 	size_t i, j;
@@ -173,7 +157,7 @@ put_pairs(struct sink *k, const struct search_pending *p, const struct search_do
 			b[j].tid = p->remap != NULL ? p->remap[tid] : tid;
 			b[j].post = s->p[i + j].post & 3;
 		}
-		put(k, b, j * sizeof(b[0]));
+		file_out_put(o, b, j * sizeof(b[0]));
 	}
 }
 
@@ -182,38 +166,22 @@ search_keep_save(const struct search_pending *p, const char *path, uint64_t key,
     size_t errlen)
 {
 	struct header h;
-	struct sink k;
-	char tmp[4096], *window;
+	struct file_out o;
+	uint64_t body;
 	size_t i, first = 0, off = 0;
-	int fd, in_place = 1;	/* the ids' bytes are str's from 0, in order */
+	int in_place = 1;	/* the ids' bytes are str's from 0, in order */
 
 	if (!counts_ok(p->ndocs, p->nterms, p->nstr, p->npairs)) {
 		snprintf(err, errlen, "%s: an index too large to keep", path);
 		return -1;
 	}
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
-		snprintf(err, errlen, "%s: path too long", path);
+	body = file_size(p->ndocs, p->nterms, p->nstr, p->npairs) - HEADER;
+	if (file_out_open(&o, path, HEADER, body, err, errlen) == -1)
 		return -1;
-	}
-	memset(&k, 0, sizeof(k));
-	if ((window = calloc(1, FILE_WINDOW_CAP)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	/* as file_write_atomic (buf.h): no symlink followed at path.tmp */
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600)) == -1) {
-		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-		free(window);
-		return -1;
-	}
-	/* the header last, at 0, once the checksum is known */
-	k.at = HEADER;
-	file_window_begin(&k.win, fd, &k.err, window, HEADER,
-	    file_size(p->ndocs, p->nterms, p->nstr, p->npairs) - HEADER);
 	for (i = 0; i < p->ndocs; i++) {
 		struct search_kept_doc r = { p->sums[i], (uint32_t)first, p->src[i].n };
 
-		put(&k, &r, sizeof(r));
+		file_out_put(&o, &r, sizeof(r));
 		first += p->src[i].n;
 	}
 	for (i = 0; i < p->nids; i++) {
@@ -222,26 +190,22 @@ search_keep_save(const struct search_pending *p, const char *path, uint64_t key,
 		if (p->remap != NULL && p->remap[i] == UINT32_MAX)
 			continue;
 		in_place = in_place && p->ids[i].off == off;
-		put(&k, &t, sizeof(t));
+		file_out_put(&o, &t, sizeof(t));
 		off += t.len + 1;
 	}
 	if (in_place && off == p->nstr)
-		put(&k, p->str, p->nstr);	/* the ids' bytes as they are, in one */
+		file_out_put(&o, p->str, p->nstr);	/* the ids' bytes as they are, in one */
 	else
 		for (i = 0; i < p->nids; i++)
 			if (p->remap == NULL || p->remap[i] != UINT32_MAX)
-				put(&k, p->str + p->ids[i].off, p->ids[i].len + 1);
-	put(&k, "\0\0\0\0\0\0\0", pad8(k.at) - k.at);
+				file_out_put(&o, p->str + p->ids[i].off, p->ids[i].len + 1);
+	file_out_put(&o, "\0\0\0\0\0\0\0", pad8(o.at) - o.at);
 	for (i = 0; i < p->ndocs; i++) {
 		if (!p->src[i].fresh && p->remap == NULL)	/* in the file's form already */
-			put(&k, p->src[i].p, p->src[i].n * sizeof(*p->src[i].p));
+			file_out_put(&o, p->src[i].p, p->src[i].n * sizeof(*p->src[i].p));
 		else
-			put_pairs(&k, p, &p->src[i]);
+			put_pairs(&o, p, &p->src[i]);
 	}
-	if (first != p->npairs || off != p->nstr ||
-	    k.at != file_size(p->ndocs, p->nterms, p->nstr, p->npairs))
-		k.err = k.err ? k.err : EINVAL;	/* the counts did not add up: no file */
-	file_window_flush(&k.win, k.at);
 	memset(&h, 0, sizeof(h));
 	memcpy(h.magic, MAGIC, sizeof(h.magic));
 	h.version = VERSION;
@@ -250,17 +214,8 @@ search_keep_save(const struct search_pending *p, const char *path, uint64_t key,
 	h.nterms = p->nterms;
 	h.nstr = p->nstr;
 	h.npairs = p->npairs;
-	h.sum = h64_end(&k.win.h);
-	file_write_at(fd, &k.err, &h, sizeof(h), 0);
-	if (close(fd) == -1 && k.err == 0)
-		k.err = errno;
-	if (k.err == 0 && rename(tmp, path) == -1)
-		k.err = errno;
-	free(window);
-	if (k.err != 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(k.err));
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+	h.sum = file_out_sum(&o);
+	if ((first != p->npairs || off != p->nstr) && o.err == 0)
+		o.err = EINVAL;	/* the counts did not add up: no file */
+	return file_out_close(&o, &h, sizeof(h), body, err, errlen);
 }

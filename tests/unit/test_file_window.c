@@ -5,7 +5,9 @@
  * they would from one buffer, gaps as zeros; the region's hash is h64 of
  * those bytes; a put before the window's start, or a flush behind it, is
  * refused with EINVAL and writes nothing more; a failed write is said
- * in *err.
+ * in *err.  A whole file written through file_out: the header at 0 with
+ * the body's hash, renamed in 0600; a body of another length than
+ * announced, or a symlink at path.tmp, is no file and leaves nothing.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "catalog_fixture.h"
 #include "check.h"
@@ -25,6 +28,46 @@ static unsigned char
 byte_at(size_t i)
 {
 	return (unsigned char)(i * 13 + i / 509 + 1);
+}
+
+/* file_out: a whole file, then the refusals. */
+static void
+test_file_out(const char *dir)
+{
+	struct file_out o;
+	char path[600], tmp[700], err[256], hdr[16], got[64];
+	uint64_t sum;
+	struct stat st;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/whole", dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	CHECK(file_out_open(&o, path, sizeof(hdr), 11, err, sizeof(err)) == 0, "file_out opens");
+	file_out_put(&o, "hello ", 6);
+	file_out_put(&o, "world", 5);
+	sum = file_out_sum(&o);
+	memset(hdr, 'H', sizeof(hdr));
+	memcpy(hdr, &sum, sizeof(sum));
+	CHECK(file_out_close(&o, hdr, sizeof(hdr), 11, err, sizeof(err)) == 0, "and closes");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	CHECK(fd != -1 && read(fd, got, sizeof(got)) == 27 && memcmp(got, hdr, 16) == 0 &&
+	    memcmp(got + 16, "hello world", 11) == 0 && sum == h64(0, "hello world", 11),
+	    "the header at 0 with the body's hash, then the body");
+	if (fd != -1)
+		close(fd);
+	CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600 && access(tmp, F_OK) == -1,
+	    "mode 0600, no temporary file left");
+	CHECK(file_out_open(&o, path, sizeof(hdr), 11, err, sizeof(err)) == 0, "again");
+	file_out_put(&o, "short", 5);
+	(void)file_out_sum(&o);
+	CHECK(file_out_close(&o, hdr, sizeof(hdr), 11, err, sizeof(err)) == -1 &&
+	    access(tmp, F_OK) == -1 && stat(path, &st) == 0 && st.st_size == 27,
+	    "a body shorter than announced: no file, the last one kept, nothing left (%s)", err);
+	CHECK(symlink(path, tmp) == 0 &&
+	    file_out_open(&o, path, sizeof(hdr), 11, err, sizeof(err)) == -1,
+	    "a symlink at path.tmp is not followed (%s)", err);
+	unlink(tmp);
+	unlink(path);
 }
 
 int
@@ -97,6 +140,7 @@ main(void)
 	CHECK(err == EBADF, "a window's write that fails: EBADF in *err");
 	close(fd);
 	unlink(path);
+	test_file_out(dir);
 	rmdir(dir);
 	free(want);
 	free(got);
