@@ -300,6 +300,10 @@ int	site_render_meta(const struct site_ctx *c, const struct page *p, struct buf 
 int	site_search_pages(struct site_ctx *c, int (*add)(struct site_ctx *, void *, int, size_t,
 	    size_t, const char *), void *arg);
 int	site_search_render(const struct site_ctx *c, const struct page *p, struct buf *out);
+/* site_search_key(): 1 and *key set to search file p's key from its data
+ * (site_search.h; seed names the file), or 0 when it is keyed by its bytes. */
+int	site_search_key(const struct site_ctx *c, const struct page *p, uint64_t seed,
+	    uint64_t *key);
 
 /*
  * site_sitemap.c: site_sitemap_listed() says whether pages of a kind are

@@ -556,27 +556,38 @@ site_page_key(const struct site_ctx *c, const struct page *p, struct buf *scratc
 		/* the template pages: exactly the data they are rendered from */
 		*key = site_data_key(c, p, site_page_seed(c, p), scratch, reads);
 		return 1;
+	case PK_SEARCH_TERMS:
+	case PK_SEARCH_DOCS:
+	case PK_SEARCH_LONG:
+	case PK_SEARCH_FILTER:
+		/* the search index's files: from the data their formatters read,
+		 * without formatting them (site_search.h) */
+		if (site_search_key(c, p, h64_str(PAGE_KEY_VERSION, p->path), key) == 1)
+			return 1;
+		break;
 	case PK_SITEMAP:
 		/* a sitemap file: keyed from the plan's entry hashes, without
 		 * the file (tens of MB at 100 000 videos); the same key whether
 		 * or not the file is then made (incremental == clean) */
 		if (site_sitemap_key(c, p, h64_str(PAGE_KEY_VERSION, p->path), key) == 0)
 			return 1;
-		/* FALLTHROUGH */
+		break;
 	default:
-		/*
-		 * sitemap, feed, robots.txt, the search index: written in C straight
-		 * from the model, without a data tree, so their key is a digest
-		 * of their bytes (formatting them is cheap: no template, no
-		 * allocation).  Too large to format: render to know.
-		 */
-		buf_reset(scratch);
-		if (site_render_meta(c, p, scratch) < 0) {
-			*key = 0;
-			return 0;
-		}
-		*key = h64(h64_str(PAGE_KEY_VERSION, p->path), scratch->data ? scratch->data : "",
-		    scratch->len);
-		return KEY_FROM_BYTES;
+		break;
 	}
+	/*
+	 * the rest (the feed, robots.txt, search/meta.json, and those above
+	 * when they cannot be keyed so): written in C straight from the model,
+	 * without a data tree, so their key is a digest of their bytes
+	 * (formatting them is cheap: no template, no allocation).  Too large
+	 * to format: render to know.
+	 */
+	buf_reset(scratch);
+	if (site_render_meta(c, p, scratch) < 0) {
+		*key = 0;
+		return 0;
+	}
+	*key = h64(h64_str(PAGE_KEY_VERSION, p->path), scratch->data ? scratch->data : "",
+	    scratch->len);
+	return KEY_FROM_BYTES;
 }

@@ -73,6 +73,16 @@ int	search_frag(const struct search_ix *x, const struct model *m, const char *co
 int	search_long(const struct search_ix *x, size_t k, struct buf *out);
 int	search_filter(const struct search_ix *x, const struct model *m, int which, size_t idx,
 	    struct buf *out);
+/*
+ * The key of each of those files (but meta.json) from the data its
+ * formatter reads, mixed into seed: equal data, equal bytes, so a file
+ * whose key is as it was need not be formatted.  0: no such file.
+ */
+uint64_t search_shard_key(const struct search_ix *x, size_t k, uint64_t seed);
+uint64_t search_frag_key(const struct search_ix *x, const struct model *m,
+	    const char *const *thumbs, size_t k, uint64_t seed);
+uint64_t search_long_key(const struct search_ix *x, size_t k, uint64_t seed);
+uint64_t search_filter_key(const struct search_ix *x, int which, size_t idx, uint64_t seed);
 
 /*
  * site_search_fold.c: the one folding and token rule (meta.json carries

@@ -4,9 +4,10 @@
  * the last build kept (search_keep.h) where a doc's texts are as they
  * were, and saves the pairs for the next build there; names its files and
  * renders each one, so the build's keys, manifest, staging and deletes
- * cover it like any page.  Each file's key is the digest of its bytes
- * (site_page_key: KEY_FROM_BYTES), so only the files whose bytes changed
- * are written.
+ * cover it like any page.  Each file's key comes from the data it is
+ * formatted from (site_search_key; meta.json's from its bytes), so only
+ * the files whose data changed are formatted, and those whose bytes
+ * changed written.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -185,6 +186,31 @@ site_search_pages(struct site_ctx *c, int (*add)(struct site_ctx *, void *, int,
 			return -1;
 	}
 	return 0;
+}
+
+int
+site_search_key(const struct site_ctx *c, const struct page *p, uint64_t seed, uint64_t *key)
+{
+	if (c->search == NULL || c->o->code_key == 0)
+		return 0;	/* no onlygen to name: keyed by the bytes */
+	seed = h64_int(h64_int(seed, 0x7365617263682d6bLL), (int64_t)c->o->code_key);
+	switch (p->kind) {
+	case PK_SEARCH_TERMS:
+		*key = search_shard_key(c->search, p->no, seed);
+		break;
+	case PK_SEARCH_DOCS:
+		*key = search_frag_key(c->search, c->m, c->search_thumbs, p->no, seed);
+		break;
+	case PK_SEARCH_LONG:
+		*key = search_long_key(c->search, p->no, seed);
+		break;
+	case PK_SEARCH_FILTER:
+		*key = search_filter_key(c->search, (int)p->no, p->idx, seed);
+		break;
+	default:
+		return 0;	/* meta.json: one small file, keyed by its bytes */
+	}
+	return *key != 0;
 }
 
 int

@@ -8,7 +8,9 @@
  * folding only the docs whose texts changed; a file saved from a build
  * that used one must serve the next build as well; a damaged, short or
  * foreign file must not be used.  SEARCH_KEEP_SEED=PATH writes the file
- * of the first build there (the fuzz seed, tests/fuzz/seeds).
+ * of the first build there (the fuzz seed, tests/fuzz/seeds).  The files'
+ * keys from their data (search_*_key) follow their bytes: after each
+ * change, a file's key moved exactly when its bytes did.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -308,6 +310,117 @@ test_damage(void)
 	free(f);
 }
 
+/* --- keys from the data ---------------------------------------------------- */
+
+/* One file of x, formatted, and its key; kind 0 shard, 1 frag, 2 long,
+ * 3..5 filters; 0 when there is no such file. */
+static int
+one_file(const struct search_ix *x, const struct model *m, const char *const *thumbs, int kind,
+    size_t k, struct buf *b, uint64_t *key)
+{
+	buf_reset(b);
+	switch (kind) {
+	case 0:
+		*key = search_shard_key(x, k, 7);
+		return k < search_nshards(x) && search_shard(x, k, b) == 0;
+	case 1:
+		*key = search_frag_key(x, m, thumbs, k, 7);
+		return k < search_nfrags(x) && search_frag(x, m, thumbs, k, b) == 0;
+	case 2:
+		*key = search_long_key(x, k, 7);
+		return k < search_nlong(x) && search_long(x, k, b) == 0;
+	default:
+		*key = search_filter_key(x, kind - 3, k, 7);
+		return *key != 0 && search_filter(x, m, kind - 3, k, b) == 0;
+	}
+}
+
+/* Over every file both indexes have: how many keys moved without their
+ * bytes (or the reverse: *wrong), and how many files changed. */
+static void
+compare_keys(const struct model *a, const char *const *ta, const struct model *b,
+    const char *const *tb, size_t *wrong, size_t *changed)
+{
+	struct search_ix *x = search_build(a, NULL, NULL), *y = search_build(b, NULL, NULL);
+	struct buf fa, fb;
+	uint64_t ka, kb;
+	size_t k;
+	int kind;
+
+	*wrong = *changed = 0;
+	buf_init(&fa, (size_t)16 << 20);
+	buf_init(&fb, (size_t)16 << 20);
+	for (kind = 0; x != NULL && y != NULL && kind < 6; kind++)
+		for (k = 0; k < 4096; k++) {
+			int ha = one_file(x, a, ta, kind, k, &fa, &ka);
+			int hb = one_file(y, b, tb, kind, k, &fb, &kb);
+			int same;
+
+			if (!ha || !hb)
+				continue;
+			same = fa.len == fb.len && memcmp(fa.data, fb.data, fa.len) == 0;
+			*changed += !same;
+			*wrong += same != (ka == kb);
+		}
+	if (x == NULL || y == NULL)
+		*wrong = SIZE_MAX;
+	buf_free(&fa);
+	buf_free(&fb);
+	search_free(x);
+	search_free(y);
+}
+
+static void
+test_keys(void)
+{
+	struct fixture *f = calloc(1, sizeof(*f)), *g = calloc(1, sizeof(*g));
+	const char **ta = calloc(N + 1, sizeof(*ta)), **tb = calloc(N + 1, sizeof(*tb));
+	size_t wrong, changed, i;
+	static const struct {
+		const char *what;
+		int field;
+	} edits[] = {
+		{ "a title changed", 0 }, { "a thumbnail changed", 1 }, { "an access level changed", 2 },
+		{ "a length changed", 3 }, { "an upload time changed", 4 }, { "a series title changed", 5 },
+		{ "a tag renamed", 6 }, { "a video's tags changed", 7 }, { "a video removed", 8 },
+		{ "a description word changed", 9 },
+	};
+
+	fx_init(f);
+	for (i = 0; i < N; i++)
+		ta[i] = (i % 7) ? "/img/x/320.jpg" : NULL;
+	for (i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
+		fx_init(g);
+		memcpy(tb, ta, (N + 1) * sizeof(*tb));
+		switch (edits[i].field) {
+		case 0: snprintf(g->titles[77], sizeof(g->titles[77]), "Quite another title"); break;
+		case 1: tb[78] = "/img/y/320.jpg"; break;
+		case 2: g->m.videos[79].access = (enum access_level)((g->m.videos[79].access + 1) % 3); break;
+		case 3: g->m.videos[80].length += 5; break;
+		case 4: g->m.videos[81].uploaded -= 1; break;
+		case 5: g->ser[0].title = S("Osaka Days"); break;
+		case 6: snprintf(g->tagname, sizeof(g->tagname), "Late city"); break;
+		case 7: g->m.videos[82].tags = &g->tagidx[3]; g->m.videos[82].ntags = 1; break;
+		case 8:
+			memmove(&g->m.videos[150], &g->m.videos[151], (N - 151) * sizeof(*g->m.videos));
+			g->m.nvideos = N - 1;
+			break;
+		default: snprintf(g->descs[83], sizeof(g->descs[83]), "Now with quokka footage"); break;
+		}
+		compare_keys(&f->m, ta, &g->m, tb, &wrong, &changed);
+		CHECK(wrong == 0 && changed > 0, "%s: %zu files changed, each key moved "
+		    "with its bytes and no other (%zu wrong)", edits[i].what, changed, wrong);
+	}
+	compare_keys(&f->m, ta, &f->m, ta, &wrong, &changed);
+	CHECK(wrong == 0 && changed == 0, "nothing changed: every key as it was");
+	free(ta);
+	free(tb);
+	free(f->m.videos);
+	free(g->m.videos);
+	free(f);
+	free(g);
+}
+
 int
 main(void)
 {
@@ -317,6 +430,7 @@ main(void)
 	    (int)getpid());
 	test_changes();
 	test_damage();
+	test_keys();
 	unlink(path);
 	return check_report();
 }
