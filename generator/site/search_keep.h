@@ -23,7 +23,9 @@
 #include "file_map.h"
 
 /* One posting before it is one: term id and doc << 2 | field (the file
- * holds the field only: a doc's place is its record's). */
+ * holds the field only: a doc's place is its record's).  8 bytes, not 12:
+ * the pairs are the index task's largest block of fresh memory, whose
+ * pages cost more than their bytes (docs/benchmarks.md, issue 15). */
 struct search_pair {
 	uint32_t	tid;
 	uint32_t	post;

@@ -76,11 +76,10 @@ card_input(const struct site_ctx *c, size_t i)
 static uint64_t
 store_key(const struct site_ctx *c)
 {
-	uint64_t h;
+	uint64_t h = site_kept_key(c, "onlygen card texts v1");
 
-	if (c->o->code_key == 0)
+	if (h == 0)
 		return 0;
-	h = h64_int(h64_str(0, "onlygen card texts v1"), (int64_t)c->o->code_key);
 	h = h64_int(h, c->html);
 	h = h64_str(h, c->m->site.base_url);
 	return h != 0 ? h : 1;

@@ -329,6 +329,10 @@ void	site_search_start(struct site_ctx *c);
  * entries behind costs making those each build, and rewriting tens of MB
  * for one title would cost more.
  */
+/* site_pages.c: the key of a state file kept between builds (what names
+ * it, e.g. "onlygen card texts v1"), from onlygen itself (the content key,
+ * which mixes in the binary's digest); 0 when that is unknown: none kept. */
+uint64_t site_kept_key(const struct site_ctx *c, const char *what);
 static inline int
 site_cache_rewrite(int had, size_t missed, size_t n)
 {

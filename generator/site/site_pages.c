@@ -492,6 +492,17 @@ site_keys(struct site_ctx *c)
 }
 
 uint64_t
+site_kept_key(const struct site_ctx *c, const char *what)
+{
+	uint64_t h;
+
+	if (c->o->code_key == 0)
+		return 0;
+	h = h64_int(h64_str(0, what), (int64_t)c->o->code_key);
+	return h != 0 ? h : 1;
+}
+
+uint64_t
 site_page_seed(const struct site_ctx *c, const struct page *p)
 {
 	return h64_str(h64_int(c->skey, p->kind), p->path);

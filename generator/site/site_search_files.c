@@ -109,22 +109,43 @@ out:
 	return rc;
 }
 
+/* Shard k's terms: [*start, *end); 0 when there is no shard k. */
+static int
+shard_terms(const struct search_ix *x, size_t k, size_t *start, size_t *end)
+{
+	if (k >= x->nshards)
+		return 0;
+	*start = x->shard[k];
+	*end = k + 1 < x->nshards ? x->shard[k + 1] : x->nterms;
+	return 1;
+}
+
+/* Chunk k of n items, per a chunk: [*start, *end); 0 when there is none. */
+static int
+chunk(size_t n, size_t per, size_t k, size_t *start, size_t *end)
+{
+	if (k >= (n + per - 1) / per)
+		return 0;
+	*start = k * per;
+	*end = *start + per < n ? *start + per : n;
+	return 1;
+}
+
 /* search/t/<k>.json: {"v":1,"t":[["term",p,...],...]}; p = delta << 2 | field. */
 int
 search_shard(const struct search_ix *x, size_t k, struct buf *o)
 {
-	size_t i, j, end;
+	size_t i, j, start, end;
 
-	if (k >= x->nshards)
+	if (!shard_terms(x, k, &start, &end))
 		return -1;
-	end = k + 1 < x->nshards ? x->shard[k + 1] : x->nterms;
 	if (buf_printf(o, "{\"v\":%d,\"t\":[", SEARCH_FORMAT) == -1)
 		return -1;
-	for (i = x->shard[k]; i < end; i++) {
+	for (i = start; i < end; i++) {
 		const struct term *t = &x->terms[i];
 		uint32_t prev = 0;
 
-		if (buf_puts(o, i > x->shard[k] ? ",\n[\"" : "\n[\"") == -1 ||
+		if (buf_puts(o, i > start ? ",\n[\"" : "\n[\"") == -1 ||
 		    esc_json(o, x->str + t->off, t->len) == -1 || buf_putc(o, '"') == -1)
 			return -1;
 		for (j = 0; j < t->npost; j++) {
@@ -151,13 +172,12 @@ search_shard(const struct search_ix *x, size_t k, struct buf *o)
 uint64_t
 search_shard_key(const struct search_ix *x, size_t k, uint64_t seed)
 {
-	size_t i, end;
+	size_t i, start, end;
 	uint64_t h = h64_int(seed, SEARCH_FORMAT);
 
-	if (k >= x->nshards)
+	if (!shard_terms(x, k, &start, &end))
 		return 0;
-	end = k + 1 < x->nshards ? x->shard[k + 1] : x->nterms;
-	for (i = x->shard[k]; i < end; i++) {
+	for (i = start; i < end; i++) {
 		const struct term *t = &x->terms[i];
 
 		h = h64(h, x->str + t->off, t->len + 1);	/* with its NUL */
@@ -194,20 +214,17 @@ int
 search_frag(const struct search_ix *x, const struct model *m, const char *const *thumbs,
     size_t k, struct buf *o)
 {
-	size_t d, end;
+	size_t d, start, end;
 
-	if (k >= search_nfrags(x) || m->nvideos != x->n)
+	if (m->nvideos != x->n || !chunk(x->n, SEARCH_DOCS_PER_FRAG, k, &start, &end))
 		return -1;
-	end = (k + 1) * SEARCH_DOCS_PER_FRAG;
-	if (end > x->n)
-		end = x->n;
 	if (buf_printf(o, "{\"v\":%d,\"d\":[", SEARCH_FORMAT) == -1)
 		return -1;
-	for (d = k * SEARCH_DOCS_PER_FRAG; d < end; d++) {
+	for (d = start; d < end; d++) {
 		struct frag_doc f;
 
 		frag_doc(m, thumbs, DOC_VIDEO(x->n, d), &f);
-		if (buf_puts(o, d > k * SEARCH_DOCS_PER_FRAG ? ",\n[\"" : "\n[\"") == -1 ||
+		if (buf_puts(o, d > start ? ",\n[\"" : "\n[\"") == -1 ||
 		    J(o, f.guid) == -1 || BUF_PUTSL(o, "\",\"") == -1 || J(o, f.title) == -1 ||
 		    BUF_PUTSL(o, "\",") == -1 || put_u(o, f.length) == -1 ||
 		    buf_putc(o, ',') == -1 || put_u(o, f.access) == -1 ||
@@ -223,16 +240,13 @@ uint64_t
 search_frag_key(const struct search_ix *x, const struct model *m, const char *const *thumbs,
     size_t k, uint64_t seed)
 {
-	size_t d, end;
+	size_t d, start, end;
 	uint64_t h = h64_int(h64_int(seed, SEARCH_FORMAT), (int64_t)x->n);
 	struct frag_doc f;
 
-	if (k >= search_nfrags(x) || m->nvideos != x->n)
+	if (m->nvideos != x->n || !chunk(x->n, SEARCH_DOCS_PER_FRAG, k, &start, &end))
 		return 0;
-	end = (k + 1) * SEARCH_DOCS_PER_FRAG;
-	if (end > x->n)
-		end = x->n;
-	for (d = k * SEARCH_DOCS_PER_FRAG; d < end; d++) {
+	for (d = start; d < end; d++) {
 		frag_doc(m, thumbs, DOC_VIDEO(x->n, d), &f);
 		h = h64_str(h64_str(h64_str(h64_str(h, f.guid), f.title), f.thumb), f.series);
 		h = h64_int(h64_int(h64_int(h, (int64_t)f.length), (int64_t)f.access),
@@ -245,17 +259,14 @@ search_frag_key(const struct search_ix *x, const struct model *m, const char *co
 int
 search_long(const struct search_ix *x, size_t k, struct buf *o)
 {
-	size_t i, end;
+	size_t i, start, end;
 
-	if (k >= search_nlong(x))
+	if (!chunk(x->n, SEARCH_LONG_CHUNK, k, &start, &end))
 		return -1;
-	end = (k + 1) * SEARCH_LONG_CHUNK;
-	if (end > x->n)
-		end = x->n;
 	if (buf_printf(o, "{\"v\":%d,\"ids\":[", SEARCH_FORMAT) == -1)
 		return -1;
-	for (i = k * SEARCH_LONG_CHUNK; i < end; i++)
-		if ((i > k * SEARCH_LONG_CHUNK && buf_putc(o, ',') == -1) ||
+	for (i = start; i < end; i++)
+		if ((i > start && buf_putc(o, ',') == -1) ||
 		    put_u(o, x->longest[i]) == -1)
 			return -1;
 	return BUF_PUTSL(o, "]}\n");
@@ -264,15 +275,12 @@ search_long(const struct search_ix *x, size_t k, struct buf *o)
 uint64_t
 search_long_key(const struct search_ix *x, size_t k, uint64_t seed)
 {
-	size_t end;
+	size_t start, end;
 
-	if (k >= search_nlong(x))
+	if (!chunk(x->n, SEARCH_LONG_CHUNK, k, &start, &end))
 		return 0;
-	end = (k + 1) * SEARCH_LONG_CHUNK;
-	if (end > x->n)
-		end = x->n;
-	return h64(h64_int(seed, SEARCH_FORMAT), x->longest + k * SEARCH_LONG_CHUNK,
-	    (end - k * SEARCH_LONG_CHUNK) * sizeof(*x->longest));
+	return h64(h64_int(seed, SEARCH_FORMAT), x->longest + start,
+	    (end - start) * sizeof(*x->longest));
 }
 
 /* The place of filter list (which, idx) in x->foff, or SIZE_MAX: none. */

@@ -17,10 +17,6 @@ struct term {
 	uint32_t	bytes;		/* of its entry in a shard */
 };
 
-/* A pair (search_keep.h) is 8 bytes, not 12: the pairs are the task's
- * largest block of fresh memory, whose pages cost more than their bytes
- * on the machines measured (docs/benchmarks.md, issue 15). */
-
 /*
  * Doc ids run oldest first: doc d is video n - 1 - d of the model's
  * newest-first order.  A new video (the newest, nearly always) then takes

@@ -60,19 +60,6 @@ search_task(void *arg, char *err, size_t errlen)
 	return 0;
 }
 
-/* The key of STATE/search-pairs: onlygen itself (the folding rule, the
- * bounds, the file's format), as the card texts'; 0 keeps none. */
-static uint64_t
-keep_key(const struct site_ctx *c)
-{
-	uint64_t h;
-
-	if (c->o->code_key == 0)
-		return 0;
-	h = h64_int(h64_str(0, "onlygen search pairs v1"), (int64_t)c->o->code_key);
-	return h != 0 ? h : 1;
-}
-
 void
 site_search_start(struct site_ctx *c)
 {
@@ -81,9 +68,10 @@ site_search_start(struct site_ctx *c)
 	if (c->search_bg != NULL || (bg = calloc(1, sizeof(*bg))) == NULL)
 		return;		/* site_search_pages() builds it then */
 	bg->m = c->m;
+	/* onlygen's digest covers the folding rule, the bounds and the format */
 	if ((size_t)snprintf(bg->path, sizeof(bg->path), "%s/search-pairs", c->o->state_dir) <
 	    sizeof(bg->path))
-		bg->key = keep_key(c);
+		bg->key = site_kept_key(c, "onlygen search pairs v1");
 	c->search_bg = bg;
 	pool_bg_start(&bg->task, search_task, bg);
 }
