@@ -181,6 +181,49 @@ catalog_prints_keep(sqlite3 *db, struct catalog_prints *p)
 	return catalog_prints_walk(db, &p->fp, &p->collections, &sink);
 }
 
+int
+catalog_prints_of(sqlite3 *db, const char *const *guids, size_t n, struct catalog_prints *p)
+{
+	sqlite3_stmt *st;
+	uint64_t seed = h64_str(0, "onlygen-catalog-row-print-v1"), fp = 0;
+	size_t i, cap = 0;
+	int c, rc = SQLITE_DONE;
+
+	memset(p, 0, sizeof(*p));
+	if (sqlite3_prepare_v2(db, "SELECT hash, status, changed, cdn_host FROM videos "
+	    "WHERE guid = ?", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	for (i = 0; i < n && rc == SQLITE_DONE; i++) {
+		uint64_t print = seed, h = 0;
+
+		sqlite3_reset(st);
+		if (sqlite3_bind_text(st, 1, guids[i], -1, SQLITE_STATIC) != SQLITE_OK) {
+			rc = SQLITE_ERROR;
+			break;
+		}
+		if ((rc = sqlite3_step(st)) == SQLITE_DONE)
+			continue;	/* not in the catalog */
+		if (rc != SQLITE_ROW)
+			break;
+		/* the walk's columns 1..4, in its order */
+		for (c = 0; c < PRINT_COLUMNS; c++)
+			mix_column(st, c, &h, &print);
+		if (room(p, &cap) != 0) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		snprintf(p->rows[p->n].guid, sizeof(p->rows[p->n].guid), "%s", guids[i]);
+		p->rows[p->n++].print = print;
+		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_DONE : SQLITE_ERROR;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE || walk_collections(db, &fp, &p->collections) != 0) {
+		catalog_prints_free(p);
+		return -1;
+	}
+	return 0;
+}
+
 /* The walk on its own connection: fp always, the prints and the collections' hash when p is not NULL. */
 static int
 walk(const char *path, uint64_t *fp, struct catalog_prints *p, char *err, size_t errlen)

@@ -494,7 +494,8 @@ read_rows(const char *path, const struct guid_set *only, struct catalog_rows *ro
 		sqlite3_progress_handler(db, 1000, stop_requested, stop);
 	/* a catalog older than schema 3 has no prints: its rows come without
 	 * (rows->printed 0), and no model image is made of them */
-	walked = catalog_prints_keep(db, &p) == 0;
+	walked = (only != NULL ? catalog_prints_of(db, only->v, only->n, &p) :
+	    catalog_prints_keep(db, &p)) == 0;
 	rc = read_rows_db(db, only, walked ? &p : NULL, rows, stop) == 0 ? 0 : -1;
 	if (rc != 0)
 		catalog_rows_free(rows);

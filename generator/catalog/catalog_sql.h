@@ -49,6 +49,14 @@ struct catalog_prints;
 int	catalog_prints_walk(sqlite3 *db, uint64_t *fp, uint64_t *collections,
 	    const struct catalog_print_sink *sink);
 int	catalog_prints_keep(sqlite3 *db, struct catalog_prints *p);
+/*
+ * The prints of the videos guids[0..n) names (ascending; one the catalog
+ * lacks has none) and the collections' hash, as catalog_prints_keep()
+ * gives them, each row looked up by its guid: for a few rows, without the
+ * walk of every one (p->fp is not set).  0, or -1 (p's rows freed).
+ */
+int	catalog_prints_of(sqlite3 *db, const char *const *guids, size_t n,
+	    struct catalog_prints *p);
 
 /* Brings db's schema to CATALOG_SCHEMA_VERSION in one transaction (path
  * names it in messages): what catalog_open() runs on a writable open. */

@@ -280,6 +280,11 @@ test_read_guids(const char *dir)
 		CHECK(catalog_read_guids(db, g, 1, &few, err, sizeof(err)) == 0 &&
 		    few.nvideos == 1 && same_row(&few.videos[0], &all.videos[i]),
 		    "video %zu alone, as catalog_read()", i);
+		/* its print looked up alone (catalog_prints_of), the walk's */
+		CHECK(few.nvideos == 1 && few.printed && all.printed &&
+		    few.videos[0].print == all.videos[i].print &&
+		    few.collections_print == all.collections_print,
+		    "video %zu alone: the print and the collections' print catalog_read() gives", i);
 		catalog_rows_free(&few);
 	}
 	CHECK(catalog_read_guids(db, NULL, 0, &few, err, sizeof(err)) == 0 && few.nvideos == 0 &&
