@@ -26,11 +26,11 @@
 #include <stdint.h>
 
 #include "catalog_rows.h"
+#include "content_snap.h"
 #include "model.h"
 #include "model_image.h"
 #include "pool.h"
 
-struct content_snap;
 
 struct build_model {
 	/* in: set by the caller before build_model_start() */
@@ -75,6 +75,16 @@ struct build_model {
 	int				 dirty;		/* meta and the model differ from the file */
 	const struct model		*saving;
 	struct pool_bg			 writer;
+	/* the content/ snapshot written beside the merge */
+	struct content_snap_later	 snap_later;
+	const struct content		*snap_of;
+	struct pool_bg			 snapper;
+	/* the image content/'s edits are laid over or base_from_image() compares with */
+	struct model			 base_old;
+	struct model_image_meta		 base_meta;
+	int				 base_read;	/* base_old and base_meta hold it */
+	size_t				 content_overlaid;	/* content/ entries laid over
+								 * the image instead of a merge */
 };
 
 /*

@@ -583,6 +583,34 @@ content_entry_free(struct content_entry *e)
 	free(e->description);
 }
 
+/* Two strings, either NULL, equal. */
+static int
+same_str(const char *a, const char *b)
+{
+	return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
+}
+
+int
+content_entry_same_but_texts(const struct content_entry *a, const struct content_entry *b)
+{
+	size_t i;
+
+	if (strcmp(a->guid, b->guid) != 0 || a->has_categories != b->has_categories ||
+	    a->ncategories != b->ncategories || a->has_tags != b->has_tags ||
+	    a->ntags != b->ntags || !same_str(a->series, b->series) ||
+	    a->season != b->season || a->episode != b->episode ||
+	    a->has_access != b->has_access || a->access != b->access ||
+	    a->featured != b->featured || a->hidden != b->hidden)
+		return 0;
+	for (i = 0; i < a->ncategories; i++)
+		if (a->categories[i] != b->categories[i])
+			return 0;
+	for (i = 0; i < a->ntags; i++)
+		if (!same_str(a->tags[i], b->tags[i]))
+			return 0;
+	return 1;
+}
+
 struct content_entry *
 content_entry_new(struct content *c)
 {

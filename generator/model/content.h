@@ -45,6 +45,7 @@ struct content_entry {
 	int		 featured, hidden;
 	char		*title;		/* override, or NULL */
 	char		*description;	/* override, or NULL */
+	/* (a field added here is compared by content_entry_same_but_texts()) */
 	void		*block;		/* NULL, or one allocation holding the categories,
 					 * the tags and every string above (an entry read
 					 * from the snapshot, content_snap.c): freed alone */
@@ -90,6 +91,14 @@ int	content_load_snap(struct content *c, const char *dir, const struct reporter 
 void	content_free(struct content *c);
 /* Releases what one entry holds (not the entry itself). */
 void	content_entry_free(struct content_entry *e);
+/*
+ * Whether a and b give a video the same everything but its title and
+ * description: what an overlay of content/ edits may change
+ * (model_overlay.h).  A field added to struct content_entry is compared
+ * here unless it is one of those texts.
+ */
+int	content_entry_same_but_texts(const struct content_entry *a,
+	    const struct content_entry *b);
 /* Releases the entries and the entry files' names, leaving none (site.json's part stays). */
 void	content_entries_free(struct content *c);
 

@@ -46,6 +46,10 @@ struct pass {
 	size_t			 places;	/* prev's entries, before any was taken */
 	size_t			 parsed;	/* members and whole files parsed */
 	uint64_t		 key;		/* the snapshot's, site.json's bytes mixed in */
+	int			 warned;	/* a member or file parsed gave a warning */
+	size_t			 fresh[CONTENT_SNAP_EDITS_MAX];	/* the parsed entries'
+						 * sorted places, the first ones */
+	size_t			 nfresh;	/* entries parsed (more than fresh holds: many) */
 };
 
 /* prev's record of path (files in name order, looked for in order), or NULL. */
@@ -232,6 +236,7 @@ members(struct pass *p, struct content_snap_file *pf, struct content_snap_file *
 		nr->warnings = lines_since(p, wn, &oom);
 		if (oom)
 			goto out;
+		p->warned |= nr->warnings != NULL;
 		nr->has_entry = c->nentries > en;
 		nr->idx = en;
 	}
@@ -271,6 +276,7 @@ whole_file(struct pass *p, struct content_snap_file *nf, const char *path, const
 	nf->warnings = lines_since(p, w0, &oom);
 	if (oom)
 		return -1;
+	p->warned |= nf->warnings != NULL;
 	for (i = n0; i < c->nentries; i++) {
 		if ((nr = content_snap_add_rec(nf)) == NULL)
 			return -1;
@@ -316,6 +322,75 @@ take_all(struct pass *p)
 		}
 	}
 	return 0;
+}
+
+/* The sorted places of the entries parsed (not taken), into p->fresh. */
+static void
+note_fresh(struct pass *p, const size_t *rank)
+{
+	size_t i, k;
+
+	for (i = 0; i < p->next->nfiles; i++)
+		for (k = 0; k < p->next->files[i].nrecs; k++) {
+			const struct content_snap_rec *nr = &p->next->files[i].recs[k];
+
+			if (!nr->has_entry || nr->kept)
+				continue;
+			if (p->nfresh < CONTENT_SNAP_EDITS_MAX)
+				p->fresh[p->nfresh] = rank != NULL ? rank[nr->idx] : nr->idx;
+			p->nfresh++;
+		}
+}
+
+/*
+ * What the load changed against the snapshot, when that was only entries
+ * edited in place, none with a warning before or after (struct
+ * content_snap_edits): each entry of prev not taken pairs with the parsed
+ * entry of its GUID, and is moved out of prev into ed.  ed->ok 0 otherwise.
+ */
+static void
+collect_edits(struct pass *p, struct content_snap_edits *ed)
+{
+	const struct content *c = p->x->c;
+	struct content_snap_set *prev = p->prev;
+	size_t i, j, k, old = 0, pair[CONTENT_SNAP_EDITS_MAX];
+
+	ed->ok = 0;
+	ed->n = 0;
+	if (!p->changed || p->warned || p->nfresh > CONTENT_SNAP_EDITS_MAX)
+		return;
+	/* a warning of the snapshot's this load did not replay: taking a
+	 * record or a whole file moves its warnings out of prev */
+	for (i = 0; i < prev->nfiles; i++) {
+		if (prev->files[i].warnings != NULL)
+			return;
+		for (j = 0; j < prev->files[i].nrecs; j++)
+			if (prev->files[i].recs[j].warnings != NULL)
+				return;
+	}
+	/* the entries not taken (taking zeroes them), each with its new one */
+	for (k = 0; k < prev->nentries; k++) {
+		if (prev->entries[k].guid[0] == '\0')
+			continue;
+		for (j = 0; j < p->nfresh; j++)
+			if (strcmp(c->entries[p->fresh[j]].guid, prev->entries[k].guid) == 0)
+				break;
+		if (j == p->nfresh || old == p->nfresh)
+			return;		/* removed, or more gone than came */
+		pair[old++] = j;
+	}
+	if (old != p->nfresh)
+		return;			/* added */
+	for (k = 0, i = 0; k < prev->nentries; k++) {
+		if (prev->entries[k].guid[0] == '\0')
+			continue;
+		ed->old[i] = prev->entries[k];
+		ed->now[i] = p->fresh[pair[i]];
+		memset(&prev->entries[k], 0, sizeof(prev->entries[k]));	/* now ed's */
+		i++;
+	}
+	ed->n = i;
+	ed->ok = 1;
 }
 
 /* Every entry file, in name order, through prev into next.  0 or -1. */
@@ -375,15 +450,27 @@ load(struct pass *p, const char *dir)
 			if (nr->has_entry && nr->kept && nr->idx < c->nentries)
 				hint[nr->idx] = nr->rank;
 		}
-	if ((rc = content_finish(p->x, rank, hint, p->places)) == 0 &&
-	    (p->changed || p->prev->tree != p->snap->tree)) {
-		/* the snapshot for the next build; b (the files' bytes) is free now */
+	if ((rc = content_finish(p->x, rank, hint, p->places)) == 0)
+		note_fresh(p, rank);
+	if (rc == 0 && (p->changed || p->prev->tree != p->snap->tree)) {
+		struct content_snap_later *later = p->snap->later;
+
+		/* the snapshot for the next build, now or by the caller */
 		buf_free(&b);
-		buf_init(&b, CONTENT_SNAP_MAX_BYTES);
-		/* about the size of the JSON: one allocation, not a doubling series */
-		if (buf_reserve(&b, bytes + bytes / 4 + 4096) == 0 &&
-		    content_snap_encode(&b, p->snap, p->key, p->next, c, rank) == 0)
-			(void)content_snap_write(p->snap, &b);
+		if (later == NULL) {
+			(void)content_snap_save(p->snap, p->key, p->next, c, rank, bytes);
+		} else {
+			later->snap = *p->snap;
+			later->snap.later = NULL;
+			later->snap.edits = NULL;
+			later->key = p->key;
+			later->set = *p->next;
+			memset(p->next, 0, sizeof(*p->next));
+			later->rank = rank;
+			rank = NULL;
+			later->bytes = bytes;
+			later->ready = 1;
+		}
 	}
 out:
 	free(rank);
@@ -419,7 +506,7 @@ content_reuse_entries(struct ctx *x, const char *dir, const struct content_snap 
 	struct buf lines;
 	struct pass p;
 	uint64_t key = h64_int(snap->key, (int64_t)x->site_sum);
-	int rc;
+	int rc, had_snap;
 
 	buf_init(&lines, CONTENT_SNAP_WARNINGS_MAX);
 	memset(&p, 0, sizeof(p));
@@ -429,8 +516,11 @@ content_reuse_entries(struct ctx *x, const char *dir, const struct content_snap 
 	p.prev = &prev;
 	p.next = &next;
 	p.rec.lines = &lines;
+	if (snap->edits != NULL)
+		snap->edits->ok = 0;
 	if ((rc = content_snap_read(snap, key, x->c->ncategories, &prev)) == -1)
 		goto parse;
+	had_snap = rc == 1;
 	if (rc == 1 && snap->prev_tree != NULL)
 		*snap->prev_tree = prev.tree;
 	p.changed = rc == 0;
@@ -444,6 +534,8 @@ content_reuse_entries(struct ctx *x, const char *dir, const struct content_snap 
 		replay(out, &lines);
 		if (snap->parsed != NULL)
 			*snap->parsed = p.parsed;
+		if (snap->edits != NULL && had_snap)
+			collect_edits(&p, snap->edits);
 		goto done;
 	}
 parse:

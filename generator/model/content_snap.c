@@ -434,6 +434,50 @@ content_snap_write(const struct content_snap *s, const struct buf *encoded)
 	return file_write_atomic(s->path, encoded->data, encoded->len, 0600);
 }
 
+int
+content_snap_save(const struct content_snap *s, uint64_t key, const struct content_snap_set *set,
+    const struct content *c, const size_t *rank, size_t bytes)
+{
+	struct buf b;
+	int rc = -1;
+
+	buf_init(&b, CONTENT_SNAP_MAX_BYTES);
+	/* about the size of the JSON: one allocation, not a doubling series */
+	if (buf_reserve(&b, bytes + bytes / 4 + 4096) == 0 &&
+	    content_snap_encode(&b, s, key, set, c, rank) == 0)
+		rc = content_snap_write(s, &b);
+	buf_free(&b);
+	return rc;
+}
+
+int
+content_snap_save_later(const struct content_snap_later *later, const struct content *c)
+{
+	if (!later->ready)
+		return 0;
+	return content_snap_save(&later->snap, later->key, &later->set, c, later->rank,
+	    later->bytes);
+}
+
+void
+content_snap_edits_free(struct content_snap_edits *edits)
+{
+	size_t i;
+
+	for (i = 0; i < edits->n; i++)
+		content_entry_free(&edits->old[i]);
+	edits->n = 0;
+	edits->ok = 0;
+}
+
+void
+content_snap_later_free(struct content_snap_later *later)
+{
+	content_snap_set_free(&later->set);
+	free(later->rank);
+	memset(later, 0, sizeof(*later));
+}
+
 void
 content_snap_set_free(struct content_snap_set *set)
 {

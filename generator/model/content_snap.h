@@ -26,6 +26,9 @@
 #include "buf.h"
 #include "content.h"
 
+struct content_snap_later;
+struct content_snap_edits;
+
 struct content_snap {
 	const char	*path;	/* STATE/content.snap */
 	uint64_t	 key;	/* content/'s path and the binary (build_inputs.h) */
@@ -35,6 +38,10 @@ struct content_snap {
 					 * files the load parsed (SIZE_MAX: all, no snapshot used) */
 	uint64_t	*prev_tree;	/* NULL, or set to the tree of the snapshot the
 					 * load read (left as it was when none was read) */
+	struct content_snap_later *later;	/* NULL: the load writes the new
+					 * snapshot; else it leaves it there to write */
+	struct content_snap_edits *edits;	/* NULL, or set to what changed
+					 * against the snapshot (struct content_snap_edits) */
 };
 
 #define CONTENT_SNAP_MAX_BYTES	((size_t)1 << 30)
@@ -89,6 +96,50 @@ int	content_snap_encode(struct buf *out, const struct content_snap *s, uint64_t 
 	    const struct content_snap_set *set, const struct content *c, const size_t *rank);
 /* Writes what content_snap_encode() gave, atomically: 0 or -1 (errno). */
 int	content_snap_write(const struct content_snap *s, const struct buf *encoded);
+
+/*
+ * A snapshot a load made and left to write (content_snap.later): written
+ * with content_snap_save() once the caller is ready, on any thread, from
+ * the content the load gave, whose entries must not change meanwhile
+ * (the model's merge only reads them; a build writes it alongside).
+ */
+struct content_snap_later {
+	struct content_snap	 snap;		/* path and tree: the load's */
+	uint64_t		 key;
+	struct content_snap_set	 set;		/* the records, rank giving each entry's place */
+	size_t			*rank;
+	size_t			 bytes;		/* content/videos/'s bytes: about the encoding's size */
+	int			 ready;		/* one to write */
+};
+
+/*
+ * What a load through a snapshot changed, when every change was an edit of
+ * entries that were there (content_snap.edits): ok is 1 when the content
+ * loaded is the snapshot's with only the n entries old[] replaced, each by
+ * the entry of the same GUID at now[] among the content's (sorted)
+ * entries, and none of them, before or after, came with a warning: every
+ * file either unchanged or a group file whose other members are, no entry
+ * added or removed, site.json the same (the snapshot's key covers it).
+ * old[] was moved out of the snapshot: content_snap_edits_free() releases
+ * it.  ok is 0 otherwise (n 0), and when nothing changed.
+ */
+#define CONTENT_SNAP_EDITS_MAX	64
+struct content_snap_edits {
+	int			 ok;
+	size_t			 n;
+	struct content_entry	 old[CONTENT_SNAP_EDITS_MAX];
+	size_t			 now[CONTENT_SNAP_EDITS_MAX];
+};
+
+void	content_snap_edits_free(struct content_snap_edits *edits);
+
+/* Encodes set against c (content_snap_encode) and writes it: 0, or -1 (nothing written). */
+int	content_snap_save(const struct content_snap *s, uint64_t key,
+	    const struct content_snap_set *set, const struct content *c, const size_t *rank,
+	    size_t bytes);
+/* later's snapshot written, when it has one: content_snap_save()'s result, 0 when none. */
+int	content_snap_save_later(const struct content_snap_later *later, const struct content *c);
+void	content_snap_later_free(struct content_snap_later *later);
 void	content_snap_set_free(struct content_snap_set *set);
 /* A new file record at the end of set (zeroed), or NULL out of memory. */
 struct content_snap_file *content_snap_add_file(struct content_snap_set *set);

@@ -8,26 +8,36 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "content.h"
+#include "content_snap.h"
 #include "model_overlay.h"
+
+static int
+image_row_cmp(const void *guid, const void *row)
+{
+	return strcmp(guid, ((const struct model_image_row *)row)->guid);
+}
+
+static int
+catalog_row_cmp(const void *guid, const void *row)
+{
+	return strcmp(guid, ((const struct catalog_video_row *)row)->guid);
+}
 
 /* The image's row of guid (meta->rows is in guid order), or NULL. */
 static struct model_image_row *
 row_of(const struct model_image_meta *meta, const char *guid)
 {
-	size_t lo = 0, hi = meta->nrows, mid;
-	int cmp;
+	return meta->nrows == 0 ? NULL :
+	    bsearch(guid, meta->rows, meta->nrows, sizeof(*meta->rows), image_row_cmp);
+}
 
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		cmp = strcmp(guid, meta->rows[mid].guid);
-		if (cmp == 0)
-			return &meta->rows[mid];
-		if (cmp < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NULL;
+/* rows' row of guid (rows in guid order; may be NULL), or NULL. */
+static const struct catalog_video_row *
+catalog_row(const struct catalog_rows *rows, const char *guid)
+{
+	return rows == NULL || rows->nvideos == 0 ? NULL :
+	    bsearch(guid, rows->videos, rows->nvideos, sizeof(*rows->videos), catalog_row_cmp);
 }
 
 /* Whether row r may be laid over its image row t (model_overlay.h). */
@@ -112,4 +122,102 @@ model_overlay(struct model *m, struct model_image_meta *meta, struct catalog_row
 	/* the videos now point into the rows' strings: the model keeps them */
 	arena_adopt(&m->mem, &changed->mem);
 	return moved ? 2 : 1;
+}
+
+/* Whether old's texts are new's, or both absent. */
+static int
+same_text(const char *old, const char *new)
+{
+	return old == NULL || new == NULL ? old == new : strcmp(old, new) == 0;
+}
+
+/* Whether an edit from old to new may be laid over meta's row for it (model_overlay.h). */
+static int
+entry_overlayable(const struct model_image_meta *meta, const struct content_entry *old,
+    const struct content_entry *new, const struct catalog_rows *rows, size_t nvideos)
+{
+	const struct model_image_row *t = row_of(meta, new->guid);
+	const struct catalog_video_row *r;
+	uint8_t flags;
+
+	if (t == NULL || !content_entry_same_but_texts(old, new))
+		return 0;
+	flags = (uint8_t)((old->hidden ? MODEL_IMAGE_HIDDEN : 0) |
+	    (old->title != NULL ? MODEL_IMAGE_TITLE_ENTRY : 0) |
+	    (old->description != NULL ? MODEL_IMAGE_DESC_ENTRY : 0));
+	if (t->flags != flags || (t->video != MODEL_IMAGE_NONE && t->video >= nvideos))
+		return 0;
+	/* a text dropped is the row's again: the catalog's row, as the image saw it */
+	if ((old->title != NULL && new->title == NULL) ||
+	    (old->description != NULL && new->description == NULL))
+		return (r = catalog_row(rows, new->guid)) != NULL && r->print == t->print;
+	return 1;
+}
+
+static int
+u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int
+model_overlay_entries(struct model *m, struct model_image_meta *meta, const struct content *c,
+    const struct content_snap_edits *ed, const struct catalog_rows *rows, uint32_t **changed,
+    size_t *nchanged, char *err, size_t errlen)
+{
+	struct arena mem;
+	uint32_t *list;
+	size_t k, n = 0;
+
+	err[0] = '\0';
+	*changed = NULL;
+	*nchanged = 0;
+	if (!ed->ok)
+		return 0;
+	for (k = 0; k < ed->n; k++)
+		if (ed->now[k] >= c->nentries ||
+		    !entry_overlayable(meta, &ed->old[k], &c->entries[ed->now[k]], rows, m->nvideos))
+			return 0;
+	if ((list = malloc((ed->n + 1) * sizeof(*list))) == NULL) {
+		snprintf(err, errlen, "out of memory loading content/");
+		return -1;
+	}
+	/* the new texts in an arena of their own, which the model adopts */
+	arena_init(&mem);
+	for (k = 0; k < ed->n; k++) {
+		const struct content_entry *e = &c->entries[ed->now[k]];
+		struct model_image_row *t = row_of(meta, e->guid);
+		const struct catalog_video_row *r;
+		const char *title, *description;
+		struct video *v;
+
+		t->flags = (uint8_t)((t->flags & MODEL_IMAGE_HIDDEN) |
+		    (e->title != NULL ? MODEL_IMAGE_TITLE_ENTRY : 0) |
+		    (e->description != NULL ? MODEL_IMAGE_DESC_ENTRY : 0));
+		if (t->video == MODEL_IMAGE_NONE)
+			continue;	/* hidden, before and now */
+		v = &m->videos[t->video];
+		r = catalog_row(rows, e->guid);
+		/* as make_video() gives them: the entry's, else the row's */
+		title = e->title != NULL ? e->title : r != NULL ? r->title : v->title;
+		description = e->description != NULL ? e->description :
+		    r != NULL ? r->description : v->description;
+		if (same_text(v->title, title) && same_text(v->description, description))
+			continue;	/* the same texts (another spelling of the JSON) */
+		if ((v->title = arena_strdup(&mem, title)) == NULL ||
+		    (v->description = arena_strdup(&mem, description)) == NULL) {
+			arena_free(&mem);
+			free(list);
+			snprintf(err, errlen, "out of memory loading content/");
+			return -1;
+		}
+		list[n++] = t->video;
+	}
+	arena_adopt(&m->mem, &mem);
+	qsort(list, n, sizeof(*list), u32_cmp);
+	*changed = list;
+	*nchanged = n;
+	return 1;
 }

@@ -25,6 +25,7 @@
 #define ONLY_MODEL_OVERLAY_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "catalog_rows.h"
 #include "model.h"
@@ -38,5 +39,31 @@
  */
 int	model_overlay(struct model *m, struct model_image_meta *meta, struct catalog_rows *changed,
 	    const struct model_opts *o, char *err, size_t errlen);
+
+/*
+ * The same for content/ edits (content_snap.h: struct content_snap_edits,
+ * ok), over an image made from the catalog's rows as they are and from
+ * content/ as the snapshot recorded it: each entry replaced by one that
+ * differs only in its title and description (content_entry_same_but_texts),
+ * for a video of the catalog.  Its video then takes the new entry's texts,
+ * as the merge gives them (model_merge.c: make_video), and its row the
+ * flags that say so; a hidden video has none to take.  An entry that drops
+ * its title or description gives the catalog row's back: rows holds the
+ * rows of those GUIDs (catalog_read_guids; the image keeps only the
+ * model's texts), each with the print the image has.  Not an overlay's:
+ * an entry for a GUID the catalog does not have (the merge warns of it,
+ * naming its file), a row whose flags do not say what the old entry gave,
+ * a text dropped whose row rows lacks or has with another print.
+ *
+ * Returns 1 overlaid, with the videos whose texts changed in *changed
+ * (ascending, malloc'd; *nchanged of them, maybe 0); 0 not (m and meta as
+ * they were); -1 out of memory (err; m must then be freed, not used).
+ */
+struct content;
+struct content_snap_edits;
+int	model_overlay_entries(struct model *m, struct model_image_meta *meta,
+	    const struct content *c, const struct content_snap_edits *ed,
+	    const struct catalog_rows *rows, uint32_t **changed, size_t *nchanged, char *err,
+	    size_t errlen);
 
 #endif

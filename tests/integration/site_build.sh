@@ -133,25 +133,65 @@ if build_helper card_store_tamper && ASAN_OPTIONS=detect_leaks=0 "$TMP/card_stor
 else
 	notok "card_store_tamper rewrote STATE/card-texts"
 fi
-# a content/ edit of one video's title merges the model (the image's key
-# covers content/), yet it is the image's with that video's fields changed
-# (model_diff.h): the pages that do not read that video keep their keys.
-# Not so for another onlygen (its digest is in every key): every page keyed.
+# a content/ edit of one video's title is laid over the model image (the
+# image's key covers content/, so it is the snapshot's entry that is
+# replaced, model_overlay.h): the pages that do not read that video keep
+# their keys.  With a warning it merges, yet the model is the image's with
+# that video's fields changed (model_diff.h): keys kept all the same.  Not
+# so for another onlygen (its digest is in every key): every page keyed.
 cp "$CONTENT/videos/all.json" "$TMP/all.json.kept"
 retitle() {
 	python3 -c 'import json, sys
 d = json.load(open(sys.argv[1]))
 d["videos"][sys.argv[2]]["title"] = sys.argv[3]
-json.dump(d, open(sys.argv[1], "w"), indent=1)' "$CONTENT/videos/all.json" "$VIP_GUID" "$1"
+if len(sys.argv) > 4:
+	d["videos"][sys.argv[2]]["colour"] = sys.argv[4]
+else:
+	d["videos"][sys.argv[2]].pop("colour", None)
+json.dump(d, open(sys.argv[1], "w"), indent=1)' "$CONTENT/videos/all.json" "$VIP_GUID" "$@"
 }
+# builds; checks that the model came as $2 says, that pages kept their
+# keys, and that video $3's watch page shows the title $4 ($out: the summary)
+built_as() {
+	out=$(build 2>&1); rc=$?
+	echo "# $out"
+	kept=$(echo "$out" | field "keys kept")
+	check "$1: model $2, and $kept pages keep their keys" \
+	    bash -c "[ $rc -eq 0 ] && echo '$out' | grep -q 'model $2' && [ '${kept:-0}' -gt 0 ]"
+	check "$1: the watch page shows the new title" grep -q "$4" "$OUT/v/$3/index.html"
+}
+retitle "Retitled in content"
+built_as "a content/ title edit" "from its image + 1 content/ entry;" "$VIP_GUID" \
+    "Retitled in content"
+retitle "Retitled with a warning" "red"
+built_as "a content/ title edit with a warning" "merged" "$VIP_GUID" "Retitled with a warning"
+check "a content/ title edit with a warning: the warning said" \
+    bash -c "echo '$out' | grep -q 'unknown field \"colour\"'"
+# a video after it in the file titled meanwhile (the warning keeps its
+# place): laid over, the warning said from the image; one before it (the
+# warning's line moves): merged, the warning names the new line
+LATER_GUID=972a8469-1641-4f82-8b9d-2434e465e150
+title_of() {
+	python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+d["videos"][sys.argv[2]]["title"] = sys.argv[3]
+json.dump(d, open(sys.argv[1], "w"), indent=1)' "$CONTENT/videos/all.json" "$1" "$2"
+}
+title_of "$LATER_GUID" "Later, titled"
+built_as "a later entry titled, a warning before it" "from its image + 1 content/ entry;" \
+    "$LATER_GUID" "Later, titled"
+check "a later entry titled, a warning before it: the warning said once, at its line" \
+    bash -c "[ \$(echo '$out' | grep -c 'all.json:23:14: .*unknown field \"colour\"') -eq 1 ]"
+title_of "$HOSTILE_GUID" "Hostile, titled"
+built_as "an earlier entry titled, the warning's line moved" "merged" "$HOSTILE_GUID" \
+    "Hostile, titled"
+check "an earlier entry titled: the warning at its new line" \
+    bash -c "echo '$out' | grep -q 'all.json:24:14: .*unknown field \"colour\"'"
 retitle "Retitled in content"
 out=$(build 2>&1); rc=$?
 echo "# $out"
-kept=$(echo "$out" | field "keys kept")
-check "a content/ title edit: merged, and $kept pages keep their keys" \
-    bash -c "[ $rc -eq 0 ] && echo '$out' | grep -q 'model merged' && [ '${kept:-0}' -gt 0 ]"
-check "a content/ title edit: the watch page shows the new title" \
-    grep -q "Retitled in content" "$OUT/v/$VIP_GUID/index.html"
+check "the warning gone with the edit: merged" \
+    bash -c "[ $rc -eq 0 ] && echo '$out' | grep -q 'model merged' && ! echo '$out' | grep -q 'colour'"
 cp "$GEN" "$TMP/onlygen-other"
 printf 'another binary' >>"$TMP/onlygen-other"	# past the ELF's end: runs the same
 retitle "Retitled by another onlygen"

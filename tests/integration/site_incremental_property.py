@@ -365,10 +365,11 @@ EDITS = {
 # (docs/site.md, "The model image") rather than merging everything.
 OVERLAID = {k for k in EDITS if k.startswith("bunny ") and k != "bunny metaTags"}
 
-# Edits of content/ that change one video's own fields: the model is merged
-# (the image's key covers content/) but is the image's with that video's
-# fields changed (model_diff.h), so the pages that read none of it keep
-# their keys, as after an overlay.
+# Edits of content/ that change one video's title or description: the
+# build lays the edited entry over its model image (model_overlay.h:
+# model_overlay_entries) rather than merging everything, unless a warning
+# came or went with it; merged or not, the pages that read none of that
+# video keep their keys.
 KEPT_AFTER_MERGE = {"content title", "content description"}
 
 
@@ -423,10 +424,12 @@ def build_start(tmp, db, state, out, quiet=True):
 
 
 def model_source(out):
-    """Where the build's model came from: "overlay", "image" or "merged" (its summary
-    line), or "unchanged" (nothing to build)."""
+    """Where the build's model came from: "overlay", "content overlay", "image" or
+    "merged" (its summary line), or "unchanged" (nothing to build)."""
     if "nothing changed since the last build" in out:
         return "unchanged"	# an edit that gave the value it replaced
+    if re.search(r"; model from its image \+ \d+ content/ entr(y|ies);", out):
+        return "content overlay"
     m = re.search(r"; model (merged|from its image( \+ \d+ changed rows?)?);", out)
     if not m:
         return "unknown"
@@ -540,13 +543,22 @@ def main():
                 bad.append((step, kind, what, ["the row was laid over, but no page kept "
                                                "its key"]))
                 break
-            if (kind in KEPT_AFTER_MERGE and source == "merged" and rc_i == 0 and prev_ok and
-                    kept == 0):
+            if (kind in KEPT_AFTER_MERGE and source in ("merged", "content overlay") and
+                    rc_i == 0 and prev_ok and kept == 0):
                 bad.append((step, kind, what, ["the model is the image's with one video's "
                                                "fields changed, but no page kept its key"]))
                 break
+            if (kind in KEPT_AFTER_MERGE and source == "merged" and rc_i == 0 and prev_ok and
+                    "warning" not in msg_i):
+                bad.append((step, kind, what, ["the model was merged, not the image with the "
+                                               "edited entry laid over it"]))
+                break
+            if source == "content overlay" and kind not in KEPT_AFTER_MERGE:
+                bad.append((step, kind, what, ["an edit that is not a title or a description "
+                                               "was laid over the image"]))
+                break
             prev_ok = rc_i == 0
-            if source in ("overlay", "merged"):
+            if source in ("overlay", "content overlay", "merged"):
                 sources["keys kept"] = sources.get("keys kept", 0) + kept
             if rc_i != rc_c:
                 bad.append((step, kind, what, ["incremental exit %d, clean exit %d: %s | %s" %

@@ -63,11 +63,15 @@ group(const char *text)
 /* The tree of the snapshot the last both() read (NO_TREE: it read none). */
 #define NO_TREE	0xdeadULL
 static uint64_t seen_tree;
+/* What the last both() said it changed (content_snap.edits): ok, n, the first old entry's title. */
+static int edits_ok;
+static size_t edits_n;
+static char edits_title[64], edits_now_title[64];
 
 static size_t
 both(const char *what, uint64_t tree, const char *want_warning)
 {
-	struct content_snap snap = { snap_path, 0x5eed, tree, NULL, NULL };
+	struct content_snap snap = { snap_path, 0x5eed, tree, NULL, NULL, NULL, NULL };
 	struct content x, y;
 	struct lines wx = { "", 0 }, wy = { "", 0 };
 	struct reporter rx = { collect, &wx }, ry = { collect, &wy };
@@ -75,12 +79,35 @@ both(const char *what, uint64_t tree, const char *want_warning)
 	size_t parsed = 0;
 	int cx, cy;
 
+	struct content_snap_edits ed;
+	size_t k;
+
 	snap.parsed = &parsed;
 	seen_tree = NO_TREE;
 	snap.prev_tree = &seen_tree;
+	snap.edits = &ed;
+	ed.ok = 7;
+	ed.n = 0;
 	cx = content_load_snap(&x, dir, &rx, &snap, ex, sizeof(ex));
 	cy = content_load(&y, dir, &ry, ey, sizeof(ey));
 	CHECK(cx == cy, "%s: the same result (%d, %d)", what, cx, cy);
+	edits_ok = ed.ok;
+	edits_n = ed.n;
+	edits_title[0] = edits_now_title[0] = '\0';
+	CHECK(ed.ok == 0 || ed.ok == 1, "%s: edits told (%d)", what, ed.ok);
+	for (k = 0; cx == 0 && ed.ok && k < ed.n; k++) {
+		const struct content_entry *now = ed.now[k] < x.nentries ? &x.entries[ed.now[k]] : NULL;
+
+		CHECK(now != NULL && strcmp(now->guid, ed.old[k].guid) == 0,
+		    "%s: edit %zu: the old entry pairs with the new one of its GUID", what, k);
+		if (k == 0) {
+			snprintf(edits_title, sizeof(edits_title), "%s",
+			    ed.old[k].title ? ed.old[k].title : "(none)");
+			snprintf(edits_now_title, sizeof(edits_now_title), "%s",
+			    now != NULL && now->title ? now->title : "(none)");
+		}
+	}
+	content_snap_edits_free(&ed);
 	if (cx == 0 && cy == 0)
 		CHECK(same(&x, &y), "%s: the same entries, field for field", what);
 	else
@@ -165,6 +192,7 @@ main(void)
 
 	n = both("no snapshot yet", 0, "unknown field \"colour\"");
 	CHECK(n == 5, "no snapshot yet: every member and file parsed (%zu)", n);
+	CHECK(!edits_ok, "no snapshot yet: no edits told");
 	CHECK(seen_tree == NO_TREE, "no snapshot yet: no snapshot's tree told");
 	n = both("nothing changed", 0, NULL);
 	CHECK(n == 0, "nothing changed: nothing parsed (%zu)", n);
@@ -180,18 +208,38 @@ main(void)
 	group(text);
 	n = both("one member edited", 0, NULL);
 	CHECK(n == 1, "one member edited: it alone parsed (%zu)", n);
+	CHECK(!edits_ok, "one member edited, with a warning before and after: no edits told");
 
 	snprintf(text, sizeof(text), "{ \"videos\": {\n  " M_A ", " M_C2 ",\n  " M_BAD ",\n  " M_D
 	    ",\n  " M_E "\n} }\n");
 	group(text);
 	n = both("one member added", 0, NULL);
 	CHECK(n == 1, "one member added: it alone parsed (%zu)", n);
+	CHECK(!edits_ok, "one member added: no edits told");
+
+	/* an entry without warnings edited, then back: each an edit in place */
+	snprintf(text, sizeof(text), "{ \"videos\": {\n  " M_A ", " M_C2 ",\n  " M_BAD ",\n  " M_D
+	    ",\n  \"" E "\": { \"title\": \"E, retitled\" }\n} }\n");
+	group(text);
+	n = both("a title edited", 0, NULL);
+	CHECK(n == 1 && edits_ok && edits_n == 1, "a title edited: one edit told (%zu, %d, %zu)",
+	    n, edits_ok, edits_n);
+	CHECK_STR(edits_title, "{}[]\\", "a title edited: the old entry's title");
+	CHECK_STR(edits_now_title, "E, retitled", "a title edited: the new entry's title");
+	snprintf(text, sizeof(text), "{ \"videos\": {\n  " M_A ", " M_C2 ",\n  " M_BAD ",\n  " M_D
+	    ",\n  " M_E "\n} }\n");
+	group(text);
+	n = both("the title back", 0, NULL);
+	CHECK(n == 1 && edits_ok && edits_n == 1, "the title back: one edit told");
+	n = both("the title back, again", 0, NULL);
+	CHECK(n == 0 && !edits_ok, "nothing changed: no edits told (%zu, %d)", n, edits_ok);
 
 	snprintf(text, sizeof(text), "{ \"videos\": {\n  " M_A ", " M_C2 ",\n  " M_BAD
 	    ",\n  " M_E "\n} }\n");
 	group(text);
 	n = both("one member removed", 0, NULL);
 	CHECK(n == 0, "one member removed: nothing parsed (%zu)", n);
+	CHECK(!edits_ok, "one member removed: no edits told");
 
 	snprintf(text, sizeof(text), "{ \"videos\": {\n  " M_E ",\n  " M_A ", " M_C2 ",\n  " M_BAD
 	    "\n} }\n");
@@ -240,6 +288,28 @@ main(void)
 	CHECK(n == 4, "a snapshot of the older format: absent, all parsed (%zu)", n);
 	n = both("then the new one", 0, NULL);
 	CHECK(n == 0, "then the new one: nothing parsed (%zu)", n);
+
+	/* a snapshot left to the caller (content_snap.later): written only when saved */
+	{
+		struct content_snap_later later;
+		struct content_snap snap = { snap_path, 0x5eed, 0, NULL, NULL, NULL, NULL };
+		struct content x;
+		char e[256];
+		struct stat sb;
+
+		unlink(snap_path);
+		memset(&later, 0, sizeof(later));
+		snap.later = &later;
+		CHECK(content_load_snap(&x, dir, NULL, &snap, e, sizeof(e)) == 0 && later.ready,
+		    "a snapshot left to write: the load leaves one");
+		CHECK(stat(snap_path, &sb) == -1, "a snapshot left to write: not written by the load");
+		CHECK(content_snap_save_later(&later, &x) == 0 && stat(snap_path, &sb) == 0,
+		    "a snapshot left to write: written when saved");
+		content_snap_later_free(&later);
+		content_free(&x);
+		n = both("after a snapshot saved by the caller", 0, NULL);
+		CHECK(n == 0, "after a snapshot saved by the caller: nothing parsed (%zu)", n);
+	}
 
 	snprintf(text, sizeof(text), "%s/content.snap", root);
 	unlink(text);

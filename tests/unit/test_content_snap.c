@@ -83,7 +83,8 @@ main(void)
 	char root[] = "/tmp/test_content_snap.XXXXXX", dir[64], vdir[128], path[300];
 	struct content plain, first, again;
 	struct lines w0, w1, w2;
-	struct content_snap snap = { path, 0x1234, 0, NULL, NULL }, other = { path, 0x1235, 0, NULL, NULL };
+	struct content_snap snap = { path, 0x1234, 0, NULL, NULL, NULL, NULL },
+	    other = { path, 0x1235, 0, NULL, NULL, NULL, NULL };
 	struct stat sb;
 	ino_t ino;
 	static const long harm[][2] = { { -1, -1 }, { 30, -1 }, { 70, -1 }, { -1, 40 }, { -1, 0 } };

@@ -3,7 +3,9 @@
  * give the model the merge of the new rows gives, field by field, and the
  * same trace (what the model image keeps); a change that could reach
  * another video (keywords, collection, a video published or withdrawn) is
- * refused and leaves the model as it was.  model_diff.h agrees with
+ * refused and leaves the model as it was.  The same for content/ entries
+ * edited in place (model_overlay_entries): a title or description edited,
+ * added or dropped is the merge's; anything else is refused.  model_diff.h agrees with
  * both: what an overlay changes is some videos' own fields, what it
  * refuses (or moves) is structure.
  */
@@ -14,6 +16,7 @@
 #include "check.h"
 #include "catalog_fixture.h"
 #include "content.h"
+#include "content_snap.h"
 #include "model_diff.h"
 #include "model_image.h"
 #include "model_merge.h"
@@ -147,6 +150,14 @@ trace_same(const struct model_image_meta *a, const struct model_image_meta *b)
 	return 1;
 }
 
+/* A model and its trace, released (the trace first: its rows may be the model's). */
+static void
+release(struct model *m, struct model_image_meta *t)
+{
+	model_image_meta_free(t);
+	model_free(m);
+}
+
 /*
  * Overlays now over the merge of base and compares with the merge of now:
  * want 1 (the same model and trace), 2 (the same, the videos moved) or 0
@@ -203,12 +214,9 @@ overlay_case(const char *dir, const char *name, const struct spec *now, const ch
 		CHECK(trace_same(&ta, &tbefore), "%s: the trace as it was", name);
 	}
 	catalog_rows_free(&changed);
-	model_free(&a);
-	model_free(&b);
-	model_free(&before);
-	model_image_meta_free(&ta);
-	model_image_meta_free(&tb);
-	model_image_meta_free(&tbefore);
+	release(&a, &ta);
+	release(&b, &tb);
+	release(&before, &tbefore);
 }
 
 static void
@@ -276,10 +284,152 @@ test_overlays(const char *dir)
 #undef FRESH
 }
 
+/* The entries of old all.json (main()) as a test edits them: G(2), G(5), G(7). */
+#define E2	"  \"" G(2) "\": { \"title\": \"Two, edited\", \"tags\": [\"solo\"],\n" \
+		"      \"series\": { \"slug\": \"s\", \"season\": 1, \"episode\": 2 } }"
+#define E5	"  \"" G(5) "\": { \"hidden\": true }"
+#define E7	"  \"" G(7) "\": { \"description\": \"Seven's own words\" }"
+#define E9	"  \"" G(9) "\": { \"title\": \"not in the catalog\" }"
+
+/* The index of guid's entry in c (it has one). */
+static size_t
+entry_at(const struct content *c, const char *guid)
+{
+	const struct content_entry *e = content_find(c, guid);
+
+	if (e == NULL)
+		exit(1);
+	return (size_t)(e - c->entries);
+}
+
+/*
+ * content/ edited from old to now (its all.json), the entries of guids[]
+ * edited in place: laid over the merge of old (model_overlay_entries),
+ * compared with the merge of now, and with model_diff's list; want 1, or
+ * 0 (refused: the model and trace as they were).  rows: whether the
+ * catalog's rows of those GUIDs are given (a text dropped needs them).
+ */
+static void
+entry_case(const char *old, const char *root, const char *name, const char *now,
+    const char *const *guids, size_t n, int rows_given, int want)
+{
+	struct reporter quiet = { NULL, NULL };
+	struct model a, b, before;
+	struct model_image_meta ta, tb, tbefore;
+	struct content co, cn;
+	struct content_snap_edits ed;
+	struct catalog_rows rows;
+	struct spec pick[NROWS];
+	char dir[600], err[256], why[256];
+	uint32_t *changed = NULL, *diff = NULL;
+	size_t k, j, np = 0, nchanged = 0, ndiff = 0;
+	int rc;
+
+	snprintf(dir, sizeof(dir), "%s/now", root);
+	fixture_write(dir, "videos/all.json", now);
+	if (merge(&a, &ta, old, base, 1, NULL) != 0 || merge(&b, &tb, dir, base, 1, NULL) != 0 ||
+	    merge(&before, &tbefore, old, base, 1, NULL) != 0 ||
+	    content_load(&co, old, &quiet, err, sizeof(err)) != 0 ||
+	    content_load(&cn, dir, &quiet, err, sizeof(err)) != 0) {
+		CHECK(0, "%s: the merges and loads", name);
+		return;
+	}
+	memset(&ed, 0, sizeof(ed));
+	for (k = 0; k < n; k++) {
+		size_t at = entry_at(&co, guids[k]);
+
+		ed.old[k] = co.entries[at];
+		memset(&co.entries[at], 0, sizeof(co.entries[at]));	/* now ed's */
+		ed.now[k] = entry_at(&cn, guids[k]);
+		for (j = 0; j < NROWS; j++)
+			if (strcmp(base[j].guid, guids[k]) == 0)
+				pick[np++] = base[j];
+	}
+	ed.n = n;
+	ed.ok = 1;
+	make_rows(&rows, pick, rows_given ? np : 0, 1);
+	rc = model_overlay_entries(&a, &ta, &cn, &ed, &rows, &changed, &nchanged, err,
+	    sizeof(err));
+	CHECK(rc == want, "%s: the overlay gives %d (%d)", name, want, rc);
+	if (want == 1) {
+		CHECK(model_same(&a, &b, why, sizeof(why)), "%s: the merge's model (%s)", name, why);
+		CHECK(trace_same(&ta, &tb), "%s: the merge's trace (the rows' flags)", name);
+		CHECK(model_diff(&before, &b, &diff, &ndiff) == 1 && ndiff == nchanged &&
+		    (ndiff == 0 || memcmp(diff, changed, ndiff * sizeof(*diff)) == 0),
+		    "%s: the videos changed are model_diff's (%zu, %zu)", name, nchanged, ndiff);
+	} else {
+		CHECK(model_same(&a, &before, why, sizeof(why)), "%s: the model as it was (%s)",
+		    name, why);
+		CHECK(trace_same(&ta, &tbefore), "%s: the trace as it was", name);
+	}
+	free(changed);
+	free(diff);
+	content_snap_edits_free(&ed);
+	catalog_rows_free(&rows);
+	content_free(&co);
+	content_free(&cn);
+	release(&a, &ta);
+	release(&b, &tb);
+	release(&before, &tbefore);
+}
+
+static void
+test_entry_overlays(const char *old, const char *root)
+{
+	static const char *const g2[] = { G(2) }, *const g5[] = { G(5) }, *const g7[] = { G(7) },
+	    *const g27[] = { G(2), G(7) };
+	char dir[600];
+
+	snprintf(dir, sizeof(dir), "%s/now", root);
+	fixture_mkdir(root, "now");
+	fixture_mkdir(dir, "videos");
+	fixture_write(dir, "site.json",
+	    "{ \"cdn_host\": \"site.example\",\n"
+	    "  \"categories\": [ { \"slug\": \"art\", \"name\": \"Art\" } ],\n"
+	    "  \"series\": { \"s\": { \"title\": \"S\" } } }\n");
+	entry_case(old, root, "a title edited", "{ \"videos\": {\n"
+	    "  \"" G(2) "\": { \"title\": \"Two, edited again\", \"tags\": [\"solo\"],\n"
+	    "      \"series\": { \"slug\": \"s\", \"season\": 1, \"episode\": 2 } },\n"
+	    E5 ",\n" E7 " } }\n", g2, 1, 0, 1);
+	entry_case(old, root, "a description edited", "{ \"videos\": {\n" E2 ",\n" E5 ",\n"
+	    "  \"" G(7) "\": { \"description\": \"Seven's new words\" } } }\n", g7, 1, 0, 1);
+	entry_case(old, root, "a title added", "{ \"videos\": {\n" E2 ",\n" E5 ",\n"
+	    "  \"" G(7) "\": { \"description\": \"Seven's own words\", \"title\": \"7\" } } }\n",
+	    g7, 1, 0, 1);
+	entry_case(old, root, "a description dropped: the row's back", "{ \"videos\": {\n"
+	    E2 ",\n" E5 ",\n  \"" G(7) "\": {} } }\n", g7, 1, 1, 1);
+	entry_case(old, root, "a description dropped, no row given: refused", "{ \"videos\": {\n"
+	    E2 ",\n" E5 ",\n  \"" G(7) "\": {} } }\n", g7, 1, 0, 0);
+	entry_case(old, root, "a hidden video titled: its row's flags only", "{ \"videos\": {\n"
+	    E2 ",\n  \"" G(5) "\": { \"hidden\": true, \"title\": \"5\" },\n" E7 " } }\n",
+	    g5, 1, 0, 1);
+	entry_case(old, root, "the same entry, spelt otherwise", "{ \"videos\": {\n" E2 ",\n"
+	    E5 ",\n  \"" G(7) "\": {\"description\":\"Seven's own words\"} } }\n", g7, 1, 0, 1);
+	entry_case(old, root, "other tags: refused", "{ \"videos\": {\n"
+	    "  \"" G(2) "\": { \"title\": \"Two, edited\", \"tags\": [\"solo\", \"duo\"],\n"
+	    "      \"series\": { \"slug\": \"s\", \"season\": 1, \"episode\": 2 } },\n"
+	    E5 ",\n" E7 " } }\n", g2, 1, 0, 0);
+	entry_case(old, root, "another episode: refused", "{ \"videos\": {\n"
+	    "  \"" G(2) "\": { \"title\": \"Two, edited\", \"tags\": [\"solo\"],\n"
+	    "      \"series\": { \"slug\": \"s\", \"season\": 1, \"episode\": 3 } },\n"
+	    E5 ",\n" E7 " } }\n", g2, 1, 0, 0);
+	entry_case(old, root, "now hidden: refused", "{ \"videos\": {\n" E2 ",\n" E5 ",\n"
+	    "  \"" G(7) "\": { \"description\": \"Seven's own words\", \"hidden\": true } } }\n",
+	    g7, 1, 0, 0);
+	entry_case(old, root, "one refusal refuses all", "{ \"videos\": {\n"
+	    "  \"" G(2) "\": { \"title\": \"Two, edited\", \"tags\": [\"solo\"],\n"
+	    "      \"series\": { \"slug\": \"s\", \"season\": 2, \"episode\": 2 } },\n"
+	    E5 ",\n  \"" G(7) "\": { \"description\": \"Seven's new words\" } } }\n", g27, 2, 0, 0);
+	entry_case(old, root, "two titles and descriptions", "{ \"videos\": {\n"
+	    "  \"" G(2) "\": { \"title\": \"2\", \"description\": \"two\", \"tags\": [\"solo\"],\n"
+	    "      \"series\": { \"slug\": \"s\", \"season\": 1, \"episode\": 2 } },\n"
+	    E5 ",\n  \"" G(7) "\": { \"title\": \"7\" } } }\n", g27, 2, 1, 1);
+}
+
 int
 main(void)
 {
-	char dir[512];
+	char dir[512], root[512];
 
 	fixture_tmpdir(dir, sizeof(dir), "test_model_overlay");
 	fixture_write(dir, "site.json",
@@ -294,5 +444,17 @@ main(void)
 	    "  \"" G(5) "\": { \"hidden\": true },\n"
 	    "  \"" G(7) "\": { \"description\": \"Seven's own words\" } } }\n");
 	test_overlays(dir);
+	fixture_tmpdir(root, sizeof(root), "test_model_overlay_entries");
+	test_entry_overlays(dir, root);
+	/* an entry for a GUID the catalog lacks: the merge warns of it, naming its file */
+	fixture_write(dir, "videos/all.json",
+	    "{ \"videos\": {\n" E2 ",\n" E5 ",\n" E7 ",\n" E9 " } }\n");
+	{
+		static const char *const g9[] = { G(9) };
+
+		entry_case(dir, root, "a GUID not in the catalog: refused", "{ \"videos\": {\n" E2
+		    ",\n" E5 ",\n" E7 ",\n  \"" G(9) "\": { \"title\": \"still not\" } } }\n",
+		    g9, 1, 0, 0);
+	}
 	return check_report();
 }
