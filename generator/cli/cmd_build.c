@@ -268,6 +268,8 @@ cmd_build(int argc, char *argv[])
 			    sizeof(path))
 				(void)unlink(path);
 	}
+	/* the lock, and the old manifest read beside the model's load */
+	so.preload = site_preload_start(so.state_dir);
 	build_model_start(&bm);	/* the catalog as pulled, read while the rest runs */
 	/* Nothing read has changed since the last build published: done. */
 	memset(&bi, 0, sizeof(bi));
@@ -378,6 +380,7 @@ cmd_build(int argc, char *argv[])
 		    t_load, st.secs_prepare, st.secs_render, st.secs_publish);
 	rc = 0;
 out:
+	site_preload_free(so.preload);	/* what the build did not take: the lock with it */
 	build_model_finish(&bm);	/* the image written; a read not needed stopped */
 	img_stop(&img);
 	keys_wipe(&k);

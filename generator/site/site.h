@@ -52,6 +52,8 @@ struct site_opts {
 	uint64_t	 code_key;
 	const uint32_t	*changed;
 	size_t		 nchanged;
+	/* the lock and the old manifest, taken ahead (site_preload_start), or NULL */
+	struct site_preload *preload;
 };
 
 struct site_stats {
@@ -77,6 +79,24 @@ struct site_stats {
  * Returns 0, or -1 with a message in err; on an error before publishing
  * the served directory is untouched.
  */
+/*
+ * The build's lock (STATE/site.lock) taken and its old manifest read on a
+ * thread of its own, ahead of site_build() (site_opts.preload), while the
+ * caller loads the model: at 100 000 videos the read (~0.03 s) then runs
+ * beside the catalog's prints walk instead of after the load.  NULL when
+ * another build holds the lock (site_build() then says so), or a path or
+ * memory runs out: the build goes on without it.  site_build() takes the
+ * lock and the manifest over (site_preload_take: the manifest's warnings
+ * said then, through its reporter); site_preload_free() joins the read and
+ * releases what was not taken, the lock with it.
+ */
+struct site_preload;
+struct manifest;
+struct site_preload *site_preload_start(const char *state_dir);
+int	site_preload_take(struct site_preload *p, int *lockfd, struct manifest *old,
+	    const struct reporter *rep, char *err, size_t errlen);
+void	site_preload_free(struct site_preload *p);
+
 int	site_build(const struct model *m, const struct site_opts *opts,
 	    struct site_stats *st, char *err, size_t errlen);
 

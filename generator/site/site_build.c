@@ -565,8 +565,10 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 		return -1;
 	}
 	snprintf(path, sizeof(path), "%s/site.lock", o->state_dir);
-	lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (lockfd == -1 || flock(lockfd, LOCK_EX | LOCK_NB) == -1) {
+	if (o->preload != NULL) {
+		/* the lock held since the preload began; its manifest taken below */
+	} else if ((lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) == -1 ||
+	    flock(lockfd, LOCK_EX | LOCK_NB) == -1) {
 		snprintf(err, errlen, "%s: %s", path, lockfd == -1 ? strerror(errno) :
 		    "another build is running on this state directory");
 		goto out;
@@ -582,11 +584,13 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	}
 	/* the search index needs the model only: built while the rest is prepared */
 	site_search_start(&c);
-	/* the old manifest is read meanwhile too: the pages are listed only
-	 * once the index is there, and at 100 000 the index took longer than
-	 * what came before that (docs/benchmarks.md, issue 15) */
+	/* the old manifest is read meanwhile too (or was, beside the model's
+	 * load: site_preload_start): the pages are listed only once the index
+	 * is there, and at 100 000 the index took longer than what came
+	 * before that (docs/benchmarks.md, issue 15) */
 	snprintf(path, sizeof(path), "%s/site-manifest", o->state_dir);
-	if (manifest_load(&old, path, o->report, err, errlen) == -1)
+	if (o->preload != NULL ? site_preload_take(o->preload, &lockfd, &old, o->report, err,
+	    errlen) == -1 : manifest_load(&old, path, o->report, err, errlen) == -1)
 		goto out;
 	/* the verifier's table, planned and written meanwhile, renamed in below */
 	if ((acc = site_access_start(m, o->state_dir, old.access_sum)) == NULL) {

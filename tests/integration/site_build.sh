@@ -329,6 +329,35 @@ check "neither does the --keys file" [ "$(echo "$out" | field written)" = 0 ]
 check "--offline without an image cache: the shared placeholder" \
 	bash -c "grep -q 'src=\"/img/placeholder-v1-320.webp\"' '$OUT/index.html' && [ -s '$OUT/img/placeholder-v1-320.webp' ]"
 
+# another build holds STATE/site.lock (the build takes it before the model's
+# load, reading the old manifest meanwhile): one with work to do says so and
+# leaves the site as it was; with nothing to do it is done; then it builds
+exec 9>"$STATE/site.lock"
+flock 9
+before=$(snapshot)
+title_of "$LATER_GUID" "Titled while locked out"
+out=$(build 2>&1); rc=$?
+check "another build holds the lock: the build fails and says so ($rc)" \
+    bash -c "[ $rc -ne 0 ] && echo '$out' | grep -q 'another build is running'"
+check "another build holds the lock: the site as it was" [ "$before" = "$(snapshot)" ]
+exec 9>&-
+out=$(build 2>&1); rc=$?
+check "the lock released: it builds ($rc)" \
+    bash -c "[ $rc -eq 0 ] && grep -q 'Titled while locked out' '$OUT/v/$LATER_GUID/index.html'"
+exec 9>"$STATE/site.lock"
+flock 9
+out=$(build 2>&1); rc=$?
+check "another build holds the lock, nothing to do: done ($rc)" \
+    bash -c "[ $rc -eq 0 ] && echo '$out' | grep -q 'nothing changed'"
+exec 9>&-
+# a damaged manifest, read ahead: its warning said by the build, every file compared
+printf 'not a manifest line\n' >>"$STATE/site-manifest"
+title_of "$LATER_GUID" "Titled past a damaged manifest"
+out=$(build 2>&1); rc=$?
+check "a damaged manifest: the build warns and builds ($rc)" \
+    bash -c "[ $rc -eq 0 ] && echo '$out' | grep -q 'site-manifest:[0-9]*: unreadable manifest line' &&
+    grep -q 'Titled past a damaged manifest' '$OUT/v/$LATER_GUID/index.html'"
+
 # --- url_style "html" ---------------------------------------------------------
 python3 - "$CONTENT/site.json" <<'PY'
 import json, sys
