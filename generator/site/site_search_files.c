@@ -241,11 +241,14 @@ search_frag_key(const struct search_ix *x, const struct model *m, const char *co
     size_t k, uint64_t seed)
 {
 	size_t d, start, end;
-	uint64_t h = h64_int(h64_int(seed, SEARCH_FORMAT), (int64_t)x->n);
+	uint64_t h;
 	struct frag_doc f;
 
 	if (m->nvideos != x->n || !chunk(x->n, SEARCH_DOCS_PER_FRAG, k, &start, &end))
 		return 0;
+	/* its docs, not their number in all: a newer video added (doc ids
+	 * count oldest first) leaves every fragment but the last as it was */
+	h = h64_int(h64_int(seed, SEARCH_FORMAT), (int64_t)(end - start));
 	for (d = start; d < end; d++) {
 		frag_doc(m, thumbs, DOC_VIDEO(x->n, d), &f);
 		h = h64_str(h64_str(h64_str(h64_str(h, f.guid), f.title), f.thumb), f.series);

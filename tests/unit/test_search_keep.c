@@ -376,6 +376,7 @@ test_keys(void)
 	struct fixture *f = calloc(1, sizeof(*f)), *g = calloc(1, sizeof(*g));
 	const char **ta = calloc(N + 1, sizeof(*ta)), **tb = calloc(N + 1, sizeof(*tb));
 	size_t wrong, changed, i;
+	static char newest[] = "The newest";
 	static const struct {
 		const char *what;
 		int field;
@@ -383,7 +384,7 @@ test_keys(void)
 		{ "a title changed", 0 }, { "a thumbnail changed", 1 }, { "an access level changed", 2 },
 		{ "a length changed", 3 }, { "an upload time changed", 4 }, { "a series title changed", 5 },
 		{ "a tag renamed", 6 }, { "a video's tags changed", 7 }, { "a video removed", 8 },
-		{ "a description word changed", 9 },
+		{ "a description word changed", 9 }, { "a video added, the newest", 10 },
 	};
 
 	fx_init(f);
@@ -402,10 +403,22 @@ test_keys(void)
 		case 6: snprintf(g->tagname, sizeof(g->tagname), "Late city"); break;
 		case 7: g->m.videos[82].tags = &g->tagidx[3]; g->m.videos[82].ntags = 1; break;
 		case 8:
+			/* its thumbnail with it: the older videos' docs are as they were */
 			memmove(&g->m.videos[150], &g->m.videos[151], (N - 151) * sizeof(*g->m.videos));
+			memmove(&tb[150], &tb[151], (N - 151) * sizeof(*tb));
 			g->m.nvideos = N - 1;
 			break;
-		default: snprintf(g->descs[83], sizeof(g->descs[83]), "Now with quokka footage"); break;
+		case 10:
+			/* a newest video: the docs count oldest first, it is the last */
+			memmove(&g->m.videos[1], &g->m.videos[0], N * sizeof(*g->m.videos));
+			memmove(&tb[1], &tb[0], N * sizeof(*tb));
+			snprintf(g->m.videos[0].guid, sizeof(g->m.videos[0].guid),
+			    "00000000-0000-4000-8000-999999999999");
+			g->m.videos[0].title = newest;
+			g->m.videos[0].uploaded += 1000;
+			g->m.nvideos = N + 1;
+			break;
+		case 9: snprintf(g->descs[83], sizeof(g->descs[83]), "Now with quokka footage"); break;
 		}
 		compare_keys(&f->m, ta, &g->m, tb, &wrong, &changed);
 		CHECK(wrong == 0 && changed > 0, "%s: %zu files changed, each key moved "
