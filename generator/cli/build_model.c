@@ -109,10 +109,13 @@ build_model_start(struct build_model *b)
 static void
 say_again(const char *lines, size_t len)
 {
-	const char *p = lines, *end = lines + len, *nl;
+	const char *p, *end, *nl;
 	char msg[REPORT_MAX];
 
-	for (; p != NULL && p < end; p = nl + 1) {
+	if (lines == NULL)
+		return;
+	end = lines + len;
+	for (p = lines; p < end; p = nl + 1) {
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			break;
 		snprintf(msg, sizeof(msg), "%.*s", (int)(nl - p - 1), p + 1);
@@ -221,7 +224,7 @@ overlay_entries(struct build_model *b, struct model *m, const struct content *c,
     const struct content_snap_edits *ed, const struct said *s)
 {
 	char err[POOL_ERR_MAX];
-	const char *guids[CONTENT_SNAP_EDITS_MAX];
+	const char *guids[CONTENT_SNAP_EDITS_MAX], *said;
 	struct catalog_rows rows;
 	uint32_t *changed;
 	size_t nchanged, k, nguids = 0;
@@ -231,9 +234,12 @@ overlay_entries(struct build_model *b, struct model *m, const struct content *c,
 	if (!ed->ok || b->image_key == 0 || b->changed.nvideos > 0 || s->lost)
 		return 0;
 	if (!base_read(b) || b->base_meta.nrows != b->peek.nrows || (b->peek.nrows > 0 &&
-	    memcmp(b->base_meta.rows, b->peek.rows, b->peek.nrows * sizeof(*b->peek.rows)) != 0) ||
-	    b->base_meta.warnings == NULL || strlen(b->base_meta.warnings) < s->lines.len ||
-	    memcmp(b->base_meta.warnings, s->lines.data, s->lines.len) != 0)
+	    memcmp(b->base_meta.rows, b->peek.rows, b->peek.nrows * sizeof(*b->peek.rows)) != 0))
+		return 0;
+	/* the load's warnings, the first of the image's */
+	said = b->base_meta.warnings != NULL ? b->base_meta.warnings : "";
+	if (strlen(said) < s->lines.len ||
+	    (s->lines.len > 0 && memcmp(said, s->lines.data, s->lines.len) != 0))
 		return 0;
 	/* an entry that drops a text gives the catalog row's back: those rows */
 	for (k = 0; k < ed->n; k++) {
@@ -268,7 +274,7 @@ overlay_entries(struct build_model *b, struct model *m, const struct content *c,
 	b->nchanged_videos = nchanged;
 	b->dirty = 1;
 	b->content_overlaid = ed->n;
-	if (!b->quiet)
+	if (!b->quiet && b->meta.warnings != NULL)
 		say_again(b->meta.warnings, strlen(b->meta.warnings));
 	return 1;
 }
