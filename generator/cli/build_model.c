@@ -273,7 +273,8 @@ overlay_entries(struct build_model *b, struct model *m, const struct content *c,
 	b->changed_videos = changed;
 	b->nchanged_videos = nchanged;
 	b->dirty = 1;
-	b->content_overlaid = ed->n;
+	b->content_overlaid = 1;
+	b->content_entries = ed->n;
 	if (!b->quiet && b->meta.warnings != NULL)
 		say_again(b->meta.warnings, strlen(b->meta.warnings));
 	return 1;
@@ -471,10 +472,11 @@ build_model_load(struct build_model *b, struct model *m, char *err, size_t errle
 	}
 	snprintf(b->how, sizeof(b->how), "merged");
 	b->content_overlaid = 0;
+	b->content_entries = 0;
 	rc = merge_all(b, m, err, errlen);
-	if (rc == 0 && b->content_overlaid > 0)
+	if (rc == 0 && b->content_overlaid)
 		snprintf(b->how, sizeof(b->how), "from its image + %zu content/ entr%s",
-		    b->content_overlaid, b->content_overlaid == 1 ? "y" : "ies");
+		    b->content_entries, b->content_entries == 1 ? "y" : "ies");
 	else if (rc == 0 && b->model_id != 0)
 		base_from_image(b, m);
 	base_drop(b);

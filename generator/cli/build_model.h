@@ -83,8 +83,11 @@ struct build_model {
 	struct model			 base_old;
 	struct model_image_meta		 base_meta;
 	int				 base_read;	/* base_old and base_meta hold it */
-	size_t				 content_overlaid;	/* content/ entries laid over
-								 * the image instead of a merge */
+	int				 content_overlaid;	/* content/'s edits laid over the
+								 * image instead of a merge */
+	size_t				 content_entries;	/* how many entries that was
+								 * (0: none changed, a file's
+								 * layout did) */
 };
 
 /*

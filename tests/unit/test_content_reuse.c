@@ -233,6 +233,15 @@ main(void)
 	CHECK(n == 1 && edits_ok && edits_n == 1, "the title back: one edit told");
 	n = both("the title back, again", 0, NULL);
 	CHECK(n == 0 && !edits_ok, "nothing changed: no edits told (%zu, %d)", n, edits_ok);
+	put(vdir, "empty.json", "{ \"videos\": {} }\n");
+	n = both("a file of no entry added", 0, NULL);
+	CHECK(edits_ok && edits_n == 0, "a file of no entry added: edits told, none (%d, %zu)",
+	    edits_ok, edits_n);
+	snprintf(text, sizeof(text), "%s/empty.json", vdir);
+	unlink(text);
+	n = both("that file removed", 0, NULL);
+	CHECK(edits_ok && edits_n == 0, "that file removed: edits told, none (%d, %zu)",
+	    edits_ok, edits_n);
 
 	snprintf(text, sizeof(text), "{ \"videos\": {\n  " M_A ", " M_C2 ",\n  " M_BAD
 	    ",\n  " M_E "\n} }\n");
