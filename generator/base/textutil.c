@@ -146,6 +146,12 @@ text_slugify(const char *s, char *out, size_t outlen)
 }
 
 int
+text_same(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+int
 text_casecmp(const char *a, const char *b)
 {
 	unsigned char ca, cb;

@@ -44,4 +44,7 @@ int	 text_base_url_ok(const char *s, size_t max);
 /* strcasecmp for ASCII letters only (the C locale's), 0 when equal. */
 int	 text_casecmp(const char *a, const char *b);
 
+/* 1 when a and b are the same text, or both NULL. */
+int	 text_same(const char *a, const char *b);
+
 #endif

@@ -583,13 +583,6 @@ content_entry_free(struct content_entry *e)
 	free(e->description);
 }
 
-/* Two strings, either NULL, equal. */
-static int
-same_str(const char *a, const char *b)
-{
-	return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
-}
-
 int
 content_entry_same_but_texts(const struct content_entry *a, const struct content_entry *b)
 {
@@ -597,7 +590,7 @@ content_entry_same_but_texts(const struct content_entry *a, const struct content
 
 	if (strcmp(a->guid, b->guid) != 0 || a->has_categories != b->has_categories ||
 	    a->ncategories != b->ncategories || a->has_tags != b->has_tags ||
-	    a->ntags != b->ntags || !same_str(a->series, b->series) ||
+	    a->ntags != b->ntags || !text_same(a->series, b->series) ||
 	    a->season != b->season || a->episode != b->episode ||
 	    a->has_access != b->has_access || a->access != b->access ||
 	    a->featured != b->featured || a->hidden != b->hidden)
@@ -606,7 +599,7 @@ content_entry_same_but_texts(const struct content_entry *a, const struct content
 		if (a->categories[i] != b->categories[i])
 			return 0;
 	for (i = 0; i < a->ntags; i++)
-		if (!same_str(a->tags[i], b->tags[i]))
+		if (!text_same(a->tags[i], b->tags[i]))
 			return 0;
 	return 1;
 }

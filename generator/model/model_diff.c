@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "model_diff.h"
+#include "textutil.h"
 
 /*
  * Every field of the model is compared below, either as structure (must
@@ -19,18 +20,12 @@ static_assert(sizeof(struct video) == 208 && sizeof(struct site_config) == 80 &&
     "a field was added to the model: model_diff.c must compare it");
 
 static int
-same_str(const char *a, const char *b)
-{
-	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
-}
-
-static int
 site_same(const struct site_config *a, const struct site_config *b)
 {
-	return same_str(a->title, b->title) && same_str(a->description, b->description) &&
-	    same_str(a->base_url, b->base_url) && same_str(a->language, b->language) &&
-	    same_str(a->cdn_host, b->cdn_host) && same_str(a->theme, b->theme) &&
-	    same_str(a->author, b->author) && same_str(a->purchase_url, b->purchase_url) &&
+	return text_same(a->title, b->title) && text_same(a->description, b->description) &&
+	    text_same(a->base_url, b->base_url) && text_same(a->language, b->language) &&
+	    text_same(a->cdn_host, b->cdn_host) && text_same(a->theme, b->theme) &&
+	    text_same(a->author, b->author) && text_same(a->purchase_url, b->purchase_url) &&
 	    a->html_urls == b->html_urls && a->page_size == b->page_size &&
 	    a->default_access == b->default_access;
 }
@@ -45,19 +40,19 @@ lists_same(const struct model *a, const struct model *b)
 	for (i = 0; i < a->ncategories; i++) {
 		const struct category *x = &a->categories[i], *y = &b->categories[i];
 
-		if (!same_str(x->slug, y->slug) || !same_str(x->name, y->name) ||
-		    !same_str(x->colour, y->colour) || !same_str(x->icon, y->icon) ||
-		    !same_str(x->description, y->description) || x->order != y->order)
+		if (!text_same(x->slug, y->slug) || !text_same(x->name, y->name) ||
+		    !text_same(x->colour, y->colour) || !text_same(x->icon, y->icon) ||
+		    !text_same(x->description, y->description) || x->order != y->order)
 			return 0;
 	}
 	for (i = 0; i < a->ntags; i++)
-		if (!same_str(a->tags[i].slug, b->tags[i].slug) ||
-		    !same_str(a->tags[i].name, b->tags[i].name) || a->tags[i].id != b->tags[i].id)
+		if (!text_same(a->tags[i].slug, b->tags[i].slug) ||
+		    !text_same(a->tags[i].name, b->tags[i].name) || a->tags[i].id != b->tags[i].id)
 			return 0;
 	for (i = 0; i < a->nseries; i++)
-		if (!same_str(a->series[i].slug, b->series[i].slug) ||
-		    !same_str(a->series[i].title, b->series[i].title) ||
-		    !same_str(a->series[i].description, b->series[i].description))
+		if (!text_same(a->series[i].slug, b->series[i].slug) ||
+		    !text_same(a->series[i].title, b->series[i].title) ||
+		    !text_same(a->series[i].description, b->series[i].description))
 			return 0;
 	return 1;
 }
@@ -85,15 +80,15 @@ fields_same(const struct video *a, const struct video *b)
 	if (a->length != b->length || a->width != b->width || a->height != b->height ||
 	    a->views != b->views || a->uploaded != b->uploaded || a->changed != b->changed ||
 	    a->ncaptions != b->ncaptions || a->nchapters != b->nchapters ||
-	    !same_str(a->title, b->title) || !same_str(a->description, b->description) ||
-	    !same_str(a->thumbnail, b->thumbnail) || !same_str(a->cdn_host, b->cdn_host))
+	    !text_same(a->title, b->title) || !text_same(a->description, b->description) ||
+	    !text_same(a->thumbnail, b->thumbnail) || !text_same(a->cdn_host, b->cdn_host))
 		return 0;
 	for (k = 0; k < a->ncaptions; k++)
-		if (!same_str(a->captions[k].srclang, b->captions[k].srclang) ||
-		    !same_str(a->captions[k].label, b->captions[k].label))
+		if (!text_same(a->captions[k].srclang, b->captions[k].srclang) ||
+		    !text_same(a->captions[k].label, b->captions[k].label))
 			return 0;
 	for (k = 0; k < a->nchapters; k++)
-		if (!same_str(a->chapters[k].title, b->chapters[k].title) ||
+		if (!text_same(a->chapters[k].title, b->chapters[k].title) ||
 		    a->chapters[k].start != b->chapters[k].start ||
 		    a->chapters[k].end != b->chapters[k].end)
 			return 0;

@@ -11,6 +11,7 @@
 #include "content.h"
 #include "content_snap.h"
 #include "model_overlay.h"
+#include "textutil.h"
 
 static int
 image_row_cmp(const void *guid, const void *row)
@@ -124,13 +125,6 @@ model_overlay(struct model *m, struct model_image_meta *meta, struct catalog_row
 	return moved ? 2 : 1;
 }
 
-/* Whether old's texts are new's, or both absent. */
-static int
-same_text(const char *old, const char *new)
-{
-	return old == NULL || new == NULL ? old == new : strcmp(old, new) == 0;
-}
-
 /* Whether an edit from old to new may be laid over meta's row for it (model_overlay.h). */
 static int
 entry_overlayable(const struct model_image_meta *meta, const struct content_entry *old,
@@ -204,7 +198,7 @@ model_overlay_entries(struct model *m, struct model_image_meta *meta, const stru
 		title = e->title != NULL ? e->title : r != NULL ? r->title : v->title;
 		description = e->description != NULL ? e->description :
 		    r != NULL ? r->description : v->description;
-		if (same_text(v->title, title) && same_text(v->description, description))
+		if (text_same(v->title, title) && text_same(v->description, description))
 			continue;	/* the same texts (another spelling of the JSON) */
 		if ((v->title = arena_strdup(&mem, title)) == NULL ||
 		    (v->description = arena_strdup(&mem, description)) == NULL) {
