@@ -1,0 +1,186 @@
+/*
+ * test_model_delta.c — STATE/model.image.delta (generator/model/model_delta.h):
+ * a delta written and read back is the same rows and ids; one of another
+ * image, and every truncated, extended or altered file, is none; rows out
+ * of order or a guid without its padding are refused even with a checksum
+ * that matches; more rows than MODEL_DELTA_MAX are not written.
+ * MODEL_DELTA_SEED=PATH writes the fuzz seed (tests/fuzz/seeds/model_delta.bin;
+ * fuzz_model_delta.c).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "catalog_fixture.h"
+#include "check.h"
+#include "hash64.h"
+#include "model_delta.h"
+
+#define BASE	0x62617365ULL
+#define MODEL	0x6d6f64656cULL
+#define HEAD	48
+#define REC	48
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *d = NULL;
+	long n = 0;
+
+	*len = 0;
+	if (f == NULL)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0 &&
+	    (d = malloc((size_t)n + 1)) != NULL && fread(d, 1, (size_t)n, f) != (size_t)n) {
+		free(d);
+		d = NULL;
+	}
+	fclose(f);
+	if (d != NULL)
+		*len = (size_t)n;
+	return d;
+}
+
+/* The file's checksum made to match its bytes again (after an edit). */
+static void
+reseal(char *data, size_t len)
+{
+	uint64_t v = h64(0, data + 24, len - 24);
+
+	memcpy(data + 16, &v, 8);
+}
+
+int
+main(void)
+{
+	static const char *const guids[] = {
+		"0a000000-0000-4000-8000-000000000001",
+		"3b000000-0000-4000-8000-000000000002",
+		"f1000000-0000-4000-8000-000000000003",
+	};
+	struct model_delta d, back;
+	char dir[512], path[600], err[256] = "", *data;
+	size_t len = 0, i, bad;
+
+	fixture_tmpdir(dir, sizeof(dir), "test_model_delta");
+	snprintf(path, sizeof(path), "%s/model.image.delta", dir);
+
+	memset(&d, 0, sizeof(d));
+	d.base_id = BASE;
+	d.model_id = MODEL;
+	d.n = 3;
+	for (i = 0; i < d.n; i++) {
+		snprintf(d.rows[i].guid, sizeof(d.rows[i].guid), "%s", guids[i]);
+		d.rows[i].print = 1000 + i;
+	}
+	CHECK(model_delta_write(path, &d, err, sizeof(err)) == 0, "three rows written (%s)", err);
+	CHECK(model_delta_read(path, BASE, &back) == 1 && back.base_id == BASE &&
+	    back.model_id == MODEL && back.n == 3, "read back: its ids and three rows");
+	for (i = 0; i < 3; i++)
+		CHECK(strcmp(back.rows[i].guid, guids[i]) == 0 && back.rows[i].print == 1000 + i,
+		    "row %zu as written", i);
+	CHECK(model_delta_find(&back, guids[1]) == &back.rows[1] &&
+	    model_delta_find(&back, guids[2]) == &back.rows[2] &&
+	    model_delta_find(&back, "00000000-0000-4000-8000-000000000000") == NULL,
+	    "a row found by its guid, a guid not in it is not");
+	CHECK(model_delta_read(path, BASE + 1, &back) == 0 && back.n == 0 && back.base_id == 0,
+	    "the delta of another image: none (zeroed)");
+	CHECK(model_delta_read(path, 0, &back) == 0, "no image id: no delta");
+	snprintf(path, sizeof(path), "%s/missing", dir);
+	CHECK(model_delta_read(path, BASE, &back) == 0, "no file: no delta");
+	snprintf(path, sizeof(path), "%s/model.image.delta", dir);
+
+	d.n = 0;
+	CHECK(model_delta_write(path, &d, err, sizeof(err)) == 0 &&
+	    model_delta_read(path, BASE, &back) == 1 && back.n == 0 && back.model_id == MODEL,
+	    "a delta of no rows (an image id, a model id)");
+	d.n = MODEL_DELTA_MAX + 1;
+	CHECK(model_delta_write(path, &d, err, sizeof(err)) == -1,
+	    "more than %d rows: not written (%s)", MODEL_DELTA_MAX, err);
+	d.n = MODEL_DELTA_MAX;
+	for (i = 0; i < d.n; i++) {
+		snprintf(d.rows[i].guid, sizeof(d.rows[i].guid),
+		    "%08x-0000-4000-8000-000000000000", (unsigned)i);
+		d.rows[i].print = i;
+	}
+	CHECK(model_delta_write(path, &d, err, sizeof(err)) == 0 &&
+	    model_delta_read(path, BASE, &back) == 1 && back.n == MODEL_DELTA_MAX,
+	    "%d rows, the most a delta holds", MODEL_DELTA_MAX);
+
+	d.n = 3;
+	for (i = 0; i < d.n; i++)
+		snprintf(d.rows[i].guid, sizeof(d.rows[i].guid), "%s", guids[i]);
+	CHECK(model_delta_write(path, &d, err, sizeof(err)) == 0, "three rows again");
+	data = slurp(path, &len);
+	CHECK(data != NULL && len == HEAD + 3 * REC, "the file: %d + 3 x %d bytes (%zu)", HEAD,
+	    REC, len);
+	if (data != NULL && getenv("MODEL_DELTA_SEED") != NULL) {
+		FILE *s = fopen(getenv("MODEL_DELTA_SEED"), "wb");
+
+		CHECK(s != NULL && fwrite(data, 1, len, s) == len && fclose(s) == 0,
+		    "seed written to %s", getenv("MODEL_DELTA_SEED"));
+	}
+	for (i = bad = 0; data != NULL && i < len; i++)
+		bad += model_delta_parse(data, i, BASE, &back) != 0;
+	CHECK(bad == 0, "every one of the %zu truncations: no delta (%zu were)", len, bad);
+	for (i = bad = 0; data != NULL && i < len; i++) {
+		data[i] ^= 0x20;
+		bad += model_delta_parse(data, len, BASE, &back) != 0;
+		data[i] ^= 0x20;
+	}
+	CHECK(bad == 0, "every one of the %zu altered bytes: no delta (%zu were)", len, bad);
+	if (data != NULL) {
+		char row[REC];
+
+		data[len] = '\0';
+		CHECK(model_delta_parse(data, len + 1, BASE, &back) == 0, "a byte more: no delta");
+		/* rows swapped, the checksum made to match: out of order */
+		memcpy(row, data + HEAD, REC);
+		memcpy(data + HEAD, data + HEAD + REC, REC);
+		memcpy(data + HEAD + REC, row, REC);
+		reseal(data, len);
+		CHECK(model_delta_parse(data, len, BASE, &back) == 0 && back.n == 0,
+		    "rows out of order, sealed: refused");
+		memcpy(data + HEAD + REC, data + HEAD, REC);
+		memcpy(data + HEAD, row, REC);
+		reseal(data, len);
+		CHECK(model_delta_parse(data, len, BASE, &back) == 1, "put back: read");
+		data[HEAD + 38] = 'x';	/* after the guid's NUL, in its padding */
+		reseal(data, len);
+		CHECK(model_delta_parse(data, len, BASE, &back) == 0,
+		    "a byte in a guid's padding, sealed: refused");
+		data[HEAD + 38] = '\0';
+		memset(data + HEAD, 'a', 40);
+		reseal(data, len);
+		CHECK(model_delta_parse(data, len, BASE, &back) == 0,
+		    "a guid without its NUL, sealed: refused");
+		memset(data + HEAD, 0, 40);
+		reseal(data, len);
+		CHECK(model_delta_parse(data, len, BASE, &back) == 0,
+		    "an empty guid, sealed: refused");
+	}
+	free(data);
+
+	/* a symlink where the temporary file goes is not followed */
+	{
+		char tmp[700], target[700];
+		FILE *tf;
+		int rc;
+
+		snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+		snprintf(target, sizeof(target), "%s/elsewhere", dir);
+		CHECK(symlink(target, tmp) == 0, "a symlink at model.image.delta.tmp");
+		rc = model_delta_write(path, &d, err, sizeof(err));
+		tf = fopen(target, "r");
+		CHECK(rc == -1 && tf == NULL, "the write refuses it and writes nothing through it");
+		if (tf != NULL)
+			fclose(tf);
+		unlink(tmp);
+	}
+	unlink(path);
+	rmdir(dir);
+	return check_report();
+}
