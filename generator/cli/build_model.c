@@ -14,6 +14,7 @@
 #include "content.h"
 #include "content_snap.h"
 #include "hash64.h"
+#include "model_delta.h"
 #include "model_diff.h"
 #include "model_merge.h"
 #include "model_overlay.h"
@@ -99,6 +100,9 @@ build_model_start(struct build_model *b)
 	if ((size_t)snprintf(b->image_path, sizeof(b->image_path), "%s/model.image",
 	    b->state_dir) >= sizeof(b->image_path))
 		b->image_path[0] = '\0';
+	if ((size_t)snprintf(b->delta_path, sizeof(b->delta_path), "%s/model.image.delta",
+	    b->state_dir) >= sizeof(b->delta_path))
+		b->delta_path[0] = '\0';
 	/* the read overlaps the inputs' digest and content/'s load, unless the
 	 * image spares it */
 	if (b->image_path[0] == '\0' || !peek(b))
@@ -173,6 +177,101 @@ snap_task(void *arg, char *err, size_t errlen)
 }
 
 /*
+ * The id of the last build's model, when it was made over the image whose
+ * id is image_id: the image's own, or the one the image's delta names
+ * (model_delta.h), whose rows are then in b->delta.
+ */
+static uint64_t
+last_model(struct build_model *b, uint64_t image_id)
+{
+	if (image_id == 0 || b->delta.base_id != image_id)
+		(void)model_delta_read(b->delta_path, image_id, &b->delta);	/* zeroed if none */
+	return b->delta.base_id != 0 ? b->delta.model_id : image_id;
+}
+
+static int
+row_guid_cmp(const void *key, const void *row)
+{
+	return strcmp(key, ((const struct model_image_row *)row)->guid);
+}
+
+/* The video of the row of meta whose guid is guid, or MODEL_IMAGE_NONE. */
+static uint32_t
+video_of(const struct model_image_meta *meta, const char *guid)
+{
+	const struct model_image_row *t = bsearch(guid, meta->rows, meta->nrows,
+	    sizeof(*meta->rows), row_guid_cmp);
+
+	return t != NULL ? t->video : MODEL_IMAGE_NONE;
+}
+
+/*
+ * The videos of the delta's rows added to the changed ones, when the
+ * model was compared with the image, not with the last build's model:
+ * those may differ from it in these too.  0, or -1 out of memory.
+ */
+static int
+add_delta_videos(struct build_model *b, const struct model_image_meta *meta)
+{
+	uint32_t *v;
+	size_t k;
+
+	if (b->delta.n == 0)
+		return 0;
+	v = realloc(b->changed_videos, (b->nchanged_videos + b->delta.n + 1) * sizeof(*v));
+	if (v == NULL)
+		return -1;
+	b->changed_videos = v;
+	for (k = 0; k < b->delta.n; k++) {
+		uint32_t video = video_of(meta, b->delta.rows[k].guid);
+
+		if (video != MODEL_IMAGE_NONE)
+			v[b->nchanged_videos++] = video;
+	}
+	return 0;
+}
+
+/*
+ * The rows that changed since the last build, counted into b->overlaid,
+ * and the videos they are in meta (those shown) added to b->changed_videos:
+ * the rows laid over the image (b->changed), but those the last build's
+ * delta gave the same print, and the delta's rows not among them (back to
+ * the image's).  Both lists are in guid order.  0, or -1 out of memory.
+ */
+static int
+changed_since_last(struct build_model *b, const struct model_image_meta *meta)
+{
+	const struct catalog_rows *c = &b->changed;
+	const struct model_delta *d = &b->delta;
+	size_t i = 0, j = 0;
+	uint32_t *v;
+
+	b->overlaid = 0;
+	v = realloc(b->changed_videos, (b->nchanged_videos + c->nvideos + d->n + 1) * sizeof(*v));
+	if (v == NULL)
+		return -1;
+	b->changed_videos = v;
+	while (i < c->nvideos || j < d->n) {
+		int cmp = i == c->nvideos ? 1 : j == d->n ? -1 :
+		    strcmp(c->videos[i].guid, d->rows[j].guid);
+		const char *guid = cmp <= 0 ? c->videos[i].guid : d->rows[j].guid;
+		uint32_t video;
+
+		if (cmp == 0 && c->videos[i].print == d->rows[j].print) {
+			i++;
+			j++;
+			continue;	/* as the last build had it */
+		}
+		i += cmp <= 0;
+		j += cmp >= 0;
+		b->overlaid++;
+		if ((video = video_of(meta, guid)) != MODEL_IMAGE_NONE)
+			v[b->nchanged_videos++] = video;
+	}
+	return 0;
+}
+
+/*
  * The image a content/ edit may leave the model close to, read into
  * base_old and base_meta (base_read): when it was made by this onlygen,
  * with these options and content/'s path, from the content/ the snapshot
@@ -211,13 +310,15 @@ base_drop(struct build_model *b)
 
 /*
  * content/'s edits laid over the image base_read() reads (model_overlay.h:
- * model_overlay_entries), instead of the merge: when no catalog row's
- * print moved since the image (peek), so that its rows are the catalog's,
- * and content/ is the snapshot's but for entries edited in place
- * (content_snap.h).  The warnings are then the image's: the load's, s, come
- * first in them, the merge's after.  1: m is the image's model brought up
- * to date, with the image's id as its base and the edited videos as the
- * changed ones (page_reads.h), as after a catalog overlay; 0: merge.
+ * model_overlay_entries), instead of the merge: when content/ is the
+ * snapshot's but for entries edited in place (content_snap.h), after the
+ * catalog rows whose print moved since the image (peek), if any, are laid
+ * over it as from_image() lays them (a title pulled since the image, which
+ * its delta names: model_delta.h).  The warnings are then the image's: the
+ * load's, s, come first in them, the merge's after.  1: m is the image's
+ * model brought up to date, with the last build's model id as its base
+ * and the edited videos and the rows changed since as the changed ones
+ * (page_reads.h), as after a catalog overlay; 0: merge.
  */
 static int
 overlay_entries(struct build_model *b, struct model *m, const struct content *c,
@@ -225,13 +326,14 @@ overlay_entries(struct build_model *b, struct model *m, const struct content *c,
 {
 	char err[POOL_ERR_MAX];
 	const char *guids[CONTENT_SNAP_EDITS_MAX], *said;
+	struct model_opts mo = { b->cdn_host, NULL, b->base_url };
 	struct catalog_rows rows;
 	uint32_t *changed;
 	size_t nchanged, k, nguids = 0;
 	uint64_t base_id;
 	int rc;
 
-	if (!ed->ok || b->image_key == 0 || b->changed.nvideos > 0 || s->lost)
+	if (!ed->ok || b->image_key == 0 || s->lost)
 		return 0;
 	if (!base_read(b) || b->base_meta.nrows != b->peek.nrows || (b->peek.nrows > 0 &&
 	    memcmp(b->base_meta.rows, b->peek.rows, b->peek.nrows * sizeof(*b->peek.rows)) != 0))
@@ -241,6 +343,15 @@ overlay_entries(struct build_model *b, struct model *m, const struct content *c,
 	if (strlen(said) < s->lines.len ||
 	    (s->lines.len > 0 && memcmp(said, s->lines.data, s->lines.len) != 0))
 		return 0;
+	base_id = last_model(b, model_image_id(&b->base_meta));
+	/* the rows pulled since the image first: then its rows are the catalog's */
+	if (b->changed.nvideos > 0 &&
+	    (rc = model_overlay(&b->base_old, &b->base_meta, &b->changed, &mo, err,
+	    sizeof(err))) != 1) {
+		if (rc != 0)
+			base_drop(b);	/* moved or out of memory: not the image's now */
+		return 0;
+	}
 	/* an entry that drops a text gives the catalog row's back: those rows */
 	for (k = 0; k < ed->n; k++) {
 		const struct content_entry *now = &c->entries[ed->now[k]];
@@ -250,16 +361,17 @@ overlay_entries(struct build_model *b, struct model *m, const struct content *c,
 			guids[nguids++] = now->guid;	/* in guid order, as ed is */
 	}
 	memset(&rows, 0, sizeof(rows));
-	if (nguids > 0 && catalog_read_guids(b->catalog_db, guids, nguids, &rows, err,
-	    sizeof(err)) != 0)
-		return 0;
-	base_id = model_image_id(&b->base_meta);
-	rc = model_overlay_entries(&b->base_old, &b->base_meta, c, ed, &rows, &changed,
-	    &nchanged, err, sizeof(err));
+	rc = nguids > 0 ? catalog_read_guids(b->catalog_db, guids, nguids, &rows, err,
+	    sizeof(err)) == 0 : 1;
+	if (rc == 1)
+		rc = model_overlay_entries(&b->base_old, &b->base_meta, c, ed, &rows, &changed,
+		    &nchanged, err, sizeof(err));
 	catalog_rows_free(&rows);
 	if (rc != 1) {
-		if (rc == -1)
-			base_drop(b);	/* released: the merge says it if it runs out too */
+		/* released when the rows changed it, or out of memory: the merge
+		 * says it if it runs out too */
+		if (rc == -1 || b->changed.nvideos > 0)
+			base_drop(b);
 		return 0;
 	}
 	*m = b->base_old;
@@ -272,6 +384,8 @@ overlay_entries(struct build_model *b, struct model *m, const struct content *c,
 	b->base_id = base_id;
 	b->changed_videos = changed;
 	b->nchanged_videos = nchanged;
+	if (changed_since_last(b, &b->meta) == -1)
+		b->base_id = 0;
 	b->dirty = 1;
 	b->content_overlaid = 1;
 	b->content_entries = ed->n;
@@ -329,7 +443,8 @@ merge_all(struct build_model *b, struct model *m, char *err, size_t errlen)
 	}
 	b->reading = 0;
 	if (b->content_overlaid) {
-		/* the catalog's rows are the image's: not needed */
+		/* the rows that moved since the image came with the peek: these
+		 * are not needed */
 		atomic_store(&b->stop, 1);
 		if (pool_bg_join(&b->reader, NULL, 0) == 0)
 			catalog_rows_free(&b->rows);
@@ -358,28 +473,24 @@ merge_all(struct build_model *b, struct model *m, char *err, size_t errlen)
 	return rc;
 }
 
-static int
-row_guid_cmp(const void *key, const void *row)
-{
-	return strcmp(key, ((const struct model_image_row *)row)->guid);
-}
-
-/* The videos the changed rows are (those shown), into b->changed_videos: 0 or -1. */
-static int
-changed_videos(struct build_model *b)
+/*
+ * The delta of this build's model, to be written instead of the image:
+ * the rows laid over it (b->changed), their prints the model's.
+ */
+static void
+plan_delta(struct build_model *b, uint64_t image_id)
 {
 	size_t k;
 
-	if ((b->changed_videos = malloc((b->changed.nvideos + 1) * sizeof(uint32_t))) == NULL)
-		return -1;
-	for (k = 0; k < b->changed.nvideos; k++) {
-		const struct model_image_row *t = bsearch(b->changed.videos[k].guid, b->meta.rows,
-		    b->meta.nrows, sizeof(*b->meta.rows), row_guid_cmp);
-
-		if (t != NULL && t->video != MODEL_IMAGE_NONE)
-			b->changed_videos[b->nchanged_videos++] = t->video;
+	memset(&b->next, 0, sizeof(b->next));
+	b->next.base_id = image_id;
+	b->next.model_id = b->model_id;
+	b->next.n = b->changed.nvideos;
+	for (k = 0; k < b->next.n; k++) {
+		memcpy(b->next.rows[k].guid, b->changed.videos[k].guid, sizeof(b->next.rows[k].guid));
+		b->next.rows[k].print = b->changed.videos[k].print;
 	}
-	return 0;
+	b->delta_save = 1;
 }
 
 /*
@@ -395,7 +506,8 @@ from_image(struct build_model *b, struct model *m)
 {
 	struct model_opts mo = { b->cdn_host, NULL, b->base_url };
 	char err[POOL_ERR_MAX];
-	int rc = 0;
+	uint64_t image_id = 0;
+	int rc = 0, keep = 0;
 
 	if (b->peek.key == b->image_key &&
 	    model_image_read_fd(b->image_fd, b->image_path, b->image_key, m, &b->meta, err,
@@ -403,24 +515,33 @@ from_image(struct build_model *b, struct model *m)
 		/* the rows the changes were found against are the image's */
 		rc = b->meta.nrows == b->peek.nrows && (b->peek.nrows == 0 ||
 		    memcmp(b->meta.rows, b->peek.rows, b->peek.nrows * sizeof(*b->peek.rows)) == 0);
-		b->base_id = model_image_id(&b->meta);
-		if (rc && b->changed.nvideos > 0) {
-			int orc = model_overlay(m, &b->meta, &b->changed, &mo, err, sizeof(err));
+		image_id = model_image_id(&b->meta);
+		b->base_id = last_model(b, image_id);
+		if (rc && (b->changed.nvideos > 0 || b->delta.n > 0)) {
+			int orc = b->changed.nvideos == 0 ? 1 :
+			    model_overlay(m, &b->meta, &b->changed, &mo, err, sizeof(err));
 
 			rc = orc > 0;
 			b->overlaid = b->changed.nvideos;
-			b->dirty = rc;
+			b->dirty = rc && b->changed.nvideos > 0;
 			/* moved videos: the image's indices are not the model's */
-			if (orc != 1 || changed_videos(b) == -1)
+			if (orc != 1 || changed_since_last(b, &b->meta) == -1)
 				b->base_id = 0;
+			else	/* the image stays, its delta says the rest: unless many rows */
+				keep = b->changed.nvideos <= MODEL_DELTA_MAX;
 		}
 		b->model_id = rc ? model_image_id(&b->meta) : 0;
+		if (rc && keep) {
+			plan_delta(b, image_id);
+			b->dirty = 0;
+		}
 	}
 	if (rc != 1) {
 		model_free(m);
 		model_image_meta_free(&b->meta);
 		b->overlaid = 0;
 		b->dirty = 0;
+		b->delta_save = 0;
 		b->model_id = b->base_id = 0;
 		free(b->changed_videos);
 		b->changed_videos = NULL;
@@ -435,9 +556,10 @@ from_image(struct build_model *b, struct model *m)
 
 /*
  * A merged model that is the image's with only some videos' fields
- * changed (model_diff.h) takes the image's id as its base and those
- * videos as the changed ones: the pages that read none of them keep their
- * keys (page_reads.h), as after an overlay.  A content/ edit of a title
+ * changed (model_diff.h) takes the last build's model id as its base (the
+ * image's, or its delta's, whose videos then join them) and those videos
+ * as the changed ones: the pages that read none of them keep their keys
+ * (page_reads.h), as after an overlay.  A content/ edit of a title
  * or a description comes here (the image's key covers content/).  The
  * image's rows, mapped by the peek, tell first whether the same videos
  * are at the same places; the image is read only then (base_read).
@@ -454,9 +576,12 @@ base_from_image(struct build_model *b, const struct model *m)
 		if (b->peek.rows[k].video != b->meta.rows[k].video ||
 		    strcmp(b->peek.rows[k].guid, b->meta.rows[k].guid) != 0)
 			return;
-	if (base_read(b) &&
-	    model_diff(&b->base_old, m, &b->changed_videos, &b->nchanged_videos) == 1)
-		b->base_id = model_image_id(&b->base_meta);
+	if (!base_read(b) ||
+	    model_diff(&b->base_old, m, &b->changed_videos, &b->nchanged_videos) != 1)
+		return;
+	b->base_id = last_model(b, model_image_id(&b->base_meta));
+	if (add_delta_videos(b, &b->meta) == -1)
+		b->base_id = 0;
 }
 
 int
@@ -495,7 +620,24 @@ write_task(void *arg, char *err, size_t errlen)
 void
 build_model_save(struct build_model *b, const struct model *m)
 {
-	if (!b->dirty || b->image_path[0] == '\0')
+	char err[POOL_ERR_MAX];
+
+	if (b->image_path[0] == '\0')
+		return;
+	if (b->delta_save && b->next.n > 0) {
+		if (model_delta_write(b->delta_path, &b->next, err, sizeof(err)) == 0)
+			return;
+		/* the image then, which describes the model without one */
+		if (!b->quiet)
+			fprintf(stderr, "onlygen build: note: %s (the model image is written "
+			    "instead)\n", err);
+		b->dirty = 1;
+	}
+	/* the model is the image's (no delta), or a new image is written: a
+	 * delta left would be of the last build's, or of an image gone */
+	if (b->delta_path[0] != '\0')
+		(void)unlink(b->delta_path);
+	if (!b->dirty)
 		return;
 	b->saving = m;
 	pool_bg_start(&b->writer, write_task, b);

@@ -12,7 +12,10 @@
  *
  * Either way the image is then written again (when the model changed) on a
  * thread of its own while the site is built; a failed or killed write
- * leaves the last image or none, never half of one (model_image.h).  The
+ * leaves the last image or none, never half of one (model_image.h).  A
+ * model that is the image with at most MODEL_DELTA_MAX rows laid over it
+ * leaves the image as it is and says which rows in its delta
+ * (model_delta.h) instead: the image is ~50 MB at 100 000 videos.  The
  * load's warnings (content/'s, the merge's) are kept in the image and said
  * again when it is used: every build says the same warnings.
  *
@@ -28,6 +31,7 @@
 #include "catalog_rows.h"
 #include "content_snap.h"
 #include "model.h"
+#include "model_delta.h"
 #include "model_image.h"
 #include "pool.h"
 
@@ -47,11 +51,13 @@ struct build_model {
 							 * from (0: none) */
 	/* out */
 	char				 how[64];	/* "merged", "from its image [+ N changed rows]" */
-	size_t				 overlaid;	/* rows laid over the image */
+	size_t				 overlaid;	/* rows laid over the image that changed
+							 * since the last build */
 	/*
 	 * The model's id (model_image_id: 0 when it has none) and, laid over
-	 * its image with the videos in place, the image's id and the videos
-	 * whose rows changed (page_reads.h); base_id 0 otherwise.
+	 * its image with the videos in place, the last build's model id (the
+	 * image's, or its delta's) and the videos whose rows changed since
+	 * (page_reads.h); base_id 0 otherwise.
 	 */
 	uint64_t			 model_id;
 	uint64_t			 base_id;
@@ -61,6 +67,10 @@ struct build_model {
 	uint64_t			 catalog_fp;	/* catalog_fingerprint()'s value */
 	/* private */
 	char				 image_path[4096];
+	char				 delta_path[4096];	/* "": no delta kept */
+	struct model_delta		 delta;		/* the image's, read (n 0: none) */
+	struct model_delta		 next;		/* the delta of this build's model */
+	int				 delta_save;	/* write next, not the image */
 	int				 peeked;	/* image_fd: the image, worth reading */
 	int				 image_fd;
 	struct model_image_peek		 peek;

@@ -233,6 +233,85 @@ out=$(build 2>&1)
 check "the catalog's rows changed (a last-change time alone): no shortcut" bash -c "! echo '$out' | grep -q 'nothing changed'"
 sqlite3 "$STATE/catalog.db" "UPDATE videos SET changed = changed - 1 WHERE guid = '$VIP_GUID'"
 build >/dev/null 2>&1
+
+# Catalog rows laid over the model image leave the image as it was and a
+# delta beside it (model_delta.h): the next build lays every row that moved
+# since the image over it, and keys again the pages of those that moved
+# since the last build.
+IMAGE_SUM=$(cksum <"$STATE/model.image")
+retitle_row() {	# GUID TITLE CHANGED-STEP: the catalog's row as a pull would leave it
+	sqlite3 "$STATE/catalog.db" "UPDATE videos SET title = '${2//\'/\'\'}', changed = changed + $3 WHERE guid = '$1'"
+}
+delta_build() {	# what; the model's summary; then titles each watch page must show
+	local what=$1 how=$2 g t
+	shift 2
+	out=$(build 2>&1); rc=$?
+	echo "# $out"
+	kept=$(echo "$out" | field "keys kept")
+	check "$what: model $how, $kept pages keep their keys" \
+	    bash -c "[ $rc -eq 0 ] && echo '$out' | grep -q 'model $how' && [ '${kept:-0}' -gt 0 ]"
+	while [ $# -gt 0 ]; do
+		g=$1 t=$2
+		shift 2
+		check "$what: the watch page of $g shows '$t'" grep -qF "$t" "$OUT/v/$g/index.html"
+	done
+}
+VIP_TITLE=$(sqlite3 "$STATE/catalog.db" "SELECT title FROM videos WHERE guid = '$VIP_GUID'")
+LATER_TITLE=$(sqlite3 "$STATE/catalog.db" "SELECT title FROM videos WHERE guid = '$LATER_GUID'")
+retitle_row "$VIP_GUID" "Delta title one" 1
+delta_build "a catalog title" "from its image + 1 changed row;" "$VIP_GUID" "Delta title one"
+check "a catalog title: the image as it was, a delta beside it" \
+    bash -c "[ '$(cksum <"$STATE/model.image")' = '$IMAGE_SUM' ] && [ -s '$STATE/model.image.delta' ]"
+retitle_row "$LATER_GUID" "Delta title two" 1
+delta_build "a second row" "from its image + 1 changed row;" "$VIP_GUID" "Delta title one" \
+    "$LATER_GUID" "Delta title two"
+retitle_row "$VIP_GUID" "$VIP_TITLE" -1
+delta_build "the first row back as the image has it" "from its image + 1 changed row;" \
+    "$LATER_GUID" "Delta title two"
+check "the first row back: its old title gone" bash -c "! grep -q 'Delta title one' -r '$OUT'"
+check "two rows laid over: the image still as it was" \
+    bash -c "[ '$(cksum <"$STATE/model.image")' = '$IMAGE_SUM' ] && [ -s '$STATE/model.image.delta' ]"
+cp "$STATE/catalog.db" "$TMP/catalog.delta.db"
+mkdir -p "$TMP/clean-delta-state"
+cp "$TMP/catalog.delta.db" "$TMP/clean-delta-state/catalog.db"
+"$GEN" build --offline --quiet --state "$TMP/clean-delta-state" --content "$CONTENT" \
+    --out "$TMP/clean-delta-site" >/dev/null 2>&1
+check "laid over with a delta: the site a clean build makes, byte for byte" \
+    diff -r "$OUT" "$TMP/clean-delta-site"
+printf 'damaged' | dd of="$STATE/model.image.delta" bs=1 seek=60 conv=notrunc 2>/dev/null
+retitle_row "$LATER_GUID" "Delta title three" 1
+out=$(build 2>&1); rc=$?
+echo "# $out"
+check "a damaged delta is none: every page keyed, the new title shown" \
+    bash -c "[ $rc -eq 0 ] && [ '$(echo "$out" | field "keys kept")' = 0 ] && grep -q 'Delta title three' '$OUT/v/$LATER_GUID/index.html'"
+retitle_row "$LATER_GUID" "$LATER_TITLE" -2
+out=$(build 2>&1); rc=$?
+echo "# $out"
+check "every row back as the image has it: the model is the image's, its pages rendered again" \
+    bash -c "[ $rc -eq 0 ] && echo '$out' | grep -q 'model from its image + 1 changed row;' && ! grep -q 'Delta title' -r '$OUT'"
+check "every row back: the delta removed, the image as it was" \
+    bash -c "[ ! -e '$STATE/model.image.delta' ] && [ '$(cksum <"$STATE/model.image")' = '$IMAGE_SUM' ]"
+# a content/ edit after a pull whose rows the delta names: the rows and
+# the entry laid over the image, which is then written again, the delta gone
+retitle_row "$LATER_GUID" "Delta title four" 1
+build >/dev/null 2>&1
+retitle "Content after a pull"
+delta_build "a content/ edit over a delta" "from its image + 1 content/ entry;" \
+    "$VIP_GUID" "Content after a pull" "$LATER_GUID" "Delta title four"
+check "a content/ edit over a delta: the image written again, the delta gone" \
+    bash -c "[ ! -e '$STATE/model.image.delta' ] && [ '$(cksum <"$STATE/model.image")' != '$IMAGE_SUM' ]"
+rm -rf "$TMP/clean-delta-state" "$TMP/clean-delta-site"
+mkdir -p "$TMP/clean-delta-state"
+cp "$STATE/catalog.db" "$TMP/clean-delta-state/catalog.db"
+"$GEN" build --offline --quiet --state "$TMP/clean-delta-state" --content "$CONTENT" \
+    --out "$TMP/clean-delta-site" >/dev/null 2>&1
+check "a content/ edit over a delta: the site a clean build makes, byte for byte" \
+    diff -r "$OUT" "$TMP/clean-delta-site"
+check "a content/ edit over a delta: the image a clean build writes, byte for byte" \
+    cmp "$STATE/model.image" "$TMP/clean-delta-state/model.image"
+cp "$TMP/all.json.kept" "$CONTENT/videos/all.json"
+retitle_row "$LATER_GUID" "$LATER_TITLE" -1
+build >/dev/null 2>&1
 before=$(snapshot)
 
 # --- one title changes --------------------------------------------------------

@@ -381,8 +381,9 @@ KEPT_AFTER_MERGE = {"content title", "content description"}
 
 # --- builds ---------------------------------------------------------------------
 
-def mkcatalog_tool(tmp):
-    exe = os.path.join(tmp, "mkcatalog")
+def c_tool(tmp, name):
+    """tests/site/NAME.c built against the project's libraries."""
+    exe = os.path.join(tmp, name)
     san = ["-fsanitize=address,undefined", "-fno-omit-frame-pointer"] if SANITIZED else []
     cflags = subprocess.run(["pkg-config", "--cflags", "libcjson", "sqlite3"], check=True,
                             capture_output=True, text=True).stdout.split()
@@ -392,7 +393,7 @@ def mkcatalog_tool(tmp):
     layers = ["-I" + d for d in ["core", "sign"] + sorted(glob.glob("generator/*")) +
               sorted(glob.glob("verifier/*")) if os.path.isdir(d)]
     subprocess.run(["cc", "-std=c17", "-D_GNU_SOURCE"] + layers + san + cflags +
-                   ["-o", exe, "tests/site/mkcatalog.c", BUILD + "/libonlygen.a",
+                   ["-o", exe, "tests/site/%s.c" % name, BUILD + "/libonlygen.a",
                     BUILD + "/libverifier.a", BUILD + "/libsign.a", BUILD + "/libcore.a"] +
                    libs + ["-lm", "-lpthread"], check=True)
     return exe
@@ -442,7 +443,7 @@ def model_source(out):
     return "merged" if m.group(1) == "merged" else ("overlay" if m.group(2) else "image")
 
 
-def differences(inc_state, inc_out, clean_state, clean_out):
+def differences(inc_state, inc_out, clean_state, clean_out, fold):
     """Every difference between the two sites (diff -rq: both trees, every byte),
     access.db and the manifest."""
     p = subprocess.run(["diff", "-rq", "--no-dereference", inc_out, clean_out],
@@ -454,8 +455,19 @@ def differences(inc_state, inc_out, clean_state, clean_out):
     if not (os.path.exists(pa) and os.path.exists(pb) and filecmp.cmp(pa, pb, shallow=False)):
         diff.append("differs: state/site-manifest")
     # the model image an incremental build leaves (laid over, or kept) is
-    # the one a clean build writes, byte for byte
+    # the one a clean build writes, byte for byte; or, when it left the
+    # image as it was and a delta beside it (model_delta.h), the image
+    # with the delta's catalog rows laid over it is
     pa, pb = os.path.join(inc_state, "model.image"), os.path.join(clean_state, "model.image")
+    if os.path.exists(os.path.join(clean_state, "model.image.delta")):
+        diff.append("a clean build left a delta beside its image")
+    if os.path.exists(os.path.join(inc_state, "model.image.delta")):
+        folded = os.path.join(os.path.dirname(inc_state), "folded.image")
+        rc, msg = finish(start([fold, inc_state, folded],
+                               dict(os.environ, ASAN_OPTIONS="detect_leaks=0")))
+        if rc != 0:
+            diff.append("the image and its delta do not fold: " + msg.strip())
+        pa = folded
     if not (os.path.exists(pa) and os.path.exists(pb) and filecmp.cmp(pa, pb, shallow=False)):
         diff.append("differs: state/model.image")
     # so are the pages' reads: a key kept carries the reads a keying would
@@ -508,7 +520,8 @@ def main():
         kinds = kinds[:nedits]
         print("# seed %d, %d videos, %d edits (replay: PROPERTY_SEED=%d)" %
               (SEED, NVIDEOS, nedits, SEED), flush=True)
-        tool = mkcatalog_tool(tmp)
+        tool = c_tool(tmp, "mkcatalog")
+        fold = c_tool(tmp, "image_fold")
         w = World(rng, NVIDEOS)
         inc_state, inc_out = os.path.join(tmp, "inc-state"), os.path.join(tmp, "inc-site")
         db = make_catalog(tmp, w.write(tmp), tool)
@@ -574,7 +587,7 @@ def main():
                 bad.append((step, kind, what, ["incremental exit %d, clean exit %d: %s | %s" %
                                                (rc_i, rc_c, msg_i[-500:], msg_c[-500:])]))
                 break
-            diff = differences(inc_state, inc_out, clean_state, clean_out) if rc_i == 0 else []
+            diff = differences(inc_state, inc_out, clean_state, clean_out, fold) if rc_i == 0 else []
             if diff:
                 bad.append((step, kind, what, diff))
                 break

@@ -1,0 +1,94 @@
+/*
+ * image_fold.c — test helper: the model a build left as its image and a
+ * delta (STATE/model.image.delta, model_delta.h), written out as one
+ * image, so that a test compares it byte for byte with a clean build's.
+ * The delta's rows are read from STATE/catalog.db and laid over the image
+ * (model_overlay.h), as the next build does; each must have the print the
+ * delta says, and the result the model id it names.
+ *
+ *	image_fold STATE OUT
+ *
+ * BUNNY_CDN_HOSTNAME as the build read it.  Exit 0 written, 1 otherwise.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "catalog_read.h"
+#include "model_delta.h"
+#include "model_image.h"
+#include "model_overlay.h"
+
+int
+main(int argc, char *argv[])
+{
+	struct model_image_peek pk;
+	struct model_image_meta meta;
+	struct model_delta d;
+	struct catalog_rows rows;
+	struct model m;
+	struct model_opts mo = { getenv("BUNNY_CDN_HOSTNAME"), NULL, NULL };
+	const char *guids[MODEL_DELTA_MAX];
+	char path[4096], db[4096], err[1024];
+	uint64_t key;
+	size_t k;
+	int fd;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: image_fold STATE OUT\n");
+		return 2;
+	}
+	snprintf(path, sizeof(path), "%s/model.image", argv[1]);
+	snprintf(db, sizeof(db), "%s/catalog.db", argv[1]);
+	if ((fd = open(path, O_RDONLY)) == -1 || model_image_peek(fd, &pk) != 1) {
+		fprintf(stderr, "image_fold: %s: no image\n", path);
+		return 1;
+	}
+	key = pk.key;
+	model_image_peek_free(&pk);
+	close(fd);
+	if (model_image_read(path, key, &m, &meta, err, sizeof(err)) != 1) {
+		fprintf(stderr, "image_fold: %s: not read\n", path);
+		return 1;
+	}
+	snprintf(path, sizeof(path), "%s/model.image.delta", argv[1]);
+	if (model_delta_read(path, model_image_id(&meta), &d) != 1) {
+		fprintf(stderr, "image_fold: %s: no delta of this image\n", path);
+		return 1;
+	}
+	for (k = 0; k < d.n; k++)
+		guids[k] = d.rows[k].guid;
+	if (catalog_read_guids(db, guids, d.n, &rows, err, sizeof(err)) != 0) {
+		fprintf(stderr, "image_fold: %s\n", err);
+		return 1;
+	}
+	if (rows.nvideos != d.n) {
+		fprintf(stderr, "image_fold: the catalog has %zu of the delta's %zu rows\n",
+		    rows.nvideos, d.n);
+		return 1;
+	}
+	for (k = 0; k < d.n; k++)
+		if (rows.videos[k].print != d.rows[k].print) {
+			fprintf(stderr, "image_fold: %s: the catalog's print is not the delta's\n",
+			    d.rows[k].guid);
+			return 1;
+		}
+	if (model_overlay(&m, &meta, &rows, &mo, err, sizeof(err)) != 1) {
+		fprintf(stderr, "image_fold: the delta's rows are not laid over: %s\n", err);
+		return 1;
+	}
+	if (model_image_id(&meta) != d.model_id) {
+		fprintf(stderr, "image_fold: the model is not the one the delta names\n");
+		return 1;
+	}
+	if (model_image_write(argv[2], &m, &meta, err, sizeof(err)) != 0) {
+		fprintf(stderr, "image_fold: %s\n", err);
+		return 1;
+	}
+	catalog_rows_free(&rows);
+	model_image_meta_free(&meta);
+	model_free(&m);
+	return 0;
+}
