@@ -722,6 +722,8 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 			st->removed++;
 			dirty = 1;
 		}
+	/* the pages' reads saved meanwhile (site_int.h: either order is safe) */
+	site_reads_save_start(&c, &reads);
 	if (dirty || fresh.access_sum != old.access_sum) {
 		/* written from the pages as they are: no second manifest */
 		if ((fresh.e = malloc((c.npages ? c.npages : 1) * sizeof(*fresh.e))) == NULL) {
@@ -741,8 +743,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 			goto out;
 		rc = -1;
 	}
-	/* after the manifest: the keys it holds are the ones the reads were noted with */
-	if (site_reads_save(&c, &reads, path, sizeof(path)) == -1 && !o->quiet)
+	if (site_reads_save_join(&reads, path, sizeof(path)) == -1 && !o->quiet)
 		site_warn(&c, "%s (the next build keys every page)", path);
 	if (site_search_finish(&c, path, sizeof(path)) == -1 && !o->quiet)
 		site_warn(&c, "%s (the next build folds every video's texts for search)", path);

@@ -20,6 +20,7 @@
 #include "img_vips.h"
 #include "model.h"
 #include "page_reads.h"
+#include "pool.h"
 #include "related.h"
 #include "site.h"
 #include "arena.h"
@@ -413,13 +414,22 @@ void	site_access_abandon(struct site_access *a);
  * manifest's) without being keyed again: none of what it read changed.
  * site_reads_note() keeps what p read when it was keyed (its key in
  * p->key); 0, or -1 out of memory.  site_reads_save() writes the table
- * after the manifest (or removes it: no model id); 0, or -1 with err.
+ * (or removes it: no model id); 0, or -1 with err.  site_reads_save_start()
+ * does it on a thread of its own beside the manifest's save, and
+ * site_reads_save_join() gives its result (site_reads_free() joins a save
+ * not joined).  The order of the two files does not matter: a page's
+ * reads are carried only with the key the manifest holds for it, so a
+ * table saved without its manifest (a killed build) carries nothing the
+ * manifest does not agree with.
  */
 struct site_reads {
 	struct page_reads	 now;	/* this build's, saved for the next */
 	struct page_reads_file	 old;	/* the last build's, when it applies */
 	int			 have_old;
 	uint8_t			*changed;	/* per video: its fields or images changed */
+	struct pool_bg		 saver;
+	const struct site_ctx	*c;	/* the build the save is of */
+	int			 saving;
 };
 int	site_reads_start(struct site_ctx *c, struct site_reads *r);
 int	site_reads_keyed(const struct site_ctx *c, const struct page *p);
@@ -429,6 +439,8 @@ int	site_reads_keep_key(struct site_reads *r, const struct site_ctx *c, const st
 int	site_reads_note(struct site_reads *r, const struct site_ctx *c, int worker,
 	    const struct page *p, const struct page_reads_rec *rec);
 int	site_reads_save(const struct site_ctx *c, struct site_reads *r, char *err, size_t errlen);
+void	site_reads_save_start(const struct site_ctx *c, struct site_reads *r);
+int	site_reads_save_join(struct site_reads *r, char *err, size_t errlen);
 void	site_reads_free(struct site_reads *r);
 /* site_build.c: the template page kind renders through, or NULL (not a template page). */
 const struct tmpl *site_page_template(const struct site_ctx *c, int kind);

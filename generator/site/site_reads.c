@@ -91,6 +91,31 @@ site_reads_note(struct site_reads *r, const struct site_ctx *c, int worker,
 	return page_reads_keep(&r->now, worker, (size_t)(p - c->pages), p->key, rec);
 }
 
+static int
+save_task(void *arg, char *err, size_t errlen)
+{
+	struct site_reads *r = arg;
+
+	return site_reads_save(r->c, r, err, errlen);
+}
+
+void
+site_reads_save_start(const struct site_ctx *c, struct site_reads *r)
+{
+	r->c = c;
+	r->saving = 1;
+	pool_bg_start(&r->saver, save_task, r);
+}
+
+int
+site_reads_save_join(struct site_reads *r, char *err, size_t errlen)
+{
+	int rc = r->saving ? pool_bg_join(&r->saver, err, errlen) : 0;
+
+	r->saving = 0;
+	return rc;
+}
+
 int
 site_reads_save(const struct site_ctx *c, struct site_reads *r, char *err, size_t errlen)
 {
@@ -111,6 +136,7 @@ site_reads_save(const struct site_ctx *c, struct site_reads *r, char *err, size_
 void
 site_reads_free(struct site_reads *r)
 {
+	(void)site_reads_save_join(r, NULL, 0);	/* the save reads the table */
 	page_reads_free(&r->now);
 	page_reads_file_free(&r->old);
 	free(r->changed);
