@@ -47,6 +47,21 @@ test_guid(void)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		CHECK(!guid_ok(bad[i], strlen(bad[i])) && !guid_norm(bad[i], strlen(bad[i]), out),
 		    "'%s' is not a GUID", bad[i]);
+	{
+		/* guid_ok is "guid_norm leaves it as it is", byte for byte */
+		size_t pos, differ = 0;
+		int c;
+
+		for (pos = 0; pos < GUID_LEN; pos++)
+			for (c = 0; c < 256; c++) {
+				memcpy(s, G, GUID_LEN + 1);
+				s[pos] = (char)c;
+				differ += guid_ok(s, GUID_LEN) != (guid_norm(s, GUID_LEN, out) &&
+				    memcmp(out, s, GUID_LEN) == 0);
+			}
+		CHECK(differ == 0, "guid_ok: every byte at every place as guid_norm's normal form "
+		    "says (%zu differ)", differ);
+	}
 }
 
 static void
