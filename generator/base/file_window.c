@@ -30,21 +30,20 @@ file_write_at(int fd, int *err, const void *p, size_t n, size_t at)
 }
 
 void
-file_window_begin(struct file_window *w, int fd, int *err, char *buf, size_t start,
-    uint64_t total)
+file_window_begin(struct file_window *w, int fd, int *err, char *buf, size_t start)
 {
 	w->fd = fd;
 	w->err = err;
 	w->buf = buf;
 	w->start = start;
-	h64_begin(&w->h, 0, total);
+	h64_sum_begin(&w->h, 0);
 }
 
 /* n bytes of p at offset at, hashed and written. */
 static void
 out(struct file_window *w, const void *p, size_t n, size_t at)
 {
-	h64_update(&w->h, p, n);
+	h64_sum_update(&w->h, p, n);
 	file_write_at(w->fd, w->err, p, n, at);
 }
 
@@ -92,8 +91,7 @@ file_window_put(struct file_window *w, size_t at, const void *p, size_t n)
 }
 
 int
-file_out_open(struct file_out *o, const char *path, size_t hlen, uint64_t body, char *err,
-    size_t errlen)
+file_out_open(struct file_out *o, const char *path, size_t hlen, char *err, size_t errlen)
 {
 	memset(o, 0, sizeof(*o));
 	o->fd = -1;
@@ -115,7 +113,7 @@ file_out_open(struct file_out *o, const char *path, size_t hlen, uint64_t body, 
 	}
 	o->path = path;
 	o->at = hlen;
-	file_window_begin(&o->win, o->fd, &o->err, o->window, hlen, body);
+	file_window_begin(&o->win, o->fd, &o->err, o->window, hlen);
 	return 0;
 }
 
@@ -130,7 +128,7 @@ uint64_t
 file_out_sum(struct file_out *o)
 {
 	file_window_flush(&o->win, o->at);
-	return h64_end(&o->win.h);
+	return h64_sum_end(&o->win.h);
 }
 
 int

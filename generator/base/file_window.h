@@ -23,24 +23,23 @@ struct file_window {
 	int			*err;	/* errno of the file's first failed write, else 0 */
 	char			*buf;	/* FILE_WINDOW_CAP bytes, zeroed past what was put */
 	size_t			 start;	/* the file offset of buf[0] */
-	struct h64_stream	 h;	/* of the region, from where it began */
+	struct h64_sum_stream	 h;	/* of the region, from where it began */
 };
 
 /*
- * w over the region of fd from offset start, total bytes long (its hash
- * is h64 of them: h64.h's stream), through buf: FILE_WINDOW_CAP zeroed
+ * w over the region of fd from offset start (its checksum is h64_sum of
+ * its bytes: hash64.h's stream), through buf: FILE_WINDOW_CAP zeroed
  * bytes the caller owns.  *err is where a failed write says so (shared
  * by the regions of one file); it is never cleared here.
  */
-void	file_window_begin(struct file_window *w, int fd, int *err, char *buf, size_t start,
-	    uint64_t total);
+void	file_window_begin(struct file_window *w, int fd, int *err, char *buf, size_t start);
 
 /* n bytes of p at file offset at, at or after every byte put before
  * (before: *err = EINVAL, nothing put). */
 void	file_window_put(struct file_window *w, size_t at, const void *p, size_t n);
 
 /* Everything before upto written, what was never put as zeros; the window
- * then starts at upto.  At the region's end, h64_end(&w->h) is its hash. */
+ * then starts at upto.  At the region's end, h64_sum_end(&w->h) is its checksum. */
 void	file_window_flush(struct file_window *w, size_t upto);
 
 /* n bytes of p to fd at offset at, whole; a failure's errno into *err
@@ -62,13 +61,14 @@ struct file_out {
 	int			 fd, err;
 };
 
-/* o open for a header of hlen bytes and a body of body bytes: 0, or -1
- * with why in err (nothing created). */
-int	file_out_open(struct file_out *o, const char *path, size_t hlen, uint64_t body,
-	    char *err, size_t errlen);
+/* o open for a header of hlen bytes and the body after it: 0, or -1 with
+ * why in err (nothing created).  The body's length is announced at the
+ * close. */
+int	file_out_open(struct file_out *o, const char *path, size_t hlen, char *err,
+	    size_t errlen);
 /* n bytes of p after the last put. */
 void	file_out_put(struct file_out *o, const void *p, size_t n);
-/* Every byte put written: the h64 of the body (file_window.h's stream). */
+/* Every byte put written: the h64_sum of the body (file_window.h's stream). */
 uint64_t file_out_sum(struct file_out *o);
 /*
  * hdr (the hlen bytes given to open) written at 0, the file closed and

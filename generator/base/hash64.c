@@ -147,3 +147,87 @@ h64_int(uint64_t seed, int64_t v)
 	/* the empty tail mixes rotl(0 * P2, 31) * P1 = 0 */
 	return fmix(h);
 }
+
+/* One stripe of 32 bytes into the four lanes (as the bulk loop below). */
+static void
+stripe(uint64_t v[4], const unsigned char *s)
+{
+	uint64_t w[4];
+	int k;
+
+	memcpy(w, s, sizeof(w));
+	for (k = 0; k < 4; k++)
+		v[k] = rotl(v[k] + w[k] * P2, 31) * P1;
+}
+
+void
+h64_sum_begin(struct h64_sum_stream *st, uint64_t seed)
+{
+	st->v[0] = seed + P1 + P2;
+	st->v[1] = seed + P2;
+	st->v[2] = seed;
+	st->v[3] = seed - P1;
+	st->total = 0;
+	st->tail = 0;
+}
+
+void
+h64_sum_update(struct h64_sum_stream *st, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	size_t take;
+
+	st->total += n;
+	if (st->tail > 0) {
+		take = 32 - st->tail < n ? 32 - st->tail : n;
+		memcpy(st->buf + st->tail, s, take);
+		st->tail += take;
+		s += take;
+		n -= take;
+		if (st->tail < 32)
+			return;
+		stripe(st->v, st->buf);
+		st->tail = 0;
+	}
+	if (n >= 32) {
+		/* the lanes in registers for the bulk of a region */
+		uint64_t v0 = st->v[0], v1 = st->v[1], v2 = st->v[2], v3 = st->v[3], w;
+
+		for (; n >= 32; s += 32, n -= 32) {
+			memcpy(&w, s, 8);
+			v0 = rotl(v0 + w * P2, 31) * P1;
+			memcpy(&w, s + 8, 8);
+			v1 = rotl(v1 + w * P2, 31) * P1;
+			memcpy(&w, s + 16, 8);
+			v2 = rotl(v2 + w * P2, 31) * P1;
+			memcpy(&w, s + 24, 8);
+			v3 = rotl(v3 + w * P2, 31) * P1;
+		}
+		st->v[0] = v0;
+		st->v[1] = v1;
+		st->v[2] = v2;
+		st->v[3] = v3;
+	}
+	memcpy(st->buf, s, n);
+	st->tail = n;
+}
+
+uint64_t
+h64_sum_end(const struct h64_sum_stream *st)
+{
+	uint64_t h = rotl(st->v[0], 1) + rotl(st->v[1], 7) + rotl(st->v[2], 12) +
+	    rotl(st->v[3], 18);
+
+	/* the length, then the last bytes (under a stripe) through h64 */
+	return h64(h ^ (P1 * (st->total + 1)), st->buf, st->tail);
+}
+
+uint64_t
+h64_sum(uint64_t seed, const void *p, size_t n)
+{
+	struct h64_sum_stream st;
+
+	h64_sum_begin(&st, seed);
+	h64_sum_update(&st, p, n);
+	return h64_sum_end(&st);
+}

@@ -20,7 +20,7 @@
 #include "hash64.h"
 #include "huge_pages.h"
 
-#define SNAP_MAGIC	"onlygen content-snap 2\n"
+#define SNAP_MAGIC	"onlygen content-snap 3\n"
 #define SNAP_HEAD	(sizeof(SNAP_MAGIC) - 1 + 4 * sizeof(uint64_t))
 #define SNAP_STR_MAX	((uint32_t)1 << 24)	/* a title or description is far smaller */
 #define SNAP_NO_STR	UINT32_MAX		/* a NULL string */
@@ -259,7 +259,7 @@ content_snap_parse(const char *data, size_t len, uint64_t key, size_t ncat,
 	tree = get_u64(&r);
 	plen = get_u64(&r);
 	sum = get_u64(&r);
-	if (k != key || plen != (uint64_t)(r.end - r.p) || h64(0, r.p, (size_t)plen) != sum)
+	if (k != key || plen != (uint64_t)(r.end - r.p) || h64_sum(0, r.p, (size_t)plen) != sum)
 		return 0;
 	nfiles = get_u64(&r);
 	nentries = get_u64(&r);
@@ -423,7 +423,7 @@ content_snap_encode(struct buf *b, const struct content_snap *s, uint64_t key,
 			return -1;
 	v = b->len - head;
 	memcpy(b->data + SNAP_HEAD - 2 * sizeof(uint64_t), &v, sizeof(v));
-	v = h64(0, b->data + head, b->len - head);
+	v = h64_sum(0, b->data + head, b->len - head);
 	memcpy(b->data + SNAP_HEAD - sizeof(uint64_t), &v, sizeof(v));
 	return 0;
 }

@@ -3,7 +3,7 @@
  * machine's order and every region a multiple of 8 bytes long:
  *
  *   header (128)   magic, version, key, file size, checksum (image_sum:
- *                  h64 of the bytes from offset 48 on, region by region), the counts (videos, rows,
+ *                  of the bytes from offset 48 on, region by region), the counts (videos, rows,
  *                  categories, tags, series), the lengths of the arrays
  *                  and strings regions, collections, site config integers
  *   site (72)      the site config's 8 strings, then the load's warnings
@@ -475,14 +475,13 @@ write_walk(struct wr *w, int fd, const struct model *m, const struct model_image
 		return -1;
 	w->fd = fd;
 	for (i = 0; i < 3; i++)
-		file_window_begin(sk[i], fd, &w->err, bufs + i * FILE_WINDOW_CAP, from[i],
-		    to[i] - from[i]);
+		file_window_begin(sk[i], fd, &w->err, bufs + i * FILE_WINDOW_CAP, from[i]);
 	put_model(w, m, meta);
 	put_header(w, m, meta);
 	sums[0] = h64(0, w->head + SUMMED_FROM, HEAD - SUMMED_FROM);
 	for (i = 0; i < 3; i++) {
 		file_window_flush(sk[i], to[i]);
-		sums[i + 1] = h64_end(&sk[i]->h);
+		sums[i + 1] = h64_sum_end(&sk[i]->h);
 	}
 	put64(w, H_SUM, h64(0, sums, sizeof(sums)));
 	file_write_at(fd, &w->err, w->head, HEAD, 0);
@@ -776,9 +775,9 @@ head_layout(const char *b, size_t len, struct layout *L)
 }
 
 /*
- * The checksum: h64 of the h64s of the header's bytes from SUMMED_FROM,
- * the records, the arrays and the strings (the writer hashes the three
- * regions as it streams them, side by side).
+ * The checksum: h64 of the header's bytes from SUMMED_FROM and of the
+ * h64_sums of the records, the arrays and the strings (the writer sums the
+ * three regions as it streams them, side by side).
  */
 static uint64_t
 image_sum(const char *b, const struct layout *L)
@@ -786,9 +785,9 @@ image_sum(const char *b, const struct layout *L)
 	uint64_t sums[4];
 
 	sums[0] = h64(0, b + SUMMED_FROM, HEAD - SUMMED_FROM);
-	sums[1] = h64(0, b + HEAD, L->arrays - HEAD);
-	sums[2] = h64(0, b + L->arrays, L->strings - L->arrays);
-	sums[3] = h64(0, b + L->strings, L->size - L->strings);
+	sums[1] = h64_sum(0, b + HEAD, L->arrays - HEAD);
+	sums[2] = h64_sum(0, b + L->arrays, L->strings - L->arrays);
+	sums[3] = h64_sum(0, b + L->strings, L->size - L->strings);
 	return h64(0, sums, sizeof(sums));
 }
 

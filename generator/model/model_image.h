@@ -34,7 +34,7 @@
 #include "model.h"
 
 /* The file format's version (model_image.c): an image of another is not read. */
-#define MODEL_IMAGE_VERSION	2
+#define MODEL_IMAGE_VERSION	3
 
 #define MODEL_IMAGE_NONE	UINT32_MAX
 

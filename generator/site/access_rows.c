@@ -21,7 +21,7 @@
 #include "access_rows.h"
 #include "hash64.h"
 
-#define ACCESS_ROWS_MAGIC	"onlygen-arows-1\n"
+#define ACCESS_ROWS_MAGIC	"onlygen-arows-2\n"
 #define HEAD_BYTES		(16 + 6 * 8)
 #define REC_BYTES		56
 #define ROWS_MAX		((size_t)1 << 26)	/* 64M rows: 3.5 GiB of record, far past any library */
@@ -115,7 +115,7 @@ access_rows_load(const char *file, const struct stat *db, struct file_map *rec)
 	    rec->len != HEAD_BYTES + n * REC_BYTES + 8)
 		goto no;
 	memcpy(&sum, d + rec->len - 8, 8);
-	if (sum != h64(ACCESS_SCHEMA_VERSION, d, rec->len - 8))
+	if (sum != h64_sum(ACCESS_SCHEMA_VERSION, d, rec->len - 8))
 		goto no;
 	return 1;
 no:
@@ -159,7 +159,7 @@ access_rows_save(const char *file, const struct stat *db, const struct model *m,
 		    buf_put(&b, m->videos[rows[i].vid].guid, GUID_LEN) == -1 ||
 		    buf_put(&b, zero, 4) == -1)
 			goto oom;
-	sum = h64(ACCESS_SCHEMA_VERSION, b.data, b.len);
+	sum = h64_sum(ACCESS_SCHEMA_VERSION, b.data, b.len);
 	if (buf_put(&b, &sum, 8) == -1)
 		goto oom;
 	if (file_write_atomic(file, b.data, b.len, 0600) == -1) {

@@ -14,7 +14,7 @@
 #include "file_window.h"
 #include "hash64.h"
 
-#define CARD_STORE_MAGIC	"onlygen cards 2\n"	/* 16 bytes, no NUL kept */
+#define CARD_STORE_MAGIC	"onlygen cards 3\n"	/* 16 bytes, no NUL kept */
 #define HEAD			64
 #define REC			72
 #define H_KEY			16
@@ -45,8 +45,8 @@ regions_sum(const char *rec, size_t nrec, const char *str, size_t nstr)
 {
 	uint64_t s[2];
 
-	s[0] = h64(0, rec, nrec);
-	s[1] = h64(0, str, nstr);
+	s[0] = h64_sum(0, rec, nrec);
+	s[1] = h64_sum(0, str, nstr);
 	return h64(0, s, sizeof(s));
 }
 
@@ -215,8 +215,8 @@ card_store_save(const char *path, uint64_t key, size_t n,
 		free(bufs);
 		return -1;
 	}
-	file_window_begin(&rw, fd, &werr, bufs, HEAD, n * REC);
-	file_window_begin(&sw, fd, &werr, bufs + FILE_WINDOW_CAP, HEAD + n * REC, nstr);
+	file_window_begin(&rw, fd, &werr, bufs, HEAD);
+	file_window_begin(&sw, fd, &werr, bufs + FILE_WINDOW_CAP, HEAD + n * REC);
 	for (i = 0; i < n; i++) {
 		struct card_store_rec r;
 		size_t b = 0;
@@ -247,8 +247,8 @@ card_store_save(const char *path, uint64_t key, size_t n,
 	memcpy(head + H_KEY, &key, 8);
 	memcpy(head + H_N, &(uint64_t){ n }, 8);
 	memcpy(head + H_NSTR, &(uint64_t){ nstr }, 8);
-	s[0] = h64_end(&rw.h);
-	s[1] = h64_end(&sw.h);
+	s[0] = h64_sum_end(&rw.h);
+	s[1] = h64_sum_end(&sw.h);
 	memcpy(head + H_SUM, &(uint64_t){ h64(0, s, sizeof(s)) }, 8);
 	file_write_at(fd, &werr, head, HEAD, 0);
 	free(bufs);

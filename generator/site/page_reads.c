@@ -26,7 +26,7 @@
 #include "pool.h"
 
 #define MAGIC		"onlygen preads\n"	/* 16 bytes with its NUL */
-#define VERSION		2u
+#define VERSION		3u
 #define HEADER		72
 #define RECORD		24
 /* The most pages and videos a file may describe (its offsets are 32-bit). */
@@ -200,7 +200,7 @@ page_reads_parse(struct page_reads_file *f, const void *data, size_t size, uint6
 	if (memcmp(h.magic, MAGIC, sizeof(h.magic)) != 0 || h.version != VERSION || h.zero != 0 ||
 	    h.model_id != model_id || h.skey != skey || h.nvideos != nvideos ||
 	    h.npages != npages || h.nreads != (size - fixed) / sizeof(uint32_t) ||
-	    h.nreads > UINT32_MAX || h64(0, d + HEADER, size - HEADER) != h.sum)
+	    h.nreads > UINT32_MAX || h64_sum(0, d + HEADER, size - HEADER) != h.sum)
 		return 0;
 	f->nvideos = nvideos;
 	f->npages = npages;
@@ -302,7 +302,7 @@ page_reads_save(const struct page_reads *t, const char *path, char *err, size_t 
 		return -1;
 	}
 	body = fixed_part(t->nvideos, t->npages) - HEADER + nreads * sizeof(uint32_t);
-	if (file_out_open(&o, path, HEADER, body, err, errlen) == -1)
+	if (file_out_open(&o, path, HEADER, err, errlen) == -1)
 		return -1;
 	for (i = 0; i < t->nvideos; i++)
 		file_out_put(&o, &t->vimg[i], sizeof(t->vimg[i]));

@@ -27,7 +27,7 @@
 #include "related.h"
 #include "strmap.h"
 
-#define CACHE_MAGIC2	(0x6f6e6c7972656c33ULL + RELATED_MAX)	/* "onlyrel3", the row size */
+#define CACHE_MAGIC2	(0x6f6e6c7972656c34ULL + RELATED_MAX)	/* "onlyrel4", the row size */
 #define HEAD_WORDS	5
 #define CACHE_MAX_BYTES	((size_t)1 << 32)
 #define TAGS_MAX	256	/* tags of one video compared as a set; more: changed */
@@ -68,7 +68,7 @@ cache_read(struct old_rel *o, const char *file)
 	memcpy(h, o->b.data, sizeof(h));
 	if (h[0] != CACHE_MAGIC2 || h[2] > UINT32_MAX - 1 || h[3] > (uint64_t)o->b.len ||
 	    file_size((size_t)h[2], (size_t)h[3]) != o->b.len ||
-	    h64(0, o->b.data + sizeof(h), o->b.len - sizeof(h)) != h[4])
+	    h64_sum(0, o->b.data + sizeof(h), o->b.len - sizeof(h)) != h[4])
 		return 0;
 	o->key = h[1];
 	o->n = (size_t)h[2];
@@ -330,7 +330,7 @@ cache_write(const struct related *r, const struct model *m, const char *file, ui
 		buf_free(&b);
 		return -1;
 	}
-	x = h64(0, b.data + sizeof(h), b.len - sizeof(h));
+	x = h64_sum(0, b.data + sizeof(h), b.len - sizeof(h));
 	memcpy(b.data + 4 * sizeof(uint64_t), &x, sizeof(x));
 	rc = file_write_atomic(file, b.data, b.len, 0644);
 	buf_free(&b);

@@ -15,7 +15,7 @@
 #include "site_search.h"
 
 #define MAGIC		"onlygen spairs\n"	/* 16 bytes with its NUL */
-#define VERSION		1u
+#define VERSION		2u
 #define HEADER		72
 
 struct header {
@@ -96,7 +96,7 @@ search_kept_parse(struct search_kept *k, const void *data, size_t size, uint64_t
 	if (memcmp(h.magic, MAGIC, sizeof(h.magic)) != 0 || h.version != VERSION || h.zero != 0 ||
 	    h.key != key || !counts_ok(h.ndocs, h.nterms, h.nstr, h.npairs) ||
 	    file_size(h.ndocs, h.nterms, h.nstr, h.npairs) != size ||
-	    h64(0, d + HEADER, size - HEADER) != h.sum)
+	    h64_sum(0, d + HEADER, size - HEADER) != h.sum)
 		return 0;
 	k->ndocs = (size_t)h.ndocs;
 	k->nterms = (size_t)h.nterms;
@@ -176,7 +176,7 @@ search_keep_save(const struct search_pending *p, const char *path, uint64_t key,
 		return -1;
 	}
 	body = file_size(p->ndocs, p->nterms, p->nstr, p->npairs) - HEADER;
-	if (file_out_open(&o, path, HEADER, body, err, errlen) == -1)
+	if (file_out_open(&o, path, HEADER, err, errlen) == -1)
 		return -1;
 	for (i = 0; i < p->ndocs; i++) {
 		struct search_kept_doc r = { p->sums[i], (uint32_t)first, p->src[i].n };

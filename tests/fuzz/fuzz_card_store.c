@@ -48,7 +48,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < HEAD || (file = malloc(size)) == NULL)
 		return 0;
 	memcpy(file, data, size);
-	memcpy(file, "onlygen cards 2\n", 16);
+	memcpy(file, "onlygen cards 3\n", 16);
 	v = KEY;
 	memcpy(file + 16, &v, 8);
 	memset(file + HEAD - 16, 0, 16);
@@ -59,8 +59,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nstr = size - HEAD - n * REC;
 	memcpy(file + 24, &n, 8);
 	memcpy(file + 32, &nstr, 8);
-	s[0] = h64(0, file + HEAD, n * REC);
-	s[1] = h64(0, file + HEAD + n * REC, nstr);
+	s[0] = h64_sum(0, file + HEAD, n * REC);
+	s[1] = h64_sum(0, file + HEAD + n * REC, nstr);
 	v = h64(0, s, sizeof(s));
 	memcpy(file + 40, &v, 8);
 	if (card_store_parse(&cs, file, size, KEY) == 1) {

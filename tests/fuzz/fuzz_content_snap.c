@@ -16,7 +16,7 @@
 #include "content_snap.h"
 #include "hash64.h"
 
-#define MAGIC	"onlygen content-snap 2\n"
+#define MAGIC	"onlygen content-snap 3\n"
 #define KEY	0x66757a7aULL
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -25,7 +25,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	size_t head = sizeof(MAGIC) - 1 + 4 * sizeof(uint64_t), i, j, n;
-	uint64_t v[4] = { KEY, 7, size, h64(0, data, size) };
+	uint64_t v[4] = { KEY, 7, size, h64_sum(0, data, size) };
 	struct content_snap_set set = { 0 };
 	char *snap;
 

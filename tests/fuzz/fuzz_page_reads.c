@@ -33,7 +33,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct page_reads t;
 	uint8_t changed[64] = { 0 };
 	uint64_t v[5];
-	uint32_t ver[2] = { 2, 0 };
+	uint32_t ver[2] = { 3, 0 };
 	size_t nv, np, fixed, len, s, k;
 	char *file;
 
@@ -57,7 +57,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	v[3] = np;
 	v[4] = (len - fixed) / sizeof(uint32_t);
 	memcpy(file + 24, v, sizeof(v));
-	v[0] = h64(0, file + HEADER, len - HEADER);
+	v[0] = h64_sum(0, file + HEADER, len - HEADER);
 	memcpy(file + 64, v, sizeof(v[0]));
 	if (page_reads_parse(&f, file, len, MODEL, SKEY, nv, np) == 1) {
 		if (f.map.base != NULL || f.nvideos != nv || f.npages != np ||

@@ -133,7 +133,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct search_ix *x;
 	struct search_pending *p;
 	uint64_t v[5];
-	uint32_t ver[2] = { 1, 0 };
+	uint32_t ver[2] = { 2, 0 };
 	size_t nd, nt, np, fixed, nstr, len, i;
 	char *file, err[256];
 
@@ -160,7 +160,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	v[3] = nstr;
 	v[4] = np;
 	memcpy(file + 24, v, sizeof(v));
-	v[0] = h64(0, file + HEADER, len - HEADER);
+	v[0] = h64_sum(0, file + HEADER, len - HEADER);
 	memcpy(file + 64, v, sizeof(v[0]));
 	if (search_kept_parse(&k, file, len, KEY) == 1) {
 		if (k.ndocs != nd || k.nterms != nt || k.npairs != np)

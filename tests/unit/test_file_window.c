@@ -2,7 +2,7 @@
  * test_file_window.c — generator/base/file_window.h: bytes put at rising
  * offsets, in pieces smaller than the window, across its edge, larger
  * than it, and with gaps (one longer than a window) land in the file as
- * they would from one buffer, gaps as zeros; the region's hash is h64 of
+ * they would from one buffer, gaps as zeros; the region's checksum is h64_sum of
  * those bytes; a put before the window's start, or a flush behind it, is
  * refused with EINVAL and writes nothing more; a failed write is said
  * in *err.  A whole file written through file_out: the header at 0 with
@@ -42,7 +42,7 @@ test_file_out(const char *dir)
 
 	snprintf(path, sizeof(path), "%s/whole", dir);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	CHECK(file_out_open(&o, path, sizeof(hdr), 11, err, sizeof(err)) == 0, "file_out opens");
+	CHECK(file_out_open(&o, path, sizeof(hdr), err, sizeof(err)) == 0, "file_out opens");
 	file_out_put(&o, "hello ", 6);
 	file_out_put(&o, "world", 5);
 	sum = file_out_sum(&o);
@@ -51,20 +51,20 @@ test_file_out(const char *dir)
 	CHECK(file_out_close(&o, hdr, sizeof(hdr), 11, err, sizeof(err)) == 0, "and closes");
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	CHECK(fd != -1 && read(fd, got, sizeof(got)) == 27 && memcmp(got, hdr, 16) == 0 &&
-	    memcmp(got + 16, "hello world", 11) == 0 && sum == h64(0, "hello world", 11),
+	    memcmp(got + 16, "hello world", 11) == 0 && sum == h64_sum(0, "hello world", 11),
 	    "the header at 0 with the body's hash, then the body");
 	if (fd != -1)
 		close(fd);
 	CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600 && access(tmp, F_OK) == -1,
 	    "mode 0600, no temporary file left");
-	CHECK(file_out_open(&o, path, sizeof(hdr), 11, err, sizeof(err)) == 0, "again");
+	CHECK(file_out_open(&o, path, sizeof(hdr), err, sizeof(err)) == 0, "again");
 	file_out_put(&o, "short", 5);
 	(void)file_out_sum(&o);
 	CHECK(file_out_close(&o, hdr, sizeof(hdr), 11, err, sizeof(err)) == -1 &&
 	    access(tmp, F_OK) == -1 && stat(path, &st) == 0 && st.st_size == 27,
 	    "a body shorter than announced: no file, the last one kept, nothing left (%s)", err);
 	CHECK(symlink(path, tmp) == 0 &&
-	    file_out_open(&o, path, sizeof(hdr), 11, err, sizeof(err)) == -1,
+	    file_out_open(&o, path, sizeof(hdr), err, sizeof(err)) == -1,
 	    "a symlink at path.tmp is not followed (%s)", err);
 	unlink(tmp);
 	unlink(path);
@@ -93,7 +93,7 @@ main(void)
 
 	/* pieces of every size, each after a gap of its index's size squared
 	 * (the 5th gap is longer than a window) */
-	file_window_begin(&w, fd, &err, window, START, LEN);
+	file_window_begin(&w, fd, &err, window, START);
 	at = START;
 	for (i = 0; at < START + LEN; i++) {
 		at += i == 5 ? FILE_WINDOW_CAP + 99 : i * i;
@@ -112,16 +112,17 @@ main(void)
 	CHECK(pread(fd, got, START + LEN, 0) == (ssize_t)(START + LEN) &&
 	    memcmp(got + START, want + START, LEN) == 0,
 	    "the file holds the pieces where they were put, zeros between");
-	CHECK(h64_end(&w.h) == h64(0, want + START, LEN), "the region's hash is h64 of its bytes");
+	CHECK(h64_sum_end(&w.h) == h64_sum(0, want + START, LEN),
+	    "the region's checksum is h64_sum of its bytes");
 
 	/* out of order: refused, said once, nothing written past it */
 	err = 0;
 	memset(window, 0, FILE_WINDOW_CAP);
-	file_window_begin(&w, fd, &err, window, START, 10);
+	file_window_begin(&w, fd, &err, window, START);
 	file_window_put(&w, START - 1, "x", 1);
 	CHECK(err == EINVAL, "a put before the region's start: EINVAL");
 	err = 0;
-	file_window_begin(&w, fd, &err, window, START + 50, 10);
+	file_window_begin(&w, fd, &err, window, START + 50);
 	file_window_flush(&w, START);
 	CHECK(err == EINVAL && w.start == START + 50, "a flush behind the window: EINVAL, "
 	    "the window where it was");
@@ -134,7 +135,7 @@ main(void)
 	CHECK(err == EBADF, "a write to a file open for reading: EBADF in *err");
 	err = 0;
 	memset(window, 0, FILE_WINDOW_CAP);
-	file_window_begin(&w, fd, &err, window, 0, 2 * FILE_WINDOW_CAP);
+	file_window_begin(&w, fd, &err, window, 0);
 	file_window_put(&w, 0, want, FILE_WINDOW_CAP);
 	file_window_put(&w, FILE_WINDOW_CAP, want, FILE_WINDOW_CAP);
 	CHECK(err == EBADF, "a window's write that fails: EBADF in *err");

@@ -77,5 +77,33 @@ main(void)
 			bad++;
 	}
 	CHECK(bad == 0, "h64_str hashes the string and its terminator (%zu differ)", bad);
+	{
+		/* h64_sum, the state files' checksum: pinned, and its stream
+		 * the one call over any pieces (stripes cut anywhere) */
+		char b[100];
+		size_t len, piece, at, differ = 0;
+
+		for (at = 0; at < sizeof(b); at++)
+			b[at] = (char)(at * 7 + 1);
+		CHECK(h64_sum(0, "", 0) == 0xb426400ae9c40901ULL &&
+		    h64_sum(0, b, 31) == 0xddc838825f3fad13ULL &&
+		    h64_sum(0, b, 32) == 0x8d599383b187d2a8ULL &&
+		    h64_sum(7, b, 100) == 0xc1d0ac37193e5fc3ULL,
+		    "h64_sum: pinned values (a change makes every state file absent once)");
+		for (len = 0; len <= sizeof(b); len++)
+			for (piece = 1; piece <= 40; piece++) {
+				struct h64_sum_stream st;
+
+				h64_sum_begin(&st, 7);
+				for (at = 0; at < len; at += piece)
+					h64_sum_update(&st, b + at,
+					    len - at < piece ? len - at : piece);
+				differ += h64_sum_end(&st) != h64_sum(7, b, len);
+			}
+		CHECK(differ == 0, "h64_sum's stream in pieces of 1..40 bytes: the one call's "
+		    "value (%zu differ)", differ);
+		CHECK(h64_sum(0, b, 64) != h64(0, b, 64) && h64_sum(0, b, 64) != h64_sum(1, b, 64),
+		    "h64_sum: not h64's value, and the seed counts");
+	}
 	return check_report();
 }
