@@ -87,7 +87,9 @@ struct build_model {
 	struct pool_bg			 writer;
 	/* the content/ snapshot written beside the merge */
 	struct content_snap_later	 snap_later;
-	const struct content		*snap_of;
+	struct content			*snap_of;	/* content/ as loaded: the snapshot's */
+	atomic_int			 snap_refs;	/* the load's and the task's: the
+							 * last one frees snap_of */
 	struct pool_bg			 snapper;
 	/* the image content/'s edits are laid over or base_from_image() compares with */
 	struct model			 base_old;
