@@ -256,6 +256,13 @@ delta_build() {	# what; the model's summary; then titles each watch page must sh
 		check "$what: the watch page of $g shows '$t'" grep -qF "$t" "$OUT/v/$g/index.html"
 	done
 }
+clean_build() {	# a clean build of the same catalog and content/
+	rm -rf "$TMP/clean-delta-state" "$TMP/clean-delta-site"
+	mkdir -p "$TMP/clean-delta-state"
+	cp "$STATE/catalog.db" "$TMP/clean-delta-state/catalog.db"
+	"$GEN" build --offline --quiet --state "$TMP/clean-delta-state" --content "$CONTENT" \
+	    --out "$TMP/clean-delta-site" >/dev/null 2>&1
+}
 VIP_TITLE=$(sqlite3 "$STATE/catalog.db" "SELECT title FROM videos WHERE guid = '$VIP_GUID'")
 LATER_TITLE=$(sqlite3 "$STATE/catalog.db" "SELECT title FROM videos WHERE guid = '$LATER_GUID'")
 retitle_row "$VIP_GUID" "Delta title one" 1
@@ -271,11 +278,7 @@ delta_build "the first row back as the image has it" "from its image + 1 changed
 check "the first row back: its old title gone" bash -c "! grep -q 'Delta title one' -r '$OUT'"
 check "two rows laid over: the image still as it was" \
     bash -c "[ '$(cksum <"$STATE/model.image")' = '$IMAGE_SUM' ] && [ -s '$STATE/model.image.delta' ]"
-cp "$STATE/catalog.db" "$TMP/catalog.delta.db"
-mkdir -p "$TMP/clean-delta-state"
-cp "$TMP/catalog.delta.db" "$TMP/clean-delta-state/catalog.db"
-"$GEN" build --offline --quiet --state "$TMP/clean-delta-state" --content "$CONTENT" \
-    --out "$TMP/clean-delta-site" >/dev/null 2>&1
+clean_build	# the same inputs into $TMP/clean-delta-{state,site}
 check "laid over with a delta: the site a clean build makes, byte for byte" \
     diff -r "$OUT" "$TMP/clean-delta-site"
 printf 'damaged' | dd of="$STATE/model.image.delta" bs=1 seek=60 conv=notrunc 2>/dev/null
@@ -300,11 +303,7 @@ delta_build "a content/ edit over a delta" "from its image + 1 content/ entry;" 
     "$VIP_GUID" "Content after a pull" "$LATER_GUID" "Delta title four"
 check "a content/ edit over a delta: the image written again, the delta gone" \
     bash -c "[ ! -e '$STATE/model.image.delta' ] && [ '$(cksum <"$STATE/model.image")' != '$IMAGE_SUM' ]"
-rm -rf "$TMP/clean-delta-state" "$TMP/clean-delta-site"
-mkdir -p "$TMP/clean-delta-state"
-cp "$STATE/catalog.db" "$TMP/clean-delta-state/catalog.db"
-"$GEN" build --offline --quiet --state "$TMP/clean-delta-state" --content "$CONTENT" \
-    --out "$TMP/clean-delta-site" >/dev/null 2>&1
+clean_build
 check "a content/ edit over a delta: the site a clean build makes, byte for byte" \
     diff -r "$OUT" "$TMP/clean-delta-site"
 check "a content/ edit over a delta: the image a clean build writes, byte for byte" \

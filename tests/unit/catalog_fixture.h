@@ -42,6 +42,33 @@ fixture_tmpdir(char *buf, size_t len, const char *name)
 	return buf;
 }
 
+/*
+ * The whole file at path, malloc'd with a NUL after its bytes (one byte of
+ * room past *len), or NULL (*len 0) when it cannot be read.
+ */
+static inline char *
+fixture_slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *d = NULL;
+	long n = 0;
+
+	*len = 0;
+	if (f == NULL)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+	    (d = malloc((size_t)n + 1)) != NULL && fread(d, 1, (size_t)n, f) != (size_t)n) {
+		free(d);
+		d = NULL;
+	}
+	fclose(f);
+	if (d != NULL) {
+		d[n] = '\0';
+		*len = (size_t)n;
+	}
+	return d;
+}
+
 static inline void
 fixture_write(const char *dir, const char *name, const char *text)
 {

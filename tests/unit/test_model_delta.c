@@ -23,27 +23,6 @@
 #define HEAD	48
 #define REC	48
 
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *d = NULL;
-	long n = 0;
-
-	*len = 0;
-	if (f == NULL)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0 &&
-	    (d = malloc((size_t)n + 1)) != NULL && fread(d, 1, (size_t)n, f) != (size_t)n) {
-		free(d);
-		d = NULL;
-	}
-	fclose(f);
-	if (d != NULL)
-		*len = (size_t)n;
-	return d;
-}
-
 /* The file's checksum made to match its bytes again (after an edit). */
 static void
 reseal(char *data, size_t len)
@@ -114,7 +93,7 @@ main(void)
 	for (i = 0; i < d.n; i++)
 		snprintf(d.rows[i].guid, sizeof(d.rows[i].guid), "%s", guids[i]);
 	CHECK(model_delta_write(path, &d, err, sizeof(err)) == 0, "three rows again");
-	data = slurp(path, &len);
+	data = fixture_slurp(path, &len);
 	CHECK(data != NULL && len == HEAD + 3 * REC, "the file: %d + 3 x %d bytes (%zu)", HEAD,
 	    REC, len);
 	if (data != NULL && getenv("MODEL_DELTA_SEED") != NULL) {

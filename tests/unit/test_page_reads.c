@@ -31,27 +31,6 @@ rec_of(struct page_reads_rec *r, uint32_t self, const uint32_t *v, size_t n)
 		page_reads_note(r, *v++);
 }
 
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *d = NULL;
-	long n = 0;
-
-	*len = 0;
-	if (f == NULL)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0 &&
-	    (d = malloc((size_t)n)) != NULL && fread(d, 1, (size_t)n, f) != (size_t)n) {
-		free(d);
-		d = NULL;
-	}
-	fclose(f);
-	if (d != NULL)
-		*len = (size_t)n;
-	return d;
-}
-
 int
 main(void)
 {
@@ -137,7 +116,7 @@ main(void)
 	    page_reads_load(&f, path, 0, SKEY, NV, NP) == 0,
 	    "another model, shared key, video or page count: no table");
 
-	data = slurp(path, &len);
+	data = fixture_slurp(path, &len);
 	CHECK(data != NULL && len > 72, "the file read back (%zu bytes)", len);
 	if (data != NULL && getenv("PAGE_READS_SEED") != NULL) {
 		FILE *s = fopen(getenv("PAGE_READS_SEED"), "wb");
