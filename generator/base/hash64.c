@@ -148,16 +148,14 @@ h64_int(uint64_t seed, int64_t v)
 	return fmix(h);
 }
 
-/* One stripe of 32 bytes into the four lanes (as the bulk loop below). */
-static void
-stripe(uint64_t v[4], const unsigned char *s)
+/* One lane's step over the 8 bytes at s. */
+static inline uint64_t
+lane(uint64_t v, const unsigned char *s)
 {
-	uint64_t w[4];
-	int k;
+	uint64_t w;
 
-	memcpy(w, s, sizeof(w));
-	for (k = 0; k < 4; k++)
-		v[k] = rotl(v[k] + w[k] * P2, 31) * P1;
+	memcpy(&w, s, 8);
+	return rotl(v + w * P2, 31) * P1;
 }
 
 void
@@ -176,6 +174,7 @@ h64_sum_update(struct h64_sum_stream *st, const void *p, size_t n)
 {
 	const unsigned char *s = p;
 	size_t take;
+	int k;
 
 	st->total += n;
 	if (st->tail > 0) {
@@ -186,22 +185,19 @@ h64_sum_update(struct h64_sum_stream *st, const void *p, size_t n)
 		n -= take;
 		if (st->tail < 32)
 			return;
-		stripe(st->v, st->buf);
+		for (k = 0; k < 4; k++)
+			st->v[k] = lane(st->v[k], st->buf + 8 * k);
 		st->tail = 0;
 	}
 	if (n >= 32) {
 		/* the lanes in registers for the bulk of a region */
-		uint64_t v0 = st->v[0], v1 = st->v[1], v2 = st->v[2], v3 = st->v[3], w;
+		uint64_t v0 = st->v[0], v1 = st->v[1], v2 = st->v[2], v3 = st->v[3];
 
 		for (; n >= 32; s += 32, n -= 32) {
-			memcpy(&w, s, 8);
-			v0 = rotl(v0 + w * P2, 31) * P1;
-			memcpy(&w, s + 8, 8);
-			v1 = rotl(v1 + w * P2, 31) * P1;
-			memcpy(&w, s + 16, 8);
-			v2 = rotl(v2 + w * P2, 31) * P1;
-			memcpy(&w, s + 24, 8);
-			v3 = rotl(v3 + w * P2, 31) * P1;
+			v0 = lane(v0, s);
+			v1 = lane(v1, s + 8);
+			v2 = lane(v2, s + 16);
+			v3 = lane(v3, s + 24);
 		}
 		st->v[0] = v0;
 		st->v[1] = v1;

@@ -259,7 +259,8 @@ cmd_build(int argc, char *argv[])
 	bm.quiet = so.quiet;
 	if (recheck) {
 		/* nothing kept from earlier builds is trusted */
-		static const char *const kept[] = { "model.image", "card-texts", "search-pairs" };
+		static const char *const kept[] = { "model.image", "model.image.delta",
+		    "card-texts", "search-pairs" };
 		char path[4096];
 		size_t f;
 

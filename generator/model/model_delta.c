@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -72,13 +73,20 @@ int
 model_delta_read(const char *path, uint64_t base_id, struct model_delta *d)
 {
 	char file[FILE_MAX + 1];
+	struct stat st;
 	ssize_t got;
 	size_t len = 0;
 	int fd;
 
 	memset(d, 0, sizeof(*d));
-	if (base_id == 0 || (fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+	/* non-blocking: a FIFO put there is refused below, never waited on */
+	if (base_id == 0 ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)) == -1)
 		return 0;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || st.st_size > FILE_MAX) {
+		close(fd);
+		return 0;
+	}
 	/* one byte more than the largest delta: a longer file is none */
 	while (len < sizeof(file) &&
 	    ((got = read(fd, file + len, sizeof(file) - len)) > 0 || (got == -1 && errno == EINTR)))

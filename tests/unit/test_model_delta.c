@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "catalog_fixture.h"
@@ -70,6 +71,14 @@ main(void)
 	CHECK(model_delta_read(path, 0, &back) == 0, "no image id: no delta");
 	snprintf(path, sizeof(path), "%s/missing", dir);
 	CHECK(model_delta_read(path, BASE, &back) == 0, "no file: no delta");
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	CHECK(mkfifo(path, 0600) == 0 && model_delta_read(path, BASE, &back) == 0,
+	    "a FIFO at the path: no delta, and no wait for a writer");
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/sub", dir);
+	CHECK(mkdir(path, 0700) == 0 && model_delta_read(path, BASE, &back) == 0,
+	    "a directory at the path: no delta");
+	rmdir(path);
 	snprintf(path, sizeof(path), "%s/model.image.delta", dir);
 
 	d.n = 0;
