@@ -169,6 +169,118 @@ old_tags(const struct old_rel *o, size_t k, uint64_t *out)
 }
 
 /*
+ * Video k of the old file has the tags of video i of m in the same order:
+ * the same set, without sorting either (the usual case: a tag list is kept
+ * as it was).
+ */
+static int
+same_tags_in_order(const struct old_rel *o, size_t k, const struct model *m, size_t i)
+{
+	const struct video *v = &m->videos[i];
+	size_t t, at = o->tagoff[k];
+
+	if (o->tagoff[k + 1] - at != v->ntags || v->ntags > TAGS_MAX)
+		return 0;
+	for (t = 0; t < v->ntags; t++)
+		if (o->taghash[at + t] != tag_hash(m, v->tags[t]))
+			return 0;
+	return 1;
+}
+
+/* The old file's guid (GUID_LEN bytes, not terminated) is s, compared as
+ * strcmp compares the guid terminated. */
+static int
+same_guid(const char *old, const char *s)
+{
+	return strncmp(old, s, GUID_LEN) == 0 &&
+	    (memchr(old, '\0', GUID_LEN) != NULL || s[GUID_LEN] == '\0');
+}
+
+/* Of the n guids at list (stride apart, each at least 8 bytes), the first
+ * equal to g, or -1.  The first 8 bytes, compared as a word, rule most out
+ * (when g has no NUL among them, an equal guid has the same 8). */
+static long
+find_guid(const char *list, size_t stride, size_t n, const char *g, int g_is_old)
+{
+	int word = memchr(g, '\0', sizeof(uint64_t)) == NULL;
+	uint64_t w, x;
+	size_t i;
+
+	memcpy(&w, g, sizeof(w));
+	for (i = 0; i < n; i++) {
+		memcpy(&x, list + i * stride, sizeof(x));
+		if ((!word || x == w) && (g_is_old ? same_guid(g, list + i * stride) :
+		    same_guid(list + i * stride, g)))
+			return (long)i;
+	}
+	return -1;
+}
+
+#define WALK_AHEAD	(2 * RELATED_ADD_MERGE)	/* places looked ahead for an old video */
+#define WALK_UNPAIRED	RELATED_ADD_MERGE	/* videos added or removed the walk places */
+
+/*
+ * new_of_old and old_of_new without a hash table of 100 000 guids: a
+ * build whose rows can be kept has the videos that stay in their old
+ * order, so walking both lists pairs them one by one, and a mismatch is
+ * a video added (the old one is met a few places ahead in the new list)
+ * or removed.  Each video left unpaired is then looked for on the other
+ * side: found, it moved (or a guid is there twice) and the walk says 0,
+ * as it does past WALK_UNPAIRED on either side; the caller then maps by
+ * guid.  1: the maps are filled, and are the ones the guid map gives.
+ */
+static int
+walk(const struct old_rel *o, const struct model *m, uint32_t *new_of_old,
+    uint32_t *old_of_new)
+{
+	uint32_t lost[WALK_UNPAIRED], fresh[WALK_UNPAIRED];
+	size_t k = 0, i = 0, j, end, nlost = 0, nfresh = 0, x;
+	const char *g;
+
+	while (k < o->n || i < m->nvideos) {
+		g = o->guids + k * GUID_LEN;
+		if (k < o->n && i < m->nvideos && same_guid(g, m->videos[i].guid)) {
+			new_of_old[k++] = (uint32_t)i;
+			old_of_new[i++] = (uint32_t)(k - 1);
+			continue;
+		}
+		if (k < o->n && i < m->nvideos) {
+			end = m->nvideos - i > WALK_AHEAD ? i + WALK_AHEAD : m->nvideos;
+			for (j = i + 1; j < end && !same_guid(g, m->videos[j].guid); j++)
+				;
+			if (j < end) {
+				if (j - i > WALK_UNPAIRED - nfresh)
+					return 0;
+				for (; i < j; i++) {
+					old_of_new[i] = GONE;
+					fresh[nfresh++] = (uint32_t)i;
+				}
+				continue;
+			}
+		}
+		if (k < o->n) {
+			if (nlost == WALK_UNPAIRED)
+				return 0;
+			new_of_old[k] = GONE;
+			lost[nlost++] = (uint32_t)k++;
+		} else {
+			if (nfresh == WALK_UNPAIRED)
+				return 0;
+			old_of_new[i] = GONE;
+			fresh[nfresh++] = (uint32_t)i++;
+		}
+	}
+	for (x = 0; x < nlost && m->nvideos > 0; x++)
+		if (find_guid(m->videos[0].guid, sizeof(m->videos[0]), m->nvideos,
+		    o->guids + (size_t)lost[x] * GUID_LEN, 1) >= 0)
+			return 0;
+	for (x = 0; x < nfresh; x++)
+		if (find_guid(o->guids, GUID_LEN, o->n, m->videos[fresh[x]].guid, 0) >= 0)
+			return 0;
+	return 1;
+}
+
+/*
  * Keeps what o's rows can give r (renumbered into m), and lists in which
  * the videos to rank again.  1 when rows were kept, 0 when none can be
  * (the order of the videos changed), -1 out of memory.
@@ -192,6 +304,8 @@ reuse(const struct old_rel *o, const struct model *m, struct related *r, uint32_
 	old_of_new = malloc((m->nvideos ? m->nvideos : 1) * sizeof(*old_of_new));
 	if (new_of_old == NULL || old_of_new == NULL)
 		goto out;
+	if (walk(o, m, new_of_old, old_of_new))
+		goto mapped;
 	for (i = 0; i < m->nvideos; i++) {
 		old_of_new[i] = GONE;
 		if (strmap_get(&map, m->videos[i].guid) == -1 &&
@@ -215,9 +329,12 @@ reuse(const struct old_rel *o, const struct model *m, struct related *r, uint32_
 		seen = 1;
 		old_of_new[at] = (uint32_t)k;
 	}
+mapped:
 	rc = -1;
 	/* the tags that gained, lost or changed a member */
 	for (k = 0; k < o->n; k++) {
+		if (new_of_old[k] != GONE && same_tags_in_order(o, k, m, new_of_old[k]))
+			continue;
 		na = old_tags(o, k, a);
 		nb = new_of_old[k] == GONE ? -1 : new_tags(m, new_of_old[k], b);
 		if (na >= 0 && nb >= 0 && na == nb && memcmp(a, b, (size_t)na * sizeof(*a)) == 0)
@@ -257,7 +374,7 @@ reuse(const struct old_rel *o, const struct model *m, struct related *r, uint32_
 	for (i = 0; i < m->nvideos; i++) {
 		int again = old_of_new[i] == GONE, merge = 0;
 
-		for (t = 0; t < m->videos[i].ntags && !again; t++)
+		for (t = 0; t < m->videos[i].ntags && !again && dirty.n > 0; t++)
 			again = hashes_has(&dirty, tag_hash(m, m->videos[i].tags[t]));
 		if (again && old_of_new[i] != GONE && tags_kept) {
 			/* its candidates: the old ones, scored as before (no tags
@@ -337,9 +454,28 @@ cache_write(const struct related *r, const struct model *m, const char *file, ui
 	return rc;
 }
 
+static int
+save_task(void *arg, char *err, size_t errlen)
+{
+	struct related_save *s = arg;
+
+	(void)err;
+	(void)errlen;
+	return cache_write(s->r, s->m, s->file, s->key);
+}
+
+int
+related_save_join(struct related_save *save)
+{
+	int rc = save->started ? pool_bg_join(&save->bg, NULL, 0) : 0;
+
+	save->started = 0;
+	return rc;
+}
+
 int
 related_update(struct related *r, const struct model *m, const char *file, int jobs,
-    size_t *ranked, int *unsaved, char *err, size_t errlen)
+    size_t *ranked, struct related_save *save, char *err, size_t errlen)
 {
 	uint64_t key = related_inputs_key(m);
 	struct old_rel o;
@@ -348,7 +484,7 @@ related_update(struct related *r, const struct model *m, const char *file, int j
 	int got, rc = -1;
 
 	*ranked = 0;
-	*unsaved = 0;
+	memset(save, 0, sizeof(*save));
 	memset(r, 0, sizeof(*r));
 	if ((got = cache_read(&o, file)) == -1)
 		goto oom;
@@ -384,7 +520,15 @@ related_update(struct related *r, const struct model *m, const char *file, int j
 	*ranked = nwhich;
 	if (nwhich > 0 && related_rows(r, m, which, nwhich, jobs, err, errlen) == -1)
 		goto out;
-	*unsaved = cache_write(r, m, file, key) == -1;
+	if ((size_t)snprintf(save->file, sizeof(save->file), "%s", file) >= sizeof(save->file)) {
+		snprintf(err, errlen, "related: path too long: %s", file);
+		goto out;
+	}
+	save->r = r;
+	save->m = m;
+	save->key = key;
+	save->started = 1;
+	pool_bg_start(&save->bg, save_task, save);
 	rc = 0;
 	goto out;
 oom:

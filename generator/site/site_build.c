@@ -486,6 +486,7 @@ ctx_free(struct site_ctx *c)
 	free(c->pages);
 	arena_free(&c->path_mem);
 	cJSON_Delete(c->shared);
+	(void)related_save_join(&c->rel_save);	/* the write reads the lists */
 	related_free(&c->rel);
 	(void)site_search_finish(c, NULL, 0);
 	search_free(c->search);
@@ -612,14 +613,11 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	site_cards_keep(&c);	/* after the sitemap's plan: every entry known */
 	{
 		size_t ranked;
-		int unsaved;
 
 		snprintf(path, sizeof(path), "%s/related.cache", o->state_dir);
-		if (related_update(&c.rel, m, path, o->jobs, &ranked, &unsaved, err, errlen) == -1)
+		if (related_update(&c.rel, m, path, o->jobs, &ranked, &c.rel_save,
+		    err, errlen) == -1)
 			goto out;
-		if (unsaved && !o->quiet)
-			site_warn(&c, "%s: cannot write the cache; the next build "
-			    "recomputes \"more like this\"", path);
 	}
 	if ((c.shared = site_shared_data(&c)) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -747,6 +745,9 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 		site_warn(&c, "%s (the next build keys every page)", path);
 	if (site_search_finish(&c, path, sizeof(path)) == -1 && !o->quiet)
 		site_warn(&c, "%s (the next build folds every video's texts for search)", path);
+	if (related_save_join(&c.rel_save) == -1 && !o->quiet)
+		site_warn(&c, "%s/related.cache: cannot write the cache; the next build "
+		    "recomputes \"more like this\"", o->state_dir);
 	site_staging_remove(outfd);
 	st->img_fetched = c.img_fetched;
 	for (i = 0; c.vimg != NULL && i < m->nvideos; i++)

@@ -132,6 +132,7 @@ struct site_ctx {
 	const struct tmpl	*t_home, *t_list, *t_series, *t_watch, *t_code,
 				*t_search, *t_404, *t_series_index, *t_tags, *t_embed;
 	struct related		 rel;
+	struct related_save	 rel_save;	/* its cache's write, joined by the end */
 	uint64_t		*vcard;		/* per video: its card's data key */
 	struct card_text	*vtext;		/* per video: a card's strings, made once */
 	struct arena	*vtext_mem;	/* per worker: the storage of vtext's strings */

@@ -162,10 +162,10 @@ check_update(const struct model *m, const char *path, size_t most, const char *w
 	struct related r;
 	char err[256];
 	size_t ranked = 0;
-	int unsaved = 0;
+	struct related_save save;
 
-	CHECK(related_update(&r, m, path, 2, &ranked, &unsaved, err, sizeof(err)) == 0 && !unsaved,
-	    "%s: updated (%s)", what, err);
+	CHECK(related_update(&r, m, path, 2, &ranked, &save, err, sizeof(err)) == 0 &&
+	    related_save_join(&save) == 0, "%s: updated (%s)", what, err);
 	CHECK(r.n == m->nvideos && matches_reference(m, &r), "%s: the lists of a full ranking", what);
 	if (most == SIZE_MAX)
 		CHECK(ranked == m->nvideos, "%s: all %zu rows ranked", what, ranked);
@@ -307,6 +307,26 @@ main(void)
 	check_update(&m, path, 400, "tag ids swapped under the same indices");
 	move_video(&m, 5, 900);
 	check_update(&m, path, SIZE_MAX, "a video moved (the order changed: all ranked)");
+	move_video(&m, 5, 20);
+	check_update(&m, path, SIZE_MAX, "a video moved a few places, within the walk's "
+	    "look-ahead: all ranked");
+	move_video(&m, 3, 4);
+	check_update(&m, path, SIZE_MAX, "two neighbours swapped: all ranked");
+	free(m.videos[m.nvideos - 1].tags);
+	m.nvideos--;
+	check_update(&m, path, 200, "the oldest video removed");
+	add_front(&m, 11, 12, "ffffffff-0000-4000-8000-000000000008");
+	move_video(&m, 0, m.nvideos - 1);
+	check_update(&m, path, 1, "a video added as the oldest: only its row ranked");
+	for (size_t i = 0; i < RELATED_ADD_MERGE + 6; i++) {
+		char g[GUID_LEN + 1];
+
+		snprintf(g, sizeof(g), "ffffffff-0000-4000-8000-%012zx", 0x100 + i);
+		add_front(&m, i % 200, (i * 7 + 3) % 200, g);
+	}
+	check_update(&m, path, m.nvideos - 1, "70 videos added at once (past what the walk "
+	    "places): the lists as a full ranking");
+	check_update(&m, path, 0, "and the same model again");
 	check_update(&m, path, 0, "then the same model again");
 	CHECK(truncate(path, 100) == 0, "cache truncated");
 	check_update(&m, path, SIZE_MAX, "a truncated cache: all ranked");
