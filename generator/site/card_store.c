@@ -120,6 +120,7 @@ take(const struct card_store *cs, const struct card_store_rec *r, struct card_st
 	out->key = r->key;
 	out->entry_size = r->entry_size;
 	out->entry_hash = r->entry_hash;
+	out->rec = (size_t)(r - cs->rec);
 	return 1;
 }
 

@@ -71,6 +71,7 @@ struct card_store_card {
 				 * record, so a taker need not touch the string) */
 	uint32_t	 entry_size;	/* the watch page's sitemap entry: its bytes */
 	uint64_t	 entry_hash;	/* and their h64 (site_sitemap.c) */
+	size_t		 rec;	/* found: its record's place in the store */
 };
 
 /* Maps path into cs when it is a store made under key: 1.  0 when it is

@@ -309,6 +309,7 @@ site_card_texts(struct site_ctx *c, char *err, size_t errlen)
 	struct card_store_card k;
 	struct pool_work w;
 	size_t i, n = c->m->nvideos;
+	ptrdiff_t shift = 0;
 	int kept;
 
 	c->vtext = calloc(n ? n : 1, sizeof(*c->vtext));
@@ -332,11 +333,15 @@ site_card_texts(struct site_ctx *c, char *err, size_t errlen)
 		ck->key = 0;
 	kept = card_store_load(&ck->store, ck->path, ck->key) == 1;
 	/* the kept cards, in the model's order (a video at its index in the
-	 * store, unless some were added or removed before it); the others
-	 * are formatted on the pool */
+	 * store, shifted by those added or removed before it, as the last
+	 * card found says: one lookup by hash per change, not one per card
+	 * after it); the others are formatted on the pool */
 	for (i = 0; i < n; i++) {
+		size_t hint = (size_t)((ptrdiff_t)i + shift);
+
 		ck->in[i] = card_input(c, i);
-		if (kept && card_store_find(&ck->store, i, ck->in[i], &k) == 1) {
+		if (kept && card_store_find(&ck->store, hint, ck->in[i], &k) == 1) {
+			shift = (ptrdiff_t)k.rec - (ptrdiff_t)i;
 			from_store(&c->vtext[i], &k);
 			c->vcard[i] = k.key;
 			c->ventry[i].size = k.entry_size;	/* 0: planned again */

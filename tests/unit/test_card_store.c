@@ -99,7 +99,7 @@ main(void)
 	CHECK(card_store_load(&st, path, KEY) == 1 && st.n == NCARDS, "loaded under its key");
 	for (i = bad = 0; i < NCARDS; i++)
 		if (i != 3 && (card_store_find(&st, i, cs.c[i].in, &got) != 1 ||
-		    !same(&cs.c[i], &got)))
+		    !same(&cs.c[i], &got) || got.rec != (size_t)i))
 			bad++;
 	CHECK(bad == 0, "each card found at its index, string for string, with its key and "
 	    "its sitemap entry's size and hash");
@@ -107,9 +107,10 @@ main(void)
 	    "a card past %zu bytes is not kept", CARD_STORE_BLOCK_MAX);
 	for (i = bad = 0; i < NCARDS; i++)
 		if (i != 3 && (card_store_find(&st, (i + 1) % NCARDS, cs.c[i].in, &got) != 1 ||
-		    !same(&cs.c[i], &got)))
+		    !same(&cs.c[i], &got) || got.rec != (size_t)i))
 			bad++;
-	CHECK(bad == 0, "each card found by its hash when the index moved");
+	CHECK(bad == 0, "each card found by its hash when the index moved, its record's "
+	    "place said (the next video is looked for there)");
 	CHECK(card_store_find(&st, 0, 999, &got) == 0 && card_store_find(&st, 99, 999, &got) == 0,
 	    "unknown inputs: none, wherever looked for");
 	CHECK(card_store_find(&st, 0, 0, &got) == 0, "the hash 0: never a card");
