@@ -58,7 +58,9 @@ file_map_path(const char *path, uint64_t min, uint64_t max, int how, struct file
 	int fd, rc = -1, e;
 
 	memset(fm, 0, sizeof(*fm));
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	/* non-blocking: a FIFO put at a state file's path is refused below,
+	 * not waited on for a writer (the flag does nothing to a regular file) */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
 		return -1;
 	if (fstat(fd, &sb) == -1)
 		goto out;

@@ -260,7 +260,7 @@ cmd_build(int argc, char *argv[])
 	if (recheck) {
 		/* nothing kept from earlier builds is trusted */
 		static const char *const kept[] = { "model.image", "model.image.delta",
-		    "card-texts", "search-pairs" };
+		    "card-texts", "search-pairs", "img-index" };
 		char path[4096];
 		size_t f;
 

@@ -119,8 +119,9 @@ render_page(const struct site_ctx *c, const struct page *p, struct render_bufs *
 
 		if (site_image_source(c, p, src, sizeof(src)) == -1 ||
 		    buf_read_file(out, src) == -1) {
-			snprintf(err, errlen, "cannot read its cached image %.300s: %s", src,
-			    strerror(errno));
+			snprintf(err, errlen, "cannot read its cached image %.300s: %s (removed "
+			    "by hand? `onlygen build --recheck` looks into the image cache again)",
+			    src, strerror(errno));
 			return -1;
 		}
 		return 0;

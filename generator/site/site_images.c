@@ -19,6 +19,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,7 @@
 #include "dir_names.h"
 #include "hash64.h"
 #include "http.h"
+#include "img_index.h"
 #include "img_size.h"
 #include "img_vips.h"
 #include "pool.h"
@@ -378,14 +380,63 @@ fetch_all(struct site_ctx *c, const size_t *todo, size_t n)
 	return refused;
 }
 
+/* A video's state as the cache's files say: its directory, the JPEG's
+ * header, the preview or its marker (a few system calls). */
+static void
+look_in_cache(const struct site_ctx *c, const struct video *v, struct video_img *im,
+    const struct dir_names *cached)
+{
+	char path[4096];
+	int w, h;
+
+	if (!dir_names_has(cached, v->guid) ||
+	    site_img_cache_path(c->o, path, sizeof(path), v->guid, "", "") != 0 || !is_dir(path))
+		return;
+	/* the JPEG's header, not just its presence: og:image's size */
+	site_img_cache_path(c->o, path, sizeof(path), v->guid, im->key, img_suffix(IMG_JPG1280));
+	im->still = jpeg_file_size(path, &w, &h) == 0;
+	im->og_w = im->still ? (uint16_t)w : 0;
+	im->og_h = im->still ? (uint16_t)h : 0;
+	site_img_cache_path(c->o, path, sizeof(path), v->guid, im->key, img_suffix(IMG_PREVIEW));
+	im->preview = exists(path);
+	site_img_cache_path(c->o, path, sizeof(path), v->guid, im->key, IMG_NO_PREVIEW);
+	im->no_preview = !im->preview && exists(path);
+}
+
+static void
+index_rec(void *arg, size_t i, struct img_index_rec *r)
+{
+	const struct site_ctx *c = arg;
+	const struct video_img *im = &c->vimg[i];
+
+	snprintf(r->guid, sizeof(r->guid), "%s", c->m->videos[i].guid);
+	memcpy(r->key, im->key, sizeof(r->key));
+	r->still = im->still != 0;
+	r->preview = im->preview != 0;
+	r->no_preview = im->no_preview != 0;
+	r->og_w = im->og_w;
+	r->og_h = im->og_h;
+}
+
+/*
+ * Each video's state: from STATE/img-index where it has the video under
+ * its image key (img_index.h), else from the cache's files; then what is
+ * missing fetched (unless --offline).  The index is written again when
+ * the cache may have changed (a fetch, a directory made) or it missed
+ * more than 1/64 of the videos (+ 64): an added video costs its few
+ * system calls until then.
+ */
 int
 site_images(struct site_ctx *c, char *err, size_t errlen)
 {
 	const struct model *m = c->m;
 	struct dir_names cached;
-	char path[4096];
-	size_t i, ntodo = 0, *todo;
-	int rc;
+	struct img_index ix;
+	struct img_index_dir dir;
+	char path[4096], ipath[4096];
+	size_t i, at, ntodo = 0, misses = 0, *todo;
+	ptrdiff_t shift = 0;
+	int rc, listed = 0, indexed, changed = 0, have_ipath;
 
 	c->vimg = calloc(m->nvideos ? m->nvideos : 1, sizeof(*c->vimg));
 	todo = malloc((m->nvideos ? m->nvideos : 1) * sizeof(*todo));
@@ -400,40 +451,50 @@ site_images(struct site_ctx *c, char *err, size_t errlen)
 		free(todo);
 		return -1;
 	}
-	/* the cache's video directories in one readdir pass, not one failing
-	 * stat per video without one (100 000 in the bench) */
-	if (dir_names_load(&cached, path, IMG_CACHE_NAMES_MAX) == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		free(todo);
-		return -1;
-	}
+	have_ipath = (size_t)snprintf(ipath, sizeof(ipath), "%s/img-index", c->o->state_dir) <
+	    sizeof(ipath);
+	indexed = have_ipath && img_index_dir_of(path, &dir) == 0 &&
+	    img_index_load(&ix, ipath, &dir) == 1;
+	if (!indexed)
+		memset(&ix, 0, sizeof(ix));
 	for (i = 0; i < m->nvideos; i++) {
 		const struct video *v = &m->videos[i];
 		struct video_img *im = &c->vimg[i];
+		const struct img_index_rec *r;
 
 		/* its thumbnail's name is a cache miss waited on by the key's
 		 * hash: the one of a video a few on is fetched meanwhile */
 		if (i + 4 < m->nvideos)
 			__builtin_prefetch(m->videos[i + 4].thumbnail);
 		set_key(v, im->key);
-		if (dir_names_has(&cached, v->guid) &&
-		    site_img_cache_path(c->o, path, sizeof(path), v->guid, "", "") == 0 && is_dir(path)) {
-			int w, h;
-
-			/* the JPEG's header, not just its presence: og:image's size */
-			site_img_cache_path(c->o, path, sizeof(path), v->guid, im->key, img_suffix(IMG_JPG1280));
-			im->still = jpeg_file_size(path, &w, &h) == 0;
-			im->og_w = im->still ? (uint16_t)w : 0;
-			im->og_h = im->still ? (uint16_t)h : 0;
-			site_img_cache_path(c->o, path, sizeof(path), v->guid, im->key, img_suffix(IMG_PREVIEW));
-			im->preview = exists(path);
-			site_img_cache_path(c->o, path, sizeof(path), v->guid, im->key, IMG_NO_PREVIEW);
-			im->no_preview = !im->preview && exists(path);
+		if (indexed && (r = img_index_find(&ix, (size_t)((ptrdiff_t)i + shift), v->guid,
+		    im->key, &at)) != NULL) {
+			shift = (ptrdiff_t)at - (ptrdiff_t)i;
+			im->still = r->still;
+			im->preview = r->preview;
+			im->no_preview = r->no_preview;
+			im->og_w = r->og_w;
+			im->og_h = r->og_h;
+		} else {
+			misses++;
+			/* the cache's video directories in one readdir pass, not
+			 * one failing stat per video without one (100 000 in the
+			 * bench) */
+			if (!listed && dir_names_load(&cached, path, IMG_CACHE_NAMES_MAX) == -1) {
+				snprintf(err, errlen, "%s: %s", path, strerror(errno));
+				img_index_free(&ix);
+				free(todo);
+				return -1;
+			}
+			listed = 1;
+			look_in_cache(c, v, im, &cached);
 		}
 		if (!im->still || !(im->preview || im->no_preview))
 			todo[ntodo++] = i;
 	}
-	dir_names_free(&cached);
+	if (listed)
+		dir_names_free(&cached);
+	img_index_free(&ix);
 	if (ntodo > 0 && !c->o->fetch_images) {
 		size_t named = 0;
 
@@ -446,8 +507,7 @@ site_images(struct site_ctx *c, char *err, size_t errlen)
 		if (named > OFFLINE_NAMED && !c->o->quiet)
 			site_warn(c, "%zu more videos show the placeholder "
 			    "(--offline)", named - OFFLINE_NAMED);
-		free(todo);
-		return 0;
+		ntodo = 0;
 	}
 	for (i = 0; i < ntodo; i++) {
 		if (site_img_cache_path(c->o, path, sizeof(path), m->videos[todo[i]].guid, "", "") == 0 &&
@@ -462,6 +522,7 @@ site_images(struct site_ctx *c, char *err, size_t errlen)
 		return -1;
 	}
 	rc = ntodo > 0 ? fetch_all(c, todo, ntodo) : 0;
+	changed = ntodo > 0;	/* directories made, files fetched, others pruned */
 	free(todo);
 	if (rc == -1) {
 		snprintf(err, errlen, "out of memory fetching images");
@@ -474,6 +535,19 @@ site_images(struct site_ctx *c, char *err, size_t errlen)
 			left += !c->vimg[i].still;
 		site_warn(c, "image fetching stopped after the CDN "
 		    "refused a token; %zu videos show the placeholder", left);
+	}
+	/* the cache as this build leaves it: the next one's index */
+	if (have_ipath && (!indexed || changed || misses > m->nvideos / 64 + 64)) {
+		char why[4200];
+
+		snprintf(path, sizeof(path), "%s/%s", c->o->state_dir, IMG_CACHE_DIR);
+		if (img_index_dir_of(path, &dir) == -1 ||
+		    img_index_save(ipath, &dir, m->nvideos, index_rec, c, why, sizeof(why)) == -1) {
+			(void)unlink(ipath);
+			if (!c->o->quiet)
+				site_warn(c, "%s/img-index: cannot write it; the next build looks "
+				    "into every video's image cache directory", c->o->state_dir);
+		}
 	}
 	return 0;
 }

@@ -28,12 +28,17 @@ the CDN stand-in (tests/fakes/bunny_cdn.py, which enforces tokens on images).
     a site published by an onlygen carrying other bytes under the same name
     (a copy of the binary, patched) is rewritten by the next incremental
     build of this one.  (Keyed by their path, the old bytes would stay.)
+12. STATE/img-index keeps each video's cache state: a file removed by hand
+    inside a video's directory is not looked for (a build that must publish
+    it fails, naming it and --recheck; --recheck sees it); a video's
+    directory removed, or a damaged index, is no index.
 """
 
 import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -160,6 +165,72 @@ def main():
                                                   "/img/placeholder-v1-320.webp"])
               and os.path.isfile(os.path.join(site3, "img", "placeholder-v1-320.webp")),
               "and the page links the shared placeholder", img_refs(site3, changed))
+
+        # 12. STATE/img-index (img_index.h): each video's cache state kept.
+        # Each build below follows a title pulled for another video, so that
+        # it is a real incremental build (the cache is not a build input);
+        # the CDN is stopped (case 5), and the CDN host the same (it is in
+        # every image key).
+        def retitle(k):
+            for v in doc["items"]:
+                if v["guid"] == guids[k]:
+                    v["title"] = "Retitled %d" % k
+            with open(page, "w") as f:
+                json.dump(doc, f)
+            L.pull(state, catalog, host)
+
+        PH = sorted(["/img/placeholder-v1-1280.jpg", "/img/placeholder-v1-1280.webp",
+                     "/img/placeholder-v1-320.webp"])
+        index = os.path.join(state, "img-index")
+        check(os.path.isfile(index) and stat.S_IMODE(os.stat(index).st_mode) == 0o600,
+              "the image cache's index is kept (0600)")
+        # a file removed by hand inside a video's directory is not looked for:
+        # the index says what the cache held ...
+        victim = guids[1]
+        mirrored = img_refs(site, victim)
+        vdir = os.path.join(state, "img-cache", victim)
+        jpg = next(f for f in os.listdir(vdir) if f.endswith("-1280.jpg"))
+        with open(os.path.join(vdir, jpg), "rb") as f:
+            saved = f.read()
+        os.remove(os.path.join(vdir, jpg))
+        retitle(3)
+        rc, out, err, n = L.build(state, site, keys, host, "--offline")
+        check(rc == 0 and " 0 written" not in out and mirrored != PH and
+              img_refs(site, victim) == mirrored,
+              "a JPEG removed by hand inside a video's cache directory is not looked for: the "
+              "index says it is there", out + err)
+        # ... until a build must publish it: it fails, naming the file and --recheck
+        site12 = os.path.join(tmp, "site12")
+        rc, out, err, n = L.build(state, site12, keys, host, "--offline")
+        check(rc != 0 and jpg in err and "--recheck" in err,
+              "a build that must publish it fails, naming the file and --recheck", out + err)
+        rc, out, err, n = L.build(state, site12, keys, host, "--offline", "--recheck")
+        check(rc == 0 and victim in err and img_refs(site12, victim) == PH,
+              "--recheck looks into every directory: the placeholder, a warning naming the video",
+              out + err)
+        with open(os.path.join(vdir, jpg), "wb") as f:
+            f.write(saved)
+        # a video's directory removed by hand changes the cache directory: no index
+        gone_dir = os.path.join(state, "img-cache", guids[2])
+        shutil.rmtree(gone_dir)
+        retitle(4)
+        rc, out, err, n = L.build(state, site, keys, host, "--offline")
+        check(rc == 0 and guids[2] in err and img_refs(site, guids[2]) == PH,
+              "a video's cache directory removed by hand: the index is not used, its pages show "
+              "the placeholder", out + err)
+        # a damaged index is none: the site as the cache's files say, the
+        # index written again
+        with open(index, "rb") as f:
+            good = f.read()
+        with open(index, "r+b") as f:
+            f.seek(len(good) - 3)
+            f.write(bytes([good[-3] ^ 0x40]))
+        retitle(5)
+        rc, out, err, n = L.build(state, site, keys, host, "--offline")
+        check(rc == 0 and img_refs(site, guids[2]) == PH and img_refs(site, victim) == mirrored,
+              "a damaged index: the site as the cache's files say", out + err)
+        with open(index, "rb") as f:
+            check(f.read() == good, "and the index written again, as it was")
 
         # 6. broken and missing images
         broken, gone = guids[1], guids[2]

@@ -92,6 +92,11 @@ main(void)
 		errno = 0;
 		CHECK(file_map_path(missing, 0, 10, 0, &fm) == -1 && errno == ENOENT,
 		    "a missing file: ENOENT, as open says it");
+		/* a state file's path made a FIFO: refused, not waited on */
+		errno = 0;
+		CHECK(mkfifo(missing, 0600) == 0 && file_map_path(missing, 0, 10, 0, &fm) == -1 &&
+		    errno == EINVAL, "a FIFO: EINVAL, without waiting for a writer");
+		unlink(missing);
 	}
 
 	/* a range from an offset inside a page, as the image's rows are */
