@@ -115,8 +115,8 @@ write_atomic(const char *path, const void *data, size_t len)
 	return file_write_atomic(path, data, len, 0644);
 }
 
-static void
-set_key(const struct video *v, char key[17])
+void
+site_img_key(const struct video *v, char key[17])
 {
 	uint64_t h = h64_str(IMG_KEY_SEED, v->guid);
 	int i;
@@ -466,7 +466,7 @@ site_images(struct site_ctx *c, char *err, size_t errlen)
 		 * hash: the one of a video a few on is fetched meanwhile */
 		if (i + 4 < m->nvideos)
 			__builtin_prefetch(m->videos[i + 4].thumbnail);
-		set_key(v, im->key);
+		site_img_key(v, im->key);
 		if (indexed && (r = img_index_find(&ix, (size_t)((ptrdiff_t)i + shift), v->guid,
 		    im->key, &at)) != NULL) {
 			shift = (ptrdiff_t)at - (ptrdiff_t)i;

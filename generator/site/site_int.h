@@ -271,6 +271,9 @@ int	site_cdn_url(const struct video *v, const char *file, struct buf *out);
  * out (the placeholder's pages have none: site_placeholder_bytes()).
  */
 int	site_images(struct site_ctx *c, char *err, size_t errlen);
+/* A video's image key: 16 hex digits of the hash of its guid, thumbnail
+ * file name and CDN host (and the encoding settings' version). */
+void	site_img_key(const struct video *v, char key[17]);
 /* The image cache's file STATE/img-cache/<guid>/<key><suffix>: 0, or -1
  * when it does not fit cap. */
 int	site_img_cache_path(const struct site_opts *o, char *out, size_t cap, const char *guid,

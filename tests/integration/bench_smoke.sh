@@ -43,7 +43,8 @@ fi
 R="$tmp/work/results.tsv"
 
 # Every generator phase ran and succeeded.
-for phase in pull-api pull-video pull-from build rebuild-same pull-title rebuild-title pull-add rebuild-add; do
+for phase in pull-api pull-video pull-from build rebuild-same pull-title rebuild-title pull-add rebuild-add \
+	rebuild-remove rebuild-content rebuild-title-img; do
 	st=$(awk -F '\t' -v p="$phase" '$1 == 200 && $2 == "ours" && $3 == p {print $4}' "$R" 2>/dev/null)
 	check "ours $phase ran (status: ${st:-missing})" test "$st" = ok
 done
@@ -106,6 +107,11 @@ check "that rebuild ran and wrote files" \
 check "each rebuild's note says how many bytes it wrote, a title change some" \
 	bash -c "grep -qP '^[0-9]+\tours\trebuild-title\t[1-9][0-9]* written.* removed \([0-9]+\.[0-9] MB\)' '$tmp/work/notes.tsv' &&
 	    grep -qP '^[0-9]+\tours\trebuild-same\t0 written.* removed \(0\.0 MB\)' '$tmp/work/notes.tsv'"
+imgs=$(cat "$tmp/work/$N/logs/ours-img-files" 2>/dev/null || echo 0)
+check "the mirrored images' site: 5 files a video and the placeholder's 4 (got $imgs)" \
+	test "$imgs" -eq $((5 * N + 4))
+check "the title rebuild with every image mirrored wrote files (its note)" \
+	grep -qP '^[0-9]+\tours\trebuild-title-img\t[1-9][0-9]* written' "$tmp/work/notes.tsv"
 contented=$(cat "$tmp/work/$N/logs/ours-content-pages" 2>/dev/null || echo 0)
 check "the content/ edit reached the site ($contented pages show it)" test "$contented" -ge 1
 check "the phase line of each rebuild is in the notes" \
