@@ -45,7 +45,7 @@ main(int argc, char *argv[])
 	struct model m;
 	char path[4096], err[1024], key[17];
 	size_t i, len;
-	int fd, s;
+	int fd, s, rc = 1;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: img_cache STATE\n");
@@ -55,12 +55,14 @@ main(int argc, char *argv[])
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 || model_image_peek(fd, &pk) != 1 ||
 	    model_image_read_fd(fd, path, pk.key, &m, &meta, err, sizeof(err)) != 1) {
 		fprintf(stderr, "img_cache: %s: no model image\n", path);
+		if (fd != -1)
+			close(fd);
 		return 1;
 	}
 	snprintf(path, sizeof(path), "%s/img-cache", argv[1]);
 	if (mkdir(path, 0755) == -1 && errno != EEXIST) {
 		perror(path);
-		return 1;
+		goto out;
 	}
 	for (i = 0; i < m.nvideos; i++) {
 		const struct video *v = &m.videos[i];
@@ -69,7 +71,7 @@ main(int argc, char *argv[])
 		snprintf(path, sizeof(path), "%s/img-cache/%s", argv[1], v->guid);
 		if (mkdir(path, 0755) == -1 && errno != EEXIST) {
 			perror(path);
-			return 1;
+			goto out;
 		}
 		for (s = IMG_W320; s <= IMG_PREVIEW; s++) {
 			const unsigned char *d = site_placeholder_bytes(s == IMG_PREVIEW ? IMG_W640 : s,
@@ -79,10 +81,15 @@ main(int argc, char *argv[])
 			    img_suffix(s));
 			if (d == NULL || put(path, d, len < CUT ? len : CUT) == -1) {
 				perror(path);
-				return 1;
+				goto out;
 			}
 		}
 	}
 	printf("%zu videos, %d files each\n", m.nvideos, IMG_PREVIEW - IMG_W320 + 1);
-	return 0;
+	rc = 0;
+out:
+	model_image_meta_free(&meta);	/* before the model: its rows are the image's */
+	model_free(&m);
+	close(fd);
+	return rc;
 }

@@ -219,7 +219,10 @@ render_item(void *arg, void *state, size_t i, char *err, size_t errlen)
 	struct render_bufs *b = state;
 	struct site_ctx *c = j->c;
 	struct page *p = &c->pages[i];
-	const struct mf_entry *e = old_entry(j->old, p->path, i, &b->shift);
+	/* found when the pages were listed (site_pages.c: add_page), or not
+	 * there then: looked for again (recover_killed may have added it) */
+	const struct mf_entry *e = p->old ? &j->old->e[p->old - 1] :
+	    old_entry(j->old, p->path, i, &b->shift);
 	/* a path the trusted manifest lists exists (one fstatat per page was
 	 * a sixth of a rebuild at 100 000); otherwise each is looked for */
 	int exists = !j->fresh && ((c->o->trust_manifest && e != NULL && e->sum != 0) ||
@@ -594,6 +597,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	if (o->preload != NULL ? site_preload_take(o->preload, &lockfd, &old, o->report, err,
 	    errlen) == -1 : manifest_load(&old, path, o->report, err, errlen) == -1)
 		goto out;
+	c.old_mf = &old;	/* the pages share its paths: freed after them */
 	/* the verifier's table, planned and written meanwhile, renamed in below */
 	if ((acc = site_access_start(m, o->state_dir, old.access_sum)) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -767,9 +771,9 @@ out:
 	if (lockfd != -1)
 		close(lockfd);
 	free(seen);
-	manifest_free(&old);
 	manifest_free(&fresh);
 	site_reads_free(&reads);
 	ctx_free(&c);
+	manifest_free(&old);	/* after the pages, which share its paths */
 	return rc;
 }

@@ -162,7 +162,9 @@ struct site_ctx {
 	const char		**search_thumbs;	/* per video: vtext[i].thumb */
 	struct page		*pages;
 	size_t			 npages, pages_cap;
-	struct arena	 path_mem;	/* the pages' paths */
+	struct arena	 path_mem;	/* the pages' paths the old manifest does not hold */
+	const struct manifest *old_mf;	/* the last build's, whose paths the pages share
+					 * (site_enumerate): freed after the pages */
 };
 
 /*
