@@ -122,6 +122,21 @@ mf_add(struct manifest *mf, uint64_t *s, uint64_t h, const char *path, int copy,
 	return 0;
 }
 
+const struct mf_entry *
+manifest_find_near(const struct manifest *mf, const char *path, size_t i, ptrdiff_t *shift)
+{
+	const struct mf_entry *e;
+	size_t at = (size_t)((ptrdiff_t)i + *shift);
+
+	if (mf->n == 0)
+		return NULL;
+	if (at < mf->n && strcmp(mf->e[at].path, path) == 0)
+		return &mf->e[at];
+	if ((e = manifest_find(mf, path)) != NULL)
+		*shift = (e - mf->e) - (ptrdiff_t)i;
+	return e;
+}
+
 int
 manifest_put(struct manifest *mf, const char *path, uint64_t key, uint64_t sum)
 {

@@ -59,6 +59,15 @@ int	manifest_load(struct manifest *mf, const char *file, const struct reporter *
 	    char *err, size_t errlen);
 /* The entry for path, or NULL. */
 const struct mf_entry *manifest_find(const struct manifest *mf, const char *path);
+/*
+ * The same for the page listed i-th: a manifest is saved in page order,
+ * so its entry is usually at i, shifted by the pages added or removed
+ * before it (*shift, as the last one found says): one string comparison
+ * in order instead of a hash and a random probe into a table of 700 000
+ * entries; by hash otherwise, which moves *shift.
+ */
+const struct mf_entry *manifest_find_near(const struct manifest *mf, const char *path,
+	    size_t i, ptrdiff_t *shift);
 /* Adds (or replaces) path.  0, or -1 when out of memory. */
 int	manifest_put(struct manifest *mf, const char *path, uint64_t key, uint64_t sum);
 /* Writes the manifest to file through a temporary and a rename. */

@@ -64,9 +64,7 @@ cache_read(struct old_rel *o, const char *file)
 	/* mapped, not read: a read into a new 10 MB block (at 100 000
 	 * videos) had a fault and a copy per page */
 	if (file_map_path(file, sizeof(h), CACHE_MAX_BYTES, FILE_MAP_PREFAULT, &o->fm) == -1)
-		return errno == ENOMEM ? -1 : 0;
-	if (o->fm.len < sizeof(h))
-		return 0;
+		return errno == ENOMEM ? -1 : 0;	/* shorter than the header too */
 	memcpy(h, o->fm.data, sizeof(h));
 	if (h[0] != CACHE_MAGIC2 || h[2] > UINT32_MAX - 1 || h[3] > (uint64_t)o->fm.len ||
 	    file_size((size_t)h[2], (size_t)h[3]) != o->fm.len ||

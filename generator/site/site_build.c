@@ -36,6 +36,8 @@ struct render_job {
 	size_t			 in_place_end;	/* pages [0, this) are written at their
 						 * paths, not staged (a first build) */
 	struct site_reads	*reads;	/* the template pages' reads */
+	int			 relook;	/* the old manifest gained entries since the
+						 * pages were listed (recover_killed) */
 };
 
 /* A worker's page buffers and data arena, reused for every page it renders. */
@@ -188,26 +190,6 @@ render_done(void *arg, void *state)
 }
 
 /*
- * Page i's entry in the old manifest, or NULL.  The manifest is saved in
- * page order, so the entry is usually at i (or i shifted by the pages
- * added or removed before it, as the worker's previous page found it):
- * one string comparison in order instead of a hash lookup per page (a
- * hash and a random probe into a table of 200 000 at 100 000 videos).
- */
-static const struct mf_entry *
-old_entry(const struct manifest *old, const char *path, size_t i, ptrdiff_t *shift)
-{
-	const struct mf_entry *e;
-	size_t at = (size_t)((ptrdiff_t)i + *shift);
-
-	if (at < old->n && strcmp(old->e[at].path, path) == 0)
-		return &old->e[at];
-	if ((e = manifest_find(old, path)) != NULL)
-		*shift = (e - old->e) - (ptrdiff_t)i;
-	return e;
-}
-
-/*
  * Page i: unchanged when its key matches the old manifest's, else rendered
  * and, when its bytes differ from the published file's, staged.  0, or -1
  * with "path: why" in err.
@@ -219,10 +201,10 @@ render_item(void *arg, void *state, size_t i, char *err, size_t errlen)
 	struct render_bufs *b = state;
 	struct site_ctx *c = j->c;
 	struct page *p = &c->pages[i];
-	/* found when the pages were listed (site_pages.c: add_page), or not
-	 * there then: looked for again (recover_killed may have added it) */
-	const struct mf_entry *e = p->old ? &j->old->e[p->old - 1] :
-	    old_entry(j->old, p->path, i, &b->shift);
+	/* found when the pages were listed (site_pages.c: add_page); looked
+	 * for again only when recover_killed added paths since */
+	const struct mf_entry *e = p->old ? &j->old->e[p->old - 1] : !j->relook ? NULL :
+	    manifest_find_near(j->old, p->path, i, &b->shift);
 	/* a path the trusted manifest lists exists (one fstatat per page was
 	 * a sixth of a rebuild at 100 000); otherwise each is looked for */
 	int exists = !j->fresh && ((c->o->trust_manifest && e != NULL && e->sum != 0) ||
@@ -353,9 +335,9 @@ render_item_trim(void *arg, void *state, size_t i, char *err, size_t errlen)
 
 static int
 render_all(struct site_ctx *c, const struct manifest *old, int outfd, int fresh,
-    size_t in_place_end, struct site_reads *reads, char *err, size_t errlen)
+    size_t in_place_end, struct site_reads *reads, int relook, char *err, size_t errlen)
 {
-	struct render_job j = { c, old, outfd, fresh, in_place_end, reads };
+	struct render_job j = { c, old, outfd, fresh, in_place_end, reads, relook };
 	struct pool_work w;
 
 	memset(&w, 0, sizeof(w));
@@ -673,7 +655,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	}
 	t1 = now_secs();
 	if (render_all(&c, &old, outfd, empty_out, in_place_end, o->model_id != 0 ? &reads : NULL,
-	    err, errlen) == -1) {
+	    recovering, err, errlen) == -1) {
 		site_staging_clear(outfd, keep_paths);
 		goto out;
 	}

@@ -219,7 +219,7 @@ site_list_pages(const struct site_ctx *c, const struct page *p)
 /* site_enumerate's state: a buffer for a path. */
 struct enum_state {
 	struct buf	 path;
-	ptrdiff_t	 shift;	/* old manifest's place of page i, less i (in_order_entry) */
+	ptrdiff_t	 shift;	/* old manifest's place of page i, less i (manifest_find_near) */
 };
 
 /*
@@ -245,32 +245,9 @@ reserve_pages(struct site_ctx *c, size_t n)
 }
 
 /*
- * The old manifest's entry for path, the page about to be listed at
- * c->npages: the manifest is saved in page order, so it is usually the
- * entry at that place, shifted by the pages added or removed before it
- * (one string comparison in order; a lookup by hash otherwise, which
- * moves the shift).  NULL: a page the last build did not publish.
- */
-static const struct mf_entry *
-in_order_entry(const struct site_ctx *c, struct enum_state *es, const char *path)
-{
-	const struct manifest *old = c->old_mf;
-	const struct mf_entry *e;
-	size_t at;
-
-	if (old == NULL || old->n == 0)
-		return NULL;
-	at = (size_t)((ptrdiff_t)c->npages + es->shift);
-	if (at < old->n && strcmp(old->e[at].path, path) == 0)
-		return &old->e[at];
-	if ((e = manifest_find(old, path)) != NULL)
-		es->shift = (e - old->e) - (ptrdiff_t)c->npages;
-	return e;
-}
-
-/*
  * Page (kind, idx, no) at path, or at url's path.  A path the old
- * manifest holds is shared with it (its entry noted: p->old), any other
+ * manifest holds is shared with it (its entry, found in order, noted in
+ * p->old: render_item needs no lookup of its own), any other
  * copied into one arena (c->path_mem), not a malloc each.  At 100 000
  * videos with every image mirrored the copies were 700 000 paths, 34 MB
  * of fresh memory whose page faults were most of listing the pages.
@@ -296,7 +273,8 @@ add_page(struct site_ctx *c, struct enum_state *es, int kind, size_t idx, size_t
 			return -1;
 		path = es->path.data;
 	}
-	if ((e = in_order_entry(c, es, path)) != NULL) {
+	if (c->old_mf != NULL &&
+	    (e = manifest_find_near(c->old_mf, path, c->npages, &es->shift)) != NULL) {
 		p->path = e->path;
 		p->old = (uint32_t)(e - c->old_mf->e) + 1;
 	} else if ((p->path = arena_strdup(&c->path_mem, path)) == NULL)

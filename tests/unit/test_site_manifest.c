@@ -55,6 +55,22 @@ main(void)
 		    (e->key == i * 3 && e->sum == i * 7 + 1));
 	}
 	CHECK(ok, "every entry round-trips");
+	{
+		ptrdiff_t shift = 0;
+		const struct mf_entry *n1, *n2, *n3;
+
+		/* listed in page order: page 10 at 10; one page added before
+		 * page 20 (it is listed 21st): found by hash once, then in order */
+		n1 = manifest_find_near(&back, "v/10/index.html", 10, &shift);
+		n2 = manifest_find_near(&back, "v/20/index.html", 21, &shift);
+		n3 = manifest_find_near(&back, "v/21/index.html", 22, &shift);
+		CHECK(n1 == manifest_find(&back, "v/10/index.html") &&
+		    n2 == manifest_find(&back, "v/20/index.html") &&
+		    n3 == manifest_find(&back, "v/21/index.html") && shift == -1,
+		    "manifest_find_near: in order, then shifted by a page added before");
+		CHECK(manifest_find_near(&back, "nope.html", 3, &shift) == NULL && shift == -1,
+		    "a path not there: none, the shift kept");
+	}
 	CHECK(manifest_find(&back, "nope.html") == NULL, "unknown path not found");
 	/* a loaded manifest (paths in its text) takes new paths (copies) and
 	 * replaces loaded ones; manifest_free() frees only the copies */
