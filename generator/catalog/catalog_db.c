@@ -84,6 +84,13 @@ static const char *const migrations[] = {
 	"  views   INTEGER NOT NULL,"
 	"  watch_s INTEGER NOT NULL,"
 	"  PRIMARY KEY (guid, day)) WITHOUT ROWID;",
+	/*
+	 * 4 -> 5: the videos' change log (catalog_sql.h), so that a build
+	 * asks which videos were written since its model image instead of
+	 * walking every row's print (~40 ms of every build at 100 000).
+	 */
+	CATALOG_LOG_TABLE ";" CATALOG_LOG_ON_DELETE ";" CATALOG_LOG_ON_INSERT ";"
+	CATALOG_LOG_ON_UPDATE ";" CATALOG_LOG_START ";",
 };
 
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
@@ -557,7 +564,7 @@ catalog_write_from(const char *path, const char *source,
 	if (catalog_meta_put(mst, "published_count", num) ||
 	    (source != NULL && catalog_meta_put(mst, "source", source)))
 		goto fail;
-	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+	if (catalog_log_prune(db) != 0 || sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
 	catalog_ins_finalize(&ins);
 	sqlite3_finalize(kst);

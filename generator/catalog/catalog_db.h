@@ -18,7 +18,7 @@
 
 #include "video_parse.h"
 
-#define CATALOG_SCHEMA_VERSION	4
+#define CATALOG_SCHEMA_VERSION	5
 
 struct catalog_counts {
 	size_t	added, updated, removed, unchanged;

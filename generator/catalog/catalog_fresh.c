@@ -161,10 +161,16 @@ fill(const char *side, const char *source, const struct bunny_video *videos, siz
 		goto fail;
 	if (catalog_migrate(db, side, err, errlen) != 0)
 		goto out;
-	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
+	/*
+	 * A new catalog's log is the migration's first entry alone: no reader
+	 * stands anywhere in it yet, so the rows go in without their entries
+	 * (the trigger put back as the schema has it; ~0.2 s at 100 000).
+	 */
+	if (sqlite3_exec(db, "BEGIN; DROP TRIGGER video_log_insert", NULL, NULL,
+	    NULL) != SQLITE_OK ||
 	    insert_all(db, source, videos, n, cols, ncols, cdn_host, published, now,
 	    digest) != 0 ||
-	    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+	    sqlite3_exec(db, CATALOG_LOG_ON_INSERT "; COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
 	/* The catalog is a WAL database, as catalog_open() makes it. */
 	if (sqlite3_prepare_v2(db, "PRAGMA journal_mode = WAL", -1, &st, NULL) != SQLITE_OK ||

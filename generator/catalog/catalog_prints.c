@@ -6,9 +6,11 @@
  *
  * The walk reads the covering index videos_fingerprint (guid, hash,
  * status, changed, cdn_host: schema 3), about 1/10 of the table's pages,
- * then the collections.  Each column goes into the hash as its length and
- * its bytes (an integer as SQLite's text of it, as it always has: the
- * fingerprint's value is the one earlier builds stored).
+ * then the collections.  Each column goes into a row's print as its
+ * length and its bytes (an integer as SQLite's text of it); the
+ * fingerprint is catalog_fp_of() the sum of the rows' hashes, their count
+ * and the collections' hash (catalog_log.c), a value the change log lets
+ * a build move by the rows written alone.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,12 +27,9 @@
 /* A capacity taken from the meta row video_count beyond this is not believed. */
 #define MAX_HINT	((size_t)1 << 26)
 
-/*
- * Mixes column c of st's current row into *h, and into *also when it is
- * not NULL: its length, then its bytes.
- */
+/* Mixes column c of st's current row into *h: its length, then its bytes. */
 static inline void
-mix_column(sqlite3_stmt *st, int c, uint64_t *h, uint64_t *also)
+mix_column(sqlite3_stmt *st, int c, uint64_t *h)
 {
 	const void *b = sqlite3_column_blob(st, c);
 	int n = sqlite3_column_bytes(st, c);
@@ -38,8 +37,6 @@ mix_column(sqlite3_stmt *st, int c, uint64_t *h, uint64_t *also)
 	if (b == NULL)
 		b = "";
 	*h = h64(h64_int(*h, n), b, (size_t)n);
-	if (also != NULL)
-		*also = h64(h64_int(*also, n), b, (size_t)n);
 }
 
 /*
@@ -77,15 +74,20 @@ room(struct catalog_prints *p, size_t *cap)
 	return 0;
 }
 
-/* The videos' part of the walk: into *h, and each row's guid and print to sink when not NULL. */
+/*
+ * The videos' part of the walk: each row's guid and print to sink when not
+ * NULL, the sum of their catalog_row_hash() into *sum and their count
+ * into *n.
+ */
 static int
-walk_videos(sqlite3 *db, uint64_t *h, const struct catalog_print_sink *sink)
+walk_videos(sqlite3 *db, uint64_t *sum, uint64_t *n, const struct catalog_print_sink *sink)
 {
 	sqlite3_stmt *st;
 	uint64_t seed = h64_str(0, "onlygen-catalog-row-print-v1");
 	char guid[GUID_LEN + 1];
 	int c, rc;
 
+	*sum = *n = 0;
 	if (sqlite3_prepare_v2(db, "SELECT guid, hash, status, changed, cdn_host FROM videos "
 	    "ORDER BY guid", -1, &st, NULL) != SQLITE_OK)
 		return -1;
@@ -94,31 +96,26 @@ walk_videos(sqlite3 *db, uint64_t *h, const struct catalog_print_sink *sink)
 		size_t glen = (size_t)sqlite3_column_bytes(st, 0);
 		uint64_t print = seed;
 
-		mix_column(st, 0, h, NULL);
-		if (sink == NULL) {
-			for (c = 1; c <= PRINT_COLUMNS; c++)
-				mix_column(st, c, h, NULL);
-			continue;
-		}
 		/* as catalog_read() cuts a guid: to GUID_LEN, at a NUL */
 		glen = g != NULL ? strnlen(g, glen < GUID_LEN ? glen : GUID_LEN) : 0;
 		memcpy(guid, g != NULL ? g : "", glen);
 		guid[glen] = '\0';
 		for (c = 1; c <= PRINT_COLUMNS; c++)
-			mix_column(st, c, h, &print);
-		if (sink->row(sink->arg, guid, print) != 0) {
+			mix_column(st, c, &print);
+		*sum += catalog_row_hash(guid, print);
+		(*n)++;
+		if (sink != NULL && sink->row(sink->arg, guid, print) != 0) {
 			rc = SQLITE_NOMEM;
 			break;
 		}
 	}
 	sqlite3_finalize(st);
-	*h = h64_int(*h, -1);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* The collections' part of the walk: into *h, and into *coll alone. */
+/* The collections' hash. */
 static int
-walk_collections(sqlite3 *db, uint64_t *h, uint64_t *coll)
+walk_collections(sqlite3 *db, uint64_t *coll)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -128,25 +125,32 @@ walk_collections(sqlite3 *db, uint64_t *h, uint64_t *coll)
 	    NULL) != SQLITE_OK)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		mix_column(st, 0, h, coll);
-		mix_column(st, 1, h, coll);
+		mix_column(st, 0, coll);
+		mix_column(st, 1, coll);
 	}
 	sqlite3_finalize(st);
-	*h = h64_int(*h, -1);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 int
-catalog_prints_walk(sqlite3 *db, uint64_t *fp, uint64_t *collections,
+catalog_collections_hash(sqlite3 *db, uint64_t *collections)
+{
+	return walk_collections(db, collections);
+}
+
+int
+catalog_prints_walk(sqlite3 *db, uint64_t *fp, uint64_t *collections, uint64_t *sum,
     const struct catalog_print_sink *sink)
 {
-	uint64_t h = h64_str(0, "onlygen-catalog-fingerprint-v1"), coll = 0;
+	uint64_t s = 0, n = 0, coll = 0;
 	int rc;
 
-	rc = walk_videos(db, &h, sink) == 0 && walk_collections(db, &h, &coll) == 0 ? 0 : -1;
-	*fp = h;
+	rc = walk_videos(db, &s, &n, sink) == 0 && walk_collections(db, &coll) == 0 ? 0 : -1;
+	*fp = catalog_fp_of(s, n, coll);
 	if (collections != NULL)
 		*collections = coll;
+	if (sum != NULL)
+		*sum = s;
 	return rc;
 }
 
@@ -178,14 +182,14 @@ catalog_prints_keep(sqlite3 *db, struct catalog_prints *p)
 
 	if ((k.cap = count_hint(db)) > 0 && (p->rows = malloc(k.cap * sizeof(*p->rows))) == NULL)
 		k.cap = 0;
-	return catalog_prints_walk(db, &p->fp, &p->collections, &sink);
+	return catalog_prints_walk(db, &p->fp, &p->collections, &p->sum, &sink);
 }
 
 int
 catalog_prints_of(sqlite3 *db, const char *const *guids, size_t n, struct catalog_prints *p)
 {
 	sqlite3_stmt *st;
-	uint64_t seed = h64_str(0, "onlygen-catalog-row-print-v1"), fp = 0;
+	uint64_t seed = h64_str(0, "onlygen-catalog-row-print-v1");
 	size_t i, cap = 0;
 	int c, rc = SQLITE_DONE;
 
@@ -194,7 +198,7 @@ catalog_prints_of(sqlite3 *db, const char *const *guids, size_t n, struct catalo
 	    "WHERE guid = ?", -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	for (i = 0; i < n && rc == SQLITE_DONE; i++) {
-		uint64_t print = seed, h = 0;
+		uint64_t print = seed;
 
 		sqlite3_reset(st);
 		if (sqlite3_bind_text(st, 1, guids[i], -1, SQLITE_STATIC) != SQLITE_OK) {
@@ -207,7 +211,7 @@ catalog_prints_of(sqlite3 *db, const char *const *guids, size_t n, struct catalo
 			break;
 		/* the walk's columns 1..4, in its order */
 		for (c = 0; c < PRINT_COLUMNS; c++)
-			mix_column(st, c, &h, &print);
+			mix_column(st, c, &print);
 		if (room(p, &cap) != 0) {
 			rc = SQLITE_NOMEM;
 			break;
@@ -217,7 +221,7 @@ catalog_prints_of(sqlite3 *db, const char *const *guids, size_t n, struct catalo
 		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_DONE : SQLITE_ERROR;
 	}
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE || walk_collections(db, &fp, &p->collections) != 0) {
+	if (rc != SQLITE_DONE || walk_collections(db, &p->collections) != 0) {
 		catalog_prints_free(p);
 		return -1;
 	}
@@ -235,7 +239,7 @@ walk(const char *path, uint64_t *fp, struct catalog_prints *p, char *err, size_t
 	if (catalog_open_existing(&db, path, err, errlen) != 0)
 		return -1;
 	if ((rc = p != NULL ? catalog_prints_keep(db, p) :
-	    catalog_prints_walk(db, fp, NULL, NULL)) != 0)
+	    catalog_prints_walk(db, fp, NULL, NULL, NULL)) != 0)
 		snprintf(err, errlen, "%s: %s", path,
 		    sqlite3_errcode(db) == SQLITE_OK ? "out of memory" : sqlite3_errmsg(db));
 	sqlite3_close(db);

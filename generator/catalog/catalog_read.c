@@ -482,6 +482,7 @@ read_rows(const char *path, const struct guid_set *only, struct catalog_rows *ro
     atomic_int *stop, char *err, size_t errlen)
 {
 	struct catalog_prints p;
+	struct catalog_log_pos pos;
 	sqlite3 *db;
 	int rc, walked;
 
@@ -496,7 +497,12 @@ read_rows(const char *path, const struct guid_set *only, struct catalog_rows *ro
 	 * (rows->printed 0), and no model image is made of them */
 	walked = (only != NULL ? catalog_prints_of(db, only->v, only->n, &p) :
 	    catalog_prints_keep(db, &p)) == 0;
-	rc = read_rows_db(db, only, walked ? &p : NULL, rows, stop) == 0 ? 0 : -1;
+	rc = catalog_log_at(db, &pos) != -1 &&
+	    read_rows_db(db, only, walked ? &p : NULL, rows, stop) == 0 ? 0 : -1;
+	if (rc == 0 && only == NULL && walked) {
+		rows->log = pos;	/* where the log stood as these rows were read */
+		rows->log.sum = p.sum;
+	}
 	if (rc != 0)
 		catalog_rows_free(rows);
 	catalog_prints_free(&p);
@@ -572,20 +578,83 @@ diff_row(void *arg, const char *guid, uint64_t print)
 	return 0;
 }
 
+static int
+image_row_cmp(const void *key, const void *row)
+{
+	return strcmp(key, ((const struct model_image_row *)row)->guid);
+}
+
+/*
+ * diff_row() for the videos the log names (guids[0..n), ascending) instead
+ * of every row: each one's print now (catalog_prints_of) against its row
+ * in old (found by guid), into d.  A video the log names on one side only
+ * was added or removed (d->same 0), as the walk would find it.  *sum and
+ * *nrows (old's) are moved by each of them: the catalog's now.  0 or -1.
+ */
+static int
+diff_logged(sqlite3 *db, char (*guids)[GUID_LEN + 1], size_t n, struct print_diff *d,
+    uint64_t *sum, uint64_t *nrows)
+{
+	struct catalog_prints now;
+	const char **v;
+	size_t k, j = 0;
+
+	if ((v = malloc((n ? n : 1) * sizeof(*v))) == NULL)
+		return -1;
+	for (k = 0; k < n; k++)
+		v[k] = guids[k];
+	if (catalog_prints_of(db, v, n, &now) != 0) {
+		free(v);
+		return -1;
+	}
+	free(v);
+	for (k = 0; k < n; k++) {
+		const struct model_image_row *was = bsearch(guids[k], d->old, d->nold,
+		    sizeof(*d->old), image_row_cmp);
+		int is = j < now.n && strcmp(now.rows[j].guid, guids[k]) == 0;
+
+		if (was != NULL) {
+			*sum -= catalog_row_hash(was->guid, was->print);
+			(*nrows)--;
+		}
+		if (is) {
+			*sum += catalog_row_hash(now.rows[j].guid, now.rows[j].print);
+			(*nrows)++;
+		}
+		if ((was != NULL) != is)
+			d->same = 0;	/* added or removed */
+		else if (is && d->same && was->print != now.rows[j].print) {
+			if (d->moved->n == d->max)
+				d->same = 0;
+			else
+				d->moved->rows[d->moved->n++] = now.rows[j];
+		}
+		j += is;
+	}
+	d->at = d->nold;	/* every other row is as old has it */
+	catalog_prints_free(&now);
+	return 0;
+}
+
+/* Log entries read at most instead of the walk: past them, the walk is cheaper. */
+#define LOG_READ_MAX	4096
+
 int
 catalog_read_changes(const char *path, const struct model_image_row *old, size_t nold,
-    uint64_t old_collections, size_t max, struct catalog_rows *changed, uint64_t *fp_out,
-    char *err, size_t errlen)
+    uint64_t old_collections, const struct catalog_log_pos *old_log, size_t max,
+    struct catalog_rows *changed, uint64_t *fp_out, char *err, size_t errlen)
 {
 	struct catalog_prints moved;
 	struct print_diff d = { old, nold, 0, max, &moved, 1 };
 	struct catalog_print_sink sink = { diff_row, &d };
+	struct catalog_log_pos pos;
 	struct guid_set only;
+	char (*logged)[GUID_LEN + 1] = NULL;
 	const char **guids;
 	sqlite3 *db;
-	uint64_t fp, coll;
-	size_t k;
-	int rc;
+	uint64_t fp = 0, coll = 0, sum, nrows;
+	size_t k, nlogged = 0;
+	int rc, has_log, since = 0;
 
 	memset(changed, 0, sizeof(*changed));
 	memset(&moved, 0, sizeof(moved));
@@ -602,7 +671,20 @@ catalog_read_changes(const char *path, const struct model_image_row *old, size_t
 		catalog_prints_free(&moved);
 		return -1;
 	}
-	if (catalog_prints_walk(db, &fp, &coll, &sink) != 0)
+	/*
+	 * The videos the log says were written since the image, when it can
+	 * say (catalog_log.c); every row's print otherwise.  The fingerprint
+	 * is the log's whenever the catalog keeps one (catalog_fingerprint).
+	 */
+	if ((has_log = catalog_log_at(db, &pos)) == 1 && old_log != NULL)
+		since = catalog_log_since(db, old_log, LOG_READ_MAX, &logged, &nlogged);
+	sum = since == 1 ? old_log->sum : 0;
+	nrows = nold;
+	if (has_log == -1 || since == -1)
+		rc = -1;
+	else if (since == 1 ? catalog_collections_hash(db, &coll) != 0 ||
+	    diff_logged(db, logged, nlogged, &d, &sum, &nrows) != 0 :
+	    catalog_prints_walk(db, &fp, &coll, &sum, &sink) != 0)
 		rc = -1;
 	else if (coll != old_collections || !d.same || d.at != nold)
 		rc = 0;
@@ -615,13 +697,20 @@ catalog_read_changes(const char *path, const struct model_image_row *old, size_t
 		moved.collections = coll;
 		rc = read_rows_db(db, &only, &moved, changed, NULL) == 0 ? 1 : -1;
 	}
+	if (since == 1)
+		fp = catalog_fp_of(sum, nrows, coll);
 	if (rc != -1 && fp_out != NULL)
 		*fp_out = fp;
+	if (rc == 1) {
+		changed->log = pos;	/* seq 0 when the catalog keeps no log */
+		changed->log.sum = sum;
+	}
 	if (rc != 1)
 		catalog_rows_free(changed);
 	rc = end_read(db, path, rc == -1 ? -1 : 0, NULL, err, errlen) == -1 ? -1 : rc;
 	catalog_prints_free(&moved);
 	free(guids);
+	free(logged);
 	return rc;
 }
 

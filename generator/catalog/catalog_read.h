@@ -31,10 +31,13 @@ int	catalog_read(const char *path, struct catalog_rows *rows, atomic_int *stop,
  * A 64-bit fingerprint of everything catalog_read() gives the model: each
  * video's stored hash (all its fields, captions and chapters: catalog_db.c's
  * video_hash), status, last change and CDN host, and the collections; the
- * pull's meta rows (when it ran) are not in it.  Read through the covering
- * index videos_fingerprint (schema 3), about 1/10 of the table's pages.  A
- * catalog older than schema 2 has none: -1 with err, and the build reads it
- * all.  0, or -1 with err.
+ * pull's meta rows (when it ran) are not in it.  The same rows give the
+ * same value however they were written: it is a sum over the rows
+ * (catalog_fp_of), which catalog_read_changes() moves by the rows a
+ * catalog's change log names (schema 5) instead of reading them all.
+ * Read here through the covering index videos_fingerprint (schema 3),
+ * about 1/10 of the table's pages.  A catalog older than schema 2 has
+ * none: -1 with err, and the build reads it all.  0, or -1 with err.
  */
 int	catalog_fingerprint(const char *path, uint64_t *fp, char *err, size_t errlen);
 
@@ -54,6 +57,7 @@ struct catalog_prints {
 	struct catalog_print	*rows;		/* every video, any status, sorted by guid; malloc'd */
 	size_t			 n;
 	uint64_t		 collections;	/* h64 of the collections table as the walk reads it */
+	uint64_t		 sum;		/* of catalog_row_hash() over the rows (catalog_sql.h) */
 	uint64_t		 fp;		/* the same value catalog_fingerprint() gives */
 };
 
@@ -90,12 +94,15 @@ int	catalog_read_guids(const char *path, const char *const *guids, size_t n,
  * removed, the collections changed, too many changes: changed zeroed; the
  * build merges everything).  -1 with err.  fp (may be NULL): the catalog's
  * fingerprint, read on the way (0 or 1 returned), as catalog_fingerprint()
- * gives it.
+ * gives it.  old_log (may be NULL): where the catalog's change log stood
+ * when old was read (catalog_rows.h); when the log still holds that
+ * position, only the videos it names since are compared (the others are
+ * as old has them), else every row.  changed->log: where it stands now.
  */
 struct model_image_row;
 int	catalog_read_changes(const char *path, const struct model_image_row *old, size_t nold,
-	    uint64_t old_collections, size_t max, struct catalog_rows *changed, uint64_t *fp,
-	    char *err, size_t errlen);
+	    uint64_t old_collections, const struct catalog_log_pos *old_log, size_t max,
+	    struct catalog_rows *changed, uint64_t *fp, char *err, size_t errlen);
 
 /* How many videos have one Bunny status (VideoModelStatus). */
 struct catalog_status_count {

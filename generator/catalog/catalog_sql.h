@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <sqlite3.h>
 
+#include "guid.h"
+
 /*
  * Opens (creating and migrating when writable) the catalog at path.
  * Read-only opens fail when the file does not exist.
@@ -39,7 +41,8 @@ struct catalog_print_sink {
 /*
  * The walk behind catalog_fingerprint(), catalog_prints_read() and
  * catalog_read_changes() on an open db (catalog_prints.c): fp always, the
- * collections' hash when collections is not NULL, each row to sink when
+ * collections' hash when collections is not NULL, the rows' sum
+ * (catalog_fp_of) when sum is not NULL, each row to sink when
  * it is not NULL (nothing kept: a caller keeps what it needs).
  * catalog_prints_keep() is the walk keeping every row's print in p (p
  * zeroed by the caller, freed by it on error; p->fp the fingerprint).
@@ -47,7 +50,7 @@ struct catalog_print_sink {
  */
 struct catalog_prints;
 int	catalog_prints_walk(sqlite3 *db, uint64_t *fp, uint64_t *collections,
-	    const struct catalog_print_sink *sink);
+	    uint64_t *sum, const struct catalog_print_sink *sink);
 int	catalog_prints_keep(sqlite3 *db, struct catalog_prints *p);
 /*
  * The prints of the videos guids[0..n) names (ascending; one the catalog
@@ -57,6 +60,70 @@ int	catalog_prints_keep(sqlite3 *db, struct catalog_prints *p);
  */
 int	catalog_prints_of(sqlite3 *db, const char *const *guids, size_t n,
 	    struct catalog_prints *p);
+
+/*
+ * The videos' change log (schema 5, catalog_log.c): every row inserted,
+ * updated or deleted, by whatever writes the file (a pull, a test, the
+ * sqlite3 shell), leaves its guid behind a new seq, with a random nonce.
+ * The triggers' text is the schema's: catalog_log_at() compares what the
+ * file holds with it, so a log whose triggers were dropped or replaced is
+ * no log.  Named in their sqlite_schema order (by name).
+ */
+#define CATALOG_LOG_TABLE \
+	"CREATE TABLE video_log (" \
+	"  seq   INTEGER PRIMARY KEY AUTOINCREMENT," \
+	"  guid  TEXT NOT NULL," \
+	"  nonce INTEGER NOT NULL)"
+#define CATALOG_LOG_ON_DELETE \
+	"CREATE TRIGGER video_log_delete AFTER DELETE ON videos BEGIN " \
+	"INSERT INTO video_log (guid, nonce) VALUES (OLD.guid, random()); END"
+#define CATALOG_LOG_ON_INSERT \
+	"CREATE TRIGGER video_log_insert AFTER INSERT ON videos BEGIN " \
+	"INSERT INTO video_log (guid, nonce) VALUES (NEW.guid, random()); END"
+#define CATALOG_LOG_ON_UPDATE \
+	"CREATE TRIGGER video_log_update AFTER UPDATE ON videos BEGIN " \
+	"INSERT INTO video_log (guid, nonce) VALUES (OLD.guid, random()); " \
+	"INSERT INTO video_log (guid, nonce) SELECT NEW.guid, random() " \
+	"WHERE NEW.guid IS NOT OLD.guid; END"
+/* The log's first entry: where a reader of a catalog with no change yet stands. */
+#define CATALOG_LOG_START \
+	"INSERT INTO video_log (guid, nonce) VALUES ('', random())"
+
+/*
+ * Where the log of db stands (in the caller's read transaction): 1 and
+ * *pos when db keeps one, its table and triggers as the schema made them;
+ * 0 and *pos zeroed when it keeps none; -1 (SQLite's error on db).
+ */
+struct catalog_log_pos;
+int	catalog_log_at(sqlite3 *db, struct catalog_log_pos *pos);
+
+/*
+ * The videos written since from (at most max log entries after it): 1,
+ * with their guids ascending and unique in *guids (malloc'd, *n of them;
+ * free()); 0 when the log cannot say (from is not an entry of this log:
+ * seq 0, pruned, or another nonce there; more than max entries; a guid
+ * no catalog_read() row could have); -1 (SQLite's error, or out of memory).
+ */
+int	catalog_log_since(sqlite3 *db, const struct catalog_log_pos *from, size_t max,
+	    char (**guids)[GUID_LEN + 1], size_t *n);
+
+/* The log cut to its last CATALOG_LOG_KEEP entries, in the writer's transaction.  0 or -1. */
+#define CATALOG_LOG_KEEP	16384
+int	catalog_log_prune(sqlite3 *db);
+
+/*
+ * The catalog's fingerprint, from the sum of its video rows' hashes (each
+ * catalog_row_hash() of the row's guid and print, added mod 2^64), their
+ * count and the collections' hash: a walk sums every row; a read that
+ * knows what the log says was written since a sum moves it by those rows
+ * alone (catalog_read_changes).  The same rows give the same value,
+ * however they were read or written.
+ */
+uint64_t	catalog_row_hash(const char *guid, uint64_t print);
+uint64_t	catalog_fp_of(uint64_t sum, uint64_t nrows, uint64_t collections);
+
+/* The collections' part of the walk alone: their hash, as the walk gives it.  0 or -1. */
+int	catalog_collections_hash(sqlite3 *db, uint64_t *collections);
 
 /* Brings db's schema to CATALOG_SCHEMA_VERSION in one transaction (path
  * names it in messages): what catalog_open() runs on a writable open. */

@@ -195,7 +195,7 @@ catalog_update(const char *path, const struct bunny_video *const *put, size_t np
 	if (catalog_meta_put(s.meta, "published_count", num) != 0)
 		goto fail;
 	finalize_all(&s);
-	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+	if (catalog_log_prune(db) != 0 || sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
 	if (sqlite3_close(db) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: closing the database failed", path);

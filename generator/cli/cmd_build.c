@@ -16,6 +16,7 @@
 #include "commands.h"
 #include "build_inputs.h"
 #include "build_model.h"
+#include "model_image_at.h"
 #include "catalog_db.h"
 #include "catalog_read.h"
 #include "content_snap.h"
@@ -260,7 +261,8 @@ cmd_build(int argc, char *argv[])
 	if (recheck) {
 		/* nothing kept from earlier builds is trusted */
 		static const char *const kept[] = { "model.image", "model.image.delta",
-		    "card-texts", "search-pairs", "img-index" };
+		    "model.image" MODEL_IMAGE_AT_SUFFIX, "card-texts", "search-pairs",
+		    "img-index" };
 		char path[4096];
 		size_t f;
 

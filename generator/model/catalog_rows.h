@@ -48,6 +48,21 @@ struct catalog_video_row {
 					 * (catalog_read.h: struct catalog_print) */
 };
 
+/*
+ * Where the catalog's change log stood when rows were read (its last
+ * entry: catalog_log.c), so that a later read can ask for the videos
+ * written since instead of comparing every row, and the sum of those
+ * rows' hashes then, from which that read carries the fingerprint on
+ * (catalog_read.h).  seq 0: the catalog kept no log (an older schema, or
+ * its triggers gone).
+ */
+struct catalog_log_pos {
+	uint64_t	seq;
+	uint64_t	nonce;	/* the entry's random value: a log of another catalog
+				 * (or restored from before) has another at seq */
+	uint64_t	sum;	/* of catalog_row_hash() over every video row */
+};
+
 struct catalog_collection_row {
 	char		 guid[GUID_LEN + 1];
 	char		*name;
@@ -62,6 +77,7 @@ struct catalog_rows {
 	uint64_t			 collections_print;	/* changes with any collection */
 	int				 printed;	/* each row's print and collections_print
 							 * were read (a catalog of schema 3) */
+	struct catalog_log_pos		 log;	/* read in the same transaction */
 	struct arena		 mem;	/* every string, caption and chapter above */
 };
 

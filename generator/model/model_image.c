@@ -493,6 +493,25 @@ write_walk(struct wr *w, int fd, const struct model *m, const struct model_image
 	return 0;
 }
 
+/*
+ * The record of where the rows were read, beside the image at path (whose
+ * checksum is image_sum), after it: or none, when meta has no position or
+ * the record cannot be written (the next build then compares every row).
+ */
+static void
+put_at(const char *path, const struct model_image_meta *meta, uint64_t image_sum)
+{
+	struct model_image_at at = meta->at;
+	char at_path[4200], err[256];
+
+	if ((size_t)snprintf(at_path, sizeof(at_path), "%s" MODEL_IMAGE_AT_SUFFIX, path) >=
+	    sizeof(at_path))
+		return;
+	at.image_sum = image_sum;
+	if (at.seq == 0 || model_image_at_write(at_path, &at, err, sizeof(err)) != 0)
+		(void)unlink(at_path);
+}
+
 int
 model_image_write(const char *path, const struct model *m, const struct model_image_meta *meta,
     char *err, size_t errlen)
@@ -547,8 +566,10 @@ model_image_write(const char *path, const struct model *m, const struct model_im
 	if (rc != 0) {
 		unlink(tmp);
 		snprintf(err, errlen, "%s: %s", path, strerror(saved));
+		return rc;
 	}
-	return rc;
+	put_at(path, meta, get64(w.head + H_SUM));
+	return 0;
 }
 
 /* ---- reading ---- */
@@ -893,6 +914,7 @@ model_image_peek(int fd, struct model_image_peek *pk)
 	n = (size_t)get64(head + H_NROWS);
 	pk->key = get64(head + H_KEY);
 	pk->collections = get64(head + H_COLLECTIONS);
+	pk->sum = get64(head + H_SUM);
 	if (n == 0)
 		return 1;	/* no rows, nothing mapped */
 	/*

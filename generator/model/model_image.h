@@ -32,6 +32,7 @@
 #include <stdint.h>
 
 #include "model.h"
+#include "model_image_at.h"
 
 /* The file format's version (model_image.c): an image of another is not read. */
 #define MODEL_IMAGE_VERSION	3
@@ -61,6 +62,8 @@ struct model_image_row {
 struct model_image_meta {
 	uint64_t		 key;		/* the inputs it was made from (opaque here) */
 	uint64_t		 collections;	/* opaque */
+	struct model_image_at	 at;		/* where the rows were read: not in the
+						 * image, kept beside it (model_image_at.h) */
 	struct model_image_row	*rows;		/* malloc'd, or in the image (rows_in_image) */
 	size_t			 nrows;
 	int			 rows_in_image;	/* rows are the image's bytes (read back): they
@@ -97,6 +100,7 @@ int	model_image_read_fd(int fd, const char *path, uint64_t key, struct model *m,
 struct model_image_peek {
 	uint64_t			 key;
 	uint64_t			 collections;	/* opaque */
+	uint64_t			 sum;		/* the image's checksum */
 	const struct model_image_row	*rows;		/* in the mapping, nrows of them */
 	size_t				 nrows;
 	struct file_map			 map;		/* the rows' part of the file */

@@ -1,6 +1,12 @@
 /*
- * fuzz_model_delta.c — fuzz target for the reader of STATE/model.image.delta
- * (generator/model/model_delta.c).  The input is the file; its magic, base
+ * fuzz_model_delta.c — fuzz target for the readers of the two records kept
+ * beside the model image: STATE/model.image.delta (generator/model/
+ * model_delta.c) and STATE/model.image.at (model_image_at.c), whose 56
+ * bytes are the input's first, as they are and sealed (magic and checksum
+ * made to match): a record read has a position and the image's checksum
+ * it was asked for; none is zeroed.
+ *
+ * The delta:  The input is the file; its magic, base
  * id and checksum are made to match, and its row count too when the input
  * is long enough to hold the rows it says, so most inputs reach the row
  * checks: every delta read has at most MODEL_DELTA_MAX rows, each guid
@@ -17,12 +23,45 @@
 
 #include "hash64.h"
 #include "model_delta.h"
+#include "model_image_at.h"
 
 #define HEAD	48
 #define REC	48
 #define BASE	0x62617365ULL
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define AT_LEN	56
+
+/* The input's first AT_LEN bytes as a position record, unsealed then sealed. */
+static void
+image_at(const uint8_t *data, size_t size)
+{
+	struct model_image_at a;
+	char rec[AT_LEN];
+	uint64_t image, v;
+	int pass;
+
+	if (size < AT_LEN)
+		return;
+	memcpy(rec, data, AT_LEN);
+	memcpy(&image, rec + 24, 8);
+	for (pass = 0; pass < 2; pass++) {
+		if (pass == 1) {
+			memcpy(rec, "onlygen imgat 1\n", 16);
+			v = h64(0, rec + 24, AT_LEN - 24);
+			memcpy(rec + 16, &v, 8);
+		}
+		if (model_image_at_parse(rec, AT_LEN, image, &a) == 1) {
+			if (a.seq == 0 || a.image_sum != image ||
+			    model_image_at_parse(rec, AT_LEN, image + 1, &a) != 0)
+				abort();
+		} else if (a.seq != 0 || a.image_sum != 0 || a.nonce != 0 || a.sum != 0)
+			abort();	/* none is a zeroed record */
+		if (model_image_at_parse(rec, AT_LEN - 1, image, &a) != 0)
+			abort();	/* shorter: none */
+	}
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -32,6 +71,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t k;
 	char *file;
 
+	image_at(data, size);
 	if (size < HEAD || size > HEAD + (MODEL_DELTA_MAX + 1) * REC)
 		return 0;
 	if ((file = malloc(size)) == NULL)

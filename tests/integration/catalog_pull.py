@@ -130,7 +130,7 @@ def test_success(fake, tmp):
     r = rows(state, "SELECT srclang, label FROM captions") + rows(state, "SELECT title, start_s, end_s FROM chapters")
     check(r == [("en", "English"), ("Intro <i>", 0, 10)], "captions and chapters", r)
     check(rows(state, "PRAGMA journal_mode") == [("wal",)], "WAL mode")
-    check(rows(state, "PRAGMA user_version") == [(4,)], "schema version 4")
+    check(rows(state, "PRAGMA user_version") == [(5,)], "schema version 5")
     log = fake.stats()["requests"]
     check(all(x["gzip"] for x in log), "compressed responses accepted (Accept-Encoding)")
     # The fake's Get Video answers a VideoModel and checks the key like the rest.

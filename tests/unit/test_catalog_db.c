@@ -13,6 +13,7 @@
 #include "check.h"
 #include "bunny_api.h"
 #include "catalog_fixture.h"
+#include "catalog_rows.h"
 #include "catalog_sql.h"
 #include "catalog_update.h"
 
@@ -190,13 +191,31 @@ test_changed(const char *dir)
 	    sqlite3_open(db, &h) == SQLITE_OK, "a catalog to take back to schema 1");
 	CHECK(sqlite3_exec(h, "DROP INDEX videos_fingerprint; UPDATE videos SET title = 'x';"
 	    "ALTER TABLE videos DROP COLUMN changed; ALTER TABLE videos DROP COLUMN change_hash;"
-	    "DROP TABLE video_stats;"
+	    "DROP TABLE video_stats; DROP TRIGGER video_log_insert; DROP TRIGGER video_log_update;"
+	    "DROP TRIGGER video_log_delete; DROP TABLE video_log;"
 	    "PRAGMA user_version = 1", NULL, NULL, NULL) == SQLITE_OK, "schema 1 again");
 	sqlite3_close(h);
 	CHECK(catalog_write(db, v, n, NULL, 0, "", &c, digest, err, sizeof(err)) == 0 &&
 	    changed_of(db, v[0].guid) == v[0].uploaded && changed_of(db, v[4].guid) == v[4].uploaded,
 	    "migrated to 2: each video changed at its upload, and a pull after it "
 	    "(its hash unknown) changes nothing (%s)", err);
+	{
+		struct catalog_log_pos pos;
+		sqlite3_stmt *st;
+		long long first = -1;
+
+		CHECK(sqlite3_open(db, &h) == SQLITE_OK && catalog_log_at(h, &pos) == 1 &&
+		    pos.seq > 0 && sqlite3_prepare_v2(h, "SELECT seq FROM video_log WHERE guid = ''",
+		    -1, &st, NULL) == SQLITE_OK, "migrated to 5: the change log, its triggers as "
+		    "the schema has them");
+		if (sqlite3_step(st) == SQLITE_ROW)
+			first = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		sqlite3_close(h);
+		CHECK(first > 0 && (uint64_t)first <= pos.seq,
+		    "the log starts with the migration's entry (%lld, last %llu)", first,
+		    (unsigned long long)pos.seq);
+	}
 	for (i = 0; i < n; i++)
 		bunny_video_free(&v[i]);
 }

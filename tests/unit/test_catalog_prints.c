@@ -15,6 +15,7 @@
 #include "check.h"
 #include "catalog_fixture.h"
 #include "catalog_read.h"
+#include "catalog_sql.h"
 #include "catalog_update.h"
 #include "model_image.h"
 
@@ -347,7 +348,8 @@ test_read_guids_old_schema(const char *dir)
 
 /* The image's rows of db: each row's guid and print, as catalog_read() gives them. */
 static size_t
-image_rows(const char *db, struct model_image_row *out, size_t cap, uint64_t *coll)
+image_rows(const char *db, struct model_image_row *out, size_t cap, uint64_t *coll,
+    struct catalog_log_pos *log)
 {
 	struct catalog_rows all;
 	struct catalog_prints p;
@@ -369,24 +371,51 @@ image_rows(const char *db, struct model_image_row *out, size_t cap, uint64_t *co
 	}
 	CHECK(same, "each row's print is catalog_prints_read()'s");
 	*coll = all.collections_print;
+	*log = all.log;
 	k = all.nvideos;
 	catalog_prints_free(&p);
 	catalog_rows_free(&all);
 	return k;
 }
 
-/* catalog_read_changes() of db against old: its answer, and changed. */
+/* Whether a and b hold the same rows: guids, prints and titles. */
 static int
-changes(const char *db, const struct model_image_row *old, size_t n, uint64_t coll, size_t max,
-    struct catalog_rows *changed)
+same_changes(const struct catalog_rows *a, const struct catalog_rows *b)
 {
+	size_t k;
+
+	if (a->nvideos != b->nvideos)
+		return 0;
+	for (k = 0; k < a->nvideos; k++)
+		if (strcmp(a->videos[k].guid, b->videos[k].guid) != 0 ||
+		    a->videos[k].print != b->videos[k].print ||
+		    strcmp(a->videos[k].title, b->videos[k].title) != 0)
+			return 0;
+	return 1;
+}
+
+/*
+ * catalog_read_changes() of db against old, read at log: its answer, and
+ * changed.  The same read without the log position (every row walked)
+ * must give the same answer, rows and fingerprint.
+ */
+static int
+changes_at(const char *db, const struct model_image_row *old, size_t n, uint64_t coll,
+    const struct catalog_log_pos *log, size_t max, struct catalog_rows *changed)
+{
+	struct catalog_rows walked;
 	char err[512];
-	uint64_t fp = 0, want = 1;
-	int rc = catalog_read_changes(db, old, n, coll, max, changed, &fp, err, sizeof(err));
+	uint64_t fp = 0, fpw = 2, want = 1;
+	int rc = catalog_read_changes(db, old, n, coll, log, max, changed, &fp, err, sizeof(err));
+	int rcw = catalog_read_changes(db, old, n, coll, NULL, max, &walked, &fpw, err,
+	    sizeof(err));
 
 	CHECK(rc == -1 || (catalog_fingerprint(db, &want, err, sizeof(err)) == 0 && fp == want),
 	    "the fingerprint on the way");
-
+	CHECK(rc == rcw && fp == fpw && same_changes(changed, &walked),
+	    "the log's answer is the walk's (%d, %d; %zu, %zu rows)", rc, rcw, changed->nvideos,
+	    walked.nvideos);
+	catalog_rows_free(&walked);
 	if (rc == -1)
 		fprintf(stderr, "%s\n", err);
 	return rc;
@@ -400,6 +429,7 @@ test_read_changes(const char *dir)
 		{ "c7d1a9e2-4b3f-4e8a-9d6c-2f1e0b9a8c7d", (char *)"art" },
 	};
 	struct model_image_row old[16];
+	struct catalog_log_pos log;
 	struct catalog_counts counts;
 	struct catalog_rows ch, all;
 	struct catalog_prints p;
@@ -415,8 +445,9 @@ test_read_changes(const char *dir)
 		fprintf(stderr, "%s\n", err);
 		exit(1);
 	}
-	nold = image_rows(db, old, 16, &coll);
-	CHECK(changes(db, old, nold, coll, 64, &ch) == 1 && ch.nvideos == 0,
+	nold = image_rows(db, old, 16, &coll, &log);
+	CHECK(log.seq != 0, "a new catalog keeps a change log");
+	CHECK(changes_at(db, old, nold, coll, &log, 64, &ch) == 1 && ch.nvideos == 0,
 	    "the catalog as the image saw it: nothing to read (%zu)", ch.nvideos);
 	catalog_rows_free(&ch);
 
@@ -425,7 +456,7 @@ test_read_changes(const char *dir)
 	update_one(db, &v[3], "cdn.example");
 	v[3].title = title;
 	prints(db, &p);
-	CHECK(changes(db, old, nold, coll, 64, &ch) == 1 && ch.nvideos == 1 &&
+	CHECK(changes_at(db, old, nold, coll, &log, 64, &ch) == 1 && ch.nvideos == 1 &&
 	    strcmp(ch.videos[0].guid, v[3].guid) == 0 &&
 	    strcmp(ch.videos[0].title, "retitled") == 0 && ch.printed,
 	    "one title changed: that row alone, as it is now");
@@ -439,17 +470,17 @@ test_read_changes(const char *dir)
 	catalog_rows_free(&all);
 	catalog_rows_free(&ch);
 	catalog_prints_free(&p);
-	CHECK(changes(db, old, nold, coll, 0, &ch) == 0 && ch.nvideos == 0,
+	CHECK(changes_at(db, old, nold, coll, &log, 0, &ch) == 0 && ch.nvideos == 0,
 	    "more changes than max: 0");
-	CHECK(changes(db, old, nold, coll + 1, 64, &ch) == 0, "other collections: 0");
+	CHECK(changes_at(db, old, nold, coll + 1, &log, 64, &ch) == 0, "other collections: 0");
 	/* the image with one row more, after the catalog's last: the walk ends short of it */
 	if (nold < 16) {
 		old[nold] = old[nold - 1];
 		memset(old[nold].guid, 'f', GUID_LEN);
-		CHECK(changes(db, old, nold + 1, coll, 64, &ch) == 0 && ch.nvideos == 0,
+		CHECK(changes_at(db, old, nold + 1, coll, NULL, 64, &ch) == 0 && ch.nvideos == 0,
 		    "the image's last row gone from the catalog: 0");
 		/* and one row fewer: the catalog's last row is one the image lacks */
-		CHECK(changes(db, old, nold - 1, coll, 64, &ch) == 0 && ch.nvideos == 0,
+		CHECK(changes_at(db, old, nold - 1, coll, NULL, 64, &ch) == 0 && ch.nvideos == 0,
 		    "the catalog's last row not in the image: 0");
 	}
 
@@ -457,24 +488,169 @@ test_read_changes(const char *dir)
 	snprintf(guid, sizeof(guid), "%s", v[0].guid);
 	memcpy(v[0].guid, "ffffffff", 8);
 	update_one(db, &v[0], "cdn.example");
-	CHECK(changes(db, old, nold, coll, 64, &ch) == 0, "a video added: 0");
+	CHECK(changes_at(db, old, nold, coll, &log, 64, &ch) == 0, "a video added: 0");
 	snprintf(sql, sizeof(sql), "DELETE FROM videos WHERE guid = '%s'", v[0].guid);
 	memcpy(v[0].guid, guid, sizeof(guid));
 	if (sqlite3_open(db, &h) != SQLITE_OK || sqlite3_exec(h, sql, NULL, NULL, NULL) != SQLITE_OK)
 		exit(1);
-	CHECK(changes(db, old, nold, coll, 64, &ch) == 1 && ch.nvideos == 1,
+	CHECK(changes_at(db, old, nold, coll, &log, 64, &ch) == 1 && ch.nvideos == 1,
 	    "the added video gone again: the one change");
 	catalog_rows_free(&ch);
 	snprintf(sql, sizeof(sql), "DELETE FROM videos WHERE guid = '%s'", v[n - 1].guid);
 	if (sqlite3_exec(h, sql, NULL, NULL, NULL) != SQLITE_OK)
 		exit(1);
 	sqlite3_close(h);
-	k = (size_t)changes(db, old, nold, coll, 64, &ch);
+	k = (size_t)changes_at(db, old, nold, coll, &log, 64, &ch);
 	CHECK(k == 0, "a video removed: 0 (%zu, %zu rows of %zu, n %zu)", k, ch.nvideos, nold, n);
 	catalog_rows_free(&ch);
 	snprintf(db, sizeof(db), "%s/absent.db", dir);
-	CHECK(catalog_read_changes(db, old, nold, coll, 64, &ch, NULL, err, sizeof(err)) == -1 &&
+	CHECK(catalog_read_changes(db, old, nold, coll, &log, 64, &ch, NULL, err, sizeof(err)) == -1 &&
 	    strstr(err, "pull") != NULL && ch.nvideos == 0, "no catalog: -1 (%s)", err);
+	for (k = 0; k < n; k++)
+		bunny_video_free(&v[k]);
+}
+
+/* Runs sql on db (a connection of its own, as any other writer), exits on failure. */
+static void
+exec_sql(const char *db, const char *sql)
+{
+	sqlite3 *h;
+
+	if (sqlite3_open(db, &h) != SQLITE_OK || sqlite3_exec(h, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		fprintf(stderr, "%s: %s\n", sql, sqlite3_errmsg(h));
+		exit(1);
+	}
+	sqlite3_close(h);
+}
+
+/* catalog_read_changes() at log: how many rows it reads (-1 when it answers other than 1). */
+static long
+read_at(const char *db, const struct model_image_row *old, size_t n, uint64_t coll,
+    const struct catalog_log_pos *log)
+{
+	struct catalog_rows ch;
+	char err[512];
+	long k;
+
+	if (catalog_read_changes(db, old, n, coll, log, 64, &ch, NULL, err, sizeof(err)) != 1)
+		return -1;
+	k = (long)ch.nvideos;
+	catalog_rows_free(&ch);
+	return k;
+}
+
+/*
+ * The change log (catalog_log.c): a change by any writer is in it; the
+ * read that trusts it is the one used while the log holds the image's
+ * position with its nonce, and the walk otherwise (the triggers dropped,
+ * another nonce there, the position pruned, too many entries since).
+ * Which read ran shows on a change made with the triggers away and put
+ * back: the log cannot name it, the walk finds it.
+ */
+static void
+test_change_log(const char *dir)
+{
+	struct bunny_video v[8];
+	struct model_image_row old[16];
+	struct catalog_log_pos log, other;
+	struct catalog_counts counts;
+	struct catalog_rows ch;
+	char db[600], digest[65], err[512], sql[600];
+	uint64_t coll, fp, fp2;
+	size_t n, nold, k;
+
+	snprintf(db, sizeof(db), "%s/log.db", dir);
+	n = fixture_sample_videos(v, 8);
+	if (n < 5)
+		exit(1);
+	if (catalog_write(db, v, n, NULL, 0, "cdn.example", &counts, digest, err,
+	    sizeof(err)) != 0) {
+		fprintf(stderr, "%s\n", err);
+		exit(1);
+	}
+	nold = image_rows(db, old, 16, &coll, &log);
+	CHECK(log.seq != 0 && read_at(db, old, nold, coll, &log) == 0,
+	    "a new catalog: its log, nothing since");
+	CHECK(catalog_fingerprint(db, &fp, err, sizeof(err)) == 0 &&
+	    fp == catalog_fp_of(log.sum, nold, coll),
+	    "its fingerprint is its rows' sum, as the read kept it");
+	/* the same rows in another file: another log, the same fingerprint */
+	snprintf(sql, sizeof(sql), "%s/log-copy.db", dir);
+	if (catalog_write(sql, v, n, NULL, 0, "cdn.example", &counts, digest, err,
+	    sizeof(err)) != 0)
+		exit(1);
+	CHECK(catalog_fingerprint(sql, &fp2, err, sizeof(err)) == 0 && fp2 == fp,
+	    "the same rows pulled into another file: the same fingerprint");
+
+	/* by hand, through the sqlite3 shell's way: the triggers see it */
+	snprintf(sql, sizeof(sql), "UPDATE videos SET hash = randomblob(32) WHERE guid = '%s'",
+	    v[2].guid);
+	exec_sql(db, sql);
+	CHECK(changes_at(db, old, nold, coll, &log, 64, &ch) == 1 && ch.nvideos == 1 &&
+	    strcmp(ch.videos[0].guid, v[2].guid) == 0, "a row changed by hand: read");
+	catalog_rows_free(&ch);
+	CHECK(catalog_fingerprint(db, &fp2, err, sizeof(err)) == 0 && fp2 != fp,
+	    "the fingerprint moved with it");
+	snprintf(sql, sizeof(sql), "UPDATE videos SET views = views WHERE guid = '%s'", v[4].guid);
+	exec_sql(db, sql);
+	CHECK(changes_at(db, old, nold, coll, &log, 64, &ch) == 1 && ch.nvideos == 1,
+	    "a row written with its print as it was: logged, not read");
+	catalog_rows_free(&ch);
+	CHECK(catalog_fingerprint(db, &fp, err, sizeof(err)) == 0 && fp == fp2,
+	    "nor does it move the fingerprint");
+	nold = image_rows(db, old, 16, &coll, &log);
+
+	/* a change the log misses: the triggers away, then put back as they were */
+	exec_sql(db, "DROP TRIGGER video_log_update");
+	snprintf(sql, sizeof(sql), "UPDATE videos SET hash = randomblob(32) WHERE guid = '%s'",
+	    v[3].guid);
+	exec_sql(db, sql);
+	CHECK(catalog_fingerprint(db, &fp, err, sizeof(err)) == 0 &&
+	    fp != catalog_fp_of(log.sum, nold, coll), "a trigger gone: the fingerprint moved");
+	CHECK(read_at(db, old, nold, coll, &log) == 1, "a trigger gone: every row walked");
+	exec_sql(db, CATALOG_LOG_ON_UPDATE);
+	CHECK(read_at(db, old, nold, coll, &log) == 0,
+	    "the triggers as the schema has them: the log is read, not the walk");
+	CHECK(read_at(db, old, nold, coll, NULL) == 1, "no position: the walk");
+	other = log;
+	other.nonce++;
+	CHECK(read_at(db, old, nold, coll, &other) == 1,
+	    "another nonce at the position (a catalog restored from before): the walk");
+	other = log;
+	other.seq += 1000;
+	CHECK(read_at(db, old, nold, coll, &other) == 1, "a position past the log's end: the walk");
+	exec_sql(db, "CREATE TRIGGER video_log_more AFTER INSERT ON video_log BEGIN SELECT 1; END");
+	CHECK(read_at(db, old, nold, coll, &log) == 1, "a trigger the schema lacks: the walk");
+	exec_sql(db, "DROP TRIGGER video_log_more");
+
+	/* more entries since than a build reads: the walk */
+	exec_sql(db, "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c "
+	    "WHERE i < 5000) INSERT INTO video_log (guid, nonce) SELECT '', random() FROM c");
+	CHECK(read_at(db, old, nold, coll, &log) == 1, "5000 entries since: the walk");
+	/* pruned: a pull keeps the last CATALOG_LOG_KEEP entries */
+	exec_sql(db, "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c "
+	    "WHERE i < 20000) INSERT INTO video_log (guid, nonce) SELECT '', random() FROM c");
+	update_one(db, &v[1], "cdn.example");
+	{
+		sqlite3 *h;
+		sqlite3_stmt *st;
+		long long left = -1, first = -1;
+
+		if (sqlite3_open(db, &h) == SQLITE_OK && sqlite3_prepare_v2(h,
+		    "SELECT count(*), min(seq) FROM video_log", -1, &st, NULL) == SQLITE_OK) {
+			if (sqlite3_step(st) == SQLITE_ROW) {
+				left = sqlite3_column_int64(st, 0);
+				first = sqlite3_column_int64(st, 1);
+			}
+			sqlite3_finalize(st);
+		}
+		sqlite3_close(h);
+		CHECK(left == CATALOG_LOG_KEEP && first > (long long)log.seq,
+		    "a pull prunes the log to its last %d entries (%lld left, from %lld)",
+		    CATALOG_LOG_KEEP, left, first);
+	}
+	nold = image_rows(db, old, 16, &coll, &log);
+	CHECK(read_at(db, old, nold, coll, &log) == 0, "read again: the log from there");
 	for (k = 0; k < n; k++)
 		bunny_video_free(&v[k]);
 }
@@ -489,5 +665,6 @@ main(void)
 	test_read_guids(dir);
 	test_read_guids_old_schema(dir);
 	test_read_changes(dir);
+	test_change_log(dir);
 	return check_report();
 }

@@ -248,7 +248,40 @@ test_round_trip(const char *dir, const char *image)
 	}
 	CHECK(tagless > 0 && nodesc > 0, "a video without tags, one with an empty description");
 	make_meta(&meta, &rows, &m);
-	CHECK(model_image_write(image, &m, &meta, err, sizeof(err)) == 0, "writes (%s)", err);
+	/* where the rows were read: beside the image, not in it */
+	{
+		struct model_image_at at;
+		struct model_image_peek pk;
+		char other[1100], rec[1200], *x, *y;
+		size_t nx = 0, ny = 0;
+		int fd;
+
+		snprintf(other, sizeof(other), "%s.other", image);
+		snprintf(rec, sizeof(rec), "%s" MODEL_IMAGE_AT_SUFFIX, other);
+		meta.at.seq = 0;
+		CHECK(model_image_write(other, &m, &meta, err, sizeof(err)) == 0 &&
+		    access(rec, F_OK) != 0, "rows read at no position: no record beside the image");
+		meta.at.seq = 9;
+		meta.at.nonce = 10;
+		meta.at.sum = 11;
+		snprintf(rec, sizeof(rec), "%s" MODEL_IMAGE_AT_SUFFIX, image);
+		CHECK(model_image_write(image, &m, &meta, err, sizeof(err)) == 0, "writes (%s)", err);
+		fd = open(image, O_RDONLY | O_CLOEXEC);
+		CHECK(fd >= 0 && model_image_peek(fd, &pk) == 1 &&
+		    model_image_at_read(rec, pk.sum, &at) == 1 && at.seq == 9 && at.nonce == 10 &&
+		    at.sum == 11, "the position beside the image, of it (its checksum, as peeked)");
+		if (fd >= 0) {
+			model_image_peek_free(&pk);
+			close(fd);
+		}
+		x = slurp(image, &nx);
+		y = slurp(other, &ny);
+		CHECK(x != NULL && y != NULL && nx == ny && memcmp(x, y, nx) == 0,
+		    "the image's bytes are the same whatever the position");
+		free(x);
+		free(y);
+		unlink(other);
+	}
 
 	{
 		size_t n0, n1;

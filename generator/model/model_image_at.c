@@ -1,0 +1,96 @@
+/*
+ * model_image_at.c — STATE/model.image.at (model_image_at.h).
+ *
+ * The file, 56 bytes: the magic (16), the h64 of the 32 bytes after it
+ * (8), then the image's checksum, seq, nonce and sum (8 each).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "bytes.h"
+#include "hash64.h"
+#include "model_image_at.h"
+
+#define MAGIC		"onlygen imgat 1\n"	/* 16 bytes, no NUL kept */
+#define H_SUM		16
+#define H_IMAGE		24
+#define H_SEQ		32
+#define H_NONCE		40
+#define H_POS_SUM	48
+#define FILE_LEN	56
+
+_Static_assert(sizeof(MAGIC) - 1 == 16, "the magic is 16 bytes");
+
+int
+model_image_at_parse(const void *data, size_t size, uint64_t image_sum,
+    struct model_image_at *a)
+{
+	const char *p = data;
+
+	memset(a, 0, sizeof(*a));
+	if (size != FILE_LEN || memcmp(p, MAGIC, 16) != 0 ||
+	    h64(0, p + H_IMAGE, FILE_LEN - H_IMAGE) != get64(p + H_SUM) ||
+	    get64(p + H_IMAGE) != image_sum || get64(p + H_SEQ) == 0)
+		return 0;
+	a->image_sum = image_sum;
+	a->seq = get64(p + H_SEQ);
+	a->nonce = get64(p + H_NONCE);
+	a->sum = get64(p + H_POS_SUM);
+	return 1;
+}
+
+int
+model_image_at_read(const char *path, uint64_t image_sum, struct model_image_at *a)
+{
+	char file[FILE_LEN + 1];
+	struct stat st;
+	ssize_t got;
+	size_t len = 0;
+	int fd;
+
+	memset(a, 0, sizeof(*a));
+	/* non-blocking: a FIFO put there is refused below, never waited on */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)) == -1)
+		return 0;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || st.st_size != FILE_LEN) {
+		close(fd);
+		return 0;
+	}
+	/* one byte more than the record: a longer file is none */
+	while (len < sizeof(file) &&
+	    ((got = read(fd, file + len, sizeof(file) - len)) > 0 || (got == -1 && errno == EINTR)))
+		if (got > 0)
+			len += (size_t)got;
+	close(fd);
+	return model_image_at_parse(file, len, image_sum, a);
+}
+
+int
+model_image_at_write(const char *path, const struct model_image_at *a, char *err,
+    size_t errlen)
+{
+	char file[FILE_LEN];
+	uint64_t v;
+
+	if (a->seq == 0) {
+		snprintf(err, errlen, "%s: no position", path);
+		return -1;
+	}
+	memcpy(file, MAGIC, 16);
+	memcpy(file + H_IMAGE, &a->image_sum, 8);
+	memcpy(file + H_SEQ, &a->seq, 8);
+	memcpy(file + H_NONCE, &a->nonce, 8);
+	memcpy(file + H_POS_SUM, &a->sum, 8);
+	v = h64(0, file + H_IMAGE, FILE_LEN - H_IMAGE);
+	memcpy(file + H_SUM, &v, 8);
+	if (file_write_atomic(path, file, FILE_LEN, 0600) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
