@@ -574,7 +574,8 @@ stage_name(char *tmp, size_t len, size_t id)
 }
 
 int
-site_stage(int dirfd, size_t id, const void *data, size_t len, char *err, size_t errlen)
+site_stage(int dirfd, size_t id, const void *data, size_t len, int replaces, char *err,
+    size_t errlen)
 {
 	char tmp[64];
 	int fd;
@@ -595,7 +596,21 @@ site_stage(int dirfd, size_t id, const void *data, size_t len, char *err, size_t
 		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
 		return -1;
 	}
-	if (fd_write_all(fd, data, len) == -1 || close(fd) == -1) {
+	if (fd_write_all(fd, data, len) == -1) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	/*
+	 * ext4 writes out a file renamed over another at the rename
+	 * (auto_da_alloc), on the one thread that publishes: a third of a
+	 * one-title rebuild's renames on disk.  Started here, on the render
+	 * worker, the rename finds it under way.  Advice only: a file
+	 * system that ignores it (tmpfs) loses nothing.
+	 */
+	if (replaces && len > 0)
+		(void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+	if (close(fd) == -1) {
 		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
 		return -1;
 	}

@@ -99,8 +99,12 @@ void	site_staging_clear(int dirfd, int keep_paths);
  * render workers) never creates files in another writer's directory.
  */
 #define SITE_STAGE_RUN	16
-/* Writes len bytes to staged file number id.  0, or -1 with err. */
-int	site_stage(int dirfd, size_t id, const void *data, size_t len,
+/*
+ * Writes len bytes to staged file number id.  replaces: it will be renamed
+ * over a file that exists, so its writeback is started now (see
+ * site_write.c).  0, or -1 with err.
+ */
+int	site_stage(int dirfd, size_t id, const void *data, size_t len, int replaces,
 	    char *err, size_t errlen);
 /* Creates the parent directories of path under dirfd (so publishing is a
  * bare rename); an empty directory is never served as a page.  0 or -1. */

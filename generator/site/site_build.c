@@ -277,7 +277,7 @@ render_item(void *arg, void *state, size_t i, char *err, size_t errlen)
 		p->state = PS_PLACED;
 		return 0;
 	}
-	if (site_stage(j->outfd, i, b->out.data ? b->out.data : "", b->out.len,
+	if (site_stage(j->outfd, i, b->out.data ? b->out.data : "", b->out.len, exists,
 	    why, sizeof(why)) == -1)
 		goto fail;
 	if (!exists && site_mkparents_after(j->outfd, p->path, b->made, sizeof(b->made)) == -1) {
@@ -443,6 +443,59 @@ first_staged(const struct site_ctx *c, int empty_out)
 	return 0;
 }
 
+/* Changed pages published by two threads from this many on. */
+#define PUBLISH_SPLIT_MIN	32
+
+/* The changed pages of [from, to) renamed into place. */
+struct publish_range {
+	const struct site_ctx	*c;
+	int			 outfd;
+	size_t			 from, to;
+};
+
+static int
+publish_changed(void *arg, char *err, size_t errlen)
+{
+	const struct publish_range *r = arg;
+	size_t i;
+
+	for (i = r->from; i < r->to; i++)
+		if (r->c->pages[i].state == PS_CHANGED &&
+		    site_publish(r->outfd, i, r->c->pages[i].path, err, errlen) == -1)
+			return -1;
+	return 0;
+}
+
+/*
+ * The changed pages renamed into place, in any order (each replaces its
+ * own file; every new one is in place already): by two threads when there
+ * are many.  A rename over a file frees the replaced file's pages and
+ * blocks on the rename's own thread (ext4_evict_inode: half of a
+ * one-title rebuild's renames on disk), so the two halves overlap.
+ */
+static int
+publish_changed_pages(const struct site_ctx *c, int outfd, char *err, size_t errlen)
+{
+	struct publish_range lo = { c, outfd, 0, c->npages }, hi = lo;
+	struct pool_bg bg;
+	size_t i, n = 0, half;
+	int rc;
+
+	for (i = 0; i < c->npages; i++)
+		n += c->pages[i].state == PS_CHANGED;
+	if (n < PUBLISH_SPLIT_MIN)
+		return publish_changed(&lo, err, errlen);
+	for (i = half = 0; half < n / 2; i++)
+		half += c->pages[i].state == PS_CHANGED;
+	lo.to = hi.from = i;
+	memset(&bg, 0, sizeof(bg));
+	pool_bg_start(&bg, publish_changed, &hi);
+	rc = publish_changed(&lo, err, errlen);
+	if (pool_bg_join(&bg, rc == 0 ? err : NULL, errlen) == -1)
+		rc = -1;
+	return rc;
+}
+
 /*
  * Renames the staged pages in state pass into place, in page order, but a
  * new home page after every other new file: on a first build "/" appears
@@ -453,6 +506,8 @@ publish_pass(const struct site_ctx *c, int outfd, int pass, char *err, size_t er
 {
 	size_t i, home = c->npages;
 
+	if (pass == PS_CHANGED)
+		return publish_changed_pages(c, outfd, err, errlen);
 	for (i = 0; i < c->npages; i++) {
 		if (c->pages[i].state != pass)
 			continue;

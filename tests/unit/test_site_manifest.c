@@ -187,13 +187,13 @@ main(void)
 	/* staging and publishing */
 	dfd = open(dir, O_RDONLY | O_DIRECTORY);
 	CHECK(site_staging_open(dfd, 0, err, sizeof(err)) == 0, "staging created");
-	CHECK(site_stage(dfd, 0, "<p>one</p>", 10, err, sizeof(err)) == 0, "staged");
+	CHECK(site_stage(dfd, 0, "<p>one</p>", 10, 0, err, sizeof(err)) == 0, "staged");
 	CHECK(!site_exists(dfd, "a/b/index.html"), "not visible before publishing");
 	CHECK(site_publish(dfd, 0, "a/b/index.html", err, sizeof(err)) == 0, "published into new dirs");
 	CHECK(site_same_bytes(dfd, "a/b/index.html", "<p>one</p>", 10), "published bytes");
 	CHECK(!site_same_bytes(dfd, "a/b/index.html", "<p>two</p>", 10), "different bytes noticed");
 	CHECK(!site_same_bytes(dfd, "a/b/index.html", "<p>one</p>!", 11), "different length noticed");
-	CHECK(site_stage(dfd, 1, "x", 1, err, sizeof(err)) == 0 &&
+	CHECK(site_stage(dfd, 1, "x", 1, 1, err, sizeof(err)) == 0 &&
 	    site_publish(dfd, 1, "../escape.html", err, sizeof(err)) == -1, "unsafe publish refused");
 	CHECK(site_remove(dfd, "a/b/index.html", err, sizeof(err)) == 0 && !site_exists(dfd, "a/b/index.html"),
 	    "removed");
@@ -230,7 +230,7 @@ main(void)
 		int fd;
 
 		CHECK(site_staging_open(dfd, 0, err, sizeof(err)) == 0 &&
-		    site_stage(dfd, 3, "s", 1, err, sizeof(err)) == 0, "staging for the list");
+		    site_stage(dfd, 3, "s", 1, 0, err, sizeof(err)) == 0, "staging for the list");
 		fd = openat(dfd, SITE_STAGING_PATHS, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		CHECK(fd != -1 && write(fd, "a/index.html\n", 13) == 13 && close(fd) == 0,
 		    "a path list written");
