@@ -674,7 +674,8 @@ catalog_read_changes(const char *path, const struct model_image_row *old, size_t
 	/*
 	 * The videos the log says were written since the image, when it can
 	 * say (catalog_log.c); every row's print otherwise.  The fingerprint
-	 * is the log's whenever the catalog keeps one (catalog_fingerprint).
+	 * is the sum the walk makes, or the image's sum moved by the rows the
+	 * log names (the same value: catalog_fp_of).
 	 */
 	if ((has_log = catalog_log_at(db, &pos)) == 1 && old_log != NULL)
 		since = catalog_log_since(db, old_log, LOG_READ_MAX, &logged, &nlogged);
