@@ -202,6 +202,28 @@ buf_read_file(struct buf *b, const char *path)
 	return rc;
 }
 
+ssize_t
+file_read_small(const char *path, void *out, size_t cap)
+{
+	struct stat st;
+	ssize_t got;
+	size_t len = 0;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)) == -1)
+		return -1;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || (uintmax_t)st.st_size >= cap) {
+		close(fd);
+		return -1;
+	}
+	while (len < cap &&
+	    ((got = read(fd, (char *)out + len, cap - len)) > 0 || (got == -1 && errno == EINTR)))
+		if (got > 0)
+			len += (size_t)got;
+	close(fd);
+	return len < cap ? (ssize_t)len : -1;	/* grown past cap - 1 meanwhile */
+}
+
 int
 fd_write_all(int fd, const void *p, size_t n)
 {

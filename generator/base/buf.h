@@ -57,6 +57,13 @@ char	*buf_take(struct buf *b);
 int	 buf_read_fd(struct buf *b, int fd) __attribute__((warn_unused_result));
 /* Reads a whole file; -1 with errno set on failure (EFBIG past b->max). */
 int	 buf_read_file(struct buf *b, const char *path) __attribute__((warn_unused_result));
+/*
+ * A small state file read whole into out (cap bytes): its length, or -1
+ * when it is none (missing, not a regular file, longer than cap - 1: one
+ * byte more is read to tell).  Opened non-blocking and without following
+ * a symlink: a FIFO put at path is refused, never waited on.
+ */
+ssize_t	 file_read_small(const char *path, void *out, size_t cap);
 /* Writes all n bytes of p to fd (EINTR and short writes retried); 0, or
  * -1 with errno set (EIO for a write that makes no progress). */
 int	 fd_write_all(int fd, const void *p, size_t n) __attribute__((warn_unused_result));

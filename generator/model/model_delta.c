@@ -7,11 +7,8 @@
  * whole file is under a kilobyte, read in one read().
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "buf.h"
 #include "bytes.h"
@@ -73,27 +70,13 @@ int
 model_delta_read(const char *path, uint64_t base_id, struct model_delta *d)
 {
 	char file[FILE_MAX + 1];
-	struct stat st;
-	ssize_t got;
-	size_t len = 0;
-	int fd;
+	ssize_t len;
 
 	memset(d, 0, sizeof(*d));
-	/* non-blocking: a FIFO put there is refused below, never waited on */
-	if (base_id == 0 ||
-	    (fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)) == -1)
-		return 0;
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || st.st_size > FILE_MAX) {
-		close(fd);
-		return 0;
-	}
 	/* one byte more than the largest delta: a longer file is none */
-	while (len < sizeof(file) &&
-	    ((got = read(fd, file + len, sizeof(file) - len)) > 0 || (got == -1 && errno == EINTR)))
-		if (got > 0)
-			len += (size_t)got;
-	close(fd);
-	return model_delta_parse(file, len, base_id, d);
+	if (base_id == 0 || (len = file_read_small(path, file, sizeof(file))) < 0)
+		return 0;
+	return model_delta_parse(file, (size_t)len, base_id, d);
 }
 
 int

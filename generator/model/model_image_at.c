@@ -5,11 +5,8 @@
  * (8), then the image's checksum, seq, nonce and sum (8 each).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "buf.h"
 #include "bytes.h"
@@ -48,26 +45,10 @@ int
 model_image_at_read(const char *path, uint64_t image_sum, struct model_image_at *a)
 {
 	char file[FILE_LEN + 1];
-	struct stat st;
-	ssize_t got;
-	size_t len = 0;
-	int fd;
+	ssize_t len = file_read_small(path, file, sizeof(file));
 
 	memset(a, 0, sizeof(*a));
-	/* non-blocking: a FIFO put there is refused below, never waited on */
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)) == -1)
-		return 0;
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || st.st_size != FILE_LEN) {
-		close(fd);
-		return 0;
-	}
-	/* one byte more than the record: a longer file is none */
-	while (len < sizeof(file) &&
-	    ((got = read(fd, file + len, sizeof(file) - len)) > 0 || (got == -1 && errno == EINTR)))
-		if (got > 0)
-			len += (size_t)got;
-	close(fd);
-	return model_image_at_parse(file, len, image_sum, a);
+	return len >= 0 ? model_image_at_parse(file, (size_t)len, image_sum, a) : 0;
 }
 
 int
