@@ -263,13 +263,17 @@ wait_for(atomic_int *v, int want)
  * worker 1 the rest, each in whole chunks that start at multiples of the
  * chunk size (so a chunk is a run of staging ids, site_build.c), and
  * worker 1 began with the last chunk, a short one here.  Worker 0 waits
- * for worker 1's first item (5 s at most), so both take part.
+ * for worker 1's first item and worker 1 for worker 0's (5 s at most), so
+ * both take part: without the second wait, a worker 0 descheduled before
+ * its first claim (under ASan, once in a `make check`) left worker 1
+ * every chunk, and the split at 0.
  */
 #define SPLIT_N	1000
 
 struct split {
 	atomic_int	 by[SPLIT_N];	/* per index: 1 + the worker that did it */
 	atomic_int	 w1_started;
+	atomic_int	 w0_stored;	/* worker 0 did an index */
 };
 
 static int
@@ -290,11 +294,15 @@ split_item(void *arg, void *state, size_t i, char *err, size_t errlen)
 
 	(void)err;
 	(void)errlen;
-	if (id == 1)
+	if (id == 1) {
 		atomic_store(&sp->w1_started, 1);
-	else
+		wait_for(&sp->w0_stored, 1);
+		atomic_store(&sp->by[i], 2);
+	} else {
 		wait_for(&sp->w1_started, 1);
-	atomic_store(&sp->by[i], 1 + id);
+		atomic_store(&sp->by[i], 1);
+		atomic_store(&sp->w0_stored, 1);
+	}
 	return 0;
 }
 
