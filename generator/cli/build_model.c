@@ -37,20 +37,6 @@ build_model_key(uint64_t content_key, uint64_t content_tree, const char *cdn_hos
 	return h != 0 ? h : 1;	/* 0 means no image */
 }
 
-/*
- * Where the catalog's change log stood when the peek read it, for the
- * image's rows once the rows that moved are laid over them: the catalog's
- * rows then.
- */
-static struct model_image_at
-at_now(const struct build_model *b)
-{
-	struct model_image_at at = { 0, b->changed.log.seq, b->changed.log.nonce,
-	    b->changed.log.sum };
-
-	return at;
-}
-
 /* Forgets what peek() kept. */
 static void
 peek_drop(struct build_model *b)
@@ -96,16 +82,12 @@ peek(struct build_model *b)
 	b->peeked = 1;
 	if (model_image_peek(b->image_fd, &b->peek) == 1) {
 		struct model_image_at at;
-		struct catalog_log_pos pos;
 		int rc;
 
 		/* where in the catalog's change log the image's rows were read */
 		(void)model_image_at_read(b->at_path, b->peek.sum, &at);
-		pos.seq = at.seq;
-		pos.nonce = at.nonce;
-		pos.sum = at.sum;
 		rc = catalog_read_changes(b->catalog_db, b->peek.rows, b->peek.nrows,
-		    b->peek.collections, &pos, OVERLAY_MAX, &b->changed, &b->catalog_fp, err,
+		    b->peek.collections, &at.pos, OVERLAY_MAX, &b->changed, &b->catalog_fp, err,
 		    sizeof(err));
 
 		b->have_fp = rc != -1;
@@ -418,7 +400,7 @@ overlay_entries(struct build_model *b, struct model *m, const struct content *c,
 	}
 	*m = b->base_old;
 	b->meta = b->base_meta;
-	b->meta.at = at_now(b);	/* the rows the peek found are the catalog's now */
+	b->meta.at.pos = b->changed.log;	/* the rows the peek found are the catalog's now */
 	memset(&b->base_old, 0, sizeof(b->base_old));
 	memset(&b->base_meta, 0, sizeof(b->base_meta));
 	b->base_read = 0;
@@ -561,7 +543,7 @@ from_image(struct build_model *b, struct model *m)
 		/* the rows the changes were found against are the image's */
 		rc = b->meta.nrows == b->peek.nrows && (b->peek.nrows == 0 ||
 		    memcmp(b->meta.rows, b->peek.rows, b->peek.nrows * sizeof(*b->peek.rows)) == 0);
-		b->meta.at = at_now(b);	/* the model_overlay() below sets the same */
+		b->meta.at.pos = b->changed.log;	/* as the model_overlay() below does */
 		image_id = model_image_id(&b->meta);
 		b->base_id = last_model(b, image_id);
 		if (rc && (b->changed.nvideos > 0 || b->delta.n > 0)) {

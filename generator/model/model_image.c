@@ -508,7 +508,7 @@ put_at(const char *path, const struct model_image_meta *meta, uint64_t image_sum
 	    sizeof(at_path))
 		return;
 	at.image_sum = image_sum;
-	if (at.seq == 0 || model_image_at_write(at_path, &at, err, sizeof(err)) != 0)
+	if (at.pos.seq == 0 || model_image_at_write(at_path, &at, err, sizeof(err)) != 0)
 		(void)unlink(at_path);
 }
 

@@ -35,9 +35,9 @@ model_image_at_parse(const void *data, size_t size, uint64_t image_sum,
 	    get64(p + H_IMAGE) != image_sum || get64(p + H_SEQ) == 0)
 		return 0;
 	a->image_sum = image_sum;
-	a->seq = get64(p + H_SEQ);
-	a->nonce = get64(p + H_NONCE);
-	a->sum = get64(p + H_POS_SUM);
+	a->pos.seq = get64(p + H_SEQ);
+	a->pos.nonce = get64(p + H_NONCE);
+	a->pos.sum = get64(p + H_POS_SUM);
 	return 1;
 }
 
@@ -58,15 +58,15 @@ model_image_at_write(const char *path, const struct model_image_at *a, char *err
 	char file[FILE_LEN];
 	uint64_t v;
 
-	if (a->seq == 0) {
+	if (a->pos.seq == 0) {
 		snprintf(err, errlen, "%s: no position", path);
 		return -1;
 	}
 	memcpy(file, MAGIC, 16);
 	memcpy(file + H_IMAGE, &a->image_sum, 8);
-	memcpy(file + H_SEQ, &a->seq, 8);
-	memcpy(file + H_NONCE, &a->nonce, 8);
-	memcpy(file + H_POS_SUM, &a->sum, 8);
+	memcpy(file + H_SEQ, &a->pos.seq, 8);
+	memcpy(file + H_NONCE, &a->pos.nonce, 8);
+	memcpy(file + H_POS_SUM, &a->pos.sum, 8);
 	v = h64(0, file + H_IMAGE, FILE_LEN - H_IMAGE);
 	memcpy(file + H_SUM, &v, 8);
 	if (file_write_atomic(path, file, FILE_LEN, 0600) == -1) {

@@ -1,6 +1,6 @@
 /*
  * model_image_at.h — where in the catalog's change log the model image's
- * rows were read (catalog_rows.h: struct catalog_log_pos), kept beside
+ * rows were read (struct catalog_log_pos), kept beside
  * the image (STATE/model.image.at) rather than in it: the image is the
  * model, byte for byte the one a clean build of the same inputs writes,
  * while a position belongs to one catalog file's history.
@@ -21,12 +21,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "catalog_rows.h"	/* struct catalog_log_pos */
+
 /* Its path: the image's, with this after it. */
 #define MODEL_IMAGE_AT_SUFFIX	".at"
 
 struct model_image_at {
-	uint64_t	image_sum;	/* the checksum of the image it is of */
-	uint64_t	seq, nonce, sum;	/* the position (opaque here) */
+	uint64_t		image_sum;	/* the checksum of the image it is of */
+	struct catalog_log_pos	pos;		/* opaque here */
 };
 
 int	model_image_at_read(const char *path, uint64_t image_sum, struct model_image_at *a);

@@ -548,9 +548,7 @@ model_merge_trace(struct model *m, struct content *c, struct catalog_rows *rows,
 	if (trace != NULL) {
 		memset(trace, 0, sizeof(*trace));
 		trace->collections = rows->collections_print;
-		trace->at.seq = rows->log.seq;
-		trace->at.nonce = rows->log.nonce;
-		trace->at.sum = rows->log.sum;
+		trace->at.pos = rows->log;
 		if (rows->nvideos > 0 &&
 		    (trace->rows = calloc(rows->nvideos, sizeof(*trace->rows))) == NULL) {
 			snprintf(err, errlen, "out of memory loading the catalog");

@@ -120,9 +120,7 @@ model_overlay(struct model *m, struct model_image_meta *meta, struct catalog_row
 	}
 	snprintf(m->digest, sizeof(m->digest), "%s", changed->digest);
 	meta->collections = changed->collections_print;
-	meta->at.seq = changed->log.seq;
-	meta->at.nonce = changed->log.nonce;
-	meta->at.sum = changed->log.sum;
+	meta->at.pos = changed->log;
 	/* the videos now point into the rows' strings: the model keeps them */
 	arena_adopt(&m->mem, &changed->mem);
 	return moved ? 2 : 1;

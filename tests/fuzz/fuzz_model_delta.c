@@ -53,10 +53,10 @@ image_at(const uint8_t *data, size_t size)
 			memcpy(rec + 16, &v, 8);
 		}
 		if (model_image_at_parse(rec, AT_LEN, image, &a) == 1) {
-			if (a.seq == 0 || a.image_sum != image ||
+			if (a.pos.seq == 0 || a.image_sum != image ||
 			    model_image_at_parse(rec, AT_LEN, image + 1, &a) != 0)
 				abort();
-		} else if (a.seq != 0 || a.image_sum != 0 || a.nonce != 0 || a.sum != 0)
+		} else if (a.pos.seq != 0 || a.image_sum != 0 || a.pos.nonce != 0 || a.pos.sum != 0)
 			abort();	/* none is a zeroed record */
 		if (model_image_at_parse(rec, AT_LEN - 1, image, &a) != 0)
 			abort();	/* shorter: none */

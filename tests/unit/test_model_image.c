@@ -258,18 +258,19 @@ test_round_trip(const char *dir, const char *image)
 
 		snprintf(other, sizeof(other), "%s.other", image);
 		snprintf(rec, sizeof(rec), "%s" MODEL_IMAGE_AT_SUFFIX, other);
-		meta.at.seq = 0;
+		meta.at.pos.seq = 0;
 		CHECK(model_image_write(other, &m, &meta, err, sizeof(err)) == 0 &&
 		    access(rec, F_OK) != 0, "rows read at no position: no record beside the image");
-		meta.at.seq = 9;
-		meta.at.nonce = 10;
-		meta.at.sum = 11;
+		meta.at.pos.seq = 9;
+		meta.at.pos.nonce = 10;
+		meta.at.pos.sum = 11;
 		snprintf(rec, sizeof(rec), "%s" MODEL_IMAGE_AT_SUFFIX, image);
 		CHECK(model_image_write(image, &m, &meta, err, sizeof(err)) == 0, "writes (%s)", err);
 		fd = open(image, O_RDONLY | O_CLOEXEC);
 		CHECK(fd >= 0 && model_image_peek(fd, &pk) == 1 &&
-		    model_image_at_read(rec, pk.sum, &at) == 1 && at.seq == 9 && at.nonce == 10 &&
-		    at.sum == 11, "the position beside the image, of it (its checksum, as peeked)");
+		    model_image_at_read(rec, pk.sum, &at) == 1 && at.pos.seq == 9 &&
+		    at.pos.nonce == 10 && at.pos.sum == 11,
+		    "the position beside the image, of it (its checksum, as peeked)");
 		if (fd >= 0) {
 			model_image_peek_free(&pk);
 			close(fd);

@@ -25,7 +25,7 @@
 int
 main(void)
 {
-	struct model_image_at a = { IMAGE, 42, 0x6e6f6e6365ULL, 0x73756dULL }, back;
+	struct model_image_at a = { IMAGE, { 42, 0x6e6f6e6365ULL, 0x73756dULL } }, back;
 	char dir[512], path[700], err[512], *data;
 	size_t len, i, bad;
 
@@ -33,9 +33,9 @@ main(void)
 	snprintf(path, sizeof(path), "%s/model.image.at", dir);
 	CHECK(model_image_at_write(path, &a, err, sizeof(err)) == 0, "written (%s)", err);
 	CHECK(model_image_at_read(path, IMAGE, &back) == 1 && back.image_sum == IMAGE &&
-	    back.seq == 42 && back.nonce == a.nonce && back.sum == a.sum,
+	    back.pos.seq == 42 && back.pos.nonce == a.pos.nonce && back.pos.sum == a.pos.sum,
 	    "read back: the image's checksum, seq, nonce and sum");
-	CHECK(model_image_at_read(path, IMAGE + 1, &back) == 0 && back.seq == 0 &&
+	CHECK(model_image_at_read(path, IMAGE + 1, &back) == 0 && back.pos.seq == 0 &&
 	    back.image_sum == 0, "the record of another image: none (zeroed)");
 	data = fixture_slurp(path, &len);
 	CHECK(data != NULL && len == LEN, "the file: %d bytes (%zu)", LEN, len);
@@ -59,7 +59,7 @@ main(void)
 		CHECK(model_image_at_parse(data, len + 1, IMAGE, &back) == 0, "a byte more: none");
 	}
 	free(data);
-	a.seq = 0;
+	a.pos.seq = 0;
 	CHECK(model_image_at_write(path, &a, err, sizeof(err)) == -1,
 	    "no position: not written (%s)", err);
 	snprintf(path, sizeof(path), "%s/missing", dir);
