@@ -20,22 +20,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "img_vips.h"
 #include "model_image.h"
 #include "site_int.h"
 
 #define CUT	1024
-
-static int
-put(const char *path, const void *d, size_t n)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), rc;
-
-	if (fd == -1)
-		return -1;
-	rc = write(fd, d, n) == (ssize_t)n ? 0 : -1;
-	return close(fd) == -1 ? -1 : rc;
-}
 
 int
 main(int argc, char *argv[])
@@ -52,9 +42,11 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	snprintf(path, sizeof(path), "%s/model.image", argv[1]);
+	memset(&pk, 0, sizeof(pk));
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 || model_image_peek(fd, &pk) != 1 ||
 	    model_image_read_fd(fd, path, pk.key, &m, &meta, err, sizeof(err)) != 1) {
 		fprintf(stderr, "img_cache: %s: no model image\n", path);
+		model_image_peek_free(&pk);
 		if (fd != -1)
 			close(fd);
 		return 1;
@@ -79,7 +71,7 @@ main(int argc, char *argv[])
 
 			snprintf(path, sizeof(path), "%s/img-cache/%s/%s%s", argv[1], v->guid, key,
 			    img_suffix(s));
-			if (d == NULL || put(path, d, len < CUT ? len : CUT) == -1) {
+			if (d == NULL || file_write_atomic(path, d, len < CUT ? len : CUT, 0644) == -1) {
 				perror(path);
 				goto out;
 			}
@@ -90,6 +82,7 @@ main(int argc, char *argv[])
 out:
 	model_image_meta_free(&meta);	/* before the model: its rows are the image's */
 	model_free(&m);
+	model_image_peek_free(&pk);
 	close(fd);
 	return rc;
 }
