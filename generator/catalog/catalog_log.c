@@ -145,9 +145,14 @@ catalog_log_since(sqlite3 *db, const struct catalog_log_pos *from, size_t max,
 		return 0;
 	}
 	qsort(g, k, sizeof(*g), guid_cmp);
+	/*
+	 * A video written twice, once.  The log's first entry ('') is kept
+	 * like any other: no row has that guid, unless one was written by
+	 * hand, which the walk would see too.
+	 */
 	for (i = u = 0; i < k; i++) {
-		if (g[i][0] == '\0' || (u > 0 && strcmp(g[u - 1], g[i]) == 0))
-			continue;	/* the log's first entry, or a video written twice */
+		if (u > 0 && strcmp(g[u - 1], g[i]) == 0)
+			continue;
 		if (u != i)
 			memcpy(g[u], g[i], sizeof(*g));
 		u++;

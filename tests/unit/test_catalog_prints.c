@@ -598,6 +598,17 @@ test_change_log(const char *dir)
 	catalog_rows_free(&ch);
 	CHECK(catalog_fingerprint(db, &fp, err, sizeof(err)) == 0 && fp == fp2,
 	    "nor does it move the fingerprint");
+	/* a row whose guid is the log's first entry's (''), written by hand */
+	snprintf(sql, sizeof(sql), "INSERT INTO videos SELECT '', title, description, length, "
+	    "width, height, uploaded, views, thumbnail, collection, status, meta_tags, cdn_host, "
+	    "hash, changed, change_hash FROM videos WHERE guid = '%s'", v[1].guid);
+	exec_sql(db, sql);
+	CHECK(changes_at(db, old, nold, coll, &log, 64, &ch) == 0,
+	    "a row of guid '' added by hand: seen by the log's read as by the walk");
+	exec_sql(db, "DELETE FROM videos WHERE guid = ''");
+	CHECK(changes_at(db, old, nold, coll, &log, 64, &ch) == 1 && ch.nvideos == 1,
+	    "and gone again: the one change as before");
+	catalog_rows_free(&ch);
 	nold = image_rows(db, old, 16, &coll, &log);
 
 	/* a change the log misses: the triggers away, then put back as they were */
