@@ -19,6 +19,9 @@
 #include "content_scan.h"
 #include "hash64.h"
 
+/* A record's entry kept in prev's array, not yet moved (take). */
+#define DEFERRED	SIZE_MAX
+
 /* A reporter that keeps each warning's line. */
 struct recorder {
 	struct buf	*lines;
@@ -87,37 +90,33 @@ lines_since(const struct pass *p, size_t from, int *oom)
 	return s;
 }
 
-/* Moves rec's entry (if any) to the end of c's, from file path; its warnings to the lines. */
+/*
+ * rec's entry (if any) kept: it stays in prev's sorted array, at its place
+ * rank, until the files are all read (adopt, or take_deferred); its
+ * warnings go to the lines now, in the files' order.
+ */
 static int
-take(struct pass *p, struct content_snap_rec *rec, const char *path)
+take(struct pass *p, struct content_snap_rec *rec)
 {
-	struct content_entry *e;
-
 	if (rec->warnings != NULL && buf_puts(p->rec.lines, rec->warnings) == -1)
 		return -1;
-	if (!rec->has_entry)
-		return 0;
-	if ((e = content_entry_new(p->x->c)) == NULL)
-		return -1;
-	*e = p->prev->entries[rec->rank];
-	e->file = path;
-	rec->idx = p->x->c->nentries - 1;
-	rec->kept = 1;
-	memset(&p->prev->entries[rec->rank], 0, sizeof(*e));	/* now c's */
+	if (rec->has_entry) {
+		rec->kept = 1;
+		rec->idx = DEFERRED;
+	}
 	return 0;
 }
 
 /* The file unchanged: its records moved to nf. */
 static int
-take_file(struct pass *p, struct content_snap_file *pf, struct content_snap_file *nf,
-    const char *path)
+take_file(struct pass *p, struct content_snap_file *pf, struct content_snap_file *nf)
 {
 	size_t i;
 
 	if (pf->warnings != NULL && buf_puts(p->rec.lines, pf->warnings) == -1)
 		return -1;
 	for (i = 0; i < pf->nrecs; i++)
-		if (take(p, &pf->recs[i], path) == -1)
+		if (take(p, &pf->recs[i]) == -1)
 			return -1;
 	nf->per_member = pf->per_member;
 	nf->warnings = pf->warnings;
@@ -216,7 +215,7 @@ members(struct pass *p, struct content_snap_file *pf, struct content_snap_file *
 		nr->col = m.col;
 		if ((old = index_find(&ix, pf, sum, m.line, m.col)) != NULL) {
 			old->taken = 1;
-			if (take(p, old, path) == -1)
+			if (take(p, old) == -1)
 				goto out;
 			nr->warnings = old->warnings;
 			old->warnings = NULL;
@@ -324,6 +323,131 @@ take_all(struct pass *p)
 	return 0;
 }
 
+/* The kept entries moved to the end of c's, each from its file (c->files[i]). */
+static int
+take_deferred(struct pass *p)
+{
+	struct content *c = p->x->c;
+	struct content_entry *e;
+	size_t i, k;
+
+	for (i = 0; i < p->next->nfiles; i++)
+		for (k = 0; k < p->next->files[i].nrecs; k++) {
+			struct content_snap_rec *nr = &p->next->files[i].recs[k];
+
+			if (!nr->has_entry || nr->idx != DEFERRED)
+				continue;
+			if ((e = content_entry_new(c)) == NULL)
+				return -1;
+			*e = p->prev->entries[nr->rank];
+			e->file = c->files[i];
+			nr->idx = c->nentries - 1;
+			memset(&p->prev->entries[nr->rank], 0, sizeof(*e));	/* now c's */
+		}
+	return 0;
+}
+
+struct parsed_place {
+	size_t	place;	/* in prev's sorted entries */
+	size_t	idx;	/* in c's entries, as parsed */
+};
+
+static int
+place_cmp(const void *a, const void *b)
+{
+	const struct parsed_place *x = a, *y = b;
+
+	return x->place < y->place ? -1 : x->place > y->place;
+}
+
+static int
+guid_cmp(const void *key, const void *e)
+{
+	return strcmp(key, ((const struct content_entry *)e)->guid);
+}
+
+/*
+ * The entries kept where they are, when every entry parsed has the GUID
+ * of one not kept, and each of those is parsed again (content/ edited in
+ * place): prev's sorted array becomes c's, every parsed entry in the place
+ * of its GUID, and the entries they replace go to prev, in GUID order
+ * (collect_edits pairs them).  No entry is moved twice, and the array
+ * needs no sort: at 100 000 entries, moving each kept one to c and sorting
+ * them again was ~70 ms of a one-entry edit (docs/benchmarks.md, issue 15).
+ * 1 adopted; 0 not so (nothing changed: take_deferred); -1 out of memory.
+ */
+static int
+adopt(struct pass *p)
+{
+	struct content *c = p->x->c;
+	struct content_snap_set *prev = p->prev;
+	struct parsed_place *pp = NULL;
+	struct content_entry *olds = NULL, *e;
+	unsigned char *held = NULL;
+	size_t nparsed = c->nentries, nkept = 0, i, k, *at = NULL;
+	int rc = -1;
+
+	if (prev->nentries == 0 || nparsed > prev->nentries)
+		return 0;
+	if ((held = calloc(prev->nentries, 1)) == NULL ||
+	    (pp = malloc((nparsed ? nparsed : 1) * sizeof(*pp))) == NULL ||
+	    (at = malloc((nparsed ? nparsed : 1) * sizeof(*at))) == NULL ||
+	    (olds = malloc((nparsed ? nparsed : 1) * sizeof(*olds))) == NULL)
+		goto out;
+	rc = 0;
+	for (i = 0; i < p->next->nfiles; i++)
+		for (k = 0; k < p->next->files[i].nrecs; k++) {
+			const struct content_snap_rec *nr = &p->next->files[i].recs[k];
+
+			if (!nr->has_entry || nr->idx != DEFERRED)
+				continue;
+			if (nr->rank >= prev->nentries || held[nr->rank])
+				goto out;
+			held[nr->rank] = 1;
+			nkept++;
+		}
+	if (nkept + nparsed != prev->nentries)
+		goto out;	/* an entry added or removed */
+	for (i = 0; i < nparsed; i++) {
+		e = bsearch(c->entries[i].guid, prev->entries, prev->nentries,
+		    sizeof(*prev->entries), guid_cmp);
+		if (e == NULL || held[e - prev->entries])
+			goto out;	/* a GUID new, or twice */
+		held[e - prev->entries] = 1;
+		pp[i].place = (size_t)(e - prev->entries);
+		pp[i].idx = i;
+	}
+	/* every place held once: the parsed entries take theirs */
+	qsort(pp, nparsed, sizeof(*pp), place_cmp);
+	for (i = 0; i < nparsed; i++) {
+		olds[i] = prev->entries[pp[i].place];
+		prev->entries[pp[i].place] = c->entries[pp[i].idx];
+		at[pp[i].idx] = pp[i].place;
+	}
+	for (i = 0; i < p->next->nfiles; i++)
+		for (k = 0; k < p->next->files[i].nrecs; k++) {
+			struct content_snap_rec *nr = &p->next->files[i].recs[k];
+
+			if (!nr->has_entry)
+				continue;
+			nr->idx = nr->idx == DEFERRED ? nr->rank : at[nr->idx];
+			prev->entries[nr->idx].file = c->files[i];
+		}
+	free(c->entries);
+	c->entries = prev->entries;	/* with content_entry_new()'s capacity, as read */
+	c->nentries = prev->nentries;
+	prev->entries = olds;
+	prev->nentries = nparsed;
+	olds = NULL;
+	rc = 1;
+out:
+	free(held);
+	free(pp);
+	free(at);
+	free(olds);
+	return rc;
+}
+
 /* The sorted places of the entries parsed (not taken), into p->fresh. */
 static void
 note_fresh(struct pass *p, const size_t *rank)
@@ -424,7 +548,7 @@ load(struct pass *p, const char *dir)
 		bytes += b.len;
 		pf = prev_file(p, path);
 		if (pf != NULL && pf->size == nf->size && pf->sum == nf->sum) {
-			if (take_file(p, pf, nf, path) == -1)
+			if (take_file(p, pf, nf) == -1)
 				goto out;
 			continue;
 		}
@@ -437,13 +561,15 @@ load(struct pass *p, const char *dir)
 	}
 	if (p->pi < p->prev->nfiles)
 		p->changed = 1;		/* files gone */
-	if (p->rec.full || (c->nentries > 0 && ((rank = malloc(c->nentries * sizeof(*rank))) == NULL ||
-	    (hint = malloc(c->nentries * sizeof(*hint))) == NULL)))
+	if (p->rec.full || (r = adopt(p)) == -1 || (r == 0 && take_deferred(p) == -1) ||
+	    (c->nentries > 0 && ((rank = malloc(c->nentries * sizeof(*rank))) == NULL ||
+	    (r == 0 && (hint = malloc(c->nentries * sizeof(*hint))) == NULL))))
 		goto out;
-	/* the entries kept are in the last load's order: merge the new ones in */
-	for (i = 0; i < c->nentries; i++)
+	/* else the entries kept are in the last load's order: merge the new
+	 * ones in (adopted: in order already, which content_finish checks) */
+	for (i = 0; hint != NULL && i < c->nentries; i++)
 		hint[i] = SIZE_MAX;
-	for (i = 0; i < p->next->nfiles; i++)
+	for (i = 0; hint != NULL && i < p->next->nfiles; i++)
 		for (k = 0; k < p->next->files[i].nrecs; k++) {
 			const struct content_snap_rec *nr = &p->next->files[i].recs[k];
 

@@ -27,6 +27,7 @@
 #define C	"d9d9ab1f-fc9f-4488-9c26-4ffc653c0024"
 #define D	"0b0b0b0b-1111-4222-8333-444455556666"
 #define E	"e0e0e0e0-1111-4222-8333-444455556666"
+#define F	"f0f0f0f0-1111-4222-8333-444455556666"
 
 static const char site_json[] =
     "{ \"title\": \"t\", \"base_url\": \"https://example.com\",\n"
@@ -242,6 +243,40 @@ main(void)
 	n = both("that file removed", 0, NULL);
 	CHECK(edits_ok && edits_n == 0, "that file removed: edits told, none (%d, %zu)",
 	    edits_ok, edits_n);
+
+	/*
+	 * The same GUIDs, one entry now in another file: the entries kept stay
+	 * where the snapshot has them (content_reuse.c: adopt), the moved one
+	 * takes its place with its new file; then back.  A member whose GUID
+	 * changed is an entry removed and one added: not adopted.
+	 */
+	snprintf(text, sizeof(text), "{ \"videos\": {\n  " M_A ", " M_C2 ",\n  " M_BAD ",\n  " M_D
+	    "\n} }\n");
+	group(text);
+	put(vdir, "moved.json", "{ \"videos\": { " M_E " } }\n");
+	n = both("an entry moved to another file", 0, NULL);
+	CHECK(n == 1 && edits_ok && edits_n == 1,
+	    "an entry moved to another file: it alone parsed, told as an edit (%zu, %d, %zu)",
+	    n, edits_ok, edits_n);
+	put(vdir, "moved.json", "{ \"videos\": { \"" E "\": { \"title\": \"moved, retitled\" } } }\n");
+	snprintf(text, sizeof(text), "{ \"videos\": {\n  " M_A ", \"" C "\": { \"hidden\": true, "
+	    "\"colour\": 1, \"description\": \"twice\" },\n  " M_BAD ",\n  " M_D "\n} }\n");
+	group(text);
+	n = both("an entry edited in each of two files", 0, NULL);
+	CHECK(n == 2 && !edits_ok,
+	    "an entry edited in each of two files: both parsed; C's warning: no edits (%zu, %d)",
+	    n, edits_ok);
+	put(vdir, "moved.json", "{ \"videos\": { \"" F "\": { \"title\": \"moved, retitled\" } } }\n");
+	n = both("a member's GUID changed", 0, NULL);
+	CHECK(n == 1 && !edits_ok, "a member's GUID changed: parsed; no edits told (%zu, %d)",
+	    n, edits_ok);
+	snprintf(text, sizeof(text), "%s/moved.json", vdir);
+	unlink(text);
+	snprintf(text, sizeof(text), "{ \"videos\": {\n  " M_A ", " M_C2 ",\n  " M_BAD ",\n  " M_D
+	    ",\n  " M_E "\n} }\n");
+	group(text);
+	n = both("the entry back in its file", 0, NULL);
+	CHECK(n == 2, "the entry back in its file: C and E parsed (%zu)", n);
 
 	snprintf(text, sizeof(text), "{ \"videos\": {\n  " M_A ", " M_C2 ",\n  " M_BAD
 	    ",\n  " M_E "\n} }\n");
