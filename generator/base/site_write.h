@@ -96,9 +96,13 @@ void	site_staging_clear(int dirfd, int keep_paths);
 /*
  * Staged files SITE_STAGE_RUN consecutive ids apart are in different
  * directories: a writer that claims runs of that many ids (site_build.c's
- * render workers) never creates files in another writer's directory.
+ * render workers) never creates files in another writer's directory.  A
+ * rebuild that stages a few hundred files uses one or two directories:
+ * each is made and removed again, and on ext4 each of those is a
+ * journalled change that may wait for a commit (docs/benchmarks.md,
+ * issue 15).
  */
-#define SITE_STAGE_RUN	16
+#define SITE_STAGE_RUN	256
 /*
  * Writes len bytes to staged file number id.  replaces: it will be renamed
  * over a file that exists, so its writeback is started now (see

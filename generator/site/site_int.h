@@ -98,6 +98,7 @@ struct page {
 	uint8_t		 state;	/* enum page_state */
 	uint8_t		 rendered;
 	uint8_t		 kept;	/* its key is the last build's, not keyed again (site_reads.c) */
+	uint32_t	 stage;	/* its staged file's id (site_stage), when staged */
 };
 
 /* A watch page's <url> entry in the sitemap: its size and the h64 of its bytes. */
