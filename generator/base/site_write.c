@@ -489,8 +489,18 @@ site_mkparents(int dirfd, const char *path)
 	return 0;
 }
 
-void
-site_staging_clear(int dirfd, int keep_paths)
+/* rmdir of path under dirfd, the directory let go of on rel's thread. */
+static void
+remove_dir(int dirfd, const char *path, struct file_release *rel)
+{
+	int held = file_release_hold(rel, dirfd, path);
+
+	(void)unlinkat(dirfd, path, AT_REMOVEDIR);
+	file_release_give(rel, held);
+}
+
+static void
+staging_clear(int dirfd, int keep_paths, struct file_release *rel)
 {
 	DIR *d;
 	struct dirent *de;
@@ -525,17 +535,23 @@ site_staging_clear(int dirfd, int keep_paths)
 			if (se->d_name[0] != '.')
 				unlinkat(sfd, se->d_name, 0);
 		closedir(sd);
-		unlinkat(fd, de->d_name, AT_REMOVEDIR);
+		remove_dir(fd, de->d_name, rel);
 	}
 	closedir(d);
 	if (!keep_paths)
-		unlinkat(dirfd, SITE_STAGING, AT_REMOVEDIR);
+		remove_dir(dirfd, SITE_STAGING, rel);
 }
 
 void
-site_staging_remove(int dirfd)
+site_staging_clear(int dirfd, int keep_paths)
 {
-	site_staging_clear(dirfd, 0);
+	staging_clear(dirfd, keep_paths, NULL);
+}
+
+void
+site_staging_remove(int dirfd, struct file_release *rel)
+{
+	staging_clear(dirfd, 0, rel);
 }
 
 int
@@ -663,43 +679,54 @@ site_write_private(int dirfd, const char *path, const void *data, size_t len, in
 }
 
 int
-site_publish(int dirfd, size_t id, const char *path, char *err, size_t errlen)
+site_publish(int dirfd, size_t id, const char *path, struct file_release *rel, char *err,
+    size_t errlen)
 {
 	char tmp[64];
+	int held, rc = 0;
 
 	stage_name(tmp, sizeof(tmp), id);
 	if (!site_path_ok(path)) {
 		snprintf(err, errlen, "refusing to publish unsafe path '%s'", path);
 		return -1;
 	}
+	held = file_release_hold(rel, dirfd, path);	/* the file replaced */
 	if (renameat(dirfd, tmp, dirfd, path) == -1) {
 		if (errno != ENOENT || site_mkparents(dirfd, path) == -1 ||
 		    renameat(dirfd, tmp, dirfd, path) == -1) {
 			snprintf(err, errlen, "publishing %s: %s", path, strerror(errno));
-			return -1;
+			rc = -1;
 		}
 	}
-	return 0;
+	file_release_give(rel, held);
+	return rc;
 }
 
 int
-site_remove(int dirfd, const char *path, char *err, size_t errlen)
+site_remove(int dirfd, const char *path, struct file_release *rel, char *err, size_t errlen)
 {
 	char p[SITE_PATH_MAX];
 	char *s;
+	int held, rc;
 
 	if (!site_path_ok(path)) {
 		snprintf(err, errlen, "refusing to remove unsafe path '%s'", path);
 		return -1;
 	}
-	if (unlinkat(dirfd, path, 0) == -1 && errno != ENOENT) {
-		snprintf(err, errlen, "removing %s: %s", path, strerror(errno));
+	held = file_release_hold(rel, dirfd, path);
+	rc = unlinkat(dirfd, path, 0) == -1 ? errno : 0;
+	file_release_give(rel, held);
+	if (rc != 0 && rc != ENOENT) {
+		snprintf(err, errlen, "removing %s: %s", path, strerror(rc));
 		return -1;
 	}
 	memcpy(p, path, strlen(path) + 1);
 	while ((s = strrchr(p, '/')) != NULL) {
 		*s = '\0';
-		if (unlinkat(dirfd, p, AT_REMOVEDIR) == -1)
+		held = file_release_hold(rel, dirfd, p);
+		rc = unlinkat(dirfd, p, AT_REMOVEDIR);
+		file_release_give(rel, held);
+		if (rc == -1)
 			break;	/* not empty (or already gone): stop */
 	}
 	return 0;

@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "file_map.h"
+#include "file_release.h"
 #include "report.h"
 
 #define SITE_STAGING	".onlygen-staging"
@@ -88,8 +89,9 @@ int	site_path_ok(const char *path);
  * build's, which the next build must see until its own manifest is saved.
  */
 int	site_staging_open(int dirfd, int keep_paths, char *err, size_t errlen);
-/* Removes the staging directory and what is left in it. */
-void	site_staging_remove(int dirfd);
+/* Removes the staging directory and what is left in it (rel: the
+ * directories let go of there, file_release.h; NULL: here). */
+void	site_staging_remove(int dirfd, struct file_release *rel);
 /* Removes the staged files; with keep_paths the path list (and so the
  * directory) stays, for a build that failed after writing served files. */
 void	site_staging_clear(int dirfd, int keep_paths);
@@ -127,10 +129,17 @@ int	site_write_at(int dirfd, const char *path, const void *data, size_t len,
  */
 int	site_write_private(int dirfd, const char *path, const void *data, size_t len,
 	    int append, char *err, size_t errlen);
-/* Renames staged file id to path, creating parent directories.  0 or -1. */
-int	site_publish(int dirfd, size_t id, const char *path, char *err, size_t errlen);
-/* Removes path, then its parent directories while they are empty.  0 or -1. */
-int	site_remove(int dirfd, const char *path, char *err, size_t errlen);
+/*
+ * Renames staged file id to path, creating parent directories.  rel: the
+ * file it replaces is let go of there (file_release.h); NULL: here, as
+ * for a path that is new.  0 or -1.
+ */
+int	site_publish(int dirfd, size_t id, const char *path, struct file_release *rel,
+	    char *err, size_t errlen);
+/* Removes path, then its parent directories while they are empty (rel as
+ * for site_publish).  0 or -1. */
+int	site_remove(int dirfd, const char *path, struct file_release *rel, char *err,
+	    size_t errlen);
 /* 1 when path exists under dirfd with exactly these bytes, else 0. */
 int	site_same_bytes(int dirfd, const char *path, const void *data, size_t len);
 /* 1 when path exists under dirfd. */

@@ -70,8 +70,8 @@ site_access_start(const struct model *m, const char *state_dir, uint64_t old_sum
 }
 
 int
-site_access_finish(struct site_access *a, uint64_t *sum, int *written, char *err,
-    size_t errlen)
+site_access_finish(struct site_access *a, struct file_release *rel, uint64_t *sum,
+    int *written, char *err, size_t errlen)
 {
 	int rc = 0, w;
 
@@ -80,7 +80,7 @@ site_access_finish(struct site_access *a, uint64_t *sum, int *written, char *err
 	else {
 		*sum = a->ap.sum;
 		if (a->write) {
-			if ((w = access_db_commit(a->path, &a->st, err, errlen)) == -1)
+			if ((w = access_db_commit(a->path, &a->st, rel, err, errlen)) == -1)
 				rc = -1;
 			else
 				*written = w == 0;

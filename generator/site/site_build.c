@@ -467,6 +467,7 @@ first_staged(const struct site_ctx *c, int empty_out)
 struct publish_range {
 	const struct site_ctx	*c;
 	int			 outfd;
+	struct file_release	*rel;	/* the replaced files let go of there */
 	size_t			 from, to;
 };
 
@@ -478,8 +479,8 @@ publish_changed(void *arg, char *err, size_t errlen)
 
 	for (i = r->from; i < r->to; i++)
 		if (r->c->pages[i].state == PS_CHANGED &&
-		    site_publish(r->outfd, r->c->pages[i].stage, r->c->pages[i].path, err,
-		    errlen) == -1)
+		    site_publish(r->outfd, r->c->pages[i].stage, r->c->pages[i].path, r->rel,
+		    err, errlen) == -1)
 			return -1;
 	return 0;
 }
@@ -492,9 +493,10 @@ publish_changed(void *arg, char *err, size_t errlen)
  * one-title rebuild's renames on disk), so the two halves overlap.
  */
 static int
-publish_changed_pages(const struct site_ctx *c, int outfd, char *err, size_t errlen)
+publish_changed_pages(const struct site_ctx *c, int outfd, struct file_release *rel, char *err,
+    size_t errlen)
 {
-	struct publish_range lo = { c, outfd, 0, c->npages }, hi = lo;
+	struct publish_range lo = { c, outfd, rel, 0, c->npages }, hi = lo;
 	struct pool_bg bg;
 	size_t i, n = 0, half;
 	int rc;
@@ -520,12 +522,13 @@ publish_changed_pages(const struct site_ctx *c, int outfd, char *err, size_t err
  * once everything it links to exists.  0 or -1 with err.
  */
 static int
-publish_pass(const struct site_ctx *c, int outfd, int pass, char *err, size_t errlen)
+publish_pass(const struct site_ctx *c, int outfd, int pass, struct file_release *rel, char *err,
+    size_t errlen)
 {
 	size_t i, home = c->npages;
 
 	if (pass == PS_CHANGED)
-		return publish_changed_pages(c, outfd, err, errlen);
+		return publish_changed_pages(c, outfd, rel, err, errlen);
 	for (i = 0; i < c->npages; i++) {
 		if (c->pages[i].state != pass)
 			continue;
@@ -533,11 +536,12 @@ publish_pass(const struct site_ctx *c, int outfd, int pass, char *err, size_t er
 			home = i;
 			continue;
 		}
-		if (site_publish(outfd, c->pages[i].stage, c->pages[i].path, err, errlen) == -1)
+		if (site_publish(outfd, c->pages[i].stage, c->pages[i].path, NULL, err,
+		    errlen) == -1)
 			return -1;
 	}
 	return home < c->npages ? site_publish(outfd, c->pages[home].stage, c->pages[home].path,
-	    err, errlen) : 0;
+	    NULL, err, errlen) : 0;
 }
 
 static void
@@ -596,6 +600,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	unsigned char *seen = NULL;	/* old manifest entries this build has */
 	struct site_access *acc = NULL;	/* STATE/access.db, until renamed in */
 	struct site_reads reads;
+	struct file_release *rel = NULL;	/* replaced and removed files let go of */
 	double t0 = now_secs(), t1 = t0, t2 = t0;
 	static const struct { const char *name; size_t off; } tpls[] = {
 		{ "home", offsetof(struct site_ctx, t_home) },
@@ -705,12 +710,12 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	 * killed publish (compare bytes, remove what is not made again).
 	 */
 	if ((in_place_end = first_staged(&c, empty_out)) > 0) {
-		int arc = site_access_finish(acc, &fresh.access_sum, &st->access_written, err,
-		    errlen);
+		int arc = site_access_finish(acc, NULL, &fresh.access_sum, &st->access_written,
+		    err, errlen);
 
 		acc = NULL;
 		if (arc == -1 || write_paths_journal(&c, outfd, 1, 0, err, errlen) == -1) {
-			site_staging_remove(outfd);
+			site_staging_remove(outfd, NULL);
 			goto out;
 		}
 		keep_paths = 1;
@@ -735,9 +740,16 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	}
 
 	t2 = now_secs();
+	/*
+	 * The files this build replaces or removes from here on (the
+	 * verifier's table, the pages, stale files, the staging directory)
+	 * are let go of on a thread of their own (file_release.h: on a disk
+	 * mounted with discard each waits for the device), joined last.
+	 */
+	rel = file_release_start();
 	if (in_place_end == 0) {
-		int arc = site_access_finish(acc, &fresh.access_sum, &st->access_written, err,
-		    errlen);
+		int arc = site_access_finish(acc, rel, &fresh.access_sum, &st->access_written,
+		    err, errlen);
 
 		acc = NULL;
 		if (arc == -1 || write_paths_journal(&c, outfd, 0, recovering, err, errlen) == -1) {
@@ -747,7 +759,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	}
 	/* Publish: new files (nothing links to them yet), then changed ones. */
 	for (pass = PS_NEW; pass <= PS_CHANGED; pass++)
-		if (publish_pass(&c, outfd, pass, err, errlen) == -1)
+		if (publish_pass(&c, outfd, pass, rel, err, errlen) == -1)
 			goto out;
 	/*
 	 * The pages found their old entries while rendering (p->old): no
@@ -776,7 +788,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	/* Stale files last: every page linking to them is already replaced. */
 	for (i = 0; i < old.n; i++)
 		if (!seen[i]) {
-			if (site_remove(outfd, old.e[i].path, err, errlen) == -1)
+			if (site_remove(outfd, old.e[i].path, rel, err, errlen) == -1)
 				goto out;
 			st->removed++;
 			dirty = 1;
@@ -809,7 +821,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	if (related_save_join(&c.rel_save) == -1 && !o->quiet)
 		site_warn(&c, "%s/related.cache: cannot write the cache; the next build "
 		    "recomputes \"more like this\"", o->state_dir);
-	site_staging_remove(outfd);
+	site_staging_remove(outfd, rel);
 	st->img_fetched = c.img_fetched;
 	for (i = 0; c.vimg != NULL && i < m->nvideos; i++)
 		if (!c.vimg[i].still || !(c.vimg[i].preview || c.vimg[i].no_preview))
@@ -831,5 +843,6 @@ out:
 	site_reads_free(&reads);
 	ctx_free(&c);
 	manifest_free(&old);	/* after the pages, which share its paths */
+	file_release_finish(rel);	/* what it still holds, now */
 	return rc;
 }

@@ -17,6 +17,7 @@
 
 #include "access_rows.h"
 #include "buf.h"
+#include "file_release.h"
 #include "img_vips.h"
 #include "model.h"
 #include "page_reads.h"
@@ -376,8 +377,9 @@ int	site_sitemap_key(const struct site_ctx *c, const struct page *p, uint64_t se
  * record), or finds that the table in place already holds them: 0 (st
  * says which), -1 with err (nothing left staged); the record of the rows
  * is written beside it then too (path.rows.staged).  access_db_commit()
- * renames a staged table in, then its record: 0 written, 1 the table in
- * place held the rows (nothing to do), -1 with err.  access_db_unstage()
+ * renames a staged table in, then its record (the files they replace let
+ * go of on rel's thread, file_release.h; NULL: here): 0 written, 1 the
+ * table in place held the rows (nothing to do), -1 with err.  access_db_unstage()
  * removes a staged table that will not be committed.
  */
 struct access_staged {
@@ -388,8 +390,8 @@ struct access_staged {
 };
 int	access_db_stage(const struct model *m, const struct access_plan *ap, const char *path,
 	    struct access_staged *st, char *err, size_t errlen);
-int	access_db_commit(const char *path, const struct access_staged *st, char *err,
-	    size_t errlen);
+int	access_db_commit(const char *path, const struct access_staged *st,
+	    struct file_release *rel, char *err, size_t errlen);
 void	access_db_unstage(const char *path, struct access_staged *st);
 
 /*
@@ -397,7 +399,7 @@ void	access_db_unstage(const char *path, struct access_staged *st);
  * start of a build.  site_access_start() plans the table from m and, when
  * its rows' checksum differs from old_sum or it is missing, stages it
  * (NULL: out of memory); site_access_finish() joins, renames a staged
- * table in and frees a: 0 (*sum the rows' checksum, *written 1 when a
+ * table in (access_db_commit(), rel) and frees a: 0 (*sum the rows' checksum, *written 1 when a
  * table was written), or -1 with err.  site_access_abandon() joins and
  * removes what was staged (a failed build keeps the old table); accepts
  * NULL.
@@ -405,8 +407,8 @@ void	access_db_unstage(const char *path, struct access_staged *st);
 struct site_access;
 struct site_access *site_access_start(const struct model *m, const char *state_dir,
 	    uint64_t old_sum);
-int	site_access_finish(struct site_access *a, uint64_t *sum, int *written, char *err,
-	    size_t errlen);
+int	site_access_finish(struct site_access *a, struct file_release *rel, uint64_t *sum,
+	    int *written, char *err, size_t errlen);
 void	site_access_abandon(struct site_access *a);
 
 /*

@@ -189,13 +189,13 @@ main(void)
 	CHECK(site_staging_open(dfd, 0, err, sizeof(err)) == 0, "staging created");
 	CHECK(site_stage(dfd, 0, "<p>one</p>", 10, 0, err, sizeof(err)) == 0, "staged");
 	CHECK(!site_exists(dfd, "a/b/index.html"), "not visible before publishing");
-	CHECK(site_publish(dfd, 0, "a/b/index.html", err, sizeof(err)) == 0, "published into new dirs");
+	CHECK(site_publish(dfd, 0, "a/b/index.html", NULL, err, sizeof(err)) == 0, "published into new dirs");
 	CHECK(site_same_bytes(dfd, "a/b/index.html", "<p>one</p>", 10), "published bytes");
 	CHECK(!site_same_bytes(dfd, "a/b/index.html", "<p>two</p>", 10), "different bytes noticed");
 	CHECK(!site_same_bytes(dfd, "a/b/index.html", "<p>one</p>!", 11), "different length noticed");
 	CHECK(site_stage(dfd, 1, "x", 1, 1, err, sizeof(err)) == 0 &&
-	    site_publish(dfd, 1, "../escape.html", err, sizeof(err)) == -1, "unsafe publish refused");
-	CHECK(site_remove(dfd, "a/b/index.html", err, sizeof(err)) == 0 && !site_exists(dfd, "a/b/index.html"),
+	    site_publish(dfd, 1, "../escape.html", NULL, err, sizeof(err)) == -1, "unsafe publish refused");
+	CHECK(site_remove(dfd, "a/b/index.html", NULL, err, sizeof(err)) == 0 && !site_exists(dfd, "a/b/index.html"),
 	    "removed");
 	{
 		struct stat sb;
@@ -204,7 +204,7 @@ main(void)
 		snprintf(p, sizeof(p), "%s/a", dir);
 		CHECK(stat(p, &sb) == -1, "empty parent directories removed");
 	}
-	site_staging_remove(dfd);
+	site_staging_remove(dfd, NULL);
 	{
 		struct stat sb;
 		char p[300];
@@ -223,7 +223,7 @@ main(void)
 	    "unsafe in-place write refused");
 	CHECK(site_write_at(dfd, "nodir/index.html", "x", 1, err, sizeof(err)) == -1 &&
 	    strstr(err, "nodir/index.html") != NULL, "a missing directory is an error naming the path");
-	CHECK(site_remove(dfd, "w/x/index.html", err, sizeof(err)) == 0, "removed again");
+	CHECK(site_remove(dfd, "w/x/index.html", NULL, err, sizeof(err)) == 0, "removed again");
 
 	/* the path list of a killed build survives a recovering build's staging */
 	{
@@ -241,7 +241,7 @@ main(void)
 		CHECK(site_exists(dfd, SITE_STAGING_PATHS), "a failed build keeps it too");
 		CHECK(site_staging_open(dfd, 0, err, sizeof(err)) == 0 &&
 		    !site_exists(dfd, SITE_STAGING_PATHS), "a build not recovering drops it");
-		site_staging_remove(dfd);
+		site_staging_remove(dfd, NULL);
 	}
 	close(dfd);
 	unlink(file);

@@ -1,0 +1,154 @@
+/*
+ * test_file_release.c — files let go of on a thread of their own
+ * (generator/base/file_release.c): a file held across the rename over it
+ * and the unlink of it is the same file, unlinked, until the releaser
+ * closes it; a directory held across its rmdir too; every descriptor
+ * given is closed by file_release_finish(), past the queue's bound as
+ * well; without a releaser nothing is held and what is given is closed at
+ * once; and the publisher's calls (site_publish, site_remove,
+ * site_staging_remove) leave the directory as they do without one.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "file_release.h"
+#include "site_write.h"
+
+static void
+put(int dfd, const char *path, const char *text)
+{
+	int fd = openat(dfd, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd == -1 || write(fd, text, strlen(text)) != (ssize_t)strlen(text) || close(fd) == -1) {
+		perror(path);
+		exit(1);
+	}
+}
+
+/* Descriptors this process has open. */
+static int
+open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int n = 0;
+
+	if (d == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL)
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n - 1;	/* opendir's own */
+}
+
+static int
+is_open(int fd)
+{
+	return fcntl(fd, F_GETFD) != -1 || errno != EBADF;
+}
+
+static int
+same_bytes(int dfd, const char *path, const char *want)
+{
+	return site_same_bytes(dfd, path, want, strlen(want));
+}
+
+int
+main(void)
+{
+	char dir[] = "/tmp/test_file_release.XXXXXX", err[256];
+	struct file_release *r;
+	struct stat before, held_st;
+	int dfd, fd, fds0, fds[3 * FILE_RELEASE_QUEUE], i, n;
+
+	if (mkdtemp(dir) == NULL || (dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		perror("mkdtemp");
+		return 1;
+	}
+	fds0 = open_fds();
+
+	/* without a releaser */
+	put(dfd, "a", "old");
+	CHECK(file_release_hold(NULL, dfd, "a") == -1, "no releaser: nothing held");
+	fd = openat(dfd, "a", O_RDONLY | O_CLOEXEC);
+	file_release_give(NULL, fd);
+	CHECK(fd >= 0 && !is_open(fd), "no releaser: a descriptor given is closed at once");
+	file_release_give(NULL, -1);
+	file_release_finish(NULL);
+	CHECK(open_fds() == fds0, "no releaser: no descriptor left (%d, %d)", open_fds(), fds0);
+
+	/* a file held across the rename over it */
+	CHECK((r = file_release_start()) != NULL, "a releaser started");
+	put(dfd, "b", "new");
+	fstatat(dfd, "a", &before, 0);
+	fd = file_release_hold(r, dfd, "a");
+	CHECK(fd >= 0, "the file to be replaced held");
+	CHECK(renameat(dfd, "b", dfd, "a") == 0 && same_bytes(dfd, "a", "new"),
+	    "renamed over while held: the path has the new bytes");
+	CHECK(fstat(fd, &held_st) == 0 && held_st.st_ino == before.st_ino &&
+	    held_st.st_nlink == 0, "what is held is the old file, with no name left (%lu links)",
+	    (unsigned long)held_st.st_nlink);
+	file_release_give(r, fd);
+
+	/* a directory held across its rmdir, a file across its unlink */
+	mkdirat(dfd, "d", 0755);
+	fd = file_release_hold(r, dfd, "d");
+	CHECK(fd >= 0 && unlinkat(dfd, "d", AT_REMOVEDIR) == 0 && faccessat(dfd, "d", F_OK, 0) == -1,
+	    "a directory held is removed all the same");
+	CHECK(fstat(fd, &held_st) == 0 && held_st.st_nlink == 0, "the held directory has no name");
+	file_release_give(r, fd);
+	CHECK(file_release_hold(r, dfd, "missing") == -1, "a path that is not there: nothing held");
+	file_release_give(r, -1);
+
+	/* more than the queue holds, given at once: all closed in the end */
+	for (i = n = 0; i < 3 * FILE_RELEASE_QUEUE; i++)
+		if ((fds[i] = file_release_hold(r, dfd, "a")) >= 0)
+			n++;
+	CHECK(n == 3 * FILE_RELEASE_QUEUE, "%d descriptors held", n);
+	for (i = 0; i < 3 * FILE_RELEASE_QUEUE; i++)
+		file_release_give(r, fds[i]);
+	file_release_finish(r);
+	CHECK(open_fds() == fds0, "after the finish, every descriptor given is closed (%d, %d)",
+	    open_fds(), fds0);
+
+	/* the publisher's calls with a releaser: the same directory as without */
+	r = file_release_start();
+	CHECK(site_staging_open(dfd, 0, err, sizeof(err)) == 0 &&
+	    site_stage(dfd, 3, "page v2", 7, 1, err, sizeof(err)) == 0 &&
+	    site_stage(dfd, 700, "fresh", 5, 0, err, sizeof(err)) == 0, "two files staged");
+	mkdirat(dfd, "v", 0755);
+	put(dfd, "v/index.html", "page v1");
+	mkdirat(dfd, "old", 0755);
+	mkdirat(dfd, "old/x", 0755);
+	put(dfd, "old/x/index.html", "stale");
+	CHECK(site_publish(dfd, 3, "v/index.html", r, err, sizeof(err)) == 0 &&
+	    same_bytes(dfd, "v/index.html", "page v2"), "a page replaced through the releaser");
+	CHECK(site_publish(dfd, 700, "n/e/w.html", r, err, sizeof(err)) == 0 &&
+	    same_bytes(dfd, "n/e/w.html", "fresh"), "a new page, its directories made");
+	CHECK(site_publish(dfd, 701, "n/none.html", r, err, sizeof(err)) == -1,
+	    "a staged file that is not there: an error (%s)", err);
+	CHECK(site_remove(dfd, "old/x/index.html", r, err, sizeof(err)) == 0 &&
+	    faccessat(dfd, "old", F_OK, 0) == -1, "a stale page and its emptied directories removed");
+	site_staging_remove(dfd, r);
+	CHECK(faccessat(dfd, SITE_STAGING, F_OK, 0) == -1, "the staging directory removed");
+	file_release_finish(r);
+	CHECK(open_fds() == fds0, "nothing held after the publisher's finish (%d, %d)", open_fds(),
+	    fds0);
+
+	unlinkat(dfd, "a", 0);
+	unlinkat(dfd, "v/index.html", 0);
+	unlinkat(dfd, "v", AT_REMOVEDIR);
+	unlinkat(dfd, "n/e/w.html", 0);
+	unlinkat(dfd, "n/e", AT_REMOVEDIR);
+	unlinkat(dfd, "n", AT_REMOVEDIR);
+	close(dfd);
+	CHECK(rmdir(dir) == 0, "nothing else left in the directory");
+	return check_report();
+}
