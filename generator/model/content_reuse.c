@@ -525,7 +525,7 @@ load(struct pass *p, const char *dir)
 	struct content_snap_file *pf, *nf;
 	struct buf b;
 	char **names;
-	size_t n, i, k, *rank = NULL, *hint = NULL, bytes = 0;
+	size_t n, i, k, *rank = NULL, *hint = NULL;
 	int rc = -1, r;
 
 	if (content_list_files(p->x, dir, &names, &n) != 0)
@@ -545,7 +545,6 @@ load(struct pass *p, const char *dir)
 			goto out;
 		nf->size = b.len;
 		nf->sum = h64(0, b.data, b.len);
-		bytes += b.len;
 		pf = prev_file(p, path);
 		if (pf != NULL && pf->size == nf->size && pf->sum == nf->sum) {
 			if (take_file(p, pf, nf) == -1)
@@ -584,7 +583,7 @@ load(struct pass *p, const char *dir)
 		/* the snapshot for the next build, now or by the caller */
 		buf_free(&b);
 		if (later == NULL) {
-			(void)content_snap_save(p->snap, p->key, p->next, c, rank, bytes);
+			(void)content_snap_save(p->snap, p->key, p->next, c, rank);
 		} else {
 			later->snap = *p->snap;
 			later->snap.later = NULL;
@@ -594,7 +593,6 @@ load(struct pass *p, const char *dir)
 			memset(p->next, 0, sizeof(*p->next));
 			later->rank = rank;
 			rank = NULL;
-			later->bytes = bytes;
 			later->ready = 1;
 		}
 	}

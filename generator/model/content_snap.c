@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "content_snap.h"
+#include "file_window.h"
 #include "file_map.h"
 #include "hash64.h"
 #include "huge_pages.h"
@@ -374,9 +375,31 @@ put_entry(struct buf *b, const struct content_entry *e)
 	    buf_put(b, f, sizeof(f)) == -1) ? -1 : 0;
 }
 
+/* Bytes of encoding held before they go out (snap_drain). */
+#define SNAP_DRAIN	((size_t)64 << 10)
+
+/*
+ * What is encoded so far (b) handed to the file (o) once it holds
+ * SNAP_DRAIN bytes, so that the encoding is never whole in memory: a
+ * 16 MB block at 100 000 entries, faulted in page by page, on a thread
+ * beside the build (docs/benchmarks.md, issue 15).  all: whatever b holds.
+ * -1 when the snapshot would pass CONTENT_SNAP_MAX_BYTES.
+ */
 static int
-put_file(struct buf *b, const struct content_snap_file *f, const struct content *c,
-    const size_t *rank)
+snap_drain(struct buf *b, struct file_out *o, int all)
+{
+	if (b->len < SNAP_DRAIN && !all)
+		return 0;
+	if (o->at + b->len > CONTENT_SNAP_MAX_BYTES)
+		return -1;
+	file_out_put(o, b->data, b->len);
+	buf_reset(b);
+	return 0;
+}
+
+static int
+put_file(struct buf *b, struct file_out *o, const struct content_snap_file *f,
+    const struct content *c, const size_t *rank)
 {
 	const struct content_snap_rec *rec;
 	unsigned char kind = (unsigned char)(f->per_member != 0), has;
@@ -393,60 +416,50 @@ put_file(struct buf *b, const struct content_snap_file *f, const struct content 
 		    put_u32(b, rec->col) == -1 || put_str(b, rec->warnings) == -1 ||
 		    buf_put(b, &has, 1) == -1)
 			return -1;
-		if (!has)
-			continue;
-		if (rec->idx >= c->nentries || (at = rank[rec->idx]) >= c->nentries ||
-		    at > UINT32_MAX || put_u32(b, (uint32_t)at) == -1)
+		if (has && (rec->idx >= c->nentries || (at = rank[rec->idx]) >= c->nentries ||
+		    at > UINT32_MAX || put_u32(b, (uint32_t)at) == -1))
+			return -1;
+		if (snap_drain(b, o, 0) == -1)
 			return -1;
 	}
 	return 0;
 }
 
 int
-content_snap_encode(struct buf *b, const struct content_snap *s, uint64_t key,
-    const struct content_snap_set *set, const struct content *c, const size_t *rank)
-{
-	uint64_t v = 0;
-	size_t i, head;
-
-	if (buf_put(b, SNAP_MAGIC, sizeof(SNAP_MAGIC) - 1) == -1 || put_u64(b, key) == -1 ||
-	    put_u64(b, s->tree) == -1 || put_u64(b, v) == -1 || put_u64(b, v) == -1)
-		return -1;
-	head = b->len;
-	if (put_u64(b, set->nfiles) == -1 || put_u64(b, c->nentries) == -1)
-		return -1;
-	for (i = 0; i < set->nfiles; i++)
-		if (put_file(b, &set->files[i], c, rank) == -1)
-			return -1;
-	for (i = 0; i < c->nentries; i++)
-		if (put_entry(b, &c->entries[i]) == -1)
-			return -1;
-	v = b->len - head;
-	memcpy(b->data + SNAP_HEAD - 2 * sizeof(uint64_t), &v, sizeof(v));
-	v = h64_sum(0, b->data + head, b->len - head);
-	memcpy(b->data + SNAP_HEAD - sizeof(uint64_t), &v, sizeof(v));
-	return 0;
-}
-
-int
-content_snap_write(const struct content_snap *s, const struct buf *encoded)
-{
-	return file_write_atomic(s->path, encoded->data, encoded->len, 0600);
-}
-
-int
 content_snap_save(const struct content_snap *s, uint64_t key, const struct content_snap_set *set,
-    const struct content *c, const size_t *rank, size_t bytes)
+    const struct content *c, const size_t *rank)
 {
+	struct file_out o;
 	struct buf b;
-	int rc = -1;
+	char head[SNAP_HEAD], err[256];
+	uint64_t v[4];
+	size_t i, body;
+	int rc = 0;
 
-	buf_init(&b, CONTENT_SNAP_MAX_BYTES);
-	/* about the size of the JSON: one allocation, not a doubling series */
-	if (buf_reserve(&b, bytes + bytes / 4 + 4096) == 0 &&
-	    content_snap_encode(&b, s, key, set, c, rank) == 0)
-		rc = content_snap_write(s, &b);
+	/* the head last, once the payload's length and h64_sum are known */
+	if (file_out_open(&o, s->path, SNAP_HEAD, err, sizeof(err)) == -1)
+		return -1;
+	buf_init(&b, CONTENT_SNAP_MAX_BYTES);	/* grows to about one drain and an entry */
+	if (put_u64(&b, set->nfiles) == -1 || put_u64(&b, c->nentries) == -1)
+		rc = -1;
+	for (i = 0; rc == 0 && i < set->nfiles; i++)
+		rc = put_file(&b, &o, &set->files[i], c, rank);
+	for (i = 0; rc == 0 && i < c->nentries; i++)
+		if (put_entry(&b, &c->entries[i]) == -1 || snap_drain(&b, &o, 0) == -1)
+			rc = -1;
+	if (rc == 0 && snap_drain(&b, &o, 1) == -1)
+		rc = -1;
 	buf_free(&b);
+	body = o.at - SNAP_HEAD;
+	v[0] = key;
+	v[1] = s->tree;
+	v[2] = body;
+	v[3] = file_out_sum(&o);
+	memcpy(head, SNAP_MAGIC, sizeof(SNAP_MAGIC) - 1);
+	memcpy(head + sizeof(SNAP_MAGIC) - 1, v, sizeof(v));
+	/* a failed encoding announces another length: no file (file_window.h) */
+	if (file_out_close(&o, head, SNAP_HEAD, rc == 0 ? body : body + 1, err, sizeof(err)) == -1)
+		return -1;
 	return rc;
 }
 
@@ -455,8 +468,7 @@ content_snap_save_later(const struct content_snap_later *later, const struct con
 {
 	if (!later->ready)
 		return 0;
-	return content_snap_save(&later->snap, later->key, &later->set, c, later->rank,
-	    later->bytes);
+	return content_snap_save(&later->snap, later->key, &later->set, c, later->rank);
 }
 
 void

@@ -88,14 +88,6 @@ int	content_snap_read(const struct content_snap *s, uint64_t key, size_t ncat,
 /* The same from bytes already read (the fuzzer's entry). */
 int	content_snap_parse(const char *data, size_t len, uint64_t key, size_t ncat,
 	    struct content_snap_set *set);
-/*
- * Encodes set into out: a record's entry is c's entry rank[rec.idx] (c's
- * entries sorted, rank: where sorting put each).  0 or -1 (out of memory).
- */
-int	content_snap_encode(struct buf *out, const struct content_snap *s, uint64_t key,
-	    const struct content_snap_set *set, const struct content *c, const size_t *rank);
-/* Writes what content_snap_encode() gave, atomically: 0 or -1 (errno). */
-int	content_snap_write(const struct content_snap *s, const struct buf *encoded);
 
 /*
  * A snapshot a load made and left to write (content_snap.later): written
@@ -108,7 +100,6 @@ struct content_snap_later {
 	uint64_t		 key;
 	struct content_snap_set	 set;		/* the records, rank giving each entry's place */
 	size_t			*rank;
-	size_t			 bytes;		/* content/videos/'s bytes: about the encoding's size */
 	int			 ready;		/* one to write */
 };
 
@@ -133,10 +124,13 @@ struct content_snap_edits {
 
 void	content_snap_edits_free(struct content_snap_edits *edits);
 
-/* Encodes set against c (content_snap_encode) and writes it: 0, or -1 (nothing written). */
+/*
+ * Encodes set against c and writes it atomically (path.tmp renamed in),
+ * streamed: a record's entry is c's entry rank[rec.idx] (c's entries
+ * sorted, rank: where sorting put each).  0, or -1 (nothing written).
+ */
 int	content_snap_save(const struct content_snap *s, uint64_t key,
-	    const struct content_snap_set *set, const struct content *c, const size_t *rank,
-	    size_t bytes);
+	    const struct content_snap_set *set, const struct content *c, const size_t *rank);
 /* later's snapshot written, when it has one: content_snap_save()'s result, 0 when none. */
 int	content_snap_save_later(const struct content_snap_later *later, const struct content *c);
 void	content_snap_later_free(struct content_snap_later *later);
