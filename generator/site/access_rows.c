@@ -52,28 +52,31 @@ row_hash(const struct video *v)
 int
 access_plan_make(const struct model *m, struct access_plan *ap)
 {
-	struct arow *r, *byv;
-	uint64_t sum = h64_int(0x6163636573730003ULL, (int64_t)m->nvideos), *g;
+	struct arow *r;
+	uint64_t sum = h64_int(0x6163636573730003ULL, (int64_t)m->nvideos), *g, *h;
 	size_t i, *vid, n = m->nvideos ? m->nvideos : 1;
 
 	memset(ap, 0, sizeof(*ap));
 	r = malloc(n * sizeof(*r));
-	byv = malloc(n * sizeof(*byv));
 	g = malloc(n * sizeof(*g));
+	h = malloc(n * sizeof(*h));
 	vid = malloc(n * sizeof(*vid));
-	if (r == NULL || byv == NULL || g == NULL || vid == NULL)
+	if (r == NULL || g == NULL || h == NULL || vid == NULL)
 		goto oom;
 	for (i = 0; i < m->nvideos; i++) {
-		g[i] = byv[i].g = h64_str(0x61726f7773000002ULL, m->videos[i].guid);
-		byv[i].h = row_hash(&m->videos[i]);
-		byv[i].vid = vid[i] = i;
+		g[i] = h64_str(0x61726f7773000002ULL, m->videos[i].guid);
+		h[i] = row_hash(&m->videos[i]);
+		vid[i] = i;
 	}
 	if (radix_sort_u64(g, vid, m->nvideos) == -1)
 		goto oom;
-	for (i = 0; i < m->nvideos; i++)
-		r[i] = byv[vid[i]];
-	free(byv);
+	for (i = 0; i < m->nvideos; i++) {
+		r[i].g = g[i];
+		r[i].h = h[vid[i]];
+		r[i].vid = vid[i];
+	}
 	free(g);
+	free(h);
 	free(vid);
 	ap->rows = r;
 	ap->n = m->nvideos;
@@ -87,8 +90,8 @@ access_plan_make(const struct model *m, struct access_plan *ap)
 	return 0;
 oom:
 	free(r);
-	free(byv);
 	free(g);
+	free(h);
 	free(vid);
 	return -1;
 }
