@@ -347,52 +347,63 @@ take_deferred(struct pass *p)
 	return 0;
 }
 
-struct parsed_place {
-	size_t	place;	/* in prev's sorted entries */
-	size_t	idx;	/* in c's entries, as parsed */
-};
-
-static int
-place_cmp(const void *a, const void *b)
-{
-	const struct parsed_place *x = a, *y = b;
-
-	return x->place < y->place ? -1 : x->place > y->place;
-}
-
 static int
 guid_cmp(const void *key, const void *e)
 {
 	return strcmp(key, ((const struct content_entry *)e)->guid);
 }
 
+/* content_entry_new()'s capacity for n entries: 16, else a power of two. */
+static size_t
+entries_cap(size_t n)
+{
+	size_t cap = 16;
+
+	while (cap < n)
+		cap *= 2;
+	return cap;
+}
+
+static int
+index_guid_cmp(const void *a, const void *b, void *arg)
+{
+	const struct content_entry *e = arg;
+
+	return strcmp(e[*(const size_t *)a].guid, e[*(const size_t *)b].guid);
+}
+
 /*
- * The entries kept where they are, when every entry parsed has the GUID
- * of one not kept, and each of those is parsed again (content/ edited in
- * place): prev's sorted array becomes c's, every parsed entry in the place
- * of its GUID, and the entries they replace go to prev, in GUID order
- * (collect_edits pairs them).  No entry is moved twice, and the array
- * needs no sort: at 100 000 entries, moving each kept one to c and sorting
- * them again was ~70 ms of a one-entry edit (docs/benchmarks.md, issue 15).
- * 1 adopted; 0 not so (nothing changed: take_deferred); -1 out of memory.
+ * The entries kept where they are (content/ edited, an entry added or
+ * removed): prev's sorted array becomes c's.  Each parsed entry takes the
+ * place of its GUID, or is inserted at its GUID's place; an entry neither
+ * kept nor parsed again is removed (the whole stretches between moved by
+ * one memmove each); the entries replaced or removed go to prev, in GUID
+ * order (collect_edits pairs them).  The array needs no sort: at 100 000
+ * entries, moving each kept one to c and sorting them again was ~70 ms of
+ * a one-entry edit, and of an upload with its content/ entry
+ * (docs/benchmarks.md, issue 15).  A parsed GUID that a kept entry has,
+ * or two parsed entries of one GUID, are not adopted: the sort then finds
+ * the pair and says so as the parser would.  1 adopted; 0 not so
+ * (take_deferred); -1 out of memory.
  */
 static int
 adopt(struct pass *p)
 {
 	struct content *c = p->x->c;
 	struct content_snap_set *prev = p->prev;
-	struct parsed_place *pp = NULL;
-	struct content_entry *olds = NULL, *e;
+	struct content_entry *olds = NULL, *e, *grown;
 	unsigned char *held = NULL;
-	size_t nparsed = c->nentries, nkept = 0, i, k, *at = NULL;
+	size_t nparsed = c->nentries, nprev = prev->nentries, nrep = 0, nins = 0, nold, nkeep;
+	size_t *at = NULL, *place = NULL, *ins = NULL, *newpos = NULL, i, k, w, j;
 	int rc = -1;
 
-	if (prev->nentries == 0 || nparsed > prev->nentries)
+	if (nprev == 0)
 		return 0;
-	if ((held = calloc(prev->nentries, 1)) == NULL ||
-	    (pp = malloc((nparsed ? nparsed : 1) * sizeof(*pp))) == NULL ||
+	if ((held = calloc(nprev, 1)) == NULL ||
 	    (at = malloc((nparsed ? nparsed : 1) * sizeof(*at))) == NULL ||
-	    (olds = malloc((nparsed ? nparsed : 1) * sizeof(*olds))) == NULL)
+	    (place = malloc((nparsed ? nparsed : 1) * sizeof(*place))) == NULL ||
+	    (ins = malloc((nparsed ? nparsed : 1) * sizeof(*ins))) == NULL ||
+	    (newpos = malloc(nprev * sizeof(*newpos))) == NULL)
 		goto out;
 	rc = 0;
 	for (i = 0; i < p->next->nfiles; i++)
@@ -401,49 +412,134 @@ adopt(struct pass *p)
 
 			if (!nr->has_entry || nr->idx != DEFERRED)
 				continue;
-			if (nr->rank >= prev->nentries || held[nr->rank])
+			if (nr->rank >= nprev || held[nr->rank])
 				goto out;
 			held[nr->rank] = 1;
-			nkept++;
 		}
-	if (nkept + nparsed != prev->nentries)
-		goto out;	/* an entry added or removed */
+	/* each parsed entry: the place of its GUID (replaced), or inserted */
 	for (i = 0; i < nparsed; i++) {
-		e = bsearch(c->entries[i].guid, prev->entries, prev->nentries,
-		    sizeof(*prev->entries), guid_cmp);
-		if (e == NULL || held[e - prev->entries])
-			goto out;	/* a GUID new, or twice */
-		held[e - prev->entries] = 1;
-		pp[i].place = (size_t)(e - prev->entries);
-		pp[i].idx = i;
+		e = bsearch(c->entries[i].guid, prev->entries, nprev, sizeof(*prev->entries),
+		    guid_cmp);
+		if (e == NULL) {
+			place[i] = SIZE_MAX;
+			ins[nins++] = i;
+			continue;
+		}
+		if (held[e - prev->entries])
+			goto out;	/* the GUID of an entry kept, or parsed twice */
+		held[e - prev->entries] = 2;
+		place[i] = (size_t)(e - prev->entries);
+		nrep++;
 	}
-	/* every place held once: the parsed entries take theirs */
-	qsort(pp, nparsed, sizeof(*pp), place_cmp);
-	for (i = 0; i < nparsed; i++) {
-		olds[i] = prev->entries[pp[i].place];
-		prev->entries[pp[i].place] = c->entries[pp[i].idx];
-		at[pp[i].idx] = pp[i].place;
+	if (nins > 1) {
+		qsort_r(ins, nins, sizeof(*ins), index_guid_cmp, c->entries);
+		for (i = 1; i < nins; i++)
+			if (strcmp(c->entries[ins[i - 1]].guid, c->entries[ins[i]].guid) == 0)
+				goto out;	/* a new GUID twice */
 	}
+	for (i = 0, nkeep = 0; i < nprev; i++)
+		nkeep += held[i] != 0;
+	nold = nrep + (nprev - nkeep);
+	if ((olds = malloc((nold ? nold : 1) * sizeof(*olds))) == NULL) {
+		rc = -1;
+		goto out;
+	}
+	if (entries_cap(nkeep + nins) > entries_cap(nprev)) {
+		if ((grown = realloc(prev->entries, entries_cap(nkeep + nins) *
+		    sizeof(*grown))) == NULL) {
+			rc = -1;
+			goto out;
+		}
+		prev->entries = grown;
+	}
+	/*
+	 * Nothing can fail from here.  Replaced and removed entries out, in
+	 * GUID order; the parsed ones in their places; then the places that
+	 * stay closed up (stretches moved left), and the inserted ones merged
+	 * in from the end (stretches moved right).
+	 */
+	for (i = 0; i < nparsed; i++)
+		if (place[i] != SIZE_MAX)
+			at[i] = place[i];
+	for (i = 0, k = 0; i < nprev; i++) {
+		if (held[i] == 1)
+			continue;
+		olds[k++] = prev->entries[i];
+		if (held[i] == 0)
+			memset(&prev->entries[i], 0, sizeof(prev->entries[i]));
+	}
+	for (i = 0; i < nparsed; i++)
+		if (place[i] != SIZE_MAX)
+			prev->entries[place[i]] = c->entries[i];
+	for (i = 0, w = 0; i < nprev; ) {
+		size_t run;
+
+		if (held[i] == 0) {
+			newpos[i++] = SIZE_MAX;
+			continue;
+		}
+		for (run = 1; i + run < nprev && held[i + run] != 0; run++)
+			;
+		if (w != i)
+			memmove(&prev->entries[w], &prev->entries[i], run * sizeof(*prev->entries));
+		for (k = 0; k < run; k++)
+			newpos[i + k] = w + k;
+		w += run;
+		i += run;
+	}
+	/* where each place that stays ends: moved by the inserts before it */
+	for (i = 0, j = 0; i < nprev; i++) {
+		if (newpos[i] == SIZE_MAX)
+			continue;
+		while (j < nins &&
+		    strcmp(c->entries[ins[j]].guid, prev->entries[newpos[i]].guid) < 0)
+			j++;
+		newpos[i] += j;
+	}
+	/* from the end: the last insert and everything after it moved right */
+	for (j = nins, k = nkeep; j > 0; j--) {
+		const struct content_entry *ne = &c->entries[ins[j - 1]];
+		size_t lo = 0, hi = k, mid;
+
+		while (lo < hi) {	/* the first of [0, k) after ne's GUID */
+			mid = lo + (hi - lo) / 2;
+			if (strcmp(prev->entries[mid].guid, ne->guid) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (k > lo)
+			memmove(&prev->entries[lo + j], &prev->entries[lo],
+			    (k - lo) * sizeof(*prev->entries));
+		prev->entries[lo + j - 1] = *ne;
+		at[ins[j - 1]] = lo + j - 1;
+		k = lo;
+	}
+	for (i = 0; i < nparsed; i++)
+		if (place[i] != SIZE_MAX)
+			at[i] = newpos[place[i]];
 	for (i = 0; i < p->next->nfiles; i++)
 		for (k = 0; k < p->next->files[i].nrecs; k++) {
 			struct content_snap_rec *nr = &p->next->files[i].recs[k];
 
 			if (!nr->has_entry)
 				continue;
-			nr->idx = nr->idx == DEFERRED ? nr->rank : at[nr->idx];
+			nr->idx = nr->idx == DEFERRED ? newpos[nr->rank] : at[nr->idx];
 			prev->entries[nr->idx].file = c->files[i];
 		}
 	free(c->entries);
-	c->entries = prev->entries;	/* with content_entry_new()'s capacity, as read */
-	c->nentries = prev->nentries;
+	c->entries = prev->entries;	/* with content_entry_new()'s capacity */
+	c->nentries = nkeep + nins;
 	prev->entries = olds;
-	prev->nentries = nparsed;
+	prev->nentries = nold;
 	olds = NULL;
 	rc = 1;
 out:
 	free(held);
-	free(pp);
 	free(at);
+	free(place);
+	free(ins);
+	free(newpos);
 	free(olds);
 	return rc;
 }

@@ -169,6 +169,22 @@ scanner(void)
 	CHECK(r == 0 && content_scan_next(&s, &m) == -1, "scanner: 65 levels are not");
 }
 
+/* A group file of the entries ids[0..n): GUIDs in the order given. */
+static void
+many(const char *name, const unsigned *ids, size_t n)
+{
+	char text[8192];
+	size_t i, at;
+
+	at = (size_t)snprintf(text, sizeof(text), "{ \"videos\": {\n");
+	for (i = 0; i < n && at < sizeof(text) - 128; i++)
+		at += (size_t)snprintf(text + at, sizeof(text) - at,
+		    "  \"%08x-1111-4222-8333-444455556666\": { \"title\": \"v%u\" }%s\n",
+		    ids[i], ids[i], i + 1 < n ? "," : "");
+	snprintf(text + at, sizeof(text) - at, "} }\n");
+	put(vdir, name, text);
+}
+
 int
 main(void)
 {
@@ -332,6 +348,57 @@ main(void)
 	CHECK(n == 4, "a snapshot of the older format: absent, all parsed (%zu)", n);
 	n = both("then the new one", 0, NULL);
 	CHECK(n == 0, "then the new one: nothing parsed (%zu)", n);
+
+	/*
+	 * Entries added and removed at both ends and in the middle of the
+	 * sorted ones, from 8 to 19 to 34 and back (content_entry_new()'s
+	 * capacity doubles at 16 and 32): the snapshot's array is kept
+	 * (content_reuse.c: adopt) with the stretches between the changes
+	 * moved; every load is the parser's.
+	 */
+	{
+		static const unsigned first[] = { 0x20, 0x30, 0x40, 0x50, 0x60, 0x70 };
+		static const unsigned second[] = { 0x01, 0x30, 0x41, 0x42, 0x50, 0x70, 0x71,
+		    0x72, 0x73, 0xf0 };
+		static const unsigned third[] = { 0x02, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26,
+		    0x43, 0x44, 0x45, 0x46, 0x47, 0x48, 0x61, 0x62, 0x63 };
+		static const unsigned dup[] = { 0x99 };
+
+		many("many.json", first, sizeof(first) / sizeof(first[0]));
+		n = both("six entries in a file of their own", 0, NULL);
+		CHECK(n == 6, "six entries in a file of their own: parsed (%zu)", n);
+		many("many.json", second, sizeof(second) / sizeof(second[0]));
+		n = both("entries added first, between and last, others removed", 0, NULL);
+		CHECK(n == 7 && !edits_ok, "added and removed: the new ones parsed, no edits (%zu, %d)",
+		    n, edits_ok);
+		many("more.json", third, sizeof(third) / sizeof(third[0]));
+		n = both("a file of sixteen more", 0, NULL);
+		CHECK(n == 16, "a file of sixteen more: they alone parsed (%zu)", n);
+		many("many.json", first, sizeof(first) / sizeof(first[0]));
+		n = both("the first file as it was", 0, NULL);
+		CHECK(n == 3, "the first file as it was: its three entries back parsed (%zu)", n);
+		snprintf(text, sizeof(text), "%s/more.json", vdir);
+		unlink(text);
+		n = both("the sixteen removed", 0, NULL);
+		CHECK(n == 0, "the sixteen removed: nothing parsed (%zu)", n);
+		many("dup1.json", dup, 1);
+		many("dup2.json", dup, 1);
+		n = both("one new GUID in two new files", 0, NULL);
+		CHECK(n == SIZE_MAX, "one new GUID in two new files: the parser alone (%zu)", n);
+		snprintf(text, sizeof(text), "%s/dup1.json", vdir);
+		unlink(text);
+		snprintf(text, sizeof(text), "%s/dup2.json", vdir);
+		unlink(text);
+		many("dup1.json", first + 2, 1);
+		n = both("a new file with a kept entry's GUID", 0, NULL);
+		CHECK(n == SIZE_MAX, "a new file with a kept entry's GUID: the parser alone (%zu)", n);
+		snprintf(text, sizeof(text), "%s/dup1.json", vdir);
+		unlink(text);
+		snprintf(text, sizeof(text), "%s/many.json", vdir);
+		unlink(text);
+		n = both("the file removed", 0, NULL);
+		CHECK(n == 0, "the file removed: nothing parsed (%zu)", n);
+	}
 
 	/* a snapshot left to the caller (content_snap.later): written only when saved */
 	{
