@@ -17,7 +17,6 @@
 #include "catalog_sql.h"
 #include "catalog_read.h"
 #include "model_image.h"
-#include "pool.h"
 
 /* An integer constant of the C code as SQL text ("4"). */
 #define SQL_INT_(x)	#x
@@ -223,44 +222,28 @@ next_pass(sqlite3_stmt *st, const struct guid_set *only, size_t *pass, int *rc)
 	return 1;
 }
 
-/* Half of the videos by guid: below mid, or from mid on (upper). */
-struct guid_half {
-	const char	*mid;
-	int		 upper;
-};
-
 /*
- * Every video (only and half NULL), half's, or those of only's guids: the
- * same columns, "WHERE guid = ?" run once a guid (the primary key: one row
- * or none), so the rows come in guid order either way.  cap: the rows
- * expected (0: unknown), the array made that large at once.
+ * Every video (only NULL), or those of only's guids: the same columns,
+ * "WHERE guid = ?" run once a guid (the primary key: one row or none),
+ * so the rows come in guid order either way.
  */
 static int
-read_videos(sqlite3 *db, struct catalog_rows *r, const struct guid_set *only,
-    const struct guid_half *half, size_t cap)
+read_videos(sqlite3 *db, struct catalog_rows *r, const struct guid_set *only)
 {
-	const char *tail = only != NULL ? "FROM videos WHERE guid = ?" :
-	    half == NULL ? "FROM videos ORDER BY guid" : half->upper ?
-	    "FROM videos WHERE guid >= ? ORDER BY guid" : "FROM videos WHERE guid < ? ORDER BY guid";
+	const char *tail = only == NULL ? "FROM videos ORDER BY guid" : "FROM videos WHERE guid = ?";
 	sqlite3_stmt *st;
-	size_t pass = 0, ncols = sizeof(video_cols) / sizeof(video_cols[0]), have = 0;
+	size_t cap = 0, pass = 0, ncols = sizeof(video_cols) / sizeof(video_cols[0]);
 	int rc = SQLITE_DONE;
 
 	/* without "changed", each video's is 0: the model takes its upload time */
 	if (prepare(db, video_cols, ncols, tail, &st) != 0 &&
 	    prepare(db, video_cols, --ncols, tail, &st) != 0)
 		return -1;
-	if (half != NULL && sqlite3_bind_text(st, 1, half->mid, -1, SQLITE_STATIC) != SQLITE_OK) {
-		sqlite3_finalize(st);
-		return -1;
-	}
-	if (cap > 0 && (r->videos = malloc(cap * sizeof(*r->videos))) != NULL)
-		have = cap;
 	while (rc == SQLITE_DONE && next_pass(st, only, &pass, &rc))
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 			struct catalog_video_row *v;
 
-			if (grow(&r->videos, r->nvideos, &have, sizeof(*v), only == NULL ? 256 : 8) != 0)
+			if (grow(&r->videos, r->nvideos, &cap, sizeof(*v), only == NULL ? 256 : 8) != 0)
 				break;
 			v = &r->videos[r->nvideos++];
 			memset(v, 0, sizeof(*v));
@@ -439,139 +422,21 @@ give_prints(struct catalog_rows *r, const struct catalog_prints *p)
 	return 0;
 }
 
-/* How a whole read is split (catalog_read_split). */
-struct split {
-	size_t	  min;			/* videos, at least, to split; 0: never */
-	void	(*before_half)(void *arg);	/* the tests' (NULL) */
-	void	 *arg;
-};
-
-/* One read transaction, and its end (below). */
-static int	begin_read(sqlite3 **db, const char *path, char *err, size_t errlen);
-static int	end_read(sqlite3 *db, const char *path, int rc, atomic_int *stop, char *err,
-		    size_t errlen);
-
-/*
- * The upper half of the videos, read on a connection of its own beside
- * the read that holds the lower (read_all_videos).  Its transaction is
- * another snapshot of the file: it is the read's only when the change
- * log's last entry is the one the read saw (pos), since every write of a
- * video adds one (catalog_log.c); else same stays 0 and the rows are
- * dropped.
- */
-struct half_read {
-	struct pool_bg			 task;
-	const char			*path;
-	struct guid_half		 half;
-	struct catalog_log_pos		 pos;
-	size_t				 cap;
-	atomic_int			*stop;
-	struct catalog_rows		 rows;
-	int				 same;
-};
-
-static int
-half_task(void *arg, char *err, size_t errlen)
-{
-	struct half_read *h = arg;
-	struct catalog_log_pos at;
-	sqlite3 *db;
-	int rc = 0;
-
-	if (begin_read(&db, h->path, err, errlen) != 0)
-		return -1;
-	if (h->stop != NULL)
-		sqlite3_progress_handler(db, 1000, stop_requested, h->stop);
-	if (catalog_log_at(db, &at) == 1 && at.seq == h->pos.seq && at.nonce == h->pos.nonce) {
-		h->same = 1;
-		rc = read_videos(db, &h->rows, NULL, &h->half, h->cap);
-	}
-	return end_read(db, h->path, rc, h->stop, err, errlen);
-}
-
-/* upper's videos after rows' (every guid of it past rows'), its texts adopted.  0 or -1. */
-static int
-join_halves(struct catalog_rows *rows, struct catalog_rows *upper)
-{
-	size_t n = rows->nvideos + upper->nvideos;
-	struct catalog_video_row *v;
-
-	if (upper->nvideos > 0) {
-		if ((v = realloc(rows->videos, n * sizeof(*v))) == NULL)
-			return -1;
-		memcpy(v + rows->nvideos, upper->videos, upper->nvideos * sizeof(*v));
-		rows->videos = v;
-		rows->nvideos = n;
-	}
-	arena_adopt(&rows->mem, &upper->mem);
-	return 0;
-}
-
-/*
- * The videos: only's, or every one.  A catalog of split_min videos or more
- * (p: their prints, every guid of the read's snapshot) whose change log
- * says where the read stands (pos) is read in two halves at once, the
- * upper on a thread with a connection of its own (half_task): SQLite's
- * scan and the copy of 100 000 videos' texts are ~0.15 s of one core, on
- * the path of every build that merges the model (an upload, a tag
- * edit), while the other core waits.  The halves join in guid order.  A
- * half that saw another snapshot, or could not be read, is read again
- * here, on the read's own connection.
- */
-static int
-read_all_videos(sqlite3 *db, const char *path, const struct guid_set *only,
-    const struct catalog_prints *p, const struct catalog_log_pos *pos, const struct split *sp,
-    struct catalog_rows *rows, atomic_int *stop)
-{
-	struct half_read h;
-	struct guid_half lower;
-	int rc;
-
-	if (only != NULL || p == NULL || pos == NULL || pos->seq == 0 || path == NULL ||
-	    sp == NULL || sp->min == 0 || p->n < sp->min || p->n < 2)
-		return read_videos(db, rows, only, NULL, p != NULL && only == NULL ? p->n : 0);
-	memset(&h, 0, sizeof(h));
-	h.path = path;
-	h.half.mid = p->rows[p->n / 2].guid;
-	h.half.upper = 1;
-	h.pos = *pos;
-	h.cap = p->n - p->n / 2;
-	h.stop = stop;
-	lower.mid = h.half.mid;
-	lower.upper = 0;
-	if (sp->before_half != NULL)
-		sp->before_half(sp->arg);
-	pool_bg_start(&h.task, half_task, &h);
-	rc = read_videos(db, rows, NULL, &lower, p->n);
-	if (pool_bg_join(&h.task, NULL, 0) != 0 || !h.same) {
-		/* another snapshot, or no second connection: that half here */
-		catalog_rows_free(&h.rows);
-		if (rc == 0)
-			rc = read_videos(db, &h.rows, NULL, &h.half, h.cap);
-	}
-	if (rc == 0)
-		rc = join_halves(rows, &h.rows);
-	catalog_rows_free(&h.rows);	/* its texts adopted by rows */
-	return rc;
-}
-
 /*
  * catalog_read() on the open db, in the read transaction the caller holds:
  * the digest, the collections, every video (only NULL) or only's, with
  * their captions, chapters and prints (from p, read in the same
- * transaction; path, pos and sp: read_all_videos).
+ * transaction).
  */
 static int
-read_rows_db(sqlite3 *db, const char *path, const struct guid_set *only,
-    const struct catalog_prints *p, const struct catalog_log_pos *pos, const struct split *sp,
+read_rows_db(sqlite3 *db, const struct guid_set *only, const struct catalog_prints *p,
     struct catalog_rows *rows, atomic_int *stop)
 {
 	return (stop != NULL && stop_requested(stop)) ||
 	    catalog_meta_value(db, "digest", rows->digest, sizeof(rows->digest)) != 0 ||
 	    read_collections(db, rows) != 0 ||
 	    (stop != NULL && stop_requested(stop)) ||
-	    read_all_videos(db, path, only, p, pos, sp, rows, stop) != 0 ||
-	    read_captions(db, rows, only) != 0 ||
+	    read_videos(db, rows, only) != 0 || read_captions(db, rows, only) != 0 ||
 	    read_chapters(db, rows, only) != 0 || give_prints(rows, p) != 0 ? -1 : 0;
 }
 
@@ -614,7 +479,7 @@ end_read(sqlite3 *db, const char *path, int rc, atomic_int *stop, char *err, siz
  */
 static int
 read_rows(const char *path, const struct guid_set *only, struct catalog_rows *rows,
-    atomic_int *stop, const struct split *sp, char *err, size_t errlen)
+    atomic_int *stop, char *err, size_t errlen)
 {
 	struct catalog_prints p;
 	struct catalog_log_pos pos;
@@ -633,8 +498,7 @@ read_rows(const char *path, const struct guid_set *only, struct catalog_rows *ro
 	walked = (only != NULL ? catalog_prints_of(db, only->v, only->n, &p) :
 	    catalog_prints_keep(db, &p)) == 0;
 	rc = catalog_log_at(db, &pos) != -1 &&
-	    read_rows_db(db, path, only, walked ? &p : NULL, &pos, sp, rows, stop) == 0 ?
-	    0 : -1;
+	    read_rows_db(db, only, walked ? &p : NULL, rows, stop) == 0 ? 0 : -1;
 	if (rc == 0 && only == NULL && walked) {
 		rows->log = pos;	/* where the log stood as these rows were read */
 		rows->log.sum = p.sum;
@@ -649,18 +513,7 @@ int
 catalog_read(const char *path, struct catalog_rows *rows, atomic_int *stop,
     char *err, size_t errlen)
 {
-	struct split sp = { CATALOG_READ_SPLIT_MIN, NULL, NULL };
-
-	return read_rows(path, NULL, rows, stop, &sp, err, errlen);
-}
-
-int
-catalog_read_split(const char *path, struct catalog_rows *rows, atomic_int *stop,
-    size_t split_min, void (*before_half)(void *arg), void *arg, char *err, size_t errlen)
-{
-	struct split sp = { split_min, before_half, arg };
-
-	return read_rows(path, NULL, rows, stop, &sp, err, errlen);
+	return read_rows(path, NULL, rows, stop, err, errlen);
 }
 
 int
@@ -679,7 +532,7 @@ catalog_read_guids(const char *path, const char *const *guids, size_t n,
 			    path, only.v[i - 1], only.v[i]);
 			return -1;
 		}
-	return read_rows(path, &only, rows, NULL, NULL, err, errlen);
+	return read_rows(path, &only, rows, NULL, err, errlen);
 }
 
 /*
@@ -843,7 +696,7 @@ catalog_read_changes(const char *path, const struct model_image_row *old, size_t
 		only.v = guids;
 		only.n = moved.n;
 		moved.collections = coll;
-		rc = read_rows_db(db, NULL, &only, &moved, NULL, NULL, changed, NULL) == 0 ? 1 : -1;
+		rc = read_rows_db(db, &only, &moved, changed, NULL) == 0 ? 1 : -1;
 	}
 	if (since == 1)
 		fp = catalog_fp_of(sum, nrows, coll);

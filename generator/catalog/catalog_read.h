@@ -26,19 +26,6 @@
  */
 int	catalog_read(const char *path, struct catalog_rows *rows, atomic_int *stop,
 	    char *err, size_t errlen);
-/*
- * The same, a catalog of split_min videos or more (0: never) read in two
- * halves at once, the upper on a second connection and thread, kept only
- * when it saw the read's snapshot (the change log's last entry), else read
- * again on the first (catalog_read.c: read_all_videos).  catalog_read()
- * splits from CATALOG_READ_SPLIT_MIN.  For the tests: a smaller split_min,
- * and before_half(arg) (NULL: none), called once the read holds its
- * snapshot, before the second connection takes its own.
- */
-#define CATALOG_READ_SPLIT_MIN	4096
-int	catalog_read_split(const char *path, struct catalog_rows *rows, atomic_int *stop,
-	    size_t split_min, void (*before_half)(void *arg), void *arg, char *err,
-	    size_t errlen);
 
 /*
  * A 64-bit fingerprint of everything catalog_read() gives the model: each

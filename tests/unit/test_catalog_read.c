@@ -5,7 +5,6 @@
  * order, collections, the digest; columns read by name, whatever their
  * order in the table; errors that name the file.
  */
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -260,122 +259,6 @@ test_fingerprint(const char *dir)
 	    "no catalog: an error saying to pull (%s)", err);
 }
 
-/* 1 when a and b hold the same rows, field for field, tracks and prints included. */
-static int
-rows_same(const struct catalog_rows *a, const struct catalog_rows *b)
-{
-	size_t i, k;
-
-	if (a->nvideos != b->nvideos || a->ncollections != b->ncollections ||
-	    strcmp(a->digest, b->digest) != 0 || a->printed != b->printed ||
-	    a->collections_print != b->collections_print || a->log.seq != b->log.seq ||
-	    a->log.nonce != b->log.nonce || a->log.sum != b->log.sum)
-		return 0;
-	for (i = 0; i < a->ncollections; i++)
-		if (strcmp(a->collections[i].guid, b->collections[i].guid) != 0 ||
-		    strcmp(a->collections[i].name, b->collections[i].name) != 0)
-			return 0;
-	for (i = 0; i < a->nvideos; i++) {
-		const struct catalog_video_row *x = &a->videos[i], *y = &b->videos[i];
-
-		if (strcmp(x->guid, y->guid) != 0 || strcmp(x->title, y->title) != 0 ||
-		    strcmp(x->description, y->description) != 0 || x->length != y->length ||
-		    x->width != y->width || x->height != y->height || x->uploaded != y->uploaded ||
-		    x->views != y->views || x->changed != y->changed ||
-		    strcmp(x->thumbnail, y->thumbnail) != 0 || strcmp(x->cdn_host, y->cdn_host) != 0 ||
-		    strcmp(x->collection, y->collection) != 0 ||
-		    strcmp(x->meta_tags, y->meta_tags) != 0 || x->published != y->published ||
-		    x->print != y->print || x->ncaptions != y->ncaptions ||
-		    x->nchapters != y->nchapters)
-			return 0;
-		for (k = 0; k < x->ncaptions; k++)
-			if (strcmp(x->captions[k].srclang, y->captions[k].srclang) != 0 ||
-			    strcmp(x->captions[k].label, y->captions[k].label) != 0)
-				return 0;
-		for (k = 0; k < x->nchapters; k++)
-			if (strcmp(x->chapters[k].title, y->chapters[k].title) != 0 ||
-			    x->chapters[k].start != y->chapters[k].start ||
-			    x->chapters[k].end != y->chapters[k].end)
-				return 0;
-	}
-	return 1;
-}
-
-/* A pull's write landing between the read's snapshot and its second half's. */
-static void
-write_between(void *arg)
-{
-	sqlite3 *h;
-
-	if (sqlite3_open((const char *)arg, &h) != SQLITE_OK ||
-	    sqlite3_exec(h, "UPDATE videos SET views = views + 1000 WHERE guid = "
-	    "(SELECT max(guid) FROM videos)", NULL, NULL, NULL) != SQLITE_OK) {
-		fprintf(stderr, "write_between: %s\n", sqlite3_errmsg(h));
-		exit(1);
-	}
-	sqlite3_close(h);
-}
-
-/*
- * A catalog read in two halves at once (catalog_read_split) gives what one
- * read gives, wherever the halves meet; a half that saw a later snapshot
- * (a pull's write landed between the two) is read again on the first
- * connection, so the rows are all of one snapshot; a stopped split read
- * leaves nothing.
- */
-static void
-test_split(const char *dir)
-{
-	struct catalog_rows whole, split, after;
-	char db[600], err[4200];
-	size_t mins[6], i, n, last;
-	atomic_int stop;
-
-	snprintf(db, sizeof(db), "%s/catalog.db", dir);
-	if (catalog_read(db, &whole, NULL, err, sizeof(err)) != 0) {
-		CHECK(0, "split: the whole read (%s)", err);
-		return;
-	}
-	n = whole.nvideos;
-	last = n - 1;
-	CHECK(n >= 4 && whole.log.seq != 0, "split: a catalog of %zu videos with its log", n);
-	if (n < 4) {
-		catalog_rows_free(&whole);
-		return;
-	}
-	/* the halves meeting at n / 2, then no split at all */
-	mins[0] = 2;
-	mins[1] = 3;
-	mins[2] = n - 1;
-	mins[3] = n;
-	mins[4] = n + 1;
-	mins[5] = 0;
-	for (i = 0; i < sizeof(mins) / sizeof(mins[0]); i++) {
-		int rc = catalog_read_split(db, &split, NULL, mins[i], NULL, NULL, err, sizeof(err));
-
-		CHECK(rc == 0 && rows_same(&whole, &split),
-		    "split from %zu videos: the same rows as one read (%s)", mins[i], rc ? err : "");
-		catalog_rows_free(&split);
-	}
-	atomic_init(&stop, 1);
-	CHECK(catalog_read_split(db, &split, &stop, 2, NULL, NULL, err, sizeof(err)) == -1 &&
-	    split.nvideos == 0 && split.videos == NULL && strstr(err, "interrupted") != NULL,
-	    "split, told to stop: gives up, no rows (%s)", err);
-	CHECK(catalog_read_split(db, &split, NULL, 2, write_between, db, err, sizeof(err)) == 0 &&
-	    rows_same(&whole, &split),
-	    "split, a write between the halves' snapshots: the rows of the read's (%s)", err);
-	catalog_rows_free(&split);
-	CHECK(catalog_read(db, &after, NULL, err, sizeof(err)) == 0 && after.nvideos == n &&
-	    after.videos[last].views == whole.videos[last].views + 1000 &&
-	    after.log.seq > whole.log.seq,
-	    "split: the write is there for the next read");
-	CHECK(catalog_read_split(db, &split, NULL, 2, NULL, NULL, err, sizeof(err)) == 0 &&
-	    rows_same(&after, &split), "split: then the same rows as one read again");
-	catalog_rows_free(&split);
-	catalog_rows_free(&after);
-	catalog_rows_free(&whole);
-}
-
 int
 main(void)
 {
@@ -383,7 +266,6 @@ main(void)
 
 	fixture_tmpdir(dir, sizeof(dir), "test_catalog_read");
 	test_read(dir);
-	test_split(dir);
 	test_fingerprint(dir);
 	test_by_name(dir);
 	test_errors(dir);
