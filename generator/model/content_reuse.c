@@ -458,9 +458,6 @@ adopt(struct pass *p)
 	 * stay closed up (stretches moved left), and the inserted ones merged
 	 * in from the end (stretches moved right).
 	 */
-	for (i = 0; i < nparsed; i++)
-		if (place[i] != SIZE_MAX)
-			at[i] = place[i];
 	for (i = 0, k = 0; i < nprev; i++) {
 		if (held[i] == 1)
 			continue;

@@ -68,6 +68,8 @@ static uint64_t seen_tree;
 static int edits_ok;
 static size_t edits_n;
 static char edits_title[64], edits_now_title[64];
+/* How many entries the last both() loaded (through the snapshot). */
+static size_t loaded_n;
 
 static size_t
 both(const char *what, uint64_t tree, const char *want_warning)
@@ -90,6 +92,7 @@ both(const char *what, uint64_t tree, const char *want_warning)
 	ed.ok = 7;
 	ed.n = 0;
 	cx = content_load_snap(&x, dir, &rx, &snap, ex, sizeof(ex));
+	loaded_n = cx == 0 ? x.nentries : 0;
 	cy = content_load(&y, dir, &ry, ey, sizeof(ey));
 	CHECK(cx == cy, "%s: the same result (%d, %d)", what, cx, cy);
 	edits_ok = ed.ok;
@@ -167,6 +170,16 @@ scanner(void)
 	    "}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}");
 	r = content_scan_begin(&s, deep, strlen(deep));
 	CHECK(r == 0 && content_scan_next(&s, &m) == -1, "scanner: 65 levels are not");
+}
+
+/* content/videos/name removed. */
+static void
+drop(const char *name)
+{
+	char path[300];
+
+	snprintf(path, sizeof(path), "%s/%s", vdir, name);
+	unlink(path);
 }
 
 /* A group file of the entries ids[0..n): GUIDs in the order given. */
@@ -351,53 +364,56 @@ main(void)
 
 	/*
 	 * Entries added and removed at both ends and in the middle of the
-	 * sorted ones, from 8 to 19 to 34 and back (content_entry_new()'s
-	 * capacity doubles at 16 and 32): the snapshot's array is kept
-	 * (content_reuse.c: adopt) with the stretches between the changes
-	 * moved; every load is the parser's.
+	 * sorted ones, from 4 to 10 to 14 to 34 and back (content_entry_new()'s
+	 * capacity doubles past 16 and 32, and the array grows in place): the
+	 * snapshot's array is kept (content_reuse.c: adopt) with the stretches
+	 * between the changes moved; every load is the parser's.
 	 */
 	{
 		static const unsigned first[] = { 0x20, 0x30, 0x40, 0x50, 0x60, 0x70 };
 		static const unsigned second[] = { 0x01, 0x30, 0x41, 0x42, 0x50, 0x70, 0x71,
 		    0x72, 0x73, 0xf0 };
 		static const unsigned third[] = { 0x02, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26,
-		    0x43, 0x44, 0x45, 0x46, 0x47, 0x48, 0x61, 0x62, 0x63 };
+		    0x43, 0x44, 0x45, 0x46, 0x47, 0x48, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0xf1 };
 		static const unsigned dup[] = { 0x99 };
+		size_t before = 0;
 
+		(void)both("before many entries", 0, NULL);
+		before = loaded_n;
 		many("many.json", first, sizeof(first) / sizeof(first[0]));
 		n = both("six entries in a file of their own", 0, NULL);
-		CHECK(n == 6, "six entries in a file of their own: parsed (%zu)", n);
+		CHECK(n == 6 && loaded_n == before + 6,
+		    "six entries in a file of their own: parsed (%zu; %zu entries)", n, loaded_n);
 		many("many.json", second, sizeof(second) / sizeof(second[0]));
 		n = both("entries added first, between and last, others removed", 0, NULL);
-		CHECK(n == 7 && !edits_ok, "added and removed: the new ones parsed, no edits (%zu, %d)",
-		    n, edits_ok);
+		CHECK(n == 7 && !edits_ok && loaded_n == before + 10,
+		    "added and removed: the new ones parsed, no edits (%zu, %d; %zu entries)",
+		    n, edits_ok, loaded_n);
 		many("more.json", third, sizeof(third) / sizeof(third[0]));
-		n = both("a file of sixteen more", 0, NULL);
-		CHECK(n == 16, "a file of sixteen more: they alone parsed (%zu)", n);
+		n = both("a file of twenty more", 0, NULL);
+		CHECK(n == 20 && loaded_n == before + 30 && loaded_n > 32,
+		    "a file of twenty more: they alone parsed, past 32 entries (%zu; %zu entries)",
+		    n, loaded_n);
 		many("many.json", first, sizeof(first) / sizeof(first[0]));
 		n = both("the first file as it was", 0, NULL);
 		CHECK(n == 3, "the first file as it was: its three entries back parsed (%zu)", n);
-		snprintf(text, sizeof(text), "%s/more.json", vdir);
-		unlink(text);
-		n = both("the sixteen removed", 0, NULL);
-		CHECK(n == 0, "the sixteen removed: nothing parsed (%zu)", n);
+		drop("more.json");
+		n = both("the twenty removed", 0, NULL);
+		CHECK(n == 0 && loaded_n == before + 6,
+		    "the twenty removed: nothing parsed (%zu; %zu entries)", n, loaded_n);
 		many("dup1.json", dup, 1);
 		many("dup2.json", dup, 1);
 		n = both("one new GUID in two new files", 0, NULL);
 		CHECK(n == SIZE_MAX, "one new GUID in two new files: the parser alone (%zu)", n);
-		snprintf(text, sizeof(text), "%s/dup1.json", vdir);
-		unlink(text);
-		snprintf(text, sizeof(text), "%s/dup2.json", vdir);
-		unlink(text);
+		drop("dup1.json");
+		drop("dup2.json");
 		many("dup1.json", first + 2, 1);
 		n = both("a new file with a kept entry's GUID", 0, NULL);
 		CHECK(n == SIZE_MAX, "a new file with a kept entry's GUID: the parser alone (%zu)", n);
-		snprintf(text, sizeof(text), "%s/dup1.json", vdir);
-		unlink(text);
-		snprintf(text, sizeof(text), "%s/many.json", vdir);
-		unlink(text);
+		drop("dup1.json");
+		drop("many.json");
 		n = both("the file removed", 0, NULL);
-		CHECK(n == 0, "the file removed: nothing parsed (%zu)", n);
+		CHECK(n == 0 && loaded_n == before, "the file removed: nothing parsed (%zu)", n);
 	}
 
 	/* a snapshot left to the caller (content_snap.later): written only when saved */
