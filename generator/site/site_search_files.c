@@ -238,8 +238,10 @@ search_frag(const struct search_ix *x, const struct model *m, const char *const 
 
 uint64_t
 search_frag_key(const struct search_ix *x, const struct model *m, const char *const *thumbs,
-    size_t k, uint64_t seed)
+    const uint64_t *thumb_keys, size_t k, uint64_t seed)
 {
+	/* the thumbs' strings are not looked at when their keys are given */
+	const char *const *strs = thumb_keys != NULL ? NULL : thumbs;
 	size_t d, start, end;
 	uint64_t h;
 	struct frag_doc f;
@@ -250,8 +252,12 @@ search_frag_key(const struct search_ix *x, const struct model *m, const char *co
 	 * count oldest first) leaves every fragment but the last as it was */
 	h = h64_int(h64_int(seed, SEARCH_FORMAT), (int64_t)(end - start));
 	for (d = start; d < end; d++) {
-		frag_doc(m, thumbs, DOC_VIDEO(x->n, d), &f);
-		h = h64_str(h64_str(h64_str(h64_str(h, f.guid), f.title), f.thumb), f.series);
+		size_t vi = DOC_VIDEO(x->n, d);
+
+		frag_doc(m, strs, vi, &f);
+		h = h64_str(h64_str(h, f.guid), f.title);
+		h = thumb_keys != NULL ? h64_int(h, (int64_t)thumb_keys[vi]) : h64_str(h, f.thumb);
+		h = h64_str(h, f.series);
 		h = h64_int(h64_int(h64_int(h, (int64_t)f.length), (int64_t)f.access),
 		    (int64_t)f.uploaded);
 	}

@@ -187,7 +187,8 @@ site_search_key(const struct site_ctx *c, const struct page *p, uint64_t seed, u
 		*key = search_shard_key(c->search, p->no, seed);
 		break;
 	case PK_SEARCH_DOCS:
-		*key = search_frag_key(c->search, c->m, c->search_thumbs, p->no, seed);
+		*key = search_frag_key(c->search, c->m, c->search_thumbs,
+		    c->vtext != NULL ? c->vcard : NULL, p->no, seed);
 		break;
 	case PK_SEARCH_LONG:
 		*key = search_long_key(c->search, p->no, seed);

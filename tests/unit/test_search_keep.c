@@ -20,6 +20,7 @@
 
 #include "buf.h"
 #include "check.h"
+#include "hash64.h"
 #include "model.h"
 #include "search_keep.h"
 #include "site_search.h"
@@ -315,8 +316,8 @@ test_damage(void)
 /* One file of x, formatted, and its key; kind 0 shard, 1 frag, 2 long,
  * 3..5 filters; 0 when there is no such file. */
 static int
-one_file(const struct search_ix *x, const struct model *m, const char *const *thumbs, int kind,
-    size_t k, struct buf *b, uint64_t *key)
+one_file(const struct search_ix *x, const struct model *m, const char *const *thumbs,
+    const uint64_t *tkeys, int kind, size_t k, struct buf *b, uint64_t *key)
 {
 	buf_reset(b);
 	switch (kind) {
@@ -324,7 +325,7 @@ one_file(const struct search_ix *x, const struct model *m, const char *const *th
 		*key = search_shard_key(x, k, 7);
 		return k < search_nshards(x) && search_shard(x, k, b) == 0;
 	case 1:
-		*key = search_frag_key(x, m, thumbs, k, 7);
+		*key = search_frag_key(x, m, thumbs, tkeys, k, 7);
 		return k < search_nfrags(x) && search_frag(x, m, thumbs, k, b) == 0;
 	case 2:
 		*key = search_long_key(x, k, 7);
@@ -335,37 +336,58 @@ one_file(const struct search_ix *x, const struct model *m, const char *const *th
 	}
 }
 
-/* Over every file both indexes have: how many keys moved without their
- * bytes (or the reverse: *wrong), and how many files changed. */
+/* Per video, a key of its thumb, as the site's card key is: a hash of
+ * the string (NULL: none). */
+static uint64_t *
+thumb_keys(const char *const *t, size_t n)
+{
+	uint64_t *k = calloc(n + 1, sizeof(*k));
+	size_t i;
+
+	for (i = 0; k != NULL && i < n; i++)
+		k[i] = h64_str(0x7468756d62, t[i] != NULL ? t[i] : "");
+	return k;
+}
+
+/*
+ * Over every file both indexes have: how many keys moved without their
+ * bytes (or the reverse: *wrong), and how many files changed.  The
+ * fragments are keyed twice, their thumbs mixed in as strings and as the
+ * keys thumb_keys() gives: each way must move with the bytes.
+ */
 static void
 compare_keys(const struct model *a, const char *const *ta, const struct model *b,
     const char *const *tb, size_t *wrong, size_t *changed)
 {
 	struct search_ix *x = search_build(a, NULL, NULL), *y = search_build(b, NULL, NULL);
+	uint64_t *tka = thumb_keys(ta, a->nvideos), *tkb = thumb_keys(tb, b->nvideos);
 	struct buf fa, fb;
 	uint64_t ka, kb;
 	size_t k;
-	int kind;
+	int kind, keyed;
 
 	*wrong = *changed = 0;
 	buf_init(&fa, (size_t)16 << 20);
 	buf_init(&fb, (size_t)16 << 20);
-	for (kind = 0; x != NULL && y != NULL && kind < 6; kind++)
-		for (k = 0; k < 4096; k++) {
-			int ha = one_file(x, a, ta, kind, k, &fa, &ka);
-			int hb = one_file(y, b, tb, kind, k, &fb, &kb);
-			int same;
+	for (keyed = 0; keyed < 2; keyed++)
+		for (kind = 0; x != NULL && y != NULL && kind < 6; kind++)
+			for (k = 0; k < 4096; k++) {
+				int ha = one_file(x, a, ta, keyed ? tka : NULL, kind, k, &fa, &ka);
+				int hb = one_file(y, b, tb, keyed ? tkb : NULL, kind, k, &fb, &kb);
+				int same;
 
-			if (!ha || !hb)
-				continue;
-			same = fa.len == fb.len && memcmp(fa.data, fb.data, fa.len) == 0;
-			*changed += !same;
-			*wrong += same != (ka == kb);
-		}
-	if (x == NULL || y == NULL)
+				if (!ha || !hb)
+					continue;
+				same = fa.len == fb.len && memcmp(fa.data, fb.data, fa.len) == 0;
+				*changed += !same && !keyed;
+				*wrong += same != (ka == kb);
+			}
+	if (x == NULL || y == NULL || tka == NULL || tkb == NULL)
 		*wrong = SIZE_MAX;
 	buf_free(&fa);
 	buf_free(&fb);
+	free(tka);
+	free(tkb);
 	search_free(x);
 	search_free(y);
 }
