@@ -82,6 +82,8 @@ void	manifest_free(struct manifest *mf);
 /* 1 when path is a safe relative path: no "..", no leading '/', no empty or
  * dot-leading segments, [A-Za-z0-9._/-] only, < SITE_PATH_MAX bytes. */
 int	site_path_ok(const char *path);
+/* The same for the n bytes at path (no NUL among them). */
+int	site_path_okn(const char *path, size_t n);
 
 /*
  * Creates the staging directory under dirfd, emptying a stale one; with

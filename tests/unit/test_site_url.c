@@ -14,6 +14,68 @@
 #include "site_url.h"
 #include "site_write.h"
 
+/* The rule of site_path_ok(), a byte at a time, as it was first written:
+ * what the word-at-a-time check must agree with. */
+static int
+path_ok_ref(const char *p)
+{
+	size_t i;
+	int seg_start = 1;
+
+	for (i = 0; p[i] != '\0'; i++) {
+		int c = (unsigned char)p[i], name = (c >= 'a' && c <= 'z') ||
+		    (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+
+		if (!(name || c == '.' || c == '/') || (seg_start && (c == '.' || c == '/')) ||
+		    i + 1 >= SITE_PATH_MAX)
+			return 0;
+		seg_start = c == '/';
+	}
+	return i > 0 && !seg_start;
+}
+
+/* Random paths, mostly valid, over every length up to past SITE_PATH_MAX:
+ * site_path_ok() and site_path_okn() give the reference's answer. */
+static void
+test_path_random(void)
+{
+	static const char pick[] = "ab/.-_Z9//..a/b.c";
+	char p[SITE_PATH_MAX + 40];
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	size_t i, n, bad = 0, valid = 0, runs = 0;
+
+	for (n = 0; n < sizeof(p) - 1; n++)
+		for (runs = 0; runs < (n < 80 ? 400u : 8u); runs++) {
+			for (i = 0; i < n; i++) {
+				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+				/* one byte in 64 any byte but NUL, else the alphabet */
+				p[i] = (x & 63) == 0 ? (char)(1 + (x >> 8) % 255) :
+				    pick[(x >> 8) % (sizeof(pick) - 1)];
+			}
+			p[n] = '\0';
+			if (runs % 2) {
+				/* a valid path (name bytes, a '.' or '/' after a name
+				 * byte only, not '/' last), then one byte changed,
+				 * one time in two, at any place */
+				for (i = 0; i < n; i++)
+					if (strchr("./", p[i]) != NULL && (i == 0 || i + 1 == n ||
+					    strchr("./", p[i - 1]) != NULL))
+						p[i] = 'x';
+					else if (strchr("./", p[i]) == NULL &&
+					    path_ok_ref((char[2]){ p[i], '\0' }) == 0)
+						p[i] = 'y';
+				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+				if (n > 0 && (x & 1))
+					p[(x >> 1) % n] = "/.!~ \x80"[(x >> 20) % 6];
+			}
+			valid += path_ok_ref(p);
+			bad += site_path_ok(p) != path_ok_ref(p) ||
+			    site_path_okn(p, n) != path_ok_ref(p);
+		}
+	CHECK(bad == 0 && valid > 1000, "random paths of every length: site_path_ok and "
+	    "site_path_okn agree with the byte-at-a-time rule (%zu differ, %zu valid)", bad, valid);
+}
+
 int
 main(void)
 {
@@ -204,6 +266,7 @@ main(void)
 		CHECK(bad == 0, "the bytes of a path: [A-Za-z0-9._-] after a name's first byte "
 		    "(%d differ)", bad);
 	}
+	test_path_random();
 	buf_free(&b);
 	return check_report();
 }
