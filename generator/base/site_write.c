@@ -17,6 +17,7 @@
 
 #include "buf.h"
 #include "hash64.h"
+#include "huge_pages.h"
 #include "site_write.h"
 
 #define MANIFEST_MAGIC	"onlygen-site-manifest 1"
@@ -172,6 +173,40 @@ manifest_free(struct manifest *mf)
 	memset(mf, 0, sizeof(*mf));
 }
 
+/*
+ * Exactly 16 lower-case hex digits at s (a manifest field): 0 or -1.
+ * Without a branch per digit: a manifest's keys and sums are random
+ * digits, and a test for '0'-'9' then 'a'-'f' guessed wrong on about every
+ * other one.  With SSE2 (every x86-64) the 16 at once: 1 400 000 fields
+ * with every image mirrored, a sixth of the manifest's load a digit at a
+ * time; elsewhere through a table.
+ */
+#if defined(__SSE2__)
+static int
+hex16(const char *s, uint64_t *v)
+{
+	__m128i c = _mm_loadu_si128((const __m128i *)(const void *)s);
+	__m128i d = _mm_sub_epi8(c, _mm_set1_epi8('0'));
+	__m128i l = _mm_sub_epi8(c, _mm_set1_epi8('a'));
+	/* unsigned x <= max: min(x, max) == x */
+	__m128i dig = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d);
+	__m128i low = _mm_cmpeq_epi8(_mm_min_epu8(l, _mm_set1_epi8(5)), l);
+	__m128i x, pair;
+	uint64_t be;
+
+	if (_mm_movemask_epi8(_mm_or_si128(dig, low)) != 0xffff)
+		return -1;
+	/* each byte its digit's value, the first digit the most significant */
+	x = _mm_or_si128(_mm_and_si128(dig, d),
+	    _mm_and_si128(low, _mm_add_epi8(l, _mm_set1_epi8(10))));
+	/* each 16-bit lane (digits 2k, 2k + 1) to the byte 2k << 4 | 2k + 1 */
+	pair = _mm_and_si128(_mm_or_si128(_mm_slli_epi16(x, 4), _mm_srli_epi16(x, 8)),
+	    _mm_set1_epi16(0xff));
+	_mm_storel_epi64((__m128i *)(void *)&be, _mm_packus_epi16(pair, pair));
+	*v = __builtin_bswap64(be);
+	return 0;
+}
+#else
 /* A lower-case hex digit's value + 1; 0 for any other byte. */
 static const unsigned char hex_plus1[256] = {
 	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
@@ -179,12 +214,6 @@ static const unsigned char hex_plus1[256] = {
 	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
 };
 
-/*
- * Exactly 16 lower-case hex digits at s (a manifest field): 0 or -1.
- * Through a table and without a branch per digit: a manifest's keys and
- * sums are random digits, and a test for '0'-'9' then 'a'-'f' guessed
- * wrong on about every other one (400 000 fields at 100 000 videos).
- */
 static int
 hex16(const char *s, uint64_t *v)
 {
@@ -202,6 +231,7 @@ hex16(const char *s, uint64_t *v)
 	*v = x;
 	return 0;
 }
+#endif
 
 /* Writes v as 16 lower-case hex digits at s. */
 static void
@@ -332,6 +362,9 @@ manifest_load(struct manifest *mf, const char *file,
 		;
 	if ((mf->slot = calloc(mf->nslot, sizeof(*mf->slot))) == NULL)
 		goto oom;
+	/* 16 MB for 700 000 entries, probed at random: 2 MB pages, not a TLB
+	 * miss a probe (huge_pages.h) */
+	huge_pages_hint(mf->slot, mf->nslot * sizeof(*mf->slot));
 	mf_index(mf);
 	/* the rest of the text, past the paths, is not read again: the
 	 * whole pages after them are given back */

@@ -4,6 +4,7 @@
  * and remove operations on a real directory.
  */
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,6 +183,65 @@ main(void)
 		    back.e[0].key == 0x0123456789abcdefULL && back.e[0].sum == 0xfedcba9876543210ULL,
 		    "every hex digit read as its value");
 		manifest_free(&back);
+	}
+	/* every byte at every one of the 32 digits' places: only a lower-case
+	 * hex digit keeps the line, read as its value (the 16 digits of a
+	 * field are read at once where SSE2 is) */
+	{
+		char line[64];
+		size_t pos, wrong = 0;
+		int c;
+
+		for (pos = 0; pos < 32; pos++)
+			for (c = 1; c < 256; c++) {
+				size_t at = pos < 16 ? pos : pos + 1;
+				int digit = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+				uint64_t want_v = digit ? (uint64_t)(c <= '9' ? c - '0' : c - 'a' + 10) <<
+				    (4 * (15 - pos % 16)) : 0;
+
+				if (c == '\n')
+					continue;
+				snprintf(line, sizeof(line), "%s", "0000000000000000 0000000000000000 a.html\n");
+				line[at] = (char)c;
+				f = fopen(file, "w");
+				fputs("onlygen-site-manifest 1 0000000000000000\n", f);
+				fwrite(line, 1, strlen(line), f);
+				fclose(f);
+				if (manifest_load(&back, file, NULL, err, sizeof(err)) != 0 ||
+				    back.n != (size_t)digit ||
+				    (digit && (pos < 16 ? back.e[0].key : back.e[0].sum) != want_v))
+					wrong++;
+				manifest_free(&back);
+			}
+		CHECK(wrong == 0, "each of 255 bytes at each of the 32 digits' places: a line kept "
+		    "exactly for a lower-case hex digit, read as its value (%zu wrong)", wrong);
+	}
+	/* random keys and sums, every digit used: each read back */
+	{
+		struct manifest r = { 0 };
+		uint64_t x = 0x2545f4914f6cdd1dULL;
+		size_t wrong = 0;
+
+		for (i = 0; i < 3000; i++) {
+			uint64_t k, sm;
+
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			k = x;
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			sm = x;
+			snprintf(path, sizeof(path), "r/%zu.html", i);
+			if (manifest_put(&r, path, k, sm) != 0)
+				break;
+		}
+		CHECK(manifest_save(&r, file, err, sizeof(err)) == 0 &&
+		    manifest_load(&back, file, NULL, err, sizeof(err)) == 0 && back.n == r.n,
+		    "3000 random keys and sums saved and loaded");
+		for (i = 0; i < r.n && i < back.n; i++)
+			wrong += strcmp(back.e[i].path, r.e[i].path) != 0 || back.e[i].key != r.e[i].key ||
+			    back.e[i].sum != r.e[i].sum;
+		CHECK(wrong == 0, "each read back as written (%zu differ)", wrong);
+		manifest_free(&back);
+		manifest_free(&r);
 	}
 
 	/* staging and publishing */
