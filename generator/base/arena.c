@@ -39,15 +39,28 @@ free_from(struct arena_block *b)
 void
 arena_reset(struct arena *a)
 {
-	if (a->total > ARENA_KEEP && a->head != NULL) {
-		/* one huge page: keep the first block only */
-		free_from(a->head->next);
-		a->head->next = NULL;
-		a->total = a->head->size;
-	}
 	a->cur = a->head;
 	if (a->cur != NULL)
 		a->cur->used = 0;
+}
+
+void
+arena_trim(struct arena *a)
+{
+	if (a->total > ARENA_KEEP && a->head != NULL) {
+		/* one huge page: keep the first block only, unless it is one
+		 * sized for a single large request */
+		if (a->head->size > ARENA_KEEP) {
+			free_from(a->head);
+			a->head = NULL;
+			a->total = 0;
+		} else {
+			free_from(a->head->next);
+			a->head->next = NULL;
+			a->total = a->head->size;
+		}
+	}
+	arena_reset(a);
 }
 
 void

@@ -4,7 +4,8 @@
  *
  * Two kinds of owner use it.  A render worker keeps one for the data tree
  * of the page it renders (site_pd.h): arena_reset() forgets a page's tree
- * in one step and keeps the blocks for the next page.  The catalog's rows
+ * in one step and keeps the blocks for the next page, arena_trim() gives
+ * back what a large one needed once the pages are small again.  The catalog's rows
  * and the model keep their strings and small arrays in one (catalog_rows.h,
  * model.h): at 100 000 videos that is ~600 000 strdups fewer, and the
  * build's exit frees a few blocks instead (docs/benchmarks.md, issue 15).
@@ -32,7 +33,7 @@
  * videos' catalog texts are ~25 MB.
  */
 #define ARENA_MAX		((size_t)4 << 30)
-/* Kept over a reset: a larger arena (one huge page) gives the rest back. */
+/* Kept over a trim: a larger arena (one huge page) gives the rest back. */
 #define ARENA_KEEP		((size_t)8 << 20)
 
 struct arena_block;
@@ -45,8 +46,11 @@ struct arena {
 
 /* An empty arena: each new block doubles it, up to ARENA_MAX. */
 void	 arena_init(struct arena *);
-/* Forgets everything handed out; keeps the blocks (up to ARENA_KEEP). */
+/* Forgets everything handed out; keeps every block. */
 void	 arena_reset(struct arena *);
+/* The same, and an arena holding more than ARENA_KEEP (one huge page)
+ * gives back every block but its first (that one too when it is larger). */
+void	 arena_trim(struct arena *);
 /* Releases every block; accepts a zeroed arena, leaves an empty one. */
 void	 arena_free(struct arena *);
 /* n bytes aligned for any object, zeroed (n == 0 gives a valid pointer). */

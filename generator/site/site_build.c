@@ -308,10 +308,14 @@ fail:
 }
 
 /*
- * A worker keeps its buffers from page to page, but not one grown past
- * RENDER_KEEP_BYTES by a rare large file (a 36 MB sitemap part, a long
- * list page): two workers holding two such buffers each were the build's
- * peak of memory.
+ * A worker keeps its buffers and its data tree's arena from page to page,
+ * but not grown past RENDER_KEEP_BYTES (ARENA_KEEP) by a large file (a
+ * 36 MB sitemap part, a long list page) once it renders small ones again:
+ * two workers holding two such buffers each were the build's peak of
+ * memory.  While the files stay large they are kept: the list pages of an
+ * addition come one after another (34 of 10 000 cards at 100 000 videos),
+ * and growing each one's buffers and tree again from nothing was ~0.08 s
+ * of that rebuild (docs/benchmarks.md, issue 15).
  */
 #define RENDER_KEEP_BYTES	((size_t)4 << 20)
 
@@ -342,10 +346,13 @@ render_item_trim(void *arg, void *state, size_t i, char *err, size_t errlen)
 		site_data_prefetch(j->c, &j->c->pages[i + 1]);
 	rc = render_item(arg, state, i, err, errlen);
 
-	if (b->out.cap > RENDER_KEEP_BYTES)
-		buf_free(&b->out);
-	if (b->scratch.cap > RENDER_KEEP_BYTES)
-		buf_free(&b->scratch);
+	if (!j->c->pages[i].rendered || b->out.len <= RENDER_KEEP_BYTES) {
+		if (b->out.cap > RENDER_KEEP_BYTES)
+			buf_free(&b->out);
+		if (b->scratch.cap > RENDER_KEEP_BYTES)
+			buf_free(&b->scratch);
+		arena_trim(&b->arena);
+	}
 	return rc;
 }
 

@@ -54,8 +54,18 @@ test_reuse(void)
 	CHECK(q != NULL && (q < big || q >= big + ((size_t)3 << 20)), "and later ones do not overlap it");
 	CHECK(arena_alloc(&a, ARENA_MAX + 1) == NULL, "past the cap: NULL");
 	CHECK(arena_take(&a, ARENA_MAX) == NULL, "the cap counts what is already held");
+	/* a large page's tree: kept over a reset (the next page is large too,
+	 * as a run of list pages is), given back by a trim */
+	big = arena_alloc(&a, ARENA_KEEP + 1);
+	total = a.total;
 	arena_reset(&a);
-	CHECK(a.total <= ARENA_KEEP, "a reset gives back what is over %zu bytes (%zu held)",
+	CHECK(big != NULL && a.total == total && a.total > ARENA_KEEP,
+	    "a reset keeps every block (%zu bytes held)", a.total);
+	big = arena_alloc(&a, ARENA_KEEP + 1);
+	CHECK(big != NULL && big[ARENA_KEEP] == 0 && a.total == total,
+	    "and the large one serves the same request again, zeroed, with no new block");
+	arena_trim(&a);
+	CHECK(a.total <= ARENA_KEEP, "a trim gives back what is over %zu bytes (%zu held)",
 	    (size_t)ARENA_KEEP, a.total);
 	CHECK(arena_strdup(&a, "card") != NULL &&
 	    strcmp(arena_strdup(&a, "title & more"), "title & more") == 0, "strdup copies");
