@@ -604,14 +604,24 @@ content_entry_same_but_texts(const struct content_entry *a, const struct content
 	return 1;
 }
 
+size_t
+content_entries_cap(size_t n)
+{
+	size_t cap = 16;
+
+	while (cap < n)
+		cap *= 2;
+	return cap;
+}
+
 struct content_entry *
 content_entry_new(struct content *c)
 {
 	struct content_entry *e;
 
-	/* Capacity is 16, then doubles whenever the count reaches a power of two. */
-	if (c->nentries == 0 || (c->nentries >= 16 && (c->nentries & (c->nentries - 1)) == 0)) {
-		size_t cap = c->nentries == 0 ? 16 : c->nentries * 2;
+	/* none yet, or as many as the capacity (content_entries_cap) */
+	if (c->nentries == 0 || c->nentries == content_entries_cap(c->nentries)) {
+		size_t cap = content_entries_cap(c->nentries + 1);
 
 		if ((e = realloc(c->entries, cap * sizeof(*e))) == NULL)
 			return NULL;
@@ -808,10 +818,8 @@ static int
 sort_entries(struct content *c, size_t *rank, const size_t *hint, size_t places)
 {
 	struct content_entry **p, *e;
-	size_t i, n = c->nentries, cap = 16;
+	size_t i, n = c->nentries, cap = content_entries_cap(n);
 
-	while (cap < n)
-		cap *= 2;	/* add_entry() grows by doubling from 16 */
 	if ((p = malloc(n * sizeof(*p))) == NULL)
 		return -1;
 	if ((e = malloc(cap * sizeof(*e))) == NULL) {

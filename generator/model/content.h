@@ -97,6 +97,13 @@ void	content_entry_free(struct content_entry *e);
  * (model_overlay.h).  A field added to struct content_entry is compared
  * here unless it is one of those texts.
  */
+/*
+ * The capacity of an array of n entries (content.entries): 16, else the
+ * power of two at or above n.  content_entry_new() grows it so, and every
+ * array handed to a content (a sort's, the snapshot's) is made so, so that
+ * entries added after it still land where content_entry_new() expects.
+ */
+size_t	content_entries_cap(size_t n);
 int	content_entry_same_but_texts(const struct content_entry *a,
 	    const struct content_entry *b);
 /* Releases the entries and the entry files' names, leaving none (site.json's part stays). */

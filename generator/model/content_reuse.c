@@ -353,17 +353,6 @@ guid_cmp(const void *key, const void *e)
 	return strcmp(key, ((const struct content_entry *)e)->guid);
 }
 
-/* content_entry_new()'s capacity for n entries: 16, else a power of two. */
-static size_t
-entries_cap(size_t n)
-{
-	size_t cap = 16;
-
-	while (cap < n)
-		cap *= 2;
-	return cap;
-}
-
 static int
 index_guid_cmp(const void *a, const void *b, void *arg)
 {
@@ -444,8 +433,8 @@ adopt(struct pass *p)
 		rc = -1;
 		goto out;
 	}
-	if (entries_cap(nkeep + nins) > entries_cap(nprev)) {
-		if ((grown = realloc(prev->entries, entries_cap(nkeep + nins) *
+	if (content_entries_cap(nkeep + nins) > content_entries_cap(nprev)) {
+		if ((grown = realloc(prev->entries, content_entries_cap(nkeep + nins) *
 		    sizeof(*grown))) == NULL) {
 			rc = -1;
 			goto out;

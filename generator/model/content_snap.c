@@ -270,8 +270,7 @@ content_snap_parse(const char *data, size_t len, uint64_t key, size_t ncat,
 		return 0;
 	if (nfiles > 0 && (set->files = calloc((size_t)nfiles, sizeof(*set->files))) == NULL)
 		return -1;
-	for (cap = 16; cap < nentries; cap *= 2)
-		;	/* content.c's content_entry_new() grows by doubling from 16 */
+	cap = content_entries_cap((size_t)nentries);
 	/* not calloc(): zeroing 100 000 entries costs more than filling them */
 	if (nentries > 0 && ((set->entries = malloc((size_t)cap * sizeof(*set->entries))) == NULL ||
 	    (filled = calloc((size_t)nentries, 1)) == NULL)) {
