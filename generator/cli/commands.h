@@ -20,6 +20,7 @@ struct command {
 	const char	*name;
 	const char	*summary;	/* one line for `onlygen --help` */
 	int		(*run)(int argc, char *argv[]);
+	int		large_heap;	/* runs with malloc in huge pages (malloc_thp.c) */
 };
 
 int	cmd_pull(int argc, char *argv[]);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "malloc_thp.h"
 
 static int
 cmd_version(int argc, char *argv[])
@@ -17,14 +18,14 @@ cmd_version(int argc, char *argv[])
 }
 
 static const struct command commands[] = {
-	{ "pull", "pull the Bunny Stream library into var/catalog.db", cmd_pull },
-	{ "build", "pull the catalog and render the site", cmd_build },
-	{ "deploy", "upload the site to Bunny Storage and purge the CDN (--dry-run: plan only)", cmd_deploy },
-	{ "status", "show the catalog: counts, unpublished videos, digest", cmd_status },
-	{ "stats", "what sells: plays, unlocks, devices, Bunny views per video (docs/stats.md)", cmd_stats },
-	{ "import-legacy", "write content/ from the old system's curator database", cmd_import_legacy },
-	{ "mustache", "render a Mustache template over JSON data (for theme authors)", cmd_mustache },
-	{ "version", "print the version", cmd_version },
+	{ "pull", "pull the Bunny Stream library into var/catalog.db", cmd_pull, 1 },
+	{ "build", "pull the catalog and render the site", cmd_build, 1 },
+	{ "deploy", "upload the site to Bunny Storage and purge the CDN (--dry-run: plan only)", cmd_deploy, 0 },
+	{ "status", "show the catalog: counts, unpublished videos, digest", cmd_status, 0 },
+	{ "stats", "what sells: plays, unlocks, devices, Bunny views per video (docs/stats.md)", cmd_stats, 0 },
+	{ "import-legacy", "write content/ from the old system's curator database", cmd_import_legacy, 0 },
+	{ "mustache", "render a Mustache template over JSON data (for theme authors)", cmd_mustache, 0 },
+	{ "version", "print the version", cmd_version, 0 },
 };
 
 static void
@@ -59,8 +60,11 @@ main(int argc, char *argv[])
 		return 0;
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
+		if (strcmp(argv[1], commands[i].name) == 0) {
+			if (commands[i].large_heap)
+				malloc_thp_reexec(argv);
 			return commands[i].run(argc - 1, argv + 1);
+		}
 	fprintf(stderr, "onlygen: unknown command '%s'; `onlygen --help` lists the commands\n",
 	    argv[1]);
 	return EXIT_USAGE;

@@ -1,0 +1,172 @@
+/*
+ * test_malloc_thp.c — malloc_thp_reexec() (malloc_thp.c): it executes the
+ * program again with glibc.malloc.hugetlb=1 added to GLIBC_TUNABLES, keeps
+ * what the variable held, leaves a user's own setting alone, and glibc then
+ * marks its large blocks for huge pages.
+ *
+ * Each case runs in a child that calls malloc_thp_reexec() on this very
+ * program with "--child": run again, the program prints what it was given;
+ * not run again, the child goes on and says so.
+ */
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "malloc_thp.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define SANITIZED_MALLOC 1	/* ASan's malloc, not glibc's */
+#else
+#define SANITIZED_MALLOC 0
+#endif
+
+enum { BLOCK = 64 << 20 };
+
+/* 1 when the VmFlags of the mapping holding p name "hg" (MADV_HUGEPAGE). */
+static int
+marked_huge(const void *p)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	char line[512];
+	uintptr_t lo, hi, a = (uintptr_t)p;
+	int in = 0, hg = 0;
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') < strchr(line, ' '))
+			in = a >= lo && a < hi;
+		else if (in && strncmp(line, "VmFlags:", 8) == 0) {
+			hg = strstr(line, " hg") != NULL;
+			break;
+		}
+	}
+	fclose(f);
+	return hg;
+}
+
+/* What a child was given, and whether glibc marked a large block for huge
+ * pages; how is "run again" or "not run again". */
+static int
+child_say(const char *how)
+{
+	const char *t = getenv("GLIBC_TUNABLES");
+	char *big = malloc(BLOCK);
+
+	if (big == NULL)
+		return 1;
+	big[0] = 1;
+	printf("%s: %s; marked %d", how, t != NULL ? t : "(unset)", marked_huge(big));
+	free(big);
+	fflush(stdout);
+	return 0;
+}
+
+/* Runs a child with GLIBC_TUNABLES set to tunables (NULL: unset); its
+ * stdout into out. */
+static void
+run_case(const char *self, const char *tunables, char *out, size_t cap)
+{
+	int fd[2];
+	pid_t pid;
+	ssize_t n;
+	size_t len = 0;
+
+	out[0] = '\0';
+	if (pipe(fd) != 0)
+		return;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		char *argv[] = { (char *)self, (char *)"--child", NULL };
+
+		dup2(fd[1], 1);
+		close(fd[0]);
+		close(fd[1]);
+		if (tunables != NULL)
+			setenv("GLIBC_TUNABLES", tunables, 1);
+		else
+			unsetenv("GLIBC_TUNABLES");
+		malloc_thp_reexec(argv);
+		_exit(child_say("not run again"));
+	}
+	close(fd[1]);
+	while (pid > 0 && len + 1 < cap && (n = read(fd[0], out + len, cap - 1 - len)) > 0)
+		len += (size_t)n;
+	out[len] = '\0';
+	close(fd[0]);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+}
+
+/* 1 when glibc would mark its blocks: THP in "madvise" mode. */
+static int
+thp_madvise(void)
+{
+	char mode[128] = "";
+	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+
+	if (f == NULL)
+		return 0;
+	if (fgets(mode, sizeof(mode), f) == NULL)
+		mode[0] = '\0';
+	fclose(f);
+	return strstr(mode, "[madvise]") != NULL;
+}
+
+int
+main(int argc, char *argv[])
+{
+	char out[8192], want[8192], *longer;
+	const char *again = "run again: glibc.malloc.hugetlb=1;";
+	const char *kept = "run again: glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1;";
+
+	if (argc == 2 && strcmp(argv[1], "--child") == 0)
+		return child_say("run again");
+
+	run_case(argv[0], NULL, out, sizeof(out));
+	CHECK(strncmp(out, again, strlen(again)) == 0,
+	    "no GLIBC_TUNABLES: run again with glibc.malloc.hugetlb=1 (%s)", out);
+	run_case(argv[0], "", out, sizeof(out));
+	CHECK(strncmp(out, again, strlen(again)) == 0,
+	    "an empty GLIBC_TUNABLES: run again with glibc.malloc.hugetlb=1 alone");
+	run_case(argv[0], "glibc.malloc.arena_max=2", out, sizeof(out));
+	CHECK(strncmp(out, kept, strlen(kept)) == 0,
+	    "other tunables are kept, the new one after them (%s)", out);
+	run_case(argv[0], "glibc.malloc.hugetlb=0", out, sizeof(out));
+	CHECK(strncmp(out, "not run again: glibc.malloc.hugetlb=0;", 38) == 0,
+	    "the user's own glibc.malloc.hugetlb=0 is left alone");
+	run_case(argv[0], "glibc.malloc.hugetlb=1", out, sizeof(out));
+	CHECK(strncmp(out, "not run again: glibc.malloc.hugetlb=1;", 38) == 0,
+	    "run once only: the variable names the tunable after the first exec");
+
+	longer = malloc(5000);
+	if (longer != NULL) {
+		memset(longer, 'x', 4999);
+		longer[4999] = '\0';
+		memcpy(longer, "glibc.a=", 8);
+		run_case(argv[0], longer, out, sizeof(out));
+		snprintf(want, sizeof(want), "not run again: %s;", longer);
+		CHECK(strncmp(out, want, strlen(want)) == 0, "a variable too long to extend: not run again, left as it was");
+		free(longer);
+	}
+
+	/* glibc honours the name: its 64 MB block is marked for huge pages */
+	if (!SANITIZED_MALLOC && thp_madvise()) {
+		run_case(argv[0], NULL, out, sizeof(out));
+		CHECK(strstr(out, "; marked 1") != NULL,
+		    "run again, glibc marks a 64 MB block MADV_HUGEPAGE (%s)", out);
+		run_case(argv[0], "glibc.malloc.hugetlb=0", out, sizeof(out));
+		CHECK(strstr(out, "not run again") != NULL && strstr(out, "; marked 0") != NULL,
+		    "with hugetlb=0 the same block is not marked (%s)", out);
+	} else {
+		CHECK(1, "THP not in madvise mode here (or ASan's malloc): glibc marks nothing, "
+		    "nothing to see");
+	}
+	return check_report();
+}
