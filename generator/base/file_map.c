@@ -4,12 +4,14 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "file_map.h"
+#include "huge_pages.h"
 
 /* The system's page size when it is a power of two, else 0. */
 static size_t
@@ -18,6 +20,49 @@ page_size(void)
 	long ps = sysconf(_SC_PAGESIZE);
 
 	return ps > 0 && (ps & (ps - 1)) == 0 ? (size_t)ps : 0;
+}
+
+/*
+ * FILE_MAP_COPY: len bytes at off read into a fresh anonymous mapping that
+ * starts on a 2 MB boundary, its pages marked for huge pages first.  0, or
+ * -1 with errno (EIO: the file ended before len).
+ */
+static int
+copy_in(int fd, uint64_t off, size_t len, struct file_map *fm)
+{
+	size_t span, got = 0;
+	char *raw, *b;
+	ssize_t k;
+	int e;
+
+	if (len > SIZE_MAX - 2 * HUGE_PAGE_SIZE) {
+		errno = EINVAL;
+		return -1;
+	}
+	/* room to start the block on a huge page's boundary */
+	span = ((len + HUGE_PAGE_SIZE - 1) & ~(HUGE_PAGE_SIZE - 1)) + HUGE_PAGE_SIZE;
+	raw = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (raw == MAP_FAILED)
+		return -1;
+	b = (char *)(((uintptr_t)raw + HUGE_PAGE_SIZE - 1) & ~(uintptr_t)(HUGE_PAGE_SIZE - 1));
+	(void)madvise(b, span - (size_t)(b - raw), MADV_HUGEPAGE);
+	while (got < len) {
+		k = pread(fd, b + got, len - got, (off_t)(off + got));
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			e = k == 0 ? EIO : errno;
+			munmap(raw, span);
+			errno = e;
+			return -1;
+		}
+		got += (size_t)k;
+	}
+	fm->base = raw;
+	fm->base_len = span;
+	fm->data = b;
+	fm->len = len;
+	return 0;
 }
 
 int
@@ -35,6 +80,10 @@ file_map_fd(int fd, uint64_t off, size_t len, int how, struct file_map *fm)
 		errno = EINVAL;
 		return -1;
 	}
+	if ((how & FILE_MAP_COPY) && huge_pages_usable())
+		return copy_in(fd, off, len, fm);
+	if (how & FILE_MAP_COPY)	/* no huge pages: each page copied at once */
+		how |= FILE_MAP_WRITE | FILE_MAP_POPULATE;
 	lead = (size_t)(off % page);
 	if (how & FILE_MAP_WRITE)
 		prot |= PROT_WRITE;

@@ -16,6 +16,10 @@
  *                      one call instead of a fault each)
  *   FILE_MAP_PREFAULT  the tables filled for reading at once, nothing
  *                      copied (MADV_POPULATE_READ, a hint)
+ *   FILE_MAP_COPY      read into fresh memory in huge pages (2 MB a
+ *                      fault, zeroed and copied), for a file whose every
+ *                      page the caller writes; where the kernel gives no
+ *                      huge pages, FILE_MAP_WRITE | FILE_MAP_POPULATE
  *
  * The state files are only ever replaced by rename, so a mapped file is
  * never shortened under its mapping.
@@ -29,6 +33,7 @@
 #define FILE_MAP_WRITE		1
 #define FILE_MAP_POPULATE	2
 #define FILE_MAP_PREFAULT	4
+#define FILE_MAP_COPY		8
 
 struct file_map {
 	void	*data;		/* the bytes asked for; NULL when none were */

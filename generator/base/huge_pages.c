@@ -2,12 +2,14 @@
  * huge_pages.c — a transparent-huge-page hint for large blocks
  * (huge_pages.h).
  */
+#include <fcntl.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "huge_pages.h"
 
-#define HUGE_PAGE	((uintptr_t)2 << 20)
 
 void
 huge_pages_hint(void *p, size_t n)
@@ -16,8 +18,25 @@ huge_pages_hint(void *p, size_t n)
 
 	if (p == NULL || n < HUGE_PAGES_MIN)
 		return;
-	start = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-	end = ((uintptr_t)p + n) & ~(HUGE_PAGE - 1);
+	start = ((uintptr_t)p + (uintptr_t)HUGE_PAGE_SIZE - 1) & ~((uintptr_t)HUGE_PAGE_SIZE - 1);
+	end = ((uintptr_t)p + n) & ~((uintptr_t)HUGE_PAGE_SIZE - 1);
 	if (end > start)
 		(void)madvise((void *)start, end - start, MADV_HUGEPAGE);
+}
+
+int
+huge_pages_usable(void)
+{
+	char mode[128];
+	ssize_t n;
+	int fd;
+
+	if ((fd = open("/sys/kernel/mm/transparent_hugepage/enabled", O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	n = read(fd, mode, sizeof(mode) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	mode[n] = '\0';
+	return strstr(mode, "[always]") != NULL || strstr(mode, "[madvise]") != NULL;
 }

@@ -16,11 +16,18 @@
 
 #include <stddef.h>
 
+/* The size of a transparent huge page on x86-64 (and most of the rest). */
+#define HUGE_PAGE_SIZE	((size_t)2 << 20)
+
 /* Blocks smaller than this are left alone (too few whole huge pages). */
 #define HUGE_PAGES_MIN	((size_t)4 << 20)
 
 /* Marks the 2 MB-aligned pages inside [p, p + n) for huge pages when
  * n >= HUGE_PAGES_MIN; pages already touched stay as they are. */
 void	huge_pages_hint(void *p, size_t n);
+
+/* 1 when the kernel gives a marked block huge pages (THP "always" or
+ * "madvise"), else 0 ("never", no THP, or no /sys to say). */
+int	huge_pages_usable(void);
 
 #endif

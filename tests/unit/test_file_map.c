@@ -3,11 +3,12 @@
  * whole or from an offset that is not on a page, read only or private
  * and writable (a write never reaches the file), with the size bounds
  * file_map_path() checks, an empty file mapping nothing, a directory
- * refused, and the pages past a point given back without losing those
- * before it.
+ * refused, the pages past a point given back without losing those
+ * before it, and a range copied into huge pages.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include "catalog_fixture.h"
 #include "check.h"
 #include "file_map.h"
+#include "huge_pages.h"
 
 
 /* byte i of the test file */
@@ -136,6 +138,27 @@ main(void)
 		CHECK(w[0] == 0xaa, "a point at the start drops nothing");
 		file_map_free(&fm);
 	}
+	/* copied: every byte, a write never reaches the file, and where huge
+	 * pages are given the block starts on a 2 MB boundary */
+	rc = file_map_fd(fd, ps + 17, nbytes - ps - 17, FILE_MAP_COPY, &fm);
+	CHECK(rc == 0 && fm.len == nbytes - ps - 17 && same_bytes(fm.data, ps + 17, fm.len),
+	    "copied from an offset off a page: its bytes");
+	if (rc == 0) {
+		unsigned char back[16], *w = fm.data;
+
+		memset(w, 0xcc, 16);
+		CHECK(pread(fd, back, sizeof(back), ps + 17) == sizeof(back) &&
+		    same_bytes(back, ps + 17, sizeof(back)), "a write to the copy stays in the process");
+		CHECK(huge_pages_usable() ? ((uintptr_t)fm.data % HUGE_PAGE_SIZE) == 0 &&
+		    (char *)fm.base <= (char *)fm.data &&
+		    (char *)fm.data + fm.len <= (char *)fm.base + fm.base_len :
+		    fm.data != NULL, "%s", huge_pages_usable() ? "read into a block on a huge page's "
+		    "boundary, inside its mapping" : "no huge pages here: mapped privately");
+		file_map_free(&fm);
+	}
+	if (huge_pages_usable())	/* (a mapping would take it, and fault past the end) */
+		CHECK(file_map_fd(fd, 0, nbytes + 1, FILE_MAP_COPY, &fm) == -1 && errno == EIO &&
+		    fm.base == NULL, "copying a range past the file's end: EIO, nothing kept");
 	close(fd);
 	unlink(path);
 	unlink(empty);
