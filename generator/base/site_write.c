@@ -21,6 +21,7 @@
 #include "site_write.h"
 
 #define MANIFEST_MAGIC	"onlygen-site-manifest 1"
+#define IMAGES_MAGIC	"onlygen-site-images 1"
 /* A manifest line's fewest bytes: key, ' ', sum, ' ', a path's one byte, '\n'. */
 #define MIN_LINE	(16 + 1 + 16 + 1 + 1 + 1)
 #define MANIFEST_MAX	((size_t)1 << 30)	/* 1 GiB: ~10M pages */
@@ -91,17 +92,23 @@ manifest_find(const struct manifest *mf, const char *path)
 	return (s == NULL || *s == 0) ? NULL : &mf->e[SLOT_IDX(*s) - 1];
 }
 
-/* 1 when p points into the loaded file's text (not a copy of its own). */
+/* 1 when p points into a loaded file's text (not a copy of its own). */
 static int
 in_text(const struct manifest *mf, const char *p)
 {
-	uintptr_t a = (uintptr_t)p, t = (uintptr_t)mf->text.data;
+	uintptr_t a = (uintptr_t)p, t;
+	int i;
 
-	return mf->text.data != NULL && a >= t && a < t + mf->text.len;
+	for (i = 0; i < MANIFEST_TEXTS; i++) {
+		t = (uintptr_t)mf->text[i].data;
+		if (mf->text[i].data != NULL && a >= t && a < t + mf->text[i].len)
+			return 1;
+	}
+	return 0;
 }
 
 /* Adds path (hash h), which the caller made sure is not in mf, as it is
- * (owned by mf->text) or copied.  0 or -1 (out of memory). */
+ * (owned by one of mf->text) or copied.  0 or -1 (out of memory). */
 static int
 mf_add(struct manifest *mf, uint64_t *s, uint64_t h, const char *path, int copy,
     uint64_t key, uint64_t sum)
@@ -169,7 +176,8 @@ manifest_free(struct manifest *mf)
 			free(mf->e[i].path);
 	free(mf->e);
 	free(mf->slot);
-	file_map_free(&mf->text);
+	for (i = 0; i < MANIFEST_TEXTS; i++)
+		file_map_free(&mf->text[i]);
 	memset(mf, 0, sizeof(*mf));
 }
 
@@ -284,16 +292,49 @@ mf_index(struct manifest *mf)
 	mf->n = n;
 }
 
-int
-manifest_load(struct manifest *mf, const char *file,
-    const struct reporter *rep, char *err, size_t errlen)
+/* Which file a text is, and so its first line. */
+enum { TEXT_SITE, TEXT_IMAGES };
+
+/* The first line of a text t: its fields into heads.  0 or -1. */
+static int
+read_head(int t, const char *line, uint64_t heads[2])
+{
+	unsigned long long a = 0, b = 0;
+	size_t n = 0;
+	int got;
+
+	if (t == TEXT_SITE) {
+		/* access.db's checksum, then the image set's key (none before
+		 * the images had a manifest of their own: 0) */
+		if ((got = sscanf(line, MANIFEST_MAGIC " %llx %llx", &a, &b)) < 1)
+			return -1;
+		heads[0] = a;
+		heads[1] = got == 2 ? b : 0;
+		return 0;
+	}
+	if (sscanf(line, IMAGES_MAGIC " %llx %zu", &a, &n) != 2)
+		return -1;
+	heads[0] = a;
+	heads[1] = n;
+	return 0;
+}
+
+/*
+ * Parses file (text t) into entries after mf's n, its text kept in
+ * mf->text[t], then indexes them all.  0 (added: a missing file adds
+ * none), 1 (damaged: nothing added, *lineno its bad line), -1 (out of
+ * memory, in err; mf as it was).
+ */
+static int
+load_text(struct manifest *mf, int t, const char *file, uint64_t heads[2], size_t *lineno,
+    char *err, size_t errlen)
 {
 	char *text, *line, *nl, *end, *w;
-	unsigned long long key;
-	uint64_t k, sum;
-	size_t lineno = 1, len;
+	uint64_t k, sum, *slot;
+	size_t len, from = mf->n, cap, nslot;
+	struct mf_entry *e;
 
-	memset(mf, 0, sizeof(*mf));
+	*lineno = 1;
 	/*
 	 * A private copy: the parse writes in place (NULs, the paths moved
 	 * down).  Read into huge pages where the kernel gives them, else
@@ -303,15 +344,14 @@ manifest_load(struct manifest *mf, const char *file,
 	 * and 77 ms; docs/benchmarks.md).  The entries' paths point into it
 	 * from now on: manifest_free() unmaps it.
 	 */
-	if (file_map_path(file, 0, MANIFEST_MAX, FILE_MAP_COPY,
-	    &mf->text) == -1) {
+	if (file_map_path(file, 0, MANIFEST_MAX, FILE_MAP_COPY, &mf->text[t]) == -1) {
 		if (errno == ENOENT)
 			return 0;
 		snprintf(err, errlen, "%s: %s", file, strerror(errno));
 		return -1;
 	}
-	text = mf->text.data;
-	len = mf->text.len;
+	text = mf->text[t].data;
+	len = mf->text[t].len;
 	if (len == 0)
 		goto bad;
 	line = text;
@@ -320,18 +360,19 @@ manifest_load(struct manifest *mf, const char *file,
 	if (nl == NULL)
 		goto bad;
 	*nl = '\0';
-	if (sscanf(line, MANIFEST_MAGIC " %llx", &key) != 1)
+	if (read_head(t, line, heads) == -1)
 		goto bad;
-	mf->access_sum = key;
 	/*
 	 * One entry per line, and a line is at least MIN_LINE bytes: the
 	 * entries' block is sized from the file's length, not from a pass
 	 * counting its lines (its pages past the last entry are never
 	 * touched); the table by path is sized once the entries are known.
 	 */
-	mf->cap = (size_t)(end - nl) / MIN_LINE + 1;
-	if ((mf->e = malloc(mf->cap * sizeof(*mf->e))) == NULL)
+	cap = from + (size_t)(end - nl) / MIN_LINE + 1;
+	if ((e = realloc(mf->e, cap * sizeof(*e))) == NULL)
 		goto oom;
+	mf->e = e;
+	mf->cap = cap;
 	/* The paths are moved down over what was parsed (w never passes the
 	 * line being read), so the pages they are on are the first ones.
 	 * Every line is an entry here; mf_index() then drops the repeated
@@ -340,7 +381,7 @@ manifest_load(struct manifest *mf, const char *file,
 	for (line = nl + 1; line < end; line = nl + 1) {
 		size_t plen;
 
-		lineno++;
+		++*lineno;
 		nl = memchr(line, '\n', (size_t)(end - line));
 		if (nl == NULL)
 			goto bad;
@@ -359,34 +400,106 @@ manifest_load(struct manifest *mf, const char *file,
 	}
 	if (mf->n >= UINT32_MAX - 1)
 		goto oom;	/* a slot's index is 32 bits */
-	for (mf->nslot = 1024; mf->nslot < mf->n * 2; mf->nslot *= 2)
+	for (nslot = 1024; nslot < mf->n * 2; nslot *= 2)
 		;
-	if ((mf->slot = calloc(mf->nslot, sizeof(*mf->slot))) == NULL)
+	if ((slot = calloc(nslot, sizeof(*slot))) == NULL)
 		goto oom;
+	free(mf->slot);
+	mf->slot = slot;
+	mf->nslot = nslot;
 	/* 16 MB for 700 000 entries, probed at random: 2 MB pages, not a TLB
 	 * miss a probe (huge_pages.h) */
 	huge_pages_hint(mf->slot, mf->nslot * sizeof(*mf->slot));
 	mf_index(mf);
 	/* the rest of the text, past the paths, is not read again: the
 	 * whole pages after them are given back */
-	file_map_drop_after(&mf->text, w);
+	file_map_drop_after(&mf->text[t], w);
 	return 0;
 bad:
-	/* A damaged manifest only costs a full comparison: start empty. */
-	report(rep, REPORT_WARNING, "%s:%zu: unreadable manifest line; comparing every file",
-	    file, lineno);
-	manifest_free(mf);
-	return 0;
+	mf->n = from;
+	file_map_free(&mf->text[t]);
+	return 1;
 oom:
 	snprintf(err, errlen, "%s: out of memory", file);
-	manifest_free(mf);
+	mf->n = from;
+	file_map_free(&mf->text[t]);
 	return -1;
+}
+
+int
+manifest_load(struct manifest *mf, const char *file,
+    const struct reporter *rep, char *err, size_t errlen)
+{
+	uint64_t heads[2] = { 0, 0 };
+	size_t lineno;
+	int rc;
+
+	memset(mf, 0, sizeof(*mf));
+	if ((rc = load_text(mf, TEXT_SITE, file, heads, &lineno, err, errlen)) == -1) {
+		manifest_free(mf);
+		return -1;
+	}
+	if (rc == 1) {
+		/* A damaged manifest only costs a full comparison: start empty. */
+		report(rep, REPORT_WARNING, "%s:%zu: unreadable manifest line; comparing every file",
+		    file, lineno);
+		manifest_free(mf);
+		return 0;
+	}
+	mf->access_sum = heads[0];
+	mf->images_key = heads[1];
+	return 0;
+}
+
+int
+manifest_load_images(struct manifest *mf, const char *file,
+    const struct reporter *rep, char *err, size_t errlen)
+{
+	uint64_t heads[2];
+	size_t lineno;
+	int rc;
+
+	if (mf->text[TEXT_IMAGES].base != NULL) {
+		snprintf(err, errlen, "%s: loaded twice", file);
+		return -1;
+	}
+	if ((rc = load_text(mf, TEXT_IMAGES, file, heads, &lineno, err, errlen)) == 1)
+		report(rep, REPORT_WARNING, "%s:%zu: unreadable manifest line; comparing every "
+		    "image", file, lineno);
+	return rc == -1 ? -1 : 0;
+}
+
+int
+manifest_images_head(const char *file, uint64_t *key, size_t *n)
+{
+	char line[128];
+	uint64_t heads[2];
+	ssize_t got;
+	char *nl;
+	int fd;
+
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
+		return 0;
+	got = read(fd, line, sizeof(line) - 1);
+	close(fd);
+	if (got <= 0)
+		return 0;
+	line[got] = '\0';
+	if ((nl = strchr(line, '\n')) == NULL)
+		return 0;
+	*nl = '\0';
+	if (read_head(TEXT_IMAGES, line, heads) == -1)
+		return 0;
+	*key = heads[0];
+	*n = (size_t)heads[1];
+	return 1;
 }
 
 int
 manifest_save(const struct manifest *mf, const char *file, char *err, size_t errlen)
 {
-	return manifest_save_entries(mf->e, mf->n, mf->access_sum, file, err, errlen);
+	return manifest_save_entries(mf->e, mf->n, mf->access_sum, mf->images_key, file, err,
+	    errlen);
 }
 
 /* Appends one entry's line: key, sum, path.  0 or -1 (full). */
@@ -414,9 +527,10 @@ put_line(struct buf *b, const struct mf_entry *e)
  * held whole in memory (17 MB at 100 000 videos). */
 #define MANIFEST_CHUNK	((size_t)1 << 20)
 
-int
-manifest_save_entries(const struct mf_entry *e, size_t n, uint64_t access_sum,
-    const char *file, char *err, size_t errlen)
+/* The n entries at e to file, after the first line head.  0 or -1 with err. */
+static int
+save_lines(const char *head, const struct mf_entry *e, size_t n, const char *file, char *err,
+    size_t errlen)
 {
 	struct buf b;
 	char tmp[4096];
@@ -429,7 +543,7 @@ manifest_save_entries(const struct mf_entry *e, size_t n, uint64_t access_sum,
 	}
 	buf_init(&b, MANIFEST_CHUNK + 64 + SITE_PATH_MAX);
 	if (buf_reserve(&b, MANIFEST_CHUNK + 64 + SITE_PATH_MAX - 1) == -1 ||
-	    buf_printf(&b, MANIFEST_MAGIC " %016" PRIx64 "\n", access_sum) == -1) {
+	    buf_printf(&b, "%s\n", head) == -1) {
 		snprintf(err, errlen, "%s: out of memory", file);
 		buf_free(&b);
 		return -1;
@@ -463,6 +577,27 @@ manifest_save_entries(const struct mf_entry *e, size_t n, uint64_t access_sum,
 	}
 	buf_free(&b);
 	return 0;
+}
+
+int
+manifest_save_entries(const struct mf_entry *e, size_t n, uint64_t access_sum,
+    uint64_t images_key, const char *file, char *err, size_t errlen)
+{
+	char head[128];
+
+	snprintf(head, sizeof(head), MANIFEST_MAGIC " %016" PRIx64 " %016" PRIx64, access_sum,
+	    images_key);
+	return save_lines(head, e, n, file, err, errlen);
+}
+
+int
+manifest_save_images(const struct mf_entry *e, size_t n, uint64_t key, const char *file,
+    char *err, size_t errlen)
+{
+	char head[128];
+
+	snprintf(head, sizeof(head), IMAGES_MAGIC " %016" PRIx64 " %zu", key, n);
+	return save_lines(head, e, n, file, err, errlen);
 }
 
 /*

@@ -39,6 +39,10 @@ struct mf_entry {
 	uint64_t	 sum;	/* hash of the page's bytes */
 };
 
+/* The files a manifest is loaded from: STATE/site-manifest, then the
+ * mirrored images' STATE/site-images (manifest_load_images). */
+#define MANIFEST_TEXTS	2
+
 struct manifest {
 	struct mf_entry	*e;
 	size_t		 n, cap;
@@ -46,9 +50,13 @@ struct manifest {
 				 * | index + 1, or 0 (site_write.c) */
 	size_t		 nslot;
 	uint64_t	 access_sum;	/* checksum of access.db's rows */
-	struct file_map	 text;	/* the loaded file, mapped privately: the
-				 * loaded entries' paths point into it (no
-				 * copy per path); manifest_put copies */
+	uint64_t	 images_key;	/* the image set STATE/site-images lists
+					 * beside this manifest; 0: none (the
+					 * images, if any, are among its entries) */
+	struct file_map	 text[MANIFEST_TEXTS];	/* the loaded files, copied
+				 * privately: the loaded entries' paths point
+				 * into them (no copy per path); manifest_put
+				 * copies */
 };
 
 /*
@@ -58,6 +66,21 @@ struct manifest {
  */
 int	manifest_load(struct manifest *mf, const char *file, const struct reporter *rep,
 	    char *err, size_t errlen);
+/*
+ * The mirrored images' manifest (STATE/site-images): a build whose image
+ * set is the last one's neither reads nor writes it (site_image_set.c).
+ * manifest_load_images() adds its entries to mf's (after them); a missing
+ * file adds none, and so does a damaged one, reported as a warning.  0 or
+ * -1 with err (out of memory: mf as it was).
+ */
+int	manifest_load_images(struct manifest *mf, const char *file,
+	    const struct reporter *rep, char *err, size_t errlen);
+/* The image set's key and entries' count its first line gives: 1, or 0
+ * when the file is missing or its first line does not read. */
+int	manifest_images_head(const char *file, uint64_t *key, size_t *n);
+/* Writes n entries as the images' manifest of set key. */
+int	manifest_save_images(const struct mf_entry *e, size_t n, uint64_t key,
+	    const char *file, char *err, size_t errlen);
 /* The entry for path, or NULL. */
 const struct mf_entry *manifest_find(const struct manifest *mf, const char *path);
 /*
@@ -74,9 +97,9 @@ int	manifest_put(struct manifest *mf, const char *path, uint64_t key, uint64_t s
 /* Writes the manifest to file through a temporary and a rename. */
 int	manifest_save(const struct manifest *mf, const char *file, char *err, size_t errlen);
 /* The same for n entries given as they are (a build's pages: no manifest
- * built to hold them) and access.db's checksum. */
+ * built to hold them), access.db's checksum and the image set's key. */
 int	manifest_save_entries(const struct mf_entry *e, size_t n, uint64_t access_sum,
-	    const char *file, char *err, size_t errlen);
+	    uint64_t images_key, const char *file, char *err, size_t errlen);
 void	manifest_free(struct manifest *mf);
 
 /* 1 when path is a safe relative path: no "..", no leading '/', no empty or

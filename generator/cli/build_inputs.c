@@ -123,7 +123,7 @@ build_inputs_unchanged(const struct build_inputs *in, uint64_t digest, size_t *p
 		return 0;
 	*pages = (size_t)r.pages;
 	return r.digest == digest && (r.complete || !in->fetch_images) &&
-	    is_file(in, "site-manifest") && is_file(in, "access.db");
+	    is_file(in, "site-manifest") && is_file(in, "site-images") && is_file(in, "access.db");
 }
 
 int

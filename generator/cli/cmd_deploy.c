@@ -348,6 +348,27 @@ cmd_deploy(int argc, char *argv[])
 		fprintf(stderr, "onlygen deploy: %s\n", err);
 		goto out;
 	}
+	/* the mirrored images, listed in a manifest of their own when the
+	 * site's names their set (site_image_set.c): that one, or nothing is
+	 * deployed (the zone's images are not the build's to delete) */
+	if (built.images_key != 0) {
+		uint64_t ikey = 0;
+		size_t in = 0;
+
+		if ((size_t)snprintf(spath, sizeof(spath), "%s/site-images", state) >=
+		    sizeof(spath) || !manifest_images_head(spath, &ikey, &in) ||
+		    ikey != built.images_key) {
+			fprintf(stderr, "onlygen deploy: %s/site-images is missing, or not the "
+			    "image set %s/site-manifest names (a build that did not finish?): "
+			    "run `onlygen build` first\n", state, state);
+			goto out;
+		}
+		if (manifest_load_images(&built, spath, &manifest_report, err, sizeof(err)) != 0) {
+			fprintf(stderr, "onlygen deploy: %s\n", err);
+			goto out;
+		}
+	}
+	snprintf(spath, sizeof(spath), "%s/site-manifest", state);
 	if (built.n == 0) {
 		fprintf(stderr, "onlygen deploy: %s names no file (missing or "
 		    "unreadable): refusing to empty the zone (run `onlygen build` "

@@ -603,6 +603,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	char path[4096];
 	size_t i, in_place_end = 0;
 	int outfd = -1, lockfd = -1, rc = -1, pass, dirty = 0, empty_out = 0, recovering;
+	int img_dirty = 0;	/* an entry of STATE/site-images differs */
 	int keep_paths;	/* on failure, the staged path list stays (files were written) */
 	unsigned char *seen = NULL;	/* old manifest entries this build has */
 	struct site_access *acc = NULL;	/* STATE/access.db, until renamed in */
@@ -671,7 +672,8 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
-	if (site_index(&c, err, errlen) == -1)
+	/* the images' state is known: is their set the last build's? */
+	if (site_index(&c, err, errlen) == -1 || site_image_set_plan(&c, &old, err, errlen) == -1)
 		goto out;
 	/*
 	 * What needs no search index comes before its join (in
@@ -780,8 +782,16 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 		struct page *p = &c.pages[i];
 		const struct mf_entry *e = p->old ? &old.e[p->old - 1] : NULL;
 
-		if (e == NULL || e->key != p->key || e->sum != p->sum)
-			dirty = 1;
+		int in_img = i >= c.img_from && i < c.img_from + c.img_n;
+
+		/* changed, or its old entry in the other file */
+		if (e == NULL || e->key != p->key || e->sum != p->sum ||
+		    ((size_t)(e - old.e) >= c.img_old_from) != in_img) {
+			if (in_img)
+				img_dirty = 1;
+			else
+				dirty = 1;
+		}
 		if (p->old)
 			seen[p->old - 1] = 1;
 		st->pages++;
@@ -798,23 +808,41 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 			if (site_remove(outfd, old.e[i].path, rel, err, errlen) == -1)
 				goto out;
 			st->removed++;
-			dirty = 1;
+			if (i >= c.img_old_from)
+				img_dirty = 1;
+			else
+				dirty = 1;
 		}
+	/* a set carried over: its files, unchanged, are the site's too */
+	if (c.img_carry) {
+		st->pages += c.img_carried;
+		st->unchanged += c.img_carried;
+	}
 	/* the pages' reads saved meanwhile (site_int.h: either order is safe) */
 	site_reads_save_start(&c, &reads);
-	if (dirty || fresh.access_sum != old.access_sum) {
-		/* written from the pages as they are: no second manifest */
+	/* the images' manifest before the site's, which names its set */
+	if (site_image_set_save(&c, img_dirty, err, errlen) == -1)
+		goto out;
+	if (dirty || fresh.access_sum != old.access_sum || old.images_key != c.img_key) {
+		size_t n = 0;
+
+		/* written from the pages as they are, but the images': no
+		 * second manifest */
 		if ((fresh.e = malloc((c.npages ? c.npages : 1) * sizeof(*fresh.e))) == NULL) {
 			snprintf(err, errlen, "out of memory");
 			goto out;
 		}
 		for (i = 0; i < c.npages; i++) {
-			fresh.e[i].path = c.pages[i].path;
-			fresh.e[i].key = c.pages[i].key;
-			fresh.e[i].sum = c.pages[i].sum;
+			if (i >= c.img_from && i < c.img_from + c.img_n)
+				continue;
+			fresh.e[n].path = c.pages[i].path;
+			fresh.e[n].key = c.pages[i].key;
+			fresh.e[n].sum = c.pages[i].sum;
+			n++;
 		}
 		snprintf(path, sizeof(path), "%s/site-manifest", o->state_dir);
-		rc = manifest_save_entries(fresh.e, c.npages, fresh.access_sum, path, err, errlen);
+		rc = manifest_save_entries(fresh.e, n, fresh.access_sum, c.img_key, path, err,
+		    errlen);
 		free(fresh.e);
 		fresh.e = NULL;
 		if (rc == -1)

@@ -158,6 +158,15 @@ struct site_ctx {
 	uint64_t		*sitemap_hash;	/* per sitemap_order position: h64 of its entry's bytes */
 	struct video_img	*vimg;		/* per video: its mirrored images */
 	size_t			 img_fetched;	/* files requested from the CDN */
+	/* the videos' mirrored image files as a set (site_image_set.c) */
+	uint64_t		 img_key;	/* the set's key: its paths, in page order */
+	uint64_t		 img_file_key;	/* STATE/site-images' key; 0: none read */
+	int			 img_carry;	/* the last build's set: not listed, its
+						 * manifest kept as it is */
+	size_t			 img_carried;	/* the files that manifest lists, carried */
+	size_t			 img_from, img_n;	/* the set's pages, when listed */
+	size_t			 img_old_from;	/* old manifest entries from here on
+						 * are STATE/site-images' */
 	cJSON			*shared;	/* site/nav/urls/assets, read-only */
 	struct search_ix	*search;	/* the search index (site_search.h) */
 	struct search_bg	*search_bg;	/* its build on a thread, until joined */
@@ -187,6 +196,20 @@ struct site_ctx {
  * number of pages of a category/tag/series/new/free list (>= 1).
  */
 int	site_index(struct site_ctx *c, char *err, size_t errlen);
+/*
+ * site_image_set.c.  site_image_set_plan(), once the images' state is
+ * known (site_index) and before the pages are listed: the set's key, and
+ * whether it is carried over (c->img_carry); when it is not, old gains
+ * the entries of STATE/site-images.  0, or -1 with err (out of memory).
+ * site_image_set_save() writes STATE/site-images when the set was listed
+ * and its file is not already this build's (changed: a listed image's
+ * entry or an old one's differs).  site_image_set_pages() are the image
+ * pages whose paths site_enumerate() lists, each path handed to add.
+ */
+int	site_image_set_plan(struct site_ctx *c, struct manifest *old, char *err, size_t errlen);
+int	site_image_set_save(const struct site_ctx *c, int changed, char *err, size_t errlen);
+int	site_image_set_pages(const struct site_ctx *c,
+	    int (*add)(void *arg, size_t vid, int variant, const char *path), void *arg);
 int	site_enumerate(struct site_ctx *c, char *err, size_t errlen);
 int	site_enumerate_rest(struct site_ctx *c, char *err, size_t errlen);
 void	site_keys(struct site_ctx *c);

@@ -289,6 +289,19 @@ add_search_page(struct site_ctx *c, void *es, int kind, size_t idx, size_t no, c
 	return add_page(c, es, kind, idx, no, NULL, path);
 }
 
+struct image_adder {
+	struct site_ctx		*c;
+	struct enum_state	*es;
+};
+
+static int
+add_image_page(void *arg, size_t vid, int variant, const char *path)
+{
+	struct image_adder *ia = arg;
+
+	return add_page(ia->c, ia->es, PK_IMAGE, vid, (size_t)variant, NULL, path);
+}
+
 int
 site_list_url(const struct site_ctx *c, struct buf *out, int kind, size_t idx, int no)
 {
@@ -326,7 +339,7 @@ head_pages(const struct site_ctx *c)
 	size_t i, no, n = c->th.nassets + IMG_NSTILLS + 2 * m->nvideos + 3 + 1;
 	static const int kinds[] = { PK_NEW, PK_FREE, PK_SERIES_INDEX, PK_TAG_INDEX };
 
-	for (i = 0; i < m->nvideos; i++)
+	for (i = 0; !c->img_carry && i < m->nvideos; i++)
 		for (no = 0; no < IMG_NVARIANTS; no++)
 			n += no == IMG_PREVIEW ? c->vimg[i].preview : c->vimg[i].still;
 	memset(&tmp, 0, sizeof(tmp));
@@ -373,15 +386,14 @@ site_enumerate(struct site_ctx *c, char *err, size_t errlen)
 		    add_page(c, &es, PK_IMAGE, IMG_PAGE_PLACEHOLDER, no, NULL, u.data) == -1)
 			goto oom;
 	}
-	for (i = 0; i < m->nvideos; i++)
-		for (no = 0; no < IMG_NVARIANTS; no++) {
-			if (no == IMG_PREVIEW ? !c->vimg[i].preview : !c->vimg[i].still)
-				continue;
-			buf_reset(&u);
-			if (site_image_url(c, i, (int)no, &u) == -1 ||
-			    add_page(c, &es, PK_IMAGE, i, no, NULL, u.data + 1) == -1)
-				goto oom;
-		}
+	c->img_from = c->npages;
+	if (!c->img_carry) {	/* a set carried over is not listed (site_image_set.c) */
+		struct image_adder ia = { c, &es };
+
+		if (site_image_set_pages(c, add_image_page, &ia) == -1)
+			goto oom;
+	}
+	c->img_n = c->npages - c->img_from;
 	for (i = 0; i < m->nvideos; i++) {
 		buf_reset(&u);
 		if (url_video(&u, c->html, m->videos[i].guid) == -1 ||

@@ -40,13 +40,14 @@ site_reads_start(struct site_ctx *c, struct site_reads *r)
 	memset(r, 0, sizeof(*r));
 	if (o->model_id == 0)
 		return 0;	/* nothing to pin reads on: none noted, none kept */
-	if (page_reads_init(&r->now, m->nvideos, c->npages, o->model_id, c->skey) == -1)
+	if (page_reads_init(&r->now, m->nvideos, c->npages - c->img_n, o->model_id, c->skey) == -1)
 		return -1;
 	for (i = 0; i < m->nvideos; i++)
 		r->now.vimg[i] = c->vimg != NULL ? vimg_state(&c->vimg[i]) : 0;
 	snprintf(path, sizeof(path), "%s/page-reads", o->state_dir);
 	if (o->base_id == 0 ||
-	    page_reads_load(&r->old, path, o->base_id, c->skey, m->nvideos, c->npages) != 1)
+	    page_reads_load(&r->old, path, o->base_id, c->skey, m->nvideos,
+	    c->npages - c->img_n) != 1)
 		return 0;
 	if ((r->changed = calloc(m->nvideos ? m->nvideos : 1, 1)) == NULL) {
 		page_reads_file_free(&r->old);
@@ -60,6 +61,19 @@ site_reads_start(struct site_ctx *c, struct site_reads *r)
 			r->changed[i] = 1;
 	r->have_old = 1;
 	return 0;
+}
+
+/*
+ * Page p's slot in the table: its index among the pages but the mirrored
+ * images' (site_image_set.c), which read nothing, and which a build whose
+ * image set is the last one's does not list: a table then holds for both.
+ */
+static size_t
+slot_of(const struct site_ctx *c, const struct page *p)
+{
+	size_t i = (size_t)(p - c->pages);
+
+	return i < c->img_from ? i : i - c->img_n;
 }
 
 int
@@ -80,7 +94,7 @@ site_reads_keep_key(struct site_reads *r, const struct site_ctx *c, const struct
 {
 	if (!r->have_old)
 		return 0;
-	return page_reads_carry(&r->now, &r->old, (size_t)(p - c->pages), published_key,
+	return page_reads_carry(&r->now, &r->old, slot_of(c, p), published_key,
 	    site_reads_self(p), r->changed);
 }
 
@@ -88,7 +102,7 @@ int
 site_reads_note(struct site_reads *r, const struct site_ctx *c, int worker,
     const struct page *p, const struct page_reads_rec *rec)
 {
-	return page_reads_keep(&r->now, worker, (size_t)(p - c->pages), p->key, rec);
+	return page_reads_keep(&r->now, worker, slot_of(c, p), p->key, rec);
 }
 
 static int

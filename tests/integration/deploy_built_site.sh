@@ -75,6 +75,17 @@ for f in keys.txt tokens.db.bak .env x/; do
 done
 rm -rf "$OUT/keys.txt" "$OUT/tokens.db.bak" "$OUT/.env" "$OUT/x"
 
+# The images' manifest missing (removed by hand, or a build killed before
+# writing it): the site manifest names an image set it cannot list, and the
+# zone's images are not the build's to delete, so nothing is deployed.
+mv "$STATE/site-images" "$TMP/site-images.kept"
+out=$(deploy 2>&1); rc=$?
+refused=no
+[ "$rc" -ne 0 ] && grep -q 'site-images is missing.*run `onlygen build` first' <<<"$out" && refused=yes
+check "without STATE/site-images deploy refuses, naming it and onlygen build" [ "$refused" = yes ]
+check "and the zone is left as it was" zone_matches
+mv "$TMP/site-images.kept" "$STATE/site-images"
+
 # A content edit: the build rewrites some pages; only those are uploaded.
 before=$(cd "$OUT" && find . -type f -exec sha256sum {} + | sort -k2)
 f=$(ls "$CONTENT"/videos/*.json | head -n 1)

@@ -138,7 +138,8 @@ for moment in "ms $((first_ms / 20))" "c 1" "e $((N / 3))" "v 1" "v $((N / 2))" 
 	if ! "$GEN" build --offline --quiet --state "$fstate" --content "$CONTENT" --out "$fout"; then
 		fbad=$((fbad + 1)); echo "# after a first build killed at '$moment': the next build failed"
 	elif ! diff -r "$TMP/clean" "$fout" >"$TMP/diff" 2>&1 ||
-	    ! cmp -s "$TMP/clean-state/site-manifest" "$fstate/site-manifest"; then
+	    ! cmp -s "$TMP/clean-state/site-manifest" "$fstate/site-manifest" ||
+	    ! cmp -s "$TMP/clean-state/site-images" "$fstate/site-images"; then
 		fbad=$((fbad + 1)); echo "# after a first build killed at '$moment': not the clean build"
 		head -5 "$TMP/diff"
 	fi

@@ -71,6 +71,7 @@ check "a file the site does not make stays" grep -q "own notes" "$TMP/b/notes.tx
 rm "$TMP/b/notes.txt"
 check "the site is the empty directory's, byte for byte" diff -r "$TMP/a" "$TMP/b"
 check "so is the manifest" cmp -s "$TMP/state-a/site-manifest" "$TMP/state-b/site-manifest"
+check "and the images' manifest" cmp -s "$TMP/state-a/site-images" "$TMP/state-b/site-images"
 
 # --- the next build into the first directory (no longer empty) ---------------
 out=$("$GEN" build --offline --recheck --state "$TMP/state-a" --content "$CONTENT" --out "$TMP/a" 2>&1)

@@ -32,6 +32,11 @@ the CDN stand-in (tests/fakes/bunny_cdn.py, which enforces tokens on images).
     inside a video's directory is not looked for (a build that must publish
     it fails, naming it and --recheck; --recheck sees it); a video's
     directory removed, or a damaged index, is no index.
+13. The image set carried over (site_image_set.c): a title changed leaves
+    STATE/site-images unwritten and counts the images among the site's
+    files; a killed build's path list, or a site manifest naming another
+    set, lists the images again; --recheck restores image files removed by
+    hand; after each, the site and both manifests are a clean build's.
 """
 
 import json
@@ -231,6 +236,119 @@ def main():
               "a damaged index: the site as the cache's files say", out + err)
         with open(index, "rb") as f:
             check(f.read() == good, "and the index written again, as it was")
+
+        # 13. the image set carried over (site_image_set.c): a build whose
+        # mirrored images are the last build's neither lists them nor writes
+        # their manifest, STATE/site-images, and equals a clean build
+        imf = os.path.join(state, "site-images")
+
+        def ident(path):
+            st = os.stat(path)
+            return (st.st_ino, st.st_mtime_ns)
+
+        def total(out):
+            m = re.search(r"(\d+) files in .*?: (\d+) written, (\d+) unchanged", out)
+            return (int(m.group(1)), int(m.group(2)) + int(m.group(3))) if m else None
+
+        def clean_equal(what):
+            cstate, csite = os.path.join(tmp, "var13"), os.path.join(tmp, "site13")
+            shutil.rmtree(cstate, ignore_errors=True)
+            shutil.rmtree(csite, ignore_errors=True)
+            os.makedirs(cstate)
+            shutil.copyfile(os.path.join(state, "catalog.db"), os.path.join(cstate, "catalog.db"))
+            shutil.copytree(os.path.join(state, "img-cache"), os.path.join(cstate, "img-cache"))
+            rc, out, err, n = L.build(cstate, csite, keys, host, "--offline")
+            same = [name for name in ("site-manifest", "site-images")
+                    if open(os.path.join(state, name), "rb").read() ==
+                    open(os.path.join(cstate, name), "rb").read()]
+            check(rc == 0 and L.snapshot(csite) == L.snapshot(site) and len(same) == 2,
+                  "%s: the site and both manifests are a clean build's" % what, (out + err, same))
+
+        with open(imf) as f:
+            head = f.readline().split()
+        check(len(head) == 4 and head[0] == "onlygen-site-images" and
+              int(head[3]) == len([p for p in L.manifest_paths(state) if p.startswith("img/") and
+                                   "placeholder" not in p]),
+              "STATE/site-images lists the videos' image files, its key and count first", head)
+        with open(os.path.join(state, "site-manifest")) as f:
+            shead = f.readline().split()
+        check(len(shead) == 4 and shead[3] == head[2],
+              "the site's manifest names the image set's key", (shead, head))
+        was = ident(imf)
+        retitle(6)
+        rc, out, err, n = L.build(state, site, keys, host, "--offline")
+        files = total(out)
+        check(rc == 0 and ident(imf) == was and files is not None and files[0] == files[1] and
+              files[0] == len(L.snapshot(site)),
+              "a title changed: the images' manifest is not written again, and the build "
+              "counts every file of the site, the images too (%s)" % (files,), out + err)
+        clean_equal("a title changed with the image set carried over")
+
+        # a killed build's path list: nothing is trusted, the images are
+        # listed.  It may have published an image no page has, or removed
+        # one as stale that this build, with the set back as it was, needs.
+        staging = os.path.join(site, ".onlygen-staging")
+        os.makedirs(staging, exist_ok=True)
+        with open(os.path.join(staging, "paths"), "w") as f:
+            f.write("img/%s/killed-build-leftover.webp\n" % guids[0])
+        with open(os.path.join(site, "img", guids[0], "killed-build-leftover.webp"), "w") as f:
+            f.write("published by a build that was killed")
+        removed = img_refs(site, guids[1])[0]
+        os.remove(site + removed)
+        retitle(7)
+        rc, out, err, n = L.build(state, site, keys, host, "--offline")
+        check(rc == 0 and ident(imf) != was and total(out) == files and
+              not os.path.exists(os.path.join(site, "img", guids[0], "killed-build-leftover.webp"))
+              and os.path.exists(site + removed),
+              "after a killed build the images are listed and their manifest written again: "
+              "the image it published that no page has is removed, the one it removed is back",
+              out + err)
+        clean_equal("after a killed build")
+
+        # a site manifest from before the images had their own: it names no
+        # set and lists them itself (as one older than the images' manifest
+        # may, after a build killed between the two renames).  The images
+        # are listed: carried over, the entries it has would be stale files
+        # and removed.
+        sm = os.path.join(state, "site-manifest")
+        with open(sm) as f:
+            first, rest = f.read().split("\n", 1)
+        with open(imf) as f:
+            images = f.read().split("\n", 1)[1]
+        with open(sm, "w") as f:
+            f.write(" ".join(first.split()[:3]) + "\n" + rest + images)
+        retitle(8)
+        rc, out, err, n = L.build(state, site, keys, host, "--offline")
+        check(rc == 0 and total(out) == files and img_refs(site, guids[0]) != PH and
+              all(os.path.exists(site + r) for r in img_refs(site, guids[0])),
+              "a site manifest that names no image set and lists the images: they are listed, "
+              "none removed", out + err)
+        clean_equal("after a site manifest that listed the images itself")
+        was = ident(imf)
+        retitle(9)
+        rc, out, err, n = L.build(state, site, keys, host, "--offline")
+        check(rc == 0 and ident(imf) == was, "and the next build carries them over again", out + err)
+
+        # the output directory emptied by hand: every file written again,
+        # the images too
+        for name in os.listdir(site):
+            path = os.path.join(site, name)
+            shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
+        retitle(10)
+        rc, out, err, n = L.build(state, site, keys, host, "--offline")
+        check(rc == 0 and total(out) == files and
+              all(os.path.exists(site + r) for g in guids for r in img_refs(site, g)),
+              "the site emptied by hand: every page and image written again", out + err)
+        clean_equal("after the site was emptied by hand")
+
+        # image files removed by hand from the site: the manifest is trusted
+        # (as for pages) until --recheck, which lists and restores them
+        shutil.rmtree(os.path.join(site, "img", guids[0]))
+        rc, out, err, n = L.build(state, site, keys, host, "--offline", "--recheck")
+        check(rc == 0 and img_refs(site, guids[0]) != PH and
+              all(os.path.exists(site + r) for r in img_refs(site, guids[0])),
+              "--recheck lists the images and publishes those removed by hand", out + err)
+        clean_equal("after --recheck")
 
         # 6. broken and missing images
         broken, gone = guids[1], guids[2]

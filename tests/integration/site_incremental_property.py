@@ -451,9 +451,10 @@ def differences(inc_state, inc_out, clean_state, clean_out, fold):
     diff = p.stdout.replace(inc_out, "INCREMENTAL").replace(clean_out, "CLEAN").splitlines()
     if p.returncode > 1:
         diff.append("diff failed: " + p.stderr)
-    pa, pb = os.path.join(inc_state, "site-manifest"), os.path.join(clean_state, "site-manifest")
-    if not (os.path.exists(pa) and os.path.exists(pb) and filecmp.cmp(pa, pb, shallow=False)):
-        diff.append("differs: state/site-manifest")
+    for name in ("site-manifest", "site-images"):
+        pa, pb = os.path.join(inc_state, name), os.path.join(clean_state, name)
+        if not (os.path.exists(pa) and os.path.exists(pb) and filecmp.cmp(pa, pb, shallow=False)):
+            diff.append("differs: state/" + name)
     # the model image an incremental build leaves (laid over, or kept) is
     # the one a clean build writes, byte for byte; or, when it left the
     # image as it was and a delta beside it (model_delta.h), the image

@@ -98,7 +98,7 @@ main(void)
 		buf_init(&a, 0);
 		buf_init(&b, 0);
 		CHECK(manifest_save(&big, file, err, sizeof(err)) == 0 &&
-		    manifest_save_entries(big.e, big.n, 42, file2, err, sizeof(err)) == 0 &&
+		    manifest_save_entries(big.e, big.n, 42, 0, file2, err, sizeof(err)) == 0 &&
 		    buf_read_file(&a, file) == 0 && buf_read_file(&b, file2) == 0 &&
 		    a.len > ((size_t)1 << 20) && a.len == b.len && memcmp(a.data, b.data, a.len) == 0,
 		    "manifest_save_entries writes the same bytes, in chunks");
@@ -242,6 +242,80 @@ main(void)
 		CHECK(wrong == 0, "each read back as written (%zu differ)", wrong);
 		manifest_free(&back);
 		manifest_free(&r);
+	}
+
+	/* the mirrored images' manifest beside the site's (site_image_set.c) */
+	{
+		struct manifest site, img, both;
+		char sfile[300], ifile[300];
+		uint64_t key = 0;
+		size_t n = 0;
+
+		memset(&site, 0, sizeof(site));
+		memset(&img, 0, sizeof(img));
+		snprintf(sfile, sizeof(sfile), "%s/site-manifest", dir);
+		snprintf(ifile, sizeof(ifile), "%s/site-images", dir);
+		for (i = 0; i < 300; i++) {
+			snprintf(path, sizeof(path), "v/%zu/index.html", i);
+			if (manifest_put(&site, path, i, i + 1) != 0)
+				break;
+			snprintf(path, sizeof(path), "img/%zu/k-320.webp", i);
+			if (manifest_put(&img, path, 1000 + i, 2000 + i) != 0)
+				break;
+		}
+		site.access_sum = 9;
+		site.images_key = 0xabcdef;
+		CHECK(manifest_save(&site, sfile, err, sizeof(err)) == 0 &&
+		    manifest_save_images(img.e, img.n, 0xabcdef, ifile, err, sizeof(err)) == 0,
+		    "a site manifest naming an image set, and the set's manifest, saved");
+		CHECK(manifest_images_head(ifile, &key, &n) == 1 && key == 0xabcdef && n == 300,
+		    "the images' first line gives the set's key and count");
+		CHECK(manifest_load(&both, sfile, NULL, err, sizeof(err)) == 0 && both.n == 300 &&
+		    both.access_sum == 9 && both.images_key == 0xabcdef,
+		    "the site manifest loads alone, with access.db's checksum and the set's key");
+		CHECK(manifest_load_images(&both, ifile, NULL, err, sizeof(err)) == 0 && both.n == 600 &&
+		    (e = manifest_find(&both, "img/299/k-320.webp")) != NULL && e->key == 1299 &&
+		    e->sum == 2299 && (e = manifest_find(&both, "v/0/index.html")) != NULL &&
+		    e->sum == 1 && e - both.e == 0,
+		    "the images' entries added after the site's, each found");
+		CHECK(manifest_load_images(&both, ifile, NULL, err, sizeof(err)) == -1 && both.n == 600,
+		    "loaded twice: refused, nothing added");
+		manifest_free(&both);
+		/* a damaged images' manifest adds nothing, with a warning */
+		f = fopen(ifile, "a");
+		if (f != NULL) {
+			fputs("not a line\n", f);
+			fclose(f);
+		}
+		warned[0] = '\0';
+		rep.fn = keep_warning;
+		rep.arg = warned;
+		CHECK(manifest_load(&both, sfile, NULL, err, sizeof(err)) == 0 &&
+		    manifest_load_images(&both, ifile, &rep, err, sizeof(err)) == 0 && both.n == 300 &&
+		    manifest_find(&both, "img/0/k-320.webp") == NULL &&
+		    manifest_find(&both, "v/299/index.html") != NULL && strstr(warned, ":302:") != NULL,
+		    "a damaged images' manifest adds nothing and names its line (%s)", warned);
+		manifest_free(&both);
+		unlink(ifile);
+		CHECK(manifest_images_head(ifile, &key, &n) == 0, "a missing one has no first line");
+		CHECK(manifest_load(&both, sfile, NULL, err, sizeof(err)) == 0 &&
+		    manifest_load_images(&both, ifile, NULL, err, sizeof(err)) == 0 && both.n == 300,
+		    "and adds nothing");
+		manifest_free(&both);
+		/* a site manifest from before: its first line has no set */
+		f = fopen(sfile, "w");
+		if (f != NULL) {
+			fputs("onlygen-site-manifest 1 0000000000000007\n"
+			    "0000000000000001 0000000000000002 img/1/k-320.webp\n", f);
+			fclose(f);
+		}
+		CHECK(manifest_load(&both, sfile, NULL, err, sizeof(err)) == 0 && both.n == 1 &&
+		    both.access_sum == 7 && both.images_key == 0,
+		    "a site manifest whose first line names no set: key 0, its entries as they are");
+		manifest_free(&both);
+		unlink(sfile);
+		manifest_free(&site);
+		manifest_free(&img);
 	}
 
 	/* staging and publishing */

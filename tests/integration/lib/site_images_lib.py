@@ -72,9 +72,17 @@ def snapshot(top):
 
 
 def manifest_paths(state):
-    with open(os.path.join(state, "site-manifest")) as f:
-        lines = f.read().splitlines()[1:]
-    return set(line.split(" ", 2)[2] for line in lines if line.count(" ") >= 2)
+    """The paths the build's manifests list: the site's and, beside it, the
+    mirrored images' (site_image_set.c)."""
+    paths = set()
+    for name in ("site-manifest", "site-images"):
+        try:
+            with open(os.path.join(state, name)) as f:
+                lines = f.read().splitlines()[1:]
+        except FileNotFoundError:
+            continue
+        paths |= set(line.split(" ", 2)[2] for line in lines if line.count(" ") >= 2)
+    return paths
 
 
 def copy_catalog(dst):
