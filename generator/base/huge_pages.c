@@ -2,14 +2,12 @@
  * huge_pages.c — a transparent-huge-page hint for large blocks
  * (huge_pages.h).
  */
-#include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <unistd.h>
 
+#include "buf.h"
 #include "huge_pages.h"
-
 
 void
 huge_pages_hint(void *p, size_t n)
@@ -27,14 +25,12 @@ huge_pages_hint(void *p, size_t n)
 int
 huge_pages_usable(void)
 {
-	char mode[128];
-	ssize_t n;
-	int fd;
+	/* sysfs gives its files a size of a page: room for one, a byte more
+	 * (file_read_small's cap) and the NUL */
+	char mode[4096 + 2];
+	ssize_t n = file_read_small("/sys/kernel/mm/transparent_hugepage/enabled", mode,
+	    sizeof(mode) - 1);
 
-	if ((fd = open("/sys/kernel/mm/transparent_hugepage/enabled", O_RDONLY | O_CLOEXEC)) == -1)
-		return 0;
-	n = read(fd, mode, sizeof(mode) - 1);
-	close(fd);
 	if (n <= 0)
 		return 0;
 	mode[n] = '\0';

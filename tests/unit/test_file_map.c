@@ -138,6 +138,22 @@ main(void)
 		CHECK(w[0] == 0xaa, "a point at the start drops nothing");
 		file_map_free(&fm);
 	}
+	/* whether huge pages are given: as the kernel's THP setting says */
+	{
+		char mode[256] = "";
+		FILE *thp = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+		int want;
+
+		if (thp != NULL) {
+			if (fgets(mode, sizeof(mode), thp) == NULL)
+				mode[0] = '\0';
+			fclose(thp);
+		}
+		want = strstr(mode, "[always]") != NULL || strstr(mode, "[madvise]") != NULL;
+		CHECK(huge_pages_usable() == want, "huge pages usable: %d, as the THP setting "
+		    "\"%.60s\" says", want, mode[0] ? strtok(mode, "\n") : "(none)");
+	}
+
 	/* copied: every byte, a write never reaches the file, and where huge
 	 * pages are given the block starts on a 2 MB boundary */
 	rc = file_map_fd(fd, ps + 17, nbytes - ps - 17, FILE_MAP_COPY, &fm);

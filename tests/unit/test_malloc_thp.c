@@ -165,8 +165,10 @@ main(int argc, char *argv[])
 		CHECK(strstr(out, "not run again") != NULL && strstr(out, "; marked 0") != NULL,
 		    "with hugetlb=0 the same block is not marked (%s)", out);
 	} else {
-		CHECK(1, "THP not in madvise mode here (or ASan's malloc): glibc marks nothing, "
-		    "nothing to see");
+		/* not a check: glibc marks its blocks only in THP's "madvise"
+		 * mode, and ASan's malloc is not glibc's */
+		printf("# THP not in madvise mode here (or ASan's malloc): glibc's marks not "
+		    "looked for\n");
 	}
 	return check_report();
 }
