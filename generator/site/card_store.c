@@ -3,6 +3,7 @@
  * (card_store.h).
  */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,9 +15,9 @@
 #include "file_window.h"
 #include "hash64.h"
 
-#define CARD_STORE_MAGIC	"onlygen cards 3\n"	/* 16 bytes, no NUL kept */
-#define HEAD			64
-#define REC			72
+#define CARD_STORE_MAGIC	"onlygen cards 4\n"	/* 16 bytes, no NUL kept */
+#define HEAD			CARD_STORE_HEAD
+#define REC			CARD_STORE_REC
 #define H_KEY			16
 #define H_N			24
 #define H_NSTR			32
@@ -33,11 +34,13 @@ struct card_store_rec {
 	uint32_t	len;
 	uint16_t	off[CARD_STORE_STRINGS];
 	uint32_t	entry_size;
+	uint32_t	pad;	/* zero */
 	uint64_t	entry_hash;
 	uint64_t	zero;
 };
 
-_Static_assert(sizeof(struct card_store_rec) == REC, "a record is 72 bytes");
+_Static_assert(sizeof(struct card_store_rec) == REC, "a record is 64 bytes");
+_Static_assert(offsetof(struct card_store_rec, entry_hash) == 48, "no padding the compiler chose");
 _Static_assert(sizeof(CARD_STORE_MAGIC) - 1 == 16, "the magic is 16 bytes");
 
 static uint64_t

@@ -3,10 +3,10 @@
  * page's sitemap entry (size and hash), kept between builds in
  * STATE/card-texts.
  *
- * A card's strings (its URL, the image URLs and srcsets, duration, date,
- * accessible label, episode) and its key are a function of the card's
- * inputs: a few of the video's fields, its mirrored images' state, and
- * the site's settings and onlygen itself; so is the <url> entry of its
+ * A card's strings (its URL, duration, date, accessible label, episode)
+ * and its key are a function of the card's inputs: a few of the video's
+ * fields, its mirrored images' state, and the site's settings and onlygen
+ * itself; so is the <url> entry of its
  * watch page in the sitemap, given the description and last change too.
  * Formatting them for every video took ~0.2 s (cards) and ~0.15 s of CPU
  * (entries) of a one-title rebuild at 100 000 videos, the cards mostly
@@ -15,7 +15,8 @@
  * card_input()), so they are taken from it only when every input is as
  * it was: what decides is the data, never a record of what changed.
  * The settings and onlygen's identity are the header's key: another key
- * is no store.
+ * is no store.  The card's image URLs are not kept (they were more than
+ * half the file): site_card_img.c formats those a build shows.
  *
  * File layout (native byte order: a cache of this machine's build):
  *   16 bytes  CARD_STORE_MAGIC
@@ -24,10 +25,10 @@
  *   u64       the strings region's length
  *   u64       h64 of the two regions' h64s (records, strings)
  *   16 bytes  zero
- *   n x 72    records: u64 inputs hash, u64 card key, u64 the block's
- *             offset in the strings region, u32 its length, u16 x 12
+ *   n x 64    records: u64 inputs hash, u64 card key, u64 the block's
+ *             offset in the strings region, u32 its length, u16 x 6
  *             each string's offset in the block, u32 the sitemap
- *             entry's size, u64 its h64, 8 zero bytes
+ *             entry's size, 4 zero bytes, u64 its h64, 8 zero bytes
  *   strings   the blocks, each CARD_STORE_STRINGS NUL-terminated strings
  *             ("" for none), the region's last byte a NUL
  *
@@ -46,7 +47,9 @@
 
 #include "file_map.h"
 
-#define CARD_STORE_STRINGS	12
+#define CARD_STORE_STRINGS	6
+#define CARD_STORE_HEAD		64	/* the header's bytes */
+#define CARD_STORE_REC		64	/* a record's bytes */
 #define CARD_STORE_BLOCK_MAX	((size_t)UINT16_MAX)	/* a larger card is not kept */
 
 struct card_store_rec;

@@ -24,7 +24,7 @@
 static const char *const access_labels[] = { "Free", "VIP", "Pay-per-view" };
 static const char *const access_icons[] = { "\xe2\x96\xb6", "\xe2\x98\x85", "\xe2\x97\x86" };
 
-static uint64_t	card_key(const struct site_ctx *c, size_t i);
+static int	card_key(const struct site_ctx *c, size_t i, uint64_t *key);
 
 /* The store and what a build made of it (site_ctx's cards_keep). */
 struct card_keep {
@@ -72,7 +72,8 @@ card_input(const struct site_ctx *c, size_t i)
 	return h != 0 ? h : 1;
 }
 
-/* The store's key: the settings card_text() reads, and onlygen itself. */
+/* The store's key: the settings card_text() and the card's key read (its
+ * image URLs hold the base URL), and onlygen itself. */
 static uint64_t
 store_key(const struct site_ctx *c)
 {
@@ -85,70 +86,29 @@ store_key(const struct site_ctx *c)
 	return h != 0 ? h : 1;
 }
 
-/* A worker's formatting buffers and the storage its cards' strings go to. */
+/* A worker's formatting buffer and the storage its cards' strings go to. */
 struct text_worker {
 	struct buf		 b;	/* one card's strings, then copied out */
-	struct buf		 u;	/* its three WebP URLs, each formatted once */
 	struct arena	*mem;	/* c->vtext_mem[worker] */
 };
 
 /*
  * Formats the card strings of video i into t, in one block from w->mem.
- * The WebP URLs are formatted once each (w->u) and copied into the
- * srcsets, thumb and poster that repeat them.
+ * Its image URLs are not among them: site_card_img() formats those
+ * when a page shows them.
  */
 static int
 card_text(const struct site_ctx *c, size_t i, struct card_text *t, struct text_worker *w)
 {
 	const struct video *v = &c->m->videos[i];
 	enum access_level a = level(v);
-	struct buf *b = &w->b, *u = &w->u;
-	size_t off[12], k = 0, n, u320, u640, u1280;
-	const char *s320, *s640, *s1280;
+	struct buf *b = &w->b;
+	size_t off[CARD_STORE_STRINGS], k = 0, n;
 	char *s;
 
 	buf_reset(b);
-	buf_reset(u);
-	if (site_image_url(c, i, IMG_W320, u) == -1 || buf_putc(u, '\0') == -1)
-		return -1;
-	u320 = u->len - 1;
-	if (site_image_url(c, i, IMG_W640, u) == -1 || buf_putc(u, '\0') == -1)
-		return -1;
-	u640 = u->len - 1 - (u320 + 1);
-	if (site_image_url(c, i, IMG_W1280, u) == -1)
-		return -1;
-	u1280 = u->len - (u320 + 1) - (u640 + 1);
-	s320 = u->data;
-	s640 = s320 + u320 + 1;
-	s1280 = s640 + u640 + 1;
 	off[k++] = b->len;
 	if (url_video(b, c->html, v->guid) == -1 || buf_putc(b, '\0') == -1)
-		return -1;
-	off[k++] = b->len;
-	if (buf_put(b, s320, u320) == -1 || buf_putc(b, '\0') == -1)
-		return -1;
-	off[k++] = b->len;
-	if (buf_put(b, s320, u320) == -1 || BUF_PUTSL(b, " 320w, ") == -1 ||
-	    buf_put(b, s640, u640) == -1 || BUF_PUTSL(b, " 640w, ") == -1 ||
-	    buf_put(b, s1280, u1280) == -1 || BUF_PUTSL(b, " 1280w") == -1 ||
-	    buf_putc(b, '\0') == -1)
-		return -1;
-	off[k++] = b->len;
-	/* a card is at most ~410 CSS px wide (16vw of a 2560 px screen): 640 is enough */
-	if (buf_put(b, s320, u320) == -1 || BUF_PUTSL(b, " 320w,") == -1 ||
-	    buf_put(b, s640, u640) == -1 || BUF_PUTSL(b, " 640w") == -1 ||
-	    buf_putc(b, '\0') == -1)
-		return -1;
-	off[k++] = b->len;
-	if (buf_put(b, s1280, u1280) == -1 || buf_putc(b, '\0') == -1)
-		return -1;
-	off[k++] = b->len;
-	if ((c->vimg[i].preview && site_image_url(c, i, IMG_PREVIEW, b) == -1) ||
-	    buf_putc(b, '\0') == -1)
-		return -1;
-	off[k++] = b->len;
-	if (buf_puts(b, c->m->site.base_url) == -1 ||
-	    site_image_url(c, i, IMG_JPG1280, b) == -1 || buf_putc(b, '\0') == -1)
 		return -1;
 	off[k++] = b->len;
 	if (fmt_duration(b, v->length) == -1 || buf_putc(b, '\0') == -1)
@@ -175,17 +135,11 @@ card_text(const struct site_ctx *c, size_t i, struct card_text *t, struct text_w
 		return -1;
 	memcpy(s, b->data, n);
 	t->url = s + off[0];
-	t->thumb = s + off[1];
-	t->srcset = s + off[2];
-	t->cardset = s + off[3];
-	t->poster = s + off[4];
-	t->preview = s[off[5]] ? s + off[5] : NULL;
-	t->image = s + off[6];
-	t->duration = s + off[7];
-	t->words = s + off[8];
-	t->date = s + off[9];
-	t->label = s + off[10];
-	t->episode = s[off[11]] ? s + off[11] : NULL;
+	t->duration = s + off[1];
+	t->words = s + off[2];
+	t->date = s + off[3];
+	t->label = s + off[4];
+	t->episode = s[off[5]] ? s + off[5] : NULL;
 	return 0;
 }
 
@@ -200,7 +154,6 @@ text_init(void *arg, int worker, void **state, char *err, size_t errlen)
 		return -1;
 	}
 	buf_init(&w->b, 1 << 20);
-	buf_init(&w->u, 1 << 20);
 	w->mem = &c->vtext_mem[worker];
 	*state = w;
 	return 0;
@@ -214,7 +167,6 @@ text_done(void *arg, void *state)
 	(void)arg;
 	if (w != NULL) {
 		buf_free(&w->b);
-		buf_free(&w->u);
 	}
 	free(w);
 }
@@ -230,11 +182,10 @@ text_item(void *arg, void *state, size_t i, char *err, size_t errlen)
 	 * by its strlen: the one of a video a few on is fetched meanwhile */
 	if (i + TEXT_AHEAD < c->m->nvideos)
 		__builtin_prefetch(c->m->videos[i + TEXT_AHEAD].title);
-	if (card_text(c, i, &c->vtext[i], state) == -1) {
+	if (card_text(c, i, &c->vtext[i], state) == -1 || card_key(c, i, &c->vcard[i]) == -1) {
 		snprintf(err, errlen, "out of memory (or an over-long title) formatting cards");
 		return -1;
 	}
-	c->vcard[i] = card_key(c, i);
 	return 0;
 }
 
@@ -244,12 +195,6 @@ text_item(void *arg, void *state, size_t i, char *err, size_t errlen)
  */
 static const struct { size_t off; int may_be_null; } card_strings[CARD_STORE_STRINGS] = {
 	{ offsetof(struct card_text, url), 0 },
-	{ offsetof(struct card_text, thumb), 0 },
-	{ offsetof(struct card_text, srcset), 0 },
-	{ offsetof(struct card_text, cardset), 0 },
-	{ offsetof(struct card_text, poster), 0 },
-	{ offsetof(struct card_text, preview), 1 },
-	{ offsetof(struct card_text, image), 0 },
 	{ offsetof(struct card_text, duration), 0 },
 	{ offsetof(struct card_text, words), 0 },
 	{ offsetof(struct card_text, date), 0 },
@@ -318,7 +263,7 @@ site_card_texts(struct site_ctx *c, char *err, size_t errlen)
 	c->cards_keep = ck = calloc(1, sizeof(*ck));
 	c->ventry = calloc(n ? n : 1, sizeof(*c->ventry));
 	if (c->vtext == NULL || c->vtext_mem == NULL || c->vcard == NULL || ck == NULL ||
-	    c->ventry == NULL ||
+	    c->ventry == NULL || site_card_imgs_init(c) == -1 ||
 	    (ck->in = malloc((n ? n : 1) * sizeof(*ck->in))) == NULL ||
 	    (ck->todo = malloc((n ? n : 1) * sizeof(*ck->todo))) == NULL) {
 		snprintf(err, errlen, "out of memory (or an over-long title) formatting cards");
@@ -410,6 +355,7 @@ site_card_texts_free(struct site_ctx *c)
 	free(c->vtext);
 	c->vtext_mem = NULL;
 	c->vtext = NULL;
+	site_card_imgs_free(c);
 }
 
 #define CARD_FIELDS	18
@@ -420,20 +366,23 @@ card_fields(const struct site_ctx *c, size_t i, struct pd *o)
 {
 	const struct video *v = &c->m->videos[i];
 	const struct card_text *t = &c->vtext[i];
+	const struct card_img *im = site_card_img(c, i);
 	enum access_level a = level(v);
 	struct pd_kv kv[CARD_FIELDS];
 	size_t n = 0;
 
+	if (im == NULL)
+		return -1;
 #define STR(key, val)	(kv[n++] = (struct pd_kv){ (key), PD_STR, (val), 0 })
 	STR("guid", v->guid);
 	STR("title", v->title);
 	STR("url", t->url);
-	STR("thumb", t->thumb);
-	STR("srcset", t->srcset);
-	STR("cardset", t->cardset);
-	STR("poster", t->poster);
-	if (t->preview != NULL)
-		STR("preview", t->preview);
+	STR("thumb", im->thumb);
+	STR("srcset", im->srcset);
+	STR("cardset", im->cardset);
+	STR("poster", im->poster);
+	if (im->preview != NULL)
+		STR("preview", im->preview);
 	STR("duration", t->duration);
 	STR("duration_words", t->words);
 	STR("date", t->date);
@@ -472,8 +421,6 @@ card(const struct site_ctx *c, size_t i, int eager, struct pd *o)
 
 		__builtin_prefetch(c->m->videos[i].title);
 		__builtin_prefetch(t->url);
-		__builtin_prefetch(t->thumb);
-		__builtin_prefetch(t->cardset);
 		__builtin_prefetch(t->duration);
 	}
 	if (o->h != NULL && c->vcard != NULL) {
@@ -489,16 +436,17 @@ card(const struct site_ctx *c, size_t i, int eager, struct pd *o)
 	return eager ? put_bool(o, "eager", 1) : 0;
 }
 
-static uint64_t
-card_key(const struct site_ctx *c, size_t i)
+/* Card i's key, as card() mixes it: 0, or -1 when its image URLs could not be made. */
+static int
+card_key(const struct site_ctx *c, size_t i, uint64_t *key)
 {
 	struct pd o;
-	uint64_t key = 0x636172642d763200ULL;
 
 	memset(&o, 0, sizeof(o));
-	o.h = &key;
-	(void)card_fields(c, i, &o);	/* keying allocates nothing: cannot fail */
-	return key;
+	*key = 0x636172642d763200ULL;
+	o.h = key;
+	/* keying allocates no tree: only site_card_img() can fail */
+	return card_fields(c, i, &o);
 }
 
 int

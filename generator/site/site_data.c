@@ -160,13 +160,14 @@ page_meta(const struct site_ctx *c, struct pd *d, const char *title, const char 
     const char *description, long image_vid, struct buf *b)
 {
 	const struct model *m = c->m;
+	const struct card_img *im = NULL;
 	struct pd p;
 	size_t tn;
 
 	if (put_obj(d, "page", &p) == -1)
 		return -1;
-	if (image_vid >= 0)
-		(void)page_video(c, d, (size_t)image_vid);	/* its card text and images */
+	if (image_vid >= 0 && (im = page_img(c, d, (size_t)image_vid)) == NULL)
+		return -1;
 	buf_reset(b);
 	/* "title · site" without printf: every watch and embed page's; the
 	 * title measured once for it and for the heading */
@@ -184,7 +185,7 @@ page_meta(const struct site_ctx *c, struct pd *d, const char *title, const char 
 	    (rel_url != NULL && PUT_FMT(&p, "canonical", b, absolute(c, b, rel_url)) == -1) ||
 	    put_str(&p, "description", description && description[0] ? description :
 	    m->site.description) == -1 ||
-	    (image_vid >= 0 && (put_str(&p, "image", c->vtext[image_vid].image) == -1 ||
+	    (im != NULL && (put_str(&p, "image", im->image) == -1 ||
 	    put_num(&p, "image_width", site_og_width(c, (size_t)image_vid)) == -1 ||
 	    put_num(&p, "image_height", site_og_height(c, (size_t)image_vid)) == -1)))
 		return -1;
@@ -334,7 +335,6 @@ site_data_prefetch(const struct site_ctx *c, const struct page *p)
 		return;
 	__builtin_prefetch(v->categories);
 	__builtin_prefetch(v->tags);
-	__builtin_prefetch(c->vtext[p->idx].image);
 	r = related_of(&c->rel, p->idx, &n);
 	for (i = 0; i < n; i++) {
 		__builtin_prefetch(&c->vcard[r[i]]);

@@ -43,12 +43,20 @@ page_video(const struct site_ctx *c, const struct pd *d, size_t i)
 	return &c->m->videos[i];
 }
 
-/* Video i's card texts (its URLs, image paths), noted the same way. */
+/* Video i's card texts (its URL, duration, labels), noted the same way. */
 static inline const struct card_text *
 page_text(const struct site_ctx *c, const struct pd *d, size_t i)
 {
 	(void)page_video(c, d, i);
 	return &c->vtext[i];
+}
+
+/* Video i's image URLs, noted the same way; NULL out of memory. */
+static inline const struct card_img *
+page_img(const struct site_ctx *c, const struct pd *d, size_t i)
+{
+	(void)page_video(c, d, i);
+	return site_card_img(c, i);
 }
 
 /* site_data_home.c: the home page, /series/ and /tags/. */

@@ -54,9 +54,10 @@ series_card(const struct site_ctx *c, size_t s, struct pd *o, struct buf *b)
 {
 	const struct series *se = &c->m->series[s];
 	size_t n = c->ser_off[s + 1] - c->ser_off[s];
-	const struct card_text *t = page_text(c, o, c->ser_vid[c->ser_off[s]]);
+	const struct card_img *t = page_img(c, o, c->ser_vid[c->ser_off[s]]);
 
-	return (put_str(o, "title", se->title[0] ? se->title : se->slug) == -1 ||
+	return (t == NULL ||
+	    put_str(o, "title", se->title[0] ? se->title : se->slug) == -1 ||
 	    put_str(o, "description", se->description) == -1 ||
 	    put_num(o, "count", (double)n) == -1 ||
 	    PUT_FMT(o, "count_label", b, buf_printf(b, "%zu episode%s", n, n == 1 ? "" : "s")) == -1 ||

@@ -166,10 +166,11 @@ data_series(const struct site_ctx *c, struct pd *d, const struct page *p, struct
 		size_t first = c->ser_vid[c->ser_off[p->idx]];
 		const struct video *v = page_video(c, d, first);
 		const struct card_text *ft = page_text(c, d, first);
+		const struct card_img *fi = page_img(c, d, first);
 
-		if (put_obj(d, "art", &art) == -1 ||
-		    put_ref(&art, "poster", ft->poster) == -1 ||
-		    put_ref(&art, "srcset", ft->srcset) == -1 ||
+		if (fi == NULL || put_obj(d, "art", &art) == -1 ||
+		    put_ref(&art, "poster", fi->poster) == -1 ||
+		    put_ref(&art, "srcset", fi->srcset) == -1 ||
 		    put_ref(&art, "url", ft->url) == -1 ||
 		    PUT_FMT(&art, "code", b, buf_printf(b, "S%dE%d", v->season, v->episode)) == -1)
 			return -1;

@@ -112,18 +112,29 @@ struct watch_entry {
  * kept from an earlier one (card_store.h). */
 struct card_text {
 	char	*url;		/* /v/<guid>/ */
-	char	*thumb;		/* /img/<guid>/<key>-320.webp (or the placeholder's) */
-	char	*srcset;	/* the three WebP sizes, for <img srcset> */
-	char	*cardset;	/* the 320 and 640 WebP: a card's srcset (never wider than 640) */
-	char	*poster;	/* the 1280 WebP */
-	char	*preview;	/* the animated preview, or NULL */
-	char	*image;		/* absolute URL of the 1280 JPEG: og:image, feeds */
 	char	*duration;	/* 12:34 */
 	char	*words;		/* 12 minutes */
 	char	*date;		/* 2025-11-03 */
 	char	*label;		/* accessible name */
 	char	*episode;	/* "S1 · E2" or NULL */
 };
+
+/*
+ * A video's image URLs, as its card and its pages show them: formatted
+ * from its mirrored images' state (site_image_url) the first time a
+ * build asks, by site_card_img() (site_card_img.c), and kept for the
+ * rest of the build.  They are never in STATE/card-texts: a build that
+ * renders a few hundred pages formats a few thousand, not 100 000.
+ */
+struct card_img {
+	const char	*thumb;		/* /img/<guid>/<key>-320.webp (or the placeholder's) */
+	const char	*srcset;	/* the three WebP sizes, for <img srcset> */
+	const char	*cardset;	/* the 320 and 640 WebP: a card's srcset (never wider than 640) */
+	const char	*poster;	/* the 1280 WebP */
+	const char	*preview;	/* the animated preview, or NULL */
+	const char	*image;		/* absolute URL of the 1280 JPEG: og:image, feeds, sitemap */
+};
+struct card_imgs;
 
 struct site_ctx {
 	const struct model	*m;
@@ -137,6 +148,7 @@ struct site_ctx {
 	struct related_save	 rel_save;	/* its cache's write, joined by the end */
 	uint64_t		*vcard;		/* per video: its card's data key */
 	struct card_text	*vtext;		/* per video: a card's strings, made once */
+	struct card_imgs	*vimgs;		/* per video: its image URLs, once asked (site_card_img.c) */
 	struct arena	*vtext_mem;	/* per worker: the storage of vtext's strings */
 	struct card_keep	*cards_keep;	/* site_cards.c: the kept cards (card_store.h) */
 	struct watch_entry	*ventry;	/* per video: its watch page's sitemap entry, once
@@ -170,7 +182,8 @@ struct site_ctx {
 	cJSON			*shared;	/* site/nav/urls/assets, read-only */
 	struct search_ix	*search;	/* the search index (site_search.h) */
 	struct search_bg	*search_bg;	/* its build on a thread, until joined */
-	const char		**search_thumbs;	/* per video: vtext[i].thumb */
+	const char		**search_thumbs;	/* per video: its card_img's thumb, set for
+							 * the search fragments rendered */
 	struct page		*pages;
 	size_t			 npages, pages_cap;
 	struct arena	 path_mem;	/* the pages' paths the old manifest does not hold */
@@ -246,6 +259,16 @@ size_t	site_list_pages(const struct site_ctx *c, const struct page *p);
  * Both NULL when out of memory.
  */
 int	site_card_texts(struct site_ctx *c, char *err, size_t errlen);
+/*
+ * site_card_img.c: site_card_imgs_init() makes c->vimgs for the model's
+ * videos (0, or -1 out of memory); site_card_img() gives video i's image
+ * URLs, formatted on the first call and the same pointer after it, from
+ * any thread (NULL: out of memory, or no c->vimgs); site_card_imgs_free()
+ * releases them (accepts none).
+ */
+int	site_card_imgs_init(struct site_ctx *c);
+const struct card_img *site_card_img(const struct site_ctx *c, size_t i);
+void	site_card_imgs_free(struct site_ctx *c);
 void	site_cards_keep(struct site_ctx *c);
 void	site_card_texts_free(struct site_ctx *c);
 cJSON	*site_shared_data(const struct site_ctx *c);

@@ -103,14 +103,16 @@ int
 jsonld_video(const struct site_ctx *c, const struct pd *d, size_t vid, struct buf *o)
 {
 	const struct video *v = page_video(c, d, vid);
+	const struct card_img *im = page_img(c, d, vid);
 	int pub = v->access == ACCESS_PUBLIC, first = 1;
 
-	if (BUF_PUTSL(o, "{\"@context\":\"https://schema.org\",\"@type\":\"VideoObject\",\"name\":\"") == -1 ||
+	if (im == NULL ||
+	    BUF_PUTSL(o, "{\"@context\":\"https://schema.org\",\"@type\":\"VideoObject\",\"name\":\"") == -1 ||
 	    J(o, v->title) == -1 ||
 	    BUF_PUTSL(o, "\",\"description\":\"") == -1 ||
 	    J(o, v->description[0] ? v->description : v->title) == -1 ||
 	    BUF_PUTSL(o, "\",\"thumbnailUrl\":[\"") == -1 ||
-	    J(o, page_text(c, d, vid)->image) == -1 ||
+	    J(o, im->image) == -1 ||
 	    BUF_PUTSL(o, "\"],\"uploadDate\":\"") == -1 || fmt_datetime(o, v->uploaded) == -1 ||
 	    BUF_PUTSL(o, "\",\"duration\":\"") == -1 || fmt_duration_iso(o, v->length) == -1 ||
 	    BUF_PUTSL(o, "\",\"embedUrl\":\"") == -1 || J(o, c->m->site.base_url) == -1 ||

@@ -42,13 +42,15 @@ feed(const struct site_ctx *c, struct buf *o)
 		return -1;
 	for (i = 0; i < n; i++) {
 		const struct video *v = &m->videos[i];
+		const struct card_img *im = site_card_img(c, i);
 
-		if (buf_printf(o, "<entry>\n<id>urn:uuid:%s</id>\n<title>", v->guid) == -1 ||
+		if (im == NULL ||
+		    buf_printf(o, "<entry>\n<id>urn:uuid:%s</id>\n<title>", v->guid) == -1 ||
 		    X(o, v->title) == -1 ||
 		    BUF_PUTSL(o, "</title>\n<link rel=\"alternate\" href=\"") == -1 ||
 		    X(o, m->site.base_url) == -1 || url_video(o, c->html, v->guid) == -1 ||
 		    BUF_PUTSL(o, "\"/>\n<link rel=\"enclosure\" type=\"image/jpeg\" href=\"") == -1 ||
-		    X(o, c->vtext[i].image) == -1 ||
+		    X(o, im->image) == -1 ||
 		    BUF_PUTSL(o, "\"/>\n<published>") == -1 || fmt_datetime(o, v->uploaded) == -1 ||
 		    BUF_PUTSL(o, "</published>\n<updated>") == -1 ||
 		    fmt_datetime(o, v->changed) == -1 ||

@@ -71,6 +71,10 @@ int	search_shard(const struct search_ix *x, size_t k, struct buf *out);
 int	search_frag(const struct search_ix *x, const struct model *m, const char *const *thumbs,
 	    size_t k, struct buf *out);
 int	search_long(const struct search_ix *x, size_t k, struct buf *out);
+/* The videos fragment k lists, into vids (SEARCH_DOCS_PER_FRAG of room):
+ * their number, 0 when there is no such fragment.  The thumbs search_frag()
+ * reads are theirs. */
+size_t	search_frag_videos(const struct search_ix *x, size_t k, size_t *vids);
 int	search_filter(const struct search_ix *x, const struct model *m, int which, size_t idx,
 	    struct buf *out);
 /*

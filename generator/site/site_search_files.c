@@ -264,6 +264,18 @@ search_frag_key(const struct search_ix *x, const struct model *m, const char *co
 	return h;
 }
 
+size_t
+search_frag_videos(const struct search_ix *x, size_t k, size_t *vids)
+{
+	size_t d, start, end;
+
+	if (!chunk(x->n, SEARCH_DOCS_PER_FRAG, k, &start, &end))
+		return 0;
+	for (d = start; d < end; d++)
+		vids[d - start] = DOC_VIDEO(x->n, d);
+	return end - start;
+}
+
 /* search/l/<k>.json: {"v":1,"ids":[...]}: chunk k of the ids, longest first. */
 int
 search_long(const struct search_ix *x, size_t k, struct buf *o)

@@ -136,8 +136,6 @@ site_search_pages(struct site_ctx *c, int (*add)(struct site_ctx *, void *, int,
 	c->search_thumbs = calloc(m->nvideos ? m->nvideos : 1, sizeof(*c->search_thumbs));
 	if (c->search_thumbs == NULL)
 		return -1;
-	for (i = 0; i < m->nvideos; i++)
-		c->search_thumbs[i] = c->vtext != NULL ? c->vtext[i].thumb : NULL;
 	if (add(c, arg, PK_SEARCH_META, 0, 0, "search/meta.json") == -1)
 		return -1;
 	for (i = 0, n = search_nshards(c->search); i < n; i++) {
@@ -202,6 +200,30 @@ site_search_key(const struct site_ctx *c, const struct page *p, uint64_t seed, u
 	return *key != 0;
 }
 
+/*
+ * The thumbs of fragment k's videos into c->search_thumbs, from their
+ * image URLs (site_card_img): only the fragments rendered ask.  Their
+ * videos are theirs alone, so the render workers write disjoint slots.
+ * Without card texts (c->vimgs), none: the fragment lists "".
+ */
+static int
+frag_thumbs(const struct site_ctx *c, size_t k)
+{
+	size_t vids[SEARCH_DOCS_PER_FRAG], i, n;
+
+	if (c->vimgs == NULL)
+		return 0;
+	n = search_frag_videos(c->search, k, vids);
+	for (i = 0; i < n; i++) {
+		const struct card_img *im = site_card_img(c, vids[i]);
+
+		if (im == NULL)
+			return -1;
+		c->search_thumbs[vids[i]] = im->thumb;
+	}
+	return 0;
+}
+
 int
 site_search_render(const struct site_ctx *c, const struct page *p, struct buf *out)
 {
@@ -213,7 +235,8 @@ site_search_render(const struct site_ctx *c, const struct page *p, struct buf *o
 	case PK_SEARCH_TERMS:
 		return search_shard(c->search, p->no, out);
 	case PK_SEARCH_DOCS:
-		return search_frag(c->search, c->m, c->search_thumbs, p->no, out);
+		return frag_thumbs(c, p->no) == -1 ? -1 :
+		    search_frag(c->search, c->m, c->search_thumbs, p->no, out);
 	case PK_SEARCH_LONG:
 		return search_long(c->search, p->no, out);
 	case PK_SEARCH_FILTER:

@@ -161,10 +161,13 @@ video_block(struct sink *k, const struct site_ctx *c, size_t i)
 	const struct video *v = &c->m->videos[i];
 	const char *title = has_text(v->title) ? v->title : v->guid;
 	const char *desc = has_text(v->description) ? v->description : title;
+	const struct card_img *im = site_card_img(c, i);
 	char u[128];
 	struct buf b;
 	int rc;
 
+	if (im == NULL)
+		return -1;
 	/* the embed page's root-relative URL: [a-z0-9/.-] only */
 	buf_init(&b, sizeof(u));
 	rc = url_embed(&b, c->html, v->guid);
@@ -174,7 +177,7 @@ video_block(struct sink *k, const struct site_ctx *c, size_t i)
 	if (rc == -1)
 		return -1;
 	return (SK_LIT(k, "<video:video><video:thumbnail_loc>") == -1 ||
-	    sk_xml(k, c->vtext[i].image, strlen(c->vtext[i].image)) == -1 ||
+	    sk_xml(k, im->image, strlen(im->image)) == -1 ||
 	    SK_LIT(k, "</video:thumbnail_loc><video:title>") == -1 ||
 	    sk_text(k, title, VIDEO_TITLE_MAX) == -1 ||
 	    SK_LIT(k, "</video:title><video:description>") == -1 ||
@@ -412,7 +415,6 @@ urlset(struct sink *k, const struct site_ctx *c, const struct page *p)
 
 			__builtin_prefetch(v->title);
 			__builtin_prefetch(v->description);
-			__builtin_prefetch(c->vtext[next].image);
 		}
 		if (entry(k, c, q) == -1)
 			return -1;

@@ -13,8 +13,8 @@
 
 #include "card_store.h"
 
-#define HEAD	64	/* card_store.h's layout */
-#define REC	72
+#define HEAD	CARD_STORE_HEAD	/* card_store.h's layout */
+#define REC	CARD_STORE_REC
 
 static struct card_store cs;
 static uint64_t *ins;

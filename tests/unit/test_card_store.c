@@ -39,10 +39,7 @@ static void
 fill(struct cards *cs)
 {
 	static const char *const base[CARD_STORE_STRINGS] = {
-		"/v/a/", "/img/a/k-320.webp", "/img/a/k-320.webp 320w, /img/a/k-640.webp 640w",
-		"/img/a/k-320.webp 320w,/img/a/k-640.webp 640w", "/img/a/k-1280.webp", "",
-		"https://example.test/img/a/k-1280.jpg", "1:02", "1 minute", "2025-11-03",
-		"Title, 1 minute, free", "",
+		"/v/a/", "1:02", "1 minute", "2025-11-03", "Title, 1 minute, free", "",
 	};
 	size_t i, k;
 
@@ -58,11 +55,11 @@ fill(struct cards *cs)
 		cs->c[i].entry_size = (uint32_t)(300 + i);
 		cs->c[i].entry_hash = 4000 + i;
 	}
-	cs->c[1].s[5] = "/img/b/k-preview.webp";	/* a preview */
-	cs->c[2].s[11] = "S1 \xc2\xb7 E2";		/* an episode */
+	cs->c[1].s[3] = "2026-01-02";			/* another date */
+	cs->c[2].s[5] = "S1 \xc2\xb7 E2";		/* an episode */
 	cs->c[2].s[0] = "/v/c/";
-	cs->c[3].s[10] = cs->big;
-	cs->c[4].s[7] = "";				/* an empty string mid-block */
+	cs->c[3].s[4] = cs->big;
+	cs->c[4].s[1] = "";				/* an empty string mid-block */
 }
 
 static int

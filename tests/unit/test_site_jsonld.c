@@ -100,9 +100,10 @@ main(void)
 	struct video v[2];
 	struct model m;
 	struct card_text vt[2];
+	struct video_img vi[2];
 	struct site_ctx c;
 	struct buf b;
-	cJSON *j, *parts, *it, *stat;
+	cJSON *j, *parts, *it, *stat, *thumbs;
 	size_t list[] = { 1, 0 };
 
 	test_jpeg_size();
@@ -137,10 +138,13 @@ main(void)
 	m.ncategories = 1;
 	m.series = &ser;
 	m.nseries = 1;
-	vt[0].image = (char *)"https://example.test/img/a-1280.jpg";
-	vt[1].image = (char *)"https://example.test/img/b-1280.jpg";
+	memset(vi, 0, sizeof(vi));
+	snprintf(vi[0].key, sizeof(vi[0].key), "%s", "0123456789abcdef");
+	vi[0].still = 1;	/* video 1: the placeholder's */
 	c.m = &m;
 	c.vtext = vt;
+	c.vimg = vi;
+	CHECK(site_card_imgs_init(&c) == 0, "the image URLs' table is made");
 	c.page_size = 48;
 	buf_init(&b, 1 << 20);
 
@@ -153,6 +157,11 @@ main(void)
 		    "embedUrl is the /e/<guid>/ page");
 		CHECK(cJSON_GetObjectItemCaseSensitive(j, "url") == NULL,
 		    "no url: the page's canonical link says it (issue 15: watch-page bytes)");
+		thumbs = cJSON_GetObjectItemCaseSensitive(j, "thumbnailUrl");
+		CHECK(cJSON_GetArraySize(thumbs) == 1 &&
+		    strcmp(cJSON_GetArrayItem(thumbs, 0)->valuestring, "https://example.test/img/"
+		    "3f6c2a1e-9b8d-4c7e-a5f4-1d2e3c4b5a69/0123456789abcdef-1280.jpg") == 0,
+		    "thumbnailUrl: its mirrored 1280 JPEG, absolute (site_card_img)");
 		CHECK(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(j, "isAccessibleForFree")),
 		    "isAccessibleForFree false");
 		stat = cJSON_GetObjectItemCaseSensitive(j, "interactionStatistic");
@@ -193,6 +202,13 @@ main(void)
 	if ((j = parse(&b, "public VideoObject")) != NULL) {
 		CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "isAccessibleForFree")),
 		    "public: isAccessibleForFree true");
+		thumbs = cJSON_GetObjectItemCaseSensitive(j, "thumbnailUrl");
+		CHECK(cJSON_GetArraySize(thumbs) == 1 &&
+		    strcmp(cJSON_GetArrayItem(thumbs, 0)->valuestring,
+		    "https://example.test/img/placeholder-v1-1280.jpg") == 0,
+		    "thumbnailUrl without a mirrored still: the placeholder's");
+		CHECK(site_card_img(&c, 1) == site_card_img(&c, 1) && site_card_img(&c, 2) == NULL,
+		    "asked again: the same URLs; past the videos: none");
 		CHECK(cJSON_GetObjectItemCaseSensitive(j, "hasPart") == NULL,
 		    "public without chapters: no hasPart");
 		CHECK(cJSON_GetObjectItemCaseSensitive(j, "interactionStatistic") == NULL,
@@ -272,6 +288,8 @@ main(void)
 		    vl.n == 2 && vl.v[0] == 3 && vl.v[1] == 1, "vlist keeps first-seen order, once each");
 		vl_free(&vl);
 	}
+	site_card_imgs_free(&c);
+	CHECK(c.vimgs == NULL, "the image URLs freed");
 	buf_free(&b);
 	return check_report();
 }
