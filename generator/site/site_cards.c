@@ -313,7 +313,7 @@ site_cards_keep(struct site_ctx *c)
 
 	/*
 	 * The store written again, beside the build, when it missed many
-	 * cards (site_cache_rewrite: ~50 MB at 100 000 videos).  It is only
+	 * cards (site_cache_rewrite: ~20 MB at 100 000 videos).  It is only
 	 * ever a cache: what a build shows does not depend on whether, or
 	 * when, it was written.
 	 */
