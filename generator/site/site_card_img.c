@@ -132,7 +132,7 @@ format(const struct site_ctx *c, size_t i, struct buf *b, size_t off[I_N])
 		return -1;
 	/* from here on nothing is copied from b */
 	off[I_PREVIEW] = b->len;
-	if ((c->vimg[i].preview && site_image_url(c, i, IMG_PREVIEW, b) == -1) ||
+	if ((site_image_own(c, i, IMG_PREVIEW) && site_image_url(c, i, IMG_PREVIEW, b) == -1) ||
 	    buf_putc(b, '\0') == -1)
 		return -1;
 	off[I_IMAGE] = b->len;
@@ -166,6 +166,22 @@ make(const struct site_ctx *c, struct card_imgs *ci, size_t i, struct buf *b)
 	return img;
 }
 
+/*
+ * 1 when video i has a file of its own (site_image_own).  Without one,
+ * each of its URLs is the placeholder's, whatever the video: one block
+ * serves them all, not 100 000 copies of the same ~300 bytes.
+ */
+static int
+own_any(const struct site_ctx *c, size_t i)
+{
+	int no;
+
+	for (no = 0; no < IMG_NVARIANTS; no++)
+		if (site_image_own(c, i, no))
+			return 1;
+	return 0;
+}
+
 const struct card_img *
 site_card_img(const struct site_ctx *c, size_t i)
 {
@@ -176,12 +192,7 @@ site_card_img(const struct site_ctx *c, size_t i)
 
 	if (ci == NULL || i >= ci->n)
 		return NULL;
-	/*
-	 * Without a mirrored still or preview, the URLs are the placeholder's,
-	 * whatever the video (site_image_url): one block for all of them, not
-	 * 100 000 copies of the same ~300 bytes.
-	 */
-	slot = c->vimg[i].still || c->vimg[i].preview ? &ci->of[i] : &ci->shared;
+	slot = own_any(c, i) ? &ci->of[i] : &ci->shared;
 	if ((img = atomic_load_explicit(slot, memory_order_acquire)) != NULL)
 		return img;
 	buf_init(&b, CARD_IMG_MAX);

@@ -50,7 +50,7 @@ site_image_set_pages(const struct site_ctx *c,
 	buf_init(&u, 4096);
 	for (i = 0; i < c->m->nvideos && rc == 0; i++)
 		for (no = 0; no < IMG_NVARIANTS && rc == 0; no++) {
-			if (no == IMG_PREVIEW ? !c->vimg[i].preview : !c->vimg[i].still)
+			if (!site_image_own(c, i, no))
 				continue;
 			buf_reset(&u);
 			/* the page's path: the URL without its leading '/' */

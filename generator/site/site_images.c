@@ -553,12 +553,20 @@ site_images(struct site_ctx *c, char *err, size_t errlen)
 }
 
 int
+site_image_own(const struct site_ctx *c, size_t vid, int variant)
+{
+	const struct video_img *im = &c->vimg[vid];
+
+	return variant == IMG_PREVIEW ? im->preview != 0 : im->still != 0;
+}
+
+int
 site_image_url(const struct site_ctx *c, size_t vid, int variant, struct buf *out)
 {
 	const struct video_img *im = &c->vimg[vid];
 
 	/* puts, not printf: a build formats a few per video and page */
-	if (variant == IMG_PREVIEW ? !im->preview : !im->still)
+	if (!site_image_own(c, vid, variant))
 		return variant == IMG_PREVIEW ? -1 :
 		    (BUF_PUTSL(out, "/img/" IMG_PLACEHOLDER) == -1 ||
 		    buf_puts(out, img_suffix(variant)) == -1) ? -1 : 0;

@@ -315,8 +315,11 @@ int	site_cdn_url(const struct video *v, const char *file, struct buf *out);
  * video's images, fetching (unless c->o->fetch_images is 0) and encoding
  * those not cached yet; a failure is a warning and the placeholder, never
  * an error (-1 with err only for out of memory or an unwritable cache).
+ * site_image_own() says whether a video has its own file of a variant
+ * (a cached still's four sizes, its cached preview): the one rule of
+ * which image files a site publishes and which URLs name the video.
  * site_image_url() appends the root-relative URL of a video's variant
- * (the placeholder's when it has none; -1 for a missing preview).
+ * (the placeholder's when it has none of its own; -1 for a missing preview).
  * site_image_source() writes the cache file of a video's image page p into
  * out (the placeholder's pages have none: site_placeholder_bytes()).
  */
@@ -328,6 +331,7 @@ void	site_img_key(const struct video *v, char key[17]);
  * when it does not fit cap. */
 int	site_img_cache_path(const struct site_opts *o, char *out, size_t cap, const char *guid,
 	    const char *key, const char *suffix);
+int	site_image_own(const struct site_ctx *c, size_t vid, int variant);
 int	site_image_url(const struct site_ctx *c, size_t vid, int variant, struct buf *out);
 int	site_image_source(const struct site_ctx *c, const struct page *p, char *out, size_t cap);
 /*

@@ -341,7 +341,7 @@ head_pages(const struct site_ctx *c)
 
 	for (i = 0; !c->img_carry && i < m->nvideos; i++)
 		for (no = 0; no < IMG_NVARIANTS; no++)
-			n += no == IMG_PREVIEW ? c->vimg[i].preview : c->vimg[i].still;
+			n += (size_t)site_image_own(c, i, (int)no);
 	memset(&tmp, 0, sizeof(tmp));
 	for (i = 0; i < m->ncategories + m->ntags + m->nseries; i++) {
 		tmp.kind = i < m->ncategories ? PK_CATEGORY :

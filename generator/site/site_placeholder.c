@@ -40,7 +40,7 @@ site_placeholder_size(struct site_ctx *c, char *err, size_t errlen)
 		return -1;
 	}
 	for (i = 0; i < c->m->nvideos; i++)
-		if (!c->vimg[i].still) {
+		if (!site_image_own(c, i, IMG_JPG1280)) {
 			c->vimg[i].og_w = (uint16_t)w;
 			c->vimg[i].og_h = (uint16_t)h;
 		}
