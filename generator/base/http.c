@@ -13,12 +13,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "curl_lib.h"
 #include "http.h"
 
 enum { ST_WAIT = 0, ST_ACTIVE, ST_DONE };
 
 struct http_client {
 	struct http_opts	 o;
+	struct curl_lib		 lib;	/* libcurl, opened by the first client */
 	CURLM			*multi;
 	CURLSH			*share;		/* DNS cache shared by the easy handles */
 	uint64_t		 rng;		/* xorshift state for jitter */
@@ -48,28 +50,38 @@ http_opts_init(struct http_opts *o)
 }
 
 struct http_client *
-http_client_new(const struct http_opts *opts)
+http_client_new(const struct http_opts *opts, char *err, size_t errlen)
 {
 	struct http_client *c;
 	struct timespec ts;
 
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		snprintf(err, errlen, "out of memory");
 		return NULL;
-	if ((c = calloc(1, sizeof(*c))) == NULL)
+	}
+	if (curl_lib_open(&c->lib, err, errlen) == -1) {
+		free(c);
 		return NULL;
+	}
+	if (c->lib.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		snprintf(err, errlen, "cannot set up libcurl (curl_global_init)");
+		free(c);
+		return NULL;
+	}
 	c->o = *opts;
 	if (c->o.concurrency < 1)
 		c->o.concurrency = 1;
 	if (c->o.max_attempts < 1)
 		c->o.max_attempts = 1;
-	if ((c->multi = curl_multi_init()) == NULL || (c->share = curl_share_init()) == NULL) {
+	if ((c->multi = c->lib.multi_init()) == NULL || (c->share = c->lib.share_init()) == NULL) {
+		snprintf(err, errlen, "cannot set up libcurl: out of memory");
 		http_client_free(c);
 		return NULL;
 	}
-	curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-	curl_multi_setopt(c->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)c->o.concurrency);
-	curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)c->o.concurrency);
-	curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, (long)c->o.concurrency);
+	c->lib.share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+	c->lib.multi_setopt(c->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)c->o.concurrency);
+	c->lib.multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)c->o.concurrency);
+	c->lib.multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, (long)c->o.concurrency);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	c->rng = ((uint64_t)ts.tv_nsec << 20) ^ (uint64_t)ts.tv_sec ^ ((uint64_t)getpid() << 40);
 	if (c->rng == 0)
@@ -83,10 +95,39 @@ http_client_free(struct http_client *c)
 	if (c == NULL)
 		return;
 	if (c->multi != NULL)
-		curl_multi_cleanup(c->multi);
+		c->lib.multi_cleanup(c->multi);
 	if (c->share != NULL)
-		curl_share_cleanup(c->share);
+		c->lib.share_cleanup(c->share);
 	free(c);
+}
+
+struct curl_slist *
+http_header_append(struct curl_slist *list, const char *line)
+{
+	struct curl_slist *n, *t;
+
+	if ((n = calloc(1, sizeof(*n))) == NULL || (n->data = strdup(line)) == NULL) {
+		free(n);
+		return NULL;
+	}
+	if (list == NULL)
+		return n;
+	for (t = list; t->next != NULL; t = t->next)
+		;
+	t->next = n;
+	return list;
+}
+
+void
+http_headers_free(struct curl_slist *list)
+{
+	struct curl_slist *next;
+
+	for (; list != NULL; list = next) {
+		next = list->next;
+		free(list->data);
+		free(list);
+	}
 }
 
 static uint64_t
@@ -110,7 +151,7 @@ write_cb(char *data, size_t size, size_t nmemb, void *arg)
 	 * Videos page grew by doubling, copying 256 kB per page); a body
 	 * longer than announced, or compressed, still grows as it comes. */
 	if (r->resp.cap == 0 && r->easy != NULL &&
-	    curl_easy_getinfo(r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl) == CURLE_OK &&
+	    r->lib->easy_getinfo(r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl) == CURLE_OK &&
 	    cl > 0 && (uint64_t)cl <= r->resp.max && buf_reserve(&r->resp, (size_t)cl) != 0)
 		return 0;
 	if (buf_put(&r->resp, data, n) != 0)
@@ -128,37 +169,38 @@ start(struct http_client *c, struct http_req *r)
 	buf_init(&r->resp, c->o.max_body);
 	r->status = 0;
 	r->curl_err[0] = '\0';
-	if ((e = curl_easy_init()) == NULL) {
+	r->lib = &c->lib;
+	if ((e = c->lib.easy_init()) == NULL) {
 		snprintf(r->err, sizeof(r->err), "%s %s: out of memory", method, r->url);
 		return -1;
 	}
-	curl_easy_setopt(e, CURLOPT_URL, r->url);
-	curl_easy_setopt(e, CURLOPT_PRIVATE, r);
-	curl_easy_setopt(e, CURLOPT_SHARE, c->share);
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");	/* gzip, deflate, br... */
-	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, c->o.connect_timeout_ms);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, c->o.timeout_ms);
-	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, (c->o.stall_ms + 999) / 1000);
-	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->o.max_body);
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->curl_err);
-	curl_easy_setopt(e, CURLOPT_USERAGENT, "onlygen/" ONLY_VERSION);
+	c->lib.easy_setopt(e, CURLOPT_URL, r->url);
+	c->lib.easy_setopt(e, CURLOPT_PRIVATE, r);
+	c->lib.easy_setopt(e, CURLOPT_SHARE, c->share);
+	c->lib.easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	c->lib.easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	c->lib.easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	c->lib.easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");	/* gzip, deflate, br... */
+	c->lib.easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+	c->lib.easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, c->o.connect_timeout_ms);
+	c->lib.easy_setopt(e, CURLOPT_TIMEOUT_MS, c->o.timeout_ms);
+	c->lib.easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	c->lib.easy_setopt(e, CURLOPT_LOW_SPEED_TIME, (c->o.stall_ms + 999) / 1000);
+	c->lib.easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->o.max_body);
+	c->lib.easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
+	c->lib.easy_setopt(e, CURLOPT_WRITEDATA, r);
+	c->lib.easy_setopt(e, CURLOPT_ERRORBUFFER, r->curl_err);
+	c->lib.easy_setopt(e, CURLOPT_USERAGENT, "onlygen/" ONLY_VERSION);
 	if (r->headers != NULL)
-		curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->headers);
+		c->lib.easy_setopt(e, CURLOPT_HTTPHEADER, r->headers);
 	if (strcmp(method, "PUT") == 0) {
-		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, "PUT");
-		curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->body != NULL ? r->body : "");
-		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
+		c->lib.easy_setopt(e, CURLOPT_CUSTOMREQUEST, "PUT");
+		c->lib.easy_setopt(e, CURLOPT_POSTFIELDS, r->body != NULL ? r->body : "");
+		c->lib.easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
 	} else if (strcmp(method, "GET") != 0)
-		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
-	if (curl_multi_add_handle(c->multi, e) != CURLM_OK) {
-		curl_easy_cleanup(e);
+		c->lib.easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
+	if (c->lib.multi_add_handle(c->multi, e) != CURLM_OK) {
+		c->lib.easy_cleanup(e);
 		snprintf(r->err, sizeof(r->err), "%s %s: cannot start the request", method, r->url);
 		return -1;
 	}
@@ -218,7 +260,7 @@ finish(struct http_client *c, struct http_req *r, CURLcode rc, long *delay)
 	long retry_after = -1;
 	int retry = 0;
 
-	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
+	c->lib.easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
 	if (rc == CURLE_WRITE_ERROR && r->resp.len + CURL_MAX_WRITE_SIZE >= r->resp.max) {
 		snprintf(r->err, sizeof(r->err), "%s %s: the answer is larger than %zu bytes",
 		    method, r->url, c->o.max_body);
@@ -227,7 +269,7 @@ finish(struct http_client *c, struct http_req *r, CURLcode rc, long *delay)
 		    method, r->url, c->o.max_body);
 	} else if (rc != CURLE_OK) {
 		snprintf(r->err, sizeof(r->err), "%s %s: %.120s", method, r->url,
-		    r->curl_err[0] != '\0' ? r->curl_err : curl_easy_strerror(rc));
+		    r->curl_err[0] != '\0' ? r->curl_err : c->lib.easy_strerror(rc));
 		retry = retryable_curl(rc);
 	} else if (r->status == 401 || r->status == 403) {
 		/* The hint first: a long URL must not cut off what to do. */
@@ -238,7 +280,7 @@ finish(struct http_client *c, struct http_req *r, CURLcode rc, long *delay)
 		return 2;
 	} else if (r->status == 429 || r->status >= 500 || r->status == 408) {
 		snprintf(r->err, sizeof(r->err), "%s %s: HTTP %ld", method, r->url, r->status);
-		if (curl_easy_getinfo(r->easy, CURLINFO_RETRY_AFTER, &ra) == CURLE_OK && ra > 0)
+		if (c->lib.easy_getinfo(r->easy, CURLINFO_RETRY_AFTER, &ra) == CURLE_OK && ra > 0)
 			retry_after = ra > 3600 ? 3600000 : (long)ra * 1000;
 		retry = 1;
 	} else if (r->status < 200 || r->status > 299) {
@@ -266,8 +308,8 @@ static void
 stop(struct http_client *c, struct http_req *r)
 {
 	if (r->easy != NULL) {
-		curl_multi_remove_handle(c->multi, r->easy);
-		curl_easy_cleanup(r->easy);
+		c->lib.multi_remove_handle(c->multi, r->easy);
+		c->lib.easy_cleanup(r->easy);
 		r->easy = NULL;
 	}
 }
@@ -319,16 +361,16 @@ http_run(struct http_client *c, struct http_req *reqs, size_t n, unsigned *retri
 		}
 		if (abort_run)
 			break;
-		curl_multi_perform(c->multi, &running);
+		c->lib.multi_perform(c->multi, &running);
 		finished = 0;
-		while ((m = curl_multi_info_read(c->multi, &msgs)) != NULL) {
+		while ((m = c->lib.multi_info_read(c->multi, &msgs)) != NULL) {
 			struct http_req *r = NULL;
 			long delay = 0;
 			int k;
 
 			if (m->msg != CURLMSG_DONE)
 				continue;
-			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&r);
+			c->lib.easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&r);
 			k = finish(c, r, m->data.result, &delay);
 			stop(c, r);
 			active--;
@@ -368,7 +410,7 @@ http_run(struct http_client *c, struct http_req *reqs, size_t n, unsigned *retri
 				timeout = wake > now ? (int)(wake - now < 1000 ? wake - now : 1000) : 0;
 			else if (wake >= 0 && wake - now < timeout)
 				timeout = wake > now ? (int)(wake - now) : 0;
-			curl_multi_poll(c->multi, NULL, 0, timeout, NULL);
+			c->lib.multi_poll(c->multi, NULL, 0, timeout, NULL);
 		}
 	}
 	for (i = 0; i < n; i++)

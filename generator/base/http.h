@@ -12,6 +12,9 @@
  * and body; the runner fills status, resp (a buf the caller frees with
  * buf_free) and err.  A struct http_client owns the curl multi handle
  * (and so its connection cache) until http_client_free().
+ *
+ * libcurl itself is opened by the first client (curl_lib.h): a run that
+ * makes no request never loads it.
  */
 #ifndef ONLY_HTTP_H
 #define ONLY_HTTP_H
@@ -22,6 +25,7 @@
 #include "buf.h"
 
 struct http_req;
+struct curl_lib;
 
 struct http_opts {
 	int	 concurrency;		/* requests in flight (default 4) */
@@ -70,6 +74,7 @@ struct http_req {
 	int			 ok;		/* 1 when it succeeded */
 	char			 err[256];	/* why it failed */
 	/* runner state */
+	const struct curl_lib	*lib;		/* its client's libcurl */
 	CURL			*easy;
 	long long		 next_at;	/* monotonic ms when it may (re)start */
 	int			 state;
@@ -81,8 +86,12 @@ struct http_client;
 /* Fills o with the defaults above. */
 void	http_opts_init(struct http_opts *o);
 
-/* A client for opts (copied).  NULL when curl could not be set up. */
-struct http_client	*http_client_new(const struct http_opts *opts);
+/*
+ * A client for opts (copied).  NULL with err when libcurl could not be
+ * loaded or set up.
+ */
+struct http_client	*http_client_new(const struct http_opts *opts, char *err,
+			    size_t errlen);
 void			 http_client_free(struct http_client *c);
 
 /*
@@ -91,6 +100,15 @@ void			 http_client_free(struct http_client *c);
  */
 enum http_result	http_run(struct http_client *c, struct http_req *reqs, size_t n,
 			    unsigned *retries);
+
+/*
+ * A request's header lines (struct http_req's headers), as libcurl's
+ * curl_slist_append() and curl_slist_free_all() make and free them, but
+ * without loading libcurl: it only reads the list.  The append returns
+ * the list's head, or NULL out of memory (the list left as it was).
+ */
+struct curl_slist	*http_header_append(struct curl_slist *list, const char *line);
+void			 http_headers_free(struct curl_slist *list);
 
 /* Monotonic milliseconds. */
 long long	http_now_ms(void);

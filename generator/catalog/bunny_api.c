@@ -457,9 +457,9 @@ bunny_request_setup(const struct bunny_source *src, char **base, struct curl_sli
 	/* The key lives only in the header list (curl copies h, wiped here). */
 	if (asprintf(&h, "AccessKey: %s", src->api_key) < 0)
 		return -1;
-	if ((t = curl_slist_append(*hdr, h)) != NULL) {
+	if ((t = http_header_append(*hdr, h)) != NULL) {
 		*hdr = t;
-		if ((t = curl_slist_append(*hdr, "Accept: application/json")) != NULL) {
+		if ((t = http_header_append(*hdr, "Accept: application/json")) != NULL) {
 			*hdr = t;
 			rc = 0;
 		}
@@ -494,10 +494,8 @@ bunny_fetch(const struct bunny_source *src, struct bunny_listing *l, char *err, 
 	o.arg = &f;
 	o.fail_fast = 1;
 	o.auth_hint = "check BUNNY_API_KEY (the library's API key, under Stream > API)";
-	if ((c = http_client_new(&o)) == NULL) {
-		snprintf(err, errlen, "cannot set up libcurl");
+	if ((c = http_client_new(&o, err, errlen)) == NULL)
 		goto out;
-	}
 	if (make_reqs(src, base, 'v', 1, 1, hdr, first, &nfirst) != 0 ||
 	    make_reqs(src, base, 'c', 1, 1, hdr, first, &nfirst) != 0)
 		goto oom;
@@ -536,7 +534,7 @@ out:
 	free_reqs(rest, nrest);
 	free(rest);
 	http_client_free(c);
-	curl_slist_free_all(hdr);
+	http_headers_free(hdr);
 	free(base);
 	return res;
 }

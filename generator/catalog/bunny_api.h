@@ -62,7 +62,7 @@ enum bunny_result {
  * and per_page (1..1000).  0, or -1 with err (never the key). */
 /* A request's common parts for src: *base, the API base without a trailing
  * '/', and *hdr, the AccessKey and Accept headers (the key only there).
- * 0, or -1 out of memory; the caller frees both (free, curl_slist_free_all)
+ * 0, or -1 out of memory; the caller frees both (free, http_headers_free)
  * in either case.  One setup for the listing and the single-video GET. */
 struct curl_slist;
 int	bunny_request_setup(const struct bunny_source *src, char **base, struct curl_slist **hdr);

@@ -196,10 +196,8 @@ bunny_stats_pull(const char *catalog_db, const struct bunny_source *src, int64_t
 	o.fail_fast = 1;
 	o.on_done = NULL;
 	o.auth_hint = "check BUNNY_API_KEY (the library's API key, under Stream > API)";
-	if ((c = http_client_new(&o)) == NULL) {
-		snprintf(err, errlen, "cannot set up libcurl");
+	if ((c = http_client_new(&o, err, errlen)) == NULL)
 		goto out;
-	}
 	hr = http_run(c, reqs, n, &r->retries);
 	if (hr != HTTP_OK) {
 		for (i = 0; i < n; i++)
@@ -261,7 +259,7 @@ out:
 		free(g[i]);
 	free(g);
 	http_client_free(c);
-	curl_slist_free_all(hdr);
+	http_headers_free(hdr);
 	free(base);
 	sqlite3_close(db);
 	return res;

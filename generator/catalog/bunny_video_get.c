@@ -90,10 +90,8 @@ bunny_get_videos(const struct bunny_source *src, const char *const *guids, size_
 	o.arg = NULL;
 	o.fail_fast = 0;	/* a 404 is an answer (gone), not a reason to stop */
 	o.auth_hint = "check BUNNY_API_KEY (the library's API key, under Stream > API)";
-	if ((c = http_client_new(&o)) == NULL) {
-		snprintf(err, errlen, "cannot set up libcurl");
+	if ((c = http_client_new(&o, err, errlen)) == NULL)
 		goto out;
-	}
 	for (i = 0; i < n; i++) {
 		char *url;
 
@@ -128,7 +126,7 @@ out:
 	if (res != BUNNY_OK)
 		bunny_got_free(got, n);
 	http_client_free(c);
-	curl_slist_free_all(hdr);
+	http_headers_free(hdr);
 	free(base);
 	return res;
 }

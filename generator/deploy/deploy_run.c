@@ -73,7 +73,7 @@ auth_headers(const char *key)
 
 	buf_init(&b, 4096);
 	if (buf_printf(&b, "AccessKey: %s", key) != 0 ||
-	    (t = curl_slist_append(h, b.data)) == NULL) {
+	    (t = http_header_append(h, b.data)) == NULL) {
 		buf_free(&b);
 		return NULL;
 	}
@@ -81,8 +81,8 @@ auth_headers(const char *key)
 	/* Keep the key out of freed memory. */
 	memset(b.data, 0, b.len);
 	buf_free(&b);
-	if ((t = curl_slist_append(h, "Accept: application/json")) == NULL) {
-		curl_slist_free_all(h);
+	if ((t = http_header_append(h, "Accept: application/json")) == NULL) {
+		http_headers_free(h);
 		return NULL;
 	}
 	return t;
@@ -91,10 +91,13 @@ auth_headers(const char *key)
 struct progress;
 static void on_progress(const struct http_req *, int, long, void *);
 
-/* A client for c's timeouts and retries; pg (may be NULL) gets progress. */
+/*
+ * A client for c's timeouts and retries; pg (may be NULL) gets progress.
+ * NULL with err.
+ */
 static struct http_client *
 client(const struct deploy_conf *c, int concurrency, size_t max_body,
-    struct progress *pg)
+    struct progress *pg, char *err, size_t errlen)
 {
 	struct http_opts o;
 
@@ -113,7 +116,7 @@ client(const struct deploy_conf *c, int concurrency, size_t max_body,
 	/* The purge prints its own message (BUNNY_ACCOUNT_KEY): see purge_one. */
 	o.auth_hint = "check BUNNY_STORAGE_ZONE, BUNNY_STORAGE_KEY (the zone's password, "
 	    "under FTP & API Access) and BUNNY_STORAGE_REGION";
-	return http_client_new(&o);
+	return http_client_new(&o, err, errlen);
 }
 
 /* Tells c->report why request r (about what) failed. */
@@ -141,10 +144,12 @@ deploy_list_zone(const struct deploy_conf *c, struct dlist *files,
 	size_t i, depth = 0;
 	int rc = -1;
 
-	if ((h = auth_headers(c->key)) == NULL ||
-	    (hc = client(c, DEPLOY_LIST_JOBS, DEPLOY_MAX_LISTING, NULL)) == NULL) {
-		curl_slist_free_all(h);
-		snprintf(err, errlen, "cannot set up curl");
+	if ((h = auth_headers(c->key)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if ((hc = client(c, DEPLOY_LIST_JOBS, DEPLOY_MAX_LISTING, NULL, err, errlen)) == NULL) {
+		http_headers_free(h);
 		return -1;
 	}
 	if (dlist_add(&level, "", 0, NULL) != 0)
@@ -214,7 +219,7 @@ out:
 	dlist_free(&level);
 	dlist_free(&next);
 	http_client_free(hc);
-	curl_slist_free_all(h);
+	http_headers_free(h);
 	return rc;
 }
 
@@ -284,7 +289,7 @@ struct job {
 static void
 job_free(struct job *j, struct http_req *r)
 {
-	curl_slist_free_all(j->h);
+	http_headers_free(j->h);
 	buf_free(&j->body);
 	free((char *)(uintptr_t)r->url);
 	buf_free(&r->resp);
@@ -351,14 +356,14 @@ job_init(const struct deploy_conf *c, const char *root, const struct daction *a,
 		return -1;
 	}
 	snprintf(line, sizeof(line), "Checksum: %s", j->sha);
-	if ((t = curl_slist_append(j->h, line)) == NULL) {
+	if ((t = http_header_append(j->h, line)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	j->h = t;
 	snprintf(line, sizeof(line), "Content-Type: %s", content_type(a->path));
-	if ((t = curl_slist_append(j->h, line)) == NULL ||
-	    (t = curl_slist_append(t, "Expect:")) == NULL) {
+	if ((t = http_header_append(j->h, line)) == NULL ||
+	    (t = http_header_append(t, "Expect:")) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -487,8 +492,8 @@ deploy_execute(const struct deploy_conf *c, const char *root,
 			;
 		if (*hc == NULL && (*hc = client(c, is_del ?
 		    (c->jobs < DEPLOY_DELETE_JOBS ? c->jobs : DEPLOY_DELETE_JOBS) :
-		    c->jobs, 64 << 10, &pg)) == NULL) {
-			warn(c, "cannot set up curl");
+		    c->jobs, 64 << 10, &pg, why, sizeof(why))) == NULL) {
+			warn(c, "%s", why);
 			failed = 1;
 			break;
 		}
@@ -569,6 +574,7 @@ deploy_purge(const struct deploy_conf *c, const struct deploy_result *res,
 	size_t i;
 	int rc = 0, per_url = 0, whole = 0;
 	double now;
+	char why[256];
 
 	*what = PURGED_NOTHING;
 	*nurls = 0;
@@ -589,9 +595,14 @@ deploy_purge(const struct deploy_conf *c, const struct deploy_result *res,
 	}
 	buf_init(&url, DEPLOY_MAX_PATH * 9 + 2048);
 	if ((h = auth_headers(c->account_key)) == NULL ||
-	    (t = curl_slist_append(h, "Content-Length: 0")) == NULL ||
-	    (h = t, hc = client(c, 1, 64 << 10, NULL)) == NULL) {
-		snprintf(err, errlen, "purge: cannot set up curl");
+	    (t = http_header_append(h, "Content-Length: 0")) == NULL) {
+		snprintf(err, errlen, "purge: out of memory");
+		rc = -1;
+		goto out;
+	}
+	h = t;
+	if ((hc = client(c, 1, 64 << 10, NULL, why, sizeof(why))) == NULL) {
+		snprintf(err, errlen, "purge: %s", why);
 		rc = -1;
 		goto out;
 	}
@@ -631,6 +642,6 @@ out:
 	dlist_free(&urls);
 	buf_free(&url);
 	http_client_free(hc);
-	curl_slist_free_all(h);
+	http_headers_free(h);
 	return rc;
 }

@@ -300,10 +300,10 @@ warn_failed(const struct site_ctx *c, const struct fetch_item *it, const struct 
 /*
  * Fetches and encodes the images of the videos in todo[0..n), FETCH_BATCH
  * at a time.  Returns 0, 1 when the CDN refused a token (the rest is then
- * not fetched), -1 when out of memory.
+ * not fetched), -1 with err out of memory or without libcurl.
  */
 static int
-fetch_all(struct site_ctx *c, const size_t *todo, size_t n)
+fetch_all(struct site_ctx *c, const size_t *todo, size_t n, char *err, size_t errlen)
 {
 	struct http_opts ho;
 	struct http_client *hc;
@@ -322,7 +322,13 @@ fetch_all(struct site_ctx *c, const size_t *todo, size_t n)
 	ho.backoff_max_ms = 4000;
 	items = calloc(FETCH_BATCH * 2, sizeof(*items));
 	reqs = calloc(FETCH_BATCH * 2, sizeof(*reqs));
-	if (items == NULL || reqs == NULL || (hc = http_client_new(&ho)) == NULL) {
+	if (items == NULL || reqs == NULL) {
+		snprintf(err, errlen, "out of memory fetching images");
+		free(items);
+		free(reqs);
+		return -1;
+	}
+	if ((hc = http_client_new(&ho, err, errlen)) == NULL) {
 		free(items);
 		free(reqs);
 		return -1;
@@ -521,13 +527,11 @@ site_images(struct site_ctx *c, char *err, size_t errlen)
 		free(todo);
 		return -1;
 	}
-	rc = ntodo > 0 ? fetch_all(c, todo, ntodo) : 0;
+	rc = ntodo > 0 ? fetch_all(c, todo, ntodo, err, errlen) : 0;
 	changed = ntodo > 0;	/* directories made, files fetched, others pruned */
 	free(todo);
-	if (rc == -1) {
-		snprintf(err, errlen, "out of memory fetching images");
+	if (rc == -1)
 		return -1;
-	}
 	if (rc == 1) {
 		size_t left = 0;
 

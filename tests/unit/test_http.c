@@ -1,8 +1,11 @@
 /*
  * test_http.c — the request runner with methods the deploy needs (PUT with
  * a body, DELETE), a 404 that is not retried, a 503 that is, the response
- * cap, and on_done failures.  The server is a forked child answering
- * HTTP/1.0-style (one request per connection) on a free 127.0.0.1 port.
+ * cap, on_done failures, header lines made without libcurl, and libcurl
+ * opened when the first client is made (curl_lib.h), with the errors of a
+ * library that is missing or is not libcurl.  The server is a forked
+ * child answering HTTP/1.0-style (one request per connection) on a free
+ * 127.0.0.1 port.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -15,6 +18,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "curl_lib.h"
 #include "http.h"
 
 /* Answers one request on fd by its path; see the table in main(). */
@@ -54,7 +58,19 @@ answer(int fd)
 	else if (strncmp(req, "GET /busy ", 10) == 0)
 		n = snprintf(resp, sizeof(resp), "HTTP/1.1 503 Busy\r\nContent-Length: 0\r\n"
 		    "Connection: close\r\n\r\n");
-	else if (strncmp(req, "GET /big ", 9) == 0) {
+	else if (strncmp(req, "GET /headers ", 13) == 0) {
+		/* Echo the X-Only lines, in the order they came */
+		char echo[1024] = "", *at = req, *end;
+
+		while ((at = strstr(at, "\r\nX-Only-")) != NULL &&
+		    (end = strstr(at + 2, "\r\n")) != NULL) {
+			snprintf(echo + strlen(echo), sizeof(echo) - strlen(echo), "%.*s;",
+			    (int)(end - at - 2), at + 2);
+			at = end;
+		}
+		n = snprintf(resp, sizeof(resp), "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n"
+		    "Connection: close\r\n\r\n%s", strlen(echo), echo);
+	} else if (strncmp(req, "GET /big ", 9) == 0) {
 		memset(resp, 'x', sizeof(resp));
 		n = snprintf(resp, 200, "HTTP/1.1 200 OK\r\nContent-Length: %d\r\n"
 		    "Connection: close\r\n\r\n", 500000);
@@ -118,13 +134,50 @@ main(void)
 	int port, i;
 	pid_t pid = serve(&port);
 	static const char body[] = "{\"file\": \"index.html\", \"bytes\": \"\\u00e9\"}";
+	struct curl_slist *hdr = NULL, *t;
+	struct curl_lib lib;
+	char err[512];
+
+	/* libcurl by its name, or a clear error naming what is missing */
+	err[0] = '\0';
+	CHECK(curl_lib_open_name(&lib, "libonly-no-such-curl.so.4", err, sizeof(err)) == -1 &&
+	    strstr(err, "cannot load libcurl (libonly-no-such-curl.so.4)") != NULL &&
+	    strstr(err, "install the package libcurl4") != NULL, "a missing library: %s", err);
+	CHECK(curl_lib_open_name(&lib, "libc.so.6", err, sizeof(err)) == -1 &&
+	    strstr(err, "libc.so.6 has no curl_global_init") != NULL && lib.easy_init == NULL,
+	    "a library that is not libcurl: %s", err);
+	err[0] = '\0';
+	CHECK(curl_lib_open(&lib, err, sizeof(err)) == 0 && lib.easy_setopt != NULL &&
+	    lib.multi_poll != NULL && lib.share_cleanup != NULL, "libcurl opened (%s)", err);
+	CHECK(lib.easy_strerror(CURLE_OK) != NULL && strlen(lib.easy_strerror(CURLE_OK)) > 0,
+	    "a call through the table: curl_easy_strerror");
+
+	/* header lines, as curl_slist_append makes them */
+	http_headers_free(NULL);
+	CHECK((hdr = http_header_append(NULL, "X-Only-One: 1")) != NULL && hdr->next == NULL &&
+	    strcmp(hdr->data, "X-Only-One: 1") == 0, "the first line is the list");
+	CHECK((t = http_header_append(hdr, "X-Only-Two: 2")) == hdr &&
+	    (t = http_header_append(hdr, "X-Only-Three: 3")) == hdr && hdr->next != NULL &&
+	    strcmp(hdr->next->next->data, "X-Only-Three: 3") == 0 && hdr->next->next->next == NULL,
+	    "lines appended keep their head and order");
 
 	http_opts_init(&o);
 	o.backoff_ms = 10;
 	o.max_attempts = 3;
 	o.max_body = 100000;
-	c = http_client_new(&o);
-	CHECK(c != NULL, "client");
+	err[0] = '\0';
+	c = http_client_new(&o, err, sizeof(err));
+	CHECK(c != NULL, "client (%s)", err);
+
+	memset(r, 0, sizeof(r));
+	snprintf(url[0], sizeof(url[0]), "http://127.0.0.1:%d/headers", port);
+	r[0].url = url[0];
+	r[0].headers = hdr;
+	CHECK(http_run(c, r, 1, NULL) == HTTP_OK && r[0].ok && r[0].resp.data != NULL &&
+	    strcmp(r[0].resp.data, "X-Only-One: 1;X-Only-Two: 2;X-Only-Three: 3;") == 0,
+	    "libcurl sends the lines made without it (%s)", r[0].resp.data ? r[0].resp.data : r[0].err);
+	buf_free(&r[0].resp);
+	http_headers_free(hdr);
 
 	memset(r, 0, sizeof(r));
 	for (i = 0; i < 4; i++)
@@ -166,7 +219,9 @@ main(void)
 
 	o.on_done = reject_hello;
 	o.fail_fast = 1;
-	c = http_client_new(&o);
+	err[0] = '\0';
+	c = http_client_new(&o, err, sizeof(err));
+	CHECK(c != NULL, "a second client (%s)", err);
 	memset(r, 0, sizeof(r));
 	snprintf(url[0], sizeof(url[0]), "http://127.0.0.1:%d/", port);
 	r[0].url = url[0];
@@ -174,7 +229,7 @@ main(void)
 	    strcmp(r[0].err, "rejected by on_done") == 0, "on_done can fail a request");
 	buf_free(&r[0].resp);
 	http_client_free(c);
-	curl_global_cleanup();
+	lib.global_cleanup();
 
 	kill(pid, SIGTERM);
 	waitpid(pid, NULL, 0);
