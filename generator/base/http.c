@@ -125,6 +125,9 @@ http_headers_free(struct curl_slist *list)
 
 	for (; list != NULL; list = next) {
 		next = list->next;
+		/* a line may hold a key (AccessKey): not left in freed memory */
+		if (list->data != NULL)
+			explicit_bzero(list->data, strlen(list->data));
 		free(list->data);
 		free(list);
 	}

@@ -105,7 +105,8 @@ enum http_result	http_run(struct http_client *c, struct http_req *reqs, size_t n
  * A request's header lines (struct http_req's headers), as libcurl's
  * curl_slist_append() and curl_slist_free_all() make and free them, but
  * without loading libcurl: it only reads the list.  The append returns
- * the list's head, or NULL out of memory (the list left as it was).
+ * the list's head, or NULL out of memory (the list left as it was).  The
+ * free zeroes each line first: they hold the API and storage keys.
  */
 struct curl_slist	*http_header_append(struct curl_slist *list, const char *line);
 void			 http_headers_free(struct curl_slist *list);
