@@ -6,14 +6,16 @@
  * ~11 ms to map and relocate on the bench machine, and a build starts
  * twice (malloc_thp.c executes it again), for a "nothing changed" rebuild
  * of 0.06 s.  Most runs make no request: a build whose images are
- * mirrored, an offline build, `pull --from`, `onlygen check`.  So the
+ * mirrored, an offline build, `pull --from`, `status`.  So the
  * library is opened by its SONAME (CURL_LIB_SONAME) the first time an HTTP
  * client is made (http_client_new), and every call goes through the table
  * below, as bin/onlygen-img.so's do for libvips (img_load.c).
  *
  * Each pointer's type is checked against <curl/curl.h>'s own prototype at
  * compile time (curl_lib.c), so a table entry cannot drift from the
- * function it names.  The library is never closed: libcurl's TLS backend
+ * function it names.  What the table loses is curl's per-option check of
+ * a setopt's argument (curl/typecheck-gcc.h applies to direct calls
+ * only): http.c passes longs as long, sizes as curl_off_t, by hand.  The library is never closed: libcurl's TLS backend
  * may keep process-wide state.
  */
 #ifndef ONLY_CURL_LIB_H
