@@ -7,10 +7,11 @@
 # of a run (onlygen executes itself again once: malloc_thp.c).
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/fake_api.sh"
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 T=$(mktemp -d)
-fake=""
-trap '[ -n "$fake" ] && kill "$fake" 2>/dev/null; rm -rf "$T"' EXIT
+FAKE_API_PID=""
+trap '[ -n "$FAKE_API_PID" ] && kill "$FAKE_API_PID" 2>/dev/null; rm -rf "$T"' EXIT
 GEN="$BINDIR/onlygen"
 FIXTURE="$ROOT/tests/fixtures/site"
 mkdir -p "$T/catalog"
@@ -20,7 +21,6 @@ cp "$FIXTURE/catalog/videos-page-1.json" "$T/catalog/videos-0001.json"
 loaded() { sed -n 's/^ *[0-9]*:[[:space:]]*file=\([^ ]*\) .*/\1/p' "$1" | sort -u | tr '\n' ' '; }
 
 needed=$(readelf -d "$GEN" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
-check() { local d=$1; shift; if "$@"; then ok "$d"; else fail "$d"; fi; }
 check "onlygen does not link libcurl (NEEDED: $needed)" bash -c "! grep -q libcurl <<<'$needed'"
 check "... but links what every run uses (NEEDED: $needed)" bash -c "grep -q libsqlite3 <<<'$needed'"
 
@@ -39,22 +39,15 @@ rc=$?
 is "$rc" 0 "an offline build succeeds"
 [ "$rc" = 0 ] || grep -v '^ *[0-9]*:' "$T/build.log" | sed 's/^/# /'
 libs=$(loaded "$T/build.log")
+like "$libs" "libsqlite3" "the loader's lines were read (the build: $libs)"
 check "an offline build never loads libcurl ($libs)" bash -c "! grep -q libcurl <<<'$libs'"
 check "... and wrote the site" test -f "$T/site/index.html"
 
 # --- a request: a pull from the fake Bunny API loads it, and it works ----------
-python3 "$ROOT/tests/fakes/bunny_api.py" --library 133 --key test-key --catalog "$T/catalog" \
-	>"$T/api.out" 2>"$T/api.log" &
-fake=$!
-port=""
-for _ in $(seq 1 100); do
-	port=$(sed -n 's/^PORT \([0-9]*\)$/\1/p' "$T/api.out")
-	[ -n "$port" ] && break
-	sleep 0.1
-done
-[ -n "$port" ] || { fail "the fake Bunny API starts"; cat "$T/api.log"; exit 1; }
+fake_api_start "$T" --library 133 --key test-key --catalog "$T/catalog" ||
+	{ fail "the fake Bunny API starts"; cat "$T/api.log"; exit 1; }
 rm -rf "$T/var2"
-BUNNY_API_BASE="http://127.0.0.1:$port" BUNNY_API_KEY=test-key BUNNY_LIBRARY_ID=133 \
+BUNNY_API_BASE="$FAKE_API" BUNNY_API_KEY=test-key BUNNY_LIBRARY_ID=133 \
     LD_DEBUG=files "$GEN" pull --quiet --state "$T/var2" >"$T/pull-api.out" 2>"$T/pull-api.log"
 rc=$?
 is "$rc" 0 "a pull from the fake API succeeds"

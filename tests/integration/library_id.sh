@@ -6,17 +6,17 @@
 # is missing or another one; silent when they agree or the catalog did not
 # come from the API.
 . "$(dirname "$0")/../site/site_lib.sh"
+. "$(dirname "$0")/../lib/fake_api.sh"
 
 GEN="$BINDIR/onlygen"
 case "$GEN" in /*) ;; *) GEN="$ROOT/$GEN" ;; esac
 VAR="$TMP/var"
 mkdir -p "$VAR"
 cp -r "$FIXTURE/content" "$TMP/content"
-python3 "$ROOT/tests/fakes/bunny_api.py" --library 4242 --key apikey \
-	--catalog "$FIXTURE/catalog" >"$TMP/api.port" &
-PIDS+=($!)
-for _ in $(seq 1 100); do grep -q '^PORT ' "$TMP/api.port" 2>/dev/null && break; sleep 0.05; done
-api="http://127.0.0.1:$(awk '/^PORT/ { print $2 }' "$TMP/api.port")"
+fake_api_start "$TMP" --library 4242 --key apikey --catalog "$FIXTURE/catalog"
+check "the fake Bunny API starts ($TMP/api.log)" test -n "$FAKE_API"
+PIDS+=("$FAKE_API_PID")
+api=$FAKE_API
 check "the library pulls" env BUNNY_API_KEY=apikey BUNNY_LIBRARY_ID=4242 BUNNY_API_BASE="$api" \
 	"$GEN" pull --state "$VAR" --quiet
 

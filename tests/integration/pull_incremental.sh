@@ -11,10 +11,11 @@
 # then the build, as `onlygen build` does), and a stub deploy.
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/fake_api.sh"
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 T=$(mktemp -d)
-fake=""
-trap '[ -n "$fake" ] && kill "$fake" 2>/dev/null; rm -rf "$T"' EXIT
+FAKE_API_PID=""
+trap '[ -n "$FAKE_API_PID" ] && kill "$FAKE_API_PID" 2>/dev/null; rm -rf "$T"' EXIT
 GEN="$BINDIR/onlygen"
 FIXTURE="$ROOT/tests/fixtures/site"
 mkdir -p "$T/var" "$T/catalog"
@@ -24,17 +25,9 @@ G_TITLE=972a8469-1641-4f82-8b9d-2434e465e150	# published, gets a new title
 G_GONE=bd9c66b3-ad3c-4d6d-9a3d-1fa7bc8960a9	# published, deleted in Bunny
 G_FAIL=23b8c1e9-3924-46de-beb1-3b9046685257	# published, its Get Video fails
 
-python3 "$ROOT/tests/fakes/bunny_api.py" --library 133 --key test-key --catalog "$T/catalog" \
-	>"$T/api.out" 2>"$T/api.log" &
-fake=$!
-port=""
-for _ in $(seq 1 100); do
-	port=$(sed -n 's/^PORT \([0-9]*\)$/\1/p' "$T/api.out")
-	[ -n "$port" ] && break
-	sleep 0.1
-done
-[ -n "$port" ] || { fail "the fake Bunny API starts"; cat "$T/api.log"; exit 1; }
-API="http://127.0.0.1:$port"
+fake_api_start "$T" --library 133 --key test-key --catalog "$T/catalog" ||
+	{ fail "the fake Bunny API starts"; cat "$T/api.log"; exit 1; }
+API=$FAKE_API
 export BUNNY_API_BASE="$API" BUNNY_API_KEY=test-key BUNNY_LIBRARY_ID=133
 control() { curl -fsS -X POST -d "$1" "$API/_control" >/dev/null; }
 # the API requests since the last reset, one "STATUS PATH" per line

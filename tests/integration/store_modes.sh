@@ -8,6 +8,7 @@
 # checked through lighttpd in webhook_lighttpd.py, the demo's keys file in
 # run_demo.py, the helpers themselves in tests/unit/test_store_file.c.)
 . "$(dirname "$0")/../site/site_lib.sh"
+. "$(dirname "$0")/../lib/fake_api.sh"
 
 umask 022
 GEN="$BINDIR/onlygen" TOK="$BINDIR/onlytoken"
@@ -60,11 +61,10 @@ esac
 check "and leaves its mode alone (still $(mode "$VAR/tokens.db"))" test "$(mode "$VAR/tokens.db")" = 644
 
 # --- catalog.db (onlygen pull) ------------------------------------------------
-python3 "$ROOT/tests/fakes/bunny_api.py" --library 4242 --key apikey \
-	--catalog "$FIXTURE/catalog" >"$TMP/api.port" &
-PIDS+=($!)
-for _ in $(seq 1 100); do grep -q '^PORT ' "$TMP/api.port" 2>/dev/null && break; sleep 0.05; done
-api="http://127.0.0.1:$(awk '/^PORT/ { print $2 }' "$TMP/api.port")"
+fake_api_start "$TMP" --library 4242 --key apikey --catalog "$FIXTURE/catalog"
+check "the fake Bunny API starts ($TMP/api.log)" test -n "$FAKE_API"
+PIDS+=("$FAKE_API_PID")
+api=$FAKE_API
 BUNNY_API_KEY=apikey BUNNY_LIBRARY_ID=4242 BUNNY_API_BASE="$api" \
 	"$GEN" pull --state "$VAR" >"$TMP/pull.log" 2>&1
 check "onlygen pull creates catalog.db" test -f "$VAR/catalog.db"

@@ -11,6 +11,8 @@ is() {
 	if [ "$1" = "$2" ]; then ok "$3"; else
 		fail "$3"; printf '    expected: %s\n    actual:   %s\n' "$2" "$1"; fi
 }
+# check DESCRIPTION COMMAND...: ok when COMMAND succeeds
+check() { local d=$1; shift; if "$@"; then ok "$d"; else fail "$d"; fi; }
 # like ACTUAL SUBSTRING DESCRIPTION
 like() {
 	case "$1" in *"$2"*) ok "$3" ;; *)
