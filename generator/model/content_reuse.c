@@ -129,21 +129,30 @@ take_file(struct pass *p, struct content_snap_file *pf, struct content_snap_file
 	return 0;
 }
 
-/* Open addressing over pf's records by their h64 (index + 1; 0 empty). */
+/*
+ * pf's records by their bytes: looked for first where the last one found
+ * says (an edit in place, an entry added or removed leave the members in
+ * the order the snapshot has them), then through a table by their h64
+ * (open addressing, index + 1; 0 empty), built on the first miss there.
+ * At 100 000 members the table's build and a random probe per member were
+ * ~25 ms of a one-entry edit (docs/benchmarks.md, issue 15).
+ */
 struct index {
 	size_t	*slot;
 	size_t	 mask;
+	size_t	 next;		/* the record after the last one looked for */
+	int	 built;
 };
+
+/* Records looked at on either side of next before the table. */
+#define INDEX_NEAR	2
 
 static int
 index_build(struct index *ix, const struct content_snap_file *pf)
 {
 	size_t n = 16, i, h;
 
-	ix->slot = NULL;
-	ix->mask = 0;
-	if (pf == NULL || !pf->per_member || pf->nrecs == 0)
-		return 0;
+	ix->built = 1;
 	while (n < pf->nrecs * 2)
 		n *= 2;
 	if ((ix->slot = calloc(n, sizeof(*ix->slot))) == NULL)
@@ -157,23 +166,47 @@ index_build(struct index *ix, const struct content_snap_file *pf)
 	return 0;
 }
 
-/* A record of pf with these bytes, not taken, usable at line:col; or NULL. */
-static struct content_snap_rec *
-index_find(const struct index *ix, struct content_snap_file *pf, uint64_t sum,
-    unsigned line, unsigned col)
+/* Whether r has these bytes, is not taken, and may be used at line:col. */
+static int
+usable(const struct content_snap_rec *r, uint64_t sum, unsigned line, unsigned col)
 {
-	struct content_snap_rec *r;
-	size_t h;
+	/* one whose warnings name its place is reused only in that place */
+	return r->sum == sum && !r->taken &&
+	    (r->warnings == NULL || (r->line == line && r->col == col));
+}
 
-	if (ix->slot == NULL)
+/*
+ * A record of pf with these bytes, not taken, usable at line:col; or NULL
+ * (*oom set when the table could not be made).  Called for the members in
+ * the file's order.
+ */
+static struct content_snap_rec *
+index_find(struct index *ix, struct content_snap_file *pf, uint64_t sum,
+    unsigned line, unsigned col, int *oom)
+{
+	size_t at = ix->next, i, h, lo, hi;
+
+	if (pf == NULL || !pf->per_member || pf->nrecs == 0)
 		return NULL;
-	for (h = (size_t)sum & ix->mask; ix->slot[h] != 0; h = (h + 1) & ix->mask) {
-		r = &pf->recs[ix->slot[h] - 1];
-		/* one whose warnings name its place is reused only in that place */
-		if (r->sum == sum && !r->taken &&
-		    (r->warnings == NULL || (r->line == line && r->col == col)))
-			return r;
+	ix->next++;	/* a member not found took the place of the record there */
+	if (at < pf->nrecs && usable(&pf->recs[at], sum, line, col))
+		return &pf->recs[at];
+	lo = at > INDEX_NEAR ? at - INDEX_NEAR : 0;
+	hi = at + INDEX_NEAR + 1 < pf->nrecs ? at + INDEX_NEAR + 1 : pf->nrecs;
+	for (i = lo; i < hi; i++)
+		if (i != at && usable(&pf->recs[i], sum, line, col)) {
+			ix->next = i + 1;
+			return &pf->recs[i];
+		}
+	if (!ix->built && index_build(ix, pf) == -1) {
+		*oom = 1;
+		return NULL;
 	}
+	for (h = (size_t)sum & ix->mask; ix->slot[h] != 0; h = (h + 1) & ix->mask)
+		if (usable(&pf->recs[ix->slot[h] - 1], sum, line, col)) {
+			ix->next = ix->slot[h];
+			return &pf->recs[ix->slot[h] - 1];
+		}
 	return NULL;
 }
 
@@ -196,8 +229,7 @@ members(struct pass *p, struct content_snap_file *pf, struct content_snap_file *
 
 	if (content_scan_begin(&s, text, len) != 0)
 		return 1;
-	if (index_build(&ix, pf) == -1)
-		return -1;
+	memset(&ix, 0, sizeof(ix));
 	if (pf != NULL && pf->nrecs > nf->cap) {
 		/* about as many members as last time: one allocation */
 		if ((nf->recs = malloc((pf->nrecs + 16) * sizeof(*nf->recs))) == NULL)
@@ -213,7 +245,7 @@ members(struct pass *p, struct content_snap_file *pf, struct content_snap_file *
 		nr->sum = sum;
 		nr->line = m.line;
 		nr->col = m.col;
-		if ((old = index_find(&ix, pf, sum, m.line, m.col)) != NULL) {
+		if ((old = index_find(&ix, pf, sum, m.line, m.col, &oom)) != NULL) {
 			old->taken = 1;
 			if (take(p, old) == -1)
 				goto out;
@@ -225,6 +257,8 @@ members(struct pass *p, struct content_snap_file *pf, struct content_snap_file *
 			nr->kept = old->kept;
 			continue;
 		}
+		if (oom)
+			goto out;
 		p->changed = 1;
 		p->parsed++;
 		memcpy(key, m.key, m.keylen);

@@ -183,19 +183,89 @@ drop(const char *name)
 }
 
 /* A group file of the entries ids[0..n): GUIDs in the order given. */
+/* A group file of these entries, in this order; the one at edited (if < n) retitled. */
 static void
-many(const char *name, const unsigned *ids, size_t n)
+many_edited(const char *name, const unsigned *ids, size_t n, size_t edited)
 {
-	char text[8192];
+	static char text[32768];
 	size_t i, at;
 
 	at = (size_t)snprintf(text, sizeof(text), "{ \"videos\": {\n");
 	for (i = 0; i < n && at < sizeof(text) - 128; i++)
 		at += (size_t)snprintf(text + at, sizeof(text) - at,
-		    "  \"%08x-1111-4222-8333-444455556666\": { \"title\": \"v%u\" }%s\n",
-		    ids[i], ids[i], i + 1 < n ? "," : "");
+		    "  \"%08x-1111-4222-8333-444455556666\": { \"title\": \"v%u%s\" }%s\n",
+		    ids[i], ids[i], i == edited ? ", retitled" : "", i + 1 < n ? "," : "");
+	CHECK(i == n, "%s: %zu entries written", name, n);
 	snprintf(text + at, sizeof(text) - at, "} }\n");
 	put(vdir, name, text);
+}
+
+static void
+many(const char *name, const unsigned *ids, size_t n)
+{
+	many_edited(name, ids, n, SIZE_MAX);
+}
+
+/*
+ * A file of 200 members: a member's record is looked for where the last
+ * one was found (content_reuse.c: index_find), then through the table by
+ * the members' sums.  An edit in place, a member added or removed, the
+ * file reversed or its ends swapped: only what changed is parsed, and
+ * every load is the parser's.
+ */
+static void
+long_file(void)
+{
+	enum { N = 200 };
+	unsigned ids[N + 1], v[N + 1];
+	size_t i, n, before;
+
+	(void)both("before a long file", 0, NULL);
+	before = loaded_n;
+	for (i = 0; i < N + 1; i++)
+		ids[i] = 0x5000 + 3 * (unsigned)i;
+	many("long.json", ids, N);
+	n = both("a long file", 0, NULL);
+	CHECK(n == N && loaded_n == before + N, "a long file: every member parsed (%zu)", n);
+	many_edited("long.json", ids, N, 100);
+	n = both("a long file: one member edited", 0, NULL);
+	CHECK(n == 1 && edits_ok && edits_n == 1,
+	    "a long file: one member edited: it alone parsed, one edit told (%zu, %d, %zu)",
+	    n, edits_ok, edits_n);
+	many("long.json", ids, N);
+	n = both("a long file: the edit undone", 0, NULL);
+	CHECK(n == 1, "a long file: the edit undone: it alone parsed (%zu)", n);
+	/* one added in the middle: the members after it one place on */
+	memcpy(v, ids, 50 * sizeof(*v));
+	v[50] = 0x4fff;
+	memcpy(v + 51, ids + 50, (N - 50) * sizeof(*v));
+	many("long.json", v, N + 1);
+	n = both("a long file: one member added", 0, NULL);
+	CHECK(n == 1 && loaded_n == before + N + 1,
+	    "a long file: one member added: it alone parsed (%zu; %zu entries)", n, loaded_n);
+	many("long.json", ids, N);
+	n = both("a long file: that member removed", 0, NULL);
+	CHECK(n == 0 && loaded_n == before + N,
+	    "a long file: that member removed: nothing parsed (%zu; %zu entries)", n, loaded_n);
+	for (i = 0; i < N; i++)
+		v[i] = ids[N - 1 - i];
+	many("long.json", v, N);
+	n = both("a long file reversed", 0, NULL);
+	CHECK(n == 0 && loaded_n == before + N, "a long file reversed: nothing parsed (%zu)", n);
+	memcpy(v, ids, N * sizeof(*v));
+	v[0] = ids[N - 1];
+	v[N - 1] = ids[0];
+	many("long.json", v, N);
+	n = both("a long file: its ends swapped", 0, NULL);
+	CHECK(n == 0, "a long file: its ends swapped: nothing parsed (%zu)", n);
+	v[0] = ids[0];
+	v[N - 1] = ids[N];	/* the last one a new GUID */
+	many_edited("long.json", v, N, 0);
+	n = both("a long file: its first edited, its last replaced", 0, NULL);
+	CHECK(n == 2, "a long file: its first edited, its last replaced: both parsed (%zu)", n);
+	drop("long.json");
+	n = both("the long file removed", 0, NULL);
+	CHECK(n == 0 && loaded_n == before, "the long file removed: nothing parsed (%zu)", n);
 }
 
 int
@@ -415,6 +485,8 @@ main(void)
 		n = both("the file removed", 0, NULL);
 		CHECK(n == 0 && loaded_n == before, "the file removed: nothing parsed (%zu)", n);
 	}
+
+	long_file();
 
 	/* a snapshot left to the caller (content_snap.later): written only when saved */
 	{
