@@ -37,10 +37,25 @@ build_model_key(uint64_t content_key, uint64_t content_tree, const char *cdn_hos
 	return h != 0 ? h : 1;	/* 0 means no image */
 }
 
+/*
+ * The image read early (base_start) waited for: the task has started the
+ * catalog's read by then.  Whatever reads the image, the peek or the
+ * reader comes after this.
+ */
+static void
+base_wait(struct build_model *b)
+{
+	if (!b->basing)
+		return;
+	(void)pool_bg_join(&b->baser, NULL, 0);
+	b->basing = 0;
+}
+
 /* Forgets what peek() kept. */
 static void
 peek_drop(struct build_model *b)
 {
+	base_wait(b);	/* the task reads the image through the peek */
 	if (b->peeked)
 		close(b->image_fd);
 	b->peeked = 0;
@@ -64,6 +79,52 @@ reader_start(struct build_model *b)
 	atomic_store(&b->stop, 0);
 	pool_bg_start(&b->reader, read_task, b);
 	b->reading = 1;
+}
+
+static int	base_maybe(const struct build_model *);
+static int	base_load(struct build_model *);
+static void	base_drop(struct build_model *);
+
+/*
+ * The image first, then the catalog's rows, on one thread beside content/'s
+ * load (base_start).  The task writes base_old, base_meta and base_read,
+ * which the build reads only after base_wait(); the reader it starts is
+ * joined as reader_start()'s is.
+ */
+static int
+base_task(void *arg, char *err, size_t errlen)
+{
+	struct build_model *b = arg;
+
+	(void)err;
+	(void)errlen;
+	b->base_read = base_load(b);
+	pool_bg_start(&b->reader, read_task, b);
+	return 0;
+}
+
+/*
+ * When content/ changed and the catalog did not since the image (no row
+ * moved), the build needs the image: to lay content/'s edits over, or,
+ * after a merge of larger edits, to compare with (base_from_image).  It
+ * is read beside content/'s load instead of after it, then the catalog's
+ * rows, which only a merge needs (at 100 000 videos the image is ~0.07 s
+ * on the main thread of a one-entry edit, docs/benchmarks.md).  Else the
+ * rows are read as before.
+ */
+static void
+base_start(struct build_model *b)
+{
+	if (b->reading || b->basing)
+		return;
+	if (b->changed.nvideos > 0 || !base_maybe(b) || b->base_read) {
+		reader_start(b);
+		return;
+	}
+	atomic_store(&b->stop, 0);
+	b->reading = 1;		/* the task starts the reader */
+	b->basing = 1;
+	pool_bg_start(&b->baser, base_task, b);
 }
 
 /*
@@ -302,22 +363,45 @@ changed_since_last(struct build_model *b, const struct model_image_meta *meta)
  * recorded, as its key says; only content/'s bytes differ then.  An image
  * of this very key was read already (from_image) and refused by the
  * overlay, whose refusals are structure (test_model_overlay): not read
- * again.  Whether it is read.
+ * again.  base_maybe() is what is known before content/'s snapshot is
+ * read (its tree is the rest of the key).
  */
 static int
-base_read(struct build_model *b)
+base_maybe(const struct build_model *b)
+{
+	return b->peeked && b->content_key != 0 && b->peek.key != 0 &&
+	    b->peek.key != b->image_key;
+}
+
+static int
+base_key_ok(const struct build_model *b)
+{
+	return base_maybe(b) && b->snap_tree != 0 &&
+	    b->peek.key == build_model_key(b->content_key, b->snap_tree, b->cdn_host,
+	    b->base_url);
+}
+
+/* The image read into base_old and base_meta, whatever its key says: 1, or 0. */
+static int
+base_load(struct build_model *b)
 {
 	char err[POOL_ERR_MAX];
 
-	if (b->base_read)
-		return 1;
-	if (!b->peeked || b->content_key == 0 || b->snap_tree == 0 || b->peek.key == 0 ||
-	    b->peek.key == b->image_key ||
-	    b->peek.key != build_model_key(b->content_key, b->snap_tree, b->cdn_host,
-	    b->base_url))
-		return 0;
-	b->base_read = model_image_read_fd(b->image_fd, b->image_path, b->peek.key, &b->base_old,
+	return model_image_read_fd(b->image_fd, b->image_path, b->peek.key, &b->base_old,
 	    &b->base_meta, err, sizeof(err)) == 1;
+}
+
+/* Whether the image is read (by base_start's task, or now). */
+static int
+base_read(struct build_model *b)
+{
+	base_wait(b);
+	if (!base_key_ok(b)) {
+		base_drop(b);	/* read early, but of another content/ */
+		return 0;
+	}
+	if (!b->base_read)
+		b->base_read = base_load(b);
 	return b->base_read;
 }
 
@@ -325,6 +409,7 @@ base_read(struct build_model *b)
 static void
 base_drop(struct build_model *b)
 {
+	base_wait(b);
 	if (!b->base_read)
 		return;
 	model_image_meta_free(&b->base_meta);	/* before the model: its rows are the image's */
@@ -441,7 +526,7 @@ merge_all(struct build_model *b, struct model *m, char *err, size_t errlen)
 	/* content/'s warnings held, and said once it is known whether the
 	 * image says them (overlay_entries) or the merge goes on */
 	s.hold = 1;
-	reader_start(b);
+	base_start(b);
 	b->snap_tree = 0;
 	memset(&b->snap_later, 0, sizeof(b->snap_later));
 	edits.ok = 0;
@@ -473,6 +558,7 @@ merge_all(struct build_model *b, struct model *m, char *err, size_t errlen)
 		buf_free(&s.lines);
 		return -1;
 	}
+	base_wait(b);	/* then the reader is started */
 	b->reading = 0;
 	if (b->content_overlaid) {
 		/* the rows that moved since the image came with the peek: these
@@ -685,6 +771,7 @@ build_model_finish(struct build_model *b)
 	(void)pool_bg_join(&b->snapper, NULL, 0);	/* content/ freed by the last of it */
 	b->snap_of = NULL;
 	atomic_store(&b->stop, 1);
+	base_wait(b);
 	if (b->reading && pool_bg_join(&b->reader, NULL, 0) == 0)
 		catalog_rows_free(&b->rows);
 	b->reading = 0;

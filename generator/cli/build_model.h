@@ -97,6 +97,8 @@ struct build_model {
 	struct model			 base_old;
 	struct model_image_meta		 base_meta;
 	int				 base_read;	/* base_old and base_meta hold it */
+	struct pool_bg			 baser;		/* reads it beside content/'s load */
+	int				 basing;	/* baser started, not joined */
 	int				 content_overlaid;	/* content/'s edits laid over the
 								 * image instead of a merge */
 	size_t				 content_entries;	/* how many entries that was
