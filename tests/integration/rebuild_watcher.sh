@@ -142,11 +142,20 @@ is "$(head -n 2 "$tmp/calls.args" | tr '\n' '|')" \
 	"pull --quiet --video 657bb740-a71b-4529-a012-528021c31a92|build --no-pull|" \
 	"the pull names the record's video and the build does not pull again"
 
-# The record changes during the debounce: it may have replaced others.
+# The record changes during the debounce: it may have replaced others.  It
+# is replaced once the watcher sleeps on it (its debounce's own value, seen
+# by pgrep), not after a fixed delay: a watcher slow to start under load
+# would otherwise read only the second record.
 : >"$tmp/calls"
 record 3 6002
-( sleep 0.15; record 4 6003 ) &
-"$watcher" --once >/dev/null
+(
+	for _ in $(seq 1 500); do
+		pgrep -f '^sleep 0\.917$' >/dev/null && break
+		sleep 0.02
+	done
+	record 4 6003
+) &
+REBUILD_DEBOUNCE=0.917 "$watcher" --once >/dev/null
 wait
 is "$(calls)" "build deploy" "a record replaced during the debounce: a full pull"
 
