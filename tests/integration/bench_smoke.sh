@@ -32,7 +32,7 @@ parts="generator verifier"
 
 before=$(cksum docs/benchmarks.md 2>/dev/null || echo none)
 rc=0
-BENCH_PARTS=$parts N=$N BENCH_SMOKE=1 BENCH_SAME= BENCH_DIR="$tmp/work" BENCH_REPORT= BINDIR="$BINDIR" SHARED="$SHARED" \
+BENCH_PARTS=$parts N=$N BENCH_SMOKE=1 BENCH_REBUILD_RUNS=3 BENCH_SAME= BENCH_DIR="$tmp/work" BENCH_REPORT= BINDIR="$BINDIR" SHARED="$SHARED" \
 	timeout 300 bench/run >"$tmp/out.txt" 2>"$tmp/err.txt" || rc=$?
 if [ "$rc" -eq 0 ]; then
 	ok "bench/run N=$N BENCH_SMOKE=1 exits 0"
@@ -115,8 +115,20 @@ check "the title rebuild with every image mirrored wrote files (its note)" \
 contented=$(cat "$tmp/work/$N/logs/ours-content-pages" 2>/dev/null || echo 0)
 check "the content/ edit reached the site ($contented pages show it)" test "$contented" -ge 1
 check "the phase line of each rebuild is in the notes" \
-	grep -qP '^[0-9]+\tours\trebuild-content\t.*; load [0-9.]+, prepare [0-9.]+, render [0-9.]+, publish [0-9.]+$' \
+	grep -qP '^[0-9]+\tours\trebuild-content\t.*; load [0-9.]+, prepare [0-9.]+, render [0-9.]+, publish [0-9.]+; ' \
 	"$tmp/work/notes.tsv"
+# Each incremental row is the median of BENCH_REBUILD_RUNS runs, the change
+# undone and made again between them: one row each, the spread in its note.
+for phase in rebuild-same rebuild-title rebuild-add rebuild-remove rebuild-content rebuild-title-img; do
+	rows=$(awk -F '\t' -v p="$phase" '$1 == 200 && $2 == "ours" && $3 == p' "$R" 2>/dev/null | wc -l)
+	runs=$(grep -c . "$tmp/work/$N/rebuild-$phase.rows" 2>/dev/null)
+	check "$phase: 3 runs timed, one row kept (runs ${runs:-0}, rows $rows)" test "${runs:-0}:$rows" = 3:1
+	check "$phase: its note gives the spread" \
+		grep -qP "^[0-9]+\tours\t$phase\t.*; median of 3 runs, [0-9.]+–[0-9.]+ s\$" "$tmp/work/notes.tsv"
+done
+kept=$(awk -F '\t' '$1 == 200 && $2 == "ours" && $3 == "rebuild-title" {print $5}' "$R" 2>/dev/null)
+check "rebuild-title: the row kept is the median run's (${kept:-none})" \
+	test "$(cut -f5 "$tmp/work/$N/rebuild-rebuild-title.rows" 2>/dev/null | sort -g | sed -n 2p)" = "${kept:-none}"
 
 # The verifier scenarios: each ran; statuses are the expected ones.
 verifier_checks() {
