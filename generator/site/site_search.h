@@ -81,14 +81,14 @@ int	search_filter(const struct search_ix *x, const struct model *m, int which, s
  * The key of each of those files (but meta.json) from the data its
  * formatter reads, mixed into seed: equal data, equal bytes, so a file
  * whose key is as it was need not be formatted.  0: no such file.
- * A fragment's thumbs are mixed in by thumb_keys[video] when it is not
- * NULL (a key that changes whenever that video's thumb does: the site
- * passes its card key, which covers the thumb's string), else as
- * strings: keying every fragment then reads every video's thumb.
+ * A fragment's guids, titles and thumbs are mixed in by card_keys[video]
+ * when it is not NULL (a key that changes whenever any of the three does:
+ * the site passes its card key, which covers their strings), else as
+ * strings: keying every fragment then reads every video's title and thumb.
  */
 uint64_t search_shard_key(const struct search_ix *x, size_t k, uint64_t seed);
 uint64_t search_frag_key(const struct search_ix *x, const struct model *m,
-	    const char *const *thumbs, const uint64_t *thumb_keys, size_t k, uint64_t seed);
+	    const char *const *thumbs, const uint64_t *card_keys, size_t k, uint64_t seed);
 uint64_t search_long_key(const struct search_ix *x, size_t k, uint64_t seed);
 uint64_t search_filter_key(const struct search_ix *x, int which, size_t idx, uint64_t seed);
 

@@ -238,10 +238,8 @@ search_frag(const struct search_ix *x, const struct model *m, const char *const 
 
 uint64_t
 search_frag_key(const struct search_ix *x, const struct model *m, const char *const *thumbs,
-    const uint64_t *thumb_keys, size_t k, uint64_t seed)
+    const uint64_t *card_keys, size_t k, uint64_t seed)
 {
-	/* the thumbs' strings are not looked at when their keys are given */
-	const char *const *strs = thumb_keys != NULL ? NULL : thumbs;
 	size_t d, start, end;
 	uint64_t h;
 	struct frag_doc f;
@@ -254,9 +252,15 @@ search_frag_key(const struct search_ix *x, const struct model *m, const char *co
 	for (d = start; d < end; d++) {
 		size_t vi = DOC_VIDEO(x->n, d);
 
-		frag_doc(m, strs, vi, &f);
-		h = h64_str(h64_str(h, f.guid), f.title);
-		h = thumb_keys != NULL ? h64_int(h, (int64_t)thumb_keys[vi]) : h64_str(h, f.thumb);
+		/*
+		 * A card key covers the guid, the title and the thumb: their
+		 * strings are not read (at 100 000 videos the titles were a
+		 * cache miss each, ~30 ms of every rebuild's CPU keying the
+		 * 3 125 fragments, docs/benchmarks.md, issue 15).
+		 */
+		frag_doc(m, card_keys != NULL ? NULL : thumbs, vi, &f);
+		h = card_keys != NULL ? h64_int(h, (int64_t)card_keys[vi]) :
+		    h64_str(h64_str(h64_str(h, f.guid), f.title), f.thumb);
 		h = h64_str(h, f.series);
 		h = h64_int(h64_int(h64_int(h, (int64_t)f.length), (int64_t)f.access),
 		    (int64_t)f.uploaded);

@@ -336,31 +336,33 @@ one_file(const struct search_ix *x, const struct model *m, const char *const *th
 	}
 }
 
-/* Per video, a key of its thumb, as the site's card key is: a hash of
- * the string (NULL: none). */
+/* Per video, a key of its guid, title and thumb, as the site's card key
+ * is: a hash of the strings (a thumb NULL: none). */
 static uint64_t *
-thumb_keys(const char *const *t, size_t n)
+card_keys(const struct model *m, const char *const *t)
 {
-	uint64_t *k = calloc(n + 1, sizeof(*k));
+	uint64_t *k = calloc(m->nvideos + 1, sizeof(*k));
 	size_t i;
 
-	for (i = 0; k != NULL && i < n; i++)
-		k[i] = h64_str(0x7468756d62, t[i] != NULL ? t[i] : "");
+	for (i = 0; k != NULL && i < m->nvideos; i++)
+		k[i] = h64_str(h64_str(h64_str(0x636172642d6b, m->videos[i].guid),
+		    m->videos[i].title), t[i] != NULL ? t[i] : "");
 	return k;
 }
 
 /*
  * Over every file both indexes have: how many keys moved without their
  * bytes (or the reverse: *wrong), and how many files changed.  The
- * fragments are keyed twice, their thumbs mixed in as strings and as the
- * keys thumb_keys() gives: each way must move with the bytes.
+ * fragments are keyed twice, their guids, titles and thumbs mixed in as
+ * strings and as the keys card_keys() gives: each way must move with the
+ * bytes.
  */
 static void
 compare_keys(const struct model *a, const char *const *ta, const struct model *b,
     const char *const *tb, size_t *wrong, size_t *changed)
 {
 	struct search_ix *x = search_build(a, NULL, NULL), *y = search_build(b, NULL, NULL);
-	uint64_t *tka = thumb_keys(ta, a->nvideos), *tkb = thumb_keys(tb, b->nvideos);
+	uint64_t *tka = card_keys(a, ta), *tkb = card_keys(b, tb);
 	struct buf fa, fb;
 	uint64_t ka, kb;
 	size_t k;
