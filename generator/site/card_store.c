@@ -152,14 +152,32 @@ index_by_hash(struct card_store *cs)
 }
 
 int
-card_store_find(struct card_store *cs, size_t hint, uint64_t in, struct card_store_card *out)
+card_store_find(const struct card_store *cs, size_t hint, uint64_t in,
+    struct card_store_card *out)
 {
-	size_t s;
+	size_t lo, hi, i;
 
 	if (in == 0 || cs->n == 0)
 		return 0;
 	if (hint < cs->n && cs->rec[hint].in == in)
 		return take(cs, &cs->rec[hint], out);
+	if (hint >= cs->n + CARD_STORE_NEAR)
+		return 0;	/* nothing near (a hint past the end, or wrapped) */
+	lo = hint > CARD_STORE_NEAR ? hint - CARD_STORE_NEAR : 0;
+	hi = hint + CARD_STORE_NEAR + 1 < cs->n ? hint + CARD_STORE_NEAR + 1 : cs->n;
+	for (i = lo; i < hi; i++)
+		if (i != hint && cs->rec[i].in == in)
+			return take(cs, &cs->rec[i], out);
+	return 0;
+}
+
+int
+card_store_find_any(struct card_store *cs, uint64_t in, struct card_store_card *out)
+{
+	size_t s;
+
+	if (in == 0 || cs->n == 0)
+		return 0;
 	if (cs->slot == NULL && index_by_hash(cs) == -1)
 		return 0;
 	for (s = (size_t)in & (cs->nslot - 1); cs->slot[s] != 0; s = (s + 1) & (cs->nslot - 1))

@@ -61,7 +61,7 @@ struct card_store {
 	const char			*str;	/* the strings region */
 	size_t				 nstr;
 	uint32_t			*slot;	/* by inputs hash: record + 1, or 0 (built
-						 * on the first look that misses by index) */
+						 * by the first card_store_find_any) */
 	size_t				 nslot;
 };
 
@@ -86,12 +86,22 @@ int	card_store_parse(struct card_store *cs, const void *data, size_t size, uint6
 
 /*
  * The card whose inputs hash is in, into out, looked for at record hint
- * first: 1, or 0 when the store has none (or out of memory for the
- * table by hash: the card is then formatted).  Not thread safe (the
- * table is built on the first miss).
+ * and the CARD_STORE_NEAR records on either side of it: 1, or 0 when
+ * they do not hold it.  The records are in the last build's order, so a
+ * caller that follows the last record found finds every card there but
+ * the changed ones and those moved far.
  */
-int	card_store_find(struct card_store *cs, size_t hint, uint64_t in,
+#define CARD_STORE_NEAR	2
+int	card_store_find(const struct card_store *cs, size_t hint, uint64_t in,
 	    struct card_store_card *out);
+/*
+ * The same anywhere in the store, through a table by inputs hash built on
+ * the first call (a random probe per card, and 100 000 records read to
+ * build it: for the cards card_store_find() missed, when they are many).
+ * 1, or 0 when the store has none (or out of memory for the table: the
+ * card is then formatted).  Not thread safe.
+ */
+int	card_store_find_any(struct card_store *cs, uint64_t in, struct card_store_card *out);
 
 /* Unmaps; accepts a zeroed cs, leaves it zeroed. */
 void	card_store_free(struct card_store *cs);

@@ -239,6 +239,19 @@ save_task(void *arg, char *err, size_t errlen)
 	return card_store_save(ck->path, ck->key, ck->c->m->nvideos, store_get, ck, err, errlen);
 }
 
+/* Cards not found near their place, formatted rather than looked for by hash. */
+#define CARD_FORMAT_NEAR_MAX	64
+
+/* Card i from the store's card k. */
+static void
+take_card(struct site_ctx *c, size_t i, const struct card_store_card *k)
+{
+	from_store(&c->vtext[i], k);
+	c->vcard[i] = k->key;
+	c->ventry[i].size = k->entry_size;	/* 0: planned again */
+	c->ventry[i].hash = k->entry_hash;
+}
+
 static int
 todo_item(void *arg, void *state, size_t k, char *err, size_t errlen)
 {
@@ -253,7 +266,7 @@ site_card_texts(struct site_ctx *c, char *err, size_t errlen)
 	struct card_keep *ck;
 	struct card_store_card k;
 	struct pool_work w;
-	size_t i, n = c->m->nvideos;
+	size_t i, j, n = c->m->nvideos;
 	ptrdiff_t shift = 0;
 	int kept;
 
@@ -277,22 +290,37 @@ site_card_texts(struct site_ctx *c, char *err, size_t errlen)
 	    sizeof(ck->path))
 		ck->key = 0;
 	kept = card_store_load(&ck->store, ck->path, ck->key) == 1;
-	/* the kept cards, in the model's order (a video at its index in the
+	/*
+	 * The kept cards, in the model's order: a video at its index in the
 	 * store, shifted by those added or removed before it, as the last
-	 * card found says: one lookup by hash per change, not one per card
-	 * after it); the others are formatted on the pool */
+	 * card found says, or a record or two on.  The cards not there (a
+	 * changed card is nowhere) are looked for by hash only when they are
+	 * many (videos reordered): the table by hash reads every record, and
+	 * formatting a few cards costs less than that (~20 ms at 100 000
+	 * videos, for the one card of a title change; docs/benchmarks.md,
+	 * issue 15).  The others are formatted on the pool.
+	 */
 	for (i = 0; i < n; i++) {
 		size_t hint = (size_t)((ptrdiff_t)i + shift);
 
 		ck->in[i] = card_input(c, i);
 		if (kept && card_store_find(&ck->store, hint, ck->in[i], &k) == 1) {
 			shift = (ptrdiff_t)k.rec - (ptrdiff_t)i;
-			from_store(&c->vtext[i], &k);
-			c->vcard[i] = k.key;
-			c->ventry[i].size = k.entry_size;	/* 0: planned again */
-			c->ventry[i].hash = k.entry_hash;
+			take_card(c, i, &k);
 		} else
 			ck->todo[ck->ntodo++] = i;
+	}
+	if (kept && ck->ntodo > CARD_FORMAT_NEAR_MAX) {
+		size_t left = 0;
+
+		for (j = 0; j < ck->ntodo; j++) {
+			i = ck->todo[j];
+			if (card_store_find_any(&ck->store, ck->in[i], &k) == 1)
+				take_card(c, i, &k);
+			else
+				ck->todo[left++] = i;
+		}
+		ck->ntodo = left;
 	}
 	memset(&w, 0, sizeof(w));
 	w.n = ck->ntodo;

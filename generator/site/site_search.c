@@ -513,8 +513,13 @@ take_terms(struct search_ix *x, const struct search_kept *kept)
 	return 0;
 }
 
-/* The kept docs by sum, for the docs that moved (a video removed before
- * them) or are found elsewhere: made the first time a place does not match. */
+/*
+ * The kept docs by sum, for the docs not found near their place when
+ * they are many (videos reordered): reading every kept doc to build it
+ * costs more than folding a few docs (a title change's one doc missed
+ * and the table was built, ~15 ms of the index's task at 100 000 videos,
+ * docs/benchmarks.md, issue 15).
+ */
 static int
 index_kept(struct search_ix *x)
 {
@@ -534,19 +539,41 @@ index_kept(struct search_ix *x)
 	return 0;
 }
 
-/* The kept doc whose texts have this sum, doc d's place first; NULL: none
- * (or no memory to look: the doc is folded, as right). */
+/* Kept docs looked at on either side of a doc's place. */
+#define KEPT_NEAR	2
+/* Docs not found near their place that are folded rather than looked for by sum. */
+#define KEPT_FOLD_NEAR_MAX	64
+
+/* The kept doc whose texts have this sum at place at or near it; NULL: none there. */
 static const struct search_kept_doc *
-kept_doc(struct search_ix *x, uint64_t sum, size_t d)
+kept_near(const struct search_ix *x, uint64_t sum, size_t at)
+{
+	const struct search_kept *k = x->kept;
+	size_t lo, hi, i;
+
+	if (k == NULL)
+		return NULL;
+	if (at < k->ndocs && k->docs[at].sum == sum)
+		return &k->docs[at];
+	if (at >= k->ndocs + KEPT_NEAR)
+		return NULL;	/* nothing near (a place past the end, or wrapped) */
+	lo = at > KEPT_NEAR ? at - KEPT_NEAR : 0;
+	hi = at + KEPT_NEAR + 1 < k->ndocs ? at + KEPT_NEAR + 1 : k->ndocs;
+	for (i = lo; i < hi; i++)
+		if (i != at && k->docs[i].sum == sum)
+			return &k->docs[i];
+	return NULL;
+}
+
+/* The kept doc whose texts have this sum, anywhere; NULL: none (or no
+ * memory to look: the doc is folded, as right). */
+static const struct search_kept_doc *
+kept_any(struct search_ix *x, uint64_t sum)
 {
 	const struct search_kept *k = x->kept;
 	size_t h;
 
-	if (k == NULL)
-		return NULL;
-	if (d < k->ndocs && k->docs[d].sum == sum)
-		return &k->docs[d];
-	if (x->kslot == NULL && index_kept(x) == -1)
+	if (k == NULL || (x->kslot == NULL && index_kept(x) == -1))
 		return NULL;
 	for (h = sum & (x->nkslot - 1); x->kslot[h] != 0; h = (h + 1) & (x->nkslot - 1))
 		if (k->docs[x->kslot[h] - 1].sum == sum)
@@ -557,18 +584,35 @@ kept_doc(struct search_ix *x, uint64_t sum, size_t d)
 /*
  * Every doc's pairs: taken from the kept file when it holds the sum of
  * the doc's texts, else folded here (appended to x->pairs in doc order,
- * whose pointers are set once it stops growing).
+ * whose pointers are set once it stops growing).  A doc is looked for at
+ * its place, shifted by the docs added or removed before it as the last
+ * one found says, or a place or two on; the others afterwards, in doc
+ * order, by sum when they are many.
  */
 static int
 gather_pairs(struct search_ix *x, const struct model *m)
 {
-	size_t d, at = 0;
+	const struct search_kept_doc *kd;
+	size_t d, at = 0, missed = 0;
+	ptrdiff_t shift = 0;
 
 	for (d = 0; d < x->n; d++) {
-		const struct search_kept_doc *kd = kept_doc(x, doc_sum(x, m, d), d);
+		if ((kd = kept_near(x, doc_sum(x, m, d), (size_t)((ptrdiff_t)d + shift))) != NULL) {
+			shift = (kd - x->kept->docs) - (ptrdiff_t)d;
+			x->src[d].p = x->kept->pairs + kd->first;
+			x->src[d].n = kd->n;
+			continue;
+		}
+		x->src[d].fresh = 1;	/* for now: not found near */
+		missed++;
+	}
+	for (d = 0; missed > 0 && d < x->n; d++) {
 		size_t before = x->npairs;
 
-		if (kd != NULL) {
+		if (!x->src[d].fresh)
+			continue;
+		if (missed > KEPT_FOLD_NEAR_MAX && (kd = kept_any(x, x->dsum[d])) != NULL) {
+			x->src[d].fresh = 0;
 			x->src[d].p = x->kept->pairs + kd->first;
 			x->src[d].n = kd->n;
 			continue;
@@ -576,7 +620,6 @@ gather_pairs(struct search_ix *x, const struct model *m)
 		if (index_doc(x, m, d) == -1 || x->oom)
 			return -1;
 		x->src[d].n = (uint32_t)(x->npairs - before);
-		x->src[d].fresh = 1;
 		x->folded++;
 	}
 	for (d = 0; d < x->n; d++)

@@ -70,8 +70,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			memcpy(&in, file + HEAD + i * REC, 8);
 			if (card_store_find(&cs, i, in, &c) == 1)
 				read_card(&c);
-			/* the same hash from elsewhere: by the table */
+			/* the same hash from near and far, and by the table */
 			if (card_store_find(&cs, i + 1, in, &c) == 1)
+				read_card(&c);
+			if (card_store_find(&cs, i + CARD_STORE_NEAR + 7, in, &c) == 1)
+				read_card(&c);
+			if (card_store_find_any(&cs, in, &c) == 1)
 				read_card(&c);
 		}
 		card_store_free(&cs);

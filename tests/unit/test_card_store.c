@@ -103,14 +103,27 @@ main(void)
 	CHECK(card_store_find(&st, 3, cs.c[3].in, &got) == 0,
 	    "a card past %zu bytes is not kept", CARD_STORE_BLOCK_MAX);
 	for (i = bad = 0; i < NCARDS; i++)
-		if (i != 3 && (card_store_find(&st, (i + 1) % NCARDS, cs.c[i].in, &got) != 1 ||
+		if (i != 3 && (card_store_find(&st, i + CARD_STORE_NEAR, cs.c[i].in, &got) != 1 ||
 		    !same(&cs.c[i], &got) || got.rec != (size_t)i))
 			bad++;
-	CHECK(bad == 0, "each card found by its hash when the index moved, its record's "
-	    "place said (the next video is looked for there)");
-	CHECK(card_store_find(&st, 0, 999, &got) == 0 && card_store_find(&st, 99, 999, &got) == 0,
-	    "unknown inputs: none, wherever looked for");
-	CHECK(card_store_find(&st, 0, 0, &got) == 0, "the hash 0: never a card");
+	CHECK(bad == 0, "each card found %d records from where it is looked for, its record's "
+	    "place said (the next video is looked for there)", CARD_STORE_NEAR);
+	CHECK(card_store_find(&st, 0, cs.c[4].in, &got) == 0 &&
+	    card_store_find(&st, 4 + CARD_STORE_NEAR + 1, cs.c[4].in, &got) == 0 &&
+	    card_store_find(&st, 4 + CARD_STORE_NEAR + 1, cs.c[0].in, &got) == 0 &&
+	    card_store_find(&st, SIZE_MAX - 1, cs.c[0].in, &got) == 0 && st.slot == NULL,
+	    "farther than that: not found near, and no table by hash built");
+	for (i = bad = 0; i < NCARDS; i++)
+		if (i != 3 && (card_store_find_any(&st, cs.c[i].in, &got) != 1 ||
+		    !same(&cs.c[i], &got) || got.rec != (size_t)i))
+			bad++;
+	CHECK(bad == 0 && st.slot != NULL, "each card found anywhere by its hash, through the table");
+	CHECK(card_store_find_any(&st, cs.c[3].in, &got) == 0,
+	    "the card past %zu bytes is not found by its hash either", CARD_STORE_BLOCK_MAX);
+	CHECK(card_store_find(&st, 0, 999, &got) == 0 && card_store_find(&st, 99, 999, &got) == 0 &&
+	    card_store_find_any(&st, 999, &got) == 0, "unknown inputs: none, wherever looked for");
+	CHECK(card_store_find(&st, 0, 0, &got) == 0 && card_store_find_any(&st, 0, &got) == 0,
+	    "the hash 0: never a card");
 	card_store_free(&st);
 	CHECK(st.rec == NULL && st.slot == NULL && st.map.base == NULL, "freed: zeroed");
 

@@ -247,6 +247,26 @@ test_changes(void)
 	    "(%zu)", folded);
 	CHECK(same_as_clean(&f->m, &folded, &loaded) && loaded && folded == 0,
 	    "and the file saved from that build serves the next whole (%zu folded)", folded);
+
+	/* docs moved far from their places: a few are folded again, many are
+	 * found by their sums (site_search.c: gather_pairs) */
+	{
+		struct video t = f->m.videos[5];
+
+		f->m.videos[5] = f->m.videos[250];
+		f->m.videos[250] = t;
+		CHECK(same_as_clean(&f->m, &folded, &loaded) && loaded && folded == 2,
+		    "two videos swapped far apart: the same files, both folded, not looked "
+		    "for by sum (%zu)", folded);
+		for (i = 0; i < f->m.nvideos / 2; i++) {
+			t = f->m.videos[i];
+			f->m.videos[i] = f->m.videos[f->m.nvideos - 1 - i];
+			f->m.videos[f->m.nvideos - 1 - i] = t;
+		}
+		CHECK(same_as_clean(&f->m, &folded, &loaded) && loaded && folded == 0,
+		    "every video's place reversed: the same files, each found by its sum, "
+		    "none folded (%zu)", folded);
+	}
 	free(f->m.videos);
 	free(f);
 }
