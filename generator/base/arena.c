@@ -181,3 +181,23 @@ arena_adopt(struct arena *a, struct arena *from)
 	a->total += from->total;
 	arena_init(from);
 }
+
+void
+arena_mark(const struct arena *a, struct arena_mark *m)
+{
+	m->b = a->cur;
+	m->used = a->cur != NULL ? a->cur->used : 0;
+}
+
+void
+arena_rewind(struct arena *a, const struct arena_mark *m)
+{
+	if (m->b == NULL) {
+		arena_reset(a);	/* nothing was handed out before the mark */
+		return;
+	}
+	/* the blocks after it in use order are taken again as take() reaches
+	 * them; one sized for a single request, put in front, stays unused */
+	a->cur = m->b;
+	a->cur->used = m->used;
+}

@@ -64,5 +64,18 @@ char	*arena_strndup(struct arena *, const char *s, size_t n);
 /* Moves every block of from into a (from is left empty): what from handed
  * out now lives as long as a. */
 void	 arena_adopt(struct arena *a, struct arena *from);
+/*
+ * A place in an arena: arena_rewind() forgets what was handed out after
+ * arena_mark() took it, and keeps the blocks for what comes next (a page's
+ * cards made one at a time in the memory of the one before,
+ * site_cards.c).  Nothing handed out after the mark may be used after the
+ * rewind; what came before it stays.
+ */
+struct arena_mark {
+	struct arena_block	*b;	/* the current block then (NULL: none yet) */
+	size_t			 used;	/* its bytes used then */
+};
+void	 arena_mark(const struct arena *, struct arena_mark *);
+void	 arena_rewind(struct arena *, const struct arena_mark *);
 
 #endif

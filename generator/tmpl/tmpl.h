@@ -54,6 +54,27 @@ const struct tmpl	*tmpl_get(struct tmpl_set *, const char *name,
 			    char *err, size_t errlen);
 
 /*
+ * A list whose items are made while it renders, one at a time, instead
+ * of all before (a list page of 10 000 cards was 190 000 nodes at once,
+ * most of the page's memory: site_cards.c).  It is a cJSON array flagged
+ * TMPL_LAZY (and cJSON_IsReference, so that cJSON_Delete frees nothing of
+ * it) whose valuestring points to a struct tmpl_lazy; it has no children.
+ * It renders as an array of n items would: a section iterates them, an
+ * inverted section and a test see whether n is 0, a variable prints
+ * nothing.  item(arg, i, reuse) gives item i (NULL: out of memory, which
+ * stops the render); reuse is 1 when the list is not being iterated
+ * already further up (a template may nest a list in itself): the item may
+ * then take the memory of the one before it, which is not read again.
+ */
+#define TMPL_LAZY	(1 << 12)
+struct tmpl_lazy {
+	size_t		  n;
+	const cJSON	*(*item)(void *arg, size_t i, int reuse);
+	void		 *arg;
+	unsigned	  depth;	/* the renderer's: iterations of it under way */
+};
+
+/*
  * Renders t over data, appending to out.  Returns 0, or -1 with a message
  * in err (output cap reached, render depth exceeded).
  */

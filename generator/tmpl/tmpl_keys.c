@@ -156,6 +156,17 @@ find_in(struct keys_index *x, const cJSON *obj, const struct name_part *p)
 	return NULL;
 }
 
+void
+keys_cache_forget(struct keys_cache *c, size_t level)
+{
+	size_t i;
+
+	for (i = level; i < KEYS_LEVELS; i++)
+		c->level[i].obj = NULL;
+	for (i = 0; i < KEYS_OTHERS; i++)
+		c->other[i].obj = NULL;
+}
+
 const cJSON *
 keys_find_ctx(struct keys_cache *c, size_t level, const cJSON *obj, const struct name_part *p)
 {

@@ -57,6 +57,12 @@ struct keys_cache {
 uint32_t	 keys_tag(const char *s, size_t n);
 /* Empties the cache (the start of a render). */
 void		 keys_cache_init(struct keys_cache *);
+/*
+ * Forgets the indexes of context levels from level on and of the others:
+ * a list made while it renders (tmpl.h: struct tmpl_lazy) may give its
+ * next item the address of the one before, whose index would be stale.
+ */
+void	keys_cache_forget(struct keys_cache *c, size_t level);
 /* The first child of obj whose key is p, or NULL (obj NULL or no object);
  * obj is the context stack's entry at level. */
 const cJSON	*keys_find_ctx(struct keys_cache *, size_t level, const cJSON *obj,

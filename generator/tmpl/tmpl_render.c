@@ -40,6 +40,9 @@ static int render_nodes(struct render *, const struct node *, size_t);
  */
 #define JTYPE(v)		((v)->type & 0xFF)
 #define IS(v, t)		(JTYPE(v) == (t))
+/* A list made while it renders (tmpl.h). */
+#define LAZY(v)			(IS(v, cJSON_Array) && ((v)->type & TMPL_LAZY) && (v)->valuestring != NULL)
+#define LAZY_OF(v)		((struct tmpl_lazy *)(void *)(v)->valuestring)
 
 static int
 oom(struct render *r)
@@ -119,6 +122,8 @@ truthy(const cJSON *v)
 		return 0;
 	if (IS(v, cJSON_String))
 		return v->valuestring != NULL && v->valuestring[0] != '\0';
+	if (LAZY(v))
+		return LAZY_OF(v)->n > 0;
 	if (IS(v, cJSON_Array))
 		return v->child != NULL;
 	return 1;
@@ -202,6 +207,34 @@ push_ctx(struct render *r, const cJSON *v)
 	return 0;
 }
 
+/* A section over a list made while it renders (tmpl.h: struct tmpl_lazy). */
+static int
+lazy_section(struct render *r, const struct node *nd, struct tmpl_lazy *lz)
+{
+	const cJSON *it;
+	size_t i;
+	int rc = 0, reuse = lz->depth == 0;
+
+	lz->depth++;
+	for (i = 0; i < lz->n && rc == 0; i++) {
+		if ((it = lz->item(lz->arg, i, reuse)) == NULL) {
+			rc = oom(r);
+			break;
+		}
+		/* the item may sit where the one before it did */
+		keys_cache_forget(&r->keys, r->nctx);
+		if (push_ctx(r, it) != 0) {
+			rc = -1;
+			break;
+		}
+		rc = render_nodes(r, nd->kids, nd->nkids);
+		r->nctx--;
+	}
+	keys_cache_forget(&r->keys, r->nctx);
+	lz->depth--;
+	return rc;
+}
+
 static int
 section(struct render *r, const struct node *nd)
 {
@@ -212,6 +245,8 @@ section(struct render *r, const struct node *nd)
 		return truthy(v) ? 0 : render_nodes(r, nd->kids, nd->nkids);
 	if (!truthy(v))
 		return 0;
+	if (LAZY(v))
+		return lazy_section(r, nd, LAZY_OF(v));
 	if (IS(v, cJSON_Array)) {
 		for (it = v->child; it != NULL && rc == 0; it = it->next) {
 			if (push_ctx(r, it) != 0)

@@ -152,11 +152,61 @@ test_alloc_adopt(void)
 	arena_free(&b);
 }
 
+/*
+ * arena_mark / arena_rewind: what came before the mark stays, what came
+ * after is forgotten and its memory handed out again (a page's cards made
+ * one at a time, site_cards.c), across blocks, and the arena does not grow
+ * over many rounds.
+ */
+static void
+test_mark_rewind(void)
+{
+	struct arena a, empty;
+	struct arena_mark m, m0;
+	char *before, *first = NULL, *p = NULL;
+	size_t round, k, total = 0;
+	int kept = 1, same = 1;
+
+	arena_init(&a);
+	before = arena_strdup(&a, "the page's own data");
+	arena_mark(&a, &m);
+	for (round = 0; round < 50; round++) {
+		arena_rewind(&a, &m);
+		/* ~300 kB a round: more than the first block (64 kB) holds */
+		for (k = 0; k < 300; k++)
+			if ((p = arena_take(&a, 1000)) != NULL)
+				memset(p, (int)round, 1000);
+		if (round == 0) {
+			arena_rewind(&a, &m);
+			first = arena_take(&a, 1000);
+			arena_rewind(&a, &m);
+			total = a.total;
+		}
+		kept &= before != NULL && strcmp(before, "the page's own data") == 0;
+		arena_rewind(&a, &m);
+		same &= arena_take(&a, 1000) == first;
+	}
+	CHECK(kept, "what came before the mark stays, over 50 rewinds");
+	CHECK(same && first != NULL, "after a rewind the first block after the mark is handed out again");
+	CHECK(a.total == total, "the arena does not grow over the rounds (%zu bytes, %zu after the first)",
+	    a.total, total);
+	arena_free(&a);
+
+	arena_init(&empty);
+	arena_mark(&empty, &m0);
+	p = arena_take(&empty, 100);
+	arena_rewind(&empty, &m0);
+	CHECK(p != NULL && arena_take(&empty, 100) == p,
+	    "a mark of an empty arena: the rewind hands out its first block again");
+	arena_free(&empty);
+}
+
 int
 main(void)
 {
 	test_reuse();
 	test_strings();
 	test_alloc_adopt();
+	test_mark_rewind();
 	return check_report();
 }

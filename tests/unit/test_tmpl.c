@@ -3,6 +3,7 @@
  * NAME:LINE:COL, limits, escaping of hostile strings, compile once /
  * render many, and the directory loader.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -348,6 +349,166 @@ test_dir_loader(void)
 	CHECK(system(path) == 0, "cleanup");
 }
 
+/* --- lists made while they render (tmpl.h: struct tmpl_lazy) --------------- */
+
+/* Item i: "n", eight keys (an index is built for it), "even" first on even items. */
+static cJSON *
+lazy_make(size_t i)
+{
+	cJSON *o = cJSON_CreateObject();
+	char k[8], v[32];
+	int j;
+
+	if (i % 2 == 0)
+		cJSON_AddTrueToObject(o, "even");
+	cJSON_AddNumberToObject(o, "n", (double)i);
+	for (j = 0; j < 8; j++) {
+		snprintf(k, sizeof(k), "k%d", j);
+		snprintf(v, sizeof(v), "v%zu.%d", i, j);
+		cJSON_AddStringToObject(o, k, v);
+	}
+	return o;
+}
+
+struct lazy_gen {
+	cJSON	*slot;		/* the reused item: every one at the same address */
+	cJSON	*fresh[256];	/* items made while the list was iterated further up */
+	cJSON	*old[256];	/* the keys of items reused, poisoned */
+	size_t	 nfresh, nold, reused;
+	size_t	 fail_at;
+};
+
+static const cJSON *
+lazy_item(void *arg, size_t i, int reuse)
+{
+	struct lazy_gen *g = arg;
+	cJSON *o, *old, *it;
+
+	if (i == g->fail_at)
+		return NULL;
+	o = lazy_make(i);
+	if (!reuse) {
+		if (g->nfresh < sizeof(g->fresh) / sizeof(g->fresh[0]))
+			g->fresh[g->nfresh++] = o;
+		return o;
+	}
+	if (g->slot == NULL) {
+		g->slot = o;
+		return o;
+	}
+	/* the new item's keys moved into the old one's node; the old keys are
+	 * kept, their values poisoned: an index kept from the item before
+	 * would find them (freed, they could be reused by chance) */
+	old = cJSON_CreateArray();
+	old->child = g->slot->child;
+	for (it = old->child; it != NULL; it = it->next)
+		if (cJSON_IsString(it))
+			cJSON_SetValuestring(it, "STALE");
+		else if (cJSON_IsNumber(it))
+			cJSON_SetNumberValue(it, -1);
+	if (g->nold < sizeof(g->old) / sizeof(g->old[0]))
+		g->old[g->nold++] = old;
+	else
+		cJSON_Delete(old);
+	g->slot->child = o->child;
+	o->child = NULL;
+	cJSON_Delete(o);
+	g->reused++;
+	return g->slot;
+}
+
+/* tpl over {"list": n items, made while rendering}, against the same items as an array. */
+static void
+check_lazy(const char *tpl, size_t n, const char *what)
+{
+	struct tmpl_set *set = tmpl_set_new(NULL, NULL);
+	const struct tmpl *t;
+	struct lazy_gen g;
+	struct tmpl_lazy lz = { n, lazy_item, &g, 0 };
+	cJSON *lazy = cJSON_CreateObject(), *eager = cJSON_CreateObject(), *arr, *list;
+	struct buf a, b;
+	char err[256] = "", err2[256] = "";
+	size_t i;
+	int ra, rb;
+
+	memset(&g, 0, sizeof(g));
+	g.fail_at = SIZE_MAX;
+	list = cJSON_CreateArray();
+	list->type |= TMPL_LAZY | cJSON_IsReference;
+	list->valuestring = (char *)&lz;
+	cJSON_AddItemToObject(lazy, "list", list);
+	cJSON_AddStringToObject(lazy, "k1", "root");
+	arr = cJSON_AddArrayToObject(eager, "list");
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(arr, lazy_make(i));
+	cJSON_AddStringToObject(eager, "k1", "root");
+	buf_init(&a, 1 << 20);
+	buf_init(&b, 1 << 20);
+	t = tmpl_compile(set, "lazy.mustache", tpl, strlen(tpl), err, sizeof(err));
+	ra = t != NULL ? tmpl_render(t, lazy, &a, err, sizeof(err)) : -1;
+	rb = t != NULL ? tmpl_render(t, eager, &b, err2, sizeof(err2)) : -1;
+	CHECK(ra == 0 && rb == 0 && a.len == b.len && (a.len == 0 || memcmp(a.data, b.data, a.len) == 0),
+	    "%s: as the same items in an array (%.*s)", what, (int)(a.len < 60 ? a.len : 60),
+	    a.data ? a.data : "");
+	CHECK(lz.depth == 0, "%s: no iteration left open", what);
+	buf_free(&a);
+	buf_free(&b);
+	cJSON_Delete(lazy);
+	cJSON_Delete(eager);
+	cJSON_Delete(g.slot);
+	for (i = 0; i < g.nfresh; i++)
+		cJSON_Delete(g.fresh[i]);
+	for (i = 0; i < g.nold; i++)
+		cJSON_Delete(g.old[i]);
+	tmpl_set_free(set);
+}
+
+static void
+test_lazy_list(void)
+{
+	struct tmpl_set *set = tmpl_set_new(NULL, NULL);
+	const struct tmpl *t;
+	struct lazy_gen g;
+	struct tmpl_lazy lz = { 5, lazy_item, &g, 0 };
+	cJSON *data = cJSON_CreateObject(), *list = cJSON_CreateArray();
+	struct buf out;
+	char err[256] = "";
+	const char *tpl = "{{#list}}{{n}}{{/list}}";
+	size_t i;
+
+	/* every item at one address, its keys in another order each time:
+	 * an index kept from the item before would find the wrong ones */
+	check_lazy("{{#list}}{{n}}:{{#even}}E{{/even}}{{k0}},{{k7}},{{k1}};{{/list}}", 40,
+	    "items at one address, keys in another order each");
+	check_lazy("{{#list}}{{n}}{{/list}}{{^list}}none{{/list}}|{{list}}|{{#list.n}}x{{/list.n}}", 0,
+	    "an empty list: false, as []");
+	check_lazy("{{#list}}{{n}}{{/list}}{{^list}}none{{/list}}|{{list}}|", 3,
+	    "a list of three: true, printed as nothing");
+	check_lazy("{{#list}}{{n}}[{{#list}}{{n}}{{k2}}{{/list}}]{{k1}};{{/list}}", 6,
+	    "the list iterated inside itself (its items not reused there)");
+	check_lazy("{{#list}}{{#k3}}{{k3}}{{/k3}}{{> missing}}{{.}}{{/list}}", 4,
+	    "an item as the context of a section and of its own keys");
+
+	memset(&g, 0, sizeof(g));
+	g.fail_at = 2;
+	list->type |= TMPL_LAZY | cJSON_IsReference;
+	list->valuestring = (char *)&lz;
+	cJSON_AddItemToObject(data, "list", list);
+	buf_init(&out, 1 << 20);
+	t = tmpl_compile(set, "fail.mustache", tpl, strlen(tpl), err, sizeof(err));
+	CHECK(t != NULL && tmpl_render(t, data, &out, err, sizeof(err)) == -1 &&
+	    strstr(err, "out of memory") != NULL && lz.depth == 0,
+	    "an item that cannot be made stops the render with an error (%s)", err);
+	buf_free(&out);
+	cJSON_Delete(data);
+	cJSON_Delete(g.slot);
+	for (i = 0; i < g.nfresh; i++)
+		cJSON_Delete(g.fresh[i]);
+	for (i = 0; i < g.nold; i++)
+		cJSON_Delete(g.old[i]);
+	tmpl_set_free(set);
+}
+
 int
 main(void)
 {
@@ -361,5 +522,6 @@ main(void)
 	test_key_index();
 	test_compile_once();
 	test_dir_loader();
+	test_lazy_list();
 	return check_report();
 }
