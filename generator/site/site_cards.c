@@ -20,6 +20,7 @@
 #include "card_store.h"
 #include "site_cards.h"
 #include "site_url.h"
+#include "tmpl.h"
 
 static const char *const access_labels[] = { "Free", "VIP", "Pay-per-view" };
 static const char *const access_icons[] = { "\xe2\x96\xb6", "\xe2\x98\x85", "\xe2\x97\x86" };
@@ -488,4 +489,75 @@ add_cards(const struct site_ctx *c, struct pd *arr, const size_t *list, size_t f
 		if (push_obj(arr, &o) == -1 || card(c, list[i], eager, &o) == -1)
 			return -1;
 	return 0;
+}
+
+/*
+ * A list page's cards, made while it renders (tmpl.h: struct tmpl_lazy),
+ * each in the page arena's memory of the one before: a page of 10 000
+ * cards was 190 000 nodes (~12 MB) made before its first byte, then
+ * walked once (docs/benchmarks.md, issue 15).
+ */
+struct lazy_cards {
+	struct tmpl_lazy	 lz;
+	const struct site_ctx	*c;
+	struct arena		*a;
+	const size_t		*list;	/* NULL: the videos from.. themselves */
+	size_t			 from;
+	int			 eager;
+	int			 marked;
+	struct arena_mark	 mark;	/* where the first card was made */
+};
+
+static const cJSON *
+lazy_card(void *arg, size_t i, int reuse)
+{
+	struct lazy_cards *l = arg;
+	struct pd o;
+
+	if (reuse && l->marked)
+		arena_rewind(l->a, &l->mark);
+	else if (reuse) {
+		arena_mark(l->a, &l->mark);
+		l->marked = 1;
+	}
+	if (pd_obj_new(&o, l->a) == -1 ||
+	    card(l->c, l->list != NULL ? l->list[l->from + i] : l->from + i, l->eager, &o) == -1)
+		return NULL;
+	return o.j;
+}
+
+int
+add_cards_lazy(const struct site_ctx *c, struct pd *arr, const size_t *list, size_t from,
+    size_t to, int eager)
+{
+	struct lazy_cards *l;
+	struct pd keyed = *arr, o;
+	size_t i;
+
+	if (arr->j == NULL || arr->a == NULL) {
+		/* keying only, or a tree of cJSON's own: the cards pushed */
+		for (i = from; i < to; i++)
+			if (push_obj(arr, &o) == -1 ||
+			    card(c, list != NULL ? list[i] : i, eager, &o) == -1)
+				return -1;
+		return 0;
+	}
+	/* keyed as pushed, without their tree; then made while rendering */
+	keyed.j = NULL;
+	keyed.a = NULL;
+	for (i = from; arr->h != NULL && i < to; i++)
+		if (push_obj(&keyed, &o) == -1 ||
+		    card(c, list != NULL ? list[i] : i, eager, &o) == -1)
+			return -1;
+	if ((l = arena_alloc(arr->a, sizeof(*l))) == NULL)
+		return -1;
+	l->lz.n = to - from;
+	l->lz.item = lazy_card;
+	l->lz.arg = l;
+	l->c = c;
+	l->a = arr->a;
+	l->list = list;
+	l->from = from;
+	l->eager = eager;
+	return pd_arr_lazy(arr, &l->lz) == 1 ? 0 : -1;
 }

@@ -28,5 +28,14 @@ level(const struct video *v)
 int	card(const struct site_ctx *c, size_t i, int eager, struct pd *o);
 int	add_cards(const struct site_ctx *c, struct pd *arr, const size_t *list, size_t from,
 	    size_t to, int eager);
+/*
+ * The same, the cards made while the page renders (tmpl.h: struct
+ * tmpl_lazy) when it is rendered into an arena: the same page, the same
+ * key, without the page's cards all in memory at once.  list NULL: the
+ * videos from..to themselves (New).  For lists of many cards (a list
+ * page); 0 or -1.
+ */
+int	add_cards_lazy(const struct site_ctx *c, struct pd *arr, const size_t *list, size_t from,
+	    size_t to, int eager);
 
 #endif

@@ -109,15 +109,7 @@ data_list(const struct site_ctx *c, struct pd *d, const struct page *p, struct b
 	buf_reset(b);
 	if (jsonld_itemlist(c, d, vid, from, to, b) == -1 || put_buf(d, "jsonld", b) == -1)
 		return -1;
-	if (vid != NULL)
-		return add_cards(c, &cards, vid, from, to, 0);
-	for (; from < to; from++) {
-		struct pd o;
-
-		if (push_obj(&cards, &o) == -1 || card(c, from, 0, &o) == -1)
-			return -1;
-	}
-	return 0;
+	return add_cards_lazy(c, &cards, vid, from, to, 0);
 }
 
 /*

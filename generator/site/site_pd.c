@@ -9,6 +9,7 @@
 
 #include "hash64.h"
 #include "site_pd.h"
+#include "tmpl.h"
 
 /*
  * Arena trees (o->a): nodes are built here as cJSON would build them, but
@@ -295,4 +296,25 @@ put_shared(struct pd *o, const cJSON *item)
 	n->type = (item->type & ~cJSON_StringIsConst) | cJSON_IsReference;
 	attach(o->j, n, item->string);
 	return 0;
+}
+
+int
+pd_arr_lazy(struct pd *arr, struct tmpl_lazy *lz)
+{
+	if (arr->j == NULL || arr->a == NULL || arr->j->child != NULL ||
+	    (arr->j->type & 0xFF) != cJSON_Array)
+		return 0;
+	/* a reference: nothing of it is ever freed as cJSON's (an arena tree
+	 * is not, anyway) */
+	arr->j->type |= TMPL_LAZY | cJSON_IsReference;
+	arr->j->valuestring = (char *)(void *)lz;
+	return 1;
+}
+
+int
+pd_obj_new(struct pd *o, struct arena *a)
+{
+	memset(o, 0, sizeof(*o));
+	o->a = a;
+	return (o->j = node_new(a, cJSON_Object)) != NULL ? 0 : -1;
 }

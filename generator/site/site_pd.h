@@ -101,6 +101,20 @@ struct pd_kv {
  */
 int	put_fields(struct pd *o, const struct pd_kv *kv, size_t n);
 /*
+ * Lists made while the page renders (tmpl.h: struct tmpl_lazy).
+ * pd_arr_lazy() makes the array arr (put_arr, nothing pushed) such a list
+ * when it is rendered into an arena: 1 (lz, which must live as long as the
+ * tree, is its items' maker), 0 when it is not (keying only, or a tree of
+ * cJSON's malloc: the caller pushes the items).  Keying, the items are
+ * the caller's to mix, as pushed (push_obj on a copy of arr without its
+ * tree).  pd_obj_new() makes o a new object in arena a, in no tree: an
+ * item such a list gives.  0 or -1.
+ */
+struct tmpl_lazy;
+int	pd_arr_lazy(struct pd *arr, struct tmpl_lazy *lz);
+int	pd_obj_new(struct pd *o, struct arena *a);
+
+/*
  * Adds item (a node of the build's shared data, which outlives the page)
  * to o under its own key, as a reference: nothing is copied; 0 or -1.
  */
