@@ -258,8 +258,8 @@ doc_sum(struct search_ix *x, const struct model *m, size_t d)
 	return x->dsum[d];
 }
 
-/* The decimal digits of v: compares, no division (three per posting). */
-static size_t
+/* The decimal digits of v: compares, no division. */
+static inline size_t
 digits(uint32_t v)
 {
 	return (size_t)1 + (v >= 10) + (v >= 100) + (v >= 1000) + (v >= 10000) +
@@ -378,12 +378,33 @@ build_postings(struct search_ix *x)
 			x->post[tm->first + tm->npost++] = (uint32_t)d << 2 | f;
 		}
 	}
-	/* each term's entry size, its list cut at SEARCH_POSTINGS_MAX bytes:
-	 * walked from the newest (the end), the oldest dropped */
+	/*
+	 * Each term's entry size, its list cut at SEARCH_POSTINGS_MAX bytes:
+	 * walked from the newest (the end), the oldest dropped.  A list whose
+	 * whole entry fits is not cut, and the walk would only sum it: so it
+	 * is summed first, one digits() a posting instead of three (a list of
+	 * the newest k docs never weighs more than the whole, each delta
+	 * having at least the digits the first of them saves; at 100 000
+	 * videos the walk was 6 % of a one-title rebuild's instructions,
+	 * docs/benchmarks.md, issue 15).  Only a list that does not fit is
+	 * walked.
+	 */
 	for (t = 0; t < x->nterms; t++) {
 		struct term *tm = &x->terms[t];
 		size_t bytes = tm->len + 6, k, b;	/* ["term"] ,\n */
+		const uint32_t *pl = x->post + tm->first;
+		uint32_t prev = 0;
 
+		for (k = 0, b = bytes; k < tm->npost; k++) {
+			uint32_t doc = pl[k] >> 2;
+
+			b += digits((doc - prev) << 2 | 3) + 1;
+			prev = doc;
+		}
+		if (b <= SEARCH_POSTINGS_MAX) {
+			tm->bytes = (uint32_t)b;
+			continue;
+		}
 		for (k = tm->npost; k > 0; k--) {
 			uint32_t doc = x->post[tm->first + k - 1] >> 2;
 
