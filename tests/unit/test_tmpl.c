@@ -356,7 +356,7 @@ static cJSON *
 lazy_make(size_t i)
 {
 	cJSON *o = cJSON_CreateObject();
-	char k[8], v[32];
+	char k[16], v[48];
 	int j;
 
 	if (i % 2 == 0)
