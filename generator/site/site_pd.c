@@ -301,14 +301,10 @@ put_shared(struct pd *o, const cJSON *item)
 int
 pd_arr_lazy(struct pd *arr, struct tmpl_lazy *lz)
 {
-	if (arr->j == NULL || arr->a == NULL || arr->j->child != NULL ||
-	    (arr->j->type & 0xFF) != cJSON_Array)
+	/* an arena tree only: its nodes are never freed one by one */
+	if (arr->j == NULL || arr->a == NULL)
 		return 0;
-	/* a reference: nothing of it is ever freed as cJSON's (an arena tree
-	 * is not, anyway) */
-	arr->j->type |= TMPL_LAZY | cJSON_IsReference;
-	arr->j->valuestring = (char *)(void *)lz;
-	return 1;
+	return tmpl_lazy_list(arr->j, lz) == 0;
 }
 
 int

@@ -73,6 +73,8 @@ struct tmpl_lazy {
 	void		 *arg;
 	unsigned	  depth;	/* the renderer's: iterations of it under way */
 };
+/* Makes arr, an empty array, such a list of lz's items (lz outlives it): 0, or -1 when it is not an empty array. */
+int	tmpl_lazy_list(cJSON *arr, struct tmpl_lazy *lz);
 
 /*
  * Renders t over data, appending to out.  Returns 0, or -1 with a message

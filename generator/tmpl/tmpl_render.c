@@ -207,6 +207,17 @@ push_ctx(struct render *r, const cJSON *v)
 	return 0;
 }
 
+int
+tmpl_lazy_list(cJSON *arr, struct tmpl_lazy *lz)
+{
+	if (arr == NULL || lz == NULL || !IS(arr, cJSON_Array) || arr->child != NULL)
+		return -1;
+	/* a reference: cJSON_Delete frees neither children nor valuestring */
+	arr->type |= TMPL_LAZY | cJSON_IsReference;
+	arr->valuestring = (char *)(void *)lz;
+	return 0;
+}
+
 /* A section over a list made while it renders (tmpl.h: struct tmpl_lazy). */
 static int
 lazy_section(struct render *r, const struct node *nd, struct tmpl_lazy *lz)

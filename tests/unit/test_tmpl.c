@@ -378,6 +378,18 @@ struct lazy_gen {
 	size_t	 fail_at;
 };
 
+static void
+lazy_gen_free(struct lazy_gen *g)
+{
+	size_t i;
+
+	cJSON_Delete(g->slot);
+	for (i = 0; i < g->nfresh; i++)
+		cJSON_Delete(g->fresh[i]);
+	for (i = 0; i < g->nold; i++)
+		cJSON_Delete(g->old[i]);
+}
+
 static const cJSON *
 lazy_item(void *arg, size_t i, int reuse)
 {
@@ -434,8 +446,7 @@ check_lazy(const char *tpl, size_t n, const char *what)
 	memset(&g, 0, sizeof(g));
 	g.fail_at = SIZE_MAX;
 	list = cJSON_CreateArray();
-	list->type |= TMPL_LAZY | cJSON_IsReference;
-	list->valuestring = (char *)&lz;
+	CHECK(tmpl_lazy_list(list, &lz) == 0, "%s: the list made lazy", what);
 	cJSON_AddItemToObject(lazy, "list", list);
 	cJSON_AddStringToObject(lazy, "k1", "root");
 	arr = cJSON_AddArrayToObject(eager, "list");
@@ -455,11 +466,7 @@ check_lazy(const char *tpl, size_t n, const char *what)
 	buf_free(&b);
 	cJSON_Delete(lazy);
 	cJSON_Delete(eager);
-	cJSON_Delete(g.slot);
-	for (i = 0; i < g.nfresh; i++)
-		cJSON_Delete(g.fresh[i]);
-	for (i = 0; i < g.nold; i++)
-		cJSON_Delete(g.old[i]);
+	lazy_gen_free(&g);
 	tmpl_set_free(set);
 }
 
@@ -474,7 +481,6 @@ test_lazy_list(void)
 	struct buf out;
 	char err[256] = "";
 	const char *tpl = "{{#list}}{{n}}{{/list}}";
-	size_t i;
 
 	/* every item at one address, its keys in another order each time:
 	 * an index kept from the item before would find the wrong ones */
@@ -491,8 +497,9 @@ test_lazy_list(void)
 
 	memset(&g, 0, sizeof(g));
 	g.fail_at = 2;
-	list->type |= TMPL_LAZY | cJSON_IsReference;
-	list->valuestring = (char *)&lz;
+	CHECK(tmpl_lazy_list(list, &lz) == 0 && tmpl_lazy_list(list, &lz) == 0,
+	    "an empty array made lazy (again: still no items)");
+	CHECK(tmpl_lazy_list(data, &lz) == -1, "an object is not made a list");
 	cJSON_AddItemToObject(data, "list", list);
 	buf_init(&out, 1 << 20);
 	t = tmpl_compile(set, "fail.mustache", tpl, strlen(tpl), err, sizeof(err));
@@ -501,11 +508,7 @@ test_lazy_list(void)
 	    "an item that cannot be made stops the render with an error (%s)", err);
 	buf_free(&out);
 	cJSON_Delete(data);
-	cJSON_Delete(g.slot);
-	for (i = 0; i < g.nfresh; i++)
-		cJSON_Delete(g.fresh[i]);
-	for (i = 0; i < g.nold; i++)
-		cJSON_Delete(g.old[i]);
+	lazy_gen_free(&g);
 	tmpl_set_free(set);
 }
 
