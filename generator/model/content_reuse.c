@@ -18,6 +18,7 @@
 #include "content_parse.h"
 #include "content_scan.h"
 #include "hash64.h"
+#include "near.h"
 
 /* A record's entry kept in prev's array, not yet moved (take). */
 #define DEFERRED	SIZE_MAX
@@ -144,8 +145,6 @@ struct index {
 	int	 built;
 };
 
-/* Records looked at on either side of next before the table. */
-#define INDEX_NEAR	2
 
 static int
 index_build(struct index *ix, const struct content_snap_file *pf)
@@ -191,13 +190,12 @@ index_find(struct index *ix, struct content_snap_file *pf, uint64_t sum,
 	ix->next++;	/* a member not found took the place of the record there */
 	if (at < pf->nrecs && usable(&pf->recs[at], sum, line, col))
 		return &pf->recs[at];
-	lo = at > INDEX_NEAR ? at - INDEX_NEAR : 0;
-	hi = at + INDEX_NEAR + 1 < pf->nrecs ? at + INDEX_NEAR + 1 : pf->nrecs;
-	for (i = lo; i < hi; i++)
-		if (i != at && usable(&pf->recs[i], sum, line, col)) {
-			ix->next = i + 1;
-			return &pf->recs[i];
-		}
+	if (near_window(at, pf->nrecs, &lo, &hi))
+		for (i = lo; i < hi; i++)
+			if (i != at && usable(&pf->recs[i], sum, line, col)) {
+				ix->next = i + 1;
+				return &pf->recs[i];
+			}
 	if (!ix->built && index_build(ix, pf) == -1) {
 		*oom = 1;
 		return NULL;

@@ -12,6 +12,7 @@
 
 #include "bytes.h"
 #include "card_store.h"
+#include "near.h"
 #include "file_window.h"
 #include "hash64.h"
 
@@ -161,10 +162,8 @@ card_store_find(const struct card_store *cs, size_t hint, uint64_t in,
 		return 0;
 	if (hint < cs->n && cs->rec[hint].in == in)
 		return take(cs, &cs->rec[hint], out);
-	if (hint >= cs->n + CARD_STORE_NEAR)
-		return 0;	/* nothing near (a hint past the end, or wrapped) */
-	lo = hint > CARD_STORE_NEAR ? hint - CARD_STORE_NEAR : 0;
-	hi = hint + CARD_STORE_NEAR + 1 < cs->n ? hint + CARD_STORE_NEAR + 1 : cs->n;
+	if (!near_window(hint, cs->n, &lo, &hi))
+		return 0;
 	for (i = lo; i < hi; i++)
 		if (i != hint && cs->rec[i].in == in)
 			return take(cs, &cs->rec[i], out);

@@ -46,6 +46,7 @@
 #include <stdint.h>
 
 #include "file_map.h"
+#include "near.h"
 
 #define CARD_STORE_STRINGS	6
 #define CARD_STORE_HEAD		64	/* the header's bytes */
@@ -91,7 +92,7 @@ int	card_store_parse(struct card_store *cs, const void *data, size_t size, uint6
  * caller that follows the last record found finds every card there but
  * the changed ones and those moved far.
  */
-#define CARD_STORE_NEAR	2
+#define CARD_STORE_NEAR	NEAR_RECORDS
 int	card_store_find(const struct card_store *cs, size_t hint, uint64_t in,
 	    struct card_store_card *out);
 /*

@@ -19,6 +19,7 @@
 
 #include "hash64.h"
 #include "huge_pages.h"
+#include "near.h"
 #include "radix_sort.h"
 #include "search_keep.h"
 #include "site_search.h"
@@ -560,8 +561,6 @@ index_kept(struct search_ix *x)
 	return 0;
 }
 
-/* Kept docs looked at on either side of a doc's place. */
-#define KEPT_NEAR	2
 /* Docs not found near their place that are folded rather than looked for by sum. */
 #define KEPT_FOLD_NEAR_MAX	64
 
@@ -576,10 +575,8 @@ kept_near(const struct search_ix *x, uint64_t sum, size_t at)
 		return NULL;
 	if (at < k->ndocs && k->docs[at].sum == sum)
 		return &k->docs[at];
-	if (at >= k->ndocs + KEPT_NEAR)
-		return NULL;	/* nothing near (a place past the end, or wrapped) */
-	lo = at > KEPT_NEAR ? at - KEPT_NEAR : 0;
-	hi = at + KEPT_NEAR + 1 < k->ndocs ? at + KEPT_NEAR + 1 : k->ndocs;
+	if (!near_window(at, k->ndocs, &lo, &hi))
+		return NULL;
 	for (i = lo; i < hi; i++)
 		if (i != at && k->docs[i].sum == sum)
 			return &k->docs[i];
