@@ -486,7 +486,7 @@ add_cards(const struct site_ctx *c, struct pd *arr, const size_t *list, size_t f
 	size_t i;
 
 	for (i = from; i < to; i++)
-		if (push_obj(arr, &o) == -1 || card(c, list[i], eager, &o) == -1)
+		if (push_obj(arr, &o) == -1 || card(c, list != NULL ? list[i] : i, eager, &o) == -1)
 			return -1;
 	return 0;
 }
@@ -531,24 +531,16 @@ add_cards_lazy(const struct site_ctx *c, struct pd *arr, const size_t *list, siz
     size_t to, int eager)
 {
 	struct lazy_cards *l;
-	struct pd keyed = *arr, o;
-	size_t i;
+	struct pd keyed = *arr;
 
-	if (arr->j == NULL || arr->a == NULL) {
-		/* keying only, or a tree of cJSON's own: the cards pushed */
-		for (i = from; i < to; i++)
-			if (push_obj(arr, &o) == -1 ||
-			    card(c, list != NULL ? list[i] : i, eager, &o) == -1)
-				return -1;
-		return 0;
-	}
+	/* keying only, or a tree of cJSON's own: the cards pushed */
+	if (arr->j == NULL || arr->a == NULL)
+		return add_cards(c, arr, list, from, to, eager);
 	/* keyed as pushed, without their tree; then made while rendering */
 	keyed.j = NULL;
 	keyed.a = NULL;
-	for (i = from; arr->h != NULL && i < to; i++)
-		if (push_obj(&keyed, &o) == -1 ||
-		    card(c, list != NULL ? list[i] : i, eager, &o) == -1)
-			return -1;
+	if (arr->h != NULL && add_cards(c, &keyed, list, from, to, eager) == -1)
+		return -1;
 	if ((l = arena_alloc(arr->a, sizeof(*l))) == NULL)
 		return -1;
 	l->lz.n = to - from;

@@ -23,7 +23,8 @@ level(const struct video *v)
 
 /*
  * Card i into o, plus "eager" (the image loads eagerly); 0 or -1.
- * add_cards() pushes the cards of list[from, to) onto the array arr.
+ * add_cards() pushes the cards of list[from, to) onto the array arr
+ * (list NULL: the videos from..to themselves).
  */
 int	card(const struct site_ctx *c, size_t i, int eager, struct pd *o);
 int	add_cards(const struct site_ctx *c, struct pd *arr, const size_t *list, size_t from,
