@@ -18,6 +18,7 @@
 #include "model_diff.h"
 #include "model_merge.h"
 #include "model_overlay.h"
+#include "model_texts.h"
 
 /* More changed rows than this: merged whole (each is read on its own). */
 #define OVERLAY_MAX	64
@@ -708,6 +709,7 @@ build_model_load(struct build_model *b, struct model *m, char *err, size_t errle
 	if (b->image_key != 0 && b->peeked && from_image(b, m) == 1) {
 		snprintf(b->how, sizeof(b->how), b->overlaid == 0 ? "from its image" :
 		    "from its image + %zu changed row%s", b->overlaid, b->overlaid == 1 ? "" : "s");
+		model_texts_fill(m);	/* the changed rows' videos */
 		return 0;
 	}
 	snprintf(b->how, sizeof(b->how), "merged");
@@ -721,6 +723,9 @@ build_model_load(struct build_model *b, struct model *m, char *err, size_t errle
 		base_from_image(b, m);
 	base_drop(b);
 	peek_drop(b);
+	/* before the image is written beside the build (build_model_save) */
+	if (rc == 0)
+		model_texts_fill(m);
 	return rc;
 }
 

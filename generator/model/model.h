@@ -79,6 +79,10 @@ struct video {
 	size_t		 ncaptions;
 	struct chapter	*chapters;
 	size_t		 nchapters;
+	/* model_texts_sum() of title and description, kept with the model's
+	 * image; 0: not known (model_texts.h computes it then).  Whatever
+	 * sets title or description sets this to 0. */
+	uint64_t	 texts;
 };
 
 struct model {

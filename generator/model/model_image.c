@@ -12,8 +12,9 @@
  *   categories     48 each: 5 strings, order
  *   tags           24 each: slug, name, id
  *   series         24 each: slug, title, description
- *   videos         160 each (VREC_*): guid, 4 strings, 6 integers, series,
- *                  access, featured, season, episode, 4 array counts
+ *   videos         168 each (VREC_*): guid, 4 strings, 6 integers, series,
+ *                  access, featured, season, episode, 4 array counts, the
+ *                  sum of its title and description (model_texts.h)
  *   rows           64 each: guid, print, refs, video, flags (a byte, 3 zero
  *                  bytes): struct model_image_row's layout
  *   arrays         per video in order: its category indices and tag
@@ -48,6 +49,7 @@
 #include "hash64.h"
 #include "huge_pages.h"
 #include "model_image.h"
+#include "model_texts.h"
 #include "pool.h"
 
 #define MAGIC		"onlygen mimage\n"	/* 15 bytes and a NUL: 16 */
@@ -61,7 +63,7 @@
 #define CAT_LEN		48
 #define TAG_LEN		24
 #define SERIES_LEN	24
-#define VREC_LEN	160
+#define VREC_LEN	168
 #define ROW_LEN		64
 #define GUID_FIELD	40	/* GUID_LEN + 1, padded to 8 */
 
@@ -102,6 +104,7 @@
 #define V_NTAGS		148
 #define V_NCAPTIONS	152
 #define V_NCHAPTERS	156
+#define V_TEXTS		160
 
 /* a row record's fields */
 #define R_PRINT		40
@@ -367,6 +370,7 @@ put_video(struct wr *w, const struct video *v, size_t at)
 	put32(w, at + V_NTAGS, (uint32_t)v->ntags);
 	put32(w, at + V_NCAPTIONS, (uint32_t)v->ncaptions);
 	put32(w, at + V_NCHAPTERS, (uint32_t)v->nchapters);
+	put64(w, at + V_TEXTS, model_texts(v));
 	put_words(w, v->categories, v->ncategories);
 	put_words(w, v->tags, v->ntags);
 	for (i = 0; i < v->ncaptions; i++) {
@@ -733,6 +737,7 @@ read_video(struct rd *r, const struct model *m, size_t at, struct video *v)
 	v->featured = geti32(rec + V_FEATURED);
 	v->season = geti32(rec + V_SEASON);
 	v->episode = geti32(rec + V_EPISODE);
+	v->texts = get64(rec + V_TEXTS);	/* 0 (not known) is summed when used */
 	if ((pc = take_words(r, ncats)) == NULL || (pt = take_words(r, ntags)) == NULL ||
 	    (pcap = take_words(r, 2 * (uint64_t)ncap)) == NULL ||
 	    (pch = take_words(r, 2 * (uint64_t)nch)) == NULL ||

@@ -35,7 +35,7 @@
 #include "model_image_at.h"
 
 /* The file format's version (model_image.c): an image of another is not read. */
-#define MODEL_IMAGE_VERSION	3
+#define MODEL_IMAGE_VERSION	4
 
 #define MODEL_IMAGE_NONE	UINT32_MAX
 

@@ -111,6 +111,7 @@ model_overlay(struct model *m, struct model_image_meta *meta, struct catalog_row
 			v->title = r->title;
 		if (!(t->flags & MODEL_IMAGE_DESC_ENTRY))
 			v->description = r->description;
+		v->texts = 0;	/* model_texts.h: summed again */
 		moved |= v->uploaded != uploaded;
 	}
 	if (moved) {
@@ -201,6 +202,7 @@ model_overlay_entries(struct model *m, struct model_image_meta *meta, const stru
 		    r != NULL ? r->description : v->description;
 		if (text_same(v->title, title) && text_same(v->description, description))
 			continue;	/* the same texts (another spelling of the JSON) */
+		v->texts = 0;	/* model_texts.h: summed again */
 		if ((v->title = arena_strdup(&mem, title)) == NULL ||
 		    (v->description = arena_strdup(&mem, description)) == NULL) {
 			arena_free(&mem);

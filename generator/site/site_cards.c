@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "hash64.h"
+#include "model_texts.h"
 #include "pool.h"
 #include "arena.h"
 #include "card_store.h"
@@ -58,8 +59,7 @@ card_input(const struct site_ctx *c, size_t i)
 	const struct video_img *im = &c->vimg[i];
 	uint64_t h = h64_str(0x636172642d696e31ULL, v->guid);	/* "card-in1" */
 
-	h = h64_str(h, v->title);
-	h = h64_str(h, v->description);	/* the entry's */
+	h = h64_int(h, (int64_t)model_texts(v));	/* title, and description: the entry's */
 	h = h64_int(h, v->changed);		/* the entry's <lastmod> */
 	h = h64_int(h, v->length);
 	h = h64_int(h, v->uploaded);

@@ -19,6 +19,7 @@
 
 #include "hash64.h"
 #include "huge_pages.h"
+#include "model_texts.h"
 #include "near.h"
 #include "radix_sort.h"
 #include "search_keep.h"
@@ -229,17 +230,25 @@ fold_text(struct search_ix *x, int field, size_t slot, const char *s)
 	return search_tokens_str(s, on_token, x);
 }
 
-/* x->doc's running sum: each text's h64 (a meta text's once) and field. */
+/*
+ * x->doc's running sum over the texts doc_texts() walks: the title's turn
+ * mixes the sum of both own texts (model_texts.h), each meta text's its
+ * h64 (computed once a text), the description's nothing.  The fields need
+ * no mixing: the title comes first, the description last, every text
+ * between is SF_META.
+ */
 static int
 sum_text(struct search_ix *x, int field, size_t slot, const char *s)
 {
 	uint64_t h;
 
-	if (slot == OWN_TEXT)
-		h = h64_str(0x7365617263682d74ULL, s);
-	else if ((h = x->msum[slot]) == 0)
+	if (slot == OWN_TEXT) {
+		if (field != SF_TITLE)
+			return 0;
+		h = x->own;
+	} else if ((h = x->msum[slot]) == 0)
 		h = x->msum[slot] = h64_str(0x7365617263682d6dULL, s);
-	x->dsum[x->doc] = h64_int(h64_int(x->dsum[x->doc], field), (int64_t)h);
+	x->dsum[x->doc] = h64_int(x->dsum[x->doc], (int64_t)h);
 	return 0;
 }
 
@@ -253,9 +262,12 @@ index_doc(struct search_ix *x, const struct model *m, size_t d)
 static uint64_t
 doc_sum(struct search_ix *x, const struct model *m, size_t d)
 {
+	const struct video *v = &m->videos[DOC_VIDEO(x->n, d)];
+
 	x->doc = (uint32_t)d;
-	x->dsum[d] = 0x7365617263682d64ULL;
-	(void)doc_texts(x, m, &m->videos[DOC_VIDEO(x->n, d)], sum_text);
+	x->dsum[d] = 0x7365617263682d65ULL;
+	x->own = model_texts(v);
+	(void)doc_texts(x, m, v, sum_text);
 	return x->dsum[d];
 }
 

@@ -60,9 +60,12 @@ struct search_ix {
 	/*
 	 * Doc by doc: the h64 of the texts it is indexed from and where its
 	 * pairs are, the last build's file (kept: search_keep.h) when it holds
-	 * that sum, else the ones folded here.
+	 * that sum, else the ones folded here.  The video's own texts enter
+	 * that sum as its model_texts() (own: the doc being summed), read
+	 * only when they changed.
 	 */
 	uint64_t	*dsum;
+	uint64_t	 own;
 	struct search_doc_src *src;
 	const struct search_kept *kept;	/* NULL: every doc folded */
 	uint32_t	*kslot;		/* kept docs by sum: index + 1, or 0 */

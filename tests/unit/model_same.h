@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "model_texts.h"
 
 /* 1 when a and b are the same string (NULL only as NULL). */
 static inline int
@@ -41,6 +42,13 @@ video_same(const struct video *a, const struct video *b, size_t i, char *why, si
 	SAME(strcmp(a->guid, b->guid) == 0, "video %zu: guid %s vs %s", i, a->guid, b->guid);
 	SAME(same_str(a->title, b->title), "video %zu: title '%s' vs '%s'", i, a->title, b->title);
 	SAME(same_str(a->description, b->description), "video %zu: description", i);
+	/* a sum known is its texts' (model_texts.h): none left stale by an overlay */
+	SAME(a->texts == 0 || a->texts == model_texts_sum(a->title, a->description),
+	    "video %zu (%s): texts sum %016llx is not its title's and description's", i,
+	    a->guid, (unsigned long long)a->texts);
+	SAME(b->texts == 0 || b->texts == model_texts_sum(b->title, b->description),
+	    "video %zu (%s): texts sum %016llx is not its title's and description's", i,
+	    b->guid, (unsigned long long)b->texts);
 	SAME(a->length == b->length && a->width == b->width && a->height == b->height &&
 	    a->views == b->views && a->uploaded == b->uploaded && a->changed == b->changed,
 	    "video %zu (%s): numbers", i, a->guid);

@@ -292,10 +292,16 @@ test_round_trip(const char *dir, const char *image)
 		CHECK(rc == 1, "reads back (%d %s)", rc, err);
 		if (rc == 1) {
 			const char *lo = back.image.data, *hi = lo + back.image.len;
-			size_t outside = 0, ncap = 0;
+			size_t outside = 0, ncap = 0, summed = 0;
 
 			CHECK(model_same(&m, &back, whyb, sizeof(whyb)),
 			    "the model read back is the model written (%s)", whyb);
+			/* model_same() checks that a sum known is its texts' */
+			for (i = 0; i < back.nvideos; i++)
+				summed += m.videos[i].texts == 0 && back.videos[i].texts != 0;
+			CHECK(back.nvideos > 0 && summed == back.nvideos,
+			    "every video's texts sum is kept with the image, the merge's "
+			    "unknown ones summed by the writer (%zu of %zu)", summed, back.nvideos);
 			CHECK(meta_equal(&meta, &mback), "the rows read back are the rows written");
 			for (i = 0; i < back.nvideos; i++) {
 				const struct video *v = &back.videos[i];

@@ -22,6 +22,7 @@
 #include "model_merge.h"
 #include "model_overlay.h"
 #include "model_same.h"
+#include "model_texts.h"
 
 #define G(n)	"00000000-0000-4000-8000-00000000000" #n
 #define COLL	"c0000000-0000-4000-8000-000000000001"
@@ -117,6 +118,10 @@ merge(struct model *m, struct model_image_meta *t, const char *dir, const struct
 		return -1;
 	}
 	rc = model_merge_trace(m, &c, &rows, &o, t, err, sizeof(err));
+	/* every video's texts summed, as a build's model is (and its image's):
+	 * an overlay that leaves one stale fails model_same() */
+	if (rc == 0)
+		model_texts_fill(m);
 	content_free(&c);
 	catalog_rows_free(&rows);
 	return rc;
