@@ -17,6 +17,7 @@
 
 #include "buf.h"
 #include "hash64.h"
+#include "hex16.h"
 #include "huge_pages.h"
 #include "site_write.h"
 
@@ -240,17 +241,6 @@ hex16(const char *s, uint64_t *v)
 	return 0;
 }
 #endif
-
-/* Writes v as 16 lower-case hex digits at s. */
-static void
-put_hex16_at(char *s, uint64_t v)
-{
-	static const char digits[] = "0123456789abcdef";
-	int i;
-
-	for (i = 15; i >= 0; i--, v >>= 4)
-		s[i] = digits[v & 15];
-}
 
 /* Slots hashed this many entries ahead of the one inserted: its slot is
  * fetched meanwhile (a table of 512 K slots at 100 000 videos). */
@@ -512,9 +502,9 @@ put_line(struct buf *b, const struct mf_entry *e)
 	if (buf_reserve(b, 34 + n + 1) == -1)
 		return -1;
 	p = b->data + b->len;
-	put_hex16_at(p, e->key);
+	hex16_put(p, e->key);
 	p[16] = ' ';
-	put_hex16_at(p + 17, e->sum);
+	hex16_put(p + 17, e->sum);
 	p[33] = ' ';
 	memcpy(p + 34, e->path, n);
 	p[34 + n] = '\n';

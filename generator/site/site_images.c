@@ -30,6 +30,7 @@
 #include "bunny_sign.h"
 #include "dir_names.h"
 #include "hash64.h"
+#include "hex16.h"
 #include "http.h"
 #include "img_index.h"
 #include "img_size.h"
@@ -119,13 +120,10 @@ void
 site_img_key(const struct video *v, char key[17])
 {
 	uint64_t h = h64_str(IMG_KEY_SEED, v->guid);
-	int i;
 
 	h = h64_str(h, v->thumbnail[0] ? v->thumbnail : "thumbnail.jpg");
 	h = h64_str(h, v->cdn_host);
-	/* "%016llx", without snprintf's parsing (once per video per build) */
-	for (i = 16; i-- > 0; h >>= 4)
-		key[i] = "0123456789abcdef"[h & 15];
+	hex16_put(key, h);	/* "%016llx" (once per video per build) */
 	key[16] = '\0';
 }
 
