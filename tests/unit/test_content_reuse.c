@@ -124,6 +124,143 @@ both(const char *what, uint64_t tree, const char *want_warning)
 	return parsed;
 }
 
+/*
+ * One member {"t":"<pad>X<tail>"} whose string has, after 0..24 plain
+ * bytes (the scanner reads a string eight bytes at a time, so each is at
+ * every place in a word), X: its value's end is the member's when plain,
+ * -1 when not.  The text is copied into a buffer of its own length: a
+ * read past it is ASan's to see.
+ */
+static int
+scan_one(const char *x, size_t xlen, size_t pad, int close, const char **value,
+    const char **end, size_t *len)
+{
+	static const char head[] = "{\"videos\":{\"k\":";
+	char t[256], *b;
+	struct content_scan s;
+	struct content_member m;
+	size_t n = 0;
+	int r;
+
+	n += (size_t)snprintf(t, sizeof(t), "%s{\"t\":\"%.*s", head, (int)pad,
+	    "\xc3\xa9" "abcdefghijklmnopqrstuvwxyz\x80\xff");
+	memcpy(t + n, x, xlen);
+	n += xlen;
+	if (close) {
+		memcpy(t + n, "z\"}", 3);
+		n += 3;
+		memcpy(t + n, "}}", 2);	/* "videos" and the file closed */
+		n += 2;
+	}
+	if ((b = malloc(n)) == NULL)
+		return -2;
+	memcpy(b, t, n);
+	r = content_scan_begin(&s, b, n);
+	if (r == 0 && (r = content_scan_next(&s, &m)) == 1) {
+		*value = (const char *)(uintptr_t)(m.value - b);
+		*end = (const char *)(uintptr_t)(m.end - b);
+		r = content_scan_next(&s, &m) == 0 ? 1 : -3;
+	}
+	*len = n;
+	free(b);
+	return r;
+}
+
+/* 1 when {"videos":{"<name>":{}}} is plain with one member of that name, -1 when not. */
+static int
+scan_name(const char *nm, size_t len)
+{
+	struct content_scan s;
+	struct content_member m;
+	char *b;
+	size_t n = 12 + len + 6;
+	int r;
+
+	if ((b = malloc(n)) == NULL)
+		return -2;
+	memcpy(b, "{\"videos\":{\"", 12);
+	memcpy(b + 12, nm, len);
+	memcpy(b + 12 + len, "\":{}}}", 6);
+	r = content_scan_begin(&s, b, n);
+	if (r == 0 && (r = content_scan_next(&s, &m)) == 1)
+		r = m.keylen == len && memcmp(m.key, nm, len) == 0 &&
+		    content_scan_next(&s, &m) == 0 ? 1 : -3;
+	free(b);
+	return r;
+}
+
+/*
+ * Member names, read eight bytes at a time: a byte not allowed (a control
+ * byte, DEL, a byte past ASCII, a backslash) at every place refuses the
+ * file; a name of CONTENT_SCAN_KEY_MAX bytes is plain, one more is not,
+ * whatever the alignment.
+ */
+static void
+scanner_names(void)
+{
+	static const char refused[] = { 0x01, 0x1f, 0x7f, (char)0x80, (char)0xe9, '\\', '\n' };
+	static char nm[CONTENT_SCAN_KEY_MAX + 2];
+	size_t at, k, len, bad = 0;
+
+	memset(nm, 'a', sizeof(nm));
+	for (len = 1; len <= 24; len++) {
+		bad += scan_name(nm, len) != 1;
+		for (at = 0; at < len; at++)
+			for (k = 0; k < sizeof(refused); k++) {
+				nm[at] = refused[k];
+				bad += scan_name(nm, len) != -1;
+				nm[at] = ' ';	/* and the printable bytes around them */
+				bad += scan_name(nm, len) != 1;
+				nm[at] = '~';
+				bad += scan_name(nm, len) != 1;
+				nm[at] = 'a';
+			}
+	}
+	CHECK(bad == 0, "scanner: every byte a name refuses, at every place of names of 1 to 24 "
+	    "bytes (%zu wrong)", bad);
+	for (len = CONTENT_SCAN_KEY_MAX - 9, bad = 0; len <= CONTENT_SCAN_KEY_MAX + 1; len++)
+		bad += scan_name(nm, len) != (len <= CONTENT_SCAN_KEY_MAX ? 1 : -1);
+	CHECK(bad == 0, "scanner: a name of %d bytes is plain, one more is not (%zu wrong)",
+	    CONTENT_SCAN_KEY_MAX, bad);
+}
+
+static void
+scanner_strings(void)
+{
+	static const struct { const char *x; size_t xlen; int plain; } cases[] = {
+		{ "\\\"", 2, 1 },		/* an escaped quote */
+		{ "\\\\", 2, 1 },		/* an escaped backslash */
+		{ "\\\\\\\"", 4, 1 },	/* both */
+		{ "\\u00e9\\n", 8, 1 },
+		{ "{[}]", 4, 1 },		/* brackets in a string are text */
+		{ "\n", 1, 0 },		/* a raw newline */
+		{ "\\\n", 2, 0 },		/* an escaped raw newline */
+	};
+	const char *value, *end;
+	size_t i, pad, len, bad = 0;
+	int r;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		for (pad = 0; pad <= 24; pad++) {
+			r = scan_one(cases[i].x, cases[i].xlen, pad, 1, &value, &end, &len);
+			if (cases[i].plain ? r != 1 || (size_t)(uintptr_t)value != 15 ||
+			    (size_t)(uintptr_t)end != len - 2 : r != -1) {
+				bad++;
+				printf("# case %zu after %zu bytes: %d\n", i, pad, r);
+			}
+		}
+	CHECK(bad == 0, "scanner: escapes, brackets and raw newlines in a string, at every "
+	    "place in an eight-byte word (%zu wrong)", bad);
+	/* the text ends inside the string: plainly, after a backslash, after a byte */
+	for (pad = 0, bad = 0; pad <= 24; pad++)
+		bad += scan_one("", 0, pad, 0, &value, &end, &len) != -1 ||
+		    scan_one("\\", 1, pad, 0, &value, &end, &len) != -1 ||
+		    scan_one("\\\"", 2, pad, 0, &value, &end, &len) != -1;
+	CHECK(bad == 0, "scanner: a text that ends in a string is not plain, at every place "
+	    "(%zu wrong)", bad);
+	scanner_names();
+}
+
 static void
 scanner(void)
 {
@@ -170,6 +307,7 @@ scanner(void)
 	    "}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}");
 	r = content_scan_begin(&s, deep, strlen(deep));
 	CHECK(r == 0 && content_scan_next(&s, &m) == -1, "scanner: 65 levels are not");
+	scanner_strings();
 }
 
 /* content/videos/name removed. */
