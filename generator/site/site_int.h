@@ -144,8 +144,10 @@ struct site_ctx {
 	struct theme		 th;
 	const struct tmpl	*t_home, *t_list, *t_series, *t_watch, *t_code,
 				*t_search, *t_404, *t_series_index, *t_tags, *t_embed;
-	struct related		 rel;
+	struct related		 rel;		/* the task's until joined (site_build.c) */
 	struct related_save	 rel_save;	/* its cache's write, joined by the end */
+	struct pool_bg		 rel_task;	/* works rel out beside the preparation */
+	char			 rel_path[4096];	/* STATE/related.cache, for the task */
 	uint64_t		*vcard;		/* per video: its card's data key */
 	struct card_text	*vtext;		/* per video: a card's strings, made once */
 	struct card_imgs	*vimgs;		/* per video: its image URLs, once asked (site_card_img.c) */
