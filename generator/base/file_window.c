@@ -68,7 +68,7 @@ file_window_flush(struct file_window *w, size_t upto)
 }
 
 void
-file_window_put(struct file_window *w, size_t at, const void *p, size_t n)
+file_window_put_slow(struct file_window *w, size_t at, const void *p, size_t n)
 {
 	if (n == 0)
 		return;
@@ -115,13 +115,6 @@ file_out_open(struct file_out *o, const char *path, size_t hlen, char *err, size
 	o->at = hlen;
 	file_window_begin(&o->win, o->fd, &o->err, o->window, hlen);
 	return 0;
-}
-
-void
-file_out_put(struct file_out *o, const void *p, size_t n)
-{
-	file_window_put(&o->win, o->at, p, n);
-	o->at += n;
 }
 
 uint64_t
