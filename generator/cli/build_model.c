@@ -621,7 +621,7 @@ from_image(struct build_model *b, struct model *m)
 {
 	struct model_opts mo = { b->cdn_host, NULL, b->base_url };
 	char err[POOL_ERR_MAX];
-	uint64_t image_id = 0;
+	uint64_t image_id = 0, sum;
 	int rc = 0, keep = 0;
 
 	if (b->peek.key == b->image_key &&
@@ -631,11 +631,18 @@ from_image(struct build_model *b, struct model *m)
 		rc = b->meta.nrows == b->peek.nrows && (b->peek.nrows == 0 ||
 		    memcmp(b->meta.rows, b->peek.rows, b->peek.nrows * sizeof(*b->peek.rows)) == 0);
 		b->meta.at.pos = b->changed.log;	/* as the model_overlay() below does */
-		image_id = model_image_id(&b->meta);
+		sum = model_image_rows_sum(&b->meta);
+		image_id = model_image_id_of(&b->meta, sum);
 		b->base_id = last_model(b, image_id);
 		if (rc && (b->changed.nvideos > 0 || b->delta.n > 0)) {
-			int orc = b->changed.nvideos == 0 ? 1 :
+			int orc;
+
+			/* the rows' sum as the overlay leaves them: its changed
+			 * rows' terms taken out, then put back at their new prints */
+			sum -= model_overlay_terms(&b->meta, &b->changed);
+			orc = b->changed.nvideos == 0 ? 1 :
 			    model_overlay(m, &b->meta, &b->changed, &mo, err, sizeof(err));
+			sum += model_overlay_terms(&b->meta, &b->changed);
 
 			rc = orc > 0;
 			b->overlaid = b->changed.nvideos;
@@ -646,7 +653,7 @@ from_image(struct build_model *b, struct model *m)
 			else	/* the image stays, its delta says the rest: unless many rows */
 				keep = b->changed.nvideos <= MODEL_DELTA_MAX;
 		}
-		b->model_id = rc ? model_image_id(&b->meta) : 0;
+		b->model_id = rc ? model_image_id_of(&b->meta, sum) : 0;
 		if (rc && keep) {
 			plan_delta(b, image_id);
 			b->dirty = 0;

@@ -1043,19 +1043,39 @@ model_image_read(const char *path, uint64_t key, struct model *m,
 }
 
 uint64_t
-model_image_id(const struct model_image_meta *meta)
+model_image_row_term(const struct model_image_row *row)
+{
+	return h64_int(h64(0x6d6f64656c2d7277ULL, row->guid, strnlen(row->guid, sizeof(row->guid))),
+	    (int64_t)row->print);
+}
+
+uint64_t
+model_image_rows_sum(const struct model_image_meta *meta)
+{
+	uint64_t sum = 0;
+	size_t i;
+
+	for (i = 0; i < meta->nrows; i++)
+		sum += model_image_row_term(&meta->rows[i]);
+	return sum;
+}
+
+uint64_t
+model_image_id_of(const struct model_image_meta *meta, uint64_t rows_sum)
 {
 	uint64_t h;
-	size_t i;
 
 	if (meta->key == 0)
 		return 0;
-	h = h64_int(h64_int(h64_int(0x6d6f64656c2d6964ULL, (int64_t)meta->key),
-	    (int64_t)meta->collections), (int64_t)meta->nrows);
-	for (i = 0; i < meta->nrows; i++)
-		h = h64_int(h64(h, meta->rows[i].guid, strnlen(meta->rows[i].guid,
-		    sizeof(meta->rows[i].guid))), (int64_t)meta->rows[i].print);
+	h = h64_int(h64_int(h64_int(h64_int(0x6d6f64656c2d6964ULL, (int64_t)meta->key),
+	    (int64_t)meta->collections), (int64_t)meta->nrows), (int64_t)rows_sum);
 	return h != 0 ? h : 1;
+}
+
+uint64_t
+model_image_id(const struct model_image_meta *meta)
+{
+	return model_image_id_of(meta, model_image_rows_sum(meta));
 }
 
 void

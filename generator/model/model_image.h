@@ -137,8 +137,19 @@ uint64_t	model_image_sum(const void *img, size_t len);
  * The id of the model meta describes: its key (content/, options,
  * onlygen), its collections and every row's guid and print, which decide
  * the model given the key.  Never 0, but 0 for a meta without a key.
+ * The rows enter it as the sum (mod 2^64) of each row's term, so that a
+ * build that lays a few changed rows over an image takes the image's
+ * sum, less the changed rows' old terms, plus their new ones, instead of
+ * summing 100 000 rows a second time (docs/site.md, issue 15): the rows
+ * are in guid order, a set, so the sum loses nothing an order would say.
  */
 uint64_t	model_image_id(const struct model_image_meta *meta);
+/* One row's term: h64 of its guid, and its print. */
+uint64_t	model_image_row_term(const struct model_image_row *row);
+/* The sum of every row's term. */
+uint64_t	model_image_rows_sum(const struct model_image_meta *meta);
+/* model_image_id() of meta whose rows' sum is rows_sum. */
+uint64_t	model_image_id_of(const struct model_image_meta *meta, uint64_t rows_sum);
 
 /* Releases meta->rows; accepts a zeroed meta, leaves one. */
 void	model_image_meta_free(struct model_image_meta *meta);

@@ -127,6 +127,19 @@ model_overlay(struct model *m, struct model_image_meta *meta, struct catalog_row
 	return moved ? 2 : 1;
 }
 
+uint64_t
+model_overlay_terms(const struct model_image_meta *meta, const struct catalog_rows *changed)
+{
+	const struct model_image_row *t;
+	uint64_t sum = 0;
+	size_t k;
+
+	for (k = 0; k < changed->nvideos; k++)
+		if ((t = row_of(meta, changed->videos[k].guid)) != NULL)
+			sum += model_image_row_term(t);
+	return sum;
+}
+
 /* Whether an edit from old to new may be laid over meta's row for it (model_overlay.h). */
 static int
 entry_overlayable(const struct model_image_meta *meta, const struct content_entry *old,

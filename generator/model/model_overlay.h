@@ -41,6 +41,15 @@ int	model_overlay(struct model *m, struct model_image_meta *meta, struct catalog
 	    const struct model_opts *o, char *err, size_t errlen);
 
 /*
+ * The sum of the terms (model_image_row_term) of meta's rows that changed
+ * lists: taken before model_overlay() and after, the rows' sum of the
+ * model it leaves is model_image_rows_sum() of the image less the first,
+ * plus the second (model_image.h).
+ */
+uint64_t	model_overlay_terms(const struct model_image_meta *meta,
+		    const struct catalog_rows *changed);
+
+/*
  * The same for content/ edits (content_snap.h: struct content_snap_edits,
  * ok), over an image made from the catalog's rows as they are and from
  * content/ as the snapshot recorded it: each entry replaced by one that

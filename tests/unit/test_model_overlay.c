@@ -178,6 +178,7 @@ overlay_case(const char *dir, const char *name, const struct spec *now, const ch
 	struct model_opts o = { cdn_host, NULL, NULL };
 	char err[256], why[256];
 	uint32_t *diff;
+	uint64_t sum;
 	size_t ndiff, k;
 	int rc, listed;
 
@@ -206,11 +207,17 @@ overlay_case(const char *dir, const char *name, const struct spec *now, const ch
 	} else
 		CHECK(rc == 0, "%s: model_diff says the structure moved too (%d)", name, rc);
 	free(diff);
+	sum = model_image_rows_sum(&ta) - model_overlay_terms(&ta, &changed);
 	rc = model_overlay(&a, &ta, &changed, &o, err, sizeof(err));
+	sum += model_overlay_terms(&ta, &changed);
 	CHECK(rc == want, "%s: overlay gives %d (%d)", name, want, rc);
 	if (want >= 1) {
 		ta.key = tb.key = 42;
 		CHECK(model_image_id(&ta) == model_image_id(&tb), "%s: the merge's model id", name);
+		CHECK(sum == model_image_rows_sum(&ta) && sum == model_image_rows_sum(&tb) &&
+		    model_image_id_of(&ta, sum) == model_image_id(&tb),
+		    "%s: the rows' sum brought up to date by the changed rows' terms is the "
+		    "merge's", name);
 		CHECK(model_same(&a, &b, why, sizeof(why)), "%s: the merge's model (%s)", name, why);
 		CHECK(trace_same(&ta, &tb), "%s: the merge's trace", name);
 	} else {
