@@ -48,6 +48,8 @@ void	file_window_put_slow(struct file_window *w, size_t at, const void *p, size_
 static inline void
 file_window_put(struct file_window *w, size_t at, const void *p, size_t n)
 {
+	if (n == 0)
+		return;	/* p may then be NULL: no memcpy (UBSan, make check) */
 	if (at >= w->start && at - w->start <= FILE_WINDOW_CAP &&
 	    n <= FILE_WINDOW_CAP - (at - w->start)) {
 		memcpy(w->buf + (at - w->start), p, n);

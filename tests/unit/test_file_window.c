@@ -44,6 +44,7 @@ test_file_out(const char *dir)
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	CHECK(file_out_open(&o, path, sizeof(hdr), err, sizeof(err)) == 0, "file_out opens");
 	file_out_put(&o, "hello ", 6);
+	file_out_put(&o, NULL, 0);	/* an empty array's put: nothing, no memcpy of NULL */
 	file_out_put(&o, "world", 5);
 	sum = file_out_sum(&o);
 	memset(hdr, 'H', sizeof(hdr));
