@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "guid.h"
+#include "word8.h"
 
 int
 guid_norm(const char *s, size_t n, char out[GUID_LEN + 1])
@@ -31,35 +32,12 @@ guid_norm(const char *s, size_t n, char out[GUID_LEN + 1])
 	return 1;
 }
 
-#define ONES	0x0101010101010101ULL
-#define HIGHS	(ONES * 0x80)
-
-/*
- * 0x80 in each byte of x in [lo, hi], 0 in the others, for x whose bytes
- * are below 0x80 (lo >= 0x30 and hi < 0x80 keep every sum inside its byte:
- * no carry reaches the next).  A byte at 0x80 or more gives anything: the
- * caller refuses those first.
- */
-static inline uint64_t
-bytes_in(uint64_t x, unsigned lo, unsigned hi)
-{
-	return (x + ONES * (0x80 - lo)) & ~(x + ONES * (0x7f - hi)) & HIGHS;
-}
-
 /* Whether the 8 bytes of x are each a digit or a lower-case hex letter. */
 static inline int
 hex8(uint64_t x)
 {
-	return (x & HIGHS) == 0 && (bytes_in(x, '0', '9') | bytes_in(x, 'a', 'f')) == HIGHS;
-}
-
-static inline uint64_t
-load8(const char *p)
-{
-	uint64_t w;
-
-	memcpy(&w, p, 8);
-	return w;
+	return (x & WORD8_HIGHS) == 0 &&
+	    (word8_in(x, '0', '9') | word8_in(x, 'a', 'f')) == WORD8_HIGHS;
 }
 
 static inline uint64_t
@@ -84,6 +62,6 @@ guid_ok(const char *s, size_t n)
 {
 	if (n != GUID_LEN || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-')
 		return 0;
-	return hex8(load8(s)) && hex8(load4x2(s + 9, s + 14)) &&
-	    hex8(load4x2(s + 19, s + 24)) && hex8(load8(s + 28));
+	return hex8(word8_load(s)) && hex8(load4x2(s + 9, s + 14)) &&
+	    hex8(load4x2(s + 19, s + 24)) && hex8(word8_load(s + 28));
 }

@@ -6,6 +6,7 @@
 
 #include "content_scan.h"
 #include "jsonfile.h"	/* JSONFILE_MAX_DEPTH */
+#include "word8.h"
 
 #define KEY_DEPTH	2	/* the top-level object and "videos" hold the members */
 
@@ -19,18 +20,6 @@ static const unsigned char stops[256] = {
 	['"'] = 1, ['{'] = 1, ['['] = 1, ['}'] = 1, [']'] = 1, ['\n'] = 1,
 };
 
-#define ONES	0x0101010101010101ULL
-#define HIGHS	(ONES * 0x80)
-
-/* Nonzero when a byte of w is c; its lowest set bit in the first such byte. */
-static inline uint64_t
-has_byte(uint64_t w, unsigned char c)
-{
-	uint64_t v = w ^ (ONES * c);
-
-	return (v - ONES) & ~v & HIGHS;
-}
-
 /*
  * The first byte of [p, end) that ends a run of a string's plain bytes
  * ('"', '\\' or a newline), or end: eight bytes at a time (a group file's
@@ -43,10 +32,8 @@ string_stop(const char *p, const char *end)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	while (end - p >= 8) {
-		uint64_t w, hit;
-
-		memcpy(&w, p, 8);
-		hit = has_byte(w, '"') | has_byte(w, '\\') | has_byte(w, '\n');
+		uint64_t w = word8_load(p);
+		uint64_t hit = word8_has(w, '"') | word8_has(w, '\\') | word8_has(w, '\n');
 		if (hit != 0)
 			return p + (__builtin_ctzll(hit) >> 3);
 		p += 8;
@@ -70,16 +57,6 @@ skip_ws(struct content_scan *s)
 }
 
 /*
- * Nonzero when a byte of w is below n (n <= 0x80); its lowest set bit in
- * the first such byte, as has_byte()'s.
- */
-static inline uint64_t
-has_below(uint64_t w, unsigned char n)
-{
-	return (w - ONES * n) & ~w & HIGHS;
-}
-
-/*
  * A member name at p (its '"'): printable ASCII without escapes, at most
  * CONTENT_SCAN_KEY_MAX bytes.  0 or -1.  Eight bytes at a time: the first
  * that is a quote or not allowed ends the name (a guid a member, 36 bytes,
@@ -92,11 +69,9 @@ name(struct content_scan *s, const char **key, size_t *keylen)
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	while (s->end - q >= 8 && q - k <= CONTENT_SCAN_KEY_MAX) {
-		uint64_t w, stop;
-
-		memcpy(&w, q, 8);
-		stop = has_byte(w, '"') | has_byte(w, '\\') | has_byte(w, 0x7f) |
-		    has_below(w, 0x20) | (w & HIGHS);
+		uint64_t w = word8_load(q);
+		uint64_t stop = word8_has(w, '"') | word8_has(w, '\\') | word8_has(w, 0x7f) |
+		    word8_below(w, 0x20) | (w & WORD8_HIGHS);
 		if (stop != 0) {
 			q += __builtin_ctzll(stop) >> 3;
 			break;
@@ -184,12 +159,12 @@ column(struct content_scan *s)
 		s->seen_col = 1;
 	}
 	while (s->p - s->seen >= 8) {
-		uint64_t w, cont;
+		uint64_t w = word8_load(s->seen);
+		/* bit 7 set, bit 6 clear: in each byte's bit 7 */
+		uint64_t cont = w & ~(w << 1) & WORD8_HIGHS;
 
-		memcpy(&w, s->seen, 8);
-		cont = w & ~(w << 1) & HIGHS;	/* bit 7 set, bit 6 clear: in each byte's */
 		/* counted by one multiply: the sum of the bytes' bits lands in the top byte */
-		s->seen_col += 8 - (unsigned)(((cont >> 7) * ONES) >> 56);
+		s->seen_col += 8 - (unsigned)(((cont >> 7) * WORD8_ONES) >> 56);
 		s->seen += 8;
 	}
 	for (; s->seen < s->p; s->seen++)

@@ -107,12 +107,10 @@ site_index(struct site_ctx *c, char *err, size_t errlen)
 	for (i = 0; i < m->nvideos; i++) {
 		const struct video *v = &m->videos[i];
 
-		/* the guid and host strings are cache misses waited on by their
-		 * checks: those of a video a few on are fetched meanwhile */
-		if (i + 4 < m->nvideos) {
+		/* the guid is a cache miss waited on by its check: that of a
+		 * video a few on is fetched meanwhile (the host is checked once) */
+		if (i + 4 < m->nvideos)
 			__builtin_prefetch(m->videos[i + 4].guid);
-			__builtin_prefetch(m->videos[i + 4].cdn_host);
-		}
 		if (!guid_ok(v->guid, strlen(v->guid))) {
 			snprintf(err, errlen, "video '%.40s': not a lowercase UUID", v->guid);
 			return -1;
