@@ -97,27 +97,72 @@ fields_same(const struct video *a, const struct video *b)
 	return 1;
 }
 
-int
-model_diff(const struct model *base, const struct model *m, uint32_t **changed,
+/*
+ * The videos of base at their places in m: video o is m's map[o]
+ * (MODEL_DIFF_GONE: removed), or m's o when map is NULL.
+ */
+static int
+diff(const struct model *base, const struct model *m, const uint32_t *map, uint32_t **changed,
     size_t *nchanged)
 {
 	uint32_t *list;
+	uint8_t *seen = NULL;
 	size_t i, n = m->nvideos;
 
 	*changed = NULL;
 	*nchanged = 0;
-	if (base->nvideos != n || n > UINT32_MAX || !site_same(&base->site, &m->site) ||
+	if ((map == NULL && base->nvideos != n) || n > UINT32_MAX ||
+	    base->nvideos > UINT32_MAX || !site_same(&base->site, &m->site) ||
 	    !lists_same(base, m))
 		return 0;
-	/* the places first: a model that is not so allocates nothing */
-	for (i = 0; i < n; i++)
-		if (!place_same(&base->videos[i], &m->videos[i]))
-			return 0;
-	if ((list = malloc((n ? n : 1) * sizeof(*list))) == NULL)
+	/* the places first: a model that is not so allocates nothing but
+	 * the map's check */
+	if (map != NULL && (seen = calloc(n ? n : 1, 1)) == NULL)
 		return -1;
-	for (i = 0; i < n; i++)
-		if (!fields_same(&base->videos[i], &m->videos[i]))
+	for (i = 0; i < base->nvideos; i++) {
+		size_t to = map != NULL ? map[i] : i;
+
+		if (map != NULL && to == MODEL_DIFF_GONE)
+			continue;
+		if (to >= n || (seen != NULL && seen[to]++) ||
+		    !place_same(&base->videos[i], &m->videos[to])) {
+			free(seen);
+			return 0;
+		}
+	}
+	if ((list = malloc((n ? n : 1) * sizeof(*list))) == NULL) {
+		free(seen);
+		return -1;
+	}
+	for (i = 0; i < base->nvideos; i++) {
+		size_t to = map != NULL ? map[i] : i;
+
+		if (to == MODEL_DIFF_GONE || fields_same(&base->videos[i], &m->videos[to]))
+			continue;
+		if (seen != NULL)
+			seen[to] = 2;	/* listed below, in m's order */
+		else
 			list[(*nchanged)++] = (uint32_t)i;
+	}
+	/* in m's order: those changed, and those added (seen by no video of base) */
+	for (i = 0; seen != NULL && i < n; i++)
+		if (seen[i] != 1)
+			list[(*nchanged)++] = (uint32_t)i;
+	free(seen);
 	*changed = list;
 	return 1;
+}
+
+int
+model_diff(const struct model *base, const struct model *m, uint32_t **changed,
+    size_t *nchanged)
+{
+	return diff(base, m, NULL, changed, nchanged);
+}
+
+int
+model_diff_moved(const struct model *base, const struct model *m, const uint32_t *map,
+    uint32_t **changed, size_t *nchanged)
+{
+	return diff(base, m, map, changed, nchanged);
 }

@@ -7,8 +7,10 @@
  *
  *   header   72 bytes: magic, version, model id, shared key, videos,
  *            pages, reads, checksum (h64 of every byte after the header)
- *   videos   8 bytes each: its mirrored images' state
- *   pages    24 bytes each: key, reads' offset and count, own video
+ *   videos   8 bytes each: its state (images, place among the others)
+ *   pages    24 bytes each: key, reads' offset and count, own video, and
+ *            its path's hash (page_reads_path) to find it again among
+ *            pages added or removed
  *   reads    4 bytes each: video indices
  */
 #include <errno.h>
@@ -26,7 +28,7 @@
 #include "pool.h"
 
 #define MAGIC		"onlygen preads\n"	/* 16 bytes with its NUL */
-#define VERSION		3u
+#define VERSION		4u
 #define HEADER		72
 #define RECORD		24
 /* The most pages and videos a file may describe (its offsets are 32-bit). */
@@ -122,10 +124,10 @@ page_reads_init(struct page_reads *t, size_t nvideos, size_t npages, uint64_t mo
 	t->skey = skey;
 	t->nvideos = nvideos;
 	t->npages = npages;
-	t->vimg = calloc(nvideos ? nvideos : 1, sizeof(*t->vimg));
+	t->vstate = calloc(nvideos ? nvideos : 1, sizeof(*t->vstate));
 	t->slot = malloc((npages ? npages : 1) * sizeof(*t->slot));
 	t->mem = calloc(POOL_MAX_WORKERS, sizeof(*t->mem));
-	if (t->vimg == NULL || t->slot == NULL || t->mem == NULL) {
+	if (t->vstate == NULL || t->slot == NULL || t->mem == NULL) {
 		page_reads_free(t);
 		return -1;
 	}
@@ -148,7 +150,7 @@ page_reads_free(struct page_reads *t)
 	for (i = 0; t->mem != NULL && i < POOL_MAX_WORKERS; i++)
 		arena_free(&t->mem[i]);
 	free(t->mem);
-	free(t->vimg);
+	free(t->vstate);
 	free(t->slot);
 	memset(t, 0, sizeof(*t));
 }
@@ -163,7 +165,7 @@ check_slots(const struct page_reads_file *f, uint64_t nreads)
 	for (i = 0; i < f->npages; i++) {
 		const struct page_reads_rec_disk *r = &f->rec[i];
 
-		if (r->zero != 0 || (r->self != PAGE_READS_NO_SELF && r->self >= f->nvideos))
+		if (r->self != PAGE_READS_NO_SELF && r->self >= f->nvideos)
 			return -1;
 		if (r->n == PAGE_READS_NONE)
 			continue;
@@ -192,11 +194,14 @@ page_reads_parse(struct page_reads_file *f, const void *data, size_t size, uint6
 	size_t fixed;
 
 	memset(f, 0, sizeof(*f));
-	if (model_id == 0 || nvideos > COUNT_MAX || npages > COUNT_MAX ||
-	    size < (fixed = fixed_part(nvideos, npages)) ||
-	    (size - fixed) % sizeof(uint32_t) != 0)
+	if (model_id == 0 || nvideos > COUNT_MAX ||
+	    (npages != PAGE_READS_ANY_PAGES && npages > COUNT_MAX) || size < HEADER)
 		return 0;
 	memcpy(&h, d, sizeof(h));
+	if (npages == PAGE_READS_ANY_PAGES)
+		npages = h.npages <= COUNT_MAX ? (size_t)h.npages : 0;
+	if (size < (fixed = fixed_part(nvideos, npages)) || (size - fixed) % sizeof(uint32_t) != 0)
+		return 0;
 	if (memcmp(h.magic, MAGIC, sizeof(h.magic)) != 0 || h.version != VERSION || h.zero != 0 ||
 	    h.model_id != model_id || h.skey != skey || h.nvideos != nvideos ||
 	    h.npages != npages || h.nreads != (size - fixed) / sizeof(uint32_t) ||
@@ -204,7 +209,7 @@ page_reads_parse(struct page_reads_file *f, const void *data, size_t size, uint6
 		return 0;
 	f->nvideos = nvideos;
 	f->npages = npages;
-	f->vimg = (const uint64_t *)(d + HEADER);
+	f->vstate = (const uint64_t *)(d + HEADER);
 	f->rec = (const struct page_reads_rec_disk *)(d + HEADER + nvideos * sizeof(uint64_t));
 	f->reads = (const uint32_t *)(d + fixed);
 	if (check_slots(f, h.nreads) == -1) {
@@ -227,9 +232,12 @@ page_reads_load(struct page_reads_file *f, const char *path, uint64_t model_id,
 	 * read() into a new block was a copy and a page fault per 4 kB, most
 	 * of the load at 100 000 videos on a machine whose faults are slow).
 	 */
-	if (model_id == 0 || nvideos > COUNT_MAX || npages > COUNT_MAX ||
-	    file_map_path(path, fixed_part(nvideos, npages), fixed_part(nvideos, npages) +
-	    (uint64_t)npages * PAGE_READS_MAX * sizeof(uint32_t), FILE_MAP_POPULATE, &map) == -1)
+	size_t most = npages == PAGE_READS_ANY_PAGES ? COUNT_MAX : npages;
+
+	if (model_id == 0 || nvideos > COUNT_MAX || most > COUNT_MAX ||
+	    file_map_path(path, fixed_part(nvideos, npages == PAGE_READS_ANY_PAGES ? 0 : npages),
+	    fixed_part(nvideos, most) + (uint64_t)most * PAGE_READS_MAX * sizeof(uint32_t),
+	    FILE_MAP_POPULATE, &map) == -1)
 		return 0;
 	if (page_reads_parse(f, map.data, map.len, model_id, skey, nvideos, npages) != 1) {
 		file_map_free(&map);
@@ -268,6 +276,41 @@ page_reads_carry(struct page_reads *t, const struct page_reads_file *f, size_t s
 }
 
 int
+page_reads_carry_moved(struct page_reads *t, int worker, const struct page_reads_file *f,
+    size_t s, size_t from, uint64_t key, uint32_t path, uint32_t self, const uint8_t *changed,
+    const uint32_t *map)
+{
+	const struct page_reads_rec_disk *r;
+	const uint32_t *v;
+	uint32_t k, *w;
+
+	if (from >= f->npages)
+		return 0;
+	r = &f->rec[from];
+	v = f->reads + r->off;
+	if (r->n == PAGE_READS_NONE || r->key != key || r->path != path)
+		return 0;
+	/* its own video: the same one, at its index now */
+	if (r->self == PAGE_READS_NO_SELF ? self != PAGE_READS_NO_SELF :
+	    changed[r->self] || map[r->self] != self)
+		return 0;
+	for (k = 0; k < r->n; k++)
+		if (changed[v[k]])
+			return 0;
+	/* the reads at their indices now, for the next build (the map is
+	 * one to one: still each once, never the page's own) */
+	if ((w = arena_take(&t->mem[worker], (r->n ? r->n : 1) * sizeof(*w))) == NULL)
+		return -1;
+	for (k = 0; k < r->n; k++)
+		w[k] = map[v[k]];
+	t->slot[s].key = key;
+	t->slot[s].v = w;
+	t->slot[s].n = r->n;
+	t->slot[s].self = self;
+	return 1;
+}
+
+int
 page_reads_keep(struct page_reads *t, int worker, size_t s, uint64_t key,
     const struct page_reads_rec *rec)
 {
@@ -287,7 +330,9 @@ page_reads_keep(struct page_reads *t, int worker, size_t s, uint64_t key,
 }
 
 int
-page_reads_save(const struct page_reads *t, const char *path, char *err, size_t errlen)
+page_reads_save(const struct page_reads *t, const char *path,
+    uint32_t (*path_of)(const void *arg, size_t slot), const void *arg, char *err,
+    size_t errlen)
 {
 	struct header h;
 	struct file_out o;
@@ -305,7 +350,7 @@ page_reads_save(const struct page_reads *t, const char *path, char *err, size_t 
 	if (file_out_open(&o, path, HEADER, err, errlen) == -1)
 		return -1;
 	for (i = 0; i < t->nvideos; i++)
-		file_out_put(&o, &t->vimg[i], sizeof(t->vimg[i]));
+		file_out_put(&o, &t->vstate[i], sizeof(t->vstate[i]));
 	nreads = 0;
 	for (i = 0; i < t->npages; i++) {
 		const struct page_reads_slot *sl = &t->slot[i];
@@ -315,7 +360,7 @@ page_reads_save(const struct page_reads *t, const char *path, char *err, size_t 
 		r.n = sl->n;
 		r.off = sl->n == PAGE_READS_NONE ? 0 : (uint32_t)nreads;
 		r.self = sl->self;
-		r.zero = 0;
+		r.path = sl->n == PAGE_READS_NONE ? 0 : path_of(arg, i);
 		if (sl->n != PAGE_READS_NONE)
 			nreads += sl->n;
 		file_out_put(&o, &r, sizeof(r));

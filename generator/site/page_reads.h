@@ -19,9 +19,18 @@
  * membership, keywords, collections and content/.  A list ranked by a
  * field it can change (views, a title) would read every video it ranks
  * and must note them all, or be pinned some other way.
- * A video's mirrored images are read through its card text;
- * their state is kept per video (vimg) and a video whose state moved
- * counts as changed.
+ * A video's mirrored images are read through its card text, and a watch
+ * page reads its own video's place among the others (its series
+ * neighbours, its "more like this"); their state is kept per video
+ * (vstate: site_reads.c) and a video whose state moved counts as changed.
+ *
+ * Videos added or removed move the others' indices and the pages' slots
+ * (build_model.h: base_map): the table is then read as it was written,
+ * and a watch or embed page finds its old slot by its place in the old
+ * manifest, checked against the path's hash the slot keeps; its reads
+ * are carried at their new indices when none of them, nor its own video,
+ * changed, was removed or moved among the others.  Every other page is
+ * keyed: a list is made of the order and membership that moved.
  *
  * The table has a slot per page of the site, in the pages' order, with
  * the key the page had and the videos it read.  A slot's reads are in one
@@ -79,7 +88,7 @@ struct page_reads {
 	uint64_t		 model_id;	/* build_model.h: the model the pages read */
 	uint64_t		 skey;		/* the shared data's key (site_keys) */
 	size_t			 nvideos, npages;
-	uint64_t		*vimg;		/* per video: its mirrored images' state */
+	uint64_t		*vstate;	/* per video: its images' state and place */
 	struct page_reads_slot	*slot;		/* per page */
 	struct arena		*mem;		/* POOL_MAX_WORKERS arenas: this build's reads */
 };
@@ -90,24 +99,29 @@ struct page_reads_rec_disk {
 	uint32_t	off;
 	uint32_t	n;
 	uint32_t	self;
-	uint32_t	zero;
+	uint32_t	path;	/* its path's hash (the caller's: page_reads_save) */
 };
 
 /* The last build's, read from its file and used in place. */
 struct page_reads_file {
 	size_t				 nvideos, npages;
-	const uint64_t			*vimg;	/* per video */
+	const uint64_t			*vstate;	/* per video */
 	const struct page_reads_rec_disk *rec;	/* per page */
 	const uint32_t			*reads;
 	struct file_map			 map;	/* the whole file (page_reads_load) */
 };
+
+/* page_reads_load's npages when the file's pages are another build's
+ * (videos added or removed: page_reads_carry_moved). */
+#define PAGE_READS_ANY_PAGES	SIZE_MAX
 
 /* An empty table (every slot NONE); 0, or -1 out of memory. */
 int	page_reads_init(struct page_reads *t, size_t nvideos, size_t npages, uint64_t model_id,
 	    uint64_t skey);
 /*
  * Reads path into f when it was recorded on model_id with skey for
- * nvideos videos and npages pages: 1.  0 when it is missing, another
+ * nvideos videos and npages pages (PAGE_READS_ANY_PAGES: as many as it
+ * has, then in f->npages): 1.  0 when it is missing, another
  * model's, damaged (magic, version, size, checksum, a read or a range out
  * of bounds) or memory ran out: f is then empty (free it all the same).
  */
@@ -126,11 +140,26 @@ void	page_reads_file_free(struct page_reads_file *f);
  */
 int	page_reads_carry(struct page_reads *t, const struct page_reads_file *f, size_t s,
 	    uint64_t key, uint32_t self, const uint8_t *changed);
+/*
+ * The same across videos added or removed (build_model.h: base_map):
+ * slot from of f, found again for slot s of t when it was noted with key
+ * for the page whose path has the hash path, of the video that is self
+ * now (or of none).  changed is per video of f (one byte each: removed,
+ * changed or moved among the others); map gives each of f's videos its
+ * index now.  The reads are carried at those indices, into the worker's
+ * arena.  1 carried, 0 not (t untouched), -1 out of memory.
+ */
+int	page_reads_carry_moved(struct page_reads *t, int worker, const struct page_reads_file *f,
+	    size_t s, size_t from, uint64_t key, uint32_t path, uint32_t self,
+	    const uint8_t *changed, const uint32_t *map);
 /* Keeps rec as slot s's reads (in the worker's arena) with key; 0, or -1 out of memory. */
 int	page_reads_keep(struct page_reads *t, int worker, size_t s, uint64_t key,
 	    const struct page_reads_rec *rec);
-/* Writes t to path (path.tmp renamed, mode 0600); 0, or -1 with err. */
-int	page_reads_save(const struct page_reads *t, const char *path, char *err, size_t errlen);
+/* Writes t to path (path.tmp renamed, mode 0600), each slot kept with
+ * path_of(arg, slot), its page's path's hash; 0, or -1 with err. */
+int	page_reads_save(const struct page_reads *t, const char *path,
+	    uint32_t (*path_of)(const void *arg, size_t slot), const void *arg, char *err,
+	    size_t errlen);
 void	page_reads_free(struct page_reads *t);
 
 #endif

@@ -225,10 +225,14 @@ render_item(void *arg, void *state, size_t i, char *err, size_t errlen)
 	if (rec != NULL)
 		page_reads_rec_reset(rec, site_reads_self(p));
 	if (rec != NULL && !key_in_render && e != NULL && exists && e->sum != 0 &&
-	    site_reads_keep_key(j->reads, c, p, e->key)) {
+	    (keyed = site_reads_keep_key(j->reads, c, b->worker, p, (size_t)(e - j->old->e),
+	    e->key)) != 0) {
+		if (keyed == -1) {
+			snprintf(why, sizeof(why), "out of memory");
+			goto fail;
+		}
 		p->key = e->key;
 		p->kept = 1;
-		keyed = 1;
 	} else {
 		keyed = key_in_render ? 1 : site_page_key(c, p, &b->scratch, &p->key, rec);
 		if (rec != NULL && !key_in_render &&

@@ -472,7 +472,8 @@ void	site_access_abandon(struct site_access *a);
  * kept).  site_reads_keyed(): p's reads are kept (a template page);
  * site_reads_self(): its own video (watch, embed) or PAGE_READS_NO_SELF.
  * site_reads_keep_key(): 1 when p keeps published_key (the old
- * manifest's) without being keyed again: none of what it read changed.
+ * manifest's entry old_entry) without being keyed again: none of what it
+ * read changed; -1 out of memory (worker's arena: videos added or removed).
  * site_reads_note() keeps what p read when it was keyed (its key in
  * p->key); 0, or -1 out of memory.  site_reads_save() writes the table
  * (or removes it: no model id); 0, or -1 with err.  site_reads_save_start()
@@ -487,7 +488,8 @@ struct site_reads {
 	struct page_reads	 now;	/* this build's, saved for the next */
 	struct page_reads_file	 old;	/* the last build's, when it applies */
 	int			 have_old;
-	uint8_t			*changed;	/* per video: its fields or images changed */
+	uint8_t			*changed;	/* per video of old: changed, moved or gone */
+	const uint32_t		*map;		/* site_opts' base_map: old's videos now */
 	struct pool_bg		 saver;
 	const struct site_ctx	*c;	/* the build the save is of */
 	int			 saving;
@@ -495,8 +497,8 @@ struct site_reads {
 int	site_reads_start(struct site_ctx *c, struct site_reads *r);
 int	site_reads_keyed(const struct site_ctx *c, const struct page *p);
 uint32_t site_reads_self(const struct page *p);
-int	site_reads_keep_key(struct site_reads *r, const struct site_ctx *c, const struct page *p,
-	    uint64_t published_key);
+int	site_reads_keep_key(struct site_reads *r, const struct site_ctx *c, int worker,
+	    const struct page *p, size_t old_entry, uint64_t published_key);
 int	site_reads_note(struct site_reads *r, const struct site_ctx *c, int worker,
 	    const struct page *p, const struct page_reads_rec *rec);
 int	site_reads_save(const struct site_ctx *c, struct site_reads *r, char *err, size_t errlen);

@@ -33,7 +33,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct page_reads t;
 	uint8_t changed[64] = { 0 };
 	uint64_t v[5];
-	uint32_t ver[2] = { 3, 0 };
+	uint32_t ver[2] = { 4, 0 }, map[64];
 	size_t nv, np, fixed, len, s, k;
 	char *file;
 
@@ -71,6 +71,28 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 			for (k = 0; k < t.slot[s].n; k++)
 				if (t.slot[s].v[k] >= nv)
+					abort();
+		}
+		page_reads_free(&t);
+		/* as a build with videos added or removed reads it: the same
+		 * pages, the reads carried at the indices a map gives */
+		page_reads_file_free(&f);
+		if (page_reads_parse(&f, file, len, MODEL, SKEY, nv, PAGE_READS_ANY_PAGES) != 1 ||
+		    f.npages != np || page_reads_init(&t, nv, np, MODEL, SKEY) != 0)
+			abort();
+		for (k = 0; k < nv; k++)
+			map[k] = (uint32_t)(nv - 1 - k);
+		for (s = 0; s < np; s++) {
+			const struct page_reads_rec_disk *r = &f.rec[s];
+			uint32_t self = r->self == PAGE_READS_NO_SELF ? r->self : map[r->self];
+
+			if (page_reads_carry_moved(&t, 0, &f, s, s, r->key, r->path, self, changed,
+			    map) != 1)
+				continue;
+			if (t.slot[s].n != r->n || t.slot[s].self != self)
+				abort();
+			for (k = 0; k < t.slot[s].n; k++)
+				if (t.slot[s].v[k] != map[f.reads[r->off + k]])
 					abort();
 		}
 		page_reads_free(&t);

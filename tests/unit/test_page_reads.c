@@ -2,9 +2,10 @@
  * test_page_reads.c — STATE/page-reads (generator/site/page_reads.h): the
  * recorder notes each video once and not the page's own; a table saved
  * and loaded again carries a page's reads only with the key and own video
- * it was noted with and only when none of them changed; a table of
- * another model, shared key, video or page count, and every truncated or
- * altered file, is no table.  PAGE_READS_SEED=PATH writes the fuzz seed
+ * it was noted with and only when none of them changed, and across videos
+ * added or removed from the slot its path's hash names, its reads at
+ * their new indices; a table of another model, shared key, video or page
+ * count, and every truncated or altered file, is no table.  PAGE_READS_SEED=PATH writes the fuzz seed
  * (tests/fuzz/seeds/page_reads.bin: the video and page counts, then the
  * file from its header on; fuzz_page_reads.c).
  */
@@ -22,6 +23,14 @@
 #define SKEY	0x736b6579ULL
 #define NV	5	/* videos */
 #define NP	4	/* pages: 0 watch of video 0, 1 embed of 0, 2 a list, 3 over */
+
+/* page_reads_save()'s path_of: slot s's "path hash" */
+static uint32_t
+path_of(const void *arg, size_t s)
+{
+	(void)arg;
+	return 1000 + (uint32_t)s;
+}
 
 static void
 rec_of(struct page_reads_rec *r, uint32_t self, const uint32_t *v, size_t n)
@@ -50,7 +59,7 @@ main(void)
 	CHECK(page_reads_init(&t, NV, NP, MODEL, SKEY) == 0, "a table for %d videos, %d pages",
 	    NV, NP);
 	for (i = 0; i < NV; i++)
-		t.vimg[i] = 100 + i;
+		t.vstate[i] = 100 + i;
 	rec_of(&r, 0, w0, 5);
 	CHECK(r.n == 2 && r.v[0] == 3 && r.v[1] == 4, "each video noted once, the page's own not");
 	CHECK(page_reads_keep(&t, 0, 0, 11, &r) == 0, "video 0's watch page");
@@ -77,12 +86,12 @@ main(void)
 	page_reads_note(&r, 7);
 	CHECK(!r.over && r.n == 1, "a reset forgets what was seen");
 	page_reads_rec_free(&r);
-	rc = page_reads_save(&t, path, err, sizeof(err));
+	rc = page_reads_save(&t, path, path_of, NULL, err, sizeof(err));
 	CHECK(rc == 0, "saved (%s)", rc == 0 ? "ok" : err);
 
 	/* loaded: a slot carries with its key, its own video, nothing changed */
 	CHECK(page_reads_load(&f, path, MODEL, SKEY, NV, NP) == 1, "loaded");
-	CHECK(f.vimg[3] == 103, "each video's images' state kept");
+	CHECK(f.vstate[3] == 103, "each video's images' state kept");
 	CHECK(page_reads_init(&t2, NV, NP, MODEL + 1, SKEY) == 0, "the next build's table");
 	CHECK(page_reads_carry(&t2, &f, 0, 11, 0, changed) == 1 &&
 	    t2.slot[0].n == 2 && t2.slot[0].v[1] == 4 && t2.slot[0].key == 11,
@@ -108,6 +117,49 @@ main(void)
 	    "nor a page whose reads were not kept");
 	page_reads_free(&t2);
 	page_reads_file_free(&f);
+
+	/*
+	 * Videos added and removed (page_reads_carry_moved): video 2 gone, the
+	 * others at new indices (a video added before them, one between), the
+	 * pages at other slots; found by their old slot and path hash.
+	 */
+	{
+		static const uint32_t map[NV] = { 1, 2, UINT32_MAX, 3, 5 };	/* 2: gone */
+		uint8_t gone[NV] = { 0, 0, 1, 0, 0 };
+		struct page_reads t3;
+
+		CHECK(page_reads_load(&f, path, MODEL, SKEY, NV, PAGE_READS_ANY_PAGES) == 1 &&
+		    f.npages == NP, "loaded with its own page count");
+		CHECK(f.rec[0].path == 1000 && f.rec[2].path == 1002 && f.rec[3].path == 0,
+		    "each slot keeps its path's hash (none: no reads kept)");
+		CHECK(page_reads_init(&t3, NV + 1, NP + 2, MODEL + 1, SKEY) == 0, "a moved table");
+		CHECK(page_reads_carry_moved(&t3, 0, &f, 4, 0, 11, 1000, 1, gone, map) == 1 &&
+		    t3.slot[4].n == 2 && t3.slot[4].v[0] == 3 && t3.slot[4].v[1] == 5 &&
+		    t3.slot[4].self == 1 && t3.slot[4].key == 11,
+		    "a watch page carried to its new slot, its reads at their new indices");
+		CHECK(page_reads_carry_moved(&t3, 1, &f, 5, 1, 12, 1001, 1, gone, map) == 1 &&
+		    t3.slot[5].n == 0 && t3.slot[5].self == 1, "its embed page too");
+		CHECK(page_reads_carry_moved(&t3, 0, &f, 4, 0, 11, 1001, 1, gone, map) == 0,
+		    "not when the path's hash is another page's");
+		CHECK(page_reads_carry_moved(&t3, 0, &f, 4, 0, 11, 1000, 0, gone, map) == 0 &&
+		    page_reads_carry_moved(&t3, 0, &f, 4, 0, 11, 1000, PAGE_READS_NO_SELF, gone,
+		    map) == 0, "nor for another video's page, nor a list's");
+		CHECK(page_reads_carry_moved(&t3, 0, &f, 4, 0, 99, 1000, 1, gone, map) == 0,
+		    "nor with another key");
+		CHECK(page_reads_carry_moved(&t3, 0, &f, 4, NP, 11, 1000, 1, gone, map) == 0,
+		    "nor from a slot past the old table");
+		CHECK(page_reads_carry_moved(&t3, 0, &f, 2, 2, 21, 1002, PAGE_READS_NO_SELF, gone,
+		    map) == 0, "a page that read a video removed is not carried");
+		gone[3] = 1;
+		CHECK(page_reads_carry_moved(&t3, 0, &f, 4, 0, 11, 1000, 1, gone, map) == 0,
+		    "nor one that read a video changed");
+		gone[3] = 0;
+		gone[0] = 1;
+		CHECK(page_reads_carry_moved(&t3, 0, &f, 5, 1, 12, 1001, 1, gone, map) == 0,
+		    "nor one whose own video changed");
+		page_reads_free(&t3);
+		page_reads_file_free(&f);
+	}
 
 	CHECK(page_reads_load(&f, path, MODEL + 1, SKEY, NV, NP) == 0 &&
 	    page_reads_load(&f, path, MODEL, SKEY + 1, NV, NP) == 0 &&
@@ -148,7 +200,7 @@ main(void)
 		snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 		snprintf(target, sizeof(target), "%s/elsewhere", dir);
 		CHECK(symlink(target, tmp) == 0, "a symlink at page-reads.tmp");
-		rc = page_reads_save(&t, path, err, sizeof(err));
+		rc = page_reads_save(&t, path, path_of, NULL, err, sizeof(err));
 		tf = fopen(target, "r");
 		CHECK(rc == -1 && tf == NULL, "the save refuses it and writes nothing through it");
 		if (tf != NULL)
@@ -158,8 +210,9 @@ main(void)
 
 	/* no pages, no videos: an empty table round-trips */
 	page_reads_free(&t);
-	CHECK(page_reads_init(&t, 0, 0, MODEL, SKEY) == 0 && page_reads_save(&t, path, err,
-	    sizeof(err)) == 0 && page_reads_load(&f, path, MODEL, SKEY, 0, 0) == 1,
+	CHECK(page_reads_init(&t, 0, 0, MODEL, SKEY) == 0 &&
+	    page_reads_save(&t, path, path_of, NULL, err, sizeof(err)) == 0 &&
+	    page_reads_load(&f, path, MODEL, SKEY, 0, 0) == 1,
 	    "no videos: an empty table");
 	page_reads_file_free(&f);
 	page_reads_free(&t);
