@@ -465,6 +465,26 @@ card(const struct site_ctx *c, size_t i, int eager, struct pd *o)
 	return eager ? put_bool(o, "eager", 1) : 0;
 }
 
+int
+card_keys_mix(const struct site_ctx *c, const struct pd *o, const char *k, const size_t *list,
+    size_t from, size_t to)
+{
+	size_t i, vid;
+	uint64_t h;
+
+	if (c->vcard == NULL)
+		return 0;
+	pd_mix(o, k, PD_CARDS);
+	h = h64_str(h64_int(*o->h, c->html), c->m->site.base_url);
+	for (i = from; i < to; i++) {
+		vid = list != NULL ? list[i] : i;
+		page_reads_note(o->reads, vid);
+		h = h64_int(h, (int64_t)c->vcard[vid]);
+	}
+	*o->h = h64_int(h, (int64_t)(to - from));
+	return 1;
+}
+
 /* Card i's key, as card() mixes it: 0, or -1 when its image URLs could not be made. */
 static int
 card_key(const struct site_ctx *c, size_t i, uint64_t *key)

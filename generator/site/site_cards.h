@@ -38,5 +38,14 @@ int	add_cards(const struct site_ctx *c, struct pd *arr, const size_t *list, size
  */
 int	add_cards_lazy(const struct site_ctx *c, struct pd *arr, const size_t *list, size_t from,
 	    size_t to, int eager);
+/*
+ * Keying o: k = the cards of list[from, to) by their keys alone (each
+ * covers its URL; c->vcard), each video noted as read: what a field made
+ * of those videos' URLs in that order depends on, with the base URL (a
+ * list's ItemList, site_jsonld.c).  1 mixed; 0 when the build has no card
+ * keys (the caller mixes the field's bytes, in both passes alike).
+ */
+int	card_keys_mix(const struct site_ctx *c, const struct pd *o, const char *k,
+	    const size_t *list, size_t from, size_t to);
 
 #endif

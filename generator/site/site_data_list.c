@@ -106,8 +106,7 @@ data_list(const struct site_ctx *c, struct pd *d, const struct page *p, struct b
 	    put_arr(d, "cards", &cards) == -1 ||
 	    pager(c, d, p, b) == -1)
 		return -1;
-	buf_reset(b);
-	if (jsonld_itemlist(c, d, vid, from, to, b) == -1 || put_buf(d, "jsonld", b) == -1)
+	if (put_itemlist(c, d, vid, from, to, b) == -1)
 		return -1;
 	return add_cards_lazy(c, &cards, vid, from, to, 0);
 }
@@ -145,8 +144,7 @@ data_series(const struct site_ctx *c, struct pd *d, const struct page *p, struct
 	buf_free(&t);
 	if (pager(c, d, p, b) == -1)
 		return -1;
-	buf_reset(b);
-	if (jsonld_itemlist(c, d, c->ser_vid, from, to, b) == -1 || put_buf(d, "jsonld", b) == -1)
+	if (put_itemlist(c, d, c->ser_vid, from, to, b) == -1)
 		return -1;
 	if (put_str(d, "name", s->title[0] ? s->title : s->slug) == -1 ||
 	    put_str(d, "description", s->description) == -1 ||

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "site_cards.h"
 #include "site_data.h"
 #include "site_jsonld.h"
 #include "site_url.h"
@@ -238,4 +239,20 @@ jsonld_itemlist(const struct site_ctx *c, const struct pd *d, const size_t *list
 out:
 	buf_free(&base);
 	return rc;
+}
+
+int
+put_itemlist(const struct site_ctx *c, struct pd *d, const size_t *list, size_t from,
+    size_t to, struct buf *b)
+{
+	struct pd tree = *d;
+
+	/* the key from the cards' keys; the tree, if any, gets the bytes */
+	if (d->h != NULL && card_keys_mix(c, d, "jsonld", list, from, to) == 1)
+		tree.h = NULL;
+	if (tree.j == NULL && tree.h == NULL)
+		return 0;
+	buf_reset(b);
+	return jsonld_itemlist(c, &tree, list, from, to, b) == -1 ||
+	    put_buf(&tree, "jsonld", b) == -1 ? -1 : 0;
 }

@@ -40,5 +40,13 @@ int	jsonld_breadcrumbs(const struct site_ctx *c, const struct pd *d, size_t vid,
  * themselves): ListItem position (from 1, in that order) + url. */
 int	jsonld_itemlist(const struct site_ctx *c, const struct pd *d, const size_t *list,
 	    size_t from, size_t to, struct buf *out);
+/*
+ * The same put into d as "jsonld" (b: scratch), keyed by its items' card
+ * keys (card_keys_mix), not its bytes: a list page of 10 000 cards was
+ * keyed by formatting its ~1 MB ItemList (0.4 G instructions in the
+ * keying of a rebuild that adds a video at 100 000; issue 15).  0 or -1.
+ */
+int	put_itemlist(const struct site_ctx *c, struct pd *d, const size_t *list, size_t from,
+	    size_t to, struct buf *b);
 
 #endif

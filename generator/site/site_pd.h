@@ -51,7 +51,7 @@ struct pd {
 				 * noted here (page_reads.h), or NULL; children inherit it */
 };
 
-enum pd_type { PD_STR = 1, PD_NUM, PD_BOOL, PD_OBJ, PD_ARR, PD_CARD };
+enum pd_type { PD_STR = 1, PD_NUM, PD_BOOL, PD_OBJ, PD_ARR, PD_CARD, PD_CARDS };
 
 /*
  * Keying: mixes "at o, key k, a value of type t" into the hash (one pass
