@@ -47,4 +47,17 @@ uint64_t	h64_str(uint64_t seed, const char *s);
 /* Mixes one integer into seed. */
 uint64_t	h64_int(uint64_t seed, int64_t v);
 
+/*
+ * v folded into h with a multiply and a shift, inline: for a running
+ * value over many words whose result is only compared with the same
+ * code's (a state this onlygen keeps), where h64_int()'s call and full
+ * avalanche per word cost more than the words (issue 15).
+ */
+static inline uint64_t
+h64_mix(uint64_t h, uint64_t v)
+{
+	h = (h ^ v) * 0x9E3779B97F4A7C15ULL;
+	return h ^ (h >> 32);
+}
+
 #endif

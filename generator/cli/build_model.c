@@ -505,50 +505,6 @@ overlay_entries(struct build_model *b, struct model *m, const struct content *c,
 	return 1;
 }
 
-/*
- * The image, for a model with videos added or removed (base_from_image):
- * the catalog's rows moved past what peek() keeps, so it is opened here.
- * Read when this onlygen made it with these options from content/ as it
- * is or as the snapshot recorded it.  1 read (base_read), or 0.
- */
-static int
-base_read_moved(struct build_model *b)
-{
-	struct model_image_peek pk;
-	char err[POOL_ERR_MAX];
-	int fd;
-
-	if (b->peeked)
-		return base_read(b);
-	if (b->base_read)
-		return 1;	/* read already, while the rows were (merge_all) */
-	if (b->image_path[0] == '\0' || (fd = open(b->image_path, O_RDONLY | O_CLOEXEC)) < 0)
-		return 0;
-	memset(&pk, 0, sizeof(pk));
-	if (model_image_peek(fd, &pk) == 1 && pk.key != 0 && (pk.key == b->image_key ||
-	    (b->content_key != 0 && b->snap_tree != 0 &&
-	    pk.key == build_model_key(b->content_key, b->snap_tree, b->cdn_host, b->base_url))))
-		b->base_read = model_image_read_fd(fd, b->image_path, pk.key, &b->base_old,
-		    &b->base_meta, err, sizeof(err)) == 1;
-	model_image_peek_free(&pk);
-	close(fd);
-	return b->base_read;
-}
-
-/*
- * The catalog's rows, read on their own thread.  When they moved past
- * what the peek keeps (a video added or removed), the image that
- * base_from_image() may compare the merge with is read meanwhile: the
- * main thread waits for the rows anyway (~0.07 s at 100 000 videos).
- */
-static int
-join_rows(struct build_model *b, char *err, size_t errlen)
-{
-	if (!b->peeked && b->image_key != 0)
-		(void)base_read_moved(b);
-	return pool_bg_join(&b->reader, err, errlen);
-}
-
 /* content/ and every catalog row, merged; the image's rows traced. */
 static int
 merge_all(struct build_model *b, struct model *m, char *err, size_t errlen)
@@ -612,7 +568,7 @@ merge_all(struct build_model *b, struct model *m, char *err, size_t errlen)
 		if (pool_bg_join(&b->reader, NULL, 0) == 0)
 			catalog_rows_free(&b->rows);
 		rc = 0;
-	} else if ((rc = join_rows(b, err, errlen)) == 0) {
+	} else if ((rc = pool_bg_join(&b->reader, err, errlen)) == 0) {
 		/* rows without prints (an old catalog) make no image: it could
 		 * not be brought up to date; nor does a build without a key */
 		printed = b->rows.printed && b->image_key != 0;
@@ -713,45 +669,12 @@ from_image(struct build_model *b, struct model *m)
 		free(b->changed_videos);
 		b->changed_videos = NULL;
 		b->nchanged_videos = 0;
-		free(b->base_map);
-		b->base_map = NULL;
-		b->base_nvideos = 0;
 		return 0;	/* the peek stays: base_from_image() */
 	}
 	if (!b->quiet && b->meta.warnings != NULL)
 		say_again(b->meta.warnings, strlen(b->meta.warnings));
 	peek_drop(b);
 	return 1;
-}
-
-/*
- * The image's videos paired with m's by guid, both rows (the image's,
- * read, and the merge's) in guid order:
- * *map (malloc'd, base's nvideos) gives each of base's its index in m,
- * or MODEL_DIFF_GONE.  0, or -1 out of memory.
- */
-static int
-pair_moved(const struct build_model *b, size_t nbase, uint32_t **map)
-{
-	const struct model_image_row *o = b->base_meta.rows, *n = b->meta.rows;
-	size_t i = 0, j = 0, k;
-	uint32_t *t;
-
-	if ((t = malloc((nbase ? nbase : 1) * sizeof(*t))) == NULL)
-		return -1;
-	for (k = 0; k < nbase; k++)
-		t[k] = MODEL_DIFF_GONE;
-	while (i < b->base_meta.nrows && j < b->meta.nrows) {
-		int cmp = strcmp(o[i].guid, n[j].guid);
-
-		if (cmp == 0 && o[i].video != MODEL_IMAGE_NONE && o[i].video < nbase &&
-		    n[j].video != MODEL_IMAGE_NONE)
-			t[o[i].video] = n[j].video;	/* model_diff_moved checks the rest */
-		i += cmp <= 0;
-		j += cmp >= 0;
-	}
-	*map = t;
-	return 0;
 }
 
 /*
@@ -763,34 +686,22 @@ pair_moved(const struct build_model *b, size_t nbase, uint32_t **map)
  * or a description comes here (the image's key covers content/).  The
  * image's rows, mapped by the peek, tell first whether the same videos
  * are at the same places; the image is read only then (base_read).
- * With videos added or removed, the rest in their places but for their
- * indices (model_diff_moved), the base comes with the map from the
- * image's videos to m's: the watch and embed pages that read none of the
- * changed, and kept their place among the others, keep their keys.
  * Anything else leaves base_id 0: every page is keyed.
  */
 static void
 base_from_image(struct build_model *b, const struct model *m)
 {
-	int same = b->peek.nrows == b->meta.nrows;
 	size_t k;
 
-	for (k = 0; same && k < b->meta.nrows; k++)
-		same = b->peek.rows[k].video == b->meta.rows[k].video &&
-		    strcmp(b->peek.rows[k].guid, b->meta.rows[k].guid) == 0;
-	if (!(same ? base_read(b) : base_read_moved(b)))
+	if (b->peek.nrows != b->meta.nrows)
 		return;
-	if (same) {
-		if (model_diff(&b->base_old, m, &b->changed_videos, &b->nchanged_videos) != 1)
+	for (k = 0; k < b->meta.nrows; k++)
+		if (b->peek.rows[k].video != b->meta.rows[k].video ||
+		    strcmp(b->peek.rows[k].guid, b->meta.rows[k].guid) != 0)
 			return;
-	} else if (pair_moved(b, b->base_old.nvideos, &b->base_map) == -1 ||
-	    model_diff_moved(&b->base_old, m, b->base_map, &b->changed_videos,
-	    &b->nchanged_videos) != 1) {
-		free(b->base_map);
-		b->base_map = NULL;
+	if (!base_read(b) ||
+	    model_diff(&b->base_old, m, &b->changed_videos, &b->nchanged_videos) != 1)
 		return;
-	} else
-		b->base_nvideos = b->base_old.nvideos;
 	b->base_id = last_model(b, model_image_id(&b->base_meta));
 	if (add_delta_videos(b, &b->meta) == -1)
 		b->base_id = 0;
@@ -880,6 +791,4 @@ build_model_finish(struct build_model *b)
 	model_image_meta_free(&b->meta);
 	free(b->changed_videos);
 	b->changed_videos = NULL;
-	free(b->base_map);
-	b->base_map = NULL;
 }

@@ -63,13 +63,6 @@ struct build_model {
 	uint64_t			 base_id;
 	uint32_t			*changed_videos;
 	size_t				 nchanged_videos;
-	/*
-	 * Videos added or removed since the image (model_diff_moved): the
-	 * last build's video o is this model's base_map[o], or
-	 * MODEL_DIFF_GONE; NULL when every video kept its place.
-	 */
-	uint32_t			*base_map;
-	size_t				 base_nvideos;
 	int				 have_fp;	/* catalog_fp read on the way */
 	uint64_t			 catalog_fp;	/* catalog_fingerprint()'s value */
 	/* private */

@@ -358,8 +358,6 @@ cmd_build(int argc, char *argv[])
 	so.code_key = have_digest ? content_key : 0;
 	so.changed = bm.changed_videos;
 	so.nchanged = bm.nchanged_videos;
-	so.base_map = bm.base_map;
-	so.base_nvideos = bm.base_nvideos;
 	rc = site_build(&m, &so, &st, err, sizeof(err));
 	if (rc == -1) {
 		rc = 1;

@@ -6,12 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash64.h"
 #include "model_diff.h"
+#include "model_texts.h"
 #include "textutil.h"
 
 /*
  * Every field of the model is compared below, either as structure (must
- * be equal) or as a video's own field (lists the video).  A field added
+ * be equal) or as a video's own field (lists the video), and hashed the
+ * same way (model_tables_key, model_video_value).  A field added
  * changes these sizes: it must be put on one side or the other here.
  * A video's texts is not compared: it is the sum of its title and
  * description (model_texts.h), which are.
@@ -97,72 +100,95 @@ fields_same(const struct video *a, const struct video *b)
 	return 1;
 }
 
-/*
- * The videos of base at their places in m: video o is m's map[o]
- * (MODEL_DIFF_GONE: removed), or m's o when map is NULL.
- */
-static int
-diff(const struct model *base, const struct model *m, const uint32_t *map, uint32_t **changed,
-    size_t *nchanged)
+/* A text mixed into h; NULL is not "" (text_same() tells them apart). */
+static uint64_t
+text_mix(uint64_t h, const char *s)
 {
-	uint32_t *list;
-	uint8_t *seen = NULL;
-	size_t i, n = m->nvideos;
+	return s != NULL ? h64_str(h, s) : h64_mix(h, 0x6e756c6cU);
+}
 
-	*changed = NULL;
-	*nchanged = 0;
-	if ((map == NULL && base->nvideos != n) || n > UINT32_MAX ||
-	    base->nvideos > UINT32_MAX || !site_same(&base->site, &m->site) ||
-	    !lists_same(base, m))
-		return 0;
-	/* the places first: a model that is not so allocates nothing but
-	 * the map's check */
-	if (map != NULL && (seen = calloc(n ? n : 1, 1)) == NULL)
-		return -1;
-	for (i = 0; i < base->nvideos; i++) {
-		size_t to = map != NULL ? map[i] : i;
+uint64_t
+model_tables_key(const struct model *m)
+{
+	const struct site_config *s = &m->site;
+	uint64_t h = 0x7461626c65732d31ULL;
+	size_t i;
 
-		if (map != NULL && to == MODEL_DIFF_GONE)
-			continue;
-		if (to >= n || (seen != NULL && seen[to]++) ||
-		    !place_same(&base->videos[i], &m->videos[to])) {
-			free(seen);
-			return 0;
-		}
-	}
-	if ((list = malloc((n ? n : 1) * sizeof(*list))) == NULL) {
-		free(seen);
-		return -1;
-	}
-	for (i = 0; i < base->nvideos; i++) {
-		size_t to = map != NULL ? map[i] : i;
+	h = text_mix(text_mix(text_mix(text_mix(h, s->title), s->description), s->base_url),
+	    s->language);
+	h = text_mix(text_mix(text_mix(text_mix(h, s->cdn_host), s->theme), s->author),
+	    s->purchase_url);
+	h = h64_mix(h64_mix(h64_mix(h, (uint64_t)s->html_urls), (uint64_t)s->page_size),
+	    (uint64_t)s->default_access);
+	h = h64_mix(h, m->ncategories);
+	for (i = 0; i < m->ncategories; i++) {
+		const struct category *c = &m->categories[i];
 
-		if (to == MODEL_DIFF_GONE || fields_same(&base->videos[i], &m->videos[to]))
-			continue;
-		if (seen != NULL)
-			seen[to] = 2;	/* listed below, in m's order */
-		else
-			list[(*nchanged)++] = (uint32_t)i;
+		h = text_mix(text_mix(text_mix(h, c->slug), c->name), c->colour);
+		h = h64_mix(text_mix(text_mix(h, c->icon), c->description), (uint64_t)c->order);
 	}
-	/* in m's order: those changed, and those added (seen by no video of base) */
-	for (i = 0; seen != NULL && i < n; i++)
-		if (seen[i] != 1)
-			list[(*nchanged)++] = (uint32_t)i;
-	free(seen);
-	*changed = list;
-	return 1;
+	h = h64_mix(h, m->ntags);
+	for (i = 0; i < m->ntags; i++)
+		h = h64_mix(text_mix(text_mix(h, m->tags[i].slug), m->tags[i].name), m->tags[i].id);
+	h = h64_mix(h, m->nseries);
+	for (i = 0; i < m->nseries; i++)
+		h = text_mix(text_mix(text_mix(h, m->series[i].slug), m->series[i].title),
+		    m->series[i].description);
+	return h;
+}
+
+uint64_t
+model_video_value(const struct video *v)
+{
+	uint64_t h = 0x766964656f2d7631ULL;
+	size_t k;
+
+	/* its place (place_same), but the guid, which pairs it */
+	h = h64_mix(h64_mix(h, (uint64_t)v->access), (uint64_t)v->featured);
+	h = h64_mix(h64_mix(h, v->ncategories), v->ntags);
+	for (k = 0; k < v->ncategories; k++)
+		h = h64_mix(h, v->categories[k]);
+	for (k = 0; k < v->ntags; k++)
+		h = h64_mix(h, v->tags[k]);
+	h = h64_mix(h, (uint64_t)v->series);
+	if (v->series >= 0)
+		h = h64_mix(h64_mix(h, (uint64_t)v->season), (uint64_t)v->episode);
+	/* its own fields (fields_same); the texts as their sum */
+	h = h64_mix(h64_mix(h64_mix(h, model_texts(v)), (uint64_t)v->length),
+	    (uint64_t)v->width);
+	h = h64_mix(h64_mix(h64_mix(h, (uint64_t)v->height), (uint64_t)v->views),
+	    (uint64_t)v->uploaded);
+	h = text_mix(text_mix(h64_mix(h, (uint64_t)v->changed), v->thumbnail), v->cdn_host);
+	h = h64_mix(h64_mix(h, v->ncaptions), v->nchapters);
+	for (k = 0; k < v->ncaptions; k++)
+		h = text_mix(text_mix(h, v->captions[k].srclang), v->captions[k].label);
+	for (k = 0; k < v->nchapters; k++)
+		h = h64_mix(h64_mix(text_mix(h, v->chapters[k].title),
+		    (uint64_t)v->chapters[k].start), (uint64_t)v->chapters[k].end);
+	return h;
 }
 
 int
 model_diff(const struct model *base, const struct model *m, uint32_t **changed,
     size_t *nchanged)
 {
-	return diff(base, m, NULL, changed, nchanged);
-}
+	uint32_t *list;
+	size_t i, n = m->nvideos;
 
-int
-model_diff_moved(const struct model *base, const struct model *m, const uint32_t *map,
-    uint32_t **changed, size_t *nchanged)
-{
-	return diff(base, m, map, changed, nchanged);
+	*changed = NULL;
+	*nchanged = 0;
+	if (base->nvideos != n || n > UINT32_MAX || !site_same(&base->site, &m->site) ||
+	    !lists_same(base, m))
+		return 0;
+	/* the places first: a model that is not so allocates nothing */
+	for (i = 0; i < n; i++)
+		if (!place_same(&base->videos[i], &m->videos[i]))
+			return 0;
+	if ((list = malloc((n ? n : 1) * sizeof(*list))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (!fields_same(&base->videos[i], &m->videos[i]))
+			list[(*nchanged)++] = (uint32_t)i;
+	*changed = list;
+	return 1;
 }

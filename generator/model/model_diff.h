@@ -30,18 +30,14 @@ int	model_diff(const struct model *base, const struct model *m, uint32_t **chang
 	    size_t *nchanged);
 
 /*
- * The same when videos were added or removed (issue 15: a video added at
- * 100 000 keyed every page again): base's video o is m's video map[o],
- * or MODEL_DIFF_GONE when m has it no more (the caller pairs them by
- * guid).  Every video both have has the same place in both, its index
- * apart, and the site config, categories, tags and series are the same;
- * the changed are those whose fields moved and those m added, in m's
- * order.  A video's place among the others (its neighbours in its
- * series, its "more like this") is the site's to compare (page_reads.h).
+ * The same comparisons as hashes, for a model another build compares
+ * with what it kept of this one (page_reads.h: videos added or removed):
+ * model_tables_key() of the site config, categories, tags and series;
+ * model_video_value() of a video's place and fields, all but its guid
+ * (its texts as model_texts() sums them).  Equal models give equal
+ * values; the static_assert in model_diff.c holds both to every field.
  */
-#define MODEL_DIFF_GONE	UINT32_MAX
-
-int	model_diff_moved(const struct model *base, const struct model *m, const uint32_t *map,
-	    uint32_t **changed, size_t *nchanged);
+uint64_t	model_tables_key(const struct model *m);
+uint64_t	model_video_value(const struct video *v);
 
 #endif

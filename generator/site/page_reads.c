@@ -5,9 +5,11 @@
  * The file never leaves the machine that wrote it (its model id covers
  * the onlygen binary): integers in the machine's order.
  *
- *   header   72 bytes: magic, version, model id, shared key, videos,
- *            pages, reads, checksum (h64 of every byte after the header)
- *   videos   8 bytes each: its state (images, place among the others)
+ *   header   80 bytes: magic, version, model id, shared key, structure
+ *            key, videos, pages, reads, checksum (h64 of every byte after
+ *            the header)
+ *   videos   16 bytes each: its state (value, images, place among the
+ *            others), its guid's hash
  *   pages    24 bytes each: key, reads' offset and count, own video, and
  *            its path's hash (page_reads_path) to find it again among
  *            pages added or removed
@@ -28,8 +30,8 @@
 #include "pool.h"
 
 #define MAGIC		"onlygen preads\n"	/* 16 bytes with its NUL */
-#define VERSION		4u
-#define HEADER		72
+#define VERSION		5u
+#define HEADER		80
 #define RECORD		24
 /* The most pages and videos a file may describe (its offsets are 32-bit). */
 #define COUNT_MAX	((size_t)1 << 28)
@@ -40,6 +42,7 @@ struct header {
 	uint32_t	zero;
 	uint64_t	model_id;
 	uint64_t	skey;
+	uint64_t	struct_key;
 	uint64_t	nvideos;
 	uint64_t	npages;
 	uint64_t	nreads;
@@ -115,19 +118,21 @@ page_reads_note(struct page_reads_rec *r, size_t video)
 
 int
 page_reads_init(struct page_reads *t, size_t nvideos, size_t npages, uint64_t model_id,
-    uint64_t skey)
+    uint64_t skey, uint64_t struct_key)
 {
 	size_t i;
 
 	memset(t, 0, sizeof(*t));
 	t->model_id = model_id;
 	t->skey = skey;
+	t->struct_key = struct_key;
 	t->nvideos = nvideos;
 	t->npages = npages;
 	t->vstate = calloc(nvideos ? nvideos : 1, sizeof(*t->vstate));
+	t->vguid = calloc(nvideos ? nvideos : 1, sizeof(*t->vguid));
 	t->slot = malloc((npages ? npages : 1) * sizeof(*t->slot));
 	t->mem = calloc(POOL_MAX_WORKERS, sizeof(*t->mem));
-	if (t->vstate == NULL || t->slot == NULL || t->mem == NULL) {
+	if (t->vstate == NULL || t->vguid == NULL || t->slot == NULL || t->mem == NULL) {
 		page_reads_free(t);
 		return -1;
 	}
@@ -151,6 +156,7 @@ page_reads_free(struct page_reads *t)
 		arena_free(&t->mem[i]);
 	free(t->mem);
 	free(t->vstate);
+	free(t->vguid);
 	free(t->slot);
 	memset(t, 0, sizeof(*t));
 }
@@ -182,35 +188,42 @@ check_slots(const struct page_reads_file *f, uint64_t nreads)
 static size_t
 fixed_part(size_t nvideos, size_t npages)
 {
-	return HEADER + nvideos * sizeof(uint64_t) + npages * RECORD;
+	return HEADER + nvideos * 2 * sizeof(uint64_t) + npages * RECORD;
 }
 
 int
 page_reads_parse(struct page_reads_file *f, const void *data, size_t size, uint64_t model_id,
-    uint64_t skey, size_t nvideos, size_t npages)
+    uint64_t skey, uint64_t struct_key, size_t nvideos, size_t npages)
 {
 	const char *d = data;
 	struct header h;
 	size_t fixed;
 
 	memset(f, 0, sizeof(*f));
-	if (model_id == 0 || nvideos > COUNT_MAX ||
-	    (npages != PAGE_READS_ANY_PAGES && npages > COUNT_MAX) || size < HEADER)
+	if (size < HEADER)
 		return 0;
 	memcpy(&h, d, sizeof(h));
-	if (npages == PAGE_READS_ANY_PAGES)
-		npages = h.npages <= COUNT_MAX ? (size_t)h.npages : 0;
-	if (size < (fixed = fixed_part(nvideos, npages)) || (size - fixed) % sizeof(uint32_t) != 0)
+	/* another model's (model_id 0): its own counts, the structure pinned */
+	if (model_id == 0) {
+		if (struct_key == 0 || h.nvideos > COUNT_MAX || h.npages > COUNT_MAX)
+			return 0;
+		nvideos = (size_t)h.nvideos;
+		npages = (size_t)h.npages;
+	}
+	if (nvideos > COUNT_MAX || npages > COUNT_MAX ||
+	    size < (fixed = fixed_part(nvideos, npages)) || (size - fixed) % sizeof(uint32_t) != 0)
 		return 0;
 	if (memcmp(h.magic, MAGIC, sizeof(h.magic)) != 0 || h.version != VERSION || h.zero != 0 ||
-	    h.model_id != model_id || h.skey != skey || h.nvideos != nvideos ||
+	    (model_id != 0 && h.model_id != model_id) || h.skey != skey ||
+	    h.struct_key != struct_key || h.nvideos != nvideos ||
 	    h.npages != npages || h.nreads != (size - fixed) / sizeof(uint32_t) ||
 	    h.nreads > UINT32_MAX || h64_sum(0, d + HEADER, size - HEADER) != h.sum)
 		return 0;
 	f->nvideos = nvideos;
 	f->npages = npages;
 	f->vstate = (const uint64_t *)(d + HEADER);
-	f->rec = (const struct page_reads_rec_disk *)(d + HEADER + nvideos * sizeof(uint64_t));
+	f->vguid = f->vstate + nvideos;
+	f->rec = (const struct page_reads_rec_disk *)(d + HEADER + nvideos * 2 * sizeof(uint64_t));
 	f->reads = (const uint32_t *)(d + fixed);
 	if (check_slots(f, h.nreads) == -1) {
 		memset(f, 0, sizeof(*f));
@@ -221,9 +234,14 @@ page_reads_parse(struct page_reads_file *f, const void *data, size_t size, uint6
 
 int
 page_reads_load(struct page_reads_file *f, const char *path, uint64_t model_id,
-    uint64_t skey, size_t nvideos, size_t npages)
+    uint64_t skey, uint64_t struct_key, size_t nvideos, size_t npages)
 {
 	struct file_map map;
+	/* another model's: any counts, up to the most there can be */
+	uint64_t least = model_id != 0 ? fixed_part(nvideos, npages) : HEADER,
+	    most = model_id != 0 ? fixed_part(nvideos, npages) +
+	    (uint64_t)npages * PAGE_READS_MAX * sizeof(uint32_t) :
+	    fixed_part(COUNT_MAX, COUNT_MAX) + (uint64_t)COUNT_MAX * PAGE_READS_MAX * sizeof(uint32_t);
 
 	memset(f, 0, sizeof(*f));
 	/*
@@ -232,14 +250,11 @@ page_reads_load(struct page_reads_file *f, const char *path, uint64_t model_id,
 	 * read() into a new block was a copy and a page fault per 4 kB, most
 	 * of the load at 100 000 videos on a machine whose faults are slow).
 	 */
-	size_t most = npages == PAGE_READS_ANY_PAGES ? COUNT_MAX : npages;
-
-	if (model_id == 0 || nvideos > COUNT_MAX || most > COUNT_MAX ||
-	    file_map_path(path, fixed_part(nvideos, npages == PAGE_READS_ANY_PAGES ? 0 : npages),
-	    fixed_part(nvideos, most) + (uint64_t)most * PAGE_READS_MAX * sizeof(uint32_t),
-	    FILE_MAP_POPULATE, &map) == -1)
+	if ((model_id == 0 && struct_key == 0) || nvideos > COUNT_MAX || npages > COUNT_MAX ||
+	    file_map_path(path, least, most, FILE_MAP_POPULATE, &map) == -1)
 		return 0;
-	if (page_reads_parse(f, map.data, map.len, model_id, skey, nvideos, npages) != 1) {
+	if (page_reads_parse(f, map.data, map.len, model_id, skey, struct_key, nvideos,
+	    npages) != 1) {
 		file_map_free(&map);
 		return 0;
 	}
@@ -351,6 +366,8 @@ page_reads_save(const struct page_reads *t, const char *path,
 		return -1;
 	for (i = 0; i < t->nvideos; i++)
 		file_out_put(&o, &t->vstate[i], sizeof(t->vstate[i]));
+	for (i = 0; i < t->nvideos; i++)
+		file_out_put(&o, &t->vguid[i], sizeof(t->vguid[i]));
 	nreads = 0;
 	for (i = 0; i < t->npages; i++) {
 		const struct page_reads_slot *sl = &t->slot[i];
@@ -373,6 +390,7 @@ page_reads_save(const struct page_reads *t, const char *path,
 	h.version = VERSION;
 	h.model_id = t->model_id;
 	h.skey = t->skey;
+	h.struct_key = t->struct_key;
 	h.nvideos = t->nvideos;
 	h.npages = t->npages;
 	h.nreads = nreads;

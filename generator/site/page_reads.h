@@ -22,15 +22,21 @@
  * A video's mirrored images are read through its card text, and a watch
  * page reads its own video's place among the others (its series
  * neighbours, its "more like this"); their state is kept per video
- * (vstate: site_reads.c) and a video whose state moved counts as changed.
+ * (vstate: site_reads.c) with the hash of the video's own value (its
+ * fields and place, model_diff.h), and a video whose state moved counts
+ * as changed.
  *
- * Videos added or removed move the others' indices and the pages' slots
- * (build_model.h: base_map): the table is then read as it was written,
- * and a watch or embed page finds its old slot by its place in the old
- * manifest, checked against the path's hash the slot keeps; its reads
- * are carried at their new indices when none of them, nor its own video,
- * changed, was removed or moved among the others.  Every other page is
- * keyed: a list is made of the order and membership that moved.
+ * A model that is not the last one with some fields changed (a video
+ * added or removed, which moves the others' indices and the pages'
+ * slots; a tag given to one) may still use the table when onlygen and
+ * the model's tables (site config, categories, tags, series: the
+ * structure key) are the same.  The videos are paired by their guids'
+ * hashes (vguid); a video the last build had counts as changed when it
+ * is gone or its state moved.  A watch or embed page finds its old slot
+ * by its place in the old manifest, checked against the path's hash the
+ * slot keeps; its reads are carried at their new indices when none of
+ * them, nor its own video, changed.  Every other page is keyed: a list
+ * is made of the order and membership that moved.
  *
  * The table has a slot per page of the site, in the pages' order, with
  * the key the page had and the videos it read.  A slot's reads are in one
@@ -87,8 +93,11 @@ struct page_reads_slot {
 struct page_reads {
 	uint64_t		 model_id;	/* build_model.h: the model the pages read */
 	uint64_t		 skey;		/* the shared data's key (site_keys) */
+	uint64_t		 struct_key;	/* onlygen and the model's tables (site_reads.c);
+						 * 0: no other model may use the table */
 	size_t			 nvideos, npages;
-	uint64_t		*vstate;	/* per video: its images' state and place */
+	uint64_t		*vstate;	/* per video: its value, images and place */
+	uint64_t		*vguid;		/* per video: its guid's hash */
 	struct page_reads_slot	*slot;		/* per page */
 	struct arena		*mem;		/* POOL_MAX_WORKERS arenas: this build's reads */
 };
@@ -106,31 +115,29 @@ struct page_reads_rec_disk {
 struct page_reads_file {
 	size_t				 nvideos, npages;
 	const uint64_t			*vstate;	/* per video */
+	const uint64_t			*vguid;		/* per video */
 	const struct page_reads_rec_disk *rec;	/* per page */
 	const uint32_t			*reads;
 	struct file_map			 map;	/* the whole file (page_reads_load) */
 };
 
-/* page_reads_load's npages when the file's pages are another build's
- * (videos added or removed: page_reads_carry_moved). */
-#define PAGE_READS_ANY_PAGES	SIZE_MAX
-
 /* An empty table (every slot NONE); 0, or -1 out of memory. */
 int	page_reads_init(struct page_reads *t, size_t nvideos, size_t npages, uint64_t model_id,
-	    uint64_t skey);
+	    uint64_t skey, uint64_t struct_key);
 /*
- * Reads path into f when it was recorded on model_id with skey for
- * nvideos videos and npages pages (PAGE_READS_ANY_PAGES: as many as it
- * has, then in f->npages): 1.  0 when it is missing, another
- * model's, damaged (magic, version, size, checksum, a read or a range out
- * of bounds) or memory ran out: f is then empty (free it all the same).
+ * Reads path into f when it was recorded on model_id with skey and
+ * struct_key for nvideos videos and npages pages: 1.  model_id 0: on any
+ * model, with struct_key (not 0) and skey, as many videos and pages as it
+ * has (f->nvideos, f->npages).  0 when it is missing, not so, damaged
+ * (magic, version, size, checksum, a read or a range out of bounds) or
+ * memory ran out: f is then empty (free it all the same).
  */
 int	page_reads_load(struct page_reads_file *f, const char *path, uint64_t model_id,
-	    uint64_t skey, size_t nvideos, size_t npages);
+	    uint64_t skey, uint64_t struct_key, size_t nvideos, size_t npages);
 /* The same from the file's size bytes at data (8-aligned), used in place
  * (f->data stays NULL). */
 int	page_reads_parse(struct page_reads_file *f, const void *data, size_t size,
-	    uint64_t model_id, uint64_t skey, size_t nvideos, size_t npages);
+	    uint64_t model_id, uint64_t skey, uint64_t struct_key, size_t nvideos, size_t npages);
 void	page_reads_file_free(struct page_reads_file *f);
 /*
  * Slot s of the last build's table carried into t: 1 when it was noted
@@ -141,8 +148,8 @@ void	page_reads_file_free(struct page_reads_file *f);
 int	page_reads_carry(struct page_reads *t, const struct page_reads_file *f, size_t s,
 	    uint64_t key, uint32_t self, const uint8_t *changed);
 /*
- * The same across videos added or removed (build_model.h: base_map):
- * slot from of f, found again for slot s of t when it was noted with key
+ * The same across another model (a table loaded with model id 0): slot
+ * from of f, found again for slot s of t when it was noted with key
  * for the page whose path has the hash path, of the video that is self
  * now (or of none).  changed is per video of f (one byte each: removed,
  * changed or moved among the others); map gives each of f's videos its

@@ -52,10 +52,6 @@ struct site_opts {
 	uint64_t	 code_key;
 	const uint32_t	*changed;
 	size_t		 nchanged;
-	/* videos added or removed since: the base's video o is base_map[o]
-	 * (MODEL_DIFF_GONE: removed), of base_nvideos; NULL: in place */
-	const uint32_t	*base_map;
-	size_t		 base_nvideos;
 	/* the lock and the old manifest, taken ahead (site_preload_start), or NULL */
 	struct site_preload *preload;
 };

@@ -489,7 +489,8 @@ struct site_reads {
 	struct page_reads_file	 old;	/* the last build's, when it applies */
 	int			 have_old;
 	uint8_t			*changed;	/* per video of old: changed, moved or gone */
-	const uint32_t		*map;		/* site_opts' base_map: old's videos now */
+	uint32_t		*map;		/* old's videos here, over another model
+						 * (UINT32_MAX: gone); NULL: in place */
 	struct pool_bg		 saver;
 	const struct site_ctx	*c;	/* the build the save is of */
 	int			 saving;

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "hash64.h"
+#include "model_diff.h"
 #include "site_int.h"
 
 /* What of video i's mirrored images a page can show (site_images.c). */
@@ -43,57 +44,121 @@ place_state(const struct site_ctx *c, const uint64_t *gh, size_t i)
 	const uint32_t *r = related_of(&c->rel, i, &n);
 
 	for (k = 0; k < n; k++)
-		h = h64_int(h, (int64_t)gh[r[k]]);
-	h = h64_int(h, (int64_t)n);
+		h = h64_mix(h, gh[r[k]]);
+	h = h64_mix(h, n);
 	if (v->series >= 0) {
 		size_t pos = c->ser_pos[i];
 
-		h = h64_int(h, pos > c->ser_off[v->series] ? (int64_t)gh[c->ser_vid[pos - 1]] : 1);
-		h = h64_int(h, pos + 1 < c->ser_off[v->series + 1] ?
-		    (int64_t)gh[c->ser_vid[pos + 1]] : 2);
+		h = h64_mix(h, pos > c->ser_off[v->series] ? gh[c->ser_vid[pos - 1]] : 1);
+		h = h64_mix(h, pos + 1 < c->ser_off[v->series + 1] ? gh[c->ser_vid[pos + 1]] : 2);
 	}
 	return h;
 }
 
+/* A guid's hash for place_state(): its 36 bytes as words, mixed. */
+static uint64_t
+guid_hash(const char *guid)
+{
+	uint64_t w[5] = { 0 }, h = 0x677569642d763100ULL;
+	size_t k;
+
+	memcpy(w, guid, GUID_LEN);
+	for (k = 0; k < 5; k++)
+		h = h64_mix(h, w[k]);
+	return h64_mix(h, h >> 29);
+}
+
 /*
- * Each video's state (page_reads.h: vstate): its images' and its place
- * among the others.  0, or -1 out of memory.
+ * Each video's state (page_reads.h: vstate): its value, its images' and
+ * its place among the others; and its guid's hash (vguid).  0, or -1
+ * out of memory.
  */
 static int
-video_states(const struct site_ctx *c, uint64_t *state)
+video_states(const struct site_ctx *c, struct page_reads *t)
 {
 	const struct model *m = c->m;
-	uint64_t *gh;
 	size_t i;
 
-	if ((gh = malloc((m->nvideos ? m->nvideos : 1) * sizeof(*gh))) == NULL)
+	for (i = 0; i < m->nvideos; i++)
+		t->vguid[i] = guid_hash(m->videos[i].guid);
+	for (i = 0; i < m->nvideos; i++)
+		t->vstate[i] = h64_mix(h64_mix(c->vimg != NULL ? vimg_state(&c->vimg[i]) : 0,
+		    place_state(c, t->vguid, i)), model_video_value(&m->videos[i]));
+	return 0;
+}
+
+/* What another model must share with this one for its table to be used
+ * here (page_reads.h): onlygen and the model's tables; 0 when onlygen's
+ * identity is not known. */
+static uint64_t
+struct_key(const struct site_ctx *c)
+{
+	uint64_t h;
+
+	if (c->o->code_key == 0)
+		return 0;
+	h = h64_mix(h64_mix(0x7374727563742d31ULL, c->o->code_key), model_tables_key(c->m));
+	return h != 0 ? h : 1;
+}
+
+/*
+ * The last build's videos paired with this build's by their guids'
+ * hashes (old's video i is this build's r->map[i], or UINT32_MAX): an
+ * open-addressed table of this build's.  0; 1 when two of this build's
+ * share a hash (no pairing); -1 out of memory.
+ */
+static int
+pair_videos(const struct site_ctx *c, struct site_reads *r)
+{
+	const uint64_t *now = r->now.vguid, *old = r->old.vguid;
+	size_t n = c->m->nvideos, cap = 16, i, k;
+	uint32_t *slot, *map;
+
+	while (cap < 2 * n)
+		cap *= 2;
+	if ((slot = malloc(cap * sizeof(*slot))) == NULL)
 		return -1;
-	for (i = 0; i < m->nvideos; i++)
-		gh[i] = h64(0x677569642d763100ULL, m->videos[i].guid, GUID_LEN);
-	for (i = 0; i < m->nvideos; i++)
-		state[i] = h64_int(c->vimg != NULL ? vimg_state(&c->vimg[i]) : 0,
-		    (int64_t)place_state(c, gh, i));
-	free(gh);
+	memset(slot, 0xff, cap * sizeof(*slot));
+	for (i = 0; i < n; i++) {
+		for (k = now[i] & (cap - 1); slot[k] != UINT32_MAX; k = (k + 1) & (cap - 1))
+			if (now[slot[k]] == now[i]) {
+				free(slot);
+				return 1;
+			}
+		slot[k] = (uint32_t)i;
+	}
+	if ((map = malloc((r->old.nvideos ? r->old.nvideos : 1) * sizeof(*map))) == NULL) {
+		free(slot);
+		return -1;
+	}
+	for (i = 0; i < r->old.nvideos; i++) {
+		for (k = old[i] & (cap - 1); slot[k] != UINT32_MAX && now[slot[k]] != old[i];
+		    k = (k + 1) & (cap - 1))
+			;
+		map[i] = slot[k];
+	}
+	free(slot);
+	r->map = map;
 	return 0;
 }
 
 /*
  * Which of the last build's videos count as changed (r->changed, one byte
  * each): its fields changed (o->changed, at this build's indices), its
- * state moved, or, with videos added or removed, it is gone.
+ * state moved, or, over another model (r->map), it is gone.
  */
 static int
 mark_changed(struct site_ctx *c, struct site_reads *r)
 {
 	const struct site_opts *o = c->o;
-	const uint32_t *map = o->base_map;
+	const uint32_t *map = r->map;
 	size_t n = r->old.nvideos, i;
 	uint8_t *now;
 
 	if ((r->changed = calloc(n ? n : 1, 1)) == NULL ||
 	    (now = calloc(c->m->nvideos ? c->m->nvideos : 1, 1)) == NULL)
 		return -1;
-	for (i = 0; i < o->nchanged; i++)
+	for (i = 0; map == NULL && i < o->nchanged; i++)
 		if (o->changed[i] < c->m->nvideos)
 			now[o->changed[i]] = 1;
 	for (i = 0; i < n; i++) {
@@ -116,20 +181,21 @@ site_reads_start(struct site_ctx *c, struct site_reads *r)
 	memset(r, 0, sizeof(*r));
 	if (o->model_id == 0)
 		return 0;	/* nothing to pin reads on: none noted, none kept */
-	if (page_reads_init(&r->now, m->nvideos, c->npages - c->img_n, o->model_id, c->skey) == -1 ||
-	    video_states(c, r->now.vstate) == -1)
+	if (page_reads_init(&r->now, m->nvideos, c->npages - c->img_n, o->model_id, c->skey,
+	    struct_key(c)) == -1 || video_states(c, &r->now) == -1)
 		return -1;
 	snprintf(path, sizeof(path), "%s/page-reads", o->state_dir);
-	if (o->base_id == 0 ||
-	    page_reads_load(&r->old, path, o->base_id, c->skey,
-	    o->base_map != NULL ? o->base_nvideos : m->nvideos,
-	    o->base_map != NULL ? PAGE_READS_ANY_PAGES : c->npages - c->img_n) != 1)
+	/* the model the table was recorded on, with some fields changed; else
+	 * any model of the same structure, its videos paired by guid */
+	if ((o->base_id == 0 || page_reads_load(&r->old, path, o->base_id, c->skey,
+	    r->now.struct_key, m->nvideos, c->npages - c->img_n) != 1) &&
+	    (r->now.struct_key == 0 || page_reads_load(&r->old, path, 0, c->skey,
+	    r->now.struct_key, 0, 0) != 1 || pair_videos(c, r) != 0))
 		return 0;
 	if (mark_changed(c, r) == -1) {
 		page_reads_file_free(&r->old);
 		return -1;
 	}
-	r->map = o->base_map;
 	r->have_old = 1;
 	return 0;
 }
@@ -249,5 +315,6 @@ site_reads_free(struct site_reads *r)
 	page_reads_free(&r->now);
 	page_reads_file_free(&r->old);
 	free(r->changed);
+	free(r->map);
 	memset(r, 0, sizeof(*r));
 }

@@ -2,8 +2,8 @@
  * fuzz_page_reads.c — fuzz target for the reader of STATE/page-reads
  * (generator/site/page_reads.c).  The input's first two bytes are the
  * build's video and page counts (below 64), the rest the file; the
- * header's checksum, model id, shared key, counts and magic are made to
- * match it, so every input reaches the record checks, which must refuse
+ * header's checksum, model id, shared and structure keys, counts and
+ * magic are made to match it, so every input reaches the record checks, which must refuse
  * a range, a read or a page's own video out of bounds; a table they
  * accept is carried whole, slot by slot, and every read it hands out
  * names a video.  The seed (seeds/page_reads.bin) is the unit test's
@@ -19,10 +19,11 @@
 #include "hash64.h"
 #include "page_reads.h"
 
-#define HEADER	72
+#define HEADER	80
 #define RECORD	24
 #define MODEL	0x6d6f64656cULL
 #define SKEY	0x736b6579ULL
+#define STRUCT	0x7374727563ULL
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -32,8 +33,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct page_reads_file f;
 	struct page_reads t;
 	uint8_t changed[64] = { 0 };
-	uint64_t v[5];
-	uint32_t ver[2] = { 4, 0 }, map[64];
+	uint64_t v[6];
+	uint32_t ver[2] = { 5, 0 }, map[64];
 	size_t nv, np, fixed, len, s, k;
 	char *file;
 
@@ -41,7 +42,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	nv = data[0] % 64;
 	np = data[1] % 64;
-	fixed = HEADER + nv * 8 + np * RECORD;
+	fixed = HEADER + nv * 16 + np * RECORD;
 	len = size - 2;
 	if (len < fixed)
 		return 0;
@@ -53,15 +54,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(file + 16, ver, sizeof(ver));
 	v[0] = MODEL;
 	v[1] = SKEY;
-	v[2] = nv;
-	v[3] = np;
-	v[4] = (len - fixed) / sizeof(uint32_t);
+	v[2] = STRUCT;
+	v[3] = nv;
+	v[4] = np;
+	v[5] = (len - fixed) / sizeof(uint32_t);
 	memcpy(file + 24, v, sizeof(v));
 	v[0] = h64_sum(0, file + HEADER, len - HEADER);
-	memcpy(file + 64, v, sizeof(v[0]));
-	if (page_reads_parse(&f, file, len, MODEL, SKEY, nv, np) == 1) {
+	memcpy(file + 72, v, sizeof(v[0]));
+	if (page_reads_parse(&f, file, len, MODEL, SKEY, STRUCT, nv, np) == 1) {
 		if (f.map.base != NULL || f.nvideos != nv || f.npages != np ||
-		    page_reads_init(&t, nv, np, MODEL, SKEY) != 0)
+		    page_reads_init(&t, nv, np, MODEL, SKEY, STRUCT) != 0)
 			abort();
 		for (s = 0; s < np; s++) {
 			if (page_reads_carry(&t, &f, s, f.rec[s].key, f.rec[s].self, changed) == 0)
@@ -77,8 +79,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* as a build with videos added or removed reads it: the same
 		 * pages, the reads carried at the indices a map gives */
 		page_reads_file_free(&f);
-		if (page_reads_parse(&f, file, len, MODEL, SKEY, nv, PAGE_READS_ANY_PAGES) != 1 ||
-		    f.npages != np || page_reads_init(&t, nv, np, MODEL, SKEY) != 0)
+		if (page_reads_parse(&f, file, len, 0, SKEY, STRUCT, 0, 0) != 1 ||
+		    f.npages != np || f.nvideos != nv || page_reads_init(&t, nv, np, MODEL, SKEY,
+		    STRUCT) != 0)
 			abort();
 		for (k = 0; k < nv; k++)
 			map[k] = (uint32_t)(nv - 1 - k);

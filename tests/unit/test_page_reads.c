@@ -2,12 +2,13 @@
  * test_page_reads.c — STATE/page-reads (generator/site/page_reads.h): the
  * recorder notes each video once and not the page's own; a table saved
  * and loaded again carries a page's reads only with the key and own video
- * it was noted with and only when none of them changed, and across videos
- * added or removed from the slot its path's hash names, its reads at
- * their new indices; a table of another model, shared key, video or page
- * count, and every truncated or altered file, is no table.  PAGE_READS_SEED=PATH writes the fuzz seed
- * (tests/fuzz/seeds/page_reads.bin: the video and page counts, then the
- * file from its header on; fuzz_page_reads.c).
+ * it was noted with and only when none of them changed; loaded over
+ * another model (its structure key), from the slot its path's hash
+ * names, its reads at their new indices; a table of another model (but
+ * so), shared or structure key, video or page count, and every truncated
+ * or altered file, is no table.  PAGE_READS_SEED=PATH writes the fuzz
+ * seed (tests/fuzz/seeds/page_reads.bin: the video and page counts, then
+ * the file from its header on; fuzz_page_reads.c).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 
 #define MODEL	0x6d6f64656cULL
 #define SKEY	0x736b6579ULL
+#define STRUCT	0x7374727563ULL
 #define NV	5	/* videos */
 #define NP	4	/* pages: 0 watch of video 0, 1 embed of 0, 2 a list, 3 over */
 
@@ -56,10 +58,12 @@ main(void)
 	snprintf(path, sizeof(path), "%s/page-reads", dir);
 
 	CHECK(page_reads_rec_init(&r, NV) == 0, "a recorder for %d videos", NV);
-	CHECK(page_reads_init(&t, NV, NP, MODEL, SKEY) == 0, "a table for %d videos, %d pages",
+	CHECK(page_reads_init(&t, NV, NP, MODEL, SKEY, STRUCT) == 0, "a table for %d videos, %d pages",
 	    NV, NP);
-	for (i = 0; i < NV; i++)
+	for (i = 0; i < NV; i++) {
 		t.vstate[i] = 100 + i;
+		t.vguid[i] = 200 + i;
+	}
 	rec_of(&r, 0, w0, 5);
 	CHECK(r.n == 2 && r.v[0] == 3 && r.v[1] == 4, "each video noted once, the page's own not");
 	CHECK(page_reads_keep(&t, 0, 0, 11, &r) == 0, "video 0's watch page");
@@ -90,9 +94,9 @@ main(void)
 	CHECK(rc == 0, "saved (%s)", rc == 0 ? "ok" : err);
 
 	/* loaded: a slot carries with its key, its own video, nothing changed */
-	CHECK(page_reads_load(&f, path, MODEL, SKEY, NV, NP) == 1, "loaded");
+	CHECK(page_reads_load(&f, path, MODEL, SKEY, STRUCT, NV, NP) == 1, "loaded");
 	CHECK(f.vstate[3] == 103, "each video's images' state kept");
-	CHECK(page_reads_init(&t2, NV, NP, MODEL + 1, SKEY) == 0, "the next build's table");
+	CHECK(page_reads_init(&t2, NV, NP, MODEL + 1, SKEY, STRUCT) == 0, "the next build's table");
 	CHECK(page_reads_carry(&t2, &f, 0, 11, 0, changed) == 1 &&
 	    t2.slot[0].n == 2 && t2.slot[0].v[1] == 4 && t2.slot[0].key == 11,
 	    "an unchanged page carries its key and its reads");
@@ -119,20 +123,26 @@ main(void)
 	page_reads_file_free(&f);
 
 	/*
-	 * Videos added and removed (page_reads_carry_moved): video 2 gone, the
-	 * others at new indices (a video added before them, one between), the
-	 * pages at other slots; found by their old slot and path hash.
+	 * Another model (page_reads_carry_moved): video 2 gone, the others at
+	 * new indices (a video added before them, one between), the pages at
+	 * other slots; found by their old slot and path hash.
 	 */
 	{
 		static const uint32_t map[NV] = { 1, 2, UINT32_MAX, 3, 5 };	/* 2: gone */
 		uint8_t gone[NV] = { 0, 0, 1, 0, 0 };
 		struct page_reads t3;
 
-		CHECK(page_reads_load(&f, path, MODEL, SKEY, NV, PAGE_READS_ANY_PAGES) == 1 &&
-		    f.npages == NP, "loaded with its own page count");
+		CHECK(page_reads_load(&f, path, 0, SKEY, STRUCT, 0, 0) == 1 &&
+		    f.npages == NP && f.nvideos == NV && f.vguid[2] == 202,
+		    "loaded on another model: its own counts, each video's guid hash");
+		CHECK(page_reads_load(&f, path, 0, SKEY, STRUCT + 1, 0, 0) == 0 &&
+		    page_reads_load(&f, path, 0, SKEY + 1, STRUCT, 0, 0) == 0 &&
+		    page_reads_load(&f, path, 0, SKEY, 0, 0, 0) == 0,
+		    "not with another structure or shared key, nor with none");
+		CHECK(page_reads_load(&f, path, 0, SKEY, STRUCT, 0, 0) == 1, "loaded again");
 		CHECK(f.rec[0].path == 1000 && f.rec[2].path == 1002 && f.rec[3].path == 0,
 		    "each slot keeps its path's hash (none: no reads kept)");
-		CHECK(page_reads_init(&t3, NV + 1, NP + 2, MODEL + 1, SKEY) == 0, "a moved table");
+		CHECK(page_reads_init(&t3, NV + 1, NP + 2, MODEL + 1, SKEY, STRUCT) == 0, "a table over another model");
 		CHECK(page_reads_carry_moved(&t3, 0, &f, 4, 0, 11, 1000, 1, gone, map) == 1 &&
 		    t3.slot[4].n == 2 && t3.slot[4].v[0] == 3 && t3.slot[4].v[1] == 5 &&
 		    t3.slot[4].self == 1 && t3.slot[4].key == 11,
@@ -161,12 +171,15 @@ main(void)
 		page_reads_file_free(&f);
 	}
 
-	CHECK(page_reads_load(&f, path, MODEL + 1, SKEY, NV, NP) == 0 &&
-	    page_reads_load(&f, path, MODEL, SKEY + 1, NV, NP) == 0 &&
-	    page_reads_load(&f, path, MODEL, SKEY, NV + 1, NP) == 0 &&
-	    page_reads_load(&f, path, MODEL, SKEY, NV, NP - 1) == 0 &&
-	    page_reads_load(&f, path, 0, SKEY, NV, NP) == 0,
-	    "another model, shared key, video or page count: no table");
+	CHECK(page_reads_load(&f, path, MODEL + 1, SKEY, STRUCT, NV, NP) == 0 &&
+	    page_reads_load(&f, path, MODEL, SKEY + 1, STRUCT, NV, NP) == 0 &&
+	    page_reads_load(&f, path, MODEL, SKEY, STRUCT, NV + 1, NP) == 0 &&
+	    page_reads_load(&f, path, MODEL, SKEY, STRUCT, NV, NP - 1) == 0 &&
+	    page_reads_load(&f, path, 0, SKEY, 0, NV, NP) == 0,
+	    "another model, shared key, video or page count, or no model and no "
+	    "structure key: no table");
+	CHECK(page_reads_load(&f, path, MODEL, SKEY, STRUCT + 1, NV, NP) == 0,
+	    "nor with another structure key");
 
 	data = fixture_slurp(path, &len);
 	CHECK(data != NULL && len > 72, "the file read back (%zu bytes)", len);
@@ -178,17 +191,17 @@ main(void)
 		    fclose(s) == 0, "seed written to %s", getenv("PAGE_READS_SEED"));
 	}
 	for (i = bad = 0; data != NULL && i < len; i++) {
-		bad += page_reads_parse(&f, data, i, MODEL, SKEY, NV, NP) != 0;
+		bad += page_reads_parse(&f, data, i, MODEL, SKEY, STRUCT, NV, NP) != 0;
 		page_reads_file_free(&f);
 	}
 	CHECK(bad == 0, "every one of the %zu truncations: no table (%zu were)", len, bad);
 	for (i = bad = 0; data != NULL && i < len; i++) {
 		data[i] ^= 0x20;
-		bad += page_reads_parse(&f, data, len, MODEL, SKEY, NV, NP) != 0;
+		bad += page_reads_parse(&f, data, len, MODEL, SKEY, STRUCT, NV, NP) != 0;
 		data[i] ^= 0x20;
 	}
 	CHECK(bad == 0, "every one of the %zu altered bytes: no table (%zu were)", len, bad);
-	CHECK(data != NULL && page_reads_parse(&f, data, len, MODEL, SKEY, NV, NP) == 1 &&
+	CHECK(data != NULL && page_reads_parse(&f, data, len, MODEL, SKEY, STRUCT, NV, NP) == 1 &&
 	    f.map.base == NULL, "the bytes as written parse, in place");
 	free(data);
 
@@ -210,9 +223,9 @@ main(void)
 
 	/* no pages, no videos: an empty table round-trips */
 	page_reads_free(&t);
-	CHECK(page_reads_init(&t, 0, 0, MODEL, SKEY) == 0 &&
+	CHECK(page_reads_init(&t, 0, 0, MODEL, SKEY, STRUCT) == 0 &&
 	    page_reads_save(&t, path, path_of, NULL, err, sizeof(err)) == 0 &&
-	    page_reads_load(&f, path, MODEL, SKEY, 0, 0) == 1,
+	    page_reads_load(&f, path, MODEL, SKEY, STRUCT, 0, 0) == 1,
 	    "no videos: an empty table");
 	page_reads_file_free(&f);
 	page_reads_free(&t);
