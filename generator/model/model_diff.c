@@ -137,8 +137,24 @@ model_tables_key(const struct model *m)
 	return h;
 }
 
+/* A text's own hash (NULL is not ""), by its address when memo saw it last. */
+static uint64_t
+text_hash(const char *s, struct model_value_memo *memo, int k)
+{
+	uint64_t h;
+
+	if (memo != NULL && memo->s[k] == s && s != NULL)
+		return memo->h[k];
+	h = s != NULL ? h64_str(0x746578742d763100ULL, s) : 0x6e756c6cU;
+	if (memo != NULL) {
+		memo->s[k] = s;
+		memo->h[k] = h;
+	}
+	return h;
+}
+
 uint64_t
-model_video_value(const struct video *v)
+model_video_value(const struct video *v, struct model_value_memo *memo)
 {
 	uint64_t h = 0x766964656f2d7631ULL;
 	size_t k;
@@ -158,7 +174,8 @@ model_video_value(const struct video *v)
 	    (uint64_t)v->width);
 	h = h64_mix(h64_mix(h64_mix(h, (uint64_t)v->height), (uint64_t)v->views),
 	    (uint64_t)v->uploaded);
-	h = text_mix(text_mix(h64_mix(h, (uint64_t)v->changed), v->thumbnail), v->cdn_host);
+	h = h64_mix(h, (uint64_t)v->changed);
+	h = h64_mix(h64_mix(h, text_hash(v->thumbnail, memo, 0)), text_hash(v->cdn_host, memo, 1));
 	h = h64_mix(h64_mix(h, v->ncaptions), v->nchapters);
 	for (k = 0; k < v->ncaptions; k++)
 		h = text_mix(text_mix(h, v->captions[k].srclang), v->captions[k].label);

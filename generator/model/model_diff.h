@@ -37,7 +37,14 @@ int	model_diff(const struct model *base, const struct model *m, uint32_t **chang
  * (its texts as model_texts() sums them).  Equal models give equal
  * values; the static_assert in model_diff.c holds both to every field.
  */
+struct model_value_memo {
+	const char	*s[2];	/* the thumbnail and CDN host hashed last, by address */
+	uint64_t	 h[2];
+};
 uint64_t	model_tables_key(const struct model *m);
-uint64_t	model_video_value(const struct video *v);
+/* memo: zeroed before the first video (one per thread), or NULL; the value
+ * is the same either way (videos share their host's string, most their
+ * thumbnail's: each hashed once a run of them) */
+uint64_t	model_video_value(const struct video *v, struct model_value_memo *memo);
 
 #endif

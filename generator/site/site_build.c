@@ -573,6 +573,9 @@ ctx_free(struct site_ctx *c)
 	arena_free(&c->path_mem);
 	cJSON_Delete(c->shared);
 	(void)pool_bg_join(&c->rel_task, NULL, 0);	/* a build stopped before its join */
+	(void)pool_bg_join(&c->states_task, NULL, 0);	/* the same */
+	free(c->vstates);
+	free(c->vguids);
 	(void)related_save_join(&c->rel_save);	/* the write reads the lists */
 	related_free(&c->rel);
 	(void)site_search_finish(c, NULL, 0);
@@ -717,6 +720,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	site_cards_keep(&c);	/* after the sitemap's plan: every entry known */
 	if (pool_bg_join(&c.rel_task, err, errlen) == -1)
 		goto out;
+	site_reads_prepare(&c);		/* the videos' states, beside the rest */
 	if ((c.shared = site_shared_data(&c)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto out;

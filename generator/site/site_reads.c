@@ -69,21 +69,58 @@ guid_hash(const char *guid)
 }
 
 /*
- * Each video's state (page_reads.h: vstate): its value, its images' and
- * its place among the others; and its guid's hash (vguid).  0, or -1
- * out of memory.
+ * Each video's value and place (page_reads.h: vstate, but its images',
+ * which site_reads_start() mixes in once their og:image size is known)
+ * and its guid's hash, into c->vstates and c->vguids: site_build()'s
+ * task, started once the related lists and the series are known.
  */
 static int
-video_states(const struct site_ctx *c, struct page_reads *t)
+states_task(void *arg, char *err, size_t errlen)
 {
+	struct site_ctx *c = arg;
 	const struct model *m = c->m;
+	struct model_value_memo memo;
+	size_t n = m->nvideos ? m->nvideos : 1, i;
+
+	if ((c->vguids = malloc(n * sizeof(*c->vguids))) == NULL ||
+	    (c->vstates = malloc(n * sizeof(*c->vstates))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	memset(&memo, 0, sizeof(memo));
+	for (i = 0; i < m->nvideos; i++)
+		c->vguids[i] = guid_hash(m->videos[i].guid);
+	for (i = 0; i < m->nvideos; i++)
+		c->vstates[i] = h64_mix(place_state(c, c->vguids, i),
+		    model_video_value(&m->videos[i], &memo));
+	return 0;
+}
+
+void
+site_reads_prepare(struct site_ctx *c)
+{
+	if (c->o->model_id != 0)
+		pool_bg_start(&c->states_task, states_task, c);
+}
+
+/*
+ * The task's states, taken into t with each video's images' mixed in.  0,
+ * or -1 out of memory.
+ */
+static int
+video_states(struct site_ctx *c, struct page_reads *t)
+{
 	size_t i;
 
-	for (i = 0; i < m->nvideos; i++)
-		t->vguid[i] = guid_hash(m->videos[i].guid);
-	for (i = 0; i < m->nvideos; i++)
-		t->vstate[i] = h64_mix(h64_mix(c->vimg != NULL ? vimg_state(&c->vimg[i]) : 0,
-		    place_state(c, t->vguid, i)), model_video_value(&m->videos[i]));
+	if (pool_bg_join(&c->states_task, NULL, 0) == -1 || c->vstates == NULL)
+		return -1;
+	free(t->vstate);
+	free(t->vguid);
+	t->vstate = c->vstates;
+	t->vguid = c->vguids;
+	c->vstates = c->vguids = NULL;
+	for (i = 0; c->vimg != NULL && i < c->m->nvideos; i++)
+		t->vstate[i] = h64_mix(t->vstate[i], vimg_state(&c->vimg[i]));
 	return 0;
 }
 

@@ -240,8 +240,8 @@ main(void)
 		make(&a);
 		make(&b);
 		apply(&b, (enum edit)e);
-		va = model_video_value(&a.v[1]);
-		vb = model_video_value(&b.v[1]);
+		va = model_video_value(&a.v[1], NULL);
+		vb = model_video_value(&b.v[1], NULL);
 		ta = model_tables_key(&a.m);
 		tb = model_tables_key(&b.m);
 		CHECK((va != vb) == (e != E_NONE && (e < E_FIELDS_END || place)) &&
@@ -249,6 +249,25 @@ main(void)
 		    table ? "the tables' key" : e == E_NONE || e == E_GUID || e == E_NVIDEOS ?
 		    "neither" : "the video's value");
 	}
+	/* the memo: a string seen at the same address is not hashed again,
+	 * and gives the same value */
+	{
+		struct model_value_memo memo;
+		uint64_t v1;
+
+		make(&a);
+		a.v[1].cdn_host = a.v[0].cdn_host;	/* shared, as an image's videos share it */
+		v1 = model_video_value(&a.v[1], NULL);
+		memset(&memo, 0, sizeof(memo));
+		(void)model_video_value(&a.v[0], &memo);
+		CHECK(memo.s[1] == a.v[0].cdn_host && model_video_value(&a.v[1], &memo) == v1,
+		    "hashed: a host seen at its address gives the same value");
+		a.v[1].cdn_host = s(&a, "other.test");
+		CHECK(model_video_value(&a.v[1], &memo) != v1 &&
+		    model_video_value(&a.v[1], &memo) == model_video_value(&a.v[1], NULL),
+		    "hashed: another host at another address is hashed again");
+	}
+
 	/* an empty model against itself */
 	memset(&a, 0, sizeof(a));
 	memset(&b, 0, sizeof(b));
