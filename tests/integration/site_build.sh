@@ -285,8 +285,14 @@ printf 'damaged' | dd of="$STATE/model.image.delta" bs=1 seek=60 conv=notrunc 2>
 retitle_row "$LATER_GUID" "Delta title three" 1
 out=$(build 2>&1); rc=$?
 echo "# $out"
-check "a damaged delta is none: every page keyed, the new title shown" \
-    bash -c "[ $rc -eq 0 ] && [ '$(echo "$out" | field "keys kept")' = 0 ] && grep -q 'Delta title three' '$OUT/v/$LATER_GUID/index.html'"
+# the last model's id is lost with it: the page reads are then taken as
+# over another model, by each video's state (page_reads.h), and what a
+# page read of the retitled video is keyed again
+check "a damaged delta is none: the new title shown" \
+    bash -c "[ $rc -eq 0 ] && grep -q 'Delta title three' '$OUT/v/$LATER_GUID/index.html'"
+clean_build
+check "a damaged delta: the site a clean build makes, byte for byte" \
+    diff -r "$OUT" "$TMP/clean-delta-site"
 retitle_row "$LATER_GUID" "$LATER_TITLE" -2
 out=$(build 2>&1); rc=$?
 echo "# $out"
