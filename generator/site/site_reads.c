@@ -6,9 +6,12 @@
  * A page keeps its key when the last build's table was recorded on the
  * model this build's was laid over (site_opts: base_id, changed), with
  * the same shared key, and none of the videos the page read changed: its
- * fields (the rows laid over) or its mirrored images (their state here
- * against the table's).  Its key is then a function of the same values,
- * so it is the key the manifest holds for it.
+ * fields (the rows laid over) or its state (value, images and place here
+ * against the table's).  Over another model with the same structure key
+ * (a video added or removed), the videos are paired by their guids'
+ * hashes and only watch and embed pages are carried, by their states.
+ * Its key is then a function of the same values, so it is the key the
+ * manifest holds for it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -55,7 +58,7 @@ place_state(const struct site_ctx *c, const uint64_t *gh, size_t i)
 	return h;
 }
 
-/* A guid's hash for place_state(): its 36 bytes as words, mixed. */
+/* A guid's hash (site_index() checked it: GUID_LEN bytes), its words mixed. */
 static uint64_t
 guid_hash(const char *guid)
 {
