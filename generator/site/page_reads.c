@@ -11,7 +11,7 @@
  *   videos   16 bytes each: its state (value, images, place among the
  *            others), its guid's hash
  *   pages    24 bytes each: key, reads' offset and count, own video, and
- *            its path's hash (page_reads_path) to find it again among
+ *            its path's hash (page_reads_save's path_of) to find it again among
  *            pages added or removed
  *   reads    4 bytes each: video indices
  */
