@@ -10,14 +10,19 @@
  * times (docs/benchmarks.md, issue 15).  A caller that opens the file
  * first (O_PATH: nothing read, nothing locked) holds a reference of its
  * own, so the rename only unlinks; it hands the descriptor here, and a
- * thread closes it while the build goes on.  The build waits only for
- * what is left when it is done (file_release_finish()).
+ * thread closes it while the build goes on.  What the thread has not
+ * reached when the build is done, a short-lived process holds instead
+ * (file_release_finish()).
  *
  * Nothing here decides what is published: a descriptor held or not, the
- * files on disk are the same; only which thread waits for the device.
+ * files on disk are the same; only which thread, or process, waits for
+ * the device.
  */
 #ifndef ONLY_FILE_RELEASE_H
 #define ONLY_FILE_RELEASE_H
+
+#include <stddef.h>
+#include <sys/types.h>
 
 /* Descriptors queued at most (well under the usual limit of 1024 open
  * files); a caller past it closes its own. */
@@ -34,7 +39,24 @@ struct file_release	*file_release_start(void);
 int	file_release_hold(const struct file_release *r, int dirfd, const char *path);
 /* fd closed on r's thread; here when r is NULL or its queue is full.  -1: nothing. */
 void	file_release_give(struct file_release *r, int fd);
-/* Closes what is queued, ends the thread, frees r.  NULL: nothing. */
+/*
+ * Ends the thread (once it has closed the file it may be closing) and
+ * frees r.  What it has not reached is handed off
+ * (file_release_hand_off(), /bin/true), not waited for: the files are
+ * already gone from the site, only their blocks are left to free, and a
+ * build that replaced 140 MB of list pages waited ~0.1 s for the device
+ * at its very end (docs/benchmarks.md, issue 15).  When the spawn fails,
+ * they are closed here, as before.  NULL: nothing.
+ */
 void	file_release_finish(struct file_release *r);
+/*
+ * Spawns argv (vfork and exec: nothing of this process's memory copied)
+ * with fds[0..n) inherited and its standard streams on /dev/null, so
+ * that no pipe of the caller waits for it: the last references it holds
+ * are closed when it exits, and the wait for the device is its own.  Not
+ * waited for (its parent's exit hands it to init).  Each fd above 2.
+ * The pid, or -1 (nothing spawned).
+ */
+pid_t	file_release_hand_off(char *const argv[], const int *fds, size_t n);
 
 #endif

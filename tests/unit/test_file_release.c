@@ -6,15 +6,19 @@
  * given is closed by file_release_finish(), past the queue's bound as
  * well; without a releaser nothing is held and what is given is closed at
  * once; and the publisher's calls (site_publish, site_remove,
- * site_staging_remove) leave the directory as they do without one.
+ * site_staging_remove) leave the directory as they do without one; and
+ * what is handed off is held by a child process, its streams on
+ * /dev/null, until it exits.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -141,6 +145,47 @@ main(void)
 	file_release_finish(r);
 	CHECK(open_fds() == fds0, "nothing held after the publisher's finish (%d, %d)", open_fds(),
 	    fds0);
+
+	/* handed off: a process holds the files, its streams on /dev/null */
+	{
+		static char *const sleep_argv[] = { (char *)"/bin/sleep", (char *)"30", NULL };
+		char link[64];
+		struct stat h, in_child, pipe_st, null_st;
+		int p[2] = { -1, -1 }, held[2], low = 2, status = 0;
+		pid_t pid;
+		ssize_t got;
+
+		put(dfd, "h", "held");
+		fd = openat(dfd, "h", O_PATH | O_CLOEXEC);
+		CHECK(fd > 2 && fstat(fd, &h) == 0 && pipe2(p, O_CLOEXEC) == 0 && fstat(p[1],
+		    &pipe_st) == 0 && stat("/dev/null", &null_st) == 0, "a file and a pipe to hand off");
+		held[0] = fd;
+		held[1] = p[1];
+		pid = file_release_hand_off(sleep_argv, held, 2);
+		CHECK(pid > 0, "handed off to a process (%d)", (int)pid);
+		close(fd);
+		close(p[1]);
+		unlinkat(dfd, "h", 0);
+		/* posix_spawn returns once the child has exec'd: its table is set */
+		snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)pid, fd);
+		CHECK(stat(link, &in_child) == 0 && in_child.st_ino == h.st_ino &&
+		    in_child.st_nlink == 0, "the child holds the file, unlinked (%s)", link);
+		snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)pid, p[1]);
+		CHECK(stat(link, &in_child) == 0 && in_child.st_ino == pipe_st.st_ino,
+		    "the child holds the pipe's write end");
+		snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)pid, p[0]);
+		CHECK(stat(link, &in_child) == -1, "a descriptor not handed off is not inherited");
+		snprintf(link, sizeof(link), "/proc/%d/fd/1", (int)pid);
+		CHECK(stat(link, &in_child) == 0 && in_child.st_rdev == null_st.st_rdev,
+		    "the child's standard output is /dev/null");
+		/* the last writer is the child: the pipe ends when it does */
+		kill(pid, SIGTERM);
+		got = read(p[0], link, 1);
+		CHECK(got == 0 && waitpid(pid, &status, 0) == pid, "the child's exit closed what it held");
+		close(p[0]);
+		CHECK(file_release_hand_off(sleep_argv, &low, 1) == -1,
+		    "a standard stream's number is not handed off");
+	}
 
 	unlinkat(dfd, "a", 0);
 	unlinkat(dfd, "v/index.html", 0);
