@@ -3,6 +3,7 @@
  * all-or-nothing pull write, the digest, and the build marker.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"	/* file_write_atomic() */
 #include "catalog_db.h"
 #include "catalog_fresh.h"
 #include "catalog_sql.h"
@@ -597,55 +599,78 @@ out_err:
 	return -1;
 }
 
+/* The mark's file: the catalog's path + ".built".  0, or -1 (too long). */
+static int
+built_path(const char *catalog_db, char *out, size_t outlen)
+{
+	int w = snprintf(out, outlen, "%s.built", catalog_db);
+
+	return w < 0 || (size_t)w >= outlen ? -1 : 0;
+}
+
+static int
+is_digest(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n != 64)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
 int
 catalog_mark_built(const char *catalog_db, const char *digest, char *err, size_t errlen)
 {
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-	size_t i;
+	char path[4200], line[65];
 
-	for (i = 0; i < 64; i++)
-		if (!((digest[i] >= '0' && digest[i] <= '9') || (digest[i] >= 'a' && digest[i] <= 'f')))
-			break;
-	if (i != 64 || digest[64] != '\0') {
+	if (strlen(digest) != 64 || !is_digest(digest, 64)) {
 		snprintf(err, errlen, "catalog_mark_built: the digest is not 64 hex digits");
 		return -1;
 	}
-	err[0] = '\0';
-	if (catalog_open(&db, catalog_db, 1, err, errlen) != 0)
-		return -1;
-	/*
-	 * The mark is written without a sync.  With synchronous = NORMAL,
-	 * the commit that starts a new WAL syncs its header and the close
-	 * that checkpoints syncs the WAL and the database: the first sync
-	 * commits the filesystem's journal with every file this build
-	 * renamed, 0.14 to 0.17 s on the disk at 100 000 videos, at the very
-	 * end of every build (docs/benchmarks.md, issue 15).  The change is
-	 * one row of the small meta table, one page: a power cut leaves that
-	 * page as it was or as it is now (SQLite's powersafe overwrite), and
-	 * the worst it does is lose the mark, which costs one more build.
-	 * A mark already equal writes nothing.
-	 */
-	if (sqlite3_exec(db, "PRAGMA synchronous = OFF", NULL, NULL, NULL) != SQLITE_OK) {
-		db_fail(db, catalog_db, err, errlen);
-		sqlite3_close(db);
+	if (built_path(catalog_db, path, sizeof(path)) == -1) {
+		snprintf(err, errlen, "%.900s: path too long", catalog_db);
 		return -1;
 	}
-	if (sqlite3_prepare_v2(db, "INSERT INTO meta (key, value) VALUES ('built_digest', ?1) "
-	    "ON CONFLICT (key) DO UPDATE SET value = ?1 WHERE value <> ?1", -1, &st,
-	    NULL) != SQLITE_OK) {
-		db_fail(db, catalog_db, err, errlen);
-		sqlite3_close(db);
+	memcpy(line, digest, 64);
+	line[64] = '\n';
+	if (file_write_atomic(path, line, sizeof(line), 0600) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		db_fail(db, catalog_db, err, errlen);
-		sqlite3_finalize(st);
-		sqlite3_close(db);
+	return 0;
+}
+
+int
+catalog_built_get(const char *catalog_db, char out[65], char *err, size_t errlen)
+{
+	char path[4200], line[80];
+	ssize_t n;
+	int fd;
+
+	out[0] = '\0';
+	if (built_path(catalog_db, path, sizeof(path)) == -1) {
+		snprintf(err, errlen, "%.900s: path too long", catalog_db);
 		return -1;
 	}
-	sqlite3_finalize(st);
-	sqlite3_close(db);
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+		if (errno == ENOENT)
+			return 0;	/* no build recorded */
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	n = read(fd, line, sizeof(line));
+	close(fd);
+	if (n == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	/* anything but a digest and its newline: no build recorded (one more) */
+	if (n == 65 && line[64] == '\n' && is_digest(line, 64)) {
+		memcpy(out, line, 64);
+		out[64] = '\0';
+	}
 	return 0;
 }

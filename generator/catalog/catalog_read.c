@@ -775,7 +775,6 @@ catalog_summary_read(const char *path, struct catalog_summary *s, char *err, siz
 	if (catalog_open(&db, path, 0, err, errlen) != 0)
 		return -1;
 	if (catalog_meta_value(db, "digest", s->digest, sizeof(s->digest)) != 0 ||
-	    catalog_meta_value(db, "built_digest", s->built_digest, sizeof(s->built_digest)) != 0 ||
 	    catalog_meta_value(db, "pulled_at", s->pulled_at, sizeof(s->pulled_at)) != 0 ||
 	    read_status_counts(db, s) != 0 || read_pending(db, s) != 0) {
 		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
@@ -784,6 +783,10 @@ catalog_summary_read(const char *path, struct catalog_summary *s, char *err, siz
 		return -1;
 	}
 	sqlite3_close(db);
+	if (catalog_built_get(path, s->built_digest, err, errlen) != 0) {
+		catalog_summary_free(s);
+		return -1;
+	}
 	return 0;
 }
 

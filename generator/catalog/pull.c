@@ -156,8 +156,7 @@ catalog_pull(const struct pull_opts *o, struct pull_result *res, char *err, size
 	res->written = 1;
 	if (!o->check)
 		return 0;
-	if (catalog_meta_get(db, "built_digest", built, sizeof(built), &exists, err,
-	    errlen) != 0)
+	if (catalog_built_get(db, built, err, errlen) != 0)
 		return -1;	/* the new catalog is written: res->written says so */
 	res->built = built[0] != '\0';
 	res->changed = strcmp(built, res->digest) != 0;

@@ -61,6 +61,11 @@ like "$err" "onlygen build: $tmp/content/videos/zz-warn.json:2:" "malformed cont
 out=$("$gen" status --state "$tmp/st"); rc=$?
 is "$rc" 0 "status of a pulled catalog"
 like "$out" "Finished                  24  (published)" "status counts the published videos"
+# the builds above marked the catalog they used, beside it (not in it)
+digest=$(sqlite3 "$tmp/st/catalog.db" "SELECT value FROM meta WHERE key = 'digest'")
+is "$(cat "$tmp/st/catalog.db.built")" "$digest" "a build marks the digest it used in catalog.db.built"
+like "$out" "built     $digest" "status names the digest the last build used"
+like "$out" "the last build used this catalog" "status: the last build used this catalog"
 err=$("$gen" status --state "$tmp/none" 2>&1); rc=$?
 is "$rc" 1 "status without a catalog exits 1"
 like "$err" "onlygen status: $tmp/none/catalog.db: no catalog yet; run \`onlygen pull\` first" \

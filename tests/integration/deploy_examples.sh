@@ -39,7 +39,14 @@ out=$(scripts/install-deps --build 2>&1); is "$?:$out" "0:" "install-deps --buil
 bad=$(grep -nE '(KEY|ZONE|ID|URL|REGION|HOSTNAME): [^$ ]' "$ci" | grep -v 'secrets\.' || true)
 is "$bad" "" "CI: every Bunny value comes from the secret store"
 grep -q "\"3\") \|3) echo \"changed=true\"" "$ci"; is "$?" 0 "CI: exit 3 of pull --check means changed"
-# The build records built_digest in var/catalog.db: a cache saved after a
+# The build records its digest in var/catalog.db.built, which the cache
+# keeps with the catalog (else every run would build and deploy again)
+for step in Restore Save; do
+	list=$(awk -v s="name: $step var/" 'index($0, s){f=1} f && /key:/{exit} f' "$ci")
+	case "$list" in *"var/catalog.db.built"*) r=0 ;; *) r=1 ;; esac
+	is "$r" 0 "CI: the $step step keeps the build's mark (var/catalog.db.built) with the catalog"
+done
+# A cache saved after a
 # failed build or deploy makes the next `pull --check` say "unchanged", and
 # the site is never published.
 save_if=$(awk '/name: Save var\//{f=1} f && /^ *uses:/{exit} f && /^ *if:/{g=1} g' "$ci" | tr -s ' \n' ' ')

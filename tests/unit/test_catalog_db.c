@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <sys/stat.h>
 #include <sqlite3.h>
 
 #include "check.h"
@@ -73,35 +72,46 @@ test_write(const char *dir)
 	CHECK(catalog_write(db, v, n, NULL, 0, "", &c, d2, err, sizeof(err)) == 0 &&
 	    c.added == 1 && strcmp(d2, digest) == 0, "back to the first data: first digest");
 
-	CHECK(catalog_mark_built(db, digest, err, sizeof(err)) == 0 &&
-	    catalog_meta_get(db, "built_digest", built, sizeof(built), &exists, err,
-	    sizeof(err)) == 0 && strcmp(built, digest) == 0, "catalog_mark_built records the digest");
 	{
-		/* written without a sync, but checkpointed: no frame left in a
-		 * WAL (a stale WAL beside a catalog made anew would be applied
-		 * to it; a reader leaves an empty one) */
-		char wal[4200];
-		struct stat sb;
-
-		snprintf(wal, sizeof(wal), "%s-wal", db);
-		CHECK(stat(wal, &sb) == -1 || sb.st_size == 0, "catalog_mark_built leaves no WAL frame behind");
+		/* the mark is a file beside the catalog; the catalog is not written */
+		char mark[700];
 		sqlite3 *watch = NULL;
 		sqlite3_int64 v1 = -1, v2 = -2;
+		FILE *f;
 
-		snprintf(d3, sizeof(d3), "%.63s%c", digest, digest[63] == '0' ? '1' : '0');
-		CHECK(catalog_mark_built(db, d3, err, sizeof(err)) == 0 &&
-		    catalog_meta_get(db, "built_digest", built, sizeof(built), &exists, err,
-		    sizeof(err)) == 0 && strcmp(built, d3) == 0, "catalog_mark_built replaces the mark");
-		/* another connection's data_version moves with every commit but its own */
+		snprintf(mark, sizeof(mark), "%s.built", db);
+		CHECK(catalog_built_get(db, built, err, sizeof(err)) == 0 && built[0] == '\0',
+		    "no build recorded: no mark");
 		if (sqlite3_open_v2(db, &watch, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
 			v1 = data_version(watch);
-			(void)catalog_mark_built(db, d3, err, sizeof(err));
+			CHECK(catalog_mark_built(db, digest, err, sizeof(err)) == 0, "the mark written");
 			v2 = data_version(watch);
 		}
 		sqlite3_close(watch);
-		CHECK(v1 >= 0 && v1 == v2, "the same mark again writes nothing (%lld %lld)",
+		CHECK(v1 >= 0 && v1 == v2, "the mark does not write the catalog (%lld %lld)",
 		    (long long)v1, (long long)v2);
-		CHECK(stat(wal, &sb) == -1 || sb.st_size == 0, "no WAL frame left after the second mark");
+		CHECK(catalog_built_get(db, built, err, sizeof(err)) == 0 && strcmp(built, digest) == 0,
+		    "catalog_mark_built records the digest");
+		snprintf(d3, sizeof(d3), "%.63s%c", digest, digest[63] == '0' ? '1' : '0');
+		CHECK(catalog_mark_built(db, d3, err, sizeof(err)) == 0 &&
+		    catalog_built_get(db, built, err, sizeof(err)) == 0 && strcmp(built, d3) == 0,
+		    "a second mark replaces the first");
+		/* anything but a digest and its newline: no build recorded */
+		if ((f = fopen(mark, "w")) != NULL) {
+			fprintf(f, "%.63sG\n", digest);
+			fclose(f);
+		}
+		CHECK(catalog_built_get(db, built, err, sizeof(err)) == 0 && built[0] == '\0',
+		    "a damaged mark: no build recorded");
+		if ((f = fopen(mark, "w")) != NULL) {
+			fprintf(f, "%s", digest);
+			fclose(f);
+		}
+		CHECK(catalog_built_get(db, built, err, sizeof(err)) == 0 && built[0] == '\0',
+		    "a cut mark: no build recorded");
+		CHECK(catalog_mark_built(db, digest, err, sizeof(err)) == 0 &&
+		    catalog_built_get(db, built, err, sizeof(err)) == 0 &&
+		    strcmp(built, digest) == 0, "marked again");
 	}
 	CHECK(catalog_mark_built(db, "xyz", err, sizeof(err)) == -1 && strstr(err, "64 hex") != NULL,
 	    "catalog_mark_built refuses a non-digest");
