@@ -11,6 +11,11 @@
  * are never its business: on any (a malformed file, two entries for one
  * GUID, out of memory), what it did is dropped, unreported, and content/
  * is parsed again by the parser alone, which reports as it always does.
+ *
+ * The snapshot's entries are needed only once every file is read: they
+ * are decoded on a thread of their own meanwhile (content_snap_read_begin,
+ * joined by entries_ready), and a snapshot whose entries turn out not
+ * whole is such an error.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -54,7 +59,25 @@ struct pass {
 	size_t			 fresh[CONTENT_SNAP_EDITS_MAX];	/* the parsed entries'
 						 * sorted places, the first ones */
 	size_t			 nfresh;	/* entries parsed (more than fresh holds: many) */
+	struct content_snap_pending *pending;	/* prev's entries, being decoded */
+	int			 prev_bad;	/* they turned out not whole */
 };
+
+/*
+ * prev's entries decoded (content_snap_read_begin): 0, or -1 when the
+ * snapshot turned out not whole after all (prev emptied: what was matched
+ * against its records is dropped, and content/ parsed again).
+ */
+static int
+entries_ready(struct pass *p)
+{
+	struct content_snap_pending *pd = p->pending;
+
+	p->pending = NULL;
+	if (content_snap_read_end(pd) != 1)
+		p->prev_bad = 1;
+	return p->prev_bad ? -1 : 0;
+}
 
 /* prev's record of path (files in name order, looked for in order), or NULL. */
 static struct content_snap_file *
@@ -334,6 +357,8 @@ take_all(struct pass *p)
 	for (i = 0; i < c->nfiles; i++)
 		if (strcmp(prev->files[i].name, c->files[i]) != 0)
 			return 1;
+	if (entries_ready(p) == -1)
+		return -1;
 	/* the entries, sorted, with content_entry_new()'s capacity: c's now */
 	c->entries = prev->entries;
 	c->nentries = prev->nentries;
@@ -674,7 +699,9 @@ load(struct pass *p, const char *dir)
 	}
 	if (p->pi < p->prev->nfiles)
 		p->changed = 1;		/* files gone */
-	if (p->rec.full || (r = adopt(p)) == -1 || (r == 0 && take_deferred(p) == -1) ||
+	/* prev's entries from here on */
+	if (entries_ready(p) == -1 || p->rec.full || (r = adopt(p)) == -1 ||
+	    (r == 0 && take_deferred(p) == -1) ||
 	    (c->nentries > 0 && ((rank = malloc(c->nentries * sizeof(*rank))) == NULL ||
 	    (r == 0 && (hint = malloc(c->nentries * sizeof(*hint))) == NULL))))
 		goto out;
@@ -756,7 +783,8 @@ content_reuse_entries(struct ctx *x, const char *dir, const struct content_snap 
 	p.rec.lines = &lines;
 	if (snap->edits != NULL)
 		snap->edits->ok = 0;
-	if ((rc = content_snap_read(snap, key, x->c->ncategories, &prev)) == -1)
+	/* the entries decoded on a thread while content/ is read (entries_ready) */
+	if ((rc = content_snap_read_begin(snap, key, x->c->ncategories, &prev, &p.pending)) == -1)
 		goto parse;
 	had_snap = rc == 1;
 	if (rc == 1 && snap->prev_tree != NULL)
@@ -768,6 +796,8 @@ content_reuse_entries(struct ctx *x, const char *dir, const struct content_snap 
 	x->report = &keep;
 	rc = load(&p, dir);
 	x->report = out;
+	if (entries_ready(&p) == -1)
+		rc = -1;	/* a load that failed before it joined: joined here */
 	if (rc == 0) {
 		replay(out, &lines);
 		if (snap->parsed != NULL)

@@ -20,6 +20,7 @@
 #include "file_map.h"
 #include "hash64.h"
 #include "huge_pages.h"
+#include "pool.h"
 
 #define SNAP_MAGIC	"onlygen content-snap 3\n"
 #define SNAP_HEAD	(sizeof(SNAP_MAGIC) - 1 + 4 * sizeof(uint64_t))
@@ -245,27 +246,33 @@ get_file(struct cur *r, struct content_snap_set *set, unsigned char *filled,
 	return r->bad ? -1 : 0;
 }
 
-int
-content_snap_parse(const char *data, size_t len, uint64_t key, size_t ncat,
-    struct content_snap_set *set)
+/*
+ * The header and the files of a snapshot: 1, *r then at the first entry
+ * and *filled set->nentries bytes (each entry's place named by a record);
+ * 0 not a snapshot of this key, or not whole (set empty); -1 out of memory
+ * (set empty).
+ */
+static int
+parse_files(struct cur *r, uint64_t key, struct content_snap_set *set,
+    unsigned char **filled)
 {
-	struct cur r = { data, data + len, 0, 0 };
 	uint64_t k, tree, plen, sum, nfiles, nentries, i, cap;
-	unsigned char *filled = NULL;	/* which sorted places a record filled */
 
-	if (len < SNAP_HEAD || memcmp(data, SNAP_MAGIC, sizeof(SNAP_MAGIC) - 1) != 0)
+	*filled = NULL;
+	if ((size_t)(r->end - r->p) < SNAP_HEAD ||
+	    memcmp(r->p, SNAP_MAGIC, sizeof(SNAP_MAGIC) - 1) != 0)
 		return 0;
-	r.p += sizeof(SNAP_MAGIC) - 1;
-	k = get_u64(&r);
-	tree = get_u64(&r);
-	plen = get_u64(&r);
-	sum = get_u64(&r);
-	if (k != key || plen != (uint64_t)(r.end - r.p) || h64_sum(0, r.p, (size_t)plen) != sum)
+	r->p += sizeof(SNAP_MAGIC) - 1;
+	k = get_u64(r);
+	tree = get_u64(r);
+	plen = get_u64(r);
+	sum = get_u64(r);
+	if (k != key || plen != (uint64_t)(r->end - r->p) || h64_sum(0, r->p, (size_t)plen) != sum)
 		return 0;
-	nfiles = get_u64(&r);
-	nentries = get_u64(&r);
+	nfiles = get_u64(r);
+	nentries = get_u64(r);
 	/* each file and entry takes bytes of the payload: a bound on their number */
-	if (r.bad || nfiles > (uint64_t)(r.end - r.p) || nentries > (uint64_t)(r.end - r.p) ||
+	if (r->bad || nfiles > (uint64_t)(r->end - r->p) || nentries > (uint64_t)(r->end - r->p) ||
 	    nentries > SNAP_ENTRIES_MAX)
 		return 0;
 	if (nfiles > 0 && (set->files = calloc((size_t)nfiles, sizeof(*set->files))) == NULL)
@@ -273,7 +280,7 @@ content_snap_parse(const char *data, size_t len, uint64_t key, size_t ncat,
 	cap = content_entries_cap((size_t)nentries);
 	/* not calloc(): zeroing 100 000 entries costs more than filling them */
 	if (nentries > 0 && ((set->entries = malloc((size_t)cap * sizeof(*set->entries))) == NULL ||
-	    (filled = calloc((size_t)nentries, 1)) == NULL)) {
+	    (*filled = calloc((size_t)nentries, 1)) == NULL)) {
 		free(set->entries);
 		set->entries = NULL;
 		content_snap_set_free(set);
@@ -284,27 +291,59 @@ content_snap_parse(const char *data, size_t len, uint64_t key, size_t ncat,
 	set->nentries = (size_t)nentries;
 	set->cap = (size_t)nfiles;
 	set->tree = tree;
-	for (i = 0; i < nfiles && !r.bad; i++) {
-		get_file(&r, set, filled, &set->files[set->nfiles++]);
-		if (!r.bad && i > 0 && strcmp(set->files[i - 1].name, set->files[i].name) >= 0)
-			r.bad = 1;	/* in name order, as content.c reads them */
+	for (i = 0; i < nfiles && !r->bad; i++) {
+		get_file(r, set, *filled, &set->files[set->nfiles++]);
+		if (!r->bad && i > 0 && strcmp(set->files[i - 1].name, set->files[i].name) >= 0)
+			r->bad = 1;	/* in name order, as content.c reads them */
 	}
-	for (i = 0; i < nentries && !r.bad; i++)
-		if (!filled[i])
-			r.bad = 1;	/* a place no record named */
-	/* then the entries in their sorted order (read in order: no cache miss per entry) */
-	for (i = 0; i < nentries; i++)
-		filled[i] = !r.bad && get_entry(&r, &set->entries[i], ncat) == 0;
-	if (!r.bad && r.p == r.end) {
+	for (i = 0; i < nentries && !r->bad; i++)
+		if (!(*filled)[i])
+			r->bad = 1;	/* a place no record named */
+	if (!r->bad)
+		return 1;
+	if (set->entries != NULL)	/* nothing decoded: nothing to free */
+		memset(set->entries, 0, set->nentries * sizeof(*set->entries));
+	free(*filled);
+	*filled = NULL;
+	content_snap_set_free(set);
+	return r->oom ? -1 : 0;
+}
+
+/*
+ * The entries, at r after parse_files(), in their sorted order (read in
+ * order: no cache miss per entry): 1 whole; 0 not, -1 out of memory,
+ * either way with every entry freed or zeroed but set's files untouched
+ * (the caller frees set: its files may be read meanwhile).  filled freed.
+ */
+static int
+parse_entries(struct cur *r, size_t ncat, struct content_snap_set *set, unsigned char *filled)
+{
+	size_t i;
+
+	for (i = 0; i < set->nentries; i++)
+		filled[i] = !r->bad && get_entry(r, &set->entries[i], ncat) == 0;
+	if (!r->bad && r->p == r->end) {
 		free(filled);
 		return 1;
 	}
-	for (i = 0; i < nentries; i++)
+	for (i = 0; i < set->nentries; i++)
 		if (!filled[i])
 			memset(&set->entries[i], 0, sizeof(set->entries[i]));	/* nothing to free */
 	free(filled);
-	content_snap_set_free(set);
-	return r.oom ? -1 : 0;
+	return r->oom ? -1 : 0;
+}
+
+int
+content_snap_parse(const char *data, size_t len, uint64_t key, size_t ncat,
+    struct content_snap_set *set)
+{
+	struct cur r = { data, data + len, 0, 0 };
+	unsigned char *filled;	/* which sorted places a record filled */
+	int rc = parse_files(&r, key, set, &filled);
+
+	if (rc == 1 && (rc = parse_entries(&r, ncat, set, filled)) != 1)
+		content_snap_set_free(set);
+	return rc;
 }
 
 int
@@ -321,6 +360,73 @@ content_snap_read(const struct content_snap *s, uint64_t key, size_t ncat,
 		return errno == ENOMEM ? -1 : 0;
 	rc = content_snap_parse(map.data != NULL ? map.data : "", map.len, key, ncat, set);
 	file_map_free(&map);
+	return rc;
+}
+
+/* The entries being decoded on a thread (content_snap_read_begin). */
+struct content_snap_pending {
+	struct file_map		 map;		/* what r reads, mapped until the end */
+	struct cur		 r;
+	size_t			 ncat;
+	struct content_snap_set	*set;
+	unsigned char		*filled;
+	int			 rc;		/* parse_entries()'s */
+	struct pool_bg		 task;
+};
+
+static int
+entries_task(void *arg, char *err, size_t errlen)
+{
+	struct content_snap_pending *pd = arg;
+
+	(void)err;
+	(void)errlen;
+	pd->rc = parse_entries(&pd->r, pd->ncat, pd->set, pd->filled);
+	pd->filled = NULL;
+	return 0;
+}
+
+int
+content_snap_read_begin(const struct content_snap *s, uint64_t key, size_t ncat,
+    struct content_snap_set *set, struct content_snap_pending **pending)
+{
+	struct content_snap_pending *pd;
+	int rc;
+
+	*pending = NULL;
+	if ((pd = calloc(1, sizeof(*pd))) == NULL)
+		return -1;
+	if (file_map_path(s->path, 0, CONTENT_SNAP_MAX_BYTES, FILE_MAP_POPULATE, &pd->map) == -1) {
+		free(pd);
+		return errno == ENOMEM ? -1 : 0;
+	}
+	pd->r.p = pd->map.data != NULL ? pd->map.data : "";
+	pd->r.end = pd->r.p + pd->map.len;
+	pd->ncat = ncat;
+	pd->set = set;
+	if ((rc = parse_files(&pd->r, key, set, &pd->filled)) != 1) {
+		file_map_free(&pd->map);
+		free(pd);
+		return rc;
+	}
+	pool_bg_start(&pd->task, entries_task, pd);
+	*pending = pd;
+	return 1;
+}
+
+int
+content_snap_read_end(struct content_snap_pending *pending)
+{
+	int rc;
+
+	if (pending == NULL)
+		return 1;
+	(void)pool_bg_join(&pending->task, NULL, 0);
+	rc = pending->rc;
+	if (rc != 1)
+		content_snap_set_free(pending->set);
+	file_map_free(&pending->map);
+	free(pending);
 	return rc;
 }
 

@@ -88,6 +88,24 @@ int	content_snap_read(const struct content_snap *s, uint64_t key, size_t ncat,
 /* The same from bytes already read (the fuzzer's entry). */
 int	content_snap_parse(const char *data, size_t len, uint64_t key, size_t ncat,
 	    struct content_snap_set *set);
+/*
+ * content_snap_read() in two parts: the header and the files (their
+ * records) now, the entries decoded on a thread of their own while the
+ * caller reads content/ and matches its members against the records
+ * (~120 M instructions at 100 000 entries, a third of a one-entry edit's
+ * load: docs/benchmarks.md, issue 15).  Returns as content_snap_read();
+ * on 1, set->entries must not be read, nor set freed, before
+ * content_snap_read_end(*pending).  *pending is NULL unless 1.
+ */
+struct content_snap_pending;
+int	content_snap_read_begin(const struct content_snap *s, uint64_t key, size_t ncat,
+	    struct content_snap_set *set, struct content_snap_pending **pending);
+/*
+ * Waits for the entries and frees pending: 1 the snapshot was whole; 0
+ * not, -1 out of memory (either way set is emptied, its files with it,
+ * and what was matched against them must be dropped).  NULL: 1.
+ */
+int	content_snap_read_end(struct content_snap_pending *pending);
 
 /*
  * A snapshot a load made and left to write (content_snap.later): written

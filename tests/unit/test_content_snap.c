@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,45 @@ damage(const char *path, long at, long cut)
 			perror("pread/pwrite");
 	}
 	close(fd);
+}
+
+/*
+ * The first category index of guid's entry in the snapshot at path set to
+ * v, the payload's sum made right again: a snapshot whose header and
+ * records hold, and whose entries do not (decoded on a thread of their
+ * own: content_snap_read_begin).  0, or -1 when the entry was not found.
+ */
+static int
+bad_category(const char *path, const char *guid, uint32_t v)
+{
+	static const char magic[] = "onlygen content-snap 3\n";
+	static char data[65536];
+	const size_t head = sizeof(magic) - 1 + 4 * sizeof(uint64_t);
+	struct content_entry e;
+	FILE *f = fopen(path, "r+b");
+	size_t n = f != NULL ? fread(data, 1, sizeof(data), f) : 0, at, last = SIZE_MAX;
+	uint32_t nc;
+	uint64_t sum;
+
+	for (at = head; at + sizeof(e.guid) + 8 <= n; at++)
+		if (memcmp(data + at, guid, GUID_LEN + 1) == 0)
+			last = at;	/* the entries come last */
+	if (f == NULL || last == SIZE_MAX || n <= head) {
+		if (f != NULL)
+			fclose(f);
+		return -1;
+	}
+	memcpy(&nc, data + last + sizeof(e.guid), 4);
+	if (nc == 0) {
+		fclose(f);
+		return -1;
+	}
+	memcpy(data + last + sizeof(e.guid) + 4, &v, 4);
+	sum = h64_sum(0, data + head, n - head);
+	memcpy(data + sizeof(magic) - 1 + 3 * sizeof(uint64_t), &sum, 8);
+	rewind(f);
+	n = fwrite(data, 1, n, f);
+	return fclose(f) == 0 && n > head ? 0 : -1;
 }
 
 int
@@ -147,6 +187,47 @@ main(void)
 		    "kept of it", i, harm[i][0], harm[i][1]);
 		CHECK(load(dir, &snap, &again, &w2) == 0 && same(&plain, &again) &&
 		    strcmp(w0.text, w2.text) == 0, "damage %zu: parsed again, the same answer", i);
+		content_free(&again);
+	}
+
+	/* the entries decoded on a thread: the same as read at once */
+	{
+		struct content_snap_set at_once = { 0 }, split = { 0 };
+		struct content_snap_pending *pd = NULL;
+		int same_entries;
+
+		CHECK(load(dir, &snap, &again, &w2) == 0, "a snapshot for this key");
+		content_free(&again);
+		CHECK(content_snap_read(&snap, file_key, 2, &at_once) == 1 &&
+		    content_snap_read_begin(&snap, file_key, 2, &split, &pd) == 1 && pd != NULL,
+		    "read at once, and begun: its files there, its entries pending");
+		CHECK(split.nfiles == at_once.nfiles && split.nentries == at_once.nentries,
+		    "begun: the files and the number of entries at once");
+		CHECK(content_snap_read_end(pd) == 1, "ended: the entries whole");
+		same_entries = split.nentries == at_once.nentries && split.nentries == 3;
+		for (i = 0; same_entries && i < split.nentries; i++)
+			same_entries = strcmp(split.entries[i].guid, at_once.entries[i].guid) == 0 &&
+			    split.entries[i].ncategories == at_once.entries[i].ncategories &&
+			    split.entries[i].ntags == at_once.entries[i].ntags &&
+			    (split.entries[i].title == NULL) == (at_once.entries[i].title == NULL) &&
+			    (split.entries[i].title == NULL ||
+			    strcmp(split.entries[i].title, at_once.entries[i].title) == 0);
+		CHECK(same_entries, "the entries decoded on a thread are the ones read at once");
+		content_snap_set_free(&at_once);
+		content_snap_set_free(&split);
+		CHECK(content_snap_read_end(NULL) == 1, "ending nothing: whole");
+
+		/* entries that fail only once decoded: the set emptied at the end */
+		CHECK(bad_category(path, B, 7) == 0, "an entry's category made out of range");
+		CHECK(content_snap_read_begin(&snap, file_key, 2, &split, &pd) == 1 && pd != NULL,
+		    "its header and files hold: begun");
+		CHECK(content_snap_read_end(pd) == 0 && split.nfiles == 0 && split.files == NULL &&
+		    split.entries == NULL, "ended: not whole, nothing kept of it");
+		CHECK(content_snap_read(&snap, file_key, 2, &split) == 0 && split.nfiles == 0,
+		    "read at once: not whole either");
+		CHECK(load(dir, &snap, &again, &w2) == 0 && same(&plain, &again) &&
+		    strcmp(w0.text, w2.text) == 0,
+		    "a load through it: what was matched dropped, parsed again, the same answer");
 		content_free(&again);
 	}
 
