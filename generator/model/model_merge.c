@@ -466,6 +466,24 @@ size_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/*
+ * a[0..n) ascending, by insertion: a video's few tags (qsort's call,
+ * comparator calls and merge buffer were 42 M instructions for 100 000
+ * videos' tags, docs/benchmarks.md, issue 15).
+ */
+static void
+sort_small(size_t *a, size_t n)
+{
+	size_t i, j, x;
+
+	for (i = 1; i < n; i++) {
+		x = a[i];
+		for (j = i; j > 0 && a[j - 1] > x; j--)
+			a[j] = a[j - 1];
+		a[j] = x;
+	}
+}
+
 /* Tags get their slugs and move into m; tags and series are sorted by slug. */
 static int
 finish_lists(struct merger *g)
@@ -488,8 +506,10 @@ finish_lists(struct merger *g)
 		struct video *v = &m->videos[i];
 		for (j = 0; j < v->ntags; j++)
 			v->tags[j] = tmap[v->tags[j]];
-		if (v->ntags > 1)
+		if (v->ntags > 16)
 			qsort(v->tags, v->ntags, sizeof(*v->tags), size_cmp);
+		else
+			sort_small(v->tags, v->ntags);
 		if (v->series >= 0)
 			v->series = (long)smap[v->series];
 	}
