@@ -69,12 +69,12 @@ int	catalog_write_from(const char *path, const char *source,
  * Records digest as the one the last successful build used; `pull
  * --check` compares the newly pulled digest with it.  A file beside the
  * catalog (catalog_db + ".built", 0600), written whole and renamed in,
- * without a sync: the build does not write the pull's database.  Its
- * commit started a WAL, whose header SQLite syncs, and that first sync
- * committed the filesystem's journal with every file the build had just
- * renamed (0.14 to 0.17 s on the disk at 100 000 videos, at the end of
- * every build; docs/benchmarks.md, issue 15).  A power cut loses at most
- * the mark: one more build.  0 or -1 with err.
+ * without a sync, not a row of the catalog: a commit there syncs its
+ * WAL's header, and that sync committed the filesystem's journal with
+ * every file the build had just renamed (0.14 to 0.17 s on the disk at
+ * 100 000 videos, at the end of every build; docs/benchmarks.md, issue
+ * 15).  A power cut loses at most the mark: one more build.  0 or -1
+ * with err.
  */
 int	catalog_mark_built(const char *catalog_db, const char *digest, char *err,
 	    size_t errlen);
