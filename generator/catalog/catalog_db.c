@@ -3,7 +3,6 @@
  * all-or-nothing pull write, the digest, and the build marker.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "buf.h"	/* file_write_atomic() */
+#include "buf.h"	/* file_write_atomic(), file_read_small() */
 #include "catalog_db.h"
 #include "catalog_fresh.h"
 #include "catalog_sql.h"
@@ -626,7 +625,7 @@ catalog_mark_built(const char *catalog_db, const char *digest, char *err, size_t
 {
 	char path[4200], line[65];
 
-	if (strlen(digest) != 64 || !is_digest(digest, 64)) {
+	if (!is_digest(digest, strlen(digest))) {
 		snprintf(err, errlen, "catalog_mark_built: the digest is not 64 hex digits");
 		return -1;
 	}
@@ -648,26 +647,15 @@ catalog_built_get(const char *catalog_db, char out[65], char *err, size_t errlen
 {
 	char path[4200], line[80];
 	ssize_t n;
-	int fd;
 
 	out[0] = '\0';
 	if (built_path(catalog_db, path, sizeof(path)) == -1) {
 		snprintf(err, errlen, "%.900s: path too long", catalog_db);
 		return -1;
 	}
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
-		if (errno == ENOENT)
-			return 0;	/* no build recorded */
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	n = read(fd, line, sizeof(line));
-	close(fd);
-	if (n == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	/* anything but a digest and its newline: no build recorded (one more) */
+	/* missing, unreadable, not a regular file (a FIFO is not waited on),
+	 * or anything but a digest and its newline: no build recorded */
+	n = file_read_small(path, line, sizeof(line));
 	if (n == 65 && line[64] == '\n' && is_digest(line, 64)) {
 		memcpy(out, line, 64);
 		out[64] = '\0';

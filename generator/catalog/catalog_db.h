@@ -80,8 +80,9 @@ int	catalog_mark_built(const char *catalog_db, const char *digest, char *err,
 	    size_t errlen);
 /*
  * The digest catalog_mark_built() recorded for catalog_db, into out; ""
- * when none is, or the file holds anything else (then the next check
- * builds).  0, or -1 with err when the file is there but cannot be read.
+ * when none is, or the file cannot be read or holds anything else (then
+ * the next check builds).  0, or -1 with err when catalog_db's path is
+ * too long to name the file.
  */
 int	catalog_built_get(const char *catalog_db, char out[65], char *err, size_t errlen);
 

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <sqlite3.h>
 
 #include "check.h"
@@ -109,9 +111,13 @@ test_write(const char *dir)
 		}
 		CHECK(catalog_built_get(db, built, err, sizeof(err)) == 0 && built[0] == '\0',
 		    "a cut mark: no build recorded");
+		/* a FIFO at its path is not waited on (the check would hang) */
+		unlink(mark);
+		CHECK(mkfifo(mark, 0600) == 0 && catalog_built_get(db, built, err, sizeof(err)) == 0 &&
+		    built[0] == '\0', "a FIFO at the mark's path: no build recorded, not waited on");
 		CHECK(catalog_mark_built(db, digest, err, sizeof(err)) == 0 &&
 		    catalog_built_get(db, built, err, sizeof(err)) == 0 &&
-		    strcmp(built, digest) == 0, "marked again");
+		    strcmp(built, digest) == 0, "marked again (over the FIFO: renamed in)");
 	}
 	CHECK(catalog_mark_built(db, "xyz", err, sizeof(err)) == -1 && strstr(err, "64 hex") != NULL,
 	    "catalog_mark_built refuses a non-digest");
