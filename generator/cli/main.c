@@ -62,7 +62,7 @@ main(int argc, char *argv[])
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[1], commands[i].name) == 0) {
 			if (commands[i].large_heap)
-				malloc_thp_reexec(argv);
+				malloc_thp_reexec(argv, malloc_thp_fault_ns);
 			return commands[i].run(argc - 1, argv + 1);
 		}
 	fprintf(stderr, "onlygen: unknown command '%s'; `onlygen --help` lists the commands\n",

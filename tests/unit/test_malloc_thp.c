@@ -1,8 +1,10 @@
 /*
- * test_malloc_thp.c — malloc_thp_reexec() (malloc_thp.c): it executes the
- * program again with glibc.malloc.hugetlb=1 added to GLIBC_TUNABLES, keeps
- * what the variable held, leaves a user's own setting alone, and glibc then
- * marks its large blocks for huge pages.
+ * test_malloc_thp.c — malloc_thp_reexec() (malloc_thp.c): where page faults
+ * are dear it executes the program again with glibc.malloc.hugetlb=1 added
+ * to GLIBC_TUNABLES, keeps what the variable held, leaves a user's own
+ * setting alone, and glibc then marks its large blocks for huge pages;
+ * where they are cheap, or unmeasured, it does not.  malloc_thp_fault_ns()
+ * measures a fault.
  *
  * Each case runs in a child that calls malloc_thp_reexec() on this very
  * program with "--child": run again, the program prints what it was given;
@@ -67,10 +69,19 @@ child_say(const char *how)
 	return 0;
 }
 
-/* Runs a child with GLIBC_TUNABLES set to tunables (NULL: unset); its
- * stdout into out. */
+/* The fault costs a child is told (malloc_thp_reexec's fault_ns). */
+static long fault_dear(void) { return 11000; }
+static long fault_at_bound(void) { return MALLOC_THP_DEAR_NS; }
+static long fault_cheap(void) { return 900; }
+static long fault_unknown(void) { return -1; }
+/* not to be asked once the variable names the tunable: the child then
+ * says nothing */
+static long fault_not_asked(void) { _exit(3); }
+
+/* Runs a child with GLIBC_TUNABLES set to tunables (NULL: unset), told
+ * fault_ns; its stdout into out. */
 static void
-run_case(const char *self, const char *tunables, char *out, size_t cap)
+run_case_told(const char *self, const char *tunables, long (*fault_ns)(void), char *out, size_t cap)
 {
 	int fd[2];
 	pid_t pid;
@@ -92,7 +103,7 @@ run_case(const char *self, const char *tunables, char *out, size_t cap)
 			setenv("GLIBC_TUNABLES", tunables, 1);
 		else
 			unsetenv("GLIBC_TUNABLES");
-		malloc_thp_reexec(argv);
+		malloc_thp_reexec(argv, fault_ns);
 		_exit(child_say("not run again"));
 	}
 	close(fd[1]);
@@ -102,6 +113,13 @@ run_case(const char *self, const char *tunables, char *out, size_t cap)
 	close(fd[0]);
 	if (pid > 0)
 		waitpid(pid, NULL, 0);
+}
+
+/* A child where faults are dear. */
+static void
+run_case(const char *self, const char *tunables, char *out, size_t cap)
+{
+	run_case_told(self, tunables, fault_dear, out, cap);
 }
 
 /* 1 when glibc would mark its blocks: THP in "madvise" mode. */
@@ -138,12 +156,32 @@ main(int argc, char *argv[])
 	run_case(argv[0], "glibc.malloc.arena_max=2", out, sizeof(out));
 	CHECK(strncmp(out, kept, strlen(kept)) == 0,
 	    "other tunables are kept, the new one after them (%s)", out);
-	run_case(argv[0], "glibc.malloc.hugetlb=0", out, sizeof(out));
+	run_case_told(argv[0], "glibc.malloc.hugetlb=0", fault_not_asked, out, sizeof(out));
 	CHECK(strncmp(out, "not run again: glibc.malloc.hugetlb=0;", 38) == 0,
-	    "the user's own glibc.malloc.hugetlb=0 is left alone");
-	run_case(argv[0], "glibc.malloc.hugetlb=1", out, sizeof(out));
+	    "the user's own glibc.malloc.hugetlb=0 is left alone, no fault measured (%s)", out);
+	run_case_told(argv[0], "glibc.malloc.hugetlb=1", fault_not_asked, out, sizeof(out));
 	CHECK(strncmp(out, "not run again: glibc.malloc.hugetlb=1;", 38) == 0,
-	    "run once only: the variable names the tunable after the first exec");
+	    "run once only: the variable names the tunable after the first exec (%s)", out);
+
+	/* whether faults are dear decides */
+	run_case_told(argv[0], NULL, fault_at_bound, out, sizeof(out));
+	CHECK(strncmp(out, again, strlen(again)) == 0,
+	    "a fault of MALLOC_THP_DEAR_NS: run again (%s)", out);
+	run_case_told(argv[0], NULL, fault_cheap, out, sizeof(out));
+	CHECK(strncmp(out, "not run again: (unset);", 23) == 0,
+	    "a fault of 0.9 us: not run again, the variable left unset (%s)", out);
+	run_case_told(argv[0], "glibc.malloc.arena_max=2", fault_cheap, out, sizeof(out));
+	CHECK(strncmp(out, "not run again: glibc.malloc.arena_max=2;", 40) == 0,
+	    "cheap faults leave another tunable as it was (%s)", out);
+	run_case_told(argv[0], NULL, fault_unknown, out, sizeof(out));
+	CHECK(strncmp(out, "not run again: (unset);", 23) == 0,
+	    "a fault that cannot be measured: not run again (%s)", out);
+	{
+		long ns = malloc_thp_fault_ns();
+
+		CHECK(ns > 0 && ns < 100000000, "a page fault measured: %ld ns", ns);
+		printf("# a page fault here: %ld ns (huge pages from %d ns)\n", ns, MALLOC_THP_DEAR_NS);
+	}
 
 	longer = malloc(5000);
 	if (longer != NULL) {
