@@ -195,18 +195,21 @@ mark_changed(struct site_ctx *c, struct site_reads *r)
 	size_t n = r->old.nvideos, i;
 	uint8_t *now;
 
-	if ((r->changed = calloc(n ? n : 1, 1)) == NULL ||
-	    (now = calloc(c->m->nvideos ? c->m->nvideos : 1, 1)) == NULL)
+	if ((r->changed = calloc(n ? n : 1, 1)) == NULL)
 		return -1;
-	for (i = 0; map == NULL && i < o->nchanged; i++)
+	if (map != NULL) {	/* another model: o->changed names none of old's */
+		for (i = 0; i < n; i++)
+			r->changed[i] = map[i] >= c->m->nvideos ||
+			    r->old.vstate[i] != r->now.vstate[map[i]];
+		return 0;
+	}
+	if ((now = calloc(c->m->nvideos ? c->m->nvideos : 1, 1)) == NULL)
+		return -1;
+	for (i = 0; i < o->nchanged; i++)
 		if (o->changed[i] < c->m->nvideos)
 			now[o->changed[i]] = 1;
-	for (i = 0; i < n; i++) {
-		size_t to = map != NULL ? map[i] : i;
-
-		r->changed[i] = to >= c->m->nvideos || now[to] ||
-		    r->old.vstate[i] != r->now.vstate[to];
-	}
+	for (i = 0; i < n; i++)
+		r->changed[i] = i >= c->m->nvideos || now[i] || r->old.vstate[i] != r->now.vstate[i];
 	free(now);
 	return 0;
 }
@@ -227,11 +230,16 @@ site_reads_start(struct site_ctx *c, struct site_reads *r)
 	snprintf(path, sizeof(path), "%s/page-reads", o->state_dir);
 	/* the model the table was recorded on, with some fields changed; else
 	 * any model of the same structure, its videos paired by guid */
-	if ((o->base_id == 0 || page_reads_load(&r->old, path, o->base_id, c->skey,
-	    r->now.struct_key, m->nvideos, c->npages - c->img_n) != 1) &&
-	    (r->now.struct_key == 0 || page_reads_load(&r->old, path, 0, c->skey,
-	    r->now.struct_key, 0, 0) != 1 || pair_videos(c, r) != 0))
-		return 0;
+	if (o->base_id == 0 || page_reads_load(&r->old, path, o->base_id, c->skey,
+	    r->now.struct_key, m->nvideos, c->npages - c->img_n) != 1) {
+		int paired;
+
+		if (r->now.struct_key == 0 || page_reads_load(&r->old, path, 0, c->skey,
+		    r->now.struct_key, 0, 0) != 1)
+			return 0;
+		if ((paired = pair_videos(c, r)) != 0)
+			return paired == -1 ? -1 : 0;	/* out of memory, or no pairing */
+	}
 	if (mark_changed(c, r) == -1) {
 		page_reads_file_free(&r->old);
 		return -1;
