@@ -8,13 +8,14 @@
 
 #include "buf.h"
 #include "huge_pages.h"
+#include "malloc_thp.h"
 
 void
 huge_pages_hint(void *p, size_t n)
 {
 	uintptr_t start, end;
 
-	if (p == NULL || n < HUGE_PAGES_MIN)
+	if (p == NULL || n < HUGE_PAGES_MIN || !malloc_thp_on())
 		return;
 	start = ((uintptr_t)p + (uintptr_t)HUGE_PAGE_SIZE - 1) & ~((uintptr_t)HUGE_PAGE_SIZE - 1);
 	end = ((uintptr_t)p + n) & ~((uintptr_t)HUGE_PAGE_SIZE - 1);
@@ -31,7 +32,7 @@ huge_pages_usable(void)
 	ssize_t n = file_read_small("/sys/kernel/mm/transparent_hugepage/enabled", mode,
 	    sizeof(mode) - 1);
 
-	if (n <= 0)
+	if (!malloc_thp_on() || n <= 0)
 		return 0;
 	mode[n] = '\0';
 	return strstr(mode, "[always]") != NULL || strstr(mode, "[madvise]") != NULL;

@@ -9,7 +9,10 @@
  * microseconds (docs/benchmarks.md).  With THP in "madvise" mode (Debian's
  * default) a block marked here faults in 2 MB at a time.  A hint only:
  * where THP is "always" or "never" it changes nothing, and an error is
- * ignored.
+ * ignored.  Only where faults are dear: a huge page is zeroed whole, and
+ * where the host takes back free memory, backed again at ~2.7 ms, so where
+ * a 4 kB fault costs ~1 us these blocks are left to 4 kB pages, as
+ * glibc's are (malloc_thp.h: the hints follow malloc_thp_on()).
  */
 #ifndef ONLY_HUGE_PAGES_H
 #define ONLY_HUGE_PAGES_H
@@ -23,11 +26,13 @@
 #define HUGE_PAGES_MIN	((size_t)4 << 20)
 
 /* Marks the 2 MB-aligned pages inside [p, p + n) for huge pages when
- * n >= HUGE_PAGES_MIN; pages already touched stay as they are. */
+ * n >= HUGE_PAGES_MIN and malloc_thp_on(); pages already touched stay as
+ * they are. */
 void	huge_pages_hint(void *p, size_t n);
 
-/* 1 when the kernel gives a marked block huge pages (THP "always" or
- * "madvise"), else 0 ("never", no THP, or no /sys to say). */
+/* 1 when malloc_thp_on() and the kernel gives a marked block huge pages
+ * (THP "always" or "madvise"), else 0 (faults cheap here, "never", no
+ * THP, or no /sys to say). */
 int	huge_pages_usable(void);
 
 #endif

@@ -77,6 +77,17 @@ malloc_thp_fault_ns(void)
 	return best;
 }
 
+int
+malloc_thp_on(void)
+{
+	const char *t = getenv("GLIBC_TUNABLES"), *at;
+
+	if (t == NULL || (at = strstr(t, TUNABLE "=")) == NULL)
+		return 0;
+	at += sizeof(TUNABLE "=") - 1;
+	return *at != '\0' && *at != '0' && *at != ':';
+}
+
 void
 malloc_thp_reexec(char *argv[], long (*fault_ns)(void))
 {

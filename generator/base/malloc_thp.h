@@ -32,4 +32,12 @@ long	malloc_thp_fault_ns(void);
  */
 void	malloc_thp_reexec(char *argv[], long (*fault_ns)(void));
 
+/*
+ * 1 when this process runs with glibc.malloc.hugetlb set to other than 0
+ * in GLIBC_TUNABLES (malloc_thp_reexec's choice, or the user's): huge
+ * pages pay here, and the generator's own hints follow (huge_pages.h).
+ * Read from the environment at each call.
+ */
+int	malloc_thp_on(void);
+
 #endif

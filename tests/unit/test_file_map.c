@@ -40,6 +40,36 @@ same_bytes(const void *p, size_t from, size_t n)
 	return 1;
 }
 
+/* FILE_MAP_COPY of the test file (nbytes of bytes_at()), as
+ * huge_pages_usable() says now: every byte, a write never reaches the
+ * file, and where huge pages are given the block starts on a 2 MB
+ * boundary and a range past the end is refused. */
+static void
+copy_checks(int fd, size_t ps, size_t nbytes)
+{
+	struct file_map fm;
+	int rc = file_map_fd(fd, ps + 17, nbytes - ps - 17, FILE_MAP_COPY, &fm);
+
+	CHECK(rc == 0 && fm.len == nbytes - ps - 17 && same_bytes(fm.data, ps + 17, fm.len),
+	    "copied from an offset off a page: its bytes");
+	if (rc == 0) {
+		unsigned char back[16], *w = fm.data;
+
+		memset(w, 0xcc, 16);
+		CHECK(pread(fd, back, sizeof(back), ps + 17) == sizeof(back) &&
+		    same_bytes(back, ps + 17, sizeof(back)), "a write to the copy stays in the process");
+		CHECK(huge_pages_usable() ? ((uintptr_t)fm.data % HUGE_PAGE_SIZE) == 0 &&
+		    (char *)fm.base <= (char *)fm.data &&
+		    (char *)fm.data + fm.len <= (char *)fm.base + fm.base_len :
+		    fm.data != NULL, "%s", huge_pages_usable() ? "read into a block on a huge page's "
+		    "boundary, inside its mapping" : "no huge pages here: mapped privately");
+		file_map_free(&fm);
+	}
+	if (huge_pages_usable())	/* (a mapping would take it, and fault past the end) */
+		CHECK(file_map_fd(fd, 0, nbytes + 1, FILE_MAP_COPY, &fm) == -1 && errno == EIO &&
+		    fm.base == NULL, "copying a range past the file's end: EIO, nothing kept");
+}
+
 int
 main(void)
 {
@@ -138,43 +168,37 @@ main(void)
 		CHECK(w[0] == 0xaa, "a point at the start drops nothing");
 		file_map_free(&fm);
 	}
-	/* whether huge pages are given: as the kernel's THP setting says */
+	/* whether huge pages are given: as the kernel's THP setting says, in
+	 * a process that runs with malloc in huge pages (malloc_thp_on), and
+	 * never in one that does not; the copy checked both ways */
 	{
 		char mode[256] = "";
 		FILE *thp = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
-		int want;
+		const char *runs[] = { "glibc.malloc.hugetlb=1", "glibc.malloc.hugetlb=0", NULL };
+		size_t r;
+		int thp_gives;
 
 		if (thp != NULL) {
 			if (fgets(mode, sizeof(mode), thp) == NULL)
 				mode[0] = '\0';
 			fclose(thp);
 		}
-		want = strstr(mode, "[always]") != NULL || strstr(mode, "[madvise]") != NULL;
-		CHECK(huge_pages_usable() == want, "huge pages usable: %d, as the THP setting "
-		    "\"%.60s\" says", want, mode[0] ? strtok(mode, "\n") : "(none)");
-	}
+		thp_gives = strstr(mode, "[always]") != NULL || strstr(mode, "[madvise]") != NULL;
+		for (r = 0; r < sizeof(runs) / sizeof(runs[0]); r++) {
+			int want = runs[r] != NULL && strcmp(runs[r], "glibc.malloc.hugetlb=1") == 0 &&
+			    thp_gives;
 
-	/* copied: every byte, a write never reaches the file, and where huge
-	 * pages are given the block starts on a 2 MB boundary */
-	rc = file_map_fd(fd, ps + 17, nbytes - ps - 17, FILE_MAP_COPY, &fm);
-	CHECK(rc == 0 && fm.len == nbytes - ps - 17 && same_bytes(fm.data, ps + 17, fm.len),
-	    "copied from an offset off a page: its bytes");
-	if (rc == 0) {
-		unsigned char back[16], *w = fm.data;
-
-		memset(w, 0xcc, 16);
-		CHECK(pread(fd, back, sizeof(back), ps + 17) == sizeof(back) &&
-		    same_bytes(back, ps + 17, sizeof(back)), "a write to the copy stays in the process");
-		CHECK(huge_pages_usable() ? ((uintptr_t)fm.data % HUGE_PAGE_SIZE) == 0 &&
-		    (char *)fm.base <= (char *)fm.data &&
-		    (char *)fm.data + fm.len <= (char *)fm.base + fm.base_len :
-		    fm.data != NULL, "%s", huge_pages_usable() ? "read into a block on a huge page's "
-		    "boundary, inside its mapping" : "no huge pages here: mapped privately");
-		file_map_free(&fm);
+			if (runs[r] != NULL)
+				setenv("GLIBC_TUNABLES", runs[r], 1);
+			else
+				unsetenv("GLIBC_TUNABLES");
+			CHECK(huge_pages_usable() == want, "GLIBC_TUNABLES %s, THP \"%.60s\": huge "
+			    "pages usable %d", runs[r] != NULL ? runs[r] : "unset",
+			    mode[0] ? strtok(mode, "\n") : "(none)", want);
+			copy_checks(fd, ps, nbytes);
+		}
+		unsetenv("GLIBC_TUNABLES");
 	}
-	if (huge_pages_usable())	/* (a mapping would take it, and fault past the end) */
-		CHECK(file_map_fd(fd, 0, nbytes + 1, FILE_MAP_COPY, &fm) == -1 && errno == EIO &&
-		    fm.base == NULL, "copying a range past the file's end: EIO, nothing kept");
 	close(fd);
 	unlink(path);
 	unlink(empty);

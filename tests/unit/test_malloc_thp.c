@@ -176,6 +176,33 @@ main(int argc, char *argv[])
 	run_case_told(argv[0], NULL, fault_unknown, out, sizeof(out));
 	CHECK(strncmp(out, "not run again: (unset);", 23) == 0,
 	    "a fault that cannot be measured: not run again (%s)", out);
+	/* whether the process runs with it, as the hints ask (huge_pages.h) */
+	{
+		static const struct { const char *t; int on; } on[] = {
+			{ NULL, 0 }, { "", 0 }, { "glibc.malloc.hugetlb=1", 1 },
+			{ "glibc.malloc.hugetlb=0", 0 }, { "glibc.malloc.hugetlb=2", 1 },
+			{ "glibc.malloc.hugetlb=", 0 }, { "glibc.malloc.hugetlb=:glibc.a=1", 0 },
+			{ "glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1", 1 },
+			{ "glibc.malloc.hugetlb", 0 },
+		};
+		const char *keep = getenv("GLIBC_TUNABLES");
+		char *saved = keep != NULL ? strdup(keep) : NULL;
+		size_t k;
+
+		for (k = 0; k < sizeof(on) / sizeof(on[0]); k++) {
+			if (on[k].t != NULL)
+				setenv("GLIBC_TUNABLES", on[k].t, 1);
+			else
+				unsetenv("GLIBC_TUNABLES");
+			CHECK(malloc_thp_on() == on[k].on, "GLIBC_TUNABLES %s: malloc_thp_on() %d",
+			    on[k].t != NULL ? on[k].t : "unset", on[k].on);
+		}
+		if (saved != NULL)
+			setenv("GLIBC_TUNABLES", saved, 1);
+		else
+			unsetenv("GLIBC_TUNABLES");
+		free(saved);
+	}
 	{
 		long ns = malloc_thp_fault_ns();
 
