@@ -140,42 +140,44 @@ thp_madvise(void)
 int
 main(int argc, char *argv[])
 {
+	static const struct {
+		const char	*tunables;	/* NULL: unset */
+		long		(*fault_ns)(void);
+		const char	*says;		/* how its output begins */
+		const char	*what;
+	} cases[] = {
+		{ NULL, fault_dear, "run again: glibc.malloc.hugetlb=1;",
+		  "no GLIBC_TUNABLES: run again with glibc.malloc.hugetlb=1" },
+		{ "", fault_dear, "run again: glibc.malloc.hugetlb=1;",
+		  "an empty GLIBC_TUNABLES: run again with glibc.malloc.hugetlb=1 alone" },
+		{ "glibc.malloc.arena_max=2", fault_dear,
+		  "run again: glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1;",
+		  "other tunables are kept, the new one after them" },
+		{ "glibc.malloc.hugetlb=0", fault_not_asked, "not run again: glibc.malloc.hugetlb=0;",
+		  "the user's own glibc.malloc.hugetlb=0 is left alone, no fault measured" },
+		{ "glibc.malloc.hugetlb=1", fault_not_asked, "not run again: glibc.malloc.hugetlb=1;",
+		  "run once only: the variable names the tunable after the first exec" },
+		{ NULL, fault_at_bound, "run again: glibc.malloc.hugetlb=1;",
+		  "a fault of MALLOC_THP_DEAR_NS: run again" },
+		{ NULL, fault_cheap, "not run again: (unset);",
+		  "a fault of 0.9 us: not run again, the variable left unset" },
+		{ "glibc.malloc.arena_max=2", fault_cheap, "not run again: glibc.malloc.arena_max=2;",
+		  "cheap faults leave another tunable as it was" },
+		{ NULL, fault_unknown, "not run again: (unset);",
+		  "a fault that cannot be measured: not run again" },
+	};
 	char out[8192], want[8192], *longer;
-	const char *again = "run again: glibc.malloc.hugetlb=1;";
-	const char *kept = "run again: glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1;";
+	size_t k;
 
 	if (argc == 2 && strcmp(argv[1], "--child") == 0)
 		return child_say("run again");
 
-	run_case(argv[0], NULL, out, sizeof(out));
-	CHECK(strncmp(out, again, strlen(again)) == 0,
-	    "no GLIBC_TUNABLES: run again with glibc.malloc.hugetlb=1 (%s)", out);
-	run_case(argv[0], "", out, sizeof(out));
-	CHECK(strncmp(out, again, strlen(again)) == 0,
-	    "an empty GLIBC_TUNABLES: run again with glibc.malloc.hugetlb=1 alone");
-	run_case(argv[0], "glibc.malloc.arena_max=2", out, sizeof(out));
-	CHECK(strncmp(out, kept, strlen(kept)) == 0,
-	    "other tunables are kept, the new one after them (%s)", out);
-	run_case_told(argv[0], "glibc.malloc.hugetlb=0", fault_not_asked, out, sizeof(out));
-	CHECK(strncmp(out, "not run again: glibc.malloc.hugetlb=0;", 38) == 0,
-	    "the user's own glibc.malloc.hugetlb=0 is left alone, no fault measured (%s)", out);
-	run_case_told(argv[0], "glibc.malloc.hugetlb=1", fault_not_asked, out, sizeof(out));
-	CHECK(strncmp(out, "not run again: glibc.malloc.hugetlb=1;", 38) == 0,
-	    "run once only: the variable names the tunable after the first exec (%s)", out);
-
-	/* whether faults are dear decides */
-	run_case_told(argv[0], NULL, fault_at_bound, out, sizeof(out));
-	CHECK(strncmp(out, again, strlen(again)) == 0,
-	    "a fault of MALLOC_THP_DEAR_NS: run again (%s)", out);
-	run_case_told(argv[0], NULL, fault_cheap, out, sizeof(out));
-	CHECK(strncmp(out, "not run again: (unset);", 23) == 0,
-	    "a fault of 0.9 us: not run again, the variable left unset (%s)", out);
-	run_case_told(argv[0], "glibc.malloc.arena_max=2", fault_cheap, out, sizeof(out));
-	CHECK(strncmp(out, "not run again: glibc.malloc.arena_max=2;", 40) == 0,
-	    "cheap faults leave another tunable as it was (%s)", out);
-	run_case_told(argv[0], NULL, fault_unknown, out, sizeof(out));
-	CHECK(strncmp(out, "not run again: (unset);", 23) == 0,
-	    "a fault that cannot be measured: not run again (%s)", out);
+	/* what a child's GLIBC_TUNABLES becomes, told a fault's cost */
+	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		run_case_told(argv[0], cases[k].tunables, cases[k].fault_ns, out, sizeof(out));
+		CHECK(strncmp(out, cases[k].says, strlen(cases[k].says)) == 0, "%s (%s)",
+		    cases[k].what, out);
+	}
 	/* whether the process runs with it, as the hints ask (huge_pages.h) */
 	{
 		static const struct { const char *t; int on; } on[] = {
@@ -187,7 +189,6 @@ main(int argc, char *argv[])
 		};
 		const char *keep = getenv("GLIBC_TUNABLES");
 		char *saved = keep != NULL ? strdup(keep) : NULL;
-		size_t k;
 
 		for (k = 0; k < sizeof(on) / sizeof(on[0]); k++) {
 			if (on[k].t != NULL)
