@@ -50,6 +50,7 @@ struct render_bufs {
 	ptrdiff_t		shift;	/* old manifest index - page index, last found */
 	uint32_t		stage_next, stage_end;	/* the worker's run of staging ids */
 	int			worker;
+	int			carrying;	/* the last page kept its key */
 	struct page_reads_rec	rec;	/* what the page being keyed read */
 };
 
@@ -345,10 +346,16 @@ render_item_trim(void *arg, void *state, size_t i, char *err, size_t errlen)
 	struct render_bufs *b = state;
 	int rc;
 
-	/* the next page of the chunk, one page ahead of its keying */
-	if (i % RENDER_CHUNK + 1 < RENDER_CHUNK && i + 1 < j->c->npages)
+	/*
+	 * The next page of the chunk, one page ahead of its keying; not
+	 * while pages keep their keys (site_reads.c), which read none of it:
+	 * the prefetches of a rebuild's 200 000 pages kept were ~15 ms of a
+	 * one-title rebuild at 100 000 videos (docs/benchmarks.md, issue 15).
+	 */
+	if (!b->carrying && i % RENDER_CHUNK + 1 < RENDER_CHUNK && i + 1 < j->c->npages)
 		site_data_prefetch(j->c, &j->c->pages[i + 1]);
 	rc = render_item(arg, state, i, err, errlen);
+	b->carrying = j->c->pages[i].kept;
 
 	if (!j->c->pages[i].rendered || b->out.len <= RENDER_KEEP_BYTES) {
 		if (b->out.cap > RENDER_KEEP_BYTES)
