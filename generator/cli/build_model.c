@@ -87,10 +87,9 @@ static int	base_load(struct build_model *);
 static void	base_drop(struct build_model *);
 
 /*
- * The image first, then the catalog's rows, on one thread beside content/'s
- * load (base_start).  The task writes base_old, base_meta and base_read,
- * which the build reads only after base_wait(); the reader it starts is
- * joined as reader_start()'s is.
+ * The image, on a thread beside content/'s load (base_start).  The task
+ * writes base_old, base_meta and base_read, which the build reads only
+ * after base_wait().
  */
 static int
 base_task(void *arg, char *err, size_t errlen)
@@ -100,7 +99,6 @@ base_task(void *arg, char *err, size_t errlen)
 	(void)err;
 	(void)errlen;
 	b->base_read = base_load(b);
-	pool_bg_start(&b->reader, read_task, b);
 	return 0;
 }
 
@@ -108,10 +106,13 @@ base_task(void *arg, char *err, size_t errlen)
  * When content/ changed and the catalog did not since the image (no row
  * moved), the build needs the image: to lay content/'s edits over, or,
  * after a merge of larger edits, to compare with (base_from_image).  It
- * is read beside content/'s load instead of after it, then the catalog's
- * rows, which only a merge needs (at 100 000 videos the image is ~0.07 s
- * on the main thread of a one-entry edit, docs/benchmarks.md).  Else the
- * rows are read as before.
+ * is read beside content/'s load instead of after it (at 100 000 videos
+ * the image is ~0.07 s on the main thread of a one-entry edit,
+ * docs/benchmarks.md).  The catalog's rows, which only a merge needs, are
+ * read once the overlay has not taken (merge_all): read beside the load
+ * in case, they were ~20 ms of the other core's time in a one-entry edit,
+ * and a merge after a removed entry was no slower without them (issue 15).
+ * Else the rows are read as before.
  */
 static void
 base_start(struct build_model *b)
@@ -122,8 +123,6 @@ base_start(struct build_model *b)
 		reader_start(b);
 		return;
 	}
-	atomic_store(&b->stop, 0);
-	b->reading = 1;		/* the task starts the reader */
 	b->basing = 1;
 	pool_bg_start(&b->baser, base_task, b);
 }
@@ -559,16 +558,21 @@ merge_all(struct build_model *b, struct model *m, char *err, size_t errlen)
 		buf_free(&s.lines);
 		return -1;
 	}
-	base_wait(b);	/* then the reader is started */
-	b->reading = 0;
+	base_wait(b);
 	if (b->content_overlaid) {
 		/* the rows that moved since the image came with the peek: these
 		 * are not needed */
 		atomic_store(&b->stop, 1);
-		if (pool_bg_join(&b->reader, NULL, 0) == 0)
+		if (b->reading && pool_bg_join(&b->reader, NULL, 0) == 0)
 			catalog_rows_free(&b->rows);
+		b->reading = 0;
 		rc = 0;
-	} else if ((rc = pool_bg_join(&b->reader, err, errlen)) == 0) {
+	} else {
+		reader_start(b);	/* the merge's rows, unless being read already */
+		b->reading = 0;
+		rc = pool_bg_join(&b->reader, err, errlen);
+	}
+	if (rc == 0 && !b->content_overlaid) {
 		/* rows without prints (an old catalog) make no image: it could
 		 * not be brought up to date; nor does a build without a key */
 		printed = b->rows.printed && b->image_key != 0;
