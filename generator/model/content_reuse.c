@@ -157,10 +157,12 @@ take_file(struct pass *p, struct content_snap_file *pf, struct content_snap_file
  * pf's records by their bytes: looked for first where the last one found
  * says (an edit in place, an entry added or removed leave the members in
  * the order the snapshot has them), then through a table by their h64
- * (open addressing, index + 1; 0 empty), built on the first miss there.
+ * (open addressing: an index, or SLOT_EMPTY), built on the first miss there.
  * At 100 000 members the table's build and a random probe per member were
  * ~25 ms of a one-entry edit (docs/benchmarks.md, issue 15).
  */
+#define SLOT_EMPTY	SIZE_MAX
+
 struct index {
 	size_t	*slot;
 	size_t	 mask;
@@ -177,13 +179,22 @@ index_build(struct index *ix, const struct content_snap_file *pf)
 	ix->built = 1;
 	while (n < pf->nrecs * 2)
 		n *= 2;
-	if ((ix->slot = calloc(n, sizeof(*ix->slot))) == NULL)
+	/*
+	 * Written before it is read, and not with zeroes (which the compiler
+	 * makes a calloc()): calloc()'s fresh pages, read first by the
+	 * probes, were each mapped to the zero page and copied on the write
+	 * after, a TLB flush of every core each time: ~15 ms of a one-entry
+	 * edit at 100 000 members (docs/benchmarks.md, issue 15).
+	 */
+	if ((ix->slot = malloc(n * sizeof(*ix->slot))) == NULL)
 		return -1;
+	memset(ix->slot, 0xff, n * sizeof(*ix->slot));	/* SLOT_EMPTY */
 	ix->mask = n - 1;
 	for (i = 0; i < pf->nrecs; i++) {
-		for (h = (size_t)pf->recs[i].sum & ix->mask; ix->slot[h] != 0; h = (h + 1) & ix->mask)
+		for (h = (size_t)pf->recs[i].sum & ix->mask; ix->slot[h] != SLOT_EMPTY;
+		    h = (h + 1) & ix->mask)
 			;
-		ix->slot[h] = i + 1;
+		ix->slot[h] = i;
 	}
 	return 0;
 }
@@ -223,10 +234,10 @@ index_find(struct index *ix, struct content_snap_file *pf, uint64_t sum,
 		*oom = 1;
 		return NULL;
 	}
-	for (h = (size_t)sum & ix->mask; ix->slot[h] != 0; h = (h + 1) & ix->mask)
-		if (usable(&pf->recs[ix->slot[h] - 1], sum, line, col)) {
-			ix->next = ix->slot[h];
-			return &pf->recs[ix->slot[h] - 1];
+	for (h = (size_t)sum & ix->mask; ix->slot[h] != SLOT_EMPTY; h = (h + 1) & ix->mask)
+		if (usable(&pf->recs[ix->slot[h]], sum, line, col)) {
+			ix->next = ix->slot[h] + 1;
+			return &pf->recs[ix->slot[h]];
 		}
 	return NULL;
 }
