@@ -213,7 +213,7 @@ close_file(struct content_scan *s)
 }
 
 int
-content_scan_next(struct content_scan *s, struct content_member *m)
+content_scan_to_member(struct content_scan *s)
 {
 	skip_ws(s);
 	if (s->p >= s->end)
@@ -229,6 +229,12 @@ content_scan_next(struct content_scan *s, struct content_member *m)
 	if (s->p >= s->end || *s->p != '"')
 		return -1;
 	s->first = 0;
+	return 1;
+}
+
+int
+content_scan_member(struct content_scan *s, struct content_member *m)
+{
 	m->start = s->p;
 	if (name(s, &m->key, &m->keylen) != 0)
 		return -1;
@@ -245,4 +251,24 @@ content_scan_next(struct content_scan *s, struct content_member *m)
 		return -1;
 	m->end = s->p;
 	return 1;
+}
+
+void
+content_scan_pass(struct content_scan *s, size_t len)
+{
+	const char *end = s->p + len, *nl;
+
+	while ((nl = memchr(s->p, '\n', (size_t)(end - s->p))) != NULL) {
+		s->line++;
+		s->line_start = s->p = nl + 1;
+	}
+	s->p = end;
+}
+
+int
+content_scan_next(struct content_scan *s, struct content_member *m)
+{
+	int r = content_scan_to_member(s);
+
+	return r == 1 ? content_scan_member(s, m) : r;
 }

@@ -47,5 +47,17 @@ int	content_scan_begin(struct content_scan *s, const char *text, size_t len);
  * closing braces and only whitespace after them), -1 not plain.
  */
 int	content_scan_next(struct content_scan *s, struct content_member *m);
+/*
+ * content_scan_next() in two steps: to the next member, 1 with s->p at
+ * its name's opening quote (or 0 or -1 as above); then that member, 1 or
+ * -1.  Between them a caller that knows the member's bytes from an
+ * earlier scan (the same bytes from m.start to m.end, which scan the same
+ * from the same place) may pass over them instead (content_scan_pass):
+ * the lines are counted, nothing is looked at again.
+ */
+int	content_scan_to_member(struct content_scan *s);
+int	content_scan_member(struct content_scan *s, struct content_member *m);
+/* Passes over len bytes at s->p (at most s->end - s->p), lines counted. */
+void	content_scan_pass(struct content_scan *s, size_t len);
 
 #endif

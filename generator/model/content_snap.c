@@ -2,9 +2,9 @@
  * content_snap.c — see content_snap.h.  The file: a magic line, the key,
  * content/'s digest, the payload's length and its h64, then the payload:
  * the number of files and of entries; per file its name, length, h64,
- * kind, warnings and records; per record its h64, position, warnings and,
- * when it gave an entry, that entry's sorted place; then the entries in
- * sorted order, each field as the struct holds it (integers in the
+ * kind, warnings and records; per record its h64, length, position,
+ * warnings and, when it gave an entry, that entry's sorted place; then
+ * the entries in sorted order, each field as the struct holds it (integers in the
  * machine's order: the file never leaves the machine that wrote it, and
  * the key covers the binary that reads it).
  */
@@ -22,11 +22,11 @@
 #include "huge_pages.h"
 #include "pool.h"
 
-#define SNAP_MAGIC	"onlygen content-snap 3\n"
+#define SNAP_MAGIC	"onlygen content-snap 4\n"
 #define SNAP_HEAD	(sizeof(SNAP_MAGIC) - 1 + 4 * sizeof(uint64_t))
 #define SNAP_STR_MAX	((uint32_t)1 << 24)	/* a title or description is far smaller */
 #define SNAP_NO_STR	UINT32_MAX		/* a NULL string */
-#define SNAP_REC_MIN	(8 + 4 + 4 + 4 + 1)	/* the fewest bytes a record takes */
+#define SNAP_REC_MIN	(8 + 4 + 4 + 4 + 4 + 1)	/* the fewest bytes a record takes */
 #define SNAP_ENTRIES_MAX ((uint64_t)1 << 24)	/* content.c takes 100 000 files */
 
 /* Reading: a cursor that refuses to pass the end. */
@@ -229,6 +229,7 @@ get_file(struct cur *r, struct content_snap_set *set, unsigned char *filled,
 	for (i = 0; i < n && !r->bad; i++) {
 		rec = &f->recs[f->nrecs++];
 		rec->sum = get_u64(r);
+		rec->len = get_u32(r);
 		rec->line = get_u32(r);
 		rec->col = get_u32(r);
 		rec->warnings = get_str(r);
@@ -517,7 +518,8 @@ put_file(struct buf *b, struct file_out *o, const struct content_snap_file *f,
 	for (i = 0; i < f->nrecs; i++) {
 		rec = &f->recs[i];
 		has = (unsigned char)(rec->has_entry != 0);
-		if (put_u64(b, rec->sum) == -1 || put_u32(b, rec->line) == -1 ||
+		if (put_u64(b, rec->sum) == -1 || put_u32(b, rec->len) == -1 ||
+		    put_u32(b, rec->line) == -1 ||
 		    put_u32(b, rec->col) == -1 || put_str(b, rec->warnings) == -1 ||
 		    buf_put(b, &has, 1) == -1)
 			return -1;

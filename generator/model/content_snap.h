@@ -50,7 +50,10 @@ struct content_snap {
 /* One member of a plain group file, or one entry of another file. */
 struct content_snap_rec {
 	uint64_t		 sum;		/* h64 of the member's bytes; 0 in a whole-file record */
-	unsigned		 line, col;	/* where its value started */
+	uint32_t		 len;		/* their length (0: whole-file, or too long to say) */
+	unsigned		 line, col;	/* where its value started; 0, 0 when it was passed
+						 * over by its bytes (content_reuse.c): only a
+						 * record with warnings is reused by its place */
 	char			*warnings;	/* its lines, each '\n'-terminated, or NULL */
 	int			 has_entry;	/* a member may give only a warning */
 	uint32_t		 rank;		/* its entry's place among the sorted entries */

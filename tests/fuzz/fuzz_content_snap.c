@@ -16,7 +16,7 @@
 #include "content_snap.h"
 #include "hash64.h"
 
-#define MAGIC	"onlygen content-snap 3\n"
+#define MAGIC	"onlygen content-snap 4\n"
 #define KEY	0x66757a7aULL
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -535,6 +535,23 @@ main(void)
 	n = both("a line added above", 0, "group.json:4:");
 	CHECK(n == 2, "a line added above: the members with warnings parsed again (%zu)", n);
 
+	/* a member over several lines, passed over by its bytes: the lines
+	 * after it still counted */
+	snprintf(text, sizeof(text), "{ \"videos\": {\n  \"" A "\": {\n    \"access\": \"public\"\n"
+	    "  },\n  " M_C ",\n  " M_D "\n} }\n");
+	group(text);
+	(void)both("a member over several lines", 0, NULL);
+	snprintf(text, sizeof(text), "{ \"videos\": {\n  \"" A "\": {\n    \"access\": \"public\"\n"
+	    "  },\n  " M_C ",\n  " M_BAD ",\n  " M_D "\n} }\n");
+	group(text);
+	n = both("a member added after one over several lines", 0, "group.json:6:17");
+	CHECK(n == 1, "a member added after one over several lines: it alone parsed (%zu)", n);
+	/* the snapshot as the cases below expect it */
+	snprintf(text, sizeof(text), "{ \"videos\": {\n\n  " M_E ",\n  " M_A ", " M_C2 ",\n  "
+	    M_BAD "\n} }\n");
+	group(text);
+	(void)both("a line added above, again", 0, "group.json:4:");
+
 	snprintf(text, sizeof(text), "{ \"videos\": {\n\n  " M_E ",\n  " M_A ", " M_C2 ",\n  "
 	    M_BAD "\n} }\n");
 	text[strlen(text) / 2] = '\'';

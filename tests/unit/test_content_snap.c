@@ -87,7 +87,7 @@ damage(const char *path, long at, long cut)
 static int
 bad_category(const char *path, const char *guid, uint32_t v)
 {
-	static const char magic[] = "onlygen content-snap 3\n";
+	static const char magic[] = "onlygen content-snap 4\n";
 	static char data[65536];
 	const size_t head = sizeof(magic) - 1 + 4 * sizeof(uint64_t);
 	struct content_entry e;
