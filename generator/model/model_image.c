@@ -221,14 +221,18 @@ rows_fit(const struct model_image_row *rows, size_t nrows, const struct video *v
 /* ---- writing ---- */
 
 /*
- * The writer walks the model twice with the same code: first measuring
- * the arrays and strings regions (nothing written), then writing.  Each
- * of the three sequences it writes in file order (the records from the
- * site's to the rows', the arrays, the strings) goes through a window of
- * its own (file_window.h), hashed and written as the walk passes it.
+ * The writer walks the model once.  The arrays region's length is counted
+ * first (arrays_len: no string is looked at); the strings region comes
+ * last, so its length is known when the walk is done, before the header
+ * is written (a first walk that measured both was ~a third of the write:
+ * every string's strlen() and the shared ones' strcmp() twice,
+ * docs/benchmarks.md, issue 15).  Each of the three sequences it writes
+ * in file order (the records from the site's to the rows', the arrays,
+ * the strings) goes through a window of its own (file_window.h), hashed
+ * and written as the walk passes it.
  */
 struct wr {
-	int			 fd;		/* -1: measuring */
+	int			 fd;
 	int			 err;		/* errno of a failed write, 0 */
 	struct layout		 L;
 	char			 head[HEAD];
@@ -243,7 +247,7 @@ struct wr {
 static void
 put_bytes(struct wr *w, size_t at, const void *p, size_t n)
 {
-	if (w->fd < 0 || n == 0)
+	if (n == 0)
 		return;
 	if (at < HEAD) {
 		memcpy(w->head + at, p, n);
@@ -395,8 +399,6 @@ put_rows(struct wr *w, const struct model_image_meta *meta)
 {
 	size_t i;
 
-	if (w->fd < 0)
-		return;
 	for (i = 0; i < meta->nrows; i++) {
 		const struct model_image_row *r = &meta->rows[i];
 		char rec[ROW_LEN] = { 0 };	/* flags a byte, then 3 zero bytes */
@@ -410,7 +412,7 @@ put_rows(struct wr *w, const struct model_image_meta *meta)
 	}
 }
 
-/* One walk over the model (measuring when w->fd is -1). */
+/* The walk over the model. */
 static void
 put_model(struct wr *w, const struct model *m, const struct model_image_meta *meta)
 {
@@ -446,10 +448,15 @@ put_header(struct wr *w, const struct model *m, const struct model_image_meta *m
 	put32(w, H_ACCESS + 4, 0);
 }
 
-/* The counts the file holds in 32 bits fit them. */
+/*
+ * The counts the file holds in 32 bits fit them; *arrays, the arrays
+ * region's length (put_video's put_words: 8 bytes an index, 16 a caption
+ * or chapter record).  0, or -1.
+ */
 static int
-counts_fit(const struct model *m)
+counts_fit(const struct model *m, uint64_t *arrays)
 {
+	uint64_t words = 0;
 	size_t i;
 
 	if (m->nvideos >= MODEL_IMAGE_NONE)
@@ -460,12 +467,19 @@ counts_fit(const struct model *m)
 		if (v->ncategories > UINT32_MAX || v->ntags > UINT32_MAX ||
 		    v->ncaptions > UINT32_MAX || v->nchapters > UINT32_MAX)
 			return -1;
+		/* each below 2^32: the sum of 100 000 000 of them fits 64 bits */
+		words += (uint64_t)v->ncategories + v->ntags + 2 * ((uint64_t)v->ncaptions +
+		    v->nchapters);
 	}
+	if (words > ARENA_MAX / 8)
+		return -1;
+	*arrays = words * 8;
 	return 0;
 }
 
 /*
- * The second walk, into fd: the windows opened, the walk, the windows
+ * The walk into fd: the windows opened, the walk, the strings region's
+ * length known (the file's size: EFBIG past ARENA_MAX), the windows
  * flushed, then the header with the checksum.  0, or -1 with errno.
  */
 static int
@@ -473,10 +487,10 @@ write_walk(struct wr *w, int fd, const struct model *m, const struct model_image
 {
 	struct file_window *sk[3] = { &w->rec, &w->arr, &w->str };
 	size_t from[3] = { HEAD, w->L.arrays, w->L.strings };
-	size_t to[3] = { w->L.arrays, w->L.strings, w->L.size };
+	size_t to[3] = { w->L.arrays, w->L.strings, 0 };
 	uint64_t sums[4];
 	char *bufs;
-	size_t i;
+	size_t i, at = w->L.strings;
 
 	if ((bufs = calloc(3, FILE_WINDOW_CAP)) == NULL)
 		return -1;
@@ -484,6 +498,11 @@ write_walk(struct wr *w, int fd, const struct model *m, const struct model_image
 	for (i = 0; i < 3; i++)
 		file_window_begin(sk[i], fd, &w->err, bufs + i * FILE_WINDOW_CAP, from[i]);
 	put_model(w, m, meta);
+	if (w->aat != w->L.strings - w->L.arrays && w->err == 0)
+		w->err = EINVAL;	/* the arrays were not as counted */
+	if (region(&at, (w->sat + 7) & ~(uint64_t)7, 1) != 0 && w->err == 0)
+		w->err = EFBIG;
+	to[2] = w->L.size = at;
 	put_header(w, m, meta);
 	sums[0] = h64(0, w->head + SUMMED_FROM, HEAD - SUMMED_FROM);
 	for (i = 0; i < 3; i++) {
@@ -527,9 +546,10 @@ model_image_write(const char *path, const struct model *m, const struct model_im
 	unsigned char *seen;
 	const char *why = NULL;
 	char tmp[4200];
+	uint64_t arrays;
 	int fd, rc, saved;
 
-	if (counts_fit(m) != 0) {
+	if (counts_fit(m, &arrays) != 0) {
 		snprintf(err, errlen, "%s: the model is too large for an image", path);
 		return -1;
 	}
@@ -544,10 +564,9 @@ model_image_write(const char *path, const struct model *m, const struct model_im
 		return -1;
 	}
 	memset(&w, 0, sizeof(w));
-	w.fd = -1;
-	put_model(&w, m, meta);		/* measures */
+	/* the strings region's length: known once it is written (write_walk) */
 	if (layout_of(&w.L, m->nvideos, meta->nrows, m->ncategories, m->ntags, m->nseries,
-	    w.aat, (w.sat + 7) & ~(size_t)7) != 0) {
+	    arrays, 0) != 0) {
 		snprintf(err, errlen, "%s: the image would pass %zu bytes", path, ARENA_MAX);
 		return -1;
 	}
@@ -572,7 +591,10 @@ model_image_write(const char *path, const struct model *m, const struct model_im
 	}
 	if (rc != 0) {
 		unlink(tmp);
-		snprintf(err, errlen, "%s: %s", path, strerror(saved));
+		if (saved == EFBIG)
+			snprintf(err, errlen, "%s: the image would pass %zu bytes", path, ARENA_MAX);
+		else
+			snprintf(err, errlen, "%s: %s", path, strerror(saved));
 		return rc;
 	}
 	put_at(path, meta, get64(w.head + H_SUM));
