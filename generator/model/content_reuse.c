@@ -726,7 +726,7 @@ load(struct pass *p, const char *dir)
 		    (nf->name = strdup(path)) == NULL)
 			goto out;
 		nf->size = b.len;
-		nf->sum = h64(0, b.data, b.len);
+		nf->sum = h64_sum(0, b.data, b.len);
 		pf = prev_file(p, path);
 		if (pf != NULL && pf->size == nf->size && pf->sum == nf->sum) {
 			if (take_file(p, pf, nf) == -1)

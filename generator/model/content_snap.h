@@ -65,7 +65,7 @@ struct content_snap_rec {
 /* One file of content/videos/ as a build read it. */
 struct content_snap_file {
 	char			*name;		/* as content.files holds it */
-	uint64_t		 size, sum;	/* its bytes' length and h64 */
+	uint64_t		 size, sum;	/* its bytes' length and h64_sum */
 	int			 per_member;	/* recs: its members, in order */
 	char			*warnings;	/* whole-file records: its lines, or NULL */
 	struct content_snap_rec	*recs;
