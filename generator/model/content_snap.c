@@ -431,16 +431,20 @@ content_snap_read_end(struct content_snap_pending *pending)
 	return rc;
 }
 
+/*
+ * The encoding's appends are buf_put_inline(): ~2 million of a few bytes
+ * each at 100 000 entries, a call each (docs/benchmarks.md, issue 15).
+ */
 static int
 put_u32(struct buf *b, uint32_t v)
 {
-	return buf_put(b, &v, sizeof(v));
+	return buf_put_inline(b, &v, sizeof(v));
 }
 
 static int
 put_u64(struct buf *b, uint64_t v)
 {
-	return buf_put(b, &v, sizeof(v));
+	return buf_put_inline(b, &v, sizeof(v));
 }
 
 static int
@@ -452,7 +456,7 @@ put_str(struct buf *b, const char *s)
 		return put_u32(b, SNAP_NO_STR);
 	if ((n = strlen(s)) > SNAP_STR_MAX)
 		return -1;
-	return put_u32(b, (uint32_t)n) == -1 || buf_put(b, s, n) == -1 ? -1 : 0;
+	return put_u32(b, (uint32_t)n) == -1 || buf_put_inline(b, s, n) == -1 ? -1 : 0;
 }
 
 static int
@@ -464,7 +468,8 @@ put_entry(struct buf *b, const struct content_entry *e)
 	size_t i;
 
 	if (e->ncategories > CONTENT_MAX_REFS || e->ntags > CONTENT_MAX_REFS ||
-	    buf_put(b, e->guid, sizeof(e->guid)) == -1 || put_u32(b, (uint32_t)e->ncategories) == -1)
+	    buf_put_inline(b, e->guid, sizeof(e->guid)) == -1 ||
+	    put_u32(b, (uint32_t)e->ncategories) == -1)
 		return -1;
 	for (i = 0; i < e->ncategories; i++)
 		if (put_u32(b, (uint32_t)e->categories[i]) == -1)
@@ -476,9 +481,9 @@ put_entry(struct buf *b, const struct content_entry *e)
 			return -1;
 	return (put_str(b, e->series) == -1 || put_str(b, e->title) == -1 ||
 	    put_str(b, e->description) == -1 ||
-	    buf_put(b, &e->season, sizeof(e->season)) == -1 ||
-	    buf_put(b, &e->episode, sizeof(e->episode)) == -1 ||
-	    buf_put(b, f, sizeof(f)) == -1) ? -1 : 0;
+	    buf_put_inline(b, &e->season, sizeof(e->season)) == -1 ||
+	    buf_put_inline(b, &e->episode, sizeof(e->episode)) == -1 ||
+	    buf_put_inline(b, f, sizeof(f)) == -1) ? -1 : 0;
 }
 
 /* Bytes of encoding held before they go out (snap_drain). */
@@ -512,7 +517,7 @@ put_file(struct buf *b, struct file_out *o, const struct content_snap_file *f,
 	size_t i, at;
 
 	if (put_str(b, f->name) == -1 || put_u64(b, f->size) == -1 || put_u64(b, f->sum) == -1 ||
-	    buf_put(b, &kind, 1) == -1 || put_str(b, f->warnings) == -1 ||
+	    buf_put_inline(b, &kind, 1) == -1 || put_str(b, f->warnings) == -1 ||
 	    put_u64(b, f->nrecs) == -1)
 		return -1;
 	for (i = 0; i < f->nrecs; i++) {
@@ -521,7 +526,7 @@ put_file(struct buf *b, struct file_out *o, const struct content_snap_file *f,
 		if (put_u64(b, rec->sum) == -1 || put_u32(b, rec->len) == -1 ||
 		    put_u32(b, rec->line) == -1 ||
 		    put_u32(b, rec->col) == -1 || put_str(b, rec->warnings) == -1 ||
-		    buf_put(b, &has, 1) == -1)
+		    buf_put_inline(b, &has, 1) == -1)
 			return -1;
 		if (has && (rec->idx >= c->nentries || (at = rank[rec->idx]) >= c->nentries ||
 		    at > UINT32_MAX || put_u32(b, (uint32_t)at) == -1))
