@@ -174,6 +174,7 @@ render_init(void *arg, int worker, void **state, char *err, size_t errlen)
 	b->shift = 0;
 	b->stage_next = b->stage_end = 0;
 	b->worker = worker;
+	b->carrying = 0;
 	*state = b;
 	return 0;
 }
