@@ -138,6 +138,23 @@ main(void)
 		reseal(data, len);
 		CHECK(img_index_parse(&ix, data, len, &dir) == 0, "a key that is not hex: none");
 		rec[50] = '0';
+		/* every byte at every place of a key: read exactly when 0-9 or a-f */
+		for (i = 0, bad = 0; i < 16; i++) {
+			char was = rec[40 + i];
+			int v;
+
+			for (v = 0; v < 256; v++) {
+				int hex = (v >= '0' && v <= '9') || (v >= 'a' && v <= 'f');
+
+				rec[40 + i] = (char)v;
+				reseal(data, len);
+				bad += img_index_parse(&ix, data, len, &dir) != hex;
+			}
+			rec[40 + i] = was;
+		}
+		reseal(data, len);
+		CHECK(bad == 0, "each of 256 bytes at each of a key's 16 places: read only when a "
+		    "hex digit (%zu wrong)", bad);
 		memset(rec, 'a', 40);
 		reseal(data, len);
 		CHECK(img_index_parse(&ix, data, len, &dir) == 0, "a guid without its NUL: none");
