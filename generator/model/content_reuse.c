@@ -303,8 +303,10 @@ members(struct pass *p, struct content_snap_file *pf, struct content_snap_file *
 		} else if ((r = content_scan_member(&s, &m)) != 1) {
 			break;
 		} else {
-			nr->sum = h64(0, m.start, (size_t)(m.end - m.start));
-			nr->len = (size_t)(m.end - m.start) <= UINT32_MAX ? (uint32_t)(m.end - m.start) : 0;
+			size_t mlen = (size_t)(m.end - m.start);
+
+			nr->sum = h64(0, m.start, mlen);
+			nr->len = mlen <= UINT32_MAX ? (uint32_t)mlen : 0;	/* 0: never passed over */
 			nr->line = m.line;
 			nr->col = m.col;
 			old = index_find(&ix, pf, nr->sum, m.line, m.col, &oom);

@@ -1,12 +1,12 @@
 /*
  * content_snap.c — see content_snap.h.  The file: a magic line, the key,
- * content/'s digest, the payload's length and its h64, then the payload:
- * the number of files and of entries; per file its name, length, h64,
- * kind, warnings and records; per record its h64, length, position,
- * warnings and, when it gave an entry, that entry's sorted place; then
- * the entries in sorted order, each field as the struct holds it (integers in the
- * machine's order: the file never leaves the machine that wrote it, and
- * the key covers the binary that reads it).
+ * content/'s digest, the payload's length and its h64_sum, then the
+ * payload: the number of files and of entries; per file its name, length,
+ * h64_sum, kind, warnings and records; per record its h64, length,
+ * position, warnings and, when it gave an entry, that entry's sorted
+ * place; then the entries in sorted order, each field as the struct holds
+ * it (integers in the machine's order: the file never leaves the machine
+ * that wrote it, and the key covers the binary that reads it).
  */
 #include <errno.h>
 #include <fcntl.h>

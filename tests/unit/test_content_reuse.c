@@ -410,6 +410,9 @@ int
 main(void)
 {
 	char root[] = "/tmp/test_content_reuse.XXXXXX", text[4096];
+	/* members with warnings a line down: three cases start from it */
+	static const char line_above[] = "{ \"videos\": {\n\n  " M_E ",\n  " M_A ", " M_C2
+	    ",\n  " M_BAD "\n} }\n";
 	size_t n;
 
 	scanner();
@@ -529,8 +532,7 @@ main(void)
 	/* C2 and not-a-guid moved a line down (their warnings name their place), A did too (none) */
 	CHECK(n == 2, "members reordered: only the moved ones with a warning parsed (%zu)", n);
 
-	snprintf(text, sizeof(text), "{ \"videos\": {\n\n  " M_E ",\n  " M_A ", " M_C2 ",\n  "
-	    M_BAD "\n} }\n");
+	snprintf(text, sizeof(text), "%s", line_above);
 	group(text);
 	n = both("a line added above", 0, "group.json:4:");
 	CHECK(n == 2, "a line added above: the members with warnings parsed again (%zu)", n);
@@ -547,13 +549,11 @@ main(void)
 	n = both("a member added after one over several lines", 0, "group.json:6:17");
 	CHECK(n == 1, "a member added after one over several lines: it alone parsed (%zu)", n);
 	/* the snapshot as the cases below expect it */
-	snprintf(text, sizeof(text), "{ \"videos\": {\n\n  " M_E ",\n  " M_A ", " M_C2 ",\n  "
-	    M_BAD "\n} }\n");
+	snprintf(text, sizeof(text), "%s", line_above);
 	group(text);
 	(void)both("a line added above, again", 0, "group.json:4:");
 
-	snprintf(text, sizeof(text), "{ \"videos\": {\n\n  " M_E ",\n  " M_A ", " M_C2 ",\n  "
-	    M_BAD "\n} }\n");
+	snprintf(text, sizeof(text), "%s", line_above);
 	text[strlen(text) / 2] = '\'';
 	group(text);
 	n = both("a malformed member", 0, NULL);
