@@ -222,7 +222,7 @@ rows_fit(const struct model_image_row *rows, size_t nrows, const struct video *v
 
 /*
  * The writer walks the model once.  The arrays region's length is counted
- * first (arrays_len: no string is looked at); the strings region comes
+ * first (counts_fit: no string is looked at); the strings region comes
  * last, so its length is known when the walk is done, before the header
  * is written (a first walk that measured both was ~a third of the write:
  * every string's strlen() and the shared ones' strcmp() twice,

@@ -73,8 +73,9 @@ rec_ok(const struct img_index_rec *r)
 	/*
 	 * The key's bytes eight at a time, each a digit or a to f (none at
 	 * 0x80 or above first, which word8_in() needs): a byte at a time
-	 * this check was most of the index's load, ~10 ms of every build at
-	 * 100 000 videos (docs/benchmarks.md, issue 15).
+	 * this check was most of the index's load, 19-41 ms of every build's
+	 * main thread at 100 000 videos with both cores busy
+	 * (docs/benchmarks.md, issue 15).
 	 */
 	a = word8_load(r->key);
 	b = word8_load(r->key + 8);
