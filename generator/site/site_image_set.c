@@ -39,24 +39,45 @@
 
 #define IMG_SET_SEED	0x696d672d7365742dULL	/* "img-set-" */
 
+/*
+ * The page's path is site_image_url()'s URL without its leading '/':
+ * "img/<guid>/<key><suffix>", put together here with copies of known
+ * lengths (a buffer's appends for each of the 500 000 paths of a site
+ * whose images are all mirrored were ~40 ms of perf samples of every
+ * rebuild's main thread, docs/benchmarks.md, issue 15).  test_site_images
+ * holds it to site_image_url().
+ */
 int
 site_image_set_pages(const struct site_ctx *c,
     int (*add)(void *arg, size_t vid, int variant, const char *path), void *arg)
 {
-	struct buf u;
-	size_t i;
+	char path[SITE_PATH_MAX];
+	const char *suffix[IMG_NVARIANTS];
+	size_t i, slen[IMG_NVARIANTS], at;
 	int no, rc = 0;
 
-	buf_init(&u, 4096);
-	for (i = 0; i < c->m->nvideos && rc == 0; i++)
+	for (no = 0; no < IMG_NVARIANTS; no++) {
+		suffix[no] = img_suffix(no);
+		slen[no] = strlen(suffix[no]);
+		if (slen[no] >= sizeof(path) - (sizeof("img/") + GUID_LEN + 1 + 16))
+			return -1;
+	}
+	memcpy(path, "img/", 4);
+	for (i = 0; i < c->m->nvideos && rc == 0; i++) {
+		const struct video *v = &c->m->videos[i];
+		size_t glen = strnlen(v->guid, sizeof(v->guid));
+
+		memcpy(path + 4, v->guid, glen);
+		path[4 + glen] = '/';
+		memcpy(path + 5 + glen, c->vimg[i].key, 16);
+		at = 5 + glen + 16;
 		for (no = 0; no < IMG_NVARIANTS && rc == 0; no++) {
 			if (!site_image_own(c, i, no))
 				continue;
-			buf_reset(&u);
-			/* the page's path: the URL without its leading '/' */
-			rc = site_image_url(c, i, no, &u) == -1 ? -1 : add(arg, i, no, u.data + 1);
+			memcpy(path + at, suffix[no], slen[no] + 1);
+			rc = add(arg, i, no, path);
 		}
-	buf_free(&u);
+	}
 	return rc;
 }
 
