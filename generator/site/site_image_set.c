@@ -39,45 +39,21 @@
 
 #define IMG_SET_SEED	0x696d672d7365742dULL	/* "img-set-" */
 
-/*
- * The page's path is site_image_url()'s URL without its leading '/':
- * "img/<guid>/<key><suffix>", put together here with copies of known
- * lengths (a buffer's appends for each of the 500 000 paths of a site
- * whose images are all mirrored were ~40 ms of perf samples of every
- * rebuild's main thread, docs/benchmarks.md, issue 15).  test_site_images
- * holds it to site_image_url().
- */
+/* Each path made by site_image_path() into one array, not a buffer. */
 int
 site_image_set_pages(const struct site_ctx *c,
     int (*add)(void *arg, size_t vid, int variant, const char *path), void *arg)
 {
-	char path[SITE_PATH_MAX];
-	const char *suffix[IMG_NVARIANTS];
-	size_t i, slen[IMG_NVARIANTS], at;
+	char path[SITE_IMAGE_PATH_MAX];
+	size_t i;
 	int no, rc = 0;
 
-	for (no = 0; no < IMG_NVARIANTS; no++) {
-		suffix[no] = img_suffix(no);
-		slen[no] = strlen(suffix[no]);
-		if (slen[no] >= sizeof(path) - (sizeof("img/") + GUID_LEN + 1 + 16))
-			return -1;
-	}
-	memcpy(path, "img/", 4);
-	for (i = 0; i < c->m->nvideos && rc == 0; i++) {
-		const struct video *v = &c->m->videos[i];
-		size_t glen = strnlen(v->guid, sizeof(v->guid));
-
-		memcpy(path + 4, v->guid, glen);
-		path[4 + glen] = '/';
-		memcpy(path + 5 + glen, c->vimg[i].key, 16);
-		at = 5 + glen + 16;
-		for (no = 0; no < IMG_NVARIANTS && rc == 0; no++) {
-			if (!site_image_own(c, i, no))
-				continue;
-			memcpy(path + at, suffix[no], slen[no] + 1);
-			rc = add(arg, i, no, path);
-		}
-	}
+	for (i = 0; i < c->m->nvideos && rc == 0; i++)
+		for (no = 0; no < IMG_NVARIANTS && rc == 0; no++)
+			if (site_image_own(c, i, no)) {
+				(void)site_image_path(c, i, no, path);
+				rc = add(arg, i, no, path);
+			}
 	return rc;
 }
 

@@ -338,6 +338,13 @@ int	site_img_cache_path(const struct site_opts *o, char *out, size_t cap, const 
 	    const char *key, const char *suffix);
 int	site_image_own(const struct site_ctx *c, size_t vid, int variant);
 int	site_image_url(const struct site_ctx *c, size_t vid, int variant, struct buf *out);
+/*
+ * The page path of a variant the video has of its own (site_image_own):
+ * "img/<guid>/<key><suffix>", site_image_url() without its leading '/',
+ * into out (SITE_IMAGE_PATH_MAX bytes, NUL-terminated); its length.
+ */
+#define SITE_IMAGE_PATH_MAX	(sizeof("img/") + GUID_LEN + 1 + 16 + 32)
+size_t	site_image_path(const struct site_ctx *c, size_t vid, int variant, char *out);
 int	site_image_source(const struct site_ctx *c, const struct page *p, char *out, size_t cap);
 /*
  * site_placeholder.c: the placeholder stills, compiled into onlygen

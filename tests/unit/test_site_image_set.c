@@ -2,9 +2,9 @@
  * test_site_image_set.c — the mirrored images' pages as the image set
  * lists them (generator/site/site_image_set.c: site_image_set_pages):
  * every variant a video owns and no other, in video then variant order,
- * each path site_image_url()'s URL without its leading '/' (the set puts
- * them together itself, without a buffer), and a callback's failure
- * stops the walk.
+ * each path "img/<guid>/<key><suffix>" (site_image_path(), which
+ * site_image_url() puts its '/' before: test_site_card_img holds those
+ * URLs), and a callback's failure stops the walk.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,8 +32,9 @@ look(void *arg, size_t vid, int variant, const char *path)
 	size_t at = vid * IMG_NVARIANTS + (size_t)variant;
 
 	buf_reset(&s->u);
-	if (!site_image_own(s->c, vid, variant) || site_image_url(s->c, vid, variant, &s->u) == -1 ||
-	    strcmp(s->u.data + 1, path) != 0)
+	if (!site_image_own(s->c, vid, variant) ||
+	    buf_printf(&s->u, "img/%s/%s%s", s->c->m->videos[vid].guid, s->c->vimg[vid].key,
+	    img_suffix(variant)) == -1 || strcmp(s->u.data, path) != 0)
 		s->wrong++;
 	if (s->n > 0 && at <= s->last)
 		s->order++;
@@ -74,7 +75,7 @@ main(void)
 	CHECK(site_image_set_pages(&c, look, &s) == 0, "the walk ends well");
 	CHECK(s.n == owned && owned > 0 && owned < (size_t)NV * IMG_NVARIANTS,
 	    "every variant a video owns, and none other (%zu of %zu)", s.n, owned);
-	CHECK(s.wrong == 0, "each path is site_image_url()'s without its '/' (%zu differ)", s.wrong);
+	CHECK(s.wrong == 0, "each path img/<guid>/<key><suffix> (%zu differ)", s.wrong);
 	CHECK(s.order == 0, "in video, then variant order");
 	buf_free(&s.u);
 
