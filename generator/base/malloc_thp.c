@@ -80,12 +80,19 @@ malloc_thp_fault_ns(void)
 int
 malloc_thp_on(void)
 {
-	const char *t = getenv("GLIBC_TUNABLES"), *at;
+	const char *t = getenv("GLIBC_TUNABLES"), *p, *end;
+	size_t n = sizeof(TUNABLE "=") - 1;
+	int on = 0;
 
-	if (t == NULL || (at = strstr(t, TUNABLE "=")) == NULL)
-		return 0;
-	at += sizeof(TUNABLE "=") - 1;
-	return *at != '\0' && *at != '0' && *at != ':';
+	/* name=value pairs split by ':', read as glibc reads them: the last
+	 * setting of the tunable wins, its value a number */
+	for (p = t; p != NULL && *p != '\0'; p = *end == ':' ? end + 1 : end) {
+		if ((end = strchr(p, ':')) == NULL)
+			end = p + strlen(p);
+		if ((size_t)(end - p) >= n && strncmp(p, TUNABLE "=", n) == 0)
+			on = strtoul(p + n, NULL, 0) != 0;	/* stops at the ':' */
+	}
+	return on;
 }
 
 void

@@ -186,6 +186,10 @@ main(int argc, char *argv[])
 			{ "glibc.malloc.hugetlb=", 0 }, { "glibc.malloc.hugetlb=:glibc.a=1", 0 },
 			{ "glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1", 1 },
 			{ "glibc.malloc.hugetlb", 0 },
+			{ "glibc.malloc.hugetlb=0:glibc.malloc.hugetlb=1", 1 },
+			{ "glibc.malloc.hugetlb=1:glibc.malloc.hugetlb=0", 0 },
+			{ "glibc.malloc.hugetlb=01", 1 }, { "xglibc.malloc.hugetlb=1", 0 },
+			{ "glibc.malloc.hugetlbx=1", 0 },
 		};
 		const char *keep = getenv("GLIBC_TUNABLES");
 		char *saved = keep != NULL ? strdup(keep) : NULL;
