@@ -516,6 +516,117 @@ catalog_read(const char *path, struct catalog_rows *rows, atomic_int *stop,
 	return read_rows(path, NULL, rows, stop, err, errlen);
 }
 
+/*
+ * rows with the videos named (guids[0..n), ascending) taken out and
+ * fresh's (read now, ascending; those of them the catalog still has) put
+ * in, in guid order; fresh's collections, digest and strings taken over,
+ * the rows' sum moved by each named video.  0, or -1 out of memory (rows
+ * unchanged).
+ */
+static int
+patch_rows(struct catalog_rows *rows, struct catalog_rows *fresh,
+    char (*guids)[GUID_LEN + 1], size_t n)
+{
+	struct catalog_video_row *v;
+	uint64_t sum = rows->log.sum;
+	size_t i = 0, j = 0, k = 0, out = 0;
+
+	if ((v = malloc((rows->nvideos + fresh->nvideos + 1) * sizeof(*v))) == NULL)
+		return -1;
+	/* three lists in guid order: the rows, the named, the fresh (named too) */
+	while (i < rows->nvideos || j < fresh->nvideos) {
+		const struct catalog_video_row *r = i < rows->nvideos ? &rows->videos[i] : NULL;
+		const struct catalog_video_row *f = j < fresh->nvideos ? &fresh->videos[j] : NULL;
+		int cmp = r == NULL ? 1 : f == NULL ? -1 : strcmp(r->guid, f->guid);
+
+		if (cmp <= 0) {
+			int was_named;
+
+			while (k < n && strcmp(guids[k], r->guid) < 0)
+				k++;
+			was_named = k < n && strcmp(guids[k], r->guid) == 0;
+			i++;
+			if (cmp == 0 || was_named)
+				sum -= catalog_row_hash(r->guid, r->print);	/* read again, or gone */
+			if (cmp < 0) {
+				if (!was_named)
+					v[out++] = *r;	/* not written since */
+				continue;
+			}
+		}
+		sum += catalog_row_hash(f->guid, f->print);
+		v[out++] = *f;
+		j++;
+	}
+	free(rows->videos);
+	rows->videos = v;
+	rows->nvideos = out;
+	free(rows->collections);
+	rows->collections = fresh->collections;
+	rows->ncollections = fresh->ncollections;
+	rows->collections_print = fresh->collections_print;
+	memcpy(rows->digest, fresh->digest, sizeof(rows->digest));
+	rows->log.sum = sum;
+	arena_adopt(&rows->mem, &fresh->mem);
+	free(fresh->videos);
+	memset(fresh, 0, sizeof(*fresh));
+	return 0;
+}
+
+int
+catalog_read_since(const char *path, struct catalog_rows *rows, size_t max, size_t *named,
+    char *err, size_t errlen)
+{
+	struct catalog_prints now;
+	struct catalog_rows fresh;
+	struct catalog_log_pos pos;
+	struct guid_set only;
+	char (*logged)[GUID_LEN + 1] = NULL;
+	const char **guids = NULL;
+	size_t n = 0, k;
+	sqlite3 *db;
+	int rc;
+
+	*named = 0;
+	memset(&now, 0, sizeof(now));
+	memset(&fresh, 0, sizeof(fresh));
+	if (!rows->printed || rows->log.seq == 0)
+		return 0;
+	if (begin_read(&db, path, err, errlen) != 0)
+		return -1;
+	if ((rc = catalog_log_at(db, &pos)) == 1)
+		rc = catalog_log_since(db, &rows->log, max, &logged, &n);
+	if (rc == 1 && (guids = malloc((n + 1) * sizeof(*guids))) == NULL)
+		rc = -1;
+	if (rc == 1) {
+		/* the prints of those still there (and the collections' hash) */
+		for (k = 0; k < n; k++)
+			guids[k] = logged[k];
+		rc = catalog_prints_of(db, guids, n, &now) == 0 ? 1 : -1;
+	}
+	if (rc == 1) {
+		/* their rows, given those prints, with the collections and digest */
+		for (k = 0; k < now.n; k++)
+			guids[k] = now.rows[k].guid;
+		only.v = guids;
+		only.n = now.n;
+		rc = read_rows_db(db, &only, &now, &fresh, NULL) == 0 &&
+		    fresh.nvideos == now.n ? 1 : -1;
+	}
+	if (rc == 1 && patch_rows(rows, &fresh, logged, n) != 0)
+		rc = -1;
+	if (rc == 1) {
+		rows->log.seq = pos.seq;
+		rows->log.nonce = pos.nonce;
+		*named = n;
+	}
+	catalog_rows_free(&fresh);
+	catalog_prints_free(&now);
+	free(guids);
+	free(logged);
+	return end_read(db, path, rc == -1 ? -1 : 0, NULL, err, errlen) == -1 ? -1 : rc;
+}
+
 int
 catalog_read_guids(const char *path, const char *const *guids, size_t n,
     struct catalog_rows *rows, char *err, size_t errlen)

@@ -86,6 +86,21 @@ int	catalog_read_guids(const char *path, const char *const *guids, size_t n,
 	    struct catalog_rows *rows, char *err, size_t errlen);
 
 /*
+ * rows, as catalog_read() gave them at rows->log (or as this brought them
+ * up to date: the rows file, catalog_rows_file.h), brought up to where the
+ * catalog stands now, in one read transaction: the videos its change log
+ * names since rows->log (at most max entries) read again, a video gone
+ * taken out, the collections and the digest read again, the log's
+ * position and the rows' sum moved.  1: rows is what catalog_read() would
+ * give now, *named the videos the log named.  0: the log cannot say
+ * (rows without prints or a position, a position this log does not hold,
+ * more than max entries since): rows untouched, to be read whole.  -1
+ * with err (rows untouched).
+ */
+int	catalog_read_since(const char *path, struct catalog_rows *rows, size_t max,
+	    size_t *named, char *err, size_t errlen);
+
+/*
  * In one read transaction: the catalog's prints compared with old[0..nold)
  * (the model image's rows, guid order) and old_collections; when the
  * catalog has the same guids and collections and at most max rows'

@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "build_model.h"
 #include "catalog_read.h"
+#include "catalog_rows_file.h"
 #include "commands.h"
 #include "content.h"
 #include "content_snap.h"
@@ -22,6 +23,14 @@
 
 /* More changed rows than this: merged whole (each is read on its own). */
 #define OVERLAY_MAX	64
+/*
+ * The kept rows (catalog_rows_file.h) are brought up to date while the
+ * catalog's log names at most this many writes since them (each video
+ * named is read on its own: past a thousand, about what reading every row
+ * costs), and written again once they name more than ROWS_REWRITE videos.
+ */
+#define ROWS_SINCE_MAX	1024
+#define ROWS_REWRITE	64
 /* The warnings kept with an image, at most (a content/ full of mistakes). */
 #define WARNINGS_MAX	((size_t)4 << 20)
 
@@ -64,12 +73,36 @@ peek_drop(struct build_model *b)
 	catalog_rows_free(&b->changed);
 }
 
+/*
+ * The catalog's rows: those kept by an earlier build, brought up to date
+ * by the catalog's log (catalog_read_since), else read whole; kept for the
+ * next build after a whole read, or when the log named many videos.  At
+ * 100 000 videos the merge of a video added waited ~0.07 s for the whole
+ * read (~0.16 s); the file and the rows written since take ~0.045 s
+ * (docs/benchmarks.md, issue 15).  The file is a cache: one that cannot be read or written costs
+ * only the whole read.
+ */
 static int
 read_task(void *arg, char *err, size_t errlen)
 {
 	struct build_model *b = arg;
+	char werr[POOL_ERR_MAX];
+	size_t named = 0;
 
-	return catalog_read(b->catalog_db, &b->rows, &b->stop, err, errlen) != 0 ? -1 : 0;
+	/* an error on the way (-1) is the whole read's to say, if it meets it */
+	if (b->rows_path[0] != '\0' && catalog_rows_file_read(b->rows_path, &b->rows) == 1 &&
+	    catalog_read_since(b->catalog_db, &b->rows, ROWS_SINCE_MAX, &named, err,
+	    errlen) == 1) {
+		if (named > ROWS_REWRITE)
+			(void)catalog_rows_file_write(b->rows_path, &b->rows, werr, sizeof(werr));
+		return 0;
+	}
+	catalog_rows_free(&b->rows);	/* none kept, or not of this catalog */
+	if (catalog_read(b->catalog_db, &b->rows, &b->stop, err, errlen) != 0)
+		return -1;
+	if (b->rows_path[0] != '\0' && b->rows.printed && b->rows.log.seq != 0)
+		(void)catalog_rows_file_write(b->rows_path, &b->rows, werr, sizeof(werr));
+	return 0;
 }
 
 static void
@@ -172,6 +205,9 @@ build_model_start(struct build_model *b)
 	if ((size_t)snprintf(b->at_path, sizeof(b->at_path), "%s" MODEL_IMAGE_AT_SUFFIX,
 	    b->image_path) >= sizeof(b->at_path))
 		b->at_path[0] = '\0';
+	if ((size_t)snprintf(b->rows_path, sizeof(b->rows_path), "%s/catalog.rows",
+	    b->state_dir) >= sizeof(b->rows_path))
+		b->rows_path[0] = '\0';
 	/* the read overlaps the inputs' digest and content/'s load, unless the
 	 * image spares it */
 	if (b->image_path[0] == '\0' || !peek(b))

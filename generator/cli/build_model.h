@@ -70,6 +70,9 @@ struct build_model {
 	char				 delta_path[4096];	/* "": no delta kept */
 	char				 at_path[4200];	/* the image's position record
 							 * (model_image_at.h) */
+	char				 rows_path[4096];	/* the catalog's rows kept
+								 * (catalog_rows_file.h);
+								 * "": none */
 	struct model_delta		 delta;		/* the image's, read (n 0: none) */
 	struct model_delta		 next;		/* the delta of this build's model */
 	int				 delta_save;	/* write next, not the image */
