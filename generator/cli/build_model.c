@@ -79,8 +79,8 @@ peek_drop(struct build_model *b)
  * next build after a whole read, or when the log named many videos.  At
  * 100 000 videos the merge of a video added waited ~0.07 s for the whole
  * read (~0.16 s); the file and the rows written since take ~0.045 s
- * (docs/benchmarks.md, issue 15).  The file is a cache: one that cannot be read or written costs
- * only the whole read.
+ * (docs/benchmarks.md, issue 15).  The file is a cache: one that cannot
+ * be read or written costs only the whole read.
  */
 static int
 read_task(void *arg, char *err, size_t errlen)
