@@ -12,8 +12,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "catalog_db.h"
 #include "catalog_rows.h"
+#include "catalog_update.h"
 #include "jsonfile.h"
 #include "video_parse.h"
 
@@ -132,6 +135,66 @@ fixture_sample_videos(struct bunny_video *v, size_t max)
 	cJSON_Delete(root);
 	qsort(v, n, sizeof(*v), fixture_guid_cmp);
 	return n;
+}
+
+/* a and b the same video, field by field, its print included. */
+static inline int
+fixture_same_row(const struct catalog_video_row *a, const struct catalog_video_row *b)
+{
+	size_t i;
+
+	if (strcmp(a->guid, b->guid) != 0 || strcmp(a->title, b->title) != 0 ||
+	    strcmp(a->description, b->description) != 0 || a->length != b->length ||
+	    a->width != b->width || a->height != b->height || a->uploaded != b->uploaded ||
+	    a->views != b->views || a->changed != b->changed ||
+	    strcmp(a->thumbnail, b->thumbnail) != 0 || strcmp(a->cdn_host, b->cdn_host) != 0 ||
+	    strcmp(a->collection, b->collection) != 0 ||
+	    strcmp(a->meta_tags, b->meta_tags) != 0 || a->published != b->published ||
+	    a->ncaptions != b->ncaptions || a->nchapters != b->nchapters ||
+	    a->print != b->print || (a->captions == NULL) != (a->ncaptions == 0) ||
+	    (b->captions == NULL) != (b->ncaptions == 0) ||
+	    (a->chapters == NULL) != (a->nchapters == 0) ||
+	    (b->chapters == NULL) != (b->nchapters == 0))
+		return 0;
+	for (i = 0; i < a->ncaptions; i++)
+		if (strcmp(a->captions[i].srclang, b->captions[i].srclang) != 0 ||
+		    strcmp(a->captions[i].label, b->captions[i].label) != 0)
+			return 0;
+	for (i = 0; i < a->nchapters; i++)
+		if (strcmp(a->chapters[i].title, b->chapters[i].title) != 0 ||
+		    a->chapters[i].start != b->chapters[i].start ||
+		    a->chapters[i].end != b->chapters[i].end)
+			return 0;
+	return 1;
+}
+
+/* Runs sql on db (a connection of its own, as any other writer), exits on failure. */
+static inline void
+fixture_exec_sql(const char *db, const char *sql)
+{
+	sqlite3 *h;
+
+	if (sqlite3_open(db, &h) != SQLITE_OK || sqlite3_exec(h, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		fprintf(stderr, "%s: %s\n", sql, sqlite3_errmsg(h));
+		exit(1);
+	}
+	sqlite3_close(h);
+}
+
+/* Puts v through the one-video pull's write (catalog_update) with host, exits on failure. */
+static inline void
+fixture_update_one(const char *db, const struct bunny_video *v, const char *host)
+{
+	const struct bunny_video *put[1] = { v };
+	struct catalog_counts c;
+	char digest[65], err[512];
+	size_t unknown;
+
+	if (catalog_update(db, put, 1, NULL, 0, host, &c, &unknown, digest, err,
+	    sizeof(err)) != 0) {
+		fprintf(stderr, "%s\n", err);
+		exit(1);
+	}
 }
 
 #endif

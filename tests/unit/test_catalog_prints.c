@@ -31,22 +31,6 @@ prints(const char *db, struct catalog_prints *p)
 	}
 }
 
-/* Puts v through the one-video pull's write (catalog_update) with host, exits on failure. */
-static void
-update_one(const char *db, const struct bunny_video *v, const char *host)
-{
-	const struct bunny_video *put[1] = { v };
-	struct catalog_counts c;
-	char digest[65], err[512];
-	size_t unknown;
-
-	if (catalog_update(db, put, 1, NULL, 0, host, &c, &unknown, digest, err,
-	    sizeof(err)) != 0) {
-		fprintf(stderr, "%s\n", err);
-		exit(1);
-	}
-}
-
 /* How many rows of a and b differ in print (the same guids in both), or 99 when the guids do not match. */
 static size_t
 moved(const struct catalog_prints *a, const struct catalog_prints *b, size_t *which)
@@ -74,7 +58,7 @@ check_moves(const char *db, const struct bunny_video *v, const char *host, const
 	size_t which = 99, k;
 
 	prints(db, &before);
-	update_one(db, v, host);
+	fixture_update_one(db, v, host);
 	prints(db, &after);
 	k = moved(&before, &after, &which);
 	CHECK(k == 1 && which < after.n && strcmp(after.rows[which].guid, v->guid) == 0,
@@ -123,7 +107,7 @@ test_prints(const char *dir)
 	CHECK(same, "each video its own print");
 
 	/* the same videos written again: nothing moves */
-	update_one(db, &v[3], "cdn.example");
+	fixture_update_one(db, &v[3], "cdn.example");
 	prints(db, &q);
 	CHECK(moved(&p, &q, &which) == 0 && q.fp == p.fp, "an unchanged video written again: "
 	    "no print moves");
@@ -201,33 +185,6 @@ test_prints(const char *dir)
 		bunny_video_free(&v[i]);
 }
 
-/* a and b the same video, field by field. */
-static int
-same_row(const struct catalog_video_row *a, const struct catalog_video_row *b)
-{
-	size_t i;
-
-	if (strcmp(a->guid, b->guid) != 0 || strcmp(a->title, b->title) != 0 ||
-	    strcmp(a->description, b->description) != 0 || a->length != b->length ||
-	    a->width != b->width || a->height != b->height || a->uploaded != b->uploaded ||
-	    a->views != b->views || a->changed != b->changed ||
-	    strcmp(a->thumbnail, b->thumbnail) != 0 || strcmp(a->cdn_host, b->cdn_host) != 0 ||
-	    strcmp(a->collection, b->collection) != 0 ||
-	    strcmp(a->meta_tags, b->meta_tags) != 0 || a->published != b->published ||
-	    a->ncaptions != b->ncaptions || a->nchapters != b->nchapters)
-		return 0;
-	for (i = 0; i < a->ncaptions; i++)
-		if (strcmp(a->captions[i].srclang, b->captions[i].srclang) != 0 ||
-		    strcmp(a->captions[i].label, b->captions[i].label) != 0)
-			return 0;
-	for (i = 0; i < a->nchapters; i++)
-		if (strcmp(a->chapters[i].title, b->chapters[i].title) != 0 ||
-		    a->chapters[i].start != b->chapters[i].start ||
-		    a->chapters[i].end != b->chapters[i].end)
-			return 0;
-	return 1;
-}
-
 static void
 test_read_guids(const char *dir)
 {
@@ -261,9 +218,9 @@ test_read_guids(const char *dir)
 	CHECK(few.nvideos == 3, "the three the catalog has; the unknown one absent (%zu)",
 	    few.nvideos);
 	if (few.nvideos == 3) {
-		CHECK(same_row(&few.videos[0], &all.videos[0]), "the first, as catalog_read()");
-		CHECK(same_row(&few.videos[1], &all.videos[n / 2]), "the middle, as catalog_read()");
-		CHECK(same_row(&few.videos[2], &all.videos[n - 1]), "the last, as catalog_read()");
+		CHECK(fixture_same_row(&few.videos[0], &all.videos[0]), "the first, as catalog_read()");
+		CHECK(fixture_same_row(&few.videos[1], &all.videos[n / 2]), "the middle, as catalog_read()");
+		CHECK(fixture_same_row(&few.videos[2], &all.videos[n - 1]), "the last, as catalog_read()");
 		for (i = 0; i < 3; i++)
 			tracks += few.videos[i].ncaptions + few.videos[i].nchapters;
 		CHECK(tracks > 0, "the fixture's rows read have captions or chapters (%zu)", tracks);
@@ -279,7 +236,7 @@ test_read_guids(const char *dir)
 		const char *g[1] = { all.videos[i].guid };
 
 		CHECK(catalog_read_guids(db, g, 1, &few, err, sizeof(err)) == 0 &&
-		    few.nvideos == 1 && same_row(&few.videos[0], &all.videos[i]),
+		    few.nvideos == 1 && fixture_same_row(&few.videos[0], &all.videos[i]),
 		    "video %zu alone, as catalog_read()", i);
 		/* its print looked up alone (catalog_prints_of), the walk's */
 		CHECK(few.nvideos == 1 && few.printed && all.printed &&
@@ -338,7 +295,7 @@ test_read_guids_old_schema(const char *dir)
 	CHECK(catalog_read(db, &all, NULL, err, sizeof(err)) == 0 && all.nvideos == 2 &&
 	    !all.printed, "schema 1: catalog_read() reads, without prints (%s)", err);
 	CHECK(catalog_read_guids(db, g, 1, &few, err, sizeof(err)) == 0 && few.nvideos == 1 &&
-	    all.nvideos == 2 && same_row(&few.videos[0], &all.videos[0]) &&
+	    all.nvideos == 2 && fixture_same_row(&few.videos[0], &all.videos[0]) &&
 	    few.videos[0].changed == 0 && few.videos[0].ncaptions == 2 &&
 	    strcmp(few.videos[0].captions[0].label, "A") == 0,
 	    "schema 1: read by guid without \"changed\", captions in order (%s)", err);
@@ -453,7 +410,7 @@ test_read_changes(const char *dir)
 
 	title = v[3].title;
 	v[3].title = (char *)"retitled";
-	update_one(db, &v[3], "cdn.example");
+	fixture_update_one(db, &v[3], "cdn.example");
 	v[3].title = title;
 	prints(db, &p);
 	CHECK(changes_at(db, old, nold, coll, &log, 64, &ch) == 1 && ch.nvideos == 1 &&
@@ -465,7 +422,7 @@ test_read_changes(const char *dir)
 	CHECK(ch.nvideos == 1 && k < p.n && ch.videos[0].print == p.rows[k].print &&
 	    ch.videos[0].print != old[k].print, "with its new print");
 	CHECK(catalog_read(db, &all, NULL, err, sizeof(err)) == 0 && ch.nvideos == 1 &&
-	    same_row(&ch.videos[0], &all.videos[k]) && strcmp(ch.digest, all.digest) == 0,
+	    fixture_same_row(&ch.videos[0], &all.videos[k]) && strcmp(ch.digest, all.digest) == 0,
 	    "the row and digest catalog_read() gives");
 	catalog_rows_free(&all);
 	catalog_rows_free(&ch);
@@ -487,7 +444,7 @@ test_read_changes(const char *dir)
 	/* a video added: another guid */
 	snprintf(guid, sizeof(guid), "%s", v[0].guid);
 	memcpy(v[0].guid, "ffffffff", 8);
-	update_one(db, &v[0], "cdn.example");
+	fixture_update_one(db, &v[0], "cdn.example");
 	CHECK(changes_at(db, old, nold, coll, &log, 64, &ch) == 0, "a video added: 0");
 	snprintf(sql, sizeof(sql), "DELETE FROM videos WHERE guid = '%s'", v[0].guid);
 	memcpy(v[0].guid, guid, sizeof(guid));
@@ -508,19 +465,6 @@ test_read_changes(const char *dir)
 	    strstr(err, "pull") != NULL && ch.nvideos == 0, "no catalog: -1 (%s)", err);
 	for (k = 0; k < n; k++)
 		bunny_video_free(&v[k]);
-}
-
-/* Runs sql on db (a connection of its own, as any other writer), exits on failure. */
-static void
-exec_sql(const char *db, const char *sql)
-{
-	sqlite3 *h;
-
-	if (sqlite3_open(db, &h) != SQLITE_OK || sqlite3_exec(h, sql, NULL, NULL, NULL) != SQLITE_OK) {
-		fprintf(stderr, "%s: %s\n", sql, sqlite3_errmsg(h));
-		exit(1);
-	}
-	sqlite3_close(h);
 }
 
 /* catalog_read_changes() at log: how many rows it reads (-1 when it answers other than 1). */
@@ -585,14 +529,14 @@ test_change_log(const char *dir)
 	/* by hand, through the sqlite3 shell's way: the triggers see it */
 	snprintf(sql, sizeof(sql), "UPDATE videos SET hash = randomblob(32) WHERE guid = '%s'",
 	    v[2].guid);
-	exec_sql(db, sql);
+	fixture_exec_sql(db, sql);
 	CHECK(changes_at(db, old, nold, coll, &log, 64, &ch) == 1 && ch.nvideos == 1 &&
 	    strcmp(ch.videos[0].guid, v[2].guid) == 0, "a row changed by hand: read");
 	catalog_rows_free(&ch);
 	CHECK(catalog_fingerprint(db, &fp2, err, sizeof(err)) == 0 && fp2 != fp,
 	    "the fingerprint moved with it");
 	snprintf(sql, sizeof(sql), "UPDATE videos SET views = views WHERE guid = '%s'", v[4].guid);
-	exec_sql(db, sql);
+	fixture_exec_sql(db, sql);
 	CHECK(changes_at(db, old, nold, coll, &log, 64, &ch) == 1 && ch.nvideos == 1,
 	    "a row written with its print as it was: logged, not read");
 	catalog_rows_free(&ch);
@@ -602,24 +546,24 @@ test_change_log(const char *dir)
 	snprintf(sql, sizeof(sql), "INSERT INTO videos SELECT '', title, description, length, "
 	    "width, height, uploaded, views, thumbnail, collection, status, meta_tags, cdn_host, "
 	    "hash, changed, change_hash FROM videos WHERE guid = '%s'", v[1].guid);
-	exec_sql(db, sql);
+	fixture_exec_sql(db, sql);
 	CHECK(changes_at(db, old, nold, coll, &log, 64, &ch) == 0,
 	    "a row of guid '' added by hand: seen by the log's read as by the walk");
-	exec_sql(db, "DELETE FROM videos WHERE guid = ''");
+	fixture_exec_sql(db, "DELETE FROM videos WHERE guid = ''");
 	CHECK(changes_at(db, old, nold, coll, &log, 64, &ch) == 1 && ch.nvideos == 1,
 	    "and gone again: the one change as before");
 	catalog_rows_free(&ch);
 	nold = image_rows(db, old, 16, &coll, &log);
 
 	/* a change the log misses: the triggers away, then put back as they were */
-	exec_sql(db, "DROP TRIGGER video_log_update");
+	fixture_exec_sql(db, "DROP TRIGGER video_log_update");
 	snprintf(sql, sizeof(sql), "UPDATE videos SET hash = randomblob(32) WHERE guid = '%s'",
 	    v[3].guid);
-	exec_sql(db, sql);
+	fixture_exec_sql(db, sql);
 	CHECK(catalog_fingerprint(db, &fp, err, sizeof(err)) == 0 &&
 	    fp != catalog_fp_of(log.sum, nold, coll), "a trigger gone: the fingerprint moved");
 	CHECK(read_at(db, old, nold, coll, &log) == 1, "a trigger gone: every row walked");
-	exec_sql(db, CATALOG_LOG_ON_UPDATE);
+	fixture_exec_sql(db, CATALOG_LOG_ON_UPDATE);
 	CHECK(read_at(db, old, nold, coll, &log) == 0,
 	    "the triggers as the schema has them: the log is read, not the walk");
 	CHECK(read_at(db, old, nold, coll, NULL) == 1, "no position: the walk");
@@ -630,18 +574,18 @@ test_change_log(const char *dir)
 	other = log;
 	other.seq += 1000;
 	CHECK(read_at(db, old, nold, coll, &other) == 1, "a position past the log's end: the walk");
-	exec_sql(db, "CREATE TRIGGER video_log_more AFTER INSERT ON video_log BEGIN SELECT 1; END");
+	fixture_exec_sql(db, "CREATE TRIGGER video_log_more AFTER INSERT ON video_log BEGIN SELECT 1; END");
 	CHECK(read_at(db, old, nold, coll, &log) == 1, "a trigger the schema lacks: the walk");
-	exec_sql(db, "DROP TRIGGER video_log_more");
+	fixture_exec_sql(db, "DROP TRIGGER video_log_more");
 
 	/* more entries since than a build reads: the walk */
-	exec_sql(db, "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c "
+	fixture_exec_sql(db, "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c "
 	    "WHERE i < 5000) INSERT INTO video_log (guid, nonce) SELECT '', random() FROM c");
 	CHECK(read_at(db, old, nold, coll, &log) == 1, "5000 entries since: the walk");
 	/* pruned: a pull keeps the last CATALOG_LOG_KEEP entries */
-	exec_sql(db, "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c "
+	fixture_exec_sql(db, "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c "
 	    "WHERE i < 20000) INSERT INTO video_log (guid, nonce) SELECT '', random() FROM c");
-	update_one(db, &v[1], "cdn.example");
+	fixture_update_one(db, &v[1], "cdn.example");
 	{
 		sqlite3 *h;
 		sqlite3_stmt *st;

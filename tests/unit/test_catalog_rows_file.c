@@ -30,36 +30,6 @@
 #define H_NV	56
 #define H_STR	88
 
-/* a and b the same video, field by field, print included. */
-static int
-same_row(const struct catalog_video_row *a, const struct catalog_video_row *b)
-{
-	size_t i;
-
-	if (strcmp(a->guid, b->guid) != 0 || strcmp(a->title, b->title) != 0 ||
-	    strcmp(a->description, b->description) != 0 || a->length != b->length ||
-	    a->width != b->width || a->height != b->height || a->uploaded != b->uploaded ||
-	    a->views != b->views || a->changed != b->changed ||
-	    strcmp(a->thumbnail, b->thumbnail) != 0 || strcmp(a->cdn_host, b->cdn_host) != 0 ||
-	    strcmp(a->collection, b->collection) != 0 ||
-	    strcmp(a->meta_tags, b->meta_tags) != 0 || a->published != b->published ||
-	    a->ncaptions != b->ncaptions || a->nchapters != b->nchapters ||
-	    a->print != b->print || (a->captions == NULL) != (a->ncaptions == 0) ||
-	    (b->captions == NULL) != (b->ncaptions == 0) ||
-	    (a->chapters == NULL) != (a->nchapters == 0))
-		return 0;
-	for (i = 0; i < a->ncaptions; i++)
-		if (strcmp(a->captions[i].srclang, b->captions[i].srclang) != 0 ||
-		    strcmp(a->captions[i].label, b->captions[i].label) != 0)
-			return 0;
-	for (i = 0; i < a->nchapters; i++)
-		if (strcmp(a->chapters[i].title, b->chapters[i].title) != 0 ||
-		    a->chapters[i].start != b->chapters[i].start ||
-		    a->chapters[i].end != b->chapters[i].end)
-			return 0;
-	return 1;
-}
-
 /* a and b the same rows: every video, the collections, digest, prints and log. */
 static int
 same_rows(const struct catalog_rows *a, const struct catalog_rows *b)
@@ -72,7 +42,7 @@ same_rows(const struct catalog_rows *a, const struct catalog_rows *b)
 	    a->log.nonce != b->log.nonce || a->log.sum != b->log.sum)
 		return 0;
 	for (i = 0; i < a->nvideos; i++)
-		if (!same_row(&a->videos[i], &b->videos[i]))
+		if (!fixture_same_row(&a->videos[i], &b->videos[i]))
 			return 0;
 	for (i = 0; i < a->ncollections; i++)
 		if (strcmp(a->collections[i].guid, b->collections[i].guid) != 0 ||
@@ -87,34 +57,6 @@ read_all(const char *db, struct catalog_rows *r)
 	char err[512];
 
 	if (catalog_read(db, r, NULL, err, sizeof(err)) != 0) {
-		fprintf(stderr, "%s\n", err);
-		exit(1);
-	}
-}
-
-static void
-exec_sql(const char *db, const char *sql)
-{
-	sqlite3 *h;
-
-	if (sqlite3_open(db, &h) != SQLITE_OK || sqlite3_exec(h, sql, NULL, NULL, NULL) != SQLITE_OK) {
-		fprintf(stderr, "%s: %s\n", sql, sqlite3_errmsg(h));
-		exit(1);
-	}
-	sqlite3_close(h);
-}
-
-/* Puts v through the one-video pull's write (catalog_update), exits on failure. */
-static void
-update_one(const char *db, const struct bunny_video *v)
-{
-	const struct bunny_video *put[1] = { v };
-	struct catalog_counts c;
-	char digest[65], err[512];
-	size_t unknown;
-
-	if (catalog_update(db, put, 1, NULL, 0, "cdn.example", &c, &unknown, digest, err,
-	    sizeof(err)) != 0) {
 		fprintf(stderr, "%s\n", err);
 		exit(1);
 	}
@@ -273,27 +215,27 @@ test_since(const char *dir)
 
 	title = v[3].title;
 	v[3].title = (char *)"retitled";
-	update_one(db, &v[3]);
+	fixture_update_one(db, &v[3], "cdn.example");
 	v[3].title = title;
 	since_is_read(db, &rows, "a title changed", 1);
 
 	/* a video added: another guid, before the first and after the last */
 	snprintf(guid, sizeof(guid), "%s", v[0].guid);
 	memcpy(v[0].guid, "00000000", 8);
-	update_one(db, &v[0]);
+	fixture_update_one(db, &v[0], "cdn.example");
 	memcpy(v[0].guid, "ffffffff", 8);
-	update_one(db, &v[0]);
+	fixture_update_one(db, &v[0], "cdn.example");
 	memcpy(v[0].guid, guid, sizeof(guid));
 	since_is_read(db, &rows, "two videos added (first and last)", 2);
 
 	/* removed by hand, and a caption changed with its hash (as a pull does) */
 	snprintf(sql, sizeof(sql), "DELETE FROM videos WHERE guid = '%s'", v[1].guid);
-	exec_sql(db, sql);
+	fixture_exec_sql(db, sql);
 	if (v[2].ncaptions > 0) {
 		char *label = v[2].captions[0].label;
 
 		v[2].captions[0].label = (char *)"Relabelled";
-		update_one(db, &v[2]);
+		fixture_update_one(db, &v[2], "cdn.example");
 		v[2].captions[0].label = label;
 	}
 	since_is_read(db, &rows, "a video removed, a caption changed",
@@ -301,25 +243,25 @@ test_since(const char *dir)
 	CHECK(v[2].ncaptions > 0, "fixture: video 2 has a caption");
 
 	/* a collection added, no video written: the collections read again */
-	exec_sql(db, "INSERT INTO collections (guid, name) VALUES "
+	fixture_exec_sql(db, "INSERT INTO collections (guid, name) VALUES "
 	    "('b0000000-0000-4000-8000-000000000000', 'new')");
 	since_is_read(db, &rows, "a collection added", 0);
 	CHECK(rows.ncollections == 2, "two collections now (%zu)", rows.ncollections);
 
 	/* a row written with its print as it was: named, the same rows */
 	snprintf(sql, sizeof(sql), "UPDATE videos SET views = views WHERE guid = '%s'", v[4].guid);
-	exec_sql(db, sql);
+	fixture_exec_sql(db, sql);
 	since_is_read(db, &rows, "a row written as it was", 1);
 
 	/* every video removed, then one back: from none and to none */
-	exec_sql(db, "DELETE FROM videos");
+	fixture_exec_sql(db, "DELETE FROM videos");
 	since_is_read(db, &rows, "every video removed", rows.nvideos);
 	CHECK(rows.nvideos == 0, "no video left");
-	update_one(db, &v[4]);
+	fixture_update_one(db, &v[4], "cdn.example");
 	since_is_read(db, &rows, "one put back", 1);
 
 	/* what the log cannot say leaves the rows as they were */
-	update_one(db, &v[3]);
+	fixture_update_one(db, &v[3], "cdn.example");
 	kept = rows;
 	kept.log.nonce++;
 	rows.log.nonce++;
@@ -332,10 +274,10 @@ test_since(const char *dir)
 	CHECK(catalog_read_since(db, &rows, 64, &named, err, sizeof(err)) == 0,
 	    "a position past the log's end: 0");
 	rows.log.seq -= 1000;
-	exec_sql(db, "DROP TRIGGER video_log_update");
+	fixture_exec_sql(db, "DROP TRIGGER video_log_update");
 	CHECK(catalog_read_since(db, &rows, 64, &named, err, sizeof(err)) == 0,
 	    "a log without its triggers: 0");
-	exec_sql(db, CATALOG_LOG_ON_UPDATE);
+	fixture_exec_sql(db, CATALOG_LOG_ON_UPDATE);
 	rows.printed = 0;
 	CHECK(catalog_read_since(db, &rows, 64, &named, err, sizeof(err)) == 0,
 	    "rows without prints: 0");
