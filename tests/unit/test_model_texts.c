@@ -17,7 +17,7 @@ static void
 check_fill(size_t n)
 {
 	struct model m;
-	char (*title)[24] = calloc(n ? n : 1, sizeof(*title));
+	char (*title)[32] = calloc(n ? n : 1, sizeof(*title));
 	size_t i, wrong = 0, kept = 0;
 
 	memset(&m, 0, sizeof(m));
