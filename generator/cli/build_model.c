@@ -73,6 +73,13 @@ peek_drop(struct build_model *b)
 	catalog_rows_free(&b->changed);
 }
 
+/* The build has said it needs no rows (build_model.h: stop). */
+static int
+stopped(struct build_model *b)
+{
+	return atomic_load_explicit(&b->stop, memory_order_relaxed) != 0;
+}
+
 /*
  * The catalog's rows: those kept by an earlier build, brought up to date
  * by the catalog's log (catalog_read_since), else read whole; kept for the
@@ -89,18 +96,23 @@ read_task(void *arg, char *err, size_t errlen)
 	char werr[POOL_ERR_MAX];
 	size_t named = 0;
 
-	/* an error on the way (-1) is the whole read's to say, if it meets it */
+	/*
+	 * An error on the way (-1) is the whole read's to say, if it meets
+	 * it.  A build that no longer wants the rows (stop: the overlay took,
+	 * or nothing changed) is not kept waiting by the file's read or
+	 * write: the whole read then gives up at once, as it always did.
+	 */
 	if (b->rows_path[0] != '\0' && catalog_rows_file_read(b->rows_path, &b->rows) == 1 &&
-	    catalog_read_since(b->catalog_db, &b->rows, ROWS_SINCE_MAX, &named, err,
-	    errlen) == 1) {
-		if (named > ROWS_REWRITE)
+	    !stopped(b) && catalog_read_since(b->catalog_db, &b->rows, ROWS_SINCE_MAX, &named,
+	    err, errlen) == 1) {
+		if (named > ROWS_REWRITE && !stopped(b))
 			(void)catalog_rows_file_write(b->rows_path, &b->rows, werr, sizeof(werr));
 		return 0;
 	}
 	catalog_rows_free(&b->rows);	/* none kept, or not of this catalog */
 	if (catalog_read(b->catalog_db, &b->rows, &b->stop, err, errlen) != 0)
 		return -1;
-	if (b->rows_path[0] != '\0' && b->rows.printed && b->rows.log.seq != 0)
+	if (b->rows_path[0] != '\0' && b->rows.printed && b->rows.log.seq != 0 && !stopped(b))
 		(void)catalog_rows_file_write(b->rows_path, &b->rows, werr, sizeof(werr));
 	return 0;
 }

@@ -237,26 +237,21 @@ struct counts {
 static int
 counts_fit(const char *d, size_t size, struct counts *n)
 {
+	/* the record regions in file order, the strings after them */
+	const struct { uint64_t *count; size_t at, rec; } region[] = {
+		{ &n->nv, H_NV, VREC }, { &n->nc, H_NC, CREC },
+		{ &n->ncap, H_NCAP, TREC }, { &n->nch, H_NCH, TREC },
+	};
 	uint64_t left = size - HEAD;
+	size_t k;
 
-	n->nv = get64(d + H_NV);
-	n->nc = get64(d + H_NC);
-	n->ncap = get64(d + H_NCAP);
-	n->nch = get64(d + H_NCH);
-	n->str = get64(d + H_STR);
 	/* each taken from what is left, so no product or sum overflows */
-	if (n->nv > left / VREC)
-		return -1;
-	left -= n->nv * VREC;
-	if (n->nc > left / CREC)
-		return -1;
-	left -= n->nc * CREC;
-	if (n->ncap > left / TREC)
-		return -1;
-	left -= n->ncap * TREC;
-	if (n->nch > left / TREC)
-		return -1;
-	left -= n->nch * TREC;
+	for (k = 0; k < sizeof(region) / sizeof(region[0]); k++) {
+		if ((*region[k].count = get64(d + region[k].at)) > left / region[k].rec)
+			return -1;
+		left -= *region[k].count * region[k].rec;
+	}
+	n->str = get64(d + H_STR);
 	return n->str == left && n->str > 0 ? 0 : -1;
 }
 
