@@ -1,6 +1,8 @@
 /*
  * build_model.c — the build's model, from its image or merged (build_model.h).
  */
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -309,6 +311,16 @@ snap_task(void *arg, char *err, size_t errlen)
 	return rc == -1 ? -1 : 0;
 }
 
+/* content/ as loaded let go, no snapshot written (a delta keeps the image's). */
+static int
+release_task(void *arg, char *err, size_t errlen)
+{
+	(void)err;
+	(void)errlen;
+	snap_release(arg);
+	return 0;
+}
+
 /*
  * The id of the last build's model, when it was made over the image whose
  * id is image_id: the image's own, or the one the image's delta names
@@ -328,20 +340,55 @@ row_guid_cmp(const void *key, const void *row)
 	return strcmp(key, ((const struct model_image_row *)row)->guid);
 }
 
+/* The row of meta whose guid is guid, or NULL. */
+static const struct model_image_row *
+row_of(const struct model_image_meta *meta, const char *guid)
+{
+	return meta->nrows == 0 ? NULL :
+	    bsearch(guid, meta->rows, meta->nrows, sizeof(*meta->rows), row_guid_cmp);
+}
+
 /* The video of the row of meta whose guid is guid, or MODEL_IMAGE_NONE. */
 static uint32_t
 video_of(const struct model_image_meta *meta, const char *guid)
 {
-	const struct model_image_row *t = bsearch(guid, meta->rows, meta->nrows,
-	    sizeof(*meta->rows), row_guid_cmp);
+	const struct model_image_row *t = row_of(meta, guid);
 
 	return t != NULL ? t->video : MODEL_IMAGE_NONE;
 }
 
 /*
- * The videos of the delta's rows added to the changed ones, when the
- * model was compared with the image, not with the last build's model:
- * those may differ from it in these too.  0, or -1 out of memory.
+ * The videos of the delta's edited entries added to the changed ones: the
+ * last build's model had content/'s texts for them, which the image has
+ * not, and this one may have others, or the image's.  0, or -1 out of
+ * memory.
+ */
+static int
+add_delta_edited(struct build_model *b, const struct model_image_meta *meta)
+{
+	uint32_t *v;
+	size_t k;
+
+	if (b->delta.nedited == 0)
+		return 0;
+	v = realloc(b->changed_videos, (b->nchanged_videos + b->delta.nedited + 1) * sizeof(*v));
+	if (v == NULL)
+		return -1;
+	b->changed_videos = v;
+	for (k = 0; k < b->delta.nedited; k++) {
+		uint32_t video = video_of(meta, b->delta.edited[k].guid);
+
+		if (video != MODEL_IMAGE_NONE)
+			v[b->nchanged_videos++] = video;
+	}
+	return 0;
+}
+
+/*
+ * The videos of the delta's rows and edited entries added to the changed
+ * ones, when the model was compared with the image, not with the last
+ * build's model: those may differ from it in these too.  0, or -1 out of
+ * memory.
  */
 static int
 add_delta_videos(struct build_model *b, const struct model_image_meta *meta)
@@ -350,7 +397,7 @@ add_delta_videos(struct build_model *b, const struct model_image_meta *meta)
 	size_t k;
 
 	if (b->delta.n == 0)
-		return 0;
+		return add_delta_edited(b, meta);
 	v = realloc(b->changed_videos, (b->nchanged_videos + b->delta.n + 1) * sizeof(*v));
 	if (v == NULL)
 		return -1;
@@ -361,7 +408,7 @@ add_delta_videos(struct build_model *b, const struct model_image_meta *meta)
 		if (video != MODEL_IMAGE_NONE)
 			v[b->nchanged_videos++] = video;
 	}
-	return 0;
+	return add_delta_edited(b, meta);
 }
 
 /*
@@ -369,7 +416,8 @@ add_delta_videos(struct build_model *b, const struct model_image_meta *meta)
  * and the videos they are in meta (those shown) added to b->changed_videos:
  * the rows laid over the image (b->changed), but those the last build's
  * delta gave the same print, and the delta's rows not among them (back to
- * the image's).  Both lists are in guid order.  0, or -1 out of memory.
+ * the image's).  Both lists are in guid order.  The delta's edited entries'
+ * videos too (add_delta_edited).  0, or -1 out of memory.
  */
 static int
 changed_since_last(struct build_model *b, const struct model_image_meta *meta)
@@ -401,7 +449,53 @@ changed_since_last(struct build_model *b, const struct model_image_meta *meta)
 		if ((video = video_of(meta, guid)) != MODEL_IMAGE_NONE)
 			v[b->nchanged_videos++] = video;
 	}
-	return 0;
+	return add_delta_edited(b, meta);
+}
+
+/*
+ * The delta of this build's model, to be written instead of the image
+ * (model_delta.h): the rows laid over it (b->changed), their prints the
+ * model's, and the entries of the videos edited names (ascending guids)
+ * as the model has them, under the model's key.  1 planned; 0 when it
+ * holds more than a delta does (the image is written then).
+ */
+static int
+plan_delta(struct build_model *b, uint64_t image_id, const struct model *m,
+    const char *const *edited, size_t nedited)
+{
+	const uint8_t texts = MODEL_IMAGE_TITLE_ENTRY | MODEL_IMAGE_DESC_ENTRY;
+	size_t k;
+
+	memset(&b->next, 0, offsetof(struct model_delta, text));
+	b->delta_save = 0;
+	if (b->changed.nvideos > MODEL_DELTA_MAX || nedited > MODEL_DELTA_MAX)
+		return 0;
+	b->next.base_id = image_id;
+	b->next.model_id = b->model_id;
+	b->next.key = b->meta.key;
+	b->next.n = b->changed.nvideos;
+	for (k = 0; k < b->next.n; k++) {
+		memcpy(b->next.rows[k].guid, b->changed.videos[k].guid, sizeof(b->next.rows[k].guid));
+		b->next.rows[k].print = b->changed.videos[k].print;
+	}
+	for (k = 0; k < nedited; k++) {
+		const struct model_image_row *t = row_of(&b->meta, edited[k]);
+		const struct video *v = t != NULL && t->video < m->nvideos ? &m->videos[t->video] :
+		    NULL;
+
+		if (t == NULL || (v != NULL && (v->title == NULL || v->description == NULL)) ||
+		    model_delta_add_edit(&b->next, edited[k], t->flags & texts,
+		    v != NULL ? v->title : "", v != NULL ? v->description : "") == -1)
+			return 0;
+	}
+	b->delta_save = 1;
+	return 1;
+}
+
+static int
+str_ptr_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 /*
@@ -487,7 +581,7 @@ overlay_entries(struct build_model *b, struct model *m, const struct content *c,
 	struct catalog_rows rows;
 	uint32_t *changed;
 	size_t nchanged, k, nguids = 0;
-	uint64_t base_id;
+	uint64_t base_id, image_id;
 	int rc;
 
 	if (!ed->ok || b->image_key == 0 || s->lost)
@@ -500,7 +594,8 @@ overlay_entries(struct build_model *b, struct model *m, const struct content *c,
 	if (strlen(said) < s->lines.len ||
 	    (s->lines.len > 0 && memcmp(said, s->lines.data, s->lines.len) != 0))
 		return 0;
-	base_id = last_model(b, model_image_id(&b->base_meta));
+	image_id = model_image_id(&b->base_meta);
+	base_id = last_model(b, image_id);
 	/* the rows pulled since the image first: then its rows are the catalog's */
 	if (b->changed.nvideos > 0 &&
 	    (rc = model_overlay(&b->base_old, &b->base_meta, &b->changed, &mo, err,
@@ -544,7 +639,14 @@ overlay_entries(struct build_model *b, struct model *m, const struct content *c,
 	b->nchanged_videos = nchanged;
 	if (changed_since_last(b, &b->meta) == -1)
 		b->base_id = 0;
-	b->dirty = 1;
+	/* a few entries edited, a few rows moved: a delta, not ~50 MB of
+	 * image and ~16 MB of content/'s snapshot written again at 100 000
+	 * videos (an edit that edited no entry, a file of none added or
+	 * removed, writes both: the delta would say nothing) */
+	for (k = 0; k < ed->n; k++)
+		guids[k] = c->entries[ed->now[k]].guid;
+	qsort(guids, ed->n, sizeof(guids[0]), str_ptr_cmp);
+	b->dirty = ed->n == 0 || !plan_delta(b, image_id, m, guids, ed->n);
 	b->content_overlaid = 1;
 	b->content_entries = ed->n;
 	if (!b->quiet && b->meta.warnings != NULL)
@@ -588,18 +690,24 @@ merge_all(struct build_model *b, struct model *m, char *err, size_t errlen)
 	rc = content_load_snap(c, b->content_dir, &warn, b->snap != NULL ? &snap : NULL, err,
 	    errlen);
 	if (rc == 0) {
+		b->snap_of = c;
+		atomic_init(&b->snap_refs, 1);
+	}
+	if (rc != 0 || !overlay_entries(b, m, c, &edits, &s))
+		say_held(&s);
+	if (rc == 0) {
 		/*
 		 * The snapshot for the next build, on a thread beside the rest,
 		 * which only reads the entries it is encoded from (~0.03 s at
 		 * 100 000 videos, docs/benchmarks.md), and joined only when the
-		 * build is done (build_model_finish).
+		 * build is done (build_model_finish).  Not when the edits went
+		 * to a delta: the snapshot kept is the image's content/.  Either
+		 * way the last of the task and the load frees content/ (~0.03 s
+		 * at 100 000 entries: not on the build's way).
 		 */
-		b->snap_of = c;
-		atomic_init(&b->snap_refs, 2);
-		pool_bg_start(&b->snapper, snap_task, b);
+		atomic_fetch_add(&b->snap_refs, 1);
+		pool_bg_start(&b->snapper, b->delta_save ? release_task : snap_task, b);
 	}
-	if (rc != 0 || !overlay_entries(b, m, c, &edits, &s))
-		say_held(&s);
 	content_snap_edits_free(&edits);
 	if (rc != 0) {
 		free(c);
@@ -640,24 +748,18 @@ merge_all(struct build_model *b, struct model *m, char *err, size_t errlen)
 	return rc;
 }
 
-/*
- * The delta of this build's model, to be written instead of the image:
- * the rows laid over it (b->changed), their prints the model's.
- */
-static void
-plan_delta(struct build_model *b, uint64_t image_id)
+/* The id of the image peek() looked at (model_image_id), from its rows. */
+static uint64_t
+peek_id(const struct build_model *b)
 {
-	size_t k;
+	struct model_image_meta meta;
 
-	memset(&b->next, 0, sizeof(b->next));
-	b->next.base_id = image_id;
-	b->next.model_id = b->model_id;
-	b->next.n = b->changed.nvideos;
-	for (k = 0; k < b->next.n; k++) {
-		memcpy(b->next.rows[k].guid, b->changed.videos[k].guid, sizeof(b->next.rows[k].guid));
-		b->next.rows[k].print = b->changed.videos[k].print;
-	}
-	b->delta_save = 1;
+	memset(&meta, 0, sizeof(meta));
+	meta.key = b->peek.key;
+	meta.collections = b->peek.collections;
+	meta.rows = (struct model_image_row *)(uintptr_t)b->peek.rows;	/* only read */
+	meta.nrows = b->peek.nrows;
+	return model_image_id(&meta);
 }
 
 /*
@@ -673,11 +775,25 @@ from_image(struct build_model *b, struct model *m)
 {
 	struct model_opts mo = { b->cdn_host, NULL, b->base_url };
 	char err[POOL_ERR_MAX];
-	uint64_t image_id = 0, sum;
+	const char *edited[MODEL_DELTA_MAX];
+	uint64_t image_id = 0, sum, key = b->image_key;
+	size_t nedited = 0, k;
 	int rc = 0, keep = 0;
 
-	if (b->peek.key == b->image_key &&
-	    model_image_read_fd(b->image_fd, b->image_path, b->image_key, m, &b->meta, err,
+	/*
+	 * content/ other than the image's: as the last build loaded it, that
+	 * build's delta names the entries it laid over the image, under the
+	 * key of content/ now (model_delta.h).  A pull then needs no load
+	 * of content/.
+	 */
+	if (b->peek.key != b->image_key) {
+		if (last_model(b, peek_id(b)) == 0 || b->delta.nedited == 0 ||
+		    b->delta.key != b->image_key)
+			return 0;	/* the peek stays: base_from_image() */
+		key = b->peek.key;
+		nedited = b->delta.nedited;
+	}
+	if (model_image_read_fd(b->image_fd, b->image_path, key, m, &b->meta, err,
 	    sizeof(err)) == 1) {
 		/* the rows the changes were found against are the image's */
 		rc = b->meta.nrows == b->peek.nrows && (b->peek.nrows == 0 ||
@@ -686,7 +802,16 @@ from_image(struct build_model *b, struct model *m)
 		sum = model_image_rows_sum(&b->meta);
 		image_id = model_image_id_of(&b->meta, sum);
 		b->base_id = last_model(b, image_id);
-		if (rc && (b->changed.nvideos > 0 || b->delta.n > 0)) {
+		if (rc && nedited > 0) {
+			/* the entries first: the rows laid over keep the texts
+			 * content/ gives (model_overlay.h) */
+			rc = b->delta.base_id == image_id && b->delta.nedited == nedited &&
+			    model_overlay_edits(m, &b->meta, &b->delta, err, sizeof(err)) == 1;
+			for (k = 0; k < nedited; k++)
+				edited[k] = b->delta.edited[k].guid;
+			b->meta.key = b->image_key;
+		}
+		if (rc && (b->changed.nvideos > 0 || b->delta.n > 0 || b->delta.nedited > 0)) {
 			int orc;
 
 			/* the rows' sum as the overlay leaves them: its changed
@@ -702,14 +827,14 @@ from_image(struct build_model *b, struct model *m)
 			/* moved videos: the image's indices are not the model's */
 			if (orc != 1 || changed_since_last(b, &b->meta) == -1)
 				b->base_id = 0;
-			else	/* the image stays, its delta says the rest: unless many rows */
-				keep = b->changed.nvideos <= MODEL_DELTA_MAX;
+			else	/* the image stays, its delta says the rest (plan_delta) */
+				keep = 1;
 		}
 		b->model_id = rc ? model_image_id_of(&b->meta, sum) : 0;
-		if (rc && keep) {
-			plan_delta(b, image_id);
+		if (rc && keep && plan_delta(b, image_id, m, edited, nedited))
 			b->dirty = 0;
-		}
+		else if (nedited > 0)
+			rc = 0;	/* an image of content/ now goes with its snapshot: merged */
 	}
 	if (rc != 1) {
 		model_free(m);
@@ -803,7 +928,7 @@ build_model_save(struct build_model *b, const struct model *m)
 
 	if (b->image_path[0] == '\0')
 		return;
-	if (b->delta_save && b->next.n > 0) {
+	if (b->delta_save && (b->next.n > 0 || b->next.nedited > 0)) {
 		if (model_delta_write(b->delta_path, &b->next, err, sizeof(err)) == 0)
 			return;
 		/* the image then, which describes the model without one */

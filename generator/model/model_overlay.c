@@ -10,6 +10,7 @@
 
 #include "content.h"
 #include "content_snap.h"
+#include "model_delta.h"
 #include "model_overlay.h"
 #include "textutil.h"
 
@@ -138,6 +139,43 @@ model_overlay_terms(const struct model_image_meta *meta, const struct catalog_ro
 		if ((t = row_of(meta, changed->videos[k].guid)) != NULL)
 			sum += model_image_row_term(t);
 	return sum;
+}
+
+int
+model_overlay_edits(struct model *m, struct model_image_meta *meta, const struct model_delta *d,
+    char *err, size_t errlen)
+{
+	struct arena mem;
+	size_t k;
+
+	err[0] = '\0';
+	for (k = 0; k < d->nedited; k++) {
+		const struct model_image_row *t = row_of(meta, d->edited[k].guid);
+
+		if (t == NULL || (t->video != MODEL_IMAGE_NONE && t->video >= m->nvideos))
+			return 0;
+	}
+	/* the texts in an arena of their own, which the model adopts */
+	arena_init(&mem);
+	for (k = 0; k < d->nedited; k++) {
+		const struct model_delta_edit *e = &d->edited[k];
+		struct model_image_row *t = row_of(meta, e->guid);
+		struct video *v;
+
+		t->flags = (uint8_t)((t->flags & MODEL_IMAGE_HIDDEN) | e->flags);
+		if (t->video == MODEL_IMAGE_NONE)
+			continue;	/* hidden: no texts shown */
+		v = &m->videos[t->video];
+		v->texts = 0;	/* model_texts.h: summed again */
+		if ((v->title = arena_strdup(&mem, d->text + e->title)) == NULL ||
+		    (v->description = arena_strdup(&mem, d->text + e->description)) == NULL) {
+			arena_free(&mem);
+			snprintf(err, errlen, "out of memory loading the model");
+			return -1;
+		}
+	}
+	arena_adopt(&m->mem, &mem);
+	return 1;
 }
 
 /* Whether an edit from old to new may be laid over meta's row for it (model_overlay.h). */

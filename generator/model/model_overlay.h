@@ -68,6 +68,20 @@ uint64_t	model_overlay_terms(const struct model_image_meta *meta,
  * (ascending, malloc'd; *nchanged of them, maybe 0); 0 not (m and meta as
  * they were); -1 out of memory (err; m must then be freed, not used).
  */
+/*
+ * The edited entries of a delta (model_delta.h) laid over the image it
+ * was made against, as model_overlay_entries() left them in the build
+ * that wrote it: each row takes the delta's flags (its hidden flag kept),
+ * each video shown the delta's title and description.  Before
+ * model_overlay() of the rows that moved since, which keeps a text that
+ * content/ gives.  Returns 1 laid over; 0 not, m and meta as they were (a
+ * guid without a row, a row whose video m has not); -1 out of memory (err;
+ * m must then be freed, not used).
+ */
+struct model_delta;
+int	model_overlay_edits(struct model *m, struct model_image_meta *meta,
+	    const struct model_delta *d, char *err, size_t errlen);
+
 struct content;
 struct content_snap_edits;
 int	model_overlay_entries(struct model *m, struct model_image_meta *meta,

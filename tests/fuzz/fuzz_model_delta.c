@@ -7,11 +7,14 @@
  * it was asked for; none is zeroed.
  *
  * The delta:  The input is the file; its magic, base
- * id and checksum are made to match, and its row count too when the input
- * is long enough to hold the rows it says, so most inputs reach the row
- * checks: every delta read has at most MODEL_DELTA_MAX rows, each guid
- * NUL-terminated within GUID_LEN and strictly ascending, each found by
- * model_delta_find().  The seed (seeds/model_delta.bin) is the unit test's
+ * id and checksum are made to match, and its counts of rows and edited
+ * entries (each taken modulo MODEL_DELTA_MAX + 1) too when the input is
+ * long enough to hold what they say, so most inputs reach the rows',
+ * entries' and texts' checks: every delta read has a key and at most
+ * MODEL_DELTA_MAX rows and entries, each guid NUL-terminated within
+ * GUID_LEN and strictly ascending, each row found by model_delta_find(),
+ * each entry's flags the texts' and its title and description
+ * NUL-terminated within the texts, which are at most MODEL_DELTA_TEXT_MAX.  The seed (seeds/model_delta.bin) is the unit test's
  * file: MODEL_DELTA_SEED=PATH build/tests/test_model_delta.
  * libFuzzer entry point; -DFUZZ_STANDALONE gives a main() that replays
  * files (standalone.h).
@@ -23,9 +26,10 @@
 
 #include "hash64.h"
 #include "model_delta.h"
+#include "model_image.h"
 #include "model_image_at.h"
 
-#define HEAD	48
+#define HEAD	64
 #define REC	48
 #define BASE	0x62617365ULL
 
@@ -66,28 +70,33 @@ image_at(const uint8_t *data, size_t size)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct model_delta d;
-	uint64_t v;
+	static struct model_delta d;
+	uint64_t v, n, ne;
 	size_t k;
 	char *file;
 
 	image_at(data, size);
-	if (size < HEAD || size > HEAD + (MODEL_DELTA_MAX + 1) * REC)
+	if (size < HEAD || size > HEAD + 2 * MODEL_DELTA_MAX * REC + MODEL_DELTA_TEXT_MAX + 1)
 		return 0;
 	if ((file = malloc(size)) == NULL)
 		return 0;
 	memcpy(file, data, size);
-	memcpy(file, "onlygen delta 1\n", 16);
+	memcpy(file, "onlygen delta 2\n", 16);
 	v = BASE;
 	memcpy(file + 24, &v, 8);
-	if ((size - HEAD) % REC == 0) {
-		v = (size - HEAD) / REC;
-		memcpy(file + 40, &v, 8);
+	memcpy(&n, file + 48, 8);
+	memcpy(&ne, file + 56, 8);
+	n %= MODEL_DELTA_MAX + 1;
+	ne %= MODEL_DELTA_MAX + 1;
+	if (HEAD + (n + ne) * REC <= size) {
+		memcpy(file + 48, &n, 8);
+		memcpy(file + 56, &ne, 8);
 	}
 	v = h64(0, file + 24, size - 24);
 	memcpy(file + 16, &v, 8);
 	if (model_delta_parse(file, size, BASE, &d) == 1) {
-		if (d.n > MODEL_DELTA_MAX || d.base_id != BASE || d.model_id == 0)
+		if (d.n > MODEL_DELTA_MAX || d.nedited > MODEL_DELTA_MAX || d.base_id != BASE ||
+		    d.model_id == 0 || d.key == 0 || d.ntext > MODEL_DELTA_TEXT_MAX)
 			abort();
 		for (k = 0; k < d.n; k++) {
 			size_t len = strnlen(d.rows[k].guid, sizeof(d.rows[k].guid));
@@ -97,7 +106,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    model_delta_find(&d, d.rows[k].guid) != &d.rows[k])
 				abort();
 		}
-	} else if (d.n != 0 || d.base_id != 0)
+		for (k = 0; k < d.nedited; k++) {
+			const struct model_delta_edit *e = &d.edited[k];
+			size_t len = strnlen(e->guid, sizeof(e->guid));
+
+			if (len == 0 || len > GUID_LEN ||
+			    (k > 0 && strcmp(d.edited[k - 1].guid, e->guid) >= 0) ||
+			    (e->flags & ~(MODEL_IMAGE_TITLE_ENTRY | MODEL_IMAGE_DESC_ENTRY)) != 0 ||
+			    e->title >= d.ntext || e->description >= d.ntext ||
+			    memchr(d.text + e->title, '\0', d.ntext - e->title) == NULL ||
+			    memchr(d.text + e->description, '\0', d.ntext - e->description) == NULL)
+				abort();
+		}
+	} else if (d.n != 0 || d.nedited != 0 || d.base_id != 0 || d.key != 0)
 		abort();	/* no delta is a zeroed one */
 	free(file);
 	return 0;

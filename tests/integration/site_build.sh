@@ -301,21 +301,67 @@ check "every row back as the image has it: the model is the image's, its pages r
 check "every row back: the delta removed, the image as it was" \
     bash -c "[ ! -e '$STATE/model.image.delta' ] && [ '$(cksum <"$STATE/model.image")' = '$IMAGE_SUM' ]"
 # a content/ edit after a pull whose rows the delta names: the rows and
-# the entry laid over the image, which is then written again, the delta gone
+# the entry laid over the image, which stays as it was, with content/'s
+# snapshot; the delta names the rows and the entry (model_delta.h)
 retitle_row "$LATER_GUID" "Delta title four" 1
 build >/dev/null 2>&1
+SNAP_SUM=$(cksum <"$STATE/content.snap")
+kept_as_image() {	# what: the image and content/'s snapshot as they were, a delta beside them
+	check "$1: the image and content/'s snapshot as they were, a delta beside them" \
+	    bash -c "[ -s '$STATE/model.image.delta' ] && [ '$(cksum <"$STATE/model.image")' = '$IMAGE_SUM' ] &&
+	    [ '$(cksum <"$STATE/content.snap")' = '$SNAP_SUM' ]"
+}
+same_as_clean() {	# what: the site a clean build of the same inputs makes
+	clean_build
+	check "$1: the site a clean build makes, byte for byte" diff -r "$OUT" "$TMP/clean-delta-site"
+}
 retitle "Content after a pull"
 delta_build "a content/ edit over a delta" "from its image + 1 content/ entry;" \
     "$VIP_GUID" "Content after a pull" "$LATER_GUID" "Delta title four"
-check "a content/ edit over a delta: the image written again, the delta gone" \
-    bash -c "[ ! -e '$STATE/model.image.delta' ] && [ '$(cksum <"$STATE/model.image")' != '$IMAGE_SUM' ]"
-clean_build
-check "a content/ edit over a delta: the site a clean build makes, byte for byte" \
-    diff -r "$OUT" "$TMP/clean-delta-site"
-check "a content/ edit over a delta: the image a clean build writes, byte for byte" \
-    cmp "$STATE/model.image" "$TMP/clean-delta-state/model.image"
+kept_as_image "a content/ edit over a delta"
+same_as_clean "a content/ edit over a delta"
+# a pull after it: the entry's texts come from the delta, content/ is not
+# read; the edited video keeps them
+retitle_row "$LATER_GUID" "Delta title five" 1
+delta_build "a pull after a content/ edit" "from its image + 1 changed row;" \
+    "$VIP_GUID" "Content after a pull" "$LATER_GUID" "Delta title five"
+kept_as_image "a pull after a content/ edit"
+same_as_clean "a pull after a content/ edit"
+# the entry edited again: its edit since the snapshot laid over the image again
+retitle "Content edited twice"
+delta_build "a second content/ edit" "from its image + 1 content/ entry;" \
+    "$VIP_GUID" "Content edited twice" "$LATER_GUID" "Delta title five"
+kept_as_image "a second content/ edit"
+same_as_clean "a second content/ edit"
+# content/ back as the image has it: the model is the image's with the row
+# laid over, the edited video's pages rendered again
 cp "$TMP/all.json.kept" "$CONTENT/videos/all.json"
-retitle_row "$LATER_GUID" "$LATER_TITLE" -1
+delta_build "content/ back as the image has it" "from its image;" \
+    "$LATER_GUID" "Delta title five"
+check "content/ back: no page shows the edits" \
+    bash -c "! grep -qE 'Content after a pull|Content edited twice' -r '$OUT'"
+same_as_clean "content/ back as the image has it"
+retitle_row "$LATER_GUID" "$LATER_TITLE" -2
+build >/dev/null 2>&1
+check "every row and entry back: the delta removed, the image as it was" \
+    bash -c "[ ! -e '$STATE/model.image.delta' ] && [ '$(cksum <"$STATE/model.image")' = '$IMAGE_SUM' ]"
+# an entry whose texts are more than a delta holds (MODEL_DELTA_TEXT_MAX,
+# 64 kB): the image and content/'s snapshot written again, the delta gone
+python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+d["videos"][sys.argv[2]]["description"] = "Long description. " * 4000
+json.dump(d, open(sys.argv[1], "w"), indent=1)' "$CONTENT/videos/all.json" "$VIP_GUID"
+out=$(build 2>&1); rc=$?
+echo "# $out"
+check "an entry of 72 kB edited: the image and content/'s snapshot written again, no delta" \
+    bash -c "[ $rc -eq 0 ] && echo '$out' | grep -q 'model from its image + 1 content/ entry;' &&
+    [ ! -e '$STATE/model.image.delta' ] && [ '$(cksum <"$STATE/model.image")' != '$IMAGE_SUM' ] &&
+    [ '$(cksum <"$STATE/content.snap")' != '$SNAP_SUM' ]"
+clean_build
+check "an entry of 72 kB edited: the image a clean build writes, byte for byte" \
+    cmp "$STATE/model.image" "$TMP/clean-delta-state/model.image"
+same_as_clean "an entry of 72 kB edited"
+cp "$TMP/all.json.kept" "$CONTENT/videos/all.json"
 build >/dev/null 2>&1
 before=$(snapshot)
 

@@ -2,9 +2,10 @@
  * image_fold.c — test helper: the model a build left as its image and a
  * delta (STATE/model.image.delta, model_delta.h), written out as one
  * image, so that a test compares it byte for byte with a clean build's.
- * The delta's rows are read from STATE/catalog.db and laid over the image
- * (model_overlay.h), as the next build does; each must have the print the
- * delta says, and the result the model id it names.
+ * The delta's edited entries are laid over the image (model_overlay_edits),
+ * then its rows, read from STATE/catalog.db (model_overlay.h), as the next
+ * build does; each row must have the print the delta says, and the result
+ * the model id it names (under the delta's key, when it names entries).
  *
  *	image_fold STATE OUT
  *
@@ -75,11 +76,18 @@ main(int argc, char *argv[])
 			    d.rows[k].guid);
 			return 1;
 		}
-	if (model_overlay(&m, &meta, &rows, &mo, err, sizeof(err)) != 1) {
+	if (d.nedited > 0) {
+		if (model_overlay_edits(&m, &meta, &d, err, sizeof(err)) != 1) {
+			fprintf(stderr, "image_fold: the delta's entries are not laid over: %s\n", err);
+			return 1;
+		}
+		meta.key = d.key;
+	}
+	if (d.n > 0 && model_overlay(&m, &meta, &rows, &mo, err, sizeof(err)) != 1) {
 		fprintf(stderr, "image_fold: the delta's rows are not laid over: %s\n", err);
 		return 1;
 	}
-	if (model_image_id(&meta) != d.model_id) {
+	if (d.key != meta.key || model_image_id(&meta) != d.model_id) {
 		fprintf(stderr, "image_fold: the model is not the one the delta names\n");
 		return 1;
 	}

@@ -7,7 +7,10 @@
  * edited in place (model_overlay_entries): a title or description edited,
  * added or dropped is the merge's; anything else is refused.  model_diff.h agrees with
  * both: what an overlay changes is some videos' own fields, what it
- * refuses (or moves) is structure.
+ * refuses (or moves) is structure.  The entries an overlay laid over, kept
+ * in a delta (model_delta.h: each video's texts and its row's flags), laid
+ * over the old merge again (model_overlay_edits) give the same model and
+ * trace; a delta naming a GUID the image lacks is refused.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +20,7 @@
 #include "catalog_fixture.h"
 #include "content.h"
 #include "content_snap.h"
+#include "model_delta.h"
 #include "model_diff.h"
 #include "model_image.h"
 #include "model_merge.h"
@@ -303,6 +307,47 @@ test_overlays(const char *dir)
 #define E7	"  \"" G(7) "\": { \"description\": \"Seven's own words\" }"
 #define E9	"  \"" G(9) "\": { \"title\": \"not in the catalog\" }"
 
+/*
+ * The entries of guids[] as overlay a (and its trace ta) has them, kept in
+ * a delta and laid over the merge of old (model_overlay_edits): the same
+ * model and trace as a.
+ */
+static void
+edits_case(const char *name, const char *old, const struct model *a,
+    const struct model_image_meta *ta, const char *const *guids, size_t n)
+{
+	static struct model_delta d;
+	struct model c;
+	struct model_image_meta tc;
+	char err[256], why[256];
+	size_t k, r;
+	int ok = 1;
+
+	memset(&d, 0, sizeof(d));
+	for (k = 0; k < n; k++) {
+		const struct model_image_row *t = NULL;
+		const struct video *v;
+
+		for (r = 0; r < ta->nrows; r++)
+			if (strcmp(ta->rows[r].guid, guids[k]) == 0)
+				t = &ta->rows[r];
+		v = t != NULL && t->video != MODEL_IMAGE_NONE ? &a->videos[t->video] : NULL;
+		ok &= t != NULL && model_delta_add_edit(&d, guids[k], t->flags &
+		    (MODEL_IMAGE_TITLE_ENTRY | MODEL_IMAGE_DESC_ENTRY), v != NULL ? v->title : "",
+		    v != NULL ? v->description : "") == 0;
+	}
+	if (!ok || merge(&c, &tc, old, base, 1, NULL) != 0) {
+		CHECK(0, "%s: the delta and the merge", name);
+		return;
+	}
+	CHECK(model_overlay_edits(&c, &tc, &d, err, sizeof(err)) == 1,
+	    "%s: the delta's entries laid over (%s)", name, err);
+	CHECK(model_same(&c, a, why, sizeof(why)), "%s: the delta's entries give the overlay's "
+	    "model (%s)", name, why);
+	CHECK(trace_same(&tc, ta), "%s: ... and its trace (the rows' flags)", name);
+	release(&c, &tc);
+}
+
 /* The index of guid's entry in c (it has one). */
 static size_t
 entry_at(const struct content *c, const char *guid)
@@ -369,6 +414,7 @@ entry_case(const char *old, const char *root, const char *name, const char *now,
 		CHECK(model_diff(&before, &b, &diff, &ndiff) == 1 && ndiff == nchanged &&
 		    (ndiff == 0 || memcmp(diff, changed, ndiff * sizeof(*diff)) == 0),
 		    "%s: the videos changed are model_diff's (%zu, %zu)", name, nchanged, ndiff);
+		edits_case(name, old, &a, &ta, guids, n);
 	} else {
 		CHECK(model_same(&a, &before, why, sizeof(why)), "%s: the model as it was (%s)",
 		    name, why);
@@ -467,6 +513,28 @@ main(void)
 		entry_case(dir, root, "a GUID not in the catalog: refused", "{ \"videos\": {\n" E2
 		    ",\n" E5 ",\n" E7 ",\n  \"" G(9) "\": { \"title\": \"still not\" } } }\n",
 		    g9, 1, 0, 0);
+	}
+	{
+		static struct model_delta d;
+		struct model m, before;
+		struct model_image_meta t, tbefore;
+		char err[256], why[256];
+
+		memset(&d, 0, sizeof(d));
+		if (model_delta_add_edit(&d, G(2), MODEL_IMAGE_TITLE_ENTRY, "2", "") != 0 ||
+		    model_delta_add_edit(&d, G(9), MODEL_IMAGE_TITLE_ENTRY, "9", "") != 0 ||
+		    merge(&m, &t, dir, base, 1, NULL) != 0 ||
+		    merge(&before, &tbefore, dir, base, 1, NULL) != 0) {
+			CHECK(0, "a delta's GUID not in the image: the delta and the merges");
+		} else {
+			CHECK(model_overlay_edits(&m, &t, &d, err, sizeof(err)) == 0,
+			    "a delta's GUID not in the image: refused");
+			CHECK(model_same(&m, &before, why, sizeof(why)) && trace_same(&t, &tbefore),
+			    "a delta's GUID not in the image: the model and trace as they were (%s)",
+			    why);
+			release(&m, &t);
+			release(&before, &tbefore);
+		}
 	}
 	return check_report();
 }
