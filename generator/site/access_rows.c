@@ -21,13 +21,22 @@
 #include "access_rows.h"
 #include "file_window.h"
 #include "hash64.h"
+#include "model_texts.h"
 #include "radix_sort.h"
 
-#define ACCESS_ROWS_MAGIC	"onlygen-arows-3\n"
+#define ACCESS_ROWS_MAGIC	"onlygen-arows-4\n"
 #define HEAD_BYTES		(16 + 6 * 8)
 #define REC_BYTES		56
 #define ROWS_MAX		((size_t)1 << 26)	/* 64M rows: 3.5 GiB of record, far past any library */
 
+/*
+ * What the table's row of v holds: its access level, CDN host, length and
+ * title.  The title enters through the texts' sum the model keeps
+ * (model_texts.h: it changes with the title, and with the description,
+ * which then writes the row again for nothing): hashing the title read
+ * 100 000 strings, a cache miss each, ~25 ms of this task at 100 000
+ * videos (docs/benchmarks.md, issue 15).
+ */
 static uint64_t
 row_hash(const struct video *v)
 {
@@ -37,7 +46,7 @@ row_hash(const struct video *v)
 	h = h64_str(h, access_level_name(v->access));
 	h = h64_str(h, v->cdn_host);
 	h = h64_int(h, v->length);
-	return h64_str(h, v->title ? v->title : "");
+	return h64_int(h, (int64_t)model_texts(v));
 }
 
 /*
