@@ -357,6 +357,28 @@ video_of(const struct model_image_meta *meta, const char *guid)
 	return t != NULL ? t->video : MODEL_IMAGE_NONE;
 }
 
+/* Room for n more changed videos.  0, or -1 out of memory. */
+static int
+changed_room(struct build_model *b, size_t n)
+{
+	uint32_t *v = realloc(b->changed_videos, (b->nchanged_videos + n + 1) * sizeof(*v));
+
+	if (v == NULL)
+		return -1;
+	b->changed_videos = v;
+	return 0;
+}
+
+/* The video of guid's row in meta, when shown, added to the changed ones (room made). */
+static void
+changed_add(struct build_model *b, const struct model_image_meta *meta, const char *guid)
+{
+	uint32_t video = video_of(meta, guid);
+
+	if (video != MODEL_IMAGE_NONE)
+		b->changed_videos[b->nchanged_videos++] = video;
+}
+
 /*
  * The videos of the delta's edited entries added to the changed ones: the
  * last build's model had content/'s texts for them, which the image has
@@ -366,21 +388,12 @@ video_of(const struct model_image_meta *meta, const char *guid)
 static int
 add_delta_edited(struct build_model *b, const struct model_image_meta *meta)
 {
-	uint32_t *v;
 	size_t k;
 
-	if (b->delta.nedited == 0)
-		return 0;
-	v = realloc(b->changed_videos, (b->nchanged_videos + b->delta.nedited + 1) * sizeof(*v));
-	if (v == NULL)
+	if (changed_room(b, b->delta.nedited) == -1)
 		return -1;
-	b->changed_videos = v;
-	for (k = 0; k < b->delta.nedited; k++) {
-		uint32_t video = video_of(meta, b->delta.edited[k].guid);
-
-		if (video != MODEL_IMAGE_NONE)
-			v[b->nchanged_videos++] = video;
-	}
+	for (k = 0; k < b->delta.nedited; k++)
+		changed_add(b, meta, b->delta.edited[k].guid);
 	return 0;
 }
 
@@ -393,21 +406,12 @@ add_delta_edited(struct build_model *b, const struct model_image_meta *meta)
 static int
 add_delta_videos(struct build_model *b, const struct model_image_meta *meta)
 {
-	uint32_t *v;
 	size_t k;
 
-	if (b->delta.n == 0)
-		return add_delta_edited(b, meta);
-	v = realloc(b->changed_videos, (b->nchanged_videos + b->delta.n + 1) * sizeof(*v));
-	if (v == NULL)
+	if (changed_room(b, b->delta.n) == -1)
 		return -1;
-	b->changed_videos = v;
-	for (k = 0; k < b->delta.n; k++) {
-		uint32_t video = video_of(meta, b->delta.rows[k].guid);
-
-		if (video != MODEL_IMAGE_NONE)
-			v[b->nchanged_videos++] = video;
-	}
+	for (k = 0; k < b->delta.n; k++)
+		changed_add(b, meta, b->delta.rows[k].guid);
 	return add_delta_edited(b, meta);
 }
 
@@ -425,18 +429,14 @@ changed_since_last(struct build_model *b, const struct model_image_meta *meta)
 	const struct catalog_rows *c = &b->changed;
 	const struct model_delta *d = &b->delta;
 	size_t i = 0, j = 0;
-	uint32_t *v;
 
 	b->overlaid = 0;
-	v = realloc(b->changed_videos, (b->nchanged_videos + c->nvideos + d->n + 1) * sizeof(*v));
-	if (v == NULL)
+	if (changed_room(b, c->nvideos + d->n) == -1)
 		return -1;
-	b->changed_videos = v;
 	while (i < c->nvideos || j < d->n) {
 		int cmp = i == c->nvideos ? 1 : j == d->n ? -1 :
 		    strcmp(c->videos[i].guid, d->rows[j].guid);
 		const char *guid = cmp <= 0 ? c->videos[i].guid : d->rows[j].guid;
-		uint32_t video;
 
 		if (cmp == 0 && c->videos[i].print == d->rows[j].print) {
 			i++;
@@ -446,8 +446,7 @@ changed_since_last(struct build_model *b, const struct model_image_meta *meta)
 		i += cmp <= 0;
 		j += cmp >= 0;
 		b->overlaid++;
-		if ((video = video_of(meta, guid)) != MODEL_IMAGE_NONE)
-			v[b->nchanged_videos++] = video;
+		changed_add(b, meta, guid);
 	}
 	return add_delta_edited(b, meta);
 }

@@ -141,43 +141,6 @@ model_overlay_terms(const struct model_image_meta *meta, const struct catalog_ro
 	return sum;
 }
 
-int
-model_overlay_edits(struct model *m, struct model_image_meta *meta, const struct model_delta *d,
-    char *err, size_t errlen)
-{
-	struct arena mem;
-	size_t k;
-
-	err[0] = '\0';
-	for (k = 0; k < d->nedited; k++) {
-		const struct model_image_row *t = row_of(meta, d->edited[k].guid);
-
-		if (t == NULL || (t->video != MODEL_IMAGE_NONE && t->video >= m->nvideos))
-			return 0;
-	}
-	/* the texts in an arena of their own, which the model adopts */
-	arena_init(&mem);
-	for (k = 0; k < d->nedited; k++) {
-		const struct model_delta_edit *e = &d->edited[k];
-		struct model_image_row *t = row_of(meta, e->guid);
-		struct video *v;
-
-		t->flags = (uint8_t)((t->flags & MODEL_IMAGE_HIDDEN) | e->flags);
-		if (t->video == MODEL_IMAGE_NONE)
-			continue;	/* hidden: no texts shown */
-		v = &m->videos[t->video];
-		v->texts = 0;	/* model_texts.h: summed again */
-		if ((v->title = arena_strdup(&mem, d->text + e->title)) == NULL ||
-		    (v->description = arena_strdup(&mem, d->text + e->description)) == NULL) {
-			arena_free(&mem);
-			snprintf(err, errlen, "out of memory loading the model");
-			return -1;
-		}
-	}
-	arena_adopt(&m->mem, &mem);
-	return 1;
-}
-
 /* Whether an edit from old to new may be laid over meta's row for it (model_overlay.h). */
 static int
 entry_overlayable(const struct model_image_meta *meta, const struct content_entry *old,
@@ -267,5 +230,42 @@ model_overlay_entries(struct model *m, struct model_image_meta *meta, const stru
 	qsort(list, n, sizeof(*list), u32_cmp);
 	*changed = list;
 	*nchanged = n;
+	return 1;
+}
+
+int
+model_overlay_edits(struct model *m, struct model_image_meta *meta, const struct model_delta *d,
+    char *err, size_t errlen)
+{
+	struct arena mem;
+	size_t k;
+
+	err[0] = '\0';
+	for (k = 0; k < d->nedited; k++) {
+		const struct model_image_row *t = row_of(meta, d->edited[k].guid);
+
+		if (t == NULL || (t->video != MODEL_IMAGE_NONE && t->video >= m->nvideos))
+			return 0;
+	}
+	/* the texts in an arena of their own, which the model adopts */
+	arena_init(&mem);
+	for (k = 0; k < d->nedited; k++) {
+		const struct model_delta_edit *e = &d->edited[k];
+		struct model_image_row *t = row_of(meta, e->guid);
+		struct video *v;
+
+		t->flags = (uint8_t)((t->flags & MODEL_IMAGE_HIDDEN) | e->flags);
+		if (t->video == MODEL_IMAGE_NONE)
+			continue;	/* hidden: no texts shown */
+		v = &m->videos[t->video];
+		v->texts = 0;	/* model_texts.h: summed again */
+		if ((v->title = arena_strdup(&mem, d->text + e->title)) == NULL ||
+		    (v->description = arena_strdup(&mem, d->text + e->description)) == NULL) {
+			arena_free(&mem);
+			snprintf(err, errlen, "out of memory loading the model");
+			return -1;
+		}
+	}
+	arena_adopt(&m->mem, &mem);
 	return 1;
 }

@@ -68,6 +68,13 @@ uint64_t	model_overlay_terms(const struct model_image_meta *meta,
  * (ascending, malloc'd; *nchanged of them, maybe 0); 0 not (m and meta as
  * they were); -1 out of memory (err; m must then be freed, not used).
  */
+struct content;
+struct content_snap_edits;
+int	model_overlay_entries(struct model *m, struct model_image_meta *meta,
+	    const struct content *c, const struct content_snap_edits *ed,
+	    const struct catalog_rows *rows, uint32_t **changed, size_t *nchanged, char *err,
+	    size_t errlen);
+
 /*
  * The edited entries of a delta (model_delta.h) laid over the image it
  * was made against, as model_overlay_entries() left them in the build
@@ -81,12 +88,5 @@ uint64_t	model_overlay_terms(const struct model_image_meta *meta,
 struct model_delta;
 int	model_overlay_edits(struct model *m, struct model_image_meta *meta,
 	    const struct model_delta *d, char *err, size_t errlen);
-
-struct content;
-struct content_snap_edits;
-int	model_overlay_entries(struct model *m, struct model_image_meta *meta,
-	    const struct content *c, const struct content_snap_edits *ed,
-	    const struct catalog_rows *rows, uint32_t **changed, size_t *nchanged, char *err,
-	    size_t errlen);
 
 #endif
