@@ -79,6 +79,9 @@ struct build_model {
 	int				 peeked;	/* image_fd: the image, worth reading */
 	int				 image_fd;
 	struct model_image_peek		 peek;
+	uint64_t			 peek_sum;	/* model_image_rows_sum() of the peek's
+							 * rows, once peek_known (peek_rows_sum) */
+	int				 peek_known;
 	struct catalog_rows		 changed;	/* the rows whose print moved */
 	atomic_int			 stop;
 	struct catalog_rows		 rows;
