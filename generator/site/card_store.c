@@ -16,7 +16,6 @@
 #include "file_window.h"
 #include "hash64.h"
 
-#define CARD_STORE_MAGIC	"onlygen cards 4\n"	/* 16 bytes, no NUL kept */
 #define HEAD			CARD_STORE_HEAD
 #define REC			CARD_STORE_REC
 #define H_KEY			16

@@ -48,6 +48,7 @@
 #include "file_map.h"
 #include "near.h"
 
+#define CARD_STORE_MAGIC	"onlygen cards 4\n"	/* 16 bytes, no NUL kept */
 #define CARD_STORE_STRINGS	6
 #define CARD_STORE_HEAD		64	/* the header's bytes */
 #define CARD_STORE_REC		64	/* a record's bytes */

@@ -19,8 +19,8 @@
 #include "card_store.h"
 #include "hash64.h"
 
-#define HEAD	64
-#define REC	72
+#define HEAD	CARD_STORE_HEAD
+#define REC	CARD_STORE_REC
 #define KEY	0x63617264736b6579ULL
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -48,7 +48,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < HEAD || (file = malloc(size)) == NULL)
 		return 0;
 	memcpy(file, data, size);
-	memcpy(file, "onlygen cards 3\n", 16);
+	memcpy(file, CARD_STORE_MAGIC, 16);
 	v = KEY;
 	memcpy(file + 16, &v, 8);
 	memset(file + HEAD - 16, 0, 16);
