@@ -19,6 +19,7 @@
 #define ONLY_TMPL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <cjson/cJSON.h>
 
 #include "buf.h"
@@ -67,11 +68,40 @@ const struct tmpl	*tmpl_get(struct tmpl_set *, const char *name,
  * then take the memory of the one before it, which is not read again.
  */
 #define TMPL_LAZY	(1 << 12)
+struct tmpl_memo;
 struct tmpl_lazy {
 	size_t		  n;
 	const cJSON	*(*item)(void *arg, size_t i, int reuse);
 	void		 *arg;
 	unsigned	  depth;	/* the renderer's: iterations of it under way */
+	/*
+	 * Optional (NULL memo: every item rendered): item i's bytes taken from
+	 * memo rather than made and rendered.  key(arg, i) names item i's tree:
+	 * two items of one key are the same tree, never 0.  always names what
+	 * every item holds, so that a name the page's data also has still
+	 * resolves in the item (struct tmpl_memo says when bytes are kept).
+	 */
+	uint64_t		(*key)(void *arg, size_t i);
+	const char *const	 *always;
+	size_t			  nalways;
+	const struct tmpl_memo	 *memo;
+};
+
+/*
+ * Bytes a section rendered for one item of a lazy list, kept under a key
+ * that covers all they depend on: the item's key, the section's body (its
+ * text, tags and partials, hashed), and the indentation and line state
+ * where the item begins.  A section keeps or takes bytes only when its body
+ * can read nothing but the item: no blocks, and every name it looks up
+ * either held by every item (always) or absent from the data the list is
+ * in.  get gives the bytes kept under key (NULL: none) and whether they
+ * end a line; put keeps a copy (a cache: it may drop them).
+ */
+struct tmpl_memo {
+	const char	*(*get)(void *arg, uint64_t key, size_t *n, int *ends_line);
+	void		 (*put)(void *arg, uint64_t key, const char *s, size_t n,
+			    int ends_line);
+	void		 *arg;
 };
 /* Makes arr, an empty array, such a list of lz's items (lz outlives it): 0, or -1 when it is not an empty array. */
 int	tmpl_lazy_list(cJSON *arr, struct tmpl_lazy *lz);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "hash64.h"
 #include "tmpl_int.h"
 #include "tmpl_keys.h"
 
@@ -25,6 +26,7 @@ struct render {
 	char			 indent[4096];
 	size_t			 nindent;
 	int			 at_line_start;	/* the next output begins a line */
+	int			 memo_item;	/* an item's bytes are being kept */
 	size_t			 depth;
 	char			*err;
 	size_t			 errlen;
@@ -218,16 +220,170 @@ tmpl_lazy_list(cJSON *arr, struct tmpl_lazy *lz)
 	return 0;
 }
 
+/*
+ * What a section's body reads, for keeping its items' bytes (tmpl.h:
+ * struct tmpl_memo): its hash (text, tags, escaping, partials' bodies and
+ * indentation) and the first part of every name it looks up.  A body with
+ * a block or a parent (whose content an enclosing parent may override),
+ * nested partials deeper than MEMO_DEPTH (a partial that includes itself)
+ * or more than MEMO_NAMES names is not kept: -1.
+ */
+#define MEMO_NAMES	64
+#define MEMO_DEPTH	16
+
+struct memo_body {
+	uint64_t		 h;
+	const struct name_part	*names[MEMO_NAMES];
+	size_t			 n;
+};
+
+static int
+memo_name(struct memo_body *b, const struct node *nd)
+{
+	const struct name_part *p = nd->path;
+	size_t i;
+
+	b->h = h64_int(h64(b->h, nd->s, nd->n), (int64_t)nd->n);
+	if (p == NULL)
+		return 0;	/* ".": the item, or what a section in it pushed */
+	for (i = 0; i < b->n; i++)
+		if (b->names[i]->n == p->n && memcmp(b->names[i]->s, p->s, p->n) == 0)
+			return 0;
+	if (b->n == MEMO_NAMES)
+		return -1;
+	b->names[b->n++] = p;
+	return 0;
+}
+
+static int
+memo_walk(struct memo_body *b, const struct node *nodes, size_t n, unsigned depth)
+{
+	const struct node *nd;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		nd = &nodes[i];
+		b->h = h64_int(b->h, (int64_t)nd->type);
+		switch (nd->type) {
+		case N_TEXT:
+			b->h = h64_int(h64(b->h, nd->s, nd->n), (int64_t)nd->n);
+			break;
+		case N_VAR:
+		case N_RAW:
+			if (memo_name(b, nd) != 0)
+				return -1;
+			break;
+		case N_SECTION:
+		case N_INVERTED:
+			if (memo_name(b, nd) != 0 || memo_walk(b, nd->kids, nd->nkids, depth) != 0)
+				return -1;
+			b->h = h64_int(b->h, -1);	/* the section's end */
+			break;
+		case N_PARTIAL:
+			b->h = h64_int(h64(b->h, nd->indent, nd->nindent), (int64_t)nd->nindent);
+			if (nd->target == NULL) {
+				b->h = h64_int(b->h, -2);	/* renders as nothing */
+				break;
+			}
+			if (depth >= MEMO_DEPTH || memo_walk(b, nd->target->root.kids,
+			    nd->target->root.nkids, depth + 1) != 0)
+				return -1;
+			b->h = h64_int(b->h, -3);
+			break;
+		case N_PARENT:
+		case N_BLOCK:
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Whether name p is among the names every item holds. */
+static int
+memo_always(const struct tmpl_lazy *lz, const struct name_part *p)
+{
+	size_t i;
+
+	for (i = 0; i < lz->nalways; i++)
+		if (strlen(lz->always[i]) == p->n && memcmp(lz->always[i], p->s, p->n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Whether section nd's items over lz may be kept and taken here: its body
+ * is one that can be (memo_walk), and every name it looks up is one every
+ * item holds or one the data around the list lacks, so that each lookup
+ * resolves in the item (or in what a section in it pushed) or nowhere,
+ * wherever the list is.  Sets *base, the key's part for the body and for
+ * the indentation in force.
+ */
+static int
+memo_usable(struct render *r, const struct node *nd, const struct tmpl_lazy *lz, uint64_t *base)
+{
+	struct memo_body b;
+	size_t i, k;
+
+	if (lz->memo == NULL || lz->key == NULL || r->memo_item)
+		return 0;
+	b.h = 0x746d706c2d6d656dULL;	/* "tmpl-mem" */
+	b.n = 0;
+	if (memo_walk(&b, nd->kids, nd->nkids, 0) != 0)
+		return 0;
+	for (k = 0; k < b.n; k++)
+		if (!memo_always(lz, b.names[k]))
+			for (i = r->nctx; i-- > 0;)
+				if (keys_find_ctx(&r->keys, i, r->ctx[i], b.names[k]) != NULL)
+					return 0;
+	*base = h64_int(h64(b.h, r->indent, r->nindent), (int64_t)r->nindent);
+	return 1;
+}
+
+/* Whether item it holds every name lz says each item holds. */
+static int
+memo_holds(struct render *r, const struct tmpl_lazy *lz, const cJSON *it)
+{
+	struct name_part p;
+	size_t i;
+
+	if (!IS(it, cJSON_Object))
+		return 0;
+	for (i = 0; i < lz->nalways; i++) {
+		p.s = lz->always[i];
+		p.n = strlen(p.s);
+		p.tag = keys_tag(p.s, p.n);
+		if (keys_find(&r->keys, it, &p) == NULL)
+			return 0;
+	}
+	return 1;
+}
+
 /* A section over a list made while it renders (tmpl.h: struct tmpl_lazy). */
 static int
 lazy_section(struct render *r, const struct node *nd, struct tmpl_lazy *lz)
 {
 	const cJSON *it;
-	size_t i;
-	int rc = 0, reuse = lz->depth == 0;
+	const char *kept;
+	uint64_t base = 0, key = 0;
+	size_t i, start = 0, len;
+	int rc = 0, reuse = lz->depth == 0, memo = memo_usable(r, nd, lz, &base), ends;
 
 	lz->depth++;
 	for (i = 0; i < lz->n && rc == 0; i++) {
+		if (memo) {
+			key = h64_int(h64_mix(base, lz->key(lz->arg, i)), r->at_line_start);
+			key = key != 0 ? key : 1;
+			if ((kept = lz->memo->get(lz->memo->arg, key, &len, &ends)) != NULL) {
+				if (len > 0 && buf_put(r->out, kept, len) != 0) {
+					rc = oom(r);
+					break;
+				}
+				if (len > 0)
+					r->at_line_start = ends;
+				continue;
+			}
+			start = r->out->len;
+		}
 		if ((it = lz->item(lz->arg, i, reuse)) == NULL) {
 			rc = oom(r);
 			break;
@@ -238,7 +394,12 @@ lazy_section(struct render *r, const struct node *nd, struct tmpl_lazy *lz)
 			rc = -1;
 			break;
 		}
+		r->memo_item = memo;
 		rc = render_nodes(r, nd->kids, nd->nkids);
+		r->memo_item = 0;
+		if (memo && rc == 0 && memo_holds(r, lz, it))
+			lz->memo->put(lz->memo->arg, key, r->out->data + start, r->out->len - start,
+			    r->at_line_start);
 		r->nctx--;
 	}
 	keys_cache_forget(&r->keys, r->nctx);
@@ -399,6 +560,7 @@ tmpl_render(const struct tmpl *t, const cJSON *data, struct buf *out, char *err,
 	r->errlen = errlen;
 	r->nctx = r->nparents = r->nindent = r->depth = 0;
 	r->at_line_start = 1;
+	r->memo_item = 0;
 	keys_cache_init(&r->keys);
 	r->ctx[r->nctx++] = data;
 	rc = render_nodes(r, t->root.kids, t->root.nkids);

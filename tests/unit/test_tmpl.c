@@ -429,6 +429,20 @@ lazy_item(void *arg, size_t i, int reuse)
 	return g->slot;
 }
 
+/* The end of a lazy list's check: no iteration left open, everything freed. */
+static void
+lazy_done(const struct tmpl_lazy *lz, const char *what, struct buf *a, struct buf *b,
+    cJSON *lazy, cJSON *eager, struct lazy_gen *g, struct tmpl_set *set)
+{
+	CHECK(lz->depth == 0, "%s: no iteration left open", what);
+	buf_free(a);
+	buf_free(b);
+	cJSON_Delete(lazy);
+	cJSON_Delete(eager);
+	lazy_gen_free(g);
+	tmpl_set_free(set);
+}
+
 /* tpl over {"list": n items, made while rendering}, against the same items as an array. */
 static void
 check_lazy(const char *tpl, size_t n, const char *what)
@@ -436,7 +450,7 @@ check_lazy(const char *tpl, size_t n, const char *what)
 	struct tmpl_set *set = tmpl_set_new(NULL, NULL);
 	const struct tmpl *t;
 	struct lazy_gen g;
-	struct tmpl_lazy lz = { n, lazy_item, &g, 0 };
+	struct tmpl_lazy lz = { .n = n, .item = lazy_item, .arg = &g };
 	cJSON *lazy = cJSON_CreateObject(), *eager = cJSON_CreateObject(), *arr, *list;
 	struct buf a, b;
 	char err[256] = "", err2[256] = "";
@@ -461,13 +475,7 @@ check_lazy(const char *tpl, size_t n, const char *what)
 	CHECK(ra == 0 && rb == 0 && a.len == b.len && (a.len == 0 || memcmp(a.data, b.data, a.len) == 0),
 	    "%s: as the same items in an array (%.*s)", what, (int)(a.len < 60 ? a.len : 60),
 	    a.data ? a.data : "");
-	CHECK(lz.depth == 0, "%s: no iteration left open", what);
-	buf_free(&a);
-	buf_free(&b);
-	cJSON_Delete(lazy);
-	cJSON_Delete(eager);
-	lazy_gen_free(&g);
-	tmpl_set_free(set);
+	lazy_done(&lz, what, &a, &b, lazy, eager, &g, set);
 }
 
 static void
@@ -476,7 +484,7 @@ test_lazy_list(void)
 	struct tmpl_set *set = tmpl_set_new(NULL, NULL);
 	const struct tmpl *t;
 	struct lazy_gen g;
-	struct tmpl_lazy lz = { 5, lazy_item, &g, 0 };
+	struct tmpl_lazy lz = { .n = 5, .item = lazy_item, .arg = &g };
 	cJSON *data = cJSON_CreateObject(), *list = cJSON_CreateArray();
 	struct buf out;
 	char err[256] = "";
@@ -512,6 +520,223 @@ test_lazy_list(void)
 	tmpl_set_free(set);
 }
 
+/* --- items' bytes kept (tmpl.h: struct tmpl_memo) ------------------------- */
+
+#define MEMO_MAX	512
+
+/* A memo as a list: what was kept, and how often it was asked and given. */
+struct test_memo {
+	uint64_t	 key[MEMO_MAX];
+	char		*s[MEMO_MAX];
+	size_t		 len[MEMO_MAX];
+	int		 ends[MEMO_MAX];
+	size_t		 n, gets, hits, puts;
+};
+
+static const char *
+test_memo_get(void *arg, uint64_t key, size_t *n, int *ends_line)
+{
+	struct test_memo *m = arg;
+	size_t i;
+
+	m->gets++;
+	for (i = 0; i < m->n; i++)
+		if (m->key[i] == key) {
+			m->hits++;
+			*n = m->len[i];
+			*ends_line = m->ends[i];
+			return m->s[i];
+		}
+	return NULL;
+}
+
+static void
+test_memo_put(void *arg, uint64_t key, const char *s, size_t n, int ends_line)
+{
+	struct test_memo *m = arg;
+
+	m->puts++;
+	if (m->n == MEMO_MAX)
+		return;
+	m->key[m->n] = key;
+	m->s[m->n] = malloc(n + 1);
+	memcpy(m->s[m->n], s, n);
+	m->len[m->n] = n;
+	m->ends[m->n++] = ends_line;
+}
+
+static void
+test_memo_free(struct test_memo *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		free(m->s[i]);
+	memset(m, 0, sizeof(*m));
+}
+
+/* Item i is lazy_make(i % 5): its key says so. */
+static const cJSON *
+memo_item(void *arg, size_t i, int reuse)
+{
+	return lazy_item(arg, i % 5, reuse);
+}
+
+static uint64_t
+memo_key(void *arg, size_t i)
+{
+	(void)arg;
+	return i % 5 + 1;
+}
+
+static const char *const memo_always[] = { "n", "k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7" };
+
+/*
+ * The partial p, main over {"list": n items, lazy and kept in m,
+ * "k1": "root", and the root's extra names}, twice: each time as the same
+ * items in an array.  Returns the second render's hits (the first's puts
+ * in *puts).
+ */
+static size_t
+check_memo(const char *tpl, const char *partial, const char *extra, size_t n,
+    const char *const *always, size_t nalways, struct test_memo *m, size_t *puts,
+    const char *what)
+{
+	struct tmpl_set *set = tmpl_set_new(NULL, NULL);
+	const struct tmpl *t;
+	struct lazy_gen g;
+	struct tmpl_memo memo = { test_memo_get, test_memo_put, m };
+	struct tmpl_lazy lz = { .n = n, .item = memo_item, .arg = &g, .key = memo_key,
+	    .always = always, .nalways = nalways, .memo = &memo };
+	cJSON *lazy = cJSON_CreateObject(), *eager = cJSON_CreateObject(), *arr, *list;
+	struct buf a, b;
+	char err[256] = "", err2[256] = "";
+	size_t i, hits = 0;
+	int ra, rb, round;
+
+	memset(&g, 0, sizeof(g));
+	g.fail_at = SIZE_MAX;
+	list = cJSON_CreateArray();
+	CHECK(tmpl_lazy_list(list, &lz) == 0, "%s: the list made lazy", what);
+	cJSON_AddItemToObject(lazy, "list", list);
+	arr = cJSON_AddArrayToObject(eager, "list");
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(arr, lazy_make(i % 5));
+	cJSON_AddStringToObject(lazy, "k1", "root");
+	cJSON_AddStringToObject(eager, "k1", "root");
+	if (extra != NULL) {
+		cJSON_AddStringToObject(lazy, extra, "OUTER");
+		cJSON_AddStringToObject(eager, extra, "OUTER");
+	}
+	buf_init(&a, 1 << 20);
+	buf_init(&b, 1 << 20);
+	t = partial != NULL ? tmpl_compile(set, "p", partial, strlen(partial), err, sizeof(err)) :
+	    (void *)set;
+	t = t != NULL ? tmpl_compile(set, "memo.mustache", tpl, strlen(tpl), err, sizeof(err)) : NULL;
+	rb = t != NULL ? tmpl_render(t, eager, &b, err2, sizeof(err2)) : -1;
+	for (round = 0; round < 2; round++) {
+		size_t h0 = m->hits, p0 = m->puts;
+
+		buf_reset(&a);
+		ra = t != NULL ? tmpl_render(t, lazy, &a, err, sizeof(err)) : -1;
+		CHECK(ra == 0 && rb == 0 && a.len == b.len &&
+		    (a.len == 0 || memcmp(a.data, b.data, a.len) == 0),
+		    "%s, render %d: as the same items in an array (%s) (%.*s | %.*s)", what,
+		    round + 1, err, (int)(a.len < 80 ? a.len : 80), a.data ? a.data : "",
+		    (int)(b.len < 80 ? b.len : 80), b.data ? b.data : "");
+		if (round == 0)
+			*puts = m->puts - p0;
+		else
+			hits = m->hits - h0;
+	}
+	lazy_done(&lz, what, &a, &b, lazy, eager, &g, set);
+	return hits;
+}
+
+static void
+test_lazy_memo(void)
+{
+	struct test_memo m;
+	size_t puts, hits, na = sizeof(memo_always) / sizeof(memo_always[0]);
+
+	memset(&m, 0, sizeof(m));
+	hits = check_memo("<ul>\n{{#list}}\n  {{>p}}\n{{/list}}\n</ul>\n",
+	    "<li>{{n}}{{#even}} even{{/even}}\n{{k0}}&{{{k7}}}</li>\n", NULL, 20, memo_always, na,
+	    &m, &puts, "an indented partial of two lines per item");
+	CHECK(puts == 5 && hits == 20, "each of the 5 trees rendered once, then all 20 taken "
+	    "(%zu kept, %zu taken)", puts, hits);
+	/* the same items and partial at another indentation: other bytes, other keys */
+	hits = check_memo("{{#list}}\n    {{>p}}\n{{/list}}\n",
+	    "<li>{{n}}{{#even}} even{{/even}}\n{{k0}}&{{{k7}}}</li>\n", NULL, 10, memo_always, na,
+	    &m, &puts, "the same partial indented deeper, with the same memo");
+	CHECK(puts == 5 && hits == 10, "the deeper indentation's bytes are its own (%zu kept, "
+	    "%zu taken)", puts, hits);
+	test_memo_free(&m);
+
+	/* two sections over the same items, their bodies' text apart */
+	hits = check_memo("{{#list}}A{{n}};{{/list}}|{{#list}}B{{n}};{{/list}}", NULL, NULL, 5,
+	    memo_always, na, &m, &puts, "two sections whose text differs");
+	CHECK(puts == 10 && hits == 10, "each body's bytes its own (%zu kept, %zu taken)",
+	    puts, hits);
+	test_memo_free(&m);
+
+	/* one section, in a partial included at two indentations: the
+	 * indentation in force is part of the key */
+	hits = check_memo("  {{>p}}\n    {{>p}}\n", "{{#list}}<li>{{n}}\n{{k0}}</li>\n{{/list}}", NULL,
+	    5, memo_always, na, &m, &puts, "a list in a partial included at two indentations");
+	CHECK(puts == 10 && hits == 10, "each indentation's bytes its own (%zu kept, %zu taken)",
+	    puts, hits);
+	test_memo_free(&m);
+
+	/* "even" is not a name every item holds, and the data around the
+	 * list has it: the odd items read the root's, so nothing is kept */
+	hits = check_memo("{{#list}}{{n}}{{#even}}E{{/even}}{{even}};{{/list}}", NULL, "even", 10,
+	    memo_always, na, &m, &puts, "a name the items may lack, also the page's");
+	CHECK(puts == 0 && hits == 0 && m.gets == 0, "nothing kept or asked when a name may "
+	    "resolve outside the item (%zu kept, %zu asked)", puts, m.gets);
+	test_memo_free(&m);
+	/* the same in a partial, a section deep */
+	hits = check_memo("{{#list}}{{#k2}}{{>p}}{{/k2}}{{/list}}", "[{{even}}]", "even", 10,
+	    memo_always, na, &m, &puts, "such a name in a partial inside a section");
+	CHECK(puts == 0 && hits == 0, "nothing kept for a name read deep in the body");
+	test_memo_free(&m);
+	/* a name the root has but every item holds: still the item's (6
+	 * kept: the first item begins the output's line, the others not) */
+	hits = check_memo("{{#list}}{{k1}}-{{n}};{{/list}}", NULL, NULL, 10, memo_always, na, &m,
+	    &puts, "a name every item holds, also the page's");
+	CHECK(puts == 6 && hits == 10, "kept when every item holds the root's name too (%zu kept, %zu taken)", puts, hits);
+	test_memo_free(&m);
+	/* a name no one has: nothing, wherever the list is */
+	hits = check_memo("{{#list}}{{n}}{{nowhere}}{{^nowhere}}-{{/nowhere}};{{/list}}", NULL, NULL,
+	    10, memo_always, na, &m, &puts, "a name nothing holds");
+	CHECK(puts == 6 && hits == 10, "kept when a name resolves nowhere (%zu kept, %zu taken)", puts, hits);
+	test_memo_free(&m);
+	/* items said to hold a name they lack: never kept */
+	{
+		static const char *const lying[] = { "n", "absent" };
+
+		hits = check_memo("{{#list}}{{n}}{{absent}};{{/list}}", NULL, NULL, 10, lying, 2, &m,
+		    &puts, "items lacking a name they are said to hold");
+		CHECK(puts == 0 && hits == 0, "nothing kept from items that lack an always name");
+		test_memo_free(&m);
+	}
+	/* a block in the body (an enclosing parent could override it): never */
+	hits = check_memo("{{#list}}{{n}}{{$b}}d{{/b}};{{/list}}", NULL, NULL, 10, memo_always, na,
+	    &m, &puts, "a block in the body");
+	CHECK(puts == 0 && hits == 0, "nothing kept for a body with a block");
+	test_memo_free(&m);
+	/* a partial that includes itself: no end to its body, never kept */
+	hits = check_memo("{{#list}}{{>p}}{{/list}}", "{{#k9}}{{>p}}{{/k9}}{{n}}", NULL, 10,
+	    memo_always, na, &m, &puts, "a partial that includes itself");
+	CHECK(puts == 0 && hits == 0, "nothing kept for a body without end");
+	test_memo_free(&m);
+	/* text without a newline at the end, then the next item: the line state kept */
+	hits = check_memo("{{#list}}\n  {{n}}{{#even}}\n{{/even}}\n{{/list}}x\n", NULL, NULL, 10,
+	    memo_always, na, &m, &puts, "items ending a line or not");
+	CHECK(hits == 10, "taken whether or not an item ends its line (%zu)", hits);
+	test_memo_free(&m);
+}
+
 int
 main(void)
 {
@@ -526,5 +751,6 @@ main(void)
 	test_compile_once();
 	test_dir_loader();
 	test_lazy_list();
+	test_lazy_memo();
 	return check_report();
 }
