@@ -130,6 +130,13 @@ out:
 }
 
 void
+file_map_populate(struct file_map *fm)
+{
+	if (fm->base != NULL)
+		(void)madvise(fm->base, fm->base_len, MADV_POPULATE_READ);
+}
+
+void
 file_map_drop_after(struct file_map *fm, const void *p)
 {
 	size_t page = page_size();

@@ -146,3 +146,16 @@ file_out_close(struct file_out *o, const void *hdr, size_t hlen, uint64_t body, 
 	}
 	return 0;
 }
+
+void
+file_out_abandon(struct file_out *o)
+{
+	if (o->window == NULL)
+		return;	/* never opened, or closed */
+	if (o->fd != -1)
+		close(o->fd);
+	o->fd = -1;
+	unlink(o->tmp);
+	free(o->window);
+	o->window = NULL;
+}

@@ -102,5 +102,8 @@ uint64_t file_out_sum(struct file_out *o);
  */
 int	file_out_close(struct file_out *o, const void *hdr, size_t hlen, uint64_t body,
 	    char *err, size_t errlen);
+/* o given up: its temporary file closed and removed; accepts an o never
+ * opened (zeroed) or already closed. */
+void	file_out_abandon(struct file_out *o);
 
 #endif
