@@ -261,7 +261,7 @@ cmd_build(int argc, char *argv[])
 	if (recheck) {
 		/* nothing kept from earlier builds is trusted */
 		static const char *const kept[] = { "model.image", "model.image.delta",
-		    "model.image" MODEL_IMAGE_AT_SUFFIX, "catalog.rows", "card-texts",
+		    "model.image" MODEL_IMAGE_AT_SUFFIX, "catalog.rows", "card-texts", "card-html",
 		    "search-pairs", "img-index" };
 		char path[4096];
 		size_t f;

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "hash64.h"
+#include "card_html.h"
 #include "pool.h"
 #include "arena.h"
 #include "site_int.h"
@@ -784,6 +785,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	}
 
 	t2 = now_secs();
+	card_html_keep(c.card_html);	/* beside the publish; joined with the cards */
 	/*
 	 * The files this build replaces or removes from here on (the
 	 * verifier's table, the pages, stale files, the staging directory)

@@ -18,6 +18,7 @@
 #include "model_texts.h"
 #include "pool.h"
 #include "arena.h"
+#include "card_html.h"
 #include "card_store.h"
 #include "site_cards.h"
 #include "site_url.h"
@@ -291,6 +292,8 @@ site_card_texts(struct site_ctx *c, char *err, size_t errlen)
 	    sizeof(ck->path))
 		ck->key = 0;
 	kept = card_store_load(&ck->store, ck->path, ck->key) == 1;
+	/* NULL (out of memory): every card rendered */
+	c->card_html = card_html_open(c->o->state_dir, site_kept_key(c, "onlygen card html v1"));
 	/*
 	 * The kept cards, in the model's order: a video at its index in the
 	 * store, shifted by those added or removed before it, as the last
@@ -367,6 +370,10 @@ site_card_texts_free(struct site_ctx *c)
 		    !c->o->quiet)
 			site_warn(c, "%s (the next build formats every card)", err);
 		card_store_free(&ck->store);
+		/* after the pages: they read its bytes, and its write reads theirs */
+		if (card_html_close(c->card_html, err, sizeof(err)) == -1 && !c->o->quiet)
+			site_warn(c, "%s (the next build renders every card)", err);
+		c->card_html = NULL;
 		free(ck->in);
 		free(ck->todo);
 		free(ck);
@@ -410,8 +417,10 @@ card_fields(const struct site_ctx *c, size_t i, struct pd *o)
 	STR("srcset", im->srcset);
 	STR("cardset", im->cardset);
 	STR("poster", im->poster);
-	if (im->preview != NULL)
-		STR("preview", im->preview);
+	/* every card holds every name the card partial reads ("" or false
+	 * for none), so that a name the page's data also has is still the
+	 * card's, and its bytes can be kept (card_html.h) */
+	STR("preview", im->preview != NULL ? im->preview : "");
 	STR("duration", t->duration);
 	STR("duration_words", t->words);
 	STR("date", t->date);
@@ -421,8 +430,7 @@ card_fields(const struct site_ctx *c, size_t i, struct pd *o)
 	STR("access_icon", access_icons[a]);
 	kv[n++] = (struct pd_kv){ "locked", PD_BOOL, NULL, a != ACCESS_PUBLIC };
 	kv[n++] = (struct pd_kv){ "length", PD_NUM, NULL, (double)v->length };
-	if (t->episode != NULL)
-		STR("episode_label", t->episode);
+	STR("episode_label", t->episode != NULL ? t->episode : "");
 #undef STR
 	return put_fields(o, kv, n);
 }
@@ -462,7 +470,7 @@ card(const struct site_ctx *c, size_t i, int eager, struct pd *o)
 			return -1;
 	} else if (card_fields(c, i, o) == -1)
 		return -1;
-	return eager ? put_bool(o, "eager", 1) : 0;
+	return put_bool(o, "eager", eager);
 }
 
 int
@@ -528,6 +536,24 @@ struct lazy_cards {
 	struct arena_mark	 mark;	/* where the first card was made */
 };
 
+/* The names every card holds (card_fields(), card()): tmpl.h's always. */
+static const char *const card_names[] = {
+	"guid", "title", "url", "thumb", "srcset", "cardset", "poster", "preview", "duration",
+	"duration_words", "date", "label", "access", "access_label", "access_icon", "locked",
+	"length", "episode_label", "eager"
+};
+
+/* Card i's tree named by its card key and whether it is eager (tmpl.h: key). */
+static uint64_t
+lazy_key(void *arg, size_t i)
+{
+	const struct lazy_cards *l = arg;
+	uint64_t k = h64_int(l->c->vcard[l->list != NULL ? l->list[l->from + i] : l->from + i],
+	    l->eager);
+
+	return k != 0 ? k : 1;
+}
+
 static const cJSON *
 lazy_card(void *arg, size_t i, int reuse)
 {
@@ -571,5 +597,12 @@ add_cards_lazy(const struct site_ctx *c, struct pd *arr, const size_t *list, siz
 	l->list = list;
 	l->from = from;
 	l->eager = eager;
+	/* arena_alloc() zeroed the rest: no memo unless set here */
+	if (c->vcard != NULL && c->card_html != NULL) {
+		l->lz.key = lazy_key;
+		l->lz.always = card_names;
+		l->lz.nalways = sizeof(card_names) / sizeof(card_names[0]);
+		l->lz.memo = card_html_memo(c->card_html);
+	}
 	return pd_arr_lazy(arr, &l->lz) == 1 ? 0 : -1;
 }

@@ -156,6 +156,7 @@ struct site_ctx {
 	struct card_imgs	*vimgs;		/* per video: its image URLs, once asked (site_card_img.c) */
 	struct arena	*vtext_mem;	/* per worker: the storage of vtext's strings */
 	struct card_keep	*cards_keep;	/* site_cards.c: the kept cards (card_store.h) */
+	struct card_html	*card_html;	/* site_cards.c: their bytes kept (card_html.h) */
 	struct watch_entry	*ventry;	/* per video: its watch page's sitemap entry, once
 						 * kept or planned (site_sitemap.c) */
 	uint64_t		 skey;		/* templates + the data every page shares */

@@ -106,14 +106,19 @@ check "rebuild takes the shortcut: every input as the last build read it" bash -
 # --recheck keys every page as a build without the record does: nothing to render
 check "the search index's pairs are kept for the next build, mode 0600 (docs/search.md)" \
     [ "$(stat -c %a "$STATE/search-pairs" 2>/dev/null)" = 600 ]
+check "the list pages' card bytes are kept for the next build, mode 0600 (docs/site.md)" \
+    [ "$(stat -c %a "$STATE/card-html" 2>/dev/null)" = 600 ]
 ino_cards=$(stat -c %.9Y "$STATE/card-texts" 2>/dev/null)
 ino_pairs=$(stat -c %.9Y "$STATE/search-pairs" 2>/dev/null)
+ino_html=$(stat -c %.9Y "$STATE/card-html" 2>/dev/null)
 out=$(build --recheck 2>&1)
 echo "# $out"
 check "--recheck trusts no kept card: STATE/card-texts written again ($ino_cards -> $(stat -c %.9Y "$STATE/card-texts"))" \
     bash -c "[ -n '$ino_cards' ] && [ '$ino_cards' != \"\$(stat -c %.9Y '$STATE/card-texts')\" ]"
 check "--recheck trusts no kept search pairs: STATE/search-pairs written again" \
     bash -c "[ -n '$ino_pairs' ] && [ '$ino_pairs' != \"\$(stat -c %.9Y '$STATE/search-pairs')\" ]"
+check "--recheck trusts no kept card bytes: STATE/card-html written again" \
+    bash -c "[ -n '$ino_html' ] && [ '$ino_html' != \"\$(stat -c %.9Y '$STATE/card-html')\" ]"
 check "--recheck keys every page and renders nothing" [ "$(echo "$out" | field rendered)" = 0 ]
 check "--recheck writes nothing" bash -c "[ '$(echo "$out" | field written)' = 0 ] && [ '$before' = '$(snapshot)' ]"
 # a kept sitemap entry that is not its video's (a store edited with a matching
@@ -133,6 +138,21 @@ if build_helper card_store_tamper && ASAN_OPTIONS=detect_leaks=0 "$TMP/card_stor
 else
 	notok "card_store_tamper rewrote STATE/card-texts"
 fi
+# a damaged STATE/card-html (a byte of a card altered, its hash not) gives
+# no card: the pages a site-wide change renders are those of a state
+# without the file, byte for byte
+cp -r "$STATE" "$TMP/state-nohtml" && rm -f "$TMP/state-nohtml/card-html"
+cp -r "$OUT" "$TMP/site-nohtml"
+python3 -c 'import sys; p = sys.argv[1]; b = bytearray(open(p, "rb").read()); b[64 + 2] ^= 0x20; open(p, "wb").write(b)' "$STATE/card-html"
+cp "$CONTENT/site.json" "$TMP/site.json.kept"
+python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); d["title"] += " (again)"; json.dump(d, open(sys.argv[1], "w"))' "$CONTENT/site.json"
+build >/dev/null 2>&1; rc=$?
+"$GEN" build --offline --quiet --state "$TMP/state-nohtml" --content "$CONTENT" --out "$TMP/site-nohtml"; rc2=$?
+check "a damaged card-html: the build renders every card, as a state without it ($rc, $rc2)" \
+    bash -c "[ $rc -eq 0 ] && [ $rc2 -eq 0 ] && diff -r '$OUT' '$TMP/site-nohtml' >/dev/null"
+cp "$TMP/site.json.kept" "$CONTENT/site.json"
+build >/dev/null 2>&1
+rm -rf "$TMP/state-nohtml" "$TMP/site-nohtml"
 # a content/ edit of one video's title is laid over the model image (the
 # image's key covers content/, so it is the snapshot's entry that is
 # replaced, model_overlay.h): the pages that do not read that video keep
