@@ -578,15 +578,37 @@ add_cards_lazy(const struct site_ctx *c, struct pd *arr, const size_t *list, siz
 {
 	struct lazy_cards *l;
 	struct pd keyed = *arr;
+	int run;
 
-	/* keying only, or a tree of cJSON's own: the cards pushed */
-	if (arr->j == NULL || arr->a == NULL)
-		return add_cards(c, arr, list, from, to, eager);
-	/* keyed as pushed, without their tree; then made while rendering */
-	keyed.j = NULL;
-	keyed.a = NULL;
-	if (arr->h != NULL && add_cards(c, &keyed, list, from, to, eager) == -1)
-		return -1;
+	/*
+	 * Keyed as their run of card keys (card_keys_mix), as the list's
+	 * JSON-LD is, whether or not the page renders: pushing each card to
+	 * key it was ~50 ms of CPU for the 260 000 cards of a video added at
+	 * 100 000 videos (docs/benchmarks.md, issue 15).  Without the keys
+	 * (no card texts): keyed as pushed.
+	 */
+	run = arr->h != NULL && card_keys_mix(c, arr, "", list, from, to) == 1;
+	if (run)
+		*arr->h = h64_int(*arr->h, eager);
+	if (arr->j == NULL)	/* keying only */
+		return run ? 0 : add_cards(c, arr, list, from, to, eager);
+	if (!run && arr->h != NULL) {
+		keyed.j = NULL;
+		keyed.a = NULL;
+		if (add_cards(c, &keyed, list, from, to, eager) == -1)
+			return -1;
+	}
+	if (arr->a == NULL) {
+		/* a tree of cJSON's own: the cards pushed, keyed above */
+		struct pd tree = *arr;
+		int rc;
+
+		tree.h = NULL;
+		tree.reads = NULL;
+		rc = add_cards(c, &tree, list, from, to, eager);
+		arr->n = tree.n;
+		return rc;
+	}
 	if ((l = arena_alloc(arr->a, sizeof(*l))) == NULL)
 		return -1;
 	l->lz.n = to - from;
