@@ -3,7 +3,6 @@
  * (card_html.h): the file's parser and lookup, and the memo the render
  * workers share for one build.
  */
-#include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -367,6 +367,7 @@ lazy_section(struct render *r, const struct node *nd, struct tmpl_lazy *lz)
 	uint64_t base = 0, key = 0;
 	size_t i, start = 0, len;
 	int rc = 0, reuse = lz->depth == 0, memo = memo_usable(r, nd, lz, &base), ends;
+	int outer = r->memo_item;	/* inside an item whose bytes are being kept */
 
 	lz->depth++;
 	for (i = 0; i < lz->n && rc == 0; i++) {
@@ -394,12 +395,12 @@ lazy_section(struct render *r, const struct node *nd, struct tmpl_lazy *lz)
 			rc = -1;
 			break;
 		}
-		r->memo_item = memo;
+		r->memo_item = outer || memo;
 		rc = render_nodes(r, nd->kids, nd->nkids);
-		r->memo_item = 0;
+		r->memo_item = outer;
 		if (memo && rc == 0 && memo_holds(r, lz, it))
-			lz->memo->put(lz->memo->arg, key, r->out->data + start, r->out->len - start,
-			    r->at_line_start);
+			lz->memo->put(lz->memo->arg, key, r->out->data != NULL ?
+			    r->out->data + start : "", r->out->len - start, r->at_line_start);
 		r->nctx--;
 	}
 	keys_cache_forget(&r->keys, r->nctx);
