@@ -62,30 +62,35 @@ card_html_parse(struct card_html_file *f, const void *data, size_t size, uint64_
 	return 1;
 }
 
+/* Slot i's card, when its bytes lie inside the region: 1 and *s, *n, *ends_line, else 0. */
+static int
+slot_card(const struct card_html_file *f, size_t i, const char **s, size_t *n, int *ends_line)
+{
+	const char *sl = (const char *)f->slot + i * CARD_HTML_SLOT;
+	uint32_t at = get32(sl + 8), len = get32(sl + 12);
+
+	if (at > f->nbytes || len > f->nbytes - at)
+		return 0;
+	*s = f->bytes + at;
+	*n = len;
+	*ends_line = (int)(get64(sl + 16) & 1);
+	return 1;
+}
+
 long
 card_html_find(const struct card_html_file *f, uint64_t key, const char **s, size_t *n,
     int *ends_line)
 {
 	size_t i, k;
-	const char *sl;
-	uint32_t at, len;
+	uint64_t sk;
 
 	if (key == 0 || f->nslot == 0)
 		return -1;
 	for (i = (size_t)key & (f->nslot - 1), k = 0; k < f->nslot; i = (i + 1) & (f->nslot - 1), k++) {
-		sl = (const char *)f->slot + i * CARD_HTML_SLOT;
-		if (get64(sl) == 0)
+		if ((sk = get64((const char *)f->slot + i * CARD_HTML_SLOT)) == 0)
 			return -1;
-		if (get64(sl) != key)
-			continue;
-		at = get32(sl + 8);
-		len = get32(sl + 12);
-		if (at > f->nbytes || len > f->nbytes - at)
-			return -1;
-		*s = f->bytes + at;
-		*n = len;
-		*ends_line = (int)(get64(sl + 16) & 1);
-		return (long)i;
+		if (sk == key)
+			return slot_card(f, i, s, n, ends_line) ? (long)i : -1;
 	}
 	return -1;
 }
@@ -207,7 +212,7 @@ taken_at(const struct card_html *h, size_t i, uint64_t *key, const char **s, siz
 {
 	*key = get64((const char *)h->f.slot + i * CARD_HTML_SLOT);
 	return atomic_load_explicit(&h->used[i], memory_order_relaxed) == SLOT_TAKEN &&
-	    card_html_find(&h->f, *key, s, n, ends) >= 0;
+	    slot_card(&h->f, i, s, n, ends);
 }
 
 /* One card for the file: its slot in t (nslot, a power of two), its bytes' place and check. */

@@ -372,7 +372,8 @@ site_card_texts_free(struct site_ctx *c)
 		card_store_free(&ck->store);
 		/* after the pages: they read its bytes, and its write reads theirs */
 		if (card_html_close(c->card_html, err, sizeof(err)) == -1 && !c->o->quiet)
-			site_warn(c, "%s (the next build renders every card)", err);
+			site_warn(c, "%s (STATE/card-html left as it was: the next build "
+			    "renders the cards it lacks)", err);
 		c->card_html = NULL;
 		free(ck->in);
 		free(ck->todo);
