@@ -1,7 +1,7 @@
 /*
  * site_data_list.c — the data of the paged lists: a category, a tag, New
  * and Free (data_list), and a series' episodes by season (data_series),
- * each with its pager.
+ * each with its pager; the pages cut as list_pages.h says.
  */
 #include <stddef.h>
 
@@ -51,7 +51,7 @@ data_list(const struct site_ctx *c, struct pd *d, const struct page *p, struct b
 {
 	const struct model *m = c->m;
 	const size_t *vid;
-	size_t ps = (size_t)c->page_size, lo, hi, from, to, n;
+	size_t lo, hi, from, to, n;
 	const char *name, *desc = "", *kind;
 	struct pd cards, nav;
 	struct buf t, u;
@@ -81,8 +81,9 @@ data_list(const struct site_ctx *c, struct pd *d, const struct page *p, struct b
 		kind = "Free";
 		break;
 	}
-	from = lo + (p->no - 1) * ps;
-	to = from + ps < hi ? from + ps : hi;
+	site_list_slice(c, p, &from, &to);
+	from += lo;
+	to += lo;
 	n = hi - lo;
 	buf_init(&t, 1 << 16);
 	buf_init(&u, 4096);
@@ -98,7 +99,9 @@ data_list(const struct site_ctx *c, struct pd *d, const struct page *p, struct b
 	if (put_str(d, "name", name) == -1 ||
 	    put_str(d, "kind", kind) == -1 ||
 	    put_str(d, "description", desc) == -1 ||
-	    put_num(d, "count", (double)n) == -1 ||
+	    /* on the first page only: the others stay as they were when a
+	     * video joins the list (list_pages.h) */
+	    (p->no == 1 && put_num(d, "count", (double)n) == -1) ||
 	    (p->kind == PK_CATEGORY && colour_ok(m->categories[p->idx].colour) &&
 	    put_str(d, "colour", m->categories[p->idx].colour) == -1) ||
 	    (p->kind == PK_CATEGORY && (put_arr(d, "nav", &nav) == -1 ||
@@ -121,14 +124,15 @@ data_series(const struct site_ctx *c, struct pd *d, const struct page *p, struct
 {
 	const struct model *m = c->m;
 	const struct series *s = &m->series[p->idx];
-	size_t ps = (size_t)c->page_size, i, from, to, all;
+	size_t i, from, to, all;
 	struct pd seasons, season, eps, o, art;
 	int cur = -1, open = 0;
 	struct buf u, t;
 
 	all = c->ser_off[p->idx + 1] - c->ser_off[p->idx];
-	from = c->ser_off[p->idx] + (p->no - 1) * ps;
-	to = from + ps < c->ser_off[p->idx + 1] ? from + ps : c->ser_off[p->idx + 1];
+	site_list_slice(c, p, &from, &to);
+	from += c->ser_off[p->idx];
+	to += c->ser_off[p->idx];
 	buf_init(&u, 4096);
 	buf_init(&t, 1 << 16);
 	if (site_list_url(c, &u, PK_SERIES, p->idx, (int)p->no) == -1 ||

@@ -212,7 +212,8 @@ struct site_ctx {
  * rendering (its key is then the sum of its bytes); scratch is the
  * caller's buffer, up to PAGE_MAX_BYTES; reads, when not NULL, gets the
  * videos a template page read (page_reads.h).  site_list_pages() is the
- * number of pages of a category/tag/series/new/free list (>= 1).
+ * number of pages of a category/tag/series/new/free list (>= 1), cut as
+ * list_pages.h says.
  */
 int	site_index(struct site_ctx *c, char *err, size_t errlen);
 /*
@@ -241,6 +242,11 @@ int	site_page_key(const struct site_ctx *c, const struct page *p, struct buf *sc
 int	site_page_memory(const struct site_ctx *c, const struct page *p, const void **data,
 	    size_t *len);
 size_t	site_list_pages(const struct site_ctx *c, const struct page *p);
+/* The videos of p's list (0 for a page that is no list), and the ones page
+ * p->no shows: offsets [*from, *to) into it (list_pages.h). */
+size_t	site_list_len(const struct site_ctx *c, const struct page *p);
+void	site_list_slice(const struct site_ctx *c, const struct page *p, size_t *from,
+	    size_t *to);
 
 /*
  * site_cards.c: site_card_texts() puts every video's card strings into

@@ -11,6 +11,7 @@
 
 #include "cdn_host.h"
 #include "hash64.h"
+#include "list_pages.h"
 #include "site_int.h"
 #include "site_url.h"
 #include "site_write.h"
@@ -199,23 +200,42 @@ out:
 }
 
 size_t
+site_list_len(const struct site_ctx *c, const struct page *p)
+{
+	if (p->kind == PK_CATEGORY)
+		return c->cat_off[p->idx + 1] - c->cat_off[p->idx];
+	if (p->kind == PK_TAG)
+		return c->tag_off[p->idx + 1] - c->tag_off[p->idx];
+	if (p->kind == PK_SERIES)
+		return c->ser_off[p->idx + 1] - c->ser_off[p->idx];
+	if (p->kind == PK_NEW)
+		return c->m->nvideos;
+	if (p->kind == PK_FREE)
+		return c->nfree;
+	return 0;
+}
+
+/* The newest-first lists are cut from their oldest end (list_pages.h);
+ * a series, in episode order, from its start. */
+static int
+anchored(const struct page *p)
+{
+	return p->kind != PK_SERIES;
+}
+
+size_t
 site_list_pages(const struct site_ctx *c, const struct page *p)
 {
-	size_t n;
-
-	if (p->kind == PK_CATEGORY)
-		n = c->cat_off[p->idx + 1] - c->cat_off[p->idx];
-	else if (p->kind == PK_TAG)
-		n = c->tag_off[p->idx + 1] - c->tag_off[p->idx];
-	else if (p->kind == PK_SERIES)
-		n = c->ser_off[p->idx + 1] - c->ser_off[p->idx];
-	else if (p->kind == PK_NEW)
-		n = c->m->nvideos;
-	else if (p->kind == PK_FREE)
-		n = c->nfree;
-	else
+	if (p->kind != PK_CATEGORY && p->kind != PK_TAG && p->kind != PK_SERIES &&
+	    p->kind != PK_NEW && p->kind != PK_FREE)
 		return 1;
-	return n == 0 ? 1 : (n + (size_t)c->page_size - 1) / (size_t)c->page_size;
+	return list_pages_count(site_list_len(c, p), (size_t)c->page_size, anchored(p));
+}
+
+void
+site_list_slice(const struct site_ctx *c, const struct page *p, size_t *from, size_t *to)
+{
+	list_pages_slice(site_list_len(c, p), (size_t)c->page_size, anchored(p), p->no, from, to);
 }
 
 /* site_enumerate's state: a buffer for a path. */

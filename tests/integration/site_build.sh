@@ -426,6 +426,39 @@ check "nothing links to the removed video" bash -c "! grep -rqF '$HOSTILE_GUID' 
 check "links still resolve after the removal" python3 tests/site/linkcheck.py "$OUT"
 check "access.db drops the removed video" [ "$(sqlite3 "$STATE/access.db" "SELECT count(*) FROM videos WHERE guid='$HOSTILE_GUID'")" = 0 ]
 
+# --- a video newer than every other (list_pages.h) ----------------------------
+# The lists are cut from their oldest end: the upload joins pages 1 and 2 of
+# each list it is in, and every later page keeps its bytes and its file.
+NEWEST_GUID=0f0f0f0f-0000-4000-8000-0000000000a1
+python3 - "$TMP/page.json" "$TMP/page-added.json" "$NEWEST_GUID" <<'PY'
+import json, sys
+src, dst, g = sys.argv[1:]
+d = json.load(open(src))
+newest = max(d["items"], key=lambda i: i["dateUploaded"])
+item = dict(newest, guid=g, title="Uploaded last", dateUploaded="2031-01-01T00:00:00.000")
+d["items"].append(item); d["totalItems"] = len(d["items"])
+json.dump(d, open(dst, "w"))
+PY
+later_pages() { (cd "$OUT" && find . -path '*/page/*' -type f -printf '%i %P\n' |
+	awk '{ n = $2; sub(/^.*\/page\//, "", n); sub(/[\/.].*$/, "", n); if (n + 0 >= 3) print }' | sort -k2); }
+new_cards() { grep -o 'class="card"' "$OUT/new/$1" | wc -l; }
+pages_before=$(later_pages)
+p2_before=$(new_cards page/2/index.html)
+mkcatalog "$STATE" "$TMP/page-added.json"
+out=$(build 2>&1)
+echo "# $out"
+check "an upload: its watch page is made" [ -f "$OUT/v/$NEWEST_GUID/index.html" ]
+check "an upload: first on page 1 of New, which keeps page_size cards" bash -c \
+    "grep -o 'href=\"/v/[^\"]*/\"' '$OUT/new/index.html' | head -1 | grep -qF '$NEWEST_GUID' && [ \$(grep -o 'class=\"card\"' '$OUT/new/index.html' | wc -l) = 4 ]"
+check "an upload: page 2 of New holds one card more ($p2_before before)" [ "$(new_cards page/2/index.html)" = "$((p2_before + 1))" ]
+check "an upload leaves every list page after the second as it was ($(echo "$pages_before" | wc -l) pages)" \
+    bash -c '[ -n "$1" ] && [ "$1" = "$2" ]' _ "$pages_before" "$(later_pages)"
+check "an upload: page 3 of New is among them" bash -c 'echo "$1" | grep -q " new/page/3/index.html$"' _ "$pages_before"
+mkcatalog "$STATE" "$TMP/page.json"
+out=$(build 2>&1)
+check "the upload removed again: the later pages still as they were" [ "$pages_before" = "$(later_pages)" ]
+check "the upload removed again: its page is gone" [ ! -e "$OUT/v/$NEWEST_GUID" ]
+
 # --- a failing build leaves the site untouched -------------------------------
 mkdir -p "$TMP/broken/partials"
 printf '{{#unclosed}}\n' >"$TMP/broken/partials/card.mustache"
