@@ -4,12 +4,13 @@
 # absolute URL) once passed the 1 MB scratch cap the page data had, while
 # the keying pass, with the page cap, did not; the build failed with
 # "out of memory building the page data" at 100 000 videos with
-# page_size 10 000.  Here 1 200 cards under a 1 000-byte base URL make the
-# same > 1 MB string.
+# page_size 10 000.  The largest page is a list's second, 2 x page_size - 1
+# cards (list_pages.h): here 1 201 cards at page_size 601, under a 1 000-byte
+# base URL, make the same > 1 MB string.
 . "$(dirname "$0")/../site/site_lib.sh"
 
 GEN="$BINDIR/onlygen"
-S="$TMP/state" C="$TMP/content" O="$TMP/out" N=1200
+S="$TMP/state" C="$TMP/content" O="$TMP/out" N=1802 SIZE=601 BIG=1201
 cp -r "$FIXTURE/content" "$C"
 rm -f "$C/videos/"*.json
 python3 - "$TMP/big.json" "$N" <<'PY'
@@ -25,17 +26,17 @@ json.dump({"totalItems": n, "currentPage": 1, "itemsPerPage": n, "items": items}
 PY
 mkcatalog "$S" "$TMP/big.json" || { notok "catalog"; exit 1; }
 BASE="https://example.com/$(printf 'p%.0s' $(seq 970))"
-python3 - "$C/site.json" "$N" "$BASE" <<'PY'
+python3 - "$C/site.json" "$SIZE" "$BASE" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1])); d["page_size"] = int(sys.argv[2]); d["base_url"] = sys.argv[3]
 json.dump(d, open(sys.argv[1], "w"))
 PY
 "$GEN" build --offline --quiet --state "$S" --content "$C" --out "$O" 2>"$TMP/build.err"
 rc=$?
-check "a page of $N cards under a ${#BASE}-byte base URL builds ($(head -c 300 "$TMP/build.err"))" [ $rc -eq 0 ]
-PAGE="$O/new/index.html"
-[ -f "$PAGE" ] || PAGE="$O/new.html"
-r=$(python3 - "$PAGE" "$N" "$BASE" <<'PY'
+check "$N videos at page_size $SIZE under a ${#BASE}-byte base URL build ($(head -c 300 "$TMP/build.err"))" [ $rc -eq 0 ]
+PAGE="$O/new/page/2/index.html"
+[ -f "$PAGE" ] || PAGE="$O/new/page/2.html"
+r=$(python3 - "$PAGE" "$BIG" "$BASE" <<'PY'
 import json, re, sys
 html = open(sys.argv[1], encoding="utf-8").read()
 for block in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S):
@@ -48,5 +49,5 @@ for block in re.findall(r'<script type="application/ld\+json">(.*?)</script>', h
 print("no ItemList"); sys.exit(1)
 PY
 )
-check "its ItemList names all $N videos, over 1 MB ($r)" [ $? -eq 0 ]
+check "page 2 of New, the largest, names its $BIG videos in its ItemList, over 1 MB ($r)" [ $? -eq 0 ]
 exit $((FAILS > 0))
