@@ -6,10 +6,13 @@
  * its oldest end.  Page 1 holds the newest `size` items, as many as the
  * creator's page_size asks; page 2 the next ones down to a multiple of
  * `size` from the oldest (size to 2 × size − 1 of them); pages 3 on hold
- * `size` each, counted from the oldest item.  A new video joins pages 1
- * and 2 of each list it is in and leaves every later page as it was, byte
- * for byte (same items, same page number, same pager), until page 2
- * reaches twice `size` and splits, once every `size` additions.  Cut from
+ * `size` each, counted from the oldest item.  A video newer than every
+ * other (an upload) joins pages 1 and 2 of each list it is in and leaves
+ * every later page as it was, byte for byte (same items, same page number,
+ * same pager), until page 2 reaches twice `size` and splits, once every
+ * `size` additions; one that lands further down, or leaves, changes its
+ * own page and those between it and page 2, no other (unless page 2 falls
+ * under `size`: it takes page 3's items, the later pages renumbered).  Cut from
  * the newest end, each addition moved one item across every page of those
  * lists: at page_size 48 and 100 000 videos, the ~2 000 pages of New
  * rendered and published again for one upload (docs/site.md).

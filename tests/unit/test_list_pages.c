@@ -74,11 +74,37 @@ added_keeps(size_t n, size_t size)
 	return kept;
 }
 
+/*
+ * The item at offset j removed (n → n − 1): while the count of pages stays,
+ * every page whose items were all older than j (offsets past it) shows the
+ * same items, one offset back; returns how many such pages, or -1.
+ */
+static long
+removed_keeps(size_t n, size_t size, size_t j)
+{
+	size_t pages = list_pages_count(n, size, 1), no, f0, t0, f1, t1;
+	long kept = 0;
+
+	if (n == 0 || list_pages_count(n - 1, size, 1) != pages)
+		return 0;
+	for (no = 1; no <= pages; no++) {
+		list_pages_slice(n, size, 1, no, &f0, &t0);
+		if (f0 <= j || (no <= 2 && pages > 1))
+			continue;	/* newer than j, or pages 1 and 2, which give and take */
+		list_pages_slice(n - 1, size, 1, no, &f1, &t1);
+		if (f1 != f0 - 1 || t1 != t0 - 1)
+			return -1;
+		kept++;
+	}
+	return kept;
+}
+
 int
 main(void)
 {
 	static const size_t sizes[] = { 1, 2, 3, 4, 48 };
-	size_t k, n, from, to, bad_cover = 0, bad_size = 0, bad_keep = 0, kept = 0, splits = 0;
+	size_t k, n, j, from, to, bad_cover = 0, bad_size = 0, bad_keep = 0, kept = 0, splits = 0;
+	size_t bad_removed = 0, removed_kept = 0;
 
 	for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++)
 		for (n = 0; n <= 6 * sizes[k] + 1; n++) {
@@ -92,12 +118,19 @@ main(void)
 				kept += (size_t)r;
 			splits += list_pages_count(n + 1, sizes[k], 1) != list_pages_count(n,
 			    sizes[k], 1);
+			for (j = 0; j < n; j++)
+				if ((r = removed_keeps(n, sizes[k], j)) < 0)
+					bad_removed++;
+				else
+					removed_kept += (size_t)r;
 		}
 	CHECK(bad_cover == 0, "every page cut covers its list once, in order (%zu bad)", bad_cover);
 	CHECK(bad_size == 0, "anchored: page 2 holds size to 2 x size - 1, later pages size (%zu bad)",
 	    bad_size);
 	CHECK(bad_keep == 0 && kept > 100, "anchored: an item added at the newest end leaves "
 	    "pages 3 on as they were (%zu such pages, %zu moved)", kept, bad_keep);
+	CHECK(bad_removed == 0 && removed_kept > 1000, "anchored: an item removed leaves the pages "
+	    "older than it as they were (%zu such pages, %zu moved)", removed_kept, bad_removed);
 	CHECK(splits > 10, "the count of pages grows now and then (%zu times)", splits);
 
 	/* the figures themselves, at page size 4 */
