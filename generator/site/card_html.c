@@ -15,6 +15,7 @@
 #include "hash64.h"
 #include "keyed_file.h"
 #include "pool.h"
+#include "site_int.h"
 
 #define H_KEY		16
 #define H_NSLOT		24
@@ -297,14 +298,16 @@ void
 card_html_keep(struct card_html *h)
 {
 	/*
-	 * Written again when it missed many cards: a list's cards all made
-	 * (the first build, another theme), not the few of a video added or
-	 * a title changed, which the next build makes again for less than
+	 * Written again when it missed many cards, by the rule of the other
+	 * caches kept between builds (site_cache_rewrite): a list's cards all
+	 * made (the first build, another theme), not the few of a video added
+	 * or a title changed, which the next build makes again for less than
 	 * rewriting ~60 MB.
 	 */
 	size_t made = h != NULL ? keyed_file_count(h->made) : 0;
 
-	if (h == NULL || h->key == 0 || made == 0 || (h->f.nslot != 0 && made <= h->f.n / 8 + 64))
+	if (h == NULL || h->key == 0 || made == 0 ||
+	    !site_cache_rewrite(h->f.nslot != 0, made, h->f.n))
 		return;
 	h->saving = 1;
 	pool_bg_start(&h->saver, save_task, h);

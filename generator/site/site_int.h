@@ -402,10 +402,10 @@ int	site_search_key(const struct site_ctx *c, const struct page *p, uint64_t see
 void	site_search_start(struct site_ctx *c);
 /*
  * A cache kept between builds under the hashes of its inputs
- * (STATE/card-texts, STATE/search-pairs) is written again only when there
- * was none or it missed more than 1/64 of the n entries (+ 64): one a few
- * entries behind costs making those each build, and rewriting tens of MB
- * for one title would cost more.
+ * (STATE/card-texts, STATE/search-pairs, STATE/card-html) is written
+ * again only when there was none or it missed more than 1/64 of the n
+ * entries (+ 64): one a few entries behind costs making those each
+ * build, and rewriting tens of MB for one title would cost more.
  */
 /* site_pages.c: the key of a state file kept between builds (what names
  * it, e.g. "onlygen card texts v1"), from onlygen itself (the content key,
