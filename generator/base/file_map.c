@@ -151,6 +151,19 @@ file_map_drop_after(struct file_map *fm, const void *p)
 }
 
 void
+file_map_drop_before(struct file_map *fm, const void *p)
+{
+	size_t page = page_size();
+	uintptr_t from = (uintptr_t)fm->base, to;
+
+	if (page == 0 || fm->base == NULL)
+		return;
+	to = (uintptr_t)p & ~(uintptr_t)(page - 1);
+	if (to > from && to <= from + fm->base_len)
+		(void)madvise((void *)from, to - from, MADV_DONTNEED);
+}
+
+void
 file_map_free(struct file_map *fm)
 {
 	if (fm->base != NULL)

@@ -62,6 +62,10 @@ int	file_map_path(const char *path, uint64_t min, uint64_t max, int how,
  * are not read again: they are no longer counted as the process's. */
 void	file_map_drop_after(struct file_map *fm, const void *p);
 
+/* The same for the whole pages of the mapping before the page p is on
+ * (p inside it): a file whose head was read once and whose tail is kept. */
+void	file_map_drop_before(struct file_map *fm, const void *p);
+
 /* The page tables of the whole mapping filled for reading now, as
  * FILE_MAP_PREFAULT does at the map (a mapping first read later). */
 void	file_map_populate(struct file_map *fm);

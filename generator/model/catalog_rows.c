@@ -14,5 +14,6 @@ catalog_rows_free(struct catalog_rows *rows)
 	free(rows->videos);
 	free(rows->collections);
 	arena_free(&rows->mem);
+	file_map_free(&rows->map);
 	memset(rows, 0, sizeof(*rows));
 }

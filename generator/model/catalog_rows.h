@@ -72,6 +72,7 @@ struct catalog_rows {
 	char				 digest[65];	/* hex SHA-256 of the published catalog ("" if none) */
 	struct catalog_video_row	*videos;	/* every status, sorted by guid */
 	size_t				 nvideos;
+	size_t				 vcap;	/* room videos has, when more than nvideos */
 	struct catalog_collection_row	*collections;	/* sorted by guid */
 	size_t				 ncollections;
 	uint64_t			 collections_print;	/* changes with any collection */
@@ -79,7 +80,17 @@ struct catalog_rows {
 							 * were read (a catalog of schema 3) */
 	struct catalog_log_pos		 log;	/* read in the same transaction */
 	struct arena		 mem;	/* every string, caption and chapter above */
+	/* or the kept rows' file (catalog_rows_file.h), mapped: the strings
+	 * of the rows read from it point into it; zeroed otherwise */
+	struct file_map		 map;
 };
+
+/*
+ * The room for videos the kept rows are read with (catalog_rows_file.h):
+ * those the log names since are put in without moving the array (a
+ * realloc of 100 000 rows was a copy of ~18 MB, issue 15).
+ */
+#define CATALOG_ROWS_SPARE	64
 
 /* Releases what rows holds; accepts a zeroed struct, leaves one. */
 void	catalog_rows_free(struct catalog_rows *rows);

@@ -317,8 +317,13 @@ parse_tracks(const char *p, const struct counts *n, const struct strings *t,
 	return 0;
 }
 
+/*
+ * d's rows into r.  in_place: d is r->map's, writable, and lives as long
+ * as r: the strings are pointed into, not copied (at 100 000 videos ~26 MB
+ * of fresh pages on the catalog's thread of an upload's rebuild, issue 15).
+ */
 static int
-parse(const char *d, size_t size, struct catalog_rows *r)
+parse(const char *d, size_t size, struct catalog_rows *r, int in_place)
 {
 	struct counts n;
 	struct strings t;
@@ -342,15 +347,20 @@ parse(const char *d, size_t size, struct catalog_rows *r)
 	if (p[0] != '\0' || p[n.str - 1] != '\0')
 		return -1;
 	t.len = n.str;
-	if ((t.s = arena_alloc(&r->mem, (size_t)n.str)) == NULL)
+	if (in_place)
+		t.s = (char *)(uintptr_t)p;
+	else if ((t.s = arena_take(&r->mem, (size_t)n.str)) == NULL)
 		return -1;
-	memcpy(t.s, p, (size_t)n.str);
+	else
+		memcpy(t.s, p, (size_t)n.str);
 	if ((n.ncap > 0 && (caps = arena_alloc(&r->mem, (size_t)n.ncap * sizeof(*caps))) == NULL) ||
 	    (n.nch > 0 && (chs = arena_alloc(&r->mem, (size_t)n.nch * sizeof(*chs))) == NULL) ||
-	    (n.nv > 0 && (r->videos = calloc((size_t)n.nv, sizeof(*r->videos))) == NULL) ||
+	    (n.nv > 0 && (r->videos = calloc((size_t)n.nv + CATALOG_ROWS_SPARE,
+	    sizeof(*r->videos))) == NULL) ||
 	    (n.nc > 0 && (r->collections = calloc((size_t)n.nc, sizeof(*r->collections))) == NULL))
 		return -1;
 	r->nvideos = (size_t)n.nv;
+	r->vcap = (size_t)n.nv + CATALOG_ROWS_SPARE;
 	r->ncollections = (size_t)n.nc;
 	p = d + HEAD;
 	if (parse_videos(p, &n, &t, r, caps, chs) != 0)
@@ -375,7 +385,7 @@ int
 catalog_rows_file_parse(const void *data, size_t size, struct catalog_rows *rows)
 {
 	memset(rows, 0, sizeof(*rows));
-	if (parse(data, size, rows) != 0) {
+	if (parse(data, size, rows, 0) != 0) {
 		catalog_rows_free(rows);
 		return 0;
 	}
@@ -386,13 +396,24 @@ int
 catalog_rows_file_read(const char *path, struct catalog_rows *rows)
 {
 	struct file_map map;
-	int rc;
 
 	memset(rows, 0, sizeof(*rows));
-	/* read once, in order: the tables filled at once, nothing copied */
-	if (file_map_path(path, HEAD, CATALOG_ROWS_FILE_MAX, FILE_MAP_PREFAULT, &map) == -1)
+	/*
+	 * read once, in order: the tables filled at once, nothing copied.
+	 * The rows keep the mapping, their strings in it (parse: in_place),
+	 * and give back the records' pages before them once read.  Private
+	 * and writable, as the model image's (model_image.c): the strings are
+	 * the model's, as the arena's were.
+	 */
+	if (file_map_path(path, HEAD, CATALOG_ROWS_FILE_MAX, FILE_MAP_WRITE | FILE_MAP_PREFAULT,
+	    &map) == -1)
 		return 0;
-	rc = catalog_rows_file_parse(map.data, map.len, rows);
-	file_map_free(&map);
-	return rc;
+	rows->map = map;
+	if (parse(map.data, map.len, rows, 1) != 0) {
+		catalog_rows_free(rows);	/* the mapping too */
+		return 0;
+	}
+	file_map_drop_before(&rows->map, (const char *)map.data + map.len -
+	    get64((const char *)map.data + H_STR));
+	return 1;
 }

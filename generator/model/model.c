@@ -43,5 +43,6 @@ model_free(struct model *m)
 	free(m->videos);
 	arena_free(&m->mem);	/* what every video pointed to */
 	file_map_free(&m->image);
+	file_map_free(&m->rows_map);
 	memset(m, 0, sizeof(*m));
 }

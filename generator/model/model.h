@@ -104,6 +104,9 @@ struct model {
 	/* a model read back from its image (model_image.h): the file mapped,
 	 * which the videos' strings and arrays point into; zeroed otherwise */
 	struct file_map		 image;
+	/* a merged model: the catalog's kept rows mapped (catalog_rows.h),
+	 * which the strings of the videos read from them point into */
+	struct file_map		 rows_map;
 };
 
 /* Releases everything model_merge() allocated; accepts a zeroed model, leaves one. */

@@ -633,6 +633,8 @@ model_merge_trace(struct model *m, struct content *c, struct catalog_rows *rows,
 		goto oom;
 	/* the videos point into the rows' strings: the model keeps them */
 	arena_adopt(&m->mem, &rows->mem);
+	m->rows_map = rows->map;
+	memset(&rows->map, 0, sizeof(rows->map));
 	tag_set_free(&g.tags);
 	strmap_free(&g.sermap);
 	strmap_free(&g.refs);

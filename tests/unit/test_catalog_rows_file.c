@@ -4,8 +4,9 @@
  * bringing up to date by the change log (catalog_read_since): the file
  * read back is, field by field, the catalog_read() it was written from;
  * a file cut, damaged or resealed over a bad field is none; after a title
- * changed, a video added, one removed, a caption changed, a collection
- * added, by the one-video pull or by hand, the rows brought up to date are
+ * changed, a video added (past the room the rows have, then into it),
+ * one removed, a caption changed, a collection added, by the one-video
+ * pull or by hand, the rows brought up to date are
  * what catalog_read() gives then, prints, log position and sum included;
  * a log that cannot say (another nonce, more entries than asked, a row
  * without a position) leaves the rows untouched.
@@ -219,7 +220,10 @@ test_since(const char *dir)
 	v[3].title = title;
 	since_is_read(db, &rows, "a title changed", 1);
 
-	/* a video added: another guid, before the first and after the last */
+	/* a video added: another guid, before the first and after the last;
+	 * the rows as a whole read leaves them, with no room (vcap): the
+	 * array grows (the kept rows' room is taken by the adds below) */
+	rows.vcap = rows.nvideos;
 	snprintf(guid, sizeof(guid), "%s", v[0].guid);
 	memcpy(v[0].guid, "00000000", 8);
 	fixture_update_one(db, &v[0], "cdn.example");
