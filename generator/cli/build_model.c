@@ -611,7 +611,7 @@ overlay_entries(struct build_model *b, struct model *m, const struct content *c,
 {
 	char err[POOL_ERR_MAX];
 	const char *guids[CONTENT_SNAP_EDITS_MAX], *said;
-	struct model_opts mo = { b->cdn_host, NULL, b->base_url };
+	struct model_opts mo = { b->cdn_host, NULL, b->base_url, 0 };
 	struct catalog_rows rows;
 	uint32_t *changed;
 	size_t nchanged, k, nguids = 0;
@@ -694,7 +694,7 @@ merge_all(struct build_model *b, struct model *m, char *err, size_t errlen)
 {
 	struct said s;
 	struct reporter warn = { say, &s };
-	struct model_opts mo = { b->cdn_host, &warn, b->base_url };
+	struct model_opts mo = { b->cdn_host, &warn, b->base_url, 0 };
 	struct content_snap snap;
 	struct content_snap_edits edits;
 	struct content *c;
@@ -794,7 +794,7 @@ merge_all(struct build_model *b, struct model *m, char *err, size_t errlen)
 static int
 from_image(struct build_model *b, struct model *m)
 {
-	struct model_opts mo = { b->cdn_host, NULL, b->base_url };
+	struct model_opts mo = { b->cdn_host, NULL, b->base_url, 0 };
 	char err[POOL_ERR_MAX];
 	const char *edited[MODEL_DELTA_MAX];
 	uint64_t image_id = 0, sum, key = b->image_key;

@@ -13,6 +13,7 @@
 #include "huge_pages.h"
 #include "model_image.h"
 #include "model_merge.h"
+#include "pool.h"
 #include "radix_sort.h"
 #include "strmap.h"
 #include "tag_set.h"
@@ -186,19 +187,6 @@ warn_unknown_guids(const struct merger *g, const struct reporter *r)
 	}
 }
 
-/* A copy of n indices in m->mem (NULL, n == 0: none), into *out.  0 or -1. */
-static int
-indices_copy(struct merger *g, const size_t *from, size_t n, size_t **out)
-{
-	*out = NULL;
-	if (n == 0)
-		return 0;
-	if ((*out = arena_alloc(&g->m->mem, n * sizeof(*from))) == NULL)
-		return -1;
-	memcpy(*out, from, n * sizeof(*from));
-	return 0;
-}
-
 void
 model_row_fields(struct video *v, const struct catalog_video_row *r, char *thumbnail,
     const char *cdn_override, char *site_cdn)
@@ -225,20 +213,33 @@ model_row_refs(const struct catalog_video_row *r)
 	return h64_str(h64_str(h64_str(0, "model-row-refs-v1"), r->meta_tags), r->collection);
 }
 
+/* A copy of n indices in mem (NULL, n == 0: none), into *out.  0 or -1. */
+static int
+indices_in(struct arena *mem, const size_t *from, size_t n, size_t **out)
+{
+	*out = NULL;
+	if (n == 0)
+		return 0;
+	if ((*out = arena_alloc(mem, n * sizeof(*from))) == NULL)
+		return -1;
+	memcpy(*out, from, n * sizeof(*from));
+	return 0;
+}
+
 /*
- * Fills v from the catalog row r and its content entry e (may be NULL).
- * v points to r's strings and tracks, in the rows' arena that the model
- * adopts, rather than copying them (100 000 rows: no copy of any title or
- * description); an entry's overrides are copied into m->mem.
+ * Fills v from the catalog row r and its content entry e (may be NULL),
+ * but its tags and series (video_refs).  v points to r's strings and
+ * tracks, in the rows' arena that the model adopts, rather than copying
+ * them (100 000 rows: no copy of any title or description); an entry's
+ * overrides are copied into mem.  Reads g, writes nothing of it: the
+ * half of the rows the merge's second thread does runs it too (rows_task).
  */
 static int
-make_video(struct merger *g, const struct catalog_video_row *r,
+make_video(const struct merger *g, struct arena *mem, const struct catalog_video_row *r,
     const struct content_entry *e, struct video *v)
 {
 	const struct content *c = g->c;
-	struct arena *mem = &g->m->mem;
-	struct tag_list tl;
-	size_t i, one;
+	size_t one;
 	long t;
 
 	memset(v, 0, sizeof(*v));
@@ -252,15 +253,30 @@ make_video(struct merger *g, const struct catalog_video_row *r,
 	v->access = e != NULL && e->has_access ? e->access : c->site.default_access;
 	v->featured = e != NULL ? e->featured : 0;
 	if (e != NULL && e->has_categories) {
-		if (indices_copy(g, e->categories, e->ncategories, &v->categories) != 0)
+		if (indices_in(mem, e->categories, e->ncategories, &v->categories) != 0)
 			return -1;
 		v->ncategories = e->ncategories;
 	} else if ((t = collection_category(g, r->collection)) >= 0) {
 		one = (size_t)t;
-		if (indices_copy(g, &one, 1, &v->categories) != 0)
+		if (indices_in(mem, &one, 1, &v->categories) != 0)
 			return -1;
 		v->ncategories = 1;
 	}
+	return 0;
+}
+
+/*
+ * v's tags (its entry's, else r's keywords) and series, interned into g's
+ * sets: in row order, on the merge's own thread.
+ */
+static int
+video_refs(struct merger *g, const struct catalog_video_row *r,
+    const struct content_entry *e, struct video *v)
+{
+	struct tag_list tl;
+	size_t i;
+	long t;
+
 	tl.n = 0;
 	if (e != NULL && e->has_tags) {
 		for (i = 0; i < e->ntags; i++) {
@@ -271,7 +287,7 @@ make_video(struct merger *g, const struct catalog_video_row *r,
 		}
 	} else if (keyword_tags(g, &tl, r->meta_tags) != 0)
 		return -1;
-	if (indices_copy(g, tl.t, tl.n, &v->tags) != 0)
+	if (indices_in(&g->m->mem, tl.t, tl.n, &v->tags) != 0)
 		return -1;
 	v->ntags = tl.n;
 	if (e != NULL && e->series != NULL) {
@@ -557,14 +573,133 @@ model_merge(struct model *m, struct content *c, struct catalog_rows *rows,
 	return model_merge_trace(m, c, rows, o, NULL, err, errlen);
 }
 
+/*
+ * The rows [from, to) of a merge made into videos (make_video), in order:
+ * the first part on the merge's thread, the rest on a second one
+ * (rows_task) at 100 000 rows, where the merge ran alone for ~0.09 s
+ * with the other core idle (docs/benchmarks.md, issue 15).  Each video's
+ * row and entry are kept in refs (beside it) for video_refs(), which
+ * interns tags and series on the merge's thread, in row order as a merge
+ * of every row on one thread would: the same indices.
+ */
+struct video_ref {
+	const struct catalog_video_row	*r;
+	const struct content_entry	*e;
+};
+
+struct rows_part {
+	const struct merger		*g;
+	struct model_image_meta		*trace;	/* or NULL */
+	size_t				 from, to;
+	struct video			*videos;	/* where its videos go, in order */
+	struct video_ref		*refs;		/* beside them */
+	size_t				 n;		/* videos made */
+	struct arena			*mem;		/* the entries' overrides */
+	struct arena			 own;		/* the second thread's mem */
+};
+
+static int
+make_rows(struct rows_part *p)
+{
+	const struct content *c = p->g->c;
+	const struct catalog_video_row *rv = p->g->rows->videos;
+	size_t k, ei = 0, hi = c->nentries, mid;
+
+	/* the first entry at or after the first row (both in guid order) */
+	while (p->from < p->to && ei < hi) {
+		mid = ei + (hi - ei) / 2;
+		if (strcmp(c->entries[mid].guid, rv[p->from].guid) < 0)
+			ei = mid + 1;
+		else
+			hi = mid;
+	}
+	for (k = p->from; k < p->to; k++) {
+		const struct catalog_video_row *r = &rv[k];
+		const struct content_entry *e = NULL;
+		uint32_t video = (uint32_t)((size_t)(p->videos - p->g->m->videos) + p->n);
+
+		/* a later row's short texts (catalog_read.c puts them together),
+		 * written by the catalog's thread: a cache miss each, else */
+		if (k + 8 < p->to)
+			__builtin_prefetch(rv[k + 8].thumbnail);
+		if (!r->published) {
+			if (p->trace != NULL)
+				trace_row(&p->trace->rows[k], r, NULL, MODEL_IMAGE_NONE);
+			continue;
+		}
+		while (ei < c->nentries && strcmp(c->entries[ei].guid, r->guid) < 0)
+			ei++;
+		if (ei < c->nentries && strcmp(c->entries[ei].guid, r->guid) == 0)
+			e = &c->entries[ei];
+		if (p->trace != NULL)
+			trace_row(&p->trace->rows[k], r, e, e != NULL && e->hidden ?
+			    MODEL_IMAGE_NONE : video);
+		if (e != NULL && e->hidden)
+			continue;
+		if (make_video(p->g, p->mem, r, e, &p->videos[p->n]) != 0)
+			return -1;
+		p->refs[p->n].r = r;
+		p->refs[p->n].e = e;
+		p->n++;
+	}
+	return 0;
+}
+
+static int
+rows_task(void *arg, char *err, size_t errlen)
+{
+	if (make_rows(arg) == 0)
+		return 0;
+	snprintf(err, errlen, "out of memory loading the catalog");
+	return -1;
+}
+
+/* video_refs() of p's videos, in order.  0 or -1. */
+static int
+refs_of(struct merger *g, const struct rows_part *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (video_refs(g, p->refs[i].r, p->refs[i].e, &p->videos[i]) != 0)
+			return -1;
+	return 0;
+}
+
+/*
+ * The second part's videos (made from place first, an index the first
+ * part could not pass) moved down behind the first part's, their trace
+ * rows told.
+ */
+static void
+close_gap(struct model_image_meta *trace, struct rows_part *a, struct rows_part *b)
+{
+	size_t gap = (size_t)(b->videos - a->videos) - a->n, k;
+
+	if (gap == 0)
+		return;
+	memmove(a->videos + a->n, b->videos, b->n * sizeof(*b->videos));
+	memmove(a->refs + a->n, b->refs, b->n * sizeof(*b->refs));
+	b->videos -= gap;
+	b->refs -= gap;
+	for (k = b->from; trace != NULL && k < b->to; k++)
+		if (trace->rows[k].video != MODEL_IMAGE_NONE)
+			trace->rows[k].video -= (uint32_t)gap;
+}
+
 int
 model_merge_trace(struct model *m, struct content *c, struct catalog_rows *rows,
     const struct model_opts *o, struct model_image_meta *trace, char *err, size_t errlen)
 {
 	struct merger g;
-	size_t cap = 0, k, ei = 0;
+	struct rows_part part[2];
+	struct video_ref *refs = NULL;
+	struct pool_bg bg;
+	size_t n, split;
+	int rc;
 
 	memset(m, 0, sizeof(*m));
+	memset(&bg, 0, sizeof(bg));
 	if (trace != NULL) {
 		memset(trace, 0, sizeof(*trace));
 		trace->collections = rows->collections_print;
@@ -591,42 +726,34 @@ model_merge_trace(struct model *m, struct content *c, struct catalog_rows *rows,
 		goto oom;
 	if (c->nentries > 0)
 		warn_unknown_guids(&g, o != NULL ? o->report : NULL);
-	for (k = 0; k < rows->nvideos; k++) {
-		struct catalog_video_row *r = &rows->videos[k];
-		const struct content_entry *e = NULL;
-
-		/* a later row's short texts (catalog_read.c puts them together),
-		 * written by the catalog's thread: a cache miss each, else */
-		if (k + 8 < rows->nvideos)
-			__builtin_prefetch(rows->videos[k + 8].thumbnail);
-
-		if (!r->published) {
-			if (trace != NULL)
-				trace_row(&trace->rows[k], r, NULL, MODEL_IMAGE_NONE);
-			continue;
-		}
-		while (ei < c->nentries && strcmp(c->entries[ei].guid, r->guid) < 0)
-			ei++;
-		if (ei < c->nentries && strcmp(c->entries[ei].guid, r->guid) == 0)
-			e = &c->entries[ei];
-		if (trace != NULL)
-			trace_row(&trace->rows[k], r, e, e != NULL && e->hidden ?
-			    MODEL_IMAGE_NONE : (uint32_t)m->nvideos);
-		if (e != NULL && e->hidden)
-			continue;
-		if (m->nvideos == cap) {
-			struct video *t;
-			/* every row at once: no copy of 100 000 videos per doubling */
-			cap = cap ? cap * 2 : (rows->nvideos > 256 ? rows->nvideos : 256);
-			if ((t = realloc(m->videos, cap * sizeof(*t))) == NULL)
-				goto oom;
-			huge_pages_hint(t + m->nvideos, (cap - m->nvideos) * sizeof(*t));
-			m->videos = t;
-		}
-		m->nvideos++;
-		if (make_video(&g, r, e, &m->videos[m->nvideos - 1]) != 0)
-			goto oom;
+	n = rows->nvideos;
+	if ((m->videos = malloc((n ? n : 1) * sizeof(*m->videos))) == NULL ||
+	    (refs = malloc((n ? n : 1) * sizeof(*refs))) == NULL)
+		goto oom;
+	huge_pages_hint(m->videos, n * sizeof(*m->videos));
+	/* the second part's share: a bit more than half, since the first
+	 * part's thread interns every video's tags and series besides */
+	split = o != NULL && o->split_min != 0 ? o->split_min : MODEL_MERGE_SPLIT_MIN;
+	split = n >= split ? n * 9 / 20 : n;
+	part[0] = (struct rows_part){ &g, trace, 0, split, m->videos, refs, 0, &m->mem, { 0 } };
+	part[1] = (struct rows_part){ &g, trace, split, n, m->videos + split, refs + split, 0,
+	    NULL, { 0 } };
+	part[1].mem = &part[1].own;
+	if (split < n)
+		pool_bg_start(&bg, rows_task, &part[1]);
+	rc = make_rows(&part[0]) == 0 && refs_of(&g, &part[0]) == 0 ? 0 : -1;
+	if (pool_bg_join(&bg, NULL, 0) != 0)
+		rc = -1;
+	if (rc == 0) {
+		close_gap(trace, &part[0], &part[1]);
+		m->nvideos = part[0].n + part[1].n;
+		rc = refs_of(&g, &part[1]);
 	}
+	arena_adopt(&m->mem, &part[1].own);	/* its videos point into it */
+	free(refs);
+	refs = NULL;
+	if (rc != 0)
+		goto oom;
 	if (newest_first(m, trace) != 0 || finish_lists(&g) != 0 ||
 	    take_site(m, c, g.cdn_host, o != NULL && o->base_url != NULL &&
 	    o->base_url[0] != '\0' ? o->base_url : NULL) != 0)
@@ -640,6 +767,7 @@ model_merge_trace(struct model *m, struct content *c, struct catalog_rows *rows,
 	strmap_free(&g.refs);
 	return 0;
 oom:
+	free(refs);
 	snprintf(err, errlen, "out of memory loading the catalog");
 	if (trace != NULL)
 		model_image_meta_free(trace);

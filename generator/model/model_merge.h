@@ -43,7 +43,14 @@ struct model_opts {
 	 * caller checks its form (cmd_build.c: http:// or https://, printable).
 	 */
 	const char		*base_url;
+	/*
+	 * The rows from which the merge makes the videos of its later rows on
+	 * a second thread (model_merge.c: make_rows); 0: MODEL_MERGE_SPLIT_MIN.
+	 * Either way the model is the same (test_model_merge).
+	 */
+	size_t			 split_min;
 };
+#define MODEL_MERGE_SPLIT_MIN	4096	/* rows */
 
 /*
  * Fills m from rows and c.  The site config and the categories are moved

@@ -30,7 +30,7 @@ main(int argc, char *argv[])
 	struct model_delta d;
 	struct catalog_rows rows;
 	struct model m;
-	struct model_opts mo = { getenv("BUNNY_CDN_HOSTNAME"), NULL, NULL };
+	struct model_opts mo = { getenv("BUNNY_CDN_HOSTNAME"), NULL, NULL, 0 };
 	const char *guids[MODEL_DELTA_MAX];
 	char path[4096], db[4096], err[1024];
 	uint64_t key;

@@ -69,7 +69,7 @@ model_load(struct model *m, const char *db, const char *dir, const char *cdn_hos
     struct warnings *w, char *err, size_t errlen)
 {
 	struct reporter r = { w != NULL ? collect : NULL, w };
-	struct model_opts o = { cdn_host, &r, NULL };
+	struct model_opts o = { cdn_host, &r, NULL, 0 };
 	struct catalog_rows rows;
 	struct content c;
 	int rc;

@@ -90,7 +90,7 @@ make_rows(struct catalog_rows *r)
 static int
 merge(struct model *m, const char *dir, struct catalog_rows *rows, char *err, size_t errlen)
 {
-	struct model_opts o = { NULL, NULL, NULL };
+	struct model_opts o = { NULL, NULL, NULL, 0 };
 	struct content c;
 	int rc;
 

@@ -4,6 +4,7 @@
  * What is published and in which order, what the entry, the collection,
  * Bunny's keywords and the options decide, and the warnings.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,8 @@
 #include "check.h"
 #include "catalog_fixture.h"
 #include "content.h"
+#include "model_diff.h"
+#include "model_image.h"
 #include "model_merge.h"
 
 #define G(n)	"00000000-0000-4000-8000-00000000000" #n
@@ -105,7 +108,7 @@ merge(struct model *m, const char *dir, struct catalog_rows *rows, const char *c
     struct warnings *w, char *err, size_t errlen)
 {
 	struct reporter r = { w != NULL ? collect : NULL, w };
-	struct model_opts o = { cdn_host, &r, NULL };
+	struct model_opts o = { cdn_host, &r, NULL, 0 };
 	struct content c;
 	int rc;
 
@@ -191,7 +194,7 @@ test_merge(const char *dir)
 
 	/* --base-url beats site.json's base_url, without its trailing slashes. */
 	{
-		struct model_opts o = { NULL, NULL, "http://127.0.0.1:9090//" };
+		struct model_opts o = { NULL, NULL, "http://127.0.0.1:9090//", 0 };
 		struct content c;
 
 		make_rows(&rows);
@@ -236,7 +239,7 @@ test_scale(void)
 	struct catalog_rows rows;
 	struct content c;
 	struct model m;
-	struct model_opts o = { NULL, NULL, NULL };
+	struct model_opts o = { NULL, NULL, NULL, 0 };
 	struct timespec t0, t1;
 	char err[256], kw[64];
 	size_t i;
@@ -283,6 +286,161 @@ test_scale(void)
 	catalog_rows_free(&rows);
 }
 
+/*
+ * The rows merged on two threads (split_min) give the model and trace one
+ * thread gives: a catalog of SPLIT_N rows with every kind of row (not
+ * published, hidden, an entry's texts, tags, series and categories, a
+ * collection's category, keywords), merged whole on one thread and split
+ * (the first part's hidden and unpublished rows leave a gap before the
+ * second part's videos, closed after the join); below the default
+ * MODEL_MERGE_SPLIT_MIN, one thread again.
+ */
+#define SPLIT_N	3000
+
+static void
+split_rows(struct catalog_rows *r)
+{
+	char guid[GUID_LEN + 1], kw[64];
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	r->nvideos = SPLIT_N;
+	if ((r->videos = calloc(SPLIT_N, sizeof(*r->videos))) == NULL ||
+	    (r->collections = calloc(1, sizeof(*r->collections))) == NULL)
+		exit(1);
+	for (i = 0; i < SPLIT_N; i++) {
+		snprintf(guid, sizeof(guid), "00000000-0000-4000-8000-%012zu", i);
+		snprintf(kw, sizeof(kw), "k%zu, Shared Tag, z%zu", i % 97, i % 5);
+		row(r, &r->videos[i], guid, i % 11 != 3, (int64_t)(i * 7919 % 500) * 3600, "t", "",
+		    i % 4 == 1 ? COLL : "", kw);
+		r->videos[i].print = i * 31 + 7;
+	}
+	snprintf(r->collections[0].guid, sizeof(r->collections[0].guid), "%s", COLL);
+	r->collections[0].name = fixture_rows_dup(r, "Art");
+	r->ncollections = 1;
+}
+
+static void
+split_content(const char *dir)
+{
+	FILE *f;
+	char path[600];
+	size_t i;
+
+	fixture_mkdir(dir, "split");
+	fixture_write(dir, "split/site.json",
+	    "{ \"cdn_host\": \"site.example\",\n"
+	    "  \"categories\": [ { \"slug\": \"art\", \"name\": \"Art\" },\n"
+	    "    { \"name\": \"VIP\" } ],\n"
+	    "  \"tags\": { \"shared-tag\": { \"name\": \"The Shared Tag\" } } }\n");
+	fixture_mkdir(dir, "split/videos");
+	snprintf(path, sizeof(path), "%s/split/videos/all.json", dir);
+	if ((f = fopen(path, "w")) == NULL)
+		exit(1);
+	fputs("{ \"videos\": {\n", f);
+	for (i = 0; i < SPLIT_N; i += 2) {
+		fprintf(f, "%s  \"00000000-0000-4000-8000-%012zu\": { ", i ? ",\n" : "", i);
+		if (i % 10 == 4 || i < 1400)
+			fputs("\"hidden\": true", f);
+		else if (i % 6 == 0)
+			fprintf(f, "\"title\": \"Title %zu\", \"tags\": [\"e%zu\", \"Shared Tag\"], "
+			    "\"categories\": [\"VIP\"], \"access\": \"public\"", i, i % 13);
+		else
+			fprintf(f, "\"series\": { \"slug\": \"s%zu\", \"season\": 1, "
+			    "\"episode\": %zu }, \"description\": \"D%zu\", \"featured\": true",
+			    i % 17, i % 40, i);
+		fputs(" }", f);
+	}
+	fputs("\n} }\n", f);
+	fclose(f);
+}
+
+/* m and t merged from dir/split with split_min; 0 or -1. */
+static int
+split_merge(const char *dir, size_t split_min, struct model *m, struct model_image_meta *t)
+{
+	struct reporter quiet = { NULL, NULL };
+	struct model_opts o = { NULL, &quiet, NULL, split_min };
+	struct catalog_rows rows;
+	struct content c;
+	char path[600], err[256];
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/split", dir);
+	split_rows(&rows);
+	if (content_load(&c, path, &quiet, err, sizeof(err)) != 0)
+		return -1;
+	rc = model_merge_trace(m, &c, &rows, &o, t, err, sizeof(err));
+	content_free(&c);
+	catalog_rows_free(&rows);
+	return rc;
+}
+
+static int
+same_models(const struct model *a, const struct model *b)
+{
+	size_t i, k;
+
+	if (a->nvideos != b->nvideos || model_tables_key(a) != model_tables_key(b))
+		return 0;
+	for (i = 0; i < a->nvideos; i++) {
+		const struct video *x = &a->videos[i], *y = &b->videos[i];
+
+		if (strcmp(x->guid, y->guid) != 0 || strcmp(x->title, y->title) != 0 ||
+		    strcmp(x->description, y->description) != 0 ||
+		    model_video_value(x, NULL) != model_video_value(y, NULL) ||
+		    x->ntags != y->ntags || x->ncategories != y->ncategories)
+			return 0;
+		for (k = 0; k < x->ntags; k++)
+			if (x->tags[k] != y->tags[k])
+				return 0;
+	}
+	return 1;
+}
+
+static int
+same_traces(const struct model_image_meta *a, const struct model_image_meta *b)
+{
+	size_t k;
+
+	if (a->nrows != b->nrows)
+		return 0;
+	for (k = 0; k < a->nrows; k++)
+		if (strcmp(a->rows[k].guid, b->rows[k].guid) != 0 ||
+		    a->rows[k].print != b->rows[k].print || a->rows[k].refs != b->rows[k].refs ||
+		    a->rows[k].video != b->rows[k].video || a->rows[k].flags != b->rows[k].flags)
+			return 0;
+	return 1;
+}
+
+static void
+test_split(const char *dir)
+{
+	static const size_t splits[] = { 2, SPLIT_N, 0 };	/* 0: not split */
+	struct model one, two;
+	struct model_image_meta t1, t2;
+	size_t i, tagged = 0, series = 0;
+
+	split_content(dir);
+	CHECK(split_merge(dir, SIZE_MAX, &one, &t1) == 0, "merged on one thread");
+	for (i = 0; i < one.nvideos; i++) {
+		tagged += one.videos[i].ntags > 0;
+		series += one.videos[i].series >= 0;
+	}
+	CHECK(one.nvideos > 1000 && one.nvideos < SPLIT_N && tagged == one.nvideos &&
+	    series > 100 && one.nseries == 17, "fixture: %zu videos of %d rows, %zu in %zu "
+	    "series", one.nvideos, SPLIT_N, series, one.nseries);
+	for (i = 0; i < sizeof(splits) / sizeof(splits[0]); i++) {
+		CHECK(split_merge(dir, splits[i], &two, &t2) == 0 && same_models(&one, &two) &&
+		    same_traces(&t1, &t2), "split_min %zu: the model and trace one thread gives",
+		    splits[i]);
+		model_free(&two);
+		model_image_meta_free(&t2);
+	}
+	model_free(&one);
+	model_image_meta_free(&t1);
+}
+
 int
 main(void)
 {
@@ -306,6 +464,7 @@ main(void)
 	    "  \"" G(5) "\": { \"hidden\": true },\n"
 	    "  \"" G(9) "\": { \"featured\": true } } }\n");
 	test_merge(dir);
+	test_split(dir);
 	test_scale();
 	return check_report();
 }

@@ -110,7 +110,7 @@ merge(struct model *m, struct model_image_meta *t, const char *dir, const struct
     int d, const char *cdn_host)
 {
 	struct reporter quiet = { NULL, NULL };
-	struct model_opts o = { cdn_host, &quiet, NULL };
+	struct model_opts o = { cdn_host, &quiet, NULL, 0 };
 	struct catalog_rows rows;
 	struct content c;
 	char err[256];
@@ -179,7 +179,7 @@ overlay_case(const char *dir, const char *name, const struct spec *now, const ch
 	struct model a, b, before;
 	struct model_image_meta ta, tb, tbefore;
 	struct catalog_rows changed;
-	struct model_opts o = { cdn_host, NULL, NULL };
+	struct model_opts o = { cdn_host, NULL, NULL, 0 };
 	char err[256], why[256];
 	uint32_t *diff;
 	uint64_t sum;
