@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "check.h"
+#include "trace_same.h"
 #include "catalog_fixture.h"
 #include "content.h"
 #include "model_diff.h"
@@ -398,21 +399,6 @@ same_models(const struct model *a, const struct model *b)
 	return 1;
 }
 
-static int
-same_traces(const struct model_image_meta *a, const struct model_image_meta *b)
-{
-	size_t k;
-
-	if (a->nrows != b->nrows)
-		return 0;
-	for (k = 0; k < a->nrows; k++)
-		if (strcmp(a->rows[k].guid, b->rows[k].guid) != 0 ||
-		    a->rows[k].print != b->rows[k].print || a->rows[k].refs != b->rows[k].refs ||
-		    a->rows[k].video != b->rows[k].video || a->rows[k].flags != b->rows[k].flags)
-			return 0;
-	return 1;
-}
-
 static void
 test_split(const char *dir)
 {
@@ -432,7 +418,7 @@ test_split(const char *dir)
 	    "series", one.nvideos, SPLIT_N, series, one.nseries);
 	for (i = 0; i < sizeof(splits) / sizeof(splits[0]); i++) {
 		CHECK(split_merge(dir, splits[i], &two, &t2) == 0 && same_models(&one, &two) &&
-		    same_traces(&t1, &t2), "split_min %zu: the model and trace one thread gives",
+		    trace_same(&t1, &t2), "split_min %zu: the model and trace one thread gives",
 		    splits[i]);
 		model_free(&two);
 		model_image_meta_free(&t2);

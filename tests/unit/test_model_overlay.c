@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "trace_same.h"
 #include "catalog_fixture.h"
 #include "content.h"
 #include "content_snap.h"
@@ -142,21 +143,6 @@ changed_rows(struct catalog_rows *r, const struct spec *was, const struct spec *
 		if (was[k].print != now[k].print)
 			pick[n++] = now[k];
 	make_rows(r, pick, n, d);
-}
-
-static int
-trace_same(const struct model_image_meta *a, const struct model_image_meta *b)
-{
-	size_t k;
-
-	if (a->nrows != b->nrows || a->collections != b->collections)
-		return 0;
-	for (k = 0; k < a->nrows; k++)
-		if (strcmp(a->rows[k].guid, b->rows[k].guid) != 0 ||
-		    a->rows[k].print != b->rows[k].print || a->rows[k].refs != b->rows[k].refs ||
-		    a->rows[k].video != b->rows[k].video || a->rows[k].flags != b->rows[k].flags)
-			return 0;
-	return 1;
 }
 
 /* A model and its trace, released (the trace first: its rows may be the model's). */
