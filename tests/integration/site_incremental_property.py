@@ -11,7 +11,8 @@ output) byte for byte: every file of site/ and the manifest; access.db by
 what the verifier reads (schema, version, every row: a rebuild applies
 only the changed rows to a copy of the table, so its pages differ).
 
-Every kind of edit comes once, in a seeded order, then random ones.
+Two edits come first, always (PREFIX: a content/ title, then an upload
+time), then every kind once, in a seeded order, then random ones.
 PROPERTY_SEED=S replays a run; PROPERTY_EDITS=N sets the number of edits
 (default: one of each kind, under a minute; SANITIZED=1 runs twice
 as many, on 1000 videos); PROPERTY_VIDEOS=N the catalog size (default 2000).
@@ -378,6 +379,20 @@ OVERLAID = {k for k in EDITS if k.startswith("bunny ") and k != "bunny metaTags"
 # video keep their keys.
 KEPT_AFTER_MERGE = {"content title", "content description"}
 MOVED_KEPT = {"video added", "video removed"}
+PREFIX = ["content title", "bunny dateUploaded"]
+
+
+def delta_entries(state):
+    """How many content/ entries the delta beside the model image holds
+    (model_delta.c: the count at byte 56 of its header), 0 without one."""
+    try:
+        with open(os.path.join(state, "model.image.delta"), "rb") as f:
+            head = f.read(64)
+    except OSError:
+        return 0
+    if len(head) < 64 or head[:16] != b"onlygen delta 2\n":
+        return 0
+    return int.from_bytes(head[56:64], sys.byteorder)
 
 
 # --- builds ---------------------------------------------------------------------
@@ -525,8 +540,14 @@ def main():
         while len(kinds) < nedits:
             kinds.append(rng.choice(sorted(EDITS)))
         kinds = kinds[:nedits]
+        # first, always: a title laid over the image from content/ (the
+        # image's delta then holds the entry), then an upload time changed
+        # (the videos move: merged, docs/site.md).  That build's overlay of
+        # the catalog's row once took the row's strings with the model it
+        # then freed, and the merge read them after (seed 203390 in make check)
+        kinds = PREFIX + kinds
         print("# seed %d, %d videos, %d edits (replay: PROPERTY_SEED=%d)" %
-              (SEED, NVIDEOS, nedits, SEED), flush=True)
+              (SEED, NVIDEOS, len(kinds), SEED), flush=True)
         tool = c_tool(tmp, "mkcatalog")
         fold = c_tool(tmp, "image_fold")
         w = World(rng, NVIDEOS)
@@ -548,6 +569,7 @@ def main():
             clean_state = os.path.join(tmp, "clean-state-%d" % step)
             clean_out = os.path.join(tmp, "clean-site-%d" % step)
             lists_then = list_pages(inc_out)
+            entries_then = delta_entries(inc_state)
             inc = build_start(tmp, db, inc_state, inc_out, quiet=False)
             clean = build_start(tmp, db, clean_state, clean_out)
             if trash:
@@ -556,7 +578,14 @@ def main():
             rc_c, msg_c = finish(clean)
             source = model_source(msg_i)
             sources[source] = sources.get(source, 0) + 1
-            if kind in OVERLAID and source not in ("overlay", "unchanged"):
+            # an upload time moves the videos: the image is written again,
+            # and with content/'s snapshot, so when the image's delta held
+            # entries (taken from it, content/ not loaded) the build merges
+            # (docs/site.md, "The model image")
+            moved_over_entries = (kind == "bunny dateUploaded" and source == "merged" and
+                                  entries_then > 0)
+            if kind in OVERLAID and source not in ("overlay", "unchanged") and \
+                    not moved_over_entries:
                 bad.append((step, kind, what, ["the model was %s, not the image with the "
                                                "changed row laid over it" % source]))
                 break
