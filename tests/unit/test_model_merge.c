@@ -293,8 +293,9 @@ test_scale(void)
  * published, hidden, an entry's texts, tags, series and categories, a
  * collection's category, keywords), merged whole on one thread and split
  * (the first part's hidden and unpublished rows leave a gap before the
- * second part's videos, closed after the join); below the default
- * MODEL_MERGE_SPLIT_MIN, one thread again.
+ * second part's videos, closed after the join).  split_min is the
+ * catalog's size: a catalog of exactly that many rows is split (the cut
+ * is the same for any split_min below).
  */
 #define SPLIT_N	3000
 
@@ -402,7 +403,7 @@ same_models(const struct model *a, const struct model *b)
 static void
 test_split(const char *dir)
 {
-	static const size_t splits[] = { 2, SPLIT_N, 0 };	/* 0: not split */
+	static const size_t splits[] = { SPLIT_N };
 	struct model one, two;
 	struct model_image_meta t1, t2;
 	size_t i, tagged = 0, series = 0;
