@@ -42,21 +42,27 @@ void	file_release_give(struct file_release *r, int fd);
 /*
  * Ends the thread (once it has closed the file it may be closing) and
  * frees r.  What it has not reached is handed off
- * (file_release_hand_off(), /bin/true), not waited for: the files are
- * already gone from the site, only their blocks are left to free, and a
- * build that replaced 140 MB of list pages waited ~0.1 s for the device
- * at its very end (docs/benchmarks.md, issue 15).  When the spawn fails,
- * they are closed here, as before.  NULL: nothing.
+ * (file_release_hand_off(), /bin/cat on a pipe this process closes once
+ * its own references are gone), not waited for: the files are already
+ * gone from the site, only their blocks are left to free, and a build
+ * that replaced 140 MB of list pages waited ~0.1 s for the device at its
+ * very end (docs/benchmarks.md, issue 15).  So are last[0..nlast), at
+ * most FILE_RELEASE_LAST (held files whose other references, mappings,
+ * were just dropped: never closed by the thread, whose close would be
+ * waited for; -1 entries skipped).  When the spawn fails, or r is NULL,
+ * they are closed here.
  */
-void	file_release_finish(struct file_release *r);
+#define FILE_RELEASE_LAST	8
+void	file_release_finish(struct file_release *r, const int *last, size_t nlast);
 /*
  * Spawns argv (vfork and exec: nothing of this process's memory copied)
- * with fds[0..n) inherited and its standard streams on /dev/null, so
- * that no pipe of the caller waits for it: the last references it holds
- * are closed when it exits, and the wait for the device is its own.  Not
- * waited for (its parent's exit hands it to init).  Each fd above 2.
- * The pid, or -1 (nothing spawned).
+ * with fds[0..n) inherited, its standard input in (or /dev/null when in
+ * is -1) and its output on /dev/null, so that no pipe of the caller waits
+ * for it: the last references it holds are closed when it exits, and the
+ * wait for the device is its own.  Not waited for (its parent's exit
+ * hands it to init).  Each fd above 2 and not in.  The pid, or -1
+ * (nothing spawned).
  */
-pid_t	file_release_hand_off(char *const argv[], const int *fds, size_t n);
+pid_t	file_release_hand_off(char *const argv[], const int *fds, size_t n, int in);
 
 #endif

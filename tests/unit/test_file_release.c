@@ -85,7 +85,15 @@ main(void)
 	file_release_give(NULL, fd);
 	CHECK(fd >= 0 && !is_open(fd), "no releaser: a descriptor given is closed at once");
 	file_release_give(NULL, -1);
-	file_release_finish(NULL);
+	file_release_finish(NULL, NULL, 0);
+	{
+		int last[3] = { openat(dfd, "a", O_PATH | O_CLOEXEC), -1,
+		    openat(dfd, "a", O_PATH | O_CLOEXEC) };
+
+		file_release_finish(NULL, last, 3);
+		CHECK(last[0] >= 0 && !is_open(last[0]) && !is_open(last[2]),
+		    "no releaser: the last descriptors are closed at once");
+	}
 	CHECK(open_fds() == fds0, "no releaser: no descriptor left (%d, %d)", open_fds(), fds0);
 
 	/* a file held across the rename over it */
@@ -118,9 +126,12 @@ main(void)
 	CHECK(n == 3 * FILE_RELEASE_QUEUE, "%d descriptors held", n);
 	for (i = 0; i < 3 * FILE_RELEASE_QUEUE; i++)
 		file_release_give(r, fds[i]);
-	file_release_finish(r);
-	CHECK(open_fds() == fds0, "after the finish, every descriptor given is closed (%d, %d)",
-	    open_fds(), fds0);
+	/* and the last ones, past their bound too: -1 skipped, the rest closed */
+	for (i = 0; i < FILE_RELEASE_LAST + 2; i++)
+		fds[i] = i == 1 ? -1 : file_release_hold(r, dfd, "a");
+	file_release_finish(r, fds, FILE_RELEASE_LAST + 2);
+	CHECK(open_fds() == fds0, "after the finish, every descriptor given or last is closed "
+	    "(%d, %d)", open_fds(), fds0);
 
 	/* the publisher's calls with a releaser: the same directory as without */
 	r = file_release_start();
@@ -142,7 +153,7 @@ main(void)
 	    faccessat(dfd, "old", F_OK, 0) == -1, "a stale page and its emptied directories removed");
 	site_staging_remove(dfd, r);
 	CHECK(faccessat(dfd, SITE_STAGING, F_OK, 0) == -1, "the staging directory removed");
-	file_release_finish(r);
+	file_release_finish(r, NULL, 0);
 	CHECK(open_fds() == fds0, "nothing held after the publisher's finish (%d, %d)", open_fds(),
 	    fds0);
 
@@ -161,7 +172,7 @@ main(void)
 		    &pipe_st) == 0 && stat("/dev/null", &null_st) == 0, "a file and a pipe to hand off");
 		held[0] = fd;
 		held[1] = p[1];
-		pid = file_release_hand_off(sleep_argv, held, 2);
+		pid = file_release_hand_off(sleep_argv, held, 2, -1);
 		CHECK(pid > 0, "handed off to a process (%d)", (int)pid);
 		close(fd);
 		close(p[1]);
@@ -183,8 +194,45 @@ main(void)
 		got = read(p[0], link, 1);
 		CHECK(got == 0 && waitpid(pid, &status, 0) == pid, "the child's exit closed what it held");
 		close(p[0]);
-		CHECK(file_release_hand_off(sleep_argv, &low, 1) == -1,
+		CHECK(file_release_hand_off(sleep_argv, &low, 1, -1) == -1,
 		    "a standard stream's number is not handed off");
+	}
+
+	/*
+	 * handed off with a pipe for its input (file_release_finish's way):
+	 * the child holds the file after this process let go of its own, and
+	 * exits only once the pipe's write end is closed, not before
+	 */
+	{
+		static char *const cat_argv[] = { (char *)"/bin/cat", NULL };
+		char link[64];
+		struct stat h, in_child;
+		int p[2] = { -1, -1 }, status = 0;
+		pid_t pid;
+
+		put(dfd, "c", "held by cat");
+		fd = openat(dfd, "c", O_PATH | O_CLOEXEC);
+		CHECK(fd > 2 && fstat(fd, &h) == 0 && pipe2(p, O_CLOEXEC) == 0,
+		    "a file and a pipe for the child's input");
+		CHECK(file_release_hand_off(cat_argv, &fd, 1, fd) == -1,
+		    "the input is not also a descriptor handed off");
+		pid = file_release_hand_off(cat_argv, &fd, 1, p[0]);
+		CHECK(pid > 0, "handed off to cat (%d)", (int)pid);
+		close(p[0]);
+		close(fd);
+		unlinkat(dfd, "c", 0);
+		usleep(100000);	/* time enough for a child that would exit at once */
+		CHECK(waitpid(pid, &status, WNOHANG) == 0, "the child waits while the pipe is open");
+		snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)pid, fd);
+		CHECK(stat(link, &in_child) == 0 && in_child.st_ino == h.st_ino &&
+		    in_child.st_nlink == 0, "the child holds the file, unlinked, after its parent's "
+		    "close (%s)", link);
+		snprintf(link, sizeof(link), "/proc/%d/fd/0", (int)pid);
+		CHECK(stat(link, &in_child) == 0 && S_ISFIFO(in_child.st_mode),
+		    "the child's standard input is the pipe");
+		close(p[1]);
+		CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+		    WEXITSTATUS(status) == 0, "the pipe's end ends the child");
 	}
 
 	unlinkat(dfd, "a", 0);
