@@ -129,9 +129,17 @@ main(void)
 	/* and the last ones, past their bound too: -1 skipped, the rest closed */
 	for (i = 0; i < FILE_RELEASE_LAST + 2; i++)
 		fds[i] = i == 1 ? -1 : file_release_hold(r, dfd, "a");
+	while (waitpid(-1, NULL, 0) > 0)
+		;	/* an earlier hand-off's child, gone once its pipe ended */
 	file_release_finish(r, fds, FILE_RELEASE_LAST + 2);
 	CHECK(open_fds() == fds0, "after the finish, every descriptor given or last is closed "
 	    "(%d, %d)", open_fds(), fds0);
+	{
+		int status = 0;
+
+		CHECK(waitpid(-1, &status, 0) > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		    "the last descriptors went to a child, which ended with its pipe");
+	}
 
 	/* the publisher's calls with a releaser: the same directory as without */
 	r = file_release_start();
