@@ -73,12 +73,16 @@ def stack_groups(state_dir):
 
 
 def alive_in(groups):
-    """Processes (pid, args) still running in any of these process groups."""
-    out = subprocess.run(["ps", "-eo", "pid=,pgid=,args="], capture_output=True, text=True).stdout
+    """Processes (pid, args) still running in any of these process groups.
+    A zombie is not: it has exited, holds no port, and is only waiting to be
+    reaped by its new parent once run-demo, its parent, has exited (make
+    check met one, the CDN stand-in, in the instant between the two)."""
+    out = subprocess.run(["ps", "-eo", "pid=,pgid=,stat=,args="], capture_output=True,
+                         text=True).stdout
     alive = []
     for ln in out.splitlines():
-        parts = ln.split(None, 2)
-        if len(parts) >= 2 and int(parts[1]) in groups:
+        parts = ln.split(None, 3)
+        if len(parts) >= 3 and int(parts[1]) in groups and not parts[2].startswith("Z"):
             alive.append(ln.strip())
     return alive
 
