@@ -875,7 +875,7 @@ from_image(struct build_model *b, struct model *m)
 			sum -= model_overlay_terms(&b->meta, &b->changed);
 			orc = b->changed.nvideos == 0 ? 1 :
 			    model_overlay(m, &b->meta, &b->changed, &mo, err, sizeof(err));
-			/* but when it refused (0), m took the changed rows' strings */
+			/* unless it refused (0), m took the changed rows' strings */
 			adopted = b->changed.nvideos > 0 && orc != 0;
 			sum += model_overlay_terms(&b->meta, &b->changed);
 
