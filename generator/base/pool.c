@@ -169,6 +169,8 @@ bg_run(struct pool_bg *b)
 	b->rc = b->fn(b->arg, b->err, sizeof(b->err)) == -1 ? -1 : 0;
 	if (b->rc == -1 && b->err[0] == '\0')
 		snprintf(b->err, sizeof(b->err), "failed (no reason given)");
+	/* rc and err written before: whoever sees done reads them after */
+	atomic_store_explicit(&b->done, 1, memory_order_release);
 }
 
 static void *
@@ -183,6 +185,7 @@ pool_bg_start_on(struct pool_bg *b, int (*fn)(void *arg, char *err, size_t errle
     void *arg, int thread)
 {
 	memset(b, 0, sizeof(*b));
+	atomic_init(&b->done, 0);
 	b->fn = fn;
 	b->arg = arg;
 	b->pending = 1;
@@ -199,6 +202,12 @@ void
 pool_bg_start(struct pool_bg *b, int (*fn)(void *arg, char *err, size_t errlen), void *arg)
 {
 	pool_bg_start_on(b, fn, arg, 1);
+}
+
+int
+pool_bg_done(struct pool_bg *b)
+{
+	return !b->pending || atomic_load_explicit(&b->done, memory_order_acquire);
 }
 
 int

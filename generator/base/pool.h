@@ -22,6 +22,7 @@
 #ifndef ONLY_POOL_H
 #define ONLY_POOL_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 /*
@@ -70,12 +71,17 @@ int	pool_run(int asked, const struct pool_work *w, char *err, size_t errlen);
  * task).  pool_bg_join() waits for it and returns its result (0, or -1 with
  * its message in err; err may be NULL to drop it); joining a task never
  * started (a zeroed struct) or already joined is a no-op that returns 0.
+ * pool_bg_done() asks without waiting: 1 when a join would not wait (fn
+ * has returned, or the task was never started or is joined), else 0; a
+ * caller with work of its own joins a task that is done and starts what
+ * needed it, and joins it later otherwise.
  */
 struct pool_task;
 struct pool_bg {
 	struct pool_task	*th;		/* its thread, until joined (NULL: none) */
 	int			 pending;	/* started, not joined */
 	int			 rc;		/* fn's, once it returned */
+	atomic_int		 done;		/* fn returned (pool_bg_done) */
 	char			 err[POOL_ERR_MAX];
 	int			(*fn)(void *arg, char *err, size_t errlen);
 	void			*arg;
@@ -88,5 +94,6 @@ void	pool_bg_start(struct pool_bg *b, int (*fn)(void *arg, char *err, size_t err
 void	pool_bg_start_on(struct pool_bg *b, int (*fn)(void *arg, char *err, size_t errlen),
 	    void *arg, int thread);
 int	pool_bg_join(struct pool_bg *b, char *err, size_t errlen);
+int	pool_bg_done(struct pool_bg *b);
 
 #endif

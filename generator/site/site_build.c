@@ -575,6 +575,29 @@ related_task(void *arg, char *err, size_t errlen)
 	    err, errlen);
 }
 
+/*
+ * The videos' states (site_reads_prepare) are worked out on a thread once
+ * the related lists (their task) and the series (site_index) are known.
+ * Started as soon as the related task is done, not once the cards and the
+ * pages are listed: at 100 000 videos that listing was ~30 ms of the main
+ * thread with the other core idle, and the states' ~25 ms came after it,
+ * waited for (docs/benchmarks.md, issue 15).  wait 0: only if the related
+ * task is done already (pool_bg_done), the main thread having work of its
+ * own; 1: joined.  *started says it was.  0, or -1 with the related
+ * task's err.
+ */
+static int
+states_when_related(struct site_ctx *c, int *started, int wait, char *err, size_t errlen)
+{
+	if (*started || (!wait && !pool_bg_done(&c->rel_task)))
+		return 0;
+	if (pool_bg_join(&c->rel_task, err, errlen) == -1)
+		return -1;
+	site_reads_prepare(c);
+	*started = 1;
+	return 0;
+}
+
 static void
 ctx_free(struct site_ctx *c)
 {
@@ -643,6 +666,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	size_t i, in_place_end = 0;
 	int outfd = -1, lockfd = -1, rc = -1, pass, dirty = 0, empty_out = 0, recovering;
 	int img_dirty = 0;	/* an entry of STATE/site-images differs */
+	int states = 0;		/* the videos' states' task started (states_when_related) */
 	int keep_paths;	/* on failure, the staged path list stays (files were written) */
 	unsigned char *seen = NULL;	/* old manifest entries this build has */
 	struct site_access *acc = NULL;	/* STATE/access.db, until renamed in */
@@ -736,12 +760,14 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 	 * main thread waited on it, idle, once the cards were done
 	 * (docs/benchmarks.md, issue 15).
 	 */
-	if (site_card_texts(&c, err, errlen) == -1 || site_enumerate(&c, err, errlen) == -1)
+	if (states_when_related(&c, &states, 0, err, errlen) == -1 ||
+	    site_card_texts(&c, err, errlen) == -1 ||
+	    states_when_related(&c, &states, 0, err, errlen) == -1 ||
+	    site_enumerate(&c, err, errlen) == -1)
 		goto out;
 	site_cards_keep(&c);	/* after the sitemap's plan: every entry known */
-	if (pool_bg_join(&c.rel_task, err, errlen) == -1)
+	if (states_when_related(&c, &states, 1, err, errlen) == -1)
 		goto out;
-	site_reads_prepare(&c);		/* the videos' states, beside the rest */
 	if ((c.shared = site_shared_data(&c)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto out;

@@ -552,12 +552,71 @@ bg_never_started(void)
 	CHECK(pool_bg_join(&t, NULL, 0) == 0, "twice too");
 }
 
+/* A task held at a gate until the test opens it. */
+struct gated {
+	atomic_int	 open;
+	atomic_int	 started;
+	int		 result;
+};
+
+static int
+gated_fn(void *arg, char *err, size_t errlen)
+{
+	struct gated *g = arg;
+	struct timespec ms = { 0, 1000000 };
+
+	atomic_store(&g->started, 1);
+	while (!atomic_load(&g->open))
+		nanosleep(&ms, NULL);
+	g->result = 42;
+	snprintf(err, errlen, "gated");
+	return -1;
+}
+
+/* pool_bg_done: 0 while fn runs, 1 once it returned (its result then
+ * there for the join), 1 for a task never started, joined, or run at once. */
+static void
+bg_done(void)
+{
+	struct gated g = { .result = 0 };
+	struct pool_bg t, zero;
+	struct timespec ms = { 0, 1000000 };
+	char err[POOL_ERR_MAX];
+	int i, done = 0;
+
+	atomic_init(&g.open, 0);
+	atomic_init(&g.started, 0);
+	memset(&zero, 0, sizeof(zero));
+	CHECK(pool_bg_done(&zero) == 1, "a task never started: a join would not wait");
+	pool_bg_start(&t, gated_fn, &g);
+	for (i = 0; i < 5000 && !atomic_load(&g.started); i++)
+		nanosleep(&ms, NULL);
+	CHECK(atomic_load(&g.started), "the gated task runs");
+	CHECK(pool_bg_done(&t) == 0, "while its function runs: not done");
+	nanosleep(&ms, NULL);
+	CHECK(pool_bg_done(&t) == 0, "still held at its gate: still not done");
+	atomic_store(&g.open, 1);
+	for (i = 0; i < 5000 && !(done = pool_bg_done(&t)); i++)
+		nanosleep(&ms, NULL);
+	CHECK(done == 1, "once its function returned: done, without a join");
+	CHECK(g.result == 42, "what it wrote is there when done says so");
+	err[0] = '\0';
+	CHECK(pool_bg_join(&t, err, sizeof(err)) == -1 && strcmp(err, "gated") == 0,
+	    "the join still gives its result and message (%s)", err);
+	CHECK(pool_bg_done(&t) == 1, "joined: done");
+	atomic_store(&g.open, 1);
+	pool_bg_start_on(&t, gated_fn, &g, 0);
+	CHECK(pool_bg_done(&t) == 1, "run at once (no thread): done when start returns");
+	CHECK(pool_bg_join(&t, NULL, 0) == -1, "and joined as ever");
+}
+
 int
 main(void)
 {
 	bg_runs_and_joins();
 	bg_error();
 	bg_fallback();
+	bg_done();
 	bg_never_started();
 	both_ends_split();
 	every_index_once();
