@@ -570,6 +570,8 @@ content_entry_free(struct content_entry *e)
 {
 	size_t i;
 
+	if (e->in_arena)
+		return;		/* its arena's owner frees it */
 	if (e->block != NULL) {
 		free(e->block);	/* all of it */
 		return;
@@ -1048,6 +1050,7 @@ content_entries_free(struct content *c)
 	for (i = 0; i < c->nentries; i++)
 		content_entry_free(&c->entries[i]);
 	free(c->entries);
+	arena_free(&c->entry_mem);	/* the snapshot's entries' blocks */
 	for (i = 0; i < c->nfiles; i++)
 		free(c->files[i]);
 	free(c->files);

@@ -893,6 +893,9 @@ content_reuse_entries(struct ctx *x, const char *dir, const struct content_snap 
 			*snap->parsed = p.parsed;
 		if (snap->edits != NULL && had_snap)
 			collect_edits(&p, snap->edits);
+		/* the entries taken from the snapshot, and the edits' old ones,
+		 * are in its arena: the content keeps it (content.h) */
+		arena_adopt(&x->c->entry_mem, &prev.mem);
 		goto done;
 	}
 parse:

@@ -79,6 +79,9 @@ struct content_snap_set {
 	struct content_entry	 *entries;	/* read: rec.rank's entry at [rank], sorted;
 						 * capacity as content.c grows it */
 	size_t			  nentries;	/* records with an entry */
+	struct arena		  mem;		/* the read entries' blocks (in_arena): freed
+						 * with the set, or moved to the content that
+						 * took its entries (content.h: entry_mem) */
 };
 
 /*

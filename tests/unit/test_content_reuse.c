@@ -93,6 +93,18 @@ both(const char *what, uint64_t tree, const char *want_warning)
 	ed.n = 0;
 	cx = content_load_snap(&x, dir, &rx, &snap, ex, sizeof(ex));
 	loaded_n = cx == 0 ? x.nentries : 0;
+	if (cx == 0 && parsed != SIZE_MAX) {
+		/* the entries taken from the snapshot are its arena's, which the
+		 * content keeps; those parsed are malloc'd (content.h) */
+		size_t kept = 0;
+
+		for (k = 0; k < x.nentries; k++)
+			kept += x.entries[k].in_arena != 0;
+		CHECK(parsed > 0 || kept == x.nentries, "%s: nothing parsed, every entry "
+		    "from the snapshot's arena (%zu of %zu)", what, kept, x.nentries);
+		CHECK((kept > 0) == (x.entry_mem.total > 0),
+		    "%s: the content holds the snapshot's arena when it took from it", what);
+	}
 	cy = content_load(&y, dir, &ry, ey, sizeof(ey));
 	CHECK(cx == cy, "%s: the same result (%d, %d)", what, cx, cy);
 	edits_ok = ed.ok;
@@ -104,6 +116,8 @@ both(const char *what, uint64_t tree, const char *want_warning)
 
 		CHECK(now != NULL && strcmp(now->guid, ed.old[k].guid) == 0,
 		    "%s: edit %zu: the old entry pairs with the new one of its GUID", what, k);
+		CHECK(ed.old[k].in_arena && !now->in_arena, "%s: edit %zu: the old entry is "
+		    "the snapshot's (in the content's arena), the new one parsed", what, k);
 		if (k == 0) {
 			snprintf(edits_title, sizeof(edits_title), "%s",
 			    ed.old[k].title ? ed.old[k].title : "(none)");
