@@ -580,8 +580,8 @@ related_task(void *arg, char *err, size_t errlen)
  * the related lists (their task) and the series (site_index) are known.
  * Started as soon as the related task is done, not once the cards and the
  * pages are listed: at 100 000 videos that listing was ~30 ms of the main
- * thread with the other core idle, and the states' ~25 ms came after it,
- * waited for (docs/benchmarks.md, issue 15).  wait 0: only if the related
+ * thread with the other core idle, and the states came after it, waited
+ * for (docs/benchmarks.md, issue 15).  wait 0: only if the related
  * task is done already (pool_bg_done), the main thread having work of its
  * own; 1: joined.  *started says it was.  0, or -1 with the related
  * task's err.
@@ -605,7 +605,9 @@ ctx_free(struct site_ctx *c)
 	arena_free(&c->path_mem);
 	cJSON_Delete(c->shared);
 	(void)pool_bg_join(&c->rel_task, NULL, 0);	/* a build stopped before its join */
-	(void)pool_bg_join(&c->states_task, NULL, 0);	/* the same */
+	(void)pool_bg_join(&c->values_task, NULL, 0);	/* the same */
+	(void)pool_bg_join(&c->states_task, NULL, 0);
+	free(c->vvals);
 	free(c->vstates);
 	free(c->vguids);
 	(void)related_save_join(&c->rel_save);	/* the write reads the lists */
@@ -749,6 +751,7 @@ site_build(const struct model *m, const struct site_opts *o, struct site_stats *
 		goto out;
 	}
 	pool_bg_start(&c.rel_task, related_task, &c);
+	site_reads_values(&c);	/* what the videos' states need of the model alone */
 	/* the images' state is known: is their set the last build's? */
 	if (site_index(&c, err, errlen) == -1 || site_image_set_plan(&c, &old, err, errlen) == -1)
 		goto out;

@@ -147,9 +147,12 @@ struct site_ctx {
 	struct related		 rel;		/* the task's until joined (site_build.c) */
 	struct related_save	 rel_save;	/* its cache's write, joined by the end */
 	struct pool_bg		 rel_task;	/* works rel out beside the preparation */
-	struct pool_bg		 states_task;	/* the videos' states, beside it too
+	struct pool_bg		 values_task;	/* the videos' values and guids' hashes,
+						 * from the start (site_reads_values) */
+	struct pool_bg		 states_task;	/* their states, once rel is there
 						 * (site_reads_prepare) */
-	uint64_t		*vstates, *vguids;	/* the task's, until site_reads_start */
+	uint64_t		*vvals;		/* the values' task's, until the states' */
+	uint64_t		*vstates, *vguids;	/* the tasks', until site_reads_start */
 	char			 rel_path[4096];	/* STATE/related.cache, for the task */
 	uint64_t		*vcard;		/* per video: its card's data key */
 	struct card_text	*vtext;		/* per video: a card's strings, made once */
@@ -482,8 +485,10 @@ void	site_access_abandon(struct site_access *a);
 
 /*
  * site_reads.c: the template pages' reads (page_reads.h) in a build.
+ * site_reads_values() (with the model alone) starts working out each
+ * video's value and its guid's hash on a task of their own, and
  * site_reads_prepare() (once the related lists and series are known)
- * starts working out the videos' states on a task of their own;
+ * their states (their place mixed in) on another, after the first;
  * site_reads_start() (after site_keys, with c->vimg and the page list)
  * makes this build's table and loads the last one when it applies
  * (site_opts' base_id); 0, or -1 out of memory.  Without a model id
@@ -514,6 +519,7 @@ struct site_reads {
 	const struct site_ctx	*c;	/* the build the save is of */
 	int			 saving;
 };
+void	site_reads_values(struct site_ctx *c);
 void	site_reads_prepare(struct site_ctx *c);
 int	site_reads_start(struct site_ctx *c, struct site_reads *r);
 int	site_reads_keyed(const struct site_ctx *c, const struct page *p);

@@ -72,13 +72,15 @@ guid_hash(const char *guid)
 }
 
 /*
- * Each video's value and place (page_reads.h: vstate, but its images',
- * which site_reads_start() mixes in once their og:image size is known)
- * and its guid's hash, into c->vstates and c->vguids: site_build()'s
- * task, started once the related lists and the series are known.
+ * Each video's value (model_video_value) and its guid's hash, into
+ * c->vvals and c->vguids: what its state needs of the model alone, worked
+ * out from the start of site_build().  It was most of the states' task,
+ * which waits for the related lists: after a video added at 100 000
+ * videos, ~40 ms with the main thread waiting on it (docs/benchmarks.md,
+ * issue 15).
  */
 static int
-states_task(void *arg, char *err, size_t errlen)
+values_task(void *arg, char *err, size_t errlen)
 {
 	struct site_ctx *c = arg;
 	const struct model *m = c->m;
@@ -86,7 +88,7 @@ states_task(void *arg, char *err, size_t errlen)
 	size_t n = m->nvideos ? m->nvideos : 1, i;
 
 	if ((c->vguids = malloc(n * sizeof(*c->vguids))) == NULL ||
-	    (c->vstates = malloc(n * sizeof(*c->vstates))) == NULL) {
+	    (c->vvals = malloc(n * sizeof(*c->vvals))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -94,15 +96,44 @@ states_task(void *arg, char *err, size_t errlen)
 	for (i = 0; i < m->nvideos; i++)
 		c->vguids[i] = guid_hash(m->videos[i].guid);
 	for (i = 0; i < m->nvideos; i++)
-		c->vstates[i] = h64_mix(place_state(c, c->vguids, i),
-		    model_video_value(&m->videos[i], &memo));
+		c->vvals[i] = model_video_value(&m->videos[i], &memo);
 	return 0;
+}
+
+/*
+ * Each video's value and place (page_reads.h: vstate, but its images',
+ * which site_reads_start() mixes in once their og:image size is known),
+ * into c->vstates: site_build()'s task, started once the related lists
+ * and the series are known, and the values.
+ */
+static int
+states_task(void *arg, char *err, size_t errlen)
+{
+	struct site_ctx *c = arg;
+	size_t n = c->m->nvideos ? c->m->nvideos : 1, i;
+
+	if ((c->vstates = malloc(n * sizeof(*c->vstates))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < c->m->nvideos; i++)
+		c->vstates[i] = h64_mix(place_state(c, c->vguids, i), c->vvals[i]);
+	return 0;
+}
+
+void
+site_reads_values(struct site_ctx *c)
+{
+	if (c->o->model_id != 0)
+		pool_bg_start(&c->values_task, values_task, c);
 }
 
 void
 site_reads_prepare(struct site_ctx *c)
 {
-	if (c->o->model_id != 0)
+	/* no values (out of memory): no states, and video_states() says so */
+	if (c->o->model_id != 0 && pool_bg_join(&c->values_task, NULL, 0) == 0 &&
+	    c->vvals != NULL)
 		pool_bg_start(&c->states_task, states_task, c);
 }
 
