@@ -782,42 +782,6 @@ merge_all(struct build_model *b, struct model *m, char *err, size_t errlen)
 	return rc;
 }
 
-
-/*
- * b->changed, whose strings went with a model that was freed (from_image),
- * read again by guid: the same rows if the same prints, with the log
- * position the peek found them at.  1, or 0 (not the same any more, or
- * a read that failed: b->changed as it was, to be dropped).
- */
-static int
-reread_changed(struct build_model *b)
-{
-	struct catalog_rows now;
-	const char **guids;
-	char err[POOL_ERR_MAX];
-	size_t k, n = b->changed.nvideos;
-	int same;
-
-	if ((guids = malloc((n ? n : 1) * sizeof(*guids))) == NULL)
-		return 0;
-	for (k = 0; k < n; k++)
-		guids[k] = b->changed.videos[k].guid;
-	same = catalog_read_guids(b->catalog_db, guids, n, &now, err, sizeof(err)) == 0 &&
-	    now.nvideos == n;
-	for (k = 0; same && k < n; k++)
-		same = strcmp(now.videos[k].guid, b->changed.videos[k].guid) == 0 &&
-		    now.videos[k].print == b->changed.videos[k].print;
-	free(guids);
-	if (!same) {
-		catalog_rows_free(&now);
-		return 0;
-	}
-	now.log = b->changed.log;
-	catalog_rows_free(&b->changed);	/* its arrays: its strings were m's */
-	b->changed = now;
-	return 1;
-}
-
 /*
  * The image peek() found worth it, read and brought up to date: 1, or 0
  * when it cannot be (another key, damaged, rows other than peeked, a
@@ -834,7 +798,7 @@ from_image(struct build_model *b, struct model *m)
 	const char *edited[MODEL_DELTA_MAX];
 	uint64_t image_id = 0, sum, key = b->image_key;
 	size_t nedited = 0, k;
-	int rc = 0, keep = 0, adopted = 0;
+	int rc = 0, keep = 0;
 
 	/*
 	 * content/ other than the image's: as the last build loaded it, that
@@ -875,8 +839,6 @@ from_image(struct build_model *b, struct model *m)
 			sum -= model_overlay_terms(&b->meta, &b->changed);
 			orc = b->changed.nvideos == 0 ? 1 :
 			    model_overlay(m, &b->meta, &b->changed, &mo, err, sizeof(err));
-			/* unless it refused (0), m took the changed rows' strings */
-			adopted = b->changed.nvideos > 0 && orc != 0;
 			sum += model_overlay_terms(&b->meta, &b->changed);
 
 			rc = orc > 0;
@@ -904,16 +866,8 @@ from_image(struct build_model *b, struct model *m)
 		free(b->changed_videos);
 		b->changed_videos = NULL;
 		b->nchanged_videos = 0;
-		/*
-		 * The peek stays for base_from_image().  When the overlay took
-		 * the changed rows' strings into m, freed now (a delta of
-		 * content/ edits, then an upload time changed), the rows are
-		 * read again by guid for the base's overlay (overlay_entries),
-		 * which read them after this free; else the peek goes, and the
-		 * rows are read whole.
-		 */
-		if (adopted && reread_changed(b) != 1)
-			peek_drop(b);
+		/* the peek stays for base_from_image(), its changed rows
+		 * whole: an overlay copies what it lays over (model_overlay.h) */
 		return 0;
 	}
 	if (!b->quiet && b->meta.warnings != NULL)

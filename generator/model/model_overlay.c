@@ -60,6 +60,46 @@ newest_qsort_cmp(const void *a, const void *b)
 	return model_newest_cmp(a, b);
 }
 
+/*
+ * r's strings and tracks copied into mem, the rest of it as r has it,
+ * into out: what a video laid over points to (model_row_fields), the
+ * model's own.  When the model took the rows' arena instead, a model
+ * freed (an overlay that moved videos, then refused) took the caller's
+ * rows' strings with it, and the caller read them after.  0, or -1 out of
+ * memory.
+ */
+static int
+row_copy(struct arena *mem, const struct catalog_video_row *r, struct catalog_video_row *out)
+{
+	size_t k;
+
+	*out = *r;
+	out->collection = out->meta_tags = NULL;	/* no video's: not copied */
+	if ((out->title = arena_strdup(mem, r->title)) == NULL ||
+	    (out->description = arena_strdup(mem, r->description)) == NULL ||
+	    (out->thumbnail = arena_strdup(mem, r->thumbnail)) == NULL ||
+	    (out->cdn_host = arena_strdup(mem, r->cdn_host)) == NULL ||
+	    r->ncaptions > SIZE_MAX / sizeof(*r->captions) ||
+	    r->nchapters > SIZE_MAX / sizeof(*r->chapters))
+		return -1;
+	if (r->ncaptions > 0 &&
+	    (out->captions = arena_take(mem, r->ncaptions * sizeof(*r->captions))) == NULL)
+		return -1;
+	for (k = 0; k < r->ncaptions; k++)
+		if ((out->captions[k].srclang = arena_strdup(mem, r->captions[k].srclang)) == NULL ||
+		    (out->captions[k].label = arena_strdup(mem, r->captions[k].label)) == NULL)
+			return -1;
+	if (r->nchapters > 0 &&
+	    (out->chapters = arena_take(mem, r->nchapters * sizeof(*r->chapters))) == NULL)
+		return -1;
+	for (k = 0; k < r->nchapters; k++) {
+		out->chapters[k] = r->chapters[k];
+		if ((out->chapters[k].title = arena_strdup(mem, r->chapters[k].title)) == NULL)
+			return -1;
+	}
+	return 0;
+}
+
 /* Each image row's video index again, from the videos' guids (after a move). */
 static void
 reindex(const struct model *m, struct model_image_meta *meta)
@@ -78,6 +118,8 @@ model_overlay(struct model *m, struct model_image_meta *meta, struct catalog_row
 {
 	const char *cdn_override = o != NULL && o->cdn_host != NULL && o->cdn_host[0] != '\0' ?
 	    o->cdn_host : NULL;
+	struct catalog_video_row own;
+	struct arena mem;
 	char *thumbnail = NULL;
 	size_t k;
 	int moved = 0;
@@ -89,6 +131,9 @@ model_overlay(struct model *m, struct model_image_meta *meta, struct catalog_row
 		if (t == NULL || !overlayable(t, &changed->videos[k], m->nvideos))
 			return 0;
 	}
+	/* the copies in a small arena of their own, which the model adopts
+	 * (a first string in the image's arena would open a block its size) */
+	arena_init(&mem);
 	for (k = 0; k < changed->nvideos; k++) {
 		const struct catalog_video_row *r = &changed->videos[k];
 		struct model_image_row *t = row_of(meta, r->guid);
@@ -98,20 +143,20 @@ model_overlay(struct model *m, struct model_image_meta *meta, struct catalog_row
 		t->print = r->print;
 		if (t->video == MODEL_IMAGE_NONE)
 			continue;	/* not shown, before or now */
-		/* in the rows' small arena, which the model adopts (a first
-		 * string in the image's arena would open a block its size) */
-		if (r->thumbnail[0] == '\0' && thumbnail == NULL &&
-		    (thumbnail = arena_strdup(&changed->mem, MODEL_DEFAULT_THUMBNAIL)) == NULL) {
+		if ((r->thumbnail[0] == '\0' && thumbnail == NULL &&
+		    (thumbnail = arena_strdup(&mem, MODEL_DEFAULT_THUMBNAIL)) == NULL) ||
+		    row_copy(&mem, r, &own) == -1) {
+			arena_adopt(&m->mem, &mem);	/* what videos point to already */
 			snprintf(err, errlen, "out of memory loading the catalog");
 			return -1;
 		}
 		v = &m->videos[t->video];
 		uploaded = v->uploaded;
-		model_row_fields(v, r, thumbnail, cdn_override, m->site.cdn_host);
+		model_row_fields(v, &own, thumbnail, cdn_override, m->site.cdn_host);
 		if (!(t->flags & MODEL_IMAGE_TITLE_ENTRY))
-			v->title = r->title;
+			v->title = own.title;
 		if (!(t->flags & MODEL_IMAGE_DESC_ENTRY))
-			v->description = r->description;
+			v->description = own.description;
 		v->texts = 0;	/* model_texts.h: summed again */
 		moved |= v->uploaded != uploaded;
 	}
@@ -123,8 +168,7 @@ model_overlay(struct model *m, struct model_image_meta *meta, struct catalog_row
 	snprintf(m->digest, sizeof(m->digest), "%s", changed->digest);
 	meta->collections = changed->collections_print;
 	meta->at.pos = changed->log;
-	/* the videos now point into the rows' strings: the model keeps them */
-	arena_adopt(&m->mem, &changed->mem);
+	arena_adopt(&m->mem, &mem);
 	return moved ? 2 : 1;
 }
 

@@ -16,10 +16,12 @@
  * (a video published, unpublished, or given other keywords or another
  * collection): 0, and the caller merges everything.
  *
- * Returns: 1 overlaid (m and meta describe the new rows; m adopted
- * changed's arena), 2 the same, and the videos moved (an upload time
- * changed: their indices are not the image's), 0 not an overlay's change (m, meta and changed as
- * they were), -1 out of memory (err; m must then be freed, not used).
+ * Returns: 1 overlaid (m and meta describe the new rows; the strings
+ * and tracks its videos take from them are copies in m's arena, so
+ * changed stays the caller's, whatever becomes of m), 2 the same, and the
+ * videos moved (an upload time changed: their indices are not the
+ * image's), 0 not an overlay's change (m, meta and changed as they were),
+ * -1 out of memory (err; m must then be freed, not used).
  */
 #ifndef ONLY_MODEL_OVERLAY_H
 #define ONLY_MODEL_OVERLAY_H

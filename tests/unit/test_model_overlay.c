@@ -153,6 +153,36 @@ release(struct model *m, struct model_image_meta *t)
 	model_free(m);
 }
 
+/* Every string of rows written over: a model that still points to one
+ * compares unequal, sanitized or not. */
+static void
+scribble_str(char *s)
+{
+	if (s != NULL)
+		memset(s, 'X', strlen(s));
+}
+
+static void
+scribble(struct catalog_rows *rows)
+{
+	size_t k, i;
+
+	for (k = 0; k < rows->nvideos; k++) {
+		struct catalog_video_row *r = &rows->videos[k];
+
+		scribble_str(r->title);
+		scribble_str(r->description);
+		scribble_str(r->thumbnail);
+		scribble_str(r->cdn_host);
+		for (i = 0; i < r->ncaptions; i++) {
+			scribble_str(r->captions[i].srclang);
+			scribble_str(r->captions[i].label);
+		}
+		for (i = 0; i < r->nchapters; i++)
+			scribble_str(r->chapters[i].title);
+	}
+}
+
 /*
  * Overlays now over the merge of base and compares with the merge of now:
  * want 1 (the same model and trace), 2 (the same, the videos moved) or 0
@@ -201,6 +231,10 @@ overlay_case(const char *dir, const char *name, const struct spec *now, const ch
 	rc = model_overlay(&a, &ta, &changed, &o, err, sizeof(err));
 	sum += model_overlay_terms(&ta, &changed);
 	CHECK(rc == want, "%s: overlay gives %d (%d)", name, want, rc);
+	/* what the model took of the rows is its own (model_overlay.h): the
+	 * rows written over and freed before it is compared */
+	scribble(&changed);
+	catalog_rows_free(&changed);
 	if (want >= 1) {
 		ta.key = tb.key = 42;
 		CHECK(model_image_id(&ta) == model_image_id(&tb), "%s: the merge's model id", name);
@@ -215,7 +249,6 @@ overlay_case(const char *dir, const char *name, const struct spec *now, const ch
 		    name, why);
 		CHECK(trace_same(&ta, &tbefore), "%s: the trace as it was", name);
 	}
-	catalog_rows_free(&changed);
 	release(&a, &ta);
 	release(&b, &tb);
 	release(&before, &tbefore);
