@@ -382,17 +382,13 @@ MOVED_KEPT = {"video added", "video removed"}
 PREFIX = ["content title", "bunny dateUploaded"]
 
 
-def delta_entries(state):
-    """How many content/ entries the delta beside the model image holds
-    (model_delta.c: the count at byte 56 of its header), 0 without one."""
-    try:
-        with open(os.path.join(state, "model.image.delta"), "rb") as f:
-            head = f.read(64)
-    except OSError:
-        return 0
-    if len(head) < 64 or head[:16] != b"onlygen delta 2\n":
-        return 0
-    return int.from_bytes(head[56:64], sys.byteorder)
+def delta_entries(state, fold):
+    """How many content/ entries the delta beside the model image holds, 0
+    without one: as a build reads it (tests/site/image_fold.c --entries)."""
+    rc, out = finish(start([fold, "--entries", state]))
+    if rc != 0 or not out.strip().splitlines()[-1].isdigit():
+        raise AssertionError("image_fold --entries %s: %d %s" % (state, rc, out.strip()))
+    return int(out.strip().splitlines()[-1])
 
 
 # --- builds ---------------------------------------------------------------------
@@ -569,7 +565,7 @@ def main():
             clean_state = os.path.join(tmp, "clean-state-%d" % step)
             clean_out = os.path.join(tmp, "clean-site-%d" % step)
             lists_then = list_pages(inc_out)
-            entries_then = delta_entries(inc_state)
+            entries_then = delta_entries(inc_state, fold)
             inc = build_start(tmp, db, inc_state, inc_out, quiet=False)
             clean = build_start(tmp, db, clean_state, clean_out)
             if trash:

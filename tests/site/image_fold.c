@@ -8,8 +8,12 @@
  * the model id it names (under the delta's key, when it names entries).
  *
  *	image_fold STATE OUT
+ *	image_fold --entries STATE
  *
  * BUNNY_CDN_HOSTNAME as the build read it.  Exit 0 written, 1 otherwise.
+ * With --entries: how many content/ entries the delta beside STATE's
+ * image holds, on stdout (0: no image, or no delta of it), read as a
+ * build reads it (model_delta_read), not from the file's layout.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -22,10 +26,56 @@
 #include "model_image.h"
 #include "model_overlay.h"
 
+/* STATE's image, under the key it was written with: 1, else 0 (said). */
+static int
+read_image(const char *state, struct model *m, struct model_image_meta *meta)
+{
+	struct model_image_peek pk;
+	char path[4096], err[1024];
+	uint64_t key;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/model.image", state);
+	if ((fd = open(path, O_RDONLY)) == -1 || model_image_peek(fd, &pk) != 1) {
+		fprintf(stderr, "image_fold: %s: no image\n", path);
+		if (fd != -1)
+			close(fd);
+		return 0;
+	}
+	key = pk.key;
+	model_image_peek_free(&pk);
+	close(fd);
+	if (model_image_read(path, key, m, meta, err, sizeof(err)) != 1) {
+		fprintf(stderr, "image_fold: %s: not read\n", path);
+		return 0;
+	}
+	return 1;
+}
+
+/* The entries of the delta beside state's image, printed. */
+static int
+delta_entries(const char *state)
+{
+	struct model_image_meta meta;
+	struct model_delta d;
+	struct model m;
+	char path[4096];
+	size_t n = 0;
+
+	if (read_image(state, &m, &meta)) {
+		snprintf(path, sizeof(path), "%s/model.image.delta", state);
+		if (model_delta_read(path, model_image_id(&meta), &d) == 1)
+			n = d.nedited;
+		model_image_meta_free(&meta);
+		model_free(&m);
+	}
+	printf("%zu\n", n);
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
-	struct model_image_peek pk;
 	struct model_image_meta meta;
 	struct model_delta d;
 	struct catalog_rows rows;
@@ -33,27 +83,17 @@ main(int argc, char *argv[])
 	struct model_opts mo = { getenv("BUNNY_CDN_HOSTNAME"), NULL, NULL, 0 };
 	const char *guids[MODEL_DELTA_MAX];
 	char path[4096], db[4096], err[1024];
-	uint64_t key;
 	size_t k;
-	int fd;
 
+	if (argc == 3 && strcmp(argv[1], "--entries") == 0)
+		return delta_entries(argv[2]);
 	if (argc != 3) {
-		fprintf(stderr, "usage: image_fold STATE OUT\n");
+		fprintf(stderr, "usage: image_fold STATE OUT | image_fold --entries STATE\n");
 		return 2;
 	}
-	snprintf(path, sizeof(path), "%s/model.image", argv[1]);
 	snprintf(db, sizeof(db), "%s/catalog.db", argv[1]);
-	if ((fd = open(path, O_RDONLY)) == -1 || model_image_peek(fd, &pk) != 1) {
-		fprintf(stderr, "image_fold: %s: no image\n", path);
+	if (!read_image(argv[1], &m, &meta))
 		return 1;
-	}
-	key = pk.key;
-	model_image_peek_free(&pk);
-	close(fd);
-	if (model_image_read(path, key, &m, &meta, err, sizeof(err)) != 1) {
-		fprintf(stderr, "image_fold: %s: not read\n", path);
-		return 1;
-	}
 	snprintf(path, sizeof(path), "%s/model.image.delta", argv[1]);
 	if (model_delta_read(path, model_image_id(&meta), &d) != 1) {
 		fprintf(stderr, "image_fold: %s: no delta of this image\n", path);
