@@ -395,7 +395,18 @@ site_card_texts_free(struct site_ctx *c)
 	site_card_imgs_free(c);
 }
 
-#define CARD_FIELDS	18
+/*
+ * The names every card holds, in card_fields()' order, then card()'s
+ * "eager": the one list of them, which the lazy card lists also give the
+ * templates as the names every item has (tmpl.h: always).
+ */
+static const char *const card_names[] = {
+	"guid", "title", "url", "thumb", "srcset", "cardset", "poster", "preview", "duration",
+	"duration_words", "date", "label", "access", "access_label", "access_icon", "locked",
+	"length", "episode_label", "eager"
+};
+#define CARD_FIELDS	(sizeof(card_names) / sizeof(card_names[0]) - 1)
+#define CARD_EAGER	card_names[CARD_FIELDS]
 
 /* A card: everything the card partial shows about video i, into o. */
 static int
@@ -410,30 +421,33 @@ card_fields(const struct site_ctx *c, size_t i, struct pd *o)
 
 	if (im == NULL)
 		return -1;
-#define STR(key, val)	(kv[n++] = (struct pd_kv){ (key), PD_STR, (val), 0 })
-	STR("guid", v->guid);
-	STR("title", v->title);
-	STR("url", t->url);
-	STR("thumb", im->thumb);
-	STR("srcset", im->srcset);
-	STR("cardset", im->cardset);
-	STR("poster", im->poster);
+	/* each field named by its place in card_names */
+#define PUT(type, s, num)	(kv[n] = (struct pd_kv){ card_names[n], (type), (s), (num) }, n++)
+#define STR(val)	PUT(PD_STR, (val), 0)
+	STR(v->guid);
+	STR(v->title);
+	STR(t->url);
+	STR(im->thumb);
+	STR(im->srcset);
+	STR(im->cardset);
+	STR(im->poster);
 	/* every card holds every name the card partial reads ("" or false
 	 * for none), so that a name the page's data also has is still the
 	 * card's, and its bytes can be kept (card_html.h) */
-	STR("preview", im->preview != NULL ? im->preview : "");
-	STR("duration", t->duration);
-	STR("duration_words", t->words);
-	STR("date", t->date);
-	STR("label", t->label);
-	STR("access", access_level_name(a));
-	STR("access_label", access_labels[a]);
-	STR("access_icon", access_icons[a]);
-	kv[n++] = (struct pd_kv){ "locked", PD_BOOL, NULL, a != ACCESS_PUBLIC };
-	kv[n++] = (struct pd_kv){ "length", PD_NUM, NULL, (double)v->length };
-	STR("episode_label", t->episode != NULL ? t->episode : "");
+	STR(im->preview != NULL ? im->preview : "");
+	STR(t->duration);
+	STR(t->words);
+	STR(t->date);
+	STR(t->label);
+	STR(access_level_name(a));
+	STR(access_labels[a]);
+	STR(access_icons[a]);
+	PUT(PD_BOOL, NULL, a != ACCESS_PUBLIC);		/* locked */
+	PUT(PD_NUM, NULL, (double)v->length);		/* length */
+	STR(t->episode != NULL ? t->episode : "");	/* episode_label */
 #undef STR
-	return put_fields(o, kv, n);
+#undef PUT
+	return n == CARD_FIELDS ? put_fields(o, kv, n) : -1;
 }
 
 /*
@@ -471,7 +485,7 @@ card(const struct site_ctx *c, size_t i, int eager, struct pd *o)
 			return -1;
 	} else if (card_fields(c, i, o) == -1)
 		return -1;
-	return put_bool(o, "eager", eager);
+	return put_bool(o, CARD_EAGER, eager);
 }
 
 int
@@ -535,13 +549,6 @@ struct lazy_cards {
 	int			 eager;
 	int			 marked;
 	struct arena_mark	 mark;	/* where the first card was made */
-};
-
-/* The names every card holds (card_fields(), card()): tmpl.h's always. */
-static const char *const card_names[] = {
-	"guid", "title", "url", "thumb", "srcset", "cardset", "poster", "preview", "duration",
-	"duration_words", "date", "label", "access", "access_label", "access_icon", "locked",
-	"length", "episode_label", "eager"
 };
 
 /* Card i's tree named by its card key and whether it is eager (tmpl.h: key). */
