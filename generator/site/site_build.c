@@ -582,14 +582,15 @@ related_task(void *arg, char *err, size_t errlen)
  * pages are listed: at 100 000 videos that listing was ~30 ms of the main
  * thread with the other core idle, and the states came after it, waited
  * for (docs/benchmarks.md, issue 15).  wait 0: only if the related
- * task is done already (pool_bg_done), the main thread having work of its
- * own; 1: joined.  *started says it was.  0, or -1 with the related
- * task's err.
+ * task and the values' (site_reads_values) are done already
+ * (pool_bg_done), the main thread having work of its own; 1: joined.
+ * *started says it was.  0, or -1 with the related task's err.
  */
 static int
 states_when_related(struct site_ctx *c, int *started, int wait, char *err, size_t errlen)
 {
-	if (*started || (!wait && !pool_bg_done(&c->rel_task)))
+	if (*started || (!wait && (!pool_bg_done(&c->rel_task) ||
+	    !pool_bg_done(&c->values_task))))
 		return 0;
 	if (pool_bg_join(&c->rel_task, err, errlen) == -1)
 		return -1;
