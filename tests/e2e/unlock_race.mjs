@@ -130,8 +130,13 @@ try {
     `${r3.overlapped}, answers ${r3.order.join(' then ')}`);
   check(okE && okF, 'without Web Locks: both tabs say their code was accepted', [await msgText(e), await msgText(f)]);
   check(await held(e) === both, 'without Web Locks: the device holds both unlocks', await held(e));
-  check(await e.evaluate(() => localStorage.getItem('om:access-cookie')) === null,
-    'and the lease is released once the answers are in');
+  // each tab then refreshes its list of unlocks (/api/session), in turn
+  // too: the lease is let go once those answers are in as well
+  const released = (p) => p.waitForFunction(() => localStorage.getItem('om:access-cookie') === null,
+    null, { timeout: 5000 }).then(() => true, () => false);
+  check((await released(e)) && (await released(f)),
+    'and the lease is released once the answers are in',
+    await e.evaluate(() => localStorage.getItem('om:access-cookie')));
   check(pageErrors.length === 0, 'no uncaught script errors (third browser)', pageErrors);
 } catch (e) {
   check(false, 'the run reached its end', e.stack || String(e));

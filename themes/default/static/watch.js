@@ -108,26 +108,35 @@
    * localhost); else a lease in localStorage, best effort.  A holder never
    * keeps the turn longer than LOCK_MAX_MS, whatever its request does. */
   var LOCK = 'om:access-cookie', LOCK_MAX_MS = 15000;
+  /* How long a lease written must stay ours before it is taken, read at
+   * its middle and its end: another tab's write reaches this tab's copy of
+   * localStorage only a moment later, and on a loaded machine 25 ms once
+   * let two tabs through together (tests/e2e/unlock_race.mjs, race 3). */
+  var LEASE_SETTLE_MS = 150;
   function wait(ms) { return new Promise(function (r) { setTimeout(r, ms); }); }
 
   function leaseRead() {
     try { var v = JSON.parse(localStorage.getItem(LOCK) || 'null'); return v && v.exp > Date.now() ? v : null; } catch (e) { return null; }
   }
   /* Runs run() holding the lease: wait while another tab holds a live one,
-   * write ours, and own it if it is still ours a moment later. */
+   * write ours, and own it if it is still ours LEASE_SETTLE_MS later. */
   function leased(run) {
     var id = Math.random().toString(36).slice(2) + '.' + Date.now();
     var giveUp = Date.now() + 2 * LOCK_MAX_MS;
     try { localStorage.getItem(LOCK); } catch (e) { return run(); }	/* no storage: no lease */
     return new Promise(function (acquired) {
       (function attempt() {
-        var cur = leaseRead();
+        var cur = leaseRead(), checks = 2;
         if (cur && cur.id !== id && Date.now() < giveUp) { setTimeout(attempt, 40 + Math.random() * 40); return; }
         try { localStorage.setItem(LOCK, JSON.stringify({ id: id, exp: Date.now() + LOCK_MAX_MS + 1000 })); } catch (e) { acquired(); return; }
-        setTimeout(function () {
-          var now = leaseRead();
-          if (!now || now.id === id || Date.now() >= giveUp) acquired(); else attempt();
-        }, 25);
+        (function settle() {
+          setTimeout(function () {
+            var now = leaseRead();
+            if (now && now.id !== id && Date.now() < giveUp) attempt();
+            else if (--checks > 0) settle();
+            else acquired();
+          }, LEASE_SETTLE_MS / 2);
+        })();
       })();
     }).then(function () {
       function release() {
