@@ -572,10 +572,6 @@ content_entry_free(struct content_entry *e)
 
 	if (e->in_arena)
 		return;		/* its arena's owner frees it */
-	if (e->block != NULL) {
-		free(e->block);	/* all of it */
-		return;
-	}
 	free(e->categories);
 	for (i = 0; i < e->ntags; i++)
 		free(e->tags[i]);

@@ -47,12 +47,12 @@ struct content_entry {
 	char		*title;		/* override, or NULL */
 	char		*description;	/* override, or NULL */
 	/* (a field added here is compared by content_entry_same_but_texts()) */
-	void		*block;		/* NULL, or one allocation holding the categories,
-					 * the tags and every string above: freed alone */
-	int		 in_arena;	/* those are in an arena instead (an entry read
-					 * from the snapshot, content_snap.c: the snapshot
-					 * set's, then the content's that took it, its
-					 * entry_mem): nothing is freed with the entry */
+	int		 in_arena;	/* the categories, the tags and every string
+					 * above are in an arena (an entry read from the
+					 * snapshot, content_snap.c: the snapshot set's,
+					 * then the content's that took it, its entry_mem):
+					 * nothing is freed with the entry; else each is
+					 * its own allocation */
 };
 
 struct content_series {
