@@ -102,7 +102,18 @@ struct tmpl_memo {
 	void		 (*put)(void *arg, uint64_t key, const char *s, size_t n,
 			    int ends_line);
 	void		 *arg;
+	/*
+	 * Optional: a hint that get(key) is likely soon, TMPL_MEMO_AHEAD
+	 * items on (near 0) and then half as far (near 1), so that a store
+	 * out of cache can ask for what it will read: a list's items are
+	 * a cache miss each in a table of tens of megabytes.  Changes
+	 * nothing that get gives.
+	 */
+	void		 (*ahead)(void *arg, uint64_t key, int near);
 };
+
+/* How many items on a lazy section hints its memo (struct tmpl_memo: ahead). */
+#define TMPL_MEMO_AHEAD	16
 /* Makes arr, an empty array, such a list of lz's items (lz outlives it): 0, or -1 when it is not an empty array. */
 int	tmpl_lazy_list(cJSON *arr, struct tmpl_lazy *lz);
 

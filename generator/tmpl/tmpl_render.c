@@ -358,6 +358,15 @@ memo_holds(struct render *r, const struct tmpl_lazy *lz, const cJSON *it)
 	return 1;
 }
 
+/* Item i's key in its memo, where the line state is at_line_start: never 0. */
+static uint64_t
+memo_key(const struct tmpl_lazy *lz, uint64_t base, size_t i, int at_line_start)
+{
+	uint64_t key = h64_int(h64_mix(base, lz->key(lz->arg, i)), at_line_start);
+
+	return key != 0 ? key : 1;
+}
+
 /* A section over a list made while it renders (tmpl.h: struct tmpl_lazy). */
 static int
 lazy_section(struct render *r, const struct node *nd, struct tmpl_lazy *lz)
@@ -371,9 +380,18 @@ lazy_section(struct render *r, const struct node *nd, struct tmpl_lazy *lz)
 
 	lz->depth++;
 	for (i = 0; i < lz->n && rc == 0; i++) {
+		if (memo && lz->memo->ahead != NULL) {
+			/* the keys further on as they will most likely be: the
+			 * line state as it is now */
+			if (i + TMPL_MEMO_AHEAD < lz->n)
+				lz->memo->ahead(lz->memo->arg, memo_key(lz, base, i + TMPL_MEMO_AHEAD,
+				    r->at_line_start), 0);
+			if (i + TMPL_MEMO_AHEAD / 2 < lz->n)
+				lz->memo->ahead(lz->memo->arg, memo_key(lz, base,
+				    i + TMPL_MEMO_AHEAD / 2, r->at_line_start), 1);
+		}
 		if (memo) {
-			key = h64_int(h64_mix(base, lz->key(lz->arg, i)), r->at_line_start);
-			key = key != 0 ? key : 1;
+			key = memo_key(lz, base, i, r->at_line_start);
 			if ((kept = lz->memo->get(lz->memo->arg, key, &len, &ends)) != NULL) {
 				if (len > 0 && buf_put(r->out, kept, len) != 0) {
 					rc = oom(r);

@@ -531,7 +531,30 @@ struct test_memo {
 	size_t		 len[MEMO_MAX];
 	int		 ends[MEMO_MAX];
 	size_t		 n, gets, hits, puts;
+	uint64_t	 asked[MEMO_MAX];	/* the keys got, in order */
+	uint64_t	 hint[2][MEMO_MAX];	/* the keys hinted, far and near */
+	size_t		 nasked, nhint[2];
 };
+
+static void
+test_memo_ahead(void *arg, uint64_t key, int near)
+{
+	struct test_memo *m = arg;
+
+	if (m->nhint[near != 0] < MEMO_MAX)
+		m->hint[near != 0][m->nhint[near != 0]++] = key;
+}
+
+static int
+hinted(const struct test_memo *m, int near, uint64_t key)
+{
+	size_t i;
+
+	for (i = 0; i < m->nhint[near]; i++)
+		if (m->hint[near][i] == key)
+			return 1;
+	return 0;
+}
 
 static const char *
 test_memo_get(void *arg, uint64_t key, size_t *n, int *ends_line)
@@ -540,6 +563,8 @@ test_memo_get(void *arg, uint64_t key, size_t *n, int *ends_line)
 	size_t i;
 
 	m->gets++;
+	if (m->nasked < MEMO_MAX)
+		m->asked[m->nasked++] = key;
 	for (i = 0; i < m->n; i++)
 		if (m->key[i] == key) {
 			m->hits++;
@@ -605,7 +630,7 @@ check_memo(const char *tpl, const char *partial, const char *extra, size_t n,
 	struct tmpl_set *set = tmpl_set_new(NULL, NULL);
 	const struct tmpl *t;
 	struct lazy_gen g;
-	struct tmpl_memo memo = { test_memo_get, test_memo_put, m };
+	struct tmpl_memo memo = { test_memo_get, test_memo_put, m, NULL };
 	struct tmpl_lazy lz = { .n = n, .item = memo_item, .arg = &g, .key = memo_key,
 	    .always = always, .nalways = nalways, .memo = &memo };
 	cJSON *lazy = cJSON_CreateObject(), *eager = cJSON_CreateObject(), *arr, *list;
@@ -651,6 +676,75 @@ check_memo(const char *tpl, const char *partial, const char *extra, size_t n,
 	}
 	lazy_done(&lz, what, &a, &b, lazy, eager, &g, set);
 	return hits;
+}
+
+/* Each item a key of its own (the trees repeat: allowed). */
+static uint64_t
+own_key(void *arg, size_t i)
+{
+	(void)arg;
+	return i + 1;
+}
+
+/*
+ * A memo with hints (tmpl.h: ahead): each item's key is hinted
+ * TMPL_MEMO_AHEAD items before it is asked for, then half as far, as it
+ * will be asked when the line state stays; the hints end with the list;
+ * the bytes are the same.
+ */
+static void
+test_lazy_memo_ahead(void)
+{
+	struct tmpl_set *set = tmpl_set_new(NULL, NULL);
+	const struct tmpl *t;
+	struct test_memo *m = calloc(1, sizeof(*m));
+	struct lazy_gen g;
+	struct tmpl_memo memo = { test_memo_get, test_memo_put, m, test_memo_ahead };
+	size_t n = 3 * TMPL_MEMO_AHEAD, i, far = 0, near = 0, round;
+	struct tmpl_lazy lz = { .n = n, .item = memo_item, .arg = &g, .key = own_key,
+	    .always = memo_always, .nalways = sizeof(memo_always) / sizeof(memo_always[0]),
+	    .memo = &memo };
+	cJSON *lazy = cJSON_CreateObject(), *eager = cJSON_CreateObject(), *arr, *list;
+	struct buf a, b;
+	char err[256] = "";
+	const char *tpl = "{{#list}}<{{n}}>{{/list}}\n";
+
+	memset(&g, 0, sizeof(g));
+	g.fail_at = SIZE_MAX;
+	list = cJSON_CreateArray();
+	CHECK(tmpl_lazy_list(list, &lz) == 0, "ahead: the list made lazy");
+	cJSON_AddItemToObject(lazy, "list", list);
+	arr = cJSON_AddArrayToObject(eager, "list");
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(arr, lazy_make(i % 5));
+	buf_init(&a, 1 << 16);
+	buf_init(&b, 1 << 16);
+	t = tmpl_compile(set, "ahead.mustache", tpl, strlen(tpl), err, sizeof(err));
+	CHECK(t != NULL && tmpl_render(t, eager, &b, err, sizeof(err)) == 0, "ahead: eager (%s)",
+	    err);
+	for (round = 0; t != NULL && round < 2; round++) {
+		m->nasked = m->nhint[0] = m->nhint[1] = 0;
+		buf_reset(&a);
+		CHECK(tmpl_render(t, lazy, &a, err, sizeof(err)) == 0 && a.len == b.len &&
+		    memcmp(a.data, b.data, a.len) == 0, "ahead, render %zu: the same bytes (%s)",
+		    round + 1, err);
+	}
+	CHECK(m->hits == n && m->nasked == n, "ahead: the second render took all %zu (%zu)", n,
+	    m->hits);
+	CHECK(m->nhint[0] == n - TMPL_MEMO_AHEAD && m->nhint[1] == n - TMPL_MEMO_AHEAD / 2,
+	    "ahead: a hint for each item but the first ones, none past the list (%zu far, %zu "
+	    "near)", m->nhint[0], m->nhint[1]);
+	/* the first item begins a line, the rest do not: hints made from the
+	 * first are the only ones made with another line state */
+	for (i = 0; i < m->nasked; i++) {
+		far += i > TMPL_MEMO_AHEAD && hinted(m, 0, m->asked[i]);
+		near += i > TMPL_MEMO_AHEAD / 2 && hinted(m, 1, m->asked[i]);
+	}
+	CHECK(far == n - TMPL_MEMO_AHEAD - 1 && near == n - TMPL_MEMO_AHEAD / 2 - 1,
+	    "ahead: each key asked was hinted first, far and near (%zu, %zu)", far, near);
+	lazy_done(&lz, "ahead", &a, &b, lazy, eager, &g, set);
+	test_memo_free(m);
+	free(m);
 }
 
 static void
@@ -752,5 +846,6 @@ main(void)
 	test_dir_loader();
 	test_lazy_list();
 	test_lazy_memo();
+	test_lazy_memo_ahead();
 	return check_report();
 }
