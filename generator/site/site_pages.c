@@ -17,6 +17,9 @@
 #include "site_write.h"
 #include "slug.h"
 
+/* how many videos on a pass over them asks for early (each a cache miss) */
+#define VIDEO_AHEAD	16
+
 /*
  * The category, tag and series indices (CSR: for each group, the videos
  * naming it, in order) and the public videos are built in two passes over
@@ -24,9 +27,6 @@
  * over 100 000 videos is a walk of their structs and a miss on each list
  * they point to, and there were nine (docs/benchmarks.md, issue 15).
  */
-/* how many videos on a pass over them asks for early (each a cache miss) */
-#define VIDEO_AHEAD	16
-
 struct csr_fill {
 	size_t	*pos;	/* per group: where its next video goes */
 	size_t	*vid;
