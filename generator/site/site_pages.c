@@ -111,10 +111,10 @@ site_index(struct site_ctx *c, char *err, size_t errlen)
 	for (i = 0; i < m->nvideos; i++) {
 		const struct video *v = &m->videos[i];
 
-		/* the guid is a cache miss waited on by its check: that of a
-		 * video a few on is fetched meanwhile (the host is checked once) */
-		if (i + 4 < m->nvideos)
-			__builtin_prefetch(m->videos[i + 4].guid);
+		/* the guid is a cache miss waited on by its check: that of the
+		 * video VIDEO_AHEAD on is fetched meanwhile (the host is checked once) */
+		if (i + VIDEO_AHEAD < m->nvideos)
+			__builtin_prefetch(m->videos[i + VIDEO_AHEAD].guid);
 		if (!guid_ok(v->guid, strlen(v->guid))) {
 			snprintf(err, errlen, "video '%.40s': not a lowercase UUID", v->guid);
 			return -1;
