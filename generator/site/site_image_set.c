@@ -9,8 +9,12 @@
  * it: ~0.2 s of CPU and ~130 MB of the peak for files that did not change
  * (docs/benchmarks.md, issue 15).  An image file's path names all that
  * decides its bytes (the image key, site_images.c), and a page key is its
- * path's hash: so the set of paths is the set of files.  A build hashes
- * the paths in page order (the set's key); when the key is the one
+ * path's hash: so the set of paths is the set of files.  The set's key
+ * (site_image_set_key) hashes, in page order, what the paths are made of:
+ * each video's guid and image key and the variants it owns, with
+ * onlygen's own identity standing for the code that makes paths of them
+ * (formatting and hashing the 500 000 paths themselves was ~30 ms of a
+ * one-title rebuild's main thread).  When the key is the one
  * STATE/site-images says, and the one the site's manifest names beside
  * it, the images are not listed at all (c->img_carry), and their manifest
  * stays as it is.  Otherwise they are listed as before, their old entries
@@ -20,7 +24,8 @@
  * directory is the last build's: o->trust_manifest), and never follows a
  * build that did not finish: an empty or missing output directory, or a
  * killed build's path list in the staging directory (recover_killed),
- * lists the images.  The two files are written images first: a build
+ * lists the images; nor a build that does not know which onlygen it is
+ * (o->code_key 0: nothing stands for the paths' code).  The two files are written images first: a build
  * killed between them leaves a site manifest that names the old key, so
  * the next build lists the images.  The page reads' slots skip the
  * images' pages (site_reads.c), so a table holds whether or not they were
@@ -57,15 +62,50 @@ site_image_set_pages(const struct site_ctx *c,
 	return rc;
 }
 
-static int
-hash_path(void *arg, size_t vid, int variant, const char *path)
-{
-	uint64_t *h = arg;
+/*
+ * One video's part of the set's key: what site_image_path() makes its
+ * paths of (its guid and image key) and the variants it owns, one bit
+ * each; the rest is zero.
+ */
+struct set_rec {
+	char		guid[GUID_LEN];	/* strnlen(guid, GUID_LEN) bytes, as the path has */
+	char		key[16];	/* the image key's 16 hex digits */
+	uint8_t		own;		/* bit `variant`: site_image_own() */
+	uint8_t		glen;
+	uint8_t		pad[6];
+};
 
-	(void)vid;
-	(void)variant;
-	*h = h64_str(*h, path);
-	return 0;
+uint64_t
+site_image_set_key(const struct site_ctx *c)
+{
+	struct h64_sum_stream st;
+	struct set_rec r;
+	size_t i;
+	uint64_t h;
+	int no;
+
+	_Static_assert(IMG_NVARIANTS <= 8, "one bit a variant");
+	_Static_assert(sizeof(struct set_rec) == 60, "no padding the compiler chooses");
+	h64_sum_begin(&st, h64_int(IMG_SET_SEED, (int64_t)c->o->code_key));
+	for (i = 0; i < c->m->nvideos; i++) {
+		const char *guid = c->m->videos[i].guid;
+
+		/* each guid is a cache miss (a video is 216 bytes): asked for early */
+		if (i + VIDEO_AHEAD < c->m->nvideos)
+			__builtin_prefetch(c->m->videos[i + VIDEO_AHEAD].guid);
+		memset(&r, 0, sizeof(r));
+		for (no = 0; no < IMG_NVARIANTS; no++)
+			if (site_image_own(c, i, no))
+				r.own |= (uint8_t)(1u << no);
+		if (r.own == 0)
+			continue;	/* no path */
+		r.glen = (uint8_t)strnlen(guid, GUID_LEN);
+		memcpy(r.guid, guid, r.glen);
+		memcpy(r.key, c->vimg[i].key, sizeof(r.key));
+		h64_sum_update(&st, &r, sizeof(r));
+	}
+	h = h64_sum_end(&st);
+	return h != 0 ? h : 1;	/* 0 says "no set" in a manifest */
 }
 
 /* 1 when the output directory is missing or empty (a first build, or one
@@ -87,15 +127,10 @@ int
 site_image_set_plan(struct site_ctx *c, struct manifest *old, char *err, size_t errlen)
 {
 	char path[4096];
-	uint64_t key = IMG_SET_SEED;
 	size_t n = 0;
 
 	c->img_old_from = old->n;
-	if (site_image_set_pages(c, hash_path, &key) == -1) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	c->img_key = key != 0 ? key : 1;	/* 0 says "no set" in a manifest */
+	c->img_key = site_image_set_key(c);
 	if ((size_t)snprintf(path, sizeof(path), "%s/site-images", c->o->state_dir) >=
 	    sizeof(path)) {
 		snprintf(err, errlen, "%s/site-images: path too long", c->o->state_dir);
@@ -103,7 +138,7 @@ site_image_set_plan(struct site_ctx *c, struct manifest *old, char *err, size_t 
 	}
 	if (!manifest_images_head(path, &c->img_file_key, &n))
 		c->img_file_key = 0;
-	if (c->o->trust_manifest && c->img_file_key == c->img_key &&
+	if (c->o->trust_manifest && c->o->code_key != 0 && c->img_file_key == c->img_key &&
 	    old->images_key == c->img_key && !out_unsettled(c->o->out_dir)) {
 		c->img_carry = 1;
 		c->img_carried = n;

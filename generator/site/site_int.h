@@ -37,6 +37,8 @@ void	site_warn(const struct site_ctx *c, const char *fmt, ...)
 #define HOME_ROW_MAX	16	/* cards per home-page row: 8 rows stay near 100 kB of HTML */
 #define FEED_MAX	50	/* entries in feed.xml */
 #define PAGE_MAX_BYTES	((size_t)64 << 20)	/* one rendered file */
+/* how many videos on a pass over them asks for early (each a cache miss) */
+#define VIDEO_AHEAD	16
 
 enum page_kind {
 	PK_ASSET,	/* idx: asset */
@@ -180,7 +182,7 @@ struct site_ctx {
 	struct video_img	*vimg;		/* per video: its mirrored images */
 	size_t			 img_fetched;	/* files requested from the CDN */
 	/* the videos' mirrored image files as a set (site_image_set.c) */
-	uint64_t		 img_key;	/* the set's key: its paths, in page order */
+	uint64_t		 img_key;	/* the set's key (site_image_set_key) */
 	uint64_t		 img_file_key;	/* STATE/site-images' key; 0: none read */
 	int			 img_carry;	/* the last build's set: not listed, its
 						 * manifest kept as it is */
@@ -228,11 +230,15 @@ int	site_index(struct site_ctx *c, char *err, size_t errlen);
  * and its file is not already this build's (changed: a listed image's
  * entry or an old one's differs).  site_image_set_pages() are the image
  * pages whose paths site_enumerate() lists, each path handed to add.
+ * site_image_set_key() is the set's key (never 0): equal for two builds
+ * of one onlygen whose site_image_set_pages() give the same paths in the
+ * same order, and different (but for a 64-bit collision) otherwise.
  */
 int	site_image_set_plan(struct site_ctx *c, struct manifest *old, char *err, size_t errlen);
 int	site_image_set_save(const struct site_ctx *c, int changed, char *err, size_t errlen);
 int	site_image_set_pages(const struct site_ctx *c,
 	    int (*add)(void *arg, size_t vid, int variant, const char *path), void *arg);
+uint64_t site_image_set_key(const struct site_ctx *c);
 int	site_enumerate(struct site_ctx *c, char *err, size_t errlen);
 int	site_enumerate_rest(struct site_ctx *c, char *err, size_t errlen);
 void	site_keys(struct site_ctx *c);

@@ -17,9 +17,6 @@
 #include "site_write.h"
 #include "slug.h"
 
-/* how many videos on a pass over them asks for early (each a cache miss) */
-#define VIDEO_AHEAD	16
-
 /*
  * The category, tag and series indices (CSR: for each group, the videos
  * naming it, in order) and the public videos are built in two passes over

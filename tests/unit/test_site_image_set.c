@@ -4,7 +4,11 @@
  * every variant a video owns and no other, in video then variant order,
  * each path "img/<guid>/<key><suffix>" (site_image_path(), which
  * site_image_url() puts its '/' before: test_site_card_img holds those
- * URLs), and a callback's failure stops the walk.
+ * URLs), and a callback's failure stops the walk.  The set's key
+ * (site_image_set_key) follows those paths: over random changes to the
+ * videos' guids, image keys, images owned and order, two sets' keys are
+ * equal exactly when their paths are, in order; and onlygen's identity
+ * (o->code_key) changes it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +21,7 @@
 #include "site_int.h"
 
 #define NV	600
+#define ROUNDS	400	/* random changes whose paths and keys are compared */
 
 struct seen {
 	const struct site_ctx	*c;
@@ -42,6 +47,112 @@ look(void *arg, size_t vid, int variant, const char *path)
 	return ++s->n == s->stop_at ? -1 : 0;
 }
 
+/* Every path of the set, in order, each ended by '\n'. */
+static int
+collect(void *arg, size_t vid, int variant, const char *path)
+{
+	(void)vid;
+	(void)variant;
+	return buf_puts(arg, path) == -1 || buf_putc(arg, '\n') == -1 ? -1 : 0;
+}
+
+static int
+paths_of(const struct site_ctx *c, struct buf *b)
+{
+	buf_reset(b);
+	return site_image_set_pages(c, collect, b) == 0 && buf_putc(b, '\0') == 0 ? 0 : -1;
+}
+
+static uint32_t
+next(uint32_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 17;
+	*x ^= *x << 5;
+	return *x;
+}
+
+/*
+ * One random change to video `at` or its image state, some of which leave
+ * its paths as they are (a video owning no image renamed or re-keyed, the
+ * bytes after a guid's end): what the key must not see.
+ */
+static void
+change(struct video *v, struct video_img *im, size_t n, uint32_t *x)
+{
+	size_t at = next(x) % n, to = next(x) % n, len;
+	struct video tv;
+	struct video_img ti;
+
+	switch (next(x) % 7) {
+	case 0:	/* an image key's digit */
+		im[at].key[next(x) % 16] = "0123456789abcdef"[next(x) % 16];
+		break;
+	case 1:
+		im[at].still = !im[at].still;
+		break;
+	case 2:
+		im[at].preview = !im[at].preview;
+		break;
+	case 3:	/* two videos' places */
+		tv = v[at], v[at] = v[to], v[to] = tv;
+		ti = im[at], im[at] = im[to], im[to] = ti;
+		break;
+	case 4:	/* a guid's character */
+		v[at].guid[next(x) % 8] = "0123456789abcdef"[next(x) % 16];
+		break;
+	case 5:	/* a guid cut short, or what lies after its end */
+		len = strnlen(v[at].guid, GUID_LEN);
+		if (len == GUID_LEN)
+			v[at].guid[20 + next(x) % 8] = '\0';
+		else if (len + 1 < GUID_LEN)
+			v[at].guid[len + 1] = (char)('a' + next(x) % 26);
+		break;
+	default:	/* a video owning nothing */
+		im[at].still = 0;
+		im[at].preview = 0;
+		break;
+	}
+}
+
+/* The key follows the paths over ROUNDS random changes. */
+static void
+key_follows_paths(struct site_ctx *c, struct video *v, struct video_img *im, size_t n)
+{
+	struct buf before, after;
+	uint32_t x = 0x2545f491;
+	size_t r, same = 0, differ = 0, wrong = 0;
+	uint64_t k0, k1;
+
+	buf_init(&before, 1 << 24);
+	buf_init(&after, 1 << 24);
+	for (r = 0; r < ROUNDS; r++) {
+		if (paths_of(c, &before) == -1)
+			break;
+		k0 = site_image_set_key(c);
+		change(v, im, n, &x);
+		if (paths_of(c, &after) == -1)
+			break;
+		k1 = site_image_set_key(c);
+		if (k0 == 0 || k1 == 0)
+			wrong++;
+		if (strcmp(before.data, after.data) == 0) {
+			same++;
+			wrong += k0 != k1;
+		} else {
+			differ++;
+			wrong += k0 == k1;
+		}
+	}
+	CHECK(r == ROUNDS, "every round's paths listed (%zu of %d)", r, ROUNDS);
+	CHECK(wrong == 0, "over %d random changes, the keys are equal exactly when the paths "
+	    "are, and never 0 (%zu wrong)", ROUNDS, wrong);
+	CHECK(same >= ROUNDS / 10 && differ >= ROUNDS / 2,
+	    "both kinds of change were made (%zu kept the paths, %zu changed them)", same, differ);
+	buf_free(&before);
+	buf_free(&after);
+}
+
 int
 main(void)
 {
@@ -50,11 +161,14 @@ main(void)
 	struct model m;
 	struct site_ctx c;
 	struct seen s;
+	struct site_opts o;
+	uint64_t k;
 	size_t i, owned = 0;
 	int no;
 
 	memset(&m, 0, sizeof(m));
 	memset(&c, 0, sizeof(c));
+	memset(&o, 0, sizeof(o));
 	for (i = 0; i < NV; i++) {
 		snprintf(v[i].guid, sizeof(v[i].guid), "%08zx-9b8d-4c7e-a5f4-1d2e3c4b5a69", i);
 		snprintf(im[i].key, sizeof(im[i].key), "%016zx", i * 104729);
@@ -86,5 +200,25 @@ main(void)
 	CHECK(site_image_set_pages(&c, look, &s) == -1 && s.n == 7,
 	    "a callback's failure stops the walk there (%zu called)", s.n);
 	buf_free(&s.u);
+
+	o.code_key = 0x6f6e6c7967656e31ULL;
+	c.o = &o;
+	k = site_image_set_key(&c);
+	CHECK(k != 0 && k == site_image_set_key(&c), "the set's key: not 0, the same twice");
+	o.code_key++;
+	CHECK(site_image_set_key(&c) != k, "another onlygen, another key (its paths' code)");
+	o.code_key = 0;
+	CHECK(site_image_set_key(&c) != 0, "no identity: still a key, not 0");
+	o.code_key = 0x6f6e6c7967656e31ULL;
+	for (i = NV; i-- > 0 && !site_image_own(&c, i, 0) && !site_image_own(&c, i, IMG_PREVIEW);)
+		continue;
+	CHECK(i + 1 < NV, "the last videos own no image (%zu)", i);
+	m.nvideos = i + 1;
+	CHECK(site_image_set_key(&c) == k, "the videos owning no image dropped: the same paths, "
+	    "the same key");
+	m.nvideos = i;
+	CHECK(site_image_set_key(&c) != k, "the last video owning images dropped: another key");
+	m.nvideos = NV;
+	key_follows_paths(&c, v, im, NV);
 	return check_report();
 }
