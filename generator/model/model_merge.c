@@ -452,6 +452,57 @@ newest_first(struct model *m, struct model_image_meta *trace)
 	return 0;
 }
 
+/* how far on lists_in_order() asks for a video's lists (its line twice that) */
+#define LISTS_AHEAD	32
+
+/*
+ * Every video's category and tag lists copied into one block, in video
+ * order.  Made in guid order (refs_of, finish_lists), they lie anywhere
+ * once the videos are newest first, and every later pass over the videos
+ * that reads them (the search index's texts, the states' values, the
+ * site's indices, the model's image written) waited on a miss per list:
+ * ~0.1 s of CPU in an addition's rebuild at 100 000 videos
+ * (docs/benchmarks.md, issue 15).  A model read from its image has them
+ * in this order already.  The copies cost ~4 MB there; the first lists
+ * stay in m->mem, unused.  0, or -1 when memory ran out.
+ */
+static int
+lists_in_order(struct model *m)
+{
+	size_t i, n = m->nvideos, total = 0, at = 0, *block;
+	struct video *v = m->videos;
+
+	for (i = 0; i < n; i++)
+		total += v[i].ncategories + v[i].ntags;
+	if (total == 0)
+		return 0;
+	if ((block = arena_take(&m->mem, total * sizeof(*block))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		/* written as one static function of prefetches, GCC 12 finds it
+		 * "const" and drops its calls: in line */
+		if (i + 2 * LISTS_AHEAD < n)
+			__builtin_prefetch(&v[i + 2 * LISTS_AHEAD].categories);
+		if (i + LISTS_AHEAD < n) {
+			if (v[i + LISTS_AHEAD].ncategories > 0)
+				__builtin_prefetch(v[i + LISTS_AHEAD].categories);
+			if (v[i + LISTS_AHEAD].ntags > 0)
+				__builtin_prefetch(v[i + LISTS_AHEAD].tags);
+		}
+		if (v[i].ncategories > 0) {
+			memcpy(block + at, v[i].categories, v[i].ncategories * sizeof(*block));
+			v[i].categories = block + at;
+			at += v[i].ncategories;
+		}
+		if (v[i].ntags > 0) {
+			memcpy(block + at, v[i].tags, v[i].ntags * sizeof(*block));
+			v[i].tags = block + at;
+			at += v[i].ntags;
+		}
+	}
+	return 0;
+}
+
 static int
 slug_index_cmp(const void *a, const void *b, void *arg)
 {
@@ -784,7 +835,7 @@ model_merge_trace(struct model *m, struct content *c, struct catalog_rows *rows,
 		goto oom;
 	/* the lists first: in guid order each video's tags are next to the
 	 * last one's (made in that order), not a cache miss each */
-	if (finish_lists(&g) != 0 || newest_first(m, trace) != 0 ||
+	if (finish_lists(&g) != 0 || newest_first(m, trace) != 0 || lists_in_order(m) != 0 ||
 	    take_site(m, c, g.cdn_host, o != NULL && o->base_url != NULL &&
 	    o->base_url[0] != '\0' ? o->base_url : NULL) != 0)
 		goto oom;

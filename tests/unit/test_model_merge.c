@@ -243,7 +243,8 @@ test_scale(void)
 	struct model_opts o = { NULL, NULL, NULL, 0 };
 	struct timespec t0, t1;
 	char err[256], kw[64];
-	size_t i;
+	size_t i, apart, wrong;
+	const size_t *next;
 	double secs;
 
 	memset(&rows, 0, sizeof(rows));
@@ -281,6 +282,33 @@ test_scale(void)
 			break;
 	CHECK(i >= m.nvideos, "%d videos newest first, ties by guid, negative times too (at %zu)",
 	    N, i);
+	/* each video's lists right after the last one's, in video order
+	 * (lists_in_order), and still its own: its row's three keywords */
+	for (i = 0, apart = wrong = 0, next = NULL; i < m.nvideos; i++) {
+		const struct video *v = &m.videos[i];
+		size_t row_no = strtoul(v->guid + 24, NULL, 10), k, found = 0;
+		char want[3][32];
+
+		snprintf(want[0], sizeof(want[0]), "t%zu", row_no % 5000);
+		snprintf(want[1], sizeof(want[1]), "common");
+		snprintf(want[2], sizeof(want[2]), "u%zu", row_no % 7);
+		if (v->ncategories > 0) {
+			apart += next != NULL && v->categories != next;
+			next = v->categories + v->ncategories;
+		}
+		if (v->ntags > 0) {
+			apart += next != NULL && v->tags != next;
+			next = v->tags + v->ntags;
+		}
+		for (k = 0; k < v->ntags; k++)
+			found += v->tags[k] < m.ntags && (strcmp(m.tags[v->tags[k]].slug, want[0]) == 0 ||
+			    strcmp(m.tags[v->tags[k]].slug, want[1]) == 0 ||
+			    strcmp(m.tags[v->tags[k]].slug, want[2]) == 0);
+		wrong += v->ntags != 3 || found != 3;
+	}
+	CHECK(apart == 0, "each video's lists follow the last one's, in video order (%zu do not)",
+	    apart);
+	CHECK(wrong == 0, "each video's tags its own row's keywords (%zu differ)", wrong);
 	printf("# merge of %d rows: %.3f s\n", N, secs);
 	model_free(&m);
 	content_free(&c);
