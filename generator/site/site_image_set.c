@@ -25,11 +25,11 @@
  * build that did not finish: an empty or missing output directory, or a
  * killed build's path list in the staging directory (recover_killed),
  * lists the images; nor a build that does not know which onlygen it is
- * (o->code_key 0: nothing stands for the paths' code).  The two files are written images first: a build
- * killed between them leaves a site manifest that names the old key, so
- * the next build lists the images.  The page reads' slots skip the
- * images' pages (site_reads.c), so a table holds whether or not they were
- * listed.
+ * (o->code_key 0: nothing stands for the paths' code).  The two files are
+ * written images first: a build killed between them leaves a site
+ * manifest that names the old key, so the next build lists the images.
+ * The page reads' slots skip the images' pages (site_reads.c), so a table
+ * holds whether or not they were listed.
  */
 #include <errno.h>
 #include <fcntl.h>

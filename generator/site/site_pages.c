@@ -29,35 +29,6 @@ struct csr_fill {
 	size_t	*vid;
 };
 
-/*
- * What a pass over the videos asks for early, at video i: the line of
- * video i + VIDEO_AHEAD holding its list pointers, and the lists of video
- * i + VIDEO_AHEAD / 2, whose pointers that asked for by then.  A model
- * read from its image has each video's lists beside the last one's; a
- * merged one has them in guid order (model_merge.c), each a miss: in an
- * addition's rebuild the indices' two passes were ~45 ms of the main
- * thread against ~14 after a title (docs/benchmarks.md, issue 15).
- * Always inlined: GCC 12 finds a function of prefetches alone "const"
- * and drops its calls, prefetches and all.
- */
-#define LISTS_AHEAD	32
-
-static inline __attribute__((always_inline)) void
-ask_lists(const struct model *m, size_t i)
-{
-	const struct video *w;
-
-	if (i + 2 * LISTS_AHEAD < m->nvideos)
-		__builtin_prefetch(&m->videos[i + 2 * LISTS_AHEAD].categories);
-	if (i + LISTS_AHEAD < m->nvideos) {
-		w = &m->videos[i + LISTS_AHEAD];
-		if (w->ncategories > 0)
-			__builtin_prefetch(w->categories);
-		if (w->ntags > 0)
-			__builtin_prefetch(w->tags);
-	}
-}
-
 /* Counts list[0..n) into off[g + 1]; a group out of range sets *bad. */
 static void
 csr_count(size_t *off, size_t ngroups, const size_t *list, size_t n, int *bad)
@@ -138,11 +109,9 @@ site_index(struct site_ctx *c, char *err, size_t errlen)
 		const struct video *v = &m->videos[i];
 
 		/* the guid is a cache miss waited on by its check: that of the
-		 * video VIDEO_AHEAD on is fetched meanwhile (the host is checked
-		 * once), and its lists as ask_lists() says */
+		 * video VIDEO_AHEAD on is fetched meanwhile (the host is checked once) */
 		if (i + VIDEO_AHEAD < m->nvideos)
 			__builtin_prefetch(m->videos[i + VIDEO_AHEAD].guid);
-		ask_lists(m, i);
 		if (!guid_ok(v->guid, strlen(v->guid))) {
 			snprintf(err, errlen, "video '%.40s': not a lowercase UUID", v->guid);
 			return -1;
@@ -199,7 +168,8 @@ site_index(struct site_ctx *c, char *err, size_t errlen)
 	for (i = 0; i < m->nvideos; i++) {
 		const struct video *v = &m->videos[i];
 
-		ask_lists(m, i);
+		if (i + VIDEO_AHEAD < m->nvideos)
+			__builtin_prefetch(&m->videos[i + VIDEO_AHEAD].categories);
 		for (k = 0; k < v->ncategories; k++)
 			c->cat_vid[fc.pos[v->categories[k]]++] = i;
 		for (k = 0; k < v->ntags; k++)
