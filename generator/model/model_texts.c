@@ -33,15 +33,25 @@ struct texts_range {
 	size_t		 from, to;
 };
 
+/* how many videos on fill_range() asks for a video's texts early */
+#define TEXTS_AHEAD	16
+
 static void
 fill_range(const struct texts_range *r)
 {
 	struct video *v = r->m->videos;
 	size_t i;
 
-	for (i = r->from; i < r->to; i++)
+	for (i = r->from; i < r->to; i++) {
+		/* after a merge the texts lie in guid order, the videos newest
+		 * first: each a miss, asked for early */
+		if (i + TEXTS_AHEAD < r->to) {
+			__builtin_prefetch(v[i + TEXTS_AHEAD].title);
+			__builtin_prefetch(v[i + TEXTS_AHEAD].description);
+		}
 		if (v[i].texts == 0)
 			v[i].texts = model_texts_sum(v[i].title, v[i].description);
+	}
 }
 
 static int
