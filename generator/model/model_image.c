@@ -422,8 +422,18 @@ put_model(struct wr *w, const struct model *m, const struct model_image_meta *me
 	w->aat = 0;
 	w->thumb = w->cdn = NULL;
 	put_site(w, m, meta);
-	for (i = 0; i < m->nvideos; i++)
+	for (i = 0; i < m->nvideos; i++) {
+		/* after a merge, each text a miss: asked for early (the
+		 * thumbnail's name too, compared with the last one's) */
+		if (i + MODEL_TEXTS_AHEAD < m->nvideos) {
+			const struct video *a = &m->videos[i + MODEL_TEXTS_AHEAD];
+
+			__builtin_prefetch(a->title);
+			__builtin_prefetch(a->description);
+			__builtin_prefetch(a->thumbnail);
+		}
 		put_video(w, &m->videos[i], w->L.videos + i * VREC_LEN);
+	}
 	put_rows(w, meta);
 }
 

@@ -33,9 +33,6 @@ struct texts_range {
 	size_t		 from, to;
 };
 
-/* how many videos on fill_range() asks for a video's texts early */
-#define TEXTS_AHEAD	16
-
 static void
 fill_range(const struct texts_range *r)
 {
@@ -43,11 +40,10 @@ fill_range(const struct texts_range *r)
 	size_t i;
 
 	for (i = r->from; i < r->to; i++) {
-		/* after a merge the texts lie in guid order, the videos newest
-		 * first: each a miss, asked for early */
-		if (i + TEXTS_AHEAD < r->to) {
-			__builtin_prefetch(v[i + TEXTS_AHEAD].title);
-			__builtin_prefetch(v[i + TEXTS_AHEAD].description);
+		/* after a merge, each a miss: asked for early */
+		if (i + MODEL_TEXTS_AHEAD < r->to) {
+			__builtin_prefetch(v[i + MODEL_TEXTS_AHEAD].title);
+			__builtin_prefetch(v[i + MODEL_TEXTS_AHEAD].description);
 		}
 		if (v[i].texts == 0)
 			v[i].texts = model_texts_sum(v[i].title, v[i].description);

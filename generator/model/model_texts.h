@@ -17,6 +17,13 @@
 
 #include "model.h"
 
+/*
+ * How many videos on a pass over every video's texts asks for them early:
+ * a merged model's texts lie in guid order (the rows'), its videos newest
+ * first, so each is a miss (model_texts_fill, model_image_write).
+ */
+#define MODEL_TEXTS_AHEAD	16
+
 /* The sum of a title and a description (h64 of both, each with its NUL); never 0. */
 uint64_t	model_texts_sum(const char *title, const char *description);
 
