@@ -8,17 +8,23 @@
  * (site_image_set_key) follows those paths: over random changes to the
  * videos' guids, image keys, images owned and order, two sets' keys are
  * equal exactly when their paths are, in order; and onlygen's identity
- * (o->code_key) changes it.
+ * (o->code_key) changes it.  site_image_set_plan() carries a set over when
+ * STATE/site-images and the site's manifest name its key, and never when
+ * the build does not know its onlygen (code_key 0: nothing stands for the
+ * paths' code then).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "check.h"
 #include "img_vips.h"
 #include "model.h"
 #include "site_int.h"
+#include "site_write.h"
 
 #define NV	600
 #define ROUNDS	400	/* random changes whose paths and keys are compared */
@@ -153,6 +159,69 @@ key_follows_paths(struct site_ctx *c, struct video *v, struct video_img *im, siz
 	buf_free(&after);
 }
 
+/*
+ * site_image_set_plan() on a state whose STATE/site-images and old
+ * manifest name key (a settled output directory, the manifest trusted):
+ * 1 when it carried the set over, 0 when it listed it, -1 on an error.
+ */
+static int
+carried(struct site_ctx *c, const char *state, uint64_t key)
+{
+	struct manifest old;
+	struct mf_entry none;
+	char path[4096], err[256];
+	int rc;
+
+	memset(&old, 0, sizeof(old));
+	memset(&none, 0, sizeof(none));
+	snprintf(path, sizeof(path), "%s/site-images", state);
+	if (manifest_save_images(&none, 0, key, path, err, sizeof(err)) == -1)
+		return -1;
+	old.images_key = key;
+	c->img_carry = 0;
+	rc = site_image_set_plan(c, &old, err, sizeof(err)) == -1 ? -1 : c->img_carry != 0;
+	manifest_free(&old);
+	return rc;
+}
+
+/* The set carried over by its key, and not without onlygen's identity. */
+static void
+carry(struct site_ctx *c, struct site_opts *o)
+{
+	char root[] = "/tmp/test_site_image_set.XXXXXX", state[4200], out[4200], page[4300];
+	FILE *f;
+	uint64_t k;
+
+	if (mkdtemp(root) == NULL) {
+		CHECK(0, "a temporary directory");
+		return;
+	}
+	snprintf(state, sizeof(state), "%s/state", root);
+	snprintf(out, sizeof(out), "%s/out", root);
+	snprintf(page, sizeof(page), "%s/index.html", out);
+	CHECK(mkdir(state, 0755) == 0 && mkdir(out, 0755) == 0 &&
+	    (f = fopen(page, "w")) != NULL && fclose(f) == 0, "a state and a published site");
+	o->state_dir = state;
+	o->out_dir = out;
+	o->trust_manifest = 1;
+	o->code_key = 0x6f6e6c7967656e31ULL;
+	k = site_image_set_key(c);
+	CHECK(carried(c, state, k) == 1 && c->img_key == k,
+	    "the key the state names: the set carried over");
+	CHECK(carried(c, state, k + 1) == 0, "another key in the state: the set listed");
+	o->code_key = 0;
+	CHECK(carried(c, state, site_image_set_key(c)) == 0,
+	    "no onlygen identity, though the keys agree: the set listed");
+	(void)unlink(page);
+	(void)rmdir(out);
+	snprintf(page, sizeof(page), "%s/site-images", state);
+	(void)unlink(page);
+	(void)rmdir(state);
+	(void)rmdir(root);
+	o->state_dir = o->out_dir = NULL;
+	o->trust_manifest = 0;
+}
+
 int
 main(void)
 {
@@ -220,5 +289,6 @@ main(void)
 	CHECK(site_image_set_key(&c) != k, "the last video owning images dropped: another key");
 	m.nvideos = NV;
 	key_follows_paths(&c, v, im, NV);
+	carry(&c, &o);
 	return check_report();
 }
