@@ -1,16 +1,25 @@
 /*
- * jsonfile.c — strict JSON syntax check with line:col errors, then cJSON.
+ * jsonfile.c — strict JSON syntax check with line:col errors, then cJSON,
+ * or the tree built by the check itself in an arena.
  *
  * Grammar (RFC 8259): value = object | array | string | number | true |
- * false | null, with insignificant whitespace (space, tab, CR, LF).
+ * false | null, with insignificant whitespace (space, tab, CR, LF).  As
+ * cJSON requires: a \u escape of a UTF-16 surrogate is a high one followed
+ * by a low one, and a number has at most JSONFILE_MAX_NUMBER characters.
  */
 #include <errno.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "buf.h"
 #include "jsonfile.h"
+
+/* Digits a number may have for the exact integer path (2^53 > 10^15). */
+#define EXACT_DIGITS	15
 
 struct scan {
 	const char	*p, *start, *end;
@@ -19,6 +28,7 @@ struct scan {
 	struct json_map	*map;	/* NULL: positions are not recorded */
 	const char	*seen;	/* map: how far line/col have been counted */
 	struct json_pos	 cur;	/* the position of seen */
+	struct arena	*tree;	/* NULL: no tree is built (cJSON parses the text after) */
 };
 
 /* Counts lines and characters from s->seen up to q (q >= s->seen). */
@@ -66,7 +76,7 @@ skip_ws(struct scan *s)
 		s->p++;
 }
 
-static int scan_value(struct scan *);
+static int scan_value(struct scan *, cJSON **);
 
 static int
 fail(struct scan *s, const char *what)
@@ -75,23 +85,128 @@ fail(struct scan *s, const char *what)
 	return -1;
 }
 
-static int
-scan_string(struct scan *s)
+/* The value of the four hex digits at q (checked by the caller). */
+static unsigned
+hex4(const char *q)
 {
-	s->p++;	/* opening quote */
+	unsigned v = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		unsigned char c = (unsigned char)q[i];
+		v = v << 4 | (unsigned)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+	}
+	return v;
+}
+
+/* Whether "\\u" and four hex digits start at q, before end. */
+static int
+is_u_escape(const char *q, const char *end)
+{
+	int i;
+
+	if (end - q < 6 || q[0] != '\\' || q[1] != 'u')
+		return 0;
+	for (i = 2; i < 6; i++)
+		if (strchr("0123456789abcdefABCDEF", q[i]) == NULL || q[i] == '\0')
+			return 0;
+	return 1;
+}
+
+/* UTF-8 of code point c (at most U+10FFFF) at o; the bytes written. */
+static size_t
+put_utf8(char *o, unsigned c)
+{
+	if (c < 0x80) {
+		o[0] = (char)c;	/* U+0000 too: the string ends there for a reader, as in cJSON */
+		return 1;
+	}
+	if (c < 0x800) {
+		o[0] = (char)(0xc0 | c >> 6);
+		o[1] = (char)(0x80 | (c & 0x3f));
+		return 2;
+	}
+	if (c < 0x10000) {
+		o[0] = (char)(0xe0 | c >> 12);
+		o[1] = (char)(0x80 | (c >> 6 & 0x3f));
+		o[2] = (char)(0x80 | (c & 0x3f));
+		return 3;
+	}
+	o[0] = (char)(0xf0 | c >> 18);
+	o[1] = (char)(0x80 | (c >> 12 & 0x3f));
+	o[2] = (char)(0x80 | (c >> 6 & 0x3f));
+	o[3] = (char)(0x80 | (c & 0x3f));
+	return 4;
+}
+
+/*
+ * The checked string body [q, end) with its escapes decoded, NUL-terminated,
+ * in the arena (never longer than the body: an escape's bytes are at least
+ * its UTF-8's).  NULL when the arena is full.
+ */
+static char *
+decode(struct arena *a, const char *q, const char *end)
+{
+	char *out = arena_take(a, (size_t)(end - q) + 1), *o = out;
+
+	if (out == NULL)
+		return NULL;
+	while (q < end) {
+		if (*q != '\\') {
+			*o++ = *q++;
+			continue;
+		}
+		switch (q[1]) {
+		case 'b': *o++ = '\b'; break;
+		case 'f': *o++ = '\f'; break;
+		case 'n': *o++ = '\n'; break;
+		case 'r': *o++ = '\r'; break;
+		case 't': *o++ = '\t'; break;
+		case 'u': {
+			unsigned c = hex4(q + 2);
+
+			if (c >= 0xd800 && c <= 0xdbff) {	/* the scan checked the low half */
+				c = 0x10000 + ((c & 0x3ff) << 10 | (hex4(q + 8) & 0x3ff));
+				q += 6;
+			}
+			o += put_utf8(o, c);
+			q += 6;
+			continue;
+		}
+		default: *o++ = q[1]; break;	/* '"', '\\', '/' */
+		}
+		q += 2;
+	}
+	*o = '\0';
+	return out;
+}
+
+/* A string; its decoded copy in *out when a tree is built (out may be NULL). */
+static int
+scan_string(struct scan *s, char **out)
+{
+	const char *body = ++s->p;	/* past the opening quote */
+	int escaped = 0;
+
 	while (s->p < s->end) {
 		unsigned char c = (unsigned char)*s->p;
 		if (c == '"') {
+			if (s->tree != NULL && out != NULL &&
+			    (*out = escaped ? decode(s->tree, body, s->p) :
+			    arena_strndup(s->tree, body, (size_t)(s->p - body))) == NULL)
+				return fail(s, "less text (out of memory)");
 			s->p++;
 			return 0;
 		}
 		if (c < 0x20)
 			return fail(s, "a closing '\"' (control characters must be escaped in strings)");
 		if (c == '\\') {
+			escaped = 1;
 			s->p++;
 			if (s->p >= s->end)
 				break;
 			if (*s->p == 'u') {
+				unsigned u;
 				int i;
 				for (i = 1; i <= 4; i++)
 					if (s->p + i >= s->end || strchr("0123456789abcdefABCDEF", s->p[i]) == NULL ||
@@ -99,7 +214,19 @@ scan_string(struct scan *s)
 						s->p += i;
 						return fail(s, "four hex digits after \\u");
 					}
+				u = hex4(s->p + 1);
+				if (u >= 0xdc00 && u <= 0xdfff) {
+					s->p--;
+					return fail(s, "a \\u escape other than a lone low surrogate "
+					    "(\\udc00-\\udfff come after a high one)");
+				}
 				s->p += 5;
+				if (u >= 0xd800 && u <= 0xdbff) {
+					if (!is_u_escape(s->p, s->end) ||
+					    (u = hex4(s->p + 2)) < 0xdc00 || u > 0xdfff)
+						return fail(s, "a low surrogate \\udc00-\\udfff after the high one");
+					s->p += 6;
+				}
 				continue;
 			}
 			if (strchr("\"\\/bfnrt", *s->p) == NULL || *s->p == '\0')
@@ -119,9 +246,39 @@ scan_digits(struct scan *s)
 	return s->p > q ? 0 : fail(s, "a digit");
 }
 
-static int
-scan_number(struct scan *s)
+/*
+ * The value of the checked number [q, end) (at most JSONFILE_MAX_NUMBER
+ * characters), as cJSON gives it: strtod's (onlygen never sets a locale,
+ * so '.' is the decimal point), exact and faster for an integer of at most
+ * EXACT_DIGITS digits.
+ */
+static double
+number_value(const char *q, const char *end)
 {
+	char copy[JSONFILE_MAX_NUMBER + 1];
+	const char *d = q + (*q == '-');
+	size_t n = (size_t)(end - q);
+	uint64_t v = 0;
+
+	if ((size_t)(end - d) <= EXACT_DIGITS) {
+		const char *c;
+
+		for (c = d; c < end && *c >= '0' && *c <= '9'; c++)
+			v = v * 10 + (uint64_t)(*c - '0');
+		if (c == end)
+			return *q == '-' ? -(double)v : (double)v;	/* "-0" is -0.0, as strtod's */
+	}
+	memcpy(copy, q, n);
+	copy[n] = '\0';
+	return strtod(copy, NULL);
+}
+
+/* A number; its value in n when a tree is built (n may be NULL). */
+static int
+scan_number(struct scan *s, cJSON *n)
+{
+	const char *q = s->p;
+
 	if (*s->p == '-')
 		s->p++;
 	if (s->p < s->end && *s->p == '0')
@@ -140,22 +297,45 @@ scan_number(struct scan *s)
 		if (scan_digits(s) != 0)
 			return -1;
 	}
+	if (s->p - q > JSONFILE_MAX_NUMBER) {
+		s->p = q;
+		return fail(s, "a number of at most 63 characters");
+	}
+	if (n == NULL)
+		return 0;
+	n->valuedouble = number_value(q, s->p);
+	n->type = cJSON_Number;
+	/* cJSON's valueint: the value saturated to int */
+	n->valueint = n->valuedouble >= INT_MAX ? INT_MAX :
+	    n->valuedouble <= (double)INT_MIN ? INT_MIN : (int)n->valuedouble;
 	return 0;
 }
 
+/* The word w; node n (may be NULL) takes type (and valueint 1 for true, as in cJSON). */
 static int
-scan_word(struct scan *s, const char *w)
+scan_word(struct scan *s, const char *w, cJSON *n, int type)
 {
-	size_t n = strlen(w);
-	if ((size_t)(s->end - s->p) < n || memcmp(s->p, w, n) != 0)
+	size_t len = strlen(w);
+	if ((size_t)(s->end - s->p) < len || memcmp(s->p, w, len) != 0)
 		return fail(s, "a value (string, number, object, array, true, false or null)");
-	s->p += n;
+	s->p += len;
+	if (n != NULL) {
+		n->type = type;
+		n->valueint = type == cJSON_True;
+	}
 	return 0;
 }
 
+/*
+ * An object or array; when a tree is built, n (its type set) takes the
+ * members as children, linked as cJSON links them (the first child's prev
+ * is the last), each member's name in its string.
+ */
 static int
-scan_container(struct scan *s, char close)
+scan_container(struct scan *s, char close, cJSON *n)
 {
+	cJSON *last = NULL, *child;
+	char *name = NULL;
 	int first = 1;
 
 	if (++s->depth > JSONFILE_MAX_DEPTH)
@@ -176,15 +356,25 @@ scan_container(struct scan *s, char close)
 			if (*s->p != '"')
 				return fail(s, first ? "a '\"'-quoted member name or '}'" :
 				    "a '\"'-quoted member name");
-			if (scan_string(s) != 0)
+			if (scan_string(s, &name) != 0)
 				return -1;
 			skip_ws(s);
 			if (s->p >= s->end || *s->p != ':')
 				return fail(s, "':' after the member name");
 			s->p++;
 		}
-		if (scan_value(s) != 0)
+		if (scan_value(s, &child) != 0)
 			return -1;
+		if (n != NULL) {
+			child->string = name;
+			if (last == NULL)
+				n->child = child;
+			else {
+				last->next = child;
+				child->prev = last;
+			}
+			n->child->prev = last = child;
+		}
 		skip_ws(s);
 		if (s->p < s->end && *s->p == ',') {
 			s->p++;
@@ -203,24 +393,36 @@ scan_container(struct scan *s, char close)
 	}
 }
 
+/* A value; when a tree is built, its node in *out (always written). */
 static int
-scan_value(struct scan *s)
+scan_value(struct scan *s, cJSON **out)
 {
+	cJSON *n = NULL;
+
+	*out = NULL;
 	skip_ws(s);
 	if (s->p >= s->end)
 		return fail(s, "a value before the end of the file");
 	if (record(s) != 0)
 		return -1;
+	if (s->tree != NULL && (*out = n = arena_alloc(s->tree, sizeof(*n))) == NULL)
+		return fail(s, "less text (out of memory)");
 	switch (*s->p) {
-	case '{': return scan_container(s, '}');
-	case '[': return scan_container(s, ']');
-	case '"': return scan_string(s);
-	case 't': return scan_word(s, "true");
-	case 'f': return scan_word(s, "false");
-	case 'n': return scan_word(s, "null");
+	case '{':
+	case '[':
+		if (n != NULL)
+			n->type = *s->p == '{' ? cJSON_Object : cJSON_Array;
+		return scan_container(s, *s->p == '{' ? '}' : ']', n);
+	case '"':
+		if (n != NULL)
+			n->type = cJSON_String;
+		return scan_string(s, n != NULL ? &n->valuestring : NULL);
+	case 't': return scan_word(s, "true", n, cJSON_True);
+	case 'f': return scan_word(s, "false", n, cJSON_False);
+	case 'n': return scan_word(s, "null", n, cJSON_NULL);
 	case '-': case '0': case '1': case '2': case '3': case '4':
 	case '5': case '6': case '7': case '8': case '9':
-		return scan_number(s);
+		return scan_number(s, n);
 	case '\'':
 		return fail(s, "a value ('\"' quotes strings, not \"'\")");
 	default:
@@ -247,9 +449,10 @@ describe(const struct scan *s, char *out, size_t outlen)
 		snprintf(out, outlen, "byte 0x%02x", c);
 }
 
+/* Checks the text; then the tree built in tree, or (tree NULL) cJSON's. */
 static cJSON *
 parse(const char *name, const char *text, size_t len, struct json_map *map,
-    char *err, size_t errlen)
+    struct arena *tree, char *err, size_t errlen)
 {
 	struct scan s;
 	const char *q;
@@ -268,7 +471,8 @@ parse(const char *name, const char *text, size_t len, struct json_map *map,
 	s.map = map;
 	s.seen = text;
 	s.cur.line = s.cur.col = 1;
-	if (scan_value(&s) == 0) {
+	s.tree = tree;
+	if (scan_value(&s, &root) == 0) {
 		skip_ws(&s);
 		if (s.p < s.end)
 			fail(&s, "the end of the file after the top-level value");
@@ -286,6 +490,8 @@ parse(const char *name, const char *text, size_t len, struct json_map *map,
 		    name, line, col, s.what, found);
 		return NULL;
 	}
+	if (tree != NULL)
+		return root;
 	if ((root = cJSON_ParseWithLength(text, len)) == NULL) {
 		snprintf(err, errlen, "%s: out of memory parsing JSON", name);
 		return NULL;
@@ -296,14 +502,21 @@ parse(const char *name, const char *text, size_t len, struct json_map *map,
 cJSON *
 json_parse_text(const char *name, const char *text, size_t len, char *err, size_t errlen)
 {
-	return parse(name, text, len, NULL, err, errlen);
+	return parse(name, text, len, NULL, NULL, err, errlen);
+}
+
+const cJSON *
+json_parse_arena(const char *name, const char *text, size_t len, struct arena *tree,
+    char *err, size_t errlen)
+{
+	return parse(name, text, len, NULL, tree, err, errlen);
 }
 
 cJSON *
 json_parse_text_map(const char *name, const char *text, size_t len, struct json_map *map,
     char *err, size_t errlen)
 {
-	return parse(name, text, len, map, err, errlen);
+	return parse(name, text, len, map, NULL, err, errlen);
 }
 
 static cJSON *
@@ -319,7 +532,7 @@ load(const char *path, struct json_map *map, char *err, size_t errlen)
 		buf_free(&b);
 		return NULL;
 	}
-	root = parse(path, b.data, b.len, map, err, errlen);
+	root = parse(path, b.data, b.len, map, NULL, err, errlen);
 	buf_free(&b);
 	return root;
 }

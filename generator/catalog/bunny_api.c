@@ -68,13 +68,14 @@ bunny_add_page(struct bunny_listing *l, int kind, size_t page, const char *name,
 {
 	struct bunny_list_state *s = kind == 'v' ? &l->vstate : &l->cstate;
 	struct bunny_page p;
-	const cJSON *it;
-	cJSON *root;
+	const cJSON *it, *root;
 	char msg[384];
 	size_t expect, got;
 	int rc = -1;
 
-	if ((root = json_parse_text(name, text, len, msg, sizeof(msg))) == NULL) {
+	/* The page's tree lives until the next page: its videos are copied out. */
+	arena_reset(&l->tree);
+	if ((root = json_parse_arena(name, text, len, &l->tree, msg, sizeof(msg))) == NULL) {
 		snprintf(err, errlen, "invalid JSON%s: %s", l->from_files ? "" : " from the API",
 		    msg);
 		return -1;
@@ -165,7 +166,6 @@ bunny_add_page(struct bunny_listing *l, int kind, size_t page, const char *name,
 	s->pages_done++;
 	rc = 0;
 out:
-	cJSON_Delete(root);
 	return rc;
 }
 
@@ -198,6 +198,7 @@ bunny_listing_finish(struct bunny_listing *l, char *err, size_t errlen)
 		    l->cstate.pages_done, l->cstate.pages);
 		return -1;
 	}
+	arena_free(&l->tree);	/* every page is in: the last one's tree goes */
 	if (l->nvideos > 1)
 		qsort(l->videos, l->nvideos, sizeof(*l->videos), video_cmp);
 	for (i = 1; i < l->nvideos; i++)
@@ -231,6 +232,7 @@ bunny_listing_free(struct bunny_listing *l)
 	for (i = 0; i < l->ncols; i++)
 		free(l->cols[i].name);
 	free(l->cols);
+	arena_free(&l->tree);
 	memset(l, 0, sizeof(*l));
 	l->vstate.total = l->cstate.total = -1;
 }

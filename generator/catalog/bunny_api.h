@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arena.h"
 #include "http.h"
 #include "video_parse.h"
 
@@ -50,6 +51,7 @@ struct bunny_listing {
 	struct bunny_list_state	 vstate, cstate;
 	unsigned		 retries;
 	int			 from_files;	/* pages read by bunny_read_dir, not fetched */
+	struct arena		 tree;		/* the page being read: its JSON tree, reset per page */
 };
 
 enum bunny_result {

@@ -1,7 +1,8 @@
 /*
  * fuzz_video_parse.c — fuzz target for the Bunny API parsing: JSON text
- * through json_parse_text (the strict scanner), then page_parse and
- * video_parse on every item, as the pull does.  libFuzzer entry point;
+ * through json_parse_arena (the strict scanner building the tree), then
+ * page_parse and video_parse on every item, as the pull does (a single
+ * video's answer is read from cJSON's tree, which fuzz_json holds equal).  libFuzzer entry point;
  * build with -DFUZZ_STANDALONE for a main() that replays files
  * (kcgi's afl-template idea):
  *
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "arena.h"
 #include "jsonfile.h"
 #include "video_parse.h"
 
@@ -23,19 +25,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct bunny_page p;
 	struct bunny_video v;
-	const cJSON *it;
-	cJSON *root;
+	struct arena tree = { 0 };
+	const cJSON *it, *root;
 	char err[512];
 
-	if ((root = json_parse_text("fuzz", (const char *)data, size, err, sizeof(err))) == NULL)
+	if ((root = json_parse_arena("fuzz", (const char *)data, size, &tree, err,
+	    sizeof(err))) == NULL) {
+		arena_free(&tree);
 		return 0;
+	}
 	if (page_parse(root, &p, err, sizeof(err)) == 0) {
 		cJSON_ArrayForEach(it, p.items)
 			if (video_parse(it, &v, err, sizeof(err)) == 0)
 				bunny_video_free(&v);
 	} else if (video_parse(root, &v, err, sizeof(err)) == 0)
 		bunny_video_free(&v);
-	cJSON_Delete(root);
+	arena_free(&tree);
 	return 0;
 }
 
