@@ -278,6 +278,52 @@ test_changed(const char *dir)
 		bunny_video_free(&v[i]);
 }
 
+/* db's schema, each object "type name: sql" a line in name order ("" on failure). */
+static void
+schema_of(const char *db, char *out, size_t outlen)
+{
+	sqlite3 *h;
+	sqlite3_stmt *st;
+	size_t len = 0;
+
+	out[0] = '\0';
+	if (sqlite3_open(db, &h) != SQLITE_OK)
+		return;
+	if (sqlite3_prepare_v2(h, "SELECT type, name, coalesce(sql, '') FROM sqlite_master "
+	    "ORDER BY type, name", -1, &st, NULL) == SQLITE_OK) {
+		while (sqlite3_step(st) == SQLITE_ROW && len < outlen) {
+			int w = snprintf(out + len, outlen - len, "%s %s: %s\n",
+			    (const char *)sqlite3_column_text(st, 0),
+			    (const char *)sqlite3_column_text(st, 1),
+			    (const char *)sqlite3_column_text(st, 2));
+			if (w < 0 || (size_t)w >= outlen - len) {
+				out[0] = '\0';
+				break;
+			}
+			len += (size_t)w;
+		}
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(h);
+}
+
+/* PRAGMA integrity_check's first answer for db. */
+static void
+integrity(const char *db, char *out, size_t outlen)
+{
+	sqlite3 *h;
+	sqlite3_stmt *st;
+
+	snprintf(out, outlen, "not checked");
+	if (sqlite3_open(db, &h) != SQLITE_OK)
+		return;
+	if (sqlite3_prepare_v2(h, "PRAGMA integrity_check", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		snprintf(out, outlen, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+}
+
 static void
 test_schema(const char *dir)
 {
@@ -306,6 +352,27 @@ test_schema(const char *dir)
 	sqlite3_close(h);
 	CHECK(catalog_open(&h, db, 1, err, sizeof(err)) == 0, "reopening migrates nothing twice");
 	sqlite3_close(h);
+	{
+		/* A first pull writes its side file with the videos' indexes made after
+		 * the rows (catalog_fresh.c): the same schema as a migrated catalog. */
+		struct bunny_video v[8];
+		struct catalog_counts c;
+		char fresh[600], digest[65], a[8192], b[8192], chk[64];
+		size_t n = fixture_sample_videos(v, 8), i;
+
+		snprintf(fresh, sizeof(fresh), "%s/fresh-schema.db", dir);
+		CHECK(catalog_write(fresh, v, n, NULL, 0, "cdn.example", &c, digest, err,
+		    sizeof(err)) == 0 && c.added == n, "a first write (%s)", err);
+		schema_of(db, a, sizeof(a));
+		schema_of(fresh, b, sizeof(b));
+		CHECK(a[0] != '\0' && strstr(a, "index videos_published") != NULL &&
+		    strstr(a, "index videos_fingerprint") != NULL && strcmp(a, b) == 0,
+		    "a first pull's catalog has the migrated schema, indexes included");
+		integrity(fresh, chk, sizeof(chk));
+		CHECK(strcmp(chk, "ok") == 0, "and its indexes hold its rows (%s)", chk);
+		for (i = 0; i < n; i++)
+			bunny_video_free(&v[i]);
+	}
 }
 
 static void
