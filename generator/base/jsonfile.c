@@ -422,10 +422,13 @@ scan_value(struct scan *s, cJSON **out)
 	skip_ws(s);
 	if (s->p >= s->end)
 		return fail(s, "a value before the end of the file");
-	if (record(s) != 0)
+	if (s->map != NULL && record(s) != 0)
 		return -1;
-	if (s->tree != NULL && (*out = n = arena_alloc(s->tree, sizeof(*n))) == NULL)
-		return fail(s, "less text (out of memory)");
+	if (s->tree != NULL) {
+		if ((*out = n = arena_take(s->tree, sizeof(*n))) == NULL)
+			return fail(s, "less text (out of memory)");
+		*n = (cJSON){ .type = cJSON_Invalid };	/* zeroed in line: a node a value */
+	}
 	switch (*s->p) {
 	case '{':
 	case '[':
