@@ -139,35 +139,40 @@ later_free(struct later_indexes *x)
 		sqlite3_free(x->sql[--x->n]);
 }
 
+/*
+ * Drops the videos' indexes, their CREATE statements kept in x.  More
+ * than x holds: the rest stay, each row going into them as before.  0 or -1.
+ */
 static int
 indexes_off(sqlite3 *db, struct later_indexes *x)
 {
-	char *name[sizeof(x->sql) / sizeof(x->sql[0])], *drop;
+	enum { CAP = sizeof(x->sql) / sizeof(x->sql[0]) };
+	char *name[CAP], *drop;
 	sqlite3_stmt *st = NULL;
 	size_t i, n = 0;
-	int rc = -1, step;
+	int rc = -1, step = SQLITE_DONE;
 
 	x->n = 0;
 	if (sqlite3_prepare_v2(db, "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
 	    "AND tbl_name = 'videos' AND sql IS NOT NULL", -1, &st, NULL) != SQLITE_OK)
 		return -1;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == sizeof(name) / sizeof(name[0]) ||
-		    (x->sql[x->n] = sqlite3_mprintf("%s", sqlite3_column_text(st, 1))) == NULL)
+	while (n < CAP && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((x->sql[x->n] = sqlite3_mprintf("%s", sqlite3_column_text(st, 1))) == NULL)
 			break;
 		x->n++;
 		if ((name[n] = sqlite3_mprintf("%s", sqlite3_column_text(st, 0))) == NULL)
 			break;
 		n++;
 	}
-	sqlite3_finalize(st);	/* the schema cannot change under a reader */
-	if (step == SQLITE_DONE && n == x->n) {
-		for (rc = 0, i = 0; i < n && rc == 0; i++)
+	/* the statement reading the schema ends before the schema changes */
+	sqlite3_finalize(st);
+	if ((step == SQLITE_DONE || n == CAP) && n == x->n) {
+		for (rc = 0, i = 0; i < n && rc == 0; i++) {
 			if ((drop = sqlite3_mprintf("DROP INDEX \"%w\"", name[i])) == NULL ||
 			    sqlite3_exec(db, drop, NULL, NULL, NULL) != SQLITE_OK)
 				rc = -1;
-			else
-				sqlite3_free(drop);
+			sqlite3_free(drop);
+		}
 	}
 	for (i = 0; i < n; i++)
 		sqlite3_free(name[i]);
