@@ -16,7 +16,9 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "hex.h"
 #include "jsonfile.h"
+#include "utf8.h"
 #include "word8.h"
 
 /* Digits a number may have for the exact integer path (2^53 > 10^15). */
@@ -86,58 +88,17 @@ fail(struct scan *s, const char *what)
 	return -1;
 }
 
-/* The value of the four hex digits at q (checked by the caller). */
-static unsigned
-hex4(const char *q)
-{
-	unsigned v = 0;
-	int i;
-
-	for (i = 0; i < 4; i++) {
-		unsigned char c = (unsigned char)q[i];
-		v = v << 4 | (unsigned)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
-	}
-	return v;
-}
-
-/* Whether "\\u" and four hex digits start at q, before end. */
+/* The hex digits at q before end, at most four: how many there are (4:
+ * an escape's), their value in *v. */
 static int
-is_u_escape(const char *q, const char *end)
+hex4(const char *q, const char *end, unsigned *v)
 {
-	int i;
+	int i, h;
 
-	if (end - q < 6 || q[0] != '\\' || q[1] != 'u')
-		return 0;
-	for (i = 2; i < 6; i++)
-		if (strchr("0123456789abcdefABCDEF", q[i]) == NULL || q[i] == '\0')
-			return 0;
-	return 1;
-}
-
-/* UTF-8 of code point c (at most U+10FFFF) at o; the bytes written. */
-static size_t
-put_utf8(char *o, unsigned c)
-{
-	if (c < 0x80) {
-		o[0] = (char)c;	/* U+0000 too: the string ends there for a reader, as in cJSON */
-		return 1;
-	}
-	if (c < 0x800) {
-		o[0] = (char)(0xc0 | c >> 6);
-		o[1] = (char)(0x80 | (c & 0x3f));
-		return 2;
-	}
-	if (c < 0x10000) {
-		o[0] = (char)(0xe0 | c >> 12);
-		o[1] = (char)(0x80 | (c >> 6 & 0x3f));
-		o[2] = (char)(0x80 | (c & 0x3f));
-		return 3;
-	}
-	o[0] = (char)(0xf0 | c >> 18);
-	o[1] = (char)(0x80 | (c >> 12 & 0x3f));
-	o[2] = (char)(0x80 | (c >> 6 & 0x3f));
-	o[3] = (char)(0x80 | (c & 0x3f));
-	return 4;
+	*v = 0;
+	for (i = 0; i < 4 && q + i < end && (h = hex_digit((unsigned char)q[i])) >= 0; i++)
+		*v = *v << 4 | (unsigned)h;
+	return i;
 }
 
 /*
@@ -164,13 +125,15 @@ decode(struct arena *a, const char *q, const char *end)
 		case 'r': *o++ = '\r'; break;
 		case 't': *o++ = '\t'; break;
 		case 'u': {
-			unsigned c = hex4(q + 2);
+			unsigned c, lo;
 
-			if (c >= 0xd800 && c <= 0xdbff) {	/* the scan checked the low half */
-				c = 0x10000 + ((c & 0x3ff) << 10 | (hex4(q + 8) & 0x3ff));
+			(void)hex4(q + 2, end, &c);	/* the scan checked both halves */
+			if (c >= 0xd800 && c <= 0xdbff) {
+				(void)hex4(q + 8, end, &lo);
+				c = 0x10000 + ((c & 0x3ff) << 10 | (lo & 0x3ff));
 				q += 6;
 			}
-			o += put_utf8(o, c);
+			o += utf8_encode(c, o);	/* U+0000 too: the string ends there for a reader, as in cJSON */
 			q += 6;
 			continue;
 		}
@@ -226,14 +189,12 @@ scan_string(struct scan *s, char **out)
 				break;
 			if (*s->p == 'u') {
 				unsigned u;
-				int i;
-				for (i = 1; i <= 4; i++)
-					if (s->p + i >= s->end || strchr("0123456789abcdefABCDEF", s->p[i]) == NULL ||
-					    s->p[i] == '\0') {
-						s->p += i;
-						return fail(s, "four hex digits after \\u");
-					}
-				u = hex4(s->p + 1);
+				int k = hex4(s->p + 1, s->end, &u);
+
+				if (k < 4) {
+					s->p += k + 1;
+					return fail(s, "four hex digits after \\u");
+				}
 				if (u >= 0xdc00 && u <= 0xdfff) {
 					s->p--;
 					return fail(s, "a \\u escape other than a lone low surrogate "
@@ -241,8 +202,8 @@ scan_string(struct scan *s, char **out)
 				}
 				s->p += 5;
 				if (u >= 0xd800 && u <= 0xdbff) {
-					if (!is_u_escape(s->p, s->end) ||
-					    (u = hex4(s->p + 2)) < 0xdc00 || u > 0xdfff)
+					if (s->end - s->p < 2 || s->p[0] != '\\' || s->p[1] != 'u' ||
+					    hex4(s->p + 2, s->end, &u) < 4 || u < 0xdc00 || u > 0xdfff)
 						return fail(s, "a low surrogate \\udc00-\\udfff after the high one");
 					s->p += 6;
 				}

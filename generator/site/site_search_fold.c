@@ -514,24 +514,6 @@ is_sep(uint32_t cp)
 	return 0;
 }
 
-static size_t
-put_utf8(char *o, uint32_t cp)
-{
-	if (cp < 0x80) {
-		o[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		o[0] = (char)(0xc0 | (cp >> 6));
-		o[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	o[0] = (char)(0xe0 | (cp >> 12));
-	o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-	o[2] = (char)(0x80 | (cp & 0x3f));
-	return 3;
-}
-
 struct tok {
 	char	b[SEARCH_TOKEN_MAX * 3 + 1];
 	size_t	len, ncp;
@@ -543,7 +525,7 @@ tok_add(struct tok *t, uint32_t cp)
 {
 	if (t->ncp >= SEARCH_TOKEN_MAX)
 		return;
-	t->len += put_utf8(t->b + t->len, cp);
+	t->len += utf8_encode(cp, t->b + t->len);
 	t->ncp++;
 }
 
@@ -673,7 +655,7 @@ put_cp_json(struct buf *o, uint32_t cp)
 	if (cp >= 0x20 && cp < 0x7f && cp != '"' && cp != '\\')
 		return buf_putc(o, (char)cp);
 	if (cp >= 0xa0 && cp < 0x2000)
-		return buf_put(o, u, put_utf8(u, cp));
+		return buf_put(o, u, utf8_encode(cp, u));
 	return buf_printf(o, "\\u%04x", (unsigned)cp);
 }
 

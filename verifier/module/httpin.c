@@ -5,6 +5,7 @@
 
 #include "httpin.h"
 #include "hex.h"
+#include "utf8.h"
 
 #define JSON_MEMBERS_MAX 32
 
@@ -109,18 +110,7 @@ jstring(struct jp *j, char *out, size_t cap)
 				j->p += 4;
 				if (u >= 0xd800 && u <= 0xdfff)
 					return -2;	/* surrogates: not for codes */
-				if (u < 0x80) {
-					enc[0] = (char)u;
-				} else if (u < 0x800) {
-					enc[0] = (char)(0xc0 | u >> 6);
-					enc[1] = (char)(0x80 | (u & 0x3f));
-					en = 2;
-				} else {
-					enc[0] = (char)(0xe0 | u >> 12);
-					enc[1] = (char)(0x80 | (u >> 6 & 0x3f));
-					enc[2] = (char)(0x80 | (u & 0x3f));
-					en = 3;
-				}
+				en = utf8_encode(u, enc);
 				break;
 			default:
 				return -2;

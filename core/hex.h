@@ -1,6 +1,6 @@
 /*
  * hex.h — the value of one hexadecimal digit, shared by the parsers that
- * decode percent-escapes, signatures and keys.
+ * decode percent-escapes, signatures, keys and JSON's \u escapes.
  */
 #ifndef ONLY_HEX_H
 #define ONLY_HEX_H
