@@ -33,7 +33,8 @@
  * What the table's row of v holds: its access level, CDN host, length and
  * title.  The title enters through the texts' sum the model keeps
  * (model_texts.h: it changes with the title, and with the description,
- * which then writes the row again for nothing): hashing the title read
+ * whose row access_db.c then looks up in the table and finds the same:
+ * rows_same): hashing the title read
  * 100 000 strings, a cache miss each, ~25 ms of this task at 100 000
  * videos (docs/benchmarks.md, issue 15).
  */

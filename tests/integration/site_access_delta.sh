@@ -59,6 +59,17 @@ json.dump(d, open(f, "w"), indent=1)
 PY
 }
 
+# content description of one video (its title and access left as they are)
+describe() {
+	python3 - "$CONTENT/videos/all.json" "$1" "$2" <<'PY'
+import json, sys
+f, guid, text = sys.argv[1:]
+d = json.load(open(f)); d["videos"].setdefault(guid, {})["description"] = text
+json.dump(d, open(f, "w"), indent=1)
+PY
+}
+CAFE_GUID=bd9c66b3-ad3c-4d6d-9a3d-1fa7bc8960a9
+
 catalog - no
 out=$(build); echo "# $(echo "$out" | tail -1)"
 check "first build writes access.db and its record" test -s "$DB" -a -s "$REC"
@@ -91,6 +102,28 @@ i0=$(ino "$DB")
 rm "$STATE/site-manifest" "$STATE/build-inputs"
 out=$(build); echo "# $(echo "$out" | tail -1)"
 check "rows unchanged: access.db left in place" bash -c "[ '$i0' = '$(ino "$DB")' ] && echo '$out' | grep -q 'access.db unchanged'"
+
+# a description edited in content/: the row's hash moves with the sum of
+# the video's texts, its columns (access, host, length, title) do not; the
+# table in place is looked up, not copied, rewritten and synced again
+i0=$(ino "$DB") c1=$(counter "$DB")
+cp "$REC" "$TMP/rec.before-description"
+describe "$CAFE_GUID" "A description of its own, </p><b>not a title</b>"
+out=$(build); echo "# $(echo "$out" | tail -1)"
+check "description edit: access.db unchanged, the same file" \
+    bash -c "[ '$i0' = '$(ino "$DB")' ] && [ '$c1' = '$(counter "$DB")' ] && echo '$out' | grep -q 'access.db unchanged'"
+check "description edit: the table a clean build writes" [ "$(rows "$DB")" = "$(clean_rows)" ]
+check "description edit: the record left as it was" cmp -s "$REC" "$TMP/rec.before-description"
+# the next change of rows lists the described row again (its record keeps
+# the old hash): the copy gets both, and equals a clean build's table
+override "$CAFE_GUID" "Café renamed" ppv
+describe "$VIP_GUID" "Another description"
+out=$(build); echo "# $(echo "$out" | tail -1)"
+check "after a description edit, a title and level: written as a delta (change counter $c1 -> $(counter "$DB"))" \
+    bash -c "echo '$out' | grep -q 'access.db written' && [ '$(counter "$DB")' = $((c1 + 1)) ]"
+check "... the table a clean build writes" [ "$(rows "$DB")" = "$(clean_rows)" ]
+check "... the new title and level in" \
+    [ "$(sqlite3 "$DB" "SELECT access || '|' || title FROM videos WHERE guid='$CAFE_GUID'")" = "ppv|Café renamed" ]
 
 # a record that describes another file (a build killed between the two
 # renames left the previous record): not used, the table is written whole
