@@ -130,13 +130,9 @@ void	site_staging_clear(int dirfd, int keep_paths);
  * issue 15).
  */
 #define SITE_STAGE_RUN	256
-/*
- * Writes len bytes to staged file number id.  replaces: it will be renamed
- * over a file that exists, so its writeback is started now (see
- * site_write.c).  0, or -1 with err.
- */
-int	site_stage(int dirfd, size_t id, const void *data, size_t len, int replaces,
-	    char *err, size_t errlen);
+/* Writes len bytes to staged file number id.  0, or -1 with err. */
+int	site_stage(int dirfd, size_t id, const void *data, size_t len, char *err,
+	    size_t errlen);
 /* Creates the parent directories of path under dirfd (so publishing is a
  * bare rename); an empty directory is never served as a page.  0 or -1. */
 int	site_mkparents(int dirfd, const char *path);
@@ -155,9 +151,10 @@ int	site_write_at(int dirfd, const char *path, const void *data, size_t len,
 int	site_write_private(int dirfd, const char *path, const void *data, size_t len,
 	    int append, char *err, size_t errlen);
 /*
- * Renames staged file id to path, creating parent directories.  rel: the
- * file it replaces is let go of there (file_release.h); NULL: here, as
- * for a path that is new.  0 or -1.
+ * Puts staged file id at path, creating parent directories: exchanged
+ * with the regular file there (its old name then removed: site_write.c,
+ * exchange()), else renamed.  rel: the file it replaces is let go of
+ * there (file_release.h); NULL: here, as for a path that is new.  0 or -1.
  */
 int	site_publish(int dirfd, size_t id, const char *path, struct file_release *rel,
 	    char *err, size_t errlen);

@@ -300,8 +300,8 @@ render_item(void *arg, void *state, size_t i, char *err, size_t errlen)
 		b->stage_end = b->stage_next + SITE_STAGE_RUN;
 	}
 	p->stage = b->stage_next++;
-	if (site_stage(j->outfd, p->stage, b->out.data ? b->out.data : "", b->out.len, exists,
-	    why, sizeof(why)) == -1)
+	if (site_stage(j->outfd, p->stage, b->out.data ? b->out.data : "", b->out.len, why,
+	    sizeof(why)) == -1)
 		goto fail;
 	if (!exists && site_mkparents_after(j->outfd, p->path, b->made, sizeof(b->made)) == -1) {
 		snprintf(why, sizeof(why), "cannot create its directory");

@@ -144,8 +144,8 @@ main(void)
 	/* the publisher's calls with a releaser: the same directory as without */
 	r = file_release_start();
 	CHECK(site_staging_open(dfd, 0, err, sizeof(err)) == 0 &&
-	    site_stage(dfd, 3, "page v2", 7, 1, err, sizeof(err)) == 0 &&
-	    site_stage(dfd, 700, "fresh", 5, 0, err, sizeof(err)) == 0, "two files staged");
+	    site_stage(dfd, 3, "page v2", 7, err, sizeof(err)) == 0 &&
+	    site_stage(dfd, 700, "fresh", 5, err, sizeof(err)) == 0, "two files staged");
 	mkdirat(dfd, "v", 0755);
 	put(dfd, "v/index.html", "page v1");
 	mkdirat(dfd, "old", 0755);

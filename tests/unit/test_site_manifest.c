@@ -13,6 +13,7 @@
 
 #include "check.h"
 #include "buf.h"
+#include "file_release.h"
 #include "site_write.h"
 
 /* Keeps the last warning (arg: a 1024-byte buffer). */
@@ -321,13 +322,65 @@ main(void)
 	/* staging and publishing */
 	dfd = open(dir, O_RDONLY | O_DIRECTORY);
 	CHECK(site_staging_open(dfd, 0, err, sizeof(err)) == 0, "staging created");
-	CHECK(site_stage(dfd, 0, "<p>one</p>", 10, 0, err, sizeof(err)) == 0, "staged");
+	CHECK(site_stage(dfd, 0, "<p>one</p>", 10, err, sizeof(err)) == 0, "staged");
 	CHECK(!site_exists(dfd, "a/b/index.html"), "not visible before publishing");
 	CHECK(site_publish(dfd, 0, "a/b/index.html", NULL, err, sizeof(err)) == 0, "published into new dirs");
 	CHECK(site_same_bytes(dfd, "a/b/index.html", "<p>one</p>", 10), "published bytes");
 	CHECK(!site_same_bytes(dfd, "a/b/index.html", "<p>two</p>", 10), "different bytes noticed");
 	CHECK(!site_same_bytes(dfd, "a/b/index.html", "<p>one</p>!", 11), "different length noticed");
-	CHECK(site_stage(dfd, 1, "x", 1, 1, err, sizeof(err)) == 0 &&
+	/*
+	 * a file replaced: exchanged with the staged one (RENAME_EXCHANGE),
+	 * whose name then goes; a reader of the old file keeps its bytes, the
+	 * new one is the staged inode.  Not over a directory (an error, as a
+	 * rename's) nor through a symlink (the link is replaced, its target
+	 * left alone).  Through a releaser, which holds the file replaced:
+	 * what says it is one to exchange (without, the path is renamed to).
+	 */
+	{
+		struct file_release *rel = file_release_start();
+		struct stat staged, now;
+		char buf[16];
+		int old, rfd;
+		ssize_t got;
+
+		old = openat(dfd, "a/b/index.html", O_RDONLY);
+		rfd = site_stage(dfd, 4, "<p>two!</p>", 11, err, sizeof(err)) == 0 ?
+		    openat(dfd, SITE_STAGING "/0/4", O_RDONLY) : -1;
+		CHECK(old != -1 && rfd != -1 && fstat(rfd, &staged) == 0, "a replacement staged");
+		CHECK(site_publish(dfd, 4, "a/b/index.html", rel, err, sizeof(err)) == 0 &&
+		    site_same_bytes(dfd, "a/b/index.html", "<p>two!</p>", 11), "replaced");
+		CHECK(fstatat(dfd, "a/b/index.html", &now, 0) == 0 && now.st_ino == staged.st_ino,
+		    "the staged file itself is at the path");
+		CHECK(faccessat(dfd, SITE_STAGING "/0/4", F_OK, 0) == -1,
+		    "the staged name is gone (it named the old file)");
+		got = old != -1 ? pread(old, buf, sizeof(buf), 0) : -1;
+		CHECK(got == 10 && memcmp(buf, "<p>one</p>", 10) == 0,
+		    "a reader of the old file still reads it whole");
+		if (old != -1)
+			close(old);
+		if (rfd != -1)
+			close(rfd);
+		CHECK(mkdirat(dfd, "a/d", 0755) == 0 &&
+		    site_stage(dfd, 5, "y", 1, err, sizeof(err)) == 0 &&
+		    site_publish(dfd, 5, "a/d", rel, err, sizeof(err)) == -1 &&
+		    fstatat(dfd, "a/d", &now, 0) == 0 && S_ISDIR(now.st_mode) &&
+		    faccessat(dfd, SITE_STAGING "/0/5", F_OK, 0) == 0,
+		    "over a directory: an error, the directory and the staged file stay (%s)", err);
+		unlinkat(dfd, "a/d", AT_REMOVEDIR);
+		rfd = openat(dfd, "target.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		CHECK(rfd != -1 && write(rfd, "kept", 4) == 4 && close(rfd) == 0 &&
+		    symlinkat("../target.txt", dfd, "a/link.html") == 0 &&
+		    site_stage(dfd, 6, "page", 4, err, sizeof(err)) == 0 &&
+		    site_publish(dfd, 6, "a/link.html", rel, err, sizeof(err)) == 0 &&
+		    fstatat(dfd, "a/link.html", &now, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(now.st_mode) && site_same_bytes(dfd, "a/link.html", "page", 4) &&
+		    site_same_bytes(dfd, "target.txt", "kept", 4),
+		    "a symlink replaced by the file, its target left alone");
+		unlinkat(dfd, "a/link.html", 0);
+		unlinkat(dfd, "target.txt", 0);
+		file_release_finish(rel, NULL, 0);
+	}
+	CHECK(site_stage(dfd, 1, "x", 1, err, sizeof(err)) == 0 &&
 	    site_publish(dfd, 1, "../escape.html", NULL, err, sizeof(err)) == -1, "unsafe publish refused");
 	CHECK(site_remove(dfd, "a/b/index.html", NULL, err, sizeof(err)) == 0 && !site_exists(dfd, "a/b/index.html"),
 	    "removed");
@@ -364,7 +417,7 @@ main(void)
 		int fd;
 
 		CHECK(site_staging_open(dfd, 0, err, sizeof(err)) == 0 &&
-		    site_stage(dfd, 3, "s", 1, 0, err, sizeof(err)) == 0, "staging for the list");
+		    site_stage(dfd, 3, "s", 1, err, sizeof(err)) == 0, "staging for the list");
 		fd = openat(dfd, SITE_STAGING_PATHS, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		CHECK(fd != -1 && write(fd, "a/index.html\n", 13) == 13 && close(fd) == 0,
 		    "a path list written");
