@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "file_replace.h"
 #include "huge_pages.h"
 
 void
@@ -262,7 +263,7 @@ file_write_atomic(const char *path, const void *p, size_t n, mode_t mode)
 		errno = saved;
 		return -1;
 	}
-	if (close(fd) == -1 || rename(tmp, path) == -1) {
+	if (close(fd) == -1 || file_replace(tmp, path) == -1) {
 		saved = errno;
 		unlink(tmp);
 		errno = saved;

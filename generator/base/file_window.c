@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "file_replace.h"
 #include "file_window.h"
 
 void
@@ -135,7 +136,7 @@ file_out_close(struct file_out *o, const void *hdr, size_t hlen, uint64_t body, 
 	if (close(o->fd) == -1 && o->err == 0)
 		o->err = errno;
 	o->fd = -1;
-	if (o->err == 0 && rename(o->tmp, o->path) == -1)
+	if (o->err == 0 && file_replace(o->tmp, o->path) == -1)
 		o->err = errno;
 	free(o->window);
 	o->window = NULL;

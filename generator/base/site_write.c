@@ -16,6 +16,7 @@
 #endif
 
 #include "buf.h"
+#include "file_replace.h"
 #include "hash64.h"
 #include "hex16.h"
 #include "huge_pages.h"
@@ -876,31 +877,25 @@ site_write_private(int dirfd, const char *path, const void *data, size_t len, in
 }
 
 /*
- * The staged file tmp put at path in place of the regular file there, in
- * one step (RENAME_EXCHANGE), and the old file's name, now tmp, removed.
- * A rename over a file is what ext4 writes out at once (auto_da_alloc:
- * the new file's blocks allocated and its writeback started in the
- * rename, for a crash right after it); an exchange is not, so the pages
- * a rebuild replaces are written back later by the kernel, as new ones
- * always were.  The site's promise is the same: a reader sees the old
- * file or the new one, a killed build leaves one or the other at path (a
- * file left at tmp is the staging directory's, removed with it); a power
- * cut was never covered (docs/site.md).  held: the file at path, held
- * open (file_release_hold), or -1: then the path is taken as new (none
- * held, or no releaser) and renamed to, as it always was, without a
- * lookup more.  0; -1 when nothing is held, the file held is no regular
- * file, or the file system has no exchange (the caller then renames).
+ * The staged file tmp put at path in place of the regular file there by
+ * exchange (file_replace.h: ext4 writes out a file renamed over another
+ * in the rename; an exchange it leaves to the kernel's writeback, as it
+ * does the new pages).  A reader sees the old file or the new one; a
+ * killed build leaves one or the other at path (an old file left at tmp
+ * goes with the staging directory).  held: the file at path, held open
+ * (file_release_hold), or -1: the path is then taken as new (none held,
+ * or no releaser) and renamed to, without a lookup more.  0; -1 when
+ * nothing is held, the file held is no regular file, or the file system
+ * has no exchange (the caller then renames).
  */
 static int
 exchange(int dirfd, const char *tmp, const char *path, int held)
 {
 	struct stat sb;
 
-	if (held == -1 || fstat(held, &sb) == -1 || !S_ISREG(sb.st_mode) ||
-	    renameat2(dirfd, tmp, dirfd, path, RENAME_EXCHANGE) == -1)
-		return -1;
-	(void)unlinkat(dirfd, tmp, 0);	/* the old file: its blocks go with held */
-	return 0;
+	/* the old file's blocks go with held, on the releaser's thread */
+	return held == -1 || fstat(held, &sb) == -1 || !S_ISREG(sb.st_mode) ? -1 :
+	    file_exchange_at(dirfd, tmp, path);
 }
 
 int

@@ -45,6 +45,7 @@
 
 #include "buf.h"
 #include "bytes.h"
+#include "file_replace.h"
 #include "file_window.h"
 #include "hash64.h"
 #include "huge_pages.h"
@@ -595,7 +596,7 @@ model_image_write(const char *path, const struct model *m, const struct model_im
 		rc = -1;
 		saved = errno;
 	}
-	if (rc == 0 && rename(tmp, path) != 0) {
+	if (rc == 0 && file_replace(tmp, path) != 0) {
 		rc = -1;
 		saved = errno;
 	}

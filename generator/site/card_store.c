@@ -13,6 +13,7 @@
 #include "bytes.h"
 #include "card_store.h"
 #include "near.h"
+#include "file_replace.h"
 #include "file_window.h"
 #include "hash64.h"
 
@@ -276,7 +277,7 @@ card_store_save(const char *path, uint64_t key, size_t n,
 		werr = errno;
 	if (werr == 0 && at != nstr)
 		werr = EIO;	/* a card changed between the two passes: a bug */
-	if (werr == 0 && rename(tmp, path) == -1)
+	if (werr == 0 && file_replace(tmp, path) == -1)
 		werr = errno;
 	if (werr != 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(werr));
