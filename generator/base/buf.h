@@ -69,7 +69,8 @@ ssize_t	 file_read_small(const char *path, void *out, size_t cap);
 int	 fd_write_all(int fd, const void *p, size_t n) __attribute__((warn_unused_result));
 /*
  * Replaces path with n bytes of p: written to path.tmp (mode; a symlink
- * there is refused), closed, renamed over path, so a reader sees the old
+ * there is refused), closed, put in place of path (file_replace.h: by
+ * exchange over a regular file, else renamed), so a reader sees the old
  * file or the new one.  0, or -1 with errno set (path.tmp removed).
  */
 int	 file_write_atomic(const char *path, const void *p, size_t n, mode_t mode)

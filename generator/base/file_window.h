@@ -69,7 +69,8 @@ void	file_write_at(int fd, int *err, const void *p, size_t n, size_t at);
 /*
  * A whole state file written through a window: to path.tmp (0600, no
  * symlink followed, as file_write_atomic), its header last, at 0, once
- * the hash of the body after it is known, then renamed over path.  The
+ * the hash of the body after it is known, then put in place of path
+ * (file_replace.h).  The
  * page-reads table and the search index's pairs are written this way.
  */
 struct file_out {

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "build_inputs.h"
 #include "catalog_read.h"
 #include "hash64.h"
@@ -138,31 +139,26 @@ int
 build_inputs_record(const struct build_inputs *in, uint64_t digest, size_t pages,
     int complete, char *err, size_t errlen)
 {
-	char path[4096], tmp[4096], text[160];
+	char path[4096], text[160];
 	struct stat sb;
-	int fd, n, ok;
+	int n;
 
 	if (stat(in->out_dir, &sb) == -1) {
 		snprintf(err, errlen, "%.900s: %s", in->out_dir, strerror(errno));
 		return -1;
 	}
-	if (record_path(in, RECORD_NAME, path, sizeof(path)) == -1 ||
-	    record_path(in, RECORD_NAME ".tmp", tmp, sizeof(tmp)) == -1) {
+	if (record_path(in, RECORD_NAME, path, sizeof(path)) == -1) {
 		snprintf(err, errlen, "%.900s: path too long", in->state_dir);
 		return -1;
 	}
 	n = snprintf(text, sizeof(text), RECORD_MAGIC "\n%016" PRIx64 " %llu %llu %d %zu\n", digest,
 	    (unsigned long long)sb.st_dev, (unsigned long long)sb.st_ino, complete ? 1 : 0, pages);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) == -1) {
-		snprintf(err, errlen, "%.900s: %s", tmp, strerror(errno));
+	if (n <= 0 || (size_t)n >= sizeof(text)) {
+		snprintf(err, errlen, "%.900s: record too long", path);
 		return -1;
 	}
-	ok = n > 0 && (size_t)n < sizeof(text) && write(fd, text, (size_t)n) == n;
-	if (close(fd) == -1)
-		ok = 0;
-	if (!ok || rename(tmp, path) == -1) {
+	if (file_write_atomic(path, text, (size_t)n, 0600) == -1) {
 		snprintf(err, errlen, "%.900s: %s", path, strerror(errno));
-		unlink(tmp);
 		return -1;
 	}
 	return 0;

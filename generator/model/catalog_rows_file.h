@@ -29,7 +29,7 @@
 
 /*
  * rows (printed, with a log position) to path, replaced atomically
- * (path.tmp, then renamed over it).
+ * (path.tmp, then put in its place: file_replace.h).
  */
 int	catalog_rows_file_write(const char *path, const struct catalog_rows *rows, char *err,
 	    size_t errlen);

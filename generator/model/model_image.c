@@ -581,7 +581,8 @@ model_image_write(const char *path, const struct model *m, const struct model_im
 		snprintf(err, errlen, "%s: the image would pass %zu bytes", path, ARENA_MAX);
 		return -1;
 	}
-	/* path.tmp renamed over path: a reader sees the old image or the new one */
+	/* path.tmp put in place of path (file_replace.h): a reader sees the old
+	 * image or the new one */
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
 		snprintf(err, errlen, "%s: %s", path, strerror(ENAMETOOLONG));
 		return -1;

@@ -506,11 +506,12 @@ publish_changed(void *arg, char *err, size_t errlen)
 }
 
 /*
- * The changed pages renamed into place, in any order (each replaces its
- * own file; every new one is in place already): by two threads when there
- * are many.  A rename over a file frees the replaced file's pages and
- * blocks on the rename's own thread (ext4_evict_inode: half of a
- * one-title rebuild's renames on disk), so the two halves overlap.
+ * The changed pages put into place, in any order (each replaces its own
+ * file; every new one is in place already): by two threads when there are
+ * many.  Each is exchanged with the file it replaces (site_write.c), and
+ * that system call and the unlink of the old name take their time on the
+ * calling thread (half of a one-title rebuild's renames on disk, before
+ * the exchange), so the two halves overlap.
  */
 static int
 publish_changed_pages(const struct site_ctx *c, int outfd, struct file_release *rel, char *err,

@@ -1,6 +1,6 @@
 /*
  * test_file_replace.c — a file put in place of another (file_replace.h):
- * over a regular file by exchange (the new inode at the path, the
+ * over a regular file by exchange (which this file system must do) (the new inode at the path, the
  * temporary name gone with the old file, a reader of the old file still
  * reading it), else as rename(2) does: to a new path, over a symbolic
  * link (the link replaced, its target left alone), an error over a
@@ -87,7 +87,14 @@ main(void)
 	if (old != -1)
 		close(old);
 
-	/* the exchange itself: a missing path moves nothing */
+	/* the exchange itself, not a rename in its place: 0 over a regular file
+	 * (a file system without it would fail here, and file_replace() rename) */
+	staged = put(tmp, "swapped") == 0 ? ino(tmp) : 0;
+	CHECK(staged != 0 && file_exchange_at(AT_FDCWD, tmp, path) == 0 && ino(path) == staged &&
+	    holds(path, "swapped") && access(tmp, F_OK) == -1,
+	    "file_exchange_at: the files swapped, the old one's name removed");
+
+	/* a missing path moves nothing */
 	unlink(other);
 	CHECK(put(tmp, "third") == 0 && file_exchange_at(AT_FDCWD, tmp, other) == -1 &&
 	    errno == ENOENT && holds(tmp, "third"), "no file to exchange with: nothing moved");
