@@ -105,7 +105,11 @@ local status, out, ct, cookie, location, retry, allow, m_access, m_video,
 -- Cache-Control: no-store comes from conf/lighttpd.conf (setenv).
 local h = r.resp_header
 h["Content-Type"] = ct
-if cookie then h["Set-Cookie"] = cookie end
+-- One line per cookie (the device's set, a redeem's own add cookie, cleared
+-- ones: verifier/module/unlocks.h); each its own Set-Cookie header, written
+-- as lighttpd writes a repeated header (http_header.c: a field-name on a
+-- new line; mod_magnet lower-cases it under HTTP/2).
+if cookie then h["Set-Cookie"] = (cookie:gsub("\n", "\r\nSet-Cookie: ")) end
 if location then h["Location"] = location end
 if retry then h["Retry-After"] = tostring(retry) end
 if allow then h["Allow"] = allow end

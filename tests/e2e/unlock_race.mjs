@@ -8,9 +8,15 @@
 //   2. a tab redeems while another tab's page load renews an old (legacy)
 //      cookie through /api/session: the renewal does not drop the new unlock
 //   3. (1) again in a browser without Web Locks: the localStorage lease
-// The cookie holds a device's unlocks, and every answer that sets it writes
-// the whole set; sent at once, both requests carry the old set, and the
-// answer stored last would drop the other one's unlock.
+//   4. two plain form posts at once in a browser without JavaScript: nothing
+//      takes turns, so only the verifier can keep both
+// The access_token cookie holds a device's unlocks, and every answer that
+// sets it writes the whole set; sent at once, both requests carry the old
+// set, and the answer stored last drops the other one's unlock from it.
+// The pages take turns (watch.js, exclusive()); the verifier also gives
+// each redeemed code a cookie of its own, which no other answer writes
+// (verifier/module/unlocks.h), so that even two requests that do not take
+// turns keep both.
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -138,6 +144,39 @@ try {
     'and the lease is released once the answers are in',
     await e.evaluate(() => localStorage.getItem('om:access-cookie')));
   check(pageErrors.length === 0, 'no uncaught script errors (third browser)', pageErrors);
+  await browser.close();
+
+  // 4. Two form posts at once without JavaScript (two tabs, a double
+  // submit): the forms post straight to /api/redeem and follow its 303.
+  browser = await launchBrowser({ javaScriptEnabled: false });
+  const ctx4 = browser.context;
+  const g = await ctx4.newPage();
+  const h = await ctx4.newPage();
+  for (const p of [g, h]) await p.goto(`${proxy.url}/code/`, { waitUntil: 'load' });
+  await g.fill('#code', codes.VIP_CODE);
+  await h.fill('#code', codes.PPV_CODE);
+  // (a long hold: a loaded machine must not let the first answer out before
+  // the second post is sent, which would make this no race at all)
+  race = proxy.hold({ first: isRedeem, second: isRedeem, timeoutMs: 10000 });
+  await Promise.all([g.press('#code', 'Enter'), h.press('#code', 'Enter')]);
+  await Promise.all([g.waitForURL(/#code-/, { timeout: 15000 }), h.waitForURL(/#code-/, { timeout: 15000 })]);
+  const r4 = await race.done;
+  console.log(`# race 4 (no JavaScript): second form post sent while the first answer was out: ` +
+    `${r4.overlapped}, answers ${r4.order.join(' then ')}`);
+  check(r4.overlapped, 'without JavaScript the two posts overlap (nothing takes turns)', r4);
+  check(/#code-unlocked/.test(g.url()) && /#code-unlocked/.test(h.url()),
+    'both pages land on their unlocked message', [g.url(), h.url()]);
+  const session4 = async () => {
+    const s = await (await ctx4.request.get(`${proxy.url}/api/session`)).json();
+    return (s.unlocks || []).map((u) => `${u.level}:${u.video || ''}`).sort().join(',');
+  };
+  const jar4 = (await ctx4.cookies()).map((ck) => ck.name).sort();
+  check(await session4() === both, 'two form posts at once without JavaScript: the device holds both unlocks',
+    { held: await session4(), cookies: jar4 });
+  check(jar4.filter((n) => n.startsWith('access_add_')).length === 2,
+    'each code kept by a cookie of its own', jar4);
+  await h.goto(`${proxy.url}/v/${codes.PPV_VIDEO}/`, { waitUntil: 'load' });
+  check(await session4() === both, 'and still after a page load', await session4());
 } catch (e) {
   check(false, 'the run reached its end', e.stack || String(e));
 } finally {

@@ -27,6 +27,9 @@
  * A whose entry claims a later expiry; 3 a valid long token (legacy) of
  * K_A; 4 a valid long token of the revoked VIP code.  Its top two bits are
  * Sec-Fetch-Site: 0 "same-origin", 1 absent, 2 "cross-site", 3 "none".
+ * In the Cookie line, "@A" becomes a valid add cookie of K_A (name and
+ * value: verifier/module/unlocks.h), "@R" one of the revoked VIP code, and
+ * "@a" the value alone of K_A's (under whatever name the input gives it).
  * The flag byte of the seeds is a letter ('@' + bits: no Sec-Fetch-Site).
  * libFuzzer entry point; -DFUZZ_STANDALONE gives a main() (standalone.h).
  */
@@ -45,6 +48,7 @@
 #include "entitlements.h"
 #include "legacy_token.h"
 #include "token_store.h"
+#include "unlocks.h"
 
 #define SECRET	"fuzz-secret-0123456789abcdef"
 #define PUB_V	"aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
@@ -56,7 +60,9 @@
 #define K_A_EXP	(T0 + 86400)
 
 enum { F_COOKIE_A = 1, F_COOKIE_REVOKED = 2, F_COOKIE_EXPIRED = 4, F_LTOKEN_A = 8,
-	F_LTOKEN_REVOKED = 16, F_AFTER = 32 };
+	F_LTOKEN_REVOKED = 16, F_AFTER = 32,
+	/* not input bits: what the Cookie line's @ names brought */
+	F_ADD_A = 64, F_ADD_REVOKED = 128 };
 
 struct fixture {
 	char		 dir[32];
@@ -66,6 +72,8 @@ struct fixture {
 	unsigned char	 h_a[HMAC_LEN], h_vip[HMAC_LEN], h_b[HMAC_LEN];
 	unsigned char	 h_revoked[HMAC_LEN], h_expired[HMAC_LEN];
 	char		 cookie[5][ENTS_BUFSZ + LTOKEN_BUFSZ];	/* by flag bit */
+	char		 add_a[UNLOCKS_ADD_NAME_LEN + 1 + ENTS_BUFSZ];	/* "@A" */
+	char		 add_r[UNLOCKS_ADD_NAME_LEN + 1 + ENTS_BUFSZ];	/* "@R" */
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -102,6 +110,22 @@ make_cookie(const struct fixture *f, const unsigned char hash[HMAC_LEN], int64_t
 	if (ents_add(&e, hash, exp) != 1 || ents_encode(&f->v.ents, &e, val, sizeof(val)) < 0)
 		abort();
 	snprintf(out, cap, "access_token=%s", val);
+}
+
+/* A valid add cookie (name=value) holding the one entry (hash, exp). */
+static void
+make_add(const struct fixture *f, const unsigned char hash[HMAC_LEN], int64_t exp,
+    char *out, size_t cap)
+{
+	char name[UNLOCKS_ADD_NAME_LEN + 1], set[ENTS_BUFSZ + 16];
+	const char *rest = set + strlen("access_token");	/* "=VALUE" */
+
+	unlocks_add_name(hash, name);
+	make_cookie(f, hash, exp, set, sizeof(set));	/* "access_token=VALUE" */
+	if (UNLOCKS_ADD_NAME_LEN + strlen(rest) >= cap)
+		abort();
+	memcpy(out, name, UNLOCKS_ADD_NAME_LEN);
+	memcpy(out + UNLOCKS_ADD_NAME_LEN, rest, strlen(rest) + 1);
 }
 
 static void
@@ -175,6 +199,8 @@ fixture_open(struct fixture *f)
 	make_cookie(f, f->h_expired, T0 + 86400, f->cookie[2], sizeof(f->cookie[2]));
 	make_ltoken(f, K_A, K_A_EXP, f->cookie[3], sizeof(f->cookie[3]));
 	make_ltoken(f, rev, T0 + 86400, f->cookie[4], sizeof(f->cookie[4]));
+	make_add(f, f->h_a, K_A_EXP, f->add_a, sizeof(f->add_a));
+	make_add(f, f->h_revoked, T0 + 86400, f->add_r, sizeof(f->add_r));
 	f->ok = 1;
 }
 
@@ -240,30 +266,59 @@ static int
 brought(const struct fixture *f, unsigned flags, const unsigned char h[HMAC_LEN])
 {
 	return memcmp(h, f->h_a, HMAC_LEN) == 0 ||
-	    ((flags & F_COOKIE_REVOKED) && memcmp(h, f->h_revoked, HMAC_LEN) == 0) ||
+	    ((flags & (F_COOKIE_REVOKED | F_ADD_REVOKED)) &&
+	    memcmp(h, f->h_revoked, HMAC_LEN) == 0) ||
 	    ((flags & F_COOKIE_EXPIRED) && memcmp(h, f->h_expired, HMAC_LEN) == 0);
 }
 
+/* One Set-Cookie line (n bytes): the set or an add cookie, each a valid
+ * cookie naming only codes the request brought. */
 static void
-check_cookie(const struct fixture *f, unsigned flags, const char *sc)
+check_cookie_line(const struct fixture *f, unsigned flags, const char *sc, size_t n)
 {
-	const char *val = strstr(sc, "access_token="), *semi;
+	const char *eq = memchr(sc, '=', n), *val, *semi;
+	char want[UNLOCKS_ADD_NAME_LEN + 1];
 	struct ents e;
-	size_t i;
+	size_t i, nlen;
 
-	if (val == NULL)
+	if (eq == NULL)
 		abort();
-	val += strlen("access_token=");
-	semi = strchr(val, ';');
-	if (semi == NULL || semi == val)
-		return;		/* cleared (logout) */
+	nlen = (size_t)(eq - sc);
+	if (!(nlen == strlen("access_token") && memcmp(sc, "access_token", nlen) == 0) &&
+	    !unlocks_add_name_ok(sc, nlen))
+		abort();	/* a name the verifier does not write */
+	val = eq + 1;
+	semi = memchr(val, ';', n - nlen - 1);
+	if (semi == NULL)
+		abort();
+	if (semi == val)
+		return;		/* cleared (logout, a settled add cookie) */
 	if (ents_decode(&f->v.ents, val, (size_t)(semi - val), &e) != ENTS_OK)
 		abort();	/* the verifier wrote a cookie it cannot read */
+	if (nlen == UNLOCKS_ADD_NAME_LEN) {	/* an add cookie: one entry, its name's */
+		unlocks_add_name(e.e[0].hash, want);
+		if (e.n != 1 || memcmp(want, sc, nlen) != 0)
+			abort();
+	}
 	for (i = 0; i < e.n; i++) {
 		if (!brought(f, flags, e.e[i].hash))
 			abort();	/* an unlock nobody paid for */
 		if (memcmp(e.e[i].hash, f->h_a, HMAC_LEN) == 0 && e.e[i].exp > K_A_EXP)
 			abort();	/* stretched past the code */
+	}
+}
+
+/* Every line of a Set-Cookie value (api.h: '\n' between cookies). */
+static void
+check_cookie(const struct fixture *f, unsigned flags, const char *sc)
+{
+	const char *nl;
+
+	for (; *sc != '\0'; sc = nl ? nl + 1 : sc + strlen(sc)) {
+		nl = strchr(sc, '\n');
+		if (nl == sc || strchr(sc, '\r') != NULL)
+			abort();	/* an empty line, or a header split */
+		check_cookie_line(f, flags, sc, nl ? (size_t)(nl - sc) : strlen(sc));
 	}
 }
 
@@ -286,7 +341,7 @@ check_play(unsigned flags, const char *path, size_t plen, const struct api_resp 
 	if (granted == NULL)
 		abort();
 	if (strcmp(granted, PUB_V) != 0 &&
-	    !(strcmp(granted, PPV_A) == 0 && (flags & (F_COOKIE_A | F_LTOKEN_A))))
+	    !(strcmp(granted, PPV_A) == 0 && (flags & (F_COOKIE_A | F_LTOKEN_A | F_ADD_A))))
 		abort();		/* played without paying */
 	snprintf(scope, sizeof(scope), "token_path=%%2F%s%%2F&", granted);
 	if (strstr(o->body, scope) == NULL)
@@ -325,6 +380,41 @@ check_resp(const struct fixture *f, unsigned flags, int cross_post, const char *
 		abort();		/* a VIP level nobody holds */
 }
 
+/*
+ * The input's Cookie line with "@A", "@R" and "@a" replaced (see the top
+ * of the file) into out (cap bytes, cut); returns the F_ADD_* bits of
+ * what it brought.
+ */
+static unsigned
+expand_adds(const struct fixture *f, const char *in, char *out, size_t cap)
+{
+	const char *rep;
+	size_t n = 0, k;
+	unsigned got = 0;
+
+	for (; *in != '\0' && n + 1 < cap; in++) {
+		rep = NULL;
+		if (in[0] == '@' && in[1] == 'A')
+			rep = f->add_a, got |= F_ADD_A;
+		else if (in[0] == '@' && in[1] == 'R')
+			rep = f->add_r, got |= F_ADD_REVOKED;
+		else if (in[0] == '@' && in[1] == 'a')
+			rep = f->add_a + UNLOCKS_ADD_NAME_LEN + 1, got |= F_ADD_A;
+		if (rep == NULL) {
+			out[n++] = *in;
+			continue;
+		}
+		k = strlen(rep);
+		if (k > cap - 1 - n)
+			k = cap - 1 - n;
+		memcpy(out + n, rep, k);
+		n += k;
+		in++;
+	}
+	out[n] = '\0';
+	return got;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -332,6 +422,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fixture *f = fixture(1);
 	const char *p = (const char *)data + (size > 0), *end = (const char *)data + size;
 	char method[16], path[512], ckin[4096], ctype[128], ip[64], sv[64], sa[64], sg[128];
+	char raw[sizeof(ckin)];
 	char cookie[sizeof(ckin) + 5 * sizeof(f->cookie[0]) + 16];
 	unsigned flags = size > 0 ? data[0] & 0x3f : 0;
 	static const char *const fetch_site[4] = { "same-origin", NULL, "cross-site", "none" };
@@ -353,8 +444,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rq.path == NULL)
 		rq.path = "/api/session";
 	rq.path_len = strlen(rq.path);
-	if (line(&p, end, ckin, sizeof(ckin)) == NULL)
-		ckin[0] = '\0';
+	if (line(&p, end, raw, sizeof(raw)) == NULL)
+		raw[0] = '\0';
+	flags |= expand_adds(f, raw, ckin, sizeof(ckin));
 	if (!(flags & F_AFTER))
 		n += (size_t)snprintf(cookie, sizeof(cookie), "%s", ckin);
 	for (i = 0; i < 5; i++)

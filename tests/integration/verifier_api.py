@@ -177,10 +177,23 @@ def run(srv, var, tokens, keys, dbargs, vip, ppv, pub, rev):
     body = js(b)
     check(st == 200 and body.get("ok") is True and body.get("level") == "vip" and
           body.get("video") is None, "redeem: vip code typed in lower case with spaces", b)
-    sc = h.get("set-cookie", "")
+    lines = h.get("set-cookie", "").split("\n")
+    sc = lines[0]
     check("HttpOnly" in sc and "SameSite=Lax" in sc and "Path=/" in sc and "Secure" not in sc,
           "cookie flags (COOKIE_SECURE=0: no Secure)", sc)
     max_age = int(sc.split("Max-Age=")[1].split(";")[0]) if "Max-Age=" in sc else -1
+    # the code's own cookie, a second Set-Cookie header through lighttpd
+    # (verifier/module/unlocks.h): named for the code's store key, the same
+    # entry, flags and Max-Age
+    add = lines[1] if len(lines) == 2 else ""
+    aname, _, arest = add.partition("=")
+    adec = cookie_read(SECRET, arest.split(";", 1)[0])
+    check(aname == "access_add_" + code_hash(SECRET, vip)[:6].hex() and adec is not None and
+          [e for e, _ in adec[1]] == [code_hash(SECRET, vip)] and
+          "HttpOnly" in add and "SameSite=Lax" in add and "Path=/" in add and
+          "Max-Age=%d" % max_age in add,
+          "redeem: a second Set-Cookie, the code's own cookie, read by the Python implementation",
+          lines)
     check(9 * 86400 <= max_age <= 10 * 86400, "Max-Age capped by the code's 10-day expiry",
           max_age)
     dec = cookie_read(SECRET, tok or "")

@@ -228,12 +228,35 @@ json_end(struct verifier *v, struct api_resp *o, struct sout *so, const char *me
 	return 0;
 }
 
-static void
+/*
+ * Appends cookie name's Set-Cookie value to o's, a line each (conf/api.lua
+ * sends each line as a header of its own).  name and value are the
+ * verifier's own (a constant, unlocks_add_name(), a cookie value it
+ * encoded or ""), never a request's bytes.  0, or -1 when it does not fit
+ * (API_SET_COOKIE_MAX holds the most an answer sets: not reached).
+ */
+static int
+put_cookie(struct verifier *v, struct api_resp *o, const char *name, const char *value,
+    long max_age)
+{
+	size_t len = strlen(o->set_cookie);
+	int n;
+
+	n = snprintf(o->set_cookie + len, sizeof(o->set_cookie) - len, "%s%s=%s; HttpOnly;%s "
+	    "SameSite=Lax; Path=/; Max-Age=%ld", len > 0 ? "\n" : "", name, value,
+	    v->keys.cookie_secure ? " Secure;" : "", max_age);
+	if (n < 0 || (size_t)n >= sizeof(o->set_cookie) - len) {
+		o->set_cookie[len] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+/* The device's set (unlocks.h), or "" with max_age 0 to clear it. */
+static int
 set_cookie(struct verifier *v, struct api_resp *o, const char *value, long max_age)
 {
-	snprintf(o->set_cookie, sizeof(o->set_cookie), "access_token=%s; HttpOnly;%s "
-	    "SameSite=Lax; Path=/; Max-Age=%ld", value,
-	    v->keys.cookie_secure ? " Secure;" : "", max_age);
+	return put_cookie(v, o, "access_token", value, max_age);
 }
 
 /*
@@ -291,22 +314,26 @@ redeem_video(const struct api_req *rq, int json, char out[GUID_LEN + 1])
 }
 
 /*
- * A valid code was typed: merge it into the device's unlocks (the cookie's
+ * A valid code was typed: merge it into the device's unlocks (the cookies'
  * valid entries, and codes this store does not know yet; revoked and
- * expired ones are dropped: unlocks_keep_live), set the cookie, answer what
- * the code unlocks.  A full device is a 409: a live unlock is never evicted.
+ * expired ones are dropped: unlocks_keep_live), set the cookies (the set,
+ * and the code's own add cookie, which an answer to another request sent
+ * at the same time cannot write over: unlocks.h), answer what the code
+ * unlocks.  A full device is a 409: a live unlock is never evicted.
  */
 static enum code_result
 redeem_grant(struct verifier *v, const struct api_req *rq, struct api_resp *o,
     const struct token_rec *rec, int json)
 {
-	char tok[ENTS_BUFSZ], page[GUID_LEN + 1];
+	char tok[ENTS_BUFSZ], add[ENTS_BUFSZ], name[UNLOCKS_ADD_NAME_LEN + 1];
+	char page[GUID_LEN + 1];
 	struct unlocks s;
 	struct sout so;
-	long max_age;
+	long max_age, add_age;
 	int here;
 
-	if (unlocks_read(v, rq, &s) && unlocks_lookup_all(v, rq->now, &s) != 0) {
+	(void)unlocks_read(v, rq, &s);
+	if (unlocks_lookup_all(v, rq->now, &s) != 0) {
 		unavailable(v, o);
 		return CODE_RESULT_UNAVAILABLE;
 	}
@@ -317,12 +344,14 @@ redeem_grant(struct verifier *v, const struct api_req *rq, struct api_resp *o,
 		    "can (32). Use this code in another browser or on another device.");
 		return CODE_RESULT_FULL;
 	}
-	if (unlocks_cookie(v, &s, rq->now, tok, sizeof(tok), &max_age) < 0) {
+	if (unlocks_cookie(v, &s, rq->now, tok, sizeof(tok), &max_age) < 0 ||
+	    unlocks_add_cookie(v, rec, rq->now, name, add, sizeof(add), &add_age) < 0 ||
+	    set_cookie(v, o, tok, max_age) != 0 || put_cookie(v, o, name, add, add_age) != 0) {
+		o->set_cookie[0] = '\0';
 		v->m[M_ERRORS]++;
 		error(o, 500, "internal", "Could not make a token.");
 		return CODE_RESULT_UNAVAILABLE;
 	}
-	set_cookie(v, o, tok, max_age);
 	v->m[M_REDEEM_OK]++;
 	o->mark_access = strcmp(rec->level, "ppv") == 0 ? "ppv" :
 	    strcmp(rec->level, "vip") == 0 ? "vip" : "public";
@@ -619,14 +648,21 @@ play(struct verifier *v, const struct api_req *rq, const char *gs, size_t gn,
 
 /* Whether the request carries a non-empty access_token cookie at all
  * (valid or not): any of them, as unlocks_read() tries several, so an
- * empty one another host of the domain left first hides nothing. */
+ * empty one another host of the domain left first hides nothing; or an
+ * add cookie (unlocks.h). */
 static int
 has_access_cookie(const struct api_req *rq)
 {
-	const char *h = rq->cookie, *val;
-	size_t n = rq->cookie_len, vlen;
+	const char *h = rq->cookie, *val, *name;
+	size_t n = rq->cookie_len, vlen, nlen;
 
 	while (h != NULL && cookie_next(&h, &n, "access_token", &val, &vlen))
+		if (vlen > 0)
+			return 1;
+	h = rq->cookie;
+	n = rq->cookie_len;
+	while (h != NULL && cookie_next_prefixed(&h, &n, UNLOCKS_ADD_PREFIX, &name, &nlen,
+	    &val, &vlen))
 		if (vlen > 0)
 			return 1;
 	return 0;
@@ -637,17 +673,18 @@ has_access_cookie(const struct api_req *rq)
  * (shared/reference/legacy-only-system.md): judged here like a redeem, the
  * same rate limit taken and a miss charged as a failure, so the cookie is
  * no way around the limit (/api/play never reads a typed code: it has no
- * limit).  A known code's unlock goes into *s as a legacy one, which the
+ * limit).  A known code's unlock goes into *s as a legacy set's, which the
  * session answer writes back in format 2.  Returns 1 when *s holds it; 0
- * when the cookie is not a code, or (cookie cleared in o, so a device is
- * charged once) not a code the store knows; -1 when o is the answer (429,
- * 503).
+ * when the cookie is not a code; 2 when it is not one the store knows
+ * (charged: the caller clears the cookie, so a device is charged once);
+ * -1 when o is the answer (429, 503).
  */
 static int
 typed_code(struct verifier *v, const struct api_req *rq, struct api_resp *o,
     struct unlocks *s)
 {
 	char code[CODE_BUFSZ];
+	unsigned char hash[HMAC_LEN];
 	struct token_rec rec;
 	const char *val;
 	size_t vlen;
@@ -661,37 +698,83 @@ typed_code(struct verifier *v, const struct api_req *rq, struct api_resp *o,
 	}
 	if (code_normalise(val, vlen, v->keys.prefix, code) != CODE_OK)
 		return 0;
-	if (!attempt_allowed(v, rq, o) ||
-	    (r = code_row(v, rq, o, code, s->u[0].ent.hash, &rec)) < 0)
+	if (!attempt_allowed(v, rq, o) || (r = code_row(v, rq, o, code, hash, &rec)) < 0)
 		return -1;
 	if (r == 0) {
 		rl_fail(&v->rl, rq->mono);
 		v->m[M_REDEEM_INVALID]++;
-		set_cookie(v, o, "", 0);
-		return 0;
+		return 2;
 	}
-	s->u[0].ent.exp = rec.expires_at > 0 ? rec.expires_at : 1;
-	s->n = 1;
-	s->issued = 0;
-	s->from = UNLOCKS_LEGACY;
+	if (unlocks_put_legacy(s, hash, rec.expires_at > 0 ? rec.expires_at : 1) < 0)
+		return 2;	/* the add cookies fill the device: not one more */
 	return 1;
 }
 
 /*
+ * Logs the device out: the set cleared, and every add cookie the request
+ * carries (authentic or not, of the first UNLOCKS_ADDS_MAX; a name is
+ * echoed only when it is one unlocks_add_name() writes).
+ */
+static void
+logout(struct verifier *v, const struct api_req *rq, struct api_resp *o)
+{
+	char name[UNLOCKS_ADD_NAME_LEN + 1];
+	const char *h = rq->cookie, *val, *nm;
+	size_t n = rq->cookie_len, vlen, nlen;
+	int k;
+
+	(void)set_cookie(v, o, "", 0);
+	for (k = 0; h != NULL && k < UNLOCKS_ADDS_MAX && cookie_next_prefixed(&h, &n,
+	    UNLOCKS_ADD_PREFIX, &nm, &nlen, &val, &vlen); k++)
+		if (unlocks_add_name_ok(nm, nlen)) {
+			memcpy(name, nm, nlen);
+			name[nlen] = '\0';
+			if (strstr(o->set_cookie, name) == NULL)	/* sent twice */
+				(void)put_cookie(v, o, name, "", 0);
+		}
+	body(o, 200, "{\"ok\":true}\n");
+}
+
+/*
+ * The cookies a session answer sets (unlocks.h): the set written again
+ * when it is legacy, a day old, names codes no longer valid or lacks a
+ * code an add cookie names; then the add cookies removed whose codes the
+ * set as read names and has named for UNLOCKS_ADD_SETTLE seconds, or that
+ * name codes no longer valid.  s as looked up; keep_live'd here.
+ */
+static void
+session_cookies(struct verifier *v, const struct api_req *rq, struct api_resp *o,
+    struct unlocks *s)
+{
+	char tok[ENTS_BUFSZ], gone[UNLOCKS_ADDS_MAX][UNLOCKS_ADD_NAME_LEN + 1];
+	long max_age;
+	size_t i, ngone = 0;
+
+	/* which add cookies go, decided before the dropped entries are */
+	for (i = 0; i < s->n && ngone < UNLOCKS_ADDS_MAX; i++)
+		if (unlocks_add_settled(s, i, rq->now))
+			unlocks_add_name(s->u[i].ent.hash, gone[ngone++]);
+	if (unlocks_stale(s, rq->now)) {
+		unlocks_keep_live(s, rq->now);
+		if (unlocks_cookie(v, s, rq->now, tok, sizeof(tok), &max_age) > 0)
+			(void)set_cookie(v, o, tok, max_age);
+	}
+	for (i = 0; i < ngone; i++)
+		(void)put_cookie(v, o, gone[i], "", 0);
+}
+
+/*
  * What this device holds: 200 with every valid unlock (the first one also
- * as the old top-level fields), and the cookie set again (format 2, entries
- * renewed) when it is legacy, a day old, or names codes no longer valid:
+ * as the old top-level fields), and the cookies set again (session_cookies):
  * a device keeps its unlocks as long as their codes are valid.
  */
 static void
 session(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 {
-	char tok[ENTS_BUFSZ];
 	struct unlocks s;
 	const struct unlock *f;
 	struct sout so;
 	size_t valid, i, revoked = 0;
-	long max_age;
 	int r = 0;
 
 	if (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0) {
@@ -710,9 +793,12 @@ session(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 		    "\"unlocks\":[]}\n");
 		return;
 	}
-	if (!unlocks_read(v, rq, &s) && (r = typed_code(v, rq, o, &s)) != 1) {
-		if (r == 0)
-			error(o, 401, "unauthorized", "No access code entered.");
+	if (!unlocks_read(v, rq, &s) && (r = typed_code(v, rq, o, &s)) < 0)
+		return;
+	if (s.n == 0) {
+		error(o, 401, "unauthorized", "No access code entered.");
+		if (r == 2)	/* a typed code: judged (and charged) once */
+			(void)set_cookie(v, o, "", 0);
 		return;
 	}
 	if (unlocks_lookup_all(v, rq->now, &s) != 0) {
@@ -728,8 +814,8 @@ session(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 			error(o, 401, "revoked", "Your access code has been revoked.");
 		else
 			error(o, 401, "expired", "Your access has expired.");
-		if (r == 1)	/* a typed code: judged (and charged) once */
-			set_cookie(v, o, "", 0);
+		if (r != 0)	/* a typed code: judged (and charged) once */
+			(void)set_cookie(v, o, "", 0);
 		return;
 	}
 	f = &s.u[unlocks_first(&s)];
@@ -750,11 +836,7 @@ session(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 	unlocks_json(v, &s, rq->now, &so, 8);
 	if (json_end(v, o, &so, "The answer is too long.") != 0)
 		return;
-	if (unlocks_stale(&s, rq->now)) {
-		unlocks_keep_live(&s, rq->now);
-		if (unlocks_cookie(v, &s, rq->now, tok, sizeof(tok), &max_age) > 0)
-			set_cookie(v, o, tok, max_age);
-	}
+	session_cookies(v, rq, o, &s);
 }
 
 void
@@ -971,8 +1053,7 @@ api_handle(struct verifier *v, const struct api_req *rq, struct api_resp *o)
 		}
 		if (from_other_site(rq, o))
 			return;
-		set_cookie(v, o, "", 0);
-		body(o, 200, "{\"ok\":true}\n");
+		logout(v, rq, o);
 	} else if (ROUTE("/api/healthz"))
 		healthz(v, rq, o);
 	else if (ROUTE("/api/metrics"))

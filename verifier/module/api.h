@@ -48,6 +48,11 @@
  * renews them. */
 #define API_COOKIE_MAX_AGE	(400 * 86400)
 #define API_RESP_MAX		8192
+/*
+ * Set-Cookie values of one answer, a line each (unlocks.h): the set, a
+ * redeem's add cookie, or the set and up to ENTS_MAX add cookies removed.
+ */
+#define API_SET_COOKIE_MAX	(2 * ENTS_BUFSZ + 256 + ENTS_MAX * 96)
 #define API_NEXT_MAX		512
 
 struct verifier_config {
@@ -128,7 +133,7 @@ struct api_resp {
 	const char	*ctype;
 	char		 body[API_RESP_MAX];
 	size_t		 body_len;
-	char		 set_cookie[ENTS_BUFSZ + 128];
+	char		 set_cookie[API_SET_COOKIE_MAX];	/* Set-Cookie values, '\n' between */
 	char		 location[API_NEXT_MAX + 1 + CODE_RESULT_ID_MAX + 1];	/* next#<result> */
 	unsigned	 retry_after;	/* 0: none */
 	const char	*allow;		/* for 405 */

@@ -226,6 +226,40 @@ cookie_get(const char *h, size_t n, const char *name, const char **val, size_t *
 }
 
 int
+cookie_next_prefixed(const char **h, size_t *n, const char *prefix, const char **name,
+    size_t *nlen, const char **val, size_t *vlen)
+{
+	size_t pl = strlen(prefix);
+	const char *s = *h, *end = *h + *n;
+
+	while (s < end) {
+		const char *semi = memchr(s, ';', (size_t)(end - s));
+		const char *e = semi ? semi : end, *eq;
+
+		while (s < e && (*s == ' ' || *s == '\t'))
+			s++;
+		eq = memchr(s, '=', (size_t)(e - s));
+		if (eq != NULL && (size_t)(eq - s) > pl && memcmp(s, prefix, pl) == 0) {
+			const char *v = eq + 1, *ve = e;
+
+			while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t'))
+				ve--;
+			*name = s;
+			*nlen = (size_t)(eq - s);
+			*val = v;
+			*vlen = (size_t)(ve - v);
+			*n -= (size_t)(ve - *h);
+			*h = ve;
+			return 1;
+		}
+		s = semi ? semi + 1 : end;
+	}
+	*n -= (size_t)(end - *h);
+	*h = end;
+	return 0;
+}
+
+int
 cookie_next(const char **h, size_t *n, const char *name, const char **val, size_t *vlen)
 {
 	if (!cookie_get(*h, *n, name, val, vlen))

@@ -42,4 +42,12 @@ int	cookie_get(const char *hdr, size_t n, const char *name,
 int	cookie_next(const char **hdr, size_t *n, const char *name,
 	    const char **val, size_t *vlen);
 
+/*
+ * The next cookie of the header *hdr (*n bytes left) whose name begins
+ * with prefix (and is longer than it): *name and *val point into the
+ * header.  Returns 1 and moves *hdr and *n past the value, or 0.
+ */
+int	cookie_next_prefixed(const char **hdr, size_t *n, const char *prefix,
+	    const char **name, size_t *nlen, const char **val, size_t *vlen);
+
 #endif

@@ -16,21 +16,67 @@
 #define COOKIE_TRIES		4	/* access_token values tried, at most */
 #define RENEW_AFTER		86400	/* s: session rewrites an older cookie */
 
+_Static_assert(UNLOCKS_ADD_ID_LEN % 2 == 0 && UNLOCKS_ADD_ID_LEN / 2 <= HMAC_LEN,
+    "an add cookie's id is whole bytes of the store key");
+
+enum { FROM_NONE, FROM_SET, FROM_ADD };
+
+/*
+ * Puts (hash, exp) into s in hash order, read from the set (FROM_SET) or
+ * from an add cookie (FROM_ADD), or neither: a code already there takes
+ * the later expiry and keeps its marks.  1 added, 0 merged, -1 full.
+ */
+static int
+put(struct unlocks *s, const unsigned char hash[HMAC_LEN], int64_t exp, int from)
+{
+	struct unlock *u;
+	size_t i;
+	int c = 1;
+
+	for (i = 0; i < s->n && (c = memcmp(s->u[i].ent.hash, hash, HMAC_LEN)) < 0; i++)
+		;
+	if (i < s->n && c == 0) {
+		u = &s->u[i];
+		if (exp > u->ent.exp)
+			u->ent.exp = exp;
+	} else {
+		if (s->n >= UNLOCKS_MAX)
+			return -1;
+		memmove(&s->u[i + 1], &s->u[i], (s->n - i) * sizeof(s->u[0]));
+		u = &s->u[i];
+		memset(u, 0, sizeof(*u));
+		memcpy(u->ent.hash, hash, HMAC_LEN);
+		u->ent.exp = exp;
+		u->state = UNLOCK_UNKNOWN;
+		s->n++;
+	}
+	if (from == FROM_SET)
+		u->in_set = 1;
+	else if (from == FROM_ADD)
+		u->in_add = 1;
+	return c == 0 ? 0 : 1;
+}
+
+int
+unlocks_put_legacy(struct unlocks *s, const unsigned char hash[HMAC_LEN], int64_t exp)
+{
+	s->from = UNLOCKS_LEGACY;
+	s->issued = 0;
+	return put(s, hash, exp, FROM_SET);
+}
+
 static int
 read_legacy(struct verifier *v, const char *val, size_t vlen, struct unlocks *s)
 {
 	struct ltoken lt;
+	unsigned char hash[HMAC_LEN];
 	char code[CODE_BUFSZ];
 
 	if (ltoken_verify(&v->secret, val, vlen, &lt) != LTOKEN_OK ||
 	    code_normalise(lt.code, strlen(lt.code), v->keys.prefix, code) != CODE_OK)
 		return 0;
-	tstore_code_hash(&v->secret, code, s->u[0].ent.hash);
-	s->u[0].ent.exp = lt.exp;
-	s->n = 1;
-	s->issued = 0;
-	s->from = UNLOCKS_LEGACY;
-	return 1;
+	tstore_code_hash(&v->secret, code, hash);
+	return unlocks_put_legacy(s, hash, lt.exp) >= 0;
 }
 
 /* One access_token value into *s: 1 when it is authentic, else 0. */
@@ -45,14 +91,61 @@ read_one(struct verifier *v, const char *val, size_t vlen, struct unlocks *s)
 		return read_legacy(v, val, vlen, s);
 	if (err != ENTS_OK)
 		return 0;
-	for (i = 0; i < e.n; i++) {
-		s->u[i].ent = e.e[i];
-		s->u[i].state = UNLOCK_UNKNOWN;
-	}
-	s->n = e.n;
+	for (i = 0; i < e.n; i++)
+		if (put(s, e.e[i].hash, e.e[i].exp, FROM_SET) < 0)
+			return 0;	/* cannot happen: the set is read first */
 	s->issued = e.issued;
 	s->from = UNLOCKS_V2;
 	return 1;
+}
+
+void
+unlocks_add_name(const unsigned char hash[HMAC_LEN], char name[UNLOCKS_ADD_NAME_LEN + 1])
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	memcpy(name, UNLOCKS_ADD_PREFIX, UNLOCKS_ADD_PREFIX_LEN);
+	for (i = 0; i < UNLOCKS_ADD_ID_LEN / 2; i++) {
+		name[UNLOCKS_ADD_PREFIX_LEN + 2 * i] = hex[hash[i] >> 4];
+		name[UNLOCKS_ADD_PREFIX_LEN + 2 * i + 1] = hex[hash[i] & 15];
+	}
+	name[UNLOCKS_ADD_NAME_LEN] = '\0';
+}
+
+int
+unlocks_add_name_ok(const char *name, size_t n)
+{
+	size_t i;
+
+	if (n != UNLOCKS_ADD_NAME_LEN || memcmp(name, UNLOCKS_ADD_PREFIX,
+	    UNLOCKS_ADD_PREFIX_LEN) != 0)
+		return 0;
+	for (i = UNLOCKS_ADD_PREFIX_LEN; i < n; i++)
+		if (!((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+/*
+ * One add cookie into *s: its value an authentic set of one entry, named
+ * for that entry's code (so that a cookie is removed by the name it was
+ * written under).  1 when it is, else 0.
+ */
+static int
+read_add(struct verifier *v, const char *name, size_t nlen, const char *val, size_t vlen,
+    struct unlocks *s)
+{
+	char want[UNLOCKS_ADD_NAME_LEN + 1];
+	struct ents e;
+
+	if (!unlocks_add_name_ok(name, nlen) ||
+	    ents_decode(&v->ents, val, vlen, &e) != ENTS_OK || e.n != 1)
+		return 0;
+	unlocks_add_name(e.e[0].hash, want);
+	if (memcmp(want, name, nlen) != 0)
+		return 0;
+	return put(s, e.e[0].hash, e.e[0].exp, FROM_ADD) >= 0;
 }
 
 /*
@@ -60,14 +153,14 @@ read_one(struct verifier *v, const char *val, size_t vlen, struct unlocks *s)
  * COOKIE_TRIES: a browser sends every cookie of that name its paths and
  * domains match, longest path first, so one another host of the domain
  * set (or a leftover with another Path) would otherwise hide the device's
- * own, and the next redeem would write over it.
+ * own, and the next redeem would write over it.  Then the add cookies.
  */
 int
 unlocks_read(struct verifier *v, const struct api_req *rq, struct unlocks *s)
 {
-	const char *h = rq->cookie, *val;
-	size_t n = rq->cookie_len, vlen;
-	int tries;
+	const char *h = rq->cookie, *val, *name;
+	size_t n = rq->cookie_len, vlen, nlen;
+	int tries, set = 0;
 
 	s->from = UNLOCKS_NONE;
 	s->n = 0;
@@ -76,10 +169,14 @@ unlocks_read(struct verifier *v, const struct api_req *rq, struct unlocks *s)
 		return 0;
 	for (tries = 0; tries < COOKIE_TRIES &&
 	    cookie_next(&h, &n, "access_token", &val, &vlen); tries++)
-		if (read_one(v, val, vlen, s))
-			return 1;
-	s->n = 0;
-	return 0;
+		if ((set = read_one(v, val, vlen, s)) != 0)
+			break;
+	h = rq->cookie;
+	n = rq->cookie_len;
+	for (tries = 0; tries < UNLOCKS_ADDS_MAX && cookie_next_prefixed(&h, &n,
+	    UNLOCKS_ADD_PREFIX, &name, &nlen, &val, &vlen); tries++)
+		(void)read_add(v, name, nlen, val, vlen, s);
+	return set;
 }
 
 static int
@@ -125,8 +222,7 @@ unlocks_play(struct verifier *v, const struct api_req *rq, const char *guid)
 	size_t i, known = 0, revoked = 0, expired = 0;
 	int rel_revoked = 0, rel_expired = 0;
 
-	if (!unlocks_read(v, rq, &s))
-		return V_UNAUTHORIZED;
+	(void)unlocks_read(v, rq, &s);
 	for (i = 0; i < s.n; i++) {
 		struct unlock *u = &s.u[i];
 
@@ -178,24 +274,30 @@ int
 unlocks_add(struct unlocks *s, const struct token_rec *rec)
 {
 	size_t i;
-	int c = 1;
+	int r;
 
-	for (i = 0; i < s->n && (c = memcmp(s->u[i].ent.hash, rec->hash, HMAC_LEN)) < 0; i++)
+	for (i = 0; i < s->n && memcmp(s->u[i].ent.hash, rec->hash, HMAC_LEN) != 0; i++)
 		;
-	if (i < s->n && c == 0) {
-		s->u[i].rec = *rec;
-		s->u[i].state = UNLOCK_VALID;
-		return 0;
-	}
-	if (s->n >= ENTS_MAX)
+	if (i == s->n && s->n >= ENTS_MAX)
 		return -1;
-	memmove(&s->u[i + 1], &s->u[i], (s->n - i) * sizeof(s->u[0]));
-	memcpy(s->u[i].ent.hash, rec->hash, HMAC_LEN);
+	if ((r = put(s, rec->hash, rec->expires_at, FROM_NONE)) < 0)
+		return -1;
+	for (i = 0; memcmp(s->u[i].ent.hash, rec->hash, HMAC_LEN) != 0; i++)
+		;
 	s->u[i].ent.exp = rec->expires_at;
 	s->u[i].rec = *rec;
 	s->u[i].state = UNLOCK_VALID;
-	s->n++;
-	return 1;
+	return r;
+}
+
+/* An entry's expiry as a cookie names it: a valid code's renewed (capped at
+ * cap_exp), one the store does not know as it was (it grants nothing meanwhile). */
+static int64_t
+entry_exp(const struct unlock *u, int64_t cap_exp)
+{
+	int64_t x = u->state == UNLOCK_VALID ? u->rec.expires_at : u->ent.exp;
+
+	return x > cap_exp ? cap_exp : x;
 }
 
 int
@@ -203,25 +305,48 @@ unlocks_cookie(struct verifier *v, const struct unlocks *s, time_t now,
     char *out, size_t cap, long *max_age)
 {
 	struct ents e;
-	int64_t cap_exp = (int64_t)now + API_COOKIE_MAX_AGE, last = 0;
+	int64_t cap_exp = (int64_t)now + API_COOKIE_MAX_AGE, last = 0, x;
 	size_t i;
+	int pass;
 
 	memset(&e, 0, sizeof(e));
 	e.issued = (int64_t)now;
-	for (i = 0; i < s->n; i++) {
-		const struct unlock *u = &s->u[i];
-		/* A valid code's entry is renewed; one the store does not know
-		 * keeps the expiry it had (it grants nothing meanwhile). */
-		int64_t x = u->state == UNLOCK_VALID ? u->rec.expires_at : u->ent.exp;
+	/* what the set named first: it has no other cookie */
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < s->n; i++) {
+			const struct unlock *u = &s->u[i];
 
-		if (x > cap_exp)
-			x = cap_exp;
-		if (!keeps(u, now) || ents_add(&e, u->ent.hash, x) < 0)
-			return -1;
-		if (x > last)
-			last = x;
-	}
+			if (!keeps(u, now))
+				return -1;
+			if ((pass == 0) != (u->in_set || !u->in_add))
+				continue;
+			if (e.n == ENTS_MAX)
+				break;	/* an add cookie's entry: it stays there */
+			x = entry_exp(u, cap_exp);
+			if (ents_add(&e, u->ent.hash, x) < 0)
+				return -1;
+			if (x > last)
+				last = x;
+		}
 	*max_age = (long)(last - (int64_t)now);
+	return ents_encode(&v->ents, &e, out, cap);
+}
+
+int
+unlocks_add_cookie(struct verifier *v, const struct token_rec *rec, time_t now,
+    char name[UNLOCKS_ADD_NAME_LEN + 1], char *out, size_t cap, long *max_age)
+{
+	struct ents e;
+	int64_t x = rec->expires_at, cap_exp = (int64_t)now + API_COOKIE_MAX_AGE;
+
+	if (x > cap_exp)
+		x = cap_exp;
+	memset(&e, 0, sizeof(e));
+	e.issued = (int64_t)now;
+	if (x <= (int64_t)now || ents_add(&e, rec->hash, x) < 0)
+		return -1;
+	unlocks_add_name(rec->hash, name);
+	*max_age = (long)(x - (int64_t)now);
 	return ents_encode(&v->ents, &e, out, cap);
 }
 
@@ -230,12 +355,25 @@ unlocks_stale(const struct unlocks *s, time_t now)
 {
 	size_t i;
 
-	if (s->from == UNLOCKS_LEGACY || s->issued + RENEW_AFTER <= (int64_t)now)
+	if (s->from != UNLOCKS_V2 || s->issued + RENEW_AFTER <= (int64_t)now)
 		return 1;
 	for (i = 0; i < s->n; i++)
-		if (!keeps(&s->u[i], now))
+		if (!keeps(&s->u[i], now) || !s->u[i].in_set)
 			return 1;
 	return 0;
+}
+
+int
+unlocks_add_settled(const struct unlocks *s, size_t i, time_t now)
+{
+	const struct unlock *u = &s->u[i];
+
+	if (i >= s->n || !u->in_add)
+		return 0;
+	if (!keeps(u, now))
+		return 1;
+	return u->in_set && (s->from == UNLOCKS_LEGACY ||
+	    s->issued + UNLOCKS_ADD_SETTLE <= (int64_t)now);
 }
 
 size_t

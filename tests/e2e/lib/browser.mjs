@@ -23,7 +23,7 @@ export const CHROMIUM_ARGS = [
 
 /**
  * Start Chromium with a fresh --user-data-dir.
- * options: { viewport: {width, height}, extraArgs: [...] }
+ * options: { viewport: {width, height}, extraArgs: [...], javaScriptEnabled: false }
  * Returns { context, close }: context is a playwright BrowserContext;
  * close() shuts the browser and deletes the profile (safe to call twice).
  */
@@ -39,6 +39,7 @@ export async function launchBrowser(options = {}) {
       headless: !headed,
       args,
       viewport: options.viewport || { width: 1280, height: 800 },
+      javaScriptEnabled: options.javaScriptEnabled !== false,
     });
   } catch (e) {
     rmSync(profile, { recursive: true, force: true });

@@ -206,7 +206,9 @@ class Server:
                         "--pidfile", self.pidfile], capture_output=True)
 
     def request(self, method, path, body=None, headers=None, src=None):
-        """Returns (status, headers dict lower-cased, body bytes)."""
+        """Returns (status, headers dict lower-cased, body bytes).  Several
+        Set-Cookie headers (the set, then a redeem's own cookie: verifier/
+        module/unlocks.h) come as one value, a line each, in order."""
         c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30,
                                        source_address=(src, 0) if src else None)
         try:
@@ -218,7 +220,11 @@ class Server:
             c.endheaders(body)
             r = c.getresponse()
             data = r.read()
-            return r.status, {k.lower(): v for k, v in r.getheaders()}, data
+            hdrs = {}
+            for k, v in r.getheaders():
+                k = k.lower()
+                hdrs[k] = hdrs[k] + ("\n" if k == "set-cookie" else ", ") + v if k in hdrs else v
+            return r.status, hdrs, data
         finally:
             c.close()
 
