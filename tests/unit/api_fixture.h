@@ -17,6 +17,7 @@
 
 #include "access_schema.h"
 #include "api.h"
+#include "check.h"
 #include "code.h"
 #include "entitlements.h"
 #include "legacy_token.h"
@@ -198,6 +199,28 @@ cookie_holds(struct verifier *v, const char *c, const char *code, int *has)
 	for (i = 0; i < e.n; i++)
 		*has |= memcmp(e.e[i].hash, h, HMAC_LEN) == 0;
 	return (int)e.n;
+}
+
+/*
+ * The clock at now, the stores made in a new directory, and v opened on
+ * them with c (only the per-address redeem limit: test_ratelimit.c has the
+ * others).  0, or -1 when the directory cannot be made.
+ */
+static inline int
+fixture_verifier(struct verifier_config *c, struct verifier *v)
+{
+	char err[256];
+
+	T0 = time(NULL);
+	NOW = T0;
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	fixture();
+	memset(c, 0, sizeof(*c));
+	c->var = dir;
+	c->redeem_net_burst = c->redeem_fail_burst = 1e6;
+	CHECK(verifier_open(v, c, err, sizeof(err)) == 0, "verifier_open: %s", err);
+	return 0;
 }
 
 /* Removes the stores' directory. */

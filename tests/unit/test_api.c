@@ -514,16 +514,8 @@ main(void)
 	char err[256], ck[600], p[256];
 	int i, s;
 
-	T0 = time(NULL);
-	NOW = T0;
-	if (mkdtemp(dir) == NULL)
+	if (fixture_verifier(&c, &v) != 0)
 		return 1;
-	fixture();
-	memset(&c, 0, sizeof(c));
-	c.var = dir;
-	/* Only the per-address limit here; test_ratelimit.c has the others. */
-	c.redeem_net_burst = c.redeem_fail_burst = 1e6;
-	CHECK(verifier_open(&v, &c, err, sizeof(err)) == 0, "verifier_open");
 
 	CHECK(call(&v, "GET", "/api/healthz", NULL, NULL, NULL, NULL, &o) == 200, "healthz 200");
 	CHECK(call(&v, "POST", "/api/redeem", NULL, "192.0.2.1", NULL, "code=om43 0000 0001", &o)

@@ -345,17 +345,9 @@ main(void)
 {
 	struct verifier_config c;
 	struct verifier v;
-	char err[256];
 
-	T0 = time(NULL);
-	NOW = T0;
-	if (mkdtemp(dir) == NULL)
+	if (fixture_verifier(&c, &v) != 0)
 		return 1;
-	fixture();
-	memset(&c, 0, sizeof(c));
-	c.var = dir;
-	c.redeem_net_burst = c.redeem_fail_burst = 1e6;
-	CHECK(verifier_open(&v, &c, err, sizeof(err)) == 0, "verifier_open");
 	two_redeems(&v);
 	renewal_and_redeem(&v);
 	forged_adds(&v);

@@ -241,6 +241,19 @@ test_httpin(void)
 	    vn == 3 && memcmp(v, "XYZ", 3) == 0, "cookie: found");
 	CHECK(cookie_get("xaccess_token=1", 15, "access_token", &v, &vn) == 0,
 	    "cookie: no suffix match");
+	CHECK(cookie_get("access_token; access_token=Q", 28, "access_token", &v, &vn) == 1 &&
+	    vn == 1 && *v == 'Q', "cookie: a part without '=' skipped");
+	{
+		const char *hdr = "x_a=0; x_ab=1;x_abc = 2 ;x_=3; y_ab=4; x_ad=", *h = hdr, *nm;
+		size_t n = strlen(hdr), nl, got = 0;
+		char seen[64] = "";
+
+		while (cookie_next_prefixed(&h, &n, "x_a", &nm, &nl, &v, &vn) && got++ < 8)
+			snprintf(seen + strlen(seen), sizeof(seen) - strlen(seen), "[%.*s=%.*s]",
+			    (int)nl, nm, (int)vn, v);
+		CHECK(strcmp(seen, "[x_ab=1][x_abc = 2][x_ad=]") == 0 && n == 0 && h == hdr + strlen(hdr),
+		    "cookie: each name longer than the prefix, in order, to the end: %s", seen);
+	}
 }
 
 static void

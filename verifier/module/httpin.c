@@ -199,29 +199,44 @@ tail:
 	return found;
 }
 
+/*
+ * The next name=value pair of a Cookie header from *s (end: the header's
+ * end): the name, and the value with the blanks after it trimmed; *s moves
+ * past the pair's ';'.  A part without '=' is skipped.  0 at the end.
+ */
+static int
+next_pair(const char **s, const char *end, const char **name, size_t *nlen,
+    const char **val, size_t *vlen)
+{
+	while (*s < end) {
+		const char *p = *s, *semi = memchr(p, ';', (size_t)(end - p));
+		const char *e = semi ? semi : end, *eq;
+
+		*s = semi ? semi + 1 : end;
+		while (p < e && (*p == ' ' || *p == '\t'))
+			p++;
+		if ((eq = memchr(p, '=', (size_t)(e - p))) == NULL)
+			continue;
+		while (e > eq + 1 && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		*name = p;
+		*nlen = (size_t)(eq - p);
+		*val = eq + 1;
+		*vlen = (size_t)(e - eq - 1);
+		return 1;
+	}
+	return 0;
+}
+
 int
 cookie_get(const char *h, size_t n, const char *name, const char **val, size_t *vlen)
 {
-	size_t nl = strlen(name);
-	const char *s = h, *end = h + n;
+	size_t nl = strlen(name), kl;
+	const char *s = h, *k;
 
-	while (s < end) {
-		const char *semi = memchr(s, ';', (size_t)(end - s));
-		const char *e = semi ? semi : end, *eq;
-
-		while (s < e && (*s == ' ' || *s == '\t'))
-			s++;
-		eq = memchr(s, '=', (size_t)(e - s));
-		if (eq != NULL && (size_t)(eq - s) == nl && memcmp(s, name, nl) == 0) {
-			const char *v = eq + 1, *ve = e;
-			while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t'))
-				ve--;
-			*val = v;
-			*vlen = (size_t)(ve - v);
+	while (next_pair(&s, h + n, &k, &kl, val, vlen))
+		if (kl == nl && memcmp(k, name, nl) == 0)
 			return 1;
-		}
-		s = semi ? semi + 1 : end;
-	}
 	return 0;
 }
 
@@ -231,32 +246,13 @@ cookie_next_prefixed(const char **h, size_t *n, const char *prefix, const char *
 {
 	size_t pl = strlen(prefix);
 	const char *s = *h, *end = *h + *n;
+	int found = 0;
 
-	while (s < end) {
-		const char *semi = memchr(s, ';', (size_t)(end - s));
-		const char *e = semi ? semi : end, *eq;
-
-		while (s < e && (*s == ' ' || *s == '\t'))
-			s++;
-		eq = memchr(s, '=', (size_t)(e - s));
-		if (eq != NULL && (size_t)(eq - s) > pl && memcmp(s, prefix, pl) == 0) {
-			const char *v = eq + 1, *ve = e;
-
-			while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t'))
-				ve--;
-			*name = s;
-			*nlen = (size_t)(eq - s);
-			*val = v;
-			*vlen = (size_t)(ve - v);
-			*n -= (size_t)(ve - *h);
-			*h = ve;
-			return 1;
-		}
-		s = semi ? semi + 1 : end;
-	}
-	*n -= (size_t)(end - *h);
-	*h = end;
-	return 0;
+	while (!found && next_pair(&s, end, name, nlen, val, vlen))
+		found = *nlen > pl && memcmp(*name, prefix, pl) == 0;
+	*n = (size_t)(end - s);
+	*h = s;
+	return found;
 }
 
 int
