@@ -63,7 +63,7 @@ process.env.ONLY_TRUSTED_PROXIES = '127.0.0.1';
 try {
   stack = await startStack();
   const { codes, dir } = stack;
-  const bin = path.join(ROOT, 'bin/onlytoken');
+  const bin = path.resolve(ROOT, process.env.BINDIR || 'bin', 'onlytoken');
   const tok = (...args) => execFileSync(bin, args, { cwd: dir, encoding: 'utf8' });
   const codeOf = (out) => (out.match(/[A-Z0-9]{1,8}(-[0-9A-F]{4}){3}/) || [''])[0];
   const expired = codeOf(tok('mint', '--level', 'vip', '--note', 'e2e-expired'));
