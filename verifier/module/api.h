@@ -4,12 +4,13 @@
  *
  *   POST /api/redeem       form `code` (+ `next`, `video`) or JSON {"code",
  *                          "next", "video"}: adds the code to the device's
- *                          unlocks (the access_token cookie, entitlements.h)
+ *                          unlocks (the access_token cookie, entitlements.h,
+ *                          and the code's own add cookie, unlocks.h)
  *                          200 | 303 | 401 | 403 | 409 (the device is full)
  *   GET  /api/play/<guid>  200 {"url","expires_at"} | 401 | 403 | 404
  *   GET  /api/session      200 {"level","video","title","expires_at",
  *                          "token_expires_at","unlocks":[...]} | 401
- *   POST /api/logout       200, clears the cookie
+ *   POST /api/logout       200, clears the cookies
  *   GET  /api/healthz      200 | 503
  *   GET  /api/metrics      Prometheus text, to metrics_allow only (else 403)
  *   POST /api/hooks/bunny  Bunny Stream webhook: 200 | 401 | 400 | 403 |
