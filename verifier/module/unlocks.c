@@ -366,9 +366,9 @@ unlocks_stale(const struct unlocks *s, time_t now)
 int
 unlocks_add_settled(const struct unlocks *s, size_t i, time_t now)
 {
-	const struct unlock *u = &s->u[i];
+	const struct unlock *u;
 
-	if (i >= s->n || !u->in_add)
+	if (i >= s->n || !(u = &s->u[i])->in_add)
 		return 0;
 	if (!keeps(u, now))
 		return 1;
