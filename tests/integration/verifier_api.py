@@ -334,6 +334,21 @@ def run(srv, var, tokens, keys, dbargs, vip, ppv, pub, rev):
     check(st == 401, "7 KB cookie: 401", st)
     st, h, b = play(srv, VIP, cookie_header="x=" + "A" * 70000)
     check(st in (400, 413, 431), "70 KB cookie header: refused by lighttpd", st)
+    # A device's cookies at their bound (a full set, then 40 add cookies:
+    # verifier/module/unlocks.h), here a set-sized junk access_token before
+    # the real one, with a browser's usual headers: more than lighttpd's
+    # default 8 kB of request header, which conf/lighttpd.conf raises.
+    adds = "; ".join("access_add_%012x=e2.%s" % (i, "A" * 110) for i in range(40))
+    big = "access_token=e2." + "A" * 1763 + "; access_token=" + tok + "; " + adds
+    browser = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 " + "x" * 200,
+               "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+               "Accept-Language": "en-US,en;q=0.9," + "de;q=0.8," * 40,
+               "Referer": "http://127.0.0.1/v/" + VIP + "/", "Cookie": big}
+    st, h, b = req(srv, "GET", "/api/play/" + VIP, headers=browser)
+    size = sum(len(k) + len(v) + 4 for k, v in browser.items())
+    check(len(big) < 8192 < size and st == 200,
+          "a device's cookies at their bound with a browser's headers (%d bytes of cookies, "
+          "%d of headers): still played" % (len(big), size), (st, b[:120]))
     # A MAC with one character changed, at every position of the 43.
     ltok = legacy_token(SECRET, vip, now() + 3600)
     code, exp = legacy_verify(SECRET, ltok)
