@@ -254,6 +254,34 @@ renewal_and_redeem(struct verifier *v)
 	free(j);
 }
 
+/*
+ * The old system's cookie held the code as typed; /api/session turns it
+ * into a set (charged to the redeem limit).  A redeem before that (a form
+ * post without JavaScript, the first thing such a device does) wrote its
+ * set over it, and the typed code's unlock was gone.
+ */
+static void
+typed_code_kept(struct verifier *v)
+{
+	struct jar *j = jar_new();
+	struct api_resp o;
+
+	jar_store(j, "access_token=OM43-0000-0002; Path=/", 35);
+	CHECK(redeem_with(v, jar_header(j), "code=OM43-0000-0001", &o) == 200 &&
+	    strstr(o.set_cookie, "access_token=") == NULL &&
+	    STARTS(o.set_cookie, UNLOCKS_ADD_PREFIX),
+	    "redeem over a typed-code cookie: only the code's own cookie set: %s", o.set_cookie);
+	jar_take(j, &o);
+	CHECK(call(v, "GET", "/api/play/" VIP_V, jar_header(j), NULL, NULL, NULL, &o) == 200,
+	    "the new code plays at once");
+	CHECK(session_count(v, j, &o) == 2 && STARTS(o.set_cookie, "access_token=" ENTS_TAG),
+	    "session: the typed code and the new one, written into a set: %s", o.body);
+	jar_take(j, &o);
+	CHECK(call(v, "GET", "/api/play/" PPV_V, jar_header(j), NULL, NULL, NULL, &o) == 200 &&
+	    session_count(v, j, &o) == 2, "the typed code's unlock plays, and both stay");
+	free(j);
+}
+
 /* Add cookies are read only as the verifier writes them. */
 static void
 forged_adds(struct verifier *v)
@@ -350,6 +378,7 @@ main(void)
 		return 1;
 	two_redeems(&v);
 	renewal_and_redeem(&v);
+	typed_code_kept(&v);
 	forged_adds(&v);
 	full_device_race(&v);
 	verifier_close(&v);

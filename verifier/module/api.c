@@ -314,6 +314,26 @@ redeem_video(const struct api_req *rq, int json, char out[GUID_LEN + 1])
 }
 
 /*
+ * The old system's typed-code cookie (below: typed_code): 1 with the
+ * normalised code in code when the request's first access_token is a code
+ * as a viewer types one, else 0.  Nothing is looked up.
+ */
+static int
+typed_cookie(struct verifier *v, const struct api_req *rq, char code[CODE_BUFSZ])
+{
+	const char *val;
+	size_t vlen;
+
+	if (!cookie_get(rq->cookie, rq->cookie_len, "access_token", &val, &vlen))
+		return 0;
+	if (vlen >= 2 && val[0] == '"' && val[vlen - 1] == '"') {
+		val++;		/* Python quotes a cookie value with a space */
+		vlen -= 2;
+	}
+	return code_normalise(val, vlen, v->keys.prefix, code) == CODE_OK;
+}
+
+/*
  * A valid code was typed: merge it into the device's unlocks (the cookies'
  * valid entries, and codes this store does not know yet; revoked and
  * expired ones are dropped: unlocks_keep_live), set the cookies (the set,
@@ -326,13 +346,16 @@ redeem_grant(struct verifier *v, const struct api_req *rq, struct api_resp *o,
     const struct token_rec *rec, int json)
 {
 	char tok[ENTS_BUFSZ], add[ENTS_BUFSZ], name[UNLOCKS_ADD_NAME_LEN + 1];
-	char page[GUID_LEN + 1];
+	char page[GUID_LEN + 1], typed[CODE_BUFSZ];
 	struct unlocks s;
 	struct sout so;
 	long max_age, add_age;
-	int here;
+	int here, keep_set;
 
-	(void)unlocks_read(v, rq, &s);
+	/* The old system's typed code in access_token is judged by the next
+	 * session (typed_code: charged to the limit), not here: the set is
+	 * then not written over it, only the add cookie. */
+	keep_set = !unlocks_read(v, rq, &s) && typed_cookie(v, rq, typed);
 	if (unlocks_lookup_all(v, rq->now, &s) != 0) {
 		unavailable(v, o);
 		return CODE_RESULT_UNAVAILABLE;
@@ -346,7 +369,8 @@ redeem_grant(struct verifier *v, const struct api_req *rq, struct api_resp *o,
 	}
 	if (unlocks_cookie(v, &s, rq->now, tok, sizeof(tok), &max_age) < 0 ||
 	    unlocks_add_cookie(v, rec, rq->now, name, add, sizeof(add), &add_age) < 0 ||
-	    set_cookie(v, o, tok, max_age) != 0 || put_cookie(v, o, name, add, add_age) != 0) {
+	    (!keep_set && set_cookie(v, o, tok, max_age) != 0) ||
+	    put_cookie(v, o, name, add, add_age) != 0) {
 		o->set_cookie[0] = '\0';
 		v->m[M_ERRORS]++;
 		error(o, 500, "internal", "Could not make a token.");
@@ -686,17 +710,9 @@ typed_code(struct verifier *v, const struct api_req *rq, struct api_resp *o,
 	char code[CODE_BUFSZ];
 	unsigned char hash[HMAC_LEN];
 	struct token_rec rec;
-	const char *val;
-	size_t vlen;
 	int r;
 
-	if (!cookie_get(rq->cookie, rq->cookie_len, "access_token", &val, &vlen))
-		return 0;
-	if (vlen >= 2 && val[0] == '"' && val[vlen - 1] == '"') {
-		val++;		/* Python quotes a cookie value with a space */
-		vlen -= 2;
-	}
-	if (code_normalise(val, vlen, v->keys.prefix, code) != CODE_OK)
+	if (!typed_cookie(v, rq, code))
 		return 0;
 	if (!attempt_allowed(v, rq, o) || (r = code_row(v, rq, o, code, hash, &rec)) < 0)
 		return -1;
