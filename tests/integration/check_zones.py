@@ -34,9 +34,11 @@ MEDIA = os.path.join(ROOT, "demo", "media")
 
 class CachingEdge:
     """A site pull zone that overrides cache times and has no bypass rule for
-    /api/*: a 200 for a GET is kept under its URL and served to everyone."""
+    /api/*: a 200 for a GET is kept under its URL and served to everyone.
+    With caching=False and one_cookie=True, an edge that caches nothing but
+    keeps only the first Set-Cookie of an answer."""
 
-    def __init__(self, backend_port):
+    def __init__(self, backend_port, caching=True, one_cookie=False):
         cache = {}
 
         class H(BaseHTTPRequestHandler):
@@ -55,10 +57,15 @@ class CachingEdge:
                     r = c.getresponse()
                     st, hdrs, data = r.status, r.getheaders(), r.read()
                     c.close()
-                    if self.command == "GET" and st == 200:
+                    if caching and self.command == "GET" and st == 200:
                         cache[self.path] = (st, hdrs, data)
                 self.send_response(st)
+                cookies = 0
                 for k, v in hdrs:
+                    if k.lower() == "set-cookie":
+                        cookies += 1
+                        if one_cookie and cookies > 1:
+                            continue
                     if k.lower() not in ("content-length", "transfer-encoding", "connection"):
                         self.send_header(k, v)
                 self.send_header("Content-Length", str(len(data)))
@@ -147,6 +154,15 @@ def main():
         check(rc == 1 and "FAIL - 200 for /api/play/PAID without the cookie right after a grant: the edge "
               "cached a signed URL for everyone" in out and len(lines(out, "FAIL")) == 1,
               "fails (exit 1) behind an edge that caches /api/play answers", out + err)
+        edge.stop()
+        edge = None
+
+        # --- an edge keeping one Set-Cookie per answer -------------------------
+        edge = CachingEdge(srv.port, caching=False, one_cookie=True)
+        rc, out, err = run("http://127.0.0.1:%d" % edge.port, pub, paid, cookie)
+        check(rc == 1 and "FAIL - POST /api/logout (200) brought one Set-Cookie of its two" in out and
+              len(lines(out, "FAIL")) == 1 and "ok - Set-Cookie of /api/logout reaches the client" in out,
+              "fails (exit 1) behind an edge that keeps one Set-Cookie per answer", out + err)
         edge.stop()
         edge = None
         cdn.stop()
