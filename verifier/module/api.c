@@ -22,6 +22,19 @@
 
 #define JSON "application/json"
 
+/*
+ * The most Set-Cookie text one answer holds (put_cookie): a line of its
+ * value and attributes, "; HttpOnly; Secure; SameSite=Lax; Path=/;
+ * Max-Age=" and 10 digits (< 64 bytes), for the set, then for each of the
+ * add cookies: one written by a redeem, or UNLOCKS_ADDS_MAX removed.
+ */
+#define COOKIE_ATTRS_MAX	64
+_Static_assert(API_SET_COOKIE_MAX > sizeof("access_token=") + ENTS_BUFSZ + COOKIE_ATTRS_MAX +
+    UNLOCKS_ADDS_MAX * (1 + UNLOCKS_ADD_NAME_LEN + 1 + COOKIE_ATTRS_MAX) &&
+    API_SET_COOKIE_MAX > sizeof("access_token=") + ENTS_BUFSZ + 2 * COOKIE_ATTRS_MAX +
+    1 + UNLOCKS_ADD_NAME_LEN + 1 + ENTS_BUFSZ,
+    "API_SET_COOKIE_MAX holds the set and every add cookie one answer sets");
+
 static const char *const metric_names[M__COUNT] = {
 	"only_redeem_total{result=\"ok\"}",
 	"only_redeem_total{result=\"invalid_code\"}",
@@ -233,7 +246,7 @@ json_end(struct verifier *v, struct api_resp *o, struct sout *so, const char *me
  * sends each line as a header of its own).  name and value are the
  * verifier's own (a constant, unlocks_add_name(), a cookie value it
  * encoded or ""), never a request's bytes.  0, or -1 when it does not fit
- * (API_SET_COOKIE_MAX holds the most an answer sets: not reached).
+ * (API_SET_COOKIE_MAX holds the most an answer sets: checked above).
  */
 static int
 put_cookie(struct verifier *v, struct api_resp *o, const char *name, const char *value,

@@ -50,8 +50,9 @@
 #define API_COOKIE_MAX_AGE	(400 * 86400)
 #define API_RESP_MAX		8192
 /*
- * Set-Cookie values of one answer, a line each (unlocks.h): the set, a
- * redeem's add cookie, or the set and up to ENTS_MAX add cookies removed.
+ * Set-Cookie values of one answer, a line each (unlocks.h): the set and a
+ * redeem's add cookie, or the set and the add cookies a session or a
+ * logout removes (UNLOCKS_ADDS_MAX at most: api.c checks the bound).
  */
 #define API_SET_COOKIE_MAX	(2 * ENTS_BUFSZ + 256 + ENTS_MAX * 96)
 #define API_NEXT_MAX		512
